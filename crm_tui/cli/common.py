@@ -1,0 +1,49 @@
+"""What every command shares: the parsed global options, opening the workspace, output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+from crm_tui.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from crm_tui.domain.workspace import Workspace
+
+EXIT_USER_ERROR = 2
+
+
+@dataclass
+class Globals:
+    db: str | None = None
+    user: str | None = None
+
+    def settings(self) -> Settings:
+        return load_settings(self.db, act_as=self.user)
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Globals)
+    return obj
+
+
+def open_ws(ctx: typer.Context) -> Workspace:
+    from crm_tui.domain.workspace import open_workspace
+
+    settings = globals_of(ctx).settings()
+    return open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"crm: error: {message}", err=True)
+    raise typer.Exit(EXIT_USER_ERROR)
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,33 @@
+"""`crm db`: the schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import globals_of, print_json
+
+app = typer.Typer(help="Database schema: create and upgrade.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Create the schema on a new database or bring an old one up to date."""
+    from crm_tui.domain.workspace import prepare_database
+    from storage.database import describe, get_engine
+    from storage.schema import HEAD_REVISION, current_revision
+
+    settings = globals_of(ctx).settings()
+    before = current_revision(get_engine(settings.database))
+    engine = prepare_database(settings.database)
+    result = {"database": describe(engine), "from": before, "to": HEAD_REVISION}
+    if as_json:
+        print_json(result)
+    elif before == HEAD_REVISION:
+        typer.echo(f"{result['database']}: already at revision {HEAD_REVISION}")
+    else:
+        typer.echo(f"{result['database']}: upgraded from {before or 'empty'} to {HEAD_REVISION}")

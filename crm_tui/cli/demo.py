@@ -1,0 +1,59 @@
+"""`crm demo`: a realistic demo base, small to try the app, large to benchmark it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, globals_of, print_json
+
+
+class Size(StrEnum):
+    SMALL = "small"
+    LARGE = "large"
+
+
+def demo(
+    ctx: typer.Context,
+    size: Annotated[
+        Size, typer.Option("--size", help="small (2,000 clients) or large (100,000).")
+    ] = Size.SMALL,
+    tui: Annotated[bool, typer.Option("--tui/--no-tui", help="Open the app on the demo base.")] = True,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed builds the same base.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was built as JSON.")] = False,
+) -> None:
+    """Build a demo database (by default demo.db in the user data folder, rebuilt each time)."""
+    import os
+    from dataclasses import asdict
+
+    from crm_tui.config import demo_database, load_settings
+    from crm_tui.demo.builder import DemoTargetNotEmpty, build_demo
+
+    options = globals_of(ctx)
+    settings = load_settings(options.db or demo_database(os.environ), act_as=options.user)
+    try:
+        summary = build_demo(
+            settings.database,
+            size=size.value,
+            seed=seed,
+            login=settings.login,
+            replace_file=options.db is None,
+        )
+    except DemoTargetNotEmpty as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(asdict(summary))
+    else:
+        typer.echo(
+            f"demo base in {summary.database}: {summary.users} users, {summary.clients:,} clients, "
+            f"{summary.deals:,} deals, {summary.interactions:,} interactions, {summary.tasks:,} tasks "
+            f"({summary.seconds:.1f} s)"
+        )
+    if tui:
+        from crm_tui.app import create_app
+        from crm_tui.domain.workspace import open_workspace
+
+        ws = open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
+        create_app(ws).run()

@@ -1,0 +1,77 @@
+"""`crm user`: the team."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json
+
+app = typer.Typer(help="CRM users: managers, heads of sales, admins, ops.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help="The person's OS login.")],
+    name: Annotated[str, typer.Option("--name", help="Full name, as colleagues see it.")],
+    role: Annotated[str, typer.Option("--role", help="manager, head, admin or ops.")] = "manager",
+    region: Annotated[str | None, typer.Option("--region", help="Sales region.")] = None,
+    target: Annotated[int, typer.Option("--target", help="Monthly sales target in roubles.", min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new user as JSON.")] = False,
+) -> None:
+    """Add a user (admins only)."""
+    from crm_tui.domain.users import add_user, parse_role
+    from storage.models import Role
+
+    ws = open_ws(ctx)
+    if ws.viewer.role is not Role.ADMIN:
+        fail(f"only an admin may add users; {ws.viewer.login!r} is a {ws.viewer.role}")
+    with ws.write() as session:
+        info = add_user(
+            session,
+            login=login,
+            full_name=name,
+            role=parse_role(role),
+            region=region,
+            monthly_target=target * 100,
+            now=ws.now(),
+            by_user_id=ws.viewer.user_id,
+        )
+    if as_json:
+        print_json(asdict(info))
+    else:
+        typer.echo(f"added {info.login} ({info.full_name}), {info.role}, region {info.region or '-'}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List users."""
+    from crm_tui.domain.users import list_users
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        users = list_users(session)
+    if as_json:
+        for u in users:
+            print_json(asdict(u))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("login", "name", "role", "region", "target, ₽", "active")
+    for u in users:
+        table.add_row(
+            u.login,
+            u.full_name,
+            u.role,
+            u.region or "",
+            f"{u.monthly_target // 100:,}",
+            "yes" if u.active else "no",
+        )
+    Console().print(table)

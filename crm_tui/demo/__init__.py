@@ -1,0 +1,1 @@
+"""Demo data that looks like a real Russian sales team's base."""

@@ -1,0 +1,117 @@
+"""Creating clients one at a time, keeping their derived search keys right.
+
+Bulk loaders (import, demo) write rows directly but must produce the same ``name_key`` and
+``search_text``; they call ``derived_keys`` so the rule stays here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from crm_tui.domain import audit
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.folding import fold, search_text
+from storage.models import ChannelKind, Client, ClientKind, ClientStatus, Contact, ContactChannel
+
+
+@dataclass(frozen=True)
+class ChannelDraft:
+    kind: ChannelKind
+    value: str
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    full_name: str
+    position: str | None = None
+    channels: Sequence[ChannelDraft] = ()
+
+
+@dataclass(frozen=True)
+class ClientDraft:
+    name: str
+    kind: ClientKind = ClientKind.COMPANY
+    legal_form: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    city: str | None = None
+    region: str | None = None
+    owner_id: int | None = None
+    status: ClientStatus = ClientStatus.LEAD
+    channels: Sequence[ChannelDraft] = ()
+    contacts: Sequence[ContactDraft] = field(default_factory=tuple)
+
+
+def derived_keys(
+    name: str,
+    legal_form: str | None,
+    inn: str | None,
+    city: str | None,
+    phones: Sequence[str],
+    emails: Sequence[str],
+) -> tuple[str, str]:
+    """``(name_key, search_text)`` for a client row."""
+    return fold(name), search_text(name, legal_form, inn, city, phones, emails)
+
+
+def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: datetime) -> int:
+    name = draft.name.strip()
+    if not name:
+        raise InvalidInput("a client needs a name")
+    all_channels = list(draft.channels) + [ch for c in draft.contacts for ch in c.channels]
+    phones = [c.value for c in all_channels if c.kind is ChannelKind.PHONE]
+    emails = [c.value for c in all_channels if c.kind is ChannelKind.EMAIL]
+    name_key, text = derived_keys(name, draft.legal_form, draft.inn, draft.city, phones, emails)
+    client = Client(
+        kind=draft.kind,
+        name=name,
+        legal_form=draft.legal_form,
+        inn=draft.inn,
+        kpp=draft.kpp,
+        ogrn=draft.ogrn,
+        city=draft.city,
+        region=draft.region,
+        owner_id=draft.owner_id if draft.owner_id is not None else viewer.user_id,
+        status=draft.status,
+        name_key=name_key,
+        search_text=text,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(client)
+    session.flush()
+    assert client.id is not None
+    for ch in draft.channels:
+        session.add(ContactChannel(client_id=client.id, kind=ch.kind, value=ch.value, raw=ch.raw or ch.value))
+    for c in draft.contacts:
+        contact = Contact(client_id=client.id, full_name=c.full_name, position=c.position, created_at=now)
+        session.add(contact)
+        session.flush()
+        for ch in c.channels:
+            session.add(
+                ContactChannel(
+                    client_id=client.id,
+                    contact_id=contact.id,
+                    kind=ch.kind,
+                    value=ch.value,
+                    raw=ch.raw or ch.value,
+                )
+            )
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client.id,
+        action="create",
+        changes={"name": name, "inn": draft.inn, "owner_id": client.owner_id},
+    )
+    session.flush()
+    return client.id

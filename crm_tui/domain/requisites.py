@@ -1,0 +1,51 @@
+"""Russian legal requisites and their checksums (INN, KPP, OGRN / OGRNIP)."""
+
+from __future__ import annotations
+
+import re
+
+_INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_KPP = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
+
+
+def _check_digit(digits: str, weights: tuple[int, ...]) -> int:
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
+
+
+def inn_check_digits(body: str) -> str:
+    """The check digit(s) that complete a 9-digit (company) or 10-digit (person) INN body."""
+    if len(body) == 9:
+        return str(_check_digit(body, _INN10_WEIGHTS))
+    if len(body) == 10:
+        first = str(_check_digit(body, _INN12_WEIGHTS_1))
+        return first + str(_check_digit(body + first, _INN12_WEIGHTS_2))
+    raise ValueError("an INN body has 9 or 10 digits")
+
+
+def is_valid_inn(inn: str) -> bool:
+    if not inn.isdigit() or len(inn) not in (10, 12) or inn.strip("0") == "":
+        return False
+    return inn_check_digits(inn[:-1] if len(inn) == 10 else inn[:-2]) == (
+        inn[-1:] if len(inn) == 10 else inn[-2:]
+    )
+
+
+def is_valid_kpp(kpp: str) -> bool:
+    return bool(_KPP.match(kpp))
+
+
+def ogrn_check_digit(body: str) -> str:
+    """Check digit for a 12-digit OGRN body or a 14-digit OGRNIP body."""
+    if len(body) == 12:
+        return str(int(body) % 11 % 10)
+    if len(body) == 14:
+        return str(int(body) % 13 % 10)
+    raise ValueError("an OGRN body has 12 digits (14 for OGRNIP)")
+
+
+def is_valid_ogrn(ogrn: str) -> bool:
+    if not ogrn.isdigit() or len(ogrn) not in (13, 15):
+        return False
+    return ogrn_check_digit(ogrn[:-1]) == ogrn[-1]

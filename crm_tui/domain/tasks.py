@@ -1,0 +1,76 @@
+"""Completing and snoozing tasks, with optimistic locking on the task's version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from crm_tui.domain import audit
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.workspace import Workspace
+from storage.models import Role, Task, TaskStatus
+
+
+def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} not found")
+    if task.assignee_id != viewer.user_id and viewer.role not in (Role.HEAD, Role.ADMIN):
+        raise AccessDenied(f"task {task_id} is not yours")
+    if task.version != version:
+        raise StaleEdit(f"task «{task.title}» was changed by someone else meanwhile: reload and retry")
+    if task.status != TaskStatus.OPEN:
+        raise InvalidInput(f"task «{task.title}» is already {task.status}")
+    return task
+
+
+def _apply(session: Session, task: Task, values: dict[str, object]) -> None:
+    result = session.execute(
+        update(Task)
+        .where(Task.id == task.id, Task.version == task.version)  # type: ignore[arg-type]
+        .values(version=task.version + 1, **values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleEdit(f"task «{task.title}» was changed by someone else meanwhile: reload and retry")
+
+
+def complete_task(ws: Workspace, task_id: int, version: int, result: str) -> None:
+    """Mark done with what came of it; a task without a result teaches nobody anything."""
+    text = result.strip()
+    if not text:
+        raise InvalidInput("say what came of the task: the result cannot be empty")
+    now = ws.now()
+    with ws.write() as session:
+        task = _load_for_change(session, ws.viewer, task_id, version)
+        _apply(session, task, {"status": TaskStatus.DONE, "result": text, "completed_at": now})
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="task",
+            entity_id=task_id,
+            action="complete",
+            changes={"status": ["open", "done"], "result": text},
+        )
+
+
+def snooze_task(ws: Workspace, task_id: int, version: int, until: datetime) -> None:
+    now = ws.now()
+    if until <= now:
+        raise InvalidInput("snooze to a moment in the future")
+    with ws.write() as session:
+        task = _load_for_change(session, ws.viewer, task_id, version)
+        before = task.due_at
+        _apply(session, task, {"due_at": until})
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="task",
+            entity_id=task_id,
+            action="snooze",
+            changes={"due_at": [before.isoformat(), until.isoformat()]},
+        )

@@ -1,0 +1,140 @@
+"""CRM users, and turning the OS login into the acting user."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from crm_tui.domain import audit
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.errors import AccessDenied, InvalidInput, UnknownUser
+from storage.models import Role, User
+
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    login: str
+    full_name: str
+    role: str
+    region: str | None
+    monthly_target: int
+    active: bool
+
+
+def _info(user: User) -> UserInfo:
+    assert user.id is not None
+    return UserInfo(
+        id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        role=user.role,
+        region=user.region,
+        monthly_target=user.monthly_target,
+        active=user.active,
+    )
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise InvalidInput(f"unknown role {value!r}: use one of {allowed}") from None
+
+
+def add_user(
+    session: Session,
+    *,
+    login: str,
+    full_name: str,
+    role: Role,
+    region: str | None,
+    monthly_target: int = 0,
+    now: datetime,
+    by_user_id: int | None,
+) -> UserInfo:
+    if not _LOGIN.match(login):
+        raise InvalidInput(f"invalid login {login!r}: use the person's OS login (letters, digits, . _ -)")
+    if session.scalar(select(User.id).where(User.login == login)) is not None:
+        raise InvalidInput(f"user {login!r} already exists")
+    if monthly_target < 0:
+        raise InvalidInput("the monthly target cannot be negative")
+    user = User(
+        login=login,
+        full_name=full_name.strip() or login,
+        role=role,
+        region=(region or "").strip() or None,
+        monthly_target=monthly_target,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    audit.record(
+        session,
+        at=now,
+        user_id=by_user_id,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        changes={"login": login, "role": role.value, "region": user.region},
+    )
+    return _info(user)
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    return [_info(u) for u in session.scalars(select(User).order_by(User.login))]
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        role=Role(user.role),
+        region=user.region,
+    )
+
+
+def resolve_viewer(session: Session, login: str, act_as: str | None, now: datetime) -> Viewer:
+    """The acting user for an OS login.
+
+    On a database with no users the first person to start it becomes its admin, so a fresh
+    install just works. Only an admin may act as somebody else.
+    """
+    if session.scalar(select(func.count()).select_from(User)) == 0:
+        full_name = login
+        user = User(login=login, full_name=full_name, role=Role.ADMIN, created_at=now)
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        audit.record(
+            session,
+            at=now,
+            user_id=user.id,
+            entity="user",
+            entity_id=user.id,
+            action="create",
+            changes={"login": login, "role": "admin", "first_user": True},
+        )
+    me = session.scalar(select(User).where(User.login == login))
+    if me is None or not me.active:
+        raise UnknownUser(
+            f"unknown user {login!r}: ask an admin to run `crm user add {login} --name ... --role manager`"
+        )
+    if act_as is None or act_as == login:
+        return _viewer(me)
+    if me.role != Role.ADMIN:
+        raise AccessDenied(f"only an admin may act as another user; {login!r} is a {me.role}")
+    other = session.scalar(select(User).where(User.login == act_as))
+    if other is None or not other.active:
+        raise UnknownUser(f"unknown user {act_as!r} in --user")
+    return _viewer(other)

@@ -1,0 +1,80 @@
+"""An open CRM: the database, the acting user, the clock and the user's time zone.
+
+Every screen, CLI command and job receives one ``Workspace``; it holds no session, only what is
+needed to open short ones (``read()`` and ``write()``), so it is safe to share with workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.clock import Clock, system_clock
+from crm_tui.domain.pipelines import ensure_default_pipeline
+from crm_tui.domain.users import resolve_viewer
+from storage.database import get_engine, read_session, unavailable, write_session
+from storage.schema import ensure_schema
+
+
+@dataclass(frozen=True)
+class Workspace:
+    engine: Engine
+    viewer: Viewer
+    clock: Clock
+    tz: ZoneInfo
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        try:
+            with read_session(self.engine) as session:
+                yield session
+        except DBAPIError as exc:
+            raise unavailable(self.engine, exc) from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        try:
+            with write_session(self.engine) as session:
+                yield session
+        except DBAPIError as exc:
+            raise unavailable(self.engine, exc) from exc
+
+
+def prepare_database(database: str) -> Engine:
+    """Engine for ``database`` with its schema created or upgraded and defaults in place."""
+    engine = get_engine(database)
+    ensure_schema(engine)
+    try:
+        with write_session(engine) as session:
+            ensure_default_pipeline(session)
+    except DBAPIError as exc:
+        raise unavailable(engine, exc) from exc
+    return engine
+
+
+def open_workspace(
+    database: str,
+    login: str,
+    *,
+    act_as: str | None = None,
+    tz: ZoneInfo | None = None,
+    clock: Clock = system_clock,
+) -> Workspace:
+    engine = prepare_database(database)
+    try:
+        with write_session(engine) as session:
+            viewer = resolve_viewer(session, login, act_as, clock())
+    except DBAPIError as exc:
+        raise unavailable(engine, exc) from exc
+    return Workspace(engine=engine, viewer=viewer, clock=clock, tz=tz or ZoneInfo("UTC"))

@@ -1,0 +1,1 @@
+"""Bringing outside data in: spreadsheets, order history, call logs, mail; normalisation."""

@@ -1,0 +1,1 @@
+"""Everything driven by the clock: campaigns, the outbox, reminders, `crm schedule`."""

@@ -1,0 +1,164 @@
+"""Engines and session scopes.
+
+One engine per URL for the life of the process. On SQLite every write transaction starts with
+``BEGIN IMMEDIATE`` so that two writers queue on the busy timeout instead of failing half-way
+with "database is locked" on lock upgrade; reads use a plain deferred ``BEGIN``. The pysqlite
+driver's own transaction handling is switched off so that SQLAlchemy's ``begin`` event is the
+only place a transaction starts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import Session
+
+from storage.errors import BadDatabaseURL, DatabaseUnavailable
+
+BUSY_TIMEOUT_MS = 10_000
+_WRITE_OPTION = "crm_write"
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def parse_database_url(value: str) -> URL:
+    """Accept a filesystem path or a SQLAlchemy URL, as ``--db`` and ``CRM_DATABASE_URL`` do.
+
+    ``postgresql://`` and ``postgres://`` are taken to mean psycopg 3, the driver we ship.
+    """
+    text = value.strip()
+    if not text:
+        raise BadDatabaseURL("empty database URL: give a file path or a URL like sqlite:///crm.db")
+    if "://" not in text:
+        path = Path(text).expanduser().resolve()
+        return URL.create("sqlite", database=str(path))
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise BadDatabaseURL(f"malformed database URL {text!r}: {exc}") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise BadDatabaseURL(
+            f"unsupported database {url.drivername!r} in {url.render_as_string()!r}: "
+            "use a SQLite file path or postgresql+psycopg://..."
+        )
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+        raise BadDatabaseURL(
+            f"unsupported PostgreSQL driver {url.get_driver_name()!r}: use postgresql+psycopg://..."
+        )
+    return url
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get(_WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _ensure_sqlite_directory(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"cannot create the folder {folder} for database {database}: {exc.strerror}"
+        ) from None
+
+
+def get_engine(url: str | URL) -> Engine:
+    """The process-wide engine for ``url``, created on first use."""
+    parsed = parse_database_url(url) if isinstance(url, str) else url
+    key = parsed.render_as_string(hide_password=False)
+    with _lock:
+        engine = _engines.get(key)
+        if engine is not None:
+            return engine
+        if parsed.get_backend_name() == "sqlite":
+            _ensure_sqlite_directory(parsed)
+            engine = create_engine(parsed, connect_args={"check_same_thread": False})
+            event.listen(engine, "connect", _on_sqlite_connect)
+            event.listen(engine, "begin", _on_sqlite_begin)
+        else:
+            engine = create_engine(
+                parsed,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 5},
+            )
+        _engines[key] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def describe(engine: Engine) -> str:
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return url.render_as_string(hide_password=True)
+
+
+def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
+    """Turn a driver error into one line naming the database."""
+    orig = getattr(exc, "orig", None) or exc
+    reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return DatabaseUnavailable(f"cannot use database {describe(engine)}: {reason}")
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A short read-only unit of work; rolled back at the end."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed when the block ends."""
+    bind = engine.execution_options(**{_WRITE_OPTION: True})
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseUnavailable(
+                    f"database {describe(engine)} is busy: another process held it for over "
+                    f"{BUSY_TIMEOUT_MS // 1000} s, try again"
+                ) from exc
+            raise
+        except BaseException:
+            session.rollback()
+            raise

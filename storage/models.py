@@ -1,0 +1,279 @@
+"""Every table of crm_tui.
+
+Enumerated values are stored as short strings (with the allowed values in ``StrEnum``s) rather
+than database enum types, so that adding a value never needs an ``ALTER TYPE`` on PostgreSQL.
+Money is integer kopecks; timestamps are aware UTC (see ``storage.types``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+# Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    HEAD = "head"
+    ADMIN = "admin"
+    OPS = "ops"
+
+
+class ClientKind(StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+class ClientStatus(StrEnum):
+    LEAD = "lead"
+    PROSPECT = "prospect"
+    CUSTOMER = "customer"
+
+
+class ChannelKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    MESSENGER = "messenger"
+
+
+class DealStatus(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class InteractionKind(StrEnum):
+    CALL = "call"
+    EMAIL = "email"
+    MESSAGE = "message"
+    MEETING = "meeting"
+    NOTE = "note"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class TaskKind(StrEnum):
+    CALL = "call"
+    MEETING = "meeting"
+    EMAIL = "email"
+    TODO = "todo"
+
+
+def _str(length: int, **kw: Any) -> Any:
+    return Field(sa_type=String(length), **kw)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(sa_type=String(64), unique=True, index=True)
+    full_name: str = _str(200)
+    role: str = _str(16, default=Role.MANAGER)
+    region: str | None = _str(100, default=None, nullable=True)
+    monthly_target: int = Field(default=0, sa_type=BigInteger)
+    active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Client(SQLModel, table=True):
+    """A company or a person we sell to.
+
+    ``name_key`` (case-folded name, ё folded to е) orders lists and ``search_text`` holds
+    everything the `/` search matches on, pre-folded, so that search is one ``LIKE`` that behaves
+    the same for Cyrillic on SQLite (whose ``LIKE`` folds ASCII only) and on PostgreSQL.
+    """
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        Index("ix_clients_name_key_id", "name_key", "id"),
+        Index("ix_clients_owner_name", "owner_id", "name_key", "id"),
+        Index("ix_clients_region_name", "region", "name_key", "id"),
+        Index("ix_clients_inn", "inn"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _str(16, default=ClientKind.COMPANY)
+    name: str = _str(300)
+    legal_form: str | None = _str(32, default=None, nullable=True)
+    inn: str | None = _str(12, default=None, nullable=True)
+    kpp: str | None = _str(9, default=None, nullable=True)
+    ogrn: str | None = _str(15, default=None, nullable=True)
+    city: str | None = _str(100, default=None, nullable=True)
+    region: str | None = _str(100, default=None, nullable=True)
+    owner_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    status: str = _str(16, default=ClientStatus.LEAD)
+    name_key: str = _str(300)
+    search_text: str = Field(default="", sa_type=String(2000))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contacts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", index=True, ondelete="CASCADE")
+    full_name: str = _str(200)
+    position: str | None = _str(200, default=None, nullable=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ContactChannel(SQLModel, table=True):
+    """A phone, e-mail or messenger handle of a client or of one of its contacts.
+
+    ``value`` is normalised (E.164, lower-cased e-mail) and is what duplicate checks compare;
+    ``raw`` keeps what a person typed or a file held.
+    """
+
+    __tablename__ = "contact_channels"
+    __table_args__ = (Index("ix_channels_kind_value", "kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", index=True, ondelete="CASCADE")
+    contact_id: int | None = Field(
+        default=None, foreign_key="contacts.id", nullable=True, ondelete="SET NULL"
+    )
+    kind: str = _str(16)
+    value: str = _str(320)
+    raw: str = _str(500)
+    extension: str | None = _str(16, default=None, nullable=True)
+
+
+class Pipeline(SQLModel, table=True):
+    __tablename__ = "pipelines"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(100), unique=True)
+    position: int = 0
+    is_default: bool = False
+
+
+class Stage(SQLModel, table=True):
+    """A step of a pipeline. ``code`` names the shipped stages whose meaning rules rely on
+    (``awaiting_payment`` feeds a desk KPI, ``proposal`` and ``invoice`` the warm segment)."""
+
+    __tablename__ = "stages"
+    __table_args__ = (UniqueConstraint("pipeline_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pipeline_id: int = Field(foreign_key="pipelines.id", index=True)
+    name: str = _str(100)
+    code: str | None = _str(32, default=None, nullable=True)
+    position: int
+    probability: int = 0
+    is_won: bool = False
+    is_lost: bool = False
+
+
+class Deal(SQLModel, table=True):
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_owner_status_stage", "owner_id", "status", "stage_id"),
+        Index("ix_deals_status_closed", "status", "closed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    pipeline_id: int = Field(foreign_key="pipelines.id")
+    stage_id: int = Field(foreign_key="stages.id", index=True)
+    title: str = _str(300)
+    amount: int = Field(default=0, sa_type=BigInteger)
+    expected_close: date | None = None
+    next_action_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    status: str = _str(16, default=DealStatus.OPEN)
+    lost_reason: str | None = _str(500, default=None, nullable=True)
+    stage_entered_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class Interaction(SQLModel, table=True):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_client_time", "client_id", "occurred_at"),
+        Index("ix_interactions_direction_time", "direction", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    kind: str = _str(16)
+    direction: str = _str(16, default=Direction.OUTBOUND)
+    channel: str | None = _str(32, default=None, nullable=True)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    duration_s: int | None = None
+    summary: str = Field(default="", sa_type=String(4000))
+    client_id: int | None = Field(default=None, foreign_key="clients.id", nullable=True)
+    deal_id: int | None = Field(default=None, foreign_key="deals.id", nullable=True, index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id", nullable=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_at"),
+        Index("ix_tasks_client", "client_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = _str(300)
+    kind: str = _str(16, default=TaskKind.TODO)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    assignee_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    client_id: int | None = Field(default=None, foreign_key="clients.id", nullable=True)
+    deal_id: int | None = Field(default=None, foreign_key="deals.id", nullable=True, index=True)
+    status: str = _str(16, default=TaskStatus.OPEN)
+    result: str | None = Field(default=None, sa_type=String(2000), nullable=True)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: who changed what, when, and the values before and after."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    entity: str = _str(32)
+    entity_id: int
+    action: str = _str(32)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+metadata = SQLModel.metadata

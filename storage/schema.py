@@ -1,0 +1,78 @@
+"""Schema versions: create, upgrade and refuse databases from a newer crm_tui.
+
+Start-up must stay fast, so the common case (database already at head) is one query of
+``alembic_version`` against ``HEAD_REVISION``; Alembic itself is imported only to migrate.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from storage.database import describe, unavailable
+from storage.errors import SchemaTooNew
+
+HEAD_REVISION = "0001"
+KNOWN_REVISIONS = ("0001",)
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class SchemaState(StrEnum):
+    EMPTY = "empty"
+    OUTDATED = "outdated"
+    CURRENT = "current"
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as exc:
+        raise unavailable(engine, exc) from None
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    revision = current_revision(engine)
+    if revision is None:
+        return SchemaState.EMPTY
+    if revision == HEAD_REVISION:
+        return SchemaState.CURRENT
+    if revision in KNOWN_REVISIONS:
+        return SchemaState.OUTDATED
+    raise SchemaTooNew(
+        f"database {describe(engine)} has schema revision {revision}, newer than this crm_tui "
+        f"knows (up to {HEAD_REVISION}): upgrade crm_tui"
+    )
+
+
+def upgrade(engine: Engine) -> str | None:
+    """Bring the schema to head; returns the revision it started from."""
+    from alembic import command
+    from alembic.config import Config
+
+    start = current_revision(engine)
+    if start is not None and start not in KNOWN_REVISIONS:
+        schema_state(engine)
+    if start == HEAD_REVISION:
+        return start
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except DBAPIError as exc:
+        raise unavailable(engine, exc) from None
+    return start
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create or upgrade the schema as needed; raise ``SchemaTooNew`` for a newer database."""
+    if schema_state(engine) is not SchemaState.CURRENT:
+        upgrade(engine)
