@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -277,3 +277,23 @@ class AuditEntry(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = getattr(model, "__table__", None)
+    assert isinstance(table, Table)
+    return table
+
+
+# Core handles for set-based reads and bulk writes. SQLModel attributes type as plain Python
+# values under mypy, so typed SQL expressions are written against these tables instead.
+users = _table(User)
+clients = _table(Client)
+contacts = _table(Contact)
+channels = _table(ContactChannel)
+pipelines = _table(Pipeline)
+stages = _table(Stage)
+deals = _table(Deal)
+interactions = _table(Interaction)
+tasks = _table(Task)
+audit_entries = _table(AuditEntry)

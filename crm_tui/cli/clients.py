@@ -25,7 +25,7 @@ def list_(
     from sqlalchemy import select
 
     from crm_tui.domain.clients import ClientFilter, iter_clients
-    from storage.models import ClientStatus, User
+    from storage.models import ClientStatus, users
 
     ws = open_ws(ctx)
     if status is not None and status not in {s.value for s in ClientStatus}:
@@ -33,7 +33,7 @@ def list_(
     with ws.read() as session:
         owner_id = None
         if owner is not None:
-            owner_id = session.scalar(select(User.id).where(User.login == owner))
+            owner_id = session.scalar(select(users.c.id).where(users.c.login == owner))
             if owner_id is None:
                 fail(f"unknown owner {owner!r} in --owner")
         flt = ClientFilter(query=query or "", owner_id=owner_id, status=status)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, true
 
-from storage.models import Client, Role
+from storage.models import Role, clients
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,15 @@ class Viewer:
 
 
 def visible_clients(viewer: Viewer) -> ColumnElement[bool]:
-    """SQL condition on ``Client`` for the clients ``viewer`` may see."""
+    """SQL condition on the ``clients`` table for the clients ``viewer`` may see."""
     if viewer.sees_everything:
         return true()
     if viewer.role is Role.HEAD:
         if viewer.region is None:
-            return Client.owner_id == viewer.user_id  # type: ignore[return-value]
-        return (Client.region == viewer.region) | (Client.owner_id == viewer.user_id)  # type: ignore[return-value]
+            return clients.c.owner_id == viewer.user_id
+        return (clients.c.region == viewer.region) | (clients.c.owner_id == viewer.user_id)
     if viewer.role is Role.MANAGER:
-        return Client.owner_id == viewer.user_id  # type: ignore[return-value]
+        return clients.c.owner_id == viewer.user_id
     return false()
 
 

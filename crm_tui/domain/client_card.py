@@ -5,24 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.errors import NotFound
 from storage.models import (
-    Client,
-    Contact,
-    ContactChannel,
-    Deal,
-    Interaction,
-    Stage,
-    Task,
+    DealStatus,
     TaskStatus,
-    User,
+    channels,
+    clients,
+    contacts,
+    deals,
+    interactions,
+    stages,
+    tasks,
+    users,
 )
 
 LATEST_INTERACTIONS = 20
+CARD_DEALS = 50
+CARD_TASKS = 50
 
 
 @dataclass(frozen=True)
@@ -97,81 +100,98 @@ class ClientCard:
 
 def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
     """The card, or ``NotFound`` both for a missing client and one the viewer may not see."""
+    c = clients.c
     row = session.execute(
-        select(Client, User.full_name)
-        .outerjoin(User, User.id == Client.owner_id)  # type: ignore[arg-type]
-        .where(and_(Client.id == client_id, visible_clients(viewer)))
+        select(
+            c.id,
+            c.name,
+            c.kind,
+            c.legal_form,
+            c.inn,
+            c.kpp,
+            c.ogrn,
+            c.city,
+            c.region,
+            c.status,
+            users.c.full_name,
+            c.version,
+        )
+        .select_from(clients.outerjoin(users, users.c.id == c.owner_id))
+        .where(c.id == client_id, visible_clients(viewer))
     ).first()
     if row is None:
         raise NotFound(f"client {client_id} not found")
-    client: Client = row[0]
-    owner: str | None = row[1]
 
-    channels_by_contact: dict[int | None, list[ChannelInfo]] = {}
-    for ch in session.scalars(
-        select(ContactChannel).where(ContactChannel.client_id == client_id).order_by(ContactChannel.id)  # type: ignore[arg-type]
+    by_contact: dict[int | None, list[ChannelInfo]] = {}
+    for contact_id, kind, value, raw in session.execute(
+        select(channels.c.contact_id, channels.c.kind, channels.c.value, channels.c.raw)
+        .where(channels.c.client_id == client_id)
+        .order_by(channels.c.id)
     ):
-        channels_by_contact.setdefault(ch.contact_id, []).append(ChannelInfo(ch.kind, ch.value, ch.raw))
-    contacts = [
-        ContactInfo(c.id or 0, c.full_name, c.position, channels_by_contact.get(c.id, []))
-        for c in session.scalars(
-            select(Contact).where(Contact.client_id == client_id).order_by(Contact.id)  # type: ignore[arg-type]
+        by_contact.setdefault(contact_id, []).append(ChannelInfo(kind, value, raw))
+    people = [
+        ContactInfo(p_id, name, position, by_contact.get(p_id, []))
+        for p_id, name, position in session.execute(
+            select(contacts.c.id, contacts.c.full_name, contacts.c.position)
+            .where(contacts.c.client_id == client_id)
+            .order_by(contacts.c.id)
         )
     ]
-    deals = [
-        DealLine(d_id, title, stage, amount, status, close)
-        for d_id, title, stage, amount, status, close in session.execute(
-            select(Deal.id, Deal.title, Stage.name, Deal.amount, Deal.status, Deal.expected_close)
-            .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
-            .where(Deal.client_id == client_id)
-            .order_by(Deal.status != "open", Deal.created_at.desc())  # type: ignore[attr-defined]
-            .limit(50)
-        )
-    ]
-    interactions = [
-        InteractionLine(i_id, kind, direction, at, summary, user)
-        for i_id, kind, direction, at, summary, user in session.execute(
+    deal_lines = [
+        DealLine(*line)
+        for line in session.execute(
             select(
-                Interaction.id,
-                Interaction.kind,
-                Interaction.direction,
-                Interaction.occurred_at,
-                Interaction.summary,
-                User.full_name,
+                deals.c.id,
+                deals.c.title,
+                stages.c.name,
+                deals.c.amount,
+                deals.c.status,
+                deals.c.expected_close,
             )
-            .outerjoin(User, User.id == Interaction.user_id)  # type: ignore[arg-type]
-            .where(Interaction.client_id == client_id)
-            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())  # type: ignore[attr-defined, union-attr]
+            .select_from(deals.join(stages, stages.c.id == deals.c.stage_id))
+            .where(deals.c.client_id == client_id)
+            .order_by(deals.c.status != DealStatus.OPEN.value, deals.c.created_at.desc())
+            .limit(CARD_DEALS)
+        )
+    ]
+    i = interactions.c
+    latest = [
+        InteractionLine(*line)
+        for line in session.execute(
+            select(i.id, i.kind, i.direction, i.occurred_at, i.summary, users.c.full_name)
+            .select_from(interactions.outerjoin(users, users.c.id == i.user_id))
+            .where(i.client_id == client_id)
+            .order_by(i.occurred_at.desc(), i.id.desc())
             .limit(LATEST_INTERACTIONS)
         )
     ]
-    tasks = [
-        TaskLine(t_id, title, due, assignee, status, version)
-        for t_id, title, due, assignee, status, version in session.execute(
-            select(Task.id, Task.title, Task.due_at, User.full_name, Task.status, Task.version)
-            .outerjoin(User, User.id == Task.assignee_id)  # type: ignore[arg-type]
-            .where(Task.client_id == client_id, Task.status == TaskStatus.OPEN)
-            .order_by(Task.due_at)
-            .limit(50)
+    t = tasks.c
+    open_tasks = [
+        TaskLine(*line)
+        for line in session.execute(
+            select(t.id, t.title, t.due_at, users.c.full_name, t.status, t.version)
+            .select_from(tasks.outerjoin(users, users.c.id == t.assignee_id))
+            .where(t.client_id == client_id, t.status == TaskStatus.OPEN.value)
+            .order_by(t.due_at)
+            .limit(CARD_TASKS)
         )
     ]
-    assert client.id is not None
     return ClientCard(
-        id=client.id,
-        name=client.name,
-        kind=client.kind,
-        legal_form=client.legal_form,
-        inn=client.inn,
-        kpp=client.kpp,
-        ogrn=client.ogrn,
-        city=client.city,
-        region=client.region,
-        status=client.status,
-        owner=owner,
-        version=client.version,
-        channels=channels_by_contact.get(None, []),
-        contacts=contacts,
-        deals=deals,
-        interactions=interactions,
-        tasks=tasks,
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        legal_form=row.legal_form,
+        inn=row.inn,
+        kpp=row.kpp,
+        ogrn=row.ogrn,
+        city=row.city,
+        region=row.region,
+        status=row.status,
+        owner=row.full_name,
+        version=row.version,
+        channels=by_contact.get(None, []),
+        contacts=people,
+        deals=deal_lines,
+        interactions=latest,
+        tasks=open_tasks,
     )

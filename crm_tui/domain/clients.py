@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, tuple_
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, ScalarSelect, and_, or_, select, tuple_
 from sqlmodel import Session
 
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.folding import search_patterns
-from storage.models import ChannelKind, Client, ContactChannel, User
+from storage.models import ChannelKind, channels, clients, users
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
@@ -60,12 +60,12 @@ class ClientPage:
     has_next: bool
 
 
-def _first_channel(kind: ChannelKind) -> ColumnElement[str]:
-    channel = aliased(ContactChannel)
+def _first_channel(kind: ChannelKind) -> ScalarSelect[Any]:
+    ch = channels.alias("first_channel")
     return (
-        select(channel.value)
-        .where(channel.client_id == Client.id, channel.kind == kind)
-        .order_by(channel.id)
+        select(ch.c.value)
+        .where(ch.c.client_id == clients.c.id, ch.c.kind == kind.value)
+        .order_by(ch.c.id)
         .limit(1)
         .scalar_subquery()
     )
@@ -75,32 +75,12 @@ def _conditions(viewer: Viewer, flt: ClientFilter) -> list[ColumnElement[bool]]:
     conditions = [visible_clients(viewer)]
     patterns = search_patterns(flt.query)
     if patterns:
-        conditions.append(or_(*(Client.search_text.like(p, escape="\\") for p in patterns)))  # type: ignore[attr-defined]
+        conditions.append(or_(*(clients.c.search_text.like(p, escape="\\") for p in patterns)))
     if flt.owner_id is not None:
-        conditions.append(Client.owner_id == flt.owner_id)  # type: ignore[arg-type]
+        conditions.append(clients.c.owner_id == flt.owner_id)
     if flt.status:
-        conditions.append(Client.status == flt.status)  # type: ignore[arg-type]
+        conditions.append(clients.c.status == flt.status)
     return conditions
-
-
-def _page_query(viewer: Viewer, flt: ClientFilter) -> Select[tuple[object, ...]]:
-    return (
-        select(
-            Client.id,
-            Client.name,
-            Client.legal_form,
-            Client.inn,
-            Client.city,
-            Client.region,
-            Client.status,
-            User.full_name,
-            _first_channel(ChannelKind.PHONE),
-            _first_channel(ChannelKind.EMAIL),
-            Client.name_key,
-        )
-        .outerjoin(User, User.id == Client.owner_id)  # type: ignore[arg-type]
-        .where(and_(*_conditions(viewer, flt)))
-    )
 
 
 def client_page(
@@ -113,18 +93,35 @@ def client_page(
     limit: int = PAGE_SIZE,
 ) -> ClientPage:
     """One page: the first, the one after ``after``, or the one before ``before``."""
-    key = tuple_(Client.name_key, Client.id)
-    query = _page_query(viewer, flt)
+    c = clients.c
+    key = tuple_(c.name_key, c.id)
+    query = (
+        select(
+            c.id,
+            c.name,
+            c.legal_form,
+            c.inn,
+            c.city,
+            c.region,
+            c.status,
+            users.c.full_name,
+            _first_channel(ChannelKind.PHONE),
+            _first_channel(ChannelKind.EMAIL),
+            c.name_key,
+        )
+        .select_from(clients.outerjoin(users, users.c.id == c.owner_id))
+        .where(and_(*_conditions(viewer, flt)))
+    )
     backwards = before is not None
     if after is not None:
         query = query.where(key > tuple_(after.name_key, after.id))
     if before is not None:
         query = query.where(key < tuple_(before.name_key, before.id))
     if backwards:
-        query = query.order_by(Client.name_key.desc(), Client.id.desc())  # type: ignore[attr-defined, union-attr]
+        query = query.order_by(c.name_key.desc(), c.id.desc())
     else:
-        query = query.order_by(Client.name_key, Client.id)
-    rows = [ClientRow(*row) for row in session.execute(query.limit(limit + 1))]  # type: ignore[arg-type]
+        query = query.order_by(c.name_key, c.id)
+    rows = [ClientRow(*row) for row in session.execute(query.limit(limit + 1))]
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:
@@ -154,21 +151,12 @@ def iter_clients(
     """Every visible client with all phones and e-mails, streamed in keyset batches by id."""
     last_id = 0
     while True:
+        c = clients.c
         query = (
-            select(
-                Client.id,
-                Client.name,
-                Client.legal_form,
-                Client.inn,
-                Client.kpp,
-                Client.city,
-                Client.region,
-                Client.status,
-                User.login,
-            )
-            .outerjoin(User, User.id == Client.owner_id)  # type: ignore[arg-type]
-            .where(and_(*_conditions(viewer, flt)), Client.id > last_id)  # type: ignore[arg-type, operator]
-            .order_by(Client.id)
+            select(c.id, c.name, c.legal_form, c.inn, c.kpp, c.city, c.region, c.status, users.c.login)
+            .select_from(clients.outerjoin(users, users.c.id == c.owner_id))
+            .where(and_(*_conditions(viewer, flt)), c.id > last_id)
+            .order_by(c.id)
             .limit(batch)
         )
         rows = session.execute(query).all()
@@ -177,12 +165,12 @@ def iter_clients(
         ids = [r[0] for r in rows]
         phones: dict[int, list[str]] = {}
         emails: dict[int, list[str]] = {}
-        channels = session.execute(
-            select(ContactChannel.client_id, ContactChannel.kind, ContactChannel.value)
-            .where(ContactChannel.client_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(ContactChannel.id)
+        found = session.execute(
+            select(channels.c.client_id, channels.c.kind, channels.c.value)
+            .where(channels.c.client_id.in_(ids))
+            .order_by(channels.c.id)
         )
-        for client_id, kind, value in channels:
+        for client_id, kind, value in found:
             if kind == ChannelKind.PHONE:
                 phones.setdefault(client_id, []).append(value)
             elif kind == ChannelKind.EMAIL:

@@ -15,19 +15,20 @@ from sqlmodel import Session
 from crm_tui.domain.clock import local_day_bounds, local_month_bounds
 from crm_tui.domain.workspace import Workspace
 from storage.models import (
-    Client,
-    Deal,
     DealStatus,
     Direction,
-    Interaction,
-    Stage,
-    Task,
     TaskStatus,
-    User,
+    clients,
+    deals,
+    interactions,
+    stages,
+    tasks,
+    users,
 )
 
 DESK_TASK_LIMIT = 200
 DESK_INBOUND_LIMIT = 10
+AWAITING_PAYMENT = "awaiting_payment"
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,12 @@ class Desk:
 
 
 def my_tasks(session: Session, user_id: int, now: datetime, day_end: datetime) -> list[DeskTask]:
+    t = tasks.c
     rows = session.execute(
-        select(Task.id, Task.title, Task.kind, Task.due_at, Task.client_id, Client.name, Task.version)
-        .outerjoin(Client, Client.id == Task.client_id)  # type: ignore[arg-type]
-        .where(Task.assignee_id == user_id, Task.status == TaskStatus.OPEN, Task.due_at < day_end)  # type: ignore[arg-type]
-        .order_by(Task.due_at, Task.id)
+        select(t.id, t.title, t.kind, t.due_at, t.client_id, clients.c.name, t.version)
+        .select_from(tasks.outerjoin(clients, clients.c.id == t.client_id))
+        .where(t.assignee_id == user_id, t.status == TaskStatus.OPEN.value, t.due_at < day_end)
+        .order_by(t.due_at, t.id)
         .limit(DESK_TASK_LIMIT)
     )
     return [
@@ -99,61 +101,54 @@ def my_tasks(session: Session, user_id: int, now: datetime, day_end: datetime) -
 
 
 def my_stages(session: Session, user_id: int) -> list[StageSummary]:
+    s, d = stages.c, deals.c
     rows = session.execute(
-        select(
-            Stage.id, Stage.name, Stage.position, func.count(Deal.id), func.coalesce(func.sum(Deal.amount), 0)
-        )
-        .join(Deal, Deal.stage_id == Stage.id)  # type: ignore[arg-type]
-        .where(Deal.owner_id == user_id, Deal.status == DealStatus.OPEN)  # type: ignore[arg-type]
-        .group_by(Stage.id, Stage.name, Stage.position, Stage.pipeline_id)
-        .order_by(Stage.pipeline_id, Stage.position)
+        select(s.id, s.name, s.position, func.count(d.id), func.coalesce(func.sum(d.amount), 0))
+        .select_from(deals.join(stages, s.id == d.stage_id))
+        .where(d.owner_id == user_id, d.status == DealStatus.OPEN.value)
+        .group_by(s.id, s.name, s.position, s.pipeline_id)
+        .order_by(s.pipeline_id, s.position)
     )
     return [StageSummary(s_id, name, pos, count, int(amount)) for s_id, name, pos, count, amount in rows]
 
 
 def recent_inbound(session: Session, user_id: int) -> list[InboundItem]:
+    i = interactions.c
     rows = session.execute(
-        select(
-            Interaction.id,
-            Interaction.kind,
-            Interaction.channel,
-            Interaction.occurred_at,
-            Interaction.client_id,
-            Client.name,
-            Interaction.summary,
-        )
-        .join(Client, Client.id == Interaction.client_id)  # type: ignore[arg-type]
-        .where(Interaction.direction == Direction.INBOUND, Client.owner_id == user_id)  # type: ignore[arg-type]
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())  # type: ignore[attr-defined, union-attr]
+        select(i.id, i.kind, i.channel, i.occurred_at, i.client_id, clients.c.name, i.summary)
+        .select_from(interactions.join(clients, clients.c.id == i.client_id))
+        .where(i.direction == Direction.INBOUND.value, clients.c.owner_id == user_id)
+        .order_by(i.occurred_at.desc(), i.id.desc())
         .limit(DESK_INBOUND_LIMIT)
     )
     return [InboundItem(*row) for row in rows]
 
 
 def my_kpi(session: Session, user_id: int, now: datetime, month: tuple[datetime, datetime]) -> Kpi:
-    plan = session.scalar(select(User.monthly_target).where(User.id == user_id)) or 0
+    d = deals.c
+    plan = session.scalar(select(users.c.monthly_target).where(users.c.id == user_id)) or 0
     won_count, fact = session.execute(
-        select(func.count(Deal.id), func.coalesce(func.sum(Deal.amount), 0)).where(
-            Deal.owner_id == user_id,  # type: ignore[arg-type]
-            Deal.status == DealStatus.WON,  # type: ignore[arg-type]
-            Deal.closed_at >= month[0],  # type: ignore[operator]
-            Deal.closed_at < month[1],  # type: ignore[operator]
+        select(func.count(d.id), func.coalesce(func.sum(d.amount), 0)).where(
+            d.owner_id == user_id,
+            d.status == DealStatus.WON.value,
+            d.closed_at >= month[0],
+            d.closed_at < month[1],
         )
     ).one()
     awaiting_count, awaiting = session.execute(
-        select(func.count(Deal.id), func.coalesce(func.sum(Deal.amount), 0))
-        .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
+        select(func.count(d.id), func.coalesce(func.sum(d.amount), 0))
+        .select_from(deals.join(stages, stages.c.id == d.stage_id))
         .where(
-            Deal.owner_id == user_id,  # type: ignore[arg-type]
-            Deal.status == DealStatus.OPEN,  # type: ignore[arg-type]
-            Stage.code == "awaiting_payment",  # type: ignore[arg-type]
+            d.owner_id == user_id,
+            d.status == DealStatus.OPEN.value,
+            stages.c.code == AWAITING_PAYMENT,
         )
     ).one()
     overdue = session.scalar(
-        select(func.count(Task.id)).where(
-            Task.assignee_id == user_id,  # type: ignore[arg-type]
-            Task.status == TaskStatus.OPEN,  # type: ignore[arg-type]
-            Task.due_at < now,  # type: ignore[arg-type]
+        select(func.count(tasks.c.id)).where(
+            tasks.c.assignee_id == user_id,
+            tasks.c.status == TaskStatus.OPEN.value,
+            tasks.c.due_at < now,
         )
     )
     return Kpi(

@@ -10,12 +10,13 @@ import re
 from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans("", "", "«»\"'„“”‘’`")
 _PHONE_QUERY = re.compile(r"^[+\d\s()\-.]{5,}$")
 
 
 def fold(text: str) -> str:
-    """Case-folded, ё as е, whitespace collapsed."""
-    return _SPACES.sub(" ", text.casefold().replace("ё", "е")).strip()
+    """Case-folded, ё as е, quotes dropped, whitespace collapsed: «Ромашка» sorts and matches as ромашка."""
+    return _SPACES.sub(" ", text.casefold().replace("ё", "е").translate(_QUOTES)).strip()
 
 
 def phone_digits(text: str) -> str:
@@ -35,7 +36,7 @@ def search_text(
     emails: Iterable[str],
 ) -> str:
     """Everything `/` matches a client on, in one folded string."""
-    parts = [name, legal_form or "", inn or "", city or ""]
+    parts = [legal_form or "", name, inn or "", city or ""]
     parts.extend(p.lstrip("+") for p in phones)
     parts.extend(emails)
     return fold(" ".join(p for p in parts if p))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from crm_tui.domain import audit
 from crm_tui.domain.access import visible_clients
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from storage.models import Client, Direction, Interaction, InteractionKind
+from storage.models import Direction, Interaction, InteractionKind, clients
 
 
 def log_interaction(
@@ -29,7 +29,7 @@ def log_interaction(
     now = ws.now()
     with ws.write() as session:
         exists = session.scalar(
-            select(Client.id).where(and_(Client.id == client_id, visible_clients(ws.viewer)))
+            select(clients.c.id).where(clients.c.id == client_id, visible_clients(ws.viewer))
         )
         if exists is None:
             raise NotFound(f"client {client_id} not found")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
-from storage.models import Pipeline, Stage
+from storage.models import Pipeline, Stage, pipelines, stages
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,11 @@ class StageInfo:
 
 def ensure_default_pipeline(session: Session) -> int:
     """Create the shipped funnel on a database that has none; returns the default pipeline id."""
-    existing = session.scalar(select(Pipeline.id).order_by(Pipeline.is_default.desc(), Pipeline.id))  # type: ignore[attr-defined]
+    existing = session.scalar(
+        select(pipelines.c.id).order_by(pipelines.c.is_default.desc(), pipelines.c.id).limit(1)
+    )
     if existing is not None:
-        return existing
+        return int(existing)
     pipeline = Pipeline(name=DEFAULT_PIPELINE, position=0, is_default=True)
     session.add(pipeline)
     session.flush()
@@ -69,19 +71,10 @@ def ensure_default_pipeline(session: Session) -> int:
 
 
 def stages_of(session: Session, pipeline_id: int) -> list[StageInfo]:
-    rows = session.scalars(
-        select(Stage).where(Stage.pipeline_id == pipeline_id).order_by(Stage.position)  # type: ignore[arg-type]
+    c = stages.c
+    rows = session.execute(
+        select(c.id, c.pipeline_id, c.code, c.name, c.position, c.probability, c.is_won, c.is_lost)
+        .where(c.pipeline_id == pipeline_id)
+        .order_by(c.position)
     )
-    return [
-        StageInfo(
-            id=s.id or 0,
-            pipeline_id=s.pipeline_id,
-            code=s.code,
-            name=s.name,
-            position=s.position,
-            probability=s.probability,
-            is_won=s.is_won,
-            is_lost=s.is_lost,
-        )
-        for s in rows
-    ]
+    return [StageInfo(*row) for row in rows]

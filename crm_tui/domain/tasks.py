@@ -11,7 +11,7 @@ from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.workspace import Workspace
-from storage.models import Role, Task, TaskStatus
+from storage.models import Role, Task, TaskStatus, tasks
 
 
 def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
@@ -28,12 +28,12 @@ def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: in
 
 
 def _apply(session: Session, task: Task, values: dict[str, object]) -> None:
-    result = session.execute(
-        update(Task)
-        .where(Task.id == task.id, Task.version == task.version)  # type: ignore[arg-type]
+    result = session.connection().execute(
+        update(tasks)
+        .where(tasks.c.id == task.id, tasks.c.version == task.version)
         .values(version=task.version + 1, **values)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise StaleEdit(f"task «{task.title}» was changed by someone else meanwhile: reload and retry")
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer
 from crm_tui.domain.errors import AccessDenied, InvalidInput, UnknownUser
-from storage.models import Role, User
+from storage.models import Role, User, users
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
 
@@ -62,7 +62,7 @@ def add_user(
 ) -> UserInfo:
     if not _LOGIN.match(login):
         raise InvalidInput(f"invalid login {login!r}: use the person's OS login (letters, digits, . _ -)")
-    if session.scalar(select(User.id).where(User.login == login)) is not None:
+    if session.scalar(select(users.c.id).where(users.c.login == login)) is not None:
         raise InvalidInput(f"user {login!r} already exists")
     if monthly_target < 0:
         raise InvalidInput("the monthly target cannot be negative")
@@ -90,7 +90,7 @@ def add_user(
 
 
 def list_users(session: Session) -> list[UserInfo]:
-    return [_info(u) for u in session.scalars(select(User).order_by(User.login))]
+    return [_info(u) for u in session.scalars(select(User).order_by(users.c.login))]
 
 
 def _viewer(user: User) -> Viewer:
@@ -110,7 +110,7 @@ def resolve_viewer(session: Session, login: str, act_as: str | None, now: dateti
     On a database with no users the first person to start it becomes its admin, so a fresh
     install just works. Only an admin may act as somebody else.
     """
-    if session.scalar(select(func.count()).select_from(User)) == 0:
+    if session.scalar(select(func.count()).select_from(users)) == 0:
         full_name = login
         user = User(login=login, full_name=full_name, role=Role.ADMIN, created_at=now)
         session.add(user)
@@ -125,7 +125,7 @@ def resolve_viewer(session: Session, login: str, act_as: str | None, now: dateti
             action="create",
             changes={"login": login, "role": "admin", "first_user": True},
         )
-    me = session.scalar(select(User).where(User.login == login))
+    me = session.scalar(select(User).where(users.c.login == login))
     if me is None or not me.active:
         raise UnknownUser(
             f"unknown user {login!r}: ask an admin to run `crm user add {login} --name ... --role manager`"
@@ -134,7 +134,7 @@ def resolve_viewer(session: Session, login: str, act_as: str | None, now: dateti
         return _viewer(me)
     if me.role != Role.ADMIN:
         raise AccessDenied(f"only an admin may act as another user; {login!r} is a {me.role}")
-    other = session.scalar(select(User).where(User.login == act_as))
+    other = session.scalar(select(User).where(users.c.login == act_as))
     if other is None or not other.active:
         raise UnknownUser(f"unknown user {act_as!r} in --user")
     return _viewer(other)

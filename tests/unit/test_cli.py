@@ -1,0 +1,210 @@
+"""`crm` as ops run it from cron: exit codes, one-line errors, JSON, and no Textual import."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from crm_tui import __version__
+from crm_tui.domain.workspace import prepare_database
+from storage.database import dispose_engines
+from tests.seed import seed_team
+
+
+def crm(
+    *args: str,
+    user: str = "root",
+    data_dir: Path | None = None,
+    check: bool = False,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CRM_DATABASE_URL"}
+    env.update(USER=user, LOGNAME=user, CRM_TZ="Europe/Moscow")
+    if data_dir is not None:
+        env["CRM_DATA_DIR"] = str(data_dir)
+    env.update(extra_env or {})
+    code = (
+        "import sys; from crm_tui.cli import main\n"
+        "try:\n    main()\nfinally:\n"
+        "    sys.stderr.write('\\nTEXTUAL_LOADED=%s' % ('textual' in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [ln for ln in result.stderr.splitlines() if ln and not ln.startswith("TEXTUAL_LOADED")]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def textual_loaded(result: subprocess.CompletedProcess[str]) -> bool:
+    return "TEXTUAL_LOADED=True" in result.stderr
+
+
+@pytest.fixture
+def seeded_db(tmp_path: Path) -> str:
+    path = str(tmp_path / "team.db")
+    seed_team(prepare_database(path))
+    dispose_engines()
+    return path
+
+
+def test_version_and_help_without_textual() -> None:
+    version = crm("--version", check=True)
+    assert version.stdout.strip() == f"crm_tui {__version__}"
+    help_ = crm("--help", check=True)
+    assert "clients" in help_.stdout and "demo" in help_.stdout
+    assert not textual_loaded(help_)
+
+
+def test_fresh_start_makes_the_os_user_admin(tmp_path: Path) -> None:
+    db = str(tmp_path / "new" / "crm.db")
+    upgraded = crm("--db", db, "db", "upgrade", "--json", check=True)
+    assert json.loads(upgraded.stdout)["to"] == "0001"
+    users = crm("--db", db, "user", "list", "--json", check=True)
+    assert [json.loads(line)["role"] for line in users.stdout.splitlines()] == ["admin"]
+    assert not textual_loaded(users)
+
+
+def test_default_database_lives_in_the_data_folder(tmp_path: Path) -> None:
+    crm("user", "list", data_dir=tmp_path / "data", check=True)
+    assert (tmp_path / "data" / "crm.db").exists()
+
+
+def test_env_var_selects_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "env.db"
+    crm("user", "list", extra_env={"CRM_DATABASE_URL": str(db)}, check=True)
+    assert db.exists()
+
+
+def test_user_add_then_list(tmp_path: Path) -> None:
+    db = str(tmp_path / "crm.db")
+    added = crm(
+        "--db",
+        db,
+        "user",
+        "add",
+        "petrov",
+        "--name",
+        "Петров Андрей",
+        "--role",
+        "manager",
+        "--region",
+        "Липецк",
+        "--target",
+        "1000000",
+        "--json",
+        check=True,
+    )
+    assert json.loads(added.stdout)["monthly_target"] == 100_000_000
+    listed = [
+        json.loads(line) for line in crm("--db", db, "user", "list", "--json", check=True).stdout.splitlines()
+    ]
+    assert {(u["login"], u["role"], u["region"]) for u in listed} == {
+        ("root", "admin", None),
+        ("petrov", "manager", "Липецк"),
+    }
+
+
+def test_clients_list_json_is_one_object_per_client(seeded_db: str) -> None:
+    result = crm("--db", seeded_db, "clients", "list", "--json", user="ivanova", check=True)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 6
+    romashka = next(r for r in rows if r["name"] == "Ромашка")
+    assert {k: romashka[k] for k in ("inn", "phones", "emails", "owner", "region", "status")} == {
+        "inn": "7707083893",
+        "phones": ["+74951112233"],
+        "emails": ["info@romashka.ru"],
+        "owner": "ivanova",
+        "region": "Москва",
+        "status": "customer",
+    }
+    assert isinstance(romashka["id"], int)
+    assert not textual_loaded(result)
+
+
+def test_clients_list_filters(seeded_db: str) -> None:
+    by_owner = crm(
+        "--db", seeded_db, "clients", "list", "--json", "--owner", "petrov", user="admin", check=True
+    )
+    assert {json.loads(line)["name"] for line in by_owner.stdout.splitlines()} == {
+        "Липецкий металл",
+        "АгроЛипецк",
+    }
+    searched = crm(
+        "--db", seeded_db, "clients", "list", "--json", "--search", "ВЕКТОР", user="admin", check=True
+    )
+    assert [json.loads(line)["name"] for line in searched.stdout.splitlines()] == ["Вектор Плюс"]
+    table = crm("--db", seeded_db, "clients", "list", user="ivanova", check=True)
+    assert "Ромашка" in table.stdout
+
+
+def test_admin_acts_as_another_user(seeded_db: str) -> None:
+    result = crm("--db", seeded_db, "--user", "petrov", "clients", "list", "--json", user="admin", check=True)
+    assert len(result.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "user", "message"),
+    [
+        (("--db", "mysql://x@y/z", "user", "list"), "root", "unsupported database"),
+        (
+            ("--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "user", "list"),
+            "root",
+            "cannot use database",
+        ),
+        (("clients", "list", "--owner", "nobody"), "admin", "unknown owner 'nobody'"),
+        (("clients", "list", "--status", "vip"), "admin", "unknown status 'vip'"),
+        (("user", "list"), "stranger", "unknown user 'stranger'"),
+        (("--user", "admin", "user", "list"), "ivanova", "only an admin"),
+        (("user", "add", "x1", "--name", "X"), "ivanova", "only an admin may add users"),
+        (("user", "add", "petrov", "--name", "X"), "admin", "already exists"),
+        (("user", "add", "x2", "--name", "X", "--role", "boss"), "admin", "unknown role 'boss'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    seeded_db: str, args: tuple[str, ...], user: str, message: str
+) -> None:
+    if "--db" not in args:
+        args = ("--db", seeded_db, *args)
+    result = crm(*args, user=user)
+    assert result.returncode == 2
+    assert message in error_line(result)
+
+
+def test_a_database_from_a_newer_version(seeded_db: str) -> None:
+    engine = prepare_database(seeded_db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+    dispose_engines()
+    result = crm("--db", seeded_db, "clients", "list", user="admin")
+    assert result.returncode == 2
+    assert "newer than this crm_tui knows" in error_line(result)
+
+
+def test_a_database_path_that_cannot_exist(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = crm("--db", str(blocker / "crm.db"), "user", "list")
+    assert result.returncode == 2
+    assert "cannot create the folder" in error_line(result)
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    junk = tmp_path / "clients.xlsx"
+    junk.write_bytes(b"PK\x03\x04 this is a spreadsheet, not a database" * 100)
+    result = crm("--db", str(junk), "user", "list")
+    assert result.returncode == 2
+    assert str(junk) in error_line(result)

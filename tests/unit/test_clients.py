@@ -1,0 +1,151 @@
+"""The clients list: search that works for Cyrillic, keyset pages, and who sees what."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.client_records import ChannelDraft, ClientDraft, create_client
+from crm_tui.domain.clients import ClientFilter, client_page, iter_clients
+from crm_tui.domain.workspace import Workspace
+from storage.models import ChannelKind
+from tests.seed import FROZEN_NOW, Seeded
+
+
+def names(ws: Workspace, query: str = "", **kw: object) -> list[str]:
+    with ws.read() as session:
+        page = client_page(session, ws.viewer, ClientFilter(query=query, **kw))  # type: ignore[arg-type]
+    return [r.name for r in page.rows]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ромашка", ["Ромашка"]),
+        ("РОМАШКА", ["Ромашка"]),
+        ("рОмАш", ["Ромашка"]),
+        ("елкина", []),  # contact names are not searched, only the client's own data
+        ("теплодом", ["Теплодом"]),
+        ("7707083893", ["Ромашка"]),
+        ("8 (495) 111-22-33", ["Ромашка"]),
+        ("+7 916 000", ["Вектор Плюс"]),
+        ("8916000", ["Вектор Плюс"]),
+        ("SALES@VEKTOR", ["Вектор Плюс"]),
+        ("химки", ["СтройМонтаж"]),
+        ("ИП Зорин", ["Зорин Алексей Викторович"]),
+        ("ооо «ромашка»", ["Ромашка"]),
+        ('"Ромашка"', ["Ромашка"]),
+        ("ооо ромашка", ["Ромашка"]),
+        ("100%", []),
+        ("_", []),
+    ],
+)
+def test_search_finds_by_name_inn_phone_email_any_case(
+    workspace_for: Callable[[str], Workspace], query: str, expected: list[str]
+) -> None:
+    assert names(workspace_for("admin"), query) == expected
+
+
+def test_search_folds_yo(workspace_for: Callable[[str], Workspace], seeded: Seeded) -> None:
+    ws = workspace_for("admin")
+    with ws.write() as session:
+        create_client(session, ws.viewer, ClientDraft(name="Ёжик в тумане", legal_form="ООО"), FROZEN_NOW)
+    assert names(ws, "ежик") == ["Ёжик в тумане"]
+    assert names(ws, "ЁЖИК") == ["Ёжик в тумане"]
+
+
+def test_manager_sees_only_her_clients(workspace_for: Callable[[str], Workspace]) -> None:
+    assert set(names(workspace_for("ivanova"))) == {
+        "Ромашка",
+        "Вектор Плюс",
+        "СтройМонтаж",
+        "Аква-Сервис",
+        "Теплодом",
+        "Зорин Алексей Викторович",
+    }
+    assert names(workspace_for("ivanova"), "липецк") == []
+    assert set(names(workspace_for("petrov"))) == {"Липецкий металл", "АгроЛипецк"}
+
+
+def test_head_sees_his_region_and_admin_sees_all(workspace_for: Callable[[str], Workspace]) -> None:
+    assert len(names(workspace_for("smirnov"))) == 6
+    assert len(names(workspace_for("admin"))) == 8
+
+
+def test_filters_by_owner_and_status(workspace_for: Callable[[str], Workspace], seeded: Seeded) -> None:
+    ws = workspace_for("admin")
+    assert set(names(ws, owner_id=seeded.users["petrov"])) == {"Липецкий металл", "АгроЛипецк"}
+    assert set(names(ws, status="lead")) == {"Теплодом", "Зорин Алексей Викторович"}
+
+
+def test_pages_walk_forward_and_back_over_every_client_once(
+    workspace_for: Callable[[str], Workspace],
+) -> None:
+    ws = workspace_for("admin")
+    with ws.write() as session:
+        for i in range(57):
+            # Identical names on purpose: the id breaks ties so no row is skipped or repeated.
+            create_client(session, ws.viewer, ClientDraft(name=f"Альфа {i // 3:02d}"), FROZEN_NOW)
+    flt = ClientFilter()
+    seen: list[int] = []
+    pages = []
+    with ws.read() as session:
+        page = client_page(session, ws.viewer, flt, limit=10)
+        assert not page.has_prev
+        pages.append(page)
+        while page.has_next:
+            page = client_page(session, ws.viewer, flt, after=page.rows[-1].cursor, limit=10)
+            pages.append(page)
+        for p in pages:
+            seen.extend(r.id for r in p.rows)
+        assert len(seen) == len(set(seen)) == 65
+        keys = [(r.name_key, r.id) for p in pages for r in p.rows]
+        assert keys == sorted(keys)
+        back = client_page(session, ws.viewer, flt, before=pages[3].rows[0].cursor, limit=10)
+        assert [r.id for r in back.rows] == [r.id for r in pages[2].rows]
+        assert back.has_prev and back.has_next
+        first = client_page(session, ws.viewer, flt, before=pages[1].rows[0].cursor, limit=10)
+        assert [r.id for r in first.rows] == [r.id for r in pages[0].rows]
+        assert not first.has_prev
+
+
+def test_rows_carry_owner_first_phone_and_email(workspace_for: Callable[[str], Workspace]) -> None:
+    ws = workspace_for("ivanova")
+    with ws.read() as session:
+        row = client_page(session, ws.viewer, ClientFilter(query="ромашка")).rows[0]
+    assert (row.owner, row.phone, row.email) == ("Иванова Светлана", "+74951112233", "info@romashka.ru")
+
+
+def test_export_streams_all_channels_in_batches(workspace_for: Callable[[str], Workspace]) -> None:
+    ws = workspace_for("admin")
+    with ws.write() as session:
+        create_client(
+            session,
+            ws.viewer,
+            ClientDraft(
+                name="Два телефона",
+                channels=[
+                    ChannelDraft(ChannelKind.PHONE, "+74950000001"),
+                    ChannelDraft(ChannelKind.PHONE, "+74950000002"),
+                    ChannelDraft(ChannelKind.EMAIL, "a@b.ru"),
+                ],
+            ),
+            FROZEN_NOW + timedelta(minutes=1),
+        )
+    with ws.read() as session:
+        exported = list(iter_clients(session, ws.viewer, ClientFilter(), batch=3))
+    assert len(exported) == 9
+    two = next(c for c in exported if c.name == "Два телефона")
+    assert two.phones == ["+74950000001", "+74950000002"]
+    assert two.emails == ["a@b.ru"]
+    assert two.owner == "admin"
+
+
+def test_a_viewer_with_an_unknown_role_sees_nothing(workspace_for: Callable[[str], Workspace]) -> None:
+    ws = workspace_for("admin")
+    nobody = Viewer(user_id=999, login="x", full_name="X", role="guest", region=None)  # type: ignore[arg-type]
+    with ws.read() as session:
+        assert client_page(session, nobody, ClientFilter()).rows == []

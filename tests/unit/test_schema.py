@@ -1,0 +1,57 @@
+"""The schema comes from Alembic and matches the models on both engines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from storage.database import get_engine, read_session, write_session
+from storage.errors import SchemaTooNew
+from storage.models import User, metadata
+from storage.schema import HEAD_REVISION, SchemaState, current_revision, ensure_schema, schema_state
+
+
+def test_migrations_build_exactly_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+    assert schema_state(engine) is SchemaState.CURRENT
+
+
+def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
+    ensure_schema(engine)
+    assert current_revision(engine) == HEAD_REVISION
+
+
+def test_database_from_a_newer_version_is_refused(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(SchemaTooNew, match="newer than this crm_tui knows"):
+        ensure_schema(engine)
+
+
+def test_timestamps_come_back_aware_utc(engine: Engine) -> None:
+    moscow_noon = datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=3)))
+    with write_session(engine) as session:
+        session.add(User(login="u1", full_name="U", created_at=moscow_noon))
+    with read_session(engine) as session:
+        stored = session.exec(select(User).where(User.login == "u1")).one().created_at
+    assert stored == moscow_noon
+    assert stored.tzinfo == UTC
+    assert stored.hour == 9
+
+
+def test_naive_timestamps_are_refused(engine: Engine) -> None:
+    with pytest.raises(Exception, match="naive datetime"), write_session(engine) as session:
+        session.add(User(login="u2", full_name="U", created_at=datetime(2026, 1, 1)))
+        session.flush()
+
+
+def test_same_url_same_engine(sqlite_url: str) -> None:
+    assert get_engine(sqlite_url) is get_engine(sqlite_url)
