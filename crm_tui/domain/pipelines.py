@@ -43,6 +43,10 @@ class StageInfo:
     is_lost: bool
 
 
+def has_pipeline(session: Session) -> bool:
+    return session.scalar(select(pipelines.c.id).limit(1)) is not None
+
+
 def ensure_default_pipeline(session: Session) -> int:
     """Create the shipped funnel on a database that has none; returns the default pipeline id."""
     existing = session.scalar(

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from crm_tui.domain import audit
@@ -104,27 +104,31 @@ def _viewer(user: User) -> Viewer:
     )
 
 
-def resolve_viewer(session: Session, login: str, act_as: str | None, now: datetime) -> Viewer:
-    """The acting user for an OS login.
+def has_users(session: Session) -> bool:
+    return session.scalar(select(users.c.id).limit(1)) is not None
 
-    On a database with no users the first person to start it becomes its admin, so a fresh
-    install just works. Only an admin may act as somebody else.
-    """
-    if session.scalar(select(func.count()).select_from(users)) == 0:
-        full_name = login
-        user = User(login=login, full_name=full_name, role=Role.ADMIN, created_at=now)
-        session.add(user)
-        session.flush()
-        assert user.id is not None
-        audit.record(
-            session,
-            at=now,
-            user_id=user.id,
-            entity="user",
-            entity_id=user.id,
-            action="create",
-            changes={"login": login, "role": "admin", "first_user": True},
-        )
+
+def create_first_admin(session: Session, login: str, now: datetime) -> None:
+    """On a database with no users the first person to start it becomes its admin."""
+    if has_users(session):
+        return
+    user = User(login=login, full_name=login, role=Role.ADMIN, created_at=now)
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    audit.record(
+        session,
+        at=now,
+        user_id=user.id,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        changes={"login": login, "role": "admin", "first_user": True},
+    )
+
+
+def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
+    """The acting user for an OS login; only an admin may act as somebody else."""
     me = session.scalar(select(User).where(users.c.login == login))
     if me is None or not me.active:
         raise UnknownUser(

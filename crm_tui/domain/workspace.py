@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from crm_tui.domain.access import Viewer
 from crm_tui.domain.clock import Clock, system_clock
-from crm_tui.domain.pipelines import ensure_default_pipeline
-from crm_tui.domain.users import resolve_viewer
+from crm_tui.domain.pipelines import ensure_default_pipeline, has_pipeline
+from crm_tui.domain.users import create_first_admin, has_users, resolve_viewer
 from storage.database import get_engine, read_session, unavailable, write_session
 from storage.schema import ensure_schema
 
@@ -52,12 +52,19 @@ class Workspace:
 
 
 def prepare_database(database: str) -> Engine:
-    """Engine for ``database`` with its schema created or upgraded and defaults in place."""
+    """Engine for ``database`` with its schema created or upgraded and defaults in place.
+
+    Only a new database is written to: an everyday start takes no write lock, so opening the
+    app never waits behind a colleague's import.
+    """
     engine = get_engine(database)
     ensure_schema(engine)
     try:
-        with write_session(engine) as session:
-            ensure_default_pipeline(session)
+        with read_session(engine) as session:
+            ready = has_pipeline(session)
+        if not ready:
+            with write_session(engine) as session:
+                ensure_default_pipeline(session)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
     return engine
@@ -73,8 +80,13 @@ def open_workspace(
 ) -> Workspace:
     engine = prepare_database(database)
     try:
-        with write_session(engine) as session:
-            viewer = resolve_viewer(session, login, act_as, clock())
+        with read_session(engine) as session:
+            fresh = not has_users(session)
+        if fresh:
+            with write_session(engine) as session:
+                create_first_admin(session, login, clock())
+        with read_session(engine) as session:
+            viewer = resolve_viewer(session, login, act_as)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
     return Workspace(engine=engine, viewer=viewer, clock=clock, tz=tz or ZoneInfo("UTC"))
