@@ -276,6 +276,89 @@ class AuditEntry(SQLModel, table=True):
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class ImportStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    UNDONE = "undone"
+
+
+class ImportBatch(SQLModel, table=True):
+    """One run of an import: what it read, what it did, and whether it was undone."""
+
+    __tablename__ = "import_batches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _str(16, default="clients")
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    status: str = _str(16, default=ImportStatus.RUNNING)
+    files: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rows: int = 0
+    created: int = 0
+    enriched: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    errors_file: str | None = _str(1000, default=None, nullable=True)
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class ClientSource(SQLModel, table=True):
+    """Where a client's data came from: a file, sheet and row.
+
+    The file's content hash with sheet and row is unique, which is what makes re-importing the
+    same file a no-op and a re-run after a crash pick up where it stopped.
+    """
+
+    __tablename__ = "client_sources"
+    __table_args__ = (UniqueConstraint("file_sha256", "sheet", "row"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", index=True, ondelete="CASCADE")
+    batch_id: int | None = Field(default=None, foreign_key="import_batches.id", nullable=True, index=True)
+    file: str = _str(500)
+    file_sha256: str = _str(64)
+    sheet: str = _str(200)
+    row: int
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ImportChange(SQLModel, table=True):
+    """What a batch did to one record, so that ``crm import undo`` can take it back.
+
+    ``action`` is ``create`` (the batch made the record), ``fill`` (it filled an empty field:
+    ``before`` is empty, ``after`` the value) or ``conflict`` (the file disagreed with the base;
+    nothing was changed, both values are kept here and reported).
+    """
+
+    __tablename__ = "import_changes"
+    __table_args__ = (Index("ix_import_changes_batch", "batch_id", "entity"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batches.id")
+    entity: str = _str(16)
+    entity_id: int
+    action: str = _str(16)
+    field: str | None = _str(64, default=None, nullable=True)
+    before: str | None = Field(default=None, sa_type=String(2000), nullable=True)
+    after: str | None = Field(default=None, sa_type=String(2000), nullable=True)
+
+
+class ImportMapping(SQLModel, table=True):
+    """A column mapping remembered for files with the same headers."""
+
+    __tablename__ = "import_mappings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    signature: str = Field(sa_type=String(64), unique=True)
+    headers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    columns: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
 metadata = SQLModel.metadata
 
 
@@ -297,3 +380,7 @@ deals = _table(Deal)
 interactions = _table(Interaction)
 tasks = _table(Task)
 audit_entries = _table(AuditEntry)
+import_batches = _table(ImportBatch)
+client_sources = _table(ClientSource)
+import_changes = _table(ImportChange)
+import_mappings = _table(ImportMapping)

@@ -55,3 +55,42 @@ def test_naive_timestamps_are_refused(engine: Engine) -> None:
 
 def test_same_url_same_engine(sqlite_url: str) -> None:
     assert get_engine(sqlite_url) is get_engine(sqlite_url)
+
+
+def test_known_revisions_are_the_migration_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from storage.schema import KNOWN_REVISIONS, MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_heads() == [HEAD_REVISION]
+    assert sorted(s.revision for s in scripts.walk_revisions()) == sorted(KNOWN_REVISIONS)
+
+
+def test_an_old_database_with_data_is_upgraded_on_open(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from crm_tui.domain.workspace import open_workspace
+    from storage.schema import MIGRATIONS_DIR
+
+    engine = get_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (login, full_name, role, monthly_target, active, created_at) "
+                "VALUES ('old', 'Old Timer', 'admin', 0, true, CURRENT_TIMESTAMP)"
+            )
+        )
+    assert schema_state(engine) is SchemaState.OUTDATED
+    ws = open_workspace(db_url, "old")
+    assert ws.viewer.full_name == "Old Timer"
+    assert current_revision(engine) == HEAD_REVISION
