@@ -213,13 +213,14 @@ def seed_team(engine: Engine, now: datetime = FROZEN_NOW) -> Seeded:
         ) -> None:
             stage = stages[code]
             status = DealStatus.WON if stage.is_won else DealStatus.LOST if stage.is_lost else DealStatus.OPEN
-            owner = next(row[6] for row in CLIENTS if row[0] == client)
+            spec = next(row for row in CLIENTS if row[0] == client)
+            owner = spec[6]
             d = Deal(
                 client_id=seeded.clients[client],
                 owner_id=seeded.users[owner],
                 pipeline_id=pipeline_id,
                 stage_id=stage.id or 0,
-                title=f"Поставка для {client}",
+                title=f"Поставка: {spec[1]}",
                 amount=rubles * 100,
                 expected_close=date(2026, 12, 15),
                 status=status,

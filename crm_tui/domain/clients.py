@@ -190,3 +190,8 @@ def iter_clients(
                 emails=emails.get(r[0], []),
             )
         last_id = ids[-1]
+
+
+def has_any_clients(session: Session) -> bool:
+    """Whether the database holds any client at all (the app shows its first-run page if not)."""
+    return session.scalar(select(clients.c.id).limit(1)) is not None

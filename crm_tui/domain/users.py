@@ -142,3 +142,15 @@ def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
     if other is None or not other.active:
         raise UnknownUser(f"unknown user {act_as!r} in --user")
     return _viewer(other)
+
+
+def owner_choices(session: Session, viewer: Viewer) -> list[UserInfo]:
+    """The active users whose clients ``viewer`` may see, for an owner filter: everyone for an
+    admin or ops, the own region's people and oneself for a head, oneself for a manager.
+    Follows the same rule as ``access.visible_clients``."""
+    query = select(User).where(users.c.active.is_(True))
+    if viewer.role is Role.HEAD and viewer.region is not None:
+        query = query.where((users.c.region == viewer.region) | (users.c.id == viewer.user_id))
+    elif not viewer.sees_everything:
+        query = query.where(users.c.id == viewer.user_id)
+    return [_info(u) for u in session.scalars(query.order_by(users.c.full_name, users.c.id))]

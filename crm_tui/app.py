@@ -1,0 +1,164 @@
+"""The Textual app: the screen registry, global keys, the command palette and worker errors.
+
+Screens are modes with their own stacks: ``desk`` (the home screen), ``clients`` and
+``first_run`` (an empty database). A client card is pushed over the screen it was opened from,
+so Escape goes back there. Database work happens in thread workers; a failed worker becomes a
+one-line notification here, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from crm_tui.domain.clients import has_any_clients
+from crm_tui.domain.errors import DomainError
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from screens.clients import ClientsScreen
+from screens.desk import DeskScreen
+from screens.first_run import FirstRunScreen
+from storage.errors import StorageError
+
+START_SCREENS = ("desk", "clients")
+
+
+def describe_error(error: BaseException | None) -> str:
+    """One line for a person: our own errors as they are, anything else marked unexpected."""
+    if isinstance(error, DomainError | StorageError):
+        text = str(error)
+    else:
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        text = _("unexpected error: {detail}").format(detail=detail)
+    lines = text.strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+class ActionCommands(Provider):
+    """Every action of the app and of the current screen, with its key, for Ctrl+P.
+
+    The actions are the footer's: the bindings shown and enabled right now, so the palette and
+    the footer never disagree.
+    """
+
+    def _actions(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        screen = self.screen
+        seen: set[tuple[int, str]] = set()
+        for node, binding, enabled, tooltip in screen.active_bindings.values():
+            if not (enabled and binding.show and binding.description) or binding.system:
+                continue
+            if binding.action in ("command_palette", "app.command_palette"):
+                continue
+            if (id(node), binding.action) in seen:
+                continue
+            seen.add((id(node), binding.action))
+            key = _("key {key}").format(key=self.app.get_key_display(binding))
+            help_text = f"{key} · {tooltip}" if tooltip else key
+            yield binding.description, help_text, partial(self.app.run_action, binding.action, node)
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._actions():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)
+
+
+class CrmApp(App[None]):
+    """crm_tui in the terminal.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | d | My sales: the desk. |
+    | c | The clients list. |
+    | ctrl+p | Commands: every action of the app and the current screen. |
+    | q | Quit. |
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "crm_tui"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ActionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "desk", _("Desk"), id="app.desk"),
+        Binding("c", "clients", _("Clients"), id="app.clients"),
+        Binding("ctrl+p", "command_palette", _("Commands"), priority=True, id="app.palette"),
+        Binding("q", "quit", _("Quit"), id="app.quit"),
+    ]
+
+    class Probed(Message):
+        """Whether the database has any client: the desk if so, the first-run page if not."""
+
+        def __init__(self, has_clients: bool) -> None:
+            super().__init__()
+            self.has_clients = has_clients
+
+    def __init__(self, workspace: Workspace, *, start: str = "desk") -> None:
+        super().__init__()
+        self.ws = workspace
+        self.start = start
+        self.sub_title = workspace.viewer.full_name
+        self.add_mode("desk", partial(DeskScreen, workspace))
+        self.add_mode("clients", partial(ClientsScreen, workspace))
+        self.add_mode("first_run", partial(FirstRunScreen, workspace))
+
+    def on_mount(self) -> None:
+        self.probe()
+
+    @work(thread=True, exclusive=True, group="app-probe", exit_on_error=False)
+    def probe(self) -> None:
+        with self.ws.read() as session:
+            found = has_any_clients(session)
+        self.post_message(self.Probed(found))
+
+    async def on_crm_app_probed(self, event: Probed) -> None:
+        await self.switch_mode(self.start if event.has_clients else "first_run")
+
+    async def on_first_run_screen_clients_found(self, event: FirstRunScreen.ClientsFound) -> None:
+        await self.action_desk()
+        if isinstance(self.screen, DeskScreen):
+            self.screen.load()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker ends up (screens hand theirs over): a notification."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.log.error(f"worker {event.worker.name!r} failed", error)
+        self.notify(describe_error(error), title=_("Error"), severity="error", timeout=10)
+        if event.worker.group == "app-probe":
+            self.call_later(self.switch_mode, self.start)
+
+    async def _show(self, mode: str) -> None:
+        await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def action_desk(self) -> None:
+        await self._show("desk")
+
+    async def action_clients(self) -> None:
+        await self._show("clients")
+
+
+def create_app(workspace: Workspace, *, start: str | None = None) -> CrmApp:
+    """The app over ``workspace``; ``start`` picks the first screen (``desk`` or ``clients``).
+
+    Everything the app needs comes in the workspace (database, user, clock, time zone), so
+    tests and snapshots run it on their own database with a frozen clock.
+    """
+    first = start or "desk"
+    if first not in START_SCREENS:
+        raise ValueError(f"unknown start screen {start!r}: use one of {', '.join(START_SCREENS)}")
+    return CrmApp(workspace, start=first)

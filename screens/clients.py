@@ -1,0 +1,239 @@
+"""The clients list: one page from SQL at a time, searched and filtered in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
+
+from crm_tui.domain.clients import ClientFilter, ClientPage, Cursor, client_page
+from crm_tui.domain.users import UserInfo, owner_choices
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from screens.base import CrmScreen, counted
+from screens.client_card import ClientCardScreen
+from storage.models import ClientStatus
+from widgets.client_table import ClientTable, status_label
+
+SEARCH_DEBOUNCE_S = 0.15
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page to fetch: the first, the one after a cursor, or the one before it."""
+
+    flt: ClientFilter
+    number: int
+    after: Cursor | None = None
+    before: Cursor | None = None
+
+
+class ClientsScreen(CrmScreen):
+    """All clients the user may see, a page at a time, by name.
+
+    Pages continue from a cursor (keyset pagination in SQL); nothing counts the whole table,
+    so the status line says which page this is and whether more follow.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Open the client under the cursor. |
+    | j, k, up, down | Move through the page. |
+    | n, pagedown | Next page. |
+    | p, pageup | Previous page. |
+    | / | Search by name, INN, phone or e-mail (as you type). |
+    | o | Filter by owner. |
+    | t | Filter by status (lead, prospect, customer). |
+    | escape | Clear the search, leave a field, or go back to the desk. |
+    """
+
+    TITLE = _("Clients")
+    AUTO_FOCUS = "#clients"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", _("Search"), key_display="/", id="clients.search"),
+        Binding("o", "owner", _("Owner"), id="clients.owner"),
+        Binding("t", "status", _("Status"), id="clients.status"),
+        Binding("n", "next_page", _("Next page"), id="clients.next_page"),
+        Binding("pagedown", "next_page", _("Next page"), show=False, id="clients.next_page_key"),
+        Binding("p", "prev_page", _("Previous page"), id="clients.prev_page"),
+        Binding("pageup", "prev_page", _("Previous page"), show=False, id="clients.prev_page_key"),
+        Binding("escape", "back", _("Back"), id="clients.back"),
+    ]
+
+    class PageLoaded(Message):
+        """A page of clients arrived from a worker."""
+
+        def __init__(self, request: PageRequest, page: ClientPage) -> None:
+            super().__init__()
+            self.request = request
+            self.page = page
+
+    class OwnersLoaded(Message):
+        """The people the owner filter may choose from."""
+
+        def __init__(self, owners: list[UserInfo]) -> None:
+            super().__init__()
+            self.owners = owners
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.flt = ClientFilter()
+        self.page: ClientPage | None = None
+        self.page_number = 1
+        self._search_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="clients-toolbar"):
+            yield Input(placeholder=_("/ Search: name, INN, phone, e-mail"), id="search")
+            yield Select[int]([], prompt=_("All owners"), id="owner")
+            yield Select[str](
+                [(status_label(s.value), s.value) for s in ClientStatus],
+                prompt=_("Any status"),
+                id="status",
+            )
+        yield ClientTable(id="clients")
+        yield Static("", id="clients-status", markup=False)
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.ws.viewer.full_name
+        self.fetch(PageRequest(self.flt, 1))
+        self.load_owners()
+
+    # --- data -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="clients-page", exit_on_error=False)
+    def fetch(self, request: PageRequest) -> None:
+        with self.ws.read() as session:
+            page = client_page(
+                session, self.ws.viewer, request.flt, after=request.after, before=request.before
+            )
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PageLoaded(request, page))
+
+    @work(thread=True, exclusive=True, group="clients-owners", exit_on_error=False)
+    def load_owners(self) -> None:
+        with self.ws.read() as session:
+            owners = owner_choices(session, self.ws.viewer)
+        self.post_message(self.OwnersLoaded(owners))
+
+    def on_clients_screen_owners_loaded(self, event: OwnersLoaded) -> None:
+        self.query_one("#owner", Select).set_options((u.full_name, u.id) for u in event.owners)
+
+    def on_clients_screen_page_loaded(self, event: PageLoaded) -> None:
+        if event.request.flt != self.flt:
+            return  # an answer to a search the person has already typed past
+        page = event.page
+        if not page.rows and event.request.number > 1:
+            self.fetch(PageRequest(self.flt, 1))  # the page emptied under us: start over
+            return
+        self.page = page
+        self.page_number = 1 if not page.has_prev else event.request.number
+        self.query_one("#clients", ClientTable).show_page(page.rows)
+        self._show_status()
+        self.refresh_bindings()
+
+    def _show_status(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if not page.rows:
+            text = _("No clients match.") if self.flt != ClientFilter() else _("No clients yet.")
+        else:
+            parts = [_("Page {n}").format(n=self.page_number)]
+            count = len(page.rows)
+            parts.append(counted(count, _("{count} client on this page"), _("{count} clients on this page")))
+            parts.append(_("more: n or PgDn") if page.has_next else _("last page"))
+            text = " · ".join(parts)
+        self.query_one("#clients-status", Static).update(text)
+
+    def _refilter(self, flt: ClientFilter) -> None:
+        if flt == self.flt:
+            return
+        self.flt = flt
+        self.fetch(PageRequest(flt, 1))
+
+    # --- search and filters ---------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE_S, self._search_now)
+
+    def _search_now(self) -> None:
+        self._search_timer = None
+        query = self.query_one("#search", Input).value
+        self._refilter(replace(self.flt, query=query.strip()))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self._search_now()
+        self.query_one("#clients", ClientTable).focus()
+
+    @on(Select.Changed, "#owner")
+    def _owner_changed(self, event: Select.Changed) -> None:
+        owner = event.value if isinstance(event.value, int) else None
+        self._refilter(replace(self.flt, owner_id=owner))
+
+    @on(Select.Changed, "#status")
+    def _status_changed(self, event: Select.Changed) -> None:
+        status = event.value if isinstance(event.value, str) else None
+        self._refilter(replace(self.flt, status=status))
+
+    # --- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Page keys show only when there is a page to go to."""
+        if action == "next_page":
+            return self.page is not None and self.page.has_next
+        if action == "prev_page":
+            return self.page is not None and self.page.has_prev
+        return True
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_owner(self) -> None:
+        owner = self.query_one("#owner", Select)
+        owner.focus()
+        owner.action_show_overlay()
+
+    def action_status(self) -> None:
+        status = self.query_one("#status", Select)
+        status.focus()
+        status.action_show_overlay()
+
+    def action_next_page(self) -> None:
+        if self.page is not None and self.page.has_next and self.page.rows:
+            self.fetch(PageRequest(self.flt, self.page_number + 1, after=self.page.rows[-1].cursor))
+
+    def action_prev_page(self) -> None:
+        if self.page is not None and self.page.has_prev and self.page.rows:
+            self.fetch(PageRequest(self.flt, self.page_number - 1, before=self.page.rows[0].cursor))
+
+    async def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        table = self.query_one("#clients", ClientTable)
+        if search.value:
+            search.value = ""
+            self._search_now()
+            table.focus()
+        elif self.focused is not table:
+            table.focus()
+        else:
+            await self.app.run_action("app.desk")
+
+    @on(DataTable.RowSelected, "#clients")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        client_id = self.query_one("#clients", ClientTable).selected_client_id
+        if client_id is not None:
+            self.app.push_screen(ClientCardScreen(self.ws, client_id))

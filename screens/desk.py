@@ -1,0 +1,255 @@
+""" "My sales": the manager's home screen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from crm_tui.domain.clock import local_day_bounds
+from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
+from crm_tui.domain.formatting import local_time, money
+from crm_tui.domain.tasks import complete_task, snooze_task
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from screens.base import CrmScreen, counted, kind_label
+from screens.client_card import ClientCardScreen
+from screens.snooze import SnoozeScreen
+from screens.task_result import TaskResultScreen
+from widgets.kpi_tile import KpiTile
+from widgets.record_table import Col, RecordTable, clip
+from widgets.stage_summary import StageSummaryTable
+
+
+class DeskScreen(CrmScreen):
+    """My sales: today's and overdue tasks, recent inbound, own open deals by stage, KPI tiles.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Open the client of the selected task or inbound item. |
+    | x | Complete the selected task (asks what came of it). |
+    | s | Snooze the selected task (+1 hour, tomorrow 9:00, next Monday 9:00...). |
+    | r | Reload the desk. |
+    | tab | Move between the tasks and the inbound list. |
+    """
+
+    TITLE = _("My sales")
+    AUTO_FOCUS = "#tasks"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "complete", _("Done"), id="desk.complete"),
+        Binding("s", "snooze", _("Snooze"), id="desk.snooze"),
+        Binding("r", "reload", _("Refresh"), id="desk.refresh"),
+    ]
+
+    class Loaded(Message):
+        """The desk's read model arrived from a worker."""
+
+        def __init__(self, desk: Desk) -> None:
+            super().__init__()
+            self.desk = desk
+
+    class Changed(Message):
+        """A task was completed or snoozed; ``note`` says which, for the person."""
+
+        def __init__(self, note: str) -> None:
+            super().__init__()
+            self.note = note
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.desk: Desk | None = None
+        self._tasks: dict[str, DeskTask] = {}
+        self._inbound: dict[str, InboundItem] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="kpis"):
+            yield KpiTile(_("Plan vs fact, this month"), id="kpi-plan")
+            yield KpiTile(_("Won this month"), id="kpi-won")
+            yield KpiTile(_("Awaiting payment"), id="kpi-awaiting")
+            yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
+        with Horizontal(id="desk-body"):
+            with Vertical(id="tasks-panel", classes="panel") as panel:
+                panel.border_title = _("Tasks: today and overdue")
+                yield RecordTable(
+                    [Col(_("Due"), 11), Col(_("Task")), Col(_("Kind"), 8), Col(_("Client"), 18)],
+                    id="tasks",
+                )
+                yield Static(_("Nothing due today. Well done."), classes="empty")
+            with Vertical(id="stages-panel", classes="panel") as panel:
+                panel.border_title = _("My open deals by stage")
+                yield StageSummaryTable(id="stages")
+        with Vertical(id="inbound-panel", classes="panel") as panel:
+            panel.border_title = _("Recent inbound")
+            yield RecordTable(
+                [Col(_("When"), 11), Col(_("Channel"), 9), Col(_("Client"), 24), Col(_("Summary"))],
+                id="inbound",
+            )
+            yield Static(_("No inbound calls or messages yet."), classes="empty")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self._show_day()
+        self.action_reload()
+
+    def _show_day(self) -> None:
+        today = local_time(self.ws.now(), self.ws.tz, "%d.%m.%Y")
+        self.sub_title = f"{self.ws.viewer.full_name} · {today}"
+
+    # --- data -----------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="desk-load", exit_on_error=False)
+    def load(self) -> None:
+        desk = load_desk(self.ws)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(desk))
+
+    @work(thread=True, exclusive=True, group="desk-write", exit_on_error=False)
+    def complete(self, task: DeskTask, result: str) -> None:
+        complete_task(self.ws, task.id, task.version, result)
+        self.post_message(self.Changed(_("Done: {title}").format(title=task.title)))
+
+    @work(thread=True, exclusive=True, group="desk-write", exit_on_error=False)
+    def snooze(self, task: DeskTask, until: datetime) -> None:
+        snooze_task(self.ws, task.id, task.version, until)
+        when = local_time(until, self.ws.tz, "%d.%m %H:%M")
+        self.post_message(self.Changed(_("Snoozed to {when}: {title}").format(when=when, title=task.title)))
+
+    def on_desk_screen_changed(self, event: Changed) -> None:
+        self.notify(event.note)
+        self.load()
+
+    def on_desk_screen_loaded(self, event: Loaded) -> None:
+        self.desk = event.desk
+        self._show_day()
+        self._show_kpi(event.desk.kpi)
+        self._show_tasks(event.desk)
+        self._show_inbound(event.desk)
+        self.query_one("#stages", StageSummaryTable).show(event.desk.stages)
+        self.refresh_bindings()
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def _show_kpi(self, kpi: Kpi) -> None:
+        plan = self.query_one("#kpi-plan", KpiTile)
+        share = kpi.plan_share
+        if share is None:
+            plan.show(money(kpi.fact), _("no monthly target set"))
+        else:
+            caption = _("{percent}% of {plan}").format(percent=round(share * 100), plan=money(kpi.plan))
+            plan.show(money(kpi.fact), caption, share=share, tone="good" if share >= 1 else "neutral")
+        won = counted(kpi.won_count, _("deal won for {amount}"), _("deals won for {amount}"))
+        self.query_one("#kpi-won", KpiTile).show(str(kpi.won_count), won.format(amount=money(kpi.fact)))
+        waiting = kpi.awaiting_payment_count
+        self.query_one("#kpi-awaiting", KpiTile).show(
+            money(kpi.awaiting_payment),
+            counted(waiting, _("{count} deal waiting for money"), _("{count} deals waiting for money")),
+            tone="warn" if waiting else "neutral",
+        )
+        overdue = kpi.overdue_tasks
+        late = counted(overdue, _("task past its due time"), _("tasks past their due time"))
+        self.query_one("#kpi-overdue", KpiTile).show(
+            str(overdue), late if overdue else _("nothing overdue"), tone="bad" if overdue else "good"
+        )
+
+    def _set_panel(self, panel_id: str, title: str, count: int) -> None:
+        panel = self.query_one(panel_id, Vertical)
+        panel.border_title = f"{title} ({count})"
+        panel.set_class(count == 0, "-empty")
+
+    def _show_tasks(self, desk: Desk) -> None:
+        alert = self.app.current_theme.error or "red"
+        today_start, _today_end = local_day_bounds(self.ws.now(), self.ws.tz)
+        self._tasks = {str(t.id): t for t in desk.tasks}
+        rows = []
+        for t in desk.tasks:
+            if t.due_at >= today_start:
+                due = _("today {time}").format(time=local_time(t.due_at, self.ws.tz, "%H:%M"))
+            else:
+                due = local_time(t.due_at, self.ws.tz, "%d.%m %H:%M")
+            style = f"bold {alert}" if t.overdue else ""
+            cells = [due, t.title, kind_label(t.kind), clip(t.client or "—", 18)]
+            rows.append((str(t.id), [Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells]))
+        self.query_one("#tasks", RecordTable).set_records(rows)
+        overdue = sum(t.overdue for t in desk.tasks)
+        title = _("Tasks: today and overdue")
+        self._set_panel("#tasks-panel", title, len(desk.tasks))
+        panel = self.query_one("#tasks-panel", Vertical)
+        panel.border_subtitle = _("{n} overdue").format(n=overdue) if overdue else ""
+
+    def _show_inbound(self, desk: Desk) -> None:
+        self._inbound = {str(i.id): i for i in desk.inbound}
+        rows = [
+            (
+                str(i.id),
+                [
+                    Text(local_time(i.occurred_at, self.ws.tz, "%d.%m %H:%M")),
+                    Text(i.channel or kind_label(i.kind)),
+                    Text(clip(i.client or "—", 24)),
+                    Text(i.summary, overflow="ellipsis", no_wrap=True),
+                ],
+            )
+            for i in desk.inbound
+        ]
+        self.query_one("#inbound", RecordTable).set_records(rows)
+        self._set_panel("#inbound-panel", _("Recent inbound"), len(desk.inbound))
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _selected_task(self) -> DeskTask | None:
+        table = self.query_one("#tasks", RecordTable)
+        key = table.selected_key
+        return None if key is None else self._tasks.get(key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("complete", "snooze"):
+            tasks = self.query("#tasks")
+            on_task = bool(tasks) and self.focused is tasks.first() and self._selected_task() is not None
+            return True if on_task else None
+        return True
+
+    def action_complete(self) -> None:
+        task = self._selected_task()
+        if task is None:
+            return
+
+        def finish(result: str | None) -> None:
+            if result is not None:
+                self.complete(task, result)
+
+        self.app.push_screen(TaskResultScreen(task.title), finish)
+
+    def action_snooze(self) -> None:
+        task = self._selected_task()
+        if task is None:
+            return
+
+        def finish(until: datetime | None) -> None:
+            if until is not None:
+                self.snooze(task, until)
+
+        self.app.push_screen(SnoozeScreen(task.title, self.ws.now(), self.ws.tz), finish)
+
+    @on(DataTable.RowSelected)
+    def _open_client(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value or ""
+        client_id: int | None = None
+        if event.data_table.id == "tasks" and key in self._tasks:
+            client_id = self._tasks[key].client_id
+        elif event.data_table.id == "inbound" and key in self._inbound:
+            client_id = self._inbound[key].client_id
+        if client_id is None:
+            self.notify(_("This item has no client to open."), severity="warning")
+            return
+        self.app.push_screen(ClientCardScreen(self.ws, client_id))

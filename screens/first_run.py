@@ -1,0 +1,80 @@
+"""Shown instead of the desk while the database has no clients: how to fill it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from crm_tui.domain.clients import has_any_clients
+from crm_tui.i18n import _
+from screens.base import CrmScreen
+
+
+def _command(text: str) -> Text:
+    return Text(f"    {text}", style="bold")
+
+
+class FirstRunScreen(CrmScreen):
+    """A new, empty CRM: how to load demo data, import clients and add the team.
+
+    Posts `FirstRunScreen.ClientsFound` once clients exist, and the app opens the desk.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | r | Check again whether clients have arrived. |
+    """
+
+    TITLE = _("Welcome")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "check", _("Check again"), id="first_run.check"),
+    ]
+
+    class ClientsFound(Message):
+        """The database has clients now: time for the desk."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(id="first-run") as box:
+            box.border_title = _("Getting started")
+            yield Static(self._guide(), id="first-run-guide")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.ws.viewer.full_name
+
+    def _guide(self) -> Group:
+        return Group(
+            Text(_("This CRM has no clients yet."), style="bold"),
+            Text(""),
+            Text(_("Try the app on demo data (a separate demo base with 2,000 clients):")),
+            _command("crm demo"),
+            Text(""),
+            Text(_("Import your clients from an Excel file:")),
+            _command("crm import clients FILE"),
+            Text(""),
+            Text(_("Add your colleagues (admins only):")),
+            _command('crm user add LOGIN --name "Full Name" --role manager --region REGION'),
+            Text(_("Roles: manager, head, admin, ops. LOGIN is the person's login on this computer.")),
+            Text(""),
+            Text(_("When clients are in, press r here or start crm again.")),
+        )
+
+    def action_check(self) -> None:
+        self.check()
+
+    @work(thread=True, exclusive=True, group="first-run-check", exit_on_error=False)
+    def check(self) -> None:
+        with self.ws.read() as session:
+            found = has_any_clients(session)
+        if found:
+            self.post_message(self.ClientsFound())
+        else:
+            self.app.call_from_thread(self.notify, _("Still no clients."), severity="warning")

@@ -1,0 +1,117 @@
+"""The app shell: first run, switching screens, the command palette, quitting."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+from textual.command import CommandPalette
+from textual.widgets import Static
+
+from crm_tui.app import ActionCommands, create_app, describe_error
+from crm_tui.domain.errors import StaleEdit
+from crm_tui.domain.workspace import Workspace, prepare_database
+from screens.clients import ClientsScreen
+from screens.desk import DeskScreen
+from screens.first_run import FirstRunScreen
+from screens.task_result import TaskResultScreen
+from storage.errors import DatabaseUnavailable
+from tests.app.support import add_clients, notifications, settle, text_of, workspace
+from tests.seed import Seeded, seed_team
+
+SIZE = (120, 40)
+
+
+async def test_first_run_on_an_empty_database(sqlite_url: str) -> None:
+    engine = prepare_database(sqlite_url)
+    ws = workspace(sqlite_url, "root")  # the first person to open it becomes its admin
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        guide = text_of(app.screen.query_one("#first-run-guide", Static))
+        assert "crm demo" in guide and "crm import clients FILE" in guide and "crm user add" in guide
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        assert notifications(app) == ["Still no clients."]
+        seeded = seed_team(engine)  # meanwhile an admin loads the clients
+        assert seeded.clients
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+async def test_d_and_c_switch_screens_and_keep_the_list(
+    sqlite_engine: Engine, team: Seeded, ws: Workspace
+) -> None:
+    add_clients(sqlite_engine, team, 60)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        clients = app.screen
+        assert isinstance(clients, ClientsScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert clients.page_number == 2
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is clients and clients.page_number == 2
+
+
+async def test_start_screen_and_unknown_start(ws: Workspace) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+    with pytest.raises(ValueError, match="unknown start screen"):
+        create_app(ws, start="funnel")
+
+
+async def test_the_palette_lists_every_action_of_the_app_and_the_screen(ws: Workspace) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = ActionCommands(app.screen)
+        found = {name: help_text for name, help_text, _command in provider._actions()}
+        for name in ["Open", "Done", "Snooze", "Refresh", "Desk", "Clients", "Quit"]:
+            assert name in found, found
+        assert found["Done"] == "key x"
+
+
+async def test_a_palette_command_runs_its_action(ws: Workspace) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Done")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskResultScreen)
+
+
+async def test_q_quits(ws: Workspace) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
+
+def test_errors_read_as_one_line() -> None:
+    stale = "task «x» was changed by someone else meanwhile: reload and retry"
+    assert describe_error(StaleEdit(stale)) == stale
+    assert describe_error(DatabaseUnavailable("cannot use database x.db: locked")) == (
+        "cannot use database x.db: locked"
+    )
+    assert describe_error(KeyError("id")) == "unexpected error: KeyError: 'id'"
+    assert describe_error(ZeroDivisionError()) == "unexpected error: ZeroDivisionError"

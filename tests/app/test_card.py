@@ -1,0 +1,115 @@
+"""The client card: what it shows, logging a call and a note."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from textual.widgets import Static
+
+from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.workspace import Workspace
+from screens.client_card import ClientCardScreen
+from screens.log_interaction import LogInteractionScreen, parse_duration
+from storage.database import read_session
+from storage.models import interactions
+from tests.app.support import notifications, settle, text_of
+from tests.seed import Seeded
+from widgets.record_table import RecordTable
+
+SIZE = (120, 40)
+
+
+async def open_card(app: CrmApp, client_id: int) -> ClientCardScreen:
+    card = ClientCardScreen(app.ws, client_id)
+    await app.push_screen(card)
+    return card
+
+
+def logged(ws: Workspace, client_id: int) -> list[tuple[str, str, int | None]]:
+    i = interactions.c
+    with read_session(ws.engine) as session:
+        rows = session.execute(
+            select(i.kind, i.summary, i.duration_s).where(i.client_id == client_id).order_by(i.id)
+        )
+        return [(r.kind, r.summary, r.duration_s) for r in rows]
+
+
+async def test_card_shows_requisites_contacts_deals_touches_and_tasks(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, team.clients["aqua"])
+        await settle(pilot)
+        facts = text_of(card.query_one("#card-facts", Static))
+        assert "INN 7720011224" in facts and "owner Иванова Светлана" in facts
+        contacts = text_of(card.query_one("#contacts", Static))
+        assert "+7 903 123-45-67" in contacts and "Белова Анна" in contacts
+        assert card.query_one("#deals", RecordTable).row_count == 2
+        assert card.query_one("#interactions", RecordTable).row_count == 1
+        assert card.query_one("#card-tasks", RecordTable).row_count == 1
+
+
+async def test_log_a_call_with_its_duration_and_the_card_reloads(ws: Workspace, team: Seeded) -> None:
+    client_id = team.clients["romashka"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, client_id)
+        await settle(pilot)
+        before = card.query_one("#interactions", RecordTable).row_count
+        await pilot.press("l")
+        assert isinstance(app.screen, LogInteractionScreen)
+        await pilot.press(*"Оплатят в понедельник", "tab", *"4:30", "enter")
+        await settle(pilot)
+        assert app.screen is card
+        assert logged(ws, client_id)[-1] == ("call", "Оплатят в понедельник", 270)
+        assert card.query_one("#interactions", RecordTable).row_count == before + 1
+        assert card.card is not None and card.card.interactions[0].summary == "Оплатят в понедельник"
+
+
+async def test_add_a_note(ws: Workspace, team: Seeded) -> None:
+    client_id = team.clients["teplo"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_card(app, client_id)
+        await settle(pilot)
+        await pilot.press("o", *"Любит звонки после обеда", "ctrl+s")
+        await settle(pilot)
+        assert logged(ws, client_id)[-1] == ("note", "Любит звонки после обеда", None)
+
+
+async def test_a_call_needs_a_summary_and_a_readable_duration(ws: Workspace, team: Seeded) -> None:
+    client_id = team.clients["romashka"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_card(app, client_id)
+        await settle(pilot)
+        count = len(logged(ws, client_id))
+        await pilot.press("l", "enter")
+        modal = app.screen
+        assert isinstance(modal, LogInteractionScreen)
+        assert "summary cannot be empty" in text_of(modal.query_one("#error", Static))
+        await pilot.press(*"Звонок", "tab", *"полчаса", "enter")
+        assert app.screen is modal
+        assert "Duration is minutes" in text_of(modal.query_one("#error", Static))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        assert len(logged(ws, client_id)) == count
+
+
+def test_durations_people_type() -> None:
+    assert parse_duration("") is None
+    assert parse_duration("5") == 300
+    assert parse_duration("4:30") == 270
+    assert parse_duration(" 12.05 ") == 725
+
+
+async def test_a_client_out_of_reach_is_a_message(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_card(app, team.clients["metall"])  # Petrov's client: not Ivanova's to see
+        await settle(pilot)
+        assert notifications(app) == [f"client {team.clients['metall']} not found"]

@@ -1,0 +1,179 @@
+"""The clients list: search as you type, pages from SQL, filters, opening a card."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from textual.widgets import Input, Select, Static
+
+from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.clients import PAGE_SIZE
+from crm_tui.domain.workspace import Workspace
+from screens.client_card import ClientCardScreen
+from screens.clients import ClientsScreen
+from screens.desk import DeskScreen
+from tests.app.support import add_clients, settle, text_of, wait_for
+from tests.seed import Seeded, valid_inn
+from widgets.client_table import ClientTable
+
+SIZE = (120, 40)
+MINE = ["Аква-Сервис", "Вектор Плюс", "Зорин Алексей Викторович", "Ромашка", "СтройМонтаж", "Теплодом"]
+
+
+def clients_screen(app: CrmApp) -> ClientsScreen:
+    screen = app.screen
+    assert isinstance(screen, ClientsScreen)
+    return screen
+
+
+def names(app: CrmApp) -> list[str]:
+    page = clients_screen(app).page
+    assert page is not None
+    return [row.name for row in page.rows]
+
+
+def status_line(app: CrmApp) -> str:
+    return text_of(clients_screen(app).query_one("#clients-status", Static))
+
+
+async def search(pilot: object, app: CrmApp, text: str) -> None:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    screen = clients_screen(app)
+    await pilot.press("/")
+    assert isinstance(screen.focused, Input)
+    await pilot.press(*text)
+    await wait_for(pilot, lambda: screen.flt.query == text.strip() and screen.page is not None)
+    await settle(pilot)
+
+
+async def test_c_opens_the_first_page_by_name(ws: Workspace) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert names(app) == MINE
+        assert "Page 1" in status_line(app) and "last page" in status_line(app)
+
+
+async def test_search_lower_case_cyrillic_finds_a_mixed_case_name(ws: Workspace) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, app, "строймон")
+        assert names(app) == ["СтройМонтаж"]
+        await pilot.press("escape")  # clears the search
+        await wait_for(pilot, lambda: clients_screen(app).flt.query == "" and len(names(app)) == 6)
+
+
+async def test_search_by_phone_as_people_type_it(ws: Workspace) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, app, "8 (495)")
+        assert names(app) == ["Ромашка", "СтройМонтаж"]
+
+
+async def test_search_by_inn(ws: Workspace) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, app, valid_inn("771234567"))
+        assert names(app) == ["Вектор Плюс"]
+
+
+async def test_nothing_found_says_so(ws: Workspace) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, app, "нет такого")
+        assert names(app) == []
+        assert "No clients match" in status_line(app)
+
+
+async def test_pages_forward_and_back(sqlite_engine: Engine, team: Seeded, ws: Workspace) -> None:
+    add_clients(sqlite_engine, team, 2 * PAGE_SIZE + 10)  # 6 own + 110 new: three pages
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = names(app)
+        assert len(first) == PAGE_SIZE and first[0] == "Аква-Сервис"
+        assert "Page 1" in status_line(app) and "more" in status_line(app)
+        await pilot.press("pagedown")
+        await settle(pilot)
+        second = names(app)
+        assert len(second) == PAGE_SIZE and not set(first) & set(second)
+        assert "Page 2" in status_line(app)
+        await pilot.press("n")
+        await settle(pilot)
+        third = names(app)
+        assert len(third) == 16 and third[-1] == "Теплодом"
+        assert "Page 3" in status_line(app) and "last page" in status_line(app)
+        await pilot.press("n")  # nothing after the last page
+        await settle(pilot)
+        assert names(app) == third
+        await pilot.press("p")
+        await settle(pilot)
+        assert names(app) == second and "Page 2" in status_line(app)
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert names(app) == first and "Page 1" in status_line(app)
+        table = clients_screen(app).query_one(ClientTable)
+        assert table.row_count == PAGE_SIZE  # one page in the widget, never the whole table
+
+
+async def test_filter_by_status(ws: Workspace) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")  # opens the status list: Any status, lead, prospect, customer
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")
+        await settle(pilot)
+        assert clients_screen(app).query_one("#status", Select).value == "customer"
+        assert names(app) == ["Вектор Плюс", "Ромашка"]
+
+
+async def test_filter_by_owner_for_a_head_of_sales(sqlite_url: str, team: Seeded) -> None:
+    from tests.app.support import workspace
+
+    app = create_app(workspace(sqlite_url, "admin"), start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(names(app)) == 8
+        owner = clients_screen(app).query_one("#owner", Select)
+        owner.value = team.users["petrov"]
+        await settle(pilot)
+        assert names(app) == ["АгроЛипецк", "Липецкий металл"]
+
+
+async def test_enter_opens_the_card_and_escape_returns_to_the_list(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "enter")
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen) and card.client_id == team.clients["romashka"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("escape")  # from the list, back to the desk
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+def test_owner_choices_follow_the_access_rule(ws: Workspace, sqlite_url: str, team: Seeded) -> None:
+    """The owner filter offers a manager herself, a head his region, an admin everybody."""
+    from crm_tui.domain.users import owner_choices
+    from tests.app.support import workspace
+
+    def logins(login: str) -> list[str]:
+        viewer_ws = workspace(sqlite_url, login)
+        with viewer_ws.read() as session:
+            return sorted(u.login for u in owner_choices(session, viewer_ws.viewer))
+
+    assert logins("ivanova") == ["ivanova"]
+    assert logins("smirnov") == ["ivanova", "smirnov"]
+    assert logins("admin") == ["admin", "ivanova", "petrov", "smirnov"]

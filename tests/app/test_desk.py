@@ -1,0 +1,177 @@
+"""The desk as a manager uses it: complete and snooze tasks, open a client, errors as messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, update
+from textual.widgets import Static
+
+from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.workspace import Workspace
+from screens.client_card import ClientCardScreen
+from screens.desk import DeskScreen
+from screens.snooze import SnoozeScreen, snooze_options
+from screens.task_result import TaskResultScreen
+from storage.database import read_session, write_session
+from storage.models import tasks
+from tests.app.support import notifications, settle, text_of
+from tests.seed import FROZEN_NOW, MOSCOW, Seeded
+from widgets.record_table import RecordTable
+
+SIZE = (120, 40)
+
+
+def desk_task_titles(app: CrmApp) -> list[str]:
+    desk = app.screen
+    assert isinstance(desk, DeskScreen) and desk.desk is not None
+    return [t.title for t in desk.desk.tasks]
+
+
+def task_row(ws: Workspace, task_id: int) -> tuple[str, str | None, datetime, int]:
+    with read_session(ws.engine) as session:
+        row = session.execute(
+            select(tasks.c.status, tasks.c.result, tasks.c.due_at, tasks.c.version).where(
+                tasks.c.id == task_id
+            )
+        ).one()
+    return row.status, row.result, row.due_at, row.version
+
+
+async def test_desk_opens_with_my_tasks_overdue_first(ws: Workspace) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert desk_task_titles(app)[:2] == ["Позвонить по КП", "Напомнить об оплате счёта"]
+        table = app.screen.query_one("#tasks", RecordTable)
+        assert table.row_count == 4 and app.screen.focused is table
+
+
+async def test_complete_a_task_with_its_result(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded
+) -> None:
+    """Runs on SQLite and, with CRM_TEST_POSTGRES_URL set, on PostgreSQL (``workspace_for``)."""
+    ws = workspace_for("ivanova")
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        assert isinstance(app.screen, TaskResultScreen)
+        await pilot.press(*"Договорились на среду")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert "Позвонить по КП" not in desk_task_titles(app)
+        status, result, _due, _version = task_row(ws, seeded.tasks["overdue_call"])
+        assert (status, result) == ("done", "Договорились на среду")
+
+
+async def test_an_empty_result_is_refused_in_place(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "space", "space", "enter")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, TaskResultScreen)
+        error = text_of(modal.query_one("#error", Static))
+        assert "cannot be empty" in error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert task_row(ws, team.tasks["overdue_call"])[0] == "open"
+        assert "Позвонить по КП" in desk_task_titles(app)
+
+
+async def test_snooze_to_tomorrow_morning_in_the_users_time_zone(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, SnoozeScreen)
+        await pilot.press("3")  # tomorrow 9:00
+        await settle(pilot)
+        status, _result, due, version = task_row(ws, team.tasks["overdue_call"])
+        assert (status, version) == ("open", 2)
+        assert due == datetime(2026, 11, 21, 6, 0, tzinfo=UTC)  # 9:00 in Moscow
+        assert "Позвонить по КП" not in desk_task_titles(app)
+
+
+def test_snooze_choices_follow_the_local_calendar() -> None:
+    options = snooze_options(FROZEN_NOW, MOSCOW)  # Friday 12:30 in Moscow
+    local = [o.until.astimezone(MOSCOW).strftime("%a %d.%m %H:%M") for o in options]
+    assert local == ["Fri 20.11 13:30", "Fri 20.11 15:30", "Sat 21.11 09:00", "Mon 23.11 09:00"]
+    monday = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday: next Monday is a week on
+    assert snooze_options(monday, MOSCOW)[3].until.astimezone(MOSCOW).day == 30
+    sunday = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)  # on a Sunday tomorrow is next Monday: once
+    assert [o.label for o in snooze_options(sunday, MOSCOW)] == ["In 1 hour", "In 3 hours", "Tomorrow 9:00"]
+
+
+async def test_enter_on_a_task_opens_its_client_and_escape_comes_back(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # the second task: Ромашка
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen)
+        assert card.client_id == team.clients["romashka"]
+        assert card.card is not None and card.card.name == "Ромашка"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+async def test_enter_on_an_inbound_item_opens_its_client(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen)
+        assert card.client_id == team.clients["aqua"]
+
+
+async def test_a_concurrent_edit_is_a_message_not_a_crash(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task_id = team.tasks["overdue_call"]
+        with write_session(ws.engine) as session:  # a colleague snoozes it meanwhile
+            session.execute(update(tasks).where(tasks.c.id == task_id).values(version=tasks.c.version + 1))
+        await pilot.press("x", *"готово", "enter")
+        await settle(pilot)
+        messages = notifications(app)
+        assert any("changed by someone else" in m for m in messages), messages
+        assert app.is_running and isinstance(app.screen, DeskScreen)
+        assert task_row(ws, team.tasks["overdue_call"])[0] == "open"
+
+
+async def test_an_unexpected_failure_is_one_line(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_ws: Workspace) -> None:
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr("screens.desk.load_desk", broken)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        messages = notifications(app)
+        assert messages == ["unexpected error: RuntimeError: disk on fire"]
+        assert app.is_running
+
+
+async def test_refresh_picks_up_a_new_task(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with write_session(ws.engine) as session:
+            session.execute(
+                update(tasks).where(tasks.c.id == team.tasks["tomorrow_call"]).values(due_at=FROZEN_NOW)
+            )
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Перезвонить после праздников" in desk_task_titles(app)

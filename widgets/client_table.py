@@ -1,0 +1,73 @@
+"""The clients list as a table of one SQL page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from crm_tui.domain.clients import ClientRow
+from crm_tui.domain.formatting import phone
+from crm_tui.i18n import _
+from widgets.record_table import Col, RecordTable, clip
+
+CITY_WIDTH = 12
+OWNER_WIDTH = 18
+
+
+def status_label(status: str) -> str:
+    return {"lead": _("lead"), "prospect": _("prospect"), "customer": _("customer")}.get(status, status)
+
+
+class ClientTable(RecordTable):
+    """One page of clients; the screen fetches pages (keyset, in SQL) and hands them over.
+
+    Row keys are client ids as strings; `selected_client_id` gives the one under the cursor.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Open the client under the cursor. |
+    | up, k | Move the cursor up. |
+    | down, j | Move the cursor down. |
+    | home | Move to the first row. |
+    | end | Move to the last row. |
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            [
+                Col(_("Client")),
+                Col(_("Form"), 5),
+                Col(_("INN"), 12),
+                Col(_("City"), CITY_WIDTH),
+                Col(_("Phone"), 16),
+                Col(_("Owner"), OWNER_WIDTH),
+                Col(_("Status"), 8),
+            ],
+            id=id,
+        )
+
+    @property
+    def selected_client_id(self) -> int | None:
+        key = self.selected_key
+        return None if key is None else int(key)
+
+    def show_page(self, rows: Sequence[ClientRow], *, keep_cursor: bool = False) -> None:
+        self.set_records(
+            (
+                (
+                    str(row.id),
+                    [
+                        Text(row.name, no_wrap=True, overflow="ellipsis"),
+                        Text(row.legal_form or ""),
+                        Text(row.inn or ""),
+                        Text(clip(row.city or "", CITY_WIDTH)),
+                        Text(phone(row.phone) if row.phone else ""),
+                        Text(clip(row.owner or "", OWNER_WIDTH)),
+                        Text(status_label(row.status)),
+                    ],
+                )
+                for row in rows
+            ),
+            keep_cursor=keep_cursor,
+        )

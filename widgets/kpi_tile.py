@@ -1,0 +1,46 @@
+"""A KPI tile: a title in the border, a big value, an optional progress bar and a caption."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+Tone = Literal["neutral", "good", "warn", "bad"]
+BAR_WIDTH = 20
+
+
+def share_bar(share: float, width: int = BAR_WIDTH) -> str:
+    """A text progress bar for a share (0.63 -> 63 % filled; more than 100 % shows full)."""
+    filled = round(min(max(share, 0.0), 1.0) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+class KpiTile(Widget):
+    """One number that matters this month, with what it means under it.
+
+    Takes plain text: the screen formats money and counts (``crm_tui.domain.formatting``) and
+    picks the tone (``good``, ``warn``, ``bad`` colour the value).
+    """
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="kpi-tile")
+        self.border_title = title
+
+    def compose(self) -> ComposeResult:
+        yield Static("…", classes="kpi-value", markup=False)
+        yield Static("", classes="kpi-bar", markup=False)
+        yield Static("", classes="kpi-caption", markup=False)
+
+    def show(self, value: str, caption: str, *, share: float | None = None, tone: Tone = "neutral") -> None:
+        self.query_one(".kpi-value", Static).update(Text(value))
+        bar = self.query_one(".kpi-bar", Static)
+        bar.display = share is not None
+        if share is not None:
+            bar.update(Text(share_bar(share)))
+        self.query_one(".kpi-caption", Static).update(Text(caption))
+        for name in ("neutral", "good", "warn", "bad"):
+            self.set_class(name == tone, f"-{name}")

@@ -1,0 +1,132 @@
+"""A row-cursor table of records, moved with j/k or the arrows and opened with Enter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar, NamedTuple
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from crm_tui.i18n import _
+
+MIN_FLEX_WIDTH = 8
+SCROLLBAR_RESERVE = 2
+
+
+class Col(NamedTuple):
+    """A column: its label, its width in cells (None: take the room left) and alignment."""
+
+    label: str
+    width: int | None = None
+    right: bool = False
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis, so long names never break a layout."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+class RecordTable(DataTable[Text], inherit_bindings=False):
+    """A read-only table whose rows are records with string keys.
+
+    Columns are `Col`s; a column of width None takes the room the others leave, so the table
+    never needs a horizontal scrollbar (long text ends with "…"), and a ``right`` column (money,
+    counts) is right-aligned, its header too. Rows are given
+    as plain data (a key and the cells as text); the cursor stays on the same record across
+    reloads when it is still there. Page keys are left to the screen, which pages in SQL.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Open the record under the cursor (posts `DataTable.RowSelected`); only when `openable`. |
+    | up, k | Move the cursor up. |
+    | down, j | Move the cursor down. |
+    | home | Move to the first row. |
+    | end | Move to the last row. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", _("Open"), id="table.open"),
+        Binding("up,k", "cursor_up", _("Up"), show=False, id="table.up"),
+        Binding("down,j", "cursor_down", _("Down"), show=False, id="table.down"),
+        Binding("home", "scroll_top", _("First row"), show=False, id="table.first"),
+        Binding("end", "scroll_bottom", _("Last row"), show=False, id="table.last"),
+    ]
+
+    def __init__(
+        self,
+        columns: Sequence[Col],
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        openable: bool = True,
+    ) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self._columns_spec = list(columns)
+        self._records: list[tuple[str, Sequence[Text]]] = []
+        self._widths: list[int] = []
+        self.openable = openable
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter is offered only on tables whose records open somewhere."""
+        if action == "select_cursor":
+            return self.openable and self.row_count > 0
+        return True
+
+    def _fitted_widths(self) -> list[int]:
+        fixed = sum(c.width for c in self._columns_spec if c.width is not None)
+        flexible = sum(1 for c in self._columns_spec if c.width is None)
+        padding = 2 * self.cell_padding * len(self._columns_spec)
+        room = self.size.width - fixed - padding - SCROLLBAR_RESERVE
+        share = max(room // flexible, MIN_FLEX_WIDTH) if flexible else 0
+        return [share if c.width is None else c.width for c in self._columns_spec]
+
+    def _rebuild(self) -> None:
+        previous = self.selected_key
+        self._widths = self._fitted_widths()
+        self.clear(columns=True)
+        for column, width in zip(self._columns_spec, self._widths, strict=True):
+            label = Text(column.label, justify="right" if column.right else "left")
+            self.add_column(label, width=width, key=column.label)
+        for key, cells in self._records:
+            self.add_row(*cells, key=key)
+        self._restore_cursor(previous)
+
+    def _restore_cursor(self, key: str | None) -> None:
+        if key is not None and key in self.rows:
+            self.move_cursor(row=self.get_row_index(key), animate=False)
+        else:
+            self.move_cursor(row=0, animate=False)
+        self.refresh_bindings()
+
+    def on_mount(self) -> None:
+        self._rebuild()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._fitted_widths() != self._widths:
+            self._rebuild()
+
+    @property
+    def selected_key(self) -> str | None:
+        """The key of the record under the cursor, or None for an empty table."""
+        if self.row_count == 0:
+            return None
+        row_key, _column = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return row_key.value
+
+    def set_records(self, records: Iterable[tuple[str, Sequence[Text]]], *, keep_cursor: bool = True) -> None:
+        """Replace every row; the cursor stays on the same key when that record is still shown."""
+        previous = self.selected_key if keep_cursor else None
+        right = [c.right for c in self._columns_spec]
+        self._records = []
+        for key, cells in records:
+            for cell, is_right in zip(cells, right, strict=True):
+                if is_right:
+                    cell.justify = "right"
+            self._records.append((key, cells))
+        self.clear()
+        for key, cells in self._records:
+            self.add_row(*cells, key=key)
+        self._restore_cursor(previous)

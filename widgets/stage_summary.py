@@ -1,0 +1,31 @@
+"""Open deals grouped by stage: how many and for how much, with a total."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.table import Table
+from textual.widgets import Static
+
+from crm_tui.domain.desk import StageSummary
+from crm_tui.domain.formatting import money
+from crm_tui.i18n import _
+
+
+class StageSummaryTable(Static):
+    """A read-only table of stages in pipeline order; money right-aligned so digits line up."""
+
+    def show(self, stages: Sequence[StageSummary]) -> None:
+        if not stages:
+            self.update(_("No open deals."))
+            return
+        table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False, show_footer=True)
+        count = sum(s.count for s in stages)
+        amount = sum(s.amount for s in stages)
+        table.add_column(_("Stage"), footer=_("Total"), ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(_("Deals"), footer=str(count), justify="right", no_wrap=True)
+        table.add_column(_("Amount"), footer=money(amount), justify="right", no_wrap=True)
+        for stage in stages:
+            table.add_row(stage.stage, str(stage.count), money(stage.amount))
+        self.update(table)
