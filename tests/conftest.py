@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -81,6 +82,15 @@ def engine(db_url: str) -> Engine:
 @pytest.fixture
 def seeded(engine: Engine) -> Seeded:
     return seed_team(engine)
+
+
+@pytest.fixture
+def seeded_db(tmp_path: Path) -> str:
+    """The seeded team in a SQLite file, for tests that run `crm` in a subprocess."""
+    path = str(tmp_path / "team.db")
+    seed_team(prepare_database(path))
+    dispose_engines()
+    return path
 
 
 @pytest.fixture

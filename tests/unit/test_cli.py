@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,51 +11,8 @@ from sqlalchemy import text
 from crm_tui import __version__
 from crm_tui.domain.workspace import prepare_database
 from storage.database import dispose_engines
-from tests.seed import seed_team
-
-
-def crm(
-    *args: str,
-    user: str = "root",
-    data_dir: Path | None = None,
-    check: bool = False,
-    extra_env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CRM_DATABASE_URL"}
-    env.update(USER=user, LOGNAME=user, CRM_TZ="Europe/Moscow")
-    if data_dir is not None:
-        env["CRM_DATA_DIR"] = str(data_dir)
-    env.update(extra_env or {})
-    code = (
-        "import sys; from crm_tui.cli import main\n"
-        "try:\n    main()\nfinally:\n"
-        "    sys.stderr.write('\\nTEXTUAL_LOADED=%s' % ('textual' in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
-
-
-def error_line(result: subprocess.CompletedProcess[str]) -> str:
-    lines = [ln for ln in result.stderr.splitlines() if ln and not ln.startswith("TEXTUAL_LOADED")]
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
-
-
-def textual_loaded(result: subprocess.CompletedProcess[str]) -> bool:
-    return "TEXTUAL_LOADED=True" in result.stderr
-
-
-@pytest.fixture
-def seeded_db(tmp_path: Path) -> str:
-    path = str(tmp_path / "team.db")
-    seed_team(prepare_database(path))
-    dispose_engines()
-    return path
+from storage.schema import HEAD_REVISION
+from tests.cli_support import crm, error_line, textual_loaded
 
 
 def test_version_and_help_without_textual() -> None:
@@ -72,7 +26,7 @@ def test_version_and_help_without_textual() -> None:
 def test_fresh_start_makes_the_os_user_admin(tmp_path: Path) -> None:
     db = str(tmp_path / "new" / "crm.db")
     upgraded = crm("--db", db, "db", "upgrade", "--json", check=True)
-    assert json.loads(upgraded.stdout)["to"] == "0001"
+    assert json.loads(upgraded.stdout)["to"] == HEAD_REVISION
     users = crm("--db", db, "user", "list", "--json", check=True)
     assert [json.loads(line)["role"] for line in users.stdout.splitlines()] == ["admin"]
     assert not textual_loaded(users)
