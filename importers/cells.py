@@ -1,0 +1,104 @@
+"""What a spreadsheet cell can hold, and the result every normaliser returns.
+
+Cells arrive from calamine (str, float, int, bool, date, datetime, time, timedelta, "" for
+empty) or from CSV (str). Normalisers accept *any* object, because a hostile or merely odd file
+must never crash an import: they return a ``Normalised`` with the value (or ``None``), the raw
+text as the manager typed it (kept beside the normalised value, see DESIGN.md "Nothing lost")
+and warnings in plain words.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, timedelta
+from typing import Generic, NamedTuple, TypeAlias, TypeVar
+
+Cell: TypeAlias = str | int | float | bool | date | datetime | time | timedelta | None
+"""One cell value as the readers yield it (``None`` or ``""`` for an empty cell)."""
+
+T_co = TypeVar("T_co", covariant=True)  # a Normalised[str] is a Normalised[object]: it is immutable
+
+# Integers above this are not exact in a float: a "number" that long is no longer digits.
+_EXACT_FLOAT_LIMIT = 2**53
+
+
+class Normalised(NamedTuple, Generic[T_co]):
+    """A normalised value, the raw text it came from and what was wrong with it.
+
+    A named tuple rather than a dataclass: one is made per cell, 1.2 million for a big file.
+    """
+
+    value: T_co
+    raw: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.warnings
+
+
+def cell_text(value: object) -> str:
+    """The text a person would read in the cell; never raises.
+
+    Whole floats lose their ".0" (Excel stores 89151234567 as 89151234567.0), so the raw text
+    of a number cell looks like what the manager typed.
+    """
+    if type(value) is str:
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    try:
+        return str(value)
+    except Exception:  # an object whose __str__ fails must not stop an import
+        return f"<{type(value).__name__}>"
+
+
+def is_blank(value: object) -> bool:
+    """``None``, ``""`` and whitespace-only text are empty cells."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of whitespace (including newlines and no-break spaces) as one space, trimmed."""
+    return " ".join(text.split())
+
+
+def whole_number_digits(value: object) -> str | None:
+    """Digits of a non-negative whole number cell (int or integral float), else ``None``.
+
+    Numbers typed into Excel come back as floats; a float is only trusted while it is exact.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if value >= 0 else None
+    if (
+        isinstance(value, float)
+        and math.isfinite(value)
+        and value.is_integer()
+        and 0 <= value < _EXACT_FLOAT_LIMIT
+    ):
+        return str(int(value))
+    return None
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A cell's text cut for a warning message, quoted."""
+    text = collapse_spaces(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"

@@ -1,0 +1,66 @@
+"""What parsing a manager's file yields: one ``ParsedRow`` per data row, and where it came from.
+
+Plain frozen data, so rows can cross from a worker thread to the UI, be written to an error
+file or be loaded into the database by code that knows nothing about spreadsheets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from importers.cells import Cell
+from importers.normalise import Email, Phone
+
+NO_NAME_NO_CONTACT = "no name and no contact data"
+
+
+@dataclass(frozen=True, slots=True)
+class RowSource:
+    """Where a row came from, for messages and the error file: file, sheet, sheet row number."""
+
+    file: str
+    sheet: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}, sheet '{self.sheet}', row {self.row}"
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    """One data row: original cells by header, normalised fields, warnings, rejection reason.
+
+    Treat it as read-only. It is not ``frozen`` only because a frozen dataclass of 19 fields
+    costs ten times as much to build, and an import builds one per row.
+
+    ``rejection`` is ``None`` when the row can become a client. Phones are
+    ``Phone(e164, extension, raw)``, e-mails ``Email(value, raw)``, ``deal_amount`` is in kopecks,
+    ``owner`` is the text of the owner column (matching it to a user is the loader's job).
+    Warnings name the field and the column: "inn (ИНН): INN '7707083890' fails the checksum".
+    """
+
+    source: RowSource
+    cells: Mapping[str, Cell]
+    name: str | None = None
+    legal_form: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    city: str | None = None
+    region: str | None = None
+    contact_name: str | None = None
+    contact_position: str | None = None
+    owner: str | None = None
+    next_action: date | None = None
+    note: str | None = None
+    deal_amount: int | None = None
+    warnings: tuple[str, ...] = ()
+    rejection: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.rejection is None

@@ -1,0 +1,261 @@
+"""parse_rows end to end: managers' files in every format become normalised rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import importers.row_fields
+from importers.header import SkippedRows
+from importers.mapping import MappingError, suggest_mapping
+from importers.parsed import NO_NAME_NO_CONTACT, ParsedRow
+from importers.reading import ImportFileError
+from importers.rows import RowParser, open_table, parse_rows
+from tests.importers import files
+
+
+def by_row(rows: list[ParsedRow]) -> dict[int, ParsedRow]:
+    return {row.source.row: row for row in rows}
+
+
+@pytest.fixture(scope="module")
+def petrov(managers_xlsx: Path) -> dict[int, ParsedRow]:
+    return by_row(list(parse_rows(managers_xlsx)))
+
+
+def test_every_data_row_and_only_those(managers_xlsx: Path) -> None:
+    skipped = SkippedRows()
+    rows = list(parse_rows(managers_xlsx, skipped=skipped))
+    assert [r.source.row for r in rows] == [4, 5, 7, 8, 9, 10, 11, 12, 13]
+    assert (skipped.blank, skipped.totals) == (1, [14])
+    assert str(rows[0].source) == "petrov.xlsx, sheet 'Клиенты', row 4"
+
+
+def test_numbers_from_excel(petrov: dict[int, ParsedRow]) -> None:
+    row = petrov[4]
+    assert (row.legal_form, row.name) == ("ООО", "Ромашка")
+    assert (row.inn, row.kpp) == ("7707083893", "770701001")
+    assert [(p.e164, p.extension, p.raw) for p in row.phones] == [("+79151234567", None, "89151234567")]
+    assert [(e.value, e.raw) for e in row.emails] == [("info@romashka.ru", "mailto:Info@Romashka.RU")]
+    assert (row.city, row.contact_name, row.contact_position, row.owner) == (
+        "Москва",
+        "Иванов Иван",
+        "директор",
+        "Петров",
+    )
+    assert row.next_action == date(2026, 12, 5)
+    assert row.deal_amount == 120000050
+    assert row.note == "первый звонок"
+    assert row.warnings == () and row.ok
+
+
+def test_original_cells_are_kept_by_header(petrov: dict[int, ParsedRow]) -> None:
+    cells = petrov[4].cells
+    assert cells["Наименование"] == "ООО «Ромашка»"
+    assert cells["ИНН"] == 7707083893.0
+    assert cells["Сайт"] == files.HYPERLINK
+
+
+def test_text_cells(petrov: dict[int, ParsedRow]) -> None:
+    row = petrov[5]
+    assert (row.legal_form, row.name, row.inn, row.kpp) == ("ООО", "Лютик", "7736050003", None)
+    assert [(p.e164, p.extension) for p in row.phones] == [("+74951112233", "12"), ("+79160001122", None)]
+    assert [e.value for e in row.emails] == ["a@lutik.ru", "b@lutik.ru"]
+    assert row.next_action == date(2026, 12, 5)
+    assert row.deal_amount == 120000050
+
+
+def test_leading_zeros_and_lower_case(petrov: dict[int, ParsedRow]) -> None:
+    row = petrov[7]
+    assert (row.legal_form, row.name) == ("ООО", "Василек")
+    assert (row.inn, row.kpp) == (files.INN_ZERO, "070701001")
+    assert row.city == "Санкт-Петербург"
+    assert row.deal_amount == 1250000
+    assert row.warnings == ("email (E-mail): 'bad@' is not an e-mail address",)
+    assert row.ok
+
+
+def test_inn_and_kpp_in_one_cell_and_a_russian_date(petrov: dict[int, ParsedRow]) -> None:
+    row = petrov[8]
+    assert (row.name, row.inn, row.kpp, row.next_action) == (
+        "Берёзка",
+        "7707083893",
+        "770701001",
+        date(2026, 12, 5),
+    )
+
+
+def test_warnings_name_the_field_and_column(petrov: dict[int, ParsedRow]) -> None:
+    assert petrov[10].warnings == (
+        "phone (Телефон): '123-45' is not a valid phone number",
+        "next_action (Дата след. контакта): 'завтра' is not a date",
+    )
+    assert (petrov[10].legal_form, petrov[10].name, petrov[10].inn) == (
+        "ИП",
+        "Иванов Иван Иванович",
+        "500100732259",
+    )
+    assert petrov[11].warnings == ("inn (ИНН): INN '7707083890' fails the checksum",)
+    assert petrov[11].inn is None and petrov[11].ok
+
+
+def test_a_row_without_name_or_contacts_is_rejected_and_kept(petrov: dict[int, ParsedRow]) -> None:
+    row = petrov[12]
+    assert row.rejection == NO_NAME_NO_CONTACT and not row.ok
+    assert row.note == "позвонить позже"
+    assert row.cells["Комментарий"] == "позвонить позже"
+
+
+def test_a_formula_gives_its_saved_value(petrov: dict[int, ParsedRow]) -> None:
+    assert petrov[13].deal_amount == 123400
+    assert (petrov[13].legal_form, petrov[13].name, petrov[13].contact_name) == (
+        "ООО",
+        "Romashka",
+        "John Smith",
+    )
+
+
+def test_cp1251_csv(cp1251_csv: Path) -> None:
+    rows = list(parse_rows(cp1251_csv))
+    assert [r.source.row for r in rows] == [3, 5]
+    first, second = rows
+    assert (first.name, first.legal_form, first.inn, first.kpp) == (
+        "Ромашка",
+        "ООО",
+        "7707083893",
+        "770701001",
+    )
+    assert [(p.e164, p.extension) for p in first.phones] == [("+74951112233", "12")]
+    assert [e.value for e in first.emails] == ["info@romashka.ru"]
+    assert first.deal_amount == 120000050
+    assert (second.legal_form, second.name, second.deal_amount) == ("ИП", "Сидоров", 1250)
+
+
+def test_utf8_csv(utf8_csv: Path) -> None:
+    first, second = parse_rows(utf8_csv)
+    assert (first.legal_form, first.name) == ("ООО", "Romashka")
+    assert len(first.phones) == 2
+    assert first.note == "line one\nline two"
+    assert second.note == '=HYPERLINK("http://x")'
+    assert [e.value for e in second.emails] == ["b@lutik.ru"]
+
+
+def test_old_xls(old_xls: Path) -> None:
+    skipped = SkippedRows()
+    rows = list(parse_rows(old_xls, skipped=skipped))
+    assert [r.source.row for r in rows] == [4, 5]
+    assert (rows[0].inn, rows[0].kpp, rows[0].next_action) == ("7707083893", "770701001", date(2026, 12, 5))
+    assert (rows[1].legal_form, rows[1].name, rows[1].next_action) == ("ЗАО", "Лютик", date(2026, 12, 6))
+    assert skipped.totals == [6]
+    assert next(parse_rows(old_xls, "Сделки")).deal_amount == 100000
+
+
+def test_ods(ods: Path) -> None:
+    (row,) = parse_rows(ods)
+    assert (row.source.row, row.legal_form, row.name, row.inn) == (3, "ООО", "Ромашка", "7707083893")
+    assert [p.e164 for p in row.phones] == ["+79151234567", "+79160001122"]
+    assert [e.value for e in row.emails] == ["a@romashka.ru"]
+    assert row.next_action == date(2026, 12, 5)
+
+
+def test_explicit_mapping_and_a_column_map(managers_xlsx: Path) -> None:
+    rows = by_row(list(parse_rows(managers_xlsx, mapping={"Сайт": "note", "Комментарий": "ignore"})))
+    assert rows[4].note == files.HYPERLINK
+    table = open_table(managers_xlsx)
+    column_map = suggest_mapping(table.header.labels, {"Телефон": "ignore"})
+    assert all(not r.phones for r in parse_rows(managers_xlsx, mapping=column_map))
+    with pytest.raises(MappingError):
+        parse_rows(managers_xlsx, mapping=suggest_mapping(["Наименование"]))
+    with pytest.raises(MappingError):
+        parse_rows(managers_xlsx, mapping={"Телефон": "fax"})
+
+
+def test_several_note_columns_and_an_address(tmp_path: Path) -> None:
+    path = files.write_rows_xlsx(
+        tmp_path / "notes.xlsx",
+        [["Наименование", "Комментарий", "Адрес", "Телефон", "Телефон"],
+         ["Ромашка", "звонить утром", "Тверь, ул. Ленина, 1", "89151234567", "8 916 000 11 22, 89151234567"]],
+    )  # fmt: skip
+    (row,) = parse_rows(path)
+    assert row.note == "Комментарий: звонить утром\nАдрес: Тверь, ул. Ленина, 1"
+    assert [p.e164 for p in row.phones] == ["+79151234567", "+79160001122"]
+    assert set(row.cells) == {"Наименование", "Комментарий", "Адрес", "Телефон", "Телефон (2)"}
+
+
+def test_legal_form_column_and_cells_beyond_the_header(tmp_path: Path) -> None:
+    path = files.write_rows_xlsx(
+        tmp_path / "forms.xlsx",
+        [["Наименование", "Форма собственности"],
+         ["Ромашка", "Общество с ограниченной ответственностью", "лишнее"],
+         ["АО Лютик", "ООО"],
+         ["Клён", "Товарищество"]],
+    )  # fmt: skip
+    first, second, third = parse_rows(path)
+    assert (first.legal_form, first.name, first.cells["Column C"]) == ("ООО", "Ромашка", "лишнее")
+    assert second.legal_form == "ООО" and "the name says АО" in second.warnings[0]
+    assert third.legal_form == "Товарищество" and third.warnings
+
+
+def test_an_empty_sheet_is_an_error(tmp_path: Path) -> None:
+    path = files.write_rows_xlsx(tmp_path / "blank.xlsx", [[], [None]])
+    with pytest.raises(ImportFileError, match=r"^blank\.xlsx: sheet 'Лист1' has no data$"):
+        parse_rows(path)
+
+
+def test_a_failing_normaliser_rejects_the_row_not_the_file(
+    managers_xlsx: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(value: object) -> object:
+        raise ValueError("boom")
+
+    readers = importers.row_fields.field_readers
+
+    def patched(region: str) -> dict[str, object]:
+        table: dict[str, object] = dict(readers(region))
+        table["city"] = (broken, table["city"][1])  # type: ignore[index]
+        return table
+
+    monkeypatch.setattr("importers.rows.field_readers", patched)
+    rows = by_row(list(parse_rows(managers_xlsx)))
+    assert rows[4].rejection == "unreadable row: ValueError('boom')"
+    assert rows[4].cells["Город"] == "Москва"
+    assert rows[8].ok  # no city: nothing failed
+
+
+def test_repeated_values_use_the_cache_and_give_equal_results(tmp_path: Path) -> None:
+    rows = [["Наименование", "Город", "КПП"]] + [[f"Ромашка {i}", "Москва", 770701001] for i in range(2500)]
+    rows.append(["Лютик", True, 1])  # 1 and True must not share a cache entry with 1.0
+    path = files.write_rows_xlsx(tmp_path / "many.xlsx", rows)
+    parsed = list(parse_rows(path))
+    assert {r.city for r in parsed[:-1]} == {"Москва"}
+    assert {r.kpp for r in parsed[:-1]} == {"770701001"}
+    assert parsed[-1].city == "TRUE" and parsed[-1].kpp is None
+
+
+def test_one_row_at_a_time_gives_the_same_rows(managers_xlsx: Path) -> None:
+    table = open_table(managers_xlsx)
+    parser = RowParser(
+        table.file, table.sheet, table.header.labels, suggest_mapping(table.header.labels), table.first_column
+    )
+    assert [parser(row) for row in table.rows] == list(parse_rows(managers_xlsx))
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_column_reader_survives_a_failing_normaliser(cached: bool) -> None:
+    from importers.cells import Normalised
+    from importers.row_fields import ColumnReader, Unreadable
+
+    def fragile(value: object) -> Normalised[object]:
+        if value == "boom":
+            raise ValueError(value)
+        return Normalised(value, str(value))
+
+    reader = ColumnReader(0, "city", "Город", fragile, lambda draft, value, header: None)
+    if not cached:
+        reader._cache = None
+    results = reader.read_column([["a"], ["boom"], [""], []])
+    assert results[0] == Normalised("a", "a")
+    assert results[1] is not None and results[1].value == Unreadable("ValueError('boom')")
+    assert results[2:] == [None, None]
