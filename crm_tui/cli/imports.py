@@ -1,0 +1,164 @@
+"""`crm import`: client files in, batches listed and undone."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, globals_of, open_ws, print_json
+
+app = typer.Typer(help="Import client files; list and undo import batches.", no_args_is_help=True)
+
+
+@app.command("clients")
+def clients(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help=".xlsx, .xls, .ods or .csv files.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet name or 1-based number.")] = None,
+    maps: Annotated[
+        list[str] | None, typer.Option("--map", help='Column mapping, e.g. --map "Тел.=phone" (repeat).')
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help='TOML file: [columns] "Тел." = "phone".')
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Login for rows whose owner is empty or unknown.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show mapping, counts and first problems; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import clients: each row becomes a client, or enriches the one with its INN, phone or e-mail."""
+    from importers.client_import import ImportOptions, import_clients
+    from importers.mapping import MappingError, load_mapping_file, parse_map_options
+    from importers.reading import ImportFileError
+
+    explicit: dict[str, str] = {}
+    try:
+        if mapping is not None:
+            explicit.update(load_mapping_file(mapping))
+        explicit.update(parse_map_options(maps or []))
+    except MappingError as exc:
+        fail(str(exc))
+    sheet_choice: str | int | None = sheet
+    if sheet is not None and sheet.isdigit():
+        sheet_choice = int(sheet) - 1
+    ws = open_ws(ctx)
+    settings = globals_of(ctx).settings()
+    options = ImportOptions(
+        sheet=sheet_choice,
+        explicit=explicit,
+        owner_login=owner,
+        dry_run=dry_run,
+        errors_dir=settings.data_dir / "imports",
+    )
+    try:
+        if not as_json and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("importing", total=None)
+                summary = import_clients(ws, files, options, lambda n: bar.update(task, completed=n))
+        else:
+            summary = import_clients(ws, files, options)
+    except (ImportFileError, MappingError) as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(
+            {
+                "batch": summary.batch,
+                "rows": summary.rows,
+                "created": summary.created,
+                "enriched": summary.enriched,
+                "unchanged": summary.unchanged,
+                "already_imported": summary.already_imported,
+                "rejected": summary.rejected,
+                "conflicts": summary.conflicts,
+                "warnings": summary.warnings,
+                "errors_file": summary.errors_file,
+                "problems": summary.problems,
+                "unmatched_owners": summary.unmatched_owners,
+                "mapping": summary.mappings,
+                "dry_run": dry_run,
+            }
+        )
+        return
+    if dry_run:
+        for name, columns in summary.mappings.items():
+            typer.echo(f"{name}:")
+            for header, target in columns.items():
+                typer.echo(f"  {header} -> {target}")
+    verb = "would create" if dry_run else "created"
+    typer.echo(
+        f"{'dry run' if dry_run else f'batch {summary.batch}'}: {summary.rows} rows, {verb} "
+        f"{summary.created}, enriched {summary.enriched}, unchanged {summary.unchanged}, "
+        f"already imported {summary.already_imported}, rejected {summary.rejected}, "
+        f"conflicts {summary.conflicts}"
+    )
+    for problem in summary.problems:
+        typer.echo(f"  {problem}")
+    if summary.unmatched_owners:
+        typer.echo(
+            f"  owners not found (rows given to {owner or ws.viewer.login}): "
+            + ", ".join(summary.unmatched_owners)
+        )
+    if summary.errors_file:
+        typer.echo(f"rejected rows with their reasons: {summary.errors_file}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per batch per line.")] = False,
+) -> None:
+    """Import batches, newest first."""
+    from importers.batches import list_batches
+
+    batches = list_batches(open_ws(ctx))
+    if as_json:
+        for b in batches:
+            print_json(asdict(b))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("batch", "when", "by", "status", "files", "rows", "created", "enriched", "rejected")
+    for b in batches:
+        table.add_row(
+            str(b.id),
+            b.started_at[:16],
+            b.user or "",
+            b.status,
+            ", ".join(Path(f).name for f in b.files),
+            str(b.rows),
+            str(b.created),
+            str(b.enriched),
+            str(b.rejected),
+        )
+    Console().print(table)
+
+
+@app.command("undo")
+def undo(
+    ctx: typer.Context,
+    batch: Annotated[int, typer.Argument(help="The batch number from `crm import list`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Revert what a batch created and filled; what changed since is kept and listed."""
+    from importers.batches import undo_import
+
+    report = undo_import(open_ws(ctx), batch)
+    if as_json:
+        print_json(asdict(report))
+        return
+    typer.echo(
+        f"batch {batch} undone: {report.clients_removed} clients removed, {report.fields_cleared} fields "
+        f"cleared, {report.records_removed} other records removed"
+    )
+    for line in report.kept:
+        typer.echo(f"  {line}")
