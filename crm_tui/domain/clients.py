@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, tuple_
 from sqlmodel import Session
 
 from crm_tui.domain.access import Viewer, visible_clients
+from crm_tui.domain.client_search import SCAN_WINDOW, indexed_condition, like_condition
 from crm_tui.domain.folding import search_patterns
 from storage.models import ChannelKind, channels, clients, users
 
@@ -72,10 +73,8 @@ def _first_channel(kind: ChannelKind) -> ScalarSelect[Any]:
 
 
 def _conditions(viewer: Viewer, flt: ClientFilter) -> list[ColumnElement[bool]]:
+    """Who may see it and the filters; the search term is added by the caller (see client_search)."""
     conditions = [visible_clients(viewer)]
-    patterns = search_patterns(flt.query)
-    if patterns:
-        conditions.append(or_(*(clients.c.search_text.like(p, escape="\\") for p in patterns)))
     if flt.owner_id is not None:
         conditions.append(clients.c.owner_id == flt.owner_id)
     if flt.status:
@@ -95,33 +94,41 @@ def client_page(
     """One page: the first, the one after ``after``, or the one before ``before``."""
     c = clients.c
     key = tuple_(c.name_key, c.id)
-    query = (
-        select(
-            c.id,
-            c.name,
-            c.legal_form,
-            c.inn,
-            c.city,
-            c.region,
-            c.status,
-            users.c.full_name,
-            _first_channel(ChannelKind.PHONE),
-            _first_channel(ChannelKind.EMAIL),
-            c.name_key,
-        )
-        .select_from(clients.outerjoin(users, users.c.id == c.owner_id))
-        .where(and_(*_conditions(viewer, flt)))
-    )
-    backwards = before is not None
+    conditions = _conditions(viewer, flt)
     if after is not None:
-        query = query.where(key > tuple_(after.name_key, after.id))
+        conditions.append(key > tuple_(after.name_key, after.id))
     if before is not None:
-        query = query.where(key < tuple_(before.name_key, before.id))
-    if backwards:
-        query = query.order_by(c.name_key.desc(), c.id.desc())
+        conditions.append(key < tuple_(before.name_key, before.id))
+    backwards = before is not None
+    order = (c.name_key.desc(), c.id.desc()) if backwards else (c.name_key, c.id)
+    columns = select(
+        c.id,
+        c.name,
+        c.legal_form,
+        c.inn,
+        c.city,
+        c.region,
+        c.status,
+        users.c.full_name,
+        _first_channel(ChannelKind.PHONE),
+        _first_channel(ChannelKind.EMAIL),
+        c.name_key,
+    ).select_from(clients.outerjoin(users, users.c.id == c.owner_id))
+
+    def fetch(*where: ColumnElement[bool]) -> list[ClientRow]:
+        query = columns.where(*conditions, *where).order_by(*order).limit(limit + 1)
+        return [ClientRow(*row) for row in session.execute(query)]
+
+    patterns = search_patterns(flt.query)
+    if not patterns:
+        rows = fetch()
     else:
-        query = query.order_by(c.name_key, c.id)
-    rows = [ClientRow(*row) for row in session.execute(query.limit(limit + 1))]
+        window = select(c.id).where(*conditions).order_by(*order).limit(SCAN_WINDOW).subquery()
+        rows = fetch(c.id.in_(select(window.c.id)), like_condition(patterns))
+        if len(rows) <= limit:
+            window_rows = session.scalar(select(func.count()).select_from(window)) or 0
+            if window_rows >= SCAN_WINDOW:
+                rows = fetch(indexed_condition(session, patterns))
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:
@@ -149,13 +156,17 @@ def iter_clients(
     session: Session, viewer: Viewer, flt: ClientFilter, batch: int = EXPORT_BATCH
 ) -> Iterator[ClientExport]:
     """Every visible client with all phones and e-mails, streamed in keyset batches by id."""
+    conditions = _conditions(viewer, flt)
+    patterns = search_patterns(flt.query)
+    if patterns:
+        conditions.append(indexed_condition(session, patterns))
     last_id = 0
     while True:
         c = clients.c
         query = (
             select(c.id, c.name, c.legal_form, c.inn, c.kpp, c.city, c.region, c.status, users.c.login)
             .select_from(clients.outerjoin(users, users.c.id == c.owner_id))
-            .where(and_(*_conditions(viewer, flt)), c.id > last_id)
+            .where(*conditions, c.id > last_id)
             .order_by(c.id)
             .limit(batch)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from storage.models import metadata
+from storage.search_index import is_search_index
 
 config = context.config
 connection = config.attributes["connection"]
@@ -13,6 +14,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=lambda name, type_, parent: not is_search_index(name),
 )
 with context.begin_transaction():
     context.run_migrations()

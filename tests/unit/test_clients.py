@@ -43,9 +43,15 @@ def names(ws: Workspace, query: str = "", **kw: object) -> list[str]:
         ("_", []),
     ],
 )
+@pytest.mark.parametrize("window", [4000, 2], ids=["scan", "trigram-index"])
 def test_search_finds_by_name_inn_phone_email_any_case(
-    workspace_for: Callable[[str], Workspace], query: str, expected: list[str]
+    workspace_for: Callable[[str], Workspace],
+    query: str,
+    expected: list[str],
+    window: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("crm_tui.domain.clients.SCAN_WINDOW", window)
     assert names(workspace_for("admin"), query) == expected
 
 
@@ -149,3 +155,30 @@ def test_a_viewer_with_an_unknown_role_sees_nothing(workspace_for: Callable[[str
     nobody = Viewer(user_id=999, login="x", full_name="X", role="guest", region=None)  # type: ignore[arg-type]
     with ws.read() as session:
         assert client_page(session, nobody, ClientFilter()).rows == []
+
+
+def test_the_search_index_follows_renames_and_deletes(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import delete, update
+
+    from crm_tui.domain.client_records import derived_keys
+    from storage.models import channels, client_sources, clients, contacts, deals, interactions, tasks
+
+    monkeypatch.setattr("crm_tui.domain.clients.SCAN_WINDOW", 2)
+    ws = workspace_for("admin")
+    name_key, text = derived_keys("Незабудка", "ООО", None, "Москва", [], [])
+    with ws.write() as session:
+        session.execute(
+            update(clients)
+            .where(clients.c.id == seeded.clients["romashka"])
+            .values(name="Незабудка", name_key=name_key, search_text=text)
+        )
+    assert names(ws, "незабуд") == ["Незабудка"]
+    assert names(ws, "ромашка") == []
+    teplo = seeded.clients["teplo"]
+    with ws.write() as session:
+        for table in (tasks, interactions, deals, channels, contacts, client_sources):
+            session.execute(delete(table).where(table.c.client_id == teplo))
+        session.execute(delete(clients).where(clients.c.id == teplo))
+    assert names(ws, "теплодом") == []

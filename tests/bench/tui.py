@@ -1,0 +1,139 @@
+"""What a person feels in the app on the large demo base: first paint, page change, search.
+
+Runs the real screens headless (``App.run_test``) against ``bench-data/large.db`` (build it
+with ``tests/bench/run.py`` first). First paint is timed in a fresh process, from interpreter
+start to the desk showing its data, the way `crm` starts. Nothing is asserted; the table is for
+the closing note of an issue.
+
+    .venv/bin/python tests/bench/tui.py [--db PATH] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+FIRST_PAINT = r"""
+import time, sys, asyncio
+t0 = time.perf_counter()
+from crm_tui.domain.workspace import open_workspace
+from crm_tui.app import create_app
+from screens.desk import DeskScreen
+
+async def main():
+    ws = open_workspace(sys.argv[1], sys.argv[2])
+    app = create_app(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first_frame = None
+        while True:
+            screen = app.screen
+            if first_frame is None and isinstance(screen, DeskScreen):
+                first_frame = time.perf_counter() - t0
+            if isinstance(screen, DeskScreen) and screen.desk is not None:
+                await pilot.pause()
+                print(first_frame, time.perf_counter() - t0)
+                return
+            await pilot.pause(0.002)
+
+asyncio.run(main())
+"""
+
+SEARCHES = ["ромаш", "СТРОЙ", "7707", "8 (495) 12", "info@", "zzzzqqq"]
+
+
+def stats(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def first_paint(db: str, login: str, repeat: int) -> tuple[list[float], list[float]]:
+    frames, desks = [], []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_PAINT, db, login],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        frame, desk = map(float, out.stdout.split())
+        frames.append(frame * 1000)
+        desks.append(desk * 1000)
+    return frames, desks
+
+
+async def in_app(db: str, login: str, repeat: int) -> dict[str, list[float]]:
+    from crm_tui.app import create_app
+    from crm_tui.domain.workspace import open_workspace
+    from screens.clients import ClientsScreen
+
+    ws = open_workspace(db, login)
+    app = create_app(ws, start="clients")
+    found: dict[str, list[float]] = {"page change": [], "search": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        while not (isinstance(screen, ClientsScreen) and screen.page is not None):
+            await pilot.pause(0.005)
+            screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        for _ in range(repeat):
+            before = screen.page
+            start = time.perf_counter()
+            screen.action_next_page()
+            while screen.page is before:
+                await pilot.pause(0.001)
+            found["page change"].append((time.perf_counter() - start) * 1000)
+        search = screen.query_one("#search")
+        for _ in range(max(1, repeat // len(SEARCHES))):
+            for query in SEARCHES:
+                before = screen.page
+                start = time.perf_counter()
+                search.value = query  # type: ignore[attr-defined]
+                while screen.page is before or screen.flt.query != query:
+                    await pilot.pause(0.001)
+                found["search"].append((time.perf_counter() - start) * 1000)
+                search.value = ""  # type: ignore[attr-defined]
+                while screen.flt.query:
+                    await pilot.pause(0.001)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default=str(ROOT / "bench-data" / "large.db"))
+    parser.add_argument("--login", default="bench")
+    parser.add_argument("--admin", default="admin")
+    parser.add_argument("--repeat", type=int, default=12)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    rows: list[tuple[str, list[float], float]] = []
+    frames, desks = first_paint(args.db, args.login, max(3, args.repeat // 3))
+    rows.append(("first frame (process start)", frames, 1000))
+    rows.append(("desk with data (process start)", desks, 1000))
+    for who in (args.login, args.admin):
+        measured = asyncio.run(in_app(args.db, who, args.repeat))
+        rows.append((f"clients page change ({who})", measured["page change"], 150))
+        rows.append((f"search keystroke -> results ({who})", measured["search"], 50))
+    print(f"{'measurement':44} {'median':>9} {'p95':>9} {'budget':>8}")
+    report = []
+    for name, values, budget in rows:
+        median, p95 = stats(values)
+        verdict = "ok" if p95 <= budget else "OVER"
+        print(f"{name:44} {median:8.1f}  {p95:8.1f}  {budget:7.0f}  {verdict}")
+        report.append({"measurement": name, "median_ms": median, "p95_ms": p95, "budget_ms": budget})
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
