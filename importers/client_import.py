@@ -187,7 +187,7 @@ def import_clients(
             owners=owners,
         )
         parser = RowParser(table.file, table.sheet, table.header.labels, columns, table.first_column)
-        for chunk in _chunks(map(parser, table.rows), options.chunk_rows):
+        for chunk in _chunks(parser.parse_iter(table.rows), options.chunk_rows):
             summary.rows += len(chunk)
             good = []
             for row in chunk:

@@ -3,17 +3,19 @@
 Each chunk is one short write transaction holding its clients, their channels, contacts,
 provenance and the batch's change log together, so a run killed midway leaves whole chunks
 only, and the provenance (unique per file hash, sheet and row) tells a re-run where to resume.
-Inserts are Core ``executemany`` with ``RETURNING`` ids, never ``session.add`` per row.
+Every table is written once per chunk with Core ``executemany`` (``RETURNING`` ids where later
+rows need them), and what enrichment must know of existing clients is read in four queries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlmodel import Session
 
 from crm_tui.domain.client_records import derived_keys
@@ -81,14 +83,243 @@ class _Group:
         return None
 
 
+@dataclass
+class _Writes:
+    """Everything a chunk writes besides new clients, collected and then written per table."""
+
+    ctx: LoadContext
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    contact_logged: list[bool] = field(default_factory=list)
+    contact_channels: list[list[dict[str, Any]]] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    channel_logged: list[bool] = field(default_factory=list)
+    deals: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    task_deal: list[int | None] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def change(
+        self,
+        entity: str,
+        entity_id: int,
+        action: str = "create",
+        name: str | None = None,
+        before: str | None = None,
+        after: str | None = None,
+    ) -> None:
+        self.changes.append(
+            {
+                "batch_id": self.ctx.batch_id,
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "field": name,
+                "before": before,
+                "after": after,
+            }
+        )
+
+    def source(self, client_id: int, row: ParsedRow) -> None:
+        c = self.ctx
+        self.sources.append(
+            {
+                "client_id": client_id,
+                "batch_id": c.batch_id,
+                "file": c.file_name,
+                "file_sha256": c.file_sha256,
+                "sheet": row.source.sheet,
+                "row": row.source.row,
+                "created_at": c.now,
+            }
+        )
+
+    def contact(self, client_id: int, row: ParsedRow, *, logged: bool) -> list[dict[str, Any]]:
+        """A contact person; returns the list its channels go into (contact id set on write)."""
+        assert row.contact_name is not None
+        self.contacts.append(
+            {
+                "client_id": client_id,
+                "full_name": row.contact_name[:200],
+                "position": row.contact_position,
+                "created_at": self.ctx.now,
+            }
+        )
+        self.contact_logged.append(logged)
+        own: list[dict[str, Any]] = []
+        self.contact_channels.append(own)
+        return own
+
+    def channel(
+        self,
+        into: list[dict[str, Any]] | None,
+        client_id: int,
+        kind: str,
+        value: str,
+        raw: str,
+        ext: str | None,
+        *,
+        logged: bool,
+    ) -> None:
+        row = {
+            "client_id": client_id,
+            "contact_id": None,
+            "kind": kind,
+            "value": value,
+            "raw": raw[:500],
+            "extension": ext,
+        }
+        (into if into is not None else self.channels).append(row)
+        if into is None:
+            self.channel_logged.append(logged)
+
+    def follow_ups(
+        self,
+        client_id: int,
+        owner_id: int | None,
+        name: str,
+        rows: Sequence[ParsedRow],
+        *,
+        has_open_deal: bool,
+    ) -> bool:
+        """Notes become timeline entries; a next-action date becomes a deal and a planned contact."""
+        c = self.ctx
+        made = False
+        for row in rows:
+            if row.note:
+                self.notes.append(
+                    {
+                        "kind": InteractionKind.NOTE.value,
+                        "direction": Direction.INTERNAL.value,
+                        "occurred_at": c.now,
+                        "summary": row.note[:4000],
+                        "client_id": client_id,
+                        "user_id": c.user_id,
+                        "created_at": c.now,
+                        "channel": None,
+                        "duration_s": None,
+                        "deal_id": None,
+                        "contact_id": None,
+                    }
+                )
+                made = True
+            if row.next_action:
+                due = datetime.combine(row.next_action, PLANNED_CONTACT_AT, tzinfo=c.tz)
+                deal_index = None
+                if not has_open_deal:
+                    self.deals.append(
+                        {
+                            "client_id": client_id,
+                            "owner_id": owner_id,
+                            "pipeline_id": c.pipeline_id,
+                            "stage_id": c.first_stage_id,
+                            "title": name[:300],
+                            "amount": row.deal_amount or 0,
+                            "next_action_at": due,
+                            "status": DealStatus.OPEN.value,
+                            "stage_entered_at": c.now,
+                            "created_at": c.now,
+                            "updated_at": c.now,
+                            "version": 1,
+                            "expected_close": None,
+                            "lost_reason": None,
+                            "closed_at": None,
+                        }
+                    )
+                    deal_index = len(self.deals) - 1
+                    has_open_deal = True
+                self.tasks.append(
+                    {
+                        "title": _("Planned contact"),
+                        "kind": TaskKind.CALL.value,
+                        "due_at": due,
+                        "assignee_id": owner_id,
+                        "client_id": client_id,
+                        "deal_id": None,
+                        "status": TaskStatus.OPEN.value,
+                        "created_by_id": c.user_id,
+                        "created_at": c.now,
+                        "version": 1,
+                        "result": None,
+                        "completed_at": None,
+                    }
+                )
+                self.task_deal.append(deal_index)
+                made = True
+        return made
+
+    def flush(self, session: Session) -> None:
+        contact_ids = _insert(session, contacts, self.contacts)
+        for contact_id, logged, own in zip(
+            contact_ids, self.contact_logged, self.contact_channels, strict=True
+        ):
+            if logged:
+                self.change("contact", contact_id)
+            for row in own:
+                row["contact_id"] = contact_id
+                self.channels.append(row)
+                self.channel_logged.append(logged)
+        for channel_id, logged in zip(
+            _insert(session, channels, self.channels), self.channel_logged, strict=True
+        ):
+            if logged:
+                self.change("channel", channel_id)
+        deal_ids = _insert(session, deals, self.deals)
+        for task, deal_index in zip(self.tasks, self.task_deal, strict=True):
+            if deal_index is not None:
+                task["deal_id"] = deal_ids[deal_index]
+        for entity, ids in (
+            ("deal", deal_ids),
+            ("task", _insert(session, tasks, self.tasks)),
+            ("interaction", _insert(session, interactions, self.notes)),
+        ):
+            for entity_id in ids:
+                self.change(entity, entity_id)
+        for table, rows in (
+            (import_changes, self.changes),
+            (audit_entries, self.audit),
+            (client_sources, self.sources),
+        ):
+            if rows:
+                session.execute(insert(table), rows)
+
+
+def _allocate_ids(session: Session, table: Table, count: int) -> list[int]:
+    """Ids for ``count`` new rows of ``table``, known before the insert.
+
+    ``INSERT ... RETURNING`` in parameter order makes SQLAlchemy insert one row per statement
+    on SQLite. Allocating ids up front keeps a single ``executemany``: on SQLite the chunk's
+    ``BEGIN IMMEDIATE`` transaction is the only writer, so ``MAX(id)`` cannot move under it;
+    on PostgreSQL the ids come from the table's own sequence.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        start = int(session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
+        return list(range(start, start + count))
+    sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+    return [
+        int(i)
+        for i in session.execute(
+            text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)"), {"n": count}
+        ).scalars()
+    ]
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    ids = _allocate_ids(session, table, len(rows))
+    for row_id, row in zip(ids, rows, strict=True):
+        row["id"] = row_id
+    session.execute(insert(table), rows)
+    return ids
+
+
 def _channel_rows(row: ParsedRow) -> list[tuple[str, str, str, str | None]]:
     found = [(ChannelKind.PHONE.value, p.e164, p.raw, p.extension) for p in row.phones]
     found += [(ChannelKind.EMAIL.value, e.value, e.raw, None) for e in row.emails]
     return found
-
-
-def _due(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, PLANNED_CONTACT_AT, tzinfo=tz)
 
 
 def _kind(row: ParsedRow) -> str:
@@ -100,7 +331,6 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
     index = KeyIndex()
     identities = [Identity.of_row(r) for r in rows]
     load_existing(session, identities, index)
-    existing_ids = set(index.identities)
     new_groups: dict[int, _Group] = {}
     enrich: dict[int, list[ParsedRow]] = {}
     for row, identity in zip(rows, identities, strict=True):
@@ -113,41 +343,19 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
         else:
             enrich.setdefault(target, []).append(row)
         index.add(target, identity)
-    sources: list[dict[str, Any]] = []
+    writes = _Writes(ctx)
     if new_groups:
-        ids = _insert_new(session, ctx, list(new_groups.values()), sources)
-        result.created = len(ids)
-    for client_id in sorted(enrich):
-        changed, conflicts = _enrich(session, ctx, client_id, enrich[client_id], sources)
-        if changed:
-            result.enriched += 1
-        else:
-            result.unchanged += 1
-        result.conflicts.extend(conflicts)
-    if sources:
-        session.execute(insert(client_sources), sources)
-    assert existing_ids >= set(enrich)
+        result.created = _insert_new(session, writes, list(new_groups.values()))
+    if enrich:
+        _enrich(session, writes, enrich, result)
+    writes.flush(session)
     return result
 
 
-def _source(ctx: LoadContext, client_id: int, row: ParsedRow) -> dict[str, Any]:
-    return {
-        "client_id": client_id,
-        "batch_id": ctx.batch_id,
-        "file": ctx.file_name,
-        "file_sha256": ctx.file_sha256,
-        "sheet": row.source.sheet,
-        "row": row.source.row,
-        "created_at": ctx.now,
-    }
-
-
-def _insert_new(
-    session: Session, ctx: LoadContext, groups: list[_Group], sources: list[dict[str, Any]]
-) -> list[int]:
+def _insert_new(session: Session, writes: _Writes, groups: list[_Group]) -> int:
+    ctx = writes.ctx
     client_rows = []
     for group in groups:
-        first = group.rows[0]
         owner_id = ctx.owners.resolve(group.value("owner"))
         all_channels = [c for r in group.rows for c in _channel_rows(r)]
         phones = [c[1] for c in all_channels if c[0] == ChannelKind.PHONE.value]
@@ -156,306 +364,138 @@ def _insert_new(
         name_key, text = derived_keys(
             name, group.value("legal_form"), group.value("inn"), group.value("city"), phones, emails
         )
-        client_rows.append(
-            {
-                "kind": _kind(first),
-                "name": name,
-                "legal_form": group.value("legal_form"),
-                "inn": group.value("inn"),
-                "kpp": group.value("kpp"),
-                "ogrn": group.value("ogrn"),
-                "city": group.value("city"),
-                "region": group.value("region") or ctx.owners.regions.get(owner_id),
-                "owner_id": owner_id,
-                "status": ClientStatus.LEAD.value,
-                "name_key": name_key,
-                "search_text": text,
-                "created_at": ctx.now,
-                "updated_at": ctx.now,
-                "version": 1,
-            }
-        )
-    ids = list(
-        session.execute(
-            insert(clients).returning(clients.c.id, sort_by_parameter_order=True), client_rows
-        ).scalars()
-    )
-    contact_rows: list[dict[str, Any]] = []
-    contact_owner: list[tuple[int, ParsedRow]] = []
-    loose_channels: list[dict[str, Any]] = []
-    for client_id, group in zip(ids, groups, strict=True):
-        seen_people: set[str] = set()
-        seen_channels: set[tuple[str, str]] = set()
-        for row in group.rows:
-            sources.append(_source(ctx, client_id, row))
-            person = row.contact_name
-            if person and fold(person) not in seen_people:
-                seen_people.add(fold(person))
-                contact_rows.append(
-                    {
-                        "client_id": client_id,
-                        "full_name": person,
-                        "position": row.contact_position,
-                        "created_at": ctx.now,
-                    }
-                )
-                contact_owner.append((client_id, row))
-                continue
-            for kind, value, raw, ext in _channel_rows(row):
-                if (kind, value) not in seen_channels:
-                    seen_channels.add((kind, value))
-                    loose_channels.append(
-                        {
-                            "client_id": client_id,
-                            "contact_id": None,
-                            "kind": kind,
-                            "value": value,
-                            "raw": raw[:500],
-                            "extension": ext,
-                        }
-                    )
-    if contact_rows:
-        contact_ids = list(
-            session.execute(
-                insert(contacts).returning(contacts.c.id, sort_by_parameter_order=True), contact_rows
-            ).scalars()
-        )
-        for contact_id, (client_id, row) in zip(contact_ids, contact_owner, strict=True):
-            for kind, value, raw, ext in _channel_rows(row):
-                loose_channels.append(
-                    {
-                        "client_id": client_id,
-                        "contact_id": contact_id,
-                        "kind": kind,
-                        "value": value,
-                        "raw": raw[:500],
-                        "extension": ext,
-                    }
-                )
-    if loose_channels:
-        session.execute(insert(channels), loose_channels)
-    session.execute(
-        insert(import_changes),
-        [{"batch_id": ctx.batch_id, "entity": "client", "entity_id": i, "action": "create"} for i in ids],
-    )
-    session.execute(
-        insert(audit_entries),
-        [
-            {
-                "at": ctx.now,
-                "user_id": ctx.user_id,
-                "entity": "client",
-                "entity_id": i,
-                "action": "import",
-                "changes": {"batch": ctx.batch_id, "name": values["name"]},
-            }
-            for i, values in zip(ids, client_rows, strict=True)
-        ],
-    )
+        client_rows.append({
+            "kind": _kind(group.rows[0]), "name": name[:300], "legal_form": group.value("legal_form"),
+            "inn": group.value("inn"), "kpp": group.value("kpp"), "ogrn": group.value("ogrn"),
+            "city": group.value("city"), "region": group.value("region") or ctx.owners.regions.get(owner_id),
+            "owner_id": owner_id, "status": ClientStatus.LEAD.value, "name_key": name_key[:300],
+            "search_text": text[:2000], "created_at": ctx.now, "updated_at": ctx.now, "version": 1,
+        })  # fmt: skip
+    ids = _insert(session, clients, client_rows)
     for client_id, group, values in zip(ids, groups, client_rows, strict=True):
-        _follow_ups(
-            session, ctx, client_id, values["owner_id"], values["name"], group.rows, has_open_deal=False
-        )
-    return ids
-
-
-def _follow_ups(
-    session: Session,
-    ctx: LoadContext,
-    client_id: int,
-    owner_id: int | None,
-    name: str,
-    rows: list[ParsedRow],
-    *,
-    has_open_deal: bool,
-) -> int:
-    """Notes become timeline entries; a next-action date becomes a deal and a planned contact."""
-    made = 0
-    for row in rows:
-        if row.note:
-            new_id = session.execute(
-                insert(interactions).returning(interactions.c.id),
-                {
-                    "kind": InteractionKind.NOTE.value,
-                    "direction": Direction.INTERNAL.value,
-                    "occurred_at": ctx.now,
-                    "summary": row.note[:4000],
-                    "client_id": client_id,
-                    "user_id": ctx.user_id,
-                    "created_at": ctx.now,
-                },
-            ).scalar_one()
-            _log(session, ctx, "interaction", new_id)
-            made += 1
-        if row.next_action:
-            due = _due(row.next_action, ctx.tz)
-            deal_id = None
-            if not has_open_deal:
-                deal_id = session.execute(
-                    insert(deals).returning(deals.c.id),
-                    {
-                        "client_id": client_id,
-                        "owner_id": owner_id,
-                        "pipeline_id": ctx.pipeline_id,
-                        "stage_id": ctx.first_stage_id,
-                        "title": name[:300],
-                        "amount": row.deal_amount or 0,
-                        "next_action_at": due,
-                        "status": DealStatus.OPEN.value,
-                        "stage_entered_at": ctx.now,
-                        "created_at": ctx.now,
-                        "updated_at": ctx.now,
-                        "version": 1,
-                    },
-                ).scalar_one()
-                _log(session, ctx, "deal", deal_id)
-                has_open_deal = True
-            task_id = session.execute(
-                insert(tasks).returning(tasks.c.id),
-                {
-                    "title": _("Planned contact"),
-                    "kind": TaskKind.CALL.value,
-                    "due_at": due,
-                    "assignee_id": owner_id,
-                    "client_id": client_id,
-                    "deal_id": deal_id,
-                    "status": TaskStatus.OPEN.value,
-                    "created_by_id": ctx.user_id,
-                    "created_at": ctx.now,
-                    "version": 1,
-                },
-            ).scalar_one()
-            _log(session, ctx, "task", task_id)
-            made += 1
-    return made
-
-
-def _log(
-    session: Session,
-    ctx: LoadContext,
-    entity: str,
-    entity_id: int,
-    action: str = "create",
-    field_name: str | None = None,
-    before: str | None = None,
-    after: str | None = None,
-) -> None:
-    session.execute(
-        insert(import_changes),
-        {
-            "batch_id": ctx.batch_id,
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": action,
-            "field": field_name,
-            "before": before,
-            "after": after,
-        },
-    )
-
-
-def _enrich(
-    session: Session, ctx: LoadContext, client_id: int, rows: list[ParsedRow], sources: list[dict[str, Any]]
-) -> tuple[bool, list[str]]:
-    c = clients.c
-    current = (
-        session.execute(
-            select(c.name, c.legal_form, c.inn, c.kpp, c.ogrn, c.city, c.region, c.owner_id, c.version).where(
-                c.id == client_id
-            )
-        )
-        .one()
-        ._asdict()
-    )
-    have = {
-        (k, v)
-        for k, v in session.execute(
-            select(channels.c.kind, channels.c.value).where(channels.c.client_id == client_id)
-        )
-    }
-    people = {
-        fold(n)
-        for n in session.scalars(select(contacts.c.full_name).where(contacts.c.client_id == client_id))
-    }
-    has_open_deal = (
-        session.scalar(
-            select(deals.c.id)
-            .where(deals.c.client_id == client_id, deals.c.status == DealStatus.OPEN.value)
-            .limit(1)
-        )
-        is not None
-    )
-    fills: dict[str, str] = {}
-    conflicts: list[str] = []
-    changed = False
-    for row in rows:
-        sources.append(_source(ctx, client_id, row))
-        for name in FILLABLE:
-            value = getattr(row, name)
-            if value in (None, ""):
-                continue
-            old = fills.get(name, current[name])
-            if old in (None, ""):
-                fills[name] = value
-                _log(session, ctx, "client", client_id, "fill", name, None, value)
-            elif fold(str(old)) != fold(str(value)):
-                conflicts.append(f"{row.source}: {name} {value!r} differs from {old!r} of client {client_id}")
-                _log(session, ctx, "client", client_id, "conflict", name, str(old), str(value))
-        contact_id = None
-        if row.contact_name and fold(row.contact_name) not in people:
-            people.add(fold(row.contact_name))
-            contact_id = session.execute(
-                insert(contacts).returning(contacts.c.id),
-                {
-                    "client_id": client_id,
-                    "full_name": row.contact_name,
-                    "position": row.contact_position,
-                    "created_at": ctx.now,
-                },
-            ).scalar_one()
-            _log(session, ctx, "contact", contact_id)
-            changed = True
-        for kind, value, raw, ext in _channel_rows(row):
-            if (kind, value) in have:
-                continue
-            have.add((kind, value))
-            channel_id = session.execute(
-                insert(channels).returning(channels.c.id),
-                {
-                    "client_id": client_id,
-                    "contact_id": contact_id,
-                    "kind": kind,
-                    "value": value,
-                    "raw": raw[:500],
-                    "extension": ext,
-                },
-            ).scalar_one()
-            _log(session, ctx, "channel", channel_id)
-            changed = True
-    made = _follow_ups(
-        session, ctx, client_id, current["owner_id"], current["name"], rows, has_open_deal=has_open_deal
-    )
-    if fills or changed:
-        merged = {**current, **fills}
-        phones = sorted(v for k, v in have if k == ChannelKind.PHONE.value)
-        emails = sorted(v for k, v in have if k == ChannelKind.EMAIL.value)
-        _, text = derived_keys(
-            merged["name"], merged["legal_form"], merged["inn"], merged["city"], phones, emails
-        )
-        session.execute(
-            update(clients)
-            .where(c.id == client_id)
-            .values(**fills, search_text=text, updated_at=ctx.now, version=c.version + 1)
-        )
-        session.execute(
-            insert(audit_entries),
+        writes.change("client", client_id)
+        writes.audit.append(
             {
                 "at": ctx.now,
                 "user_id": ctx.user_id,
                 "entity": "client",
                 "entity_id": client_id,
-                "action": "import_enrich",
-                "changes": {"batch": ctx.batch_id, "filled": fills},
-            },
+                "action": "import",
+                "changes": {"batch": ctx.batch_id, "name": values["name"]},
+            }
         )
-    return bool(fills or changed or made), conflicts
+        seen_people: set[str] = set()
+        seen_channels: set[tuple[str, str]] = set()
+        for row in group.rows:
+            writes.source(client_id, row)
+            into = None
+            if row.contact_name and fold(row.contact_name) not in seen_people:
+                seen_people.add(fold(row.contact_name))
+                into = writes.contact(client_id, row, logged=False)
+            for kind, value, raw, ext in _channel_rows(row):
+                if (kind, value) not in seen_channels:
+                    seen_channels.add((kind, value))
+                    writes.channel(into, client_id, kind, value, raw, ext, logged=False)
+        writes.follow_ups(client_id, values["owner_id"], values["name"], group.rows, has_open_deal=False)
+    return len(ids)
+
+
+def _enrich(
+    session: Session, writes: _Writes, targets: dict[int, list[ParsedRow]], result: ChunkResult
+) -> None:
+    ctx = writes.ctx
+    ids = sorted(targets)
+    c = clients.c
+    current = {
+        row.id: row._asdict()
+        for row in session.execute(
+            select(c.id, c.name, c.legal_form, c.inn, c.kpp, c.ogrn, c.city, c.region, c.owner_id).where(
+                c.id.in_(ids)
+            )
+        )
+    }
+    have: dict[int, set[tuple[str, str]]] = {i: set() for i in ids}
+    for client_id, kind, value in session.execute(
+        select(channels.c.client_id, channels.c.kind, channels.c.value).where(channels.c.client_id.in_(ids))
+    ):
+        have[client_id].add((kind, value))
+    people: dict[int, set[str]] = {i: set() for i in ids}
+    for client_id, name in session.execute(
+        select(contacts.c.client_id, contacts.c.full_name).where(contacts.c.client_id.in_(ids))
+    ):
+        people[client_id].add(fold(name))
+    with_open_deal = set(session.scalars(
+        select(deals.c.client_id).where(deals.c.client_id.in_(ids), deals.c.status == DealStatus.OPEN.value)
+    ))  # fmt: skip
+    updates: list[dict[str, Any]] = []
+    for client_id in ids:
+        now_values = current[client_id]
+        fills: dict[str, str] = {}
+        added = False
+        for row in targets[client_id]:
+            writes.source(client_id, row)
+            for name in FILLABLE:
+                value = getattr(row, name)
+                if value in (None, ""):
+                    continue
+                old = fills.get(name, now_values[name])
+                if old in (None, ""):
+                    fills[name] = value
+                    writes.change("client", client_id, "fill", name, None, value)
+                elif fold(str(old)) != fold(str(value)):
+                    result.conflicts.append(
+                        f"{row.source}: {name} {value!r} differs from {old!r} of client {client_id}"
+                    )
+                    writes.change("client", client_id, "conflict", name, str(old), str(value))
+            into = None
+            if row.contact_name and fold(row.contact_name) not in people[client_id]:
+                people[client_id].add(fold(row.contact_name))
+                into = writes.contact(client_id, row, logged=True)
+                added = True
+            for kind, value, raw, ext in _channel_rows(row):
+                if (kind, value) not in have[client_id]:
+                    have[client_id].add((kind, value))
+                    writes.channel(into, client_id, kind, value, raw, ext, logged=True)
+                    added = True
+        made = writes.follow_ups(
+            client_id,
+            now_values["owner_id"],
+            now_values["name"],
+            targets[client_id],
+            has_open_deal=client_id in with_open_deal,
+        )
+        if fills or added:
+            merged = {**now_values, **fills}
+            phones = sorted(v for k, v in have[client_id] if k == ChannelKind.PHONE.value)
+            emails = sorted(v for k, v in have[client_id] if k == ChannelKind.EMAIL.value)
+            _, text = derived_keys(
+                merged["name"], merged["legal_form"], merged["inn"], merged["city"], phones, emails
+            )
+            updates.append({"cid": client_id, **{f: merged[f] for f in FILLABLE}, "search_text": text[:2000]})
+            writes.audit.append(
+                {
+                    "at": ctx.now,
+                    "user_id": ctx.user_id,
+                    "entity": "client",
+                    "entity_id": client_id,
+                    "action": "import_enrich",
+                    "changes": {"batch": ctx.batch_id, "filled": fills},
+                }
+            )
+        if fills or added or made:
+            result.enriched += 1
+        else:
+            result.unchanged += 1
+    if updates:
+        session.connection().execute(
+            update(clients)
+            .where(clients.c.id == bindparam("cid"))
+            .values(
+                {
+                    **{f: bindparam(f) for f in (*FILLABLE, "search_text")},
+                    "updated_at": ctx.now,
+                    "version": clients.c.version + 1,
+                }
+            ),
+            updates,
+        )
