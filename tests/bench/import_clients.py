@@ -46,7 +46,8 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"{summary.rows} rows in {elapsed:.1f} s ({summary.rows / elapsed:,.0f} rows/s), peak RSS {peak_mb:.0f} MB: "
+        f"{summary.rows} rows in {elapsed:.1f} s ({summary.rows / elapsed:,.0f} rows/s), "
+        f"peak RSS {peak_mb:.0f} MB: "
         f"created {summary.created}, enriched {summary.enriched}, rejected {summary.rejected}"
     )
     started = time.perf_counter()

@@ -1,0 +1,391 @@
+"""`crm demo`: a base that looks like a Russian sales team's, small to try the app, large to
+benchmark it.
+
+Rows go in with Core ``executemany`` in batches of a few thousand, with ids computed here (the
+base holds no clients, so they are known) rather than read back row by row: the large base is
+2.5 million rows and must build in well under three minutes. Transactions hold tens of thousands
+of rows (on SQLite all clients are one): nobody else works in a demo base while it is built,
+and fewer commits mean far fewer index pages written again. Nothing is audited: demo rows are
+not anybody's changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, insert, inspect, select, text, update
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from crm_tui.demo import activity
+from crm_tui.demo.companies import client_batches
+from crm_tui.demo.forge import Forge
+from crm_tui.demo.plan import SIZES, Book, UserPlan, plan_clients, plan_deals, plan_team
+from crm_tui.domain.pipelines import stages_of
+from crm_tui.domain.workspace import prepare_database
+from storage.database import (
+    describe,
+    get_engine,
+    parse_database_url,
+    read_session,
+    unavailable,
+    write_session,
+)
+from storage.models import (
+    channels,
+    clients,
+    contacts,
+    deals,
+    interactions,
+    pipelines,
+    users,
+)
+from storage.models import tasks as tasks_table
+from storage.search_index import client_search
+
+log = logging.getLogger(__name__)
+Row = dict[str, Any]
+BATCH = 5_000  # rows to one executemany
+TX_ROWS = 50_000  # rows to one write transaction
+CLIENT_BATCH = 2_000  # clients per batch; with their contacts and channels about 6x the rows
+TARGET_STEP = 10_000_000  # monthly targets are round sums: 100 000 ₽ in kopecks
+MIN_TARGET = 50_000_000
+# While building on SQLite: a page cache that holds the indexes being filled in random order
+# (the default 2 MB makes the large build thrash), and fewer, larger WAL checkpoints.
+BUILD_CACHE_KIB = 512 * 1024
+BUILD_CHECKPOINT_PAGES = 25_000
+
+
+class DemoTargetNotEmpty(Exception):
+    """The demo never mixes its invented clients into a real base."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    database: str
+    users: int
+    clients: int
+    deals: int
+    interactions: int
+    tasks: int
+    seconds: float
+
+
+def build_demo(
+    database: str,
+    *,
+    size: str,
+    seed: int,
+    login: str,
+    replace_file: bool,
+    now: datetime | None = None,
+) -> DemoSummary:
+    """Build the demo base in ``database``; the same ``seed`` and ``now`` give the same rows."""
+    started = time.perf_counter()
+    spec = SIZES.get(size)
+    if spec is None:
+        raise ValueError(f"unknown demo size {size!r}: use small or large")
+    moment = datetime.now(UTC) if now is None else now
+    if moment.tzinfo is None:
+        raise ValueError("the demo's `now` must carry a time zone")
+    moment = moment.astimezone(UTC)
+    url = parse_database_url(database)
+    if replace_file and _sqlite_file(url) is not None:
+        _remove_sqlite_file(url)
+    else:
+        _refuse_if_has_clients(url)
+    engine = prepare_database(database)
+    try:
+        counts = _generate(engine, spec_name=size, seed=seed, login=login, now=moment)
+    except DBAPIError as exc:
+        raise unavailable(engine, exc) from exc
+    users_n, tasks_n = counts
+    return DemoSummary(
+        database=describe(engine),
+        users=users_n,
+        clients=spec.clients,
+        deals=spec.deals,
+        interactions=spec.interactions,
+        tasks=tasks_n,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    name = url.database
+    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def _remove_sqlite_file(url: URL) -> None:
+    """Delete the file and its WAL companions; pooled connections would keep the old inode alive."""
+    path = _sqlite_file(url)
+    assert path is not None
+    get_engine(url).dispose()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _refuse_if_has_clients(url: URL) -> None:
+    engine = get_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("clients"):
+                return
+            found = conn.execute(select(clients.c.id).limit(1)).first()
+    except DBAPIError as exc:
+        raise unavailable(engine, exc) from exc
+    if found is not None:
+        raise DemoTargetNotEmpty(
+            f"database {describe(engine)} already holds clients: the demo only builds into an empty "
+            "database (run `crm demo` without --db to rebuild the demo file)"
+        )
+
+
+@contextmanager
+def _bulk_mode(engine: Engine) -> Iterator[None]:
+    """On SQLite, load with foreign keys unchecked, a big page cache and rare checkpoints.
+
+    Every reference is made by the builder itself from ids it just wrote (the tests run
+    ``PRAGMA foreign_key_check`` on a built base), and the parent lookups cost a fifth of the
+    insert time. The pragmas apply to the connection the build uses (outside a transaction,
+    where SQLite accepts ``foreign_keys``); the pool is disposed afterwards so that no
+    connection carries them into the app.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    _pragmas(
+        engine,
+        "PRAGMA foreign_keys = OFF",
+        f"PRAGMA cache_size = -{BUILD_CACHE_KIB}",
+        f"PRAGMA wal_autocheckpoint = {BUILD_CHECKPOINT_PAGES}",
+    )
+    try:
+        yield
+    finally:
+        engine.dispose()
+
+
+def _pragmas(engine: Engine, *statements: str) -> None:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def _write(engine: Engine, *parts: tuple[Table, list[Row]]) -> None:
+    with write_session(engine) as session:
+        for table, rows in parts:
+            if rows:
+                session.execute(insert(table), rows)
+
+
+def _write_batches(engine: Engine, table: Table, batches: Iterator[list[Row]]) -> int:
+    """Insert batch after batch, ``TX_ROWS`` to a transaction: a commit per few thousand rows
+    rewrites most index pages each time when the keys arrive in random order."""
+    written = 0
+    pending = True
+    while pending:
+        with write_session(engine) as session:
+            in_tx = 0
+            for rows in batches:
+                session.execute(insert(table), rows)
+                in_tx += len(rows)
+                if in_tx >= TX_ROWS:
+                    break
+            else:
+                pending = False
+            written += in_tx
+    return written
+
+
+def _max_id(engine: Engine, table: Table) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+
+
+def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime) -> tuple[int, int]:
+    spec = SIZES[spec_name]
+    stream = {
+        part: random.Random(f"crm-demo:{seed}:{part}")
+        for part in ("team", "clients", "deals", "touches", "tasks")
+    }
+    with engine.connect() as conn:
+        existing = {
+            row.login: (row.id, row.full_name)
+            for row in conn.execute(select(users.c.id, users.c.login, users.c.full_name))
+        }
+        pipeline_id = conn.execute(
+            select(pipelines.c.id).order_by(pipelines.c.is_default.desc(), pipelines.c.id).limit(1)
+        ).scalar_one()
+    with read_session(engine) as session:
+        stage_list = stages_of(session, pipeline_id)
+    open_ids = [s.id for s in stage_list if not s.is_won and not s.is_lost]
+    won_id = next(s.id for s in stage_list if s.is_won)
+    lost_id = next(s.id for s in stage_list if s.is_lost)
+    stage_ids = (*(open_ids + open_ids[-1:] * 5)[:5], won_id, lost_id)
+
+    clock = _Phases()
+    team = plan_team(
+        stream["team"], Forge(stream["team"]), spec, login, existing, _max_id(engine, users), now
+    )
+    login_id = team[0].id
+    book = plan_clients(stream["clients"], spec, team, _max_id(engine, clients), now)
+    deal_base = _max_id(engine, deals)
+    plan_deals(stream["clients"], spec, book, login_id, deal_base)
+    with _bulk_mode(engine):
+        _write_team(engine, team)
+        clock.done("plan and users")
+        _write_clients(engine, Forge(stream["clients"]), book, _max_id(engine, contacts), now)
+        clock.done("clients, contacts, channels")
+
+        frame = activity.Frame(now, activity.month_start(now), pipeline_id, stage_ids)
+        sales = activity.Sales()
+        _write_batches(
+            engine, deals, activity.deal_rows(stream["deals"], book, frame, deal_base, sales, BATCH)
+        )
+        _write_targets(engine, stream["team"], team, sales)
+        clock.done("deals")
+        touches = activity.interaction_rows(
+            stream["touches"], book, frame, login_id, spec.interactions, BATCH
+        )
+        _write_batches(engine, interactions, touches)
+        clock.done("interactions")
+        task_rows = activity.task_rows(stream["tasks"], book, frame, team, login_id, spec.tasks, BATCH)
+        task_count = _write_batches(engine, tasks_table, task_rows)
+        clock.done("tasks")
+    _finish(engine)
+    clock.done("analyze and checkpoint")
+    return len(team), task_count
+
+
+class _Phases:
+    """Logs how long each phase took, so a slow build can be pinned on a table."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+
+    def done(self, phase: str) -> None:
+        now = time.perf_counter()
+        log.info("demo build: %s in %.1f s", phase, now - self._last)
+        self._last = now
+
+
+def _write_team(engine: Engine, team: list[UserPlan]) -> None:
+    new = [
+        {
+            "id": u.id,
+            "login": u.login,
+            "full_name": u.full_name,
+            "role": u.role.value,
+            "region": u.region,
+            "monthly_target": 0,
+            "active": True,
+            "created_at": u.created_at,
+        }
+        for u in team
+        if not u.exists
+    ]
+    with write_session(engine) as session:
+        if new:
+            session.execute(insert(users), new)
+        for u in team:
+            if u.exists:
+                session.execute(
+                    update(users)
+                    .where(users.c.id == u.id)
+                    .values(full_name=u.full_name, role=u.role.value, region=u.region, active=True)
+                )
+
+
+def _write_targets(engine: Engine, rng: random.Random, team: list[UserPlan], sales: activity.Sales) -> None:
+    """A plan a little above what each seller closed per month lately, as a head would set it,
+    and above what is already won this month: a team that met its plan by the 20th has a
+    plan that was set too low."""
+    months = activity.HISTORY.days / 30.4
+    rows = []
+    for u in team:
+        if u.weight <= 0:
+            continue
+        usual = sales.last_months.get(u.id, 0) / months * rng.uniform(0.9, 1.3)
+        monthly = max(usual, sales.this_month.get(u.id, 0) * rng.uniform(1.15, 1.6))
+        rows.append({"uid": u.id, "target": max(MIN_TARGET, round(monthly / TARGET_STEP) * TARGET_STEP)})
+    if rows:
+        with write_session(engine) as session:
+            session.execute(
+                update(users)
+                .where(users.c.id == bindparam("uid"))
+                .values(monthly_target=bindparam("target")),
+                rows,
+            )
+
+
+def _write_clients(engine: Engine, forge: Forge, book: Book, contact_base: int, now: datetime) -> None:
+    batches = client_batches(forge, book, contact_base, now, CLIENT_BATCH)
+    if engine.dialect.name != "sqlite":
+        for batch in batches:
+            _write(engine, (clients, batch.clients), (contacts, batch.contacts), (channels, batch.channels))
+        return
+    # One transaction on SQLite, so that the search index can be built once at the end.
+    with write_session(engine) as session, _search_index_built_after(session):
+        for batch in batches:
+            session.execute(insert(clients), batch.clients)
+            if batch.contacts:
+                session.execute(insert(contacts), batch.contacts)
+            session.execute(insert(channels), batch.channels)
+
+
+@contextmanager
+def _search_index_built_after(session: Session) -> Iterator[None]:
+    """Fill the FTS5 search table once from all clients instead of row by row.
+
+    The triggers that feed ``client_search`` (migration 0003) make each client insert five
+    times slower; a ``rebuild`` after the load costs a few seconds. Only triggers that write to
+    the search table are set aside, recreated verbatim from ``sqlite_master``, and all of it
+    happens inside the caller's transaction: SQLite DDL is transactional, so a failed build
+    leaves the triggers as they were.
+    """
+    fts = client_search.name
+    found = session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clients'")
+    ).all()
+    triggers = [(name, sql) for name, sql in found if fts in sql]
+    conn = session.connection()
+    for name, _ in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _, sql in triggers:
+        conn.exec_driver_sql(sql)
+    if triggers:
+        conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def _finish(engine: Engine) -> None:
+    """Let the planner see the new data; on PostgreSQL move the id sequences past our ids."""
+    if engine.dialect.name == "postgresql":
+        with write_session(engine) as session:
+            for table in ("users", "clients", "contacts", "deals"):
+                sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
+            session.execute(
+                text("ANALYZE users, clients, contacts, contact_channels, deals, interactions, tasks")
+            )
+        return
+    with write_session(engine) as session:
+        session.execute(text("ANALYZE"))
+    _pragmas(engine, "PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,445 @@
+"""`crm demo` builds a base a salesperson would believe, with their own desk full on day one."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+
+from crm_tui.demo.builder import DemoSummary, DemoTargetNotEmpty, build_demo
+from crm_tui.demo.vocabulary import REGIONS
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.client_records import ClientDraft, create_client, derived_keys
+from crm_tui.domain.clients import ClientFilter, client_page
+from crm_tui.domain.clock import fixed_clock, local_day_bounds, local_month_bounds
+from crm_tui.domain.desk import load_desk
+from crm_tui.domain.folding import fold, phone_digits
+from crm_tui.domain.requisites import is_valid_inn, is_valid_kpp, is_valid_ogrn
+from crm_tui.domain.workspace import Workspace, open_workspace
+from storage.database import dispose_engines, get_engine, read_session
+from storage.models import Role, channels, clients, contacts, deals, interactions, stages, tasks, users
+from tests.seed import FROZEN_NOW, MOSCOW
+
+LOGIN = "olga"
+SEED = 7
+E164_RU = re.compile(r"^\+7\d{10}$")
+EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9.-]+\.ru$")
+
+
+@dataclass(frozen=True)
+class Demo:
+    url: str
+    summary: DemoSummary
+
+    @property
+    def engine(self) -> Engine:
+        return get_engine(self.url)
+
+    def workspace(self, login: str = LOGIN) -> Workspace:
+        return open_workspace(self.url, login, tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+
+    def scalar(self, query: object) -> int:
+        with read_session(self.engine) as session:
+            return int(session.scalar(query) or 0)  # type: ignore[call-overload]
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """The real `small` base, built once per backend for the whole module."""
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.db"
+    else:
+        server: Engine = request.getfixturevalue("postgres_server")
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with server.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = server.url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False
+        )
+    summary = build_demo(url, size="small", seed=SEED, login=LOGIN, replace_file=True, now=FROZEN_NOW)
+    yield Demo(url, summary)
+    dispose_engines()
+    if schema is not None:
+        with server.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def tiny(path: Path, *, seed: int = 1, login: str = LOGIN, replace_file: bool = True) -> DemoSummary:
+    return build_demo(
+        str(path), size="tiny", seed=seed, login=login, replace_file=replace_file, now=FROZEN_NOW
+    )
+
+
+# What was promised ---------------------------------------------------------------------------
+
+
+def test_small_has_the_promised_counts(demo: Demo) -> None:
+    s = demo.summary
+    assert (s.users, s.clients, s.deals, s.interactions) == (12, 2_000, 1_500, 20_000)
+    assert s.tasks >= 1_000
+    for table, expected in [
+        (users, s.users),
+        (clients, s.clients),
+        (deals, s.deals),
+        (interactions, s.interactions),
+        (tasks, s.tasks),
+    ]:
+        assert demo.scalar(select(func.count()).select_from(table)) == expected, table.name
+    assert demo.scalar(select(func.count()).select_from(contacts)) > s.clients
+
+
+def test_team_is_managers_in_three_regions_a_head_each_and_an_admin(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        team = session.execute(select(users.c.login, users.c.role, users.c.region)).all()
+    roles = Counter(role for _, role, _ in team)
+    assert roles == {Role.MANAGER: 8, Role.HEAD: 3, Role.ADMIN: 1}
+    assert {region for _, role, region in team if role == Role.HEAD} == {"Москва", "Липецк", "Воронеж"}
+    assert {region for _, role, region in team if role == Role.MANAGER} == {"Москва", "Липецк", "Воронеж"}
+    assert (LOGIN, Role.HEAD, "Москва") in team
+    assert len({login for login, _, _ in team}) == len(team)
+
+
+def test_deals_fill_every_stage_with_money_in_kopecks(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        rows = session.execute(
+            select(
+                stages.c.code, deals.c.status, deals.c.amount, deals.c.lost_reason, deals.c.closed_at
+            ).select_from(deals.join(stages, stages.c.id == deals.c.stage_id))
+        ).all()
+    by_stage = Counter(code for code, *_ in rows)
+    assert set(by_stage) == {"new", "qualification", "proposal", "invoice", "awaiting_payment", "won", "lost"}
+    assert all(isinstance(amount, int) and amount > 0 for _, _, amount, _, _ in rows)
+    month_start, _ = local_month_bounds(FROZEN_NOW, MOSCOW)
+    won = [closed for code, _, _, _, closed in rows if code == "won"]
+    assert any(c >= month_start for c in won) and any(c < month_start for c in won)
+    assert all(reason for code, _, _, reason, _ in rows if code == "lost")
+    assert all(
+        status == "open" and closed is None
+        for code, status, _, _, closed in rows
+        if code not in ("won", "lost")
+    )
+    assert all(
+        closed is not None and closed <= FROZEN_NOW
+        for code, _, _, _, closed in rows
+        if code in ("won", "lost")
+    )
+
+
+def test_client_status_agrees_with_its_deals(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        status = dict(session.execute(select(clients.c.id, clients.c.status)).all())
+        outcomes: dict[int, set[str]] = {}
+        for client_id, deal_status in session.execute(select(deals.c.client_id, deals.c.status)):
+            outcomes.setdefault(client_id, set()).add(deal_status)
+    for client_id, value in status.items():
+        mine = outcomes.get(client_id, set())
+        expected = "customer" if "won" in mine else "prospect" if mine else "lead"
+        assert value == expected, client_id
+    assert set(status.values()) == {"lead", "prospect", "customer"}
+
+
+# Data that looks real ------------------------------------------------------------------------
+
+
+def test_requisites_pass_their_checksums_and_match_the_region(demo: Demo) -> None:
+    prefixes = {r.name: {c.inn_prefix for c in r.cities} for r in REGIONS}
+    with read_session(demo.engine) as session:
+        rows = session.execute(
+            select(clients.c.legal_form, clients.c.inn, clients.c.kpp, clients.c.ogrn, clients.c.region)
+        ).all()
+    forms = Counter(form for form, *_ in rows)
+    assert {"ООО", "АО", "ПАО", "ИП"} <= set(forms)
+    inns = [inn for _, inn, _, _, _ in rows if inn]
+    assert len(inns) == len(set(inns)), "INNs repeat"
+    for form, inn, kpp, ogrn, region in rows:
+        if form is None:
+            continue
+        assert inn is not None and is_valid_inn(inn), inn
+        assert inn[:2] in prefixes[region], (inn, region)
+        assert ogrn is not None and is_valid_ogrn(ogrn), ogrn
+        if form == "ИП":
+            assert len(inn) == 12 and len(ogrn) == 15 and kpp is None
+        else:
+            assert len(inn) == 10 and len(ogrn) == 13
+            assert kpp is not None and is_valid_kpp(kpp) and kpp[:4] == inn[:4]
+
+
+def test_phones_are_e164_with_the_typed_form_kept_and_emails_are_ru(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        rows = session.execute(select(channels.c.kind, channels.c.value, channels.c.raw)).all()
+    phones = [(value, raw) for kind, value, raw in rows if kind == "phone"]
+    emails = [value for kind, value, _ in rows if kind == "email"]
+    assert phones and emails
+    for value, raw in phones:
+        assert E164_RU.match(value), value
+        assert phone_digits(raw.split(" доб.")[0]) == value[1:], (value, raw)
+    assert any(raw.startswith("8 (") for _, raw in phones), "no number typed the Russian way"
+    assert all(EMAIL.match(e) for e in emails), [e for e in emails if not EMAIL.match(e)][:5]
+    assert len(set(emails)) == len(emails) and len({v for v, _ in phones}) == len(phones)
+
+
+def test_contacts_are_cyrillic_people_with_positions(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        people = session.execute(select(contacts.c.full_name, contacts.c.position).limit(300)).all()
+    assert all(re.fullmatch(r"[А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+", name) for name, _ in people)
+    titles = {p for _, p in people if p}
+    assert {"Генеральный директор", "Главный бухгалтер", "Менеджер по закупкам"} <= titles
+
+
+def test_search_keys_follow_the_one_rule(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        sample = session.execute(
+            select(
+                clients.c.id,
+                clients.c.name,
+                clients.c.legal_form,
+                clients.c.inn,
+                clients.c.city,
+                clients.c.name_key,
+                clients.c.search_text,
+            )
+            .order_by(clients.c.id)
+            .limit(60)
+        ).all()
+        found = session.execute(
+            select(channels.c.client_id, channels.c.kind, channels.c.value)
+            .where(channels.c.client_id <= sample[-1].id)
+            .order_by(channels.c.id)
+        ).all()
+    for row in sample:
+        phones = [v for cid, kind, v in found if cid == row.id and kind == "phone"]
+        emails = [v for cid, kind, v in found if cid == row.id and kind == "email"]
+        assert (row.name_key, row.search_text) == derived_keys(
+            row.name, row.legal_form, row.inn, row.city, phones, emails
+        )
+
+
+def test_interactions_span_half_a_year_of_every_kind_and_direction(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        kinds = set(session.scalars(select(interactions.c.kind).distinct()))
+        directions = set(session.scalars(select(interactions.c.direction).distinct()))
+        first, last = session.execute(
+            select(func.min(interactions.c.occurred_at), func.max(interactions.c.occurred_at))
+        ).one()
+    assert kinds == {"call", "email", "message", "meeting", "note"}
+    assert directions == {"inbound", "outbound", "internal"}
+    assert FROZEN_NOW - timedelta(days=200) < first < FROZEN_NOW - timedelta(days=150)
+    assert FROZEN_NOW - timedelta(days=1) < last <= FROZEN_NOW
+
+
+def test_search_by_an_upper_case_cyrillic_fragment(demo: Demo) -> None:
+    ws = demo.workspace()
+    with ws.read() as session:
+        name = session.scalar(
+            select(clients.c.name).where(clients.c.legal_form == "ООО", clients.c.region == "Москва").limit(1)
+        )
+        assert name is not None
+        fragment = name.split()[0][:5].upper()
+        page = client_page(session, ws.viewer, ClientFilter(query=fragment))
+    assert page.rows
+    assert any(fold(fragment) in fold(r.name) for r in page.rows)
+    assert all(r.region == "Москва" or r.owner == ws.viewer.full_name for r in page.rows)
+
+
+def test_search_by_inn_and_phone_goes_through_the_search_index(demo: Demo) -> None:
+    """Rare terms on a base bigger than the scan window are answered by the trigram index,
+    which the builder fills in one go: it must hold every demo client."""
+    if demo.engine.dialect.name == "sqlite":
+        with demo.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO client_search(client_search) VALUES ('integrity-check')")
+            triggers = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%client_search%'"
+            ).scalar()
+        assert triggers == 3
+    ws = demo.workspace("admin")
+    with ws.read() as session:
+        last = session.execute(
+            select(clients.c.id, clients.c.inn)
+            .where(clients.c.legal_form == "ООО")
+            .order_by(clients.c.id.desc())
+        ).first()
+        assert last is not None
+        phone = session.scalar(
+            select(channels.c.value).where(channels.c.client_id == last.id, channels.c.kind == "phone")
+        )
+        assert phone is not None
+        by_inn = client_page(session, ws.viewer, ClientFilter(query=last.inn))
+        by_phone = client_page(session, ws.viewer, ClientFilter(query="8" + phone[2:]))
+    assert [r.id for r in by_inn.rows] == [last.id]
+    assert [r.id for r in by_phone.rows] == [last.id]
+
+
+# The desk of whoever opens the demo ----------------------------------------------------------
+
+
+def test_login_is_the_moscow_head_with_a_full_desk(demo: Demo) -> None:
+    ws = demo.workspace()
+    assert (ws.viewer.login, ws.viewer.role, ws.viewer.region) == (LOGIN, Role.HEAD, "Москва")
+    desk = load_desk(ws)
+    assert any(t.overdue for t in desk.tasks) and any(not t.overdue for t in desk.tasks)
+    _, day_end = local_day_bounds(FROZEN_NOW, MOSCOW)
+    assert all(t.due_at < day_end for t in desk.tasks)
+    assert [s.stage for s in desk.stages] == [
+        "New inquiry",
+        "Qualification",
+        "Proposal sent",
+        "Invoice issued",
+        "Awaiting payment",
+    ]
+    assert all(s.count > 0 and s.amount > 0 for s in desk.stages)
+    assert len(desk.inbound) == 10
+    assert desk.inbound[0].occurred_at > FROZEN_NOW - timedelta(days=1)
+    kpi = desk.kpi
+    assert kpi.plan > 0 and kpi.plan % 100 == 0
+    assert kpi.fact > 0 and kpi.won_count > 0
+    assert kpi.awaiting_payment_count > 0 and kpi.overdue_tasks > 0
+    assert kpi.plan_share is not None and 0.2 < kpi.plan_share < 1.0
+
+
+def test_every_seller_has_tasks_due_today_and_overdue(demo: Demo) -> None:
+    _, day_end = local_day_bounds(FROZEN_NOW, MOSCOW)
+    with read_session(demo.engine) as session:
+        sellers = session.scalars(select(users.c.id).where(users.c.role.in_(["manager", "head"]))).all()
+        rows = session.execute(
+            select(tasks.c.assignee_id, tasks.c.due_at).where(
+                tasks.c.status == "open", tasks.c.due_at < day_end
+            )
+        ).all()
+    for seller in sellers:
+        mine = [due for who, due in rows if who == seller]
+        assert any(due < FROZEN_NOW for due in mine), seller
+        assert any(due >= FROZEN_NOW for due in mine), seller
+
+
+def test_ids_continue_after_the_demo(demo: Demo) -> None:
+    """On PostgreSQL the builder writes ids itself; the sequences must have moved past them."""
+    ws = demo.workspace()
+    with ws.write() as session:
+        new_id = create_client(session, ws.viewer, ClientDraft(name="Новый клиент"), FROZEN_NOW)
+        session.rollback()
+    assert new_id > demo.summary.clients
+
+
+# Building ------------------------------------------------------------------------------------
+
+
+def _dump(path: Path) -> list[object]:
+    engine = get_engine(str(path))
+    with read_session(engine) as session:
+        return [
+            session.execute(select(users).order_by(users.c.id)).all(),
+            session.execute(select(clients).order_by(clients.c.id)).all(),
+            session.execute(select(channels).order_by(channels.c.id)).all(),
+            session.execute(select(deals).order_by(deals.c.id)).all(),
+            session.execute(select(interactions).order_by(interactions.c.id)).all(),
+            session.execute(select(tasks).order_by(tasks.c.id)).all(),
+        ]
+
+
+def test_same_seed_same_base_other_seed_other_base(tmp_path: Path) -> None:
+    tiny(tmp_path / "a.db")
+    tiny(tmp_path / "b.db")
+    tiny(tmp_path / "c.db", seed=2)
+    try:
+        assert _dump(tmp_path / "a.db") == _dump(tmp_path / "b.db")
+        assert _dump(tmp_path / "a.db")[1] != _dump(tmp_path / "c.db")[1]
+    finally:
+        dispose_engines()
+
+
+def test_refuses_a_database_that_holds_clients_and_replaces_its_own_file(tmp_path: Path) -> None:
+    path = tmp_path / "crm.db"
+    first = tiny(path, replace_file=False)
+    try:
+        with pytest.raises(DemoTargetNotEmpty) as refused:
+            tiny(path, seed=2, replace_file=False)
+        message = str(refused.value)
+        assert "\n" not in message and str(path) in message and "clients" in message
+        assert Demo(str(path), first).scalar(select(func.count()).select_from(clients)) == first.clients
+        again = tiny(path, seed=2, replace_file=True)
+        assert Demo(str(path), again).scalar(select(func.count()).select_from(users)) == again.users
+    finally:
+        dispose_engines()
+
+
+def test_builds_into_a_fresh_database_whose_first_user_is_the_login(tmp_path: Path) -> None:
+    """`crm` was started once (making the OS login its admin), then `crm --db ... demo`."""
+    path = str(tmp_path / "crm.db")
+    open_workspace(path, "boss", clock=fixed_clock(FROZEN_NOW))
+    try:
+        summary = tiny(Path(path), login="boss", replace_file=False)
+        with read_session(get_engine(path)) as session:
+            boss = session.execute(select(users.c.role, users.c.region).where(users.c.login == "boss")).one()
+            count = session.scalar(select(func.count()).select_from(users))
+        assert tuple(boss) == ("head", "Москва") and count == summary.users
+        assert load_desk(open_workspace(path, "boss", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))).stages
+    finally:
+        dispose_engines()
+
+
+def test_a_login_that_collides_with_a_generated_one_is_reused(tmp_path: Path) -> None:
+    tiny(tmp_path / "a.db")
+    engine = get_engine(str(tmp_path / "a.db"))
+    with read_session(engine) as session:
+        manager = session.scalar(select(users.c.login).where(users.c.role == "manager").limit(1))
+    assert manager is not None
+    try:
+        summary = tiny(tmp_path / "b.db", login=manager)
+        with read_session(get_engine(str(tmp_path / "b.db"))) as session:
+            team = session.execute(select(users.c.login, users.c.role, users.c.region)).all()
+        assert len(team) == summary.users and len({login for login, _, _ in team}) == len(team)
+        assert (manager, "head", "Москва") in team
+    finally:
+        dispose_engines()
+
+
+def test_sqlite_base_is_analyzed_and_consistent(tmp_path: Path) -> None:
+    """The build loads without foreign key checks; every reference must still hold."""
+    tiny(tmp_path / "a.db")
+    engine = get_engine(str(tmp_path / "a.db"))
+    try:
+        with engine.connect() as conn:
+            analyzed = {row[0] for row in conn.execute(text("SELECT tbl FROM sqlite_stat1"))}
+            broken = conn.execute(text("PRAGMA foreign_key_check")).all()
+            checked = conn.execute(text("PRAGMA foreign_keys")).scalar()
+        assert {"clients", "deals", "interactions", "tasks"} <= analyzed
+        assert broken == []
+        assert checked == 1, "the build left a connection without foreign key checks"
+    finally:
+        dispose_engines()
+
+
+def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="size"):
+        build_demo(str(tmp_path / "x.db"), size="huge", seed=1, login=LOGIN, replace_file=True)
+    with pytest.raises(ValueError, match="time zone"):
+        build_demo(
+            str(tmp_path / "x.db"),
+            size="tiny",
+            seed=1,
+            login=LOGIN,
+            replace_file=True,
+            now=datetime(2026, 1, 1),  # naive: the point of the test
+        )
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_viewer_of_a_manager_sees_only_own_demo_clients(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        manager = session.execute(
+            select(users.c.id, users.c.login, users.c.full_name, users.c.region)
+            .where(users.c.role == "manager")
+            .limit(1)
+        ).one()
+        viewer = Viewer(manager.id, manager.login, manager.full_name, Role.MANAGER, manager.region)
+        page = client_page(session, viewer, ClientFilter())
+    assert page.rows and all(r.owner == manager.full_name for r in page.rows)
