@@ -223,6 +223,8 @@ class Interaction(SQLModel, table=True):
     __tablename__ = "interactions"
     __table_args__ = (
         Index("ix_interactions_client_time", "client_id", "occurred_at"),
+        # The desk's "recent inbound" reads only the inbound touches of the user's clients.
+        Index("ix_interactions_client_direction_time", "client_id", "direction", "occurred_at"),
         Index("ix_interactions_direction_time", "direction", "occurred_at"),
     )
 

@@ -40,8 +40,9 @@ def postgres_server() -> Iterator[Engine]:
     url = _postgres_admin_url()
     engine = create_engine(url, connect_args={"connect_timeout": 5})
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with engine.begin() as conn:
+            # Installed once in public, so no per-test schema owns it (and drops it with itself).
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     except Exception as exc:
         pytest.fail(f"PostgreSQL at {PG_ENV}={url} is unreachable: {exc}", pytrace=False)
     yield engine
