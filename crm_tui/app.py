@@ -2,15 +2,18 @@
 
 Screens are modes with their own stacks: ``desk`` (the home screen), ``clients`` and
 ``first_run`` (an empty database). A client card is pushed over the screen it was opened from,
-so Escape goes back there. Database work happens in thread workers; a failed worker becomes a
-one-line notification here, never a crash.
+so Escape goes back there; so is the import wizard (key ``i``). Database work happens in thread
+workers; a failed worker becomes a one-line notification here, never a crash.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -19,6 +22,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.clients import has_any_clients
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.workspace import Workspace
@@ -27,6 +31,9 @@ from screens.clients import ClientsScreen
 from screens.desk import DeskScreen
 from screens.first_run import FirstRunScreen
 from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from screens.import_wizard import ImportWizardScreen
 
 START_SCREENS = ("desk", "clients")
 
@@ -83,6 +90,7 @@ class CrmApp(App[None]):
     | :- | :- |
     | d | My sales: the desk. |
     | c | The clients list. |
+    | i | Import clients from an Excel or CSV file (the import wizard). |
     | ctrl+p | Commands: every action of the app and the current screen. |
     | q | Quit. |
     """
@@ -93,6 +101,7 @@ class CrmApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "desk", _("Desk"), id="app.desk"),
         Binding("c", "clients", _("Clients"), id="app.clients"),
+        Binding("i", "import_clients", _("Import"), id="app.import"),
         Binding("ctrl+p", "command_palette", _("Commands"), priority=True, id="app.palette"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
     ]
@@ -104,10 +113,11 @@ class CrmApp(App[None]):
             super().__init__()
             self.has_clients = has_clients
 
-    def __init__(self, workspace: Workspace, *, start: str = "desk") -> None:
+    def __init__(self, workspace: Workspace, *, start: str = "desk", data_dir: Path | None = None) -> None:
         super().__init__()
         self.ws = workspace
         self.start = start
+        self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.sub_title = workspace.viewer.full_name
         self.add_mode("desk", partial(DeskScreen, workspace))
         self.add_mode("clients", partial(ClientsScreen, workspace))
@@ -151,14 +161,58 @@ class CrmApp(App[None]):
     async def action_clients(self) -> None:
         await self._show("clients")
 
+    def _wizard(self) -> ImportWizardScreen | None:
+        """The import wizard, when it is open (under a dialog or the palette too).
 
-def create_app(workspace: Workspace, *, start: str | None = None) -> CrmApp:
+        The wizard's module (and the spreadsheet readers it pulls in) loads on first use, not
+        at start-up: while it is not loaded no wizard can be open.
+        """
+        module = sys.modules.get("screens.import_wizard")
+        if module is None:
+            return None
+        wizard_class: type[ImportWizardScreen] = module.ImportWizardScreen
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, wizard_class):
+                return screen
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No second wizard over the first; no leaving it while an import or undo runs."""
+        wizard = self._wizard()
+        if wizard is not None:
+            if action == "import_clients":
+                return False
+            if action in ("desk", "clients"):
+                return None if wizard.busy else True
+        return True
+
+    def action_import_clients(self) -> None:
+        from screens.import_wizard import ImportWizardScreen
+
+        if self._wizard() is None:
+            self.push_screen(ImportWizardScreen(self.ws, self.data_dir))
+
+    def on_import_wizard_screen_closed(self, event: ImportWizardScreen.Closed) -> None:
+        """Back from a wizard that changed the base: the desk reloads, the first-run page looks
+        again for clients (and gives way to the desk when they are in)."""
+        if not event.changed:
+            return
+        screen = self.screen
+        if isinstance(screen, DeskScreen):
+            screen.load()
+        elif isinstance(screen, FirstRunScreen):
+            screen.check()
+
+
+def create_app(workspace: Workspace, *, start: str | None = None, data_dir: Path | None = None) -> CrmApp:
     """The app over ``workspace``; ``start`` picks the first screen (``desk`` or ``clients``).
 
     Everything the app needs comes in the workspace (database, user, clock, time zone), so
-    tests and snapshots run it on their own database with a frozen clock.
+    tests and snapshots run it on their own database with a frozen clock. ``data_dir`` is where
+    files the app writes go (the import's error files in ``imports/``); by default the user data
+    directory (``CRM_DATA_DIR`` or the platform's).
     """
     first = start or "desk"
     if first not in START_SCREENS:
         raise ValueError(f"unknown start screen {start!r}: use one of {', '.join(START_SCREENS)}")
-    return CrmApp(workspace, start=first)
+    return CrmApp(workspace, start=first, data_dir=data_dir)

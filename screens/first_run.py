@@ -30,6 +30,7 @@ class FirstRunScreen(CrmScreen):
     | Key(s) | Description |
     | :- | :- |
     | r | Check again whether clients have arrived. |
+    | i | Import clients from a file (the app's key: the import wizard). |
     """
 
     TITLE = _("Welcome")
@@ -57,7 +58,7 @@ class FirstRunScreen(CrmScreen):
             Text(_("Try the app on demo data (a separate demo base with 2,000 clients):")),
             _command("crm demo"),
             Text(""),
-            Text(_("Import your clients from an Excel file:")),
+            Text(_("Import your clients from an Excel or CSV file: press i (the import wizard), or run:")),
             _command("crm import clients FILE"),
             Text(""),
             Text(_("Add your colleagues (admins only):")),

@@ -6,12 +6,16 @@ Update with ``pytest tests/snapshots --snapshot-update`` and look at the SVGs be
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace, prepare_database
 from tests.app.support import settle, workspace
+from tests.importers.files import write_managers_xlsx
 
 SIZE = (120, 40)
 SnapCompare = Callable[..., bool]
@@ -53,3 +57,46 @@ def test_first_run(snap_compare: SnapCompare, sqlite_url: str) -> None:
 
 def test_snooze_dialog(snap_compare: SnapCompare, ws: Workspace) -> None:
     assert snap_compare(create_app(ws), terminal_size=SIZE, run_before=keys_then_settle("s"))
+
+
+@pytest.fixture
+def petrov_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The messy managers' workbook; the working directory is the test's, so the error file
+    lands in ``data/imports/`` relative to it and reads the same in every run."""
+    monkeypatch.chdir(tmp_path)
+    return write_managers_xlsx(tmp_path / "petrov.xlsx")
+
+
+def import_file(path: Path, *keys: str) -> Callable[[Pilot[None]], object]:
+    """`i`, the file's path, Enter, Enter on its first sheet, then ``keys``."""
+
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        pilot.app.screen.query_one("#file-path", Input).value = str(path)
+        for key in ("enter", "enter", *keys):
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run
+
+
+def test_import_mapping(snap_compare: SnapCompare, ws: Workspace, petrov_file: Path) -> None:
+    """The columns of Petrov's sheet: suggested fields, how sure, sample values; the last one,
+    «Сайт», mapped to note by hand (End, e, up three times from ignore to note, Enter)."""
+    app = create_app(ws, data_dir=Path("data"))
+    keys = ("end", "e", "up", "up", "up", "enter")
+    assert snap_compare(app, terminal_size=SIZE, run_before=import_file(petrov_file, *keys))
+
+
+def test_import_preview(snap_compare: SnapCompare, ws: Workspace, petrov_file: Path) -> None:
+    """The rows as they will be imported, a warning and a rejected row, the dry-run counts."""
+    app = create_app(ws, data_dir=Path("data"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=import_file(petrov_file, "n"))
+
+
+def test_import_summary(snap_compare: SnapCompare, ws: Workspace, petrov_file: Path) -> None:
+    """Batch 1 imported: the counts, the error file, the first problems; `u` undoes it."""
+    app = create_app(ws, data_dir=Path("data"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=import_file(petrov_file, "n", "r"))
