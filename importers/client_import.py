@@ -20,7 +20,7 @@ from crm_tui.domain.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.workspace import Workspace
 from importers.client_loader import ChunkResult, LoadContext, write_chunk
 from importers.error_file import RejectedRow, write_error_file
-from importers.mapping import ColumnMap, header_signature, suggest_mapping
+from importers.mapping import IGNORE, ColumnMap, header_signature, suggest_mapping
 from importers.owners import OwnerResolver
 from importers.reading import ImportFileError
 from importers.rows import ParsedRow, RowParser, open_table
@@ -81,7 +81,8 @@ def _remember(
     session: Session, headers: Sequence[str], columns: ColumnMap, user_id: int, now: datetime
 ) -> None:
     signature = header_signature(headers)
-    chosen = columns.as_dict()
+    # Skipped columns are remembered as skipped, or they would come back as suggestions.
+    chosen = {c.header: c.field or IGNORE for c in columns.columns}
     exists = session.scalar(select(import_mappings.c.id).where(import_mappings.c.signature == signature))
     if exists is None:
         session.execute(

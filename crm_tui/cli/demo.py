@@ -56,4 +56,4 @@ def demo(
         from crm_tui.domain.workspace import open_workspace
 
         ws = open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
-        create_app(ws).run()
+        create_app(ws, data_dir=settings.data_dir).run()

@@ -13,7 +13,7 @@ import typer
 
 from crm_tui import __version__
 from crm_tui.cli import clients, db, demo, imports, users
-from crm_tui.cli.common import EXIT_USER_ERROR, Globals, open_ws
+from crm_tui.cli.common import EXIT_USER_ERROR, Globals, globals_of, open_ws
 from crm_tui.config import ConfigError
 from crm_tui.domain.errors import DomainError
 from storage.errors import StorageError
@@ -67,7 +67,7 @@ def run_tui(ctx: typer.Context) -> None:
     ws = open_ws(ctx)
     from crm_tui.app import create_app
 
-    create_app(ws).run()
+    create_app(ws, data_dir=globals_of(ctx).settings().data_dir).run()
 
 
 def main() -> None:

@@ -73,38 +73,52 @@ def first_paint(db: str, login: str, repeat: int) -> tuple[list[float], list[flo
 
 
 async def in_app(db: str, login: str, repeat: int) -> dict[str, list[float]]:
+    """Time from the action to the screen having handled the new page, waiting on an event.
+
+    Polling here would compete with the worker thread for the GIL and inflate the figures.
+    """
     from crm_tui.app import create_app
     from crm_tui.domain.workspace import open_workspace
     from screens.clients import ClientsScreen
 
+    loaded = asyncio.Event()
+    original = ClientsScreen.on_clients_screen_page_loaded
+
+    def handled(self: ClientsScreen, event: ClientsScreen.PageLoaded) -> None:
+        original(self, event)
+        if event.request.flt == self.flt:
+            loaded.set()
+
+    ClientsScreen.on_clients_screen_page_loaded = handled  # type: ignore[method-assign]
     ws = open_workspace(db, login)
     app = create_app(ws, start="clients")
     found: dict[str, list[float]] = {"page change": [], "search": []}
     async with app.run_test(size=(120, 40)) as pilot:
+        await asyncio.wait_for(loaded.wait(), 30)
+        await pilot.pause()
         screen = app.screen
-        while not (isinstance(screen, ClientsScreen) and screen.page is not None):
-            await pilot.pause(0.005)
-            screen = app.screen
         assert isinstance(screen, ClientsScreen)
         for _ in range(repeat):
-            before = screen.page
+            loaded.clear()
             start = time.perf_counter()
             screen.action_next_page()
-            while screen.page is before:
-                await pilot.pause(0.001)
+            await loaded.wait()
             found["page change"].append((time.perf_counter() - start) * 1000)
+            await pilot.pause()
         search = screen.query_one("#search")
         for _ in range(max(1, repeat // len(SEARCHES))):
             for query in SEARCHES:
-                before = screen.page
+                loaded.clear()
                 start = time.perf_counter()
                 search.value = query  # type: ignore[attr-defined]
-                while screen.page is before or screen.flt.query != query:
-                    await pilot.pause(0.001)
+                await loaded.wait()
                 found["search"].append((time.perf_counter() - start) * 1000)
+                await pilot.pause()
+                loaded.clear()
                 search.value = ""  # type: ignore[attr-defined]
-                while screen.flt.query:
-                    await pilot.pause(0.001)
+                await loaded.wait()
+                await pilot.pause()
+    ClientsScreen.on_clients_screen_page_loaded = original  # type: ignore[method-assign]
     return found
 
 
