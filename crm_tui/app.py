@@ -1,9 +1,12 @@
 """The Textual app: the screen registry, global keys, the command palette and worker errors.
 
-Screens are modes with their own stacks: ``desk`` (the home screen), ``clients`` and
-``first_run`` (an empty database). A client card is pushed over the screen it was opened from,
-so Escape goes back there; so is the import wizard (key ``i``). Database work happens in thread
-workers; a failed worker becomes a one-line notification here, never a crash.
+Start-up paints first and loads later: this module imports only Textual and small modules of
+ours, so `crm` shows its frame while a worker imports the database layer and the screens, opens
+the workspace and looks for clients. Screens are modes with their own stacks: ``desk`` (the
+home screen), ``clients`` and ``first_run`` (an empty database). A client card is pushed over
+the screen it was opened from, so Escape goes back there; so is the import wizard (key ``i``).
+Database work happens in thread workers; a failed worker becomes a one-line notification here,
+never a crash.
 """
 
 from __future__ import annotations
@@ -22,25 +25,26 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from crm_tui.config import ConfigError
 from crm_tui.config import data_dir as default_data_dir
-from crm_tui.domain.clients import has_any_clients
 from crm_tui.domain.errors import DomainError
-from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.clients import ClientsScreen
-from screens.desk import DeskScreen
-from screens.first_run import FirstRunScreen
+from screens.starting import StartingScreen
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from crm_tui.domain.workspace import Workspace
+    from screens.first_run import FirstRunScreen
     from screens.import_wizard import ImportWizardScreen
+
+WorkspaceOpener = Callable[[], "Workspace"]
 
 START_SCREENS = ("desk", "clients")
 
 
 def describe_error(error: BaseException | None) -> str:
     """One line for a person: our own errors as they are, anything else marked unexpected."""
-    if isinstance(error, DomainError | StorageError):
+    if isinstance(error, DomainError | StorageError | ConfigError):
         text = str(error)
     else:
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
@@ -107,35 +111,60 @@ class CrmApp(App[None]):
     ]
 
     class Probed(Message):
-        """Whether the database has any client: the desk if so, the first-run page if not."""
+        """The workspace is open; the desk comes up if the base has clients, else first run."""
 
-        def __init__(self, has_clients: bool) -> None:
+        def __init__(self, workspace: Workspace, has_clients: bool) -> None:
             super().__init__()
+            self.workspace = workspace
             self.has_clients = has_clients
 
-    def __init__(self, workspace: Workspace, *, start: str = "desk", data_dir: Path | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace | WorkspaceOpener, *, start: str = "desk", data_dir: Path | None = None
+    ) -> None:
         super().__init__()
-        self.ws = workspace
+        self._opener: WorkspaceOpener = workspace if callable(workspace) else (lambda: workspace)
+        self._ws: Workspace | None = None
         self.start = start
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
-        self.sub_title = workspace.viewer.full_name
-        self.add_mode("desk", partial(DeskScreen, workspace))
-        self.add_mode("clients", partial(ClientsScreen, workspace))
-        self.add_mode("first_run", partial(FirstRunScreen, workspace))
+        self.startup_error: str | None = None
+
+    @property
+    def ws(self) -> Workspace:
+        assert self._ws is not None, "the workspace is not open yet"
+        return self._ws
 
     def on_mount(self) -> None:
+        self.push_screen(StartingScreen())
         self.probe()
 
     @work(thread=True, exclusive=True, group="app-probe", exit_on_error=False)
     def probe(self) -> None:
-        with self.ws.read() as session:
+        """Open the workspace, load the screens and look for clients, off the UI thread."""
+        workspace = self._opener()
+        import screens.clients
+        import screens.desk
+        import screens.first_run  # noqa: F401 - loaded here, not on the UI thread
+        from crm_tui.domain.clients import has_any_clients
+
+        with workspace.read() as session:
             found = has_any_clients(session)
-        self.post_message(self.Probed(found))
+        self.post_message(self.Probed(workspace, found))
 
     async def on_crm_app_probed(self, event: Probed) -> None:
+        from screens.clients import ClientsScreen
+        from screens.desk import DeskScreen
+        from screens.first_run import FirstRunScreen
+
+        workspace = self._ws = event.workspace
+        self.sub_title = workspace.viewer.full_name
+        self.add_mode("desk", partial(DeskScreen, workspace))
+        self.add_mode("clients", partial(ClientsScreen, workspace))
+        self.add_mode("first_run", partial(FirstRunScreen, workspace))
         await self.switch_mode(self.start if event.has_clients else "first_run")
 
     async def on_first_run_screen_clients_found(self, event: FirstRunScreen.ClientsFound) -> None:
+        from screens.desk import DeskScreen
+
         await self.action_desk()
         if isinstance(self.screen, DeskScreen):
             self.screen.load()
@@ -146,9 +175,13 @@ class CrmApp(App[None]):
             return
         error = event.worker.error
         self.log.error(f"worker {event.worker.name!r} failed", error)
+        if event.worker.group == "app-probe" and self._ws is None:
+            # Nothing to show without a workspace (unknown user, newer schema, unreachable
+            # server): leave, and let the CLI print the line and exit with code 2.
+            self.startup_error = describe_error(error)
+            self.exit(return_code=2)
+            return
         self.notify(describe_error(error), title=_("Error"), severity="error", timeout=10)
-        if event.worker.group == "app-probe":
-            self.call_later(self.switch_mode, self.start)
 
     async def _show(self, mode: str) -> None:
         await self.switch_mode(mode)
@@ -177,7 +210,10 @@ class CrmApp(App[None]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No second wizard over the first; no leaving it while an import or undo runs."""
+        """Nothing to go to before the workspace is open; no second wizard over the first; no
+        leaving it while an import or undo runs."""
+        if self._ws is None and action in ("desk", "clients", "import_clients"):
+            return False
         wizard = self._wizard()
         if wizard is not None:
             if action == "import_clients":
@@ -195,6 +231,9 @@ class CrmApp(App[None]):
     def on_import_wizard_screen_closed(self, event: ImportWizardScreen.Closed) -> None:
         """Back from a wizard that changed the base: the desk reloads, the first-run page looks
         again for clients (and gives way to the desk when they are in)."""
+        from screens.desk import DeskScreen
+        from screens.first_run import FirstRunScreen
+
         if not event.changed:
             return
         screen = self.screen
@@ -204,8 +243,13 @@ class CrmApp(App[None]):
             screen.check()
 
 
-def create_app(workspace: Workspace, *, start: str | None = None, data_dir: Path | None = None) -> CrmApp:
+def create_app(
+    workspace: Workspace | WorkspaceOpener, *, start: str | None = None, data_dir: Path | None = None
+) -> CrmApp:
     """The app over ``workspace``; ``start`` picks the first screen (``desk`` or ``clients``).
+
+    ``workspace`` may be a function that opens it: `crm` passes one so the app paints before
+    the database layer is imported; its errors end the app with ``startup_error`` set.
 
     Everything the app needs comes in the workspace (database, user, clock, time zone), so
     tests and snapshots run it on their own database with a frozen clock. ``data_dir`` is where

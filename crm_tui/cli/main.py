@@ -7,16 +7,19 @@ under 0.3 s, so SQLAlchemy, Textual and the domain load inside the commands that
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm_tui import __version__
 from crm_tui.cli import clients, db, demo, imports, users
-from crm_tui.cli.common import EXIT_USER_ERROR, Globals, globals_of, open_ws
+from crm_tui.cli.common import EXIT_USER_ERROR, Globals, fail, globals_of
 from crm_tui.config import ConfigError
 from crm_tui.domain.errors import DomainError
 from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from crm_tui.domain.workspace import Workspace
 
 app = typer.Typer(
     name="crm",
@@ -64,10 +67,21 @@ def root(
 
 
 def run_tui(ctx: typer.Context) -> None:
-    ws = open_ws(ctx)
+    """The app paints at once and opens the database in a worker; if that fails (unknown user,
+    newer schema, unreachable server) it exits and the reason is printed here, as one line."""
     from crm_tui.app import create_app
 
-    create_app(ws, data_dir=globals_of(ctx).settings().data_dir).run()
+    settings = globals_of(ctx).settings()
+
+    def open_it() -> Workspace:
+        from crm_tui.domain.workspace import open_workspace
+
+        return open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
+
+    app = create_app(open_it, data_dir=settings.data_dir)
+    app.run()
+    if app.startup_error:
+        fail(app.startup_error)
 
 
 def main() -> None:

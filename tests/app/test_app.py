@@ -115,3 +115,19 @@ def test_errors_read_as_one_line() -> None:
     )
     assert describe_error(KeyError("id")) == "unexpected error: KeyError: 'id'"
     assert describe_error(ZeroDivisionError()) == "unexpected error: ZeroDivisionError"
+
+
+async def test_a_workspace_that_cannot_open_ends_the_app_with_one_line() -> None:
+    """`crm` paints first and opens the base in a worker; an unknown user ends it with code 2."""
+    from crm_tui.app import create_app
+    from crm_tui.domain.errors import UnknownUser
+
+    def refuse() -> Workspace:
+        raise UnknownUser("unknown user 'stranger': ask an admin to run `crm user add stranger`")
+
+    app = create_app(refuse)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.startup_error == "unknown user 'stranger': ask an admin to run `crm user add stranger`"
