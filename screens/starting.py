@@ -1,6 +1,8 @@
 """What the terminal shows while the database layer loads and the workspace opens.
 
-It imports nothing but Textual, so it paints before SQLAlchemy has finished importing.
+It imports nothing but Textual, so it paints before SQLAlchemy has finished importing. It is
+still on purpose: an animation would keep the UI thread rendering and slow down the worker
+that is importing and opening the base (they share the GIL).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Static
 
 from crm_tui.i18n import _
 
@@ -25,5 +27,4 @@ class StartingScreen(Screen[None]):
         yield Header()
         with Middle(), Center():
             yield Static(_("Opening the client base…"), id="starting-text")
-            yield LoadingIndicator(id="starting-spinner")
         yield Footer(show_command_palette=False, compact=True)
