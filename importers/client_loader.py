@@ -15,15 +15,16 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.client_records import derived_keys
-from crm_tui.domain.folding import fold
+from crm_tui.domain.folding import derived_keys, fold
 from crm_tui.i18n import _
 from importers.client_matching import Identity, KeyIndex, load_existing
 from importers.owners import OwnerResolver
+from importers.parsed import RowKeys, row_keys
 from importers.rows import ParsedRow
+from storage.bulk import insert_rows, next_ids
 from storage.models import (
     ChannelKind,
     ClientKind,
@@ -43,9 +44,18 @@ from storage.models import (
     interactions,
     tasks,
 )
+from storage.search_index import DeferredSearchIndex
 
 FILLABLE = ("legal_form", "inn", "kpp", "ogrn", "city", "region")
 PLANNED_CONTACT_AT = time(10, 0)
+# Enum member access costs a descriptor call; a chunk reads these a hundred thousand times.
+PHONE = ChannelKind.PHONE.value
+EMAIL = ChannelKind.EMAIL.value
+NOTE = InteractionKind.NOTE.value
+INTERNAL = Direction.INTERNAL.value
+OPEN_DEAL = DealStatus.OPEN.value
+OPEN_TASK = TaskStatus.OPEN.value
+CALL = TaskKind.CALL.value
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class _Writes:
     task_deal: list[int | None] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    created: dict[str, list[int]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
 
@@ -110,11 +121,15 @@ class _Writes:
         before: str | None = None,
         after: str | None = None,
     ) -> None:
+        if action == "create":
+            self.created.setdefault(entity, []).append(entity_id)
+            return
         self.changes.append(
             {
                 "batch_id": self.ctx.batch_id,
                 "entity": entity,
                 "entity_id": entity_id,
+                "last_entity_id": None,
                 "action": action,
                 "field": name,
                 "before": before,
@@ -187,12 +202,13 @@ class _Writes:
         """Notes become timeline entries; a next-action date becomes a deal and a planned contact."""
         c = self.ctx
         made = False
+        planned_contact = _("Planned contact")
         for row in rows:
             if row.note:
                 self.notes.append(
                     {
-                        "kind": InteractionKind.NOTE.value,
-                        "direction": Direction.INTERNAL.value,
+                        "kind": NOTE,
+                        "direction": INTERNAL,
                         "occurred_at": c.now,
                         "summary": row.note[:4000],
                         "client_id": client_id,
@@ -218,7 +234,7 @@ class _Writes:
                             "title": name[:300],
                             "amount": row.deal_amount or 0,
                             "next_action_at": due,
-                            "status": DealStatus.OPEN.value,
+                            "status": OPEN_DEAL,
                             "stage_entered_at": c.now,
                             "created_at": c.now,
                             "updated_at": c.now,
@@ -232,13 +248,13 @@ class _Writes:
                     has_open_deal = True
                 self.tasks.append(
                     {
-                        "title": _("Planned contact"),
-                        "kind": TaskKind.CALL.value,
+                        "title": planned_contact,
+                        "kind": CALL,
                         "due_at": due,
                         "assignee_id": owner_id,
                         "client_id": client_id,
                         "deal_id": None,
-                        "status": TaskStatus.OPEN.value,
+                        "status": OPEN_TASK,
                         "created_by_id": c.user_id,
                         "created_at": c.now,
                         "version": 1,
@@ -277,49 +293,57 @@ class _Writes:
         ):
             for entity_id in ids:
                 self.change(entity, entity_id)
+        for entity, created in self.created.items():
+            for first, last in _runs(created):
+                self.changes.append(
+                    {
+                        "batch_id": self.ctx.batch_id,
+                        "entity": entity,
+                        "entity_id": first,
+                        "last_entity_id": last,
+                        "action": "create",
+                        "field": None,
+                        "before": None,
+                        "after": None,
+                    }
+                )
         for table, rows in (
             (import_changes, self.changes),
             (audit_entries, self.audit),
             (client_sources, self.sources),
         ):
-            if rows:
-                session.execute(insert(table), rows)
-
-
-def _allocate_ids(session: Session, table: Table, count: int) -> list[int]:
-    """Ids for ``count`` new rows of ``table``, known before the insert.
-
-    ``INSERT ... RETURNING`` in parameter order makes SQLAlchemy insert one row per statement
-    on SQLite. Allocating ids up front keeps a single ``executemany``: on SQLite the chunk's
-    ``BEGIN IMMEDIATE`` transaction is the only writer, so ``MAX(id)`` cannot move under it;
-    on PostgreSQL the ids come from the table's own sequence.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        start = int(session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
-        return list(range(start, start + count))
-    sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
-    return [
-        int(i)
-        for i in session.execute(
-            text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)"), {"n": count}
-        ).scalars()
-    ]
+            insert_rows(session, table, rows)
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    ids = _allocate_ids(session, table, len(rows))
+    ids = next_ids(session, table, len(rows))
     for row_id, row in zip(ids, rows, strict=True):
         row["id"] = row_id
-    session.execute(insert(table), rows)
+    insert_rows(session, table, rows)
     return ids
 
 
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    """``[1, 2, 3, 7, 8]`` -> ``[(1, 3), (7, 8)]``."""
+    runs: list[tuple[int, int]] = []
+    for value in sorted(ids):
+        if runs and runs[-1][1] == value - 1:
+            runs[-1] = (runs[-1][0], value)
+        else:
+            runs.append((value, value))
+    return runs
+
+
 def _channel_rows(row: ParsedRow) -> list[tuple[str, str, str, str | None]]:
-    found = [(ChannelKind.PHONE.value, p.e164, p.raw, p.extension) for p in row.phones]
-    found += [(ChannelKind.EMAIL.value, e.value, e.raw, None) for e in row.emails]
+    found = [(PHONE, p.e164, p.raw, p.extension) for p in row.phones]
+    found += [(EMAIL, e.value, e.raw, None) for e in row.emails]
     return found
+
+
+def _keys(row: ParsedRow) -> RowKeys:
+    return row.keys if row.keys is not None else row_keys(row)
 
 
 def _kind(row: ParsedRow) -> str:
@@ -354,12 +378,26 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
 
 def _insert_new(session: Session, writes: _Writes, groups: list[_Group]) -> int:
     ctx = writes.ctx
-    client_rows = []
+    client_rows: list[dict[str, Any]] = []
+    lead = ClientStatus.LEAD.value
     for group in groups:
+        if len(group.rows) == 1:
+            row = group.rows[0]
+            keys = _keys(row)
+            owner_id = ctx.owners.resolve(row.owner)
+            client_rows.append({
+                "kind": _kind(row), "name": keys.name[:300], "legal_form": row.legal_form,
+                "inn": row.inn, "kpp": row.kpp, "ogrn": row.ogrn,
+                "city": row.city, "region": row.region or ctx.owners.regions.get(owner_id),
+                "owner_id": owner_id, "status": lead, "name_key": keys.name_key[:300],
+                "search_text": keys.search_text[:2000], "created_at": ctx.now, "updated_at": ctx.now,
+                "version": 1,
+            })  # fmt: skip
+            continue
         owner_id = ctx.owners.resolve(group.value("owner"))
         all_channels = [c for r in group.rows for c in _channel_rows(r)]
-        phones = [c[1] for c in all_channels if c[0] == ChannelKind.PHONE.value]
-        emails = [c[1] for c in all_channels if c[0] == ChannelKind.EMAIL.value]
+        phones = [c[1] for c in all_channels if c[0] == PHONE]
+        emails = [c[1] for c in all_channels if c[0] == EMAIL]
         name = group.value("name") or group.value("contact_name") or (phones + emails)[0]
         name_key, text = derived_keys(
             name, group.value("legal_form"), group.value("inn"), group.value("city"), phones, emails
@@ -368,10 +406,14 @@ def _insert_new(session: Session, writes: _Writes, groups: list[_Group]) -> int:
             "kind": _kind(group.rows[0]), "name": name[:300], "legal_form": group.value("legal_form"),
             "inn": group.value("inn"), "kpp": group.value("kpp"), "ogrn": group.value("ogrn"),
             "city": group.value("city"), "region": group.value("region") or ctx.owners.regions.get(owner_id),
-            "owner_id": owner_id, "status": ClientStatus.LEAD.value, "name_key": name_key[:300],
+            "owner_id": owner_id, "status": lead, "name_key": name_key[:300],
             "search_text": text[:2000], "created_at": ctx.now, "updated_at": ctx.now, "version": 1,
         })  # fmt: skip
+    deferred = DeferredSearchIndex(session.connection())
+    deferred.pause()
     ids = _insert(session, clients, client_rows)
+    deferred.index(ids[0], ids[-1])
+    deferred.resume()
     for client_id, group, values in zip(ids, groups, client_rows, strict=True):
         writes.change("client", client_id)
         writes.audit.append(
@@ -389,8 +431,9 @@ def _insert_new(session: Session, writes: _Writes, groups: list[_Group]) -> int:
         for row in group.rows:
             writes.source(client_id, row)
             into = None
-            if row.contact_name and fold(row.contact_name) not in seen_people:
-                seen_people.add(fold(row.contact_name))
+            contact_key = _keys(row).contact_key
+            if contact_key and contact_key not in seen_people:
+                seen_people.add(contact_key)
                 into = writes.contact(client_id, row, logged=False)
             for kind, value, raw, ext in _channel_rows(row):
                 if (kind, value) not in seen_channels:
@@ -448,8 +491,9 @@ def _enrich(
                     )
                     writes.change("client", client_id, "conflict", name, str(old), str(value))
             into = None
-            if row.contact_name and fold(row.contact_name) not in people[client_id]:
-                people[client_id].add(fold(row.contact_name))
+            contact_key = _keys(row).contact_key
+            if contact_key and contact_key not in people[client_id]:
+                people[client_id].add(contact_key)
                 into = writes.contact(client_id, row, logged=True)
                 added = True
             for kind, value, raw, ext in _channel_rows(row):
@@ -466,8 +510,8 @@ def _enrich(
         )
         if fills or added:
             merged = {**now_values, **fills}
-            phones = sorted(v for k, v in have[client_id] if k == ChannelKind.PHONE.value)
-            emails = sorted(v for k, v in have[client_id] if k == ChannelKind.EMAIL.value)
+            phones = sorted(v for k, v in have[client_id] if k == PHONE)
+            emails = sorted(v for k, v in have[client_id] if k == EMAIL)
             _, text = derived_keys(
                 merged["name"], merged["legal_form"], merged["inn"], merged["city"], phones, emails
             )

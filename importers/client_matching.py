@@ -30,7 +30,8 @@ class Identity:
 
     @classmethod
     def of_row(cls, row: ParsedRow) -> Identity:
-        inn = row.inn if row.inn and is_valid_inn(row.inn) else None
+        valid = row.keys.inn_valid if row.keys is not None else bool(row.inn) and is_valid_inn(row.inn or "")
+        inn = row.inn if valid else None
         return cls(
             inn=inn,
             kpp=row.kpp,

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from crm_tui.domain.folding import derived_keys, fold
+from crm_tui.domain.requisites import is_valid_inn
 from importers.cells import Cell
 from importers.normalise import Email, Phone
 
@@ -26,6 +28,37 @@ class RowSource:
 
     def __str__(self) -> str:
         return f"{self.file}, sheet '{self.sheet}', row {self.row}"
+
+
+@dataclass(frozen=True, slots=True)
+class RowKeys:
+    """What the loader derives from a row alone, computed where the row is parsed.
+
+    Big files are parsed in a second process while the loader, which has one core and the
+    database to feed, groups and writes rows; folding names and checking INN checksums there
+    would cost it a fifth of its time. ``name`` is the client name to store: the name column,
+    else the contact person, else the first phone or e-mail.
+    """
+
+    name: str
+    name_key: str
+    search_text: str
+    contact_key: str | None
+    inn_valid: bool
+
+
+def row_keys(row: ParsedRow) -> RowKeys:
+    phones = [p.e164 for p in row.phones]
+    emails = [e.value for e in row.emails]
+    name = row.name or row.contact_name or (phones + emails)[0]
+    name_key, text = derived_keys(name, row.legal_form, row.inn, row.city, phones, emails)
+    return RowKeys(
+        name=name,
+        name_key=name_key,
+        search_text=text,
+        contact_key=fold(row.contact_name) if row.contact_name else None,
+        inn_valid=bool(row.inn) and is_valid_inn(row.inn or ""),
+    )
 
 
 @dataclass(slots=True)
@@ -60,6 +93,8 @@ class ParsedRow:
     deal_amount: int | None = None
     warnings: tuple[str, ...] = ()
     rejection: str | None = None
+    keys: RowKeys | None = None
+    """Set on accepted rows by the parser."""
 
     @property
     def ok(self) -> bool:

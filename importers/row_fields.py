@@ -31,7 +31,7 @@ from importers.normalise import (
     normalise_phones,
     normalise_text,
 )
-from importers.parsed import NO_NAME_NO_CONTACT, ParsedRow, RowSource
+from importers.parsed import NO_NAME_NO_CONTACT, ParsedRow, RowSource, row_keys
 
 _CACHE_SIZE = 20_000
 _CACHE_TRIAL = 2_000  # lookups before a column decides whether its cache pays
@@ -237,7 +237,7 @@ def finish(draft: Draft, source: RowSource, cells: dict[str, Cell]) -> ParsedRow
     rejection = None
     if not draft.name and not draft.phones and not draft.emails and not contact_name:
         rejection = NO_NAME_NO_CONTACT
-    return ParsedRow(
+    row = ParsedRow(
         source,
         cells,
         draft.name,
@@ -258,3 +258,6 @@ def finish(draft: Draft, source: RowSource, cells: dict[str, Cell]) -> ParsedRow
         tuple(draft.warnings),
         rejection,
     )
+    if rejection is None:
+        row.keys = row_keys(row)
+    return row

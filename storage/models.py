@@ -331,7 +331,9 @@ class ClientSource(SQLModel, table=True):
 class ImportChange(SQLModel, table=True):
     """What a batch did to one record, so that ``crm import undo`` can take it back.
 
-    ``action`` is ``create`` (the batch made the record), ``fill`` (it filled an empty field:
+    ``action`` is ``create`` (the batch made the records ``entity_id`` to ``last_entity_id``, a
+    run of ids allocated together; ``last_entity_id`` is empty for a single record), ``fill``
+    (it filled an empty field:
     ``before`` is empty, ``after`` the value) or ``conflict`` (the file disagreed with the base;
     nothing was changed, both values are kept here and reported).
     """
@@ -343,6 +345,7 @@ class ImportChange(SQLModel, table=True):
     batch_id: int = Field(foreign_key="import_batches.id")
     entity: str = _str(16)
     entity_id: int
+    last_entity_id: int | None = None
     action: str = _str(16)
     field: str | None = _str(64, default=None, nullable=True)
     before: str | None = Field(default=None, sa_type=String(2000), nullable=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from crm_tui.demo.forge import Company, Forge, Person
 from crm_tui.demo.plan import Book
-from crm_tui.domain.client_records import derived_keys
+from crm_tui.domain.folding import derived_keys
 from storage.models import ChannelKind, ClientKind
 
 Row = dict[str, Any]

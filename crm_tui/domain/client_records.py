@@ -15,7 +15,7 @@ from sqlmodel import Session
 from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.domain.folding import fold, search_text
+from crm_tui.domain.folding import derived_keys
 from storage.models import ChannelKind, Client, ClientKind, ClientStatus, Contact, ContactChannel
 
 
@@ -47,18 +47,6 @@ class ClientDraft:
     status: ClientStatus = ClientStatus.LEAD
     channels: Sequence[ChannelDraft] = ()
     contacts: Sequence[ContactDraft] = field(default_factory=tuple)
-
-
-def derived_keys(
-    name: str,
-    legal_form: str | None,
-    inn: str | None,
-    city: str | None,
-    phones: Sequence[str],
-    emails: Sequence[str],
-) -> tuple[str, str]:
-    """``(name_key, search_text)`` for a client row."""
-    return fold(name), search_text(name, legal_form, inn, city, phones, emails)
 
 
 def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: datetime) -> int:

@@ -7,7 +7,7 @@ Instead the folded text is stored beside the original and the query is folded th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "«»\"'„“”‘’`")
@@ -40,6 +40,19 @@ def search_text(
     parts.extend(p.lstrip("+") for p in phones)
     parts.extend(emails)
     return fold(" ".join(p for p in parts if p))
+
+
+def derived_keys(
+    name: str,
+    legal_form: str | None,
+    inn: str | None,
+    city: str | None,
+    phones: Sequence[str],
+    emails: Sequence[str],
+) -> tuple[str, str]:
+    """``(name_key, search_text)`` of a client. Every writer of clients (the card, the import,
+    the demo) stores these two beside the row, so all of them must call this."""
+    return fold(name), search_text(name, legal_form, inn, city, phones, emails)
 
 
 def _like(text: str) -> str:

@@ -162,7 +162,7 @@ def test_the_search_index_follows_renames_and_deletes(
 ) -> None:
     from sqlalchemy import delete, update
 
-    from crm_tui.domain.client_records import derived_keys
+    from crm_tui.domain.folding import derived_keys
     from storage.models import channels, client_sources, clients, contacts, deals, interactions, tasks
 
     monkeypatch.setattr("crm_tui.domain.clients.SCAN_WINDOW", 2)

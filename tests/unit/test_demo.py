@@ -17,11 +17,11 @@ from sqlalchemy.engine import Engine
 from crm_tui.demo.builder import DemoSummary, DemoTargetNotEmpty, build_demo
 from crm_tui.demo.vocabulary import REGIONS
 from crm_tui.domain.access import Viewer
-from crm_tui.domain.client_records import ClientDraft, create_client, derived_keys
+from crm_tui.domain.client_records import ClientDraft, create_client
 from crm_tui.domain.clients import ClientFilter, client_page
 from crm_tui.domain.clock import fixed_clock, local_day_bounds, local_month_bounds
 from crm_tui.domain.desk import load_desk
-from crm_tui.domain.folding import fold, phone_digits
+from crm_tui.domain.folding import derived_keys, fold, phone_digits
 from crm_tui.domain.requisites import is_valid_inn, is_valid_kpp, is_valid_ogrn
 from crm_tui.domain.workspace import Workspace, open_workspace
 from storage.database import dispose_engines, get_engine, read_session
