@@ -45,9 +45,10 @@ def main() -> None:
     summary = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    parser_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"{summary.rows} rows in {elapsed:.1f} s ({summary.rows / elapsed:,.0f} rows/s), "
-        f"peak RSS {peak_mb:.0f} MB: "
+        f"peak RSS {peak_mb:.0f} MB (parsing process {parser_mb:.0f} MB): "
         f"created {summary.created}, enriched {summary.enriched}, rejected {summary.rejected}"
     )
     started = time.perf_counter()
