@@ -1,9 +1,11 @@
 """Which existing client an import row belongs to.
 
-A row enriches a client that already has its valid INN, one of its phones or one of its
-e-mails, instead of creating a second record. Two valid, different INNs are two legal entities
-whatever else they share, and the same INN with a different KPP is a branch: neither is
-matched here (duplicate review decides those, issue "Duplicates").
+A row enriches a client that shares a key with it (valid INN, phone, e-mail) when the
+duplicate rules (``importers.dedup.rules.judge``) are sure they are one company, instead of
+creating a second record. Two valid, different INNs are two legal entities whatever else they
+share; the same INN with a different KPP is a branch; a phone shared with a different name is
+a switchboard: none of these is matched here, and the duplicate scan proposes the doubtful ones
+to a person.
 """
 
 from __future__ import annotations
@@ -14,39 +16,48 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
+from crm_tui.domain.folding import fold
 from crm_tui.domain.requisites import is_valid_inn
+from importers.dedup.names import company_name
+from importers.dedup.rules import Record, judge
+from importers.parsed import row_keys
 from importers.rows import ParsedRow
 from storage.models import ChannelKind, channels, clients
 
 
 @dataclass(frozen=True)
 class Identity:
-    """The matching keys of a client or a row."""
+    """The matching keys of a client or a row; ``name`` is ``company_name`` of its name."""
 
     inn: str | None
     kpp: str | None
     phones: frozenset[str]
     emails: frozenset[str]
+    name: str = ""
+    city: str | None = None
 
     @classmethod
     def of_row(cls, row: ParsedRow) -> Identity:
-        valid = row.keys.inn_valid if row.keys is not None else bool(row.inn) and is_valid_inn(row.inn or "")
-        inn = row.inn if valid else None
+        keys = row.keys if row.keys is not None else row_keys(row)
         return cls(
-            inn=inn,
+            inn=row.inn if keys.inn_valid else None,
             kpp=row.kpp,
             phones=frozenset(p.e164 for p in row.phones),
             emails=frozenset(e.value for e in row.emails),
+            name=keys.company,
+            city=fold(row.city) if row.city else None,
         )
 
-    def compatible(self, other: Identity) -> bool:
-        """False when the two are certainly different legal entities or branches."""
-        if self.inn and other.inn:
-            if self.inn != other.inn:
-                return False
-            if self.kpp and other.kpp and self.kpp != other.kpp:
-                return False
-        return True
+    def record(self, client_id: int) -> Record:
+        return Record(client_id, self.name, self.inn, self.kpp, self.city, self.phones, self.emails)
+
+    def same_client(self, other: Identity) -> bool:
+        """Whether a row is this client by the duplicate rules: only a sure verdict enriches
+        (a shared switchboard phone with another name does not)."""
+        if not self.shares_key_with(other):
+            return False
+        verdict = judge(self.record(0), other.record(1))
+        return verdict is not None and verdict.sure
 
     def shares_key_with(self, other: Identity) -> bool:
         return bool(
@@ -75,7 +86,7 @@ class KeyIndex:
             _put(self.by_email, e, client_id)
 
     def find(self, identity: Identity) -> int | None:
-        """The first compatible client by INN, then phone, then e-mail."""
+        """The first client the row surely is, by INN, then phone, then e-mail."""
         candidates: list[int] = []
         if identity.inn:
             candidates.extend(self.by_inn.get(identity.inn, ()))
@@ -84,7 +95,7 @@ class KeyIndex:
         for e in sorted(identity.emails):
             candidates.extend(self.by_email.get(e, ()))
         for client_id in candidates:
-            if identity.compatible(self.identities[client_id]):
+            if identity.same_client(self.identities[client_id]):
                 return client_id
         return None
 
@@ -97,7 +108,12 @@ def _put(index: dict[str, list[int]], key: str, client_id: int) -> None:
 
 def _merge(a: Identity, b: Identity) -> Identity:
     return Identity(
-        inn=a.inn or b.inn, kpp=a.kpp or b.kpp, phones=a.phones | b.phones, emails=a.emails | b.emails
+        inn=a.inn or b.inn,
+        kpp=a.kpp or b.kpp,
+        phones=a.phones | b.phones,
+        emails=a.emails | b.emails,
+        name=a.name or b.name,
+        city=a.city or b.city,
     )
 
 
@@ -129,9 +145,16 @@ def load_existing(session: Session, identities: Iterable[Identity], index: KeyIn
     if not ids:
         return
     requisites = {
-        client_id: (inn if inn and is_valid_inn(inn) else None, kpp)
-        for client_id, inn, kpp in session.execute(
-            select(clients.c.id, clients.c.inn, clients.c.kpp).where(clients.c.id.in_(sorted(ids)))
+        client_id: (
+            inn if inn and is_valid_inn(inn) else None,
+            kpp,
+            company_name(name),
+            fold(city) if city else None,
+        )
+        for client_id, inn, kpp, name, city in session.execute(
+            select(clients.c.id, clients.c.inn, clients.c.kpp, clients.c.name, clients.c.city).where(
+                clients.c.id.in_(sorted(ids))
+            )
         )
     }
     their_phones: dict[int, set[str]] = {i: set() for i in requisites}
@@ -143,8 +166,10 @@ def load_existing(session: Session, identities: Iterable[Identity], index: KeyIn
     ):
         (their_phones if kind == ChannelKind.PHONE.value else their_emails)[client_id].add(value)
     for client_id in sorted(requisites):
-        inn, kpp = requisites[client_id]
+        inn, kpp, name, city = requisites[client_id]
         index.add(
             client_id,
-            Identity(inn, kpp, frozenset(their_phones[client_id]), frozenset(their_emails[client_id])),
+            Identity(
+                inn, kpp, frozenset(their_phones[client_id]), frozenset(their_emails[client_id]), name, city
+            ),
         )

@@ -13,6 +13,7 @@ from datetime import date
 from crm_tui.domain.folding import derived_keys, fold
 from crm_tui.domain.requisites import is_valid_inn
 from importers.cells import Cell
+from importers.dedup.names import company_name
 from importers.normalise import Email, Phone
 
 NO_NAME_NO_CONTACT = "no name and no contact data"
@@ -45,6 +46,8 @@ class RowKeys:
     search_text: str
     contact_key: str | None
     inn_valid: bool
+    company: str
+    """``dedup.names.company_name`` of ``name``: what duplicate rules compare."""
 
 
 def row_keys(row: ParsedRow) -> RowKeys:
@@ -58,6 +61,7 @@ def row_keys(row: ParsedRow) -> RowKeys:
         search_text=text,
         contact_key=fold(row.contact_name) if row.contact_name else None,
         inn_valid=bool(row.inn) and is_valid_inn(row.inn or ""),
+        company=company_name(name),
     )
 
 

@@ -365,6 +365,42 @@ class ImportMapping(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
 
 
+class Merge(SQLModel, table=True):
+    """Clients merged into a survivor, with what it takes to put them back exactly.
+
+    ``snapshot`` holds the rows of every client as they were, the ids of every record moved to
+    the survivor (per table and column) and the channels dropped as repeats of the survivor's;
+    ``survivor_version`` is the survivor's version right after the merge, so an undo can tell
+    whether somebody has changed it since.
+    """
+
+    __tablename__ = "merges"
+
+    id: int | None = Field(default=None, primary_key=True)
+    survivor_id: int = Field(index=True)
+    merged_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    score: int | None = None
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    survivor_version: int
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class NotDuplicate(SQLModel, table=True):
+    """A pair a person said is two companies; never proposed again (``left_id < right_id``)."""
+
+    __tablename__ = "not_duplicates"
+    __table_args__ = (UniqueConstraint("left_id", "right_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    left_id: int
+    right_id: int
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
 metadata = SQLModel.metadata
 
 
@@ -390,3 +426,5 @@ import_batches = _table(ImportBatch)
 client_sources = _table(ClientSource)
 import_changes = _table(ImportChange)
 import_mappings = _table(ImportMapping)
+merges = _table(Merge)
+not_duplicates = _table(NotDuplicate)

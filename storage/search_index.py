@@ -27,7 +27,7 @@ class DeferredSearchIndex:
     """Index new clients in one statement at the end of a bulk write instead of row by row.
 
     Used inside one write transaction: ``pause`` makes the FTS insert trigger skip (migration
-    0010), ``index`` adds the given id range to the index in one ``INSERT ... SELECT`` and
+    0005), ``index`` adds the given id range to the index in one ``INSERT ... SELECT`` and
     ``resume`` re-arms the trigger, all before the transaction commits. PostgreSQL's trigram
     index needs none of this, so there every call is a no-op.
     """

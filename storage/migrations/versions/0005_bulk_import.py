@@ -1,6 +1,6 @@
 """bulk import: a deferrable search index trigger, and created records logged as id runs
 
-Revision ID: 0010
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-22 11:20:00
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,112 @@
+"""When two client records are one company: the rules that protect data, in one function.
+
+The import (should a row enrich an existing client?), the scan (which pairs to propose or merge)
+and the review screen all ask ``judge``. What it guards against, from the managers' bases of
+seeds 000 and 003:
+
+- two valid, different INNs are two legal entities, whatever the names say;
+- one INN with two different KPPs is a company and its branch: worth a look, never merged alone;
+- a phone shared with an unrelated name is a business centre's switchboard, not a duplicate;
+- a similar name in the same city with no conflicting key is a candidate for a person.
+
+"Sure" pairs may be merged by ``crm dedup merge --auto``; the rest wait for review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+SIMILAR_NAME = 90
+"""A name-only pair needs this similarity (0-100) and no conflicting key or city."""
+
+PHONE_SURE_NAME = 85
+PHONE_CANDIDATE_NAME = 70
+EMAIL_SURE_NAME = 80
+INN_SURE_NAME = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the rules look at. ``inn`` is set only when its checksum is valid; ``name`` is
+    ``names.company_name`` of the client's name; ``city`` is folded."""
+
+    id: int
+    name: str
+    inn: str | None
+    kpp: str | None
+    city: str | None
+    phones: frozenset[str]
+    emails: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    score: int
+    sure: bool
+    reasons: tuple[str, ...]
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100; word order does not matter ("Иванов Иван" = "Иван Иванов")."""
+    if not a or not b:
+        return 0.0
+    return float(fuzz.token_sort_ratio(a, b))
+
+
+def conflicting(a: Record, b: Record) -> bool:
+    """Certainly two legal entities: both INNs valid and different."""
+    return a.inn is not None and b.inn is not None and a.inn != b.inn
+
+
+def judge(a: Record, b: Record, similarity: float | None = None) -> Verdict | None:
+    """Whether ``a`` and ``b`` are one company, how sure, and why; ``None`` for "no"."""
+    if conflicting(a, b):
+        return None
+    name = round(similarity if similarity is not None else name_similarity(a.name, b.name))
+    same_city = a.city is not None and a.city == b.city
+    other_city = a.city is not None and b.city is not None and a.city != b.city
+    reasons: list[str] = []
+    if a.inn is not None and a.inn == b.inn:
+        reasons.append("same INN")
+        if a.kpp and b.kpp and a.kpp != b.kpp:
+            reasons += ["different KPP: branches", f"name {name}"]
+            return Verdict(70, False, tuple(reasons))
+        # One INN is one legal entity by law, whatever it is called in a manager's file.
+        reasons.append(f"name {name}")
+        return Verdict(
+            100 if name >= INN_SURE_NAME else 90, True, tuple(reasons + _city(same_city, other_city))
+        )
+    shared_emails = a.emails & b.emails
+    shared_phones = a.phones & b.phones
+    if shared_emails:
+        reasons.append("same e-mail " + min(shared_emails))
+        if shared_phones:
+            reasons.append("same phone " + min(shared_phones))
+        reasons.append(f"name {name}")
+        if name >= EMAIL_SURE_NAME:
+            return Verdict(95, True, tuple(reasons + _city(same_city, other_city)))
+        return Verdict(75 if name >= 50 else 60, False, tuple(reasons + _city(same_city, other_city)))
+    if shared_phones:
+        reasons += ["same phone " + min(shared_phones), f"name {name}"]
+        if name >= PHONE_SURE_NAME and not other_city:
+            return Verdict(90, True, tuple(reasons + _city(same_city, other_city)))
+        if name >= PHONE_CANDIDATE_NAME:
+            return Verdict(75, False, tuple(reasons + _city(same_city, other_city)))
+        return None  # a shared switchboard: the phone alone proves nothing
+    if name >= SIMILAR_NAME and not other_city:
+        reasons.append(f"name {name}")
+        if same_city:
+            reasons.append("same city")
+            return Verdict(min(80, 60 + (name - SIMILAR_NAME) * 2), False, tuple(reasons))
+        return Verdict(min(70, 50 + (name - SIMILAR_NAME) * 2), False, tuple(reasons))
+    return None
+
+
+def _city(same: bool, other: bool) -> list[str]:
+    if same:
+        return ["same city"]
+    if other:
+        return ["different city"]
+    return []
