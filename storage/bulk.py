@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, text
+from sqlalchemy import Connection, Select, Table, bindparam, insert, text
 from sqlalchemy.orm import Session
 
 _Processor = Callable[[Any], Any]
@@ -89,3 +89,22 @@ def next_ids(session: Session | Connection, table: Table, count: int) -> list[in
     sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
     found = conn.execute(text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)"), {"n": count})
     return [int(i) for i in found.scalars()]
+
+
+def fetch_rows(session: Session | Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """All rows of ``statement`` as the driver returns them (plain tuples, no type processing).
+
+    For scans over a whole table of plain columns (ids, strings) where SQLAlchemy's row objects
+    cost as much as the query. Parameters are rendered inline, so use it only for statements
+    built from trusted values (ids, codes), never from user text.
+    """
+    conn = session.connection() if isinstance(session, Session) else session
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -24,6 +25,7 @@ from crm_tui.domain.folding import fold
 from crm_tui.domain.requisites import is_valid_inn
 from importers.dedup.names import company_name
 from importers.dedup.rules import SIMILAR_NAME, Record, judge, name_similarity
+from storage.bulk import fetch_rows
 from storage.models import ChannelKind, channels, clients, not_duplicates
 
 KEY_BLOCK_CAP = 20
@@ -55,35 +57,60 @@ class Pair:
 
 
 def load_records(session: Session, viewer: Viewer) -> list[Record]:
-    """Every client ``viewer`` may see, with its keys, in id order."""
+    """Every client ``viewer`` may see, with its keys, in id order.
+
+    ``Record.inn`` is the stored INN, not yet checked: most INNs are unique and never need
+    their checksum, so ``find_pairs`` checks only those that can matter.
+    """
     c = clients.c
     visible = visible_clients(viewer)
     phones: dict[int, set[str]] = defaultdict(set)
     emails: dict[int, set[str]] = defaultdict(set)
     ch = channels.c
-    found = session.execute(
+    found = fetch_rows(
+        session,
         select(ch.client_id, ch.kind, ch.value)
         .join(clients, clients.c.id == ch.client_id)
-        .where(visible, ch.kind.in_((ChannelKind.PHONE.value, ChannelKind.EMAIL.value)))
+        .where(visible, ch.kind.in_((ChannelKind.PHONE.value, ChannelKind.EMAIL.value))),
     )
     phone = ChannelKind.PHONE.value
     for client_id, kind, value in found:
         (phones if kind == phone else emails)[client_id].add(value)
-    records = []
-    rows = session.execute(select(c.id, c.name, c.inn, c.kpp, c.city).where(visible).order_by(c.id))
-    for client_id, name, inn, kpp, city in rows:
-        records.append(
-            Record(
-                id=client_id,
-                name=company_name(name),
-                inn=inn if inn and is_valid_inn(inn) else None,
-                kpp=kpp or None,
-                city=fold(city) if city else None,
-                phones=frozenset(phones.get(client_id, ())),
-                emails=frozenset(emails.get(client_id, ())),
-            )
+    del found
+    rows = fetch_rows(session, select(c.id, c.name, c.inn, c.kpp, c.city).where(visible).order_by(c.id))
+    no_keys: frozenset[str] = frozenset()
+    cities: dict[str, str] = {}
+    return [
+        Record(
+            id=client_id,
+            name=company_name(name),
+            inn=inn or None,
+            kpp=kpp or None,
+            city=(cities.get(city) or cities.setdefault(city, fold(city))) if city else None,
+            phones=frozenset(phones[client_id]) if client_id in phones else no_keys,
+            emails=frozenset(emails[client_id]) if client_id in emails else no_keys,
         )
-    return records
+        for client_id, name, inn, kpp, city in rows
+    ]
+
+
+class _Inns:
+    """INN checksums, computed once per INN and only when asked."""
+
+    def __init__(self) -> None:
+        self._valid: dict[str, bool] = {}
+
+    def valid(self, inn: str | None) -> bool:
+        if inn is None:
+            return False
+        known = self._valid.get(inn)
+        if known is None:
+            known = self._valid[inn] = is_valid_inn(inn)
+        return known
+
+    def checked(self, record: Record) -> Record:
+        """``record`` as the rules expect it: an invalid INN is no INN."""
+        return record if record.inn is None or self.valid(record.inn) else replace(record, inn=None)
 
 
 def rejected_pairs(session: Session) -> set[tuple[int, int]]:
@@ -98,9 +125,10 @@ def find_pairs(
     progress: Progress | None = None,
 ) -> list[Pair]:
     """Duplicate pairs among ``records``, best first (``left < right``)."""
+    inns = _Inns()
     candidates: dict[tuple[int, int], float | None] = {}
-    _key_blocks(records, candidates)
-    _name_blocks(records, candidates, progress)
+    _key_blocks(records, candidates, inns)
+    _name_blocks(records, candidates, inns, progress)
     by_id = {r.id: r for r in records}
     skip = set(exclude)
     pairs = []
@@ -108,7 +136,7 @@ def find_pairs(
     for done, ((left, right), similarity) in enumerate(sorted(candidates.items())):
         if (left, right) in skip:
             continue
-        a, b = by_id[left], by_id[right]
+        a, b = inns.checked(by_id[left]), inns.checked(by_id[right])
         verdict = judge(a, b, similarity if similarity is not None else name_similarity(a.name, b.name))
         if verdict is not None and verdict.score >= min_score:
             pairs.append(Pair(left, right, verdict.score, verdict.sure, verdict.reasons))
@@ -124,7 +152,7 @@ def _add(candidates: dict[tuple[int, int], float | None], a: int, b: int, score:
         candidates[key] = score
 
 
-def _key_blocks(records: list[Record], candidates: dict[tuple[int, int], float | None]) -> None:
+def _key_blocks(records: list[Record], candidates: dict[tuple[int, int], float | None], inns: _Inns) -> None:
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for r in records:
         if r.inn:
@@ -133,39 +161,68 @@ def _key_blocks(records: list[Record], candidates: dict[tuple[int, int], float |
             blocks["phone", p].append(r.id)
         for e in r.emails:
             blocks["email", e].append(r.id)
-    for (kind, _), ids in blocks.items():
-        if len(ids) < 2 or (kind != "inn" and len(ids) > KEY_BLOCK_CAP):
+    for (kind, key), ids in blocks.items():
+        if len(ids) < 2:
             continue
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                _add(candidates, a, b, None)
+        if kind == "inn" and not inns.valid(key):
+            continue
+        if kind != "inn" and len(ids) > KEY_BLOCK_CAP:
+            continue
+        for a, b in combinations(ids, 2):
+            _add(candidates, a, b, None)
 
 
 def _name_blocks(
-    records: list[Record], candidates: dict[tuple[int, int], float | None], progress: Progress | None
+    records: list[Record],
+    candidates: dict[tuple[int, int], float | None],
+    inns: _Inns,
+    progress: Progress | None,
 ) -> None:
+    """Pairs with similar names that could be duplicates on their names alone: the same city
+    or a city unknown, and no two different valid INNs (pairs that share a key come from
+    ``_key_blocks`` whatever their cities)."""
     frequency: Counter[str] = Counter()
     split = [r.name.split() for r in records]
     for words in split:
         frequency.update(set(words))
     blocks: dict[str, list[int]] = defaultdict(list)
+    rarest: list[list[str]] = []
     for index, words in enumerate(split):
-        if not words:
+        ranked = sorted(set(words), key=lambda w: (frequency[w], w))
+        rarest.append(ranked)
+        if not ranked:
             continue
-        rare = min(words, key=lambda w: (frequency[w], w))
-        blocks["w:" + rare].append(index)
-        if len(rare) > PREFIX:
-            blocks["p:" + rare[:PREFIX]].append(index)
+        blocks["w:" + ranked[0]].append(index)
+        if len(ranked[0]) > PREFIX:
+            blocks["p:" + ranked[0][:PREFIX]].append(index)
+    # A word shared by too many names ("строй", a surname) says little alone: such a block is
+    # split by the two rarest words and the city, which a name-only duplicate must share.
+    for key in [k for k, b in blocks.items() if k.startswith("w:") and len(b) > NAME_BLOCK_CAP]:
+        for index in blocks[key]:
+            ranked = rarest[index]
+            blocks[f"s:{' '.join(ranked[:2])}|{records[index].city}"].append(index)
     cutoff = SIMILAR_NAME - 1
     sized = [b for b in blocks.values() if 2 <= len(b) <= NAME_BLOCK_CAP]
     for done, block in enumerate(sized):
-        names = [records[i].name for i in block]
+        members = [records[i] for i in block]
+        names = [r.name for r in members]
         matrix = process.cdist(
             names, names, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, dtype=np.uint8
         )
         rows, cols = np.nonzero(np.triu(matrix, 1))
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            _add(candidates, records[block[i]].id, records[block[j]].id, float(matrix[i, j]))
+            a, b = members[i], members[j]
+            if a.city is not None and b.city is not None and a.city != b.city:
+                continue
+            if (
+                a.inn is not None
+                and b.inn is not None
+                and a.inn != b.inn
+                and inns.valid(a.inn)
+                and inns.valid(b.inn)
+            ):
+                continue
+            _add(candidates, a.id, b.id, float(matrix[i, j]))
         if progress is not None and done % 1000 == 0:
             progress("names", done, len(sized))
 

@@ -1,0 +1,156 @@
+"""`crm dedup`: find duplicate clients, merge them, undo a merge, mark pairs as two companies."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json
+
+if TYPE_CHECKING:
+    from crm_tui.domain.merges import MergeResult
+
+app = typer.Typer(help="Find, merge and unmerge duplicate clients.", no_args_is_help=True)
+
+
+def _on_terminal(as_json: bool) -> bool:
+    return not as_json and sys.stderr.isatty()
+
+
+@app.command("scan")
+def scan(
+    ctx: typer.Context,
+    min_score: Annotated[
+        int, typer.Option("--min-score", min=0, max=100, help="Only pairs scoring this or more.")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of pairs.")] = False,
+) -> None:
+    """Pairs of clients that look like one company, best first, with the reasons."""
+    from importers.dedup.service import scan as run_scan
+
+    ws = open_ws(ctx)
+    if _on_terminal(as_json):
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("scanning", total=None)
+            pairs = run_scan(
+                ws, min_score=min_score, progress=lambda stage, done, total: bar.update(
+                    task, description=stage, completed=done, total=total
+                )
+            )  # fmt: skip
+    else:
+        pairs = run_scan(ws, min_score=min_score)
+    if as_json:
+        print_json([p.as_json() for p in pairs])
+        return
+    for p in pairs:
+        verdict = "sure" if p.sure else "review"
+        typer.echo(f"{p.left:>8} {p.right:>8}  {p.score:>3}  {verdict}  {', '.join(p.reasons)}")
+    sure = sum(1 for p in pairs if p.sure)
+    typer.echo(f"{len(pairs)} pairs: {sure} sure, {len(pairs) - sure} to review")
+
+
+def _result_json(result: MergeResult) -> dict[str, object]:
+    return {
+        "merge": result.merge_id,
+        "survivor": result.survivor_id,
+        "merged": list(result.merged_ids),
+        "moved": result.moved,
+        "kept_values": result.kept_values,
+    }
+
+
+def _parse_take(values: list[str]) -> dict[str, int]:
+    take: dict[str, int] = {}
+    for value in values:
+        name, sep, client = value.partition("=")
+        if not sep or not client.strip().isdigit():
+            fail(f"--take {value!r}: write FIELD=CLIENT_ID, e.g. --take city=123")
+        take[name.strip()] = int(client)
+    return take
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[int] | None, typer.Argument(help="SURVIVOR OTHER...: merge the others into the first.")
+    ] = None,
+    auto: Annotated[bool, typer.Option("--auto", help="Merge every group of sure duplicates.")] = False,
+    take: Annotated[
+        list[str] | None,
+        typer.Option("--take", help="Keep a field from another record: --take city=123 (repeat)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was merged as JSON.")] = False,
+) -> None:
+    """Merge duplicates: `--auto` for the sure ones, or SURVIVOR OTHER... chosen by a person."""
+    from importers.dedup.service import merge as merge_one
+    from importers.dedup.service import merge_sure
+
+    ws = open_ws(ctx)
+    if auto:
+        if ids:
+            fail("give either --auto or client ids, not both")
+        outcome = merge_sure(ws)
+        if as_json:
+            print_json(
+                {
+                    "merges": [_result_json(m) for m in outcome.merges],
+                    "left_for_review": outcome.left_for_review,
+                }
+            )
+            return
+        for m in outcome.merges:
+            typer.echo(f"merge {m.merge_id}: {', '.join(map(str, m.merged_ids))} -> {m.survivor_id}")
+        typer.echo(f"{len(outcome.merges)} merges; {outcome.left_for_review} pairs left for review")
+        return
+    if not ids or len(ids) < 2:
+        fail("name the survivor and at least one other client (or use --auto)")
+    result = merge_one(ws, ids[0], ids[1:], _parse_take(take or []))
+    if as_json:
+        print_json(_result_json(result))
+        return
+    typer.echo(
+        f"merge {result.merge_id}: {', '.join(map(str, result.merged_ids))} -> {result.survivor_id} "
+        f"(undo: crm dedup undo {result.merge_id})"
+    )
+
+
+@app.command("undo")
+def undo(
+    ctx: typer.Context,
+    merge_id: Annotated[int, typer.Argument(metavar="MERGE", help="The merge number.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Restore the merged clients exactly as they were, with everything that was theirs."""
+    from crm_tui.domain.merges import undo_merge
+
+    ws = open_ws(ctx)
+    with ws.write() as session:
+        result = undo_merge(session, ws.viewer, ws.now(), merge_id)
+    if as_json:
+        print_json({"merge": merge_id, "survivor": result.survivor_id, "restored": list(result.restored_ids)})
+        return
+    typer.echo(f"merge {merge_id} undone: clients {', '.join(map(str, result.restored_ids))} restored")
+
+
+@app.command("not-duplicate")
+def not_duplicate(
+    ctx: typer.Context,
+    a: Annotated[int, typer.Argument(help="A client id.")],
+    b: Annotated[int, typer.Argument(help="Another client id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Remember that two clients are two companies; the pair is never proposed again."""
+    from crm_tui.domain.merges import mark_not_duplicate
+
+    ws = open_ws(ctx)
+    with ws.write() as session:
+        added = mark_not_duplicate(session, ws.viewer, ws.now(), a, b)
+    if as_json:
+        print_json({"left": min(a, b), "right": max(a, b), "new": added})
+        return
+    typer.echo(f"clients {a} and {b}: {'remembered as' if added else 'already marked'} two companies")

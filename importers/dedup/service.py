@@ -1,0 +1,154 @@
+"""Duplicate work as the CLI and the review screen do it: scan, merge the sure ones, look at a
+pair side by side. Each call opens its own short sessions on the workspace."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.errors import AccessDenied, NotFound
+from crm_tui.domain.merges import MERGERS, MergeResult, merge_clients
+from crm_tui.domain.workspace import Workspace
+from importers.dedup.scan import Pair, Progress, find_pairs, load_records, rejected_pairs, sure_clusters
+from storage.models import ChannelKind, channels, client_sources, clients, contacts, deals, users
+
+
+def _check(viewer: Viewer) -> None:
+    if viewer.role not in MERGERS:
+        raise AccessDenied("duplicate review is for heads of sales, admins and ops")
+
+
+def scan(ws: Workspace, *, min_score: int = 0, progress: Progress | None = None) -> list[Pair]:
+    _check(ws.viewer)
+    with _no_cyclic_gc(), ws.read() as session:
+        records = load_records(session, ws.viewer)
+        skip = rejected_pairs(session)
+    with _no_cyclic_gc():
+        return find_pairs(records, min_score=min_score, exclude=skip, progress=progress)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """A scan builds millions of small acyclic objects; the cyclic collector would rescan them
+    over and over (a third of the scan) and free nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class AutoMerge:
+    merges: list[MergeResult]
+    left_for_review: int
+
+
+def merge_sure(ws: Workspace, *, progress: Callable[[int, int], None] | None = None) -> AutoMerge:
+    """Merge every group of sure duplicates into its oldest record, one transaction a group."""
+    _check(ws.viewer)
+    with _no_cyclic_gc():
+        with ws.read() as session:
+            records = load_records(session, ws.viewer)
+            skip = rejected_pairs(session)
+        pairs = find_pairs(records, exclude=skip)
+    groups = sure_clusters(pairs, records)
+    best: dict[int, Pair] = {}
+    for pair in pairs:
+        best.setdefault(pair.left, pair)
+        best.setdefault(pair.right, pair)
+    done = []
+    for index, group in enumerate(groups):
+        survivor, others = group[0], group[1:]
+        reasons = sorted({r for member in group if member in best for r in best[member].reasons})
+        score = max((best[m].score for m in group if m in best), default=None)
+        with ws.write() as session:
+            done.append(
+                merge_clients(session, ws.viewer, ws.now(), survivor, others, score=score, reasons=reasons)
+            )
+        if progress is not None:
+            progress(index + 1, len(groups))
+    return AutoMerge(done, sum(1 for p in pairs if not p.sure))
+
+
+def merge(
+    ws: Workspace, survivor: int, others: Sequence[int], take: Mapping[str, int] | None = None
+) -> MergeResult:
+    with ws.write() as session:
+        return merge_clients(session, ws.viewer, ws.now(), survivor, others, take=take)
+
+
+@dataclass(frozen=True)
+class ClientSide:
+    """One client of a pair, as the review screen shows it."""
+
+    id: int
+    fields: dict[str, str]
+    phones: list[str]
+    emails: list[str]
+    contacts: int
+    deals: int
+    sources: list[str]
+
+
+SIDE_FIELDS = ("name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner", "status")
+
+
+def side(ws: Workspace, client_id: int) -> ClientSide:
+    _check(ws.viewer)
+    from crm_tui.domain.access import visible_clients
+
+    c = clients.c
+    with ws.read() as session:
+        row = session.execute(
+            select(
+                c.id,
+                c.name,
+                c.legal_form,
+                c.inn,
+                c.kpp,
+                c.ogrn,
+                c.city,
+                c.region,
+                c.status,
+                users.c.full_name,
+            )
+            .outerjoin(users, users.c.id == c.owner_id)
+            .where(c.id == client_id, visible_clients(ws.viewer))
+        ).first()
+        if row is None:
+            raise NotFound(f"client {client_id} not found")
+        found = session.execute(
+            select(channels.c.kind, channels.c.value)
+            .where(channels.c.client_id == client_id)
+            .order_by(channels.c.id)
+        ).all()
+        people = session.scalar(select(func.count()).where(contacts.c.client_id == client_id)) or 0
+        deal_count = session.scalar(select(func.count()).where(deals.c.client_id == client_id)) or 0
+        sources = [
+            f"{file}, {sheet}, row {number}"
+            for file, sheet, number in session.execute(
+                select(client_sources.c.file, client_sources.c.sheet, client_sources.c.row)
+                .where(client_sources.c.client_id == client_id)
+                .order_by(client_sources.c.id)
+                .limit(5)
+            )
+        ]
+    values = dict(zip(("id", *SIDE_FIELDS[:-2], "status", "owner"), row, strict=True))
+    fields = {name: "" if values[name] is None else str(values[name]) for name in SIDE_FIELDS}
+    return ClientSide(
+        id=client_id,
+        fields=fields,
+        phones=[v for k, v in found if k == ChannelKind.PHONE.value],
+        emails=[v for k, v in found if k == ChannelKind.EMAIL.value],
+        contacts=people,
+        deals=deal_count,
+        sources=sources,
+    )
