@@ -1,0 +1,196 @@
+"""Duplicates across three managers' files: what gets merged, what is proposed, what is never
+touched, and merges that undo exactly."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from crm_tui.domain.errors import AccessDenied, InvalidInput
+from crm_tui.domain.merges import mark_not_duplicate, merge_clients, undo_merge
+from crm_tui.domain.workspace import Workspace
+from importers.client_import import ImportOptions, import_clients
+from importers.dedup.rules import Record, judge
+from importers.dedup.scan import find_pairs, load_records
+from importers.dedup.service import merge_sure, scan
+from storage.models import audit_entries, client_sources, clients, merges, metadata
+from tests.importers.dedup_files import TrapSet, build
+from tests.seed import Seeded
+
+
+@pytest.fixture
+def trap(tmp_path: Path) -> TrapSet:
+    return build(tmp_path)
+
+
+@pytest.fixture
+def imported(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, trap: TrapSet, tmp_path: Path
+) -> Workspace:
+    ws = workspace_for("admin")
+    for path in trap.files:
+        import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
+    return ws
+
+
+def _client_of_rows(ws: Workspace) -> dict[tuple[str, int], int]:
+    with ws.read() as session:
+        rows = session.execute(
+            select(client_sources.c.file, client_sources.c.row, client_sources.c.client_id)
+        )
+        return {(file, row): client_id for file, row, client_id in rows}
+
+
+def _record(i: int, name: str, **kw: Any) -> Record:
+    defaults: dict[str, Any] = {
+        "inn": None,
+        "kpp": None,
+        "city": None,
+        "phones": frozenset(),
+        "emails": frozenset(),
+    }
+    return Record(i, name, **{**defaults, **kw})
+
+
+def test_two_valid_different_inns_are_never_duplicates_whatever_the_names() -> None:
+    a = _record(1, "вектор", inn="7707083893", city="москва", emails=frozenset({"a@v.ru"}))
+    b = _record(2, "вектор", inn="7736050003", city="москва", emails=frozenset({"a@v.ru"}))
+    assert judge(a, b) is None
+
+
+def test_a_shared_phone_alone_is_a_switchboard_but_with_a_similar_name_it_is_one_company() -> None:
+    phone = frozenset({"+74957777777"})
+    assert judge(_record(1, "альфа логистик", phones=phone), _record(2, "гамма принт", phones=phone)) is None
+    verdict = judge(_record(1, "ромашка", phones=phone), _record(2, "ромашко", phones=phone))
+    assert verdict is not None and verdict.sure and "same phone +74957777777" in verdict.reasons
+
+
+def test_branches_with_one_inn_and_two_kpps_wait_for_a_person() -> None:
+    a = _record(1, "северсталь торг", inn="7707083893", kpp="770101001")
+    b = _record(2, "северсталь торг", inn="7707083893", kpp="780101001")
+    verdict = judge(a, b)
+    assert verdict is not None and not verdict.sure and "different KPP: branches" in verdict.reasons
+
+
+def test_a_similar_name_in_the_same_city_is_a_candidate_and_in_another_city_nothing() -> None:
+    same = judge(_record(1, "зенит плюс", city="тверь"), _record(2, "зенит плюс", city="тверь"))
+    assert same is not None and not same.sure and "same city" in same.reasons
+    assert judge(_record(1, "зенит плюс", city="тверь"), _record(2, "зенит плюс", city="казань")) is None
+
+
+def test_merges_are_precise_and_duplicates_are_found(imported: Workspace, trap: TrapSet) -> None:
+    outcome = merge_sure(imported)
+    assert outcome.merges, "the files hold sure duplicates the import could not join row by row"
+    proposed = {(p.left, p.right) for p in scan(imported)}
+    client_of = _client_of_rows(imported)
+    assert set(client_of) == set(trap.truth)
+    merged_pairs = true_pairs = right_merges = found = 0
+    for r1, r2 in combinations(sorted(trap.truth), 2):
+        c1, c2 = client_of[r1], client_of[r2]
+        same_company = trap.truth[r1] == trap.truth[r2]
+        merged = c1 == c2
+        merged_pairs += merged
+        right_merges += merged and same_company
+        if same_company:
+            true_pairs += 1
+            found += merged or (min(c1, c2), max(c1, c2)) in proposed
+    precision = right_merges / merged_pairs
+    recall = found / true_pairs
+    print(f"precision {precision:.3f} ({right_merges}/{merged_pairs}), recall {recall:.3f} ({found}/{true_pairs})")
+    assert precision >= 0.995, precision
+    assert recall >= 0.97, recall
+    # The traps in particular.
+    rows_of: dict[str, set[int]] = defaultdict(set)
+    for row, company in trap.truth.items():
+        rows_of[company].add(client_of[row])
+    assert rows_of["vector-msk"].isdisjoint(rows_of["vector-kzn"])
+    assert len(set().union(*(rows_of[f"tenant{n}"] for n in range(3)))) == 3
+    hq, branch = rows_of["north-hq"], rows_of["north-spb"]
+    assert hq.isdisjoint(branch)
+    assert (min(hq | branch), max(hq | branch)) in proposed
+
+
+def test_the_scan_does_not_depend_on_the_order_of_clients(imported: Workspace) -> None:
+    with imported.read() as session:
+        records = load_records(session, imported.viewer)
+    expected = find_pairs(records)
+    assert expected
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.permutations(records))
+    def same_result(shuffled: list[Record]) -> None:
+        assert find_pairs(shuffled) == expected
+
+    same_result()
+
+
+def _dump(ws: Workspace) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table as it is, except the logs a merge and its undo add to."""
+    skip = {merges.name, audit_entries.name}
+    with ws.read() as session:
+        return {
+            t.name: sorted(tuple(map(repr, row)) for row in session.execute(select(t)))
+            for t in metadata.sorted_tables
+            if t.name not in skip
+        }
+
+
+def test_merge_then_undo_leaves_the_database_as_it_was(imported: Workspace) -> None:
+    pairs = scan(imported)
+    assert len(pairs) >= 3
+    before = _dump(imported)
+
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sampled_from(pairs), st.booleans(), st.sampled_from(["city", "name", "inn", None]))
+    def round_trip(pair: Any, flip: bool, field: str | None) -> None:
+        survivor, other = (pair.right, pair.left) if flip else (pair.left, pair.right)
+        take = {field: other} if field else None
+        with imported.write() as session:
+            result = merge_clients(session, imported.viewer, imported.now(), survivor, [other], take=take)
+        with imported.read() as session:
+            assert session.scalar(select(clients.c.id).where(clients.c.id == other)) is None
+            moved = session.scalars(
+                select(client_sources.c.client_id).where(client_sources.c.client_id == survivor)
+            )
+            assert len(list(moved)) >= 2
+        with imported.write() as session:
+            undo_merge(session, imported.viewer, imported.now(), result.merge_id)
+        assert _dump(imported) == before
+
+    round_trip()
+
+
+def test_undo_is_refused_when_the_survivor_changed_since(imported: Workspace) -> None:
+    pair = scan(imported)[0]
+    with imported.write() as session:
+        result = merge_clients(session, imported.viewer, imported.now(), pair.left, [pair.right])
+        session.execute(
+            clients.update().where(clients.c.id == pair.left).values(version=clients.c.version + 1)
+        )
+    with imported.write() as session, pytest.raises(InvalidInput, match="changed after the merge"):
+        undo_merge(session, imported.viewer, imported.now(), result.merge_id)
+
+
+def test_a_pair_marked_not_a_duplicate_is_never_proposed_again(imported: Workspace) -> None:
+    pair = next(p for p in scan(imported) if not p.sure)
+    with imported.write() as session:
+        assert mark_not_duplicate(session, imported.viewer, imported.now(), pair.right, pair.left)
+        assert not mark_not_duplicate(session, imported.viewer, imported.now(), pair.left, pair.right)
+    assert (pair.left, pair.right) not in {(p.left, p.right) for p in scan(imported)}
+
+
+def test_managers_do_not_merge(workspace_for: Callable[[str], Workspace], imported: Workspace) -> None:
+    pair = scan(imported)[0]
+    manager = workspace_for("petrov")
+    with pytest.raises(AccessDenied):
+        scan(manager)
+    with manager.write() as session, pytest.raises(AccessDenied):
+        merge_clients(session, manager.viewer, manager.now(), pair.left, [pair.right])
