@@ -95,6 +95,7 @@ class CrmApp(App[None]):
     | d | My sales: the desk. |
     | c | The clients list. |
     | i | Import clients from an Excel or CSV file (the import wizard). |
+    | D | Duplicate review (heads of sales, admins and ops). |
     | ctrl+p | Commands: every action of the app and the current screen. |
     | q | Quit. |
     """
@@ -106,6 +107,7 @@ class CrmApp(App[None]):
         Binding("d", "desk", _("Desk"), id="app.desk"),
         Binding("c", "clients", _("Clients"), id="app.clients"),
         Binding("i", "import_clients", _("Import"), id="app.import"),
+        Binding("D", "duplicates", _("Duplicates"), id="app.duplicates"),
         Binding("ctrl+p", "command_palette", _("Commands"), priority=True, id="app.palette"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
     ]
@@ -212,8 +214,12 @@ class CrmApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing to go to before the workspace is open; no second wizard over the first; no
         leaving it while an import or undo runs."""
-        if self._ws is None and action in ("desk", "clients", "import_clients"):
+        if self._ws is None and action in ("desk", "clients", "import_clients", "duplicates"):
             return False
+        if action == "duplicates":
+            from crm_tui.domain.merges import MERGERS
+
+            return self.ws.viewer.role in MERGERS and not self._reviewing()
         wizard = self._wizard()
         if wizard is not None:
             if action == "import_clients":
@@ -221,6 +227,15 @@ class CrmApp(App[None]):
             if action in ("desk", "clients"):
                 return None if wizard.busy else True
         return True
+
+    def _reviewing(self) -> bool:
+        module = sys.modules.get("screens.dedup_review")
+        return module is not None and any(isinstance(s, module.DedupReviewScreen) for s in self.screen_stack)
+
+    def action_duplicates(self) -> None:
+        from screens.dedup_review import DedupReviewScreen
+
+        self.push_screen(DedupReviewScreen(self.ws))
 
     def action_import_clients(self) -> None:
         from screens.import_wizard import ImportWizardScreen

@@ -104,7 +104,7 @@ def test_merges_are_precise_and_duplicates_are_found(imported: Workspace, trap: 
             found += merged or (min(c1, c2), max(c1, c2)) in proposed
     precision = right_merges / merged_pairs
     recall = found / true_pairs
-    print(f"precision {precision:.3f} ({right_merges}/{merged_pairs}), recall {recall:.3f} ({found}/{true_pairs})")
+    print(f"precision {precision:.3f} of {merged_pairs} merged pairs, recall {recall:.3f} of {true_pairs}")
     assert precision >= 0.995, precision
     assert recall >= 0.97, recall
     # The traps in particular.

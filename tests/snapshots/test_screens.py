@@ -15,7 +15,9 @@ from textual.widgets import Input
 from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace, prepare_database
 from tests.app.support import settle, workspace
+from tests.app.test_dedup_review import add_twins
 from tests.importers.files import write_managers_xlsx
+from tests.seed import Seeded
 
 SIZE = (120, 40)
 SnapCompare = Callable[..., bool]
@@ -100,3 +102,10 @@ def test_import_summary(snap_compare: SnapCompare, ws: Workspace, petrov_file: P
     """Batch 1 imported: the counts, the error file, the first problems; `u` undoes it."""
     app = create_app(ws, data_dir=Path("data"))
     assert snap_compare(app, terminal_size=SIZE, run_before=import_file(petrov_file, "n", "r"))
+
+
+def test_duplicate_review(snap_compare: SnapCompare, sqlite_url: str, team: Seeded) -> None:
+    """The admin's review: one company typed twice, side by side, the differing fields marked."""
+    add_twins(prepare_database(sqlite_url), team)
+    app = create_app(workspace(sqlite_url, "admin"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("D"))

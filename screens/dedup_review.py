@@ -1,0 +1,322 @@
+"""Duplicate review: one pair at a time, side by side, merged or told apart by a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from importers.dedup.scan import Pair
+from importers.dedup.service import SIDE_FIELDS, ClientSide
+from screens.base import CrmScreen
+
+FIELD_LABELS = {
+    "name": _("Name"),
+    "legal_form": _("Legal form"),
+    "inn": _("INN"),
+    "kpp": _("KPP"),
+    "ogrn": _("OGRN"),
+    "city": _("City"),
+    "region": _("Region"),
+    "owner": _("Owner"),
+    "status": _("Status"),
+}
+TAKE_FIELDS = {"name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "status"}
+"""Fields whose value the person may take from the other record (owner moves by handover)."""
+
+
+@dataclass
+class Review:
+    """Where the person is: the pairs left, the current one, and the field choices made."""
+
+    pairs: list[Pair] = field(default_factory=list)
+    index: int = 0
+    survivor_left: bool = True
+    cursor: int = 0
+    take_other: set[str] = field(default_factory=set)
+
+    @property
+    def pair(self) -> Pair | None:
+        return self.pairs[self.index] if 0 <= self.index < len(self.pairs) else None
+
+
+class DedupReviewScreen(CrmScreen):
+    """Pairs that look like one company, best first; the survivor's side is marked.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | m | Merge the pair into the survivor, with the chosen fields. |
+    | x | Swap which record survives. |
+    | up, down | Choose a field. |
+    | t | Take the chosen field's value from the other record (again: keep the survivor's). |
+    | n | Not a duplicate: never propose this pair again. |
+    | l, ] | Skip to the next pair. |
+    | h, [ | Back to the previous pair. |
+    | u | Undo the last merge. |
+    | r | Scan again. |
+    | escape | Back. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "merge", _("Merge"), id="dedup.merge"),
+        Binding("x", "swap", _("Swap survivor"), id="dedup.swap"),
+        Binding("t", "take", _("Take field"), id="dedup.take"),
+        Binding("up", "field(-1)", _("Field up"), show=False, id="dedup.field_up"),
+        Binding("down", "field(1)", _("Field down"), show=False, id="dedup.field_down"),
+        Binding("n", "not_duplicate", _("Not a duplicate"), id="dedup.not_duplicate"),
+        Binding("l,right_square_bracket", "move(1)", _("Skip"), id="dedup.next"),
+        Binding("h,left_square_bracket", "move(-1)", _("Previous"), id="dedup.previous"),
+        Binding("u", "undo", _("Undo merge"), id="dedup.undo"),
+        Binding("r", "rescan", _("Scan again"), id="dedup.rescan"),
+        Binding("escape", "back", _("Back"), id="dedup.back"),
+    ]
+
+    class Scanned(Message):
+        def __init__(self, pairs: list[Pair]) -> None:
+            super().__init__()
+            self.pairs = pairs
+
+    class SidesLoaded(Message):
+        def __init__(self, pair: Pair, left: ClientSide, right: ClientSide) -> None:
+            super().__init__()
+            self.pair = pair
+            self.left = left
+            self.right = right
+
+    class Done(Message):
+        """A merge, a "not a duplicate" or an undo went through; ``note`` says which."""
+
+        def __init__(self, note: str, drop: set[int], rescan: bool = False) -> None:
+            super().__init__()
+            self.note = note
+            self.drop = drop
+            self.rescan = rescan
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.review = Review()
+        self.sides: tuple[ClientSide, ClientSide] | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(_("Looking for duplicates..."), id="dedup-status", markup=False)
+        with Horizontal(id="dedup-sides"):
+            yield Static("", id="dedup-left", classes="dedup-side")
+            yield Static("", id="dedup-right", classes="dedup-side")
+        yield Static("", id="dedup-more", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.scan()
+
+    @work(thread=True, exclusive=True, group="dedup-scan")
+    def scan(self) -> None:
+        from importers.dedup.service import scan
+
+        self.post_message(self.Scanned(scan(self.ws)))
+
+    def on_dedup_review_screen_scanned(self, event: Scanned) -> None:
+        self.review = Review(pairs=event.pairs)
+        self._show_pair()
+
+    def _show_pair(self) -> None:
+        pair = self.review.pair
+        self.sides = None
+        if pair is None:
+            self.query_one("#dedup-status", Static).update(_("No duplicates left to review."))
+            self.query_one("#dedup-left", Static).update("")
+            self.query_one("#dedup-right", Static).update("")
+            self.query_one("#dedup-more", Static).update("")
+            self.refresh_bindings()
+            return
+        self.load_sides(pair)
+
+    @work(thread=True, exclusive=True, group="dedup-sides")
+    def load_sides(self, pair: Pair) -> None:
+        from importers.dedup.service import side
+
+        self.post_message(self.SidesLoaded(pair, side(self.ws, pair.left), side(self.ws, pair.right)))
+
+    def on_dedup_review_screen_sides_loaded(self, event: SidesLoaded) -> None:
+        if event.pair != self.review.pair:
+            return
+        self.sides = (event.left, event.right)
+        self._show_sides()
+
+    def _show_sides(self) -> None:
+        pair, sides = self.review.pair, self.sides
+        if pair is None or sides is None:
+            return
+        review = self.review
+        verdict = _("sure") if pair.sure else _("to review")
+        status = _("Pair {n} of {total} · score {score} · {verdict} · {reasons}").format(
+            n=review.index + 1,
+            total=len(review.pairs),
+            score=pair.score,
+            verdict=verdict,
+            reasons=", ".join(pair.reasons),
+        )
+        self.query_one("#dedup-status", Static).update(status)
+        left, right = sides
+        self.query_one("#dedup-left", Static).update(self._side(left, right, review.survivor_left))
+        self.query_one("#dedup-right", Static).update(self._side(right, left, not review.survivor_left))
+        taken = ", ".join(FIELD_LABELS[f] for f in SIDE_FIELDS if f in review.take_other)
+        hint = _("Fields taken from the other record: {fields}").format(fields=taken) if taken else ""
+        self.query_one("#dedup-more", Static).update(hint)
+        self.refresh_bindings()
+
+    def _side(self, this: ClientSide, other: ClientSide, survives: bool) -> Table:
+        title = Text(f"#{this.id} ", style="bold")
+        title.append(
+            _("survives") if survives else _("merged away"), style="bold green" if survives else "dim"
+        )
+        table = Table(title=title, show_header=False, expand=True, box=None, padding=(0, 1))
+        table.add_column(ratio=1, style="dim")
+        table.add_column(ratio=3)
+        for index, name in enumerate(SIDE_FIELDS):
+            value = this.fields[name]
+            differs = value != other.fields[name]
+            style = "bold yellow" if differs else ""
+            chosen = name in self.review.take_other and not survives and differs
+            kept = (name not in self.review.take_other) == survives and differs
+            cell = Text(value or "—", style=style)
+            if chosen or kept:
+                cell.append("  ✓", style="green")
+            label = Text(FIELD_LABELS[name], style="reverse" if index == self.review.cursor else "")
+            table.add_row(label, cell)
+        table.add_row(_("Phones"), ", ".join(this.phones) or "—")
+        table.add_row(_("E-mails"), ", ".join(this.emails) or "—")
+        table.add_row(_("Contacts"), str(this.contacts))
+        table.add_row(_("Deals"), str(this.deals))
+        table.add_row(_("Sources"), "\n".join(this.sources) or "—")
+        return table
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("merge", "swap", "take", "field", "not_duplicate", "move"):
+            return None if (self.busy or self.sides is None) else True
+        if action in ("undo", "rescan"):
+            return None if self.busy else True
+        return True
+
+    def action_swap(self) -> None:
+        self.review.survivor_left = not self.review.survivor_left
+        self._show_sides()
+
+    def action_field(self, step: int) -> None:
+        self.review.cursor = (self.review.cursor + step) % len(SIDE_FIELDS)
+        self._show_sides()
+
+    def action_take(self) -> None:
+        name = SIDE_FIELDS[self.review.cursor]
+        if name not in TAKE_FIELDS:
+            self.notify(_("The owner changes by handover, not by a merge."), severity="warning")
+            return
+        self.review.take_other ^= {name}
+        self._show_sides()
+
+    def action_move(self, step: int) -> None:
+        review = self.review
+        if review.pairs:
+            review.index = (review.index + step) % len(review.pairs)
+            review.take_other = set()
+            review.survivor_left = True
+            self._show_pair()
+
+    def action_merge(self) -> None:
+        pair = self.review.pair
+        if pair is None:
+            return
+        survivor, other = (pair.left, pair.right) if self.review.survivor_left else (pair.right, pair.left)
+        take = {name: other for name in self.review.take_other}
+        self.busy = True
+        self.refresh_bindings()
+        self.merge(survivor, other, take)
+
+    @work(thread=True, exclusive=True, group="dedup-write")
+    def merge(self, survivor: int, other: int, take: dict[str, int]) -> None:
+        from importers.dedup.service import merge
+
+        try:
+            merge(self.ws, survivor, [other], take)
+        finally:
+            self.app.call_from_thread(self._idle)
+        note = _("Merged #{other} into #{survivor} (u undoes it).").format(other=other, survivor=survivor)
+        self.post_message(self.Done(note, {other}))
+
+    def action_not_duplicate(self) -> None:
+        pair = self.review.pair
+        if pair is not None:
+            self.busy = True
+            self.refresh_bindings()
+            self.not_duplicate(pair)
+
+    @work(thread=True, exclusive=True, group="dedup-write")
+    def not_duplicate(self, pair: Pair) -> None:
+        from crm_tui.domain.merges import mark_not_duplicate
+
+        try:
+            with self.ws.write() as session:
+                mark_not_duplicate(session, self.ws.viewer, self.ws.now(), pair.left, pair.right)
+        finally:
+            self.app.call_from_thread(self._idle)
+        note = _("#{a} and #{b} are two companies; the pair will not come back.").format(
+            a=pair.left, b=pair.right
+        )
+        self.post_message(self.Done(note, set(), rescan=False))
+
+    def action_undo(self) -> None:
+        self.busy = True
+        self.refresh_bindings()
+        self.undo()
+
+    @work(thread=True, exclusive=True, group="dedup-write")
+    def undo(self) -> None:
+        from crm_tui.domain.merges import last_merge, undo_merge
+
+        try:
+            with self.ws.write() as session:
+                merge_id = last_merge(session, self.ws.viewer)
+                if merge_id is None:
+                    self.post_message(self.Done(_("No merge of yours to undo."), set()))
+                    return
+                undo_merge(session, self.ws.viewer, self.ws.now(), merge_id)
+        finally:
+            self.app.call_from_thread(self._idle)
+        self.post_message(self.Done(_("Merge {id} undone.").format(id=merge_id), set(), rescan=True))
+
+    def _idle(self) -> None:
+        self.busy = False
+        self.refresh_bindings()
+
+    def on_dedup_review_screen_done(self, event: Done) -> None:
+        self.notify(event.note)
+        if event.rescan:
+            self.scan()
+            return
+        review = self.review
+        if event.drop:  # a merged-away record is in no pair any more
+            review.pairs = [p for p in review.pairs if p.left not in event.drop and p.right not in event.drop]
+        elif review.pair is not None:
+            review.pairs.pop(review.index)
+        review.index = min(review.index, max(len(review.pairs) - 1, 0))
+        review.take_other = set()
+        review.survivor_left = True
+        self._show_pair()
+
+    def action_rescan(self) -> None:
+        self.query_one("#dedup-status", Static).update(_("Looking for duplicates..."))
+        self.scan()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,113 @@
+"""The duplicate review screen: who reaches it, merging with a field choice, undo, not-a-duplicate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from crm_tui.app import create_app
+from crm_tui.domain.access import Viewer
+from crm_tui.domain.client_records import ChannelDraft, ClientDraft, create_client
+from screens.dedup_review import DedupReviewScreen
+from storage.database import write_session
+from storage.models import ChannelKind, ClientStatus, Role, clients, not_duplicates
+from tests.app.support import notifications, settle, workspace
+from tests.seed import FROZEN_NOW, Seeded
+
+
+def add_twins(engine: Engine, seeded: Seeded) -> tuple[int, int]:
+    """One company typed twice by two managers: same name and city, different phones."""
+    admin = Viewer(seeded.users["admin"], "admin", "Администратор", Role.ADMIN, None)
+    ids = []
+    with write_session(engine) as session:
+        for n, (owner, city) in enumerate((("ivanova", "Тверь"), ("petrov", None))):
+            phone = f"+7482200000{n}"
+            ids.append(
+                create_client(
+                    session,
+                    admin,
+                    ClientDraft(
+                        name="Зенит Плюс",
+                        legal_form="ООО",
+                        city=city,
+                        region="Тверь",
+                        owner_id=seeded.users[owner],
+                        status=ClientStatus.LEAD,
+                        channels=[ChannelDraft(ChannelKind.PHONE, phone, phone)],
+                    ),
+                    FROZEN_NOW - timedelta(days=3 - n),
+                )
+            )
+    return ids[0], ids[1]
+
+
+async def open_review(pilot: object) -> DedupReviewScreen:
+    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("D")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, DedupReviewScreen)
+    return screen
+
+
+async def test_managers_have_no_duplicate_review(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    app = create_app(workspace(sqlite_url, "ivanova"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        assert not isinstance(app.screen, DedupReviewScreen)
+        assert "Duplicates" not in [
+            b.description for _, b, enabled, _ in app.screen.active_bindings.values() if enabled
+        ]
+
+
+async def test_merge_with_the_other_records_city_then_undo(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    first, second = add_twins(sqlite_engine, team)
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        pair = screen.review.pair
+        assert pair is not None and {pair.left, pair.right} == {first, second}
+        # Survivor is the left (older) record; the city is empty there: take the other's.
+        await pilot.press("x")  # the second record (no city) survives...
+        await pilot.press("down", "down", "down", "down", "down", "t")  # ...with the first one's city
+        await pilot.press("m")
+        await settle(pilot)
+        with app.ws.read() as session:
+            left = session.execute(
+                select(clients.c.id, clients.c.city).where(clients.c.name == "Зенит Плюс")
+            ).all()
+        assert [(row.id, row.city) for row in left] == [(second, "Тверь")]
+        assert any("Merged" in n for n in notifications(app))
+        await pilot.press("u")
+        await settle(pilot)
+        with app.ws.read() as session:
+            back = session.execute(
+                select(clients.c.id, clients.c.city).where(clients.c.name == "Зенит Плюс")
+            ).all()
+        assert sorted((row.id, row.city) for row in back) == [(first, "Тверь"), (second, None)]
+
+
+async def test_not_a_duplicate_is_remembered(sqlite_url: str, sqlite_engine: Engine, team: Seeded) -> None:
+    first, second = add_twins(sqlite_engine, team)
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.review.pair is not None
+        before = len(screen.review.pairs)
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(screen.review.pairs) == before - 1
+        with app.ws.read() as session:
+            marked = session.execute(select(not_duplicates.c.left_id, not_duplicates.c.right_id)).all()
+        assert [tuple(m) for m in marked] == [(first, second)]
+        await pilot.press("r")
+        await settle(pilot)
+        assert all({p.left, p.right} != {first, second} for p in screen.review.pairs)
