@@ -477,6 +477,14 @@ def _enrich(
         added = False
         for row in targets[client_id]:
             writes.source(client_id, row)
+            holder = now_values["owner_id"]
+            if row.owner and holder is not None and ctx.owners.resolve(row.owner) != holder:
+                region = ctx.owners.regions.get(holder)
+                result.conflicts.append(
+                    f"{row.source}: «{now_values['name']}» (client {client_id}) already belongs to "
+                    f"{ctx.owners.names.get(holder, holder)}{', ' + region if region else ''}; "
+                    "the row enriched it, the owner was kept"
+                )
             for name in FILLABLE:
                 value = getattr(row, name)
                 if value in (None, ""):

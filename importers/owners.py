@@ -21,6 +21,7 @@ class OwnerResolver:
     exact: dict[str, int] = field(default_factory=dict)
     surnames: dict[str, int | None] = field(default_factory=dict)
     regions: dict[int, str | None] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
     unmatched: set[str] = field(default_factory=set)
 
     @classmethod
@@ -30,6 +31,7 @@ class OwnerResolver:
             select(users.c.id, users.c.login, users.c.full_name, users.c.region, users.c.active)
         ):
             resolver.regions[user_id] = region
+            resolver.names[user_id] = full_name
             if not active:
                 continue
             resolver.exact[fold(login)] = user_id

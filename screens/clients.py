@@ -46,6 +46,7 @@ class ClientsScreen(CrmScreen):
     | n, pagedown | Next page. |
     | p, pageup | Previous page. |
     | / | Search by name, INN, phone or e-mail (as you type). |
+    | a | A new client (told first if its INN, phone or e-mail is somebody's). |
     | o | Filter by owner. |
     | t | Filter by status (lead, prospect, customer). |
     | escape | Clear the search, leave a field, or go back to the desk. |
@@ -55,6 +56,7 @@ class ClientsScreen(CrmScreen):
     AUTO_FOCUS = "#clients"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", _("Search"), key_display="/", id="clients.search"),
+        Binding("a", "new_client", _("New client"), id="clients.new"),
         Binding("o", "owner", _("Owner"), id="clients.owner"),
         Binding("t", "status", _("Status"), id="clients.status"),
         Binding("n", "next_page", _("Next page"), id="clients.next_page"),
@@ -193,6 +195,16 @@ class ClientsScreen(CrmScreen):
         if action == "prev_page":
             return self.page is not None and self.page.has_prev
         return True
+
+    def action_new_client(self) -> None:
+        from screens.new_client import NewClientScreen
+
+        def added(client_id: int | None) -> None:
+            if client_id is not None:
+                self.notify(_("Client {id} added.").format(id=client_id))
+                self.fetch(PageRequest(self.flt, 1))
+
+        self.app.push_screen(NewClientScreen(self.ws), added)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

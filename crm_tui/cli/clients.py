@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import EXIT_USER_ERROR, fail, open_ws, print_json
 
 app = typer.Typer(help="The client base.", no_args_is_help=True)
 
@@ -58,3 +58,58 @@ def list_(
                 row.status,
             )
         Console().print(table)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help='Name with or without the legal form: "ООО «Ромашка»".')],
+    inn: Annotated[str, typer.Option("--inn", help="INN, or INN/KPP.")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="One or more phones, as written.")] = "",
+    email: Annotated[str, typer.Option("--email", help="One or more e-mails.")] = "",
+    city: Annotated[str, typer.Option("--city")] = "",
+    region: Annotated[str, typer.Option("--region")] = "",
+    owner: Annotated[str | None, typer.Option("--owner", help="Login of the owner (default: you).")] = None,
+    anyway: Annotated[
+        bool,
+        typer.Option("--anyway", help="Save even if the INN, phone or e-mail belongs to another client."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Add a client; refused, with whose client it is, when its INN, phone or e-mail is taken."""
+    from sqlalchemy import select
+
+    from importers.new_client import NewClient, add_client
+    from storage.models import users
+
+    ws = open_ws(ctx)
+    owner_id = None
+    if owner is not None:
+        with ws.read() as session:
+            owner_id = session.scalar(select(users.c.id).where(users.c.login == owner))
+        if owner_id is None:
+            fail(f"unknown owner {owner!r} in --owner")
+    new = NewClient(name=name, inn=inn, phone=phone, email=email, city=city, region=region, owner_id=owner_id)
+    added = add_client(ws, new, anyway=anyway)
+    holders = [
+        {
+            "client": h.client_id,
+            "name": h.client_name,
+            "owner": h.owner,
+            "region": h.region,
+            "matched": h.matched,
+        }
+        for h in added.holders
+    ]
+    if as_json:
+        print_json({"client": added.client_id, "already_held_by": holders})
+        if added.client_id is None:
+            raise typer.Exit(EXIT_USER_ERROR)
+        return
+    if added.client_id is None:
+        first = added.holders[0].describe()
+        more = f" (and {len(added.holders) - 1} more)" if len(added.holders) > 1 else ""
+        fail(f"not added: {first}{more}; talk to the owner, or use --anyway for a branch")
+    typer.echo(f"client {added.client_id} added")
+    for h in added.holders:
+        typer.echo(f"  note: {h.describe()}")

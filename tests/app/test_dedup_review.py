@@ -111,3 +111,32 @@ async def test_not_a_duplicate_is_remembered(sqlite_url: str, sqlite_engine: Eng
         await pilot.press("r")
         await settle(pilot)
         assert all({p.left, p.right} != {first, second} for p in screen.review.pairs)
+
+
+async def test_new_client_dialog_says_whose_client_it_is_before_saving(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    from textual.widgets import Input, Static
+
+    from screens.new_client import NewClientScreen
+
+    app = create_app(workspace(sqlite_url, "petrov"), start="clients")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, NewClientScreen)
+        dialog.query_one("#new-name", Input).value = "ООО «Ромашка»"
+        dialog.query_one("#new-phone", Input).value = "8 495 111-22-33"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = str(dialog.query_one("#new-client-message", Static).content)
+        assert "belongs to Иванова Светлана, Москва" in shown
+        with app.ws.read() as session:
+            assert len(session.execute(select(clients.c.id).where(clients.c.name == "Ромашка")).all()) == 1
+        await pilot.press("ctrl+s")  # the person insists: a branch
+        await settle(pilot)
+        assert not isinstance(app.screen, NewClientScreen)
+        with app.ws.read() as session:
+            assert len(session.execute(select(clients.c.id).where(clients.c.name == "Ромашка")).all()) == 2
