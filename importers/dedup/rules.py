@@ -7,7 +7,8 @@ seeds 000 and 003:
 - two valid, different INNs are two legal entities, whatever the names say;
 - one INN with two different KPPs is a company and its branch: worth a look, never merged alone;
 - a phone shared with an unrelated name is a business centre's switchboard, not a duplicate;
-- a similar name in the same city with no conflicting key is a candidate for a person.
+- a similar name in the same city with no conflicting key is a candidate for a person, unless
+  the names differ in a number ("Аптека 5", "Аптека 6").
 
 "Sure" pairs may be merged by ``crm dedup merge --auto``; the rest wait for review.
 """
@@ -95,13 +96,19 @@ def judge(a: Record, b: Record, similarity: float | None = None) -> Verdict | No
         if name >= PHONE_CANDIDATE_NAME:
             return Verdict(75, False, tuple(reasons + _city(same_city, other_city)))
         return None  # a shared switchboard: the phone alone proves nothing
-    if name >= SIMILAR_NAME and not other_city:
+    if name >= SIMILAR_NAME and not other_city and _numbers(a.name) == _numbers(b.name):
         reasons.append(f"name {name}")
         if same_city:
             reasons.append("same city")
             return Verdict(min(80, 60 + (name - SIMILAR_NAME) * 2), False, tuple(reasons))
         return Verdict(min(70, 50 + (name - SIMILAR_NAME) * 2), False, tuple(reasons))
     return None
+
+
+def _numbers(name: str) -> set[str]:
+    """ "Аптека 5" and "Аптека 6" are two shops: names that differ in a number are two companies
+    unless a key says otherwise."""
+    return {word for word in name.split() if any(ch.isdigit() for ch in word)}
 
 
 def _city(same: bool, other: bool) -> list[str]:

@@ -2,7 +2,8 @@
 
 Comparing every client with every other is 5 * 10^9 pairs at 100,000 clients. Instead pairs
 come only from blocks: clients sharing a valid INN, a phone or an e-mail, and clients sharing
-the rarest word of their name (or its first five letters, for typos). A block larger than its
+the rarest word of their name, its first letters, or (in one city) the rest of the name: a typo
+must hit every one of these to hide a pair. A block larger than its
 cap says nothing (a business centre's switchboard, the word "строй") and is skipped. Names in a
 block are compared all at once with ``rapidfuzz.process.cdist``. The result depends only on
 the set of clients, never on their order.
@@ -11,7 +12,7 @@ the set of clients, never on their order.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import combinations
 
@@ -32,6 +33,10 @@ KEY_BLOCK_CAP = 20
 """More clients than this on one phone or e-mail: a switchboard or a shared mailbox."""
 NAME_BLOCK_CAP = 400
 PREFIX = 5
+PARALLEL_BLOCK = 100
+SMALL_BLOCK = 12
+REST_BLOCK_CAP = 40
+"""The rest of a name in one city is a weak key (first name and patronymic of a sole trader)."""
 LOAD_CHUNK = 50_000
 
 Progress = Callable[[str, int, int], None]
@@ -192,9 +197,12 @@ def _name_blocks(
         rarest.append(ranked)
         if not ranked:
             continue
-        blocks["w:" + ranked[0]].append(index)
-        if len(ranked[0]) > PREFIX:
-            blocks["p:" + ranked[0][:PREFIX]].append(index)
+        rare = ranked[0]
+        blocks["w:" + rare].append(index)
+        if len(rare) >= 4 and rare.isalpha():  # a typo in the rarest word: its first letters meet
+            blocks["p:" + (rare[:PREFIX] if len(rare) > PREFIX else rare[:-1])].append(index)
+        if len(ranked) >= 2:  # a typo that makes the rarest word another: the rest of the name, in town
+            blocks[f"r:{' '.join(sorted(ranked[1:]))}|{records[index].city}"].append(index)
     # A word shared by too many names ("строй", a surname) says little alone: such a block is
     # split by the two rarest words and the city, which a name-only duplicate must share.
     for key in [k for k, b in blocks.items() if k.startswith("w:") and len(b) > NAME_BLOCK_CAP]:
@@ -202,29 +210,54 @@ def _name_blocks(
             ranked = rarest[index]
             blocks[f"s:{' '.join(ranked[:2])}|{records[index].city}"].append(index)
     cutoff = SIMILAR_NAME - 1
-    sized = [b for b in blocks.values() if 2 <= len(b) <= NAME_BLOCK_CAP]
+    sized = [
+        b
+        for k, b in blocks.items()
+        if 2 <= len(b) <= (REST_BLOCK_CAP if k.startswith("r:") else NAME_BLOCK_CAP)
+    ]
     for done, block in enumerate(sized):
-        members = [records[i] for i in block]
-        names = [r.name for r in members]
-        matrix = process.cdist(
-            names, names, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, dtype=np.uint8
-        )
-        rows, cols = np.nonzero(np.triu(matrix, 1))
-        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            a, b = members[i], members[j]
-            if a.city is not None and b.city is not None and a.city != b.city:
-                continue
-            if (
-                a.inn is not None
-                and b.inn is not None
-                and a.inn != b.inn
-                and inns.valid(a.inn)
-                and inns.valid(b.inn)
-            ):
-                continue
-            _add(candidates, a.id, b.id, float(matrix[i, j]))
+        for members in _by_city(records[i] for i in block):
+            for a, b, score in _similar(members, cutoff):
+                if a.inn and b.inn and a.inn != b.inn and inns.valid(a.inn) and inns.valid(b.inn):
+                    continue
+                _add(candidates, a.id, b.id, score)
         if progress is not None and done % 1000 == 0:
             progress("names", done, len(sized))
+
+
+def _by_city(members: Iterable[Record]) -> Iterator[list[Record]]:
+    """A block split by city: a name-only pair must be in one city, or have a city unknown."""
+    cities: dict[str | None, list[Record]] = defaultdict(list)
+    for record in members:
+        cities[record.city].append(record)
+    unknown = cities.pop(None, [])
+    if not cities:
+        yield unknown
+    for group in cities.values():
+        yield group + unknown
+
+
+def _similar(members: list[Record], cutoff: int) -> Iterator[tuple[Record, Record, float]]:
+    """Pairs of ``members`` whose names score ``cutoff`` or more. ``cdist`` compares a block in
+    C, but setting it up costs a quarter of a millisecond: small blocks are cheaper one by one."""
+    if len(members) <= SMALL_BLOCK:
+        for a, b in combinations(members, 2):
+            score = fuzz.token_sort_ratio(a.name, b.name, score_cutoff=cutoff)
+            if score:
+                yield a, b, score
+        return
+    names = [r.name for r in members]
+    matrix = process.cdist(
+        names,
+        names,
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=cutoff,
+        dtype=np.uint8,
+        workers=-1 if len(names) > PARALLEL_BLOCK else 1,  # threads cost more than small blocks
+    )
+    rows, cols = np.nonzero(np.triu(matrix, 1))
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        yield members[i], members[j], float(matrix[i, j])
 
 
 def sure_clusters(pairs: list[Pair], records: Iterable[Record]) -> list[list[int]]:
