@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
@@ -100,6 +101,31 @@ def _remember(
         )
 
 
+def _imported_before(ws: Workspace, sha: str, sheet: str) -> dict[str, Any] | None:
+    """The stats of a finished, not undone batch that imported this sheet of this very file."""
+    b = import_batches.c
+    with ws.read() as session:
+        done = session.execute(
+            select(b.id, b.files)
+            .where(b.kind == "clients", b.status == ImportStatus.DONE.value)
+            .order_by(b.id.desc())
+            .limit(1000)
+        ).all()
+    for batch_id, files in done:
+        for entry in files or []:
+            # Only a batch that loaded every row itself vouches for the file: one that skipped it,
+            # or finished an earlier run's work, relies on batches that may have been undone.
+            if (
+                entry.get("sha256") == sha
+                and entry.get("sheet") == sheet
+                and "loaded" in entry
+                and "same_as_batch" not in entry
+                and not entry.get("already")
+            ):
+                return {**entry, "batch": batch_id}
+    return None
+
+
 def _already_loaded(session: Session, sha: str, rows: list[ParsedRow]) -> set[tuple[str, int]]:
     numbers = [r.source.row for r in rows]
     return {
@@ -178,9 +204,23 @@ def _import_clients(
     summary = ImportSummary(batch=batch_id)
     rejected: list[RejectedRow] = []
     done_rows = 0
+    file_stats: list[dict[str, object]] = []
     for path, table, columns in tables:
         summary.mappings[table.file] = columns.as_dict()
         sha = file_sha256(path)
+        stats: dict[str, object] = {"file": str(path), "sha256": sha, "sheet": table.sheet}
+        file_stats.append(stats)
+        earlier = _imported_before(ws, sha, table.sheet)
+        if earlier is not None:
+            # Every row of this very file is in the base already: nothing to parse or check.
+            stats.update(
+                rows=earlier.get("rows", 0), loaded=earlier.get("loaded", 0), same_as_batch=earlier["batch"]
+            )
+            summary.rows += int(earlier.get("rows", 0))
+            summary.already_imported += int(earlier.get("loaded", 0))
+            summary.note(f"{table.file}: imported before by batch {earlier['batch']}; nothing to do")
+            continue
+        rows_before, already_before, rejected_before = summary.rows, summary.already_imported, len(rejected)
         ctx = LoadContext(
             batch_id=batch_id or 0,
             user_id=ws.viewer.user_id,
@@ -213,6 +253,11 @@ def _import_clients(
             done_rows += len(chunk)
             if progress is not None:
                 progress(done_rows)
+        stats.update(
+            rows=summary.rows - rows_before,
+            loaded=summary.rows - rows_before - (len(rejected) - rejected_before),
+            already=summary.already_imported - already_before,
+        )
         if not options.dry_run:
             with ws.write() as session:
                 _remember(session, table.header.labels, columns, ws.viewer.user_id, now)
@@ -229,6 +274,7 @@ def _import_clients(
                 .where(import_batches.c.id == batch_id)
                 .values(
                     status=ImportStatus.DONE.value,
+                    files=file_stats,
                     finished_at=ws.now(),
                     rows=summary.rows,
                     created=summary.created,

@@ -128,3 +128,24 @@ def test_a_file_replaced_under_the_import_is_refused_by_the_second_process(
     with pytest.raises(ImportFileError, match="changed while it was being imported") as caught:
         list(parsed_chunks(path, table, columns, 100))
     assert str(caught.value).startswith("petrov.xlsx")
+
+
+def test_a_file_imported_before_is_not_parsed_again_until_its_batch_is_undone(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = workspace_for("admin")
+    path = write_managers_xlsx(tmp_path / "petrov.xlsx")
+    first = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
+    assert first.batch is not None
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file was parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("importers.client_import.parsed_chunks", no_parsing)
+        again = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
+    assert (again.created, again.enriched, again.rows, again.already_imported) == (0, 0, 9, 8)
+    assert any(f"imported before by batch {first.batch}" in p for p in again.problems)
+    undo_import(ws, first.batch)
+    third = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
+    assert third.created == first.created
