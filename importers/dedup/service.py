@@ -8,14 +8,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from crm_tui.domain.access import Viewer
-from crm_tui.domain.errors import AccessDenied, NotFound
+from crm_tui.domain.client_card import load_card
+from crm_tui.domain.errors import AccessDenied
 from crm_tui.domain.merges import MERGERS, MergeResult, merge_clients
 from crm_tui.domain.workspace import Workspace
 from importers.dedup.scan import Pair, Progress, find_pairs, load_records, rejected_pairs, sure_clusters
-from storage.models import ChannelKind, channels, client_sources, clients, contacts, deals, users
+from storage.models import ChannelKind, client_sources
 
 
 def _check(viewer: Viewer) -> None:
@@ -102,36 +103,11 @@ SIDE_FIELDS = ("name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "ow
 
 
 def side(ws: Workspace, client_id: int) -> ClientSide:
+    """One record of a pair: the card's facts (``load_card``: the same access rule) and where
+    the record came from."""
     _check(ws.viewer)
-    from crm_tui.domain.access import visible_clients
-
-    c = clients.c
     with ws.read() as session:
-        row = session.execute(
-            select(
-                c.id,
-                c.name,
-                c.legal_form,
-                c.inn,
-                c.kpp,
-                c.ogrn,
-                c.city,
-                c.region,
-                c.status,
-                users.c.full_name,
-            )
-            .outerjoin(users, users.c.id == c.owner_id)
-            .where(c.id == client_id, visible_clients(ws.viewer))
-        ).first()
-        if row is None:
-            raise NotFound(f"client {client_id} not found")
-        found = session.execute(
-            select(channels.c.kind, channels.c.value)
-            .where(channels.c.client_id == client_id)
-            .order_by(channels.c.id)
-        ).all()
-        people = session.scalar(select(func.count()).where(contacts.c.client_id == client_id)) or 0
-        deal_count = session.scalar(select(func.count()).where(deals.c.client_id == client_id)) or 0
+        card = load_card(session, ws.viewer, client_id)
         sources = [
             f"{file}, {sheet}, row {number}"
             for file, sheet, number in session.execute(
@@ -141,14 +117,14 @@ def side(ws: Workspace, client_id: int) -> ClientSide:
                 .limit(5)
             )
         ]
-    values = dict(zip(("id", *SIDE_FIELDS[:-2], "status", "owner"), row, strict=True))
-    fields = {name: "" if values[name] is None else str(values[name]) for name in SIDE_FIELDS}
+    values = {name: getattr(card, name) for name in SIDE_FIELDS}
+    everything = [*card.channels, *(ch for person in card.contacts for ch in person.channels)]
     return ClientSide(
         id=client_id,
-        fields=fields,
-        phones=[v for k, v in found if k == ChannelKind.PHONE.value],
-        emails=[v for k, v in found if k == ChannelKind.EMAIL.value],
-        contacts=people,
-        deals=deal_count,
+        fields={name: "" if value is None else str(value) for name, value in values.items()},
+        phones=[ch.value for ch in everything if ch.kind == ChannelKind.PHONE.value],
+        emails=[ch.value for ch in everything if ch.kind == ChannelKind.EMAIL.value],
+        contacts=len(card.contacts),
+        deals=len(card.deals),
         sources=sources,
     )
