@@ -1,0 +1,37 @@
+"""`crm dedup` as ops run it: JSON out, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli_support import crm, error_line
+
+
+def test_scan_merge_undo_and_not_duplicate_from_the_command_line(seeded_db: str) -> None:
+    for phone in ("84822000001", "84822000002"):
+        crm("--db", seeded_db, "clients", "add", "ООО «Зенит Плюс»", "--phone", phone, "--city", "Тверь",
+            user="admin", check=True)  # fmt: skip
+    pairs = json.loads(crm("--db", seeded_db, "dedup", "scan", "--json", user="admin", check=True).stdout)
+    [pair] = [p for p in pairs if "same city" in p["reasons"]]
+    assert pair["sure"] is False and pair["score"] >= 60 and "name 100" in pair["reasons"]
+    left, right = str(pair["left"]), str(pair["right"])
+    merged = json.loads(
+        crm("--db", seeded_db, "dedup", "merge", left, right, "--json", user="admin", check=True).stdout
+    )
+    assert merged["survivor"] == pair["left"] and merged["merged"] == [pair["right"]]
+    assert merged["moved"] == {"contact_channels": 1}
+    undone = crm("--db", seeded_db, "dedup", "undo", str(merged["merge"]), "--json", user="admin", check=True)
+    assert json.loads(undone.stdout)["restored"] == [pair["right"]]
+    again = crm("--db", seeded_db, "dedup", "undo", str(merged["merge"]), user="admin")
+    assert again.returncode == 2 and "already undone" in error_line(again)
+    crm("--db", seeded_db, "dedup", "not-duplicate", left, right, user="admin", check=True)
+    pairs = json.loads(crm("--db", seeded_db, "dedup", "scan", "--json", user="admin", check=True).stdout)
+    assert [p for p in pairs if (p["left"], p["right"]) == (pair["left"], pair["right"])] == []
+
+
+def test_managers_are_refused_in_one_line(seeded_db: str) -> None:
+    result = crm("--db", seeded_db, "dedup", "scan", "--json", user="petrov")
+    assert result.returncode == 2
+    assert "heads of sales, admins and ops" in error_line(result)
+    merge = crm("--db", seeded_db, "dedup", "merge", "1", user="admin")
+    assert merge.returncode == 2 and "at least one other client" in error_line(merge)
