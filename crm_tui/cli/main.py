@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crm_tui import __version__
-from crm_tui.cli import clients, db, dedup, demo, imports, users
+from crm_tui.cli import audit, clients, db, dedup, demo, imports, users
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, fail, globals_of
 from crm_tui.config import ConfigError
 from crm_tui.domain.errors import DomainError
@@ -36,6 +36,7 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(imports.app, name="import")
 app.add_typer(dedup.app, name="dedup")
 app.command("demo")(demo.demo)
+app.command("audit")(audit.audit)
 
 
 def _version(value: bool) -> None:

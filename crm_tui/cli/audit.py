@@ -1,0 +1,61 @@
+"""`crm audit`: who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json
+
+
+def audit(
+    ctx: typer.Context,
+    client: Annotated[
+        int | None, typer.Option("--client", help="Only this client (with its deals, tasks, touches).")
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Only changes made by this login.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date (YYYY-MM-DD), in your time zone.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="At most this many rows.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
+) -> None:
+    """The audit trail, newest first: every change to clients, deals, tasks, imports and merges."""
+    from sqlalchemy import select
+
+    from crm_tui.domain.audit import trail
+    from storage.models import users
+
+    ws = open_ws(ctx)
+    start = None
+    if since is not None:
+        try:
+            start = datetime.fromisoformat(since).replace(tzinfo=ws.tz)
+        except ValueError:
+            fail(f"--since {since!r}: write a date as YYYY-MM-DD")
+    with ws.read() as session:
+        user_id = None
+        if user is not None:
+            user_id = session.scalar(select(users.c.id).where(users.c.login == user))
+            if user_id is None:
+                fail(f"unknown user {user!r} in --user")
+        lines = trail(session, ws.viewer, client_id=client, user_id=user_id, since=start, limit=limit)
+    for line in lines:
+        if as_json:
+            print_json(
+                {
+                    "id": line.id,
+                    "at": line.at.isoformat(),
+                    "user": line.user,
+                    "entity": line.entity,
+                    "entity_id": line.entity_id,
+                    "action": line.action,
+                    "changes": line.changes,
+                }
+            )
+        else:
+            local = line.at.astimezone(ws.tz).strftime("%Y-%m-%d %H:%M")
+            who = line.user or "-"
+            typer.echo(f"{local}  {who:<12} {line.entity} {line.entity_id} {line.action}  {line.changes}")
