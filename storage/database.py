@@ -9,6 +9,7 @@ only place a transaction starts.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,6 +89,27 @@ def _ensure_sqlite_directory(url: URL) -> None:
         raise DatabaseUnavailable(
             f"cannot create the folder {folder} for database {database}: {exc.strerror}"
         ) from None
+    _create_private(Path(database))
+
+
+DATABASE_MODE = 0o660
+"""A new database file: the owner and the service group read and write it, nobody else.
+SQLite gives its -wal and -shm files the database file's mode."""
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file empty with ``DATABASE_MODE`` before SQLite would create it with
+    the process's umask (often world-readable: a client base is personal data)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, DATABASE_MODE)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # SQLite will report what is wrong with the path, in its words
+    try:
+        os.fchmod(fd, DATABASE_MODE)  # the umask may have taken bits off
+    finally:
+        os.close(fd)
 
 
 def get_engine(url: str | URL) -> Engine:

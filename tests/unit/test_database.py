@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -135,3 +136,20 @@ def test_a_read_only_database_fails_its_first_write_in_one_line(tmp_path: Path) 
             by_user_id=None,
         )
     assert "\n" not in str(info.value)
+
+
+def test_a_new_database_and_its_wal_are_not_readable_by_other_users(tmp_path: Path) -> None:
+    import stat
+
+    from storage.database import get_engine as engine_for
+
+    path = tmp_path / "team" / "crm.db"
+    old = os.umask(0o022)
+    try:
+        prepare_database(str(path))
+    finally:
+        os.umask(old)
+    for name in ("crm.db", "crm.db-wal", "crm.db-shm"):
+        mode = stat.S_IMODE((path.parent / name).stat().st_mode)
+        assert mode == 0o660, (name, oct(mode))
+    engine_for(str(path)).dispose()
