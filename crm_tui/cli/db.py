@@ -31,3 +31,33 @@ def upgrade(
         typer.echo(f"{result['database']}: already at revision {HEAD_REVISION}")
     else:
         typer.echo(f"{result['database']}: upgraded from {before or 'empty'} to {HEAD_REVISION}")
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[
+        str, typer.Option("--to", help="The new database: postgresql+psycopg://user@host/db or a path.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts per table as JSON.")] = False,
+) -> None:
+    """Copy this base into a new, empty one (SQLite to PostgreSQL), verified by counts."""
+    from crm_tui.cli.common import fail, open_ws
+    from crm_tui.domain.workspace import prepare_database
+    from storage.copy import copy_database
+    from storage.database import describe
+    from storage.models import Role
+
+    ws = open_ws(ctx)
+    if ws.viewer.role is not Role.ADMIN:
+        fail("only an admin copies the whole base")
+    target = prepare_database(to)
+    if describe(target) == describe(ws.engine):
+        fail("--to names this very database")
+    counts = copy_database(ws.engine, target)
+    if as_json:
+        print_json({"to": describe(target), "tables": {c.table: c.target for c in counts}})
+        return
+    for c in counts:
+        typer.echo(f"{c.table:<24} {c.target:>12,}")
+    typer.echo(f"copied into {describe(target)}; every table's count matches")
