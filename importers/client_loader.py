@@ -19,6 +19,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.folding import derived_keys, fold
+from crm_tui.domain.privacy import suppressed
 from crm_tui.i18n import _
 from importers.client_matching import Identity, KeyIndex, load_existing
 from importers.owners import OwnerResolver
@@ -42,6 +43,7 @@ from storage.models import (
     deals,
     import_changes,
     interactions,
+    suppressions,
     tasks,
 )
 from storage.search_index import DeferredSearchIndex
@@ -325,6 +327,31 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[
     return ids
 
 
+def _drop_erased_people(session: Session, rows: list[ParsedRow]) -> None:
+    """People erased on request stay erased: their name, phones and e-mails are taken off the
+    rows (the company itself is still imported)."""
+    if session.scalar(select(suppressions.c.id).limit(1)) is None:
+        return
+    names = suppressed(session, "name", sorted({fold(r.contact_name) for r in rows if r.contact_name}))
+    phones = suppressed(session, "phone", sorted({p.e164 for r in rows for p in r.phones}))
+    emails = suppressed(session, "email", sorted({e.value for r in rows for e in r.emails}))
+    if not (names or phones or emails):
+        return
+    for row in rows:
+        touched = False
+        if row.contact_name and fold(row.contact_name) in names:
+            row.contact_name = row.contact_position = None
+            touched = True
+        if any(p.e164 in phones for p in row.phones):
+            row.phones = tuple(p for p in row.phones if p.e164 not in phones)
+            touched = True
+        if any(e.value in emails for e in row.emails):
+            row.emails = tuple(e for e in row.emails if e.value not in emails)
+            touched = True
+        if touched and (row.name or row.phones or row.emails or row.contact_name):
+            row.keys = row_keys(row)
+
+
 def _runs(ids: list[int]) -> list[tuple[int, int]]:
     """``[1, 2, 3, 7, 8]`` -> ``[(1, 3), (7, 8)]``."""
     runs: list[tuple[int, int]] = []
@@ -352,6 +379,7 @@ def _kind(row: ParsedRow) -> str:
 
 def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> ChunkResult:
     result = ChunkResult()
+    _drop_erased_people(session, rows)
     index = KeyIndex()
     identities = [Identity.of_row(r) for r in rows]
     load_existing(session, identities, index)

@@ -401,6 +401,20 @@ class NotDuplicate(SQLModel, table=True):
     at: datetime = Field(sa_type=UTCDateTime)
 
 
+class Suppression(SQLModel, table=True):
+    """A person erased on request (152-FZ, GDPR): hashes of their normalised name, phones and
+    e-mails, so that no later import brings them back. The hash, not the value: the point of
+    erasing is not to keep it."""
+
+    __tablename__ = "suppressions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _str(16)
+    digest: str = Field(sa_type=String(64), index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
 metadata = SQLModel.metadata
 
 
@@ -428,3 +442,4 @@ import_changes = _table(ImportChange)
 import_mappings = _table(ImportMapping)
 merges = _table(Merge)
 not_duplicates = _table(NotDuplicate)
+suppressions = _table(Suppression)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crm_tui import __version__
-from crm_tui.cli import audit, clients, db, dedup, demo, imports, users
+from crm_tui.cli import audit, clients, db, dedup, demo, imports, privacy, users
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, fail, globals_of
 from crm_tui.config import ConfigError
 from crm_tui.domain.errors import DomainError
@@ -35,6 +35,7 @@ app.add_typer(users.app, name="user")
 app.add_typer(clients.app, name="clients")
 app.add_typer(imports.app, name="import")
 app.add_typer(dedup.app, name="dedup")
+app.add_typer(privacy.app, name="privacy")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 
