@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual import work
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
+from storage.change_check import ChangeCheck
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -34,11 +39,59 @@ class CrmScreen(Screen[None]):
     Database work runs in thread workers started by the screen (so leaving the screen cancels
     them). Worker state messages do not bubble, so a failed worker is handed to the app, whose
     one `on_worker_state_changed` handler turns the error into a notification.
+
+    A screen that shows shared data sets ``LIVE`` and implements ``refresh_data``: while it is
+    the current screen it asks every second whether anybody committed a change (one cheap
+    query, ``storage.change_check``) and reloads what it shows when so, without a key press.
     """
+
+    LIVE: ClassVar[bool] = False
+    POLL_SECONDS: ClassVar[float] = 1.0
+
+    class DataChanged(Message):
+        """Somebody (another person, another process) committed a change to the base."""
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__()
         self.ws = ws
+        self._check: ChangeCheck | None = None
+        self._seen: int | None = None
+
+    def on_mount(self) -> None:
+        if self.LIVE:
+            self.set_interval(self.POLL_SECONDS, self._poll)
+
+    def note_version(self) -> None:
+        """Called by a ``LIVE`` screen's loading worker right before it reads: a change
+        committed after this moment is one the screen has not shown yet."""
+        if self.LIVE:
+            self._seen = self._checker().token()
+
+    def _checker(self) -> ChangeCheck:
+        if self._check is None:
+            self._check = ChangeCheck(self.ws.engine)
+        return self._check
+
+    def on_unmount(self) -> None:
+        if self._check is not None:
+            self._check.close()
+
+    def _poll(self) -> None:
+        if self.is_current:
+            self._look_for_changes()
+
+    @work(thread=True, exclusive=True, group="live-check", exit_on_error=False)
+    def _look_for_changes(self) -> None:
+        token = self._checker().token()
+        if self._seen is not None and token != self._seen:
+            self.post_message(CrmScreen.DataChanged())
+        self._seen = token
+
+    def on_crm_screen_data_changed(self, event: DataChanged) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload what the screen shows (``LIVE`` screens)."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

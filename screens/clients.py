@@ -54,6 +54,7 @@ class ClientsScreen(CrmScreen):
 
     TITLE = _("Clients")
     AUTO_FOCUS = "#clients"
+    LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", _("Search"), key_display="/", id="clients.search"),
         Binding("a", "new_client", _("New client"), id="clients.new"),
@@ -85,6 +86,7 @@ class ClientsScreen(CrmScreen):
         super().__init__(ws)
         self.flt = ClientFilter()
         self.page: ClientPage | None = None
+        self.shown: PageRequest | None = None
         self.page_number = 1
 
     def compose(self) -> ComposeResult:
@@ -108,8 +110,14 @@ class ClientsScreen(CrmScreen):
 
     # --- data -----------------------------------------------------------------------------
 
+    def refresh_data(self) -> None:
+        """The page on screen again, as it is now (from the same cursor)."""
+        if self.shown is not None and self.shown.flt == self.flt:
+            self.fetch(self.shown)
+
     @work(thread=True, exclusive=True, group="clients-page", exit_on_error=False)
     def fetch(self, request: PageRequest) -> None:
+        self.note_version()
         with self.ws.read() as session:
             page = client_page(
                 session, self.ws.viewer, request.flt, after=request.after, before=request.before
@@ -134,6 +142,7 @@ class ClientsScreen(CrmScreen):
             self.fetch(PageRequest(self.flt, 1))  # the page emptied under us: start over
             return
         self.page = page
+        self.shown = event.request
         self.page_number = 1 if not page.has_prev else event.request.number
         self.query_one("#clients", ClientTable).show_page(page.rows)
         self._show_status()

@@ -43,6 +43,7 @@ class DeskScreen(CrmScreen):
 
     TITLE = _("My sales")
     AUTO_FOCUS = "#tasks"
+    LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "complete", _("Done"), id="desk.complete"),
         Binding("s", "snooze", _("Snooze"), id="desk.snooze"),
@@ -109,8 +110,12 @@ class DeskScreen(CrmScreen):
     def action_reload(self) -> None:
         self.load()
 
+    def refresh_data(self) -> None:
+        self.load()
+
     @work(thread=True, exclusive=True, group="desk-load", exit_on_error=False)
     def load(self) -> None:
+        self.note_version()
         desk = load_desk(self.ws)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(desk))

@@ -1,0 +1,47 @@
+"""Screens follow what other people change, without a key press."""
+
+from __future__ import annotations
+
+from crm_tui.app import create_app
+from crm_tui.domain.workspace import Workspace
+from importers.new_client import NewClient, add_client
+from screens.clients import ClientsScreen
+from screens.desk import DeskScreen
+from tests.app.support import settle, wait_for, workspace
+from tests.seed import Seeded
+
+
+async def test_the_clients_list_shows_a_colleagues_new_client_within_two_seconds(
+    sqlite_url: str, ws: Workspace, team: Seeded
+) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen) and screen.page is not None
+        before = [r.name for r in screen.page.rows]
+        assert "Аквилон" not in before
+        colleague = workspace(sqlite_url, "ivanova")  # the same person at another terminal
+        add_client(colleague, NewClient(name="ООО «Аквилон»", phone="+7 916 100 20 30"))
+        shown = lambda: screen.page is not None and "Аквилон" in [r.name for r in screen.page.rows]  # noqa: E731
+        await wait_for(pilot, shown, timeout=2.5)
+
+
+async def test_the_desk_reloads_when_a_task_is_completed_elsewhere(
+    sqlite_url: str, ws: Workspace, team: Seeded
+) -> None:
+    from crm_tui.domain.tasks import complete_task
+
+    app = create_app(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        desk = app.screen
+        assert isinstance(desk, DeskScreen)
+        assert desk.desk is not None and desk.desk.tasks
+        first = desk.desk.tasks[0]
+        complete_task(workspace(sqlite_url, "ivanova"), first.id, first.version, "договорились о встрече")
+        await wait_for(
+            pilot,
+            lambda: desk.desk is not None and first.id not in [t.id for t in desk.desk.tasks],
+            timeout=2.5,
+        )
