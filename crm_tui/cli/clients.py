@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm_tui.cli.common import EXIT_USER_ERROR, fail, open_ws, print_json
+
+if TYPE_CHECKING:
+    from crm_tui.domain.clients import ClientFilter
+    from crm_tui.domain.workspace import Workspace
 
 app = typer.Typer(help="The client base.", no_args_is_help=True)
 
@@ -39,8 +43,11 @@ def list_(
         flt = ClientFilter(query=query or "", owner_id=owner_id, status=status)
         rows = iter_clients(session, ws.viewer, flt)
         if as_json:
+            count = 0
             for row in rows:
                 print_json(asdict(row))
+                count += 1
+            _audit_export(ws, count, flt)
             return
         from rich.console import Console
         from rich.table import Table
@@ -58,6 +65,23 @@ def list_(
                 row.status,
             )
         Console().print(table)
+    _audit_export(ws, table.row_count, flt)
+
+
+def _audit_export(ws: Workspace, count: int, flt: ClientFilter) -> None:
+    """An export takes client data out of the CRM: who took how much, and with which filter."""
+    from crm_tui.domain import audit
+
+    with ws.write() as session:
+        audit.record(
+            session,
+            at=ws.now(),
+            user_id=ws.viewer.user_id,
+            entity="export",
+            entity_id=0,
+            action="clients_list",
+            changes={"rows": count, "search": flt.query, "owner_id": flt.owner_id, "status": flt.status},
+        )
 
 
 @app.command("add")

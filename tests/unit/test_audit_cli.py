@@ -51,3 +51,11 @@ def test_a_manager_reads_only_the_trail_of_clients_they_may_see(seeded_db: str) 
     assert [r["action"] for r in mine] == ["create"]
     bad = crm("--db", seeded_db, "audit", "--since", "вчера", user="admin")
     assert bad.returncode == 2 and "--since" in error_line(bad)
+
+
+def test_an_export_is_audited_with_who_and_how_much(seeded_db: str) -> None:
+    listed = crm("--db", seeded_db, "clients", "list", "--json", user="ivanova", check=True)
+    count = len(listed.stdout.splitlines())
+    trail = rows(crm("--db", seeded_db, "audit", "--user", "ivanova", "--json", user="admin", check=True))
+    [export] = [r for r in trail if r["entity"] == "export"]
+    assert export["action"] == "clients_list" and export["changes"]["rows"] == count  # type: ignore[index]
