@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, open_ws, print_json, user_id_of
 
 
 def audit(
@@ -23,10 +23,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
 ) -> None:
     """The audit trail, newest first: every change to clients, deals, tasks, imports and merges."""
-    from sqlalchemy import select
-
     from crm_tui.domain.audit import trail
-    from storage.models import users
 
     ws = open_ws(ctx)
     start = None
@@ -35,12 +32,8 @@ def audit(
             start = datetime.fromisoformat(since).replace(tzinfo=ws.tz)
         except ValueError:
             fail(f"--since {since!r}: write a date as YYYY-MM-DD")
+    user_id = user_id_of(ws, user, "--user")
     with ws.read() as session:
-        user_id = None
-        if user is not None:
-            user_id = session.scalar(select(users.c.id).where(users.c.login == user))
-            if user_id is None:
-                fail(f"unknown user {user!r} in --user")
         lines = trail(session, ws.viewer, client_id=client, user_id=user_id, since=start, limit=limit)
     for line in lines:
         if as_json:

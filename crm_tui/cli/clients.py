@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_tui.cli.common import EXIT_USER_ERROR, fail, open_ws, print_json
+from crm_tui.cli.common import EXIT_USER_ERROR, fail, open_ws, print_json, user_id_of
 
 if TYPE_CHECKING:
     from crm_tui.domain.clients import ClientFilter
@@ -26,20 +26,14 @@ def list_(
     """List clients, streamed: safe on a base of a million."""
     from dataclasses import asdict
 
-    from sqlalchemy import select
-
     from crm_tui.domain.clients import ClientFilter, iter_clients
-    from storage.models import ClientStatus, users
+    from storage.models import ClientStatus
 
     ws = open_ws(ctx)
     if status is not None and status not in {s.value for s in ClientStatus}:
         fail(f"unknown status {status!r}: use lead, prospect or customer")
+    owner_id = user_id_of(ws, owner, "--owner", "owner")
     with ws.read() as session:
-        owner_id = None
-        if owner is not None:
-            owner_id = session.scalar(select(users.c.id).where(users.c.login == owner))
-            if owner_id is None:
-                fail(f"unknown owner {owner!r} in --owner")
         flt = ClientFilter(query=query or "", owner_id=owner_id, status=status)
         rows = iter_clients(session, ws.viewer, flt)
         if as_json:
@@ -101,18 +95,11 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Add a client; refused, with whose client it is, when its INN, phone or e-mail is taken."""
-    from sqlalchemy import select
 
     from importers.new_client import NewClient, add_client
-    from storage.models import users
 
     ws = open_ws(ctx)
-    owner_id = None
-    if owner is not None:
-        with ws.read() as session:
-            owner_id = session.scalar(select(users.c.id).where(users.c.login == owner))
-        if owner_id is None:
-            fail(f"unknown owner {owner!r} in --owner")
+    owner_id = user_id_of(ws, owner, "--owner", "owner")
     new = NewClient(name=name, inn=inn, phone=phone, email=email, city=city, region=region, owner_id=owner_id)
     added = add_client(ws, new, anyway=anyway)
     holders = [

@@ -47,3 +47,18 @@ def fail(message: str) -> NoReturn:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+
+
+def user_id_of(ws: Workspace, login: str | None, option: str, noun: str = "user") -> int | None:
+    """The id of the user ``login`` named in ``option``; one line and exit 2 if there is none."""
+    if login is None:
+        return None
+    from sqlalchemy import select
+
+    from storage.models import users
+
+    with ws.read() as session:
+        found = session.scalar(select(users.c.id).where(users.c.login == login))
+    if found is None:
+        fail(f"unknown {noun} {login!r} in {option}")
+    return int(found)
