@@ -31,11 +31,15 @@ def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Mapp
     dialect = conn.dialect
     keys = list(rows[0])
     compiled = insert(table).values({k: bindparam(k) for k in keys}).compile(dialect=dialect)
-    order = list(compiled.positiontup or ()) if compiled.positional else keys
+    order = list(compiled.positiontup or ()) if compiled.positional else list(compiled.params)
     processors = [_processor(table, key, dialect) for key in order]
     columns = []
+    given = set(keys)
     for key, process in zip(order, processors, strict=True):
-        raw = [row[key] for row in rows]
+        if key in given:
+            raw = [row[key] for row in rows]
+        else:  # a column the rows leave out but the compiled statement fills: its default
+            raw = [_scalar_default(table, key)] * len(rows)
         columns.append(_convert(raw, process) if process is not None else raw)
     if compiled.positional:
         params: list[Any] = list(zip(*columns, strict=True))
@@ -48,6 +52,13 @@ def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Mapp
         cursor.executemany(str(compiled), params)
     finally:
         cursor.close()
+
+
+def _scalar_default(table: Table, key: str) -> Any:
+    default = table.c[key].default
+    if default is None or not getattr(default, "is_scalar", False):
+        raise ValueError(f"{table.name}.{key}: no value given and no plain default")
+    return getattr(default, "arg", None)
 
 
 def _processor(table: Table, key: str, dialect: Any) -> _Processor | None:

@@ -18,8 +18,9 @@ from storage.errors import StorageError
 from storage.models import metadata
 
 CHUNK = 10_000
-CREATED_WITH_A_BASE = ("pipelines", "stages")
-"""Tables a new base starts with rows in (the shipped funnel); the copy replaces them."""
+CREATED_WITH_A_BASE = ("pipelines", "stages", "playbook_steps", "lost_reasons", "settings")
+"""Tables a new base starts with rows in (the shipped funnel, its playbooks and reasons, the
+flag that says they were written); the copy replaces them with the source's."""
 
 
 class CopyRefused(StorageError):

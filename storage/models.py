@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -117,6 +117,8 @@ class Client(SQLModel, table=True):
         Index("ix_clients_owner_name", "owner_id", "name_key", "id"),
         Index("ix_clients_region_name", "region", "name_key", "id"),
         Index("ix_clients_inn", "inn"),
+        Index("ix_clients_segment_purchase", "segment", "last_purchase_on", "id"),
+        Index("ix_clients_segment_total", "segment", "sales_total", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -132,6 +134,10 @@ class Client(SQLModel, table=True):
     status: str = _str(16, default=ClientStatus.LEAD)
     name_key: str = _str(300)
     search_text: str = Field(default="", sa_type=String(2000))
+    segment: str | None = _str(16, default=None, nullable=True)
+    segment_manual: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    last_purchase_on: date | None = None
+    sales_total: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     version: int = 1
@@ -192,6 +198,8 @@ class Stage(SQLModel, table=True):
     probability: int = 0
     is_won: bool = False
     is_lost: bool = False
+    stuck_after_days: int | None = None
+    """A deal longer than this in the stage is stuck: it stands out and its owner is reminded."""
 
 
 class Deal(SQLModel, table=True):
@@ -199,6 +207,10 @@ class Deal(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deals_owner_status_stage", "owner_id", "status", "stage_id"),
         Index("ix_deals_status_closed", "status", "closed_at"),
+        # A kanban column is a walk along this index (oldest first; the closed, newest first).
+        Index("ix_deals_stage_entered", "stage_id", "stage_entered_at", "id"),
+        # Covers the kanban's counts and sums per stage (open, or closed lately) for any viewer.
+        Index("ix_deals_board", "pipeline_id", "status", "stage_id", "closed_at", "owner_id", "amount"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -212,6 +224,10 @@ class Deal(SQLModel, table=True):
     next_action_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     status: str = _str(16, default=DealStatus.OPEN)
     lost_reason: str | None = _str(500, default=None, nullable=True)
+    lost_comment: str | None = Field(default=None, sa_type=String(2000), nullable=True)
+    furthest_position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """The position of the furthest open (or won) stage the deal was ever in: how far it got,
+    for the funnel's reach, without reading its whole stage history."""
     stage_entered_at: datetime = Field(sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
@@ -260,6 +276,9 @@ class Task(SQLModel, table=True):
     result: str | None = Field(default=None, sa_type=String(2000), nullable=True)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    origin: str | None = _str(32, default=None, nullable=True)
+    """What made the task when no person did (``segment:lost`` for a work rule), so a job run
+    twice finds its own open task and does not make a second one."""
     created_at: datetime = Field(sa_type=UTCDateTime)
     version: int = 1
 
@@ -415,6 +434,215 @@ class Suppression(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
 
 
+class DealStageChange(SQLModel, table=True):
+    """Who moved a deal from which stage to which, when, and why; time in stage comes from it."""
+
+    __tablename__ = "deal_stage_changes"
+    __table_args__ = (
+        Index("ix_deal_stage_changes_deal_at", "deal_id", "at"),
+        # The funnel report's medians: a histogram of stays per stage, read off this index.
+        Index("ix_deal_stage_changes_stays", "from_stage_id", "stay_tenths", "deal_id"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", ondelete="CASCADE")
+    at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    from_stage_id: int | None = Field(default=None, foreign_key="stages.id", nullable=True)
+    to_stage_id: int = Field(foreign_key="stages.id")
+    stay_tenths: int | None = None
+    """How long the deal had been in ``from_stage_id``, in tenths of a day: time in stage,
+    written once when the stay ends, so the report does not have to pair up history rows."""
+    comment: str | None = Field(default=None, sa_type=String(2000), nullable=True)
+
+
+class LostReason(SQLModel, table=True):
+    """The reasons a deal may be lost for, as the head of sales wants them counted."""
+
+    __tablename__ = "lost_reasons"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200), unique=True)
+    position: int = 0
+    active: bool = True
+
+
+class PlaybookStep(SQLModel, table=True):
+    """The next step of a stage's playbook (seed 002: a new task as soon as the previous one is
+    done): entering the stage creates the first step's task, completing it the next one's."""
+
+    __tablename__ = "playbook_steps"
+    __table_args__ = (UniqueConstraint("stage_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = Field(foreign_key="stages.id", ondelete="CASCADE")
+    position: int
+    title: str = _str(300)
+    kind: str = _str(16, default=TaskKind.CALL)
+    due_working_days: int = 0
+    due_hours: int = 0
+
+
+class Handover(SQLModel, table=True):
+    """Clients given from one manager to another with their open deals and tasks (seed 003),
+    with what it takes to give them back: the ids moved, per table."""
+
+    __tablename__ = "handovers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    from_user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    to_user_id: int = Field(foreign_key="users.id")
+    region: str | None = _str(100, default=None, nullable=True)
+    moved: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    CHOICE = "choice"
+    MULTI = "multi"
+    BOOL = "bool"
+
+
+class FieldDef(SQLModel, table=True):
+    """A field of the client portrait (seed 000): what makes a client valuable to us."""
+
+    __tablename__ = "field_defs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(64), unique=True)
+    label: str = _str(200)
+    kind: str = _str(16)
+    choices: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    required: bool = False
+    position: int = 0
+    active: bool = True
+
+
+class FieldValue(SQLModel, table=True):
+    """A client's value of a portrait field, as JSON (a number, kopecks, an ISO date, a choice,
+    a list of choices, true/false or text)."""
+
+    __tablename__ = "field_values"
+    __table_args__ = (UniqueConstraint("client_id", "field_id"), Index("ix_field_values_field", "field_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", ondelete="CASCADE")
+    field_id: int = Field(foreign_key="field_defs.id", ondelete="CASCADE")
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Segment(StrEnum):
+    WARM = "warm"
+    LOYAL = "loyal"
+    LOST = "lost"
+
+
+class DocumentKind(StrEnum):
+    ORDER = "order"
+    INVOICE = "invoice"
+    SALE = "sale"
+    PAYMENT = "payment"
+
+
+class SalesDocument(SQLModel, table=True):
+    """An order, invoice, sale or payment from the trade system: the sales history segments
+    are computed from.
+
+    1C numbers documents within a year, so kind, number and year identify one; a re-import
+    finds it by them and only updates what changed (an invoice that has been paid since).
+    ``client_id`` is empty for a document no client matched yet; it is kept, reported, and
+    matched again by the next import.
+    """
+
+    __tablename__ = "sales_documents"
+    __table_args__ = (
+        UniqueConstraint("kind", "number", "doc_year"),
+        Index("ix_sales_documents_client_date", "client_id", "doc_date"),
+        # Covers the segment recompute's one pass (grouped by kind and client) and its
+        # "unpaid invoices" lookup, so neither reads the table itself.
+        Index("ix_sales_documents_kind_client", "kind", "client_id", "doc_date", "paid", "amount"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    kind: str = _str(16)
+    number: str = _str(64)
+    doc_year: int
+    doc_date: date
+    client_id: int | None = Field(default=None, foreign_key="clients.id", nullable=True, ondelete="SET NULL")
+    client_name: str = _str(300)
+    inn: str | None = _str(12, default=None, nullable=True)
+    amount: int = Field(default=0, sa_type=BigInteger)
+    paid: bool | None = None
+    batch_id: int | None = Field(default=None, foreign_key="import_batches.id", nullable=True, index=True)
+    file: str = _str(500)
+    row: int
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SegmentRecompute(SQLModel, table=True):
+    """One run of the segment rules: the interval it used and what came of it."""
+
+    __tablename__ = "segment_recomputes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    interval_days: int | None = None
+    interval_source: str = _str(16)
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    moved: int = 0
+    assigned: int = 0
+
+
+class SegmentChange(SQLModel, table=True):
+    """A client's move between segments, by a recompute or by a person (``manual``); the
+    client's timeline and the "who moved" list read it."""
+
+    __tablename__ = "segment_changes"
+    __table_args__ = (
+        Index("ix_segment_changes_client_at", "client_id", "at"),
+        Index("ix_segment_changes_recompute", "recompute_id", "client_id"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", ondelete="CASCADE")
+    recompute_id: int | None = Field(default=None, foreign_key="segment_recomputes.id", nullable=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    from_segment: str | None = _str(16, default=None, nullable=True)
+    to_segment: str | None = _str(16, default=None, nullable=True)
+    manual: bool = False
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
+class SegmentRule(SQLModel, table=True):
+    """How often a client of a segment must be contacted (seed 000: the effort each group
+    gets); a client without an interaction for that long gets a task for its owner."""
+
+    __tablename__ = "segment_rules"
+
+    segment: str = Field(sa_type=String(16), primary_key=True)
+    contact_every_days: int
+    task_title: str = _str(300)
+    max_tasks_per_run: int = 20
+
+
+class Setting(SQLModel, table=True):
+    """Team-wide settings an admin changes (the purchase interval, ...), one JSON value a key."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(sa_type=String(64), primary_key=True)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
 metadata = SQLModel.metadata
 
 
@@ -443,3 +671,14 @@ import_mappings = _table(ImportMapping)
 merges = _table(Merge)
 not_duplicates = _table(NotDuplicate)
 suppressions = _table(Suppression)
+deal_stage_changes = _table(DealStageChange)
+handovers = _table(Handover)
+field_defs = _table(FieldDef)
+field_values = _table(FieldValue)
+lost_reasons = _table(LostReason)
+playbook_steps = _table(PlaybookStep)
+sales_documents = _table(SalesDocument)
+segment_recomputes = _table(SegmentRecompute)
+segment_changes = _table(SegmentChange)
+segment_rules = _table(SegmentRule)
+settings_table = _table(Setting)

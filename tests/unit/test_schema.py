@@ -16,6 +16,7 @@ from storage.errors import SchemaTooNew
 from storage.models import User, metadata
 from storage.schema import HEAD_REVISION, SchemaState, current_revision, ensure_schema, schema_state
 from storage.search_index import is_search_index
+from tests.seed import Seeded
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
@@ -101,3 +102,22 @@ def test_an_old_database_with_data_is_upgraded_on_open(db_url: str) -> None:
     ws = open_workspace(db_url, "old")
     assert ws.viewer.full_name == "Old Timer"
     assert current_revision(engine) == HEAD_REVISION
+
+
+def test_search_finds_a_new_client_after_every_migration(engine: Engine, seeded: Seeded) -> None:
+    """A migration that rebuilds ``clients`` on SQLite drops the search index's triggers; a client
+    added afterwards would then never be found by `/`."""
+    from datetime import UTC, datetime
+
+    from crm_tui.domain.access import Viewer
+    from crm_tui.domain.client_records import ClientDraft, create_client
+    from crm_tui.domain.clients import ClientFilter, iter_clients
+    from storage.database import write_session
+    from storage.models import Role
+
+    admin = Viewer(seeded.users["admin"], "admin", "Admin", Role.ADMIN, None)
+    with write_session(engine) as session:
+        create_client(session, admin, ClientDraft(name="Зенит Плюс"), datetime(2026, 11, 20, tzinfo=UTC))
+    with write_session(engine) as session:
+        found = [row.name for row in iter_clients(session, admin, ClientFilter(query="зенит"))]
+    assert found == ["Зенит Плюс"]
