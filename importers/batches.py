@@ -13,7 +13,9 @@ from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.segment_recompute import RECOMPUTERS, recompute_segments
 from crm_tui.domain.workspace import Workspace
+from importers.orders.undo import undo_orders
 from storage.models import (
     ImportStatus,
     Role,
@@ -37,6 +39,8 @@ class UndoReport:
     clients_removed: int = 0
     fields_cleared: int = 0
     records_removed: int = 0
+    documents_removed: int = 0
+    documents_restored: int = 0
     kept: list[str] = field(default_factory=list)
 
 
@@ -112,16 +116,31 @@ def _blocked_clients(session: Session, batch_id: int) -> dict[int, str]:
 
 
 def undo_import(ws: Workspace, batch_id: int) -> UndoReport:
+    """Take the batch back; after an orders batch the segments are recomputed, since they
+    were computed from the documents it brought."""
+    report = _undo_import(ws, batch_id)
+    if (report.documents_removed or report.documents_restored) and ws.viewer.role in RECOMPUTERS:
+        recompute_segments(ws)
+    return report
+
+
+def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
     if ws.viewer.role not in (Role.ADMIN, Role.OPS, Role.HEAD) and not _own_batch(ws, batch_id):
         raise InvalidInput(f"import batch {batch_id} is not yours to undo")
     report = UndoReport(batch=batch_id)
-    now = ws.now()
     with ws.write() as session:
-        status = session.scalar(select(import_batches.c.status).where(import_batches.c.id == batch_id))
-        if status is None:
+        found = session.execute(
+            select(import_batches.c.status, import_batches.c.kind).where(import_batches.c.id == batch_id)
+        ).first()
+        if found is None:
             raise NotFound(f"import batch {batch_id} not found")
+        status, kind = found
         if status == ImportStatus.UNDONE.value:
             raise InvalidInput(f"import batch {batch_id} was already undone")
+        if kind == "orders":
+            report.documents_removed, report.documents_restored = undo_orders(session, batch_id, report.kept)
+            _mark_undone(session, ws, batch_id, {"documents_removed": report.documents_removed})
+            return report
         blocked = _blocked_clients(session, batch_id)
         for client_id, reason in sorted(blocked.items()):
             report.kept.append(f"client {client_id}: {reason}, kept")
@@ -179,22 +198,29 @@ def undo_import(ws: Workspace, batch_id: int) -> UndoReport:
         )
         result = session.connection().execute(delete(clients).where(clients.c.id.in_(removable)))
         report.clients_removed = result.rowcount
-        session.execute(
-            update(import_batches)
-            .where(import_batches.c.id == batch_id)
-            .values(status=ImportStatus.UNDONE.value, undone_at=now)
-        )
-        session.execute(
-            insert(audit_entries).values(
-                at=now,
-                user_id=ws.viewer.user_id,
-                entity="import_batch",
-                entity_id=batch_id,
-                action="undo",
-                changes={"clients_removed": report.clients_removed, "kept": len(report.kept)},
-            )
+        _mark_undone(
+            session, ws, batch_id, {"clients_removed": report.clients_removed, "kept": len(report.kept)}
         )
     return report
+
+
+def _mark_undone(session: Session, ws: Workspace, batch_id: int, changes: dict[str, int]) -> None:
+    now = ws.now()
+    session.execute(
+        update(import_batches)
+        .where(import_batches.c.id == batch_id)
+        .values(status=ImportStatus.UNDONE.value, undone_at=now)
+    )
+    session.execute(
+        insert(audit_entries).values(
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="import_batch",
+            entity_id=batch_id,
+            action="undo",
+            changes=changes,
+        )
+    )
 
 
 _FIELDS = {"legal_form", "inn", "kpp", "ogrn", "city", "region"}

@@ -10,12 +10,13 @@ and not a repeat of the header. Rows keep the number the spreadsheet shows, so a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
 from importers.cells import Cell, cell_text, collapse_spaces, is_blank
-from importers.mapping import DEFAULT_THRESHOLD, fold_header, match_field, unique_headers
+from importers.mapping import DEFAULT_THRESHOLD, match_field, unique_headers
+from importers.vocabulary import fold_header
 
 SCAN_ROWS = 30
 TOTALS_CELLS = 5
@@ -61,14 +62,18 @@ class SkippedRows:
     repeated_headers: list[int] = field(default_factory=list)
 
 
-def _header_score(values: Sequence[Cell], threshold: int) -> tuple[int, int]:
+Matcher = Callable[[str], tuple[str | None, int]]
+"""Header text -> ``(field, confidence)``; client files and order files know different fields."""
+
+
+def _header_score(values: Sequence[Cell], threshold: int, match: Matcher) -> tuple[int, int]:
     """``(distinct known fields, text cells)`` of a candidate header row."""
     fields: set[str] = set()
     texts = 0
     for value in values:
         if isinstance(value, str) and value.strip():
             texts += 1
-            found, score = match_field(collapse_spaces(value))
+            found, score = match(collapse_spaces(value))
             if found and score >= threshold:
                 fields.add(found)
     return len(fields), texts
@@ -87,6 +92,7 @@ def find_header(
     scan_rows: int = SCAN_ROWS,
     first_column: int = 0,
     threshold: int = DEFAULT_THRESHOLD,
+    match: Matcher = match_field,
 ) -> tuple[HeaderRow | None, Iterator[NumberedRow]]:
     """The header row and an iterator over the rows after it (``None`` for an empty sheet).
 
@@ -108,7 +114,7 @@ def find_header(
             break
     best: tuple[int, int, int] | None = None  # (fields, text cells, -position)
     for position, (_, values) in enumerate(buffered):
-        fields, texts = _header_score(values, threshold)
+        fields, texts = _header_score(values, threshold, match)
         if fields and (best is None or (fields, texts, -position) > best):
             best = (fields, texts, -position)
     if best is not None:

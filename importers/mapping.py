@@ -15,14 +15,11 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
-from crm_tui.domain.folding import fold
+from importers.vocabulary import Vocabulary, fold_header
 
 FIELDS: tuple[str, ...] = (
     "name",
@@ -104,45 +101,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-_NON_WORD = re.compile(r"[\W_]+")
 _DUPLICATE = re.compile(r" \([0-9]+\)$")
+CLIENT_VOCABULARY = Vocabulary(SYNONYMS)
+match_field = CLIENT_VOCABULARY.match
+"""``(field, confidence 0..100)`` for one header of a client file."""
 
 
 class MappingError(ValueError):
     """A mapping the person wrote cannot be used; the message is one line saying why."""
-
-
-def fold_header(text: str) -> str:
-    """ "E-mail", "Эл. почта", "ТЕЛ." -> "e mail", "эл почта", "тел"."""
-    return _NON_WORD.sub(" ", fold(text)).strip()
-
-
-_EXACT = {fold_header(s): field for field, synonyms in SYNONYMS.items() for s in synonyms}
-_KEYS = list(_EXACT)
-_TOKEN_SETS = [(frozenset(key.split()), field) for key, field in _EXACT.items()]
-
-
-@lru_cache(maxsize=4096)
-def match_field(header: str) -> tuple[str | None, int]:
-    """``(field, confidence 0..100)`` for one header; ``(None, 0)`` when nothing is close."""
-    key = fold_header(header)
-    if not key:
-        return None, 0
-    if key in _EXACT:
-        return _EXACT[key], 100
-    best_field: str | None = None
-    best_score = 0
-    found = process.extractOne(key, _KEYS, scorer=fuzz.ratio)
-    if found is not None:
-        best_field, best_score = _EXACT[found[0]], int(found[1])
-    tokens = set(key.split())
-    extra_words = {t for t in tokens if not t.isdigit()}  # "Телефон 2" is still a phone
-    for synonym, field in _TOKEN_SETS:
-        if synonym <= tokens:
-            score = max(0, 95 - 7 * len(extra_words - synonym))
-            if score > best_score:
-                best_field, best_score = field, score
-    return (best_field, best_score) if best_field else (None, 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,6 +101,7 @@ class ImportWizardScreen(CrmScreen):
     | n | Preview the rows with this mapping (and count what the import would do). |
     | r | Run the import. |
     | u | Undo the import just made (asks first). |
+    | ctrl+o | Import the sales history (orders, invoices, payments) instead. |
     | escape | Back one step; on the first step and the summary, close the wizard. |
     """
 
@@ -112,6 +113,7 @@ class ImportWizardScreen(CrmScreen):
         Binding("n", "preview", _("Preview"), id="import.preview"),
         Binding("r", "run", _("Run import"), id="import.run"),
         Binding("u", "undo", _("Undo import"), id="import.undo"),
+        Binding("ctrl+o", "orders", _("Sales history"), id="import.orders"),
         Binding("escape", "back", _("Back"), id="import.back"),
         Binding("escape", "close", _("Close"), id="import.close"),
     ]
@@ -256,6 +258,7 @@ class ImportWizardScreen(CrmScreen):
             and not self.busy,
             "back": step in ("sheet", "mapping", "preview"),
             "close": step in ("file", "summary") and not self.busy,
+            "orders": step == "file",
         }
         return allowed.get(action, True)
 
@@ -271,6 +274,15 @@ class ImportWizardScreen(CrmScreen):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_orders(self) -> None:
+        """The same wizard entry for the other kind of file: the trade system's documents."""
+        from screens.orders_import import OrdersImportScreen
+
+        typed = self.query_one("#file-path", Input).value
+        app = self.app
+        self.dismiss(None)
+        app.push_screen(OrdersImportScreen(self.ws, self.errors_dir.parent, typed))
 
     def on_unmount(self) -> None:
         self.app.post_message(self.Closed(self.changed))

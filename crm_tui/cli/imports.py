@@ -156,9 +156,80 @@ def undo(
     if as_json:
         print_json(asdict(report))
         return
-    typer.echo(
-        f"batch {batch} undone: {report.clients_removed} clients removed, {report.fields_cleared} fields "
-        f"cleared, {report.records_removed} other records removed"
-    )
+    if report.documents_removed or report.documents_restored:
+        typer.echo(
+            f"batch {batch} undone: {report.documents_removed} documents removed, "
+            f"{report.documents_restored} restored to their earlier values"
+        )
+    else:
+        typer.echo(
+            f"batch {batch} undone: {report.clients_removed} clients removed, {report.fields_cleared} fields "
+            f"cleared, {report.records_removed} other records removed"
+        )
     for line in report.kept:
         typer.echo(f"  {line}")
+
+
+@app.command("orders")
+def orders(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="Orders, invoices, sales or payments: .xlsx, .xls, .ods, .csv.")
+    ],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet name or 1-based number.")] = None,
+    maps: Annotated[
+        list[str] | None, typer.Option("--map", help='Column mapping, e.g. --map "Док.=document" (repeat).')
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="order, invoice, sale or payment, for a file without a kind column."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and match; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import the sales history from the trade system; then segments are recomputed."""
+    from importers.mapping import MappingError
+    from importers.orders.fields import parse_kind
+    from importers.orders.service import OrdersOptions, import_orders
+    from importers.reading import ImportFileError
+
+    explicit: dict[str, str] = {}
+    for option in maps or []:
+        header, sep, target = option.rpartition("=")
+        if not sep or not header.strip():
+            fail(f"--map '{option}' is not HEADER=FIELD")
+        explicit[header.strip()] = target.strip()
+    default_kind = parse_kind(kind) if kind else None
+    if kind and default_kind is None:
+        fail(f"--kind {kind!r}: use order, invoice, sale or payment")
+    sheet_choice: str | int | None = int(sheet) - 1 if sheet and sheet.isdigit() else sheet
+    ws = open_ws(ctx)
+    options = OrdersOptions(
+        sheet=sheet_choice,
+        explicit=explicit,
+        default_kind=default_kind,
+        dry_run=dry_run,
+        errors_dir=globals_of(ctx).settings().data_dir / "imports",
+    )
+    try:
+        summary = import_orders(ws, file, options)
+    except (ImportFileError, MappingError) as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({**summary.as_json(), "dry_run": dry_run})
+        return
+    head = "dry run" if dry_run else f"batch {summary.batch}"
+    typer.echo(
+        f"{head}: {summary.rows} rows, {summary.documents} documents; created {summary.created}, "
+        f"updated {summary.updated}, unchanged {summary.unchanged}, unmatched (kept) {summary.unmatched}, "
+        f"rejected {summary.rejected}"
+    )
+    if summary.matched_later:
+        typer.echo(f"  documents of earlier imports matched now: {summary.matched_later}")
+    for line in summary.problems:
+        typer.echo(f"  {line}")
+    if summary.errors_file:
+        typer.echo(f"rejected and unmatched documents: {summary.errors_file}")
+    if summary.segments is not None:
+        counts = ", ".join(f"{c.segment or 'none'} {c.clients}" for c in summary.segments.counts)
+        typer.echo(f"segments: {counts}; moved {summary.segments.moved}")

@@ -1,0 +1,32 @@
+"""`crm schedule`: the clock-driven jobs, for cron."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import open_ws, print_json
+
+app = typer.Typer(help="Clock-driven jobs (run from cron).", no_args_is_help=True)
+
+
+@app.command("tick")
+def tick(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what the tick did as JSON.")] = False,
+) -> None:
+    """Run every scheduled job once: segments, tasks for clients nobody contacted, reminders for
+    stuck and idle deals. Idempotent."""
+    from scheduling.tick import run_tick
+
+    report = run_tick(open_ws(ctx))
+    if as_json:
+        print_json(report.as_json())
+        return
+    counts = ", ".join(f"{c.segment or 'none'} {c.clients}" for c in report.segments.counts)
+    typer.echo(f"segments: {counts}; moved {report.segments.moved}")
+    tasks = ", ".join(f"{segment} {n}" for segment, n in report.contact_tasks.items())
+    typer.echo(f"tasks for clients without contact: {tasks}")
+    reminders = report.deal_reminders
+    typer.echo(f"reminders: {reminders['stuck']} stuck deals, {reminders['idle']} deals without activity")

@@ -1,0 +1,109 @@
+"""`crm segments`: recompute, the purchase interval, manual segments, work rules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json
+
+app = typer.Typer(help="Segments: warm, loyal, lost from the sales history.", no_args_is_help=True)
+
+
+@app.command("recompute")
+def recompute(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Recompute every client's segment (manual segments are kept); prints counts and moves."""
+    from crm_tui.domain.segment_recompute import recompute_segments
+
+    result = recompute_segments(open_ws(ctx))
+    if as_json:
+        print_json(result.as_json())
+        return
+    interval = result.interval
+    if interval.days is None:
+        typer.echo("no sales history: only warm clients can be told; import orders or set segments by hand")
+    else:
+        typer.echo(f"interval: {interval.days} days ({interval.source})")
+    for count in result.counts:
+        typer.echo(
+            f"  {count.segment or 'none':<6} {count.clients:>9,} clients  {count.sales_total / 100:>16,.2f}"
+        )
+    typer.echo(
+        f"moved {result.moved}, first assigned {result.assigned}, cleared {result.cleared}, "
+        f"manual (kept) {result.manual}"
+    )
+    for move, n in result.moves.items():
+        typer.echo(f"  {move}: {n}")
+
+
+@app.command("interval")
+def interval(
+    ctx: typer.Context,
+    days: Annotated[str, typer.Argument(help="Days between purchases, or 'auto' to compute it.")],
+) -> None:
+    """Set the average interval between purchases (admins), or go back to computing it."""
+    from crm_tui.domain.segment_interval import set_interval
+
+    value: int | None
+    if days.strip().lower() == "auto":
+        value = None
+    elif days.strip().isdigit():
+        value = int(days)
+    else:
+        fail(f"interval: {days!r} is not a number of days or 'auto'")
+    set_interval(open_ws(ctx), value)
+    typer.echo("interval: computed from the sales history" if value is None else f"interval: {value} days")
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    client: Annotated[int, typer.Argument(help="Client id.")],
+    segment: Annotated[str, typer.Argument(help="warm, loyal, lost, or auto to clear the manual mark.")],
+) -> None:
+    """Set a client's segment by hand; recomputes keep it until it is set back to auto."""
+    from crm_tui.domain.segment_actions import parse_segment, set_segment
+
+    chosen = None if segment.strip().lower() == "auto" else parse_segment(segment)
+    set_segment(open_ws(ctx), client, chosen)
+    typer.echo(
+        f"client {client}: " + ("segment left to the rules" if chosen is None else f"{chosen} (manual)")
+    )
+
+
+@app.command("rules")
+def rules(
+    ctx: typer.Context,
+    segment: Annotated[str | None, typer.Argument(help="Change this segment's rule.")] = None,
+    every: Annotated[int | None, typer.Option("--every", help="Contact every N days (0: off).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Task title; {days} is replaced.")] = None,
+    max_per_run: Annotated[
+        int | None, typer.Option("--max-per-run", help="New tasks per manager per tick.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
+) -> None:
+    """Show the work rules per segment, or change one."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.segment_actions import parse_segment
+    from crm_tui.domain.segment_work import set_work_rule, work_rules
+
+    ws = open_ws(ctx)
+    if segment is not None:
+        set_work_rule(ws, parse_segment(segment), every_days=every, title=title, max_per_run=max_per_run)
+    elif every is not None or title is not None or max_per_run is not None:
+        fail("name the segment whose rule to change, e.g. crm segments rules loyal --every 30")
+    with ws.read() as session:
+        found = work_rules(session)
+    if as_json:
+        print_json([asdict(rule) for rule in found])
+        return
+    for rule in found:
+        every_text = f"every {rule.contact_every_days} days" if rule.contact_every_days else "off"
+        typer.echo(
+            f"{rule.segment:<6} {every_text:<16} max {rule.max_tasks_per_run}/manager/run  {rule.task_title}"
+        )

@@ -1,0 +1,25 @@
+"""Team-wide settings kept in the database, so every host and every cron job agrees on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from storage.models import settings_table
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    found = session.execute(select(settings_table.c.value).where(settings_table.c.key == key)).first()
+    return default if found is None or found[0] is None else found[0]
+
+
+def put_setting(session: Session, key: str, value: Any, *, at: datetime, user_id: int | None) -> None:
+    values = {"value": value, "updated_at": at, "user_id": user_id}
+    done = session.connection().execute(
+        update(settings_table).where(settings_table.c.key == key).values(**values)
+    )
+    if done.rowcount == 0:
+        session.connection().execute(insert(settings_table).values(key=key, **values))

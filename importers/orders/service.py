@@ -1,0 +1,300 @@
+"""`crm import orders`: the trade system's documents in, segments recomputed.
+
+Documents are identified by kind, number and year (1C numbers restart every year), so a second
+run of the same file finds every document and changes nothing, and a later export updates
+what changed (an invoice paid since). Repeated rows of one document (a report by goods lists
+a document once per line) are its lines: their amounts add up. A document no client matches
+is kept with its reason and matched again by every later import; a row that is not a document
+at all goes to the errors file with its original cells.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, tuple_, update
+from sqlmodel import Session
+
+from crm_tui.domain import audit
+from crm_tui.domain.errors import AccessDenied
+from crm_tui.domain.folding import fold
+from crm_tui.domain.segment_recompute import RECOMPUTERS, RecomputeResult, recompute_segments
+from crm_tui.domain.workspace import Workspace
+from importers.cells import Cell
+from importers.error_file import RejectedRow, write_error_file
+from importers.legal_forms import split_legal_form
+from importers.orders.matching import ClientIndex
+from importers.orders.parse import OrderRow, open_orders, order_rows
+from importers.reading import ImportFileError
+from storage.models import DocumentKind, ImportStatus, import_batches, import_changes, sales_documents
+
+CHUNK = 2000
+SHOWN = 20
+_COMPARED = ("doc_date", "client_id", "client_name", "inn", "amount", "paid")
+
+
+@dataclass(frozen=True)
+class OrdersOptions:
+    sheet: str | int | None = None
+    explicit: Mapping[str, str] = field(default_factory=dict)
+    default_kind: DocumentKind | None = None
+    dry_run: bool = False
+    errors_dir: Path | None = None
+
+
+@dataclass
+class OrdersSummary:
+    batch: int | None
+    file: str = ""
+    sheet: str = ""
+    rows: int = 0
+    documents: int = 0
+    lines_joined: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    unmatched: int = 0
+    matched_later: int = 0
+    """Documents of earlier imports that found their client in this run."""
+    errors_file: str | None = None
+    problems: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    segments: RecomputeResult | None = None
+
+    def note(self, line: str) -> None:
+        if len(self.problems) < SHOWN:
+            self.problems.append(line)
+
+    def as_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "segments"}
+        data["segments"] = self.segments.as_json() if self.segments else None
+        return data
+
+
+@dataclass
+class _Document:
+    first_row: int
+    row: OrderRow
+    amount: int
+
+
+def _key(row: OrderRow) -> tuple[str, str, int]:
+    assert row.kind is not None and row.number is not None and row.day is not None
+    return (row.kind.value, row.number, row.day.year)
+
+
+def _read(
+    path: Path, options: OrdersOptions, summary: OrdersSummary
+) -> tuple[dict[Any, _Document], list[RejectedRow]]:
+    table = open_orders(path, options.sheet, options.explicit)
+    summary.file, summary.sheet = table.file, table.sheet
+    summary.columns = {table.header.labels[i]: name for name, i in table.columns.items()}
+    documents: dict[tuple[str, str, int], _Document] = {}
+    rejected: list[RejectedRow] = []
+    for row in order_rows(table, options.default_kind):
+        summary.rows += 1
+        if row.rejection:
+            rejected.append(RejectedRow(table.file, table.sheet, row.row, row.rejection, row.cells))
+            summary.note(f"{table.file} row {row.row}: rejected: {row.rejection}")
+            continue
+        key = _key(row)
+        if key in documents:
+            documents[key].amount += row.amount
+            summary.lines_joined += 1
+        else:
+            documents[key] = _Document(row.row, row, row.amount)
+    summary.documents = len(documents)
+    return documents, rejected
+
+
+def _values(doc: _Document, client_id: int | None, file: str, now: datetime) -> dict[str, Any]:
+    row = doc.row
+    assert row.kind is not None and row.day is not None
+    return {
+        "kind": row.kind.value,
+        "number": row.number,
+        "doc_year": row.day.year,
+        "doc_date": row.day,
+        "client_id": client_id,
+        "client_name": row.client_name[:300],
+        "inn": row.inn,
+        "amount": doc.amount,
+        "paid": row.paid,
+        "file": file[:500],
+        "row": doc.first_row,
+        "updated_at": now,
+    }
+
+
+def _write_chunk(
+    session: Session,
+    chunk: list[tuple[tuple[str, str, int], _Document]],
+    batch_id: int | None,
+    file: str,
+    now: datetime,
+    summary: OrdersSummary,
+    unmatched: list[RejectedRow],
+) -> None:
+    index = ClientIndex.load(
+        session,
+        (d.row.inn for _, d in chunk if d.row.inn),
+        (d.row.name_key for _, d in chunk if d.row.name_key),
+    )
+    d = sales_documents.c
+    existing = {
+        (r.kind, r.number, r.doc_year): r
+        for r in session.execute(
+            select(d.id, d.kind, d.number, d.doc_year, *(d[name] for name in _COMPARED)).where(
+                tuple_(d.kind, d.number, d.doc_year).in_([key for key, _ in chunk])
+            )
+        )
+    }
+    new_rows: list[dict[str, Any]] = []
+    for key, doc in chunk:
+        client_id, why = index.match(doc.row.inn, doc.row.name_key, doc.row.client_name)
+        old = existing.get(key)
+        if client_id is None and old is not None and old.client_id is not None:
+            client_id, why = old.client_id, None  # matched before (or by hand): keep it
+        if why:
+            summary.unmatched += 1
+            summary.note(f"{file} row {doc.first_row}: kept unmatched: {why}")
+            cells: dict[str, Cell] = {"kind": key[0], "number": key[1], "date": doc.row.day}
+            cells.update({"client": doc.row.client_name, "inn": doc.row.inn, "amount": doc.amount / 100})
+            cells["paid"] = doc.row.paid
+            unmatched.append(RejectedRow(file, "", doc.first_row, f"kept, no client: {why}", cells))
+        values = _values(doc, client_id, file, now)
+        if old is None:
+            new_rows.append({**values, "batch_id": batch_id})
+            continue
+        before = {name: getattr(old, name) for name in _COMPARED}
+        after = {name: values[name] for name in _COMPARED}
+        if before == after:
+            summary.unchanged += 1
+            continue
+        summary.updated += 1
+        changed = {name: value for name, value in after.items() if before[name] != value}
+        session.connection().execute(
+            update(sales_documents).where(d.id == old.id).values(**changed, updated_at=now)
+        )
+        if batch_id is not None:
+            session.connection().execute(
+                insert(import_changes).values(
+                    batch_id=batch_id,
+                    entity="sales_document",
+                    entity_id=old.id,
+                    action="update",
+                    before=json.dumps({k: before[k] for k in changed}, default=str),
+                    after=json.dumps(changed, default=str),
+                )
+            )
+    if new_rows:
+        session.connection().execute(insert(sales_documents), new_rows)
+        summary.created += len(new_rows)
+
+
+def _match_earlier(session: Session, summary: OrdersSummary) -> None:
+    """Documents kept unmatched by earlier imports whose client exists now."""
+    d = sales_documents.c
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(d.id, d.inn, d.client_name)
+            .where(d.client_id.is_(None), d.id > last_id)
+            .order_by(d.id)
+            .limit(CHUNK)
+        ).all()
+        if not rows:
+            return
+        keys = {r.id: fold(split_legal_form(r.client_name).value.name or r.client_name) for r in rows}
+        index = ClientIndex.load(session, (r.inn for r in rows if r.inn), keys.values())
+        for r in rows:
+            client_id, _why = index.match(r.inn, keys[r.id], r.client_name)
+            if client_id is not None:
+                session.connection().execute(
+                    update(sales_documents).where(d.id == r.id).values(client_id=client_id)
+                )
+                summary.matched_later += 1
+        last_id = rows[-1].id
+
+
+def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSummary:
+    """Import one export; raises ``ImportFileError``/``MappingError`` before writing anything."""
+    if ws.viewer.role not in RECOMPUTERS:
+        raise AccessDenied("the sales history is imported by a head of sales, an admin or ops")
+    if not path.is_file():
+        raise ImportFileError(str(path), "missing", "no such file")
+    now = ws.now()
+    summary = OrdersSummary(batch=None)
+    documents, rejected = _read(path, options, summary)
+    if not options.dry_run:
+        with ws.write() as session:
+            summary.batch = session.execute(
+                insert(import_batches)
+                .values(
+                    kind="orders",
+                    user_id=ws.viewer.user_id,
+                    started_at=now,
+                    status=ImportStatus.RUNNING.value,
+                    files=[{"file": str(path), "sheet": summary.sheet}],
+                )
+                .returning(import_batches.c.id)
+            ).scalar_one()
+    unmatched: list[RejectedRow] = []
+    items = list(documents.items())
+    for start in range(0, len(items), CHUNK):
+        with ws.write() as session:
+            _write_chunk(
+                session, items[start : start + CHUNK], summary.batch, summary.file, now, summary, unmatched
+            )
+            if options.dry_run:
+                session.rollback()
+    summary.rejected = len(rejected)
+    if options.dry_run:
+        return summary
+    with ws.write() as session:
+        _match_earlier(session, summary)
+    if rejected or unmatched:
+        folder = options.errors_dir or Path.cwd()
+        summary.errors_file = str(
+            write_error_file(folder / f"import-{summary.batch}-errors.xlsx", rejected + unmatched)
+        )
+    with ws.write() as session:
+        session.execute(
+            update(import_batches)
+            .where(import_batches.c.id == summary.batch)
+            .values(
+                status=ImportStatus.DONE.value,
+                finished_at=ws.now(),
+                rows=summary.rows,
+                created=summary.created,
+                enriched=summary.updated,
+                unchanged=summary.unchanged,
+                rejected=summary.rejected,
+                conflicts=summary.unmatched,
+                errors_file=summary.errors_file,
+                files=[{"file": str(path), "sheet": summary.sheet, "documents": summary.documents}],
+            )
+        )
+        audit.record(
+            session,
+            at=ws.now(),
+            user_id=ws.viewer.user_id,
+            entity="import_batch",
+            entity_id=summary.batch or 0,
+            action="orders",
+            changes={
+                "file": summary.file,
+                "created": summary.created,
+                "updated": summary.updated,
+                "unmatched": summary.unmatched,
+                "rejected": summary.rejected,
+            },
+        )
+    summary.segments = recompute_segments(ws)
+    return summary
