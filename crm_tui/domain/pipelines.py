@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from storage.models import Pipeline, Stage, pipelines, stages
@@ -82,3 +82,12 @@ def stages_of(session: Session, pipeline_id: int) -> list[StageInfo]:
         .order_by(c.position)
     )
     return [StageInfo(*row) for row in rows]
+
+
+def default_pipeline_id(session: Session, name: str | None = None) -> int | None:
+    p = pipelines.c
+    query = select(p.id).order_by(p.is_default.desc(), p.position, p.id).limit(1)
+    if name is not None:
+        query = select(p.id).where(func.lower(p.name) == name.lower())
+    found = session.scalar(query)
+    return int(found) if found is not None else None

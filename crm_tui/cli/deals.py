@@ -1,0 +1,63 @@
+"""`crm deal`: move a deal through its pipeline; the head's answer to a lost deal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json
+
+app = typer.Typer(help="Deals: move them through the funnel; answer refusals.", no_args_is_help=True)
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    stage: Annotated[str, typer.Argument(help="Stage code, name or id; or next / prev.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Lost reason (required for Lost).")] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="Why (kept in the stage history).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Move a deal to another stage (its playbook's first task is created; Lost goes to the head)."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
+    from crm_tui.domain.pipeline_admin import find_stage
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        row = load_deal(session, deal)
+        if stage.lower() in ("next", "prev"):
+            target = neighbour_stage(session, row, 1 if stage.lower() == "next" else -1)
+            if target is None:
+                fail(f"deal {deal} has no {stage.lower()} stage")
+        else:
+            target = find_stage(session, stage, row.pipeline_id).id
+    result = move_deal(ws, deal, target, row.version, lost_reason=reason, comment=comment)
+    if as_json:
+        print_json(asdict(result))
+        return
+    typer.echo(f"deal {deal}: {result.from_stage} -> {result.to_stage}; tasks created: {len(result.tasks)}")
+
+
+@app.command("refusal")
+def refusal(
+    ctx: typer.Context,
+    task: Annotated[int, typer.Argument(help="The head's 'Analyse the refusal' task.")],
+    comment: Annotated[str, typer.Option("--comment", help="What the manager should do (required).")],
+    to: Annotated[str | None, typer.Option("--to", help="Hand the deal to this login instead.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Return a lost deal to work (a task for its manager) or hand it to another manager."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.refusals import hand_over_lost, return_to_work
+
+    ws = open_ws(ctx)
+    result = hand_over_lost(ws, task, to, comment) if to else return_to_work(ws, task, comment)
+    if as_json:
+        print_json(asdict(result))
+        return
+    typer.echo(f"deal {result.deal_id}: back in {result.to_stage}" + (f", now {to}'s" if to else ""))

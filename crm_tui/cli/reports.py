@@ -1,0 +1,144 @@
+"""`crm report`: the funnel, the forecast, stuck deals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json, user_id_of
+
+app = typer.Typer(
+    help="Reports for heads of sales (and for managers, on their own deals).", no_args_is_help=True
+)
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")
+
+
+@app.command("funnel")
+def funnel(
+    ctx: typer.Context,
+    date_from: Annotated[str | None, typer.Option("--from", help="Deals created from this day.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="...up to and including this day.")] = None,
+    manager: Annotated[str | None, typer.Option("--manager", help="Only this login's deals.")] = None,
+    pipeline: Annotated[
+        str | None, typer.Option("--pipeline", help="Pipeline name (default: the main one).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Per stage: deals and sums now, how many reached it, conversion to the next, median days;
+    and the lost reasons."""
+    from crm_tui.domain.formatting import money
+    from crm_tui.domain.funnel_reports import ReportScope, funnel_report
+    from crm_tui.domain.pipelines import default_pipeline_id
+
+    ws = open_ws(ctx)
+    owner_id = user_id_of(ws, manager, "--manager")
+    with ws.read() as session:
+        pid = default_pipeline_id(session, pipeline)
+        if pid is None:
+            fail(f"no pipeline {pipeline!r}")
+        scope = ReportScope(pid, _day(date_from, "--from"), _day(date_to, "--to"), owner_id)
+        report = funnel_report(session, ws.viewer, scope, ws.now(), ws.tz)
+    if as_json:
+        print_json(report.as_json())
+        return
+    typer.echo(f"{report.pipeline}")
+    for s in report.stages:
+        conversion = f"{s.conversion:.0%}" if s.conversion is not None else ""
+        median = f"{s.median_days} d" if s.median_days is not None else ""
+        typer.echo(
+            f"  {s.name:<20} {s.deals:>7} {money(s.amount):>18}  "
+            f"reached {s.reached:>7}  -> {conversion:>5}  {median}"
+        )
+    for reason, n, amount in report.lost_reasons:
+        typer.echo(f"  lost: {reason:<28} {n:>6} {money(amount):>18}")
+
+
+@app.command("forecast")
+def forecast(
+    ctx: typer.Context,
+    pipeline: Annotated[str | None, typer.Option("--pipeline", help="Pipeline name (default: all).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the lines as JSON.")] = False,
+) -> None:
+    """Open deals weighted by their stage's probability, by expected close month and manager."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.formatting import money
+    from crm_tui.domain.funnel_reports import forecast_report
+    from crm_tui.domain.pipelines import default_pipeline_id
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        pid = default_pipeline_id(session, pipeline) if pipeline else None
+        if pipeline and pid is None:
+            fail(f"no pipeline {pipeline!r}")
+        lines = forecast_report(session, ws.viewer, pid)
+    if as_json:
+        print_json([asdict(line) for line in lines])
+        return
+    for line in lines:
+        typer.echo(
+            f"{line.month:<8} {line.manager:<28} {line.deals:>6} "
+            f"{money(line.amount):>18} {money(line.weighted):>18}"
+        )
+    typer.echo(
+        f"{'total':<37} {sum(x.deals for x in lines):>6} {'':>18} {money(sum(x.weighted for x in lines)):>18}"
+    )
+
+
+@app.command("stuck")
+def stuck(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per deal per line.")] = False,
+) -> None:
+    """Deals over their stage's limit, longest first: the head's list."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.formatting import money
+    from crm_tui.domain.stuck_deals import stuck_deals
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        found = stuck_deals(session, ws.viewer, ws.now())
+    for row in found:
+        if as_json:
+            print_json(asdict(row))
+        else:
+            typer.echo(
+                f"{row.id:>7} {row.title:<40} {row.owner or '—':<24} {row.stage:<18} "
+                f"{row.days:>4} d {money(row.amount)}"
+            )
+
+
+@app.command("completeness")
+def completeness(
+    ctx: typer.Context,
+    manager: Annotated[str | None, typer.Option("--manager", help="Only this login's clients.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per manager per line.")] = False,
+) -> None:
+    """Per manager: clients, and the share described at 80% or more (required portrait fields and
+    contact information)."""
+    from crm_tui.domain.completeness import completeness_report
+
+    ws = open_ws(ctx)
+    owner_id = user_id_of(ws, manager, "--manager")
+    with ws.read() as session:
+        lines = completeness_report(session, ws.viewer, owner_id)
+    for line in lines:
+        if as_json:
+            print_json({"manager": line.login, "name": line.name, "clients": line.clients, "good": line.good,
+                        "share": round(line.share, 4)})  # fmt: skip
+        else:
+            typer.echo(
+                f"{line.name or '(no owner)':<30} {line.clients:>7} clients  "
+                f"{line.share:>6.1%} at 80% or more"
+            )

@@ -1,0 +1,190 @@
+"""The deal screen: its fields, where it has been (stage history), its tasks and touches."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from crm_tui.domain.deal_card import DealCard, load_deal_card
+from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
+from crm_tui.domain.formatting import local_time, money
+from crm_tui.domain.funnel_setup import active_lost_reasons
+from crm_tui.domain.pipelines import stages_of
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from screens.base import CrmScreen, kind_label
+from screens.lost_dialog import LostAnswer, LostDialog
+
+
+class DealScreen(CrmScreen):
+    """One deal: fields, stage history with who and why, tasks, interactions; moves by key.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ] | Next stage (after the last open one: Won). |
+    | [ | Back a stage. |
+    | x | Lost: asks for the reason (the head of sales gets a task). |
+    | c | Open the client's card. |
+    | escape | Back. |
+    """
+
+    LIVE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "move(1)", _("Next stage"), key_display="]", id="deal.next_stage"),
+        Binding("left_square_bracket", "move(-1)", _("Back a stage"), key_display="[", id="deal.prev_stage"),
+        Binding("x", "lost", _("Lost"), id="deal.lost"),
+        Binding("c", "client", _("Client"), id="deal.client"),
+        Binding("escape", "back", _("Back"), id="deal.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, card: DealCard, reasons: list[str]) -> None:
+            super().__init__()
+            self.card = card
+            self.reasons = reasons
+
+    class Moved(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    def __init__(self, ws: Workspace, deal_id: int) -> None:
+        super().__init__(ws)
+        self.deal_id = deal_id
+        self.card: DealCard | None = None
+        self.reasons: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="deal-body"):
+            yield Static("…", id="deal-head")
+            yield Static("", id="deal-history")
+            yield Static("", id="deal-tasks")
+            yield Static("", id="deal-touches")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = _("Deal")
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="deal-load", exit_on_error=False)
+    def load(self) -> None:
+        self.note_version()
+        with self.ws.read() as session:
+            card = load_deal_card(session, self.ws.viewer, self.deal_id)
+            reasons = active_lost_reasons(session)
+        self.post_message(self.Loaded(card, reasons))
+
+    def on_deal_screen_loaded(self, event: Loaded) -> None:
+        card = self.card = event.card
+        self.reasons = event.reasons
+        self.title = card.title
+        tz, now = self.ws.tz, self.ws.now()
+        head = Text(card.title, style="bold")
+        head.append(f"  {card.stage} ", style="reverse")
+        facts = [
+            card.client,
+            money(card.amount),
+            _("owner {name}").format(name=card.owner or "—"),
+            _("{days} d in stage").format(days=(now - card.stage_entered_at).days),
+        ]
+        if card.expected_close:
+            facts.append(_("close by {day}").format(day=f"{card.expected_close:%d.%m.%Y}"))
+        if card.lost_reason:
+            facts.append(
+                _("lost: {reason}").format(reason=card.lost_reason)
+                + (f" ({card.lost_comment})" if card.lost_comment else "")
+            )
+        self.query_one("#deal-head", Static).update(Group(head, Text(" · ".join(facts), style="dim")))
+        history = Table(title=_("Stage history"), expand=True, title_justify="left")
+        for label in (_("When"), _("From"), _("To"), _("Who"), _("Comment")):
+            history.add_column(label)
+        for step in card.history:
+            history.add_row(
+                local_time(step.at, tz), step.before or "—", step.after, step.user or "—", step.comment or ""
+            )
+        self.query_one("#deal-history", Static).update(
+            history if card.history else Text(_("No stage changes yet."), style="dim")
+        )
+        jobs = Table(title=_("Tasks"), expand=True, title_justify="left")
+        for label in (_("Due"), _("Task"), _("Who"), _("Status"), _("Result")):
+            jobs.add_column(label)
+        for task in card.tasks:
+            jobs.add_row(
+                local_time(task.due_at, tz, "%d.%m %H:%M"),
+                task.title,
+                task.assignee or "—",
+                task.status,
+                task.result or "",
+            )
+        self.query_one("#deal-tasks", Static).update(
+            jobs if card.tasks else Text(_("No tasks."), style="dim")
+        )
+        touches = Table(title=_("Interactions"), expand=True, title_justify="left")
+        for label in (_("When"), _("Kind"), _("Summary")):
+            touches.add_column(label)
+        for touch in card.touches:
+            touches.add_row(local_time(touch.at, tz, "%d.%m %H:%M"), kind_label(touch.kind), touch.summary)
+        self.query_one("#deal-touches", Static).update(
+            touches if card.touches else Text(_("No interactions on this deal."), style="dim")
+        )
+
+    def action_move(self, step: int) -> None:
+        if self.card is not None:
+            self.save_move(step, None)
+
+    def action_lost(self) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def answered(answer: LostAnswer | None) -> None:
+            if answer is not None:
+                self.save_move(0, answer)
+
+        self.app.push_screen(LostDialog(card.title, self.reasons), answered)
+
+    @work(thread=True, exclusive=True, group="deal-move", exit_on_error=False)
+    def save_move(self, step: int, lost: LostAnswer | None) -> None:
+        card = self.card
+        assert card is not None
+        with self.ws.read() as session:
+            deal = load_deal(session, card.id)
+            if lost is not None:
+                target = next((s.id for s in stages_of(session, card.pipeline_id) if s.is_lost), None)
+            else:
+                target = neighbour_stage(session, deal, step)
+        if target is None:
+            self.post_message(self.Moved(_("No stage that way.")))
+            return
+        result = move_deal(
+            self.ws, card.id, target, card.version,
+            lost_reason=lost.reason if lost else None, comment=lost.comment if lost else None,
+        )  # fmt: skip
+        self.post_message(self.Moved(_("Moved to {stage}.").format(stage=result.to_stage)))
+
+    def on_deal_screen_moved(self, event: Moved) -> None:
+        self.notify(event.line)
+        self.load()
+
+    def action_client(self) -> None:
+        from screens.client_card import ClientCardScreen
+
+        if self.card is not None:
+            self.app.push_screen(ClientCardScreen(self.ws, self.card.client_id))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,432 @@
+"""The funnel kanban: a column per stage, cards moved with keys, and the report view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.worker import get_current_worker
+
+from crm_tui.domain.clock import local_month_bounds
+from crm_tui.domain.deal_moves import move_deal
+from crm_tui.domain.formatting import money
+from crm_tui.domain.funnel_reports import (
+    ForecastLine,
+    FunnelReport,
+    ReportScope,
+    forecast_report,
+    funnel_report,
+)
+from crm_tui.domain.funnel_setup import active_lost_reasons
+from crm_tui.domain.kanban import KanbanColumn, KanbanFilter, column_cards, kanban, lost_column, stage_after
+from crm_tui.domain.pipeline_admin import list_pipelines
+from crm_tui.domain.pipelines import default_pipeline_id
+from crm_tui.domain.users import UserInfo, owner_choices
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from screens.base import CrmScreen
+from screens.choice_dialog import ChoiceDialog
+from screens.lost_dialog import LostAnswer, LostDialog
+from screens.segment_dialogs import AssignDialog
+from storage.models import Role
+from widgets.funnel_report_view import report_view
+from widgets.kanban_column import KanbanColumnView
+
+
+@dataclass
+class Board:
+    columns: list[KanbanColumn]
+    reasons: list[str]
+    people: list[UserInfo]
+    pipelines: list[tuple[int, str]]
+
+
+class FunnelScreen(CrmScreen):
+    """The funnel: every open deal the user may see, by stage; stuck deals marked ⚠.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | left, right, h, l | Previous / next column. |
+    | up, down, j, k | Through the column's cards. |
+    | ] | Move the card to the next stage (after the last open one: Won). |
+    | [ | Move the card back one stage. |
+    | x | The deal is lost: asks for the reason (the head of sales gets a task). |
+    | enter | Open the deal. |
+    | m | More cards in this column. |
+    | f | Only one manager's deals (again: everybody's). |
+    | g | Only the deals of one region's managers (again: all regions). |
+    | p | Another pipeline. |
+    | t | Only deals created in a period (this month, 30 or 90 days, this year). |
+    | v | The report view: funnel conversion, lost reasons, forecast (again: the board). |
+    | comma | Funnel settings: probabilities, stuck limits, playbooks (admins). |
+    | escape | Back to the desk. |
+    """
+
+    TITLE = _("Funnel")
+    LIVE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "move(1)", _("Next stage"), key_display="]", id="funnel.next_stage"),
+        Binding(
+            "left_square_bracket", "move(-1)", _("Back a stage"), key_display="[", id="funnel.prev_stage"
+        ),
+        Binding("x", "lost", _("Lost"), id="funnel.lost"),
+        Binding("left,h", "column(-1)", _("Column"), show=False, id="funnel.left"),
+        Binding("right,l", "column(1)", _("Column"), show=False, id="funnel.right"),
+        Binding("m", "more", _("More"), id="funnel.more"),
+        Binding("f", "filter", _("Manager"), id="funnel.filter"),
+        Binding("g", "region", _("Region"), id="funnel.region"),
+        Binding("p", "pipeline", _("Pipeline"), id="funnel.pipeline"),
+        Binding("t", "period", _("Period"), id="funnel.period"),
+        Binding("v", "report", _("Report"), id="funnel.report"),
+        Binding("comma", "settings", _("Settings"), key_display=",", id="funnel.settings"),
+        Binding("escape", "back", _("Back"), id="funnel.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, board: Board) -> None:
+            super().__init__()
+            self.board = board
+
+    class ReportLoaded(Message):
+        def __init__(self, report: FunnelReport, forecast: list[ForecastLine]) -> None:
+            super().__init__()
+            self.report = report
+            self.forecast = forecast
+
+    class Moved(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    class MoreLoaded(Message):
+        def __init__(self, column: KanbanColumn) -> None:
+            super().__init__()
+            self.column = column
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.flt: KanbanFilter | None = None
+        self.board: Board | None = None
+        self.views: dict[int, KanbanColumnView] = {}
+        self.current = 0
+        self.reporting = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="funnel-info", markup=False)
+        yield Horizontal(id="kanban")
+        with VerticalScroll(id="funnel-report-view"):
+            yield Static("", id="funnel-report")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = self.ws.viewer.full_name
+        self.query_one("#funnel-report-view").display = False
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    # --- data -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="funnel-load", exit_on_error=False)
+    def load(self) -> None:
+        self.note_version()
+        with self.ws.read() as session:
+            flt = self.flt
+            if flt is None:
+                pid = default_pipeline_id(session)
+                if pid is None:
+                    return
+                flt = KanbanFilter(pid)
+            board = Board(
+                kanban(session, self.ws.viewer, flt, self.ws.now()),
+                active_lost_reasons(session),
+                owner_choices(session, self.ws.viewer),
+                [(p.id, p.name) for p in list_pipelines(session)],
+            )
+        self.flt = flt
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(board))
+
+    async def on_funnel_screen_loaded(self, event: Loaded) -> None:
+        self.board = event.board
+        strip = self.query_one("#kanban", Horizontal)
+        if set(self.views) != {c.stage_id for c in event.board.columns}:
+            await strip.remove_children()
+            self.views = {c.stage_id: KanbanColumnView(c.stage_id) for c in event.board.columns}
+            await strip.mount_all(self.views.values())
+        for column in event.board.columns:
+            self.views[column.stage_id].show(column, self.ws.now(), self.ws.tz)
+        self._focus_column()
+        self._show_info()
+
+    def _show_info(self) -> None:
+        board = self.board
+        if board is None:
+            return
+        open_columns = [c for c in board.columns if not (c.is_won or c.is_lost)]
+        stuck = sum(1 for c in open_columns for card in c.cards if card.stuck)
+        who = _("everybody")
+        if self.flt is not None and self.flt.owner_id is not None:
+            who = next((p.full_name for p in board.people if p.id == self.flt.owner_id), who)
+        if self.flt is not None and self.flt.region is not None:
+            who += " · " + _("region {region}").format(region=self.flt.region)
+        if self.flt is not None and self.flt.created_from is not None:
+            who += " · " + _("created from {day}").format(
+                day=f"{self.flt.created_from.astimezone(self.ws.tz):%d.%m.%Y}"
+            )
+        line = _(
+            "{count} open deals for {amount} · {who} · stuck on screen: {stuck} · won and lost: last 30 days"
+        )
+        self.query_one("#funnel-info", Static).update(
+            line.format(
+                count=sum(c.count for c in open_columns),
+                amount=money(sum(c.amount for c in open_columns)),
+                who=who,
+                stuck=stuck,
+            )
+        )
+
+    def _columns(self) -> list[KanbanColumnView]:
+        return list(self.views.values())
+
+    def _focus_column(self) -> None:
+        columns = self._columns()
+        if columns:
+            self.current = max(0, min(self.current, len(columns) - 1))
+            columns[self.current].focus_cards()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The focused column is the current one, however focus got there (keys, mouse)."""
+        for index, view in enumerate(self._columns()):
+            if event.widget in view.children:
+                self.current = index
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_column(self, step: int) -> None:
+        self.current += step
+        self._focus_column()
+
+    def _card(self) -> tuple[KanbanColumnView, int, int] | None:
+        columns = self._columns()
+        if not columns:
+            return None
+        view = columns[self.current]
+        card = view.highlighted
+        return (view, card.id, card.version) if card else None
+
+    def action_move(self, step: int) -> None:
+        found = self._card()
+        if found is None or self.board is None:
+            return
+        view, deal_id, version = found
+        target = stage_after(self.board.columns, view.stage_id, step)
+        if target is None:
+            self.notify(_("No stage that way."), severity="warning")
+            return
+        self.save_move(deal_id, target.stage_id, version, None)
+
+    def action_lost(self) -> None:
+        found = self._card()
+        if found is None or self.board is None:
+            return
+        view, deal_id, version = found
+        lost = lost_column(self.board.columns)
+        card = view.highlighted
+        if lost is None or card is None:
+            return
+
+        def answered(answer: LostAnswer | None) -> None:
+            if answer is not None:
+                self.save_move(deal_id, lost.stage_id, version, answer)
+
+        self.app.push_screen(LostDialog(card.title, self.board.reasons), answered)
+
+    @work(thread=True, exclusive=True, group="funnel-move", exit_on_error=False)
+    def save_move(self, deal_id: int, stage_id: int, version: int, lost: LostAnswer | None) -> None:
+        result = move_deal(
+            self.ws,
+            deal_id,
+            stage_id,
+            version,
+            lost_reason=lost.reason if lost else None,
+            comment=lost.comment if lost else None,
+        )
+        self.post_message(self.Moved(_("Moved to {stage}.").format(stage=result.to_stage)))
+
+    def on_funnel_screen_moved(self, event: Moved) -> None:
+        self.notify(event.line)
+        self.load()
+
+    def action_more(self) -> None:
+        columns = self._columns()
+        if not columns or self.board is None or self.flt is None:
+            return
+        view = columns[self.current]
+        column = next(c for c in self.board.columns if c.stage_id == view.stage_id)
+        if column.has_more and column.cards:
+            self.load_more(column)
+
+    @work(thread=True, exclusive=True, group="funnel-more", exit_on_error=False)
+    def load_more(self, column: KanbanColumn) -> None:
+        assert self.flt is not None
+        last = column.cards[-1]
+        with self.ws.read() as session:
+            cards, more = column_cards(
+                session,
+                self.ws.viewer,
+                self.flt,
+                column.stage_id,
+                self.ws.now(),
+                (last.stage_entered_at, last.id),
+            )
+        self.post_message(self.MoreLoaded(replace(column, cards=column.cards + cards, has_more=more)))
+
+    def on_funnel_screen_more_loaded(self, event: MoreLoaded) -> None:
+        if self.board is None or event.column.stage_id not in self.views:
+            return
+        self.board.columns = [
+            event.column if c.stage_id == event.column.stage_id else c for c in self.board.columns
+        ]
+        self.views[event.column.stage_id].show(event.column, self.ws.now(), self.ws.tz)
+
+    def action_filter(self) -> None:
+        if self.board is None or self.flt is None:
+            return
+        if self.flt.owner_id is not None:
+            self.flt = replace(self.flt, owner_id=None)
+            self.load()
+            return
+        people = self.board.people
+        by_login = {p.login: p.id for p in people}
+
+        def chosen(login: str | None) -> None:
+            if login and self.flt is not None:
+                self.flt = replace(self.flt, owner_id=by_login[login])
+                self.load()
+
+        self.app.push_screen(AssignDialog(0, people, title=_("Whose deals")), chosen)
+
+    def _refilter(self, flt: KanbanFilter) -> None:
+        self.flt = flt
+        self.load()
+        if self.reporting:
+            self.load_report()
+
+    def action_region(self) -> None:
+        if self.board is None or self.flt is None:
+            return
+        if self.flt.region is not None:
+            self._refilter(replace(self.flt, region=None))
+            return
+        regions = sorted({p.region for p in self.board.people if p.region})
+
+        def chosen(region: str | None) -> None:
+            if region and self.flt is not None:
+                self._refilter(replace(self.flt, region=region))
+
+        self.app.push_screen(ChoiceDialog(_("Deals of the managers of"), [(r, r) for r in regions]), chosen)
+
+    def action_pipeline(self) -> None:
+        if self.board is None or self.flt is None:
+            return
+
+        def chosen(pid: str | None) -> None:
+            if pid and self.flt is not None:
+                self.flt = KanbanFilter(int(pid))
+                self.views = {}
+                self._refilter(self.flt)
+
+        choices = [(name, str(pid)) for pid, name in self.board.pipelines]
+        self.app.push_screen(ChoiceDialog(_("Pipeline"), choices), chosen)
+
+    def action_period(self) -> None:
+        if self.flt is None:
+            return
+        now = self.ws.now()
+        month_start, _month_end = local_month_bounds(now, self.ws.tz)
+        local = now.astimezone(self.ws.tz)
+        year_start = datetime.combine(date(local.year, 1, 1), time.min, tzinfo=self.ws.tz)
+        periods = {
+            "all": None,
+            "month": month_start,
+            "30": now - timedelta(days=30),
+            "90": now - timedelta(days=90),
+            "year": year_start,
+        }
+        labels = [
+            (_("All time"), "all"),
+            (_("Created this month"), "month"),
+            (_("Created in the last 30 days"), "30"),
+            (_("Created in the last 90 days"), "90"),
+            (_("Created this year"), "year"),
+        ]
+
+        def chosen(key: str | None) -> None:
+            if key and self.flt is not None:
+                self._refilter(replace(self.flt, created_from=periods[key]))
+
+        self.app.push_screen(ChoiceDialog(_("Period"), labels), chosen)
+
+    def action_report(self) -> None:
+        self.reporting = not self.reporting
+        self.query_one("#kanban").display = not self.reporting
+        self.query_one("#funnel-report-view").display = self.reporting
+        if self.reporting:
+            self.query_one("#funnel-report", Static).update(_("Counting…"))
+            self.load_report()
+        else:
+            self._focus_column()
+
+    @work(thread=True, exclusive=True, group="funnel-report", exit_on_error=False)
+    def load_report(self) -> None:
+        if self.flt is None:
+            return
+        with self.ws.read() as session:
+            since = self.flt.created_from.astimezone(self.ws.tz).date() if self.flt.created_from else None
+            scope = ReportScope(self.flt.pipeline_id, date_from=since, owner_id=self.flt.owner_id)
+            report = funnel_report(session, self.ws.viewer, scope, self.ws.now(), self.ws.tz)
+            forecast = forecast_report(session, self.ws.viewer, self.flt.pipeline_id)
+        self.post_message(self.ReportLoaded(report, forecast))
+
+    def on_funnel_screen_report_loaded(self, event: ReportLoaded) -> None:
+        self.query_one("#funnel-report", Static).update(report_view(event.report, event.forecast))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "settings":
+            return self.ws.viewer.role is Role.ADMIN
+        return True
+
+    def action_settings(self) -> None:
+        from screens.funnel_settings import FunnelSettingsScreen
+
+        def back(_result: None) -> None:
+            self.load()
+
+        self.app.push_screen(FunnelSettingsScreen(self.ws), back)
+
+    async def action_back(self) -> None:
+        if self.reporting:
+            self.action_report()
+            return
+        await self.app.run_action("app.desk")
+
+    @on(OptionList.OptionSelected, ".kanban-cards")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        from screens.deal import DealScreen
+
+        def back(_result: None) -> None:
+            self.load()
+
+        if event.option.id and event.option.id.isdigit():
+            self.app.push_screen(DealScreen(self.ws, int(event.option.id)), back)

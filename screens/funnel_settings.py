@@ -1,0 +1,168 @@
+"""Funnel settings (admins): the stages of each pipeline with probability, stuck limit and
+playbook; changed in place with the same functions as `crm pipeline`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.funnel_setup import active_lost_reasons
+from crm_tui.domain.pipeline_admin import PipelineView, list_pipelines, set_stage
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from screens.base import CrmScreen
+
+
+class ValueDialog(ModalScreen[str | None]):
+    """One value typed in: dismissed with the text, or None on Escape.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Save. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"), id="value.cancel")]
+
+    def __init__(self, title: str, value: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = self.title_text
+            yield Input(value=self.value, id="value")
+        yield Footer(show_command_palette=False, compact=True)
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FunnelSettingsScreen(CrmScreen):
+    """Stages of every pipeline: win probability, stuck limit, playbook steps; lost reasons.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down | Choose a stage. |
+    | p | Set its win probability. |
+    | s | Set its stuck limit in days (0: never stuck). |
+    | n | Rename it. |
+    | escape | Back. |
+    """
+
+    TITLE = _("Funnel settings")
+    AUTO_FOCUS = "#funnel-stages"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "edit('probability')", _("Probability"), id="funnel_settings.probability"),
+        Binding("s", "edit('stuck')", _("Stuck after"), id="funnel_settings.stuck"),
+        Binding("n", "edit('name')", _("Rename"), id="funnel_settings.rename"),
+        Binding("escape", "back", _("Back"), id="funnel_settings.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, pipelines: list[PipelineView], reasons: list[str]) -> None:
+            super().__init__()
+            self.pipelines = pipelines
+            self.reasons = reasons
+
+    class Saved(Message):
+        pass
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.rows: dict[str, tuple[int, str, int, int | None]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="funnel-stages", cursor_type="row")
+        yield Static("", id="funnel-reasons", markup=False)
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="funnel-settings", exit_on_error=False)
+    def load(self) -> None:
+        with self.ws.read() as session:
+            found = list_pipelines(session)
+            reasons = active_lost_reasons(session)
+        self.post_message(self.Loaded(found, reasons))
+
+    def on_funnel_settings_screen_loaded(self, event: Loaded) -> None:
+        table = self.query_one("#funnel-stages", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(_("Pipeline"), _("Stage"), _("Probability"), _("Stuck after"), _("Playbook"))
+        self.rows = {}
+        for pipeline in event.pipelines:
+            for stage in pipeline.stages:
+                stuck = pipeline.stuck_days.get(stage.id)
+                steps = pipeline.playbooks.get(stage.id, [])
+                key = str(stage.id)
+                self.rows[key] = (stage.id, stage.name, stage.probability, stuck)
+                table.add_row(
+                    pipeline.name,
+                    stage.name,
+                    Text(f"{stage.probability}%", justify="right"),
+                    Text(_("{days} d").format(days=stuck) if stuck else "—", justify="right"),
+                    " → ".join(f"{s.title} (+{s.working_days} wd)" for s in steps) or "—",
+                    key=key,
+                )
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self.query_one("#funnel-reasons", Static).update(_("Lost reasons: ") + ", ".join(event.reasons))
+
+    def action_edit(self, what: str) -> None:
+        table = self.query_one("#funnel-stages", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is None or key not in self.rows:
+            return
+        stage_id, name, probability, stuck = self.rows[key]
+        titles = {
+            "probability": (_("Win probability of {stage}, %"), str(probability)),
+            "stuck": (_("{stage}: stuck after how many days (0: never)"), str(stuck or 0)),
+            "name": (_("New name of {stage}"), name),
+        }
+        title, value = titles[what]
+
+        def typed(text: str | None) -> None:
+            if text is not None:
+                self.save(stage_id, what, text.strip())
+
+        self.app.push_screen(ValueDialog(title.format(stage=name), value), typed)
+
+    @work(thread=True, exclusive=True, group="funnel-settings-save", exit_on_error=False)
+    def save(self, stage_id: int, what: str, text: str) -> None:
+        if what in ("probability", "stuck") and not text.isdigit():
+            raise InvalidInput(_("{text!r} is not a whole number").format(text=text))
+        if what == "probability":
+            set_stage(self.ws, stage_id, probability=int(text))
+        elif what == "stuck":
+            set_stage(self.ws, stage_id, stuck_days=int(text))
+        else:
+            set_stage(self.ws, stage_id, name=text)
+        self.post_message(self.Saved())
+
+    def on_funnel_settings_screen_saved(self, event: Saved) -> None:
+        self.notify(_("Saved."))
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,160 @@
+"""The funnel kanban: columns from SQL, cards moved with keys, lost with a reason, the report."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from textual.widgets import Input, OptionList, Static
+
+from crm_tui.app import create_app
+from screens.deal import DealScreen
+from screens.funnel import FunnelScreen
+from screens.lost_dialog import LostDialog
+from storage.models import deals, stages
+from tests.app.support import notifications, settle, text_of, workspace
+from tests.seed import Seeded
+from widgets.kanban_column import KanbanColumnView
+
+
+async def open_funnel(pilot: object) -> FunnelScreen:
+    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("F")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, FunnelScreen)
+    return screen
+
+
+def column_titles(screen: FunnelScreen) -> dict[str, list[str]]:
+    assert screen.board is not None
+    return {c.name: [card.title for card in c.cards] for c in screen.board.columns}
+
+
+def stage_of(engine: Engine, deal_id: int) -> str:
+    with engine.connect() as conn:
+        return str(
+            conn.scalar(
+                select(stages.c.code)
+                .select_from(deals.join(stages, stages.c.id == deals.c.stage_id))
+                .where(deals.c.id == deal_id)
+            )
+        )
+
+
+async def test_a_manager_moves_cards_with_keys_and_loses_one_with_a_reason(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    app = create_app(workspace(sqlite_url, "ivanova"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_funnel(pilot)
+        titles = column_titles(screen)
+        assert titles["Proposal sent"] == ["Поставка: СтройМонтаж", "Поставка: Аква-Сервис"]  # oldest first
+        assert "Поставка: Липецкий металл" not in titles["Proposal sent"]  # Petrov's
+        assert "8 open deals" in text_of(screen.query_one("#funnel-info", Static))
+        await pilot.press("right", "right")  # to Proposal sent; its first card is СтройМонтаж
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert stage_of(sqlite_engine, team.deals["d_prop_stroy"]) == "invoice"
+        assert "Moved to Invoice issued." in notifications(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, LostDialog)
+        await pilot.press("down", "enter")  # Chose a competitor
+        app.screen.query_one("#lost-comment", Input).value = "ушли к конкуренту"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert stage_of(sqlite_engine, team.deals["d_prop_aqua"]) == "lost"
+        with sqlite_engine.connect() as conn:
+            reason = conn.scalar(select(deals.c.lost_reason).where(deals.c.id == team.deals["d_prop_aqua"]))
+        assert reason == "Chose a competitor"
+
+
+async def test_the_report_view_and_the_deal_screen(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_funnel(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        report = text_of(screen.query_one("#funnel-report", Static))
+        assert "Funnel: Sales" in report and "Lost reasons" in report and "Forecast" in report
+        await pilot.press("escape")
+        await settle(pilot)
+        view = next(iter(screen.views.values()))
+        assert isinstance(view, KanbanColumnView)
+        view.query_one(OptionList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        deal_screen = app.screen
+        assert isinstance(deal_screen, DealScreen)
+        assert "New inquiry" in text_of(deal_screen.query_one("#deal-head", Static))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "Qualification" in text_of(deal_screen.query_one("#deal-history", Static))
+
+
+async def test_an_admin_sets_a_stuck_limit_in_the_funnel_settings(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    from screens.funnel_settings import FunnelSettingsScreen, ValueDialog
+
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_funnel(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        settings = app.screen
+        assert isinstance(settings, FunnelSettingsScreen)
+        await pilot.press("down", "down", "s")  # Proposal sent
+        await settle(pilot)
+        assert isinstance(app.screen, ValueDialog)
+        app.screen.query_one(Input).value = "4"
+        await pilot.press("enter")
+        await settle(pilot)
+        with sqlite_engine.connect() as conn:
+            limit = conn.scalar(select(stages.c.stuck_after_days).where(stages.c.code == "proposal"))
+        assert limit == 4
+        await pilot.press("escape")
+        await settle(pilot)
+        funnel = app.screen
+        assert isinstance(funnel, FunnelScreen)
+        assert "stuck on screen: 2" in text_of(funnel.query_one("#funnel-info", Static))
+
+
+async def test_managers_have_no_funnel_settings(sqlite_url: str, sqlite_engine: Engine, team: Seeded) -> None:
+    app = create_app(workspace(sqlite_url, "ivanova"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_funnel(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_region_pipeline_and_period_filters(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    from screens.choice_dialog import ChoiceDialog
+
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_funnel(pilot)
+        assert "9 open deals" in text_of(screen.query_one("#funnel-info", Static))
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # Липецк, the first region alphabetically
+        await settle(pilot)
+        info = text_of(screen.query_one("#funnel-info", Static))
+        assert "1 open deals" in info and "region Липецк" in info
+        await pilot.press("g")  # again: all regions
+        await settle(pilot)
+        await pilot.press("t", "down", "down", "enter")  # created in the last 30 days: all seeded deals
+        await settle(pilot)
+        assert "created from 21.10.2026" in text_of(screen.query_one("#funnel-info", Static))
+        await pilot.press("t", "down", "enter")  # created this month: the seeded deals are 30 days old
+        await settle(pilot)
+        assert "0 open deals" in text_of(screen.query_one("#funnel-info", Static))
+        await pilot.press("p", "enter")
+        await settle(pilot)
+        assert "9 open deals" in text_of(screen.query_one("#funnel-info", Static))

@@ -1,0 +1,47 @@
+"""The funnel's report view: reach and conversion per stage, lost reasons, the forecast."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from crm_tui.domain.formatting import money
+from crm_tui.domain.funnel_reports import ForecastLine, FunnelReport
+from crm_tui.i18n import _
+
+
+def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
+    stages = Table(title=_("Funnel: {name}").format(name=report.pipeline), expand=True)
+    for label, right in (
+        (_("Stage"), False),
+        (_("Now"), True),
+        (_("Amount"), True),
+        (_("Reached"), True),
+        (_("To next"), True),
+        (_("Median days"), True),
+    ):
+        stages.add_column(label, justify="right" if right else "left")
+    for s in report.stages:
+        stages.add_row(
+            s.name,
+            str(s.deals),
+            money(s.amount),
+            str(s.reached),
+            f"{s.conversion:.0%}" if s.conversion is not None else "",
+            f"{s.median_days}" if s.median_days is not None else "",
+        )
+    reasons = Table(title=_("Lost reasons"), expand=True)
+    reasons.add_column(_("Reason"))
+    reasons.add_column(_("Deals"), justify="right")
+    reasons.add_column(_("Amount"), justify="right")
+    for reason, n, amount in report.lost_reasons:
+        reasons.add_row(reason, str(n), money(amount))
+    ahead = Table(title=_("Forecast: open deals weighted by stage probability"), expand=True)
+    for label in (_("Close month"), _("Manager"), _("Deals"), _("Amount"), _("Weighted")):
+        ahead.add_column(label, justify="right" if label not in (_("Close month"), _("Manager")) else "left")
+    for line in forecast:
+        ahead.add_row(line.month, line.manager, str(line.deals), money(line.amount), money(line.weighted))
+    total = sum(line.weighted for line in forecast)
+    ahead.add_row(_("Total"), "", str(sum(x.deals for x in forecast)), "", Text(money(total), style="bold"))
+    return Group(stages, reasons, ahead)

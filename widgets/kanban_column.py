@@ -1,0 +1,75 @@
+"""One column of the funnel kanban: the stage's name, count and sum above its deal cards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from crm_tui.domain.formatting import money
+from crm_tui.domain.kanban import KanbanCard, KanbanColumn
+from crm_tui.i18n import _
+
+
+def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int) -> Text:
+    """The deal (marked when stuck; long titles wrap), its amount and client, days in stage
+    and the next task."""
+    text = Text()
+    if card.stuck:
+        text.append("⚠ ", style="bold red")
+    text.append(card.title, style="bold")
+    text.append("\n" + money(card.amount), style="bold")
+    text.append(f"  {card.client}")
+    days = card.days_in_stage(now)
+    text.append(f"\n{days} " + _("d in stage"), style="red" if card.stuck else "dim")
+    if card.next_task and card.next_due:
+        due = card.next_due.astimezone(tz)
+        late = card.next_due < now
+        text.append(f"\n→ {due:%d.%m} {card.next_task}"[: width + 1], style="red" if late else "dim")
+    else:
+        text.append("\n" + _("no next task"), style="italic yellow")
+    return text
+
+
+class KanbanColumnView(Vertical):
+    """A stage's column; the screen fills it with ``show`` and reads the highlighted card."""
+
+    def __init__(self, stage_id: int, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="kanban-column")
+        self.stage_id = stage_id
+        self.cards: list[KanbanCard] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="kanban-head", markup=False)
+        yield OptionList(classes="kanban-cards", markup=False)
+
+    def show(self, column: KanbanColumn, now: datetime, tz: ZoneInfo) -> None:
+        head = Text(column.name, style="bold")
+        head.append(f"\n{column.count} · {money(column.amount)}", style="dim")
+        if column.stuck_after_days:
+            head.append(f" · ⚑{column.stuck_after_days}" + _("d"), style="dim")
+        self.query_one(".kanban-head", Static).update(head)
+        cards = self.query_one(".kanban-cards", OptionList)
+        keep = cards.highlighted
+        self.cards = column.cards
+        width = max(self.size.width - 4, 14)
+        cards.set_options(Option(card_text(c, now, tz, width), id=str(c.id)) for c in column.cards)
+        if column.has_more:
+            cards.add_option(Option(Text(_("… more: m"), style="dim italic"), id="more", disabled=True))
+        if self.cards:
+            cards.highlighted = min(keep or 0, len(self.cards) - 1)
+
+    @property
+    def highlighted(self) -> KanbanCard | None:
+        index = self.query_one(".kanban-cards", OptionList).highlighted
+        if index is None or index >= len(self.cards):
+            return None
+        return self.cards[index]
+
+    def focus_cards(self) -> None:
+        self.query_one(".kanban-cards", OptionList).focus()
