@@ -1,0 +1,103 @@
+"""`crm fields`: the client portrait's fields and the required contact information."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json
+
+app = typer.Typer(
+    help="The client portrait: custom fields, required contact information.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """The portrait's fields (required ones marked) and the contact information required."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.portrait import portrait_fields, required_contacts
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        found = portrait_fields(session)
+        contacts = required_contacts(session)
+    if as_json:
+        print_json({"fields": [asdict(f) for f in found], "required_contacts": contacts})
+        return
+    for f in found:
+        choices = f" ({', '.join(f.choices)})" if f.choices else ""
+        typer.echo(f"{f.key:<20} {f.label:<24} {f.kind:<7}{' required' if f.required else ''}{choices}")
+    typer.echo("required contact information: " + (", ".join(contacts) or "none"))
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Field key: latin letters, digits, _.")],
+    label: Annotated[str, typer.Option("--label", help="What people read.")] = "",
+    kind: Annotated[
+        str, typer.Option("--kind", help="text, number, money, date, choice, multi, bool.")
+    ] = "text",
+    choices: Annotated[str, typer.Option("--choices", help="For choice and multi: a,b,c.")] = "",
+    required: Annotated[bool, typer.Option("--required", help="Counts in completeness.")] = False,
+) -> None:
+    """Add a portrait field (admins)."""
+    from crm_tui.domain.portrait import add_field
+    from storage.models import FieldKind
+
+    if kind not in {k.value for k in FieldKind}:
+        fail(f"--kind {kind!r}: use text, number, money, date, choice, multi or bool")
+    options = [c.strip() for c in choices.split(",") if c.strip()]
+    added = add_field(open_ws(ctx), key, label or key, FieldKind(kind), options, required)
+    typer.echo(f"field {added.key} added ({added.kind}{', required' if added.required else ''})")
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Field key.")]) -> None:
+    """Retire a portrait field (admins); the values are kept in case it comes back."""
+    from crm_tui.domain.portrait import remove_field
+
+    had = remove_field(open_ws(ctx), key)
+    typer.echo(f"field {key} removed ({had} clients had a value; kept)")
+
+
+@app.command("require-contacts")
+def require_contacts(
+    ctx: typer.Context,
+    items: Annotated[str, typer.Argument(help="Comma-separated: phone, email, contact, contact_position.")],
+) -> None:
+    """Set the contact information every client must have (admins); empty for none."""
+    from crm_tui.domain.portrait import set_required_contacts
+
+    chosen = [i.strip() for i in items.split(",") if i.strip()]
+    set_required_contacts(open_ws(ctx), chosen)
+    typer.echo("required contact information: " + (", ".join(chosen) or "none"))
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    client: Annotated[int, typer.Argument(help="Client id.")],
+    values: Annotated[list[str], typer.Argument(help="key=value pairs (an empty value clears).")],
+) -> None:
+    """Fill a client's portrait from the command line."""
+    from crm_tui.domain.client_card import load_card
+    from crm_tui.domain.portrait import set_values
+
+    pairs: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep:
+            fail(f"{item!r} is not key=value")
+        pairs[key.strip()] = value
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        version = load_card(session, ws.viewer, client).version
+    set_values(ws, client, version, pairs)
+    typer.echo(f"client {client}: portrait saved")

@@ -1,0 +1,107 @@
+"""The card's read-only sections as Rich renderables, built from the card's read model."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from crm_tui.domain.audit import describe_changes
+from crm_tui.domain.client_card import ChannelInfo, ClientCard
+from crm_tui.domain.field_values import field_text
+from crm_tui.domain.formatting import local_time, money, phone
+from crm_tui.i18n import _
+from screens.segment_dialogs import segment_label
+
+
+def channel_text(channel: ChannelInfo) -> str:
+    return phone(channel.value) if channel.kind == "phone" else channel.value
+
+
+def portrait_view(card: ClientCard) -> Group:
+    lines = []
+    for line in card.portrait:
+        shown = field_text(line.kind, line.value)
+        text = Text.assemble((f"{line.label}: ", "dim"), shown or "—")
+        if not shown and line.required:
+            text.append("  " + _("required"), style="bold yellow")
+        lines.append(text)
+    state = _("{percent}% complete").format(percent=card.completeness_percent)
+    if card.missing:
+        state += " · " + _("missing: {items} (w)").format(items=", ".join(card.missing))
+    lines.append(Text(state, style="bold" if card.missing else "dim"))
+    return Group(*lines)
+
+
+def segment_view(card: ClientCard, tz: ZoneInfo) -> Group:
+    bought = (
+        _("last purchase {day} · {total} in all").format(
+            day=f"{card.last_purchase_on:%d.%m.%Y}", total=money(card.sales_total)
+        )
+        if card.last_purchase_on
+        else _("no purchases in the sales history")
+    )
+    lines = [
+        Text(segment_label(card.segment, card.segment_manual), style="bold"),
+        Text(bought, style="dim"),
+    ]
+    for change in card.segment_history:
+        who = change.user if change.manual and change.user else _("recompute")
+        lines.append(
+            Text(
+                f"{local_time(change.at, tz, '%d.%m.%Y')}  {segment_label(change.before)} → "
+                f"{segment_label(change.after)}  ({who})",
+                style="dim",
+            )
+        )
+    return Group(*lines)
+
+
+def requisites_view(card: ClientCard) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    kind = _("company") if card.kind == "company" else _("person")
+    for label, value in [
+        (_("Name"), card.name),
+        (_("Legal form"), card.legal_form),
+        (_("Kind"), kind),
+        (_("INN"), card.inn),
+        (_("KPP"), card.kpp),
+        (_("OGRN"), card.ogrn),
+        (_("City"), card.city),
+        (_("Region"), card.region),
+    ]:
+        grid.add_row(label, Text(value or "—"))
+    return grid
+
+
+def contacts_view(card: ClientCard) -> Group | Text:
+    parts: list[Text] = []
+    for channel in card.channels:
+        parts.append(Text.assemble((f"{_('General')}: ", "dim"), channel_text(channel)))
+    for person in card.contacts:
+        line = Text(person.full_name, style="bold")
+        if person.position:
+            line.append(f" — {person.position}", style="italic")
+        parts.append(line)
+        for channel in person.channels:
+            parts.append(Text.assemble("  ", channel_text(channel)))
+    return Group(*parts) if parts else Text(_("No contacts yet."))
+
+
+def changes_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
+    if not card.changes:
+        return Text(_("No changes recorded yet."), style="dim")
+    return Group(
+        *(
+            Text.assemble(
+                (f"{local_time(line.at, tz, '%d.%m %H:%M')} ", "dim"),
+                (f"{line.user or _('system')}: ", "bold"),
+                describe_changes(line, 90),
+            )
+            for line in card.changes
+        )
+    )

@@ -1,0 +1,94 @@
+"""The client portrait: typed values, required fields and contacts, completeness and its KPI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from crm_tui.domain.client_card import load_card
+from crm_tui.domain.completeness import completeness, completeness_report
+from crm_tui.domain.errors import AccessDenied, InvalidInput, StaleEdit
+from crm_tui.domain.field_values import field_text, parse_field_text
+from crm_tui.domain.portrait import add_field, client_values, portrait_fields, remove_field, set_values
+from crm_tui.domain.workspace import Workspace
+from storage.models import FieldKind
+from tests.cli_support import crm, error_line
+from tests.seed import Seeded
+
+Open = Callable[[str], Workspace]
+
+
+def test_values_are_typed_from_what_people_type() -> None:
+    assert parse_field_text("Headcount", "number", [], " 1 200 ") == 1200
+    assert parse_field_text("Turnover", "money", [], "1 200 000,50 руб.") == 120_000_050
+    assert parse_field_text("Since", "date", [], "05.12.26") == "2026-12-05"
+    assert parse_field_text("Segment", "choice", ["retail", "wholesale"], "Wholesale") == "wholesale"
+    assert parse_field_text("Tags", "multi", ["a", "b", "c"], "a, c") == ["a", "c"]
+    assert parse_field_text("VIP", "bool", [], "да") is True
+    assert parse_field_text("Note", "text", [], "  ") is None
+    with pytest.raises(InvalidInput, match="Segment: 'shop' is not one of retail, wholesale"):
+        parse_field_text("Segment", "choice", ["retail", "wholesale"], "shop")
+    with pytest.raises(InvalidInput, match="Headcount: 'many' is not a number"):
+        parse_field_text("Headcount", "number", [], "many")
+    assert field_text("money", 120_000_050) == "1\u202f200\u202f000 ₽"
+
+
+def test_completeness_counts_required_fields_and_contacts(seeded: Seeded, workspace_for: Open) -> None:
+    ws = workspace_for("petrov")
+    agro = seeded.clients["agro"]
+    with ws.read() as session:
+        before = completeness(session, agro)
+    assert (before.filled, before.total, before.percent) == (3, 5, 60)  # phone, e-mail, director; no fields
+    assert [m.label for m in before.missing] == ["Headcount", "Market segment"]
+    with ws.read() as session:
+        version = load_card(session, ws.viewer, agro).version
+    set_values(ws, agro, version, {"headcount": "120", "market_segment": "Wholesale"})
+    with ws.read() as session:
+        after = completeness(session, agro)
+        fields = {f.key: f.id for f in portrait_fields(session)}
+        values = client_values(session, agro)
+    assert (after.percent, after.good, after.missing) == (100, True, [])
+    assert values[fields["headcount"]] == 120 and values[fields["market_segment"]] == "wholesale"
+    with pytest.raises(StaleEdit, match="Headcount: 120"):
+        set_values(ws, agro, version, {"headcount": "130"})
+    with ws.read() as session:
+        report = {line.login: (line.clients, line.good) for line in completeness_report(session, ws.viewer)}
+    assert report == {"petrov": (2, 1)}
+
+
+def test_admins_shape_the_portrait(engine: Engine, seeded: Seeded, workspace_for: Open) -> None:
+    admin = workspace_for("admin")
+    add_field(admin, "tender", "Takes part in tenders", FieldKind.BOOL, [], True)
+    with admin.read() as session:
+        assert completeness(session, seeded.clients["agro"]).total == 6
+    with pytest.raises(InvalidInput, match="give its choices"):
+        add_field(admin, "region_kind", "Kind", FieldKind.CHOICE, [], False)
+    with pytest.raises(AccessDenied):
+        add_field(workspace_for("smirnov"), "x", "X", FieldKind.TEXT, [], False)
+    remove_field(admin, "tender")
+    with admin.read() as session:
+        assert completeness(session, seeded.clients["agro"]).total == 5
+
+
+def test_fields_and_the_completeness_report_from_the_command_line(seeded_db: str) -> None:
+    crm(
+        "--db",
+        seeded_db,
+        "fields",
+        "set",
+        "8",
+        "headcount=40",
+        "market_segment=retail",
+        user="petrov",
+        check=True,
+    )
+    report = crm("--db", seeded_db, "report", "completeness", "--json", user="admin", check=True)
+    lines = {json.loads(line)["manager"]: json.loads(line) for line in report.stdout.splitlines()}
+    assert lines["petrov"]["good"] == 1 and lines["petrov"]["clients"] == 2
+    listed = json.loads(crm("--db", seeded_db, "fields", "list", "--json", user="ivanova", check=True).stdout)
+    assert [f["key"] for f in listed["fields"]][:2] == ["headcount", "annual_turnover"]
+    bad = crm("--db", seeded_db, "fields", "set", "8", "headcount=много", user="petrov")
+    assert bad.returncode == 2 and "Headcount: 'много' is not a number" in error_line(bad)
