@@ -96,6 +96,8 @@ class CrmApp(App[None]):
     | c | The clients list. |
     | i | Import clients from an Excel or CSV file (the import wizard). |
     | D | Duplicate review (heads of sales, admins and ops). |
+    | S | Segments: warm, loyal, lost, and who moved. |
+    | F | The funnel kanban (and its report view). |
     | ctrl+p | Commands: every action of the app and the current screen. |
     | q | Quit. |
     """
@@ -108,6 +110,8 @@ class CrmApp(App[None]):
         Binding("c", "clients", _("Clients"), id="app.clients"),
         Binding("i", "import_clients", _("Import"), id="app.import"),
         Binding("D", "duplicates", _("Duplicates"), id="app.duplicates"),
+        Binding("S", "segments", _("Segments"), id="app.segments"),
+        Binding("F", "funnel", _("Funnel"), id="app.funnel"),
         Binding("ctrl+p", "command_palette", _("Commands"), priority=True, id="app.palette"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
     ]
@@ -214,7 +218,14 @@ class CrmApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing to go to before the workspace is open; no second wizard over the first; no
         leaving it while an import or undo runs."""
-        if self._ws is None and action in ("desk", "clients", "import_clients", "duplicates"):
+        if self._ws is None and action in (
+            "desk",
+            "clients",
+            "import_clients",
+            "duplicates",
+            "segments",
+            "funnel",
+        ):
             return False
         if action == "duplicates":
             from crm_tui.domain.merges import MERGERS
@@ -236,6 +247,18 @@ class CrmApp(App[None]):
         from screens.dedup_review import DedupReviewScreen
 
         self.push_screen(DedupReviewScreen(self.ws))
+
+    def action_segments(self) -> None:
+        from screens.segments import SegmentsScreen
+
+        if not any(isinstance(s, SegmentsScreen) for s in self.screen_stack):
+            self.push_screen(SegmentsScreen(self.ws))
+
+    def action_funnel(self) -> None:
+        from screens.funnel import FunnelScreen
+
+        if not any(isinstance(s, FunnelScreen) for s in self.screen_stack):
+            self.push_screen(FunnelScreen(self.ws))
 
     def action_import_clients(self) -> None:
         from screens.import_wizard import ImportWizardScreen

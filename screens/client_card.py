@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,14 +13,21 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.client_card import ChannelInfo, ClientCard, load_card
-from crm_tui.domain.formatting import local_time, money, phone
+from crm_tui.domain.client_card import ClientCard, load_card
+from crm_tui.domain.formatting import local_time, money
+from crm_tui.domain.handovers import HANDING, hand_over
 from crm_tui.domain.interactions import log_interaction
+from crm_tui.domain.portrait import set_values
+from crm_tui.domain.segment_actions import set_segment
+from crm_tui.domain.users import UserInfo, owner_choices
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from screens.base import CrmScreen, kind_label
+from screens.card_sections import changes_view, contacts_view, portrait_view, requisites_view, segment_view
 from screens.log_interaction import InteractionDraft, LogInteractionScreen
-from storage.models import InteractionKind
+from screens.portrait_dialog import PortraitDialog
+from screens.segment_dialogs import AUTO, AssignDialog, SegmentPicker, segment_label
+from storage.models import InteractionKind, Segment
 from widgets.client_table import status_label
 from widgets.record_table import Col, RecordTable, clip
 
@@ -33,10 +38,6 @@ def deal_status_label(status: str) -> str:
     return {"open": _("open"), "won": _("won"), "lost": _("lost")}.get(status, status)
 
 
-def channel_text(channel: ChannelInfo) -> str:
-    return phone(channel.value) if channel.kind == "phone" else channel.value
-
-
 class ClientCardScreen(CrmScreen):
     """One client on one screen, opened from the desk or the clients list.
 
@@ -44,6 +45,10 @@ class ClientCardScreen(CrmScreen):
     | :- | :- |
     | l | Log a call with this client (summary and optional duration). |
     | o | Add a note. |
+    | g | Set the segment by hand, or give it back to the rules. |
+    | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
+    | e | Edit the portrait (the custom fields). |
+    | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | r | Reload the card. |
     | escape | Back to where the card was opened from. |
     """
@@ -51,6 +56,10 @@ class ClientCardScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log_call", _("Log call"), id="card.log_call"),
         Binding("o", "add_note", _("Note"), id="card.add_note"),
+        Binding("g", "segment", _("Segment"), id="card.segment"),
+        Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
+        Binding("e", "portrait", _("Portrait"), id="card.portrait"),
+        Binding("w", "walk", _("Missing"), id="card.walk"),
         Binding("r", "reload", _("Refresh"), id="card.refresh"),
         Binding("escape", "back", _("Back"), id="card.back"),
     ]
@@ -68,6 +77,23 @@ class ClientCardScreen(CrmScreen):
         def __init__(self, kind: InteractionKind) -> None:
             super().__init__()
             self.kind = kind
+
+    class SegmentSaved(Message):
+        """The segment was set by hand (or given back to the rules)."""
+
+        def __init__(self, segment: Segment | None) -> None:
+            super().__init__()
+            self.segment = segment
+
+    class PeopleLoaded(Message):
+        def __init__(self, people: list[UserInfo]) -> None:
+            super().__init__()
+            self.people = people
+
+    class Saved(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
 
     def __init__(self, ws: Workspace, client_id: int) -> None:
         super().__init__(ws)
@@ -87,6 +113,15 @@ class ClientCardScreen(CrmScreen):
                 with Vertical(id="contacts-panel", classes="panel") as panel:
                     panel.border_title = _("Contacts")
                     yield Static("", id="contacts")
+                with Vertical(id="portrait-panel", classes="panel") as panel:
+                    panel.border_title = _("Portrait")
+                    yield Static("", id="portrait")
+                with Vertical(id="segment-panel", classes="panel") as panel:
+                    panel.border_title = _("Segment")
+                    yield Static("", id="segment")
+                with Vertical(id="changes-panel", classes="panel") as panel:
+                    panel.border_title = _("Changes")
+                    yield Static("", id="changes")
             with Vertical(id="card-right"):
                 with Vertical(id="deals-panel", classes="panel") as panel:
                     panel.border_title = _("Deals")
@@ -144,12 +179,22 @@ class ClientCardScreen(CrmScreen):
         self.notify(_("Call logged.") if event.kind is InteractionKind.CALL else _("Note added."))
         self.load()
 
+    def on_client_card_screen_segment_saved(self, event: SegmentSaved) -> None:
+        if event.segment is None:
+            self.notify(_("Segment left to the rules: the next recompute sets it."))
+        else:
+            self.notify(_("Segment set by hand: {label}.").format(label=segment_label(event.segment.value)))
+        self.load()
+
     def on_client_card_screen_loaded(self, event: Loaded) -> None:
         card = self.card = event.card
         self.title = card.display_name
         self._show_head(card)
-        self.query_one("#requisites", Static).update(self._requisites(card))
-        self.query_one("#contacts", Static).update(self._contacts(card))
+        self.query_one("#requisites", Static).update(requisites_view(card))
+        self.query_one("#contacts", Static).update(contacts_view(card))
+        self.query_one("#segment", Static).update(segment_view(card, self.ws.tz))
+        self.query_one("#portrait", Static).update(portrait_view(card))
+        self.query_one("#changes", Static).update(changes_view(card, self.ws.tz))
         self._show_tables(card)
 
     # --- rendering ------------------------------------------------------------------------
@@ -166,39 +211,10 @@ class ClientCardScreen(CrmScreen):
             f"{_('OGRN')} {card.ogrn or '—'}",
             place or _("no city"),
             _("owner {name}").format(name=card.owner or "—"),
+            segment_label(card.segment, card.segment_manual),
+            _("portrait {percent}%").format(percent=card.completeness_percent),
         ]
         self.query_one("#card-facts", Static).update(Text(" · ".join(facts)))
-
-    def _requisites(self, card: ClientCard) -> Table:
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column()
-        kind = _("company") if card.kind == "company" else _("person")
-        for label, value in [
-            (_("Name"), card.name),
-            (_("Legal form"), card.legal_form),
-            (_("Kind"), kind),
-            (_("INN"), card.inn),
-            (_("KPP"), card.kpp),
-            (_("OGRN"), card.ogrn),
-            (_("City"), card.city),
-            (_("Region"), card.region),
-        ]:
-            grid.add_row(label, Text(value or "—"))
-        return grid
-
-    def _contacts(self, card: ClientCard) -> Group | Text:
-        parts: list[Text] = []
-        for channel in card.channels:
-            parts.append(Text.assemble((f"{_('General')}: ", "dim"), channel_text(channel)))
-        for person in card.contacts:
-            line = Text(person.full_name, style="bold")
-            if person.position:
-                line.append(f" — {person.position}", style="italic")
-            parts.append(line)
-            for channel in person.channels:
-                parts.append(Text.assemble("  ", channel_text(channel)))
-        return Group(*parts) if parts else Text(_("No contacts yet."))
 
     def _fill(self, table_id: str, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
         self.query_one(table_id, RecordTable).set_records(rows)
@@ -275,6 +291,85 @@ class ClientCardScreen(CrmScreen):
 
     def action_add_note(self) -> None:
         self._ask(InteractionKind.NOTE)
+
+    def action_segment(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.save_segment(None if value == AUTO else Segment(value))
+
+        self.app.push_screen(SegmentPicker(self._client_name()), chosen)
+
+    @work(thread=True, exclusive=True, group="card-segment", exit_on_error=False)
+    def save_segment(self, segment: Segment | None) -> None:
+        set_segment(self.ws, self.client_id, segment)
+        self.post_message(self.SegmentSaved(segment))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hand_over":
+            return self.ws.viewer.role in HANDING
+        return True
+
+    def action_hand_over(self) -> None:
+        self.load_people()
+
+    @work(thread=True, exclusive=True, group="card-people", exit_on_error=False)
+    def load_people(self) -> None:
+        with self.ws.read() as session:
+            people = [p for p in owner_choices(session, self.ws.viewer) if p.role in ("manager", "head")]
+        self.post_message(self.PeopleLoaded(people))
+
+    def on_client_card_screen_people_loaded(self, event: PeopleLoaded) -> None:
+        def chosen(login: str | None) -> None:
+            if login:
+                self.save_handover(login)
+
+        title = _("Hand {name} over to").format(name=self._client_name())
+        self.app.push_screen(AssignDialog(1, event.people, title=title), chosen)
+
+    @work(thread=True, exclusive=True, group="card-handover", exit_on_error=False)
+    def save_handover(self, login: str) -> None:
+        moved = hand_over(self.ws, login, client_ids=[self.client_id])
+        line = _(
+            "Handed over to {login} with {deals} open deals and {tasks} tasks (undo: crm handover undo {n})."
+        )
+        self.post_message(
+            self.Saved(line.format(login=login, deals=moved.deals, tasks=moved.tasks, n=moved.handover))
+        )
+
+    def on_client_card_screen_saved(self, event: Saved) -> None:
+        self.notify(event.line)
+        self.load()
+
+    def action_portrait(self, focus_key: str | None = None) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def typed(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.save_portrait(card.version, values)
+
+        self.app.push_screen(PortraitDialog(card.display_name, card.portrait, focus_key), typed)
+
+    def action_walk(self) -> None:
+        """The next missing item: a portrait field opens in the editor; missing contact
+        information is named (a phone, an e-mail, a contact person with a position)."""
+        card = self.card
+        if card is None:
+            return
+        if not card.missing_keys:
+            self.notify(_("Nothing is missing."))
+            return
+        fields = [k.split(":", 1)[1] for k in card.missing_keys if k.startswith("field:")]
+        if fields:
+            self.action_portrait(fields[0])
+            return
+        self.notify(_("Missing: {items}.").format(items=", ".join(card.missing)), severity="warning")
+
+    @work(thread=True, exclusive=True, group="card-portrait", exit_on_error=False)
+    def save_portrait(self, version: int, values: dict[str, str]) -> None:
+        set_values(self.ws, self.client_id, version, values)
+        self.post_message(self.Saved(_("Portrait saved.")))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -13,12 +13,13 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.clients import ClientFilter, ClientPage, Cursor, client_page
+from crm_tui.domain.clients import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
 from crm_tui.domain.users import UserInfo, owner_choices
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from screens.base import CrmScreen, counted
 from screens.client_card import ClientCardScreen
+from screens.segment_dialogs import SEGMENT_LABELS
 from storage.models import ClientStatus
 from widgets.client_table import ClientTable, status_label
 
@@ -49,6 +50,7 @@ class ClientsScreen(CrmScreen):
     | a | A new client (told first if its INN, phone or e-mail is somebody's). |
     | o | Filter by owner. |
     | t | Filter by status (lead, prospect, customer). |
+    | g | Filter by segment (warm, loyal, lost, none yet). |
     | escape | Clear the search, leave a field, or go back to the desk. |
     """
 
@@ -60,6 +62,7 @@ class ClientsScreen(CrmScreen):
         Binding("a", "new_client", _("New client"), id="clients.new"),
         Binding("o", "owner", _("Owner"), id="clients.owner"),
         Binding("t", "status", _("Status"), id="clients.status"),
+        Binding("g", "segment", _("Segment"), id="clients.segment"),
         Binding("n", "next_page", _("Next page"), id="clients.next_page"),
         Binding("pagedown", "next_page", _("Next page"), show=False, id="clients.next_page_key"),
         Binding("p", "prev_page", _("Previous page"), id="clients.prev_page"),
@@ -98,6 +101,14 @@ class ClientsScreen(CrmScreen):
                 [(status_label(s.value), s.value) for s in ClientStatus],
                 prompt=_("Any status"),
                 id="status",
+            )
+            yield Select[str](
+                [
+                    *((label, segment.value) for segment, label in SEGMENT_LABELS.items()),
+                    (_("No segment"), NO_SEGMENT),
+                ],
+                prompt=_("Any segment"),
+                id="segment",
             )
         yield ClientTable(id="clients")
         yield Static("", id="clients-status", markup=False)
@@ -190,6 +201,11 @@ class ClientsScreen(CrmScreen):
         owner = event.value if isinstance(event.value, int) else None
         self._refilter(replace(self.flt, owner_id=owner))
 
+    @on(Select.Changed, "#segment")
+    def _segment_changed(self, event: Select.Changed) -> None:
+        segment = event.value if isinstance(event.value, str) else None
+        self._refilter(replace(self.flt, segment=segment))
+
     @on(Select.Changed, "#status")
     def _status_changed(self, event: Select.Changed) -> None:
         status = event.value if isinstance(event.value, str) else None
@@ -227,6 +243,11 @@ class ClientsScreen(CrmScreen):
         status = self.query_one("#status", Select)
         status.focus()
         status.action_show_overlay()
+
+    def action_segment(self) -> None:
+        segment = self.query_one("#segment", Select)
+        segment.focus()
+        segment.action_show_overlay()
 
     def action_next_page(self) -> None:
         if self.page is not None and self.page.has_next and self.page.rows:

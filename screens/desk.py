@@ -73,10 +73,11 @@ class DeskScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="kpis"):
-            yield KpiTile(_("Plan vs fact, this month"), id="kpi-plan")
+            yield KpiTile(_("Plan vs fact"), id="kpi-plan")
             yield KpiTile(_("Won this month"), id="kpi-won")
             yield KpiTile(_("Awaiting payment"), id="kpi-awaiting")
             yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
+            yield KpiTile(_("Portrait 80%+"), id="kpi-portrait")
         with Horizontal(id="desk-body"):
             with Vertical(id="tasks-panel", classes="panel") as panel:
                 panel.border_title = _("Tasks: today and overdue")
@@ -166,6 +167,13 @@ class DeskScreen(CrmScreen):
         late = counted(overdue, _("task past its due time"), _("tasks past their due time"))
         self.query_one("#kpi-overdue", KpiTile).show(
             str(overdue), late if overdue else _("nothing overdue"), tone="bad" if overdue else "good"
+        )
+        described = kpi.described_share
+        self.query_one("#kpi-portrait", KpiTile).show(
+            f"{round((described or 0) * 100)}%",
+            _("{good} of {count} clients described").format(good=kpi.well_described, count=kpi.clients),
+            share=described,
+            tone="good" if (described or 0) >= 0.8 else "warn",
         )
 
     def _set_panel(self, panel_id: str, title: str, count: int) -> None:

@@ -21,20 +21,25 @@ def list_(
     owner: Annotated[str | None, typer.Option("--owner", help="Only clients of this login.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="lead, prospect or customer.")] = None,
     query: Annotated[str | None, typer.Option("--search", help="Name, INN, phone or e-mail.")] = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", help="warm, loyal, lost, or none (no segment yet).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per client per line.")] = False,
 ) -> None:
     """List clients, streamed: safe on a base of a million."""
     from dataclasses import asdict
 
-    from crm_tui.domain.clients import ClientFilter, iter_clients
-    from storage.models import ClientStatus
+    from crm_tui.domain.clients import NO_SEGMENT, ClientFilter, iter_clients
+    from storage.models import ClientStatus, Segment
 
     ws = open_ws(ctx)
     if status is not None and status not in {s.value for s in ClientStatus}:
         fail(f"unknown status {status!r}: use lead, prospect or customer")
+    if segment is not None and segment not in {*(s.value for s in Segment), NO_SEGMENT}:
+        fail(f"unknown segment {segment!r}: use warm, loyal, lost or none")
     owner_id = user_id_of(ws, owner, "--owner", "owner")
     with ws.read() as session:
-        flt = ClientFilter(query=query or "", owner_id=owner_id, status=status)
+        flt = ClientFilter(query=query or "", owner_id=owner_id, status=status, segment=segment)
         rows = iter_clients(session, ws.viewer, flt)
         if as_json:
             count = 0
@@ -74,7 +79,13 @@ def _audit_export(ws: Workspace, count: int, flt: ClientFilter) -> None:
             entity="export",
             entity_id=0,
             action="clients_list",
-            changes={"rows": count, "search": flt.query, "owner_id": flt.owner_id, "status": flt.status},
+            changes={
+                "rows": count,
+                "search": flt.query,
+                "owner_id": flt.owner_id,
+                "status": flt.status,
+                "segment": flt.segment,
+            },
         )
 
 

@@ -12,7 +12,23 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crm_tui import __version__
-from crm_tui.cli import audit, clients, db, dedup, demo, imports, privacy, users
+from crm_tui.cli import (
+    audit,
+    clients,
+    db,
+    deals,
+    dedup,
+    demo,
+    fields,
+    handover,
+    imports,
+    pipeline,
+    privacy,
+    reports,
+    schedule,
+    segments,
+    users,
+)
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, fail, globals_of
 from crm_tui.config import ConfigError
 from crm_tui.domain.errors import DomainError
@@ -36,6 +52,13 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(imports.app, name="import")
 app.add_typer(dedup.app, name="dedup")
 app.add_typer(privacy.app, name="privacy")
+app.add_typer(segments.app, name="segments")
+app.add_typer(schedule.app, name="schedule")
+app.add_typer(deals.app, name="deal")
+app.add_typer(pipeline.app, name="pipeline")
+app.add_typer(reports.app, name="report")
+app.add_typer(handover.app, name="handover")
+app.add_typer(fields.app, name="fields")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 
@@ -77,9 +100,11 @@ def run_tui(ctx: typer.Context) -> None:
     settings = globals_of(ctx).settings()
 
     def open_it() -> Workspace:
-        from crm_tui.domain.workspace import open_workspace
+        from crm_tui.domain.workspace import open_app_workspace
 
-        return open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
+        return open_app_workspace(
+            settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone
+        )
 
     app = create_app(open_it, data_dir=settings.data_dir)
     app.run()

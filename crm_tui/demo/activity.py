@@ -136,6 +136,8 @@ def deal_rows(
                 "next_action_at": next_action,
                 "status": status.value,
                 "lost_reason": rng.choice(v.LOST_REASONS) if outcome == LOST else None,
+                # how far it got: a lost deal was lost from one of the open stages
+                "furthest_position": k % WON if outcome == LOST else outcome,
                 "stage_entered_at": entered,
                 "closed_at": closed,
                 "created_at": created,

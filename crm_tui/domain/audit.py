@@ -101,3 +101,70 @@ def trail(
     return [
         AuditLine(r.id, r.at, r.login, r.entity, r.entity_id, r.action, dict(r.changes or {})) for r in rows
     ]
+
+
+def client_history(session: Session, client_id: int, limit: int = 10) -> list[AuditLine]:
+    """The latest audit rows of one client and of its deals and tasks, for the card. Each
+    entity is looked up by ``ix_audit_entity`` (newest first) rather than one OR over the whole
+    trail, so a client with few changes costs a few index reads on a base with millions."""
+    a = audit_entries.c
+    deal_ids = list(session.scalars(select(deals.c.id).where(deals.c.client_id == client_id)))
+    task_ids = list(session.scalars(select(tasks.c.id).where(tasks.c.client_id == client_id).limit(500)))
+    found: list[AuditLine] = []
+    for entity, ids in (("client", [client_id]), ("deal", deal_ids), ("task", task_ids)):
+        if not ids:
+            continue
+        rows = session.execute(
+            select(a.id, a.at, users.c.login, a.entity, a.entity_id, a.action, a.changes)
+            .select_from(audit_entries.outerjoin(users, users.c.id == a.user_id))
+            .where(a.entity == entity, a.entity_id.in_(ids))
+            .order_by(a.id.desc())
+            .limit(limit)
+        )
+        found += [
+            AuditLine(r.id, r.at, r.login, r.entity, r.entity_id, r.action, dict(r.changes or {}))
+            for r in rows
+        ]
+    latest = sorted(found, key=lambda line: line.id, reverse=True)[:limit]
+    return _with_people(session, latest)
+
+
+_PERSON_KEYS = ("owner_id", "assignee_id")
+
+
+def _with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
+    """Readers know colleagues by name, not by user id: ``owner_id: 3`` becomes
+    ``owner: Иванова Светлана`` (a deleted user keeps its number)."""
+    ids: set[int] = set()
+    for line in lines:
+        for key in _PERSON_KEYS:
+            value = line.changes.get(key)
+            ids.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int))
+    if not ids:
+        return lines
+    names = dict(session.execute(select(users.c.id, users.c.full_name).where(users.c.id.in_(ids))).tuples().all())
+
+    def name(value: object) -> object:
+        if isinstance(value, list):
+            return [name(v) for v in value]
+        return names.get(value, value) if isinstance(value, int) else value
+
+    for line in lines:
+        for key in _PERSON_KEYS:
+            if key in line.changes:
+                line.changes[key.removesuffix("_id")] = name(line.changes.pop(key))
+    return lines
+
+
+def describe_changes(line: AuditLine, width: int = 80) -> str:
+    """One line for a person: what changed, old -> new where the row has both."""
+    parts = []
+    for key, value in line.changes.items():
+        if value is None or key in ("handover",):
+            continue
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{key}: {value[0] if value[0] is not None else '—'} → {value[1]}")
+        else:
+            parts.append(f"{key}: {value}")
+    text = f"{line.entity} {line.action.replace('_', ' ')}" + (f" ({'; '.join(parts)})" if parts else "")
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from crm_tui.domain.access import Viewer, visible_clients
+from crm_tui.domain.audit import AuditLine, client_history
+from crm_tui.domain.completeness import completeness
 from crm_tui.domain.errors import NotFound
+from crm_tui.domain.portrait import client_values, portrait_fields
 from storage.models import (
     DealStatus,
     TaskStatus,
@@ -18,6 +22,7 @@ from storage.models import (
     contacts,
     deals,
     interactions,
+    segment_changes,
     stages,
     tasks,
     users,
@@ -26,6 +31,7 @@ from storage.models import (
 LATEST_INTERACTIONS = 20
 CARD_DEALS = 50
 CARD_TASKS = 50
+CARD_SEGMENT_CHANGES = 5
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,25 @@ class TaskLine:
 
 
 @dataclass(frozen=True)
+class SegmentLine:
+    at: datetime
+    before: str | None
+    after: str | None
+    manual: bool
+    user: str | None
+
+
+@dataclass(frozen=True)
+class PortraitLine:
+    key: str
+    label: str
+    kind: str
+    choices: list[str]
+    required: bool
+    value: Any
+
+
+@dataclass(frozen=True)
 class ClientCard:
     id: int
     name: str
@@ -92,6 +117,18 @@ class ClientCard:
     deals: list[DealLine]
     interactions: list[InteractionLine]
     tasks: list[TaskLine]
+    segment: str | None = None
+    segment_manual: bool = False
+    last_purchase_on: date | None = None
+    sales_total: int = 0
+    segment_history: list[SegmentLine] = field(default_factory=list)
+    portrait: list[PortraitLine] = field(default_factory=list)
+    completeness_percent: int = 100
+    missing: list[str] = field(default_factory=list)
+    """Labels of what is missing, in order; ``missing_keys`` the same as ``field:``/``contact:`` keys."""
+    missing_keys: list[str] = field(default_factory=list)
+    changes: list[AuditLine] = field(default_factory=list)
+    """The latest audit rows of the client, its deals and tasks: who changed what."""
 
     @property
     def display_name(self) -> str:
@@ -115,6 +152,10 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
             c.status,
             users.c.full_name,
             c.version,
+            c.segment,
+            c.segment_manual,
+            c.last_purchase_on,
+            c.sales_total,
         )
         .select_from(clients.outerjoin(users, users.c.id == c.owner_id))
         .where(c.id == client_id, visible_clients(viewer))
@@ -176,6 +217,23 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
             .limit(CARD_TASKS)
         )
     ]
+    sc = segment_changes.c
+    history = [
+        SegmentLine(*line)
+        for line in session.execute(
+            select(sc.at, sc.from_segment, sc.to_segment, sc.manual, users.c.full_name)
+            .select_from(segment_changes.outerjoin(users, users.c.id == sc.user_id))
+            .where(sc.client_id == client_id)
+            .order_by(sc.at.desc(), sc.id.desc())
+            .limit(CARD_SEGMENT_CHANGES)
+        )
+    ]
+    values = client_values(session, client_id)
+    portrait = [
+        PortraitLine(f.key, f.label, f.kind, f.choices, f.required, values.get(f.id))
+        for f in portrait_fields(session)
+    ]
+    described = completeness(session, client_id)
     return ClientCard(
         id=row.id,
         name=row.name,
@@ -194,4 +252,14 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         deals=deal_lines,
         interactions=latest,
         tasks=open_tasks,
+        segment=row.segment,
+        segment_manual=bool(row.segment_manual),
+        last_purchase_on=row.last_purchase_on,
+        sales_total=row.sales_total,
+        segment_history=history,
+        portrait=portrait,
+        completeness_percent=described.percent,
+        missing=[m.label for m in described.missing],
+        missing_keys=[m.key for m in described.missing],
+        changes=client_history(session, client_id),
     )

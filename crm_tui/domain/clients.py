@@ -16,9 +16,10 @@ from sqlmodel import Session
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.client_search import SCAN_WINDOW, indexed_condition, like_condition
 from crm_tui.domain.folding import search_patterns
-from storage.models import ChannelKind, channels, clients, users
+from storage.models import ChannelKind, channels, client_sources, clients, users
 
 PAGE_SIZE = 50
+NO_SEGMENT = "none"
 EXPORT_BATCH = 1000
 
 
@@ -27,6 +28,8 @@ class ClientFilter:
     query: str = ""
     owner_id: int | None = None
     status: str | None = None
+    segment: str | None = None
+    """A segment name, or ``NO_SEGMENT`` for clients without one."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,10 @@ def _conditions(viewer: Viewer, flt: ClientFilter) -> list[ColumnElement[bool]]:
         conditions.append(clients.c.owner_id == flt.owner_id)
     if flt.status:
         conditions.append(clients.c.status == flt.status)
+    if flt.segment == NO_SEGMENT:
+        conditions.append(clients.c.segment.is_(None))
+    elif flt.segment:
+        conditions.append(clients.c.segment == flt.segment)
     return conditions
 
 
@@ -148,8 +155,11 @@ class ClientExport:
     region: str | None
     status: str
     owner: str | None
+    segment: str | None
+    segment_manual: bool
     phones: list[str]
     emails: list[str]
+    sources: list[dict[str, object]]
 
 
 def iter_clients(
@@ -164,7 +174,19 @@ def iter_clients(
     while True:
         c = clients.c
         query = (
-            select(c.id, c.name, c.legal_form, c.inn, c.kpp, c.city, c.region, c.status, users.c.login)
+            select(
+                c.id,
+                c.name,
+                c.legal_form,
+                c.inn,
+                c.kpp,
+                c.city,
+                c.region,
+                c.status,
+                users.c.login,
+                c.segment,
+                c.segment_manual,
+            )
             .select_from(clients.outerjoin(users, users.c.id == c.owner_id))
             .where(*conditions, c.id > last_id)
             .order_by(c.id)
@@ -186,6 +208,12 @@ def iter_clients(
                 phones.setdefault(client_id, []).append(value)
             elif kind == ChannelKind.EMAIL:
                 emails.setdefault(client_id, []).append(value)
+        sources: dict[int, list[dict[str, object]]] = {}
+        s = client_sources.c
+        for client_id, file, sheet, row_number in session.execute(
+            select(s.client_id, s.file, s.sheet, s.row).where(s.client_id.in_(ids)).order_by(s.id)
+        ):
+            sources.setdefault(client_id, []).append({"file": file, "sheet": sheet, "row": row_number})
         for r in rows:
             yield ClientExport(
                 id=r[0],
@@ -197,8 +225,11 @@ def iter_clients(
                 region=r[6],
                 status=r[7],
                 owner=r[8],
+                segment=r[9],
+                segment_manual=bool(r[10]),
                 phones=phones.get(r[0], []),
                 emails=emails.get(r[0], []),
+                sources=sources.get(r[0], []),
             )
         last_id = ids[-1]
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crm_tui.domain.clock import local_day_bounds, local_month_bounds
+from crm_tui.domain.completeness import owner_completeness
 from crm_tui.domain.workspace import Workspace
 from storage.models import (
     DealStatus,
@@ -71,6 +72,13 @@ class Kpi:
     awaiting_payment: int
     awaiting_payment_count: int
     overdue_tasks: int
+    clients: int = 0
+    well_described: int = 0
+    """Own clients with a portrait at 80% or more (the managers' completeness KPI)."""
+
+    @property
+    def described_share(self) -> float | None:
+        return None if not self.clients else self.well_described / self.clients
 
     @property
     def plan_share(self) -> float | None:
@@ -151,7 +159,10 @@ def my_kpi(session: Session, user_id: int, now: datetime, month: tuple[datetime,
             tasks.c.due_at < now,
         )
     )
+    owned, described = owner_completeness(session, user_id)
     return Kpi(
+        clients=owned,
+        well_described=described,
         plan=int(plan),
         fact=int(fact),
         won_count=int(won_count),

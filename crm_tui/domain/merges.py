@@ -22,7 +22,16 @@ from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
 from crm_tui.domain.folding import derived_keys
-from storage.models import ChannelKind, Role, channels, clients, merges, metadata, not_duplicates
+from storage.models import (
+    ChannelKind,
+    Role,
+    channels,
+    clients,
+    field_values,
+    merges,
+    metadata,
+    not_duplicates,
+)
 from storage.types import UTCDateTime
 
 MERGEABLE = ("name", "kind", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner_id", "status")
@@ -148,6 +157,21 @@ def merge_clients(
     if repeats:
         snapshot["dropped_channels"] = [_jsonable(r) for r in repeats]
         session.execute(delete(channels).where(channels.c.id.in_([r["id"] for r in repeats])))
+    # One value per client and portrait field: the survivor's (or the first record's) stays.
+    filled = set(
+        session.scalars(select(field_values.c.field_id).where(field_values.c.client_id == survivor_id))
+    )
+    dropped_values = []
+    for row in session.execute(
+        select(field_values).where(field_values.c.client_id.in_(others)).order_by(field_values.c.id)
+    ):
+        if row.field_id in filled:
+            dropped_values.append(dict(row._mapping))
+        else:
+            filled.add(row.field_id)
+    if dropped_values:
+        snapshot["dropped_values"] = [_jsonable(r) for r in dropped_values]
+        session.execute(delete(field_values).where(field_values.c.id.in_([r["id"] for r in dropped_values])))
     moved_counts: dict[str, int] = {}
     for table, column in _client_links():
         label = f"{table.name}.{column.name}"
@@ -233,6 +257,10 @@ def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -
             session.execute(update(table).where(table.c.id.in_(ids)).values({column.name: int(owner)}))
     if snapshot["dropped_channels"]:
         session.execute(insert(channels), [_restored(channels, r) for r in snapshot["dropped_channels"]])
+    if snapshot.get("dropped_values"):
+        session.execute(
+            insert(field_values), [_restored(field_values, r) for r in snapshot["dropped_values"]]
+        )
     before = saved[survivor_id]
     session.execute(
         update(clients)

@@ -68,7 +68,14 @@ def who_has(
     if not matched:
         return []
     rows = session.execute(
-        select(clients.c.id, clients.c.name, clients.c.owner_id, clients.c.region, users.c.full_name)
+        select(
+            clients.c.id,
+            clients.c.name,
+            clients.c.owner_id,
+            clients.c.region,
+            clients.c.status,
+            users.c.full_name,
+        )
         .outerjoin(users, users.c.id == clients.c.owner_id)
         .where(clients.c.id.in_(sorted(matched)))
         .order_by(clients.c.id)
@@ -80,7 +87,7 @@ def who_has(
             owner=row.full_name,
             region=row.region,
             matched=matched[row.id],
-            visible=can_see_client(viewer, row.owner_id, row.region),
+            visible=can_see_client(viewer, row.owner_id, row.region, row.status),
         )
         for row in rows
     ]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer
+from crm_tui.domain.deal_moves import PLAYBOOK_ORIGIN, load_deal, start_playbook
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.workspace import Workspace
-from storage.models import Role, Task, TaskStatus, tasks
+from storage.models import Role, Task, TaskStatus, playbook_steps, tasks
 
 
 def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
@@ -55,6 +56,23 @@ def complete_task(ws: Workspace, task_id: int, version: int, result: str) -> Non
             action="complete",
             changes={"status": ["open", "done"], "result": text},
         )
+        _next_step(session, ws, task)
+
+
+def _next_step(session: Session, ws: Workspace, task: Task) -> None:
+    """Seed 002: the next task of the stage's playbook as soon as this one is done."""
+    if task.deal_id is None or not (task.origin or "").startswith(PLAYBOOK_ORIGIN):
+        return
+    step = session.execute(
+        select(playbook_steps.c.stage_id, playbook_steps.c.position).where(
+            playbook_steps.c.id == int((task.origin or "")[len(PLAYBOOK_ORIGIN) :])
+        )
+    ).first()
+    if step is None:
+        return
+    deal = load_deal(session, task.deal_id)
+    if deal.stage_id == step.stage_id and deal.status == "open":
+        start_playbook(session, ws, deal, step.stage_id, step.position + 1)
 
 
 def snooze_task(ws: Workspace, task_id: int, version: int, until: datetime) -> None:

@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.domain.access import Viewer
+from crm_tui.domain.access import Viewer, check_app_user
 from crm_tui.domain.clock import Clock, system_clock
+from crm_tui.domain.funnel_setup import DEFAULTS_KEY, ensure_funnel_defaults
 from crm_tui.domain.pipelines import ensure_default_pipeline, has_pipeline
+from crm_tui.domain.portrait_defaults import PORTRAIT_KEY, ensure_portrait_defaults
+from crm_tui.domain.settings import get_setting
 from crm_tui.domain.users import create_first_admin, has_users, resolve_viewer
 from storage.database import get_engine, read_session, unavailable, write_session
 from storage.schema import ensure_schema
@@ -61,10 +64,16 @@ def prepare_database(database: str) -> Engine:
     ensure_schema(engine)
     try:
         with read_session(engine) as session:
-            ready = has_pipeline(session)
+            ready = (
+                has_pipeline(session)
+                and bool(get_setting(session, DEFAULTS_KEY))
+                and bool(get_setting(session, PORTRAIT_KEY))
+            )
         if not ready:
             with write_session(engine) as session:
                 ensure_default_pipeline(session)
+                ensure_funnel_defaults(session, datetime.now(UTC))
+                ensure_portrait_defaults(session, datetime.now(UTC))
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
     return engine
@@ -90,3 +99,18 @@ def open_workspace(
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
     return Workspace(engine=engine, viewer=viewer, clock=clock, tz=tz or ZoneInfo("UTC"))
+
+
+def open_app_workspace(
+    database: str,
+    login: str,
+    *,
+    act_as: str | None = None,
+    tz: ZoneInfo | None = None,
+    clock: Clock = system_clock,
+) -> Workspace:
+    """The workspace of the interactive app: as ``open_workspace``, for people only (an ops
+    account is refused with one line, see ``access.check_app_user``)."""
+    ws = open_workspace(database, login, act_as=act_as, tz=tz, clock=clock)
+    check_app_user(ws.viewer)
+    return ws

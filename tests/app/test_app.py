@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from sqlalchemy.engine import Engine
 from textual.command import CommandPalette
 from textual.widgets import Static
+from textual.worker import WorkerFailed
 
 from crm_tui.app import ActionCommands, create_app, describe_error
 from crm_tui.domain.errors import StaleEdit
@@ -127,7 +130,28 @@ async def test_a_workspace_that_cannot_open_ends_the_app_with_one_line() -> None
 
     app = create_app(refuse)
     async with app.run_test(size=(80, 20)) as pilot:
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerFailed):  # the failed opening is the point
+            await app.workers.wait_for_complete()
         await pilot.pause()
     assert app.return_code == 2
     assert app.startup_error == "unknown user 'stranger': ask an admin to run `crm user add stranger`"
+
+
+async def test_an_ops_account_is_sent_to_the_commands(sqlite_url: str, team: object) -> None:
+    from crm_tui.app import create_app
+    from crm_tui.domain.users import add_user
+    from crm_tui.domain.workspace import open_app_workspace
+    from storage.database import write_session
+    from storage.models import Role
+    from tests.seed import FROZEN_NOW
+
+    with write_session(prepare_database(sqlite_url)) as session:
+        add_user(session, login="nightly", full_name="Cron", role=Role.OPS, region=None, now=FROZEN_NOW,
+                 by_user_id=None)  # fmt: skip
+    app = create_app(lambda: open_app_workspace(sqlite_url, "nightly"))
+    async with app.run_test(size=(80, 20)) as pilot:
+        with contextlib.suppress(WorkerFailed):  # the failed opening is the point
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.startup_error is not None and "nightly is an ops account" in app.startup_error

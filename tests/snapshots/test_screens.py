@@ -109,3 +109,24 @@ def test_duplicate_review(snap_compare: SnapCompare, sqlite_url: str, team: Seed
     add_twins(prepare_database(sqlite_url), team)
     app = create_app(workspace(sqlite_url, "admin"))
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("D"))
+
+
+def test_segments(snap_compare: SnapCompare, sqlite_url: str, team: Seeded) -> None:
+    """The head's segments: tiles with counts and sums, the loyal clients by last purchase."""
+    from tests.app.test_segments_screen import sales_history
+
+    sales_history(prepare_database(sqlite_url), team, sqlite_url)
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("S", "2"))
+
+
+def test_funnel_kanban(snap_compare: SnapCompare, sqlite_url: str, team: Seeded) -> None:
+    """The head's funnel: a column per stage with count and sum, cards oldest first."""
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    assert snap_compare(app, terminal_size=(160, 45), run_before=keys_then_settle("F"))
+
+
+def test_funnel_report(snap_compare: SnapCompare, sqlite_url: str, team: Seeded) -> None:
+    """The report view: reach and conversion per stage, lost reasons, the weighted forecast."""
+    app = create_app(workspace(sqlite_url, "admin"))
+    assert snap_compare(app, terminal_size=(160, 45), run_before=keys_then_settle("F", "v"))
