@@ -18,9 +18,10 @@ from storage.errors import StorageError
 from storage.models import metadata
 
 CHUNK = 10_000
-CREATED_WITH_A_BASE = ("pipelines", "stages", "playbook_steps", "lost_reasons", "settings")
+CREATED_WITH_A_BASE = ("pipelines", "stages", "playbook_steps", "lost_reasons", "settings", "field_defs")
 """Tables a new base starts with rows in (the shipped funnel, its playbooks and reasons, the
-flag that says they were written); the copy replaces them with the source's."""
+portrait fields, the flags that say they were written); the copy replaces them with the
+source's."""
 
 
 class CopyRefused(StorageError):

@@ -433,7 +433,7 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path) ->
     assert not (tmp_path / "x.db").exists()
 
 
-def test_viewer_of_a_manager_sees_only_own_demo_clients(demo: Demo) -> None:
+def test_viewer_of_a_manager_sees_own_demo_clients_and_the_regions_free_leads(demo: Demo) -> None:
     with read_session(demo.engine) as session:
         manager = session.execute(
             select(users.c.id, users.c.login, users.c.full_name, users.c.region)
@@ -442,4 +442,7 @@ def test_viewer_of_a_manager_sees_only_own_demo_clients(demo: Demo) -> None:
         ).one()
         viewer = Viewer(manager.id, manager.login, manager.full_name, Role.MANAGER, manager.region)
         page = client_page(session, viewer, ClientFilter())
-    assert page.rows and all(r.owner == manager.full_name for r in page.rows)
+    assert page.rows and any(r.owner == manager.full_name for r in page.rows)
+    for row in page.rows:
+        free_lead = row.owner is None and row.status == "lead" and row.region == manager.region
+        assert row.owner == manager.full_name or free_lead, row
