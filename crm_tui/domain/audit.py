@@ -142,7 +142,8 @@ def _with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
             ids.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int))
     if not ids:
         return lines
-    names = dict(session.execute(select(users.c.id, users.c.full_name).where(users.c.id.in_(ids))).tuples().all())
+    rows = session.execute(select(users.c.id, users.c.full_name).where(users.c.id.in_(ids)))
+    names: dict[int, str] = {row.id: row.full_name for row in rows}
 
     def name(value: object) -> object:
         if isinstance(value, list):
