@@ -41,6 +41,8 @@ class ImportOptions:
     owner_login: str | None = None
     dry_run: bool = False
     errors_dir: Path | None = None
+    """Where the rejected rows' workbook goes; by default next to the (first) imported file,
+    never the process's working folder, which under cron is anything."""
     chunk_rows: int = CHUNK_ROWS
 
 
@@ -264,7 +266,7 @@ def _import_clients(
     summary.rejected = len(rejected)
     summary.unmatched_owners = sorted(owners.unmatched)
     if rejected and not options.dry_run:
-        folder = options.errors_dir or Path.cwd()
+        folder = options.errors_dir or files[0].parent
         name = f"import-{batch_id}-errors.xlsx"
         summary.errors_file = str(write_error_file(folder / name, rejected))
     if batch_id is not None:

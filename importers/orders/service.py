@@ -45,6 +45,8 @@ class OrdersOptions:
     default_kind: DocumentKind | None = None
     dry_run: bool = False
     errors_dir: Path | None = None
+    """Where the rejected rows' workbook goes; by default next to the (first) imported file,
+    never the process's working folder, which under cron is anything."""
 
 
 @dataclass
@@ -260,7 +262,7 @@ def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSu
     with ws.write() as session:
         _match_earlier(session, summary)
     if rejected or unmatched:
-        folder = options.errors_dir or Path.cwd()
+        folder = options.errors_dir or path.parent
         summary.errors_file = str(
             write_error_file(folder / f"import-{summary.batch}-errors.xlsx", rejected + unmatched)
         )

@@ -64,6 +64,7 @@ def test_invoices_journal_matched_by_inn_then_name(
     assert segment_of(engine, seeded.clients["agro"]) == "loyal"  # paid 10 days ago; gaps of 30 days
     assert summary.segments.interval.days == 30
     assert summary.errors_file is not None
+    assert Path(summary.errors_file).parent == tmp_path  # next to the file, not wherever cron runs
     sheet = load_workbook(summary.errors_file).active
     assert sheet is not None
     reasons = [str(row[3]) for row in sheet.iter_rows(min_row=2, values_only=True)]
