@@ -19,6 +19,7 @@ from crm_tui.domain.handovers import HANDING, hand_over
 from crm_tui.domain.interactions import log_interaction
 from crm_tui.domain.portrait import set_values
 from crm_tui.domain.segment_actions import set_segment
+from crm_tui.domain.timeline import Cursor, TimelinePage, client_timeline
 from crm_tui.domain.users import UserInfo, owner_choices
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
@@ -32,6 +33,20 @@ from widgets.client_table import status_label
 from widgets.record_table import Col, RecordTable, clip
 
 ARROWS = {"inbound": "←", "outbound": "→", "internal": "·"}
+
+
+def timeline_kind(kind: str, direction: str | None) -> str:
+    """Touches keep their direction arrow so inbound calls stand out in the timeline."""
+    if direction is not None:
+        return f"{ARROWS.get(direction, '·')} {kind_label(kind)}"
+    return {
+        "deal": _("deal"),
+        "task": _("task set"),
+        "done": _("task done"),
+        "cancelled": _("task cancelled"),
+        "change": _("change"),
+        "import": _("import"),
+    }.get(kind, kind)
 
 
 def deal_status_label(status: str) -> str:
@@ -49,6 +64,8 @@ class ClientCardScreen(CrmScreen):
     | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
     | e | Edit the portrait (the custom fields). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
+    | n | The timeline's next (older) page. |
+    | p | The timeline's previous (newer) page. |
     | r | Reload the card. |
     | escape | Back to where the card was opened from. |
     """
@@ -60,6 +77,8 @@ class ClientCardScreen(CrmScreen):
         Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
         Binding("e", "portrait", _("Portrait"), id="card.portrait"),
         Binding("w", "walk", _("Missing"), id="card.walk"),
+        Binding("n", "older", _("Older"), id="card.timeline_older"),
+        Binding("p", "newer", _("Newer"), id="card.timeline_newer"),
         Binding("r", "reload", _("Refresh"), id="card.refresh"),
         Binding("escape", "back", _("Back"), id="card.back"),
     ]
@@ -85,6 +104,14 @@ class ClientCardScreen(CrmScreen):
             super().__init__()
             self.segment = segment
 
+    class TimelineLoaded(Message):
+        """A page of the timeline arrived from a worker."""
+
+        def __init__(self, page: TimelinePage, pages: list[Cursor | None]) -> None:
+            super().__init__()
+            self.page = page
+            self.pages = pages
+
     class PeopleLoaded(Message):
         def __init__(self, people: list[UserInfo]) -> None:
             super().__init__()
@@ -99,6 +126,9 @@ class ClientCardScreen(CrmScreen):
         super().__init__(ws)
         self.client_id = client_id
         self.card: ClientCard | None = None
+        self.timeline_page: TimelinePage | None = None
+        self.timeline_pages: list[Cursor | None] = [None]
+        """Where each timeline page shown so far starts; the last one is on screen."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,14 +166,14 @@ class ClientCardScreen(CrmScreen):
                         openable=False,
                     )
                     yield Static(_("No deals yet."), classes="empty")
-                with Vertical(id="interactions-panel", classes="panel") as panel:
-                    panel.border_title = _("Latest interactions")
+                with Vertical(id="timeline-panel", classes="panel") as panel:
+                    panel.border_title = _("Timeline")
                     yield RecordTable(
-                        [Col(_("When"), 11), Col(_("Kind"), 9), Col(_("Who"), 16), Col(_("Summary"))],
-                        id="interactions",
+                        [Col(_("When"), 11), Col(_("What"), 10), Col(_("Who"), 16), Col(_("Details"))],
+                        id="timeline",
                         openable=False,
                     )
-                    yield Static(_("No calls, letters or notes yet: press l to log a call."), classes="empty")
+                    yield Static(_("Nothing has happened yet: press l to log a call."), classes="empty")
                 with Vertical(id="card-tasks-panel", classes="panel") as panel:
                     panel.border_title = _("Open tasks")
                     yield RecordTable(
@@ -175,6 +205,30 @@ class ClientCardScreen(CrmScreen):
         log_interaction(self.ws, self.client_id, draft.kind, draft.summary, duration_s=draft.duration_s)
         self.post_message(self.Logged(draft.kind))
 
+    def action_older(self) -> None:
+        shown = self.timeline_page
+        if shown is None or shown.next is None:
+            self.notify(_("That is the oldest page of the timeline."))
+            return
+        self.load_timeline([*self.timeline_pages, shown.next])
+
+    def action_newer(self) -> None:
+        if len(self.timeline_pages) < 2:
+            self.notify(_("That is the newest page of the timeline."))
+            return
+        self.load_timeline(self.timeline_pages[:-1])
+
+    @work(thread=True, exclusive=True, group="card-timeline", exit_on_error=False)
+    def load_timeline(self, pages: list[Cursor | None]) -> None:
+        with self.ws.read() as session:
+            page = client_timeline(session, self.ws.viewer, self.client_id, pages[-1])
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.TimelineLoaded(page, pages))
+
+    def on_client_card_screen_timeline_loaded(self, event: TimelineLoaded) -> None:
+        self.timeline_pages = event.pages
+        self._show_timeline(event.page)
+
     def on_client_card_screen_logged(self, event: Logged) -> None:
         self.notify(_("Call logged.") if event.kind is InteractionKind.CALL else _("Note added."))
         self.load()
@@ -196,6 +250,8 @@ class ClientCardScreen(CrmScreen):
         self.query_one("#portrait", Static).update(portrait_view(card))
         self.query_one("#changes", Static).update(changes_view(card, self.ws.tz))
         self._show_tables(card)
+        self.timeline_pages = [None]
+        self._show_timeline(card.timeline)
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -240,22 +296,6 @@ class ClientCardScreen(CrmScreen):
             ],
         )
         self._fill(
-            "#interactions",
-            "#interactions-panel",
-            [
-                (
-                    str(i.id),
-                    [
-                        Text(local_time(i.occurred_at, tz, "%d.%m %H:%M")),
-                        Text(f"{ARROWS.get(i.direction, '·')} {kind_label(i.kind)}"),
-                        Text(clip(i.user or "—", 16)),
-                        Text(i.summary, no_wrap=True, overflow="ellipsis"),
-                    ],
-                )
-                for i in card.interactions
-            ],
-        )
-        self._fill(
             "#card-tasks",
             "#card-tasks-panel",
             [
@@ -273,6 +313,30 @@ class ClientCardScreen(CrmScreen):
                 for t in card.tasks
             ],
         )
+
+    def _show_timeline(self, page: TimelinePage) -> None:
+        self.timeline_page = page
+        tz = self.ws.tz
+        self._fill(
+            "#timeline",
+            "#timeline-panel",
+            [
+                (
+                    f"{e.source}:{e.row}",
+                    [
+                        Text(local_time(e.at, tz, "%d.%m %H:%M")),
+                        Text(timeline_kind(e.kind, e.direction)),
+                        Text(clip(e.user or "—", 16)),
+                        Text(e.text, no_wrap=True, overflow="ellipsis"),
+                    ],
+                )
+                for e in page.entries
+            ],
+        )
+        panel = self.query_one("#timeline-panel", Vertical)
+        number = len(self.timeline_pages)
+        more = _("n older") if page.next else _("the oldest")
+        panel.border_subtitle = _("page {n} · {more}").format(n=number, more=more) if page.entries else ""
 
     # --- actions --------------------------------------------------------------------------
 

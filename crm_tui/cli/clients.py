@@ -135,3 +135,45 @@ def add(
     typer.echo(f"client {added.client_id} added")
     for h in added.holders:
         typer.echo(f"  note: {h.describe()}")
+
+
+@app.command("timeline")
+def timeline(
+    ctx: typer.Context,
+    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    before: Annotated[
+        str | None, typer.Option("--before", help="Continue from the 'next' a previous page printed.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Entries per page.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object: entries and next.")] = False,
+) -> None:
+    """Everything that happened to a client, newest first: touches, deal moves, tasks, changes,
+    imports. Pages are stable: pass --before with the printed 'next' for older entries."""
+    from crm_tui.domain.timeline import Cursor, client_timeline
+
+    ws = open_ws(ctx)
+    cursor = Cursor.decode(before) if before else None
+    with ws.read() as session:
+        page = client_timeline(session, ws.viewer, client_id, cursor, limit)
+    following = page.next.encode() if page.next else None
+    if as_json:
+        entries = [
+            {
+                "at": e.at.isoformat(),
+                "kind": e.kind,
+                "text": e.text,
+                "user": e.user,
+                "direction": e.direction,
+                "source": e.source,
+                "ref": e.ref,
+            }
+            for e in page.entries
+        ]
+        print_json({"client": client_id, "entries": entries, "next": following})
+        return
+    from crm_tui.domain.formatting import local_time
+
+    for e in page.entries:
+        typer.echo(f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {e.kind:<8} {e.user or '—':<20} {e.text}")
+    if following:
+        typer.echo(f"older: crm clients timeline {client_id} --before {following}")

@@ -126,13 +126,13 @@ def client_history(session: Session, client_id: int, limit: int = 10) -> list[Au
             for r in rows
         ]
     latest = sorted(found, key=lambda line: line.id, reverse=True)[:limit]
-    return _with_people(session, latest)
+    return with_people(session, latest)
 
 
 _PERSON_KEYS = ("owner_id", "assignee_id")
 
 
-def _with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
+def with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
     """Readers know colleagues by name, not by user id: ``owner_id: 3`` becomes
     ``owner: Иванова Светлана`` (a deleted user keeps its number)."""
     ids: set[int] = set()

@@ -14,6 +14,7 @@ from crm_tui.domain.audit import AuditLine, client_history
 from crm_tui.domain.completeness import completeness
 from crm_tui.domain.errors import NotFound
 from crm_tui.domain.portrait import client_values, portrait_fields
+from crm_tui.domain.timeline import TimelinePage, client_timeline
 from storage.models import (
     DealStatus,
     TaskStatus,
@@ -21,14 +22,12 @@ from storage.models import (
     clients,
     contacts,
     deals,
-    interactions,
     segment_changes,
     stages,
     tasks,
     users,
 )
 
-LATEST_INTERACTIONS = 20
 CARD_DEALS = 50
 CARD_TASKS = 50
 CARD_SEGMENT_CHANGES = 5
@@ -57,16 +56,6 @@ class DealLine:
     amount: int
     status: str
     expected_close: date | None
-
-
-@dataclass(frozen=True)
-class InteractionLine:
-    id: int
-    kind: str
-    direction: str
-    occurred_at: datetime
-    summary: str
-    user: str | None
 
 
 @dataclass(frozen=True)
@@ -115,7 +104,8 @@ class ClientCard:
     channels: list[ChannelInfo]
     contacts: list[ContactInfo]
     deals: list[DealLine]
-    interactions: list[InteractionLine]
+    timeline: TimelinePage
+    """The first page of the timeline; older pages are read as the manager pages down."""
     tasks: list[TaskLine]
     segment: str | None = None
     segment_manual: bool = False
@@ -195,17 +185,6 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
             .limit(CARD_DEALS)
         )
     ]
-    i = interactions.c
-    latest = [
-        InteractionLine(*line)
-        for line in session.execute(
-            select(i.id, i.kind, i.direction, i.occurred_at, i.summary, users.c.full_name)
-            .select_from(interactions.outerjoin(users, users.c.id == i.user_id))
-            .where(i.client_id == client_id)
-            .order_by(i.occurred_at.desc(), i.id.desc())
-            .limit(LATEST_INTERACTIONS)
-        )
-    ]
     t = tasks.c
     open_tasks = [
         TaskLine(*line)
@@ -250,7 +229,7 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         channels=by_contact.get(None, []),
         contacts=people,
         deals=deal_lines,
-        interactions=latest,
+        timeline=client_timeline(session, viewer, client_id),
         tasks=open_tasks,
         segment=row.segment,
         segment_manual=bool(row.segment_manual),

@@ -6,11 +6,12 @@ from sqlalchemy import select
 from textual.widgets import Static
 
 from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.interactions import log_interaction
 from crm_tui.domain.workspace import Workspace
 from screens.client_card import ClientCardScreen
 from screens.log_interaction import LogInteractionScreen, parse_duration
 from storage.database import read_session
-from storage.models import interactions
+from storage.models import InteractionKind, interactions
 from tests.app.support import notifications, settle, text_of
 from tests.seed import Seeded
 from widgets.record_table import RecordTable
@@ -44,7 +45,11 @@ async def test_card_shows_requisites_contacts_deals_touches_and_tasks(ws: Worksp
         contacts = text_of(card.query_one("#contacts", Static))
         assert "+7 903 123-45-67" in contacts and "Белова Анна" in contacts
         assert card.query_one("#deals", RecordTable).row_count == 2
-        assert card.query_one("#interactions", RecordTable).row_count == 1
+        assert card.card is not None
+        assert [(e.kind, e.direction) for e in card.card.timeline.entries if e.source == "touch"] == [
+            ("call", "inbound")
+        ]
+        assert card.query_one("#timeline", RecordTable).row_count == len(card.card.timeline.entries)
         assert card.query_one("#card-tasks", RecordTable).row_count == 1
 
 
@@ -55,15 +60,15 @@ async def test_log_a_call_with_its_duration_and_the_card_reloads(ws: Workspace, 
         await settle(pilot)
         card = await open_card(app, client_id)
         await settle(pilot)
-        before = card.query_one("#interactions", RecordTable).row_count
+        before = card.query_one("#timeline", RecordTable).row_count
         await pilot.press("l")
         assert isinstance(app.screen, LogInteractionScreen)
         await pilot.press(*"Оплатят в понедельник", "tab", *"4:30", "enter")
         await settle(pilot)
         assert app.screen is card
         assert logged(ws, client_id)[-1] == ("call", "Оплатят в понедельник", 270)
-        assert card.query_one("#interactions", RecordTable).row_count == before + 1
-        assert card.card is not None and card.card.interactions[0].summary == "Оплатят в понедельник"
+        assert card.query_one("#timeline", RecordTable).row_count == before + 1
+        assert card.card is not None and card.card.timeline.entries[0].text == "Оплатят в понедельник"
 
 
 async def test_add_a_note(ws: Workspace, team: Seeded) -> None:
@@ -113,3 +118,32 @@ async def test_a_client_out_of_reach_is_a_message(ws: Workspace, team: Seeded) -
         await open_card(app, team.clients["metall"])  # Petrov's client: not Ivanova's to see
         await settle(pilot)
         assert notifications(app) == [f"client {team.clients['metall']} not found"]
+
+
+async def test_the_timeline_pages_back_and_forth_with_n_and_p(ws: Workspace, team: Seeded) -> None:
+    client_id = team.clients["teplo"]
+    for n in range(45):
+        log_interaction(ws, client_id, InteractionKind.NOTE, f"Заметка {n:02}")
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, client_id)
+        await settle(pilot)
+        table = card.query_one("#timeline", RecordTable)
+        first = card.timeline_page
+        assert first is not None and len(first.entries) == table.row_count == 30
+        assert first.entries[0].text == "Заметка 44"
+        await pilot.press("n")
+        await settle(pilot)
+        second = card.timeline_page
+        assert second is not None and second.entries[0].text == "Заметка 14"
+        assert "page 2" in str(card.query_one("#timeline-panel").border_subtitle)
+        await pilot.press("n")
+        await settle(pilot)
+        assert card.timeline_page is not None and card.timeline_page.next is None
+        await pilot.press("n")
+        await settle(pilot)
+        assert "oldest page" in notifications(app)[-1]
+        await pilot.press("p", "p")
+        await settle(pilot)
+        assert card.timeline_page is not None and card.timeline_page.entries[0].text == "Заметка 44"

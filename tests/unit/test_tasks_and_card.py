@@ -97,7 +97,7 @@ def test_card_holds_requisites_contacts_deals_interactions_tasks(
     assert card.contacts[0].channels[0].value == "info@romashka.ru"
     assert card.deals[0].status == "open" and card.deals[0].stage == "Awaiting payment"
     assert {d.status for d in card.deals} == {"open", "won"}
-    assert [i.summary for i in card.interactions] == ["Обсудили график оплаты"]
+    assert [e.text for e in card.timeline.entries if e.source == "touch"] == ["Обсудили график оплаты"]
     assert [t.title for t in card.tasks] == ["Напомнить об оплате счёта"]
 
 
@@ -117,8 +117,8 @@ def test_logging_a_call_puts_it_on_top_of_the_card(
     new_id = log_interaction(ws, client_id, InteractionKind.CALL, "Договорились о встрече", duration_s=180)
     with ws.read() as session:
         card = load_card(session, ws.viewer, client_id)
-    assert card.interactions[0].summary == "Договорились о встрече"
-    assert card.interactions[0].user == "Иванова Светлана"
+    latest = card.timeline.entries[0]
+    assert (latest.kind, latest.text, latest.user) == ("call", "Договорились о встрече", "Иванова Светлана")
     assert audit_actions(ws, "interaction", new_id) == ["create"]
 
 
