@@ -17,6 +17,7 @@ from crm_tui.domain.client_card import ClientCard, load_card
 from crm_tui.domain.formatting import local_time, money
 from crm_tui.domain.handovers import HANDING, hand_over
 from crm_tui.domain.interactions import log_interaction
+from crm_tui.domain.next_step import NextStep
 from crm_tui.domain.portrait import set_values
 from crm_tui.domain.segment_actions import set_segment
 from crm_tui.domain.timeline import Cursor, TimelinePage, client_timeline
@@ -93,9 +94,10 @@ class ClientCardScreen(CrmScreen):
     class Logged(Message):
         """A call or a note was saved on this client."""
 
-        def __init__(self, kind: InteractionKind) -> None:
+        def __init__(self, kind: InteractionKind, then: NextStep | None) -> None:
             super().__init__()
             self.kind = kind
+            self.then = then
 
     class SegmentSaved(Message):
         """The segment was set by hand (or given back to the rules)."""
@@ -202,8 +204,10 @@ class ClientCardScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="card-write", exit_on_error=False)
     def save(self, draft: InteractionDraft) -> None:
-        log_interaction(self.ws, self.client_id, draft.kind, draft.summary, duration_s=draft.duration_s)
-        self.post_message(self.Logged(draft.kind))
+        log_interaction(
+            self.ws, self.client_id, draft.kind, draft.summary, duration_s=draft.duration_s, then=draft.then
+        )
+        self.post_message(self.Logged(draft.kind, draft.then))
 
     def action_older(self) -> None:
         shown = self.timeline_page
@@ -230,7 +234,11 @@ class ClientCardScreen(CrmScreen):
         self._show_timeline(event.page)
 
     def on_client_card_screen_logged(self, event: Logged) -> None:
-        self.notify(_("Call logged.") if event.kind is InteractionKind.CALL else _("Note added."))
+        done = _("Call logged.") if event.kind is InteractionKind.CALL else _("Note added.")
+        if event.then is not None:
+            when = local_time(event.then.due, self.ws.tz, "%d.%m %H:%M")
+            done += " " + _("Next step on {when}: {title}.").format(when=when, title=event.then.title)
+        self.notify(done)
         self.load()
 
     def on_client_card_screen_segment_saved(self, event: SegmentSaved) -> None:
@@ -348,7 +356,9 @@ class ClientCardScreen(CrmScreen):
             if draft is not None:
                 self.save(draft)
 
-        self.app.push_screen(LogInteractionScreen(kind, self._client_name()), finish)
+        self.app.push_screen(
+            LogInteractionScreen(kind, self._client_name(), self.ws.now(), self.ws.tz), finish
+        )
 
     def action_log_call(self) -> None:
         self._ask(InteractionKind.CALL)

@@ -1,10 +1,12 @@
-"""Logs a call or a note on a client: what was said, and for a call how long it took."""
+"""Logs a call or a note on a client: what was said, for a call how long it took, and the next
+step with its date (seed 002: a call that ends without one is how clients get forgotten)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,10 +15,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.interactions import parse_duration
+from crm_tui.domain.next_step import NextStep, next_step
 from crm_tui.i18n import _
 from storage.models import InteractionKind
-
-_DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -24,23 +27,14 @@ class InteractionDraft:
     kind: InteractionKind
     summary: str
     duration_s: int | None
-
-
-def parse_duration(text: str) -> int | None:
-    """'5' -> 300 s, '4:30' -> 270 s, '' -> None; anything else raises ValueError."""
-    if not text.strip():
-        return None
-    match = _DURATION.match(text)
-    if match is None:
-        raise ValueError(text)
-    minutes, seconds = int(match.group(1)), int(match.group(2) or 0)
-    return minutes * 60 + seconds
+    then: NextStep | None = None
 
 
 class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
     """A call (summary and an optional duration) or a note (summary only) for one client.
 
-    Dismissed with an `InteractionDraft`, or None when cancelled.
+    Dismissed with an `InteractionDraft`, or None when cancelled. The next step is optional;
+    its date defaults to tomorrow morning and is read as managers type it (завтра, +3, 25.11 15:00).
 
     | Key(s) | Description |
     | :- | :- |
@@ -53,10 +47,12 @@ class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
         Binding("escape", "cancel", _("Cancel"), id="log.cancel"),
     ]
 
-    def __init__(self, kind: InteractionKind, client_name: str) -> None:
+    def __init__(self, kind: InteractionKind, client_name: str, now: datetime, tz: ZoneInfo) -> None:
         super().__init__()
         self.kind = kind
         self.client_name = client_name
+        self.now = now
+        self.tz = tz
 
     @property
     def is_call(self) -> bool:
@@ -71,6 +67,10 @@ class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
             if self.is_call:
                 yield Label(_("Duration, minutes (optional): 5 or 4:30"))
                 yield Input(placeholder="0:00", id="duration", classes="short")
+            yield Label(_("Next step (optional) and when"))
+            with Horizontal(classes="dialog-row"):
+                yield Input(placeholder=_("Call back with the offer"), id="next-title")
+                yield Input(placeholder=_("завтра, +3, 25.11 15:00"), id="next-when", classes="short")
             yield Static("", id="error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="ok")
@@ -96,7 +96,18 @@ class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
             except ValueError:
                 self._refuse(_("Duration is minutes, like 5 or 4:30."), "duration")
                 return
-        self.dismiss(InteractionDraft(self.kind, summary, duration))
+        try:
+            then = next_step(
+                self.query_one("#next-title", Input).value,
+                self.query_one("#next-when", Input).value,
+                self.now,
+                self.tz,
+            )
+        except InvalidInput as exc:
+            field = "next-title" if not self.query_one("#next-title", Input).value.strip() else "next-when"
+            self._refuse(str(exc).capitalize() + ".", field)
+            return
+        self.dismiss(InteractionDraft(self.kind, summary, duration, then))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

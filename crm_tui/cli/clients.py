@@ -177,3 +177,39 @@ def timeline(
         typer.echo(f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {e.kind:<8} {e.user or '—':<20} {e.text}")
     if following:
         typer.echo(f"older: crm clients timeline {client_id} --before {following}")
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    summary: Annotated[str, typer.Argument(help="What was said or agreed.")],
+    kind: Annotated[str, typer.Option("--kind", help="call, email, message, meeting or note.")] = "call",
+    inbound: Annotated[bool, typer.Option("--inbound", help="The client reached out to us.")] = False,
+    duration: Annotated[str, typer.Option("--duration", help="Minutes: 5 or 4:30.")] = "",
+    next_title: Annotated[str, typer.Option("--next", help="The next step, a task for you.")] = "",
+    when: Annotated[str, typer.Option("--when", help="When it is due: завтра, +3, 25.11 15:00.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ids as JSON.")] = False,
+) -> None:
+    """Log a touch with a client (from a telephony hook or by hand), with its next step."""
+    from crm_tui.domain.interactions import log_interaction, parse_duration
+    from crm_tui.domain.next_step import next_step
+    from storage.models import Direction, InteractionKind
+
+    ws = open_ws(ctx)
+    if kind not in {k.value for k in InteractionKind}:
+        fail(f"unknown --kind {kind!r}: use call, email, message, meeting or note")
+    try:
+        seconds = parse_duration(duration)
+    except ValueError:
+        fail(f"--duration {duration!r} is not minutes: write 5 or 4:30")
+    then = next_step(next_title, when, ws.now(), ws.tz)
+    direction = Direction.INBOUND if inbound else Direction.OUTBOUND
+    touch = log_interaction(
+        ws, client_id, InteractionKind(kind), summary, direction=direction, duration_s=seconds, then=then
+    )
+    if as_json:
+        due = then.due.isoformat() if then else None
+        print_json({"interaction": touch, "next_step": {"title": then.title, "due": due} if then else None})
+        return
+    typer.echo(f"{kind} {touch} logged" + (f"; next step due {then.due:%d.%m.%Y %H:%M}" if then else ""))

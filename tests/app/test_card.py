@@ -6,10 +6,10 @@ from sqlalchemy import select
 from textual.widgets import Static
 
 from crm_tui.app import CrmApp, create_app
-from crm_tui.domain.interactions import log_interaction
+from crm_tui.domain.interactions import log_interaction, parse_duration
 from crm_tui.domain.workspace import Workspace
 from screens.client_card import ClientCardScreen
-from screens.log_interaction import LogInteractionScreen, parse_duration
+from screens.log_interaction import LogInteractionScreen
 from storage.database import read_session
 from storage.models import InteractionKind, interactions
 from tests.app.support import notifications, settle, text_of
@@ -147,3 +147,28 @@ async def test_the_timeline_pages_back_and_forth_with_n_and_p(ws: Workspace, tea
         await pilot.press("p", "p")
         await settle(pilot)
         assert card.timeline_page is not None and card.timeline_page.entries[0].text == "Заметка 44"
+
+
+async def test_a_call_logged_with_its_next_step_puts_the_step_on_the_card(
+    ws: Workspace, team: Seeded
+) -> None:
+    client_id = team.clients["vektor"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, client_id)
+        await settle(pilot)
+        tasks_before = card.query_one("#card-tasks", RecordTable).row_count
+        await pilot.press("l")
+        await pilot.press(*"Ждут договор", "tab", "tab", *"Отправить договор", "tab", *"вчера", "enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LogInteractionScreen)  # a date it cannot read keeps the dialog open
+        assert "When is 'вчера'?" in text_of(dialog.query_one("#error", Static))
+        assert dialog.focused is dialog.query_one("#next-when")
+        await pilot.press(*("backspace" for _ in "вчера"), *"+1", "enter")
+        await settle(pilot)
+        assert app.screen is card
+        assert card.query_one("#card-tasks", RecordTable).row_count == tasks_before + 1
+        assert card.card is not None and "Отправить договор" in [t.title for t in card.card.tasks]
+        assert "Next step on 21.11 10:00: Отправить договор." in notifications(app)[-1]

@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.errors import InvalidInput, NotFound
@@ -85,10 +84,34 @@ def test_timeline_from_the_command_line(seeded_db: str) -> None:
     page = json.loads(first.stdout)
     assert len(page["entries"]) == 2 and page["next"]
     assert set(page["entries"][0]) >= {"at", "kind", "text", "user"}
-    rest = crm("--db", seeded_db, "clients", "timeline", "1", "--before", page["next"], "--json", user="admin")
+    rest = crm(
+        "--db", seeded_db, "clients", "timeline", "1", "--before", page["next"], "--json", user="admin"
+    )
     assert rest.returncode == 0, rest.stderr
     older = json.loads(rest.stdout)["entries"]
     assert older and older[0]["at"] <= page["entries"][-1]["at"]
     assert page["entries"][-1] not in older
     bad = crm("--db", seeded_db, "clients", "timeline", "1", "--before", "x", user="admin")
     assert bad.returncode != 0 and "timeline cursor" in error_line(bad)
+
+
+def test_a_touch_and_its_next_step_logged_from_the_command_line(seeded_db: str) -> None:
+    done = crm(
+        "--db", seeded_db, "clients", "log", "1", "Обсудили скидку", "--duration", "4:30",
+        "--next", "Выслать счёт", "--when", "+1", "--json", user="ivanova",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    logged = json.loads(done.stdout)
+    assert logged["next_step"]["title"] == "Выслать счёт"
+    page = json.loads(crm("--db", seeded_db, "clients", "timeline", "1", "--json", user="ivanova").stdout)
+    assert [(e["kind"], e["text"]) for e in page["entries"][:2]] == [
+        ("call", "Обсудили скидку"),
+        ("task", "Выслать счёт"),
+    ]
+    for args, message in [
+        (["--kind", "fax"], "unknown --kind 'fax'"),
+        (["--duration", "long"], "--duration 'long' is not minutes"),
+        (["--next", "Позвонить", "--when", "вчера"], "when is 'вчера'?"),
+    ]:
+        refused = crm("--db", seeded_db, "clients", "log", "1", "Звонок", *args, user="ivanova")
+        assert refused.returncode != 0 and message in error_line(refused), args

@@ -1,0 +1,91 @@
+"""The next step's date, as managers type it, and the task a logged call leaves behind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.interactions import log_interaction
+from crm_tui.domain.next_step import next_step, parse_due
+from crm_tui.domain.workspace import Workspace
+from storage.models import InteractionKind, audit_entries, tasks
+from tests.seed import FROZEN_NOW, MOSCOW, Seeded
+
+NOW = FROZEN_NOW  # Friday 20.11.2026, 12:30 in Moscow
+
+
+def local(text: str) -> str:
+    return parse_due(text, NOW, MOSCOW).astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("завтра", "21.11.2026 10:00"),
+        ("Tomorrow", "21.11.2026 10:00"),
+        ("+3", "23.11.2026 10:00"),
+        ("+ 2 дня", "22.11.2026 10:00"),
+        ("25.11", "25.11.2026 10:00"),
+        ("25.11 15:30", "25.11.2026 15:30"),
+        ("25/11/26 9.05", "25.11.2026 09:05"),
+        ("05.01", "05.01.2027 10:00"),  # typed in November: next January
+        ("16:00", "20.11.2026 16:00"),
+        ("2026-12-01T11:00", "01.12.2026 11:00"),
+    ],
+)
+def test_dates_as_managers_type_them(typed: str, due: str) -> None:
+    assert local(typed) == due
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("вчера", "when is 'вчера'?"),
+        ("31.02", "is not a date"),
+        ("25.11 25:00", "is not a time of day"),
+        ("19.11.2026", "is in the past"),
+        ("09:00", "is in the past"),
+    ],
+)
+def test_what_cannot_be_a_next_step_date_says_why(typed: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        parse_due(typed, NOW, MOSCOW)
+
+
+def test_an_empty_step_is_no_step_but_a_date_alone_is_a_mistake() -> None:
+    assert next_step("  ", "", NOW, MOSCOW) is None
+    with pytest.raises(InvalidInput, match="say what the next step is"):
+        next_step("", "завтра", NOW, MOSCOW)
+    step = next_step("Перезвонить  с КП", "", NOW, MOSCOW)
+    assert step is not None and step.title == "Перезвонить с КП"
+    assert step.due == datetime(2026, 11, 21, 10, 0, tzinfo=MOSCOW)  # tomorrow morning by default
+
+
+def test_a_logged_call_leaves_its_next_step_on_the_managers_desk(
+    seeded: Seeded, workspace_for: Callable[[str], Workspace]
+) -> None:
+    ws = workspace_for("ivanova")
+    then = next_step("Отправить КП", "+2", NOW, MOSCOW)
+    log_interaction(ws, seeded.clients["teplo"], InteractionKind.CALL, "Просят КП на котлы", then=then)
+    with ws.read() as session:
+        row = session.execute(
+            select(tasks.c.id, tasks.c.assignee_id, tasks.c.client_id, tasks.c.due_at, tasks.c.status).where(
+                tasks.c.title == "Отправить КП"
+            )
+        ).one()
+        logged = session.scalar(
+            select(audit_entries.c.action).where(
+                audit_entries.c.entity == "task", audit_entries.c.entity_id == row.id
+            )
+        )
+    assert (row.assignee_id, row.client_id, row.status) == (
+        seeded.users["ivanova"],
+        seeded.clients["teplo"],
+        "open",
+    )
+    assert row.due_at == datetime(2026, 11, 22, 10, 0, tzinfo=MOSCOW)
+    assert logged == "create"
