@@ -13,6 +13,7 @@ from crm_tui.domain.client_card import ChannelInfo, ClientCard
 from crm_tui.domain.field_values import field_text
 from crm_tui.domain.formatting import local_time, money, phone
 from crm_tui.i18n import _
+from screens.base import kind_label
 from screens.segment_dialogs import segment_label
 
 
@@ -71,6 +72,9 @@ def requisites_view(card: ClientCard) -> Table:
         (_("INN"), card.inn),
         (_("KPP"), card.kpp),
         (_("OGRN"), card.ogrn),
+        (_("Address"), card.legal_address),
+        (_("BIK"), card.bik),
+        (_("Account"), card.account),
         (_("City"), card.city),
         (_("Region"), card.region),
     ]:
@@ -105,3 +109,24 @@ def changes_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
             for line in card.changes
         )
     )
+
+
+ARROWS = {"inbound": "←", "outbound": "→", "internal": "·"}
+
+
+def timeline_kind(kind: str, direction: str | None) -> str:
+    """Touches keep their direction arrow so inbound calls stand out in the timeline."""
+    if direction is not None:
+        return f"{ARROWS.get(direction, '·')} {kind_label(kind)}"
+    return {
+        "deal": _("deal"),
+        "task": _("task set"),
+        "done": _("task done"),
+        "cancelled": _("task cancelled"),
+        "change": _("change"),
+        "import": _("import"),
+    }.get(kind, kind)
+
+
+def deal_status_label(status: str) -> str:
+    return {"open": _("open"), "won": _("won"), "lost": _("lost")}.get(status, status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.client_card import ClientCard, load_card
+from crm_tui.domain.client_edit import StaleClient, edit_client
 from crm_tui.domain.formatting import local_time, money
 from crm_tui.domain.handovers import HANDING, hand_over
 from crm_tui.domain.interactions import log_interaction
@@ -24,34 +25,23 @@ from crm_tui.domain.timeline import Cursor, TimelinePage, client_timeline
 from crm_tui.domain.users import UserInfo, owner_choices
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen, kind_label
-from screens.card_sections import changes_view, contacts_view, portrait_view, requisites_view, segment_view
+from screens.base import CrmScreen
+from screens.card_sections import (
+    changes_view,
+    contacts_view,
+    deal_status_label,
+    portrait_view,
+    requisites_view,
+    segment_view,
+    timeline_kind,
+)
 from screens.log_interaction import InteractionDraft, LogInteractionScreen
 from screens.portrait_dialog import PortraitDialog
+from screens.requisites_dialog import RequisitesDialog
 from screens.segment_dialogs import AUTO, AssignDialog, SegmentPicker, segment_label
 from storage.models import InteractionKind, Segment
 from widgets.client_table import status_label
 from widgets.record_table import Col, RecordTable, clip
-
-ARROWS = {"inbound": "←", "outbound": "→", "internal": "·"}
-
-
-def timeline_kind(kind: str, direction: str | None) -> str:
-    """Touches keep their direction arrow so inbound calls stand out in the timeline."""
-    if direction is not None:
-        return f"{ARROWS.get(direction, '·')} {kind_label(kind)}"
-    return {
-        "deal": _("deal"),
-        "task": _("task set"),
-        "done": _("task done"),
-        "cancelled": _("task cancelled"),
-        "change": _("change"),
-        "import": _("import"),
-    }.get(kind, kind)
-
-
-def deal_status_label(status: str) -> str:
-    return {"open": _("open"), "won": _("won"), "lost": _("lost")}.get(status, status)
 
 
 class ClientCardScreen(CrmScreen):
@@ -63,6 +53,7 @@ class ClientCardScreen(CrmScreen):
     | o | Add a note. |
     | g | Set the segment by hand, or give it back to the rules. |
     | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
+    | u | Edit the requisites: name, INN/KPP/OGRN, legal address, bank BIK and account. |
     | e | Edit the portrait (the custom fields). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | n | The timeline's next (older) page. |
@@ -76,6 +67,7 @@ class ClientCardScreen(CrmScreen):
         Binding("o", "add_note", _("Note"), id="card.add_note"),
         Binding("g", "segment", _("Segment"), id="card.segment"),
         Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
+        Binding("u", "requisites", _("Requisites"), id="card.requisites"),
         Binding("e", "portrait", _("Portrait"), id="card.portrait"),
         Binding("w", "walk", _("Missing"), id="card.walk"),
         Binding("n", "older", _("Older"), id="card.timeline_older"),
@@ -120,6 +112,13 @@ class ClientCardScreen(CrmScreen):
             self.people = people
 
     class Saved(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    class Refused(Message):
+        """A save was refused because someone else saved first; the card shows their values."""
+
         def __init__(self, line: str) -> None:
             super().__init__()
             self.line = line
@@ -444,6 +443,31 @@ class ClientCardScreen(CrmScreen):
     def save_portrait(self, version: int, values: dict[str, str]) -> None:
         set_values(self.ws, self.client_id, version, values)
         self.post_message(self.Saved(_("Portrait saved.")))
+
+    def action_requisites(self) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def typed(changes: dict[str, Any] | None) -> None:
+            if changes:
+                self.save_requisites(card.version, changes)
+
+        self.app.push_screen(RequisitesDialog(card), typed)
+
+    @work(thread=True, exclusive=True, group="card-requisites", exit_on_error=False)
+    def save_requisites(self, version: int, changes: dict[str, Any]) -> None:
+        try:
+            with self.ws.write() as session:
+                edit_client(session, self.ws.viewer, self.ws.now(), self.client_id, version, changes)
+        except StaleClient as exc:
+            self.post_message(self.Refused(str(exc)))
+            return
+        self.post_message(self.Saved(_("Requisites saved.")))
+
+    def on_client_card_screen_refused(self, event: Refused) -> None:
+        self.notify(event.line, severity="error", timeout=15)
+        self.load()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -128,6 +128,10 @@ class Client(SQLModel, table=True):
     inn: str | None = _str(12, default=None, nullable=True)
     kpp: str | None = _str(9, default=None, nullable=True)
     ogrn: str | None = _str(15, default=None, nullable=True)
+    legal_address: str | None = _str(500, default=None, nullable=True)
+    bik: str | None = _str(9, default=None, nullable=True)
+    account: str | None = _str(20, default=None, nullable=True)
+    """The settlement account at the bank ``bik``, its key checked against the BIK."""
     city: str | None = _str(100, default=None, nullable=True)
     region: str | None = _str(100, default=None, nullable=True)
     owner_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)

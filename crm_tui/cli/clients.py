@@ -213,3 +213,42 @@ def log(
         print_json({"interaction": touch, "next_step": {"title": then.title, "due": due} if then else None})
         return
     typer.echo(f"{kind} {touch} logged" + (f"; next step due {then.due:%d.%m.%Y %H:%M}" if then else ""))
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    assignments: Annotated[
+        list[str],
+        typer.Option(
+            "--set", help="field=value: name, inn, kpp, ogrn, legal_address, bik, account, city, ..."
+        ),
+    ],
+    version: Annotated[
+        int | None, typer.Option("--version", help="Refuse if the client changed since this version.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new version as JSON.")] = False,
+) -> None:
+    """Edit a client's requisites and status; checksums are checked, a stale --version refused."""
+    from crm_tui.domain.client_edit import edit_client
+    from storage.models import clients
+
+    changes: dict[str, str] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            fail(f"--set {item!r}: write field=value, like inn=7707083893")
+        changes[key.strip()] = value
+    ws = open_ws(ctx)
+    with ws.write() as session:
+        seen = version
+        if seen is None:
+            seen = session.scalar(
+                clients.select().with_only_columns(clients.c.version).where(clients.c.id == client_id)
+            )
+        new_version = edit_client(session, ws.viewer, ws.now(), client_id, seen or 0, changes)
+    if as_json:
+        print_json({"client": client_id, "version": new_version})
+        return
+    typer.echo(f"client {client_id} saved (version {new_version})")

@@ -96,6 +96,9 @@ class ClientCard:
     inn: str | None
     kpp: str | None
     ogrn: str | None
+    legal_address: str | None
+    bik: str | None
+    account: str | None
     city: str | None
     region: str | None
     status: str
@@ -137,6 +140,9 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
             c.inn,
             c.kpp,
             c.ogrn,
+            c.legal_address,
+            c.bik,
+            c.account,
             c.city,
             c.region,
             c.status,
@@ -221,6 +227,9 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         inn=row.inn,
         kpp=row.kpp,
         ogrn=row.ogrn,
+        legal_address=row.legal_address,
+        bik=row.bik,
+        account=row.account,
         city=row.city,
         region=row.region,
         status=row.status,

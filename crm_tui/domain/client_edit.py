@@ -18,9 +18,30 @@ from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.folding import derived_keys
+from crm_tui.domain.requisites import (
+    is_valid_account,
+    is_valid_bik,
+    is_valid_inn,
+    is_valid_kpp,
+    is_valid_ogrn,
+)
 from storage.models import ChannelKind, ClientStatus, channels, clients
 
-EDITABLE = ("name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "status")
+EDITABLE = (
+    "name",
+    "legal_form",
+    "inn",
+    "kpp",
+    "ogrn",
+    "legal_address",
+    "bik",
+    "account",
+    "city",
+    "region",
+    "status",
+)
+DIGITS = ("inn", "kpp", "ogrn", "bik", "account")
+"""Requisites typed with spaces or dashes (``40702 810 0...``) are kept as digits alone."""
 
 
 class StaleClient(StaleEdit):
@@ -47,6 +68,7 @@ def edit_client(
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidInput(f"field {unknown[0]!r} cannot be edited here; editable: {', '.join(EDITABLE)}")
+    changes = clean_requisites(changes)
     if "name" in changes and not str(changes["name"] or "").strip():
         raise InvalidInput("name: a client needs a name")
     if "status" in changes and changes["status"] not in {s.value for s in ClientStatus}:
@@ -58,6 +80,7 @@ def edit_client(
     current = dict(row._mapping)
     if current["version"] != seen_version:
         raise StaleClient(client_id, current)
+    check_requisites({**current, **changes}, changes)
     merged = {**current, **changes}
     found = session.execute(
         select(channels.c.kind, channels.c.value).where(channels.c.client_id == client_id)
@@ -92,3 +115,42 @@ def edit_client(
         changes={k: [current[k], v] for k, v in changes.items() if current[k] != v},
     )
     return seen_version + 1
+
+
+def clean_requisites(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Trimmed text, digits-only requisites, and None for what was emptied."""
+    cleaned: dict[str, Any] = {}
+    for key, given in changes.items():
+        if isinstance(given, str):
+            text = " ".join(given.split())
+            if key in DIGITS:
+                text = "".join(ch for ch in text if ch not in " -")
+            cleaned[key] = text or None
+        else:
+            cleaned[key] = given
+    return cleaned
+
+
+def check_requisites(merged: Mapping[str, Any], changed: Mapping[str, Any]) -> None:
+    """Only what this edit touches is checked: an import may have kept an invalid INN with a
+    warning, and fixing the address must not be refused for it."""
+    inn, bik, account = merged.get("inn"), merged.get("bik"), merged.get("account")
+    if changed.get("inn") and not is_valid_inn(inn or ""):
+        raise InvalidInput(
+            f"inn: {inn} is not a valid INN (10 digits for a company, 12 for a person; checksum)"
+        )
+    kpp = changed.get("kpp")
+    if kpp and not is_valid_kpp(kpp):
+        raise InvalidInput(f"kpp: {kpp} is not a KPP (9 characters: 4 digits, 2 digits or letters, 3 digits)")
+    ogrn = changed.get("ogrn")
+    if ogrn and not is_valid_ogrn(ogrn):
+        raise InvalidInput(f"ogrn: {ogrn} is not a valid OGRN (13 digits, or 15 for OGRNIP; checksum)")
+    if changed.get("bik") and not is_valid_bik(bik or ""):
+        raise InvalidInput(f"bik: {bik} is not a BIK (9 digits starting with 04)")
+    if (changed.get("account") or changed.get("bik")) and account:
+        if not bik:
+            raise InvalidInput("account: give the bank's BIK too; the account is checked against it")
+        if not is_valid_account(account, bik):
+            raise InvalidInput(
+                f"account: {account} does not match BIK {bik} (20 digits; the control key is wrong)"
+            )

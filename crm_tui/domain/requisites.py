@@ -53,3 +53,34 @@ def is_valid_ogrn(ogrn: str) -> bool:
     if not ogrn.isdigit() or len(ogrn) not in (13, 15):
         return False
     return ogrn_check_digit(ogrn[:-1]) == ogrn[-1]
+
+
+_ACCOUNT_WEIGHTS = (7, 1, 3) * 8
+_BIK = re.compile(r"^04\d{7}$")
+
+
+def is_valid_bik(bik: str) -> bool:
+    """A Russian bank's BIK: nine digits starting with the country code 04."""
+    return bool(_BIK.match(bik))
+
+
+def _account_sum(bik: str, account: str) -> int:
+    # A settlement account is keyed with the BIK's last three digits; a correspondent account
+    # (301...) with "0" and the BIK's fifth and sixth, the Bank of Russia's branch.
+    prefix = "0" + bik[4:6] if account.startswith("301") else bik[-3:]
+    total: int = sum(map(mul, map(int, prefix + account), _ACCOUNT_WEIGHTS))
+    return total % 10
+
+
+def is_valid_account(account: str, bik: str) -> bool:
+    """A 20-digit bank account whose control key (its ninth digit) matches the bank's BIK."""
+    if not (account.isdigit() and len(account) == 20 and is_valid_bik(bik)):
+        return False
+    return _account_sum(bik, account) == 0
+
+
+def with_account_key(bik: str, account: str) -> str:
+    """``account`` with its ninth digit set to the key the BIK demands (for tests and demos)."""
+    blank = account[:8] + "0" + account[9:]
+    key = (_account_sum(bik, blank) * 3) % 10  # the key's weight is 3: 3k = -sum (mod 10)
+    return blank[:8] + str(key) + blank[9:]

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.client_edit import edit_client
 from crm_tui.domain.interactions import log_interaction, parse_duration
 from crm_tui.domain.workspace import Workspace
 from screens.client_card import ClientCardScreen
 from screens.log_interaction import LogInteractionScreen
+from screens.requisites_dialog import RequisitesDialog
 from storage.database import read_session
 from storage.models import InteractionKind, interactions
-from tests.app.support import notifications, settle, text_of
+from tests.app.support import notifications, settle, text_of, workspace
 from tests.seed import Seeded
 from widgets.record_table import RecordTable
 
@@ -172,3 +174,41 @@ async def test_a_call_logged_with_its_next_step_puts_the_step_on_the_card(
         assert card.query_one("#card-tasks", RecordTable).row_count == tasks_before + 1
         assert card.card is not None and "Отправить договор" in [t.title for t in card.card.tasks]
         assert "Next step on 21.11 10:00: Отправить договор." in notifications(app)[-1]
+
+
+async def test_requisites_edited_in_place_and_a_stale_save_refused(
+    ws: Workspace, team: Seeded, sqlite_url: str
+) -> None:
+    client_id = team.clients["romashka"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, client_id)
+        await settle(pilot)
+        await pilot.press("u")
+        dialog = app.screen
+        assert isinstance(dialog, RequisitesDialog)
+        dialog.query_one("#req-bik", Input).value = "123"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # a bad BIK keeps the dialog open, on that field
+        assert "bik: 123 is not a BIK" in text_of(dialog.query_one("#error", Static))
+        assert dialog.focused is dialog.query_one("#req-bik")
+        dialog.query_one("#req-bik", Input).value = "044525225"
+        dialog.query_one("#req-legal_address", Input).value = "г. Москва, ул. Льва Толстого, 16"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+        assert "ул. Льва Толстого, 16" in text_of(card.query_one("#requisites", Static))
+
+        other = workspace(sqlite_url, "smirnov")
+        assert card.card is not None
+        with other.write() as session:  # the head saves while the manager's card is open
+            edit_client(session, other.viewer, other.now(), client_id, card.card.version, {"city": "Химки"})
+        await pilot.press("u")
+        app.screen.query_one("#req-legal_address", Input).value = "г. Москва, ул. Тверская, 1"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "saved by someone else meanwhile" in notifications(app)[-1]
+        assert "Химки" in text_of(card.query_one("#requisites", Static))  # the fresh values
+        assert "Тверская" not in text_of(card.query_one("#requisites", Static))

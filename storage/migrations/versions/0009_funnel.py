@@ -1,4 +1,5 @@
 """funnel: stage history, lost reasons, playbooks, stuck limits; handovers; the client portrait
+and bank requisites
 
 Revision ID: 0009
 Revises: 0008
@@ -131,9 +132,14 @@ def upgrade() -> None:
     )
 
     op.add_column("stages", sa.Column("stuck_after_days", sa.Integer(), nullable=True))
+    op.add_column("clients", sa.Column("legal_address", sa.String(length=500), nullable=True))
+    op.add_column("clients", sa.Column("bik", sa.String(length=9), nullable=True))
+    op.add_column("clients", sa.Column("account", sa.String(length=20), nullable=True))
 
 
 def downgrade() -> None:
+    for column in ("account", "bik", "legal_address"):
+        op.drop_column("clients", column)  # plain: a batch would rebuild clients without its FTS triggers
     op.drop_index("ix_field_values_field", table_name="field_values")
     op.drop_table("field_values")
     op.drop_table("field_defs")
