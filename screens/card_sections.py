@@ -130,3 +130,19 @@ def timeline_kind(kind: str, direction: str | None) -> str:
 
 def deal_status_label(status: str) -> str:
     return {"open": _("open"), "won": _("won"), "lost": _("lost")}.get(status, status)
+
+
+def installed_view(card: ClientCard) -> Group | Text:
+    if not card.installed:
+        return Text(_("Nothing recorded: press b to add what the client owns."), style="dim")
+    lines = []
+    for item in card.installed:
+        whose = Text(
+            _("ours") if item.ours else _("competitor"), style="green" if item.ours else "bold yellow"
+        )
+        since = f" · {item.acquired_on:%m.%Y}" if item.acquired_on else ""
+        vendor = f" ({item.vendor})" if item.vendor else ""
+        lines.append(Text.assemble(whose, f"  {item.quantity} × {item.product}{vendor}{since}"))
+        if item.note:
+            lines.append(Text(f"   {item.note}", style="dim"))
+    return Group(*lines)

@@ -17,6 +17,7 @@ from crm_tui.domain.client_card import ClientCard, load_card
 from crm_tui.domain.client_edit import StaleClient, edit_client
 from crm_tui.domain.formatting import local_time, money
 from crm_tui.domain.handovers import HANDING, hand_over
+from crm_tui.domain.installed_base import InstalledDraft, add_installed
 from crm_tui.domain.interactions import log_interaction
 from crm_tui.domain.next_step import NextStep
 from crm_tui.domain.portrait import set_values
@@ -30,11 +31,13 @@ from screens.card_sections import (
     changes_view,
     contacts_view,
     deal_status_label,
+    installed_view,
     portrait_view,
     requisites_view,
     segment_view,
     timeline_kind,
 )
+from screens.installed_dialog import InstalledDialog
 from screens.log_interaction import InteractionDraft, LogInteractionScreen
 from screens.portrait_dialog import PortraitDialog
 from screens.requisites_dialog import RequisitesDialog
@@ -54,6 +57,7 @@ class ClientCardScreen(CrmScreen):
     | g | Set the segment by hand, or give it back to the rules. |
     | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
     | u | Edit the requisites: name, INN/KPP/OGRN, legal address, bank BIK and account. |
+    | b | Record something the client owns (installed base): ours or a competitor's. |
     | e | Edit the portrait (the custom fields). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | n | The timeline's next (older) page. |
@@ -68,6 +72,7 @@ class ClientCardScreen(CrmScreen):
         Binding("g", "segment", _("Segment"), id="card.segment"),
         Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
         Binding("u", "requisites", _("Requisites"), id="card.requisites"),
+        Binding("b", "installed", _("Owns"), id="card.installed"),
         Binding("e", "portrait", _("Portrait"), id="card.portrait"),
         Binding("w", "walk", _("Missing"), id="card.walk"),
         Binding("n", "older", _("Older"), id="card.timeline_older"),
@@ -147,6 +152,9 @@ class ClientCardScreen(CrmScreen):
                 with Vertical(id="portrait-panel", classes="panel") as panel:
                     panel.border_title = _("Portrait")
                     yield Static("", id="portrait")
+                with Vertical(id="installed-panel", classes="panel") as panel:
+                    panel.border_title = _("Installed base")
+                    yield Static("", id="installed")
                 with Vertical(id="segment-panel", classes="panel") as panel:
                     panel.border_title = _("Segment")
                     yield Static("", id="segment")
@@ -256,6 +264,7 @@ class ClientCardScreen(CrmScreen):
         self.query_one("#segment", Static).update(segment_view(card, self.ws.tz))
         self.query_one("#portrait", Static).update(portrait_view(card))
         self.query_one("#changes", Static).update(changes_view(card, self.ws.tz))
+        self.query_one("#installed", Static).update(installed_view(card))
         self._show_tables(card)
         self.timeline_pages = [None]
         self._show_timeline(card.timeline)
@@ -464,6 +473,20 @@ class ClientCardScreen(CrmScreen):
             self.post_message(self.Refused(str(exc)))
             return
         self.post_message(self.Saved(_("Requisites saved.")))
+
+    def action_installed(self) -> None:
+        def typed(draft: InstalledDraft | None) -> None:
+            if draft is not None:
+                self.save_installed(draft)
+
+        self.app.push_screen(InstalledDialog(self._client_name()), typed)
+
+    @work(thread=True, exclusive=True, group="card-installed", exit_on_error=False)
+    def save_installed(self, draft: InstalledDraft) -> None:
+        add_installed(self.ws, self.client_id, draft)
+        self.post_message(
+            self.Saved(_("Added to the installed base: {product}.").format(product=draft.product))
+        )
 
     def on_client_card_screen_refused(self, event: Refused) -> None:
         self.notify(event.line, severity="error", timeout=15)

@@ -51,6 +51,7 @@ class ClientsScreen(CrmScreen):
     | o | Filter by owner. |
     | t | Filter by status (lead, prospect, customer). |
     | g | Filter by segment (warm, loyal, lost, none yet). |
+    | b | Filter by installed base: owns a competitor's product, or ours. |
     | escape | Clear the search, leave a field, or go back to the desk. |
     """
 
@@ -63,6 +64,7 @@ class ClientsScreen(CrmScreen):
         Binding("o", "owner", _("Owner"), id="clients.owner"),
         Binding("t", "status", _("Status"), id="clients.status"),
         Binding("g", "segment", _("Segment"), id="clients.segment"),
+        Binding("b", "owns", _("Owns"), id="clients.owns"),
         Binding("n", "next_page", _("Next page"), id="clients.next_page"),
         Binding("pagedown", "next_page", _("Next page"), show=False, id="clients.next_page_key"),
         Binding("p", "prev_page", _("Previous page"), id="clients.prev_page"),
@@ -95,7 +97,7 @@ class ClientsScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="clients-toolbar"):
-            yield Input(placeholder=_("/ Search: name, INN, phone, e-mail"), id="search")
+            yield Input(placeholder=_("/ Name, INN, phone, e-mail"), id="search")
             yield Select[int]([], prompt=_("All owners"), id="owner")
             yield Select[str](
                 [(status_label(s.value), s.value) for s in ClientStatus],
@@ -109,6 +111,11 @@ class ClientsScreen(CrmScreen):
                 ],
                 prompt=_("Any segment"),
                 id="segment",
+            )
+            yield Select[str](
+                [(_("Owns a competitor's"), "competitor"), (_("Owns ours"), "ours")],
+                prompt=_("Owns: anything"),
+                id="owns",
             )
         yield ClientTable(id="clients")
         yield Static("", id="clients-status", markup=False)
@@ -206,6 +213,11 @@ class ClientsScreen(CrmScreen):
         segment = event.value if isinstance(event.value, str) else None
         self._refilter(replace(self.flt, segment=segment))
 
+    @on(Select.Changed, "#owns")
+    def _owns_changed(self, event: Select.Changed) -> None:
+        owns = event.value if isinstance(event.value, str) else None
+        self._refilter(replace(self.flt, owns=owns))
+
     @on(Select.Changed, "#status")
     def _status_changed(self, event: Select.Changed) -> None:
         status = event.value if isinstance(event.value, str) else None
@@ -248,6 +260,11 @@ class ClientsScreen(CrmScreen):
         segment = self.query_one("#segment", Select)
         segment.focus()
         segment.action_show_overlay()
+
+    def action_owns(self) -> None:
+        owns = self.query_one("#owns", Select)
+        owns.focus()
+        owns.action_show_overlay()
 
     def action_next_page(self) -> None:
         if self.page is not None and self.page.has_next and self.page.rows:

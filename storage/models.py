@@ -541,6 +541,26 @@ class FieldValue(SQLModel, table=True):
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
+class InstalledItem(SQLModel, table=True):
+    """Something the client already owns (seed 001): ours or a competitor's. ``search_key`` is
+    product and vendor folded (lower case, ё as е) for the clients list's "owns ..." filter."""
+
+    __tablename__ = "installed_base"
+    __table_args__ = (Index("ix_installed_base_client", "client_id", "ours"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", ondelete="CASCADE")
+    product: str = _str(200)
+    vendor: str | None = _str(200, default=None, nullable=True)
+    ours: bool = False
+    quantity: int = 1
+    acquired_on: date | None = None
+    note: str | None = Field(default=None, sa_type=String(1000), nullable=True)
+    search_key: str = _str(400)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
 class Segment(StrEnum):
     WARM = "warm"
     LOYAL = "loyal"
@@ -679,6 +699,7 @@ deal_stage_changes = _table(DealStageChange)
 handovers = _table(Handover)
 field_defs = _table(FieldDef)
 field_values = _table(FieldValue)
+installed_base = _table(InstalledItem)
 lost_reasons = _table(LostReason)
 playbook_steps = _table(PlaybookStep)
 sales_documents = _table(SalesDocument)

@@ -24,12 +24,18 @@ def list_(
     segment: Annotated[
         str | None, typer.Option("--segment", help="warm, loyal, lost, or none (no segment yet).")
     ] = None,
+    owns: Annotated[
+        str | None, typer.Option("--owns", help="competitor or ours: clients owning such a product.")
+    ] = None,
+    product: Annotated[
+        str, typer.Option("--product", help="Clients owning a product or vendor with this in its name.")
+    ] = "",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per client per line.")] = False,
 ) -> None:
     """List clients, streamed: safe on a base of a million."""
     from dataclasses import asdict
 
-    from crm_tui.domain.clients import NO_SEGMENT, ClientFilter, iter_clients
+    from crm_tui.domain.clients import NO_SEGMENT, OWNS, ClientFilter, iter_clients
     from storage.models import ClientStatus, Segment
 
     ws = open_ws(ctx)
@@ -37,9 +43,13 @@ def list_(
         fail(f"unknown status {status!r}: use lead, prospect or customer")
     if segment is not None and segment not in {*(s.value for s in Segment), NO_SEGMENT}:
         fail(f"unknown segment {segment!r}: use warm, loyal, lost or none")
+    if owns is not None and owns not in OWNS:
+        fail(f"unknown --owns {owns!r}: use competitor or ours")
     owner_id = user_id_of(ws, owner, "--owner", "owner")
     with ws.read() as session:
-        flt = ClientFilter(query=query or "", owner_id=owner_id, status=status, segment=segment)
+        flt = ClientFilter(
+            query=query or "", owner_id=owner_id, status=status, segment=segment, owns=owns, product=product
+        )
         rows = iter_clients(session, ws.viewer, flt)
         if as_json:
             count = 0
@@ -85,6 +95,8 @@ def _audit_export(ws: Workspace, count: int, flt: ClientFilter) -> None:
                 "owner_id": flt.owner_id,
                 "status": flt.status,
                 "segment": flt.segment,
+                "owns": flt.owns,
+                "product": flt.product or None,
             },
         )
 

@@ -22,6 +22,7 @@ from crm_tui.cli import (
     fields,
     handover,
     imports,
+    installed,
     pipeline,
     privacy,
     reports,
@@ -59,6 +60,7 @@ app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(reports.app, name="report")
 app.add_typer(handover.app, name="handover")
 app.add_typer(fields.app, name="fields")
+app.add_typer(installed.app, name="installed")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 

@@ -13,6 +13,7 @@ from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.audit import AuditLine, client_history
 from crm_tui.domain.completeness import completeness
 from crm_tui.domain.errors import NotFound
+from crm_tui.domain.installed_base import InstalledLine, installed_of
 from crm_tui.domain.portrait import client_values, portrait_fields
 from crm_tui.domain.timeline import TimelinePage, client_timeline
 from storage.models import (
@@ -120,6 +121,7 @@ class ClientCard:
     missing: list[str] = field(default_factory=list)
     """Labels of what is missing, in order; ``missing_keys`` the same as ``field:``/``contact:`` keys."""
     missing_keys: list[str] = field(default_factory=list)
+    installed: list[InstalledLine] = field(default_factory=list)
     changes: list[AuditLine] = field(default_factory=list)
     """The latest audit rows of the client, its deals and tasks: who changed what."""
 
@@ -249,5 +251,6 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         completeness_percent=described.percent,
         missing=[m.label for m in described.missing],
         missing_keys=[m.key for m in described.missing],
+        installed=installed_of(session, client_id),
         changes=client_history(session, client_id),
     )

@@ -15,11 +15,12 @@ from sqlmodel import Session
 
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.client_search import SCAN_WINDOW, indexed_condition, like_condition
-from crm_tui.domain.folding import search_patterns
-from storage.models import ChannelKind, channels, client_sources, clients, users
+from crm_tui.domain.folding import fold, search_patterns
+from storage.models import ChannelKind, channels, client_sources, clients, installed_base, users
 
 PAGE_SIZE = 50
 NO_SEGMENT = "none"
+OWNS = ("competitor", "ours")
 EXPORT_BATCH = 1000
 
 
@@ -30,6 +31,10 @@ class ClientFilter:
     status: str | None = None
     segment: str | None = None
     """A segment name, or ``NO_SEGMENT`` for clients without one."""
+    owns: str | None = None
+    """``competitor`` or ``ours``: clients whose installed base holds such a product."""
+    product: str = ""
+    """Only installed items whose product or vendor contains this (any case)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,19 @@ def _conditions(viewer: Viewer, flt: ClientFilter) -> list[ColumnElement[bool]]:
         conditions.append(clients.c.segment.is_(None))
     elif flt.segment:
         conditions.append(clients.c.segment == flt.segment)
+    if flt.owns or flt.product.strip():
+        conditions.append(_owns(flt))
     return conditions
+
+
+def _owns(flt: ClientFilter) -> ColumnElement[bool]:
+    b = installed_base.c
+    found = select(b.id).where(b.client_id == clients.c.id)
+    if flt.owns in OWNS:
+        found = found.where(b.ours.is_(flt.owns == "ours"))
+    if flt.product.strip():
+        found = found.where(b.search_key.contains(fold(flt.product), autoescape=True))
+    return found.exists()
 
 
 def client_page(

@@ -43,6 +43,8 @@ _ACTIONS = {
     "not_duplicate": "marked as not a duplicate",
     "portrait": "portrait edited",
     "segment_set": "segment set by hand",
+    "installed_add": "installed base: added",
+    "installed_remove": "installed base: removed",
 }
 SOURCES = ("touch", "stage", "task_done", "task_set", "change", "import")
 """Source names in the order entries at the same instant are listed."""

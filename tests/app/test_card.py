@@ -10,6 +10,7 @@ from crm_tui.domain.client_edit import edit_client
 from crm_tui.domain.interactions import log_interaction, parse_duration
 from crm_tui.domain.workspace import Workspace
 from screens.client_card import ClientCardScreen
+from screens.installed_dialog import InstalledDialog
 from screens.log_interaction import LogInteractionScreen
 from screens.requisites_dialog import RequisitesDialog
 from storage.database import read_session
@@ -212,3 +213,26 @@ async def test_requisites_edited_in_place_and_a_stale_save_refused(
         assert "saved by someone else meanwhile" in notifications(app)[-1]
         assert "Химки" in text_of(card.query_one("#requisites", Static))  # the fresh values
         assert "Тверская" not in text_of(card.query_one("#requisites", Static))
+
+
+async def test_what_the_client_owns_is_recorded_from_the_card(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, team.clients["teplo"])
+        await settle(pilot)
+        assert "Nothing recorded" in text_of(card.query_one("#installed", Static))
+        await pilot.press("b")
+        dialog = app.screen
+        assert isinstance(dialog, InstalledDialog)
+        await pilot.press(*"Котёл Logano", "enter", *"Buderus", "enter")
+        dialog.query_one("#inst-acquired", Input).value = "весной"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and "is not a date" in text_of(dialog.query_one("#error", Static))
+        dialog.query_one("#inst-acquired", Input).value = "2019"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+        owned = text_of(card.query_one("#installed", Static))
+        assert "competitor  1 × Котёл Logano (Buderus) · 01.2019" in owned

@@ -177,3 +177,19 @@ def test_owner_choices_follow_the_access_rule(ws: Workspace, sqlite_url: str, te
     assert logins("ivanova") == ["ivanova"]
     assert logins("smirnov") == ["ivanova", "smirnov"]
     assert logins("admin") == ["admin", "ivanova", "petrov", "smirnov"]
+
+
+async def test_filter_by_installed_base(ws: Workspace, team: Seeded) -> None:
+    from crm_tui.domain.installed_base import InstalledDraft, add_installed
+
+    add_installed(ws, team.clients["teplo"], InstalledDraft("Котёл Logano", "Buderus"))
+    add_installed(ws, team.clients["romashka"], InstalledDraft("Котёл КВ-100", ours=True))
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")  # Any installed base, Owns a competitor's, Owns ours
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert clients_screen(app).query_one("#owns", Select).value == "competitor"
+        assert names(app) == ["Теплодом"]

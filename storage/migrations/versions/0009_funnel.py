@@ -53,6 +53,26 @@ def upgrade() -> None:
     )
     op.create_index("ix_field_values_field", "field_values", ["field_id"])
     op.create_table(
+        "installed_base",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("product", sa.String(length=200), nullable=False),
+        sa.Column("vendor", sa.String(length=200), nullable=True),
+        sa.Column("ours", sa.Boolean(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("acquired_on", sa.Date(), nullable=True),
+        sa.Column("note", sa.String(length=1000), nullable=True),
+        sa.Column("search_key", sa.String(length=400), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_installed_base_client_id_clients"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_installed_base_created_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_installed_base")),
+    )
+    op.create_index("ix_installed_base_client", "installed_base", ["client_id", "ours"])
+    op.create_table(
         "handovers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -144,6 +164,8 @@ def downgrade() -> None:
     op.drop_table("field_values")
     op.drop_table("field_defs")
     op.drop_table("handovers")
+    op.drop_index("ix_installed_base_client", table_name="installed_base")
+    op.drop_table("installed_base")
     op.drop_index("ix_deals_board", table_name="deals")
     op.drop_index("ix_deals_stage_entered", table_name="deals")
     with op.batch_alter_table("deals") as batch_op:
