@@ -66,9 +66,14 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["client_id"], ["clients.id"], name=op.f("fk_installed_base_client_id_clients"), ondelete="CASCADE"
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_installed_base_client_id_clients"),
+            ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_installed_base_created_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_installed_base_created_by_id_users")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_installed_base")),
     )
     op.create_index("ix_installed_base_client", "installed_base", ["client_id", "ours"])
