@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -37,7 +38,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield OptionList(
                 *(Option(label, id=key) for label, key in self.choices), id="choices", markup=False
             )
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).highlighted = 0

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.client_card import ClientCard, load_card
@@ -44,6 +44,7 @@ from screens.requisites_dialog import RequisitesDialog
 from screens.segment_dialogs import AUTO, AssignDialog, SegmentPicker, segment_label
 from storage.models import InteractionKind, Segment
 from widgets.client_table import status_label
+from widgets.key_footer import KeyFooter
 from widgets.record_table import Col, RecordTable, clip
 
 
@@ -191,7 +192,7 @@ class ClientCardScreen(CrmScreen):
                         openable=False,
                     )
                     yield Static(_("No open tasks."), classes="empty")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = _("Client card")

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.clients import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
@@ -22,6 +22,7 @@ from screens.client_card import ClientCardScreen
 from screens.segment_dialogs import SEGMENT_LABELS
 from storage.models import ClientStatus
 from widgets.client_table import ClientTable, status_label
+from widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class ClientsScreen(CrmScreen):
             )
         yield ClientTable(id="clients")
         yield Static("", id="clients-status", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.ws.viewer.full_name

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from crm_tui.domain.deal_card import DealCard, load_deal_card
 from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
@@ -23,6 +23,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from screens.base import CrmScreen, kind_label
 from screens.lost_dialog import LostAnswer, LostDialog
+from widgets.key_footer import KeyFooter
 
 
 class DealScreen(CrmScreen):
@@ -70,7 +71,7 @@ class DealScreen(CrmScreen):
             yield Static("", id="deal-history")
             yield Static("", id="deal-tasks")
             yield Static("", id="deal-touches")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from importers.dedup.scan import Pair
 from importers.dedup.service import SIDE_FIELDS, ClientSide
 from screens.base import CrmScreen
+from widgets.key_footer import KeyFooter
 
 FIELD_LABELS = {
     "name": _("Name"),
@@ -115,7 +116,7 @@ class DedupReviewScreen(CrmScreen):
             yield Static("", id="dedup-left", classes="dedup-side")
             yield Static("", id="dedup-right", classes="dedup-side")
         yield Static("", id="dedup-more", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.scan()

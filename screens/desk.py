@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.clock import local_day_bounds
@@ -24,6 +24,7 @@ from screens.base import CrmScreen, counted, kind_label
 from screens.client_card import ClientCardScreen
 from screens.snooze import SnoozeScreen
 from screens.task_result import TaskResultScreen
+from widgets.key_footer import KeyFooter
 from widgets.kpi_tile import KpiTile
 from widgets.record_table import Col, RecordTable, clip
 from widgets.stage_summary import StageSummaryTable
@@ -96,7 +97,7 @@ class DeskScreen(CrmScreen):
                 id="inbound",
             )
             yield Static(_("No inbound calls or messages yet."), classes="empty")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self._show_day()

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from crm_tui.domain.clients import has_any_clients
 from crm_tui.i18n import _
 from screens.base import CrmScreen
+from widgets.key_footer import KeyFooter
 
 
 def _command(text: str) -> Text:
@@ -46,7 +47,7 @@ class FirstRunScreen(CrmScreen):
         with Center(), Vertical(id="first-run") as box:
             box.border_title = _("Getting started")
             yield Static(self._guide(), id="first-run-guide")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.ws.viewer.full_name

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.clock import local_month_bounds
@@ -38,6 +38,7 @@ from screens.segment_dialogs import AssignDialog
 from storage.models import Role
 from widgets.funnel_report_view import report_view
 from widgets.kanban_column import KanbanColumnView
+from widgets.key_footer import KeyFooter
 
 
 @dataclass
@@ -124,7 +125,7 @@ class FunnelScreen(CrmScreen):
         yield Horizontal(id="kanban")
         with VerticalScroll(id="funnel-report-view"):
             yield Static("", id="funnel-report")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

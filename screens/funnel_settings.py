@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.funnel_setup import active_lost_reasons
@@ -20,6 +20,7 @@ from crm_tui.domain.pipeline_admin import PipelineView, list_pipelines, set_stag
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from screens.base import CrmScreen
+from widgets.key_footer import KeyFooter
 
 
 class ValueDialog(ModalScreen[str | None]):
@@ -42,7 +43,7 @@ class ValueDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = self.title_text
             yield Input(value=self.value, id="value")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
@@ -90,7 +91,7 @@ class FunnelSettingsScreen(CrmScreen):
         yield Header()
         yield DataTable(id="funnel-stages", cursor_type="row")
         yield Static("", id="funnel-reasons", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.i18n import _
 from screens.base import counted
+from widgets.key_footer import KeyFooter
 from widgets.mapping_table import field_choices
 
 
@@ -51,7 +52,7 @@ class FieldPickerScreen(ModalScreen[str | None]):
                 ),
                 id="fields",
             )
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         fields = self.query_one("#fields", OptionList)
@@ -100,7 +101,7 @@ class UndoConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Undo import"), variant="error", id="yes")
                 yield Button(_("Keep it"), id="no")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -34,6 +34,7 @@ from screens.base import CrmScreen
 from screens.import_dialogs import FieldPickerScreen, UndoConfirmScreen
 from widgets.import_report import ImportReport, dry_run_line
 from widgets.import_steps import MappingStep, PreviewStep, RunStep
+from widgets.key_footer import KeyFooter
 from widgets.mapping_table import MappingTable, sample_values
 from widgets.step_bar import StepBar
 
@@ -225,7 +226,7 @@ class ImportWizardScreen(CrmScreen):
                 panel.border_title = _("Summary")
                 yield ImportReport(id="report")
         yield Static("", id="wizard-status", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     # --- steps ----------------------------------------------------------------------------
 

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.installed_base import InstalledDraft, parse_acquired
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 
 class InstalledDialog(ModalScreen[InstalledDraft | None]):
@@ -56,7 +57,7 @@ class InstalledDialog(ModalScreen[InstalledDraft | None]):
             yield Label(_("Note"), classes="portrait-label")
             yield Input(id="inst-note")
             yield Static("", id="error", classes="dialog-error", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#inst-product", Input).focus()

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.interactions import parse_duration
 from crm_tui.domain.next_step import NextStep, next_step
 from crm_tui.i18n import _
 from storage.models import InteractionKind
+from widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="ok")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def _refuse(self, message: str, field: str) -> None:
         self.query_one("#error", Static).update(message)

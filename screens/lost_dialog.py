@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class LostDialog(ModalScreen[LostAnswer | None]):
             yield Input(
                 placeholder=_("Comment: what happened (the head of sales reads it)"), id="lost-comment"
             )
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reasons", OptionList).highlighted = 0

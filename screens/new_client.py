@@ -10,12 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from importers.new_client import Added, NewClient
+from widgets.key_footer import KeyFooter
 
 FIELDS = (
     ("name", _("Name, with the legal form if any")),
@@ -66,7 +67,7 @@ class NewClientScreen(ModalScreen[int | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def _entered(self) -> NewClient:
         value = {name: self.query_one(f"#new-{name}", Input).value for name, _label in FIELDS}

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.segment_recompute import RECOMPUTERS
@@ -31,6 +31,7 @@ from importers.reading import ImportFileError
 from screens.base import CrmScreen
 from screens.import_wizard import path_from_input
 from screens.segment_dialogs import segment_label
+from widgets.key_footer import KeyFooter
 
 
 def summary_text(summary: OrdersSummary, dry_run: bool) -> Group:
@@ -133,7 +134,7 @@ class OrdersImportScreen(CrmScreen):
         yield Input(value=self.initial_path, placeholder=_("Path to the file, then Enter"), id="orders-path")
         with VerticalScroll(id="orders-body"):
             yield Static("", id="orders-report")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run":

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from crm_tui.domain.client_card import PortraitLine
 from crm_tui.domain.field_values import editable_text
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 
 class PortraitDialog(ModalScreen[dict[str, str] | None]):
@@ -45,7 +46,7 @@ class PortraitDialog(ModalScreen[dict[str, str] | None]):
                 mark = " *" if line.required else ""
                 yield Label(f"{line.label}{mark}{hint}", classes="portrait-label")
                 yield Input(value=editable_text(line.kind, line.value), id=f"portrait-{line.key}")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         key = self.focus_key or (self.lines[0].key if self.lines else None)

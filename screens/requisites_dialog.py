@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from crm_tui.domain.client_card import ClientCard
 from crm_tui.domain.client_edit import check_requisites, clean_requisites
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 FIELDS = (
     ("name", _("Name")),
@@ -59,7 +60,7 @@ class RequisitesDialog(ModalScreen[dict[str, Any] | None]):
                 yield Label(label, classes="portrait-label")
                 yield Input(value=self.before[key] or "", id=f"req-{key}")
             yield Static("", id="error", classes="dialog-error", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#req-name", Input).focus()

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.users import UserInfo
 from crm_tui.i18n import _
 from storage.models import Segment
+from widgets.key_footer import KeyFooter
 
 CALL_HOUR = time(10, 0)
 SEGMENT_LABELS = {Segment.WARM: _("Warm"), Segment.LOYAL: _("Loyal"), Segment.LOST: _("Lost")}
@@ -56,7 +57,7 @@ class SegmentPicker(ModalScreen[str | None]):
             options = [Option(label, id=segment.value) for segment, label in SEGMENT_LABELS.items()]
             options.append(Option(_("By the rules (clear the manual mark)"), id=AUTO))
             yield OptionList(*options, id="segments", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#segments", OptionList).highlighted = 0
@@ -96,7 +97,7 @@ class AssignDialog(ModalScreen[str | None]):
                 id="people",
                 markup=False,
             )
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#people", OptionList).highlighted = 0
@@ -149,7 +150,7 @@ class CallsDialog(ModalScreen[CallPlan | None]):
             yield Input(value=_("Call"), id="call-title", placeholder=_("What the call is about"))
             yield Input(value=f"{self.due:%d.%m.%Y}", id="call-date", placeholder="DD.MM.YYYY")
             yield Static("", id="call-error", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.formatting import local_time, money
@@ -34,6 +34,7 @@ from crm_tui.i18n import _
 from screens.base import CrmScreen, counted
 from screens.segment_dialogs import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
 from storage.models import Role, Segment
+from widgets.key_footer import KeyFooter
 from widgets.kpi_tile import KpiTile
 
 SEGMENT_HINTS = {
@@ -142,7 +143,7 @@ class SegmentsScreen(CrmScreen):
         yield Static("", id="segment-info", markup=False)
         yield DataTable(id="segment-clients", cursor_type="row", zebra_stripes=True)
         yield Static("", id="segment-status", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 MORNING = time(9, 0)
 MONDAY = 0
@@ -92,7 +93,7 @@ class SnoozeScreen(ModalScreen[datetime | None]):
                 id="choices",
                 markup=False,
             )
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     def _when(self, moment: datetime) -> str:
         local = moment.astimezone(self.tz)

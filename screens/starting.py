@@ -10,9 +10,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 
 class StartingScreen(Screen[None]):
@@ -27,4 +28,4 @@ class StartingScreen(Screen[None]):
         yield Header()
         with Middle(), Center():
             yield Static(_("Opening the client base…"), id="starting-text")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)

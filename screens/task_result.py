@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.i18n import _
+from widgets.key_footer import KeyFooter
 
 
 class TaskResultScreen(ModalScreen[str | None]):
@@ -45,7 +46,7 @@ class TaskResultScreen(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Done"), variant="primary", id="ok")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")

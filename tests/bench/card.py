@@ -206,16 +206,24 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
     from crm_tui.domain.clock import fixed_clock
     from crm_tui.domain.workspace import open_workspace
     from screens.client_card import ClientCardScreen
-    from widgets.record_table import RecordTable
 
     ws = open_workspace(str(target), LOGIN, tz=TZ, clock=fixed_clock(NOW))
 
     async def opened(app: Any) -> float:
+        """Waits on an event set once the timeline is on screen (after the refresh that paints
+        it), not by polling: a polling loop competes with the worker thread for the GIL."""
+        painted = asyncio.Event()
         started = time.perf_counter()
         card = ClientCardScreen(ws, client_id)
+        show_timeline = card._show_timeline
+
+        def shown(page: Any) -> None:
+            show_timeline(page)
+            card.call_after_refresh(painted.set)
+
+        card._show_timeline = shown  # type: ignore[method-assign]
         app.push_screen(card)
-        while not (card.card is not None and card.query_one("#timeline", RecordTable).row_count):
-            await asyncio.sleep(0.002)
+        await painted.wait()
         return 1000 * (time.perf_counter() - started)
 
     async def once() -> tuple[float, list[float]]:
@@ -227,7 +235,7 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
             again = []
             for _ in range(5):
                 app.pop_screen()
-                await pilot.pause(0.05)
+                await pilot.pause(0.5)  # a person reads the desk before the next card
                 again.append(await opened(app))
             return first, again
 
