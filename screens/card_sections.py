@@ -93,6 +93,16 @@ def contacts_view(card: ClientCard) -> Group | Text:
         parts.append(line)
         for channel in person.channels:
             parts.append(Text.assemble("  ", channel_text(channel)))
+    for former in card.former_contacts:
+        was = f" ({former.position})" if former.position else ""
+        parts.append(
+            Text(
+                _("Former: {name}{was}, at «{client}» since {day}").format(
+                    name=former.full_name, was=was, client=former.now_at, day=f"{former.left_at:%d.%m.%Y}"
+                ),
+                style="dim",
+            )
+        )
     return Group(*parts) if parts else Text(_("No contacts yet."))
 
 

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.client_card import ClientCard, load_card
 from crm_tui.domain.client_edit import StaleClient, edit_client
+from crm_tui.domain.contact_moves import move_contact
 from crm_tui.domain.formatting import local_time, money
 from crm_tui.domain.handovers import HANDING, hand_over
 from crm_tui.domain.installed_base import InstalledDraft, add_installed
@@ -37,6 +38,7 @@ from screens.card_sections import (
     segment_view,
     timeline_kind,
 )
+from screens.contact_move_dialog import ContactMove, ContactMoveDialog
 from screens.installed_dialog import InstalledDialog
 from screens.log_interaction import InteractionDraft, LogInteractionScreen
 from screens.portrait_dialog import PortraitDialog
@@ -59,6 +61,7 @@ class ClientCardScreen(CrmScreen):
     | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
     | u | Edit the requisites: name, INN/KPP/OGRN, legal address, bank BIK and account. |
     | b | Record something the client owns (installed base): ours or a competitor's. |
+    | m | A contact moved to another company: the person and their mobile go along; the old job is kept. |
     | e | Edit the portrait (the custom fields). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | n | The timeline's next (older) page. |
@@ -74,6 +77,7 @@ class ClientCardScreen(CrmScreen):
         Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
         Binding("u", "requisites", _("Requisites"), id="card.requisites"),
         Binding("b", "installed", _("Owns"), id="card.installed"),
+        Binding("m", "contact_moved", _("Contact moved"), id="card.contact_moved"),
         Binding("e", "portrait", _("Portrait"), id="card.portrait"),
         Binding("w", "walk", _("Missing"), id="card.walk"),
         Binding("n", "older", _("Older"), id="card.timeline_older"),
@@ -488,6 +492,26 @@ class ClientCardScreen(CrmScreen):
         self.post_message(
             self.Saved(_("Added to the installed base: {product}.").format(product=draft.product))
         )
+
+    def action_contact_moved(self) -> None:
+        card = self.card
+        if card is None or not card.contacts:
+            self.notify(_("This client has no contact persons to move."), severity="warning")
+            return
+
+        def chosen(move: ContactMove | None) -> None:
+            if move is not None:
+                self.save_contact_move(move)
+
+        self.app.push_screen(ContactMoveDialog(card.display_name, card.contacts), chosen)
+
+    @work(thread=True, exclusive=True, group="card-contact-move", exit_on_error=False)
+    def save_contact_move(self, move: ContactMove) -> None:
+        moved = move_contact(self.ws, move.contact_id, move.to_client, move.position)
+        line = _("Moved to client {id}; went along: {carried}; stayed here: {left}.").format(
+            id=moved.to_client, carried=", ".join(moved.carried) or "—", left=", ".join(moved.left) or "—"
+        )
+        self.post_message(self.Saved(line))
 
     def on_client_card_screen_refused(self, event: Refused) -> None:
         self.notify(event.line, severity="error", timeout=15)

@@ -20,7 +20,7 @@ from crm_tui.i18n import _
 from screens.base import CrmScreen, counted
 from screens.client_card import ClientCardScreen
 from screens.segment_dialogs import SEGMENT_LABELS
-from storage.models import ClientStatus
+from storage.models import ClientStatus, Role
 from widgets.client_table import ClientTable, status_label
 from widgets.key_footer import KeyFooter
 
@@ -53,6 +53,7 @@ class ClientsScreen(CrmScreen):
     | t | Filter by status (lead, prospect, customer). |
     | g | Filter by segment (warm, loyal, lost, none yet). |
     | b | Filter by installed base: owns a competitor's product, or ours. |
+    | , | Portrait fields and required contact information (admins). |
     | escape | Clear the search, leave a field, or go back to the desk. |
     """
 
@@ -66,6 +67,7 @@ class ClientsScreen(CrmScreen):
         Binding("t", "status", _("Status"), id="clients.status"),
         Binding("g", "segment", _("Segment"), id="clients.segment"),
         Binding("b", "owns", _("Owns"), id="clients.owns"),
+        Binding("comma", "fields", _("Fields"), key_display=",", id="clients.fields"),
         Binding("n", "next_page", _("Next page"), id="clients.next_page"),
         Binding("pagedown", "next_page", _("Next page"), show=False, id="clients.next_page_key"),
         Binding("p", "prev_page", _("Previous page"), id="clients.prev_page"),
@@ -232,6 +234,8 @@ class ClientsScreen(CrmScreen):
             return self.page is not None and self.page.has_next
         if action == "prev_page":
             return self.page is not None and self.page.has_prev
+        if action == "fields":
+            return self.ws.viewer.role is Role.ADMIN
         return True
 
     def action_new_client(self) -> None:
@@ -261,6 +265,11 @@ class ClientsScreen(CrmScreen):
         segment = self.query_one("#segment", Select)
         segment.focus()
         segment.action_show_overlay()
+
+    def action_fields(self) -> None:
+        from screens.fields_settings import FieldsSettingsScreen
+
+        self.app.push_screen(FieldsSettingsScreen(self.ws), lambda _result: self.refresh_data())
 
     def action_owns(self) -> None:
         owns = self.query_one("#owns", Select)

@@ -157,6 +157,24 @@ class Contact(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class ContactJob(SQLModel, table=True):
+    """A job a contact had before moving to another company (seed 001): the person keeps one
+    record and one history; the current job is the contact row itself."""
+
+    __tablename__ = "contact_jobs"
+    __table_args__ = (
+        Index("ix_contact_jobs_contact", "contact_id"),
+        Index("ix_contact_jobs_client", "client_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", ondelete="CASCADE")
+    client_id: int = Field(foreign_key="clients.id")
+    position: str | None = _str(200, default=None, nullable=True)
+    left_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
 class ContactChannel(SQLModel, table=True):
     """A phone, e-mail or messenger handle of a client or of one of its contacts.
 
@@ -700,6 +718,7 @@ handovers = _table(Handover)
 field_defs = _table(FieldDef)
 field_values = _table(FieldValue)
 installed_base = _table(InstalledItem)
+contact_jobs = _table(ContactJob)
 lost_reasons = _table(LostReason)
 playbook_steps = _table(PlaybookStep)
 sales_documents = _table(SalesDocument)

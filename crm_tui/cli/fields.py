@@ -67,6 +67,19 @@ def remove(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Field ke
     typer.echo(f"field {key} removed ({had} clients had a value; kept)")
 
 
+@app.command("require")
+def require(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Field key.")],
+    optional: Annotated[bool, typer.Option("--optional", help="Make it optional instead.")] = False,
+) -> None:
+    """Make a portrait field required (it counts in completeness) or optional (admins)."""
+    from crm_tui.domain.portrait import set_field_required
+
+    set_field_required(open_ws(ctx), key, not optional)
+    typer.echo(f"field {key} is {'optional' if optional else 'required'}")
+
+
 @app.command("require-contacts")
 def require_contacts(
     ctx: typer.Context,

@@ -15,6 +15,7 @@ from crm_tui import __version__
 from crm_tui.cli import (
     audit,
     clients,
+    contacts,
     db,
     deals,
     dedup,
@@ -61,6 +62,7 @@ app.add_typer(reports.app, name="report")
 app.add_typer(handover.app, name="handover")
 app.add_typer(fields.app, name="fields")
 app.add_typer(installed.app, name="installed")
+app.add_typer(contacts.app, name="contacts")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 

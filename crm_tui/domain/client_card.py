@@ -12,6 +12,7 @@ from sqlmodel import Session
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.audit import AuditLine, client_history
 from crm_tui.domain.completeness import completeness
+from crm_tui.domain.contact_moves import former_contacts
 from crm_tui.domain.errors import NotFound
 from crm_tui.domain.installed_base import InstalledLine, installed_of
 from crm_tui.domain.portrait import client_values, portrait_fields
@@ -47,6 +48,14 @@ class ContactInfo:
     full_name: str
     position: str | None
     channels: list[ChannelInfo]
+
+
+@dataclass(frozen=True)
+class FormerContact:
+    full_name: str
+    position: str | None
+    now_at: str
+    left_at: datetime
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,8 @@ class ClientCard:
     """Labels of what is missing, in order; ``missing_keys`` the same as ``field:``/``contact:`` keys."""
     missing_keys: list[str] = field(default_factory=list)
     installed: list[InstalledLine] = field(default_factory=list)
+    former_contacts: list[FormerContact] = field(default_factory=list)
+    """People who worked here and moved to another client, newest first."""
     changes: list[AuditLine] = field(default_factory=list)
     """The latest audit rows of the client, its deals and tasks: who changed what."""
 
@@ -252,5 +263,6 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         missing=[m.label for m in described.missing],
         missing_keys=[m.key for m in described.missing],
         installed=installed_of(session, client_id),
+        former_contacts=[FormerContact(*row) for row in former_contacts(session, client_id)],
         changes=client_history(session, client_id),
     )

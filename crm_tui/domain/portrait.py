@@ -118,6 +118,26 @@ def remove_field(ws: Workspace, key: str) -> int:
         return int(session.scalar(select(func.count()).where(field_values.c.field_id == field_id)) or 0)
 
 
+def set_field_required(ws: Workspace, key: str, required: bool) -> None:
+    """Make a field required (it then counts in every client's completeness) or optional."""
+    _admin(ws)
+    with ws.write() as session:
+        f = field_defs.c
+        field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
+        if field_id is None:
+            raise NotFound(f"no field {key!r}")
+        session.connection().execute(update(field_defs).where(f.id == field_id).values(required=required))
+        audit.record(
+            session,
+            at=ws.now(),
+            user_id=ws.viewer.user_id,
+            entity="field",
+            entity_id=int(field_id),
+            action="required" if required else "optional",
+            changes={"key": key, "required": required},
+        )
+
+
 def set_required_contacts(ws: Workspace, items: list[str]) -> None:
     _admin(ws)
     unknown = [i for i in items if i not in CONTACT_REQUIREMENTS]

@@ -44,6 +44,8 @@ _ACTIONS = {
     "portrait": "portrait edited",
     "segment_set": "segment set by hand",
     "installed_add": "installed base: added",
+    "contact_left": "a contact moved on",
+    "contact_joined": "a contact joined",
     "installed_remove": "installed base: removed",
 }
 SOURCES = ("touch", "stage", "task_done", "task_set", "change", "import")

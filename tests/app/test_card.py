@@ -10,6 +10,7 @@ from crm_tui.domain.client_edit import edit_client
 from crm_tui.domain.interactions import log_interaction, parse_duration
 from crm_tui.domain.workspace import Workspace
 from screens.client_card import ClientCardScreen
+from screens.contact_move_dialog import ContactMoveDialog
 from screens.installed_dialog import InstalledDialog
 from screens.log_interaction import LogInteractionScreen
 from screens.requisites_dialog import RequisitesDialog
@@ -236,3 +237,21 @@ async def test_what_the_client_owns_is_recorded_from_the_card(ws: Workspace, tea
         assert app.screen is card
         owned = text_of(card.query_one("#installed", Static))
         assert "competitor  1 × Котёл Logano (Buderus) · 01.2019" in owned
+
+
+async def test_a_contact_who_moved_is_moved_from_the_card(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, team.clients["romashka"])
+        await settle(pilot)
+        await pilot.press("m")
+        dialog = app.screen
+        assert isinstance(dialog, ContactMoveDialog)
+        await pilot.press("enter", "enter")  # no company given: the dialog says so
+        assert app.screen is dialog and "client id or an INN" in text_of(dialog.query_one("#error", Static))
+        await pilot.press(*str(team.clients["vektor"]), "enter", *"Финансовый директор", "enter")
+        await settle(pilot)
+        assert app.screen is card
+        shown = text_of(card.query_one("#contacts", Static))
+        assert "Former: Ёлкина Мария Петровна (Главный бухгалтер), at «Вектор Плюс» since 20.11.2026" in shown

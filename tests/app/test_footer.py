@@ -40,4 +40,3 @@ async def test_opening_a_card_builds_its_footer_once_and_focus_moves_do_not_rebu
         await settle(pilot)
         shown = [key.description for key in app.screen.query_one(KeyFooter).query(FooterKey)]
         assert "Requisites" not in shown and "Done" in shown  # the desk's own keys again
-

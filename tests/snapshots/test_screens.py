@@ -51,6 +51,34 @@ def test_client_card(snap_compare: SnapCompare, ws: Workspace) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("j", "j", "j", "enter"))
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("l", id="log_call_with_next_step"),
+        pytest.param("u", id="requisites"),
+        pytest.param("b", id="installed_base"),
+        pytest.param("m", id="contact_moved"),
+        pytest.param("e", id="portrait"),
+    ],
+)
+def test_client_card_dialog(snap_compare: SnapCompare, ws: Workspace, key: str) -> None:
+    """Each of the card's editors over Ромашка's card, as it opens."""
+    app = create_app(ws, start="clients")
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("j", "j", "j", "enter", key))
+
+
+def test_client_card_timeline_page_two(snap_compare: SnapCompare, ws: Workspace, team: Seeded) -> None:
+    """Теплодом with 40 notes: the timeline's second page, with its position in the subtitle."""
+    from crm_tui.domain.interactions import log_interaction
+    from storage.models import InteractionKind
+
+    for n in range(40):
+        log_interaction(ws, team.clients["teplo"], InteractionKind.NOTE, f"Заметка {n:02}")
+    app = create_app(ws, start="clients")
+    steps = keys_then_settle(*["j"] * 5, "enter", "n")
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+
+
 def test_first_run(snap_compare: SnapCompare, sqlite_url: str) -> None:
     prepare_database(sqlite_url)
     app = create_app(workspace(sqlite_url, "root"))

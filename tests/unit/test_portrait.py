@@ -92,3 +92,34 @@ def test_fields_and_the_completeness_report_from_the_command_line(seeded_db: str
     assert [f["key"] for f in listed["fields"]][:2] == ["headcount", "annual_turnover"]
     bad = crm("--db", seeded_db, "fields", "set", "8", "headcount=много", user="petrov")
     assert bad.returncode == 2 and "Headcount: 'много' is not a number" in error_line(bad)
+
+
+def test_fields_made_required_count_in_completeness(seeded_db: str) -> None:
+    def petrov_good() -> int:
+        report = crm("--db", seeded_db, "report", "completeness", "--json", user="admin", check=True)
+        return next(json.loads(line)["good"] for line in report.stdout.splitlines() if "petrov" in line)
+
+    crm(
+        "--db",
+        seeded_db,
+        "fields",
+        "set",
+        "8",
+        "headcount=40",
+        "market_segment=retail",
+        user="petrov",
+        check=True,
+    )
+    assert petrov_good() == 1
+    for key in ("conflict_level", "annual_turnover"):
+        done = crm("--db", seeded_db, "fields", "require", key, user="admin")
+        assert done.returncode == 0, done.stderr
+    listed = json.loads(crm("--db", seeded_db, "fields", "list", "--json", user="admin").stdout)
+    assert {f["key"] for f in listed["fields"] if f["required"]} == {
+        "headcount", "market_segment", "conflict_level", "annual_turnover"
+    }  # fmt: skip
+    assert petrov_good() == 0  # two more required items: 5 of 7 is under 80%
+    refused = crm("--db", seeded_db, "fields", "require", "conflict_level", "--optional", user="ivanova")
+    assert refused.returncode != 0 and "set by an admin" in error_line(refused)
+    unknown = crm("--db", seeded_db, "fields", "require", "nope", user="admin")
+    assert unknown.returncode != 0 and "no field 'nope'" in error_line(unknown)

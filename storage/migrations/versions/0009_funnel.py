@@ -78,6 +78,28 @@ def upgrade() -> None:
     )
     op.create_index("ix_installed_base_client", "installed_base", ["client_id", "ours"])
     op.create_table(
+        "contact_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.String(length=200), nullable=True),
+        sa.Column("left_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_contact_jobs_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_contact_jobs_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_contact_jobs_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_jobs")),
+    )
+    op.create_index("ix_contact_jobs_contact", "contact_jobs", ["contact_id"])
+    op.create_index("ix_contact_jobs_client", "contact_jobs", ["client_id"])
+    op.create_table(
         "handovers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -171,6 +193,9 @@ def downgrade() -> None:
     op.drop_table("handovers")
     op.drop_index("ix_installed_base_client", table_name="installed_base")
     op.drop_table("installed_base")
+    op.drop_index("ix_contact_jobs_client", table_name="contact_jobs")
+    op.drop_index("ix_contact_jobs_contact", table_name="contact_jobs")
+    op.drop_table("contact_jobs")
     op.drop_index("ix_deals_board", table_name="deals")
     op.drop_index("ix_deals_stage_entered", table_name="deals")
     with op.batch_alter_table("deals") as batch_op:

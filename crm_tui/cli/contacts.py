@@ -1,0 +1,55 @@
+"""`crm contacts`: people at clients, and their moves between companies (seed 001)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import open_ws, print_json
+
+app = typer.Typer(help="Contact persons: move to another company, job history.", no_args_is_help=True)
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    contact_id: Annotated[int, typer.Argument(help="The contact's id.")],
+    to: Annotated[str, typer.Option("--to", help="The new company: a client id or its INN.")],
+    position: Annotated[str, typer.Option("--position", help="The position there.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """The person moved to another client: their mobile and private mail go along, the office
+    line and the old company's mail stay; both clients' timelines say so."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.contact_moves import move_contact
+
+    moved = move_contact(open_ws(ctx), contact_id, to, position)
+    if as_json:
+        print_json(asdict(moved))
+        return
+    typer.echo(f"contact {contact_id} moved from client {moved.from_client} to client {moved.to_client}")
+
+
+@app.command("history")
+def history(
+    ctx: typer.Context,
+    contact_id: Annotated[int, typer.Argument(help="The contact's id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per job per line.")] = False,
+) -> None:
+    """The person's jobs, the current one first."""
+    from crm_tui.domain.contact_moves import contact_history
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        jobs = contact_history(session, ws.viewer, contact_id)
+    for job in jobs:
+        if as_json:
+            until = job.until.isoformat() if job.until else None
+            print_json(
+                {"client": job.client_id, "name": job.client_name, "position": job.position, "until": until}
+            )
+        else:
+            until = f"until {job.until:%d.%m.%Y}" if job.until else "now"
+            typer.echo(f"{job.client_name} (client {job.client_id}), {job.position or '—'}, {until}")

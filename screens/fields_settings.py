@@ -1,0 +1,256 @@
+"""Portrait settings (admins): the custom fields and the contact information every client must
+have; the same functions as `crm fields`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
+
+from crm_tui.domain.portrait import (
+    FieldInfo,
+    add_field,
+    portrait_fields,
+    remove_field,
+    required_contacts,
+    set_field_required,
+    set_required_contacts,
+)
+from crm_tui.domain.portrait_defaults import CONTACT_REQUIREMENTS
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from screens.base import CrmScreen
+from screens.funnel_settings import ValueDialog
+from storage.models import FieldKind, Role
+from widgets.key_footer import KeyFooter
+
+
+@dataclass(frozen=True)
+class FieldDraft:
+    key: str
+    label: str
+    kind: FieldKind
+    choices: list[str]
+    required: bool
+
+
+class FieldDialog(ModalScreen[FieldDraft | None]):
+    """A new portrait field; dismissed with a draft or None.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Next field (on the last one: save). |
+    | ctrl+s | Save. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), id="field.save"),
+        Binding("escape", "cancel", _("Cancel"), id="field.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog") as dialog:
+            dialog.border_title = _("New portrait field")
+            yield Label(_("Label, as managers read it"), classes="portrait-label")
+            yield Input(placeholder=_("Fleet size"), id="field-label")
+            yield Label(_("Key: latin letters, digits and _"), classes="portrait-label")
+            yield Input(placeholder="fleet_size", id="field-key")
+            yield Label(_("Kind"), classes="portrait-label")
+            yield Select(
+                [(k.value, k.value) for k in FieldKind],
+                value=FieldKind.TEXT.value,
+                allow_blank=False,
+                id="field-kind",
+            )
+            yield Label(_("Choices, for choice and multi: a, b, c"), classes="portrait-label")
+            yield Input(id="field-choices")
+            yield Label(_("Required (counts in completeness)"), classes="portrait-label")
+            yield Select(
+                [(_("no"), "no"), (_("yes"), "yes")], value="no", allow_blank=False, id="field-required"
+            )
+            yield Static("", id="error", classes="dialog-error", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        key = self.query_one("#field-key", Input).value.strip()
+        if not key:
+            self.query_one("#error", Static).update(_("Give the field a key, like fleet_size."))
+            self.query_one("#field-key", Input).focus()
+            return
+        kind = FieldKind(str(self.query_one("#field-kind", Select).value))
+        choices = [c.strip() for c in self.query_one("#field-choices", Input).value.split(",") if c.strip()]
+        required = self.query_one("#field-required", Select).value == "yes"
+        self.dismiss(
+            FieldDraft(key, self.query_one("#field-label", Input).value.strip(), kind, choices, required)
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FieldsSettingsScreen(CrmScreen):
+    """The portrait's fields and the required contact information (admins).
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down | Choose a field. |
+    | a | Add a field. |
+    | r | Make the field required, or optional again. |
+    | x | Retire the field (its values are kept). |
+    | c | The contact information every client must have. |
+    | escape | Back. |
+    """
+
+    TITLE = _("Portrait fields")
+    AUTO_FOCUS = "#fields"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", _("Add"), id="fields.add"),
+        Binding("r", "toggle_required", _("Required"), id="fields.required"),
+        Binding("x", "retire", _("Retire"), id="fields.retire"),
+        Binding("c", "contacts", _("Contacts"), id="fields.contacts"),
+        Binding("escape", "back", _("Back"), id="fields.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, fields: list[FieldInfo], contacts: list[str]) -> None:
+            super().__init__()
+            self.fields = fields
+            self.contacts = contacts
+
+    class Saved(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.fields: list[FieldInfo] = []
+        self.contacts: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="fields", cursor_type="row")
+        yield Static("", id="fields-contacts", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add", "toggle_required", "retire", "contacts"):
+            return self.ws.viewer.role is Role.ADMIN
+        return True
+
+    @work(thread=True, exclusive=True, group="fields-load", exit_on_error=False)
+    def load(self) -> None:
+        with self.ws.read() as session:
+            found = portrait_fields(session)
+            contacts = required_contacts(session)
+        self.post_message(self.Loaded(found, contacts))
+
+    def on_fields_settings_screen_loaded(self, event: Loaded) -> None:
+        self.fields, self.contacts = event.fields, event.contacts
+        table = self.query_one("#fields", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(_("Field"), _("Key"), _("Kind"), _("Choices"), _("Required"))
+        for f in event.fields:
+            table.add_row(
+                f.label,
+                f.key,
+                f.kind,
+                ", ".join(f.choices) or "—",
+                Text(_("required"), style="bold") if f.required else Text("—", style="dim"),
+                key=f.key,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        wanted = ", ".join(CONTACT_REQUIREMENTS[k] for k in event.contacts) or _("nothing")
+        self.query_one("#fields-contacts", Static).update(
+            _("Every client must have: {items}").format(items=wanted)
+        )
+
+    def _current(self) -> FieldInfo | None:
+        table = self.query_one("#fields", DataTable)
+        if not table.row_count:
+            return None
+        return self.fields[table.cursor_row]
+
+    def action_add(self) -> None:
+        def typed(draft: FieldDraft | None) -> None:
+            if draft is not None:
+                self.save_new(draft)
+
+        self.app.push_screen(FieldDialog(), typed)
+
+    @work(thread=True, exclusive=True, group="fields-save", exit_on_error=False)
+    def save_new(self, draft: FieldDraft) -> None:
+        added = add_field(
+            self.ws, draft.key, draft.label or draft.key, draft.kind, draft.choices, draft.required
+        )
+        self.post_message(self.Saved(_("Field {label} added.").format(label=added.label)))
+
+    def action_toggle_required(self) -> None:
+        field = self._current()
+        if field is not None:
+            self.save_required(field.key, not field.required)
+
+    @work(thread=True, exclusive=True, group="fields-save", exit_on_error=False)
+    def save_required(self, key: str, required: bool) -> None:
+        set_field_required(self.ws, key, required)
+        self.post_message(
+            self.Saved(
+                _("{key} is now {state}.").format(key=key, state=_("required") if required else _("optional"))
+            )
+        )
+
+    def action_retire(self) -> None:
+        field = self._current()
+        if field is not None:
+            self.save_retire(field.key)
+
+    @work(thread=True, exclusive=True, group="fields-save", exit_on_error=False)
+    def save_retire(self, key: str) -> None:
+        kept = remove_field(self.ws, key)
+        self.post_message(
+            self.Saved(_("{key} retired; {n} clients' values are kept.").format(key=key, n=kept))
+        )
+
+    def action_contacts(self) -> None:
+        def typed(text: str | None) -> None:
+            if text is not None:
+                self.save_contacts([i.strip() for i in text.split(",") if i.strip()])
+
+        title = _("Required contact information: {known}").format(known=", ".join(CONTACT_REQUIREMENTS))
+        self.app.push_screen(ValueDialog(title, ", ".join(self.contacts)), typed)
+
+    @work(thread=True, exclusive=True, group="fields-save", exit_on_error=False)
+    def save_contacts(self, items: list[str]) -> None:
+        set_required_contacts(self.ws, items)
+        self.post_message(self.Saved(_("Required contact information saved.")))
+
+    def on_fields_settings_screen_saved(self, event: Saved) -> None:
+        self.notify(event.line)
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss()
