@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from crm_tui.domain.portrait import (
@@ -28,6 +27,7 @@ from crm_tui.domain.portrait_defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from screens.base import CrmScreen
+from screens.form_dialog import FormDialog
 from screens.funnel_settings import ValueDialog
 from storage.models import FieldKind, Role
 from widgets.key_footer import KeyFooter
@@ -42,7 +42,7 @@ class FieldDraft:
     required: bool
 
 
-class FieldDialog(ModalScreen[FieldDraft | None]):
+class FieldDialog(FormDialog[FieldDraft | None]):
     """A new portrait field; dismissed with a draft or None.
 
     | Key(s) | Description |
@@ -51,11 +51,6 @@ class FieldDialog(ModalScreen[FieldDraft | None]):
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), id="field.save"),
-        Binding("escape", "cancel", _("Cancel"), id="field.cancel"),
-    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as dialog:
@@ -80,20 +75,10 @@ class FieldDialog(ModalScreen[FieldDraft | None]):
             yield Static("", id="error", classes="dialog-error", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
-        else:
-            self.action_save()
-
     def action_save(self) -> None:
         key = self.query_one("#field-key", Input).value.strip()
         if not key:
-            self.query_one("#error", Static).update(_("Give the field a key, like fleet_size."))
-            self.query_one("#field-key", Input).focus()
+            self.refuse(_("Give the field a key, like fleet_size."), "field-key")
             return
         kind = FieldKind(str(self.query_one("#field-kind", Select).value))
         choices = [c.strip() for c in self.query_one("#field-choices", Input).value.split(",") if c.strip()]
@@ -101,9 +86,6 @@ class FieldDialog(ModalScreen[FieldDraft | None]):
         self.dismiss(
             FieldDraft(key, self.query_one("#field-label", Input).value.strip(), kind, choices, required)
         )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class FieldsSettingsScreen(CrmScreen):

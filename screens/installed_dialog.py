@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.installed_base import InstalledDraft, parse_acquired
 from crm_tui.i18n import _
+from screens.form_dialog import FormDialog
 from widgets.key_footer import KeyFooter
 
 
-class InstalledDialog(ModalScreen[InstalledDraft | None]):
+class InstalledDialog(FormDialog[InstalledDraft | None]):
     """Product, vendor, whose, quantity, when acquired, note; dismissed with a draft or None.
 
     | Key(s) | Description |
@@ -26,11 +22,6 @@ class InstalledDialog(ModalScreen[InstalledDraft | None]):
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), id="installed.save"),
-        Binding("escape", "cancel", _("Cancel"), id="installed.cancel"),
-    ]
 
     def __init__(self, client_name: str) -> None:
         super().__init__()
@@ -62,36 +53,22 @@ class InstalledDialog(ModalScreen[InstalledDraft | None]):
     def on_mount(self) -> None:
         self.query_one("#inst-product", Input).focus()
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
-        else:
-            self.action_save()
-
-    def _refuse(self, message: str, field: str) -> None:
-        self.query_one("#error", Static).update(message)
-        self.query_one(f"#inst-{field}").focus()
-        self.app.bell()
-
     def action_save(self) -> None:
         value = {
             key: self.query_one(f"#inst-{key}", Input).value
             for key in ("product", "vendor", "acquired", "note")
         }
         if not value["product"].strip():
-            self._refuse(_("Say what the client owns: the product cannot be empty."), "product")
+            self.refuse(_("Say what the client owns: the product cannot be empty."), "inst-product")
             return
         quantity_text = self.query_one("#inst-quantity", Input).value.strip() or "1"
         if not quantity_text.isdigit() or int(quantity_text) < 1:
-            self._refuse(_("Quantity is a whole number, 1 or more."), "quantity")
+            self.refuse(_("Quantity is a whole number, 1 or more."), "inst-quantity")
             return
         try:
             parse_acquired(value["acquired"])
         except InvalidInput as exc:
-            self._refuse(str(exc), "acquired")
+            self.refuse(str(exc), "inst-acquired")
             return
         ours = self.query_one("#inst-whose", Select).value == "ours"
         self.dismiss(
@@ -99,6 +76,3 @@ class InstalledDialog(ModalScreen[InstalledDraft | None]):
                 value["product"], value["vendor"], ours, int(quantity_text), value["acquired"], value["note"]
             )
         )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

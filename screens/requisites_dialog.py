@@ -4,19 +4,17 @@ fixed while the document is still in front of them."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from crm_tui.domain.client_card import ClientCard
 from crm_tui.domain.client_edit import check_requisites, clean_requisites
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.i18n import _
+from screens.form_dialog import FormDialog
 from widgets.key_footer import KeyFooter
 
 FIELDS = (
@@ -33,7 +31,7 @@ FIELDS = (
 )
 
 
-class RequisitesDialog(ModalScreen[dict[str, Any] | None]):
+class RequisitesDialog(FormDialog[dict[str, Any] | None]):
     """The client's requisites; dismissed with only what changed (``{field: value}``) or None.
 
     | Key(s) | Description |
@@ -42,11 +40,6 @@ class RequisitesDialog(ModalScreen[dict[str, Any] | None]):
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), id="requisites.save"),
-        Binding("escape", "cancel", _("Cancel"), id="requisites.cancel"),
-    ]
 
     def __init__(self, card: ClientCard) -> None:
         super().__init__()
@@ -65,15 +58,6 @@ class RequisitesDialog(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         self.query_one("#req-name", Input).focus()
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
-        else:
-            self.action_save()
-
     def action_save(self) -> None:
         typed = clean_requisites({key: self.query_one(f"#req-{key}", Input).value for key, _label in FIELDS})
         changed = {key: value for key, value in typed.items() if value != self.before[key]}
@@ -82,11 +66,6 @@ class RequisitesDialog(ModalScreen[dict[str, Any] | None]):
                 raise InvalidInput("name: a client needs a name")
             check_requisites({**self.before, **changed}, changed)
         except InvalidInput as exc:
-            self.query_one("#error", Static).update(str(exc))
-            self.query_one(f"#req-{str(exc).split(':', 1)[0]}", Input).focus()
-            self.app.bell()
+            self.refuse(str(exc), f"req-{str(exc).split(':', 1)[0]}")
             return
         self.dismiss(changed)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

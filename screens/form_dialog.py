@@ -1,0 +1,52 @@
+"""The form dialogs of the card and the settings screens share one way of working: Enter moves
+to the next input and saves on the last, Ctrl+S saves, Escape cancels, and a refusal is shown
+in the dialog on the field it concerns, so the person fixes it without retyping the rest."""
+
+from __future__ import annotations
+
+from typing import ClassVar, TypeVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from crm_tui.i18n import _
+
+Result = TypeVar("Result")
+
+
+class FormDialog(ModalScreen[Result]):
+    """A modal form; subclasses compose their inputs, an ``#error`` Static, and ``action_save``.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Next field (on the last one: save). |
+    | ctrl+s | Save. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), id="form.save"),
+        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
+    ]
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_save()
+
+    def refuse(self, message: str, field_id: str) -> None:
+        self.query_one("#error", Static).update(message)
+        self.query_one(f"#{field_id}").focus()
+        self.app.bell()
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
