@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from crm_tui.domain import audit
 from crm_tui.domain.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.workspace import Workspace
 from importers.client_loader import ChunkResult, LoadContext, write_chunk
@@ -286,6 +287,21 @@ def _import_clients(
                     conflicts=summary.conflicts,
                     errors_file=summary.errors_file,
                 )
+            )
+            audit.record(
+                session,
+                at=ws.now(),
+                user_id=ws.viewer.user_id,
+                entity="import_batch",
+                entity_id=batch_id,
+                action="clients",
+                changes={
+                    "files": [str(f.name) for f in files],
+                    "rows": summary.rows,
+                    "created": summary.created,
+                    "enriched": summary.enriched,
+                    "rejected": summary.rejected,
+                },
             )
     return summary
 

@@ -17,6 +17,7 @@ from crm_tui.domain.workspace import Workspace, open_workspace
 from importers.batches import list_batches, undo_import
 from importers.client_import import ImportOptions, import_clients
 from storage.models import (
+    audit_entries,
     channels,
     client_sources,
     clients,
@@ -77,6 +78,16 @@ def test_rows_become_clients_and_known_ones_are_enriched(
     assert {"+79151234567", "info@romashka.ru", "+79160001122"} <= values
     assert "Иванов Иван" in people
     assert [tuple(s) for s in sources] == [("petrov.xlsx", "Клиенты", 4), ("petrov.xlsx", "Клиенты", 8)]
+    with ws.read() as session:
+        logged = session.execute(
+            select(audit_entries.c.user_id, audit_entries.c.changes).where(
+                audit_entries.c.entity == "import_batch",
+                audit_entries.c.entity_id == summary.batch,
+                audit_entries.c.action == "clients",
+            )
+        ).one()
+    assert logged.user_id == seeded.users["admin"]
+    assert logged.changes["files"] == ["petrov.xlsx"] and logged.changes["created"] == 6
 
 
 def test_owner_column_is_matched_to_users(
