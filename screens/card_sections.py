@@ -135,6 +135,7 @@ def timeline_kind(kind: str, direction: str | None) -> str:
         "cancelled": _("task cancelled"),
         "change": _("change"),
         "import": _("import"),
+        "segment": _("segment"),
     }.get(kind, kind)
 
 

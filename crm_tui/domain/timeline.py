@@ -1,6 +1,7 @@
 """The client's timeline: everything that happened to a client, newest first, a page at a time.
 
-Six sources (touches, deal stage moves, tasks set and done, audited changes, import rows) are
+Seven sources (touches, deal stage moves, tasks set and done, audited changes, import rows,
+segment moves by a recompute) are
 read each through its own index with the same keyset condition and merged here, so a client
 with thousands of calls costs a page of index reads, whichever page is asked for. The cursor is
 the last entry's position ``(at, source, id)``; the order is ``at`` descending, then source,
@@ -28,6 +29,7 @@ from storage.models import (
     deal_stage_changes,
     deals,
     interactions,
+    segment_changes,
     stages,
     tasks,
     users,
@@ -48,7 +50,7 @@ _ACTIONS = {
     "contact_joined": "a contact joined",
     "installed_remove": "installed base: removed",
 }
-SOURCES = ("touch", "stage", "task_done", "task_set", "change", "import")
+SOURCES = ("touch", "stage", "task_done", "task_set", "change", "import", "segment")
 """Source names in the order entries at the same instant are listed."""
 
 
@@ -229,5 +231,26 @@ def _imports(session: Session, client_id: int, cursor: Cursor | None, n: int) ->
         yield TimelineEntry(r.created_at, "import", "import", text, None, r.id, None, r.id)
 
 
+def _segment_moves(
+    session: Session, client_id: int, cursor: Cursor | None, n: int
+) -> Iterable[TimelineEntry]:
+    """Moves made by a recompute; a person's own choice is in the audited changes already."""
+    sc = segment_changes.c
+    query = select(sc.id, sc.at, sc.from_segment, sc.to_segment).where(
+        sc.client_id == client_id, sc.manual.is_(False)
+    )
+    for r in session.execute(_page(query, sc.at, sc.id, 6, cursor, n)):
+        text = f"{r.from_segment or 'no segment'} → {r.to_segment or 'no segment'} (recompute)"
+        yield TimelineEntry(r.at, "segment", "segment", text, None, r.id, None, r.id)
+
+
 Reader = Callable[[Session, int, "Cursor | None", int], Iterable[TimelineEntry]]
-_READERS: Sequence[Reader] = (_touches, _stage_moves, _tasks_done, _tasks_set, _changes, _imports)
+_READERS: Sequence[Reader] = (
+    _touches,
+    _stage_moves,
+    _tasks_done,
+    _tasks_set,
+    _changes,
+    _imports,
+    _segment_moves,
+)

@@ -115,3 +115,13 @@ def test_a_touch_and_its_next_step_logged_from_the_command_line(seeded_db: str) 
     ]:
         refused = crm("--db", seeded_db, "clients", "log", "1", "Звонок", *args, user="ivanova")
         assert refused.returncode != 0 and message in error_line(refused), args
+
+
+def test_a_recompute_that_moves_a_client_shows_in_its_timeline(seeded: Seeded, workspace_for: Open) -> None:
+    from crm_tui.domain.segment_recompute import recompute_segments
+
+    recompute_segments(workspace_for("admin"))
+    ivanova = workspace_for("ivanova")
+    with ivanova.read() as session:
+        entries = client_timeline(session, ivanova.viewer, seeded.clients["vektor"]).entries
+    assert ("segment", "no segment → warm (recompute)") in [(e.kind, e.text) for e in entries]
