@@ -27,6 +27,7 @@ from crm_tui.domain.timeline import Cursor, TimelinePage, client_timeline
 from crm_tui.domain.users import UserInfo, owner_choices
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
+from importers.new_contact import NewContact, save_contact
 from screens.base import CrmScreen
 from screens.card_sections import (
     changes_view,
@@ -38,6 +39,7 @@ from screens.card_sections import (
     segment_view,
     timeline_kind,
 )
+from screens.contact_dialog import ContactDialog
 from screens.contact_move_dialog import ContactMove, ContactMoveDialog
 from screens.installed_dialog import InstalledDialog
 from screens.log_interaction import InteractionDraft, LogInteractionScreen
@@ -61,6 +63,7 @@ class ClientCardScreen(CrmScreen):
     | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
     | u | Edit the requisites: name, INN/KPP/OGRN, legal address, bank BIK and account. |
     | b | Record something the client owns (installed base): ours or a competitor's. |
+    | a | A new contact person with phones, e-mails and messenger. |
     | m | A contact moved to another company: the person and their mobile go along; the old job is kept. |
     | e | Edit the portrait (the custom fields). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
@@ -77,6 +80,7 @@ class ClientCardScreen(CrmScreen):
         Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
         Binding("u", "requisites", _("Requisites"), id="card.requisites"),
         Binding("b", "installed", _("Owns"), id="card.installed"),
+        Binding("a", "add_contact", _("New contact"), id="card.add_contact"),
         Binding("m", "contact_moved", _("Contact moved"), id="card.contact_moved"),
         Binding("e", "portrait", _("Portrait"), id="card.portrait"),
         Binding("w", "walk", _("Missing"), id="card.walk"),
@@ -492,6 +496,18 @@ class ClientCardScreen(CrmScreen):
         self.post_message(
             self.Saved(_("Added to the installed base: {product}.").format(product=draft.product))
         )
+
+    def action_add_contact(self) -> None:
+        def typed(person: NewContact | None) -> None:
+            if person is not None:
+                self.save_contact(person)
+
+        self.app.push_screen(ContactDialog(self._client_name()), typed)
+
+    @work(thread=True, exclusive=True, group="card-contact-add", exit_on_error=False)
+    def save_contact(self, person: NewContact) -> None:
+        save_contact(self.ws, self.client_id, person)
+        self.post_message(self.Saved(_("Contact added: {name}.").format(name=person.full_name)))
 
     def action_contact_moved(self) -> None:
         card = self.card

@@ -26,6 +26,7 @@ class FormDialog(ModalScreen[Result]):
     | escape | Cancel. |
     """
 
+    AUTO_FOCUS = "Input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", _("Save"), id="form.save"),
         Binding("escape", "cancel", _("Cancel"), id="form.cancel"),

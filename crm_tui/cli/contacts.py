@@ -11,6 +11,27 @@ from crm_tui.cli.common import open_ws, print_json
 app = typer.Typer(help="Contact persons: move to another company, job history.", no_args_is_help=True)
 
 
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    position: Annotated[str, typer.Option("--position")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="One or more phones, as written.")] = "",
+    email: Annotated[str, typer.Option("--email", help="One or more e-mails.")] = "",
+    messenger: Annotated[str, typer.Option("--messenger", help="@handle or number.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new contact's id as JSON.")] = False,
+) -> None:
+    """Add a contact person to a client."""
+    from importers.new_contact import NewContact, save_contact
+
+    contact = save_contact(open_ws(ctx), client_id, NewContact(name, position, phone, email, messenger))
+    if as_json:
+        print_json({"client": client_id, "contact": contact})
+        return
+    typer.echo(f"contact {contact} added to client {client_id}")
+
+
 @app.command("move")
 def move(
     ctx: typer.Context,

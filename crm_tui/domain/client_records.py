@@ -10,13 +10,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from crm_tui.domain import audit
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.access import Viewer, visible_clients
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.folding import derived_keys
-from storage.models import ChannelKind, Client, ClientKind, ClientStatus, Contact, ContactChannel
+from storage.models import (
+    ChannelKind,
+    Client,
+    ClientKind,
+    ClientStatus,
+    Contact,
+    ContactChannel,
+    channels,
+    clients,
+)
 
 
 @dataclass(frozen=True)
@@ -103,3 +113,63 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
     )
     session.flush()
     return client.id
+
+
+def refresh_search_keys(session: Session, client_id: int) -> None:
+    """Recompute the client's ``name_key`` and ``search_text`` after its channels changed (a
+    contact added or gone), so `/` finds the client by the new phone and not by the old one."""
+    row = session.execute(
+        select(clients.c.name, clients.c.legal_form, clients.c.inn, clients.c.city).where(
+            clients.c.id == client_id
+        )
+    ).one()
+    pairs = session.execute(
+        select(channels.c.kind, channels.c.value).where(channels.c.client_id == client_id)
+    ).all()
+    phones = sorted(v for k, v in pairs if k == ChannelKind.PHONE.value)
+    emails = sorted(v for k, v in pairs if k == ChannelKind.EMAIL.value)
+    name_key, text = derived_keys(row.name, row.legal_form, row.inn, row.city, phones, emails)
+    session.execute(
+        update(clients)
+        .where(clients.c.id == client_id)
+        .values(name_key=name_key[:300], search_text=text[:2000])
+    )
+
+
+def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:
+    """A contact person with their channels, on a client the viewer may see; audited."""
+    if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
+        raise NotFound(f"client {client_id} not found")
+    name = " ".join(person.full_name.split())
+    if not name:
+        raise InvalidInput("name: a contact person needs a name")
+    contact = Contact(client_id=client_id, full_name=name, position=person.position or None, created_at=now)
+    session.add(contact)
+    session.flush()
+    assert contact.id is not None
+    for ch in person.channels:
+        session.add(
+            ContactChannel(
+                client_id=client_id,
+                contact_id=contact.id,
+                kind=ch.kind,
+                value=ch.value,
+                raw=ch.raw or ch.value,
+            )
+        )
+    session.flush()
+    refresh_search_keys(session, client_id)
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="contact_added",
+        changes={
+            "contact": name,
+            "position": person.position,
+            "channels": [c.value for c in person.channels],
+        },
+    )
+    return contact.id

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer, visible_clients
+from crm_tui.domain.client_records import refresh_search_keys
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from storage.models import ChannelKind, channels, clients, contact_jobs, contacts
@@ -126,6 +127,8 @@ def move_contact(
             else:
                 session.execute(update(channels).where(channels.c.id == channel_id).values(contact_id=None))
                 left.append(value)
+        refresh_search_keys(session, person.client_id)
+        refresh_search_keys(session, target)
         for client_id, action, other in (
             (person.client_id, "contact_left", new_name),
             (target, "contact_joined", old_name),

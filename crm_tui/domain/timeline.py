@@ -46,6 +46,7 @@ _ACTIONS = {
     "portrait": "portrait edited",
     "segment_set": "segment set by hand",
     "installed_add": "installed base: added",
+    "contact_added": "contact added",
     "contact_left": "a contact moved on",
     "contact_joined": "a contact joined",
     "installed_remove": "installed base: removed",

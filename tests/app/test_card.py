@@ -10,6 +10,7 @@ from crm_tui.domain.client_edit import edit_client
 from crm_tui.domain.interactions import log_interaction, parse_duration
 from crm_tui.domain.workspace import Workspace
 from screens.client_card import ClientCardScreen
+from screens.contact_dialog import ContactDialog
 from screens.contact_move_dialog import ContactMoveDialog
 from screens.installed_dialog import InstalledDialog
 from screens.log_interaction import LogInteractionScreen
@@ -255,3 +256,24 @@ async def test_a_contact_who_moved_is_moved_from_the_card(ws: Workspace, team: S
         assert app.screen is card
         shown = text_of(card.query_one("#contacts", Static))
         assert "Former: Ёлкина Мария Петровна (Главный бухгалтер), at «Вектор Плюс» since 20.11.2026" in shown
+
+
+async def test_a_contact_person_is_added_from_the_card(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, team.clients["teplo"])
+        await settle(pilot)
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, ContactDialog)
+        await pilot.press(
+            *"Сидоров Пётр", "enter", *"Главный инженер", "enter", *"позвонить", "enter", "enter", "enter"
+        )
+        assert app.screen is dialog and dialog.focused is dialog.query_one("#contact-phone")
+        dialog.query_one("#contact-phone", Input).value = "8 916 555-44-33"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+        contacts = text_of(card.query_one("#contacts", Static))
+        assert "Сидоров Пётр — Главный инженер" in contacts and "+7 916 555-44-33" in contacts

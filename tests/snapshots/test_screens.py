@@ -58,6 +58,7 @@ def test_client_card(snap_compare: SnapCompare, ws: Workspace) -> None:
         pytest.param("u", id="requisites"),
         pytest.param("b", id="installed_base"),
         pytest.param("m", id="contact_moved"),
+        pytest.param("a", id="new_contact"),
         pytest.param("e", id="portrait"),
     ],
 )

@@ -1,0 +1,57 @@
+"""A new contact person on the card: name, position, phones, e-mails, messenger."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Label, Static
+
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.i18n import _
+from importers.new_contact import NewContact, contact_draft
+from screens.form_dialog import FormDialog
+from widgets.key_footer import KeyFooter
+
+FIELDS = (
+    ("name", _("Full name")),
+    ("position", _("Position")),
+    ("phone", _("Phones (several: comma or ;)")),
+    ("email", _("E-mails")),
+    ("messenger", _("Messenger: @handle or number")),
+)
+
+
+class ContactDialog(FormDialog[NewContact | None]):
+    """Dismissed with the person as typed (checked here, saved by the card) or None.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Next field (on the last one: save). |
+    | ctrl+s | Save. |
+    | escape | Cancel. |
+    """
+
+    def __init__(self, client_name: str) -> None:
+        super().__init__()
+        self.client_name = client_name
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog") as dialog:
+            dialog.border_title = _("New contact at {name}").format(name=self.client_name)
+            for key, label in FIELDS:
+                yield Label(label, classes="portrait-label")
+                yield Input(id=f"contact-{key}")
+            yield Static("", id="error", classes="dialog-error", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def action_save(self) -> None:
+        typed = {key: self.query_one(f"#contact-{key}", Input).value for key, _label in FIELDS}
+        person = NewContact(
+            typed["name"], typed["position"], typed["phone"], typed["email"], typed["messenger"]
+        )
+        try:
+            contact_draft(person)
+        except InvalidInput as exc:
+            self.refuse(str(exc), f"contact-{str(exc).split(':', 1)[0]}")
+            return
+        self.dismiss(person)
