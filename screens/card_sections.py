@@ -157,3 +157,18 @@ def installed_view(card: ClientCard) -> Group | Text:
         if item.note:
             lines.append(Text(f"   {item.note}", style="dim"))
     return Group(*lines)
+
+
+def sources_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
+    if not card.sources:
+        return Text(_("Entered by hand, not imported."), style="dim")
+    return Group(
+        *(
+            Text.assemble(
+                (f"{local_time(src.at, tz, '%d.%m.%Y')} ", "dim"),
+                f"{src.file} · {src.sheet} · {_('row')} {src.row}",
+                (f"  ({_('import')} {src.batch_id})" if src.batch_id else "", "dim"),
+            )
+            for src in card.sources
+        )
+    )

@@ -37,6 +37,7 @@ from screens.card_sections import (
     portrait_view,
     requisites_view,
     segment_view,
+    sources_view,
     timeline_kind,
 )
 from screens.contact_dialog import ContactDialog
@@ -50,6 +51,19 @@ from storage.models import InteractionKind, Segment
 from widgets.client_table import status_label
 from widgets.key_footer import KeyFooter
 from widgets.record_table import Col, RecordTable, clip
+
+SECTIONS = (
+    ("requisites-panel", _("Requisites")),
+    ("contacts-panel", _("Contacts")),
+    ("portrait-panel", _("Portrait")),
+    ("installed-panel", _("Installed base")),
+    ("segment-panel", _("Segment")),
+    ("sources-panel", _("Sources")),
+    ("deals-panel", _("Deals")),
+    ("timeline-panel", _("Timeline")),
+    ("card-tasks-panel", _("Open tasks")),
+)
+"""The card's sections in the order of their number keys."""
 
 
 class ClientCardScreen(CrmScreen):
@@ -69,6 +83,7 @@ class ClientCardScreen(CrmScreen):
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | n | The timeline's next (older) page. |
     | p | The timeline's previous (newer) page. |
+    | 1-9 | Go to a section: requisites, contacts, portrait, owns, segment, sources, deals, timeline, tasks. |
     | r | Reload the card. |
     | escape | Back to where the card was opened from. |
     """
@@ -87,6 +102,10 @@ class ClientCardScreen(CrmScreen):
         Binding("n", "older", _("Older"), id="card.timeline_older"),
         Binding("p", "newer", _("Newer"), id="card.timeline_newer"),
         Binding("r", "reload", _("Refresh"), id="card.refresh"),
+        *(
+            Binding(str(n), f"section('{panel}')", title, show=False, id=f"card.section_{n}")
+            for n, (panel, title) in enumerate(SECTIONS, start=1)
+        ),
         Binding("escape", "back", _("Back"), id="card.back"),
     ]
 
@@ -167,6 +186,9 @@ class ClientCardScreen(CrmScreen):
                 with Vertical(id="segment-panel", classes="panel") as panel:
                     panel.border_title = _("Segment")
                     yield Static("", id="segment")
+                with Vertical(id="sources-panel", classes="panel") as panel:
+                    panel.border_title = _("Sources")
+                    yield Static("", id="sources")
                 with Vertical(id="changes-panel", classes="panel") as panel:
                     panel.border_title = _("Changes")
                     yield Static("", id="changes")
@@ -274,6 +296,7 @@ class ClientCardScreen(CrmScreen):
         self.query_one("#portrait", Static).update(portrait_view(card))
         self.query_one("#changes", Static).update(changes_view(card, self.ws.tz))
         self.query_one("#installed", Static).update(installed_view(card))
+        self.query_one("#sources", Static).update(sources_view(card, self.ws.tz))
         self._show_tables(card)
         self.timeline_pages = [None]
         self._show_timeline(card.timeline)
@@ -532,6 +555,14 @@ class ClientCardScreen(CrmScreen):
     def on_client_card_screen_refused(self, event: Refused) -> None:
         self.notify(event.line, severity="error", timeout=15)
         self.load()
+
+    def action_section(self, panel_id: str) -> None:
+        """Bring the section into view; a list section also takes the focus, for j/k."""
+        panel = self.query_one(f"#{panel_id}", Vertical)
+        panel.scroll_visible(animate=False)
+        tables = list(panel.query(RecordTable))
+        if tables:
+            tables[0].focus()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -21,6 +21,7 @@ from storage.models import (
     DealStatus,
     TaskStatus,
     channels,
+    client_sources,
     clients,
     contacts,
     deals,
@@ -33,6 +34,7 @@ from storage.models import (
 CARD_DEALS = 50
 CARD_TASKS = 50
 CARD_SEGMENT_CHANGES = 5
+CARD_SOURCES = 10
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,15 @@ class FormerContact:
     position: str | None
     now_at: str
     left_at: datetime
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    file: str
+    sheet: str
+    row: int
+    batch_id: int | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,8 @@ class ClientCard:
     missing_keys: list[str] = field(default_factory=list)
     installed: list[InstalledLine] = field(default_factory=list)
     former_contacts: list[FormerContact] = field(default_factory=list)
+    sources: list[SourceLine] = field(default_factory=list)
+    """Where the record came from: file, sheet and row of each import that made or fed it."""
     """People who worked here and moved to another client, newest first."""
     changes: list[AuditLine] = field(default_factory=list)
     """The latest audit rows of the client, its deals and tasks: who changed what."""
@@ -232,6 +245,7 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         for f in portrait_fields(session)
     ]
     described = completeness(session, client_id)
+    s = client_sources.c
     return ClientCard(
         id=row.id,
         name=row.name,
@@ -263,6 +277,15 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         missing=[m.label for m in described.missing],
         missing_keys=[m.key for m in described.missing],
         installed=installed_of(session, client_id),
+        sources=[
+            SourceLine(*line)
+            for line in session.execute(
+                select(s.file, s.sheet, s.row, s.batch_id, s.created_at)
+                .where(s.client_id == client_id)
+                .order_by(s.created_at.desc(), s.id.desc())
+                .limit(CARD_SOURCES)
+            )
+        ],
         former_contacts=[FormerContact(*row) for row in former_contacts(session, client_id)],
         changes=client_history(session, client_id),
     )

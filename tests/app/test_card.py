@@ -277,3 +277,20 @@ async def test_a_contact_person_is_added_from_the_card(ws: Workspace, team: Seed
         assert app.screen is card
         contacts = text_of(card.query_one("#contacts", Static))
         assert "Сидоров Пётр — Главный инженер" in contacts and "+7 916 555-44-33" in contacts
+
+
+async def test_number_keys_go_to_the_cards_sections(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, team.clients["romashka"])
+        await settle(pilot)
+        await pilot.press("8")
+        assert card.focused is card.query_one("#timeline", RecordTable)
+        await pilot.press("9")
+        assert card.focused is card.query_one("#card-tasks", RecordTable)
+        await pilot.press("6")  # the sources panel, at the bottom of the left column, comes into view
+        await settle(pilot)
+        left, panel = card.query_one("#card-left"), card.query_one("#sources-panel")
+        assert left.scroll_y <= panel.virtual_region.y < left.scroll_y + left.size.height
+        assert "Entered by hand" in text_of(card.query_one("#sources", Static))

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from crm_tui.domain.client_card import load_card
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.desk import load_desk
 from crm_tui.domain.workspace import Workspace, open_workspace
@@ -86,6 +87,12 @@ def test_rows_become_clients_and_known_ones_are_enriched(
                 audit_entries.c.action == "clients",
             )
         ).one()
+    with ws.read() as session:
+        shown = load_card(session, ws.viewer, int(str(romashka["id"]))).sources
+    assert [(src.file, src.row, src.batch_id) for src in shown] == [
+        ("petrov.xlsx", 8, summary.batch),
+        ("petrov.xlsx", 4, summary.batch),
+    ]
     assert logged.user_id == seeded.users["admin"]
     assert logged.changes["files"] == ["petrov.xlsx"] and logged.changes["created"] == 6
 
