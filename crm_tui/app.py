@@ -174,8 +174,8 @@ class CrmApp(App[None]):
         """After the first screen is painted: what is loaded by now (modules, stylesheet, the
         first screen) lives as long as the app, so it is frozen out of the collector's full
         passes; and as a screen's mount makes some 100,000 small objects, young collections run
-        every 50,000 allocations rather than 700. This took the client card's open on the large
-        demo from ~210 to ~140 ms median and its p95 from ~380 to ~150-240 ms (tests/bench/card.py)."""
+        every 50,000 allocations rather than 700. On the client card this took the p95 of its
+        open from ~380 to ~150 ms (tests/bench/card.py, tests/bench/README.md)."""
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 20)

@@ -291,6 +291,6 @@ async def test_number_keys_go_to_the_cards_sections(ws: Workspace, team: Seeded)
         assert card.focused is card.query_one("#card-tasks", RecordTable)
         await pilot.press("6")  # the sources panel, at the bottom of the left column, comes into view
         await settle(pilot)
-        left, panel = card.query_one("#card-left"), card.query_one("#sources-panel")
+        left, panel = card.query_one("#card-left"), card.query_one("#sources")
         assert left.scroll_y <= panel.virtual_region.y < left.scroll_y + left.size.height
         assert "Entered by hand" in text_of(card.query_one("#sources", Static))
