@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm_tui.domain.client_records import ChannelDraft, ContactDraft, add_contact
+from crm_tui.domain.client_records import ChannelDraft, ContactDraft, add_contact, edit_contact
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
 from importers.normalise import normalise_emails
@@ -48,3 +48,20 @@ def save_contact(ws: Workspace, client_id: int, new: NewContact) -> int:
     draft = contact_draft(new)
     with ws.write() as session:
         return add_contact(session, ws.viewer, client_id, draft, ws.now())
+
+
+def update_contact(ws: Workspace, contact_id: int, new: NewContact) -> None:
+    draft = contact_draft(new)
+    with ws.write() as session:
+        edit_contact(session, ws.viewer, contact_id, draft, ws.now())
+
+
+def typed_back(full_name: str, position: str | None, found: list[tuple[str, str]]) -> NewContact:
+    """A stored contact as the dialog shows it for editing: channels of a kind joined by "; "."""
+
+    def of(kind: ChannelKind) -> str:
+        return "; ".join(raw for k, raw in found if k == kind.value)
+
+    return NewContact(
+        full_name, position or "", of(ChannelKind.PHONE), of(ChannelKind.EMAIL), of(ChannelKind.MESSENGER)
+    )

@@ -27,7 +27,7 @@ from crm_tui.domain.timeline import Cursor, TimelinePage, client_timeline
 from crm_tui.domain.users import UserInfo, owner_choices
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from importers.new_contact import NewContact, save_contact
+from importers.new_contact import NewContact, save_contact, typed_back, update_contact
 from screens.base import CrmScreen
 from screens.card_sections import (
     changes_view,
@@ -40,6 +40,7 @@ from screens.card_sections import (
     sources_view,
     timeline_kind,
 )
+from screens.choice_dialog import ChoiceDialog
 from screens.contact_dialog import ContactDialog
 from screens.contact_move_dialog import ContactMove, ContactMoveDialog
 from screens.installed_dialog import InstalledDialog
@@ -84,6 +85,7 @@ class ClientCardScreen(CrmScreen):
     | u | Edit the requisites: name, INN/KPP/OGRN, legal address, bank BIK and account. |
     | b | Record something the client owns (installed base): ours or a competitor's. |
     | a | A new contact person with phones, e-mails and messenger. |
+    | t | Edit a contact person: name, position, phones, e-mails, messenger. |
     | m | A contact moved to another company: the person and their mobile go along; the old job is kept. |
     | e | Edit the portrait (the custom fields). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
@@ -102,6 +104,7 @@ class ClientCardScreen(CrmScreen):
         Binding("u", "requisites", _("Requisites"), id="card.requisites"),
         Binding("b", "installed", _("Owns"), id="card.installed"),
         Binding("a", "add_contact", _("New contact"), id="card.add_contact"),
+        Binding("t", "edit_contact", _("Edit contact"), id="card.edit_contact"),
         Binding("m", "contact_moved", _("Contact moved"), id="card.contact_moved"),
         Binding("e", "portrait", _("Portrait"), id="card.portrait"),
         Binding("w", "walk", _("Missing"), id="card.walk"),
@@ -520,6 +523,39 @@ class ClientCardScreen(CrmScreen):
     def save_contact(self, person: NewContact) -> None:
         save_contact(self.ws, self.client_id, person)
         self.post_message(self.Saved(_("Contact added: {name}.").format(name=person.full_name)))
+
+    def action_edit_contact(self) -> None:
+        card = self.card
+        if card is None or not card.contacts:
+            self.notify(_("This client has no contact persons yet: press a to add one."), severity="warning")
+            return
+        people = {str(p.id): p for p in card.contacts}
+
+        def edit(key: str | None) -> None:
+            if key is None:
+                return
+            person = people[key]
+            found = [(c.kind, c.raw or c.value) for c in person.channels]
+            initial = typed_back(person.full_name, person.position, found)
+
+            def typed(new: NewContact | None) -> None:
+                if new is not None:
+                    self.save_contact_edit(person.id, new)
+
+            self.app.push_screen(ContactDialog(card.display_name, initial), typed)
+
+        if len(people) == 1:
+            edit(next(iter(people)))
+            return
+        choices = [
+            (p.full_name + (f" — {p.position}" if p.position else ""), key) for key, p in people.items()
+        ]
+        self.app.push_screen(ChoiceDialog(_("Which contact?"), choices), edit)
+
+    @work(thread=True, exclusive=True, group="card-contact-edit", exit_on_error=False)
+    def save_contact_edit(self, contact_id: int, person: NewContact) -> None:
+        update_contact(self.ws, contact_id, person)
+        self.post_message(self.Saved(_("Contact saved: {name}.").format(name=person.full_name)))
 
     def action_contact_moved(self) -> None:
         card = self.card

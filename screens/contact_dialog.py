@@ -1,4 +1,4 @@
-"""A new contact person on the card: name, position, phones, e-mails, messenger."""
+"""A contact person on the card, new or edited: name, position, phones, e-mails, messenger."""
 
 from __future__ import annotations
 
@@ -31,16 +31,20 @@ class ContactDialog(FormDialog[NewContact | None]):
     | escape | Cancel. |
     """
 
-    def __init__(self, client_name: str) -> None:
+    def __init__(self, client_name: str, initial: NewContact | None = None) -> None:
+        """With ``initial``, the dialog edits that person: what is typed replaces them."""
         super().__init__()
         self.client_name = client_name
+        self.initial = initial
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = _("New contact at {name}").format(name=self.client_name)
+            title = _("Contact at {name}") if self.initial else _("New contact at {name}")
+            dialog.border_title = title.format(name=self.client_name)
             for key, label in FIELDS:
                 yield Label(label, classes="portrait-label")
-                yield Input(id=f"contact-{key}")
+                value = getattr(self.initial, "full_name" if key == "name" else key) if self.initial else ""
+                yield Input(value, id=f"contact-{key}")
             yield Static("", id="error", classes="dialog-error", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
 

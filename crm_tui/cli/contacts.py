@@ -32,6 +32,64 @@ def add(
     typer.echo(f"contact {contact} added to client {client_id}")
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    contact_id: Annotated[int, typer.Argument(help="The contact's id.")],
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    position: Annotated[str | None, typer.Option("--position")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Replaces the person's phones.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Replaces the person's e-mails.")] = None,
+    messenger: Annotated[str | None, typer.Option("--messenger", help="Replaces the handle.")] = None,
+) -> None:
+    """Change a contact person; what is not given stays as it is."""
+    from sqlalchemy import select
+
+    from importers.new_contact import NewContact, typed_back, update_contact
+    from storage.models import channels, contacts
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        row = session.execute(
+            select(contacts.c.full_name, contacts.c.position).where(contacts.c.id == contact_id)
+        ).first()
+        found = [
+            (kind, raw or value)
+            for kind, value, raw in session.execute(
+                select(channels.c.kind, channels.c.value, channels.c.raw)
+                .where(channels.c.contact_id == contact_id)
+                .order_by(channels.c.id)
+            )
+        ]
+    now = typed_back(row.full_name, row.position, found) if row else NewContact("")
+    update_contact(
+        ws,
+        contact_id,
+        NewContact(
+            name if name is not None else now.full_name,
+            position if position is not None else now.position,
+            phone if phone is not None else now.phone,
+            email if email is not None else now.email,
+            messenger if messenger is not None else now.messenger,
+        ),
+    )
+    typer.echo(f"contact {contact_id} saved")
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    contact_id: Annotated[int, typer.Argument(help="The contact's id.")],
+) -> None:
+    """The person is gone: removed with their phones and e-mails (the audit trail keeps them)."""
+    from crm_tui.domain.client_records import remove_contact
+
+    ws = open_ws(ctx)
+    with ws.write() as session:
+        remove_contact(session, ws.viewer, contact_id, ws.now())
+    typer.echo(f"contact {contact_id} removed")
+
+
 @app.command("move")
 def move(
     ctx: typer.Context,

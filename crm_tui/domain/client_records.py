@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from crm_tui.domain import audit
@@ -26,6 +26,7 @@ from storage.models import (
     ContactChannel,
     channels,
     clients,
+    contacts,
 )
 
 
@@ -173,3 +174,80 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
         },
     )
     return contact.id
+
+
+def _visible_contact(session: Session, viewer: Viewer, contact_id: int) -> tuple[int, str, str | None]:
+    row = session.execute(
+        select(contacts.c.client_id, contacts.c.full_name, contacts.c.position)
+        .join(clients, clients.c.id == contacts.c.client_id)
+        .where(contacts.c.id == contact_id, visible_clients(viewer))
+    ).first()
+    if row is None:
+        raise NotFound(f"contact {contact_id} not found")
+    return int(row.client_id), str(row.full_name), row.position
+
+
+def edit_contact(
+    session: Session, viewer: Viewer, contact_id: int, person: ContactDraft, now: datetime
+) -> None:
+    """Name, position and the whole set of the person's channels as now typed; audited with
+    what was there before."""
+    client_id, old_name, old_position = _visible_contact(session, viewer, contact_id)
+    name = " ".join(person.full_name.split())
+    if not name:
+        raise InvalidInput("name: a contact person needs a name")
+    before = list(session.scalars(select(channels.c.value).where(channels.c.contact_id == contact_id)))
+    session.execute(
+        update(contacts)
+        .where(contacts.c.id == contact_id)
+        .values(full_name=name, position=person.position or None)
+    )
+    session.execute(delete(channels).where(channels.c.contact_id == contact_id))
+    for ch in person.channels:
+        session.add(
+            ContactChannel(
+                client_id=client_id,
+                contact_id=contact_id,
+                kind=ch.kind,
+                value=ch.value,
+                raw=ch.raw or ch.value,
+            )
+        )
+    session.flush()
+    refresh_search_keys(session, client_id)
+    after = [c.value for c in person.channels]
+    changes: dict[str, object] = {"contact": name}
+    if old_name != name:
+        changes["name"] = [old_name, name]
+    if (old_position or None) != (person.position or None):
+        changes["position"] = [old_position, person.position]
+    if sorted(before) != sorted(after):
+        changes["channels"] = [before, after]
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="contact_edited",
+        changes=changes,
+    )
+
+
+def remove_contact(session: Session, viewer: Viewer, contact_id: int, now: datetime) -> None:
+    """The person is gone (left, nobody knows where): removed with their channels; the audit
+    row keeps who they were and how to reach them."""
+    client_id, name, position = _visible_contact(session, viewer, contact_id)
+    gone = list(session.scalars(select(channels.c.value).where(channels.c.contact_id == contact_id)))
+    session.execute(delete(channels).where(channels.c.contact_id == contact_id))
+    session.execute(delete(contacts).where(contacts.c.id == contact_id))
+    refresh_search_keys(session, client_id)
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="contact_removed",
+        changes={"contact": name, "position": position, "channels": gone},
+    )

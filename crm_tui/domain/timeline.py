@@ -47,6 +47,8 @@ _ACTIONS = {
     "segment_set": "segment set by hand",
     "installed_add": "installed base: added",
     "contact_added": "contact added",
+    "contact_edited": "contact edited",
+    "contact_removed": "contact removed",
     "contact_left": "a contact moved on",
     "contact_joined": "a contact joined",
     "installed_remove": "installed base: removed",

@@ -294,3 +294,20 @@ async def test_number_keys_go_to_the_cards_sections(ws: Workspace, team: Seeded)
         left, panel = card.query_one("#card-left"), card.query_one("#sources")
         assert left.scroll_y <= panel.virtual_region.y < left.scroll_y + left.size.height
         assert "Entered by hand" in text_of(card.query_one("#sources", Static))
+
+
+async def test_a_contact_person_is_edited_from_the_card(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, team.clients["romashka"])
+        await settle(pilot)
+        await pilot.press("t")  # one contact: straight to the dialog, filled in
+        dialog = app.screen
+        assert isinstance(dialog, ContactDialog)
+        assert dialog.query_one("#contact-email", Input).value == "info@romashka.ru"
+        dialog.query_one("#contact-position", Input).value = "Финансовый директор"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+        assert "Ёлкина Мария Петровна — Финансовый директор" in text_of(card.query_one("#contacts", Static))

@@ -83,3 +83,56 @@ def test_contacts_from_the_command_line(seeded_db: str) -> None:
     assert json.loads(jobs.splitlines()[0])["client"] == 1
     bad = crm("--db", seeded_db, "contacts", "add", "1", "--name", "X", "--phone", "abc", user="ivanova")
     assert bad.returncode != 0 and error_line(bad).startswith("crm: error: phone:")
+
+
+def test_a_contact_is_edited_and_removed_with_the_old_values_in_the_audit(
+    seeded: Seeded, workspace_for: Open
+) -> None:
+    from crm_tui.domain.client_records import remove_contact
+    from importers.new_contact import update_contact
+
+    ivanova = workspace_for("ivanova")
+    teplo = seeded.clients["teplo"]
+    person = save_contact(ivanova, teplo, NewContact("Сидоров Пётр", "Инженер", "89165554433"))
+    update_contact(ivanova, person, NewContact("Сидоров Пётр Ильич", "Главный инженер", "+7 903 111-22-33"))
+    with ivanova.read() as session:
+        edited = next(c for c in load_card(session, ivanova.viewer, teplo).contacts if c.id == person)
+        by_old = client_page(session, ivanova.viewer, ClientFilter(query="916 555")).rows
+        line = client_timeline(session, ivanova.viewer, teplo).entries[0].text
+    assert (edited.full_name, edited.position) == ("Сидоров Пётр Ильич", "Главный инженер")
+    assert [c.value for c in edited.channels] == ["+79031112233"]
+    assert by_old == []  # the old phone no longer finds the client
+    assert "position: Инженер → Главный инженер" in line
+    with pytest.raises(NotFound):
+        update_contact(workspace_for("petrov"), person, NewContact("X"))
+    with ivanova.write() as session:
+        remove_contact(session, ivanova.viewer, person, ivanova.now())
+    with ivanova.read() as session:
+        assert all(c.id != person for c in load_card(session, ivanova.viewer, teplo).contacts)
+        line = client_timeline(session, ivanova.viewer, teplo).entries[0].text
+    assert line.startswith("contact removed (contact: Сидоров Пётр Ильич; position: Главный инженер")
+
+
+def test_contact_edit_and_remove_from_the_command_line(seeded_db: str) -> None:
+    added = crm(
+        "--db",
+        seeded_db,
+        "contacts",
+        "add",
+        "1",
+        "--name",
+        "Сидоров",
+        "--phone",
+        "89165554433",
+        "--json",
+        user="ivanova",
+    )
+    contact = str(json.loads(added.stdout)["contact"])
+    done = crm("--db", seeded_db, "contacts", "edit", contact, "--position", "Инженер", user="ivanova")
+    assert done.returncode == 0, done.stderr
+    page = json.loads(crm("--db", seeded_db, "clients", "timeline", "1", "--json", user="ivanova").stdout)
+    assert page["entries"][0]["text"].startswith("contact edited (contact: Сидоров; position: — → Инженер")
+    assert "channels" not in page["entries"][0]["text"]  # the phone was kept as it was
+    assert crm("--db", seeded_db, "contacts", "remove", contact, user="ivanova").returncode == 0
+    again = crm("--db", seeded_db, "contacts", "remove", contact, user="ivanova")
+    assert again.returncode != 0 and f"contact {contact} not found" in error_line(again)
