@@ -134,6 +134,7 @@ class CrmApp(App[None]):
         self.start = start
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.startup_error: str | None = None
+        self._thresholds: tuple[int, int, int] | None = None
 
     @property
     def ws(self) -> Workspace:
@@ -176,6 +177,7 @@ class CrmApp(App[None]):
         passes; and as a screen's mount makes some 100,000 small objects, young collections run
         every 50,000 allocations rather than 700. On the client card this took the p95 of its
         open from ~380 to ~150 ms (tests/bench/card.py, tests/bench/README.md)."""
+        self._thresholds = gc.get_threshold()
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 20)
@@ -184,6 +186,8 @@ class CrmApp(App[None]):
         """Hand what was frozen back to the collector: in a process that goes on (the tests,
         ``crm`` run from a script) the app's objects must still be freed."""
         gc.unfreeze()
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
 
     async def on_first_run_screen_clients_found(self, event: FirstRunScreen.ClientsFound) -> None:
         from screens.desk import DeskScreen

@@ -32,16 +32,17 @@ def contact_draft(new: NewContact) -> ContactDraft:
         phones = normalise_phones(new.phone)
         if phones.warnings or not phones.value:
             raise InvalidInput(f"phone: {phones.warnings[0] if phones.warnings else 'not a phone number'}")
-        found += [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw) for p in phones.value]
+        found += [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw[:500], p.extension) for p in phones.value]
     if new.email.strip():
         emails = normalise_emails(new.email)
         if emails.warnings or not emails.value:
             raise InvalidInput(f"email: {emails.warnings[0] if emails.warnings else 'not an e-mail address'}")
-        found += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw) for e in emails.value]
-    handle = " ".join(new.messenger.split())
-    if handle:
-        found.append(ChannelDraft(ChannelKind.MESSENGER, handle[:320], handle))
-    return ContactDraft(name, " ".join(new.position.split()) or None, found)
+        found += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw[:500]) for e in emails.value]
+    for part in new.messenger.split(";"):
+        handle = " ".join(part.split())
+        if handle:
+            found.append(ChannelDraft(ChannelKind.MESSENGER, handle[:320], handle[:500]))
+    return ContactDraft(name[:200], " ".join(new.position.split())[:200] or None, found)
 
 
 def save_contact(ws: Workspace, client_id: int, new: NewContact) -> int:

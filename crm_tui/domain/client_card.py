@@ -286,6 +286,6 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
                 .limit(CARD_SOURCES)
             )
         ],
-        former_contacts=[FormerContact(*row) for row in former_contacts(session, client_id)],
+        former_contacts=[FormerContact(*row) for row in former_contacts(session, viewer, client_id)],
         changes=client_history(session, client_id),
     )

@@ -146,7 +146,7 @@ def check_requisites(merged: Mapping[str, Any], changed: Mapping[str, Any]) -> N
     if ogrn and not is_valid_ogrn(ogrn):
         raise InvalidInput(f"ogrn: {ogrn} is not a valid OGRN (13 digits, or 15 for OGRNIP; checksum)")
     if changed.get("bik") and not is_valid_bik(bik or ""):
-        raise InvalidInput(f"bik: {bik} is not a BIK (9 digits starting with 04)")
+        raise InvalidInput(f"bik: {bik} is not a BIK (9 digits starting with 0)")
     if (changed.get("account") or changed.get("bik")) and account:
         if not bik:
             raise InvalidInput("account: give the bank's BIK too; the account is checked against it")

@@ -27,6 +27,7 @@ from storage.models import (
     channels,
     clients,
     contacts,
+    interactions,
 )
 
 
@@ -35,6 +36,7 @@ class ChannelDraft:
     kind: ChannelKind
     value: str
     raw: str = ""
+    extension: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,15 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
     session.flush()
     assert client.id is not None
     for ch in draft.channels:
-        session.add(ContactChannel(client_id=client.id, kind=ch.kind, value=ch.value, raw=ch.raw or ch.value))
+        session.add(
+            ContactChannel(
+                client_id=client.id,
+                kind=ch.kind,
+                value=ch.value,
+                raw=ch.raw or ch.value,
+                extension=ch.extension,
+            )
+        )
     for c in draft.contacts:
         contact = Contact(client_id=client.id, full_name=c.full_name, position=c.position, created_at=now)
         session.add(contact)
@@ -101,6 +111,7 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
                     kind=ch.kind,
                     value=ch.value,
                     raw=ch.raw or ch.value,
+                    extension=ch.extension,
                 )
             )
     audit.record(
@@ -114,6 +125,14 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
     )
     session.flush()
     return client.id
+
+
+def touch_client(session: Session, client_id: int, now: datetime) -> None:
+    """A change around the client (its contacts, what it owns) is a change of the client: its
+    version moves, so an open edit of the old values is refused and an import undo keeps it."""
+    session.execute(
+        update(clients).where(clients.c.id == client_id).values(version=clients.c.version + 1, updated_at=now)
+    )
 
 
 def refresh_search_keys(session: Session, client_id: int) -> None:
@@ -144,7 +163,12 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
     name = " ".join(person.full_name.split())
     if not name:
         raise InvalidInput("name: a contact person needs a name")
-    contact = Contact(client_id=client_id, full_name=name, position=person.position or None, created_at=now)
+    contact = Contact(
+        client_id=client_id,
+        full_name=name[:200],
+        position=(person.position or "")[:200] or None,
+        created_at=now,
+    )
     session.add(contact)
     session.flush()
     assert contact.id is not None
@@ -156,10 +180,12 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
                 kind=ch.kind,
                 value=ch.value,
                 raw=ch.raw or ch.value,
+                extension=ch.extension,
             )
         )
     session.flush()
     refresh_search_keys(session, client_id)
+    touch_client(session, client_id, now)
     audit.record(
         session,
         at=now,
@@ -211,10 +237,12 @@ def edit_contact(
                 kind=ch.kind,
                 value=ch.value,
                 raw=ch.raw or ch.value,
+                extension=ch.extension,
             )
         )
     session.flush()
     refresh_search_keys(session, client_id)
+    touch_client(session, client_id, now)
     after = [c.value for c in person.channels]
     changes: dict[str, object] = {"contact": name}
     if old_name != name:
@@ -240,8 +268,12 @@ def remove_contact(session: Session, viewer: Viewer, contact_id: int, now: datet
     client_id, name, position = _visible_contact(session, viewer, contact_id)
     gone = list(session.scalars(select(channels.c.value).where(channels.c.contact_id == contact_id)))
     session.execute(delete(channels).where(channels.c.contact_id == contact_id))
+    session.execute(
+        update(interactions).where(interactions.c.contact_id == contact_id).values(contact_id=None)
+    )
     session.execute(delete(contacts).where(contacts.c.id == contact_id))
     refresh_search_keys(session, client_id)
+    touch_client(session, client_id, now)
     audit.record(
         session,
         at=now,

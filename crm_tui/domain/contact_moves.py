@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from crm_tui.domain import audit
 from crm_tui.domain.access import Viewer, visible_clients
-from crm_tui.domain.client_records import refresh_search_keys
+from crm_tui.domain.client_records import refresh_search_keys, touch_client
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from storage.models import ChannelKind, channels, clients, contact_jobs, contacts
@@ -94,7 +94,7 @@ def move_contact(
         person = session.execute(select(contacts).where(contacts.c.id == contact_id)).first()
         if person is None:
             raise NotFound(f"contact {contact_id} not found")
-        old_name = _client_name(session, ws.viewer, person.client_id)  # NotFound if not visible
+        _client_name(session, ws.viewer, person.client_id)  # NotFound if not visible
         target = to_client if isinstance(to_client, int) else find_client(session, ws.viewer, to_client)
         new_name = _client_name(session, ws.viewer, target)
         if target == person.client_id:
@@ -127,11 +127,12 @@ def move_contact(
             else:
                 session.execute(update(channels).where(channels.c.id == channel_id).values(contact_id=None))
                 left.append(value)
-        refresh_search_keys(session, person.client_id)
-        refresh_search_keys(session, target)
+        for client_id in (person.client_id, target):
+            refresh_search_keys(session, client_id)
+            touch_client(session, client_id, now)
         for client_id, action, other in (
-            (person.client_id, "contact_left", new_name),
-            (target, "contact_joined", old_name),
+            (person.client_id, "contact_left", target),
+            (target, "contact_joined", person.client_id),
         ):
             audit.record(
                 session,
@@ -142,29 +143,41 @@ def move_contact(
                 action=action,
                 changes={
                     "contact": person.full_name,
-                    "company": other,
+                    "company_id": other,
                     "position": new_position if action == "contact_joined" else person.position,
                 },
             )
         return MoveResult(contact_id, person.client_id, target, carried, left)
 
 
-def former_contacts(session: Session, client_id: int) -> list[tuple[str, str | None, str, datetime]]:
-    """People who worked at the client and moved on: name, position then, where now, when."""
+def former_contacts(
+    session: Session, viewer: Viewer, client_id: int
+) -> list[tuple[str, str | None, str, datetime]]:
+    """People who worked at the client and moved on: name, position then, where now (named
+    only if the viewer may see that client), when they left."""
     j = contact_jobs.c
-    now_at = clients.alias("now_at")
     rows = session.execute(
-        select(contacts.c.full_name, j.position, now_at.c.name, j.left_at)
-        .select_from(
-            contact_jobs.join(contacts, contacts.c.id == j.contact_id).join(
-                now_at, now_at.c.id == contacts.c.client_id
-            )
-        )
+        select(contacts.c.full_name, j.position, contacts.c.client_id, j.left_at)
+        .select_from(contact_jobs.join(contacts, contacts.c.id == j.contact_id))
         .where(j.client_id == client_id)
         .order_by(j.left_at.desc())
         .limit(20)
+    ).all()
+    names = visible_names(session, viewer, {r.client_id for r in rows})
+    return [(r.full_name, r.position, names.get(r.client_id, HIDDEN), r.left_at) for r in rows]
+
+
+HIDDEN = "another client"
+"""How a client the viewer may not see is named where a contact went or came from."""
+
+
+def visible_names(session: Session, viewer: Viewer, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    found = session.execute(
+        select(clients.c.id, clients.c.name).where(clients.c.id.in_(ids), visible_clients(viewer))
     )
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return {row.id: row.name for row in found}
 
 
 def contact_history(session: Session, viewer: Viewer, contact_id: int) -> list[Job]:

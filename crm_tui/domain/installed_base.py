@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from crm_tui.domain import audit
 from crm_tui.domain.access import visible_clients
+from crm_tui.domain.client_records import touch_client
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.folding import fold
 from crm_tui.domain.workspace import Workspace
@@ -79,7 +80,7 @@ def add_installed(ws: Workspace, client_id: int, draft: InstalledDraft) -> int:
         raise InvalidInput(f"quantity: {draft.quantity} is not a number of items (1 or more)")
     acquired = parse_acquired(draft.acquired)
     now = ws.now()
-    if acquired is not None and acquired > now.date():
+    if acquired is not None and acquired > now.astimezone(ws.tz).date():
         raise InvalidInput(f"acquired: {acquired:%d.%m.%Y} is in the future")
     with ws.write() as session:
         _check_client(session, ws, client_id)
@@ -103,6 +104,7 @@ def add_installed(ws: Workspace, client_id: int, draft: InstalledDraft) -> int:
             )
             .scalar_one()
         )
+        touch_client(session, client_id, now)
         audit.record(
             session,
             at=now,
@@ -123,6 +125,7 @@ def remove_installed(ws: Workspace, item_id: int) -> None:
             raise NotFound(f"installed item {item_id} not found")
         _check_client(session, ws, row.client_id)
         session.execute(delete(installed_base).where(installed_base.c.id == item_id))
+        touch_client(session, row.client_id, ws.now())
         audit.record(
             session,
             at=ws.now(),
@@ -144,6 +147,6 @@ def installed_of(session: Session, client_id: int) -> list[InstalledLine]:
     rows = session.execute(
         select(b.id, b.product, b.vendor, b.ours, b.quantity, b.acquired_on, b.note)
         .where(b.client_id == client_id)
-        .order_by(b.ours, b.acquired_on.desc(), b.id)
+        .order_by(b.ours, b.acquired_on.desc().nulls_last(), b.id)
     )
     return [InstalledLine(*row) for row in rows]

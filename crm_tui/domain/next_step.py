@@ -34,9 +34,9 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     local_now = now.astimezone(tz)
     moment: datetime | None = None
     if raw in _WORDS:
-        moment = _at(local_now.date() + timedelta(days=_WORDS[raw]), WORKDAY_START, tz)
+        moment = _on_day(local_now.date() + timedelta(days=_WORDS[raw]), local_now, tz)
     elif match := _RELATIVE.match(raw):
-        moment = _at(local_now.date() + timedelta(days=int(match.group(1))), WORKDAY_START, tz)
+        moment = _on_day(local_now.date() + timedelta(days=int(match.group(1))), local_now, tz)
     elif match := _TIME.match(raw):
         moment = _clock(local_now.date(), match.group(1), match.group(2), tz, text)
     elif match := _DAY.match(raw):
@@ -47,14 +47,13 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         except ValueError:
             raise InvalidInput(f"{text!r} is not a date") from None
         if not year_s and day < local_now.date():
-            day = day.replace(year=year + 1)  # "05.01" typed in December is next January
-        moment = _clock(day, hour, minute, tz, text) if hour else _at(day, WORKDAY_START, tz)
+            try:
+                day = day.replace(year=year + 1)  # "05.01" typed in December is next January
+            except ValueError:  # 29.02 typed after it passed: the next leap year is too far
+                raise InvalidInput(f"{text!r}: give the year, 29 February is not every year") from None
+        moment = _clock(day, hour, minute, tz, text) if hour else _on_day(day, local_now, tz)
     else:
-        try:
-            parsed = datetime.fromisoformat(raw)
-        except ValueError:
-            raise InvalidInput(f"when is {text!r}? write завтра, +3, 25.11, 25.11 15:00 or 15:00") from None
-        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        moment = _iso(text.strip(), local_now, tz)
     if moment < now - timedelta(minutes=1):
         raise InvalidInput(f"{text!r} is in the past: a next step is due from now on")
     return moment
@@ -67,7 +66,26 @@ def next_step(title: str, when: str, now: datetime, tz: ZoneInfo) -> NextStep | 
         if when.strip():
             raise InvalidInput("say what the next step is, or leave its date empty too")
         return None
-    return NextStep(name[:300], parse_due(when or "завтра", now, tz))
+    return NextStep(name[:300], parse_due(when.strip() or "завтра", now, tz))
+
+
+def _on_day(day: date, local_now: datetime, tz: ZoneInfo) -> datetime:
+    """A step given as a day alone is due in its morning; today, once the morning is gone, at
+    the next full hour."""
+    moment = _at(day, WORKDAY_START, tz)
+    if day == local_now.date() and moment < local_now:
+        moment = local_now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return moment
+
+
+def _iso(text: str, local_now: datetime, tz: ZoneInfo) -> datetime:
+    try:
+        if len(text) == 10:
+            return _on_day(date.fromisoformat(text), local_now, tz)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"when is {text!r}? write завтра, +3, 25.11, 25.11 15:00 or 15:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
 def _at(day: date, at: time, tz: ZoneInfo) -> datetime:

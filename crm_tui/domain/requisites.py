@@ -56,18 +56,19 @@ def is_valid_ogrn(ogrn: str) -> bool:
 
 
 _ACCOUNT_WEIGHTS = (7, 1, 3) * 8
-_BIK = re.compile(r"^04\d{7}$")
+_BIK = re.compile(r"^0\d{8}$")
 
 
 def is_valid_bik(bik: str) -> bool:
-    """A Russian bank's BIK: nine digits starting with the country code 04."""
+    """A Russian BIK: nine digits starting with 0 (04... banks, 00.../01... treasury branches)."""
     return bool(_BIK.match(bik))
 
 
 def _account_sum(bik: str, account: str) -> int:
-    # A settlement account is keyed with the BIK's last three digits; a correspondent account
-    # (301...) with "0" and the BIK's fifth and sixth, the Bank of Russia's branch.
-    prefix = "0" + bik[4:6] if account.startswith("301") else bik[-3:]
+    # A settlement account is keyed with the BIK's last three digits; a correspondent account at
+    # the Bank of Russia (30101...) and a single treasury account (40102...) with "0" and the
+    # BIK's fifth and sixth digits, the Bank of Russia's branch.
+    prefix = "0" + bik[4:6] if account.startswith(("30101", "40102")) else bik[-3:]
     total: int = sum(map(mul, map(int, prefix + account), _ACCOUNT_WEIGHTS))
     return total % 10
 
@@ -76,6 +77,8 @@ def is_valid_account(account: str, bik: str) -> bool:
     """A 20-digit bank account whose control key (its ninth digit) matches the bank's BIK."""
     if not (account.isdigit() and len(account) == 20 and is_valid_bik(bik)):
         return False
+    if account.startswith("03"):
+        return True  # treasury accounts carry no key against the BIK
     return _account_sum(bik, account) == 0
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access import Viewer, visible_clients
 from crm_tui.domain.audit import AuditLine, describe_changes, with_people
+from crm_tui.domain.contact_moves import HIDDEN, visible_names
 from crm_tui.domain.errors import InvalidInput, NotFound
 from storage.models import (
     audit_entries,
@@ -134,14 +135,16 @@ def client_timeline(
     n = limit + 1
     found: list[TimelineEntry] = []
     for read in _READERS:
-        found += read(session, client_id, cursor, n)
+        found += read(session, viewer, client_id, cursor, n)
     found.sort(key=lambda e: (-e.at.timestamp(), SOURCES.index(e.source), -e.row))
     page = found[:limit]
     more = len(found) > limit
     return TimelinePage(page, page[-1].cursor if more and page else None)
 
 
-def _touches(session: Session, client_id: int, cursor: Cursor | None, n: int) -> Iterable[TimelineEntry]:
+def _touches(
+    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+) -> Iterable[TimelineEntry]:
     i = interactions.c
     query = (
         select(i.id, i.occurred_at, i.kind, i.direction, i.summary, users.c.full_name)
@@ -152,7 +155,9 @@ def _touches(session: Session, client_id: int, cursor: Cursor | None, n: int) ->
         yield TimelineEntry(r.occurred_at, "touch", r.kind, r.summary, r.full_name, r.id, r.direction, r.id)
 
 
-def _stage_moves(session: Session, client_id: int, cursor: Cursor | None, n: int) -> Iterable[TimelineEntry]:
+def _stage_moves(
+    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+) -> Iterable[TimelineEntry]:
     h = deal_stage_changes.c
     before, after = aliased(stages), aliased(stages)
     deal_ids = list(session.scalars(select(deals.c.id).where(deals.c.client_id == client_id)))
@@ -183,7 +188,9 @@ def _stage_moves(session: Session, client_id: int, cursor: Cursor | None, n: int
         yield TimelineEntry(r.at, "stage", "deal", text, r.full_name, r.deal_id, None, r.id)
 
 
-def _tasks_done(session: Session, client_id: int, cursor: Cursor | None, n: int) -> Iterable[TimelineEntry]:
+def _tasks_done(
+    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+) -> Iterable[TimelineEntry]:
     t = tasks.c
     query = (
         select(t.id, t.completed_at, t.title, t.result, t.status, users.c.full_name)
@@ -196,7 +203,9 @@ def _tasks_done(session: Session, client_id: int, cursor: Cursor | None, n: int)
         yield TimelineEntry(r.completed_at, "task_done", kind, text, r.full_name, r.id, None, r.id)
 
 
-def _tasks_set(session: Session, client_id: int, cursor: Cursor | None, n: int) -> Iterable[TimelineEntry]:
+def _tasks_set(
+    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+) -> Iterable[TimelineEntry]:
     t = tasks.c
     query = (
         select(t.id, t.created_at, t.title, t.due_at, users.c.full_name)
@@ -207,7 +216,9 @@ def _tasks_set(session: Session, client_id: int, cursor: Cursor | None, n: int) 
         yield TimelineEntry(r.created_at, "task_set", "task", r.title, r.full_name, r.id, None, r.id)
 
 
-def _changes(session: Session, client_id: int, cursor: Cursor | None, n: int) -> Iterable[TimelineEntry]:
+def _changes(
+    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+) -> Iterable[TimelineEntry]:
     a = audit_entries.c
     query = (
         select(a.id, a.at, a.action, a.changes, users.c.login)
@@ -215,6 +226,14 @@ def _changes(session: Session, client_id: int, cursor: Cursor | None, n: int) ->
         .where(a.entity == "client", a.entity_id == client_id)
     )
     rows = session.execute(_page(query, a.at, a.id, 4, cursor, n)).all()
+    moved = {r.changes.get("company_id") for r in rows if r.action in ("contact_left", "contact_joined")}
+    companies = visible_names(session, viewer, {i for i in moved if isinstance(i, int)})
+    for r in rows:
+        if r.action in ("contact_left", "contact_joined") and "company_id" in (r.changes or {}):
+            named = {("company" if k == "company_id" else k): v for k, v in r.changes.items()}
+            named["company"] = companies.get(r.changes["company_id"], HIDDEN)
+            r.changes.clear()
+            r.changes.update(named)
     lines = with_people(
         session,
         [AuditLine(r.id, r.at, r.login, "client", client_id, r.action, dict(r.changes or {})) for r in rows],
@@ -225,7 +244,9 @@ def _changes(session: Session, client_id: int, cursor: Cursor | None, n: int) ->
         yield TimelineEntry(line.at, "change", "change", text, line.user, line.id, None, line.id)
 
 
-def _imports(session: Session, client_id: int, cursor: Cursor | None, n: int) -> Iterable[TimelineEntry]:
+def _imports(
+    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+) -> Iterable[TimelineEntry]:
     s = client_sources.c
     query = select(s.id, s.created_at, s.file, s.sheet, s.row, s.batch_id).where(s.client_id == client_id)
     for r in session.execute(_page(query, s.created_at, s.id, 5, cursor, n)):
@@ -235,7 +256,7 @@ def _imports(session: Session, client_id: int, cursor: Cursor | None, n: int) ->
 
 
 def _segment_moves(
-    session: Session, client_id: int, cursor: Cursor | None, n: int
+    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     """Moves made by a recompute; a person's own choice is in the audited changes already."""
     sc = segment_changes.c
@@ -247,7 +268,7 @@ def _segment_moves(
         yield TimelineEntry(r.at, "segment", "segment", text, None, r.id, None, r.id)
 
 
-Reader = Callable[[Session, int, "Cursor | None", int], Iterable[TimelineEntry]]
+Reader = Callable[[Session, Viewer, int, "Cursor | None", int], Iterable[TimelineEntry]]
 _READERS: Sequence[Reader] = (
     _touches,
     _stage_moves,

@@ -268,3 +268,37 @@ def test_cli_json_summary(seeded_db: str, petrov_file: Path, tmp_path: Path) -> 
     broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     refused = crm("--db", database, "import", "clients", str(broken), user="admin")
     assert refused.returncode == 2 and "broken.xlsx" in refused.stderr
+
+
+def test_undo_keeps_clients_that_got_contacts_or_owned_items_since(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, petrov_file: Path, tmp_path: Path
+) -> None:
+    from crm_tui.domain.contact_moves import move_contact
+    from crm_tui.domain.installed_base import InstalledDraft, add_installed
+    from importers.new_contact import NewContact, save_contact
+
+    ws = workspace_for("admin")
+    summary = import_clients(ws, [petrov_file], ImportOptions(errors_dir=tmp_path))
+    assert summary.batch is not None
+    with ws.read() as session:
+        made = sorted(
+            set(
+                session.scalars(
+                    select(client_sources.c.client_id).where(client_sources.c.batch_id == summary.batch)
+                )
+            )
+            - {seeded.clients["romashka"]}
+        )[:3]
+        elkina = session.scalar(
+            select(contacts.c.id).where(contacts.c.client_id == seeded.clients["romashka"])
+        )
+    assert len(made) == 3 and elkina is not None
+    save_contact(ws, made[0], NewContact("Сидоров Пётр", phone="89165554433"))
+    add_installed(ws, made[1], InstalledDraft("Котёл"))
+    move_contact(ws, int(elkina), made[2])  # a long-standing contact moves into a new client
+    report = undo_import(ws, summary.batch)
+    assert report.clients_removed == 3 and len(report.kept) == 3
+    with ws.read() as session:
+        left = set(session.scalars(select(clients.c.id).where(clients.c.id.in_(made))))
+        assert session.scalar(select(contacts.c.id).where(contacts.c.id == elkina)) == elkina  # not lost
+    assert left == set(made)

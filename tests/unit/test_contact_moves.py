@@ -117,3 +117,16 @@ def test_contact_moves_from_the_command_line(seeded_db: str) -> None:
     ]
     again = crm("--db", seeded_db, "contacts", "move", "1", "--to", inn, user="ivanova")
     assert again.returncode != 0 and "already works at" in error_line(again)
+
+
+def test_where_a_former_contact_went_is_named_only_to_those_who_may_see_it(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    person = elkina(engine, seeded)
+    move_contact(workspace_for("admin"), person, seeded.clients["metall"])  # Липецк: Петров's client
+    ivanova = workspace_for("ivanova")
+    with ivanova.read() as session:
+        card = load_card(session, ivanova.viewer, seeded.clients["romashka"])
+        line = client_timeline(session, ivanova.viewer, seeded.clients["romashka"]).entries[0].text
+    assert card.former_contacts[0].now_at == "another client"
+    assert "company: another client" in line and "Липецкий" not in line

@@ -136,3 +136,31 @@ def test_contact_edit_and_remove_from_the_command_line(seeded_db: str) -> None:
     assert crm("--db", seeded_db, "contacts", "remove", contact, user="ivanova").returncode == 0
     again = crm("--db", seeded_db, "contacts", "remove", contact, user="ivanova")
     assert again.returncode != 0 and f"contact {contact} not found" in error_line(again)
+
+
+def test_a_contact_with_logged_touches_is_removed_and_the_touches_stay(
+    seeded: Seeded, workspace_for: Open, engine: object
+) -> None:
+    from sqlalchemy import insert, select
+
+    from crm_tui.domain.client_records import remove_contact
+    from storage.models import channels, interactions
+
+    ivanova = workspace_for("ivanova")
+    teplo = seeded.clients["teplo"]
+    person = save_contact(ivanova, teplo, NewContact("Сидоров", phone="8 (495) 111-22-33 доб. 12"))
+    with ivanova.write() as session:
+        assert session.scalar(select(channels.c.extension).where(channels.c.contact_id == person)) == "12"
+        session.execute(
+            insert(interactions).values(
+                kind="call", direction="outbound", occurred_at=ivanova.now(), summary="Звонок Сидорову",
+                client_id=teplo, contact_id=person, created_at=ivanova.now(),
+            )
+        )  # fmt: skip
+    with ivanova.write() as session:
+        remove_contact(session, ivanova.viewer, person, ivanova.now())
+    with ivanova.read() as session:
+        kept = session.execute(
+            select(interactions.c.contact_id).where(interactions.c.summary == "Звонок Сидорову")
+        ).one()
+    assert kept.contact_id is None

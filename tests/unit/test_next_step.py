@@ -35,6 +35,11 @@ def local(text: str) -> str:
         ("05.01", "05.01.2027 10:00"),  # typed in November: next January
         ("16:00", "20.11.2026 16:00"),
         ("2026-12-01T11:00", "01.12.2026 11:00"),
+        ("2026-12-01", "01.12.2026 10:00"),
+        ("2026-12-01T08:00Z", "01.12.2026 11:00"),  # UTC, shown in Moscow time
+        ("сегодня", "20.11.2026 13:00"),  # the morning is gone: the next full hour
+        ("+0", "20.11.2026 13:00"),
+        ("20.11", "20.11.2026 13:00"),
     ],
 )
 def test_dates_as_managers_type_them(typed: str, due: str) -> None:
@@ -49,6 +54,7 @@ def test_dates_as_managers_type_them(typed: str, due: str) -> None:
         ("25.11 25:00", "is not a time of day"),
         ("19.11.2026", "is in the past"),
         ("09:00", "is in the past"),
+        ("29.02", "is not a date"),  # not in 2026
     ],
 )
 def test_what_cannot_be_a_next_step_date_says_why(typed: str, message: str) -> None:
@@ -56,11 +62,18 @@ def test_what_cannot_be_a_next_step_date_says_why(typed: str, message: str) -> N
         parse_due(typed, NOW, MOSCOW)
 
 
+def test_29_february_typed_after_it_passed_asks_for_the_year() -> None:
+    in_march_2028 = datetime(2028, 3, 5, 9, 0, tzinfo=MOSCOW)
+    with pytest.raises(InvalidInput, match="give the year, 29 February is not every year"):
+        parse_due("29.02", in_march_2028, MOSCOW)
+    assert parse_due("29.02.2032", in_march_2028, MOSCOW) == datetime(2032, 2, 29, 10, 0, tzinfo=MOSCOW)
+
+
 def test_an_empty_step_is_no_step_but_a_date_alone_is_a_mistake() -> None:
     assert next_step("  ", "", NOW, MOSCOW) is None
     with pytest.raises(InvalidInput, match="say what the next step is"):
         next_step("", "завтра", NOW, MOSCOW)
-    step = next_step("Перезвонить  с КП", "", NOW, MOSCOW)
+    step = next_step("Перезвонить  с КП", "   ", NOW, MOSCOW)
     assert step is not None and step.title == "Перезвонить с КП"
     assert step.due == datetime(2026, 11, 21, 10, 0, tzinfo=MOSCOW)  # tomorrow morning by default
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from crm_tui.domain.client_card import load_card
@@ -29,6 +29,9 @@ def test_real_bank_accounts_pass_and_one_wrong_digit_fails() -> None:
     assert not is_valid_account(ACCOUNT[:-1] + str((int(ACCOUNT[-1]) + 1) % 10), SBER_BIK)
     assert not is_valid_account(ACCOUNT, "044525226")  # the same account at another bank
     assert not is_valid_bik("123456789") and is_valid_bik(SBER_BIK)
+    assert is_valid_bik("017003983")  # a treasury branch (since 2021)
+    assert is_valid_account("40102810445370000059", "017003983")  # its single treasury account
+    assert is_valid_account("03100643000000018500", "017003983")  # treasury accounts carry no key
 
 
 @given(
@@ -36,6 +39,7 @@ def test_real_bank_accounts_pass_and_one_wrong_digit_fails() -> None:
     st.text(alphabet="0123456789", min_size=7, max_size=7),
 )
 def test_every_account_gets_exactly_one_valid_key(account: str, tail: str) -> None:
+    assume(not account.startswith("03"))  # treasury accounts have no key
     bik = "04" + tail
     keyed = with_account_key(bik, account)
     assert is_valid_account(keyed, bik)
