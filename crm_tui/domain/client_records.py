@@ -172,20 +172,7 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
     session.add(contact)
     session.flush()
     assert contact.id is not None
-    for ch in person.channels:
-        session.add(
-            ContactChannel(
-                client_id=client_id,
-                contact_id=contact.id,
-                kind=ch.kind,
-                value=ch.value,
-                raw=ch.raw or ch.value,
-                extension=ch.extension,
-            )
-        )
-    session.flush()
-    refresh_search_keys(session, client_id)
-    touch_client(session, client_id, now)
+    _put_channels(session, client_id, contact.id, person.channels, now)
     audit.record(
         session,
         at=now,
@@ -200,6 +187,26 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
         },
     )
     return contact.id
+
+
+def _put_channels(
+    session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft], now: datetime
+) -> None:
+    """The person's channels written, and the client's search keys and version following."""
+    for ch in drafts:
+        session.add(
+            ContactChannel(
+                client_id=client_id,
+                contact_id=contact_id,
+                kind=ch.kind,
+                value=ch.value,
+                raw=ch.raw or ch.value,
+                extension=ch.extension,
+            )
+        )
+    session.flush()
+    refresh_search_keys(session, client_id)
+    touch_client(session, client_id, now)
 
 
 def _visible_contact(session: Session, viewer: Viewer, contact_id: int) -> tuple[int, str, str | None]:
@@ -229,20 +236,7 @@ def edit_contact(
         .values(full_name=name, position=person.position or None)
     )
     session.execute(delete(channels).where(channels.c.contact_id == contact_id))
-    for ch in person.channels:
-        session.add(
-            ContactChannel(
-                client_id=client_id,
-                contact_id=contact_id,
-                kind=ch.kind,
-                value=ch.value,
-                raw=ch.raw or ch.value,
-                extension=ch.extension,
-            )
-        )
-    session.flush()
-    refresh_search_keys(session, client_id)
-    touch_client(session, client_id, now)
+    _put_channels(session, client_id, contact_id, person.channels, now)
     after = [c.value for c in person.channels]
     changes: dict[str, object] = {"contact": name}
     if old_name != name:
