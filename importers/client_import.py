@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,9 +26,10 @@ from importers.client_loader import ChunkResult, LoadContext, write_chunk
 from importers.error_file import RejectedRow, write_error_file
 from importers.mapping import IGNORE, ColumnMap, header_signature, suggest_mapping
 from importers.owners import OwnerResolver
-from importers.parse_process import parsed_chunks
+from importers.parse_process import ParsingProcess, parsed_chunks
 from importers.reading import ImportFileError
 from importers.rows import ParsedRow, open_table
+from storage.checkpoints import background_checkpoints
 from storage.models import ImportStatus, client_sources, import_batches, import_mappings
 
 CHUNK_ROWS = 5000
@@ -172,7 +174,6 @@ def _import_clients(
     for path in files:
         if not path.is_file():
             raise ImportFileError(str(path), "missing", "no such file")
-    now = ws.now()
     with ws.read() as session:
         default_owner = ws.viewer.user_id
         owners = OwnerResolver.load(session, default_owner)
@@ -181,13 +182,31 @@ def _import_clients(
             if found is None:
                 raise ImportFileError(options.owner_login, "unknown_owner", "no such user for --owner")
             owners.default_id = found
+    with ExitStack() as children:
+        return _import_tables(ws, files, options, progress, owners, children)
+
+
+def _import_tables(
+    ws: Workspace,
+    files: Sequence[Path],
+    options: ImportOptions,
+    progress: Progress | None,
+    owners: OwnerResolver,
+    children: ExitStack,
+) -> ImportSummary:
+    now = ws.now()
     tables = []
-    for path in files:
+    for number, path in enumerate(files):
+        # Started first, the parsing process reads the sheet while this one reads it too. Only
+        # the first file's: a child holds its whole sheet in memory until its turn comes.
+        child = ParsingProcess.start(path, options.sheet) if number == 0 else None
+        if child is not None:
+            children.enter_context(child)
         table = open_table(path, options.sheet)
         with ws.read() as session:
             explicit = {**remembered_mapping(session, table.header.labels), **options.explicit}
         columns = suggest_mapping(table.header.labels, explicit)
-        tables.append((path, table, columns))
+        tables.append((path, table, columns, child))
     with ws.write() as session:
         pipeline_id = ensure_default_pipeline(session)
         first_stage = stages_of(session, pipeline_id)[0].id
@@ -208,7 +227,9 @@ def _import_clients(
     rejected: list[RejectedRow] = []
     done_rows = 0
     file_stats: list[dict[str, object]] = []
-    for path, table, columns in tables:
+    if not options.dry_run:
+        children.enter_context(background_checkpoints(ws.engine))
+    for path, table, columns, child in tables:
         summary.mappings[table.file] = columns.as_dict()
         sha = file_sha256(path)
         stats: dict[str, object] = {"file": str(path), "sha256": sha, "sheet": table.sheet}
@@ -235,7 +256,7 @@ def _import_clients(
             first_stage_id=first_stage,
             owners=owners,
         )
-        for chunk in parsed_chunks(path, table, columns, options.chunk_rows):
+        for chunk in parsed_chunks(path, table, columns, options.chunk_rows, child):
             summary.rows += len(chunk)
             good = []
             for row in chunk:
@@ -317,7 +338,8 @@ def _load(
     ws: Workspace, ctx: LoadContext, rows: list[ParsedRow], summary: ImportSummary, *, dry_run: bool
 ) -> None:
     try:
-        with ws.write() as session:
+        # The loader checks the few rows it points to but did not create (chunk_references).
+        with ws.write(bulk=not dry_run) as session:
             if dry_run:
                 # A throw-away batch row, rolled back with the chunk, keeps the change log's
                 # foreign key satisfied without leaving any trace of the dry run.

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from crm_tui.domain.folding import derived_keys, fold
 from crm_tui.domain.privacy import suppressed
 from crm_tui.i18n import _
+from importers.chunk_references import check_references
 from importers.client_matching import Identity, KeyIndex, load_existing
 from importers.owners import OwnerResolver
 from importers.parsed import RowKeys, row_keys
@@ -113,6 +114,7 @@ class _Writes:
     created: dict[str, list[int]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    planned_contact: str = field(default_factory=lambda: _("Planned contact"))
 
     def change(
         self,
@@ -204,7 +206,7 @@ class _Writes:
         """Notes become timeline entries; a next-action date becomes a deal and a planned contact."""
         c = self.ctx
         made = False
-        planned_contact = _("Planned contact")
+        planned_contact = self.planned_contact
         for row in rows:
             if row.note:
                 self.notes.append(
@@ -293,8 +295,7 @@ class _Writes:
             ("task", _insert(session, tasks, self.tasks)),
             ("interaction", _insert(session, interactions, self.notes)),
         ):
-            for entity_id in ids:
-                self.change(entity, entity_id)
+            self.created.setdefault(entity, []).extend(ids)
         for entity, created in self.created.items():
             for first, last in _runs(created):
                 self.changes.append(
@@ -401,6 +402,14 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
     if enrich:
         _enrich(session, writes, enrich, result)
     writes.flush(session)
+    check_references(
+        session,
+        ctx.file_name,
+        user_ids=[ctx.user_id, *ctx.owners.handed_out(), *(d["owner_id"] for d in writes.deals)],
+        pipeline_id=ctx.pipeline_id if writes.deals else None,
+        stage_id=ctx.first_stage_id if writes.deals else None,
+        batch_id=ctx.batch_id,
+    )
     return result
 
 
@@ -442,18 +451,10 @@ def _insert_new(session: Session, writes: _Writes, groups: list[_Group]) -> int:
     ids = _insert(session, clients, client_rows)
     deferred.index(ids[0], ids[-1])
     deferred.resume()
+    # No audit row per created client: its provenance row names the batch, and the batch's
+    # own audit entry says who imported what; a hundred thousand copies would add nothing.
     for client_id, group, values in zip(ids, groups, client_rows, strict=True):
         writes.change("client", client_id)
-        writes.audit.append(
-            {
-                "at": ctx.now,
-                "user_id": ctx.user_id,
-                "entity": "client",
-                "entity_id": client_id,
-                "action": "import",
-                "changes": {"batch": ctx.batch_id, "name": values["name"]},
-            }
-        )
         seen_people: set[str] = set()
         seen_channels: set[tuple[str, str]] = set()
         for row in group.rows:

@@ -22,6 +22,7 @@ from importers.dedup.names import company_name
 from importers.dedup.rules import Record, judge
 from importers.parsed import row_keys
 from importers.rows import ParsedRow
+from storage.bulk import among
 from storage.models import ChannelKind, channels, clients
 
 
@@ -45,7 +46,7 @@ class Identity:
             phones=frozenset(p.e164 for p in row.phones),
             emails=frozenset(e.value for e in row.emails),
             name=keys.company,
-            city=fold(row.city) if row.city else None,
+            city=keys.city_key,
         )
 
     def record(self, client_id: int) -> Record:
@@ -90,9 +91,10 @@ class KeyIndex:
         candidates: list[int] = []
         if identity.inn:
             candidates.extend(self.by_inn.get(identity.inn, ()))
-        for p in sorted(identity.phones):
+        # Sorted so that the first sure match does not depend on set order; one key needs none.
+        for p in sorted(identity.phones) if len(identity.phones) > 1 else identity.phones:
             candidates.extend(self.by_phone.get(p, ()))
-        for e in sorted(identity.emails):
+        for e in sorted(identity.emails) if len(identity.emails) > 1 else identity.emails:
             candidates.extend(self.by_email.get(e, ()))
         for client_id in candidates:
             if identity.same_client(self.identities[client_id]):
@@ -129,15 +131,15 @@ def load_existing(session: Session, identities: Iterable[Identity], index: KeyIn
         emails |= identity.emails
     ids: set[int] = set()
     if inns:
-        ids.update(session.scalars(select(clients.c.id).where(clients.c.inn.in_(sorted(inns)))))
+        ids.update(session.scalars(select(clients.c.id).where(among(session, clients.c.inn, sorted(inns)))))
     conditions = []
     if phones:
         conditions.append(
-            and_(channels.c.kind == ChannelKind.PHONE.value, channels.c.value.in_(sorted(phones)))
+            and_(channels.c.kind == ChannelKind.PHONE.value, among(session, channels.c.value, sorted(phones)))
         )
     if emails:
         conditions.append(
-            and_(channels.c.kind == ChannelKind.EMAIL.value, channels.c.value.in_(sorted(emails)))
+            and_(channels.c.kind == ChannelKind.EMAIL.value, among(session, channels.c.value, sorted(emails)))
         )
     if conditions:
         ids.update(session.scalars(select(channels.c.client_id).where(or_(*conditions))))

@@ -23,6 +23,8 @@ class OwnerResolver:
     regions: dict[int, str | None] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
     unmatched: set[str] = field(default_factory=set)
+    _resolved: dict[str, int] = field(default_factory=dict)
+    """A file names the same few managers a hundred thousand times."""
 
     @classmethod
     def load(cls, session: Session, default_id: int) -> OwnerResolver:
@@ -42,7 +44,19 @@ class OwnerResolver:
         return resolver
 
     def resolve(self, text: str | None) -> int:
-        if not text or not text.strip():
+        if not text:
+            return self.default_id
+        found = self._resolved.get(text)
+        if found is None:
+            found = self._resolved[text] = self._match(text)
+        return found
+
+    def handed_out(self) -> set[int]:
+        """Every user id ``resolve`` has returned so far."""
+        return {self.default_id, *self._resolved.values()}
+
+    def _match(self, text: str) -> int:
+        if not text.strip():
             return self.default_id
         key = fold(text)
         if key in self.exact:

@@ -8,12 +8,15 @@ loads each chunk as it arrives: the two overlap on two cores.
 
 The child is started with ``spawn``: the importer may run in a Textual worker thread, and
 forking a process that has threads is unsafe. It reads the file itself (a sheet cannot be
-handed over), finds the same header and parses with the mapping chosen here. Small files are
-parsed in this process: starting an interpreter costs more than they take.
+handed over), finds the same header and parses with the mapping chosen here. Reading a big
+sheet takes about a second, so ``ParsingProcess.start`` launches the child before this process
+reads the same sheet for its header: the two reads overlap, and the mapping follows once it is
+chosen. Small files are parsed in this process: starting an interpreter costs more than they take.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -36,6 +39,7 @@ CHILD_MIN_BYTES = 1_000_000
 """Files smaller than this (about 7,000 rows of .xlsx) are parsed in this process."""
 
 QUEUE_CHUNKS = 4
+FIRST_CHUNK_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -49,78 +53,145 @@ class _Failure:
 
 
 @dataclass(frozen=True)
-class _Job:
+class _Open:
     path: str
+    sheet: str | int | None
+
+
+@dataclass(frozen=True)
+class _Job:
     sheet: str
     labels: tuple[str, ...]
     columns: ColumnMap
     chunk_rows: int
 
 
-def parsed_chunks(path: Path, table: Table, columns: ColumnMap, chunk_rows: int) -> Iterator[list[ParsedRow]]:
-    """The parsed rows of ``table`` in chunks of ``chunk_rows``, in sheet order.
+class ParsingProcess:
+    """A child reading one file, started before this process has chosen the mapping.
 
-    Accepted rows come without their original cells (only rejected rows need them, for the
-    error file), which halves what crosses between the processes.
+    Use it as a context manager: leaving the block ends the child whatever happened, so an
+    import that fails on another file never leaves a process behind.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImportFileError(table.file, "unreadable", f"cannot be read: {exc.strerror or exc}") from None
-    if size < CHILD_MIN_BYTES:
-        parser = RowParser(table.file, table.sheet, table.header.labels, columns, table.first_column)
-        yield from _chunked(parser.parse_iter(table.rows), chunk_rows, keep_cells=True)
-        return
-    yield from _from_child(_Job(str(path), table.sheet, table.header.labels, columns, chunk_rows), table.file)
 
+    def __init__(self, path: Path, sheet: str | int | None) -> None:
+        # A plain interpreter running this module, not multiprocessing: its "spawn" re-imports
+        # the caller's __main__, which breaks scripts without a main guard, and "fork" is unsafe
+        # in a process that has threads (the app imports from a worker thread).
+        package_root = str(Path(importers.__file__).resolve().parents[1])
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH")))),
+        }
+        self._child = subprocess.Popen(
+            # Not ``-m``: run as __main__, this module's classes would pickle under a name the
+            # parent cannot import.
+            [sys.executable, "-c", "from importers.parse_process import main; main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        self._used = False
+        self._send(_Open(str(path), sheet))
 
-def _from_child(job: _Job, file: str) -> Iterator[list[ParsedRow]]:
-    # A plain interpreter running this module, not multiprocessing: its "spawn" re-imports the
-    # caller's __main__, which breaks scripts without a main guard, and "fork" is unsafe in a
-    # process that has threads (the app imports from a worker thread).
-    package_root = str(Path(importers.__file__).resolve().parents[1])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH")))),
-    }
-    child = subprocess.Popen(
-        # Not ``-m``: run as __main__, this module's classes would pickle under a name the
-        # parent cannot import.
-        [sys.executable, "-c", "from importers.parse_process import main; main()"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    assert child.stdin is not None and child.stdout is not None
-    pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-    child.stdin.close()
-    # A pipe holds 64 KB: without a reader draining it, the child would wait for every chunk
-    # to be loaded before parsing the next one, and nothing would overlap.
-    chunks: queue_module.Queue[Any] = queue_module.Queue(maxsize=QUEUE_CHUNKS)
-    stop = threading.Event()
-    reader = threading.Thread(target=_drain, args=(child.stdout, chunks, stop, file), daemon=True)
-    reader.start()
-    try:
-        while True:
-            item = chunks.get()
-            if item is None:
-                break
-            if isinstance(item, _Failure):
-                raise ImportFileError(item.file, item.reason, item.detail)
-            yield item
-        code = child.wait()
-        if code != 0:
-            raise ImportFileError(file, "unreadable", f"the parsing process stopped (exit code {code})")
-    finally:
-        stop.set()
+    @classmethod
+    def start(cls, path: Path, sheet: str | int | None) -> ParsingProcess | None:
+        """A child for a file big enough to be worth one; ``None`` for the rest (and for a path
+        that cannot be read, whose error the caller's own read reports)."""
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return None
+        return cls(path, sheet) if size >= CHILD_MIN_BYTES else None
+
+    @property
+    def pid(self) -> int:
+        return self._child.pid
+
+    def __enter__(self) -> ParsingProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _send(self, item: object) -> None:
+        stdin = self._child.stdin
+        assert stdin is not None
+        try:
+            stdin.write(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+            stdin.flush()
+        except BrokenPipeError:
+            pass  # the child is gone; its exit code or last message says why
+
+    def chunks(self, table: Table, columns: ColumnMap, chunk_rows: int) -> Iterator[list[ParsedRow]]:
+        """The parsed rows of ``table`` (this process's view of the same file) in chunks."""
+        if self._used:
+            raise RuntimeError("a parsing process parses its file once")
+        self._used = True
+        child = self._child
+        assert child.stdin is not None and child.stdout is not None
+        self._send(_Job(table.sheet, table.header.labels, columns, chunk_rows))
+        with contextlib.suppress(BrokenPipeError):
+            child.stdin.close()
+        # A pipe holds 64 KB: without a reader draining it, the child would wait for every
+        # chunk to be loaded before parsing the next one, and nothing would overlap.
+        queue: queue_module.Queue[Any] = queue_module.Queue(maxsize=QUEUE_CHUNKS)
+        stop = threading.Event()
+        reader = threading.Thread(target=_drain, args=(child.stdout, queue, stop, table.file), daemon=True)
+        reader.start()
+        try:
+            while True:
+                item = queue.get()
+                if item is None:
+                    break
+                if isinstance(item, _Failure):
+                    raise ImportFileError(item.file, item.reason, item.detail)
+                yield item
+            code = child.wait()
+            if code != 0:
+                raise ImportFileError(
+                    table.file, "unreadable", f"the parsing process stopped (exit code {code})"
+                )
+        finally:
+            stop.set()
+            self.close()
+            reader.join(timeout=5)
+
+    def close(self) -> None:
+        child = self._child
         if child.poll() is None:
             child.kill()
         child.wait()
-        reader.join(timeout=5)
-        for stream in (child.stdout, child.stderr):
-            if stream is not None:
-                stream.close()
+        for stream in (child.stdin, child.stdout, child.stderr):
+            if stream is not None and not stream.closed:
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
+
+
+def parsed_chunks(
+    path: Path, table: Table, columns: ColumnMap, chunk_rows: int, child: ParsingProcess | None = None
+) -> Iterator[list[ParsedRow]]:
+    """The parsed rows of ``table`` in chunks of ``chunk_rows``, in sheet order.
+
+    ``child`` is a process started for this file before ``table`` was opened; without one, a
+    big file gets a process now. Accepted rows from a child come without their original cells
+    (only rejected rows need them, for the error file), which halves what crosses over.
+    """
+    if child is None:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ImportFileError(
+                table.file, "unreadable", f"cannot be read: {exc.strerror or exc}"
+            ) from None
+        if size >= CHILD_MIN_BYTES:
+            child = ParsingProcess(path, table.sheet)
+    if child is None:
+        parser = RowParser(table.file, table.sheet, table.header.labels, columns, table.first_column)
+        yield from _chunked(parser.parse_iter(table.rows), chunk_rows, keep_cells=True)
+        return
+    with child:
+        yield from child.chunks(table, columns, chunk_rows)
 
 
 def _drain(stream: IO[bytes], chunks: queue_module.Queue[Any], stop: threading.Event, file: str) -> None:
@@ -148,39 +219,61 @@ def _put(chunks: queue_module.Queue[Any], item: Any, stop: threading.Event) -> N
             continue
 
 
-def _chunked(rows: Iterator[ParsedRow], size: int, *, keep_cells: bool) -> Iterator[list[ParsedRow]]:
+def _chunked(
+    rows: Iterator[ParsedRow], size: int, *, keep_cells: bool, first: int | None = None
+) -> Iterator[list[ParsedRow]]:
+    """``first`` rows, then chunks of ``size``: a short first chunk sets the loader going while
+    the rest of the sheet is parsed."""
     chunk: list[ParsedRow] = []
+    limit = min(first or size, size)
     for row in rows:
         if not keep_cells and row.rejection is None:
             row.cells = {}
         chunk.append(row)
-        if len(chunk) >= size:
+        if len(chunk) >= limit:
             yield chunk
             chunk = []
+            limit = size
     if chunk:
         yield chunk
 
 
-def _parse(job: _Job, out: IO[bytes]) -> None:
+def _parse(source: IO[bytes], out: IO[bytes]) -> None:
     def send(item: Any) -> None:
         pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
+    opened: _Open = pickle.load(source)
+    table: Table | None = None
+    failure: Exception | None = None
     try:
-        table = open_table(job.path, job.sheet)
-        if table.header.labels != job.labels:
+        table = open_table(opened.path, opened.sheet)
+    except Exception as exc:  # said once the parent asks for the rows, not before
+        failure = exc
+    try:
+        job: _Job = pickle.load(source)
+    except EOFError:
+        return  # the import ended before it needed this file's rows
+    try:
+        if failure is not None:
+            raise failure
+        assert table is not None
+        if table.header.labels != job.labels or table.sheet != job.sheet:
             raise ImportFileError(table.file, "unreadable", "the file changed while it was being imported")
         parser = RowParser(table.file, table.sheet, job.labels, job.columns, table.first_column)
-        for chunk in _chunked(parser.parse_iter(table.rows), job.chunk_rows, keep_cells=False):
+        chunks = _chunked(
+            parser.parse_iter(table.rows), job.chunk_rows, keep_cells=False, first=FIRST_CHUNK_ROWS
+        )
+        for chunk in chunks:
             send(chunk)
         send(None)
     except ImportFileError as exc:
         send(_Failure(exc.file, exc.reason, str(exc).removeprefix(f"{exc.file}: ")))
     except Exception as exc:  # the parent must hear of it, or it would wait for rows forever
-        send(_Failure(job.path, "unreadable", f"cannot be parsed: {exc!r}"))
+        send(_Failure(opened.path, "unreadable", f"cannot be parsed: {exc!r}"))
 
 
 def main() -> None:
-    """The child: a job on stdin, pickled chunks on stdout."""
+    """The child: the file on stdin, then the job; pickled chunks on stdout."""
     gc.disable()  # parsed rows are acyclic; collections would only rescan them
-    _parse(pickle.load(sys.stdin.buffer), sys.stdout.buffer)
+    _parse(sys.stdin.buffer, sys.stdout.buffer)

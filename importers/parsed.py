@@ -48,6 +48,7 @@ class RowKeys:
     inn_valid: bool
     company: str
     """``dedup.names.company_name`` of ``name``: what duplicate rules compare."""
+    city_key: str | None = None
 
 
 def row_keys(row: ParsedRow) -> RowKeys:
@@ -62,6 +63,7 @@ def row_keys(row: ParsedRow) -> RowKeys:
         contact_key=fold(row.contact_name) if row.contact_name else None,
         inn_valid=bool(row.inn) and is_valid_inn(row.inn or ""),
         company=company_name(name),
+        city_key=fold(row.city) if row.city else None,
     )
 
 

@@ -12,10 +12,12 @@ same keys.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, insert, text
+from sqlalchemy import Column, ColumnElement, Connection, Select, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 _Processor = Callable[[Any], Any]
@@ -37,7 +39,7 @@ def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Mapp
     given = set(keys)
     for key, process in zip(order, processors, strict=True):
         if key in given:
-            raw = [row[key] for row in rows]
+            raw = list(map(itemgetter(key), rows))
         else:  # a column the rows leave out but the compiled statement fills: its default
             raw = [_scalar_default(table, key)] * len(rows)
         columns.append(_convert(raw, process) if process is not None else raw)
@@ -119,3 +121,17 @@ def fetch_rows(session: Session | Connection, statement: Select[Any]) -> list[tu
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def among(session: Session | Connection, column: Column[Any], values: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN values`` for thousands of strings.
+
+    SQLAlchemy expands a plain ``in_`` into a bound parameter per value, compiled and bound one
+    by one (a third of the lookup itself for a 5,000-row chunk). On SQLite the values travel as
+    one JSON array read by ``json_each``, and the index on ``column`` is still used.
+    """
+    conn = session.connection() if isinstance(session, Session) else session
+    if conn.dialect.name != "sqlite":
+        return column.in_(values)
+    listed = func.json_each(json.dumps(list(values), ensure_ascii=False)).table_valued("value")
+    return column.in_(select(listed.c.value))

@@ -46,9 +46,10 @@ class Workspace:
             raise unavailable(self.engine, exc) from exc
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, bulk: bool = False) -> Iterator[Session]:
+        """See ``storage.database.write_session`` for what a bulk write asks of its caller."""
         try:
-            with write_session(self.engine) as session:
+            with write_session(self.engine, bulk=bulk) as session:
                 yield session
         except DBAPIError as exc:
             raise unavailable(self.engine, exc) from exc
