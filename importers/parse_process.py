@@ -26,6 +26,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,7 +40,9 @@ CHILD_MIN_BYTES = 1_000_000
 """Files smaller than this (about 7,000 rows of .xlsx) are parsed in this process."""
 
 QUEUE_CHUNKS = 4
-FIRST_CHUNK_ROWS = 1000
+HEAD_ROWS = 3000
+"""Rows this process parses itself from the sheet it read for the header: loading them keeps
+the loader busy while the child is still reading the file, and the child skips them."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class _Job:
     labels: tuple[str, ...]
     columns: ColumnMap
     chunk_rows: int
+    skip_rows: int = 0
 
 
 class ParsingProcess:
@@ -130,7 +134,8 @@ class ParsingProcess:
         self._used = True
         child = self._child
         assert child.stdin is not None and child.stdout is not None
-        self._send(_Job(table.sheet, table.header.labels, columns, chunk_rows))
+        head = list(islice(table.rows, HEAD_ROWS))
+        self._send(_Job(table.sheet, table.header.labels, columns, chunk_rows, skip_rows=len(head)))
         with contextlib.suppress(BrokenPipeError):
             child.stdin.close()
         # A pipe holds 64 KB: without a reader draining it, the child would wait for every
@@ -140,6 +145,9 @@ class ParsingProcess:
         reader = threading.Thread(target=_drain, args=(child.stdout, queue, stop, table.file), daemon=True)
         reader.start()
         try:
+            if head:
+                parser = RowParser(table.file, table.sheet, table.header.labels, columns, table.first_column)
+                yield from _chunked(parser.parse_iter(head), chunk_rows, keep_cells=True)
             while True:
                 item = queue.get()
                 if item is None:
@@ -219,21 +227,15 @@ def _put(chunks: queue_module.Queue[Any], item: Any, stop: threading.Event) -> N
             continue
 
 
-def _chunked(
-    rows: Iterator[ParsedRow], size: int, *, keep_cells: bool, first: int | None = None
-) -> Iterator[list[ParsedRow]]:
-    """``first`` rows, then chunks of ``size``: a short first chunk sets the loader going while
-    the rest of the sheet is parsed."""
+def _chunked(rows: Iterator[ParsedRow], size: int, *, keep_cells: bool) -> Iterator[list[ParsedRow]]:
     chunk: list[ParsedRow] = []
-    limit = min(first or size, size)
     for row in rows:
         if not keep_cells and row.rejection is None:
             row.cells = {}
         chunk.append(row)
-        if len(chunk) >= limit:
+        if len(chunk) >= size:
             yield chunk
             chunk = []
-            limit = size
     if chunk:
         yield chunk
 
@@ -262,7 +264,7 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
             raise ImportFileError(table.file, "unreadable", "the file changed while it was being imported")
         parser = RowParser(table.file, table.sheet, job.labels, job.columns, table.first_column)
         chunks = _chunked(
-            parser.parse_iter(table.rows), job.chunk_rows, keep_cells=False, first=FIRST_CHUNK_ROWS
+            parser.parse_iter(islice(table.rows, job.skip_rows, None)), job.chunk_rows, keep_cells=False
         )
         for chunk in chunks:
             send(chunk)
