@@ -496,6 +496,15 @@ def _enrich(
         select(contacts.c.client_id, contacts.c.full_name).where(contacts.c.client_id.in_(ids))
     ):
         people[client_id].add(fold(name))
+    # A client an earlier chunk of this file created or enriched is counted once, as it would
+    # be had both rows fallen in one chunk: chunk boundaries must not change the summary.
+    counted = set(session.scalars(
+        select(client_sources.c.client_id).where(
+            client_sources.c.client_id.in_(ids),
+            client_sources.c.batch_id == ctx.batch_id,
+            client_sources.c.file_sha256 == ctx.file_sha256,
+        )
+    ))  # fmt: skip
     with_open_deal = set(session.scalars(
         select(deals.c.client_id).where(deals.c.client_id.in_(ids), deals.c.status == DealStatus.OPEN.value)
     ))  # fmt: skip
@@ -563,7 +572,9 @@ def _enrich(
                     "changes": {"batch": ctx.batch_id, "filled": fills},
                 }
             )
-        if fills or added or made:
+        if client_id in counted:
+            pass
+        elif fills or added or made:
             result.enriched += 1
         else:
             result.unchanged += 1

@@ -25,8 +25,10 @@ from tests.seed import Seeded
 
 @pytest.fixture
 def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file, however small, is parsed by the second process."""
+    """Every file, however small, is parsed by the second process (all but its first two rows,
+    which this process parses from the sheet it read for the header)."""
     monkeypatch.setattr(parse_process, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_process, "HEAD_ROWS", 2)
 
 
 def _fields(row: object) -> tuple[object, ...]:
@@ -47,6 +49,7 @@ def test_the_second_process_parses_exactly_as_this_one(
     path = write_managers_xlsx(tmp_path / "petrov.xlsx")
     here = _parse(path)
     monkeypatch.setattr(parse_process, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_process, "HEAD_ROWS", 2)
     there = _parse(path)
     assert [_fields(r) for r in there] == [_fields(r) for r in here]
     assert len(here) == 9  # rows 4-13 less the blank row 6; the totals row is not data
@@ -149,3 +152,16 @@ def test_a_file_imported_before_is_not_parsed_again_until_its_batch_is_undone(
     undo_import(ws, first.batch)
     third = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
     assert third.created == first.created
+
+
+def test_chunk_boundaries_do_not_change_the_summary(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
+) -> None:
+    """Petrov's workbook names one new client on two rows: split across chunks, the second row
+    still makes no "enriched" client of the first one."""
+    path = write_managers_xlsx(tmp_path / "petrov.xlsx")
+    whole = import_clients(workspace_for("admin"), [path], ImportOptions(errors_dir=tmp_path, dry_run=True))
+    ws = workspace_for("admin")
+    split = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path, chunk_rows=2))
+    assert (split.created, split.enriched, split.unchanged) == (whole.created, whole.enriched, whole.unchanged)
+    assert (split.created, split.enriched) == (6, 1)

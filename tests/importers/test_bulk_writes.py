@@ -110,6 +110,7 @@ def test_a_child_started_ahead_parses_as_this_process_does_and_ends_when_not_nee
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parse_process, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_process, "HEAD_ROWS", 7)  # this process parses 7, the child 43
     path = write_big_xlsx(tmp_path / "big.xlsx", 50)
     child = ParsingProcess.start(path, None)
     assert child is not None
