@@ -135,6 +135,11 @@ class ParsingProcess:
         child = self._child
         assert child.stdin is not None and child.stdout is not None
         head = list(islice(table.rows, HEAD_ROWS))
+        # The child parses the rest: let this process's copy of the sheet go (a gigabyte for a
+        # million rows) instead of holding it to the end of the import.
+        close = getattr(table.rows, "close", None)
+        if close is not None:
+            close()
         self._send(_Job(table.sheet, table.header.labels, columns, chunk_rows, skip_rows=len(head)))
         with contextlib.suppress(BrokenPipeError):
             child.stdin.close()
