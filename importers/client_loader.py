@@ -572,12 +572,11 @@ def _enrich(
                     "changes": {"batch": ctx.batch_id, "filled": fills},
                 }
             )
-        if client_id in counted:
-            pass
-        elif fills or added or made:
-            result.enriched += 1
-        else:
-            result.unchanged += 1
+        if client_id not in counted:
+            if fills or added or made:
+                result.enriched += 1
+            else:
+                result.unchanged += 1
     if updates:
         session.connection().execute(
             update(clients)
