@@ -4,7 +4,8 @@ Start-up paints first and loads later: this module imports only Textual and smal
 ours, so `crm` shows its frame while a worker imports the database layer and the screens, opens
 the workspace and looks for clients. Screens are modes with their own stacks: ``desk`` (the
 home screen), ``clients`` and ``first_run`` (an empty database). A client card is pushed over
-the screen it was opened from, so Escape goes back there; so is the import wizard (key ``i``).
+the screen it was opened from, so Escape goes back there (read first and shown on a card screen kept
+per mode: ``screens.card_opener``); so is the import wizard (key ``i``).
 Database work happens in thread workers; a failed worker becomes a one-line notification here,
 never a crash.
 """
@@ -35,6 +36,8 @@ from storage.errors import StorageError
 
 if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace
+    from screens.card_opener import CardOpener
+    from screens.client_card import ClientCardScreen
     from screens.first_run import FirstRunScreen
     from screens.import_wizard import ImportWizardScreen
 
@@ -135,6 +138,7 @@ class CrmApp(App[None]):
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.startup_error: str | None = None
         self._thresholds: tuple[int, int, int] | None = None
+        self._cards: CardOpener | None = None
 
     @property
     def ws(self) -> Workspace:
@@ -149,6 +153,7 @@ class CrmApp(App[None]):
     def probe(self) -> None:
         """Open the workspace, load the screens and look for clients, off the UI thread."""
         workspace = self._opener()
+        import screens.card_opener
         import screens.clients
         import screens.desk
         import screens.first_run  # noqa: F401 - loaded here, not on the UI thread
@@ -209,6 +214,13 @@ class CrmApp(App[None]):
             self.exit(return_code=2)
             return
         self.notify(describe_error(error), title=_("Error"), severity="error", timeout=10)
+
+    def on_client_card_screen_open(self, event: ClientCardScreen.Open) -> None:
+        from screens.card_opener import CardOpener
+
+        if self._cards is None:
+            self._cards = CardOpener(self)
+        self._cards.open(self.ws, event.client_id)
 
     async def _show(self, mode: str) -> None:
         await self.switch_mode(mode)

@@ -118,6 +118,14 @@ class ClientCardScreen(CrmScreen):
         Binding("escape", "back", _("Back"), id="card.back"),
     ]
 
+    class Open(Message):
+        """Open this client's card: posted by any screen, handled by the app (which reads the
+        card first and shows it on a card screen it keeps, ``screens.card_opener``)."""
+
+        def __init__(self, client_id: int) -> None:
+            super().__init__()
+            self.client_id = client_id
+
     class Loaded(Message):
         """The card's read model arrived from a worker."""
 
@@ -143,8 +151,9 @@ class ClientCardScreen(CrmScreen):
     class TimelineLoaded(Message):
         """A page of the timeline arrived from a worker."""
 
-        def __init__(self, page: TimelinePage, pages: list[Cursor | None]) -> None:
+        def __init__(self, client_id: int, page: TimelinePage, pages: list[Cursor | None]) -> None:
             super().__init__()
+            self.client_id = client_id
             self.page = page
             self.pages = pages
 
@@ -165,10 +174,11 @@ class ClientCardScreen(CrmScreen):
             super().__init__()
             self.line = line
 
-    def __init__(self, ws: Workspace, client_id: int) -> None:
+    def __init__(self, ws: Workspace, client_id: int, card: ClientCard | None = None) -> None:
+        """``card``, when already read, is shown in the first frame; else the screen reads it."""
         super().__init__(ws)
         self.client_id = client_id
-        self.card: ClientCard | None = None
+        self.card: ClientCard | None = card
         self.timeline_page: TimelinePage | None = None
         self.timeline_pages: list[Cursor | None] = [None]
         """Where each timeline page shown so far starts; the last one is on screen."""
@@ -218,24 +228,36 @@ class ClientCardScreen(CrmScreen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Client card")
-        self.load()
+        if self.card is None:
+            self.load(self.client_id)
+        else:
+            self._show_card(self.card, fresh=True)
+
+    def show_client(self, card: ClientCard) -> None:
+        """Show another client on this (kept) screen as if it had just been opened: top of
+        the sections, first rows of the lists, the focus where a new card puts it."""
+        self.client_id = card.id
+        self._show_card(card, fresh=True)
+        left = self.query_one("#card-left", VerticalScroll)
+        left.scroll_home(animate=False)
+        self.set_focus(left)
 
     # --- data -----------------------------------------------------------------------------
 
     def action_reload(self) -> None:
-        self.load()
+        self.load(self.client_id)
 
     @work(thread=True, exclusive=True, group="card-load", exit_on_error=False)
-    def load(self) -> None:
+    def load(self, client_id: int) -> None:
         with self.ws.read() as session:
-            card = load_card(session, self.ws.viewer, self.client_id)
+            card = load_card(session, self.ws.viewer, client_id)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(card))
 
     @work(thread=True, exclusive=True, group="card-write", exit_on_error=False)
-    def save(self, draft: InteractionDraft) -> None:
+    def save(self, client_id: int, draft: InteractionDraft) -> None:
         log_interaction(
-            self.ws, self.client_id, draft.kind, draft.summary, duration_s=draft.duration_s, then=draft.then
+            self.ws, client_id, draft.kind, draft.summary, duration_s=draft.duration_s, then=draft.then
         )
         self.post_message(self.Logged(draft.kind, draft.then))
 
@@ -244,22 +266,24 @@ class ClientCardScreen(CrmScreen):
         if shown is None or shown.next is None:
             self.notify(_("That is the oldest page of the timeline."))
             return
-        self.load_timeline([*self.timeline_pages, shown.next])
+        self.load_timeline(self.client_id, [*self.timeline_pages, shown.next])
 
     def action_newer(self) -> None:
         if len(self.timeline_pages) < 2:
             self.notify(_("That is the newest page of the timeline."))
             return
-        self.load_timeline(self.timeline_pages[:-1])
+        self.load_timeline(self.client_id, self.timeline_pages[:-1])
 
     @work(thread=True, exclusive=True, group="card-timeline", exit_on_error=False)
-    def load_timeline(self, pages: list[Cursor | None]) -> None:
+    def load_timeline(self, client_id: int, pages: list[Cursor | None]) -> None:
         with self.ws.read() as session:
-            page = client_timeline(session, self.ws.viewer, self.client_id, pages[-1])
+            page = client_timeline(session, self.ws.viewer, client_id, pages[-1])
         if not get_current_worker().is_cancelled:
-            self.post_message(self.TimelineLoaded(page, pages))
+            self.post_message(self.TimelineLoaded(client_id, page, pages))
 
     def on_client_card_screen_timeline_loaded(self, event: TimelineLoaded) -> None:
+        if event.client_id != self.client_id:
+            return
         self.timeline_pages = event.pages
         self._show_timeline(event.page)
 
@@ -269,17 +293,21 @@ class ClientCardScreen(CrmScreen):
             when = local_time(event.then.due, self.ws.tz, "%d.%m %H:%M")
             done += " " + _("Next step on {when}: {title}.").format(when=when, title=event.then.title)
         self.notify(done)
-        self.load()
+        self.load(self.client_id)
 
     def on_client_card_screen_segment_saved(self, event: SegmentSaved) -> None:
         if event.segment is None:
             self.notify(_("Segment left to the rules: the next recompute sets it."))
         else:
             self.notify(_("Segment set by hand: {label}.").format(label=segment_label(event.segment.value)))
-        self.load()
+        self.load(self.client_id)
 
     def on_client_card_screen_loaded(self, event: Loaded) -> None:
-        card = self.card = event.card
+        if event.card.id == self.client_id:  # not a late read of the client shown before
+            self._show_card(event.card, fresh=False)
+
+    def _show_card(self, card: ClientCard, *, fresh: bool) -> None:
+        self.card = card
         self.title = card.display_name
         self._show_head(card)
         self.query_one("#requisites", Static).update(requisites_view(card))
@@ -289,9 +317,9 @@ class ClientCardScreen(CrmScreen):
         self.query_one("#changes", Static).update(changes_view(card, self.ws.tz))
         self.query_one("#installed", Static).update(installed_view(card))
         self.query_one("#sources", Static).update(sources_view(card, self.ws.tz))
-        self._show_tables(card)
+        self._show_tables(card, fresh)
         self.timeline_pages = [None]
-        self._show_timeline(card.timeline)
+        self._show_timeline(card.timeline, fresh)
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -312,11 +340,11 @@ class ClientCardScreen(CrmScreen):
         ]
         self.query_one("#card-facts", Static).update(Text(" · ".join(facts)))
 
-    def _fill(self, table_id: str, panel_id: str, rows: list[tuple[str, list[Text]]]) -> None:
-        self.query_one(table_id, RecordTable).set_records(rows)
+    def _fill(self, table_id: str, panel_id: str, rows: list[tuple[str, list[Text]]], fresh: bool) -> None:
+        self.query_one(table_id, RecordTable).set_records(rows, keep_cursor=not fresh)
         self.query_one(panel_id, Vertical).set_class(not rows, "-empty")
 
-    def _show_tables(self, card: ClientCard) -> None:
+    def _show_tables(self, card: ClientCard, fresh: bool) -> None:
         tz, now = self.ws.tz, self.ws.now()
         alert = self.app.current_theme.error or "red"
         self._fill(
@@ -334,6 +362,7 @@ class ClientCardScreen(CrmScreen):
                 )
                 for d in card.deals
             ],
+            fresh,
         )
         self._fill(
             "#card-tasks",
@@ -352,9 +381,10 @@ class ClientCardScreen(CrmScreen):
                 )
                 for t in card.tasks
             ],
+            fresh,
         )
 
-    def _show_timeline(self, page: TimelinePage) -> None:
+    def _show_timeline(self, page: TimelinePage, fresh: bool = False) -> None:
         self.timeline_page = page
         tz = self.ws.tz
         self._fill(
@@ -372,6 +402,7 @@ class ClientCardScreen(CrmScreen):
                 )
                 for e in page.entries
             ],
+            fresh,
         )
         panel = self.query_one("#timeline-panel", Vertical)
         number = len(self.timeline_pages)
@@ -386,7 +417,7 @@ class ClientCardScreen(CrmScreen):
     def _ask(self, kind: InteractionKind) -> None:
         def finish(draft: InteractionDraft | None) -> None:
             if draft is not None:
-                self.save(draft)
+                self.save(self.client_id, draft)
 
         self.app.push_screen(
             LogInteractionScreen(kind, self._client_name(), self.ws.now(), self.ws.tz), finish
@@ -401,13 +432,13 @@ class ClientCardScreen(CrmScreen):
     def action_segment(self) -> None:
         def chosen(value: str | None) -> None:
             if value is not None:
-                self.save_segment(None if value == AUTO else Segment(value))
+                self.save_segment(self.client_id, None if value == AUTO else Segment(value))
 
         self.app.push_screen(SegmentPicker(self._client_name()), chosen)
 
     @work(thread=True, exclusive=True, group="card-segment", exit_on_error=False)
-    def save_segment(self, segment: Segment | None) -> None:
-        set_segment(self.ws, self.client_id, segment)
+    def save_segment(self, client_id: int, segment: Segment | None) -> None:
+        set_segment(self.ws, client_id, segment)
         self.post_message(self.SegmentSaved(segment))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -427,14 +458,14 @@ class ClientCardScreen(CrmScreen):
     def on_client_card_screen_people_loaded(self, event: PeopleLoaded) -> None:
         def chosen(login: str | None) -> None:
             if login:
-                self.save_handover(login)
+                self.save_handover(self.client_id, login)
 
         title = _("Hand {name} over to").format(name=self._client_name())
         self.app.push_screen(AssignDialog(1, event.people, title=title), chosen)
 
     @work(thread=True, exclusive=True, group="card-handover", exit_on_error=False)
-    def save_handover(self, login: str) -> None:
-        moved = hand_over(self.ws, login, client_ids=[self.client_id])
+    def save_handover(self, client_id: int, login: str) -> None:
+        moved = hand_over(self.ws, login, client_ids=[client_id])
         line = _(
             "Handed over to {login} with {deals} open deals and {tasks} tasks (undo: crm handover undo {n})."
         )
@@ -444,7 +475,7 @@ class ClientCardScreen(CrmScreen):
 
     def on_client_card_screen_saved(self, event: Saved) -> None:
         self.notify(event.line)
-        self.load()
+        self.load(self.client_id)
 
     def action_portrait(self, focus_key: str | None = None) -> None:
         card = self.card
@@ -453,7 +484,7 @@ class ClientCardScreen(CrmScreen):
 
         def typed(values: dict[str, str] | None) -> None:
             if values is not None:
-                self.save_portrait(card.version, values)
+                self.save_portrait(self.client_id, card.version, values)
 
         self.app.push_screen(PortraitDialog(card.display_name, card.portrait, focus_key), typed)
 
@@ -473,8 +504,8 @@ class ClientCardScreen(CrmScreen):
         self.notify(_("Missing: {items}.").format(items=", ".join(card.missing)), severity="warning")
 
     @work(thread=True, exclusive=True, group="card-portrait", exit_on_error=False)
-    def save_portrait(self, version: int, values: dict[str, str]) -> None:
-        set_values(self.ws, self.client_id, version, values)
+    def save_portrait(self, client_id: int, version: int, values: dict[str, str]) -> None:
+        set_values(self.ws, client_id, version, values)
         self.post_message(self.Saved(_("Portrait saved.")))
 
     def action_requisites(self) -> None:
@@ -484,15 +515,15 @@ class ClientCardScreen(CrmScreen):
 
         def typed(changes: dict[str, Any] | None) -> None:
             if changes:
-                self.save_requisites(card.version, changes)
+                self.save_requisites(self.client_id, card.version, changes)
 
         self.app.push_screen(RequisitesDialog(card), typed)
 
     @work(thread=True, exclusive=True, group="card-requisites", exit_on_error=False)
-    def save_requisites(self, version: int, changes: dict[str, Any]) -> None:
+    def save_requisites(self, client_id: int, version: int, changes: dict[str, Any]) -> None:
         try:
             with self.ws.write() as session:
-                edit_client(session, self.ws.viewer, self.ws.now(), self.client_id, version, changes)
+                edit_client(session, self.ws.viewer, self.ws.now(), client_id, version, changes)
         except StaleClient as exc:
             self.post_message(self.Refused(str(exc)))
             return
@@ -501,13 +532,13 @@ class ClientCardScreen(CrmScreen):
     def action_installed(self) -> None:
         def typed(draft: InstalledDraft | None) -> None:
             if draft is not None:
-                self.save_installed(draft)
+                self.save_installed(self.client_id, draft)
 
         self.app.push_screen(InstalledDialog(self._client_name()), typed)
 
     @work(thread=True, exclusive=True, group="card-installed", exit_on_error=False)
-    def save_installed(self, draft: InstalledDraft) -> None:
-        add_installed(self.ws, self.client_id, draft)
+    def save_installed(self, client_id: int, draft: InstalledDraft) -> None:
+        add_installed(self.ws, client_id, draft)
         self.post_message(
             self.Saved(_("Added to the installed base: {product}.").format(product=draft.product))
         )
@@ -515,13 +546,13 @@ class ClientCardScreen(CrmScreen):
     def action_add_contact(self) -> None:
         def typed(person: NewContact | None) -> None:
             if person is not None:
-                self.save_contact(person)
+                self.save_contact(self.client_id, person)
 
         self.app.push_screen(ContactDialog(self._client_name()), typed)
 
     @work(thread=True, exclusive=True, group="card-contact-add", exit_on_error=False)
-    def save_contact(self, person: NewContact) -> None:
-        save_contact(self.ws, self.client_id, person)
+    def save_contact(self, client_id: int, person: NewContact) -> None:
+        save_contact(self.ws, client_id, person)
         self.post_message(self.Saved(_("Contact added: {name}.").format(name=person.full_name)))
 
     def action_edit_contact(self) -> None:
@@ -579,7 +610,7 @@ class ClientCardScreen(CrmScreen):
 
     def on_client_card_screen_refused(self, event: Refused) -> None:
         self.notify(event.line, severity="error", timeout=15)
-        self.load()
+        self.load(self.client_id)
 
     def action_section(self, panel_id: str) -> None:
         """Bring the section into view; a list section also takes the focus, for j/k."""

@@ -300,4 +300,4 @@ class ClientsScreen(CrmScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         client_id = self.query_one("#clients", ClientTable).selected_client_id
         if client_id is not None:
-            self.app.push_screen(ClientCardScreen(self.ws, client_id))
+            self.post_message(ClientCardScreen.Open(client_id))

@@ -185,7 +185,7 @@ class DealScreen(CrmScreen):
         from screens.client_card import ClientCardScreen
 
         if self.card is not None:
-            self.app.push_screen(ClientCardScreen(self.ws, self.card.client_id))
+            self.post_message(ClientCardScreen.Open(self.card.client_id))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -266,4 +266,4 @@ class DeskScreen(CrmScreen):
         if client_id is None:
             self.notify(_("This item has no client to open."), severity="warning")
             return
-        self.app.push_screen(ClientCardScreen(self.ws, client_id))
+        self.post_message(ClientCardScreen.Open(client_id))

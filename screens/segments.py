@@ -404,4 +404,4 @@ class SegmentsScreen(CrmScreen):
         from screens.client_card import ClientCardScreen
 
         if event.row_key.value is not None:
-            self.app.push_screen(ClientCardScreen(self.ws, int(event.row_key.value)))
+            self.post_message(ClientCardScreen.Open(int(event.row_key.value)))

@@ -201,29 +201,33 @@ def measure(target: Path, client_id: int, repeat: int) -> None:
 
 
 def measure_screen(target: Path, client_id: int, repeat: int) -> None:
-    """From the card's push to its timeline on screen, in the real app headless."""
+    """From a list's request to open the card (``ClientCardScreen.Open``, what Enter on the desk
+    or the clients list posts) to the card on screen with its timeline, in the real app
+    headless. The first card of a session builds the card screen; later ones reuse it."""
     from crm_tui.app import create_app
     from crm_tui.domain.clock import fixed_clock
     from crm_tui.domain.workspace import open_workspace
     from screens.client_card import ClientCardScreen
 
     ws = open_workspace(str(target), LOGIN, tz=TZ, clock=fixed_clock(NOW))
+    painted: list[asyncio.Event] = []
+    show_timeline = ClientCardScreen._show_timeline
 
-    async def opened(app: Any) -> float:
+    def shown(card: ClientCardScreen, page: Any, fresh: bool = False) -> None:
         """Waits on an event set once the timeline is on screen (after the refresh that paints
         it), not by polling: a polling loop competes with the worker thread for the GIL."""
-        painted = asyncio.Event()
+        show_timeline(card, page, fresh)
+        if painted:
+            card.call_after_refresh(painted.pop().set)
+
+    ClientCardScreen._show_timeline = shown  # type: ignore[method-assign]
+
+    async def opened(app: Any) -> float:
+        event = asyncio.Event()
+        painted.append(event)
         started = time.perf_counter()
-        card = ClientCardScreen(ws, client_id)
-        show_timeline = card._show_timeline
-
-        def shown(page: Any) -> None:
-            show_timeline(page)
-            card.call_after_refresh(painted.set)
-
-        card._show_timeline = shown  # type: ignore[method-assign]
-        app.push_screen(card)
-        await painted.wait()
+        app.screen.post_message(ClientCardScreen.Open(client_id))
+        await event.wait()
         return 1000 * (time.perf_counter() - started)
 
     async def once() -> tuple[float, list[float]]:

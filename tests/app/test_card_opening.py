@@ -1,0 +1,122 @@
+"""Opening client cards one after another: the card screen is kept and refilled, never stale."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.client_card import load_card
+from crm_tui.domain.interactions import log_interaction
+from crm_tui.domain.workspace import Workspace
+from screens.client_card import ClientCardScreen
+from screens.desk import DeskScreen
+from storage.database import read_session
+from storage.models import InteractionKind
+from tests.app.support import notifications, settle, text_of
+from tests.app.test_card import logged
+from tests.seed import Seeded
+from widgets.record_table import RecordTable
+
+SIZE = (120, 40)
+
+
+async def opened(app: CrmApp, pilot: Pilot[None], client_id: int) -> ClientCardScreen:
+    """Open a card the way every list does (its Open message) and wait for it."""
+    app.screen.post_message(ClientCardScreen.Open(client_id))
+    await settle(pilot)
+    card = app.screen
+    assert isinstance(card, ClientCardScreen)
+    return card
+
+
+async def test_the_next_card_is_shown_afresh_on_the_same_screen(ws: Workspace, team: Seeded) -> None:
+    teplo, aqua = team.clients["teplo"], team.clients["aqua"]
+    for n in range(45):
+        log_interaction(ws, teplo, InteractionKind.NOTE, f"Заметка {n:02}")
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = await opened(app, pilot, teplo)
+        await pilot.press("n", "8", "j", "j")  # an older page, the cursor moved down the timeline
+        await settle(pilot)
+        assert len(first.timeline_pages) == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+        second = await opened(app, pilot, aqua)
+        assert second is first
+        assert second.client_id == aqua and second.card is not None and second.card.name == "Аква-Сервис"
+        assert "INN 7720011224" in text_of(second.query_one("#card-facts", Static))
+        assert second.timeline_pages == [None]
+        timeline = second.query_one("#timeline", RecordTable)
+        assert timeline.cursor_row == 0
+        assert timeline.row_count == len(second.card.timeline.entries)
+        assert second.focused is second.query_one("#card-left", VerticalScroll)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        again = await opened(app, pilot, teplo)
+        assert again.timeline_page is not None and again.timeline_page.entries[0].text == "Заметка 44"
+        assert "page 1" in str(again.query_one("#timeline-panel").border_subtitle)
+
+
+async def test_a_call_logged_on_the_next_card_goes_to_that_client(ws: Workspace, team: Seeded) -> None:
+    teplo, aqua = team.clients["teplo"], team.clients["aqua"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await opened(app, pilot, teplo)
+        await pilot.press("escape")
+        await settle(pilot)
+        card = await opened(app, pilot, aqua)
+        before = len(logged(ws, teplo))
+        await pilot.press("o", *"Прислали реквизиты", "ctrl+s")
+        await settle(pilot)
+        assert ("note", "Прислали реквизиты", None) in logged(ws, aqua)
+        assert len(logged(ws, teplo)) == before
+        assert card.card is not None and card.card.timeline.entries[0].text == "Прислали реквизиты"
+
+
+async def test_a_late_read_of_the_previous_client_does_not_overwrite_the_card(
+    ws: Workspace, team: Seeded
+) -> None:
+    teplo, aqua = team.clients["teplo"], team.clients["aqua"]
+    with read_session(ws.engine) as session:
+        old = load_card(session, ws.viewer, teplo)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await opened(app, pilot, aqua)
+        card.post_message(ClientCardScreen.Loaded(old))
+        await settle(pilot)
+        assert card.card is not None and card.card.id == aqua
+        assert "Аква" in text_of(card.query_one("#card-title", Static))
+
+
+async def test_a_card_opened_over_a_card_gets_its_own_screen(ws: Workspace, team: Seeded) -> None:
+    teplo, aqua = team.clients["teplo"], team.clients["aqua"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        under = await opened(app, pilot, teplo)
+        over = await opened(app, pilot, aqua)  # a deal's client, say, opened from above a card
+        assert over is not under and over.client_id == aqua
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is under and under.card is not None and under.card.id == teplo
+
+
+async def test_a_client_out_of_reach_is_a_message_and_no_card_opens(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await opened(app, pilot, team.clients["teplo"])
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.post_message(ClientCardScreen.Open(team.clients["metall"]))  # Petrov's client
+        await settle(pilot)
+        assert notifications(app) == [f"client {team.clients['metall']} not found"]
+        assert isinstance(app.screen, DeskScreen)
