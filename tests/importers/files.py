@@ -250,7 +250,12 @@ def big_rows(count: int, seed: int = 5) -> list[list[object]]:
     rows: list[list[object]] = []
     for i in range(count):
         inn = inn10(f"77{i:07d}")
-        phone: object = 89150000000 + i if i % 2 else f"8 (916) {i % 1000:03d}-{i % 100:02d}-{i % 97:02d}"
+        # Every client has its own phone (as in a real list), half stored as numbers, half as text.
+        phone: object = (
+            89150000000 + i
+            if i % 2
+            else f"8 (916) {i // 10_000 % 1000:03d}-{i // 100 % 100:02d}-{i % 100:02d}"
+        )
         rows.append([
             rng.choice(_FORMS).format(f"Компания {i}"),
             int(inn) if i % 3 else inn,
