@@ -36,7 +36,7 @@ from storage.errors import StorageError
 
 if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace
-    from screens.card_opener import CardOpener
+    from screens.card_opener import CardOpener, CardRead
     from screens.client_card import ClientCardScreen
     from screens.first_run import FirstRunScreen
     from screens.import_wizard import ImportWizardScreen
@@ -221,6 +221,10 @@ class CrmApp(App[None]):
         if self._cards is None:
             self._cards = CardOpener(self)
         self._cards.open(self.ws, event.client_id)
+
+    def on_card_read(self, event: CardRead) -> None:
+        if self._cards is not None:
+            self._cards.show(event)
 
     async def _show(self, mode: str) -> None:
         await self.switch_mode(mode)

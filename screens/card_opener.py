@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
+from textual.message import Message
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from crm_tui.domain.client_card import ClientCard, load_card
@@ -20,8 +22,18 @@ from crm_tui.domain.workspace import Workspace
 from screens.client_card import ClientCardScreen
 
 
+class CardRead(Message):
+    """A card read for the kept screen, posted to the app from the reading thread."""
+
+    def __init__(self, origin: Screen[Any], card: ClientCard) -> None:
+        super().__init__()
+        self.origin = origin
+        self.card = card
+
+
 class CardOpener:
-    """Opens client cards for one app; the app hands it every ``ClientCardScreen.Open``."""
+    """Opens client cards for one app; the app hands it every ``ClientCardScreen.Open`` and
+    every ``CardRead``."""
 
     def __init__(self, app: App[Any]) -> None:
         self.app = app
@@ -29,7 +41,11 @@ class CardOpener:
 
     def open(self, ws: Workspace, client_id: int) -> None:
         """A card opened from above a card (a deal's client, say) gets a screen of its own,
-        since one screen cannot be in the stack twice."""
+        since one screen cannot be in the stack twice. A second Enter on the same row, handled
+        after the first one's card is up, opens nothing more."""
+        top = self.app.screen
+        if isinstance(top, ClientCardScreen) and top.client_id == client_id:
+            return
         mode = self.app.current_mode
         kept = self._kept.get(mode)
         if kept is None or kept in self.app.screen_stack:
@@ -44,12 +60,15 @@ class CardOpener:
             with ws.read() as session:
                 card = load_card(session, ws.viewer, client_id)
             if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._refill, mode, kept, card)
+                self.app.post_message(CardRead(top, card))
 
         self.app.run_worker(read, thread=True, exclusive=True, group="card-open", exit_on_error=False)
 
-    def _refill(self, mode: str, kept: ClientCardScreen, card: ClientCard) -> None:
-        """Nothing opens if the person went to another screen meanwhile."""
-        if self.app.current_mode == mode and kept not in self.app.screen_stack:
-            kept.show_client(card)
-            self.app.push_screen(kept)
+    def show(self, event: CardRead) -> None:
+        """The card opens only over the screen it was asked from: not if the person went on
+        to another screen (or a dialog) while it was read."""
+        kept = self._kept.get(self.app.current_mode)
+        if kept is None or self.app.screen is not event.origin or kept in self.app.screen_stack:
+            return
+        kept.show_client(event.card)
+        self.app.push_screen(kept)

@@ -158,8 +158,11 @@ class ClientCardScreen(CrmScreen):
             self.pages = pages
 
     class PeopleLoaded(Message):
-        def __init__(self, people: list[UserInfo]) -> None:
+        """The managers a client can be handed to; the handover dialog opens on them."""
+
+        def __init__(self, client_id: int, people: list[UserInfo]) -> None:
             super().__init__()
+            self.client_id = client_id
             self.people = people
 
     class Saved(Message):
@@ -447,15 +450,20 @@ class ClientCardScreen(CrmScreen):
         return True
 
     def action_hand_over(self) -> None:
-        self.load_people()
+        self.load_people(self.client_id)
 
     @work(thread=True, exclusive=True, group="card-people", exit_on_error=False)
-    def load_people(self) -> None:
+    def load_people(self, client_id: int) -> None:
         with self.ws.read() as session:
             people = [p for p in owner_choices(session, self.ws.viewer) if p.role in ("manager", "head")]
-        self.post_message(self.PeopleLoaded(people))
+        self.post_message(self.PeopleLoaded(client_id, people))
 
     def on_client_card_screen_people_loaded(self, event: PeopleLoaded) -> None:
+        """A kept card screen lives on after Escape: a list that arrives once the person has
+        left the card (or moved to another client) opens no dialog over whatever is shown."""
+        if not self.is_current or event.client_id != self.client_id:
+            return
+
         def chosen(login: str | None) -> None:
             if login:
                 self.save_handover(self.client_id, login)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -9,7 +13,9 @@ from textual.widgets import Static
 from crm_tui.app import CrmApp, create_app
 from crm_tui.domain.client_card import load_card
 from crm_tui.domain.interactions import log_interaction
+from crm_tui.domain.users import owner_choices
 from crm_tui.domain.workspace import Workspace
+from screens import card_opener
 from screens.client_card import ClientCardScreen
 from screens.desk import DeskScreen
 from storage.database import read_session
@@ -119,4 +125,79 @@ async def test_a_client_out_of_reach_is_a_message_and_no_card_opens(ws: Workspac
         app.screen.post_message(ClientCardScreen.Open(team.clients["metall"]))  # Petrov's client
         await settle(pilot)
         assert notifications(app) == [f"client {team.clients['metall']} not found"]
+        assert isinstance(app.screen, DeskScreen)
+
+
+async def test_reopening_a_client_starts_at_the_top_of_its_card(ws: Workspace, team: Seeded) -> None:
+    teplo = team.clients["teplo"]
+    for n in range(45):
+        log_interaction(ws, teplo, InteractionKind.NOTE, f"Заметка {n:02}")
+    app = create_app(ws)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        card = await opened(app, pilot, teplo)
+        left = card.query_one("#card-left", VerticalScroll)
+        assert left.max_scroll_y > 0
+        left.scroll_end(animate=False)
+        await pilot.press("8", *"jjjjj")
+        await settle(pilot)
+        timeline = card.query_one("#timeline", RecordTable)
+        assert timeline.cursor_row == 5 and left.scroll_y > 0
+        await pilot.press("escape")
+        await settle(pilot)
+        again = await opened(app, pilot, teplo)
+        assert again is card
+        assert timeline.cursor_row == 0 and left.scroll_y == 0
+
+
+async def test_a_card_read_while_the_person_moved_on_does_not_open(
+    ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    teplo, aqua = team.clients["teplo"], team.clients["aqua"]
+    release = threading.Event()
+
+    def slow_load(*args: Any, **kwargs: Any) -> Any:
+        release.wait(5)
+        return load_card(*args, **kwargs)
+
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await opened(app, pilot, teplo)
+        await pilot.press("escape")
+        await settle(pilot)
+        monkeypatch.setattr(card_opener, "load_card", slow_load)
+        app.screen.post_message(ClientCardScreen.Open(aqua))
+        await pilot.pause()
+        await app.run_action("app.segments")  # the person went on while the card was read
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SegmentsScreen"
+        assert not any(isinstance(s, ClientCardScreen) for s in app.screen_stack)
+
+
+async def test_a_second_enter_on_the_same_row_opens_one_card(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        desk = app.screen
+        desk.post_message(ClientCardScreen.Open(team.clients["teplo"]))
+        desk.post_message(ClientCardScreen.Open(team.clients["teplo"]))
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack] == ["DeskScreen", "ClientCardScreen"]
+
+
+async def test_the_handover_list_arriving_after_escape_opens_no_dialog(ws: Workspace, team: Seeded) -> None:
+    teplo = team.clients["teplo"]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await opened(app, pilot, teplo)
+        await pilot.press("escape")
+        await settle(pilot)
+        with read_session(ws.engine) as session:
+            people = owner_choices(session, ws.viewer)
+        card.post_message(ClientCardScreen.PeopleLoaded(teplo, people))
+        await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
