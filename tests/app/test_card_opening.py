@@ -37,6 +37,14 @@ async def opened(app: CrmApp, pilot: Pilot[None], client_id: int) -> ClientCardS
     return card
 
 
+async def opened_and_left(app: CrmApp, pilot: Pilot[None], client_id: int) -> ClientCardScreen:
+    """Open a card and go back with Escape: the card screen is kept for the next card."""
+    card = await opened(app, pilot, client_id)
+    await pilot.press("escape")
+    await settle(pilot)
+    return card
+
+
 async def test_the_next_card_is_shown_afresh_on_the_same_screen(ws: Workspace, team: Seeded) -> None:
     teplo, aqua = team.clients["teplo"], team.clients["aqua"]
     for n in range(45):
@@ -74,9 +82,7 @@ async def test_a_call_logged_on_the_next_card_goes_to_that_client(ws: Workspace,
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await opened(app, pilot, teplo)
-        await pilot.press("escape")
-        await settle(pilot)
+        await opened_and_left(app, pilot, teplo)
         card = await opened(app, pilot, aqua)
         before = len(logged(ws, teplo))
         await pilot.press("o", *"Прислали реквизиты", "ctrl+s")
@@ -163,9 +169,7 @@ async def test_a_card_read_while_the_person_moved_on_does_not_open(
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await opened(app, pilot, teplo)
-        await pilot.press("escape")
-        await settle(pilot)
+        await opened_and_left(app, pilot, teplo)
         monkeypatch.setattr(card_opener, "load_card", slow_load)
         app.screen.post_message(ClientCardScreen.Open(aqua))
         await pilot.pause()
@@ -193,9 +197,7 @@ async def test_the_handover_list_arriving_after_escape_opens_no_dialog(ws: Works
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        card = await opened(app, pilot, teplo)
-        await pilot.press("escape")
-        await settle(pilot)
+        card = await opened_and_left(app, pilot, teplo)
         with read_session(ws.engine) as session:
             people = owner_choices(session, ws.viewer)
         card.post_message(ClientCardScreen.PeopleLoaded(teplo, people))
