@@ -2,13 +2,20 @@
 
 Plain frozen data, so rows can cross from a worker thread to the UI, be written to an error
 file or be loaded into the database by code that knows nothing about spreadsheets.
+
+Rows also cross from the parsing process to the importing one, pickled. A slotted dataclass
+unpickles through ``dataclasses._dataclass_setstate``, which walks ``fields()`` for every
+object: a tenth of the importing process's time on a big file. These classes pickle as their
+constructor and its arguments instead, which unpickles in half the time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 from crm_tui.domain.folding import derived_keys, fold
 from crm_tui.domain.requisites import is_valid_inn
@@ -30,6 +37,9 @@ class RowSource:
     def __str__(self) -> str:
         return f"{self.file}, sheet '{self.sheet}', row {self.row}"
 
+    def __reduce__(self) -> tuple[type[RowSource], tuple[Any, ...]]:
+        return RowSource, (self.file, self.sheet, self.row)
+
 
 @dataclass(frozen=True, slots=True)
 class RowKeys:
@@ -49,6 +59,9 @@ class RowKeys:
     company: str
     """``dedup.names.company_name`` of ``name``: what duplicate rules compare."""
     city_key: str | None = None
+
+    def __reduce__(self) -> tuple[type[RowKeys], tuple[Any, ...]]:
+        return RowKeys, _KEY_VALUES(self)
 
 
 def row_keys(row: ParsedRow) -> RowKeys:
@@ -105,3 +118,10 @@ class ParsedRow:
     @property
     def ok(self) -> bool:
         return self.rejection is None
+
+    def __reduce__(self) -> tuple[type[ParsedRow], tuple[Any, ...]]:
+        return ParsedRow, _ROW_VALUES(self)
+
+
+_KEY_VALUES = attrgetter(*(f.name for f in fields(RowKeys)))
+_ROW_VALUES = attrgetter(*(f.name for f in fields(ParsedRow)))

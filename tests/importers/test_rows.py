@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,15 @@ def test_every_data_row_and_only_those(managers_xlsx: Path) -> None:
     assert [r.source.row for r in rows] == [4, 5, 7, 8, 9, 10, 11, 12, 13]
     assert (skipped.blank, skipped.totals) == (1, [14])
     assert str(rows[0].source) == "petrov.xlsx, sheet 'Клиенты', row 4"
+
+
+def test_rows_cross_to_the_importing_process_whole(petrov: dict[int, ParsedRow]) -> None:
+    """Parsed rows are pickled from the parsing process: every field comes back, the derived
+    keys and the warnings included."""
+    for row in petrov.values():
+        back = pickle.loads(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == row and back.keys == row.keys and back.source == row.source
+    assert any(r.keys is not None and r.phones and r.warnings for r in petrov.values())
 
 
 def test_numbers_from_excel(petrov: dict[int, ParsedRow]) -> None:
