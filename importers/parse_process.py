@@ -23,6 +23,7 @@ import pickle
 import queue as queue_module
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ QUEUE_CHUNKS = 4
 HEAD_ROWS = 3000
 """Rows this process parses itself from the sheet it read for the header: loading them keeps
 the loader busy while the child is still reading the file, and the child skips them."""
+LAST_WORDS_BYTES = 4096
+"""How much of the end of the child's stderr is read for the reason it stopped."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class ParsingProcess:
         # the caller's __main__, which breaks scripts without a main guard, and "fork" is unsafe
         # in a process that has threads (the app imports from a worker thread).
         package_root = str(Path(importers.__file__).resolve().parents[1])
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), with the child
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH")))),
@@ -92,7 +96,9 @@ class ParsingProcess:
             [sys.executable, "-c", "from importers.parse_process import main; main()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe nobody reads: a child with much to say would fill the pipe and
+            # stop. Its last line is the reason given when it dies.
+            stderr=self._stderr,
             env=env,
         )
         self._used = False
@@ -162,23 +168,36 @@ class ParsingProcess:
                 yield item
             code = child.wait()
             if code != 0:
+                said = self.last_words()
                 raise ImportFileError(
-                    table.file, "unreadable", f"the parsing process stopped (exit code {code})"
+                    table.file,
+                    "unreadable",
+                    f"the parsing process stopped (exit code {code})" + (f": {said}" if said else ""),
                 )
         finally:
             stop.set()
             self.close()
             reader.join(timeout=5)
 
+    def last_words(self) -> str:
+        """The last line the child wrote to its stderr (an exception's, when it crashed)."""
+        stderr = self._stderr
+        if stderr.closed:
+            return ""
+        stderr.seek(max(stderr.seek(0, os.SEEK_END) - LAST_WORDS_BYTES, 0))
+        lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1].strip() if lines else ""
+
     def close(self) -> None:
         child = self._child
         if child.poll() is None:
             child.kill()
         child.wait()
-        for stream in (child.stdin, child.stdout, child.stderr):
+        for stream in (child.stdin, child.stdout):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(BrokenPipeError):
                     stream.close()
+        self._stderr.close()
 
 
 def parsed_chunks(

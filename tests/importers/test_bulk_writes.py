@@ -137,3 +137,31 @@ def _alive(pid: int) -> bool:
         return False
     # A zombie would still answer; the parent waited for it, so it is gone.
     return True
+
+
+class _Crash:
+    """Unpickled by the child in place of its job: it dies the way a crash does, a traceback's
+    last line on stderr and a non-zero exit."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        dies = "import sys; sys.stderr.write('Traceback ...\\nMemoryError: out of memory\\n'); sys.exit(1)"
+        return exec, (dies,)
+
+
+def test_a_parsing_process_that_dies_says_why_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse_process, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_process, "_Job", lambda *args, **kwargs: _Crash())
+    path = write_big_xlsx(tmp_path / "big.xlsx", 50)
+    table = open_table(path)
+    columns = suggest_mapping(table.header.labels, {})
+    child = ParsingProcess.start(path, None)
+    assert child is not None
+    with pytest.raises(ImportFileError) as caught:
+        for _chunk in child.chunks(table, columns, 20):
+            pass
+    assert str(caught.value) == (
+        "big.xlsx: the parsing process stopped (exit code 1): MemoryError: out of memory"
+    )
+    assert not _alive(child.pid)
