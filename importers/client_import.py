@@ -22,7 +22,8 @@ from sqlmodel import Session
 from crm_tui.domain import audit
 from crm_tui.domain.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.workspace import Workspace
-from importers.client_loader import ChunkResult, LoadContext, write_chunk
+from importers.chunk_writes import LoadContext
+from importers.client_loader import ChunkResult, write_chunk
 from importers.error_file import RejectedRow, write_error_file
 from importers.mapping import IGNORE, ColumnMap, header_signature, suggest_mapping
 from importers.owners import OwnerResolver

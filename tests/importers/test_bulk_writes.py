@@ -15,8 +15,9 @@ import importers.parse_process as parse_process
 from crm_tui.domain.pipelines import ensure_default_pipeline
 from crm_tui.domain.workspace import Workspace
 from importers.batches import undo_import
+from importers.chunk_writes import LoadContext
 from importers.client_import import ImportOptions, import_clients
-from importers.client_loader import LoadContext, write_chunk
+from importers.client_loader import write_chunk
 from importers.mapping import suggest_mapping
 from importers.owners import OwnerResolver
 from importers.parse_process import ParsingProcess
