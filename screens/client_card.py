@@ -14,6 +14,7 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.client_card import ClientCard, load_card
+from crm_tui.domain.errors import NotFound
 from crm_tui.domain.formatting import local_time, money
 from crm_tui.domain.interactions import log_interaction
 from crm_tui.domain.next_step import NextStep
@@ -119,6 +120,14 @@ class ClientCardScreen(CardEdits):
             super().__init__()
             self.card = card
 
+    class Unreachable(Message):
+        """The client cannot be shown: gone, merged into another, or out of this user's reach."""
+
+        def __init__(self, client_id: int, line: str) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.line = line
+
     class Logged(Message):
         """A call or a note was saved on this client."""
 
@@ -214,10 +223,22 @@ class ClientCardScreen(CardEdits):
 
     @work(thread=True, exclusive=True, group="card-load", exit_on_error=False)
     def load(self, client_id: int) -> None:
-        with self.ws.read() as session:
-            card = load_card(session, self.ws.viewer, client_id)
+        try:
+            with self.ws.read() as session:
+                card = load_card(session, self.ws.viewer, client_id)
+        except NotFound as exc:
+            self.post_message(self.Unreachable(client_id, str(exc)))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(card))
+
+    def on_client_card_screen_unreachable(self, event: Unreachable) -> None:
+        """An empty card would only be in the way: it closes, and the message stays."""
+        if event.client_id != self.client_id:
+            return
+        self.notify(event.line, title=_("Error"), severity="error", timeout=10)
+        if self.is_current:
+            self.dismiss()
 
     @work(thread=True, exclusive=True, group="card-write", exit_on_error=False)
     def save(self, client_id: int, draft: InteractionDraft) -> None:

@@ -123,6 +123,7 @@ async def test_a_client_out_of_reach_is_a_message(ws: Workspace, team: Seeded) -
         await open_card(app, team.clients["metall"])  # Petrov's client: not Ivanova's to see
         await settle(pilot)
         assert notifications(app) == [f"client {team.clients['metall']} not found"]
+        assert not isinstance(app.screen, ClientCardScreen)  # no empty card left in the way
 
 
 async def test_the_timeline_pages_back_and_forth_with_n_and_p(ws: Workspace, team: Seeded) -> None:
