@@ -80,6 +80,19 @@ def test_client_card_timeline_page_two(snap_compare: SnapCompare, ws: Workspace,
     assert snap_compare(app, terminal_size=SIZE, run_before=steps)
 
 
+def test_client_card_shown_on_the_kept_screen(snap_compare: SnapCompare, ws: Workspace, team: Seeded) -> None:
+    """Ромашка opened after Теплодом was opened, paged and left: the card screen is kept and
+    refilled, and must look exactly as Ромашка's card built afresh (test_client_card)."""
+    from crm_tui.domain.interactions import log_interaction
+    from storage.models import InteractionKind
+
+    for n in range(40):
+        log_interaction(ws, team.clients["teplo"], InteractionKind.NOTE, f"Заметка {n:02}")
+    app = create_app(ws, start="clients")
+    steps = keys_then_settle(*["j"] * 5, "enter", "n", "8", "j", "escape", "k", "k", "enter")
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+
+
 def test_first_run(snap_compare: SnapCompare, sqlite_url: str) -> None:
     prepare_database(sqlite_url)
     app = create_app(workspace(sqlite_url, "root"))
