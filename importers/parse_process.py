@@ -6,8 +6,8 @@ take the sum of the two. A child process parses and sends chunks of ``ParsedRow`
 bounded queue (so a slow database never lets parsed rows pile up in memory) and the importer
 loads each chunk as it arrives: the two overlap on two cores.
 
-The child is started with ``spawn``: the importer may run in a Textual worker thread, and
-forking a process that has threads is unsafe. It reads the file itself (a sheet cannot be
+The child is a fresh interpreter, not a fork: the importer may run in a Textual worker thread,
+and forking a process that has threads is unsafe. It reads the file itself (a sheet cannot be
 handed over), finds the same header and parses with the mapping chosen here. Reading a big
 sheet takes about a second, so ``ParsingProcess.start`` launches the child before this process
 reads the same sheet for its header: the two reads overlap, and the mapping follows once it is
