@@ -109,10 +109,10 @@ class ParsingProcess:
         """A child for a file big enough to be worth one; ``None`` for the rest (and for a path
         that cannot be read, whose error the caller's own read reports)."""
         try:
-            size = path.stat().st_size
+            big = worth_a_child(path)
         except OSError:
             return None
-        return cls(path, sheet) if size >= CHILD_MIN_BYTES else None
+        return cls(path, sheet) if big else None
 
     @property
     def pid(self) -> int:
@@ -200,6 +200,11 @@ class ParsingProcess:
         self._stderr.close()
 
 
+def worth_a_child(path: Path) -> bool:
+    """Whether ``path`` is big enough for a parsing process; ``OSError`` if it cannot be read."""
+    return path.stat().st_size >= CHILD_MIN_BYTES
+
+
 def parsed_chunks(
     path: Path, table: Table, columns: ColumnMap, chunk_rows: int, child: ParsingProcess | None = None
 ) -> Iterator[list[ParsedRow]]:
@@ -211,12 +216,12 @@ def parsed_chunks(
     """
     if child is None:
         try:
-            size = path.stat().st_size
+            big = worth_a_child(path)
         except OSError as exc:
             raise ImportFileError(
                 table.file, "unreadable", f"cannot be read: {exc.strerror or exc}"
             ) from None
-        if size >= CHILD_MIN_BYTES:
+        if big:
             child = ParsingProcess(path, table.sheet)
     if child is None:
         parser = RowParser(table.file, table.sheet, table.header.labels, columns, table.first_column)
