@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -12,9 +13,12 @@ from crm_tui.domain.audit import describe_changes
 from crm_tui.domain.client_card import ChannelInfo, ClientCard
 from crm_tui.domain.field_values import field_text
 from crm_tui.domain.formatting import local_time, money, phone
+from crm_tui.domain.timeline import TimelinePage
 from crm_tui.i18n import _
 from screens.base import kind_label
 from screens.segment_dialogs import segment_label
+from widgets.client_table import status_label
+from widgets.record_table import clip
 
 
 def channel_text(channel: ChannelInfo) -> str:
@@ -172,3 +176,76 @@ def sources_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
             for src in card.sources
         )
     )
+
+
+Rows = list[tuple[str, list[Text]]]
+"""A card table's rows: each row's key and its cells."""
+
+
+def title_view(card: ClientCard) -> Text:
+    title = Text(card.display_name, style="bold")
+    title.append("  ")
+    title.append(f" {status_label(card.status)} ", style="reverse")
+    return title
+
+
+def facts_view(card: ClientCard) -> Text:
+    place = ", ".join(dict.fromkeys(p for p in (card.city, card.region) if p))
+    facts = [
+        f"{_('INN')} {card.inn or '—'}",
+        f"{_('KPP')} {card.kpp or '—'}",
+        f"{_('OGRN')} {card.ogrn or '—'}",
+        place or _("no city"),
+        _("owner {name}").format(name=card.owner or "—"),
+        segment_label(card.segment, card.segment_manual),
+        _("portrait {percent}%").format(percent=card.completeness_percent),
+    ]
+    return Text(" · ".join(facts))
+
+
+def deal_rows(card: ClientCard) -> Rows:
+    return [
+        (
+            str(d.id),
+            [
+                Text(d.title, no_wrap=True, overflow="ellipsis"),
+                Text(clip(d.stage, 16)),
+                Text(money(d.amount)),
+                Text(deal_status_label(d.status), style="dim" if d.status != "open" else ""),
+            ],
+        )
+        for d in card.deals
+    ]
+
+
+def task_rows(card: ClientCard, tz: ZoneInfo, now: datetime, *, alert: str) -> Rows:
+    """Open tasks; an overdue one's date in the theme's ``alert`` colour."""
+    return [
+        (
+            str(t.id),
+            [
+                Text(
+                    local_time(t.due_at, tz, "%d.%m %H:%M"),
+                    style=f"bold {alert}" if t.due_at < now else "",
+                ),
+                Text(t.title, no_wrap=True, overflow="ellipsis"),
+                Text(clip(t.assignee or "—", 18)),
+            ],
+        )
+        for t in card.tasks
+    ]
+
+
+def timeline_rows(page: TimelinePage, tz: ZoneInfo) -> Rows:
+    return [
+        (
+            f"{e.source}:{e.row}",
+            [
+                Text(local_time(e.at, tz, "%d.%m %H:%M")),
+                Text(timeline_kind(e.kind, e.direction)),
+                Text(clip(e.user or "—", 16)),
+                Text(e.text, no_wrap=True, overflow="ellipsis"),
+            ],
+        )
+        for e in page.entries
+    ]

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.client_card import ClientCard, load_card
 from crm_tui.domain.errors import NotFound
-from crm_tui.domain.formatting import local_time, money
+from crm_tui.domain.formatting import local_time
 from crm_tui.domain.interactions import log_interaction
 from crm_tui.domain.next_step import NextStep
 from crm_tui.domain.timeline import Cursor, TimelinePage, client_timeline
@@ -25,20 +25,21 @@ from screens.card_edits import CardEdits
 from screens.card_sections import (
     changes_view,
     contacts_view,
-    deal_status_label,
+    deal_rows,
+    facts_view,
     installed_view,
     portrait_view,
     requisites_view,
     segment_view,
     sources_view,
-    timeline_kind,
+    task_rows,
+    timeline_rows,
+    title_view,
 )
 from screens.log_interaction import InteractionDraft, LogInteractionScreen
-from screens.segment_dialogs import segment_label
 from storage.models import InteractionKind
-from widgets.client_table import status_label
 from widgets.key_footer import KeyFooter
-from widgets.record_table import Col, RecordTable, clip
+from widgets.record_table import Col, RecordTable
 
 LEFT_SECTIONS = (
     ("requisites", _("Requisites")),
@@ -303,86 +304,21 @@ class ClientCardScreen(CardEdits):
     # --- rendering ------------------------------------------------------------------------
 
     def _show_head(self, card: ClientCard) -> None:
-        title = Text(card.display_name, style="bold")
-        title.append("  ")
-        title.append(f" {status_label(card.status)} ", style="reverse")
-        self.query_one("#card-title", Static).update(title)
-        place = ", ".join(dict.fromkeys(p for p in (card.city, card.region) if p))
-        facts = [
-            f"{_('INN')} {card.inn or '—'}",
-            f"{_('KPP')} {card.kpp or '—'}",
-            f"{_('OGRN')} {card.ogrn or '—'}",
-            place or _("no city"),
-            _("owner {name}").format(name=card.owner or "—"),
-            segment_label(card.segment, card.segment_manual),
-            _("portrait {percent}%").format(percent=card.completeness_percent),
-        ]
-        self.query_one("#card-facts", Static).update(Text(" · ".join(facts)))
+        self.query_one("#card-title", Static).update(title_view(card))
+        self.query_one("#card-facts", Static).update(facts_view(card))
 
     def _fill(self, table_id: str, panel_id: str, rows: list[tuple[str, list[Text]]], fresh: bool) -> None:
         self.query_one(table_id, RecordTable).set_records(rows, keep_cursor=not fresh)
         self.query_one(panel_id, Vertical).set_class(not rows, "-empty")
 
     def _show_tables(self, card: ClientCard, fresh: bool) -> None:
-        tz, now = self.ws.tz, self.ws.now()
-        alert = self.app.current_theme.error or "red"
-        self._fill(
-            "#deals",
-            "#deals-panel",
-            [
-                (
-                    str(d.id),
-                    [
-                        Text(d.title, no_wrap=True, overflow="ellipsis"),
-                        Text(clip(d.stage, 16)),
-                        Text(money(d.amount)),
-                        Text(deal_status_label(d.status), style="dim" if d.status != "open" else ""),
-                    ],
-                )
-                for d in card.deals
-            ],
-            fresh,
-        )
-        self._fill(
-            "#card-tasks",
-            "#card-tasks-panel",
-            [
-                (
-                    str(t.id),
-                    [
-                        Text(
-                            local_time(t.due_at, tz, "%d.%m %H:%M"),
-                            style=f"bold {alert}" if t.due_at < now else "",
-                        ),
-                        Text(t.title, no_wrap=True, overflow="ellipsis"),
-                        Text(clip(t.assignee or "—", 18)),
-                    ],
-                )
-                for t in card.tasks
-            ],
-            fresh,
-        )
+        self._fill("#deals", "#deals-panel", deal_rows(card), fresh)
+        tasks = task_rows(card, self.ws.tz, self.ws.now(), alert=self.app.current_theme.error or "red")
+        self._fill("#card-tasks", "#card-tasks-panel", tasks, fresh)
 
     def _show_timeline(self, page: TimelinePage, fresh: bool = False) -> None:
         self.timeline_page = page
-        tz = self.ws.tz
-        self._fill(
-            "#timeline",
-            "#timeline-panel",
-            [
-                (
-                    f"{e.source}:{e.row}",
-                    [
-                        Text(local_time(e.at, tz, "%d.%m %H:%M")),
-                        Text(timeline_kind(e.kind, e.direction)),
-                        Text(clip(e.user or "—", 16)),
-                        Text(e.text, no_wrap=True, overflow="ellipsis"),
-                    ],
-                )
-                for e in page.entries
-            ],
-            fresh,
-        )
+        self._fill("#timeline", "#timeline-panel", timeline_rows(page, self.ws.tz), fresh)
         panel = self.query_one("#timeline-panel", Vertical)
         number = len(self.timeline_pages)
         more = _("n older") if page.next else _("the oldest")
