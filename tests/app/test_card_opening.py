@@ -203,3 +203,17 @@ async def test_the_handover_list_arriving_after_escape_opens_no_dialog(ws: Works
         card.post_message(ClientCardScreen.PeopleLoaded(teplo, people))
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
+
+
+async def test_the_card_follows_the_terminal_when_it_is_resized(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await opened(app, pilot, team.clients["teplo"])
+        wide = card.query_one("#timeline-panel").region
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        narrow = card.query_one("#timeline-panel").region
+        assert card.size == (90, 30)
+        assert narrow.width < wide.width and narrow.right <= 90
+        assert card.query_one("#timeline", RecordTable).region.bottom <= 30
