@@ -1,7 +1,7 @@
 """Copying a whole base to another engine: how a team moves from one SQLite file to PostgreSQL.
 
 The target is migrated to the same revision first, then every table is copied in foreign-key
-order, in chunks, with the driver's ``executemany`` (``bulk.insert_rows``); ids are kept, so
+order, in chunks, with ``bulk.insert_rows`` (a ``COPY`` into PostgreSQL); ids are kept, so
 PostgreSQL's sequences are moved past them afterwards. Counts are compared table by table at the
 end: a copy that does not add up is reported, never trusted.
 """
