@@ -24,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Select,
     Table,
+    Text,
     any_,
     bindparam,
     func,
@@ -99,17 +100,20 @@ def _processor(table: Table, key: str, dialect: Any) -> _Processor | None:
 
 def _convert(values: list[Any], process: _Processor) -> list[Any]:
     out: list[Any] = []
-    seen: dict[Any, Any] = {}
+    # Keyed by type too: 1 == True == 1.0 in a dict, and a JSON column must not store a yes/no
+    # answer as the number processed before it.
+    seen: dict[tuple[type, Any], Any] = {}
     for value in values:
         if value is None:
             out.append(None)
             continue
+        key = (value.__class__, value)
         try:
-            done = seen[value]
+            done = seen[key]
         except KeyError:
             done = process(value)
             if len(seen) < MEMO_SIZE:
-                seen[value] = done
+                seen[key] = done
         except TypeError:  # unhashable (a JSON document): nothing to reuse
             done = process(value)
         out.append(done)
@@ -162,7 +166,9 @@ def among(session: Session | Connection, column: Column[Any], values: Sequence[s
     """
     conn = session.connection() if isinstance(session, Session) else session
     if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        # text[], not the column's varchar(n)[]: a cast to varchar(n) cuts a longer key down
+        # without a word, and the cut key could match.
+        return column == any_(bindparam(None, list(values), type_=ARRAY(Text())))
     if conn.dialect.name != "sqlite":
         return column.in_(values)
     listed = func.json_each(json.dumps(list(values), ensure_ascii=False)).table_valued("value")

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from storage.bulk import among, insert_rows, next_ids
 from storage.database import write_session
-from storage.models import audit_entries, clients, interactions
+from storage.models import audit_entries, clients, interactions, settings_table
 from tests.seed import Seeded
 
 # Text that COPY's text format must escape: its NULL marker, its delimiter, its row end, its
@@ -89,3 +89,44 @@ def test_among_finds_every_one_of_thousands_of_keys(engine: Engine, seeded: Seed
         none = session.scalars(select(clients.c.id).where(among(session, clients.c.inn, ["0"]))).all()
     assert found == inns and len(inns) > 3
     assert none == []
+
+
+def test_yes_no_answers_stay_yes_no_beside_numbers(engine: Engine, seeded: Seeded) -> None:
+    """1 == True to a dict: the values the bulk insert has already processed must not
+    stand in for another type's."""
+    values = [1, True, 0, False, 1.5, 2, "1"]
+    at = datetime(2026, 12, 5, 7, 0, tzinfo=UTC)
+    with write_session(engine) as session:
+        insert_rows(
+            session,
+            settings_table,
+            [
+                {"key": f"bulk-{n}", "value": v, "updated_at": at, "user_id": None}
+                for n, v in enumerate(values)
+            ],
+        )
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(settings_table.c.key, settings_table.c.value).where(settings_table.c.key.like("bulk-%"))
+        ).all()
+    back = [value for _key, value in sorted(stored, key=lambda row: int(row.key.split("-")[1]))]
+    assert [(type(v), v) for v in back] == [(type(v), v) for v in values]
+
+
+def test_among_never_matches_a_longer_key_cut_to_the_column(engine: Engine, seeded: Seeded) -> None:
+    full = "к" * 64  # settings.key holds 64 characters
+    with write_session(engine) as session:
+        insert_rows(
+            session,
+            settings_table,
+            [{"key": full, "value": 1, "updated_at": datetime(2026, 12, 5, tzinfo=UTC), "user_id": None}],
+        )
+    with write_session(engine) as session:
+        hits = session.scalars(
+            select(settings_table.c.key).where(among(session, settings_table.c.key, [full + "лишнее", full]))
+        ).all()
+        longer = session.scalars(
+            select(settings_table.c.key).where(among(session, settings_table.c.key, [full + "лишнее"]))
+        ).all()
+    assert hits == [full]
+    assert longer == []
