@@ -160,7 +160,9 @@ class ClientCardScreen(CardEdits):
         with Vertical(id="card-head"):
             yield Static("…", id="card-title")
             yield Static("", id="card-facts")
-        with Horizontal(id="card-body"):
+        # Hidden until the client is read: the first frame of a first card is then a title line,
+        # not a frame of empty panels laid out and drawn only to be redrawn (5 ms of ~115).
+        with Horizontal(id="card-body", classes="-loading" if self.card is None else ""):
             with VerticalScroll(id="card-left"):
                 for key, title in LEFT_SECTIONS:
                     section = Static("", id=key, classes="panel")
@@ -288,6 +290,7 @@ class ClientCardScreen(CardEdits):
 
     def _show_card(self, card: ClientCard, *, fresh: bool) -> None:
         self.card = card
+        self.query_one("#card-body").remove_class("-loading")
         self.title = card.display_name
         self._show_head(card)
         self.query_one("#requisites", Static).update(requisites_view(card))

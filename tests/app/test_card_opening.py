@@ -15,7 +15,7 @@ from crm_tui.domain.client_card import load_card
 from crm_tui.domain.interactions import log_interaction
 from crm_tui.domain.users import owner_choices
 from crm_tui.domain.workspace import Workspace
-from screens import card_opener
+from screens import card_opener, client_card
 from screens.client_card import ClientCardScreen
 from screens.desk import DeskScreen
 from storage.database import read_session
@@ -217,3 +217,28 @@ async def test_the_card_follows_the_terminal_when_it_is_resized(ws: Workspace, t
         assert card.size == (90, 30)
         assert narrow.width < wide.width and narrow.right <= 90
         assert card.query_one("#timeline", RecordTable).region.bottom <= 30
+
+
+async def test_a_first_card_shows_no_empty_sections_while_its_client_is_read(
+    ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def slow_load(*args: Any, **kwargs: Any) -> Any:
+        release.wait(5)
+        return load_card(*args, **kwargs)
+
+    monkeypatch.setattr(client_card, "load_card", slow_load)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.post_message(ClientCardScreen.Open(team.clients["teplo"]))
+        await pilot.pause(0.2)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen) and card.card is None
+        assert card.query_one("#card-body").region.area == 0  # not a frame of empty panels
+        release.set()
+        await settle(pilot)
+        assert card.card is not None
+        assert card.query_one("#timeline-panel").region.area > 0
+        assert "Тепло" in text_of(card.query_one("#card-title", Static))
