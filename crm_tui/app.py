@@ -4,8 +4,9 @@ Start-up paints first and loads later: this module imports only Textual and smal
 ours, so `crm` shows its frame while a worker imports the database layer and the screens, opens
 the workspace and looks for clients. Screens are modes with their own stacks: ``desk`` (the
 home screen), ``clients`` and ``first_run`` (an empty database). A client card is pushed over
-the screen it was opened from, so Escape goes back there (read first and shown on a card screen kept
-per mode: ``screens.card_opener``); so is the import wizard (key ``i``).
+the screen it was opened from, so Escape goes back there (after the first one, a card is read
+first and shown on a card screen kept per mode: ``screens.card_opener``); so is the import
+wizard (key ``i``).
 Database work happens in thread workers; a failed worker becomes a one-line notification here,
 never a crash.
 """

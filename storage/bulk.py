@@ -4,8 +4,9 @@
 the database: every row's parameters are rebuilt and passed through the column types' bind
 processors one by one (about 10 us a row on this machine, more than SQLite needs to store the
 row). Here the statement is compiled once, the processors are looked up once per column, a
-value equal to the previous row's in that column reuses its processed form (``created_at`` is
-the same instant for a whole import), and the driver's own ``executemany`` gets plain tuples.
+value already processed in that column (same type, equal) reuses its processed form
+(``created_at`` is the same instant for a whole import), and the driver gets plain tuples: one
+``executemany`` on SQLite, one ``COPY`` on PostgreSQL.
 Use it inside a write transaction, for tables without ORM events, with rows that all have the
 same keys.
 """
@@ -75,9 +76,9 @@ def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Mapp
 
 
 def _copy(cursor: Any, dialect: Any, table: Table, names: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    """PostgreSQL's ``COPY ... FROM STDIN``: the rows stream to the server in one command,
-    about three times faster than the pipelined ``executemany`` of as many ``INSERT``s. Values
-    are the bind processors' output, which psycopg adapts as it would for a query."""
+    """PostgreSQL's ``COPY ... FROM STDIN``: the rows stream to the server in one command
+    instead of a pipelined ``INSERT`` each (a 100,000-row import went from 27.6 s to about
+    20 s). Values are the bind processors' output, which psycopg adapts as for a query."""
     prepare = dialect.identifier_preparer
     listed = ", ".join(prepare.quote(name) for name in names)
     with cursor.copy(f"COPY {prepare.format_table(table)} ({listed}) FROM STDIN") as copy:

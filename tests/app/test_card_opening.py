@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from crm_tui.app import CrmApp, create_app
-from crm_tui.domain.client_card import load_card
+from crm_tui.domain.client_card import ClientCard, load_card
 from crm_tui.domain.interactions import log_interaction
 from crm_tui.domain.users import owner_choices
 from crm_tui.domain.workspace import Workspace
@@ -35,6 +36,17 @@ async def opened(app: CrmApp, pilot: Pilot[None], client_id: int) -> ClientCardS
     card = app.screen
     assert isinstance(card, ClientCardScreen)
     return card
+
+
+def held_read() -> tuple[threading.Event, Callable[..., ClientCard]]:
+    """A ``load_card`` that waits until the event is set: a read that takes its time."""
+    release = threading.Event()
+
+    def slow_load(*args: Any, **kwargs: Any) -> ClientCard:
+        release.wait(5)
+        return load_card(*args, **kwargs)
+
+    return release, slow_load
 
 
 async def opened_and_left(app: CrmApp, pilot: Pilot[None], client_id: int) -> ClientCardScreen:
@@ -160,12 +172,7 @@ async def test_a_card_read_while_the_person_moved_on_does_not_open(
     ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     teplo, aqua = team.clients["teplo"], team.clients["aqua"]
-    release = threading.Event()
-
-    def slow_load(*args: Any, **kwargs: Any) -> Any:
-        release.wait(5)
-        return load_card(*args, **kwargs)
-
+    release, slow_load = held_read()
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -222,12 +229,7 @@ async def test_the_card_follows_the_terminal_when_it_is_resized(ws: Workspace, t
 async def test_a_first_card_shows_no_empty_sections_while_its_client_is_read(
     ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
-
-    def slow_load(*args: Any, **kwargs: Any) -> Any:
-        release.wait(5)
-        return load_card(*args, **kwargs)
-
+    release, slow_load = held_read()
     monkeypatch.setattr(client_card, "load_card", slow_load)
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
