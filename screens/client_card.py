@@ -146,11 +146,15 @@ class ClientCardScreen(CardEdits):
             self.page = page
             self.pages = pages
 
-    def __init__(self, ws: Workspace, client_id: int, card: ClientCard | None = None) -> None:
-        """``card``, when already read, is shown in the first frame; else the screen reads it."""
+    def __init__(self, ws: Workspace, client_id: int | None, card: ClientCard | None = None) -> None:
+        """``card``, when already read, is shown in the first frame; else the screen reads it.
+        Without a client (``None``) the screen is built empty, to be laid out before its first
+        card is asked for (``CardOpener.prepare``) and filled by ``show_client``."""
         super().__init__(ws)
-        self.client_id = client_id
+        self.client_id = 0 if client_id is None else client_id
         self.card: ClientCard | None = card
+        self._waiting = card is None and client_id is not None
+        """A client to read before anything is shown (the body stays hidden until then)."""
         self.timeline_page: TimelinePage | None = None
         self.timeline_pages: list[Cursor | None] = [None]
         """Where each timeline page shown so far starts; the last one is on screen."""
@@ -162,7 +166,7 @@ class ClientCardScreen(CardEdits):
             yield Static("", id="card-facts")
         # Hidden until the client is read: the first frame of a first card is then a title line,
         # not a frame of empty panels laid out and drawn only to be redrawn (5 ms of ~115).
-        with Horizontal(id="card-body", classes="-loading" if self.card is None else ""):
+        with Horizontal(id="card-body", classes="-loading" if self._waiting else ""):
             with VerticalScroll(id="card-left"):
                 for key, title in LEFT_SECTIONS:
                     section = Static("", id=key, classes="panel")
@@ -202,16 +206,25 @@ class ClientCardScreen(CardEdits):
 
     def on_mount(self) -> None:
         self.sub_title = _("Client card")
-        if self.card is None:
-            self.load(self.client_id)
-        else:
+        if self.card is not None:
             self._show_card(self.card, fresh=True)
+        elif self._waiting:
+            self.load(self.client_id)
 
     def show_client(self, card: ClientCard) -> None:
         """Show another client on this (kept) screen as if it had just been opened: top of
-        the sections, first rows of the lists, the focus where a new card puts it."""
+        the sections, first rows of the lists, the focus where a new card puts it.
+
+        The screen's own layout is asked for here, while it is not yet shown: pushed, it is then
+        laid out for the new client before its first frame. Left to the widgets (each asks on its
+        next idle), the first frame after the push would draw the new client in the previous
+        one's layout, and a second frame would follow."""
         self.client_id = card.id
+        if not self.is_mounted:  # a prepared screen still mounting: its on_mount shows the card
+            self.card = card
+            return
         self._show_card(card, fresh=True)
+        self.refresh(layout=True)
         left = self.query_one("#card-left", VerticalScroll)
         left.scroll_home(animate=False)
         self.set_focus(left)

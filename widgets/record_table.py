@@ -8,6 +8,7 @@ from typing import ClassVar, NamedTuple
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from crm_tui.i18n import _
@@ -92,7 +93,22 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
             self.add_column(label, width=width, key=column.label)
         for key, cells in self._records:
             self.add_row(*cells, key=key)
+        self._settle_size()
         self._restore_cursor(previous)
+
+    def _settle_size(self) -> None:
+        """Size the table for its rows now rather than on its next idle, as DataTable does: with
+        the size and the scrollbar known before the screen's next layout, new records are laid
+        out and drawn once. Otherwise the layout after ``set_records`` sees the old size, and
+        the scrollbar that the rows call for comes with a second layout and a second frame.
+        Columns have fixed widths and rows are one line high, so nothing needs measuring; the
+        idle pass then finds the same size."""
+        width = sum(width + 2 * self.cell_padding for width in self._widths)
+        height = self.row_count + (self.header_height if self.show_header else 0)
+        self.virtual_size = Size(width, height)
+        room = self.container_size.height
+        if room and self.styles.overflow_y == "auto":
+            self.show_vertical_scrollbar = height > room
 
     def _restore_cursor(self, key: str | None) -> None:
         if key is not None and key in self.rows:
@@ -129,4 +145,5 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         self.clear()
         for key, cells in self._records:
             self.add_row(*cells, key=key)
+        self._settle_size()
         self._restore_cursor(previous)

@@ -226,21 +226,82 @@ async def test_the_card_follows_the_terminal_when_it_is_resized(ws: Workspace, t
         assert card.query_one("#timeline", RecordTable).region.bottom <= 30
 
 
-async def test_a_first_card_shows_no_empty_sections_while_its_client_is_read(
-    ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
+async def test_the_first_card_opens_on_a_screen_laid_out_while_the_desk_was_read(
+    ws: Workspace, team: Seeded
 ) -> None:
-    release, slow_load = held_read()
-    monkeypatch.setattr(client_card, "load_card", slow_load)
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        prepared = app.get_screen("client-card-desk")
+        assert isinstance(prepared, ClientCardScreen) and prepared.card is None
+        assert prepared.query_one("#timeline-panel").region.area > 0  # laid out, not shown
+        assert isinstance(app.screen, DeskScreen)
+        card = await opened(app, pilot, team.clients["teplo"])
+        assert card is prepared
+        assert "Тепло" in text_of(card.query_one("#card-title", Static))
+        assert card.query_one("#timeline", RecordTable).row_count > 0
+
+
+async def test_each_list_mode_gets_its_own_prepared_card_screen(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.run_action("app.clients")
+        await settle(pilot)
+        from_list = await opened(app, pilot, team.clients["aqua"])
+        assert from_list is app.get_screen("client-card-clients")
+        assert from_list is not app.get_screen("client-card-desk")
+        assert "Аква" in text_of(from_list.query_one("#card-title", Static))
+
+
+async def test_the_first_card_waits_on_the_desk_while_its_client_is_read(
+    ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, slow_load = held_read()
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(card_opener, "load_card", slow_load)
         app.screen.post_message(ClientCardScreen.Open(team.clients["teplo"]))
         await pilot.pause(0.2)
+        assert isinstance(app.screen, DeskScreen)  # no card of empty panels in the meantime
+        release.set()
+        await settle(pilot)
         card = app.screen
-        assert isinstance(card, ClientCardScreen) and card.card is None
+        assert isinstance(card, ClientCardScreen) and card.card is not None
+        assert "Тепло" in text_of(card.query_one("#card-title", Static))
+
+
+async def test_the_first_card_fits_a_terminal_resized_after_its_screen_was_prepared(
+    ws: Workspace, team: Seeded
+) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        card = await opened(app, pilot, team.clients["teplo"])
+        assert card.size == (90, 30)
+        assert card.query_one("#timeline-panel").region.right <= 90
+        assert card.query_one("#timeline", RecordTable).region.bottom <= 30
+
+
+async def test_a_card_opened_over_a_card_shows_no_empty_sections_while_its_client_is_read(
+    ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, slow_load = held_read()
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        under = await opened(app, pilot, team.clients["teplo"])
+        monkeypatch.setattr(client_card, "load_card", slow_load)
+        app.screen.post_message(ClientCardScreen.Open(team.clients["aqua"]))
+        await pilot.pause(0.2)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen) and card is not under and card.card is None
         assert card.query_one("#card-body").region.area == 0  # not a frame of empty panels
         release.set()
         await settle(pilot)
         assert card.card is not None
         assert card.query_one("#timeline-panel").region.area > 0
-        assert "Тепло" in text_of(card.query_one("#card-title", Static))
+        assert "Аква" in text_of(card.query_one("#card-title", Static))
