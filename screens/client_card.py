@@ -324,8 +324,14 @@ class ClientCardScreen(CardEdits):
         self.query_one("#card-facts", Static).update(facts_view(card))
 
     def _fill(self, table_id: str, panel_id: str, rows: list[tuple[str, list[Text]]], fresh: bool) -> None:
-        self.query_one(table_id, RecordTable).set_records(rows, keep_cursor=not fresh)
-        self.query_one(panel_id, Vertical).set_class(not rows, "-empty")
+        """A panel with no rows shows its "none yet" line instead of the table. Shown and hidden
+        directly rather than by the panel's ``-empty`` class (as the desk does): a class change
+        restyles the panel's table with its nine component styles, ~4 ms each time a client
+        with deals follows one without."""
+        table = self.query_one(table_id, RecordTable)
+        table.set_records(rows, keep_cursor=not fresh)
+        table.display = bool(rows)
+        self.query_one(f"{panel_id} > .empty").display = not rows
 
     def _show_tables(self, card: ClientCard, fresh: bool) -> None:
         self._fill("#deals", "#deals-panel", deal_rows(card), fresh)

@@ -21,7 +21,7 @@ from screens.client_card import ClientCardScreen
 from screens.desk import DeskScreen
 from storage.database import read_session
 from storage.models import InteractionKind
-from tests.app.support import notifications, settle, text_of
+from tests.app.support import add_clients, notifications, settle, text_of
 from tests.app.test_card import logged
 from tests.seed import Seeded
 from widgets.record_table import RecordTable
@@ -305,3 +305,21 @@ async def test_a_card_opened_over_a_card_shows_no_empty_sections_while_its_clien
         assert card.card is not None
         assert card.query_one("#timeline-panel").region.area > 0
         assert "Аква" in text_of(card.query_one("#card-title", Static))
+
+
+async def test_a_panel_without_rows_says_so_and_the_next_client_gets_its_table_back(
+    ws: Workspace, team: Seeded
+) -> None:
+    (bare,) = add_clients(ws.engine, team, 1)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await opened_and_left(app, pilot, bare)
+        none_yet = card.query_one("#deals-panel > .empty", Static)
+        deals = card.query_one("#deals", RecordTable)
+        assert not deals.display and none_yet.display
+        assert text_of(none_yet).strip() == "No deals yet." and none_yet.region.area > 0
+        again = await opened(app, pilot, team.clients["romashka"])
+        assert again is card
+        assert deals.display and deals.region.area > 0 and deals.row_count == 3
+        assert not none_yet.display and none_yet.region.area == 0
