@@ -4,8 +4,10 @@ The large demo base (``bench-data/large.db``, built by ``run.py``) is copied to
 ``bench-data/card.db`` and one client of the head ``bench`` is given 5,000 calls, letters and
 notes over three years, 300 tasks (most done), 40 deals with their stage moves and 200 audited
 changes, on top of the million interactions the base already has. Measured: ``load_card`` (the
-whole read model, timeline first page included), the timeline's pages 2-50 by cursor, and the
-card's first paint in the real app from the action to the timeline on screen.
+whole read model, timeline first page included), the timeline's pages 2-50 by cursor, and in the
+real app the time from the request to open a card to the last frame that changed the screen
+(``Frames``): the first card of a session, the long-history client opened after another client,
+and five ordinary clients of the same region in between.
 
     .venv/bin/python tests/bench/card.py
     .venv/bin/python tests/bench/card.py --rebuild
