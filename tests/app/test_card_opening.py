@@ -49,6 +49,17 @@ def held_read() -> tuple[threading.Event, Callable[..., ClientCard]]:
     return release, slow_load
 
 
+async def asked_while_read_is_held(
+    app: CrmApp, pilot: Pilot[None], monkeypatch: pytest.MonkeyPatch, reader: object, client_id: int
+) -> threading.Event:
+    """Ask for a card whose read (``reader.load_card``) waits; returns the event that lets it go."""
+    release, slow_load = held_read()
+    monkeypatch.setattr(reader, "load_card", slow_load)
+    app.screen.post_message(ClientCardScreen.Open(client_id))
+    await pilot.pause(0.2)
+    return release
+
+
 async def opened_and_left(app: CrmApp, pilot: Pilot[None], client_id: int) -> ClientCardScreen:
     """Open a card and go back with Escape: the card screen is kept for the next card."""
     card = await opened(app, pilot, client_id)
@@ -257,13 +268,10 @@ async def test_each_list_mode_gets_its_own_prepared_card_screen(ws: Workspace, t
 async def test_the_first_card_waits_on_the_desk_while_its_client_is_read(
     ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release, slow_load = held_read()
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(card_opener, "load_card", slow_load)
-        app.screen.post_message(ClientCardScreen.Open(team.clients["teplo"]))
-        await pilot.pause(0.2)
+        release = await asked_while_read_is_held(app, pilot, monkeypatch, card_opener, team.clients["teplo"])
         assert isinstance(app.screen, DeskScreen)  # no card of empty panels in the meantime
         release.set()
         await settle(pilot)
@@ -289,14 +297,11 @@ async def test_the_first_card_fits_a_terminal_resized_after_its_screen_was_prepa
 async def test_a_card_opened_over_a_card_shows_no_empty_sections_while_its_client_is_read(
     ws: Workspace, team: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release, slow_load = held_read()
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         under = await opened(app, pilot, team.clients["teplo"])
-        monkeypatch.setattr(client_card, "load_card", slow_load)
-        app.screen.post_message(ClientCardScreen.Open(team.clients["aqua"]))
-        await pilot.pause(0.2)
+        release = await asked_while_read_is_held(app, pilot, monkeypatch, client_card, team.clients["aqua"])
         card = app.screen
         assert isinstance(card, ClientCardScreen) and card is not under and card.card is None
         assert card.query_one("#card-body").region.area == 0  # not a frame of empty panels
