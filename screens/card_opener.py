@@ -7,8 +7,8 @@ settled in ~220 ms against ~70 ms for a card shown on a screen already laid out.
 card screen is built and laid out empty while the person is still on the desk or the list
 (``prepare``), kept (installed, so popping it does not remove it), and every card, the first
 one included, is read first and shown on it: one layout pass, and the first frame already holds
-the new client, never the previous one. Only a card opened from above a card gets a screen of
-its own, built afresh.
+the new client, never the previous one. A card opened from above a card gets a screen of its
+own, built afresh, as does one asked for before its mode's screen was prepared.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
@@ -215,19 +216,24 @@ class ClientCardScreen(CardEdits):
         """Show another client on this (kept) screen as if it had just been opened: top of
         the sections, first rows of the lists, the focus where a new card puts it.
 
-        The screen's own layout is asked for here, while it is not yet shown: pushed, it is then
-        laid out for the new client before its first frame. Left to the widgets (each asks on its
-        next idle), the first frame after the push would draw the new client in the previous
-        one's layout, and a second frame would follow."""
+        The screen is laid out here, while it is not yet shown (as ``CardOpener.prepare`` lays
+        it out; the same private Textual call): pushed, its first frame is then the whole new
+        card, drawn once. Left to the widgets (each asks for a layout on its next idle), the
+        first frame after the push drew the new client in the previous one's layout and a second
+        one followed; asked for with ``refresh(layout=True)``, the first frame drew only the
+        changed parts of the card over the desk, then the whole card."""
         self.client_id = card.id
         if not self.is_mounted:  # a prepared screen still mounting: its on_mount shows the card
             self.card = card
             return
         self._show_card(card, fresh=True)
-        self.refresh(layout=True)
         left = self.query_one("#card-left", VerticalScroll)
         left.scroll_home(animate=False)
         self.set_focus(left)
+        for widget in self.query(Widget):  # their new content: arranged afresh, not from cache
+            widget._clear_arrangement_cache()
+        self._clear_arrangement_cache()
+        self._refresh_layout(self.app.size)
 
     # --- data -----------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from screens.client_card import ClientCardScreen
 from screens.desk import DeskScreen
 from storage.database import read_session
 from storage.models import InteractionKind
+from tests.app.frames import recording
 from tests.app.support import add_clients, notifications, settle, text_of
 from tests.app.test_card import logged
 from tests.seed import Seeded
@@ -259,10 +260,38 @@ async def test_each_list_mode_gets_its_own_prepared_card_screen(ws: Workspace, t
         await settle(pilot)
         await app.run_action("app.clients")
         await settle(pilot)
+        prepared = app.get_screen("client-card-clients")  # prepared on entering the list
+        assert isinstance(prepared, ClientCardScreen) and prepared.card is None
+        assert prepared.query_one("#timeline-panel").region.area > 0
+        assert prepared is not app.get_screen("client-card-desk")
         from_list = await opened(app, pilot, team.clients["aqua"])
-        assert from_list is app.get_screen("client-card-clients")
-        assert from_list is not app.get_screen("client-card-desk")
+        assert from_list is prepared
         assert "Аква" in text_of(from_list.query_one("#card-title", Static))
+
+
+async def test_each_card_is_drawn_in_one_whole_frame(ws: Workspace, team: Seeded) -> None:
+    """No frame of the new client in the previous one's layout, no part of the card painted
+    over the desk: the first frame that changes the screen is the whole card, and nothing
+    changes after it. Clients whose cards differ in shape follow one another."""
+    teplo = team.clients["teplo"]
+    for n in range(45):
+        log_interaction(ws, teplo, InteractionKind.NOTE, f"Заметка {n:02}")
+    (bare,) = add_clients(ws.engine, team, 1)
+    cards = [(teplo, "Тепло"), (team.clients["aqua"], "Аква"), (bare, "Клиент 001"), (teplo, "Тепло")]
+    with recording(*SIZE) as frames:
+        app = create_app(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for client, name in cards:
+                frames.replay()
+                app.screen.post_message(ClientCardScreen.Open(client))
+                await settle(pilot)
+                await pilot.pause(0.2)
+                drawn = [frame.kind for frame in frames.replay() if frame.changed]
+                assert drawn == ["LayoutUpdate"], (name, drawn)
+                assert name in frames.text()
+                await pilot.press("escape")
+                await settle(pilot)
 
 
 async def test_the_first_card_waits_on_the_desk_while_its_client_is_read(

@@ -29,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.app.frames import recording  # noqa: E402
 from tests.bench.run import LOGIN, NOW, TZ, bench_dir, ensure_base  # noqa: E402
 
 TOUCHES = 5_000
@@ -202,79 +203,19 @@ def measure(target: Path, client_id: int, repeat: int) -> None:
     show(f"timeline pages 2-{len(cursors) + 1} by cursor", pages)
 
 
-class Frames:
-    """Every frame the app writes, replayed onto a grid of cells afterwards, so a measurement can
-    end at the frame that last changed the screen instead of at a marker the code sets itself: a
-    marker set "after the refresh" fired once on a frame that showed only the card's title, the
-    body still to come (and the first card's body laid out twice more after that).
-
-    Frames are kept as Textual's update objects (their strips are immutable), which costs the
-    app nothing while it runs; the replay is done after the measurement."""
-
-    def __init__(self, width: int, height: int) -> None:
-        self.grid = [[" "] * width for _ in range(height)]
-        self.pending: list[tuple[float, Any]] = []
-
-    def record(self, update: Any) -> None:
-        self.pending.append((time.perf_counter(), update))
-
-    def replay(self) -> list[tuple[float, bool]]:
-        """Each pending frame's time and whether it changed a cell; the grid is then up to date."""
-        from rich.cells import cell_len
-        from rich.console import Console
-        from rich.segment import ControlType
-
-        console = Console(width=len(self.grid[0]), height=len(self.grid))
-        seen = []
-        for at, update in self.pending:
-            changed = False
-            x = y = 0
-            for segment in update.__rich_console__(console, console.options):
-                if segment.control:
-                    for code in segment.control:
-                        if code[0] == ControlType.CURSOR_MOVE_TO:
-                            x, y = code[1], code[2]
-                    continue
-                if segment.text == "\n":
-                    continue
-                for char in segment.text:
-                    inside = 0 <= y < len(self.grid) and 0 <= x < len(self.grid[0])
-                    if inside and self.grid[y][x] != char:
-                        self.grid[y][x] = char
-                        changed = True
-                    x += cell_len(char)
-            seen.append((at, changed))
-        self.pending.clear()
-        return seen
-
-    def text(self) -> str:
-        return "\n".join("".join(row).rstrip() for row in self.grid)
-
-
 def measure_screen(target: Path, client_id: int, repeat: int) -> None:
     """From a list's request to open the card (``ClientCardScreen.Open``, what Enter on the desk
-    or the clients list posts) to the last frame that changed the screen, in the real app
-    headless (120x40). Each open is given 600 ms; a frame later than that would be counted as
-    "settled late", and the check that the card's timeline is on screen makes sure the frame is
-    the card's, not the desk's. The first card of a session builds the card screen; later ones
-    reuse it."""
-    from textual.app import App
-
+    or the clients list posts) to the last frame that changed the screen's characters
+    (``tests.app.frames``), in the real app headless (120x40). Each open is given 600 ms and
+    frames after that are not looked at; the check that the timeline's "page 1" is on screen
+    makes sure the last frame is the card's, not the desk's. Every card, the first one too,
+    opens on the card screen prepared behind the desk."""
     from crm_tui.app import create_app
     from crm_tui.domain.clock import fixed_clock
     from crm_tui.domain.workspace import open_workspace
     from screens.client_card import ClientCardScreen
 
     ws = open_workspace(str(target), LOGIN, tz=TZ, clock=fixed_clock(NOW))
-    frames = Frames(120, 40)
-    display = App._display
-
-    def recorded(app: Any, screen: Any, update: Any) -> None:
-        display(app, screen, update)
-        if update is not None:
-            frames.record(update)
-
-    App._display = recorded  # type: ignore[method-assign]
     extra: list[int] = []
 
     async def opened(app: Any, client: int) -> float:
@@ -282,7 +223,7 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
         started = time.perf_counter()
         app.screen.post_message(ClientCardScreen.Open(client))
         await asyncio.sleep(0.6)
-        changes = [at for at, changed in frames.replay() if changed]
+        changes = [frame.at for frame in frames.replay() if frame.changed]
         if not changes or "page 1" not in frames.text():
             raise SystemExit("the card's timeline never reached the screen:\n" + frames.text())
         extra.append(len(changes) - 1)
@@ -303,7 +244,8 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
             return first, big, others
 
     neighbours = others_near(ws, client_id)
-    runs = [asyncio.run(once()) for _ in range(repeat)]
+    with recording(120, 40) as frames:
+        runs = [asyncio.run(once()) for _ in range(repeat)]
     show("card settled, first card of the session", [first for first, _big, _others in runs])
     show("card settled, later, the long history after another", [ms for run in runs for ms in run[1]])
     show("card settled, later, an ordinary client", [ms for run in runs for ms in run[2]])
