@@ -6,9 +6,11 @@ it sends the screen itself, then once more when the tables learn their rows; its
 settled in ~220 ms against ~70 ms for a card shown on a screen already laid out. So each mode's
 card screen is built and laid out empty while the person is still on the desk or the list
 (``prepare``), kept (installed, so popping it does not remove it), and every card, the first
-one included, is read first and shown on it: one layout pass, and the first frame already holds
-the new client, never the previous one. A card opened from above a card gets a screen of its
-own, built afresh, as does one asked for before its mode's screen was prepared.
+one included, is read first, filled in and laid out on it before it is pushed
+(``ClientCardScreen.show_client``): the first frame after the push is the whole new card, never
+the previous client nor the new one in the previous one's layout. A card opened from above a
+card gets a screen of its own, built afresh, as does one asked for before its mode's screen was
+prepared.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class CardOpener:
         Textual has no public way to run a screen that is not shown: ``_get_screen`` is what
         ``push_screen`` uses to start one, and ``_refresh_layout`` what a shown screen runs on
         its first frame (textual is pinned, and tests/app/test_card_opening.py covers the
-        result). The screen is laid out again on its push if the terminal changed size since."""
+        result). Each card shown on it lays it out again, at the terminal's size of the moment."""
         mode = self.app.current_mode
         if mode in self._kept:
             return

@@ -228,12 +228,16 @@ class ClientCardScreen(CardEdits):
             return
         self._show_card(card, fresh=True)
         left = self.query_one("#card-left", VerticalScroll)
-        left.scroll_home(animate=False)
+        left.scroll_home(animate=False, immediate=True)  # not after the first frame
         self.set_focus(left)
-        for widget in self.query(Widget):  # their new content: arranged afresh, not from cache
+        # Containers of auto-height content (the left column, the head) would otherwise be
+        # arranged from their cache; clearing every widget's is as cheap and misses none.
+        for widget in self.query(Widget):
             widget._clear_arrangement_cache()
         self._clear_arrangement_cache()
         self._refresh_layout(self.app.size)
+        for table in self.query(RecordTable):
+            table.fit_columns()
 
     # --- data -----------------------------------------------------------------------------
 

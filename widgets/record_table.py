@@ -202,6 +202,12 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         self._rebuild()
 
     def on_resize(self, event: events.Resize) -> None:
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Fit the columns to the table's width now. A screen laid out while hidden (a kept
+        card screen after a terminal resize) calls this before it is shown, so that its first
+        frame does not draw the old widths: the Resize event would only be handled after it."""
         if self._fitted_widths() != self._widths:
             self._rebuild()
 

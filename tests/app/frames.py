@@ -34,6 +34,10 @@ class Frames:
         self.grid = [[" "] * width for _ in range(height)]
         self.pending: list[tuple[float, Any]] = []
 
+    def resize(self, width: int, height: int) -> None:
+        """A new, blank terminal of that size (after ``pilot.resize_terminal``)."""
+        self.grid = [[" "] * width for _ in range(height)]
+
     def record(self, update: Any) -> None:
         self.pending.append((time.perf_counter(), update))
 

@@ -290,8 +290,18 @@ async def test_each_card_is_drawn_in_one_whole_frame(ws: Workspace, team: Seeded
                 drawn = [frame.kind for frame in frames.replay() if frame.changed]
                 assert drawn == ["LayoutUpdate"], (name, drawn)
                 assert name in frames.text()
+                await pilot.press("6")  # the left column scrolled down, to its sources
                 await pilot.press("escape")
                 await settle(pilot)
+            await pilot.resize_terminal(100, 30)  # while the card screen is hidden
+            frames.resize(100, 30)
+            await settle(pilot)
+            frames.replay()
+            app.screen.post_message(ClientCardScreen.Open(team.clients["aqua"]))
+            await settle(pilot)
+            await pilot.pause(0.2)
+            drawn = [frame.kind for frame in frames.replay() if frame.changed]
+            assert drawn == ["LayoutUpdate"] and "Аква" in frames.text()
 
 
 async def test_the_first_card_waits_on_the_desk_while_its_client_is_read(
