@@ -6,7 +6,7 @@ the workspace and looks for clients. Screens are modes with their own stacks: ``
 home screen), ``clients`` and ``first_run`` (an empty database). A client card is pushed over
 the screen it was opened from, so Escape goes back there (a card is read first and shown on a
 card screen kept per mode, built and laid out behind the mode's screen before the first card is
-asked for: ``screens.card_opener``); so is the import wizard (key ``i``).
+asked for: ``crm_tui.screens.card.opener``); so is the import wizard (key ``i``).
 Database work happens in thread workers; a failed worker becomes a one-line notification here,
 never a crash.
 """
@@ -32,15 +32,15 @@ from crm_tui.config import ConfigError
 from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
 from crm_tui.i18n import _
-from screens.starting import StartingScreen
-from storage.errors import StorageError
+from crm_tui.screens.starting import StartingScreen
+from crm_tui.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace
-    from screens.card_opener import CardOpener, CardRead
-    from screens.client_card import ClientCardScreen
-    from screens.first_run import FirstRunScreen
-    from screens.import_wizard import ImportWizardScreen
+    from crm_tui.screens.card.opener import CardOpener, CardRead
+    from crm_tui.screens.card.screen import ClientCardScreen
+    from crm_tui.screens.first_run import FirstRunScreen
+    from crm_tui.screens.import_wizard import ImportWizardScreen
 
 WorkspaceOpener = Callable[[], "Workspace"]
 
@@ -154,20 +154,20 @@ class CrmApp(App[None]):
     def probe(self) -> None:
         """Open the workspace, load the screens and look for clients, off the UI thread."""
         workspace = self._opener()
-        import screens.card_opener
-        import screens.clients
-        import screens.desk
-        import screens.first_run  # noqa: F401 - loaded here, not on the UI thread
-        from crm_tui.domain.clients import has_any_clients
+        import crm_tui.screens.card.opener
+        import crm_tui.screens.clients
+        import crm_tui.screens.desk
+        import crm_tui.screens.first_run  # noqa: F401 - loaded here, not on the UI thread
+        from crm_tui.domain.clients.listing import has_any_clients
 
         with workspace.read() as session:
             found = has_any_clients(session)
         self.post_message(self.Probed(workspace, found))
 
     async def on_crm_app_probed(self, event: Probed) -> None:
-        from screens.clients import ClientsScreen
-        from screens.desk import DeskScreen
-        from screens.first_run import FirstRunScreen
+        from crm_tui.screens.clients import ClientsScreen
+        from crm_tui.screens.desk import DeskScreen
+        from crm_tui.screens.first_run import FirstRunScreen
 
         workspace = self._ws = event.workspace
         self.sub_title = workspace.viewer.full_name
@@ -191,13 +191,13 @@ class CrmApp(App[None]):
 
     def _prepare_card(self) -> None:
         """Once a mode's screen is painted, its card screen is built and laid out behind it, so
-        the first card opens as fast as the next ones (``screens.card_opener``)."""
+        the first card opens as fast as the next ones (``crm_tui.screens.card.opener``)."""
         if self.current_mode in START_SCREENS and self._ws is not None:
             self._card_opener().prepare(self.ws)
 
     def _card_opener(self) -> CardOpener:
         if self._cards is None:
-            from screens.card_opener import CardOpener
+            from crm_tui.screens.card.opener import CardOpener
 
             self._cards = CardOpener(self)
         return self._cards
@@ -210,7 +210,7 @@ class CrmApp(App[None]):
             gc.set_threshold(*self._thresholds)
 
     async def on_first_run_screen_clients_found(self, event: FirstRunScreen.ClientsFound) -> None:
-        from screens.desk import DeskScreen
+        from crm_tui.screens.desk import DeskScreen
 
         await self.action_desk()
         if isinstance(self.screen, DeskScreen):
@@ -255,7 +255,7 @@ class CrmApp(App[None]):
         The wizard's module (and the spreadsheet readers it pulls in) loads on first use, not
         at start-up: while it is not loaded no wizard can be open.
         """
-        module = sys.modules.get("screens.import_wizard")
+        module = sys.modules.get("crm_tui.screens.import_wizard")
         if module is None:
             return None
         wizard_class: type[ImportWizardScreen] = module.ImportWizardScreen
@@ -277,7 +277,7 @@ class CrmApp(App[None]):
         ):
             return False
         if action == "duplicates":
-            from crm_tui.domain.merges import MERGERS
+            from crm_tui.domain.clients.merges import MERGERS
 
             return self.ws.viewer.role in MERGERS and not self._reviewing()
         wizard = self._wizard()
@@ -289,28 +289,28 @@ class CrmApp(App[None]):
         return True
 
     def _reviewing(self) -> bool:
-        module = sys.modules.get("screens.dedup_review")
+        module = sys.modules.get("crm_tui.screens.dedup_review")
         return module is not None and any(isinstance(s, module.DedupReviewScreen) for s in self.screen_stack)
 
     def action_duplicates(self) -> None:
-        from screens.dedup_review import DedupReviewScreen
+        from crm_tui.screens.dedup_review import DedupReviewScreen
 
         self.push_screen(DedupReviewScreen(self.ws))
 
     def action_segments(self) -> None:
-        from screens.segments import SegmentsScreen
+        from crm_tui.screens.segments import SegmentsScreen
 
         if not any(isinstance(s, SegmentsScreen) for s in self.screen_stack):
             self.push_screen(SegmentsScreen(self.ws))
 
     def action_funnel(self) -> None:
-        from screens.funnel import FunnelScreen
+        from crm_tui.screens.funnel import FunnelScreen
 
         if not any(isinstance(s, FunnelScreen) for s in self.screen_stack):
             self.push_screen(FunnelScreen(self.ws))
 
     def action_import_clients(self) -> None:
-        from screens.import_wizard import ImportWizardScreen
+        from crm_tui.screens.import_wizard import ImportWizardScreen
 
         if self._wizard() is None:
             self.push_screen(ImportWizardScreen(self.ws, self.data_dir))
@@ -318,8 +318,8 @@ class CrmApp(App[None]):
     def on_import_wizard_screen_closed(self, event: ImportWizardScreen.Closed) -> None:
         """Back from a wizard that changed the base: the desk reloads, the first-run page looks
         again for clients (and gives way to the desk when they are in)."""
-        from screens.desk import DeskScreen
-        from screens.first_run import FirstRunScreen
+        from crm_tui.screens.desk import DeskScreen
+        from crm_tui.screens.first_run import FirstRunScreen
 
         if not event.changed:
             return

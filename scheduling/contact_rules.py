@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, ColumnElement, and_, exists, func, insert, literal, select
 from sqlmodel import Session
 
-from crm_tui.domain.segment_work import work_rules
-from storage.models import TaskKind, TaskStatus, audit_entries, clients, interactions, tasks, users
+from crm_tui.domain.segments.work import work_rules
+from crm_tui.storage.models import TaskKind, TaskStatus, audit_entries, clients, interactions, tasks, users
 
 ORIGIN_PREFIX = "segment:"
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, ColumnElement, String, and_, cast, exists, func, insert, literal, select
 from sqlmodel import Session
 
+from crm_tui.domain.deals.stuck import stuck_condition
 from crm_tui.domain.settings import get_setting
-from crm_tui.domain.stuck_deals import stuck_condition
-from storage.models import DealStatus, TaskKind, TaskStatus, audit_entries, deals, interactions, tasks
+from crm_tui.storage.models import DealStatus, TaskKind, TaskStatus, audit_entries, deals, interactions, tasks
 
 IDLE_DAYS_KEY = "deals.idle_days"
 DEFAULT_IDLE_DAYS = 14

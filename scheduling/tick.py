@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crm_tui.domain.segment_recompute import RecomputeResult, recompute_segments
+from crm_tui.domain.segments.recompute import RecomputeResult, recompute_segments
 from crm_tui.domain.workspace import Workspace
-from scheduling.contact_rules import create_contact_tasks
-from scheduling.deal_reactions import react_to_deals
+from crm_tui.scheduling.contact_rules import create_contact_tasks
+from crm_tui.scheduling.deal_reactions import react_to_deals
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from storage.change_check import ChangeCheck
+from crm_tui.storage.change_check import ChangeCheck
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -42,7 +42,7 @@ class CrmScreen(Screen[None]):
 
     A screen that shows shared data sets ``LIVE`` and implements ``refresh_data``: while it is
     the current screen it asks every second whether anybody committed a change (one cheap
-    query, ``storage.change_check``) and reloads what it shows when so, without a key press.
+    query, ``crm_tui.storage.change_check``) and reloads what it shows when so, without a key press.
     """
 
     LIVE: ClassVar[bool] = False

@@ -13,16 +13,16 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.clients import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
-from crm_tui.domain.users import UserInfo, owner_choices
+from crm_tui.domain.access.users import UserInfo, owner_choices
+from crm_tui.domain.clients.listing import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen, counted
-from screens.client_card import ClientCardScreen
-from screens.segment_dialogs import SEGMENT_LABELS
-from storage.models import ClientStatus, Role
-from widgets.client_table import ClientTable, status_label
-from widgets.key_footer import KeyFooter
+from crm_tui.screens.base import CrmScreen, counted
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.dialogs.segments import SEGMENT_LABELS
+from crm_tui.storage.models import ClientStatus, Role
+from crm_tui.widgets.client_table import ClientTable, status_label
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ class ClientsScreen(CrmScreen):
         return True
 
     def action_new_client(self) -> None:
-        from screens.new_client import NewClientScreen
+        from crm_tui.screens.dialogs.new_client import NewClientScreen
 
         def added(client_id: int | None) -> None:
             if client_id is not None:
@@ -267,7 +267,7 @@ class ClientsScreen(CrmScreen):
         segment.action_show_overlay()
 
     def action_fields(self) -> None:
-        from screens.fields_settings import FieldsSettingsScreen
+        from crm_tui.screens.fields_settings import FieldsSettingsScreen
 
         self.app.push_screen(FieldsSettingsScreen(self.ws), lambda _result: self.refresh_data())
 

@@ -14,16 +14,16 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, Static
 
-from crm_tui.domain.deal_card import DealCard, load_deal_card
-from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
-from crm_tui.domain.formatting import local_time, money
-from crm_tui.domain.funnel_setup import active_lost_reasons
-from crm_tui.domain.pipelines import stages_of
+from crm_tui.domain.deals.card import DealCard, load_deal_card
+from crm_tui.domain.deals.funnel_setup import active_lost_reasons
+from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
+from crm_tui.domain.deals.pipelines import stages_of
+from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen, kind_label
-from screens.lost_dialog import LostAnswer, LostDialog
-from widgets.key_footer import KeyFooter
+from crm_tui.screens.base import CrmScreen, kind_label
+from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 class DealScreen(CrmScreen):
@@ -182,7 +182,7 @@ class DealScreen(CrmScreen):
         self.load()
 
     def action_client(self) -> None:
-        from screens.client_card import ClientCardScreen
+        from crm_tui.screens.card.screen import ClientCardScreen
 
         if self.card is not None:
             self.post_message(ClientCardScreen.Open(self.card.client_id))

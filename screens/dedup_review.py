@@ -16,10 +16,10 @@ from textual.widgets import Header, Static
 
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from importers.dedup.scan import Pair
-from importers.dedup.service import SIDE_FIELDS, ClientSide
-from screens.base import CrmScreen
-from widgets.key_footer import KeyFooter
+from crm_tui.importers.dedup.scan import Pair
+from crm_tui.importers.dedup.service import SIDE_FIELDS, ClientSide
+from crm_tui.screens.base import CrmScreen
+from crm_tui.widgets.key_footer import KeyFooter
 
 FIELD_LABELS = {
     "name": _("Name"),
@@ -123,7 +123,7 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-scan")
     def scan(self) -> None:
-        from importers.dedup.service import scan
+        from crm_tui.importers.dedup.service import scan
 
         self.post_message(self.Scanned(scan(self.ws)))
 
@@ -145,7 +145,7 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-sides")
     def load_sides(self, pair: Pair) -> None:
-        from importers.dedup.service import side
+        from crm_tui.importers.dedup.service import side
 
         self.post_message(self.SidesLoaded(pair, side(self.ws, pair.left), side(self.ws, pair.right)))
 
@@ -246,7 +246,7 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-write")
     def merge(self, survivor: int, other: int, take: dict[str, int]) -> None:
-        from importers.dedup.service import merge
+        from crm_tui.importers.dedup.service import merge
 
         try:
             merge(self.ws, survivor, [other], take)
@@ -264,7 +264,7 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-write")
     def not_duplicate(self, pair: Pair) -> None:
-        from crm_tui.domain.merges import mark_not_duplicate
+        from crm_tui.domain.clients.merges import mark_not_duplicate
 
         try:
             with self.ws.write() as session:
@@ -283,7 +283,7 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-write")
     def undo(self) -> None:
-        from crm_tui.domain.merges import last_merge, undo_merge
+        from crm_tui.domain.clients.merges import last_merge, undo_merge
 
         try:
             with self.ws.write() as session:

@@ -16,18 +16,18 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.clock import local_day_bounds
 from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
-from crm_tui.domain.formatting import local_time, money
-from crm_tui.domain.tasks import complete_task, snooze_task
+from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
+from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen, counted, kind_label
-from screens.client_card import ClientCardScreen
-from screens.snooze import SnoozeScreen
-from screens.task_result import TaskResultScreen
-from widgets.key_footer import KeyFooter
-from widgets.kpi_tile import KpiTile
-from widgets.record_table import Col, RecordTable, clip
-from widgets.stage_summary import StageSummaryTable
+from crm_tui.screens.base import CrmScreen, counted, kind_label
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.dialogs.snooze import SnoozeScreen
+from crm_tui.screens.dialogs.task_result import TaskResultScreen
+from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.kpi_tile import KpiTile
+from crm_tui.widgets.record_table import Col, RecordTable, clip
+from crm_tui.widgets.stage_summary import StageSummaryTable
 
 
 class DeskScreen(CrmScreen):

@@ -14,7 +14,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
-from crm_tui.domain.portrait import (
+from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
+from crm_tui.domain.portrait.fields import (
     FieldInfo,
     add_field,
     portrait_fields,
@@ -23,14 +24,13 @@ from crm_tui.domain.portrait import (
     set_field_required,
     set_required_contacts,
 )
-from crm_tui.domain.portrait_defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen
-from screens.form_dialog import FormDialog
-from screens.funnel_settings import ValueDialog
-from storage.models import FieldKind, Role
-from widgets.key_footer import KeyFooter
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.form import FormDialog
+from crm_tui.screens.funnel_settings import ValueDialog
+from crm_tui.storage.models import FieldKind, Role
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Header, Static
 
-from crm_tui.domain.clients import has_any_clients
+from crm_tui.domain.clients.listing import has_any_clients
 from crm_tui.i18n import _
-from screens.base import CrmScreen
-from widgets.key_footer import KeyFooter
+from crm_tui.screens.base import CrmScreen
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 def _command(text: str) -> Text:

@@ -14,31 +14,38 @@ from textual.message import Message
 from textual.widgets import Header, OptionList, Static
 from textual.worker import get_current_worker
 
+from crm_tui.domain.access.users import UserInfo, owner_choices
 from crm_tui.domain.clock import local_month_bounds
-from crm_tui.domain.deal_moves import move_deal
-from crm_tui.domain.formatting import money
-from crm_tui.domain.funnel_reports import (
+from crm_tui.domain.deals.funnel_setup import active_lost_reasons
+from crm_tui.domain.deals.kanban import (
+    KanbanColumn,
+    KanbanFilter,
+    column_cards,
+    kanban,
+    lost_column,
+    stage_after,
+)
+from crm_tui.domain.deals.moves import move_deal
+from crm_tui.domain.deals.pipeline_admin import list_pipelines
+from crm_tui.domain.deals.pipelines import default_pipeline_id
+from crm_tui.domain.reports.funnel import (
     ForecastLine,
     FunnelReport,
     ReportScope,
     forecast_report,
     funnel_report,
 )
-from crm_tui.domain.funnel_setup import active_lost_reasons
-from crm_tui.domain.kanban import KanbanColumn, KanbanFilter, column_cards, kanban, lost_column, stage_after
-from crm_tui.domain.pipeline_admin import list_pipelines
-from crm_tui.domain.pipelines import default_pipeline_id
-from crm_tui.domain.users import UserInfo, owner_choices
+from crm_tui.domain.values.formatting import money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen
-from screens.choice_dialog import ChoiceDialog
-from screens.lost_dialog import LostAnswer, LostDialog
-from screens.segment_dialogs import AssignDialog
-from storage.models import Role
-from widgets.funnel_report_view import report_view
-from widgets.kanban_column import KanbanColumnView
-from widgets.key_footer import KeyFooter
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.choice import ChoiceDialog
+from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
+from crm_tui.screens.dialogs.segments import AssignDialog
+from crm_tui.storage.models import Role
+from crm_tui.widgets.funnel_report_view import report_view
+from crm_tui.widgets.kanban_column import KanbanColumnView
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 @dataclass
@@ -409,7 +416,7 @@ class FunnelScreen(CrmScreen):
         return True
 
     def action_settings(self) -> None:
-        from screens.funnel_settings import FunnelSettingsScreen
+        from crm_tui.screens.funnel_settings import FunnelSettingsScreen
 
         def back(_result: None) -> None:
             self.load()
@@ -424,7 +431,7 @@ class FunnelScreen(CrmScreen):
 
     @on(OptionList.OptionSelected, ".kanban-cards")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        from screens.deal import DealScreen
+        from crm_tui.screens.deal import DealScreen
 
         def back(_result: None) -> None:
             self.load()

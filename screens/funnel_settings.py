@@ -14,13 +14,13 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static
 
+from crm_tui.domain.deals.funnel_setup import active_lost_reasons
+from crm_tui.domain.deals.pipeline_admin import PipelineView, list_pipelines, set_stage
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.domain.funnel_setup import active_lost_reasons
-from crm_tui.domain.pipeline_admin import PipelineView, list_pipelines, set_stage
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen
-from widgets.key_footer import KeyFooter
+from crm_tui.screens.base import CrmScreen
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 class ValueDialog(ModalScreen[str | None]):

@@ -1,8 +1,9 @@
 """The import wizard: a manager's Excel or CSV file in, clients out, every step in sight.
 
-The screen face of ``crm import clients``, built on the same functions: ``importers.rows`` reads
-the sheet and previews rows, ``importers.client_import.import_clients`` loads them (first as a
-dry run, then for real) and ``importers.batches.undo_import`` takes a batch back. Files and the
+The screen face of ``crm import clients``, built on the same functions: ``importers.clients.rows``
+reads
+the sheet and previews rows, ``crm_tui.importers.clients.service.import_clients`` loads them (first as a
+dry run, then for real) and ``crm_tui.importers.clients.undo.undo_import`` takes a batch back. Files and the
 database are only touched in thread workers, so the interface never waits on either.
 """
 
@@ -24,19 +25,19 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from importers.batches import UndoReport, undo_import
-from importers.client_import import ImportOptions, ImportSummary, import_clients, remembered_mapping
-from importers.header import DataRow
-from importers.mapping import IGNORE, MULTI_VALUED, ColumnMap, MappingError, suggest_mapping
-from importers.reading import ImportFileError, list_sheets
-from importers.rows import ParsedRow, RowParser, open_table
-from screens.base import CrmScreen
-from screens.import_dialogs import FieldPickerScreen, UndoConfirmScreen
-from widgets.import_report import ImportReport, dry_run_line
-from widgets.import_steps import MappingStep, PreviewStep, RunStep
-from widgets.key_footer import KeyFooter
-from widgets.mapping_table import MappingTable, sample_values
-from widgets.step_bar import StepBar
+from crm_tui.importers.clients.rows import ParsedRow, RowParser, open_table
+from crm_tui.importers.clients.service import ImportOptions, ImportSummary, import_clients, remembered_mapping
+from crm_tui.importers.clients.undo import UndoReport, undo_import
+from crm_tui.importers.files.header import DataRow
+from crm_tui.importers.files.mapping import IGNORE, MULTI_VALUED, ColumnMap, MappingError, suggest_mapping
+from crm_tui.importers.files.reading import ImportFileError, list_sheets
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.import_dialogs import FieldPickerScreen, UndoConfirmScreen
+from crm_tui.widgets.import_report import ImportReport, dry_run_line
+from crm_tui.widgets.import_steps import MappingStep, PreviewStep, RunStep
+from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.mapping_table import MappingTable, sample_values
+from crm_tui.widgets.step_bar import StepBar
 
 STEPS = ("file", "sheet", "mapping", "preview", "run", "summary")
 PREVIEW_ROWS = 20
@@ -278,7 +279,7 @@ class ImportWizardScreen(CrmScreen):
 
     def action_orders(self) -> None:
         """The same wizard entry for the other kind of file: the trade system's documents."""
-        from screens.orders_import import OrdersImportScreen
+        from crm_tui.screens.orders_import import OrdersImportScreen
 
         typed = self.query_one("#file-path", Input).value
         app = self.app

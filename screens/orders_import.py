@@ -21,17 +21,17 @@ from textual.message import Message
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from crm_tui.domain.segment_recompute import RECOMPUTERS
+from crm_tui.domain.segments.recompute import RECOMPUTERS
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from importers.batches import undo_import
-from importers.mapping import MappingError
-from importers.orders.service import OrdersOptions, OrdersSummary, import_orders
-from importers.reading import ImportFileError
-from screens.base import CrmScreen
-from screens.import_wizard import path_from_input
-from screens.segment_dialogs import segment_label
-from widgets.key_footer import KeyFooter
+from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.files.mapping import MappingError
+from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.importers.orders.service import OrdersOptions, OrdersSummary, import_orders
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.segments import segment_label
+from crm_tui.screens.import_wizard import path_from_input
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 def summary_text(summary: OrdersSummary, dry_run: bool) -> Group:

@@ -14,10 +14,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.formatting import local_time, money
-from crm_tui.domain.handovers import hand_over
-from crm_tui.domain.segment_actions import plan_calls
-from crm_tui.domain.segment_lists import (
+from crm_tui.domain.access.users import UserInfo, owner_choices
+from crm_tui.domain.clients.handovers import hand_over
+from crm_tui.domain.segments.actions import plan_calls
+from crm_tui.domain.segments.lists import (
     MoveRow,
     SegmentCursor,
     SegmentOverview,
@@ -27,15 +27,15 @@ from crm_tui.domain.segment_lists import (
     segment_overview,
     segment_page,
 )
-from crm_tui.domain.segment_recompute import RECOMPUTERS, recompute_segments
-from crm_tui.domain.users import UserInfo, owner_choices
+from crm_tui.domain.segments.recompute import RECOMPUTERS, recompute_segments
+from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from screens.base import CrmScreen, counted
-from screens.segment_dialogs import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
-from storage.models import Role, Segment
-from widgets.key_footer import KeyFooter
-from widgets.kpi_tile import KpiTile
+from crm_tui.screens.base import CrmScreen, counted
+from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
+from crm_tui.storage.models import Role, Segment
+from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.kpi_tile import KpiTile
 
 SEGMENT_HINTS = {
     Segment.WARM: _("proposal or invoice out"),
@@ -387,7 +387,7 @@ class SegmentsScreen(CrmScreen):
         self.load(self.view)
 
     def action_import_orders(self) -> None:
-        from screens.orders_import import OrdersImportScreen
+        from crm_tui.screens.orders_import import OrdersImportScreen
 
         data_dir = getattr(self.app, "data_dir", None)
 
@@ -401,7 +401,7 @@ class SegmentsScreen(CrmScreen):
 
     @on(DataTable.RowSelected, "#segment-clients")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from screens.client_card import ClientCardScreen
+        from crm_tui.screens.card.screen import ClientCardScreen
 
         if event.row_key.value is not None:
             self.post_message(ClientCardScreen.Open(int(event.row_key.value)))

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from crm_tui.i18n import _
-from widgets.key_footer import KeyFooter
+from crm_tui.widgets.key_footer import KeyFooter
 
 
 class StartingScreen(Screen[None]):

@@ -26,7 +26,7 @@ def background_checkpoints(engine: Engine, interval_s: float = INTERVAL_S) -> It
         yield
         return
     stop = threading.Event()
-    connection = engine.raw_connection()  # autocommit (see storage.database): no open transaction
+    connection = engine.raw_connection()  # autocommit (see crm_tui.storage.database): no open transaction
 
     def run() -> None:
         while not stop.wait(interval_s):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select, text
 
-from storage.bulk import insert_rows
-from storage.errors import StorageError
-from storage.models import metadata
+from crm_tui.storage.bulk import insert_rows
+from crm_tui.storage.errors import StorageError
+from crm_tui.storage.models import metadata
 
 CHUNK = 10_000
 CREATED_WITH_A_BASE = ("pipelines", "stages", "playbook_steps", "lost_reasons", "settings", "field_defs")

@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
-from storage.errors import BadDatabaseURL, DatabaseUnavailable
+from crm_tui.storage.errors import BadDatabaseURL, DatabaseUnavailable
 
 BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "crm_write"
@@ -30,7 +30,7 @@ _BULK_OPTION = "crm_bulk"
 WAL_AUTOCHECKPOINT_PAGES = 1000
 BULK_AUTOCHECKPOINT_PAGES = 10_000
 """A bulk writer copies the log into the database itself only past 40 MB (background
-checkpoints do most of it, see storage.checkpoints); the bound keeps the log from growing
+checkpoints do most of it, see crm_tui.storage.checkpoints); the bound keeps the log from growing
 with the import."""
 
 _engines: dict[str, Engine] = {}
@@ -185,7 +185,7 @@ def write_session(engine: Engine, *, bulk: bool = False) -> Iterator[Session]:
     """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed when the block ends.
 
     ``bulk=True`` is for loads that insert rows referencing each other by ids they allocated
-    themselves, inside ``storage.checkpoints.background_checkpoints``. On SQLite the parent
+    themselves, inside ``crm_tui.storage.checkpoints.background_checkpoints``. On SQLite the parent
     lookup per reference is skipped (a tenth of a 100,000-row import), so the caller must check
     the references it did not create; and the commit leaves copying the log into the database
     to the background checkpoints up to ``BULK_AUTOCHECKPOINT_PAGES``. Other engines write as

@@ -2,7 +2,7 @@
 
 Enumerated values are stored as short strings (with the allowed values in ``StrEnum``s) rather
 than database enum types, so that adding a value never needs an ``ALTER TYPE`` on PostgreSQL.
-Money is integer kopecks; timestamps are aware UTC (see ``storage.types``).
+Money is integer kopecks; timestamps are aware UTC (see ``crm_tui.storage.types``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime
+from crm_tui.storage.types import UTCDateTime
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 

@@ -13,8 +13,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from storage.database import describe, unavailable
-from storage.errors import SchemaTooNew
+from crm_tui.storage.database import describe, unavailable
+from crm_tui.storage.errors import SchemaTooNew
 
 HEAD_REVISION = "0009"
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import Workspace, open_workspace, prepare_database
-from storage.database import dispose_engines
+from crm_tui.storage.database import dispose_engines
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded, seed_team
 
 PG_ENV = "CRM_TEST_POSTGRES_URL"

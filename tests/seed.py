@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.client_records import ChannelDraft, ClientDraft, ContactDraft, create_client
-from crm_tui.domain.pipelines import ensure_default_pipeline
-from crm_tui.domain.requisites import inn_check_digits
-from crm_tui.domain.users import add_user
-from storage.database import write_session
-from storage.models import (
+from crm_tui.domain.access.users import add_user
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, ContactDraft, create_client
+from crm_tui.domain.deals.pipelines import ensure_default_pipeline
+from crm_tui.domain.values.requisites import inn_check_digits
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import (
     ChannelKind,
     ClientStatus,
     Deal,

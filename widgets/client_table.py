@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from crm_tui.domain.clients import ClientRow
-from crm_tui.domain.formatting import phone
+from crm_tui.domain.clients.listing import ClientRow
+from crm_tui.domain.values.formatting import phone
 from crm_tui.i18n import _
-from widgets.record_table import Col, RecordTable, clip
+from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 CITY_WIDTH = 12
 OWNER_WIDTH = 18

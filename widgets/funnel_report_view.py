@@ -6,8 +6,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from crm_tui.domain.formatting import money
-from crm_tui.domain.funnel_reports import ForecastLine, FunnelReport
+from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
+from crm_tui.domain.values.formatting import money
 from crm_tui.i18n import _
 
 

@@ -10,14 +10,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from crm_tui.i18n import _
-from importers.batches import UndoReport
-from importers.client_import import ImportSummary
+from crm_tui.importers.clients.service import ImportSummary
+from crm_tui.importers.clients.undo import UndoReport
 
 PROBLEMS_SHOWN = 12
 
 
 def counted(count: int, one: str, many: str) -> str:
-    """``one`` or ``many`` for ``count``, ``{count}`` filled in (as ``screens.base.counted``;
+    """``one`` or ``many`` for ``count``, ``{count}`` filled in (as ``crm_tui.screens.base.counted``;
     widgets sit below screens and cannot import it)."""
     return (one if count == 1 else many).replace("{count}", str(count))
 

@@ -14,11 +14,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ProgressBar, Static
 
 from crm_tui.i18n import _
-from importers.header import DataRow
-from importers.mapping import ColumnMap
-from importers.rows import ParsedRow
-from widgets.mapping_table import MappingTable
-from widgets.preview_table import PreviewTable, row_problems
+from crm_tui.importers.clients.rows import ParsedRow
+from crm_tui.importers.files.header import DataRow
+from crm_tui.importers.files.mapping import ColumnMap
+from crm_tui.widgets.mapping_table import MappingTable
+from crm_tui.widgets.preview_table import PreviewTable, row_problems
 
 IDENTIFYING = frozenset({"name", "phone", "email", "contact_name", "inn", "inn_kpp"})
 """Fields that let a row become a client; a mapping without any of them rejects every row."""

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from crm_tui.domain.formatting import money
-from crm_tui.domain.kanban import KanbanCard, KanbanColumn
+from crm_tui.domain.deals.kanban import KanbanCard, KanbanColumn
+from crm_tui.domain.values.formatting import money
 from crm_tui.i18n import _
 
 

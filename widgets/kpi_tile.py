@@ -22,7 +22,7 @@ def share_bar(share: float, width: int = BAR_WIDTH) -> str:
 class KpiTile(Widget):
     """One number that matters this month, with what it means under it.
 
-    Takes plain text: the screen formats money and counts (``crm_tui.domain.formatting``) and
+    Takes plain text: the screen formats money and counts (``crm_tui.domain.values.formatting``) and
     picks the tone (``good``, ``warn``, ``bad`` colour the value).
     """
 

@@ -6,11 +6,11 @@ from collections.abc import Collection, Sequence
 
 from rich.text import Text
 
+from crm_tui.domain.values.cells import cell_text, collapse_spaces
 from crm_tui.i18n import _
-from importers.cells import cell_text, collapse_spaces
-from importers.header import DataRow
-from importers.mapping import FIELDS, IGNORE, ColumnMap, ColumnMapping, column_letter
-from widgets.record_table import Col, RecordTable, clip
+from crm_tui.importers.files.header import DataRow
+from crm_tui.importers.files.mapping import FIELDS, IGNORE, ColumnMap, ColumnMapping, column_letter
+from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 SAMPLES = 3
 SAMPLE_WIDTH = 24

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from crm_tui.domain.formatting import phone
+from crm_tui.domain.values.formatting import phone
 from crm_tui.i18n import _
-from importers.rows import ParsedRow
-from widgets.record_table import Col, RecordTable, clip
+from crm_tui.importers.clients.rows import ParsedRow
+from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 PHONES_WIDTH = 16
 EMAILS_WIDTH = 16

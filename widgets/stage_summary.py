@@ -9,7 +9,7 @@ from rich.table import Table
 from textual.widgets import Static
 
 from crm_tui.domain.desk import StageSummary
-from crm_tui.domain.formatting import money
+from crm_tui.domain.values.formatting import money
 from crm_tui.i18n import _
 
 

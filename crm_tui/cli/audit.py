@@ -23,7 +23,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
 ) -> None:
     """The audit trail, newest first: every change to clients, deals, tasks, imports and merges."""
-    from crm_tui.domain.audit import trail
+    from crm_tui.domain.audit.trail import trail
 
     ws = open_ws(ctx)
     start = None

@@ -9,7 +9,7 @@ import typer
 from crm_tui.cli.common import EXIT_USER_ERROR, fail, open_ws, print_json, user_id_of
 
 if TYPE_CHECKING:
-    from crm_tui.domain.clients import ClientFilter
+    from crm_tui.domain.clients.listing import ClientFilter
     from crm_tui.domain.workspace import Workspace
 
 app = typer.Typer(help="The client base.", no_args_is_help=True)
@@ -35,8 +35,8 @@ def list_(
     """List clients, streamed: safe on a base of a million."""
     from dataclasses import asdict
 
-    from crm_tui.domain.clients import NO_SEGMENT, OWNS, ClientFilter, iter_clients
-    from storage.models import ClientStatus, Segment
+    from crm_tui.domain.clients.listing import NO_SEGMENT, OWNS, ClientFilter, iter_clients
+    from crm_tui.storage.models import ClientStatus, Segment
 
     ws = open_ws(ctx)
     if status is not None and status not in {s.value for s in ClientStatus}:
@@ -79,7 +79,7 @@ def list_(
 
 def _audit_export(ws: Workspace, count: int, flt: ClientFilter) -> None:
     """An export takes client data out of the CRM: who took how much, and with which filter."""
-    from crm_tui.domain import audit
+    from crm_tui.domain.audit import trail as audit
 
     with ws.write() as session:
         audit.record(
@@ -119,7 +119,7 @@ def add(
 ) -> None:
     """Add a client; refused, with whose client it is, when its INN, phone or e-mail is taken."""
 
-    from importers.new_client import NewClient, add_client
+    from crm_tui.domain.clients.new_client import NewClient, add_client
 
     ws = open_ws(ctx)
     owner_id = user_id_of(ws, owner, "--owner", "owner")
@@ -161,7 +161,7 @@ def timeline(
 ) -> None:
     """Everything that happened to a client, newest first: touches, deal moves, tasks, changes,
     imports. Pages are stable: pass --before with the printed 'next' for older entries."""
-    from crm_tui.domain.timeline import Cursor, client_timeline
+    from crm_tui.domain.clients.timeline import Cursor, client_timeline
 
     ws = open_ws(ctx)
     cursor = Cursor.decode(before) if before else None
@@ -183,7 +183,7 @@ def timeline(
         ]
         print_json({"client": client_id, "entries": entries, "next": following})
         return
-    from crm_tui.domain.formatting import local_time
+    from crm_tui.domain.values.formatting import local_time
 
     for e in page.entries:
         typer.echo(f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {e.kind:<8} {e.user or '—':<20} {e.text}")
@@ -204,9 +204,9 @@ def log(
     as_json: Annotated[bool, typer.Option("--json", help="Print the ids as JSON.")] = False,
 ) -> None:
     """Log a touch with a client (from a telephony hook or by hand), with its next step."""
-    from crm_tui.domain.interactions import log_interaction, parse_duration
-    from crm_tui.domain.next_step import next_step
-    from storage.models import Direction, InteractionKind
+    from crm_tui.domain.interactions.log import log_interaction, parse_duration
+    from crm_tui.domain.tasks.next_step import next_step
+    from crm_tui.storage.models import Direction, InteractionKind
 
     ws = open_ws(ctx)
     if kind not in {k.value for k in InteractionKind}:
@@ -243,8 +243,8 @@ def edit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the new version as JSON.")] = False,
 ) -> None:
     """Edit a client's requisites and status; checksums are checked, a stale --version refused."""
-    from crm_tui.domain.client_edit import edit_client
-    from storage.models import clients
+    from crm_tui.domain.clients.edit import edit_client
+    from crm_tui.storage.models import clients
 
     changes: dict[str, str] = {}
     for item in assignments:

@@ -55,7 +55,7 @@ def user_id_of(ws: Workspace, login: str | None, option: str, noun: str = "user"
         return None
     from sqlalchemy import select
 
-    from storage.models import users
+    from crm_tui.storage.models import users
 
     with ws.read() as session:
         found = session.scalar(select(users.c.id).where(users.c.login == login))

@@ -23,7 +23,7 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print the new contact's id as JSON.")] = False,
 ) -> None:
     """Add a contact person to a client."""
-    from importers.new_contact import NewContact, save_contact
+    from crm_tui.domain.contacts.new_contact import NewContact, save_contact
 
     contact = save_contact(open_ws(ctx), client_id, NewContact(name, position, phone, email, messenger))
     if as_json:
@@ -45,8 +45,8 @@ def edit(
     """Change a contact person; what is not given stays as it is."""
     from sqlalchemy import select
 
-    from importers.new_contact import NewContact, typed_back, update_contact
-    from storage.models import channels, contacts
+    from crm_tui.domain.contacts.new_contact import NewContact, typed_back, update_contact
+    from crm_tui.storage.models import channels, contacts
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -82,7 +82,7 @@ def remove(
     contact_id: Annotated[int, typer.Argument(help="The contact's id.")],
 ) -> None:
     """The person is gone: removed with their phones and e-mails (the audit trail keeps them)."""
-    from crm_tui.domain.client_records import remove_contact
+    from crm_tui.domain.clients.records import remove_contact
 
     ws = open_ws(ctx)
     with ws.write() as session:
@@ -102,7 +102,7 @@ def move(
     line and the old company's mail stay; both clients' timelines say so."""
     from dataclasses import asdict
 
-    from crm_tui.domain.contact_moves import move_contact
+    from crm_tui.domain.contacts.moves import move_contact
 
     moved = move_contact(open_ws(ctx), contact_id, to, position)
     if as_json:
@@ -118,7 +118,7 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per job per line.")] = False,
 ) -> None:
     """The person's jobs, the current one first."""
-    from crm_tui.domain.contact_moves import contact_history
+    from crm_tui.domain.contacts.moves import contact_history
 
     ws = open_ws(ctx)
     with ws.read() as session:

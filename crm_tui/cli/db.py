@@ -18,8 +18,8 @@ def upgrade(
 ) -> None:
     """Create the schema on a new database or bring an old one up to date."""
     from crm_tui.domain.workspace import prepare_database
-    from storage.database import describe, get_engine
-    from storage.schema import HEAD_REVISION, current_revision
+    from crm_tui.storage.database import describe, get_engine
+    from crm_tui.storage.schema import HEAD_REVISION, current_revision
 
     settings = globals_of(ctx).settings()
     before = current_revision(get_engine(settings.database))
@@ -44,9 +44,9 @@ def copy(
     """Copy this base into a new, empty one (SQLite to PostgreSQL), verified by counts."""
     from crm_tui.cli.common import fail, open_ws
     from crm_tui.domain.workspace import prepare_database
-    from storage.copy import copy_database
-    from storage.database import describe
-    from storage.models import Role
+    from crm_tui.storage.copy import copy_database
+    from crm_tui.storage.database import describe
+    from crm_tui.storage.models import Role
 
     ws = open_ws(ctx)
     if ws.viewer.role is not Role.ADMIN:

@@ -23,8 +23,8 @@ def move(
     """Move a deal to another stage (its playbook's first task is created; Lost goes to the head)."""
     from dataclasses import asdict
 
-    from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
-    from crm_tui.domain.pipeline_admin import find_stage
+    from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
+    from crm_tui.domain.deals.pipeline_admin import find_stage
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -53,7 +53,7 @@ def refusal(
     """Return a lost deal to work (a task for its manager) or hand it to another manager."""
     from dataclasses import asdict
 
-    from crm_tui.domain.refusals import hand_over_lost, return_to_work
+    from crm_tui.domain.deals.refusals import hand_over_lost, return_to_work
 
     ws = open_ws(ctx)
     result = hand_over_lost(ws, task, to, comment) if to else return_to_work(ws, task, comment)

@@ -10,7 +10,7 @@ import typer
 from crm_tui.cli.common import fail, open_ws, print_json
 
 if TYPE_CHECKING:
-    from crm_tui.domain.merges import MergeResult
+    from crm_tui.domain.clients.merges import MergeResult
 
 app = typer.Typer(help="Find, merge and unmerge duplicate clients.", no_args_is_help=True)
 
@@ -28,7 +28,7 @@ def scan(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of pairs.")] = False,
 ) -> None:
     """Pairs of clients that look like one company, best first, with the reasons."""
-    from importers.dedup.service import scan as run_scan
+    from crm_tui.importers.dedup.service import scan as run_scan
 
     ws = open_ws(ctx)
     if _on_terminal(as_json):
@@ -87,8 +87,8 @@ def merge(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was merged as JSON.")] = False,
 ) -> None:
     """Merge duplicates: `--auto` for the sure ones, or SURVIVOR OTHER... chosen by a person."""
-    from importers.dedup.service import merge as merge_one
-    from importers.dedup.service import merge_sure
+    from crm_tui.importers.dedup.service import merge as merge_one
+    from crm_tui.importers.dedup.service import merge_sure
 
     ws = open_ws(ctx)
     if auto:
@@ -126,7 +126,7 @@ def undo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Restore the merged clients exactly as they were, with everything that was theirs."""
-    from crm_tui.domain.merges import undo_merge
+    from crm_tui.domain.clients.merges import undo_merge
 
     ws = open_ws(ctx)
     with ws.write() as session:
@@ -145,7 +145,7 @@ def not_duplicate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Remember that two clients are two companies; the pair is never proposed again."""
-    from crm_tui.domain.merges import mark_not_duplicate
+    from crm_tui.domain.clients.merges import mark_not_duplicate
 
     ws = open_ws(ctx)
     with ws.write() as session:

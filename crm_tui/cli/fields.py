@@ -21,7 +21,7 @@ def list_(
     """The portrait's fields (required ones marked) and the contact information required."""
     from dataclasses import asdict
 
-    from crm_tui.domain.portrait import portrait_fields, required_contacts
+    from crm_tui.domain.portrait.fields import portrait_fields, required_contacts
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -48,8 +48,8 @@ def add(
     required: Annotated[bool, typer.Option("--required", help="Counts in completeness.")] = False,
 ) -> None:
     """Add a portrait field (admins)."""
-    from crm_tui.domain.portrait import add_field
-    from storage.models import FieldKind
+    from crm_tui.domain.portrait.fields import add_field
+    from crm_tui.storage.models import FieldKind
 
     if kind not in {k.value for k in FieldKind}:
         fail(f"--kind {kind!r}: use text, number, money, date, choice, multi or bool")
@@ -61,7 +61,7 @@ def add(
 @app.command("remove")
 def remove(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Field key.")]) -> None:
     """Retire a portrait field (admins); the values are kept in case it comes back."""
-    from crm_tui.domain.portrait import remove_field
+    from crm_tui.domain.portrait.fields import remove_field
 
     had = remove_field(open_ws(ctx), key)
     typer.echo(f"field {key} removed ({had} clients had a value; kept)")
@@ -74,7 +74,7 @@ def require(
     optional: Annotated[bool, typer.Option("--optional", help="Make it optional instead.")] = False,
 ) -> None:
     """Make a portrait field required (it counts in completeness) or optional (admins)."""
-    from crm_tui.domain.portrait import set_field_required
+    from crm_tui.domain.portrait.fields import set_field_required
 
     set_field_required(open_ws(ctx), key, not optional)
     typer.echo(f"field {key} is {'optional' if optional else 'required'}")
@@ -86,7 +86,7 @@ def require_contacts(
     items: Annotated[str, typer.Argument(help="Comma-separated: phone, email, contact, contact_position.")],
 ) -> None:
     """Set the contact information every client must have (admins); empty for none."""
-    from crm_tui.domain.portrait import set_required_contacts
+    from crm_tui.domain.portrait.fields import set_required_contacts
 
     chosen = [i.strip() for i in items.split(",") if i.strip()]
     set_required_contacts(open_ws(ctx), chosen)
@@ -100,8 +100,8 @@ def set_(
     values: Annotated[list[str], typer.Argument(help="key=value pairs (an empty value clears).")],
 ) -> None:
     """Fill a client's portrait from the command line."""
-    from crm_tui.domain.client_card import load_card
-    from crm_tui.domain.portrait import set_values
+    from crm_tui.domain.clients.card import load_card
+    from crm_tui.domain.portrait.fields import set_values
 
     pairs: dict[str, str] = {}
     for item in values:

@@ -31,7 +31,7 @@ def handover(
         return
     from dataclasses import asdict
 
-    from crm_tui.domain.handovers import hand_over
+    from crm_tui.domain.clients.handovers import hand_over
 
     if to is None:
         fail("say who takes the clients: --to LOGIN")
@@ -54,7 +54,7 @@ def undo(
     """Give the clients back (what the receiver passed on since is kept and listed)."""
     from dataclasses import asdict
 
-    from crm_tui.domain.handovers import undo_handover
+    from crm_tui.domain.clients.handovers import undo_handover
 
     report = undo_handover(open_ws(ctx), number)
     if as_json:

@@ -24,7 +24,7 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print the new item's id as JSON.")] = False,
 ) -> None:
     """Record something the client owns."""
-    from crm_tui.domain.installed_base import InstalledDraft, add_installed
+    from crm_tui.domain.clients.installed_base import InstalledDraft, add_installed
 
     ws = open_ws(ctx)
     item = add_installed(ws, client_id, InstalledDraft(product, vendor, ours, quantity, acquired, note))
@@ -43,10 +43,10 @@ def list_(
     """What the client owns: competitors' products first."""
     from dataclasses import asdict
 
-    from crm_tui.domain.access import visible_clients
+    from crm_tui.domain.access.visibility import visible_clients
+    from crm_tui.domain.clients.installed_base import installed_of
     from crm_tui.domain.errors import NotFound
-    from crm_tui.domain.installed_base import installed_of
-    from storage.models import clients
+    from crm_tui.storage.models import clients
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -77,7 +77,7 @@ def remove(
     item_id: Annotated[int, typer.Argument(help="The item's id, as `crm installed list` shows it.")],
 ) -> None:
     """Remove an item (sold on, scrapped, recorded by mistake); the audit trail keeps it."""
-    from crm_tui.domain.installed_base import remove_installed
+    from crm_tui.domain.clients.installed_base import remove_installed
 
     remove_installed(open_ws(ctx), item_id)
     typer.echo(f"item {item_id} removed")

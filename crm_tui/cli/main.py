@@ -34,7 +34,7 @@ from crm_tui.cli import (
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, fail, globals_of
 from crm_tui.config import ConfigError
 from crm_tui.domain.errors import DomainError
-from storage.errors import StorageError
+from crm_tui.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace

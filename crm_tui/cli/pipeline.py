@@ -19,8 +19,8 @@ def list_(
     """Pipelines with their stages, probabilities, stuck limits and playbooks; the lost reasons."""
     from dataclasses import asdict
 
-    from crm_tui.domain.funnel_setup import active_lost_reasons
-    from crm_tui.domain.pipeline_admin import list_pipelines
+    from crm_tui.domain.deals.funnel_setup import active_lost_reasons
+    from crm_tui.domain.deals.pipeline_admin import list_pipelines
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -66,7 +66,7 @@ def list_(
 @app.command("add")
 def add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Pipeline name.")]) -> None:
     """A new pipeline with New, Won and Lost; add stages with `crm pipeline stage-add`."""
-    from crm_tui.domain.pipeline_admin import add_pipeline
+    from crm_tui.domain.deals.pipeline_admin import add_pipeline
 
     typer.echo(f"pipeline {add_pipeline(open_ws(ctx), name)}: {name}")
 
@@ -79,7 +79,7 @@ def stage_add(
     probability: Annotated[int, typer.Option("--probability", help="Win probability, %.")] = 0,
 ) -> None:
     """Add an open stage after the last open one."""
-    from crm_tui.domain.pipeline_admin import add_stage
+    from crm_tui.domain.deals.pipeline_admin import add_stage
 
     typer.echo(f"stage {add_stage(open_ws(ctx), pipeline, name, probability)}: {name}")
 
@@ -95,7 +95,7 @@ def stage_set(
     ] = None,
 ) -> None:
     """Rename a stage, set its probability or its stuck limit."""
-    from crm_tui.domain.pipeline_admin import find_stage, set_stage
+    from crm_tui.domain.deals.pipeline_admin import find_stage, set_stage
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -109,7 +109,7 @@ def stage_remove(
     ctx: typer.Context, stage: Annotated[str, typer.Argument(help="Stage id, code or name.")]
 ) -> None:
     """Remove a stage that holds no deals."""
-    from crm_tui.domain.pipeline_admin import find_stage, remove_stage
+    from crm_tui.domain.deals.pipeline_admin import find_stage, remove_stage
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -128,8 +128,8 @@ def step_add(
     kind: Annotated[str, typer.Option("--kind", help="call, meeting, email or todo.")] = "call",
 ) -> None:
     """Append a step to a stage's playbook."""
-    from crm_tui.domain.pipeline_admin import add_step, find_stage
-    from storage.models import TaskKind
+    from crm_tui.domain.deals.pipeline_admin import add_step, find_stage
+    from crm_tui.storage.models import TaskKind
 
     if kind not in {k.value for k in TaskKind}:
         fail(f"--kind {kind!r}: use call, meeting, email or todo")
@@ -142,7 +142,7 @@ def step_add(
 @app.command("step-remove")
 def step_remove(ctx: typer.Context, step: Annotated[int, typer.Argument(help="Step id.")]) -> None:
     """Remove a playbook step."""
-    from crm_tui.domain.pipeline_admin import remove_step
+    from crm_tui.domain.deals.pipeline_admin import remove_step
 
     remove_step(open_ws(ctx), step)
     typer.echo(f"step {step} removed")
@@ -155,7 +155,7 @@ def reason(
     retire: Annotated[bool, typer.Option("--retire", help="Stop offering it (kept on old deals).")] = False,
 ) -> None:
     """Add a lost reason, or retire one."""
-    from crm_tui.domain.pipeline_admin import set_lost_reason
+    from crm_tui.domain.deals.pipeline_admin import set_lost_reason
 
     set_lost_reason(open_ws(ctx), name, active=not retire)
     typer.echo(f"lost reason {name!r} " + ("retired" if retire else "offered"))

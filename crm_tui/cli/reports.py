@@ -36,9 +36,9 @@ def funnel(
 ) -> None:
     """Per stage: deals and sums now, how many reached it, conversion to the next, median days;
     and the lost reasons."""
-    from crm_tui.domain.formatting import money
-    from crm_tui.domain.funnel_reports import ReportScope, funnel_report
-    from crm_tui.domain.pipelines import default_pipeline_id
+    from crm_tui.domain.deals.pipelines import default_pipeline_id
+    from crm_tui.domain.reports.funnel import ReportScope, funnel_report
+    from crm_tui.domain.values.formatting import money
 
     ws = open_ws(ctx)
     owner_id = user_id_of(ws, manager, "--manager")
@@ -72,9 +72,9 @@ def forecast(
     """Open deals weighted by their stage's probability, by expected close month and manager."""
     from dataclasses import asdict
 
-    from crm_tui.domain.formatting import money
-    from crm_tui.domain.funnel_reports import forecast_report
-    from crm_tui.domain.pipelines import default_pipeline_id
+    from crm_tui.domain.deals.pipelines import default_pipeline_id
+    from crm_tui.domain.reports.funnel import forecast_report
+    from crm_tui.domain.values.formatting import money
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -103,8 +103,8 @@ def stuck(
     """Deals over their stage's limit, longest first: the head's list."""
     from dataclasses import asdict
 
-    from crm_tui.domain.formatting import money
-    from crm_tui.domain.stuck_deals import stuck_deals
+    from crm_tui.domain.deals.stuck import stuck_deals
+    from crm_tui.domain.values.formatting import money
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -127,7 +127,7 @@ def completeness(
 ) -> None:
     """Per manager: clients, and the share described at 80% or more (required portrait fields and
     contact information)."""
-    from crm_tui.domain.completeness import completeness_report
+    from crm_tui.domain.portrait.completeness import completeness_report
 
     ws = open_ws(ctx)
     owner_id = user_id_of(ws, manager, "--manager")

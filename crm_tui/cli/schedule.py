@@ -18,7 +18,7 @@ def tick(
 ) -> None:
     """Run every scheduled job once: segments, tasks for clients nobody contacted, reminders for
     stuck and idle deals. Idempotent."""
-    from scheduling.tick import run_tick
+    from crm_tui.scheduling.tick import run_tick
 
     report = run_tick(open_ws(ctx))
     if as_json:

@@ -17,7 +17,7 @@ def recompute(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Recompute every client's segment (manual segments are kept); prints counts and moves."""
-    from crm_tui.domain.segment_recompute import recompute_segments
+    from crm_tui.domain.segments.recompute import recompute_segments
 
     result = recompute_segments(open_ws(ctx))
     if as_json:
@@ -46,7 +46,7 @@ def interval(
     days: Annotated[str, typer.Argument(help="Days between purchases, or 'auto' to compute it.")],
 ) -> None:
     """Set the average interval between purchases (admins), or go back to computing it."""
-    from crm_tui.domain.segment_interval import set_interval
+    from crm_tui.domain.segments.interval import set_interval
 
     value: int | None
     if days.strip().lower() == "auto":
@@ -66,7 +66,7 @@ def set_(
     segment: Annotated[str, typer.Argument(help="warm, loyal, lost, or auto to clear the manual mark.")],
 ) -> None:
     """Set a client's segment by hand; recomputes keep it until it is set back to auto."""
-    from crm_tui.domain.segment_actions import parse_segment, set_segment
+    from crm_tui.domain.segments.actions import parse_segment, set_segment
 
     chosen = None if segment.strip().lower() == "auto" else parse_segment(segment)
     set_segment(open_ws(ctx), client, chosen)
@@ -89,8 +89,8 @@ def rules(
     """Show the work rules per segment, or change one."""
     from dataclasses import asdict
 
-    from crm_tui.domain.segment_actions import parse_segment
-    from crm_tui.domain.segment_work import set_work_rule, work_rules
+    from crm_tui.domain.segments.actions import parse_segment
+    from crm_tui.domain.segments.work import set_work_rule, work_rules
 
     ws = open_ws(ctx)
     if segment is not None:

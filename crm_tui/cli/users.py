@@ -23,8 +23,8 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print the new user as JSON.")] = False,
 ) -> None:
     """Add a user (admins only)."""
-    from crm_tui.domain.users import add_user, parse_role
-    from storage.models import Role
+    from crm_tui.domain.access.users import add_user, parse_role
+    from crm_tui.storage.models import Role
 
     ws = open_ws(ctx)
     if ws.viewer.role is not Role.ADMIN:
@@ -52,7 +52,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List users."""
-    from crm_tui.domain.users import list_users
+    from crm_tui.domain.access.users import list_users
 
     ws = open_ws(ctx)
     with ws.read() as session:

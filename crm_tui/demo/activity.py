@@ -18,7 +18,7 @@ from typing import Any
 
 from crm_tui.demo import vocabulary as v
 from crm_tui.demo.plan import LOST, OPEN_STAGES, WON, Book, UserPlan
-from storage.models import DealStatus, Direction, TaskStatus
+from crm_tui.storage.models import DealStatus, Direction, TaskStatus
 
 Row = dict[str, Any]
 DAY = timedelta(days=1)

@@ -30,9 +30,9 @@ from crm_tui.demo import activity
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.plan import SIZES, Book, UserPlan, plan_clients, plan_deals, plan_team
-from crm_tui.domain.pipelines import stages_of
+from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.workspace import prepare_database
-from storage.database import (
+from crm_tui.storage.database import (
     describe,
     get_engine,
     parse_database_url,
@@ -40,7 +40,7 @@ from storage.database import (
     unavailable,
     write_session,
 )
-from storage.models import (
+from crm_tui.storage.models import (
     channels,
     clients,
     contacts,
@@ -49,8 +49,8 @@ from storage.models import (
     pipelines,
     users,
 )
-from storage.models import tasks as tasks_table
-from storage.search_index import client_search
+from crm_tui.storage.models import tasks as tasks_table
+from crm_tui.storage.search_index import client_search
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]

@@ -13,8 +13,8 @@ from typing import Any
 
 from crm_tui.demo.forge import Company, Forge, Person
 from crm_tui.demo.plan import Book
-from crm_tui.domain.folding import derived_keys
-from storage.models import ChannelKind, ClientKind
+from crm_tui.domain.values.folding import derived_keys
+from crm_tui.storage.models import ChannelKind, ClientKind
 
 Row = dict[str, Any]
 PHONE, EMAIL, MESSENGER = ChannelKind.PHONE.value, ChannelKind.EMAIL.value, ChannelKind.MESSENGER.value

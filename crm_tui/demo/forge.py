@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from crm_tui.demo import vocabulary as v
-from crm_tui.domain.requisites import inn_check_digits, ogrn_check_digit
+from crm_tui.domain.values.requisites import inn_check_digits, ogrn_check_digit
 
 FEMALE_SHARE = 0.45
 _POSITION_TITLES = tuple(title for title, _ in v.POSITIONS)
@@ -47,7 +47,7 @@ class Phone:
 class Company:
     name: str
     legal_form: str | None
-    kind: str  # storage.models.ClientKind value
+    kind: str  # crm_tui.storage.models.ClientKind value
     inn: str | None
     kpp: str | None
     ogrn: str | None

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from crm_tui.demo import vocabulary as v
 from crm_tui.demo.forge import Forge
-from storage.models import ClientStatus, Role
+from crm_tui.storage.models import ClientStatus, Role
 
 # How many managers each region gets, relative to the others (Москва first, as in REGIONS).
 REGION_WEIGHTS = (2.0, 1.0, 1.0, 1.5, 1.0, 1.0, 1.0, 1.0)

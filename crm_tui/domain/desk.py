@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crm_tui.domain.clock import local_day_bounds, local_month_bounds
-from crm_tui.domain.completeness import owner_completeness
+from crm_tui.domain.portrait.completeness import owner_completeness
 from crm_tui.domain.workspace import Workspace
-from storage.models import (
+from crm_tui.storage.models import (
     DealStatus,
     Direction,
     TaskStatus,

@@ -18,11 +18,19 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import Session
 
-from crm_tui.domain import audit
-from crm_tui.domain.access import Viewer
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import AccessDenied, NotFound
-from crm_tui.domain.folding import fold, phone_digits
-from storage.models import Role, audit_entries, channels, clients, contacts, interactions, suppressions
+from crm_tui.domain.values.folding import fold, phone_digits
+from crm_tui.storage.models import (
+    Role,
+    audit_entries,
+    channels,
+    clients,
+    contacts,
+    interactions,
+    suppressions,
+)
 
 ERASED = "[erased]"
 

@@ -16,15 +16,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.domain.access import Viewer, check_app_user
+from crm_tui.domain.access.users import create_first_admin, has_users, resolve_viewer
+from crm_tui.domain.access.visibility import Viewer, check_app_user
 from crm_tui.domain.clock import Clock, system_clock
-from crm_tui.domain.funnel_setup import DEFAULTS_KEY, ensure_funnel_defaults
-from crm_tui.domain.pipelines import ensure_default_pipeline, has_pipeline
-from crm_tui.domain.portrait_defaults import PORTRAIT_KEY, ensure_portrait_defaults
+from crm_tui.domain.deals.funnel_setup import DEFAULTS_KEY, ensure_funnel_defaults
+from crm_tui.domain.deals.pipelines import ensure_default_pipeline, has_pipeline
+from crm_tui.domain.portrait.defaults import PORTRAIT_KEY, ensure_portrait_defaults
 from crm_tui.domain.settings import get_setting
-from crm_tui.domain.users import create_first_admin, has_users, resolve_viewer
-from storage.database import get_engine, read_session, unavailable, write_session
-from storage.schema import ensure_schema
+from crm_tui.storage.database import get_engine, read_session, unavailable, write_session
+from crm_tui.storage.schema import ensure_schema
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Workspace:
 
     @contextmanager
     def write(self, *, bulk: bool = False) -> Iterator[Session]:
-        """See ``storage.database.write_session`` for what a bulk write asks of its caller."""
+        """See ``crm_tui.storage.database.write_session`` for what a bulk write asks of its caller."""
         try:
             with write_session(self.engine, bulk=bulk) as session:
                 yield session

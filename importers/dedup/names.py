@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from crm_tui.domain.folding import fold
-from importers.legal_forms import split_legal_form
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.legal_forms import split_legal_form
 
 _LATIN_PAIRS = (
     ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"),

@@ -21,13 +21,13 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access import Viewer, visible_clients
-from crm_tui.domain.folding import fold
-from crm_tui.domain.requisites import is_valid_inn
-from importers.dedup.names import company_name
-from importers.dedup.rules import SIMILAR_NAME, Record, judge, name_similarity
-from storage.bulk import fetch_rows
-from storage.models import ChannelKind, channels, clients, not_duplicates
+from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.requisites import is_valid_inn
+from crm_tui.importers.dedup.names import company_name
+from crm_tui.importers.dedup.rules import SIMILAR_NAME, Record, judge, name_similarity
+from crm_tui.storage.bulk import fetch_rows
+from crm_tui.storage.models import ChannelKind, channels, clients, not_duplicates
 
 KEY_BLOCK_CAP = 20
 """More clients than this on one phone or e-mail: a switchboard or a shared mailbox."""

@@ -10,13 +10,20 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.client_card import load_card
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.merges import MERGERS, MergeResult, merge_clients
 from crm_tui.domain.errors import AccessDenied
-from crm_tui.domain.merges import MERGERS, MergeResult, merge_clients
 from crm_tui.domain.workspace import Workspace
-from importers.dedup.scan import Pair, Progress, find_pairs, load_records, rejected_pairs, sure_clusters
-from storage.models import ChannelKind, client_sources
+from crm_tui.importers.dedup.scan import (
+    Pair,
+    Progress,
+    find_pairs,
+    load_records,
+    rejected_pairs,
+    sure_clusters,
+)
+from crm_tui.storage.models import ChannelKind, client_sources
 
 
 def _check(viewer: Viewer) -> None:

@@ -12,10 +12,10 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-from importers.cells import cell_text, is_blank, whole_number_digits
-from importers.dates import normalise_date
-from importers.vocabulary import Vocabulary, fold_header
-from storage.models import DocumentKind
+from crm_tui.domain.values.cells import cell_text, is_blank, whole_number_digits
+from crm_tui.domain.values.dates import normalise_date
+from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
+from crm_tui.storage.models import DocumentKind
 
 ORDER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "kind": (

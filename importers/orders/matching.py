@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from storage.models import clients
+from crm_tui.storage.models import clients
 
 _IN_CHUNK = 900
 

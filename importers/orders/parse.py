@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from crm_tui.domain.folding import fold
-from importers.amounts import normalise_amount
-from importers.cells import Cell, is_blank
-from importers.dates import normalise_date
-from importers.header import HeaderRow, find_header, iter_data_rows
-from importers.legal_forms import split_legal_form
-from importers.mapping import DEFAULT_THRESHOLD, IGNORE, MappingError
-from importers.normalise import normalise_inn
-from importers.orders.fields import (
+from crm_tui.domain.values.amounts import normalise_amount
+from crm_tui.domain.values.cells import Cell, is_blank
+from crm_tui.domain.values.dates import normalise_date
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.legal_forms import split_legal_form
+from crm_tui.domain.values.normalise import normalise_inn
+from crm_tui.importers.files.header import HeaderRow, find_header, iter_data_rows
+from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, IGNORE, MappingError
+from crm_tui.importers.files.reading import ImportFileError, read_sheet
+from crm_tui.importers.files.vocabulary import fold_header
+from crm_tui.importers.orders.fields import (
     ORDER_FIELDS,
     ORDER_VOCABULARY,
     document_number,
@@ -29,9 +31,7 @@ from importers.orders.fields import (
     parse_kind,
     parse_paid,
 )
-from importers.reading import ImportFileError, read_sheet
-from importers.vocabulary import fold_header
-from storage.models import DocumentKind
+from crm_tui.storage.models import DocumentKind
 
 
 @dataclass(frozen=True, slots=True)

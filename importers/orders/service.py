@@ -20,18 +20,18 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_, update
 from sqlmodel import Session
 
-from crm_tui.domain import audit
+from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import AccessDenied
-from crm_tui.domain.folding import fold
-from crm_tui.domain.segment_recompute import RECOMPUTERS, RecomputeResult, recompute_segments
+from crm_tui.domain.segments.recompute import RECOMPUTERS, RecomputeResult, recompute_segments
+from crm_tui.domain.values.cells import Cell
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.workspace import Workspace
-from importers.cells import Cell
-from importers.error_file import RejectedRow, write_error_file
-from importers.legal_forms import split_legal_form
-from importers.orders.matching import ClientIndex
-from importers.orders.parse import OrderRow, open_orders, order_rows
-from importers.reading import ImportFileError
-from storage.models import DocumentKind, ImportStatus, import_batches, import_changes, sales_documents
+from crm_tui.importers.files.error_file import RejectedRow, write_error_file
+from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.importers.orders.matching import ClientIndex
+from crm_tui.importers.orders.parse import OrderRow, open_orders, order_rows
+from crm_tui.storage.models import DocumentKind, ImportStatus, import_batches, import_changes, sales_documents
 
 CHUNK = 2000
 SHOWN = 20

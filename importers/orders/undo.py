@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from storage.models import import_changes, sales_documents
+from crm_tui.storage.models import import_changes, sales_documents
 
 
 def undo_orders(session: Session, batch_id: int, kept: list[str]) -> tuple[int, int]:

@@ -1,11 +1,11 @@
-"""Alembic environment: always run programmatically by ``storage.schema`` with a live connection."""
+"""Alembic environment: always run programmatically by ``crm_tui.storage.schema`` with a live connection."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from storage.models import metadata
-from storage.search_index import is_search_index
+from crm_tui.storage.models import metadata
+from crm_tui.storage.search_index import is_search_index
 
 config = context.config
 connection = config.attributes["connection"]

@@ -14,12 +14,12 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.client_records import ChannelDraft, ClientDraft, create_client
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import Workspace, open_workspace
-from storage.database import write_session
-from storage.models import ChannelKind, ClientStatus, Role
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import ChannelKind, ClientStatus, Role
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded, valid_inn
 
 

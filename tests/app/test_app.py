@@ -13,11 +13,11 @@ from textual.worker import WorkerFailed
 from crm_tui.app import ActionCommands, create_app, describe_error
 from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.workspace import Workspace, prepare_database
-from screens.clients import ClientsScreen
-from screens.desk import DeskScreen
-from screens.first_run import FirstRunScreen
-from screens.task_result import TaskResultScreen
-from storage.errors import DatabaseUnavailable
+from crm_tui.screens.clients import ClientsScreen
+from crm_tui.screens.desk import DeskScreen
+from crm_tui.screens.dialogs.task_result import TaskResultScreen
+from crm_tui.screens.first_run import FirstRunScreen
+from crm_tui.storage.errors import DatabaseUnavailable
 from tests.app.support import add_clients, notifications, settle, text_of, workspace
 from tests.seed import Seeded, seed_team
 
@@ -139,10 +139,10 @@ async def test_a_workspace_that_cannot_open_ends_the_app_with_one_line() -> None
 
 async def test_an_ops_account_is_sent_to_the_commands(sqlite_url: str, team: object) -> None:
     from crm_tui.app import create_app
-    from crm_tui.domain.users import add_user
+    from crm_tui.domain.access.users import add_user
     from crm_tui.domain.workspace import open_app_workspace
-    from storage.database import write_session
-    from storage.models import Role
+    from crm_tui.storage.database import write_session
+    from crm_tui.storage.models import Role
     from tests.seed import FROZEN_NOW
 
     with write_session(prepare_database(sqlite_url)) as session:

@@ -6,20 +6,20 @@ from sqlalchemy import select
 from textual.widgets import Input, Static
 
 from crm_tui.app import CrmApp, create_app
-from crm_tui.domain.client_edit import edit_client
-from crm_tui.domain.interactions import log_interaction, parse_duration
+from crm_tui.domain.clients.edit import edit_client
+from crm_tui.domain.interactions.log import log_interaction, parse_duration
 from crm_tui.domain.workspace import Workspace
-from screens.client_card import ClientCardScreen
-from screens.contact_dialog import ContactDialog
-from screens.contact_move_dialog import ContactMoveDialog
-from screens.installed_dialog import InstalledDialog
-from screens.log_interaction import LogInteractionScreen
-from screens.requisites_dialog import RequisitesDialog
-from storage.database import read_session
-from storage.models import InteractionKind, interactions
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.dialogs.contact import ContactDialog
+from crm_tui.screens.dialogs.contact_move import ContactMoveDialog
+from crm_tui.screens.dialogs.installed import InstalledDialog
+from crm_tui.screens.dialogs.log_interaction import LogInteractionScreen
+from crm_tui.screens.dialogs.requisites import RequisitesDialog
+from crm_tui.storage.database import read_session
+from crm_tui.storage.models import InteractionKind, interactions
+from crm_tui.widgets.record_table import RecordTable
 from tests.app.support import notifications, settle, text_of, workspace
 from tests.seed import Seeded
-from widgets.record_table import RecordTable
 
 SIZE = (120, 40)
 

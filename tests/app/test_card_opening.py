@@ -12,20 +12,21 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from crm_tui.app import CrmApp, create_app
-from crm_tui.domain.client_card import ClientCard, load_card
-from crm_tui.domain.interactions import log_interaction
-from crm_tui.domain.users import owner_choices
+from crm_tui.domain.access.users import owner_choices
+from crm_tui.domain.clients.card import ClientCard, load_card
+from crm_tui.domain.interactions.log import log_interaction
 from crm_tui.domain.workspace import Workspace
-from screens import card_opener, client_card
-from screens.client_card import ClientCardScreen
-from screens.desk import DeskScreen
-from storage.database import read_session
-from storage.models import InteractionKind
+from crm_tui.screens.card import opener as card_opener
+from crm_tui.screens.card import screen as client_card
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.desk import DeskScreen
+from crm_tui.storage.database import read_session
+from crm_tui.storage.models import InteractionKind
+from crm_tui.widgets.record_table import RecordTable
 from tests.app.frames import recording
 from tests.app.support import add_clients, notifications, settle, text_of
 from tests.app.test_card import logged
 from tests.seed import Seeded
-from widgets.record_table import RecordTable
 
 SIZE = (120, 40)
 

@@ -6,14 +6,14 @@ from sqlalchemy.engine import Engine
 from textual.widgets import Input, Select, Static
 
 from crm_tui.app import CrmApp, create_app
-from crm_tui.domain.clients import PAGE_SIZE
+from crm_tui.domain.clients.listing import PAGE_SIZE
 from crm_tui.domain.workspace import Workspace
-from screens.client_card import ClientCardScreen
-from screens.clients import ClientsScreen
-from screens.desk import DeskScreen
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.clients import ClientsScreen
+from crm_tui.screens.desk import DeskScreen
+from crm_tui.widgets.client_table import ClientTable
 from tests.app.support import add_clients, settle, text_of, wait_for
 from tests.seed import Seeded, valid_inn
-from widgets.client_table import ClientTable
 
 SIZE = (120, 40)
 MINE = ["Аква-Сервис", "Вектор Плюс", "Зорин Алексей Викторович", "Ромашка", "СтройМонтаж", "Теплодом"]
@@ -166,7 +166,7 @@ async def test_enter_opens_the_card_and_escape_returns_to_the_list(ws: Workspace
 
 def test_owner_choices_follow_the_access_rule(ws: Workspace, sqlite_url: str, team: Seeded) -> None:
     """The owner filter offers a manager herself, a head his region, an admin everybody."""
-    from crm_tui.domain.users import owner_choices
+    from crm_tui.domain.access.users import owner_choices
     from tests.app.support import workspace
 
     def logins(login: str) -> list[str]:
@@ -180,7 +180,7 @@ def test_owner_choices_follow_the_access_rule(ws: Workspace, sqlite_url: str, te
 
 
 async def test_filter_by_installed_base(ws: Workspace, team: Seeded) -> None:
-    from crm_tui.domain.installed_base import InstalledDraft, add_installed
+    from crm_tui.domain.clients.installed_base import InstalledDraft, add_installed
 
     add_installed(ws, team.clients["teplo"], InstalledDraft("Котёл Logano", "Buderus"))
     add_installed(ws, team.clients["romashka"], InstalledDraft("Котёл КВ-100", ours=True))

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from crm_tui.app import create_app
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.client_records import ChannelDraft, ClientDraft, create_client
-from screens.dedup_review import DedupReviewScreen
-from storage.database import write_session
-from storage.models import ChannelKind, ClientStatus, Role, clients, not_duplicates
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
+from crm_tui.screens.dedup_review import DedupReviewScreen
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import ChannelKind, ClientStatus, Role, clients, not_duplicates
 from tests.app.support import notifications, settle, workspace
 from tests.seed import FROZEN_NOW, Seeded
 
@@ -118,7 +118,7 @@ async def test_new_client_dialog_says_whose_client_it_is_before_saving(
 ) -> None:
     from textual.widgets import Input, Static
 
-    from screens.new_client import NewClientScreen
+    from crm_tui.screens.dialogs.new_client import NewClientScreen
 
     app = create_app(workspace(sqlite_url, "petrov"), start="clients")
     async with app.run_test(size=(120, 40)) as pilot:

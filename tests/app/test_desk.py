@@ -11,15 +11,15 @@ from textual.widgets import Static
 
 from crm_tui.app import CrmApp, create_app
 from crm_tui.domain.workspace import Workspace
-from screens.client_card import ClientCardScreen
-from screens.desk import DeskScreen
-from screens.snooze import SnoozeScreen, snooze_options
-from screens.task_result import TaskResultScreen
-from storage.database import read_session, write_session
-from storage.models import tasks
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.desk import DeskScreen
+from crm_tui.screens.dialogs.snooze import SnoozeScreen, snooze_options
+from crm_tui.screens.dialogs.task_result import TaskResultScreen
+from crm_tui.storage.database import read_session, write_session
+from crm_tui.storage.models import tasks
+from crm_tui.widgets.record_table import RecordTable
 from tests.app.support import notifications, settle, text_of
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
-from widgets.record_table import RecordTable
 
 SIZE = (120, 40)
 
@@ -155,7 +155,7 @@ async def test_an_unexpected_failure_is_one_line(ws: Workspace, monkeypatch: pyt
     def broken(_ws: Workspace) -> None:
         raise RuntimeError("disk on fire\nsecond line")
 
-    monkeypatch.setattr("screens.desk.load_desk", broken)
+    monkeypatch.setattr("crm_tui.screens.desk.load_desk", broken)
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

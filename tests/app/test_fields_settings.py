@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Static
 
 from crm_tui.app import create_app
-from crm_tui.domain.portrait import portrait_fields
+from crm_tui.domain.portrait.fields import portrait_fields
 from crm_tui.domain.workspace import Workspace
-from screens.fields_settings import FieldDialog, FieldsSettingsScreen
+from crm_tui.screens.fields_settings import FieldDialog, FieldsSettingsScreen
 from tests.app.support import notifications, settle, text_of, workspace
 from tests.seed import Seeded
 

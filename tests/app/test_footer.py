@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace
-from screens.client_card import ClientCardScreen
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.widgets.key_footer import KeyFooter
 from tests.app.support import settle, workspace
 from tests.seed import Seeded
-from widgets.key_footer import KeyFooter
 
 
 def shown(app: object) -> list[str]:

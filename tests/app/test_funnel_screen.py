@@ -7,13 +7,13 @@ from sqlalchemy.engine import Engine
 from textual.widgets import Input, OptionList, Static
 
 from crm_tui.app import create_app
-from screens.deal import DealScreen
-from screens.funnel import FunnelScreen
-from screens.lost_dialog import LostDialog
-from storage.models import deals, stages
+from crm_tui.screens.deal import DealScreen
+from crm_tui.screens.dialogs.lost import LostDialog
+from crm_tui.screens.funnel import FunnelScreen
+from crm_tui.storage.models import deals, stages
+from crm_tui.widgets.kanban_column import KanbanColumnView
 from tests.app.support import notifications, settle, text_of, workspace
 from tests.seed import Seeded
-from widgets.kanban_column import KanbanColumnView
 
 
 async def open_funnel(pilot: object) -> FunnelScreen:
@@ -97,7 +97,7 @@ async def test_the_report_view_and_the_deal_screen(
 async def test_an_admin_sets_a_stuck_limit_in_the_funnel_settings(
     sqlite_url: str, sqlite_engine: Engine, team: Seeded
 ) -> None:
-    from screens.funnel_settings import FunnelSettingsScreen, ValueDialog
+    from crm_tui.screens.funnel_settings import FunnelSettingsScreen, ValueDialog
 
     app = create_app(workspace(sqlite_url, "admin"))
     async with app.run_test(size=(160, 45)) as pilot:
@@ -134,7 +134,7 @@ async def test_managers_have_no_funnel_settings(sqlite_url: str, sqlite_engine: 
 async def test_region_pipeline_and_period_filters(
     sqlite_url: str, sqlite_engine: Engine, team: Seeded
 ) -> None:
-    from screens.choice_dialog import ChoiceDialog
+    from crm_tui.screens.dialogs.choice import ChoiceDialog
 
     app = create_app(workspace(sqlite_url, "admin"))
     async with app.run_test(size=(160, 45)) as pilot:

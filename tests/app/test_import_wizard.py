@@ -13,16 +13,21 @@ from textual.widgets import Input, OptionList, Static
 
 from crm_tui.app import CrmApp, create_app
 from crm_tui.domain.workspace import Workspace, prepare_database
-from importers.client_import import ImportOptions, import_clients, remembered_mapping
-from screens.desk import DeskScreen
-from screens.first_run import FirstRunScreen
-from screens.import_wizard import FieldPickerScreen, ImportWizardScreen, UndoConfirmScreen, path_from_input
-from storage.models import client_sources, clients, import_batches
+from crm_tui.importers.clients.service import ImportOptions, import_clients, remembered_mapping
+from crm_tui.screens.desk import DeskScreen
+from crm_tui.screens.first_run import FirstRunScreen
+from crm_tui.screens.import_wizard import (
+    FieldPickerScreen,
+    ImportWizardScreen,
+    UndoConfirmScreen,
+    path_from_input,
+)
+from crm_tui.storage.models import client_sources, clients, import_batches
+from crm_tui.widgets.mapping_table import MappingTable
+from crm_tui.widgets.preview_table import PreviewTable
 from tests.app.support import notifications, settle, text_of, workspace
 from tests.importers.files import write_managers_xlsx, write_png
 from tests.seed import Seeded
-from widgets.mapping_table import MappingTable
-from widgets.preview_table import PreviewTable
 
 SIZE = (120, 40)
 SITE = 13  # the «Сайт» column: nothing matches it well, so it is skipped until someone maps it
@@ -267,7 +272,7 @@ async def test_a_failed_import_is_one_line_and_frees_the_wizard(
             return real(ws, files, options)
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr("screens.import_wizard.import_clients", locked)
+    monkeypatch.setattr("crm_tui.screens.import_wizard.import_clients", locked)
     app = create_app(ws, data_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         wizard = await open_file(pilot, write_managers_xlsx(tmp_path / "petrov.xlsx"))

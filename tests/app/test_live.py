@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from crm_tui.app import create_app
+from crm_tui.domain.clients.new_client import NewClient, add_client
 from crm_tui.domain.workspace import Workspace
-from importers.new_client import NewClient, add_client
-from screens.clients import ClientsScreen
-from screens.desk import DeskScreen
+from crm_tui.screens.clients import ClientsScreen
+from crm_tui.screens.desk import DeskScreen
 from tests.app.support import settle, wait_for, workspace
 from tests.seed import Seeded
 
@@ -30,7 +30,7 @@ async def test_the_clients_list_shows_a_colleagues_new_client_within_two_seconds
 async def test_the_desk_reloads_when_a_task_is_completed_elsewhere(
     sqlite_url: str, ws: Workspace, team: Seeded
 ) -> None:
-    from crm_tui.domain.tasks import complete_task
+    from crm_tui.domain.tasks.lifecycle import complete_task
 
     app = create_app(ws)
     async with app.run_test(size=(120, 40)) as pilot:

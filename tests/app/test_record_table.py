@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from widgets.record_table import Col, RecordTable
+from crm_tui.widgets.record_table import Col, RecordTable
 
 
 class OneTable(App[None]):

@@ -7,10 +7,10 @@ from sqlalchemy.engine import Engine
 from textual.widgets import DataTable, Static
 
 from crm_tui.app import create_app
-from crm_tui.domain.segment_recompute import recompute_segments
-from screens.segment_dialogs import AssignDialog, CallsDialog
-from screens.segments import SegmentsScreen
-from storage.models import DocumentKind, clients, tasks
+from crm_tui.domain.segments.recompute import recompute_segments
+from crm_tui.screens.dialogs.segments import AssignDialog, CallsDialog
+from crm_tui.screens.segments import SegmentsScreen
+from crm_tui.storage.models import DocumentKind, clients, tasks
 from tests.app.support import notifications, settle, text_of, workspace
 from tests.seed import Seeded
 from tests.unit.test_segments import add_doc
@@ -118,8 +118,8 @@ async def test_a_manager_sees_own_clients_and_cannot_recompute_or_give_away(
 async def test_without_sales_data_a_manager_sets_the_segment_on_the_card(
     sqlite_url: str, sqlite_engine: Engine, team: Seeded
 ) -> None:
-    from screens.client_card import ClientCardScreen
-    from screens.segment_dialogs import SegmentPicker
+    from crm_tui.screens.card.screen import ClientCardScreen
+    from crm_tui.screens.dialogs.segments import SegmentPicker
 
     app = create_app(workspace(sqlite_url, "ivanova"))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -150,7 +150,7 @@ async def test_the_clients_list_filters_by_segment(
 ) -> None:
     from textual.widgets import Select
 
-    from widgets.client_table import ClientTable
+    from crm_tui.widgets.client_table import ClientTable
 
     sales_history(sqlite_engine, team, sqlite_url)
     app = create_app(workspace(sqlite_url, "ivanova"), start="clients")
@@ -175,7 +175,7 @@ async def test_the_sales_history_from_the_import_wizard(
 
     from textual.widgets import Input
 
-    from screens.orders_import import OrdersImportScreen
+    from crm_tui.screens.orders_import import OrdersImportScreen
     from tests.importers.order_files import write_invoices_xlsx
     from tests.seed import FROZEN_NOW
 
@@ -208,7 +208,7 @@ async def test_the_sales_history_from_the_import_wizard(
 async def test_a_head_hands_a_client_over_from_its_card(
     sqlite_url: str, sqlite_engine: Engine, team: Seeded
 ) -> None:
-    from screens.client_card import ClientCardScreen
+    from crm_tui.screens.card.screen import ClientCardScreen
 
     app = create_app(workspace(sqlite_url, "smirnov"))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -234,8 +234,8 @@ async def test_the_missing_walk_fills_the_portrait_from_the_card(
 ) -> None:
     from textual.widgets import Input
 
-    from screens.client_card import ClientCardScreen
-    from screens.portrait_dialog import PortraitDialog
+    from crm_tui.screens.card.screen import ClientCardScreen
+    from crm_tui.screens.dialogs.portrait import PortraitDialog
 
     app = create_app(workspace(sqlite_url, "petrov"))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -42,9 +42,9 @@ def build(target: Path) -> int:
     """Copies the base and loads the history onto one client; returns the client's id."""
     from sqlalchemy import func, select
 
-    from storage.bulk import insert_rows
-    from storage.database import dispose_engines, get_engine, write_session
-    from storage.models import (
+    from crm_tui.storage.bulk import insert_rows
+    from crm_tui.storage.database import dispose_engines, get_engine, write_session
+    from crm_tui.storage.models import (
         audit_entries,
         clients,
         deal_stage_changes,
@@ -176,9 +176,9 @@ def show(label: str, samples: list[float]) -> None:
 
 
 def measure(target: Path, client_id: int, repeat: int) -> None:
-    from crm_tui.domain.client_card import load_card
+    from crm_tui.domain.clients.card import load_card
+    from crm_tui.domain.clients.timeline import client_timeline
     from crm_tui.domain.clock import fixed_clock
-    from crm_tui.domain.timeline import client_timeline
     from crm_tui.domain.workspace import open_workspace
 
     ws = open_workspace(str(target), LOGIN, tz=TZ, clock=fixed_clock(NOW))
@@ -213,7 +213,7 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
     from crm_tui.app import create_app
     from crm_tui.domain.clock import fixed_clock
     from crm_tui.domain.workspace import open_workspace
-    from screens.client_card import ClientCardScreen
+    from crm_tui.screens.card.screen import ClientCardScreen
 
     ws = open_workspace(str(target), LOGIN, tz=TZ, clock=fixed_clock(NOW))
     extra: list[int] = []
@@ -258,7 +258,7 @@ def others_near(ws: Any, client_id: int) -> list[int]:
     layout ready, which no person working through a list does)."""
     from sqlalchemy import func, select
 
-    from storage.models import clients, interactions
+    from crm_tui.storage.models import clients, interactions
 
     with ws.read() as session:
         region = session.scalar(select(clients.c.region).where(clients.c.id == client_id))

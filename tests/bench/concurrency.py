@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 def worker(url: str, login: str, seconds: float, seed: int, think: float) -> None:
     from sqlalchemy import select
 
-    from crm_tui.domain.client_edit import edit_client
-    from crm_tui.domain.clients import ClientFilter, client_page
+    from crm_tui.domain.clients.edit import edit_client
+    from crm_tui.domain.clients.listing import ClientFilter, client_page
     from crm_tui.domain.errors import StaleEdit
     from crm_tui.domain.workspace import open_workspace
-    from storage.models import clients
+    from crm_tui.storage.models import clients
 
     rng = random.Random(seed)
     ws = open_workspace(url, login)
@@ -73,8 +73,8 @@ def prepare(url: str | None) -> tuple[str, list[str]]:
     from sqlalchemy import create_engine, select, text
 
     from crm_tui.demo.builder import build_demo
-    from storage.database import dispose_engines, get_engine
-    from storage.models import Role, users
+    from crm_tui.storage.database import dispose_engines, get_engine
+    from crm_tui.storage.models import Role, users
 
     if url is None:
         path = ROOT / "bench-data" / "concurrency.db"

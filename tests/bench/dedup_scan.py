@@ -32,7 +32,7 @@ CITIES = ["Москва", "Санкт-Петербург", "Казань", "Ли
 
 
 def _inn(body: int) -> str:
-    from crm_tui.domain.requisites import inn_check_digits
+    from crm_tui.domain.values.requisites import inn_check_digits
 
     text = f"{body:09d}"
     return text + inn_check_digits(text)
@@ -45,11 +45,11 @@ def _typo(name: str, rng: random.Random) -> str:
 
 def build_synthetic(path: Path, count: int, seed: int = 3) -> set[tuple[int, int]]:
     """``count`` clients (2% planted doubles) in a fresh base; returns the planted pairs."""
-    from crm_tui.domain.folding import derived_keys
+    from crm_tui.domain.values.folding import derived_keys
     from crm_tui.domain.workspace import prepare_database
-    from storage.bulk import insert_rows
-    from storage.database import write_session
-    from storage.models import channels, clients
+    from crm_tui.storage.bulk import insert_rows
+    from crm_tui.storage.database import write_session
+    from crm_tui.storage.models import channels, clients
 
     rng = random.Random(seed)
     engine = prepare_database(str(path))
@@ -92,8 +92,8 @@ def build_synthetic(path: Path, count: int, seed: int = 3) -> set[tuple[int, int
 
 def main() -> None:
     from crm_tui.domain.workspace import open_workspace
-    from importers.dedup.service import scan
-    from storage.database import dispose_engines
+    from crm_tui.importers.dedup.service import scan
+    from crm_tui.storage.database import dispose_engines
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=ROOT / "bench-data" / "large.db")

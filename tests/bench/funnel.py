@@ -32,9 +32,9 @@ from tests.bench.run import LOGIN, NOW, TZ, bench_dir, ensure_base  # noqa: E402
 def build(target: Path) -> None:
     from sqlalchemy import select
 
-    from storage.bulk import insert_rows
-    from storage.database import dispose_engines, get_engine, write_session
-    from storage.models import deal_stage_changes, deals, stages
+    from crm_tui.storage.bulk import insert_rows
+    from crm_tui.storage.database import dispose_engines, get_engine, write_session
+    from crm_tui.storage.models import deal_stage_changes, deals, stages
 
     source, _info = ensure_base(None, rebuild=False)
     shutil.copyfile(source, target)
@@ -94,12 +94,12 @@ def measure(target: Path, repeat: int) -> None:
     from sqlalchemy import select
 
     from crm_tui.domain.clock import fixed_clock
-    from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
-    from crm_tui.domain.funnel_reports import ReportScope, forecast_report, funnel_report
-    from crm_tui.domain.kanban import KanbanFilter, kanban
-    from crm_tui.domain.pipelines import default_pipeline_id
+    from crm_tui.domain.deals.kanban import KanbanFilter, kanban
+    from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
+    from crm_tui.domain.deals.pipelines import default_pipeline_id
+    from crm_tui.domain.reports.funnel import ReportScope, forecast_report, funnel_report
     from crm_tui.domain.workspace import open_workspace
-    from storage.models import DealStatus, Role, deals, users
+    from crm_tui.storage.models import DealStatus, Role, deals, users
 
     head = open_workspace(str(target), LOGIN, tz=TZ, clock=fixed_clock(NOW))
     with head.read() as session:
@@ -164,7 +164,7 @@ def measure_screen(ws: Any, repeat: int) -> None:
     first refresh after every column got its cards (``call_after_refresh``), which is the
     frame a person sees."""
     from crm_tui.app import create_app
-    from screens.funnel import FunnelScreen
+    from crm_tui.screens.funnel import FunnelScreen
 
     async def once() -> float:
         app = create_app(ws)

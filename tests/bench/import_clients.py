@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     from crm_tui.domain.workspace import open_workspace
-    from importers.client_import import ImportOptions, import_clients
-    from storage.database import dispose_engines
+    from crm_tui.importers.clients.service import ImportOptions, import_clients
+    from crm_tui.storage.database import dispose_engines
     from tests.importers.files import write_big_xlsx
 
     parser = argparse.ArgumentParser(description=__doc__)

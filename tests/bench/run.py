@@ -33,12 +33,12 @@ from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 
 from crm_tui.demo.builder import build_demo
-from crm_tui.domain.clients import ClientFilter, Cursor, client_page
+from crm_tui.domain.clients.listing import ClientFilter, Cursor, client_page
 from crm_tui.domain.clock import fixed_clock, local_day_bounds, local_month_bounds
 from crm_tui.domain.desk import load_desk, my_kpi, my_stages, my_tasks, recent_inbound
 from crm_tui.domain.workspace import Workspace, open_workspace
-from storage.database import read_session
-from storage.models import Role, channels, clients, users
+from crm_tui.storage.database import read_session
+from crm_tui.storage.models import Role, channels, clients, users
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday; the base is built for this moment

@@ -34,9 +34,9 @@ KINDS = ("order", "invoice", "sale", "payment")
 def build(target: Path, documents: int, seed: int = 7) -> None:
     from sqlalchemy import func, select
 
-    from storage.bulk import insert_rows
-    from storage.database import dispose_engines, get_engine, write_session
-    from storage.models import clients, sales_documents
+    from crm_tui.storage.bulk import insert_rows
+    from crm_tui.storage.database import dispose_engines, get_engine, write_session
+    from crm_tui.storage.models import clients, sales_documents
 
     source, _info = ensure_base(None, rebuild=False)
     shutil.copyfile(source, target)
@@ -91,10 +91,10 @@ def measure(target: Path, repeat: int) -> None:
     from sqlalchemy import select, update
 
     from crm_tui.domain.clock import fixed_clock
-    from crm_tui.domain.segment_lists import SegmentSort, segment_overview, segment_page
-    from crm_tui.domain.segment_recompute import recompute_segments
+    from crm_tui.domain.segments.lists import SegmentSort, segment_overview, segment_page
+    from crm_tui.domain.segments.recompute import recompute_segments
     from crm_tui.domain.workspace import open_workspace
-    from storage.models import Role, Segment, sales_documents, users
+    from crm_tui.storage.models import Role, Segment, sales_documents, users
 
     probe = open_workspace(str(target), "bench", tz=TZ, clock=fixed_clock(NOW))
     with probe.read() as session:
@@ -146,7 +146,7 @@ def measure_screen(target: Path, repeat: int) -> None:
     from crm_tui.app import create_app
     from crm_tui.domain.clock import fixed_clock
     from crm_tui.domain.workspace import open_workspace
-    from screens.segments import SegmentsScreen
+    from crm_tui.screens.segments import SegmentsScreen
 
     ws = open_workspace(str(target), "bench", tz=TZ, clock=fixed_clock(NOW))
 

@@ -26,7 +26,7 @@ FIRST_PAINT = r"""
 import time, sys, asyncio
 t0 = time.perf_counter()
 from crm_tui.app import create_app
-from screens.starting import StartingScreen
+from crm_tui.screens.starting import StartingScreen
 
 async def main():
     def open_it():
@@ -79,7 +79,7 @@ async def in_app(db: str, login: str, repeat: int) -> dict[str, list[float]]:
     """
     from crm_tui.app import create_app
     from crm_tui.domain.workspace import open_workspace
-    from screens.clients import ClientsScreen
+    from crm_tui.screens.clients import ClientsScreen
 
     loaded = asyncio.Event()
     original = ClientsScreen.on_clients_screen_page_loaded

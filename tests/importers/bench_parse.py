@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from importers.header import SkippedRows
-from importers.reading import read_sheet
-from importers.rows import parse_rows
+from crm_tui.importers.clients.rows import parse_rows
+from crm_tui.importers.files.header import SkippedRows
+from crm_tui.importers.files.reading import read_sheet
 from tests.importers.files import write_big_xlsx
 
 

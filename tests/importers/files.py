@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
-from crm_tui.domain.requisites import inn_check_digits
+from crm_tui.domain.values.requisites import inn_check_digits
 from tests.importers.ole_files import encrypted_ooxml_bytes, xls_bytes
 
 TITLE = "Клиенты менеджера Петрова на 01.12.2026"

@@ -9,16 +9,16 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-import importers.parse_process as parse_process
-from crm_tui.domain.clients import ClientFilter, client_page
+import crm_tui.importers.clients.parse_process as parse_process
+from crm_tui.domain.clients.listing import ClientFilter, client_page
 from crm_tui.domain.workspace import Workspace
-from importers.batches import undo_import
-from importers.client_import import ImportOptions, import_clients
-from importers.mapping import suggest_mapping
-from importers.parse_process import parsed_chunks
-from importers.reading import ImportFileError
-from importers.rows import open_table
-from storage.models import clients, import_changes
+from crm_tui.importers.clients.parse_process import parsed_chunks
+from crm_tui.importers.clients.rows import open_table
+from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.files.mapping import suggest_mapping
+from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.storage.models import clients, import_changes
 from tests.importers.files import write_big_xlsx, write_managers_xlsx
 from tests.seed import Seeded
 
@@ -145,7 +145,7 @@ def test_a_file_imported_before_is_not_parsed_again_until_its_batch_is_undone(
         raise AssertionError("the file was parsed again")
 
     with monkeypatch.context() as patched:
-        patched.setattr("importers.client_import.parsed_chunks", no_parsing)
+        patched.setattr("crm_tui.importers.clients.service.parsed_chunks", no_parsing)
         again = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
     assert (again.created, again.enriched, again.rows, again.already_imported) == (0, 0, 9, 8)
     assert any(f"imported before by batch {first.batch}" in p for p in again.problems)

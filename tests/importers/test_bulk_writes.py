@@ -11,20 +11,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select, text
 
-import importers.parse_process as parse_process
-from crm_tui.domain.pipelines import ensure_default_pipeline
+import crm_tui.importers.clients.parse_process as parse_process
+from crm_tui.domain.deals.pipelines import ensure_default_pipeline
 from crm_tui.domain.workspace import Workspace
-from importers.batches import undo_import
-from importers.chunk_writes import LoadContext
-from importers.client_import import ImportOptions, import_clients
-from importers.client_loader import write_chunk
-from importers.mapping import suggest_mapping
-from importers.owners import OwnerResolver
-from importers.parse_process import ParsingProcess
-from importers.reading import ImportFileError
-from importers.rows import RowParser, open_table
-from storage.errors import DatabaseUnavailable
-from storage.models import clients, contacts, import_batches, stages
+from crm_tui.importers.clients.chunk_writes import LoadContext
+from crm_tui.importers.clients.loader import write_chunk
+from crm_tui.importers.clients.owners import OwnerResolver
+from crm_tui.importers.clients.parse_process import ParsingProcess
+from crm_tui.importers.clients.rows import RowParser, open_table
+from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.files.mapping import suggest_mapping
+from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.storage.errors import DatabaseUnavailable
+from crm_tui.storage.models import clients, contacts, import_batches, stages
 from tests.importers.files import (
     write_big_xlsx,
     write_cp1251_csv,

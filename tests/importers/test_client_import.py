@@ -11,13 +11,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
-from crm_tui.domain.client_card import load_card
+from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.desk import load_desk
 from crm_tui.domain.workspace import Workspace, open_workspace
-from importers.batches import list_batches, undo_import
-from importers.client_import import ImportOptions, import_clients
-from storage.models import (
+from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.importers.clients.undo import list_batches, undo_import
+from crm_tui.storage.models import (
     audit_entries,
     channels,
     client_sources,
@@ -273,9 +273,9 @@ def test_cli_json_summary(seeded_db: str, petrov_file: Path, tmp_path: Path) -> 
 def test_undo_keeps_clients_that_got_contacts_or_owned_items_since(
     workspace_for: Callable[[str], Workspace], seeded: Seeded, petrov_file: Path, tmp_path: Path
 ) -> None:
-    from crm_tui.domain.contact_moves import move_contact
-    from crm_tui.domain.installed_base import InstalledDraft, add_installed
-    from importers.new_contact import NewContact, save_contact
+    from crm_tui.domain.clients.installed_base import InstalledDraft, add_installed
+    from crm_tui.domain.contacts.moves import move_contact
+    from crm_tui.domain.contacts.new_contact import NewContact, save_contact
 
     ws = workspace_for("admin")
     summary = import_clients(ws, [petrov_file], ImportOptions(errors_dir=tmp_path))

@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from crm_tui.domain.clients.merges import mark_not_duplicate, merge_clients, undo_merge
 from crm_tui.domain.errors import AccessDenied, InvalidInput
-from crm_tui.domain.merges import mark_not_duplicate, merge_clients, undo_merge
 from crm_tui.domain.workspace import Workspace
-from importers.client_import import ImportOptions, import_clients
-from importers.dedup.rules import Record, judge
-from importers.dedup.scan import find_pairs, load_records
-from importers.dedup.service import merge_sure, scan
-from storage.models import audit_entries, client_sources, clients, merges, metadata
+from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.importers.dedup.rules import Record, judge
+from crm_tui.importers.dedup.scan import find_pairs, load_records
+from crm_tui.importers.dedup.service import merge_sure, scan
+from crm_tui.storage.models import audit_entries, client_sources, clients, merges, metadata
 from tests.importers.dedup_files import TrapSet, build
 from tests.seed import Seeded
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from importers.cells import Cell
-from importers.header import SkippedRows, find_header, is_totals_row, iter_data_rows
+from crm_tui.domain.values.cells import Cell
+from crm_tui.importers.files.header import SkippedRows, find_header, is_totals_row, iter_data_rows
 
 
 def numbered(rows: Sequence[Sequence[Cell]]) -> list[tuple[int, list[Cell]]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from importers.mapping import (
+from crm_tui.importers.files.mapping import (
     FIELDS,
     ColumnMap,
     MappingError,

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_tui.domain.requisites import is_valid_inn
-from importers.normalise import (
+from crm_tui.domain.values.normalise import (
     Normalised,
     canonical_form,
     format_phone,
@@ -27,7 +26,8 @@ from importers.normalise import (
     normalise_text,
     split_legal_form,
 )
-from importers.phones import _fast_ru
+from crm_tui.domain.values.phones import _fast_ru
+from crm_tui.domain.values.requisites import is_valid_inn
 from tests.importers.files import INN_ZERO, LEGAL_SPELLINGS, inn10
 
 CELLS = st.one_of(

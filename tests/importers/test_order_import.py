@@ -10,15 +10,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.client_records import ClientDraft, create_client
+from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.errors import AccessDenied
 from crm_tui.domain.workspace import Workspace
-from importers.batches import undo_import
-from importers.mapping import MappingError
-from importers.orders.service import OrdersOptions, import_orders
-from importers.reading import ImportFileError
-from storage.database import write_session
-from storage.models import clients, sales_documents
+from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.files.mapping import MappingError
+from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.importers.orders.service import OrdersOptions, import_orders
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import clients, sales_documents
 from tests.importers.files import write_rows_xlsx
 from tests.importers.order_files import write_invoices_xlsx, write_sales_report_csv
 from tests.seed import FROZEN_NOW, Seeded

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from importers.cells import Cell
-from importers.csv_reading import sniff_delimiter
-from importers.reading import FileKind, ImportFileError, Limits, detect_kind, list_sheets, read_sheet
+from crm_tui.domain.values.cells import Cell
+from crm_tui.importers.files.csv_reading import sniff_delimiter
+from crm_tui.importers.files.reading import (
+    FileKind,
+    ImportFileError,
+    Limits,
+    detect_kind,
+    list_sheets,
+    read_sheet,
+)
 from tests.importers import files
 
 

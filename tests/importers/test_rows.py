@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import importers.row_fields
-from importers.header import SkippedRows
-from importers.mapping import MappingError, suggest_mapping
-from importers.parsed import NO_NAME_NO_CONTACT, ParsedRow
-from importers.reading import ImportFileError
-from importers.rows import RowParser, open_table, parse_rows
+import crm_tui.importers.clients.row_fields
+from crm_tui.importers.clients.parsed import NO_NAME_NO_CONTACT, ParsedRow
+from crm_tui.importers.clients.rows import RowParser, open_table, parse_rows
+from crm_tui.importers.files.header import SkippedRows
+from crm_tui.importers.files.mapping import MappingError, suggest_mapping
+from crm_tui.importers.files.reading import ImportFileError
 from tests.importers import files
 
 
@@ -220,14 +220,14 @@ def test_a_failing_normaliser_rejects_the_row_not_the_file(
     def broken(value: object) -> object:
         raise ValueError("boom")
 
-    readers = importers.row_fields.field_readers
+    readers = crm_tui.importers.clients.row_fields.field_readers
 
     def patched(region: str) -> dict[str, object]:
         table: dict[str, object] = dict(readers(region))
         table["city"] = (broken, table["city"][1])  # type: ignore[index]
         return table
 
-    monkeypatch.setattr("importers.rows.field_readers", patched)
+    monkeypatch.setattr("crm_tui.importers.clients.rows.field_readers", patched)
     rows = by_row(list(parse_rows(managers_xlsx)))
     assert rows[4].rejection == "unreadable row: ValueError('boom')"
     assert rows[4].cells["Город"] == "Москва"
@@ -254,8 +254,8 @@ def test_one_row_at_a_time_gives_the_same_rows(managers_xlsx: Path) -> None:
 
 @pytest.mark.parametrize("cached", [True, False])
 def test_a_column_reader_survives_a_failing_normaliser(cached: bool) -> None:
-    from importers.cells import Normalised
-    from importers.row_fields import ColumnReader, Unreadable
+    from crm_tui.domain.values.cells import Normalised
+    from crm_tui.importers.clients.row_fields import ColumnReader, Unreadable
 
     def fragile(value: object) -> Normalised[object]:
         if value == "boom":

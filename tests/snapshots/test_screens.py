@@ -70,8 +70,8 @@ def test_client_card_dialog(snap_compare: SnapCompare, ws: Workspace, key: str) 
 
 def test_client_card_timeline_page_two(snap_compare: SnapCompare, ws: Workspace, team: Seeded) -> None:
     """Теплодом with 40 notes: the timeline's second page, with its position in the subtitle."""
-    from crm_tui.domain.interactions import log_interaction
-    from storage.models import InteractionKind
+    from crm_tui.domain.interactions.log import log_interaction
+    from crm_tui.storage.models import InteractionKind
 
     for n in range(40):
         log_interaction(ws, team.clients["teplo"], InteractionKind.NOTE, f"Заметка {n:02}")
@@ -83,8 +83,8 @@ def test_client_card_timeline_page_two(snap_compare: SnapCompare, ws: Workspace,
 def test_client_card_shown_on_the_kept_screen(snap_compare: SnapCompare, ws: Workspace, team: Seeded) -> None:
     """Ромашка opened after Теплодом was opened, paged and left: the card screen is kept and
     refilled, and must look exactly as Ромашка's card built afresh (test_client_card)."""
-    from crm_tui.domain.interactions import log_interaction
-    from storage.models import InteractionKind
+    from crm_tui.domain.interactions.log import log_interaction
+    from crm_tui.storage.models import InteractionKind
 
     for n in range(40):
         log_interaction(ws, team.clients["teplo"], InteractionKind.NOTE, f"Заметка {n:02}")

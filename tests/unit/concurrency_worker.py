@@ -8,10 +8,10 @@ import sys
 
 from sqlalchemy import select
 
-from crm_tui.domain.client_edit import edit_client
+from crm_tui.domain.clients.edit import edit_client
 from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.workspace import open_workspace
-from storage.models import clients
+from crm_tui.storage.models import clients
 
 
 def main(url: str, login: str, client_id: int, rounds: int) -> None:

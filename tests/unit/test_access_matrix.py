@@ -14,16 +14,16 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.audit import trail
-from crm_tui.domain.client_card import load_card
-from crm_tui.domain.client_records import ClientDraft, create_client
-from crm_tui.domain.clients import ClientFilter, client_page, iter_clients
+from crm_tui.domain.access.users import add_user
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.audit.trail import trail
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.listing import ClientFilter, client_page, iter_clients
+from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.errors import AccessDenied, NotFound
-from crm_tui.domain.users import add_user
 from crm_tui.domain.workspace import Workspace
-from storage.database import write_session
-from storage.models import ClientStatus, Role, clients
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import ClientStatus, Role, clients
 from tests.cli_support import crm
 from tests.seed import FROZEN_NOW, Seeded, valid_inn
 
@@ -122,11 +122,11 @@ MAY_MERGE = {"smirnov", "admin", "ops"}
 def test_each_role_gets_exactly_its_share_of_reports_segments_and_team_actions(
     login: str, workspace_for: Callable[[str], Workspace], team: dict[str, int]
 ) -> None:
-    from crm_tui.domain.funnel_reports import ReportScope, forecast_report, funnel_report
-    from crm_tui.domain.handovers import hand_over
-    from crm_tui.domain.merges import MERGERS
-    from crm_tui.domain.pipelines import default_pipeline_id
-    from crm_tui.domain.segment_lists import segment_overview
+    from crm_tui.domain.clients.handovers import hand_over
+    from crm_tui.domain.clients.merges import MERGERS
+    from crm_tui.domain.deals.pipelines import default_pipeline_id
+    from crm_tui.domain.reports.funnel import ReportScope, forecast_report, funnel_report
+    from crm_tui.domain.segments.lists import segment_overview
     from tests.seed import MOSCOW
 
     ws = workspace_for(login)

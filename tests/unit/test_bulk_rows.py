@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
-from storage.bulk import among, insert_rows, next_ids
-from storage.database import write_session
-from storage.models import audit_entries, clients, interactions, settings_table
+from crm_tui.storage.bulk import among, insert_rows, next_ids
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import audit_entries, clients, interactions, settings_table
 from tests.seed import Seeded
 
 # Text that COPY's text format must escape: its NULL marker, its delimiter, its row end, its

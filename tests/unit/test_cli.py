@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from crm_tui import __version__
 from crm_tui.domain.workspace import prepare_database
-from storage.database import dispose_engines
-from storage.schema import HEAD_REVISION
+from crm_tui.storage.database import dispose_engines
+from crm_tui.storage.schema import HEAD_REVISION
 from tests.cli_support import crm, error_line, textual_loaded
 
 

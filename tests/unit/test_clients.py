@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.client_records import ChannelDraft, ClientDraft, create_client
-from crm_tui.domain.clients import ClientFilter, client_page, iter_clients
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.clients.listing import ClientFilter, client_page, iter_clients
+from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.workspace import Workspace
-from storage.models import ChannelKind
+from crm_tui.storage.models import ChannelKind
 from tests.seed import FROZEN_NOW, Seeded
 
 
@@ -51,7 +51,7 @@ def test_search_finds_by_name_inn_phone_email_any_case(
     window: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("crm_tui.domain.clients.SCAN_WINDOW", window)
+    monkeypatch.setattr("crm_tui.domain.clients.listing.SCAN_WINDOW", window)
     assert names(workspace_for("admin"), query) == expected
 
 
@@ -162,10 +162,10 @@ def test_the_search_index_follows_renames_and_deletes(
 ) -> None:
     from sqlalchemy import delete, update
 
-    from crm_tui.domain.folding import derived_keys
-    from storage.models import channels, client_sources, clients, contacts, deals, interactions, tasks
+    from crm_tui.domain.values.folding import derived_keys
+    from crm_tui.storage.models import channels, client_sources, clients, contacts, deals, interactions, tasks
 
-    monkeypatch.setattr("crm_tui.domain.clients.SCAN_WINDOW", 2)
+    monkeypatch.setattr("crm_tui.domain.clients.listing.SCAN_WINDOW", 2)
     ws = workspace_for("admin")
     name_key, text = derived_keys("Незабудка", "ООО", None, "Москва", [], [])
     with ws.write() as session:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from crm_tui.domain.client_edit import StaleClient, edit_client
+from crm_tui.domain.clients.edit import StaleClient, edit_client
 from crm_tui.domain.workspace import Workspace
-from storage.database import dispose_engines
-from storage.models import clients
+from crm_tui.storage.database import dispose_engines
+from crm_tui.storage.models import clients
 from tests.seed import Seeded
 
 ROOT = Path(__file__).resolve().parents[2]

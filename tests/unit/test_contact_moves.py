@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.client_card import load_card
-from crm_tui.domain.contact_moves import contact_history, move_contact
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.timeline import client_timeline
+from crm_tui.domain.contacts.moves import contact_history, move_contact
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.timeline import client_timeline
 from crm_tui.domain.workspace import Workspace
-from storage.database import write_session
-from storage.models import channels, contacts
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import channels, contacts
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded
 

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
-from crm_tui.domain.client_card import load_card
-from crm_tui.domain.clients import ClientFilter, client_page
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.listing import ClientFilter, client_page
+from crm_tui.domain.clients.timeline import client_timeline
+from crm_tui.domain.contacts.new_contact import NewContact, save_contact
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.timeline import client_timeline
 from crm_tui.domain.workspace import Workspace
-from importers.new_contact import NewContact, save_contact
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded
 
@@ -88,8 +88,8 @@ def test_contacts_from_the_command_line(seeded_db: str) -> None:
 def test_a_contact_is_edited_and_removed_with_the_old_values_in_the_audit(
     seeded: Seeded, workspace_for: Open
 ) -> None:
-    from crm_tui.domain.client_records import remove_contact
-    from importers.new_contact import update_contact
+    from crm_tui.domain.clients.records import remove_contact
+    from crm_tui.domain.contacts.new_contact import update_contact
 
     ivanova = workspace_for("ivanova")
     teplo = seeded.clients["teplo"]
@@ -143,8 +143,8 @@ def test_a_contact_with_logged_touches_is_removed_and_the_touches_stay(
 ) -> None:
     from sqlalchemy import insert, select
 
-    from crm_tui.domain.client_records import remove_contact
-    from storage.models import channels, interactions
+    from crm_tui.domain.clients.records import remove_contact
+    from crm_tui.storage.models import channels, interactions
 
     ivanova = workspace_for("ivanova")
     teplo = seeded.clients["teplo"]

@@ -13,9 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from crm_tui.domain.workspace import prepare_database
-from storage.database import parse_database_url, read_session, write_session
-from storage.errors import BadDatabaseURL, DatabaseUnavailable
-from storage.models import Contact
+from crm_tui.storage.database import parse_database_url, read_session, write_session
+from crm_tui.storage.errors import BadDatabaseURL, DatabaseUnavailable
+from crm_tui.storage.models import Contact
 
 
 def test_sqlite_pragmas(sqlite_url: str) -> None:
@@ -116,10 +116,10 @@ def test_a_database_where_no_folder_can_be_made_is_reported(tmp_path: Path) -> N
 def test_a_read_only_database_fails_its_first_write_in_one_line(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from crm_tui.domain.users import add_user
+    from crm_tui.domain.access.users import add_user
     from crm_tui.domain.workspace import open_workspace
-    from storage.database import dispose_engines
-    from storage.models import Role
+    from crm_tui.storage.database import dispose_engines
+    from crm_tui.storage.models import Role
 
     path = tmp_path / "crm.db"
     open_workspace(str(path), "root")
@@ -141,7 +141,7 @@ def test_a_read_only_database_fails_its_first_write_in_one_line(tmp_path: Path) 
 def test_a_new_database_and_its_wal_are_not_readable_by_other_users(tmp_path: Path) -> None:
     import stat
 
-    from storage.database import get_engine as engine_for
+    from crm_tui.storage.database import get_engine as engine_for
 
     path = tmp_path / "team" / "crm.db"
     old = os.umask(0o022)

@@ -6,11 +6,11 @@ import json
 
 from sqlalchemy import select
 
-from crm_tui.domain.clients import ClientFilter, client_page
+from crm_tui.domain.clients.listing import ClientFilter, client_page
+from crm_tui.domain.clients.new_client import NewClient, add_client
 from crm_tui.domain.workspace import open_workspace
-from importers.new_client import NewClient, add_client
-from storage.database import dispose_engines
-from storage.models import clients
+from crm_tui.storage.database import dispose_engines
+from crm_tui.storage.models import clients
 from tests.cli_support import crm, error_line
 
 

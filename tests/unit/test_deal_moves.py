@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.deal_moves import LOST_ORIGIN, PLAYBOOK_ORIGIN
-from crm_tui.domain.deal_moves import move_deal as move
+from crm_tui.domain.deals.funnel_setup import add_working_days
+from crm_tui.domain.deals.moves import LOST_ORIGIN, PLAYBOOK_ORIGIN
+from crm_tui.domain.deals.moves import move_deal as move
+from crm_tui.domain.deals.refusals import hand_over_lost, return_to_work
 from crm_tui.domain.errors import AccessDenied, InvalidInput, StaleEdit
-from crm_tui.domain.funnel_setup import add_working_days
-from crm_tui.domain.refusals import hand_over_lost, return_to_work
-from crm_tui.domain.tasks import complete_task
+from crm_tui.domain.tasks.lifecycle import complete_task
 from crm_tui.domain.workspace import Workspace
-from storage.database import write_session
-from storage.models import TaskStatus, deal_stage_changes, deals, stages, tasks
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import TaskStatus, deal_stage_changes, deals, stages, tasks
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
 Open = Callable[[str], Workspace]

@@ -9,10 +9,10 @@ from sqlalchemy.engine import Engine
 
 from crm_tui.domain.settings import put_setting
 from crm_tui.domain.workspace import Workspace
-from scheduling.deal_reactions import IDLE_DAYS_KEY
-from scheduling.tick import run_tick
-from storage.database import write_session
-from storage.models import stages, tasks
+from crm_tui.scheduling.deal_reactions import IDLE_DAYS_KEY
+from crm_tui.scheduling.tick import run_tick
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import stages, tasks
 from tests.seed import FROZEN_NOW, Seeded
 
 

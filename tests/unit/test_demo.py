@@ -16,16 +16,26 @@ from sqlalchemy.engine import Engine
 
 from crm_tui.demo.builder import DemoSummary, DemoTargetNotEmpty, build_demo
 from crm_tui.demo.vocabulary import REGIONS
-from crm_tui.domain.access import Viewer
-from crm_tui.domain.client_records import ClientDraft, create_client
-from crm_tui.domain.clients import ClientFilter, client_page
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.clients.listing import ClientFilter, client_page
+from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.clock import fixed_clock, local_day_bounds, local_month_bounds
 from crm_tui.domain.desk import load_desk
-from crm_tui.domain.folding import derived_keys, fold, phone_digits
-from crm_tui.domain.requisites import is_valid_inn, is_valid_kpp, is_valid_ogrn
+from crm_tui.domain.values.folding import derived_keys, fold, phone_digits
+from crm_tui.domain.values.requisites import is_valid_inn, is_valid_kpp, is_valid_ogrn
 from crm_tui.domain.workspace import Workspace, open_workspace
-from storage.database import dispose_engines, get_engine, read_session
-from storage.models import Role, channels, clients, contacts, deals, interactions, stages, tasks, users
+from crm_tui.storage.database import dispose_engines, get_engine, read_session
+from crm_tui.storage.models import (
+    Role,
+    channels,
+    clients,
+    contacts,
+    deals,
+    interactions,
+    stages,
+    tasks,
+    users,
+)
 from tests.seed import FROZEN_NOW, MOSCOW
 
 LOGIN = "olga"

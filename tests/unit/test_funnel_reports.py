@@ -7,12 +7,12 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.deal_moves import move_deal
-from crm_tui.domain.funnel_reports import ReportScope, forecast_report, funnel_report, weighted_kopecks
-from crm_tui.domain.pipelines import default_pipeline_id
+from crm_tui.domain.deals.moves import move_deal
+from crm_tui.domain.deals.pipelines import default_pipeline_id
+from crm_tui.domain.reports.funnel import ReportScope, forecast_report, funnel_report, weighted_kopecks
 from crm_tui.domain.workspace import Workspace
-from storage.database import write_session
-from storage.models import stages
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import stages
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
 Open = Callable[[str], Workspace]

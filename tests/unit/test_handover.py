@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.audit import client_history, describe_changes
+from crm_tui.domain.audit.trail import client_history, describe_changes
+from crm_tui.domain.clients.handovers import hand_over, undo_handover
 from crm_tui.domain.errors import AccessDenied, InvalidInput
-from crm_tui.domain.handovers import hand_over, undo_handover
 from crm_tui.domain.workspace import Workspace
-from storage.database import write_session
-from storage.models import audit_entries, clients, deals, tasks
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import audit_entries, clients, deals, tasks
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded
 

@@ -8,12 +8,17 @@ from datetime import date
 
 import pytest
 
-from crm_tui.domain.client_card import load_card
-from crm_tui.domain.clients import ClientFilter, client_page
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.installed_base import (
+    InstalledDraft,
+    add_installed,
+    parse_acquired,
+    remove_installed,
+)
+from crm_tui.domain.clients.listing import ClientFilter, client_page
+from crm_tui.domain.clients.merges import merge_clients
+from crm_tui.domain.clients.timeline import client_timeline
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.installed_base import InstalledDraft, add_installed, parse_acquired, remove_installed
-from crm_tui.domain.merges import merge_clients
-from crm_tui.domain.timeline import client_timeline
 from crm_tui.domain.workspace import Workspace
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded

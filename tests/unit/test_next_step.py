@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.domain.interactions import log_interaction
-from crm_tui.domain.next_step import next_step, parse_due
+from crm_tui.domain.interactions.log import log_interaction
+from crm_tui.domain.tasks.next_step import next_step, parse_due
 from crm_tui.domain.workspace import Workspace
-from storage.models import InteractionKind, audit_entries, tasks
+from crm_tui.storage.models import InteractionKind, audit_entries, tasks
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
 NOW = FROZEN_NOW  # Friday 20.11.2026, 12:30 in Moscow

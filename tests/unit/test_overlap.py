@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
+from crm_tui.domain.clients.new_client import NewClient, add_client
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
-from importers.new_client import NewClient, add_client
-from storage.models import clients
+from crm_tui.storage.models import clients
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.client_card import load_card
-from crm_tui.domain.completeness import completeness, completeness_report
+from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.errors import AccessDenied, InvalidInput, StaleEdit
-from crm_tui.domain.field_values import field_text, parse_field_text
-from crm_tui.domain.portrait import add_field, client_values, portrait_fields, remove_field, set_values
+from crm_tui.domain.portrait.answers import field_text, parse_field_text
+from crm_tui.domain.portrait.completeness import completeness, completeness_report
+from crm_tui.domain.portrait.fields import add_field, client_values, portrait_fields, remove_field, set_values
 from crm_tui.domain.workspace import Workspace
-from storage.models import FieldKind
+from crm_tui.storage.models import FieldKind
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from crm_tui.domain.workspace import Workspace
-from importers.client_import import ImportOptions, import_clients
-from storage.models import audit_entries, channels, contacts, interactions
+from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.storage.models import audit_entries, channels, contacts, interactions
 from tests.cli_support import crm, error_line
 from tests.importers.files import write_rows_xlsx
 from tests.seed import FROZEN_NOW, Seeded

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_tui.domain.requisites import (
+from crm_tui.domain.values.requisites import (
     inn_check_digits,
     is_valid_inn,
     is_valid_kpp,

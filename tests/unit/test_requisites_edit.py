@@ -10,10 +10,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from crm_tui.domain.client_card import load_card
-from crm_tui.domain.client_edit import StaleClient, edit_client
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.edit import StaleClient, edit_client
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.domain.requisites import is_valid_account, is_valid_bik, with_account_key
+from crm_tui.domain.values.requisites import is_valid_account, is_valid_bik, with_account_key
 from crm_tui.domain.workspace import Workspace
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded

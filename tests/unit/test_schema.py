@@ -11,11 +11,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from storage.database import get_engine, read_session, write_session
-from storage.errors import SchemaTooNew
-from storage.models import User, metadata
-from storage.schema import HEAD_REVISION, SchemaState, current_revision, ensure_schema, schema_state
-from storage.search_index import is_search_index
+from crm_tui.storage.database import get_engine, read_session, write_session
+from crm_tui.storage.errors import SchemaTooNew
+from crm_tui.storage.models import User, metadata
+from crm_tui.storage.schema import HEAD_REVISION, SchemaState, current_revision, ensure_schema, schema_state
+from crm_tui.storage.search_index import is_search_index
 from tests.seed import Seeded
 
 
@@ -69,7 +69,7 @@ def test_known_revisions_are_the_migration_scripts() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from storage.schema import KNOWN_REVISIONS, MIGRATIONS_DIR
+    from crm_tui.storage.schema import KNOWN_REVISIONS, MIGRATIONS_DIR
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -83,7 +83,7 @@ def test_an_old_database_with_data_is_upgraded_on_open(db_url: str) -> None:
     from alembic.config import Config
 
     from crm_tui.domain.workspace import open_workspace
-    from storage.schema import MIGRATIONS_DIR
+    from crm_tui.storage.schema import MIGRATIONS_DIR
 
     engine = get_engine(db_url)
     config = Config()
@@ -109,11 +109,11 @@ def test_search_finds_a_new_client_after_every_migration(engine: Engine, seeded:
     added afterwards would then never be found by `/`."""
     from datetime import UTC, datetime
 
-    from crm_tui.domain.access import Viewer
-    from crm_tui.domain.client_records import ClientDraft, create_client
-    from crm_tui.domain.clients import ClientFilter, iter_clients
-    from storage.database import write_session
-    from storage.models import Role
+    from crm_tui.domain.access.visibility import Viewer
+    from crm_tui.domain.clients.listing import ClientFilter, iter_clients
+    from crm_tui.domain.clients.records import ClientDraft, create_client
+    from crm_tui.storage.database import write_session
+    from crm_tui.storage.models import Role
 
     admin = Viewer(seeded.users["admin"], "admin", "Admin", Role.ADMIN, None)
     with write_session(engine) as session:

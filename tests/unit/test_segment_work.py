@@ -9,14 +9,22 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 
+from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.errors import AccessDenied
-from crm_tui.domain.handovers import hand_over
-from crm_tui.domain.segment_actions import plan_calls
-from crm_tui.domain.segment_work import set_work_rule
+from crm_tui.domain.segments.actions import plan_calls
+from crm_tui.domain.segments.work import set_work_rule
 from crm_tui.domain.workspace import Workspace
-from scheduling.tick import run_tick
-from storage.database import write_session
-from storage.models import Segment, TaskStatus, audit_entries, clients, interactions, sales_documents, tasks
+from crm_tui.scheduling.tick import run_tick
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import (
+    Segment,
+    TaskStatus,
+    audit_entries,
+    clients,
+    interactions,
+    sales_documents,
+    tasks,
+)
 from tests.seed import FROZEN_NOW, Seeded
 
 

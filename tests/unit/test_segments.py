@@ -11,12 +11,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from crm_tui.domain.errors import AccessDenied
-from crm_tui.domain.segment_actions import set_segment
-from crm_tui.domain.segment_interval import set_interval
-from crm_tui.domain.segment_recompute import recompute_segments
+from crm_tui.domain.segments.actions import set_segment
+from crm_tui.domain.segments.interval import set_interval
+from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.workspace import Workspace
-from storage.database import write_session
-from storage.models import DocumentKind, Segment, clients, sales_documents, segment_changes
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import DocumentKind, Segment, clients, sales_documents, segment_changes
 from tests.seed import FROZEN_NOW, Seeded
 
 TODAY = FROZEN_NOW.date()  # 2026-11-20, the same day in Moscow

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crm_tui.domain.client_card import load_card
+from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
-from crm_tui.domain.interactions import log_interaction
-from crm_tui.domain.tasks import complete_task, snooze_task
+from crm_tui.domain.interactions.log import log_interaction
+from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.workspace import Workspace
-from storage.models import InteractionKind, audit_entries, tasks
+from crm_tui.storage.models import InteractionKind, audit_entries, tasks
 from tests.seed import FROZEN_NOW, Seeded
 
 

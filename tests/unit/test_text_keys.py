@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_tui.domain.folding import fold, search_patterns
-from crm_tui.domain.formatting import local_time, money, phone
+from crm_tui.domain.values.folding import fold, search_patterns
+from crm_tui.domain.values.formatting import local_time, money, phone
 from tests.seed import MOSCOW
 
 

@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
-from crm_tui.domain.deal_moves import load_deal, move_deal, neighbour_stage
+from crm_tui.domain.clients.handovers import hand_over
+from crm_tui.domain.clients.timeline import Cursor, TimelineEntry, client_timeline
+from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.handovers import hand_over
-from crm_tui.domain.interactions import log_interaction
-from crm_tui.domain.tasks import complete_task
-from crm_tui.domain.timeline import Cursor, TimelineEntry, client_timeline
+from crm_tui.domain.interactions.log import log_interaction
+from crm_tui.domain.tasks.lifecycle import complete_task
 from crm_tui.domain.workspace import Workspace
-from storage.models import InteractionKind
+from crm_tui.storage.models import InteractionKind
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded
 
@@ -118,7 +118,7 @@ def test_a_touch_and_its_next_step_logged_from_the_command_line(seeded_db: str) 
 
 
 def test_a_recompute_that_moves_a_client_shows_in_its_timeline(seeded: Seeded, workspace_for: Open) -> None:
-    from crm_tui.domain.segment_recompute import recompute_segments
+    from crm_tui.domain.segments.recompute import recompute_segments
 
     recompute_segments(workspace_for("admin"))
     ivanova = workspace_for("ivanova")

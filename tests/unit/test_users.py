@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crm_tui.domain.access.users import add_user, list_users, parse_role
 from crm_tui.domain.errors import AccessDenied, InvalidInput, UnknownUser
-from crm_tui.domain.users import add_user, list_users, parse_role
 from crm_tui.domain.workspace import Workspace, open_workspace
-from storage.models import Role
+from crm_tui.storage.models import Role
 
 
 def test_first_user_on_a_new_database_becomes_admin(db_url: str) -> None:

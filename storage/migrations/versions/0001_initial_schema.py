@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import crm_tui.storage.types
 
 revision = "0001"
 down_revision = None
@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("region", sa.String(length=100), nullable=True),
         sa.Column("monthly_target", sa.BigInteger(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
@@ -46,7 +46,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_entries",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("entity", sa.String(length=32), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=False),
@@ -74,8 +74,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("name_key", sa.String(length=300), nullable=False),
         sa.Column("search_text", sa.String(length=2000), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_clients_owner_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_clients")),
@@ -113,7 +113,7 @@ def upgrade() -> None:
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("full_name", sa.String(length=200), nullable=False),
         sa.Column("position", sa.String(length=200), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["clients.id"],
@@ -135,13 +135,13 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("expected_close", sa.Date(), nullable=True),
-        sa.Column("next_action_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_action_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("lost_reason", sa.String(length=500), nullable=True),
-        sa.Column("stage_entered_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("stage_entered_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["client_id"], ["clients.id"], name=op.f("fk_deals_client_id_clients")),
         sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_deals_owner_id_users")),
@@ -196,14 +196,14 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("direction", sa.String(length=16), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=True),
-        sa.Column("occurred_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("duration_s", sa.Integer(), nullable=True),
         sa.Column("summary", sa.String(length=4000), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=True),
         sa.Column("deal_id", sa.Integer(), nullable=True),
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["clients.id"],
@@ -228,15 +228,15 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("client_id", sa.Integer(), nullable=True),
         sa.Column("deal_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("result", sa.String(length=2000), nullable=True),
-        sa.Column("completed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["assignee_id"], ["users.id"], name=op.f("fk_tasks_assignee_id_users")),
         sa.ForeignKeyConstraint(["client_id"], ["clients.id"], name=op.f("fk_tasks_client_id_clients")),

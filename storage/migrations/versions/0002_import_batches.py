@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import crm_tui.storage.types
 
 revision = "0002"
 down_revision = "0001"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("started_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("files", sa.JSON(), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("rejected", sa.Integer(), nullable=False),
         sa.Column("conflicts", sa.Integer(), nullable=False),
         sa.Column("errors_file", sa.String(length=1000), nullable=True),
-        sa.Column("undone_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("undone_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_import_batches_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_batches")),
     )
@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("signature", sa.String(length=64), nullable=False),
         sa.Column("headers", sa.JSON(), nullable=False),
         sa.Column("columns", sa.JSON(), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_import_mappings_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_mappings")),
@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("file_sha256", sa.String(length=64), nullable=False),
         sa.Column("sheet", sa.String(length=200), nullable=False),
         sa.Column("row", sa.Integer(), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["import_batches.id"], name=op.f("fk_client_sources_batch_id_import_batches")
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import crm_tui.storage.types
 
 revision = "0006"
 down_revision = "0005"
@@ -25,12 +25,12 @@ def upgrade() -> None:
         sa.Column("survivor_id", sa.Integer(), nullable=False),
         sa.Column("merged_ids", sa.JSON(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("score", sa.Integer(), nullable=True),
         sa.Column("reasons", sa.JSON(), nullable=False),
         sa.Column("snapshot", sa.JSON(), nullable=False),
         sa.Column("survivor_version", sa.Integer(), nullable=False),
-        sa.Column("undone_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("undone_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_merges_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_merges")),
     )
@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("left_id", sa.Integer(), nullable=False),
         sa.Column("right_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_not_duplicates_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_not_duplicates")),
         sa.UniqueConstraint("left_id", "right_id", name=op.f("uq_not_duplicates_left_id")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import crm_tui.storage.types
 
 revision = "0007"
 down_revision = "0006"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_suppressions_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_suppressions")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import crm_tui.storage.types
 
 revision = "0008"
 down_revision = "0007"
@@ -30,7 +30,7 @@ def upgrade() -> None:
     op.create_table(
         "segment_recomputes",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("interval_days", sa.Integer(), nullable=True),
         sa.Column("interval_source", sa.String(length=16), nullable=False),
@@ -44,7 +44,7 @@ def upgrade() -> None:
         "settings",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("value", sa.JSON(), nullable=True),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_settings_user_id_users")),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_settings")),
@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("file", sa.String(length=500), nullable=False),
         sa.Column("row", sa.Integer(), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["import_batches.id"], name=op.f("fk_sales_documents_batch_id_import_batches")
         ),
@@ -91,7 +91,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("recompute_id", sa.Integer(), nullable=True),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("from_segment", sa.String(length=16), nullable=True),
         sa.Column("to_segment", sa.String(length=16), nullable=True),
         sa.Column("manual", sa.Boolean(), nullable=False),

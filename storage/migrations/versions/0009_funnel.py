@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import crm_tui.storage.types
 
 revision = "0009"
 down_revision = "0008"
@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.Column("acquired_on", sa.Date(), nullable=True),
         sa.Column("note", sa.String(length=1000), nullable=True),
         sa.Column("search_key", sa.String(length=400), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"],
@@ -83,7 +83,7 @@ def upgrade() -> None:
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.String(length=200), nullable=True),
-        sa.Column("left_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("left_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_contact_jobs_client_id_clients")
@@ -102,13 +102,13 @@ def upgrade() -> None:
     op.create_table(
         "handovers",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("from_user_id", sa.Integer(), nullable=True),
         sa.Column("to_user_id", sa.Integer(), nullable=False),
         sa.Column("region", sa.String(length=100), nullable=True),
         sa.Column("moved", sa.JSON(), nullable=False),
-        sa.Column("undone_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("undone_at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["from_user_id"], ["users.id"], name=op.f("fk_handovers_from_user_id_users")),
         sa.ForeignKeyConstraint(["to_user_id"], ["users.id"], name=op.f("fk_handovers_to_user_id_users")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_handovers_user_id_users")),
@@ -142,7 +142,7 @@ def upgrade() -> None:
         "deal_stage_changes",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("deal_id", sa.Integer(), nullable=False),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", crm_tui.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("from_stage_id", sa.Integer(), nullable=True),
         sa.Column("to_stage_id", sa.Integer(), nullable=False),

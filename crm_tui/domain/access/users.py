@@ -1,0 +1,156 @@
+"""CRM users, and turning the OS login into the acting user."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.errors import AccessDenied, InvalidInput, UnknownUser
+from crm_tui.storage.models import Role, User, users
+
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    login: str
+    full_name: str
+    role: str
+    region: str | None
+    monthly_target: int
+    active: bool
+
+
+def _info(user: User) -> UserInfo:
+    assert user.id is not None
+    return UserInfo(
+        id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        role=user.role,
+        region=user.region,
+        monthly_target=user.monthly_target,
+        active=user.active,
+    )
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise InvalidInput(f"unknown role {value!r}: use one of {allowed}") from None
+
+
+def add_user(
+    session: Session,
+    *,
+    login: str,
+    full_name: str,
+    role: Role,
+    region: str | None,
+    monthly_target: int = 0,
+    now: datetime,
+    by_user_id: int | None,
+) -> UserInfo:
+    if not _LOGIN.match(login):
+        raise InvalidInput(f"invalid login {login!r}: use the person's OS login (letters, digits, . _ -)")
+    if session.scalar(select(users.c.id).where(users.c.login == login)) is not None:
+        raise InvalidInput(f"user {login!r} already exists")
+    if monthly_target < 0:
+        raise InvalidInput("the monthly target cannot be negative")
+    user = User(
+        login=login,
+        full_name=full_name.strip() or login,
+        role=role,
+        region=(region or "").strip() or None,
+        monthly_target=monthly_target,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    audit.record(
+        session,
+        at=now,
+        user_id=by_user_id,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        changes={"login": login, "role": role.value, "region": user.region},
+    )
+    return _info(user)
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    return [_info(u) for u in session.scalars(select(User).order_by(users.c.login))]
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        role=Role(user.role),
+        region=user.region,
+    )
+
+
+def has_users(session: Session) -> bool:
+    return session.scalar(select(users.c.id).limit(1)) is not None
+
+
+def create_first_admin(session: Session, login: str, now: datetime) -> None:
+    """On a database with no users the first person to start it becomes its admin."""
+    if has_users(session):
+        return
+    user = User(login=login, full_name=login, role=Role.ADMIN, created_at=now)
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    audit.record(
+        session,
+        at=now,
+        user_id=user.id,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        changes={"login": login, "role": "admin", "first_user": True},
+    )
+
+
+def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
+    """The acting user for an OS login; only an admin may act as somebody else."""
+    me = session.scalar(select(User).where(users.c.login == login))
+    if me is None or not me.active:
+        raise UnknownUser(
+            f"unknown user {login!r}: ask an admin to run `crm user add {login} --name ... --role manager`"
+        )
+    if act_as is None or act_as == login:
+        return _viewer(me)
+    if me.role != Role.ADMIN:
+        raise AccessDenied(f"only an admin may act as another user; {login!r} is a {me.role}")
+    other = session.scalar(select(User).where(users.c.login == act_as))
+    if other is None or not other.active:
+        raise UnknownUser(f"unknown user {act_as!r} in --user")
+    return _viewer(other)
+
+
+def owner_choices(session: Session, viewer: Viewer) -> list[UserInfo]:
+    """The active users whose clients ``viewer`` may see, for an owner filter: everyone for an
+    admin or ops, the own region's people and oneself for a head, oneself for a manager.
+    Follows the same rule as ``access.visible_clients``."""
+    query = select(User).where(users.c.active.is_(True))
+    if viewer.role is Role.HEAD and viewer.region is not None:
+        query = query.where((users.c.region == viewer.region) | (users.c.id == viewer.user_id))
+    elif not viewer.sees_everything:
+        query = query.where(users.c.id == viewer.user_id)
+    return [_info(u) for u in session.scalars(query.order_by(users.c.full_name, users.c.id))]

@@ -1,0 +1,171 @@
+"""The audit trail: written in the same transaction as the change it describes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.errors import NotFound
+from crm_tui.storage.models import AuditEntry, audit_entries, clients, deals, interactions, tasks, users
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    user_id: int | None,
+    entity: str,
+    entity_id: int,
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=at,
+            user_id=user_id,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            changes=changes or {},
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at: datetime
+    user: str | None
+    entity: str
+    entity_id: int
+    action: str
+    changes: dict[str, Any]
+
+
+def trail(
+    session: Session,
+    viewer: Viewer,
+    *,
+    client_id: int | None = None,
+    user_id: int | None = None,
+    since: datetime | None = None,
+    limit: int = 200,
+) -> list[AuditLine]:
+    """Audit rows, newest first. A client's trail has its own rows and those of its deals, tasks
+    and interactions. Admins and ops read everything; others read the trail of clients they may
+    see and what they did themselves."""
+    a = audit_entries.c
+    conditions: list[ColumnElement[bool]] = []
+    if client_id is not None:
+        visible = session.scalar(
+            select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))
+        )
+        if visible is None:
+            raise NotFound(f"client {client_id} not found")
+        conditions.append(
+            or_(
+                and_(a.entity == "client", a.entity_id == client_id),
+                and_(
+                    a.entity == "deal",
+                    a.entity_id.in_(select(deals.c.id).where(deals.c.client_id == client_id)),
+                ),
+                and_(
+                    a.entity == "task",
+                    a.entity_id.in_(select(tasks.c.id).where(tasks.c.client_id == client_id)),
+                ),
+                and_(
+                    a.entity == "interaction",
+                    a.entity_id.in_(select(interactions.c.id).where(interactions.c.client_id == client_id)),
+                ),
+            )
+        )
+    elif not viewer.sees_everything:
+        mine = select(clients.c.id).where(visible_clients(viewer))
+        conditions.append(or_(a.user_id == viewer.user_id, and_(a.entity == "client", a.entity_id.in_(mine))))
+    if user_id is not None:
+        conditions.append(a.user_id == user_id)
+    if since is not None:
+        conditions.append(a.at >= since)
+    rows = session.execute(
+        select(a.id, a.at, users.c.login, a.entity, a.entity_id, a.action, a.changes)
+        .select_from(audit_entries.outerjoin(users, users.c.id == a.user_id))
+        .where(*conditions)
+        .order_by(a.id.desc())
+        .limit(limit)
+    )
+    return [
+        AuditLine(r.id, r.at, r.login, r.entity, r.entity_id, r.action, dict(r.changes or {})) for r in rows
+    ]
+
+
+def client_history(session: Session, client_id: int, limit: int = 10) -> list[AuditLine]:
+    """The latest audit rows of one client and of its deals and tasks, for the card. Each
+    entity is looked up by ``ix_audit_entity`` (newest first) rather than one OR over the whole
+    trail, so a client with few changes costs a few index reads on a base with millions."""
+    a = audit_entries.c
+    deal_ids = list(session.scalars(select(deals.c.id).where(deals.c.client_id == client_id)))
+    task_ids = list(session.scalars(select(tasks.c.id).where(tasks.c.client_id == client_id).limit(500)))
+    found: list[AuditLine] = []
+    for entity, ids in (("client", [client_id]), ("deal", deal_ids), ("task", task_ids)):
+        if not ids:
+            continue
+        rows = session.execute(
+            select(a.id, a.at, users.c.login, a.entity, a.entity_id, a.action, a.changes)
+            .select_from(audit_entries.outerjoin(users, users.c.id == a.user_id))
+            .where(a.entity == entity, a.entity_id.in_(ids))
+            .order_by(a.id.desc())
+            .limit(limit)
+        )
+        found += [
+            AuditLine(r.id, r.at, r.login, r.entity, r.entity_id, r.action, dict(r.changes or {}))
+            for r in rows
+        ]
+    latest = sorted(found, key=lambda line: line.id, reverse=True)[:limit]
+    return with_people(session, latest)
+
+
+_PERSON_KEYS = ("owner_id", "assignee_id")
+
+
+def with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
+    """Readers know colleagues by name, not by user id: ``owner_id: 3`` becomes
+    ``owner: Иванова Светлана`` (a deleted user keeps its number)."""
+    ids: set[int] = set()
+    for line in lines:
+        for key in _PERSON_KEYS:
+            value = line.changes.get(key)
+            ids.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int))
+    if not ids:
+        return lines
+    rows = session.execute(select(users.c.id, users.c.full_name).where(users.c.id.in_(ids)))
+    names: dict[int, str] = {row.id: row.full_name for row in rows}
+
+    def name(value: object) -> object:
+        if isinstance(value, list):
+            return [name(v) for v in value]
+        return names.get(value, value) if isinstance(value, int) else value
+
+    for line in lines:
+        for key in _PERSON_KEYS:
+            if key in line.changes:
+                line.changes[key.removesuffix("_id")] = name(line.changes.pop(key))
+    return lines
+
+
+def describe_changes(line: AuditLine, width: int = 80) -> str:
+    """One line for a person: what changed, old -> new where the row has both."""
+    parts = []
+    for key, value in line.changes.items():
+        if value is None or key in ("handover",):
+            continue
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{key}: {value[0] if value[0] is not None else '—'} → {value[1]}")
+        else:
+            parts.append(f"{key}: {value}")
+    text = f"{line.entity} {line.action.replace('_', ' ')}" + (f" ({'; '.join(parts)})" if parts else "")
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,152 @@
+"""The client's installed base (seed 001): what it already owns, ours or a competitor's.
+
+A manager who knows the client runs a rival's equipment bought five years ago knows when to
+call; the clients list finds every such client ("owns a competitor's product").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import visible_clients
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.clients.records import touch_client
+from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import clients, installed_base
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
+_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+@dataclass(frozen=True)
+class InstalledDraft:
+    product: str
+    vendor: str = ""
+    ours: bool = False
+    quantity: int = 1
+    acquired: str = ""
+    """As people know it: ``2019``, ``03.2021``, ``15.03.2021`` or ISO."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class InstalledLine:
+    id: int
+    product: str
+    vendor: str | None
+    ours: bool
+    quantity: int
+    acquired_on: date | None
+    note: str | None
+
+
+def parse_acquired(text: str) -> date | None:
+    """When it was bought, to the precision people remember: a year, a month or a day."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        if _YEAR.match(raw):
+            return date(int(raw), 1, 1)
+        if match := _MONTH.match(raw):
+            return date(int(match.group(2)), int(match.group(1)), 1)
+        if match := _DAY.match(raw):
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"acquired: {text!r} is not a date; write 2019, 03.2021 or 15.03.2021") from None
+
+
+def _check_client(session: Session, ws: Workspace, client_id: int) -> None:
+    seen = session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(ws.viewer)))
+    if seen is None:
+        raise NotFound(f"client {client_id} not found")
+
+
+def add_installed(ws: Workspace, client_id: int, draft: InstalledDraft) -> int:
+    product = " ".join(draft.product.split())
+    vendor = " ".join(draft.vendor.split()) or None
+    if not product:
+        raise InvalidInput("product: say what the client owns")
+    if draft.quantity < 1:
+        raise InvalidInput(f"quantity: {draft.quantity} is not a number of items (1 or more)")
+    acquired = parse_acquired(draft.acquired)
+    now = ws.now()
+    if acquired is not None and acquired > now.astimezone(ws.tz).date():
+        raise InvalidInput(f"acquired: {acquired:%d.%m.%Y} is in the future")
+    with ws.write() as session:
+        _check_client(session, ws, client_id)
+        item_id = int(
+            session.connection()
+            .execute(
+                insert(installed_base)
+                .values(
+                    client_id=client_id,
+                    product=product[:200],
+                    vendor=vendor[:200] if vendor else None,
+                    ours=draft.ours,
+                    quantity=draft.quantity,
+                    acquired_on=acquired,
+                    note=" ".join(draft.note.split())[:1000] or None,
+                    search_key=fold(f"{product} {vendor or ''}")[:400],
+                    created_at=now,
+                    created_by_id=ws.viewer.user_id,
+                )
+                .returning(installed_base.c.id)
+            )
+            .scalar_one()
+        )
+        touch_client(session, client_id, now)
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="client",
+            entity_id=client_id,
+            action="installed_add",
+            changes={"product": product, "vendor": vendor, "ours": draft.ours, "quantity": draft.quantity},
+        )
+        return item_id
+
+
+def remove_installed(ws: Workspace, item_id: int) -> None:
+    """Removed items stay in the audit trail with what they were."""
+    with ws.write() as session:
+        row = session.execute(select(installed_base).where(installed_base.c.id == item_id)).first()
+        if row is None:
+            raise NotFound(f"installed item {item_id} not found")
+        _check_client(session, ws, row.client_id)
+        session.execute(delete(installed_base).where(installed_base.c.id == item_id))
+        touch_client(session, row.client_id, ws.now())
+        audit.record(
+            session,
+            at=ws.now(),
+            user_id=ws.viewer.user_id,
+            entity="client",
+            entity_id=row.client_id,
+            action="installed_remove",
+            changes={
+                "product": row.product,
+                "vendor": row.vendor,
+                "ours": row.ours,
+                "quantity": row.quantity,
+            },
+        )
+
+
+def installed_of(session: Session, client_id: int) -> list[InstalledLine]:
+    b = installed_base.c
+    rows = session.execute(
+        select(b.id, b.product, b.vendor, b.ours, b.quantity, b.acquired_on, b.note)
+        .where(b.client_id == client_id)
+        .order_by(b.ours, b.acquired_on.desc().nulls_last(), b.id)
+    )
+    return [InstalledLine(*row) for row in rows]

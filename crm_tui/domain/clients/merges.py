@@ -1,0 +1,314 @@
+"""Merging duplicate clients into one, and taking a merge back exactly.
+
+Everything of the merged clients moves to the survivor: every row of every table that points
+at a client (contacts, channels, deals, tasks, interactions, provenance, and tables added
+later, found through the schema's foreign keys). A channel the survivor already has is dropped
+as a repeat. The merge row keeps the clients as they were, the ids of everything moved and
+the dropped channels, so ``undo_merge`` can restore both records exactly, unless someone has
+changed the survivor since (then it refuses rather than lose that work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Date, Table, delete, insert, select, update
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from crm_tui.domain.values.folding import derived_keys
+from crm_tui.storage.models import (
+    ChannelKind,
+    Role,
+    channels,
+    clients,
+    field_values,
+    merges,
+    metadata,
+    not_duplicates,
+)
+from crm_tui.storage.types import UTCDateTime
+
+MERGEABLE = ("name", "kind", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner_id", "status")
+"""Fields a person may take from any of the merged records."""
+
+MERGERS = (Role.ADMIN, Role.OPS, Role.HEAD)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    merge_id: int
+    survivor_id: int
+    merged_ids: tuple[int, ...]
+    moved: dict[str, int] = field(default_factory=dict)
+    kept_values: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _client_links() -> list[tuple[Table, Column[Any]]]:
+    """Every (table, column) that references ``clients.id``, however many tables exist."""
+    links = []
+    for table in metadata.sorted_tables:
+        if table is clients:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table is clients and isinstance(fk.parent, Column):
+                links.append((table, fk.parent))
+    return links
+
+
+def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        out[key] = value.isoformat() if isinstance(value, datetime | date) else value
+    return out
+
+
+def _restored(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        column_type = table.c[key].type
+        if value is not None and isinstance(column_type, UTCDateTime):
+            out[key] = datetime.fromisoformat(value)
+        elif value is not None and isinstance(column_type, Date):
+            out[key] = date.fromisoformat(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _check_rights(viewer: Viewer) -> None:
+    if viewer.role not in MERGERS:
+        raise AccessDenied("only heads of sales, admins and ops merge clients")
+
+
+def _visible_rows(session: Session, viewer: Viewer, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    found = {
+        row.id: dict(row._mapping)
+        for row in session.execute(select(clients).where(clients.c.id.in_(ids), visible_clients(viewer)))
+    }
+    for client_id in ids:
+        if client_id not in found:
+            raise NotFound(f"client {client_id} not found")
+    return found
+
+
+def merge_clients(
+    session: Session,
+    viewer: Viewer,
+    now: datetime,
+    survivor_id: int,
+    other_ids: Sequence[int],
+    *,
+    take: Mapping[str, int] | None = None,
+    score: int | None = None,
+    reasons: Sequence[str] = (),
+) -> MergeResult:
+    """Merge ``other_ids`` into ``survivor_id``. ``take`` says, per field, whose value to keep
+    (a client id among the merged); otherwise the survivor's value, or the first non-empty one."""
+    _check_rights(viewer)
+    others = sorted(set(other_ids) - {survivor_id})
+    if not others:
+        raise InvalidInput("name at least one client to merge into the survivor")
+    rows = _visible_rows(session, viewer, [survivor_id, *others])
+    take = dict(take or {})
+    for name, source in take.items():
+        if name not in MERGEABLE:
+            raise InvalidInput(f"field {name!r} cannot be chosen; choose from {', '.join(MERGEABLE)}")
+        if source not in rows:
+            raise InvalidInput(f"field {name}: client {source} is not one of the merged clients")
+    survivor = rows[survivor_id]
+    values: dict[str, Any] = {}
+    kept: dict[str, list[Any]] = {}
+    for name in MERGEABLE:
+        candidates = [rows[i][name] for i in [survivor_id, *others]]
+        if name in take:
+            chosen = rows[take[name]][name]
+        else:
+            chosen = next((v for v in candidates if v not in (None, "")), survivor[name])
+        values[name] = chosen
+        distinct = [v for v in dict.fromkeys(candidates) if v not in (None, "")]
+        if len(distinct) > 1:
+            kept[name] = distinct
+    snapshot: dict[str, Any] = {
+        "clients": {str(i): _jsonable(rows[i]) for i in [survivor_id, *others]},
+        "moved": {},
+        "dropped_channels": [],
+    }
+    have = {
+        (kind, value)
+        for kind, value in session.execute(
+            select(channels.c.kind, channels.c.value).where(channels.c.client_id == survivor_id)
+        )
+    }
+    repeats = []
+    for row in session.execute(
+        select(channels).where(channels.c.client_id.in_(others)).order_by(channels.c.id)
+    ):
+        key = (row.kind, row.value)
+        if key in have:
+            repeats.append(dict(row._mapping))
+        else:
+            have.add(key)
+    if repeats:
+        snapshot["dropped_channels"] = [_jsonable(r) for r in repeats]
+        session.execute(delete(channels).where(channels.c.id.in_([r["id"] for r in repeats])))
+    # One value per client and portrait field: the survivor's (or the first record's) stays.
+    filled = set(
+        session.scalars(select(field_values.c.field_id).where(field_values.c.client_id == survivor_id))
+    )
+    dropped_values = []
+    for row in session.execute(
+        select(field_values).where(field_values.c.client_id.in_(others)).order_by(field_values.c.id)
+    ):
+        if row.field_id in filled:
+            dropped_values.append(dict(row._mapping))
+        else:
+            filled.add(row.field_id)
+    if dropped_values:
+        snapshot["dropped_values"] = [_jsonable(r) for r in dropped_values]
+        session.execute(delete(field_values).where(field_values.c.id.in_([r["id"] for r in dropped_values])))
+    moved_counts: dict[str, int] = {}
+    for table, column in _client_links():
+        label = f"{table.name}.{column.name}"
+        per_client: dict[str, list[int]] = {}
+        for row_id, owner in session.execute(select(table.c.id, column).where(column.in_(others))):
+            per_client.setdefault(str(owner), []).append(row_id)
+        if per_client:
+            snapshot["moved"][label] = per_client
+            session.execute(update(table).where(column.in_(others)).values({column.name: survivor_id}))
+            moved_counts[table.name] = moved_counts.get(table.name, 0) + sum(
+                len(v) for v in per_client.values()
+            )
+    phones = sorted(v for k, v in have if k == ChannelKind.PHONE.value)
+    emails = sorted(v for k, v in have if k == ChannelKind.EMAIL.value)
+    name_key, text = derived_keys(
+        values["name"], values["legal_form"], values["inn"], values["city"], phones, emails
+    )
+    version = survivor["version"] + 1
+    session.execute(delete(clients).where(clients.c.id.in_(others)))
+    session.execute(
+        update(clients)
+        .where(clients.c.id == survivor_id)
+        .values(**values, name_key=name_key[:300], search_text=text[:2000], updated_at=now, version=version)
+    )
+    merge_id = session.execute(
+        insert(merges)
+        .values(
+            survivor_id=survivor_id,
+            merged_ids=others,
+            user_id=viewer.user_id,
+            at=now,
+            score=score,
+            reasons=list(reasons),
+            snapshot=snapshot,
+            survivor_version=version,
+        )
+        .returning(merges.c.id)
+    ).scalar_one()
+    changes = {"merge": merge_id, "merged": others, "kept_values": kept, "reasons": list(reasons)}
+    audit.record(
+        session, at=now, user_id=viewer.user_id, entity="client", entity_id=survivor_id, action="merge",
+        changes=changes,
+    )  # fmt: skip
+    for other in others:
+        audit.record(
+            session, at=now, user_id=viewer.user_id, entity="client", entity_id=other, action="merged_into",
+            changes={"merge": merge_id, "survivor": survivor_id},
+        )  # fmt: skip
+    return MergeResult(merge_id, survivor_id, tuple(others), moved_counts, kept)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    merge_id: int
+    survivor_id: int
+    restored_ids: tuple[int, ...]
+
+
+def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -> UndoResult:
+    """Put the merged clients back as they were, with everything that was theirs."""
+    _check_rights(viewer)
+    row = session.execute(select(merges).where(merges.c.id == merge_id)).first()
+    if row is None:
+        raise NotFound(f"merge {merge_id} not found")
+    if row.undone_at is not None:
+        raise InvalidInput(f"merge {merge_id} was already undone")
+    survivor_id = row.survivor_id
+    _visible_rows(session, viewer, [survivor_id])
+    current = session.scalar(select(clients.c.version).where(clients.c.id == survivor_id))
+    if current != row.survivor_version:
+        raise InvalidInput(
+            f"merge {merge_id}: client {survivor_id} was changed after the merge "
+            f"(version {row.survivor_version} -> {current}); undo would lose that change"
+        )
+    snapshot = row.snapshot
+    saved = {int(k): _restored(clients, v) for k, v in snapshot["clients"].items()}
+    others = [i for i in saved if i != survivor_id]
+    session.execute(insert(clients), [saved[i] for i in others])
+    links = {f"{t.name}.{c.name}": (t, c) for t, c in _client_links()}
+    for label, per_client in snapshot["moved"].items():
+        table, column = links[label]
+        for owner, ids in per_client.items():
+            session.execute(update(table).where(table.c.id.in_(ids)).values({column.name: int(owner)}))
+    if snapshot["dropped_channels"]:
+        session.execute(insert(channels), [_restored(channels, r) for r in snapshot["dropped_channels"]])
+    if snapshot.get("dropped_values"):
+        session.execute(
+            insert(field_values), [_restored(field_values, r) for r in snapshot["dropped_values"]]
+        )
+    before = saved[survivor_id]
+    session.execute(
+        update(clients)
+        .where(clients.c.id == survivor_id)
+        .values({k: v for k, v in before.items() if k != "id"})
+    )
+    session.execute(update(merges).where(merges.c.id == merge_id).values(undone_at=now))
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=survivor_id,
+        action="merge_undone",
+        changes={"merge": merge_id, "restored": others},
+    )
+    return UndoResult(merge_id, survivor_id, tuple(others))
+
+
+def last_merge(session: Session, viewer: Viewer) -> int | None:
+    """The newest merge of ``viewer`` that can still be undone (the review screen's undo key)."""
+    return session.scalar(
+        select(merges.c.id)
+        .where(merges.c.user_id == viewer.user_id, merges.c.undone_at.is_(None))
+        .order_by(merges.c.id.desc())
+        .limit(1)
+    )
+
+
+def mark_not_duplicate(session: Session, viewer: Viewer, now: datetime, a: int, b: int) -> bool:
+    """Remember that ``a`` and ``b`` are two companies; False if it was already remembered."""
+    _check_rights(viewer)
+    if a == b:
+        raise InvalidInput("a client is always a duplicate of itself; name two different clients")
+    _visible_rows(session, viewer, [a, b])
+    left, right = min(a, b), max(a, b)
+    exists = session.scalar(
+        select(not_duplicates.c.id).where(
+            not_duplicates.c.left_id == left, not_duplicates.c.right_id == right
+        )
+    )
+    if exists is not None:
+        return False
+    session.execute(
+        insert(not_duplicates).values(left_id=left, right_id=right, user_id=viewer.user_id, at=now)
+    )
+    audit.record(
+        session, at=now, user_id=viewer.user_id, entity="client", entity_id=left, action="not_duplicate",
+        changes={"other": right},
+    )  # fmt: skip
+    return True

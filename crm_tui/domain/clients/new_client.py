@@ -1,0 +1,88 @@
+"""A client typed in by a person (the "New client" dialog, `crm clients add`).
+
+What a person types is outside data like a managers' file: the same normalisers read it (the
+legal form off the name, phones to E.164, e-mails lower-cased, the INN's checksum). Before it is
+saved, the owners of its keys are looked up; if somebody already has the client the person is
+told whose it is and nothing is saved unless they insist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crm_tui.domain.clients.overlap import Holder, who_has
+from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.legal_forms import split_legal_form
+from crm_tui.domain.values.normalise import normalise_emails, normalise_inn_kpp
+from crm_tui.domain.values.phones import normalise_phones
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import ChannelKind, ClientStatus
+
+
+@dataclass(frozen=True)
+class NewClient:
+    name: str
+    inn: str = ""
+    phone: str = ""
+    email: str = ""
+    city: str = ""
+    region: str = ""
+    owner_id: int | None = None
+
+
+@dataclass
+class Added:
+    """``client_id`` is None when nothing was saved because ``holders`` already have the client."""
+
+    client_id: int | None
+    holders: list[Holder] = field(default_factory=list)
+
+
+def draft_of(new: NewClient, default_owner: int) -> ClientDraft:
+    """The client to store; a field that cannot be read raises ``InvalidInput`` naming it."""
+    split = split_legal_form(new.name.strip())
+    if not split.value.name:
+        raise InvalidInput("name: a client needs a name")
+    inn = kpp = None
+    if new.inn.strip():
+        found = normalise_inn_kpp(new.inn.strip())
+        if found.warnings:
+            raise InvalidInput(f"inn: {found.warnings[0]}")
+        inn, kpp = found.value.inn, found.value.kpp
+    phones = normalise_phones(new.phone) if new.phone.strip() else None
+    if phones is not None and (phones.warnings or not phones.value):
+        raise InvalidInput(f"phone: {phones.warnings[0] if phones.warnings else 'not a phone number'}")
+    emails = normalise_emails(new.email) if new.email.strip() else None
+    if emails is not None and (emails.warnings or not emails.value):
+        raise InvalidInput(f"e-mail: {emails.warnings[0] if emails.warnings else 'not an e-mail address'}")
+    channels = [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw) for p in (phones.value if phones else ())]
+    channels += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw) for e in (emails.value if emails else ())]
+    return ClientDraft(
+        name=split.value.name,
+        legal_form=split.value.form,
+        inn=inn,
+        kpp=kpp,
+        city=new.city.strip() or None,
+        region=new.region.strip() or None,
+        owner_id=new.owner_id if new.owner_id is not None else default_owner,
+        status=ClientStatus.LEAD,
+        channels=channels,
+    )
+
+
+def add_client(ws: Workspace, new: NewClient, *, anyway: bool = False) -> Added:
+    """Save ``new`` unless its INN, phone or e-mail already belongs to a client (then say whose),
+    or ``anyway`` (a branch, a second legal entity of a holding: the person knows)."""
+    draft = draft_of(new, ws.viewer.user_id)
+    with ws.write() as session:
+        holders = who_has(
+            session,
+            ws.viewer,
+            inn=draft.inn,
+            phones=[c.value for c in draft.channels if c.kind is ChannelKind.PHONE],
+            emails=[c.value for c in draft.channels if c.kind is ChannelKind.EMAIL],
+        )
+        if holders and not anyway:
+            return Added(None, holders)
+        return Added(create_client(session, ws.viewer, draft, ws.now()), holders)

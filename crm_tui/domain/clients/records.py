@@ -1,0 +1,279 @@
+"""Creating clients one at a time, keeping their derived search keys right.
+
+Bulk loaders (import, demo) write rows directly but must produce the same ``name_key`` and
+``search_text``; they call ``derived_keys`` so the rule stays here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.values.folding import derived_keys
+from crm_tui.storage.models import (
+    ChannelKind,
+    Client,
+    ClientKind,
+    ClientStatus,
+    Contact,
+    ContactChannel,
+    channels,
+    clients,
+    contacts,
+    interactions,
+)
+
+
+@dataclass(frozen=True)
+class ChannelDraft:
+    kind: ChannelKind
+    value: str
+    raw: str = ""
+    extension: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    full_name: str
+    position: str | None = None
+    channels: Sequence[ChannelDraft] = ()
+
+
+@dataclass(frozen=True)
+class ClientDraft:
+    name: str
+    kind: ClientKind = ClientKind.COMPANY
+    legal_form: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    city: str | None = None
+    region: str | None = None
+    owner_id: int | None = None
+    status: ClientStatus = ClientStatus.LEAD
+    channels: Sequence[ChannelDraft] = ()
+    contacts: Sequence[ContactDraft] = field(default_factory=tuple)
+
+
+def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: datetime) -> int:
+    name = draft.name.strip()
+    if not name:
+        raise InvalidInput("a client needs a name")
+    all_channels = list(draft.channels) + [ch for c in draft.contacts for ch in c.channels]
+    phones = [c.value for c in all_channels if c.kind is ChannelKind.PHONE]
+    emails = [c.value for c in all_channels if c.kind is ChannelKind.EMAIL]
+    name_key, text = derived_keys(name, draft.legal_form, draft.inn, draft.city, phones, emails)
+    client = Client(
+        kind=draft.kind,
+        name=name,
+        legal_form=draft.legal_form,
+        inn=draft.inn,
+        kpp=draft.kpp,
+        ogrn=draft.ogrn,
+        city=draft.city,
+        region=draft.region,
+        owner_id=draft.owner_id if draft.owner_id is not None else viewer.user_id,
+        status=draft.status,
+        name_key=name_key,
+        search_text=text,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(client)
+    session.flush()
+    assert client.id is not None
+    for ch in draft.channels:
+        session.add(
+            ContactChannel(
+                client_id=client.id,
+                kind=ch.kind,
+                value=ch.value,
+                raw=ch.raw or ch.value,
+                extension=ch.extension,
+            )
+        )
+    for c in draft.contacts:
+        contact = Contact(client_id=client.id, full_name=c.full_name, position=c.position, created_at=now)
+        session.add(contact)
+        session.flush()
+        for ch in c.channels:
+            session.add(
+                ContactChannel(
+                    client_id=client.id,
+                    contact_id=contact.id,
+                    kind=ch.kind,
+                    value=ch.value,
+                    raw=ch.raw or ch.value,
+                    extension=ch.extension,
+                )
+            )
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client.id,
+        action="create",
+        changes={"name": name, "inn": draft.inn, "owner_id": client.owner_id},
+    )
+    session.flush()
+    return client.id
+
+
+def touch_client(session: Session, client_id: int, now: datetime) -> None:
+    """A change around the client (its contacts, what it owns) is a change of the client: its
+    version moves, so an open edit of the old values is refused and an import undo keeps it."""
+    session.execute(
+        update(clients).where(clients.c.id == client_id).values(version=clients.c.version + 1, updated_at=now)
+    )
+
+
+def refresh_search_keys(session: Session, client_id: int) -> None:
+    """Recompute the client's ``name_key`` and ``search_text`` after its channels changed (a
+    contact added or gone), so `/` finds the client by the new phone and not by the old one."""
+    row = session.execute(
+        select(clients.c.name, clients.c.legal_form, clients.c.inn, clients.c.city).where(
+            clients.c.id == client_id
+        )
+    ).one()
+    pairs = session.execute(
+        select(channels.c.kind, channels.c.value).where(channels.c.client_id == client_id)
+    ).all()
+    phones = sorted(v for k, v in pairs if k == ChannelKind.PHONE.value)
+    emails = sorted(v for k, v in pairs if k == ChannelKind.EMAIL.value)
+    name_key, text = derived_keys(row.name, row.legal_form, row.inn, row.city, phones, emails)
+    session.execute(
+        update(clients)
+        .where(clients.c.id == client_id)
+        .values(name_key=name_key[:300], search_text=text[:2000])
+    )
+
+
+def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:
+    """A contact person with their channels, on a client the viewer may see; audited."""
+    if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
+        raise NotFound(f"client {client_id} not found")
+    name = " ".join(person.full_name.split())
+    if not name:
+        raise InvalidInput("name: a contact person needs a name")
+    contact = Contact(
+        client_id=client_id,
+        full_name=name[:200],
+        position=(person.position or "")[:200] or None,
+        created_at=now,
+    )
+    session.add(contact)
+    session.flush()
+    assert contact.id is not None
+    _put_channels(session, client_id, contact.id, person.channels, now)
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="contact_added",
+        changes={
+            "contact": name,
+            "position": person.position,
+            "channels": [c.value for c in person.channels],
+        },
+    )
+    return contact.id
+
+
+def _put_channels(
+    session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft], now: datetime
+) -> None:
+    """The person's channels written, and the client's search keys and version following."""
+    for ch in drafts:
+        session.add(
+            ContactChannel(
+                client_id=client_id,
+                contact_id=contact_id,
+                kind=ch.kind,
+                value=ch.value,
+                raw=ch.raw or ch.value,
+                extension=ch.extension,
+            )
+        )
+    session.flush()
+    refresh_search_keys(session, client_id)
+    touch_client(session, client_id, now)
+
+
+def _visible_contact(session: Session, viewer: Viewer, contact_id: int) -> tuple[int, str, str | None]:
+    row = session.execute(
+        select(contacts.c.client_id, contacts.c.full_name, contacts.c.position)
+        .join(clients, clients.c.id == contacts.c.client_id)
+        .where(contacts.c.id == contact_id, visible_clients(viewer))
+    ).first()
+    if row is None:
+        raise NotFound(f"contact {contact_id} not found")
+    return int(row.client_id), str(row.full_name), row.position
+
+
+def edit_contact(
+    session: Session, viewer: Viewer, contact_id: int, person: ContactDraft, now: datetime
+) -> None:
+    """Name, position and the whole set of the person's channels as now typed; audited with
+    what was there before."""
+    client_id, old_name, old_position = _visible_contact(session, viewer, contact_id)
+    name = " ".join(person.full_name.split())
+    if not name:
+        raise InvalidInput("name: a contact person needs a name")
+    before = list(session.scalars(select(channels.c.value).where(channels.c.contact_id == contact_id)))
+    session.execute(
+        update(contacts)
+        .where(contacts.c.id == contact_id)
+        .values(full_name=name, position=person.position or None)
+    )
+    session.execute(delete(channels).where(channels.c.contact_id == contact_id))
+    _put_channels(session, client_id, contact_id, person.channels, now)
+    after = [c.value for c in person.channels]
+    changes: dict[str, object] = {"contact": name}
+    if old_name != name:
+        changes["name"] = [old_name, name]
+    if (old_position or None) != (person.position or None):
+        changes["position"] = [old_position, person.position]
+    if sorted(before) != sorted(after):
+        changes["channels"] = [before, after]
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="contact_edited",
+        changes=changes,
+    )
+
+
+def remove_contact(session: Session, viewer: Viewer, contact_id: int, now: datetime) -> None:
+    """The person is gone (left, nobody knows where): removed with their channels; the audit
+    row keeps who they were and how to reach them."""
+    client_id, name, position = _visible_contact(session, viewer, contact_id)
+    gone = list(session.scalars(select(channels.c.value).where(channels.c.contact_id == contact_id)))
+    session.execute(delete(channels).where(channels.c.contact_id == contact_id))
+    session.execute(
+        update(interactions).where(interactions.c.contact_id == contact_id).values(contact_id=None)
+    )
+    session.execute(delete(contacts).where(contacts.c.id == contact_id))
+    refresh_search_keys(session, client_id)
+    touch_client(session, client_id, now)
+    audit.record(
+        session,
+        at=now,
+        user_id=viewer.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="contact_removed",
+        changes={"contact": name, "position": position, "channels": gone},
+    )

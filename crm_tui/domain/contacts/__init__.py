@@ -1,0 +1,1 @@
+"""Contact persons at clients, and their moves between companies."""

@@ -1,0 +1,1 @@
+"""Deals and the funnel: pipelines and stages, moves, the kanban, lost deals, settings."""

@@ -1,0 +1,319 @@
+"""Moving a deal through its pipeline: one function for the kanban, the deal screen and the CLI.
+
+A move is refused when somebody changed the deal since it was read (its version), when the
+person may not touch the deal, or when a deal is lost without a reason. It records who moved it
+from where to where (time in stage comes from these rows), audits it, closes the tasks of the
+old stage's playbook and opens the first step of the new one (seed 002). A lost deal goes to
+the head of sales of its manager's region as a task to analyse it (seed 003).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, insert, select, update
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.deals.funnel_setup import active_lost_reasons, add_working_days, playbook
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import (
+    DealStatus,
+    Role,
+    TaskKind,
+    TaskStatus,
+    deal_stage_changes,
+    deals,
+    stages,
+    tasks,
+    users,
+)
+
+PLAYBOOK_ORIGIN = "playbook:"
+LOST_ORIGIN = "lost:"
+
+
+@dataclass(frozen=True)
+class DealRow:
+    id: int
+    title: str
+    client_id: int
+    owner_id: int | None
+    owner_region: str | None
+    pipeline_id: int
+    stage_id: int
+    version: int
+    status: str
+    stage_entered_at: datetime
+
+
+@dataclass
+class MoveResult:
+    deal_id: int
+    from_stage: str
+    to_stage: str
+    version: int
+    tasks: list[int] = field(default_factory=list)
+
+
+def load_deal(session: Session, deal_id: int) -> DealRow:
+    d = deals.c
+    row = session.execute(
+        select(
+            d.id,
+            d.title,
+            d.client_id,
+            d.owner_id,
+            users.c.region,
+            d.pipeline_id,
+            d.stage_id,
+            d.version,
+            d.status,
+            d.stage_entered_at,
+        )
+        .select_from(deals.outerjoin(users, users.c.id == d.owner_id))
+        .where(d.id == deal_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"deal {deal_id} not found")
+    return DealRow(*row)
+
+
+def can_touch_deal(viewer: Viewer, deal: DealRow) -> bool:
+    """A manager moves own deals; a head those of the region's people; an admin any."""
+    if viewer.role is Role.ADMIN or deal.owner_id == viewer.user_id:
+        return True
+    return viewer.role is Role.HEAD and viewer.region is not None and deal.owner_region == viewer.region
+
+
+def _stage(session: Session, stage_id: int) -> tuple[str, int, bool, bool, int]:
+    s = stages.c
+    row = session.execute(
+        select(s.name, s.pipeline_id, s.is_won, s.is_lost, s.position).where(s.id == stage_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"stage {stage_id} not found")
+    return row.name, row.pipeline_id, row.is_won, row.is_lost, row.position
+
+
+def add_task(
+    session: Session,
+    *,
+    title: str,
+    kind: str,
+    due: datetime,
+    assignee_id: int | None,
+    deal: DealRow,
+    origin: str | None,
+    now: datetime,
+    by_user_id: int | None,
+) -> int:
+    task_id = int(
+        session.connection()
+        .execute(
+            insert(tasks)
+            .values(
+                title=title[:300],
+                kind=kind,
+                due_at=due,
+                assignee_id=assignee_id,
+                client_id=deal.client_id,
+                deal_id=deal.id,
+                status=TaskStatus.OPEN.value,
+                origin=origin,
+                created_by_id=by_user_id,
+                created_at=now,
+                version=1,
+            )
+            .returning(tasks.c.id)
+        )
+        .scalar_one()
+    )
+    audit.record(
+        session,
+        at=now,
+        user_id=by_user_id,
+        entity="task",
+        entity_id=task_id,
+        action="create",
+        changes={"title": title, "deal_id": deal.id, "assignee_id": assignee_id, "origin": origin},
+    )
+    return task_id
+
+
+def head_for(session: Session, region: str | None) -> int | None:
+    """The head of sales of ``region`` (the first by id), or else the first active admin."""
+    u = users.c
+    if region is not None:
+        head = session.scalar(
+            select(u.id)
+            .where(u.role == Role.HEAD.value, u.region == region, u.active.is_(True))
+            .order_by(u.id)
+        )
+        if head is not None:
+            return int(head)
+    admin = session.scalar(select(u.id).where(u.role == Role.ADMIN.value, u.active.is_(True)).order_by(u.id))
+    return int(admin) if admin is not None else None
+
+
+def start_playbook(
+    session: Session, ws: Workspace, deal: DealRow, stage_id: int, position: int = 0
+) -> int | None:
+    """The task of the stage's playbook step at ``position``, for the deal's owner."""
+    steps = [s for s in playbook(session, stage_id) if s.position >= position]
+    if not steps:
+        return None
+    step = steps[0]
+    now = ws.now()
+    return add_task(
+        session,
+        title=step.title,
+        kind=step.kind,
+        due=step.due(now, ws.tz),
+        assignee_id=deal.owner_id,
+        deal=deal,
+        origin=f"{PLAYBOOK_ORIGIN}{step.id}",
+        now=now,
+        by_user_id=None,
+    )
+
+
+def _close_playbook_tasks(session: Session, deal_id: int, now: datetime) -> None:
+    t = tasks.c
+    session.connection().execute(
+        update(tasks)
+        .where(t.deal_id == deal_id, t.status == TaskStatus.OPEN.value, t.origin.like(f"{PLAYBOOK_ORIGIN}%"))
+        .values(
+            status=TaskStatus.CANCELLED.value, completed_at=now, result="stage changed", version=t.version + 1
+        )
+    )
+
+
+def change_stage(
+    session: Session,
+    ws: Workspace,
+    deal: DealRow,
+    to_stage_id: int,
+    *,
+    lost_reason: str | None = None,
+    comment: str | None = None,
+    owner_id: int | None = None,
+) -> MoveResult:
+    """The move itself, inside the caller's transaction (the version is already checked)."""
+    now = ws.now()
+    from_name, pipeline_id, _won, from_lost, from_position = _stage(session, deal.stage_id)
+    to_name, to_pipeline, is_won, is_lost, to_position = _stage(session, to_stage_id)
+    if to_pipeline != pipeline_id:
+        raise InvalidInput(f"stage {to_name!r} belongs to another pipeline")
+    status = DealStatus.WON if is_won else DealStatus.LOST if is_lost else DealStatus.OPEN
+    values: dict[str, object] = {
+        "stage_id": to_stage_id,
+        "status": status.value,
+        "stage_entered_at": now,
+        "updated_at": now,
+        "closed_at": now if status is not DealStatus.OPEN else None,
+        "lost_reason": lost_reason if is_lost else None,
+        "lost_comment": comment if is_lost else None,
+        "version": deal.version + 1,
+    }
+    if owner_id is not None:
+        values["owner_id"] = owner_id
+    reached = max(from_position if not from_lost else 0, to_position if not is_lost else 0)
+    furthest = deals.c.furthest_position
+    values["furthest_position"] = case((furthest < reached, reached), else_=furthest)
+    done = session.connection().execute(
+        update(deals).where(deals.c.id == deal.id, deals.c.version == deal.version).values(**values)
+    )
+    if done.rowcount != 1:
+        raise StaleEdit(f"deal «{deal.title}» was changed by someone else meanwhile: reload and retry")
+    session.connection().execute(
+        insert(deal_stage_changes).values(
+            deal_id=deal.id,
+            at=now,
+            user_id=ws.viewer.user_id,
+            from_stage_id=deal.stage_id,
+            to_stage_id=to_stage_id,
+            stay_tenths=max(0, int((now - deal.stage_entered_at).total_seconds() * 10 // 86400)),
+            comment=comment,
+        )
+    )
+    audit.record(
+        session,
+        at=now,
+        user_id=ws.viewer.user_id,
+        entity="deal",
+        entity_id=deal.id,
+        action="stage",
+        changes={"stage": [from_name, to_name], "lost_reason": lost_reason, "comment": comment},
+    )
+    _close_playbook_tasks(session, deal.id, now)
+    moved = DealRow(
+        deal.id, deal.title, deal.client_id, owner_id or deal.owner_id, deal.owner_region, pipeline_id,
+        to_stage_id, deal.version + 1, status.value, now,
+    )  # fmt: skip
+    result = MoveResult(deal.id, from_name, to_name, deal.version + 1)
+    if status is DealStatus.OPEN:
+        first = start_playbook(session, ws, moved, to_stage_id)
+        if first is not None:
+            result.tasks.append(first)
+    if is_lost:
+        head = head_for(session, deal.owner_region)
+        result.tasks.append(
+            add_task(
+                session,
+                title=f"Analyse the refusal: {deal.title} ({lost_reason})",
+                kind=TaskKind.TODO.value,
+                due=add_working_days(now, 1, ws.tz),
+                assignee_id=head,
+                deal=moved,
+                origin=f"{LOST_ORIGIN}{deal.id}",
+                now=now,
+                by_user_id=ws.viewer.user_id,
+            )
+        )
+    return result
+
+
+def move_deal(
+    ws: Workspace,
+    deal_id: int,
+    to_stage_id: int,
+    version: int,
+    *,
+    lost_reason: str | None = None,
+    comment: str | None = None,
+) -> MoveResult:
+    text = " ".join((comment or "").split()) or None
+    with ws.write() as session:
+        deal = load_deal(session, deal_id)
+        if not can_touch_deal(ws.viewer, deal):
+            raise AccessDenied(f"deal {deal_id} is not yours to move")
+        if deal.version != version:
+            raise StaleEdit(f"deal «{deal.title}» was changed by someone else meanwhile: reload and retry")
+        if to_stage_id == deal.stage_id:
+            raise InvalidInput(f"deal «{deal.title}» is in that stage already")
+        _name, _pipeline, _won, is_lost, _position = _stage(session, to_stage_id)
+        if is_lost:
+            reasons = active_lost_reasons(session)
+            if lost_reason not in reasons:
+                shown = f"{lost_reason!r} is not one of" if lost_reason else "a lost deal needs a reason:"
+                raise InvalidInput(f"{shown} {', '.join(reasons)}")
+        return change_stage(session, ws, deal, to_stage_id, lost_reason=lost_reason, comment=text)
+
+
+def neighbour_stage(session: Session, deal: DealRow, step: int) -> int | None:
+    """The next (``+1``) or previous (``-1``) open stage of the deal's pipeline, if any."""
+    s = stages.c
+    _name, _pipeline, _won, _lost, position = _stage(session, deal.stage_id)
+    order = s.position if step > 0 else s.position.desc()
+    compare = s.position > position if step > 0 else s.position < position
+    found = session.scalar(
+        select(s.id)
+        .where(s.pipeline_id == deal.pipeline_id, compare, s.is_lost.is_(False))
+        .order_by(order)
+        .limit(1)
+    )
+    return int(found) if found is not None else None

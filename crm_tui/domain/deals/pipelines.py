@@ -1,0 +1,93 @@
+"""Pipelines and their stages; the shipped default funnel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from crm_tui.storage.models import Pipeline, Stage, pipelines, stages
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    code: str
+    name: str
+    probability: int
+    is_won: bool = False
+    is_lost: bool = False
+
+
+DEFAULT_PIPELINE = "Sales"
+DEFAULT_STAGES = (
+    StageSpec("new", "New inquiry", 10),
+    StageSpec("qualification", "Qualification", 20),
+    StageSpec("proposal", "Proposal sent", 40),
+    StageSpec("invoice", "Invoice issued", 60),
+    StageSpec("awaiting_payment", "Awaiting payment", 80),
+    StageSpec("won", "Won", 100, is_won=True),
+    StageSpec("lost", "Lost", 0, is_lost=True),
+)
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    id: int
+    pipeline_id: int
+    code: str | None
+    name: str
+    position: int
+    probability: int
+    is_won: bool
+    is_lost: bool
+
+
+def has_pipeline(session: Session) -> bool:
+    return session.scalar(select(pipelines.c.id).limit(1)) is not None
+
+
+def ensure_default_pipeline(session: Session) -> int:
+    """Create the shipped funnel on a database that has none; returns the default pipeline id."""
+    existing = session.scalar(
+        select(pipelines.c.id).order_by(pipelines.c.is_default.desc(), pipelines.c.id).limit(1)
+    )
+    if existing is not None:
+        return int(existing)
+    pipeline = Pipeline(name=DEFAULT_PIPELINE, position=0, is_default=True)
+    session.add(pipeline)
+    session.flush()
+    assert pipeline.id is not None
+    for position, spec in enumerate(DEFAULT_STAGES):
+        session.add(
+            Stage(
+                pipeline_id=pipeline.id,
+                name=spec.name,
+                code=spec.code,
+                position=position,
+                probability=spec.probability,
+                is_won=spec.is_won,
+                is_lost=spec.is_lost,
+            )
+        )
+    session.flush()
+    return pipeline.id
+
+
+def stages_of(session: Session, pipeline_id: int) -> list[StageInfo]:
+    c = stages.c
+    rows = session.execute(
+        select(c.id, c.pipeline_id, c.code, c.name, c.position, c.probability, c.is_won, c.is_lost)
+        .where(c.pipeline_id == pipeline_id)
+        .order_by(c.position)
+    )
+    return [StageInfo(*row) for row in rows]
+
+
+def default_pipeline_id(session: Session, name: str | None = None) -> int | None:
+    p = pipelines.c
+    query = select(p.id).order_by(p.is_default.desc(), p.position, p.id).limit(1)
+    if name is not None:
+        query = select(p.id).where(func.lower(p.name) == name.lower())
+    found = session.scalar(query)
+    return int(found) if found is not None else None

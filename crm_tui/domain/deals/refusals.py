@@ -1,0 +1,101 @@
+"""The head of sales' answer to a lost deal (seed 003): back to work, or to another manager.
+
+Both start from the task ``move_deal`` gave the head, close it with the decision as its result,
+reopen the deal in the stage it was lost from, and give its (new) owner a task with the head's
+comment, so the decision reaches the person who has to act on it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.deals.funnel_setup import add_working_days
+from crm_tui.domain.deals.moves import LOST_ORIGIN, MoveResult, add_task, change_stage, load_deal
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import Role, TaskKind, TaskStatus, deal_stage_changes, tasks, users
+
+
+def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | None) -> MoveResult:
+    text = " ".join(comment.split())
+    if not text:
+        raise InvalidInput("say why: the manager reads this comment with the task")
+    if ws.viewer.role not in (Role.HEAD, Role.ADMIN):
+        raise AccessDenied("refusals are analysed by a head of sales or an admin")
+    now = ws.now()
+    with ws.write() as session:
+        t = tasks.c
+        task = session.execute(
+            select(t.id, t.origin, t.status, t.version, t.assignee_id).where(t.id == task_id)
+        ).first()
+        if task is None or not (task.origin or "").startswith(LOST_ORIGIN):
+            raise NotFound(f"task {task_id} is not a refusal to analyse")
+        if task.status != TaskStatus.OPEN.value:
+            raise InvalidInput(f"task {task_id} was decided already")
+        deal = load_deal(session, int(task.origin[len(LOST_ORIGIN) :]))
+        if deal.status != "lost":
+            raise InvalidInput(f"deal «{deal.title}» is not lost any more")
+        h = deal_stage_changes.c
+        back_to = session.scalar(
+            select(h.from_stage_id).where(h.deal_id == deal.id).order_by(h.at.desc(), h.id.desc()).limit(1)
+        )
+        if back_to is None:
+            raise InvalidInput(f"deal «{deal.title}» has no stage to go back to")
+        owner_id = deal.owner_id
+        if new_owner_login is not None:
+            found = session.execute(
+                select(users.c.id, users.c.region, users.c.active).where(users.c.login == new_owner_login)
+            ).first()
+            if found is None or not found.active:
+                raise NotFound(f"no active user {new_owner_login!r}")
+            if ws.viewer.role is Role.HEAD and found.region != ws.viewer.region:
+                raise AccessDenied(f"{new_owner_login} works outside your region")
+            owner_id = found.id
+        decision = "handed over" if new_owner_login else "back to work"
+        done = session.connection().execute(
+            update(tasks)
+            .where(t.id == task_id, t.version == task.version)
+            .values(
+                status=TaskStatus.DONE.value,
+                result=f"{decision}: {text}",
+                completed_at=now,
+                version=t.version + 1,
+            )
+        )
+        if done.rowcount != 1:
+            raise StaleEdit(f"task {task_id} was changed by someone else meanwhile: reload and retry")
+        result = change_stage(session, ws, deal, int(back_to), comment=text, owner_id=owner_id)
+        moved = load_deal(session, deal.id)
+        title = f"Back to work: {text}" if new_owner_login is None else f"Deal handed to you: {text}"
+        result.tasks.append(
+            add_task(
+                session,
+                title=title,
+                kind=TaskKind.CALL.value,
+                due=add_working_days(now, 1, ws.tz),
+                assignee_id=owner_id,
+                deal=moved,
+                origin=None,
+                now=now,
+                by_user_id=ws.viewer.user_id,
+            )
+        )
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="deal",
+            entity_id=deal.id,
+            action="refusal_" + decision.replace(" ", "_"),
+            changes={"comment": text, "owner_id": [deal.owner_id, owner_id]},
+        )
+    return result
+
+
+def return_to_work(ws: Workspace, task_id: int, comment: str) -> MoveResult:
+    return _decide(ws, task_id, comment, None)
+
+
+def hand_over_lost(ws: Workspace, task_id: int, new_owner_login: str, comment: str) -> MoveResult:
+    return _decide(ws, task_id, comment, new_owner_login)

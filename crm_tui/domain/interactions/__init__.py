@@ -1,0 +1,1 @@
+"""Touches with a client: calls, notes, messages, meetings."""

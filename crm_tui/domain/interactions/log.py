@@ -1,0 +1,111 @@
+"""Logging calls, notes and other touches with a client."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import visible_clients
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.tasks.next_step import NextStep
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import Direction, Interaction, InteractionKind, Task, TaskStatus, clients
+
+_DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
+
+
+def parse_duration(text: str) -> int | None:
+    """'5' -> 300 s, '4:30' -> 270 s, '' -> None; anything else raises ValueError."""
+    if not text.strip():
+        return None
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(text)
+    minutes, seconds = int(match.group(1)), int(match.group(2) or 0)
+    return minutes * 60 + seconds
+
+
+def log_interaction(
+    ws: Workspace,
+    client_id: int,
+    kind: InteractionKind,
+    summary: str,
+    *,
+    direction: Direction = Direction.OUTBOUND,
+    duration_s: int | None = None,
+    deal_id: int | None = None,
+    then: NextStep | None = None,
+) -> int:
+    """Saves the touch and, when ``then`` is given, the next step as a task of the person who
+    logged it, in one transaction: a call is never saved with its promised follow-up lost."""
+    text = summary.strip()
+    if not text:
+        raise InvalidInput(f"a {kind.value} needs a summary: what was said or agreed")
+    if duration_s is not None and duration_s < 0:
+        raise InvalidInput("a call cannot last a negative time")
+    now = ws.now()
+    with ws.write() as session:
+        exists = session.scalar(
+            select(clients.c.id).where(clients.c.id == client_id, visible_clients(ws.viewer))
+        )
+        if exists is None:
+            raise NotFound(f"client {client_id} not found")
+        item = Interaction(
+            kind=kind,
+            direction=direction,
+            channel="phone" if kind is InteractionKind.CALL else None,
+            occurred_at=now,
+            duration_s=duration_s,
+            summary=text,
+            client_id=client_id,
+            deal_id=deal_id,
+            user_id=ws.viewer.user_id,
+            created_at=now,
+        )
+        session.add(item)
+        session.flush()
+        assert item.id is not None
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="interaction",
+            entity_id=item.id,
+            action="create",
+            changes={"client_id": client_id, "kind": kind.value},
+        )
+        if then is not None:
+            _add_next_step(session, ws, client_id, deal_id, then, now)
+        return item.id
+
+
+def _add_next_step(
+    session: Session, ws: Workspace, client_id: int, deal_id: int | None, then: NextStep, now: datetime
+) -> None:
+    task = Task(
+        title=then.title,
+        kind=then.kind,
+        due_at=then.due,
+        assignee_id=ws.viewer.user_id,
+        client_id=client_id,
+        deal_id=deal_id,
+        status=TaskStatus.OPEN,
+        created_by_id=ws.viewer.user_id,
+        created_at=now,
+    )
+    session.add(task)
+    session.flush()
+    assert task.id is not None
+    audit.record(
+        session,
+        at=now,
+        user_id=ws.viewer.user_id,
+        entity="task",
+        entity_id=task.id,
+        action="create",
+        changes={"title": then.title, "client_id": client_id, "due_at": then.due.isoformat()},
+    )

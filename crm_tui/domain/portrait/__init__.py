@@ -1,0 +1,1 @@
+"""The client portrait (seed 000): its fields, their answers and the completeness score."""

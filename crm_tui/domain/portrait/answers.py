@@ -1,0 +1,97 @@
+"""Portrait values: from what a person types to the stored JSON, and back to text."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.formatting import money
+from crm_tui.storage.models import FieldKind
+
+_YES = {"yes", "y", "true", "1", "да", "д", "+"}
+_NO = {"no", "n", "false", "0", "нет", "н", "-"}
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def _number(label: str, text: str) -> Decimal:
+    cleaned = (
+        _SPACES.sub("", text).replace(",", ".").removesuffix("₽").removesuffix("руб.").removesuffix("руб")
+    )
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidInput(f"{label}: {text!r} is not a number") from None
+
+
+def _date(label: str, text: str) -> date:
+    for sep in (".", "-", "/"):
+        parts = text.split(sep)
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            try:
+                if len(parts[0]) == 4:
+                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
+                year = int(parts[2]) + (2000 if len(parts[2]) == 2 else 0)
+                return date(year, int(parts[1]), int(parts[0]))
+            except ValueError:
+                break
+    raise InvalidInput(f"{label}: {text!r} is not a date (DD.MM.YYYY)")
+
+
+def _choice(label: str, text: str, choices: list[str]) -> str:
+    by_fold = {c.casefold(): c for c in choices}
+    found = by_fold.get(text.strip().casefold())
+    if found is None:
+        raise InvalidInput(f"{label}: {text!r} is not one of {', '.join(choices)}")
+    return found
+
+
+def parse_field_text(label: str, kind: str, choices: list[str], text: str) -> Any:
+    """A typed value, or ``None`` for empty text; ``InvalidInput`` names the field."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if kind == FieldKind.NUMBER:
+        number = _number(label, raw)
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == FieldKind.MONEY:
+        return int((_number(label, raw) * 100).to_integral_value())
+    if kind == FieldKind.DATE:
+        return _date(label, raw).isoformat()
+    if kind == FieldKind.CHOICE:
+        return _choice(label, raw, choices)
+    if kind == FieldKind.MULTI:
+        return [_choice(label, part, choices) for part in raw.split(",") if part.strip()]
+    if kind == FieldKind.BOOL:
+        folded = raw.casefold()
+        if folded in _YES:
+            return True
+        if folded in _NO:
+            return False
+        raise InvalidInput(f"{label}: {text!r} is not yes or no")
+    return raw[:2000]
+
+
+def field_text(kind: str, value: Any) -> str:
+    """How a stored value reads on the card and in the editor."""
+    if value is None:
+        return ""
+    if kind == FieldKind.MONEY and isinstance(value, int):
+        return money(value)
+    if kind == FieldKind.DATE and isinstance(value, str):
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    if kind == FieldKind.MULTI and isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if kind == FieldKind.BOOL:
+        return "yes" if value else "no"
+    return str(value)
+
+
+def editable_text(kind: str, value: Any) -> str:
+    """What the editor shows for a value: parseable back as it is."""
+    if kind == FieldKind.MONEY and isinstance(value, int):
+        rubles, kopecks = divmod(value, 100)
+        return f"{rubles}" if not kopecks else f"{rubles}.{kopecks:02d}"
+    return field_text(kind, value)

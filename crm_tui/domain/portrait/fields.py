@@ -1,0 +1,206 @@
+"""The client portrait (seed 000): admin-defined fields that describe a valuable client, their
+values per client, and the required contact information.
+
+Values are kept as JSON in their own table (one row per client and field), typed by the
+field's kind: a number, kopecks, an ISO date, one choice, a list of choices, true/false, text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.portrait.answers import parse_field_text
+from crm_tui.domain.portrait.defaults import (
+    CONTACT_REQUIREMENTS,
+    DEFAULT_REQUIRED_CONTACTS,
+    REQUIRED_CONTACTS_KEY,
+)
+from crm_tui.domain.settings import get_setting, put_setting
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import FieldKind, Role, clients, field_defs, field_values
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    id: int
+    key: str
+    label: str
+    kind: str
+    choices: list[str]
+    required: bool
+
+
+def portrait_fields(session: Session) -> list[FieldInfo]:
+    f = field_defs.c
+    rows = session.execute(
+        select(f.id, f.key, f.label, f.kind, f.choices, f.required)
+        .where(f.active.is_(True))
+        .order_by(f.position, f.id)
+    )
+    return [FieldInfo(*row) for row in rows]
+
+
+def required_contacts(session: Session) -> list[str]:
+    value = get_setting(session, REQUIRED_CONTACTS_KEY, list(DEFAULT_REQUIRED_CONTACTS))
+    return [k for k in value if k in CONTACT_REQUIREMENTS] if isinstance(value, list) else []
+
+
+def _admin(ws: Workspace) -> None:
+    if ws.viewer.role is not Role.ADMIN:
+        raise AccessDenied("the portrait's fields are set by an admin")
+
+
+def add_field(
+    ws: Workspace, key: str, label: str, kind: FieldKind, choices: list[str], required: bool
+) -> FieldInfo:
+    _admin(ws)
+    if not _KEY.match(key):
+        raise InvalidInput(
+            f"field key {key!r}: lower-case latin letters, digits and _, starting with a letter"
+        )
+    if kind in (FieldKind.CHOICE, FieldKind.MULTI) and not choices:
+        raise InvalidInput(f"field {key!r} is a {kind.value} field: give its choices")
+    with ws.write() as session:
+        f = field_defs.c
+        if session.scalar(select(f.id).where(f.key == key)):
+            raise InvalidInput(f"a field {key!r} exists already")
+        position = (session.scalar(select(func.max(f.position))) or 0) + 1
+        new_id = (
+            session.connection()
+            .execute(
+                insert(field_defs)
+                .values(
+                    key=key,
+                    label=label.strip() or key,
+                    kind=kind.value,
+                    choices=choices,
+                    required=required,
+                    position=position,
+                    active=True,
+                )
+                .returning(f.id)
+            )
+            .scalar_one()
+        )
+        audit.record(
+            session,
+            at=ws.now(),
+            user_id=ws.viewer.user_id,
+            entity="field",
+            entity_id=int(new_id),
+            action="create",
+            changes={"key": key, "kind": kind.value, "required": required},
+        )
+    return FieldInfo(int(new_id), key, label, kind.value, choices, required)
+
+
+def remove_field(ws: Workspace, key: str) -> int:
+    """Retire a field (its values are kept, in case it comes back); how many clients had one."""
+    _admin(ws)
+    with ws.write() as session:
+        f = field_defs.c
+        field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
+        if field_id is None:
+            raise NotFound(f"no field {key!r}")
+        session.connection().execute(
+            update(field_defs).where(f.id == field_id).values(active=False, required=False)
+        )
+        return int(session.scalar(select(func.count()).where(field_values.c.field_id == field_id)) or 0)
+
+
+def set_field_required(ws: Workspace, key: str, required: bool) -> None:
+    """Make a field required (it then counts in every client's completeness) or optional."""
+    _admin(ws)
+    with ws.write() as session:
+        f = field_defs.c
+        field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
+        if field_id is None:
+            raise NotFound(f"no field {key!r}")
+        session.connection().execute(update(field_defs).where(f.id == field_id).values(required=required))
+        audit.record(
+            session,
+            at=ws.now(),
+            user_id=ws.viewer.user_id,
+            entity="field",
+            entity_id=int(field_id),
+            action="required" if required else "optional",
+            changes={"key": key, "required": required},
+        )
+
+
+def set_required_contacts(ws: Workspace, items: list[str]) -> None:
+    _admin(ws)
+    unknown = [i for i in items if i not in CONTACT_REQUIREMENTS]
+    if unknown:
+        raise InvalidInput(
+            f"unknown contact requirement {unknown[0]!r}; known: {', '.join(CONTACT_REQUIREMENTS)}"
+        )
+    with ws.write() as session:
+        put_setting(session, REQUIRED_CONTACTS_KEY, items, at=ws.now(), user_id=ws.viewer.user_id)
+
+
+def client_values(session: Session, client_id: int) -> dict[int, Any]:
+    v = field_values.c
+    return dict(session.execute(select(v.field_id, v.value).where(v.client_id == client_id)).all())
+
+
+def set_values(ws: Workspace, client_id: int, version: int, values: dict[str, str]) -> int:
+    """Save portrait values typed on the card (key -> text; empty text clears). Refused, with
+    the values now in the base, when the client changed since ``version``; returns the new one."""
+    now = ws.now()
+    viewer: Viewer = ws.viewer
+    with ws.write() as session:
+        row = session.execute(
+            select(clients.c.version).where(clients.c.id == client_id, visible_clients(viewer))
+        ).first()
+        if row is None:
+            raise NotFound(f"client {client_id} not found")
+        fields = {f.key: f for f in portrait_fields(session)}
+        if row.version != version:
+            fresh = client_values(session, client_id)
+            shown = ", ".join(f"{f.label}: {fresh.get(f.id)}" for f in fields.values() if f.id in fresh)
+            raise StaleEdit(f"someone saved this client meanwhile; now: {shown or 'no portrait values'}")
+        before = client_values(session, client_id)
+        changes: dict[str, list[Any]] = {}
+        for key, text in values.items():
+            if key not in fields:
+                raise InvalidInput(f"no portrait field {key!r}")
+            field = fields[key]
+            value = parse_field_text(field.label, field.kind, field.choices, text)
+            if before.get(field.id) == value:
+                continue
+            changes[key] = [before.get(field.id), value]
+            session.connection().execute(
+                delete(field_values).where(
+                    field_values.c.client_id == client_id, field_values.c.field_id == field.id
+                )
+            )
+            if value is not None:
+                session.connection().execute(
+                    insert(field_values).values(client_id=client_id, field_id=field.id, value=value)
+                )
+        if not changes:
+            return version
+        session.connection().execute(
+            update(clients).where(clients.c.id == client_id).values(version=version + 1, updated_at=now)
+        )
+        audit.record(
+            session,
+            at=now,
+            user_id=viewer.user_id,
+            entity="client",
+            entity_id=client_id,
+            action="portrait",
+            changes=changes,
+        )
+    return version + 1

@@ -1,0 +1,1 @@
+"""Reports for heads of sales: the funnel, conversion, forecast."""

@@ -1,0 +1,144 @@
+"""What people do with segments: set one by hand, plan calls (giving clients to a manager is a
+handover, ``crm_tui.domain.clients.handovers``).
+
+Every change is checked against what the person may see (``access``), bumps the client's
+version (a colleague's open edit of it is then refused, not overwritten) and is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import (
+    Role,
+    Segment,
+    TaskKind,
+    TaskStatus,
+    clients,
+    segment_changes,
+    tasks,
+)
+
+MAX_SELECTION = 10_000
+
+
+def parse_segment(text: str) -> Segment:
+    try:
+        return Segment(text.strip().lower())
+    except ValueError:
+        valid = ", ".join(s.value for s in Segment)
+        raise InvalidInput(f"unknown segment {text!r}; valid: {valid}") from None
+
+
+def _visible_rows(
+    session: Session, viewer: Viewer, ids: Sequence[int]
+) -> dict[int, tuple[str | None, int | None, str]]:
+    """``{id: (segment, owner_id, name)}`` for the ids the viewer may see; any other id is an error."""
+    if len(ids) > MAX_SELECTION:
+        raise InvalidInput(f"select at most {MAX_SELECTION:,} clients at a time")
+    c = clients.c
+    found: dict[int, tuple[str | None, int | None, str]] = {}
+    for chunk_start in range(0, len(ids), 900):
+        chunk = list(ids[chunk_start : chunk_start + 900])
+        for row in session.execute(
+            select(c.id, c.segment, c.owner_id, c.name).where(c.id.in_(chunk), visible_clients(viewer))
+        ):
+            found[row.id] = (row.segment, row.owner_id, row.name)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"client {missing[0]} not found")
+    return found
+
+
+def set_segment(ws: Workspace, client_id: int, segment: Segment | None) -> None:
+    """Set a client's segment by hand (kept by every recompute until cleared), or clear the
+    manual mark with ``None`` so the next recompute decides again."""
+    now = ws.now()
+    with ws.write() as session:
+        before, _owner, _name = _visible_rows(session, ws.viewer, [client_id])[client_id]
+        c = clients.c
+        values: dict[str, object] = {"segment_manual": segment is not None, "version": c.version + 1}
+        if segment is not None:
+            values["segment"] = segment.value
+        session.connection().execute(update(clients).where(c.id == client_id).values(**values))
+        after = segment.value if segment is not None else before
+        session.connection().execute(
+            insert(segment_changes).values(
+                client_id=client_id,
+                at=now,
+                from_segment=before,
+                to_segment=after,
+                manual=True,
+                user_id=ws.viewer.user_id,
+            )
+        )
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="client",
+            entity_id=client_id,
+            action="segment_set" if segment is not None else "segment_cleared",
+            changes={"segment": [before, after], "manual": segment is not None},
+        )
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    changed: int
+    unchanged: int
+
+
+def plan_calls(ws: Workspace, client_ids: Sequence[int], title: str, due: datetime) -> BulkResult:
+    """A call task for each selected client's owner; a client without an owner goes to the
+    person planning (so nothing is planned for nobody)."""
+    text = " ".join(title.split())
+    if not text:
+        raise InvalidInput("a call task needs a title")
+    now = ws.now()
+    with ws.write() as session:
+        rows = _visible_rows(session, ws.viewer, client_ids)
+        made = 0
+        for client_id, (_segment, owner_id, _name) in rows.items():
+            assignee = owner_id if owner_id is not None else ws.viewer.user_id
+            if ws.viewer.role is Role.MANAGER and assignee != ws.viewer.user_id:
+                continue
+            new_id = (
+                session.connection()
+                .execute(
+                    insert(tasks)
+                    .values(
+                        title=text,
+                        kind=TaskKind.CALL.value,
+                        due_at=due,
+                        assignee_id=assignee,
+                        client_id=client_id,
+                        status=TaskStatus.OPEN.value,
+                        created_by_id=ws.viewer.user_id,
+                        created_at=now,
+                        version=1,
+                    )
+                    .returning(tasks.c.id)
+                )
+                .scalar_one()
+            )
+            audit.record(
+                session,
+                at=now,
+                user_id=ws.viewer.user_id,
+                entity="task",
+                entity_id=new_id,
+                action="create",
+                changes={"title": text, "client_id": client_id, "assignee_id": assignee},
+            )
+            made += 1
+    return BulkResult(made, len(rows) - made)

@@ -1,0 +1,98 @@
+"""The average interval between purchases: what "loyal" is measured against.
+
+Computed from the history (seed 000: the interval between a client's consecutive purchases,
+averaged over the whole base: the sum of the gaps over the number of gaps, so a client with
+twenty purchases weighs twenty times, as it should) or set by an admin (a water company sets
+30 days).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, func, select
+from sqlmodel import Session
+
+from crm_tui.domain.errors import AccessDenied, InvalidInput
+from crm_tui.domain.settings import get_setting, put_setting
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import Role
+
+INTERVAL_KEY = "segments.interval_days"
+DEFAULT_INTERVAL_DAYS = 30
+"""Used when the base has purchases but no client has bought twice yet."""
+MAX_INTERVAL_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class BaseHistory:
+    buyers: int
+    gaps: int
+    gap_days: int
+
+    @property
+    def average_days(self) -> int | None:
+        if not self.gaps:
+            return None
+        return max(1, round(self.gap_days / self.gaps))
+
+
+@dataclass(frozen=True)
+class IntervalChoice:
+    days: int | None
+    """``None``: the base has no sales history, so only warm can be told."""
+    source: str
+    """``set`` by an admin, ``auto`` from the history, ``default`` (too little history) or ``none``."""
+    history: BaseHistory
+
+
+def _days_between(
+    session: Session, later: ColumnElement[Any], earlier: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return later - earlier
+
+
+def base_interval(session: Session, stats: FromClause) -> BaseHistory:
+    """The history's gaps from per-client purchase statistics (``first_purchase``,
+    ``last_purchase``, ``purchases``: distinct purchase days)."""
+    s = stats.c
+    buyers, gaps, days = session.execute(
+        select(
+            func.count().filter(s.purchases > 0),
+            func.coalesce(func.sum(s.purchases - 1).filter(s.purchases > 1), 0),
+            func.coalesce(
+                func.sum(_days_between(session, s.last_purchase, s.first_purchase)).filter(s.purchases > 1), 0
+            ),
+        )
+    ).one()
+    return BaseHistory(int(buyers or 0), int(gaps), round(float(days)))
+
+
+def interval_setting(session: Session) -> int | None:
+    value = get_setting(session, INTERVAL_KEY)
+    return int(value) if isinstance(value, int | float) else None
+
+
+def resolve_interval(session: Session, history: BaseHistory) -> IntervalChoice:
+    if not history.buyers:
+        return IntervalChoice(None, "none", history)
+    chosen = interval_setting(session)
+    if chosen is not None:
+        return IntervalChoice(chosen, "set", history)
+    average = history.average_days
+    if average is None:
+        return IntervalChoice(DEFAULT_INTERVAL_DAYS, "default", history)
+    return IntervalChoice(average, "auto", history)
+
+
+def set_interval(ws: Workspace, days: int | None) -> None:
+    """An admin fixes the interval (``None``: back to computing it from the history)."""
+    if ws.viewer.role is not Role.ADMIN:
+        raise AccessDenied("only an admin sets the purchase interval")
+    if days is not None and not 1 <= days <= MAX_INTERVAL_DAYS:
+        raise InvalidInput(f"interval: {days} days is out of range (1..{MAX_INTERVAL_DAYS})")
+    with ws.write() as session:
+        put_setting(session, INTERVAL_KEY, days, at=ws.now(), user_id=ws.viewer.user_id)

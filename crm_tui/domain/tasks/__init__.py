@@ -1,0 +1,1 @@
+"""Tasks and the next step of every touch."""

@@ -1,0 +1,94 @@
+"""Completing and snoozing tasks, with optimistic locking on the task's version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.deals.moves import PLAYBOOK_ORIGIN, load_deal, start_playbook
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import Role, Task, TaskStatus, playbook_steps, tasks
+
+
+def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} not found")
+    if task.assignee_id != viewer.user_id and viewer.role not in (Role.HEAD, Role.ADMIN):
+        raise AccessDenied(f"task {task_id} is not yours")
+    if task.version != version:
+        raise StaleEdit(f"task «{task.title}» was changed by someone else meanwhile: reload and retry")
+    if task.status != TaskStatus.OPEN:
+        raise InvalidInput(f"task «{task.title}» is already {task.status}")
+    return task
+
+
+def _apply(session: Session, task: Task, values: dict[str, object]) -> None:
+    result = session.connection().execute(
+        update(tasks)
+        .where(tasks.c.id == task.id, tasks.c.version == task.version)
+        .values(version=task.version + 1, **values)
+    )
+    if result.rowcount != 1:
+        raise StaleEdit(f"task «{task.title}» was changed by someone else meanwhile: reload and retry")
+
+
+def complete_task(ws: Workspace, task_id: int, version: int, result: str) -> None:
+    """Mark done with what came of it; a task without a result teaches nobody anything."""
+    text = result.strip()
+    if not text:
+        raise InvalidInput("say what came of the task: the result cannot be empty")
+    now = ws.now()
+    with ws.write() as session:
+        task = _load_for_change(session, ws.viewer, task_id, version)
+        _apply(session, task, {"status": TaskStatus.DONE, "result": text, "completed_at": now})
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="task",
+            entity_id=task_id,
+            action="complete",
+            changes={"status": ["open", "done"], "result": text},
+        )
+        _next_step(session, ws, task)
+
+
+def _next_step(session: Session, ws: Workspace, task: Task) -> None:
+    """Seed 002: the next task of the stage's playbook as soon as this one is done."""
+    if task.deal_id is None or not (task.origin or "").startswith(PLAYBOOK_ORIGIN):
+        return
+    step = session.execute(
+        select(playbook_steps.c.stage_id, playbook_steps.c.position).where(
+            playbook_steps.c.id == int((task.origin or "")[len(PLAYBOOK_ORIGIN) :])
+        )
+    ).first()
+    if step is None:
+        return
+    deal = load_deal(session, task.deal_id)
+    if deal.stage_id == step.stage_id and deal.status == "open":
+        start_playbook(session, ws, deal, step.stage_id, step.position + 1)
+
+
+def snooze_task(ws: Workspace, task_id: int, version: int, until: datetime) -> None:
+    now = ws.now()
+    if until <= now:
+        raise InvalidInput("snooze to a moment in the future")
+    with ws.write() as session:
+        task = _load_for_change(session, ws.viewer, task_id, version)
+        before = task.due_at
+        _apply(session, task, {"due_at": until})
+        audit.record(
+            session,
+            at=now,
+            user_id=ws.viewer.user_id,
+            entity="task",
+            entity_id=task_id,
+            action="snooze",
+            changes={"due_at": [before.isoformat(), until.isoformat()]},
+        )

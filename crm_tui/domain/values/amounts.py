@@ -1,0 +1,87 @@
+"""Money in managers' files -> integer kopecks, with Decimal arithmetic only.
+
+"1 200 000,50 руб.", "1200000.5", "1 200 000 ₽", a number cell 1200000.5, "12,5 тыс.": spaces
+and apostrophes group thousands, the comma is the Russian decimal mark, and a float from Excel
+is read through its shortest repr so 0.1 + 0.2 is 30 kopecks, not 30.000000000000004.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from crm_tui.domain.values.cells import Normalised, cell_text, is_blank, shorten
+
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
+_CURRENCY = r"(?:руб(?:лей|ля|ль|\.)?|р\.?|₽|rub\.?|rur\.?)"
+_AMOUNT = re.compile(
+    rf"(?:{_CURRENCY}\s*)?(?P<sign>[-−–]?)\s*(?P<number>[0-9][0-9\s'’.,]*?)\s*"
+    rf"(?P<scale>тыс(?:\.|яч[аи]?)?|млн\.?|млрд\.?)?\s*(?:{_CURRENCY})?",
+    re.IGNORECASE,
+)
+_SCALES = {"тыс": 1_000, "млн": 1_000_000, "млрд": 1_000_000_000}
+_MAX_KOPECKS = 10**17  # beyond a bigint's comfort and any real deal
+
+
+def _decimal_text(number: str, scaled: bool) -> tuple[str, str | None]:
+    """Digits with one '.' for the decimal point; thousands separators removed."""
+    number = "".join(number.split()).replace("'", "").replace("’", "")
+    commas, dots = number.count(","), number.count(".")
+    if commas and dots:
+        decimal_mark = "," if number.rfind(",") > number.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        return number.replace(thousands, "").replace(decimal_mark, "."), None
+    for mark, count in ((",", commas), (".", dots)):
+        if count > 1:
+            return number.replace(mark, ""), None
+        if count == 1:
+            whole, fraction = number.split(mark)
+            # kopecks have two digits: "1,200" is 1200 (but "0,005" is half a kopeck)
+            if len(fraction) == 3 and not scaled and 1 <= len(whole) <= 3 and not whole.startswith("0"):
+                return whole + fraction, f"read as {whole}{fraction}"
+            return f"{whole}.{fraction}", None
+    return number, None
+
+
+def _to_kopecks(amount: Decimal) -> int | None:
+    if not amount.is_finite() or amount.adjusted() > 16:  # rounding would overflow the context
+        return None
+    return int(amount.scaleb(2).to_integral_value(ROUND_HALF_UP))
+
+
+def normalise_amount(value: object) -> Normalised[int | None]:
+    """Roubles -> integer kopecks: "1 200 000,50 руб.", "1200000.5", "1 200 000 ₽", 1200000.5,
+    "12,5 тыс.". Decimal arithmetic only, rounded half up to the kopeck."""
+    raw = cell_text(value)
+    if is_blank(value):
+        return Normalised(None, raw)
+    note: str | None = None
+    amount: Decimal | None = None
+    if isinstance(value, bool):
+        amount = None
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value)) if math.isfinite(value) else None
+    elif isinstance(value, str) and _PLAIN_AMOUNT.fullmatch(value):
+        amount = Decimal(value.replace(",", "."))
+    elif isinstance(value, str) and len(value) <= 64:
+        match = _AMOUNT.fullmatch(value.strip())
+        if match:
+            text, note = _decimal_text(match["number"], bool(match["scale"]))
+            try:
+                amount = Decimal(text)
+            except InvalidOperation:
+                amount = None
+            if amount is not None:
+                scale = (match["scale"] or "").lower()
+                amount *= next((n for word, n in _SCALES.items() if scale.startswith(word)), 1)
+                if match["sign"]:
+                    amount = -amount
+    if amount is None:
+        return Normalised(None, raw, (f"{shorten(raw)} is not an amount of money",))
+    kopecks = _to_kopecks(amount)
+    if kopecks is None or abs(kopecks) >= _MAX_KOPECKS:
+        return Normalised(None, raw, (f"{shorten(raw)} is too large an amount",))
+    return Normalised(kopecks, raw, (f"{shorten(raw)} {note}",) if note else ())

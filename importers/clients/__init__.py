@@ -1,0 +1,1 @@
+"""Client files in: rows parsed from a sheet, matched, loaded in chunks, and undone."""

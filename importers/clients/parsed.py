@@ -1,0 +1,127 @@
+"""What parsing a manager's file yields: one ``ParsedRow`` per data row, and where it came from.
+
+Plain frozen data, so rows can cross from a worker thread to the UI, be written to an error
+file or be loaded into the database by code that knows nothing about spreadsheets.
+
+Rows also cross from the parsing process to the importing one, pickled. A slotted dataclass
+unpickles through ``dataclasses._dataclass_setstate``, which walks ``fields()`` for every
+object: a tenth of the importing process's time on a big file. These classes pickle as their
+constructor and its arguments instead, which unpickles in half the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from operator import attrgetter
+from typing import Any
+
+from crm_tui.domain.values.cells import Cell
+from crm_tui.domain.values.folding import derived_keys, fold
+from crm_tui.domain.values.normalise import Email, Phone
+from crm_tui.domain.values.requisites import is_valid_inn
+from crm_tui.importers.dedup.names import company_name
+
+NO_NAME_NO_CONTACT = "no name and no contact data"
+
+
+@dataclass(frozen=True, slots=True)
+class RowSource:
+    """Where a row came from, for messages and the error file: file, sheet, sheet row number."""
+
+    file: str
+    sheet: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}, sheet '{self.sheet}', row {self.row}"
+
+    def __reduce__(self) -> tuple[type[RowSource], tuple[Any, ...]]:
+        return RowSource, (self.file, self.sheet, self.row)
+
+
+@dataclass(frozen=True, slots=True)
+class RowKeys:
+    """What the loader derives from a row alone, computed where the row is parsed.
+
+    Big files are parsed in a second process while the loader, which has one core and the
+    database to feed, groups and writes rows; folding names and checking INN checksums there
+    would cost it a fifth of its time. ``name`` is the client name to store: the name column,
+    else the contact person, else the first phone or e-mail.
+    """
+
+    name: str
+    name_key: str
+    search_text: str
+    contact_key: str | None
+    inn_valid: bool
+    company: str
+    """``dedup.names.company_name`` of ``name``: what duplicate rules compare."""
+    city_key: str | None = None
+
+    def __reduce__(self) -> tuple[type[RowKeys], tuple[Any, ...]]:
+        return RowKeys, _KEY_VALUES(self)
+
+
+def row_keys(row: ParsedRow) -> RowKeys:
+    phones = [p.e164 for p in row.phones]
+    emails = [e.value for e in row.emails]
+    name = row.name or row.contact_name or (phones + emails)[0]
+    name_key, text = derived_keys(name, row.legal_form, row.inn, row.city, phones, emails)
+    return RowKeys(
+        name=name,
+        name_key=name_key,
+        search_text=text,
+        contact_key=fold(row.contact_name) if row.contact_name else None,
+        inn_valid=bool(row.inn) and is_valid_inn(row.inn or ""),
+        company=company_name(name),
+        city_key=fold(row.city) if row.city else None,
+    )
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    """One data row: original cells by header, normalised fields, warnings, rejection reason.
+
+    Treat it as read-only. It is not ``frozen`` only because a frozen dataclass of 19 fields
+    costs ten times as much to build, and an import builds one per row.
+
+    ``rejection`` is ``None`` when the row can become a client. Phones are
+    ``Phone(e164, extension, raw)``, e-mails ``Email(value, raw)``, ``deal_amount`` is in kopecks,
+    ``owner`` is the text of the owner column (matching it to a user is the loader's job).
+    Warnings name the field and the column: "inn (ИНН): INN '7707083890' fails the checksum".
+    """
+
+    source: RowSource
+    cells: Mapping[str, Cell]
+    name: str | None = None
+    legal_form: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    city: str | None = None
+    region: str | None = None
+    contact_name: str | None = None
+    contact_position: str | None = None
+    owner: str | None = None
+    next_action: date | None = None
+    note: str | None = None
+    deal_amount: int | None = None
+    warnings: tuple[str, ...] = ()
+    rejection: str | None = None
+    keys: RowKeys | None = None
+    """Set on accepted rows by the parser."""
+
+    @property
+    def ok(self) -> bool:
+        return self.rejection is None
+
+    def __reduce__(self) -> tuple[type[ParsedRow], tuple[Any, ...]]:
+        return ParsedRow, _ROW_VALUES(self)
+
+
+_KEY_VALUES = attrgetter(*(f.name for f in fields(RowKeys)))
+_ROW_VALUES = attrgetter(*(f.name for f in fields(ParsedRow)))

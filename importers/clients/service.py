@@ -1,0 +1,365 @@
+"""`crm import clients`: files in, one client base out, every run a batch that can be undone.
+
+Rows go to the database in chunks, one short transaction each. Provenance is unique per file
+content hash, sheet and row, so a second run of the same file skips every row it already
+loaded: re-importing changes nothing, and a run killed midway is finished by running it again.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
+from crm_tui.domain.workspace import Workspace
+from crm_tui.importers.clients.chunk_writes import LoadContext
+from crm_tui.importers.clients.loader import ChunkResult, write_chunk
+from crm_tui.importers.clients.owners import OwnerResolver
+from crm_tui.importers.clients.parse_process import ParsingProcess, parsed_chunks
+from crm_tui.importers.clients.rows import ParsedRow, open_table
+from crm_tui.importers.files.error_file import RejectedRow, write_error_file
+from crm_tui.importers.files.mapping import IGNORE, ColumnMap, header_signature, suggest_mapping
+from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.storage.checkpoints import background_checkpoints
+from crm_tui.storage.models import ImportStatus, client_sources, import_batches, import_mappings
+
+CHUNK_ROWS = 5000
+PROBLEMS_SHOWN = 20
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    sheet: str | int | None = None
+    explicit: Mapping[str, str] = field(default_factory=dict)
+    owner_login: str | None = None
+    dry_run: bool = False
+    errors_dir: Path | None = None
+    """Where the rejected rows' workbook goes; by default next to the (first) imported file,
+    never the process's working folder, which under cron is anything."""
+    chunk_rows: int = CHUNK_ROWS
+
+
+@dataclass
+class ImportSummary:
+    batch: int | None
+    rows: int = 0
+    created: int = 0
+    enriched: int = 0
+    unchanged: int = 0
+    already_imported: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    warnings: int = 0
+    errors_file: str | None = None
+    problems: list[str] = field(default_factory=list)
+    unmatched_owners: list[str] = field(default_factory=list)
+    mappings: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def note(self, problem: str) -> None:
+        if len(self.problems) < PROBLEMS_SHOWN:
+            self.problems.append(problem)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def remembered_mapping(session: Session, headers: Sequence[str]) -> dict[str, str]:
+    columns = session.scalar(
+        select(import_mappings.c.columns).where(import_mappings.c.signature == header_signature(headers))
+    )
+    return dict(columns or {})
+
+
+def _remember(
+    session: Session, headers: Sequence[str], columns: ColumnMap, user_id: int, now: datetime
+) -> None:
+    signature = header_signature(headers)
+    # Skipped columns are remembered as skipped, or they would come back as suggestions.
+    chosen = {c.header: c.field or IGNORE for c in columns.columns}
+    exists = session.scalar(select(import_mappings.c.id).where(import_mappings.c.signature == signature))
+    if exists is None:
+        session.execute(
+            insert(import_mappings).values(
+                signature=signature, headers=list(headers), columns=chosen, updated_at=now, user_id=user_id
+            )
+        )
+    else:
+        session.execute(
+            update(import_mappings)
+            .where(import_mappings.c.id == exists)
+            .values(columns=chosen, updated_at=now, user_id=user_id)
+        )
+
+
+def _imported_before(ws: Workspace, sha: str, sheet: str) -> dict[str, Any] | None:
+    """The stats of a finished, not undone batch that imported this sheet of this very file."""
+    b = import_batches.c
+    with ws.read() as session:
+        done = session.execute(
+            select(b.id, b.files)
+            .where(b.kind == "clients", b.status == ImportStatus.DONE.value)
+            .order_by(b.id.desc())
+            .limit(1000)
+        ).all()
+    for batch_id, files in done:
+        for entry in files or []:
+            # Only a batch that loaded every row itself vouches for the file: one that skipped it,
+            # or finished an earlier run's work, relies on batches that may have been undone.
+            if (
+                entry.get("sha256") == sha
+                and entry.get("sheet") == sheet
+                and "loaded" in entry
+                and "same_as_batch" not in entry
+                and not entry.get("already")
+            ):
+                return {**entry, "batch": batch_id}
+    return None
+
+
+def _already_loaded(session: Session, sha: str, rows: list[ParsedRow]) -> set[tuple[str, int]]:
+    """The chunk's rows that an earlier run of this file loaded. The sheet is named so that the
+    lookup is a range of the (file, sheet, row) index: on the file alone it read every row
+    loaded so far, which made a million-row import quadratic."""
+    numbers = [r.source.row for r in rows]
+    return {
+        (sheet, row)
+        for sheet, row in session.execute(
+            select(client_sources.c.sheet, client_sources.c.row).where(
+                client_sources.c.file_sha256 == sha,
+                client_sources.c.sheet.in_(sorted({r.source.sheet for r in rows})),
+                client_sources.c.row.between(min(numbers), max(numbers)),
+            )
+        )
+    }
+
+
+def _add(summary: ImportSummary, result: ChunkResult) -> None:
+    summary.created += result.created
+    summary.enriched += result.enriched
+    summary.unchanged += result.unchanged
+    summary.conflicts += len(result.conflicts)
+    for conflict in result.conflicts:
+        summary.note(conflict)
+
+
+def import_clients(
+    ws: Workspace, files: Sequence[Path], options: ImportOptions, progress: Progress | None = None
+) -> ImportSummary:
+    """Import ``files``; raises ``ImportFileError`` before writing anything for a bad file."""
+    # An import allocates millions of small acyclic objects; the cyclic collector would rescan
+    # them again and again (a tenth of the run) and free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_clients(ws, files, options, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import_clients(
+    ws: Workspace, files: Sequence[Path], options: ImportOptions, progress: Progress | None
+) -> ImportSummary:
+    for path in files:
+        if not path.is_file():
+            raise ImportFileError(str(path), "missing", "no such file")
+    with ws.read() as session:
+        default_owner = ws.viewer.user_id
+        owners = OwnerResolver.load(session, default_owner)
+        if options.owner_login is not None:
+            found = owners.exact.get(options.owner_login.casefold())
+            if found is None:
+                raise ImportFileError(options.owner_login, "unknown_owner", "no such user for --owner")
+            owners.default_id = found
+    with ExitStack() as children:
+        return _import_tables(ws, files, options, progress, owners, children)
+
+
+def _import_tables(
+    ws: Workspace,
+    files: Sequence[Path],
+    options: ImportOptions,
+    progress: Progress | None,
+    owners: OwnerResolver,
+    children: ExitStack,
+) -> ImportSummary:
+    now = ws.now()
+    tables = []
+    for number, path in enumerate(files):
+        # Started first, the parsing process reads the sheet while this one reads it too. Only
+        # the first file's: a child holds its whole sheet in memory until its turn comes.
+        child = ParsingProcess.start(path, options.sheet) if number == 0 else None
+        if child is not None:
+            children.enter_context(child)
+        table = open_table(path, options.sheet)
+        with ws.read() as session:
+            explicit = {**remembered_mapping(session, table.header.labels), **options.explicit}
+        columns = suggest_mapping(table.header.labels, explicit)
+        tables.append((path, table, columns, child))
+    with ws.write() as session:
+        pipeline_id = ensure_default_pipeline(session)
+        first_stage = stages_of(session, pipeline_id)[0].id
+        batch_id = None
+        if not options.dry_run:
+            batch_id = session.execute(
+                insert(import_batches)
+                .values(
+                    kind="clients",
+                    user_id=ws.viewer.user_id,
+                    started_at=now,
+                    status=ImportStatus.RUNNING.value,
+                    files=[{"file": str(p)} for p in files],
+                )
+                .returning(import_batches.c.id)
+            ).scalar_one()
+    summary = ImportSummary(batch=batch_id)
+    rejected: list[RejectedRow] = []
+    done_rows = 0
+    file_stats: list[dict[str, object]] = []
+    if not options.dry_run:
+        children.enter_context(background_checkpoints(ws.engine))
+    for path, table, columns, child in tables:
+        summary.mappings[table.file] = columns.as_dict()
+        sha = file_sha256(path)
+        stats: dict[str, object] = {"file": str(path), "sha256": sha, "sheet": table.sheet}
+        file_stats.append(stats)
+        earlier = _imported_before(ws, sha, table.sheet)
+        if earlier is not None:
+            # Every row of this very file is in the base already: nothing to parse or check.
+            stats.update(
+                rows=earlier.get("rows", 0), loaded=earlier.get("loaded", 0), same_as_batch=earlier["batch"]
+            )
+            summary.rows += int(earlier.get("rows", 0))
+            summary.already_imported += int(earlier.get("loaded", 0))
+            summary.note(f"{table.file}: imported before by batch {earlier['batch']}; nothing to do")
+            continue
+        rows_before, already_before, rejected_before = summary.rows, summary.already_imported, len(rejected)
+        ctx = LoadContext(
+            batch_id=batch_id or 0,
+            user_id=ws.viewer.user_id,
+            now=now,
+            tz=ws.tz,
+            file_name=path.name,
+            file_sha256=sha,
+            pipeline_id=pipeline_id,
+            first_stage_id=first_stage,
+            owners=owners,
+        )
+        for chunk in parsed_chunks(path, table, columns, options.chunk_rows, child):
+            summary.rows += len(chunk)
+            good = []
+            for row in chunk:
+                summary.warnings += len(row.warnings)
+                for warning in row.warnings[:1]:
+                    summary.note(f"{row.source}: {warning}")
+                if row.rejection:
+                    rejected.append(
+                        RejectedRow(
+                            path.name, row.source.sheet, row.source.row, row.rejection, dict(row.cells)
+                        )
+                    )
+                    summary.note(f"{row.source}: rejected: {row.rejection}")
+                else:
+                    good.append(row)
+            if good:
+                _load(ws, ctx, good, summary, dry_run=options.dry_run)
+            done_rows += len(chunk)
+            if progress is not None:
+                progress(done_rows)
+        stats.update(
+            rows=summary.rows - rows_before,
+            loaded=summary.rows - rows_before - (len(rejected) - rejected_before),
+            already=summary.already_imported - already_before,
+        )
+        if not options.dry_run:
+            with ws.write() as session:
+                _remember(session, table.header.labels, columns, ws.viewer.user_id, now)
+    summary.rejected = len(rejected)
+    summary.unmatched_owners = sorted(owners.unmatched)
+    if rejected and not options.dry_run:
+        folder = options.errors_dir or files[0].parent
+        name = f"import-{batch_id}-errors.xlsx"
+        summary.errors_file = str(write_error_file(folder / name, rejected))
+    if batch_id is not None:
+        with ws.write() as session:
+            session.execute(
+                update(import_batches)
+                .where(import_batches.c.id == batch_id)
+                .values(
+                    status=ImportStatus.DONE.value,
+                    files=file_stats,
+                    finished_at=ws.now(),
+                    rows=summary.rows,
+                    created=summary.created,
+                    enriched=summary.enriched,
+                    unchanged=summary.unchanged + summary.already_imported,
+                    rejected=summary.rejected,
+                    conflicts=summary.conflicts,
+                    errors_file=summary.errors_file,
+                )
+            )
+            audit.record(
+                session,
+                at=ws.now(),
+                user_id=ws.viewer.user_id,
+                entity="import_batch",
+                entity_id=batch_id,
+                action="clients",
+                changes={
+                    "files": [str(f.name) for f in files],
+                    "rows": summary.rows,
+                    "created": summary.created,
+                    "enriched": summary.enriched,
+                    "rejected": summary.rejected,
+                },
+            )
+    return summary
+
+
+class _DryRun(Exception):
+    """Raised inside a write transaction to roll a dry run's chunk back."""
+
+    def __init__(self, result: ChunkResult) -> None:
+        self.result = result
+
+
+def _load(
+    ws: Workspace, ctx: LoadContext, rows: list[ParsedRow], summary: ImportSummary, *, dry_run: bool
+) -> None:
+    try:
+        # The loader checks the few rows it points to but did not create (chunk_references).
+        with ws.write(bulk=not dry_run) as session:
+            if dry_run:
+                # A throw-away batch row, rolled back with the chunk, keeps the change log's
+                # foreign key satisfied without leaving any trace of the dry run.
+                scratch = session.execute(
+                    insert(import_batches)
+                    .values(kind="dry-run", user_id=ctx.user_id, started_at=ctx.now, files=[])
+                    .returning(import_batches.c.id)
+                ).scalar_one()
+                ctx = replace(ctx, batch_id=scratch)
+            loaded = _already_loaded(session, ctx.file_sha256, rows)
+            fresh = [r for r in rows if (r.source.sheet, r.source.row) not in loaded]
+            summary.already_imported += len(rows) - len(fresh)
+            result = write_chunk(session, ctx, fresh) if fresh else ChunkResult()
+            if dry_run:
+                raise _DryRun(result)
+    except _DryRun as dry:
+        result = dry.result
+    _add(summary, result)

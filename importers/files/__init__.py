@@ -1,0 +1,1 @@
+"""Reading managers' files: formats, sheets, header rows, column mapping, error files."""

@@ -1,0 +1,44 @@
+"""Rejected rows, kept: an .xlsx with every original cell and the reason beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from crm_tui.domain.values.cells import Cell
+from crm_tui.i18n import _
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    file: str
+    sheet: str
+    row: int
+    reason: str
+    cells: dict[str, Cell]
+
+
+def _safe(value: Cell) -> object:
+    """Text that looks like a formula is written as text, so the error file cannot run it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_error_file(path: Path, rejected: Sequence[RejectedRow]) -> Path:
+    headers: list[str] = []
+    for r in rejected:
+        for h in r.cells:
+            if h not in headers:
+                headers.append(h)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Rejected rows"))
+    sheet.append([_("File"), _("Sheet"), _("Row"), _("Reason"), *headers])
+    for r in rejected:
+        sheet.append([r.file, r.sheet, r.row, r.reason, *(_safe(r.cells.get(h)) for h in headers)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path

@@ -1,0 +1,273 @@
+"""Which column is which: suggested from the header text, overridden by the person importing.
+
+Every manager names columns differently ("Тел.", "Телефоны", "Phone number", "Моб."). Headers
+are folded (case, ё, punctuation) and compared with a RU/EN synonym list: an exact synonym scores
+100, a header that contains a synonym plus a word or two ("Контактный телефон", "Телефон 2")
+scores a little less, a typo is caught by rapidfuzz's ratio. Below the threshold a column stays
+unmapped and the caller decides (custom field, note, ignore). Explicit mappings (``--map``, a
+TOML file, a remembered mapping found by ``header_signature``) always win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Literal
+
+from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
+
+FIELDS: tuple[str, ...] = (
+    "name",
+    "legal_form",
+    "inn",
+    "kpp",
+    "inn_kpp",
+    "ogrn",
+    "phone",
+    "email",
+    "city",
+    "region",
+    "contact_name",
+    "contact_position",
+    "owner",
+    "next_action",
+    "note",
+    "deal_amount",
+    "address",
+)
+IGNORE = "ignore"
+"""Target of an explicit mapping that skips a column."""
+MULTI_VALUED = frozenset({"phone", "email", "note", "address"})
+"""Fields several columns may feed (a second phone column, a comment and a remark)."""
+DEFAULT_THRESHOLD = 80
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "наименование", "наименование клиента", "наименование организации", "наименование компании",
+        "наименование контрагента", "полное наименование", "название", "название компании",
+        "компания", "организация", "клиент", "контрагент", "покупатель", "заказчик",
+        "client", "client name", "company", "company name", "customer", "organization", "organisation",
+        "account", "account name", "name",
+    ),
+    "legal_form": (
+        "форма собственности", "организационно правовая форма", "опф", "правовая форма", "legal form",
+    ),
+    "inn": (
+        "инн", "инн клиента", "инн организации", "инн контрагента", "tax id", "inn", "tin", "taxpayer id",
+    ),
+    "inn_kpp": ("инн кпп", "инн и кпп"),
+    "kpp": ("кпп", "kpp"),
+    "ogrn": ("огрн", "огрнип", "огрн огрнип", "ogrn"),
+    "phone": (
+        "телефон", "тел", "телефоны", "моб", "мобильный", "мобильный телефон", "сотовый", "рабочий телефон",
+        "контактный телефон", "номер телефона", "phone", "phone number", "phones", "mobile", "tel",
+        "telephone",
+    ),
+    "email": (
+        "e mail", "email", "emails", "почта", "эл почта", "электронная почта", "адрес электронной почты",
+        "емейл", "имейл", "мейл", "mail", "e mail address", "email address",
+    ),
+    "city": ("город", "city", "населенный пункт", "нас пункт", "town"),
+    "region": ("регион", "region", "область", "субъект рф", "край область"),
+    "contact_name": (
+        "контактное лицо", "контакт", "фио", "фио контакта", "фио контактного лица", "контактное лицо фио",
+        "contact person", "contact", "contact name", "представитель",
+    ),
+    "contact_position": ("должность", "должность контакта", "position", "job title"),
+    "owner": (
+        "ответственный", "менеджер", "ответственный менеджер", "куратор", "owner", "manager",
+        "account manager", "sales manager", "responsible",
+    ),
+    "next_action": (
+        "дата след контакта", "дата следующего контакта", "следующий звонок", "дата следующего звонка",
+        "след звонок", "дата следующего действия", "следующее действие", "next action date", "next action",
+        "next call", "next contact", "follow up", "follow up date", "перезвонить",
+    ),
+    "note": (
+        "комментарий", "комментарии", "примечание", "примечания", "заметки", "notes", "note", "comment",
+        "comments",
+    ),
+    "deal_amount": (
+        "сумма сделки", "сумма", "сумма руб", "бюджет", "deal amount", "amount", "deal value", "deal size",
+    ),
+    "address": (
+        "адрес", "юридический адрес", "фактический адрес", "почтовый адрес", "юр адрес", "факт адрес",
+        "адрес доставки", "address", "legal address",
+    ),
+}  # fmt: skip
+
+_DUPLICATE = re.compile(r" \([0-9]+\)$")
+CLIENT_VOCABULARY = Vocabulary(SYNONYMS)
+match_field = CLIENT_VOCABULARY.match
+"""``(field, confidence 0..100)`` for one header of a client file."""
+
+
+class MappingError(ValueError):
+    """A mapping the person wrote cannot be used; the message is one line saying why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """Where one column goes. ``field`` is ``None`` for an unmapped (or ignored) column;
+    ``guess`` is the closest field even below the threshold, for a wizard to offer."""
+
+    index: int
+    header: str
+    field: str | None
+    confidence: int
+    source: Literal["suggested", "explicit"] = "suggested"
+    guess: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """The mapping of every column of a header row, in column order."""
+
+    columns: tuple[ColumnMapping, ...]
+
+    def for_field(self, field: str) -> tuple[ColumnMapping, ...]:
+        return tuple(c for c in self.columns if c.field == field)
+
+    @property
+    def unmapped(self) -> tuple[ColumnMapping, ...]:
+        return tuple(c for c in self.columns if c.field is None)
+
+    def as_dict(self) -> dict[str, str]:
+        """``{header: field}`` for mapped columns: what a remembered mapping stores."""
+        return {c.header: c.field for c in self.columns if c.field}
+
+
+def _check_target(target: str, header: str) -> str:
+    field = target.strip().lower()
+    if field in FIELDS or field == IGNORE:
+        return field
+    valid = ", ".join((*FIELDS, IGNORE))
+    raise MappingError(f"unknown field '{target.strip()}' for column '{header}'; valid fields: {valid}")
+
+
+def unique_headers(texts: Sequence[str], first_column: int = 0) -> list[str]:
+    """Header texts made unique: a repeated "Телефон" becomes "Телефон (2)", an empty one
+    "Column C" (``first_column`` is the sheet column of ``texts[0]``)."""
+    labels: list[str] = []
+    seen: set[str] = set()
+    for index, text in enumerate(texts):
+        label = text or f"Column {column_letter(first_column + index)}"
+        base, n = label, 1
+        while label.casefold() in seen:
+            n += 1
+            label = f"{base} ({n})"
+        seen.add(label.casefold())
+        labels.append(label)
+    return labels
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 27 -> "AB": how a spreadsheet names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _resolve_explicit(headers: Sequence[str], explicit: Mapping[str, str], strict: bool) -> dict[int, str]:
+    """Column index -> field for every explicit entry; a header may be written in any case, and
+    "Телефон" also names the repeated "Телефон (2)"."""
+    folded = [fold_header(_DUPLICATE.sub("", h)) for h in headers]
+    chosen: dict[int, str] = {}
+    for header, target in explicit.items():
+        field = _check_target(target, header)
+        key = fold_header(header)
+        indexes = [i for i, h in enumerate(headers) if h == header or (key and folded[i] == key)]
+        if not indexes and strict:
+            listed = ", ".join(f"'{h}'" for h in headers if h)
+            raise MappingError(f"no column '{header}' in the file; the columns are {listed}")
+        for index in indexes:
+            chosen[index] = field
+    taken: dict[str, int] = {}
+    for index, field in sorted(chosen.items()):
+        if field in taken and field not in MULTI_VALUED and field != IGNORE:
+            raise MappingError(
+                f"columns '{headers[taken[field]]}' and '{headers[index]}' are both mapped to {field}, "
+                "which holds one value"
+            )
+        taken[field] = index
+    return chosen
+
+
+def suggest_mapping(
+    headers: Sequence[str],
+    explicit: Mapping[str, str] | None = None,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    strict: bool = True,
+) -> ColumnMap:
+    """A ``ColumnMap`` for a header row: explicit entries first, then the best suggestions.
+
+    A single-valued field goes to the most confident column; a runner-up for phone or e-mail is
+    kept as a second phone/e-mail, any other runner-up is left unmapped.
+    Raises ``MappingError`` for an unknown target field, or a header not in the file unless
+    ``strict`` is off (a remembered mapping may name columns this file lacks).
+    """
+    fixed = _resolve_explicit(headers, explicit or {}, strict)
+    suggestions = {i: match_field(h) if h else (None, 0) for i, h in enumerate(headers) if i not in fixed}
+    taken = {field for field in fixed.values() if field not in MULTI_VALUED}
+    ranked = sorted(suggestions.items(), key=lambda item: (-item[1][1], item[0]))
+    columns: dict[int, ColumnMapping] = {}
+    for index, (suggested, score) in ranked:
+        # a single-valued field already given to a better (or an explicit) column stays there
+        if suggested is None or score < threshold or suggested in taken:
+            columns[index] = ColumnMapping(index, headers[index], None, score, guess=suggested)
+            continue
+        if suggested not in MULTI_VALUED:
+            taken.add(suggested)
+        columns[index] = ColumnMapping(index, headers[index], suggested, score, guess=suggested)
+    for index, field in fixed.items():
+        target = None if field == IGNORE else field
+        columns[index] = ColumnMapping(index, headers[index], target, 100, "explicit")
+    return ColumnMap(tuple(columns[i] for i in range(len(headers))))
+
+
+def parse_map_option(text: str) -> tuple[str, str]:
+    """``"Тел.=phone"`` -> ``("Тел.", "phone")``; the split is at the last '='."""
+    header, sep, target = text.rpartition("=")
+    if not sep or not header.strip() or not target.strip():
+        raise MappingError(f"--map '{text}' is not HEADER=FIELD (for example --map \"Тел.=phone\")")
+    return header.strip(), _check_target(target, header.strip())
+
+
+def parse_map_options(options: Iterable[str]) -> dict[str, str]:
+    """Several ``--map`` options as one ``{header: field}``; a later option for a header wins."""
+    return dict(parse_map_option(option) for option in options)
+
+
+def load_mapping_file(path: str | PathLike[str]) -> dict[str, str]:
+    """``{header: field}`` from a TOML file with a ``[columns]`` table (``"Тел." = "phone"``)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise MappingError(f"{path.name}: cannot be read: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path.name}: not a valid TOML file: {exc}") from exc
+    columns = data.get("columns")
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise MappingError(f'{path.name}: expected a [columns] table of "header" = "field" lines')
+    return {str(header): _check_target(target, str(header)) for header, target in columns.items()}
+
+
+def header_signature(headers: Iterable[str]) -> str:
+    """A stable key for a header row, so a mapping remembered for one file fits the next one.
+
+    Folded headers in order, empty trailing columns ignored: "Тел." and "ТЕЛ" give the same key.
+    """
+    folded = [fold_header(h) for h in headers]
+    while folded and not folded[-1]:
+        folded.pop()
+    return hashlib.sha256("\x1f".join(folded).encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,298 @@
+"""Opening a manager's file: guard rails first, then rows as plain lists of cell values.
+
+Spreadsheets are hostile input. Before any parser runs, the file is checked by its first bytes
+(not its name): too large, empty, not a spreadsheet at all, an Excel file saved with a password,
+or a zip whose entries unpack to gigabytes (a "zip bomb") are refused with one line that names
+the file. Excel formats are read by calamine (Rust, fast, reads .xlsx/.xlsm/.xlsb/.xls/.ods and
+never evaluates formulas: a formula cell gives its cached value, a text "=HYPERLINK(...)" stays
+text); CSV and text exports by ``crm_tui.importers.files.csv_reading``.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import islice
+from os import PathLike
+from pathlib import Path
+from typing import cast
+
+import python_calamine
+
+from crm_tui.domain.values.cells import Cell
+from crm_tui.importers.files.csv_reading import csv_rows, detect_encoding, read_sample, sniff_delimiter
+from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
+
+MB = 1024 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
+_SNIFF_BYTES = 8192
+_BIG_ENTRY = MB  # small parts may compress well; only big ones are checked for the ratio
+_KNOWN_BINARIES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+}
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported; ``str(error)`` is one line that starts with the file name.
+
+    ``reason`` is a stable code for scripts: not_spreadsheet, encrypted, empty, too_large,
+    zip_bomb, unknown_sheet, unreadable.
+    """
+
+    def __init__(self, file: str, reason: str, detail: str) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {' '.join(detail.split())}")
+
+
+class FileKind(StrEnum):
+    XLSX = "xlsx"
+    XLSB = "xlsb"
+    XLS = "xls"
+    ODS = "ods"
+    CSV = "csv"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps for hostile input; the defaults fit any honest client base."""
+
+    max_file_bytes: int = 200 * MB
+    max_unpacked_bytes: int = 2048 * MB
+    max_compression_ratio: float = 100.0
+    max_zip_entries: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """The rows of one sheet: ``(row number as the spreadsheet shows it, cell values)``.
+
+    ``first_column`` is the 0-based sheet column the first value of each row sits in (calamine
+    drops empty leading columns). Iterate ``rows`` once; for CSV it holds the file open until
+    exhausted or closed.
+    """
+
+    file: str
+    sheet: str
+    kind: FileKind
+    first_column: int
+    rows: Iterator[tuple[int, list[Cell]]]
+
+
+def _display(path: Path) -> str:
+    return path.name or str(path)
+
+
+def _not_spreadsheet(name: str, what: str = "") -> ImportFileError:
+    detail = f" ({what})" if what else ""
+    return ImportFileError(
+        name, "not_spreadsheet", f"not a spreadsheet{detail}; expected .xlsx, .xls, .ods or .csv"
+    )
+
+
+def _inspect_zip(path: Path, name: str, limits: Limits) -> FileKind:
+    """Refuse zip bombs by the central directory, then tell .xlsx/.xlsb from .ods."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if len(entries) > limits.max_zip_entries:
+                raise ImportFileError(name, "zip_bomb", f"refused: {len(entries)} parts inside (a zip bomb?)")
+            unpacked = sum(e.file_size for e in entries)
+            if unpacked > limits.max_unpacked_bytes:
+                raise ImportFileError(
+                    name,
+                    "zip_bomb",
+                    f"refused: unpacks to {unpacked // MB} MB, over the {limits.max_unpacked_bytes // MB} MB "
+                    "limit (a zip bomb?)",
+                )
+            for entry in entries:
+                ratio = entry.file_size / max(entry.compress_size, 1)
+                if entry.file_size > _BIG_ENTRY and ratio > limits.max_compression_ratio:
+                    raise ImportFileError(
+                        name,
+                        "zip_bomb",
+                        f"refused: part {entry.filename} is compressed {ratio:.0f}:1 (a zip bomb?)",
+                    )
+            names = {e.filename for e in entries}
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+                if b"opendocument.spreadsheet" in archive.read("mimetype"):
+                    return FileKind.ODS
+                raise _not_spreadsheet(name, "an OpenDocument file that is not a spreadsheet")
+    except zipfile.BadZipFile as exc:
+        raise _not_spreadsheet(name, f"a damaged zip: {exc}") from exc
+    except (OSError, RuntimeError, NotImplementedError) as exc:
+        raise ImportFileError(name, "unreadable", f"cannot be read: {exc}") from exc
+    if "xl/workbook.bin" in names:
+        return FileKind.XLSB
+    if any(n.startswith("xl/workbook") for n in names):
+        return FileKind.XLSX
+    if any(n.startswith("word/") for n in names):
+        raise _not_spreadsheet(name, "a Word document")
+    raise _not_spreadsheet(name, "a zip archive without a workbook")
+
+
+def _text_kind(path: Path, name: str, head: bytes) -> FileKind:
+    """Text is read as CSV unless its name promises a binary workbook."""
+    suffix = path.suffix.lower()
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\0" in head and not utf16:
+        raise _not_spreadsheet(name, "binary data of an unknown kind")
+    start = head.lstrip().lower()
+    if start.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
+        raise _not_spreadsheet(name, "an HTML or XML page; open it in Excel and save it as .xlsx")
+    # 1C and bank clients save tab-separated text as .xls; only .xls gets that benefit of doubt.
+    if suffix in _EXCEL_SUFFIXES and suffix != ".xls":
+        raise _not_spreadsheet(name, f"text, although the name ends in {suffix}")
+    return FileKind.CSV
+
+
+def detect_kind(path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS) -> FileKind:
+    """What the file is, by its content; raises ``ImportFileError`` for anything refused."""
+    path = Path(path)
+    name = _display(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ImportFileError(name, "unreadable", "not a file")
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+            if size == 0 or not head:
+                raise ImportFileError(name, "empty", "the file is empty")
+            if size > limits.max_file_bytes:
+                raise ImportFileError(
+                    name,
+                    "too_large",
+                    f"the file is too large ({size / MB:.1f} MB; "
+                    f"the limit is {limits.max_file_bytes / MB:.1f} MB)",
+                )
+            if head.startswith(OLE2_MAGIC):
+                if is_encrypted_package(f, size):
+                    raise ImportFileError(
+                        name, "encrypted", "the file is password-protected; save it without a password"
+                    )
+                return FileKind.XLS
+    except OSError as exc:
+        raise ImportFileError(name, "unreadable", f"cannot be opened: {exc.strerror or exc}") from exc
+    if head.startswith(_ZIP_MAGIC):
+        return _inspect_zip(path, name, limits)
+    for magic, what in _KNOWN_BINARIES.items():
+        if head.startswith(magic):
+            raise _not_spreadsheet(name, what)
+    return _text_kind(path, name, head)
+
+
+def _unreadable(name: str, exc: BaseException) -> ImportFileError:
+    if isinstance(exc, python_calamine.PasswordError):
+        return ImportFileError(
+            name, "encrypted", "the file is password-protected; save it without a password"
+        )
+    return ImportFileError(name, "unreadable", f"cannot be read as a spreadsheet: {exc}")
+
+
+def _open_workbook(path: Path, kind: FileKind, name: str) -> python_calamine.CalamineWorkbook:
+    suffixes = {FileKind.XLSX: {".xlsx", ".xlsm"}, FileKind.XLSB: {".xlsb"}, FileKind.XLS: {".xls"}}
+    try:
+        if path.suffix in suffixes.get(kind, {".ods"}):
+            return python_calamine.CalamineWorkbook.from_path(path)
+        with path.open("rb") as f:  # a name that lies about the format: let calamine sniff bytes
+            return python_calamine.CalamineWorkbook.from_filelike(f)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine signals broken files by errors and by Rust panics
+        raise _unreadable(name, exc) from exc
+
+
+def list_sheets(path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """Sheet names in workbook order (a CSV has one sheet named after the file)."""
+    path = Path(path)
+    kind = detect_kind(path, limits)
+    if kind is FileKind.CSV:
+        return [path.stem]
+    workbook = _open_workbook(path, kind, _display(path))
+    try:
+        return list(workbook.sheet_names)
+    finally:
+        workbook.close()
+
+
+def _choose_sheet(name: str, sheets: list[str], wanted: str | int | None, default: int) -> int:
+    if wanted is None:
+        return default
+    if isinstance(wanted, int):
+        if 0 <= wanted < len(sheets):
+            return wanted
+    else:
+        if wanted in sheets:
+            return sheets.index(wanted)
+        folded = [s.strip().casefold() for s in sheets]
+        if wanted.strip().casefold() in folded:
+            return folded.index(wanted.strip().casefold())
+    listed = ", ".join(f"'{s}'" for s in sheets)
+    raise ImportFileError(name, "unknown_sheet", f"no sheet {wanted!r}; the sheets are {listed}")
+
+
+def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, list[Cell]]]:
+    start = sheet.start
+    if start is None:  # an empty sheet; iter_rows() would panic
+        return
+    # iter_rows() yields blank rows for the empty area above the data, so its count is the row.
+    rows = islice(enumerate(sheet.iter_rows(), start=1), start[0], None)
+    for number, row in rows:
+        yield number, cast(list[Cell], row)  # calamine's cell types are a subset of Cell
+
+
+def read_sheet(
+    path: str | PathLike[str], sheet: str | int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> SheetRows:
+    """Rows of one sheet (by name, by 0-based index, or the first visible one)."""
+    path = Path(path)
+    name = _display(path)
+    kind = detect_kind(path, limits)
+    if kind is FileKind.CSV:
+        _choose_sheet(name, [path.stem], sheet, 0)
+        encoding = detect_encoding(path)
+        delimiter = sniff_delimiter(read_sample(path, encoding))
+        return SheetRows(name, path.stem, kind, 0, _guarded_csv(name, csv_rows(path, encoding, delimiter)))
+    workbook = _open_workbook(path, kind, name)
+    try:
+        names = list(workbook.sheet_names)
+        visible = [
+            i
+            for i, meta in enumerate(workbook.sheets_metadata)
+            if meta.visible == python_calamine.SheetVisibleEnum.Visible
+            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        index = _choose_sheet(name, names, sheet, visible[0] if visible else 0)
+        data = workbook.get_sheet_by_index(index)
+    except ImportFileError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        raise _unreadable(name, exc) from exc
+    finally:
+        workbook.close()
+    first_column = data.start[1] if data.start else 0
+    return SheetRows(name, names[index], kind, first_column, _calamine_rows(data))
+
+
+def _guarded_csv(name: str, rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:
+    try:
+        yield from rows
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise ImportFileError(name, "unreadable", f"broken CSV: {exc}") from exc
+    except OSError as exc:
+        raise ImportFileError(name, "unreadable", f"cannot be read: {exc.strerror or exc}") from exc

@@ -1,0 +1,272 @@
+"""What the client card changes: segment, handover, portrait, requisites, what the client owns,
+contact persons. Each edit is a dialog, then a thread worker that saves, then the card reads
+itself again.
+
+Every worker is given the client id it acts on rather than reading it when it runs: the card
+screen is kept and refilled with other clients (``crm_tui.screens.card.opener``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.message import Message
+
+from crm_tui.domain.access.users import UserInfo, owner_choices
+from crm_tui.domain.clients.card import ClientCard
+from crm_tui.domain.clients.edit import StaleClient, edit_client
+from crm_tui.domain.clients.handovers import HANDING, hand_over
+from crm_tui.domain.clients.installed_base import InstalledDraft, add_installed
+from crm_tui.domain.contacts.moves import move_contact
+from crm_tui.domain.contacts.new_contact import NewContact, save_contact, typed_back, update_contact
+from crm_tui.domain.portrait.fields import set_values
+from crm_tui.domain.segments.actions import set_segment
+from crm_tui.i18n import _
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.choice import ChoiceDialog
+from crm_tui.screens.dialogs.contact import ContactDialog
+from crm_tui.screens.dialogs.contact_move import ContactMove, ContactMoveDialog
+from crm_tui.screens.dialogs.installed import InstalledDialog
+from crm_tui.screens.dialogs.portrait import PortraitDialog
+from crm_tui.screens.dialogs.requisites import RequisitesDialog
+from crm_tui.screens.dialogs.segments import AUTO, AssignDialog, SegmentPicker, segment_label
+from crm_tui.storage.models import Segment
+
+
+class CardEdits(CrmScreen):
+    """The client card's edits; ``ClientCardScreen`` binds their keys and shows the client."""
+
+    client_id: int
+    card: ClientCard | None
+
+    class SegmentSaved(Message):
+        """The segment was set by hand (or given back to the rules)."""
+
+        def __init__(self, segment: Segment | None) -> None:
+            super().__init__()
+            self.segment = segment
+
+    class PeopleLoaded(Message):
+        """The managers a client can be handed to; the handover dialog opens on them."""
+
+        def __init__(self, client_id: int, people: list[UserInfo]) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.people = people
+
+    class Saved(Message):
+        """A save went through; ``line`` says what was saved."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    class Refused(Message):
+        """A save was refused because someone else saved first; the card shows their values."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    def reload_card(self) -> None:
+        """Read the card again (the screen's own worker)."""
+        raise NotImplementedError
+
+    def _client_name(self) -> str:
+        return self.card.display_name if self.card else ""
+
+    def on_card_edits_segment_saved(self, event: SegmentSaved) -> None:
+        if event.segment is None:
+            self.notify(_("Segment left to the rules: the next recompute sets it."))
+        else:
+            self.notify(_("Segment set by hand: {label}.").format(label=segment_label(event.segment.value)))
+        self.reload_card()
+
+    def action_segment(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.save_segment(self.client_id, None if value == AUTO else Segment(value))
+
+        self.app.push_screen(SegmentPicker(self._client_name()), chosen)
+
+    @work(thread=True, exclusive=True, group="card-segment", exit_on_error=False)
+    def save_segment(self, client_id: int, segment: Segment | None) -> None:
+        set_segment(self.ws, client_id, segment)
+        self.post_message(self.SegmentSaved(segment))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hand_over":
+            return self.ws.viewer.role in HANDING
+        return True
+
+    def action_hand_over(self) -> None:
+        self.load_people(self.client_id)
+
+    @work(thread=True, exclusive=True, group="card-people", exit_on_error=False)
+    def load_people(self, client_id: int) -> None:
+        with self.ws.read() as session:
+            people = [p for p in owner_choices(session, self.ws.viewer) if p.role in ("manager", "head")]
+        self.post_message(self.PeopleLoaded(client_id, people))
+
+    def on_card_edits_people_loaded(self, event: PeopleLoaded) -> None:
+        """A kept card screen lives on after Escape: a list that arrives once the person has
+        left the card (or moved to another client) opens no dialog over whatever is shown."""
+        if not self.is_current or event.client_id != self.client_id:
+            return
+
+        def chosen(login: str | None) -> None:
+            if login:
+                self.save_handover(self.client_id, login)
+
+        title = _("Hand {name} over to").format(name=self._client_name())
+        self.app.push_screen(AssignDialog(1, event.people, title=title), chosen)
+
+    @work(thread=True, exclusive=True, group="card-handover", exit_on_error=False)
+    def save_handover(self, client_id: int, login: str) -> None:
+        moved = hand_over(self.ws, login, client_ids=[client_id])
+        line = _(
+            "Handed over to {login} with {deals} open deals and {tasks} tasks (undo: crm handover undo {n})."
+        )
+        self.post_message(
+            self.Saved(line.format(login=login, deals=moved.deals, tasks=moved.tasks, n=moved.handover))
+        )
+
+    def on_card_edits_saved(self, event: Saved) -> None:
+        self.notify(event.line)
+        self.reload_card()
+
+    def action_portrait(self, focus_key: str | None = None) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def typed(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.save_portrait(self.client_id, card.version, values)
+
+        self.app.push_screen(PortraitDialog(card.display_name, card.portrait, focus_key), typed)
+
+    def action_walk(self) -> None:
+        """The next missing item: a portrait field opens in the editor; missing contact
+        information is named (a phone, an e-mail, a contact person with a position)."""
+        card = self.card
+        if card is None:
+            return
+        if not card.missing_keys:
+            self.notify(_("Nothing is missing."))
+            return
+        fields = [k.split(":", 1)[1] for k in card.missing_keys if k.startswith("field:")]
+        if fields:
+            self.action_portrait(fields[0])
+            return
+        self.notify(_("Missing: {items}.").format(items=", ".join(card.missing)), severity="warning")
+
+    @work(thread=True, exclusive=True, group="card-portrait", exit_on_error=False)
+    def save_portrait(self, client_id: int, version: int, values: dict[str, str]) -> None:
+        set_values(self.ws, client_id, version, values)
+        self.post_message(self.Saved(_("Portrait saved.")))
+
+    def action_requisites(self) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def typed(changes: dict[str, Any] | None) -> None:
+            if changes:
+                self.save_requisites(self.client_id, card.version, changes)
+
+        self.app.push_screen(RequisitesDialog(card), typed)
+
+    @work(thread=True, exclusive=True, group="card-requisites", exit_on_error=False)
+    def save_requisites(self, client_id: int, version: int, changes: dict[str, Any]) -> None:
+        try:
+            with self.ws.write() as session:
+                edit_client(session, self.ws.viewer, self.ws.now(), client_id, version, changes)
+        except StaleClient as exc:
+            self.post_message(self.Refused(str(exc)))
+            return
+        self.post_message(self.Saved(_("Requisites saved.")))
+
+    def action_installed(self) -> None:
+        def typed(draft: InstalledDraft | None) -> None:
+            if draft is not None:
+                self.save_installed(self.client_id, draft)
+
+        self.app.push_screen(InstalledDialog(self._client_name()), typed)
+
+    @work(thread=True, exclusive=True, group="card-installed", exit_on_error=False)
+    def save_installed(self, client_id: int, draft: InstalledDraft) -> None:
+        add_installed(self.ws, client_id, draft)
+        self.post_message(
+            self.Saved(_("Added to the installed base: {product}.").format(product=draft.product))
+        )
+
+    def action_add_contact(self) -> None:
+        def typed(person: NewContact | None) -> None:
+            if person is not None:
+                self.save_contact(self.client_id, person)
+
+        self.app.push_screen(ContactDialog(self._client_name()), typed)
+
+    @work(thread=True, exclusive=True, group="card-contact-add", exit_on_error=False)
+    def save_contact(self, client_id: int, person: NewContact) -> None:
+        save_contact(self.ws, client_id, person)
+        self.post_message(self.Saved(_("Contact added: {name}.").format(name=person.full_name)))
+
+    def action_edit_contact(self) -> None:
+        card = self.card
+        if card is None or not card.contacts:
+            self.notify(_("This client has no contact persons yet: press a to add one."), severity="warning")
+            return
+        people = {str(p.id): p for p in card.contacts}
+
+        def edit(key: str | None) -> None:
+            if key is None:
+                return
+            person = people[key]
+            found = [(c.kind, c.raw or c.value) for c in person.channels]
+            initial = typed_back(person.full_name, person.position, found)
+
+            def typed(new: NewContact | None) -> None:
+                if new is not None:
+                    self.save_contact_edit(person.id, new)
+
+            self.app.push_screen(ContactDialog(card.display_name, initial), typed)
+
+        if len(people) == 1:
+            edit(next(iter(people)))
+            return
+        choices = [
+            (p.full_name + (f" — {p.position}" if p.position else ""), key) for key, p in people.items()
+        ]
+        self.app.push_screen(ChoiceDialog(_("Which contact?"), choices), edit)
+
+    @work(thread=True, exclusive=True, group="card-contact-edit", exit_on_error=False)
+    def save_contact_edit(self, contact_id: int, person: NewContact) -> None:
+        update_contact(self.ws, contact_id, person)
+        self.post_message(self.Saved(_("Contact saved: {name}.").format(name=person.full_name)))
+
+    def action_contact_moved(self) -> None:
+        card = self.card
+        if card is None or not card.contacts:
+            self.notify(_("This client has no contact persons to move."), severity="warning")
+            return
+
+        def chosen(move: ContactMove | None) -> None:
+            if move is not None:
+                self.save_contact_move(move)
+
+        self.app.push_screen(ContactMoveDialog(card.display_name, card.contacts), chosen)
+
+    @work(thread=True, exclusive=True, group="card-contact-move", exit_on_error=False)
+    def save_contact_move(self, move: ContactMove) -> None:
+        moved = move_contact(self.ws, move.contact_id, move.to_client, move.position)
+        line = _("Moved to client {id}; went along: {carried}; stayed here: {left}.").format(
+            id=moved.to_client, carried=", ".join(moved.carried) or "—", left=", ".join(moved.left) or "—"
+        )
+        self.post_message(self.Saved(line))
+
+    def on_card_edits_refused(self, event: Refused) -> None:
+        self.notify(event.line, severity="error", timeout=15)
+        self.reload_card()

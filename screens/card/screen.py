@@ -1,0 +1,385 @@
+"""The client card: who the client is, how to reach them, deals, latest touches, open tasks."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Header, Static
+from textual.worker import get_current_worker
+
+from crm_tui.domain.clients.card import ClientCard, load_card
+from crm_tui.domain.clients.timeline import Cursor, TimelinePage, client_timeline
+from crm_tui.domain.errors import NotFound
+from crm_tui.domain.interactions.log import log_interaction
+from crm_tui.domain.tasks.next_step import NextStep
+from crm_tui.domain.values.formatting import local_time
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
+from crm_tui.screens.card.edits import CardEdits
+from crm_tui.screens.card.sections import (
+    changes_view,
+    contacts_view,
+    deal_rows,
+    facts_view,
+    installed_view,
+    portrait_view,
+    requisites_view,
+    segment_view,
+    sources_view,
+    task_rows,
+    timeline_rows,
+    title_view,
+)
+from crm_tui.screens.dialogs.log_interaction import InteractionDraft, LogInteractionScreen
+from crm_tui.storage.models import InteractionKind
+from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.record_table import Col, RecordTable
+
+LEFT_SECTIONS = (
+    ("requisites", _("Requisites")),
+    ("contacts", _("Contacts")),
+    ("portrait", _("Portrait")),
+    ("installed", _("Installed base")),
+    ("segment", _("Segment")),
+    ("sources", _("Sources")),
+    ("changes", _("Changes")),
+)
+"""The left column: one bordered Static per section (no container each: fewer widgets to mount
+is a faster card)."""
+SECTIONS = (
+    *LEFT_SECTIONS[:6],
+    ("deals-panel", _("Deals")),
+    ("timeline-panel", _("Timeline")),
+    ("card-tasks-panel", _("Open tasks")),
+)
+"""The card's sections in the order of their number keys."""
+
+
+class ClientCardScreen(CardEdits):
+    """One client on one screen, opened from the desk or the clients list.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | l | Log a call with this client (summary and optional duration). |
+    | o | Add a note. |
+    | g | Set the segment by hand, or give it back to the rules. |
+    | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
+    | u | Edit the requisites: name, INN/KPP/OGRN, legal address, bank BIK and account. |
+    | b | Record something the client owns (installed base): ours or a competitor's. |
+    | a | A new contact person with phones, e-mails and messenger. |
+    | t | Edit a contact person: name, position, phones, e-mails, messenger. |
+    | m | A contact moved to another company: the person and their mobile go along; the old job is kept. |
+    | e | Edit the portrait (the custom fields). |
+    | w | Walk the missing items: the next missing field, or what contact information is missing. |
+    | n | The timeline's next (older) page. |
+    | p | The timeline's previous (newer) page. |
+    | 1-9 | Go to a section: requisites, contacts, portrait, owns, segment, sources, deals, timeline, tasks. |
+    | r | Reload the card. |
+    | escape | Back to where the card was opened from. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "log_call", _("Log call"), id="card.log_call"),
+        Binding("o", "add_note", _("Note"), id="card.add_note"),
+        Binding("g", "segment", _("Segment"), id="card.segment"),
+        Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
+        Binding("u", "requisites", _("Requisites"), id="card.requisites"),
+        Binding("b", "installed", _("Owns"), id="card.installed"),
+        Binding("a", "add_contact", _("New contact"), id="card.add_contact"),
+        Binding("t", "edit_contact", _("Edit contact"), id="card.edit_contact"),
+        Binding("m", "contact_moved", _("Contact moved"), id="card.contact_moved"),
+        Binding("e", "portrait", _("Portrait"), id="card.portrait"),
+        Binding("w", "walk", _("Missing"), id="card.walk"),
+        Binding("n", "older", _("Older"), id="card.timeline_older"),
+        Binding("p", "newer", _("Newer"), id="card.timeline_newer"),
+        Binding("r", "reload", _("Refresh"), id="card.refresh"),
+        *(
+            Binding(str(n), f"section('{panel}')", title, show=False, id=f"card.section_{n}")
+            for n, (panel, title) in enumerate(SECTIONS, start=1)
+        ),
+        Binding("escape", "back", _("Back"), id="card.back"),
+    ]
+
+    class Open(Message):
+        """Open this client's card: posted by any screen, handled by the app (which reads the
+        card first and shows it on a card screen it keeps, ``crm_tui.screens.card.opener``)."""
+
+        def __init__(self, client_id: int) -> None:
+            super().__init__()
+            self.client_id = client_id
+
+    class Loaded(Message):
+        """The card's read model arrived from a worker."""
+
+        def __init__(self, card: ClientCard) -> None:
+            super().__init__()
+            self.card = card
+
+    class Unreachable(Message):
+        """The client cannot be shown: gone, merged into another, or out of this user's reach."""
+
+        def __init__(self, client_id: int, line: str) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.line = line
+
+    class Logged(Message):
+        """A call or a note was saved on this client."""
+
+        def __init__(self, kind: InteractionKind, then: NextStep | None) -> None:
+            super().__init__()
+            self.kind = kind
+            self.then = then
+
+    class TimelineLoaded(Message):
+        """A page of the timeline arrived from a worker."""
+
+        def __init__(self, client_id: int, page: TimelinePage, pages: list[Cursor | None]) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.page = page
+            self.pages = pages
+
+    def __init__(self, ws: Workspace, client_id: int | None, card: ClientCard | None = None) -> None:
+        """``card``, when already read, is shown in the first frame; else the screen reads it.
+        Without a client (``None``) the screen is built empty, to be laid out before its first
+        card is asked for (``CardOpener.prepare``) and filled by ``show_client``."""
+        super().__init__(ws)
+        self.client_id = 0 if client_id is None else client_id
+        self.card: ClientCard | None = card
+        self._waiting = card is None and client_id is not None
+        """A client to read before anything is shown (the body stays hidden until then)."""
+        self.timeline_page: TimelinePage | None = None
+        self.timeline_pages: list[Cursor | None] = [None]
+        """Where each timeline page shown so far starts; the last one is on screen."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="card-head"):
+            yield Static("…", id="card-title")
+            yield Static("", id="card-facts")
+        # Hidden until the client is read: the first frame of a first card is then a title line,
+        # not a frame of empty panels laid out and drawn only to be redrawn (5 ms of ~115).
+        with Horizontal(id="card-body", classes="-loading" if self._waiting else ""):
+            with VerticalScroll(id="card-left"):
+                for key, title in LEFT_SECTIONS:
+                    section = Static("", id=key, classes="panel")
+                    section.border_title = title
+                    yield section
+            with Vertical(id="card-right"):
+                with Vertical(id="deals-panel", classes="panel") as panel:
+                    panel.border_title = _("Deals")
+                    yield RecordTable(
+                        [
+                            Col(_("Deal")),
+                            Col(_("Stage"), 16),
+                            Col(_("Amount"), 13, right=True),
+                            Col(_("Status"), 6),
+                        ],
+                        id="deals",
+                        openable=False,
+                    )
+                    yield Static(_("No deals yet."), classes="empty")
+                with Vertical(id="timeline-panel", classes="panel") as panel:
+                    panel.border_title = _("Timeline")
+                    yield RecordTable(
+                        [Col(_("When"), 11), Col(_("What"), 10), Col(_("Who"), 16), Col(_("Details"))],
+                        id="timeline",
+                        openable=False,
+                    )
+                    yield Static(_("Nothing has happened yet: press l to log a call."), classes="empty")
+                with Vertical(id="card-tasks-panel", classes="panel") as panel:
+                    panel.border_title = _("Open tasks")
+                    yield RecordTable(
+                        [Col(_("Due"), 11), Col(_("Task")), Col(_("Assignee"), 18)],
+                        id="card-tasks",
+                        openable=False,
+                    )
+                    yield Static(_("No open tasks."), classes="empty")
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Client card")
+        if self.card is not None:
+            self._show_card(self.card, fresh=True)
+        elif self._waiting:
+            self.load(self.client_id)
+
+    def show_client(self, card: ClientCard) -> None:
+        """Show another client on this (kept) screen as if it had just been opened: top of
+        the sections, first rows of the lists, the focus where a new card puts it.
+
+        The screen is laid out here, while it is not yet shown (as ``CardOpener.prepare`` lays
+        it out; the same private Textual call): pushed, its first frame is then the whole new
+        card, drawn once. Left to the widgets (each asks for a layout on its next idle), the
+        first frame after the push drew the new client in the previous one's layout and a second
+        one followed; asked for with ``refresh(layout=True)``, the first frame drew only the
+        changed parts of the card over the desk, then the whole card."""
+        self.client_id = card.id
+        if not self.is_mounted:  # a prepared screen still mounting: its on_mount shows the card
+            self.card = card
+            return
+        self._show_card(card, fresh=True)
+        left = self.query_one("#card-left", VerticalScroll)
+        left.scroll_home(animate=False, immediate=True)  # not after the first frame
+        self.set_focus(left)
+        # Containers of auto-height content (the left column, the head) would otherwise be
+        # arranged from their cache; clearing every widget's is as cheap and misses none.
+        for widget in self.query(Widget):
+            widget._clear_arrangement_cache()
+        self._clear_arrangement_cache()
+        self._refresh_layout(self.app.size)
+        for table in self.query(RecordTable):
+            table.fit_columns()
+
+    # --- data -----------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload_card()
+
+    def reload_card(self) -> None:
+        self.load(self.client_id)
+
+    @work(thread=True, exclusive=True, group="card-load", exit_on_error=False)
+    def load(self, client_id: int) -> None:
+        try:
+            with self.ws.read() as session:
+                card = load_card(session, self.ws.viewer, client_id)
+        except NotFound as exc:
+            self.post_message(self.Unreachable(client_id, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(card))
+
+    def on_client_card_screen_unreachable(self, event: Unreachable) -> None:
+        """An empty card would only be in the way: it closes, and the message stays."""
+        if event.client_id != self.client_id:
+            return
+        self.notify(event.line, title=_("Error"), severity="error", timeout=10)
+        if self.is_current:
+            self.dismiss()
+
+    @work(thread=True, exclusive=True, group="card-write", exit_on_error=False)
+    def save(self, client_id: int, draft: InteractionDraft) -> None:
+        log_interaction(
+            self.ws, client_id, draft.kind, draft.summary, duration_s=draft.duration_s, then=draft.then
+        )
+        self.post_message(self.Logged(draft.kind, draft.then))
+
+    def action_older(self) -> None:
+        shown = self.timeline_page
+        if shown is None or shown.next is None:
+            self.notify(_("That is the oldest page of the timeline."))
+            return
+        self.load_timeline(self.client_id, [*self.timeline_pages, shown.next])
+
+    def action_newer(self) -> None:
+        if len(self.timeline_pages) < 2:
+            self.notify(_("That is the newest page of the timeline."))
+            return
+        self.load_timeline(self.client_id, self.timeline_pages[:-1])
+
+    @work(thread=True, exclusive=True, group="card-timeline", exit_on_error=False)
+    def load_timeline(self, client_id: int, pages: list[Cursor | None]) -> None:
+        with self.ws.read() as session:
+            page = client_timeline(session, self.ws.viewer, client_id, pages[-1])
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.TimelineLoaded(client_id, page, pages))
+
+    def on_client_card_screen_timeline_loaded(self, event: TimelineLoaded) -> None:
+        if event.client_id != self.client_id:
+            return
+        self.timeline_pages = event.pages
+        self._show_timeline(event.page)
+
+    def on_client_card_screen_logged(self, event: Logged) -> None:
+        done = _("Call logged.") if event.kind is InteractionKind.CALL else _("Note added.")
+        if event.then is not None:
+            when = local_time(event.then.due, self.ws.tz, "%d.%m %H:%M")
+            done += " " + _("Next step on {when}: {title}.").format(when=when, title=event.then.title)
+        self.notify(done)
+        self.load(self.client_id)
+
+    def on_client_card_screen_loaded(self, event: Loaded) -> None:
+        if event.card.id == self.client_id:  # not a late read of the client shown before
+            self._show_card(event.card, fresh=False)
+
+    def _show_card(self, card: ClientCard, *, fresh: bool) -> None:
+        self.card = card
+        self.query_one("#card-body").remove_class("-loading")
+        self.title = card.display_name
+        self._show_head(card)
+        self.query_one("#requisites", Static).update(requisites_view(card))
+        self.query_one("#contacts", Static).update(contacts_view(card))
+        self.query_one("#segment", Static).update(segment_view(card, self.ws.tz))
+        self.query_one("#portrait", Static).update(portrait_view(card))
+        self.query_one("#changes", Static).update(changes_view(card, self.ws.tz))
+        self.query_one("#installed", Static).update(installed_view(card))
+        self.query_one("#sources", Static).update(sources_view(card, self.ws.tz))
+        self._show_tables(card, fresh)
+        self.timeline_pages = [None]
+        self._show_timeline(card.timeline, fresh)
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def _show_head(self, card: ClientCard) -> None:
+        self.query_one("#card-title", Static).update(title_view(card))
+        self.query_one("#card-facts", Static).update(facts_view(card))
+
+    def _fill(self, table_id: str, panel_id: str, rows: list[tuple[str, list[Text]]], fresh: bool) -> None:
+        """A panel with no rows shows its "none yet" line instead of the table. Shown and hidden
+        directly rather than by the panel's ``-empty`` class (as the desk does): a class change
+        restyles the panel's table with its nine component styles, ~4 ms each time a client
+        with deals follows one without."""
+        table = self.query_one(table_id, RecordTable)
+        table.set_records(rows, keep_cursor=not fresh)
+        table.display = bool(rows)
+        self.query_one(f"{panel_id} > .empty").display = not rows
+
+    def _show_tables(self, card: ClientCard, fresh: bool) -> None:
+        self._fill("#deals", "#deals-panel", deal_rows(card), fresh)
+        tasks = task_rows(card, self.ws.tz, self.ws.now(), alert=self.app.current_theme.error or "red")
+        self._fill("#card-tasks", "#card-tasks-panel", tasks, fresh)
+
+    def _show_timeline(self, page: TimelinePage, fresh: bool = False) -> None:
+        self.timeline_page = page
+        self._fill("#timeline", "#timeline-panel", timeline_rows(page, self.ws.tz), fresh)
+        panel = self.query_one("#timeline-panel", Vertical)
+        number = len(self.timeline_pages)
+        more = _("n older") if page.next else _("the oldest")
+        panel.border_subtitle = _("page {n} · {more}").format(n=number, more=more) if page.entries else ""
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _ask(self, kind: InteractionKind) -> None:
+        def finish(draft: InteractionDraft | None) -> None:
+            if draft is not None:
+                self.save(self.client_id, draft)
+
+        self.app.push_screen(
+            LogInteractionScreen(kind, self._client_name(), self.ws.now(), self.ws.tz), finish
+        )
+
+    def action_log_call(self) -> None:
+        self._ask(InteractionKind.CALL)
+
+    def action_add_note(self) -> None:
+        self._ask(InteractionKind.NOTE)
+
+    def action_section(self, panel_id: str) -> None:
+        """Bring the section into view; a list section also takes the focus, for j/k."""
+        panel = self.query_one(f"#{panel_id}")
+        panel.scroll_visible(animate=False)
+        tables = list(panel.query(RecordTable))
+        if tables:
+            tables[0].focus()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,251 @@
+"""The card's read-only sections as Rich renderables, built from the card's read model."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from crm_tui.domain.audit.trail import describe_changes
+from crm_tui.domain.clients.card import ChannelInfo, ClientCard
+from crm_tui.domain.clients.timeline import TimelinePage
+from crm_tui.domain.portrait.answers import field_text
+from crm_tui.domain.values.formatting import local_time, money, phone
+from crm_tui.i18n import _
+from crm_tui.screens.base import kind_label
+from crm_tui.screens.dialogs.segments import segment_label
+from crm_tui.widgets.client_table import status_label
+from crm_tui.widgets.record_table import clip
+
+
+def channel_text(channel: ChannelInfo) -> str:
+    return phone(channel.value) if channel.kind == "phone" else channel.value
+
+
+def portrait_view(card: ClientCard) -> Group:
+    lines = []
+    for line in card.portrait:
+        shown = field_text(line.kind, line.value)
+        text = Text.assemble((f"{line.label}: ", "dim"), shown or "—")
+        if not shown and line.required:
+            text.append("  " + _("required"), style="bold yellow")
+        lines.append(text)
+    state = _("{percent}% complete").format(percent=card.completeness_percent)
+    if card.missing:
+        state += " · " + _("missing: {items} (w)").format(items=", ".join(card.missing))
+    lines.append(Text(state, style="bold" if card.missing else "dim"))
+    return Group(*lines)
+
+
+def segment_view(card: ClientCard, tz: ZoneInfo) -> Group:
+    bought = (
+        _("last purchase {day} · {total} in all").format(
+            day=f"{card.last_purchase_on:%d.%m.%Y}", total=money(card.sales_total)
+        )
+        if card.last_purchase_on
+        else _("no purchases in the sales history")
+    )
+    lines = [
+        Text(segment_label(card.segment, card.segment_manual), style="bold"),
+        Text(bought, style="dim"),
+    ]
+    for change in card.segment_history:
+        who = change.user if change.manual and change.user else _("recompute")
+        lines.append(
+            Text(
+                f"{local_time(change.at, tz, '%d.%m.%Y')}  {segment_label(change.before)} → "
+                f"{segment_label(change.after)}  ({who})",
+                style="dim",
+            )
+        )
+    return Group(*lines)
+
+
+def requisites_view(card: ClientCard) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    kind = _("company") if card.kind == "company" else _("person")
+    for label, value in [
+        (_("Name"), card.name),
+        (_("Legal form"), card.legal_form),
+        (_("Kind"), kind),
+        (_("INN"), card.inn),
+        (_("KPP"), card.kpp),
+        (_("OGRN"), card.ogrn),
+        (_("Address"), card.legal_address),
+        (_("BIK"), card.bik),
+        (_("Account"), card.account),
+        (_("City"), card.city),
+        (_("Region"), card.region),
+    ]:
+        grid.add_row(label, Text(value or "—"))
+    return grid
+
+
+def contacts_view(card: ClientCard) -> Group | Text:
+    parts: list[Text] = []
+    for channel in card.channels:
+        parts.append(Text.assemble((f"{_('General')}: ", "dim"), channel_text(channel)))
+    for person in card.contacts:
+        line = Text(person.full_name, style="bold")
+        if person.position:
+            line.append(f" — {person.position}", style="italic")
+        parts.append(line)
+        for channel in person.channels:
+            parts.append(Text.assemble("  ", channel_text(channel)))
+    for former in card.former_contacts:
+        was = f" ({former.position})" if former.position else ""
+        parts.append(
+            Text(
+                _("Former: {name}{was}, at «{client}» since {day}").format(
+                    name=former.full_name, was=was, client=former.now_at, day=f"{former.left_at:%d.%m.%Y}"
+                ),
+                style="dim",
+            )
+        )
+    return Group(*parts) if parts else Text(_("No contacts yet."))
+
+
+def changes_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
+    if not card.changes:
+        return Text(_("No changes recorded yet."), style="dim")
+    return Group(
+        *(
+            Text.assemble(
+                (f"{local_time(line.at, tz, '%d.%m %H:%M')} ", "dim"),
+                (f"{line.user or _('system')}: ", "bold"),
+                describe_changes(line, 90),
+            )
+            for line in card.changes
+        )
+    )
+
+
+ARROWS = {"inbound": "←", "outbound": "→", "internal": "·"}
+
+
+def timeline_kind(kind: str, direction: str | None) -> str:
+    """Touches keep their direction arrow so inbound calls stand out in the timeline."""
+    if direction is not None:
+        return f"{ARROWS.get(direction, '·')} {kind_label(kind)}"
+    return {
+        "deal": _("deal"),
+        "task": _("task set"),
+        "done": _("task done"),
+        "cancelled": _("task cancelled"),
+        "change": _("change"),
+        "import": _("import"),
+        "segment": _("segment"),
+    }.get(kind, kind)
+
+
+def deal_status_label(status: str) -> str:
+    return {"open": _("open"), "won": _("won"), "lost": _("lost")}.get(status, status)
+
+
+def installed_view(card: ClientCard) -> Group | Text:
+    if not card.installed:
+        return Text(_("Nothing recorded: press b to add what the client owns."), style="dim")
+    lines = []
+    for item in card.installed:
+        whose = Text(
+            _("ours") if item.ours else _("competitor"), style="green" if item.ours else "bold yellow"
+        )
+        since = f" · {item.acquired_on:%m.%Y}" if item.acquired_on else ""
+        vendor = f" ({item.vendor})" if item.vendor else ""
+        lines.append(Text.assemble(whose, f"  {item.quantity} × {item.product}{vendor}{since}"))
+        if item.note:
+            lines.append(Text(f"   {item.note}", style="dim"))
+    return Group(*lines)
+
+
+def sources_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
+    if not card.sources:
+        return Text(_("Entered by hand, not imported."), style="dim")
+    return Group(
+        *(
+            Text.assemble(
+                (f"{local_time(src.at, tz, '%d.%m.%Y')} ", "dim"),
+                f"{src.file} · {src.sheet} · {_('row')} {src.row}",
+                (f"  ({_('import')} {src.batch_id})" if src.batch_id else "", "dim"),
+            )
+            for src in card.sources
+        )
+    )
+
+
+Rows = list[tuple[str, list[Text]]]
+"""A card table's rows: each row's key and its cells."""
+
+
+def title_view(card: ClientCard) -> Text:
+    title = Text(card.display_name, style="bold")
+    title.append("  ")
+    title.append(f" {status_label(card.status)} ", style="reverse")
+    return title
+
+
+def facts_view(card: ClientCard) -> Text:
+    place = ", ".join(dict.fromkeys(p for p in (card.city, card.region) if p))
+    facts = [
+        f"{_('INN')} {card.inn or '—'}",
+        f"{_('KPP')} {card.kpp or '—'}",
+        f"{_('OGRN')} {card.ogrn or '—'}",
+        place or _("no city"),
+        _("owner {name}").format(name=card.owner or "—"),
+        segment_label(card.segment, card.segment_manual),
+        _("portrait {percent}%").format(percent=card.completeness_percent),
+    ]
+    return Text(" · ".join(facts))
+
+
+def deal_rows(card: ClientCard) -> Rows:
+    return [
+        (
+            str(d.id),
+            [
+                Text(d.title, no_wrap=True, overflow="ellipsis"),
+                Text(clip(d.stage, 16)),
+                Text(money(d.amount)),
+                Text(deal_status_label(d.status), style="dim" if d.status != "open" else ""),
+            ],
+        )
+        for d in card.deals
+    ]
+
+
+def task_rows(card: ClientCard, tz: ZoneInfo, now: datetime, *, alert: str) -> Rows:
+    """Open tasks; an overdue one's date in the theme's ``alert`` colour."""
+    return [
+        (
+            str(t.id),
+            [
+                Text(
+                    local_time(t.due_at, tz, "%d.%m %H:%M"),
+                    style=f"bold {alert}" if t.due_at < now else "",
+                ),
+                Text(t.title, no_wrap=True, overflow="ellipsis"),
+                Text(clip(t.assignee or "—", 18)),
+            ],
+        )
+        for t in card.tasks
+    ]
+
+
+def timeline_rows(page: TimelinePage, tz: ZoneInfo) -> Rows:
+    return [
+        (
+            f"{e.source}:{e.row}",
+            [
+                Text(local_time(e.at, tz, "%d.%m %H:%M")),
+                Text(timeline_kind(e.kind, e.direction)),
+                Text(clip(e.user or "—", 16)),
+                Text(e.text, no_wrap=True, overflow="ellipsis"),
+            ],
+        )
+        for e in page.entries
+    ]

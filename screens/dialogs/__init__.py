@@ -1,0 +1,1 @@
+"""Modal dialogs: forms that ask for a few values and give them back to their screen."""

@@ -1,0 +1,51 @@
+"""Pick one of a few named choices (a region, a pipeline, a period)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from crm_tui.i18n import _
+from crm_tui.widgets.key_footer import KeyFooter
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Dismissed with the chosen option's id, or None.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down, enter | Choose. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"), id="choice.cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = self.title_text
+            yield OptionList(
+                *(Option(label, id=key) for label, key in self.choices), id="choices", markup=False
+            )
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#choices", OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

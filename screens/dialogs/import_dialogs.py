@@ -1,0 +1,114 @@
+"""The import wizard's two dialogs: which field a column goes to, and "undo this batch?"."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from crm_tui.i18n import _
+from crm_tui.screens.base import counted
+from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.mapping_table import field_choices
+
+
+class FieldPickerScreen(ModalScreen[str | None]):
+    """Where one column goes: a field of the client, or ``ignore``; dismissed with it or None.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down, enter | Move through the fields and pick one. |
+    | escape | Cancel; the column keeps its field. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="field_picker.cancel"),
+    ]
+
+    def __init__(self, header: str, current: str, samples: list[str]) -> None:
+        super().__init__()
+        self.header = header
+        self.current = current
+        self.samples = samples
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker") as dialog:
+            dialog.border_title = _("Import the column as")
+            yield Static(self.header, classes="dialog-subject", markup=False)
+            if self.samples:
+                samples = _("Values: {samples}").format(samples=" · ".join(self.samples))
+                yield Static(samples, classes="dialog-note", markup=False)
+            yield OptionList(
+                *(
+                    Option(Text.assemble((f"{field:<18}", "bold"), description), id=field)
+                    for field, description in field_choices()
+                ),
+                id="fields",
+            )
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        fields = self.query_one("#fields", OptionList)
+        fields.highlighted = fields.get_option_index(self.current)
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class UndoConfirmScreen(ModalScreen[bool]):
+    """Asks before an import batch is taken back; dismissed with True to go ahead.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | y | Undo the import. |
+    | n, escape | Keep it. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", _("Undo"), id="undo_confirm.yes"),
+        Binding("n,escape", "answer(False)", _("Keep"), id="undo_confirm.no"),
+    ]
+
+    def __init__(self, batch: int, created: int) -> None:
+        super().__init__()
+        self.batch_id = batch
+        self.created = created
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = _("Undo import batch {batch}").format(batch=self.batch_id)
+            made = counted(
+                self.created, _("the {count} client it created"), _("the {count} clients it created")
+            )
+            yield Static(
+                _(
+                    "Remove {made} and clear the fields it filled in? A client, field or task "
+                    "someone has worked on since is kept and listed."
+                ).format(made=made),
+                markup=False,
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Undo import"), variant="error", id="yes")
+                yield Button(_("Keep it"), id="no")
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,172 @@
+"""Segments in the interface: their names, the picker for a manual segment, and the two bulk
+actions of the segments screen (give clients to a manager, plan calls)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from crm_tui.domain.access.users import UserInfo
+from crm_tui.i18n import _
+from crm_tui.storage.models import Segment
+from crm_tui.widgets.key_footer import KeyFooter
+
+CALL_HOUR = time(10, 0)
+SEGMENT_LABELS = {Segment.WARM: _("Warm"), Segment.LOYAL: _("Loyal"), Segment.LOST: _("Lost")}
+AUTO = "auto"
+
+
+def segment_label(segment: str | None, manual: bool = False) -> str:
+    if segment is None:
+        return _("no segment")
+    label = SEGMENT_LABELS.get(Segment(segment), segment)
+    return f"{label} ({_('set by hand')})" if manual else label
+
+
+class SegmentPicker(ModalScreen[str | None]):
+    """Set a client's segment by hand (kept by every recompute) or give it back to the rules.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down, enter | Pick. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="segment_picker.cancel"),
+    ]
+
+    def __init__(self, client_name: str) -> None:
+        super().__init__()
+        self.client_name = client_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = _("Segment")
+            yield Static(self.client_name, classes="dialog-subject", markup=False)
+            options = [Option(label, id=segment.value) for segment, label in SEGMENT_LABELS.items()]
+            options.append(Option(_("By the rules (clear the manual mark)"), id=AUTO))
+            yield OptionList(*options, id="segments", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#segments", OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AssignDialog(ModalScreen[str | None]):
+    """Pick the manager the selected clients go to; dismissed with a login or None.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down, enter | Move through the people and pick one. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="assign.cancel"),
+    ]
+
+    def __init__(self, count: int, people: list[UserInfo], *, title: str | None = None) -> None:
+        super().__init__()
+        self.count = count
+        self.people = people
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = self.title_text or _("Give {count} clients to").format(count=self.count)
+            yield OptionList(
+                *(Option(f"{p.full_name}  ({p.region or '—'})", id=p.login) for p in self.people),
+                id="people",
+                markup=False,
+            )
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#people", OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    title: str
+    due: datetime
+
+
+def next_working_morning(now: datetime, tz: ZoneInfo) -> datetime:
+    """Tomorrow 10:00, or Monday 10:00 after a Friday or a weekend."""
+    day = now.astimezone(tz).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, CALL_HOUR, tzinfo=tz)
+
+
+class CallsDialog(ModalScreen[CallPlan | None]):
+    """A call task for every selected client's owner: the title and the day.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Plan the calls. |
+    | tab | Between the title and the date. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="calls.cancel"),
+    ]
+
+    def __init__(self, count: int, now: datetime, tz: ZoneInfo) -> None:
+        super().__init__()
+        self.count = count
+        self.tz = tz
+        self.due = next_working_morning(now, tz)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = _("Plan calls for {count} clients").format(count=self.count)
+            yield Input(value=_("Call"), id="call-title", placeholder=_("What the call is about"))
+            yield Input(value=f"{self.due:%d.%m.%Y}", id="call-date", placeholder="DD.MM.YYYY")
+            yield Static("", id="call-error", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        title = self.query_one("#call-title", Input).value.strip()
+        text = self.query_one("#call-date", Input).value.strip()
+        try:
+            day = datetime.strptime(text, "%d.%m.%Y").date()
+        except ValueError:
+            self.query_one("#call-error", Static).update(
+                _("Date: {text} is not DD.MM.YYYY").format(text=text)
+            )
+            return
+        if not title:
+            self.query_one("#call-error", Static).update(_("Say what the call is about."))
+            return
+        self.dismiss(CallPlan(title, datetime.combine(day, CALL_HOUR, tzinfo=self.tz)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,114 @@
+"""Moves a task to a later moment picked from a short list, in the user's time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from crm_tui.i18n import _
+from crm_tui.widgets.key_footer import KeyFooter
+
+MORNING = time(9, 0)
+MONDAY = 0
+
+
+@dataclass(frozen=True)
+class SnoozeOption:
+    label: str
+    until: datetime
+
+
+def _at_local(day: datetime, at: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day.date(), at, tzinfo=tz)
+
+
+def snooze_options(now: datetime, tz: ZoneInfo) -> list[SnoozeOption]:
+    """+1 hour, +3 hours, tomorrow 9:00 and next Monday 9:00, the days as the user counts them.
+
+    On a Sunday tomorrow is next Monday: the moment is offered once.
+    """
+    local = now.astimezone(tz)
+    tomorrow = local + timedelta(days=1)
+    monday = local + timedelta(days=(MONDAY - local.weekday()) % 7 or 7)
+    options = [
+        SnoozeOption(_("In 1 hour"), now + timedelta(hours=1)),
+        SnoozeOption(_("In 3 hours"), now + timedelta(hours=3)),
+        SnoozeOption(_("Tomorrow 9:00"), _at_local(tomorrow, MORNING, tz)),
+        SnoozeOption(_("Next Monday 9:00"), _at_local(monday, MORNING, tz)),
+    ]
+    unique: dict[datetime, SnoozeOption] = {}
+    for option in options:
+        unique.setdefault(option.until, option)
+    return list(unique.values())
+
+
+def weekday_name(moment: datetime) -> str:
+    names = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+    return names[moment.weekday()]
+
+
+class SnoozeScreen(ModalScreen[datetime | None]):
+    """Pick when the task is due again; dismissed with the new due time (aware) or None.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | 1-4 | Pick that choice at once (by its number in the list). |
+    | up, down, enter | Move through the choices and pick one. |
+    | escape | Cancel; the due time stays. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick(0)", _("Pick"), key_display="1-4", id="snooze.pick_1"),
+        Binding("2", "pick(1)", show=False, id="snooze.pick_2"),
+        Binding("3", "pick(2)", show=False, id="snooze.pick_3"),
+        Binding("4", "pick(3)", show=False, id="snooze.pick_4"),
+        Binding("escape", "cancel", _("Cancel"), id="snooze.cancel"),
+    ]
+
+    def __init__(self, task_title: str, now: datetime, tz: ZoneInfo) -> None:
+        super().__init__()
+        self.task_title = task_title
+        self.tz = tz
+        self.options = snooze_options(now, tz)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = _("Snooze task")
+            yield Static(self.task_title, classes="dialog-subject", markup=False)
+            yield OptionList(
+                *(
+                    Option(f"{n}  {o.label:<18} {self._when(o.until)}", id=str(n - 1))
+                    for n, o in enumerate(self.options, 1)
+                ),
+                id="choices",
+                markup=False,
+            )
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def _when(self, moment: datetime) -> str:
+        local = moment.astimezone(self.tz)
+        return f"{weekday_name(local)} {local:%d.%m %H:%M}"
+
+    def on_mount(self) -> None:
+        self.query_one("#choices", OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.action_pick(event.option_index)
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self.options):
+            self.dismiss(self.options[index].until)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
