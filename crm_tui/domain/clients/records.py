@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.values.folding import derived_keys
 from crm_tui.storage.models import (
@@ -127,17 +128,10 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
     return client.id
 
 
-def touch_client(session: Session, client_id: int, now: datetime) -> None:
-    """A change around the client (its contacts, what it owns) is a change of the client: its
-    version moves, so an open edit of the old values is refused and an import undo keeps it."""
-    session.execute(
-        update(clients).where(clients.c.id == client_id).values(version=clients.c.version + 1, updated_at=now)
-    )
-
-
-def refresh_search_keys(session: Session, client_id: int) -> None:
-    """Recompute the client's ``name_key`` and ``search_text`` after its channels changed (a
-    contact added or gone), so `/` finds the client by the new phone and not by the old one."""
+def search_keys(session: Session, client_id: int) -> dict[str, str]:
+    """The client's ``name_key`` and ``search_text`` from its channels as they are now (a contact
+    added or gone), written with the change, so `/` finds the client by the new phone and not by
+    the old one."""
     row = session.execute(
         select(clients.c.name, clients.c.legal_form, clients.c.inn, clients.c.city).where(
             clients.c.id == client_id
@@ -149,11 +143,7 @@ def refresh_search_keys(session: Session, client_id: int) -> None:
     phones = sorted(v for k, v in pairs if k == ChannelKind.PHONE.value)
     emails = sorted(v for k, v in pairs if k == ChannelKind.EMAIL.value)
     name_key, text = derived_keys(row.name, row.legal_form, row.inn, row.city, phones, emails)
-    session.execute(
-        update(clients)
-        .where(clients.c.id == client_id)
-        .values(name_key=name_key[:300], search_text=text[:2000])
-    )
+    return {"name_key": name_key[:300], "search_text": text[:2000]}
 
 
 def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:
@@ -172,13 +162,14 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
     session.add(contact)
     session.flush()
     assert contact.id is not None
-    _put_channels(session, client_id, contact.id, person.channels, now)
-    audit.record(
+    _put_channels(session, client_id, contact.id, person.channels)
+    change(
         session,
+        clients,
+        client_id,
+        search_keys(session, client_id),
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
         action="contact_added",
         changes={
             "contact": name,
@@ -189,10 +180,8 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
     return contact.id
 
 
-def _put_channels(
-    session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft], now: datetime
-) -> None:
-    """The person's channels written, and the client's search keys and version following."""
+def _put_channels(session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft]) -> None:
+    """The person's channels written (the caller changes the client, its search keys following)."""
     for ch in drafts:
         session.add(
             ContactChannel(
@@ -205,8 +194,6 @@ def _put_channels(
             )
         )
     session.flush()
-    refresh_search_keys(session, client_id)
-    touch_client(session, client_id, now)
 
 
 def _visible_contact(session: Session, viewer: Viewer, contact_id: int) -> tuple[int, str, str | None]:
@@ -236,7 +223,7 @@ def edit_contact(
         .values(full_name=name, position=person.position or None)
     )
     session.execute(delete(channels).where(channels.c.contact_id == contact_id))
-    _put_channels(session, client_id, contact_id, person.channels, now)
+    _put_channels(session, client_id, contact_id, person.channels)
     after = [c.value for c in person.channels]
     changes: dict[str, object] = {"contact": name}
     if old_name != name:
@@ -245,12 +232,13 @@ def edit_contact(
         changes["position"] = [old_position, person.position]
     if sorted(before) != sorted(after):
         changes["channels"] = [before, after]
-    audit.record(
+    change(
         session,
+        clients,
+        client_id,
+        search_keys(session, client_id),
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
         action="contact_edited",
         changes=changes,
     )
@@ -266,14 +254,13 @@ def remove_contact(session: Session, viewer: Viewer, contact_id: int, now: datet
         update(interactions).where(interactions.c.contact_id == contact_id).values(contact_id=None)
     )
     session.execute(delete(contacts).where(contacts.c.id == contact_id))
-    refresh_search_keys(session, client_id)
-    touch_client(session, client_id, now)
-    audit.record(
+    change(
         session,
+        clients,
+        client_id,
+        search_keys(session, client_id),
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
         action="contact_removed",
         changes={"contact": name, "position": position, "channels": gone},
     )
