@@ -132,18 +132,33 @@ def search_keys(session: Session, client_id: int) -> dict[str, str]:
     """The client's ``name_key`` and ``search_text`` from its channels as they are now (a contact
     added or gone), written with the change, so `/` finds the client by the new phone and not by
     the old one."""
-    row = session.execute(
-        select(clients.c.name, clients.c.legal_form, clients.c.inn, clients.c.city).where(
-            clients.c.id == client_id
-        )
-    ).one()
-    pairs = session.execute(
-        select(channels.c.kind, channels.c.value).where(channels.c.client_id == client_id)
-    ).all()
-    phones = sorted(v for k, v in pairs if k == ChannelKind.PHONE.value)
-    emails = sorted(v for k, v in pairs if k == ChannelKind.EMAIL.value)
-    name_key, text = derived_keys(row.name, row.legal_form, row.inn, row.city, phones, emails)
-    return {"name_key": name_key[:300], "search_text": text[:2000]}
+    return search_keys_of(session, [client_id])[client_id]
+
+
+def search_keys_of(session: Session, client_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """``search_keys`` of many clients in two queries per 900 ids; an id not in the base is
+    left out."""
+    found: dict[int, dict[str, str]] = {}
+    c = clients.c
+    for start in range(0, len(client_ids), 900):
+        chunk = list(client_ids[start : start + 900])
+        phones: dict[int, list[str]] = {i: [] for i in chunk}
+        emails: dict[int, list[str]] = {i: [] for i in chunk}
+        for owner, kind, value in session.execute(
+            select(channels.c.client_id, channels.c.kind, channels.c.value).where(
+                channels.c.client_id.in_(chunk)
+            )
+        ):
+            if kind == ChannelKind.PHONE.value:
+                phones[owner].append(value)
+            elif kind == ChannelKind.EMAIL.value:
+                emails[owner].append(value)
+        for row in session.execute(select(c.id, c.name, c.legal_form, c.inn, c.city).where(c.id.in_(chunk))):
+            name_key, text = derived_keys(
+                row.name, row.legal_form, row.inn, row.city, sorted(phones[row.id]), sorted(emails[row.id])
+            )
+            found[row.id] = {"name_key": name_key[:300], "search_text": text[:2000]}
+    return found
 
 
 def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:

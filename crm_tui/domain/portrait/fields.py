@@ -116,6 +116,15 @@ def remove_field(ws: Workspace, key: str) -> int:
         session.connection().execute(
             update(field_defs).where(f.id == field_id).values(active=False, required=False)
         )
+        audit.record(
+            session,
+            at=ws.now(),
+            user_id=ws.viewer.user_id,
+            entity="field",
+            entity_id=int(field_id),
+            action="retire",
+            changes={"key": key},
+        )
         return int(session.scalar(select(func.count()).where(field_values.c.field_id == field_id)) or 0)
 
 
