@@ -109,21 +109,8 @@ def remove_field(ws: Workspace, key: str) -> int:
     """Retire a field (its values are kept, in case it comes back); how many clients had one."""
     _admin(ws)
     with ws.write() as session:
-        f = field_defs.c
-        field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
-        if field_id is None:
-            raise NotFound(f"no field {key!r}")
-        session.connection().execute(
-            update(field_defs).where(f.id == field_id).values(active=False, required=False)
-        )
-        audit.record(
-            session,
-            at=ws.now(),
-            user_id=ws.viewer.user_id,
-            entity="field",
-            entity_id=int(field_id),
-            action="retire",
-            changes={"key": key},
+        field_id = _change_field(
+            session, ws, key, {"active": False, "required": False}, "retire", {"key": key}
         )
         return int(session.scalar(select(func.count()).where(field_values.c.field_id == field_id)) or 0)
 
@@ -132,20 +119,29 @@ def set_field_required(ws: Workspace, key: str, required: bool) -> None:
     """Make a field required (it then counts in every client's completeness) or optional."""
     _admin(ws)
     with ws.write() as session:
-        f = field_defs.c
-        field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
-        if field_id is None:
-            raise NotFound(f"no field {key!r}")
-        session.connection().execute(update(field_defs).where(f.id == field_id).values(required=required))
-        audit.record(
-            session,
-            at=ws.now(),
-            user_id=ws.viewer.user_id,
-            entity="field",
-            entity_id=int(field_id),
-            action="required" if required else "optional",
-            changes={"key": key, "required": required},
-        )
+        action = "required" if required else "optional"
+        _change_field(session, ws, key, {"required": required}, action, {"key": key, "required": required})
+
+
+def _change_field(
+    session: Session, ws: Workspace, key: str, values: dict[str, bool], action: str, changes: dict[str, Any]
+) -> int:
+    """The active field ``key`` changed and audited; its id."""
+    f = field_defs.c
+    field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
+    if field_id is None:
+        raise NotFound(f"no field {key!r}")
+    session.connection().execute(update(field_defs).where(f.id == field_id).values(values))
+    audit.record(
+        session,
+        at=ws.now(),
+        user_id=ws.viewer.user_id,
+        entity="field",
+        entity_id=int(field_id),
+        action=action,
+        changes=changes,
+    )
+    return int(field_id)
 
 
 def set_required_contacts(ws: Workspace, items: list[str]) -> None:
