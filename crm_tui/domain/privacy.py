@@ -20,6 +20,8 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.errors import AccessDenied, NotFound
 from crm_tui.domain.values.folding import fold, phone_digits
 from crm_tui.storage.models import (
@@ -139,7 +141,9 @@ def _scrub(value: Any, words: list[str]) -> Any:
 
 
 def erase_person(session: Session, viewer: Viewer, now: datetime, who: str) -> dict[str, int]:
-    """Remove the person everywhere; returns what was removed or scrubbed."""
+    """Remove the person everywhere; returns what was removed or scrubbed. The clients that held
+    their contacts or channels change too: their search keys no longer hold the erased phones
+    and e-mails, their version moves and their trail says a contact was erased."""
     person = find_person(session, viewer, who)
     words = sorted(_mentions(person), key=len, reverse=True)
     phones = [v for v in person.values if v.startswith("+")]
@@ -168,16 +172,22 @@ def erase_person(session: Session, viewer: Viewer, now: datetime, who: str) -> d
                 .values(changes=_scrub(row.changes, words))
             )
             audited += 1
-    removed_channels = (
-        session.connection()
-        .execute(
-            delete(channels).where(
-                or_(channels.c.contact_id.in_(person.contact_ids), channels.c.value.in_(person.values))
-            )
-        )
-        .rowcount
-    )
+    gone = or_(channels.c.contact_id.in_(person.contact_ids), channels.c.value.in_(person.values))
+    holders = set(session.scalars(select(channels.c.client_id).where(gone)))
+    holders |= set(session.scalars(select(contacts.c.client_id).where(contacts.c.id.in_(person.contact_ids))))
+    removed_channels = session.connection().execute(delete(channels).where(gone)).rowcount
     session.execute(delete(contacts).where(contacts.c.id.in_(person.contact_ids)))
+    for client_id, derived in search_keys_of(session, sorted(holders)).items():
+        change(
+            session,
+            clients,
+            client_id,
+            derived,
+            at=now,
+            user_id=viewer.user_id,
+            action="contact_erased",
+            changes={"person": person.contact_ids[0]},
+        )
     keys = (
         [("name", fold(n)) for n in person.names]
         + [("phone", p) for p in phones]

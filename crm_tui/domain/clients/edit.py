@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
-from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.values.folding import derived_keys
 from crm_tui.domain.values.requisites import (
@@ -91,30 +91,23 @@ def edit_client(
     name_key, text = derived_keys(
         merged["name"], merged["legal_form"], merged["inn"], merged["city"], phones, emails
     )
-    done = session.connection().execute(
-        update(clients)
-        .where(c.id == client_id, c.version == seen_version)
-        .values(
-            **dict(changes),
-            name_key=name_key[:300],
-            search_text=text[:2000],
-            updated_at=now,
-            version=seen_version + 1,
-        )
-    )
-    if done.rowcount != 1:  # somebody committed between our read and our write
-        fresh = session.execute(select(clients).where(c.id == client_id)).one()
-        raise StaleClient(client_id, dict(fresh._mapping))
-    audit.record(
+    return change(
         session,
+        clients,
+        client_id,
+        {**changes, "name_key": name_key[:300], "search_text": text[:2000]},
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
+        seen=seen_version,
+        refused=lambda: StaleClient(client_id, _fresh(session, client_id)),
         action="edit",
         changes={k: [current[k], v] for k, v in changes.items() if current[k] != v},
     )
-    return seen_version + 1
+
+
+def _fresh(session: Session, client_id: int) -> dict[str, Any]:
+    """The client as somebody else has just saved it (the refusal shows these values)."""
+    return dict(session.execute(select(clients).where(clients.c.id == client_id)).one()._mapping)
 
 
 def clean_requisites(changes: Mapping[str, Any]) -> dict[str, Any]:

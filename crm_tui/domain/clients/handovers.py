@@ -3,6 +3,12 @@ a region), to another manager, with their open deals and open tasks. Undoable; a
 
 A handover remembers every record it moved and who had it before. Undo gives back only what
 the receiver still has: a client the new manager has meanwhile passed on is kept and listed.
+
+Records move in one statement per chunk of ids (``versioned`` gives what moves with them), not
+one by one through ``audit.changes.change``: a handover may move a manager's thousands of
+clients. Each client gets its audit row; its deals and tasks are listed in the handover's row.
+The undo writes a record back only while the receiver still holds it, a condition on the holder
+rather than on a version somebody read.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import DealStatus, Role, TaskStatus, clients, deals, handovers, tasks, users
@@ -140,10 +147,8 @@ def hand_over(
             (tasks, "tasks", "assignee_id"),
         ):
             for chunk in _chunks([int(row[0] or 0) for row in moved[key]]):
-                values: dict[str, Any] = {column: target.id, "version": table.c.version + 1}
-                if table is not tasks:
-                    values["updated_at"] = now
-                session.connection().execute(update(table).where(table.c.id.in_(chunk)).values(**values))
+                values = versioned(table, {column: target.id}, now)
+                session.connection().execute(update(table).where(table.c.id.in_(chunk)).values(values))
         result.handover = int(
             session.connection()
             .execute(
@@ -192,11 +197,10 @@ def undo_handover(ws: Workspace, handover_id: int) -> HandoverUndo:
         ):
             holder = table.c[column]
             for record_id, before in row.moved.get(key, []):
-                values: dict[str, Any] = {column: before, "version": table.c.version + 1}
-                if table is not tasks:
-                    values["updated_at"] = now
                 done = session.connection().execute(
-                    update(table).where(table.c.id == record_id, holder == row.to_user_id).values(**values)
+                    update(table)
+                    .where(table.c.id == record_id, holder == row.to_user_id)
+                    .values(versioned(table, {column: before}, now))
                 )
                 if done.rowcount:
                     setattr(report, key, getattr(report, key) + 1)

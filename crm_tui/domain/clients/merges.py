@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
 from crm_tui.domain.values.folding import derived_keys
 from crm_tui.storage.models import (
@@ -189,13 +190,12 @@ def merge_clients(
     name_key, text = derived_keys(
         values["name"], values["legal_form"], values["inn"], values["city"], phones, emails
     )
-    version = survivor["version"] + 1
-    session.execute(delete(clients).where(clients.c.id.in_(others)))
-    session.execute(
-        update(clients)
-        .where(clients.c.id == survivor_id)
-        .values(**values, name_key=name_key[:300], search_text=text[:2000], updated_at=now, version=version)
-    )
+    for other in others:  # a merged record somebody saved meanwhile is not deleted unseen
+        gone = session.connection().execute(
+            delete(clients).where(clients.c.id == other, clients.c.version == rows[other]["version"])
+        )
+        if gone.rowcount != 1:
+            raise stale("client", other)
     merge_id = session.execute(
         insert(merges)
         .values(
@@ -206,15 +206,21 @@ def merge_clients(
             score=score,
             reasons=list(reasons),
             snapshot=snapshot,
-            survivor_version=version,
+            survivor_version=survivor["version"] + 1,
         )
         .returning(merges.c.id)
     ).scalar_one()
-    changes = {"merge": merge_id, "merged": others, "kept_values": kept, "reasons": list(reasons)}
-    audit.record(
-        session, at=now, user_id=viewer.user_id, entity="client", entity_id=survivor_id, action="merge",
-        changes=changes,
-    )  # fmt: skip
+    change(
+        session,
+        clients,
+        survivor_id,
+        {**values, "name_key": name_key[:300], "search_text": text[:2000]},
+        at=now,
+        user_id=viewer.user_id,
+        seen=survivor["version"],
+        action="merge",
+        changes={"merge": merge_id, "merged": others, "kept_values": kept, "reasons": list(reasons)},
+    )
     for other in others:
         audit.record(
             session, at=now, user_id=viewer.user_id, entity="client", entity_id=other, action="merged_into",
@@ -231,7 +237,11 @@ class UndoResult:
 
 
 def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -> UndoResult:
-    """Put the merged clients back as they were, with everything that was theirs."""
+    """Put the merged clients back as they were, with everything that was theirs.
+
+    The survivor is written back whole, its version too, not moved on by ``audit.changes``:
+    undo is refused unless it is still at the version the merge gave it, and afterwards the
+    base is exactly as before the merge."""
     _check_rights(viewer)
     row = session.execute(select(merges).where(merges.c.id == merge_id)).first()
     if row is None:

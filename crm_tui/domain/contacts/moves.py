@@ -15,8 +15,8 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
-from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.clients.records import refresh_search_keys, touch_client
+from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.records import search_keys
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind, channels, clients, contact_jobs, contacts
@@ -127,19 +127,17 @@ def move_contact(
             else:
                 session.execute(update(channels).where(channels.c.id == channel_id).values(contact_id=None))
                 left.append(value)
-        for client_id in (person.client_id, target):
-            refresh_search_keys(session, client_id)
-            touch_client(session, client_id, now)
         for client_id, action, other in (
             (person.client_id, "contact_left", target),
             (target, "contact_joined", person.client_id),
         ):
-            audit.record(
+            change(
                 session,
+                clients,
+                client_id,
+                search_keys(session, client_id),
                 at=now,
                 user_id=ws.viewer.user_id,
-                entity="client",
-                entity_id=client_id,
                 action=action,
                 changes={
                     "contact": person.full_name,

@@ -188,7 +188,7 @@ def add_step(
         position = (session.scalar(
             select(func.max(playbook_steps.c.position)).where(playbook_steps.c.stage_id == stage_id)
         ) or -1) + 1  # fmt: skip
-        return int(
+        step_id = int(
             session.connection()
             .execute(
                 insert(playbook_steps)
@@ -204,14 +204,23 @@ def add_step(
             )
             .scalar_one()
         )
+        audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="playbook_step",
+                     entity_id=step_id, action="create",
+                     changes={"stage_id": stage_id, "title": text, "kind": kind.value})  # fmt: skip
+        return step_id
 
 
 def remove_step(ws: Workspace, step_id: int) -> None:
     _admin(ws)
     with ws.write() as session:
-        done = session.connection().execute(delete(playbook_steps).where(playbook_steps.c.id == step_id))
-        if done.rowcount != 1:
+        p = playbook_steps.c
+        step = session.execute(select(p.stage_id, p.title).where(p.id == step_id)).first()
+        done = session.connection().execute(delete(playbook_steps).where(p.id == step_id))
+        if step is None or done.rowcount != 1:
             raise NotFound(f"playbook step {step_id} not found")
+        audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="playbook_step",
+                     entity_id=step_id, action="delete",
+                     changes={"stage_id": step.stage_id, "title": step.title})  # fmt: skip
 
 
 def set_lost_reason(ws: Workspace, name: str, active: bool) -> None:
@@ -223,11 +232,17 @@ def set_lost_reason(ws: Workspace, name: str, active: bool) -> None:
         raise InvalidInput("a lost reason needs a name")
     with ws.write() as session:
         r = lost_reasons.c
-        done = session.connection().execute(update(lost_reasons).where(r.name == text).values(active=active))
-        if done.rowcount == 0:
+        reason_id = session.scalar(
+            update(lost_reasons).where(r.name == text).values(active=active).returning(r.id)
+        )
+        action = "restore" if active else "retire"
+        if reason_id is None:
             if not active:
                 raise NotFound(f"no lost reason {text!r}")
             position = (session.scalar(select(func.max(r.position))) or 0) + 1
-            session.connection().execute(
-                insert(lost_reasons).values(name=text, position=position, active=True)
+            reason_id = session.scalar(
+                insert(lost_reasons).values(name=text, position=position, active=True).returning(r.id)
             )
+            action = "create"
+        audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="lost_reason",
+                     entity_id=int(reason_id or 0), action=action, changes={"name": text})  # fmt: skip

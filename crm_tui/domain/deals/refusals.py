@@ -7,12 +7,13 @@ comment, so the decision reaches the person who has to act on it.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
 from crm_tui.domain.deals.funnel_setup import add_working_days
 from crm_tui.domain.deals.moves import LOST_ORIGIN, MoveResult, add_task, change_stage, load_deal
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import Role, TaskKind, TaskStatus, deal_stage_changes, tasks, users
 
@@ -53,18 +54,18 @@ def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | No
                 raise AccessDenied(f"{new_owner_login} works outside your region")
             owner_id = found.id
         decision = "handed over" if new_owner_login else "back to work"
-        done = session.connection().execute(
-            update(tasks)
-            .where(t.id == task_id, t.version == task.version)
-            .values(
-                status=TaskStatus.DONE.value,
-                result=f"{decision}: {text}",
-                completed_at=now,
-                version=t.version + 1,
-            )
+        closed = f"{decision}: {text}"
+        change(
+            session,
+            tasks,
+            task_id,
+            {"status": TaskStatus.DONE.value, "result": closed, "completed_at": now},
+            at=now,
+            user_id=ws.viewer.user_id,
+            seen=task.version,
+            action="complete",
+            changes={"status": ["open", "done"], "result": closed},
         )
-        if done.rowcount != 1:
-            raise StaleEdit(f"task {task_id} was changed by someone else meanwhile: reload and retry")
         result = change_stage(session, ws, deal, int(back_to), comment=text, owner_id=owner_id)
         moved = load_deal(session, deal.id)
         title = f"Back to work: {text}" if new_owner_login is None else f"Deal handed to you: {text}"

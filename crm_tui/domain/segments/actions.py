@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
@@ -65,12 +66,20 @@ def set_segment(ws: Workspace, client_id: int, segment: Segment | None) -> None:
     now = ws.now()
     with ws.write() as session:
         before, _owner, _name = _visible_rows(session, ws.viewer, [client_id])[client_id]
-        c = clients.c
-        values: dict[str, object] = {"segment_manual": segment is not None, "version": c.version + 1}
+        values: dict[str, object] = {"segment_manual": segment is not None}
         if segment is not None:
             values["segment"] = segment.value
-        session.connection().execute(update(clients).where(c.id == client_id).values(**values))
         after = segment.value if segment is not None else before
+        change(
+            session,
+            clients,
+            client_id,
+            values,
+            at=now,
+            user_id=ws.viewer.user_id,
+            action="segment_set" if segment is not None else "segment_cleared",
+            changes={"segment": [before, after], "manual": segment is not None},
+        )
         session.connection().execute(
             insert(segment_changes).values(
                 client_id=client_id,
@@ -80,15 +89,6 @@ def set_segment(ws: Workspace, client_id: int, segment: Segment | None) -> None:
                 manual=True,
                 user_id=ws.viewer.user_id,
             )
-        )
-        audit.record(
-            session,
-            at=now,
-            user_id=ws.viewer.user_id,
-            entity="client",
-            entity_id=client_id,
-            action="segment_set" if segment is not None else "segment_cleared",
-            changes={"segment": [before, after], "manual": segment is not None},
         )
 
 

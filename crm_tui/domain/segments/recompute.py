@@ -5,6 +5,10 @@ the documents into a temporary table, the rule (``segment_rules.segment_of``) is
 one ``INSERT ... SELECT`` that writes a ``segment_changes`` row for each client whose segment
 differs, and the clients are updated from those rows. A client whose segment stays is not
 written at all, so a second run in a row changes nothing. Manual segments are left alone.
+
+The clients' versions do not move and no audit row is written per client (the ``segment_changes``
+rows are this job's trail): a segment is computed, not edited, so a colleague's open edit of the
+client stays valid and an import undo does not take a recomputed client for one edited since.
 """
 
 from __future__ import annotations
