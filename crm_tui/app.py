@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -130,9 +130,17 @@ class CrmApp(App[None]):
             self.has_clients = has_clients
 
     def __init__(
-        self, workspace: Workspace | WorkspaceOpener, *, start: str = "desk", data_dir: Path | None = None
+        self,
+        workspace: Workspace | WorkspaceOpener,
+        *,
+        start: str = "desk",
+        data_dir: Path | None = None,
+        theme: str | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self._settings_theme = theme
+        self._settings_keymap = dict(keymap or {})
         self._opener: WorkspaceOpener = workspace if callable(workspace) else (lambda: workspace)
         self._ws: Workspace | None = None
         self.start = start
@@ -147,6 +155,11 @@ class CrmApp(App[None]):
         return self._ws
 
     def on_mount(self) -> None:
+        """The person's theme and keys (``crm_tui.config``, checked there) before the first frame."""
+        if self._settings_theme:
+            self.theme = self._settings_theme
+        if self._settings_keymap:
+            self.set_keymap(self._settings_keymap)
         self.push_screen(StartingScreen())
         self.probe()
 
@@ -331,7 +344,12 @@ class CrmApp(App[None]):
 
 
 def create_app(
-    workspace: Workspace | WorkspaceOpener, *, start: str | None = None, data_dir: Path | None = None
+    workspace: Workspace | WorkspaceOpener,
+    *,
+    start: str | None = None,
+    data_dir: Path | None = None,
+    theme: str | None = None,
+    keymap: Mapping[str, str] | None = None,
 ) -> CrmApp:
     """The app over ``workspace``; ``start`` picks the first screen (``desk`` or ``clients``).
 
@@ -341,9 +359,10 @@ def create_app(
     Everything the app needs comes in the workspace (database, user, clock, time zone), so
     tests and snapshots run it on their own database with a frozen clock. ``data_dir`` is where
     files the app writes go (the import's error files in ``imports/``); by default the user data
-    directory (``CRM_DATA_DIR`` or the platform's).
+    directory (``CRM_DATA_DIR`` or the platform's). ``theme`` (a Textual theme name) and
+    ``keymap`` (binding id -> keys, for ``App.set_keymap``) are the person's settings.
     """
     first = start or "desk"
     if first not in START_SCREENS:
         raise ValueError(f"unknown start screen {start!r}: use one of {', '.join(START_SCREENS)}")
-    return CrmApp(workspace, start=first, data_dir=data_dir)
+    return CrmApp(workspace, start=first, data_dir=data_dir, theme=theme, keymap=keymap)
