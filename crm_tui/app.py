@@ -92,6 +92,13 @@ class ActionCommands(Provider):
                 yield Hit(score, matcher.highlight(name), command, help=help_text)
 
 
+def _record_search() -> type[Provider]:
+    """Clients and deals for Ctrl+P (``crm_tui.screens.palette``), loaded when the palette opens."""
+    from crm_tui.screens.palette import RecordSearch
+
+    return RecordSearch
+
+
 class CrmApp(App[None]):
     """crm_tui in the terminal.
 
@@ -103,13 +110,16 @@ class CrmApp(App[None]):
     | D | Duplicate review (heads of sales, admins and ops). |
     | S | Segments: warm, loyal, lost, and who moved. |
     | F | The funnel kanban (and its report view). |
-    | ctrl+p | Commands: every action of the app and the current screen. |
+    | ctrl+p | Commands: every action here; clients and deals by name, INN or phone. |
     | q | Quit. |
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "crm_tui"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ActionCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        ActionCommands,
+        _record_search,
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "desk", _("Desk"), id="app.desk"),
         Binding("c", "clients", _("Clients"), id="app.clients"),
