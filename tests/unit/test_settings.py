@@ -152,3 +152,11 @@ def test_a_bad_environment_variable_is_named(tmp_path: Path) -> None:
         load_settings(env=env_with(path, CRM_LOCALE="klingon"))
     with pytest.raises(ConfigError, match=r"^CRM_TZ: unknown time zone 'Mars/Olympus'"):
         load_settings(env=env_with(path, CRM_TZ="Mars/Olympus"))
+
+
+def test_the_readme_example_is_a_valid_settings_file(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme, re.S)
+    assert example is not None
+    settings = load_settings(env=env_with(settings_file(tmp_path, example.group(1))))
+    assert settings.theme == "nord" and settings.keymap["clients.search"] == "ctrl+f"
