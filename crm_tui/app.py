@@ -25,6 +25,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -151,6 +152,7 @@ class CrmApp(App[None]):
         super().__init__()
         self._settings_theme = theme
         self._settings_keymap = dict(keymap or {})
+        self._clashes_told: set[str] = set()
         self._opener: WorkspaceOpener = workspace if callable(workspace) else (lambda: workspace)
         self._ws: Workspace | None = None
         self.start = start
@@ -163,6 +165,23 @@ class CrmApp(App[None]):
     def ws(self) -> Workspace:
         assert self._ws is not None, "the workspace is not open yet"
         return self._ws
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """The keymap gave a key to one action that another action of the same screen had: that
+        one has lost its key. Said once per action, not on every key press."""
+        for binding in sorted(clashed_bindings, key=lambda b: b.id or b.action):
+            told = binding.id or binding.action
+            if told in self._clashes_told:
+                continue
+            self._clashes_told.add(told)
+            self.notify(
+                _("Your keymap gives {key} to another action: «{action}» ({id}) has no key now.").format(
+                    key=self.get_key_display(binding), action=binding.description, id=told
+                ),
+                title=_("Settings"),
+                severity="warning",
+                timeout=10,
+            )
 
     def on_mount(self) -> None:
         """The person's theme and keys (``crm_tui.config``, checked there) before the first frame."""

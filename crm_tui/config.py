@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from platformdirs import user_config_path, user_data_path
 
 from crm_tui.i18n import LANGUAGES, language_of
-from crm_tui.keymap import binding_id_problem, parse_keys
+from crm_tui.keymap import binding_id_problem, clash_problem, parse_keys
 
 APP_NAME = "crm_tui"
 DEFAULT_DB_NAME = "crm.db"
@@ -258,6 +258,9 @@ def _keymap(table: object, refuse: Callable[[str, str], ConfigError]) -> dict[st
         if problem is not None:
             raise refuse(where, problem)
         keymap[binding_id] = keys
+    clash = clash_problem(keymap)
+    if clash is not None:
+        raise refuse(f'[keymap] "{clash[0]}"', clash[1])
     return keymap
 
 

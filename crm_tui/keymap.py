@@ -1,11 +1,13 @@
-"""The keys a person may rebind: every binding's id, and which key names Textual understands.
+"""The keys a person may rebind: every binding's id and key, and the key names Textual knows.
 
 The settings file's ``[keymap]`` table maps a binding id (``"clients.search" = "ctrl+f"``) to
 one key or a comma-separated list; the app hands it to Textual's ``App.set_keymap``. A wrong
 entry must be refused where the file is read, and ``crm config show`` reads it without Textual
-(headless commands never import it), so the ids are listed here rather than collected from the
-screens; a test checks this list against every binding of the app, its screens and widgets, and
-that no two bindings share an id.
+(headless commands never import it), so the bindings are listed here rather than collected from
+the screens; a test checks this list against every binding of the app, its screens, dialogs and
+widgets (ids unique, keys the same). An id's prefix is the screen, dialog or widget whose keys
+it is among: a key the keymap gives one of them must not be another's there, as Textual would
+quietly take it from the other.
 """
 
 from __future__ import annotations
@@ -13,146 +15,146 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
-BINDING_IDS: frozenset[str] = frozenset(
-    {
-        # the app, on every screen
-        "app.desk",
-        "app.clients",
-        "app.import",
-        "app.duplicates",
-        "app.segments",
-        "app.funnel",
-        "app.palette",
-        "app.quit",
-        # lists (the record table of every screen)
-        "table.open",
-        "table.up",
-        "table.down",
-        "table.first",
-        "table.last",
-        # screens
-        "first_run.check",
-        "desk.complete",
-        "desk.snooze",
-        "desk.refresh",
-        "clients.search",
-        "clients.new",
-        "clients.owner",
-        "clients.status",
-        "clients.segment",
-        "clients.owns",
-        "clients.fields",
-        "clients.next_page",
-        "clients.next_page_key",
-        "clients.prev_page",
-        "clients.prev_page_key",
-        "clients.back",
-        "card.log_call",
-        "card.add_note",
-        "card.segment",
-        "card.hand_over",
-        "card.requisites",
-        "card.installed",
-        "card.add_contact",
-        "card.edit_contact",
-        "card.contact_moved",
-        "card.portrait",
-        "card.walk",
-        "card.timeline_older",
-        "card.timeline_newer",
-        "card.refresh",
-        *(f"card.section_{n}" for n in range(1, 10)),
-        "card.back",
-        "deal.next_stage",
-        "deal.prev_stage",
-        "deal.lost",
-        "deal.client",
-        "deal.back",
-        "funnel.next_stage",
-        "funnel.prev_stage",
-        "funnel.lost",
-        "funnel.left",
-        "funnel.right",
-        "funnel.more",
-        "funnel.filter",
-        "funnel.region",
-        "funnel.pipeline",
-        "funnel.period",
-        "funnel.report",
-        "funnel.settings",
-        "funnel.back",
-        "funnel_settings.probability",
-        "funnel_settings.stuck",
-        "funnel_settings.rename",
-        "funnel_settings.back",
-        "segments.warm",
-        "segments.loyal",
-        "segments.lost",
-        "segments.moves",
-        "segments.sort",
-        "segments.next_page",
-        "segments.prev_page",
-        "segments.select",
-        "segments.select_page",
-        "segments.assign",
-        "segments.calls",
-        "segments.recompute",
-        "segments.import_orders",
-        "segments.back",
-        "fields.add",
-        "fields.required",
-        "fields.retire",
-        "fields.contacts",
-        "fields.back",
-        "dedup.merge",
-        "dedup.swap",
-        "dedup.take",
-        "dedup.field_up",
-        "dedup.field_down",
-        "dedup.not_duplicate",
-        "dedup.next",
-        "dedup.previous",
-        "dedup.undo",
-        "dedup.rescan",
-        "dedup.back",
-        "import.change_field",
-        "import.change_field_enter",
-        "import.preview",
-        "import.run",
-        "import.undo",
-        "import.orders",
-        "import.back",
-        "import.close",
-        "orders.run",
-        "orders.undo",
-        "orders.close",
-        # dialogs
-        "choice.cancel",
-        "form.save",
-        "form.cancel",
-        "log.submit",
-        "log.cancel",
-        "new_client.save",
-        "new_client.cancel",
-        "contact_move.save",
-        "contact_move.cancel",
-        "task_result.submit",
-        "task_result.cancel",
-        "lost.cancel",
-        "value.cancel",
-        "snooze.pick_1",
-        "snooze.pick_2",
-        "snooze.pick_3",
-        "snooze.pick_4",
-        "snooze.cancel",
-        "segment_picker.cancel",
-        "assign.cancel",
-        "calls.cancel",
-        "field_picker.cancel",
-        "undo_confirm.yes",
-        "undo_confirm.no",
-    }
-)
+DEFAULT_KEYS: dict[str, str] = {
+    # the app, on every screen
+    "app.desk": "d",
+    "app.clients": "c",
+    "app.import": "i",
+    "app.duplicates": "D",
+    "app.segments": "S",
+    "app.funnel": "F",
+    "app.palette": "ctrl+p",
+    "app.quit": "q",
+    # every list (the record table)
+    "table.open": "enter",
+    "table.up": "up,k",
+    "table.down": "down,j",
+    "table.first": "home",
+    "table.last": "end",
+    # screens
+    "first_run.check": "r",
+    "desk.complete": "x",
+    "desk.snooze": "s",
+    "desk.refresh": "r",
+    "clients.search": "slash",
+    "clients.new": "a",
+    "clients.owner": "o",
+    "clients.status": "t",
+    "clients.segment": "g",
+    "clients.owns": "b",
+    "clients.fields": "comma",
+    "clients.next_page": "n",
+    "clients.next_page_key": "pagedown",
+    "clients.prev_page": "p",
+    "clients.prev_page_key": "pageup",
+    "clients.back": "escape",
+    "fields.add": "a",
+    "fields.required": "r",
+    "fields.retire": "x",
+    "fields.contacts": "c",
+    "fields.back": "escape",
+    "card.log_call": "l",
+    "card.add_note": "o",
+    "card.segment": "g",
+    "card.hand_over": "h",
+    "card.requisites": "u",
+    "card.installed": "b",
+    "card.add_contact": "a",
+    "card.edit_contact": "t",
+    "card.contact_moved": "m",
+    "card.portrait": "e",
+    "card.walk": "w",
+    "card.timeline_older": "n",
+    "card.timeline_newer": "p",
+    "card.refresh": "r",
+    **{f"card.section_{n}": str(n) for n in range(1, 10)},
+    "card.back": "escape",
+    "deal.next_stage": "right_square_bracket",
+    "deal.prev_stage": "left_square_bracket",
+    "deal.lost": "x",
+    "deal.client": "c",
+    "deal.back": "escape",
+    "funnel.next_stage": "right_square_bracket",
+    "funnel.prev_stage": "left_square_bracket",
+    "funnel.lost": "x",
+    "funnel.left": "left,h",
+    "funnel.right": "right,l",
+    "funnel.more": "m",
+    "funnel.filter": "f",
+    "funnel.region": "g",
+    "funnel.pipeline": "p",
+    "funnel.period": "t",
+    "funnel.report": "v",
+    "funnel.settings": "comma",
+    "funnel.back": "escape",
+    "funnel_settings.probability": "p",
+    "funnel_settings.stuck": "s",
+    "funnel_settings.rename": "n",
+    "funnel_settings.back": "escape",
+    "segments.warm": "1",
+    "segments.loyal": "2",
+    "segments.lost": "3",
+    "segments.moves": "m",
+    "segments.sort": "s",
+    "segments.next_page": "n",
+    "segments.prev_page": "p",
+    "segments.select": "space",
+    "segments.select_page": "asterisk",
+    "segments.assign": "a",
+    "segments.calls": "c",
+    "segments.recompute": "r",
+    "segments.import_orders": "i",
+    "segments.back": "escape",
+    "dedup.merge": "m",
+    "dedup.swap": "x",
+    "dedup.take": "t",
+    "dedup.field_up": "up",
+    "dedup.field_down": "down",
+    "dedup.not_duplicate": "n",
+    "dedup.next": "l,right_square_bracket",
+    "dedup.previous": "h,left_square_bracket",
+    "dedup.undo": "u",
+    "dedup.rescan": "r",
+    "dedup.back": "escape",
+    "import.change_field": "e",
+    "import.change_field_enter": "enter",
+    "import.preview": "n",
+    "import.run": "r",
+    "import.undo": "u",
+    "import.orders": "ctrl+o",
+    "import.back": "escape",
+    "import.close": "escape",
+    "orders.run": "r",
+    "orders.undo": "u",
+    "orders.close": "escape",
+    # dialogs
+    "choice.cancel": "escape",
+    "form.save": "ctrl+s",
+    "form.cancel": "escape",
+    "log.submit": "ctrl+s",
+    "log.cancel": "escape",
+    "new_client.save": "ctrl+s",
+    "new_client.cancel": "escape",
+    "contact_move.save": "ctrl+s",
+    "contact_move.cancel": "escape",
+    "task_result.submit": "ctrl+s",
+    "task_result.cancel": "escape",
+    "lost.cancel": "escape",
+    "value.cancel": "escape",
+    "snooze.pick_1": "1",
+    "snooze.pick_2": "2",
+    "snooze.pick_3": "3",
+    "snooze.pick_4": "4",
+    "snooze.cancel": "escape",
+    "segment_picker.cancel": "escape",
+    "assign.cancel": "escape",
+    "calls.cancel": "escape",
+    "field_picker.cancel": "escape",
+    "undo_confirm.yes": "y",
+    "undo_confirm.no": "n,escape",
+}
+"""Every binding's id and its default key(s), as its ``Binding`` says (Textual's key names)."""
+BINDING_IDS = frozenset(DEFAULT_KEYS)
 
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 NAMED_KEYS = frozenset(
@@ -208,6 +210,18 @@ def _character_named(name: str) -> str | None:
     return None
 
 
+def normal_key(key: str) -> str:
+    """``key`` as Textual names it in a keymap: a punctuation character by its name ("/" is
+    "slash"), anything else as it is."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return key
+    return _SHORT_NAMES.get(name, name)
+
+
 def key_problem(key: str) -> str | None:
     """What is wrong with one key as a binding's key (``"ctrl+f"``, ``"f3"``, ``"slash"``,
     ``"/"``, ``"ы"``), or None if Textual can bind it."""
@@ -222,7 +236,10 @@ def key_problem(key: str) -> str | None:
     if not base or base.isspace():
         return f"no key after the modifiers in {key!r}"
     if len(base) == 1 and base.isprintable():
-        return None
+        if base.isalnum() or key == "ctrl+@":  # the one sign Textual's own key names keep
+            return None
+        named = "+".join([*modifiers, normal_key(base)])
+        return f"write {named!r} instead of {key!r}: after a modifier a sign goes by its name"
     if base in NAMED_KEYS or _character_named(base) is not None:
         return None
     return f"unknown key {base!r} in {key!r}: use a character or a name like ctrl+f, f3, escape, slash"
@@ -233,7 +250,7 @@ def parse_keys(value: str) -> tuple[str, str | None]:
     removed, and what is wrong with it (None when nothing is)."""
     keys = [part.strip() for part in value.split(",")]
     if not any(keys):
-        return "", "no key given"
+        return "", "a comma separates keys: write comma for the , key" if "," in value else "no key given"
     for key in keys:
         if not key:
             return value, f"an empty key in {value!r}"
@@ -241,6 +258,25 @@ def parse_keys(value: str) -> tuple[str, str | None]:
         if problem is not None:
             return value, problem
     return ",".join(keys), None
+
+
+def clash_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
+    """An entry of ``keymap`` (id -> parsed keys) whose key is also another binding's among the
+    same screen's, dialog's or widget's keys (once the keymap is applied), and what it clashes
+    with; None when every key is one binding's."""
+    owners: dict[tuple[str, str], list[str]] = {}
+    for binding_id, default in DEFAULT_KEYS.items():
+        keys = keymap.get(binding_id, default)
+        for key in keys.split(","):
+            owners.setdefault((binding_id.split(".")[0], normal_key(key)), []).append(binding_id)
+    for binding_id, keys in keymap.items():
+        for key in keys.split(","):
+            others = [o for o in owners[(binding_id.split(".")[0], normal_key(key))] if o != binding_id]
+            if others:
+                return binding_id, (
+                    f"{key} is also the key of {', '.join(others)}: give that one another key in [keymap] too"
+                )
+    return None
 
 
 def binding_id_problem(binding_id: str) -> str | None:

@@ -21,10 +21,10 @@ import crm_tui.widgets
 from crm_tui.app import ActionCommands, create_app
 from crm_tui.config import THEMES
 from crm_tui.domain.workspace import Workspace
-from crm_tui.keymap import BINDING_IDS, key_problem
+from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem
 from crm_tui.screens.clients import ClientsScreen
 from crm_tui.widgets.key_footer import KeyFooter
-from tests.app.support import settle
+from tests.app.support import notifications, settle
 
 SIZE = (120, 40)
 
@@ -45,7 +45,7 @@ def our_bindings() -> Iterator[tuple[str, Binding]]:
                     yield f"{module.__name__}.{name}", binding
 
 
-def test_every_binding_has_a_unique_id_that_the_keymap_knows() -> None:
+def test_every_binding_has_a_unique_id_that_the_keymap_knows_with_its_key() -> None:
     found = list(our_bindings())
     assert len(found) > 100
     missing = [f"{owner}: {binding.key} -> {binding.action}" for owner, binding in found if not binding.id]
@@ -53,6 +53,7 @@ def test_every_binding_has_a_unique_id_that_the_keymap_knows() -> None:
     twice = [binding_id for binding_id, n in Counter(b.id for _owner, b in found).items() if n > 1]
     assert twice == []
     assert {b.id for _owner, b in found} == BINDING_IDS
+    assert {b.id: b.key for _owner, b in found} == DEFAULT_KEYS
 
 
 def test_every_default_key_and_textual_key_name_is_a_key() -> None:
@@ -94,3 +95,21 @@ async def test_the_theme_setting_is_applied(ws: Workspace) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.theme == "nord"
+
+
+async def test_a_key_taken_from_textuals_own_binding_is_told_once(ws: Workspace) -> None:
+    """Our own bindings cannot clash (the settings refuse it); Textual's, like tab moving the
+    focus, may be given away, and the person is told."""
+    app = create_app(ws, start="clients", keymap={"clients.search": "tab"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        await pilot.press("escape", "tab")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen) and isinstance(screen.focused, Input)
+        told = [n for n in notifications(app) if "keymap" in n]
+        assert told == [
+            "Your keymap gives tab to another action: «Focus Next» (app.focus_next) has no key now."
+        ]

@@ -132,6 +132,19 @@ def test_a_named_file_must_exist_the_default_one_need_not(tmp_path: Path) -> Non
         ('[keymap]\n"clients.search" = "ctrl+fx"\n', r": \[keymap\] \"clients.search\": unknown key 'fx'"),
         ('[keymap]\n"clients.search" = "a,,b"\n', r": \[keymap\] \"clients.search\": an empty key"),
         ('[keymap]\n"clients.search" = 7\n', r": \[keymap\] \"clients.search\": expected a key"),
+        (
+            '[keymap]\n"clients.search" = "ctrl+/"\n',
+            r": \[keymap\] \"clients.search\": write 'ctrl\+slash' instead of 'ctrl\+/'",
+        ),
+        ('[keymap]\n"clients.search" = ","\n', r"write comma for the , key$"),
+        (
+            '[keymap]\n"clients.search" = "a"\n',
+            r": \[keymap\] \"clients.search\": a is also the key of clients.new: give that one another key",
+        ),
+        (
+            '[keymap]\n"table.down" = "j"\n"table.up" = "j, up"\n',
+            r": \[keymap\] \"table.down\": j is also the key of table.up",
+        ),
     ],
 )
 def test_a_broken_file_is_one_line_naming_the_file_and_the_place(
@@ -144,6 +157,14 @@ def test_a_broken_file_is_one_line_naming_the_file_and_the_place(
     assert "\n" not in line
     assert line.startswith(f"settings file {path}: ")
     assert re.search(message, line), line
+
+
+def test_a_key_may_move_to_where_another_screen_or_a_moved_binding_had_it(tmp_path: Path) -> None:
+    text = '[keymap]\n"clients.search" = "x"\n"clients.new" = "/"\n"desk.refresh" = "a"\n'
+    settings = load_settings(env=env_with(settings_file(tmp_path, text)))
+    assert settings.keymap == {"clients.search": "x", "clients.new": "/", "desk.refresh": "a"}
+    swapped = '[keymap]\n"clients.search" = "a"\n"clients.new" = "slash"\n'
+    assert load_settings(env=env_with(settings_file(tmp_path, swapped))).keymap["clients.new"] == "slash"
 
 
 def test_a_bad_environment_variable_is_named(tmp_path: Path) -> None:
