@@ -229,8 +229,10 @@ def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
     if theme is not None and theme not in THEMES:
         raise refuse("theme", f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
     database = text("database")
+    if database and "://" not in database:
+        database = str(path.parent / Path(database).expanduser())  # a relative file: beside this one
     return FileSettings(
-        database=str(Path(database).expanduser()) if database and "://" not in database else database,
+        database=database,
         locale=parse_locale(locale, where("locale")) if locale else None,
         timezone=parse_zone(zone, where("timezone")) if zone else None,
         theme=theme,

@@ -93,6 +93,13 @@ def test_without_a_file_everything_is_a_default(tmp_path: Path, monkeypatch: pyt
         assert settings.origins[name].source is Source.DEFAULT, name
 
 
+def test_a_relative_database_file_is_beside_the_settings_file(tmp_path: Path) -> None:
+    path = settings_file(tmp_path, 'database = "team/crm.db"\n')
+    assert load_settings(env=env_with(path)).database == str(tmp_path / "team" / "crm.db")
+    url = settings_file(tmp_path, 'database = "postgresql+psycopg://crm@dbhost/crm"\n')
+    assert load_settings(env=env_with(url)).database == "postgresql+psycopg://crm@dbhost/crm"
+
+
 def test_config_flag_beats_crm_config(tmp_path: Path) -> None:
     env = {"CRM_CONFIG": str(tmp_path / "env.toml")}
     assert config_path(str(tmp_path / "flag.toml"), env) == (
