@@ -68,6 +68,10 @@ class Capability(StrEnum):
     COPY_DATABASE = "copy_database"
 
 
+NOT_FOUND = "{target} not found"
+"""A target out of reach is refused as if it did not exist: what one may not see is not named."""
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row: what the capability is, who has it in which scope, and what a refusal says.
@@ -78,8 +82,8 @@ class Rule:
 
     what: str
     grants: Mapping[Role, Scope]
-    refused: str
-    outside: str = "{target} is outside what you may act on"
+    refused: str = NOT_FOUND
+    outside: str = NOT_FOUND
     targeted: bool = True
 
 
@@ -98,20 +102,14 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.SEE_CLIENTS: Rule(
         "see clients and work on them (card, edits, touches)",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
-        "{target} not found",
-        "{target} not found",
     ),
     Capability.SEE_DEALS: Rule(
         "see deals (funnel, reports)",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
-        "{target} not found",
-        "{target} not found",
     ),
     Capability.READ_AUDIT: Rule(
         "read the audit trail",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
-        "{target} not found",
-        "{target} not found",
     ),
     Capability.OWN_CLIENTS: Rule(
         "own clients",
@@ -122,14 +120,10 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.SET_SEGMENT: Rule(
         "set a client's segment by hand",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
-        "{target} not found",
-        "{target} not found",
     ),
     Capability.PLAN_CALLS: Rule(
         "plan calls for selected clients",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
-        "{target} not found",
-        "{target} not found",
     ),
     Capability.COMPLETE_TASKS: Rule(
         "complete or snooze tasks",
@@ -183,13 +177,11 @@ TABLE: Mapping[Capability, Rule] = {
         "review duplicates",
         {HEAD: REGION, ADMIN: ALL, OPS: ALL},
         "duplicate review is for heads of sales, admins and ops",
-        "{target} not found",
     ),
     Capability.MERGE_CLIENTS: Rule(
         "merge duplicates, undo a merge",
         {HEAD: REGION, ADMIN: ALL, OPS: ALL},
         "only heads of sales, admins and ops merge clients",
-        "{target} not found",
     ),
     Capability.SET_WORK_RULES: Rule(
         "set the work rules of segments",
@@ -228,7 +220,7 @@ TABLE: Mapping[Capability, Rule] = {
         targeted=False,
     ),
     Capability.MANAGE_USERS: Rule(
-        "manage users",
+        "add users",
         _BY_ADMIN,
         "only an admin may add users; {login!r} is a {role}",
         targeted=False,
@@ -271,6 +263,11 @@ def scope_of(role: Role, capability: Capability) -> Scope | None:
     return TABLE[capability].grants.get(role)
 
 
+def scope_for(viewer: Viewer, capability: Capability) -> Scope | None:
+    """The scope ``viewer`` has ``capability`` in, or None (refused)."""
+    return scope_of(viewer.role, capability)
+
+
 def roles_with(capability: Capability, scope: Scope) -> tuple[Role, ...]:
     """The roles that have ``capability`` in exactly ``scope`` (for finding who must act)."""
     return tuple(role for role, granted in TABLE[capability].grants.items() if granted is scope)
@@ -288,10 +285,10 @@ def covers(viewer: Viewer, scope: Scope, target: Target) -> bool:
 def can(viewer: Viewer, capability: Capability, target: Target | None = None) -> bool:
     """Whether ``viewer`` may do ``capability`` on ``target``; without a target, whether they
     may do it on anything at all (a screen showing the key)."""
-    scope = scope_of(viewer.role, capability)
-    if scope is None:
+    granted = scope_for(viewer, capability)
+    if granted is None:
         return False
-    return target is None or covers(viewer, scope, target)
+    return target is None or covers(viewer, granted, target)
 
 
 def require(viewer: Viewer, capability: Capability, target: Target | None = None) -> None:
@@ -299,7 +296,7 @@ def require(viewer: Viewer, capability: Capability, target: Target | None = None
     if can(viewer, capability, target):
         return
     rule = TABLE[capability]
-    text = rule.refused if scope_of(viewer.role, capability) is None else rule.outside
+    text = rule.refused if scope_for(viewer, capability) is None else rule.outside
     raise AccessDenied(
         text.format(target=target.name if target else "it", login=viewer.login, role=viewer.role.value)
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_own_clients, require, scope_of
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_own_clients, require, scope_for
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, UnknownUser
 from crm_tui.storage.models import Role, User, users
@@ -174,10 +174,10 @@ def owner_choices(session: Session, viewer: Viewer) -> list[UserInfo]:
     admin or ops, the own region's people and oneself for a head, oneself for a manager.
     Follows the scope ``access.visible_clients`` follows."""
     query = select(User).where(users.c.active.is_(True))
-    scope = scope_of(viewer.role, Capability.SEE_CLIENTS)
-    if scope is Scope.REGION and viewer.region is not None:
+    seen = scope_for(viewer, Capability.SEE_CLIENTS)
+    if seen is Scope.REGION and viewer.region is not None:
         query = query.where((users.c.region == viewer.region) | (users.c.id == viewer.user_id))
-    elif scope is not Scope.ALL:
+    elif seen is not Scope.ALL:
         query = query.where(users.c.id == viewer.user_id)
     return [_info(u) for u in session.scalars(query.order_by(users.c.full_name, users.c.id))]
 

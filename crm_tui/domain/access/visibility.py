@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_of
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.storage.models import ClientStatus, clients, deals, users
 
 __all__ = ["Viewer", "clients_within", "deals_within", "visible_clients", "visible_deals"]
@@ -20,15 +20,15 @@ __all__ = ["Viewer", "clients_within", "deals_within", "visible_clients", "visib
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
     """SQL condition on ``clients``: the clients ``viewer`` has ``capability`` on."""
-    scope = scope_of(viewer.role, capability)
-    if scope is None:
+    granted = scope_for(viewer, capability)
+    if granted is None:
         return false()
-    if scope is Scope.ALL:
+    if granted is Scope.ALL:
         return true()
     own = clients.c.owner_id == viewer.user_id
     if viewer.region is None:
         return own
-    if scope is Scope.REGION:
+    if granted is Scope.REGION:
         return (clients.c.region == viewer.region) | own
     # seed 003: an inbound lead nobody owns yet is for the managers of its region to take
     unassigned_lead = (
@@ -47,12 +47,12 @@ def visible_clients(viewer: Viewer) -> ColumnElement[bool]:
 def deals_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
     """SQL condition on ``deals``: the deals ``viewer`` has ``capability`` on. A deal's region is
     its owner's: the owner decides, as it does for moving a deal."""
-    scope = scope_of(viewer.role, capability)
-    if scope is None:
+    granted = scope_for(viewer, capability)
+    if granted is None:
         return false()
-    if scope is Scope.ALL:
+    if granted is Scope.ALL:
         return true()
-    if scope is Scope.REGION and viewer.region is not None:
+    if granted is Scope.REGION and viewer.region is not None:
         region_people = select(users.c.id).where(users.c.region == viewer.region)
         return deals.c.owner_id.in_(region_people) | (deals.c.owner_id == viewer.user_id)
     return deals.c.owner_id == viewer.user_id

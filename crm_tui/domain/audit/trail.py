@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, scope_of
+from crm_tui.domain.access.capabilities import Capability, Scope, scope_for
 from crm_tui.domain.access.visibility import Viewer, clients_within
 from crm_tui.domain.errors import NotFound
 from crm_tui.storage.models import AuditEntry, audit_entries, clients, deals, interactions, tasks, users
@@ -87,7 +87,7 @@ def trail(
                 ),
             )
         )
-    elif scope_of(viewer.role, Capability.READ_AUDIT) is not Scope.ALL:
+    elif scope_for(viewer, Capability.READ_AUDIT) is not Scope.ALL:
         mine = select(clients.c.id).where(clients_within(viewer, Capability.READ_AUDIT))
         conditions.append(or_(a.user_id == viewer.user_id, and_(a.entity == "client", a.entity_id.in_(mine))))
     if user_id is not None:
