@@ -250,6 +250,7 @@ class Target:
 
 
 def client_target(client_id: int, owner_id: int | None, region: str | None, status: str | None) -> Target:
+    """A client row as the target: its owner, its region, whether it is a lead."""
     return Target(owner_id, region, f"client {client_id}", lead=status == ClientStatus.LEAD.value)
 
 

@@ -67,9 +67,8 @@ def set_segment(ws: Workspace, client_id: int, segment: Segment | None) -> None:
     manual mark with ``None`` so the next recompute decides again."""
     now = ws.now()
     with ws.write() as session:
-        before, _owner, _name = _rows_within(session, ws.viewer, Capability.SET_SEGMENT, [client_id])[
-            client_id
-        ]
+        rows = _rows_within(session, ws.viewer, Capability.SET_SEGMENT, [client_id])
+        before, _owner, _name = rows[client_id]
         c = clients.c
         values: dict[str, object] = {"segment_manual": segment is not None, "version": c.version + 1}
         if segment is not None:
