@@ -319,9 +319,9 @@ class CrmApp(App[None]):
         ):
             return False
         if action == "duplicates":
-            from crm_tui.domain.clients.merges import MERGERS
+            from crm_tui.domain.access.capabilities import Capability, can
 
-            return self.ws.viewer.role in MERGERS and not self._reviewing()
+            return can(self.ws.viewer, Capability.REVIEW_DUPLICATES) and not self._reviewing()
         wizard = self._wizard()
         if wizard is not None:
             if action == "import_clients":

@@ -18,14 +18,13 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.records import search_keys_of
-from crm_tui.domain.errors import AccessDenied, NotFound
+from crm_tui.domain.errors import NotFound
 from crm_tui.domain.values.folding import fold, phone_digits
 from crm_tui.storage.models import (
-    Role,
     audit_entries,
     channels,
     clients,
@@ -58,14 +57,9 @@ class Person:
     values: list[str]
 
 
-def _rights(viewer: Viewer) -> None:
-    if viewer.role is not Role.ADMIN:
-        raise AccessDenied("only an admin exports or erases a person's data")
-
-
 def find_person(session: Session, viewer: Viewer, who: str) -> Person:
     """``who`` is a contact id, a phone or an e-mail."""
-    _rights(viewer)
+    require(viewer, Capability.PRIVACY)
     text = who.strip()
     ids: set[int] = set()
     if text.isdigit() and len(text) < 10:

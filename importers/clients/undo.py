@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, Target, can, require
 from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.segments.recompute import RECOMPUTERS, recompute_segments
+from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.orders.undo import undo_orders
 from crm_tui.storage.models import (
     ImportStatus,
-    Role,
     audit_entries,
     channels,
     client_sources,
@@ -122,14 +122,19 @@ def undo_import(ws: Workspace, batch_id: int) -> UndoReport:
     """Take the batch back; after an orders batch the segments are recomputed, since they
     were computed from the documents it brought."""
     report = _undo_import(ws, batch_id)
-    if (report.documents_removed or report.documents_restored) and ws.viewer.role in RECOMPUTERS:
+    if (report.documents_removed or report.documents_restored) and can(
+        ws.viewer, Capability.RECOMPUTE_SEGMENTS
+    ):
         recompute_segments(ws)
     return report
 
 
 def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
-    if ws.viewer.role not in (Role.ADMIN, Role.OPS, Role.HEAD) and not _own_batch(ws, batch_id):
-        raise InvalidInput(f"import batch {batch_id} is not yours to undo")
+    require(
+        ws.viewer,
+        Capability.UNDO_IMPORT,
+        Target(_batch_author(ws, batch_id), name=f"import batch {batch_id}"),
+    )
     report = UndoReport(batch=batch_id)
     with ws.write() as session:
         found = session.execute(
@@ -313,10 +318,10 @@ def _follow(
     )
 
 
-def _own_batch(ws: Workspace, batch_id: int) -> bool:
+def _batch_author(ws: Workspace, batch_id: int) -> int | None:
     with ws.read() as session:
-        owner = session.scalar(select(import_batches.c.user_id).where(import_batches.c.id == batch_id))
-    return owner == ws.viewer.user_id
+        author = session.scalar(select(import_batches.c.user_id).where(import_batches.c.id == batch_id))
+    return int(author) if author is not None else None
 
 
 @dataclass(frozen=True)

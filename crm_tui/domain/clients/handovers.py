@@ -20,14 +20,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import visible_clients
+from crm_tui.domain.access.capabilities import Capability, can_own_clients, person, require
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import versioned
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import DealStatus, Role, TaskStatus, clients, deals, handovers, tasks, users
+from crm_tui.storage.models import DealStatus, TaskStatus, clients, deals, handovers, tasks, users
 
-HANDING = (Role.ADMIN, Role.HEAD)
 _CHUNK = 900
 
 
@@ -69,7 +69,7 @@ def _select_clients(
     session: Session, ws: Workspace, from_id: int | None, client_ids: Sequence[int] | None, region: str | None
 ) -> list[tuple[int, int | None]]:
     c = clients.c
-    conditions: list[ColumnElement[bool]] = [visible_clients(ws.viewer)]
+    conditions: list[ColumnElement[bool]] = [clients_within(ws.viewer, Capability.HAND_OVER_CLIENTS)]
     if from_id is not None:
         conditions.append(c.owner_id == from_id)
     if region is not None:
@@ -104,17 +104,15 @@ def hand_over(
 ) -> HandoverResult:
     """Give clients to ``to_login``: all of ``from_login``'s (in ``region``), or ``client_ids``.
     The clients' open deals and open tasks held by their previous owner move with them."""
-    if ws.viewer.role not in HANDING:
-        raise AccessDenied("clients are handed over by a head of sales or an admin")
+    require(ws.viewer, Capability.HAND_OVER_CLIENTS)
     if from_login is None and client_ids is None:
         raise InvalidInput("say whose clients (--from) or which (--client)")
     now = ws.now()
     with ws.write() as session:
         target = _user(session, to_login)
-        if target.role not in (Role.MANAGER.value, Role.HEAD.value):
+        if not can_own_clients(target.role):
             raise InvalidInput(f"{to_login} is not a manager or a head of sales")
-        if ws.viewer.role is Role.HEAD and target.region != ws.viewer.region:
-            raise AccessDenied(f"{to_login} works outside your region")
+        require(ws.viewer, Capability.HAND_OVER_CLIENTS, person(target.id, target.region, to_login))
         source = _user(session, from_login) if from_login else None
         chosen = _select_clients(session, ws, source.id if source else None, client_ids, region)
         chosen = [(cid, owner) for cid, owner in chosen if owner != target.id]
@@ -179,8 +177,7 @@ def hand_over(
 
 
 def undo_handover(ws: Workspace, handover_id: int) -> HandoverUndo:
-    if ws.viewer.role not in HANDING:
-        raise AccessDenied("handovers are undone by a head of sales or an admin")
+    require(ws.viewer, Capability.HAND_OVER_CLIENTS)
     now = ws.now()
     report = HandoverUndo(handover_id)
     with ws.write() as session:

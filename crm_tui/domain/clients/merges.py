@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy import Column, Date, Table, delete, insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.visibility import Viewer, clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.values.folding import derived_keys
 from crm_tui.storage.models import (
     ChannelKind,
-    Role,
     channels,
     clients,
     field_values,
@@ -37,8 +37,6 @@ from crm_tui.storage.types import UTCDateTime
 
 MERGEABLE = ("name", "kind", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner_id", "status")
 """Fields a person may take from any of the merged records."""
-
-MERGERS = (Role.ADMIN, Role.OPS, Role.HEAD)
 
 
 @dataclass(frozen=True)
@@ -82,15 +80,12 @@ def _restored(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_rights(viewer: Viewer) -> None:
-    if viewer.role not in MERGERS:
-        raise AccessDenied("only heads of sales, admins and ops merge clients")
-
-
 def _visible_rows(session: Session, viewer: Viewer, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     found = {
         row.id: dict(row._mapping)
-        for row in session.execute(select(clients).where(clients.c.id.in_(ids), visible_clients(viewer)))
+        for row in session.execute(
+            select(clients).where(clients.c.id.in_(ids), clients_within(viewer, Capability.MERGE_CLIENTS))
+        )
     }
     for client_id in ids:
         if client_id not in found:
@@ -111,7 +106,7 @@ def merge_clients(
 ) -> MergeResult:
     """Merge ``other_ids`` into ``survivor_id``. ``take`` says, per field, whose value to keep
     (a client id among the merged); otherwise the survivor's value, or the first non-empty one."""
-    _check_rights(viewer)
+    require(viewer, Capability.MERGE_CLIENTS)
     others = sorted(set(other_ids) - {survivor_id})
     if not others:
         raise InvalidInput("name at least one client to merge into the survivor")
@@ -242,7 +237,7 @@ def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -
     The survivor is written back whole, its version too, not moved on by ``audit.changes``:
     undo is refused unless it is still at the version the merge gave it, and afterwards the
     base is exactly as before the merge."""
-    _check_rights(viewer)
+    require(viewer, Capability.MERGE_CLIENTS)
     row = session.execute(select(merges).where(merges.c.id == merge_id)).first()
     if row is None:
         raise NotFound(f"merge {merge_id} not found")
@@ -302,7 +297,7 @@ def last_merge(session: Session, viewer: Viewer) -> int | None:
 
 def mark_not_duplicate(session: Session, viewer: Viewer, now: datetime, a: int, b: int) -> bool:
     """Remember that ``a`` and ``b`` are two companies; False if it was already remembered."""
-    _check_rights(viewer)
+    require(viewer, Capability.MERGE_CLIENTS)
     if a == b:
         raise InvalidInput("a client is always a duplicate of itself; name two different clients")
     _visible_rows(session, viewer, [a, b])

@@ -15,15 +15,14 @@ from datetime import datetime
 from sqlalchemy import case, insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Capability, Scope, Target, require, roles_with
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale, versioned
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons, add_working_days, playbook
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     DealStatus,
-    Role,
     TaskKind,
     TaskStatus,
     deal_stage_changes,
@@ -83,11 +82,9 @@ def load_deal(session: Session, deal_id: int) -> DealRow:
     return DealRow(*row)
 
 
-def can_touch_deal(viewer: Viewer, deal: DealRow) -> bool:
-    """A manager moves own deals; a head those of the region's people; an admin any."""
-    if viewer.role is Role.ADMIN or deal.owner_id == viewer.user_id:
-        return True
-    return viewer.role is Role.HEAD and viewer.region is not None and deal.owner_region == viewer.region
+def deal_target(deal: DealRow) -> Target:
+    """The deal as what an action is on: its owner's, in its owner's region."""
+    return Target(deal.owner_id, deal.owner_region, f"deal {deal.id}")
 
 
 def _stage(session: Session, stage_id: int) -> tuple[str, int, bool, bool, int]:
@@ -146,17 +143,18 @@ def add_task(
 
 
 def head_for(session: Session, region: str | None) -> int | None:
-    """The head of sales of ``region`` (the first by id), or else the first active admin."""
+    """Who answers a lost deal of ``region``: the first by id of those who answer lost deals in
+    their region (the head of sales), or else of those who answer them everywhere (an admin)."""
     u = users.c
+    regional = [role.value for role in roles_with(Capability.ANSWER_LOST_DEALS, Scope.REGION)]
+    everywhere = [role.value for role in roles_with(Capability.ANSWER_LOST_DEALS, Scope.ALL)]
     if region is not None:
         head = session.scalar(
-            select(u.id)
-            .where(u.role == Role.HEAD.value, u.region == region, u.active.is_(True))
-            .order_by(u.id)
+            select(u.id).where(u.role.in_(regional), u.region == region, u.active.is_(True)).order_by(u.id)
         )
         if head is not None:
             return int(head)
-    admin = session.scalar(select(u.id).where(u.role == Role.ADMIN.value, u.active.is_(True)).order_by(u.id))
+    admin = session.scalar(select(u.id).where(u.role.in_(everywhere), u.active.is_(True)).order_by(u.id))
     return int(admin) if admin is not None else None
 
 
@@ -291,8 +289,7 @@ def move_deal(
     text = " ".join((comment or "").split()) or None
     with ws.write() as session:
         deal = load_deal(session, deal_id)
-        if not can_touch_deal(ws.viewer, deal):
-            raise AccessDenied(f"deal {deal_id} is not yours to move")
+        require(ws.viewer, Capability.MOVE_DEALS, deal_target(deal))
         if deal.version != version:
             raise _refused(deal)
         if to_stage_id == deal.stage_id:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.deals.funnel_setup import Step, playbook
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role, TaskKind, deals, lost_reasons, pipelines, playbook_steps, stages
+from crm_tui.storage.models import TaskKind, deals, lost_reasons, pipelines, playbook_steps, stages
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,6 @@ class PipelineView:
     stages: list[StageInfo]
     stuck_days: dict[int, int | None]
     playbooks: dict[int, list[Step]]
-
-
-def _admin(ws: Workspace) -> None:
-    if ws.viewer.role is not Role.ADMIN:
-        raise AccessDenied("pipelines are configured by an admin")
 
 
 def list_pipelines(session: Session) -> list[PipelineView]:
@@ -59,7 +55,7 @@ def find_stage(session: Session, text: str, pipeline_id: int | None = None) -> S
 
 
 def add_pipeline(ws: Workspace, name: str) -> int:
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(name.split())
     if not text:
         raise InvalidInput("a pipeline needs a name")
@@ -98,7 +94,7 @@ def add_stage(
     ws: Workspace, pipeline_id: int, name: str, probability: int, before_closed: bool = True
 ) -> int:
     """A new open stage, placed after the last open stage (before Won and Lost)."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     if not 0 <= probability <= 100:
         raise InvalidInput(f"probability {probability} is not 0..100")
     with ws.write() as session:
@@ -140,7 +136,7 @@ def set_stage(
     stuck_days: int | None = None,
 ) -> None:
     """Rename a stage, set its win probability or its stuck limit (``stuck_days=0`` clears it)."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     values: dict[str, object] = {}
     if name is not None:
         values["name"] = " ".join(name.split())
@@ -163,7 +159,7 @@ def set_stage(
 
 
 def remove_stage(ws: Workspace, stage_id: int) -> None:
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     with ws.write() as session:
         in_use = session.scalar(select(func.count()).where(deals.c.stage_id == stage_id)) or 0
         if in_use:
@@ -180,7 +176,7 @@ def add_step(
     ws: Workspace, stage_id: int, title: str, kind: TaskKind, working_days: int, hours: int = 0
 ) -> int:
     """Append a step to the stage's playbook."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(title.split())
     if not text:
         raise InvalidInput("a playbook step needs a title")
@@ -211,7 +207,7 @@ def add_step(
 
 
 def remove_step(ws: Workspace, step_id: int) -> None:
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     with ws.write() as session:
         p = playbook_steps.c
         step = session.execute(select(p.stage_id, p.title).where(p.id == step_id)).first()
@@ -226,7 +222,7 @@ def remove_step(ws: Workspace, step_id: int) -> None:
 def set_lost_reason(ws: Workspace, name: str, active: bool) -> None:
     """Add a lost reason (or bring an old one back), or retire one: retired reasons stay on the
     deals lost for them and in the reports, but cannot be chosen any more."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(name.split())
     if not text:
         raise InvalidInput("a lost reason needs a name")

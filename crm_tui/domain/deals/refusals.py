@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from crm_tui.domain.access.capabilities import Capability, person, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.deals.funnel_setup import add_working_days
 from crm_tui.domain.deals.moves import LOST_ORIGIN, MoveResult, add_task, change_stage, load_deal
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role, TaskKind, TaskStatus, deal_stage_changes, tasks, users
+from crm_tui.storage.models import TaskKind, TaskStatus, deal_stage_changes, tasks, users
 
 
 def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | None) -> MoveResult:
     text = " ".join(comment.split())
     if not text:
         raise InvalidInput("say why: the manager reads this comment with the task")
-    if ws.viewer.role not in (Role.HEAD, Role.ADMIN):
-        raise AccessDenied("refusals are analysed by a head of sales or an admin")
+    require(ws.viewer, Capability.ANSWER_LOST_DEALS)
     now = ws.now()
     with ws.write() as session:
         t = tasks.c
@@ -50,8 +50,7 @@ def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | No
             ).first()
             if found is None or not found.active:
                 raise NotFound(f"no active user {new_owner_login!r}")
-            if ws.viewer.role is Role.HEAD and found.region != ws.viewer.region:
-                raise AccessDenied(f"{new_owner_login} works outside your region")
+            require(ws.viewer, Capability.ANSWER_LOST_DEALS, person(found.id, found.region, new_owner_login))
             owner_id = found.id
         decision = "handed over" if new_owner_login else "back to work"
         closed = f"{decision}: {text}"

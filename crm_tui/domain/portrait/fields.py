@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.portrait.defaults import (
     CONTACT_REQUIREMENTS,
@@ -26,7 +27,7 @@ from crm_tui.domain.portrait.defaults import (
 )
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import FieldKind, Role, clients, field_defs, field_values
+from crm_tui.storage.models import FieldKind, clients, field_defs, field_values
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -56,15 +57,10 @@ def required_contacts(session: Session) -> list[str]:
     return [k for k in value if k in CONTACT_REQUIREMENTS] if isinstance(value, list) else []
 
 
-def _admin(ws: Workspace) -> None:
-    if ws.viewer.role is not Role.ADMIN:
-        raise AccessDenied("the portrait's fields are set by an admin")
-
-
 def add_field(
     ws: Workspace, key: str, label: str, kind: FieldKind, choices: list[str], required: bool
 ) -> FieldInfo:
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     if not _KEY.match(key):
         raise InvalidInput(
             f"field key {key!r}: lower-case latin letters, digits and _, starting with a letter"
@@ -107,7 +103,7 @@ def add_field(
 
 def remove_field(ws: Workspace, key: str) -> int:
     """Retire a field (its values are kept, in case it comes back); how many clients had one."""
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     with ws.write() as session:
         field_id = _change_field(
             session, ws, key, {"active": False, "required": False}, "retire", {"key": key}
@@ -117,7 +113,7 @@ def remove_field(ws: Workspace, key: str) -> int:
 
 def set_field_required(ws: Workspace, key: str, required: bool) -> None:
     """Make a field required (it then counts in every client's completeness) or optional."""
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     with ws.write() as session:
         action = "required" if required else "optional"
         _change_field(session, ws, key, {"required": required}, action, {"key": key, "required": required})
@@ -145,7 +141,7 @@ def _change_field(
 
 
 def set_required_contacts(ws: Workspace, items: list[str]) -> None:
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     unknown = [i for i in items if i not in CONTACT_REQUIREMENTS]
     if unknown:
         raise InvalidInput(

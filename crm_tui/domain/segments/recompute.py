@@ -39,8 +39,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
-from crm_tui.domain.errors import AccessDenied
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.segments.interval import IntervalChoice, base_interval, resolve_interval
 from crm_tui.domain.segments.rules import (
     PURCHASE_KINDS,
@@ -53,15 +52,12 @@ from crm_tui.domain.segments.rules import (
 )
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
-    Role,
     SegmentRecompute,
     clients,
     sales_documents,
     segment_changes,
     segment_recomputes,
 )
-
-RECOMPUTERS = (Role.ADMIN, Role.HEAD, Role.OPS)
 
 _stats = Table(
     "tmp_client_sales",
@@ -245,8 +241,7 @@ def _tally(session: Session, recompute_id: int) -> tuple[int, int, int, dict[str
 def recompute_segments(ws: Workspace) -> RecomputeResult:
     """Recompute every client's segment; a head, an admin or ops may run it (it is team-wide)."""
     viewer: Viewer = ws.viewer
-    if viewer.role not in RECOMPUTERS:
-        raise AccessDenied("segments are recomputed by a head of sales, an admin or ops")
+    require(viewer, Capability.RECOMPUTE_SEGMENTS)
     at = ws.now()
     today = at.astimezone(ws.tz).date()
     with ws.write() as session:

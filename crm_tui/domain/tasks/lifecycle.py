@@ -7,20 +7,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Capability, Target, Viewer, require
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import PLAYBOOK_ORIGIN, load_deal, start_playbook
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role, Task, TaskStatus, playbook_steps, tasks
+from crm_tui.storage.models import Task, TaskStatus, playbook_steps, tasks
 
 
 def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
     task = session.get(Task, task_id)
     if task is None:
         raise NotFound(f"task {task_id} not found")
-    if task.assignee_id != viewer.user_id and viewer.role not in (Role.HEAD, Role.ADMIN):
-        raise AccessDenied(f"task {task_id} is not yours")
+    require(viewer, Capability.COMPLETE_TASKS, Target(task.assignee_id, name=f"task {task_id}"))
     if task.version != version:
         raise _refused(task)
     if task.status != TaskStatus.OPEN:
