@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from crm_tui.domain.clients.overlap import Holder, who_has
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.legal_forms import split_legal_form
-from crm_tui.domain.values.normalise import normalise_emails, normalise_inn_kpp
 from crm_tui.domain.values.phones import normalise_phones
+from crm_tui.domain.values.requisites import normalise_inn_kpp
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind, ClientStatus
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from crm_tui.domain.clients.records import ChannelDraft, ContactDraft, add_contact, edit_contact
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.domain.values.normalise import normalise_emails
+from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind
