@@ -13,7 +13,7 @@ from typing import Any
 
 from crm_tui.demo.forge import Company, Forge, Person
 from crm_tui.demo.plan import Book
-from crm_tui.domain.values.folding import derived_keys
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.storage.models import ChannelKind, ClientKind
 
 Row = dict[str, Any]

@@ -21,8 +21,8 @@ from sqlmodel import Session
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
-from crm_tui.domain.values.folding import derived_keys
 from crm_tui.storage.models import (
     ChannelKind,
     Role,
