@@ -85,7 +85,7 @@ def test_every_spelling_the_import_accepts_finds_the_same_client(
             found = client_page(session, ws.viewer, ClientFilter(query=text)).rows
             exported = export_person(session, ws.viewer, text)
         assert [r.id for r in found] == [client_id], text
-        assert [p["id"] for p in exported["people"]] == [contact_id], text
+        assert [(p["id"], p["client_id"]) for p in exported["people"]] == [(contact_id, client_id)], text
         again = add_client(ws, NewClient(name="ООО «Двойник»", phone=text))
         assert again.client_id is None, text
         assert [h.client_id for h in again.holders] == [client_id], text

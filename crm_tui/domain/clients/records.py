@@ -1,7 +1,7 @@
 """Creating clients one at a time, keeping their derived search keys right.
 
 Bulk loaders (import, demo) write rows directly but must produce the same ``name_key`` and
-``search_text``; they call ``derived_keys`` so the rule stays here.
+``search_text``; they call ``search_keys.derived_keys``, as this module does, so the rule stays there.
 """
 
 from __future__ import annotations
