@@ -23,7 +23,9 @@ from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.errors import NotFound
-from crm_tui.domain.values.folding import fold, phone_digits
+from crm_tui.domain.values.emails import normalise_emails
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.storage.models import (
     audit_entries,
     channels,
@@ -57,6 +59,13 @@ class Person:
     values: list[str]
 
 
+def _channel_values(who: str) -> list[str]:
+    """The stored forms of the e-mails or phones in ``who``, read as the import reads them."""
+    if "@" in who:
+        return [e.value for e in normalise_emails(who).value]
+    return [p.e164 for p in normalise_phones(who).value]
+
+
 def find_person(session: Session, viewer: Viewer, who: str) -> Person:
     """``who`` is a contact id, a phone or an e-mail."""
     require(viewer, Capability.PRIVACY)
@@ -65,11 +74,10 @@ def find_person(session: Session, viewer: Viewer, who: str) -> Person:
     if text.isdigit() and len(text) < 10:
         ids.add(int(text))
     else:
-        value = text.lower() if "@" in text else "+" + phone_digits(text)
         ids.update(
             session.scalars(
                 select(channels.c.contact_id).where(
-                    channels.c.value == value, channels.c.contact_id.is_not(None)
+                    channels.c.value.in_(_channel_values(text)), channels.c.contact_id.is_not(None)
                 )
             )
         )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.edit import edit_client
 from crm_tui.domain.clients.merges import merge_clients
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.deals.moves import LOST_ORIGIN, move_deal
 from crm_tui.domain.deals.pipeline_admin import add_step, find_stage, remove_step, set_lost_reason
@@ -25,7 +26,6 @@ from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.portrait.fields import remove_field, set_values
 from crm_tui.domain.privacy import erase_person
-from crm_tui.domain.values.folding import derived_keys
 from crm_tui.domain.workspace import Workspace, open_workspace, prepare_database
 from crm_tui.importers.clients.service import ImportOptions, import_clients
 from crm_tui.importers.clients.undo import undo_import

@@ -7,7 +7,7 @@ the base, so nothing is silently overwritten and the person decides again with t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,15 +16,21 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
-from crm_tui.domain.values.folding import derived_keys
+from crm_tui.domain.values.cells import Normalised
+from crm_tui.domain.values.legal_forms import normalise_legal_form
 from crm_tui.domain.values.requisites import (
     is_valid_account,
     is_valid_bik,
     is_valid_inn,
     is_valid_kpp,
     is_valid_ogrn,
+    normalise_inn_kpp,
+    normalise_kpp,
+    normalise_ogrn,
 )
+from crm_tui.domain.values.text import normalise_text
 from crm_tui.storage.models import ChannelKind, ClientStatus, channels, clients
 
 EDITABLE = (
@@ -42,6 +48,11 @@ EDITABLE = (
 )
 DIGITS = ("inn", "kpp", "ogrn", "bik", "account")
 """Requisites typed with spaces or dashes (``40702 810 0...``) are kept as digits alone."""
+_READERS: dict[str, Callable[[object], Normalised[str | None]]] = {
+    "legal_form": normalise_legal_form,
+    "kpp": normalise_kpp,
+    "ogrn": normalise_ogrn,
+}
 
 
 class StaleClient(StaleEdit):
@@ -111,17 +122,36 @@ def _fresh(session: Session, client_id: int) -> dict[str, Any]:
 
 
 def clean_requisites(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Trimmed text, digits-only requisites, and None for what was emptied."""
+    """Typed values read as the import reads their cells, and None for what was emptied.
+
+    What a requisite's parser refuses is kept as typed (digits alone, for ``40702 810 0...``)
+    so that ``check_requisites`` refuses it naming the field; a legal form nobody knows is kept
+    as written, as the import keeps it.
+    """
     cleaned: dict[str, Any] = {}
     for key, given in changes.items():
         if isinstance(given, str):
-            text = " ".join(given.split())
-            if key in DIGITS:
+            read = _read_requisite(key, given)
+            text = read or normalise_text(given).value or ""
+            if key in DIGITS and read is None:
                 text = "".join(ch for ch in text if ch not in " -")
             cleaned[key] = text or None
         else:
             cleaned[key] = given
     return cleaned
+
+
+def _read_requisite(key: str, text: str) -> str | None:
+    """``text`` as the import reads a cell of ``key``; None when it is no such field or the
+    parser does not take it whole (an INN field holding a KPP too is refused, not cut)."""
+    if key == "inn":
+        found = normalise_inn_kpp(text)
+        return found.value.inn if found.ok and found.value.kpp is None else None
+    read = _READERS.get(key)
+    if read is None:
+        return None
+    value = read(text)
+    return value.value if value.ok else None
 
 
 def check_requisites(merged: Mapping[str, Any], changed: Mapping[str, Any]) -> None:

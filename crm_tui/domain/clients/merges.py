@@ -22,8 +22,8 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.access.visibility import Viewer, clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.values.folding import derived_keys
 from crm_tui.storage.models import (
     ChannelKind,
     channels,

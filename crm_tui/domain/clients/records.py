@@ -1,7 +1,7 @@
 """Creating clients one at a time, keeping their derived search keys right.
 
 Bulk loaders (import, demo) write rows directly but must produce the same ``name_key`` and
-``search_text``; they call ``derived_keys`` so the rule stays here.
+``search_text``; they call ``search_keys.derived_keys``, as this module does, so the rule stays there.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from sqlmodel import Session
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.values.folding import derived_keys
 from crm_tui.storage.models import (
     ChannelKind,
     Client,

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_deals
 from crm_tui.domain.clients.search import indexed_condition
-from crm_tui.domain.values.folding import search_patterns
+from crm_tui.domain.clients.search_keys import search_patterns
 from crm_tui.storage.models import DealStatus, clients, deals, stages
 
 FOUND_DEALS = 10
