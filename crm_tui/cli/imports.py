@@ -34,9 +34,10 @@ def clients(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import clients: each row becomes a client, or enriches the one with its INN, phone or e-mail."""
-    from crm_tui.importers.clients.service import ImportOptions, import_clients
-    from crm_tui.importers.files.mapping import MappingError, load_mapping_file, parse_map_options
-    from crm_tui.importers.files.reading import ImportFileError
+    from crm_tui.domain.imports.batches import ImportOptions
+    from crm_tui.domain.imports.errors import ImportFileError, MappingError
+    from crm_tui.importers.clients.service import import_clients
+    from crm_tui.importers.files.mapping import load_mapping_file, parse_map_options
 
     explicit: dict[str, str] = {}
     try:
@@ -188,10 +189,10 @@ def orders(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import the sales history from the trade system; then segments are recomputed."""
-    from crm_tui.importers.files.mapping import MappingError
-    from crm_tui.importers.files.reading import ImportFileError
+    from crm_tui.domain.imports.batches import OrdersOptions
+    from crm_tui.domain.imports.errors import ImportFileError, MappingError
     from crm_tui.importers.orders.fields import parse_kind
-    from crm_tui.importers.orders.service import OrdersOptions, import_orders
+    from crm_tui.importers.orders.service import import_orders
 
     explicit: dict[str, str] = {}
     for option in maps or []:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,54 +22,22 @@ from sqlmodel import Session
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
+from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
+from crm_tui.domain.imports.errors import ImportFileError
+from crm_tui.domain.imports.mapping import IGNORE, ColumnMap
+from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.clients.chunk_writes import LoadContext
 from crm_tui.importers.clients.loader import ChunkResult, write_chunk
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.parse_process import ParsingProcess, parsed_chunks
-from crm_tui.importers.clients.rows import ParsedRow, open_table
+from crm_tui.importers.clients.rows import open_table
 from crm_tui.importers.files.error_file import RejectedRow, write_error_file
-from crm_tui.importers.files.mapping import IGNORE, ColumnMap, header_signature, suggest_mapping
-from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.importers.files.mapping import header_signature, suggest_mapping
 from crm_tui.storage.checkpoints import background_checkpoints
 from crm_tui.storage.models import ImportStatus, client_sources, import_batches, import_mappings
 
-CHUNK_ROWS = 5000
-PROBLEMS_SHOWN = 20
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    sheet: str | int | None = None
-    explicit: Mapping[str, str] = field(default_factory=dict)
-    owner_login: str | None = None
-    dry_run: bool = False
-    errors_dir: Path | None = None
-    """Where the rejected rows' workbook goes; by default next to the (first) imported file,
-    never the process's working folder, which under cron is anything."""
-    chunk_rows: int = CHUNK_ROWS
-
-
-@dataclass
-class ImportSummary:
-    batch: int | None
-    rows: int = 0
-    created: int = 0
-    enriched: int = 0
-    unchanged: int = 0
-    already_imported: int = 0
-    rejected: int = 0
-    conflicts: int = 0
-    warnings: int = 0
-    errors_file: str | None = None
-    problems: list[str] = field(default_factory=list)
-    unmatched_owners: list[str] = field(default_factory=list)
-    mappings: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def note(self, problem: str) -> None:
-        if len(self.problems) < PROBLEMS_SHOWN:
-            self.problems.append(problem)
 
 
 def file_sha256(path: Path) -> str:

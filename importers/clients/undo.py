@@ -7,7 +7,7 @@ the imported value. What cannot be reverted is kept and listed, never silently d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
@@ -17,6 +17,7 @@ from crm_tui.domain.access.capabilities import Capability, Target, can, require
 from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.orders.undo import undo_orders
@@ -34,18 +35,6 @@ from crm_tui.storage.models import (
     tasks,
     users,
 )
-
-
-@dataclass
-class UndoReport:
-    batch: int
-    clients_removed: int = 0
-    fields_cleared: int = 0
-    records_removed: int = 0
-    documents_removed: int = 0
-    documents_restored: int = 0
-    kept: list[str] = field(default_factory=list)
-
 
 _TABLES = {
     "client": clients,

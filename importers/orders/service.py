@@ -11,8 +11,7 @@ at all goes to the errors file with its original cells.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,61 +21,20 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.segments.recompute import RecomputeResult, recompute_segments
+from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
+from crm_tui.domain.imports.errors import ImportFileError
+from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.cells import Cell
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.files.error_file import RejectedRow, write_error_file
-from crm_tui.importers.files.reading import ImportFileError
 from crm_tui.importers.orders.matching import ClientIndex
 from crm_tui.importers.orders.parse import OrderRow, open_orders, order_rows
-from crm_tui.storage.models import DocumentKind, ImportStatus, import_batches, import_changes, sales_documents
+from crm_tui.storage.models import ImportStatus, import_batches, import_changes, sales_documents
 
 CHUNK = 2000
-SHOWN = 20
 _COMPARED = ("doc_date", "client_id", "client_name", "inn", "amount", "paid")
-
-
-@dataclass(frozen=True)
-class OrdersOptions:
-    sheet: str | int | None = None
-    explicit: Mapping[str, str] = field(default_factory=dict)
-    default_kind: DocumentKind | None = None
-    dry_run: bool = False
-    errors_dir: Path | None = None
-    """Where the rejected rows' workbook goes; by default next to the (first) imported file,
-    never the process's working folder, which under cron is anything."""
-
-
-@dataclass
-class OrdersSummary:
-    batch: int | None
-    file: str = ""
-    sheet: str = ""
-    rows: int = 0
-    documents: int = 0
-    lines_joined: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    unmatched: int = 0
-    matched_later: int = 0
-    """Documents of earlier imports that found their client in this run."""
-    errors_file: str | None = None
-    problems: list[str] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
-    segments: RecomputeResult | None = None
-
-    def note(self, line: str) -> None:
-        if len(self.problems) < SHOWN:
-            self.problems.append(line)
-
-    def as_json(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "segments"}
-        data["segments"] = self.segments.as_json() if self.segments else None
-        return data
 
 
 @dataclass
