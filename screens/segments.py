@@ -18,6 +18,7 @@ from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_candidates
 from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.imports.port import ImportJobs
+from crm_tui.domain.segments import Segment
 from crm_tui.domain.segments.actions import plan_calls
 from crm_tui.domain.segments.lists import (
     MoveRow,
@@ -35,7 +36,6 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, counted
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
-from crm_tui.storage.models import Segment
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 
