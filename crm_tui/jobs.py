@@ -71,7 +71,7 @@ class ImporterJobs:
         return import_orders(ws, path, options)
 
     def undo_import(self, ws: Workspace, batch: int) -> UndoReport:
-        from crm_tui.importers.clients.undo import undo_import
+        from crm_tui.importers.batches import undo_import
 
         return undo_import(ws, batch)
 

@@ -118,7 +118,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per batch per line.")] = False,
 ) -> None:
     """Import batches, newest first."""
-    from crm_tui.importers.clients.undo import list_batches
+    from crm_tui.importers.batches import list_batches
 
     batches = list_batches(open_ws(ctx))
     if as_json:
@@ -151,7 +151,7 @@ def undo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Revert what a batch created and filled; what changed since is kept and listed."""
-    from crm_tui.importers.clients.undo import undo_import
+    from crm_tui.importers.batches import undo_import
 
     report = undo_import(open_ws(ctx), batch)
     if as_json:
