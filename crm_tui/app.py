@@ -13,7 +13,6 @@ never a crash.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -161,7 +160,6 @@ class CrmApp(App[None]):
         self.start = start
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.startup_error: str | None = None
-        self._thresholds: tuple[int, int, int] | None = None
         self._cards: CardOpener | None = None
 
     @property
@@ -230,19 +228,7 @@ class CrmApp(App[None]):
         self.add_mode("clients", partial(ClientsScreen, workspace))
         self.add_mode("first_run", partial(FirstRunScreen, workspace))
         await self.switch_mode(self.start if event.has_clients else "first_run")
-        self.call_after_refresh(self._tune_collector)
         self.call_after_refresh(self._prepare_card)
-
-    def _tune_collector(self) -> None:
-        """After the first screen is painted: what is loaded by now (modules, stylesheet, the
-        first screen) lives as long as the app, so it is frozen out of the collector's full
-        passes; and as a screen's mount makes some 100,000 small objects, young collections run
-        every 50,000 allocations rather than 700. On the client card this took the p95 of its
-        open from ~380 to ~150 ms (tests/bench/card.py, tests/bench/README.md)."""
-        self._thresholds = gc.get_threshold()
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(50_000, 20, 20)
 
     def _prepare_card(self) -> None:
         """Once a mode's screen is painted, its card screen is built and laid out behind it, so
@@ -256,13 +242,6 @@ class CrmApp(App[None]):
 
             self._cards = CardOpener(self)
         return self._cards
-
-    def on_unmount(self) -> None:
-        """Hand what was frozen back to the collector: in a process that goes on (the tests,
-        ``crm`` run from a script) the app's objects must still be freed."""
-        gc.unfreeze()
-        if self._thresholds is not None:
-            gc.set_threshold(*self._thresholds)
 
     async def on_first_run_screen_clients_found(self, event: FirstRunScreen.ClientsFound) -> None:
         from crm_tui.screens.desk import DeskScreen

@@ -5,12 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, NamedTuple
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual._types import SegmentLines
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.widgets import DataTable
@@ -105,91 +101,15 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         the size and the scrollbar known before the screen's next layout, new records are laid
         out and drawn once. Otherwise the layout after ``set_records`` sees the old size, and
         the scrollbar that the rows call for comes with a second layout and a second frame.
-        Columns have fixed widths and rows are one line high, so nothing needs measuring: the
-        new rows are taken off DataTable's list of rows to measure on idle (measuring each cell
-        through Rich cost a big card ~5 ms), and its idle pass finds the same size."""
-        self._new_rows.clear()
+        Columns have fixed widths and rows are one line high, so the size is known without
+        measuring a cell; DataTable's own measuring on idle finds the same size
+        (tests/app/test_record_table.py)."""
         width = sum(width + 2 * self.cell_padding for width in self._widths)
         height = self.row_count + (self.header_height if self.show_header else 0)
         self.virtual_size = Size(width, height)
         room = self.container_size.height
         if room and self.styles.overflow_y == "auto":
             self.show_vertical_scrollbar = height > room
-
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> SegmentLines:
-        """A one-line text cell drawn straight from its ``Text``: the same segments DataTable
-        draws, without passing each cell through Rich's padding, styling and line-splitting
-        renderables, which made cell drawing the larger part of a card's frame (a timeline page
-        is ~70 cells). Anything else (the header, a cell with a line break or a tab, a centred
-        cell) is left to DataTable. tests/app/test_record_table.py compares the two on many
-        cells, so a Textual upgrade that changes DataTable's drawing shows up there."""
-        inner = width - 2 * self.cell_padding
-        if row_index < 0 or column_index < 0 or inner < 1:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        cell = self._get_row_renderables(row_index).cells[column_index]
-        if (
-            row_key is None
-            or column_key is None
-            or not isinstance(cell, Text)
-            or (cell.justify or "default") not in ("default", "left", "right")
-            or self.rows[row_key].height != 1
-            or "\n" in cell.plain
-            or "\t" in cell.plain
-        ):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        justify = cell.justify or "default"
-        key = (
-            row_key,
-            column_key,
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        drawn = self._cell_render_cache.get(key)
-        if drawn is not None:
-            return drawn
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            row_index < self.fixed_rows or column_index < self.fixed_columns,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
-        line = cell.copy()
-        overflow = cell.overflow or "fold"
-        if justify == "left":
-            line.truncate(inner, overflow=overflow, pad=True)
-        elif justify == "right":
-            line.rstrip()
-            line.truncate(inner, overflow=overflow)
-            line.pad_left(inner - cell_len(line.plain))
-        line.truncate(inner, overflow=overflow)
-        margin = [Segment(" " * self.cell_padding)] if self.cell_padding else []
-        # Joined as Rich joins wrapped lines: the text's own style becomes a span, which
-        # Text.render alone would drop.
-        drawn_text = Text("\n").join((line,)).render(self.app.console)
-        segments = [*margin, *Segment.adjust_line_length(list(drawn_text), inner), *margin]
-        drawn = [list(Segment.apply_style(segments, pre_style, post_style))]
-        self._cell_render_cache[key] = drawn
-        return drawn
 
     def _restore_cursor(self, key: str | None) -> None:
         if key is not None and key in self.rows:
@@ -207,8 +127,9 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
     def fit_columns(self) -> None:
         """Fit the columns to the table's width now. A screen laid out while hidden (a kept
         card screen after a terminal resize) calls this before it is shown, so that its first
-        frame does not draw the old widths: the Resize event would only be handled after it."""
-        if self._fitted_widths() != self._widths:
+        frame does not draw the old widths: the Resize event would only be handled after it.
+        A table with no width (hidden: a card panel with no rows) keeps the widths it had."""
+        if self.size.width and self._fitted_widths() != self._widths:
             self._rebuild()
 
     @property

@@ -28,21 +28,23 @@ def scan(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of pairs.")] = False,
 ) -> None:
     """Pairs of clients that look like one company, best first, with the reasons."""
+    from crm_tui.cli.collector import collector_paused
     from crm_tui.importers.dedup.service import scan as run_scan
 
     ws = open_ws(ctx)
-    if _on_terminal(as_json):
-        from rich.progress import Progress
+    with collector_paused():
+        if _on_terminal(as_json):
+            from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
-            task = bar.add_task("scanning", total=None)
-            pairs = run_scan(
-                ws, min_score=min_score, progress=lambda stage, done, total: bar.update(
-                    task, description=stage, completed=done, total=total
-                )
-            )  # fmt: skip
-    else:
-        pairs = run_scan(ws, min_score=min_score)
+            with Progress(transient=True) as bar:
+                task = bar.add_task("scanning", total=None)
+                pairs = run_scan(
+                    ws, min_score=min_score, progress=lambda stage, done, total: bar.update(
+                        task, description=stage, completed=done, total=total
+                    )
+                )  # fmt: skip
+        else:
+            pairs = run_scan(ws, min_score=min_score)
     if as_json:
         print_json([p.as_json() for p in pairs])
         return
@@ -87,14 +89,17 @@ def merge(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was merged as JSON.")] = False,
 ) -> None:
     """Merge duplicates: `--auto` for the sure ones, or SURVIVOR OTHER... chosen by a person."""
+    from crm_tui.cli.collector import collector_paused
+    from crm_tui.importers.dedup.service import find_sure, merge_sure
     from crm_tui.importers.dedup.service import merge as merge_one
-    from crm_tui.importers.dedup.service import merge_sure
 
     ws = open_ws(ctx)
     if auto:
         if ids:
             fail("give either --auto or client ids, not both")
-        outcome = merge_sure(ws)
+        with collector_paused():  # the scan; not the merges, each its own transaction
+            found = find_sure(ws)
+        outcome = merge_sure(ws, found=found)
         if as_json:
             print_json(
                 {

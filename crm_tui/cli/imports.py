@@ -34,6 +34,7 @@ def clients(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import clients: each row becomes a client, or enriches the one with its INN, phone or e-mail."""
+    from crm_tui.cli.collector import collector_paused
     from crm_tui.domain.imports.batches import ImportOptions
     from crm_tui.domain.imports.errors import ImportFileError, MappingError
     from crm_tui.importers.clients.service import import_clients
@@ -59,14 +60,15 @@ def clients(
         errors_dir=settings.data_dir / "imports",
     )
     try:
-        if not as_json and sys.stderr.isatty():
-            from rich.progress import Progress
+        with collector_paused():
+            if not as_json and sys.stderr.isatty():
+                from rich.progress import Progress
 
-            with Progress(transient=True) as bar:
-                task = bar.add_task("importing", total=None)
-                summary = import_clients(ws, files, options, lambda n: bar.update(task, completed=n))
-        else:
-            summary = import_clients(ws, files, options)
+                with Progress(transient=True) as bar:
+                    task = bar.add_task("importing", total=None)
+                    summary = import_clients(ws, files, options, lambda n: bar.update(task, completed=n))
+            else:
+                summary = import_clients(ws, files, options)
     except (ImportFileError, MappingError) as exc:
         fail(str(exc))
     if as_json:

@@ -7,7 +7,6 @@ loaded: re-importing changes nothing, and a run killed midway is finished by run
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -130,20 +129,6 @@ def import_clients(
 ) -> ImportSummary:
     """Import ``files``; raises ``ImportFileError`` before writing anything for a bad file."""
     require(ws.viewer, Capability.IMPORT_CLIENTS)
-    # An import allocates millions of small acyclic objects; the cyclic collector would rescan
-    # them again and again (a tenth of the run) and free nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _import_clients(ws, files, options, progress)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _import_clients(
-    ws: Workspace, files: Sequence[Path], options: ImportOptions, progress: Progress | None
-) -> ImportSummary:
     check_files(files)
     with ws.read() as session:
         default_owner = ws.viewer.user_id

@@ -3,9 +3,7 @@ pair side by side. Each call opens its own short sessions on the workspace."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.merges import MergeResult, merge_clients
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.workspace import Workspace
+from crm_tui.importers.dedup.rules import Record
 from crm_tui.importers.dedup.scan import (
     Progress,
     find_pairs,
@@ -26,25 +25,33 @@ from crm_tui.storage.models import ChannelKind, client_sources
 
 
 def scan(ws: Workspace, *, min_score: int = 0, progress: Progress | None = None) -> list[Pair]:
+    return _scanned(ws, min_score, progress)[0]
+
+
+def _scanned(
+    ws: Workspace, min_score: int = 0, progress: Progress | None = None
+) -> tuple[list[Pair], list[Record]]:
     require(ws.viewer, Capability.REVIEW_DUPLICATES)
-    with _no_cyclic_gc(), ws.read() as session:
+    with ws.read() as session:
         records = load_records(session, ws.viewer)
         skip = rejected_pairs(session)
-    with _no_cyclic_gc():
-        return find_pairs(records, min_score=min_score, exclude=skip, progress=progress)
+    return find_pairs(records, min_score=min_score, exclude=skip, progress=progress), records
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """A scan builds millions of small acyclic objects; the cyclic collector would rescan them
-    over and over (a third of the scan) and free nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
+@dataclass(frozen=True)
+class SureGroups:
+    """What a scan found for ``merge_sure``: every pair, and the groups of sure duplicates
+    (each oldest record first)."""
+
+    pairs: list[Pair]
+    groups: list[list[int]]
+
+
+def find_sure(ws: Workspace) -> SureGroups:
+    """The scan half of ``merge_sure``, apart so that the CLI can run it alone with the
+    collector paused (``crm_tui.cli.collector``), and not the merges."""
+    pairs, records = _scanned(ws)
+    return SureGroups(pairs, sure_clusters(pairs, records))
 
 
 @dataclass(frozen=True)
@@ -53,21 +60,23 @@ class AutoMerge:
     left_for_review: int
 
 
-def merge_sure(ws: Workspace, *, progress: Callable[[int, int], None] | None = None) -> AutoMerge:
-    """Merge every group of sure duplicates into its oldest record, one transaction a group."""
+def merge_sure(
+    ws: Workspace,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    found: SureGroups | None = None,
+) -> AutoMerge:
+    """Merge every group of sure duplicates into its oldest record, one transaction a group;
+    ``found`` is ``find_sure``'s answer when the caller already has it."""
     require(ws.viewer, Capability.REVIEW_DUPLICATES)
-    with _no_cyclic_gc():
-        with ws.read() as session:
-            records = load_records(session, ws.viewer)
-            skip = rejected_pairs(session)
-        pairs = find_pairs(records, exclude=skip)
-    groups = sure_clusters(pairs, records)
+    if found is None:
+        found = find_sure(ws)
     best: dict[int, Pair] = {}
-    for pair in pairs:
+    for pair in found.pairs:
         best.setdefault(pair.left, pair)
         best.setdefault(pair.right, pair)
     done = []
-    for index, group in enumerate(groups):
+    for index, group in enumerate(found.groups):
         survivor, others = group[0], group[1:]
         reasons = sorted({r for member in group if member in best for r in best[member].reasons})
         score = max((best[m].score for m in group if m in best), default=None)
@@ -76,8 +85,8 @@ def merge_sure(ws: Workspace, *, progress: Callable[[int, int], None] | None = N
                 merge_clients(session, ws.viewer, ws.now(), survivor, others, score=score, reasons=reasons)
             )
         if progress is not None:
-            progress(index + 1, len(groups))
-    return AutoMerge(done, sum(1 for p in pairs if not p.sure))
+            progress(index + 1, len(found.groups))
+    return AutoMerge(done, sum(1 for p in found.pairs if not p.sure))
 
 
 def merge(

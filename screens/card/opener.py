@@ -4,13 +4,16 @@ A card screen built afresh on every open pays for its compose (some thirty widge
 styles) and for three layout passes: Textual lays a pushed screen out, then again for the Resize
 it sends the screen itself, then once more when the tables learn their rows; its first card
 settled in ~220 ms against ~70 ms for a card shown on a screen already laid out. So each mode's
-card screen is built and laid out empty while the person is still on the desk or the list
-(``prepare``), kept (installed, so popping it does not remove it), and every card, the first
-one included, is read first, filled in and laid out on it before it is pushed
-(``ClientCardScreen.show_client``): the first frame after the push is the whole new card, never
-the previous client nor the new one in the previous one's layout. A card opened from above a
-card gets a screen of its own, built afresh, as does one asked for before its mode's screen was
-prepared.
+card screen is built, started and laid out empty while the person is still on the desk or the
+list (``prepare``), kept (installed, so popping it does not remove it), and every card, the first
+one included, is read first, filled in while its screen is hidden (``ClientCardScreen.show_client``)
+and pushed once the widgets have asked for their layout: Textual lays it out before drawing it,
+so the first frame after the push is the whole new card, never the previous client nor the new
+one in the previous one's layout. A card opened from above a card gets a screen of its own,
+built afresh, as does one asked for before its mode's screen was prepared.
+
+Only public Textual API: tests/unit/test_public_textual.py keeps it so, and
+tests/app/test_card_opening.py replays the frames to prove that nothing flickers.
 """
 
 from __future__ import annotations
@@ -71,35 +74,48 @@ class CardOpener:
         self.app.run_worker(read, thread=True, exclusive=True, group="card-open", exit_on_error=False)
 
     def prepare(self, ws: Workspace) -> None:
-        """Build the current mode's card screen, empty, and lay it out at the terminal's size,
-        without showing it; run after the mode's own screen is up. It then takes the first card
-        the way it takes every later one.
-
-        Textual has no public way to run a screen that is not shown: ``_get_screen`` is what
-        ``push_screen`` uses to start one, and ``_refresh_layout`` what a shown screen runs on
-        its first frame (textual is pinned, and tests/app/test_card_opening.py covers the
-        result). Each card shown on it lays it out again, at the terminal's size of the moment."""
+        """Build the current mode's card screen, empty, and have Textual start it and lay it
+        out at the terminal's size without showing it; run after the mode's own screen is up.
+        It then takes the first card the way it takes every later one."""
         mode = self.app.current_mode
         if mode in self._kept:
             return
         screen = ClientCardScreen(ws, None)
         self._kept[mode] = screen
         self.app.install_screen(screen, name=f"client-card-{mode}")
-        _started, mounted = self.app._get_screen(screen)
-        app = self.app
-
-        async def lay_out() -> None:
-            await mounted
-            if screen not in app.screen_stack:  # not taken by a card in the meantime
-                screen._refresh_layout(app.size)
-
-        app.run_worker(lay_out(), group="card-prepare", exit_on_error=False)
+        lay_out_behind(self.app, screen)
 
     def show(self, event: CardRead) -> None:
         """The card opens only over the screen it was asked from: not if the person went on
-        to another screen (or a dialog) while it was read."""
-        kept = self._kept.get(self.app.current_mode)
-        if kept is None or self.app.screen is not event.origin or kept in self.app.screen_stack:
+        to another screen (or a dialog) while it was read.
+
+        The kept screen is filled now and pushed after the app's next refresh: by then each
+        widget that changed has asked for its layout and repaint (Textual's widgets do so when
+        idle), so the screen is laid out for the new client before its first frame. Pushed at
+        once, its first frame came before those requests: the new client in the previous one's
+        layout, then a second frame. A screen laid out at another terminal size (the terminal
+        was resized while it was hidden) is laid out again first, so that its tables fit their
+        new widths before the frame."""
+        app = self.app
+        kept = self._kept.get(app.current_mode)
+        if kept is None or app.screen is not event.origin or kept in app.screen_stack:
             return
+        if kept.is_mounted and not kept.laid_out_at(app.size):
+            lay_out_behind(app, kept)
         kept.show_client(event.card)
-        self.app.push_screen(kept)
+
+        def push() -> None:
+            if app.screen is event.origin and kept not in app.screen_stack:
+                app.push_screen(kept)
+
+        app.call_after_refresh(push)
+
+
+def lay_out_behind(app: App[Any], screen: Screen[Any]) -> None:
+    """Have Textual start ``screen`` (compose and mount it, the first time) and lay it out at the
+    terminal's size without drawing it. Pushed and popped in one go, the screen handles its
+    ScreenResume after it has left the top of the stack: a resumed screen whose size is not the
+    terminal's lays itself out, and only the screen on top is drawn. The screen below is
+    suspended and resumed, and redraws what it already showed (no character changes)."""
+    app.push_screen(screen)
+    app.pop_screen()

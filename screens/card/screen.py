@@ -9,8 +9,8 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
@@ -161,6 +161,12 @@ class ClientCardScreen(CardEdits):
         """Where each timeline page shown so far starts; the last one is on screen."""
 
     def compose(self) -> ComposeResult:
+        # One container over the whole screen: its repaint is a repaint of the whole screen
+        # (``show_client``), and its region is the size the screen was last laid out at.
+        with Vertical(id="card"):
+            yield from self._card()
+
+    def _card(self) -> ComposeResult:
         yield Header()
         with Vertical(id="card-head"):
             yield Static("…", id="card-title")
@@ -213,15 +219,15 @@ class ClientCardScreen(CardEdits):
             self.load(self.client_id)
 
     def show_client(self, card: ClientCard) -> None:
-        """Show another client on this (kept) screen as if it had just been opened: top of
-        the sections, first rows of the lists, the focus where a new card puts it.
+        """Show another client on this (kept, hidden) screen as if it had just been opened: top
+        of the sections, first rows of the lists, the focus where a new card puts it.
 
-        The screen is laid out here, while it is not yet shown (as ``CardOpener.prepare`` lays
-        it out; the same private Textual call): pushed, its first frame is then the whole new
-        card, drawn once. Left to the widgets (each asks for a layout on its next idle), the
-        first frame after the push drew the new client in the previous one's layout and a second
-        one followed; asked for with ``refresh(layout=True)``, the first frame drew only the
-        changed parts of the card over the desk, then the whole card."""
+        Pushed next (``CardOpener.show``), its first frame is the whole new card: every widget
+        changed here asks Textual for a layout, which Textual does before the first frame of a
+        screen on top; the tables fit their columns now, not on the Resize handled after that
+        frame; and ``#card``, which covers the whole screen, asks for a repaint, so the frame of
+        that layout repaints the whole screen. Without it the frame held only the regions that
+        changed, drawn over the screen below, and a second one completed the card."""
         self.client_id = card.id
         if not self.is_mounted:  # a prepared screen still mounting: its on_mount shows the card
             self.card = card
@@ -230,14 +236,14 @@ class ClientCardScreen(CardEdits):
         left = self.query_one("#card-left", VerticalScroll)
         left.scroll_home(animate=False, immediate=True)  # not after the first frame
         self.set_focus(left)
-        # Containers of auto-height content (the left column, the head) would otherwise be
-        # arranged from their cache; clearing every widget's is as cheap and misses none.
-        for widget in self.query(Widget):
-            widget._clear_arrangement_cache()
-        self._clear_arrangement_cache()
-        self._refresh_layout(self.app.size)
         for table in self.query(RecordTable):
             table.fit_columns()
+        self.query_one("#card").refresh()
+
+    def laid_out_at(self, size: Size) -> bool:
+        """Whether the last layout of this screen was at ``size`` (the terminal's, when it is
+        hidden: a hidden screen is not laid out again when the terminal is resized)."""
+        return self.query_one("#card").region.size == size
 
     # --- data -----------------------------------------------------------------------------
 

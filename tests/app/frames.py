@@ -82,7 +82,7 @@ def recording(width: int, height: int) -> Iterator[Frames]:
         if update is not None:
             frames.record(update)
 
-    App._display = recorded  # type: ignore[method-assign]
+    App._display = recorded  # type: ignore[method-assign,assignment]
     try:
         yield frames
     finally:

@@ -155,15 +155,3 @@ async def test_an_ops_account_is_sent_to_the_commands(sqlite_url: str, team: obj
         await pilot.pause()
     assert app.return_code == 2
     assert app.startup_error is not None and "nightly is an ops account" in app.startup_error
-
-
-async def test_the_app_hands_frozen_objects_back_to_the_collector_when_it_ends(
-    ws: Workspace, team: Seeded
-) -> None:
-    import gc
-
-    app = create_app(ws)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert gc.get_freeze_count() > 0  # tuned once the first screen is up
-    assert gc.get_freeze_count() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -368,3 +369,14 @@ async def test_a_panel_without_rows_says_so_and_the_next_client_gets_its_table_b
         assert again is card
         assert deals.display and deals.region.area > 0 and deals.row_count == 3
         assert not none_yet.display and none_yet.region.area == 0
+
+
+async def test_the_app_leaves_the_garbage_collector_as_it_found_it(ws: Workspace, team: Seeded) -> None:
+    """The collector is the process's: the app (which may run in a process that goes on, a
+    test or a script) neither freezes objects nor changes its thresholds, not even for a card."""
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await opened(app, pilot, team.clients["teplo"])
+        assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before

@@ -11,12 +11,14 @@ and five ordinary clients of the same region in between.
 
     .venv/bin/python tests/bench/card.py
     .venv/bin/python tests/bench/card.py --rebuild
+    .venv/bin/python tests/bench/card.py --json samples.json   # every sample too, to pool runs
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import shutil
 import statistics
@@ -156,7 +158,7 @@ def build(target: Path) -> int:
             ],
         )
     dispose_engines()
-    return client_id
+    return int(client_id)
 
 
 def samples_of(run: Any, repeat: int) -> list[float]:
@@ -175,7 +177,7 @@ def show(label: str, samples: list[float]) -> None:
     print(f"{label:<52} median {statistics.median(samples):6.1f} ms, p95 {p95:6.1f} ms", flush=True)
 
 
-def measure(target: Path, client_id: int, repeat: int) -> None:
+def measure(target: Path, client_id: int, repeat: int) -> dict[str, list[float]]:
     from crm_tui.domain.clients.card import load_card
     from crm_tui.domain.clients.timeline import client_timeline
     from crm_tui.domain.clock import fixed_clock
@@ -187,8 +189,9 @@ def measure(target: Path, client_id: int, repeat: int) -> None:
         with ws.read() as session:
             load_card(session, ws.viewer, client_id)
 
-    show(f"load_card ({TOUCHES:,} touches, timeline page 1)", samples_of(card, repeat))
-    cursors = []
+    reads = samples_of(card, repeat)
+    show(f"load_card ({TOUCHES:,} touches, timeline page 1)", reads)
+    cursors: list[Any] = []
     with ws.read() as session:
         page = client_timeline(session, ws.viewer, client_id)
         while page.next is not None and len(cursors) < 50:
@@ -201,12 +204,13 @@ def measure(target: Path, client_id: int, repeat: int) -> None:
             client_timeline(session, ws.viewer, client_id, cursor)
         pages.append(1000 * (time.perf_counter() - started))
     show(f"timeline pages 2-{len(cursors) + 1} by cursor", pages)
+    return {"load_card": reads, "timeline_page": pages}
 
 
-def measure_screen(target: Path, client_id: int, repeat: int) -> None:
+def measure_screen(target: Path, client_id: int, repeat: int, wait: float = 0.6) -> dict[str, list[float]]:
     """From a list's request to open the card (``ClientCardScreen.Open``, what Enter on the desk
     or the clients list posts) to the last frame that changed the screen's characters
-    (``tests.app.frames``), in the real app headless (120x40). Each open is given 600 ms and
+    (``tests.app.frames``), in the real app headless (120x40). Each open is given ``wait`` (600 ms) and
     frames after that are not looked at; the check that the timeline's "page 1" is on screen
     makes sure the last frame is the card's, not the desk's. Every card, the first one too,
     opens on the card screen prepared behind the desk."""
@@ -222,7 +226,7 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
         frames.replay()
         started = time.perf_counter()
         app.screen.post_message(ClientCardScreen.Open(client))
-        await asyncio.sleep(0.6)
+        await asyncio.sleep(wait)
         changes = [frame.at for frame in frames.replay() if frame.changed]
         if not changes or "page 1" not in frames.text():
             raise SystemExit("the card's timeline never reached the screen:\n" + frames.text())
@@ -235,7 +239,8 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
             await pilot.pause(0.5)
             await app.workers.wait_for_complete()
             first = await opened(app, client_id)
-            big, others = [], []
+            big: list[float] = []
+            others: list[float] = []
             for other in neighbours:
                 for client, into in ((other, others), (client_id, big)):
                     app.pop_screen()
@@ -250,6 +255,12 @@ def measure_screen(target: Path, client_id: int, repeat: int) -> None:
     show("card settled, later, the long history after another", [ms for run in runs for ms in run[1]])
     show("card settled, later, an ordinary client", [ms for run in runs for ms in run[2]])
     print(f"frames that changed the screen after the first one, per card: {sorted(extra)}")
+    return {
+        "first": [first for first, _big, _others in runs],
+        "long_history": [ms for run in runs for ms in run[1]],
+        "ordinary": [ms for run in runs for ms in run[2]],
+        "frames_after_first": [float(n) for n in extra],
+    }
 
 
 def others_near(ws: Any, client_id: int) -> list[int]:
@@ -286,6 +297,8 @@ def main() -> None:
     )
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--json", type=Path, help="also write every sample to this file")
+    parser.add_argument("--wait", type=float, default=0.6, help="seconds given to each card (600 ms)")
     args = parser.parse_args()
     target = bench_dir() / "card.db"
     marker = bench_dir() / "card.client"
@@ -293,8 +306,10 @@ def main() -> None:
         bench_dir().mkdir(parents=True, exist_ok=True)
         marker.write_text(str(build(target)))
     client_id = int(marker.read_text())
-    measure(target, client_id, args.repeat)
-    measure_screen(target, client_id, max(3, args.repeat // 5))
+    samples = measure(target, client_id, args.repeat)
+    samples |= measure_screen(target, client_id, max(3, args.repeat // 5), args.wait)
+    if args.json is not None:
+        args.json.write_text(json.dumps(samples))
 
 
 if __name__ == "__main__":

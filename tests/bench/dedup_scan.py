@@ -91,6 +91,7 @@ def build_synthetic(path: Path, count: int, seed: int = 3) -> set[tuple[int, int
 
 
 def main() -> None:
+    from crm_tui.cli.collector import collector_paused
     from crm_tui.domain.workspace import open_workspace
     from crm_tui.importers.dedup.service import scan
     from crm_tui.storage.database import dispose_engines
@@ -117,7 +118,8 @@ def main() -> None:
         login = args.user
     ws = open_workspace(str(database), login)
     started = time.perf_counter()
-    pairs = scan(ws)
+    with collector_paused():  # as `crm dedup scan` runs it
+        pairs = scan(ws)
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sure = sum(1 for p in pairs if p.sure)

@@ -2,9 +2,11 @@
 
 Builds (once, cached beside the large demo base) a 12-column .xlsx with ``--rows`` rows in the
 shape of tests/importers/files.py's generator, imports it into a fresh SQLite base and reports
-wall time, rows per second and peak memory. Nothing is asserted.
+wall time, rows per second and peak memory. Nothing is asserted. The import runs as `crm import
+clients` runs it, with the cyclic garbage collector paused (``crm_tui.cli.collector``); with
+``--in-app`` as the import wizard runs it, with the collector left alone.
 
-    .venv/bin/python tests/bench/import_clients.py [--rows 100000] [--db PATH]
+    .venv/bin/python tests/bench/import_clients.py [--rows 100000] [--db PATH] [--in-app]
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
+    from contextlib import AbstractContextManager, nullcontext
+
+    from crm_tui.cli.collector import collector_paused
     from crm_tui.domain.imports.batches import ImportOptions
     from crm_tui.domain.workspace import open_workspace
     from crm_tui.importers.clients.service import import_clients
@@ -30,7 +35,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--dir", type=Path, default=ROOT / "bench-data")
     parser.add_argument("--db", help="import into this database instead of a fresh SQLite file")
+    parser.add_argument("--in-app", action="store_true", help="leave the garbage collector alone")
     args = parser.parse_args()
+
+    def job() -> AbstractContextManager[None]:
+        return nullcontext() if args.in_app else collector_paused()
+
     args.dir.mkdir(parents=True, exist_ok=True)
     source = args.dir / f"clients-{args.rows}.xlsx"
     if not source.exists():
@@ -43,7 +53,8 @@ def main() -> None:
             Path(database + suffix).unlink(missing_ok=True)
     ws = open_workspace(database, "bench")
     started = time.perf_counter()
-    summary = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
+    with job():
+        summary = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     parser_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -53,7 +64,8 @@ def main() -> None:
         f"created {summary.created}, enriched {summary.enriched}, rejected {summary.rejected}"
     )
     started = time.perf_counter()
-    again = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
+    with job():
+        again = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
     print(f"re-import of the same file: {time.perf_counter() - started:.1f} s, created {again.created}")
     dispose_engines()
 
