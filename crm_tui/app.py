@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,6 +25,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -92,6 +93,13 @@ class ActionCommands(Provider):
                 yield Hit(score, matcher.highlight(name), command, help=help_text)
 
 
+def _record_search() -> type[Provider]:
+    """Clients and deals for Ctrl+P (``crm_tui.screens.palette``), loaded when the palette opens."""
+    from crm_tui.screens.palette import RecordSearch
+
+    return RecordSearch
+
+
 class CrmApp(App[None]):
     """crm_tui in the terminal.
 
@@ -103,13 +111,16 @@ class CrmApp(App[None]):
     | D | Duplicate review (heads of sales, admins and ops). |
     | S | Segments: warm, loyal, lost, and who moved. |
     | F | The funnel kanban (and its report view). |
-    | ctrl+p | Commands: every action of the app and the current screen. |
+    | ctrl+p | Commands: every action here; clients and deals by name, INN or phone. |
     | q | Quit. |
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "crm_tui"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ActionCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        ActionCommands,
+        _record_search,
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "desk", _("Desk"), id="app.desk"),
         Binding("c", "clients", _("Clients"), id="app.clients"),
@@ -130,9 +141,18 @@ class CrmApp(App[None]):
             self.has_clients = has_clients
 
     def __init__(
-        self, workspace: Workspace | WorkspaceOpener, *, start: str = "desk", data_dir: Path | None = None
+        self,
+        workspace: Workspace | WorkspaceOpener,
+        *,
+        start: str = "desk",
+        data_dir: Path | None = None,
+        theme: str | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self._settings_theme = theme
+        self._settings_keymap = dict(keymap or {})
+        self._clashes_told: set[str] = set()
         self._opener: WorkspaceOpener = workspace if callable(workspace) else (lambda: workspace)
         self._ws: Workspace | None = None
         self.start = start
@@ -146,7 +166,29 @@ class CrmApp(App[None]):
         assert self._ws is not None, "the workspace is not open yet"
         return self._ws
 
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """The keymap gave a key to one action that another action of the same screen had: that
+        one has lost its key. Said once per action, not on every key press."""
+        for binding in sorted(clashed_bindings, key=lambda b: b.id or b.action):
+            told = binding.id or binding.action
+            if told in self._clashes_told:
+                continue
+            self._clashes_told.add(told)
+            self.notify(
+                _("Your keymap gives {key} to another action: «{action}» ({id}) has no key now.").format(
+                    key=self.get_key_display(binding), action=binding.description, id=told
+                ),
+                title=_("Settings"),
+                severity="warning",
+                timeout=10,
+            )
+
     def on_mount(self) -> None:
+        """The person's theme and keys (``crm_tui.config``, checked there) before the first frame."""
+        if self._settings_theme:
+            self.theme = self._settings_theme
+        if self._settings_keymap:
+            self.set_keymap(self._settings_keymap)
         self.push_screen(StartingScreen())
         self.probe()
 
@@ -277,9 +319,9 @@ class CrmApp(App[None]):
         ):
             return False
         if action == "duplicates":
-            from crm_tui.domain.clients.merges import MERGERS
+            from crm_tui.domain.access.capabilities import Capability, can
 
-            return self.ws.viewer.role in MERGERS and not self._reviewing()
+            return can(self.ws.viewer, Capability.REVIEW_DUPLICATES) and not self._reviewing()
         wizard = self._wizard()
         if wizard is not None:
             if action == "import_clients":
@@ -331,7 +373,12 @@ class CrmApp(App[None]):
 
 
 def create_app(
-    workspace: Workspace | WorkspaceOpener, *, start: str | None = None, data_dir: Path | None = None
+    workspace: Workspace | WorkspaceOpener,
+    *,
+    start: str | None = None,
+    data_dir: Path | None = None,
+    theme: str | None = None,
+    keymap: Mapping[str, str] | None = None,
 ) -> CrmApp:
     """The app over ``workspace``; ``start`` picks the first screen (``desk`` or ``clients``).
 
@@ -341,9 +388,10 @@ def create_app(
     Everything the app needs comes in the workspace (database, user, clock, time zone), so
     tests and snapshots run it on their own database with a frozen clock. ``data_dir`` is where
     files the app writes go (the import's error files in ``imports/``); by default the user data
-    directory (``CRM_DATA_DIR`` or the platform's).
+    directory (``CRM_DATA_DIR`` or the platform's). ``theme`` (a Textual theme name) and
+    ``keymap`` (binding id -> keys, for ``App.set_keymap``) are the person's settings.
     """
     first = start or "desk"
     if first not in START_SCREENS:
         raise ValueError(f"unknown start screen {start!r}: use one of {', '.join(START_SCREENS)}")
-    return CrmApp(workspace, start=first, data_dir=data_dir)
+    return CrmApp(workspace, start=first, data_dir=data_dir, theme=theme, keymap=keymap)

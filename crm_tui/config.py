@@ -1,28 +1,90 @@
-"""Where the database is, who the user is and which time zone they live in.
+"""Where the database is, who the user is, their language, time zone, theme and keys.
 
-Resolved once at start-up from the command line and the environment and then passed down
+Resolved once at start-up by ``load_settings``, the one resolver, and then passed down
 explicitly (the app factory and every CLI command take a ``Settings``), so tests inject their
-own paths, user and clock without touching globals.
+own paths, user and clock without touching globals. Each setting comes from the first of:
+a command-line flag, an environment variable (``CRM_DATABASE_URL``, ``CRM_LOCALE``, ``CRM_TZ``),
+the settings file a person keeps (TOML in the user config folder, or ``--config`` /
+``CRM_CONFIG``), and a default; ``Settings.origins`` says which, for ``crm config show``.
+
+A wrong setting is refused, never skipped: a ``ConfigError`` of one line that names the file and
+the line or key (or the variable) and what is wrong. Nothing here imports Textual: the theme
+names are Textual's built-in ones (a test checks them) and the keymap's ids and key names are
+checked by ``crm_tui.keymap``.
 """
 
 from __future__ import annotations
 
+import difflib
 import getpass
 import os
-from collections.abc import Mapping
+import re
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from platformdirs import user_data_path
+from platformdirs import user_config_path, user_data_path
+
+from crm_tui.i18n import LANGUAGES, language_of
+from crm_tui.keymap import binding_id_problem, clash_problem, parse_keys
 
 APP_NAME = "crm_tui"
 DEFAULT_DB_NAME = "crm.db"
 DEMO_DB_NAME = "demo.db"
+CONFIG_FILE_NAME = "config.toml"
+DEFAULT_LOCALE = "en"
+DEFAULT_THEME = "textual-dark"
+THEMES = (
+    "ansi-dark",
+    "ansi-light",
+    "atom-one-dark",
+    "atom-one-light",
+    "catppuccin-frappe",
+    "catppuccin-latte",
+    "catppuccin-macchiato",
+    "catppuccin-mocha",
+    "dracula",
+    "flexoki",
+    "gruvbox",
+    "monokai",
+    "nord",
+    "rose-pine",
+    "rose-pine-dawn",
+    "rose-pine-moon",
+    "solarized-dark",
+    "solarized-light",
+    "textual-dark",
+    "textual-light",
+    "tokyo-night",
+)
+"""Textual's built-in themes (the pinned version's ``textual.theme.BUILTIN_THEMES``)."""
+
+T = TypeVar("T")
+
+FILE_KEYS = ("database", "locale", "timezone", "theme", "keymap")
 
 
 class ConfigError(Exception):
     """Bad settings; the message is one line for the user."""
+
+
+class Source(StrEnum):
+    FLAG = "flag"
+    ENVIRONMENT = "environment"
+    FILE = "file"
+    DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting came from: its source and the flag, variable, file key or default."""
+
+    source: Source
+    name: str
 
 
 @dataclass(frozen=True)
@@ -32,6 +94,25 @@ class Settings:
     act_as: str | None = None
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     data_dir: Path = field(default_factory=lambda: user_data_path(APP_NAME))
+    locale: str = DEFAULT_LOCALE
+    """The interface's language, one of ``crm_tui.i18n.LANGUAGES``."""
+    theme: str = DEFAULT_THEME
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    """Binding id -> key or comma-separated keys, for ``App.set_keymap``."""
+    config_file: Path | None = None
+    origins: Mapping[str, Origin] = field(default_factory=dict)
+    """Setting name -> where its value came from (``config_file`` included)."""
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """What a settings file says; a key it does not set is None (the keymap: empty)."""
+
+    database: str | None = None
+    locale: str | None = None
+    timezone: ZoneInfo | None = None
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 def data_dir(env: Mapping[str, str]) -> Path:
@@ -45,6 +126,16 @@ def default_database(env: Mapping[str, str]) -> str:
 
 def demo_database(env: Mapping[str, str]) -> str:
     return str(data_dir(env) / DEMO_DB_NAME)
+
+
+def config_path(flag: str | None, env: Mapping[str, str]) -> tuple[Path, Origin]:
+    """The settings file: ``--config``, else ``CRM_CONFIG``, else config.toml in the user config
+    folder (``$XDG_CONFIG_HOME/crm_tui`` on Linux). It need not exist."""
+    if flag:
+        return Path(flag).expanduser(), Origin(Source.FLAG, "--config")
+    if env.get("CRM_CONFIG"):
+        return Path(env["CRM_CONFIG"]).expanduser(), Origin(Source.ENVIRONMENT, "CRM_CONFIG")
+    return user_config_path(APP_NAME) / CONFIG_FILE_NAME, Origin(Source.DEFAULT, "the user config folder")
 
 
 def os_login() -> str:
@@ -63,30 +154,195 @@ def _system_zone_name() -> str | None:
     return target.split(marker, 1)[1] if marker in target else None
 
 
-def resolve_timezone(env: Mapping[str, str]) -> ZoneInfo:
-    name = env.get("CRM_TZ") or env.get("TZ") or _system_zone_name() or "UTC"
+def parse_zone(name: str, where: str) -> ZoneInfo:
+    """The IANA time zone ``name`` given in ``where`` (a variable, or the file and its key)."""
     try:
-        return ZoneInfo(name.lstrip(":"))
+        return ZoneInfo(name.strip().lstrip(":"))
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone {name!r} in CRM_TZ/TZ: use an IANA name") from None
+        raise ConfigError(
+            f"{where}: unknown time zone {name!r}: use an IANA name like Europe/Moscow"
+        ) from None
+
+
+def parse_locale(locale: str, where: str) -> str:
+    """The language of ``locale`` given in ``where``."""
+    language = language_of(locale)
+    if language is None:
+        raise ConfigError(f"{where}: unknown locale {locale!r}: use one of {', '.join(LANGUAGES)}")
+    return language
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    message = str(exc)
+    found = _TOML_POSITION.search(message)
+    what = message[: found.start()] if found else message
+    where = f"line {found.group(1)}, column {found.group(2)}: " if found else ""
+    return ConfigError(f"settings file {path}: {where}{what[:1].lower()}{what[1:]} (not valid TOML)")
+
+
+def read_settings_file(path: Path, *, required: bool = False) -> FileSettings:
+    """The settings in ``path``; nothing if it does not exist, unless ``required`` (a file named
+    by ``--config`` or ``CRM_CONFIG`` must be there)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"settings file {path} does not exist") from None
+        return FileSettings()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"cannot read settings file {path}: {reason}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(path, exc) from None
+    return _file_settings(path, data)
+
+
+def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
+    def where(key: str) -> str:
+        return f"settings file {path}: {key}"
+
+    def refuse(key: str, what: str) -> ConfigError:
+        return ConfigError(f"{where(key)}: {what}")
+
+    for key in data:
+        if key not in FILE_KEYS:
+            near = difflib.get_close_matches(key, FILE_KEYS, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise refuse(key, f"unknown setting: {hint}the file may set {', '.join(FILE_KEYS)}")
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise refuse(key, f"expected a non-empty string, got {value!r}")
+        return value.strip()
+
+    locale = text("locale")
+    zone = text("timezone")
+    theme = text("theme")
+    if theme is not None and theme not in THEMES:
+        raise refuse("theme", f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+    database = text("database")
+    if database and "://" not in database:
+        database = str(path.parent / Path(database).expanduser())  # a relative file: beside this one
+    return FileSettings(
+        database=database,
+        locale=parse_locale(locale, where("locale")) if locale else None,
+        timezone=parse_zone(zone, where("timezone")) if zone else None,
+        theme=theme,
+        keymap=_keymap(data.get("keymap", {}), refuse),
+    )
+
+
+def _keymap(table: object, refuse: Callable[[str, str], ConfigError]) -> dict[str, str]:
+    """The ``[keymap]`` table: binding id -> a key, a comma-separated list, or a list of keys."""
+    if not isinstance(table, dict):
+        raise refuse("keymap", 'expected a table: [keymap] with lines like "clients.search" = "ctrl+f"')
+    keymap: dict[str, str] = {}
+    for binding_id, value in table.items():
+        where = f'[keymap] "{binding_id}"'
+        problem = binding_id_problem(binding_id)
+        if problem is not None:
+            raise refuse(where, problem)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            text = ",".join(value)
+        elif isinstance(value, str):
+            text = value
+        else:
+            raise refuse(where, f'expected a key like "ctrl+f" or a list of keys, got {value!r}')
+        keys, problem = parse_keys(text)
+        if problem is not None:
+            raise refuse(where, problem)
+        keymap[binding_id] = keys
+    clash = clash_problem(keymap)
+    if clash is not None:
+        raise refuse(f'[keymap] "{clash[0]}"', clash[1])
+    return keymap
 
 
 def load_settings(
     database: str | None = None,
     act_as: str | None = None,
     env: Mapping[str, str] | None = None,
+    config: str | None = None,
 ) -> Settings:
-    """``--db`` beats ``CRM_DATABASE_URL`` beats the SQLite file in the user data folder.
+    """The settings: each from a flag (``database`` is ``--db``, ``config`` is ``--config``),
+    else the environment, else the settings file, else the default.
 
-    The user is always the OS login (managers arrive over SSH); ``act_as`` is what ``--user``
-    asked for, which only an admin may use.
+    The time zone is ``CRM_TZ``, else the file's, else the system's (``TZ``, /etc/localtime),
+    else UTC. The user is always the OS login (managers arrive over SSH); ``act_as`` is what
+    ``--user`` asked for, which only an admin may use.
     """
     env = os.environ if env is None else env
-    db = database or env.get("CRM_DATABASE_URL") or default_database(env)
+    path, path_origin = config_path(config, env)
+    found = read_settings_file(path, required=path_origin.source is not Source.DEFAULT)
+    origins: dict[str, Origin] = {"config_file": path_origin}
+
+    def pick(name: str, *candidates: tuple[T | None, Origin]) -> T:
+        for value, origin in candidates:
+            if value is not None:
+                origins[name] = origin
+                return value
+        raise AssertionError(f"no default for {name}")
+
+    locale = env.get("CRM_LOCALE")
+    timezone, origins["timezone"] = _zone_setting(env, found)
     return Settings(
-        database=db,
+        database=pick(
+            "database",
+            (database or None, Origin(Source.FLAG, "--db")),
+            (env.get("CRM_DATABASE_URL") or None, Origin(Source.ENVIRONMENT, "CRM_DATABASE_URL")),
+            (found.database, Origin(Source.FILE, "database")),
+            (default_database(env), Origin(Source.DEFAULT, "crm.db in the user data folder")),
+        ),
         login=os_login(),
         act_as=act_as,
-        timezone=resolve_timezone(env),
-        data_dir=data_dir(env),
+        timezone=timezone,
+        data_dir=pick(
+            "data_dir",
+            (data_dir(env) if env.get("CRM_DATA_DIR") else None, Origin(Source.ENVIRONMENT, "CRM_DATA_DIR")),
+            (data_dir(env), Origin(Source.DEFAULT, "the user data folder")),
+        ),
+        locale=pick(
+            "locale",
+            (
+                parse_locale(locale, "CRM_LOCALE") if locale else None,
+                Origin(Source.ENVIRONMENT, "CRM_LOCALE"),
+            ),
+            (found.locale, Origin(Source.FILE, "locale")),
+            (DEFAULT_LOCALE, Origin(Source.DEFAULT, "English")),
+        ),
+        theme=pick(
+            "theme",
+            (found.theme, Origin(Source.FILE, "theme")),
+            (DEFAULT_THEME, Origin(Source.DEFAULT, "Textual's default")),
+        ),
+        keymap=pick(
+            "keymap",
+            (found.keymap or None, Origin(Source.FILE, "keymap")),
+            ({}, Origin(Source.DEFAULT, "the keys in README.md")),
+        ),
+        config_file=path,
+        origins=origins,
     )
+
+
+def _zone_setting(env: Mapping[str, str], found: FileSettings) -> tuple[ZoneInfo, Origin]:
+    """``CRM_TZ``, the file's, ``TZ``, /etc/localtime, UTC: the first that is set (and only
+    that one is read, so a stray ``TZ`` does not matter when ``CRM_TZ`` is set)."""
+    if env.get("CRM_TZ"):
+        return parse_zone(env["CRM_TZ"], "CRM_TZ"), Origin(Source.ENVIRONMENT, "CRM_TZ")
+    if found.timezone is not None:
+        return found.timezone, Origin(Source.FILE, "timezone")
+    if env.get("TZ"):
+        return parse_zone(env["TZ"], "TZ"), Origin(Source.DEFAULT, "TZ")
+    system = _system_zone_name()
+    if system:
+        return parse_zone(system, "/etc/localtime"), Origin(Source.DEFAULT, "/etc/localtime")
+    return ZoneInfo("UTC"), Origin(Source.DEFAULT, "UTC")

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
+from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_choices
 from crm_tui.domain.clients.listing import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
 from crm_tui.domain.workspace import Workspace
@@ -20,7 +21,7 @@ from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, counted
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS
-from crm_tui.storage.models import ClientStatus, Role
+from crm_tui.storage.models import ClientStatus
 from crm_tui.widgets.client_table import ClientTable, status_label
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -235,7 +236,7 @@ class ClientsScreen(CrmScreen):
         if action == "prev_page":
             return self.page is not None and self.page.has_prev
         if action == "fields":
-            return self.ws.viewer.role is Role.ADMIN
+            return can(self.ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
         return True
 
     def action_new_client(self) -> None:

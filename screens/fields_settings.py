@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.portrait.fields import (
     FieldInfo,
@@ -29,7 +30,7 @@ from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.screens.funnel_settings import ValueDialog
-from crm_tui.storage.models import FieldKind, Role
+from crm_tui.storage.models import FieldKind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -139,7 +140,7 @@ class FieldsSettingsScreen(CrmScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add", "toggle_required", "retire", "contacts"):
-            return self.ws.viewer.role is Role.ADMIN
+            return can(self.ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
         return True
 
     @work(thread=True, exclusive=True, group="fields-load", exit_on_error=False)

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Header, OptionList, Static
 from textual.worker import get_current_worker
 
+from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_choices
 from crm_tui.domain.clock import local_month_bounds
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
@@ -42,7 +43,6 @@ from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
 from crm_tui.screens.dialogs.segments import AssignDialog
-from crm_tui.storage.models import Role
 from crm_tui.widgets.funnel_report_view import report_view
 from crm_tui.widgets.kanban_column import KanbanColumnView
 from crm_tui.widgets.key_footer import KeyFooter
@@ -412,7 +412,7 @@ class FunnelScreen(CrmScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "settings":
-            return self.ws.viewer.role is Role.ADMIN
+            return can(self.ws.viewer, Capability.CONFIGURE_FUNNEL)
         return True
 
     def action_settings(self) -> None:

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from crm_tui.domain.segments.recompute import RECOMPUTERS
+from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.importers.clients.undo import undo_import
@@ -154,7 +154,7 @@ class OrdersImportScreen(CrmScreen):
             self.start(self.checked, dry_run=False)
 
     def start(self, path: Path, *, dry_run: bool) -> None:
-        if self.ws.viewer.role not in RECOMPUTERS:
+        if not can(self.ws.viewer, Capability.IMPORT_ORDERS):
             self.notify(
                 _("The sales history is imported by a head of sales, an admin or ops."), severity="error"
             )

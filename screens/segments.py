@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.access.users import UserInfo, owner_choices
+from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.users import UserInfo, owner_candidates
 from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.segments.actions import plan_calls
 from crm_tui.domain.segments.lists import (
@@ -27,13 +28,13 @@ from crm_tui.domain.segments.lists import (
     segment_overview,
     segment_page,
 )
-from crm_tui.domain.segments.recompute import RECOMPUTERS, recompute_segments
+from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, counted
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
-from crm_tui.storage.models import Role, Segment
+from crm_tui.storage.models import Segment
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 
@@ -174,9 +175,7 @@ class SegmentsScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="segments-people", exit_on_error=False)
     def load_people(self) -> None:
         with self.ws.read() as session:
-            people = [
-                p for p in owner_choices(session, self.ws.viewer) if p.role in (Role.MANAGER, Role.HEAD)
-            ]
+            people = owner_candidates(session, self.ws.viewer)
         self.post_message(self.PeopleLoaded(people))
 
     def on_segments_screen_people_loaded(self, event: PeopleLoaded) -> None:
@@ -272,11 +271,13 @@ class SegmentsScreen(CrmScreen):
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        role = self.ws.viewer.role
-        if action in ("recompute", "import_orders"):
-            return role in RECOMPUTERS
+        viewer = self.ws.viewer
+        if action == "recompute":
+            return can(viewer, Capability.RECOMPUTE_SEGMENTS)
+        if action == "import_orders":
+            return can(viewer, Capability.IMPORT_ORDERS)
         if action == "assign":
-            return (role in (Role.ADMIN, Role.HEAD) and bool(self.selected)) or None
+            return (can(viewer, Capability.HAND_OVER_CLIENTS) and bool(self.selected)) or None
         if action == "calls":
             return bool(self.selected) or None
         if action == "next_page":

@@ -157,7 +157,11 @@ def dispose_engines() -> None:
 
 
 def describe(engine: Engine) -> str:
-    url = engine.url
+    return describe_url(engine.url)
+
+
+def describe_url(url: URL) -> str:
+    """A database as it may be shown to a person: SQLite as its file, others without the password."""
     if url.get_backend_name() == "sqlite":
         return str(url.database)
     return url.render_as_string(hide_password=True)

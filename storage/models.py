@@ -241,6 +241,9 @@ class Deal(SQLModel, table=True):
     pipeline_id: int = Field(foreign_key="pipelines.id")
     stage_id: int = Field(foreign_key="stages.id", index=True)
     title: str = _str(300)
+    title_key: str = _str(300, default="", sa_column_kwargs={"server_default": ""})
+    """The title folded as ``crm_tui.domain.values.folding.fold`` does (any case, ё = е), for the
+    deal search; every writer of deals stores it beside the title."""
     amount: int = Field(default=0, sa_type=BigInteger)
     expected_close: date | None = None
     next_action_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

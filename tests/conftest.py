@@ -152,3 +152,14 @@ def workspace_for(db_url: str, seeded: Seeded) -> Callable[[str], Workspace]:
         return open_workspace(db_url, login, tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
 
     return open_as
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_personal_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads the settings file of whoever runs the suite (nor `crm` in a subprocess)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+    for name in ("CRM_CONFIG", "CRM_LOCALE"):
+        patch.delenv(name, raising=False)
+    yield
+    patch.undo()

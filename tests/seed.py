@@ -16,6 +16,7 @@ from crm_tui.domain.access.users import add_user
 from crm_tui.domain.access.visibility import Viewer
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, ContactDraft, create_client
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline
+from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import inn_check_digits
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import (
@@ -221,6 +222,7 @@ def seed_team(engine: Engine, now: datetime = FROZEN_NOW) -> Seeded:
                 pipeline_id=pipeline_id,
                 stage_id=stage.id or 0,
                 title=f"Поставка: {spec[1]}",
+                title_key=fold(f"Поставка: {spec[1]}"),
                 amount=rubles * 100,
                 expected_close=date(2026, 12, 15),
                 status=status,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, user_id_of
+from crm_tui.cli.common import open_ws, print_json, user_id_of
 
 
 def audit(
@@ -24,14 +24,12 @@ def audit(
 ) -> None:
     """The audit trail, newest first: every change to clients, deals, tasks, imports and merges."""
     from crm_tui.domain.audit.trail import trail
+    from crm_tui.domain.values.dates import normalise_date
+    from crm_tui.domain.values.typed import read_typed
 
     ws = open_ws(ctx)
-    start = None
-    if since is not None:
-        try:
-            start = datetime.fromisoformat(since).replace(tzinfo=ws.tz)
-        except ValueError:
-            fail(f"--since {since!r}: write a date as YYYY-MM-DD")
+    day = read_typed("--since", normalise_date, since, "a date (YYYY-MM-DD)") if since is not None else None
+    start = datetime.combine(day, time(), tzinfo=ws.tz) if day else None
     user_id = user_id_of(ws, user, "--user")
     with ws.read() as session:
         lines = trail(session, ws.viewer, client_id=client, user_id=user_id, since=start, limit=limit)

@@ -21,9 +21,16 @@ EXIT_USER_ERROR = 2
 class Globals:
     db: str | None = None
     user: str | None = None
+    config: str | None = None
 
-    def settings(self) -> Settings:
-        return load_settings(self.db, act_as=self.user)
+    def settings(self, database: str | None = None) -> Settings:
+        """The settings (``database`` in place of ``--db`` if given), their language put in force
+        before any command imports a screen."""
+        from crm_tui.i18n import set_locale
+
+        settings = load_settings(database or self.db, act_as=self.user, config=self.config)
+        set_locale(settings.locale)
+        return settings
 
 
 def globals_of(ctx: typer.Context) -> Globals:

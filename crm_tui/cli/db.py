@@ -42,19 +42,11 @@ def copy(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts per table as JSON.")] = False,
 ) -> None:
     """Copy this base into a new, empty one (SQLite to PostgreSQL), verified by counts."""
-    from crm_tui.cli.common import fail, open_ws
-    from crm_tui.domain.workspace import prepare_database
-    from crm_tui.storage.copy import copy_database
+    from crm_tui.cli.common import open_ws
+    from crm_tui.domain.workspace import copy_base
     from crm_tui.storage.database import describe
-    from crm_tui.storage.models import Role
 
-    ws = open_ws(ctx)
-    if ws.viewer.role is not Role.ADMIN:
-        fail("only an admin copies the whole base")
-    target = prepare_database(to)
-    if describe(target) == describe(ws.engine):
-        fail("--to names this very database")
-    counts = copy_database(ws.engine, target)
+    target, counts = copy_base(open_ws(ctx), to)
     if as_json:
         print_json({"to": describe(target), "tables": {c.table: c.target for c in counts}})
         return

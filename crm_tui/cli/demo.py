@@ -28,11 +28,11 @@ def demo(
     import os
     from dataclasses import asdict
 
-    from crm_tui.config import demo_database, load_settings
+    from crm_tui.config import demo_database
     from crm_tui.demo.builder import DemoTargetNotEmpty, build_demo
 
     options = globals_of(ctx)
-    settings = load_settings(options.db or demo_database(os.environ), act_as=options.user)
+    settings = options.settings(database=options.db or demo_database(os.environ))
     try:
         summary = build_demo(
             settings.database,
@@ -56,4 +56,4 @@ def demo(
         from crm_tui.domain.workspace import open_workspace
 
         ws = open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
-        create_app(ws, data_dir=settings.data_dir).run()
+        create_app(ws, data_dir=settings.data_dir, theme=settings.theme, keymap=settings.keymap).run()

@@ -15,6 +15,7 @@ from crm_tui import __version__
 from crm_tui.cli import (
     audit,
     clients,
+    config,
     contacts,
     db,
     deals,
@@ -63,6 +64,7 @@ app.add_typer(handover.app, name="handover")
 app.add_typer(fields.app, name="fields")
 app.add_typer(installed.app, name="installed")
 app.add_typer(contacts.app, name="contacts")
+app.add_typer(config.app, name="config")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 
@@ -80,18 +82,26 @@ def root(
         str | None,
         typer.Option(
             "--db",
-            envvar="CRM_DATABASE_URL",
             help="SQLite file path or SQLAlchemy URL (postgresql+psycopg://...). "
-            "Default: crm.db in the user data folder.",
+            "Default: CRM_DATABASE_URL, else the settings file's database, "
+            "else crm.db in the user data folder.",
         ),
     ] = None,
     user: Annotated[str | None, typer.Option("--user", help="Act as this user (admins only).")] = None,
+    config_: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            help="The settings file (TOML). Default: CRM_CONFIG, else config.toml in the user config folder "
+            "(crm config path).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
-    ctx.obj = Globals(db=db_, user=user)
+    ctx.obj = Globals(db=db_, user=user, config=config_)
     if ctx.invoked_subcommand is None:
         run_tui(ctx)
 
@@ -99,9 +109,8 @@ def root(
 def run_tui(ctx: typer.Context) -> None:
     """The app paints at once and opens the database in a worker; if that fails (unknown user,
     newer schema, unreachable server) it exits and the reason is printed here, as one line."""
-    from crm_tui.app import create_app
-
     settings = globals_of(ctx).settings()
+    from crm_tui.app import create_app  # after the settings: the screens' labels follow the locale
 
     def open_it() -> Workspace:
         from crm_tui.domain.workspace import open_app_workspace
@@ -110,7 +119,7 @@ def run_tui(ctx: typer.Context) -> None:
             settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone
         )
 
-    app = create_app(open_it, data_dir=settings.data_dir)
+    app = create_app(open_it, data_dir=settings.data_dir, theme=settings.theme, keymap=settings.keymap)
     app.run()
     if app.startup_error:
         fail(app.startup_error)

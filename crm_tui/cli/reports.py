@@ -15,12 +15,13 @@ app = typer.Typer(
 
 
 def _day(text: str | None, option: str) -> date | None:
+    """The day an option names, read as every date is (2026-12-05, 05.12.2026, 5 декабря 2026)."""
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")
+    from crm_tui.domain.values.dates import normalise_date
+    from crm_tui.domain.values.typed import read_typed
+
+    return read_typed(option, normalise_date, text, "a date (YYYY-MM-DD)")
 
 
 @app.command("funnel")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import open_ws, print_json
 
 app = typer.Typer(help="CRM users: managers, heads of sales, admins, ops.", no_args_is_help=True)
 
@@ -23,22 +23,19 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print the new user as JSON.")] = False,
 ) -> None:
     """Add a user (admins only)."""
-    from crm_tui.domain.access.users import add_user, parse_role
-    from crm_tui.storage.models import Role
+    from crm_tui.domain.access.users import add_colleague
 
     ws = open_ws(ctx)
-    if ws.viewer.role is not Role.ADMIN:
-        fail(f"only an admin may add users; {ws.viewer.login!r} is a {ws.viewer.role}")
     with ws.write() as session:
-        info = add_user(
+        info = add_colleague(
             session,
+            ws.viewer,
             login=login,
             full_name=name,
-            role=parse_role(role),
+            role=role,
             region=region,
             monthly_target=target * 100,
             now=ws.now(),
-            by_user_id=ws.viewer.user_id,
         )
     if as_json:
         print_json(asdict(info))

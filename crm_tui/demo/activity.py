@@ -18,6 +18,7 @@ from typing import Any
 
 from crm_tui.demo import vocabulary as v
 from crm_tui.demo.plan import LOST, OPEN_STAGES, WON, Book, UserPlan
+from crm_tui.domain.values.folding import fold
 from crm_tui.storage.models import DealStatus, Direction, TaskStatus
 
 Row = dict[str, Any]
@@ -123,6 +124,7 @@ def deal_rows(
                 sales.last_months[owner] = sales.last_months.get(owner, 0) + amount
             if closed >= frame.month_start:
                 sales.this_month[owner] = sales.this_month.get(owner, 0) + amount
+        title = _title(rng, book.city[index].name)
         rows.append(
             {
                 "id": base_id + 1 + k,
@@ -130,7 +132,8 @@ def deal_rows(
                 "owner_id": owner,
                 "pipeline_id": frame.pipeline_id,
                 "stage_id": frame.stage_ids[outcome],
-                "title": _title(rng, book.city[index].name),
+                "title": title,
+                "title_key": fold(title),
                 "amount": amount,
                 "expected_close": expected,
                 "next_action_at": next_action,

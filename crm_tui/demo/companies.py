@@ -1,6 +1,6 @@
 """Client rows with their contacts and channels, and the search keys the app derives from them.
 
-``name_key`` and ``search_text`` come from ``client_records.derived_keys`` with every phone and
+``name_key`` and ``search_text`` come from ``clients.search_keys.derived_keys`` with every phone and
 e-mail of the client and of its contacts, exactly as ``create_client`` would store them.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from crm_tui.demo.forge import Company, Forge, Person
 from crm_tui.demo.plan import Book
-from crm_tui.domain.values.folding import derived_keys
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.storage.models import ChannelKind, ClientKind
 
 Row = dict[str, Any]

@@ -18,12 +18,15 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import AccessDenied, NotFound
-from crm_tui.domain.values.folding import fold, phone_digits
+from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.records import search_keys_of
+from crm_tui.domain.errors import NotFound
+from crm_tui.domain.values.emails import normalise_emails
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.storage.models import (
-    Role,
     audit_entries,
     channels,
     clients,
@@ -56,24 +59,25 @@ class Person:
     values: list[str]
 
 
-def _rights(viewer: Viewer) -> None:
-    if viewer.role is not Role.ADMIN:
-        raise AccessDenied("only an admin exports or erases a person's data")
+def _channel_values(who: str) -> list[str]:
+    """The stored forms of the e-mails or phones in ``who``, read as the import reads them."""
+    if "@" in who:
+        return [e.value for e in normalise_emails(who).value]
+    return [p.e164 for p in normalise_phones(who).value]
 
 
 def find_person(session: Session, viewer: Viewer, who: str) -> Person:
     """``who`` is a contact id, a phone or an e-mail."""
-    _rights(viewer)
+    require(viewer, Capability.PRIVACY)
     text = who.strip()
     ids: set[int] = set()
     if text.isdigit() and len(text) < 10:
         ids.add(int(text))
     else:
-        value = text.lower() if "@" in text else "+" + phone_digits(text)
         ids.update(
             session.scalars(
                 select(channels.c.contact_id).where(
-                    channels.c.value == value, channels.c.contact_id.is_not(None)
+                    channels.c.value.in_(_channel_values(text)), channels.c.contact_id.is_not(None)
                 )
             )
         )
@@ -139,7 +143,9 @@ def _scrub(value: Any, words: list[str]) -> Any:
 
 
 def erase_person(session: Session, viewer: Viewer, now: datetime, who: str) -> dict[str, int]:
-    """Remove the person everywhere; returns what was removed or scrubbed."""
+    """Remove the person everywhere; returns what was removed or scrubbed. The clients that held
+    their contacts or channels change too: their search keys no longer hold the erased phones
+    and e-mails, their version moves and their trail says a contact was erased."""
     person = find_person(session, viewer, who)
     words = sorted(_mentions(person), key=len, reverse=True)
     phones = [v for v in person.values if v.startswith("+")]
@@ -168,16 +174,22 @@ def erase_person(session: Session, viewer: Viewer, now: datetime, who: str) -> d
                 .values(changes=_scrub(row.changes, words))
             )
             audited += 1
-    removed_channels = (
-        session.connection()
-        .execute(
-            delete(channels).where(
-                or_(channels.c.contact_id.in_(person.contact_ids), channels.c.value.in_(person.values))
-            )
-        )
-        .rowcount
-    )
+    gone = or_(channels.c.contact_id.in_(person.contact_ids), channels.c.value.in_(person.values))
+    holders = set(session.scalars(select(channels.c.client_id).where(gone)))
+    holders |= set(session.scalars(select(contacts.c.client_id).where(contacts.c.id.in_(person.contact_ids))))
+    removed_channels = session.connection().execute(delete(channels).where(gone)).rowcount
     session.execute(delete(contacts).where(contacts.c.id.in_(person.contact_ids)))
+    for client_id, derived in search_keys_of(session, sorted(holders)).items():
+        change(
+            session,
+            clients,
+            client_id,
+            derived,
+            at=now,
+            user_id=viewer.user_id,
+            action="contact_erased",
+            changes={"person": person.contact_ids[0]},
+        )
     keys = (
         [("name", fold(n)) for n in person.names]
         + [("phone", p) for p in phones]

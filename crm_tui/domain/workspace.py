@@ -10,21 +10,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.users import create_first_admin, has_users, resolve_viewer
-from crm_tui.domain.access.visibility import Viewer, check_app_user
 from crm_tui.domain.clock import Clock, system_clock
 from crm_tui.domain.deals.funnel_setup import DEFAULTS_KEY, ensure_funnel_defaults
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, has_pipeline
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.portrait.defaults import PORTRAIT_KEY, ensure_portrait_defaults
 from crm_tui.domain.settings import get_setting
-from crm_tui.storage.database import get_engine, read_session, unavailable, write_session
+from crm_tui.storage.database import describe, get_engine, read_session, unavailable, write_session
 from crm_tui.storage.schema import ensure_schema
+
+if TYPE_CHECKING:
+    from crm_tui.storage.copy import TableCount
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,19 @@ def open_app_workspace(
     clock: Clock = system_clock,
 ) -> Workspace:
     """The workspace of the interactive app: as ``open_workspace``, for people only (an ops
-    account is refused with one line, see ``access.check_app_user``)."""
+    account, cron's, runs the headless commands and is refused with one line)."""
     ws = open_workspace(database, login, act_as=act_as, tz=tz, clock=clock)
-    check_app_user(ws.viewer)
+    require(ws.viewer, Capability.USE_APP)
     return ws
+
+
+def copy_base(ws: Workspace, to: str) -> tuple[Engine, list[TableCount]]:
+    """Copy the whole base into the new, empty database ``to`` (`crm db copy`): the new
+    engine and each table's counts, verified."""
+    from crm_tui.storage.copy import copy_database  # bulk writers: only for the copy
+
+    require(ws.viewer, Capability.COPY_DATABASE)
+    target = prepare_database(to)
+    if describe(target) == describe(ws.engine):
+        raise InvalidInput("--to names this very database")
+    return target, copy_database(ws.engine, target)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table
 from sqlmodel import Session
 
+from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import _
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.rows import ParsedRow
@@ -196,6 +197,7 @@ class ChunkWrites:
                             "pipeline_id": c.pipeline_id,
                             "stage_id": c.first_stage_id,
                             "title": name[:300],
+                            "title_key": fold(name[:300]),
                             "amount": row.deal_amount or 0,
                             "next_action_at": due,
                             "status": OPEN_DEAL,

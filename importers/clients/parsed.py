@@ -17,9 +17,11 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.values.cells import Cell
-from crm_tui.domain.values.folding import derived_keys, fold
-from crm_tui.domain.values.normalise import Email, Phone
+from crm_tui.domain.values.emails import Email
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.phones import Phone
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.importers.dedup.names import company_name
 

@@ -15,22 +15,14 @@ from datetime import date
 from functools import partial
 from typing import Any, NamedTuple
 
+from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.cells import Cell, Normalised
+from crm_tui.domain.values.dates import normalise_date
+from crm_tui.domain.values.emails import Email, normalise_emails
 from crm_tui.domain.values.legal_forms import LegalName, normalise_legal_form, split_legal_form
-from crm_tui.domain.values.normalise import (
-    Email,
-    InnKpp,
-    Phone,
-    normalise_amount,
-    normalise_date,
-    normalise_emails,
-    normalise_inn_kpp,
-    normalise_kpp,
-    normalise_ogrn,
-    normalise_person_name,
-    normalise_phones,
-    normalise_text,
-)
+from crm_tui.domain.values.phones import Phone, normalise_phones
+from crm_tui.domain.values.requisites import InnKpp, normalise_inn_kpp, normalise_kpp, normalise_ogrn
+from crm_tui.domain.values.text import normalise_person_name, normalise_text
 from crm_tui.importers.clients.parsed import NO_NAME_NO_CONTACT, ParsedRow, RowSource, row_keys
 
 _CACHE_SIZE = 20_000

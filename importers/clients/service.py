@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.workspace import Workspace
@@ -162,6 +163,7 @@ def import_clients(
     ws: Workspace, files: Sequence[Path], options: ImportOptions, progress: Progress | None = None
 ) -> ImportSummary:
     """Import ``files``; raises ``ImportFileError`` before writing anything for a bad file."""
+    require(ws.viewer, Capability.IMPORT_CLIENTS)
     # An import allocates millions of small acyclic objects; the cyclic collector would rescan
     # them again and again (a tenth of the run) and free nothing.
     collecting = gc.isenabled()

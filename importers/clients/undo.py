@@ -8,17 +8,20 @@ the imported value. What cannot be reverted is kept and listed, never silently d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, Target, can, require
+from crm_tui.domain.audit.changes import versioned
+from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.segments.recompute import RECOMPUTERS, recompute_segments
+from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.orders.undo import undo_orders
 from crm_tui.storage.models import (
     ImportStatus,
-    Role,
     audit_entries,
     channels,
     client_sources,
@@ -119,14 +122,19 @@ def undo_import(ws: Workspace, batch_id: int) -> UndoReport:
     """Take the batch back; after an orders batch the segments are recomputed, since they
     were computed from the documents it brought."""
     report = _undo_import(ws, batch_id)
-    if (report.documents_removed or report.documents_restored) and ws.viewer.role in RECOMPUTERS:
+    if (report.documents_removed or report.documents_restored) and can(
+        ws.viewer, Capability.RECOMPUTE_SEGMENTS
+    ):
         recompute_segments(ws)
     return report
 
 
 def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
-    if ws.viewer.role not in (Role.ADMIN, Role.OPS, Role.HEAD) and not _own_batch(ws, batch_id):
-        raise InvalidInput(f"import batch {batch_id} is not yours to undo")
+    require(
+        ws.viewer,
+        Capability.UNDO_IMPORT,
+        Target(_batch_author(ws, batch_id), name=f"import batch {batch_id}"),
+    )
     report = UndoReport(batch=batch_id)
     with ws.write() as session:
         found = session.execute(
@@ -161,6 +169,7 @@ def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
         for deal_id in sorted(kept_deal_ids):
             report.kept.append(f"deal {deal_id}: changed since, kept")
         kept_clients = set(blocked)
+        losing = _losing(session, batch_id)
         for table, entity, kept in (
             (tasks, "task", kept_task_ids),
             (interactions, "interaction", set()),
@@ -190,7 +199,8 @@ def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
                 )
             )
             report.records_removed += result.rowcount
-        report.fields_cleared = _clear_fills(session, batch_id, report)
+        cleared = _clear_fills(session, batch_id, report)
+        report.fields_cleared = sum(len(fields) for fields in cleared.values())
         session.execute(
             delete(client_sources).where(
                 client_sources.c.batch_id == batch_id, client_sources.c.client_id.not_in(list(kept_clients))
@@ -198,6 +208,7 @@ def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
         )
         result = session.connection().execute(delete(clients).where(clients.c.id.in_(removable)))
         report.clients_removed = result.rowcount
+        _follow(session, ws, batch_id, losing, cleared)
         _mark_undone(
             session, ws, batch_id, {"clients_removed": report.clients_removed, "kept": len(report.kept)}
         )
@@ -226,9 +237,11 @@ def _mark_undone(session: Session, ws: Workspace, batch_id: int, changes: dict[s
 _FIELDS = {"legal_form", "inn", "kpp", "ogrn", "city", "region"}
 
 
-def _clear_fills(session: Session, batch_id: int, report: UndoReport) -> int:
+def _clear_fills(session: Session, batch_id: int, report: UndoReport) -> dict[int, dict[str, Any]]:
+    """Empty each field the batch filled that still holds the imported value; per client, the
+    fields emptied and the values they held."""
     c = import_changes.c
-    cleared = 0
+    cleared: dict[int, dict[str, Any]] = {}
     fills = session.execute(
         select(c.entity_id, c.field, c.after).where(
             c.batch_id == batch_id, c.action == "fill", c.entity == "client"
@@ -239,21 +252,76 @@ def _clear_fills(session: Session, batch_id: int, report: UndoReport) -> int:
             continue
         column = clients.c[name]
         result = session.connection().execute(
-            update(clients)
-            .where(clients.c.id == client_id, column == after)
-            .values({name: None, "version": clients.c.version + 1})
+            update(clients).where(clients.c.id == client_id, column == after).values({name: None})
         )
         if result.rowcount:
-            cleared += 1
+            cleared.setdefault(client_id, {})[name] = after
         else:
             report.kept.append(f"client {client_id}: {name} changed since the import, kept")
     return cleared
 
 
-def _own_batch(ws: Workspace, batch_id: int) -> bool:
+def _losing(session: Session, batch_id: int) -> dict[int, list[str]]:
+    """Clients the batch did not create that lose contacts or channels it brought: what goes."""
+    created = _made(batch_id, "client")
+    losing: dict[int, list[str]] = {}
+    for table, entity, what in (
+        (contacts, "contact", contacts.c.full_name),
+        (channels, "channel", channels.c.value),
+    ):
+        for client_id, text in session.execute(
+            select(table.c.client_id, what).where(
+                table.c.id.in_(_made(batch_id, entity)), table.c.client_id.not_in(created)
+            )
+        ):
+            losing.setdefault(client_id, []).append(text)
+    return losing
+
+
+def _follow(
+    session: Session,
+    ws: Workspace,
+    batch_id: int,
+    losing: dict[int, list[str]],
+    cleared: dict[int, dict[str, Any]],
+) -> None:
+    """What the undo took from clients that stay is a change of each: its search keys follow
+    (the phone and the city it lost no longer find it), its version moves once, and it gets an
+    audit row. Set-based, like the enrichment it takes back: ``audit.changes.versioned`` for the
+    values, one ``executemany`` for the clients and one for the audit rows."""
+    now = ws.now()
+    keys = search_keys_of(session, sorted(set(losing) | set(cleared)))
+    if not keys:
+        return
+    derived: dict[str, Any] = {"name_key": bindparam("keys_name"), "search_text": bindparam("keys_text")}
+    session.connection().execute(
+        update(clients).where(clients.c.id == bindparam("cid")).values(versioned(clients, derived, now)),
+        [{"cid": i, "keys_name": k["name_key"], "keys_text": k["search_text"]} for i, k in keys.items()],
+    )
+    session.execute(
+        insert(audit_entries),
+        [
+            {
+                "at": now,
+                "user_id": ws.viewer.user_id,
+                "entity": "client",
+                "entity_id": client_id,
+                "action": "import_undo",
+                "changes": {
+                    "batch": batch_id,
+                    "cleared": cleared.get(client_id, {}),
+                    "removed": losing.get(client_id, []),
+                },
+            }
+            for client_id in sorted(keys)
+        ],
+    )
+
+
+def _batch_author(ws: Workspace, batch_id: int) -> int | None:
     with ws.read() as session:
-        owner = session.scalar(select(import_batches.c.user_id).where(import_batches.c.id == batch_id))
-    return owner == ws.viewer.user_id
+        author = session.scalar(select(import_batches.c.user_id).where(import_batches.c.id == batch_id))
+    return int(author) if author is not None else None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Capability
+from crm_tui.domain.access.visibility import Viewer, clients_within
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.importers.dedup.names import company_name
@@ -62,13 +63,13 @@ class Pair:
 
 
 def load_records(session: Session, viewer: Viewer) -> list[Record]:
-    """Every client ``viewer`` may see, with its keys, in id order.
+    """Every client ``viewer`` may review for duplicates, with its keys, in id order.
 
     ``Record.inn`` is the stored INN, not yet checked: most INNs are unique and never need
     their checksum, so ``find_pairs`` checks only those that can matter.
     """
     c = clients.c
-    visible = visible_clients(viewer)
+    visible = clients_within(viewer, Capability.REVIEW_DUPLICATES)
     phones: dict[int, set[str]] = defaultdict(set)
     emails: dict[int, set[str]] = defaultdict(set)
     ch = channels.c

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.clients.card import load_card
-from crm_tui.domain.clients.merges import MERGERS, MergeResult, merge_clients
-from crm_tui.domain.errors import AccessDenied
+from crm_tui.domain.clients.merges import MergeResult, merge_clients
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.dedup.scan import (
     Pair,
@@ -26,13 +25,8 @@ from crm_tui.importers.dedup.scan import (
 from crm_tui.storage.models import ChannelKind, client_sources
 
 
-def _check(viewer: Viewer) -> None:
-    if viewer.role not in MERGERS:
-        raise AccessDenied("duplicate review is for heads of sales, admins and ops")
-
-
 def scan(ws: Workspace, *, min_score: int = 0, progress: Progress | None = None) -> list[Pair]:
-    _check(ws.viewer)
+    require(ws.viewer, Capability.REVIEW_DUPLICATES)
     with _no_cyclic_gc(), ws.read() as session:
         records = load_records(session, ws.viewer)
         skip = rejected_pairs(session)
@@ -61,7 +55,7 @@ class AutoMerge:
 
 def merge_sure(ws: Workspace, *, progress: Callable[[int, int], None] | None = None) -> AutoMerge:
     """Merge every group of sure duplicates into its oldest record, one transaction a group."""
-    _check(ws.viewer)
+    require(ws.viewer, Capability.REVIEW_DUPLICATES)
     with _no_cyclic_gc():
         with ws.read() as session:
             records = load_records(session, ws.viewer)
@@ -112,7 +106,7 @@ SIDE_FIELDS = ("name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "ow
 def side(ws: Workspace, client_id: int) -> ClientSide:
     """One record of a pair: the card's facts (``load_card``: the same access rule) and where
     the record came from."""
-    _check(ws.viewer)
+    require(ws.viewer, Capability.REVIEW_DUPLICATES)
     with ws.read() as session:
         card = load_card(session, ws.viewer, client_id)
         sources = [

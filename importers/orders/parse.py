@@ -17,7 +17,7 @@ from crm_tui.domain.values.cells import Cell, is_blank
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
-from crm_tui.domain.values.normalise import normalise_inn
+from crm_tui.domain.values.requisites import normalise_inn
 from crm_tui.importers.files.header import HeaderRow, find_header, iter_data_rows
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, IGNORE, MappingError
 from crm_tui.importers.files.reading import ImportFileError, read_sheet

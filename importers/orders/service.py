@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import AccessDenied
-from crm_tui.domain.segments.recompute import RECOMPUTERS, RecomputeResult, recompute_segments
+from crm_tui.domain.segments.recompute import RecomputeResult, recompute_segments
 from crm_tui.domain.values.cells import Cell
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
@@ -227,8 +227,7 @@ def _match_earlier(session: Session, summary: OrdersSummary) -> None:
 
 def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSummary:
     """Import one export; raises ``ImportFileError``/``MappingError`` before writing anything."""
-    if ws.viewer.role not in RECOMPUTERS:
-        raise AccessDenied("the sales history is imported by a head of sales, an admin or ops")
+    require(ws.viewer, Capability.IMPORT_ORDERS)
     if not path.is_file():
         raise ImportFileError(str(path), "missing", "no such file")
     now = ws.now()

@@ -13,10 +13,11 @@ from typing import Any
 from textual import work
 from textual.message import Message
 
-from crm_tui.domain.access.users import UserInfo, owner_choices
+from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.users import UserInfo, owner_candidates
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import StaleClient, edit_client
-from crm_tui.domain.clients.handovers import HANDING, hand_over
+from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.clients.installed_base import InstalledDraft, add_installed
 from crm_tui.domain.contacts.moves import move_contact
 from crm_tui.domain.contacts.new_contact import NewContact, save_contact, typed_back, update_contact
@@ -97,7 +98,7 @@ class CardEdits(CrmScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hand_over":
-            return self.ws.viewer.role in HANDING
+            return can(self.ws.viewer, Capability.HAND_OVER_CLIENTS)
         return True
 
     def action_hand_over(self) -> None:
@@ -106,7 +107,7 @@ class CardEdits(CrmScreen):
     @work(thread=True, exclusive=True, group="card-people", exit_on_error=False)
     def load_people(self, client_id: int) -> None:
         with self.ws.read() as session:
-            people = [p for p in owner_choices(session, self.ws.viewer) if p.role in ("manager", "head")]
+            people = owner_candidates(session, self.ws.viewer)
         self.post_message(self.PeopleLoaded(client_id, people))
 
     def on_card_edits_people_loaded(self, event: PeopleLoaded) -> None:

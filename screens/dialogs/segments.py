@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.access.users import UserInfo
+from crm_tui.domain.values.dates import normalise_date
 from crm_tui.i18n import _
 from crm_tui.storage.models import Segment
 from crm_tui.widgets.key_footer import KeyFooter
@@ -156,9 +157,8 @@ class CallsDialog(ModalScreen[CallPlan | None]):
     def _submitted(self) -> None:
         title = self.query_one("#call-title", Input).value.strip()
         text = self.query_one("#call-date", Input).value.strip()
-        try:
-            day = datetime.strptime(text, "%d.%m.%Y").date()
-        except ValueError:
+        day = normalise_date(text)
+        if day.value is None or day.warnings:
             self.query_one("#call-error", Static).update(
                 _("Date: {text} is not DD.MM.YYYY").format(text=text)
             )
@@ -166,7 +166,7 @@ class CallsDialog(ModalScreen[CallPlan | None]):
         if not title:
             self.query_one("#call-error", Static).update(_("Say what the call is about."))
             return
-        self.dismiss(CallPlan(title, datetime.combine(day, CALL_HOUR, tzinfo=self.tz)))
+        self.dismiss(CallPlan(title, datetime.combine(day.value, CALL_HOUR, tzinfo=self.tz)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -45,7 +45,7 @@ def _typo(name: str, rng: random.Random) -> str:
 
 def build_synthetic(path: Path, count: int, seed: int = 3) -> set[tuple[int, int]]:
     """``count`` clients (2% planted doubles) in a fresh base; returns the planted pairs."""
-    from crm_tui.domain.values.folding import derived_keys
+    from crm_tui.domain.clients.search_keys import derived_keys
     from crm_tui.domain.workspace import prepare_database
     from crm_tui.storage.bulk import insert_rows
     from crm_tui.storage.database import write_session

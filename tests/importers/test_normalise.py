@@ -10,24 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_tui.domain.values.normalise import (
-    Normalised,
-    canonical_form,
-    format_phone,
-    normalise_amount,
-    normalise_date,
-    normalise_emails,
+from crm_tui.domain.values.amounts import normalise_amount
+from crm_tui.domain.values.cells import Normalised
+from crm_tui.domain.values.dates import normalise_date
+from crm_tui.domain.values.emails import normalise_emails
+from crm_tui.domain.values.legal_forms import canonical_form, split_legal_form
+from crm_tui.domain.values.phones import _fast_ru, format_phone, normalise_phones
+from crm_tui.domain.values.requisites import (
+    is_valid_inn,
     normalise_inn,
     normalise_inn_kpp,
     normalise_kpp,
     normalise_ogrn,
-    normalise_person_name,
-    normalise_phones,
-    normalise_text,
-    split_legal_form,
 )
-from crm_tui.domain.values.phones import _fast_ru
-from crm_tui.domain.values.requisites import is_valid_inn
+from crm_tui.domain.values.text import normalise_person_name, normalise_text
 from tests.importers.files import INN_ZERO, LEGAL_SPELLINGS, inn10
 
 CELLS = st.one_of(

@@ -31,6 +31,8 @@ def names(ws: Workspace, query: str = "", **kw: object) -> list[str]:
         ("теплодом", ["Теплодом"]),
         ("7707083893", ["Ромашка"]),
         ("8 (495) 111-22-33", ["Ромашка"]),
+        ("4951112233", ["Ромашка"]),
+        ("+7 495 111 22 33, доб. 12", ["Ромашка"]),
         ("+7 916 000", ["Вектор Плюс"]),
         ("8916000", ["Вектор Плюс"]),
         ("SALES@VEKTOR", ["Вектор Плюс"]),
@@ -162,7 +164,7 @@ def test_the_search_index_follows_renames_and_deletes(
 ) -> None:
     from sqlalchemy import delete, update
 
-    from crm_tui.domain.values.folding import derived_keys
+    from crm_tui.domain.clients.search_keys import derived_keys
     from crm_tui.storage.models import channels, client_sources, clients, contacts, deals, interactions, tasks
 
     monkeypatch.setattr("crm_tui.domain.clients.listing.SCAN_WINDOW", 2)

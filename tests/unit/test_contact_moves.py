@@ -130,3 +130,18 @@ def test_where_a_former_contact_went_is_named_only_to_those_who_may_see_it(
         line = client_timeline(session, ivanova.viewer, seeded.clients["romashka"]).entries[0].text
     assert card.former_contacts[0].now_at == "another client"
     assert "company: another client" in line and "Липецкий" not in line
+
+
+def test_the_new_company_is_found_by_its_inn_as_people_type_it(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    ivanova, admin = workspace_for("ivanova"), workspace_for("admin")
+    with admin.read() as session:
+        vektor, metall = (
+            load_card(session, admin.viewer, seeded.clients[k]).inn for k in ("vektor", "metall")
+        )
+    assert vektor is not None and metall is not None
+    moved = move_contact(ivanova, elkina(engine, seeded), f"ИНН {vektor[:4]} {vektor[4:7]}-{vektor[7:]}")
+    assert moved.to_client == seeded.clients["vektor"]
+    with pytest.raises(NotFound, match=f"no client with INN {metall}"):  # Петров's: not hers to see
+        move_contact(ivanova, moved.contact_id, metall)

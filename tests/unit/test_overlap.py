@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from crm_tui.domain.clients.new_client import NewClient, add_client
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import clients
+from crm_tui.storage.models import channels, clients
 from tests.cli_support import crm, error_line
 from tests.seed import Seeded
 
@@ -70,3 +70,19 @@ def test_cli_add_refuses_a_colleagues_client_in_one_line(seeded_db: str) -> None
     )
     assert added.returncode == 0, added.stderr
     assert '"already_held_by": []' in added.stdout
+
+
+def test_a_typed_client_keeps_what_the_import_would_keep(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded
+) -> None:
+    """The phone's extension and a city's spacing are read as a file's cells are."""
+    ws = workspace_for("ivanova")
+    typed = NewClient(name="ИП Сидоров", phone="8 (831) 200-11-22 доб. 7", city=" Нижний   Новгород ")
+    added = add_client(ws, typed)
+    with ws.read() as session:
+        city = session.scalar(select(clients.c.city).where(clients.c.id == added.client_id))
+        phone = session.execute(
+            select(channels.c.value, channels.c.extension).where(channels.c.client_id == added.client_id)
+        ).one()
+    assert city == "Нижний Новгород"
+    assert tuple(phone) == ("+78312001122", "7")

@@ -36,6 +36,15 @@ def test_values_are_typed_from_what_people_type() -> None:
     assert field_text("money", 120_000_050) == "1\u202f200\u202f000 ₽"
 
 
+def test_money_and_dates_are_read_as_the_import_reads_them() -> None:
+    assert parse_field_text("Turnover", "money", [], "12,5 тыс. ₽") == 1_250_000
+    assert parse_field_text("Since", "date", [], "5 декабря 2026") == "2026-12-05"
+    with pytest.raises(InvalidInput, match=r"^Since: '31\.02\.2026' is not a date$"):
+        parse_field_text("Since", "date", [], "31.02.2026")
+    with pytest.raises(InvalidInput, match=r"^Turnover: '1,200' is not clearly an amount of money"):
+        parse_field_text("Turnover", "money", [], "1,200")  # 1 200 or 1.20? the person says
+
+
 def test_completeness_counts_required_fields_and_contacts(seeded: Seeded, workspace_for: Open) -> None:
     ws = workspace_for("petrov")
     agro = seeded.clients["agro"]

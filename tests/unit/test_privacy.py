@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert, select
 
 from crm_tui.domain.workspace import Workspace
@@ -90,3 +91,22 @@ def test_cli_export_erase_and_refusals(seeded_db: str) -> None:
     assert json.loads(erased.stdout)["contacts"] == 1
     gone = crm("--db", seeded_db, "privacy", "export", "info@romashka.ru", user="admin")
     assert gone.returncode == 2 and "no contact person" in error_line(gone)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["8 900 104 27 57", "9001042757", "79001042757", "+7 (900) 104-27-57", "8-900-104-27-57 доб. 12"],
+)
+def test_a_person_is_found_by_every_spelling_of_their_phone(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, spelling: str
+) -> None:
+    """On the demo base "8 900 104 27 57" found the contact and "9001042757" did not."""
+    from crm_tui.domain.contacts.new_contact import NewContact, save_contact
+    from crm_tui.domain.privacy import export_person
+
+    ws = workspace_for("admin")
+    person = NewContact("Симонова Лариса Борисовна", phone="8-900-104-27-57")
+    contact_id = save_contact(ws, seeded.clients["romashka"], person)
+    with ws.read() as session:
+        exported = export_person(session, ws.viewer, spelling)
+    assert [p["id"] for p in exported["people"]] == [contact_id]

@@ -69,6 +69,32 @@ def test_requisites_are_saved_as_digits_and_shown_on_the_card(seeded: Seeded, wo
     assert card.legal_address == "г. Москва, ул. Льва Толстого, 16"
 
 
+def test_requisites_typed_on_the_card_are_read_as_the_import_reads_them(
+    seeded: Seeded, workspace_for: Open
+) -> None:
+    ws = workspace_for("ivanova")
+    romashka = seeded.clients["romashka"]
+    typed = {
+        "legal_form": "общество с ограниченной ответственностью",
+        "inn": "ИНН 7707 083 893",
+        "kpp": "КПП: 7707 01 001",
+        "ogrn": "1027700132195",
+        "city": "  Москва  ",
+    }
+    save(ws, romashka, typed)
+    with ws.read() as session:
+        card = load_card(session, ws.viewer, romashka)
+    assert (card.legal_form, card.inn, card.kpp, card.ogrn, card.city) == (
+        "ООО",
+        "7707083893",
+        "770701001",
+        "1027700132195",
+        "Москва",
+    )
+    with pytest.raises(InvalidInput, match=r"^inn: "):  # a KPP in the INN field is refused, not cut off
+        save(ws, romashka, {"inn": "7707083893/770701001"})
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_tui.domain.values.folding import fold, search_patterns
+from crm_tui.domain.clients.search_keys import search_patterns
+from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.formatting import local_time, money, phone
+from crm_tui.domain.values.phones import phone_query_digits
 from tests.seed import MOSCOW
 
 
@@ -30,6 +32,14 @@ def test_like_wildcards_typed_by_a_person_are_literal() -> None:
 
 def test_a_phone_query_is_also_tried_as_digits_and_with_7_for_8() -> None:
     assert search_patterns("8 (495) 111") == ("%8 (495) 111%", "%8495111%", "%7495111%")
+
+
+def test_a_whole_phone_query_is_read_as_the_import_reads_it() -> None:
+    assert phone_query_digits("9001042757") == ("79001042757", "9001042757")
+    assert phone_query_digits("8 900 104 27 57 доб. 12") == ("79001042757",)
+    assert phone_query_digits("+44 20 7946 0958") == ("442079460958",)
+    assert "%79001042757%" in search_patterns("8 (900) 104-27-57, доб. 12")
+    assert phone_query_digits("ромашка") == () and phone_query_digits("8 91") == ()
 
 
 def test_money_and_phone_formats() -> None:

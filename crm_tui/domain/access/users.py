@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_own_clients, require, scope_for
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import AccessDenied, InvalidInput, UnknownUser
+from crm_tui.domain.errors import InvalidInput, UnknownUser
 from crm_tui.storage.models import Role, User, users
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
@@ -89,6 +89,32 @@ def add_user(
     return _info(user)
 
 
+def add_colleague(
+    session: Session,
+    viewer: Viewer,
+    *,
+    login: str,
+    full_name: str,
+    role: str,
+    region: str | None,
+    monthly_target: int = 0,
+    now: datetime,
+) -> UserInfo:
+    """``add_user`` for a person at the keyboard (`crm user add`): only who may manage users;
+    ``role`` as typed."""
+    require(viewer, Capability.MANAGE_USERS)
+    return add_user(
+        session,
+        login=login,
+        full_name=full_name,
+        role=parse_role(role),
+        region=region,
+        monthly_target=monthly_target,
+        now=now,
+        by_user_id=viewer.user_id,
+    )
+
+
 def list_users(session: Session) -> list[UserInfo]:
     return [_info(u) for u in session.scalars(select(User).order_by(users.c.login))]
 
@@ -136,8 +162,7 @@ def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
         )
     if act_as is None or act_as == login:
         return _viewer(me)
-    if me.role != Role.ADMIN:
-        raise AccessDenied(f"only an admin may act as another user; {login!r} is a {me.role}")
+    require(_viewer(me), Capability.ACT_AS_ANOTHER_USER)
     other = session.scalar(select(User).where(users.c.login == act_as))
     if other is None or not other.active:
         raise UnknownUser(f"unknown user {act_as!r} in --user")
@@ -147,10 +172,17 @@ def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
 def owner_choices(session: Session, viewer: Viewer) -> list[UserInfo]:
     """The active users whose clients ``viewer`` may see, for an owner filter: everyone for an
     admin or ops, the own region's people and oneself for a head, oneself for a manager.
-    Follows the same rule as ``access.visible_clients``."""
+    Follows the scope ``access.visible_clients`` follows."""
     query = select(User).where(users.c.active.is_(True))
-    if viewer.role is Role.HEAD and viewer.region is not None:
+    seen = scope_for(viewer, Capability.SEE_CLIENTS)
+    if seen is Scope.REGION and viewer.region is not None:
         query = query.where((users.c.region == viewer.region) | (users.c.id == viewer.user_id))
-    elif not viewer.sees_everything:
+    elif seen is not Scope.ALL:
         query = query.where(users.c.id == viewer.user_id)
     return [_info(u) for u in session.scalars(query.order_by(users.c.full_name, users.c.id))]
+
+
+def owner_candidates(session: Session, viewer: Viewer) -> list[UserInfo]:
+    """The people ``viewer`` may give clients to: those of ``owner_choices`` who may own
+    clients (a handover's receivers, on the card and the segments screen)."""
+    return [u for u in owner_choices(session, viewer) if can_own_clients(u.role)]

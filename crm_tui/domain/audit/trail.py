@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Capability, Scope, scope_for
+from crm_tui.domain.access.visibility import Viewer, clients_within
 from crm_tui.domain.errors import NotFound
 from crm_tui.storage.models import AuditEntry, audit_entries, clients, deals, interactions, tasks, users
 
@@ -63,7 +64,9 @@ def trail(
     conditions: list[ColumnElement[bool]] = []
     if client_id is not None:
         visible = session.scalar(
-            select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))
+            select(clients.c.id).where(
+                clients.c.id == client_id, clients_within(viewer, Capability.READ_AUDIT)
+            )
         )
         if visible is None:
             raise NotFound(f"client {client_id} not found")
@@ -84,8 +87,8 @@ def trail(
                 ),
             )
         )
-    elif not viewer.sees_everything:
-        mine = select(clients.c.id).where(visible_clients(viewer))
+    elif scope_for(viewer, Capability.READ_AUDIT) is not Scope.ALL:
+        mine = select(clients.c.id).where(clients_within(viewer, Capability.READ_AUDIT))
         conditions.append(or_(a.user_id == viewer.user_id, and_(a.entity == "client", a.entity_id.in_(mine))))
     if user_id is not None:
         conditions.append(a.user_id == user_id)

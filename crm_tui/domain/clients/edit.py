@@ -7,24 +7,30 @@ the base, so nothing is silently overwritten and the person decides again with t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
-from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
-from crm_tui.domain.values.folding import derived_keys
+from crm_tui.domain.values.cells import Normalised
+from crm_tui.domain.values.legal_forms import normalise_legal_form
 from crm_tui.domain.values.requisites import (
     is_valid_account,
     is_valid_bik,
     is_valid_inn,
     is_valid_kpp,
     is_valid_ogrn,
+    normalise_inn_kpp,
+    normalise_kpp,
+    normalise_ogrn,
 )
+from crm_tui.domain.values.text import normalise_text
 from crm_tui.storage.models import ChannelKind, ClientStatus, channels, clients
 
 EDITABLE = (
@@ -42,6 +48,11 @@ EDITABLE = (
 )
 DIGITS = ("inn", "kpp", "ogrn", "bik", "account")
 """Requisites typed with spaces or dashes (``40702 810 0...``) are kept as digits alone."""
+_READERS: dict[str, Callable[[object], Normalised[str | None]]] = {
+    "legal_form": normalise_legal_form,
+    "kpp": normalise_kpp,
+    "ogrn": normalise_ogrn,
+}
 
 
 class StaleClient(StaleEdit):
@@ -91,44 +102,56 @@ def edit_client(
     name_key, text = derived_keys(
         merged["name"], merged["legal_form"], merged["inn"], merged["city"], phones, emails
     )
-    done = session.connection().execute(
-        update(clients)
-        .where(c.id == client_id, c.version == seen_version)
-        .values(
-            **dict(changes),
-            name_key=name_key[:300],
-            search_text=text[:2000],
-            updated_at=now,
-            version=seen_version + 1,
-        )
-    )
-    if done.rowcount != 1:  # somebody committed between our read and our write
-        fresh = session.execute(select(clients).where(c.id == client_id)).one()
-        raise StaleClient(client_id, dict(fresh._mapping))
-    audit.record(
+    return change(
         session,
+        clients,
+        client_id,
+        {**changes, "name_key": name_key[:300], "search_text": text[:2000]},
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
+        seen=seen_version,
+        refused=lambda: StaleClient(client_id, _fresh(session, client_id)),
         action="edit",
         changes={k: [current[k], v] for k, v in changes.items() if current[k] != v},
     )
-    return seen_version + 1
+
+
+def _fresh(session: Session, client_id: int) -> dict[str, Any]:
+    """The client as somebody else has just saved it (the refusal shows these values)."""
+    return dict(session.execute(select(clients).where(clients.c.id == client_id)).one()._mapping)
 
 
 def clean_requisites(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Trimmed text, digits-only requisites, and None for what was emptied."""
+    """Typed values read as the import reads their cells, and None for what was emptied.
+
+    What a requisite's parser refuses is kept as typed (digits alone, for ``40702 810 0...``)
+    so that ``check_requisites`` refuses it naming the field; a legal form nobody knows is kept
+    as written, as the import keeps it.
+    """
     cleaned: dict[str, Any] = {}
     for key, given in changes.items():
         if isinstance(given, str):
-            text = " ".join(given.split())
-            if key in DIGITS:
+            read = _read_requisite(key, given)
+            text = read or normalise_text(given).value or ""
+            if key in DIGITS and read is None:
                 text = "".join(ch for ch in text if ch not in " -")
             cleaned[key] = text or None
         else:
             cleaned[key] = given
     return cleaned
+
+
+def _read_requisite(key: str, text: str) -> str | None:
+    """``text`` as the import reads a cell of ``key``; None when it is no such field or the
+    parser does not take it whole (an INN field holding a KPP too is refused, not cut)."""
+    if key == "inn":
+        found = normalise_inn_kpp(text)
+        return found.value.inn if found.ok and found.value.kpp is None else None
+    read = _READERS.get(key)
+    if read is None:
+        return None
+    value = read(text)
+    return value.value if value.ok else None
 
 
 def check_requisites(merged: Mapping[str, Any], changed: Mapping[str, Any]) -> None:

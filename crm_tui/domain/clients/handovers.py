@@ -3,6 +3,12 @@ a region), to another manager, with their open deals and open tasks. Undoable; a
 
 A handover remembers every record it moved and who had it before. Undo gives back only what
 the receiver still has: a client the new manager has meanwhile passed on is kept and listed.
+
+Records move in one statement per chunk of ids (``versioned`` gives what moves with them), not
+one by one through ``audit.changes.change``: a handover may move a manager's thousands of
+clients. Each client gets its audit row; its deals and tasks are listed in the handover's row.
+The undo writes a record back only while the receiver still holds it, a condition on the holder
+rather than on a version somebody read.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import visible_clients
+from crm_tui.domain.access.capabilities import Capability, can_own_clients, person, require
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from crm_tui.domain.audit.changes import versioned
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import DealStatus, Role, TaskStatus, clients, deals, handovers, tasks, users
+from crm_tui.storage.models import DealStatus, TaskStatus, clients, deals, handovers, tasks, users
 
-HANDING = (Role.ADMIN, Role.HEAD)
 _CHUNK = 900
 
 
@@ -62,7 +69,7 @@ def _select_clients(
     session: Session, ws: Workspace, from_id: int | None, client_ids: Sequence[int] | None, region: str | None
 ) -> list[tuple[int, int | None]]:
     c = clients.c
-    conditions: list[ColumnElement[bool]] = [visible_clients(ws.viewer)]
+    conditions: list[ColumnElement[bool]] = [clients_within(ws.viewer, Capability.HAND_OVER_CLIENTS)]
     if from_id is not None:
         conditions.append(c.owner_id == from_id)
     if region is not None:
@@ -97,17 +104,15 @@ def hand_over(
 ) -> HandoverResult:
     """Give clients to ``to_login``: all of ``from_login``'s (in ``region``), or ``client_ids``.
     The clients' open deals and open tasks held by their previous owner move with them."""
-    if ws.viewer.role not in HANDING:
-        raise AccessDenied("clients are handed over by a head of sales or an admin")
+    require(ws.viewer, Capability.HAND_OVER_CLIENTS)
     if from_login is None and client_ids is None:
         raise InvalidInput("say whose clients (--from) or which (--client)")
     now = ws.now()
     with ws.write() as session:
         target = _user(session, to_login)
-        if target.role not in (Role.MANAGER.value, Role.HEAD.value):
+        if not can_own_clients(target.role):
             raise InvalidInput(f"{to_login} is not a manager or a head of sales")
-        if ws.viewer.role is Role.HEAD and target.region != ws.viewer.region:
-            raise AccessDenied(f"{to_login} works outside your region")
+        require(ws.viewer, Capability.HAND_OVER_CLIENTS, person(target.id, target.region, to_login))
         source = _user(session, from_login) if from_login else None
         chosen = _select_clients(session, ws, source.id if source else None, client_ids, region)
         chosen = [(cid, owner) for cid, owner in chosen if owner != target.id]
@@ -140,10 +145,8 @@ def hand_over(
             (tasks, "tasks", "assignee_id"),
         ):
             for chunk in _chunks([int(row[0] or 0) for row in moved[key]]):
-                values: dict[str, Any] = {column: target.id, "version": table.c.version + 1}
-                if table is not tasks:
-                    values["updated_at"] = now
-                session.connection().execute(update(table).where(table.c.id.in_(chunk)).values(**values))
+                values = versioned(table, {column: target.id}, now)
+                session.connection().execute(update(table).where(table.c.id.in_(chunk)).values(values))
         result.handover = int(
             session.connection()
             .execute(
@@ -174,8 +177,7 @@ def hand_over(
 
 
 def undo_handover(ws: Workspace, handover_id: int) -> HandoverUndo:
-    if ws.viewer.role not in HANDING:
-        raise AccessDenied("handovers are undone by a head of sales or an admin")
+    require(ws.viewer, Capability.HAND_OVER_CLIENTS)
     now = ws.now()
     report = HandoverUndo(handover_id)
     with ws.write() as session:
@@ -192,11 +194,10 @@ def undo_handover(ws: Workspace, handover_id: int) -> HandoverUndo:
         ):
             holder = table.c[column]
             for record_id, before in row.moved.get(key, []):
-                values: dict[str, Any] = {column: before, "version": table.c.version + 1}
-                if table is not tasks:
-                    values["updated_at"] = now
                 done = session.connection().execute(
-                    update(table).where(table.c.id == record_id, holder == row.to_user_id).values(**values)
+                    update(table)
+                    .where(table.c.id == record_id, holder == row.to_user_id)
+                    .values(versioned(table, {column: before}, now))
                 )
                 if done.rowcount:
                     setattr(report, key, getattr(report, key) + 1)

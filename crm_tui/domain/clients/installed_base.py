@@ -14,8 +14,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import visible_clients
-from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.clients.records import touch_client
+from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.workspace import Workspace
@@ -104,13 +103,12 @@ def add_installed(ws: Workspace, client_id: int, draft: InstalledDraft) -> int:
             )
             .scalar_one()
         )
-        touch_client(session, client_id, now)
-        audit.record(
+        change(
             session,
+            clients,
+            client_id,
             at=now,
             user_id=ws.viewer.user_id,
-            entity="client",
-            entity_id=client_id,
             action="installed_add",
             changes={"product": product, "vendor": vendor, "ours": draft.ours, "quantity": draft.quantity},
         )
@@ -125,13 +123,12 @@ def remove_installed(ws: Workspace, item_id: int) -> None:
             raise NotFound(f"installed item {item_id} not found")
         _check_client(session, ws, row.client_id)
         session.execute(delete(installed_base).where(installed_base.c.id == item_id))
-        touch_client(session, row.client_id, ws.now())
-        audit.record(
+        change(
             session,
+            clients,
+            row.client_id,
             at=ws.now(),
             user_id=ws.viewer.user_id,
-            entity="client",
-            entity_id=row.client_id,
             action="installed_remove",
             changes={
                 "product": row.product,

@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.clients.search import SCAN_WINDOW, indexed_condition, like_condition
-from crm_tui.domain.values.folding import fold, search_patterns
+from crm_tui.domain.clients.search_keys import search_patterns
+from crm_tui.domain.values.folding import fold
 from crm_tui.storage.models import ChannelKind, channels, client_sources, clients, installed_base, users
 
 PAGE_SIZE = 50

@@ -18,13 +18,14 @@ from typing import Any
 from sqlalchemy import Column, Date, Table, delete, insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.visibility import Viewer, clients_within
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
-from crm_tui.domain.values.folding import derived_keys
+from crm_tui.domain.audit.changes import change, stale
+from crm_tui.domain.clients.search_keys import derived_keys
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.storage.models import (
     ChannelKind,
-    Role,
     channels,
     clients,
     field_values,
@@ -36,8 +37,6 @@ from crm_tui.storage.types import UTCDateTime
 
 MERGEABLE = ("name", "kind", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner_id", "status")
 """Fields a person may take from any of the merged records."""
-
-MERGERS = (Role.ADMIN, Role.OPS, Role.HEAD)
 
 
 @dataclass(frozen=True)
@@ -81,15 +80,12 @@ def _restored(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_rights(viewer: Viewer) -> None:
-    if viewer.role not in MERGERS:
-        raise AccessDenied("only heads of sales, admins and ops merge clients")
-
-
 def _visible_rows(session: Session, viewer: Viewer, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     found = {
         row.id: dict(row._mapping)
-        for row in session.execute(select(clients).where(clients.c.id.in_(ids), visible_clients(viewer)))
+        for row in session.execute(
+            select(clients).where(clients.c.id.in_(ids), clients_within(viewer, Capability.MERGE_CLIENTS))
+        )
     }
     for client_id in ids:
         if client_id not in found:
@@ -110,7 +106,7 @@ def merge_clients(
 ) -> MergeResult:
     """Merge ``other_ids`` into ``survivor_id``. ``take`` says, per field, whose value to keep
     (a client id among the merged); otherwise the survivor's value, or the first non-empty one."""
-    _check_rights(viewer)
+    require(viewer, Capability.MERGE_CLIENTS)
     others = sorted(set(other_ids) - {survivor_id})
     if not others:
         raise InvalidInput("name at least one client to merge into the survivor")
@@ -189,13 +185,12 @@ def merge_clients(
     name_key, text = derived_keys(
         values["name"], values["legal_form"], values["inn"], values["city"], phones, emails
     )
-    version = survivor["version"] + 1
-    session.execute(delete(clients).where(clients.c.id.in_(others)))
-    session.execute(
-        update(clients)
-        .where(clients.c.id == survivor_id)
-        .values(**values, name_key=name_key[:300], search_text=text[:2000], updated_at=now, version=version)
-    )
+    for other in others:  # a merged record somebody saved meanwhile is not deleted unseen
+        gone = session.connection().execute(
+            delete(clients).where(clients.c.id == other, clients.c.version == rows[other]["version"])
+        )
+        if gone.rowcount != 1:
+            raise stale("client", other)
     merge_id = session.execute(
         insert(merges)
         .values(
@@ -206,15 +201,21 @@ def merge_clients(
             score=score,
             reasons=list(reasons),
             snapshot=snapshot,
-            survivor_version=version,
+            survivor_version=survivor["version"] + 1,
         )
         .returning(merges.c.id)
     ).scalar_one()
-    changes = {"merge": merge_id, "merged": others, "kept_values": kept, "reasons": list(reasons)}
-    audit.record(
-        session, at=now, user_id=viewer.user_id, entity="client", entity_id=survivor_id, action="merge",
-        changes=changes,
-    )  # fmt: skip
+    change(
+        session,
+        clients,
+        survivor_id,
+        {**values, "name_key": name_key[:300], "search_text": text[:2000]},
+        at=now,
+        user_id=viewer.user_id,
+        seen=survivor["version"],
+        action="merge",
+        changes={"merge": merge_id, "merged": others, "kept_values": kept, "reasons": list(reasons)},
+    )
     for other in others:
         audit.record(
             session, at=now, user_id=viewer.user_id, entity="client", entity_id=other, action="merged_into",
@@ -231,8 +232,12 @@ class UndoResult:
 
 
 def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -> UndoResult:
-    """Put the merged clients back as they were, with everything that was theirs."""
-    _check_rights(viewer)
+    """Put the merged clients back as they were, with everything that was theirs.
+
+    The survivor is written back whole, its version too, not moved on by ``audit.changes``:
+    undo is refused unless it is still at the version the merge gave it, and afterwards the
+    base is exactly as before the merge."""
+    require(viewer, Capability.MERGE_CLIENTS)
     row = session.execute(select(merges).where(merges.c.id == merge_id)).first()
     if row is None:
         raise NotFound(f"merge {merge_id} not found")
@@ -292,7 +297,7 @@ def last_merge(session: Session, viewer: Viewer) -> int | None:
 
 def mark_not_duplicate(session: Session, viewer: Viewer, now: datetime, a: int, b: int) -> bool:
     """Remember that ``a`` and ``b`` are two companies; False if it was already remembered."""
-    _check_rights(viewer)
+    require(viewer, Capability.MERGE_CLIENTS)
     if a == b:
         raise InvalidInput("a client is always a duplicate of itself; name two different clients")
     _visible_rows(session, viewer, [a, b])

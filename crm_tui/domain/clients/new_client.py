@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from crm_tui.domain.clients.overlap import Holder, who_has
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.legal_forms import split_legal_form
-from crm_tui.domain.values.normalise import normalise_emails, normalise_inn_kpp
 from crm_tui.domain.values.phones import normalise_phones
+from crm_tui.domain.values.requisites import normalise_inn_kpp
+from crm_tui.domain.values.text import normalise_text
+from crm_tui.domain.values.typed import read_typed
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind, ClientStatus
 
@@ -44,27 +47,18 @@ def draft_of(new: NewClient, default_owner: int) -> ClientDraft:
     split = split_legal_form(new.name.strip())
     if not split.value.name:
         raise InvalidInput("name: a client needs a name")
-    inn = kpp = None
-    if new.inn.strip():
-        found = normalise_inn_kpp(new.inn.strip())
-        if found.warnings:
-            raise InvalidInput(f"inn: {found.warnings[0]}")
-        inn, kpp = found.value.inn, found.value.kpp
-    phones = normalise_phones(new.phone) if new.phone.strip() else None
-    if phones is not None and (phones.warnings or not phones.value):
-        raise InvalidInput(f"phone: {phones.warnings[0] if phones.warnings else 'not a phone number'}")
-    emails = normalise_emails(new.email) if new.email.strip() else None
-    if emails is not None and (emails.warnings or not emails.value):
-        raise InvalidInput(f"e-mail: {emails.warnings[0] if emails.warnings else 'not an e-mail address'}")
-    channels = [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw) for p in (phones.value if phones else ())]
-    channels += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw) for e in (emails.value if emails else ())]
+    inn, kpp = read_typed("inn", normalise_inn_kpp, new.inn, "an INN")
+    phones = read_typed("phone", normalise_phones, new.phone, "a phone number")
+    emails = read_typed("e-mail", normalise_emails, new.email, "an e-mail address")
+    channels = [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw[:500], p.extension) for p in phones]
+    channels += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw[:500]) for e in emails]
     return ClientDraft(
         name=split.value.name,
         legal_form=split.value.form,
         inn=inn,
         kpp=kpp,
-        city=new.city.strip() or None,
-        region=new.region.strip() or None,
+        city=normalise_text(new.city).value,
+        region=normalise_text(new.region).value,
         owner_id=new.owner_id if new.owner_id is not None else default_owner,
         status=ClientStatus.LEAD,
         channels=channels,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, can_see_client
+from crm_tui.domain.access.capabilities import Capability, Viewer, can, client_target
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.i18n import _
 from crm_tui.storage.models import ChannelKind, channels, clients, users
@@ -87,7 +87,9 @@ def who_has(
             owner=row.full_name,
             region=row.region,
             matched=matched[row.id],
-            visible=can_see_client(viewer, row.owner_id, row.region, row.status),
+            visible=can(
+                viewer, Capability.SEE_CLIENTS, client_target(row.id, row.owner_id, row.region, row.status)
+            ),
         )
         for row in rows
     ]

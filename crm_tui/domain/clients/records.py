@@ -1,7 +1,7 @@
 """Creating clients one at a time, keeping their derived search keys right.
 
 Bulk loaders (import, demo) write rows directly but must produce the same ``name_key`` and
-``search_text``; they call ``derived_keys`` so the rule stays here.
+``search_text``; they call ``search_keys.derived_keys``, as this module does, so the rule stays there.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.values.folding import derived_keys
 from crm_tui.storage.models import (
     ChannelKind,
     Client,
@@ -127,33 +128,37 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
     return client.id
 
 
-def touch_client(session: Session, client_id: int, now: datetime) -> None:
-    """A change around the client (its contacts, what it owns) is a change of the client: its
-    version moves, so an open edit of the old values is refused and an import undo keeps it."""
-    session.execute(
-        update(clients).where(clients.c.id == client_id).values(version=clients.c.version + 1, updated_at=now)
-    )
+def search_keys(session: Session, client_id: int) -> dict[str, str]:
+    """The client's ``name_key`` and ``search_text`` from its channels as they are now (a contact
+    added or gone), written with the change, so `/` finds the client by the new phone and not by
+    the old one."""
+    return search_keys_of(session, [client_id])[client_id]
 
 
-def refresh_search_keys(session: Session, client_id: int) -> None:
-    """Recompute the client's ``name_key`` and ``search_text`` after its channels changed (a
-    contact added or gone), so `/` finds the client by the new phone and not by the old one."""
-    row = session.execute(
-        select(clients.c.name, clients.c.legal_form, clients.c.inn, clients.c.city).where(
-            clients.c.id == client_id
-        )
-    ).one()
-    pairs = session.execute(
-        select(channels.c.kind, channels.c.value).where(channels.c.client_id == client_id)
-    ).all()
-    phones = sorted(v for k, v in pairs if k == ChannelKind.PHONE.value)
-    emails = sorted(v for k, v in pairs if k == ChannelKind.EMAIL.value)
-    name_key, text = derived_keys(row.name, row.legal_form, row.inn, row.city, phones, emails)
-    session.execute(
-        update(clients)
-        .where(clients.c.id == client_id)
-        .values(name_key=name_key[:300], search_text=text[:2000])
-    )
+def search_keys_of(session: Session, client_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """``search_keys`` of many clients in two queries per 900 ids; an id not in the base is
+    left out."""
+    found: dict[int, dict[str, str]] = {}
+    c = clients.c
+    for start in range(0, len(client_ids), 900):
+        chunk = list(client_ids[start : start + 900])
+        phones: dict[int, list[str]] = {i: [] for i in chunk}
+        emails: dict[int, list[str]] = {i: [] for i in chunk}
+        for owner, kind, value in session.execute(
+            select(channels.c.client_id, channels.c.kind, channels.c.value).where(
+                channels.c.client_id.in_(chunk)
+            )
+        ):
+            if kind == ChannelKind.PHONE.value:
+                phones[owner].append(value)
+            elif kind == ChannelKind.EMAIL.value:
+                emails[owner].append(value)
+        for row in session.execute(select(c.id, c.name, c.legal_form, c.inn, c.city).where(c.id.in_(chunk))):
+            name_key, text = derived_keys(
+                row.name, row.legal_form, row.inn, row.city, sorted(phones[row.id]), sorted(emails[row.id])
+            )
+            found[row.id] = {"name_key": name_key[:300], "search_text": text[:2000]}
+    return found
 
 
 def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:
@@ -172,13 +177,14 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
     session.add(contact)
     session.flush()
     assert contact.id is not None
-    _put_channels(session, client_id, contact.id, person.channels, now)
-    audit.record(
+    _put_channels(session, client_id, contact.id, person.channels)
+    change(
         session,
+        clients,
+        client_id,
+        search_keys(session, client_id),
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
         action="contact_added",
         changes={
             "contact": name,
@@ -189,10 +195,8 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
     return contact.id
 
 
-def _put_channels(
-    session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft], now: datetime
-) -> None:
-    """The person's channels written, and the client's search keys and version following."""
+def _put_channels(session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft]) -> None:
+    """The person's channels written (the caller changes the client, its search keys following)."""
     for ch in drafts:
         session.add(
             ContactChannel(
@@ -205,8 +209,6 @@ def _put_channels(
             )
         )
     session.flush()
-    refresh_search_keys(session, client_id)
-    touch_client(session, client_id, now)
 
 
 def _visible_contact(session: Session, viewer: Viewer, contact_id: int) -> tuple[int, str, str | None]:
@@ -236,7 +238,7 @@ def edit_contact(
         .values(full_name=name, position=person.position or None)
     )
     session.execute(delete(channels).where(channels.c.contact_id == contact_id))
-    _put_channels(session, client_id, contact_id, person.channels, now)
+    _put_channels(session, client_id, contact_id, person.channels)
     after = [c.value for c in person.channels]
     changes: dict[str, object] = {"contact": name}
     if old_name != name:
@@ -245,12 +247,13 @@ def edit_contact(
         changes["position"] = [old_position, person.position]
     if sorted(before) != sorted(after):
         changes["channels"] = [before, after]
-    audit.record(
+    change(
         session,
+        clients,
+        client_id,
+        search_keys(session, client_id),
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
         action="contact_edited",
         changes=changes,
     )
@@ -266,14 +269,13 @@ def remove_contact(session: Session, viewer: Viewer, contact_id: int, now: datet
         update(interactions).where(interactions.c.contact_id == contact_id).values(contact_id=None)
     )
     session.execute(delete(contacts).where(contacts.c.id == contact_id))
-    refresh_search_keys(session, client_id)
-    touch_client(session, client_id, now)
-    audit.record(
+    change(
         session,
+        clients,
+        client_id,
+        search_keys(session, client_id),
         at=now,
         user_id=viewer.user_id,
-        entity="client",
-        entity_id=client_id,
         action="contact_removed",
         changes={"contact": name, "position": position, "channels": gone},
     )

@@ -15,9 +15,10 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import Viewer, visible_clients
-from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.clients.records import refresh_search_keys, touch_client
+from crm_tui.domain.audit.changes import change
+from crm_tui.domain.clients.records import search_keys
 from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.values.requisites import normalise_inn
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind, channels, clients, contact_jobs, contacts
 
@@ -67,20 +68,23 @@ def _client_name(session: Session, viewer: Viewer, client_id: int) -> str:
 
 
 def find_client(session: Session, viewer: Viewer, ref: str) -> int:
-    """A client named by id or by INN, as a person types it in the move dialog."""
+    """A client named by id or by INN ("7707083893", "ИНН 7707 083 893": read as the import
+    reads it), as a person types it in the move dialog."""
     text = ref.strip()
-    if not text.isdigit():
-        raise InvalidInput(f"new company: {ref!r} is neither a client id nor an INN")
-    if len(text) in (10, 12):
+    inn = None if text.isdigit() and len(text) < 10 else normalise_inn(text).value
+    if inn is not None:
         found = list(
             session.scalars(
-                select(clients.c.id).where(clients.c.inn == text, visible_clients(viewer)).limit(2)
+                select(clients.c.id).where(clients.c.inn == inn, visible_clients(viewer)).limit(2)
             )
         )
         if len(found) == 1:
             return int(found[0])
         if len(found) > 1:
-            raise InvalidInput(f"new company: INN {text} belongs to several clients; give the client id")
+            raise InvalidInput(f"new company: INN {inn} belongs to several clients; give the client id")
+        raise NotFound(f"new company: no client with INN {inn}")
+    if not text.isdigit():
+        raise InvalidInput(f"new company: {ref!r} is neither a client id nor an INN")
     client_id = int(text)
     _client_name(session, viewer, client_id)
     return client_id
@@ -127,19 +131,17 @@ def move_contact(
             else:
                 session.execute(update(channels).where(channels.c.id == channel_id).values(contact_id=None))
                 left.append(value)
-        for client_id in (person.client_id, target):
-            refresh_search_keys(session, client_id)
-            touch_client(session, client_id, now)
         for client_id, action, other in (
             (person.client_id, "contact_left", target),
             (target, "contact_joined", person.client_id),
         ):
-            audit.record(
+            change(
                 session,
+                clients,
+                client_id,
+                search_keys(session, client_id),
                 at=now,
                 user_id=ws.viewer.user_id,
-                entity="client",
-                entity_id=client_id,
                 action=action,
                 changes={
                     "contact": person.full_name,

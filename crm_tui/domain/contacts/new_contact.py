@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from crm_tui.domain.clients.records import ChannelDraft, ContactDraft, add_contact, edit_contact
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.domain.values.normalise import normalise_emails
+from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.phones import normalise_phones
+from crm_tui.domain.values.text import normalise_person_name, normalise_text
+from crm_tui.domain.values.typed import read_typed
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind
 
@@ -24,25 +26,19 @@ class NewContact:
 
 def contact_draft(new: NewContact) -> ContactDraft:
     """The contact to store; a field that cannot be read raises ``InvalidInput`` naming it."""
-    name = " ".join(new.full_name.split())
+    name = normalise_person_name(new.full_name).value
     if not name:
         raise InvalidInput("name: a contact person needs a name")
-    found: list[ChannelDraft] = []
-    if new.phone.strip():
-        phones = normalise_phones(new.phone)
-        if phones.warnings or not phones.value:
-            raise InvalidInput(f"phone: {phones.warnings[0] if phones.warnings else 'not a phone number'}")
-        found += [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw[:500], p.extension) for p in phones.value]
-    if new.email.strip():
-        emails = normalise_emails(new.email)
-        if emails.warnings or not emails.value:
-            raise InvalidInput(f"email: {emails.warnings[0] if emails.warnings else 'not an e-mail address'}")
-        found += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw[:500]) for e in emails.value]
+    phones = read_typed("phone", normalise_phones, new.phone, "a phone number")
+    emails = read_typed("email", normalise_emails, new.email, "an e-mail address")
+    found = [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw[:500], p.extension) for p in phones]
+    found += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw[:500]) for e in emails]
     for part in new.messenger.split(";"):
         handle = " ".join(part.split())
         if handle:
             found.append(ChannelDraft(ChannelKind.MESSENGER, handle[:320], handle[:500]))
-    return ContactDraft(name[:200], " ".join(new.position.split())[:200] or None, found)
+    position = normalise_text(new.position).value
+    return ContactDraft(name[:200], position[:200] if position else None, found)
 
 
 def save_contact(ws: Workspace, client_id: int, new: NewContact) -> int:

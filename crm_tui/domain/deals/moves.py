@@ -15,14 +15,14 @@ from datetime import datetime
 from sqlalchemy import case, insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Capability, Scope, Target, require, roles_with
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change, stale, versioned
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons, add_working_days, playbook
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     DealStatus,
-    Role,
     TaskKind,
     TaskStatus,
     deal_stage_changes,
@@ -82,11 +82,9 @@ def load_deal(session: Session, deal_id: int) -> DealRow:
     return DealRow(*row)
 
 
-def can_touch_deal(viewer: Viewer, deal: DealRow) -> bool:
-    """A manager moves own deals; a head those of the region's people; an admin any."""
-    if viewer.role is Role.ADMIN or deal.owner_id == viewer.user_id:
-        return True
-    return viewer.role is Role.HEAD and viewer.region is not None and deal.owner_region == viewer.region
+def deal_target(deal: DealRow) -> Target:
+    """The deal as what an action is on: its owner's, in its owner's region."""
+    return Target(deal.owner_id, deal.owner_region, f"deal {deal.id}")
 
 
 def _stage(session: Session, stage_id: int) -> tuple[str, int, bool, bool, int]:
@@ -145,17 +143,18 @@ def add_task(
 
 
 def head_for(session: Session, region: str | None) -> int | None:
-    """The head of sales of ``region`` (the first by id), or else the first active admin."""
+    """Who answers a lost deal of ``region``: the first by id of those who answer lost deals in
+    their region (the head of sales), or else of those who answer them everywhere (an admin)."""
     u = users.c
+    regional = [role.value for role in roles_with(Capability.ANSWER_LOST_DEALS, Scope.REGION)]
+    everywhere = [role.value for role in roles_with(Capability.ANSWER_LOST_DEALS, Scope.ALL)]
     if region is not None:
         head = session.scalar(
-            select(u.id)
-            .where(u.role == Role.HEAD.value, u.region == region, u.active.is_(True))
-            .order_by(u.id)
+            select(u.id).where(u.role.in_(regional), u.region == region, u.active.is_(True)).order_by(u.id)
         )
         if head is not None:
             return int(head)
-    admin = session.scalar(select(u.id).where(u.role == Role.ADMIN.value, u.active.is_(True)).order_by(u.id))
+    admin = session.scalar(select(u.id).where(u.role.in_(everywhere), u.active.is_(True)).order_by(u.id))
     return int(admin) if admin is not None else None
 
 
@@ -182,14 +181,19 @@ def start_playbook(
 
 
 def _close_playbook_tasks(session: Session, deal_id: int, now: datetime) -> None:
+    """One statement for the deal's open playbook tasks. Their versions move; they get no audit
+    row each: the deal's ``stage`` row is why they closed, and their result says so."""
     t = tasks.c
+    closed = {"status": TaskStatus.CANCELLED.value, "completed_at": now, "result": "stage changed"}
     session.connection().execute(
         update(tasks)
         .where(t.deal_id == deal_id, t.status == TaskStatus.OPEN.value, t.origin.like(f"{PLAYBOOK_ORIGIN}%"))
-        .values(
-            status=TaskStatus.CANCELLED.value, completed_at=now, result="stage changed", version=t.version + 1
-        )
+        .values(versioned(tasks, closed, now))
     )
+
+
+def _refused(deal: DealRow) -> StaleEdit:
+    return stale("deal", f"«{deal.title}»")
 
 
 def change_stage(
@@ -213,22 +217,27 @@ def change_stage(
         "stage_id": to_stage_id,
         "status": status.value,
         "stage_entered_at": now,
-        "updated_at": now,
         "closed_at": now if status is not DealStatus.OPEN else None,
         "lost_reason": lost_reason if is_lost else None,
         "lost_comment": comment if is_lost else None,
-        "version": deal.version + 1,
     }
     if owner_id is not None:
         values["owner_id"] = owner_id
     reached = max(from_position if not from_lost else 0, to_position if not is_lost else 0)
     furthest = deals.c.furthest_position
     values["furthest_position"] = case((furthest < reached, reached), else_=furthest)
-    done = session.connection().execute(
-        update(deals).where(deals.c.id == deal.id, deals.c.version == deal.version).values(**values)
+    version = change(
+        session,
+        deals,
+        deal.id,
+        values,
+        at=now,
+        user_id=ws.viewer.user_id,
+        seen=deal.version,
+        refused=lambda: _refused(deal),
+        action="stage",
+        changes={"stage": [from_name, to_name], "lost_reason": lost_reason, "comment": comment},
     )
-    if done.rowcount != 1:
-        raise StaleEdit(f"deal «{deal.title}» was changed by someone else meanwhile: reload and retry")
     session.connection().execute(
         insert(deal_stage_changes).values(
             deal_id=deal.id,
@@ -240,21 +249,12 @@ def change_stage(
             comment=comment,
         )
     )
-    audit.record(
-        session,
-        at=now,
-        user_id=ws.viewer.user_id,
-        entity="deal",
-        entity_id=deal.id,
-        action="stage",
-        changes={"stage": [from_name, to_name], "lost_reason": lost_reason, "comment": comment},
-    )
     _close_playbook_tasks(session, deal.id, now)
     moved = DealRow(
         deal.id, deal.title, deal.client_id, owner_id or deal.owner_id, deal.owner_region, pipeline_id,
-        to_stage_id, deal.version + 1, status.value, now,
+        to_stage_id, version, status.value, now,
     )  # fmt: skip
-    result = MoveResult(deal.id, from_name, to_name, deal.version + 1)
+    result = MoveResult(deal.id, from_name, to_name, version)
     if status is DealStatus.OPEN:
         first = start_playbook(session, ws, moved, to_stage_id)
         if first is not None:
@@ -289,10 +289,9 @@ def move_deal(
     text = " ".join((comment or "").split()) or None
     with ws.write() as session:
         deal = load_deal(session, deal_id)
-        if not can_touch_deal(ws.viewer, deal):
-            raise AccessDenied(f"deal {deal_id} is not yours to move")
+        require(ws.viewer, Capability.MOVE_DEALS, deal_target(deal))
         if deal.version != version:
-            raise StaleEdit(f"deal «{deal.title}» was changed by someone else meanwhile: reload and retry")
+            raise _refused(deal)
         if to_stage_id == deal.stage_id:
             raise InvalidInput(f"deal «{deal.title}» is in that stage already")
         _name, _pipeline, _won, is_lost, _position = _stage(session, to_stage_id)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.deals.funnel_setup import Step, playbook
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role, TaskKind, deals, lost_reasons, pipelines, playbook_steps, stages
+from crm_tui.storage.models import TaskKind, deals, lost_reasons, pipelines, playbook_steps, stages
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,6 @@ class PipelineView:
     stages: list[StageInfo]
     stuck_days: dict[int, int | None]
     playbooks: dict[int, list[Step]]
-
-
-def _admin(ws: Workspace) -> None:
-    if ws.viewer.role is not Role.ADMIN:
-        raise AccessDenied("pipelines are configured by an admin")
 
 
 def list_pipelines(session: Session) -> list[PipelineView]:
@@ -59,7 +55,7 @@ def find_stage(session: Session, text: str, pipeline_id: int | None = None) -> S
 
 
 def add_pipeline(ws: Workspace, name: str) -> int:
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(name.split())
     if not text:
         raise InvalidInput("a pipeline needs a name")
@@ -98,7 +94,7 @@ def add_stage(
     ws: Workspace, pipeline_id: int, name: str, probability: int, before_closed: bool = True
 ) -> int:
     """A new open stage, placed after the last open stage (before Won and Lost)."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     if not 0 <= probability <= 100:
         raise InvalidInput(f"probability {probability} is not 0..100")
     with ws.write() as session:
@@ -140,7 +136,7 @@ def set_stage(
     stuck_days: int | None = None,
 ) -> None:
     """Rename a stage, set its win probability or its stuck limit (``stuck_days=0`` clears it)."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     values: dict[str, object] = {}
     if name is not None:
         values["name"] = " ".join(name.split())
@@ -163,7 +159,7 @@ def set_stage(
 
 
 def remove_stage(ws: Workspace, stage_id: int) -> None:
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     with ws.write() as session:
         in_use = session.scalar(select(func.count()).where(deals.c.stage_id == stage_id)) or 0
         if in_use:
@@ -180,7 +176,7 @@ def add_step(
     ws: Workspace, stage_id: int, title: str, kind: TaskKind, working_days: int, hours: int = 0
 ) -> int:
     """Append a step to the stage's playbook."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(title.split())
     if not text:
         raise InvalidInput("a playbook step needs a title")
@@ -188,7 +184,7 @@ def add_step(
         position = (session.scalar(
             select(func.max(playbook_steps.c.position)).where(playbook_steps.c.stage_id == stage_id)
         ) or -1) + 1  # fmt: skip
-        return int(
+        step_id = int(
             session.connection()
             .execute(
                 insert(playbook_steps)
@@ -204,30 +200,45 @@ def add_step(
             )
             .scalar_one()
         )
+        audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="playbook_step",
+                     entity_id=step_id, action="create",
+                     changes={"stage_id": stage_id, "title": text, "kind": kind.value})  # fmt: skip
+        return step_id
 
 
 def remove_step(ws: Workspace, step_id: int) -> None:
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     with ws.write() as session:
-        done = session.connection().execute(delete(playbook_steps).where(playbook_steps.c.id == step_id))
-        if done.rowcount != 1:
+        p = playbook_steps.c
+        step = session.execute(select(p.stage_id, p.title).where(p.id == step_id)).first()
+        done = session.connection().execute(delete(playbook_steps).where(p.id == step_id))
+        if step is None or done.rowcount != 1:
             raise NotFound(f"playbook step {step_id} not found")
+        audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="playbook_step",
+                     entity_id=step_id, action="delete",
+                     changes={"stage_id": step.stage_id, "title": step.title})  # fmt: skip
 
 
 def set_lost_reason(ws: Workspace, name: str, active: bool) -> None:
     """Add a lost reason (or bring an old one back), or retire one: retired reasons stay on the
     deals lost for them and in the reports, but cannot be chosen any more."""
-    _admin(ws)
+    require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(name.split())
     if not text:
         raise InvalidInput("a lost reason needs a name")
     with ws.write() as session:
         r = lost_reasons.c
-        done = session.connection().execute(update(lost_reasons).where(r.name == text).values(active=active))
-        if done.rowcount == 0:
+        reason_id = session.scalar(
+            update(lost_reasons).where(r.name == text).values(active=active).returning(r.id)
+        )
+        action = "restore" if active else "retire"
+        if reason_id is None:
             if not active:
                 raise NotFound(f"no lost reason {text!r}")
             position = (session.scalar(select(func.max(r.position))) or 0) + 1
-            session.connection().execute(
-                insert(lost_reasons).values(name=text, position=position, active=True)
+            reason_id = session.scalar(
+                insert(lost_reasons).values(name=text, position=position, active=True).returning(r.id)
             )
+            action = "create"
+        audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="lost_reason",
+                     entity_id=int(reason_id or 0), action=action, changes={"name": text})  # fmt: skip

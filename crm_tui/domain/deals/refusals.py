@@ -7,22 +7,23 @@ comment, so the decision reaches the person who has to act on it.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from crm_tui.domain.access.capabilities import Capability, person, require
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
 from crm_tui.domain.deals.funnel_setup import add_working_days
 from crm_tui.domain.deals.moves import LOST_ORIGIN, MoveResult, add_task, change_stage, load_deal
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role, TaskKind, TaskStatus, deal_stage_changes, tasks, users
+from crm_tui.storage.models import TaskKind, TaskStatus, deal_stage_changes, tasks, users
 
 
 def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | None) -> MoveResult:
     text = " ".join(comment.split())
     if not text:
         raise InvalidInput("say why: the manager reads this comment with the task")
-    if ws.viewer.role not in (Role.HEAD, Role.ADMIN):
-        raise AccessDenied("refusals are analysed by a head of sales or an admin")
+    require(ws.viewer, Capability.ANSWER_LOST_DEALS)
     now = ws.now()
     with ws.write() as session:
         t = tasks.c
@@ -49,22 +50,21 @@ def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | No
             ).first()
             if found is None or not found.active:
                 raise NotFound(f"no active user {new_owner_login!r}")
-            if ws.viewer.role is Role.HEAD and found.region != ws.viewer.region:
-                raise AccessDenied(f"{new_owner_login} works outside your region")
+            require(ws.viewer, Capability.ANSWER_LOST_DEALS, person(found.id, found.region, new_owner_login))
             owner_id = found.id
         decision = "handed over" if new_owner_login else "back to work"
-        done = session.connection().execute(
-            update(tasks)
-            .where(t.id == task_id, t.version == task.version)
-            .values(
-                status=TaskStatus.DONE.value,
-                result=f"{decision}: {text}",
-                completed_at=now,
-                version=t.version + 1,
-            )
+        closed = f"{decision}: {text}"
+        change(
+            session,
+            tasks,
+            task_id,
+            {"status": TaskStatus.DONE.value, "result": closed, "completed_at": now},
+            at=now,
+            user_id=ws.viewer.user_id,
+            seen=task.version,
+            action="complete",
+            changes={"status": ["open", "done"], "result": closed},
         )
-        if done.rowcount != 1:
-            raise StaleEdit(f"task {task_id} was changed by someone else meanwhile: reload and retry")
         result = change_stage(session, ws, deal, int(back_to), comment=text, owner_id=owner_id)
         moved = load_deal(session, deal.id)
         title = f"Back to work: {text}" if new_owner_login is None else f"Deal handed to you: {text}"

@@ -8,7 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.amounts import normalise_amount
+from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.typed import read_typed
 from crm_tui.storage.models import FieldKind
 
 _YES = {"yes", "y", "true", "1", "да", "д", "+"}
@@ -24,20 +27,6 @@ def _number(label: str, text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation:
         raise InvalidInput(f"{label}: {text!r} is not a number") from None
-
-
-def _date(label: str, text: str) -> date:
-    for sep in (".", "-", "/"):
-        parts = text.split(sep)
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            try:
-                if len(parts[0]) == 4:
-                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
-                year = int(parts[2]) + (2000 if len(parts[2]) == 2 else 0)
-                return date(year, int(parts[1]), int(parts[0]))
-            except ValueError:
-                break
-    raise InvalidInput(f"{label}: {text!r} is not a date (DD.MM.YYYY)")
 
 
 def _choice(label: str, text: str, choices: list[str]) -> str:
@@ -57,9 +46,10 @@ def parse_field_text(label: str, kind: str, choices: list[str], text: str) -> An
         number = _number(label, raw)
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == FieldKind.MONEY:
-        return int((_number(label, raw) * 100).to_integral_value())
+        return read_typed(label, normalise_amount, raw, "an amount of money")
     if kind == FieldKind.DATE:
-        return _date(label, raw).isoformat()
+        day = read_typed(label, normalise_date, raw, "a date")
+        return day.isoformat() if day else None
     if kind == FieldKind.CHOICE:
         return _choice(label, raw, choices)
     if kind == FieldKind.MULTI:

@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.access.visibility import Viewer, visible_clients
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.audit.changes import change
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.portrait.defaults import (
     CONTACT_REQUIREMENTS,
@@ -25,7 +27,7 @@ from crm_tui.domain.portrait.defaults import (
 )
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import FieldKind, Role, clients, field_defs, field_values
+from crm_tui.storage.models import FieldKind, clients, field_defs, field_values
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -55,15 +57,10 @@ def required_contacts(session: Session) -> list[str]:
     return [k for k in value if k in CONTACT_REQUIREMENTS] if isinstance(value, list) else []
 
 
-def _admin(ws: Workspace) -> None:
-    if ws.viewer.role is not Role.ADMIN:
-        raise AccessDenied("the portrait's fields are set by an admin")
-
-
 def add_field(
     ws: Workspace, key: str, label: str, kind: FieldKind, choices: list[str], required: bool
 ) -> FieldInfo:
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     if not _KEY.match(key):
         raise InvalidInput(
             f"field key {key!r}: lower-case latin letters, digits and _, starting with a letter"
@@ -106,40 +103,45 @@ def add_field(
 
 def remove_field(ws: Workspace, key: str) -> int:
     """Retire a field (its values are kept, in case it comes back); how many clients had one."""
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     with ws.write() as session:
-        f = field_defs.c
-        field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
-        if field_id is None:
-            raise NotFound(f"no field {key!r}")
-        session.connection().execute(
-            update(field_defs).where(f.id == field_id).values(active=False, required=False)
+        field_id = _change_field(
+            session, ws, key, {"active": False, "required": False}, "retire", {"key": key}
         )
         return int(session.scalar(select(func.count()).where(field_values.c.field_id == field_id)) or 0)
 
 
 def set_field_required(ws: Workspace, key: str, required: bool) -> None:
     """Make a field required (it then counts in every client's completeness) or optional."""
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     with ws.write() as session:
-        f = field_defs.c
-        field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
-        if field_id is None:
-            raise NotFound(f"no field {key!r}")
-        session.connection().execute(update(field_defs).where(f.id == field_id).values(required=required))
-        audit.record(
-            session,
-            at=ws.now(),
-            user_id=ws.viewer.user_id,
-            entity="field",
-            entity_id=int(field_id),
-            action="required" if required else "optional",
-            changes={"key": key, "required": required},
-        )
+        action = "required" if required else "optional"
+        _change_field(session, ws, key, {"required": required}, action, {"key": key, "required": required})
+
+
+def _change_field(
+    session: Session, ws: Workspace, key: str, values: dict[str, bool], action: str, changes: dict[str, Any]
+) -> int:
+    """The active field ``key`` changed and audited; its id."""
+    f = field_defs.c
+    field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
+    if field_id is None:
+        raise NotFound(f"no field {key!r}")
+    session.connection().execute(update(field_defs).where(f.id == field_id).values(values))
+    audit.record(
+        session,
+        at=ws.now(),
+        user_id=ws.viewer.user_id,
+        entity="field",
+        entity_id=int(field_id),
+        action=action,
+        changes=changes,
+    )
+    return int(field_id)
 
 
 def set_required_contacts(ws: Workspace, items: list[str]) -> None:
-    _admin(ws)
+    require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     unknown = [i for i in items if i not in CONTACT_REQUIREMENTS]
     if unknown:
         raise InvalidInput(
@@ -167,40 +169,47 @@ def set_values(ws: Workspace, client_id: int, version: int, values: dict[str, st
             raise NotFound(f"client {client_id} not found")
         fields = {f.key: f for f in portrait_fields(session)}
         if row.version != version:
-            fresh = client_values(session, client_id)
-            shown = ", ".join(f"{f.label}: {fresh.get(f.id)}" for f in fields.values() if f.id in fresh)
-            raise StaleEdit(f"someone saved this client meanwhile; now: {shown or 'no portrait values'}")
+            raise _stale(session, client_id, fields)
         before = client_values(session, client_id)
         changes: dict[str, list[Any]] = {}
+        typed: dict[int, Any] = {}
         for key, text in values.items():
             if key not in fields:
                 raise InvalidInput(f"no portrait field {key!r}")
             field = fields[key]
             value = parse_field_text(field.label, field.kind, field.choices, text)
-            if before.get(field.id) == value:
-                continue
-            changes[key] = [before.get(field.id), value]
-            session.connection().execute(
-                delete(field_values).where(
-                    field_values.c.client_id == client_id, field_values.c.field_id == field.id
-                )
-            )
-            if value is not None:
-                session.connection().execute(
-                    insert(field_values).values(client_id=client_id, field_id=field.id, value=value)
-                )
+            if before.get(field.id) != value:
+                changes[key] = [before.get(field.id), value]
+                typed[field.id] = value
         if not changes:
             return version
-        session.connection().execute(
-            update(clients).where(clients.c.id == client_id).values(version=version + 1, updated_at=now)
-        )
-        audit.record(
+        # The version first: a colleague's save refuses this one before any value is written,
+        # so the refusal shows what they saved.
+        new_version = change(
             session,
+            clients,
+            client_id,
             at=now,
             user_id=viewer.user_id,
-            entity="client",
-            entity_id=client_id,
+            seen=version,
+            refused=lambda: _stale(session, client_id, fields),
             action="portrait",
             changes=changes,
         )
-    return version + 1
+        v = field_values.c
+        for field_id, value in typed.items():
+            session.connection().execute(
+                delete(field_values).where(v.client_id == client_id, v.field_id == field_id)
+            )
+            if value is not None:
+                session.connection().execute(
+                    insert(field_values).values(client_id=client_id, field_id=field_id, value=value)
+                )
+    return new_version
+
+
+def _stale(session: Session, client_id: int, fields: dict[str, FieldInfo]) -> StaleEdit:
+    """The refusal of a portrait saved over a colleague's, with the values they saved."""
+    fresh = client_values(session, client_id)
+    shown = ", ".join(f"{f.label}: {fresh.get(f.id)}" for f in fields.values() if f.id in fresh)
+    return StaleEdit(f"someone saved this client meanwhile; now: {shown or 'no portrait values'}")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
 from sqlmodel import Session
 
+from crm_tui.domain.access.capabilities import Capability, Scope, scope_for
 from crm_tui.domain.access.visibility import Viewer, visible_deals
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.storage.models import DealStatus, deal_stage_changes, deals, pipelines, stages, users
@@ -112,7 +113,7 @@ def funnel_report(
     for current, following in pairwise(ordered):
         current.conversion = round(following.reached / current.reached, 4) if current.reached else None
     whole = (
-        viewer.sees_everything
+        scope_for(viewer, Capability.SEE_DEALS) is Scope.ALL
         and scope.owner_id is None
         and scope.date_from is None
         and scope.date_to is None

@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Capability
+from crm_tui.domain.access.visibility import Viewer, clients_within
 from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
-    Role,
     Segment,
     TaskKind,
     TaskStatus,
@@ -39,10 +40,11 @@ def parse_segment(text: str) -> Segment:
         raise InvalidInput(f"unknown segment {text!r}; valid: {valid}") from None
 
 
-def _visible_rows(
-    session: Session, viewer: Viewer, ids: Sequence[int]
+def _rows_within(
+    session: Session, viewer: Viewer, capability: Capability, ids: Sequence[int]
 ) -> dict[int, tuple[str | None, int | None, str]]:
-    """``{id: (segment, owner_id, name)}`` for the ids the viewer may see; any other id is an error."""
+    """``{id: (segment, owner_id, name)}`` for the ids ``viewer`` has ``capability`` on; any
+    other id is an error (not found: a client one may not see is not named)."""
     if len(ids) > MAX_SELECTION:
         raise InvalidInput(f"select at most {MAX_SELECTION:,} clients at a time")
     c = clients.c
@@ -50,7 +52,9 @@ def _visible_rows(
     for chunk_start in range(0, len(ids), 900):
         chunk = list(ids[chunk_start : chunk_start + 900])
         for row in session.execute(
-            select(c.id, c.segment, c.owner_id, c.name).where(c.id.in_(chunk), visible_clients(viewer))
+            select(c.id, c.segment, c.owner_id, c.name).where(
+                c.id.in_(chunk), clients_within(viewer, capability)
+            )
         ):
             found[row.id] = (row.segment, row.owner_id, row.name)
     missing = [i for i in ids if i not in found]
@@ -64,13 +68,22 @@ def set_segment(ws: Workspace, client_id: int, segment: Segment | None) -> None:
     manual mark with ``None`` so the next recompute decides again."""
     now = ws.now()
     with ws.write() as session:
-        before, _owner, _name = _visible_rows(session, ws.viewer, [client_id])[client_id]
-        c = clients.c
-        values: dict[str, object] = {"segment_manual": segment is not None, "version": c.version + 1}
+        rows = _rows_within(session, ws.viewer, Capability.SET_SEGMENT, [client_id])
+        before, _owner, _name = rows[client_id]
+        values: dict[str, object] = {"segment_manual": segment is not None}
         if segment is not None:
             values["segment"] = segment.value
-        session.connection().execute(update(clients).where(c.id == client_id).values(**values))
         after = segment.value if segment is not None else before
+        change(
+            session,
+            clients,
+            client_id,
+            values,
+            at=now,
+            user_id=ws.viewer.user_id,
+            action="segment_set" if segment is not None else "segment_cleared",
+            changes={"segment": [before, after], "manual": segment is not None},
+        )
         session.connection().execute(
             insert(segment_changes).values(
                 client_id=client_id,
@@ -80,15 +93,6 @@ def set_segment(ws: Workspace, client_id: int, segment: Segment | None) -> None:
                 manual=True,
                 user_id=ws.viewer.user_id,
             )
-        )
-        audit.record(
-            session,
-            at=now,
-            user_id=ws.viewer.user_id,
-            entity="client",
-            entity_id=client_id,
-            action="segment_set" if segment is not None else "segment_cleared",
-            changes={"segment": [before, after], "manual": segment is not None},
         )
 
 
@@ -100,18 +104,17 @@ class BulkResult:
 
 def plan_calls(ws: Workspace, client_ids: Sequence[int], title: str, due: datetime) -> BulkResult:
     """A call task for each selected client's owner; a client without an owner goes to the
-    person planning (so nothing is planned for nobody)."""
+    person planning (so nothing is planned for nobody). A manager's scope holds only own
+    clients and the region's unowned leads, so a manager plans calls for nobody but oneself."""
     text = " ".join(title.split())
     if not text:
         raise InvalidInput("a call task needs a title")
     now = ws.now()
     with ws.write() as session:
-        rows = _visible_rows(session, ws.viewer, client_ids)
+        rows = _rows_within(session, ws.viewer, Capability.PLAN_CALLS, client_ids)
         made = 0
         for client_id, (_segment, owner_id, _name) in rows.items():
             assignee = owner_id if owner_id is not None else ws.viewer.user_id
-            if ws.viewer.role is Role.MANAGER and assignee != ws.viewer.user_id:
-                continue
             new_id = (
                 session.connection()
                 .execute(

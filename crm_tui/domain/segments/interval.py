@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, func, select
 from sqlmodel import Session
 
-from crm_tui.domain.errors import AccessDenied, InvalidInput
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role
 
 INTERVAL_KEY = "segments.interval_days"
 DEFAULT_INTERVAL_DAYS = 30
@@ -90,8 +90,7 @@ def resolve_interval(session: Session, history: BaseHistory) -> IntervalChoice:
 
 def set_interval(ws: Workspace, days: int | None) -> None:
     """An admin fixes the interval (``None``: back to computing it from the history)."""
-    if ws.viewer.role is not Role.ADMIN:
-        raise AccessDenied("only an admin sets the purchase interval")
+    require(ws.viewer, Capability.SET_PURCHASE_INTERVAL)
     if days is not None and not 1 <= days <= MAX_INTERVAL_DAYS:
         raise InvalidInput(f"interval: {days} days is out of range (1..{MAX_INTERVAL_DAYS})")
     with ws.write() as session:

@@ -5,6 +5,10 @@ the documents into a temporary table, the rule (``segment_rules.segment_of``) is
 one ``INSERT ... SELECT`` that writes a ``segment_changes`` row for each client whose segment
 differs, and the clients are updated from those rows. A client whose segment stays is not
 written at all, so a second run in a row changes nothing. Manual segments are left alone.
+
+The clients' versions do not move and no audit row is written per client (the ``segment_changes``
+rows are this job's trail): a segment is computed, not edited, so a colleague's open edit of the
+client stays valid and an import undo does not take a recomputed client for one edited since.
 """
 
 from __future__ import annotations
@@ -35,8 +39,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
-from crm_tui.domain.errors import AccessDenied
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.segments.interval import IntervalChoice, base_interval, resolve_interval
 from crm_tui.domain.segments.rules import (
     PURCHASE_KINDS,
@@ -49,15 +52,12 @@ from crm_tui.domain.segments.rules import (
 )
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
-    Role,
     SegmentRecompute,
     clients,
     sales_documents,
     segment_changes,
     segment_recomputes,
 )
-
-RECOMPUTERS = (Role.ADMIN, Role.HEAD, Role.OPS)
 
 _stats = Table(
     "tmp_client_sales",
@@ -241,8 +241,7 @@ def _tally(session: Session, recompute_id: int) -> tuple[int, int, int, dict[str
 def recompute_segments(ws: Workspace) -> RecomputeResult:
     """Recompute every client's segment; a head, an admin or ops may run it (it is team-wide)."""
     viewer: Viewer = ws.viewer
-    if viewer.role not in RECOMPUTERS:
-        raise AccessDenied("segments are recomputed by a head of sales, an admin or ops")
+    require(viewer, Capability.RECOMPUTE_SEGMENTS)
     at = ws.now()
     today = at.astimezone(ws.tz).date()
     with ws.write() as session:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.errors import AccessDenied, InvalidInput
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.segments.rules import SEGMENTS
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role, Segment, segment_rules
+from crm_tui.storage.models import Segment, segment_rules
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,7 @@ def set_work_rule(
     max_per_run: int | None = None,
 ) -> WorkRule:
     """Change one rule (an admin or a head of sales); ``every_days=0`` switches it off."""
-    if ws.viewer.role not in (Role.ADMIN, Role.HEAD):
-        raise AccessDenied("work rules are set by a head of sales or an admin")
+    require(ws.viewer, Capability.SET_WORK_RULES)
     if every_days is not None and not 0 <= every_days <= 3650:
         raise InvalidInput(f"contact every {every_days} days is out of range (0..3650; 0 switches it off)")
     if max_per_run is not None and not 1 <= max_per_run <= 1000:

@@ -4,38 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer
-from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.access.capabilities import Capability, Target, Viewer, require
+from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import PLAYBOOK_ORIGIN, load_deal, start_playbook
-from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Role, Task, TaskStatus, playbook_steps, tasks
+from crm_tui.storage.models import Task, TaskStatus, playbook_steps, tasks
 
 
 def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
     task = session.get(Task, task_id)
     if task is None:
         raise NotFound(f"task {task_id} not found")
-    if task.assignee_id != viewer.user_id and viewer.role not in (Role.HEAD, Role.ADMIN):
-        raise AccessDenied(f"task {task_id} is not yours")
+    require(viewer, Capability.COMPLETE_TASKS, Target(task.assignee_id, name=f"task {task_id}"))
     if task.version != version:
-        raise StaleEdit(f"task «{task.title}» was changed by someone else meanwhile: reload and retry")
+        raise _refused(task)
     if task.status != TaskStatus.OPEN:
         raise InvalidInput(f"task «{task.title}» is already {task.status}")
     return task
 
 
-def _apply(session: Session, task: Task, values: dict[str, object]) -> None:
-    result = session.connection().execute(
-        update(tasks)
-        .where(tasks.c.id == task.id, tasks.c.version == task.version)
-        .values(version=task.version + 1, **values)
-    )
-    if result.rowcount != 1:
-        raise StaleEdit(f"task «{task.title}» was changed by someone else meanwhile: reload and retry")
+def _refused(task: Task) -> StaleEdit:
+    return stale("task", f"«{task.title}»")
 
 
 def complete_task(ws: Workspace, task_id: int, version: int, result: str) -> None:
@@ -46,13 +39,15 @@ def complete_task(ws: Workspace, task_id: int, version: int, result: str) -> Non
     now = ws.now()
     with ws.write() as session:
         task = _load_for_change(session, ws.viewer, task_id, version)
-        _apply(session, task, {"status": TaskStatus.DONE, "result": text, "completed_at": now})
-        audit.record(
+        change(
             session,
+            tasks,
+            task_id,
+            {"status": TaskStatus.DONE, "result": text, "completed_at": now},
             at=now,
             user_id=ws.viewer.user_id,
-            entity="task",
-            entity_id=task_id,
+            seen=version,
+            refused=lambda: _refused(task),
             action="complete",
             changes={"status": ["open", "done"], "result": text},
         )
@@ -81,14 +76,15 @@ def snooze_task(ws: Workspace, task_id: int, version: int, until: datetime) -> N
         raise InvalidInput("snooze to a moment in the future")
     with ws.write() as session:
         task = _load_for_change(session, ws.viewer, task_id, version)
-        before = task.due_at
-        _apply(session, task, {"due_at": until})
-        audit.record(
+        change(
             session,
+            tasks,
+            task_id,
+            {"due_at": until},
             at=now,
             user_id=ws.viewer.user_id,
-            entity="task",
-            entity_id=task_id,
+            seen=version,
+            refused=lambda: _refused(task),
             action="snooze",
-            changes={"due_at": [before.isoformat(), until.isoformat()]},
+            changes={"due_at": [task.due_at.isoformat(), until.isoformat()]},
         )

@@ -6,6 +6,9 @@ number. Parsing with it costs ~70 µs a number, too slow for 100,000 rows, so pl
 numbers (digits and formatting only) take a fast path that checks the national number against
 the same RU metadata patterns ``phonenumbers.is_valid_number`` uses; everything else goes
 through ``phonenumbers.parse``.
+
+Whatever reads a phone (the import, a dialog, the CLI, the search, privacy, the overlap check)
+reads it here, so every spelling the import accepts finds the same number everywhere.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ _EXT = re.compile(
 )
 _FORMATTING = re.compile(r"[\s\-‐‑–—().\u00a0]+")
 _RU_PLAIN = re.compile(r"(?:\+7|8|7)?([0-9]{10})")
+_BEGUN = re.compile(r"\+?[0-9]+")  # a number typed in part, once its formatting is removed
 _TEL_PREFIX = re.compile(r"^\s*(?:tel|тел(?:ефон)?|моб(?:ильный)?|сот(?:овый)?)\s*[.:]?\s*", re.IGNORECASE)
 
 
@@ -152,3 +156,25 @@ def normalise_phones(value: object, region: str = DEFAULT_REGION) -> Normalised[
 def format_phone(phone: Phone) -> str:
     """E.164 with its extension as a person would type it back ("+74951112233 доб. 12")."""
     return f"{phone.e164} доб. {phone.extension}" if phone.extension else phone.e164
+
+
+def phone_query_digits(text: str) -> tuple[str, ...]:
+    """The digits (E.164 without its '+') a phone typed into a search box is looked for by.
+
+    A whole number is read as the import reads it, so "8 900 104 27 57", "9001042757" and
+    "+7 (900) 104-27-57 доб. 12" all give 79001042757. A number typed in part ("8 (915) 123":
+    five characters or more, digits and formatting only) also gives its digits and, when it
+    starts with 8, the same digits after the +7 that 8 stands for; the digits as typed are kept
+    because a bare number starting with 8 may as well be an INN, or a number still being typed.
+    Empty when the text does not read as a phone.
+    """
+    text = text.strip()
+    whole = normalise_phones(text)
+    found = [p.e164[1:] for p in whole.value] if whole.ok else []
+    compact = _FORMATTING.sub("", text)
+    if len(text) >= 5 and _BEGUN.fullmatch(compact):
+        digits = compact.lstrip("+")
+        found.append(digits)
+        if digits.startswith("8") and len(digits) >= 4:
+            found.append("7" + digits[1:])
+    return tuple(dict.fromkeys(found))

@@ -1,9 +1,18 @@
-"""Russian legal requisites and their checksums (INN, KPP, OGRN / OGRNIP)."""
+"""Russian legal requisites: INN, KPP, OGRN / OGRNIP read from a cell or a field, and the
+checksums of INN, OGRN, BIK and bank account.
+
+Every reader takes any cell value and never raises (see ``cells.Normalised``): 7707083893.0,
+"ИНН 7707083893", "7707083893/770701001" and a number cell that lost the leading zero of regions
+01-09 all give the INN a person meant; a wrong checksum is a warning that names the value.
+"""
 
 from __future__ import annotations
 
 import re
 from operator import mul
+from typing import NamedTuple
+
+from crm_tui.domain.values.cells import Normalised, cell_text, is_blank, shorten, whole_number_digits
 
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -87,3 +96,131 @@ def with_account_key(bik: str, account: str) -> str:
     blank = account[:8] + "0" + account[9:]
     key = (_account_sum(bik, blank) * 3) % 10  # the key's weight is 3: 3k = -sum (mod 10)
     return blank[:8] + str(key) + blank[9:]
+
+
+# --- reading INN / KPP / OGRN --------------------------------------------------------------------
+
+_MAX_TEXT = 200  # longer cells are no requisites: refuse before regexes run
+_PLACEHOLDER = re.compile(r"^[\W_]*$")  # "-", "—", "?" in a requisite cell mean "none"
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_HALVES = re.compile(r"[/\\|]")
+_NOT_KPP_CHAR = re.compile(r"[^0-9A-Z]")
+_KPP_LABEL = re.compile(r"^\s*КПП\s*:?", re.IGNORECASE)
+
+
+class InnKpp(NamedTuple):
+    """An INN and the KPP found with it ("7707083893/770701001" in one cell)."""
+
+    inn: str | None
+    kpp: str | None = None
+
+
+def _requisite_text(value: object, label: str) -> tuple[str | None, bool, str | None]:
+    """``(text, came_from_a_number, warning)`` for a requisite cell."""
+    digits = whole_number_digits(value)
+    if digits is not None:
+        return digits, True, None
+    if isinstance(value, str) and len(value) <= _MAX_TEXT:
+        return value, False, None
+    return None, False, f"{shorten(cell_text(value))} is not an {label}"
+
+
+def _restore_zero(digits: str, from_number: bool, lengths: tuple[int, ...], valid: bool) -> str:
+    """A number cell drops the leading zero of regions 01-09; put it back.
+
+    Numeric cells always get it back; text gets it only when that makes the checksum right.
+    """
+    if len(digits) + 1 in lengths:
+        padded = "0" + digits
+        if from_number or valid:
+            return padded
+    return digits
+
+
+def _check_inn(digits: str, from_number: bool) -> tuple[str | None, str | None]:
+    if len(digits) in (9, 11):
+        digits = _restore_zero(digits, from_number, (10, 12), is_valid_inn("0" + digits))
+    if len(digits) not in (10, 12):
+        return None, f"'{digits}' is not an INN: {len(digits)} digits, expected 10 or 12"
+    if not is_valid_inn(digits):
+        return None, f"INN '{digits}' fails the checksum"
+    return digits, None
+
+
+def _check_kpp(text: str, from_number: bool) -> tuple[str | None, str | None]:
+    kpp = _NOT_KPP_CHAR.sub("", text.upper())
+    if len(kpp) == 8 and kpp.isdigit() and from_number:  # no checksum: only a number cell is padded
+        kpp = "0" + kpp
+    if not is_valid_kpp(kpp):
+        return None, f"{shorten(text)} is not a KPP (9 characters: 4 digits, 2 digits or letters, 3 digits)"
+    return kpp, None
+
+
+def normalise_inn_kpp(value: object) -> Normalised[InnKpp]:
+    """INN (and KPP when the cell holds both) as digit strings, checked by their checksums.
+
+    Accepts 7707083893.0, "ИНН 7707083893", "7707083893/770701001", "7707083893 770701001".
+    """
+    if type(value) is str and value.isdigit() and value.isascii():  # the usual text cell
+        inn, inn_problem = _check_inn(value, False)
+        return Normalised(InnKpp(inn), value, (inn_problem,) if inn_problem else ())
+    digits = whole_number_digits(value)
+    if digits is not None:  # a number cell: as usual, and the one that loses leading zeros
+        inn, inn_problem = _check_inn(digits, True)
+        return Normalised(InnKpp(inn), digits, (inn_problem,) if inn_problem else ())
+    raw = cell_text(value)
+    if is_blank(value) or _PLACEHOLDER.match(raw):
+        return Normalised(InnKpp(None), raw)
+    text, from_number, problem = _requisite_text(value, "INN")
+    if text is None:
+        return Normalised(InnKpp(None), raw, (problem or "",))
+    inn_text, kpp_text = text, None
+    halves = [h for h in _HALVES.split(text) if _DIGIT_RUN.search(h)]
+    if len(halves) == 2:
+        inn_text, kpp_text = halves
+    else:
+        runs = _DIGIT_RUN.findall(text)
+        if len(runs) == 2 and len(runs[0]) in (10, 12) and len(runs[1]) == 9:
+            inn_text, kpp_text = runs
+    digits = _NOT_DIGIT.sub("", inn_text)
+    if not digits:
+        return Normalised(InnKpp(None), raw, (f"{shorten(raw)} is not an INN",))
+    inn, inn_problem = _check_inn(digits, from_number)
+    kpp, kpp_problem = _check_kpp(kpp_text, False) if kpp_text else (None, None)
+    warnings = tuple(p for p in (inn_problem, kpp_problem) if p)
+    return Normalised(InnKpp(inn, kpp), raw, warnings)
+
+
+def normalise_inn(value: object) -> Normalised[str | None]:
+    """The INN of a cell (see ``normalise_inn_kpp``; a KPP in the same cell is dropped)."""
+    result = normalise_inn_kpp(value)
+    return Normalised(result.value.inn, result.raw, result.warnings)
+
+
+def normalise_kpp(value: object) -> Normalised[str | None]:
+    """A KPP: 9 characters, the leading zero restored for a number cell."""
+    raw = cell_text(value)
+    if is_blank(value) or _PLACEHOLDER.match(raw):
+        return Normalised(None, raw)
+    text, from_number, problem = _requisite_text(value, "KPP")
+    if text is None:
+        return Normalised(None, raw, (problem or "",))
+    kpp, kpp_problem = _check_kpp(_KPP_LABEL.sub("", text), from_number)
+    return Normalised(kpp, raw, (kpp_problem,) if kpp_problem else ())
+
+
+def normalise_ogrn(value: object) -> Normalised[str | None]:
+    """OGRN (13 digits) or OGRNIP (15 digits), checked by its check digit."""
+    raw = cell_text(value)
+    if is_blank(value) or _PLACEHOLDER.match(raw):
+        return Normalised(None, raw)
+    text, _, problem = _requisite_text(value, "OGRN")
+    if text is None:
+        return Normalised(None, raw, (problem or "",))
+    digits = _NOT_DIGIT.sub("", text)
+    if len(digits) not in (13, 15):
+        return Normalised(None, raw, (f"{shorten(raw)} is not an OGRN: expected 13 or 15 digits",))
+    if not is_valid_ogrn(digits):
+        return Normalised(None, raw, (f"OGRN '{digits}' fails the checksum",))
+    return Normalised(digits, raw)

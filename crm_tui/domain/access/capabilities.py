@@ -1,0 +1,324 @@
+"""Who may do what: one table of capabilities by role and scope, and the one question asked of it.
+
+Every permission in crm_tui is a row of ``TABLE``: for each role (manager, head of sales, admin,
+ops) the scope it has the capability in (its own records, its region's, all), or nothing. A
+pair missing from the table is refused (default deny). Domain functions ask ``require`` before
+they act; screens ask ``can`` to show or hide a key; the SQL predicates of ``visibility`` are
+built from the same rows. Nothing else in the code may decide on a role.
+
+What "own" and "region" mean for a target (``Target``): own is the viewer's (the client's
+owner, the deal's owner, the task's assignee, the import batch's author), and for clients also
+an inbound lead nobody owns yet in the viewer's region (seed 003: the region's managers take
+those); region is own, or a target in the viewer's region (a deal's region is its owner's). A
+viewer without a region has no region to act in: region scope is then own scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from crm_tui.domain.errors import AccessDenied
+from crm_tui.storage.models import ClientStatus, Role
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The acting user, as every query and action receives them."""
+
+    user_id: int
+    login: str
+    full_name: str
+    role: Role
+    region: str | None
+
+
+class Scope(StrEnum):
+    OWN = "own"
+    REGION = "region"
+    ALL = "all"
+
+
+class Capability(StrEnum):
+    USE_APP = "use_app"
+    SEE_CLIENTS = "see_clients"
+    SEE_DEALS = "see_deals"
+    READ_AUDIT = "read_audit"
+    OWN_CLIENTS = "own_clients"
+    SET_SEGMENT = "set_segment"
+    PLAN_CALLS = "plan_calls"
+    COMPLETE_TASKS = "complete_tasks"
+    MOVE_DEALS = "move_deals"
+    ANSWER_LOST_DEALS = "answer_lost_deals"
+    HAND_OVER_CLIENTS = "hand_over_clients"
+    IMPORT_CLIENTS = "import_clients"
+    UNDO_IMPORT = "undo_import"
+    IMPORT_ORDERS = "import_orders"
+    RECOMPUTE_SEGMENTS = "recompute_segments"
+    REVIEW_DUPLICATES = "review_duplicates"
+    MERGE_CLIENTS = "merge_clients"
+    SET_WORK_RULES = "set_work_rules"
+    SET_PURCHASE_INTERVAL = "set_purchase_interval"
+    EDIT_PORTRAIT_FIELDS = "edit_portrait_fields"
+    CONFIGURE_FUNNEL = "configure_funnel"
+    PRIVACY = "privacy"
+    ACT_AS_ANOTHER_USER = "act_as_another_user"
+    MANAGE_USERS = "manage_users"
+    COPY_DATABASE = "copy_database"
+
+
+NOT_FOUND = "{target} not found"
+"""A target out of reach is refused as if it did not exist: what one may not see is not named."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row: what the capability is, who has it in which scope, and what a refusal says.
+
+    ``refused`` and ``outside`` may name ``{target}`` (what the action was on), ``{login}`` and
+    ``{role}`` (who asked). ``targeted`` is False for team-wide capabilities, whose scope is
+    always all (the README shows them as "yes")."""
+
+    what: str
+    grants: Mapping[Role, Scope]
+    refused: str = NOT_FOUND
+    outside: str = NOT_FOUND
+    targeted: bool = True
+
+
+MANAGER, HEAD, ADMIN, OPS = Role.MANAGER, Role.HEAD, Role.ADMIN, Role.OPS
+OWN, REGION, ALL = Scope.OWN, Scope.REGION, Scope.ALL
+_BY_ADMIN = {ADMIN: ALL}
+
+TABLE: Mapping[Capability, Rule] = {
+    Capability.USE_APP: Rule(
+        "use the app (ops run the commands)",
+        {MANAGER: ALL, HEAD: ALL, ADMIN: ALL},
+        "{login} is an ops account: it runs crm import, crm dedup, crm schedule tick and the other "
+        "commands, not the app",
+        targeted=False,
+    ),
+    Capability.SEE_CLIENTS: Rule(
+        "see clients and work on them (card, edits, touches)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+    ),
+    Capability.SEE_DEALS: Rule(
+        "see deals (funnel, reports)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+    ),
+    Capability.READ_AUDIT: Rule(
+        "read the audit trail",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+    ),
+    Capability.OWN_CLIENTS: Rule(
+        "own clients",
+        {MANAGER: ALL, HEAD: ALL},
+        "{login} is not a manager or a head of sales",
+        targeted=False,
+    ),
+    Capability.SET_SEGMENT: Rule(
+        "set a client's segment by hand",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+    ),
+    Capability.PLAN_CALLS: Rule(
+        "plan calls for selected clients",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+    ),
+    Capability.COMPLETE_TASKS: Rule(
+        "complete or snooze tasks",
+        {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: OWN},
+        "{target} is not yours",
+        "{target} is not yours",
+    ),
+    Capability.MOVE_DEALS: Rule(
+        "move deals",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+        "{target} is not yours to move",
+        "{target} is not yours to move",
+    ),
+    Capability.ANSWER_LOST_DEALS: Rule(
+        "answer lost deals (target: the new owner)",
+        {HEAD: REGION, ADMIN: ALL},
+        "refusals are analysed by a head of sales or an admin",
+        "{target} works outside your region",
+    ),
+    Capability.HAND_OVER_CLIENTS: Rule(
+        "hand clients over, undo a handover (targets: the clients, the receiver)",
+        {HEAD: REGION, ADMIN: ALL},
+        "clients are handed over by a head of sales or an admin",
+        "{target} works outside your region",
+    ),
+    Capability.IMPORT_CLIENTS: Rule(
+        "import clients",
+        {MANAGER: ALL, HEAD: ALL, ADMIN: ALL, OPS: ALL},
+        "clients are imported by a manager, a head of sales, an admin or ops",
+        targeted=False,
+    ),
+    Capability.UNDO_IMPORT: Rule(
+        "undo an import batch",
+        {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: ALL},
+        "{target} is not yours to undo",
+        "{target} is not yours to undo",
+    ),
+    Capability.IMPORT_ORDERS: Rule(
+        "import orders (the sales history)",
+        {HEAD: ALL, ADMIN: ALL, OPS: ALL},
+        "the sales history is imported by a head of sales, an admin or ops",
+        targeted=False,
+    ),
+    Capability.RECOMPUTE_SEGMENTS: Rule(
+        "recompute segments, crm schedule tick",
+        {HEAD: ALL, ADMIN: ALL, OPS: ALL},
+        "segments are recomputed by a head of sales, an admin or ops",
+        targeted=False,
+    ),
+    Capability.REVIEW_DUPLICATES: Rule(
+        "review duplicates",
+        {HEAD: REGION, ADMIN: ALL, OPS: ALL},
+        "duplicate review is for heads of sales, admins and ops",
+    ),
+    Capability.MERGE_CLIENTS: Rule(
+        "merge duplicates, undo a merge",
+        {HEAD: REGION, ADMIN: ALL, OPS: ALL},
+        "only heads of sales, admins and ops merge clients",
+    ),
+    Capability.SET_WORK_RULES: Rule(
+        "set the work rules of segments",
+        {HEAD: ALL, ADMIN: ALL},
+        "work rules are set by a head of sales or an admin",
+        targeted=False,
+    ),
+    Capability.SET_PURCHASE_INTERVAL: Rule(
+        "set the purchase interval",
+        _BY_ADMIN,
+        "only an admin sets the purchase interval",
+        targeted=False,
+    ),
+    Capability.EDIT_PORTRAIT_FIELDS: Rule(
+        "edit portrait fields",
+        _BY_ADMIN,
+        "the portrait's fields are set by an admin",
+        targeted=False,
+    ),
+    Capability.CONFIGURE_FUNNEL: Rule(
+        "manage pipelines and funnel settings",
+        _BY_ADMIN,
+        "pipelines are configured by an admin",
+        targeted=False,
+    ),
+    Capability.PRIVACY: Rule(
+        "export or erase a person's data",
+        _BY_ADMIN,
+        "only an admin exports or erases a person's data",
+        targeted=False,
+    ),
+    Capability.ACT_AS_ANOTHER_USER: Rule(
+        "act as another user (--user)",
+        _BY_ADMIN,
+        "only an admin may act as another user; {login!r} is a {role}",
+        targeted=False,
+    ),
+    Capability.MANAGE_USERS: Rule(
+        "add users",
+        _BY_ADMIN,
+        "only an admin may add users; {login!r} is a {role}",
+        targeted=False,
+    ),
+    Capability.COPY_DATABASE: Rule(
+        "copy the whole base",
+        _BY_ADMIN,
+        "only an admin copies the whole base",
+        targeted=False,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an action is on: whose it is, in which region, and how a refusal names it.
+
+    ``owner_id`` is the owner of a client or deal, the assignee of a task, the author of an
+    import batch, or the person themselves; ``region`` is the client's region, or the region of
+    the deal's owner or of the person. ``lead``: an inbound lead (an unowned one belongs to its
+    region's managers to take)."""
+
+    owner_id: int | None
+    region: str | None = None
+    name: str = "it"
+    lead: bool = False
+
+
+def client_target(client_id: int, owner_id: int | None, region: str | None, status: str | None) -> Target:
+    """A client row as the target: its owner, its region, whether it is a lead."""
+    return Target(owner_id, region, f"client {client_id}", lead=status == ClientStatus.LEAD.value)
+
+
+def person(user_id: int, region: str | None, login: str) -> Target:
+    """A colleague as the target (the receiver of a handover or of a lost deal)."""
+    return Target(user_id, region, login)
+
+
+def scope_of(role: Role, capability: Capability) -> Scope | None:
+    """The scope ``role`` has ``capability`` in, or None (refused)."""
+    return TABLE[capability].grants.get(role)
+
+
+def scope_for(viewer: Viewer, capability: Capability) -> Scope | None:
+    """The scope ``viewer`` has ``capability`` in, or None (refused)."""
+    return scope_of(viewer.role, capability)
+
+
+def roles_with(capability: Capability, scope: Scope) -> tuple[Role, ...]:
+    """The roles that have ``capability`` in exactly ``scope`` (for finding who must act)."""
+    return tuple(role for role, granted in TABLE[capability].grants.items() if granted is scope)
+
+
+def covers(viewer: Viewer, scope: Scope, target: Target) -> bool:
+    """Whether ``scope``, held by ``viewer``, reaches ``target`` (see the module's docstring)."""
+    if scope is Scope.ALL or target.owner_id == viewer.user_id:
+        return True
+    if viewer.region is None or target.region != viewer.region:
+        return False
+    return scope is Scope.REGION or (target.lead and target.owner_id is None)
+
+
+def can(viewer: Viewer, capability: Capability, target: Target | None = None) -> bool:
+    """Whether ``viewer`` may do ``capability`` on ``target``; without a target, whether they
+    may do it on anything at all (a screen showing the key)."""
+    granted = scope_for(viewer, capability)
+    if granted is None:
+        return False
+    return target is None or covers(viewer, granted, target)
+
+
+def require(viewer: Viewer, capability: Capability, target: Target | None = None) -> None:
+    """``can``, or ``AccessDenied`` with one line saying what was refused."""
+    if can(viewer, capability, target):
+        return
+    rule = TABLE[capability]
+    text = rule.refused if scope_for(viewer, capability) is None else rule.outside
+    raise AccessDenied(
+        text.format(target=target.name if target else "it", login=viewer.login, role=viewer.role.value)
+    )
+
+
+def can_own_clients(role: Role | str) -> bool:
+    """Who may own a client: the receivers a handover and the screens offer."""
+    return scope_of(Role(role), Capability.OWN_CLIENTS) is not None
+
+
+def table_markdown() -> str:
+    """The table as the README shows it: a row per capability, a column per role."""
+    roles = list(Role)
+    lines = [
+        "| may | " + " | ".join(role.value for role in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for rule in TABLE.values():
+        cells = []
+        for role in roles:
+            scope = rule.grants.get(role)
+            cells.append("—" if scope is None else scope.value if rule.targeted else "yes")
+        lines.append(f"| {rule.what} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,288 @@
+"""The keys a person may rebind: every binding's id and key, and the key names Textual knows.
+
+The settings file's ``[keymap]`` table maps a binding id (``"clients.search" = "ctrl+f"``) to
+one key or a comma-separated list; the app hands it to Textual's ``App.set_keymap``. A wrong
+entry must be refused where the file is read, and ``crm config show`` reads it without Textual
+(headless commands never import it), so the bindings are listed here rather than collected from
+the screens; a test checks this list against every binding of the app, its screens, dialogs and
+widgets (ids unique, keys the same). An id's prefix is the screen, dialog or widget whose keys
+it is among: a key the keymap gives one of them must not be another's there, as Textual would
+quietly take it from the other.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+DEFAULT_KEYS: dict[str, str] = {
+    # the app, on every screen
+    "app.desk": "d",
+    "app.clients": "c",
+    "app.import": "i",
+    "app.duplicates": "D",
+    "app.segments": "S",
+    "app.funnel": "F",
+    "app.palette": "ctrl+p",
+    "app.quit": "q",
+    # every list (the record table)
+    "table.open": "enter",
+    "table.up": "up,k",
+    "table.down": "down,j",
+    "table.first": "home",
+    "table.last": "end",
+    # screens
+    "first_run.check": "r",
+    "desk.complete": "x",
+    "desk.snooze": "s",
+    "desk.refresh": "r",
+    "clients.search": "slash",
+    "clients.new": "a",
+    "clients.owner": "o",
+    "clients.status": "t",
+    "clients.segment": "g",
+    "clients.owns": "b",
+    "clients.fields": "comma",
+    "clients.next_page": "n",
+    "clients.next_page_key": "pagedown",
+    "clients.prev_page": "p",
+    "clients.prev_page_key": "pageup",
+    "clients.back": "escape",
+    "fields.add": "a",
+    "fields.required": "r",
+    "fields.retire": "x",
+    "fields.contacts": "c",
+    "fields.back": "escape",
+    "card.log_call": "l",
+    "card.add_note": "o",
+    "card.segment": "g",
+    "card.hand_over": "h",
+    "card.requisites": "u",
+    "card.installed": "b",
+    "card.add_contact": "a",
+    "card.edit_contact": "t",
+    "card.contact_moved": "m",
+    "card.portrait": "e",
+    "card.walk": "w",
+    "card.timeline_older": "n",
+    "card.timeline_newer": "p",
+    "card.refresh": "r",
+    **{f"card.section_{n}": str(n) for n in range(1, 10)},
+    "card.back": "escape",
+    "deal.next_stage": "right_square_bracket",
+    "deal.prev_stage": "left_square_bracket",
+    "deal.lost": "x",
+    "deal.client": "c",
+    "deal.back": "escape",
+    "funnel.next_stage": "right_square_bracket",
+    "funnel.prev_stage": "left_square_bracket",
+    "funnel.lost": "x",
+    "funnel.left": "left,h",
+    "funnel.right": "right,l",
+    "funnel.more": "m",
+    "funnel.filter": "f",
+    "funnel.region": "g",
+    "funnel.pipeline": "p",
+    "funnel.period": "t",
+    "funnel.report": "v",
+    "funnel.settings": "comma",
+    "funnel.back": "escape",
+    "funnel_settings.probability": "p",
+    "funnel_settings.stuck": "s",
+    "funnel_settings.rename": "n",
+    "funnel_settings.back": "escape",
+    "segments.warm": "1",
+    "segments.loyal": "2",
+    "segments.lost": "3",
+    "segments.moves": "m",
+    "segments.sort": "s",
+    "segments.next_page": "n",
+    "segments.prev_page": "p",
+    "segments.select": "space",
+    "segments.select_page": "asterisk",
+    "segments.assign": "a",
+    "segments.calls": "c",
+    "segments.recompute": "r",
+    "segments.import_orders": "i",
+    "segments.back": "escape",
+    "dedup.merge": "m",
+    "dedup.swap": "x",
+    "dedup.take": "t",
+    "dedup.field_up": "up",
+    "dedup.field_down": "down",
+    "dedup.not_duplicate": "n",
+    "dedup.next": "l,right_square_bracket",
+    "dedup.previous": "h,left_square_bracket",
+    "dedup.undo": "u",
+    "dedup.rescan": "r",
+    "dedup.back": "escape",
+    "import.change_field": "e",
+    "import.change_field_enter": "enter",
+    "import.preview": "n",
+    "import.run": "r",
+    "import.undo": "u",
+    "import.orders": "ctrl+o",
+    "import.back": "escape",
+    "import.close": "escape",
+    "orders.run": "r",
+    "orders.undo": "u",
+    "orders.close": "escape",
+    # dialogs
+    "choice.cancel": "escape",
+    "form.save": "ctrl+s",
+    "form.cancel": "escape",
+    "log.submit": "ctrl+s",
+    "log.cancel": "escape",
+    "new_client.save": "ctrl+s",
+    "new_client.cancel": "escape",
+    "contact_move.save": "ctrl+s",
+    "contact_move.cancel": "escape",
+    "task_result.submit": "ctrl+s",
+    "task_result.cancel": "escape",
+    "lost.cancel": "escape",
+    "value.cancel": "escape",
+    "snooze.pick_1": "1",
+    "snooze.pick_2": "2",
+    "snooze.pick_3": "3",
+    "snooze.pick_4": "4",
+    "snooze.cancel": "escape",
+    "segment_picker.cancel": "escape",
+    "assign.cancel": "escape",
+    "calls.cancel": "escape",
+    "field_picker.cancel": "escape",
+    "undo_confirm.yes": "y",
+    "undo_confirm.no": "n,escape",
+}
+"""Every binding's id and its default key(s), as its ``Binding`` says (Textual's key names)."""
+BINDING_IDS = frozenset(DEFAULT_KEYS)
+
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+NAMED_KEYS = frozenset(
+    {
+        "escape",
+        "enter",
+        "tab",
+        "space",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
+        *(f"f{n}" for n in range(1, 25)),
+    }
+)
+# Textual names a punctuation key by its Unicode name, lower case with underscores, and these
+# six by a shorter word.
+_SHORT_NAMES = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+_CHARACTER_NAMES = {short: long for long, short in _SHORT_NAMES.items()}
+
+
+def _character_named(name: str) -> str | None:
+    """The punctuation character Textual calls ``name`` ("question_mark", "slash"), if any."""
+    if name in _SHORT_NAMES:
+        return None  # Textual says "slash", never "solidus"
+    long = _CHARACTER_NAMES.get(name, name)
+    words = long.split("_")
+    # A Unicode name joins its words with spaces or hyphens ("LESS-THAN SIGN"); try both.
+    for joins in range(2 ** (len(words) - 1)):
+        text = words[0]
+        for n, word in enumerate(words[1:]):
+            text += ("-" if joins >> n & 1 else " ") + word
+        try:
+            character = unicodedata.lookup(text)
+        except KeyError:
+            continue
+        if character.isprintable() and not character.isalnum() and not character.isspace():
+            return character
+    return None
+
+
+def normal_key(key: str) -> str:
+    """``key`` as Textual names it in a keymap: a punctuation character by its name ("/" is
+    "slash"), anything else as it is."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return key
+    return _SHORT_NAMES.get(name, name)
+
+
+def key_problem(key: str) -> str | None:
+    """What is wrong with one key as a binding's key (``"ctrl+f"``, ``"f3"``, ``"slash"``,
+    ``"/"``, ``"ы"``), or None if Textual can bind it."""
+    if len(key) == 1:
+        return None if key.isprintable() and not key.isspace() else f"{key!r} is not a key"
+    *modifiers, base = key.split("+")
+    for modifier in modifiers:
+        if modifier not in MODIFIERS:
+            return f"unknown modifier {modifier!r} in {key!r}: use {', '.join(MODIFIERS)}"
+    if len(set(modifiers)) != len(modifiers):
+        return f"a modifier given twice in {key!r}"
+    if not base or base.isspace():
+        return f"no key after the modifiers in {key!r}"
+    if len(base) == 1 and base.isprintable():
+        if base.isalnum() or key == "ctrl+@":  # the one sign Textual's own key names keep
+            return None
+        named = "+".join([*modifiers, normal_key(base)])
+        return f"write {named!r} instead of {key!r}: after a modifier a sign goes by its name"
+    if base in NAMED_KEYS or _character_named(base) is not None:
+        return None
+    return f"unknown key {base!r} in {key!r}: use a character or a name like ctrl+f, f3, escape, slash"
+
+
+def parse_keys(value: str) -> tuple[str, str | None]:
+    """``value`` as a keymap entry: one key or a comma-separated list, returned with blanks
+    removed, and what is wrong with it (None when nothing is)."""
+    keys = [part.strip() for part in value.split(",")]
+    if not any(keys):
+        return "", "a comma separates keys: write comma for the , key" if "," in value else "no key given"
+    for key in keys:
+        if not key:
+            return value, f"an empty key in {value!r}"
+        problem = key_problem(key)
+        if problem is not None:
+            return value, problem
+    return ",".join(keys), None
+
+
+def clash_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
+    """An entry of ``keymap`` (id -> parsed keys) whose key is also another binding's among the
+    same screen's, dialog's or widget's keys (once the keymap is applied), and what it clashes
+    with; None when every key is one binding's."""
+    owners: dict[tuple[str, str], list[str]] = {}
+    for binding_id, default in DEFAULT_KEYS.items():
+        keys = keymap.get(binding_id, default)
+        for key in keys.split(","):
+            owners.setdefault((binding_id.split(".")[0], normal_key(key)), []).append(binding_id)
+    for binding_id, keys in keymap.items():
+        for key in keys.split(","):
+            others = [o for o in owners[(binding_id.split(".")[0], normal_key(key))] if o != binding_id]
+            if others:
+                return binding_id, (
+                    f"{key} is also the key of {', '.join(others)}: give that one another key in [keymap] too"
+                )
+    return None
+
+
+def binding_id_problem(binding_id: str) -> str | None:
+    """None if ``binding_id`` names a binding, else a line that says so (with the nearest id)."""
+    if binding_id in BINDING_IDS:
+        return None
+    near = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
+    hint = f": did you mean {near[0]!r}?" if near else ": see the list in README.md, Settings"
+    return f"no binding has the id {binding_id!r}{hint}"

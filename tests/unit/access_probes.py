@@ -1,0 +1,321 @@
+"""How the matrix tries each capability: once through the domain, once through `crm`.
+
+``PROBES`` has an entry for every ``Capability``: which targets it is tried on (``kinds``; none
+for a team-wide capability), a domain call and a CLI call. A domain call returns True when the
+action was done or the target seen, False when the target was not among what the viewer got;
+a refusal raises. A CLI call is the arguments of a `crm` command (and, for a listing, how to
+tell the target is in its output), or the reason no command does it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crm_tui.domain.access.capabilities import Capability
+from crm_tui.domain.access.users import add_colleague, resolve_viewer
+from crm_tui.domain.audit.trail import trail
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.handovers import hand_over
+from crm_tui.domain.clients.merges import merge_clients
+from crm_tui.domain.deals.card import load_deal_card
+from crm_tui.domain.deals.moves import move_deal
+from crm_tui.domain.deals.pipeline_admin import set_lost_reason
+from crm_tui.domain.deals.refusals import hand_over_lost
+from crm_tui.domain.portrait.fields import set_required_contacts
+from crm_tui.domain.privacy import export_person
+from crm_tui.domain.segments.actions import plan_calls, set_segment
+from crm_tui.domain.segments.interval import set_interval
+from crm_tui.domain.segments.recompute import recompute_segments
+from crm_tui.domain.segments.work import set_work_rule
+from crm_tui.domain.tasks.lifecycle import complete_task
+from crm_tui.domain.workspace import copy_base, open_app_workspace
+from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.dedup.service import scan
+from crm_tui.importers.orders.service import OrdersOptions, import_orders
+from crm_tui.storage.models import Deal, Segment, Task, contacts
+from tests.importers.order_files import write_sales_report_csv
+from tests.seed import FROZEN_NOW, MOSCOW
+from tests.unit.access_base import CLIENTS, OWNED, Cell, Kind
+
+
+@dataclass(frozen=True)
+class CliCall:
+    args: tuple[str, ...]
+    user: str | None = None
+    """Who runs it, when not the viewer (an admin giving a client to the viewer)."""
+    seen: Callable[[str], bool] | None = None
+    """For a listing: whether the target is in the output (else a success is a permission)."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    kinds: tuple[Kind, ...] | None
+    domain: Callable[[Cell], bool]
+    cli: Callable[[Cell], CliCall] | str
+
+
+def done(_: object) -> bool:
+    return True
+
+
+def _clients_csv(cell: Cell) -> str:
+    path = cell.base.tmp / f"clients-{cell.base.number()}.csv"
+    path.write_text(
+        f"Наименование;Телефон\nООО Проба {cell.base.number()};+7 495 000-00-00\n", encoding="utf-8"
+    )
+    return str(path)
+
+
+def _orders_csv(cell: Cell) -> str:
+    return str(write_sales_report_csv(cell.base.tmp / f"Продажи-{cell.base.number()}.csv", FROZEN_NOW.date()))
+
+
+def _pair_seen(pair: tuple[int, int]) -> Callable[[str], bool]:
+    return lambda out: any((p["left"], p["right"]) == pair for p in json.loads(out))
+
+
+def _stuck_deal(cell: Cell) -> int:
+    return cell.base.deal(cell.owner_login, "new", days_in_stage=400)
+
+
+def _next_move(cell: Cell) -> tuple[int, int, int]:
+    deal = cell.base.deal(cell.owner_login, "new")
+    return deal, cell.base.stage("qualification"), cell.base.version(Deal, deal)
+
+
+def _privacy_person(cell: Cell) -> str:
+    """A contact id of the seed (Ёлкина at Ромашка)."""
+    with cell.base.ws("admin").read() as session:
+        found = session.scalar(select(contacts.c.id).order_by(contacts.c.id).limit(1))
+    assert found is not None
+    return str(found)
+
+
+def _domain(cell: Cell, action: Callable[..., object], *args: object) -> bool:
+    action(cell.base.ws(cell.login), *args)
+    return True
+
+
+def _read(cell: Cell, read: Callable[..., object], *args: object) -> bool:
+    ws = cell.base.ws(cell.login)
+    with ws.read() as session:
+        read(session, ws.viewer, *args)
+    return True
+
+
+def _merge(cell: Cell) -> bool:
+    a, b = cell.base.duplicates(cell.owner, cell.region)
+    ws = cell.base.ws(cell.login)
+    with ws.write() as session:
+        merge_clients(session, ws.viewer, ws.now(), a, [b])
+    return True
+
+
+def _scan(cell: Cell) -> bool:
+    pair = cell.base.duplicates(cell.owner, cell.region)
+    return any((p.left, p.right) == pair for p in scan(cell.base.ws(cell.login)))
+
+
+def _scan_cli(cell: Cell) -> CliCall:
+    pair = cell.base.duplicates(cell.owner, cell.region)
+    return CliCall(("dedup", "scan", "--json"), seen=_pair_seen(pair))
+
+
+def _stuck_cli(cell: Cell) -> CliCall:
+    deal = _stuck_deal(cell)
+    return CliCall(
+        ("report", "stuck", "--json"),
+        seen=lambda out: deal in {json.loads(line)["id"] for line in out.splitlines()},
+    )
+
+
+def _owner_given(cell: Cell) -> bool:
+    hand_over(cell.base.ws("admin"), cell.login, client_ids=[cell.base.client("petrov", "Липецк")])
+    return True
+
+
+def _new_login(cell: Cell) -> str:
+    return f"probe{cell.base.number()}"
+
+
+def _add_colleague(cell: Cell) -> bool:
+    ws = cell.base.ws(cell.login)
+    with ws.write() as session:
+        add_colleague(
+            session,
+            ws.viewer,
+            login=_new_login(cell),
+            full_name="Проба",
+            role="manager",
+            region=None,
+            now=ws.now(),
+        )
+    return True
+
+
+def _act_as(cell: Cell) -> bool:
+    with cell.base.ws(cell.login).read() as session:
+        resolve_viewer(session, cell.login, "petrov")
+    return True
+
+
+def _copy_to(cell: Cell) -> str:
+    return str(cell.base.tmp / f"copy-{cell.base.number()}.db")
+
+
+def _answer(cell: Cell) -> bool:
+    hand_over_lost(cell.base.ws(cell.login), cell.base.refusal(), cell.owner_login, "Вернуть в работу")
+    return True
+
+
+def _calls(cell: Cell) -> bool:
+    plan_calls(cell.base.ws(cell.login), [cell.client()], "Позвонить", FROZEN_NOW + timedelta(days=1))
+    return True
+
+
+def _complete(cell: Cell) -> bool:
+    task = cell.base.task(cell.owner_login)
+    complete_task(cell.base.ws(cell.login), task, cell.base.version(Task, task), "Созвонились")
+    return True
+
+
+def _move(cell: Cell) -> bool:
+    deal, stage, version = _next_move(cell)
+    move_deal(cell.base.ws(cell.login), deal, stage, version)
+    return True
+
+
+PROBES: dict[Capability, Probe] = {
+    Capability.USE_APP: Probe(
+        None,
+        lambda c: done(open_app_workspace(c.base.url, c.login, tz=MOSCOW)),
+        "the app is what `crm` opens with no command; tests/app/test_app.py refuses ops there",
+    ),
+    Capability.SEE_CLIENTS: Probe(
+        CLIENTS,
+        lambda c: _read(c, load_card, c.client()),
+        lambda c: CliCall(("clients", "timeline", str(c.client()), "--json")),
+    ),
+    Capability.SEE_DEALS: Probe(
+        OWNED,
+        lambda c: _read(c, load_deal_card, _stuck_deal(c)),
+        _stuck_cli,
+    ),
+    Capability.READ_AUDIT: Probe(
+        CLIENTS,
+        lambda c: _read(
+            c, lambda session, viewer, client: trail(session, viewer, client_id=client), c.client()
+        ),
+        lambda c: CliCall(("audit", "--client", str(c.client()), "--json")),
+    ),
+    Capability.OWN_CLIENTS: Probe(
+        None,
+        _owner_given,
+        lambda c: CliCall(
+            ("handover", "--client", str(c.base.client("petrov", "Липецк")), "--to", c.login), user="admin"
+        ),
+    ),
+    Capability.SET_SEGMENT: Probe(
+        CLIENTS,
+        lambda c: _domain(c, set_segment, c.client(), Segment.WARM),
+        lambda c: CliCall(("segments", "set", str(c.client()), "warm")),
+    ),
+    Capability.PLAN_CALLS: Probe(
+        CLIENTS, _calls, "no command plans calls: the segments screen's `c` does (the domain is probed)"
+    ),
+    Capability.COMPLETE_TASKS: Probe(
+        OWNED, _complete, "no command completes a task: the desk's `x` does (the domain is probed)"
+    ),
+    Capability.MOVE_DEALS: Probe(
+        OWNED,
+        _move,
+        lambda c: CliCall(("deal", "move", str(_next_move(c)[0]), "next")),
+    ),
+    Capability.ANSWER_LOST_DEALS: Probe(
+        OWNED,
+        _answer,
+        lambda c: CliCall(
+            ("deal", "refusal", str(c.base.refusal()), "--comment", "В работу", "--to", c.owner_login)
+        ),
+    ),
+    Capability.HAND_OVER_CLIENTS: Probe(
+        CLIENTS,
+        lambda c: done(hand_over(c.base.ws(c.login), "kozlova", client_ids=[c.client()])),
+        lambda c: CliCall(("handover", "--client", str(c.client()), "--to", "kozlova")),
+    ),
+    Capability.IMPORT_CLIENTS: Probe(
+        None,
+        lambda c: done(
+            import_clients(c.base.ws(c.login), [Path(_clients_csv(c))], ImportOptions(dry_run=True))
+        ),
+        lambda c: CliCall(("import", "clients", _clients_csv(c), "--dry-run")),
+    ),
+    Capability.UNDO_IMPORT: Probe(
+        OWNED,
+        lambda c: _domain(c, undo_import, c.base.batch(c.owner_login)),
+        lambda c: CliCall(("import", "undo", str(c.base.batch(c.owner_login)))),
+    ),
+    Capability.IMPORT_ORDERS: Probe(
+        None,
+        lambda c: done(import_orders(c.base.ws(c.login), Path(_orders_csv(c)), OrdersOptions(dry_run=True))),
+        lambda c: CliCall(("import", "orders", _orders_csv(c), "--dry-run")),
+    ),
+    Capability.RECOMPUTE_SEGMENTS: Probe(
+        None,
+        lambda c: _domain(c, recompute_segments),
+        lambda c: CliCall(("segments", "recompute", "--json")),
+    ),
+    Capability.REVIEW_DUPLICATES: Probe(CLIENTS, _scan, _scan_cli),
+    Capability.MERGE_CLIENTS: Probe(
+        CLIENTS,
+        _merge,
+        lambda c: CliCall(("dedup", "merge", *map(str, c.base.duplicates(c.owner, c.region)))),
+    ),
+    Capability.SET_WORK_RULES: Probe(
+        None,
+        lambda c: done(set_work_rule(c.base.ws(c.login), Segment.LOST, every_days=90)),
+        lambda c: CliCall(("segments", "rules", "lost", "--every", "90")),
+    ),
+    Capability.SET_PURCHASE_INTERVAL: Probe(
+        None,
+        lambda c: _domain(c, set_interval, None),
+        lambda c: CliCall(("segments", "interval", "auto")),
+    ),
+    Capability.EDIT_PORTRAIT_FIELDS: Probe(
+        None,
+        lambda c: _domain(c, set_required_contacts, ["phone"]),
+        lambda c: CliCall(("fields", "require-contacts", "phone")),
+    ),
+    Capability.CONFIGURE_FUNNEL: Probe(
+        None,
+        lambda c: _domain(c, set_lost_reason, f"Причина {c.base.number()}", True),
+        lambda c: CliCall(("pipeline", "reason", f"Причина {c.base.number()}")),
+    ),
+    Capability.PRIVACY: Probe(
+        None,
+        lambda c: _read(c, export_person, _privacy_person(c)),
+        lambda c: CliCall(("privacy", "export", _privacy_person(c))),
+    ),
+    Capability.ACT_AS_ANOTHER_USER: Probe(
+        None,
+        _act_as,
+        lambda c: CliCall(("--user", "petrov", "user", "list")),
+    ),
+    Capability.MANAGE_USERS: Probe(
+        None,
+        _add_colleague,
+        lambda c: CliCall(("user", "add", _new_login(c), "--name", "Проба")),
+    ),
+    Capability.COPY_DATABASE: Probe(
+        None,
+        lambda c: done(copy_base(c.base.ws(c.login), _copy_to(c))),
+        lambda c: CliCall(("db", "copy", "--to", _copy_to(c))),
+    ),
+}
