@@ -3,37 +3,55 @@
 ``crm`` runs the command in this process: starting an interpreter per command was most of the
 suite's time. It gives the command what a fresh process would have: its own environment (the OS
 login in USER/LOGNAME, Moscow time, no CRM_DATABASE_URL but the one asked for), no engine left
-from before, the locale a fresh import chooses, an empty stdin that is not a terminal, plain
+from before, the locale of a fresh import, an empty stdin that is not a terminal, plain
 output 80 columns wide as through a pipe, WARNING log records on stderr, and an exit code from
 ``SystemExit`` or 1 with the traceback on stderr, as the interpreter would print it; and it puts
 back the test's own state afterwards.
 
+``textual_loaded`` cannot look at this process, which has Textual loaded for the app tests. It
+answers for ``crm`` from the modules the command imported (every import statement it ran, even
+of a module already loaded here): a new interpreter imports them all and tells whether that
+loaded Textual.
+
 ``crm_process`` runs a real interpreter, for what only a process can show: that Textual is not
-imported (``textual_loaded``), the interpreter's own exit code, what one process does to another.
+imported by the command itself, the interpreter's own exit code, what one process does to another.
 """
 
 from __future__ import annotations
 
+import builtins
 import io
 import logging
 import os
 import subprocess
 import sys
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from importlib.util import resolve_name
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
 CliResult = subprocess.CompletedProcess[str]
+
+FRESH_LOCALE = "en"
+"""The language of a freshly imported ``crm_tui.i18n``, until the settings put theirs in force."""
 
 PIPE_SIZE = {"COLUMNS": "80", "LINES": "25"}
 """What a process writing into a pipe gets from Rich and Click when no terminal is near."""
 
 
 class InProcessResult(subprocess.CompletedProcess[str]):
-    """A result of ``crm``: the same fields as a process's, from a run in this process."""
+    """A result of ``crm``: the same fields as a process's, from a run in this process, and the
+    modules the command imported."""
+
+    def __init__(
+        self, args: list[str], returncode: int, stdout: str, stderr: str, imported: set[str]
+    ) -> None:
+        super().__init__(args, returncode, stdout, stderr)
+        self.imported = frozenset(imported)
 
 
 def _overrides(
@@ -60,11 +78,12 @@ def crm(
     ``CRM_TEST_CLI=process`` runs every one in a real process instead, to compare the two."""
     if os.environ.get("CRM_TEST_CLI") == "process":
         return crm_process(*args, user=user, data_dir=data_dir, check=check, extra_env=extra_env)
-    with _fresh_process(_overrides(user, data_dir, extra_env)) as (out, err):
+    with _fresh_process(_overrides(user, data_dir, extra_env)) as (out, err), _imports() as imported:
         code = _run_main(["crm", *args])
         sys.stdout.flush()
         sys.stderr.flush()
-    result = InProcessResult(["crm", *args], code, _as_text(out.getvalue()), _as_text(err.getvalue()))
+    output, errors = _as_text(out.getvalue()), _as_text(err.getvalue())
+    result = InProcessResult(["crm", *args], code, output, errors, imported)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -81,7 +100,7 @@ def _fresh_process(env: Mapping[str, str | None]) -> Iterator[tuple[io.BytesIO, 
     dispose_engines()
     try:
         with CliRunner().isolation(env=env) as (out, err, _mixed):
-            i18n.set_locale(os.environ.get("CRM_LOCALE", "en"))
+            i18n.set_locale(FRESH_LOCALE)
             last_resort = logging.StreamHandler(sys.stderr)
             last_resort.setLevel(logging.WARNING)
             root.addHandler(last_resort)
@@ -93,6 +112,33 @@ def _fresh_process(env: Mapping[str, str | None]) -> Iterator[tuple[io.BytesIO, 
         dispose_engines()
         i18n.set_locale(saved_locale)
         sys.argv, sys.excepthook = saved_argv, saved_hook
+
+
+@contextmanager
+def _imports() -> Iterator[set[str]]:
+    """The modules named by the import statements run in the block (and their submodules named
+    in ``from ... import``), whether or not they were loaded already."""
+    names: set[str] = set()
+    original = builtins.__import__
+
+    def record(
+        name: str,
+        globals: Mapping[str, Any] | None = None,
+        locals: Mapping[str, Any] | None = None,
+        fromlist: Sequence[str] | None = (),
+        level: int = 0,
+    ) -> Any:
+        module = original(name, globals, locals, fromlist, level)
+        full = resolve_name("." * level + name, (globals or {}).get("__package__") or "") if level else name
+        names.add(full)
+        names.update(f"{full}.{item}" for item in fromlist or () if item != "*")
+        return module
+
+    builtins.__import__ = record
+    try:
+        yield names
+    finally:
+        builtins.__import__ = original
 
 
 def _run_main(argv: list[str]) -> int:
@@ -159,6 +205,37 @@ def error_line(result: CliResult) -> str:
 
 
 def textual_loaded(result: CliResult) -> bool:
-    """Whether the process loaded Textual: only a real process can tell (this one has it loaded)."""
-    assert not isinstance(result, InProcessResult), "textual_loaded needs a real process: use crm_process"
+    """Whether the command's process loaded Textual (for ``crm``: would have, see above)."""
+    if isinstance(result, InProcessResult):
+        return _load_textual(result.imported | {"crm_tui.cli"})
     return "TEXTUAL_LOADED=True" in result.stderr
+
+
+_NO_TEXTUAL: set[str] = set()
+"""Modules that a new interpreter imported without loading Textual."""
+
+_IMPORT_ALL = """
+import importlib, sys
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass  # a name from a `from ... import` that is not a module
+print("textual" in sys.modules)
+"""
+
+
+def _load_textual(modules: frozenset[str]) -> bool:
+    """Whether a new interpreter importing ``modules`` loads Textual."""
+    if any(name == "textual" or name.startswith("textual.") for name in modules):
+        return True
+    unknown = sorted(modules - _NO_TEXTUAL)
+    if not unknown:
+        return False
+    found = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ALL, *unknown], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = found.stdout.strip() == "True"
+    if not loaded:
+        _NO_TEXTUAL.update(unknown)
+    return loaded
