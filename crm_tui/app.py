@@ -37,6 +37,7 @@ from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from crm_tui.domain.jobs import Jobs
     from crm_tui.domain.workspace import Workspace
     from crm_tui.screens.card.opener import CardOpener, CardRead
     from crm_tui.screens.card.screen import ClientCardScreen
@@ -148,6 +149,7 @@ class CrmApp(App[None]):
         data_dir: Path | None = None,
         theme: str | None = None,
         keymap: Mapping[str, str] | None = None,
+        jobs: Jobs | None = None,
     ) -> None:
         super().__init__()
         self._settings_theme = theme
@@ -155,6 +157,7 @@ class CrmApp(App[None]):
         self._clashes_told: set[str] = set()
         self._opener: WorkspaceOpener = workspace if callable(workspace) else (lambda: workspace)
         self._ws: Workspace | None = None
+        self._jobs = jobs
         self.start = start
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.startup_error: str | None = None
@@ -165,6 +168,16 @@ class CrmApp(App[None]):
     def ws(self) -> Workspace:
         assert self._ws is not None, "the workspace is not open yet"
         return self._ws
+
+    @property
+    def jobs(self) -> Jobs:
+        """What the screens that start imports and duplicate scans are handed to do them: the
+        importers (``crm_tui.jobs``), unless ``create_app`` was given other jobs."""
+        if self._jobs is None:
+            from crm_tui.jobs import ImporterJobs
+
+            self._jobs = ImporterJobs()
+        return self._jobs
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         """The keymap gave a key to one action that another action of the same screen had: that
@@ -337,13 +350,13 @@ class CrmApp(App[None]):
     def action_duplicates(self) -> None:
         from crm_tui.screens.dedup_review import DedupReviewScreen
 
-        self.push_screen(DedupReviewScreen(self.ws))
+        self.push_screen(DedupReviewScreen(self.ws, self.jobs))
 
     def action_segments(self) -> None:
         from crm_tui.screens.segments import SegmentsScreen
 
         if not any(isinstance(s, SegmentsScreen) for s in self.screen_stack):
-            self.push_screen(SegmentsScreen(self.ws))
+            self.push_screen(SegmentsScreen(self.ws, self.jobs))
 
     def action_funnel(self) -> None:
         from crm_tui.screens.funnel import FunnelScreen
@@ -355,7 +368,7 @@ class CrmApp(App[None]):
         from crm_tui.screens.import_wizard import ImportWizardScreen
 
         if self._wizard() is None:
-            self.push_screen(ImportWizardScreen(self.ws, self.data_dir))
+            self.push_screen(ImportWizardScreen(self.ws, self.jobs, self.data_dir))
 
     def on_import_wizard_screen_closed(self, event: ImportWizardScreen.Closed) -> None:
         """Back from a wizard that changed the base: the desk reloads, the first-run page looks
@@ -379,6 +392,7 @@ def create_app(
     data_dir: Path | None = None,
     theme: str | None = None,
     keymap: Mapping[str, str] | None = None,
+    jobs: Jobs | None = None,
 ) -> CrmApp:
     """The app over ``workspace``; ``start`` picks the first screen (``desk`` or ``clients``).
 
@@ -390,8 +404,10 @@ def create_app(
     files the app writes go (the import's error files in ``imports/``); by default the user data
     directory (``CRM_DATA_DIR`` or the platform's). ``theme`` (a Textual theme name) and
     ``keymap`` (binding id -> keys, for ``App.set_keymap``) are the person's settings.
+    ``jobs`` does the imports and duplicate scans the screens start; by default the importers
+    (``crm_tui.jobs``).
     """
     first = start or "desk"
     if first not in START_SCREENS:
         raise ValueError(f"unknown start screen {start!r}: use one of {', '.join(START_SCREENS)}")
-    return CrmApp(workspace, start=first, data_dir=data_dir, theme=theme, keymap=keymap)
+    return CrmApp(workspace, start=first, data_dir=data_dir, theme=theme, keymap=keymap, jobs=jobs)

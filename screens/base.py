@@ -9,9 +9,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from crm_tui.domain.workspace import Workspace
+from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import _
-from crm_tui.storage.change_check import ChangeCheck
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -42,7 +41,7 @@ class CrmScreen(Screen[None]):
 
     A screen that shows shared data sets ``LIVE`` and implements ``refresh_data``: while it is
     the current screen it asks every second whether anybody committed a change (one cheap
-    query, ``crm_tui.storage.change_check``) and reloads what it shows when so, without a key press.
+    query, ``Workspace.change_check``) and reloads what it shows when so, without a key press.
     """
 
     LIVE: ClassVar[bool] = False
@@ -69,7 +68,7 @@ class CrmScreen(Screen[None]):
 
     def _checker(self) -> ChangeCheck:
         if self._check is None:
-            self._check = ChangeCheck(self.ws.engine)
+            self._check = self.ws.change_check()
         return self._check
 
     def on_unmount(self) -> None:

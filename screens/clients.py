@@ -15,13 +15,13 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_choices
+from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, counted
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS
-from crm_tui.storage.models import ClientStatus
 from crm_tui.widgets.client_table import ClientTable, status_label
 from crm_tui.widgets.key_footer import KeyFooter
 

@@ -1,4 +1,8 @@
-"""Duplicate review: one pair at a time, side by side, merged or told apart by a person."""
+"""Duplicate review: one pair at a time, side by side, merged or told apart by a person.
+
+The scan, the sides and the merge are the ``DuplicateJobs`` the app hands the screen
+(``crm_tui.domain.duplicates.port``); "not a duplicate" and undo are the domain's merges.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,10 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Header, Static
 
+from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
+from crm_tui.domain.duplicates.port import DuplicateJobs
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from crm_tui.importers.dedup.scan import Pair
-from crm_tui.importers.dedup.service import SIDE_FIELDS, ClientSide
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -103,8 +107,9 @@ class DedupReviewScreen(CrmScreen):
             self.drop = drop
             self.rescan = rescan
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, jobs: DuplicateJobs) -> None:
         super().__init__(ws)
+        self.jobs = jobs
         self.review = Review()
         self.sides: tuple[ClientSide, ClientSide] | None = None
         self.busy = False
@@ -123,9 +128,7 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-scan")
     def scan(self) -> None:
-        from crm_tui.importers.dedup.service import scan
-
-        self.post_message(self.Scanned(scan(self.ws)))
+        self.post_message(self.Scanned(self.jobs.scan(self.ws)))
 
     def on_dedup_review_screen_scanned(self, event: Scanned) -> None:
         self.review = Review(pairs=event.pairs)
@@ -145,9 +148,8 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-sides")
     def load_sides(self, pair: Pair) -> None:
-        from crm_tui.importers.dedup.service import side
-
-        self.post_message(self.SidesLoaded(pair, side(self.ws, pair.left), side(self.ws, pair.right)))
+        left, right = self.jobs.side(self.ws, pair.left), self.jobs.side(self.ws, pair.right)
+        self.post_message(self.SidesLoaded(pair, left, right))
 
     def on_dedup_review_screen_sides_loaded(self, event: SidesLoaded) -> None:
         if event.pair != self.review.pair:
@@ -246,10 +248,8 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-write")
     def merge(self, survivor: int, other: int, take: dict[str, int]) -> None:
-        from crm_tui.importers.dedup.service import merge
-
         try:
-            merge(self.ws, survivor, [other], take)
+            self.jobs.merge(self.ws, survivor, [other], take)
         finally:
             self.app.call_from_thread(self._idle)
         note = _("Merged #{other} into #{survivor} (u undoes it).").format(other=other, survivor=survivor)

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.portrait import FieldKind
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.portrait.fields import (
     FieldInfo,
@@ -30,7 +31,6 @@ from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.screens.funnel_settings import ValueDialog
-from crm_tui.storage.models import FieldKind
 from crm_tui.widgets.key_footer import KeyFooter
 
 

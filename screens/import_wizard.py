@@ -1,16 +1,14 @@
 """The import wizard: a manager's Excel or CSV file in, clients out, every step in sight.
 
-The screen face of ``crm import clients``, built on the same functions: ``importers.clients.rows``
-reads
-the sheet and previews rows, ``crm_tui.importers.clients.service.import_clients`` loads them (first as a
-dry run, then for real) and ``crm_tui.importers.clients.undo.undo_import`` takes a batch back. Files and the
-database are only touched in thread workers, so the interface never waits on either.
+The screen face of ``crm import clients``, built on the same functions, which the app hands it
+as ``ImportJobs`` (``crm_tui.domain.imports.port``): ``open_sheet`` reads the sheet,
+``preview_rows`` parses its first rows, ``import_clients`` loads them (first as a dry run, then
+for real) and ``undo_import`` takes a batch back. Files and the database are only touched in
+thread workers, so the interface never waits on either.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,14 +21,14 @@ from textual.widgets import ContentSwitcher, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from crm_tui.domain.imports.batches import ImportOptions, ImportSummary, UndoReport
+from crm_tui.domain.imports.errors import ImportFileError, MappingError
+from crm_tui.domain.imports.mapping import IGNORE, MULTI_VALUED, ColumnMap
+from crm_tui.domain.imports.port import ImportJobs
+from crm_tui.domain.imports.rows import ParsedRow
+from crm_tui.domain.imports.sheets import SheetPreview
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from crm_tui.importers.clients.rows import ParsedRow, RowParser, open_table
-from crm_tui.importers.clients.service import ImportOptions, ImportSummary, import_clients, remembered_mapping
-from crm_tui.importers.clients.undo import UndoReport, undo_import
-from crm_tui.importers.files.header import DataRow
-from crm_tui.importers.files.mapping import IGNORE, MULTI_VALUED, ColumnMap, MappingError, suggest_mapping
-from crm_tui.importers.files.reading import ImportFileError, list_sheets
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.import_dialogs import FieldPickerScreen, UndoConfirmScreen
 from crm_tui.widgets.import_report import ImportReport, dry_run_line
@@ -41,35 +39,6 @@ from crm_tui.widgets.step_bar import StepBar
 
 STEPS = ("file", "sheet", "mapping", "preview", "run", "summary")
 PREVIEW_ROWS = 20
-
-
-@dataclass(frozen=True)
-class SheetData:
-    """An opened sheet as plain data: its header, its first data rows and how many there are."""
-
-    path: Path
-    file: str
-    sheet: str
-    sheets: tuple[str, ...]
-    header_row: int
-    labels: tuple[str, ...]
-    first_column: int
-    first_rows: tuple[DataRow, ...]
-    total_rows: int
-    remembered: dict[str, str]
-
-
-def read_sheet_data(ws: Workspace, path: Path, sheet: str | None, sheets: list[str]) -> SheetData:
-    """Open ``sheet`` of ``path`` (reads the file, counts its rows; for a worker thread)."""
-    table = open_table(path, sheet)
-    first = tuple(islice(table.rows, PREVIEW_ROWS))
-    total = len(first) + sum(1 for _row in table.rows)
-    with ws.read() as session:
-        remembered = remembered_mapping(session, table.header.labels)
-    return SheetData(
-        path, table.file, table.sheet, tuple(sheets), table.header.row_number, table.header.labels,
-        table.first_column, first, total, remembered,
-    )  # fmt: skip
 
 
 def path_from_input(text: str) -> Path:
@@ -136,11 +105,13 @@ class ImportWizardScreen(CrmScreen):
             self.sheets = sheets
 
     class SheetOpened(Message):
-        """A sheet was read: its header, first rows and the remembered mapping."""
+        """A sheet was read: its header, first rows and the remembered mapping; ``sheets``: all
+        the sheets of its workbook."""
 
-        def __init__(self, data: SheetData) -> None:
+        def __init__(self, data: SheetPreview, sheets: list[str]) -> None:
             super().__init__()
             self.data = data
+            self.sheets = sheets
 
     class DryRunDone(Message):
         """What the import would do (``summary``), or why it cannot (``error``)."""
@@ -180,11 +151,14 @@ class ImportWizardScreen(CrmScreen):
             super().__init__()
             self.changed = changed
 
-    def __init__(self, ws: Workspace, data_dir: Path) -> None:
+    def __init__(self, ws: Workspace, jobs: ImportJobs, data_dir: Path) -> None:
         super().__init__(ws)
+        self.jobs = jobs
         self.errors_dir = data_dir / "imports"
         self.step = "file"
-        self.data: SheetData | None = None
+        self.data: SheetPreview | None = None
+        self.sheets: list[str] = []
+        """The sheets of the open sheet's workbook (several: going back offers them again)."""
         self.suggested: ColumnMap | None = None
         self.columns: ColumnMap | None = None
         self.chosen: set[int] = set()
@@ -268,7 +242,7 @@ class ImportWizardScreen(CrmScreen):
         if self.step == "sheet":
             self._go("file")
         elif self.step == "mapping":
-            several = self.data is not None and len(self.data.sheets) > 1
+            several = self.data is not None and len(self.sheets) > 1
             self._go("sheet" if several else "file")
         elif self.step == "preview":
             self.workers.cancel_group(self, "import-dry-run")
@@ -284,7 +258,7 @@ class ImportWizardScreen(CrmScreen):
         typed = self.query_one("#file-path", Input).value
         app = self.app
         self.dismiss(None)
-        app.push_screen(OrdersImportScreen(self.ws, self.errors_dir.parent, typed))
+        app.push_screen(OrdersImportScreen(self.ws, self.jobs, self.errors_dir.parent, typed))
 
     def on_unmount(self) -> None:
         self.app.post_message(self.Closed(self.changed))
@@ -303,26 +277,26 @@ class ImportWizardScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="import-open", exit_on_error=False)
     def inspect_file(self, path: Path) -> None:
         try:
-            sheets = list_sheets(path)
+            sheets = self.jobs.list_sheets(path)
             if len(sheets) > 1:
                 self.post_message(self.SheetsFound(path, sheets))
                 return
-            data = read_sheet_data(self.ws, path, sheets[0] if sheets else None, sheets)
+            data = self.jobs.open_sheet(self.ws, path, sheets[0] if sheets else None, PREVIEW_ROWS)
         except ImportFileError as exc:
             self.post_message(self.Refused(str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.SheetOpened(data))
+            self.post_message(self.SheetOpened(data, sheets))
 
     @work(thread=True, exclusive=True, group="import-open", exit_on_error=False)
     def open_sheet(self, path: Path, sheet: str, sheets: list[str]) -> None:
         try:
-            data = read_sheet_data(self.ws, path, sheet, sheets)
+            data = self.jobs.open_sheet(self.ws, path, sheet, PREVIEW_ROWS)
         except ImportFileError as exc:
             self.post_message(self.Refused(str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.SheetOpened(data))
+            self.post_message(self.SheetOpened(data, sheets))
 
     def on_import_wizard_screen_refused(self, event: Refused) -> None:
         self._status(event.reason)
@@ -348,11 +322,12 @@ class ImportWizardScreen(CrmScreen):
     def on_import_wizard_screen_sheet_opened(self, event: SheetOpened) -> None:
         data = event.data
         self.data = data
+        self.sheets = event.sheets
         self.chosen = set()
         try:
-            self.suggested = suggest_mapping(data.labels, data.remembered, strict=False)
+            self.suggested = self.jobs.suggest_mapping(data.labels, data.remembered, strict=False)
         except MappingError:  # a remembered mapping that no longer fits: start from suggestions
-            self.suggested = suggest_mapping(data.labels)
+            self.suggested = self.jobs.suggest_mapping(data.labels)
         self.sub_title = f"{data.file} · {data.sheet}"
         self._show_mapping(self.suggested)
         self._go("mapping")
@@ -399,7 +374,7 @@ class ImportWizardScreen(CrmScreen):
                 )
         explicit[self.data.labels[index]] = field
         try:
-            columns = suggest_mapping(self.data.labels, explicit, strict=False)
+            columns = self.jobs.suggest_mapping(self.data.labels, explicit, strict=False)
         except MappingError as exc:
             self._status(str(exc))
             return
@@ -421,8 +396,7 @@ class ImportWizardScreen(CrmScreen):
         data, columns = self.data, self.columns
         if data is None or columns is None:
             return
-        parser = RowParser(data.file, data.sheet, data.labels, columns, data.first_column)
-        self.preview_rows = [parser(row) for row in data.first_rows]
+        self.preview_rows = self.jobs.preview_rows(data, columns)
         self.query_one(PreviewStep).show(self.preview_rows, data.total_rows)
         self.dry = None
         self._dry_token += 1
@@ -438,7 +412,7 @@ class ImportWizardScreen(CrmScreen):
                 raise _Stopped
 
         try:
-            summary = import_clients(self.ws, [path], options, progress)
+            summary = self.jobs.import_clients(self.ws, [path], options, progress)
         except _Stopped:
             return
         except (ImportFileError, MappingError) as exc:
@@ -473,7 +447,7 @@ class ImportWizardScreen(CrmScreen):
             self.post_message(self.Progressed(rows))
 
         try:
-            summary = import_clients(self.ws, [path], options, progress)
+            summary = self.jobs.import_clients(self.ws, [path], options, progress)
         except (ImportFileError, MappingError) as exc:
             self.post_message(self.Imported(None, str(exc)))
             return
@@ -514,7 +488,7 @@ class ImportWizardScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="import-undo", exit_on_error=False)
     def undo(self, batch: int) -> None:
-        self.post_message(self.Undone(undo_import(self.ws, batch)))
+        self.post_message(self.Undone(self.jobs.undo_import(self.ws, batch)))
 
     def on_import_wizard_screen_undone(self, event: Undone) -> None:
         self.busy = False

@@ -1,9 +1,10 @@
 """Importing the sales history (orders, invoices, sales, payments) from the trade system.
 
-The screen face of ``crm import orders``: the file is read and matched as a dry run first
-(what each column was taken for, how many documents would be created or updated, which ones no
-client matches), then imported for real; the segments are recomputed and shown, and the batch
-can be undone. Files and the database are touched only in thread workers.
+The screen face of ``crm import orders``, run through the ``ImportJobs`` the app hands it: the
+file is read and matched as a dry run first (what each column was taken for, how many documents
+would be created or updated, which ones no client matches), then imported for real; the
+segments are recomputed and shown, and the batch can be undone. Files and the database are
+touched only in thread workers.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
+from crm_tui.domain.imports.errors import ImportFileError, MappingError
+from crm_tui.domain.imports.port import ImportJobs
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
-from crm_tui.importers.clients.undo import undo_import
-from crm_tui.importers.files.mapping import MappingError
-from crm_tui.importers.files.reading import ImportFileError
-from crm_tui.importers.orders.service import OrdersOptions, OrdersSummary, import_orders
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.segments import segment_label
 from crm_tui.screens.import_wizard import path_from_input
@@ -114,8 +114,9 @@ class OrdersImportScreen(CrmScreen):
             super().__init__()
             self.line = line
 
-    def __init__(self, ws: Workspace, data_dir: Path | None, path: str = "") -> None:
+    def __init__(self, ws: Workspace, jobs: ImportJobs, data_dir: Path | None, path: str = "") -> None:
         super().__init__(ws)
+        self.jobs = jobs
         self.data_dir = data_dir
         self.initial_path = path
         self.checked: Path | None = None
@@ -168,7 +169,8 @@ class OrdersImportScreen(CrmScreen):
     def run_import(self, path: Path, dry_run: bool) -> None:
         errors_dir = self.data_dir / "imports" if self.data_dir is not None else None
         try:
-            summary = import_orders(self.ws, path, OrdersOptions(dry_run=dry_run, errors_dir=errors_dir))
+            options = OrdersOptions(dry_run=dry_run, errors_dir=errors_dir)
+            summary = self.jobs.import_orders(self.ws, path, options)
         except (ImportFileError, MappingError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
@@ -198,7 +200,7 @@ class OrdersImportScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="orders-import", exit_on_error=False)
     def undo(self, batch: int) -> None:
-        report = undo_import(self.ws, batch)
+        report = self.jobs.undo_import(self.ws, batch)
         line = _("Batch {batch} undone: {removed} documents removed, {restored} restored.").format(
             batch=batch, removed=report.documents_removed, restored=report.documents_restored
         )

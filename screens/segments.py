@@ -17,6 +17,8 @@ from textual.worker import get_current_worker
 from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_candidates
 from crm_tui.domain.clients.handovers import hand_over
+from crm_tui.domain.imports.port import ImportJobs
+from crm_tui.domain.segments import Segment
 from crm_tui.domain.segments.actions import plan_calls
 from crm_tui.domain.segments.lists import (
     MoveRow,
@@ -34,7 +36,6 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, counted
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
-from crm_tui.storage.models import Segment
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 
@@ -126,8 +127,9 @@ class SegmentsScreen(CrmScreen):
             super().__init__()
             self.people = people
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, jobs: ImportJobs) -> None:
         super().__init__(ws)
+        self.jobs = jobs
         self.view = View()
         self.loaded: Loaded | None = None
         self.selected: set[int] = set()
@@ -395,7 +397,7 @@ class SegmentsScreen(CrmScreen):
         def back(_result: None) -> None:
             self.load(self.view)
 
-        self.app.push_screen(OrdersImportScreen(self.ws, data_dir), back)
+        self.app.push_screen(OrdersImportScreen(self.ws, self.jobs, data_dir), back)
 
     async def action_back(self) -> None:
         await self.app.run_action("app.desk")

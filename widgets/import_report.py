@@ -9,9 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from crm_tui.domain.imports.batches import ImportSummary, UndoReport
 from crm_tui.i18n import _
-from crm_tui.importers.clients.service import ImportSummary
-from crm_tui.importers.clients.undo import UndoReport
 
 PROBLEMS_SHOWN = 12
 

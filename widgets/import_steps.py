@@ -13,10 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ProgressBar, Static
 
+from crm_tui.domain.imports.mapping import ColumnMap
+from crm_tui.domain.imports.rows import DataRow, ParsedRow
 from crm_tui.i18n import _
-from crm_tui.importers.clients.rows import ParsedRow
-from crm_tui.importers.files.header import DataRow
-from crm_tui.importers.files.mapping import ColumnMap
 from crm_tui.widgets.mapping_table import MappingTable
 from crm_tui.widgets.preview_table import PreviewTable, row_problems
 

@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 
 from rich.text import Text
 
+from crm_tui.domain.imports.mapping import FIELDS, IGNORE, ColumnMap, ColumnMapping, column_letter
+from crm_tui.domain.imports.rows import DataRow
 from crm_tui.domain.values.cells import cell_text, collapse_spaces
 from crm_tui.i18n import _
-from crm_tui.importers.files.header import DataRow
-from crm_tui.importers.files.mapping import FIELDS, IGNORE, ColumnMap, ColumnMapping, column_letter
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 SAMPLES = 3

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.formatting import phone
 from crm_tui.i18n import _
-from crm_tui.importers.clients.rows import ParsedRow
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 PHONES_WIDTH = 16

@@ -34,9 +34,10 @@ def clients(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import clients: each row becomes a client, or enriches the one with its INN, phone or e-mail."""
-    from crm_tui.importers.clients.service import ImportOptions, import_clients
-    from crm_tui.importers.files.mapping import MappingError, load_mapping_file, parse_map_options
-    from crm_tui.importers.files.reading import ImportFileError
+    from crm_tui.domain.imports.batches import ImportOptions
+    from crm_tui.domain.imports.errors import ImportFileError, MappingError
+    from crm_tui.importers.clients.service import import_clients
+    from crm_tui.importers.files.mapping import load_mapping_file, parse_map_options
 
     explicit: dict[str, str] = {}
     try:
@@ -117,7 +118,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per batch per line.")] = False,
 ) -> None:
     """Import batches, newest first."""
-    from crm_tui.importers.clients.undo import list_batches
+    from crm_tui.importers.batches import list_batches
 
     batches = list_batches(open_ws(ctx))
     if as_json:
@@ -150,7 +151,7 @@ def undo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Revert what a batch created and filled; what changed since is kept and listed."""
-    from crm_tui.importers.clients.undo import undo_import
+    from crm_tui.importers.batches import undo_import
 
     report = undo_import(open_ws(ctx), batch)
     if as_json:
@@ -188,10 +189,10 @@ def orders(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import the sales history from the trade system; then segments are recomputed."""
-    from crm_tui.importers.files.mapping import MappingError
-    from crm_tui.importers.files.reading import ImportFileError
+    from crm_tui.domain.imports.batches import OrdersOptions
+    from crm_tui.domain.imports.errors import ImportFileError, MappingError
     from crm_tui.importers.orders.fields import parse_kind
-    from crm_tui.importers.orders.service import OrdersOptions, import_orders
+    from crm_tui.importers.orders.service import import_orders
 
     explicit: dict[str, str] = {}
     for option in maps or []:

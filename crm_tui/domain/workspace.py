@@ -25,6 +25,7 @@ from crm_tui.domain.deals.pipelines import ensure_default_pipeline, has_pipeline
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.portrait.defaults import PORTRAIT_KEY, ensure_portrait_defaults
 from crm_tui.domain.settings import get_setting
+from crm_tui.storage.change_check import ChangeCheck as ChangeCheck  # noqa: PLC0414 - for the screens
 from crm_tui.storage.database import describe, get_engine, read_session, unavailable, write_session
 from crm_tui.storage.schema import ensure_schema
 
@@ -41,6 +42,11 @@ class Workspace:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def change_check(self) -> ChangeCheck:
+        """Tells cheaply whether somebody else has committed since (``token()`` differs): what a
+        screen showing shared data polls. Its own connection, released by ``close()``."""
+        return ChangeCheck(self.engine)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.storage.models import import_batches, pipelines, stages, users
 
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table
 from sqlmodel import Session
 
+from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import _
 from crm_tui.importers.clients.owners import OwnerResolver
-from crm_tui.importers.clients.rows import ParsedRow
 from crm_tui.storage.bulk import insert_rows, next_ids
 from crm_tui.storage.models import (
     DealStatus,

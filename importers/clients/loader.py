@@ -17,13 +17,13 @@ from sqlmodel import Session
 
 from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.clients.search_keys import derived_keys
+from crm_tui.domain.imports.rows import ParsedRow, RowKeys
 from crm_tui.domain.privacy import suppressed
 from crm_tui.domain.values.folding import fold
 from crm_tui.importers.clients.chunk_references import check_references
 from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, insert_with_ids
 from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing
-from crm_tui.importers.clients.parsed import RowKeys, row_keys
-from crm_tui.importers.clients.rows import ParsedRow
+from crm_tui.importers.clients.row_keys import row_keys
 from crm_tui.storage.models import (
     ChannelKind,
     ClientKind,

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
+from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
-from crm_tui.importers.clients.parsed import row_keys
-from crm_tui.importers.clients.rows import ParsedRow
+from crm_tui.importers.clients.row_keys import row_keys
 from crm_tui.importers.dedup.names import company_name
 from crm_tui.importers.dedup.rules import Record, judge
 from crm_tui.storage.bulk import among

@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import crm_tui
-from crm_tui.importers.clients.parsed import ParsedRow
+from crm_tui.domain.imports.errors import ImportFileError
+from crm_tui.domain.imports.mapping import ColumnMap
+from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
-from crm_tui.importers.files.mapping import ColumnMap
-from crm_tui.importers.files.reading import ImportFileError
 
 CHILD_MIN_BYTES = 1_000_000
 """Files smaller than this (about 7,000 rows of .xlsx) are parsed in this process."""

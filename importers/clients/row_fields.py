@@ -15,6 +15,7 @@ from datetime import date
 from functools import partial
 from typing import Any, NamedTuple
 
+from crm_tui.domain.imports.rows import NO_NAME_NO_CONTACT, ParsedRow, RowSource
 from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.cells import Cell, Normalised
 from crm_tui.domain.values.dates import normalise_date
@@ -23,7 +24,7 @@ from crm_tui.domain.values.legal_forms import LegalName, normalise_legal_form, s
 from crm_tui.domain.values.phones import Phone, normalise_phones
 from crm_tui.domain.values.requisites import InnKpp, normalise_inn_kpp, normalise_kpp, normalise_ogrn
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
-from crm_tui.importers.clients.parsed import NO_NAME_NO_CONTACT, ParsedRow, RowSource, row_keys
+from crm_tui.importers.clients.row_keys import row_keys
 
 _CACHE_SIZE = 20_000
 _CACHE_TRIAL = 2_000  # lookups before a column decides whether its cache pays

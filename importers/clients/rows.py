@@ -14,33 +14,18 @@ from itertools import chain, islice
 from os import PathLike
 from typing import Any
 
+from crm_tui.domain.imports.errors import ImportFileError, MappingError
+from crm_tui.domain.imports.mapping import ColumnMap, column_letter
+from crm_tui.domain.imports.rows import DataRow, ParsedRow, RowSource
 from crm_tui.domain.values.cells import Cell, Normalised
 from crm_tui.domain.values.phones import DEFAULT_REGION
-from crm_tui.importers.clients.parsed import NO_NAME_NO_CONTACT, ParsedRow, RowSource
 from crm_tui.importers.clients.row_fields import ColumnReader, Draft, Unreadable, field_readers, finish
-from crm_tui.importers.files.header import DataRow, HeaderRow, SkippedRows, find_header, iter_data_rows
-from crm_tui.importers.files.mapping import (
-    DEFAULT_THRESHOLD,
-    ColumnMap,
-    MappingError,
-    column_letter,
-    suggest_mapping,
-)
-from crm_tui.importers.files.reading import DEFAULT_LIMITS, FileKind, ImportFileError, Limits, read_sheet
+from crm_tui.importers.files.header import HeaderRow, SkippedRows, find_header, iter_data_rows
+from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, suggest_mapping
+from crm_tui.importers.files.reading import DEFAULT_LIMITS, FileKind, Limits, read_sheet
 
 BATCH_ROWS = 500
 """Rows parsed together; a reader of ``parse_rows`` sees them one at a time."""
-
-__all__ = [
-    "NO_NAME_NO_CONTACT",
-    "ParsedRow",
-    "RowParser",
-    "RowSource",
-    "Table",
-    "open_table",
-    "parse_rows",
-    "resolve_mapping",
-]
 
 
 @dataclass(frozen=True)

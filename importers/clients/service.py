@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,56 +20,22 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
-from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
+from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
+from crm_tui.domain.imports.errors import ImportFileError
+from crm_tui.domain.imports.mapping import IGNORE, ColumnMap
+from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.workspace import Workspace
+from crm_tui.importers.batch_run import BatchRun, Progress, check_files
 from crm_tui.importers.clients.chunk_writes import LoadContext
 from crm_tui.importers.clients.loader import ChunkResult, write_chunk
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.parse_process import ParsingProcess, parsed_chunks
-from crm_tui.importers.clients.rows import ParsedRow, open_table
-from crm_tui.importers.files.error_file import RejectedRow, write_error_file
-from crm_tui.importers.files.mapping import IGNORE, ColumnMap, header_signature, suggest_mapping
-from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.importers.clients.rows import open_table
+from crm_tui.importers.files.error_file import RejectedRow
+from crm_tui.importers.files.mapping import header_signature, suggest_mapping
 from crm_tui.storage.checkpoints import background_checkpoints
 from crm_tui.storage.models import ImportStatus, client_sources, import_batches, import_mappings
-
-CHUNK_ROWS = 5000
-PROBLEMS_SHOWN = 20
-Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    sheet: str | int | None = None
-    explicit: Mapping[str, str] = field(default_factory=dict)
-    owner_login: str | None = None
-    dry_run: bool = False
-    errors_dir: Path | None = None
-    """Where the rejected rows' workbook goes; by default next to the (first) imported file,
-    never the process's working folder, which under cron is anything."""
-    chunk_rows: int = CHUNK_ROWS
-
-
-@dataclass
-class ImportSummary:
-    batch: int | None
-    rows: int = 0
-    created: int = 0
-    enriched: int = 0
-    unchanged: int = 0
-    already_imported: int = 0
-    rejected: int = 0
-    conflicts: int = 0
-    warnings: int = 0
-    errors_file: str | None = None
-    problems: list[str] = field(default_factory=list)
-    unmatched_owners: list[str] = field(default_factory=list)
-    mappings: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def note(self, problem: str) -> None:
-        if len(self.problems) < PROBLEMS_SHOWN:
-            self.problems.append(problem)
 
 
 def file_sha256(path: Path) -> str:
@@ -178,9 +144,7 @@ def import_clients(
 def _import_clients(
     ws: Workspace, files: Sequence[Path], options: ImportOptions, progress: Progress | None
 ) -> ImportSummary:
-    for path in files:
-        if not path.is_file():
-            raise ImportFileError(str(path), "missing", "no such file")
+    check_files(files)
     with ws.read() as session:
         default_owner = ws.viewer.user_id
         owners = OwnerResolver.load(session, default_owner)
@@ -190,18 +154,18 @@ def _import_clients(
                 raise ImportFileError(options.owner_login, "unknown_owner", "no such user for --owner")
             owners.default_id = found
     with ExitStack() as children:
-        return _import_tables(ws, files, options, progress, owners, children)
+        run = BatchRun(ws, "clients", options, ImportSummary(batch=None), progress)
+        return _import_tables(run, files, options, owners, children)
 
 
 def _import_tables(
-    ws: Workspace,
+    run: BatchRun[ImportSummary],
     files: Sequence[Path],
     options: ImportOptions,
-    progress: Progress | None,
     owners: OwnerResolver,
     children: ExitStack,
 ) -> ImportSummary:
-    now = ws.now()
+    ws, now, summary = run.ws, run.now, run.summary
     tables = []
     for number, path in enumerate(files):
         # Started first, the parsing process reads the sheet while this one reads it too. Only
@@ -217,22 +181,7 @@ def _import_tables(
     with ws.write() as session:
         pipeline_id = ensure_default_pipeline(session)
         first_stage = stages_of(session, pipeline_id)[0].id
-        batch_id = None
-        if not options.dry_run:
-            batch_id = session.execute(
-                insert(import_batches)
-                .values(
-                    kind="clients",
-                    user_id=ws.viewer.user_id,
-                    started_at=now,
-                    status=ImportStatus.RUNNING.value,
-                    files=[{"file": str(p)} for p in files],
-                )
-                .returning(import_batches.c.id)
-            ).scalar_one()
-    summary = ImportSummary(batch=batch_id)
-    rejected: list[RejectedRow] = []
-    done_rows = 0
+        batch_id = run.open([{"file": str(p)} for p in files], session)
     file_stats: list[dict[str, object]] = []
     if not options.dry_run:
         children.enter_context(background_checkpoints(ws.engine))
@@ -251,7 +200,11 @@ def _import_tables(
             summary.already_imported += int(earlier.get("loaded", 0))
             summary.note(f"{table.file}: imported before by batch {earlier['batch']}; nothing to do")
             continue
-        rows_before, already_before, rejected_before = summary.rows, summary.already_imported, len(rejected)
+        rows_before, already_before, rejected_before = (
+            summary.rows,
+            summary.already_imported,
+            summary.rejected,
+        )
         ctx = LoadContext(
             batch_id=batch_id or 0,
             user_id=ws.viewer.user_id,
@@ -271,97 +224,56 @@ def _import_tables(
                 for warning in row.warnings[:1]:
                     summary.note(f"{row.source}: {warning}")
                 if row.rejection:
-                    rejected.append(
+                    run.reject(
                         RejectedRow(
                             path.name, row.source.sheet, row.source.row, row.rejection, dict(row.cells)
-                        )
+                        ),
+                        f"{row.source}: rejected: {row.rejection}",
                     )
-                    summary.note(f"{row.source}: rejected: {row.rejection}")
                 else:
                     good.append(row)
             if good:
-                _load(ws, ctx, good, summary, dry_run=options.dry_run)
-            done_rows += len(chunk)
-            if progress is not None:
-                progress(done_rows)
+                _load(run, ctx, good, summary)
+            run.advance(len(chunk))
         stats.update(
             rows=summary.rows - rows_before,
-            loaded=summary.rows - rows_before - (len(rejected) - rejected_before),
+            loaded=summary.rows - rows_before - (summary.rejected - rejected_before),
             already=summary.already_imported - already_before,
         )
         if not options.dry_run:
             with ws.write() as session:
                 _remember(session, table.header.labels, columns, ws.viewer.user_id, now)
-    summary.rejected = len(rejected)
     summary.unmatched_owners = sorted(owners.unmatched)
-    if rejected and not options.dry_run:
-        folder = options.errors_dir or files[0].parent
-        name = f"import-{batch_id}-errors.xlsx"
-        summary.errors_file = str(write_error_file(folder / name, rejected))
-    if batch_id is not None:
-        with ws.write() as session:
-            session.execute(
-                update(import_batches)
-                .where(import_batches.c.id == batch_id)
-                .values(
-                    status=ImportStatus.DONE.value,
-                    files=file_stats,
-                    finished_at=ws.now(),
-                    rows=summary.rows,
-                    created=summary.created,
-                    enriched=summary.enriched,
-                    unchanged=summary.unchanged + summary.already_imported,
-                    rejected=summary.rejected,
-                    conflicts=summary.conflicts,
-                    errors_file=summary.errors_file,
-                )
-            )
-            audit.record(
-                session,
-                at=ws.now(),
-                user_id=ws.viewer.user_id,
-                entity="import_batch",
-                entity_id=batch_id,
-                action="clients",
-                changes={
-                    "files": [str(f.name) for f in files],
-                    "rows": summary.rows,
-                    "created": summary.created,
-                    "enriched": summary.enriched,
-                    "rejected": summary.rejected,
-                },
-            )
+    run.write_errors(files[0])
+    run.close(
+        file_stats,
+        {
+            "rows": summary.rows,
+            "created": summary.created,
+            "enriched": summary.enriched,
+            "unchanged": summary.unchanged + summary.already_imported,
+            "rejected": summary.rejected,
+            "conflicts": summary.conflicts,
+        },
+        {
+            "files": [str(f.name) for f in files],
+            "rows": summary.rows,
+            "created": summary.created,
+            "enriched": summary.enriched,
+            "rejected": summary.rejected,
+        },
+    )
     return summary
 
 
-class _DryRun(Exception):
-    """Raised inside a write transaction to roll a dry run's chunk back."""
-
-    def __init__(self, result: ChunkResult) -> None:
-        self.result = result
-
-
 def _load(
-    ws: Workspace, ctx: LoadContext, rows: list[ParsedRow], summary: ImportSummary, *, dry_run: bool
+    run: BatchRun[ImportSummary], ctx: LoadContext, rows: list[ParsedRow], summary: ImportSummary
 ) -> None:
-    try:
-        # The loader checks the few rows it points to but did not create (chunk_references).
-        with ws.write(bulk=not dry_run) as session:
-            if dry_run:
-                # A throw-away batch row, rolled back with the chunk, keeps the change log's
-                # foreign key satisfied without leaving any trace of the dry run.
-                scratch = session.execute(
-                    insert(import_batches)
-                    .values(kind="dry-run", user_id=ctx.user_id, started_at=ctx.now, files=[])
-                    .returning(import_batches.c.id)
-                ).scalar_one()
-                ctx = replace(ctx, batch_id=scratch)
-            loaded = _already_loaded(session, ctx.file_sha256, rows)
-            fresh = [r for r in rows if (r.source.sheet, r.source.row) not in loaded]
-            summary.already_imported += len(rows) - len(fresh)
-            result = write_chunk(session, ctx, fresh) if fresh else ChunkResult()
-            if dry_run:
-                raise _DryRun(result)
-    except _DryRun as dry:
-        result = dry.result
-    _add(summary, result)
+    # The loader checks the few rows it points to but did not create (chunk_references).
+    with run.chunk(bulk=True) as (session, batch_id):
+        if batch_id != ctx.batch_id:  # a dry run's throw-away batch
+            ctx = replace(ctx, batch_id=batch_id)
+        loaded = _already_loaded(session, ctx.file_sha256, rows)
+        fresh = [r for r in rows if (r.source.sheet, r.source.row) not in loaded]
+        summary.already_imported += len(rows) - len(fresh)
+        _add(summary, write_chunk(session, ctx, fresh) if fresh else ChunkResult())

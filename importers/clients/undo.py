@@ -1,4 +1,4 @@
-"""Taking an import batch back, without taking back anybody's work done since.
+"""Taking a client import batch back, without taking back anybody's work done since.
 
 A client the batch created goes only if nobody touched it afterwards (no edit, no deal, task,
 note or later import of its own); a field the batch filled is emptied only if it still holds
@@ -7,45 +7,26 @@ the imported value. What cannot be reverted is kept and listed, never silently d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability, Target, can, require
 from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.clients.records import search_keys_of
-from crm_tui.domain.errors import InvalidInput, NotFound
-from crm_tui.domain.segments.recompute import recompute_segments
+from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.workspace import Workspace
-from crm_tui.importers.orders.undo import undo_orders
 from crm_tui.storage.models import (
-    ImportStatus,
     audit_entries,
     channels,
     client_sources,
     clients,
     contacts,
     deals,
-    import_batches,
     import_changes,
     interactions,
     tasks,
-    users,
 )
-
-
-@dataclass
-class UndoReport:
-    batch: int
-    clients_removed: int = 0
-    fields_cleared: int = 0
-    records_removed: int = 0
-    documents_removed: int = 0
-    documents_restored: int = 0
-    kept: list[str] = field(default_factory=list)
-
 
 _TABLES = {
     "client": clients,
@@ -118,120 +99,70 @@ def _blocked_clients(session: Session, batch_id: int) -> dict[int, str]:
     return blocked
 
 
-def undo_import(ws: Workspace, batch_id: int) -> UndoReport:
-    """Take the batch back; after an orders batch the segments are recomputed, since they
-    were computed from the documents it brought."""
-    report = _undo_import(ws, batch_id)
-    if (report.documents_removed or report.documents_restored) and can(
-        ws.viewer, Capability.RECOMPUTE_SEGMENTS
-    ):
-        recompute_segments(ws)
-    return report
-
-
-def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
-    require(
-        ws.viewer,
-        Capability.UNDO_IMPORT,
-        Target(_batch_author(ws, batch_id), name=f"import batch {batch_id}"),
+def undo_clients(session: Session, ws: Workspace, batch_id: int, report: UndoReport) -> dict[str, int]:
+    """Take back what a client batch created and filled, into ``report``; the audit row's
+    changes are returned (``crm_tui.importers.batches.undo_import`` marks the batch undone)."""
+    blocked = _blocked_clients(session, batch_id)
+    for client_id, reason in sorted(blocked.items()):
+        report.kept.append(f"client {client_id}: {reason}, kept")
+    created = _made(batch_id, "client")
+    removable = select(clients.c.id).where(clients.c.id.in_(created), clients.c.id.not_in(list(blocked)))
+    kept_task_ids = set(
+        session.scalars(
+            select(tasks.c.id).where(tasks.c.id.in_(_made(batch_id, "task")), tasks.c.version > 1)
+        )
     )
-    report = UndoReport(batch=batch_id)
-    with ws.write() as session:
-        found = session.execute(
-            select(import_batches.c.status, import_batches.c.kind).where(import_batches.c.id == batch_id)
-        ).first()
-        if found is None:
-            raise NotFound(f"import batch {batch_id} not found")
-        status, kind = found
-        if status == ImportStatus.UNDONE.value:
-            raise InvalidInput(f"import batch {batch_id} was already undone")
-        if kind == "orders":
-            report.documents_removed, report.documents_restored = undo_orders(session, batch_id, report.kept)
-            _mark_undone(session, ws, batch_id, {"documents_removed": report.documents_removed})
-            return report
-        blocked = _blocked_clients(session, batch_id)
-        for client_id, reason in sorted(blocked.items()):
-            report.kept.append(f"client {client_id}: {reason}, kept")
-        created = _made(batch_id, "client")
-        removable = select(clients.c.id).where(clients.c.id.in_(created), clients.c.id.not_in(list(blocked)))
-        kept_task_ids = set(
-            session.scalars(
-                select(tasks.c.id).where(tasks.c.id.in_(_made(batch_id, "task")), tasks.c.version > 1)
-            )
+    kept_deal_ids = set(
+        session.scalars(
+            select(deals.c.id).where(deals.c.id.in_(_made(batch_id, "deal")), deals.c.version > 1)
         )
-        kept_deal_ids = set(
-            session.scalars(
-                select(deals.c.id).where(deals.c.id.in_(_made(batch_id, "deal")), deals.c.version > 1)
-            )
-        )
-        for task_id in sorted(kept_task_ids):
-            report.kept.append(f"task {task_id}: worked on since, kept")
-        for deal_id in sorted(kept_deal_ids):
-            report.kept.append(f"deal {deal_id}: changed since, kept")
-        kept_clients = set(blocked)
-        losing = _losing(session, batch_id)
-        for table, entity, kept in (
-            (tasks, "task", kept_task_ids),
-            (interactions, "interaction", set()),
-        ):
-            ids = _made(batch_id, entity)
-            result = session.connection().execute(
-                delete(table).where(
-                    table.c.id.in_(ids),
-                    table.c.id.not_in(list(kept)),
-                    or_(table.c.client_id.is_(None), table.c.client_id.not_in(list(kept_clients))),
-                )
-            )
-            report.records_removed += result.rowcount
+    )
+    for task_id in sorted(kept_task_ids):
+        report.kept.append(f"task {task_id}: worked on since, kept")
+    for deal_id in sorted(kept_deal_ids):
+        report.kept.append(f"deal {deal_id}: changed since, kept")
+    kept_clients = set(blocked)
+    losing = _losing(session, batch_id)
+    for table, entity, kept in (
+        (tasks, "task", kept_task_ids),
+        (interactions, "interaction", set()),
+    ):
+        ids = _made(batch_id, entity)
         result = session.connection().execute(
-            delete(deals).where(
-                deals.c.id.in_(_made(batch_id, "deal")),
-                deals.c.id.not_in(list(kept_deal_ids)),
-                deals.c.client_id.not_in(list(kept_clients)),
-                deals.c.id.not_in(select(tasks.c.deal_id).where(tasks.c.deal_id.is_not(None))),
+            delete(table).where(
+                table.c.id.in_(ids),
+                table.c.id.not_in(list(kept)),
+                or_(table.c.client_id.is_(None), table.c.client_id.not_in(list(kept_clients))),
             )
         )
         report.records_removed += result.rowcount
-        for table, entity in ((channels, "channel"), (contacts, "contact")):
-            result = session.connection().execute(
-                delete(table).where(
-                    table.c.id.in_(_made(batch_id, entity)), table.c.client_id.not_in(list(kept_clients))
-                )
-            )
-            report.records_removed += result.rowcount
-        cleared = _clear_fills(session, batch_id, report)
-        report.fields_cleared = sum(len(fields) for fields in cleared.values())
-        session.execute(
-            delete(client_sources).where(
-                client_sources.c.batch_id == batch_id, client_sources.c.client_id.not_in(list(kept_clients))
-            )
-        )
-        result = session.connection().execute(delete(clients).where(clients.c.id.in_(removable)))
-        report.clients_removed = result.rowcount
-        _follow(session, ws, batch_id, losing, cleared)
-        _mark_undone(
-            session, ws, batch_id, {"clients_removed": report.clients_removed, "kept": len(report.kept)}
-        )
-    return report
-
-
-def _mark_undone(session: Session, ws: Workspace, batch_id: int, changes: dict[str, int]) -> None:
-    now = ws.now()
-    session.execute(
-        update(import_batches)
-        .where(import_batches.c.id == batch_id)
-        .values(status=ImportStatus.UNDONE.value, undone_at=now)
-    )
-    session.execute(
-        insert(audit_entries).values(
-            at=now,
-            user_id=ws.viewer.user_id,
-            entity="import_batch",
-            entity_id=batch_id,
-            action="undo",
-            changes=changes,
+    result = session.connection().execute(
+        delete(deals).where(
+            deals.c.id.in_(_made(batch_id, "deal")),
+            deals.c.id.not_in(list(kept_deal_ids)),
+            deals.c.client_id.not_in(list(kept_clients)),
+            deals.c.id.not_in(select(tasks.c.deal_id).where(tasks.c.deal_id.is_not(None))),
         )
     )
+    report.records_removed += result.rowcount
+    for table, entity in ((channels, "channel"), (contacts, "contact")):
+        result = session.connection().execute(
+            delete(table).where(
+                table.c.id.in_(_made(batch_id, entity)), table.c.client_id.not_in(list(kept_clients))
+            )
+        )
+        report.records_removed += result.rowcount
+    cleared = _clear_fills(session, batch_id, report)
+    report.fields_cleared = sum(len(fields) for fields in cleared.values())
+    session.execute(
+        delete(client_sources).where(
+            client_sources.c.batch_id == batch_id, client_sources.c.client_id.not_in(list(kept_clients))
+        )
+    )
+    result = session.connection().execute(delete(clients).where(clients.c.id.in_(removable)))
+    report.clients_removed = result.rowcount
+    _follow(session, ws, batch_id, losing, cleared)
+    return {"clients_removed": report.clients_removed, "kept": len(report.kept)}
 
 
 _FIELDS = {"legal_form", "inn", "kpp", "ogrn", "city", "region"}
@@ -316,71 +247,3 @@ def _follow(
             for client_id in sorted(keys)
         ],
     )
-
-
-def _batch_author(ws: Workspace, batch_id: int) -> int | None:
-    with ws.read() as session:
-        author = session.scalar(select(import_batches.c.user_id).where(import_batches.c.id == batch_id))
-    return int(author) if author is not None else None
-
-
-@dataclass(frozen=True)
-class BatchInfo:
-    id: int
-    kind: str
-    user: str | None
-    started_at: str
-    status: str
-    files: list[str]
-    rows: int
-    created: int
-    enriched: int
-    unchanged: int
-    rejected: int
-    conflicts: int
-    errors_file: str | None
-
-
-def list_batches(ws: Workspace, limit: int = 100) -> list[BatchInfo]:
-    """The latest import batches, newest first."""
-
-    b = import_batches.c
-    with ws.read() as session:
-        rows = session.execute(
-            select(
-                b.id,
-                b.kind,
-                users.c.login,
-                b.started_at,
-                b.status,
-                b.files,
-                b.rows,
-                b.created,
-                b.enriched,
-                b.unchanged,
-                b.rejected,
-                b.conflicts,
-                b.errors_file,
-            )
-            .select_from(import_batches.outerjoin(users, users.c.id == b.user_id))
-            .order_by(b.id.desc())
-            .limit(limit)
-        ).all()
-    return [
-        BatchInfo(
-            id=r.id,
-            kind=r.kind,
-            user=r.login,
-            started_at=r.started_at.isoformat(),
-            status=r.status,
-            files=[str(f.get("file")) for f in r.files],
-            rows=r.rows,
-            created=r.created,
-            enriched=r.enriched,
-            unchanged=r.unchanged,
-            rejected=r.rejected,
-            conflicts=r.conflicts,
-            errors_file=r.errors_file,
-        )
-        for r in rows
-    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.visibility import Viewer, clients_within
+from crm_tui.domain.duplicates.pairs import Pair
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.importers.dedup.names import company_name
@@ -42,24 +43,6 @@ LOAD_CHUNK = 50_000
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total)"""
-
-
-@dataclass(frozen=True)
-class Pair:
-    left: int
-    right: int
-    score: int
-    sure: bool
-    reasons: tuple[str, ...]
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "left": self.left,
-            "right": self.right,
-            "score": self.score,
-            "sure": self.sure,
-            "reasons": list(self.reasons),
-        }
 
 
 def load_records(session: Session, viewer: Viewer) -> list[Record]:

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.merges import MergeResult, merge_clients
+from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.dedup.scan import (
-    Pair,
     Progress,
     find_pairs,
     load_records,
@@ -85,22 +85,6 @@ def merge(
 ) -> MergeResult:
     with ws.write() as session:
         return merge_clients(session, ws.viewer, ws.now(), survivor, others, take=take)
-
-
-@dataclass(frozen=True)
-class ClientSide:
-    """One client of a pair, as the review screen shows it."""
-
-    id: int
-    fields: dict[str, str]
-    phones: list[str]
-    emails: list[str]
-    contacts: int
-    deals: int
-    sources: list[str]
-
-
-SIDE_FIELDS = ("name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner", "status")
 
 
 def side(ws: Workspace, client_id: int) -> ClientSide:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
+from crm_tui.domain.imports.rows import DataRow
 from crm_tui.domain.values.cells import Cell, cell_text, collapse_spaces, is_blank
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, match_field, unique_headers
 from crm_tui.importers.files.vocabulary import fold_header
@@ -43,14 +44,6 @@ class HeaderRow:
     labels: tuple[str, ...]
     recognised: int
     """How many cells name a known field; 0 means the header was a guess."""
-
-
-@dataclass(frozen=True, slots=True)
-class DataRow:
-    """One data row: the sheet row number and its cell values (as the reader gave them)."""
-
-    number: int
-    values: Sequence[Cell]
 
 
 @dataclass

@@ -14,36 +14,20 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Literal
 
+from crm_tui.domain.imports.errors import MappingError
+from crm_tui.domain.imports.mapping import (
+    FIELDS,
+    IGNORE,
+    MULTI_VALUED,
+    ColumnMap,
+    ColumnMapping,
+    column_letter,
+)
 from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
 
-FIELDS: tuple[str, ...] = (
-    "name",
-    "legal_form",
-    "inn",
-    "kpp",
-    "inn_kpp",
-    "ogrn",
-    "phone",
-    "email",
-    "city",
-    "region",
-    "contact_name",
-    "contact_position",
-    "owner",
-    "next_action",
-    "note",
-    "deal_amount",
-    "address",
-)
-IGNORE = "ignore"
-"""Target of an explicit mapping that skips a column."""
-MULTI_VALUED = frozenset({"phone", "email", "note", "address"})
-"""Fields several columns may feed (a second phone column, a comment and a remark)."""
 DEFAULT_THRESHOLD = 80
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -107,41 +91,6 @@ match_field = CLIENT_VOCABULARY.match
 """``(field, confidence 0..100)`` for one header of a client file."""
 
 
-class MappingError(ValueError):
-    """A mapping the person wrote cannot be used; the message is one line saying why."""
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnMapping:
-    """Where one column goes. ``field`` is ``None`` for an unmapped (or ignored) column;
-    ``guess`` is the closest field even below the threshold, for a wizard to offer."""
-
-    index: int
-    header: str
-    field: str | None
-    confidence: int
-    source: Literal["suggested", "explicit"] = "suggested"
-    guess: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnMap:
-    """The mapping of every column of a header row, in column order."""
-
-    columns: tuple[ColumnMapping, ...]
-
-    def for_field(self, field: str) -> tuple[ColumnMapping, ...]:
-        return tuple(c for c in self.columns if c.field == field)
-
-    @property
-    def unmapped(self) -> tuple[ColumnMapping, ...]:
-        return tuple(c for c in self.columns if c.field is None)
-
-    def as_dict(self) -> dict[str, str]:
-        """``{header: field}`` for mapped columns: what a remembered mapping stores."""
-        return {c.header: c.field for c in self.columns if c.field}
-
-
 def _check_target(target: str, header: str) -> str:
     field = target.strip().lower()
     if field in FIELDS or field == IGNORE:
@@ -164,16 +113,6 @@ def unique_headers(texts: Sequence[str], first_column: int = 0) -> list[str]:
         seen.add(label.casefold())
         labels.append(label)
     return labels
-
-
-def column_letter(index: int) -> str:
-    """0 -> "A", 27 -> "AB": how a spreadsheet names a column."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _resolve_explicit(headers: Sequence[str], explicit: Mapping[str, str], strict: bool) -> dict[int, str]:

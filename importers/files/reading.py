@@ -22,6 +22,7 @@ from typing import cast
 
 import python_calamine
 
+from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import Cell
 from crm_tui.importers.files.csv_reading import csv_rows, detect_encoding, read_sample, sniff_delimiter
 from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
@@ -40,19 +41,6 @@ _KNOWN_BINARIES = {
 }
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
-
-
-class ImportFileError(Exception):
-    """A file that cannot be imported; ``str(error)`` is one line that starts with the file name.
-
-    ``reason`` is a stable code for scripts: not_spreadsheet, encrypted, empty, too_large,
-    zip_bomb, unknown_sheet, unreadable.
-    """
-
-    def __init__(self, file: str, reason: str, detail: str) -> None:
-        self.file = file
-        self.reason = reason
-        super().__init__(f"{file}: {' '.join(detail.split())}")
 
 
 class FileKind(StrEnum):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from crm_tui.domain.imports.errors import ImportFileError, MappingError
+from crm_tui.domain.imports.mapping import IGNORE
 from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.cells import Cell, is_blank
 from crm_tui.domain.values.dates import normalise_date
@@ -19,8 +21,8 @@ from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.values.requisites import normalise_inn
 from crm_tui.importers.files.header import HeaderRow, find_header, iter_data_rows
-from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, IGNORE, MappingError
-from crm_tui.importers.files.reading import ImportFileError, read_sheet
+from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD
+from crm_tui.importers.files.reading import read_sheet
 from crm_tui.importers.files.vocabulary import fold_header
 from crm_tui.importers.orders.fields import (
     ORDER_FIELDS,

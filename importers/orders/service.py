@@ -11,8 +11,7 @@ at all goes to the errors file with its original cells.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,62 +20,20 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
-from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.segments.recompute import RecomputeResult, recompute_segments
+from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
+from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.cells import Cell
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.workspace import Workspace
-from crm_tui.importers.files.error_file import RejectedRow, write_error_file
-from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.importers.batch_run import BatchRun, check_files
+from crm_tui.importers.files.error_file import RejectedRow
 from crm_tui.importers.orders.matching import ClientIndex
 from crm_tui.importers.orders.parse import OrderRow, open_orders, order_rows
-from crm_tui.storage.models import DocumentKind, ImportStatus, import_batches, import_changes, sales_documents
+from crm_tui.storage.models import import_changes, sales_documents
 
 CHUNK = 2000
-SHOWN = 20
 _COMPARED = ("doc_date", "client_id", "client_name", "inn", "amount", "paid")
-
-
-@dataclass(frozen=True)
-class OrdersOptions:
-    sheet: str | int | None = None
-    explicit: Mapping[str, str] = field(default_factory=dict)
-    default_kind: DocumentKind | None = None
-    dry_run: bool = False
-    errors_dir: Path | None = None
-    """Where the rejected rows' workbook goes; by default next to the (first) imported file,
-    never the process's working folder, which under cron is anything."""
-
-
-@dataclass
-class OrdersSummary:
-    batch: int | None
-    file: str = ""
-    sheet: str = ""
-    rows: int = 0
-    documents: int = 0
-    lines_joined: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    unmatched: int = 0
-    matched_later: int = 0
-    """Documents of earlier imports that found their client in this run."""
-    errors_file: str | None = None
-    problems: list[str] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
-    segments: RecomputeResult | None = None
-
-    def note(self, line: str) -> None:
-        if len(self.problems) < SHOWN:
-            self.problems.append(line)
-
-    def as_json(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "segments"}
-        data["segments"] = self.segments.as_json() if self.segments else None
-        return data
 
 
 @dataclass
@@ -91,19 +48,19 @@ def _key(row: OrderRow) -> tuple[str, str, int]:
     return (row.kind.value, row.number, row.day.year)
 
 
-def _read(
-    path: Path, options: OrdersOptions, summary: OrdersSummary
-) -> tuple[dict[Any, _Document], list[RejectedRow]]:
+def _read(path: Path, options: OrdersOptions, run: BatchRun[OrdersSummary]) -> dict[Any, _Document]:
+    summary = run.summary
     table = open_orders(path, options.sheet, options.explicit)
     summary.file, summary.sheet = table.file, table.sheet
     summary.columns = {table.header.labels[i]: name for name, i in table.columns.items()}
     documents: dict[tuple[str, str, int], _Document] = {}
-    rejected: list[RejectedRow] = []
     for row in order_rows(table, options.default_kind):
         summary.rows += 1
         if row.rejection:
-            rejected.append(RejectedRow(table.file, table.sheet, row.row, row.rejection, row.cells))
-            summary.note(f"{table.file} row {row.row}: rejected: {row.rejection}")
+            run.reject(
+                RejectedRow(table.file, table.sheet, row.row, row.rejection, row.cells),
+                f"{table.file} row {row.row}: rejected: {row.rejection}",
+            )
             continue
         key = _key(row)
         if key in documents:
@@ -112,7 +69,7 @@ def _read(
         else:
             documents[key] = _Document(row.row, row, row.amount)
     summary.documents = len(documents)
-    return documents, rejected
+    return documents
 
 
 def _values(doc: _Document, client_id: int | None, file: str, now: datetime) -> dict[str, Any]:
@@ -137,12 +94,10 @@ def _values(doc: _Document, client_id: int | None, file: str, now: datetime) -> 
 def _write_chunk(
     session: Session,
     chunk: list[tuple[tuple[str, str, int], _Document]],
-    batch_id: int | None,
-    file: str,
-    now: datetime,
-    summary: OrdersSummary,
-    unmatched: list[RejectedRow],
+    batch_id: int,
+    run: BatchRun[OrdersSummary],
 ) -> None:
+    summary, file, now = run.summary, run.summary.file, run.now
     index = ClientIndex.load(
         session,
         (d.row.inn for _, d in chunk if d.row.inn),
@@ -169,7 +124,7 @@ def _write_chunk(
             cells: dict[str, Cell] = {"kind": key[0], "number": key[1], "date": doc.row.day}
             cells.update({"client": doc.row.client_name, "inn": doc.row.inn, "amount": doc.amount / 100})
             cells["paid"] = doc.row.paid
-            unmatched.append(RejectedRow(file, "", doc.first_row, f"kept, no client: {why}", cells))
+            run.keep(RejectedRow(file, "", doc.first_row, f"kept, no client: {why}", cells))
         values = _values(doc, client_id, file, now)
         if old is None:
             new_rows.append({**values, "batch_id": batch_id})
@@ -184,17 +139,16 @@ def _write_chunk(
         session.connection().execute(
             update(sales_documents).where(d.id == old.id).values(**changed, updated_at=now)
         )
-        if batch_id is not None:
-            session.connection().execute(
-                insert(import_changes).values(
-                    batch_id=batch_id,
-                    entity="sales_document",
-                    entity_id=old.id,
-                    action="update",
-                    before=json.dumps({k: before[k] for k in changed}, default=str),
-                    after=json.dumps(changed, default=str),
-                )
+        session.connection().execute(
+            insert(import_changes).values(
+                batch_id=batch_id,
+                entity="sales_document",
+                entity_id=old.id,
+                action="update",
+                before=json.dumps({k: before[k] for k in changed}, default=str),
+                after=json.dumps(changed, default=str),
             )
+        )
     if new_rows:
         session.connection().execute(insert(sales_documents), new_rows)
         summary.created += len(new_rows)
@@ -228,74 +182,37 @@ def _match_earlier(session: Session, summary: OrdersSummary) -> None:
 def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSummary:
     """Import one export; raises ``ImportFileError``/``MappingError`` before writing anything."""
     require(ws.viewer, Capability.IMPORT_ORDERS)
-    if not path.is_file():
-        raise ImportFileError(str(path), "missing", "no such file")
-    now = ws.now()
-    summary = OrdersSummary(batch=None)
-    documents, rejected = _read(path, options, summary)
-    if not options.dry_run:
-        with ws.write() as session:
-            summary.batch = session.execute(
-                insert(import_batches)
-                .values(
-                    kind="orders",
-                    user_id=ws.viewer.user_id,
-                    started_at=now,
-                    status=ImportStatus.RUNNING.value,
-                    files=[{"file": str(path), "sheet": summary.sheet}],
-                )
-                .returning(import_batches.c.id)
-            ).scalar_one()
-    unmatched: list[RejectedRow] = []
+    check_files([path])
+    run = BatchRun(ws, "orders", options, OrdersSummary(batch=None))
+    summary = run.summary
+    documents = _read(path, options, run)
+    run.open([{"file": str(path), "sheet": summary.sheet}])
     items = list(documents.items())
     for start in range(0, len(items), CHUNK):
-        with ws.write() as session:
-            _write_chunk(
-                session, items[start : start + CHUNK], summary.batch, summary.file, now, summary, unmatched
-            )
-            if options.dry_run:
-                session.rollback()
-    summary.rejected = len(rejected)
+        with run.chunk() as (session, batch_id):
+            _write_chunk(session, items[start : start + CHUNK], batch_id, run)
     if options.dry_run:
         return summary
     with ws.write() as session:
         _match_earlier(session, summary)
-    if rejected or unmatched:
-        folder = options.errors_dir or path.parent
-        summary.errors_file = str(
-            write_error_file(folder / f"import-{summary.batch}-errors.xlsx", rejected + unmatched)
-        )
-    with ws.write() as session:
-        session.execute(
-            update(import_batches)
-            .where(import_batches.c.id == summary.batch)
-            .values(
-                status=ImportStatus.DONE.value,
-                finished_at=ws.now(),
-                rows=summary.rows,
-                created=summary.created,
-                enriched=summary.updated,
-                unchanged=summary.unchanged,
-                rejected=summary.rejected,
-                conflicts=summary.unmatched,
-                errors_file=summary.errors_file,
-                files=[{"file": str(path), "sheet": summary.sheet, "documents": summary.documents}],
-            )
-        )
-        audit.record(
-            session,
-            at=ws.now(),
-            user_id=ws.viewer.user_id,
-            entity="import_batch",
-            entity_id=summary.batch or 0,
-            action="orders",
-            changes={
-                "file": summary.file,
-                "created": summary.created,
-                "updated": summary.updated,
-                "unmatched": summary.unmatched,
-                "rejected": summary.rejected,
-            },
-        )
+    run.write_errors(path)
+    run.close(
+        [{"file": str(path), "sheet": summary.sheet, "documents": summary.documents}],
+        {
+            "rows": summary.rows,
+            "created": summary.created,
+            "enriched": summary.updated,
+            "unchanged": summary.unchanged,
+            "rejected": summary.rejected,
+            "conflicts": summary.unmatched,
+        },
+        {
+            "file": summary.file,
+            "created": summary.created,
+            "updated": summary.updated,
+            "unmatched": summary.unmatched,
+            "rejected": summary.rejected,
+        },
+    )
     summary.segments = recompute_segments(ws)
     return summary

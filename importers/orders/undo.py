@@ -10,11 +10,14 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.imports.batches import UndoReport
+from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import import_changes, sales_documents
 
 
-def undo_orders(session: Session, batch_id: int, kept: list[str]) -> tuple[int, int]:
-    """``(documents removed, documents restored)``; the caller marks the batch undone."""
+def undo_orders(session: Session, ws: Workspace, batch_id: int, report: UndoReport) -> dict[str, int]:
+    """Take back an orders batch, into ``report``; the audit row's changes are returned
+    (``crm_tui.importers.batches.undo_import`` marks the batch undone)."""
     d, ch = sales_documents.c, import_changes.c
     restored = 0
     for doc_id, before_text, after_text in session.execute(
@@ -32,13 +35,14 @@ def undo_orders(session: Session, batch_id: int, kept: list[str]) -> tuple[int, 
             for name, value in zip(after, current, strict=True)
         }
         if now_values != after:
-            kept.append(f"document {doc_id}: changed by a later import, kept as it is")
+            report.kept.append(f"document {doc_id}: changed by a later import, kept as it is")
             continue
         session.connection().execute(update(sales_documents).where(d.id == doc_id).values(**_typed(before)))
         restored += 1
     removed = session.scalar(select(func.count()).where(d.batch_id == batch_id)) or 0
     session.connection().execute(delete(sales_documents).where(d.batch_id == batch_id))
-    return int(removed), restored
+    report.documents_removed, report.documents_restored = int(removed), restored
+    return {"documents_removed": report.documents_removed}
 
 
 def _typed(values: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from crm_tui.domain.clients.installed_base import InstalledDraft, add_installed
 from crm_tui.domain.contacts.moves import move_contact
 from crm_tui.domain.contacts.new_contact import NewContact, save_contact, typed_back, update_contact
 from crm_tui.domain.portrait.fields import set_values
+from crm_tui.domain.segments import Segment
 from crm_tui.domain.segments.actions import set_segment
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
@@ -32,7 +33,6 @@ from crm_tui.screens.dialogs.installed import InstalledDialog
 from crm_tui.screens.dialogs.portrait import PortraitDialog
 from crm_tui.screens.dialogs.requisites import RequisitesDialog
 from crm_tui.screens.dialogs.segments import AUTO, AssignDialog, SegmentPicker, segment_label
-from crm_tui.storage.models import Segment
 
 
 class CardEdits(CrmScreen):

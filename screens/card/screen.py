@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from crm_tui.domain.clients.card import ClientCard, load_card
 from crm_tui.domain.clients.timeline import Cursor, TimelinePage, client_timeline
 from crm_tui.domain.errors import NotFound
+from crm_tui.domain.interactions import InteractionKind
 from crm_tui.domain.interactions.log import log_interaction
 from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.values.formatting import local_time
@@ -38,7 +39,6 @@ from crm_tui.screens.card.sections import (
     title_view,
 )
 from crm_tui.screens.dialogs.log_interaction import InteractionDraft, LogInteractionScreen
-from crm_tui.storage.models import InteractionKind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable
 

@@ -16,10 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.interactions import InteractionKind
 from crm_tui.domain.interactions.log import parse_duration
 from crm_tui.domain.tasks.next_step import NextStep, next_step
 from crm_tui.i18n import _
-from crm_tui.storage.models import InteractionKind
 from crm_tui.widgets.key_footer import KeyFooter
 
 

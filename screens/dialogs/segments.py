@@ -17,9 +17,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.access.users import UserInfo
+from crm_tui.domain.segments import Segment
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.i18n import _
-from crm_tui.storage.models import Segment
 from crm_tui.widgets.key_footer import KeyFooter
 
 CALL_HOUR = time(10, 0)

@@ -4,16 +4,18 @@ and undone, on the seeded SQLite workspace as Иванова."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
 from crm_tui.domain.workspace import Workspace, prepare_database
-from crm_tui.importers.clients.service import ImportOptions, import_clients, remembered_mapping
+from crm_tui.importers.clients.service import remembered_mapping
+from crm_tui.jobs import ImporterJobs
 from crm_tui.screens.desk import DeskScreen
 from crm_tui.screens.first_run import FirstRunScreen
 from crm_tui.screens.import_wizard import (
@@ -262,18 +264,23 @@ async def test_the_wizard_is_in_the_footer_once_and_holds_while_busy(ws: Workspa
         assert isinstance(app.screen, DeskScreen)
 
 
-async def test_a_failed_import_is_one_line_and_frees_the_wizard(
-    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = import_clients
+class LockedImport(ImporterJobs):
+    """The app's own jobs, except that a real import finds the database locked."""
 
-    def locked(ws: Workspace, files: list[Path], options: ImportOptions, progress: object = None) -> object:
+    def import_clients(
+        self,
+        ws: Workspace,
+        files: Sequence[Path],
+        options: ImportOptions,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
         if options.dry_run:
-            return real(ws, files, options)
+            return super().import_clients(ws, files, options)
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr("crm_tui.screens.import_wizard.import_clients", locked)
-    app = create_app(ws, data_dir=tmp_path)
+
+async def test_a_failed_import_is_one_line_and_frees_the_wizard(ws: Workspace, tmp_path: Path) -> None:
+    app = create_app(ws, data_dir=tmp_path, jobs=LockedImport())
     async with app.run_test(size=SIZE) as pilot:
         wizard = await open_file(pilot, write_managers_xlsx(tmp_path / "petrov.xlsx"))
         for key in ("n", "r"):

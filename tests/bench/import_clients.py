@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
+    from crm_tui.domain.imports.batches import ImportOptions
     from crm_tui.domain.workspace import open_workspace
-    from crm_tui.importers.clients.service import ImportOptions, import_clients
+    from crm_tui.importers.clients.service import import_clients
     from crm_tui.storage.database import dispose_engines
     from tests.importers.files import write_big_xlsx
 

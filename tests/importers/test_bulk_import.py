@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 
 import crm_tui.importers.clients.parse_process as parse_process
 from crm_tui.domain.clients.listing import ClientFilter, client_page
+from crm_tui.domain.imports.batches import ImportOptions
+from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.workspace import Workspace
+from crm_tui.importers.batches import undo_import
 from crm_tui.importers.clients.parse_process import parsed_chunks
 from crm_tui.importers.clients.rows import open_table
-from crm_tui.importers.clients.service import ImportOptions, import_clients
-from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.files.mapping import suggest_mapping
-from crm_tui.importers.files.reading import ImportFileError
 from crm_tui.storage.models import clients, import_changes
 from tests.importers.files import write_big_xlsx, write_managers_xlsx
 from tests.seed import Seeded

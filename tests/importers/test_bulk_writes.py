@@ -13,16 +13,17 @@ from sqlalchemy import func, insert, select, text
 
 import crm_tui.importers.clients.parse_process as parse_process
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline
+from crm_tui.domain.imports.batches import ImportOptions
+from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.workspace import Workspace
+from crm_tui.importers.batches import undo_import
 from crm_tui.importers.clients.chunk_writes import LoadContext
 from crm_tui.importers.clients.loader import write_chunk
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.parse_process import ParsingProcess
 from crm_tui.importers.clients.rows import RowParser, open_table
-from crm_tui.importers.clients.service import ImportOptions, import_clients
-from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.files.mapping import suggest_mapping
-from crm_tui.importers.files.reading import ImportFileError
 from crm_tui.storage.errors import DatabaseUnavailable
 from crm_tui.storage.models import clients, contacts, import_batches, stages
 from tests.importers.files import (

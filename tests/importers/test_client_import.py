@@ -14,9 +14,10 @@ from sqlalchemy import func, select, update
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.desk import load_desk
+from crm_tui.domain.imports.batches import ImportOptions
 from crm_tui.domain.workspace import Workspace, open_workspace
-from crm_tui.importers.clients.service import ImportOptions, import_clients
-from crm_tui.importers.clients.undo import list_batches, undo_import
+from crm_tui.importers.batches import list_batches, undo_import
+from crm_tui.importers.clients.service import import_clients
 from crm_tui.storage.models import (
     audit_entries,
     channels,

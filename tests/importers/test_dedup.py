@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from crm_tui.domain.clients.merges import mark_not_duplicate, merge_clients, undo_merge
 from crm_tui.domain.errors import AccessDenied, InvalidInput
+from crm_tui.domain.imports.batches import ImportOptions
 from crm_tui.domain.workspace import Workspace
-from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.dedup.rules import Record, judge
 from crm_tui.importers.dedup.scan import find_pairs, load_records
 from crm_tui.importers.dedup.service import merge_sure, scan

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from crm_tui.domain.imports.errors import MappingError
+from crm_tui.domain.imports.mapping import FIELDS, ColumnMap
 from crm_tui.importers.files.mapping import (
-    FIELDS,
-    ColumnMap,
-    MappingError,
     header_signature,
     load_mapping_file,
     match_field,

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 
 from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.errors import AccessDenied
+from crm_tui.domain.imports.batches import OrdersOptions
+from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.workspace import Workspace
-from crm_tui.importers.clients.undo import undo_import
-from crm_tui.importers.files.mapping import MappingError
-from crm_tui.importers.files.reading import ImportFileError
-from crm_tui.importers.orders.service import OrdersOptions, import_orders
+from crm_tui.importers.batches import undo_import
+from crm_tui.importers.orders.service import import_orders
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import clients, sales_documents
 from tests.importers.files import write_rows_xlsx

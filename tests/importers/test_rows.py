@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import crm_tui.importers.clients.row_fields
-from crm_tui.importers.clients.parsed import NO_NAME_NO_CONTACT, ParsedRow
+from crm_tui.domain.imports.errors import ImportFileError, MappingError
+from crm_tui.domain.imports.rows import NO_NAME_NO_CONTACT, ParsedRow
 from crm_tui.importers.clients.rows import RowParser, open_table, parse_rows
 from crm_tui.importers.files.header import SkippedRows
-from crm_tui.importers.files.mapping import MappingError, suggest_mapping
-from crm_tui.importers.files.reading import ImportFileError
+from crm_tui.importers.files.mapping import suggest_mapping
 from tests.importers import files
 
 

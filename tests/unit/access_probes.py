@@ -27,6 +27,7 @@ from crm_tui.domain.deals.card import load_deal_card
 from crm_tui.domain.deals.moves import move_deal
 from crm_tui.domain.deals.pipeline_admin import set_lost_reason
 from crm_tui.domain.deals.refusals import hand_over_lost
+from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
 from crm_tui.domain.portrait.fields import set_required_contacts
 from crm_tui.domain.privacy import export_person
 from crm_tui.domain.segments.actions import plan_calls, set_segment
@@ -35,10 +36,10 @@ from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.segments.work import set_work_rule
 from crm_tui.domain.tasks.lifecycle import complete_task
 from crm_tui.domain.workspace import copy_base, open_app_workspace
-from crm_tui.importers.clients.service import ImportOptions, import_clients
-from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.batches import undo_import
+from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.dedup.service import scan
-from crm_tui.importers.orders.service import OrdersOptions, import_orders
+from crm_tui.importers.orders.service import import_orders
 from crm_tui.storage.models import Deal, Segment, Task, contacts
 from tests.importers.order_files import write_sales_report_csv
 from tests.seed import FROZEN_NOW, MOSCOW

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
+from crm_tui.domain.imports.batches import ImportOptions
 from crm_tui.domain.workspace import Workspace
-from crm_tui.importers.clients.service import ImportOptions, import_clients
+from crm_tui.importers.clients.service import import_clients
 from crm_tui.storage.models import audit_entries, channels, contacts, interactions
 from tests.cli_support import crm, error_line
 from tests.importers.files import write_rows_xlsx

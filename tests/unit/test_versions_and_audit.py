@@ -23,12 +23,13 @@ from crm_tui.domain.deals.moves import LOST_ORIGIN, move_deal
 from crm_tui.domain.deals.pipeline_admin import add_step, find_stage, remove_step, set_lost_reason
 from crm_tui.domain.deals.refusals import return_to_work
 from crm_tui.domain.errors import StaleEdit
+from crm_tui.domain.imports.batches import ImportOptions
 from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.portrait.fields import remove_field, set_values
 from crm_tui.domain.privacy import erase_person
 from crm_tui.domain.workspace import Workspace, open_workspace, prepare_database
-from crm_tui.importers.clients.service import ImportOptions, import_clients
-from crm_tui.importers.clients.undo import undo_import
+from crm_tui.importers.batches import undo_import
+from crm_tui.importers.clients.service import import_clients
 from crm_tui.storage.models import TaskKind, audit_entries, clients, tasks
 from tests.importers.files import write_managers_xlsx
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded, seed_team

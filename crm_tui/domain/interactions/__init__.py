@@ -1,1 +1,6 @@
-"""Touches with a client: calls, notes, messages, meetings."""
+"""Touches with a client: calls, notes, messages, meetings.
+
+Screens and widgets, which do not import storage, take ``InteractionKind`` from here.
+"""
+
+from crm_tui.storage.models import InteractionKind as InteractionKind

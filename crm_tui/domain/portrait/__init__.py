@@ -1,1 +1,6 @@
-"""The client portrait (seed 000): its fields, their answers and the completeness score."""
+"""The client portrait (seed 000): its fields, their answers and the completeness score.
+
+Screens and widgets, which do not import storage, take ``FieldKind`` from here.
+"""
+
+from crm_tui.storage.models import FieldKind as FieldKind

@@ -1,4 +1,4 @@
-"""What parsing a manager's file yields: one ``ParsedRow`` per data row, and where it came from.
+"""A manager's file row by row: the cells of a data row, and the ``ParsedRow`` made of them.
 
 Plain frozen data, so rows can cross from a worker thread to the UI, be written to an error
 file or be loaded into the database by code that knows nothing about spreadsheets.
@@ -11,21 +11,25 @@ constructor and its arguments instead, which unpickles in half the time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.values.cells import Cell
 from crm_tui.domain.values.emails import Email
-from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.phones import Phone
-from crm_tui.domain.values.requisites import is_valid_inn
-from crm_tui.importers.dedup.names import company_name
 
 NO_NAME_NO_CONTACT = "no name and no contact data"
+
+
+@dataclass(frozen=True, slots=True)
+class DataRow:
+    """One data row: the sheet row number and its cell values (as the reader gave them)."""
+
+    number: int
+    values: Sequence[Cell]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,27 +63,11 @@ class RowKeys:
     contact_key: str | None
     inn_valid: bool
     company: str
-    """``dedup.names.company_name`` of ``name``: what duplicate rules compare."""
+    """``crm_tui.importers.dedup.names.company_name`` of ``name``: what duplicate rules compare."""
     city_key: str | None = None
 
     def __reduce__(self) -> tuple[type[RowKeys], tuple[Any, ...]]:
         return RowKeys, _KEY_VALUES(self)
-
-
-def row_keys(row: ParsedRow) -> RowKeys:
-    phones = [p.e164 for p in row.phones]
-    emails = [e.value for e in row.emails]
-    name = row.name or row.contact_name or (phones + emails)[0]
-    name_key, text = derived_keys(name, row.legal_form, row.inn, row.city, phones, emails)
-    return RowKeys(
-        name=name,
-        name_key=name_key,
-        search_text=text,
-        contact_key=fold(row.contact_name) if row.contact_name else None,
-        inn_valid=bool(row.inn) and is_valid_inn(row.inn or ""),
-        company=company_name(name),
-        city_key=fold(row.city) if row.city else None,
-    )
 
 
 @dataclass(slots=True)

@@ -1,0 +1,76 @@
+"""Where the columns of a client file go: the fields a column may feed, and a sheet's mapping.
+
+The mapping is suggested from the header text by ``crm_tui.importers.files.mapping`` and
+changed by the person importing (``--map``, the wizard); what it is made of is plain data here,
+so the wizard can show and edit it without the importers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FIELDS: tuple[str, ...] = (
+    "name",
+    "legal_form",
+    "inn",
+    "kpp",
+    "inn_kpp",
+    "ogrn",
+    "phone",
+    "email",
+    "city",
+    "region",
+    "contact_name",
+    "contact_position",
+    "owner",
+    "next_action",
+    "note",
+    "deal_amount",
+    "address",
+)
+IGNORE = "ignore"
+"""Target of an explicit mapping that skips a column."""
+MULTI_VALUED = frozenset({"phone", "email", "note", "address"})
+"""Fields several columns may feed (a second phone column, a comment and a remark)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """Where one column goes. ``field`` is ``None`` for an unmapped (or ignored) column;
+    ``guess`` is the closest field even below the threshold, for a wizard to offer."""
+
+    index: int
+    header: str
+    field: str | None
+    confidence: int
+    source: Literal["suggested", "explicit"] = "suggested"
+    guess: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """The mapping of every column of a header row, in column order."""
+
+    columns: tuple[ColumnMapping, ...]
+
+    def for_field(self, field: str) -> tuple[ColumnMapping, ...]:
+        return tuple(c for c in self.columns if c.field == field)
+
+    @property
+    def unmapped(self) -> tuple[ColumnMapping, ...]:
+        return tuple(c for c in self.columns if c.field is None)
+
+    def as_dict(self) -> dict[str, str]:
+        """``{header: field}`` for mapped columns: what a remembered mapping stores."""
+        return {c.header: c.field for c in self.columns if c.field}
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 27 -> "AB": how a spreadsheet names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

@@ -1,0 +1,25 @@
+"""What the loader derives from a parsed row alone (``RowKeys``), computed where rows are parsed."""
+
+from __future__ import annotations
+
+from crm_tui.domain.clients.search_keys import derived_keys
+from crm_tui.domain.imports.rows import ParsedRow, RowKeys
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.requisites import is_valid_inn
+from crm_tui.importers.dedup.names import company_name
+
+
+def row_keys(row: ParsedRow) -> RowKeys:
+    phones = [p.e164 for p in row.phones]
+    emails = [e.value for e in row.emails]
+    name = row.name or row.contact_name or (phones + emails)[0]
+    name_key, text = derived_keys(name, row.legal_form, row.inn, row.city, phones, emails)
+    return RowKeys(
+        name=name,
+        name_key=name_key,
+        search_text=text,
+        contact_key=fold(row.contact_name) if row.contact_name else None,
+        inn_valid=bool(row.inn) and is_valid_inn(row.inn or ""),
+        company=company_name(name),
+        city_key=fold(row.city) if row.city else None,
+    )
