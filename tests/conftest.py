@@ -7,6 +7,8 @@ reason, except in CI (``CI`` set), where a missing or unreachable server fails t
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,10 +19,26 @@ from sqlalchemy.engine import Engine, make_url
 
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import Workspace, open_workspace, prepare_database
-from crm_tui.storage.database import dispose_engines
+from crm_tui.storage.database import DATABASE_MODE, dispose_engines, parse_database_url
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded, seed_team
 
 PG_ENV = "CRM_TEST_POSTGRES_URL"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Parallel workers (``-n auto`` in the options) for folders; one process for a run of named
+    files or tests, where starting the workers costs more than it saves, and for
+    ``--snapshot-update``: only there does syrupy remove snapshots no test uses."""
+    updating = bool(config.getoption("--snapshot-update", default=False))
+    only_named = not any(Path(arg.split("::")[0]).is_dir() for arg in config.args)
+    if updating or (config.option.numprocesses == "auto" and only_named):
+        config.option.numprocesses = 0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked ``long`` first, so that no worker starts one when the others are done."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 def _postgres_admin_url() -> str:
@@ -41,7 +59,9 @@ def postgres_server() -> Iterator[Engine]:
     engine = create_engine(url, connect_args={"connect_timeout": 5})
     try:
         with engine.begin() as conn:
-            # Installed once in public, so no per-test schema owns it (and drops it with itself).
+            # Installed once in public, so no per-test schema owns it (and drops it with itself);
+            # under a lock, as pytest-xdist's workers (and parallel runs) may all come here at once.
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('crm_tui tests: pg_trgm'))"))
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     except Exception as exc:
         pytest.fail(f"PostgreSQL at {PG_ENV}={url} is unreachable: {exc}", pytrace=False)
@@ -75,9 +95,39 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(name))
 
 
+@pytest.fixture(scope="session")
+def prepared_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head with its defaults, made once per session (per xdist worker).
+
+    Running Alembic's migrations for every test took a tenth of a second each; a copy of this
+    file is the same database (``prepare_database`` then finds it current and ready).
+    """
+    path = tmp_path_factory.mktemp("prepared") / "crm.db"
+    prepare_database(str(path)).dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def prepare(database: str, template: Path) -> Engine:
+    """``prepare_database(database)``; a SQLite file not there yet starts as a copy of ``template``."""
+    url = parse_database_url(database)
+    target = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    if target is not None and not target.exists() and target.parent.is_dir():
+        shutil.copyfile(template, target)
+        target.chmod(DATABASE_MODE)
+    return prepare_database(database)
+
+
 @pytest.fixture
-def engine(db_url: str) -> Engine:
-    return prepare_database(db_url)
+def prepared(prepared_sqlite: Path) -> Callable[[str], Engine]:
+    """``prepare_database`` for fixtures, from a copy of the prepared SQLite file where it can."""
+    return lambda database: prepare(database, prepared_sqlite)
+
+
+@pytest.fixture
+def engine(db_url: str, prepared: Callable[[str], Engine]) -> Engine:
+    return prepared(db_url)
 
 
 @pytest.fixture
@@ -86,10 +136,10 @@ def seeded(engine: Engine) -> Seeded:
 
 
 @pytest.fixture
-def seeded_db(tmp_path: Path) -> str:
-    """The seeded team in a SQLite file, for tests that run `crm` in a subprocess."""
+def seeded_db(tmp_path: Path, prepared: Callable[[str], Engine]) -> str:
+    """The seeded team in a SQLite file, for tests that run `crm`."""
     path = str(tmp_path / "team.db")
-    seed_team(prepare_database(path))
+    seed_team(prepared(path))
     dispose_engines()
     return path
 

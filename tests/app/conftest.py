@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.workspace import Workspace, prepare_database
+from crm_tui.domain.workspace import Workspace
 from tests.app.support import workspace
 from tests.seed import Seeded, seed_team
 
 
 @pytest.fixture
-def sqlite_engine(sqlite_url: str) -> Engine:
-    return prepare_database(sqlite_url)
+def sqlite_engine(sqlite_url: str, prepared: Callable[[str], Engine]) -> Engine:
+    return prepared(sqlite_url)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from crm_tui.domain.access.visibility import Viewer
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
@@ -59,7 +61,9 @@ async def settle(pilot: Pilot[None]) -> None:
     app = pilot.app
     for _ in range(10):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        # An exclusive worker replaced by a newer one is cancelled; the next round waits for that one.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             return

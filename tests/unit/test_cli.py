@@ -12,13 +12,13 @@ from crm_tui import __version__
 from crm_tui.domain.workspace import prepare_database
 from crm_tui.storage.database import dispose_engines
 from crm_tui.storage.schema import HEAD_REVISION
-from tests.cli_support import crm, error_line, textual_loaded
+from tests.cli_support import crm, crm_process, error_line, textual_loaded
 
 
 def test_version_and_help_without_textual() -> None:
     version = crm("--version", check=True)
     assert version.stdout.strip() == f"crm_tui {__version__}"
-    help_ = crm("--help", check=True)
+    help_ = crm_process("--help", check=True)
     assert "clients" in help_.stdout and "demo" in help_.stdout
     assert not textual_loaded(help_)
 
@@ -27,7 +27,7 @@ def test_fresh_start_makes_the_os_user_admin(tmp_path: Path) -> None:
     db = str(tmp_path / "new" / "crm.db")
     upgraded = crm("--db", db, "db", "upgrade", "--json", check=True)
     assert json.loads(upgraded.stdout)["to"] == HEAD_REVISION
-    users = crm("--db", db, "user", "list", "--json", check=True)
+    users = crm_process("--db", db, "user", "list", "--json", check=True)
     assert [json.loads(line)["role"] for line in users.stdout.splitlines()] == ["admin"]
     assert not textual_loaded(users)
 
@@ -73,7 +73,7 @@ def test_user_add_then_list(tmp_path: Path) -> None:
 
 
 def test_clients_list_json_is_one_object_per_client(seeded_db: str) -> None:
-    result = crm("--db", seeded_db, "clients", "list", "--json", user="ivanova", check=True)
+    result = crm_process("--db", seeded_db, "clients", "list", "--json", user="ivanova", check=True)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 6
     romashka = next(r for r in rows if r["name"] == "Ромашка")
@@ -149,9 +149,10 @@ def test_a_database_from_a_newer_version(seeded_db: str) -> None:
 
 
 def test_a_database_path_that_cannot_exist(tmp_path: Path) -> None:
+    """In a real process: the interpreter's exit code and all it writes on stderr."""
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = crm("--db", str(blocker / "crm.db"), "user", "list")
+    result = crm_process("--db", str(blocker / "crm.db"), "user", "list")
     assert result.returncode == 2
     assert "cannot create the folder" in error_line(result)
 

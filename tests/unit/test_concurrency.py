@@ -22,6 +22,7 @@ PROCESSES = 8
 ROUNDS = 200
 
 
+@pytest.mark.long
 def test_eight_processes_of_read_modify_write_lose_nothing(
     db_url: str, workspace_for: Callable[[str], Workspace], seeded: Seeded
 ) -> None:

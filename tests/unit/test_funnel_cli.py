@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.cli_support import crm, error_line, textual_loaded
+from tests.cli_support import crm, crm_process, error_line, textual_loaded
 
 
 def test_move_lose_and_return_a_deal_from_the_command_line(seeded_db: str) -> None:
@@ -21,8 +21,8 @@ def test_move_lose_and_return_a_deal_from_the_command_line(seeded_db: str) -> No
     lose = ("deal", "move", "4", "lost", "--reason", "No budget", "--json")
     lost = crm("--db", seeded_db, *lose, user="ivanova", check=True)
     [head_task] = json.loads(lost.stdout)["tasks"]
-    back = crm("--db", seeded_db, "deal", "refusal", str(head_task), "--comment", "Рассрочка", "--json",
-               user="smirnov", check=True)  # fmt: skip
+    back = crm_process("--db", seeded_db, "deal", "refusal", str(head_task), "--comment", "Рассрочка",
+                       "--json", user="smirnov", check=True)  # fmt: skip
     assert json.loads(back.stdout)["to_stage"] == "Invoice issued"
     assert not textual_loaded(back)
 

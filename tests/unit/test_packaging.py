@@ -77,6 +77,7 @@ def test_the_code_imports_every_package_under_crm_tui() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_the_wheel_holds_only_crm_tui(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],

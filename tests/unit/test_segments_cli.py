@@ -7,15 +7,15 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tests.cli_support import crm, error_line, textual_loaded
+from tests.cli_support import crm, crm_process, error_line, textual_loaded
 from tests.importers.order_files import write_invoices_xlsx
 
 
 def test_orders_import_recompute_list_and_tick(seeded_db: str, tmp_path: Path) -> None:
     today = datetime.now(ZoneInfo("Europe/Moscow")).date()
     path = write_invoices_xlsx(tmp_path / "Счета.xlsx", today)
-    imported = crm("--db", seeded_db, "import", "orders", str(path), "--json", user="smirnov",
-                   data_dir=tmp_path, check=True)  # fmt: skip
+    imported = crm_process("--db", seeded_db, "import", "orders", str(path), "--json", user="smirnov",
+                           data_dir=tmp_path, check=True)  # fmt: skip
     summary = json.loads(imported.stdout)
     assert (summary["documents"], summary["created"], summary["unmatched"], summary["rejected"]) == (
         6,
