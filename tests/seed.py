@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from crm_tui.domain.access.users import add_user
 from crm_tui.domain.access.visibility import Viewer
@@ -207,7 +208,9 @@ def seed_team(engine: Engine, now: datetime = FROZEN_NOW) -> Seeded:
                 ),
                 now - timedelta(days=60),
             )
-        stages = {s.code: s for s in session.scalars(select(Stage).where(Stage.pipeline_id == pipeline_id))}
+        stages = {
+            s.code: s for s in session.scalars(select(Stage).where(col(Stage.pipeline_id) == pipeline_id))
+        }
 
         def deal(
             key: str, client: str, code: str, rubles: int, days_in_stage: int, closed: datetime | None = None

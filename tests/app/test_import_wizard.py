@@ -17,13 +17,9 @@ from crm_tui.domain.workspace import Workspace, prepare_database
 from crm_tui.importers.clients.service import remembered_mapping
 from crm_tui.jobs import ImporterJobs
 from crm_tui.screens.desk import DeskScreen
+from crm_tui.screens.dialogs.import_dialogs import FieldPickerScreen, UndoConfirmScreen
 from crm_tui.screens.first_run import FirstRunScreen
-from crm_tui.screens.import_wizard import (
-    FieldPickerScreen,
-    ImportWizardScreen,
-    UndoConfirmScreen,
-    path_from_input,
-)
+from crm_tui.screens.import_wizard import ImportWizardScreen, path_from_input
 from crm_tui.storage.models import client_sources, clients, import_batches
 from crm_tui.widgets.mapping_table import MappingTable
 from crm_tui.widgets.preview_table import PreviewTable

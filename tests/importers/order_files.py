@@ -27,7 +27,7 @@ def write_invoices_xlsx(path: Path, today: date, *, paid_later: bool = False) ->
     rows: list[list[object]] = [
         ["Счета на оплату покупателям за 2026 г."],
         [],
-        INVOICE_HEADER,
+        [*INVOICE_HEADER],
         [_moment(today, 3), "ТД00-000101", "ООО «Теплодом»", float(INN["teplo"]), "120 000,00",
          "Да" if paid_later else "Нет", ours, "Иванова"],
         [_moment(today, 10), "ТД00-000102", "АгроЛипецк ООО", INN["agro"], 54000, "Да", ours, "Петров"],

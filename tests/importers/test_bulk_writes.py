@@ -126,8 +126,9 @@ def test_a_child_started_ahead_parses_as_this_process_does_and_ends_when_not_nee
         (r.source.row, r.name, r.phones, r.keys) for r in here
     ]
     # An import that fails on another file before this one's turn ends the child it started.
-    with ParsingProcess.start(path, None) as idle:
-        assert idle is not None
+    started = ParsingProcess.start(path, None)
+    assert started is not None
+    with started as idle:
         pid = idle.pid
     assert not _alive(pid)
 

@@ -135,7 +135,7 @@ class Base:
 
     def version(self, deal_or_task: type[Deal] | type[Task], record_id: int) -> int:
         with write_session(self.engine) as session:
-            record = session.get(deal_or_task, record_id)
+            record = session.get(Deal, record_id) if deal_or_task is Deal else session.get(Task, record_id)
             assert record is not None
             return record.version
 

@@ -45,7 +45,7 @@ def open_tasks(engine: Engine, deal_id: int) -> list[tuple[str, int | None, str 
             .where(t.deal_id == deal_id, t.status == TaskStatus.OPEN.value)
             .order_by(t.id)
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 def test_a_move_is_recorded_and_starts_the_stages_playbook(

@@ -106,7 +106,7 @@ def test_fields_and_the_completeness_report_from_the_command_line(seeded_db: str
 def test_fields_made_required_count_in_completeness(seeded_db: str) -> None:
     def petrov_good() -> int:
         report = crm("--db", seeded_db, "report", "completeness", "--json", user="admin", check=True)
-        return next(json.loads(line)["good"] for line in report.stdout.splitlines() if "petrov" in line)
+        return next(int(json.loads(line)["good"]) for line in report.stdout.splitlines() if "petrov" in line)
 
     crm(
         "--db",

@@ -131,7 +131,7 @@ def textual_names_of(cls: type) -> set[str]:
 def private_uses(tree: ast.Module, ours: set[str]) -> list[tuple[int, str]]:
     """Lines of ``tree`` that import a private Textual module or name, or read an underscore
     name of Textual's (one ``ours`` does not define, or any on a Textual object)."""
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
@@ -165,7 +165,7 @@ def overrides(path: Path, tree: ast.Module) -> list[tuple[int, str]]:
     ):
         return []
     module = importlib.import_module(module_of(path))
-    found = []
+    found: list[tuple[int, str]] = []
 
     def visit(body: list[ast.stmt], scope: object) -> None:
         for node in body:
