@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.users import add_user
-from crm_tui.domain.access.visibility import Viewer
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, ContactDraft, create_client
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline
 from crm_tui.domain.values.folding import fold

@@ -21,8 +21,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability
-from crm_tui.domain.access.visibility import Viewer, clients_within
+from crm_tui.domain.access.capabilities import Capability, Viewer
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.duplicates.pairs import Pair
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn

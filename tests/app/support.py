@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import Workspace, open_workspace

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from crm_tui.app import create_app
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.screens.dedup_review import DedupReviewScreen
 from crm_tui.storage.database import write_session

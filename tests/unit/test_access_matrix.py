@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
+from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.users import add_user
-from crm_tui.domain.access.visibility import Viewer
 from crm_tui.domain.audit.trail import trail
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.listing import ClientFilter, client_page, iter_clients

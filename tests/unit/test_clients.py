@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.clients.listing import ClientFilter, client_page, iter_clients
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.workspace import Workspace

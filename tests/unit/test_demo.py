@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from crm_tui.demo.builder import DemoSummary, DemoTargetNotEmpty, build_demo
 from crm_tui.demo.vocabulary import REGIONS
-from crm_tui.domain.access.visibility import Viewer
+from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.clients.listing import ClientFilter, client_page
 from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.clients.search_keys import derived_keys

@@ -109,7 +109,7 @@ def test_search_finds_a_new_client_after_every_migration(engine: Engine, seeded:
     added afterwards would then never be found by `/`."""
     from datetime import UTC, datetime
 
-    from crm_tui.domain.access.visibility import Viewer
+    from crm_tui.domain.access.capabilities import Viewer
     from crm_tui.domain.clients.listing import ClientFilter, iter_clients
     from crm_tui.domain.clients.records import ClientDraft, create_client
     from crm_tui.storage.database import write_session

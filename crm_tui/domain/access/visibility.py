@@ -15,8 +15,6 @@ from sqlalchemy import ColumnElement, false, select, true
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.storage.models import ClientStatus, clients, deals, users
 
-__all__ = ["Viewer", "clients_within", "deals_within", "visible_clients", "visible_deals"]
-
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
     """SQL condition on ``clients``: the clients ``viewer`` has ``capability`` on."""

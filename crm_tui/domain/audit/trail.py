@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, scope_for
-from crm_tui.domain.access.visibility import Viewer, clients_within
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.errors import NotFound
 from crm_tui.storage.models import AuditEntry, audit_entries, clients, deals, interactions, tasks, users
 

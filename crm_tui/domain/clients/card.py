@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.trail import AuditLine, client_history
 from crm_tui.domain.clients.installed_base import InstalledLine, installed_of
 from crm_tui.domain.clients.timeline import TimelinePage, client_timeline

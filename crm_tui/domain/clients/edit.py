@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, ScalarSelect, func, select, tuple_
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.clients.search import SCAN_WINDOW, indexed_condition, like_condition
 from crm_tui.domain.clients.search_keys import search_patterns
 from crm_tui.domain.values.folding import fold

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Column, Date, Table, delete, insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability, require
-from crm_tui.domain.access.visibility import Viewer, clients_within
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.clients.search_keys import derived_keys
@@ -234,9 +234,10 @@ class UndoResult:
 def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -> UndoResult:
     """Put the merged clients back as they were, with everything that was theirs.
 
-    The survivor is written back whole, its version too, not moved on by ``audit.changes``:
-    undo is refused unless it is still at the version the merge gave it, and afterwards the
-    base is exactly as before the merge."""
+    Undo is refused unless the survivor is still at the version the merge gave it; afterwards
+    every row holds what it held before the merge. Only the survivor's version is not written
+    back: it moves on past the merge's, since a card read while the clients were merged must not
+    match the version of a later save (an old number would come round again)."""
     require(viewer, Capability.MERGE_CLIENTS)
     row = session.execute(select(merges).where(merges.c.id == merge_id)).first()
     if row is None:
@@ -266,12 +267,9 @@ def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -
         session.execute(
             insert(field_values), [_restored(field_values, r) for r in snapshot["dropped_values"]]
         )
-    before = saved[survivor_id]
-    session.execute(
-        update(clients)
-        .where(clients.c.id == survivor_id)
-        .values({k: v for k, v in before.items() if k != "id"})
-    )
+    before = {k: v for k, v in saved[survivor_id].items() if k != "id"}
+    before["version"] = row.survivor_version + 1
+    session.execute(update(clients).where(clients.c.id == survivor_id).values(before))
     session.execute(update(merges).where(merges.c.id == merge_id).values(undone_at=now))
     audit.record(
         session,

@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.search_keys import derived_keys

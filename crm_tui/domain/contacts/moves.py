@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.records import search_keys
 from crm_tui.domain.errors import InvalidInput, NotFound

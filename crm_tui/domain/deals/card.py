@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_deals
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.domain.errors import NotFound
 from crm_tui.storage.models import clients, deal_stage_changes, deals, interactions, stages, tasks, users
 

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_deals
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.deals.stuck import stuck_condition
 from crm_tui.storage.models import DealStatus, TaskStatus, clients, deals, stages, tasks, users

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, or_, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_deals
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.domain.clients.search import indexed_condition
 from crm_tui.domain.clients.search_keys import search_patterns
 from crm_tui.storage.models import DealStatus, clients, deals, stages

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, literal, or_, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_deals
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.storage.models import DealStatus, deals, stages, users
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, case, exists, func, literal, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.visibility import Viewer, visible_clients
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.portrait.fields import portrait_fields, required_contacts
 from crm_tui.storage.models import ChannelKind, channels, clients, contacts, field_values, users

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, scope_for
-from crm_tui.domain.access.visibility import Viewer, visible_deals
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
+from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.storage.models import DealStatus, deal_stage_changes, deals, pipelines, stages, users
 from crm_tui.storage.sql_time import days_between

@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability
-from crm_tui.domain.access.visibility import Viewer, clients_within
+from crm_tui.domain.access.capabilities import Capability, Viewer
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound
