@@ -34,6 +34,7 @@ from crm_tui.domain.errors import DomainError
 from crm_tui.i18n import _
 from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
+from crm_tui.widgets.bindings import bind
 
 if TYPE_CHECKING:
     from crm_tui.domain.jobs import Jobs
@@ -122,14 +123,14 @@ class CrmApp(App[None]):
         _record_search,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "desk", _("Desk"), id="app.desk"),
-        Binding("c", "clients", _("Clients"), id="app.clients"),
-        Binding("i", "import_clients", _("Import"), id="app.import"),
-        Binding("D", "duplicates", _("Duplicates"), id="app.duplicates"),
-        Binding("S", "segments", _("Segments"), id="app.segments"),
-        Binding("F", "funnel", _("Funnel"), id="app.funnel"),
-        Binding("ctrl+p", "command_palette", _("Commands"), priority=True, id="app.palette"),
-        Binding("q", "quit", _("Quit"), id="app.quit"),
+        bind("app.desk", "desk", _("Desk")),
+        bind("app.clients", "clients", _("Clients")),
+        bind("app.import", "import_clients", _("Import")),
+        bind("app.duplicates", "duplicates", _("Duplicates")),
+        bind("app.segments", "segments", _("Segments")),
+        bind("app.funnel", "funnel", _("Funnel")),
+        bind("app.palette", "command_palette", _("Commands"), priority=True),
+        bind("app.quit", "quit", _("Quit")),
     ]
 
     class Probed(Message):

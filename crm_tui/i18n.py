@@ -35,6 +35,11 @@ def set_locale(language: str) -> None:
     _locale = language
 
 
+def current_locale() -> str:
+    """The language in force."""
+    return _locale
+
+
 def register_catalogue(locale: str, messages: dict[str, str]) -> None:
     _CATALOGUES.setdefault(locale, {}).update(messages)
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Select, Static
@@ -22,6 +22,7 @@ from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, counted
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.client_table import ClientTable, status_label
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -62,18 +63,18 @@ class ClientsScreen(CrmScreen):
     AUTO_FOCUS = "#clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", _("Search"), key_display="/", id="clients.search"),
-        Binding("a", "new_client", _("New client"), id="clients.new"),
-        Binding("o", "owner", _("Owner"), id="clients.owner"),
-        Binding("t", "status", _("Status"), id="clients.status"),
-        Binding("g", "segment", _("Segment"), id="clients.segment"),
-        Binding("b", "owns", _("Owns"), id="clients.owns"),
-        Binding("comma", "fields", _("Fields"), key_display=",", id="clients.fields"),
-        Binding("n", "next_page", _("Next page"), id="clients.next_page"),
-        Binding("pagedown", "next_page", _("Next page"), show=False, id="clients.next_page_key"),
-        Binding("p", "prev_page", _("Previous page"), id="clients.prev_page"),
-        Binding("pageup", "prev_page", _("Previous page"), show=False, id="clients.prev_page_key"),
-        Binding("escape", "back", _("Back"), id="clients.back"),
+        bind("clients.search", "search", _("Search"), key_display="/"),
+        bind("clients.new", "new_client", _("New client")),
+        bind("clients.owner", "owner", _("Owner")),
+        bind("clients.status", "status", _("Status")),
+        bind("clients.segment", "segment", _("Segment")),
+        bind("clients.owns", "owns", _("Owns")),
+        bind("clients.fields", "fields", _("Fields"), key_display=","),
+        bind("clients.next_page", "next_page", _("Next page")),
+        bind("clients.next_page_key", "next_page", _("Next page"), show=False),
+        bind("clients.prev_page", "prev_page", _("Previous page")),
+        bind("clients.prev_page_key", "prev_page", _("Previous page"), show=False),
+        bind("clients.back", "back", _("Back")),
     ]
 
     class PageLoaded(Message):

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, Static
@@ -23,6 +23,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, kind_label
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -40,11 +41,11 @@ class DealScreen(CrmScreen):
 
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right_square_bracket", "move(1)", _("Next stage"), key_display="]", id="deal.next_stage"),
-        Binding("left_square_bracket", "move(-1)", _("Back a stage"), key_display="[", id="deal.prev_stage"),
-        Binding("x", "lost", _("Lost"), id="deal.lost"),
-        Binding("c", "client", _("Client"), id="deal.client"),
-        Binding("escape", "back", _("Back"), id="deal.back"),
+        bind("deal.next_stage", "move(1)", _("Next stage"), key_display="]"),
+        bind("deal.prev_stage", "move(-1)", _("Back a stage"), key_display="["),
+        bind("deal.lost", "lost", _("Lost")),
+        bind("deal.client", "client", _("Client")),
+        bind("deal.back", "back", _("Back")),
     ]
 
     class Loaded(Message):

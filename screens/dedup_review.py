@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Header, Static
@@ -23,6 +23,7 @@ from crm_tui.domain.duplicates.port import DuplicateJobs
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELD_LABELS = {
@@ -73,17 +74,17 @@ class DedupReviewScreen(CrmScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "merge", _("Merge"), id="dedup.merge"),
-        Binding("x", "swap", _("Swap survivor"), id="dedup.swap"),
-        Binding("t", "take", _("Take field"), id="dedup.take"),
-        Binding("up", "field(-1)", _("Field up"), show=False, id="dedup.field_up"),
-        Binding("down", "field(1)", _("Field down"), show=False, id="dedup.field_down"),
-        Binding("n", "not_duplicate", _("Not a duplicate"), id="dedup.not_duplicate"),
-        Binding("l,right_square_bracket", "move(1)", _("Skip"), id="dedup.next"),
-        Binding("h,left_square_bracket", "move(-1)", _("Previous"), id="dedup.previous"),
-        Binding("u", "undo", _("Undo merge"), id="dedup.undo"),
-        Binding("r", "rescan", _("Scan again"), id="dedup.rescan"),
-        Binding("escape", "back", _("Back"), id="dedup.back"),
+        bind("dedup.merge", "merge", _("Merge")),
+        bind("dedup.swap", "swap", _("Swap survivor")),
+        bind("dedup.take", "take", _("Take field")),
+        bind("dedup.field_up", "field(-1)", _("Field up"), show=False),
+        bind("dedup.field_down", "field(1)", _("Field down"), show=False),
+        bind("dedup.not_duplicate", "not_duplicate", _("Not a duplicate")),
+        bind("dedup.next", "move(1)", _("Skip")),
+        bind("dedup.previous", "move(-1)", _("Previous")),
+        bind("dedup.undo", "undo", _("Undo merge")),
+        bind("dedup.rescan", "rescan", _("Scan again")),
+        bind("dedup.back", "back", _("Back")),
     ]
 
     class Scanned(Message):

@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
@@ -24,6 +24,7 @@ from crm_tui.screens.base import CrmScreen, counted, kind_label
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.snooze import SnoozeScreen
 from crm_tui.screens.dialogs.task_result import TaskResultScreen
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 from crm_tui.widgets.record_table import Col, RecordTable, clip
@@ -46,9 +47,9 @@ class DeskScreen(CrmScreen):
     AUTO_FOCUS = "#tasks"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "complete", _("Done"), id="desk.complete"),
-        Binding("s", "snooze", _("Snooze"), id="desk.snooze"),
-        Binding("r", "reload", _("Refresh"), id="desk.refresh"),
+        bind("desk.complete", "complete", _("Done")),
+        bind("desk.snooze", "snooze", _("Snooze")),
+        bind("desk.refresh", "reload", _("Refresh")),
     ]
 
     class Loaded(Message):

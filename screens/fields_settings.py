@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
@@ -31,6 +31,7 @@ from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.screens.funnel_settings import ValueDialog
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -105,11 +106,11 @@ class FieldsSettingsScreen(CrmScreen):
     TITLE = _("Portrait fields")
     AUTO_FOCUS = "#fields"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", _("Add"), id="fields.add"),
-        Binding("r", "toggle_required", _("Required"), id="fields.required"),
-        Binding("x", "retire", _("Retire"), id="fields.retire"),
-        Binding("c", "contacts", _("Contacts"), id="fields.contacts"),
-        Binding("escape", "back", _("Back"), id="fields.back"),
+        bind("fields.add", "add", _("Add")),
+        bind("fields.required", "toggle_required", _("Required")),
+        bind("fields.retire", "retire", _("Retire")),
+        bind("fields.contacts", "contacts", _("Contacts")),
+        bind("fields.back", "back", _("Back")),
     ]
 
     class Loaded(Message):

@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Header, Static
@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from crm_tui.domain.clients.listing import has_any_clients
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -36,7 +37,7 @@ class FirstRunScreen(CrmScreen):
 
     TITLE = _("Welcome")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "check", _("Check again"), id="first_run.check"),
+        bind("first_run.check", "check", _("Check again")),
     ]
 
     class ClientsFound(Message):

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, OptionList, Static
@@ -43,6 +43,7 @@ from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
 from crm_tui.screens.dialogs.segments import AssignDialog
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.funnel_report_view import report_view
 from crm_tui.widgets.kanban_column import KanbanColumnView
 from crm_tui.widgets.key_footer import KeyFooter
@@ -80,21 +81,19 @@ class FunnelScreen(CrmScreen):
     TITLE = _("Funnel")
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right_square_bracket", "move(1)", _("Next stage"), key_display="]", id="funnel.next_stage"),
-        Binding(
-            "left_square_bracket", "move(-1)", _("Back a stage"), key_display="[", id="funnel.prev_stage"
-        ),
-        Binding("x", "lost", _("Lost"), id="funnel.lost"),
-        Binding("left,h", "column(-1)", _("Column"), show=False, id="funnel.left"),
-        Binding("right,l", "column(1)", _("Column"), show=False, id="funnel.right"),
-        Binding("m", "more", _("More"), id="funnel.more"),
-        Binding("f", "filter", _("Manager"), id="funnel.filter"),
-        Binding("g", "region", _("Region"), id="funnel.region"),
-        Binding("p", "pipeline", _("Pipeline"), id="funnel.pipeline"),
-        Binding("t", "period", _("Period"), id="funnel.period"),
-        Binding("v", "report", _("Report"), id="funnel.report"),
-        Binding("comma", "settings", _("Settings"), key_display=",", id="funnel.settings"),
-        Binding("escape", "back", _("Back"), id="funnel.back"),
+        bind("funnel.next_stage", "move(1)", _("Next stage"), key_display="]"),
+        bind("funnel.prev_stage", "move(-1)", _("Back a stage"), key_display="["),
+        bind("funnel.lost", "lost", _("Lost")),
+        bind("funnel.left", "column(-1)", _("Column"), show=False),
+        bind("funnel.right", "column(1)", _("Column"), show=False),
+        bind("funnel.more", "more", _("More")),
+        bind("funnel.filter", "filter", _("Manager")),
+        bind("funnel.region", "region", _("Region")),
+        bind("funnel.pipeline", "pipeline", _("Pipeline")),
+        bind("funnel.period", "period", _("Period")),
+        bind("funnel.report", "report", _("Report")),
+        bind("funnel.settings", "settings", _("Settings"), key_display=","),
+        bind("funnel.back", "back", _("Back")),
     ]
 
     class Loaded(Message):

@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -20,6 +20,7 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -32,7 +33,7 @@ class ValueDialog(ModalScreen[str | None]):
     | escape | Cancel. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"), id="value.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("value.cancel", "cancel", _("Cancel"))]
 
     def __init__(self, title: str, value: str) -> None:
         super().__init__()
@@ -68,10 +69,10 @@ class FunnelSettingsScreen(CrmScreen):
     TITLE = _("Funnel settings")
     AUTO_FOCUS = "#funnel-stages"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "edit('probability')", _("Probability"), id="funnel_settings.probability"),
-        Binding("s", "edit('stuck')", _("Stuck after"), id="funnel_settings.stuck"),
-        Binding("n", "edit('name')", _("Rename"), id="funnel_settings.rename"),
-        Binding("escape", "back", _("Back"), id="funnel_settings.back"),
+        bind("funnel_settings.probability", "edit('probability')", _("Probability")),
+        bind("funnel_settings.stuck", "edit('stuck')", _("Stuck after")),
+        bind("funnel_settings.rename", "edit('name')", _("Rename")),
+        bind("funnel_settings.back", "back", _("Back")),
     ]
 
     class Loaded(Message):

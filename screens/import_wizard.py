@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Header, Input, OptionList, Static
@@ -31,6 +31,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.import_dialogs import FieldPickerScreen, UndoConfirmScreen
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.import_report import ImportReport, dry_run_line
 from crm_tui.widgets.import_steps import MappingStep, PreviewStep, RunStep
 from crm_tui.widgets.key_footer import KeyFooter
@@ -79,14 +80,14 @@ class ImportWizardScreen(CrmScreen):
     TITLE = _("Import clients")
     AUTO_FOCUS = "#file-path"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "change_field", _("Change field"), id="import.change_field"),
-        Binding("enter", "change_field", _("Change field"), show=False, id="import.change_field_enter"),
-        Binding("n", "preview", _("Preview"), id="import.preview"),
-        Binding("r", "run", _("Run import"), id="import.run"),
-        Binding("u", "undo", _("Undo import"), id="import.undo"),
-        Binding("ctrl+o", "orders", _("Sales history"), id="import.orders"),
-        Binding("escape", "back", _("Back"), id="import.back"),
-        Binding("escape", "close", _("Close"), id="import.close"),
+        bind("import.change_field", "change_field", _("Change field")),
+        bind("import.change_field_enter", "change_field", _("Change field"), show=False),
+        bind("import.preview", "preview", _("Preview")),
+        bind("import.run", "run", _("Run import")),
+        bind("import.undo", "undo", _("Undo import")),
+        bind("import.orders", "orders", _("Sales history")),
+        bind("import.back", "back", _("Back")),
+        bind("import.close", "close", _("Close")),
     ]
 
     class Refused(Message):

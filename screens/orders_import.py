@@ -16,7 +16,7 @@ from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, Input, Static
@@ -31,6 +31,7 @@ from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.segments import segment_label
 from crm_tui.screens.import_wizard import path_from_input
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -93,9 +94,9 @@ class OrdersImportScreen(CrmScreen):
     TITLE = _("Import sales history")
     AUTO_FOCUS = "#orders-path"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "run", _("Import"), id="orders.run"),
-        Binding("u", "undo", _("Undo import"), id="orders.undo"),
-        Binding("escape", "close", _("Close"), id="orders.close"),
+        bind("orders.run", "run", _("Import")),
+        bind("orders.undo", "undo", _("Undo import")),
+        bind("orders.close", "close", _("Close")),
     ]
 
     class Done(Message):

@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
@@ -36,6 +36,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen, counted
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 
@@ -86,27 +87,20 @@ class SegmentsScreen(CrmScreen):
     AUTO_FOCUS = "#segment-clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "segment('warm')", _("Segment"), key_display="1-3", id="segments.warm"),
-        Binding("2", "segment('loyal')", _("Loyal"), show=False, id="segments.loyal"),
-        Binding("3", "segment('lost')", _("Lost"), show=False, id="segments.lost"),
-        Binding("m", "moves", _("Moved"), id="segments.moves"),
-        Binding("s", "sort", _("Sort"), id="segments.sort"),
-        Binding("n", "next_page", _("Next page"), id="segments.next_page"),
-        Binding("p", "prev_page", _("Previous page"), id="segments.prev_page"),
-        Binding("space", "select", _("Select"), id="segments.select"),
-        Binding(
-            "asterisk",
-            "select_page",
-            _("Select page"),
-            key_display="*",
-            show=False,
-            id="segments.select_page",
-        ),
-        Binding("a", "assign", _("Give to"), id="segments.assign"),
-        Binding("c", "calls", _("Plan calls"), id="segments.calls"),
-        Binding("r", "recompute", _("Recompute"), id="segments.recompute"),
-        Binding("i", "import_orders", _("Import sales"), id="segments.import_orders"),
-        Binding("escape", "back", _("Back"), id="segments.back"),
+        bind("segments.warm", "segment('warm')", _("Segment"), key_display="1-3"),
+        bind("segments.loyal", "segment('loyal')", _("Loyal"), show=False),
+        bind("segments.lost", "segment('lost')", _("Lost"), show=False),
+        bind("segments.moves", "moves", _("Moved")),
+        bind("segments.sort", "sort", _("Sort")),
+        bind("segments.next_page", "next_page", _("Next page")),
+        bind("segments.prev_page", "prev_page", _("Previous page")),
+        bind("segments.select", "select", _("Select")),
+        bind("segments.select_page", "select_page", _("Select page"), key_display="*", show=False),
+        bind("segments.assign", "assign", _("Give to")),
+        bind("segments.calls", "calls", _("Plan calls")),
+        bind("segments.recompute", "recompute", _("Recompute")),
+        bind("segments.import_orders", "import_orders", _("Import sales")),
+        bind("segments.back", "back", _("Back")),
     ]
 
     class DataLoaded(Message):

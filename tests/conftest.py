@@ -20,9 +20,12 @@ from sqlalchemy.engine import Engine, make_url
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import Workspace, open_workspace, prepare_database
 from crm_tui.storage.database import DATABASE_MODE, dispose_engines, parse_database_url
+from crm_tui.storage.models import metadata
+from crm_tui.storage.schema import HEAD_REVISION
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded, seed_team
 
 PG_ENV = "CRM_TEST_POSTGRES_URL"
+MIGRATED_TABLES = frozenset(metadata.tables) | {"alembic_version"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -69,17 +72,80 @@ def postgres_server() -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def postgres_url(postgres_server: Engine) -> Iterator[str]:
-    """A URL whose connections live in a schema of their own, dropped after the test."""
+def new_schema(server: Engine) -> str:
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    with postgres_server.begin() as conn:
+    with server.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = postgres_server.url.update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    dispose_engines()
-    with postgres_server.begin() as conn:
+    return schema
+
+
+def drop_schema(server: Engine, schema: str) -> None:
+    with server.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def schema_url(server: Engine, schema: str) -> str:
+    """The server's URL with connections living in ``schema``."""
+    url = server.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def recycle_schema(server: Engine, schema: str) -> bool:
+    """Empty ``schema`` for the next test as if it were new and migrated: every table truncated,
+    identities restarted, the defaults left for ``prepare_database`` to put back. A schema that a
+    test moved off the head revision, or gave tables the migrations do not make, is dropped and
+    made anew instead. True if it was recycled, False if it was made anew.
+
+    Migrating a fresh schema took ~0.45 s per PostgreSQL test, a third of the suite's time.
+    """
+    with server.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+        tables = set(
+            conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema})
+        )
+        if not tables:
+            return True
+        revision = (
+            conn.scalar(text(f"SELECT string_agg(version_num, ',') FROM \"{schema}\".alembic_version"))
+            if "alembic_version" in tables
+            else None
+        )
+        if revision == HEAD_REVISION and tables <= MIGRATED_TABLES:
+            names = ", ".join(f'"{schema}"."{name}"' for name in sorted(tables - {"alembic_version"}))
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return True
+    drop_schema(server, schema)
+    with server.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return False
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_server: Engine) -> Iterator[str]:
+    """One schema per worker, migrated by its first test and emptied after each (``postgres_url``)."""
+    schema = new_schema(postgres_server)
+    yield schema
+    dispose_engines()
+    drop_schema(postgres_server, schema)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Engine, postgres_schema: str) -> Iterator[str]:
+    """A URL whose connections live in a schema this test has to itself: at the head revision with
+    no rows (or not migrated yet), emptied after the test. A test of what happens to a schema that
+    has never been migrated takes ``fresh_postgres_url``."""
+    yield schema_url(postgres_server, postgres_schema)
+    dispose_engines()
+    recycle_schema(postgres_server, postgres_schema)
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server: Engine) -> Iterator[str]:
+    """A URL whose connections live in a new, empty schema, dropped after the test."""
+    schema = new_schema(postgres_server)
+    yield schema_url(postgres_server, schema)
+    dispose_engines()
+    drop_schema(postgres_server, schema)
 
 
 @pytest.fixture
@@ -90,8 +156,15 @@ def sqlite_url(tmp_path: os.PathLike[str]) -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
-    """Run the test once on SQLite and once on PostgreSQL."""
+    """Run the test once on SQLite and once on PostgreSQL (a recycled schema: ``postgres_url``)."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_db_url(request: pytest.FixtureRequest) -> str:
+    """``db_url`` for tests of a database never migrated: a new schema on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "fresh_postgres_url"
     return str(request.getfixturevalue(name))
 
 

@@ -7,11 +7,12 @@ from typing import ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.widgets import DataTable
 
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 
 MIN_FLEX_WIDTH = 8
 SCROLLBAR_RESERVE = 2
@@ -49,11 +50,11 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", _("Open"), id="table.open"),
-        Binding("up,k", "cursor_up", _("Up"), show=False, id="table.up"),
-        Binding("down,j", "cursor_down", _("Down"), show=False, id="table.down"),
-        Binding("home", "scroll_top", _("First row"), show=False, id="table.first"),
-        Binding("end", "scroll_bottom", _("Last row"), show=False, id="table.last"),
+        bind("table.open", "select_cursor", _("Open")),
+        bind("table.up", "cursor_up", _("Up"), show=False),
+        bind("table.down", "cursor_down", _("Down"), show=False),
+        bind("table.first", "scroll_top", _("First row"), show=False),
+        bind("table.last", "scroll_bottom", _("Last row"), show=False),
     ]
 
     def __init__(

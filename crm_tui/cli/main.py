@@ -7,9 +7,12 @@ under 0.3 s, so SQLAlchemy, Textual and the domain load inside the commands that
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
 from crm_tui import __version__
 from crm_tui.cli import (
@@ -125,9 +128,19 @@ def run_tui(ctx: typer.Context) -> None:
         fail(app.startup_error)
 
 
+@cache
+def command(language: str) -> Callable[..., Any]:
+    """The Click command Typer builds from ``app``: built once per language of the help texts,
+    as building it takes a tenth of a second (it counts for the tests, which run `crm` in process
+    hundreds of times)."""
+    return typer.main.get_command(app)
+
+
 def main() -> None:
+    from crm_tui import i18n
+
     try:
-        app()
+        command(i18n.current_locale())(prog_name="crm")
     except (StorageError, DomainError, ConfigError) as exc:
         print(f"crm: error: {exc}", file=sys.stderr)
         sys.exit(EXIT_USER_ERROR)

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
@@ -39,6 +39,7 @@ from crm_tui.screens.card.sections import (
     title_view,
 )
 from crm_tui.screens.dialogs.log_interaction import InteractionDraft, LogInteractionScreen
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable
 
@@ -86,25 +87,25 @@ class ClientCardScreen(CardEdits):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log_call", _("Log call"), id="card.log_call"),
-        Binding("o", "add_note", _("Note"), id="card.add_note"),
-        Binding("g", "segment", _("Segment"), id="card.segment"),
-        Binding("h", "hand_over", _("Hand over"), id="card.hand_over"),
-        Binding("u", "requisites", _("Requisites"), id="card.requisites"),
-        Binding("b", "installed", _("Owns"), id="card.installed"),
-        Binding("a", "add_contact", _("New contact"), id="card.add_contact"),
-        Binding("t", "edit_contact", _("Edit contact"), id="card.edit_contact"),
-        Binding("m", "contact_moved", _("Contact moved"), id="card.contact_moved"),
-        Binding("e", "portrait", _("Portrait"), id="card.portrait"),
-        Binding("w", "walk", _("Missing"), id="card.walk"),
-        Binding("n", "older", _("Older"), id="card.timeline_older"),
-        Binding("p", "newer", _("Newer"), id="card.timeline_newer"),
-        Binding("r", "reload", _("Refresh"), id="card.refresh"),
+        bind("card.log_call", "log_call", _("Log call")),
+        bind("card.add_note", "add_note", _("Note")),
+        bind("card.segment", "segment", _("Segment")),
+        bind("card.hand_over", "hand_over", _("Hand over")),
+        bind("card.requisites", "requisites", _("Requisites")),
+        bind("card.installed", "installed", _("Owns")),
+        bind("card.add_contact", "add_contact", _("New contact")),
+        bind("card.edit_contact", "edit_contact", _("Edit contact")),
+        bind("card.contact_moved", "contact_moved", _("Contact moved")),
+        bind("card.portrait", "portrait", _("Portrait")),
+        bind("card.walk", "walk", _("Missing")),
+        bind("card.timeline_older", "older", _("Older")),
+        bind("card.timeline_newer", "newer", _("Newer")),
+        bind("card.refresh", "reload", _("Refresh")),
         *(
-            Binding(str(n), f"section('{panel}')", title, show=False, id=f"card.section_{n}")
+            bind(f"card.section_{n}", f"section('{panel}')", title, show=False)
             for n, (panel, title) in enumerate(SECTIONS, start=1)
         ),
-        Binding("escape", "back", _("Back"), id="card.back"),
+        bind("card.back", "back", _("Back")),
     ]
 
     class Open(Message):

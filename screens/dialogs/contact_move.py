@@ -7,13 +7,14 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from crm_tui.domain.clients.card import ContactInfo
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -35,8 +36,8 @@ class ContactMoveDialog(ModalScreen[ContactMove | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), id="contact_move.save"),
-        Binding("escape", "cancel", _("Cancel"), id="contact_move.cancel"),
+        bind("contact_move.save", "save", _("Save")),
+        bind("contact_move.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, client_name: str, people: list[ContactInfo]) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 
 Result = TypeVar("Result")
 
@@ -28,8 +29,8 @@ class FormDialog(ModalScreen[Result]):
 
     AUTO_FOCUS = "Input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), id="form.save"),
-        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
+        bind("form.save", "save", _("Save")),
+        bind("form.cancel", "cancel", _("Cancel")),
     ]
 
     @on(Input.Submitted)

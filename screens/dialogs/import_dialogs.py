@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from crm_tui.i18n import _
 from crm_tui.screens.base import counted
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.mapping_table import field_choices
 
@@ -29,7 +30,7 @@ class FieldPickerScreen(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="field_picker.cancel"),
+        bind("field_picker.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, header: str, current: str, samples: list[str]) -> None:
@@ -76,8 +77,8 @@ class UndoConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", _("Undo"), id="undo_confirm.yes"),
-        Binding("n,escape", "answer(False)", _("Keep"), id="undo_confirm.no"),
+        bind("undo_confirm.yes", "answer(True)", _("Undo")),
+        bind("undo_confirm.no", "answer(False)", _("Keep")),
     ]
 
     def __init__(self, batch: int, created: int) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -20,6 +20,7 @@ from crm_tui.domain.interactions import InteractionKind
 from crm_tui.domain.interactions.log import parse_duration
 from crm_tui.domain.tasks.next_step import NextStep, next_step
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -44,8 +45,8 @@ class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", _("Save"), id="log.submit"),
-        Binding("escape", "cancel", _("Cancel"), id="log.cancel"),
+        bind("log.submit", "submit", _("Save")),
+        bind("log.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, kind: InteractionKind, client_name: str, now: datetime, tz: ZoneInfo) -> None:

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -16,6 +16,7 @@ from crm_tui.domain.clients.new_client import Added, NewClient
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELDS = (
@@ -41,8 +42,8 @@ class NewClientScreen(ModalScreen[int | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), id="new_client.save"),
-        Binding("escape", "cancel", _("Cancel"), id="new_client.cancel"),
+        bind("new_client.save", "save", _("Save")),
+        bind("new_client.cancel", "cancel", _("Cancel")),
     ]
 
     class Answered(Message):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -20,6 +20,7 @@ from crm_tui.domain.access.users import UserInfo
 from crm_tui.domain.segments import Segment
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 CALL_HOUR = time(10, 0)
@@ -44,7 +45,7 @@ class SegmentPicker(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="segment_picker.cancel"),
+        bind("segment_picker.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, client_name: str) -> None:
@@ -81,7 +82,7 @@ class AssignDialog(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="assign.cancel"),
+        bind("assign.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, count: int, people: list[UserInfo], *, title: str | None = None) -> None:
@@ -136,7 +137,7 @@ class CallsDialog(ModalScreen[CallPlan | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="calls.cancel"),
+        bind("calls.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, count: int, now: datetime, tz: ZoneInfo) -> None:

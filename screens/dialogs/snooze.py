@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 MORNING = time(9, 0)
@@ -68,11 +69,11 @@ class SnoozeScreen(ModalScreen[datetime | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pick(0)", _("Pick"), key_display="1-4", id="snooze.pick_1"),
-        Binding("2", "pick(1)", show=False, id="snooze.pick_2"),
-        Binding("3", "pick(2)", show=False, id="snooze.pick_3"),
-        Binding("4", "pick(3)", show=False, id="snooze.pick_4"),
-        Binding("escape", "cancel", _("Cancel"), id="snooze.cancel"),
+        bind("snooze.pick_1", "pick(0)", _("Pick"), key_display="1-4"),
+        bind("snooze.pick_2", "pick(1)", show=False),
+        bind("snooze.pick_3", "pick(2)", show=False),
+        bind("snooze.pick_4", "pick(3)", show=False),
+        bind("snooze.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, task_title: str, now: datetime, tz: ZoneInfo) -> None:

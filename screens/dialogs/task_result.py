@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -28,8 +29,8 @@ class TaskResultScreen(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", _("Done"), id="task_result.submit"),
-        Binding("escape", "cancel", _("Cancel"), id="task_result.cancel"),
+        bind("task_result.submit", "submit", _("Done")),
+        bind("task_result.cancel", "cancel", _("Cancel")),
     ]
 
     def __init__(self, task_title: str) -> None:

@@ -12,12 +12,10 @@ fresh target, so no cell depends on another.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from crm_tui.domain.access.capabilities import TABLE, Capability, Rule, can, table_markdown
@@ -25,6 +23,7 @@ from crm_tui.domain.errors import DomainError
 from crm_tui.storage.database import dispose_engines
 from crm_tui.storage.models import Role
 from tests.cli_support import crm
+from tests.conftest import drop_schema, new_schema, schema_url
 from tests.unit.access_base import VIEWERS, Base, Cell, seeded_base
 from tests.unit.access_probes import PROBES, CliCall
 
@@ -39,14 +38,10 @@ def domain_base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         dispose_engines()
         return
     server: Engine = request.getfixturevalue("postgres_server")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with server.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = server.url.update_query_dict({"options": f"-csearch_path={schema}"})
-    yield seeded_base(url.render_as_string(hide_password=False), tmp)
+    schema = new_schema(server)
+    yield seeded_base(schema_url(server, schema), tmp)
     dispose_engines()
-    with server.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    drop_schema(server, schema)
 
 
 @pytest.fixture(scope="module")

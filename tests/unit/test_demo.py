@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from crm_tui.storage.models import (
     tasks,
     users,
 )
+from tests.conftest import drop_schema, new_schema, schema_url
 from tests.seed import FROZEN_NOW, MOSCOW
 
 LOGIN = "olga"
@@ -71,18 +71,13 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.db"
     else:
         server: Engine = request.getfixturevalue("postgres_server")
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with server.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = server.url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
+        schema = new_schema(server)
+        url = schema_url(server, schema)
     summary = build_demo(url, size="small", seed=SEED, login=LOGIN, replace_file=True, now=FROZEN_NOW)
     yield Demo(url, summary)
     dispose_engines()
     if schema is not None:
-        with server.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        drop_schema(server, schema)
 
 
 def tiny(path: Path, *, seed: int = 1, login: str = LOGIN, replace_file: bool = True) -> DemoSummary:

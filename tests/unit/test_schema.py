@@ -78,14 +78,14 @@ def test_known_revisions_are_the_migration_scripts() -> None:
     assert sorted(s.revision for s in scripts.walk_revisions()) == sorted(KNOWN_REVISIONS)
 
 
-def test_an_old_database_with_data_is_upgraded_on_open(db_url: str) -> None:
+def test_an_old_database_with_data_is_upgraded_on_open(fresh_db_url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
     from crm_tui.domain.workspace import open_workspace
     from crm_tui.storage.schema import MIGRATIONS_DIR
 
-    engine = get_engine(db_url)
+    engine = get_engine(fresh_db_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
@@ -99,7 +99,7 @@ def test_an_old_database_with_data_is_upgraded_on_open(db_url: str) -> None:
             )
         )
     assert schema_state(engine) is SchemaState.OUTDATED
-    ws = open_workspace(db_url, "old")
+    ws = open_workspace(fresh_db_url, "old")
     assert ws.viewer.full_name == "Old Timer"
     assert current_revision(engine) == HEAD_REVISION
 
