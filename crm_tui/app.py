@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 from crm_tui.config import ConfigError
 from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
 from crm_tui.widgets.bindings import bind
@@ -123,14 +123,14 @@ class CrmApp(App[None]):
         _record_search,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("app.desk", "desk", _("Desk")),
-        bind("app.clients", "clients", _("Clients")),
-        bind("app.import", "import_clients", _("Import")),
-        bind("app.duplicates", "duplicates", _("Duplicates")),
-        bind("app.segments", "segments", _("Segments")),
-        bind("app.funnel", "funnel", _("Funnel")),
-        bind("app.palette", "command_palette", _("Commands"), priority=True),
-        bind("app.quit", "quit", _("Quit")),
+        bind("app.desk", "desk", N_("Desk")),
+        bind("app.clients", "clients", N_("Clients")),
+        bind("app.import", "import_clients", N_("Import")),
+        bind("app.duplicates", "duplicates", N_("Duplicates")),
+        bind("app.segments", "segments", N_("Segments")),
+        bind("app.funnel", "funnel", N_("Funnel")),
+        bind("app.palette", "command_palette", N_("Commands"), priority=True),
+        bind("app.quit", "quit", N_("Quit")),
     ]
 
     class Probed(Message):
@@ -188,7 +188,7 @@ class CrmApp(App[None]):
             self._clashes_told.add(told)
             self.notify(
                 _("Your keymap gives {key} to another action: «{action}» ({id}) has no key now.").format(
-                    key=self.get_key_display(binding), action=binding.description, id=told
+                    key=self.get_key_display(binding), action=_(binding.description), id=told
                 ),
                 title=_("Settings"),
                 severity="warning",

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_path, user_data_path
 
-from crm_tui.i18n import LANGUAGES, language_of
+from crm_tui.i18n import LANGUAGES, language_of, process_language
 from crm_tui.keymap import binding_id_problem, clash_problem, parse_keys
 
 APP_NAME = "crm_tui"
@@ -292,6 +292,7 @@ def load_settings(
         raise AssertionError(f"no default for {name}")
 
     locale = env.get("CRM_LOCALE")
+    process = process_language(env)
     timezone, origins["timezone"] = _zone_setting(env, found)
     return Settings(
         database=pick(
@@ -316,6 +317,10 @@ def load_settings(
                 Origin(Source.ENVIRONMENT, "CRM_LOCALE"),
             ),
             (found.locale, Origin(Source.FILE, "locale")),
+            (
+                process[0] if process else None,
+                Origin(Source.ENVIRONMENT, process[1] if process else "LANG"),
+            ),
             (DEFAULT_LOCALE, Origin(Source.DEFAULT, "English")),
         ),
         theme=pick(

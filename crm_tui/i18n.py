@@ -1,37 +1,79 @@
-"""The one translation function every user-visible string goes through.
+"""The one translation layer every user-visible string goes through: GNU gettext catalogues.
 
-English is the source language. A locale is a plain mapping from the English text to its
-translation, so adding Russian means adding a catalogue, not touching screens. Which language is
-in force is a setting (``crm_tui.config``: the settings file, ``CRM_LOCALE``); the entry points
-call ``set_locale`` before they import the screens, whose labels are translated at import.
+English is the source language (the msgids); Russian is ``crm_tui/locale/ru/LC_MESSAGES/
+crm_tui.po``, compiled to the ``.mo`` beside it that the package ships (``make_catalogue.py``
+extracts, updates and compiles them with Babel; a test fails when the ``.mo`` is older than the
+``.po`` or a msgid of the code has no translation).
+
+Strings are translated when they are shown, never when a module is imported, so the language
+can follow the settings and a test can draw the same screen in both languages: ``_`` translates
+now; ``N_`` only marks a string defined at import time (a binding's description, a column title,
+an enum's caption), which whoever shows it passes through ``_``.
+
+Which language: the settings file or ``CRM_LOCALE`` (``crm_tui.config``), else the process's
+locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``ru_RU.UTF-8`` on a Russian server), else English.
 """
 
 from __future__ import annotations
 
+import gettext
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 
 LANGUAGES = ("en", "ru")
-"""The languages a locale may ask for; one without a catalogue yet shows English."""
+"""The languages the interface speaks."""
+DOMAIN = "crm_tui"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""The process's locale, in the order POSIX reads it for messages."""
 
-_CATALOGUES: dict[str, dict[str, str]] = {"en": {}}
-_locale = "en"
 _LOCALE_NAME = re.compile(r"([A-Za-z]{2,3})(?:[_-][A-Za-z]{2})?(?:\.[\w-]+)?(?:@\w+)?")
+_translations: dict[str, gettext.NullTranslations] = {}
+_locale = "en"
+_missing: set[str] | None = None
 
 
 def language_of(locale: str) -> str | None:
     """The language of a locale name (``ru``, ``ru_RU.UTF-8``, ``en-GB``; ``C`` and ``POSIX`` are
     English), or None if it is not a locale name or not a language of ``LANGUAGES``."""
     text = locale.strip()
-    if text in ("C", "POSIX", "C.UTF-8"):
+    if text in ("C", "POSIX", "C.UTF-8", "C.utf8"):
         return "en"
     found = _LOCALE_NAME.fullmatch(text)
     language = found.group(1).lower() if found else None
     return language if language in LANGUAGES else None
 
 
+def process_language(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """The language of the process's locale and the variable that says it, or None when the
+    locale is unset or a language we do not speak (that falls back to English)."""
+    for name in LOCALE_VARIABLES:
+        value = env.get(name)
+        if value:
+            language = language_of(value)
+            return (language, name) if language else None
+    return None
+
+
+def _translation(language: str) -> gettext.NullTranslations:
+    found = _translations.get(language)
+    if found is None:
+        if language == "en":
+            found = gettext.NullTranslations()
+        else:
+            found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+        _translations[language] = found
+    return found
+
+
 def set_locale(language: str) -> None:
     """Translate into ``language`` (one of ``LANGUAGES``) from now on."""
     global _locale
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    _translation(language)
     _locale = language
 
 
@@ -40,9 +82,53 @@ def current_locale() -> str:
     return _locale
 
 
-def register_catalogue(locale: str, messages: dict[str, str]) -> None:
-    _CATALOGUES.setdefault(locale, {}).update(messages)
-
-
 def _(message: str) -> str:
-    return _CATALOGUES.get(_locale, {}).get(message, message)
+    """``message`` in the language in force."""
+    if not message:
+        return message
+    text = _translation(_locale).gettext(message)
+    if text is message and _missing is not None and _locale != "en":
+        _missing.add(message)
+    return text
+
+
+def N_(message: str) -> str:
+    """``message`` as it is, marked for the catalogue: it is translated where it is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of ``singular``/``plural`` for ``count`` in the language in force: Russian has
+    three (1 клиент, 3 клиента, 5 клиентов, 21 клиент)."""
+    text = _translation(_locale).ngettext(singular, plural, count)
+    if text in (singular, plural) and _missing is not None and _locale != "en":
+        _missing.add(singular)
+    return text
+
+
+@contextmanager
+def missing_translations() -> Iterator[set[str]]:
+    """Collects, while the block runs, every message asked for that the catalogue of the
+    language in force does not translate: the tests run the app and the CLI in Russian under
+    it, which finds what a grep of the code cannot (a string built at run time, a msgid passed
+    through a variable)."""
+    global _missing
+    found: set[str] = set()
+    before, _missing = _missing, found
+    try:
+        yield found
+    finally:
+        _missing = before
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """``ngettext(one, many, count)`` with ``{count}`` filled in: "12 clients", "12 клиентов"."""
+    return ngettext(one, many, count).replace("{count}", number(count))
+
+
+def number(value: int) -> str:
+    """A whole number as the language writes it: 12345 in English, 12 345 in Russian (a
+    no-break space between the thousands, so the number never breaks across lines)."""
+    if _locale == "ru" and abs(value) >= 10_000:
+        return f"{value:,}".replace(",", "\u00a0")
+    return str(value)

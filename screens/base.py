@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import work
+from textual.binding import ActiveBinding
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import translated
 
-
-def counted(count: int, one: str, many: str) -> str:
-    """``one`` or ``many`` (both already translated) for ``count``, ``{count}`` filled in."""
-    text = one if count == 1 else many
-    return text.replace("{count}", str(count))
+ResultType = TypeVar("ResultType")
 
 
 def kind_label(kind: str) -> str:
@@ -47,11 +45,18 @@ class CrmScreen(Screen[None]):
     LIVE: ClassVar[bool] = False
     POLL_SECONDS: ClassVar[float] = 1.0
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in the language in force (bindings hold their English msgids)."""
+        return translated(super().active_bindings)
+
     class DataChanged(Message):
         """Somebody (another person, another process) committed a change to the base."""
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__()
+        if self.TITLE:
+            self.title = _(self.TITLE)  # TITLE is a msgid (N_), made at import
         self.ws = ws
         self._check: ChangeCheck | None = None
         self._seen: int | None = None
@@ -95,3 +100,11 @@ class CrmScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self.app.post_message(Worker.StateChanged(event.worker, event.state))
+
+
+class CrmModal(ModalScreen[ResultType]):
+    """A dialog of the app: its keys, like a screen's, are shown in the language in force."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)

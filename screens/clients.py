@@ -18,8 +18,8 @@ from crm_tui.domain.access.users import UserInfo, owner_choices
 from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
-from crm_tui.screens.base import CrmScreen, counted
+from crm_tui.i18n import N_, _, counted
+from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS
 from crm_tui.widgets.bindings import bind
@@ -59,22 +59,22 @@ class ClientsScreen(CrmScreen):
     | escape | Clear the search, leave a field, or go back to the desk. |
     """
 
-    TITLE = _("Clients")
+    TITLE = N_("Clients")
     AUTO_FOCUS = "#clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("clients.search", "search", _("Search"), key_display="/"),
-        bind("clients.new", "new_client", _("New client")),
-        bind("clients.owner", "owner", _("Owner")),
-        bind("clients.status", "status", _("Status")),
-        bind("clients.segment", "segment", _("Segment")),
-        bind("clients.owns", "owns", _("Owns")),
-        bind("clients.fields", "fields", _("Fields"), key_display=","),
-        bind("clients.next_page", "next_page", _("Next page")),
-        bind("clients.next_page_key", "next_page", _("Next page"), show=False),
-        bind("clients.prev_page", "prev_page", _("Previous page")),
-        bind("clients.prev_page_key", "prev_page", _("Previous page"), show=False),
-        bind("clients.back", "back", _("Back")),
+        bind("clients.search", "search", N_("Search"), key_display="/"),
+        bind("clients.new", "new_client", N_("New client")),
+        bind("clients.owner", "owner", N_("Owner")),
+        bind("clients.status", "status", N_("Status")),
+        bind("clients.segment", "segment", N_("Segment")),
+        bind("clients.owns", "owns", N_("Owns")),
+        bind("clients.fields", "fields", N_("Fields"), key_display=","),
+        bind("clients.next_page", "next_page", N_("Next page")),
+        bind("clients.next_page_key", "next_page", N_("Next page"), show=False),
+        bind("clients.prev_page", "prev_page", N_("Previous page")),
+        bind("clients.prev_page_key", "prev_page", N_("Previous page"), show=False),
+        bind("clients.back", "back", N_("Back")),
     ]
 
     class PageLoaded(Message):
@@ -180,7 +180,7 @@ class ClientsScreen(CrmScreen):
         else:
             parts = [_("Page {n}").format(n=self.page_number)]
             count = len(page.rows)
-            parts.append(counted(count, _("{count} client on this page"), _("{count} clients on this page")))
+            parts.append(counted(count, "{count} client on this page", "{count} clients on this page"))
             parts.append(_("more: n or PgDn") if page.has_next else _("last page"))
             text = " · ".join(parts)
         self.query_one("#clients-status", Static).update(text)

@@ -20,7 +20,7 @@ from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen, kind_label
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
 from crm_tui.widgets.bindings import bind
@@ -41,11 +41,11 @@ class DealScreen(CrmScreen):
 
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("deal.next_stage", "move(1)", _("Next stage"), key_display="]"),
-        bind("deal.prev_stage", "move(-1)", _("Back a stage"), key_display="["),
-        bind("deal.lost", "lost", _("Lost")),
-        bind("deal.client", "client", _("Client")),
-        bind("deal.back", "back", _("Back")),
+        bind("deal.next_stage", "move(1)", N_("Next stage"), key_display="]"),
+        bind("deal.prev_stage", "move(-1)", N_("Back a stage"), key_display="["),
+        bind("deal.lost", "lost", N_("Lost")),
+        bind("deal.client", "client", N_("Client")),
+        bind("deal.back", "back", N_("Back")),
     ]
 
     class Loaded(Message):

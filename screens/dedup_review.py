@@ -21,7 +21,7 @@ from textual.widgets import Header, Static
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.duplicates.port import DuplicateJobs
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -74,17 +74,17 @@ class DedupReviewScreen(CrmScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("dedup.merge", "merge", _("Merge")),
-        bind("dedup.swap", "swap", _("Swap survivor")),
-        bind("dedup.take", "take", _("Take field")),
-        bind("dedup.field_up", "field(-1)", _("Field up"), show=False),
-        bind("dedup.field_down", "field(1)", _("Field down"), show=False),
-        bind("dedup.not_duplicate", "not_duplicate", _("Not a duplicate")),
-        bind("dedup.next", "move(1)", _("Skip")),
-        bind("dedup.previous", "move(-1)", _("Previous")),
-        bind("dedup.undo", "undo", _("Undo merge")),
-        bind("dedup.rescan", "rescan", _("Scan again")),
-        bind("dedup.back", "back", _("Back")),
+        bind("dedup.merge", "merge", N_("Merge")),
+        bind("dedup.swap", "swap", N_("Swap survivor")),
+        bind("dedup.take", "take", N_("Take field")),
+        bind("dedup.field_up", "field(-1)", N_("Field up"), show=False),
+        bind("dedup.field_down", "field(1)", N_("Field down"), show=False),
+        bind("dedup.not_duplicate", "not_duplicate", N_("Not a duplicate")),
+        bind("dedup.next", "move(1)", N_("Skip")),
+        bind("dedup.previous", "move(-1)", N_("Previous")),
+        bind("dedup.undo", "undo", N_("Undo merge")),
+        bind("dedup.rescan", "rescan", N_("Scan again")),
+        bind("dedup.back", "back", N_("Back")),
     ]
 
     class Scanned(Message):

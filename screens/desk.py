@@ -19,8 +19,8 @@ from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
 from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
-from crm_tui.screens.base import CrmScreen, counted, kind_label
+from crm_tui.i18n import N_, _, counted
+from crm_tui.screens.base import CrmScreen, kind_label
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.snooze import SnoozeScreen
 from crm_tui.screens.dialogs.task_result import TaskResultScreen
@@ -43,13 +43,13 @@ class DeskScreen(CrmScreen):
     | tab | Move between the tasks and the inbound list. |
     """
 
-    TITLE = _("My sales")
+    TITLE = N_("My sales")
     AUTO_FOCUS = "#tasks"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("desk.complete", "complete", _("Done")),
-        bind("desk.snooze", "snooze", _("Snooze")),
-        bind("desk.refresh", "reload", _("Refresh")),
+        bind("desk.complete", "complete", N_("Done")),
+        bind("desk.snooze", "snooze", N_("Snooze")),
+        bind("desk.refresh", "reload", N_("Refresh")),
     ]
 
     class Loaded(Message):
@@ -157,16 +157,16 @@ class DeskScreen(CrmScreen):
         else:
             caption = _("{percent}% of {plan}").format(percent=round(share * 100), plan=money(kpi.plan))
             plan.show(money(kpi.fact), caption, share=share, tone="good" if share >= 1 else "neutral")
-        won = counted(kpi.won_count, _("deal won for {amount}"), _("deals won for {amount}"))
+        won = counted(kpi.won_count, "deal won for {amount}", "deals won for {amount}")
         self.query_one("#kpi-won", KpiTile).show(str(kpi.won_count), won.format(amount=money(kpi.fact)))
         waiting = kpi.awaiting_payment_count
         self.query_one("#kpi-awaiting", KpiTile).show(
             money(kpi.awaiting_payment),
-            counted(waiting, _("{count} deal waiting for money"), _("{count} deals waiting for money")),
+            counted(waiting, "{count} deal waiting for money", "{count} deals waiting for money"),
             tone="warn" if waiting else "neutral",
         )
         overdue = kpi.overdue_tasks
-        late = counted(overdue, _("task past its due time"), _("tasks past their due time"))
+        late = counted(overdue, "task past its due time", "tasks past their due time")
         self.query_one("#kpi-overdue", KpiTile).show(
             str(overdue), late if overdue else _("nothing overdue"), tone="bad" if overdue else "good"
         )

@@ -27,7 +27,7 @@ from crm_tui.domain.portrait.fields import (
     set_required_contacts,
 )
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.screens.funnel_settings import ValueDialog
@@ -103,14 +103,14 @@ class FieldsSettingsScreen(CrmScreen):
     | escape | Back. |
     """
 
-    TITLE = _("Portrait fields")
+    TITLE = N_("Portrait fields")
     AUTO_FOCUS = "#fields"
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("fields.add", "add", _("Add")),
-        bind("fields.required", "toggle_required", _("Required")),
-        bind("fields.retire", "retire", _("Retire")),
-        bind("fields.contacts", "contacts", _("Contacts")),
-        bind("fields.back", "back", _("Back")),
+        bind("fields.add", "add", N_("Add")),
+        bind("fields.required", "toggle_required", N_("Required")),
+        bind("fields.retire", "retire", N_("Retire")),
+        bind("fields.contacts", "contacts", N_("Contacts")),
+        bind("fields.back", "back", N_("Back")),
     ]
 
     class Loaded(Message):

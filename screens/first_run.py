@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from crm_tui.domain.clients.listing import has_any_clients
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -35,9 +35,9 @@ class FirstRunScreen(CrmScreen):
     | i | Import clients from a file (the app's key: the import wizard). |
     """
 
-    TITLE = _("Welcome")
+    TITLE = N_("Welcome")
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("first_run.check", "check", _("Check again")),
+        bind("first_run.check", "check", N_("Check again")),
     ]
 
     class ClientsFound(Message):

@@ -38,7 +38,7 @@ from crm_tui.domain.reports.funnel import (
 )
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
@@ -78,22 +78,22 @@ class FunnelScreen(CrmScreen):
     | escape | Back to the desk. |
     """
 
-    TITLE = _("Funnel")
+    TITLE = N_("Funnel")
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("funnel.next_stage", "move(1)", _("Next stage"), key_display="]"),
-        bind("funnel.prev_stage", "move(-1)", _("Back a stage"), key_display="["),
-        bind("funnel.lost", "lost", _("Lost")),
-        bind("funnel.left", "column(-1)", _("Column"), show=False),
-        bind("funnel.right", "column(1)", _("Column"), show=False),
-        bind("funnel.more", "more", _("More")),
-        bind("funnel.filter", "filter", _("Manager")),
-        bind("funnel.region", "region", _("Region")),
-        bind("funnel.pipeline", "pipeline", _("Pipeline")),
-        bind("funnel.period", "period", _("Period")),
-        bind("funnel.report", "report", _("Report")),
-        bind("funnel.settings", "settings", _("Settings"), key_display=","),
-        bind("funnel.back", "back", _("Back")),
+        bind("funnel.next_stage", "move(1)", N_("Next stage"), key_display="]"),
+        bind("funnel.prev_stage", "move(-1)", N_("Back a stage"), key_display="["),
+        bind("funnel.lost", "lost", N_("Lost")),
+        bind("funnel.left", "column(-1)", N_("Column"), show=False),
+        bind("funnel.right", "column(1)", N_("Column"), show=False),
+        bind("funnel.more", "more", N_("More")),
+        bind("funnel.filter", "filter", N_("Manager")),
+        bind("funnel.region", "region", N_("Region")),
+        bind("funnel.pipeline", "pipeline", N_("Pipeline")),
+        bind("funnel.period", "period", N_("Period")),
+        bind("funnel.report", "report", N_("Report")),
+        bind("funnel.settings", "settings", N_("Settings"), key_display=","),
+        bind("funnel.back", "back", N_("Back")),
     ]
 
     class Loaded(Message):

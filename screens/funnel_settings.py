@@ -11,20 +11,19 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static
 
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.pipeline_admin import PipelineView, list_pipelines, set_stage
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
-from crm_tui.screens.base import CrmScreen
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal, CrmScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
-class ValueDialog(ModalScreen[str | None]):
+class ValueDialog(CrmModal[str | None]):
     """One value typed in: dismissed with the text, or None on Escape.
 
     | Key(s) | Description |
@@ -66,13 +65,13 @@ class FunnelSettingsScreen(CrmScreen):
     | escape | Back. |
     """
 
-    TITLE = _("Funnel settings")
+    TITLE = N_("Funnel settings")
     AUTO_FOCUS = "#funnel-stages"
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("funnel_settings.probability", "edit('probability')", _("Probability")),
-        bind("funnel_settings.stuck", "edit('stuck')", _("Stuck after")),
-        bind("funnel_settings.rename", "edit('name')", _("Rename")),
-        bind("funnel_settings.back", "back", _("Back")),
+        bind("funnel_settings.probability", "edit('probability')", N_("Probability")),
+        bind("funnel_settings.stuck", "edit('stuck')", N_("Stuck after")),
+        bind("funnel_settings.rename", "edit('name')", N_("Rename")),
+        bind("funnel_settings.back", "back", N_("Back")),
     ]
 
     class Loaded(Message):

@@ -28,7 +28,7 @@ from crm_tui.domain.imports.port import ImportJobs
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.imports.sheets import SheetPreview
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.import_dialogs import FieldPickerScreen, UndoConfirmScreen
 from crm_tui.widgets.bindings import bind
@@ -77,17 +77,17 @@ class ImportWizardScreen(CrmScreen):
     | escape | Back one step; on the first step and the summary, close the wizard. |
     """
 
-    TITLE = _("Import clients")
+    TITLE = N_("Import clients")
     AUTO_FOCUS = "#file-path"
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("import.change_field", "change_field", _("Change field")),
-        bind("import.change_field_enter", "change_field", _("Change field"), show=False),
-        bind("import.preview", "preview", _("Preview")),
-        bind("import.run", "run", _("Run import")),
-        bind("import.undo", "undo", _("Undo import")),
-        bind("import.orders", "orders", _("Sales history")),
-        bind("import.back", "back", _("Back")),
-        bind("import.close", "close", _("Close")),
+        bind("import.change_field", "change_field", N_("Change field")),
+        bind("import.change_field_enter", "change_field", N_("Change field"), show=False),
+        bind("import.preview", "preview", N_("Preview")),
+        bind("import.run", "run", N_("Run import")),
+        bind("import.undo", "undo", N_("Undo import")),
+        bind("import.orders", "orders", N_("Sales history")),
+        bind("import.back", "back", N_("Back")),
+        bind("import.close", "close", N_("Close")),
     ]
 
     class Refused(Message):

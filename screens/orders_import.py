@@ -27,7 +27,7 @@ from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.imports.port import ImportJobs
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.segments import segment_label
 from crm_tui.screens.import_wizard import path_from_input
@@ -91,12 +91,12 @@ class OrdersImportScreen(CrmScreen):
     | escape | Close. |
     """
 
-    TITLE = _("Import sales history")
+    TITLE = N_("Import sales history")
     AUTO_FOCUS = "#orders-path"
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("orders.run", "run", _("Import")),
-        bind("orders.undo", "undo", _("Undo import")),
-        bind("orders.close", "close", _("Close")),
+        bind("orders.run", "run", N_("Import")),
+        bind("orders.undo", "undo", N_("Undo import")),
+        bind("orders.close", "close", N_("Close")),
     ]
 
     class Done(Message):

@@ -33,8 +33,8 @@ from crm_tui.domain.segments.lists import (
 from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
-from crm_tui.screens.base import CrmScreen, counted
+from crm_tui.i18n import N_, _, counted
+from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -83,24 +83,24 @@ class SegmentsScreen(CrmScreen):
     | escape | Back to the desk. |
     """
 
-    TITLE = _("Segments")
+    TITLE = N_("Segments")
     AUTO_FOCUS = "#segment-clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("segments.warm", "segment('warm')", _("Segment"), key_display="1-3"),
-        bind("segments.loyal", "segment('loyal')", _("Loyal"), show=False),
-        bind("segments.lost", "segment('lost')", _("Lost"), show=False),
-        bind("segments.moves", "moves", _("Moved")),
-        bind("segments.sort", "sort", _("Sort")),
-        bind("segments.next_page", "next_page", _("Next page")),
-        bind("segments.prev_page", "prev_page", _("Previous page")),
-        bind("segments.select", "select", _("Select")),
-        bind("segments.select_page", "select_page", _("Select page"), key_display="*", show=False),
-        bind("segments.assign", "assign", _("Give to")),
-        bind("segments.calls", "calls", _("Plan calls")),
-        bind("segments.recompute", "recompute", _("Recompute")),
-        bind("segments.import_orders", "import_orders", _("Import sales")),
-        bind("segments.back", "back", _("Back")),
+        bind("segments.warm", "segment('warm')", N_("Segment"), key_display="1-3"),
+        bind("segments.loyal", "segment('loyal')", N_("Loyal"), show=False),
+        bind("segments.lost", "segment('lost')", N_("Lost"), show=False),
+        bind("segments.moves", "moves", N_("Moved")),
+        bind("segments.sort", "sort", N_("Sort")),
+        bind("segments.next_page", "next_page", N_("Next page")),
+        bind("segments.prev_page", "prev_page", N_("Previous page")),
+        bind("segments.select", "select", N_("Select")),
+        bind("segments.select_page", "select_page", N_("Select page"), key_display="*", show=False),
+        bind("segments.assign", "assign", N_("Give to")),
+        bind("segments.calls", "calls", N_("Plan calls")),
+        bind("segments.recompute", "recompute", N_("Recompute")),
+        bind("segments.import_orders", "import_orders", N_("Import sales")),
+        bind("segments.back", "back", N_("Back")),
     ]
 
     class DataLoaded(Message):
@@ -359,7 +359,7 @@ class SegmentsScreen(CrmScreen):
         if kind == "assign" and isinstance(arg, str):
             moved = hand_over(self.ws, arg, client_ids=ids)
             line = counted(
-                moved.clients, _("{count} client given to {login}"), _("{count} clients given to {login}")
+                moved.clients, "{count} client given to {login}", "{count} clients given to {login}"
             )
             line = line.format(login=arg)
             if moved.handover is not None:
@@ -368,7 +368,7 @@ class SegmentsScreen(CrmScreen):
                 line += " · " + _("{count} were theirs already").format(count=len(ids) - moved.clients)
         elif isinstance(arg, CallPlan):
             result = plan_calls(self.ws, ids, arg.title, arg.due)
-            line = counted(result.changed, _("{count} call planned"), _("{count} calls planned"))
+            line = counted(result.changed, "{count} call planned", "{count} calls planned")
         else:
             return
         self.post_message(self.ActionDone(line))

@@ -229,10 +229,12 @@ def workspace_for(db_url: str, seeded: Seeded) -> Callable[[str], Workspace]:
 
 @pytest.fixture(autouse=True, scope="session")
 def no_personal_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No test reads the settings file of whoever runs the suite (nor `crm` in a subprocess)."""
+    """No test reads the settings file or the locale of whoever runs the suite (nor `crm` in a
+    subprocess)."""
     patch = pytest.MonkeyPatch()
     patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
-    for name in ("CRM_CONFIG", "CRM_LOCALE"):
+    for name in ("CRM_CONFIG", "CRM_LOCALE", "LC_ALL", "LC_MESSAGES"):
         patch.delenv(name, raising=False)
+    patch.setenv("LANG", "C.UTF-8")  # English unless a test asks for Russian
     yield
     patch.undo()

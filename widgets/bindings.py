@@ -7,13 +7,38 @@ that key. The person's own keys replace it later, through ``App.set_keymap``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 
+from crm_tui.i18n import _, current_locale
 from crm_tui.keymap import DEFAULT_KEYS
 
 
 def bind(binding_id: str, action: str, description: str = "", **options: Any) -> Binding:
-    """The ``Binding`` of ``binding_id``, on its default key(s), running ``action``."""
+    """The ``Binding`` of ``binding_id``, on its default key(s), running ``action``;
+    ``description`` is the English msgid (``N_``), translated where it is shown."""
     return Binding(DEFAULT_KEYS[binding_id], action, description, id=binding_id, **options)
+
+
+_translated: dict[tuple[Binding, str], Binding] = {}
+
+
+def translated(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """``active`` with each binding's description and tooltip in the language in force.
+
+    A ``Binding`` is made when its class is (at import), so it holds the English msgid; the
+    footer, the keys panel and the palette read a screen's ``active_bindings``, which the app's
+    screens pass through here.
+    """
+    language = current_locale()
+    shown: dict[str, ActiveBinding] = {}
+    for key, item in active.items():
+        binding = item.binding
+        done = _translated.get((binding, language))
+        if done is None:
+            done = replace(binding, description=_(binding.description), tooltip=_(binding.tooltip))
+            _translated[(binding, language)] = done
+        shown[key] = item._replace(binding=done, tooltip=_(item.tooltip))
+    return shown

@@ -10,15 +10,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from crm_tui.domain.imports.batches import ImportSummary, UndoReport
-from crm_tui.i18n import _
+from crm_tui.i18n import _, counted
 
 PROBLEMS_SHOWN = 12
-
-
-def counted(count: int, one: str, many: str) -> str:
-    """``one`` or ``many`` for ``count``, ``{count}`` filled in (as ``crm_tui.screens.base.counted``;
-    widgets sit below screens and cannot import it)."""
-    return (one if count == 1 else many).replace("{count}", str(count))
 
 
 def display_path(path: str | Path) -> str:
@@ -105,10 +99,10 @@ class ImportReport(Static):
 
     def show_undo(self, report: UndoReport) -> None:
         """The summary, followed by what undoing the batch took back and what it kept."""
-        removed = counted(report.clients_removed, _("{count} client removed"), _("{count} clients removed"))
-        cleared = counted(report.fields_cleared, _("{count} field cleared"), _("{count} fields cleared"))
+        removed = counted(report.clients_removed, "{count} client removed", "{count} clients removed")
+        cleared = counted(report.fields_cleared, "{count} field cleared", "{count} fields cleared")
         records = counted(
-            report.records_removed, _("{count} other record removed"), _("{count} other records removed")
+            report.records_removed, "{count} other record removed", "{count} other records removed"
         )
         line = _("Batch {batch} undone: {removed}, {cleared}, {records}.").format(
             batch=report.batch, removed=removed, cleared=cleared, records=records

@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.geometry import Size
 from textual.widgets import DataTable
 
-from crm_tui.i18n import _
+from crm_tui.i18n import N_
 from crm_tui.widgets.bindings import bind
 
 MIN_FLEX_WIDTH = 8
@@ -50,11 +50,11 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("table.open", "select_cursor", _("Open")),
-        bind("table.up", "cursor_up", _("Up"), show=False),
-        bind("table.down", "cursor_down", _("Down"), show=False),
-        bind("table.first", "scroll_top", _("First row"), show=False),
-        bind("table.last", "scroll_bottom", _("Last row"), show=False),
+        bind("table.open", "select_cursor", N_("Open")),
+        bind("table.up", "cursor_up", N_("Up"), show=False),
+        bind("table.down", "cursor_down", N_("Down"), show=False),
+        bind("table.first", "scroll_top", N_("First row"), show=False),
+        bind("table.last", "scroll_bottom", N_("Last row"), show=False),
     ]
 
     def __init__(

@@ -22,7 +22,7 @@ from crm_tui.domain.interactions.log import log_interaction
 from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.values.formatting import local_time
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.card.edits import CardEdits
 from crm_tui.screens.card.sections import (
     changes_view,
@@ -87,25 +87,25 @@ class ClientCardScreen(CardEdits):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("card.log_call", "log_call", _("Log call")),
-        bind("card.add_note", "add_note", _("Note")),
-        bind("card.segment", "segment", _("Segment")),
-        bind("card.hand_over", "hand_over", _("Hand over")),
-        bind("card.requisites", "requisites", _("Requisites")),
-        bind("card.installed", "installed", _("Owns")),
-        bind("card.add_contact", "add_contact", _("New contact")),
-        bind("card.edit_contact", "edit_contact", _("Edit contact")),
-        bind("card.contact_moved", "contact_moved", _("Contact moved")),
-        bind("card.portrait", "portrait", _("Portrait")),
-        bind("card.walk", "walk", _("Missing")),
-        bind("card.timeline_older", "older", _("Older")),
-        bind("card.timeline_newer", "newer", _("Newer")),
-        bind("card.refresh", "reload", _("Refresh")),
+        bind("card.log_call", "log_call", N_("Log call")),
+        bind("card.add_note", "add_note", N_("Note")),
+        bind("card.segment", "segment", N_("Segment")),
+        bind("card.hand_over", "hand_over", N_("Hand over")),
+        bind("card.requisites", "requisites", N_("Requisites")),
+        bind("card.installed", "installed", N_("Owns")),
+        bind("card.add_contact", "add_contact", N_("New contact")),
+        bind("card.edit_contact", "edit_contact", N_("Edit contact")),
+        bind("card.contact_moved", "contact_moved", N_("Contact moved")),
+        bind("card.portrait", "portrait", N_("Portrait")),
+        bind("card.walk", "walk", N_("Missing")),
+        bind("card.timeline_older", "older", N_("Older")),
+        bind("card.timeline_newer", "newer", N_("Newer")),
+        bind("card.refresh", "reload", N_("Refresh")),
         *(
             bind(f"card.section_{n}", f"section('{panel}')", title, show=False)
             for n, (panel, title) in enumerate(SECTIONS, start=1)
         ),
-        bind("card.back", "back", _("Back")),
+        bind("card.back", "back", N_("Back")),
     ]
 
     class Open(Message):

@@ -8,16 +8,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from crm_tui.i18n import _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(CrmModal[str | None]):
     """Dismissed with the chosen option's id, or None.
 
     | Key(s) | Description |

@@ -9,11 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from crm_tui.domain.clients.card import ContactInfo
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -25,7 +25,7 @@ class ContactMove:
     position: str
 
 
-class ContactMoveDialog(ModalScreen[ContactMove | None]):
+class ContactMoveDialog(CrmModal[ContactMove | None]):
     """Dismissed with the move or None; the new company is found when it is saved.
 
     | Key(s) | Description |
@@ -36,8 +36,8 @@ class ContactMoveDialog(ModalScreen[ContactMove | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("contact_move.save", "save", _("Save")),
-        bind("contact_move.cancel", "cancel", _("Cancel")),
+        bind("contact_move.save", "save", N_("Save")),
+        bind("contact_move.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, client_name: str, people: list[ContactInfo]) -> None:

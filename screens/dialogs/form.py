@@ -8,16 +8,16 @@ from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.binding import BindingType
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from crm_tui.i18n import _
+from crm_tui.i18n import N_
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 
 Result = TypeVar("Result")
 
 
-class FormDialog(ModalScreen[Result]):
+class FormDialog(CrmModal[Result]):
     """A modal form; subclasses compose their inputs, an ``#error`` Static, and ``action_save``.
 
     | Key(s) | Description |
@@ -29,8 +29,8 @@ class FormDialog(ModalScreen[Result]):
 
     AUTO_FOCUS = "Input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("form.save", "save", _("Save")),
-        bind("form.cancel", "cancel", _("Cancel")),
+        bind("form.save", "save", N_("Save")),
+        bind("form.cancel", "cancel", N_("Cancel")),
     ]
 
     @on(Input.Submitted)

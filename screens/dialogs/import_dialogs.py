@@ -9,18 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from crm_tui.i18n import _
-from crm_tui.screens.base import counted
+from crm_tui.i18n import N_, _, counted
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.mapping_table import field_choices
 
 
-class FieldPickerScreen(ModalScreen[str | None]):
+class FieldPickerScreen(CrmModal[str | None]):
     """Where one column goes: a field of the client, or ``ignore``; dismissed with it or None.
 
     | Key(s) | Description |
@@ -30,7 +29,7 @@ class FieldPickerScreen(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("field_picker.cancel", "cancel", _("Cancel")),
+        bind("field_picker.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, header: str, current: str, samples: list[str]) -> None:
@@ -67,7 +66,7 @@ class FieldPickerScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class UndoConfirmScreen(ModalScreen[bool]):
+class UndoConfirmScreen(CrmModal[bool]):
     """Asks before an import batch is taken back; dismissed with True to go ahead.
 
     | Key(s) | Description |
@@ -77,8 +76,8 @@ class UndoConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("undo_confirm.yes", "answer(True)", _("Undo")),
-        bind("undo_confirm.no", "answer(False)", _("Keep")),
+        bind("undo_confirm.yes", "answer(True)", N_("Undo")),
+        bind("undo_confirm.no", "answer(False)", N_("Keep")),
     ]
 
     def __init__(self, batch: int, created: int) -> None:
@@ -89,9 +88,7 @@ class UndoConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Undo import batch {batch}").format(batch=self.batch_id)
-            made = counted(
-                self.created, _("the {count} client it created"), _("the {count} clients it created")
-            )
+            made = counted(self.created, "the {count} client it created", "the {count} clients it created")
             yield Static(
                 _(
                     "Remove {made} and clear the fields it filled in? A client, field or task "

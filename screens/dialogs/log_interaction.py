@@ -12,14 +12,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.interactions import InteractionKind
 from crm_tui.domain.interactions.log import parse_duration
 from crm_tui.domain.tasks.next_step import NextStep, next_step
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -32,7 +32,7 @@ class InteractionDraft:
     then: NextStep | None = None
 
 
-class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
+class LogInteractionScreen(CrmModal[InteractionDraft | None]):
     """A call (summary and an optional duration) or a note (summary only) for one client.
 
     Dismissed with an `InteractionDraft`, or None when cancelled. The next step is optional;
@@ -45,8 +45,8 @@ class LogInteractionScreen(ModalScreen[InteractionDraft | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("log.submit", "submit", _("Save")),
-        bind("log.cancel", "cancel", _("Cancel")),
+        bind("log.submit", "submit", N_("Save")),
+        bind("log.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, kind: InteractionKind, client_name: str, now: datetime, tz: ZoneInfo) -> None:

@@ -9,11 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -24,7 +24,7 @@ class LostAnswer:
     comment: str
 
 
-class LostDialog(ModalScreen[LostAnswer | None]):
+class LostDialog(CrmModal[LostAnswer | None]):
     """Pick the reason, type a comment, Enter; dismissed with the answer or None.
 
     | Key(s) | Description |
@@ -36,7 +36,7 @@ class LostDialog(ModalScreen[LostAnswer | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("lost.cancel", "cancel", _("Cancel")),
+        bind("lost.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, deal_title: str, reasons: list[str]) -> None:

@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.domain.clients.new_client import Added, NewClient
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -28,7 +28,7 @@ FIELDS = (
 )
 
 
-class NewClientScreen(ModalScreen[int | None]):
+class NewClientScreen(CrmModal[int | None]):
     """A new client; dismissed with its id, or None when cancelled.
 
     If its INN, phone or e-mail already belongs to a client, the dialog says whose ("belongs
@@ -42,8 +42,8 @@ class NewClientScreen(ModalScreen[int | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("new_client.save", "save", _("Save")),
-        bind("new_client.cancel", "cancel", _("Cancel")),
+        bind("new_client.save", "save", N_("Save")),
+        bind("new_client.cancel", "cancel", N_("Cancel")),
     ]
 
     class Answered(Message):

@@ -12,14 +12,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.access.users import UserInfo
 from crm_tui.domain.segments import Segment
 from crm_tui.domain.values.dates import normalise_date
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -35,7 +35,7 @@ def segment_label(segment: str | None, manual: bool = False) -> str:
     return f"{label} ({_('set by hand')})" if manual else label
 
 
-class SegmentPicker(ModalScreen[str | None]):
+class SegmentPicker(CrmModal[str | None]):
     """Set a client's segment by hand (kept by every recompute) or give it back to the rules.
 
     | Key(s) | Description |
@@ -45,7 +45,7 @@ class SegmentPicker(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("segment_picker.cancel", "cancel", _("Cancel")),
+        bind("segment_picker.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, client_name: str) -> None:
@@ -72,7 +72,7 @@ class SegmentPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class AssignDialog(ModalScreen[str | None]):
+class AssignDialog(CrmModal[str | None]):
     """Pick the manager the selected clients go to; dismissed with a login or None.
 
     | Key(s) | Description |
@@ -82,7 +82,7 @@ class AssignDialog(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("assign.cancel", "cancel", _("Cancel")),
+        bind("assign.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, count: int, people: list[UserInfo], *, title: str | None = None) -> None:
@@ -126,7 +126,7 @@ def next_working_morning(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, CALL_HOUR, tzinfo=tz)
 
 
-class CallsDialog(ModalScreen[CallPlan | None]):
+class CallsDialog(CrmModal[CallPlan | None]):
     """A call task for every selected client's owner: the title and the day.
 
     | Key(s) | Description |
@@ -137,7 +137,7 @@ class CallsDialog(ModalScreen[CallPlan | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("calls.cancel", "cancel", _("Cancel")),
+        bind("calls.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, count: int, now: datetime, tz: ZoneInfo) -> None:

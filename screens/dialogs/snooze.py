@@ -11,11 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -58,7 +58,7 @@ def weekday_name(moment: datetime) -> str:
     return names[moment.weekday()]
 
 
-class SnoozeScreen(ModalScreen[datetime | None]):
+class SnoozeScreen(CrmModal[datetime | None]):
     """Pick when the task is due again; dismissed with the new due time (aware) or None.
 
     | Key(s) | Description |
@@ -69,11 +69,11 @@ class SnoozeScreen(ModalScreen[datetime | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("snooze.pick_1", "pick(0)", _("Pick"), key_display="1-4"),
+        bind("snooze.pick_1", "pick(0)", N_("Pick"), key_display="1-4"),
         bind("snooze.pick_2", "pick(1)", show=False),
         bind("snooze.pick_3", "pick(2)", show=False),
         bind("snooze.pick_4", "pick(3)", show=False),
-        bind("snooze.cancel", "cancel", _("Cancel")),
+        bind("snooze.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, task_title: str, now: datetime, tz: ZoneInfo) -> None:

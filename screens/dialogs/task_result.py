@@ -8,15 +8,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
+from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
-class TaskResultScreen(ModalScreen[str | None]):
+class TaskResultScreen(CrmModal[str | None]):
     """The result of a task; dismissed with the text, or None when cancelled.
 
     An empty result is refused in place (the domain refuses it too): a task closed without a
@@ -29,8 +29,8 @@ class TaskResultScreen(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("task_result.submit", "submit", _("Done")),
-        bind("task_result.cancel", "cancel", _("Cancel")),
+        bind("task_result.submit", "submit", N_("Done")),
+        bind("task_result.cancel", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, task_title: str) -> None:

@@ -1,0 +1,90 @@
+"""The interface's languages: catalogues, plural forms, and which language a process speaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm_tui import i18n
+from crm_tui.config import load_settings
+from crm_tui.i18n import _, counted
+from tools import catalogue
+
+
+@pytest.fixture
+def russian() -> Iterator[None]:
+    before = i18n.current_locale()
+    i18n.set_locale("ru")
+    yield
+    i18n.set_locale(before)
+
+
+def test_the_shipped_catalogue_is_compiled_from_its_po_and_knows_every_msgid_of_the_code() -> None:
+    assert catalogue.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [
+        (0, "0 клиентов на этой странице"),
+        (1, "1 клиент на этой странице"),
+        (2, "2 клиента на этой странице"),
+        (5, "5 клиентов на этой странице"),
+        (11, "11 клиентов на этой странице"),
+        (21, "21 клиент на этой странице"),
+        (22, "22 клиента на этой странице"),
+        (25, "25 клиентов на этой странице"),
+        (111, "111 клиентов на этой странице"),
+        (12_345, "12\u00a0345 клиентов на этой странице"),
+    ],
+)
+def test_russian_has_three_plural_forms(russian: None, count: int, said: str) -> None:
+    assert counted(count, "{count} client on this page", "{count} clients on this page") == said
+
+
+@pytest.mark.parametrize(
+    ("count", "said"), [(0, "0 clients"), (1, "1 client"), (2, "2 clients"), (21, "21 clients")]
+)
+def test_english_has_two(count: int, said: str) -> None:
+    assert counted(count, "{count} client", "{count} clients") == said
+
+
+def test_a_string_is_translated_when_it_is_shown_not_when_it_was_defined(russian: None) -> None:
+    defined = i18n.N_("{count} client on this page")
+    assert defined == "{count} client on this page"
+    assert _(defined) != defined
+    i18n.set_locale("en")
+    assert _(defined) == defined
+
+
+@pytest.mark.parametrize(
+    ("env", "language"),
+    [
+        ({"LANG": "ru_RU.UTF-8"}, "ru"),
+        ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "ru_RU.UTF-8"}, "ru"),
+        ({"LANG": "ru_RU.UTF-8", "LC_ALL": "C"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANG": "ru_RU.UTF-8", "CRM_LOCALE": "en"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_language_follows_crm_locale_then_the_process_locale(
+    env: dict[str, str], language: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("LANG", "LC_ALL", "LC_MESSAGES", "CRM_LOCALE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no settings file there
+    assert load_settings().locale == language
+
+
+def test_the_settings_file_wins_over_the_process_locale(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    path = tmp_path / "config.toml"
+    path.write_text('locale = "en"\n', encoding="utf-8")
+    assert load_settings(config=str(path)).locale == "en"
