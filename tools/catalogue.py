@@ -132,7 +132,7 @@ def take(path: Path, language: str = "ru") -> int:
             continue
         text = given[ids(message)[0]]
         if isinstance(message.id, list | tuple):
-            forms = list(text) if isinstance(text, list | tuple) else [text] * catalog.num_plurals
+            forms = [str(f or "") for f in text] if isinstance(text, list | tuple) else [str(text or "")]
             if not all(forms) or len(forms) != catalog.num_plurals:
                 continue
             text = tuple(forms)
