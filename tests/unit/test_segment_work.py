@@ -134,3 +134,26 @@ def test_bulk_assign_and_plan_calls(engine: Engine, seeded: Seeded, head: Worksp
             select(tasks.c.title).where(tasks.c.client_id.in_(ids), tasks.c.origin.is_(None))
         )
         assert list(titles).count("Позвонить: акция декабря") == 2
+
+
+def test_the_audit_of_a_planned_call_says_whose_it_is_and_when_it_is_due(
+    engine: Engine, seeded: Seeded, head: Workspace
+) -> None:
+    client_id = seeded.clients["teplo"]
+    due = FROZEN_NOW + timedelta(days=2)
+    plan_calls(head, [client_id], "Позвонить по акции", due)
+    with write_session(engine) as session:
+        task_id, assignee = session.execute(
+            select(tasks.c.id, tasks.c.assignee_id).where(tasks.c.title == "Позвонить по акции")
+        ).one()
+        changes = session.scalar(
+            select(audit_entries.c.changes).where(
+                audit_entries.c.entity == "task", audit_entries.c.entity_id == task_id
+            )
+        )
+    assert changes == {
+        "title": "Позвонить по акции",
+        "client_id": client_id,
+        "assignee_id": assignee,
+        "due_at": due.isoformat(),
+    }

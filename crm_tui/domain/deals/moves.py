@@ -16,10 +16,10 @@ from sqlalchemy import case, insert, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Target, require, roles_with
-from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale, versioned
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons, add_working_days, playbook
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     DealStatus,
@@ -109,37 +109,19 @@ def add_task(
     now: datetime,
     by_user_id: int | None,
 ) -> int:
-    task_id = int(
-        session.connection()
-        .execute(
-            insert(tasks)
-            .values(
-                title=title[:300],
-                kind=kind,
-                due_at=due,
-                assignee_id=assignee_id,
-                client_id=deal.client_id,
-                deal_id=deal.id,
-                status=TaskStatus.OPEN.value,
-                origin=origin,
-                created_by_id=by_user_id,
-                created_at=now,
-                version=1,
-            )
-            .returning(tasks.c.id)
-        )
-        .scalar_one()
-    )
-    audit.record(
+    """A task on ``deal`` (its client's too)."""
+    return open_task(
         session,
-        at=now,
-        user_id=by_user_id,
-        entity="task",
-        entity_id=task_id,
-        action="create",
-        changes={"title": title, "deal_id": deal.id, "assignee_id": assignee_id, "origin": origin},
+        title=title,
+        kind=kind,
+        due=due,
+        assignee_id=assignee_id,
+        client_id=deal.client_id,
+        deal_id=deal.id,
+        origin=origin,
+        by_user_id=by_user_id,
+        now=now,
     )
-    return task_id
 
 
 def head_for(session: Session, region: str | None) -> int | None:

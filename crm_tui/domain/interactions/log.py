@@ -11,9 +11,10 @@ from sqlmodel import Session
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import Direction, Interaction, InteractionKind, Task, TaskStatus, clients
+from crm_tui.storage.models import Direction, Interaction, InteractionKind, clients
 
 _DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
 
@@ -86,26 +87,14 @@ def log_interaction(
 def _add_next_step(
     session: Session, ws: Workspace, client_id: int, deal_id: int | None, then: NextStep, now: datetime
 ) -> None:
-    task = Task(
+    open_task(
+        session,
         title=then.title,
-        kind=then.kind,
-        due_at=then.due,
+        kind=then.kind.value,
+        due=then.due,
         assignee_id=ws.viewer.user_id,
         client_id=client_id,
         deal_id=deal_id,
-        status=TaskStatus.OPEN,
-        created_by_id=ws.viewer.user_id,
-        created_at=now,
-    )
-    session.add(task)
-    session.flush()
-    assert task.id is not None
-    audit.record(
-        session,
-        at=now,
-        user_id=ws.viewer.user_id,
-        entity="task",
-        entity_id=task.id,
-        action="create",
-        changes={"title": then.title, "client_id": client_id, "due_at": then.due.isoformat()},
+        by_user_id=ws.viewer.user_id,
+        now=now,
     )

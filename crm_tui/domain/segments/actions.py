@@ -16,17 +16,15 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer
 from crm_tui.domain.access.visibility import clients_within
-from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     Segment,
     TaskKind,
-    TaskStatus,
     clients,
     segment_changes,
-    tasks,
 )
 
 MAX_SELECTION = 10_000
@@ -115,33 +113,15 @@ def plan_calls(ws: Workspace, client_ids: Sequence[int], title: str, due: dateti
         made = 0
         for client_id, (_segment, owner_id, _name) in rows.items():
             assignee = owner_id if owner_id is not None else ws.viewer.user_id
-            new_id = (
-                session.connection()
-                .execute(
-                    insert(tasks)
-                    .values(
-                        title=text,
-                        kind=TaskKind.CALL.value,
-                        due_at=due,
-                        assignee_id=assignee,
-                        client_id=client_id,
-                        status=TaskStatus.OPEN.value,
-                        created_by_id=ws.viewer.user_id,
-                        created_at=now,
-                        version=1,
-                    )
-                    .returning(tasks.c.id)
-                )
-                .scalar_one()
-            )
-            audit.record(
+            open_task(
                 session,
-                at=now,
-                user_id=ws.viewer.user_id,
-                entity="task",
-                entity_id=new_id,
-                action="create",
-                changes={"title": text, "client_id": client_id, "assignee_id": assignee},
+                title=text,
+                kind=TaskKind.CALL.value,
+                due=due,
+                assignee_id=assignee,
+                client_id=client_id,
+                by_user_id=ws.viewer.user_id,
+                now=now,
             )
             made += 1
     return BulkResult(made, len(rows) - made)

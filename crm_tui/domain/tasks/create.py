@@ -1,0 +1,76 @@
+"""Opening a task: the one place a task row is written with its audit row.
+
+A deal's move, a refusal's task for the head, a planned call and a call's next step all open
+tasks; each wrote its own insert and audit row before, with a different set of fields in the
+audit (one left out the due time, another the client).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from crm_tui.domain.audit import trail as audit
+from crm_tui.storage.models import TaskStatus, tasks
+
+TITLE_LENGTH = 300
+
+
+def open_task(
+    session: Session,
+    *,
+    title: str,
+    kind: str,
+    due: datetime,
+    assignee_id: int | None,
+    client_id: int | None,
+    by_user_id: int | None,
+    now: datetime,
+    deal_id: int | None = None,
+    origin: str | None = None,
+) -> int:
+    """Write an open task and its audit row; returns its id."""
+    title = title[:TITLE_LENGTH]
+    task_id = int(
+        session.connection()
+        .execute(
+            insert(tasks)
+            .values(
+                title=title,
+                kind=kind,
+                due_at=due,
+                assignee_id=assignee_id,
+                client_id=client_id,
+                deal_id=deal_id,
+                status=TaskStatus.OPEN.value,
+                origin=origin,
+                created_by_id=by_user_id,
+                created_at=now,
+                version=1,
+            )
+            .returning(tasks.c.id)
+        )
+        .scalar_one()
+    )
+    changes: dict[str, object] = {
+        "title": title,
+        "client_id": client_id,
+        "assignee_id": assignee_id,
+        "due_at": due.isoformat(),
+    }
+    if deal_id is not None:
+        changes["deal_id"] = deal_id
+    if origin is not None:
+        changes["origin"] = origin
+    audit.record(
+        session,
+        at=now,
+        user_id=by_user_id,
+        entity="task",
+        entity_id=task_id,
+        action="create",
+        changes=changes,
+    )
+    return task_id
