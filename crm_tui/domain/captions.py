@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import TypeVar
 
 from crm_tui.i18n import NC_, in_language, pgettext
-from crm_tui.storage.models import ClientStatus, DealStatus, FieldKind, Role, Segment, TaskStatus
+from crm_tui.storage.models import ClientStatus, DealStatus, FieldKind, Segment, TaskStatus
 
 K = TypeVar("K", bound=str)
 
@@ -92,15 +92,16 @@ ACTIVITY_KIND_NAMES: Captions[str] = Captions(
 )
 """A task's kind (call, meeting, e-mail, to do) or an interaction's (call, e-mail, message,
 meeting, note): the same words."""
-ROLE_NAMES: Captions[Role] = Captions(
+ROLE_NAMES: Captions[str] = Captions(
     "role",
     {
-        Role.MANAGER: NC_("role", "manager"),
-        Role.HEAD: NC_("role", "head"),
-        Role.ADMIN: NC_("role", "admin"),
-        Role.OPS: NC_("role", "ops"),
+        "manager": NC_("role", "manager"),
+        "head": NC_("role", "head"),
+        "admin": NC_("role", "admin"),
+        "ops": NC_("role", "ops"),
     },
 )
+"""A user's role by its code (only ``domain/access`` names roles as ``Role`` members, to decide)."""
 CHANNEL_NAMES: Captions[str] = Captions(
     "channel",
     {
