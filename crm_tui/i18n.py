@@ -8,7 +8,10 @@ extracts, updates and compiles them with Babel; a test fails when the ``.mo`` is
 Strings are translated when they are shown, never when a module is imported, so the language
 can follow the settings and a test can draw the same screen in both languages: ``_`` translates
 now; ``N_`` only marks a string defined at import time (a binding's description, a column title,
-an enum's caption), which whoever shows it passes through ``_``.
+an enum's caption), which whoever shows it passes through ``_``. The same English word naming
+two things ("Lost": a segment, a stage) gets a context: ``NC_(context, message)`` marks it,
+``pgettext(context, message)`` translates it. ``in_language`` translates into a language other
+than the one in force: what the system writes into a base is in the base's language.
 
 Which language: the settings file or ``CRM_LOCALE`` (``crm_tui.config``), else the process's
 locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``ru_RU.UTF-8`` on a Russian server), else English.
@@ -84,17 +87,36 @@ def current_locale() -> str:
 
 def _(message: str) -> str:
     """``message`` in the language in force."""
-    if not message:
-        return message
-    text = _translation(_locale).gettext(message)
-    if text is message and _missing is not None and _locale != "en":
-        _missing.add(message)
-    return text
+    return in_language(_locale, message)
 
 
 def N_(message: str) -> str:
     """``message`` as it is, marked for the catalogue: it is translated where it is shown."""
     return message
+
+
+def NC_(context: str, message: str) -> str:
+    """``N_`` for a message that needs a context: the same English word that means two things
+    ("Lost": a segment, a stage) has one translation per context. Translated with ``pgettext``
+    (or ``in_language``) with the same context where it is shown."""
+    return message
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` of ``context`` in the language in force."""
+    return in_language(_locale, message, context=context)
+
+
+def in_language(language: str, message: str, *, context: str | None = None) -> str:
+    """``message`` in ``language``, whatever language is in force: what the system writes into a
+    base is in the base's language (a stage's name, a task's title), not its reader's."""
+    if not message:
+        return message
+    found = _translation(language)
+    text = found.gettext(message) if context is None else found.pgettext(context, message)
+    if text is message and _missing is not None and language != "en":
+        _missing.add(message if context is None else f"{message} ({context})")
+    return text
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

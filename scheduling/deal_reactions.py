@@ -13,14 +13,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, ColumnElement, String, and_, cast, exists, func, insert, literal, select
 from sqlmodel import Session
 
+from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.stuck import stuck_condition
 from crm_tui.domain.settings import get_setting
+from crm_tui.i18n import NC_
 from crm_tui.storage.models import DealStatus, TaskKind, TaskStatus, audit_entries, deals, interactions, tasks
 
 IDLE_DAYS_KEY = "deals.idle_days"
 DEFAULT_IDLE_DAYS = 14
 STUCK = "stuck:"
 IDLE = "idle:"
+STUCK_TITLE = NC_("task title", "Stuck deal: {deal}")
+IDLE_TITLE = NC_("task title", "No activity on the deal: {deal}")
 
 
 def _origin(prefix: str) -> ColumnElement[str]:
@@ -48,7 +52,9 @@ def _remind(
     since: ColumnElement[datetime],
     title: str,
 ) -> int:
+    """Reminders titled ``title`` (a msgid with ``{deal}``, in the base's language)."""
     d, t = deals.c, tasks.c
+    head, _deal, tail = base_text(session, "task title", title).partition("{deal}")
     wanted = and_(
         condition,
         d.owner_id.is_not(None),
@@ -70,7 +76,7 @@ def _remind(
                 "version",
             ],
             select(
-                literal(title) + d.title,
+                literal(head) + d.title + literal(tail),
                 literal(TaskKind.CALL.value),
                 literal(now, t.due_at.type),
                 d.owner_id,
@@ -103,9 +109,7 @@ def _remind(
 def react_to_deals(session: Session, now: datetime) -> dict[str, int]:
     """Reminders for stuck and idle deals; how many of each were created."""
     days = int(get_setting(session, IDLE_DAYS_KEY, DEFAULT_IDLE_DAYS))
-    stuck = _remind(
-        session, now, stuck_condition(session, now), STUCK, deals.c.stage_entered_at, "Stuck deal: "
-    )
+    stuck = _remind(session, now, stuck_condition(session, now), STUCK, deals.c.stage_entered_at, STUCK_TITLE)
     window = literal(now - timedelta(days=days), deals.c.stage_entered_at.type)
-    idle = _remind(session, now, _idle(now, days), IDLE, window, "No activity on the deal: ")
+    idle = _remind(session, now, _idle(now, days), IDLE, window, IDLE_TITLE)
     return {"stuck": stuck, "idle": idle}

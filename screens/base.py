@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
 from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import _
 from crm_tui.widgets.bindings import translated
@@ -19,15 +20,7 @@ ResultType = TypeVar("ResultType")
 
 def kind_label(kind: str) -> str:
     """A task or interaction kind as people say it."""
-    labels = {
-        "call": _("call"),
-        "meeting": _("meeting"),
-        "email": _("e-mail"),
-        "message": _("message"),
-        "note": _("note"),
-        "todo": _("to do"),
-    }
-    return labels.get(kind, kind)
+    return ACTIVITY_KIND_NAMES.caption(kind)
 
 
 class CrmScreen(Screen[None]):

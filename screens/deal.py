@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, Static
 
+from crm_tui.domain.captions import TASK_STATUS_NAMES
 from crm_tui.domain.deals.card import DealCard, load_deal_card
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
@@ -129,7 +130,7 @@ class DealScreen(CrmScreen):
                 local_time(task.due_at, tz, "%d.%m %H:%M"),
                 task.title,
                 task.assignee or "—",
-                task.status,
+                TASK_STATUS_NAMES.caption(task.status),
                 task.result or "",
             )
         self.query_one("#deal-tasks", Static).update(

@@ -14,10 +14,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.clock import local_day_bounds
+from crm_tui.domain.captions import CHANNEL_NAMES
 from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
 from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
-from crm_tui.domain.values.formatting import local_time, money
+from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen, kind_label
@@ -84,7 +84,12 @@ class DeskScreen(CrmScreen):
             with Vertical(id="tasks-panel", classes="panel") as panel:
                 panel.border_title = _("Tasks: today and overdue")
                 yield RecordTable(
-                    [Col(_("Due"), 11), Col(_("Task")), Col(_("Kind"), 8), Col(_("Client"), 18)],
+                    [
+                        Col(_("Due"), day_time_width()),
+                        Col(_("Task")),
+                        Col(_("Kind"), 8),
+                        Col(_("Client"), 18),
+                    ],
                     id="tasks",
                 )
                 yield Static(_("Nothing due today. Well done."), classes="empty")
@@ -131,7 +136,7 @@ class DeskScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="desk-write", exit_on_error=False)
     def snooze(self, task: DeskTask, until: datetime) -> None:
         snooze_task(self.ws, task.id, task.version, until)
-        when = local_time(until, self.ws.tz, "%d.%m %H:%M")
+        when = day_time(until, self.ws.now(), self.ws.tz)
         self.post_message(self.Changed(_("Snoozed to {when}: {title}").format(when=when, title=task.title)))
 
     def on_desk_screen_changed(self, event: Changed) -> None:
@@ -185,14 +190,10 @@ class DeskScreen(CrmScreen):
 
     def _show_tasks(self, desk: Desk) -> None:
         alert = self.app.current_theme.error or "red"
-        today_start, _today_end = local_day_bounds(self.ws.now(), self.ws.tz)
         self._tasks = {str(t.id): t for t in desk.tasks}
         rows = []
         for t in desk.tasks:
-            if t.due_at >= today_start:
-                due = _("today {time}").format(time=local_time(t.due_at, self.ws.tz, "%H:%M"))
-            else:
-                due = local_time(t.due_at, self.ws.tz, "%d.%m %H:%M")
+            due = day_time(t.due_at, self.ws.now(), self.ws.tz)
             style = f"bold {alert}" if t.overdue else ""
             cells = [due, t.title, kind_label(t.kind), clip(t.client or "—", 18)]
             rows.append((str(t.id), [Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells]))
@@ -210,7 +211,7 @@ class DeskScreen(CrmScreen):
                 str(i.id),
                 [
                     Text(local_time(i.occurred_at, self.ws.tz, "%d.%m %H:%M")),
-                    Text(i.channel or kind_label(i.kind)),
+                    Text(CHANNEL_NAMES.caption(i.channel) if i.channel else kind_label(i.kind)),
                     Text(clip(i.client or "—", 24)),
                     Text(i.summary, overflow="ellipsis", no_wrap=True),
                 ],

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.captions import FIELD_KIND_NAMES
 from crm_tui.domain.portrait import FieldKind
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.portrait.fields import (
@@ -63,7 +64,7 @@ class FieldDialog(FormDialog[FieldDraft | None]):
             yield Input(placeholder="fleet_size", id="field-key")
             yield Label(_("Kind"), classes="portrait-label")
             yield Select(
-                [(k.value, k.value) for k in FieldKind],
+                [(caption, kind.value) for kind, caption in FIELD_KIND_NAMES.items()],
                 value=FieldKind.TEXT.value,
                 allow_blank=False,
                 id="field-kind",
@@ -161,14 +162,14 @@ class FieldsSettingsScreen(CrmScreen):
             table.add_row(
                 f.label,
                 f.key,
-                f.kind,
+                FIELD_KIND_NAMES.caption(f.kind),
                 ", ".join(f.choices) or "—",
                 Text(_("required"), style="bold") if f.required else Text("—", style="dim"),
                 key=f.key,
             )
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
-        wanted = ", ".join(CONTACT_REQUIREMENTS[k] for k in event.contacts) or _("nothing")
+        wanted = ", ".join(_(CONTACT_REQUIREMENTS[k]) for k in event.contacts) or _("nothing")
         self.query_one("#fields-contacts", Static).update(
             _("Every client must have: {items}").format(items=wanted)
         )

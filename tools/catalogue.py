@@ -5,7 +5,8 @@
     .venv/bin/python -m tools.catalogue --take ru.json  # translations from {msgid: text or [forms]}
     .venv/bin/python -m tools.catalogue --todo todo.json  # the msgids still to translate
 
-Every string in ``_()``, ``N_()``, ``ngettext()`` and ``counted()`` (singular, plural) of the
+Every string in ``_()``, ``N_()``, ``ngettext()`` and ``counted()`` (singular, plural), and in
+``pgettext()`` and ``NC_()`` with its context (named "context | msgid" in the JSON files), of the
 installed folders goes into ``crm_tui/locale/crm_tui.pot``; ``ru/LC_MESSAGES/crm_tui.po`` gains
 the new msgids (untranslated, for a person to translate) and loses none silently (Babel keeps the
 obsolete ones commented out); the ``.mo`` the package ships is compiled from the ``.po``.
@@ -32,7 +33,10 @@ others and are not walked twice)."""
 LOCALE_DIR = ROOT / "crm_tui" / "locale"
 DOMAIN = "crm_tui"
 LANGUAGES = ("ru",)
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "counted": (2, 3)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NC_": ((1, "c"), 2), "counted": (2, 3)}
+CONTEXT_MARK = " | "
+"""How a message with a context is named in the JSON files (``--todo``, ``--take``):
+``"stage | Lost"``; a message without one is named by its msgid alone."""
 METHODS = [("**.py", "python")]
 
 
@@ -72,6 +76,12 @@ def ids(message: Message) -> tuple[str, ...]:
     return tuple(message.id) if isinstance(message.id, list | tuple) else (message.id,)
 
 
+def key(message: Message) -> str:
+    """The message's name in ``--todo`` and ``--take``: its msgid, after its context if it has
+    one (the same msgid in two contexts is two messages, translated apart)."""
+    return f"{message.context}{CONTEXT_MARK}{ids(message)[0]}" if message.context else ids(message)[0]
+
+
 def untranslated(catalog: Catalog) -> Iterator[Message]:
     """The messages a person still has to translate (fuzzy ones too: gettext ignores them)."""
     for message in catalog:
@@ -105,10 +115,10 @@ def update() -> None:
 def problems() -> list[str]:
     """What is behind: a msgid of the code not in a .po, a .mo not compiled from its .po."""
     found: list[str] = []
-    wanted = {ids(m)[0] for m in extracted() if m.id}
+    wanted = {key(m) for m in extracted() if m.id}
     for language in LANGUAGES:
         catalog = read(language)
-        known = {ids(m)[0] for m in catalog if m.id}
+        known = {key(m) for m in catalog if m.id}
         for missing in sorted(wanted - known):
             found.append(f"{po_path(language).name} ({language}): no entry for {missing!r}")
         if not mo_path(language).exists() or mo_path(language).read_bytes() != compiled(catalog):
@@ -122,15 +132,15 @@ def take(path: Path, language: str = "ru") -> int:
     another .po) into the catalogue; returns how many it changed."""
     if path.suffix == ".po":
         with path.open("rb") as file:
-            given = {ids(m)[0]: m.string for m in read_po(file, locale=language) if m.id and not m.fuzzy}
+            given = {key(m): m.string for m in read_po(file, locale=language) if m.id and not m.fuzzy}
     else:
         given = json.loads(path.read_text(encoding="utf-8"))
     catalog = read(language)
     changed = 0
     for message in catalog:
-        if not message.id or ids(message)[0] not in given:
+        if not message.id or key(message) not in given:
             continue
-        text = given[ids(message)[0]]
+        text = given[key(message)]
         if isinstance(message.id, list | tuple):
             forms = [str(f or "") for f in text] if isinstance(text, list | tuple) else [str(text or "")]
             if not all(forms) or len(forms) != catalog.num_plurals:
@@ -153,8 +163,7 @@ def todo(path: Path, language: str = "ru") -> int:
     plural ones as a list of their English forms), with where each is used."""
     out = {}
     for message in untranslated(read(language)):
-        key = ids(message)[0]
-        out[key] = {
+        out[key(message)] = {
             "forms": list(ids(message)) if isinstance(message.id, list | tuple) else None,
             "where": [f"{f}:{n}" for f, n in message.locations][:3],
         }

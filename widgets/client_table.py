@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from crm_tui.domain.captions import CLIENT_STATUS_NAMES
 from crm_tui.domain.clients.listing import ClientRow
 from crm_tui.domain.values.formatting import phone
 from crm_tui.i18n import _
@@ -16,7 +17,7 @@ OWNER_WIDTH = 18
 
 
 def status_label(status: str) -> str:
-    return {"lead": _("lead"), "prospect": _("prospect"), "customer": _("customer")}.get(status, status)
+    return CLIENT_STATUS_NAMES.caption(status)
 
 
 class ClientTable(RecordTable):

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money, year_month
 from crm_tui.i18n import _
 
 
@@ -41,7 +41,8 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
     for label in (_("Close month"), _("Manager"), _("Deals"), _("Amount"), _("Weighted")):
         ahead.add_column(label, justify="right" if label not in (_("Close month"), _("Manager")) else "left")
     for line in forecast:
-        ahead.add_row(line.month, line.manager, str(line.deals), money(line.amount), money(line.weighted))
+        month = _("no date") if line.month == "none" else year_month(line.month)
+        ahead.add_row(month, line.manager, str(line.deals), money(line.amount), money(line.weighted))
     total = sum(line.weighted for line in forecast)
     ahead.add_row(_("Total"), "", str(sum(x.deals for x in forecast)), "", Text(money(total), style="bold"))
     return Group(stages, reasons, ahead)

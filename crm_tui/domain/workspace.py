@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.users import create_first_admin, has_users, resolve_viewer
+from crm_tui.domain.base_language import settle_base_language
 from crm_tui.domain.clock import Clock, system_clock
 from crm_tui.domain.deals.funnel_setup import DEFAULTS_KEY, ensure_funnel_defaults
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, has_pipeline
@@ -67,7 +68,8 @@ class Workspace:
 
 
 def prepare_database(database: str) -> Engine:
-    """Engine for ``database`` with its schema created or upgraded and defaults in place.
+    """Engine for ``database`` with its schema created or upgraded and defaults in place: on a
+    new base in the language in force, which becomes the base's (``domain.base_language``).
 
     Only a new database is written to: an everyday start takes no write lock, so opening the
     app never waits behind a colleague's import.
@@ -83,9 +85,11 @@ def prepare_database(database: str) -> Engine:
             )
         if not ready:
             with write_session(engine) as session:
+                now = datetime.now(UTC)
+                settle_base_language(session, now)
                 ensure_default_pipeline(session)
-                ensure_funnel_defaults(session, datetime.now(UTC))
-                ensure_portrait_defaults(session, datetime.now(UTC))
+                ensure_funnel_defaults(session, now)
+                ensure_portrait_defaults(session, now)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
     return engine

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crm_tui.domain.audit.trail import describe_changes
+from crm_tui.domain.captions import DEAL_STATUS_NAMES
 from crm_tui.domain.clients.card import ChannelInfo, ClientCard
 from crm_tui.domain.clients.timeline import TimelinePage
 from crm_tui.domain.portrait.answers import field_text
@@ -144,7 +145,7 @@ def timeline_kind(kind: str, direction: str | None) -> str:
 
 
 def deal_status_label(status: str) -> str:
-    return {"open": _("open"), "won": _("won"), "lost": _("lost")}.get(status, status)
+    return DEAL_STATUS_NAMES.caption(status)
 
 
 def installed_view(card: ClientCard) -> Group | Text:

@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.access.users import UserInfo
+from crm_tui.domain.captions import SEGMENT_NAMES
 from crm_tui.domain.segments import Segment
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.i18n import N_, _
@@ -24,7 +25,8 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 CALL_HOUR = time(10, 0)
-SEGMENT_LABELS = {Segment.WARM: _("Warm"), Segment.LOYAL: _("Loyal"), Segment.LOST: _("Lost")}
+SEGMENT_LABELS = SEGMENT_NAMES
+"""The segments by name (translated when read; kept under this name for the screens)."""
 AUTO = "auto"
 
 

@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from crm_tui.domain.values.formatting import weekday
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -51,11 +52,6 @@ def snooze_options(now: datetime, tz: ZoneInfo) -> list[SnoozeOption]:
     for option in options:
         unique.setdefault(option.until, option)
     return list(unique.values())
-
-
-def weekday_name(moment: datetime) -> str:
-    names = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
-    return names[moment.weekday()]
 
 
 class SnoozeScreen(CrmModal[datetime | None]):
@@ -98,7 +94,7 @@ class SnoozeScreen(CrmModal[datetime | None]):
 
     def _when(self, moment: datetime) -> str:
         local = moment.astimezone(self.tz)
-        return f"{weekday_name(local)} {local:%d.%m %H:%M}"
+        return f"{weekday(local)} {local:%d.%m %H:%M}"
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).highlighted = 0

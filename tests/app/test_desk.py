@@ -175,3 +175,24 @@ async def test_refresh_picks_up_a_new_task(ws: Workspace, team: Seeded) -> None:
         await pilot.press("r")
         await settle(pilot)
         assert "Перезвонить после праздников" in desk_task_titles(app)
+
+
+async def test_the_desk_in_russian_says_when_and_how_in_russian(ws: Workspace) -> None:
+    """Due times as a manager says them (сегодня, вчера), kinds and channels in Russian."""
+    from crm_tui import i18n
+
+    before = i18n.current_locale()
+    i18n.set_locale("ru")
+    try:
+        app = create_app(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            tasks_table = app.screen.query_one("#tasks", RecordTable)
+            rows = [[str(c) for c in tasks_table.get_row_at(n)] for n in range(tasks_table.row_count)]
+            inbound = app.screen.query_one("#inbound", RecordTable)
+            channels = [str(inbound.get_row_at(n)[1]) for n in range(inbound.row_count)]
+    finally:
+        i18n.set_locale(before)
+    assert [row[0] for row in rows] == ["18.11 09:30", "вчера 16:30", "сегодня 15:30", "сегодня 17:30"]
+    assert [row[2] for row in rows] == ["звонок", "звонок", "встреча", "звонок"]
+    assert channels == ["телефон", "эл. почта", "Telegram"]

@@ -88,3 +88,11 @@ def test_the_settings_file_wins_over_the_process_locale(
     path = tmp_path / "config.toml"
     path.write_text('locale = "en"\n', encoding="utf-8")
     assert load_settings(config=str(path)).locale == "en"
+
+
+def test_a_word_with_two_meanings_has_a_translation_per_context(russian: None) -> None:
+    """ "Lost" is a segment and a stage: the catalogue files name each with its context."""
+    assert i18n.pgettext("segment", "Lost") != i18n.pgettext("stage", "Lost")
+    assert i18n.in_language("en", "Lost", context="stage") == "Lost"
+    names = {catalogue.key(m) for m in catalogue.read("ru") if m.id == "Lost"}
+    assert {"segment | Lost", "stage | Lost"} <= names

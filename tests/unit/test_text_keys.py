@@ -44,7 +44,7 @@ def test_a_whole_phone_query_is_read_as_the_import_reads_it() -> None:
 
 def test_money_and_phone_formats() -> None:
     assert money(123_456_789) == "1\u202f234\u202f567 ₽"
-    assert money(-5_050, with_kopecks=True) == "-50,50 ₽"
+    assert money(-5_050, with_kopecks=True) == "-50.50 ₽"  # English; Russian "-50,50 ₽": test_formats
     assert phone("+74951112233") == "+7 495 111-22-33"
     assert phone("+380441234567") == "+380441234567"
     assert local_time(datetime(2026, 11, 20, 21, 30, tzinfo=UTC), MOSCOW) == "21.11.2026 00:30"

@@ -1,7 +1,8 @@
 """The funnel's settings: lost reasons, stage playbooks, stuck limits, and their shipped defaults.
 
 Defaults are written once per database (a settings flag remembers it), so an admin who deletes
-a shipped reason or step does not see it come back on the next start.
+a shipped reason or step does not see it come back on the next start; they are written in the
+base's language (``crm_tui.domain.base_language``).
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
+from crm_tui.domain.base_language import base_language
 from crm_tui.domain.settings import get_setting, put_setting
+from crm_tui.i18n import NC_, in_language
 from crm_tui.storage.models import TaskKind, lost_reasons, playbook_steps, stages
 
 DEFAULTS_KEY = "funnel.defaults"
 DEFAULT_LOST_REASONS = (
-    "Price too high",
-    "Chose a competitor",
-    "No budget",
-    "No response",
-    "Not our client",
-    "Postponed indefinitely",
+    NC_("lost reason", "Price too high"),
+    NC_("lost reason", "Chose a competitor"),
+    NC_("lost reason", "No budget"),
+    NC_("lost reason", "No response"),
+    NC_("lost reason", "Not our client"),
+    NC_("lost reason", "Postponed indefinitely"),
 )
 
 
@@ -37,16 +40,26 @@ class StepSpec:
 
 DEFAULT_PLAYBOOKS: dict[str, tuple[StepSpec, ...]] = {
     "new": (
-        StepSpec("Call back: qualify the inquiry", TaskKind.CALL, hours=2),
-        StepSpec("Send the company presentation", TaskKind.EMAIL, working_days=1),
+        StepSpec(NC_("playbook step", "Call back: qualify the inquiry"), TaskKind.CALL, hours=2),
+        StepSpec(NC_("playbook step", "Send the company presentation"), TaskKind.EMAIL, working_days=1),
     ),
-    "qualification": (StepSpec("Meeting: needs, budget, decision maker", TaskKind.MEETING, working_days=2),),
+    "qualification": (
+        StepSpec(
+            NC_("playbook step", "Meeting: needs, budget, decision maker"), TaskKind.MEETING, working_days=2
+        ),
+    ),
     "proposal": (
-        StepSpec("Call about the proposal", TaskKind.CALL, working_days=2),
-        StepSpec("Follow up: objections to the proposal", TaskKind.CALL, working_days=3),
+        StepSpec(NC_("playbook step", "Call about the proposal"), TaskKind.CALL, working_days=2),
+        StepSpec(
+            NC_("playbook step", "Follow up: objections to the proposal"), TaskKind.CALL, working_days=3
+        ),
     ),
-    "invoice": (StepSpec("Check the invoice reached the payer", TaskKind.CALL, working_days=1),),
-    "awaiting_payment": (StepSpec("Remind about the payment", TaskKind.CALL, working_days=3),),
+    "invoice": (
+        StepSpec(NC_("playbook step", "Check the invoice reached the payer"), TaskKind.CALL, working_days=1),
+    ),
+    "awaiting_payment": (
+        StepSpec(NC_("playbook step", "Remind about the payment"), TaskKind.CALL, working_days=3),
+    ),
 }
 DEFAULT_STUCK_DAYS = {"new": 3, "qualification": 7, "proposal": 10, "invoice": 5, "awaiting_payment": 10}
 
@@ -55,10 +68,14 @@ def ensure_funnel_defaults(session: Session, now: datetime) -> None:
     """Write the shipped reasons, playbooks and stuck limits once (see the module docstring)."""
     if get_setting(session, DEFAULTS_KEY):
         return
+    language = base_language(session)
     if not session.scalar(select(func.count()).select_from(lost_reasons)):
         session.connection().execute(
             insert(lost_reasons),
-            [{"name": n, "position": i, "active": True} for i, n in enumerate(DEFAULT_LOST_REASONS)],
+            [
+                {"name": in_language(language, n, context="lost reason"), "position": i, "active": True}
+                for i, n in enumerate(DEFAULT_LOST_REASONS)
+            ],
         )
     s = stages.c
     for stage_id, code, stuck in session.execute(
@@ -76,7 +93,7 @@ def ensure_funnel_defaults(session: Session, now: datetime) -> None:
                     {
                         "stage_id": stage_id,
                         "position": position,
-                        "title": step.title,
+                        "title": in_language(language, step.title, context="playbook step"),
                         "kind": step.kind.value,
                         "due_working_days": step.working_days,
                         "due_hours": step.hours,

@@ -17,10 +17,12 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Target, require, roles_with
 from crm_tui.domain.audit.changes import change, stale, versioned
+from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons, add_working_days, playbook
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import NC_
 from crm_tui.storage.models import (
     DealStatus,
     TaskKind,
@@ -33,6 +35,8 @@ from crm_tui.storage.models import (
 )
 
 PLAYBOOK_ORIGIN = "playbook:"
+REFUSAL_TITLE = NC_("task title", "Analyse the refusal: {deal} ({reason})")
+"""The head of sales' task when a deal is lost, in the base's language."""
 LOST_ORIGIN = "lost:"
 
 
@@ -246,7 +250,9 @@ def change_stage(
         result.tasks.append(
             add_task(
                 session,
-                title=f"Analyse the refusal: {deal.title} ({lost_reason})",
+                title=base_text(session, "task title", REFUSAL_TITLE).format(
+                    deal=deal.title, reason=lost_reason
+                ),
                 kind=TaskKind.TODO.value,
                 due=add_working_days(now, 1, ws.tz),
                 assignee_id=head,

@@ -1,4 +1,4 @@
-"""Pipelines and their stages; the shipped default funnel."""
+"""Pipelines and their stages; the shipped default funnel, named in the base's language."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from crm_tui.domain.base_language import base_language
+from crm_tui.i18n import NC_, in_language
 from crm_tui.storage.models import Pipeline, Stage, pipelines, stages
 
 
@@ -19,16 +21,17 @@ class StageSpec:
     is_lost: bool = False
 
 
-DEFAULT_PIPELINE = "Sales"
+DEFAULT_PIPELINE = NC_("pipeline", "Sales")
 DEFAULT_STAGES = (
-    StageSpec("new", "New inquiry", 10),
-    StageSpec("qualification", "Qualification", 20),
-    StageSpec("proposal", "Proposal sent", 40),
-    StageSpec("invoice", "Invoice issued", 60),
-    StageSpec("awaiting_payment", "Awaiting payment", 80),
-    StageSpec("won", "Won", 100, is_won=True),
-    StageSpec("lost", "Lost", 0, is_lost=True),
+    StageSpec("new", NC_("stage", "New inquiry"), 10),
+    StageSpec("qualification", NC_("stage", "Qualification"), 20),
+    StageSpec("proposal", NC_("stage", "Proposal sent"), 40),
+    StageSpec("invoice", NC_("stage", "Invoice issued"), 60),
+    StageSpec("awaiting_payment", NC_("stage", "Awaiting payment"), 80),
+    StageSpec("won", NC_("stage", "Won"), 100, is_won=True),
+    StageSpec("lost", NC_("stage", "Lost"), 0, is_lost=True),
 )
+"""The shipped funnel: names are msgids, written in the base's language when the base is made."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,17 @@ def has_pipeline(session: Session) -> bool:
 
 
 def ensure_default_pipeline(session: Session) -> int:
-    """Create the shipped funnel on a database that has none; returns the default pipeline id."""
+    """Create the shipped funnel, named in the base's language, on a database that has none;
+    returns the default pipeline id."""
     existing = session.scalar(
         select(pipelines.c.id).order_by(pipelines.c.is_default.desc(), pipelines.c.id).limit(1)
     )
     if existing is not None:
         return int(existing)
-    pipeline = Pipeline(name=DEFAULT_PIPELINE, position=0, is_default=True)
+    language = base_language(session)
+    pipeline = Pipeline(
+        name=in_language(language, DEFAULT_PIPELINE, context="pipeline"), position=0, is_default=True
+    )
     session.add(pipeline)
     session.flush()
     assert pipeline.id is not None
@@ -62,7 +69,7 @@ def ensure_default_pipeline(session: Session) -> int:
         session.add(
             Stage(
                 pipeline_id=pipeline.id,
-                name=spec.name,
+                name=in_language(language, spec.name, context="stage"),
                 code=spec.code,
                 position=position,
                 probability=spec.probability,

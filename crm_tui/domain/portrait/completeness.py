@@ -14,6 +14,7 @@ from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.portrait.fields import portrait_fields, required_contacts
+from crm_tui.i18n import _
 from crm_tui.storage.models import ChannelKind, channels, clients, contacts, field_values, users
 
 GOOD_SHARE_TENTHS = 8
@@ -50,7 +51,7 @@ def requirements(session: Session) -> list[Requirement]:
             condition = exists().where(
                 contacts.c.client_id == c.id, contacts.c.position.is_not(None), contacts.c.position != ""
             )
-        found.append(Requirement(f"contact:{item}", CONTACT_REQUIREMENTS[item], condition))
+        found.append(Requirement(f"contact:{item}", _(CONTACT_REQUIREMENTS[item]), condition))
     return found
 
 

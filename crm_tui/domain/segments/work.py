@@ -7,15 +7,17 @@ the lost quarterly, so that nobody drops out of sight ("clients without interact
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.base_language import base_text
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.segments.rules import SEGMENTS
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import NC_
 from crm_tui.storage.models import Segment, segment_rules
 
 
@@ -30,14 +32,22 @@ class WorkRule:
 
 
 DEFAULT_RULES = {
-    Segment.WARM: WorkRule(Segment.WARM, 3, "Follow up: no contact for {days} days (warm client)", 10),
-    Segment.LOYAL: WorkRule(Segment.LOYAL, 30, "Call: no contact for {days} days (loyal client)", 10),
-    Segment.LOST: WorkRule(Segment.LOST, 90, "Win back: no contact for {days} days (lost client)", 5),
+    Segment.WARM: WorkRule(
+        Segment.WARM, 3, NC_("task title", "Follow up: no contact for {days} days (warm client)"), 10
+    ),
+    Segment.LOYAL: WorkRule(
+        Segment.LOYAL, 30, NC_("task title", "Call: no contact for {days} days (loyal client)"), 10
+    ),
+    Segment.LOST: WorkRule(
+        Segment.LOST, 90, NC_("task title", "Win back: no contact for {days} days (lost client)"), 5
+    ),
 }
+"""The shipped rules; their titles (msgids) are read in the base's language (``work_rules``)."""
 
 
 def work_rules(session: Session) -> list[WorkRule]:
-    """The rules in force: the shipped defaults with the admin's changes on top."""
+    """The rules in force: the shipped defaults (titled in the base's language) with the
+    admin's changes on top."""
     r = segment_rules.c
     stored = {
         row.segment: WorkRule(
@@ -46,7 +56,12 @@ def work_rules(session: Session) -> list[WorkRule]:
         for row in session.execute(select(r.segment, r.contact_every_days, r.task_title, r.max_tasks_per_run))
         if row.segment in {s.value for s in SEGMENTS}
     }
-    return [stored.get(segment.value, DEFAULT_RULES[segment]) for segment in SEGMENTS]
+    return [stored.get(segment.value) or _shipped(session, segment) for segment in SEGMENTS]
+
+
+def _shipped(session: Session, segment: Segment) -> WorkRule:
+    rule = DEFAULT_RULES[segment]
+    return replace(rule, task_title=base_text(session, "task title", rule.task_title))
 
 
 def set_work_rule(

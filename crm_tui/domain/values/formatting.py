@@ -1,18 +1,39 @@
-"""How money, phones and times read to a person; shared by screens and the CLI."""
+"""How money, phones, dates and times read to a person, in the language in force; shared by the
+screens, the CLI and the scheduler, so a date is written one way everywhere.
+
+Numbers in tables stay short and the same in both languages ("05.12.2026", "05.12 15:30"); words
+follow the language: "5 декабря 2026" (the month in the genitive, as Russians say a date) or
+"5 December 2026", "сегодня 15:30" or "today 15:30", "пт" or "Fri". Month and weekday names come
+from Babel's CLDR data, imported only when a name is asked for, so that `crm --help` does not
+pay for it.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from crm_tui.i18n import N_, _, current_locale
+
+GROUP = "\u202f"
+"""Between thousands of money: a narrow no-break space, as Russian typography has it, in both
+languages (the amounts are rubles)."""
+DECIMAL = {"ru": ",", "en": "."}
+NUMERIC_DATE = "%d.%m.%Y"
+NUMERIC_DAY = "%d.%m"
+TIME = "%H:%M"
+_NEAR_DAYS = {0: N_("today {time}"), -1: N_("yesterday {time}"), 1: N_("tomorrow {time}")}
+"""``day_time``'s words for the days next to today, by their distance from it."""
 
 
 def money(kopecks: int, *, with_kopecks: bool = False) -> str:
-    """1234567890 -> '12 345 678 ₽' (narrow no-break spaces as Russian typography has them)."""
+    """1234567890 -> '12 345 678 ₽'; with kopecks '12 345 678,90 ₽' (in English '12 345 678.90 ₽':
+    the decimal mark is the language's, the groups stay as rubles are written)."""
     sign = "-" if kopecks < 0 else ""
     rubles, kop = divmod(abs(kopecks), 100)
-    text = f"{rubles:,}".replace(",", "\u202f")
+    text = f"{rubles:,}".replace(",", GROUP)
     if with_kopecks:
-        text += f",{kop:02d}"
+        text += f"{DECIMAL.get(current_locale(), '.')}{kop:02d}"
     return f"{sign}{text} ₽"
 
 
@@ -24,5 +45,62 @@ def phone(e164: str) -> str:
     return e164
 
 
-def local_time(moment: datetime, tz: ZoneInfo, fmt: str = "%d.%m.%Y %H:%M") -> str:
+def local_time(moment: datetime, tz: ZoneInfo, fmt: str = f"{NUMERIC_DATE} {TIME}") -> str:
+    """``moment`` in the user's time zone, in a numeric ``fmt`` (no month or weekday names: those
+    are the language's, see ``long_date`` and ``weekday``)."""
     return moment.astimezone(tz).strftime(fmt)
+
+
+def _babel(day: date, pattern: str) -> str:
+    from babel.dates import format_date  # CLDR data: loaded when a name is first wanted
+
+    return format_date(day, pattern, locale=current_locale())
+
+
+def long_date(day: date) -> str:
+    """'5 декабря 2026' (month in the genitive) or '5 December 2026'."""
+    return _babel(day, "d MMMM y")
+
+
+def weekday(day: date, *, short: bool = True) -> str:
+    """'пт' or 'Fri'; with ``short=False`` 'пятница' or 'Friday'."""
+    return _babel(day, "EEE" if short else "EEEE")
+
+
+def month_of_year(year: int, month: int) -> str:
+    """'декабрь 2026' (the month named on its own, in the nominative) or 'December 2026'."""
+    return _babel(date(year, month, 1), "LLLL y")
+
+
+def year_month(text: str) -> str:
+    """A report's month key '2026-12' as ``month_of_year`` writes it; other text as it is."""
+    year, dash, month = text.partition("-")
+    if dash and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+        return month_of_year(int(year), int(month))
+    return text
+
+
+def relative_day(day: date, today: date) -> str:
+    """'сегодня', 'вчера', 'завтра' (today, yesterday, tomorrow), else ``long_date``."""
+    words = {0: _("today"), -1: _("yesterday"), 1: _("tomorrow")}
+    return words.get((day - today).days) or long_date(day)
+
+
+def day_time(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """When something happens, as a person on the desk reads it, in the user's time zone:
+    'сегодня 15:30', 'вчера 09:10', 'завтра 09:00'; another day '05.12 15:30', another year
+    '05.12.2025 15:30'."""
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    clock = local.strftime(TIME)
+    near = _NEAR_DAYS.get((local.date() - today).days)
+    if near is not None:
+        return _(near).format(time=clock)
+    day = local.strftime(NUMERIC_DAY if local.year == today.year else NUMERIC_DATE)
+    return f"{day} {clock}"
+
+
+def day_time_width() -> int:
+    """Cells for a column of ``day_time`` this year in the language in force ('yesterday 16:30'
+    is wider than 'вчера 16:30' and '05.12 15:30')."""
+    clock = "00:00"
+    return max(len(f"00.00 {clock}"), *(len(_(near).format(time=clock)) for near in _NEAR_DAYS.values()))

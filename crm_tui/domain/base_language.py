@@ -1,0 +1,47 @@
+"""The base's language: what the system writes into a base is in it, whoever reads it later.
+
+A base gets its language once, when it is created: the language in force for whoever creates it
+(``crm_tui.i18n``: the settings, ``CRM_LOCALE`` or ``LANG=ru_RU.UTF-8``). The shipped funnel, its
+stages, lost reasons and playbooks, the portrait's fields, and the tasks the system opens by
+itself (a stuck deal's reminder, a refusal to analyse, a segment's call) are written in it; a
+Russian manager opening an English base later sees its stages as they were named, and nothing
+stored is ever renamed. A base made before bases had a language was made in English.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from crm_tui.domain.settings import get_setting, put_setting
+from crm_tui.i18n import LANGUAGES, current_locale, in_language
+from crm_tui.storage.models import pipelines
+
+BASE_LANGUAGE_KEY = "base.language"
+FORMER_LANGUAGE = "en"
+"""The language of a base made before bases had one."""
+
+
+def base_language(session: Session) -> str:
+    """The language the base was created in."""
+    stored = get_setting(session, BASE_LANGUAGE_KEY)
+    return stored if stored in LANGUAGES else FORMER_LANGUAGE
+
+
+def settle_base_language(session: Session, now: datetime) -> str:
+    """Give a new base (no pipeline yet) the language in force, once; a base that has its
+    funnel already keeps the language it has (``base_language``)."""
+    stored = get_setting(session, BASE_LANGUAGE_KEY)
+    if stored in LANGUAGES:
+        return str(stored)
+    new = session.scalar(select(pipelines.c.id).limit(1)) is None
+    language = current_locale() if new else FORMER_LANGUAGE
+    put_setting(session, BASE_LANGUAGE_KEY, language, at=now, user_id=None)
+    return language
+
+
+def base_text(session: Session, context: str, message: str) -> str:
+    """``message`` (a msgid of ``context``, marked with ``NC_``) in the base's language."""
+    return in_language(base_language(session), message, context=context)

@@ -1,0 +1,129 @@
+"""How the codes the base stores read to a person: one table per kind of code (a segment, a
+client's status, a deal's or task's status, a task's or interaction's kind, a role, a channel,
+a portrait field's kind), in the language in force.
+
+The base and ``--json`` keep the English codes ("warm", "customer", "call"); the screens and the
+human-readable output of the CLI show ``SEGMENT_NAMES[code]``. A table is a read-only mapping from
+the code to its caption, translated each time it is read (never at import, so the language can
+follow the settings); a code no table knows reads as itself (``caption``). Each caption is a
+msgid with the table's context: the same English word may name two things ("Lost": a segment, a
+stage, a deal's status) that Russian names apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
+
+from crm_tui.i18n import NC_, in_language, pgettext
+from crm_tui.storage.models import ClientStatus, DealStatus, FieldKind, Segment, TaskStatus
+
+K = TypeVar("K", bound=str)
+
+
+class Captions(Mapping[K, str]):
+    """Codes (enum members or plain strings) to their captions, translated when read."""
+
+    def __init__(self, context: str, table: Mapping[K, str]) -> None:
+        self.context = context
+        self._table = dict(table)
+
+    def __getitem__(self, code: str) -> str:
+        return pgettext(self.context, self._table[code])  # type: ignore[index]  # str keys of a StrEnum
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def caption(self, code: str) -> str:
+        """The caption of ``code``, or ``code`` itself when the table does not know it (a value
+        from an older release or another system)."""
+        return self[code] if code in self._table else code
+
+    def in_language(self, language: str, code: str) -> str:
+        """The caption of ``code`` in ``language``, whatever language is in force."""
+        return in_language(language, self._table[code], context=self.context)  # type: ignore[index]
+
+
+SEGMENT_NAMES: Captions[Segment] = Captions(
+    "segment",
+    {
+        Segment.WARM: NC_("segment", "Warm"),
+        Segment.LOYAL: NC_("segment", "Loyal"),
+        Segment.LOST: NC_("segment", "Lost"),
+    },
+)
+CLIENT_STATUS_NAMES: Captions[ClientStatus] = Captions(
+    "client status",
+    {
+        ClientStatus.LEAD: NC_("client status", "lead"),
+        ClientStatus.PROSPECT: NC_("client status", "prospect"),
+        ClientStatus.CUSTOMER: NC_("client status", "customer"),
+    },
+)
+DEAL_STATUS_NAMES: Captions[DealStatus] = Captions(
+    "deal status",
+    {
+        DealStatus.OPEN: NC_("deal status", "open"),
+        DealStatus.WON: NC_("deal status", "won"),
+        DealStatus.LOST: NC_("deal status", "lost"),
+    },
+)
+TASK_STATUS_NAMES: Captions[TaskStatus] = Captions(
+    "task status",
+    {
+        TaskStatus.OPEN: NC_("task status", "open"),
+        TaskStatus.DONE: NC_("task status", "done"),
+        TaskStatus.CANCELLED: NC_("task status", "cancelled"),
+    },
+)
+ACTIVITY_KIND_NAMES: Captions[str] = Captions(
+    "activity kind",
+    {
+        "call": NC_("activity kind", "call"),
+        "meeting": NC_("activity kind", "meeting"),
+        "email": NC_("activity kind", "e-mail"),
+        "message": NC_("activity kind", "message"),
+        "note": NC_("activity kind", "note"),
+        "todo": NC_("activity kind", "to do"),
+    },
+)
+"""A task's kind (call, meeting, e-mail, to do) or an interaction's (call, e-mail, message,
+meeting, note): the same words."""
+ROLE_NAMES: Captions[str] = Captions(
+    "role",
+    {
+        "manager": NC_("role", "manager"),
+        "head": NC_("role", "head"),
+        "admin": NC_("role", "admin"),
+        "ops": NC_("role", "ops"),
+    },
+)
+"""A user's role by its code (only ``domain/access`` names roles as ``Role`` members, to decide)."""
+CHANNEL_NAMES: Captions[str] = Captions(
+    "channel",
+    {
+        "phone": NC_("channel", "phone"),
+        "email": NC_("channel", "email"),
+        "messenger": NC_("channel", "messenger"),
+        "telegram": NC_("channel", "telegram"),
+        "whatsapp": NC_("channel", "whatsapp"),
+        "vk": NC_("channel", "vk"),
+    },
+)
+"""A contact's channel (phone, e-mail, messenger) or the one an interaction came by."""
+FIELD_KIND_NAMES: Captions[FieldKind] = Captions(
+    "field kind",
+    {
+        FieldKind.TEXT: NC_("field kind", "text"),
+        FieldKind.NUMBER: NC_("field kind", "number"),
+        FieldKind.MONEY: NC_("field kind", "money"),
+        FieldKind.DATE: NC_("field kind", "date"),
+        FieldKind.CHOICE: NC_("field kind", "choice"),
+        FieldKind.MULTI: NC_("field kind", "multi"),
+        FieldKind.BOOL: NC_("field kind", "bool"),
+    },
+)
+"""A portrait field's kind."""
