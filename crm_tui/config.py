@@ -16,8 +16,8 @@ checked by ``crm_tui.keymap``.
 from __future__ import annotations
 
 import difflib
-import getpass
 import os
+import pwd
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -139,10 +139,17 @@ def config_path(flag: str | None, env: Mapping[str, str]) -> tuple[Path, Origin]
 
 
 def os_login() -> str:
+    """The login of the process's real user id: who runs `crm`, as the operating system knows it.
+
+    Not ``USER`` or ``LOGNAME`` (``getpass.getuser`` believes them): anybody can set those, and
+    ``LOGNAME=root crm clients list`` acted as the admin. Acting as another person is ``--user``,
+    which only an admin may use.
+    """
+    uid = os.getuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        raise ConfigError("cannot tell who you are: set USER or LOGNAME") from None
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        raise ConfigError(f"cannot tell who you are: user id {uid} is not in the system's users") from None
 
 
 def _system_zone_name() -> str | None:

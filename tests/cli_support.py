@@ -2,7 +2,8 @@
 
 ``crm`` runs the command in this process: starting an interpreter per command was most of the
 suite's time. It gives the command what a fresh process would have: its own environment (the OS
-login in USER/LOGNAME, Moscow time, no CRM_DATABASE_URL but the one asked for), no engine left
+login of ``user``: ``crm_tui.config.os_login`` answers it, as the tests cannot change their uid;
+Moscow time, no CRM_DATABASE_URL but the one asked for), no engine left
 from before, the locale of a fresh import, an empty stdin that is not a terminal, plain
 output 80 columns wide as through a pipe, WARNING log records on stderr, and an exit code from
 ``SystemExit`` or 1 with the traceback on stderr, as the interpreter would print it; and it puts
@@ -59,7 +60,7 @@ def _overrides(
 ) -> dict[str, str | None]:
     """The variables a command's environment sets or removes (None) on top of this process's."""
     env: dict[str, str | None] = {"CRM_DATABASE_URL": None, **PIPE_SIZE}
-    env.update(USER=user, LOGNAME=user, CRM_TZ="Europe/Moscow")
+    env.update(CRM_TZ="Europe/Moscow")
     if data_dir is not None:
         env["CRM_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
@@ -78,7 +79,11 @@ def crm(
     ``CRM_TEST_CLI=process`` runs every one in a real process instead, to compare the two."""
     if os.environ.get("CRM_TEST_CLI") == "process":
         return crm_process(*args, user=user, data_dir=data_dir, check=check, extra_env=extra_env)
-    with _fresh_process(_overrides(user, data_dir, extra_env)) as (out, err), _imports() as imported:
+    with (
+        _fresh_process(_overrides(user, data_dir, extra_env)) as (out, err),
+        logged_in_as(user),
+        _imports() as imported,
+    ):
         code = _run_main(["crm", *args])
         sys.stdout.flush()
         sys.stderr.flush()
@@ -112,6 +117,19 @@ def _fresh_process(env: Mapping[str, str | None]) -> Iterator[tuple[io.BytesIO, 
         dispose_engines()
         i18n.set_locale(saved_locale)
         sys.argv, sys.excepthook = saved_argv, saved_hook
+
+
+@contextmanager
+def logged_in_as(login: str) -> Iterator[None]:
+    """The operating system says this process runs as ``login`` (``crm_tui.config.os_login``)."""
+    from crm_tui import config
+
+    real = config.os_login
+    config.os_login = lambda: login
+    try:
+        yield
+    finally:
+        config.os_login = real
 
 
 @contextmanager
@@ -177,7 +195,8 @@ def crm_process(
     check: bool = False,
     extra_env: dict[str, str] | None = None,
 ) -> CliResult:
-    """Run ``crm *args`` in a new interpreter, which reports on stderr whether it loaded Textual."""
+    """Run ``crm *args`` in a new interpreter, which reports on stderr whether it loaded Textual;
+    the interpreter is told its OS login is ``user`` (the tests cannot change their uid)."""
     env = dict(os.environ)
     for name, value in _overrides(user, data_dir, extra_env).items():
         if value is None:
@@ -185,7 +204,8 @@ def crm_process(
         else:
             env[name] = value
     code = (
-        "import sys; from crm_tui.cli import main\n"
+        f"import sys; from crm_tui import config; config.os_login = lambda: {user!r}\n"
+        "from crm_tui.cli import main\n"
         "try:\n    main()\nfinally:\n"
         "    sys.stderr.write('\\nTEXTUAL_LOADED=%s' % ('textual' in sys.modules))\n"
     )

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 import crm_tui.importers.clients.service as client_import
 import crm_tui.importers.dedup.service as dedup
+from crm_tui import config
 from crm_tui.cli.main import app as crm
 from crm_tui.domain.imports.batches import ImportOptions
 from crm_tui.domain.workspace import Workspace
@@ -63,7 +64,8 @@ def test_the_cli_pauses_the_collector_around_its_import_and_scans_only(
     for name in ("scan", "find_sure", "merge_sure"):
         watched(dedup, name)
     path = write_managers_xlsx(tmp_path / "petrov.xlsx")
-    env = {"USER": "admin", "LOGNAME": "admin", "CRM_DATA_DIR": str(tmp_path), "CRM_TZ": "Europe/Moscow"}
+    monkeypatch.setattr(config, "os_login", lambda: "admin")
+    env = {"CRM_DATA_DIR": str(tmp_path), "CRM_TZ": "Europe/Moscow"}
     for args in (["import", "clients", str(path)], ["dedup", "scan"], ["dedup", "merge", "--auto"]):
         result = CliRunner().invoke(crm, ["--db", seeded_db, *args, "--json"], env=env)
         assert result.exit_code == 0, result.output
