@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.audit.changes import versioned
+from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.imports.rows import ParsedRow, RowKeys
 from crm_tui.domain.privacy import suppressed
@@ -283,7 +284,7 @@ def _enrich(
                             "row.value_differs",
                             N_("{where}: {field} {value!r} differs from {old!r} of client {client}"),
                             where=row.source.where(),
-                            field=name,
+                            field=field_label(name),
                             value=value,
                             old=old,
                             client=client_id,

@@ -14,6 +14,7 @@ from itertools import chain, islice
 from os import PathLike
 from typing import Any
 
+from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.imports.mapping import ColumnMap, column_letter
 from crm_tui.domain.imports.rows import DataRow, ParsedRow, RowSource
@@ -133,7 +134,7 @@ class RowParser:
                         Message(
                             w.code,
                             N_("{field} ({column}): {warning}"),
-                            field=target,
+                            field=field_label(target),
                             column=header,
                             warning=w,
                         )

@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, selec
 from sqlmodel import Session
 
 from crm_tui.domain.audit.changes import versioned
+from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.workspace import Workspace
@@ -198,7 +199,7 @@ def _clear_fills(session: Session, batch_id: int, report: UndoReport) -> dict[in
                     "undo.field_kept",
                     N_("client {id}: {field} changed since the import, kept"),
                     id=client_id,
-                    field=name,
+                    field=field_label(name),
                 )
             )
     return cleared

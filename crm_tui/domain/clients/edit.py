@@ -48,11 +48,12 @@ EDITABLE = (
     "region",
     "status",
 )
-LABELS = {
+FIELD_LABELS = {
     "name": N_("name"),
     "legal_form": N_("legal_form"),
     "inn": N_("inn"),
     "kpp": N_("kpp"),
+    "inn_kpp": N_("inn_kpp"),
     "ogrn": N_("ogrn"),
     "legal_address": N_("legal_address"),
     "bik": N_("bik"),
@@ -60,8 +61,25 @@ LABELS = {
     "city": N_("city"),
     "region": N_("region"),
     "status": N_("status"),
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "contact_name": N_("contact_name"),
+    "contact_position": N_("contact_position"),
+    "owner": N_("owner"),
+    "next_action": N_("next_action"),
+    "note": N_("note"),
+    "deal_amount": N_("deal_amount"),
+    "address": N_("address"),
 }
-"""How an editable field is named in a refusal (the key itself in English)."""
+"""How a client's field, as edited or imported, is named in a message: in English its key (what
+``--map`` and the requisites take), in Russian its name."""
+
+
+def field_label(key: str) -> Phrase | str:
+    """``key``'s name in a message (a key without one is shown as it is)."""
+    return Phrase(FIELD_LABELS[key]) if key in FIELD_LABELS else key
+
+
 DIGITS = ("inn", "kpp", "ogrn", "bik", "account")
 """Requisites typed with spaces or dashes (``40702 810 0...``) are kept as digits alone."""
 _READERS: dict[str, Callable[[object], Normalised[str | None]]] = {
@@ -78,7 +96,7 @@ class StaleClient(StaleEdit):
         self.fresh = fresh
         shown = Listed(
             [
-                Message("client.value", N_("{field} {value!r}"), field=Phrase(LABELS[k]), value=fresh[k])
+                Message("client.value", N_("{field} {value!r}"), field=field_label(k), value=fresh[k])
                 for k in EDITABLE
                 if fresh.get(k) not in (None, "")
             ]

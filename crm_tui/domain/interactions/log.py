@@ -19,7 +19,7 @@ from crm_tui.storage.models import Direction, Interaction, InteractionKind, Task
 _DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
 _SUMMARY_MISSING = {
     InteractionKind.CALL: N_("a call needs a summary: what was said or agreed"),
-    InteractionKind.EMAIL: N_("a email needs a summary: what was said or agreed"),
+    InteractionKind.EMAIL: N_("an e-mail needs a summary: what was said or agreed"),
     InteractionKind.MESSAGE: N_("a message needs a summary: what was said or agreed"),
     InteractionKind.MEETING: N_("a meeting needs a summary: what was said or agreed"),
     InteractionKind.NOTE: N_("a note needs a summary: what was said or agreed"),
