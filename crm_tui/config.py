@@ -244,19 +244,16 @@ def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
     for key in data:
         if key not in FILE_KEYS:
             near = difflib.get_close_matches(key, FILE_KEYS, n=1)
-            keys = ", ".join(FILE_KEYS)
             if near:
-                raise refuse(
-                    key,
-                    Message(
-                        "config.key_unknown",
-                        N_("unknown setting: did you mean {near!r}? the file may set {keys}"),
-                        near=near[0],
-                        keys=keys,
-                    ),
-                )
-            raise refuse(
-                key, Message("config.key_unknown", N_("unknown setting: the file may set {keys}"), keys=keys)
+                msgid = N_("{where}: unknown setting: did you mean {near!r}? the file may set {keys}")
+            else:
+                msgid = N_("{where}: unknown setting: the file may set {keys}")
+            raise ConfigError(
+                "config.key_unknown",
+                msgid,
+                where=where(key),
+                near=near[0] if near else None,
+                keys=", ".join(FILE_KEYS),
             )
 
     def text(key: str) -> str | None:
@@ -264,9 +261,11 @@ def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise refuse(
-                key,
-                Message("config.not_text", N_("expected a non-empty string, got {value!r}"), value=value),
+            raise ConfigError(
+                "config.not_text",
+                N_("{where}: expected a non-empty string, got {value!r}"),
+                where=where(key),
+                value=value,
             )
         return value.strip()
 
@@ -274,14 +273,12 @@ def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
     zone = text("timezone")
     theme = text("theme")
     if theme is not None and theme not in THEMES:
-        raise refuse(
-            "theme",
-            Message(
-                "config.theme_unknown",
-                N_("unknown theme {theme!r}: use one of {themes}"),
-                theme=theme,
-                themes=", ".join(THEMES),
-            ),
+        raise ConfigError(
+            "config.theme_unknown",
+            N_("{where}: unknown theme {theme!r}: use one of {themes}"),
+            where=where("theme"),
+            theme=theme,
+            themes=", ".join(THEMES),
         )
     database = text("database")
     if database and "://" not in database:
@@ -298,13 +295,8 @@ def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
 def _keymap(table: object, refuse: Callable[[str, Message], ConfigError]) -> dict[str, str]:
     """The ``[keymap]`` table: binding id -> a key, a comma-separated list, or a list of keys."""
     if not isinstance(table, dict):
-        raise refuse(
-            "keymap",
-            Message(
-                "config.keymap_not_table",
-                N_('expected a table: [keymap] with lines like "clients.search" = "ctrl+f"'),
-            ),
-        )
+        not_table = N_('expected a table: [keymap] with lines like "clients.search" = "ctrl+f"')
+        raise refuse("keymap", Message("config.keymap_not_table", not_table))
     keymap: dict[str, str] = {}
     for binding_id, value in table.items():
         where = f'[keymap] "{binding_id}"'
@@ -316,14 +308,8 @@ def _keymap(table: object, refuse: Callable[[str, Message], ConfigError]) -> dic
         elif isinstance(value, str):
             text = value
         else:
-            raise refuse(
-                where,
-                Message(
-                    "keymap.not_keys",
-                    N_('expected a key like "ctrl+f" or a list of keys, got {value!r}'),
-                    value=value,
-                ),
-            )
+            not_keys = N_('expected a key like "ctrl+f" or a list of keys, got {value!r}')
+            raise refuse(where, Message("keymap.not_keys", not_keys, value=value))
         keys, problem = parse_keys(text)
         if problem is not None:
             raise refuse(where, problem)
