@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_path, user_data_path
 
-from crm_tui.i18n import LANGUAGES, language_of, process_language
+from crm_tui.i18n import LANGUAGES, N_, Message, MessageError, language_of, process_language
 from crm_tui.keymap import binding_id_problem, clash_problem, parse_keys
 
 APP_NAME = "crm_tui"
@@ -68,8 +68,10 @@ T = TypeVar("T")
 FILE_KEYS = ("database", "locale", "timezone", "theme", "keymap")
 
 
-class ConfigError(Exception):
-    """Bad settings; the message is one line for the user."""
+class ConfigError(MessageError):
+    """Bad settings; the message is one line for the user that names where the setting is."""
+
+    default_code = "config.invalid"
 
 
 class Source(StrEnum):
@@ -149,7 +151,11 @@ def os_login() -> str:
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
-        raise ConfigError(f"cannot tell who you are: user id {uid} is not in the system's users") from None
+        raise ConfigError(
+            "config.no_login",
+            N_("cannot tell who you are: user id {uid} is not in the system's users"),
+            uid=uid,
+        ) from None
 
 
 def _system_zone_name() -> str | None:
@@ -161,21 +167,30 @@ def _system_zone_name() -> str | None:
     return target.split(marker, 1)[1] if marker in target else None
 
 
-def parse_zone(name: str, where: str) -> ZoneInfo:
+def parse_zone(name: str, where: str | Message) -> ZoneInfo:
     """The IANA time zone ``name`` given in ``where`` (a variable, or the file and its key)."""
     try:
         return ZoneInfo(name.strip().lstrip(":"))
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            f"{where}: unknown time zone {name!r}: use an IANA name like Europe/Moscow"
+            "config.timezone_unknown",
+            N_("{where}: unknown time zone {name!r}: use an IANA name like Europe/Moscow"),
+            where=where,
+            name=name,
         ) from None
 
 
-def parse_locale(locale: str, where: str) -> str:
+def parse_locale(locale: str, where: str | Message) -> str:
     """The language of ``locale`` given in ``where``."""
     language = language_of(locale)
     if language is None:
-        raise ConfigError(f"{where}: unknown locale {locale!r}: use one of {', '.join(LANGUAGES)}")
+        raise ConfigError(
+            "config.locale_unknown",
+            N_("{where}: unknown locale {locale!r}: use one of {languages}"),
+            where=where,
+            locale=locale,
+            languages=", ".join(LANGUAGES),
+        )
     return language
 
 
@@ -186,8 +201,22 @@ def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError) -> ConfigError:
     message = str(exc)
     found = _TOML_POSITION.search(message)
     what = message[: found.start()] if found else message
-    where = f"line {found.group(1)}, column {found.group(2)}: " if found else ""
-    return ConfigError(f"settings file {path}: {where}{what[:1].lower()}{what[1:]} (not valid TOML)")
+    reason = f"{what[:1].lower()}{what[1:]}"
+    if found is None:
+        return ConfigError(
+            "config.not_toml",
+            N_("settings file {path}: {reason} (not valid TOML)"),
+            path=str(path),
+            reason=reason,
+        )
+    return ConfigError(
+        "config.not_toml",
+        N_("settings file {path}: line {line}, column {column}: {reason} (not valid TOML)"),
+        path=str(path),
+        line=int(found.group(1)),
+        column=int(found.group(2)),
+        reason=reason,
+    )
 
 
 def read_settings_file(path: Path, *, required: bool = False) -> FileSettings:
@@ -197,11 +226,18 @@ def read_settings_file(path: Path, *, required: bool = False) -> FileSettings:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if required:
-            raise ConfigError(f"settings file {path} does not exist") from None
+            raise ConfigError(
+                "config.file_missing", N_("settings file {path} does not exist"), path=str(path)
+            ) from None
         return FileSettings()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError(f"cannot read settings file {path}: {reason}") from None
+        raise ConfigError(
+            "config.file_unreadable",
+            N_("cannot read settings file {path}: {reason}"),
+            path=str(path),
+            reason=reason,
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -210,31 +246,51 @@ def read_settings_file(path: Path, *, required: bool = False) -> FileSettings:
 
 
 def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
-    def where(key: str) -> str:
-        return f"settings file {path}: {key}"
+    def where(key: str) -> Message:
+        return Message("config.file_key", N_("settings file {path}: {key}"), path=str(path), key=key)
 
-    def refuse(key: str, what: str) -> ConfigError:
-        return ConfigError(f"{where(key)}: {what}")
+    def refuse(key: str, problem: Message) -> ConfigError:
+        return ConfigError(problem.code, N_("{where}: {problem}"), where=where(key), problem=problem)
 
     for key in data:
         if key not in FILE_KEYS:
             near = difflib.get_close_matches(key, FILE_KEYS, n=1)
-            hint = f"did you mean {near[0]!r}? " if near else ""
-            raise refuse(key, f"unknown setting: {hint}the file may set {', '.join(FILE_KEYS)}")
+            if near:
+                msgid = N_("{where}: unknown setting: did you mean {near!r}? the file may set {keys}")
+            else:
+                msgid = N_("{where}: unknown setting: the file may set {keys}")
+            raise ConfigError(
+                "config.key_unknown",
+                msgid,
+                where=where(key),
+                near=near[0] if near else None,
+                keys=", ".join(FILE_KEYS),
+            )
 
     def text(key: str) -> str | None:
         value = data.get(key)
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise refuse(key, f"expected a non-empty string, got {value!r}")
+            raise ConfigError(
+                "config.not_text",
+                N_("{where}: expected a non-empty string, got {value!r}"),
+                where=where(key),
+                value=value,
+            )
         return value.strip()
 
     locale = text("locale")
     zone = text("timezone")
     theme = text("theme")
     if theme is not None and theme not in THEMES:
-        raise refuse("theme", f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+        raise ConfigError(
+            "config.theme_unknown",
+            N_("{where}: unknown theme {theme!r}: use one of {themes}"),
+            where=where("theme"),
+            theme=theme,
+            themes=", ".join(THEMES),
+        )
     database = text("database")
     if database and "://" not in database:
         database = str(path.parent / Path(database).expanduser())  # a relative file: beside this one
@@ -247,10 +303,11 @@ def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
     )
 
 
-def _keymap(table: object, refuse: Callable[[str, str], ConfigError]) -> dict[str, str]:
+def _keymap(table: object, refuse: Callable[[str, Message], ConfigError]) -> dict[str, str]:
     """The ``[keymap]`` table: binding id -> a key, a comma-separated list, or a list of keys."""
     if not isinstance(table, dict):
-        raise refuse("keymap", 'expected a table: [keymap] with lines like "clients.search" = "ctrl+f"')
+        not_table = N_('expected a table: [keymap] with lines like "clients.search" = "ctrl+f"')
+        raise refuse("keymap", Message("config.keymap_not_table", not_table))
     keymap: dict[str, str] = {}
     for binding_id, value in table.items():
         where = f'[keymap] "{binding_id}"'
@@ -262,7 +319,8 @@ def _keymap(table: object, refuse: Callable[[str, str], ConfigError]) -> dict[st
         elif isinstance(value, str):
             text = value
         else:
-            raise refuse(where, f'expected a key like "ctrl+f" or a list of keys, got {value!r}')
+            not_keys = N_('expected a key like "ctrl+f" or a list of keys, got {value!r}')
+            raise refuse(where, Message("keymap.not_keys", not_keys, value=value))
         keys, problem = parse_keys(text)
         if problem is not None:
             raise refuse(where, problem)

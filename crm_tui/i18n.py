@@ -154,3 +154,163 @@ def number(value: int) -> str:
     if _locale == "ru" and abs(value) >= 10_000:
         return f"{value:,}".replace(",", "\u00a0")
     return str(value)
+
+
+class _Count(int):
+    """A whole number inside a ``Message``: ``{count:,}`` groups its thousands as the language
+    in force writes them (12,345 in English, 12 345 in Russian); other formats as ``int``'s."""
+
+    def __format__(self, spec: str) -> str:
+        if spec == "," and _locale != "en":
+            return number(int(self))
+        return int.__format__(self, spec)
+
+
+class _Fraction(float):
+    """A fractional number inside a ``Message``: ``{size:.1f}`` writes its decimal point as the
+    language in force does (1.5 in English, 1,5 in Russian)."""
+
+    def __format__(self, spec: str) -> str:
+        text = float.__format__(self, spec)
+        return text.replace(".", ",") if _locale != "en" else text
+
+
+class Message:
+    """A sentence for a person, kept as a stable code, its English msgid and the values it names,
+    and worded in the language in force each time it is turned to text (``str``, an f-string,
+    ``format``): an error raised in a worker thread or a parsing process reads in the language of
+    whoever shows it, and a script reads the code and the values, which never change with it.
+
+    The msgid is a ``str.format`` template marked with ``N_`` where it is written, so the
+    catalogue knows it; its fields are ``params`` (``{inn}``, ``{count:,}``, ``{name!r}``). A
+    value is shown literally (never as markup); a value that is itself a ``Message`` is worded
+    with the sentence around it.
+    """
+
+    __slots__ = ("code", "msgid", "params")
+
+    def __init__(self, code: str, msgid: str, /, **params: object) -> None:
+        self.code = code
+        self.msgid = msgid
+        self.params = params
+
+    def __str__(self) -> str:
+        values = {
+            k: _Count(v) if type(v) is int else _Fraction(v) if type(v) is float else v
+            for k, v in self.params.items()
+        }
+        return _(self.msgid).format_map(values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"Message({self.code!r}, {self.msgid!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Message):
+            return NotImplemented
+        return (self.code, self.msgid, self.params) == (other.code, other.msgid, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.msgid))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_message, (type(self), self.code, self.msgid, self.params))
+
+    def as_json(self) -> dict[str, object]:
+        """The code and the values, for ``--json`` (English keys, values as given)."""
+        return {"code": self.code, "params": {k: _jsonable(v) for k, v in self.params.items()}}
+
+
+class Phrase(Message):
+    """A fragment without values (a field's label, the kind of value a field expects), worded
+    with the sentence it is a value of; a script reads its English text."""
+
+    __slots__ = ()
+
+    def __init__(self, msgid: str) -> None:
+        super().__init__("", msgid)
+
+
+class Listed(Message):
+    """Values shown one after another, separated by commas, each worded as it is shown (a
+    record's fields and their values); a script reads the list."""
+
+    __slots__ = ()
+
+    def __init__(self, items: list[object]) -> None:
+        super().__init__("", "", items=items)
+
+    def __str__(self) -> str:
+        items = self.params["items"]
+        assert isinstance(items, list)
+        return ", ".join(str(item) for item in items)
+
+
+class Worded(Message):
+    """Text already in words (a screen's translated line, a driver's message): shown as it is."""
+
+    __slots__ = ()
+
+    def __init__(self, code: str, text: str) -> None:
+        super().__init__(code, text)
+
+    def __str__(self) -> str:
+        return self.msgid
+
+
+def _message(cls: type[Message], code: str, msgid: str, params: dict[str, object]) -> Message:
+    made = object.__new__(cls)
+    made.code, made.msgid, made.params = code, msgid, params
+    return made
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Phrase):
+        return value.msgid
+    if isinstance(value, Listed):
+        return _jsonable(value.params["items"])
+    if isinstance(value, Message):
+        return value.as_json()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+class MessageError(Exception):
+    """An error a person can act on, whose text is a ``Message``: ``str(error)`` words it in the
+    language in force, ``code`` and ``params`` stay the same in every language.
+
+    Raised as ``SomeError("client.inn_invalid", N_("inn: {inn} is not a valid INN"), inn=inn)``;
+    ``SomeError(text)`` takes a line already in words (a screen's), coded as the class says.
+    """
+
+    default_code = "error"
+
+    def __init__(self, code_or_text: str | Message, msgid: str | None = None, /, **params: object) -> None:
+        if isinstance(code_or_text, Message):
+            message = code_or_text
+        elif msgid is None:
+            message = Worded(self.default_code, code_or_text)
+        else:
+            message = Message(code_or_text, msgid, **params)
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    @property
+    def params(self) -> dict[str, object]:
+        return self.message.params
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def as_json(self) -> dict[str, object]:
+        """``{"error": text, "code": ..., "params": {...}}`` for a ``--json`` answer."""
+        return {"error": str(self), **self.message.as_json()}

@@ -15,6 +15,8 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
+from crm_tui.i18n import N_, Message
+
 DEFAULT_KEYS: dict[str, str] = {
     # the app, on every screen
     "app.desk": "d",
@@ -222,45 +224,65 @@ def normal_key(key: str) -> str:
     return _SHORT_NAMES.get(name, name)
 
 
-def key_problem(key: str) -> str | None:
+def key_problem(key: str) -> Message | None:
     """What is wrong with one key as a binding's key (``"ctrl+f"``, ``"f3"``, ``"slash"``,
     ``"/"``, ``"ы"``), or None if Textual can bind it."""
     if len(key) == 1:
-        return None if key.isprintable() and not key.isspace() else f"{key!r} is not a key"
+        if key.isprintable() and not key.isspace():
+            return None
+        return Message("keymap.not_a_key", N_("{key!r} is not a key"), key=key)
     *modifiers, base = key.split("+")
     for modifier in modifiers:
         if modifier not in MODIFIERS:
-            return f"unknown modifier {modifier!r} in {key!r}: use {', '.join(MODIFIERS)}"
+            return Message(
+                "keymap.modifier_unknown",
+                N_("unknown modifier {modifier!r} in {key!r}: use {modifiers}"),
+                modifier=modifier,
+                key=key,
+                modifiers=", ".join(MODIFIERS),
+            )
     if len(set(modifiers)) != len(modifiers):
-        return f"a modifier given twice in {key!r}"
+        return Message("keymap.modifier_twice", N_("a modifier given twice in {key!r}"), key=key)
     if not base or base.isspace():
-        return f"no key after the modifiers in {key!r}"
+        return Message("keymap.no_key", N_("no key after the modifiers in {key!r}"), key=key)
     if len(base) == 1 and base.isprintable():
         if base.isalnum() or key == "ctrl+@":  # the one sign Textual's own key names keep
             return None
         named = "+".join([*modifiers, normal_key(base)])
-        return f"write {named!r} instead of {key!r}: after a modifier a sign goes by its name"
+        return Message(
+            "keymap.sign_by_name",
+            N_("write {named!r} instead of {key!r}: after a modifier a sign goes by its name"),
+            named=named,
+            key=key,
+        )
     if base in NAMED_KEYS or _character_named(base) is not None:
         return None
-    return f"unknown key {base!r} in {key!r}: use a character or a name like ctrl+f, f3, escape, slash"
+    return Message(
+        "keymap.key_unknown",
+        N_("unknown key {base!r} in {key!r}: use a character or a name like ctrl+f, f3, escape, slash"),
+        base=base,
+        key=key,
+    )
 
 
-def parse_keys(value: str) -> tuple[str, str | None]:
+def parse_keys(value: str) -> tuple[str, Message | None]:
     """``value`` as a keymap entry: one key or a comma-separated list, returned with blanks
     removed, and what is wrong with it (None when nothing is)."""
     keys = [part.strip() for part in value.split(",")]
     if not any(keys):
-        return "", "a comma separates keys: write comma for the , key" if "," in value else "no key given"
+        if "," in value:
+            return "", Message("keymap.comma", N_("a comma separates keys: write comma for the , key"))
+        return "", Message("keymap.no_key_given", N_("no key given"))
     for key in keys:
         if not key:
-            return value, f"an empty key in {value!r}"
+            return value, Message("keymap.empty_key", N_("an empty key in {value!r}"), value=value)
         problem = key_problem(key)
         if problem is not None:
             return value, problem
     return ",".join(keys), None
 
 
-def clash_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
+def clash_problem(keymap: dict[str, str]) -> tuple[str, Message] | None:
     """An entry of ``keymap`` (id -> parsed keys) whose key is also another binding's among the
     same screen's, dialog's or widget's keys (once the keymap is applied), and what it clashes
     with; None when every key is one binding's."""
@@ -273,16 +295,29 @@ def clash_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
         for key in keys.split(","):
             others = [o for o in owners[(binding_id.split(".")[0], normal_key(key))] if o != binding_id]
             if others:
-                return binding_id, (
-                    f"{key} is also the key of {', '.join(others)}: give that one another key in [keymap] too"
+                return binding_id, Message(
+                    "keymap.clash",
+                    N_("{key} is also the key of {others}: give that one another key in [keymap] too"),
+                    key=key,
+                    others=", ".join(others),
                 )
     return None
 
 
-def binding_id_problem(binding_id: str) -> str | None:
+def binding_id_problem(binding_id: str) -> Message | None:
     """None if ``binding_id`` names a binding, else a line that says so (with the nearest id)."""
     if binding_id in BINDING_IDS:
         return None
     near = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
-    hint = f": did you mean {near[0]!r}?" if near else ": see the list in README.md, Settings"
-    return f"no binding has the id {binding_id!r}{hint}"
+    if near:
+        return Message(
+            "keymap.id_unknown",
+            N_("no binding has the id {id!r}: did you mean {near!r}?"),
+            id=binding_id,
+            near=near[0],
+        )
+    return Message(
+        "keymap.id_unknown",
+        N_("no binding has the id {id!r}: see the list in README.md, Settings"),
+        id=binding_id,
+    )

@@ -23,6 +23,7 @@ from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.imports.batches import BatchOptions, BatchSummary
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.files.error_file import RejectedRow, write_error_file
 from crm_tui.storage.models import ImportStatus, import_batches
 
@@ -39,7 +40,7 @@ def check_files(files: Iterable[Path]) -> None:
     """Every file is there; refused before anything is read or written."""
     for path in files:
         if not path.is_file():
-            raise ImportFileError(str(path), "missing", "no such file")
+            raise ImportFileError(str(path), "missing", N_("{file}: no such file"))
 
 
 class BatchRun(Generic[Summary]):
@@ -114,7 +115,7 @@ class BatchRun(Generic[Summary]):
         if self.progress is not None:
             self.progress(self._done)
 
-    def reject(self, row: RejectedRow, problem: str) -> None:
+    def reject(self, row: RejectedRow, problem: Message) -> None:
         """A row that cannot be imported: counted, ``problem`` noted, the row kept for the error
         file."""
         self.kept.append(row)

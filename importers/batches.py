@@ -17,10 +17,11 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Target, can, require
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.undo import undo_clients
 from crm_tui.importers.orders.undo import undo_orders
 from crm_tui.storage.models import ImportStatus, import_batches, users
@@ -47,7 +48,9 @@ def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
     require(
         ws.viewer,
         Capability.UNDO_IMPORT,
-        Target(_batch_author(ws, batch_id), name=f"import batch {batch_id}"),
+        Target(
+            _batch_author(ws, batch_id), name=Message("import_batch", N_("import batch {id}"), id=batch_id)
+        ),
     )
     report = UndoReport(batch=batch_id)
     with ws.write() as session:
@@ -55,10 +58,10 @@ def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
             select(import_batches.c.status, import_batches.c.kind).where(import_batches.c.id == batch_id)
         ).first()
         if found is None:
-            raise NotFound(f"import batch {batch_id} not found")
+            raise not_found("import_batch", batch_id)
         status, kind = found
         if status == ImportStatus.UNDONE.value:
-            raise InvalidInput(f"import batch {batch_id} was already undone")
+            raise InvalidInput("import_batch.undone", N_("import batch {id} was already undone"), id=batch_id)
         changes = UNDO[kind](session, ws, batch_id, report)
         now = ws.now()
         session.execute(

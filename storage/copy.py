@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select, text
 
+from crm_tui.i18n import N_
 from crm_tui.storage.bulk import insert_rows
 from crm_tui.storage.errors import StorageError
 from crm_tui.storage.models import metadata
@@ -25,7 +26,7 @@ source's."""
 
 
 class CopyRefused(StorageError):
-    pass
+    default_code = "copy.refused"
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,12 @@ def copy_database(
     busy = {name: n for name, n in _counts(target).items() if n and name not in CREATED_WITH_A_BASE}
     if busy:
         name, n = next(iter(busy.items()))
-        raise CopyRefused(f"the target database is not empty ({name} has {n} rows): copy into a new database")
+        raise CopyRefused(
+            "copy.target_not_empty",
+            N_("the target database is not empty ({table} has {count} rows): copy into a new database"),
+            table=name,
+            count=n,
+        )
     with source.connect() as reader, target.begin() as writer:
         for name in reversed([t.name for t in metadata.sorted_tables if t.name in CREATED_WITH_A_BASE]):
             writer.execute(metadata.tables[name].delete())  # the copy brings the source's own
@@ -78,6 +84,10 @@ def copy_database(
     if wrong:
         first = wrong[0]
         raise CopyRefused(
-            f"the copy does not add up: {first.table} has {first.source} rows here, {first.target} there"
+            "copy.counts_differ",
+            N_("the copy does not add up: {table} has {source} rows here, {target} there"),
+            table=first.table,
+            source=first.source,
+            target=first.target,
         )
     return counts

@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
+from crm_tui.i18n import N_
 from crm_tui.storage.errors import BadDatabaseURL, DatabaseUnavailable
 
 BUSY_TIMEOUT_MS = 10_000
@@ -44,24 +45,37 @@ def parse_database_url(value: str) -> URL:
     """
     text = value.strip()
     if not text:
-        raise BadDatabaseURL("empty database URL: give a file path or a URL like sqlite:///crm.db")
+        raise BadDatabaseURL(
+            "database.url_empty", N_("empty database URL: give a file path or a URL like sqlite:///crm.db")
+        )
     if "://" not in text:
         path = Path(text).expanduser().resolve()
         return URL.create("sqlite", database=str(path))
     try:
         url = make_url(text)
     except ArgumentError as exc:
-        raise BadDatabaseURL(f"malformed database URL {text!r}: {exc}") from None
+        raise BadDatabaseURL(
+            "database.url_malformed",
+            N_("malformed database URL {url!r}: {reason}"),
+            url=text,
+            reason=str(exc),
+        ) from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise BadDatabaseURL(
-            f"unsupported database {url.drivername!r} in {url.render_as_string()!r}: "
-            "use a SQLite file path or postgresql+psycopg://..."
+            "database.url_unsupported",
+            N_(
+                "unsupported database {driver!r} in {url!r}: use a SQLite file path or postgresql+psycopg://..."
+            ),
+            driver=url.drivername,
+            url=url.render_as_string(),
         )
     if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
         raise BadDatabaseURL(
-            f"unsupported PostgreSQL driver {url.get_driver_name()!r}: use postgresql+psycopg://..."
+            "database.driver_unsupported",
+            N_("unsupported PostgreSQL driver {driver!r}: use postgresql+psycopg://..."),
+            driver=url.get_driver_name(),
         )
     return url
 
@@ -101,7 +115,11 @@ def _ensure_sqlite_directory(url: URL) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseUnavailable(
-            f"cannot create the folder {folder} for database {database}: {exc.strerror}"
+            "database.folder_uncreatable",
+            N_("cannot create the folder {folder} for database {database}: {reason}"),
+            folder=str(folder),
+            database=database,
+            reason=exc.strerror,
         ) from None
     _create_private(Path(database))
 
@@ -171,7 +189,12 @@ def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
     """Turn a driver error into one line naming the database."""
     orig = getattr(exc, "orig", None) or exc
     reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-    return DatabaseUnavailable(f"cannot use database {describe(engine)}: {reason}")
+    return DatabaseUnavailable(
+        "database.unavailable",
+        N_("cannot use database {database}: {reason}"),
+        database=describe(engine),
+        reason=reason,
+    )
 
 
 @contextmanager
@@ -207,8 +230,12 @@ def write_session(engine: Engine, *, bulk: bool = False) -> Iterator[Session]:
             session.rollback()
             if "locked" in str(exc) or "busy" in str(exc):
                 raise DatabaseUnavailable(
-                    f"database {describe(engine)} is busy: another process held it for over "
-                    f"{BUSY_TIMEOUT_MS // 1000} s, try again"
+                    "database.busy",
+                    N_(
+                        "database {database} is busy: another process held it for over {seconds} s, try again"
+                    ),
+                    database=describe(engine),
+                    seconds=BUSY_TIMEOUT_MS // 1000,
                 ) from exc
             raise
         except BaseException:

@@ -1,19 +1,23 @@
-"""Storage failures a person can act on; their messages are shown as they are."""
+"""Storage failures a person can act on: one line, worded when shown, with a stable code."""
 
 from __future__ import annotations
 
+from crm_tui.i18n import MessageError
 
-class StorageError(Exception):
-    """Base for errors whose message is a complete sentence for the user."""
+
+class StorageError(MessageError):
+    """Base for errors whose text is a complete sentence for the user (see ``MessageError``)."""
+
+    default_code = "storage_error"
 
 
 class DatabaseUnavailable(StorageError):
-    pass
+    default_code = "database.unavailable"
 
 
 class BadDatabaseURL(StorageError):
-    pass
+    default_code = "database.bad_url"
 
 
 class SchemaTooNew(StorageError):
-    pass
+    default_code = "database.schema_too_new"

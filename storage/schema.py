@@ -13,6 +13,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
+from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
@@ -46,8 +47,14 @@ def schema_state(engine: Engine) -> SchemaState:
     if revision in KNOWN_REVISIONS:
         return SchemaState.OUTDATED
     raise SchemaTooNew(
-        f"database {describe(engine)} has schema revision {revision}, newer than this crm_tui "
-        f"knows (up to {HEAD_REVISION}): upgrade crm_tui"
+        "database.schema_too_new",
+        N_(
+            "database {database} has schema revision {revision}, newer than this crm_tui knows "
+            "(up to {head}): upgrade crm_tui"
+        ),
+        database=describe(engine),
+        revision=revision,
+        head=HEAD_REVISION,
     )
 
 

@@ -27,7 +27,7 @@ def _more(values: Sequence[str], width: int) -> str:
 def row_problems(row: ParsedRow) -> list[str]:
     """What is wrong with one row: its rejection first, then its warnings."""
     problems = [_("rejected: {reason}").format(reason=row.rejection)] if row.rejection else []
-    return problems + list(row.warnings)
+    return problems + [str(warning) for warning in row.warnings]
 
 
 class PreviewTable(RecordTable):

@@ -32,6 +32,7 @@ from crm_tui.demo.forge import Forge
 from crm_tui.demo.plan import SIZES, Book, UserPlan, plan_clients, plan_deals, plan_team
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.workspace import prepare_database
+from crm_tui.i18n import N_, MessageError
 from crm_tui.storage.database import (
     describe,
     get_engine,
@@ -65,8 +66,10 @@ BUILD_CACHE_KIB = 512 * 1024
 BUILD_CHECKPOINT_PAGES = 25_000
 
 
-class DemoTargetNotEmpty(Exception):
+class DemoTargetNotEmpty(MessageError):
     """The demo never mixes its invented clients into a real base."""
+
+    default_code = "demo.target_not_empty"
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,12 @@ def _refuse_if_has_clients(url: URL) -> None:
         raise unavailable(engine, exc) from exc
     if found is not None:
         raise DemoTargetNotEmpty(
-            f"database {describe(engine)} already holds clients: the demo only builds into an empty "
-            "database (run `crm demo` without --db to rebuild the demo file)"
+            "demo.target_not_empty",
+            N_(
+                "database {database} already holds clients: the demo only builds into an empty database "
+                "(run `crm demo` without --db to rebuild the demo file)"
+            ),
+            database=describe(engine),
         )
 
 

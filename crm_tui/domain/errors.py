@@ -1,27 +1,66 @@
-"""Domain failures whose message is a complete line for the user."""
+"""Domain failures: one line for the person, worded when shown, with a stable code for scripts.
+
+Every error here is a ``crm_tui.i18n.MessageError``: raised with its code, its English msgid and
+the values it names (``InvalidInput("deal.same_stage", N_("deal «{deal}» is in that stage
+already"), deal=title)``), and turned into words in the language in force by ``str(error)``, wherever the line
+is shown (the app's notification, the CLI's ``crm: error:`` line).
+"""
 
 from __future__ import annotations
 
+from crm_tui.i18n import N_, MessageError
 
-class DomainError(Exception):
-    pass
+
+class DomainError(MessageError):
+    default_code = "domain_error"
 
 
 class UnknownUser(DomainError):
-    pass
+    default_code = "unknown_user"
 
 
 class NotFound(DomainError):
-    pass
+    default_code = "not_found"
 
 
 class AccessDenied(DomainError):
-    pass
+    default_code = "access_denied"
 
 
 class InvalidInput(DomainError):
-    pass
+    """Input refused; ``field`` is the key of the field it names (``"inn"``, ``"phone"``), which
+    a dialog moves the cursor to, or ``""``."""
+
+    default_code = "invalid_input"
+
+    @property
+    def field(self) -> str:
+        return str(self.params.get("field", ""))
 
 
 class StaleEdit(DomainError):
     """Someone saved the record after it was read; the edit was refused, not merged."""
+
+    default_code = "stale_edit"
+
+
+_NOT_FOUND = {
+    "client": N_("client {id} not found"),
+    "contact": N_("contact {id} not found"),
+    "deal": N_("deal {id} not found"),
+    "stage": N_("stage {id} not found"),
+    "pipeline": N_("pipeline {id} not found"),
+    "playbook_step": N_("playbook step {id} not found"),
+    "task": N_("task {id} not found"),
+    "merge": N_("merge {id} not found"),
+    "handover": N_("handover {id} not found"),
+    "installed_item": N_("installed item {id} not found"),
+    "import_batch": N_("import batch {id} not found"),
+}
+"""What each record is called when it is not there (or not visible), by its kind."""
+
+
+def not_found(entity: str, record_id: int | str) -> NotFound:
+    """The refusal of record ``record_id`` of kind ``entity`` (a key of ``_NOT_FOUND``), coded
+    ``<entity>.not_found``: one wording per kind, wherever it is looked up."""
+    return NotFound(f"{entity}.not_found", _NOT_FOUND[entity], id=record_id)

@@ -26,6 +26,7 @@ from crm_tui.domain.errors import NotFound
 from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.phones import normalise_phones
+from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     audit_entries,
     channels,
@@ -85,7 +86,11 @@ def find_person(session: Session, viewer: Viewer, who: str) -> Person:
         select(contacts.c.id, contacts.c.full_name).where(contacts.c.id.in_(sorted(ids)))
     ).all()
     if not rows:
-        raise NotFound(f"no contact person {who!r}: give a contact id, a phone or an e-mail")
+        raise NotFound(
+            "contact.unknown",
+            N_("no contact person {who!r}: give a contact id, a phone or an e-mail"),
+            who=who,
+        )
     contact_ids = [r.id for r in rows]
     values = sorted(
         set(session.scalars(select(channels.c.value).where(channels.c.contact_id.in_(contact_ids))))

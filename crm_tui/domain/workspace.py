@@ -26,6 +26,7 @@ from crm_tui.domain.deals.pipelines import ensure_default_pipeline, has_pipeline
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.portrait.defaults import PORTRAIT_KEY, ensure_portrait_defaults
 from crm_tui.domain.settings import get_setting
+from crm_tui.i18n import N_
 from crm_tui.storage.change_check import ChangeCheck as ChangeCheck  # noqa: PLC0414 - for the screens
 from crm_tui.storage.database import describe, get_engine, read_session, unavailable, write_session
 from crm_tui.storage.schema import ensure_schema
@@ -140,5 +141,5 @@ def copy_base(ws: Workspace, to: str) -> tuple[Engine, list[TableCount]]:
     require(ws.viewer, Capability.COPY_DATABASE)
     target = prepare_database(to)
     if describe(target) == describe(ws.engine):
-        raise InvalidInput("--to names this very database")
+        raise InvalidInput("copy.same_database", N_("--to names this very database"))
     return target, copy_database(ws.engine, target)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crm_tui.domain.imports.errors import ImportFileError
+from crm_tui.i18n import N_, Listed, Message, Phrase
 from crm_tui.storage.models import import_batches, pipelines, stages, users
 
 
@@ -30,22 +31,25 @@ def check_references(
 ) -> None:
     wanted = sorted({u for u in user_ids if u is not None})
     found = session.scalar(select(func.count()).where(users.c.id.in_(wanted))) if wanted else 0
-    missing: list[str] = []
+    missing: list[Message] = []
     if found != len(wanted):
-        missing.append("a user the rows are assigned to")
+        missing.append(Phrase(N_("a user the rows are assigned to")))
     if (
         pipeline_id is not None
         and session.scalar(select(pipelines.c.id).where(pipelines.c.id == pipeline_id)) is None
     ):
-        missing.append(f"pipeline {pipeline_id}")
+        missing.append(Message("pipeline", N_("pipeline {id}"), id=pipeline_id))
     if stage_id is not None and session.scalar(select(stages.c.id).where(stages.c.id == stage_id)) is None:
-        missing.append(f"stage {stage_id}")
+        missing.append(Message("stage", N_("stage {id}"), id=stage_id))
     if session.scalar(select(import_batches.c.id).where(import_batches.c.id == batch_id)) is None:
-        missing.append(f"import batch {batch_id}")
+        missing.append(Message("import_batch", N_("import batch {id}"), id=batch_id))
     if missing:
         raise ImportFileError(
             file,
             "base_changed",
-            f"{', '.join(missing)} was removed while the file was being imported; "
-            "nothing of this chunk was written, run the import again to finish it",
+            N_(
+                "{file}: {missing} was removed while the file was being imported; "
+                "nothing of this chunk was written, run the import again to finish it"
+            ),
+            missing=Listed(list(missing)),
         )

@@ -16,10 +16,12 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.audit.changes import versioned
+from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.imports.rows import ParsedRow, RowKeys
 from crm_tui.domain.privacy import suppressed
 from crm_tui.domain.values.folding import fold
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.chunk_references import check_references
 from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, insert_with_ids
 from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing
@@ -49,7 +51,7 @@ class ChunkResult:
     created: int = 0
     enriched: int = 0
     unchanged: int = 0
-    conflicts: list[str] = field(default_factory=list)
+    conflicts: list[Message] = field(default_factory=list)
 
 
 @dataclass
@@ -248,10 +250,25 @@ def _enrich(
             holder = now_values["owner_id"]
             if row.owner and holder is not None and ctx.owners.resolve(row.owner) != holder:
                 region = ctx.owners.regions.get(holder)
+                owner = ctx.owners.names.get(holder, holder)
                 result.conflicts.append(
-                    f"{row.source}: «{now_values['name']}» (client {client_id}) already belongs to "
-                    f"{ctx.owners.names.get(holder, holder)}{', ' + region if region else ''}; "
-                    "the row enriched it, the owner was kept"
+                    Message(
+                        "row.owner_kept",
+                        N_(
+                            "{where}: «{name}» (client {client}) already belongs to {owner}, {region}; "
+                            "the row enriched it, the owner was kept"
+                        )
+                        if region
+                        else N_(
+                            "{where}: «{name}» (client {client}) already belongs to {owner}; "
+                            "the row enriched it, the owner was kept"
+                        ),
+                        where=row.source.where(),
+                        name=now_values["name"],
+                        client=client_id,
+                        owner=owner,
+                        region=region,
+                    )
                 )
             for name in FILLABLE:
                 value = getattr(row, name)
@@ -263,7 +280,15 @@ def _enrich(
                     writes.change("client", client_id, "fill", name, None, value)
                 elif fold(str(old)) != fold(str(value)):
                     result.conflicts.append(
-                        f"{row.source}: {name} {value!r} differs from {old!r} of client {client_id}"
+                        Message(
+                            "row.value_differs",
+                            N_("{where}: {field} {value!r} differs from {old!r} of client {client}"),
+                            where=row.source.where(),
+                            field=field_label(name),
+                            value=value,
+                            old=old,
+                            client=client_id,
+                        )
                     )
                     writes.change("client", client_id, "conflict", name, str(old), str(value))
             into = None

@@ -35,6 +35,7 @@ import crm_tui
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.imports.mapping import ColumnMap
 from crm_tui.domain.imports.rows import ParsedRow
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
 
 CHILD_MIN_BYTES = 1_000_000
@@ -55,7 +56,7 @@ class _Failure:
 
     file: str
     reason: str
-    detail: str
+    message: Message
 
 
 @dataclass(frozen=True)
@@ -164,15 +165,24 @@ class ParsingProcess:
                 if item is None:
                     break
                 if isinstance(item, _Failure):
-                    raise ImportFileError(item.file, item.reason, item.detail)
+                    raise ImportFileError(item.file, item.reason, item.message)
                 yield item
             code = child.wait()
             if code != 0:
                 said = self.last_words()
+                if said:
+                    raise ImportFileError(
+                        table.file,
+                        "unreadable",
+                        N_("{file}: the parsing process stopped (exit code {code}): {said}"),
+                        code=code,
+                        said=said,
+                    )
                 raise ImportFileError(
                     table.file,
                     "unreadable",
-                    f"the parsing process stopped (exit code {code})" + (f": {said}" if said else ""),
+                    N_("{file}: the parsing process stopped (exit code {code})"),
+                    code=code,
                 )
         finally:
             stop.set()
@@ -219,7 +229,10 @@ def parsed_chunks(
             big = worth_a_child(path)
         except OSError as exc:
             raise ImportFileError(
-                table.file, "unreadable", f"cannot be read: {exc.strerror or exc}"
+                table.file,
+                "unreadable",
+                N_("{file}: cannot be read: {reason}"),
+                reason=str(exc.strerror or exc),
             ) from None
         if big:
             child = ParsingProcess(path, table.sheet)
@@ -243,7 +256,11 @@ def _drain(stream: IO[bytes], chunks: queue_module.Queue[Any], stop: threading.E
     except EOFError:
         item = None  # the child died: the caller sees its exit code
     except Exception as exc:
-        item = _Failure(file, "unreadable", f"the parsing process sent what cannot be read: {exc!r}")
+        item = _Failure(
+            file,
+            "unreadable",
+            _failed(file, N_("{file}: the parsing process sent what cannot be read: {reason}"), exc),
+        )
     _put(chunks, item, stop)
 
 
@@ -290,7 +307,9 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
             raise failure
         assert table is not None
         if table.header.labels != job.labels or table.sheet != job.sheet:
-            raise ImportFileError(table.file, "unreadable", "the file changed while it was being imported")
+            raise ImportFileError(
+                table.file, "unreadable", N_("{file}: the file changed while it was being imported")
+            )
         parser = RowParser(table.file, table.sheet, job.labels, job.columns, table.first_column)
         chunks = _chunked(
             parser.parse_iter(islice(table.rows, job.skip_rows, None)), job.chunk_rows, keep_cells=False
@@ -299,9 +318,18 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
             send(chunk)
         send(None)
     except ImportFileError as exc:
-        send(_Failure(exc.file, exc.reason, str(exc).removeprefix(f"{exc.file}: ")))
+        send(_Failure(exc.file, exc.reason, exc.message))
     except Exception as exc:  # the parent must hear of it, or it would wait for rows forever
-        send(_Failure(opened.path, "unreadable", f"cannot be parsed: {exc!r}"))
+        send(
+            _Failure(
+                opened.path, "unreadable", _failed(opened.path, N_("{file}: cannot be parsed: {reason}"), exc)
+            )
+        )
+
+
+def _failed(file: str, msgid: str, exc: BaseException) -> Message:
+    """What went wrong in or with the child, naming the file and Python's words for it."""
+    return Message("file.unreadable", msgid, file=file, reason=repr(exc))
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from crm_tui.domain.values.legal_forms import LegalName, normalise_legal_form, s
 from crm_tui.domain.values.phones import Phone, normalise_phones
 from crm_tui.domain.values.requisites import InnKpp, normalise_inn_kpp, normalise_kpp, normalise_ogrn
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_keys import row_keys
 
 _CACHE_SIZE = 20_000
@@ -48,7 +49,7 @@ class Draft:
     next_action: date | None = None
     deal_amount: int | None = None
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, header, text)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
 
 Applier = Callable[[Draft, Any, str], None]  # (draft, normalised value, column header)
@@ -222,8 +223,12 @@ def finish(draft: Draft, source: RowSource, cells: dict[str, Cell]) -> ParsedRow
     legal_form = draft.legal_form or draft.name_form
     if draft.legal_form and draft.name_form and draft.legal_form != draft.name_form:
         draft.warnings.append(
-            f"legal_form: the name says {draft.name_form}, the form column says {draft.legal_form}; "
-            f"{draft.legal_form} kept"
+            Message(
+                "legal_form.conflict",
+                N_("legal_form: the name says {name_form}, the form column says {form}; {form} kept"),
+                name_form=draft.name_form,
+                form=draft.legal_form,
+            )
         )
     texts = draft.texts
     contact_name = texts.get("contact_name")

@@ -14,11 +14,13 @@ from itertools import chain, islice
 from os import PathLike
 from typing import Any
 
+from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.imports.mapping import ColumnMap, column_letter
 from crm_tui.domain.imports.rows import DataRow, ParsedRow, RowSource
 from crm_tui.domain.values.cells import Cell, Normalised
 from crm_tui.domain.values.phones import DEFAULT_REGION
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_fields import ColumnReader, Draft, Unreadable, field_readers, finish
 from crm_tui.importers.files.header import HeaderRow, SkippedRows, find_header, iter_data_rows
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, suggest_mapping
@@ -56,7 +58,7 @@ def open_table(
     data = read_sheet(file, sheet, limits)
     header, rest = find_header(data.rows, first_column=data.first_column, threshold=threshold)
     if header is None:
-        raise ImportFileError(data.file, "empty", f"sheet '{data.sheet}' has no data")
+        raise ImportFileError(data.file, "empty", N_("{file}: sheet '{sheet}' has no data"), sheet=data.sheet)
     skipped = skipped if skipped is not None else SkippedRows()
     rows = iter_data_rows(rest, header, skipped)
     return Table(data.file, data.sheet, data.kind, data.first_column, header, rows, skipped)
@@ -126,13 +128,27 @@ class RowParser:
                     continue
                 value, _, warnings = result
                 if type(value) is Unreadable:
-                    return ParsedRow(source, cells, rejection=f"unreadable row: {value.error}")
+                    return ParsedRow(source, cells, rejection=unreadable_row(value.error))
                 if warnings:
-                    draft.warnings.extend(f"{target} ({header}): {w}" for w in warnings)
+                    draft.warnings.extend(
+                        Message(
+                            w.code,
+                            N_("{field} ({column}): {warning}"),
+                            field=field_label(target),
+                            column=header,
+                            warning=w,
+                        )
+                        for w in warnings
+                    )
                 apply(draft, value, header)
             return finish(draft, source, cells)
         except Exception as exc:  # normalisers never raise; if one does, the row is kept, not the run lost
-            return ParsedRow(source, cells, rejection=f"unreadable row: {exc!r}")
+            return ParsedRow(source, cells, rejection=unreadable_row(repr(exc)))
+
+
+def unreadable_row(error: str) -> Message:
+    """The rejection of a row a normaliser failed on (``error`` as Python wrote it)."""
+    return Message("row.unreadable", N_("unreadable row: {error}"), error=error)
 
 
 def _batches(rows: Iterator[DataRow], size: int) -> Iterator[list[DataRow]]:
@@ -145,7 +161,9 @@ def resolve_mapping(header: HeaderRow, mapping: ColumnMap | Mapping[str, str] | 
     ready map, which must have been made for these headers."""
     if isinstance(mapping, ColumnMap):
         if tuple(c.header for c in mapping.columns) != header.labels:
-            raise MappingError("the column mapping was made for a different header row")
+            raise MappingError(
+                "mapping.other_header", N_("the column mapping was made for a different header row")
+            )
         return mapping
     return suggest_mapping(header.labels, mapping)
 

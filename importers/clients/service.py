@@ -25,6 +25,7 @@ from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.imports.mapping import IGNORE, ColumnMap
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.batch_run import BatchRun, Progress, check_files
 from crm_tui.importers.clients.chunk_writes import LoadContext
 from crm_tui.importers.clients.loader import ChunkResult, write_chunk
@@ -136,7 +137,9 @@ def import_clients(
         if options.owner_login is not None:
             found = owners.exact.get(options.owner_login.casefold())
             if found is None:
-                raise ImportFileError(options.owner_login, "unknown_owner", "no such user for --owner")
+                raise ImportFileError(
+                    options.owner_login, "unknown_owner", N_("{file}: no such user for --owner")
+                )
             owners.default_id = found
     with ExitStack() as children:
         run = BatchRun(ws, "clients", options, ImportSummary(batch=None), progress)
@@ -183,7 +186,14 @@ def _import_tables(
             )
             summary.rows += int(earlier.get("rows", 0))
             summary.already_imported += int(earlier.get("loaded", 0))
-            summary.note(f"{table.file}: imported before by batch {earlier['batch']}; nothing to do")
+            summary.note(
+                Message(
+                    "file.imported_before",
+                    N_("{file}: imported before by batch {batch}; nothing to do"),
+                    file=table.file,
+                    batch=earlier["batch"],
+                )
+            )
             continue
         rows_before, already_before, rejected_before = (
             summary.rows,
@@ -207,13 +217,22 @@ def _import_tables(
             for row in chunk:
                 summary.warnings += len(row.warnings)
                 for warning in row.warnings[:1]:
-                    summary.note(f"{row.source}: {warning}")
+                    summary.note(
+                        Message(
+                            warning.code, N_("{where}: {warning}"), where=row.source.where(), warning=warning
+                        )
+                    )
                 if row.rejection:
                     run.reject(
                         RejectedRow(
                             path.name, row.source.sheet, row.source.row, row.rejection, dict(row.cells)
                         ),
-                        f"{row.source}: rejected: {row.rejection}",
+                        Message(
+                            row.rejection.code,
+                            N_("{where}: rejected: {reason}"),
+                            where=row.source.where(),
+                            reason=row.rejection,
+                        ),
                     )
                 else:
                     good.append(row)

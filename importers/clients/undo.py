@@ -13,9 +13,11 @@ from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, selec
 from sqlmodel import Session
 
 from crm_tui.domain.audit.changes import versioned
+from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import (
     audit_entries,
     channels,
@@ -58,35 +60,39 @@ def _made(batch_id: int, entity: str) -> Select[tuple[int]]:
     )
 
 
-def _blocked_clients(session: Session, batch_id: int) -> dict[int, str]:
-    """Clients the batch created that have a life of their own since, with the reason."""
+def _blocked_clients(session: Session, batch_id: int) -> dict[int, tuple[str, str]]:
+    """Clients the batch created that have a life of their own since, with the reason (the
+    code and msgid of the line that says the client was kept)."""
     created = _made(batch_id, "client")
-    blocked: dict[int, str] = {}
-    checks: list[tuple[str, Select[int]]] = [
-        ("edited since", select(clients.c.id).where(clients.c.id.in_(created), clients.c.version > 1)),
+    blocked: dict[int, tuple[str, str]] = {}
+    checks: list[tuple[tuple[str, str], Select[int]]] = [
         (
-            "has other deals",
+            ("undo.client_edited", N_("client {id}: edited since, kept")),
+            select(clients.c.id).where(clients.c.id.in_(created), clients.c.version > 1),
+        ),
+        (
+            ("undo.client_deals", N_("client {id}: has other deals, kept")),
             select(deals.c.client_id).where(
                 deals.c.client_id.in_(created),
                 or_(deals.c.id.not_in(_made(batch_id, "deal")), deals.c.version > 1),
             ),
         ),
         (
-            "has other tasks",
+            ("undo.client_tasks", N_("client {id}: has other tasks, kept")),
             select(tasks.c.client_id).where(
                 tasks.c.client_id.in_(created),
                 or_(tasks.c.id.not_in(_made(batch_id, "task")), tasks.c.version > 1),
             ),
         ),
         (
-            "has other interactions",
+            ("undo.client_interactions", N_("client {id}: has other interactions, kept")),
             select(interactions.c.client_id).where(
                 interactions.c.client_id.in_(created),
                 interactions.c.id.not_in(_made(batch_id, "interaction")),
             ),
         ),
         (
-            "was imported again by a later batch",
+            ("undo.client_imported_again", N_("client {id}: was imported again by a later batch, kept")),
             select(client_sources.c.client_id).where(
                 client_sources.c.client_id.in_(created), client_sources.c.batch_id != batch_id
             ),
@@ -104,7 +110,7 @@ def undo_clients(session: Session, ws: Workspace, batch_id: int, report: UndoRep
     changes are returned (``crm_tui.importers.batches.undo_import`` marks the batch undone)."""
     blocked = _blocked_clients(session, batch_id)
     for client_id, reason in sorted(blocked.items()):
-        report.kept.append(f"client {client_id}: {reason}, kept")
+        report.kept.append(Message(*reason, id=client_id))
     created = _made(batch_id, "client")
     removable = select(clients.c.id).where(clients.c.id.in_(created), clients.c.id.not_in(list(blocked)))
     kept_task_ids = set(
@@ -118,9 +124,9 @@ def undo_clients(session: Session, ws: Workspace, batch_id: int, report: UndoRep
         )
     )
     for task_id in sorted(kept_task_ids):
-        report.kept.append(f"task {task_id}: worked on since, kept")
+        report.kept.append(Message("undo.task_kept", N_("task {id}: worked on since, kept"), id=task_id))
     for deal_id in sorted(kept_deal_ids):
-        report.kept.append(f"deal {deal_id}: changed since, kept")
+        report.kept.append(Message("undo.deal_kept", N_("deal {id}: changed since, kept"), id=deal_id))
     kept_clients = set(blocked)
     losing = _losing(session, batch_id)
     for table, entity, kept in (
@@ -188,7 +194,14 @@ def _clear_fills(session: Session, batch_id: int, report: UndoReport) -> dict[in
         if result.rowcount:
             cleared.setdefault(client_id, {})[name] = after
         else:
-            report.kept.append(f"client {client_id}: {name} changed since the import, kept")
+            report.kept.append(
+                Message(
+                    "undo.field_kept",
+                    N_("client {id}: {field} changed since the import, kept"),
+                    id=client_id,
+                    field=field_label(name),
+                )
+            )
     return cleared
 
 

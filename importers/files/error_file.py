@@ -1,4 +1,8 @@
-"""Rejected rows, kept: an .xlsx with every original cell and the reason beside it."""
+"""Rejected rows, kept: an .xlsx with every original cell and the reason beside it.
+
+The file is read by a person: its headings and reasons are written in the language in force
+when it is written (a reason is a ``Message``, worded here, wherever the row was parsed).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from crm_tui.domain.values.cells import Cell
-from crm_tui.i18n import _
+from crm_tui.i18n import Message, _
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,7 @@ class RejectedRow:
     file: str
     sheet: str
     row: int
-    reason: str
+    reason: Message
     cells: dict[str, Cell]
 
 
@@ -38,7 +42,9 @@ def write_error_file(path: Path, rejected: Sequence[RejectedRow]) -> Path:
     sheet = book.create_sheet(_("Rejected rows"))
     sheet.append([_("File"), _("Sheet"), _("Row"), _("Reason"), *headers])
     for r in rejected:
-        sheet.append([r.file, r.sheet, r.row, r.reason, *(_safe(r.cells.get(h)) for h in headers)])
+        sheet.append(
+            [r.file, r.sheet, r.row, _safe(str(r.reason)), *(_safe(r.cells.get(h)) for h in headers)]
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

@@ -26,6 +26,7 @@ from crm_tui.domain.imports.mapping import (
     ColumnMapping,
     column_letter,
 )
+from crm_tui.i18n import N_
 from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
 
 DEFAULT_THRESHOLD = 80
@@ -96,7 +97,13 @@ def _check_target(target: str, header: str) -> str:
     if field in FIELDS or field == IGNORE:
         return field
     valid = ", ".join((*FIELDS, IGNORE))
-    raise MappingError(f"unknown field '{target.strip()}' for column '{header}'; valid fields: {valid}")
+    raise MappingError(
+        "mapping.field_unknown",
+        N_("unknown field '{field}' for column '{column}'; valid fields: {fields}"),
+        field=target.strip(),
+        column=header,
+        fields=valid,
+    )
 
 
 def unique_headers(texts: Sequence[str], first_column: int = 0) -> list[str]:
@@ -126,15 +133,23 @@ def _resolve_explicit(headers: Sequence[str], explicit: Mapping[str, str], stric
         indexes = [i for i, h in enumerate(headers) if h == header or (key and folded[i] == key)]
         if not indexes and strict:
             listed = ", ".join(f"'{h}'" for h in headers if h)
-            raise MappingError(f"no column '{header}' in the file; the columns are {listed}")
+            raise MappingError(
+                "mapping.column_unknown",
+                N_("no column '{column}' in the file; the columns are {columns}"),
+                column=header,
+                columns=listed,
+            )
         for index in indexes:
             chosen[index] = field
     taken: dict[str, int] = {}
     for index, field in sorted(chosen.items()):
         if field in taken and field not in MULTI_VALUED and field != IGNORE:
             raise MappingError(
-                f"columns '{headers[taken[field]]}' and '{headers[index]}' are both mapped to {field}, "
-                "which holds one value"
+                "mapping.field_twice",
+                N_("columns '{first}' and '{second}' are both mapped to {field}, which holds one value"),
+                first=headers[taken[field]],
+                second=headers[index],
+                field=field,
             )
         taken[field] = index
     return chosen
@@ -177,7 +192,11 @@ def parse_map_option(text: str) -> tuple[str, str]:
     """``"Тел.=phone"`` -> ``("Тел.", "phone")``; the split is at the last '='."""
     header, sep, target = text.rpartition("=")
     if not sep or not header.strip() or not target.strip():
-        raise MappingError(f"--map '{text}' is not HEADER=FIELD (for example --map \"Тел.=phone\")")
+        raise MappingError(
+            "mapping.option_invalid",
+            N_("--map '{option}' is not HEADER=FIELD (for example --map \"Тел.=phone\")"),
+            option=text,
+        )
     return header.strip(), _check_target(target, header.strip())
 
 
@@ -192,12 +211,26 @@ def load_mapping_file(path: str | PathLike[str]) -> dict[str, str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise MappingError(f"{path.name}: cannot be read: {exc.strerror or exc}") from exc
+        raise MappingError(
+            "mapping.file_unreadable",
+            N_("{file}: cannot be read: {reason}"),
+            file=path.name,
+            reason=str(exc.strerror or exc),
+        ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path.name}: not a valid TOML file: {exc}") from exc
+        raise MappingError(
+            "mapping.file_not_toml",
+            N_("{file}: not a valid TOML file: {reason}"),
+            file=path.name,
+            reason=str(exc),
+        ) from exc
     columns = data.get("columns")
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise MappingError(f'{path.name}: expected a [columns] table of "header" = "field" lines')
+        raise MappingError(
+            "mapping.file_no_columns",
+            N_('{file}: expected a [columns] table of "header" = "field" lines'),
+            file=path.name,
+        )
     return {str(header): _check_target(target, str(header)) for header, target in columns.items()}
 
 

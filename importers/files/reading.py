@@ -24,6 +24,7 @@ import python_calamine
 
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import Cell
+from crm_tui.i18n import N_, Message, Phrase
 from crm_tui.importers.files.csv_reading import csv_rows, detect_encoding, read_sample, sniff_delimiter
 from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
 
@@ -32,12 +33,12 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _SNIFF_BYTES = 8192
 _BIG_ENTRY = MB  # small parts may compress well; only big ones are checked for the ratio
 _KNOWN_BINARIES = {
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document",
-    b"Rar!": "a RAR archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"\x89PNG": N_("a PNG image"),
+    b"\xff\xd8\xff": N_("a JPEG image"),
+    b"GIF8": N_("a GIF image"),
+    b"%PDF": N_("a PDF document"),
+    b"Rar!": N_("a RAR archive"),
+    b"7z\xbc\xaf": N_("a 7-Zip archive"),
 }
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
@@ -84,10 +85,14 @@ def _display(path: Path) -> str:
     return path.name or str(path)
 
 
-def _not_spreadsheet(name: str, what: str = "") -> ImportFileError:
-    detail = f" ({what})" if what else ""
+def _not_spreadsheet(name: str, what: str | Message) -> ImportFileError:
+    """The refusal of a file that is something else: ``what`` (a msgid, or a message naming a
+    value) says what it is."""
     return ImportFileError(
-        name, "not_spreadsheet", f"not a spreadsheet{detail}; expected .xlsx, .xls, .ods or .csv"
+        name,
+        "not_spreadsheet",
+        N_("{file}: not a spreadsheet ({what}); expected .xlsx, .xls, .ods or .csv"),
+        what=Phrase(what) if isinstance(what, str) else what,
     )
 
 
@@ -97,14 +102,20 @@ def _inspect_zip(path: Path, name: str, limits: Limits) -> FileKind:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             if len(entries) > limits.max_zip_entries:
-                raise ImportFileError(name, "zip_bomb", f"refused: {len(entries)} parts inside (a zip bomb?)")
+                raise ImportFileError(
+                    name,
+                    "zip_bomb",
+                    N_("{file}: refused: {count} parts inside (a zip bomb?)"),
+                    count=len(entries),
+                )
             unpacked = sum(e.file_size for e in entries)
             if unpacked > limits.max_unpacked_bytes:
                 raise ImportFileError(
                     name,
                     "zip_bomb",
-                    f"refused: unpacks to {unpacked // MB} MB, over the {limits.max_unpacked_bytes // MB} MB "
-                    "limit (a zip bomb?)",
+                    N_("{file}: refused: unpacks to {size} MB, over the {limit} MB limit (a zip bomb?)"),
+                    size=unpacked // MB,
+                    limit=limits.max_unpacked_bytes // MB,
                 )
             for entry in entries:
                 ratio = entry.file_size / max(entry.compress_size, 1)
@@ -112,24 +123,30 @@ def _inspect_zip(path: Path, name: str, limits: Limits) -> FileKind:
                     raise ImportFileError(
                         name,
                         "zip_bomb",
-                        f"refused: part {entry.filename} is compressed {ratio:.0f}:1 (a zip bomb?)",
+                        N_("{file}: refused: part {part} is compressed {ratio:.0f}:1 (a zip bomb?)"),
+                        part=entry.filename,
+                        ratio=ratio,
                     )
             names = {e.filename for e in entries}
             if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
                 if b"opendocument.spreadsheet" in archive.read("mimetype"):
                     return FileKind.ODS
-                raise _not_spreadsheet(name, "an OpenDocument file that is not a spreadsheet")
+                raise _not_spreadsheet(name, N_("an OpenDocument file that is not a spreadsheet"))
     except zipfile.BadZipFile as exc:
-        raise _not_spreadsheet(name, f"a damaged zip: {exc}") from exc
+        raise _not_spreadsheet(
+            name, Message("file.damaged_zip", N_("a damaged zip: {reason}"), reason=str(exc))
+        ) from exc
     except (OSError, RuntimeError, NotImplementedError) as exc:
-        raise ImportFileError(name, "unreadable", f"cannot be read: {exc}") from exc
+        raise ImportFileError(
+            name, "unreadable", N_("{file}: cannot be read: {reason}"), reason=str(exc)
+        ) from exc
     if "xl/workbook.bin" in names:
         return FileKind.XLSB
     if any(n.startswith("xl/workbook") for n in names):
         return FileKind.XLSX
     if any(n.startswith("word/") for n in names):
-        raise _not_spreadsheet(name, "a Word document")
-    raise _not_spreadsheet(name, "a zip archive without a workbook")
+        raise _not_spreadsheet(name, N_("a Word document"))
+    raise _not_spreadsheet(name, N_("a zip archive without a workbook"))
 
 
 def _text_kind(path: Path, name: str, head: bytes) -> FileKind:
@@ -137,13 +154,16 @@ def _text_kind(path: Path, name: str, head: bytes) -> FileKind:
     suffix = path.suffix.lower()
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if b"\0" in head and not utf16:
-        raise _not_spreadsheet(name, "binary data of an unknown kind")
+        raise _not_spreadsheet(name, N_("binary data of an unknown kind"))
     start = head.lstrip().lower()
     if start.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
-        raise _not_spreadsheet(name, "an HTML or XML page; open it in Excel and save it as .xlsx")
+        raise _not_spreadsheet(name, N_("an HTML or XML page; open it in Excel and save it as .xlsx"))
     # 1C and bank clients save tab-separated text as .xls; only .xls gets that benefit of doubt.
     if suffix in _EXCEL_SUFFIXES and suffix != ".xls":
-        raise _not_spreadsheet(name, f"text, although the name ends in {suffix}")
+        raise _not_spreadsheet(
+            name,
+            Message("file.text_named_excel", N_("text, although the name ends in {suffix}"), suffix=suffix),
+        )
     return FileKind.CSV
 
 
@@ -154,26 +174,27 @@ def detect_kind(path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS) -> F
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise ImportFileError(name, "unreadable", "not a file")
+            raise ImportFileError(name, "unreadable", N_("{file}: not a file"))
         with path.open("rb") as f:
             head = f.read(_SNIFF_BYTES)
             if size == 0 or not head:
-                raise ImportFileError(name, "empty", "the file is empty")
+                raise ImportFileError(name, "empty", N_("{file}: the file is empty"))
             if size > limits.max_file_bytes:
                 raise ImportFileError(
                     name,
                     "too_large",
-                    f"the file is too large ({size / MB:.1f} MB; "
-                    f"the limit is {limits.max_file_bytes / MB:.1f} MB)",
+                    N_("{file}: the file is too large ({size:.1f} MB; the limit is {limit:.1f} MB)"),
+                    size=size / MB,
+                    limit=limits.max_file_bytes / MB,
                 )
             if head.startswith(OLE2_MAGIC):
                 if is_encrypted_package(f, size):
-                    raise ImportFileError(
-                        name, "encrypted", "the file is password-protected; save it without a password"
-                    )
+                    raise _encrypted(name)
                 return FileKind.XLS
     except OSError as exc:
-        raise ImportFileError(name, "unreadable", f"cannot be opened: {exc.strerror or exc}") from exc
+        raise ImportFileError(
+            name, "unreadable", N_("{file}: cannot be opened: {reason}"), reason=str(exc.strerror or exc)
+        ) from exc
     if head.startswith(_ZIP_MAGIC):
         return _inspect_zip(path, name, limits)
     for magic, what in _KNOWN_BINARIES.items():
@@ -184,10 +205,16 @@ def detect_kind(path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS) -> F
 
 def _unreadable(name: str, exc: BaseException) -> ImportFileError:
     if isinstance(exc, python_calamine.PasswordError):
-        return ImportFileError(
-            name, "encrypted", "the file is password-protected; save it without a password"
-        )
-    return ImportFileError(name, "unreadable", f"cannot be read as a spreadsheet: {exc}")
+        return _encrypted(name)
+    return ImportFileError(
+        name, "unreadable", N_("{file}: cannot be read as a spreadsheet: {reason}"), reason=str(exc)
+    )
+
+
+def _encrypted(name: str) -> ImportFileError:
+    return ImportFileError(
+        name, "encrypted", N_("{file}: the file is password-protected; save it without a password")
+    )
 
 
 def _open_workbook(path: Path, kind: FileKind, name: str) -> python_calamine.CalamineWorkbook:
@@ -229,7 +256,13 @@ def _choose_sheet(name: str, sheets: list[str], wanted: str | int | None, defaul
         if wanted.strip().casefold() in folded:
             return folded.index(wanted.strip().casefold())
     listed = ", ".join(f"'{s}'" for s in sheets)
-    raise ImportFileError(name, "unknown_sheet", f"no sheet {wanted!r}; the sheets are {listed}")
+    raise ImportFileError(
+        name,
+        "unknown_sheet",
+        N_("{file}: no sheet {sheet!r}; the sheets are {sheets}"),
+        sheet=wanted,
+        sheets=listed,
+    )
 
 
 def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, list[Cell]]]:
@@ -281,6 +314,10 @@ def _guarded_csv(name: str, rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[
     try:
         yield from rows
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise ImportFileError(name, "unreadable", f"broken CSV: {exc}") from exc
+        raise ImportFileError(
+            name, "unreadable", N_("{file}: broken CSV: {reason}"), reason=str(exc)
+        ) from exc
     except OSError as exc:
-        raise ImportFileError(name, "unreadable", f"cannot be read: {exc.strerror or exc}") from exc
+        raise ImportFileError(
+            name, "unreadable", N_("{file}: cannot be read: {reason}"), reason=str(exc.strerror or exc)
+        ) from exc

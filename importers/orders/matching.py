@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
+from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import clients
 
 _IN_CHUNK = 900
@@ -45,7 +46,7 @@ class ClientIndex:
                     target.setdefault(key, []).append(Candidate(client_id, inn))
         return index
 
-    def match(self, inn: str | None, name_key: str, shown_name: str) -> tuple[int | None, str | None]:
+    def match(self, inn: str | None, name_key: str, shown_name: str) -> tuple[int | None, Message | None]:
         """``(client id, None)`` or ``(None, why not)``."""
         if inn and inn in self.by_inn:
             return self.by_inn[inn][0].id, None  # branches share an INN: the first is the head office
@@ -54,9 +55,24 @@ class ClientIndex:
         if len(fitting) == 1:
             return fitting[0].id, None
         if len(fitting) > 1:
-            return None, f"{len(fitting)} clients are named {shown_name!r}: add the INN to the file"
+            return None, Message(
+                "order.client_ambiguous",
+                N_("{count} clients are named {name!r}: add the INN to the file"),
+                count=len(fitting),
+                name=shown_name,
+            )
         if named:
-            return None, f"client {named[0].id} is named {shown_name!r} but has another INN"
+            return None, Message(
+                "order.client_other_inn",
+                N_("client {client} is named {name!r} but has another INN"),
+                client=named[0].id,
+                name=shown_name,
+            )
         if inn:
-            return None, f"no client with INN {inn} or named {shown_name!r}"
-        return None, f"no client named {shown_name!r}"
+            return None, Message(
+                "order.client_unknown",
+                N_("no client with INN {inn} or named {name!r}"),
+                inn=inn,
+                name=shown_name,
+            )
+        return None, Message("order.client_unknown", N_("no client named {name!r}"), name=shown_name)

@@ -20,6 +20,7 @@ from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.values.requisites import normalise_inn
+from crm_tui.i18n import N_, Listed, Message, Phrase
 from crm_tui.importers.files.header import HeaderRow, find_header, iter_data_rows
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD
 from crm_tui.importers.files.reading import read_sheet
@@ -50,7 +51,7 @@ class OrderRow:
     inn: str | None = None
     amount: int = 0
     paid: bool | None = None
-    rejection: str | None = None
+    rejection: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,22 @@ def _explicit_columns(labels: tuple[str, ...], explicit: Mapping[str, str]) -> d
         field = target.strip().lower()
         if field not in ORDER_FIELDS and field != IGNORE:
             valid = ", ".join((*ORDER_FIELDS, IGNORE))
-            raise MappingError(f"unknown field '{target}' for column '{header}'; valid fields: {valid}")
+            raise MappingError(
+                "mapping.field_unknown",
+                N_("unknown field '{field}' for column '{column}'; valid fields: {fields}"),
+                field=target,
+                column=header,
+                fields=valid,
+            )
         indexes = [i for i, key in enumerate(folded) if key == fold_header(header)]
         if not indexes:
             listed = ", ".join(f"'{h}'" for h in labels if h)
-            raise MappingError(f"no column '{header}' in the file; the columns are {listed}")
+            raise MappingError(
+                "mapping.column_unknown",
+                N_("no column '{column}' in the file; the columns are {columns}"),
+                column=header,
+                columns=listed,
+            )
         chosen[indexes[0]] = field
     return chosen
 
@@ -99,24 +111,30 @@ def open_orders(path: Path, sheet: str | int | None, explicit: Mapping[str, str]
     data = read_sheet(path, sheet)
     header, rows = find_header(data.rows, first_column=data.first_column, match=ORDER_VOCABULARY.match)
     if header is None:
-        raise ImportFileError(data.file, "empty", "the sheet is empty")
+        raise ImportFileError(data.file, "empty", N_("{file}: the sheet is empty"))
     columns = map_columns(header.labels, explicit)
     has_document = "document" in columns
     missing = [
         name
         for name, ok in (
-            ("client name or INN", "name" in columns or "inn" in columns),
-            ("document number", "number" in columns or has_document),
-            ("date", "date" in columns or has_document),
-            ("amount", "amount" in columns),
+            (N_("client name or INN"), "name" in columns or "inn" in columns),
+            (N_("document number"), "number" in columns or has_document),
+            (N_("date"), "date" in columns or has_document),
+            (N_("amount"), "amount" in columns),
         )
         if not ok
     ]
     if missing:
         listed = ", ".join(f"'{h}'" for h in header.labels if h)
         raise MappingError(
-            f"{data.file}: no column for {', '.join(missing)} (the columns are {listed}); "
-            'name them with --map "Header=field"'
+            "mapping.columns_missing",
+            N_(
+                "{file}: no column for {missing} (the columns are {columns}); "
+                'name them with --map "Header=field"'
+            ),
+            file=data.file,
+            missing=Listed([Phrase(name) for name in missing]),
+            columns=listed,
         )
     named = kind_from_name(data.sheet, Path(data.file).stem)
     return OrderTable(data.file, data.sheet, header, columns, rows, named)
@@ -157,19 +175,18 @@ def parse_row(
     problem = None
     if kind is None:
         shown = cell("kind") if "kind" in cols else cell("document")
-        problem = (
-            f"unknown document kind {str(shown)!r}"
-            if not is_blank(shown)
-            else "no document kind (use --kind)"
-        )
+        if is_blank(shown):
+            problem = Message("order.kind_missing", N_("no document kind (use --kind)"))
+        else:
+            problem = Message("order.kind_unknown", N_("unknown document kind {kind!r}"), kind=str(shown))
     elif doc_number is None:
-        problem = "no document number"
+        problem = Message("order.number_missing", N_("no document number"))
     elif day is None:
-        problem = "no date, or not a date"
+        problem = Message("order.date_missing", N_("no date, or not a date"))
     elif amount is None:
-        problem = "no amount, or not an amount"
+        problem = Message("order.amount_missing", N_("no amount, or not an amount"))
     elif not name.name and inn is None:
-        problem = "no client name and no INN"
+        problem = Message("order.client_missing", N_("no client name and no INN"))
     return OrderRow(
         row=number,
         cells=cells,

@@ -26,6 +26,7 @@ from crm_tui.domain.values.cells import Cell
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.importers.batch_run import BatchRun, check_files
 from crm_tui.importers.files.error_file import RejectedRow
 from crm_tui.importers.orders.matching import ClientIndex
@@ -59,7 +60,13 @@ def _read(path: Path, options: OrdersOptions, run: BatchRun[OrdersSummary]) -> d
         if row.rejection:
             run.reject(
                 RejectedRow(table.file, table.sheet, row.row, row.rejection, row.cells),
-                f"{table.file} row {row.row}: rejected: {row.rejection}",
+                Message(
+                    row.rejection.code,
+                    N_("{file} row {row}: rejected: {reason}"),
+                    file=table.file,
+                    row=row.row,
+                    reason=row.rejection,
+                ),
             )
             continue
         key = _key(row)
@@ -120,11 +127,20 @@ def _write_chunk(
             client_id, why = old.client_id, None  # matched before (or by hand): keep it
         if why:
             summary.unmatched += 1
-            summary.note(f"{file} row {doc.first_row}: kept unmatched: {why}")
+            summary.note(
+                Message(
+                    why.code,
+                    N_("{file} row {row}: kept unmatched: {reason}"),
+                    file=file,
+                    row=doc.first_row,
+                    reason=why,
+                )
+            )
             cells: dict[str, Cell] = {"kind": key[0], "number": key[1], "date": doc.row.day}
             cells.update({"client": doc.row.client_name, "inn": doc.row.inn, "amount": doc.amount / 100})
             cells["paid"] = doc.row.paid
-            run.keep(RejectedRow(file, "", doc.first_row, f"kept, no client: {why}", cells))
+            kept = Message(why.code, N_("kept, no client: {reason}"), reason=why)
+            run.keep(RejectedRow(file, "", doc.first_row, kept, cells))
         values = _values(doc, client_id, file, now)
         if old is None:
             new_rows.append({**values, "batch_id": batch_id})

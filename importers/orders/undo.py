@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import import_changes, sales_documents
 
 
@@ -35,7 +36,13 @@ def undo_orders(session: Session, ws: Workspace, batch_id: int, report: UndoRepo
             for name, value in zip(after, current, strict=True)
         }
         if now_values != after:
-            report.kept.append(f"document {doc_id}: changed by a later import, kept as it is")
+            report.kept.append(
+                Message(
+                    "undo.document_kept",
+                    N_("document {id}: changed by a later import, kept as it is"),
+                    id=doc_id,
+                )
+            )
             continue
         session.connection().execute(update(sales_documents).where(d.id == doc_id).values(**_typed(before)))
         restored += 1

@@ -56,6 +56,6 @@ class ContactDialog(FormDialog[NewContact | None]):
         try:
             contact_draft(person)
         except InvalidInput as exc:
-            self.refuse(str(exc), f"contact-{str(exc).split(':', 1)[0]}")
+            self.refuse(str(exc), f"contact-{exc.field or 'name'}")
             return
         self.dismiss(person)

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, Static
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import check_requisites, clean_requisites
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -63,9 +63,9 @@ class RequisitesDialog(FormDialog[dict[str, Any] | None]):
         changed = {key: value for key, value in typed.items() if value != self.before[key]}
         try:
             if "name" in changed and not changed["name"]:
-                raise InvalidInput("name: a client needs a name")
+                raise InvalidInput("client.name_missing", N_("name: a client needs a name"), field="name")
             check_requisites({**self.before, **changed}, changed)
         except InvalidInput as exc:
-            self.refuse(str(exc), f"req-{str(exc).split(':', 1)[0]}")
+            self.refuse(str(exc), f"req-{exc.field or 'name'}")
             return
         self.dismiss(changed)

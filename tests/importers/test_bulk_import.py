@@ -149,7 +149,7 @@ def test_a_file_imported_before_is_not_parsed_again_until_its_batch_is_undone(
         patched.setattr("crm_tui.importers.clients.service.parsed_chunks", no_parsing)
         again = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
     assert (again.created, again.enriched, again.rows, again.already_imported) == (0, 0, 9, 8)
-    assert any(f"imported before by batch {first.batch}" in p for p in again.problems)
+    assert any(f"imported before by batch {first.batch}" in p for p in again.problem_texts())
     undo_import(ws, first.batch)
     third = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
     assert third.created == first.created

@@ -24,6 +24,7 @@ from crm_tui.domain.values.requisites import (
     normalise_ogrn,
 )
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
+from crm_tui.i18n import Message
 from tests.importers.files import INN_ZERO, LEGAL_SPELLINGS, inn10
 
 CELLS = st.one_of(
@@ -87,7 +88,7 @@ def test_bad_phone_parts_are_warnings_and_the_good_ones_stay() -> None:
     result = normalise_phones("123-45; 8 915 123 45 67; доб. 7; звонить вечером")
     assert [(p.e164, p.extension) for p in result.value] == [("+79151234567", "7")]
     assert len(result.warnings) == 2
-    assert "'123-45'" in result.warnings[0]
+    assert "'123-45'" in str(result.warnings[0])
     assert result.raw == "123-45; 8 915 123 45 67; доб. 7; звонить вечером"
 
 
@@ -411,7 +412,7 @@ def test_no_normaliser_raises_on_any_cell(cell: object) -> None:
         result = normaliser(cell)
         assert isinstance(result, Normalised)
         assert isinstance(result.raw, str)
-        assert all(isinstance(w, str) and "\n" not in w for w in result.warnings)
+        assert all(isinstance(w, Message) and "\n" not in str(w) for w in result.warnings)
 
 
 @given(st.one_of(st.floats(), st.integers(min_value=0, max_value=10**16)))

@@ -58,7 +58,7 @@ def test_invoices_journal_matched_by_inn_then_name(
     assert found["ТД00-000103"] == (seeded.clients["zorin"], 15_000_00, False)  # partly paid is unpaid
     assert found["ТД00-000104"][0] is None  # kept, reported
     assert summary.unmatched == 1
-    assert any("no client with INN 7736050003" in line for line in summary.problems)
+    assert any("no client with INN 7736050003" in line for line in summary.problem_texts())
     assert summary.segments is not None
     assert segment_of(engine, seeded.clients["teplo"]) == "warm"  # an unpaid invoice
     assert segment_of(engine, seeded.clients["agro"]) == "loyal"  # paid 10 days ago; gaps of 30 days
@@ -135,7 +135,7 @@ def test_a_file_without_document_kinds_says_so(seeded: Seeded, head: Workspace, 
     path = write_rows_xlsx(tmp_path / "выгрузка.xlsx", [["Дата", "Номер", "Контрагент", "Сумма"],
                                                          ["01.11.2026", "1", "Ромашка", 100]])  # fmt: skip
     summary = import_orders(head, path, OrdersOptions(dry_run=True))
-    assert summary.rejected == 1 and "no document kind (use --kind)" in summary.problems[0]
+    assert summary.rejected == 1 and "no document kind (use --kind)" in summary.problem_texts()[0]
 
 
 def test_managers_do_not_import_the_sales_history(

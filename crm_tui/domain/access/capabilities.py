@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from crm_tui.domain.errors import AccessDenied
+from crm_tui.i18n import N_, Message, Phrase
 from crm_tui.storage.models import ClientStatus, Role
 
 
@@ -68,7 +69,7 @@ class Capability(StrEnum):
     COPY_DATABASE = "copy_database"
 
 
-NOT_FOUND = "{target} not found"
+NOT_FOUND = N_("{target} not found")
 """A target out of reach is refused as if it did not exist: what one may not see is not named."""
 
 
@@ -76,8 +77,8 @@ NOT_FOUND = "{target} not found"
 class Rule:
     """One row: what the capability is, who has it in which scope, and what a refusal says.
 
-    ``refused`` and ``outside`` may name ``{target}`` (what the action was on), ``{login}`` and
-    ``{role}`` (who asked). ``targeted`` is False for team-wide capabilities, whose scope is
+    ``refused`` and ``outside`` are msgids that may name ``{target}`` (what the action was on),
+    ``{login}`` and ``{role}`` (who asked). ``targeted`` is False for team-wide capabilities, whose scope is
     always all (the README shows them as "yes")."""
 
     what: str
@@ -95,8 +96,10 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.USE_APP: Rule(
         "use the app (ops run the commands)",
         {MANAGER: ALL, HEAD: ALL, ADMIN: ALL},
-        "{login} is an ops account: it runs crm import, crm dedup, crm schedule tick and the other "
-        "commands, not the app",
+        N_(
+            "{login} is an ops account: it runs crm import, crm dedup, crm schedule tick and the other "
+            "commands, not the app"
+        ),
         targeted=False,
     ),
     Capability.SEE_CLIENTS: Rule(
@@ -114,7 +117,7 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.OWN_CLIENTS: Rule(
         "own clients",
         {MANAGER: ALL, HEAD: ALL},
-        "{login} is not a manager or a head of sales",
+        N_("{login} is not a manager or a head of sales"),
         targeted=False,
     ),
     Capability.SET_SEGMENT: Rule(
@@ -128,110 +131,114 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.COMPLETE_TASKS: Rule(
         "complete or snooze tasks",
         {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: OWN},
-        "{target} is not yours",
-        "{target} is not yours",
+        N_("{target} is not yours"),
+        N_("{target} is not yours"),
     ),
     Capability.MOVE_DEALS: Rule(
         "move deals",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
-        "{target} is not yours to move",
-        "{target} is not yours to move",
+        N_("{target} is not yours to move"),
+        N_("{target} is not yours to move"),
     ),
     Capability.ANSWER_LOST_DEALS: Rule(
         "answer lost deals (target: the new owner)",
         {HEAD: REGION, ADMIN: ALL},
-        "refusals are analysed by a head of sales or an admin",
-        "{target} works outside your region",
+        N_("refusals are analysed by a head of sales or an admin"),
+        N_("{target} works outside your region"),
     ),
     Capability.HAND_OVER_CLIENTS: Rule(
         "hand clients over, undo a handover (targets: the clients, the receiver)",
         {HEAD: REGION, ADMIN: ALL},
-        "clients are handed over by a head of sales or an admin",
-        "{target} works outside your region",
+        N_("clients are handed over by a head of sales or an admin"),
+        N_("{target} works outside your region"),
     ),
     Capability.IMPORT_CLIENTS: Rule(
         "import clients",
         {MANAGER: ALL, HEAD: ALL, ADMIN: ALL, OPS: ALL},
-        "clients are imported by a manager, a head of sales, an admin or ops",
+        N_("clients are imported by a manager, a head of sales, an admin or ops"),
         targeted=False,
     ),
     Capability.UNDO_IMPORT: Rule(
         "undo an import batch",
         {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: ALL},
-        "{target} is not yours to undo",
-        "{target} is not yours to undo",
+        N_("{target} is not yours to undo"),
+        N_("{target} is not yours to undo"),
     ),
     Capability.IMPORT_ORDERS: Rule(
         "import orders (the sales history)",
         {HEAD: ALL, ADMIN: ALL, OPS: ALL},
-        "the sales history is imported by a head of sales, an admin or ops",
+        N_("the sales history is imported by a head of sales, an admin or ops"),
         targeted=False,
     ),
     Capability.RECOMPUTE_SEGMENTS: Rule(
         "recompute segments, crm schedule tick",
         {HEAD: ALL, ADMIN: ALL, OPS: ALL},
-        "segments are recomputed by a head of sales, an admin or ops",
+        N_("segments are recomputed by a head of sales, an admin or ops"),
         targeted=False,
     ),
     Capability.REVIEW_DUPLICATES: Rule(
         "review duplicates",
         {HEAD: REGION, ADMIN: ALL, OPS: ALL},
-        "duplicate review is for heads of sales, admins and ops",
+        N_("duplicate review is for heads of sales, admins and ops"),
     ),
     Capability.MERGE_CLIENTS: Rule(
         "merge duplicates, undo a merge",
         {HEAD: REGION, ADMIN: ALL, OPS: ALL},
-        "only heads of sales, admins and ops merge clients",
+        N_("only heads of sales, admins and ops merge clients"),
     ),
     Capability.SET_WORK_RULES: Rule(
         "set the work rules of segments",
         {HEAD: ALL, ADMIN: ALL},
-        "work rules are set by a head of sales or an admin",
+        N_("work rules are set by a head of sales or an admin"),
         targeted=False,
     ),
     Capability.SET_PURCHASE_INTERVAL: Rule(
         "set the purchase interval",
         _BY_ADMIN,
-        "only an admin sets the purchase interval",
+        N_("only an admin sets the purchase interval"),
         targeted=False,
     ),
     Capability.EDIT_PORTRAIT_FIELDS: Rule(
         "edit portrait fields",
         _BY_ADMIN,
-        "the portrait's fields are set by an admin",
+        N_("the portrait's fields are set by an admin"),
         targeted=False,
     ),
     Capability.CONFIGURE_FUNNEL: Rule(
         "manage pipelines and funnel settings",
         _BY_ADMIN,
-        "pipelines are configured by an admin",
+        N_("pipelines are configured by an admin"),
         targeted=False,
     ),
     Capability.PRIVACY: Rule(
         "export or erase a person's data",
         _BY_ADMIN,
-        "only an admin exports or erases a person's data",
+        N_("only an admin exports or erases a person's data"),
         targeted=False,
     ),
     Capability.ACT_AS_ANOTHER_USER: Rule(
         "act as another user (--user)",
         _BY_ADMIN,
-        "only an admin may act as another user; {login!r} is a {role}",
+        N_("only an admin may act as another user; {login!r} is a {role}"),
         targeted=False,
     ),
     Capability.MANAGE_USERS: Rule(
         "add users",
         _BY_ADMIN,
-        "only an admin may add users; {login!r} is a {role}",
+        N_("only an admin may add users; {login!r} is a {role}"),
         targeted=False,
     ),
     Capability.COPY_DATABASE: Rule(
         "copy the whole base",
         _BY_ADMIN,
-        "only an admin copies the whole base",
+        N_("only an admin copies the whole base"),
         targeted=False,
     ),
 }
+
+
+IT = Phrase(N_("it"))
+"""How a refusal names a target that has no name."""
 
 
 @dataclass(frozen=True)
@@ -245,13 +252,18 @@ class Target:
 
     owner_id: int | None
     region: str | None = None
-    name: str = "it"
+    name: str | Message = IT
     lead: bool = False
 
 
 def client_target(client_id: int, owner_id: int | None, region: str | None, status: str | None) -> Target:
     """A client row as the target: its owner, its region, whether it is a lead."""
-    return Target(owner_id, region, f"client {client_id}", lead=status == ClientStatus.LEAD.value)
+    return Target(
+        owner_id,
+        region,
+        Message("client", N_("client {id}"), id=client_id),
+        lead=status == ClientStatus.LEAD.value,
+    )
 
 
 def person(user_id: int, region: str | None, login: str) -> Target:
@@ -293,13 +305,20 @@ def can(viewer: Viewer, capability: Capability, target: Target | None = None) ->
 
 
 def require(viewer: Viewer, capability: Capability, target: Target | None = None) -> None:
-    """``can``, or ``AccessDenied`` with one line saying what was refused."""
+    """``can``, or ``AccessDenied`` with one line saying what was refused: coded
+    ``access.not_found`` when the target is out of reach (it is not named as existing),
+    ``access.denied`` otherwise."""
     if can(viewer, capability, target):
         return
     rule = TABLE[capability]
     text = rule.refused if scope_for(viewer, capability) is None else rule.outside
     raise AccessDenied(
-        text.format(target=target.name if target else "it", login=viewer.login, role=viewer.role.value)
+        "access.not_found" if text == NOT_FOUND else "access.denied",
+        text,
+        capability=capability.value,
+        target=target.name if target else IT,
+        login=viewer.login,
+        role=viewer.role.value,
     )
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_own_clients, require, scope_for
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, UnknownUser
+from crm_tui.i18n import N_
 from crm_tui.storage.models import Role, User, users
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
@@ -46,7 +47,9 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"unknown role {value!r}: use one of {allowed}") from None
+        raise InvalidInput(
+            "user.role_unknown", N_("unknown role {role!r}: use one of {roles}"), role=value, roles=allowed
+        ) from None
 
 
 def add_user(
@@ -61,11 +64,15 @@ def add_user(
     by_user_id: int | None,
 ) -> UserInfo:
     if not _LOGIN.match(login):
-        raise InvalidInput(f"invalid login {login!r}: use the person's OS login (letters, digits, . _ -)")
+        raise InvalidInput(
+            "user.login_invalid",
+            N_("invalid login {login!r}: use the person's OS login (letters, digits, . _ -)"),
+            login=login,
+        )
     if session.scalar(select(users.c.id).where(users.c.login == login)) is not None:
-        raise InvalidInput(f"user {login!r} already exists")
+        raise InvalidInput("user.exists", N_("user {login!r} already exists"), login=login)
     if monthly_target < 0:
-        raise InvalidInput("the monthly target cannot be negative")
+        raise InvalidInput("user.target_negative", N_("the monthly target cannot be negative"))
     user = User(
         login=login,
         full_name=full_name.strip() or login,
@@ -158,14 +165,18 @@ def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
     me = session.scalar(select(User).where(users.c.login == login))
     if me is None or not me.active:
         raise UnknownUser(
-            f"unknown user {login!r}: ask an admin to run `crm user add {login} --name ... --role manager`"
+            "user.unknown",
+            N_(
+                "unknown user {login!r}: ask an admin to run `crm user add {login} --name ... --role manager`"
+            ),
+            login=login,
         )
     if act_as is None or act_as == login:
         return _viewer(me)
     require(_viewer(me), Capability.ACT_AS_ANOTHER_USER)
     other = session.scalar(select(User).where(users.c.login == act_as))
     if other is None or not other.active:
-        raise UnknownUser(f"unknown user {act_as!r} in --user")
+        raise UnknownUser("user.unknown_act_as", N_("unknown user {login!r} in --user"), login=act_as)
     return _viewer(other)
 
 

@@ -23,7 +23,8 @@ from sqlalchemy import Table, update
 from sqlmodel import Session
 
 from crm_tui.domain.audit.trail import record
-from crm_tui.domain.errors import DomainError, NotFound, StaleEdit
+from crm_tui.domain.errors import DomainError, StaleEdit, not_found
+from crm_tui.i18n import N_
 from crm_tui.storage.models import clients, deals, tasks
 
 ENTITIES: dict[str, str] = {clients.name: "client", deals.name: "deal", tasks.name: "task"}
@@ -40,9 +41,24 @@ def versioned(table: Table, values: Mapping[str, Any], at: datetime) -> dict[str
     return moved
 
 
+_STALE_BY_ID = {
+    "client": N_("client {id} was changed by someone else meanwhile: reload and retry"),
+    "deal": N_("deal {id} was changed by someone else meanwhile: reload and retry"),
+    "task": N_("task {id} was changed by someone else meanwhile: reload and retry"),
+}
+_STALE_BY_TITLE = {
+    "client": N_("client «{title}» was changed by someone else meanwhile: reload and retry"),
+    "deal": N_("deal «{title}» was changed by someone else meanwhile: reload and retry"),
+    "task": N_("task «{title}» was changed by someone else meanwhile: reload and retry"),
+}
+
+
 def stale(entity: str, name: str | int) -> StaleEdit:
-    """The refusal of an edit made on an old copy, the same wherever it is found out."""
-    return StaleEdit(f"{entity} {name} was changed by someone else meanwhile: reload and retry")
+    """The refusal of an edit made on an old copy, the same wherever it is found out; ``name``
+    is the record's id or its title. Coded ``<entity>.stale``."""
+    if isinstance(name, int):
+        return StaleEdit(f"{entity}.stale", _STALE_BY_ID[entity], id=name)
+    return StaleEdit(f"{entity}.stale", _STALE_BY_TITLE[entity], title=name)
 
 
 def change(
@@ -71,7 +87,7 @@ def change(
     new = session.execute(update(table).where(*where).values(moved).returning(table.c.version)).scalar()
     if new is None:
         if seen is None:
-            raise NotFound(f"{entity} {record_id} not found")
+            raise not_found(entity, record_id)
         raise refused() if refused is not None else stale(entity, record_id)
     if action is not None:
         record(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.domain.access.visibility import clients_within
-from crm_tui.domain.errors import NotFound
+from crm_tui.domain.errors import not_found
 from crm_tui.storage.models import AuditEntry, audit_entries, clients, deals, interactions, tasks, users
 
 
@@ -69,7 +69,7 @@ def trail(
             )
         )
         if visible is None:
-            raise NotFound(f"client {client_id} not found")
+            raise not_found("client", client_id)
         conditions.append(
             or_(
                 and_(a.entity == "client", a.entity_id == client_id),

@@ -15,7 +15,7 @@ from crm_tui.domain.audit.trail import AuditLine, client_history
 from crm_tui.domain.clients.installed_base import InstalledLine, installed_of
 from crm_tui.domain.clients.timeline import TimelinePage, client_timeline
 from crm_tui.domain.contacts.moves import former_contacts
-from crm_tui.domain.errors import NotFound
+from crm_tui.domain.errors import not_found
 from crm_tui.domain.portrait.completeness import completeness
 from crm_tui.domain.portrait.fields import client_values, portrait_fields
 from crm_tui.storage.models import (
@@ -184,7 +184,7 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         .where(c.id == client_id, visible_clients(viewer))
     ).first()
     if row is None:
-        raise NotFound(f"client {client_id} not found")
+        raise not_found("client", client_id)
 
     by_contact: dict[int | None, list[ChannelInfo]] = {}
     for contact_id, kind, value, raw in session.execute(

@@ -18,7 +18,7 @@ from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.search_keys import derived_keys
-from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, StaleEdit, not_found
 from crm_tui.domain.values.cells import Normalised
 from crm_tui.domain.values.legal_forms import normalise_legal_form
 from crm_tui.domain.values.requisites import (
@@ -32,6 +32,7 @@ from crm_tui.domain.values.requisites import (
     normalise_ogrn,
 )
 from crm_tui.domain.values.text import normalise_text
+from crm_tui.i18n import N_, Listed, Message, Phrase
 from crm_tui.storage.models import ChannelKind, ClientStatus, channels, clients
 
 EDITABLE = (
@@ -47,6 +48,38 @@ EDITABLE = (
     "region",
     "status",
 )
+FIELD_LABELS = {
+    "name": N_("name"),
+    "legal_form": N_("legal_form"),
+    "inn": N_("inn"),
+    "kpp": N_("kpp"),
+    "inn_kpp": N_("inn_kpp"),
+    "ogrn": N_("ogrn"),
+    "legal_address": N_("legal_address"),
+    "bik": N_("bik"),
+    "account": N_("account"),
+    "city": N_("city"),
+    "region": N_("region"),
+    "status": N_("status"),
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "contact_name": N_("contact_name"),
+    "contact_position": N_("contact_position"),
+    "owner": N_("owner"),
+    "next_action": N_("next_action"),
+    "note": N_("note"),
+    "deal_amount": N_("deal_amount"),
+    "address": N_("address"),
+}
+"""How a client's field, as edited or imported, is named in a message: in English its key (what
+``--map`` and the requisites take), in Russian its name."""
+
+
+def field_label(key: str) -> Phrase | str:
+    """``key``'s name in a message (a key without one is shown as it is)."""
+    return Phrase(FIELD_LABELS[key]) if key in FIELD_LABELS else key
+
+
 DIGITS = ("inn", "kpp", "ogrn", "bik", "account")
 """Requisites typed with spaces or dashes (``40702 810 0...``) are kept as digits alone."""
 _READERS: dict[str, Callable[[object], Normalised[str | None]]] = {
@@ -61,10 +94,22 @@ class StaleClient(StaleEdit):
 
     def __init__(self, client_id: int, fresh: dict[str, Any]) -> None:
         self.fresh = fresh
-        shown = ", ".join(f"{k} {fresh[k]!r}" for k in EDITABLE if fresh.get(k) not in (None, ""))
+        shown = Listed(
+            [
+                Message("client.value", N_("{field} {value!r}"), field=field_label(k), value=fresh[k])
+                for k in EDITABLE
+                if fresh.get(k) not in (None, "")
+            ]
+        )
         super().__init__(
-            f"client {client_id} was saved by someone else meanwhile (now version {fresh['version']}: "
-            f"{shown}); your edit was not saved: look at these values and edit again"
+            "client.stale",
+            N_(
+                "client {id} was saved by someone else meanwhile (now version {version}: {values}); "
+                "your edit was not saved: look at these values and edit again"
+            ),
+            id=client_id,
+            version=fresh["version"],
+            values=shown,
         )
 
 
@@ -79,16 +124,26 @@ def edit_client(
     """Apply ``changes`` to the client read at ``seen_version``; returns the new version."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidInput(f"field {unknown[0]!r} cannot be edited here; editable: {', '.join(EDITABLE)}")
+        raise InvalidInput(
+            "client.field_unknown",
+            N_("field {field!r} cannot be edited here; editable: {fields}"),
+            field=unknown[0],
+            fields=", ".join(EDITABLE),
+        )
     changes = clean_requisites(changes)
     if "name" in changes and not str(changes["name"] or "").strip():
-        raise InvalidInput("name: a client needs a name")
+        raise InvalidInput("client.name_missing", N_("name: a client needs a name"), field="name")
     if "status" in changes and changes["status"] not in {s.value for s in ClientStatus}:
-        raise InvalidInput(f"status: {changes['status']!r} is not lead, prospect or customer")
+        raise InvalidInput(
+            "client.status_unknown",
+            N_("status: {status!r} is not lead, prospect or customer"),
+            field="status",
+            status=changes["status"],
+        )
     c = clients.c
     row = session.execute(select(clients).where(c.id == client_id, visible_clients(viewer))).first()
     if row is None:
-        raise NotFound(f"client {client_id} not found")
+        raise not_found("client", client_id)
     current = dict(row._mapping)
     if current["version"] != seen_version:
         raise StaleClient(client_id, current)
@@ -161,20 +216,46 @@ def check_requisites(merged: Mapping[str, Any], changed: Mapping[str, Any]) -> N
     inn, bik, account = merged.get("inn"), merged.get("bik"), merged.get("account")
     if changed.get("inn") and not is_valid_inn(inn or ""):
         raise InvalidInput(
-            f"inn: {inn} is not a valid INN (10 digits for a company, 12 for a person; checksum)"
+            "client.inn_invalid",
+            N_("inn: {inn} is not a valid INN (10 digits for a company, 12 for a person; checksum)"),
+            field="inn",
+            inn=inn,
         )
     kpp = changed.get("kpp")
     if kpp and not is_valid_kpp(kpp):
-        raise InvalidInput(f"kpp: {kpp} is not a KPP (9 characters: 4 digits, 2 digits or letters, 3 digits)")
+        raise InvalidInput(
+            "client.kpp_invalid",
+            N_("kpp: {kpp} is not a KPP (9 characters: 4 digits, 2 digits or letters, 3 digits)"),
+            field="kpp",
+            kpp=kpp,
+        )
     ogrn = changed.get("ogrn")
     if ogrn and not is_valid_ogrn(ogrn):
-        raise InvalidInput(f"ogrn: {ogrn} is not a valid OGRN (13 digits, or 15 for OGRNIP; checksum)")
+        raise InvalidInput(
+            "client.ogrn_invalid",
+            N_("ogrn: {ogrn} is not a valid OGRN (13 digits, or 15 for OGRNIP; checksum)"),
+            field="ogrn",
+            ogrn=ogrn,
+        )
     if changed.get("bik") and not is_valid_bik(bik or ""):
-        raise InvalidInput(f"bik: {bik} is not a BIK (9 digits starting with 0)")
+        raise InvalidInput(
+            "client.bik_invalid",
+            N_("bik: {bik} is not a BIK (9 digits starting with 0)"),
+            field="bik",
+            bik=bik,
+        )
     if (changed.get("account") or changed.get("bik")) and account:
         if not bik:
-            raise InvalidInput("account: give the bank's BIK too; the account is checked against it")
+            raise InvalidInput(
+                "client.bik_missing",
+                N_("account: give the bank's BIK too; the account is checked against it"),
+                field="account",
+            )
         if not is_valid_account(account, bik):
             raise InvalidInput(
-                f"account: {account} does not match BIK {bik} (20 digits; the control key is wrong)"
+                "client.account_invalid",
+                N_("account: {account} does not match BIK {bik} (20 digits; the control key is wrong)"),
+                field="account",
+                account=account,
+                bik=bik,
             )

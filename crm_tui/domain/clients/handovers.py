@@ -24,11 +24,20 @@ from crm_tui.domain.access.capabilities import Capability, can_own_clients, pers
 from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import versioned
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound, not_found
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import DealStatus, TaskStatus, clients, deals, handovers, tasks, users
 
 _CHUNK = 900
+
+
+_KEPT = {
+    "clients": N_("client {id}: passed on or removed since, kept as it is"),
+    "deals": N_("deal {id}: passed on or removed since, kept as it is"),
+    "tasks": N_("task {id}: passed on or removed since, kept as it is"),
+}
+"""What undoing a handover left with the receiver, by the kind of record."""
 
 
 @dataclass
@@ -47,7 +56,7 @@ class HandoverUndo:
     clients: int = 0
     deals: int = 0
     tasks: int = 0
-    kept: list[str] = field(default_factory=list)
+    kept: list[Message] = field(default_factory=list)
 
 
 def _user(session: Session, login: str) -> Any:
@@ -57,7 +66,7 @@ def _user(session: Session, login: str) -> Any:
         )
     ).first()
     if found is None or not found.active:
-        raise NotFound(f"no active user {login!r}")
+        raise NotFound("user.not_found", N_("no active user {login!r}"), login=login)
     return found
 
 
@@ -83,9 +92,13 @@ def _select_clients(
             ]
         missing = sorted(set(client_ids) - {cid for cid, _ in found})
         if missing:
-            raise NotFound(
-                f"client {missing[0]} not found" + (" among this manager's clients" if from_id else "")
-            )
+            if from_id:
+                raise NotFound(
+                    "client.not_found",
+                    N_("client {id} not found among this manager's clients"),
+                    id=missing[0],
+                )
+            raise not_found("client", missing[0])
         return found
     return [
         (r.id, r.owner_id)
@@ -106,12 +119,14 @@ def hand_over(
     The clients' open deals and open tasks held by their previous owner move with them."""
     require(ws.viewer, Capability.HAND_OVER_CLIENTS)
     if from_login is None and client_ids is None:
-        raise InvalidInput("say whose clients (--from) or which (--client)")
+        raise InvalidInput("handover.nothing", N_("say whose clients (--from) or which (--client)"))
     now = ws.now()
     with ws.write() as session:
         target = _user(session, to_login)
         if not can_own_clients(target.role):
-            raise InvalidInput(f"{to_login} is not a manager or a head of sales")
+            raise InvalidInput(
+                "handover.receiver_role", N_("{login} is not a manager or a head of sales"), login=to_login
+            )
         require(ws.viewer, Capability.HAND_OVER_CLIENTS, person(target.id, target.region, to_login))
         source = _user(session, from_login) if from_login else None
         chosen = _select_clients(session, ws, source.id if source else None, client_ids, region)
@@ -184,9 +199,9 @@ def undo_handover(ws: Workspace, handover_id: int) -> HandoverUndo:
         h = handovers.c
         row = session.execute(select(h.moved, h.to_user_id, h.undone_at).where(h.id == handover_id)).first()
         if row is None:
-            raise NotFound(f"handover {handover_id} not found")
+            raise not_found("handover", handover_id)
         if row.undone_at is not None:
-            raise InvalidInput(f"handover {handover_id} was already undone")
+            raise InvalidInput("handover.undone", N_("handover {id} was already undone"), id=handover_id)
         for table, key, column in (
             (clients, "clients", "owner_id"),
             (deals, "deals", "owner_id"),
@@ -202,7 +217,7 @@ def undo_handover(ws: Workspace, handover_id: int) -> HandoverUndo:
                 if done.rowcount:
                     setattr(report, key, getattr(report, key) + 1)
                 else:
-                    report.kept.append(f"{key[:-1]} {record_id}: passed on or removed since, kept as it is")
+                    report.kept.append(Message(f"handover.kept_{key[:-1]}", _KEPT[key], id=record_id))
                     continue
                 if table is clients:
                     audit.record(

@@ -15,9 +15,10 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.changes import change
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import clients, installed_base
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -61,26 +62,43 @@ def parse_acquired(text: str) -> date | None:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"acquired: {text!r} is not a date; write 2019, 03.2021 or 15.03.2021") from None
+        raise InvalidInput(
+            "installed.acquired_invalid",
+            N_("acquired: {text!r} is not a date; write 2019, 03.2021 or 15.03.2021"),
+            field="acquired",
+            text=text,
+        ) from None
 
 
 def _check_client(session: Session, ws: Workspace, client_id: int) -> None:
     seen = session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(ws.viewer)))
     if seen is None:
-        raise NotFound(f"client {client_id} not found")
+        raise not_found("client", client_id)
 
 
 def add_installed(ws: Workspace, client_id: int, draft: InstalledDraft) -> int:
     product = " ".join(draft.product.split())
     vendor = " ".join(draft.vendor.split()) or None
     if not product:
-        raise InvalidInput("product: say what the client owns")
+        raise InvalidInput(
+            "installed.product_missing", N_("product: say what the client owns"), field="product"
+        )
     if draft.quantity < 1:
-        raise InvalidInput(f"quantity: {draft.quantity} is not a number of items (1 or more)")
+        raise InvalidInput(
+            "installed.quantity_invalid",
+            N_("quantity: {quantity} is not a number of items (1 or more)"),
+            field="quantity",
+            quantity=draft.quantity,
+        )
     acquired = parse_acquired(draft.acquired)
     now = ws.now()
     if acquired is not None and acquired > now.astimezone(ws.tz).date():
-        raise InvalidInput(f"acquired: {acquired:%d.%m.%Y} is in the future")
+        raise InvalidInput(
+            "installed.acquired_future",
+            N_("acquired: {date} is in the future"),
+            field="acquired",
+            date=f"{acquired:%d.%m.%Y}",
+        )
     with ws.write() as session:
         _check_client(session, ws, client_id)
         item_id = int(
@@ -120,7 +138,7 @@ def remove_installed(ws: Workspace, item_id: int) -> None:
     with ws.write() as session:
         row = session.execute(select(installed_base).where(installed_base.c.id == item_id)).first()
         if row is None:
-            raise NotFound(f"installed item {item_id} not found")
+            raise not_found("installed_item", item_id)
         _check_client(session, ws, row.client_id)
         session.execute(delete(installed_base).where(installed_base.c.id == item_id))
         change(

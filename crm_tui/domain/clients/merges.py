@@ -23,7 +23,8 @@ from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.clients.search_keys import derived_keys
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     ChannelKind,
     channels,
@@ -89,7 +90,7 @@ def _visible_rows(session: Session, viewer: Viewer, ids: Sequence[int]) -> dict[
     }
     for client_id in ids:
         if client_id not in found:
-            raise NotFound(f"client {client_id} not found")
+            raise not_found("client", client_id)
     return found
 
 
@@ -109,14 +110,24 @@ def merge_clients(
     require(viewer, Capability.MERGE_CLIENTS)
     others = sorted(set(other_ids) - {survivor_id})
     if not others:
-        raise InvalidInput("name at least one client to merge into the survivor")
+        raise InvalidInput("merge.nothing", N_("name at least one client to merge into the survivor"))
     rows = _visible_rows(session, viewer, [survivor_id, *others])
     take = dict(take or {})
     for name, source in take.items():
         if name not in MERGEABLE:
-            raise InvalidInput(f"field {name!r} cannot be chosen; choose from {', '.join(MERGEABLE)}")
+            raise InvalidInput(
+                "merge.field_unknown",
+                N_("field {field!r} cannot be chosen; choose from {fields}"),
+                field=name,
+                fields=", ".join(MERGEABLE),
+            )
         if source not in rows:
-            raise InvalidInput(f"field {name}: client {source} is not one of the merged clients")
+            raise InvalidInput(
+                "merge.source_unknown",
+                N_("field {field}: client {client} is not one of the merged clients"),
+                field=name,
+                client=source,
+            )
     survivor = rows[survivor_id]
     values: dict[str, Any] = {}
     kept: dict[str, list[Any]] = {}
@@ -241,16 +252,23 @@ def undo_merge(session: Session, viewer: Viewer, now: datetime, merge_id: int) -
     require(viewer, Capability.MERGE_CLIENTS)
     row = session.execute(select(merges).where(merges.c.id == merge_id)).first()
     if row is None:
-        raise NotFound(f"merge {merge_id} not found")
+        raise not_found("merge", merge_id)
     if row.undone_at is not None:
-        raise InvalidInput(f"merge {merge_id} was already undone")
+        raise InvalidInput("merge.undone", N_("merge {id} was already undone"), id=merge_id)
     survivor_id = row.survivor_id
     _visible_rows(session, viewer, [survivor_id])
     current = session.scalar(select(clients.c.version).where(clients.c.id == survivor_id))
     if current != row.survivor_version:
         raise InvalidInput(
-            f"merge {merge_id}: client {survivor_id} was changed after the merge "
-            f"(version {row.survivor_version} -> {current}); undo would lose that change"
+            "merge.changed_since",
+            N_(
+                "merge {id}: client {client} was changed after the merge (version {before} -> {now}); "
+                "undo would lose that change"
+            ),
+            id=merge_id,
+            client=survivor_id,
+            before=row.survivor_version,
+            now=current,
         )
     snapshot = row.snapshot
     saved = {int(k): _restored(clients, v) for k, v in snapshot["clients"].items()}
@@ -297,7 +315,10 @@ def mark_not_duplicate(session: Session, viewer: Viewer, now: datetime, a: int, 
     """Remember that ``a`` and ``b`` are two companies; False if it was already remembered."""
     require(viewer, Capability.MERGE_CLIENTS)
     if a == b:
-        raise InvalidInput("a client is always a duplicate of itself; name two different clients")
+        raise InvalidInput(
+            "duplicate.same_client",
+            N_("a client is always a duplicate of itself; name two different clients"),
+        )
     _visible_rows(session, viewer, [a, b])
     left, right = min(a, b), max(a, b)
     exists = session.scalar(

@@ -20,6 +20,7 @@ from crm_tui.domain.values.requisites import normalise_inn_kpp
 from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.values.typed import read_typed
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import ChannelKind, ClientStatus
 
 
@@ -46,10 +47,10 @@ def draft_of(new: NewClient, default_owner: int) -> ClientDraft:
     """The client to store; a field that cannot be read raises ``InvalidInput`` naming it."""
     split = split_legal_form(new.name.strip())
     if not split.value.name:
-        raise InvalidInput("name: a client needs a name")
-    inn, kpp = read_typed("inn", normalise_inn_kpp, new.inn, "an INN")
-    phones = read_typed("phone", normalise_phones, new.phone, "a phone number")
-    emails = read_typed("e-mail", normalise_emails, new.email, "an e-mail address")
+        raise InvalidInput("client.name_missing", N_("name: a client needs a name"), field="name")
+    inn, kpp = read_typed("inn", normalise_inn_kpp, new.inn, N_("an INN"), label=N_("inn"))
+    phones = read_typed("phone", normalise_phones, new.phone, N_("a phone number"), label=N_("phone"))
+    emails = read_typed("e-mail", normalise_emails, new.email, N_("an e-mail address"), label=N_("e-mail"))
     channels = [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw[:500], p.extension) for p in phones]
     channels += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw[:500]) for e in emails]
     return ClientDraft(

@@ -32,9 +32,16 @@ class Holder:
     visible: bool
 
     def describe(self) -> str:
-        whose = _("belongs to {owner}").format(owner=self.owner) if self.owner else _("has no owner")
-        where = f", {self.region}" if self.region else ""
-        return f"{self.matched}: «{self.client_name}» (client {self.client_id}) {whose}{where}"
+        if self.owner and self.region:
+            text = _("{matched}: «{name}» (client {id}) belongs to {owner}, {region}")
+        elif self.owner:
+            text = _("{matched}: «{name}» (client {id}) belongs to {owner}")
+        elif self.region:
+            text = _("{matched}: «{name}» (client {id}) has no owner, {region}")
+        else:
+            text = _("{matched}: «{name}» (client {id}) has no owner")
+        shown = {"matched": self.matched, "name": self.client_name, "id": self.client_id}
+        return text.format(**shown, owner=self.owner, region=self.region)
 
 
 def who_has(

@@ -18,7 +18,8 @@ from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.search_keys import derived_keys
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     ChannelKind,
     Client,
@@ -67,7 +68,7 @@ class ClientDraft:
 def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: datetime) -> int:
     name = draft.name.strip()
     if not name:
-        raise InvalidInput("a client needs a name")
+        raise InvalidInput("client.name_missing", N_("a client needs a name"), field="name")
     all_channels = list(draft.channels) + [ch for c in draft.contacts for ch in c.channels]
     phones = [c.value for c in all_channels if c.kind is ChannelKind.PHONE]
     emails = [c.value for c in all_channels if c.kind is ChannelKind.EMAIL]
@@ -165,10 +166,10 @@ def search_keys_of(session: Session, client_ids: Sequence[int]) -> dict[int, dic
 def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:
     """A contact person with their channels, on a client the viewer may see; audited."""
     if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
-        raise NotFound(f"client {client_id} not found")
+        raise not_found("client", client_id)
     name = " ".join(person.full_name.split())
     if not name:
-        raise InvalidInput("name: a contact person needs a name")
+        raise InvalidInput("contact.name_missing", N_("name: a contact person needs a name"), field="name")
     contact = Contact(
         client_id=client_id,
         full_name=name[:200],
@@ -219,7 +220,7 @@ def _visible_contact(session: Session, viewer: Viewer, contact_id: int) -> tuple
         .where(contacts.c.id == contact_id, visible_clients(viewer))
     ).first()
     if row is None:
-        raise NotFound(f"contact {contact_id} not found")
+        raise not_found("contact", contact_id)
     return int(row.client_id), str(row.full_name), row.position
 
 
@@ -231,7 +232,7 @@ def edit_contact(
     client_id, old_name, old_position = _visible_contact(session, viewer, contact_id)
     name = " ".join(person.full_name.split())
     if not name:
-        raise InvalidInput("name: a contact person needs a name")
+        raise InvalidInput("contact.name_missing", N_("name: a contact person needs a name"), field="name")
     before = list(session.scalars(select(channels.c.value).where(channels.c.contact_id == contact_id)))
     session.execute(
         update(contacts)

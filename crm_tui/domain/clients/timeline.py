@@ -23,7 +23,8 @@ from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.trail import AuditLine, describe_changes, with_people
 from crm_tui.domain.contacts.moves import HIDDEN, visible_names
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     audit_entries,
     client_sources,
@@ -74,9 +75,17 @@ class Cursor:
             at, source, ident = text.rsplit("/", 2)
             cursor = cls(datetime.fromisoformat(at), int(source), int(ident))
         except ValueError:
-            raise InvalidInput(f"timeline cursor {text!r} is not one this command printed") from None
+            raise InvalidInput(
+                "timeline.cursor_invalid",
+                N_("timeline cursor {cursor!r} is not one this command printed"),
+                cursor=text,
+            ) from None
         if cursor.at.tzinfo is None or not 0 <= cursor.source < len(SOURCES):
-            raise InvalidInput(f"timeline cursor {text!r} is not one this command printed")
+            raise InvalidInput(
+                "timeline.cursor_invalid",
+                N_("timeline cursor {cursor!r} is not one this command printed"),
+                cursor=text,
+            )
         return cursor
 
 
@@ -132,7 +141,7 @@ def client_timeline(
 ) -> TimelinePage:
     """One page of the client's timeline, ``NotFound`` for a client the viewer may not see."""
     if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
-        raise NotFound(f"client {client_id} not found")
+        raise not_found("client", client_id)
     n = limit + 1
     found: list[TimelineEntry] = []
     for read in _READERS:

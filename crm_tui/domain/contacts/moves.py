@@ -18,9 +18,10 @@ from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.records import search_keys
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound, not_found
 from crm_tui.domain.values.requisites import normalise_inn
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import ChannelKind, channels, clients, contact_jobs, contacts
 
 PUBLIC_MAIL = frozenset(
@@ -64,7 +65,7 @@ def goes_with_person(kind: str, value: str) -> bool:
 def _client_name(session: Session, viewer: Viewer, client_id: int) -> str:
     name = session.scalar(select(clients.c.name).where(clients.c.id == client_id, visible_clients(viewer)))
     if name is None:
-        raise NotFound(f"client {client_id} not found")
+        raise not_found("client", client_id)
     return str(name)
 
 
@@ -82,10 +83,18 @@ def find_client(session: Session, viewer: Viewer, ref: str) -> int:
         if len(found) == 1:
             return int(found[0])
         if len(found) > 1:
-            raise InvalidInput(f"new company: INN {inn} belongs to several clients; give the client id")
-        raise NotFound(f"new company: no client with INN {inn}")
+            raise InvalidInput(
+                "contact.company_ambiguous",
+                N_("new company: INN {inn} belongs to several clients; give the client id"),
+                inn=inn,
+            )
+        raise NotFound("contact.company_unknown", N_("new company: no client with INN {inn}"), inn=inn)
     if not text.isdigit():
-        raise InvalidInput(f"new company: {ref!r} is neither a client id nor an INN")
+        raise InvalidInput(
+            "contact.company_unreadable",
+            N_("new company: {ref!r} is neither a client id nor an INN"),
+            ref=ref,
+        )
     client_id = int(text)
     _client_name(session, viewer, client_id)
     return client_id
@@ -98,12 +107,17 @@ def move_contact(
     with ws.write() as session:
         person = session.execute(select(contacts).where(contacts.c.id == contact_id)).first()
         if person is None:
-            raise NotFound(f"contact {contact_id} not found")
+            raise not_found("contact", contact_id)
         _client_name(session, ws.viewer, person.client_id)  # NotFound if not visible
         target = to_client if isinstance(to_client, int) else find_client(session, ws.viewer, to_client)
         new_name = _client_name(session, ws.viewer, target)
         if target == person.client_id:
-            raise InvalidInput(f"{person.full_name} already works at «{new_name}»")
+            raise InvalidInput(
+                "contact.same_company",
+                N_("{person} already works at «{client}»"),
+                person=person.full_name,
+                client=new_name,
+            )
         new_position = " ".join((position or "").split()) or None
         session.execute(
             insert(contact_jobs).values(
@@ -191,7 +205,7 @@ def contact_history(session: Session, viewer: Viewer, contact_id: int) -> list[J
         .where(contacts.c.id == contact_id)
     ).first()
     if person is None:
-        raise NotFound(f"contact {contact_id} not found")
+        raise not_found("contact", contact_id)
     _client_name(session, viewer, person.client_id)
     j = contact_jobs.c
     past = session.execute(

@@ -12,6 +12,7 @@ from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
 from crm_tui.domain.values.typed import read_typed
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import ChannelKind
 
 
@@ -28,9 +29,9 @@ def contact_draft(new: NewContact) -> ContactDraft:
     """The contact to store; a field that cannot be read raises ``InvalidInput`` naming it."""
     name = normalise_person_name(new.full_name).value
     if not name:
-        raise InvalidInput("name: a contact person needs a name")
-    phones = read_typed("phone", normalise_phones, new.phone, "a phone number")
-    emails = read_typed("email", normalise_emails, new.email, "an e-mail address")
+        raise InvalidInput("contact.name_missing", N_("name: a contact person needs a name"), field="name")
+    phones = read_typed("phone", normalise_phones, new.phone, N_("a phone number"), label=N_("phone"))
+    emails = read_typed("email", normalise_emails, new.email, N_("an e-mail address"), label=N_("email"))
     found = [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw[:500], p.extension) for p in phones]
     found += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw[:500]) for e in emails]
     for part in new.messenger.split(";"):

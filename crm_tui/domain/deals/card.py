@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_deals
-from crm_tui.domain.errors import NotFound
+from crm_tui.domain.errors import not_found
 from crm_tui.storage.models import clients, deal_stage_changes, deals, interactions, stages, tasks, users
 
 DEAL_TASKS = 30
@@ -93,7 +93,7 @@ def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
         .where(d.id == deal_id, visible_deals(viewer))
     ).first()
     if row is None:
-        raise NotFound(f"deal {deal_id} not found")
+        raise not_found("deal", deal_id)
     h = deal_stage_changes.c
     before, after = stages.alias("before"), stages.alias("after")
     history = [

@@ -19,10 +19,10 @@ from crm_tui.domain.access.capabilities import Capability, Scope, Target, requir
 from crm_tui.domain.audit.changes import change, stale, versioned
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons, add_working_days, playbook
-from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, StaleEdit, not_found
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import NC_
+from crm_tui.i18n import N_, NC_, Message
 from crm_tui.storage.models import (
     DealStatus,
     TaskKind,
@@ -82,13 +82,13 @@ def load_deal(session: Session, deal_id: int) -> DealRow:
         .where(d.id == deal_id)
     ).first()
     if row is None:
-        raise NotFound(f"deal {deal_id} not found")
+        raise not_found("deal", deal_id)
     return DealRow(*row)
 
 
 def deal_target(deal: DealRow) -> Target:
     """The deal as what an action is on: its owner's, in its owner's region."""
-    return Target(deal.owner_id, deal.owner_region, f"deal {deal.id}")
+    return Target(deal.owner_id, deal.owner_region, Message("deal", N_("deal {id}"), id=deal.id))
 
 
 def _stage(session: Session, stage_id: int) -> tuple[str, int, bool, bool, int]:
@@ -97,7 +97,7 @@ def _stage(session: Session, stage_id: int) -> tuple[str, int, bool, bool, int]:
         select(s.name, s.pipeline_id, s.is_won, s.is_lost, s.position).where(s.id == stage_id)
     ).first()
     if row is None:
-        raise NotFound(f"stage {stage_id} not found")
+        raise not_found("stage", stage_id)
     return row.name, row.pipeline_id, row.is_won, row.is_lost, row.position
 
 
@@ -179,7 +179,7 @@ def _close_playbook_tasks(session: Session, deal_id: int, now: datetime) -> None
 
 
 def _refused(deal: DealRow) -> StaleEdit:
-    return stale("deal", f"«{deal.title}»")
+    return stale("deal", deal.title)
 
 
 def change_stage(
@@ -197,7 +197,9 @@ def change_stage(
     from_name, pipeline_id, _won, from_lost, from_position = _stage(session, deal.stage_id)
     to_name, to_pipeline, is_won, is_lost, to_position = _stage(session, to_stage_id)
     if to_pipeline != pipeline_id:
-        raise InvalidInput(f"stage {to_name!r} belongs to another pipeline")
+        raise InvalidInput(
+            "deal.stage_elsewhere", N_("stage {stage!r} belongs to another pipeline"), stage=to_name
+        )
     status = DealStatus.WON if is_won else DealStatus.LOST if is_lost else DealStatus.OPEN
     values: dict[str, object] = {
         "stage_id": to_stage_id,
@@ -281,13 +283,24 @@ def move_deal(
         if deal.version != version:
             raise _refused(deal)
         if to_stage_id == deal.stage_id:
-            raise InvalidInput(f"deal «{deal.title}» is in that stage already")
+            raise InvalidInput(
+                "deal.same_stage", N_("deal «{deal}» is in that stage already"), deal=deal.title
+            )
         _name, _pipeline, _won, is_lost, _position = _stage(session, to_stage_id)
         if is_lost:
             reasons = active_lost_reasons(session)
             if lost_reason not in reasons:
-                shown = f"{lost_reason!r} is not one of" if lost_reason else "a lost deal needs a reason:"
-                raise InvalidInput(f"{shown} {', '.join(reasons)}")
+                listed = ", ".join(reasons)
+                if lost_reason:
+                    raise InvalidInput(
+                        "deal.lost_reason_unknown",
+                        N_("{reason!r} is not one of {reasons}"),
+                        reason=lost_reason,
+                        reasons=listed,
+                    )
+                raise InvalidInput(
+                    "deal.lost_reason_missing", N_("a lost deal needs a reason: {reasons}"), reasons=listed
+                )
         return change_stage(session, ws, deal, to_stage_id, lost_reason=lost_reason, comment=text)
 
 

@@ -13,8 +13,9 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.deals.funnel_setup import Step, playbook
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, NotFound, not_found
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import TaskKind, deals, lost_reasons, pipelines, playbook_steps, stages
 
 
@@ -51,17 +52,19 @@ def find_stage(session: Session, text: str, pipeline_id: int | None = None) -> S
         if key in (str(stage.id), (stage.code or "").casefold(), stage.name.casefold()):
             return stage
     names = ", ".join(s.code or s.name for s in found)
-    raise NotFound(f"no stage {text!r}; the stages are {names}")
+    raise NotFound(
+        "stage.unknown", N_("no stage {stage!r}; the stages are {stages}"), stage=text, stages=names
+    )
 
 
 def add_pipeline(ws: Workspace, name: str) -> int:
     require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(name.split())
     if not text:
-        raise InvalidInput("a pipeline needs a name")
+        raise InvalidInput("pipeline.name_missing", N_("a pipeline needs a name"))
     with ws.write() as session:
         if session.scalar(select(pipelines.c.id).where(func.lower(pipelines.c.name) == text.lower())):
-            raise InvalidInput(f"a pipeline named {text!r} exists already")
+            raise InvalidInput("pipeline.exists", N_("a pipeline named {name!r} exists already"), name=text)
         position = (session.scalar(select(func.max(pipelines.c.position))) or 0) + 1
         pid = int(
             session.connection()
@@ -96,11 +99,13 @@ def add_stage(
     """A new open stage, placed after the last open stage (before Won and Lost)."""
     require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     if not 0 <= probability <= 100:
-        raise InvalidInput(f"probability {probability} is not 0..100")
+        raise InvalidInput(
+            "stage.probability_range", N_("probability {probability} is not 0..100"), probability=probability
+        )
     with ws.write() as session:
         found = stages_of(session, pipeline_id)
         if not found:
-            raise NotFound(f"pipeline {pipeline_id} not found")
+            raise not_found("pipeline", pipeline_id)
         open_stages = [s for s in found if not (s.is_won or s.is_lost)]
         position = (open_stages[-1].position + 1) if open_stages and before_closed else found[-1].position + 1
         s = stages.c
@@ -142,18 +147,24 @@ def set_stage(
         values["name"] = " ".join(name.split())
     if probability is not None:
         if not 0 <= probability <= 100:
-            raise InvalidInput(f"probability {probability} is not 0..100")
+            raise InvalidInput(
+                "stage.probability_range",
+                N_("probability {probability} is not 0..100"),
+                probability=probability,
+            )
         values["probability"] = probability
     if stuck_days is not None:
         if stuck_days < 0:
-            raise InvalidInput("stuck after a negative number of days?")
+            raise InvalidInput("stage.stuck_negative", N_("stuck after a negative number of days?"))
         values["stuck_after_days"] = stuck_days or None
     if not values:
-        raise InvalidInput("nothing to change: give --name, --probability or --stuck-days")
+        raise InvalidInput(
+            "stage.no_change", N_("nothing to change: give --name, --probability or --stuck-days")
+        )
     with ws.write() as session:
         done = session.connection().execute(update(stages).where(stages.c.id == stage_id).values(**values))
         if done.rowcount != 1:
-            raise NotFound(f"stage {stage_id} not found")
+            raise not_found("stage", stage_id)
         audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="stage", entity_id=stage_id,
                      action="update", changes={k: str(v) for k, v in values.items()})  # fmt: skip
 
@@ -163,11 +174,16 @@ def remove_stage(ws: Workspace, stage_id: int) -> None:
     with ws.write() as session:
         in_use = session.scalar(select(func.count()).where(deals.c.stage_id == stage_id)) or 0
         if in_use:
-            raise InvalidInput(f"stage {stage_id} holds {in_use} deals: move them first")
+            raise InvalidInput(
+                "stage.in_use",
+                N_("stage {stage} holds {count} deals: move them first"),
+                stage=stage_id,
+                count=in_use,
+            )
         session.connection().execute(delete(playbook_steps).where(playbook_steps.c.stage_id == stage_id))
         done = session.connection().execute(delete(stages).where(stages.c.id == stage_id))
         if done.rowcount != 1:
-            raise NotFound(f"stage {stage_id} not found")
+            raise not_found("stage", stage_id)
         audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="stage", entity_id=stage_id,
                      action="delete")  # fmt: skip
 
@@ -179,7 +195,7 @@ def add_step(
     require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(title.split())
     if not text:
-        raise InvalidInput("a playbook step needs a title")
+        raise InvalidInput("playbook_step.title_missing", N_("a playbook step needs a title"))
     with ws.write() as session:
         position = (session.scalar(
             select(func.max(playbook_steps.c.position)).where(playbook_steps.c.stage_id == stage_id)
@@ -213,7 +229,7 @@ def remove_step(ws: Workspace, step_id: int) -> None:
         step = session.execute(select(p.stage_id, p.title).where(p.id == step_id)).first()
         done = session.connection().execute(delete(playbook_steps).where(p.id == step_id))
         if step is None or done.rowcount != 1:
-            raise NotFound(f"playbook step {step_id} not found")
+            raise not_found("playbook_step", step_id)
         audit.record(session, at=ws.now(), user_id=ws.viewer.user_id, entity="playbook_step",
                      entity_id=step_id, action="delete",
                      changes={"stage_id": step.stage_id, "title": step.title})  # fmt: skip
@@ -225,7 +241,7 @@ def set_lost_reason(ws: Workspace, name: str, active: bool) -> None:
     require(ws.viewer, Capability.CONFIGURE_FUNNEL)
     text = " ".join(name.split())
     if not text:
-        raise InvalidInput("a lost reason needs a name")
+        raise InvalidInput("lost_reason.name_missing", N_("a lost reason needs a name"))
     with ws.write() as session:
         r = lost_reasons.c
         reason_id = session.scalar(
@@ -234,7 +250,7 @@ def set_lost_reason(ws: Workspace, name: str, active: bool) -> None:
         action = "restore" if active else "retire"
         if reason_id is None:
             if not active:
-                raise NotFound(f"no lost reason {text!r}")
+                raise NotFound("lost_reason.not_found", N_("no lost reason {reason!r}"), reason=text)
             position = (session.scalar(select(func.max(r.position))) or 0) + 1
             reason_id = session.scalar(
                 insert(lost_reasons).values(name=text, position=position, active=True).returning(r.id)

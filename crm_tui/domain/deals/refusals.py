@@ -16,13 +16,16 @@ from crm_tui.domain.deals.funnel_setup import add_working_days
 from crm_tui.domain.deals.moves import LOST_ORIGIN, MoveResult, add_task, change_stage, load_deal
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import TaskKind, TaskStatus, deal_stage_changes, tasks, users
 
 
 def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | None) -> MoveResult:
     text = " ".join(comment.split())
     if not text:
-        raise InvalidInput("say why: the manager reads this comment with the task")
+        raise InvalidInput(
+            "refusal.comment_missing", N_("say why: the manager reads this comment with the task")
+        )
     require(ws.viewer, Capability.ANSWER_LOST_DEALS)
     now = ws.now()
     with ws.write() as session:
@@ -31,25 +34,27 @@ def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | No
             select(t.id, t.origin, t.status, t.version, t.assignee_id).where(t.id == task_id)
         ).first()
         if task is None or not (task.origin or "").startswith(LOST_ORIGIN):
-            raise NotFound(f"task {task_id} is not a refusal to analyse")
+            raise NotFound("refusal.not_found", N_("task {id} is not a refusal to analyse"), id=task_id)
         if task.status != TaskStatus.OPEN.value:
-            raise InvalidInput(f"task {task_id} was decided already")
+            raise InvalidInput("refusal.decided", N_("task {id} was decided already"), id=task_id)
         deal = load_deal(session, int(task.origin[len(LOST_ORIGIN) :]))
         if deal.status != "lost":
-            raise InvalidInput(f"deal «{deal.title}» is not lost any more")
+            raise InvalidInput("refusal.not_lost", N_("deal «{deal}» is not lost any more"), deal=deal.title)
         h = deal_stage_changes.c
         back_to = session.scalar(
             select(h.from_stage_id).where(h.deal_id == deal.id).order_by(h.at.desc(), h.id.desc()).limit(1)
         )
         if back_to is None:
-            raise InvalidInput(f"deal «{deal.title}» has no stage to go back to")
+            raise InvalidInput(
+                "refusal.no_stage", N_("deal «{deal}» has no stage to go back to"), deal=deal.title
+            )
         owner_id = deal.owner_id
         if new_owner_login is not None:
             found = session.execute(
                 select(users.c.id, users.c.region, users.c.active).where(users.c.login == new_owner_login)
             ).first()
             if found is None or not found.active:
-                raise NotFound(f"no active user {new_owner_login!r}")
+                raise NotFound("user.not_found", N_("no active user {login!r}"), login=new_owner_login)
             require(ws.viewer, Capability.ANSWER_LOST_DEALS, person(found.id, found.region, new_owner_login))
             owner_id = found.id
         decision = "handed over" if new_owner_login else "back to work"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crm_tui.i18n import Message
+
 if TYPE_CHECKING:
     from crm_tui.domain.segments.recompute import RecomputeResult
     from crm_tui.storage.models import DocumentKind
@@ -37,7 +39,8 @@ class BatchOptions:
 @dataclass
 class BatchSummary:
     """What every import reports: its batch (``None`` on a dry run), rows and records counted,
-    the first problems in words and the error file that keeps the rejected rows."""
+    the first problems (messages, worded when shown; ``problem_codes`` for scripts) and the
+    error file that keeps the rejected rows."""
 
     batch: int | None
     rows: int = 0
@@ -45,11 +48,20 @@ class BatchSummary:
     unchanged: int = 0
     rejected: int = 0
     errors_file: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
-    def note(self, problem: str) -> None:
+    def note(self, problem: Message) -> None:
         if len(self.problems) < PROBLEMS_SHOWN:
             self.problems.append(problem)
+
+    def problem_texts(self) -> list[str]:
+        """The problems in words, in the language in force (``--json``'s ``problems``)."""
+        return [str(problem) for problem in self.problems]
+
+    def problem_codes(self) -> list[dict[str, object]]:
+        """The problems as a script reads them, in the same order: each one's code and the
+        values it names (``--json``'s ``problem_codes``)."""
+        return [problem.as_json() for problem in self.problems]
 
 
 @dataclass(frozen=True)
@@ -111,7 +123,8 @@ class OrdersSummary(BatchSummary):
             "unmatched": self.unmatched,
             "matched_later": self.matched_later,
             "errors_file": self.errors_file,
-            "problems": self.problems,
+            "problems": self.problem_texts(),
+            "problem_codes": self.problem_codes(),
             "columns": self.columns,
             "segments": self.segments.as_json() if self.segments else None,
         }
@@ -127,4 +140,4 @@ class UndoReport:
     records_removed: int = 0
     documents_removed: int = 0
     documents_restored: int = 0
-    kept: list[str] = field(default_factory=list)
+    kept: list[Message] = field(default_factory=list)

@@ -20,8 +20,9 @@ from typing import Any
 from crm_tui.domain.values.cells import Cell
 from crm_tui.domain.values.emails import Email
 from crm_tui.domain.values.phones import Phone
+from crm_tui.i18n import N_, Message
 
-NO_NAME_NO_CONTACT = "no name and no contact data"
+NO_NAME_NO_CONTACT = Message("row.no_name_no_contact", N_("no name and no contact data"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,13 @@ class RowSource:
     row: int
 
     def __str__(self) -> str:
-        return f"{self.file}, sheet '{self.sheet}', row {self.row}"
+        return str(self.where())
+
+    def where(self) -> Message:
+        """The row as a message names it (and a script reads it: file, sheet, row)."""
+        return Message(
+            "row", N_("{file}, sheet '{sheet}', row {row}"), file=self.file, sheet=self.sheet, row=self.row
+        )
 
     def __reduce__(self) -> tuple[type[RowSource], tuple[Any, ...]]:
         return RowSource, (self.file, self.sheet, self.row)
@@ -80,7 +87,9 @@ class ParsedRow:
     ``rejection`` is ``None`` when the row can become a client. Phones are
     ``Phone(e164, extension, raw)``, e-mails ``Email(value, raw)``, ``deal_amount`` is in kopecks,
     ``owner`` is the text of the owner column (matching it to a user is the loader's job).
-    Warnings name the field and the column: "inn (ИНН): INN '7707083890' fails the checksum".
+    Warnings name the field and the column: "inn (ИНН): INN '7707083890' fails the checksum";
+    they and the rejection are ``Message``s, worded where they are shown (the parsing process
+    may be another one).
     """
 
     source: RowSource
@@ -100,8 +109,8 @@ class ParsedRow:
     next_action: date | None = None
     note: str | None = None
     deal_amount: int | None = None
-    warnings: tuple[str, ...] = ()
-    rejection: str | None = None
+    warnings: tuple[Message, ...] = ()
+    rejection: Message | None = None
     keys: RowKeys | None = None
     """Set on accepted rows by the parser."""
 

@@ -10,13 +10,22 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import Direction, Interaction, InteractionKind, clients
 
 _DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
+_SUMMARY_MISSING = {
+    InteractionKind.CALL: N_("a call needs a summary: what was said or agreed"),
+    InteractionKind.EMAIL: N_("an e-mail needs a summary: what was said or agreed"),
+    InteractionKind.MESSAGE: N_("a message needs a summary: what was said or agreed"),
+    InteractionKind.MEETING: N_("a meeting needs a summary: what was said or agreed"),
+    InteractionKind.NOTE: N_("a note needs a summary: what was said or agreed"),
+}
+"""The refusal of a touch logged without a word of what happened, by its kind."""
 
 
 def parse_duration(text: str) -> int | None:
@@ -45,16 +54,16 @@ def log_interaction(
     logged it, in one transaction: a call is never saved with its promised follow-up lost."""
     text = summary.strip()
     if not text:
-        raise InvalidInput(f"a {kind.value} needs a summary: what was said or agreed")
+        raise InvalidInput("interaction.summary_missing", _SUMMARY_MISSING[kind], kind=kind.value)
     if duration_s is not None and duration_s < 0:
-        raise InvalidInput("a call cannot last a negative time")
+        raise InvalidInput("interaction.duration_negative", N_("a call cannot last a negative time"))
     now = ws.now()
     with ws.write() as session:
         exists = session.scalar(
             select(clients.c.id).where(clients.c.id == client_id, visible_clients(ws.viewer))
         )
         if exists is None:
-            raise NotFound(f"client {client_id} not found")
+            raise not_found("client", client_id)
         item = Interaction(
             kind=kind,
             direction=direction,

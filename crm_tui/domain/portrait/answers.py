@@ -12,6 +12,7 @@ from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.typed import read_typed
+from crm_tui.i18n import N_
 from crm_tui.storage.models import FieldKind
 
 _YES = {"yes", "y", "true", "1", "да", "д", "+"}
@@ -26,14 +27,22 @@ def _number(label: str, text: str) -> Decimal:
     try:
         return Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInput(f"{label}: {text!r} is not a number") from None
+        raise InvalidInput(
+            "portrait.not_a_number", N_("{field}: {text!r} is not a number"), field=label, text=text
+        ) from None
 
 
 def _choice(label: str, text: str, choices: list[str]) -> str:
     by_fold = {c.casefold(): c for c in choices}
     found = by_fold.get(text.strip().casefold())
     if found is None:
-        raise InvalidInput(f"{label}: {text!r} is not one of {', '.join(choices)}")
+        raise InvalidInput(
+            "portrait.not_a_choice",
+            N_("{field}: {text!r} is not one of {choices}"),
+            field=label,
+            text=text,
+            choices=", ".join(choices),
+        )
     return found
 
 
@@ -46,9 +55,9 @@ def parse_field_text(label: str, kind: str, choices: list[str], text: str) -> An
         number = _number(label, raw)
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == FieldKind.MONEY:
-        return read_typed(label, normalise_amount, raw, "an amount of money")
+        return read_typed(label, normalise_amount, raw, N_("an amount of money"))
     if kind == FieldKind.DATE:
-        day = read_typed(label, normalise_date, raw, "a date")
+        day = read_typed(label, normalise_date, raw, N_("a date"))
         return day.isoformat() if day else None
     if kind == FieldKind.CHOICE:
         return _choice(label, raw, choices)
@@ -60,7 +69,9 @@ def parse_field_text(label: str, kind: str, choices: list[str], text: str) -> An
             return True
         if folded in _NO:
             return False
-        raise InvalidInput(f"{label}: {text!r} is not yes or no")
+        raise InvalidInput(
+            "portrait.not_yes_no", N_("{field}: {text!r} is not yes or no"), field=label, text=text
+        )
     return raw[:2000]
 
 

@@ -18,7 +18,7 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
-from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit, not_found
 from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.portrait.defaults import (
     CONTACT_REQUIREMENTS,
@@ -27,6 +27,7 @@ from crm_tui.domain.portrait.defaults import (
 )
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import FieldKind, clients, field_defs, field_values
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -63,14 +64,21 @@ def add_field(
     require(ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
     if not _KEY.match(key):
         raise InvalidInput(
-            f"field key {key!r}: lower-case latin letters, digits and _, starting with a letter"
+            "field.key_invalid",
+            N_("field key {key!r}: lower-case latin letters, digits and _, starting with a letter"),
+            key=key,
         )
     if kind in (FieldKind.CHOICE, FieldKind.MULTI) and not choices:
-        raise InvalidInput(f"field {key!r} is a {kind.value} field: give its choices")
+        raise InvalidInput(
+            "field.choices_missing",
+            N_("field {key!r} is a {kind} field: give its choices"),
+            key=key,
+            kind=kind.value,
+        )
     with ws.write() as session:
         f = field_defs.c
         if session.scalar(select(f.id).where(f.key == key)):
-            raise InvalidInput(f"a field {key!r} exists already")
+            raise InvalidInput("field.exists", N_("a field {key!r} exists already"), key=key)
         position = (session.scalar(select(func.max(f.position))) or 0) + 1
         new_id = (
             session.connection()
@@ -126,7 +134,7 @@ def _change_field(
     f = field_defs.c
     field_id = session.scalar(select(f.id).where(f.key == key, f.active.is_(True)))
     if field_id is None:
-        raise NotFound(f"no field {key!r}")
+        raise NotFound("field.not_found", N_("no field {key!r}"), key=key)
     session.connection().execute(update(field_defs).where(f.id == field_id).values(values))
     audit.record(
         session,
@@ -145,7 +153,10 @@ def set_required_contacts(ws: Workspace, items: list[str]) -> None:
     unknown = [i for i in items if i not in CONTACT_REQUIREMENTS]
     if unknown:
         raise InvalidInput(
-            f"unknown contact requirement {unknown[0]!r}; known: {', '.join(CONTACT_REQUIREMENTS)}"
+            "field.contact_requirement_unknown",
+            N_("unknown contact requirement {requirement!r}; known: {known}"),
+            requirement=unknown[0],
+            known=", ".join(CONTACT_REQUIREMENTS),
         )
     with ws.write() as session:
         put_setting(session, REQUIRED_CONTACTS_KEY, items, at=ws.now(), user_id=ws.viewer.user_id)
@@ -166,7 +177,7 @@ def set_values(ws: Workspace, client_id: int, version: int, values: dict[str, st
             select(clients.c.version).where(clients.c.id == client_id, visible_clients(viewer))
         ).first()
         if row is None:
-            raise NotFound(f"client {client_id} not found")
+            raise not_found("client", client_id)
         fields = {f.key: f for f in portrait_fields(session)}
         if row.version != version:
             raise _stale(session, client_id, fields)
@@ -175,7 +186,7 @@ def set_values(ws: Workspace, client_id: int, version: int, values: dict[str, st
         typed: dict[int, Any] = {}
         for key, text in values.items():
             if key not in fields:
-                raise InvalidInput(f"no portrait field {key!r}")
+                raise InvalidInput("field.not_found", N_("no portrait field {key!r}"), key=key)
             field = fields[key]
             value = parse_field_text(field.label, field.kind, field.choices, text)
             if before.get(field.id) != value:
@@ -212,4 +223,15 @@ def _stale(session: Session, client_id: int, fields: dict[str, FieldInfo]) -> St
     """The refusal of a portrait saved over a colleague's, with the values they saved."""
     fresh = client_values(session, client_id)
     shown = ", ".join(f"{f.label}: {fresh.get(f.id)}" for f in fields.values() if f.id in fresh)
-    return StaleEdit(f"someone saved this client meanwhile; now: {shown or 'no portrait values'}")
+    if not shown:
+        return StaleEdit(
+            "portrait.stale",
+            N_("someone saved this client meanwhile; now: no portrait values"),
+            client=client_id,
+        )
+    return StaleEdit(
+        "portrait.stale",
+        N_("someone saved this client meanwhile; now: {values}"),
+        client=client_id,
+        values=shown,
+    )

@@ -17,9 +17,10 @@ from sqlmodel import Session
 from crm_tui.domain.access.capabilities import Capability, Viewer
 from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit.changes import change
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     Segment,
     TaskKind,
@@ -35,7 +36,9 @@ def parse_segment(text: str) -> Segment:
         return Segment(text.strip().lower())
     except ValueError:
         valid = ", ".join(s.value for s in Segment)
-        raise InvalidInput(f"unknown segment {text!r}; valid: {valid}") from None
+        raise InvalidInput(
+            "segment.unknown", N_("unknown segment {segment!r}; valid: {valid}"), segment=text, valid=valid
+        ) from None
 
 
 def _rows_within(
@@ -44,7 +47,9 @@ def _rows_within(
     """``{id: (segment, owner_id, name)}`` for the ids ``viewer`` has ``capability`` on; any
     other id is an error (not found: a client one may not see is not named)."""
     if len(ids) > MAX_SELECTION:
-        raise InvalidInput(f"select at most {MAX_SELECTION:,} clients at a time")
+        raise InvalidInput(
+            "selection.too_large", N_("select at most {count:,} clients at a time"), count=MAX_SELECTION
+        )
     c = clients.c
     found: dict[int, tuple[str | None, int | None, str]] = {}
     for chunk_start in range(0, len(ids), 900):
@@ -57,7 +62,7 @@ def _rows_within(
             found[row.id] = (row.segment, row.owner_id, row.name)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise NotFound(f"client {missing[0]} not found")
+        raise not_found("client", missing[0])
     return found
 
 
@@ -106,7 +111,7 @@ def plan_calls(ws: Workspace, client_ids: Sequence[int], title: str, due: dateti
     clients and the region's unowned leads, so a manager plans calls for nobody but oneself."""
     text = " ".join(title.split())
     if not text:
-        raise InvalidInput("a call task needs a title")
+        raise InvalidInput("call.title_missing", N_("a call task needs a title"))
     now = ws.now()
     with ws.write() as session:
         rows = _rows_within(session, ws.viewer, Capability.PLAN_CALLS, client_ids)

@@ -18,6 +18,7 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
 
 INTERVAL_KEY = "segments.interval_days"
 DEFAULT_INTERVAL_DAYS = 30
@@ -92,6 +93,11 @@ def set_interval(ws: Workspace, days: int | None) -> None:
     """An admin fixes the interval (``None``: back to computing it from the history)."""
     require(ws.viewer, Capability.SET_PURCHASE_INTERVAL)
     if days is not None and not 1 <= days <= MAX_INTERVAL_DAYS:
-        raise InvalidInput(f"interval: {days} days is out of range (1..{MAX_INTERVAL_DAYS})")
+        raise InvalidInput(
+            "interval.range",
+            N_("interval: {days} days is out of range (1..{most})"),
+            days=days,
+            most=MAX_INTERVAL_DAYS,
+        )
     with ws.write() as session:
         put_setting(session, INTERVAL_KEY, days, at=ws.now(), user_id=ws.viewer.user_id)

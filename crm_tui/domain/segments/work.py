@@ -17,7 +17,7 @@ from crm_tui.domain.base_language import base_text
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.segments.rules import SEGMENTS
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import NC_
+from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import Segment, segment_rules
 
 
@@ -75,11 +75,19 @@ def set_work_rule(
     """Change one rule (an admin or a head of sales); ``every_days=0`` switches it off."""
     require(ws.viewer, Capability.SET_WORK_RULES)
     if every_days is not None and not 0 <= every_days <= 3650:
-        raise InvalidInput(f"contact every {every_days} days is out of range (0..3650; 0 switches it off)")
+        raise InvalidInput(
+            "work_rule.every_range",
+            N_("contact every {days} days is out of range (0..3650; 0 switches it off)"),
+            days=every_days,
+        )
     if max_per_run is not None and not 1 <= max_per_run <= 1000:
-        raise InvalidInput(f"{max_per_run} tasks per manager per run is out of range (1..1000)")
+        raise InvalidInput(
+            "work_rule.max_range",
+            N_("{count} tasks per manager per run is out of range (1..1000)"),
+            count=max_per_run,
+        )
     if title is not None and not title.strip():
-        raise InvalidInput("a work rule needs a task title")
+        raise InvalidInput("work_rule.title_missing", N_("a work rule needs a task title"))
     with ws.write() as session:
         current = next(rule for rule in work_rules(session) if rule.segment is segment)
         rule = WorkRule(

@@ -10,32 +10,43 @@ from sqlmodel import Session
 from crm_tui.domain.access.capabilities import Capability, Target, Viewer, require
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import PLAYBOOK_ORIGIN, load_deal, start_playbook
-from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.errors import InvalidInput, StaleEdit, not_found
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import Task, TaskStatus, playbook_steps, tasks
 
 
 def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
     task = session.get(Task, task_id)
     if task is None:
-        raise NotFound(f"task {task_id} not found")
-    require(viewer, Capability.COMPLETE_TASKS, Target(task.assignee_id, name=f"task {task_id}"))
+        raise not_found("task", task_id)
+    require(
+        viewer,
+        Capability.COMPLETE_TASKS,
+        Target(task.assignee_id, name=Message("task", N_("task {id}"), id=task_id)),
+    )
     if task.version != version:
         raise _refused(task)
     if task.status != TaskStatus.OPEN:
-        raise InvalidInput(f"task «{task.title}» is already {task.status}")
+        if task.status == TaskStatus.DONE:
+            raise InvalidInput(
+                "task.closed", N_("task «{task}» is already done"), task=task.title, status="done"
+            )
+        raise InvalidInput(
+            "task.closed", N_("task «{task}» is already cancelled"), task=task.title, status=str(task.status)
+        )
     return task
 
 
 def _refused(task: Task) -> StaleEdit:
-    return stale("task", f"«{task.title}»")
+    return stale("task", task.title)
 
 
 def complete_task(ws: Workspace, task_id: int, version: int, result: str) -> None:
     """Mark done with what came of it; a task without a result teaches nobody anything."""
     text = result.strip()
     if not text:
-        raise InvalidInput("say what came of the task: the result cannot be empty")
+        raise InvalidInput("task.result_missing", N_("say what came of the task: the result cannot be empty"))
     now = ws.now()
     with ws.write() as session:
         task = _load_for_change(session, ws.viewer, task_id, version)
@@ -73,7 +84,7 @@ def _next_step(session: Session, ws: Workspace, task: Task) -> None:
 def snooze_task(ws: Workspace, task_id: int, version: int, until: datetime) -> None:
     now = ws.now()
     if until <= now:
-        raise InvalidInput("snooze to a moment in the future")
+        raise InvalidInput("task.snooze_past", N_("snooze to a moment in the future"))
     with ws.write() as session:
         task = _load_for_change(session, ws.viewer, task_id, version)
         change(

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.i18n import N_
 from crm_tui.storage.models import TaskKind
 
 WORKDAY_START = time(10, 0)
@@ -45,17 +46,21 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         try:
             day = date(year, int(month_s), int(day_s))
         except ValueError:
-            raise InvalidInput(f"{text!r} is not a date") from None
+            raise InvalidInput("due.not_a_date", N_("{text!r} is not a date"), text=text) from None
         if not year_s and day < local_now.date():
             try:
                 day = day.replace(year=year + 1)  # "05.01" typed in December is next January
             except ValueError:  # 29.02 typed after it passed: the next leap year is too far
-                raise InvalidInput(f"{text!r}: give the year, 29 February is not every year") from None
+                raise InvalidInput(
+                    "due.leap_day", N_("{text!r}: give the year, 29 February is not every year"), text=text
+                ) from None
         moment = _clock(day, hour, minute, tz, text) if hour else _on_day(day, local_now, tz)
     else:
         moment = _iso(text.strip(), local_now, tz)
     if moment < now - timedelta(minutes=1):
-        raise InvalidInput(f"{text!r} is in the past: a next step is due from now on")
+        raise InvalidInput(
+            "due.past", N_("{text!r} is in the past: a next step is due from now on"), text=text
+        )
     return moment
 
 
@@ -64,7 +69,9 @@ def next_step(title: str, when: str, now: datetime, tz: ZoneInfo) -> NextStep | 
     name = " ".join(title.split())
     if not name:
         if when.strip():
-            raise InvalidInput("say what the next step is, or leave its date empty too")
+            raise InvalidInput(
+                "next_step.title_missing", N_("say what the next step is, or leave its date empty too")
+            )
         return None
     return NextStep(name[:300], parse_due(when.strip() or "завтра", now, tz))
 
@@ -84,7 +91,9 @@ def _iso(text: str, local_now: datetime, tz: ZoneInfo) -> datetime:
             return _on_day(date.fromisoformat(text), local_now, tz)
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"when is {text!r}? write завтра, +3, 25.11, 25.11 15:00 or 15:00") from None
+        raise InvalidInput(
+            "due.unreadable", N_("when is {text!r}? write завтра, +3, 25.11, 25.11 15:00 or 15:00"), text=text
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
@@ -96,4 +105,4 @@ def _clock(day: date, hour: str, minute: str, tz: ZoneInfo, text: str) -> dateti
     try:
         return _at(day, time(int(hour), int(minute)), tz)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a time of day") from None
+        raise InvalidInput("due.not_a_time", N_("{text!r} is not a time of day"), text=text) from None

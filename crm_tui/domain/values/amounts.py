@@ -12,6 +12,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from crm_tui.domain.values.cells import Normalised, cell_text, is_blank, shorten
+from crm_tui.i18n import N_, Message
 
 _PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
 _CURRENCY = r"(?:руб(?:лей|ля|ль|\.)?|р\.?|₽|rub\.?|rur\.?)"
@@ -25,7 +26,8 @@ _MAX_KOPECKS = 10**17  # beyond a bigint's comfort and any real deal
 
 
 def _decimal_text(number: str, scaled: bool) -> tuple[str, str | None]:
-    """Digits with one '.' for the decimal point; thousands separators removed."""
+    """Digits with one '.' for the decimal point, thousands separators removed; and the number
+    it was read as when that was a guess ("1,200" is 1200), else None."""
     number = "".join(number.split()).replace("'", "").replace("’", "")
     commas, dots = number.count(","), number.count(".")
     if commas and dots:
@@ -39,7 +41,7 @@ def _decimal_text(number: str, scaled: bool) -> tuple[str, str | None]:
             whole, fraction = number.split(mark)
             # kopecks have two digits: "1,200" is 1200 (but "0,005" is half a kopeck)
             if len(fraction) == 3 and not scaled and 1 <= len(whole) <= 3 and not whole.startswith("0"):
-                return whole + fraction, f"read as {whole}{fraction}"
+                return whole + fraction, whole + fraction
             return f"{whole}.{fraction}", None
     return number, None
 
@@ -80,8 +82,19 @@ def normalise_amount(value: object) -> Normalised[int | None]:
                 if match["sign"]:
                     amount = -amount
     if amount is None:
-        return Normalised(None, raw, (f"{shorten(raw)} is not an amount of money",))
+        return Normalised(
+            None,
+            raw,
+            (Message("amount.invalid", N_("'{text}' is not an amount of money"), text=shorten(raw)),),
+        )
     kopecks = _to_kopecks(amount)
     if kopecks is None or abs(kopecks) >= _MAX_KOPECKS:
-        return Normalised(None, raw, (f"{shorten(raw)} is too large an amount",))
-    return Normalised(kopecks, raw, (f"{shorten(raw)} {note}",) if note else ())
+        return Normalised(
+            None,
+            raw,
+            (Message("amount.too_large", N_("'{text}' is too large an amount"), text=shorten(raw)),),
+        )
+    if note is None:
+        return Normalised(kopecks, raw)
+    guess = Message("amount.read_as", N_("'{text}' read as {number}"), text=shorten(raw), number=note)
+    return Normalised(kopecks, raw, (guess,))

@@ -4,7 +4,8 @@ Cells arrive from calamine (str, float, int, bool, date, datetime, time, timedel
 empty) or from CSV (str). Normalisers accept *any* object, because a hostile or merely odd file
 must never crash an import: they return a ``Normalised`` with the value (or ``None``), the raw
 text as the manager typed it (kept beside the normalised value, see DESIGN.md "Nothing lost")
-and warnings in plain words.
+and warnings (``crm_tui.i18n.Message``: a code and the text it names, worded when shown, so a
+file parsed in a second process reads in the language of whoever shows the warning).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time, timedelta
 from typing import Generic, NamedTuple, TypeAlias, TypeVar
+
+from crm_tui.i18n import Message
 
 Cell: TypeAlias = str | int | float | bool | date | datetime | time | timedelta | None
 """One cell value as the readers yield it (``None`` or ``""`` for an empty cell)."""
@@ -30,7 +33,7 @@ class Normalised(NamedTuple, Generic[T_co]):
 
     value: T_co
     raw: str
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -97,8 +100,8 @@ def whole_number_digits(value: object) -> str | None:
 
 
 def shorten(text: str, limit: int = 40) -> str:
-    """A cell's text cut for a warning message, quoted."""
+    """A cell's text cut for a warning message (which quotes it as its language does)."""
     text = collapse_spaces(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return f"'{text}'"
+    return text

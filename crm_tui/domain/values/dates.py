@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from dateutil import parser as date_parser  # type: ignore[import-untyped]  # no stubs shipped
 
 from crm_tui.domain.values.cells import Normalised, cell_text, collapse_spaces, is_blank, shorten
+from crm_tui.i18n import N_, Message
 
 _LATIN = re.compile(r"[A-Za-z]")
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -62,15 +63,20 @@ def _excel_serial(serial: float) -> date | None:
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
-def _parse_date_text(text: str) -> tuple[date | None, str | None]:
-    """``(date, None)``, ``(date, note)`` when it was read with a guess, or ``(None, None)``."""
+_MONTH_FIRST = ("date.month_first", N_("'{text}' read as month/day/year"))
+_EXCEL_DAY = ("date.excel_day", N_("'{text}' read as an Excel day number"))
+
+
+def _parse_date_text(text: str) -> tuple[date | None, tuple[str, str] | None]:
+    """``(date, None)``, ``(date, note)`` when it was read with a guess (the note's code and
+    msgid), or ``(None, None)``."""
     if match := _DMY.fullmatch(text):
         day, month, year = int(match[1]), int(match[2]), _year(match[3])
         try:
             return date(year, month, day), None
         except ValueError:
             try:  # 12/25/2026: written month first
-                return date(year, day, month), "read as month/day/year"
+                return date(year, day, month), _MONTH_FIRST
             except ValueError:
                 return None, None
     if match := _YMD.fullmatch(text):
@@ -89,7 +95,7 @@ def _parse_date_text(text: str) -> tuple[date | None, str | None]:
     if text.isascii() and text.isdigit():
         if len(text) == 8:
             return _parse_date_text(f"{text[:4]}-{text[4:6]}-{text[6:]}")
-        return (_excel_serial(int(text)), "read as an Excel day number") if len(text) == 5 else (None, None)
+        return (_excel_serial(int(text)), _EXCEL_DAY) if len(text) == 5 else (None, None)
     if not _LATIN.search(text):
         return None, None
     try:  # English month names ("5 Dec 2026", "December 5, 2026"): every part must be given
@@ -112,11 +118,15 @@ def normalise_date(value: object) -> Normalised[date | None]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         day = _excel_serial(value)
         if day is None:
-            return Normalised(None, raw, (f"{shorten(raw)} is not a date",))
+            return _not_a_date(raw)
         return Normalised(day, raw)
     if not isinstance(value, str) or len(value) > 64:
-        return Normalised(None, raw, (f"{shorten(raw)} is not a date",))
+        return _not_a_date(raw)
     day, note = _parse_date_text(collapse_spaces(value))
     if day is None:
-        return Normalised(None, raw, (f"{shorten(raw)} is not a date",))
-    return Normalised(day, raw, (f"{shorten(raw)} {note}",) if note else ())
+        return _not_a_date(raw)
+    return Normalised(day, raw, (Message(*note, text=shorten(raw)),) if note else ())
+
+
+def _not_a_date(raw: str) -> Normalised[date | None]:
+    return Normalised(None, raw, (Message("date.invalid", N_("'{text}' is not a date"), text=shorten(raw)),))

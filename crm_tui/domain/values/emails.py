@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from crm_tui.domain.values.cells import Normalised, cell_text, is_blank, shorten
+from crm_tui.i18n import N_, Message
 
 _EMAIL = re.compile(
     r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
@@ -36,7 +37,7 @@ def normalise_emails(value: object) -> Normalised[tuple[Email, ...]]:
     if is_blank(value):
         return Normalised((), raw)
     if not isinstance(value, str) or len(raw) > 1000:
-        return Normalised((), raw, (f"{shorten(raw)} is not an e-mail address",))
+        return Normalised((), raw, (_not_an_address(raw),))
     address = raw.strip().lower()
     if address.startswith("mailto:"):
         address = address[7:]
@@ -44,13 +45,17 @@ def normalise_emails(value: object) -> Normalised[tuple[Email, ...]]:
         return Normalised((Email(address, raw.strip()),), raw)
     has_address = "@" in raw
     emails: list[Email] = []
-    warnings: list[str] = []
+    warnings: list[Message] = []
     for token in _EMAIL_SPLIT.split(raw.replace("<", " ").replace(">", " ")):
         address = _MAILTO.sub("", token.strip(_EMAIL_EDGES)).split("?", 1)[0].strip(_EMAIL_EDGES).lower()
         if not address or (has_address and address.isalpha()):
             continue  # "Иван" beside "<ivan@x.ru>" is a name, not a broken address
         if len(address) > 254 or not _EMAIL.fullmatch(address):
-            warnings.append(f"{shorten(token)} is not an e-mail address")
+            warnings.append(_not_an_address(token))
         elif address not in (e.value for e in emails):
             emails.append(Email(address, token))
     return Normalised(tuple(emails), raw, tuple(warnings))
+
+
+def _not_an_address(text: str) -> Message:
+    return Message("email.invalid", N_("'{text}' is not an e-mail address"), text=shorten(text))

@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from crm_tui.domain.values.cells import Normalised, cell_text, collapse_spaces, is_blank, shorten
+from crm_tui.i18n import N_, Message
 
 # Canonical form -> every spelling seen in managers' files (matched case-insensitively).
 LEGAL_FORMS: dict[str, tuple[str, ...]] = {
@@ -139,10 +140,13 @@ def split_legal_form(value: object) -> Normalised[LegalName]:
     form, name = _peel(collapse_spaces(raw))
     if name.islower():
         name = name.title() if form == "ИП" else name[0].upper() + name[1:]
-    warnings: tuple[str, ...] = ()
-    if not name:
-        problem = "has a legal form but no name" if form else "has no name"
-        warnings = (f"{shorten(raw)} {problem}",)
+    warnings: tuple[Message, ...] = ()
+    if form and not name:
+        warnings = (
+            Message("name.only_form", N_("'{text}' has a legal form but no name"), text=shorten(raw)),
+        )
+    elif not name:
+        warnings = (Message("name.missing", N_("'{text}' has no name"), text=shorten(raw)),)
     return Normalised(LegalName(form, name), raw, warnings)
 
 
@@ -155,5 +159,8 @@ def normalise_legal_form(value: object) -> Normalised[str | None]:
         return Normalised(None, raw)
     form = canonical_form(text)
     if form is None:
-        return Normalised(text, raw, (f"{shorten(raw)} is not a known legal form; kept as written",))
+        unknown = Message(
+            "legal_form.unknown", N_("'{text}' is not a known legal form; kept as written"), text=shorten(raw)
+        )
+        return Normalised(text, raw, (unknown,))
     return Normalised(form, raw)

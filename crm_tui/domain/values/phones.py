@@ -20,6 +20,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat
 
 from crm_tui.domain.values.cells import Normalised, cell_text, is_blank, shorten, whole_number_digits
+from crm_tui.i18n import N_, Message
 
 DEFAULT_REGION = "RU"
 _MAX_CELL = 1000
@@ -82,8 +83,12 @@ def _fast_ru(text: str) -> str | None:
     return None
 
 
-def _parse_one(text: str, region: str) -> tuple[str | None, str | None]:
-    """``(e164, extension)`` of one number, or ``(None, reason)``."""
+_NOT_A_PHONE = ("phone.invalid", N_("'{text}' is not a phone number"))
+_NOT_VALID = ("phone.not_valid", N_("'{text}' is not a valid phone number"))
+
+
+def _parse_one(text: str, region: str) -> tuple[str | None, str | tuple[str, str] | None]:
+    """``(e164, extension)`` of one number, or ``(None, reason)`` (its code and msgid)."""
     if region == DEFAULT_REGION:
         fast = _fast_ru(text)
         if fast:
@@ -91,9 +96,9 @@ def _parse_one(text: str, region: str) -> tuple[str | None, str | None]:
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException:
-        return None, "is not a phone number"
+        return None, _NOT_A_PHONE
     if not phonenumbers.is_valid_number(number):
-        return None, "is not a valid phone number"
+        return None, _NOT_VALID
     return phonenumbers.format_number(number, PhoneNumberFormat.E164), number.extension or None
 
 
@@ -123,16 +128,24 @@ def normalise_phones(value: object, region: str = DEFAULT_REGION) -> Normalised[
     elif isinstance(value, str):
         text = value
     else:
-        return Normalised((), raw, (f"{shorten(raw)} is not a phone number",))
+        return Normalised((), raw, (Message(*_NOT_A_PHONE, text=shorten(raw)),))
     if len(text) > _MAX_CELL:
-        return Normalised((), raw, (f"{shorten(raw)} is too long for a phone cell",))
+        too_long = Message("phone.too_long", N_("'{text}' is too long for a phone cell"), text=shorten(raw))
+        return Normalised((), raw, (too_long,))
 
     phones: list[Phone] = []
-    warnings: list[str] = []
+    warnings: list[Message] = []
     parts = [p.strip() for p in _SPLIT.split(text)]
     parts = [p for p in parts if p]
     if len(parts) > _MAX_PARTS:
-        warnings.append(f"only the first {_MAX_PARTS} of {len(parts)} phones were read")
+        warnings.append(
+            Message(
+                "phone.too_many",
+                N_("only the first {read} of {count} phones were read"),
+                read=_MAX_PARTS,
+                count=len(parts),
+            )
+        )
         parts = parts[:_MAX_PARTS]
     for part in parts:
         number_text, extension = _split_extension(_TEL_PREFIX.sub("", part))
@@ -141,12 +154,14 @@ def normalise_phones(value: object, region: str = DEFAULT_REGION) -> Normalised[
                 last = phones[-1]
                 phones[-1] = Phone(last.e164, extension, f"{last.raw}, {part}")
             else:
-                warnings.append(f"{shorten(part)} is not a phone number")
+                warnings.append(Message(*_NOT_A_PHONE, text=shorten(part)))
             continue
         e164, detail = _parse_one(number_text, region)
         if e164 is None:
-            warnings.append(f"{shorten(part)} {detail}")
+            assert isinstance(detail, tuple)
+            warnings.append(Message(*detail, text=shorten(part)))
             continue
+        assert not isinstance(detail, tuple)
         phone = Phone(e164, extension or detail, part)
         if all((p.e164, p.extension) != (phone.e164, phone.extension) for p in phones):
             phones.append(phone)

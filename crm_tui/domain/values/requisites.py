@@ -13,6 +13,7 @@ from operator import mul
 from typing import NamedTuple
 
 from crm_tui.domain.values.cells import Normalised, cell_text, is_blank, shorten, whole_number_digits
+from crm_tui.i18n import N_, Message
 
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -116,14 +117,20 @@ class InnKpp(NamedTuple):
     kpp: str | None = None
 
 
-def _requisite_text(value: object, label: str) -> tuple[str | None, bool, str | None]:
-    """``(text, came_from_a_number, warning)`` for a requisite cell."""
+_NOT_AN_INN = ("inn.invalid", N_("'{text}' is not an INN"))
+_NOT_A_KPP = ("kpp.invalid", N_("'{text}' is not a KPP"))
+_NOT_AN_OGRN = ("ogrn.invalid", N_("'{text}' is not an OGRN"))
+
+
+def _requisite_text(value: object, not_it: tuple[str, str]) -> tuple[str | None, bool, Message | None]:
+    """``(text, came_from_a_number, warning)`` for a requisite cell; ``not_it`` is the code and
+    msgid of the warning for a cell that is no requisite at all."""
     digits = whole_number_digits(value)
     if digits is not None:
         return digits, True, None
     if isinstance(value, str) and len(value) <= _MAX_TEXT:
         return value, False, None
-    return None, False, f"{shorten(cell_text(value))} is not an {label}"
+    return None, False, Message(*not_it, text=shorten(cell_text(value)))
 
 
 def _restore_zero(digits: str, from_number: bool, lengths: tuple[int, ...], valid: bool) -> str:
@@ -138,22 +145,31 @@ def _restore_zero(digits: str, from_number: bool, lengths: tuple[int, ...], vali
     return digits
 
 
-def _check_inn(digits: str, from_number: bool) -> tuple[str | None, str | None]:
+def _check_inn(digits: str, from_number: bool) -> tuple[str | None, Message | None]:
     if len(digits) in (9, 11):
         digits = _restore_zero(digits, from_number, (10, 12), is_valid_inn("0" + digits))
     if len(digits) not in (10, 12):
-        return None, f"'{digits}' is not an INN: {len(digits)} digits, expected 10 or 12"
+        return None, Message(
+            "inn.length",
+            N_("'{inn}' is not an INN: {count} digits, expected 10 or 12"),
+            inn=digits,
+            count=len(digits),
+        )
     if not is_valid_inn(digits):
-        return None, f"INN '{digits}' fails the checksum"
+        return None, Message("inn.checksum", N_("INN '{inn}' fails the checksum"), inn=digits)
     return digits, None
 
 
-def _check_kpp(text: str, from_number: bool) -> tuple[str | None, str | None]:
+def _check_kpp(text: str, from_number: bool) -> tuple[str | None, Message | None]:
     kpp = _NOT_KPP_CHAR.sub("", text.upper())
     if len(kpp) == 8 and kpp.isdigit() and from_number:  # no checksum: only a number cell is padded
         kpp = "0" + kpp
     if not is_valid_kpp(kpp):
-        return None, f"{shorten(text)} is not a KPP (9 characters: 4 digits, 2 digits or letters, 3 digits)"
+        return None, Message(
+            "kpp.invalid",
+            N_("'{text}' is not a KPP (9 characters: 4 digits, 2 digits or letters, 3 digits)"),
+            text=shorten(text),
+        )
     return kpp, None
 
 
@@ -172,9 +188,9 @@ def normalise_inn_kpp(value: object) -> Normalised[InnKpp]:
     raw = cell_text(value)
     if is_blank(value) or _PLACEHOLDER.match(raw):
         return Normalised(InnKpp(None), raw)
-    text, from_number, problem = _requisite_text(value, "INN")
+    text, from_number, problem = _requisite_text(value, _NOT_AN_INN)
     if text is None:
-        return Normalised(InnKpp(None), raw, (problem or "",))
+        return Normalised(InnKpp(None), raw, (problem,) if problem else ())
     inn_text, kpp_text = text, None
     halves = [h for h in _HALVES.split(text) if _DIGIT_RUN.search(h)]
     if len(halves) == 2:
@@ -185,7 +201,7 @@ def normalise_inn_kpp(value: object) -> Normalised[InnKpp]:
             inn_text, kpp_text = runs
     digits = _NOT_DIGIT.sub("", inn_text)
     if not digits:
-        return Normalised(InnKpp(None), raw, (f"{shorten(raw)} is not an INN",))
+        return Normalised(InnKpp(None), raw, (Message(*_NOT_AN_INN, text=shorten(raw)),))
     inn, inn_problem = _check_inn(digits, from_number)
     kpp, kpp_problem = _check_kpp(kpp_text, False) if kpp_text else (None, None)
     warnings = tuple(p for p in (inn_problem, kpp_problem) if p)
@@ -203,9 +219,9 @@ def normalise_kpp(value: object) -> Normalised[str | None]:
     raw = cell_text(value)
     if is_blank(value) or _PLACEHOLDER.match(raw):
         return Normalised(None, raw)
-    text, from_number, problem = _requisite_text(value, "KPP")
+    text, from_number, problem = _requisite_text(value, _NOT_A_KPP)
     if text is None:
-        return Normalised(None, raw, (problem or "",))
+        return Normalised(None, raw, (problem,) if problem else ())
     kpp, kpp_problem = _check_kpp(_KPP_LABEL.sub("", text), from_number)
     return Normalised(kpp, raw, (kpp_problem,) if kpp_problem else ())
 
@@ -215,12 +231,17 @@ def normalise_ogrn(value: object) -> Normalised[str | None]:
     raw = cell_text(value)
     if is_blank(value) or _PLACEHOLDER.match(raw):
         return Normalised(None, raw)
-    text, _, problem = _requisite_text(value, "OGRN")
+    text, _, problem = _requisite_text(value, _NOT_AN_OGRN)
     if text is None:
-        return Normalised(None, raw, (problem or "",))
+        return Normalised(None, raw, (problem,) if problem else ())
     digits = _NOT_DIGIT.sub("", text)
     if len(digits) not in (13, 15):
-        return Normalised(None, raw, (f"{shorten(raw)} is not an OGRN: expected 13 or 15 digits",))
+        length = Message(
+            "ogrn.length", N_("'{text}' is not an OGRN: expected 13 or 15 digits"), text=shorten(raw)
+        )
+        return Normalised(None, raw, (length,))
     if not is_valid_ogrn(digits):
-        return Normalised(None, raw, (f"OGRN '{digits}' fails the checksum",))
+        return Normalised(
+            None, raw, (Message("ogrn.checksum", N_("OGRN '{ogrn}' fails the checksum"), ogrn=digits),)
+        )
     return Normalised(digits, raw)
