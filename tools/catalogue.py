@@ -6,7 +6,7 @@
     .venv/bin/python -m tools.catalogue --todo todo.json  # the msgids still to translate
 
 Every string in ``_()``, ``N_()``, ``ngettext()`` and ``counted()`` (singular, plural) of the
-installed folders goes into ``crm_tui/locale/crm_tui.pot``; ``ru/LC_MESSAGES/crm_tui.po`` gains
+installed folders, and every text of ``crm --help`` (``cli_help``), goes into ``crm_tui/locale/crm_tui.pot``; ``ru/LC_MESSAGES/crm_tui.po`` gains
 the new msgids (untranslated, for a person to translate) and loses none silently (Babel keeps the
 obsolete ones commented out); the ``.mo`` the package ships is compiled from the ``.po``.
 """
@@ -54,7 +54,22 @@ def extracted() -> Catalog:
             catalog.add(
                 message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context
             )
+    for message, filename, lineno in cli_help():
+        catalog.add(message, None, [(filename, lineno)], auto_comments=[CLI_HELP_COMMENT])
     return catalog
+
+
+CLI_HELP_COMMENT = "crm --help (a docstring or help= of the CLI)"
+
+
+def cli_help() -> Iterator[tuple[str, str, int]]:
+    """The texts of ``crm --help`` (docstrings and ``help=`` of the commands, the arguments'
+    names): read from the command tree Typer builds, as ``crm`` translates them, since Babel's
+    extractor sees neither docstrings nor keyword arguments."""
+    from crm_tui.cli.main import command
+    from crm_tui.cli.translation import messages
+
+    yield from messages(command("en"), ROOT)
 
 
 def read(language: str) -> Catalog:
