@@ -6,9 +6,10 @@
     .venv/bin/python -m tools.catalogue --todo todo.json  # the msgids still to translate
 
 Every string in ``_()``, ``N_()``, ``ngettext()`` and ``counted()`` (singular, plural) of the
-installed folders, and every text of ``crm --help`` (``cli_help``), goes into ``crm_tui/locale/crm_tui.pot``; ``ru/LC_MESSAGES/crm_tui.po`` gains
-the new msgids (untranslated, for a person to translate) and loses none silently (Babel keeps the
-obsolete ones commented out); the ``.mo`` the package ships is compiled from the ``.po``.
+installed folders, and every text of ``crm --help`` (``cli_help``), goes into
+``crm_tui/locale/crm_tui.pot``; ``ru/LC_MESSAGES/crm_tui.po`` gains the new msgids (untranslated,
+for a person to translate) and loses none silently (Babel keeps the obsolete ones commented out);
+the ``.mo`` the package ships is compiled from the ``.po``.
 """
 
 from __future__ import annotations

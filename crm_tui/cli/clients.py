@@ -63,7 +63,7 @@ def list_(
         from rich.table import Table
 
         table = Table(
-            _("No."), _("Name"), _("INN"), _("Phone"), _("E-mail"), _("Owner"), _("Region"), _("Status")
+            _("id"), _("Name"), _("INN"), _("Phone"), _("E-mail"), _("Owner"), _("Region"), _("Status")
         )
         for row in rows:
             table.add_row(

@@ -98,9 +98,9 @@ def forecast(
             f"{line.month:<8} {line.manager:<28} {line.deals:>6} "
             f"{money(line.amount):>18} {money(line.weighted):>18}"
         )
+    total = _("total")
     typer.echo(
-        f"{_('total'):<37} {sum(x.deals for x in lines):>6} {'':>18} "
-        f"{money(sum(x.weighted for x in lines)):>18}"
+        f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {money(sum(x.weighted for x in lines)):>18}"
     )
 
 
@@ -153,4 +153,5 @@ def completeness(
                 "{count} clients  {share} at 80% or more",
                 line.clients,
             ).format(count=f"{line.clients:>7}", share=f"{share:>6}")
-            typer.echo(f"{line.name or _('(no owner)'):<30} {described}")
+            name = line.name or _("(no owner)")
+            typer.echo(f"{name:<30} {described}")

@@ -42,7 +42,9 @@ TYPE_NAMES = {
 }
 """Typer's names of a value's type (``--limit <int range>``) in words; a list's is its items' with
 ``...``. A list of choices (``<small|large>``) is what is typed, and stays."""
-REQUIRED = N_("required")
+REQUIRED = "required"
+"""Typer's word for a parameter that must be given, and the msgid it is said with."""
+MUST_BE_GIVEN = N_("must be given")
 DEFAULT = N_("default: {default}")
 RANGES = (
     (re.compile(r"(?P<min>-?[\d.]+)<=x<=(?P<max>-?[\d.]+)"), N_("{min} to {max}")),
@@ -128,7 +130,7 @@ def _type_name(found: re.Match[str]) -> str:
 
 def _extra(part: str, term: str) -> str:
     if part == REQUIRED:
-        return _(REQUIRED)
+        return _(MUST_BE_GIVEN)
     if part.startswith(DEFAULT.split("{")[0]):
         value = part.removeprefix(DEFAULT.split("{")[0])
         if f"--{value}" in term.split():  # a --flag/--no-flag's default is said by its name
