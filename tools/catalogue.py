@@ -60,7 +60,7 @@ def extracted() -> Catalog:
     return catalog
 
 
-CLI_HELP_COMMENT = "crm --help (a docstring or help= of the CLI)"
+CLI_HELP_COMMENT = "crm --help: a command's or parameter's help, or an argument's name (in capitals)"
 
 
 def cli_help() -> Iterator[tuple[str, str, int]]:

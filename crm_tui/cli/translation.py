@@ -29,10 +29,9 @@ from crm_tui.i18n import N_, _
 
 USAGE = N_("Usage: ")
 HEADINGS = (N_("Options"), N_("Arguments"), N_("Commands"))
-"""The section headings of a help page, as Typer writes them."""
-HELP_OPTION_HELP = N_("Show this message and exit.")
-OPTIONS_METAVAR = N_("[OPTIONS]")
-SUBCOMMAND_METAVAR = N_("COMMAND [ARGS]...")
+"""The section headings of a help page as Typer writes them, for the catalogue (the tree's own
+words, ``[OPTIONS]`` and the ``--help`` option's help, are extracted with it)."""
+# TRANSLATORS: the kind of value an option takes, in --help: --limit <integer>.
 TYPE_NAMES = {
     "int": N_("<integer>"),
     "int range": N_("<integer>"),
@@ -43,8 +42,11 @@ TYPE_NAMES = {
 """Typer's names of a value's type (``--limit <int range>``) in words; a list's is its items' with
 ``...``. A list of choices (``<small|large>``) is what is typed, and stays."""
 REQUIRED = "required"
-"""Typer's word for a parameter that must be given, and the msgid it is said with."""
+"""Typer's word for a parameter that must be given, said with ``MUST_BE_GIVEN``."""
+# TRANSLATORS: in --help, after the help of an option or argument that must be given: [required].
 MUST_BE_GIVEN = N_("must be given")
+DEFAULT_PREFIX = "default: "
+"""How Typer starts a parameter's default, said with ``DEFAULT``."""
 DEFAULT = N_("default: {default}")
 RANGES = (
     (re.compile(r"(?P<min>-?[\d.]+)<=x<=(?P<max>-?[\d.]+)"), N_("{min} to {max}")),
@@ -122,6 +124,7 @@ def _source(command: Command, base: Path) -> tuple[str, int]:
 
 
 def _type_name(found: re.Match[str]) -> str:
+    """``<int>`` as the language says it; a type it does not know stays as Typer wrote it."""
     msgid = TYPE_NAMES.get(found["name"])
     if msgid is None:
         return found[0]
@@ -131,8 +134,8 @@ def _type_name(found: re.Match[str]) -> str:
 def _extra(part: str, term: str) -> str:
     if part == REQUIRED:
         return _(MUST_BE_GIVEN)
-    if part.startswith(DEFAULT.split("{")[0]):
-        value = part.removeprefix(DEFAULT.split("{")[0])
+    if part.startswith(DEFAULT_PREFIX):
+        value = part.removeprefix(DEFAULT_PREFIX)
         if f"--{value}" in term.split():  # a --flag/--no-flag's default is said by its name
             value = f"--{value}"
         return _(DEFAULT).format(default=value)
@@ -167,4 +170,6 @@ class TranslatedFormatter(HelpFormatter):
 
 
 class TranslatedContext(typer.Context):
+    """A context whose help and usage lines are made by ``TranslatedFormatter``."""
+
     formatter_class = TranslatedFormatter
