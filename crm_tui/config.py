@@ -87,6 +87,13 @@ class Origin:
 
     source: Source
     name: str
+    in_words: bool = field(default=False, compare=False)
+    """``name`` is words for a person (a msgid, shown translated), not a flag, variable or key."""
+
+
+def said(words: str) -> Origin:
+    """A default described in words: "the user config folder"."""
+    return Origin(Source.DEFAULT, words, in_words=True)
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ def config_path(flag: str | None, env: Mapping[str, str]) -> tuple[Path, Origin]
         return Path(flag).expanduser(), Origin(Source.FLAG, "--config")
     if env.get("CRM_CONFIG"):
         return Path(env["CRM_CONFIG"]).expanduser(), Origin(Source.ENVIRONMENT, "CRM_CONFIG")
-    return user_config_path(APP_NAME) / CONFIG_FILE_NAME, Origin(Source.DEFAULT, "the user config folder")
+    return user_config_path(APP_NAME) / CONFIG_FILE_NAME, said(N_("the user config folder"))
 
 
 def os_login() -> str:
@@ -356,16 +363,15 @@ def load_settings(
                 return value
         raise AssertionError(f"no default for {name}")
 
-    locale = env.get("CRM_LOCALE")
-    process = process_language(env)
     timezone, origins["timezone"] = _zone_setting(env, found)
+    locale, origins["locale"] = _locale_setting(env, found)
     return Settings(
         database=pick(
             "database",
             (database or None, Origin(Source.FLAG, "--db")),
             (env.get("CRM_DATABASE_URL") or None, Origin(Source.ENVIRONMENT, "CRM_DATABASE_URL")),
             (found.database, Origin(Source.FILE, "database")),
-            (default_database(env), Origin(Source.DEFAULT, "crm.db in the user data folder")),
+            (default_database(env), said(N_("crm.db in the user data folder"))),
         ),
         login=os_login(),
         act_as=act_as,
@@ -373,34 +379,51 @@ def load_settings(
         data_dir=pick(
             "data_dir",
             (data_dir(env) if env.get("CRM_DATA_DIR") else None, Origin(Source.ENVIRONMENT, "CRM_DATA_DIR")),
-            (data_dir(env), Origin(Source.DEFAULT, "the user data folder")),
+            (data_dir(env), said(N_("the user data folder"))),
         ),
-        locale=pick(
-            "locale",
-            (
-                parse_locale(locale, "CRM_LOCALE") if locale else None,
-                Origin(Source.ENVIRONMENT, "CRM_LOCALE"),
-            ),
-            (found.locale, Origin(Source.FILE, "locale")),
-            (
-                process[0] if process else None,
-                Origin(Source.ENVIRONMENT, process[1] if process else "LANG"),
-            ),
-            (DEFAULT_LOCALE, Origin(Source.DEFAULT, "English")),
-        ),
+        locale=locale,
         theme=pick(
             "theme",
             (found.theme, Origin(Source.FILE, "theme")),
-            (DEFAULT_THEME, Origin(Source.DEFAULT, "Textual's default")),
+            (DEFAULT_THEME, said(N_("Textual's default"))),
         ),
         keymap=pick(
             "keymap",
             (found.keymap or None, Origin(Source.FILE, "keymap")),
-            ({}, Origin(Source.DEFAULT, "the keys in README.md")),
+            ({}, said(N_("the keys in README.md"))),
         ),
         config_file=path,
         origins=origins,
     )
+
+
+def _locale_setting(env: Mapping[str, str], found: FileSettings) -> tuple[str, Origin]:
+    """``CRM_LOCALE``, the file's, the process's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``),
+    English: the first that is set."""
+    if env.get("CRM_LOCALE"):
+        return parse_locale(env["CRM_LOCALE"], "CRM_LOCALE"), Origin(Source.ENVIRONMENT, "CRM_LOCALE")
+    if found.locale is not None:
+        return found.locale, Origin(Source.FILE, "locale")
+    process = process_language(env)
+    if process is not None:
+        return process[0], Origin(Source.ENVIRONMENT, process[1])
+    return DEFAULT_LOCALE, said(N_("English"))
+
+
+def interface_language(config: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The language ``load_settings`` would choose, for what is shown before the settings are
+    loaded (``crm --help``, a mistyped option). A wrong setting is passed over here, not
+    reported: the command that loads the settings reports it."""
+    env = os.environ if env is None else env
+    try:
+        path, origin = config_path(config, env)
+        found = read_settings_file(path, required=origin.source is not Source.DEFAULT)
+    except ConfigError:
+        found = FileSettings()
+    try:
+        return _locale_setting(env, found)[0]
+    except ConfigError:  # CRM_LOCALE names a language we do not speak
+        return _locale_setting({k: v for k, v in env.items() if k != "CRM_LOCALE"}, found)[0]
 
 
 def _zone_setting(env: Mapping[str, str], found: FileSettings) -> tuple[ZoneInfo, Origin]:

@@ -7,9 +7,10 @@
 
 Every string in ``_()``, ``N_()``, ``ngettext()`` and ``counted()`` (singular, plural), and in
 ``pgettext()`` and ``NC_()`` with its context (named "context | msgid" in the JSON files), of the
-installed folders goes into ``crm_tui/locale/crm_tui.pot``; ``ru/LC_MESSAGES/crm_tui.po`` gains
-the new msgids (untranslated, for a person to translate) and loses none silently (Babel keeps the
-obsolete ones commented out); the ``.mo`` the package ships is compiled from the ``.po``.
+installed folders, and every text of ``crm --help`` (``cli_help``), goes into
+``crm_tui/locale/crm_tui.pot``; ``ru/LC_MESSAGES/crm_tui.po`` gains the new msgids (untranslated,
+for a person to translate) and loses none silently (Babel keeps the obsolete ones commented out);
+the ``.mo`` the package ships is compiled from the ``.po``.
 """
 
 from __future__ import annotations
@@ -58,7 +59,22 @@ def extracted() -> Catalog:
             catalog.add(
                 message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context
             )
+    for message, filename, lineno in cli_help():
+        catalog.add(message, None, [(filename, lineno)], auto_comments=[CLI_HELP_COMMENT])
     return catalog
+
+
+CLI_HELP_COMMENT = "crm --help: a command's or parameter's help, or an argument's name (in capitals)"
+
+
+def cli_help() -> Iterator[tuple[str, str, int]]:
+    """The texts of ``crm --help`` (docstrings and ``help=`` of the commands, the arguments'
+    names): read from the command tree Typer builds, as ``crm`` translates them, since Babel's
+    extractor sees neither docstrings nor keyword arguments."""
+    from crm_tui.cli.main import command
+    from crm_tui.cli.translation import messages
+
+    yield from messages(command("en"), ROOT)
 
 
 def read(language: str) -> Catalog:

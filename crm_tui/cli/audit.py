@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import open_ws, print_json, user_id_of
+from crm_tui.i18n import N_
 
 
 def audit(
@@ -28,7 +29,9 @@ def audit(
     from crm_tui.domain.values.typed import read_typed
 
     ws = open_ws(ctx)
-    day = read_typed("--since", normalise_date, since, "a date (YYYY-MM-DD)") if since is not None else None
+    day = (
+        read_typed("--since", normalise_date, since, N_("a date (YYYY-MM-DD)")) if since is not None else None
+    )
     start = datetime.combine(day, time(), tzinfo=ws.tz) if day else None
     user_id = user_id_of(ws, user, "--user")
     with ws.read() as session:

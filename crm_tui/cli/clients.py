@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_tui.cli.common import EXIT_USER_ERROR, fail, open_ws, print_json, user_id_of
+from crm_tui.cli.common import EXIT_USER_ERROR, UNKNOWN_OWNER, fail, open_ws, print_json, user_id_of
+from crm_tui.i18n import _
 
 if TYPE_CHECKING:
     from crm_tui.domain.clients.listing import ClientFilter
@@ -40,12 +41,12 @@ def list_(
 
     ws = open_ws(ctx)
     if status is not None and status not in {s.value for s in ClientStatus}:
-        fail(f"unknown status {status!r}: use lead, prospect or customer")
+        fail(_("unknown status {status!r}: use lead, prospect or customer").format(status=status))
     if segment is not None and segment not in {*(s.value for s in Segment), NO_SEGMENT}:
-        fail(f"unknown segment {segment!r}: use warm, loyal, lost or none")
+        fail(_("unknown segment {segment!r}: use warm, loyal, lost or none").format(segment=segment))
     if owns is not None and owns not in OWNS:
-        fail(f"unknown --owns {owns!r}: use competitor or ours")
-    owner_id = user_id_of(ws, owner, "--owner", "owner")
+        fail(_("unknown --owns {owns!r}: use competitor or ours").format(owns=owns))
+    owner_id = user_id_of(ws, owner, "--owner", UNKNOWN_OWNER)
     with ws.read() as session:
         flt = ClientFilter(
             query=query or "", owner_id=owner_id, status=status, segment=segment, owns=owns, product=product
@@ -61,7 +62,9 @@ def list_(
         from rich.console import Console
         from rich.table import Table
 
-        table = Table("id", "name", "INN", "phone", "e-mail", "owner", "region", "status")
+        table = Table(
+            _("id"), _("Name"), _("INN"), _("Phone"), _("E-mail"), _("Owner"), _("Region"), _("Status")
+        )
         for row in rows:
             table.add_row(
                 str(row.id),
@@ -122,7 +125,7 @@ def add(
     from crm_tui.domain.clients.new_client import NewClient, add_client
 
     ws = open_ws(ctx)
-    owner_id = user_id_of(ws, owner, "--owner", "owner")
+    owner_id = user_id_of(ws, owner, "--owner", UNKNOWN_OWNER)
     new = NewClient(name=name, inn=inn, phone=phone, email=email, city=city, region=region, owner_id=owner_id)
     added = add_client(ws, new, anyway=anyway)
     holders = [
@@ -142,11 +145,15 @@ def add(
         return
     if added.client_id is None:
         first = added.holders[0].describe()
-        more = f" (and {len(added.holders) - 1} more)" if len(added.holders) > 1 else ""
-        fail(f"not added: {first}{more}; talk to the owner, or use --anyway for a branch")
-    typer.echo(f"client {added.client_id} added")
+        more = _(" (and {count} more)").format(count=len(added.holders) - 1) if len(added.holders) > 1 else ""
+        fail(
+            _("not added: {holder}{more}; talk to the owner, or use --anyway for a branch").format(
+                holder=first, more=more
+            )
+        )
+    typer.echo(_("client {client} added").format(client=added.client_id))
     for h in added.holders:
-        typer.echo(f"  note: {h.describe()}")
+        typer.echo("  " + _("note: {holder}").format(holder=h.describe()))
 
 
 @app.command("timeline")
@@ -188,7 +195,9 @@ def timeline(
     for e in page.entries:
         typer.echo(f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {e.kind:<8} {e.user or '—':<20} {e.text}")
     if following:
-        typer.echo(f"older: crm clients timeline {client_id} --before {following}")
+        typer.echo(
+            _("older: {command}").format(command=f"crm clients timeline {client_id} --before {following}")
+        )
 
 
 @app.command("log")
@@ -210,11 +219,11 @@ def log(
 
     ws = open_ws(ctx)
     if kind not in {k.value for k in InteractionKind}:
-        fail(f"unknown --kind {kind!r}: use call, email, message, meeting or note")
+        fail(_("unknown --kind {kind!r}: use call, email, message, meeting or note").format(kind=kind))
     try:
         seconds = parse_duration(duration)
     except ValueError:
-        fail(f"--duration {duration!r} is not minutes: write 5 or 4:30")
+        fail(_("--duration {duration!r} is not minutes: write 5 or 4:30").format(duration=duration))
     then = next_step(next_title, when, ws.now(), ws.tz)
     direction = Direction.INBOUND if inbound else Direction.OUTBOUND
     touch = log_interaction(
@@ -224,7 +233,10 @@ def log(
         due = then.due.isoformat() if then else None
         print_json({"interaction": touch, "next_step": {"title": then.title, "due": due} if then else None})
         return
-    typer.echo(f"{kind} {touch} logged" + (f"; next step due {then.due:%d.%m.%Y %H:%M}" if then else ""))
+    logged = _("{kind} {interaction} logged").format(kind=kind, interaction=touch)
+    if then:
+        logged += _("; next step due {due}").format(due=f"{then.due:%d.%m.%Y %H:%M}")
+    typer.echo(logged)
 
 
 @app.command("edit")
@@ -250,7 +262,7 @@ def edit(
     for item in assignments:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            fail(f"--set {item!r}: write field=value, like inn=7707083893")
+            fail(_("--set {item!r}: write field=value, like inn=7707083893").format(item=item))
         changes[key.strip()] = value
     ws = open_ws(ctx)
     with ws.write() as session:
@@ -263,4 +275,4 @@ def edit(
     if as_json:
         print_json({"client": client_id, "version": new_version})
         return
-    typer.echo(f"client {client_id} saved (version {new_version})")
+    typer.echo(_("client {client} saved (version {version})").format(client=client_id, version=new_version))

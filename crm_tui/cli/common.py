@@ -10,11 +10,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from crm_tui.config import Settings, load_settings
+from crm_tui.i18n import N_, _, current_locale, number
 
 if TYPE_CHECKING:
+    from crm_tui.domain.segments.recompute import RecomputeResult
     from crm_tui.domain.workspace import Workspace
 
 EXIT_USER_ERROR = 2
+ERROR_LINE = N_("crm: error: {message}")
+"""How `crm` says what went wrong: one line on stderr."""
+UNKNOWN_USER = N_("unknown user {login!r} in {option}")
+UNKNOWN_OWNER = N_("unknown owner {login!r} in {option}")
 
 
 @dataclass
@@ -46,9 +52,32 @@ def open_ws(ctx: typer.Context) -> Workspace:
     return open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
 
 
+def error_line(message: object) -> str:
+    return _(ERROR_LINE).format(message=message)
+
+
 def fail(message: str) -> NoReturn:
-    typer.echo(f"crm: error: {message}", err=True)
+    """Say ``message`` (already in the language in force) as the one error line; exit 2."""
+    typer.echo(error_line(message), err=True)
     raise typer.Exit(EXIT_USER_ERROR)
+
+
+def grouped(value: int) -> str:
+    """A count with its thousands grouped: 12,345 in English (as `crm` always wrote it), 12 345
+    in Russian (``i18n.number``)."""
+    return f"{value:,}" if current_locale() == "en" else number(value)
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """A fraction as the language writes it: 1.5 in English, 1,5 in Russian."""
+    text = f"{value:.{places}f}"
+    return text if current_locale() == "en" else text.replace(".", ",")
+
+
+def segment_counts(result: RecomputeResult) -> str:
+    """After a recompute: how many clients each segment holds, and how many moved."""
+    counts = ", ".join(f"{c.segment or 'none'} {c.clients}" for c in result.counts)
+    return _("segments: {counts}; moved {moved}").format(counts=counts, moved=result.moved)
 
 
 def print_json(value: Any) -> None:
@@ -56,8 +85,9 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def user_id_of(ws: Workspace, login: str | None, option: str, noun: str = "user") -> int | None:
-    """The id of the user ``login`` named in ``option``; one line and exit 2 if there is none."""
+def user_id_of(ws: Workspace, login: str | None, option: str, unknown: str = UNKNOWN_USER) -> int | None:
+    """The id of the user ``login`` named in ``option``; one line (``unknown``, a msgid) and exit
+    2 if there is none."""
     if login is None:
         return None
     from sqlalchemy import select
@@ -67,5 +97,5 @@ def user_id_of(ws: Workspace, login: str | None, option: str, noun: str = "user"
     with ws.read() as session:
         found = session.scalar(select(users.c.id).where(users.c.login == login))
     if found is None:
-        fail(f"unknown {noun} {login!r} in {option}")
+        fail(_(unknown).format(login=login, option=option))
     return int(found)

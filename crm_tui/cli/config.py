@@ -8,6 +8,25 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import globals_of, print_json
+from crm_tui.i18n import N_, _
+
+SETTING_NAMES = {
+    "config_file": N_("config_file"),
+    "database": N_("database"),
+    "data_dir": N_("data_dir"),
+    "locale": N_("locale"),
+    "timezone": N_("timezone"),
+    "theme": N_("theme"),
+    "keymap": N_("keymap"),
+}
+"""The settings as `crm config show` names them: by their keys (of the file, and of --json), and
+in words in another language."""
+SOURCE_NAMES = {
+    "flag": N_("flag"),
+    "environment": N_("environment"),
+    "file": N_("file"),
+    "default": N_("default"),
+}
 
 app = typer.Typer(help="The settings: the file a person keeps, and what is in force.", no_args_is_help=True)
 
@@ -48,15 +67,20 @@ def show(
     if as_json:
         print_json(report)
         return
+    names = {name: _(SETTING_NAMES[name]) for name in report}
+    width = max(12, *(len(n) for n in names.values()))
     for name, entry in report.items():
-        where = f"{entry['source']}: {entry['from']}"
+        origin = settings.origins[name]
+        where = (
+            f"{_(SOURCE_NAMES[origin.source.value])}: {_(origin.name) if origin.in_words else origin.name}"
+        )
         if name == "config_file" and not entry["exists"]:
-            where += "; not found"
+            where += _("; not found")
         value = entry["value"]
         if isinstance(value, dict):
-            lines = [f"{binding} = {keys}" for binding, keys in value.items()] or ["(none)"]
+            lines = [f"{binding} = {keys}" for binding, keys in value.items()] or [_("(none)")]
         else:
             lines = [str(value)]
-        typer.echo(f"{name:<12} {lines[0]}  ({where})")
+        typer.echo(f"{names[name]:<{width}} {lines[0]}  ({where})")
         for line in lines[1:]:
-            typer.echo(f"{'':<12} {line}")
+            typer.echo(f"{'':<{width}} {line}")

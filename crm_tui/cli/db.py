@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import globals_of, print_json
+from crm_tui.cli.common import globals_of, grouped, print_json
+from crm_tui.i18n import _
 
 app = typer.Typer(help="Database schema: create and upgrade.", no_args_is_help=True)
 
@@ -28,9 +29,17 @@ def upgrade(
     if as_json:
         print_json(result)
     elif before == HEAD_REVISION:
-        typer.echo(f"{result['database']}: already at revision {HEAD_REVISION}")
+        typer.echo(
+            _("{database}: already at revision {revision}").format(
+                database=result["database"], revision=HEAD_REVISION
+            )
+        )
     else:
-        typer.echo(f"{result['database']}: upgraded from {before or 'empty'} to {HEAD_REVISION}")
+        typer.echo(
+            _("{database}: upgraded from {before} to {revision}").format(
+                database=result["database"], before=before or _("empty"), revision=HEAD_REVISION
+            )
+        )
 
 
 @app.command("copy")
@@ -51,5 +60,5 @@ def copy(
         print_json({"to": describe(target), "tables": {c.table: c.target for c in counts}})
         return
     for c in counts:
-        typer.echo(f"{c.table:<24} {c.target:>12,}")
-    typer.echo(f"copied into {describe(target)}; every table's count matches")
+        typer.echo(f"{c.table:<24} {grouped(c.target):>12}")
+    typer.echo(_("copied into {database}; every table's count matches").format(database=describe(target)))

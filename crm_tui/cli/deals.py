@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.i18n import _
 
 app = typer.Typer(help="Deals: move them through the funnel; answer refusals.", no_args_is_help=True)
 
@@ -32,14 +33,24 @@ def move(
         if stage.lower() in ("next", "prev"):
             target = neighbour_stage(session, row, 1 if stage.lower() == "next" else -1)
             if target is None:
-                fail(f"deal {deal} has no {stage.lower()} stage")
+                fail(
+                    (
+                        _("deal {deal} has no next stage")
+                        if stage.lower() == "next"
+                        else _("deal {deal} has no previous stage")
+                    ).format(deal=deal)
+                )
         else:
             target = find_stage(session, stage, row.pipeline_id).id
     result = move_deal(ws, deal, target, row.version, lost_reason=reason, comment=comment)
     if as_json:
         print_json(asdict(result))
         return
-    typer.echo(f"deal {deal}: {result.from_stage} -> {result.to_stage}; tasks created: {len(result.tasks)}")
+    typer.echo(
+        _("deal {deal}: {old} -> {new}; tasks created: {tasks}").format(
+            deal=deal, old=result.from_stage, new=result.to_stage, tasks=len(result.tasks)
+        )
+    )
 
 
 @app.command("refusal")
@@ -60,4 +71,5 @@ def refusal(
     if as_json:
         print_json(asdict(result))
         return
-    typer.echo(f"deal {result.deal_id}: back in {result.to_stage}" + (f", now {to}'s" if to else ""))
+    said = _("deal {deal}: back in {stage}, now {login}'s") if to else _("deal {deal}: back in {stage}")
+    typer.echo(said.format(deal=result.deal_id, stage=result.to_stage, login=to))

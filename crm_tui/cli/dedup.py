@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.i18n import _
 
 if TYPE_CHECKING:
     from crm_tui.domain.clients.merges import MergeResult
@@ -37,7 +38,7 @@ def scan(
             from rich.progress import Progress
 
             with Progress(transient=True) as bar:
-                task = bar.add_task("scanning", total=None)
+                task = bar.add_task(_("scanning"), total=None)
                 pairs = run_scan(
                     ws, min_score=min_score, progress=lambda stage, done, total: bar.update(
                         task, description=stage, completed=done, total=total
@@ -49,10 +50,14 @@ def scan(
         print_json([p.as_json() for p in pairs])
         return
     for p in pairs:
-        verdict = "sure" if p.sure else "review"
+        verdict = _("sure") if p.sure else _("review")
         typer.echo(f"{p.left:>8} {p.right:>8}  {p.score:>3}  {verdict}  {', '.join(p.reasons)}")
     sure = sum(1 for p in pairs if p.sure)
-    typer.echo(f"{len(pairs)} pairs: {sure} sure, {len(pairs) - sure} to review")
+    typer.echo(
+        _("{pairs} pairs: {sure} sure, {review} to review").format(
+            pairs=len(pairs), sure=sure, review=len(pairs) - sure
+        )
+    )
 
 
 def _result_json(result: MergeResult) -> dict[str, object]:
@@ -70,7 +75,7 @@ def _parse_take(values: list[str]) -> dict[str, int]:
     for value in values:
         name, sep, client = value.partition("=")
         if not sep or not client.strip().isdigit():
-            fail(f"--take {value!r}: write FIELD=CLIENT_ID, e.g. --take city=123")
+            fail(_("--take {value!r}: write FIELD=CLIENT_ID, e.g. --take city=123").format(value=value))
         take[name.strip()] = int(client)
     return take
 
@@ -96,7 +101,7 @@ def merge(
     ws = open_ws(ctx)
     if auto:
         if ids:
-            fail("give either --auto or client ids, not both")
+            fail(_("give either --auto or client ids, not both"))
         with collector_paused():  # the scan; not the merges, each its own transaction
             found = find_sure(ws)
         outcome = merge_sure(ws, found=found)
@@ -109,18 +114,27 @@ def merge(
             )
             return
         for m in outcome.merges:
-            typer.echo(f"merge {m.merge_id}: {', '.join(map(str, m.merged_ids))} -> {m.survivor_id}")
-        typer.echo(f"{len(outcome.merges)} merges; {outcome.left_for_review} pairs left for review")
+            typer.echo(_merged(m))
+        typer.echo(
+            _("{merges} merges; {review} pairs left for review").format(
+                merges=len(outcome.merges), review=outcome.left_for_review
+            )
+        )
         return
     if not ids or len(ids) < 2:
-        fail("name the survivor and at least one other client (or use --auto)")
+        fail(_("name the survivor and at least one other client (or use --auto)"))
     result = merge_one(ws, ids[0], ids[1:], _parse_take(take or []))
     if as_json:
         print_json(_result_json(result))
         return
     typer.echo(
-        f"merge {result.merge_id}: {', '.join(map(str, result.merged_ids))} -> {result.survivor_id} "
-        f"(undo: crm dedup undo {result.merge_id})"
+        _merged(result) + " " + _("(undo: {command})").format(command=f"crm dedup undo {result.merge_id}")
+    )
+
+
+def _merged(result: MergeResult) -> str:
+    return _("merge {merge}: {merged} -> {survivor}").format(
+        merge=result.merge_id, merged=", ".join(map(str, result.merged_ids)), survivor=result.survivor_id
     )
 
 
@@ -139,7 +153,11 @@ def undo(
     if as_json:
         print_json({"merge": merge_id, "survivor": result.survivor_id, "restored": list(result.restored_ids)})
         return
-    typer.echo(f"merge {merge_id} undone: clients {', '.join(map(str, result.restored_ids))} restored")
+    typer.echo(
+        _("merge {merge} undone: clients {clients} restored").format(
+            merge=merge_id, clients=", ".join(map(str, result.restored_ids))
+        )
+    )
 
 
 @app.command("not-duplicate")
@@ -158,4 +176,9 @@ def not_duplicate(
     if as_json:
         print_json({"left": min(a, b), "right": max(a, b), "new": added})
         return
-    typer.echo(f"clients {a} and {b}: {'remembered as' if added else 'already marked'} two companies")
+    said = (
+        _("clients {a} and {b}: remembered as two companies")
+        if added
+        else _("clients {a} and {b}: already marked two companies")
+    )
+    typer.echo(said.format(a=a, b=b))

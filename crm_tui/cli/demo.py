@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, globals_of, print_json
+from crm_tui.cli.common import decimal, fail, globals_of, grouped, print_json
+from crm_tui.i18n import _, ngettext
 
 
 class Size(StrEnum):
@@ -46,10 +47,21 @@ def demo(
     if as_json:
         print_json(asdict(summary))
     else:
+        parts = [
+            ngettext("{count} user", "{count} users", summary.users).format(count=summary.users),
+            ngettext("{count} client", "{count} clients", summary.clients).format(
+                count=grouped(summary.clients)
+            ),
+            ngettext("{count} deal", "{count} deals", summary.deals).format(count=grouped(summary.deals)),
+            ngettext("{count} interaction", "{count} interactions", summary.interactions).format(
+                count=grouped(summary.interactions)
+            ),
+            ngettext("{count} task", "{count} tasks", summary.tasks).format(count=grouped(summary.tasks)),
+        ]
         typer.echo(
-            f"demo base in {summary.database}: {summary.users} users, {summary.clients:,} clients, "
-            f"{summary.deals:,} deals, {summary.interactions:,} interactions, {summary.tasks:,} tasks "
-            f"({summary.seconds:.1f} s)"
+            _("demo base in {database}: {counts} ({seconds} s)").format(
+                database=summary.database, counts=", ".join(parts), seconds=decimal(summary.seconds)
+            )
         )
     if tui:
         from crm_tui.app import create_app

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.i18n import _
 
 app = typer.Typer(
     help="The client portrait: custom fields, required contact information.", no_args_is_help=True
@@ -32,8 +33,13 @@ def list_(
         return
     for f in found:
         choices = f" ({', '.join(f.choices)})" if f.choices else ""
-        typer.echo(f"{f.key:<20} {f.label:<24} {f.kind:<7}{' required' if f.required else ''}{choices}")
-    typer.echo("required contact information: " + (", ".join(contacts) or "none"))
+        required = " " + _("required") if f.required else ""
+        typer.echo(f"{f.key:<20} {f.label:<24} {f.kind:<7}{required}{choices}")
+    typer.echo(_required_contacts(contacts))
+
+
+def _required_contacts(items: list[str]) -> str:
+    return _("required contact information: {items}").format(items=", ".join(items) or _("none"))
 
 
 @app.command("add")
@@ -52,10 +58,11 @@ def add(
     from crm_tui.storage.models import FieldKind
 
     if kind not in {k.value for k in FieldKind}:
-        fail(f"--kind {kind!r}: use text, number, money, date, choice, multi or bool")
+        fail(_("--kind {kind!r}: use text, number, money, date, choice, multi or bool").format(kind=kind))
     options = [c.strip() for c in choices.split(",") if c.strip()]
     added = add_field(open_ws(ctx), key, label or key, FieldKind(kind), options, required)
-    typer.echo(f"field {added.key} added ({added.kind}{', required' if added.required else ''})")
+    said = _("field {key} added ({kind}, required)") if added.required else _("field {key} added ({kind})")
+    typer.echo(said.format(key=added.key, kind=added.kind))
 
 
 @app.command("remove")
@@ -64,7 +71,7 @@ def remove(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Field ke
     from crm_tui.domain.portrait.fields import remove_field
 
     had = remove_field(open_ws(ctx), key)
-    typer.echo(f"field {key} removed ({had} clients had a value; kept)")
+    typer.echo(_("field {key} removed ({count} clients had a value; kept)").format(key=key, count=had))
 
 
 @app.command("require")
@@ -77,7 +84,7 @@ def require(
     from crm_tui.domain.portrait.fields import set_field_required
 
     set_field_required(open_ws(ctx), key, not optional)
-    typer.echo(f"field {key} is {'optional' if optional else 'required'}")
+    typer.echo((_("field {key} is optional") if optional else _("field {key} is required")).format(key=key))
 
 
 @app.command("require-contacts")
@@ -90,7 +97,7 @@ def require_contacts(
 
     chosen = [i.strip() for i in items.split(",") if i.strip()]
     set_required_contacts(open_ws(ctx), chosen)
-    typer.echo("required contact information: " + (", ".join(chosen) or "none"))
+    typer.echo(_required_contacts(chosen))
 
 
 @app.command("set")
@@ -107,10 +114,10 @@ def set_(
     for item in values:
         key, sep, value = item.partition("=")
         if not sep:
-            fail(f"{item!r} is not key=value")
+            fail(_("{item!r} is not key=value").format(item=item))
         pairs[key.strip()] = value
     ws = open_ws(ctx)
     with ws.read() as session:
         version = load_card(session, ws.viewer, client).version
     set_values(ws, client, version, pairs)
-    typer.echo(f"client {client}: portrait saved")
+    typer.echo(_("client {client}: portrait saved").format(client=client))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.i18n import _
 
 app = typer.Typer(
     help="Hand clients over to another manager, with their open deals and tasks; undo.",
@@ -34,14 +35,22 @@ def handover(
     from crm_tui.domain.clients.handovers import hand_over
 
     if to is None:
-        fail("say who takes the clients: --to LOGIN")
+        fail(_("say who takes the clients: --to LOGIN"))
     result = hand_over(open_ws(ctx), to, from_login=from_, client_ids=client, region=region, dry_run=dry_run)
     if as_json:
         print_json(asdict(result))
         return
-    verb = "would move" if dry_run else f"handover {result.handover}: moved"
+    said = (
+        _("would move {clients} clients, {deals} open deals, {tasks} open tasks to {login}")
+        if dry_run
+        else _(
+            "handover {handover}: moved {clients} clients, {deals} open deals, {tasks} open tasks to {login}"
+        )
+    )
     typer.echo(
-        f"{verb} {result.clients} clients, {result.deals} open deals, {result.tasks} open tasks to {to}"
+        said.format(
+            handover=result.handover, clients=result.clients, deals=result.deals, tasks=result.tasks, login=to
+        )
     )
 
 
@@ -61,7 +70,9 @@ def undo(
         print_json(asdict(report))
         return
     typer.echo(
-        f"handover {number} undone: {report.clients} clients, {report.deals} deals, {report.tasks} tasks back"
+        _("handover {handover} undone: {clients} clients, {deals} deals, {tasks} tasks back").format(
+            handover=number, clients=report.clients, deals=report.deals, tasks=report.tasks
+        )
     )
     for line in report.kept:
         typer.echo(f"  {line}")

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, globals_of, open_ws, print_json
+from crm_tui.cli.common import fail, globals_of, open_ws, print_json, segment_counts
+from crm_tui.i18n import _
 
 app = typer.Typer(help="Import client files; list and undo import batches.", no_args_is_help=True)
 
@@ -65,7 +66,7 @@ def clients(
                 from rich.progress import Progress
 
                 with Progress(transient=True) as bar:
-                    task = bar.add_task("importing", total=None)
+                    task = bar.add_task(_("importing"), total=None)
                     summary = import_clients(ws, files, options, lambda n: bar.update(task, completed=n))
             else:
                 summary = import_clients(ws, files, options)
@@ -97,22 +98,44 @@ def clients(
             typer.echo(f"{name}:")
             for header, target in columns.items():
                 typer.echo(f"  {header} -> {target}")
-    verb = "would create" if dry_run else "created"
+    counts = (
+        _(
+            "{rows} rows, would create {created}, enriched {enriched}, unchanged {unchanged}, "
+            "already imported {already}, rejected {rejected}, conflicts {conflicts}"
+        )
+        if dry_run
+        else _(
+            "{rows} rows, created {created}, enriched {enriched}, unchanged {unchanged}, "
+            "already imported {already}, rejected {rejected}, conflicts {conflicts}"
+        )
+    )
     typer.echo(
-        f"{'dry run' if dry_run else f'batch {summary.batch}'}: {summary.rows} rows, {verb} "
-        f"{summary.created}, enriched {summary.enriched}, unchanged {summary.unchanged}, "
-        f"already imported {summary.already_imported}, rejected {summary.rejected}, "
-        f"conflicts {summary.conflicts}"
+        f"{_batch(summary.batch, dry_run)}: "
+        + counts.format(
+            rows=summary.rows,
+            created=summary.created,
+            enriched=summary.enriched,
+            unchanged=summary.unchanged,
+            already=summary.already_imported,
+            rejected=summary.rejected,
+            conflicts=summary.conflicts,
+        )
     )
     for problem in summary.problems:
         typer.echo(f"  {problem}")
     if summary.unmatched_owners:
         typer.echo(
-            f"  owners not found (rows given to {owner or ws.viewer.login}): "
-            + ", ".join(summary.unmatched_owners)
+            "  "
+            + _("owners not found (rows given to {login}): {owners}").format(
+                login=owner or ws.viewer.login, owners=", ".join(summary.unmatched_owners)
+            )
         )
     if summary.errors_file:
-        typer.echo(f"rejected rows with their reasons: {summary.errors_file}")
+        typer.echo(_("rejected rows with their reasons: {file}").format(file=summary.errors_file))
+
+
+def _batch(batch: int | None, dry_run: bool) -> str:
+    return _("dry run") if dry_run else _("batch {batch}").format(batch=batch)
 
 
 @app.command("list")
@@ -131,7 +154,17 @@ def list_(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("batch", "when", "by", "status", "files", "rows", "created", "enriched", "rejected")
+    table = Table(
+        _("Batch"),
+        _("When"),
+        _("By"),
+        _("Status"),
+        _("Files"),
+        _("Rows"),
+        _("Created"),
+        _("Enriched"),
+        _("Rejected"),
+    )
     for b in batches:
         table.add_row(
             str(b.id),
@@ -162,13 +195,22 @@ def undo(
         return
     if report.documents_removed or report.documents_restored:
         typer.echo(
-            f"batch {batch} undone: {report.documents_removed} documents removed, "
-            f"{report.documents_restored} restored to their earlier values"
+            _(
+                "batch {batch} undone: {removed} documents removed, {restored} restored to their "
+                "earlier values"
+            ).format(batch=batch, removed=report.documents_removed, restored=report.documents_restored)
         )
     else:
         typer.echo(
-            f"batch {batch} undone: {report.clients_removed} clients removed, {report.fields_cleared} fields "
-            f"cleared, {report.records_removed} other records removed"
+            _(
+                "batch {batch} undone: {clients} clients removed, {fields} fields cleared, {records} other "
+                "records removed"
+            ).format(
+                batch=batch,
+                clients=report.clients_removed,
+                fields=report.fields_cleared,
+                records=report.records_removed,
+            )
         )
     for line in report.kept:
         typer.echo(f"  {line}")
@@ -201,11 +243,11 @@ def orders(
     for option in maps or []:
         header, sep, target = option.rpartition("=")
         if not sep or not header.strip():
-            fail(f"--map '{option}' is not HEADER=FIELD")
+            fail(_("--map '{option}' is not HEADER=FIELD").format(option=option))
         explicit[header.strip()] = target.strip()
     default_kind = parse_kind(kind) if kind else None
     if kind and default_kind is None:
-        fail(f"--kind {kind!r}: use order, invoice, sale or payment")
+        fail(_("--kind {kind!r}: use order, invoice, sale or payment").format(kind=kind))
     sheet_choice: str | int | None = int(sheet) - 1 if sheet and sheet.isdigit() else sheet
     ws = open_ws(ctx)
     options = OrdersOptions(
@@ -222,18 +264,28 @@ def orders(
     if as_json:
         print_json({**summary.as_json(), "dry_run": dry_run})
         return
-    head = "dry run" if dry_run else f"batch {summary.batch}"
     typer.echo(
-        f"{head}: {summary.rows} rows, {summary.documents} documents; created {summary.created}, "
-        f"updated {summary.updated}, unchanged {summary.unchanged}, unmatched (kept) {summary.unmatched}, "
-        f"rejected {summary.rejected}"
+        f"{_batch(summary.batch, dry_run)}: "
+        + _(
+            "{rows} rows, {documents} documents; created {created}, updated {updated}, unchanged "
+            "{unchanged}, unmatched (kept) {unmatched}, rejected {rejected}"
+        ).format(
+            rows=summary.rows,
+            documents=summary.documents,
+            created=summary.created,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            unmatched=summary.unmatched,
+            rejected=summary.rejected,
+        )
     )
     if summary.matched_later:
-        typer.echo(f"  documents of earlier imports matched now: {summary.matched_later}")
+        typer.echo(
+            "  " + _("documents of earlier imports matched now: {count}").format(count=summary.matched_later)
+        )
     for line in summary.problems:
         typer.echo(f"  {line}")
     if summary.errors_file:
-        typer.echo(f"rejected and unmatched documents: {summary.errors_file}")
+        typer.echo(_("rejected and unmatched documents: {file}").format(file=summary.errors_file))
     if summary.segments is not None:
-        counts = ", ".join(f"{c.segment or 'none'} {c.clients}" for c in summary.segments.counts)
-        typer.echo(f"segments: {counts}; moved {summary.segments.moved}")
+        typer.echo(segment_counts(summary.segments))

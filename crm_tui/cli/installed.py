@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import open_ws, print_json
+from crm_tui.i18n import _
 
 app = typer.Typer(help="A client's installed base: add, list, remove.", no_args_is_help=True)
 
@@ -31,7 +32,7 @@ def add(
     if as_json:
         print_json({"client": client_id, "item": item})
         return
-    typer.echo(f"item {item} added to client {client_id}")
+    typer.echo(_("item {item} added to client {client}").format(item=item, client=client_id))
 
 
 @app.command("list")
@@ -58,13 +59,13 @@ def list_(
             )
             is None
         ):
-            raise NotFound(f"client {client_id} not found")
+            raise NotFound(_("client {client} not found").format(client=client_id))
         items = installed_of(session, client_id)
     for item in items:
         if as_json:
             print_json(asdict(item))
             continue
-        whose = "ours" if item.ours else "competitor"
+        whose = _("ours") if item.ours else _("competitor")
         when = f"{item.acquired_on:%m.%Y}" if item.acquired_on else "—"
         typer.echo(
             f"{item.id:>6}  {whose:<10} {item.quantity:>4} x {item.product} ({item.vendor or '—'}), {when}"
@@ -80,4 +81,4 @@ def remove(
     from crm_tui.domain.clients.installed_base import remove_installed
 
     remove_installed(open_ws(ctx), item_id)
-    typer.echo(f"item {item_id} removed")
+    typer.echo(_("item {item} removed").format(item=item_id))

@@ -7,12 +7,14 @@ under 0.3 s, so SQLAlchemy, Textual and the domain load inside the commands that
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import typer.main
+from typer._click import Command
+from typer._click.exceptions import ClickException
 
 from crm_tui import __version__
 from crm_tui.cli import (
@@ -33,11 +35,14 @@ from crm_tui.cli import (
     reports,
     schedule,
     segments,
+    usage_errors,
     users,
 )
-from crm_tui.cli.common import EXIT_USER_ERROR, Globals, fail, globals_of
-from crm_tui.config import ConfigError
+from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globals_of
+from crm_tui.cli.translation import translate
+from crm_tui.config import ConfigError, interface_language
 from crm_tui.domain.errors import DomainError
+from crm_tui.i18n import _
 from crm_tui.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -70,6 +75,8 @@ app.add_typer(contacts.app, name="contacts")
 app.add_typer(config.app, name="config")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
+ROOT_VALUE_OPTIONS = ("--db", "--user", "--config")
+"""The options of ``crm`` itself that take a value."""
 
 
 def _version(value: bool) -> None:
@@ -129,20 +136,45 @@ def run_tui(ctx: typer.Context) -> None:
 
 
 @cache
-def command(language: str) -> Callable[..., Any]:
-    """The Click command Typer builds from ``app``: built once per language of the help texts,
-    as building it takes a tenth of a second (it counts for the tests, which run `crm` in process
-    hundreds of times)."""
-    return typer.main.get_command(app)
+def command(language: str) -> Command:
+    """The Click command Typer builds from ``app``, its help in ``language`` (the language in
+    force when it is asked for): built once per language, as building it takes a tenth of a
+    second (it counts for the tests, which run `crm` in process hundreds of times)."""
+    built = typer.main.get_command(app)
+    if language != "en":
+        translate(built)
+    return built
+
+
+def config_named(args: Sequence[str]) -> str | None:
+    """The settings file ``--config`` names on the command line, if it does (before the command:
+    it is an option of ``crm`` itself); the language must be known before Click parses."""
+    for index, arg in enumerate(args):
+        if arg == "--config" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--config="):
+            return arg.removeprefix("--config=")
+        if not arg.startswith("-") and (index == 0 or args[index - 1] not in ROOT_VALUE_OPTIONS):
+            return None
+    return None
 
 
 def main() -> None:
     from crm_tui import i18n
 
+    args = sys.argv[1:]
+    i18n.set_locale(interface_language(config_named(args)))
     try:
-        command(i18n.current_locale())(prog_name="crm")
+        code = command(i18n.current_locale()).main(args, prog_name="crm", standalone_mode=False)
+    except ClickException as exc:
+        usage_errors.show(exc)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print(_(usage_errors.ABORTED), file=sys.stderr)
+        sys.exit(1)
     except (StorageError, DomainError, ConfigError) as exc:
-        print(f"crm: error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         sys.exit(EXIT_USER_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

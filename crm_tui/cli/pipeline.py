@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.i18n import _
 
 app = typer.Typer(help="Pipelines and stages, playbooks, lost reasons.", no_args_is_help=True)
 
@@ -50,17 +51,23 @@ def list_(
         )
         return
     for p in found:
-        typer.echo(f"{p.id}: {p.name}" + (" (default)" if p.is_default else ""))
+        typer.echo(f"{p.id}: {p.name}" + (" " + _("(default)") if p.is_default else ""))
         for s in p.stages:
             stuck = p.stuck_days.get(s.id)
-            limit = f", stuck after {stuck} d" if stuck else ""
+            limit = ", " + _("stuck after {days} d").format(days=stuck) if stuck else ""
             typer.echo(f"  [{s.id}] {s.name} ({s.code or '-'}): {s.probability}%{limit}")
             for step in p.playbooks.get(s.id, []):
                 typer.echo(
-                    f"      step {step.id}: {step.title} "
-                    f"({step.kind}, +{step.working_days} wd +{step.hours} h)"
+                    "      "
+                    + _("step {step}: {title} ({kind}, +{days} wd +{hours} h)").format(
+                        step=step.id,
+                        title=step.title,
+                        kind=step.kind,
+                        days=step.working_days,
+                        hours=step.hours,
+                    )
                 )
-    typer.echo("lost reasons: " + ", ".join(reasons))
+    typer.echo(_("lost reasons: {reasons}").format(reasons=", ".join(reasons)))
 
 
 @app.command("add")
@@ -68,7 +75,7 @@ def add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Pipeline n
     """A new pipeline with New, Won and Lost; add stages with `crm pipeline stage-add`."""
     from crm_tui.domain.deals.pipeline_admin import add_pipeline
 
-    typer.echo(f"pipeline {add_pipeline(open_ws(ctx), name)}: {name}")
+    typer.echo(_("pipeline {pipeline}: {name}").format(pipeline=add_pipeline(open_ws(ctx), name), name=name))
 
 
 @app.command("stage-add")
@@ -81,7 +88,11 @@ def stage_add(
     """Add an open stage after the last open one."""
     from crm_tui.domain.deals.pipeline_admin import add_stage
 
-    typer.echo(f"stage {add_stage(open_ws(ctx), pipeline, name, probability)}: {name}")
+    typer.echo(
+        _("stage {stage}: {name}").format(
+            stage=add_stage(open_ws(ctx), pipeline, name, probability), name=name
+        )
+    )
 
 
 @app.command("stage-set")
@@ -101,7 +112,7 @@ def stage_set(
     with ws.read() as session:
         found = find_stage(session, stage)
     set_stage(ws, found.id, name=name, probability=probability, stuck_days=stuck_days)
-    typer.echo(f"stage {found.id} updated")
+    typer.echo(_("stage {stage} updated").format(stage=found.id))
 
 
 @app.command("stage-remove")
@@ -115,7 +126,7 @@ def stage_remove(
     with ws.read() as session:
         found = find_stage(session, stage)
     remove_stage(ws, found.id)
-    typer.echo(f"stage {found.id} removed")
+    typer.echo(_("stage {stage} removed").format(stage=found.id))
 
 
 @app.command("step-add")
@@ -132,11 +143,12 @@ def step_add(
     from crm_tui.storage.models import TaskKind
 
     if kind not in {k.value for k in TaskKind}:
-        fail(f"--kind {kind!r}: use call, meeting, email or todo")
+        fail(_("--kind {kind!r}: use call, meeting, email or todo").format(kind=kind))
     ws = open_ws(ctx)
     with ws.read() as session:
         found = find_stage(session, stage)
-    typer.echo(f"step {add_step(ws, found.id, title, TaskKind(kind), days, hours)} added to {found.name}")
+    added = add_step(ws, found.id, title, TaskKind(kind), days, hours)
+    typer.echo(_("step {step} added to {stage}").format(step=added, stage=found.name))
 
 
 @app.command("step-remove")
@@ -145,7 +157,7 @@ def step_remove(ctx: typer.Context, step: Annotated[int, typer.Argument(help="St
     from crm_tui.domain.deals.pipeline_admin import remove_step
 
     remove_step(open_ws(ctx), step)
-    typer.echo(f"step {step} removed")
+    typer.echo(_("step {step} removed").format(step=step))
 
 
 @app.command("reason")
@@ -158,4 +170,5 @@ def reason(
     from crm_tui.domain.deals.pipeline_admin import set_lost_reason
 
     set_lost_reason(open_ws(ctx), name, active=not retire)
-    typer.echo(f"lost reason {name!r} " + ("retired" if retire else "offered"))
+    said = _("lost reason {name!r} retired") if retire else _("lost reason {name!r} offered")
+    typer.echo(said.format(name=name))

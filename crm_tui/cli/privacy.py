@@ -8,12 +8,21 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.i18n import N_, _
 
 app = typer.Typer(
     help="Personal data requests (152-FZ, GDPR): export or erase a person.", no_args_is_help=True
 )
 
 PERSON_HELP = "A contact id, or one of the person's phones or e-mails."
+ERASED = {
+    "contacts": N_("contacts {count}"),
+    "channels": N_("channels {count}"),
+    "interactions_scrubbed": N_("interactions scrubbed {count}"),
+    "audit_rows_scrubbed": N_("audit rows scrubbed {count}"),
+    "suppressed_keys": N_("suppressed keys {count}"),
+}
+"""What an erasure removed, by its key in --json."""
 
 
 @app.command("export")
@@ -41,11 +50,19 @@ def erase(
         found = find_person(session, ws.viewer, person)
     if not yes:
         if not sys.stdin.isatty():
-            fail("erasing cannot be undone: add --yes to confirm")
-        typer.confirm(f"Erase {', '.join(found.names)} everywhere? This cannot be undone", abort=True)
+            fail(_("erasing cannot be undone: add --yes to confirm"))
+        typer.confirm(
+            _("Erase {names} everywhere? This cannot be undone").format(names=", ".join(found.names)),
+            abort=True,
+        )
     with ws.write() as session:
         done = erase_person(session, ws.viewer, ws.now(), person)
     if as_json:
         print_json(done)
         return
-    typer.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in done.items()))
+    typer.echo(
+        ", ".join(
+            _(ERASED[k]).format(count=v) if k in ERASED else f"{k.replace('_', ' ')} {v}"
+            for k, v in done.items()
+        )
+    )

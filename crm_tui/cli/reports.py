@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, user_id_of
+from crm_tui.cli.common import decimal, fail, open_ws, print_json, user_id_of
+from crm_tui.i18n import N_, _, ngettext
 
 app = typer.Typer(
     help="Reports for heads of sales (and for managers, on their own deals).", no_args_is_help=True
@@ -21,7 +22,7 @@ def _day(text: str | None, option: str) -> date | None:
     from crm_tui.domain.values.dates import normalise_date
     from crm_tui.domain.values.typed import read_typed
 
-    return read_typed(option, normalise_date, text, "a date (YYYY-MM-DD)")
+    return read_typed(option, normalise_date, text, N_("a date (YYYY-MM-DD)"))
 
 
 @app.command("funnel")
@@ -46,7 +47,7 @@ def funnel(
     with ws.read() as session:
         pid = default_pipeline_id(session, pipeline)
         if pid is None:
-            fail(f"no pipeline {pipeline!r}")
+            fail(_("no pipeline {pipeline!r}").format(pipeline=pipeline))
         scope = ReportScope(pid, _day(date_from, "--from"), _day(date_to, "--to"), owner_id)
         report = funnel_report(session, ws.viewer, scope, ws.now(), ws.tz)
     if as_json:
@@ -55,13 +56,19 @@ def funnel(
     typer.echo(f"{report.pipeline}")
     for s in report.stages:
         conversion = f"{s.conversion:.0%}" if s.conversion is not None else ""
-        median = f"{s.median_days} d" if s.median_days is not None else ""
+        median = _days(s.median_days) if s.median_days is not None else ""
+        reached = _("reached {count}").format(count=f"{s.reached:>7}")
         typer.echo(
-            f"  {s.name:<20} {s.deals:>7} {money(s.amount):>18}  "
-            f"reached {s.reached:>7}  -> {conversion:>5}  {median}"
+            f"  {s.name:<20} {s.deals:>7} {money(s.amount):>18}  {reached}  -> {conversion:>5}  {median}"
         )
     for reason, n, amount in report.lost_reasons:
-        typer.echo(f"  lost: {reason:<28} {n:>6} {money(amount):>18}")
+        lost = _("lost: {reason}").format(reason=f"{reason:<28}")
+        typer.echo(f"  {lost} {n:>6} {money(amount):>18}")
+
+
+def _days(days: float) -> str:
+    """A number of days, short: 12 d, 12 дн."""
+    return _("{days} d").format(days=days)
 
 
 @app.command("forecast")
@@ -81,7 +88,7 @@ def forecast(
     with ws.read() as session:
         pid = default_pipeline_id(session, pipeline) if pipeline else None
         if pipeline and pid is None:
-            fail(f"no pipeline {pipeline!r}")
+            fail(_("no pipeline {pipeline!r}").format(pipeline=pipeline))
         lines = forecast_report(session, ws.viewer, pid)
     if as_json:
         print_json([asdict(line) for line in lines])
@@ -91,8 +98,9 @@ def forecast(
             f"{line.month:<8} {line.manager:<28} {line.deals:>6} "
             f"{money(line.amount):>18} {money(line.weighted):>18}"
         )
+    total = _("total")
     typer.echo(
-        f"{'total':<37} {sum(x.deals for x in lines):>6} {'':>18} {money(sum(x.weighted for x in lines)):>18}"
+        f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {money(sum(x.weighted for x in lines)):>18}"
     )
 
 
@@ -116,7 +124,7 @@ def stuck(
         else:
             typer.echo(
                 f"{row.id:>7} {row.title:<40} {row.owner or '—':<24} {row.stage:<18} "
-                f"{row.days:>4} d {money(row.amount)}"
+                f"{_days(row.days):>6} {money(row.amount)}"
             )
 
 
@@ -139,7 +147,11 @@ def completeness(
             print_json({"manager": line.login, "name": line.name, "clients": line.clients, "good": line.good,
                         "share": round(line.share, 4)})  # fmt: skip
         else:
-            typer.echo(
-                f"{line.name or '(no owner)':<30} {line.clients:>7} clients  "
-                f"{line.share:>6.1%} at 80% or more"
-            )
+            share = decimal(line.share * 100) + "%"
+            described = ngettext(
+                "{count} client  {share} at 80% or more",
+                "{count} clients  {share} at 80% or more",
+                line.clients,
+            ).format(count=f"{line.clients:>7}", share=f"{share:>6}")
+            name = line.name or _("(no owner)")
+            typer.echo(f"{name:<30} {described}")

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import open_ws, print_json
+from crm_tui.cli.common import open_ws, print_json, segment_counts
+from crm_tui.i18n import _
 
 app = typer.Typer(help="Clock-driven jobs (run from cron).", no_args_is_help=True)
 
@@ -24,9 +25,12 @@ def tick(
     if as_json:
         print_json(report.as_json())
         return
-    counts = ", ".join(f"{c.segment or 'none'} {c.clients}" for c in report.segments.counts)
-    typer.echo(f"segments: {counts}; moved {report.segments.moved}")
+    typer.echo(segment_counts(report.segments))
     tasks = ", ".join(f"{segment} {n}" for segment, n in report.contact_tasks.items())
-    typer.echo(f"tasks for clients without contact: {tasks}")
+    typer.echo(_("tasks for clients without contact: {tasks}").format(tasks=tasks))
     reminders = report.deal_reminders
-    typer.echo(f"reminders: {reminders['stuck']} stuck deals, {reminders['idle']} deals without activity")
+    typer.echo(
+        _("reminders: {stuck} stuck deals, {idle} deals without activity").format(
+            stuck=reminders["stuck"], idle=reminders["idle"]
+        )
+    )

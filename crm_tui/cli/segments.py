@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, grouped, open_ws, print_json
+from crm_tui.i18n import N_, _, current_locale, ngettext
+
+INTERVAL_SOURCES = {
+    "set": N_("set by an admin"),
+    "auto": N_("from the sales history"),
+    "default": N_("default: too little history"),
+}
+"""Where the purchase interval came from, by its code (--json keeps the code)."""
 
 app = typer.Typer(help="Segments: warm, loyal, lost from the sales history.", no_args_is_help=True)
 
@@ -25,16 +33,23 @@ def recompute(
         return
     interval = result.interval
     if interval.days is None:
-        typer.echo("no sales history: only warm clients can be told; import orders or set segments by hand")
-    else:
-        typer.echo(f"interval: {interval.days} days ({interval.source})")
-    for count in result.counts:
         typer.echo(
-            f"  {count.segment or 'none':<6} {count.clients:>9,} clients  {count.sales_total / 100:>16,.2f}"
+            _("no sales history: only warm clients can be told; import orders or set segments by hand")
         )
+    else:
+        source = (
+            _(INTERVAL_SOURCES[interval.source]) if interval.source in INTERVAL_SOURCES else interval.source
+        )
+        typer.echo(_("interval: {days} days ({source})").format(days=interval.days, source=source))
+    for count in result.counts:
+        clients = ngettext("{count} client", "{count} clients", count.clients).format(
+            count=f"{grouped(count.clients):>9}"
+        )
+        typer.echo(f"  {count.segment or 'none':<6} {clients}  {_amount(count.sales_total):>16}")
     typer.echo(
-        f"moved {result.moved}, first assigned {result.assigned}, cleared {result.cleared}, "
-        f"manual (kept) {result.manual}"
+        _("moved {moved}, first assigned {assigned}, cleared {cleared}, manual (kept) {manual}").format(
+            moved=result.moved, assigned=result.assigned, cleared=result.cleared, manual=result.manual
+        )
     )
     for move, n in result.moves.items():
         typer.echo(f"  {move}: {n}")
@@ -54,9 +69,12 @@ def interval(
     elif days.strip().isdigit():
         value = int(days)
     else:
-        fail(f"interval: {days!r} is not a number of days or 'auto'")
+        fail(_("interval: {days!r} is not a number of days or 'auto'").format(days=days))
     set_interval(open_ws(ctx), value)
-    typer.echo("interval: computed from the sales history" if value is None else f"interval: {value} days")
+    if value is None:
+        typer.echo(_("interval: computed from the sales history"))
+    else:
+        typer.echo(_("interval: {days} days").format(days=value))
 
 
 @app.command("set")
@@ -70,9 +88,12 @@ def set_(
 
     chosen = None if segment.strip().lower() == "auto" else parse_segment(segment)
     set_segment(open_ws(ctx), client, chosen)
-    typer.echo(
-        f"client {client}: " + ("segment left to the rules" if chosen is None else f"{chosen} (manual)")
+    said = (
+        _("client {client}: segment left to the rules")
+        if chosen is None
+        else _("client {client}: {segment} (manual)")
     )
+    typer.echo(said.format(client=client, segment=chosen))
 
 
 @app.command("rules")
@@ -96,14 +117,27 @@ def rules(
     if segment is not None:
         set_work_rule(ws, parse_segment(segment), every_days=every, title=title, max_per_run=max_per_run)
     elif every is not None or title is not None or max_per_run is not None:
-        fail("name the segment whose rule to change, e.g. crm segments rules loyal --every 30")
+        fail(
+            _("name the segment whose rule to change, e.g. {command}").format(
+                command="crm segments rules loyal --every 30"
+            )
+        )
     with ws.read() as session:
         found = work_rules(session)
     if as_json:
         print_json([asdict(rule) for rule in found])
         return
     for rule in found:
-        every_text = f"every {rule.contact_every_days} days" if rule.contact_every_days else "off"
-        typer.echo(
-            f"{rule.segment:<6} {every_text:<16} max {rule.max_tasks_per_run}/manager/run  {rule.task_title}"
+        every_text = (
+            _("every {days} days").format(days=rule.contact_every_days)
+            if rule.contact_every_days
+            else _("off")
         )
+        most = _("max {count}/manager/run").format(count=rule.max_tasks_per_run)
+        typer.echo(f"{rule.segment:<6} {every_text:<16} {most}  {rule.task_title}")
+
+
+def _amount(kopecks: int) -> str:
+    """A sum of sales in roubles with kopecks: 1,234.50 in English, 1 234,50 in Russian."""
+    roubles, kop = divmod(kopecks, 100)
+    return f"{grouped(roubles)}{'.' if current_locale() == 'en' else ','}{kop:02d}"

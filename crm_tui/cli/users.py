@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import open_ws, print_json
+from crm_tui.cli.common import grouped, open_ws, print_json
+from crm_tui.i18n import _
 
 app = typer.Typer(help="CRM users: managers, heads of sales, admins, ops.", no_args_is_help=True)
 
@@ -40,7 +41,11 @@ def add(
     if as_json:
         print_json(asdict(info))
     else:
-        typer.echo(f"added {info.login} ({info.full_name}), {info.role}, region {info.region or '-'}")
+        typer.echo(
+            _("added {login} ({name}), {role}, region {region}").format(
+                login=info.login, name=info.full_name, role=info.role, region=info.region or "-"
+            )
+        )
 
 
 @app.command("list")
@@ -61,14 +66,14 @@ def list_(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("login", "name", "role", "region", "target, ₽", "active")
+    table = Table(_("Login"), _("Full name"), _("Role"), _("Region"), _("Target, ₽"), _("Active"))
     for u in users:
         table.add_row(
             u.login,
             u.full_name,
             u.role,
             u.region or "",
-            f"{u.monthly_target // 100:,}",
-            "yes" if u.active else "no",
+            grouped(u.monthly_target // 100),
+            _("yes") if u.active else _("no"),
         )
     Console().print(table)

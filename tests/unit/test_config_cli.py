@@ -51,7 +51,7 @@ def test_config_show_says_where_each_setting_came_from(tmp_path: Path) -> None:
         "source": "flag",
         "from": "--db",
     }
-    text = crm("config", "show", extra_env=env, check=True).stdout
+    text = crm("config", "show", extra_env={**env, "CRM_LOCALE": "en"}, check=True).stdout  # env says ru
     assert "theme        gruvbox  (file: theme)" in text
 
 
