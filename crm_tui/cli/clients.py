@@ -36,6 +36,7 @@ def list_(
     """List clients, streamed: safe on a base of a million."""
     from dataclasses import asdict
 
+    from crm_tui.domain.captions import CLIENT_STATUS_NAMES
     from crm_tui.domain.clients.listing import NO_SEGMENT, OWNS, ClientFilter, iter_clients
     from crm_tui.storage.models import ClientStatus, Segment
 
@@ -74,7 +75,7 @@ def list_(
                 row.emails[0] if row.emails else "",
                 row.owner or "",
                 row.region or "",
-                row.status,
+                CLIENT_STATUS_NAMES.caption(row.status),
             )
         Console().print(table)
     _audit_export(ws, table.row_count, flt)
@@ -168,6 +169,7 @@ def timeline(
 ) -> None:
     """Everything that happened to a client, newest first: touches, deal moves, tasks, changes,
     imports. Pages are stable: pass --before with the printed 'next' for older entries."""
+    from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
     from crm_tui.domain.clients.timeline import Cursor, client_timeline
 
     ws = open_ws(ctx)
@@ -193,7 +195,10 @@ def timeline(
     from crm_tui.domain.values.formatting import local_time
 
     for e in page.entries:
-        typer.echo(f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {e.kind:<8} {e.user or '—':<20} {e.text}")
+        typer.echo(
+            f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {ACTIVITY_KIND_NAMES.caption(e.kind):<8} "
+            f"{e.user or '—':<20} {e.text}"
+        )
     if following:
         typer.echo(
             _("older: {command}").format(command=f"crm clients timeline {client_id} --before {following}")

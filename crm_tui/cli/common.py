@@ -76,7 +76,9 @@ def decimal(value: float, places: int = 1) -> str:
 
 def segment_counts(result: RecomputeResult) -> str:
     """After a recompute: how many clients each segment holds, and how many moved."""
-    counts = ", ".join(f"{c.segment or 'none'} {c.clients}" for c in result.counts)
+    from crm_tui.domain.captions import segment_name
+
+    counts = ", ".join(f"{segment_name(c.segment)} {c.clients}" for c in result.counts)
     return _("segments: {counts}; moved {moved}").format(counts=counts, moved=result.moved)
 
 

@@ -22,6 +22,7 @@ def list_(
     """The portrait's fields (required ones marked) and the contact information required."""
     from dataclasses import asdict
 
+    from crm_tui.domain.captions import FIELD_KIND_NAMES
     from crm_tui.domain.portrait.fields import portrait_fields, required_contacts
 
     ws = open_ws(ctx)
@@ -34,7 +35,7 @@ def list_(
     for f in found:
         choices = f" ({', '.join(f.choices)})" if f.choices else ""
         required = " " + _("required") if f.required else ""
-        typer.echo(f"{f.key:<20} {f.label:<24} {f.kind:<7}{required}{choices}")
+        typer.echo(f"{f.key:<20} {f.label:<24} {FIELD_KIND_NAMES.caption(f.kind):<7}{required}{choices}")
     typer.echo(_required_contacts(contacts))
 
 
@@ -54,6 +55,7 @@ def add(
     required: Annotated[bool, typer.Option("--required", help="Counts in completeness.")] = False,
 ) -> None:
     """Add a portrait field (admins)."""
+    from crm_tui.domain.captions import FIELD_KIND_NAMES
     from crm_tui.domain.portrait.fields import add_field
     from crm_tui.storage.models import FieldKind
 
@@ -62,7 +64,7 @@ def add(
     options = [c.strip() for c in choices.split(",") if c.strip()]
     added = add_field(open_ws(ctx), key, label or key, FieldKind(kind), options, required)
     said = _("field {key} added ({kind}, required)") if added.required else _("field {key} added ({kind})")
-    typer.echo(said.format(key=added.key, kind=added.kind))
+    typer.echo(said.format(key=added.key, kind=FIELD_KIND_NAMES.caption(added.kind)))
 
 
 @app.command("remove")

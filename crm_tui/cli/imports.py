@@ -144,6 +144,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per batch per line.")] = False,
 ) -> None:
     """Import batches, newest first."""
+    from crm_tui.domain.captions import IMPORT_STATUS_NAMES
     from crm_tui.importers.batches import list_batches
 
     batches = list_batches(open_ws(ctx))
@@ -170,7 +171,7 @@ def list_(
             str(b.id),
             b.started_at[:16],
             b.user or "",
-            b.status,
+            IMPORT_STATUS_NAMES.caption(b.status),
             ", ".join(Path(f).name for f in b.files),
             str(b.rows),
             str(b.created),

@@ -20,6 +20,7 @@ def list_(
     """Pipelines with their stages, probabilities, stuck limits and playbooks; the lost reasons."""
     from dataclasses import asdict
 
+    from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
     from crm_tui.domain.deals.funnel_setup import active_lost_reasons
     from crm_tui.domain.deals.pipeline_admin import list_pipelines
 
@@ -62,7 +63,7 @@ def list_(
                     + _("step {step}: {title} ({kind}, +{days} wd +{hours} h)").format(
                         step=step.id,
                         title=step.title,
-                        kind=step.kind,
+                        kind=ACTIVITY_KIND_NAMES.caption(step.kind),
                         days=step.working_days,
                         hours=step.hours,
                     )

@@ -25,6 +25,7 @@ def recompute(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Recompute every client's segment (manual segments are kept); prints counts and moves."""
+    from crm_tui.domain.captions import segment_name
     from crm_tui.domain.segments.recompute import recompute_segments
 
     result = recompute_segments(open_ws(ctx))
@@ -45,7 +46,7 @@ def recompute(
         clients = ngettext("{count} client", "{count} clients", count.clients).format(
             count=f"{grouped(count.clients):>9}"
         )
-        typer.echo(f"  {count.segment or 'none':<6} {clients}  {_amount(count.sales_total):>16}")
+        typer.echo(f"  {segment_name(count.segment):<9} {clients}  {_amount(count.sales_total):>16}")
     typer.echo(
         _("moved {moved}, first assigned {assigned}, cleared {cleared}, manual (kept) {manual}").format(
             moved=result.moved, assigned=result.assigned, cleared=result.cleared, manual=result.manual
@@ -110,6 +111,7 @@ def rules(
     """Show the work rules per segment, or change one."""
     from dataclasses import asdict
 
+    from crm_tui.domain.captions import segment_name
     from crm_tui.domain.segments.actions import parse_segment
     from crm_tui.domain.segments.work import set_work_rule, work_rules
 
@@ -134,7 +136,7 @@ def rules(
             else _("off")
         )
         most = _("max {count}/manager/run").format(count=rule.max_tasks_per_run)
-        typer.echo(f"{rule.segment:<6} {every_text:<16} {most}  {rule.task_title}")
+        typer.echo(f"{segment_name(rule.segment):<9} {every_text:<16} {most}  {rule.task_title}")
 
 
 def _amount(kopecks: int) -> str:

@@ -25,6 +25,7 @@ def add(
 ) -> None:
     """Add a user (admins only)."""
     from crm_tui.domain.access.users import add_colleague
+    from crm_tui.domain.captions import ROLE_NAMES
 
     ws = open_ws(ctx)
     with ws.write() as session:
@@ -43,7 +44,10 @@ def add(
     else:
         typer.echo(
             _("added {login} ({name}), {role}, region {region}").format(
-                login=info.login, name=info.full_name, role=info.role, region=info.region or "-"
+                login=info.login,
+                name=info.full_name,
+                role=ROLE_NAMES.caption(info.role),
+                region=info.region or "-",
             )
         )
 
@@ -55,6 +59,7 @@ def list_(
 ) -> None:
     """List users."""
     from crm_tui.domain.access.users import list_users
+    from crm_tui.domain.captions import ROLE_NAMES
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -71,7 +76,7 @@ def list_(
         table.add_row(
             u.login,
             u.full_name,
-            u.role,
+            ROLE_NAMES.caption(u.role),
             u.region or "",
             grouped(u.monthly_target // 100),
             _("yes") if u.active else _("no"),

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import TypeVar
 
 from crm_tui.i18n import NC_, in_language, pgettext
-from crm_tui.storage.models import ClientStatus, DealStatus, FieldKind, Segment, TaskStatus
+from crm_tui.storage.models import ClientStatus, DealStatus, FieldKind, ImportStatus, Segment, TaskStatus
 
 K = TypeVar("K", bound=str)
 
@@ -46,6 +46,8 @@ class Captions(Mapping[K, str]):
         """The caption of ``code`` in ``language``, whatever language is in force."""
         return in_language(language, self._table[code], context=self.context)  # type: ignore[index]
 
+
+NC_("segment", "none")  # segment_name's word for no segment, marked for the catalogue
 
 SEGMENT_NAMES: Captions[Segment] = Captions(
     "segment",
@@ -127,3 +129,18 @@ FIELD_KIND_NAMES: Captions[FieldKind] = Captions(
     },
 )
 """A portrait field's kind."""
+IMPORT_STATUS_NAMES: Captions[ImportStatus] = Captions(
+    "import status",
+    {
+        ImportStatus.RUNNING: NC_("import status", "running"),
+        ImportStatus.DONE: NC_("import status", "done"),
+        ImportStatus.FAILED: NC_("import status", "failed"),
+        ImportStatus.UNDONE: NC_("import status", "undone"),
+    },
+)
+"""An import batch's status."""
+
+
+def segment_name(code: str | None) -> str:
+    """A segment's caption, or the word for a client in none."""
+    return SEGMENT_NAMES.caption(code) if code else pgettext("segment", "none")
