@@ -21,7 +21,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.card.screen import ClientCardScreen
-from crm_tui.screens.dialogs.segments import SEGMENT_LABELS
+from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, segment_name
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.client_table import ClientTable, status_label
 from crm_tui.widgets.key_footer import KeyFooter
@@ -111,7 +111,7 @@ class ClientsScreen(CrmScreen):
             )
             yield Select[str](
                 [
-                    *((label, segment.value) for segment, label in SEGMENT_LABELS.items()),
+                    *((segment_name(segment), segment.value) for segment in SEGMENT_LABELS),
                     (_("No segment"), NO_SEGMENT),
                 ],
                 prompt=_("Any segment"),

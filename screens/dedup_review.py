@@ -27,15 +27,15 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELD_LABELS = {
-    "name": _("Name"),
-    "legal_form": _("Legal form"),
-    "inn": _("INN"),
-    "kpp": _("KPP"),
-    "ogrn": _("OGRN"),
-    "city": _("City"),
-    "region": _("Region"),
-    "owner": _("Owner"),
-    "status": _("Status"),
+    "name": N_("Name"),
+    "legal_form": N_("Legal form"),
+    "inn": N_("INN"),
+    "kpp": N_("KPP"),
+    "ogrn": N_("OGRN"),
+    "city": N_("City"),
+    "region": N_("Region"),
+    "owner": N_("Owner"),
+    "status": N_("Status"),
 }
 TAKE_FIELDS = {"name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "status"}
 """Fields whose value the person may take from the other record (owner moves by handover)."""
@@ -175,7 +175,7 @@ class DedupReviewScreen(CrmScreen):
         left, right = sides
         self.query_one("#dedup-left", Static).update(self._side(left, right, review.survivor_left))
         self.query_one("#dedup-right", Static).update(self._side(right, left, not review.survivor_left))
-        taken = ", ".join(FIELD_LABELS[f] for f in SIDE_FIELDS if f in review.take_other)
+        taken = ", ".join(_(FIELD_LABELS[f]) for f in SIDE_FIELDS if f in review.take_other)
         hint = _("Fields taken from the other record: {fields}").format(fields=taken) if taken else ""
         self.query_one("#dedup-more", Static).update(hint)
         self.refresh_bindings()
@@ -197,7 +197,7 @@ class DedupReviewScreen(CrmScreen):
             cell = Text(value or "—", style=style)
             if chosen or kept:
                 cell.append("  ✓", style="green")
-            label = Text(FIELD_LABELS[name], style="reverse" if index == self.review.cursor else "")
+            label = Text(_(FIELD_LABELS[name]), style="reverse" if index == self.review.cursor else "")
             table.add_row(label, cell)
         table.add_row(_("Phones"), ", ".join(this.phones) or "—")
         table.add_row(_("E-mails"), ", ".join(this.emails) or "—")

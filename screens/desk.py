@@ -20,7 +20,7 @@ from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
-from crm_tui.screens.base import CrmScreen, kind_label
+from crm_tui.screens.base import CrmScreen, channel_label, kind_label
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.snooze import SnoozeScreen
 from crm_tui.screens.dialogs.task_result import TaskResultScreen
@@ -210,7 +210,7 @@ class DeskScreen(CrmScreen):
                 str(i.id),
                 [
                     Text(local_time(i.occurred_at, self.ws.tz, "%d.%m %H:%M")),
-                    Text(i.channel or kind_label(i.kind)),
+                    Text(channel_label(i.channel) if i.channel else kind_label(i.kind)),
                     Text(clip(i.client or "—", 24)),
                     Text(i.summary, overflow="ellipsis", no_wrap=True),
                 ],

@@ -83,7 +83,7 @@ class FunnelScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("funnel.next_stage", "move(1)", N_("Next stage"), key_display="]"),
         bind("funnel.prev_stage", "move(-1)", N_("Back a stage"), key_display="["),
-        bind("funnel.lost", "lost", N_("Lost")),
+        bind("funnel.lost", "lost", N_("Mark lost")),
         bind("funnel.left", "column(-1)", N_("Column"), show=False),
         bind("funnel.right", "column(1)", N_("Column"), show=False),
         bind("funnel.more", "more", N_("More")),

@@ -44,21 +44,21 @@ from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable
 
 LEFT_SECTIONS = (
-    ("requisites", _("Requisites")),
-    ("contacts", _("Contacts")),
-    ("portrait", _("Portrait")),
-    ("installed", _("Installed base")),
-    ("segment", _("Segment")),
-    ("sources", _("Sources")),
-    ("changes", _("Changes")),
+    ("requisites", N_("Requisites")),
+    ("contacts", N_("Contacts")),
+    ("portrait", N_("Portrait")),
+    ("installed", N_("Installed base")),
+    ("segment", N_("Segment")),
+    ("sources", N_("Sources")),
+    ("changes", N_("Changes")),
 )
 """The left column: one bordered Static per section (no container each: fewer widgets to mount
 is a faster card)."""
 SECTIONS = (
     *LEFT_SECTIONS[:6],
-    ("deals-panel", _("Deals")),
-    ("timeline-panel", _("Timeline")),
-    ("card-tasks-panel", _("Open tasks")),
+    ("deals-panel", N_("Deals")),
+    ("timeline-panel", N_("Timeline")),
+    ("card-tasks-panel", N_("Open tasks")),
 )
 """The card's sections in the order of their number keys."""
 
@@ -178,7 +178,7 @@ class ClientCardScreen(CardEdits):
             with VerticalScroll(id="card-left"):
                 for key, title in LEFT_SECTIONS:
                     section = Static("", id=key, classes="panel")
-                    section.border_title = title
+                    section.border_title = _(title)
                     yield section
             with Vertical(id="card-right"):
                 with Vertical(id="deals-panel", classes="panel") as panel:

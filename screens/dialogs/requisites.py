@@ -13,21 +13,21 @@ from textual.widgets import Input, Label, Static
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import check_requisites, clean_requisites
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELDS = (
-    ("name", _("Name")),
-    ("legal_form", _("Legal form (ООО, АО, ИП)")),
-    ("inn", _("INN")),
-    ("kpp", _("KPP")),
-    ("ogrn", _("OGRN / OGRNIP")),
-    ("legal_address", _("Legal address")),
-    ("bik", _("Bank BIK")),
-    ("account", _("Settlement account")),
-    ("city", _("City")),
-    ("region", _("Region")),
+    ("name", N_("Name")),
+    ("legal_form", N_("Legal form (ООО, АО, ИП)")),
+    ("inn", N_("INN")),
+    ("kpp", N_("KPP")),
+    ("ogrn", N_("OGRN / OGRNIP")),
+    ("legal_address", N_("Legal address")),
+    ("bik", N_("Bank BIK")),
+    ("account", N_("Settlement account")),
+    ("city", N_("City")),
+    ("region", N_("Region")),
 )
 
 
@@ -50,7 +50,7 @@ class RequisitesDialog(FormDialog[dict[str, Any] | None]):
         with VerticalScroll(classes="dialog") as dialog:
             dialog.border_title = _("Requisites: {name}").format(name=self.card.display_name)
             for key, label in FIELDS:
-                yield Label(label, classes="portrait-label")
+                yield Label(_(label), classes="portrait-label")
                 yield Input(value=self.before[key] or "", id=f"req-{key}")
             yield Static("", id="error", classes="dialog-error", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
@@ -61,9 +61,10 @@ class RequisitesDialog(FormDialog[dict[str, Any] | None]):
     def action_save(self) -> None:
         typed = clean_requisites({key: self.query_one(f"#req-{key}", Input).value for key, _label in FIELDS})
         changed = {key: value for key, value in typed.items() if value != self.before[key]}
+        if "name" in changed and not changed["name"]:
+            self.refuse(_("A client needs a name."), "req-name")
+            return
         try:
-            if "name" in changed and not changed["name"]:
-                raise InvalidInput("name: a client needs a name")
             check_requisites({**self.before, **changed}, changed)
         except InvalidInput as exc:
             self.refuse(str(exc), f"req-{str(exc).split(':', 1)[0]}")
