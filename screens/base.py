@@ -30,25 +30,6 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
-def channel_label(channel: str) -> str:
-    """The channel an interaction came by, in the language in force (English shows the stored
-    name; an unknown channel is shown as it is stored)."""
-    labels = {
-        "phone": _("phone"),
-        "email": _("email"),
-        "messenger": _("messenger"),
-        "telegram": _("telegram"),
-        "whatsapp": _("whatsapp"),
-    }
-    return labels.get(channel, channel)
-
-
-def task_status_label(status: str) -> str:
-    """A task's status as people say it."""
-    labels = {"open": _("open"), "done": _("done"), "cancelled": _("cancelled")}
-    return labels.get(status, status)
-
-
 class CrmScreen(Screen[None]):
     """A screen over one `Workspace`.
 

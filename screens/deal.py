@@ -21,7 +21,7 @@ from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmScreen, kind_label, task_status_label
+from crm_tui.screens.base import CrmScreen, kind_label
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -129,7 +129,7 @@ class DealScreen(CrmScreen):
                 local_time(task.due_at, tz, "%d.%m %H:%M"),
                 task.title,
                 task.assignee or "—",
-                task_status_label(task.status),
+                task.status,
                 task.result or "",
             )
         self.query_one("#deal-tasks", Static).update(

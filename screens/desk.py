@@ -20,7 +20,7 @@ from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
-from crm_tui.screens.base import CrmScreen, channel_label, kind_label
+from crm_tui.screens.base import CrmScreen, kind_label
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.snooze import SnoozeScreen
 from crm_tui.screens.dialogs.task_result import TaskResultScreen
@@ -68,6 +68,10 @@ class DeskScreen(CrmScreen):
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
+        # Under 100 columns: four tiles and a narrower stage summary; under 32 lines: a shorter
+        # inbound list, so that the tasks keep their room (app.tcss, DeskScreen.-narrow/-short).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
         self.desk: Desk | None = None
         self._tasks: dict[str, DeskTask] = {}
         self._inbound: dict[str, InboundItem] = {}
@@ -84,7 +88,12 @@ class DeskScreen(CrmScreen):
             with Vertical(id="tasks-panel", classes="panel") as panel:
                 panel.border_title = _("Tasks: today and overdue")
                 yield RecordTable(
-                    [Col(_("Due"), 11), Col(_("Task")), Col(_("Kind"), 8), Col(_("Client"), 18)],
+                    [
+                        Col(_("Due"), 11),
+                        Col(_("Task")),
+                        Col(_("Kind"), 8, optional=2),
+                        Col(_("Client"), 18, optional=1),
+                    ],
                     id="tasks",
                 )
                 yield Static(_("Nothing due today. Well done."), classes="empty")
@@ -210,7 +219,7 @@ class DeskScreen(CrmScreen):
                 str(i.id),
                 [
                     Text(local_time(i.occurred_at, self.ws.tz, "%d.%m %H:%M")),
-                    Text(channel_label(i.channel) if i.channel else kind_label(i.kind)),
+                    Text(i.channel or kind_label(i.kind)),
                     Text(clip(i.client or "—", 24)),
                     Text(i.summary, overflow="ellipsis", no_wrap=True),
                 ],

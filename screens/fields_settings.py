@@ -35,20 +35,6 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
-def field_kind_label(kind: str) -> str:
-    """A portrait field's kind in the language in force (English shows the stored name)."""
-    labels = {
-        "text": _("text"),
-        "number": _("number"),
-        "money": _("money"),
-        "date": _("date"),
-        "choice": _("choice"),
-        "multi": _("multi"),
-        "bool": _("bool"),
-    }
-    return labels.get(kind, kind)
-
-
 @dataclass(frozen=True)
 class FieldDraft:
     key: str
@@ -77,7 +63,7 @@ class FieldDialog(FormDialog[FieldDraft | None]):
             yield Input(placeholder="fleet_size", id="field-key")
             yield Label(_("Kind"), classes="portrait-label")
             yield Select(
-                [(field_kind_label(k.value), k.value) for k in FieldKind],
+                [(k.value, k.value) for k in FieldKind],
                 value=FieldKind.TEXT.value,
                 allow_blank=False,
                 id="field-kind",
@@ -175,7 +161,7 @@ class FieldsSettingsScreen(CrmScreen):
             table.add_row(
                 f.label,
                 f.key,
-                field_kind_label(f.kind),
+                f.kind,
                 ", ".join(f.choices) or "—",
                 Text(_("required"), style="bold") if f.required else Text("—", style="dim"),
                 key=f.key,

@@ -119,6 +119,7 @@ class FunnelScreen(CrmScreen):
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # narrow: columns scroll
         self.flt: KanbanFilter | None = None
         self.board: Board | None = None
         self.views: dict[int, KanbanColumnView] = {}
@@ -175,6 +176,17 @@ class FunnelScreen(CrmScreen):
             self.views[column.stage_id].show(column, self.ws.now(), self.ws.tz)
         self._focus_column()
         self._show_info()
+        self.call_after_refresh(self._even_heads)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._even_heads)
+
+    def _even_heads(self) -> None:
+        """Every column's head as tall as the tallest at the columns' widths now."""
+        views = self._columns()
+        lines = max((view.paint_head() for view in views), default=0)
+        for view in views:
+            view.query_one(".kanban-head").styles.height = max(lines, 2)
 
     def _show_info(self) -> None:
         board = self.board

@@ -48,6 +48,12 @@ SEGMENT_HINTS = {
 """What puts a client in each segment, under its tile (msgids)."""
 
 
+def interval_source_label(source: str) -> str:
+    """Where the purchase interval came from: the settings, or the average of the sales history
+    (English shows the stored word)."""
+    return {"set": _("set"), "auto": _("auto")}.get(source, source)
+
+
 @dataclass(frozen=True)
 class View:
     segment: Segment = Segment.WARM
@@ -206,7 +212,7 @@ class SegmentsScreen(CrmScreen):
         else:
             parts.append(
                 _("interval {days} days ({source})").format(
-                    days=overview.interval_days, source=overview.interval_source
+                    days=overview.interval_days, source=interval_source_label(overview.interval_source or "")
                 )
             )
         parts.append(_("{count} moved (m)").format(count=overview.moved))

@@ -84,6 +84,7 @@ KEYS = (
     N_("Previous command"),
     N_("Previous page"),
     N_("Quit"),
+    N_("Quit the app and return to the command prompt."),
     N_("Scroll Down"),
     N_("Scroll End"),
     N_("Scroll Home"),
@@ -100,3 +101,6 @@ KEYS = (
     N_("Up"),
 )
 """The descriptions of the keys of Textual's widgets, screens and app that our screens use."""
+
+GROUPS = (N_("Input"),)
+"""Titles the keys panel puts over a widget's keys (``BINDING_GROUP_TITLE``)."""

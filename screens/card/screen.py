@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -28,6 +29,7 @@ from crm_tui.screens.card.sections import (
     changes_view,
     contacts_view,
     deal_rows,
+    deal_status_label,
     facts_view,
     installed_view,
     portrait_view,
@@ -61,6 +63,7 @@ SECTIONS = (
     ("card-tasks-panel", N_("Open tasks")),
 )
 """The card's sections in the order of their number keys."""
+DEAL_STATUSES = ("open", "won", "lost")
 
 
 class ClientCardScreen(CardEdits):
@@ -188,7 +191,11 @@ class ClientCardScreen(CardEdits):
                             Col(_("Deal")),
                             Col(_("Stage"), 16),
                             Col(_("Amount"), 13, right=True),
-                            Col(_("Status"), 6),
+                            Col(
+                                _("Status"),
+                                max(6, *(cell_len(deal_status_label(s)) for s in DEAL_STATUSES)),
+                                optional=1,
+                            ),
                         ],
                         id="deals",
                         openable=False,
@@ -197,7 +204,12 @@ class ClientCardScreen(CardEdits):
                 with Vertical(id="timeline-panel", classes="panel") as panel:
                     panel.border_title = _("Timeline")
                     yield RecordTable(
-                        [Col(_("When"), 11), Col(_("What"), 10), Col(_("Who"), 16), Col(_("Details"))],
+                        [
+                            Col(_("When"), 11),
+                            Col(_("What"), 10),
+                            Col(_("Who"), 16, optional=1),
+                            Col(_("Details")),
+                        ],
                         id="timeline",
                         openable=False,
                     )
@@ -205,7 +217,7 @@ class ClientCardScreen(CardEdits):
                 with Vertical(id="card-tasks-panel", classes="panel") as panel:
                     panel.border_title = _("Open tasks")
                     yield RecordTable(
-                        [Col(_("Due"), 11), Col(_("Task")), Col(_("Assignee"), 18)],
+                        [Col(_("Due"), 11), Col(_("Task")), Col(_("Assignee"), 18, optional=1)],
                         id="card-tasks",
                         openable=False,
                     )

@@ -61,10 +61,9 @@ class RequisitesDialog(FormDialog[dict[str, Any] | None]):
     def action_save(self) -> None:
         typed = clean_requisites({key: self.query_one(f"#req-{key}", Input).value for key, _label in FIELDS})
         changed = {key: value for key, value in typed.items() if value != self.before[key]}
-        if "name" in changed and not changed["name"]:
-            self.refuse(_("A client needs a name."), "req-name")
-            return
         try:
+            if "name" in changed and not changed["name"]:
+                raise InvalidInput("name: a client needs a name")
             check_requisites({**self.before, **changed}, changed)
         except InvalidInput as exc:
             self.refuse(str(exc), f"req-{str(exc).split(':', 1)[0]}")

@@ -12,7 +12,10 @@ import re
 CELL_WIDTH = 12.2
 """The width of one terminal cell in Textual's SVG, in pixels."""
 
-_RUN = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>')
+_RUN = re.compile(
+    r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+    r'clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>'
+)
 
 
 def screen_lines(svg: str) -> list[str]:

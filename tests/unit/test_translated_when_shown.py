@@ -52,9 +52,10 @@ def calls_in_fstrings(tree: ast.AST) -> Iterator[ast.Call]:
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
             for inner in ast.walk(node):
-                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name):
-                    if inner.func.id in TRANSLATING | {"N_"}:
-                        yield inner
+                if not isinstance(inner, ast.Call):
+                    continue
+                if isinstance(inner.func, ast.Name) and inner.func.id in TRANSLATING | {"N_"}:
+                    yield inner
 
 
 def where(path: Path, node: ast.Call) -> str:
@@ -62,19 +63,23 @@ def where(path: Path, node: ast.Call) -> str:
 
 
 def test_no_string_is_translated_when_its_module_is_imported() -> None:
-    found = [where(p, c) for p in sources() for c in calls_at_import(ast.parse(p.read_text(encoding="utf-8")))]
+    found = [
+        where(p, c) for p in sources() for c in calls_at_import(ast.parse(p.read_text(encoding="utf-8")))
+    ]
     assert found == [], "translated at import (use N_ there and _ where it is shown):\n" + "\n".join(found)
 
 
 def test_no_string_is_translated_inside_an_f_string() -> None:
-    found = [where(p, c) for p in sources() for c in calls_in_fstrings(ast.parse(p.read_text(encoding="utf-8")))]
-    assert found == [], "the catalogue's extractor cannot see these (format the msgid instead):\n" + "\n".join(
-        found
+    found = [
+        where(p, c) for p in sources() for c in calls_in_fstrings(ast.parse(p.read_text(encoding="utf-8")))
+    ]
+    assert found == [], (
+        "the catalogue's extractor cannot see these (format the msgid instead):\n" + "\n".join(found)
     )
 
 
 def test_the_check_sees_what_runs_at_import() -> None:
-    code = '''
+    code = """
 LABELS = {"a": _("A")}
 class Screen:
     TITLE = _("Title")
@@ -83,7 +88,7 @@ class Screen:
     @decorate(_("Decorated"))
     def later(self):
         return f"{_('hidden')}"
-'''
+"""
     tree = ast.parse(code)
     at_import = sorted(ast.unparse(c) for c in calls_at_import(tree))
     assert at_import == ["_('A')", "_('Decorated')", "_('Hint')", "_('Title')"]
