@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from crm_tui.domain.deals.kanban import KanbanCard, KanbanColumn
 from crm_tui.domain.values.formatting import money
 from crm_tui.i18n import _
+from crm_tui.widgets.record_table import clip
 
 
 def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int) -> Text:
@@ -31,7 +32,7 @@ def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int) -> Text
     if card.next_task and card.next_due:
         due = card.next_due.astimezone(tz)
         late = card.next_due < now
-        text.append(f"\n→ {due:%d.%m} {card.next_task}"[: width + 1], style="red" if late else "dim")
+        text.append("\n" + clip(f"→ {due:%d.%m} {card.next_task}", width), style="red" if late else "dim")
     else:
         text.append("\n" + _("no next task"), style="italic yellow")
     return text
