@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette as TextualPalette
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from crm_tui.config import ConfigError
@@ -35,6 +37,7 @@ from crm_tui.i18n import N_, _
 from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.command_palette import CommandPalette
 
 if TYPE_CHECKING:
     from crm_tui.domain.jobs import Jobs
@@ -177,6 +180,34 @@ class CrmApp(App[None]):
 
             self._jobs = ImporterJobs()
         return self._jobs
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands (Theme, Quit, Keys, ...) in the language in force: their titles
+        and help are msgids of ``crm_tui.widgets.textual_words``."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its placeholder and "no matches" line in the language in force."""
+        if self.use_command_palette and not isinstance(self.screen, TextualPalette):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette of themes (the Theme command), with its placeholder translated."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies): say which key does, as Textual does, translated."""
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    _("Press {key} to quit the app").format(key=self.get_key_display(active.binding)),
+                    title=_("Do you want to quit?"),
+                    markup=False,
+                )
+                return
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         """The keymap gave a key to one action that another action of the same screen had: that

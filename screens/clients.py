@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -21,10 +22,13 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.card.screen import ClientCardScreen
-from crm_tui.screens.dialogs.segments import SEGMENT_LABELS
+from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, segment_name
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.client_table import ClientTable, status_label
 from crm_tui.widgets.key_footer import KeyFooter
+
+SELECT_CHROME = 8
+"""The cells a Select takes around its label: border, padding and the arrow."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class ClientsScreen(CrmScreen):
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
+        # Under 100 columns the filters go under the search field (app.tcss, ClientsScreen.-narrow).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
         self.flt = ClientFilter()
         self.page: ClientPage | None = None
         self.shown: PageRequest | None = None
@@ -111,7 +117,7 @@ class ClientsScreen(CrmScreen):
             )
             yield Select[str](
                 [
-                    *((label, segment.value) for segment, label in SEGMENT_LABELS.items()),
+                    *((segment_name(segment), segment.value) for segment in SEGMENT_LABELS),
                     (_("No segment"), NO_SEGMENT),
                 ],
                 prompt=_("Any segment"),
@@ -128,8 +134,19 @@ class ClientsScreen(CrmScreen):
 
     def on_mount(self) -> None:
         self.sub_title = self.ws.viewer.full_name
+        self._fit_filters()
         self.fetch(PageRequest(self.flt, 1))
         self.load_owners()
+
+    def on_resize(self) -> None:
+        self._fit_filters()
+
+    def _fit_filters(self) -> None:
+        """Beside the search field, a filter is wide enough for its prompt ("All owners" is
+        longer in Russian than the width chosen for English); under it, four share the width."""
+        narrow = self.has_class("-narrow")
+        for select in self.query("#clients-toolbar Select").results(Select):
+            select.styles.min_width = None if narrow else cell_len(str(select.prompt)) + SELECT_CHROME
 
     # --- data -----------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ class DealScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("deal.next_stage", "move(1)", N_("Next stage"), key_display="]"),
         bind("deal.prev_stage", "move(-1)", N_("Back a stage"), key_display="["),
-        bind("deal.lost", "lost", N_("Lost")),
+        bind("deal.lost", "lost", N_("Mark lost")),
         bind("deal.client", "client", N_("Client")),
         bind("deal.back", "back", N_("Back")),
     ]

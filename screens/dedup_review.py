@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -24,19 +25,22 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.client_table import status_label
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELD_LABELS = {
-    "name": _("Name"),
-    "legal_form": _("Legal form"),
-    "inn": _("INN"),
-    "kpp": _("KPP"),
-    "ogrn": _("OGRN"),
-    "city": _("City"),
-    "region": _("Region"),
-    "owner": _("Owner"),
-    "status": _("Status"),
+    "name": N_("Name"),
+    "legal_form": N_("Legal form"),
+    "inn": N_("INN"),
+    "kpp": N_("KPP"),
+    "ogrn": N_("OGRN"),
+    "city": N_("City"),
+    "region": N_("Region"),
+    "owner": N_("Owner"),
+    "status": N_("Status"),
 }
+SIDE_EXTRAS = (N_("Phones"), N_("E-mails"), N_("Contacts"), N_("Deals"), N_("Sources"))
+"""The rows under the fields: what each record has (msgids)."""
 TAKE_FIELDS = {"name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "status"}
 """Fields whose value the person may take from the other record (owner moves by handover)."""
 
@@ -175,7 +179,7 @@ class DedupReviewScreen(CrmScreen):
         left, right = sides
         self.query_one("#dedup-left", Static).update(self._side(left, right, review.survivor_left))
         self.query_one("#dedup-right", Static).update(self._side(right, left, not review.survivor_left))
-        taken = ", ".join(FIELD_LABELS[f] for f in SIDE_FIELDS if f in review.take_other)
+        taken = ", ".join(_(FIELD_LABELS[f]) for f in SIDE_FIELDS if f in review.take_other)
         hint = _("Fields taken from the other record: {fields}").format(fields=taken) if taken else ""
         self.query_one("#dedup-more", Static).update(hint)
         self.refresh_bindings()
@@ -186,24 +190,34 @@ class DedupReviewScreen(CrmScreen):
             _("survives") if survives else _("merged away"), style="bold green" if survives else "dim"
         )
         table = Table(title=title, show_header=False, expand=True, box=None, padding=(0, 1))
-        table.add_column(ratio=1, style="dim")
-        table.add_column(ratio=3)
+        labels = [_(FIELD_LABELS[name]) for name in SIDE_FIELDS] + [_(x) for x in SIDE_EXTRAS]
+        longest = max(cell_len(label) for label in labels)
+        room = self.query_one("#dedup-left").content_size.width - 4  # two columns' padding
+        if longest > room // 4:  # a quarter is too narrow for the labels (Russian ones are long)
+            table.add_column(width=longest, style="dim")
+            table.add_column(ratio=1)
+        else:
+            table.add_column(ratio=1, style="dim")
+            table.add_column(ratio=3)
         for index, name in enumerate(SIDE_FIELDS):
             value = this.fields[name]
             differs = value != other.fields[name]
+            if name == "status" and value:
+                value = status_label(value)
             style = "bold yellow" if differs else ""
             chosen = name in self.review.take_other and not survives and differs
             kept = (name not in self.review.take_other) == survives and differs
             cell = Text(value or "—", style=style)
             if chosen or kept:
                 cell.append("  ✓", style="green")
-            label = Text(FIELD_LABELS[name], style="reverse" if index == self.review.cursor else "")
+            label = Text(_(FIELD_LABELS[name]), style="reverse" if index == self.review.cursor else "")
             table.add_row(label, cell)
-        table.add_row(_("Phones"), ", ".join(this.phones) or "—")
-        table.add_row(_("E-mails"), ", ".join(this.emails) or "—")
-        table.add_row(_("Contacts"), str(this.contacts))
-        table.add_row(_("Deals"), str(this.deals))
-        table.add_row(_("Sources"), "\n".join(this.sources) or "—")
+        phones, emails, contacts, deals, sources = (_(label) for label in SIDE_EXTRAS)
+        table.add_row(phones, ", ".join(this.phones) or "—")
+        table.add_row(emails, ", ".join(this.emails) or "—")
+        table.add_row(contacts, str(this.contacts))
+        table.add_row(deals, str(this.deals))
+        table.add_row(sources, "\n".join(this.sources) or "—")
         return table
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -68,6 +68,10 @@ class DeskScreen(CrmScreen):
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
+        # Under 100 columns: four tiles and a narrower stage summary; under 32 lines: a shorter
+        # inbound list, so that the tasks keep their room (app.tcss, DeskScreen.-narrow/-short).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
         self.desk: Desk | None = None
         self._tasks: dict[str, DeskTask] = {}
         self._inbound: dict[str, InboundItem] = {}
@@ -87,8 +91,8 @@ class DeskScreen(CrmScreen):
                     [
                         Col(_("Due"), day_time_width()),
                         Col(_("Task")),
-                        Col(_("Kind"), 8),
-                        Col(_("Client"), 18),
+                        Col(_("Kind"), 8, optional=2),
+                        Col(_("Client"), 18, optional=1),
                     ],
                     id="tasks",
                 )

@@ -54,6 +54,7 @@ class FirstRunScreen(CrmScreen):
         self.sub_title = self.ws.viewer.full_name
 
     def _guide(self) -> Group:
+        file, login, name, region = _("FILE"), _("LOGIN"), _("Full Name"), _("REGION")
         return Group(
             Text(_("This CRM has no clients yet."), style="bold"),
             Text(""),
@@ -61,10 +62,10 @@ class FirstRunScreen(CrmScreen):
             _command("crm demo"),
             Text(""),
             Text(_("Import your clients from an Excel or CSV file: press i (the import wizard), or run:")),
-            _command("crm import clients FILE"),
+            _command(f"crm import clients {file}"),
             Text(""),
             Text(_("Add your colleagues (admins only):")),
-            _command('crm user add LOGIN --name "Full Name" --role manager --region REGION'),
+            _command(f'crm user add {login} --name "{name}" --role manager --region {region}'),
             Text(_("Roles: manager, head, admin, ops. LOGIN is the person's login on this computer.")),
             Text(""),
             Text(_("When clients are in, press r here or start crm again.")),

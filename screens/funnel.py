@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import events, on, work
@@ -15,8 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.access.capabilities import Capability, can
-from crm_tui.domain.access.users import UserInfo, owner_choices
-from crm_tui.domain.clock import local_month_bounds
+from crm_tui.domain.access.users import owner_choices
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.kanban import (
     KanbanColumn,
@@ -39,25 +37,15 @@ from crm_tui.domain.reports.funnel import (
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmScreen
-from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
-from crm_tui.screens.dialogs.segments import AssignDialog
+from crm_tui.screens.funnel_filters import Board, FunnelFilters
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.funnel_report_view import report_view
 from crm_tui.widgets.kanban_column import KanbanColumnView
 from crm_tui.widgets.key_footer import KeyFooter
 
 
-@dataclass
-class Board:
-    columns: list[KanbanColumn]
-    reasons: list[str]
-    people: list[UserInfo]
-    pipelines: list[tuple[int, str]]
-
-
-class FunnelScreen(CrmScreen):
+class FunnelScreen(FunnelFilters):
     """The funnel: every open deal the user may see, by stage; stuck deals marked ⚠.
 
     | Key(s) | Description |
@@ -83,7 +71,7 @@ class FunnelScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("funnel.next_stage", "move(1)", N_("Next stage"), key_display="]"),
         bind("funnel.prev_stage", "move(-1)", N_("Back a stage"), key_display="["),
-        bind("funnel.lost", "lost", N_("Lost")),
+        bind("funnel.lost", "lost", N_("Mark lost")),
         bind("funnel.left", "column(-1)", N_("Column"), show=False),
         bind("funnel.right", "column(1)", N_("Column"), show=False),
         bind("funnel.more", "more", N_("More")),
@@ -119,6 +107,7 @@ class FunnelScreen(CrmScreen):
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # narrow: columns scroll
         self.flt: KanbanFilter | None = None
         self.board: Board | None = None
         self.views: dict[int, KanbanColumnView] = {}
@@ -141,6 +130,12 @@ class FunnelScreen(CrmScreen):
 
     def refresh_data(self) -> None:
         self.load()
+
+    def reload_board(self) -> None:
+        self.load()
+
+    def reload_report(self) -> None:
+        self.load_report()
 
     # --- data -----------------------------------------------------------------------------
 
@@ -175,6 +170,17 @@ class FunnelScreen(CrmScreen):
             self.views[column.stage_id].show(column, self.ws.now(), self.ws.tz)
         self._focus_column()
         self._show_info()
+        self.call_after_refresh(self._even_heads)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._even_heads)
+
+    def _even_heads(self) -> None:
+        """Every column's head as tall as the tallest at the columns' widths now."""
+        views = self._columns()
+        lines = max((view.paint_head() for view in views), default=0)
+        for view in views:
+            view.query_one(".kanban-head").styles.height = max(lines, 2)
 
     def _show_info(self) -> None:
         board = self.board
@@ -306,84 +312,6 @@ class FunnelScreen(CrmScreen):
             event.column if c.stage_id == event.column.stage_id else c for c in self.board.columns
         ]
         self.views[event.column.stage_id].show(event.column, self.ws.now(), self.ws.tz)
-
-    def action_filter(self) -> None:
-        if self.board is None or self.flt is None:
-            return
-        if self.flt.owner_id is not None:
-            self.flt = replace(self.flt, owner_id=None)
-            self.load()
-            return
-        people = self.board.people
-        by_login = {p.login: p.id for p in people}
-
-        def chosen(login: str | None) -> None:
-            if login and self.flt is not None:
-                self.flt = replace(self.flt, owner_id=by_login[login])
-                self.load()
-
-        self.app.push_screen(AssignDialog(0, people, title=_("Whose deals")), chosen)
-
-    def _refilter(self, flt: KanbanFilter) -> None:
-        self.flt = flt
-        self.load()
-        if self.reporting:
-            self.load_report()
-
-    def action_region(self) -> None:
-        if self.board is None or self.flt is None:
-            return
-        if self.flt.region is not None:
-            self._refilter(replace(self.flt, region=None))
-            return
-        regions = sorted({p.region for p in self.board.people if p.region})
-
-        def chosen(region: str | None) -> None:
-            if region and self.flt is not None:
-                self._refilter(replace(self.flt, region=region))
-
-        self.app.push_screen(ChoiceDialog(_("Deals of the managers of"), [(r, r) for r in regions]), chosen)
-
-    def action_pipeline(self) -> None:
-        if self.board is None or self.flt is None:
-            return
-
-        def chosen(pid: str | None) -> None:
-            if pid and self.flt is not None:
-                self.flt = KanbanFilter(int(pid))
-                self.views = {}
-                self._refilter(self.flt)
-
-        choices = [(name, str(pid)) for pid, name in self.board.pipelines]
-        self.app.push_screen(ChoiceDialog(_("Pipeline"), choices), chosen)
-
-    def action_period(self) -> None:
-        if self.flt is None:
-            return
-        now = self.ws.now()
-        month_start, _month_end = local_month_bounds(now, self.ws.tz)
-        local = now.astimezone(self.ws.tz)
-        year_start = datetime.combine(date(local.year, 1, 1), time.min, tzinfo=self.ws.tz)
-        periods = {
-            "all": None,
-            "month": month_start,
-            "30": now - timedelta(days=30),
-            "90": now - timedelta(days=90),
-            "year": year_start,
-        }
-        labels = [
-            (_("All time"), "all"),
-            (_("Created this month"), "month"),
-            (_("Created in the last 30 days"), "30"),
-            (_("Created in the last 90 days"), "90"),
-            (_("Created this year"), "year"),
-        ]
-
-        def chosen(key: str | None) -> None:
-            if key and self.flt is not None:
-                self._refilter(replace(self.flt, created_from=periods[key]))
-
-        self.app.push_screen(ChoiceDialog(_("Period"), labels), chosen)
 
     def action_report(self) -> None:
         self.reporting = not self.reporting

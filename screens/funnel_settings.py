@@ -32,7 +32,7 @@ class ValueDialog(CrmModal[str | None]):
     | escape | Cancel. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [bind("value.cancel", "cancel", _("Cancel"))]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("value.cancel", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, value: str) -> None:
         super().__init__()
@@ -121,7 +121,10 @@ class FunnelSettingsScreen(CrmScreen):
                     stage.name,
                     Text(f"{stage.probability}%", justify="right"),
                     Text(_("{days} d").format(days=stuck) if stuck else "—", justify="right"),
-                    " → ".join(f"{s.title} (+{s.working_days} wd)" for s in steps) or "—",
+                    " → ".join(
+                        _("{step} (+{days} wd)").format(step=s.title, days=s.working_days) for s in steps
+                    )
+                    or "—",
                     key=key,
                 )
         if table.row_count:

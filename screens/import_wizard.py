@@ -35,7 +35,7 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.import_report import ImportReport, dry_run_line
 from crm_tui.widgets.import_steps import MappingStep, PreviewStep, RunStep
 from crm_tui.widgets.key_footer import KeyFooter
-from crm_tui.widgets.mapping_table import MappingTable, sample_values
+from crm_tui.widgets.mapping_table import MappingTable, field_label, sample_values
 from crm_tui.widgets.step_bar import StepBar
 
 STEPS = ("file", "sheet", "mapping", "preview", "run", "summary")
@@ -176,7 +176,7 @@ class ImportWizardScreen(CrmScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        labels = (_("File"), _("Sheet"), _("Columns"), _("Preview"), _("Import"), _("Summary"))
+        labels = (_("File"), _("Sheet"), _("Columns"), _("Preview"), _("Import"), _("Result"))
         yield StepBar(labels, id="wizard-steps-bar")
         with ContentSwitcher(initial="step-file", id="wizard-steps"):
             with Vertical(id="step-file", classes="panel") as panel:
@@ -199,7 +199,7 @@ class ImportWizardScreen(CrmScreen):
             running.border_title = _("Importing")
             yield running
             with VerticalScroll(id="step-summary", classes="panel") as panel:
-                panel.border_title = _("Summary")
+                panel.border_title = _("Result")
                 yield ImportReport(id="report")
         yield Static("", id="wizard-status", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
@@ -370,7 +370,7 @@ class ImportWizardScreen(CrmScreen):
                 self.chosen.add(other.index)
                 self.notify(
                     _("«{header}» is skipped now: {field} takes one column.").format(
-                        header=other.header, field=field
+                        header=other.header, field=field_label(field)
                     )
                 )
         explicit[self.data.labels[index]] = field

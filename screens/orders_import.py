@@ -36,7 +36,8 @@ from crm_tui.widgets.key_footer import KeyFooter
 
 
 def summary_text(summary: OrdersSummary, dry_run: bool) -> Group:
-    lines = [Text(f"{summary.file} · {_('sheet')} «{summary.sheet}»", style="bold")]
+    title = _("{file} · sheet «{sheet}»").format(file=summary.file, sheet=summary.sheet)
+    lines = [Text(title, style="bold")]
     columns = ", ".join(f"{header} → {field}" for header, field in summary.columns.items())
     lines.append(Text(_("Columns: {columns}").format(columns=columns), style="dim"))
     verb = _("would create") if dry_run else _("created")

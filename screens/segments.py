@@ -35,16 +35,23 @@ from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen
-from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, AssignDialog, CallPlan, CallsDialog
+from crm_tui.screens.dialogs.segments import AssignDialog, CallPlan, CallsDialog, segment_name
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 
 SEGMENT_HINTS = {
-    Segment.WARM: _("proposal or invoice out"),
-    Segment.LOYAL: _("bought within interval"),
-    Segment.LOST: _("earlier or never"),
+    Segment.WARM: N_("proposal or invoice out"),
+    Segment.LOYAL: N_("bought within interval"),
+    Segment.LOST: N_("earlier or never"),
 }
+"""What puts a client in each segment, under its tile (msgids)."""
+
+
+def interval_source_label(source: str) -> str:
+    """Where the purchase interval came from: the settings, or the average of the sales history
+    (English shows the stored word)."""
+    return {"set": _("set"), "auto": _("auto")}.get(source, source)
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ class SegmentsScreen(CrmScreen):
         with Horizontal(id="segment-tiles"):
             for segment in Segment:
                 yield KpiTile(
-                    f"{SEGMENT_LABELS[segment]} ({list(Segment).index(segment) + 1})", id=f"tile-{segment}"
+                    f"{segment_name(segment)} ({list(Segment).index(segment) + 1})", id=f"tile-{segment}"
                 )
         yield Static("", id="segment-info", markup=False)
         yield DataTable(id="segment-clients", cursor_type="row", zebra_stripes=True)
@@ -192,7 +199,7 @@ class SegmentsScreen(CrmScreen):
                 continue
             segment = Segment(count.segment)
             tile = self.query_one(f"#tile-{segment}", KpiTile)
-            caption = f"{money(count.sales_total)} · {SEGMENT_HINTS[segment]}"
+            caption = money(count.sales_total) + " · " + _(SEGMENT_HINTS[segment])
             tile.show(f"{count.clients:,}".replace(",", "\u202f"), caption, share=count.clients / total)
             tile.set_class(segment is self.view.segment and not self.view.moves, "-chosen")
         info = self.query_one("#segment-info", Static)
@@ -205,7 +212,7 @@ class SegmentsScreen(CrmScreen):
         else:
             parts.append(
                 _("interval {days} days ({source})").format(
-                    days=overview.interval_days, source=overview.interval_source
+                    days=overview.interval_days, source=interval_source_label(overview.interval_source or "")
                 )
             )
         parts.append(_("{count} moved (m)").format(count=overview.moved))
@@ -223,8 +230,8 @@ class SegmentsScreen(CrmScreen):
         if self.view.moves:
             table.add_columns(" ", _("Client"), _("Owner"), _("Was"), _("Now"))
             for move in loaded.moves:
-                was = SEGMENT_LABELS.get(Segment(move.before), "—") if move.before else "—"
-                now = SEGMENT_LABELS.get(Segment(move.after), "—") if move.after else "—"
+                was = segment_name(Segment(move.before)) if move.before else "—"
+                now = segment_name(Segment(move.after)) if move.after else "—"
                 table.add_row(
                     self._mark(move.client_id), move.name, move.owner or "", was, now, key=str(move.client_id)
                 )
@@ -248,9 +255,7 @@ class SegmentsScreen(CrmScreen):
             page = len(self.view.cursors) + 1
             more = _("more: n") if loaded.has_next else _("last page")
             status = (
-                f"{SEGMENT_LABELS[self.view.segment]} · {sort} · "
-                + _("page {n}").format(n=page)
-                + f" · {more}"
+                f"{segment_name(self.view.segment)} · {sort} · " + _("page {n}").format(n=page) + f" · {more}"
             )
         self._status_base = status
         self._show_status()

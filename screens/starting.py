@@ -8,11 +8,13 @@ that is importing and opening the base (they share the GIL).
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from crm_tui.i18n import _
+from crm_tui.widgets.bindings import translated
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -23,6 +25,11 @@ class StartingScreen(Screen[None]):
     | :- | :- |
     | q | Quit. |
     """
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The app's keys in the language in force (bindings hold their English msgids)."""
+        return translated(super().active_bindings)
 
     def compose(self) -> ComposeResult:
         yield Header()

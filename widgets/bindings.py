@@ -30,7 +30,9 @@ def translated(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
 
     A ``Binding`` is made when its class is (at import), so it holds the English msgid; the
     footer, the keys panel and the palette read a screen's ``active_bindings``, which the app's
-    screens pass through here.
+    screens pass through here. The title the keys panel puts over a widget's keys (Textual's
+    ``Input`` has one) is the widget's class attribute, an English msgid: each widget gets its own
+    translated copy here.
     """
     language = current_locale()
     shown: dict[str, ActiveBinding] = {}
@@ -41,4 +43,7 @@ def translated(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
             done = replace(binding, description=_(binding.description), tooltip=_(binding.tooltip))
             _translated[(binding, language)] = done
         shown[key] = item._replace(binding=done, tooltip=_(item.tooltip))
+        group = type(item.node).BINDING_GROUP_TITLE
+        if group:  # the keys panel heads a widget's keys with it ("Input"), read off the widget
+            item.node.BINDING_GROUP_TITLE = _(group)
     return shown

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from crm_tui.domain.captions import CLIENT_STATUS_NAMES
+from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import ClientRow
 from crm_tui.domain.values.formatting import phone
 from crm_tui.i18n import _
@@ -38,12 +40,12 @@ class ClientTable(RecordTable):
         super().__init__(
             [
                 Col(_("Client")),
-                Col(_("Form"), 5),
-                Col(_("INN"), 12),
-                Col(_("City"), CITY_WIDTH),
+                Col(_("Form"), 5, optional=2),
+                Col(_("INN"), 12, optional=1),
+                Col(_("City"), CITY_WIDTH, optional=3),
                 Col(_("Phone"), 16),
                 Col(_("Owner"), OWNER_WIDTH),
-                Col(_("Status"), 8),
+                Col(_("Status"), max(8, *(cell_len(status_label(s)) for s in ClientStatus))),
             ],
             id=id,
         )

@@ -15,7 +15,7 @@ from textual.widgets import ProgressBar, Static
 
 from crm_tui.domain.imports.mapping import ColumnMap
 from crm_tui.domain.imports.rows import DataRow, ParsedRow
-from crm_tui.i18n import _
+from crm_tui.i18n import _, ngettext
 from crm_tui.widgets.mapping_table import MappingTable
 from crm_tui.widgets.preview_table import PreviewTable, row_problems
 
@@ -29,8 +29,8 @@ def grouped(number: int) -> str:
 
 
 def rows_text(count: int) -> str:
-    one, many = _("{count} row"), _("{count} rows")
-    return (one if count == 1 else many).format(count=grouped(count))
+    """The count of rows ("12 345 rows") in the plural form the language in force wants for ``count``."""
+    return ngettext("{count} row", "{count} rows", count).format(count=grouped(count))
 
 
 class MappingStep(Vertical):

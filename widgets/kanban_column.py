@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -14,6 +15,7 @@ from textual.widgets.option_list import Option
 from crm_tui.domain.deals.kanban import KanbanCard, KanbanColumn
 from crm_tui.domain.values.formatting import money
 from crm_tui.i18n import _
+from crm_tui.widgets.record_table import clip
 
 
 def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int) -> Text:
@@ -30,7 +32,7 @@ def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int) -> Text
     if card.next_task and card.next_due:
         due = card.next_due.astimezone(tz)
         late = card.next_due < now
-        text.append(f"\n→ {due:%d.%m} {card.next_task}"[: width + 1], style="red" if late else "dim")
+        text.append("\n" + clip(f"→ {due:%d.%m} {card.next_task}", width), style="red" if late else "dim")
     else:
         text.append("\n" + _("no next task"), style="italic yellow")
     return text
@@ -43,17 +45,15 @@ class KanbanColumnView(Vertical):
         super().__init__(id=id, classes="kanban-column")
         self.stage_id = stage_id
         self.cards: list[KanbanCard] = []
+        self.column: KanbanColumn | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="kanban-head", markup=False)
         yield OptionList(classes="kanban-cards", markup=False)
 
     def show(self, column: KanbanColumn, now: datetime, tz: ZoneInfo) -> None:
-        head = Text(column.name, style="bold")
-        head.append(f"\n{column.count} · {money(column.amount)}", style="dim")
-        if column.stuck_after_days:
-            head.append(f" · ⚑{column.stuck_after_days}" + _("d"), style="dim")
-        self.query_one(".kanban-head", Static).update(head)
+        self.column = column
+        self.paint_head()
         cards = self.query_one(".kanban-cards", OptionList)
         keep = cards.highlighted
         self.cards = column.cards
@@ -63,6 +63,31 @@ class KanbanColumnView(Vertical):
             cards.add_option(Option(Text(_("… more: m"), style="dim italic"), id="more", disabled=True))
         if self.cards:
             cards.highlighted = min(keep or 0, len(self.cards) - 1)
+
+    def paint_head(self) -> int:
+        """Draw the stage's name, count and sum at the column's width; returns the lines it
+        takes. A long name (Russian ones are) wraps at a space, and the figures go on lines of
+        their own rather than break a number: the screen gives every head the height of the
+        tallest, so that the cards of all columns start on one line."""
+        column = self.column
+        if column is None:
+            return 0
+        head = self.query_one(".kanban-head", Static)
+        width = head.content_size.width or 1_000
+        figures = [str(column.count), money(column.amount)]
+        if column.stuck_after_days:
+            figures.append(f"⚑{column.stuck_after_days}" + _("d"))
+        lines = [figures[0]]
+        for figure in figures[1:]:
+            joined = f"{lines[-1]} · {figure}"
+            if cell_len(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(figure)
+        name = Text(column.name, style="bold")
+        text = name + Text("\n" + "\n".join(lines), style="dim")
+        head.update(text)
+        return len(name.wrap(self.app.console, width)) + len(lines)
 
     @property
     def highlighted(self) -> KanbanCard | None:

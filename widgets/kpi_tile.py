@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -19,6 +20,18 @@ def share_bar(share: float, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def wrap_at_spaces(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken only at U+0020 spaces (a word longer
+    than ``width`` keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 class KpiTile(Widget):
     """One number that matters this month, with what it means under it.
 
@@ -29,6 +42,7 @@ class KpiTile(Widget):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="kpi-tile")
         self.border_title = title
+        self._caption = ""
 
     def compose(self) -> ComposeResult:
         yield Static("…", classes="kpi-value", markup=False)
@@ -41,6 +55,18 @@ class KpiTile(Widget):
         bar.display = share is not None
         if share is not None:
             bar.update(Text(share_bar(share)))
-        self.query_one(".kpi-caption", Static).update(Text(caption))
+        self._caption = caption
+        self._paint_caption()
         for name in ("neutral", "good", "warn", "bad"):
             self.set_class(name == tone, f"-{name}")
+
+    def on_resize(self) -> None:
+        self._paint_caption()
+
+    def _paint_caption(self) -> None:
+        """The caption, broken only at ordinary spaces: Rich also breaks at the no-break spaces
+        that group a sum's thousands ("950 000 ₽" on two lines in a narrow Russian tile)."""
+        static = self.query_one(".kpi-caption", Static)
+        width = static.content_size.width
+        caption = self._caption
+        static.update(Text("\n".join(wrap_at_spaces(caption, width)) if width else caption))

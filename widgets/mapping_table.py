@@ -21,6 +21,32 @@ GUESS = 60
 """A skipped column names its closest field only when the match is at least this good."""
 
 
+def field_label(field: str) -> str:
+    """A target field of the import by name, in the language in force (English shows the name
+    the CLI's ``--map`` takes)."""
+    labels = {
+        "name": _("name"),
+        "legal_form": _("legal_form"),
+        "inn": _("inn"),
+        "kpp": _("kpp"),
+        "inn_kpp": _("inn_kpp"),
+        "ogrn": _("ogrn"),
+        "phone": _("phone"),
+        "email": _("email"),
+        "city": _("city"),
+        "region": _("region"),
+        "contact_name": _("contact_name"),
+        "contact_position": _("contact_position"),
+        "owner": _("owner"),
+        "next_action": _("next_action"),
+        "note": _("note"),
+        "deal_amount": _("deal_amount"),
+        "address": _("address"),
+        IGNORE: _("ignore"),
+    }
+    return labels.get(field, field)
+
+
 def field_description(field: str) -> str:
     """What a target field of the import means, for the person choosing it."""
     descriptions = {
@@ -145,8 +171,8 @@ class MappingTable(RecordTable):
         else:
             match = Text(f"{first.confidence}%", style="" if first.confidence >= SURE else f"bold {warn}")
         if column.field is not None:
-            return Text(column.field, style="bold"), match
+            return Text(field_label(column.field), style="bold"), match
         plausible = first.confidence >= GUESS and not chosen and first.source != "explicit"
         guess = first.guess if plausible else None
-        hint = _("— skipped ({guess}?)").format(guess=guess) if guess else _("— skipped")
+        hint = _("— skipped ({guess}?)").format(guess=field_label(guess)) if guess else _("— skipped")
         return Text(hint, style="dim", no_wrap=True, overflow="ellipsis"), match

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
@@ -15,15 +16,23 @@ from crm_tui.i18n import N_
 from crm_tui.widgets.bindings import bind
 
 MIN_FLEX_WIDTH = 8
+FLEX_WANTED = 12
+"""A table too narrow to give its flexible column this much drops its optional columns."""
 SCROLLBAR_RESERVE = 2
 
 
 class Col(NamedTuple):
-    """A column: its label, its width in cells (None: take the room left) and alignment."""
+    """A column: its label, its width in cells (None: take the room left) and alignment.
+
+    A fixed column is never narrower than its label (labels are translated: a Russian title
+    may be longer than the English one the width was chosen for). ``optional``: on a table too
+    narrow for its flexible column, optional columns are left out, the highest number first.
+    """
 
     label: str
     width: int | None = None
     right: bool = False
+    optional: int = 0
 
 
 def clip(text: str, width: int) -> str:
@@ -78,22 +87,40 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         return True
 
     def _fitted_widths(self) -> list[int]:
-        fixed = sum(c.width for c in self._columns_spec if c.width is not None)
-        flexible = sum(1 for c in self._columns_spec if c.width is None)
-        padding = 2 * self.cell_padding * len(self._columns_spec)
-        room = self.size.width - fixed - padding - SCROLLBAR_RESERVE
+        """Each column's width at the table's width; 0 for an optional column left out."""
+        fixed = [None if c.width is None else max(c.width, cell_len(c.label)) for c in self._columns_spec]
+        shown = [True] * len(fixed)
+        flexible = fixed.count(None)
+        droppable = sorted(
+            (i for i, c in enumerate(self._columns_spec) if c.optional),
+            key=lambda i: -self._columns_spec[i].optional,
+        )
+        while True:
+            columns = sum(shown)
+            used = sum(w for w, on in zip(fixed, shown, strict=True) if w is not None and on)
+            room = self.size.width - used - 2 * self.cell_padding * columns - SCROLLBAR_RESERVE
+            if not (flexible and droppable and room < flexible * FLEX_WANTED):
+                break
+            shown[droppable.pop(0)] = False
         share = max(room // flexible, MIN_FLEX_WIDTH) if flexible else 0
-        return [share if c.width is None else c.width for c in self._columns_spec]
+        return [0 if not on else share if w is None else w for w, on in zip(fixed, shown, strict=True)]
+
+    def _shown(self, cells: Sequence[Text]) -> list[Text]:
+        """The cells of the columns on show (all of them before the widths are fitted)."""
+        if len(self._widths) != len(cells):
+            return list(cells)
+        return [cell for cell, width in zip(cells, self._widths, strict=True) if width]
 
     def _rebuild(self) -> None:
         previous = self.selected_key
         self._widths = self._fitted_widths()
         self.clear(columns=True)
         for column, width in zip(self._columns_spec, self._widths, strict=True):
-            label = Text(column.label, justify="right" if column.right else "left")
-            self.add_column(label, width=width, key=column.label)
+            if width:
+                label = Text(column.label, justify="right" if column.right else "left")
+                self.add_column(label, width=width, key=column.label)
         for key, cells in self._records:
-            self.add_row(*cells, key=key)
+            self.add_row(*self._shown(cells), key=key)
         self._settle_size()
         self._restore_cursor(previous)
 
@@ -105,7 +132,7 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         Columns have fixed widths and rows are one line high, so the size is known without
         measuring a cell; DataTable's own measuring on idle finds the same size
         (tests/app/test_record_table.py)."""
-        width = sum(width + 2 * self.cell_padding for width in self._widths)
+        width = sum(width + 2 * self.cell_padding for width in self._widths if width)
         height = self.row_count + (self.header_height if self.show_header else 0)
         self.virtual_size = Size(width, height)
         room = self.container_size.height
@@ -153,6 +180,6 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
             self._records.append((key, cells))
         self.clear()
         for key, cells in self._records:
-            self.add_row(*cells, key=key)
+            self.add_row(*self._shown(cells), key=key)
         self._settle_size()
         self._restore_cursor(previous)

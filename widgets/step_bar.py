@@ -22,18 +22,29 @@ class StepBar(Static):
     def on_mount(self) -> None:
         self.show(self.current)
 
+    def on_resize(self) -> None:
+        self.show(self.current)
+
     def show(self, current: int) -> None:
+        """Mark step ``current``; steps close up when the bar is too narrow for the full trail
+        (Russian step names are longer)."""
         self.current = current
+        text = self._trail(current, "  ›  ", " ")
+        if self.size.width and text.cell_len > self.content_size.width:
+            text = self._trail(current, " › ", "")
+        self.update(text)
+
+    def _trail(self, current: int, separator: str, pad: str) -> Text:
         accent = self.app.current_theme.accent or "cyan"
         text = Text(no_wrap=True, overflow="ellipsis")
         for index, label in enumerate(self.labels):
             if index:
-                text.append("  ›  ", style="dim")
-            step = f" {index + 1} {label} "
+                text.append(separator, style="dim")
+            step = f"{pad}{index + 1} {label}{pad}"
             if index == current:
                 text.append(step, style=f"bold reverse {accent}")
             elif index < current:
                 text.append(step)
             else:
                 text.append(step, style="dim")
-        self.update(text)
+        return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -28,6 +29,7 @@ from crm_tui.screens.card.sections import (
     changes_view,
     contacts_view,
     deal_rows,
+    deal_status_label,
     facts_view,
     installed_view,
     portrait_view,
@@ -44,23 +46,24 @@ from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable
 
 LEFT_SECTIONS = (
-    ("requisites", _("Requisites")),
-    ("contacts", _("Contacts")),
-    ("portrait", _("Portrait")),
-    ("installed", _("Installed base")),
-    ("segment", _("Segment")),
-    ("sources", _("Sources")),
-    ("changes", _("Changes")),
+    ("requisites", N_("Requisites")),
+    ("contacts", N_("Contacts")),
+    ("portrait", N_("Portrait")),
+    ("installed", N_("Installed base")),
+    ("segment", N_("Segment")),
+    ("sources", N_("Sources")),
+    ("changes", N_("Changes")),
 )
 """The left column: one bordered Static per section (no container each: fewer widgets to mount
 is a faster card)."""
 SECTIONS = (
     *LEFT_SECTIONS[:6],
-    ("deals-panel", _("Deals")),
-    ("timeline-panel", _("Timeline")),
-    ("card-tasks-panel", _("Open tasks")),
+    ("deals-panel", N_("Deals")),
+    ("timeline-panel", N_("Timeline")),
+    ("card-tasks-panel", N_("Open tasks")),
 )
 """The card's sections in the order of their number keys."""
+DEAL_STATUSES = ("open", "won", "lost")
 
 
 class ClientCardScreen(CardEdits):
@@ -178,7 +181,7 @@ class ClientCardScreen(CardEdits):
             with VerticalScroll(id="card-left"):
                 for key, title in LEFT_SECTIONS:
                     section = Static("", id=key, classes="panel")
-                    section.border_title = title
+                    section.border_title = _(title)
                     yield section
             with Vertical(id="card-right"):
                 with Vertical(id="deals-panel", classes="panel") as panel:
@@ -188,7 +191,11 @@ class ClientCardScreen(CardEdits):
                             Col(_("Deal")),
                             Col(_("Stage"), 16),
                             Col(_("Amount"), 13, right=True),
-                            Col(_("Status"), 6),
+                            Col(
+                                _("Status"),
+                                max(6, *(cell_len(deal_status_label(s)) for s in DEAL_STATUSES)),
+                                optional=1,
+                            ),
                         ],
                         id="deals",
                         openable=False,
@@ -197,7 +204,12 @@ class ClientCardScreen(CardEdits):
                 with Vertical(id="timeline-panel", classes="panel") as panel:
                     panel.border_title = _("Timeline")
                     yield RecordTable(
-                        [Col(_("When"), 11), Col(_("What"), 10), Col(_("Who"), 16), Col(_("Details"))],
+                        [
+                            Col(_("When"), 11),
+                            Col(_("What"), 10),
+                            Col(_("Who"), 16, optional=1),
+                            Col(_("Details")),
+                        ],
                         id="timeline",
                         openable=False,
                     )
@@ -205,7 +217,7 @@ class ClientCardScreen(CardEdits):
                 with Vertical(id="card-tasks-panel", classes="panel") as panel:
                     panel.border_title = _("Open tasks")
                     yield RecordTable(
-                        [Col(_("Due"), 11), Col(_("Task")), Col(_("Assignee"), 18)],
+                        [Col(_("Due"), 11), Col(_("Task")), Col(_("Assignee"), 18, optional=1)],
                         id="card-tasks",
                         openable=False,
                     )

@@ -90,7 +90,7 @@ def requisites_view(card: ClientCard) -> Table:
 def contacts_view(card: ClientCard) -> Group | Text:
     parts: list[Text] = []
     for channel in card.channels:
-        parts.append(Text.assemble((f"{_('General')}: ", "dim"), channel_text(channel)))
+        parts.append(Text.assemble((_("General: "), "dim"), channel_text(channel)))
     for person in card.contacts:
         line = Text(person.full_name, style="bold")
         if person.position:
@@ -114,11 +114,12 @@ def contacts_view(card: ClientCard) -> Group | Text:
 def changes_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
     if not card.changes:
         return Text(_("No changes recorded yet."), style="dim")
+    system = _("system")
     return Group(
         *(
             Text.assemble(
                 (f"{local_time(line.at, tz, '%d.%m %H:%M')} ", "dim"),
-                (f"{line.user or _('system')}: ", "bold"),
+                (f"{line.user or system}: ", "bold"),
                 describe_changes(line, 90),
             )
             for line in card.changes
@@ -171,8 +172,8 @@ def sources_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
         *(
             Text.assemble(
                 (f"{local_time(src.at, tz, '%d.%m.%Y')} ", "dim"),
-                f"{src.file} · {src.sheet} · {_('row')} {src.row}",
-                (f"  ({_('import')} {src.batch_id})" if src.batch_id else "", "dim"),
+                _("{file} · {sheet} · row {row}").format(file=src.file, sheet=src.sheet, row=src.row),
+                ("  " + _("(import {batch})").format(batch=src.batch_id) if src.batch_id else "", "dim"),
             )
             for src in card.sources
         )
@@ -193,9 +194,9 @@ def title_view(card: ClientCard) -> Text:
 def facts_view(card: ClientCard) -> Text:
     place = ", ".join(dict.fromkeys(p for p in (card.city, card.region) if p))
     facts = [
-        f"{_('INN')} {card.inn or '—'}",
-        f"{_('KPP')} {card.kpp or '—'}",
-        f"{_('OGRN')} {card.ogrn or '—'}",
+        _("INN {inn}").format(inn=card.inn or "—"),
+        _("KPP {kpp}").format(kpp=card.kpp or "—"),
+        _("OGRN {ogrn}").format(ogrn=card.ogrn or "—"),
         place or _("no city"),
         _("owner {name}").format(name=card.owner or "—"),
         segment_label(card.segment, card.segment_manual),

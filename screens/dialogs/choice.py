@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from crm_tui.i18n import _
+from crm_tui.i18n import N_
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -26,7 +26,7 @@ class ChoiceDialog(CrmModal[str | None]):
     | escape | Cancel. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [bind("choice.cancel", "cancel", _("Cancel"))]
+    BINDINGS: ClassVar[list[BindingType]] = [bind("choice.cancel", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()

@@ -8,16 +8,16 @@ from textual.widgets import Input, Label, Static
 
 from crm_tui.domain.contacts.new_contact import NewContact, contact_draft
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELDS = (
-    ("name", _("Full name")),
-    ("position", _("Position")),
-    ("phone", _("Phones (several: comma or ;)")),
-    ("email", _("E-mails")),
-    ("messenger", _("Messenger: @handle or number")),
+    ("name", N_("Full name")),
+    ("position", N_("Position")),
+    ("phone", N_("Phones (several: comma or ;)")),
+    ("email", N_("E-mails")),
+    ("messenger", N_("Messenger: @handle or number")),
 )
 
 
@@ -42,7 +42,7 @@ class ContactDialog(FormDialog[NewContact | None]):
             title = _("Contact at {name}") if self.initial else _("New contact at {name}")
             dialog.border_title = title.format(name=self.client_name)
             for key, label in FIELDS:
-                yield Label(label, classes="portrait-label")
+                yield Label(_(label), classes="portrait-label")
                 value = getattr(self.initial, "full_name" if key == "name" else key) if self.initial else ""
                 yield Input(value, id=f"contact-{key}")
             yield Static("", id="error", classes="dialog-error", markup=False)

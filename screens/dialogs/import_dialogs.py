@@ -16,7 +16,7 @@ from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
-from crm_tui.widgets.mapping_table import field_choices
+from crm_tui.widgets.mapping_table import field_choices, field_label
 
 
 class FieldPickerScreen(CrmModal[str | None]):
@@ -47,7 +47,7 @@ class FieldPickerScreen(CrmModal[str | None]):
                 yield Static(samples, classes="dialog-note", markup=False)
             yield OptionList(
                 *(
-                    Option(Text.assemble((f"{field:<18}", "bold"), description), id=field)
+                    Option(Text.assemble((f"{field_label(field):<18}", "bold"), description), id=field)
                     for field, description in field_choices()
                 ),
                 id="fields",

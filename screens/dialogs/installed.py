@@ -33,7 +33,7 @@ class InstalledDialog(FormDialog[InstalledDraft | None]):
             yield Label(_("Product"), classes="portrait-label")
             yield Input(placeholder=_("Котёл Logano G334"), id="inst-product")
             yield Label(_("Vendor"), classes="portrait-label")
-            yield Input(placeholder="Buderus", id="inst-vendor")
+            yield Input(placeholder=_("Buderus"), id="inst-vendor")
             yield Label(_("Whose"), classes="portrait-label")
             yield Select(
                 [(_("A competitor's"), "competitor"), (_("Ours"), "ours")],

@@ -20,11 +20,11 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELDS = (
-    ("name", _("Name, with the legal form if any")),
-    ("inn", _("INN (or INN/KPP)")),
-    ("phone", _("Phone")),
-    ("email", _("E-mail")),
-    ("city", _("City")),
+    ("name", N_("Name, with the legal form if any")),
+    ("inn", N_("INN (or INN/KPP)")),
+    ("phone", N_("Phone")),
+    ("email", N_("E-mail")),
+    ("city", N_("City")),
 )
 
 
@@ -62,7 +62,7 @@ class NewClientScreen(CrmModal[int | None]):
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("New client")
             for name, label in FIELDS:
-                yield Label(label)
+                yield Label(_(label))
                 yield Input(id=f"new-{name}")
             yield Static("", id="new-client-message", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):

@@ -18,16 +18,16 @@ from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
 
 FIELDS = (
-    ("name", _("Name")),
-    ("legal_form", _("Legal form (ООО, АО, ИП)")),
-    ("inn", _("INN")),
-    ("kpp", _("KPP")),
-    ("ogrn", _("OGRN / OGRNIP")),
-    ("legal_address", _("Legal address")),
-    ("bik", _("Bank BIK")),
-    ("account", _("Settlement account")),
-    ("city", _("City")),
-    ("region", _("Region")),
+    ("name", N_("Name")),
+    ("legal_form", N_("Legal form (ООО, АО, ИП)")),
+    ("inn", N_("INN")),
+    ("kpp", N_("KPP")),
+    ("ogrn", N_("OGRN / OGRNIP")),
+    ("legal_address", N_("Legal address")),
+    ("bik", N_("Bank BIK")),
+    ("account", N_("Settlement account")),
+    ("city", N_("City")),
+    ("region", N_("Region")),
 )
 
 
@@ -50,7 +50,7 @@ class RequisitesDialog(FormDialog[dict[str, Any] | None]):
         with VerticalScroll(classes="dialog") as dialog:
             dialog.border_title = _("Requisites: {name}").format(name=self.card.display_name)
             for key, label in FIELDS:
-                yield Label(label, classes="portrait-label")
+                yield Label(_(label), classes="portrait-label")
                 yield Input(value=self.before[key] or "", id=f"req-{key}")
             yield Static("", id="error", classes="dialog-error", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)

@@ -30,11 +30,17 @@ SEGMENT_LABELS = SEGMENT_NAMES
 AUTO = "auto"
 
 
+def segment_name(segment: Segment) -> str:
+    """A segment's name in the language in force: Warm, Loyal, Lost."""
+    return SEGMENT_LABELS[segment]
+
+
 def segment_label(segment: str | None, manual: bool = False) -> str:
+    """A client's segment as the card says it: its name, "no segment", "(set by hand)"."""
     if segment is None:
         return _("no segment")
-    label = SEGMENT_LABELS.get(Segment(segment), segment)
-    return f"{label} ({_('set by hand')})" if manual else label
+    label = segment_name(Segment(segment))
+    return _("{segment} (set by hand)").format(segment=label) if manual else label
 
 
 class SegmentPicker(CrmModal[str | None]):
@@ -58,7 +64,7 @@ class SegmentPicker(CrmModal[str | None]):
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Segment")
             yield Static(self.client_name, classes="dialog-subject", markup=False)
-            options = [Option(label, id=segment.value) for segment, label in SEGMENT_LABELS.items()]
+            options = [Option(segment_name(segment), id=segment.value) for segment in SEGMENT_LABELS]
             options.append(Option(_("By the rules (clear the manual mark)"), id=AUTO))
             yield OptionList(*options, id="segments", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
