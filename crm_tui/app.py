@@ -64,13 +64,17 @@ def describe_error(error: BaseException | None) -> str:
 
 
 class ActionCommands(Provider):
-    """Every action of the app and of the current screen, with its key, for Ctrl+P.
+    """Every action of the app and of the current screen, with its key, for Ctrl+P, then
+    Textual's system commands (quit, keys, theme, ...).
 
     The actions are the footer's: the bindings shown and enabled right now, so the palette and
-    the footer never disagree.
+    the footer never disagree. The system commands come from here too, not from a provider of
+    their own: providers answer concurrently, and the palette showed the two lists in whichever
+    order they happened to arrive.
     """
 
-    def _actions(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+    def _actions(self) -> Iterator[tuple[str, str, Callable[[], Any], bool]]:
+        """(name, help, run it, shown before anything is typed)."""
         screen = self.screen
         seen: set[tuple[int, str]] = set()
         for node, binding, enabled, tooltip in screen.active_bindings.values():
@@ -83,15 +87,18 @@ class ActionCommands(Provider):
             seen.add((id(node), binding.action))
             key = _("key {key}").format(key=self.app.get_key_display(binding))
             help_text = f"{key} · {tooltip}" if tooltip else key
-            yield binding.description, help_text, partial(self.app.run_action, binding.action, node)
+            yield binding.description, help_text, partial(self.app.run_action, binding.action, node), True
+        for command in self.app.get_system_commands(screen):
+            yield command.title, command.help, command.callback, command.discover
 
     async def discover(self) -> Hits:
-        for name, help_text, command in self._actions():
-            yield DiscoveryHit(name, command, help=help_text)
+        for name, help_text, command, shown in self._actions():
+            if shown:
+                yield DiscoveryHit(name, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, command in self._actions():
+        for name, help_text, command, _shown in self._actions():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), command, help=help_text)
@@ -121,7 +128,7 @@ class CrmApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "crm_tui"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
         ActionCommands,
         _record_search,
     }

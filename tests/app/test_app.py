@@ -81,7 +81,7 @@ async def test_the_palette_lists_every_action_of_the_app_and_the_screen(ws: Work
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         provider = ActionCommands(app.screen)
-        found = {name: help_text for name, help_text, _command in provider._actions()}
+        found = {name: help_text for name, help_text, _command, _shown in provider._actions()}
         for name in ["Open", "Done", "Snooze", "Refresh", "Desk", "Clients", "Quit"]:
             assert name in found, found
         assert found["Done"] == "key x"

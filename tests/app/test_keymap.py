@@ -83,7 +83,7 @@ async def test_a_keymap_moves_a_key_and_the_footer_and_palette_show_it(ws: Works
         assert not isinstance(screen.focused, Input)  # "/" no longer searches
         footer = str(screen.query_one(KeyFooter).render())
         assert "^f Search" in footer and "/ Search" not in footer
-        palette = {name: help_text for name, help_text, _run in ActionCommands(screen)._actions()}
+        palette = {name: help_text for name, help_text, _run, _shown in ActionCommands(screen)._actions()}
         assert palette["Search"] == "key ^f"
         await pilot.press("ctrl+f")
         await settle(pilot)
