@@ -21,6 +21,7 @@ from textual.widgets import Header, Static
 
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.duplicates.port import DuplicateJobs
+from crm_tui.domain.duplicates.reasons import reasons_text
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
@@ -173,7 +174,7 @@ class DedupReviewScreen(CrmScreen):
             total=len(review.pairs),
             score=pair.score,
             verdict=verdict,
-            reasons=", ".join(pair.reasons),
+            reasons=reasons_text(pair.reasons),
         )
         self.query_one("#dedup-status", Static).update(status)
         left, right = sides

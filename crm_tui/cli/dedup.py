@@ -30,6 +30,7 @@ def scan(
 ) -> None:
     """Pairs of clients that look like one company, best first, with the reasons."""
     from crm_tui.cli.collector import collector_paused
+    from crm_tui.domain.duplicates.reasons import reasons_text
     from crm_tui.importers.dedup.service import scan as run_scan
 
     ws = open_ws(ctx)
@@ -51,7 +52,7 @@ def scan(
         return
     for p in pairs:
         verdict = _("sure") if p.sure else _("review")
-        typer.echo(f"{p.left:>8} {p.right:>8}  {p.score:>3}  {verdict}  {', '.join(p.reasons)}")
+        typer.echo(f"{p.left:>8} {p.right:>8}  {p.score:>3}  {verdict}  {reasons_text(p.reasons)}")
     sure = sum(1 for p in pairs if p.sure)
     typer.echo(
         _("{pairs} pairs: {sure} sure, {review} to review").format(

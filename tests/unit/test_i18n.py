@@ -96,3 +96,34 @@ def test_a_word_with_two_meanings_has_a_translation_per_context(russian: None) -
     assert i18n.in_language("en", "Lost", context="stage") == "Lost"
     names = {catalogue.key(m) for m in catalogue.read("ru") if m.id == "Lost"}
     assert {"segment | Lost", "stage | Lost"} <= names
+
+
+def test_the_duplicate_scans_reasons_read_in_russian_and_stay_as_stored_in_english(russian: None) -> None:
+    from crm_tui.domain.duplicates.reasons import reasons_text
+
+    stored = (
+        "same INN",
+        "name 87",
+        "same phone +74951112233",
+        "different city",
+        "a reason of a newer release",
+    )
+    assert reasons_text(stored) == (
+        "тот же ИНН, сходство названий 87%, тот же телефон +74951112233, разные города, "
+        "a reason of a newer release"
+    )
+    i18n.set_locale("en")
+    assert reasons_text(stored) == ", ".join(stored)
+
+
+def test_the_audit_reads_in_russian(russian: None) -> None:
+    from datetime import UTC, datetime
+
+    from crm_tui.domain.audit.trail import AuditLine, describe_changes
+
+    line = AuditLine(
+        1, datetime(2026, 12, 1, tzinfo=UTC), "admin", "client", 7, "owner_changed", {"owner": ["А", "Б"]}
+    )
+    assert describe_changes(line, 200) == "клиент: смена ответственного (ответственный: А → Б)"
+    i18n.set_locale("en")
+    assert describe_changes(line, 200) == "client owner changed (owner: А → Б)"

@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.domain.access.visibility import clients_within
+from crm_tui.domain.audit.words import ACTION_NAMES, ENTITY_NAMES, FIELD_NAMES
 from crm_tui.domain.errors import not_found
+from crm_tui.i18n import _
 from crm_tui.storage.models import AuditEntry, audit_entries, clients, deals, interactions, tasks, users
 
 
@@ -160,15 +162,26 @@ def with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
     return lines
 
 
-def describe_changes(line: AuditLine, width: int = 80) -> str:
-    """One line for a person: what changed, old -> new where the row has both."""
+def change_details(line: AuditLine) -> str:
+    """What changed, old -> new where the row has both: "owner: A → B; status: lead → customer",
+    the fields named in the language in force."""
     parts = []
     for key, value in line.changes.items():
         if value is None or key in ("handover",):
             continue
+        name = FIELD_NAMES.caption(key)
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {value[0] if value[0] is not None else '—'} → {value[1]}")
+            parts.append(f"{name}: {value[0] if value[0] is not None else '—'} → {value[1]}")
         else:
-            parts.append(f"{key}: {value}")
-    text = f"{line.entity} {line.action.replace('_', ' ')}" + (f" ({'; '.join(parts)})" if parts else "")
+            parts.append(f"{name}: {value}")
+    return "; ".join(parts)
+
+
+def describe_changes(line: AuditLine, width: int = 80) -> str:
+    """One line for a person: what was changed, how, and the details."""
+    details = change_details(line)
+    heading = _("{entity} {action}").format(
+        entity=ENTITY_NAMES.caption(line.entity), action=ACTION_NAMES.caption(line.action).replace("_", " ")
+    )
+    text = heading + (f" ({details})" if details else "")
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -21,7 +21,8 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
-from crm_tui.domain.audit.trail import AuditLine, describe_changes, with_people
+from crm_tui.domain.audit.trail import AuditLine, change_details, with_people
+from crm_tui.domain.audit.words import CLIENT_EVENT_NAMES
 from crm_tui.domain.contacts.moves import HIDDEN, visible_names
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_
@@ -39,23 +40,6 @@ from crm_tui.storage.models import (
 )
 
 PAGE = 30
-_ACTIONS = {
-    "create": "created",
-    "edit": "edited",
-    "merge": "merged with a duplicate",
-    "merged_into": "merged into another client",
-    "merge_undone": "merge undone",
-    "not_duplicate": "marked as not a duplicate",
-    "portrait": "portrait edited",
-    "segment_set": "segment set by hand",
-    "installed_add": "installed base: added",
-    "contact_added": "contact added",
-    "contact_edited": "contact edited",
-    "contact_removed": "contact removed",
-    "contact_left": "a contact moved on",
-    "contact_joined": "a contact joined",
-    "installed_remove": "installed base: removed",
-}
 SOURCES = ("touch", "stage", "task_done", "task_set", "change", "import", "segment")
 """Source names in the order entries at the same instant are listed."""
 
@@ -249,8 +233,10 @@ def _changes(
         [AuditLine(r.id, r.at, r.login, "client", client_id, r.action, dict(r.changes or {})) for r in rows],
     )
     for line in lines:
-        described = describe_changes(line, width=400).removeprefix(f"client {line.action.replace('_', ' ')}")
-        text = _ACTIONS.get(line.action, line.action.replace("_", " ")) + described
+        details = change_details(line)
+        text = CLIENT_EVENT_NAMES.caption(line.action).replace("_", " ") + (
+            f" ({details})" if details else ""
+        )
         yield TimelineEntry(line.at, "change", "change", text, line.user, line.id, None, line.id)
 
 

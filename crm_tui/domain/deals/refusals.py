@@ -12,12 +12,17 @@ from sqlalchemy import select
 from crm_tui.domain.access.capabilities import Capability, person, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
+from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.funnel_setup import add_working_days
 from crm_tui.domain.deals.moves import LOST_ORIGIN, MoveResult, add_task, change_stage, load_deal
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import TaskKind, TaskStatus, deal_stage_changes, tasks, users
+
+HANDED_OVER = NC_("task result", "handed over")
+BACK_TO_WORK = NC_("task result", "back to work")
+"""The head's decision on a refusal, written into the task's result in the base's language."""
 
 
 def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | None) -> MoveResult:
@@ -58,7 +63,8 @@ def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | No
             require(ws.viewer, Capability.ANSWER_LOST_DEALS, person(found.id, found.region, new_owner_login))
             owner_id = found.id
         decision = "handed over" if new_owner_login else "back to work"
-        closed = f"{decision}: {text}"
+        said = HANDED_OVER if new_owner_login else BACK_TO_WORK
+        closed = f"{base_text(session, 'task result', said)}: {text}"
         change(
             session,
             tasks,

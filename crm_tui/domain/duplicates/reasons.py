@@ -1,0 +1,40 @@
+"""Why two clients look like one company, in words.
+
+The scan (``importers/dedup/rules.py``) gives its reasons as short English phrases, and merges
+keep them in the base as given ("same INN", "name 87", "same phone +74951112233"); ``--json``
+shows them so. A person reads them here, in the language in force.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crm_tui.i18n import NC_, pgettext
+
+_FIXED = {
+    "same INN": NC_("duplicate reason", "same INN"),
+    "different KPP: branches": NC_("duplicate reason", "different KPP: branches"),
+    "same city": NC_("duplicate reason", "same city"),
+    "different city": NC_("duplicate reason", "different city"),
+}
+_WITH_VALUE = re.compile(r"(name|same e-mail|same phone) (.+)")
+_VALUED = {
+    "name": NC_("duplicate reason", "name {value}"),
+    "same e-mail": NC_("duplicate reason", "same e-mail {value}"),
+    "same phone": NC_("duplicate reason", "same phone {value}"),
+}
+
+
+def reason_text(reason: str) -> str:
+    """One reason in words; one this release does not know reads as it was stored."""
+    if reason in _FIXED:
+        return pgettext("duplicate reason", _FIXED[reason])
+    found = _WITH_VALUE.fullmatch(reason)
+    if found:
+        said = pgettext("duplicate reason", _VALUED[found.group(1)])
+        return said.format(value=found.group(2))
+    return reason
+
+
+def reasons_text(reasons: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(reason_text(r) for r in reasons)
