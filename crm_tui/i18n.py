@@ -156,6 +156,12 @@ def number(value: int) -> str:
     return str(value)
 
 
+def decimal(value: float, places: int = 1) -> str:
+    """A fraction as the language writes it: 60.9 in English, 60,9 in Russian."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if _locale == "ru" else text
+
+
 class _Count(int):
     """A whole number inside a ``Message``: ``{count:,}`` groups its thousands as the language
     in force writes them (12,345 in English, 12 345 in Russian); other formats as ``int``'s."""

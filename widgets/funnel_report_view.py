@@ -8,7 +8,7 @@ from rich.text import Text
 
 from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
 from crm_tui.domain.values.formatting import money, year_month
-from crm_tui.i18n import _
+from crm_tui.i18n import _, decimal
 
 
 def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
@@ -29,7 +29,7 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
             money(s.amount),
             str(s.reached),
             f"{s.conversion:.0%}" if s.conversion is not None else "",
-            f"{s.median_days}" if s.median_days is not None else "",
+            decimal(s.median_days) if s.median_days is not None else "",
         )
     reasons = Table(title=_("Lost reasons"), expand=True)
     reasons.add_column(_("Reason"))

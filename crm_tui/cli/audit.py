@@ -24,7 +24,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
 ) -> None:
     """The audit trail, newest first: every change to clients, deals, tasks, imports and merges."""
-    from crm_tui.domain.audit.trail import trail
+    from crm_tui.domain.audit.trail import describe_changes, trail
     from crm_tui.domain.values.dates import normalise_date
     from crm_tui.domain.values.typed import read_typed
 
@@ -50,6 +50,6 @@ def audit(
                 }
             )
         else:
-            local = line.at.astimezone(ws.tz).strftime("%Y-%m-%d %H:%M")
+            local = line.at.astimezone(ws.tz).strftime("%d.%m.%Y %H:%M")
             who = line.user or "-"
-            typer.echo(f"{local}  {who:<12} {line.entity} {line.entity_id} {line.action}  {line.changes}")
+            typer.echo(f"{local}  {who:<12} #{line.entity_id:<7} {describe_changes(line, width=400)}")

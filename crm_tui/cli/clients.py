@@ -169,7 +169,7 @@ def timeline(
 ) -> None:
     """Everything that happened to a client, newest first: touches, deal moves, tasks, changes,
     imports. Pages are stable: pass --before with the printed 'next' for older entries."""
-    from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
+    from crm_tui.domain.captions import timeline_event_name
     from crm_tui.domain.clients.timeline import Cursor, client_timeline
 
     ws = open_ws(ctx)
@@ -196,7 +196,7 @@ def timeline(
 
     for e in page.entries:
         typer.echo(
-            f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {ACTIVITY_KIND_NAMES.caption(e.kind):<8} "
+            f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {timeline_event_name(e.kind):<14} "
             f"{e.user or '—':<20} {e.text}"
         )
     if following:

@@ -68,12 +68,6 @@ def grouped(value: int) -> str:
     return f"{value:,}" if current_locale() == "en" else number(value)
 
 
-def decimal(value: float, places: int = 1) -> str:
-    """A fraction as the language writes it: 1.5 in English, 1,5 in Russian."""
-    text = f"{value:.{places}f}"
-    return text if current_locale() == "en" else text.replace(".", ",")
-
-
 def segment_counts(result: RecomputeResult) -> str:
     """After a recompute: how many clients each segment holds, and how many moved."""
     from crm_tui.domain.captions import segment_name

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import decimal, fail, globals_of, grouped, print_json
-from crm_tui.i18n import _, ngettext
+from crm_tui.cli.common import fail, globals_of, grouped, print_json
+from crm_tui.i18n import _, decimal, ngettext
 
 
 class Size(StrEnum):

@@ -147,13 +147,18 @@ def list_(
     from crm_tui.domain.captions import IMPORT_STATUS_NAMES
     from crm_tui.importers.batches import list_batches
 
-    batches = list_batches(open_ws(ctx))
+    ws = open_ws(ctx)
+    batches = list_batches(ws)
     if as_json:
         for b in batches:
             print_json(asdict(b))
         return
+    from datetime import datetime
+
     from rich.console import Console
     from rich.table import Table
+
+    from crm_tui.domain.values.formatting import local_time
 
     table = Table(
         _("Batch"),
@@ -169,7 +174,7 @@ def list_(
     for b in batches:
         table.add_row(
             str(b.id),
-            b.started_at[:16],
+            local_time(datetime.fromisoformat(b.started_at), ws.tz),
             b.user or "",
             IMPORT_STATUS_NAMES.caption(b.status),
             ", ".join(Path(f).name for f in b.files),

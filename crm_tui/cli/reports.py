@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import decimal, fail, open_ws, print_json, user_id_of
-from crm_tui.i18n import N_, _, ngettext
+from crm_tui.cli.common import fail, open_ws, print_json, user_id_of
+from crm_tui.i18n import N_, _, decimal, ngettext
 
 app = typer.Typer(
     help="Reports for heads of sales (and for managers, on their own deals).", no_args_is_help=True
@@ -68,7 +68,7 @@ def funnel(
 
 def _days(days: float) -> str:
     """A number of days, short: 12 d, 12 дн."""
-    return _("{days} d").format(days=days)
+    return _("{days} d").format(days=decimal(days))
 
 
 @app.command("forecast")

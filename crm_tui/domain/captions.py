@@ -144,3 +144,23 @@ IMPORT_STATUS_NAMES: Captions[ImportStatus] = Captions(
 def segment_name(code: str | None) -> str:
     """A segment's caption, or the word for a client in none."""
     return SEGMENT_NAMES.caption(code) if code else pgettext("segment", "none")
+
+
+TIMELINE_EVENT_NAMES: Captions[str] = Captions(
+    "timeline event",
+    {
+        "deal": NC_("timeline event", "deal"),
+        "task": NC_("timeline event", "task set"),
+        "done": NC_("timeline event", "task done"),
+        "cancelled": NC_("timeline event", "task cancelled"),
+        "change": NC_("timeline event", "change"),
+        "import": NC_("timeline event", "import"),
+        "segment": NC_("timeline event", "segment"),
+    },
+)
+"""A client timeline's entry that is not a touch (touches are named by ``ACTIVITY_KIND_NAMES``)."""
+
+
+def timeline_event_name(kind: str) -> str:
+    """A timeline entry's kind: a touch's (call, e-mail, ...) or an event's (task set, change)."""
+    return ACTIVITY_KIND_NAMES[kind] if kind in ACTIVITY_KIND_NAMES else TIMELINE_EVENT_NAMES.caption(kind)

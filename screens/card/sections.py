@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crm_tui.domain.audit.trail import describe_changes
-from crm_tui.domain.captions import DEAL_STATUS_NAMES
+from crm_tui.domain.captions import DEAL_STATUS_NAMES, timeline_event_name
 from crm_tui.domain.clients.card import ChannelInfo, ClientCard
 from crm_tui.domain.clients.timeline import TimelinePage
 from crm_tui.domain.portrait.answers import field_text
@@ -134,15 +134,7 @@ def timeline_kind(kind: str, direction: str | None) -> str:
     """Touches keep their direction arrow so inbound calls stand out in the timeline."""
     if direction is not None:
         return f"{ARROWS.get(direction, '·')} {kind_label(kind)}"
-    return {
-        "deal": _("deal"),
-        "task": _("task set"),
-        "done": _("task done"),
-        "cancelled": _("task cancelled"),
-        "change": _("change"),
-        "import": _("import"),
-        "segment": _("segment"),
-    }.get(kind, kind)
+    return timeline_event_name(kind)
 
 
 def deal_status_label(status: str) -> str:

@@ -170,11 +170,28 @@ def change_details(line: AuditLine) -> str:
         if value is None or key in ("handover",):
             continue
         name = FIELD_NAMES.caption(key)
-        if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{name}: {value[0] if value[0] is not None else '—'} → {value[1]}")
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and not any(isinstance(v, str) and v.startswith("+") for v in value)
+        ):
+            parts.append(f"{name}: {_shown(value[0])} → {_shown(value[1])}")
         else:
-            parts.append(f"{name}: {value}")
+            parts.append(f"{name}: {_shown(value)}")
     return "; ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    """A stored value as a person reads it: a list as its items, a mapping as key: value."""
+    if value is None or value in ([], {}):
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{FIELD_NAMES.caption(str(k))}: {_shown(v)}" for k, v in value.items() if v is not None
+        )
+    return str(value)
 
 
 def describe_changes(line: AuditLine, width: int = 80) -> str:
