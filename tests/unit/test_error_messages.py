@@ -121,7 +121,8 @@ def test_an_error_is_worded_when_it_is_shown_not_when_it_was_raised() -> None:
     i18n.set_locale("ru")
     try:
         assert str(error) == (
-            "ИНН: 7707083890 — неверный ИНН (10 цифр у организации, 12 у физлица и ИП; контрольная сумма)"
+            "ИНН: 7707083890 — не ИНН "
+            "(нужно 10 цифр у организации или 12 у физлица и ИП, с верной контрольной суммой)"
         )
         assert error.as_json() == {
             "error": str(error),
@@ -141,7 +142,7 @@ def test_values_are_shown_as_they_are(russian: None) -> None:
 def test_a_parsers_warning_names_the_field_in_the_language_shown(russian: None) -> None:
     with pytest.raises(InvalidInput) as refused:
         read_typed("inn", normalise_inn_kpp, "7707083890", N_("an INN"), label=N_("inn"))
-    assert str(refused.value) == "ИНН: ИНН «7707083890» не сходится по контрольной сумме"
+    assert str(refused.value) == "ИНН: «7707083890» не сходится по контрольной сумме ИНН"
     assert (refused.value.code, refused.value.field) == ("inn.checksum", "inn")
     assert refused.value.as_json()["params"] == {
         "field": "inn",
@@ -206,7 +207,8 @@ def test_the_cli_error_line_for_a_bad_inn_is_russian(seeded_db: str) -> None:
         )  # fmt: skip
     assert done.returncode == 2
     assert error_line(done).endswith(
-        "ИНН: 7707083890 — неверный ИНН (10 цифр у организации, 12 у физлица и ИП; контрольная сумма)"
+        "ИНН: 7707083890 — не ИНН (нужно 10 цифр у организации или 12 у физлица и ИП, "
+        "с верной контрольной суммой)"
     )
     ours = {msgid for path in AREA for msgid, _line in _marked(path)}
     assert missing & ours == set()
