@@ -77,9 +77,12 @@ class KeyFooter(Widget):
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
         line = Text(no_wrap=True, overflow="crop")
+        room = self.size.width
         for key, description, enabled in self._shown:
             part = Text.assemble((key, key_style), (f" {description}", description_style), " ")
             if not enabled:
                 part.stylize("dim")
+            if room and line.cell_len + part.cell_len - 1 > room:
+                break  # a key that does not fit is left out whole, never cut in the middle of its word
             line.append_text(part)
         return line

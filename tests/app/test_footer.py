@@ -41,3 +41,23 @@ async def test_only_an_admin_sees_the_fields_key(sqlite_url: str, team: Seeded) 
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             assert ("Fields" in shown(app)) is sees, login
+
+
+async def test_a_key_that_does_not_fit_is_left_out_whole(ws: Workspace) -> None:
+    from crm_tui import i18n
+
+    i18n.set_locale("ru")
+    try:
+        app = create_app(ws)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            footer = app.screen.query_one(KeyFooter)
+            rendered = str(footer.render())
+            whole = [f"{key} {description}" for key, description, _on in footer._shown]
+    finally:
+        i18n.set_locale("en")
+    assert len(rendered.rstrip()) <= 80
+    shown_parts = rendered.rstrip()
+    kept = [part for part in whole if part in shown_parts]
+    assert kept and len(kept) < len(whole)  # the Russian desk has more keys than 80 columns hold
+    assert shown_parts == " ".join(kept)  # every key on show is whole: none cut in its word
