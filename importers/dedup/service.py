@@ -13,6 +13,7 @@ from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.merges import MergeResult, merge_clients
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import _
 from crm_tui.importers.dedup.rules import Record
 from crm_tui.importers.dedup.scan import (
     Progress,
@@ -103,7 +104,7 @@ def side(ws: Workspace, client_id: int) -> ClientSide:
     with ws.read() as session:
         card = load_card(session, ws.viewer, client_id)
         sources = [
-            f"{file}, {sheet}, row {number}"
+            _("{file}, sheet «{sheet}», row {row}").format(file=file, sheet=sheet, row=number)
             for file, sheet, number in session.execute(
                 select(client_sources.c.file, client_sources.c.sheet, client_sources.c.row)
                 .where(client_sources.c.client_id == client_id)
