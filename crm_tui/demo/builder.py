@@ -38,6 +38,7 @@ from crm_tui.storage.database import (
     get_engine,
     parse_database_url,
     read_session,
+    sqlite_file,
     unavailable,
     write_session,
 )
@@ -102,7 +103,7 @@ def build_demo(
         raise ValueError("the demo's `now` must carry a time zone")
     moment = moment.astimezone(UTC)
     url = parse_database_url(database)
-    if replace_file and _sqlite_file(url) is not None:
+    if replace_file and sqlite_file(url) is not None:
         _remove_sqlite_file(url)
     else:
         _refuse_if_has_clients(url)
@@ -123,16 +124,9 @@ def build_demo(
     )
 
 
-def _sqlite_file(url: URL) -> Path | None:
-    name = url.database
-    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name)
-
-
 def _remove_sqlite_file(url: URL) -> None:
     """Delete the file and its WAL companions; pooled connections would keep the old inode alive."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     assert path is not None
     get_engine(url).dispose()
     for suffix in ("", "-wal", "-shm", "-journal"):
