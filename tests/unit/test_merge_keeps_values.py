@@ -28,7 +28,7 @@ def _twins(ws: Workspace, seeded: Seeded) -> tuple[int, int]:
     second with none of the requisites and another phone and e-mail."""
     ids = []
     with ws.write() as session:
-        for n, requisites in enumerate(({"inn": INN, "kpp": KPP, "ogrn": OGRN}, {})):
+        for n, (inn, kpp, ogrn) in enumerate(((INN, KPP, OGRN), (None, None, None))):
             phone, email = f"+7495000000{n}", f"office{n}@zenit-plus.ru"
             ids.append(
                 create_client(
@@ -44,7 +44,9 @@ def _twins(ws: Workspace, seeded: Seeded) -> tuple[int, int]:
                             ChannelDraft(ChannelKind.PHONE, phone, phone),
                             ChannelDraft(ChannelKind.EMAIL, email, email),
                         ],
-                        **requisites,
+                        inn=inn,
+                        kpp=kpp,
+                        ogrn=ogrn,
                     ),
                     FROZEN_NOW - timedelta(days=2 - n),
                 )
@@ -70,9 +72,7 @@ def test_the_survivor_without_requisites_gets_the_others_and_every_channel(
         merge_clients(session, ws.viewer, ws.now(), bare, [full])
     requisites, found = _survivor(ws, bare)
     assert requisites == (INN, KPP, OGRN)
-    assert found == sorted(
-        ["+74950000000", "+74950000001", "office0@zenit-plus.ru", "office1@zenit-plus.ru"]
-    )
+    assert found == sorted(["+74950000000", "+74950000001", "office0@zenit-plus.ru", "office1@zenit-plus.ru"])
 
 
 @pytest.mark.parametrize("field", ["inn", "kpp", "ogrn"])
@@ -102,5 +102,7 @@ def test_the_command_line_refuses_it_in_one_line(seeded_db: str) -> None:
     result = crm("--db", seeded_db, "dedup", "merge", full, bare, "--take", f"inn={bare}", user="admin")
     assert result.returncode == 2
     assert f"client {bare} has no inn; taking it would lose {INN} of client {full}" in error_line(result)
-    listed = crm("--db", seeded_db, "clients", "list", "--search", "Зенит", "--json", user="admin", check=True)
+    listed = crm(
+        "--db", seeded_db, "clients", "list", "--search", "Зенит", "--json", user="admin", check=True
+    )
     assert sorted(json.loads(line)["inn"] or "" for line in listed.stdout.splitlines()) == ["", INN]

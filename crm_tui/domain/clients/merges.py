@@ -159,7 +159,9 @@ def merge_clients(
                 field=name,
                 client=source,
             )
-        refused = empty_take(name, source, rows[source][name], [(i, rows[i][name]) for i in rows if i != source])
+        refused = empty_take(
+            name, source, rows[source][name], [(i, rows[i][name]) for i in rows if i != source]
+        )
         if refused is not None:
             raise refused
     survivor = rows[survivor_id]
