@@ -160,8 +160,11 @@ class CrmApp(App[None]):
         theme: str | None = None,
         keymap: Mapping[str, str] | None = None,
         jobs: Jobs | None = None,
+        command: str = "crm",
     ) -> None:
         super().__init__()
+        self.command = command
+        """How `crm` is typed here (``crm_tui.config.crm_command``), for the pages that name it."""
         self._settings_theme = theme
         self._settings_keymap = dict(keymap or {})
         self._clashes_told: set[str] = set()
@@ -265,7 +268,7 @@ class CrmApp(App[None]):
         self.sub_title = workspace.viewer.full_name
         self.add_mode("desk", partial(DeskScreen, workspace))
         self.add_mode("clients", partial(ClientsScreen, workspace))
-        self.add_mode("first_run", partial(FirstRunScreen, workspace))
+        self.add_mode("first_run", partial(FirstRunScreen, workspace, self.command))
         await self.switch_mode(self.start if event.has_clients else "first_run")
         self.call_after_refresh(self._prepare_card)
 
@@ -411,6 +414,7 @@ def create_app(
     theme: str | None = None,
     keymap: Mapping[str, str] | None = None,
     jobs: Jobs | None = None,
+    command: str = "crm",
 ) -> CrmApp:
     """The app over ``workspace``; ``start`` picks the first screen (``desk`` or ``clients``).
 
@@ -423,9 +427,12 @@ def create_app(
     directory (``CRM_DATA_DIR`` or the platform's). ``theme`` (a Textual theme name) and
     ``keymap`` (binding id -> keys, for ``App.set_keymap``) are the person's settings.
     ``jobs`` does the imports and duplicate scans the screens start; by default the importers
-    (``crm_tui.jobs``).
+    (``crm_tui.jobs``). ``command`` is how `crm` is typed on this machine (``.venv/bin/crm``
+    when it is not on ``PATH``): the first-run page names it.
     """
     first = start or "desk"
     if first not in START_SCREENS:
         raise ValueError(f"unknown start screen {start!r}: use one of {', '.join(START_SCREENS)}")
-    return CrmApp(workspace, start=first, data_dir=data_dir, theme=theme, keymap=keymap, jobs=jobs)
+    return CrmApp(
+        workspace, start=first, data_dir=data_dir, theme=theme, keymap=keymap, jobs=jobs, command=command
+    )

@@ -19,6 +19,8 @@ import difflib
 import os
 import pwd
 import re
+import shutil
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -145,6 +147,26 @@ def config_path(flag: str | None, env: Mapping[str, str]) -> tuple[Path, Origin]
     if env.get("CRM_CONFIG"):
         return Path(env["CRM_CONFIG"]).expanduser(), Origin(Source.ENVIRONMENT, "CRM_CONFIG")
     return user_config_path(APP_NAME) / CONFIG_FILE_NAME, said(N_("the user config folder"))
+
+
+def crm_command(argv0: str | None = None, search_path: str | None = None) -> str:
+    """How a person types the `crm` that is running: ``crm`` when that name on ``PATH`` is this
+    very program, else its path (``.venv/bin/crm`` below the working folder, ``~/...`` under the
+    home folder): a fresh install's virtual environment is not on ``PATH``, and a page that says
+    ``crm demo`` sends a new user to "command not found"."""
+    running = Path(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else ""))
+    if running.name != "crm":
+        return "crm"  # started some other way (python -m crm_tui, a test): the name as documented
+    found = shutil.which("crm", path=search_path)
+    here = running.expanduser().absolute()
+    if found is not None and Path(found).resolve() == here.resolve():
+        return "crm"
+    if here.is_relative_to(Path.cwd()):
+        inside = here.relative_to(Path.cwd())
+        return str(inside) if inside.parent != Path(".") else f"./{inside}"
+    if here.is_relative_to(Path.home()):
+        return str(Path("~") / here.relative_to(Path.home()))
+    return str(here)
 
 
 def os_login() -> str:

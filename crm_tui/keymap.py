@@ -59,6 +59,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "card.add_note": "o",
     "card.segment": "g",
     "card.hand_over": "h",
+    "card.undo_handover": "U",
     "card.requisites": "u",
     "card.installed": "b",
     "card.add_contact": "a",
@@ -103,6 +104,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "segments.select": "space",
     "segments.select_page": "asterisk",
     "segments.assign": "a",
+    "segments.undo_handover": "u",
     "segments.calls": "c",
     "segments.recompute": "r",
     "segments.import_orders": "i",
@@ -153,6 +155,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "calls.cancel": "escape",
     "field_picker.cancel": "escape",
     "undo_confirm.yes": "y",
+    "handover_confirm.yes": "y",
+    "handover_confirm.no": "n,escape",
     "undo_confirm.no": "n,escape",
 }
 """Every binding's id and its default key(s), as its ``Binding`` says (Textual's key names)."""

@@ -236,11 +236,34 @@ class DedupReviewScreen(CrmScreen):
         self.review.cursor = (self.review.cursor + step) % len(SIDE_FIELDS)
         self._show_sides()
 
+    def _survivor_and_other(self) -> tuple[ClientSide, ClientSide] | None:
+        if self.sides is None:
+            return None
+        left, right = self.sides
+        return (left, right) if self.review.survivor_left else (right, left)
+
+    def _empty_take(self, name: str) -> str | None:
+        """Why taking the other record's ``name`` would lose a value (the domain's rule), or None."""
+        from crm_tui.domain.clients.merges import empty_take
+
+        pair = self._survivor_and_other()
+        if pair is None:
+            return None
+        survivor, other = pair
+        refused = empty_take(name, other.id, other.fields[name], [(survivor.id, survivor.fields[name])])
+        return None if refused is None else str(refused)
+
     def action_take(self) -> None:
         name = SIDE_FIELDS[self.review.cursor]
         if name not in TAKE_FIELDS:
             self.notify(_("The owner changes by handover, not by a merge."), severity="warning")
             return
+        if name not in self.review.take_other:
+            refused = self._empty_take(name)
+            if refused is not None:
+                self.notify(refused, severity="warning")
+                self.app.bell()
+                return
         self.review.take_other ^= {name}
         self._show_sides()
 
@@ -257,6 +280,11 @@ class DedupReviewScreen(CrmScreen):
         if pair is None:
             return
         survivor, other = (pair.left, pair.right) if self.review.survivor_left else (pair.right, pair.left)
+        for name in sorted(self.review.take_other):  # a swap since the take may have made it empty
+            refused = self._empty_take(name)
+            if refused is not None:
+                self.notify(refused, severity="error")
+                return
         take = {name: other for name in self.review.take_other}
         self.busy = True
         self.refresh_bindings()

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from crm_tui.domain.clients.listing import has_any_clients
+from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
@@ -43,6 +44,11 @@ class FirstRunScreen(CrmScreen):
     class ClientsFound(Message):
         """The database has clients now: time for the desk."""
 
+    def __init__(self, ws: Workspace, command: str = "crm") -> None:
+        super().__init__(ws)
+        self.command = command
+        """How `crm` is typed on this machine (``.venv/bin/crm`` when it is not on PATH)."""
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(), Vertical(id="first-run") as box:
@@ -55,21 +61,34 @@ class FirstRunScreen(CrmScreen):
 
     def _guide(self) -> Group:
         file, login, name, region = _("FILE"), _("LOGIN"), _("Full Name"), _("REGION")
-        return Group(
+        crm = self.command
+        lines = [
             Text(_("This CRM has no clients yet."), style="bold"),
             Text(""),
             Text(_("Try the app on demo data (a separate demo base with 2,000 clients):")),
-            _command("crm demo"),
+            _command(f"{crm} demo"),
             Text(""),
             Text(_("Import your clients from an Excel or CSV file: press i (the import wizard), or run:")),
-            _command(f"crm import clients {file}"),
+            _command(f"{crm} import clients {file}"),
             Text(""),
             Text(_("Add your colleagues (admins only):")),
-            _command(f'crm user add {login} --name "{name}" --role manager --region {region}'),
+            _command(f'{crm} user add {login} --name "{name}" --role manager --region {region}'),
             Text(_("Roles: manager, head, admin, ops. LOGIN is the person's login on this computer.")),
             Text(""),
             Text(_("When clients are in, press r here or start crm again.")),
-        )
+        ]
+        if crm != "crm":  # not on PATH: say how to type just `crm`
+            folder = crm.rpartition("/")[0]
+            if folder.startswith("~/"):
+                folder = "$HOME/" + folder[2:]
+            elif not folder.startswith("/"):
+                folder = "$PWD/" + folder.removeprefix("./")
+            lines += [
+                Text(""),
+                Text(_("crm is not on your PATH; to type just crm:")),
+                _command(f'export PATH="{folder}:$PATH"'),
+            ]
+        return Group(*lines)
 
     def action_check(self) -> None:
         self.check()

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm_tui.domain.imports.batches import ImportOptions, ImportSummary, UndoReport
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
-from crm_tui.domain.imports.mapping import IGNORE, MULTI_VALUED, ColumnMap
+from crm_tui.domain.imports.mapping import IGNORE, MULTI_VALUED, ColumnMap, unusable_mapping
 from crm_tui.domain.imports.port import ImportJobs
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.imports.sheets import SheetPreview
@@ -226,7 +226,7 @@ class ImportWizardScreen(CrmScreen):
         step = self.step
         allowed = {
             "change_field": step == "mapping" and self.columns is not None,
-            "preview": step == "mapping" and self.columns is not None,
+            "preview": step == "mapping" and self.columns is not None and self._unusable() is None,
             "run": step == "preview",
             "undo": step == "summary"
             and self.summary is not None
@@ -332,6 +332,21 @@ class ImportWizardScreen(CrmScreen):
         self.sub_title = f"{data.file} · {data.sheet}"
         self._show_mapping(self.suggested)
         self._go("mapping")
+        self._say_if_unusable()
+
+    def _unusable(self) -> str | None:
+        """Why the columns as mapped cannot be imported (none holds a client), or None."""
+        if self.data is None or self.columns is None:
+            return None
+        refused = unusable_mapping(self.data.file, self.data.sheet, self.columns)
+        return None if refused is None else str(refused)
+
+    def _say_if_unusable(self) -> None:
+        refused = self._unusable()
+        self._status(refused or "")
+        if refused:
+            self.app.bell()
+        self.refresh_bindings()
 
     def _show_mapping(self, columns: ColumnMap) -> None:
         data, suggested = self.data, self.suggested
@@ -381,6 +396,7 @@ class ImportWizardScreen(CrmScreen):
             return
         self.chosen.add(index)
         self._show_mapping(columns)
+        self._say_if_unusable()
 
     # --- 4. preview -----------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_candidates
-from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.imports.port import ImportJobs
 from crm_tui.domain.segments import Segment
 from crm_tui.domain.segments.actions import plan_calls
@@ -34,8 +33,8 @@ from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
-from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.segments import AssignDialog, CallPlan, CallsDialog, segment_name
+from crm_tui.screens.handover_flow import HandoverFlow
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
@@ -71,7 +70,7 @@ class Loaded:
     has_next: bool = False
 
 
-class SegmentsScreen(CrmScreen):
+class SegmentsScreen(HandoverFlow):
     """Where money comes fastest: the base split into warm, loyal and lost (seed 000).
 
     | Key(s) | Description |
@@ -82,7 +81,8 @@ class SegmentsScreen(CrmScreen):
     | n, p | Next and previous page. |
     | space | Select or unselect the client under the cursor. |
     | * | Select the whole page (again: clear the selection). |
-    | a | Give the selected clients to a manager (heads, admins). |
+    | a | Give the selected clients to a manager (heads, admins): asks first. |
+    | u | Undo the handover just made here. |
     | c | Plan a call for each selected client's owner. |
     | r | Recompute the segments now (heads, admins, ops). |
     | i | Import the sales history from the trade system (heads, admins, ops). |
@@ -104,6 +104,7 @@ class SegmentsScreen(CrmScreen):
         bind("segments.select", "select", N_("Select")),
         bind("segments.select_page", "select_page", N_("Select page"), key_display="*", show=False),
         bind("segments.assign", "assign", N_("Give to")),
+        bind("segments.undo_handover", "undo_handover", N_("Undo handover")),
         bind("segments.calls", "calls", N_("Plan calls")),
         bind("segments.recompute", "recompute", N_("Recompute")),
         bind("segments.import_orders", "import_orders", N_("Import sales")),
@@ -287,7 +288,7 @@ class SegmentsScreen(CrmScreen):
             return bool(self.view.cursors)
         if action == "sort":
             return not self.view.moves
-        return True
+        return self.check_handover_action(action)
 
     def _go(self, view: View) -> None:
         self.view = view
@@ -345,37 +346,29 @@ class SegmentsScreen(CrmScreen):
         self.refresh_bindings()
 
     def action_assign(self) -> None:
+        names = {p.login: p.full_name for p in self.people}
+        chosen_ids = sorted(self.selected)
+
         def chosen(login: str | None) -> None:
             if login:
-                self.run_bulk("assign", login)
+                self.plan_handover(chosen_ids, login, names.get(login, login))
 
         self.app.push_screen(AssignDialog(len(self.selected), self.people), chosen)
+
+    def handover_done(self, line: str) -> None:
+        self.post_message(self.ActionDone(line))
 
     def action_calls(self) -> None:
         def chosen(plan: CallPlan | None) -> None:
             if plan is not None:
-                self.run_bulk("calls", plan)
+                self.run_calls(plan)
 
         self.app.push_screen(CallsDialog(len(self.selected), self.ws.now(), self.ws.tz), chosen)
 
     @work(thread=True, exclusive=True, group="segments-action", exit_on_error=False)
-    def run_bulk(self, kind: str, arg: str | CallPlan) -> None:
-        ids = sorted(self.selected)
-        if kind == "assign" and isinstance(arg, str):
-            moved = hand_over(self.ws, arg, client_ids=ids)
-            line = counted(
-                moved.clients, "{count} client given to {login}", "{count} clients given to {login}"
-            )
-            line = line.format(login=arg)
-            if moved.handover is not None:
-                line += " · " + _("undo: crm handover undo {n}").format(n=moved.handover)
-            if len(ids) > moved.clients:
-                line += " · " + _("{count} were theirs already").format(count=len(ids) - moved.clients)
-        elif isinstance(arg, CallPlan):
-            result = plan_calls(self.ws, ids, arg.title, arg.due)
-            line = counted(result.changed, "{count} call planned", "{count} calls planned")
-        else:
-            return
+    def run_calls(self, plan: CallPlan) -> None:
+        result = plan_calls(self.ws, sorted(self.selected), plan.title, plan.due)
+        line = counted(result.changed, "{count} call planned", "{count} calls planned")
         self.post_message(self.ActionDone(line))
 
     @work(thread=True, exclusive=True, group="segments-action", exit_on_error=False)

@@ -23,7 +23,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from crm_tui.i18n import N_
-from crm_tui.storage.errors import BadDatabaseURL, DatabaseUnavailable
+from crm_tui.storage.errors import BadDatabaseURL, DatabaseMissing, DatabaseUnavailable
 
 BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "crm_write"
@@ -78,6 +78,32 @@ def parse_database_url(value: str) -> URL:
             driver=url.get_driver_name(),
         )
     return url
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL (None for a server, or SQLite in memory)."""
+    name = url.database
+    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def require_existing(database: str) -> None:
+    """Refuse a SQLite file that is not there (``DatabaseMissing``, naming the path), before any
+    folder or file is made for it: what opens a base people work in (every headless command,
+    the app on a path it was given) uses one that exists; only `crm db upgrade`, `crm demo` and
+    the app's first start on the default file create one. A server's database exists or the
+    connection says why not, so URLs of servers pass."""
+    path = sqlite_file(parse_database_url(database))
+    if path is not None and not path.is_file():
+        raise DatabaseMissing(
+            "database.missing",
+            N_(
+                "no database at {path}: check the path (--db, CRM_DATABASE_URL), "
+                "or create it with `crm db upgrade`"
+            ),
+            path=str(path),
+        )
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:

@@ -21,3 +21,10 @@ class BadDatabaseURL(StorageError):
 
 class SchemaTooNew(StorageError):
     default_code = "database.schema_too_new"
+
+
+class DatabaseMissing(StorageError):
+    """A database file that is not there, where nothing asked for a new one: a mistyped path
+    must not quietly become an empty base."""
+
+    default_code = "database.missing"

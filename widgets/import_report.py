@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from crm_tui.domain.imports.batches import ImportSummary, UndoReport
+from crm_tui.domain.imports.batches import ImportSummary, UndoReport, more_problems
 from crm_tui.i18n import _, counted
 
 PROBLEMS_SHOWN = 12
@@ -75,7 +75,7 @@ class ImportReport(Static):
         parts: list[RenderableType] = [Text(title, style="bold"), Text(""), _counts(summary), Text("")]
         if summary.errors_file:
             parts.append(
-                Text(_("Rejected rows with their reasons: "))
+                Text(_("Rows to look at, with their reasons: "))
                 + Text(display_path(summary.errors_file), style="bold")
             )
         if summary.unmatched_owners:
@@ -92,8 +92,9 @@ class ImportReport(Static):
             parts += [
                 Text(f"  {p}", no_wrap=True, overflow="ellipsis") for p in summary.problems[:PROBLEMS_SHOWN]
             ]
-            if len(summary.problems) > PROBLEMS_SHOWN:
-                parts.append(Text(_("  … and more"), style="dim"))
+            left_out = summary.problems_total - min(len(summary.problems), PROBLEMS_SHOWN)
+            if left_out:
+                parts.append(Text("  " + more_problems(left_out, summary.errors_file), style="dim"))
         self._summary = parts
         self.update(Group(*parts))
 

@@ -46,9 +46,13 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 
 def open_ws(ctx: typer.Context) -> Workspace:
+    """The workspace of a headless command, on a database that exists (a mistyped ``--db`` in a
+    cron job must not run against a new, empty base)."""
     from crm_tui.domain.workspace import open_workspace
+    from crm_tui.storage.database import require_existing
 
     settings = globals_of(ctx).settings()
+    require_existing(settings.database)
     return open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
 
 

@@ -65,7 +65,14 @@ def demo(
         )
     if tui:
         from crm_tui.app import create_app
+        from crm_tui.config import crm_command
         from crm_tui.domain.workspace import open_workspace
 
         ws = open_workspace(settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone)
-        create_app(ws, data_dir=settings.data_dir, theme=settings.theme, keymap=settings.keymap).run()
+        create_app(
+            ws,
+            data_dir=settings.data_dir,
+            theme=settings.theme,
+            keymap=settings.keymap,
+            command=crm_command(),
+        ).run()

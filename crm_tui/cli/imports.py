@@ -36,7 +36,7 @@ def clients(
 ) -> None:
     """Import clients: each row becomes a client, or enriches the one with its INN, phone or e-mail."""
     from crm_tui.cli.collector import collector_paused
-    from crm_tui.domain.imports.batches import ImportOptions
+    from crm_tui.domain.imports.batches import ImportOptions, more_problems
     from crm_tui.domain.imports.errors import ImportFileError, MappingError
     from crm_tui.importers.clients.service import import_clients
     from crm_tui.importers.files.mapping import load_mapping_file, parse_map_options
@@ -87,6 +87,7 @@ def clients(
                 "errors_file": summary.errors_file,
                 "problems": summary.problem_texts(),
                 "problem_codes": summary.problem_codes(),
+                "problems_total": summary.problems_total,
                 "unmatched_owners": summary.unmatched_owners,
                 "mapping": summary.mappings,
                 "dry_run": dry_run,
@@ -123,6 +124,8 @@ def clients(
     )
     for problem in summary.problems:
         typer.echo(f"  {problem}")
+    if summary.problems_left_out:
+        typer.echo("  " + more_problems(summary.problems_left_out, summary.errors_file))
     if summary.unmatched_owners:
         typer.echo(
             "  "
@@ -131,7 +134,7 @@ def clients(
             )
         )
     if summary.errors_file:
-        typer.echo(_("rejected rows with their reasons: {file}").format(file=summary.errors_file))
+        typer.echo(_("rows to look at, with their reasons: {file}").format(file=summary.errors_file))
 
 
 def _batch(batch: int | None, dry_run: bool) -> str:
@@ -240,7 +243,7 @@ def orders(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import the sales history from the trade system; then segments are recomputed."""
-    from crm_tui.domain.imports.batches import OrdersOptions
+    from crm_tui.domain.imports.batches import OrdersOptions, more_problems
     from crm_tui.domain.imports.errors import ImportFileError, MappingError
     from crm_tui.importers.orders.fields import parse_kind
     from crm_tui.importers.orders.service import import_orders
@@ -291,6 +294,8 @@ def orders(
         )
     for line in summary.problems:
         typer.echo(f"  {line}")
+    if summary.problems_left_out:
+        typer.echo("  " + more_problems(summary.problems_left_out, summary.errors_file))
     if summary.errors_file:
         typer.echo(_("rejected and unmatched documents: {file}").format(file=summary.errors_file))
     if summary.segments is not None:

@@ -40,7 +40,7 @@ from crm_tui.cli import (
 )
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globals_of
 from crm_tui.cli.translation import translate
-from crm_tui.config import ConfigError, interface_language
+from crm_tui.config import ConfigError, Source, crm_command, interface_language
 from crm_tui.domain.errors import DomainError
 from crm_tui.i18n import _
 from crm_tui.storage.errors import StorageError
@@ -120,6 +120,10 @@ def run_tui(ctx: typer.Context) -> None:
     """The app paints at once and opens the database in a worker; if that fails (unknown user,
     newer schema, unreachable server) it exits and the reason is printed here, as one line."""
     settings = globals_of(ctx).settings()
+    if settings.origins["database"].source is not Source.DEFAULT:  # first start: only the default file
+        from crm_tui.storage.database import require_existing
+
+        require_existing(settings.database)
     from crm_tui.app import create_app  # after the settings: the screens' labels follow the locale
 
     def open_it() -> Workspace:
@@ -129,7 +133,13 @@ def run_tui(ctx: typer.Context) -> None:
             settings.database, settings.login, act_as=settings.act_as, tz=settings.timezone
         )
 
-    app = create_app(open_it, data_dir=settings.data_dir, theme=settings.theme, keymap=settings.keymap)
+    app = create_app(
+        open_it,
+        data_dir=settings.data_dir,
+        theme=settings.theme,
+        keymap=settings.keymap,
+        command=crm_command(),
+    )
     app.run()
     if app.startup_error:
         fail(app.startup_error)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
+from crm_tui.demo import phrases as p
 from crm_tui.demo import vocabulary as v
+from crm_tui.demo.phrases import Phrases
 from crm_tui.demo.plan import LOST, OPEN_STAGES, WON, Book, UserPlan
 from crm_tui.domain.values.folding import fold
 from crm_tui.storage.models import DealStatus, Direction, TaskStatus
@@ -67,29 +69,53 @@ def _amount(rng: random.Random) -> int:
     return int(rubles) * 100 + kopecks
 
 
-def _title(rng: random.Random, city: str) -> str:
+def _title(rng: random.Random, city: str, said: Phrases) -> str:
     pick = rng.random()
     if pick < 0.45:
-        return f"Поставка {rng.choice(v.PRODUCTS)}"
+        return said[p.SUPPLY].format(product=said[rng.choice(p.PRODUCTS)])
     if pick < 0.6:
-        return f"Поставка {rng.choice(v.PRODUCTS)}, {rng.randint(1, 4)} кв."
+        return said[p.SUPPLY_IN_QUARTER].format(
+            product=said[rng.choice(p.PRODUCTS)], quarter=rng.randint(1, 4)
+        )
     if pick < 0.7:
-        return f"Тендер: поставка {rng.choice(v.PRODUCTS)}"
+        return said[p.TENDER].format(product=said[rng.choice(p.PRODUCTS)])
     if pick < 0.85:
-        return rng.choice(v.SERVICES)
-    return f"{rng.choice(v.SERVICES)}, {city}"
+        return said[rng.choice(p.SERVICES)]
+    return f"{said[rng.choice(p.SERVICES)]}, {city}"
 
 
 @dataclass
 class Sales:
-    """Won amounts per owner, so monthly targets match what each person really sells."""
+    """Won amounts per owner, so monthly targets match what each person really sells; and every
+    won deal (client index, when, amount), which the sales history starts from."""
 
     last_months: dict[int, int] = field(default_factory=dict)  # over HISTORY
     this_month: dict[int, int] = field(default_factory=dict)
+    won: list[tuple[int, datetime, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Words:
+    """What deals, touches and tasks are written with: the demo's phrases and the base's lost
+    reasons, in the base's language."""
+
+    said: Phrases
+    lost_reasons: Sequence[str]
+    reason_weights: Sequence[float]
+
+
+REASON_WEIGHTS = (30, 25, 14, 15, 6, 10)
+"""How often deals are lost for each shipped reason (price, a competitor, no budget, no response,
+not our client, postponed): price and competitors first, as a head of sales sees it."""
+
+
+def words_for(said: Phrases, lost_reasons: Sequence[str]) -> Words:
+    weights = REASON_WEIGHTS if len(lost_reasons) == len(REASON_WEIGHTS) else (1,) * len(lost_reasons)
+    return Words(said, tuple(lost_reasons), tuple(float(w) for w in weights))
 
 
 def deal_rows(
-    rng: random.Random, book: Book, frame: Frame, base_id: int, sales: Sales, batch: int
+    rng: random.Random, book: Book, frame: Frame, base_id: int, sales: Sales, batch: int, words: Words
 ) -> Iterator[list[Row]]:
     """Rows for ``book.deals`` in order, tallying won amounts into ``sales``."""
     now = frame.now
@@ -119,12 +145,14 @@ def deal_rows(
             expected = closed.date()
             status = DealStatus.WON if outcome == WON else DealStatus.LOST
         owner = book.owner[index]
+        if outcome == WON and closed is not None:
+            sales.won.append((index, closed, amount))
         if outcome == WON and owner is not None and closed is not None:
             if now - closed < HISTORY:
                 sales.last_months[owner] = sales.last_months.get(owner, 0) + amount
             if closed >= frame.month_start:
                 sales.this_month[owner] = sales.this_month.get(owner, 0) + amount
-        title = _title(rng, book.city[index].name)
+        title = _title(rng, book.city[index].name, words.said)
         rows.append(
             {
                 "id": base_id + 1 + k,
@@ -138,7 +166,9 @@ def deal_rows(
                 "expected_close": expected,
                 "next_action_at": next_action,
                 "status": status.value,
-                "lost_reason": rng.choice(v.LOST_REASONS) if outcome == LOST else None,
+                "lost_reason": rng.choices(words.lost_reasons, words.reason_weights)[0]
+                if outcome == LOST and words.lost_reasons
+                else None,
                 # how far it got: a lost deal was lost from one of the open stages
                 "furthest_position": k % WON if outcome == LOST else outcome,
                 "stage_entered_at": entered,
@@ -166,9 +196,9 @@ _CHANNELS: dict[str, tuple[str | None, ...]] = {
     "note": (None,),
 }
 _SUMMARIES = {
-    **{(kind, Direction.INBOUND.value): texts for kind, texts in v.INBOUND.items()},
-    **{(kind, Direction.OUTBOUND.value): texts for kind, texts in v.OUTBOUND.items()},
-    ("note", Direction.INTERNAL.value): v.NOTES,
+    **{(kind, Direction.INBOUND.value): texts for kind, texts in p.INBOUND.items()},
+    **{(kind, Direction.OUTBOUND.value): texts for kind, texts in p.OUTBOUND.items()},
+    ("note", Direction.INTERNAL.value): p.NOTES,
 }
 _MEETING_LENGTHS = (1800, 2700, 3600, 5400)
 
@@ -180,7 +210,7 @@ def _pick_client(rng: random.Random, book: Book) -> int:
 
 
 def interaction_rows(
-    rng: random.Random, book: Book, frame: Frame, login_id: int, total: int, batch: int
+    rng: random.Random, book: Book, frame: Frame, login_id: int, total: int, batch: int, said: Phrases
 ) -> Iterator[list[Row]]:
     """``total`` touches over the last six months, the login's newest inbound ones first.
 
@@ -212,7 +242,7 @@ def interaction_rows(
             "channel": channels[int(rand() * len(channels))],
             "occurred_at": moment,
             "duration_s": duration,
-            "summary": summaries[int(rand() * len(summaries))],
+            "summary": said[summaries[int(rand() * len(summaries))]],
             "client_id": base + index,
             "deal_id": deals[int(rand() * len(deals))] if deals and rand() < 0.6 else None,
             "contact_id": people[int(rand() * len(people))] if people and kind != "note" else None,
@@ -257,19 +287,20 @@ def _task(
     due: datetime,
     status: TaskStatus,
     now: datetime,
+    said: Phrases,
 ) -> Row:
-    kind, title = rng.choice(v.TASKS)
+    kind, title = rng.choice(p.TASKS)
     open_deals = book.open_deals_of.get(index)
     created = min(due, now) - timedelta(hours=rng.uniform(1, 7 * 24))
     completed: datetime | None = None
     result: str | None = None
     if status is TaskStatus.DONE:
         completed = min(now, max(created, due + timedelta(hours=rng.uniform(-48, 24))))
-        result = rng.choice(v.TASK_RESULTS)
+        result = said[rng.choice(p.TASK_RESULTS)]
     elif status is TaskStatus.CANCELLED:
-        result = "Отменено: неактуально"
+        result = said[p.CANCELLED]
     return {
-        "title": title,
+        "title": said[title],
         "kind": kind,
         "due_at": due,
         "assignee_id": assignee,
@@ -285,7 +316,14 @@ def _task(
 
 
 def task_rows(
-    rng: random.Random, book: Book, frame: Frame, team: list[UserPlan], login_id: int, total: int, batch: int
+    rng: random.Random,
+    book: Book,
+    frame: Frame,
+    team: list[UserPlan],
+    login_id: int,
+    total: int,
+    batch: int,
+    said: Phrases,
 ) -> Iterator[list[Row]]:
     """Every seller gets tasks overdue and due today; the rest is history and plans."""
     now = frame.now
@@ -298,11 +336,11 @@ def task_rows(
             due = office_hours(
                 rng, now - timedelta(hours=rng.uniform(1, 24 * 6)), now - timedelta(minutes=20)
             )
-            rows.append(_task(rng, book, rng.choice(mine), user_id, due, TaskStatus.OPEN, now))
+            rows.append(_task(rng, book, rng.choice(mine), user_id, due, TaskStatus.OPEN, now, said))
         for n in range(today):
             # The first ones within the hour: "today" must hold in any time zone the demo opens in.
             due = now + timedelta(minutes=rng.randint(5, 50) if n < 2 else rng.randint(50, 240))
-            rows.append(_task(rng, book, rng.choice(mine), user_id, due, TaskStatus.OPEN, now))
+            rows.append(_task(rng, book, rng.choice(mine), user_id, due, TaskStatus.OPEN, now, said))
     rows = rows[:total]
     for _ in range(total - len(rows)):
         index = _pick_client(rng, book)
@@ -323,7 +361,7 @@ def task_rows(
                 rng, now - timedelta(hours=rng.uniform(1, 24 * 10)), now - timedelta(minutes=20)
             )
             status = TaskStatus.OPEN
-        rows.append(_task(rng, book, index, assignee, due, status, now))
+        rows.append(_task(rng, book, index, assignee, due, status, now, said))
         if len(rows) >= batch:
             yield rows
             rows = []

@@ -26,10 +26,12 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity
+from crm_tui.demo import activity, history
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
+from crm_tui.demo.phrases import Phrases
 from crm_tui.demo.plan import SIZES, Book, UserPlan, plan_clients, plan_deals, plan_team
+from crm_tui.demo.writing import write, write_batches
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.workspace import prepare_database
 from crm_tui.i18n import N_, MessageError
@@ -38,6 +40,7 @@ from crm_tui.storage.database import (
     get_engine,
     parse_database_url,
     read_session,
+    sqlite_file,
     unavailable,
     write_session,
 )
@@ -56,7 +59,6 @@ from crm_tui.storage.search_index import client_search
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
 BATCH = 5_000  # rows to one executemany
-TX_ROWS = 50_000  # rows to one write transaction
 CLIENT_BATCH = 2_000  # clients per batch; with their contacts and channels about 6x the rows
 TARGET_STEP = 10_000_000  # monthly targets are round sums: 100 000 ₽ in kopecks
 MIN_TARGET = 50_000_000
@@ -102,7 +104,7 @@ def build_demo(
         raise ValueError("the demo's `now` must carry a time zone")
     moment = moment.astimezone(UTC)
     url = parse_database_url(database)
-    if replace_file and _sqlite_file(url) is not None:
+    if replace_file and sqlite_file(url) is not None:
         _remove_sqlite_file(url)
     else:
         _refuse_if_has_clients(url)
@@ -123,16 +125,9 @@ def build_demo(
     )
 
 
-def _sqlite_file(url: URL) -> Path | None:
-    name = url.database
-    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name)
-
-
 def _remove_sqlite_file(url: URL) -> None:
     """Delete the file and its WAL companions; pooled connections would keep the old inode alive."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     assert path is not None
     get_engine(url).dispose()
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -195,32 +190,6 @@ def _pragmas(engine: Engine, *statements: str) -> None:
         raw.close()
 
 
-def _write(engine: Engine, *parts: tuple[Table, list[Row]]) -> None:
-    with write_session(engine) as session:
-        for table, rows in parts:
-            if rows:
-                session.execute(insert(table), rows)
-
-
-def _write_batches(engine: Engine, table: Table, batches: Iterator[list[Row]]) -> int:
-    """Insert batch after batch, ``TX_ROWS`` to a transaction: a commit per few thousand rows
-    rewrites most index pages each time when the keys arrive in random order."""
-    written = 0
-    pending = True
-    while pending:
-        with write_session(engine) as session:
-            in_tx = 0
-            for rows in batches:
-                session.execute(insert(table), rows)
-                in_tx += len(rows)
-                if in_tx >= TX_ROWS:
-                    break
-            else:
-                pending = False
-            written += in_tx
-    return written
-
-
 def _max_id(engine: Engine, table: Table) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
@@ -230,8 +199,9 @@ def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: dat
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
-        for part in ("team", "clients", "deals", "touches", "tasks")
+        for part in ("team", "clients", "deals", "touches", "tasks", "sales", "portraits")
     }
+    base = history.base_words(engine)
     with engine.connect() as conn:
         existing = {
             row.login: (row.id, row.full_name)
@@ -258,24 +228,31 @@ def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: dat
     with _bulk_mode(engine):
         _write_team(engine, team)
         clock.done("plan and users")
-        _write_clients(engine, Forge(stream["clients"]), book, _max_id(engine, contacts), now)
+        forge = Forge(stream["clients"])
+        _write_clients(engine, forge, book, _max_id(engine, contacts), now, base.said)
         clock.done("clients, contacts, channels")
 
         frame = activity.Frame(now, activity.month_start(now), pipeline_id, stage_ids)
         sales = activity.Sales()
-        _write_batches(
-            engine, deals, activity.deal_rows(stream["deals"], book, frame, deal_base, sales, BATCH)
-        )
+        words = activity.words_for(base.said, base.lost_reasons)
+        made = activity.deal_rows(stream["deals"], book, frame, deal_base, sales, BATCH, words)
+        write_batches(engine, deals, made)
         _write_targets(engine, stream["team"], team, sales)
         clock.done("deals")
         touches = activity.interaction_rows(
-            stream["touches"], book, frame, login_id, spec.interactions, BATCH
+            stream["touches"], book, frame, login_id, spec.interactions, BATCH, base.said
         )
-        _write_batches(engine, interactions, touches)
+        write_batches(engine, interactions, touches)
         clock.done("interactions")
-        task_rows = activity.task_rows(stream["tasks"], book, frame, team, login_id, spec.tasks, BATCH)
-        task_count = _write_batches(engine, tasks_table, task_rows)
+        task_rows = activity.task_rows(
+            stream["tasks"], book, frame, team, login_id, spec.tasks, BATCH, base.said
+        )
+        task_count = write_batches(engine, tasks_table, task_rows)
         clock.done("tasks")
+        history.write_history(engine, book, team, sales, base, now, stream["sales"], stream["portraits"])
+        clock.done("sales history and portraits")
+    history.recompute(engine, login, now)
+    clock.done("segments")
     _finish(engine)
     clock.done("analyze and checkpoint")
     return len(team), task_count
@@ -342,11 +319,13 @@ def _write_targets(engine: Engine, rng: random.Random, team: list[UserPlan], sal
             )
 
 
-def _write_clients(engine: Engine, forge: Forge, book: Book, contact_base: int, now: datetime) -> None:
-    batches = client_batches(forge, book, contact_base, now, CLIENT_BATCH)
+def _write_clients(
+    engine: Engine, forge: Forge, book: Book, contact_base: int, now: datetime, said: Phrases
+) -> None:
+    batches = client_batches(forge, book, contact_base, now, CLIENT_BATCH, said)
     if engine.dialect.name != "sqlite":
         for batch in batches:
-            _write(engine, (clients, batch.clients), (contacts, batch.contacts), (channels, batch.channels))
+            write(engine, (clients, batch.clients), (contacts, batch.contacts), (channels, batch.channels))
         return
     # One transaction on SQLite, so that the search index can be built once at the end.
     with write_session(engine) as session, _search_index_built_after(session):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crm_tui.demo.forge import Company, Forge, Person
+from crm_tui.demo.phrases import Phrases
 from crm_tui.demo.plan import Book
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.storage.models import ChannelKind, ClientKind
@@ -63,9 +64,10 @@ def _people_of(forge: Forge, company: Company) -> list[tuple[Person, str | None]
 
 
 def client_batches(
-    forge: Forge, book: Book, contact_base: int, now: datetime, size: int
+    forge: Forge, book: Book, contact_base: int, now: datetime, size: int, phrases: Phrases
 ) -> Iterator[ClientBatch]:
-    """Rows for every client of ``book`` in order; records each client's contact ids in ``book``."""
+    """Rows for every client of ``book`` in order; records each client's contact ids, and its
+    name and INN (for the sales history), in ``book``."""
     rng = forge.rng
     next_contact = contact_base
     total = len(book.owner)
@@ -95,7 +97,7 @@ def client_batches(
                         "id": next_contact,
                         "client_id": client_id,
                         "full_name": person.full_name,
-                        "position": position,
+                        "position": phrases[position] if position else None,
                         "created_at": created,
                     }
                 )
@@ -115,6 +117,8 @@ def client_batches(
                 mail = forge.personal_email(company.owner)
                 channel.add(None, EMAIL, mail, mail)
             book.contacts.append(range(first_contact, next_contact + 1))
+            book.names.append((company.name, company.inn))
+            book.kinds.append(company.kind)
             phones = [c["value"] for c in chans if c["kind"] == PHONE]
             emails = [c["value"] for c in chans if c["kind"] == EMAIL]
             name_key, search = derived_keys(

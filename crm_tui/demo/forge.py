@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from crm_tui.demo import vocabulary as v
+from crm_tui.demo.phrases import POSITIONS
 from crm_tui.domain.values.requisites import inn_check_digits, ogrn_check_digit
 
 FEMALE_SHARE = 0.45
-_POSITION_TITLES = tuple(title for title, _ in v.POSITIONS)
-_POSITION_CUM = tuple(accumulate(weight for _, weight in v.POSITIONS))
+_POSITION_TITLES = tuple(title for title, _ in POSITIONS)
+_POSITION_CUM = tuple(accumulate(weight for _, weight in POSITIONS))
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Forge:
         return Person(surname, rng.choice(v.MALE_FIRST)[0], father[1], False)
 
     def position(self) -> str:
+        """A job title's msgid (``phrases.POSITIONS``), drawn by how common it is."""
         return _POSITION_TITLES[bisect_right(_POSITION_CUM, self.rng.random() * _POSITION_CUM[-1])]
 
     # Phones -------------------------------------------------------------------------------

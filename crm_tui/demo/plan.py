@@ -76,6 +76,8 @@ class Book:
     deals_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     open_deals_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     contacts: list[range] = field(default_factory=list)  # contact ids of each client
+    names: list[tuple[str, str | None]] = field(default_factory=list)  # name and INN of each client
+    kinds: list[str] = field(default_factory=list)  # company or person, of each client
 
     def client_id(self, index: int) -> int:
         return self.base_id + 1 + index

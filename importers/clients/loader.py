@@ -46,12 +46,24 @@ PHONE = ChannelKind.PHONE.value
 EMAIL = ChannelKind.EMAIL.value
 
 
+HELD = "row.inn_of_another_company"
+"""The code of a row not imported because its INN is a client's with plainly another name."""
+
+
 @dataclass
 class ChunkResult:
     created: int = 0
     enriched: int = 0
     unchanged: int = 0
     conflicts: list[Message] = field(default_factory=list)
+    flagged: list[tuple[ParsedRow, Message]] = field(default_factory=list)
+    """Rows a conflict names, with it: the error file keeps them for a person to look at."""
+    held: int = 0
+    """Rows not imported because their INN is another company's (``another_company_by_name``)."""
+
+    def conflict(self, row: ParsedRow, problem: Message) -> None:
+        self.conflicts.append(problem)
+        self.flagged.append((row, problem))
 
 
 @dataclass
@@ -115,8 +127,12 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
     load_existing(session, identities, index)
     new_groups: dict[int, _Group] = {}
     enrich: dict[int, list[ParsedRow]] = {}
+    held: list[tuple[ParsedRow, int]] = []
     for row, identity in zip(rows, identities, strict=True):
         target = index.find(identity) if (identity.inn or identity.phones or identity.emails) else None
+        if target is not None and identity.another_company_by_name(index.identities[target]):
+            held.append((row, target))
+            continue
         if target is None:
             target = -(len(new_groups) + 1)
             new_groups[target] = _Group([row])
@@ -125,6 +141,8 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
         else:
             enrich.setdefault(target, []).append(row)
         index.add(target, identity)
+    if held:
+        _hold(session, held, new_groups, result)
     writes = ChunkWrites(ctx)
     if new_groups:
         result.created = _insert_new(session, writes, list(new_groups.values()))
@@ -140,6 +158,34 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
         batch_id=ctx.batch_id,
     )
     return result
+
+
+def _hold(
+    session: Session, held: list[tuple[ParsedRow, int]], new: dict[int, _Group], result: ChunkResult
+) -> None:
+    """Rows whose INN is a client's whose name is plainly another company's: not imported,
+    reported as conflicts (the summary, the error file) for a person to look at."""
+    existing = sorted({target for _, target in held if target > 0})
+    names = dict(
+        session.execute(select(clients.c.id, clients.c.name).where(clients.c.id.in_(existing))).all()
+    )
+    for row, target in held:
+        result.held += 1
+        client = names.get(target) if target > 0 else new[target].value("name")
+        result.conflict(
+            row,
+            Message(
+                HELD,
+                N_(
+                    "{where}: INN {inn} is «{client}»'s, but the row names «{name}»: not imported, "
+                    "for a person to look at (fix the INN or the name and import the file again)"
+                ),
+                where=row.source.where(),
+                inn=row.inn,
+                client=client or "",
+                name=row.name or "",
+            ),
+        )
 
 
 def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> int:
@@ -251,7 +297,8 @@ def _enrich(
             if row.owner and holder is not None and ctx.owners.resolve(row.owner) != holder:
                 region = ctx.owners.regions.get(holder)
                 owner = ctx.owners.names.get(holder, holder)
-                result.conflicts.append(
+                result.conflict(
+                    row,
                     Message(
                         "row.owner_kept",
                         N_(
@@ -268,7 +315,7 @@ def _enrich(
                         client=client_id,
                         owner=owner,
                         region=region,
-                    )
+                    ),
                 )
             for name in FILLABLE:
                 value = getattr(row, name)
@@ -279,7 +326,8 @@ def _enrich(
                     fills[name] = value
                     writes.change("client", client_id, "fill", name, None, value)
                 elif fold(str(old)) != fold(str(value)):
-                    result.conflicts.append(
+                    result.conflict(
+                        row,
                         Message(
                             "row.value_differs",
                             N_("{where}: {field} {value!r} differs from {old!r} of client {client}"),
@@ -288,7 +336,7 @@ def _enrich(
                             value=value,
                             old=old,
                             client=client_id,
-                        )
+                        ),
                     )
                     writes.change("client", client_id, "conflict", name, str(old), str(value))
             into = None

@@ -21,7 +21,7 @@ from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.importers.clients.row_keys import row_keys
 from crm_tui.importers.dedup.names import company_name
-from crm_tui.importers.dedup.rules import Record, judge
+from crm_tui.importers.dedup.rules import INN_SURE_NAME, Record, judge, name_similarity
 from crm_tui.storage.bulk import among
 from crm_tui.storage.models import ChannelKind, channels, clients
 
@@ -59,6 +59,17 @@ class Identity:
             return False
         verdict = judge(self.record(0), other.record(1))
         return verdict is not None and verdict.sure
+
+    def another_company_by_name(self, client: Identity) -> bool:
+        """A row that shares only the INN of ``client`` but names plainly another company (a
+        mistyped INN, a manager's wrong paste): the rules call one INN one company, yet
+        enriching it would write one company's phones and people into another's card, so the
+        import holds the row for a person instead."""
+        if not (self.inn and self.inn == client.inn and self.name and client.name):
+            return False
+        if self.phones & client.phones or self.emails & client.emails:
+            return False  # another key agrees: a renamed company, not another one
+        return name_similarity(self.name, client.name) < INN_SURE_NAME
 
     def shares_key_with(self, other: Identity) -> bool:
         return bool(

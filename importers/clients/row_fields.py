@@ -116,13 +116,28 @@ def _multiline(value: object) -> Normalised[str | None]:
     return normalise_text(value, multiline=True)
 
 
+def read_inn_keeping_checksum_failures(value: Cell) -> Normalised[InnKpp]:
+    """An INN cell as ``normalise_inn_kpp`` reads it, except that ten or twelve digits failing
+    the checksum are kept (with the warning): a manager's mistyped digit is worth more to a
+    person correcting it than an empty field. Nothing matches or merges on an invalid INN
+    (``RowKeys.inn_valid``, the duplicate rules), and the card flags it."""
+    found = normalise_inn_kpp(value)
+    if found.value.inn is None:
+        for warning in found.warnings:
+            if warning.code == "inn.checksum":
+                return Normalised(
+                    InnKpp(str(warning.params["inn"]), found.value.kpp), found.raw, found.warnings
+                )
+    return found
+
+
 def field_readers(region: str) -> dict[str, tuple[Callable[[Cell], Normalised[Any]], Applier]]:
     """``field -> (normaliser, applier)`` for every target field of ``crm_tui.importers.files.mapping``."""
     return {
         "name": (split_legal_form, _name),
         "legal_form": (normalise_legal_form, _legal_form),
-        "inn": (normalise_inn_kpp, _inn),
-        "inn_kpp": (normalise_inn_kpp, _inn),
+        "inn": (read_inn_keeping_checksum_failures, _inn),
+        "inn_kpp": (read_inn_keeping_checksum_failures, _inn),
         "kpp": (normalise_kpp, _kpp),
         "ogrn": (normalise_ogrn, _ogrn),
         "phone": (partial(normalise_phones, region=region), _phones),

@@ -22,13 +22,13 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
 from crm_tui.domain.imports.errors import ImportFileError
-from crm_tui.domain.imports.mapping import IGNORE, ColumnMap
+from crm_tui.domain.imports.mapping import IGNORE, ColumnMap, unusable_mapping
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.batch_run import BatchRun, Progress, check_files
 from crm_tui.importers.clients.chunk_writes import LoadContext
-from crm_tui.importers.clients.loader import ChunkResult, write_chunk
+from crm_tui.importers.clients.loader import HELD, ChunkResult, write_chunk
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.parse_process import ParsingProcess, parsed_chunks
 from crm_tui.importers.clients.rows import open_table
@@ -116,6 +116,10 @@ def _already_loaded(session: Session, sha: str, rows: list[ParsedRow]) -> set[tu
     }
 
 
+IMPORTED_TO_LOOK_AT = Message("row.imported_to_look_at", N_("imported, to look at"))
+"""The reason the error file gives for a row that was imported but has warnings or conflicts."""
+
+
 def _add(summary: ImportSummary, result: ChunkResult) -> None:
     summary.created += result.created
     summary.enriched += result.enriched
@@ -123,6 +127,24 @@ def _add(summary: ImportSummary, result: ChunkResult) -> None:
     summary.conflicts += len(result.conflicts)
     for conflict in result.conflicts:
         summary.note(conflict)
+
+
+def _keep_flagged(
+    run: BatchRun[ImportSummary], file: str, rows: list[ParsedRow], result: ChunkResult
+) -> None:
+    """Rows with warnings or conflicts go to the error file too, each once with all of them; a
+    row held back (its INN is another company's) has that conflict for its reason."""
+    conflicts: dict[int, list[Message]] = {}
+    for row, problem in result.flagged:
+        conflicts.setdefault(id(row), []).append(problem)
+    for row in rows:
+        found = conflicts.get(id(row), [])
+        if not (row.warnings or found):
+            continue
+        held = [m for m in found if m.code == HELD]
+        reason = held[0] if held else IMPORTED_TO_LOOK_AT
+        notes = (*row.warnings, *(m for m in found if m.code != HELD))
+        run.keep(RejectedRow(file, row.source.sheet, row.source.row, reason, dict(row.cells), notes))
 
 
 def import_clients(
@@ -165,6 +187,9 @@ def _import_tables(
         with ws.read() as session:
             explicit = {**remembered_mapping(session, table.header.labels), **options.explicit}
         columns = suggest_mapping(table.header.labels, explicit)
+        refused = unusable_mapping(table.file, table.sheet, columns)
+        if refused is not None:
+            raise refused
         tables.append((path, table, columns, child))
     with ws.write() as session:
         pipeline_id = ensure_default_pipeline(session)
@@ -216,7 +241,7 @@ def _import_tables(
             good = []
             for row in chunk:
                 summary.warnings += len(row.warnings)
-                for warning in row.warnings[:1]:
+                for warning in row.warnings:
                     summary.note(
                         Message(
                             warning.code, N_("{where}: {warning}"), where=row.source.where(), warning=warning
@@ -225,7 +250,12 @@ def _import_tables(
                 if row.rejection:
                     run.reject(
                         RejectedRow(
-                            path.name, row.source.sheet, row.source.row, row.rejection, dict(row.cells)
+                            path.name,
+                            row.source.sheet,
+                            row.source.row,
+                            row.rejection,
+                            dict(row.cells),
+                            row.warnings,
                         ),
                         Message(
                             row.rejection.code,
@@ -237,7 +267,7 @@ def _import_tables(
                 else:
                     good.append(row)
             if good:
-                _load(run, ctx, good, summary)
+                _keep_flagged(run, path.name, good, _load(run, ctx, good, summary))
             run.advance(len(chunk))
         stats.update(
             rows=summary.rows - rows_before,
@@ -272,12 +302,16 @@ def _import_tables(
 
 def _load(
     run: BatchRun[ImportSummary], ctx: LoadContext, rows: list[ParsedRow], summary: ImportSummary
-) -> None:
+) -> ChunkResult:
     # The loader checks the few rows it points to but did not create (chunk_references).
+    result = ChunkResult()
     with run.chunk(bulk=True) as (session, batch_id):
         if batch_id != ctx.batch_id:  # a dry run's throw-away batch
             ctx = replace(ctx, batch_id=batch_id)
         loaded = _already_loaded(session, ctx.file_sha256, rows)
         fresh = [r for r in rows if (r.source.sheet, r.source.row) not in loaded]
         summary.already_imported += len(rows) - len(fresh)
-        _add(summary, write_chunk(session, ctx, fresh) if fresh else ChunkResult())
+        if fresh:
+            result = write_chunk(session, ctx, fresh)
+        _add(summary, result)
+    return result

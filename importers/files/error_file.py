@@ -1,4 +1,5 @@
-"""Rejected rows, kept: an .xlsx with every original cell and the reason beside it.
+"""Rows for a person to look at, kept: an .xlsx with every original cell and the reasons beside
+it (a rejected row's, and the warnings and conflicts of the rows imported).
 
 The file is read by a person: its headings and reasons are written in the language in force
 when it is written (a reason is a ``Message``, worded here, wherever the row was parsed).
@@ -18,11 +19,18 @@ from crm_tui.i18n import Message, _
 
 @dataclass(frozen=True)
 class RejectedRow:
+    """A row kept in the file: rejected (``reason`` says why), or imported with something for a
+    person to look at; ``notes`` are its warnings and conflicts, written after the reason."""
+
     file: str
     sheet: str
     row: int
     reason: Message
     cells: dict[str, Cell]
+    notes: tuple[Message, ...] = ()
+
+    def reasons(self) -> str:
+        return "; ".join(str(m) for m in (self.reason, *self.notes))
 
 
 def _safe(value: Cell) -> object:
@@ -39,12 +47,10 @@ def write_error_file(path: Path, rejected: Sequence[RejectedRow]) -> Path:
             if h not in headers:
                 headers.append(h)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rejected rows"))
+    sheet = book.create_sheet(_("Rows to look at"))
     sheet.append([_("File"), _("Sheet"), _("Row"), _("Reason"), *headers])
     for r in rejected:
-        sheet.append(
-            [r.file, r.sheet, r.row, _safe(str(r.reason)), *(_safe(r.cells.get(h)) for h in headers)]
-        )
+        sheet.append([r.file, r.sheet, r.row, _safe(r.reasons()), *(_safe(r.cells.get(h)) for h in headers)])
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

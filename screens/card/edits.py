@@ -17,7 +17,6 @@ from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_candidates
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import StaleClient, edit_client
-from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.clients.installed_base import InstalledDraft, add_installed
 from crm_tui.domain.contacts.moves import move_contact
 from crm_tui.domain.contacts.new_contact import NewContact, save_contact, typed_back, update_contact
@@ -25,7 +24,6 @@ from crm_tui.domain.portrait.fields import set_values
 from crm_tui.domain.segments import Segment
 from crm_tui.domain.segments.actions import set_segment
 from crm_tui.i18n import _
-from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.contact import ContactDialog
 from crm_tui.screens.dialogs.contact_move import ContactMove, ContactMoveDialog
@@ -33,9 +31,10 @@ from crm_tui.screens.dialogs.installed import InstalledDialog
 from crm_tui.screens.dialogs.portrait import PortraitDialog
 from crm_tui.screens.dialogs.requisites import RequisitesDialog
 from crm_tui.screens.dialogs.segments import AUTO, AssignDialog, SegmentPicker, segment_label
+from crm_tui.screens.handover_flow import HandoverFlow
 
 
-class CardEdits(CrmScreen):
+class CardEdits(HandoverFlow):
     """The client card's edits; ``ClientCardScreen`` binds their keys and shows the client."""
 
     client_id: int
@@ -99,7 +98,14 @@ class CardEdits(CrmScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hand_over":
             return can(self.ws.viewer, Capability.HAND_OVER_CLIENTS)
-        return True
+        return self.check_handover_action(action)
+
+    def handover_subject(self) -> int | None:
+        return self.client_id
+
+    def handover_done(self, line: str) -> None:
+        self.notify(line, timeout=15)
+        self.reload_card()
 
     def action_hand_over(self) -> None:
         self.load_people(self.client_id)
@@ -116,22 +122,15 @@ class CardEdits(CrmScreen):
         if not self.is_current or event.client_id != self.client_id:
             return
 
+        names = {p.login: p.full_name for p in event.people}
+        client_id = self.client_id
+
         def chosen(login: str | None) -> None:
             if login:
-                self.save_handover(self.client_id, login)
+                self.plan_handover([client_id], login, names.get(login, login))
 
         title = _("Hand {name} over to").format(name=self._client_name())
         self.app.push_screen(AssignDialog(1, event.people, title=title), chosen)
-
-    @work(thread=True, exclusive=True, group="card-handover", exit_on_error=False)
-    def save_handover(self, client_id: int, login: str) -> None:
-        moved = hand_over(self.ws, login, client_ids=[client_id])
-        line = _(
-            "Handed over to {login} with {deals} open deals and {tasks} tasks (undo: crm handover undo {n})."
-        )
-        self.post_message(
-            self.Saved(line.format(login=login, deals=moved.deals, tasks=moved.tasks, n=moved.handover))
-        )
 
     def on_card_edits_saved(self, event: Saved) -> None:
         self.notify(event.line)

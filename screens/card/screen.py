@@ -75,6 +75,7 @@ class ClientCardScreen(CardEdits):
     | o | Add a note. |
     | g | Set the segment by hand, or give it back to the rules. |
     | h | Hand the client over to another manager, with its open deals and tasks (heads, admins). |
+    | U | Undo the handover just made here. |
     | u | Edit the requisites: name, INN/KPP/OGRN, legal address, bank BIK and account. |
     | b | Record something the client owns (installed base): ours or a competitor's. |
     | a | A new contact person with phones, e-mails and messenger. |
@@ -94,6 +95,7 @@ class ClientCardScreen(CardEdits):
         bind("card.add_note", "add_note", N_("Note")),
         bind("card.segment", "segment", N_("Segment")),
         bind("card.hand_over", "hand_over", N_("Hand over")),
+        bind("card.undo_handover", "undo_handover", N_("Undo handover")),
         bind("card.requisites", "requisites", N_("Requisites")),
         bind("card.installed", "installed", N_("Owns")),
         bind("card.add_contact", "add_contact", N_("New contact")),

@@ -15,6 +15,7 @@ from crm_tui.domain.clients.card import ChannelInfo, ClientCard
 from crm_tui.domain.clients.timeline import TimelinePage
 from crm_tui.domain.portrait.answers import field_text
 from crm_tui.domain.values.formatting import local_time, money, phone
+from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.i18n import _
 from crm_tui.screens.base import kind_label
 from crm_tui.screens.dialogs.segments import segment_label
@@ -84,6 +85,8 @@ def requisites_view(card: ClientCard) -> Table:
         (_("Region"), card.region),
     ]:
         grid.add_row(label, Text(value or "—"))
+    if card.inn and not is_valid_inn(card.inn):  # an import keeps a mistyped INN, flagged
+        grid.add_row("", Text(_("the INN fails its checksum: check it (u)"), style="bold yellow"))
     return grid
 
 
@@ -186,7 +189,8 @@ def title_view(card: ClientCard) -> Text:
 def facts_view(card: ClientCard) -> Text:
     place = ", ".join(dict.fromkeys(p for p in (card.city, card.region) if p))
     facts = [
-        _("INN {inn}").format(inn=card.inn or "—"),
+        _("INN {inn}").format(inn=card.inn or "—")
+        + (" ⚠" if card.inn and not is_valid_inn(card.inn) else ""),
         _("KPP {kpp}").format(kpp=card.kpp or "—"),
         _("OGRN {ogrn}").format(ogrn=card.ogrn or "—"),
         place or _("no city"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -33,6 +34,7 @@ async def test_first_run_on_an_empty_database(sqlite_url: str) -> None:
         assert isinstance(app.screen, FirstRunScreen)
         guide = text_of(app.screen.query_one("#first-run-guide", Static))
         assert "crm demo" in guide and "crm import clients FILE" in guide and "crm user add" in guide
+        assert "PATH" not in guide  # crm is on PATH here (the default): nothing to explain
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, FirstRunScreen)
@@ -155,3 +157,34 @@ async def test_an_ops_account_is_sent_to_the_commands(sqlite_url: str, team: obj
         await pilot.pause()
     assert app.return_code == 2
     assert app.startup_error is not None and "nightly is an ops account" in app.startup_error
+
+
+async def test_first_run_names_crm_as_it_is_typed_here(sqlite_url: str) -> None:
+    """A fresh install's .venv/bin is not on PATH: `crm demo` would be "command not found"."""
+    prepare_database(sqlite_url)
+    app = create_app(workspace(sqlite_url, "root"), command=".venv/bin/crm")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        guide = text_of(app.screen.query_one("#first-run-guide", Static))
+        assert ".venv/bin/crm demo" in guide and ".venv/bin/crm import clients FILE" in guide
+        assert 'export PATH="$PWD/.venv/bin:$PATH"' in guide
+
+
+def test_crm_is_named_by_its_path_when_path_does_not_find_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crm_tui.config import crm_command
+
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    program = bin_dir / "crm"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    assert crm_command(str(program), search_path="/usr/bin") == ".venv/bin/crm"
+    assert crm_command(str(program), search_path=str(bin_dir)) == "crm"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert crm_command(str(program), search_path="/usr/bin") == "~/.venv/bin/crm"

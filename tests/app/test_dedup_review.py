@@ -14,11 +14,12 @@ from crm_tui.screens.dedup_review import DedupReviewScreen
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import ChannelKind, ClientStatus, Role, clients, not_duplicates
 from tests.app.support import notifications, settle, workspace
-from tests.seed import FROZEN_NOW, Seeded
+from tests.seed import FROZEN_NOW, Seeded, valid_inn
 
 
-def add_twins(engine: Engine, seeded: Seeded) -> tuple[int, int]:
-    """One company typed twice by two managers: same name and city, different phones."""
+def add_twins(engine: Engine, seeded: Seeded, inn: str | None = None) -> tuple[int, int]:
+    """One company typed twice by two managers: same name and city, different phones; ``inn``
+    is the first one's."""
     admin = Viewer(seeded.users["admin"], "admin", "Администратор", Role.ADMIN, None)
     ids = []
     with write_session(engine) as session:
@@ -32,6 +33,7 @@ def add_twins(engine: Engine, seeded: Seeded) -> tuple[int, int]:
                         name="Зенит Плюс",
                         legal_form="ООО",
                         city=city,
+                        inn=inn if n == 0 else None,
                         region="Тверь",
                         owner_id=seeded.users[owner],
                         status=ClientStatus.LEAD,
@@ -93,6 +95,29 @@ async def test_merge_with_the_other_records_city_then_undo(
                 select(clients.c.id, clients.c.city).where(clients.c.name == "Зенит Плюс")
             ).all()
         assert sorted((row.id, row.city) for row in back) == [(first, "Тверь"), (second, None)]
+
+
+async def test_taking_the_other_records_empty_inn_is_refused_and_the_merge_keeps_it(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    inn = valid_inn("695000111")
+    first, second = add_twins(sqlite_engine, team, inn=inn)
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        pair = screen.review.pair
+        assert pair is not None and (pair.left, pair.right) == (first, second)
+        await pilot.press("down", "down", "t")  # the INN row: take the other record's (empty) INN
+        await settle(pilot)
+        assert screen.review.take_other == set()
+        assert any(f"client {second} has no inn; taking it would lose {inn}" in n for n in notifications(app))
+        await pilot.press("m")
+        await settle(pilot)
+        with app.ws.read() as session:
+            left = session.execute(
+                select(clients.c.id, clients.c.inn).where(clients.c.name == "Зенит Плюс")
+            ).all()
+        assert [(row.id, row.inn) for row in left] == [(first, inn)]
 
 
 async def test_not_a_duplicate_is_remembered(sqlite_url: str, sqlite_engine: Engine, team: Seeded) -> None:

@@ -191,6 +191,34 @@ async def test_a_broken_file_is_one_line_and_the_step_stays(ws: Workspace, tmp_p
         assert app.is_running
 
 
+async def test_a_text_file_with_no_client_column_is_refused_in_one_line(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text(
+        "Позвонить Иванову завтра\nКупить бумагу\nВстреча в 15:00 с ООО Ромашка\n", encoding="utf-8"
+    )
+    before = count_clients(ws)
+    app = create_app(ws, data_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_file(pilot, notes)
+        status = text_of(wizard.query_one("#wizard-status", Static)).strip()
+        assert status == (
+            "notes.txt, sheet 'notes': no column holds a client's name, INN, phone, e-mail or "
+            "contact person, so there is nothing to import"
+        )
+        assert not wizard.check_action("preview", ())
+        await pilot.press("n")
+        await settle(pilot)
+        assert wizard.step == "mapping"
+        await map_column(pilot, 0, "name")  # the person says what the column is: then it may go on
+        assert text_of(wizard.query_one("#wizard-status", Static)).strip() == ""
+        assert wizard.check_action("preview", ())
+    with ws.read() as session:
+        assert session.scalar(select(func.count()).select_from(import_batches)) == 0
+    assert count_clients(ws) == before
+
+
 async def test_escape_goes_back_a_step_and_leaves_from_the_first(ws: Workspace, tmp_path: Path) -> None:
     path = write_managers_xlsx(tmp_path / "petrov.xlsx")
     app = create_app(ws, data_dir=tmp_path)

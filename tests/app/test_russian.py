@@ -158,6 +158,9 @@ async def test_a_client_card_and_every_editor_on_it(open_as: Open) -> None:
         await run.look("b", "ctrl+s")  # nothing owned: refused
         await run.pilot.press("escape")
         await run.look("n", "p", "r")  # timeline pages (there is one) and a reload
+        await run.look("h", "down", "enter")  # a handover asks first...
+        assert any("Передача клиентов" in line for line in run.seen[-40:])
+        await run.look("y", "U")  # ...and is undone from the card
         run.verdict()
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from textual.widgets import DataTable, Static
 
 from crm_tui.app import create_app
 from crm_tui.domain.segments.recompute import recompute_segments
+from crm_tui.screens.dialogs.handover import HandoverConfirm
 from crm_tui.screens.dialogs.segments import AssignDialog, CallsDialog
 from crm_tui.screens.segments import SegmentsScreen
 from crm_tui.storage.models import DocumentKind, clients, tasks
@@ -82,10 +83,47 @@ async def test_a_head_walks_the_segments_and_plans_calls(
         assert isinstance(app.screen, AssignDialog)
         await pilot.press("down", "enter")  # Иванова, Смирнов: the head takes Теплодом himself
         await settle(pilot)
-        assert "1 client given to smirnov · undo: crm handover undo 1" in notifications(app)
+        confirm = app.screen
+        assert isinstance(confirm, HandoverConfirm)  # one Enter hands nobody over: it asks first
+        asked = text_of(confirm.query_one("#handover-what", Static))
+        assert asked.startswith("1 client, 1 open deal and 2 open tasks go to Смирнов Олег.")
+        await pilot.press("y")
+        await settle(pilot)
+
+        def owner() -> int | None:
+            with app.ws.read() as session:
+                return session.scalar(select(clients.c.owner_id).where(clients.c.id == team.clients["teplo"]))
+
+        assert owner() == team.users["smirnov"]
+        shown = notifications(app)[-1]
+        assert shown.startswith("Handed over to Смирнов Олег: 1 client") and shown.endswith("u undoes it.")
+        assert screen.check_action("undo_handover", ())
+        await pilot.press("u")  # changed their mind: no shell needed
+        await settle(pilot)
+        assert owner() == team.users["ivanova"]
+        assert notifications(app)[-1].startswith("Handover 1 undone: 1 client")
+        assert not screen.check_action("undo_handover", ())
+
+
+async def test_a_handover_asked_about_and_refused_moves_nothing(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    sales_history(sqlite_engine, team, sqlite_url)
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_segments(pilot)
+        await pilot.press("space", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, AssignDialog), notifications(app)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverConfirm), notifications(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not screen.check_action("undo_handover", ())
         with app.ws.read() as session:
-            owner = session.scalar(select(clients.c.owner_id).where(clients.c.id == team.clients["teplo"]))
-        assert owner == team.users["smirnov"]
+            mine = session.scalar(select(func.count()).where(clients.c.owner_id == team.users["smirnov"]))
+        assert mine == 0
 
 
 async def test_a_manager_sees_own_clients_and_cannot_recompute_or_give_away(
@@ -220,13 +258,21 @@ async def test_a_head_hands_a_client_over_from_its_card(
         assert isinstance(app.screen, AssignDialog)
         await pilot.press("down", "enter")  # Иванова, Смирнов
         await settle(pilot)
-        assert any(
-            n.startswith("Handed over to smirnov with 1 open deals and 1 tasks") for n in notifications(app)
+        assert isinstance(app.screen, HandoverConfirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert notifications(app)[-1] == (
+            "Handed over to Смирнов Олег: 1 client, 1 open deal and 1 open task. U undoes it."
         )
         with app.ws.read() as session:
             owner = session.scalar(select(clients.c.owner_id).where(clients.c.id == team.clients["teplo"]))
         assert owner == team.users["smirnov"]
-        assert "owner Смирнов Олег" in text_of(app.screen.query_one("#card-facts", Static))
+        card = app.screen
+        assert "owner Смирнов Олег" in text_of(card.query_one("#card-facts", Static))
+        await pilot.press("U")
+        await settle(pilot)
+        assert notifications(app)[-1].startswith("Handover 1 undone: 1 client, 1 open deal and 1 open task")
+        assert "owner Иванова Светлана" in text_of(card.query_one("#card-facts", Static))
 
 
 async def test_the_missing_walk_fills_the_portrait_from_the_card(

@@ -114,7 +114,9 @@ def test_warnings_name_the_field_and_column(petrov: dict[int, ParsedRow]) -> Non
         "500100732259",
     )
     assert texts(petrov[11].warnings) == ["inn (ИНН): INN '7707083890' fails the checksum"]
-    assert petrov[11].inn is None and petrov[11].ok
+    # The mistyped INN is kept (README: the raw value kept), flagged: nothing matches on it.
+    assert petrov[11].inn == "7707083890" and petrov[11].ok
+    assert petrov[11].keys is not None and not petrov[11].keys.inn_valid
 
 
 def test_a_row_without_name_or_contacts_is_rejected_and_kept(petrov: dict[int, ParsedRow]) -> None:

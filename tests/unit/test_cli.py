@@ -33,18 +33,86 @@ def test_fresh_start_makes_the_os_user_admin(tmp_path: Path) -> None:
 
 
 def test_default_database_lives_in_the_data_folder(tmp_path: Path) -> None:
+    crm("db", "upgrade", data_dir=tmp_path / "data", check=True)
     crm("user", "list", data_dir=tmp_path / "data", check=True)
     assert (tmp_path / "data" / "crm.db").exists()
 
 
 def test_env_var_selects_the_database(tmp_path: Path) -> None:
     db = tmp_path / "env.db"
+    crm("db", "upgrade", extra_env={"CRM_DATABASE_URL": str(db)}, check=True)
     crm("user", "list", extra_env={"CRM_DATABASE_URL": str(db)}, check=True)
     assert db.exists()
 
 
+MISSING_DB_COMMANDS = [
+    ("user", "list"),
+    ("user", "add", "petrov", "--name", "Петров Андрей"),
+    ("clients", "list", "--json"),
+    ("clients", "add", "Ромашка"),
+    ("import", "list"),
+    ("import", "clients", "clients.csv", "--json"),
+    ("import", "orders", "orders.csv", "--dry-run"),
+    ("import", "undo", "1"),
+    ("dedup", "scan", "--json"),
+    ("segments", "recompute"),
+    ("schedule", "tick", "--json"),
+    ("report", "funnel"),
+    ("pipeline", "list"),
+    ("fields", "list"),
+    ("handover", "undo", "1"),
+    ("audit",),
+    ("db", "copy", "--to", "copy.db"),
+]
+
+
+@pytest.mark.parametrize("args", MISSING_DB_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_a_mistyped_database_is_refused_not_created(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """A cron job with a typo in --db (or CRM_DATABASE_URL) must not run against a new, empty base."""
+    (tmp_path / "clients.csv").write_text("Наименование;ИНН\nРомашка;7707083893\n", encoding="utf-8")
+    (tmp_path / "orders.csv").write_text("Контрагент;Сумма\nРомашка;100\n", encoding="utf-8")
+    missing = tmp_path / "typo" / "crm.db"
+    args = tuple(str(tmp_path / a) if a.endswith((".csv", ".db")) else a for a in args)
+    ways: list[tuple[tuple[str, ...], dict[str, str] | None]] = [
+        (("--db", str(missing)), None),
+        ((), {"CRM_DATABASE_URL": str(missing)}),
+    ]
+    for flag, env in ways:
+        result = crm(*flag, *args, user="admin", data_dir=tmp_path / "data", extra_env=env)
+        assert result.returncode == 2, result.stdout
+        assert error_line(result) == (
+            f"crm: error: no database at {missing}: check the path (--db, CRM_DATABASE_URL), "
+            "or create it with `crm db upgrade`"
+        )
+    assert not (tmp_path / "typo").exists() and not (tmp_path / "data" / "crm.db").exists()
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_missing_default_database_is_refused_by_commands_and_the_app_opens_only_the_default(
+    tmp_path: Path,
+) -> None:
+    """Only `crm db upgrade`, `crm demo` and the app's first start on the default file create a
+    base; the app is refused a path it was given that is not there."""
+    data = tmp_path / "data"
+    result = crm("import", "list", data_dir=data)
+    assert result.returncode == 2 and f"no database at {data / 'crm.db'}" in error_line(result)
+    app = crm("--db", str(tmp_path / "typo.db"), data_dir=data)
+    assert app.returncode == 2 and f"no database at {tmp_path / 'typo.db'}" in error_line(app)
+    assert not (tmp_path / "typo.db").exists() and not data.exists()
+    made = crm("--db", str(tmp_path / "new" / "crm.db"), "db", "upgrade", "--json", data_dir=data, check=True)
+    assert json.loads(made.stdout)["to"]
+    crm("--db", str(tmp_path / "new" / "crm.db"), "import", "list", data_dir=data, check=True)
+
+
+def test_a_server_database_is_not_looked_for_on_disk() -> None:
+    from crm_tui.storage.database import require_existing
+
+    require_existing("postgresql+psycopg://crm@127.0.0.1:1/crm")  # the connection will say why not
+
+
 def test_user_add_then_list(tmp_path: Path) -> None:
     db = str(tmp_path / "crm.db")
+    crm("--db", db, "db", "upgrade", check=True)
     added = crm(
         "--db",
         db,
@@ -152,7 +220,7 @@ def test_a_database_path_that_cannot_exist(tmp_path: Path) -> None:
     """In a real process: the interpreter's exit code and all it writes on stderr."""
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = crm_process("--db", str(blocker / "crm.db"), "user", "list")
+    result = crm_process("--db", str(blocker / "crm.db"), "db", "upgrade")
     assert result.returncode == 2
     assert "cannot create the folder" in error_line(result)
 

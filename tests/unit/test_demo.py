@@ -21,6 +21,7 @@ from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.clock import fixed_clock, local_day_bounds, local_month_bounds
 from crm_tui.domain.desk import load_desk
+from crm_tui.domain.portrait.completeness import completeness_report
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.domain.values.requisites import is_valid_inn, is_valid_kpp, is_valid_ogrn
@@ -33,6 +34,7 @@ from crm_tui.storage.models import (
     contacts,
     deals,
     interactions,
+    sales_documents,
     stages,
     tasks,
     users,
@@ -195,11 +197,48 @@ def test_phones_are_e164_with_the_typed_form_kept_and_emails_are_ru(demo: Demo) 
 
 
 def test_contacts_are_cyrillic_people_with_positions(demo: Demo) -> None:
+    """Russian people; their positions in the base's language (English here, as the tests run)."""
     with read_session(demo.engine) as session:
         people = session.execute(select(contacts.c.full_name, contacts.c.position).limit(300)).all()
     assert all(re.fullmatch(r"[А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+", name) for name, _ in people)
     titles = {p for _, p in people if p}
-    assert {"Генеральный директор", "Главный бухгалтер", "Менеджер по закупкам"} <= titles
+    assert {"General director", "Chief accountant", "Purchasing manager"} <= titles
+
+
+# The demo tells the truth about the product (issue 19) -----------------------------------------
+
+
+def test_a_sales_history_makes_loyal_and_lost_clients_as_in_a_real_base(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        counts = dict(
+            session.execute(select(clients.c.segment, func.count()).group_by(clients.c.segment)).all()
+        )
+        buyers = session.scalar(select(func.count(func.distinct(sales_documents.c.client_id))))
+        customers = session.scalar(select(func.count()).where(clients.c.status == "customer"))
+        bought = session.scalar(select(func.count()).where(clients.c.last_purchase_on.is_not(None)))
+        repeat = session.scalar(
+            select(func.count()).select_from(
+                select(sales_documents.c.client_id)
+                .group_by(sales_documents.c.client_id)
+                .having(func.count() > 2)
+                .subquery()
+            )
+        )
+    total = sum(counts.values())
+    assert None not in counts and total == demo.summary.clients
+    assert buyers == customers == bought  # whoever won a deal bought, and the card says when
+    assert repeat is not None and buyers is not None and repeat > buyers // 2  # customers reorder
+    share = {segment: n / total for segment, n in counts.items()}
+    assert 0.04 < share["loyal"] < 0.2 and 0.06 < share["warm"] < 0.25 and share["lost"] > 0.6, share
+
+
+def test_portraits_are_filled_some_managers_well_and_some_far_below(demo: Demo) -> None:
+    ws = demo.workspace("admin")
+    with ws.read() as session:
+        report = [m for m in completeness_report(session, ws.viewer) if m.login is not None]
+    shares = sorted(m.share for m in report if m.clients >= 50)
+    assert shares[-1] > 0.8 and shares[-2] > 0.8, shares
+    assert shares[0] < 0.4, shares
 
 
 def test_search_keys_follow_the_one_rule(demo: Demo) -> None:

@@ -236,10 +236,12 @@ def test_a_russian_import_words_its_errors_file_and_problems_and_json_carries_th
     }
     assert len(out["problem_codes"]) == len(out["problems"])
     sheet = load_workbook(out["errors_file"]).active
-    assert sheet is not None and sheet.title == "Отклонённые строки"
-    header, row = (tuple(r) for r in sheet.iter_rows(values_only=True, max_row=2))
+    assert sheet is not None and sheet.title == "Строки для проверки"
+    header, *rows = (tuple(r) for r in sheet.iter_rows(values_only=True))
     assert header[:4] == ("Файл", "Лист", "Строка", "Причина")
-    assert dict(zip(header, row, strict=True))["Причина"] == "нет ни названия, ни контактов"
+    reasons = {r[2]: r[3] for r in rows}
+    assert reasons[12] == "нет ни названия, ни контактов"
+    assert reasons[7] == "загружена, проверьте; эл. почта (E-mail): «bad@» — не адрес эл. почты"
     ours = {msgid for path in AREA for msgid, _line in _marked(path)}
     assert missing & ours == set()
 

@@ -22,6 +22,7 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale
+from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_
@@ -38,6 +39,36 @@ from crm_tui.storage.types import UTCDateTime
 
 MERGEABLE = ("name", "kind", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner_id", "status")
 """Fields a person may take from any of the merged records."""
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == ""
+
+
+def empty_take(
+    name: str, source: int, taken: object, lost: Sequence[tuple[int, object]]
+) -> InvalidInput | None:
+    """The refusal of taking client ``source``'s empty value ``taken`` of field ``name`` over
+    ``lost`` (``(client id, value)`` of the other merged records), or None when nothing filled
+    would be lost.
+
+    A merge never trades a filled value for a blank one: a person who asks for it is told,
+    rather than losing the INN, KPP or OGRN (or the city) of the record merged away. One rule
+    for the merge itself and for the review screen's take key, which asks before the merge."""
+    if not _empty(taken):
+        return None
+    filled = [(client, value) for client, value in lost if not _empty(value)]
+    if not filled:
+        return None
+    client, value = filled[0]
+    return InvalidInput(
+        "merge.take_empty",
+        N_("client {source} has no {field}; taking it would lose {value} of client {client}"),
+        source=source,
+        field=field_label(name),
+        client=client,
+        value=value,
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +159,11 @@ def merge_clients(
                 field=name,
                 client=source,
             )
+        refused = empty_take(
+            name, source, rows[source][name], [(i, rows[i][name]) for i in rows if i != source]
+        )
+        if refused is not None:
+            raise refused
     survivor = rows[survivor_id]
     values: dict[str, Any] = {}
     kept: dict[str, list[Any]] = {}

@@ -215,7 +215,7 @@ def _changes(
 ) -> Iterable[TimelineEntry]:
     a = audit_entries.c
     query = (
-        select(a.id, a.at, a.action, a.changes, users.c.login)
+        select(a.id, a.at, a.action, a.changes, users.c.full_name)
         .select_from(audit_entries.outerjoin(users, users.c.id == a.user_id))
         .where(a.entity == "client", a.entity_id == client_id)
     )
@@ -230,7 +230,10 @@ def _changes(
             r.changes.update(named)
     lines = with_people(
         session,
-        [AuditLine(r.id, r.at, r.login, "client", client_id, r.action, dict(r.changes or {})) for r in rows],
+        [
+            AuditLine(r.id, r.at, r.full_name, "client", client_id, r.action, dict(r.changes or {}))
+            for r in rows
+        ],
     )
     for line in lines:
         details = change_details(line)

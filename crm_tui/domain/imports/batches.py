@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crm_tui.i18n import Message
+from crm_tui.i18n import Message, _
 
 if TYPE_CHECKING:
     from crm_tui.domain.segments.recompute import RecomputeResult
@@ -22,6 +22,13 @@ CHUNK_ROWS = 5000
 """Client rows written in one transaction."""
 PROBLEMS_SHOWN = 20
 """Problems a summary keeps in words; the rest are only counted (and kept in the error file)."""
+
+
+def more_problems(count: int, errors_file: str | None) -> str:
+    """The line after the problems a summary shows: how many more there are, and where."""
+    if errors_file:
+        return _("… and {count} more, all in the errors file").format(count=count)
+    return _("… and {count} more").format(count=count)
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,18 @@ class BatchSummary:
     rejected: int = 0
     errors_file: str | None = None
     problems: list[Message] = field(default_factory=list)
+    problems_total: int = 0
+    """Every problem noted, the ones past ``PROBLEMS_SHOWN`` too (they are in the error file)."""
 
     def note(self, problem: Message) -> None:
+        self.problems_total += 1
         if len(self.problems) < PROBLEMS_SHOWN:
             self.problems.append(problem)
+
+    @property
+    def problems_left_out(self) -> int:
+        """Problems counted but not kept in words: "… and 12 more, in the errors file"."""
+        return self.problems_total - len(self.problems)
 
     def problem_texts(self) -> list[str]:
         """The problems in words, in the language in force (``--json``'s ``problems``)."""
@@ -125,6 +140,7 @@ class OrdersSummary(BatchSummary):
             "errors_file": self.errors_file,
             "problems": self.problem_texts(),
             "problem_codes": self.problem_codes(),
+            "problems_total": self.problems_total,
             "columns": self.columns,
             "segments": self.segments.as_json() if self.segments else None,
         }

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from crm_tui.domain.imports.errors import ImportFileError
+from crm_tui.i18n import N_
+
 FIELDS: tuple[str, ...] = (
     "name",
     "legal_form",
@@ -74,3 +77,25 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+CLIENT_KEYS = frozenset({"name", "inn", "inn_kpp", "phone", "email", "contact_name"})
+"""The fields that can make a row a client (a row with none of them is rejected): a mapping
+with no column on any of them would import nothing but rejections."""
+
+
+def unusable_mapping(file: str, sheet: str, columns: ColumnMap) -> ImportFileError | None:
+    """The refusal of a sheet none of whose columns holds a client's name, INN, phone, e-mail
+    or contact person (a text file, a sheet whose header was not recognised), or None. The
+    import refuses it before a batch is made; the wizard says it and offers no preview."""
+    if any(c.field in CLIENT_KEYS for c in columns.columns):
+        return None
+    return ImportFileError(
+        file,
+        "no_client_columns",
+        N_(
+            "{file}, sheet '{sheet}': no column holds a client's name, INN, phone, e-mail or "
+            "contact person, so there is nothing to import"
+        ),
+        sheet=sheet,
+    )
