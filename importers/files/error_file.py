@@ -1,7 +1,9 @@
 """Rejected rows, kept: an .xlsx with every original cell and the reason beside it.
 
 The file is read by a person: its headings and reasons are written in the language in force
-when it is written (a reason is a ``Message``, worded here, wherever the row was parsed).
+when it is written (a reason is a ``Message``, worded here, wherever the row was parsed). It is
+written by the project's one writer (``crm_tui.domain.exports``): every cell, the file's own
+headers and the File and Sheet columns included, is text a spreadsheet cannot run.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from crm_tui.domain.exports import write_workbook
 from crm_tui.domain.values.cells import Cell
 from crm_tui.i18n import Message, _
 
@@ -25,26 +26,15 @@ class RejectedRow:
     cells: dict[str, Cell]
 
 
-def _safe(value: Cell) -> object:
-    """Text that looks like a formula is written as text, so the error file cannot run it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def write_error_file(path: Path, rejected: Sequence[RejectedRow]) -> Path:
     headers: list[str] = []
     for r in rejected:
         for h in r.cells:
             if h not in headers:
                 headers.append(h)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rejected rows"))
-    sheet.append([_("File"), _("Sheet"), _("Row"), _("Reason"), *headers])
-    for r in rejected:
-        sheet.append(
-            [r.file, r.sheet, r.row, _safe(str(r.reason)), *(_safe(r.cells.get(h)) for h in headers)]
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return write_workbook(
+        path,
+        _("Rejected rows"),
+        [_("File"), _("Sheet"), _("Row"), _("Reason"), *headers],
+        ([r.file, r.sheet, r.row, str(r.reason), *(r.cells.get(h) for h in headers)] for r in rejected),
+    )
