@@ -68,13 +68,14 @@ def fail(message: str) -> NoReturn:
 
 
 def say(line: str) -> None:
-    """A line of a command's human output. Its values came from outside (names, comments, file
+    """One line of a command's human output. Its values came from outside (names, comments, file
     names): they are shown as the characters they hold, with no control characters
     (``crm_tui.domain.values.text.inert``), so an escape sequence in a name cannot clear the
-    screen, colour what follows or plant a link. Every human line goes through here."""
+    screen, colour what follows or plant a link, and a line break in a comment cannot start a
+    line that looks like the command's own. Every human line goes through here."""
     from crm_tui.domain.values.text import inert
 
-    typer.echo(inert(line, multiline=True))
+    typer.echo(inert(line))
 
 
 def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
