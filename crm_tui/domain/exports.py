@@ -20,6 +20,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import IO
 
 from crm_tui.domain.values.cells import Cell, cell_text, drop_controls
 
@@ -43,10 +44,11 @@ def export_cell(value: object) -> Cell:
 
 
 def write_workbook(
-    path: Path, title: str, header: Sequence[object], rows: Iterable[Sequence[object]]
-) -> Path:
+    target: Path | IO[bytes], title: str, header: Sequence[object], rows: Iterable[Sequence[object]]
+) -> None:
     """An .xlsx with one sheet named ``title``: ``header``, then ``rows``, every cell through
-    ``export_cell``. The folder is made if need be; returns ``path``."""
+    ``export_cell``; into the file ``target`` names (its folder made if need be) or into a
+    binary file already open (one created with the permissions the caller wants)."""
     from openpyxl import Workbook  # a heavy import, for the commands that write a workbook
 
     book = Workbook(write_only=True)
@@ -54,21 +56,24 @@ def write_workbook(
     sheet.append([export_cell(cell) for cell in header])
     for row in rows:
         sheet.append([export_cell(cell) for cell in row])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
 
 
-def write_csv(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]]) -> Path:
+def write_csv(target: Path | IO[str], header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
     """A CSV that Excel opens as it is: UTF-8 with a BOM, semicolons, ``header`` then ``rows``,
-    every cell through ``export_cell``. Returns ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out, delimiter=CSV_DELIMITER)
-        writer.writerow([_csv_text(cell) for cell in header])
-        for row in rows:
-            writer.writerow([_csv_text(cell) for cell in row])
-    return path
+    every cell through ``export_cell``; into the file ``target`` names or into a text file
+    already open (with ``newline=""``, as the csv module wants)."""
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8-sig", newline="") as out:
+            write_csv(out, header, rows)
+        return
+    writer = csv.writer(target, delimiter=CSV_DELIMITER)
+    writer.writerow([_csv_text(cell) for cell in header])
+    for row in rows:
+        writer.writerow([_csv_text(cell) for cell in row])
 
 
 def _csv_text(value: object) -> str:

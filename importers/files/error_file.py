@@ -32,9 +32,10 @@ def write_error_file(path: Path, rejected: Sequence[RejectedRow]) -> Path:
         for h in r.cells:
             if h not in headers:
                 headers.append(h)
-    return write_workbook(
+    write_workbook(
         path,
         _("Rejected rows"),
         [_("File"), _("Sheet"), _("Row"), _("Reason"), *headers],
         ([r.file, r.sheet, r.row, str(r.reason), *(r.cells.get(h) for h in headers)] for r in rejected),
     )
+    return path

@@ -4,6 +4,7 @@ of every file the project writes (the errors workbook, any CSV) is text, never a
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def test_escape_codes_in_a_file_reach_neither_the_base_nor_break_the_errors_file
 def test_every_writer_makes_formulas_text(tmp_path: Path) -> None:
     header = ["Клиент", FORMULA_HEADER, "+7 915", " =1+2", "-1", "\t=1"]
     rows = [["=cmd|' /C calc'!A0", 12, None, "обычный текст", "@SUM(1)", "\x1b[2JЯ"]]
-    book = load_workbook(write_workbook(tmp_path / "out" / "report.xlsx", "=Sheet", header, rows))
+    write_workbook(tmp_path / "out" / "report.xlsx", "=Sheet", header, rows)
+    book = load_workbook(tmp_path / "out" / "report.xlsx")
     sheet = book.active
     assert sheet is not None
     written = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -77,11 +79,15 @@ def test_every_writer_makes_formulas_text(tmp_path: Path) -> None:
         ["Клиент", "'" + FORMULA_HEADER, "'+7 915", "' =1+2", "'-1", "'\t=1"],
         ["'=cmd|' /C calc'!A0", 12, None, "обычный текст", "'@SUM(1)", "[2JЯ"],
     ]
-    path = write_csv(tmp_path / "calls.csv", header, rows)
+    path = tmp_path / "calls.csv"
+    write_csv(path, header, rows)
     with path.open(encoding="utf-8-sig", newline="") as f:
         read = list(csv.reader(f, delimiter=";"))
     assert read == [
         [str(c) for c in written[0]],
         ["'=cmd|' /C calc'!A0", "12", "", "обычный текст", "'@SUM(1)", "[2JЯ"],
     ]
+    into = io.StringIO(newline="")
+    write_csv(into, header[:2], [])  # into a file the caller opened (with its own permissions)
+    assert list(csv.reader(io.StringIO(into.getvalue()), delimiter=";")) == [["Клиент", "'" + FORMULA_HEADER]]
     assert export_cell(-5) == -5 and export_cell("Ромашка") == "Ромашка"
