@@ -25,14 +25,17 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette as TextualPalette
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from crm_tui.config import ConfigError
 from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
+from crm_tui.domain.values.text import inert
 from crm_tui.i18n import N_, _
 from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
@@ -207,6 +210,32 @@ class CrmApp(App[None]):
         from textual.theme import ThemeProvider
 
         self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: what it says mostly quotes the base or a file (a
+        client's name, an error naming a value), which must show as typed, never as markup
+        (``[/]`` alone would raise) nor as escape codes (``inert``). ``markup`` is not honoured:
+        no notification of ours is styled, and one that must be cannot hold a value."""
+        super().notify(
+            inert(message, multiline=True),
+            title=inert(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: a screen's title is often a name from the base (the card's client, a
+        deal), shown without its control characters."""
+        return super().format_title(inert(title), inert(sub_title))
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies): say which key does, as Textual does, translated."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
-from textual import work
+from textual import on, work
 from textual.binding import ActiveBinding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
+from crm_tui.domain.values.cells import drop_controls
 from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import _
 from crm_tui.widgets.bindings import translated
@@ -21,6 +23,15 @@ ResultType = TypeVar("ResultType")
 def kind_label(kind: str) -> str:
     """A task or interaction kind as people say it."""
     return ACTIVITY_KIND_NAMES.caption(kind)
+
+
+def drop_typed_controls(event: Input.Changed) -> None:
+    """The way in for what is typed or pasted into a field of the app: control characters (an
+    escape sequence, a bidi override pasted from a web page) go at once, before the screen or the
+    dialog reads the field."""
+    cleaned = drop_controls(event.value)
+    if cleaned != event.value:
+        event.input.value = cleaned
 
 
 class CrmScreen(Screen[None]):
@@ -84,6 +95,10 @@ class CrmScreen(Screen[None]):
             self.post_message(CrmScreen.DataChanged())
         self._seen = token
 
+    @on(Input.Changed)
+    def inert_input(self, event: Input.Changed) -> None:
+        drop_typed_controls(event)
+
     def on_crm_screen_data_changed(self, event: DataChanged) -> None:
         self.refresh_data()
 
@@ -101,3 +116,7 @@ class CrmModal(ModalScreen[ResultType]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
+
+    @on(Input.Changed)
+    def inert_input(self, event: Input.Changed) -> None:
+        drop_typed_controls(event)

@@ -18,6 +18,7 @@ from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.access.users import UserInfo, owner_choices
 from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen
@@ -172,7 +173,7 @@ class ClientsScreen(CrmScreen):
         self.post_message(self.OwnersLoaded(owners))
 
     def on_clients_screen_owners_loaded(self, event: OwnersLoaded) -> None:
-        self.query_one("#owner", Select).set_options((u.full_name, u.id) for u in event.owners)
+        self.query_one("#owner", Select).set_options((literal(u.full_name), u.id) for u in event.owners)
 
     def on_clients_screen_page_loaded(self, event: PageLoaded) -> None:
         if event.request.flt != self.flt:

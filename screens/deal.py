@@ -20,6 +20,7 @@ from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.values.formatting import local_time, money
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen, kind_label
@@ -96,8 +97,8 @@ class DealScreen(CrmScreen):
         self.reasons = event.reasons
         self.title = card.title
         tz, now = self.ws.tz, self.ws.now()
-        head = Text(card.title, style="bold")
-        head.append(f"  {card.stage} ", style="reverse")
+        head = literal(card.title, style="bold")
+        head.append(f"  {inert(card.stage)} ", style="reverse")
         facts = [
             card.client,
             money(card.amount),
@@ -111,13 +112,17 @@ class DealScreen(CrmScreen):
                 _("lost: {reason}").format(reason=card.lost_reason)
                 + (f" ({card.lost_comment})" if card.lost_comment else "")
             )
-        self.query_one("#deal-head", Static).update(Group(head, Text(" · ".join(facts), style="dim")))
+        self.query_one("#deal-head", Static).update(Group(head, literal(" · ".join(facts), style="dim")))
         history = Table(title=_("Stage history"), expand=True, title_justify="left")
         for label in (_("When"), _("From"), _("To"), _("Who"), _("Comment")):
             history.add_column(label)
         for step in card.history:
             history.add_row(
-                local_time(step.at, tz), step.before or "—", step.after, step.user or "—", step.comment or ""
+                local_time(step.at, tz),
+                literal(step.before or "—"),
+                literal(step.after),
+                literal(step.user or "—"),
+                literal(step.comment),
             )
         self.query_one("#deal-history", Static).update(
             history if card.history else Text(_("No stage changes yet."), style="dim")
@@ -128,10 +133,10 @@ class DealScreen(CrmScreen):
         for task in card.tasks:
             jobs.add_row(
                 local_time(task.due_at, tz, "%d.%m %H:%M"),
-                task.title,
-                task.assignee or "—",
+                literal(task.title),
+                literal(task.assignee or "—"),
                 TASK_STATUS_NAMES.caption(task.status),
-                task.result or "",
+                literal(task.result),
             )
         self.query_one("#deal-tasks", Static).update(
             jobs if card.tasks else Text(_("No tasks."), style="dim")
@@ -140,7 +145,9 @@ class DealScreen(CrmScreen):
         for label in (_("When"), _("Kind"), _("Summary")):
             touches.add_column(label)
         for touch in card.touches:
-            touches.add_row(local_time(touch.at, tz, "%d.%m %H:%M"), kind_label(touch.kind), touch.summary)
+            touches.add_row(
+                local_time(touch.at, tz, "%d.%m %H:%M"), kind_label(touch.kind), literal(touch.summary)
+            )
         self.query_one("#deal-touches", Static).update(
             touches if card.touches else Text(_("No interactions on this deal."), style="dim")
         )

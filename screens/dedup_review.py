@@ -22,6 +22,7 @@ from textual.widgets import Header, Static
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.duplicates.port import DuplicateJobs
 from crm_tui.domain.duplicates.reasons import reasons_text
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
@@ -176,7 +177,7 @@ class DedupReviewScreen(CrmScreen):
             verdict=verdict,
             reasons=reasons_text(pair.reasons),
         )
-        self.query_one("#dedup-status", Static).update(status)
+        self.query_one("#dedup-status", Static).update(literal(status))
         left, right = sides
         self.query_one("#dedup-left", Static).update(self._side(left, right, review.survivor_left))
         self.query_one("#dedup-right", Static).update(self._side(right, left, not review.survivor_left))
@@ -208,17 +209,17 @@ class DedupReviewScreen(CrmScreen):
             style = "bold yellow" if differs else ""
             chosen = name in self.review.take_other and not survives and differs
             kept = (name not in self.review.take_other) == survives and differs
-            cell = Text(value or "—", style=style)
+            cell = literal(value or "—", style=style)
             if chosen or kept:
                 cell.append("  ✓", style="green")
             label = Text(_(FIELD_LABELS[name]), style="reverse" if index == self.review.cursor else "")
             table.add_row(label, cell)
         phones, emails, contacts, deals, sources = (_(label) for label in SIDE_EXTRAS)
-        table.add_row(phones, ", ".join(this.phones) or "—")
-        table.add_row(emails, ", ".join(this.emails) or "—")
+        table.add_row(phones, literal(", ".join(this.phones) or "—"))
+        table.add_row(emails, literal(", ".join(this.emails) or "—"))
         table.add_row(contacts, str(this.contacts))
         table.add_row(deals, str(this.deals))
-        table.add_row(sources, "\n".join(this.sources) or "—")
+        table.add_row(sources, literal("\n".join(this.sources) or "—", multiline=True))
         return table
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

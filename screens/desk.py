@@ -18,6 +18,7 @@ from crm_tui.domain.captions import CHANNEL_NAMES
 from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
 from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen, kind_label
@@ -199,8 +200,10 @@ class DeskScreen(CrmScreen):
         for t in desk.tasks:
             due = day_time(t.due_at, self.ws.now(), self.ws.tz)
             style = f"bold {alert}" if t.overdue else ""
-            cells = [due, t.title, kind_label(t.kind), clip(t.client or "—", 18)]
-            rows.append((str(t.id), [Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells]))
+            cells = [due, t.title, kind_label(t.kind), clip(inert(t.client) or "—", 18)]
+            rows.append(
+                (str(t.id), [literal(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells])
+            )
         self.query_one("#tasks", RecordTable).set_records(rows)
         overdue = sum(t.overdue for t in desk.tasks)
         title = _("Tasks: today and overdue")
@@ -216,8 +219,8 @@ class DeskScreen(CrmScreen):
                 [
                     Text(local_time(i.occurred_at, self.ws.tz, "%d.%m %H:%M")),
                     Text(CHANNEL_NAMES.caption(i.channel) if i.channel else kind_label(i.kind)),
-                    Text(clip(i.client or "—", 24)),
-                    Text(i.summary, overflow="ellipsis", no_wrap=True),
+                    literal(clip(inert(i.client) or "—", 24)),
+                    literal(i.summary, overflow="ellipsis", no_wrap=True),
                 ],
             )
             for i in desk.inbound

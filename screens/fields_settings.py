@@ -27,6 +27,7 @@ from crm_tui.domain.portrait.fields import (
     set_field_required,
     set_required_contacts,
 )
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
@@ -160,10 +161,10 @@ class FieldsSettingsScreen(CrmScreen):
         table.add_columns(_("Field"), _("Key"), _("Kind"), _("Choices"), _("Required"))
         for f in event.fields:
             table.add_row(
-                f.label,
-                f.key,
+                literal(f.label),
+                literal(f.key),
                 FIELD_KIND_NAMES.caption(f.kind),
-                ", ".join(f.choices) or "—",
+                literal(", ".join(f.choices) or "—"),
                 Text(_("required"), style="bold") if f.required else Text("—", style="dim"),
                 key=f.key,
             )

@@ -35,6 +35,7 @@ from crm_tui.domain.reports.funnel import (
     funnel_report,
 )
 from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
@@ -201,11 +202,13 @@ class FunnelScreen(FunnelFilters):
             "{count} open deals for {amount} · {who} · stuck on screen: {stuck} · won and lost: last 30 days"
         )
         self.query_one("#funnel-info", Static).update(
-            line.format(
-                count=sum(c.count for c in open_columns),
-                amount=money(sum(c.amount for c in open_columns)),
-                who=who,
-                stuck=stuck,
+            literal(
+                line.format(
+                    count=sum(c.count for c in open_columns),
+                    amount=money(sum(c.amount for c in open_columns)),
+                    who=who,
+                    stuck=stuck,
+                )
             )
         )
 

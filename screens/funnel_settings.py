@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.pipeline_admin import PipelineView, list_pipelines, set_stage
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal, CrmScreen
@@ -41,7 +42,7 @@ class ValueDialog(CrmModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self.title_text
+            dialog.border_title = literal(self.title_text)
             yield Input(value=self.value, id="value")
         yield KeyFooter(show_command_palette=False, compact=True)
 
@@ -117,19 +118,23 @@ class FunnelSettingsScreen(CrmScreen):
                 key = str(stage.id)
                 self.rows[key] = (stage.id, stage.name, stage.probability, stuck)
                 table.add_row(
-                    pipeline.name,
-                    stage.name,
+                    literal(pipeline.name),
+                    literal(stage.name),
                     Text(f"{stage.probability}%", justify="right"),
                     Text(_("{days} d").format(days=stuck) if stuck else "—", justify="right"),
-                    " → ".join(
-                        _("{step} (+{days} wd)").format(step=s.title, days=s.working_days) for s in steps
-                    )
-                    or "—",
+                    literal(
+                        " → ".join(
+                            _("{step} (+{days} wd)").format(step=s.title, days=s.working_days) for s in steps
+                        )
+                        or "—"
+                    ),
                     key=key,
                 )
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
-        self.query_one("#funnel-reasons", Static).update(_("Lost reasons: ") + ", ".join(event.reasons))
+        self.query_one("#funnel-reasons", Static).update(
+            literal(_("Lost reasons: ") + ", ".join(event.reasons))
+        )
 
     def action_edit(self, what: str) -> None:
         table = self.query_one("#funnel-stages", DataTable)

@@ -27,6 +27,7 @@ from crm_tui.domain.imports.mapping import IGNORE, MULTI_VALUED, ColumnMap, unus
 from crm_tui.domain.imports.port import ImportJobs
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.imports.sheets import SheetPreview
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
@@ -218,7 +219,7 @@ class ImportWizardScreen(CrmScreen):
 
     def _status(self, text: str, *, error: bool = True) -> None:
         status = self.query_one("#wizard-status", Static)
-        status.update(text)
+        status.update(literal(text, multiline=True))
         status.set_class(bool(text), "-shown")
         status.set_class(error, "-error")
 
@@ -306,7 +307,7 @@ class ImportWizardScreen(CrmScreen):
     def on_import_wizard_screen_sheets_found(self, event: SheetsFound) -> None:
         self._sheets = (event.path, event.sheets)
         options = self.query_one("#sheets", OptionList)
-        options.set_options(Option(name, id=str(i)) for i, name in enumerate(event.sheets))
+        options.set_options(Option(literal(name), id=str(i)) for i, name in enumerate(event.sheets))
         options.highlighted = 0
         self.sub_title = event.path.name
         self._go("sheet")

@@ -26,6 +26,7 @@ from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.imports.port import ImportJobs
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
@@ -37,9 +38,9 @@ from crm_tui.widgets.key_footer import KeyFooter
 
 def summary_text(summary: OrdersSummary, dry_run: bool) -> Group:
     title = _("{file} · sheet «{sheet}»").format(file=summary.file, sheet=summary.sheet)
-    lines = [Text(title, style="bold")]
+    lines = [literal(title, style="bold")]
     columns = ", ".join(f"{header} → {field}" for header, field in summary.columns.items())
-    lines.append(Text(_("Columns: {columns}").format(columns=columns), style="dim"))
+    lines.append(literal(_("Columns: {columns}").format(columns=columns), style="dim"))
     verb = _("would create") if dry_run else _("created")
     lines.append(
         Text(
@@ -64,9 +65,9 @@ def summary_text(summary: OrdersSummary, dry_run: bool) -> Group:
             style="bold" if summary.unmatched or summary.rejected else "",
         )
     )
-    lines.extend(Text(f"  {problem}", style="dim") for problem in summary.problems)
+    lines.extend(literal(f"  {problem}", style="dim") for problem in summary.problems)
     if summary.errors_file:
-        lines.append(Text(_("Rejected and unmatched documents: {path}").format(path=summary.errors_file)))
+        lines.append(literal(_("Rejected and unmatched documents: {path}").format(path=summary.errors_file)))
     if summary.segments is not None:
         counts = " · ".join(
             f"{segment_label(c.segment)} {c.clients}"
@@ -191,7 +192,7 @@ class OrdersImportScreen(CrmScreen):
 
     def on_orders_import_screen_failed(self, event: Failed) -> None:
         self.busy = False
-        self.query_one("#orders-report", Static).update(Text(event.reason, style="bold"))
+        self.query_one("#orders-report", Static).update(literal(event.reason, style="bold"))
         self.refresh_bindings()
 
     def action_undo(self) -> None:

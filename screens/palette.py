@@ -12,13 +12,13 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual.command import Hit, Hits, Provider
 from textual.markup import escape
 
 from crm_tui.domain.clients.listing import ClientFilter, ClientRow, client_page
 from crm_tui.domain.deals.search import FoundDeal, find_deals
 from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
@@ -68,19 +68,19 @@ class RecordSearch(Provider):
             facts = [_("client")] + [f for f in (client.inn, client.city, client.owner) if f]
             yield Hit(
                 CLIENT_SCORE,
-                Text(name),
+                literal(name),
                 self._client_opener(client.id),
-                text=name,
-                help=escape(" · ".join(facts)),
+                text=inert(name),
+                help=escape(inert(" · ".join(facts))),
             )
         for deal in found.deals:
             facts = [_("deal"), deal.client, deal.stage, money(deal.amount)]
             yield Hit(
                 DEAL_SCORE,
-                Text(deal.title),
+                literal(deal.title),
                 self._deal_opener(ws, deal.id),
-                text=deal.title,
-                help=escape(" · ".join(facts)),
+                text=inert(deal.title),
+                help=escape(inert(" · ".join(facts))),
             )
 
     def _client_opener(self, client_id: int) -> Callable[[], object]:

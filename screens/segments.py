@@ -31,6 +31,7 @@ from crm_tui.domain.segments.lists import (
 )
 from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.formatting import local_time, money
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.dialogs.segments import AssignDialog, CallPlan, CallsDialog, segment_name
@@ -234,20 +235,25 @@ class SegmentsScreen(HandoverFlow):
                 was = segment_name(Segment(move.before)) if move.before else "—"
                 now = segment_name(Segment(move.after)) if move.after else "—"
                 table.add_row(
-                    self._mark(move.client_id), move.name, move.owner or "", was, now, key=str(move.client_id)
+                    self._mark(move.client_id),
+                    literal(move.name),
+                    literal(move.owner),
+                    was,
+                    now,
+                    key=str(move.client_id),
                 )
             status = _("{count} clients moved in the latest recompute").format(count=len(loaded.moves))
         else:
             table.add_columns(" ", _("Client"), _("Owner"), _("Region"), _("Last purchase"), _("Value"))
             for row in loaded.rows:
-                name = Text(f"{row.legal_form} {row.name}" if row.legal_form else row.name)
+                name = literal(f"{row.legal_form} {row.name}" if row.legal_form else row.name)
                 if row.manual:
                     name.append(" ✎", style="italic")
                 table.add_row(
                     self._mark(row.id),
                     name,
-                    row.owner or "",
-                    row.region or "",
+                    literal(row.owner),
+                    literal(row.region),
                     f"{row.last_purchase_on:%d.%m.%Y}" if row.last_purchase_on else _("never"),
                     Text(money(row.sales_total), justify="right"),
                     key=str(row.id),

@@ -11,6 +11,7 @@ from crm_tui.domain.captions import CLIENT_STATUS_NAMES
 from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import ClientRow
 from crm_tui.domain.values.formatting import phone
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.i18n import _
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 
@@ -61,12 +62,12 @@ class ClientTable(RecordTable):
                 (
                     str(row.id),
                     [
-                        Text(row.name, no_wrap=True, overflow="ellipsis"),
-                        Text(row.legal_form or ""),
-                        Text(row.inn or ""),
-                        Text(clip(row.city or "", CITY_WIDTH)),
-                        Text(phone(row.phone) if row.phone else ""),
-                        Text(clip(row.owner or "", OWNER_WIDTH)),
+                        literal(row.name, no_wrap=True, overflow="ellipsis"),
+                        literal(row.legal_form),
+                        literal(row.inn),
+                        literal(clip(inert(row.city), CITY_WIDTH)),
+                        literal(phone(row.phone) if row.phone else ""),
+                        literal(clip(inert(row.owner), OWNER_WIDTH)),
                         Text(status_label(row.status)),
                     ],
                 )

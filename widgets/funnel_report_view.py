@@ -8,11 +8,13 @@ from rich.text import Text
 
 from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
 from crm_tui.domain.values.formatting import money, year_month
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _, decimal
 
 
 def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
-    stages = Table(title=_("Funnel: {name}").format(name=report.pipeline), expand=True)
+    title = literal(_("Funnel: {name}").format(name=report.pipeline), style="table.title")
+    stages = Table(title=title, expand=True)
     for label, right in (
         (_("Stage"), False),
         (_("Now"), True),
@@ -24,7 +26,7 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
         stages.add_column(label, justify="right" if right else "left")
     for s in report.stages:
         stages.add_row(
-            s.name,
+            literal(s.name),
             str(s.deals),
             money(s.amount),
             str(s.reached),
@@ -36,13 +38,13 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
     reasons.add_column(_("Deals"), justify="right")
     reasons.add_column(_("Amount"), justify="right")
     for reason, n, amount in report.lost_reasons:
-        reasons.add_row(reason, str(n), money(amount))
+        reasons.add_row(literal(reason), str(n), money(amount))
     ahead = Table(title=_("Forecast: open deals weighted by stage probability"), expand=True)
     for label in (_("Close month"), _("Manager"), _("Deals"), _("Amount"), _("Weighted")):
         ahead.add_column(label, justify="right" if label not in (_("Close month"), _("Manager")) else "left")
     for line in forecast:
         month = _("no date") if line.month == "none" else year_month(line.month)
-        ahead.add_row(month, line.manager, str(line.deals), money(line.amount), money(line.weighted))
+        ahead.add_row(month, literal(line.manager), str(line.deals), money(line.amount), money(line.weighted))
     total = sum(line.weighted for line in forecast)
     ahead.add_row(_("Total"), "", str(sum(x.deals for x in forecast)), "", Text(money(total), style="bold"))
     return Group(stages, reasons, ahead)

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from crm_tui.domain.imports.batches import ImportSummary, UndoReport, more_problems
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _, counted
 
 PROBLEMS_SHOWN = 12
@@ -72,16 +73,16 @@ class ImportReport(Static):
     def show_summary(self, summary: ImportSummary, source: str, owner_login: str) -> None:
         """``source`` names the file and sheet; rows without a known owner went to ``owner_login``."""
         title = _("Import batch {batch}: {source}").format(batch=summary.batch, source=source)
-        parts: list[RenderableType] = [Text(title, style="bold"), Text(""), _counts(summary), Text("")]
+        parts: list[RenderableType] = [literal(title, style="bold"), Text(""), _counts(summary), Text("")]
         if summary.errors_file:
             parts.append(
                 Text(_("Rows to look at, with their reasons: "))
-                + Text(display_path(summary.errors_file), style="bold")
+                + literal(display_path(summary.errors_file), style="bold")
             )
         if summary.unmatched_owners:
             owners = ", ".join(summary.unmatched_owners)
             parts.append(
-                Text(
+                literal(
                     _("Owners not found (their rows went to {login}): {owners}").format(
                         login=owner_login, owners=owners
                     )
@@ -90,7 +91,8 @@ class ImportReport(Static):
         if summary.problems:
             parts += [Text(""), Text(_("First problems:"), style="bold")]
             parts += [
-                Text(f"  {p}", no_wrap=True, overflow="ellipsis") for p in summary.problems[:PROBLEMS_SHOWN]
+                literal(f"  {p}", no_wrap=True, overflow="ellipsis")
+                for p in summary.problems[:PROBLEMS_SHOWN]
             ]
             left_out = summary.problems_total - min(len(summary.problems), PROBLEMS_SHOWN)
             if left_out:
@@ -111,5 +113,5 @@ class ImportReport(Static):
         parts: list[RenderableType] = [Text(line, style="bold")]
         if report.kept:
             parts.append(Text(_("Kept, because someone worked on them since:")))
-            parts += [Text(f"  {k}") for k in report.kept]
+            parts += [literal(f"  {k}") for k in report.kept]
         self.update(Group(*parts, Text(""), *self._summary))

@@ -15,6 +15,7 @@ from textual.widgets import ProgressBar, Static
 
 from crm_tui.domain.imports.mapping import ColumnMap
 from crm_tui.domain.imports.rows import DataRow, ParsedRow
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.i18n import _, ngettext
 from crm_tui.widgets.mapping_table import MappingTable
 from crm_tui.widgets.preview_table import PreviewTable, row_problems
@@ -90,7 +91,7 @@ class PreviewStep(Vertical):
             style = (theme.error or "red") if row.rejection else (theme.warning or "yellow")
             for problem in row_problems(row):
                 line = Text(_("row {row}: ").format(row=row.source.row), style="bold")
-                lines.append(line.append(problem, style=style))
+                lines.append(line.append(inert(problem), style=style))
         panel = self.query_one("#problems-panel", VerticalScroll)
         panel.border_title = _("Problems in these rows ({count})").format(count=len(lines))
         text = Text("\n").join(lines) if lines else Text(_("None: every row reads cleanly."), style="dim")
@@ -98,7 +99,7 @@ class PreviewStep(Vertical):
         self.show_dry_run(_("Checking all {rows} against the base…").format(rows=rows_text(total)))
 
     def show_dry_run(self, text: str) -> None:
-        self.query_one("#dry-run", Static).update(text)
+        self.query_one("#dry-run", Static).update(literal(text, multiline=True))
 
 
 class RunStep(Vertical):
@@ -111,7 +112,7 @@ class RunStep(Vertical):
 
     def start(self, text: str, total: int) -> None:
         self.total = total
-        self.query_one("#run-text", Static).update(text)
+        self.query_one("#run-text", Static).update(literal(text))
         self.query_one(ProgressBar).update(total=total or None, progress=0)
         self.query_one("#run-rows", Static).update("")
 

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from crm_tui.domain.deals.kanban import KanbanCard, KanbanColumn
 from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.i18n import _
 from crm_tui.widgets.record_table import clip
 
@@ -24,15 +25,16 @@ def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int) -> Text
     text = Text()
     if card.stuck:
         text.append("⚠ ", style="bold red")
-    text.append(card.title, style="bold")
+    text.append(inert(card.title), style="bold")
     text.append("\n" + money(card.amount), style="bold")
-    text.append(f"  {card.client}")
+    text.append(f"  {inert(card.client)}")
     days = card.days_in_stage(now)
     text.append(f"\n{days} " + _("d in stage"), style="red" if card.stuck else "dim")
     if card.next_task and card.next_due:
         due = card.next_due.astimezone(tz)
         late = card.next_due < now
-        text.append("\n" + clip(f"→ {due:%d.%m} {card.next_task}", width), style="red" if late else "dim")
+        step = clip(f"→ {due:%d.%m} {inert(card.next_task)}", width)
+        text.append("\n" + step, style="red" if late else "dim")
     else:
         text.append("\n" + _("no next task"), style="italic yellow")
     return text
@@ -84,7 +86,7 @@ class KanbanColumnView(Vertical):
                 lines[-1] = joined
             else:
                 lines.append(figure)
-        name = Text(column.name, style="bold")
+        name = literal(column.name, style="bold")
         text = name + Text("\n" + "\n".join(lines), style="dim")
         head.update(text)
         return len(name.wrap(self.app.console, width)) + len(lines)

@@ -9,6 +9,7 @@ from rich.text import Text
 from crm_tui.domain.imports.mapping import FIELDS, IGNORE, ColumnMap, ColumnMapping, column_letter
 from crm_tui.domain.imports.rows import DataRow
 from crm_tui.domain.values.cells import cell_text, collapse_spaces
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.i18n import _
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 
@@ -146,10 +147,10 @@ class MappingTable(RecordTable):
                     str(column.index),
                     [
                         Text(column_letter(first_column + column.index), style="dim"),
-                        Text(clip(column.header, HEADER_WIDTH), no_wrap=True),
+                        literal(clip(inert(column.header), HEADER_WIDTH), no_wrap=True),
                         field,
                         match,
-                        Text(
+                        literal(
                             samples or "—", style="" if samples else "dim", no_wrap=True, overflow="ellipsis"
                         ),
                     ],

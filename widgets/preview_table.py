@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
-
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.formatting import phone
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.i18n import _
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 
@@ -80,14 +79,14 @@ class PreviewTable(RecordTable):
                 row.inn or "",
                 _more([phone(p.e164) for p in row.phones], PHONES_WIDTH),
                 _more([e.value for e in row.emails], EMAILS_WIDTH),
-                clip(row.owner or "", OWNER_WIDTH),
+                clip(inert(row.owner), OWNER_WIDTH),
                 row.next_action.strftime("%d.%m.%Y") if row.next_action else "",
                 check,
             ]
             records.append(
                 (
                     str(row.source.row),
-                    [Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells],
+                    [literal(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells],
                 )
             )
         self.set_records(records, keep_cursor=False)

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from crm_tui.domain.desk import StageSummary
 from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _
 
 
@@ -27,5 +28,5 @@ class StageSummaryTable(Static):
         table.add_column(_("Deals"), footer=str(count), justify="right", no_wrap=True)
         table.add_column(_("Amount"), footer=money(amount), justify="right", no_wrap=True)
         for stage in stages:
-            table.add_row(stage.stage, str(stage.count), money(stage.amount))
+            table.add_row(literal(stage.stage), str(stage.count), money(stage.amount))
         self.update(table)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import open_ws, print_json, user_id_of
+from crm_tui.cli.common import open_ws, print_json, say, user_id_of
 from crm_tui.i18n import N_
 
 
@@ -52,4 +52,4 @@ def audit(
         else:
             local = line.at.astimezone(ws.tz).strftime("%d.%m.%Y %H:%M")
             who = line.user or "-"
-            typer.echo(f"{local}  {who:<12} #{line.entity_id:<7} {describe_changes(line, width=400)}")
+            say(f"{local}  {who:<12} #{line.entity_id:<7} {describe_changes(line, width=400)}")

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_tui.cli.common import EXIT_USER_ERROR, UNKNOWN_OWNER, fail, open_ws, print_json, user_id_of
+from crm_tui.cli.common import (
+    EXIT_USER_ERROR,
+    UNKNOWN_OWNER,
+    fail,
+    open_ws,
+    print_json,
+    print_table,
+    say,
+    user_id_of,
+)
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -60,25 +69,30 @@ def list_(
                 count += 1
             _audit_export(ws, count, flt)
             return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(
-            _("id"), _("Name"), _("INN"), _("Phone"), _("E-mail"), _("Owner"), _("Region"), _("Status")
+        shown = print_table(
+            _("id"),
+            _("Name"),
+            _("INN"),
+            _("Phone"),
+            _("E-mail"),
+            _("Owner"),
+            _("Region"),
+            _("Status"),
+            rows=(
+                (
+                    row.id,
+                    f"{row.legal_form} {row.name}" if row.legal_form else row.name,
+                    row.inn or "",
+                    row.phones[0] if row.phones else "",
+                    row.emails[0] if row.emails else "",
+                    row.owner or "",
+                    row.region or "",
+                    CLIENT_STATUS_NAMES.caption(row.status),
+                )
+                for row in rows
+            ),
         )
-        for row in rows:
-            table.add_row(
-                str(row.id),
-                f"{row.legal_form} {row.name}" if row.legal_form else row.name,
-                row.inn or "",
-                row.phones[0] if row.phones else "",
-                row.emails[0] if row.emails else "",
-                row.owner or "",
-                row.region or "",
-                CLIENT_STATUS_NAMES.caption(row.status),
-            )
-        Console().print(table)
-    _audit_export(ws, table.row_count, flt)
+    _audit_export(ws, shown, flt)
 
 
 def _audit_export(ws: Workspace, count: int, flt: ClientFilter) -> None:
@@ -152,9 +166,9 @@ def add(
                 holder=first, more=more
             )
         )
-    typer.echo(_("client {client} added").format(client=added.client_id))
+    say(_("client {client} added").format(client=added.client_id))
     for h in added.holders:
-        typer.echo("  " + _("note: {holder}").format(holder=h.describe()))
+        say("  " + _("note: {holder}").format(holder=h.describe()))
 
 
 @app.command("timeline")
@@ -195,14 +209,12 @@ def timeline(
     from crm_tui.domain.values.formatting import local_time
 
     for e in page.entries:
-        typer.echo(
+        say(
             f"{local_time(e.at, ws.tz, '%d.%m.%Y %H:%M')}  {timeline_event_name(e.kind):<14} "
             f"{e.user or '—':<20} {e.text}"
         )
     if following:
-        typer.echo(
-            _("older: {command}").format(command=f"crm clients timeline {client_id} --before {following}")
-        )
+        say(_("older: {command}").format(command=f"crm clients timeline {client_id} --before {following}"))
 
 
 @app.command("log")
@@ -241,7 +253,7 @@ def log(
     logged = _("{kind} {interaction} logged").format(kind=kind, interaction=touch)
     if then:
         logged += _("; next step due {due}").format(due=f"{then.due:%d.%m.%Y %H:%M}")
-    typer.echo(logged)
+    say(logged)
 
 
 @app.command("edit")
@@ -280,4 +292,4 @@ def edit(
     if as_json:
         print_json({"client": client_id, "version": new_version})
         return
-    typer.echo(_("client {client} saved (version {version})").format(client=client_id, version=new_version))
+    say(_("client {client} saved (version {version})").format(client=client_id, version=new_version))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -57,13 +58,46 @@ def open_ws(ctx: typer.Context) -> Workspace:
 
 
 def error_line(message: object) -> str:
-    return _(ERROR_LINE).format(message=message)
+    """The one line: whatever the message quotes from the base or the command line is shown as
+    plain text (``inert``), on one line."""
+    from crm_tui.domain.values.text import inert
+
+    return _(ERROR_LINE).format(message=inert(message))
 
 
 def fail(message: str) -> NoReturn:
     """Say ``message`` (already in the language in force) as the one error line; exit 2."""
     typer.echo(error_line(message), err=True)
     raise typer.Exit(EXIT_USER_ERROR)
+
+
+def say(line: str) -> None:
+    """One line of a command's human output. Its values came from outside (names, comments, file
+    names): they are shown as the characters they hold, with no control characters
+    (``crm_tui.domain.values.text.inert``), so an escape sequence in a name cannot clear the
+    screen, colour what follows or plant a link, and a line break in a comment cannot start a
+    line that looks like the command's own. Every human line goes through here."""
+    from crm_tui.domain.values.text import inert
+
+    typer.echo(inert(line))
+
+
+def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
+    """A Rich table of ``rows`` under ``columns`` (headers in the language in force), every cell
+    shown as the text it holds (``literal``): a name like ``[bold red]x`` or ``[/]`` is printed
+    as typed, not read as console markup. Returns the number of rows."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from crm_tui.domain.values.text import literal
+
+    table = Table()
+    for column in columns:
+        table.add_column(literal(column))
+    for row in rows:
+        table.add_row(*(literal(cell) for cell in row))
+    Console().print(table)
+    return table.row_count
 
 
 def grouped(value: int) -> str:

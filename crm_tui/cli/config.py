@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import globals_of, print_json
+from crm_tui.cli.common import globals_of, print_json, say
 from crm_tui.i18n import N_, _
 
 SETTING_NAMES = {
@@ -37,7 +37,7 @@ def path(ctx: typer.Context) -> None:
     from crm_tui.config import config_path
 
     found, _origin = config_path(globals_of(ctx).config, os.environ)
-    typer.echo(str(found))
+    say(str(found))
 
 
 @app.command("show")
@@ -81,6 +81,6 @@ def show(
             lines = [f"{binding} = {keys}" for binding, keys in value.items()] or [_("(none)")]
         else:
             lines = [str(value)]
-        typer.echo(f"{names[name]:<{width}} {lines[0]}  ({where})")
+        say(f"{names[name]:<{width}} {lines[0]}  ({where})")
         for line in lines[1:]:
-            typer.echo(f"{'':<{width}} {line}")
+            say(f"{'':<{width}} {line}")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import open_ws, print_json
+from crm_tui.cli.common import open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Contact persons: move to another company, job history.", no_args_is_help=True)
@@ -30,7 +30,7 @@ def add(
     if as_json:
         print_json({"client": client_id, "contact": contact})
         return
-    typer.echo(_("contact {contact} added to client {client}").format(contact=contact, client=client_id))
+    say(_("contact {contact} added to client {client}").format(contact=contact, client=client_id))
 
 
 @app.command("edit")
@@ -74,7 +74,7 @@ def edit(
             messenger if messenger is not None else now.messenger,
         ),
     )
-    typer.echo(_("contact {contact} saved").format(contact=contact_id))
+    say(_("contact {contact} saved").format(contact=contact_id))
 
 
 @app.command("remove")
@@ -88,7 +88,7 @@ def remove(
     ws = open_ws(ctx)
     with ws.write() as session:
         remove_contact(session, ws.viewer, contact_id, ws.now())
-    typer.echo(_("contact {contact} removed").format(contact=contact_id))
+    say(_("contact {contact} removed").format(contact=contact_id))
 
 
 @app.command("move")
@@ -109,7 +109,7 @@ def move(
     if as_json:
         print_json(asdict(moved))
         return
-    typer.echo(
+    say(
         _("contact {contact} moved from client {old} to client {new}").format(
             contact=contact_id, old=moved.from_client, new=moved.to_client
         )
@@ -136,7 +136,7 @@ def history(
             )
         else:
             until = _("until {day}").format(day=f"{job.until:%d.%m.%Y}") if job.until else _("now")
-            typer.echo(
+            say(
                 _("{name} (client {client}), {position}, {until}").format(
                     name=job.client_name, client=job.client_id, position=job.position or "—", until=until
                 )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import globals_of, grouped, print_json
+from crm_tui.cli.common import globals_of, grouped, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Database schema: create and upgrade.", no_args_is_help=True)
@@ -29,13 +29,13 @@ def upgrade(
     if as_json:
         print_json(result)
     elif before == HEAD_REVISION:
-        typer.echo(
+        say(
             _("{database}: already at revision {revision}").format(
                 database=result["database"], revision=HEAD_REVISION
             )
         )
     else:
-        typer.echo(
+        say(
             _("{database}: upgraded from {before} to {revision}").format(
                 database=result["database"], before=before or _("empty"), revision=HEAD_REVISION
             )
@@ -60,5 +60,5 @@ def copy(
         print_json({"to": describe(target), "tables": {c.table: c.target for c in counts}})
         return
     for c in counts:
-        typer.echo(f"{c.table:<24} {grouped(c.target):>12}")
-    typer.echo(_("copied into {database}; every table's count matches").format(database=describe(target)))
+        say(f"{c.table:<24} {grouped(c.target):>12}")
+    say(_("copied into {database}; every table's count matches").format(database=describe(target)))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Deals: move them through the funnel; answer refusals.", no_args_is_help=True)
@@ -46,7 +46,7 @@ def move(
     if as_json:
         print_json(asdict(result))
         return
-    typer.echo(
+    say(
         _("deal {deal}: {old} -> {new}; tasks created: {tasks}").format(
             deal=deal, old=result.from_stage, new=result.to_stage, tasks=len(result.tasks)
         )
@@ -72,4 +72,4 @@ def refusal(
         print_json(asdict(result))
         return
     said = _("deal {deal}: back in {stage}, now {login}'s") if to else _("deal {deal}: back in {stage}")
-    typer.echo(said.format(deal=result.deal_id, stage=result.to_stage, login=to))
+    say(said.format(deal=result.deal_id, stage=result.to_stage, login=to))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -52,9 +52,9 @@ def scan(
         return
     for p in pairs:
         verdict = _("sure") if p.sure else _("review")
-        typer.echo(f"{p.left:>8} {p.right:>8}  {p.score:>3}  {verdict}  {reasons_text(p.reasons)}")
+        say(f"{p.left:>8} {p.right:>8}  {p.score:>3}  {verdict}  {reasons_text(p.reasons)}")
     sure = sum(1 for p in pairs if p.sure)
-    typer.echo(
+    say(
         _("{pairs} pairs: {sure} sure, {review} to review").format(
             pairs=len(pairs), sure=sure, review=len(pairs) - sure
         )
@@ -115,8 +115,8 @@ def merge(
             )
             return
         for m in outcome.merges:
-            typer.echo(_merged(m))
-        typer.echo(
+            say(_merged(m))
+        say(
             _("{merges} merges; {review} pairs left for review").format(
                 merges=len(outcome.merges), review=outcome.left_for_review
             )
@@ -128,9 +128,7 @@ def merge(
     if as_json:
         print_json(_result_json(result))
         return
-    typer.echo(
-        _merged(result) + " " + _("(undo: {command})").format(command=f"crm dedup undo {result.merge_id}")
-    )
+    say(_merged(result) + " " + _("(undo: {command})").format(command=f"crm dedup undo {result.merge_id}"))
 
 
 def _merged(result: MergeResult) -> str:
@@ -154,7 +152,7 @@ def undo(
     if as_json:
         print_json({"merge": merge_id, "survivor": result.survivor_id, "restored": list(result.restored_ids)})
         return
-    typer.echo(
+    say(
         _("merge {merge} undone: clients {clients} restored").format(
             merge=merge_id, clients=", ".join(map(str, result.restored_ids))
         )
@@ -182,4 +180,4 @@ def not_duplicate(
         if added
         else _("clients {a} and {b}: already marked two companies")
     )
-    typer.echo(said.format(a=a, b=b))
+    say(said.format(a=a, b=b))

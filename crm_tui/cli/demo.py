@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, globals_of, grouped, print_json
+from crm_tui.cli.common import fail, globals_of, grouped, print_json, say
 from crm_tui.i18n import _, decimal, ngettext
 
 
@@ -58,7 +58,7 @@ def demo(
             ),
             ngettext("{count} task", "{count} tasks", summary.tasks).format(count=grouped(summary.tasks)),
         ]
-        typer.echo(
+        say(
             _("demo base in {database}: {counts} ({seconds} s)").format(
                 database=summary.database, counts=", ".join(parts), seconds=decimal(summary.seconds)
             )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(
@@ -35,8 +35,8 @@ def list_(
     for f in found:
         choices = f" ({', '.join(f.choices)})" if f.choices else ""
         required = " " + _("required") if f.required else ""
-        typer.echo(f"{f.key:<20} {f.label:<24} {FIELD_KIND_NAMES.caption(f.kind):<7}{required}{choices}")
-    typer.echo(_required_contacts(contacts))
+        say(f"{f.key:<20} {f.label:<24} {FIELD_KIND_NAMES.caption(f.kind):<7}{required}{choices}")
+    say(_required_contacts(contacts))
 
 
 def _required_contacts(items: list[str]) -> str:
@@ -64,7 +64,7 @@ def add(
     options = [c.strip() for c in choices.split(",") if c.strip()]
     added = add_field(open_ws(ctx), key, label or key, FieldKind(kind), options, required)
     said = _("field {key} added ({kind}, required)") if added.required else _("field {key} added ({kind})")
-    typer.echo(said.format(key=added.key, kind=FIELD_KIND_NAMES.caption(added.kind)))
+    say(said.format(key=added.key, kind=FIELD_KIND_NAMES.caption(added.kind)))
 
 
 @app.command("remove")
@@ -73,7 +73,7 @@ def remove(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Field ke
     from crm_tui.domain.portrait.fields import remove_field
 
     had = remove_field(open_ws(ctx), key)
-    typer.echo(_("field {key} removed ({count} clients had a value; kept)").format(key=key, count=had))
+    say(_("field {key} removed ({count} clients had a value; kept)").format(key=key, count=had))
 
 
 @app.command("require")
@@ -86,7 +86,7 @@ def require(
     from crm_tui.domain.portrait.fields import set_field_required
 
     set_field_required(open_ws(ctx), key, not optional)
-    typer.echo((_("field {key} is optional") if optional else _("field {key} is required")).format(key=key))
+    say((_("field {key} is optional") if optional else _("field {key} is required")).format(key=key))
 
 
 @app.command("require-contacts")
@@ -99,7 +99,7 @@ def require_contacts(
 
     chosen = [i.strip() for i in items.split(",") if i.strip()]
     set_required_contacts(open_ws(ctx), chosen)
-    typer.echo(_required_contacts(chosen))
+    say(_required_contacts(chosen))
 
 
 @app.command("set")
@@ -122,4 +122,4 @@ def set_(
     with ws.read() as session:
         version = load_card(session, ws.viewer, client).version
     set_values(ws, client, version, pairs)
-    typer.echo(_("client {client}: portrait saved").format(client=client))
+    say(_("client {client}: portrait saved").format(client=client))

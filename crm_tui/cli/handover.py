@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(
@@ -47,7 +47,7 @@ def handover(
             "handover {handover}: moved {clients} clients, {deals} open deals, {tasks} open tasks to {login}"
         )
     )
-    typer.echo(
+    say(
         said.format(
             handover=result.handover, clients=result.clients, deals=result.deals, tasks=result.tasks, login=to
         )
@@ -69,10 +69,10 @@ def undo(
     if as_json:
         print_json(asdict(report))
         return
-    typer.echo(
+    say(
         _("handover {handover} undone: {clients} clients, {deals} deals, {tasks} tasks back").format(
             handover=number, clients=report.clients, deals=report.deals, tasks=report.tasks
         )
     )
     for line in report.kept:
-        typer.echo(f"  {line}")
+        say(f"  {line}")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, globals_of, open_ws, print_json, segment_counts
+from crm_tui.cli.common import fail, globals_of, open_ws, print_json, print_table, say, segment_counts
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Import client files; list and undo import batches.", no_args_is_help=True)
@@ -96,9 +96,9 @@ def clients(
         return
     if dry_run:
         for name, columns in summary.mappings.items():
-            typer.echo(f"{name}:")
+            say(f"{name}:")
             for header, target in columns.items():
-                typer.echo(f"  {header} -> {target}")
+                say(f"  {header} -> {target}")
     counts = (
         _(
             "{rows} rows, would create {created}, enriched {enriched}, unchanged {unchanged}, "
@@ -110,7 +110,7 @@ def clients(
             "already imported {already}, rejected {rejected}, conflicts {conflicts}"
         )
     )
-    typer.echo(
+    say(
         f"{_batch(summary.batch, dry_run)}: "
         + counts.format(
             rows=summary.rows,
@@ -123,18 +123,18 @@ def clients(
         )
     )
     for problem in summary.problems:
-        typer.echo(f"  {problem}")
+        say(f"  {problem}")
     if summary.problems_left_out:
-        typer.echo("  " + more_problems(summary.problems_left_out, summary.errors_file))
+        say("  " + more_problems(summary.problems_left_out, summary.errors_file))
     if summary.unmatched_owners:
-        typer.echo(
+        say(
             "  "
             + _("owners not found (rows given to {login}): {owners}").format(
                 login=owner or ws.viewer.login, owners=", ".join(summary.unmatched_owners)
             )
         )
     if summary.errors_file:
-        typer.echo(_("rows to look at, with their reasons: {file}").format(file=summary.errors_file))
+        say(_("rows to look at, with their reasons: {file}").format(file=summary.errors_file))
 
 
 def _batch(batch: int | None, dry_run: bool) -> str:
@@ -158,12 +158,9 @@ def list_(
         return
     from datetime import datetime
 
-    from rich.console import Console
-    from rich.table import Table
-
     from crm_tui.domain.values.formatting import local_time
 
-    table = Table(
+    print_table(
         _("Batch"),
         _("When"),
         _("By"),
@@ -173,20 +170,21 @@ def list_(
         _("Created"),
         _("Enriched"),
         _("Rejected"),
+        rows=(
+            (
+                b.id,
+                local_time(datetime.fromisoformat(b.started_at), ws.tz),
+                b.user or "",
+                IMPORT_STATUS_NAMES.caption(b.status),
+                ", ".join(Path(f).name for f in b.files),
+                b.rows,
+                b.created,
+                b.enriched,
+                b.rejected,
+            )
+            for b in batches
+        ),
     )
-    for b in batches:
-        table.add_row(
-            str(b.id),
-            local_time(datetime.fromisoformat(b.started_at), ws.tz),
-            b.user or "",
-            IMPORT_STATUS_NAMES.caption(b.status),
-            ", ".join(Path(f).name for f in b.files),
-            str(b.rows),
-            str(b.created),
-            str(b.enriched),
-            str(b.rejected),
-        )
-    Console().print(table)
 
 
 @app.command("undo")
@@ -203,14 +201,14 @@ def undo(
         print_json(asdict(report))
         return
     if report.documents_removed or report.documents_restored:
-        typer.echo(
+        say(
             _(
                 "batch {batch} undone: {removed} documents removed, {restored} restored to their "
                 "earlier values"
             ).format(batch=batch, removed=report.documents_removed, restored=report.documents_restored)
         )
     else:
-        typer.echo(
+        say(
             _(
                 "batch {batch} undone: {clients} clients removed, {fields} fields cleared, {records} other "
                 "records removed"
@@ -222,7 +220,7 @@ def undo(
             )
         )
     for line in report.kept:
-        typer.echo(f"  {line}")
+        say(f"  {line}")
 
 
 @app.command("orders")
@@ -273,7 +271,7 @@ def orders(
     if as_json:
         print_json({**summary.as_json(), "dry_run": dry_run})
         return
-    typer.echo(
+    say(
         f"{_batch(summary.batch, dry_run)}: "
         + _(
             "{rows} rows, {documents} documents; created {created}, updated {updated}, unchanged "
@@ -289,14 +287,12 @@ def orders(
         )
     )
     if summary.matched_later:
-        typer.echo(
-            "  " + _("documents of earlier imports matched now: {count}").format(count=summary.matched_later)
-        )
+        say("  " + _("documents of earlier imports matched now: {count}").format(count=summary.matched_later))
     for line in summary.problems:
-        typer.echo(f"  {line}")
+        say(f"  {line}")
     if summary.problems_left_out:
-        typer.echo("  " + more_problems(summary.problems_left_out, summary.errors_file))
+        say("  " + more_problems(summary.problems_left_out, summary.errors_file))
     if summary.errors_file:
-        typer.echo(_("rejected and unmatched documents: {file}").format(file=summary.errors_file))
+        say(_("rejected and unmatched documents: {file}").format(file=summary.errors_file))
     if summary.segments is not None:
-        typer.echo(segment_counts(summary.segments))
+        say(segment_counts(summary.segments))

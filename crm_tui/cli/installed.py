@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import open_ws, print_json
+from crm_tui.cli.common import open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="A client's installed base: add, list, remove.", no_args_is_help=True)
@@ -32,7 +32,7 @@ def add(
     if as_json:
         print_json({"client": client_id, "item": item})
         return
-    typer.echo(_("item {item} added to client {client}").format(item=item, client=client_id))
+    say(_("item {item} added to client {client}").format(item=item, client=client_id))
 
 
 @app.command("list")
@@ -67,9 +67,7 @@ def list_(
             continue
         whose = _("ours") if item.ours else _("competitor")
         when = f"{item.acquired_on:%m.%Y}" if item.acquired_on else "—"
-        typer.echo(
-            f"{item.id:>6}  {whose:<10} {item.quantity:>4} x {item.product} ({item.vendor or '—'}), {when}"
-        )
+        say(f"{item.id:>6}  {whose:<10} {item.quantity:>4} x {item.product} ({item.vendor or '—'}), {when}")
 
 
 @app.command("remove")
@@ -81,4 +79,4 @@ def remove(
     from crm_tui.domain.clients.installed_base import remove_installed
 
     remove_installed(open_ws(ctx), item_id)
-    typer.echo(_("item {item} removed").format(item=item_id))
+    say(_("item {item} removed").format(item=item_id))

@@ -38,7 +38,7 @@ from crm_tui.cli import (
     usage_errors,
     users,
 )
-from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globals_of
+from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globals_of, say
 from crm_tui.cli.translation import translate
 from crm_tui.config import ConfigError, Source, crm_command, interface_language
 from crm_tui.domain.errors import DomainError
@@ -81,7 +81,7 @@ ROOT_VALUE_OPTIONS = ("--db", "--user", "--config")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"crm_tui {__version__}")
+        say(f"crm_tui {__version__}")
         raise typer.Exit()
 
 
@@ -171,8 +171,11 @@ def config_named(args: Sequence[str]) -> str | None:
 
 def main() -> None:
     from crm_tui import i18n
+    from crm_tui.domain.values.cells import drop_controls
 
-    args = sys.argv[1:]
+    # The way in for every argument: no control characters reach the base from the command line
+    # (a name, a comment, a search); tabs and newlines stay for the texts that may have lines.
+    args = [drop_controls(arg, multiline=True) for arg in sys.argv[1:]]
     i18n.set_locale(interface_language(config_named(args)))
     try:
         code = command(i18n.current_locale()).main(args, prog_name="crm", standalone_mode=False)

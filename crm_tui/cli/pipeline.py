@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Pipelines and stages, playbooks, lost reasons.", no_args_is_help=True)
@@ -52,13 +52,13 @@ def list_(
         )
         return
     for p in found:
-        typer.echo(f"{p.id}: {p.name}" + (" " + _("(default)") if p.is_default else ""))
+        say(f"{p.id}: {p.name}" + (" " + _("(default)") if p.is_default else ""))
         for s in p.stages:
             stuck = p.stuck_days.get(s.id)
             limit = ", " + _("stuck after {days} d").format(days=stuck) if stuck else ""
-            typer.echo(f"  [{s.id}] {s.name} ({s.code or '-'}): {s.probability}%{limit}")
+            say(f"  [{s.id}] {s.name} ({s.code or '-'}): {s.probability}%{limit}")
             for step in p.playbooks.get(s.id, []):
-                typer.echo(
+                say(
                     "      "
                     + _("step {step}: {title} ({kind}, +{days} wd +{hours} h)").format(
                         step=step.id,
@@ -68,7 +68,7 @@ def list_(
                         hours=step.hours,
                     )
                 )
-    typer.echo(_("lost reasons: {reasons}").format(reasons=", ".join(reasons)))
+    say(_("lost reasons: {reasons}").format(reasons=", ".join(reasons)))
 
 
 @app.command("add")
@@ -76,7 +76,7 @@ def add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Pipeline n
     """A new pipeline with New, Won and Lost; add stages with `crm pipeline stage-add`."""
     from crm_tui.domain.deals.pipeline_admin import add_pipeline
 
-    typer.echo(_("pipeline {pipeline}: {name}").format(pipeline=add_pipeline(open_ws(ctx), name), name=name))
+    say(_("pipeline {pipeline}: {name}").format(pipeline=add_pipeline(open_ws(ctx), name), name=name))
 
 
 @app.command("stage-add")
@@ -89,7 +89,7 @@ def stage_add(
     """Add an open stage after the last open one."""
     from crm_tui.domain.deals.pipeline_admin import add_stage
 
-    typer.echo(
+    say(
         _("stage {stage}: {name}").format(
             stage=add_stage(open_ws(ctx), pipeline, name, probability), name=name
         )
@@ -113,7 +113,7 @@ def stage_set(
     with ws.read() as session:
         found = find_stage(session, stage)
     set_stage(ws, found.id, name=name, probability=probability, stuck_days=stuck_days)
-    typer.echo(_("stage {stage} updated").format(stage=found.id))
+    say(_("stage {stage} updated").format(stage=found.id))
 
 
 @app.command("stage-remove")
@@ -127,7 +127,7 @@ def stage_remove(
     with ws.read() as session:
         found = find_stage(session, stage)
     remove_stage(ws, found.id)
-    typer.echo(_("stage {stage} removed").format(stage=found.id))
+    say(_("stage {stage} removed").format(stage=found.id))
 
 
 @app.command("step-add")
@@ -149,7 +149,7 @@ def step_add(
     with ws.read() as session:
         found = find_stage(session, stage)
     added = add_step(ws, found.id, title, TaskKind(kind), days, hours)
-    typer.echo(_("step {step} added to {stage}").format(step=added, stage=found.name))
+    say(_("step {step} added to {stage}").format(step=added, stage=found.name))
 
 
 @app.command("step-remove")
@@ -158,7 +158,7 @@ def step_remove(ctx: typer.Context, step: Annotated[int, typer.Argument(help="St
     from crm_tui.domain.deals.pipeline_admin import remove_step
 
     remove_step(open_ws(ctx), step)
-    typer.echo(_("step {step} removed").format(step=step))
+    say(_("step {step} removed").format(step=step))
 
 
 @app.command("reason")
@@ -172,4 +172,4 @@ def reason(
 
     set_lost_reason(open_ws(ctx), name, active=not retire)
     said = _("lost reason {name!r} retired") if retire else _("lost reason {name!r} offered")
-    typer.echo(said.format(name=name))
+    say(said.format(name=name))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json
+from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import N_, _
 
 app = typer.Typer(
@@ -60,7 +60,7 @@ def erase(
     if as_json:
         print_json(done)
         return
-    typer.echo(
+    say(
         ", ".join(
             _(ERASED[k]).format(count=v) if k in ERASED else f"{k.replace('_', ' ')} {v}"
             for k, v in done.items()

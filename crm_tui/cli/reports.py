@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, user_id_of
+from crm_tui.cli.common import fail, open_ws, print_json, say, user_id_of
 from crm_tui.i18n import N_, _, decimal, ngettext
 
 app = typer.Typer(
@@ -53,17 +53,15 @@ def funnel(
     if as_json:
         print_json(report.as_json())
         return
-    typer.echo(f"{report.pipeline}")
+    say(f"{report.pipeline}")
     for s in report.stages:
         conversion = f"{s.conversion:.0%}" if s.conversion is not None else ""
         median = _days(s.median_days) if s.median_days is not None else ""
         reached = _("reached {count}").format(count=f"{s.reached:>7}")
-        typer.echo(
-            f"  {s.name:<20} {s.deals:>7} {money(s.amount):>18}  {reached}  -> {conversion:>5}  {median}"
-        )
+        say(f"  {s.name:<20} {s.deals:>7} {money(s.amount):>18}  {reached}  -> {conversion:>5}  {median}")
     for reason, n, amount in report.lost_reasons:
         lost = _("lost: {reason}").format(reason=f"{reason:<28}")
-        typer.echo(f"  {lost} {n:>6} {money(amount):>18}")
+        say(f"  {lost} {n:>6} {money(amount):>18}")
 
 
 def _days(days: float) -> str:
@@ -94,14 +92,12 @@ def forecast(
         print_json([asdict(line) for line in lines])
         return
     for line in lines:
-        typer.echo(
+        say(
             f"{line.month:<8} {line.manager:<28} {line.deals:>6} "
             f"{money(line.amount):>18} {money(line.weighted):>18}"
         )
     total = _("total")
-    typer.echo(
-        f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {money(sum(x.weighted for x in lines)):>18}"
-    )
+    say(f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {money(sum(x.weighted for x in lines)):>18}")
 
 
 @app.command("stuck")
@@ -122,7 +118,7 @@ def stuck(
         if as_json:
             print_json(asdict(row))
         else:
-            typer.echo(
+            say(
                 f"{row.id:>7} {row.title:<40} {row.owner or '—':<24} {row.stage:<18} "
                 f"{_days(row.days):>6} {money(row.amount)}"
             )
@@ -154,4 +150,4 @@ def completeness(
                 line.clients,
             ).format(count=f"{line.clients:>7}", share=f"{share:>6}")
             name = line.name or _("(no owner)")
-            typer.echo(f"{name:<30} {described}")
+            say(f"{name:<30} {described}")

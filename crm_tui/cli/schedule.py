@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import open_ws, print_json, segment_counts
+from crm_tui.cli.common import open_ws, print_json, say, segment_counts
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Clock-driven jobs (run from cron).", no_args_is_help=True)
@@ -25,11 +25,11 @@ def tick(
     if as_json:
         print_json(report.as_json())
         return
-    typer.echo(segment_counts(report.segments))
+    say(segment_counts(report.segments))
     tasks = ", ".join(f"{segment} {n}" for segment, n in report.contact_tasks.items())
-    typer.echo(_("tasks for clients without contact: {tasks}").format(tasks=tasks))
+    say(_("tasks for clients without contact: {tasks}").format(tasks=tasks))
     reminders = report.deal_reminders
-    typer.echo(
+    say(
         _("reminders: {stuck} stuck deals, {idle} deals without activity").format(
             stuck=reminders["stuck"], idle=reminders["idle"]
         )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, grouped, open_ws, print_json
+from crm_tui.cli.common import fail, grouped, open_ws, print_json, say
 from crm_tui.i18n import N_, _, current_locale, ngettext
 
 INTERVAL_SOURCES = {
@@ -34,26 +34,24 @@ def recompute(
         return
     interval = result.interval
     if interval.days is None:
-        typer.echo(
-            _("no sales history: only warm clients can be told; import orders or set segments by hand")
-        )
+        say(_("no sales history: only warm clients can be told; import orders or set segments by hand"))
     else:
         source = (
             _(INTERVAL_SOURCES[interval.source]) if interval.source in INTERVAL_SOURCES else interval.source
         )
-        typer.echo(_("interval: {days} days ({source})").format(days=interval.days, source=source))
+        say(_("interval: {days} days ({source})").format(days=interval.days, source=source))
     for count in result.counts:
         clients = ngettext("{count} client", "{count} clients", count.clients).format(
             count=f"{grouped(count.clients):>9}"
         )
-        typer.echo(f"  {segment_name(count.segment):<9} {clients}  {_amount(count.sales_total):>16}")
-    typer.echo(
+        say(f"  {segment_name(count.segment):<9} {clients}  {_amount(count.sales_total):>16}")
+    say(
         _("moved {moved}, first assigned {assigned}, cleared {cleared}, manual (kept) {manual}").format(
             moved=result.moved, assigned=result.assigned, cleared=result.cleared, manual=result.manual
         )
     )
     for move, n in result.moves.items():
-        typer.echo(f"  {move}: {n}")
+        say(f"  {move}: {n}")
 
 
 @app.command("interval")
@@ -73,9 +71,9 @@ def interval(
         fail(_("interval: {days!r} is not a number of days or 'auto'").format(days=days))
     set_interval(open_ws(ctx), value)
     if value is None:
-        typer.echo(_("interval: computed from the sales history"))
+        say(_("interval: computed from the sales history"))
     else:
-        typer.echo(_("interval: {days} days").format(days=value))
+        say(_("interval: {days} days").format(days=value))
 
 
 @app.command("set")
@@ -94,7 +92,7 @@ def set_(
         if chosen is None
         else _("client {client}: {segment} (manual)")
     )
-    typer.echo(said.format(client=client, segment=chosen))
+    say(said.format(client=client, segment=chosen))
 
 
 @app.command("rules")
@@ -136,7 +134,7 @@ def rules(
             else _("off")
         )
         most = _("max {count}/manager/run").format(count=rule.max_tasks_per_run)
-        typer.echo(f"{segment_name(rule.segment):<9} {every_text:<16} {most}  {rule.task_title}")
+        say(f"{segment_name(rule.segment):<9} {every_text:<16} {most}  {rule.task_title}")
 
 
 def _amount(kopecks: int) -> str:

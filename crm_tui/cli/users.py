@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import grouped, open_ws, print_json
+from crm_tui.cli.common import grouped, open_ws, print_json, print_table, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="CRM users: managers, heads of sales, admins, ops.", no_args_is_help=True)
@@ -42,7 +42,7 @@ def add(
     if as_json:
         print_json(asdict(info))
     else:
-        typer.echo(
+        say(
             _("added {login} ({name}), {role}, region {region}").format(
                 login=info.login,
                 name=info.full_name,
@@ -68,17 +68,22 @@ def list_(
         for u in users:
             print_json(asdict(u))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(_("Login"), _("Full name"), _("Role"), _("Region"), _("Target, ₽"), _("Active"))
-    for u in users:
-        table.add_row(
-            u.login,
-            u.full_name,
-            ROLE_NAMES.caption(u.role),
-            u.region or "",
-            grouped(u.monthly_target // 100),
-            _("yes") if u.active else _("no"),
-        )
-    Console().print(table)
+    print_table(
+        _("Login"),
+        _("Full name"),
+        _("Role"),
+        _("Region"),
+        _("Target, ₽"),
+        _("Active"),
+        rows=(
+            (
+                u.login,
+                u.full_name,
+                ROLE_NAMES.caption(u.role),
+                u.region or "",
+                grouped(u.monthly_target // 100),
+                _("yes") if u.active else _("no"),
+            )
+            for u in users
+        ),
+    )

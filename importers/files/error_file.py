@@ -2,7 +2,9 @@
 it (a rejected row's, and the warnings and conflicts of the rows imported).
 
 The file is read by a person: its headings and reasons are written in the language in force
-when it is written (a reason is a ``Message``, worded here, wherever the row was parsed).
+when it is written (a reason is a ``Message``, worded here, wherever the row was parsed). It is
+written by the project's one writer (``crm_tui.domain.exports``): every cell, the file's own
+headers and the File and Sheet columns included, is text a spreadsheet cannot run.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from crm_tui.domain.exports import write_workbook
 from crm_tui.domain.values.cells import Cell
 from crm_tui.i18n import Message, _
 
@@ -33,24 +34,16 @@ class RejectedRow:
         return "; ".join(str(m) for m in (self.reason, *self.notes))
 
 
-def _safe(value: Cell) -> object:
-    """Text that looks like a formula is written as text, so the error file cannot run it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def write_error_file(path: Path, rejected: Sequence[RejectedRow]) -> Path:
     headers: list[str] = []
     for r in rejected:
         for h in r.cells:
             if h not in headers:
                 headers.append(h)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rows to look at"))
-    sheet.append([_("File"), _("Sheet"), _("Row"), _("Reason"), *headers])
-    for r in rejected:
-        sheet.append([r.file, r.sheet, r.row, _safe(r.reasons()), *(_safe(r.cells.get(h)) for h in headers)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    write_workbook(
+        path,
+        _("Rows to look at"),
+        [_("File"), _("Sheet"), _("Row"), _("Reason"), *headers],
+        ([r.file, r.sheet, r.row, r.reasons(), *(r.cells.get(h) for h in headers)] for r in rejected),
+    )
     return path

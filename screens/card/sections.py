@@ -16,6 +16,7 @@ from crm_tui.domain.clients.timeline import TimelinePage
 from crm_tui.domain.portrait.answers import field_text
 from crm_tui.domain.values.formatting import local_time, money, phone
 from crm_tui.domain.values.requisites import is_valid_inn
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.i18n import _
 from crm_tui.screens.base import kind_label
 from crm_tui.screens.dialogs.segments import segment_label
@@ -24,21 +25,21 @@ from crm_tui.widgets.record_table import clip
 
 
 def channel_text(channel: ChannelInfo) -> str:
-    return phone(channel.value) if channel.kind == "phone" else channel.value
+    return phone(channel.value) if channel.kind == "phone" else inert(channel.value)
 
 
 def portrait_view(card: ClientCard) -> Group:
     lines = []
     for line in card.portrait:
         shown = field_text(line.kind, line.value)
-        text = Text.assemble((f"{line.label}: ", "dim"), shown or "—")
+        text = Text.assemble((f"{inert(line.label)}: ", "dim"), inert(shown) or "—")
         if not shown and line.required:
             text.append("  " + _("required"), style="bold yellow")
         lines.append(text)
     state = _("{percent}% complete").format(percent=card.completeness_percent)
     if card.missing:
         state += " · " + _("missing: {items} (w)").format(items=", ".join(card.missing))
-    lines.append(Text(state, style="bold" if card.missing else "dim"))
+    lines.append(literal(state, style="bold" if card.missing else "dim"))
     return Group(*lines)
 
 
@@ -57,7 +58,7 @@ def segment_view(card: ClientCard, tz: ZoneInfo) -> Group:
     for change in card.segment_history:
         who = change.user if change.manual and change.user else _("recompute")
         lines.append(
-            Text(
+            literal(
                 f"{local_time(change.at, tz, '%d.%m.%Y')}  {segment_label(change.before)} → "
                 f"{segment_label(change.after)}  ({who})",
                 style="dim",
@@ -84,7 +85,7 @@ def requisites_view(card: ClientCard) -> Table:
         (_("City"), card.city),
         (_("Region"), card.region),
     ]:
-        grid.add_row(label, Text(value or "—"))
+        grid.add_row(label, literal(value or "—"))
     if card.inn and not is_valid_inn(card.inn):  # an import keeps a mistyped INN, flagged
         grid.add_row("", Text(_("the INN fails its checksum: check it (u)"), style="bold yellow"))
     return grid
@@ -95,16 +96,16 @@ def contacts_view(card: ClientCard) -> Group | Text:
     for channel in card.channels:
         parts.append(Text.assemble((_("General: "), "dim"), channel_text(channel)))
     for person in card.contacts:
-        line = Text(person.full_name, style="bold")
+        line = literal(person.full_name, style="bold")
         if person.position:
-            line.append(f" — {person.position}", style="italic")
+            line.append(f" — {inert(person.position)}", style="italic")
         parts.append(line)
         for channel in person.channels:
             parts.append(Text.assemble("  ", channel_text(channel)))
     for former in card.former_contacts:
         was = f" ({former.position})" if former.position else ""
         parts.append(
-            Text(
+            literal(
                 _("Former: {name}{was}, at «{client}» since {day}").format(
                     name=former.full_name, was=was, client=former.now_at, day=f"{former.left_at:%d.%m.%Y}"
                 ),
@@ -122,8 +123,8 @@ def changes_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
         *(
             Text.assemble(
                 (f"{local_time(line.at, tz, '%d.%m %H:%M')} ", "dim"),
-                (f"{line.user or system}: ", "bold"),
-                describe_changes(line, 90),
+                (f"{inert(line.user) or system}: ", "bold"),
+                inert(describe_changes(line, 90)),
             )
             for line in card.changes
         )
@@ -154,9 +155,9 @@ def installed_view(card: ClientCard) -> Group | Text:
         )
         since = f" · {item.acquired_on:%m.%Y}" if item.acquired_on else ""
         vendor = f" ({item.vendor})" if item.vendor else ""
-        lines.append(Text.assemble(whose, f"  {item.quantity} × {item.product}{vendor}{since}"))
+        lines.append(Text.assemble(whose, inert(f"  {item.quantity} × {item.product}{vendor}{since}")))
         if item.note:
-            lines.append(Text(f"   {item.note}", style="dim"))
+            lines.append(literal(f"   {item.note}", style="dim"))
     return Group(*lines)
 
 
@@ -167,7 +168,7 @@ def sources_view(card: ClientCard, tz: ZoneInfo) -> Group | Text:
         *(
             Text.assemble(
                 (f"{local_time(src.at, tz, '%d.%m.%Y')} ", "dim"),
-                _("{file} · {sheet} · row {row}").format(file=src.file, sheet=src.sheet, row=src.row),
+                inert(_("{file} · {sheet} · row {row}").format(file=src.file, sheet=src.sheet, row=src.row)),
                 ("  " + _("(import {batch})").format(batch=src.batch_id) if src.batch_id else "", "dim"),
             )
             for src in card.sources
@@ -180,7 +181,7 @@ Rows = list[tuple[str, list[Text]]]
 
 
 def title_view(card: ClientCard) -> Text:
-    title = Text(card.display_name, style="bold")
+    title = literal(card.display_name, style="bold")
     title.append("  ")
     title.append(f" {status_label(card.status)} ", style="reverse")
     return title
@@ -198,7 +199,7 @@ def facts_view(card: ClientCard) -> Text:
         segment_label(card.segment, card.segment_manual),
         _("portrait {percent}%").format(percent=card.completeness_percent),
     ]
-    return Text(" · ".join(facts))
+    return literal(" · ".join(facts))
 
 
 def deal_rows(card: ClientCard) -> Rows:
@@ -206,8 +207,8 @@ def deal_rows(card: ClientCard) -> Rows:
         (
             str(d.id),
             [
-                Text(d.title, no_wrap=True, overflow="ellipsis"),
-                Text(clip(d.stage, 16)),
+                literal(d.title, no_wrap=True, overflow="ellipsis"),
+                literal(clip(inert(d.stage), 16)),
                 Text(money(d.amount)),
                 Text(deal_status_label(d.status), style="dim" if d.status != "open" else ""),
             ],
@@ -226,8 +227,8 @@ def task_rows(card: ClientCard, tz: ZoneInfo, now: datetime, *, alert: str) -> R
                     local_time(t.due_at, tz, "%d.%m %H:%M"),
                     style=f"bold {alert}" if t.due_at < now else "",
                 ),
-                Text(t.title, no_wrap=True, overflow="ellipsis"),
-                Text(clip(t.assignee or "—", 18)),
+                literal(t.title, no_wrap=True, overflow="ellipsis"),
+                literal(clip(inert(t.assignee) or "—", 18)),
             ],
         )
         for t in card.tasks
@@ -241,8 +242,8 @@ def timeline_rows(page: TimelinePage, tz: ZoneInfo) -> Rows:
             [
                 Text(local_time(e.at, tz, "%d.%m %H:%M")),
                 Text(timeline_kind(e.kind, e.direction)),
-                Text(clip(e.user or "—", 16)),
-                Text(e.text, no_wrap=True, overflow="ellipsis"),
+                literal(clip(inert(e.user) or "—", 16)),
+                literal(e.text, no_wrap=True, overflow="ellipsis"),
             ],
         )
         for e in page.entries

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -35,9 +36,9 @@ class ChoiceDialog(CrmModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self.title_text
+            dialog.border_title = literal(self.title_text)
             yield OptionList(
-                *(Option(label, id=key) for label, key in self.choices), id="choices", markup=False
+                *(Option(literal(label), id=key) for label, key in self.choices), id="choices", markup=False
             )
         yield KeyFooter(show_command_palette=False, compact=True)
 

@@ -8,6 +8,7 @@ from textual.widgets import Input, Label, Static
 
 from crm_tui.domain.contacts.new_contact import NewContact, contact_draft
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
@@ -40,7 +41,7 @@ class ContactDialog(FormDialog[NewContact | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as dialog:
             title = _("Contact at {name}") if self.initial else _("New contact at {name}")
-            dialog.border_title = title.format(name=self.client_name)
+            dialog.border_title = literal(title.format(name=self.client_name))
             for key, label in FIELDS:
                 yield Label(_(label), classes="portrait-label")
                 value = getattr(self.initial, "full_name" if key == "name" else key) if self.initial else ""

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
 from crm_tui.domain.clients.card import ContactInfo
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -47,10 +48,13 @@ class ContactMoveDialog(CrmModal[ContactMove | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = _("A contact of {name} moved").format(name=self.client_name)
+            dialog.border_title = literal(_("A contact of {name} moved").format(name=self.client_name))
             yield Label(_("Who"), classes="portrait-label")
             yield Select(
-                [(p.full_name + (f" — {p.position}" if p.position else ""), p.id) for p in self.people],
+                [
+                    (literal(p.full_name + (f" — {p.position}" if p.position else "")), p.id)
+                    for p in self.people
+                ],
                 value=self.people[0].id,
                 allow_blank=False,
                 id="move-who",

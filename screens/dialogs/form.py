@@ -10,6 +10,7 @@ from textual import on
 from textual.binding import BindingType
 from textual.widgets import Input, Static
 
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -43,7 +44,7 @@ class FormDialog(CrmModal[Result]):
             self.action_save()
 
     def refuse(self, message: str, field_id: str) -> None:
-        self.query_one("#error", Static).update(message)
+        self.query_one("#error", Static).update(literal(message, multiline=True))
         self.query_one(f"#{field_id}").focus()
         self.app.bell()
 

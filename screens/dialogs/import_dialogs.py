@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -41,10 +42,10 @@ class FieldPickerScreen(CrmModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker") as dialog:
             dialog.border_title = _("Import the column as")
-            yield Static(self.header, classes="dialog-subject", markup=False)
+            yield Static(literal(self.header), classes="dialog-subject", markup=False)
             if self.samples:
                 samples = _("Values: {samples}").format(samples=" · ".join(self.samples))
-                yield Static(samples, classes="dialog-note", markup=False)
+                yield Static(literal(samples), classes="dialog-note", markup=False)
             yield OptionList(
                 *(
                     Option(Text.assemble((f"{field_label(field):<18}", "bold"), description), id=field)

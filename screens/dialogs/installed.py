@@ -8,6 +8,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from crm_tui.domain.clients.installed_base import InstalledDraft, parse_acquired
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
@@ -29,7 +30,7 @@ class InstalledDialog(FormDialog[InstalledDraft | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = _("Owns: {name}").format(name=self.client_name)
+            dialog.border_title = literal(_("Owns: {name}").format(name=self.client_name))
             yield Label(_("Product"), classes="portrait-label")
             yield Input(placeholder=_("Котёл Logano G334"), id="inst-product")
             yield Label(_("Vendor"), classes="portrait-label")

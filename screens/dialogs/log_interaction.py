@@ -18,6 +18,7 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.interactions import InteractionKind
 from crm_tui.domain.interactions.log import parse_duration
 from crm_tui.domain.tasks.next_step import NextStep, next_step
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -63,7 +64,7 @@ class LogInteractionScreen(CrmModal[InteractionDraft | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Log a call") if self.is_call else _("Add a note")
-            yield Static(self.client_name, classes="dialog-subject", markup=False)
+            yield Static(literal(self.client_name), classes="dialog-subject", markup=False)
             yield Label(_("What was said or agreed?") if self.is_call else _("Note"))
             yield Input(placeholder=_("Summary"), id="summary")
             if self.is_call:
@@ -80,7 +81,7 @@ class LogInteractionScreen(CrmModal[InteractionDraft | None]):
         yield KeyFooter(show_command_palette=False, compact=True)
 
     def _refuse(self, message: str, field: str) -> None:
-        self.query_one("#error", Static).update(message)
+        self.query_one("#error", Static).update(literal(message))
         self.query_one(f"#{field}", Input).focus()
         self.app.bell()
 

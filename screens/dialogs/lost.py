@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -47,9 +48,11 @@ class LostDialog(CrmModal[LostAnswer | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Deal lost")
-            yield Static(self.deal_title, classes="dialog-subject", markup=False)
+            yield Static(literal(self.deal_title), classes="dialog-subject", markup=False)
             yield OptionList(
-                *(Option(r, id=str(i)) for i, r in enumerate(self.reasons)), id="reasons", markup=False
+                *(Option(literal(r), id=str(i)) for i, r in enumerate(self.reasons)),
+                id="reasons",
+                markup=False,
             )
             yield Input(
                 placeholder=_("Comment: what happened (the head of sales reads it)"), id="lost-comment"

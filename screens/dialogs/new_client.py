@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from crm_tui.domain.clients.new_client import Added, NewClient
 from crm_tui.domain.errors import DomainError
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
@@ -100,7 +101,7 @@ class NewClientScreen(CrmModal[int | None]):
     def on_new_client_screen_answered(self, event: Answered) -> None:
         message = self.query_one("#new-client-message", Static)
         if event.error is not None:
-            message.update(event.error)
+            message.update(literal(event.error, multiline=True))
             self.app.bell()
             return
         added = event.added
@@ -111,7 +112,7 @@ class NewClientScreen(CrmModal[int | None]):
         self.warned = event.new
         lines = [holder.describe() for holder in added.holders]
         lines.append(_("Nothing saved. Save again (ctrl+s) if it is a different company or a branch."))
-        message.update("\n".join(lines))
+        message.update(literal("\n".join(lines), multiline=True))
         self.query_one("#save", Button).label = _("Save anyway")
 
     @on(Button.Pressed, "#cancel")

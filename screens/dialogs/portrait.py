@@ -8,6 +8,7 @@ from textual.widgets import Input, Label
 
 from crm_tui.domain.clients.card import PortraitLine
 from crm_tui.domain.portrait.answers import editable_text
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
@@ -31,11 +32,11 @@ class PortraitDialog(FormDialog[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = _("Portrait: {name}").format(name=self.client_name)
+            dialog.border_title = literal(_("Portrait: {name}").format(name=self.client_name))
             for line in self.lines:
                 hint = f" ({', '.join(line.choices)})" if line.choices else ""
                 mark = " *" if line.required else ""
-                yield Label(f"{line.label}{mark}{hint}", classes="portrait-label")
+                yield Label(literal(f"{line.label}{mark}{hint}"), classes="portrait-label")
                 yield Input(value=editable_text(line.kind, line.value), id=f"portrait-{line.key}")
         yield KeyFooter(show_command_palette=False, compact=True)
 

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import check_requisites, clean_requisites
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.widgets.key_footer import KeyFooter
@@ -48,7 +49,7 @@ class RequisitesDialog(FormDialog[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = _("Requisites: {name}").format(name=self.card.display_name)
+            dialog.border_title = literal(_("Requisites: {name}").format(name=self.card.display_name))
             for key, label in FIELDS:
                 yield Label(_(label), classes="portrait-label")
                 yield Input(value=self.before[key] or "", id=f"req-{key}")

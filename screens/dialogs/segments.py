@@ -19,6 +19,7 @@ from crm_tui.domain.access.users import UserInfo
 from crm_tui.domain.captions import SEGMENT_NAMES
 from crm_tui.domain.segments import Segment
 from crm_tui.domain.values.dates import normalise_date
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -63,7 +64,7 @@ class SegmentPicker(CrmModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Segment")
-            yield Static(self.client_name, classes="dialog-subject", markup=False)
+            yield Static(literal(self.client_name), classes="dialog-subject", markup=False)
             options = [Option(segment_name(segment), id=segment.value) for segment in SEGMENT_LABELS]
             options.append(Option(_("By the rules (clear the manual mark)"), id=AUTO))
             yield OptionList(*options, id="segments", markup=False)
@@ -101,9 +102,11 @@ class AssignDialog(CrmModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self.title_text or _("Give {count} clients to").format(count=self.count)
+            dialog.border_title = literal(
+                self.title_text or _("Give {count} clients to").format(count=self.count)
+            )
             yield OptionList(
-                *(Option(f"{p.full_name}  ({p.region or '—'})", id=p.login) for p in self.people),
+                *(Option(literal(f"{p.full_name}  ({p.region or '—'})"), id=p.login) for p in self.people),
                 id="people",
                 markup=False,
             )

@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.values.formatting import weekday
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -81,7 +82,7 @@ class SnoozeScreen(CrmModal[datetime | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Snooze task")
-            yield Static(self.task_title, classes="dialog-subject", markup=False)
+            yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
             yield OptionList(
                 *(
                     Option(f"{n}  {o.label:<18} {self._when(o.until)}", id=str(n - 1))

@@ -10,6 +10,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
@@ -40,7 +41,7 @@ class TaskResultScreen(CrmModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Complete task")
-            yield Static(self.task_title, classes="dialog-subject", markup=False)
+            yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
             yield Label(_("What came of it?"))
             yield Input(placeholder=_("Result: agreed, sent, refused..."), id="result")
             yield Static("", id="error", classes="dialog-error", markup=False)
@@ -55,7 +56,7 @@ class TaskResultScreen(CrmModal[str | None]):
         text = self.query_one("#result", Input).value.strip()
         if not text:
             message = _("Say what came of the task: the result cannot be empty.")
-            self.query_one("#error", Static).update(message)
+            self.query_one("#error", Static).update(literal(message))
             self.query_one("#result", Input).focus()
             self.app.bell()
             return

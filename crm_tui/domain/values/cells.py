@@ -75,9 +75,41 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+"""What ends a line: newline, carriage return, vertical tab, form feed, NEL and the Unicode line
+and paragraph separators."""
+_BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+"""The marks, embeddings, overrides and isolates that make text read in another order than it is
+stored ("Trojan Source"): a name is shown in the order it was typed."""
+_DROPPED: dict[int, str | None] = {
+    **{code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS)},
+    **{code: "\ufffd" for code in range(0xD800, 0xE000)},  # a lone surrogate cannot be written out
+}
+_ONE_LINE = {**_DROPPED, **{ord(c): " " for c in "\t" + _LINE_BREAKS}}
+_LINES = {**_DROPPED, ord("\t"): "\t", **{ord(c): "\n" for c in _LINE_BREAKS}}
+
+
+def drop_controls(text: str, *, multiline: bool = False) -> str:
+    """``text`` with nothing a terminal or a bidi algorithm would act on rather than show.
+
+    C0 controls, DEL and C1 controls go (ESC and CSI start the sequences that move the cursor,
+    clear the screen, colour text or make OSC 8 links: without them the rest is plain text), as
+    do the bidi controls; a lone surrogate becomes U+FFFD. Tabs and line breaks become spaces on
+    one line; a ``multiline`` text keeps its tabs and has its line breaks as newlines. The one
+    rule for text from outside, at the way in (``collapse_spaces``, so every value parser) and
+    at the way out (``crm_tui.domain.values.text.inert``).
+    """
+    if text.isprintable():
+        return text  # the usual value: nothing to drop
+    if multiline:
+        return text.replace("\r\n", "\n").translate(_LINES)
+    return text.translate(_ONE_LINE)
+
+
 def collapse_spaces(text: str) -> str:
-    """Runs of whitespace (including newlines and no-break spaces) as one space, trimmed."""
-    return " ".join(text.split())
+    """Runs of whitespace (including newlines and no-break spaces) as one space, trimmed; control
+    characters dropped (``drop_controls``)."""
+    return " ".join(drop_controls(text).split())
 
 
 def whole_number_digits(value: object) -> str | None:

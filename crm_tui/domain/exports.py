@@ -1,0 +1,81 @@
+"""Every workbook and CSV the project writes, written one way: each cell (headers, file and sheet
+names included) as text that a spreadsheet shows and never runs.
+
+A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or a carriage return, or the
+full-width forms some keyboards type) is a formula to Excel and LibreOffice: ``=HYPERLINK(...)``
+in a client's name, in a column header or in the name of an imported file would become a live
+link, or worse, in the errors file a manager opens. Such text is written with a leading
+apostrophe, the spreadsheets' own mark for "this is text" (OWASP's advice for CSV injection);
+control characters are dropped as everywhere text leaves the system
+(``crm_tui.domain.values.cells.drop_controls``; openpyxl refuses them anyway). Numbers, dates and
+empty cells are written as they are.
+
+The errors file of an import (``crm_tui.importers.files.error_file``) is written here; so is
+any report, call list or list of non-responders: a writer of its own would be a hole.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO
+
+from crm_tui.domain.values.cells import Cell, cell_text, drop_controls
+
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+"""What makes a spreadsheet read a cell as a formula (or, for tab and CR, hide one after)."""
+
+CSV_DELIMITER = ";"
+"""Excel in a Russian locale splits a CSV at semicolons (the comma is the decimal mark)."""
+
+
+def export_cell(value: object) -> Cell:
+    """``value`` as one cell of a file we write: text that cannot run, or a number or a date.
+
+    Text is checked after its leading spaces too (" =1+2" is a formula to LibreOffice)."""
+    if value is None or isinstance(value, bool | int | float | date | datetime | time | timedelta):
+        return value
+    text = drop_controls(value if isinstance(value, str) else cell_text(value), multiline=True)
+    if text[:1] in FORMULA_STARTS or text.lstrip(" \u00a0")[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def write_workbook(
+    target: Path | IO[bytes], title: str, header: Sequence[object], rows: Iterable[Sequence[object]]
+) -> None:
+    """An .xlsx with one sheet named ``title``: ``header``, then ``rows``, every cell through
+    ``export_cell``; into the file ``target`` names (its folder made if need be) or into a
+    binary file already open (one created with the permissions the caller wants)."""
+    from openpyxl import Workbook  # a heavy import, for the commands that write a workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.append([export_cell(cell) for cell in header])
+    for row in rows:
+        sheet.append([export_cell(cell) for cell in row])
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+
+
+def write_csv(target: Path | IO[str], header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
+    """A CSV that Excel opens as it is: UTF-8 with a BOM, semicolons, ``header`` then ``rows``,
+    every cell through ``export_cell``; into the file ``target`` names or into a text file
+    already open (with ``newline=""``, as the csv module wants)."""
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8-sig", newline="") as out:
+            write_csv(out, header, rows)
+        return
+    writer = csv.writer(target, delimiter=CSV_DELIMITER)
+    writer.writerow([_csv_text(cell) for cell in header])
+    for row in rows:
+        writer.writerow([_csv_text(cell) for cell in row])
+
+
+def _csv_text(value: object) -> str:
+    safe = export_cell(value)
+    return "" if safe is None else cell_text(safe)
