@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         OrdersSummary,
         UndoReport,
     )
-    from crm_tui.domain.imports.mapping import ColumnMap
+    from crm_tui.domain.imports.mapping import ColumnMap, PortraitTarget
     from crm_tui.domain.imports.rows import ParsedRow
     from crm_tui.domain.imports.sheets import SheetPreview
     from crm_tui.domain.workspace import Workspace
@@ -43,11 +43,16 @@ class ImporterJobs:
         return preview_sheet(ws, path, sheet, rows)
 
     def suggest_mapping(
-        self, labels: Sequence[str], explicit: Mapping[str, str] | None = None, *, strict: bool = True
+        self,
+        labels: Sequence[str],
+        explicit: Mapping[str, str] | None = None,
+        *,
+        strict: bool = True,
+        portrait: Sequence[PortraitTarget] = (),
     ) -> ColumnMap:
         from crm_tui.importers.files.mapping import suggest_mapping
 
-        return suggest_mapping(labels, explicit, strict=strict)
+        return suggest_mapping(labels, explicit, strict=strict, portrait=portrait)
 
     def preview_rows(self, sheet: SheetPreview, columns: ColumnMap) -> list[ParsedRow]:
         from crm_tui.importers.clients.preview import preview_rows

@@ -327,9 +327,11 @@ class ImportWizardScreen(CrmScreen):
         self.sheets = event.sheets
         self.chosen = set()
         try:
-            self.suggested = self.jobs.suggest_mapping(data.labels, data.remembered, strict=False)
+            self.suggested = self.jobs.suggest_mapping(
+                data.labels, data.remembered, strict=False, portrait=data.portrait
+            )
         except MappingError:  # a remembered mapping that no longer fits: start from suggestions
-            self.suggested = self.jobs.suggest_mapping(data.labels)
+            self.suggested = self.jobs.suggest_mapping(data.labels, portrait=data.portrait)
         self.sub_title = f"{data.file} · {data.sheet}"
         self._show_mapping(self.suggested)
         self._go("mapping")
@@ -374,7 +376,9 @@ class ImportWizardScreen(CrmScreen):
                 self._choose(index, field)
 
         samples = sample_values(self.data.first_rows, index)
-        self.app.push_screen(FieldPickerScreen(column.header, column.field or IGNORE, samples), picked)
+        self.app.push_screen(
+            FieldPickerScreen(column.header, column.field or IGNORE, samples, self.data.portrait), picked
+        )
 
     def _choose(self, index: int, field: str) -> None:
         """Column ``index`` goes to ``field`` now; a one-value field leaves the column it was on."""
@@ -386,12 +390,14 @@ class ImportWizardScreen(CrmScreen):
                 self.chosen.add(other.index)
                 self.notify(
                     _("«{header}» is skipped now: {field} takes one column.").format(
-                        header=other.header, field=field_label(field)
+                        header=other.header, field=field_label(field, self.data.portrait)
                     )
                 )
         explicit[self.data.labels[index]] = field
         try:
-            columns = self.jobs.suggest_mapping(self.data.labels, explicit, strict=False)
+            columns = self.jobs.suggest_mapping(
+                self.data.labels, explicit, strict=False, portrait=self.data.portrait
+            )
         except MappingError as exc:
             self._status(str(exc))
             return

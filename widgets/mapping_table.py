@@ -6,7 +6,15 @@ from collections.abc import Collection, Sequence
 
 from rich.text import Text
 
-from crm_tui.domain.imports.mapping import FIELDS, IGNORE, ColumnMap, ColumnMapping, column_letter
+from crm_tui.domain.imports.mapping import (
+    FIELDS,
+    IGNORE,
+    ColumnMap,
+    ColumnMapping,
+    PortraitTarget,
+    column_letter,
+    portrait_key,
+)
 from crm_tui.domain.imports.rows import DataRow
 from crm_tui.domain.values.cells import cell_text, collapse_spaces
 from crm_tui.domain.values.text import inert, literal
@@ -22,9 +30,12 @@ GUESS = 60
 """A skipped column names its closest field only when the match is at least this good."""
 
 
-def field_label(field: str) -> str:
+def field_label(field: str, portrait: Sequence[PortraitTarget] = ()) -> str:
     """A target field of the import by name, in the language in force (English shows the name
-    the CLI's ``--map`` takes)."""
+    the CLI's ``--map`` takes); a portrait field by its label, as the admin named it."""
+    if (key := portrait_key(field)) is not None:
+        label = next((t.label for t in portrait if t.key == key), key)
+        return _("portrait: {field}").format(field=label)
     labels = {
         "name": _("name"),
         "legal_form": _("legal_form"),
@@ -48,8 +59,10 @@ def field_label(field: str) -> str:
     return labels.get(field, field)
 
 
-def field_description(field: str) -> str:
+def field_description(field: str, portrait: Sequence[PortraitTarget] = ()) -> str:
     """What a target field of the import means, for the person choosing it."""
+    if portrait_key(field) is not None:
+        return _("a field of the client's portrait, read as its kind")
     descriptions = {
         "name": _("client name; a legal form in it is split off"),
         "legal_form": _("legal form: ООО, ИП, АО..."),
@@ -73,9 +86,11 @@ def field_description(field: str) -> str:
     return descriptions.get(field, field)
 
 
-def field_choices() -> list[tuple[str, str]]:
-    """Every target a column may take, with its description: the fields, then ``ignore``."""
-    return [(field, field_description(field)) for field in (*FIELDS, IGNORE)]
+def field_choices(portrait: Sequence[PortraitTarget] = ()) -> list[tuple[str, str]]:
+    """Every target a column may take, with its description: the client's fields, the
+    portrait's, then ``ignore``."""
+    targets = (*FIELDS, *(t.field for t in portrait), IGNORE)
+    return [(field, field_description(field, portrait)) for field in targets]
 
 
 def sample_values(rows: Sequence[DataRow], index: int, count: int = SAMPLES) -> list[str]:
@@ -140,7 +155,7 @@ class MappingTable(RecordTable):
         good = theme.success or "green"
         records = []
         for column, first in zip(columns.columns, suggested.columns, strict=True):
-            field, match = self._target(column, first, column.index in chosen, good, warn)
+            field, match = self._target(column, first, column.index in chosen, good, warn, columns.portrait)
             samples = " · ".join(clip(s, SAMPLE_WIDTH) for s in sample_values(rows, column.index))
             records.append(
                 (
@@ -160,7 +175,12 @@ class MappingTable(RecordTable):
 
     @staticmethod
     def _target(
-        column: ColumnMapping, first: ColumnMapping, chosen: bool, good: str, warn: str
+        column: ColumnMapping,
+        first: ColumnMapping,
+        chosen: bool,
+        good: str,
+        warn: str,
+        portrait: Sequence[PortraitTarget] = (),
     ) -> tuple[Text, Text]:
         """The "Imported as" and "Match" cells of one column (``first``: as first suggested)."""
         if chosen:
@@ -172,8 +192,9 @@ class MappingTable(RecordTable):
         else:
             match = Text(f"{first.confidence}%", style="" if first.confidence >= SURE else f"bold {warn}")
         if column.field is not None:
-            return Text(field_label(column.field), style="bold"), match
+            return Text(field_label(column.field, portrait), style="bold"), match
         plausible = first.confidence >= GUESS and not chosen and first.source != "explicit"
         guess = first.guess if plausible else None
-        hint = _("— skipped ({guess}?)").format(guess=field_label(guess)) if guess else _("— skipped")
+        label = field_label(guess, portrait) if guess else ""
+        hint = _("— skipped ({guess}?)").format(guess=label) if guess else _("— skipped")
         return Text(hint, style="dim", no_wrap=True, overflow="ellipsis"), match

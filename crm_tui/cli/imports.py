@@ -21,7 +21,14 @@ def clients(
     files: Annotated[list[Path], typer.Argument(help=".xlsx, .xls, .ods or .csv files.")],
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet name or 1-based number.")] = None,
     maps: Annotated[
-        list[str] | None, typer.Option("--map", help='Column mapping, e.g. --map "Тел.=phone" (repeat).')
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help=(
+                'Column mapping, e.g. --map "Тел.=phone"; to a portrait field: '
+                '--map "Штат=portrait.headcount" (repeat).'
+            ),
+        ),
     ] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help='TOML file: [columns] "Тел." = "phone".')

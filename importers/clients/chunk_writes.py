@@ -5,7 +5,7 @@ rows can point to earlier ones).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
@@ -30,6 +30,7 @@ from crm_tui.storage.models import (
     client_sources,
     contacts,
     deals,
+    field_values,
     import_changes,
     interactions,
     tasks,
@@ -55,6 +56,8 @@ class LoadContext:
     pipeline_id: int
     first_stage_id: int
     owners: OwnerResolver
+    portrait_ids: Mapping[str, int] = field(default_factory=dict)
+    """The id of each portrait field by key, for the columns mapped to the portrait."""
 
 
 @dataclass
@@ -75,6 +78,7 @@ class ChunkWrites:
     created: dict[str, list[int]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    portrait: list[dict[str, Any]] = field(default_factory=list)
     planned_contact: str = field(default_factory=lambda: _("Planned contact"))
 
     def change(
@@ -273,6 +277,7 @@ class ChunkWrites:
                     }
                 )
         for table, rows in (
+            (field_values, self.portrait),
             (import_changes, self.changes),
             (audit_entries, self.audit),
             (client_sources, self.sources),

@@ -25,6 +25,7 @@ from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.chunk_references import check_references
 from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, insert_with_ids
 from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing
+from crm_tui.importers.clients.portrait_fill import fill_portrait, portrait_now
 from crm_tui.importers.clients.row_keys import row_keys
 from crm_tui.storage.models import (
     ChannelKind,
@@ -244,6 +245,14 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
                     seen_channels.add((kind, value))
                     writes.channel(into, client_id, kind, value, raw, ext, logged=False)
         writes.follow_ups(client_id, values["owner_id"], values["name"], group.rows, has_open_deal=False)
+        portrait: dict[str, Any] = {}
+        for row in group.rows:
+            for key, value in row.portrait:
+                portrait.setdefault(key, value)
+        writes.portrait.extend(
+            {"client_id": client_id, "field_id": ctx.portrait_ids[key], "value": value}
+            for key, value in portrait.items()
+        )
     return len(ids)
 
 
@@ -286,12 +295,16 @@ def _enrich(
     with_open_deal = set(session.scalars(
         select(deals.c.client_id).where(deals.c.client_id.in_(ids), deals.c.status == DealStatus.OPEN.value)
     ))  # fmt: skip
+    portrait = portrait_now(session, ctx, targets)
     updates: list[dict[str, Any]] = []
     for client_id in ids:
         now_values = current[client_id]
         fills: dict[str, str] = {}
         added = False
         for row in targets[client_id]:
+            if row.portrait:
+                values = portrait.setdefault(client_id, {})
+                added |= fill_portrait(writes, result.conflict, client_id, row, values)
             writes.source(client_id, row)
             holder = now_values["owner_id"]
             if row.owner and holder is not None and ctx.owners.resolve(row.owner) != holder:

@@ -9,6 +9,7 @@ from pathlib import Path
 from crm_tui.domain.imports.mapping import ColumnMap
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.imports.sheets import SheetPreview
+from crm_tui.domain.portrait.fields import portrait_targets
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.clients.rows import RowParser, open_table
 from crm_tui.importers.clients.service import remembered_mapping
@@ -22,9 +23,10 @@ def preview_sheet(ws: Workspace, path: Path, sheet: str | None, rows: int) -> Sh
     total = len(first) + sum(1 for _row in table.rows)
     with ws.read() as session:
         remembered = remembered_mapping(session, table.header.labels)
+        portrait = portrait_targets(session)
     return SheetPreview(
         path, table.file, table.sheet, table.header.row_number, table.header.labels,
-        table.first_column, first, total, remembered,
+        table.first_column, first, total, remembered, portrait,
     )  # fmt: skip
 
 

@@ -9,15 +9,19 @@ the import's time budget.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import Any, NamedTuple
 
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.imports.mapping import PortraitTarget
 from crm_tui.domain.imports.rows import NO_NAME_NO_CONTACT, ParsedRow, RowSource
+from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.values.amounts import normalise_amount
-from crm_tui.domain.values.cells import Cell, Normalised
+from crm_tui.domain.values.cells import Cell, Normalised, cell_text
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.emails import Email, normalise_emails
 from crm_tui.domain.values.legal_forms import LegalName, normalise_legal_form, split_legal_form
@@ -26,6 +30,7 @@ from crm_tui.domain.values.requisites import InnKpp, normalise_inn_kpp, normalis
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_keys import row_keys
+from crm_tui.storage.models import FieldKind
 
 _CACHE_SIZE = 20_000
 _CACHE_TRIAL = 2_000  # lookups before a column decides whether its cache pays
@@ -49,6 +54,7 @@ class Draft:
     next_action: date | None = None
     deal_amount: int | None = None
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, header, text)
+    portrait: dict[str, Any] = field(default_factory=dict)
     warnings: list[Message] = field(default_factory=list)
 
 
@@ -112,6 +118,37 @@ def _note(target: str) -> Applier:
     return apply
 
 
+def _portrait(key: str) -> Applier:
+    def apply(draft: Draft, value: Any, header: str) -> None:
+        if value is not None and key not in draft.portrait:
+            draft.portrait[key] = value
+
+    return apply
+
+
+def portrait_reader(target: PortraitTarget) -> Callable[[Cell], Normalised[Any]]:
+    """A cell as the portrait field's kind reads it (``portrait.answers``, as the card's editor
+    does); a number or date cell is taken as it is. A value the field cannot hold is left out
+    with a warning that names the field."""
+    choices = list(target.choices)
+
+    def read(value: Cell) -> Normalised[Any]:
+        raw = cell_text(value)
+        if target.kind == FieldKind.NUMBER and type(value) is int:
+            return Normalised(value, raw)
+        if target.kind == FieldKind.NUMBER and isinstance(value, float) and math.isfinite(value):
+            return Normalised(int(value) if value.is_integer() else value, raw)
+        if target.kind == FieldKind.DATE and isinstance(value, date):
+            day = value.date() if isinstance(value, datetime) else value
+            return Normalised(day.isoformat(), raw)
+        try:
+            return Normalised(parse_field_text(target.label, target.kind, choices, raw), raw)
+        except InvalidInput as exc:
+            return Normalised(None, raw, (exc.message,))
+
+    return read
+
+
 def _multiline(value: object) -> Normalised[str | None]:
     return normalise_text(value, multiline=True)
 
@@ -131,9 +168,15 @@ def read_inn_keeping_checksum_failures(value: Cell) -> Normalised[InnKpp]:
     return found
 
 
-def field_readers(region: str) -> dict[str, tuple[Callable[[Cell], Normalised[Any]], Applier]]:
-    """``field -> (normaliser, applier)`` for every target field of ``crm_tui.importers.files.mapping``."""
-    return {
+def field_readers(
+    region: str, portrait: Sequence[PortraitTarget] = ()
+) -> dict[str, tuple[Callable[[Cell], Normalised[Any]], Applier]]:
+    """``field -> (normaliser, applier)`` for every target field of ``crm_tui.importers.files.mapping``
+    and every portrait field of the base (``portrait.<key>``)."""
+    readers: dict[str, tuple[Callable[[Cell], Normalised[Any]], Applier]] = {
+        t.field: (portrait_reader(t), _portrait(t.key)) for t in portrait
+    }
+    return readers | {
         "name": (split_legal_form, _name),
         "legal_form": (normalise_legal_form, _legal_form),
         "inn": (read_inn_keeping_checksum_failures, _inn),
@@ -270,6 +313,8 @@ def finish(draft: Draft, source: RowSource, cells: dict[str, Cell]) -> ParsedRow
         draft.deal_amount,
         tuple(draft.warnings),
         rejection,
+        None,
+        tuple(draft.portrait.items()),
     )
     if rejection is None:
         row.keys = row_keys(row)

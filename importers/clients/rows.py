@@ -16,7 +16,7 @@ from typing import Any
 
 from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
-from crm_tui.domain.imports.mapping import ColumnMap, column_letter
+from crm_tui.domain.imports.mapping import PORTRAIT_PREFIX, ColumnMap, column_letter
 from crm_tui.domain.imports.rows import DataRow, ParsedRow, RowSource
 from crm_tui.domain.values.cells import Cell, Normalised
 from crm_tui.domain.values.phones import DEFAULT_REGION
@@ -80,7 +80,7 @@ class RowParser:
         self.sheet = sheet
         self.labels = labels
         self.first_column = first_column
-        readers = field_readers(region)
+        readers = field_readers(region, columns.portrait)
         self.readers = [
             ColumnReader(c.index, c.field, c.header, *readers[c.field]) for c in columns.columns if c.field
         ]
@@ -131,7 +131,10 @@ class RowParser:
                     return ParsedRow(source, cells, rejection=unreadable_row(value.error))
                 if warnings:
                     draft.warnings.extend(
-                        Message(
+                        # a portrait field's own refusal names it already
+                        Message(w.code, N_("{warning} (column {column})"), column=header, warning=w)
+                        if target.startswith(PORTRAIT_PREFIX)
+                        else Message(
                             w.code,
                             N_("{field} ({column}): {warning}"),
                             field=field_label(target),

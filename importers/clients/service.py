@@ -22,8 +22,9 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
 from crm_tui.domain.imports.errors import ImportFileError
-from crm_tui.domain.imports.mapping import IGNORE, ColumnMap, unusable_mapping
+from crm_tui.domain.imports.mapping import IGNORE, ColumnMap, portrait_key, unusable_mapping
 from crm_tui.domain.imports.rows import ParsedRow
+from crm_tui.domain.portrait.fields import portrait_fields, portrait_targets
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.batch_run import BatchRun, Progress, check_files
@@ -185,8 +186,14 @@ def _import_tables(
             children.enter_context(child)
         table = open_table(path, options.sheet)
         with ws.read() as session:
-            explicit = {**remembered_mapping(session, table.header.labels), **options.explicit}
-        columns = suggest_mapping(table.header.labels, explicit)
+            remembered = remembered_mapping(session, table.header.labels)
+            portrait = portrait_targets(session)
+            portrait_ids = {f.key: f.id for f in portrait_fields(session)}
+        # A remembered mapping may name a portrait field removed since: that entry is dropped;
+        # what the person asks for now (--map) is checked.
+        keys = {t.key for t in portrait}
+        kept = {h: f for h, f in remembered.items() if portrait_key(f) in (None, *keys)}
+        columns = suggest_mapping(table.header.labels, {**kept, **options.explicit}, portrait=portrait)
         refused = unusable_mapping(table.file, table.sheet, columns)
         if refused is not None:
             raise refused
@@ -235,6 +242,7 @@ def _import_tables(
             pipeline_id=pipeline_id,
             first_stage_id=first_stage,
             owners=owners,
+            portrait_ids=portrait_ids,
         )
         for chunk in parsed_chunks(path, table, columns, options.chunk_rows, child):
             summary.rows += len(chunk)

@@ -7,6 +7,7 @@ the imported value. What cannot be reverted is kept and listed, never silently d
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
@@ -16,6 +17,7 @@ from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.records import search_keys_of
 from crm_tui.domain.imports.batches import UndoReport
+from crm_tui.domain.imports.mapping import portrait_key
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import (
@@ -25,6 +27,8 @@ from crm_tui.storage.models import (
     clients,
     contacts,
     deals,
+    field_defs,
+    field_values,
     import_changes,
     interactions,
     tasks,
@@ -185,6 +189,20 @@ def _clear_fills(session: Session, batch_id: int, report: UndoReport) -> dict[in
         )
     ).all()
     for client_id, name, after in fills:
+        key = portrait_key(name)
+        if key is not None:
+            if _clear_portrait(session, client_id, key, after):
+                cleared.setdefault(client_id, {})[name] = json.loads(after)
+            else:
+                report.kept.append(
+                    Message(
+                        "undo.field_kept",
+                        N_("client {id}: {field} changed since the import, kept"),
+                        id=client_id,
+                        field=name,
+                    )
+                )
+            continue
         if name not in _FIELDS:
             continue
         column = clients.c[name]
@@ -203,6 +221,21 @@ def _clear_fills(session: Session, batch_id: int, report: UndoReport) -> dict[in
                 )
             )
     return cleared
+
+
+def _clear_portrait(session: Session, client_id: int, key: str, after: str) -> bool:
+    """Remove the portrait value the batch filled if the client still has it; False if it was
+    changed (or the field removed) since."""
+    v, f = field_values.c, field_defs.c
+    found = session.execute(
+        select(v.id, v.value)
+        .join(field_defs, f.id == v.field_id)
+        .where(v.client_id == client_id, f.key == key)
+    ).first()
+    if found is None or found.value != json.loads(after):
+        return False
+    session.connection().execute(delete(field_values).where(v.id == found.id))
+    return True
 
 
 def _losing(session: Session, batch_id: int) -> dict[int, list[str]]:

@@ -14,6 +14,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -22,9 +23,12 @@ from crm_tui.domain.imports.mapping import (
     FIELDS,
     IGNORE,
     MULTI_VALUED,
+    PORTRAIT_PREFIX,
     ColumnMap,
     ColumnMapping,
+    PortraitTarget,
     column_letter,
+    portrait_key,
 )
 from crm_tui.i18n import N_
 from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
@@ -86,17 +90,54 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+PORTRAIT_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "headcount": (
+        "численность", "численность сотрудников", "численность персонала", "кол во сотрудников",
+        "количество сотрудников", "число сотрудников", "сотрудников", "штат", "employees", "headcount",
+    ),
+    "annual_turnover": ("оборот", "годовой оборот", "выручка", "годовая выручка", "turnover", "revenue"),
+    "conflict_level": ("конфликтность", "уровень конфликтности", "conflict level"),
+    "market_segment": ("сегмент рынка", "рыночный сегмент", "market segment"),
+}  # fmt: skip
+"""Headers that mean one of the shipped portrait fields (besides its label in the base)."""
+
 _DUPLICATE = re.compile(r" \([0-9]+\)$")
+_PORTRAIT_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CLIENT_VOCABULARY = Vocabulary(SYNONYMS)
 match_field = CLIENT_VOCABULARY.match
 """``(field, confidence 0..100)`` for one header of a client file."""
 
 
-def _check_target(target: str, header: str) -> str:
+@lru_cache(maxsize=16)
+def vocabulary(portrait: tuple[PortraitTarget, ...] = ()) -> Vocabulary:
+    """The client fields' synonyms, plus each portrait field's label and known headers."""
+    if not portrait:
+        return CLIENT_VOCABULARY
+    extra = {t.field: (t.label, t.key.replace("_", " "), *PORTRAIT_SYNONYMS.get(t.key, ())) for t in portrait}
+    return Vocabulary({**SYNONYMS, **extra})
+
+
+def _check_target(target: str, header: str, portrait: Sequence[PortraitTarget] | None = ()) -> str:
+    """The field a column is sent to, checked. ``portrait`` is the base's portrait fields;
+    ``None`` (the CLI's options, read before the base is open) checks a portrait target's
+    spelling only, and the import checks it against the base."""
     field = target.strip().lower()
     if field in FIELDS or field == IGNORE:
         return field
-    valid = ", ".join((*FIELDS, IGNORE))
+    key = portrait_key(field)
+    if key is not None and portrait is None and _PORTRAIT_KEY.match(key):
+        return field
+    if key is not None and portrait and any(t.key == key for t in portrait):
+        return field
+    if key is not None:
+        raise MappingError(
+            "mapping.portrait_unknown",
+            N_("no portrait field '{field}' for column '{column}'; the portrait's fields are: {fields}"),
+            field=key,
+            column=header,
+            fields=", ".join(t.field for t in portrait or ()) or "—",
+        )
+    valid = ", ".join((*FIELDS, IGNORE, PORTRAIT_PREFIX + "<key>"))
     raise MappingError(
         "mapping.field_unknown",
         N_("unknown field '{field}' for column '{column}'; valid fields: {fields}"),
@@ -122,13 +163,24 @@ def unique_headers(texts: Sequence[str], first_column: int = 0) -> list[str]:
     return labels
 
 
-def _resolve_explicit(headers: Sequence[str], explicit: Mapping[str, str], strict: bool) -> dict[int, str]:
+def _resolve_explicit(
+    headers: Sequence[str],
+    explicit: Mapping[str, str],
+    strict: bool,
+    portrait: Sequence[PortraitTarget] = (),
+) -> dict[int, str]:
     """Column index -> field for every explicit entry; a header may be written in any case, and
-    "Телефон" also names the repeated "Телефон (2)"."""
+    "Телефон" also names the repeated "Телефон (2)". Not ``strict`` (a remembered mapping), an
+    entry for a portrait field the admin has since removed is dropped."""
     folded = [fold_header(_DUPLICATE.sub("", h)) for h in headers]
     chosen: dict[int, str] = {}
     for header, target in explicit.items():
-        field = _check_target(target, header)
+        try:
+            field = _check_target(target, header, portrait)
+        except MappingError as exc:
+            if strict or exc.code != "mapping.portrait_unknown":
+                raise
+            continue
         key = fold_header(header)
         indexes = [i for i, h in enumerate(headers) if h == header or (key and folded[i] == key)]
         if not indexes and strict:
@@ -161,16 +213,21 @@ def suggest_mapping(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     strict: bool = True,
+    portrait: Sequence[PortraitTarget] = (),
 ) -> ColumnMap:
     """A ``ColumnMap`` for a header row: explicit entries first, then the best suggestions.
 
     A single-valued field goes to the most confident column; a runner-up for phone or e-mail is
-    kept as a second phone/e-mail, any other runner-up is left unmapped.
+    kept as a second phone/e-mail, any other runner-up is left unmapped. ``portrait`` is the
+    base's portrait fields: a column may feed one (its header is the field's label, or
+    ``--map "Кол-во сотрудников=portrait.headcount"``).
     Raises ``MappingError`` for an unknown target field, or a header not in the file unless
     ``strict`` is off (a remembered mapping may name columns this file lacks).
     """
-    fixed = _resolve_explicit(headers, explicit or {}, strict)
-    suggestions = {i: match_field(h) if h else (None, 0) for i, h in enumerate(headers) if i not in fixed}
+    targets = tuple(portrait)
+    fixed = _resolve_explicit(headers, explicit or {}, strict, targets)
+    match = vocabulary(targets).match
+    suggestions = {i: match(h) if h else (None, 0) for i, h in enumerate(headers) if i not in fixed}
     taken = {field for field in fixed.values() if field not in MULTI_VALUED}
     ranked = sorted(suggestions.items(), key=lambda item: (-item[1][1], item[0]))
     columns: dict[int, ColumnMapping] = {}
@@ -185,7 +242,7 @@ def suggest_mapping(
     for index, field in fixed.items():
         target = None if field == IGNORE else field
         columns[index] = ColumnMapping(index, headers[index], target, 100, "explicit")
-    return ColumnMap(tuple(columns[i] for i in range(len(headers))))
+    return ColumnMap(tuple(columns[i] for i in range(len(headers))), targets)
 
 
 def parse_map_option(text: str) -> tuple[str, str]:
@@ -197,7 +254,7 @@ def parse_map_option(text: str) -> tuple[str, str]:
             N_("--map '{option}' is not HEADER=FIELD (for example --map \"Тел.=phone\")"),
             option=text,
         )
-    return header.strip(), _check_target(target, header.strip())
+    return header.strip(), _check_target(target, header.strip(), None)
 
 
 def parse_map_options(options: Iterable[str]) -> dict[str, str]:
@@ -231,7 +288,7 @@ def load_mapping_file(path: str | PathLike[str]) -> dict[str, str]:
             N_('{file}: expected a [columns] table of "header" = "field" lines'),
             file=path.name,
         )
-    return {str(header): _check_target(target, str(header)) for header, target in columns.items()}
+    return {str(header): _check_target(target, str(header), None) for header, target in columns.items()}
 
 
 def header_signature(headers: Iterable[str]) -> str:

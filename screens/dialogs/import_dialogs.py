@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crm_tui.domain.imports.mapping import PortraitTarget
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmModal
@@ -33,11 +35,14 @@ class FieldPickerScreen(CrmModal[str | None]):
         bind("field_picker.cancel", "cancel", N_("Cancel")),
     ]
 
-    def __init__(self, header: str, current: str, samples: list[str]) -> None:
+    def __init__(
+        self, header: str, current: str, samples: list[str], portrait: Sequence[PortraitTarget] = ()
+    ) -> None:
         super().__init__()
         self.header = header
         self.current = current
         self.samples = samples
+        self.portrait = tuple(portrait)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker") as dialog:
@@ -48,8 +53,11 @@ class FieldPickerScreen(CrmModal[str | None]):
                 yield Static(literal(samples), classes="dialog-note", markup=False)
             yield OptionList(
                 *(
-                    Option(Text.assemble((f"{field_label(field):<18}", "bold"), description), id=field)
-                    for field, description in field_choices()
+                    Option(
+                        Text.assemble((f"{field_label(field, self.portrait):<18}", "bold"), description),
+                        id=field,
+                    )
+                    for field, description in field_choices(self.portrait)
                 ),
                 id="fields",
             )

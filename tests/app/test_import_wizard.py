@@ -21,7 +21,7 @@ from crm_tui.screens.dialogs.import_dialogs import FieldPickerScreen, UndoConfir
 from crm_tui.screens.first_run import FirstRunScreen
 from crm_tui.screens.import_wizard import ImportWizardScreen, path_from_input
 from crm_tui.storage.models import client_sources, clients, import_batches
-from crm_tui.widgets.mapping_table import MappingTable
+from crm_tui.widgets.mapping_table import MappingTable, field_choices
 from crm_tui.widgets.preview_table import PreviewTable
 from tests.app.support import notifications, settle, text_of, workspace
 from tests.importers.files import write_managers_xlsx, write_png
@@ -338,3 +338,24 @@ def test_a_typed_path_loses_its_quotes_and_expands_home() -> None:
         == Path.home() / "Загрузки/клиенты петрова.xlsx"
     )
     assert path_from_input("data/a.csv") == Path("data/a.csv")
+
+
+async def test_the_picker_offers_the_portrait_and_the_import_fills_it(ws: Workspace, tmp_path: Path) -> None:
+    """A column of the managers' file goes to a portrait field, chosen in the wizard (issue 21)."""
+    path = write_managers_xlsx(tmp_path / "petrov.xlsx")
+    app = create_app(ws, data_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_file(pilot, path)
+        await map_column(pilot, SITE, "portrait.market_segment")
+        assert wizard.columns is not None
+        assert [c.header for c in wizard.columns.for_field("portrait.market_segment")] == ["Сайт"]
+        table = wizard.query_one("#mapping", MappingTable)
+        assert cells(table, str(SITE))[2:4] == ["portrait: Market segment", "your choice"]
+        picker_fields = [field for field, _ in field_choices(wizard.columns.portrait)]
+        assert picker_fields[-5:] == [
+            "portrait.headcount",
+            "portrait.annual_turnover",
+            "portrait.conflict_level",
+            "portrait.market_segment",
+            "ignore",
+        ]

@@ -11,6 +11,7 @@ import pytest
 
 import crm_tui.importers.clients.row_fields
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
+from crm_tui.domain.imports.mapping import PortraitTarget
 from crm_tui.domain.imports.rows import NO_NAME_NO_CONTACT, ParsedRow
 from crm_tui.importers.clients.rows import RowParser, open_table, parse_rows
 from crm_tui.importers.files.header import SkippedRows
@@ -230,8 +231,8 @@ def test_a_failing_normaliser_rejects_the_row_not_the_file(
 
     readers = crm_tui.importers.clients.row_fields.field_readers
 
-    def patched(region: str) -> dict[str, object]:
-        table: dict[str, object] = dict(readers(region))
+    def patched(region: str, portrait: Sequence[PortraitTarget] = ()) -> dict[str, object]:
+        table: dict[str, object] = dict(readers(region, portrait))
         table["city"] = (broken, table["city"][1])  # type: ignore[index]
         return table
 

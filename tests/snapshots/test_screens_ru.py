@@ -107,7 +107,7 @@ def petrov_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_import_mapping(snap_compare: SnapCompare, ws: Workspace, petrov_file: Path, size: Size) -> None:
     app = create_app(ws, data_dir=Path("data"))
-    keys = ("end", "e", "up", "up", "up", "enter")
+    keys = ("end", "e", *["up"] * 7, "enter")  # past the portrait's four fields
     assert snap_compare(app, terminal_size=size, run_before=import_file(petrov_file, *keys))
 
 

@@ -31,7 +31,7 @@ KEPT_LATIN = frozenset(
         "bool", "small", "large", "next", "prev", "phone", "contact", "contact_position",
         # keys: of the settings file, the mapping file, --set and --map (name, inn, ..., a,b,c)
         "database", "columns", "document", "name", "inn", "kpp", "ogrn", "legal_address", "bik",
-        "account", "city", "a", "b", "c",
+        "account", "city", "a", "b", "c", "portrait", "headcount",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and

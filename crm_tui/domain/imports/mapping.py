@@ -36,6 +36,29 @@ IGNORE = "ignore"
 """Target of an explicit mapping that skips a column."""
 MULTI_VALUED = frozenset({"phone", "email", "note", "address"})
 """Fields several columns may feed (a second phone column, a comment and a remark)."""
+PORTRAIT_PREFIX = "portrait."
+"""A column may feed a field of the client's portrait: its target is ``portrait.<key>``
+(``portrait.headcount``); the fields are the admin's, so they are known only from the base."""
+
+
+@dataclass(frozen=True, slots=True)
+class PortraitTarget:
+    """A portrait field a column may feed, as the parser needs it: its label (also a header
+    that means it), its kind and its choices (``crm_tui.domain.portrait.answers`` reads them)."""
+
+    key: str
+    label: str
+    kind: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def field(self) -> str:
+        return PORTRAIT_PREFIX + self.key
+
+
+def portrait_key(field: str) -> str | None:
+    """``"portrait.headcount"`` -> ``"headcount"``; ``None`` for a client field."""
+    return field.removeprefix(PORTRAIT_PREFIX) if field.startswith(PORTRAIT_PREFIX) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +79,12 @@ class ColumnMap:
     """The mapping of every column of a header row, in column order."""
 
     columns: tuple[ColumnMapping, ...]
+    portrait: tuple[PortraitTarget, ...] = ()
+    """The portrait fields of the base the mapping was made for (the parser reads their kinds)."""
+
+    def target(self, field: str) -> PortraitTarget | None:
+        """The portrait field ``field`` names, if it names one of this base's."""
+        return next((t for t in self.portrait if t.field == field), None)
 
     def for_field(self, field: str) -> tuple[ColumnMapping, ...]:
         return tuple(c for c in self.columns if c.field == field)

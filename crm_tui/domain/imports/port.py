@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         OrdersSummary,
         UndoReport,
     )
-    from crm_tui.domain.imports.mapping import ColumnMap
+    from crm_tui.domain.imports.mapping import ColumnMap, PortraitTarget
     from crm_tui.domain.imports.rows import ParsedRow
     from crm_tui.domain.imports.sheets import SheetPreview
     from crm_tui.domain.workspace import Workspace
@@ -44,10 +44,16 @@ class ImportJobs(Protocol):
         ...
 
     def suggest_mapping(
-        self, labels: Sequence[str], explicit: Mapping[str, str] | None = None, *, strict: bool = True
+        self,
+        labels: Sequence[str],
+        explicit: Mapping[str, str] | None = None,
+        *,
+        strict: bool = True,
+        portrait: Sequence[PortraitTarget] = (),
     ) -> ColumnMap:
         """Where each column goes: ``explicit`` choices first, then what the headers suggest;
-        ``strict`` refuses an explicit header the sheet lacks."""
+        ``strict`` refuses an explicit header the sheet lacks; ``portrait``: the base's portrait
+        fields (``SheetPreview.portrait``), which a column may feed too."""
         ...
 
     def preview_rows(self, sheet: SheetPreview, columns: ColumnMap) -> list[ParsedRow]:

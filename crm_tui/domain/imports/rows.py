@@ -113,6 +113,8 @@ class ParsedRow:
     rejection: Message | None = None
     keys: RowKeys | None = None
     """Set on accepted rows by the parser."""
+    portrait: tuple[tuple[str, Any], ...] = ()
+    """``(portrait field key, typed value)`` of the columns mapped to the portrait."""
 
     @property
     def ok(self) -> bool:

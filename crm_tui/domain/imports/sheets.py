@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from crm_tui.domain.imports.mapping import PortraitTarget
 from crm_tui.domain.imports.rows import DataRow
 
 
@@ -22,3 +23,5 @@ class SheetPreview:
     first_rows: tuple[DataRow, ...]
     total_rows: int
     remembered: dict[str, str]
+    portrait: tuple[PortraitTarget, ...] = ()
+    """The base's portrait fields, which a column may feed too."""

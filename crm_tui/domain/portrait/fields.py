@@ -19,6 +19,7 @@ from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit, not_found
+from crm_tui.domain.imports.mapping import PortraitTarget
 from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.portrait.defaults import (
     CONTACT_REQUIREMENTS,
@@ -51,6 +52,12 @@ def portrait_fields(session: Session) -> list[FieldInfo]:
         .order_by(f.position, f.id)
     )
     return [FieldInfo(*row) for row in rows]
+
+
+def portrait_targets(session: Session) -> tuple[PortraitTarget, ...]:
+    """The portrait's fields as an import's columns may feed them (``portrait.<key>``)."""
+    fields = portrait_fields(session)
+    return tuple(PortraitTarget(f.key, f.label, f.kind, tuple(f.choices or ())) for f in fields)
 
 
 def required_contacts(session: Session) -> list[str]:
