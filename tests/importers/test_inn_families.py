@@ -5,15 +5,22 @@ a quadratic list of pairs and never merged alone."""
 from __future__ import annotations
 
 import tracemalloc
+from collections.abc import Callable
 from typing import Any
 
+from rich.console import Console
+
 from crm_tui import i18n
+from crm_tui.domain.clients.card import load_card
+from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.duplicates.reasons import reasons_text
+from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.dedup.rules import Record
 from crm_tui.importers.dedup.scan import find_pairs, sure_clusters
-from tests.seed import valid_inn
+from crm_tui.screens.card.sections import requisites_view
+from tests.seed import FROZEN_NOW, Seeded, valid_inn
 
-BANK = valid_inn("770708389")
+BANK = valid_inn("770708389")  # the seeded «Ромашка»'s
 OTHER = valid_inn("771234567")
 
 
@@ -95,3 +102,23 @@ def test_the_family_reads_in_words() -> None:
         assert reasons_text(reasons) == "тот же ИНН, разные КПП: филиалы, 2000 клиентов с одним ИНН, 1998 КПП"
     finally:
         i18n.set_locale(before)
+
+
+def test_the_card_says_how_many_more_clients_the_viewer_sees_with_its_inn(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded
+) -> None:
+    admin = workspace_for("admin")
+    with admin.write() as session:
+        for kpp_, owner in (("771001001", "ivanova"), ("481001001", "petrov")):
+            draft = ClientDraft("Ромашка филиал", inn=BANK, kpp=kpp_, owner_id=seeded.users[owner])
+            create_client(session, admin.viewer, draft, FROZEN_NOW)
+    romashka = seeded.clients["romashka"]
+    with admin.read() as session:
+        assert load_card(session, admin.viewer, romashka).same_inn == 2
+    ivanova = workspace_for("ivanova")  # Петров's branch in Липецк is not hers to see
+    with ivanova.read() as session:
+        card = load_card(session, ivanova.viewer, romashka)
+    assert card.same_inn == 1
+    shown = Console(width=100, record=True)
+    shown.print(requisites_view(card))
+    assert "1 more client has this INN: a branch (another KPP) or a copy" in shown.export_text()
