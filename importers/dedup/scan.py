@@ -116,15 +116,20 @@ def find_pairs(
     """Duplicate pairs among ``records``, best first (``left < right``)."""
     inns = _Inns()
     candidates: dict[tuple[int, int], float | None] = {}
-    _key_blocks(records, candidates, inns)
-    _name_blocks(records, candidates, inns, progress)
+    shared = _key_blocks(records, candidates, inns)
+    families, star = _inn_families(shared, candidates)
+    family_of = {record.id: inn for inn, members in shared.items() for record in members}
+    _name_blocks(records, candidates, inns, progress, family_of)
     by_id = {r.id: r for r in records}
     skip = set(exclude)
-    pairs = []
+    pairs = [f for f in families if (f.left, f.right) not in skip and f.score >= min_score]
     total = len(candidates)
     for done, ((left, right), similarity) in enumerate(sorted(candidates.items())):
         if (left, right) in skip:
             continue
+        inn = family_of.get(left)
+        if inn is not None and inn == family_of.get(right) and (left, right) not in star:
+            continue  # one INN's records meet through their oldest, or as a family of branches
         a, b = inns.checked(by_id[left]), inns.checked(by_id[right])
         verdict = judge(a, b, similarity if similarity is not None else name_similarity(a.name, b.name))
         if verdict is not None and verdict.score >= min_score:
@@ -141,24 +146,70 @@ def _add(candidates: dict[tuple[int, int], float | None], a: int, b: int, score:
         candidates[key] = score
 
 
-def _key_blocks(records: list[Record], candidates: dict[tuple[int, int], float | None], inns: _Inns) -> None:
+def _key_blocks(
+    records: list[Record], candidates: dict[tuple[int, int], float | None], inns: _Inns
+) -> dict[str, list[Record]]:
+    """Pairs that share a phone or an e-mail (a block over ``KEY_BLOCK_CAP`` says nothing), and
+    the records of every valid INN held by two or more clients (``_inn_families``)."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_inn: dict[str, list[Record]] = defaultdict(list)
     for r in records:
         if r.inn:
-            blocks["inn", r.inn].append(r.id)
+            by_inn[r.inn].append(r)
         for p in r.phones:
             blocks["phone", p].append(r.id)
         for e in r.emails:
             blocks["email", e].append(r.id)
-    for (kind, key), ids in blocks.items():
-        if len(ids) < 2:
-            continue
-        if kind == "inn" and not inns.valid(key):
-            continue
-        if kind != "inn" and len(ids) > KEY_BLOCK_CAP:
-            continue
-        for a, b in combinations(ids, 2):
-            _add(candidates, a, b, None)
+    for ids in blocks.values():
+        if 2 <= len(ids) <= KEY_BLOCK_CAP:
+            for a, b in combinations(ids, 2):
+                _add(candidates, a, b, None)
+    return {inn: members for inn, members in by_inn.items() if len(members) > 1 and inns.valid(inn)}
+
+
+def _inn_families(
+    shared: dict[str, list[Record]], candidates: dict[tuple[int, int], float | None]
+) -> tuple[list[Pair], set[tuple[int, int]]]:
+    """Clients that share a valid INN, in time and memory linear in their number.
+
+    One INN is one legal entity. Records with one KPP (or none) are that entity entered twice:
+    each is paired with the oldest of them (a star, not every pair: the sure groups come out the
+    same, and a thousand copies cost a thousand pairs, not half a million). Records with
+    different KPPs are a company and its branches (a retail chain, a bank: thousands of
+    branches): they are one family, proposed once, oldest record against the oldest of another
+    KPP, for a person to look at; never merged alone. A record without a KPP in a family of
+    several KPPs may be any of them: it is one of the family, not a sure copy of a branch.
+    Returns the families and the star's pairs (no other pair of one INN is judged).
+    """
+    families = []
+    star: set[tuple[int, int]] = set()
+    for members in shared.values():
+        by_kpp: dict[str | None, list[Record]] = defaultdict(list)
+        for record in members:
+            by_kpp[record.kpp].append(record)
+        no_kpp = by_kpp.pop(None, [])
+        groups = sorted((sorted(g, key=lambda r: r.id) for g in by_kpp.values()), key=lambda g: g[0].id)
+        if len(groups) <= 1:
+            groups = [sorted([*no_kpp, *(groups[0] if groups else [])], key=lambda r: r.id)]
+        elif no_kpp:
+            groups.append(sorted(no_kpp, key=lambda r: r.id))
+        for group in groups:
+            for other in group[1:]:
+                _add(candidates, group[0].id, other.id, None)
+                star.add((group[0].id, other.id))
+        if len(groups) > 1:
+            heads = sorted(group[0].id for group in groups)
+            families.append(
+                Pair(
+                    heads[0],
+                    heads[1],
+                    70,
+                    False,
+                    ("same INN", "different KPP: branches", f"family {len(members)} {len(by_kpp)}"),
+                    family=tuple(sorted(r.id for r in members)),
+                )
+            )
+    return families, star
 
 
 def _name_blocks(
@@ -166,10 +217,11 @@ def _name_blocks(
     candidates: dict[tuple[int, int], float | None],
     inns: _Inns,
     progress: Progress | None,
+    family_of: dict[int, str],
 ) -> None:
     """Pairs with similar names that could be duplicates on their names alone: the same city
     or a city unknown, and no two different valid INNs (pairs that share a key come from
-    ``_key_blocks`` whatever their cities)."""
+    ``_key_blocks`` whatever their cities, and two records of one INN from ``_inn_families``)."""
     frequency: Counter[str] = Counter()
     split = [r.name.split() for r in records]
     for words in split:
@@ -203,6 +255,8 @@ def _name_blocks(
         for members in _by_city(records[i] for i in block):
             for a, b, score in _similar(members, cutoff):
                 if a.inn and b.inn and a.inn != b.inn and inns.valid(a.inn) and inns.valid(b.inn):
+                    continue
+                if a.id in family_of and family_of[a.id] == family_of.get(b.id):
                     continue
                 _add(candidates, a.id, b.id, score)
         if progress is not None and done % 1000 == 0:

@@ -17,7 +17,7 @@ from crm_tui.domain.portrait.answers import field_text
 from crm_tui.domain.values.formatting import local_time, money, phone
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.domain.values.text import inert, literal
-from crm_tui.i18n import _
+from crm_tui.i18n import _, counted
 from crm_tui.screens.base import kind_label
 from crm_tui.screens.dialogs.segments import segment_label
 from crm_tui.widgets.client_table import status_label
@@ -88,6 +88,13 @@ def requisites_view(card: ClientCard) -> Table:
         grid.add_row(label, literal(value or "—"))
     if card.inn and not is_valid_inn(card.inn):  # an import keeps a mistyped INN, flagged
         grid.add_row("", Text(_("the INN fails its checksum: check it (u)"), style="bold yellow"))
+    if card.same_inn:
+        said = counted(
+            card.same_inn,
+            "{count} more client has this INN: a branch (another KPP) or a copy",
+            "{count} more clients have this INN: branches (other KPPs) or copies",
+        )
+        grid.add_row("", Text(said, style="dim"))
     return grid
 
 

@@ -6,8 +6,13 @@ client in 50 planted as a second record of another (a typo, a transliterated nam
 kept or dropped, the phone kept or changed). For the synthetic base the planted pairs are the
 truth, and the scan's recall of them is printed. Nothing is asserted.
 
+``--shape`` plants the keys that hurt a blocking scan (issue 29) in the synthetic base:
+``inn`` gives 10,000 clients one INN with a KPP each (a bank's branches), ``phone`` 5,000 one
+switchboard number, ``mailbox`` 5,000 their own addresses at one public mail domain.
+
     .venv/bin/python tests/bench/dedup_scan.py                       # the large demo base
     .venv/bin/python tests/bench/dedup_scan.py --synthetic 1000000   # 1M clients (built once)
+    .venv/bin/python tests/bench/dedup_scan.py --synthetic 100000 --shape inn
 """
 
 from __future__ import annotations
@@ -43,7 +48,13 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:i] + rng.choice("аоеи") + name[i + 1 :]
 
 
-def build_synthetic(path: Path, count: int, seed: int = 3) -> set[tuple[int, int]]:
+SHAPES = {"inn": 10_000, "phone": 5_000, "mailbox": 5_000}
+"""How many clients each shape gives its one shared key."""
+
+
+def build_synthetic(
+    path: Path, count: int, seed: int = 3, shape: str | None = None, shared: int | None = None
+) -> set[tuple[int, int]]:
     """``count`` clients (2% planted doubles) in a fresh base; returns the planted pairs."""
     from crm_tui.domain.clients.search_keys import derived_keys
     from crm_tui.domain.workspace import prepare_database
@@ -73,10 +84,20 @@ def build_synthetic(path: Path, count: int, seed: int = 3) -> set[tuple[int, int
                 city = rng.choice(CITIES)
                 phone = f"+7{rng.randrange(900, 999)}{rng.randrange(10**7):07d}"
             made.append((name, inn, city, phone))
+            shaped = shape is not None and client_id <= (shared or SHAPES[shape])
+            kpp = f"77{client_id:07d}" if shaped and shape == "inn" else None
+            inn = _inn(770_708_389) if shaped and shape == "inn" else inn
+            phone = "+74957770000" if shaped and shape == "phone" else phone
+            if shaped and shape == "mailbox":
+                mail = f"client{client_id}@mail.ru"
+                channel_rows.append({
+                    "client_id": client_id, "contact_id": None, "kind": "email", "value": mail, "raw": mail,
+                    "extension": None,
+                })  # fmt: skip
             name_key, text = derived_keys(name, "ООО", inn, city, [phone], [])
             client_rows.append({
                 "id": client_id, "kind": "company", "name": name, "legal_form": "ООО", "inn": inn,
-                "kpp": None, "ogrn": None, "city": city, "region": city, "owner_id": None, "status": "lead",
+                "kpp": kpp, "ogrn": None, "city": city, "region": city, "owner_id": None, "status": "lead",
                 "name_key": name_key, "search_text": text, "created_at": now, "updated_at": now, "version": 1,
             })  # fmt: skip
             channel_rows.append({
@@ -100,15 +121,18 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench-data" / "large.db")
     parser.add_argument("--synthetic", type=int, help="scan a synthetic base of this many clients")
     parser.add_argument("--user", default="admin", help="scan as this user (default admin: every client)")
+    parser.add_argument("--shape", choices=sorted(SHAPES), help="plant one shared key (synthetic base)")
+    parser.add_argument("--shared", type=int, help="how many clients share the shape's key")
     args = parser.parse_args()
     planted: set[tuple[int, int]] | None = None
     database = args.db
     if args.synthetic:
-        database = ROOT / "bench-data" / f"dedup-{args.synthetic}.db"
+        suffix = f"-{args.shape}{args.shared or ''}" if args.shape else ""
+        database = ROOT / "bench-data" / f"dedup-{args.synthetic}{suffix}.db"
         truth = database.with_suffix(".truth")
         if not database.exists():
             started = time.perf_counter()
-            planted = build_synthetic(database, args.synthetic)
+            planted = build_synthetic(database, args.synthetic, shape=args.shape, shared=args.shared)
             truth.write_text("\n".join(f"{a} {b}" for a, b in sorted(planted)))
             print(f"built {database.name} in {time.perf_counter() - started:.0f} s")
         else:
@@ -123,7 +147,11 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sure = sum(1 for p in pairs if p.sure)
-    print(f"scan: {elapsed:.1f} s, peak RSS {peak_mb:.0f} MB, {len(pairs):,} pairs ({sure:,} sure)")
+    families = sum(1 for p in pairs if p.family)
+    print(
+        f"scan: {elapsed:.1f} s, peak RSS {peak_mb:.0f} MB, {len(pairs):,} pairs ({sure:,} sure, "
+        f"{families:,} families of branches)"
+    )
     if planted is not None:
         found = {(p.left, p.right) for p in pairs}
         hit = len(planted & found)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Viewer
@@ -18,6 +18,7 @@ from crm_tui.domain.contacts.moves import former_contacts
 from crm_tui.domain.errors import not_found
 from crm_tui.domain.portrait.completeness import completeness
 from crm_tui.domain.portrait.fields import client_values, portrait_fields
+from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.storage.models import (
     DealStatus,
     TaskStatus,
@@ -149,10 +150,21 @@ class ClientCard:
     """People who worked here and moved to another client, newest first."""
     changes: list[AuditLine] = field(default_factory=list)
     """The latest audit rows of the client, its deals and tasks: who changed what."""
+    same_inn: int = 0
+    """Other clients the viewer sees with this valid INN: the company's branches (their own
+    KPPs) or copies of this record; the duplicate review shows them as one family."""
 
     @property
     def display_name(self) -> str:
         return f"{self.legal_form} «{self.name}»" if self.legal_form else self.name
+
+
+def _same_inn(session: Session, viewer: Viewer, client_id: int, inn: str | None) -> int:
+    if not inn or not is_valid_inn(inn):
+        return 0
+    c = clients.c
+    query = select(func.count()).where(c.inn == inn, c.id != client_id, visible_clients(viewer))
+    return session.scalar(query) or 0
 
 
 def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
@@ -289,4 +301,5 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         ],
         former_contacts=[FormerContact(*row) for row in former_contacts(session, viewer, client_id)],
         changes=client_history(session, client_id),
+        same_inn=_same_inn(session, viewer, client_id, row.inn),
     )

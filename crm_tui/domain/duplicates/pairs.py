@@ -15,6 +15,9 @@ class Pair:
     score: int
     sure: bool
     reasons: tuple[str, ...]
+    family: tuple[int, ...] = ()
+    """For branches of one company (one INN, several KPPs): every client of the INN. The family
+    is proposed once, as its oldest record against the oldest of another KPP."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -23,6 +26,7 @@ class Pair:
             "score": self.score,
             "sure": self.sure,
             "reasons": list(self.reasons),
+            "family": list(self.family),
         }
 
 

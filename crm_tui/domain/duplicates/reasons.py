@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from crm_tui.i18n import NC_, pgettext
+from crm_tui.i18n import NC_, _, counted, pgettext
 
 _FIXED = {
     "same INN": NC_("duplicate reason", "same INN"),
@@ -17,6 +17,7 @@ _FIXED = {
     "same city": NC_("duplicate reason", "same city"),
     "different city": NC_("duplicate reason", "different city"),
 }
+_FAMILY = re.compile(r"family ([0-9]+) ([0-9]+)")
 _WITH_VALUE = re.compile(r"(name|same e-mail|same phone) (.+)")
 _VALUED = {
     "name": NC_("duplicate reason", "name {value}"),
@@ -29,6 +30,13 @@ def reason_text(reason: str) -> str:
     """One reason in words; one this release does not know reads as it was stored."""
     if reason in _FIXED:
         return pgettext("duplicate reason", _FIXED[reason])
+    family = _FAMILY.fullmatch(reason)
+    if family:
+        clients, kpps = int(family.group(1)), int(family.group(2))
+        return _("{clients} of one INN, {kpps}").format(
+            clients=counted(clients, "{count} client", "{count} clients"),
+            kpps=counted(kpps, "{count} KPP", "{count} KPPs"),
+        )
     found = _WITH_VALUE.fullmatch(reason)
     if found:
         said = pgettext("duplicate reason", _VALUED[found.group(1)])
