@@ -1,0 +1,55 @@
+"""What the segments are computed from, in a few numbers: whether a recompute has anything to do.
+
+``crm schedule tick`` runs from cron every few minutes; recomputing every client's segment on a
+base of 100,000 clients costs seconds each time, and most ticks find nothing changed. The
+segments follow from the clients (new ones, a segment set by hand), the deals (an open deal in a
+late stage makes a client warm), the sales documents, the settings (the interval), the work
+rules, the stages (their codes, and the limits the deal reminders read), and the date (a
+client's last purchase ages). Each table is summed up by its row count, its highest id and its
+latest change: a few aggregate queries, where the recompute reads every row. A change to any of
+them changes the answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from crm_tui.storage.models import clients, deals, sales_documents, segment_rules, settings_table, stages
+
+OWN_KEYS = ("schedule.tick",)
+"""Settings the scheduler writes itself: not an input (or every tick would change the inputs)."""
+
+
+def _summary(session: Session, table: Any, *extra: ColumnElement[Any]) -> list[Any]:
+    row = session.execute(select(func.count(), func.max(table.c.id), *extra)).one()
+    return [str(value) if value is not None else None for value in row]
+
+
+def segment_inputs(session: Session, today: date) -> list[Any]:
+    """A fingerprint of everything the segments depend on, as JSON-able values."""
+    s = settings_table.c
+    settings = session.execute(
+        select(func.count(), func.max(s.updated_at)).where(s.key.not_in(OWN_KEYS))
+    ).one()
+    rules = session.execute(
+        select(
+            segment_rules.c.segment, segment_rules.c.contact_every_days, segment_rules.c.max_tasks_per_run
+        ).order_by(segment_rules.c.segment)
+    ).all()
+    stage_rows = session.execute(
+        select(stages.c.id, stages.c.code, stages.c.stuck_after_days).order_by(stages.c.id)
+    ).all()
+    return [
+        today.isoformat(),
+        _summary(session, clients, func.max(clients.c.updated_at)),
+        _summary(session, deals, func.max(deals.c.updated_at)),
+        _summary(session, sales_documents, func.max(sales_documents.c.updated_at)),
+        [settings[0], str(settings[1]) if settings[1] is not None else None],
+        [list(rule) for rule in rules],
+        [list(stage) for stage in stage_rows],
+    ]
