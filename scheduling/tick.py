@@ -4,7 +4,9 @@ Every job is idempotent, so a tick run twice (two cron entries, a retry after a 
 creates nothing twice. And a tick with nothing to do costs next to nothing: the segments are
 recomputed only when what they are computed from changed (``segments.inputs``) or the day did;
 the tasks for clients nobody contacted and the reminders for stuck and idle deals, which count
-in days, run on the first tick of the day and after every recompute. ``force`` runs them all.
+in days, run on the first tick of the day and when their settings change (a work rule, a
+stage's limit), not after every change of data: each run of them writes tasks, and "at most N
+tasks per manager" would otherwise be N per tick. ``force`` runs them all.
 """
 
 from __future__ import annotations
@@ -49,13 +51,15 @@ def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
     last = last if isinstance(last, dict) else {}
     skipped: list[str] = []
     segments = None
-    if force or last.get("inputs") != inputs:
+    seen = last.get("inputs")
+    seen = seen if isinstance(seen, dict) else {}
+    if force or seen != inputs:
         segments = recompute_segments(ws)
     else:
         skipped.append("segments")
     contact_tasks: dict[str, int] = {}
     reminders = {"stuck": 0, "idle": 0}
-    if force or segments is not None or last.get("day") != today.isoformat():
+    if force or any(seen.get(part) != inputs[part] for part in ("day", "config")):
         with ws.write() as session:
             contact_tasks = create_contact_tasks(session, ws.now())
         with ws.write() as session:
@@ -65,6 +69,6 @@ def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
     with ws.write() as session:
         # The inputs as read before the jobs: a colleague's change while they ran makes the
         # next tick look again (the jobs themselves write no input: segments, tasks).
-        done = {"inputs": inputs, "day": today.isoformat()}
+        done = {"inputs": inputs}
         put_setting(session, TICK_KEY, done, at=ws.now(), user_id=ws.viewer.user_id)
     return TickReport(segments, contact_tasks, reminders, skipped)

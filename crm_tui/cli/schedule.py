@@ -22,7 +22,7 @@ def tick(
 ) -> None:
     """Run the scheduled jobs that have work: segments (when their data or the day changed),
     tasks for clients nobody contacted and reminders for stuck and idle deals (once a day and
-    after a recompute). Idempotent."""
+    when their rules change). Idempotent."""
     from crm_tui.scheduling.tick import run_tick
 
     report = run_tick(open_ws(ctx), force=force)
