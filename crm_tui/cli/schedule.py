@@ -16,16 +16,26 @@ app = typer.Typer(help="Clock-driven jobs (run from cron).", no_args_is_help=Tru
 def tick(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print what the tick did as JSON.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run every job even if nothing changed since the last tick.")
+    ] = False,
 ) -> None:
-    """Run every scheduled job once: segments, tasks for clients nobody contacted, reminders for
-    stuck and idle deals. Idempotent."""
+    """Run the scheduled jobs that have work: segments (when their data or the day changed),
+    tasks for clients nobody contacted and reminders for stuck and idle deals (once a day and
+    when their rules change). Idempotent."""
     from crm_tui.scheduling.tick import run_tick
 
-    report = run_tick(open_ws(ctx))
+    report = run_tick(open_ws(ctx), force=force)
     if as_json:
         print_json(report.as_json())
         return
-    say(segment_counts(report.segments))
+    if report.segments is None:
+        say(_("segments: nothing changed since the last recompute"))
+    else:
+        say(segment_counts(report.segments))
+    if "contact_tasks" in report.skipped:
+        say(_("tasks and reminders: done today already (--force runs them again)"))
+        return
     tasks = ", ".join(f"{segment} {n}" for segment, n in report.contact_tasks.items())
     say(_("tasks for clients without contact: {tasks}").format(tasks=tasks))
     reminders = report.deal_reminders

@@ -42,8 +42,17 @@ def test_orders_import_recompute_list_and_tick(seeded_db: str, tmp_path: Path) -
     tick = json.loads(crm("--db", seeded_db, "schedule", "tick", "--json", user="admin", check=True).stdout)
     assert set(tick["contact_tasks"]) == {"warm", "loyal", "lost"}
     second = json.loads(crm("--db", seeded_db, "schedule", "tick", "--json", user="admin", check=True).stdout)
-    assert second["contact_tasks"] == {"warm": 0, "loyal": 0, "lost": 0}
-    assert second["segments"]["moved"] == 0
+    assert second["skipped"] == ["contact_tasks", "deal_reminders"]  # once a day
+    assert second["contact_tasks"] == {} and second["segments"]["moved"] == 0
+    forced = crm("--db", seeded_db, "schedule", "tick", "--force", "--json", user="admin", check=True)
+    again = json.loads(forced.stdout)
+    assert again["skipped"] == [] and again["contact_tasks"] == {"warm": 0, "loyal": 0, "lost": 0}
+    assert again["segments"]["moved"] == 0
+    said = crm("--db", seeded_db, "schedule", "tick", user="admin", check=True).stdout.splitlines()
+    assert said == [
+        "segments: nothing changed since the last recompute",
+        "tasks and reminders: done today already (--force runs them again)",
+    ]
 
 
 def test_segment_commands_refuse_bad_input_in_one_line(seeded_db: str, tmp_path: Path) -> None:

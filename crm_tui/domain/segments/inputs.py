@@ -1,0 +1,74 @@
+"""What the segments are computed from, in a few numbers: whether a recompute has anything to do.
+
+``crm schedule tick`` runs from cron every few minutes; recomputing every client's segment on a
+base of 100,000 clients costs seconds each time, and most ticks find nothing changed. The
+segments follow from the clients (new ones, a segment set by hand), the deals (an open deal in a
+late stage makes a client warm), the sales documents, the settings (the interval), the work
+rules, the stages (their codes, and the limits the deal reminders read), and the date (a
+client's last purchase ages).
+
+Every change a person or an import makes writes an audit row or an import batch (one rule:
+``audit.changes.change``), so the newest of those, with each table's row count and highest id
+(which catch what is created or removed in bulk), says whether anything changed: each an index
+lookup, where the recompute reads every row. The small tables are read whole.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from crm_tui.storage.models import (
+    audit_entries,
+    clients,
+    deals,
+    import_batches,
+    sales_documents,
+    segment_rules,
+    settings_table,
+    stages,
+)
+
+OWN_KEYS = ("schedule.tick",)
+"""Settings the scheduler writes itself: not an input (or every tick would change the inputs)."""
+
+
+def _summary(session: Session, table: Any) -> list[Any]:
+    row = session.execute(select(func.count(), func.max(table.c.id))).one()
+    return [int(value) if value is not None else None for value in row]
+
+
+def segment_inputs(session: Session, today: date) -> dict[str, Any]:
+    """A fingerprint of everything the segments depend on, as JSON-able values: ``day``,
+    ``config`` (settings, work rules, stages: what the scheduled jobs are told to do) and
+    ``data`` (what people and imports changed)."""
+    s = settings_table.c
+    settings = session.execute(
+        select(func.count(), func.max(s.updated_at)).where(s.key.not_in(OWN_KEYS))
+    ).one()
+    rules = session.execute(
+        select(
+            segment_rules.c.segment, segment_rules.c.contact_every_days, segment_rules.c.max_tasks_per_run
+        ).order_by(segment_rules.c.segment)
+    ).all()
+    stage_rows = session.execute(
+        select(stages.c.id, stages.c.code, stages.c.stuck_after_days).order_by(stages.c.id)
+    ).all()
+    return {
+        "day": today.isoformat(),
+        "config": [
+            [settings[0], str(settings[1]) if settings[1] is not None else None],
+            [list(rule) for rule in rules],
+            [list(stage) for stage in stage_rows],
+        ],
+        "data": [
+            session.scalar(select(func.max(audit_entries.c.id))),
+            session.scalar(select(func.max(import_batches.c.id))),
+            _summary(session, clients),
+            _summary(session, deals),
+            _summary(session, sales_documents),
+        ],
+    }

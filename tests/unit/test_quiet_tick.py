@@ -1,0 +1,55 @@
+"""A tick with nothing to do does nothing (issue 29): cron runs `crm schedule tick` every few
+minutes, and recomputing every segment each time cost seconds on a big base. What the segments
+depend on changing, or the day, makes it work again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+
+from crm_tui.domain.clock import fixed_clock
+from crm_tui.domain.segments.interval import INTERVAL_KEY
+from crm_tui.domain.settings import put_setting
+from crm_tui.domain.workspace import open_workspace
+from crm_tui.scheduling.tick import run_tick
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import sales_documents
+from tests.seed import FROZEN_NOW, MOSCOW, Seeded
+
+EVERYTHING = ["segments", "contact_tasks", "deal_reminders"]
+
+
+def test_a_second_tick_skips_every_job_and_a_changed_input_or_day_brings_them_back(
+    db_url: str, engine: Engine, seeded: Seeded
+) -> None:
+    def tick(at: timedelta = timedelta(0)) -> list[str]:
+        ws = open_workspace(db_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW + at))
+        return run_tick(ws).skipped
+
+    assert tick() == []
+    assert tick() == EVERYTHING
+    assert tick(timedelta(minutes=5)) == EVERYTHING
+    with write_session(engine) as session:
+        session.execute(
+            sales_documents.insert().values(
+                kind="sale", number="77", doc_year=2026, doc_date=FROZEN_NOW.date(), amount=100_000,
+                client_id=seeded.clients["romashka"], client_name="Ромашка", file="t.xlsx", row=2,
+                updated_at=FROZEN_NOW,
+            )
+        )  # fmt: skip
+    daily = ["contact_tasks", "deal_reminders"]  # they count in days, and once a day is enough
+    assert tick(timedelta(minutes=10)) == daily  # a document came: the segments follow it
+    assert tick(timedelta(minutes=15)) == EVERYTHING
+    with write_session(engine) as session:
+        put_setting(session, INTERVAL_KEY, 45, at=FROZEN_NOW, user_id=None)
+    assert tick(timedelta(minutes=20)) == []  # a setting: the jobs are told something new
+    assert tick(timedelta(days=1)) == []  # a new day: purchases age, tasks and reminders are due
+    assert tick(timedelta(days=1, minutes=5)) == EVERYTHING
+
+
+def test_force_runs_everything(db_url: str, seeded: Seeded) -> None:
+    ws = open_workspace(db_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    run_tick(ws)
+    report = run_tick(ws, force=True)
+    assert report.skipped == [] and report.segments is not None and report.segments.moved == 0
