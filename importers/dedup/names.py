@@ -16,6 +16,8 @@ from crm_tui.domain.values.legal_forms import split_legal_form
 _LATIN_PAIRS = (
     ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"),
     ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ye", "е"), ("ph", "ф"),
+    # a vowel and "y" before a consonant or at the end: Treyd, Stroy, Novyy, Energiy
+    ("yy", "ый"), ("iy", "ий"), ("ey", "ей"), ("ay", "ай"), ("oy", "ой"), ("uy", "уй"),
 )  # fmt: skip
 _LATIN_SINGLE = str.maketrans(
     {
@@ -39,10 +41,18 @@ def to_cyrillic(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def company_name(name: str) -> str:
-    """The comparable name: tokens of the bare name, in their order, space-separated."""
+    """The comparable name: tokens of the bare name, in their order, space-separated. "Э" reads
+    as "е", as a transliteration gives it back ("Energiya" / "Энергия")."""
     bare = split_legal_form(name).value.name or name
-    text = to_cyrillic(fold(bare))
+    text = to_cyrillic(fold(bare)).replace("э", "е")
     return " ".join(t for t in _NOT_WORD.split(text) if t)
+
+
+def domain_name(domain: str) -> str:
+    """A company domain's own name, read as a name: ``kvartsko.com`` -> ``кварцко``,
+    ``tekhnovektor12.ru`` -> ``техновектор12`` (compared with a name's letters run together)."""
+    label = domain.rpartition(".")[0].rpartition(".")[2] or domain
+    return to_cyrillic(label.replace("-", ""))
 
 
 def tokens(name: str) -> list[str]:

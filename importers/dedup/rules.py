@@ -7,8 +7,13 @@ seeds 000 and 003:
 - two valid, different INNs are two legal entities, whatever the names say;
 - one INN with two different KPPs is a company and its branch: worth a look, never merged alone;
 - a phone shared with an unrelated name is a business centre's switchboard, not a duplicate;
+- a company's own e-mail domain (not a public mailbox service) shared with a near-identical name
+  is one company; with a similar name, or a name one or two letters off for its length, or a
+  name the domain spells ("kvartsko.com", «Кварц Ко»), a candidate;
 - a similar name in the same city with no conflicting key is a candidate for a person, unless
-  the names differ in a number ("Аптека 5", "Аптека 6").
+  the names differ in a number ("Аптека 5", "Аптека 6"); with no city in common, nothing (a
+  common name, "Техсервис", is in every town), unless one has no city and no other client bears
+  the name: then it is proposed last.
 
 "Sure" pairs may be merged by ``crm dedup merge --auto``; the rest wait for review.
 """
@@ -18,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from crm_tui.importers.dedup.names import domain_name
 
 SIMILAR_NAME = 90
 """A name-only pair needs this similarity (0-100) and no conflicting key or city."""
@@ -26,6 +34,12 @@ PHONE_SURE_NAME = 85
 PHONE_CANDIDATE_NAME = 70
 EMAIL_SURE_NAME = 80
 INN_SURE_NAME = 60
+RARE_NAME = 97
+"""A name-only pair with a city on one side only is proposed (last) when the names are this
+alike and no other client bears either: "Зенит Плюс" twice, not "Техсервис" in every town."""
+DOMAIN_SURE_NAME = 95
+DOMAIN_NAME = 85
+"""How well a name must match the name its company's domain spells to count as that name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +54,8 @@ class Record:
     city: str | None
     phones: frozenset[str]
     emails: frozenset[str]
+    domains: frozenset[str] = frozenset()
+    """The record's own company e-mail domains (public mailbox services left out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +77,9 @@ def conflicting(a: Record, b: Record) -> bool:
     return a.inn is not None and b.inn is not None and a.inn != b.inn
 
 
-def judge(a: Record, b: Record, similarity: float | None = None) -> Verdict | None:
-    """Whether ``a`` and ``b`` are one company, how sure, and why; ``None`` for "no"."""
+def judge(a: Record, b: Record, similarity: float | None = None, *, rare: bool = False) -> Verdict | None:
+    """Whether ``a`` and ``b`` are one company, how sure, and why; ``None`` for "no". ``rare``:
+    no other client bears either name (so one without a city may still be the other)."""
     if conflicting(a, b):
         return None
     name = round(similarity if similarity is not None else name_similarity(a.name, b.name))
@@ -93,16 +110,43 @@ def judge(a: Record, b: Record, similarity: float | None = None) -> Verdict | No
         reasons += ["same phone " + min(shared_phones), f"name {name}"]
         if name >= PHONE_SURE_NAME and not other_city:
             return Verdict(90, True, tuple(reasons + _city(same_city, other_city)))
-        if name >= PHONE_CANDIDATE_NAME:
+        if name >= PHONE_CANDIDATE_NAME or typo(a.name, b.name):
             return Verdict(75, False, tuple(reasons + _city(same_city, other_city)))
         return None  # a shared switchboard: the phone alone proves nothing
-    if name >= SIMILAR_NAME and not other_city and _numbers(a.name) == _numbers(b.name):
-        reasons.append(f"name {name}")
-        if same_city:
-            reasons.append("same city")
-            return Verdict(min(80, 60 + (name - SIMILAR_NAME) * 2), False, tuple(reasons))
+    shared_domains = a.domains & b.domains
+    if shared_domains and _numbers(a.name) == _numbers(b.name):
+        domain = min(shared_domains)
+        reasons += ["same domain " + domain, f"name {name}"]
+        if name >= DOMAIN_SURE_NAME and not other_city:
+            return Verdict(85, True, tuple(reasons + _city(same_city, other_city)))
+        if name >= PHONE_CANDIDATE_NAME or typo(a.name, b.name) or _spelled_by(domain, a.name, b.name):
+            return Verdict(70, False, tuple(reasons + _city(same_city, other_city)))
+        return None  # one holding's domain, two companies
+    if name >= SIMILAR_NAME and same_city and _numbers(a.name) == _numbers(b.name):
+        reasons += [f"name {name}", "same city"]
         return Verdict(min(70, 50 + (name - SIMILAR_NAME) * 2), False, tuple(reasons))
+    if name >= RARE_NAME and rare and not other_city and _numbers(a.name) == _numbers(b.name):
+        return Verdict(40, False, (f"name {name}", "a name no one else bears"))
     return None
+
+
+def typo(a: str, b: str) -> bool:
+    """Names one or two letters apart, weighed by length: one edit in a name of up to eight
+    letters ("Квац Плюс" / "Кварц Плюс" counts the words' letters), two in a longer one; the
+    numbers in them must agree ("Сигал-12" / "Сигнал-12", never "Аптека 5" / "Аптека 6")."""
+    if not a or not b or _numbers(a) != _numbers(b):
+        return False
+    left, right = a.replace(" ", ""), b.replace(" ", "")
+    allowed = 1 if min(len(left), len(right)) <= 8 else 2
+    if min(len(left), len(right)) < 4:
+        return False
+    return Levenshtein.distance(left, right, score_cutoff=allowed) <= allowed
+
+
+def _spelled_by(domain: str, *names: str) -> bool:
+    """A name the company's domain spells: «Кварц Ко» and ``kvartsko.com``."""
+    spelled = domain_name(domain)
+    return any(fuzz.ratio(name.replace(" ", ""), spelled) >= DOMAIN_NAME for name in names)
 
 
 def _numbers(name: str) -> set[str]:

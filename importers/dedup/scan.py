@@ -24,6 +24,7 @@ from sqlmodel import Session
 from crm_tui.domain.access.capabilities import Capability, Viewer
 from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.duplicates.pairs import Pair
+from crm_tui.domain.values.emails import company_domain
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.importers.dedup.names import company_name
@@ -32,7 +33,8 @@ from crm_tui.storage.bulk import fetch_rows
 from crm_tui.storage.models import ChannelKind, channels, clients, not_duplicates
 
 KEY_BLOCK_CAP = 20
-"""More clients than this on one phone or e-mail: a switchboard or a shared mailbox."""
+"""More clients than this on one phone, e-mail or domain: a switchboard, a shared mailbox, a
+holding's domain."""
 NAME_BLOCK_CAP = 400
 PREFIX = 5
 PARALLEL_BLOCK = 100
@@ -78,9 +80,14 @@ def load_records(session: Session, viewer: Viewer) -> list[Record]:
             city=(cities.get(city) or cities.setdefault(city, fold(city))) if city else None,
             phones=frozenset(phones[client_id]) if client_id in phones else no_keys,
             emails=frozenset(emails[client_id]) if client_id in emails else no_keys,
+            domains=_domains(emails[client_id]) if client_id in emails else no_keys,
         )
         for client_id, name, inn, kpp, city in rows
     ]
+
+
+def _domains(emails: set[str]) -> frozenset[str]:
+    return frozenset(d for d in map(company_domain, emails) if d is not None)
 
 
 class _Inns:
@@ -121,6 +128,7 @@ def find_pairs(
     family_of = {record.id: inn for inn, members in shared.items() for record in members}
     _name_blocks(records, candidates, inns, progress, family_of)
     by_id = {r.id: r for r in records}
+    bearers = Counter(r.name for r in records)
     skip = set(exclude)
     pairs = [f for f in families if (f.left, f.right) not in skip and f.score >= min_score]
     total = len(candidates)
@@ -131,7 +139,10 @@ def find_pairs(
         if inn is not None and inn == family_of.get(right) and (left, right) not in star:
             continue  # one INN's records meet through their oldest, or as a family of branches
         a, b = inns.checked(by_id[left]), inns.checked(by_id[right])
-        verdict = judge(a, b, similarity if similarity is not None else name_similarity(a.name, b.name))
+        rare = bearers[a.name] + (bearers[b.name] if b.name != a.name else 0) == 2
+        verdict = judge(
+            a, b, similarity if similarity is not None else name_similarity(a.name, b.name), rare=rare
+        )
         if verdict is not None and verdict.score >= min_score:
             pairs.append(Pair(left, right, verdict.score, verdict.sure, verdict.reasons))
         if progress is not None and done % 10_000 == 0:
@@ -149,7 +160,8 @@ def _add(candidates: dict[tuple[int, int], float | None], a: int, b: int, score:
 def _key_blocks(
     records: list[Record], candidates: dict[tuple[int, int], float | None], inns: _Inns
 ) -> dict[str, list[Record]]:
-    """Pairs that share a phone or an e-mail (a block over ``KEY_BLOCK_CAP`` says nothing), and
+    """Pairs that share a phone, an e-mail or a company's e-mail domain (a block over
+    ``KEY_BLOCK_CAP`` says nothing: a switchboard, a shared mailbox, a holding's domain), and
     the records of every valid INN held by two or more clients (``_inn_families``)."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_inn: dict[str, list[Record]] = defaultdict(list)
@@ -160,6 +172,8 @@ def _key_blocks(
             blocks["phone", p].append(r.id)
         for e in r.emails:
             blocks["email", e].append(r.id)
+        for d in r.domains:
+            blocks["domain", d].append(r.id)
     for ids in blocks.values():
         if 2 <= len(ids) <= KEY_BLOCK_CAP:
             for a, b in combinations(ids, 2):

@@ -127,6 +127,29 @@ def build(folder: Path, seed: int = 7) -> TrapSet:
     )
     branch = ["ООО «Северсталь-Торг»", int(inn), "780101001", "88127000001", None, "Санкт-Петербург", None]
     rows[2].append(("north-spb", branch))
+    # Issue 27's kinds. A company's own domain with a typo in the name, the other record without
+    # a city or an INN; a transliterated name with the same phone and city; a short name one
+    # letter off with its domain in common.
+    rows[0].append(("tekhno", ["ООО «Техновектор 12»", inn10("550000001"), None, None,
+                               "petrova@tekhnovektor12.ru", "Москва", None]))  # fmt: skip
+    rows[2].append(("tekhno", ["Техновектр 12", None, None, None, "snab@tekhnovektor12.ru", None, None]))
+    rows[0].append(("kvarts", ["ООО «Кварц Ко»", None, None, _phone("4950101010", 0), None, "Москва", None]))
+    rows[1].append(("kvarts", ["Kvarts Ko", None, None, _phone("4950101010", 2), "info@kvartsko.com",
+                               "Москва", None]))  # fmt: skip
+    rows[1].append(
+        ("stroy", ["Стройресурс сервис", None, None, _phone("8435202020", 0), None, "Казань", None])
+    )
+    rows[2].append(("stroy", ["Stroyresurs Servis LLC", None, None, _phone("8435202020", 1), None, "Казань",
+                              None]))  # fmt: skip
+    rows[0].append(("kvarc-plus", ["Кварц Плюс", None, None, None, "info@kvarcplus.ru", "Тверь", None]))
+    rows[1].append(("kvarc-plus", ["Квац Плюс", None, None, None, "zakaz@kvarcplus.ru", "Тверь", None]))
+    # Their false friends: a common name in two cities and in a file without a city, and two
+    # companies whose addresses are at one public mailbox service.
+    rows[0].append(("tekhservis-msk", ["Техсервис", None, None, None, None, "Москва", None]))
+    rows[1].append(("tekhservis-tver", ["Техсервис", None, None, None, None, "Тверь", None]))
+    rows[2].append(("tekhservis-none", ["ООО Техсервис", None, None, None, None, None, None]))
+    rows[0].append(("lider", ["Лидер", None, None, None, "lider77@mail.ru", "Липецк", None]))
+    rows[2].append(("lider-plus", ["Лидер Плюс", None, None, None, "liderplus@mail.ru", "Липецк", None]))
     trap = TrapSet(files=[])
     for index, file_rows in enumerate(rows):
         rng.shuffle(file_rows)

@@ -16,13 +16,15 @@ _FIXED = {
     "different KPP: branches": NC_("duplicate reason", "different KPP: branches"),
     "same city": NC_("duplicate reason", "same city"),
     "different city": NC_("duplicate reason", "different city"),
+    "a name no one else bears": NC_("duplicate reason", "a name no one else bears"),
 }
 _FAMILY = re.compile(r"family ([0-9]+) ([0-9]+)")
-_WITH_VALUE = re.compile(r"(name|same e-mail|same phone) (.+)")
+_WITH_VALUE = re.compile(r"(name|same e-mail|same phone|same domain) (.+)")
 _VALUED = {
     "name": NC_("duplicate reason", "name {value}"),
     "same e-mail": NC_("duplicate reason", "same e-mail {value}"),
     "same phone": NC_("duplicate reason", "same phone {value}"),
+    "same domain": NC_("duplicate reason", "same e-mail domain {value}"),
 }
 
 

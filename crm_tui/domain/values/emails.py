@@ -59,3 +59,25 @@ def normalise_emails(value: object) -> Normalised[tuple[Email, ...]]:
 
 def _not_an_address(text: str) -> Message:
     return Message("email.invalid", N_("'{text}' is not an e-mail address"), text=shorten(text))
+
+
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "mail.ru", "bk.ru", "list.ru", "inbox.ru", "internet.ru", "mail.ua", "yandex.ru", "ya.ru",
+        "yandex.com", "yandex.by", "yandex.kz", "yandex.ua", "narod.ru", "rambler.ru", "lenta.ru",
+        "autorambler.ru", "myrambler.ru", "ro.ru", "gmail.com", "googlemail.com", "icloud.com", "me.com",
+        "mac.com", "outlook.com", "hotmail.com", "live.com", "live.ru", "msn.com", "yahoo.com", "aol.com",
+        "mail.com", "gmx.com", "gmx.de", "proton.me", "protonmail.com", "zoho.com", "qip.ru", "pochta.ru",
+        "e1.ru", "ngs.ru", "nm.ru", "km.ru", "ukr.net", "tut.by", "bigmir.net", "i.ua", "meta.ua",
+    }
+)  # fmt: skip
+"""Mailbox services anyone can sign up to: two addresses there say nothing about one company."""
+
+
+def company_domain(address: str) -> str | None:
+    """The domain of a normalised address when it is a company's own (``snab@tekhnovektor12.ru``
+    -> ``tekhnovektor12.ru``), not a public mailbox service's; else ``None``."""
+    domain = address.rpartition("@")[2]
+    if not domain or domain in PUBLIC_MAIL_DOMAINS:
+        return None
+    return domain
