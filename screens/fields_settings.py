@@ -10,12 +10,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.captions import FIELD_KIND_NAMES
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.portrait import FieldKind
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.portrait.fields import (
@@ -31,7 +31,7 @@ from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
-from crm_tui.screens.dialogs.form import FormDialog
+from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.screens.funnel_settings import ValueDialog
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -56,39 +56,38 @@ class FieldDialog(FormDialog[FieldDraft | None]):
     | escape | Cancel. |
     """
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = _("New portrait field")
-            yield Label(_("Label, as managers read it"), classes="portrait-label")
-            yield Input(placeholder=_("Fleet size"), id="field-label")
-            yield Label(_("Key: latin letters, digits and _"), classes="portrait-label")
-            yield Input(placeholder="fleet_size", id="field-key")
-            yield Label(_("Kind"), classes="portrait-label")
-            yield Select(
-                [(caption, kind.value) for kind, caption in FIELD_KIND_NAMES.items()],
-                value=FieldKind.TEXT.value,
-                allow_blank=False,
-                id="field-kind",
-            )
-            yield Label(_("Choices, for choice and multi: a, b, c"), classes="portrait-label")
-            yield Input(id="field-choices")
-            yield Label(_("Required (counts in completeness)"), classes="portrait-label")
-            yield Select(
-                [(_("no"), "no"), (_("yes"), "yes")], value="no", allow_blank=False, id="field-required"
-            )
-            yield Static("", id="error", classes="dialog-error", markup=False)
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("New portrait field")
 
-    def action_save(self) -> None:
-        key = self.query_one("#field-key", Input).value.strip()
+    def compose_form(self) -> ComposeResult:
+        yield from self.field(
+            "label", _("Label, as managers read it"), Input(placeholder=_("Fleet size"), id="field-label")
+        )
+        yield from self.field(
+            "key", _("Key: latin letters, digits and _"), Input(placeholder="fleet_size", id="field-key")
+        )
+        kinds = Select(
+            [(caption, kind.value) for kind, caption in FIELD_KIND_NAMES.items()],
+            value=FieldKind.TEXT.value,
+            allow_blank=False,
+            id="field-kind",
+        )
+        yield from self.field("kind", _("Kind"), kinds)
+        yield from self.field(
+            "choices", _("Choices, for choice and multi: a, b, c"), Input(id="field-choices")
+        )
+        required = Select(
+            [(_("no"), "no"), (_("yes"), "yes")], value="no", allow_blank=False, id="field-required"
+        )
+        yield from self.field("required", _("Required (counts in completeness)"), required)
+
+    def save(self, typed: Typed) -> FieldDraft:
+        key = typed["key"].strip()
         if not key:
-            self.refuse(_("Give the field a key, like fleet_size."), "field-key")
-            return
-        kind = FieldKind(str(self.query_one("#field-kind", Select).value))
-        choices = [c.strip() for c in self.query_one("#field-choices", Input).value.split(",") if c.strip()]
-        required = self.query_one("#field-required", Select).value == "yes"
-        self.dismiss(
-            FieldDraft(key, self.query_one("#field-label", Input).value.strip(), kind, choices, required)
+            raise InvalidInput("field.key_missing", N_("Give the field a key, like fleet_size."), field="key")
+        choices = [c.strip() for c in typed["choices"].split(",") if c.strip()]
+        return FieldDraft(
+            key, typed["label"].strip(), FieldKind(str(typed["kind"])), choices, typed["required"] == "yes"
         )
 
 
