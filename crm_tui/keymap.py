@@ -149,7 +149,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "field_picker.cancel": "escape",
     "undo_confirm.yes": "y",
     "handover_confirm.yes": "y",
-    "handover_confirm.no": "n,escape",
+    "handover_confirm.no": "n",
     "undo_confirm.no": "n,escape",
 }
 """Every binding's id and its default key(s), as its ``Binding`` says (Textual's key names)."""

@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Static
 
 from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.captions import FIELD_KIND_NAMES
@@ -34,6 +34,7 @@ from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.screens.funnel_settings import ValueDialog
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.in_order import FieldInput, FieldSelect
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -61,12 +62,14 @@ class FieldDialog(FormDialog[FieldDraft | None]):
 
     def compose_form(self) -> ComposeResult:
         yield from self.field(
-            "label", _("Label, as managers read it"), Input(placeholder=_("Fleet size"), id="field-label")
+            "label",
+            _("Label, as managers read it"),
+            FieldInput(placeholder=_("Fleet size"), id="field-label"),
         )
         yield from self.field(
-            "key", _("Key: latin letters, digits and _"), Input(placeholder="fleet_size", id="field-key")
+            "key", _("Key: latin letters, digits and _"), FieldInput(placeholder="fleet_size", id="field-key")
         )
-        kinds = Select(
+        kinds = FieldSelect(
             [(caption, kind.value) for kind, caption in FIELD_KIND_NAMES.items()],
             value=FieldKind.TEXT.value,
             allow_blank=False,
@@ -74,9 +77,9 @@ class FieldDialog(FormDialog[FieldDraft | None]):
         )
         yield from self.field("kind", _("Kind"), kinds)
         yield from self.field(
-            "choices", _("Choices, for choice and multi: a, b, c"), Input(id="field-choices")
+            "choices", _("Choices, for choice and multi: a, b, c"), FieldInput(id="field-choices")
         )
-        required = Select(
+        required = FieldSelect(
             [(_("no"), "no"), (_("yes"), "yes")], value="no", allow_blank=False, id="field-required"
         )
         yield from self.field("required", _("Required (counts in completeness)"), required)

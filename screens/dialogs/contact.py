@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input
 
 from crm_tui.domain.contacts.new_contact import NewContact, contact_draft
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 FIELDS = (
     ("name", N_("Full name")),
@@ -53,7 +53,7 @@ class ContactDialog(FormDialog[NewContact | None]):
     def compose_form(self) -> ComposeResult:
         for key, label in FIELDS:
             value = getattr(self.initial, "full_name" if key == "name" else key) if self.initial else ""
-            yield from self.field(key, _(label), Input(value, id=f"contact-{key}"))
+            yield from self.field(key, _(label), FieldInput(value, id=f"contact-{key}"))
 
     def save(self, typed: Typed) -> NewContact:
         person = NewContact(

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
 
 from crm_tui.domain.clients.card import ContactInfo
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput, FieldSelect
 
 
 @dataclass(frozen=True)
@@ -49,18 +49,18 @@ class ContactMoveDialog(FormDialog[ContactMove | None]):
         return literal(_("A contact of {name} moved").format(name=self.client_name))
 
     def compose_form(self) -> ComposeResult:
-        who = Select(
+        who = FieldSelect(
             [(literal(p.full_name + (f" — {p.position}" if p.position else "")), p.id) for p in self.people],
             value=self.people[0].id,
             allow_blank=False,
             id="move-who",
         )
         yield from self.field("who", _("Who"), who)
-        yield from self.field("to_client", _("New company: client id or INN"), Input(id="move-to"))
-        yield from self.field("position", _("Position there"), Input(id="move-position"))
+        yield from self.field("to_client", _("New company: client id or INN"), FieldInput(id="move-to"))
+        yield from self.field("position", _("Position there"), FieldInput(id="move-position"))
 
     def focus_first(self) -> None:
-        self.fields["to_client"].focus()
+        self.set_focus(self.fields["to_client"])
 
     def save(self, typed: Typed) -> ContactMove:
         target = typed["to_client"].strip()

@@ -7,8 +7,8 @@ Subclass ``FormDialog[Result | None]`` and write three things:
 * ``form_title()``: the border title (text from outside goes through ``literal``);
 * ``compose_form()``: the body, top to bottom. Each field is ``yield from self.field(key,
   label, widget)``: ``key`` is the name the domain gives that field in its refusals
-  (``InvalidInput(..., field="inn")``), ``widget`` an ``Input``, ``Select`` or ``OptionList``
-  with an id of your choosing. Notes and a subject line are plain widgets between the fields;
+  (``InvalidInput(..., field="inn")``), ``widget`` a ``FieldInput``, ``FieldSelect`` or
+  ``FieldOptionList`` (``crm_tui.widgets.in_order``) with an id of your choosing. Notes and a subject line are plain widgets between the fields;
 * ``save(typed)``: the save callable. ``typed`` is ``{key: value}`` for every field (an Input's
   text, a Select's value, an OptionList's highlighted index). It runs in a thread worker, so it
   may call the domain (open a session, write); it returns what the dialog is dismissed with, or
@@ -31,7 +31,8 @@ That is all. The base gives every form dialog the same behaviour:
   bindings, run by the app as each key arrives, before it hands the next key on. (A plain
   binding would run only once the focused field had worked through its queue, and Textual
   hands every key queued meanwhile to that same field, so ``abc Tab 5`` typed in one burst went
-  into the first field as ``abc5``.)
+  into the first field as ``abc5``.) The fields' own keys (Backspace, Ctrl+U, up and down) run
+  in their place in the field's queue (``crm_tui.widgets.in_order``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.in_order import FieldInput, FieldOptionList, FieldSelect
 from crm_tui.widgets.key_footer import KeyFooter
 
 Result = TypeVar("Result")
@@ -121,7 +123,10 @@ class FormDialog(CrmModal[Result]):
         """A field's label, the field, and the line under it where a refusal of it is said.
 
         ``label`` is shown as it is (translate it, or make it ``literal``); ``note`` False leaves
-        the label out (a field whose meaning the line above says)."""
+        the label out (a field whose meaning the line above says). The field is one of
+        ``crm_tui.widgets.in_order``'s, whose own keys (Backspace, arrows) apply in order."""
+        if not isinstance(widget, FieldInput | FieldOptionList | FieldSelect):
+            raise TypeError(f"{key}: a form's field is a FieldInput, FieldOptionList or FieldSelect")
         self.fields[key] = widget
         if widget.id is None:
             widget.id = f"field-{key}"
@@ -151,7 +156,7 @@ class FormDialog(CrmModal[Result]):
     def focus_first(self) -> None:
         for widget in self.fields.values():
             if widget.focusable:
-                widget.focus(scroll_visible=False)
+                self.set_focus(widget, scroll_visible=False)
                 return
 
     def typed(self) -> Typed:
@@ -187,14 +192,16 @@ class FormDialog(CrmModal[Result]):
             or focused is inputs[-1]
         ):
             raise SkipAction()
-        inputs[inputs.index(focused) + 1].focus()
+        # Screen.set_focus, not Widget.focus: that one moves the focus later (call_later), after
+        # the app has handed the next keys to this field.
+        self.set_focus(inputs[inputs.index(focused) + 1])
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = self._inputs()
         if not self.ENTER_SAVES and event.input in inputs and event.input is not inputs[-1]:
-            inputs[inputs.index(event.input) + 1].focus()
+            self.set_focus(inputs[inputs.index(event.input) + 1])
         else:
             self.action_save()
 
@@ -247,7 +254,7 @@ class FormDialog(CrmModal[Result]):
             widget.add_class("refused")
             for label in self.query(f"#label-{field}"):
                 label.add_class("refused")
-            widget.focus(scroll_visible=False)
+            self.set_focus(widget, scroll_visible=False)
             self.call_after_refresh(self._show_refusal, widget, line)
         else:
             self.call_after_refresh(line.scroll_visible, animate=False)

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
 
 from crm_tui.domain.clients.installed_base import InstalledDraft, parse_acquired
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput, FieldSelect
 
 
 class InstalledDialog(FormDialog[InstalledDraft | None]):
@@ -37,24 +37,26 @@ class InstalledDialog(FormDialog[InstalledDraft | None]):
 
     def compose_form(self) -> ComposeResult:
         yield from self.field(
-            "product", _("Product"), Input(placeholder=_("Котёл Logano G334"), id="inst-product")
+            "product", _("Product"), FieldInput(placeholder=_("Котёл Logano G334"), id="inst-product")
         )
-        yield from self.field("vendor", _("Vendor"), Input(placeholder=_("Buderus"), id="inst-vendor"))
+        yield from self.field("vendor", _("Vendor"), FieldInput(placeholder=_("Buderus"), id="inst-vendor"))
         yield from self.field(
             "whose",
             _("Whose"),
-            Select(
+            FieldSelect(
                 [(_("A competitor's"), "competitor"), (_("Ours"), "ours")],
                 value="competitor",
                 allow_blank=False,
                 id="inst-whose",
             ),
         )
-        yield from self.field("quantity", _("Quantity"), Input("1", id="inst-quantity", classes="short"))
+        yield from self.field("quantity", _("Quantity"), FieldInput("1", id="inst-quantity", classes="short"))
         yield from self.field(
-            "acquired", _("Acquired: 2019, 03.2021 or 15.03.2021"), Input(id="inst-acquired", classes="short")
+            "acquired",
+            _("Acquired: 2019, 03.2021 or 15.03.2021"),
+            FieldInput(id="inst-acquired", classes="short"),
         )
-        yield from self.field("note", _("Note"), Input(id="inst-note"))
+        yield from self.field("note", _("Note"), FieldInput(id="inst-note"))
 
     def save(self, typed: Typed) -> InstalledDraft:
         if not typed["product"].strip():

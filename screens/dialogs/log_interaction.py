@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.interactions import InteractionKind
@@ -19,6 +19,7 @@ from crm_tui.domain.tasks.next_step import NextStep, next_step
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 
 @dataclass(frozen=True)
@@ -70,25 +71,25 @@ class LogInteractionScreen(FormDialog[InteractionDraft | None]):
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.client_name), classes="dialog-subject", markup=False)
         summary_label = _("What was said or agreed?") if self.is_call else _("Note")
-        yield from self.field("summary", summary_label, Input(placeholder=_("Summary"), id="summary"))
+        yield from self.field("summary", summary_label, FieldInput(placeholder=_("Summary"), id="summary"))
         if self.is_call:
             yield from self.field(
                 "duration",
                 _("Duration, minutes (optional): 5 or 4:30"),
-                Input(placeholder="0:00", id="duration", classes="short"),
+                FieldInput(placeholder="0:00", id="duration", classes="short"),
             )
         yield Label(_("Next step (optional) and when"), classes="portrait-label")
         with Horizontal(classes="dialog-row"):
             yield from self.field(
                 "next_title",
                 "",
-                Input(placeholder=_("Call back with the offer"), id="next-title"),
+                FieldInput(placeholder=_("Call back with the offer"), id="next-title"),
                 note=False,
             )
             yield from self.field(
                 "next_when",
                 "",
-                Input(placeholder=_("завтра, +3, 25.11 15:00"), id="next-when", classes="short"),
+                FieldInput(placeholder=_("завтра, +3, 25.11 15:00"), id="next-when", classes="short"),
                 note=False,
             )
 

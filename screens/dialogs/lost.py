@@ -14,6 +14,7 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput, FieldOptionList
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,11 @@ class LostDialog(FormDialog[LostAnswer | None]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.deal_title), classes="dialog-subject", markup=False)
-        reasons = OptionList(
+        reasons = FieldOptionList(
             *(Option(literal(r), id=str(i)) for i, r in enumerate(self.reasons)), id="reasons", markup=False
         )
         yield from self.field("reason", _("Reason"), reasons)
-        comment = Input(
+        comment = FieldInput(
             placeholder=_("Comment: what happened (the head of sales reads it)"), id="lost-comment"
         )
         yield from self.field("comment", _("Comment"), comment)
@@ -66,7 +67,7 @@ class LostDialog(FormDialog[LostAnswer | None]):
     @on(OptionList.OptionSelected)
     def _reason_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.query_one("#lost-comment", Input).focus()
+        self.set_focus(self.query_one("#lost-comment", Input))
 
     def save(self, typed: Typed) -> LostAnswer:
         index = typed["reason"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from crm_tui.domain.clients.new_client import NewClient, add_client
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 FIELDS = (
     ("name", N_("Name, with the legal form if any")),
@@ -45,7 +46,7 @@ class NewClientScreen(FormDialog[int | None]):
 
     def compose_form(self) -> ComposeResult:
         for name, label in FIELDS:
-            yield from self.field(name, _(label), Input(id=f"new-{name}"))
+            yield from self.field(name, _(label), FieldInput(id=f"new-{name}"))
 
     def save(self, typed: Typed) -> int:
         new = NewClient(

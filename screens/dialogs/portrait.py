@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input
 
 from crm_tui.domain.clients.card import PortraitLine
 from crm_tui.domain.portrait.answers import editable_text, parse_field_text
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 
 class PortraitDialog(FormDialog[dict[str, str] | None]):
@@ -51,12 +51,12 @@ class PortraitDialog(FormDialog[dict[str, str] | None]):
             yield from self.field(
                 line.key,
                 literal(f"{line.label}{mark}{hint}").plain,
-                Input(value=editable_text(line.kind, line.value), id=f"portrait-{line.key}"),
+                FieldInput(value=editable_text(line.kind, line.value), id=f"portrait-{line.key}"),
             )
 
     def focus_first(self) -> None:
         if self.focus_key is not None and self.focus_key in self.fields:
-            self.fields[self.focus_key].focus()
+            self.set_focus(self.fields[self.focus_key])
         else:
             super().focus_first()
 

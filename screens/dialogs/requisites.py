@@ -9,7 +9,6 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input
 
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import check_requisites, clean_requisites
@@ -17,6 +16,7 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 FIELDS = (
     ("name", N_("Name")),
@@ -57,7 +57,7 @@ class RequisitesDialog(FormDialog[dict[str, Any] | None]):
 
     def compose_form(self) -> ComposeResult:
         for key, label in FIELDS:
-            yield from self.field(key, _(label), Input(value=self.before[key] or "", id=f"req-{key}"))
+            yield from self.field(key, _(label), FieldInput(value=self.before[key] or "", id=f"req-{key}"))
 
     def save(self, typed: Typed) -> dict[str, Any]:
         cleaned = clean_requisites(typed)

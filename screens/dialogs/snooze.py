@@ -20,6 +20,7 @@ from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.in_order import FieldOptionList
 
 MORNING = time(9, 0)
 MONDAY = 0
@@ -89,7 +90,7 @@ class SnoozeScreen(FormDialog[datetime | None]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
-        choices = OptionList(
+        choices = FieldOptionList(
             *(
                 Option(f"{n}  {o.label:<18} {self._when(o.until)}", id=str(n - 1))
                 for n, o in enumerate(self.options, 1)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 
 class TaskResultScreen(FormDialog[str | None]):
@@ -38,7 +39,7 @@ class TaskResultScreen(FormDialog[str | None]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
-        result = Input(placeholder=_("Result: agreed, sent, refused..."), id="result")
+        result = FieldInput(placeholder=_("Result: agreed, sent, refused..."), id="result")
         yield from self.field("result", _("What came of it?"), result)
 
     def save(self, typed: Typed) -> str:

@@ -31,3 +31,22 @@ async def test_log_call_burst_lands_field_by_field(ws: Workspace, team: Seeded) 
             for key in ("summary", "duration", "next-title", "next-when")
         ]
         assert values == ["abc", "5", "next", "+3"]
+
+
+async def test_editing_keys_in_a_burst_apply_where_they_were_typed(ws: Workspace, team: Seeded) -> None:
+    """Backspace and Ctrl+U are the field's own keys: in a burst they act between the letters
+    typed before and after them, not after all of them."""
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientCardScreen(app.ws, team.clients["romashka"]))
+        await settle(pilot)
+        await pilot.press("l")
+        dialog = app.screen
+        assert isinstance(dialog, LogInteractionScreen)
+        await burst(pilot, "abc", "backspace", "d", "tab", "5", "tab", "xx", "ctrl+u", "КП", "tab", "+3")
+        values = [
+            dialog.query_one(f"#{key}", Input).value
+            for key in ("summary", "duration", "next-title", "next-when")
+        ]
+        assert values == ["abd", "5", "КП", "+3"]
