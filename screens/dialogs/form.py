@@ -128,6 +128,7 @@ class FormDialog(CrmModal[Result]):
         if not isinstance(widget, FieldInput | FieldOptionList | FieldSelect):
             raise TypeError(f"{key}: a form's field is a FieldInput, FieldOptionList or FieldSelect")
         self.fields[key] = widget
+        widget.compact = True  # a line each: 80x24 holds a dozen fields with their labels
         if widget.id is None:
             widget.id = f"field-{key}"
         if note and label:
@@ -144,8 +145,8 @@ class FormDialog(CrmModal[Result]):
                 yield from self.compose_form()
                 yield Static("", id="error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_(self.SAVE_LABEL), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
+                yield Button(_(self.SAVE_LABEL), variant="primary", id="save", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
         yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
@@ -175,10 +176,25 @@ class FormDialog(CrmModal[Result]):
         return [widget for widget in self.fields.values() if isinstance(widget, Input)]
 
     def action_next_field(self) -> None:
-        self.focus_next()
+        self.move_focus(1)
 
     def action_previous_field(self) -> None:
-        self.focus_previous()
+        self.move_focus(-1)
+
+    def move_focus(self, step: int) -> None:
+        """The next (``step`` 1) or previous (-1) field or button, focused at once and scrolled
+        into view without an animation (``Screen.focus_next`` animates the scroll, and a refusal
+        shown meanwhile was scrolled away by it)."""
+        chain = self.focus_chain
+        if not chain:
+            return
+        index = chain.index(self.focused) + step if self.focused in chain else 0
+        self.set_focus(chain[index % len(chain)], scroll_visible=False)
+        self.keep_in_view(chain[index % len(chain)])
+
+    def keep_in_view(self, *widgets: Widget) -> None:
+        for widget in widgets:
+            widget.scroll_visible(animate=False)
 
     def action_next_or_save(self) -> None:
         """Enter on a field that is not the last input moves on at once; anything else (the
@@ -194,7 +210,8 @@ class FormDialog(CrmModal[Result]):
             raise SkipAction()
         # Screen.set_focus, not Widget.focus: that one moves the focus later (call_later), after
         # the app has handed the next keys to this field.
-        self.set_focus(inputs[inputs.index(focused) + 1])
+        self.set_focus(inputs[inputs.index(focused) + 1], scroll_visible=False)
+        self.keep_in_view(inputs[inputs.index(focused) + 1])
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -255,14 +272,10 @@ class FormDialog(CrmModal[Result]):
             for label in self.query(f"#label-{field}"):
                 label.add_class("refused")
             self.set_focus(widget, scroll_visible=False)
-            self.call_after_refresh(self._show_refusal, widget, line)
+            self.call_after_refresh(self.keep_in_view, widget, line)  # once the reason is laid out
         else:
-            self.call_after_refresh(line.scroll_visible, animate=False)
+            self.call_after_refresh(self.keep_in_view, line)
         self.app.bell()
-
-    def _show_refusal(self, widget: Widget, line: Widget) -> None:
-        widget.scroll_visible(animate=False)
-        line.scroll_visible(animate=False)
 
     def clear_refusal(self) -> None:
         for line in self.query(".field-error"):
