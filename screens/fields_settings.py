@@ -224,17 +224,17 @@ class FieldsSettingsScreen(CrmScreen):
         )
 
     def action_contacts(self) -> None:
+        ws = self.ws
+
+        def commit(text: str) -> None:
+            set_required_contacts(ws, [i.strip() for i in text.split(",") if i.strip()])
+
         def typed(text: str | None) -> None:
             if text is not None:
-                self.save_contacts([i.strip() for i in text.split(",") if i.strip()])
+                self.post_message(self.Saved(_("Required contact information saved.")))
 
         title = _("Required contact information: {known}").format(known=", ".join(CONTACT_REQUIREMENTS))
-        self.app.push_screen(ValueDialog(title, ", ".join(self.contacts)), typed)
-
-    @work(thread=True, exclusive=True, group="fields-save", exit_on_error=False)
-    def save_contacts(self, items: list[str]) -> None:
-        set_required_contacts(self.ws, items)
-        self.post_message(self.Saved(_("Required contact information saved.")))
+        self.app.push_screen(ValueDialog(title, ", ".join(self.contacts), commit), typed)
 
     def on_fields_settings_screen_saved(self, event: Saved) -> None:
         self.notify(event.line)

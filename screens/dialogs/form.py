@@ -8,7 +8,8 @@ Subclass ``FormDialog[Result | None]`` and write three things:
 * ``compose_form()``: the body, top to bottom. Each field is ``yield from self.field(key,
   label, widget)``: ``key`` is the name the domain gives that field in its refusals
   (``InvalidInput(..., field="inn")``), ``widget`` a ``FieldInput``, ``FieldSelect`` or
-  ``FieldOptionList`` (``crm_tui.widgets.in_order``) with an id of your choosing. Notes and a subject line are plain widgets between the fields;
+  ``FieldOptionList`` (``crm_tui.widgets.in_order``) with an id of your choosing. Notes and
+  a subject line are plain widgets between the fields;
 * ``save(typed)``: the save callable. ``typed`` is ``{key: value}`` for every field (an Input's
   text, a Select's value, an OptionList's highlighted index). It runs in a thread worker, so it
   may call the domain (open a session, write); it returns what the dialog is dismissed with, or
@@ -259,6 +260,8 @@ class FormDialog(CrmModal[Result]):
     def refuse(self, message: str, field: str = "") -> None:
         """Say ``message`` under the field ``field`` (a key of the form), mark it and move the
         focus there; a key the form does not have: under the form, the focus where it was."""
+        if field not in self.fields and len(self.fields) == 1:
+            field = next(iter(self.fields))  # a one-field form: the refusal can only be of it
         widget = self.fields.get(field)
         line = (
             self.query_one(f"#error-{field}", Static)

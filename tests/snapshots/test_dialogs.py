@@ -30,6 +30,13 @@ pytestmark = pytest.mark.parametrize(
 )
 
 
+async def press_and_settle(pilot: Pilot[None], *keys: str) -> None:
+    await settle(pilot)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 @pytest.mark.parametrize(
     "key",
     [
@@ -52,7 +59,7 @@ def test_requisites_refused_at_the_bottom(snap_compare: SnapCompare, ws: Workspa
     under it, the buttons below."""
 
     async def run(pilot: Pilot[None]) -> None:
-        await keys_then_settle(*CARD, "u")(pilot)
+        await press_and_settle(pilot, *CARD, "u")
         await burst(pilot, *["tab"] * 7, "ctrl+u", "123", "ctrl+s")
         await settle(pilot)
 
@@ -79,7 +86,7 @@ def test_lost_deal(snap_compare: SnapCompare, ws: Workspace, team: Seeded, size:
     async def run(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.app.push_screen(DealScreen(ws, team.deals["d_await_romashka"]))
-        await keys_then_settle("x")(pilot)
+        await press_and_settle(pilot, "x")
 
     assert snap_compare(create_app(ws), terminal_size=size, run_before=run)
 
