@@ -147,7 +147,7 @@ async def test_a_concurrent_edit_is_a_message_not_a_crash(ws: Workspace, team: S
         await settle(pilot)
         dialog = app.screen  # refused in the dialog, the result typed kept
         assert isinstance(dialog, TaskResultScreen)
-        assert "changed by someone else" in text_of(dialog.query_one("#error", Static))
+        assert "changed by someone else" in text_of(dialog.query_one("#error-result", Static))
         assert dialog.query_one("#result", Input).value == "готово"
         await pilot.press("escape")
         await settle(pilot)

@@ -252,8 +252,8 @@ async def test_task_result_refused_when_a_colleague_changed_the_task(ws: Workspa
         dialog = app.screen
         assert isinstance(dialog, TaskResultScreen)
         await burst(pilot, "Договорились", "ctrl+s")
-        assert dialog.is_current
-        assert "changed by someone else" in text_of(dialog.query_one("#error", Static))
+        assert dialog.is_current  # a one-field form: the refusal is said under its field
+        assert "changed by someone else" in text_of(dialog.query_one("#error-result", Static))
         assert values(dialog, "result") == ["Договорились"]
 
 
@@ -269,7 +269,7 @@ async def test_snooze_refused_when_a_colleague_changed_the_task(ws: Workspace, t
         assert isinstance(dialog, SnoozeScreen)
         await burst(pilot, "down", "down", "ctrl+s")
         assert dialog.is_current
-        assert "changed by someone else" in text_of(dialog.query_one("#error", Static))
+        assert "changed by someone else" in text_of(dialog.query_one("#error-until", Static))
         assert dialog.query_one("#choices", OptionList).highlighted == 2
 
 
