@@ -161,16 +161,26 @@ class DealScreen(CrmScreen):
         if card is None:
             return
 
-        def answered(answer: LostAnswer | None) -> None:
-            if answer is not None:
-                self.save_move(0, answer)
+        lines: list[str] = []
 
-        self.app.push_screen(LostDialog(card.title, self.reasons), answered)
+        def commit(answer: LostAnswer) -> None:
+            lines.append(self.move(card, 0, answer))
+
+        def answered(answer: LostAnswer | None) -> None:
+            if answer is not None and lines:
+                self.post_message(self.Moved(lines[-1]))
+
+        self.app.push_screen(LostDialog(card.title, self.reasons, commit), answered)
 
     @work(thread=True, exclusive=True, group="deal-move", exit_on_error=False)
     def save_move(self, step: int, lost: LostAnswer | None) -> None:
         card = self.card
         assert card is not None
+        self.post_message(self.Moved(self.move(card, step, lost)))
+
+    def move(self, card: DealCard, step: int, lost: LostAnswer | None) -> str:
+        """Move the deal a stage (``step``) or to lost (in a worker thread: the screen's, or the
+        lost dialog's); what to say."""
         with self.ws.read() as session:
             deal = load_deal(session, card.id)
             if lost is not None:
@@ -178,13 +188,12 @@ class DealScreen(CrmScreen):
             else:
                 target = neighbour_stage(session, deal, step)
         if target is None:
-            self.post_message(self.Moved(_("No stage that way.")))
-            return
+            return _("No stage that way.")
         result = move_deal(
             self.ws, card.id, target, card.version,
             lost_reason=lost.reason if lost else None, comment=lost.comment if lost else None,
         )  # fmt: skip
-        self.post_message(self.Moved(_("Moved to {stage}.").format(stage=result.to_stage)))
+        return _("Moved to {stage}.").format(stage=result.to_stage)
 
     def on_deal_screen_moved(self, event: Moved) -> None:
         self.notify(event.line)

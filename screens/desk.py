@@ -133,17 +133,6 @@ class DeskScreen(CrmScreen):
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(desk))
 
-    @work(thread=True, exclusive=True, group="desk-write", exit_on_error=False)
-    def complete(self, task: DeskTask, result: str) -> None:
-        complete_task(self.ws, task.id, task.version, result)
-        self.post_message(self.Changed(_("Done: {title}").format(title=task.title)))
-
-    @work(thread=True, exclusive=True, group="desk-write", exit_on_error=False)
-    def snooze(self, task: DeskTask, until: datetime) -> None:
-        snooze_task(self.ws, task.id, task.version, until)
-        when = day_time(until, self.ws.now(), self.ws.tz)
-        self.post_message(self.Changed(_("Snoozed to {when}: {title}").format(when=when, title=task.title)))
-
     def on_desk_screen_changed(self, event: Changed) -> None:
         self.notify(event.note)
         self.load()
@@ -247,22 +236,35 @@ class DeskScreen(CrmScreen):
         if task is None:
             return
 
+        ws = self.ws
+
+        def commit(result: str) -> None:
+            complete_task(ws, task.id, task.version, result)
+
         def finish(result: str | None) -> None:
             if result is not None:
-                self.complete(task, result)
+                self.post_message(self.Changed(_("Done: {title}").format(title=task.title)))
 
-        self.app.push_screen(TaskResultScreen(task.title), finish)
+        self.app.push_screen(TaskResultScreen(task.title, commit), finish)
 
     def action_snooze(self) -> None:
         task = self._selected_task()
         if task is None:
             return
 
+        ws = self.ws
+
+        def commit(until: datetime) -> None:
+            snooze_task(ws, task.id, task.version, until)
+
         def finish(until: datetime | None) -> None:
             if until is not None:
-                self.snooze(task, until)
+                when = day_time(until, ws.now(), ws.tz)
+                self.post_message(
+                    self.Changed(_("Snoozed to {when}: {title}").format(when=when, title=task.title))
+                )
 
-        self.app.push_screen(SnoozeScreen(task.title, self.ws.now(), self.ws.tz), finish)
+        self.app.push_screen(SnoozeScreen(task.title, ws.now(), ws.tz, commit), finish)
 
     @on(DataTable.RowSelected)
     def _open_client(self, event: DataTable.RowSelected) -> None:

@@ -10,12 +10,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Static
 
 from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.captions import FIELD_KIND_NAMES
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.portrait import FieldKind
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
 from crm_tui.domain.portrait.fields import (
@@ -31,9 +31,10 @@ from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
-from crm_tui.screens.dialogs.form import FormDialog
+from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.screens.funnel_settings import ValueDialog
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.in_order import FieldInput, FieldSelect
 from crm_tui.widgets.key_footer import KeyFooter
 
 
@@ -56,39 +57,40 @@ class FieldDialog(FormDialog[FieldDraft | None]):
     | escape | Cancel. |
     """
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = _("New portrait field")
-            yield Label(_("Label, as managers read it"), classes="portrait-label")
-            yield Input(placeholder=_("Fleet size"), id="field-label")
-            yield Label(_("Key: latin letters, digits and _"), classes="portrait-label")
-            yield Input(placeholder="fleet_size", id="field-key")
-            yield Label(_("Kind"), classes="portrait-label")
-            yield Select(
-                [(caption, kind.value) for kind, caption in FIELD_KIND_NAMES.items()],
-                value=FieldKind.TEXT.value,
-                allow_blank=False,
-                id="field-kind",
-            )
-            yield Label(_("Choices, for choice and multi: a, b, c"), classes="portrait-label")
-            yield Input(id="field-choices")
-            yield Label(_("Required (counts in completeness)"), classes="portrait-label")
-            yield Select(
-                [(_("no"), "no"), (_("yes"), "yes")], value="no", allow_blank=False, id="field-required"
-            )
-            yield Static("", id="error", classes="dialog-error", markup=False)
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("New portrait field")
 
-    def action_save(self) -> None:
-        key = self.query_one("#field-key", Input).value.strip()
+    def compose_form(self) -> ComposeResult:
+        yield from self.field(
+            "label",
+            _("Label, as managers read it"),
+            FieldInput(placeholder=_("Fleet size"), id="field-label"),
+        )
+        yield from self.field(
+            "key", _("Key: latin letters, digits and _"), FieldInput(placeholder="fleet_size", id="field-key")
+        )
+        kinds = FieldSelect(
+            [(caption, kind.value) for kind, caption in FIELD_KIND_NAMES.items()],
+            value=FieldKind.TEXT.value,
+            allow_blank=False,
+            id="field-kind",
+        )
+        yield from self.field("kind", _("Kind"), kinds)
+        yield from self.field(
+            "choices", _("Choices, for choice and multi: a, b, c"), FieldInput(id="field-choices")
+        )
+        required = FieldSelect(
+            [(_("no"), "no"), (_("yes"), "yes")], value="no", allow_blank=False, id="field-required"
+        )
+        yield from self.field("required", _("Required (counts in completeness)"), required)
+
+    def save(self, typed: Typed) -> FieldDraft:
+        key = typed["key"].strip()
         if not key:
-            self.refuse(_("Give the field a key, like fleet_size."), "field-key")
-            return
-        kind = FieldKind(str(self.query_one("#field-kind", Select).value))
-        choices = [c.strip() for c in self.query_one("#field-choices", Input).value.split(",") if c.strip()]
-        required = self.query_one("#field-required", Select).value == "yes"
-        self.dismiss(
-            FieldDraft(key, self.query_one("#field-label", Input).value.strip(), kind, choices, required)
+            raise InvalidInput("field.key_missing", N_("Give the field a key, like fleet_size."), field="key")
+        choices = [c.strip() for c in typed["choices"].split(",") if c.strip()]
+        return FieldDraft(
+            key, typed["label"].strip(), FieldKind(str(typed["kind"])), choices, typed["required"] == "yes"
         )
 
 
@@ -222,17 +224,17 @@ class FieldsSettingsScreen(CrmScreen):
         )
 
     def action_contacts(self) -> None:
+        ws = self.ws
+
+        def commit(text: str) -> None:
+            set_required_contacts(ws, [i.strip() for i in text.split(",") if i.strip()])
+
         def typed(text: str | None) -> None:
             if text is not None:
-                self.save_contacts([i.strip() for i in text.split(",") if i.strip()])
+                self.post_message(self.Saved(_("Required contact information saved.")))
 
         title = _("Required contact information: {known}").format(known=", ".join(CONTACT_REQUIREMENTS))
-        self.app.push_screen(ValueDialog(title, ", ".join(self.contacts)), typed)
-
-    @work(thread=True, exclusive=True, group="fields-save", exit_on_error=False)
-    def save_contacts(self, items: list[str]) -> None:
-        set_required_contacts(self.ws, items)
-        self.post_message(self.Saved(_("Required contact information saved.")))
+        self.app.push_screen(ValueDialog(title, ", ".join(self.contacts), commit), typed)
 
     def on_fields_settings_screen_saved(self, event: Saved) -> None:
         self.notify(event.line)

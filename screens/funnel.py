@@ -262,14 +262,23 @@ class FunnelScreen(FunnelFilters):
         if lost is None or card is None:
             return
 
-        def answered(answer: LostAnswer | None) -> None:
-            if answer is not None:
-                self.save_move(deal_id, lost.stage_id, version, answer)
+        lines: list[str] = []
 
-        self.app.push_screen(LostDialog(card.title, self.board.reasons), answered)
+        def commit(answer: LostAnswer) -> None:
+            lines.append(self.move(deal_id, lost.stage_id, version, answer))
+
+        def answered(answer: LostAnswer | None) -> None:
+            if answer is not None and lines:
+                self.post_message(self.Moved(lines[-1]))
+
+        self.app.push_screen(LostDialog(card.title, self.board.reasons, commit), answered)
 
     @work(thread=True, exclusive=True, group="funnel-move", exit_on_error=False)
     def save_move(self, deal_id: int, stage_id: int, version: int, lost: LostAnswer | None) -> None:
+        self.post_message(self.Moved(self.move(deal_id, stage_id, version, lost)))
+
+    def move(self, deal_id: int, stage_id: int, version: int, lost: LostAnswer | None) -> str:
+        """Move the deal (in a worker thread: the screen's, or the lost dialog's); what to say."""
         result = move_deal(
             self.ws,
             deal_id,
@@ -278,7 +287,7 @@ class FunnelScreen(FunnelFilters):
             lost_reason=lost.reason if lost else None,
             comment=lost.comment if lost else None,
         )
-        self.post_message(self.Moved(_("Moved to {stage}.").format(stage=result.to_stage)))
+        return _("Moved to {stage}.").format(stage=result.to_stage)
 
     def on_funnel_screen_moved(self, event: Moved) -> None:
         self.notify(event.line)

@@ -3,15 +3,15 @@ playbook; changed in place with the same functions as `crm pipeline`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Header, Static
 
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.pipeline_admin import PipelineView, list_pipelines, set_stage
@@ -19,39 +19,41 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmModal, CrmScreen
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.in_order import FieldInput
 from crm_tui.widgets.key_footer import KeyFooter
 
 
-class ValueDialog(CrmModal[str | None]):
-    """One value typed in: dismissed with the text, or None on Escape.
+class ValueDialog(FormDialog[str | None]):
+    """One value typed in: dismissed with the text once ``commit`` saved it, or None.
 
     | Key(s) | Description |
     | :- | :- |
-    | enter | Save. |
+    | enter, ctrl+s | Save. |
     | escape | Cancel. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [bind("value.cancel", "cancel", N_("Cancel"))]
+    ENTER_SAVES = True
 
-    def __init__(self, title: str, value: str) -> None:
+    def __init__(self, title: str, value: str, commit: Callable[[str], object] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
+        self.commit = commit
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = literal(self.title_text)
-            yield Input(value=self.value, id="value")
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> Text:
+        return literal(self.title_text)
 
-    @on(Input.Submitted)
-    def _done(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+    def compose_form(self) -> ComposeResult:
+        yield from self.field("value", "", FieldInput(value=self.value, id="value"), note=False)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def save(self, typed: Typed) -> str:
+        text = str(typed["value"])
+        if self.commit is not None:
+            self.commit(text)
+        return text
 
 
 class FunnelSettingsScreen(CrmScreen):
@@ -153,12 +155,15 @@ class FunnelSettingsScreen(CrmScreen):
 
         def typed(text: str | None) -> None:
             if text is not None:
-                self.save(stage_id, what, text.strip())
+                self.post_message(self.Saved())
 
-        self.app.push_screen(ValueDialog(title.format(stage=name), value), typed)
+        def commit(text: str) -> None:
+            self.save(stage_id, what, text.strip())
 
-    @work(thread=True, exclusive=True, group="funnel-settings-save", exit_on_error=False)
+        self.app.push_screen(ValueDialog(title.format(stage=name), value, commit), typed)
+
     def save(self, stage_id: int, what: str, text: str) -> None:
+        """Save one stage setting (in the dialog's worker thread, the dialog still open)."""
         if what in ("probability", "stuck") and not text.isdigit():
             raise InvalidInput(_("{text!r} is not a whole number").format(text=text))
         if what == "probability":
@@ -167,7 +172,6 @@ class FunnelSettingsScreen(CrmScreen):
             set_stage(self.ws, stage_id, stuck_days=int(text))
         else:
             set_stage(self.ws, stage_id, name=text)
-        self.post_message(self.Saved())
 
     def on_funnel_settings_screen_saved(self, event: Saved) -> None:
         self.notify(_("Saved."))

@@ -86,16 +86,16 @@ class HandoverFlow(CrmScreen):
             self.notify(_("They are {name}'s clients already: nothing to hand over.").format(name=event.name))
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._hand_over(event.client_ids, event.login, event.name)
+        ws = self.ws
 
-        self.app.push_screen(HandoverConfirm(event.plan, event.name), answered)
+        def commit() -> HandoverResult:
+            return hand_over(ws, event.login, client_ids=event.client_ids)
 
-    @work(thread=True, exclusive=True, group="handover", exit_on_error=False)
-    def _hand_over(self, client_ids: list[int], login: str, name: str) -> None:
-        result = hand_over(self.ws, login, client_ids=client_ids)
-        self.post_message(self.HandoverMade(result, len(client_ids), name))
+        def answered(result: HandoverResult | None) -> None:
+            if result is not None:
+                self.post_message(self.HandoverMade(result, len(event.client_ids), event.name))
+
+        self.app.push_screen(HandoverConfirm(event.plan, event.name, commit), answered)
 
     def on_handover_flow_handover_made(self, event: HandoverMade) -> None:
         result = event.result

@@ -365,17 +365,18 @@ class SegmentsScreen(HandoverFlow):
         self.post_message(self.ActionDone(line))
 
     def action_calls(self) -> None:
+        ws, selected = self.ws, sorted(self.selected)
+        lines: list[str] = []
+
+        def commit(plan: CallPlan) -> None:
+            result = plan_calls(ws, selected, plan.title, plan.due)
+            lines.append(counted(result.changed, "{count} call planned", "{count} calls planned"))
+
         def chosen(plan: CallPlan | None) -> None:
-            if plan is not None:
-                self.run_calls(plan)
+            if plan is not None and lines:
+                self.post_message(self.ActionDone(lines[-1]))
 
-        self.app.push_screen(CallsDialog(len(self.selected), self.ws.now(), self.ws.tz), chosen)
-
-    @work(thread=True, exclusive=True, group="segments-action", exit_on_error=False)
-    def run_calls(self, plan: CallPlan) -> None:
-        result = plan_calls(self.ws, sorted(self.selected), plan.title, plan.due)
-        line = counted(result.changed, "{count} call planned", "{count} calls planned")
-        self.post_message(self.ActionDone(line))
+        self.app.push_screen(CallsDialog(len(selected), ws.now(), ws.tz, commit), chosen)
 
     @work(thread=True, exclusive=True, group="segments-action", exit_on_error=False)
     def action_recompute(self) -> None:

@@ -8,7 +8,7 @@ is shown (the app's notification, the CLI's ``crm: error:`` line).
 
 from __future__ import annotations
 
-from crm_tui.i18n import N_, MessageError
+from crm_tui.i18n import N_, Message, MessageError
 
 
 class DomainError(MessageError):
@@ -36,6 +36,12 @@ class InvalidInput(DomainError):
     @property
     def field(self) -> str:
         return str(self.params.get("field", ""))
+
+    def naming(self, field: str) -> InvalidInput:
+        """The same refusal naming ``field``: raised again by a caller that knows which field
+        the value came from (a date parser does not; the next step's "when" does)."""
+        message = self.message
+        return InvalidInput(Message(message.code, message.msgid, **{**message.params, "field": field}))
 
 
 class StaleEdit(DomainError):

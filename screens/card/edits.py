@@ -141,11 +141,16 @@ class CardEdits(HandoverFlow):
         if card is None:
             return
 
+        ws, client_id = self.ws, self.client_id
+
+        def commit(values: dict[str, str]) -> None:
+            set_values(ws, client_id, card.version, values)
+
         def typed(values: dict[str, str] | None) -> None:
             if values is not None:
-                self.save_portrait(self.client_id, card.version, values)
+                self.post_message(self.Saved(_("Portrait saved.")))
 
-        self.app.push_screen(PortraitDialog(card.display_name, card.portrait, focus_key), typed)
+        self.app.push_screen(PortraitDialog(card.display_name, card.portrait, focus_key, commit), typed)
 
     def action_walk(self) -> None:
         """The next missing item: a portrait field opens in the editor; missing contact
@@ -162,57 +167,53 @@ class CardEdits(HandoverFlow):
             return
         self.notify(_("Missing: {items}.").format(items=", ".join(card.missing)), severity="warning")
 
-    @work(thread=True, exclusive=True, group="card-portrait", exit_on_error=False)
-    def save_portrait(self, client_id: int, version: int, values: dict[str, str]) -> None:
-        set_values(self.ws, client_id, version, values)
-        self.post_message(self.Saved(_("Portrait saved.")))
-
     def action_requisites(self) -> None:
         card = self.card
         if card is None:
             return
 
+        ws, client_id = self.ws, self.client_id
+
+        def commit(changes: dict[str, Any]) -> None:
+            """A colleague's save since the card was read is refused in the dialog, which keeps
+            what was typed; the card reads itself again, for their values."""
+            try:
+                with ws.write() as session:
+                    edit_client(session, ws.viewer, ws.now(), client_id, card.version, changes)
+            except StaleClient:
+                self.post_message(self.Refused(""))
+                raise
+
         def typed(changes: dict[str, Any] | None) -> None:
             if changes:
-                self.save_requisites(self.client_id, card.version, changes)
+                self.post_message(self.Saved(_("Requisites saved.")))
 
-        self.app.push_screen(RequisitesDialog(card), typed)
-
-    @work(thread=True, exclusive=True, group="card-requisites", exit_on_error=False)
-    def save_requisites(self, client_id: int, version: int, changes: dict[str, Any]) -> None:
-        try:
-            with self.ws.write() as session:
-                edit_client(session, self.ws.viewer, self.ws.now(), client_id, version, changes)
-        except StaleClient as exc:
-            self.post_message(self.Refused(str(exc)))
-            return
-        self.post_message(self.Saved(_("Requisites saved.")))
+        self.app.push_screen(RequisitesDialog(card, commit), typed)
 
     def action_installed(self) -> None:
+        ws, client_id = self.ws, self.client_id
+
         def typed(draft: InstalledDraft | None) -> None:
             if draft is not None:
-                self.save_installed(self.client_id, draft)
+                self.post_message(
+                    self.Saved(_("Added to the installed base: {product}.").format(product=draft.product))
+                )
 
-        self.app.push_screen(InstalledDialog(self._client_name()), typed)
-
-    @work(thread=True, exclusive=True, group="card-installed", exit_on_error=False)
-    def save_installed(self, client_id: int, draft: InstalledDraft) -> None:
-        add_installed(self.ws, client_id, draft)
-        self.post_message(
-            self.Saved(_("Added to the installed base: {product}.").format(product=draft.product))
+        self.app.push_screen(
+            InstalledDialog(self._client_name(), lambda draft: add_installed(ws, client_id, draft)), typed
         )
 
     def action_add_contact(self) -> None:
+        ws, client_id = self.ws, self.client_id
+
         def typed(person: NewContact | None) -> None:
             if person is not None:
-                self.save_contact(self.client_id, person)
+                self.post_message(self.Saved(_("Contact added: {name}.").format(name=person.full_name)))
 
-        self.app.push_screen(ContactDialog(self._client_name()), typed)
-
-    @work(thread=True, exclusive=True, group="card-contact-add", exit_on_error=False)
-    def save_contact(self, client_id: int, person: NewContact) -> None:
-        save_contact(self.ws, client_id, person)
-        self.post_message(self.Saved(_("Contact added: {name}.").format(name=person.full_name)))
+        self.app.push_screen(
+            ContactDialog(self._client_name(), commit=lambda person: save_contact(ws, client_id, person)),
+            typed,
+        )
 
     def action_edit_contact(self) -> None:
         card = self.card
@@ -230,9 +231,12 @@ class CardEdits(HandoverFlow):
 
             def typed(new: NewContact | None) -> None:
                 if new is not None:
-                    self.save_contact_edit(person.id, new)
+                    self.post_message(self.Saved(_("Contact saved: {name}.").format(name=new.full_name)))
 
-            self.app.push_screen(ContactDialog(card.display_name, initial), typed)
+            def commit(new: NewContact) -> None:
+                update_contact(self.ws, person.id, new)
+
+            self.app.push_screen(ContactDialog(card.display_name, initial, commit), typed)
 
         if len(people) == 1:
             edit(next(iter(people)))
@@ -242,31 +246,32 @@ class CardEdits(HandoverFlow):
         ]
         self.app.push_screen(ChoiceDialog(_("Which contact?"), choices), edit)
 
-    @work(thread=True, exclusive=True, group="card-contact-edit", exit_on_error=False)
-    def save_contact_edit(self, contact_id: int, person: NewContact) -> None:
-        update_contact(self.ws, contact_id, person)
-        self.post_message(self.Saved(_("Contact saved: {name}.").format(name=person.full_name)))
-
     def action_contact_moved(self) -> None:
         card = self.card
         if card is None or not card.contacts:
             self.notify(_("This client has no contact persons to move."), severity="warning")
             return
 
+        ws = self.ws
+        lines: list[str] = []
+
+        def commit(move: ContactMove) -> None:
+            moved = move_contact(ws, move.contact_id, move.to_client, move.position)
+            lines.append(
+                _("Moved to client {id}; went along: {carried}; stayed here: {left}.").format(
+                    id=moved.to_client,
+                    carried=", ".join(moved.carried) or "—",
+                    left=", ".join(moved.left) or "—",
+                )
+            )
+
         def chosen(move: ContactMove | None) -> None:
-            if move is not None:
-                self.save_contact_move(move)
+            if move is not None and lines:
+                self.post_message(self.Saved(lines[-1]))
 
-        self.app.push_screen(ContactMoveDialog(card.display_name, card.contacts), chosen)
-
-    @work(thread=True, exclusive=True, group="card-contact-move", exit_on_error=False)
-    def save_contact_move(self, move: ContactMove) -> None:
-        moved = move_contact(self.ws, move.contact_id, move.to_client, move.position)
-        line = _("Moved to client {id}; went along: {carried}; stayed here: {left}.").format(
-            id=moved.to_client, carried=", ".join(moved.carried) or "—", left=", ".join(moved.left) or "—"
-        )
-        self.post_message(self.Saved(line))
+        self.app.push_screen(ContactMoveDialog(card.display_name, card.contacts, commit), chosen)
 
     def on_card_edits_refused(self, event: Refused) -> None:
-        self.notify(event.line, severity="error", timeout=15)
+        if event.line:
+            self.notify(event.line, severity="error", timeout=15)
         self.reload_card()

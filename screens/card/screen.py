@@ -287,12 +287,11 @@ class ClientCardScreen(CardEdits):
         if self.is_current:
             self.dismiss()
 
-    @work(thread=True, exclusive=True, group="card-write", exit_on_error=False)
     def save(self, client_id: int, draft: InteractionDraft) -> None:
+        """Log ``draft`` (called by the dialog's worker thread, the dialog still open)."""
         log_interaction(
             self.ws, client_id, draft.kind, draft.summary, duration_s=draft.duration_s, then=draft.then
         )
-        self.post_message(self.Logged(draft.kind, draft.then))
 
     def action_older(self) -> None:
         shown = self.timeline_page
@@ -380,12 +379,17 @@ class ClientCardScreen(CardEdits):
     # --- actions --------------------------------------------------------------------------
 
     def _ask(self, kind: InteractionKind) -> None:
+        client_id = self.client_id
+
         def finish(draft: InteractionDraft | None) -> None:
             if draft is not None:
-                self.save(self.client_id, draft)
+                self.post_message(self.Logged(draft.kind, draft.then))
+
+        def commit(draft: InteractionDraft) -> None:
+            self.save(client_id, draft)
 
         self.app.push_screen(
-            LogInteractionScreen(kind, self._client_name(), self.ws.now(), self.ws.tz), finish
+            LogInteractionScreen(kind, self._client_name(), self.ws.now(), self.ws.tz, commit), finish
         )
 
     def action_log_call(self) -> None:

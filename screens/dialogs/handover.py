@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from crm_tui.domain.clients.handovers import HandoverResult
 from crm_tui.i18n import N_, _, counted
-from crm_tui.screens.base import CrmModal
+from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.bindings import bind
-from crm_tui.widgets.key_footer import KeyFooter
 
 
 def handover_counts(plan: HandoverResult) -> str:
@@ -25,51 +23,50 @@ def handover_counts(plan: HandoverResult) -> str:
     return _("{clients}, {deals} and {tasks}").format(clients=clients, deals=deals, tasks=tasks)
 
 
-class HandoverConfirm(CrmModal[bool]):
-    """A handover's dry run put in words; dismissed with True to hand them over.
+class HandoverConfirm(FormDialog[HandoverResult | None]):
+    """A handover's dry run put in words; ``commit`` hands them over while the dialog is open
+    (a refusal is said in it), and the dialog is dismissed with what it did, or None.
 
     | Key(s) | Description |
     | :- | :- |
-    | y | Hand them over. |
+    | y, ctrl+s | Hand them over. |
     | n, escape | Cancel. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("handover_confirm.yes", "answer(True)", N_("Hand over")),
-        bind("handover_confirm.no", "answer(False)", N_("Cancel")),
+        bind("handover_confirm.yes", "save", N_("Hand over")),
+        bind("handover_confirm.no", "cancel", N_("Cancel"), show=False),
     ]
+    SAVE_LABEL = N_("Hand over")
 
-    def __init__(self, plan: HandoverResult, receiver: str) -> None:
+    def __init__(
+        self, plan: HandoverResult, receiver: str, commit: Callable[[], HandoverResult] | None = None
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.receiver = receiver
+        self.commit = commit
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = _("Hand over to {name}?").format(name=self.receiver)
-            yield Static(
-                _("{moved} go to {name}. Closed deals stay with whoever closed them.").format(
-                    moved=handover_counts(self.plan), name=self.receiver
-                ),
-                id="handover-what",
-                markup=False,
-            )
-            yield Static(
-                _("The handover can be undone afterwards from this screen."),
-                classes="dialog-note",
-                markup=False,
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Hand over"), variant="primary", id="yes")
-                yield Button(_("Cancel"), id="no")
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("Hand over to {name}?").format(name=self.receiver)
 
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+    def compose_form(self) -> ComposeResult:
+        yield Static(
+            _("{moved} go to {name}. Closed deals stay with whoever closed them.").format(
+                moved=handover_counts(self.plan), name=self.receiver
+            ),
+            id="handover-what",
+            markup=False,
+        )
+        yield Static(
+            _("The handover can be undone afterwards from this screen."),
+            classes="dialog-note",
+            markup=False,
+        )
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+    def focus_first(self) -> None:
+        """Cancel has the focus: an Enter typed ahead hands nothing over."""
+        self.set_focus(self.query_one("#cancel", Button))
 
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+    def save(self, typed: Typed) -> HandoverResult:
+        return self.commit() if self.commit is not None else self.plan

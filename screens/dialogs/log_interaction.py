@@ -3,16 +3,14 @@ step with its date (seed 002: a call that ends without one is how clients get fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Label, Static
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.interactions import InteractionKind
@@ -20,9 +18,8 @@ from crm_tui.domain.interactions.log import parse_duration
 from crm_tui.domain.tasks.next_step import NextStep, next_step
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmModal
-from crm_tui.widgets.bindings import bind
-from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,7 @@ class InteractionDraft:
     then: NextStep | None = None
 
 
-class LogInteractionScreen(CrmModal[InteractionDraft | None]):
+class LogInteractionScreen(FormDialog[InteractionDraft | None]):
     """A call (summary and an optional duration) or a note (summary only) for one client.
 
     Dismissed with an `InteractionDraft`, or None when cancelled. The next step is optional;
@@ -41,17 +38,24 @@ class LogInteractionScreen(CrmModal[InteractionDraft | None]):
 
     | Key(s) | Description |
     | :- | :- |
+    | tab, shift+tab | Next, previous field. |
     | enter, ctrl+s | Save. |
     | escape | Cancel. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("log.submit", "submit", N_("Save")),
-        bind("log.cancel", "cancel", N_("Cancel")),
-    ]
+    ENTER_SAVES = True
 
-    def __init__(self, kind: InteractionKind, client_name: str, now: datetime, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        kind: InteractionKind,
+        client_name: str,
+        now: datetime,
+        tz: ZoneInfo,
+        commit: Callable[[InteractionDraft], object] | None = None,
+    ) -> None:
+        """``commit`` logs the draft (in a worker thread) while the dialog is still open."""
         super().__init__()
+        self.commit = commit
         self.kind = kind
         self.client_name = client_name
         self.now = now
@@ -61,57 +65,54 @@ class LogInteractionScreen(CrmModal[InteractionDraft | None]):
     def is_call(self) -> bool:
         return self.kind is InteractionKind.CALL
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = _("Log a call") if self.is_call else _("Add a note")
-            yield Static(literal(self.client_name), classes="dialog-subject", markup=False)
-            yield Label(_("What was said or agreed?") if self.is_call else _("Note"))
-            yield Input(placeholder=_("Summary"), id="summary")
-            if self.is_call:
-                yield Label(_("Duration, minutes (optional): 5 or 4:30"))
-                yield Input(placeholder="0:00", id="duration", classes="short")
-            yield Label(_("Next step (optional) and when"))
-            with Horizontal(classes="dialog-row"):
-                yield Input(placeholder=_("Call back with the offer"), id="next-title")
-                yield Input(placeholder=_("завтра, +3, 25.11 15:00"), id="next-when", classes="short")
-            yield Static("", id="error", classes="dialog-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="ok")
-                yield Button(_("Cancel"), id="cancel")
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("Log a call") if self.is_call else _("Add a note")
 
-    def _refuse(self, message: str, field: str) -> None:
-        self.query_one("#error", Static).update(literal(message))
-        self.query_one(f"#{field}", Input).focus()
-        self.app.bell()
+    def compose_form(self) -> ComposeResult:
+        yield Static(literal(self.client_name), classes="dialog-subject", markup=False)
+        summary_label = _("What was said or agreed?") if self.is_call else _("Note")
+        yield from self.field("summary", summary_label, FieldInput(placeholder=_("Summary"), id="summary"))
+        if self.is_call:
+            yield from self.field(
+                "duration",
+                _("Duration, minutes (optional): 5 or 4:30"),
+                FieldInput(placeholder="0:00", id="duration", classes="short"),
+            )
+        yield Label(_("Next step (optional) and when"), classes="portrait-label")
+        with Horizontal(classes="dialog-row"):
+            yield from self.field(
+                "next_title",
+                "",
+                FieldInput(placeholder=_("Call back with the offer"), id="next-title"),
+                note=False,
+            )
+            yield from self.field(
+                "next_when",
+                "",
+                FieldInput(placeholder=_("завтра, +3, 25.11 15:00"), id="next-when", classes="short"),
+                note=False,
+            )
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
-    def action_submit(self) -> None:
-        summary = self.query_one("#summary", Input).value.strip()
+    def save(self, typed: Typed) -> InteractionDraft:
+        summary = typed["summary"].strip()
         if not summary:
-            self._refuse(_("Write what was said or agreed: the summary cannot be empty."), "summary")
-            return
+            raise InvalidInput(
+                "interaction.summary_missing",
+                N_("Write what was said or agreed: the summary cannot be empty."),
+                field="summary",
+            )
         duration: int | None = None
         if self.is_call:
             try:
-                duration = parse_duration(self.query_one("#duration", Input).value)
+                duration = parse_duration(typed["duration"])
             except ValueError:
-                self._refuse(_("Duration is minutes, like 5 or 4:30."), "duration")
-                return
-        try:
-            then = next_step(
-                self.query_one("#next-title", Input).value,
-                self.query_one("#next-when", Input).value,
-                self.now,
-                self.tz,
-            )
-        except InvalidInput as exc:
-            field = "next-title" if not self.query_one("#next-title", Input).value.strip() else "next-when"
-            self._refuse(str(exc).capitalize() + ".", field)
-            return
-        self.dismiss(InteractionDraft(self.kind, summary, duration, then))
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+                raise InvalidInput(
+                    "interaction.duration_invalid",
+                    N_("Duration is minutes, like 5 or 4:30."),
+                    field="duration",
+                ) from None
+        then = next_step(typed["next_title"], typed["next_when"], self.now, self.tz)
+        draft = InteractionDraft(self.kind, summary, duration, then)
+        if self.commit is not None:
+            self.commit(draft)
+        return draft

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmModal
-from crm_tui.widgets.bindings import bind
-from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput, FieldOptionList
 
 
 @dataclass(frozen=True)
@@ -25,53 +23,59 @@ class LostAnswer:
     comment: str
 
 
-class LostDialog(CrmModal[LostAnswer | None]):
-    """Pick the reason, type a comment, Enter; dismissed with the answer or None.
+class LostDialog(FormDialog[LostAnswer | None]):
+    """Pick the reason, type a comment, save; dismissed with the answer once ``commit`` marked
+    the deal lost, or None.
 
     | Key(s) | Description |
     | :- | :- |
     | up, down | Choose the reason. |
-    | tab | To the comment. |
-    | enter | Mark the deal lost. |
+    | tab, shift+tab | Between the reason and the comment. |
+    | enter | On the reason: to the comment; on the comment: mark the deal lost. |
+    | ctrl+s | Mark the deal lost. |
     | escape | Cancel: the deal stays where it is. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("lost.cancel", "cancel", N_("Cancel")),
-    ]
+    SAVE_LABEL = N_("Mark lost")
 
-    def __init__(self, deal_title: str, reasons: list[str]) -> None:
+    def __init__(
+        self, deal_title: str, reasons: list[str], commit: Callable[[LostAnswer], object] | None = None
+    ) -> None:
         super().__init__()
         self.deal_title = deal_title
         self.reasons = reasons
+        self.commit = commit
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = _("Deal lost")
-            yield Static(literal(self.deal_title), classes="dialog-subject", markup=False)
-            yield OptionList(
-                *(Option(literal(r), id=str(i)) for i, r in enumerate(self.reasons)),
-                id="reasons",
-                markup=False,
-            )
-            yield Input(
-                placeholder=_("Comment: what happened (the head of sales reads it)"), id="lost-comment"
-            )
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("Deal lost")
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(literal(self.deal_title), classes="dialog-subject", markup=False)
+        reasons = FieldOptionList(
+            *(Option(literal(r), id=str(i)) for i, r in enumerate(self.reasons)), id="reasons", markup=False
+        )
+        yield from self.field("reason", _("Reason"), reasons)
+        comment = FieldInput(
+            placeholder=_("Comment: what happened (the head of sales reads it)"), id="lost-comment"
+        )
+        yield from self.field("comment", _("Comment"), comment)
 
     def on_mount(self) -> None:
         self.query_one("#reasons", OptionList).highlighted = 0
+        super().on_mount()
 
     @on(OptionList.OptionSelected)
-    def _reason_chosen(self) -> None:
-        self.query_one("#lost-comment", Input).focus()
+    def _reason_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.set_focus(self.query_one("#lost-comment", Input))
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        index = self.query_one("#reasons", OptionList).highlighted
-        if index is None:
-            return
-        self.dismiss(LostAnswer(self.reasons[index], self.query_one("#lost-comment", Input).value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def save(self, typed: Typed) -> LostAnswer:
+        index = typed["reason"]
+        if index is None or not self.reasons:
+            raise InvalidInput(
+                "deal.lost_reason_missing", N_("Pick the reason the deal was lost."), field="reason"
+            )
+        answer = LostAnswer(self.reasons[index], typed["comment"])
+        if self.commit is not None:
+            self.commit(answer)
+        return answer

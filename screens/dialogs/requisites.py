@@ -4,19 +4,19 @@ fixed while the document is still in front of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, Static
 
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import check_requisites, clean_requisites
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
-from crm_tui.screens.dialogs.form import FormDialog
-from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 FIELDS = (
     ("name", N_("Name")),
@@ -33,40 +33,38 @@ FIELDS = (
 
 
 class RequisitesDialog(FormDialog[dict[str, Any] | None]):
-    """The client's requisites; dismissed with only what changed (``{field: value}``) or None.
+    """The client's requisites; dismissed with only what changed (``{field: value}``), once
+    ``commit`` saved it, or None.
 
     | Key(s) | Description |
     | :- | :- |
+    | tab, shift+tab | Next, previous field. |
     | enter | Next field (on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
 
-    def __init__(self, card: ClientCard) -> None:
+    def __init__(self, card: ClientCard, commit: Callable[[dict[str, Any]], object] | None = None) -> None:
+        """``commit`` saves the changes (in a worker thread) while the dialog is still open: a
+        refusal (a checksum, a colleague's save) is shown here, with everything typed kept."""
         super().__init__()
         self.card = card
+        self.commit = commit
         self.before = {key: getattr(card, key) for key, _label in FIELDS}
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog") as dialog:
-            dialog.border_title = literal(_("Requisites: {name}").format(name=self.card.display_name))
-            for key, label in FIELDS:
-                yield Label(_(label), classes="portrait-label")
-                yield Input(value=self.before[key] or "", id=f"req-{key}")
-            yield Static("", id="error", classes="dialog-error", markup=False)
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> Text:
+        return literal(_("Requisites: {name}").format(name=self.card.display_name))
 
-    def on_mount(self) -> None:
-        self.query_one("#req-name", Input).focus()
+    def compose_form(self) -> ComposeResult:
+        for key, label in FIELDS:
+            yield from self.field(key, _(label), FieldInput(value=self.before[key] or "", id=f"req-{key}"))
 
-    def action_save(self) -> None:
-        typed = clean_requisites({key: self.query_one(f"#req-{key}", Input).value for key, _label in FIELDS})
-        changed = {key: value for key, value in typed.items() if value != self.before[key]}
-        try:
-            if "name" in changed and not changed["name"]:
-                raise InvalidInput("client.name_missing", N_("name: a client needs a name"), field="name")
-            check_requisites({**self.before, **changed}, changed)
-        except InvalidInput as exc:
-            self.refuse(str(exc), f"req-{exc.field or 'name'}")
-            return
-        self.dismiss(changed)
+    def save(self, typed: Typed) -> dict[str, Any]:
+        cleaned = clean_requisites(typed)
+        changed = {key: value for key, value in cleaned.items() if value != self.before[key]}
+        if "name" in changed and not changed["name"]:
+            raise InvalidInput("client.name_missing", N_("name: a client needs a name"), field="name")
+        check_requisites({**self.before, **changed}, changed)
+        if changed and self.commit is not None:
+            self.commit(changed)
+        return changed

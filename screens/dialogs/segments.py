@@ -3,6 +3,7 @@ actions of the segments screen (give clients to a manager, plan calls)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import ClassVar
@@ -12,17 +13,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.access.users import UserInfo
 from crm_tui.domain.captions import SEGMENT_NAMES
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.segments import Segment
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmModal
+from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.in_order import FieldInput
 from crm_tui.widgets.key_footer import KeyFooter
 
 CALL_HOUR = time(10, 0)
@@ -137,48 +141,49 @@ def next_working_morning(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, CALL_HOUR, tzinfo=tz)
 
 
-class CallsDialog(CrmModal[CallPlan | None]):
-    """A call task for every selected client's owner: the title and the day.
+class CallsDialog(FormDialog[CallPlan | None]):
+    """A call task for every selected client's owner: the title and the day; dismissed with the
+    plan once ``commit`` planned the calls, or None.
 
     | Key(s) | Description |
     | :- | :- |
-    | enter | Plan the calls. |
+    | enter, ctrl+s | Plan the calls. |
     | tab | Between the title and the date. |
     | escape | Cancel. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("calls.cancel", "cancel", N_("Cancel")),
-    ]
+    ENTER_SAVES = True
+    SAVE_LABEL = N_("Plan calls")
 
-    def __init__(self, count: int, now: datetime, tz: ZoneInfo) -> None:
+    def __init__(
+        self, count: int, now: datetime, tz: ZoneInfo, commit: Callable[[CallPlan], object] | None = None
+    ) -> None:
         super().__init__()
         self.count = count
         self.tz = tz
         self.due = next_working_morning(now, tz)
+        self.commit = commit
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = _("Plan calls for {count} clients").format(count=self.count)
-            yield Input(value=_("Call"), id="call-title", placeholder=_("What the call is about"))
-            yield Input(value=f"{self.due:%d.%m.%Y}", id="call-date", placeholder="DD.MM.YYYY")
-            yield Static("", id="call-error", markup=False)
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("Plan calls for {count} clients").format(count=self.count)
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        title = self.query_one("#call-title", Input).value.strip()
-        text = self.query_one("#call-date", Input).value.strip()
+    def compose_form(self) -> ComposeResult:
+        title = FieldInput(value=_("Call"), id="call-title", placeholder=_("What the call is about"))
+        yield from self.field("title", "", title, note=False)
+        date = FieldInput(value=f"{self.due:%d.%m.%Y}", id="call-date", placeholder="DD.MM.YYYY")
+        yield from self.field("date", "", date, note=False)
+
+    def save(self, typed: Typed) -> CallPlan:
+        title = str(typed["title"]).strip()
+        text = str(typed["date"]).strip()
         day = normalise_date(text)
         if day.value is None or day.warnings:
-            self.query_one("#call-error", Static).update(
-                _("Date: {text} is not DD.MM.YYYY").format(text=text)
+            raise InvalidInput(
+                "calls.date_invalid", N_("Date: {text} is not DD.MM.YYYY"), text=text, field="date"
             )
-            return
         if not title:
-            self.query_one("#call-error", Static).update(_("Say what the call is about."))
-            return
-        self.dismiss(CallPlan(title, datetime.combine(day.value, CALL_HOUR, tzinfo=self.tz)))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            raise InvalidInput("calls.title_missing", N_("Say what the call is about."), field="title")
+        plan = CallPlan(title, datetime.combine(day.value, CALL_HOUR, tzinfo=self.tz))
+        if self.commit is not None:
+            self.commit(plan)
+        return plan

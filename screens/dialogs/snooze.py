@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import ClassVar
@@ -10,16 +11,16 @@ from zoneinfo import ZoneInfo
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.formatting import weekday
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmModal
+from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.bindings import bind
-from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.in_order import FieldOptionList
 
 MORNING = time(9, 0)
 MONDAY = 0
@@ -55,13 +56,15 @@ def snooze_options(now: datetime, tz: ZoneInfo) -> list[SnoozeOption]:
     return list(unique.values())
 
 
-class SnoozeScreen(CrmModal[datetime | None]):
-    """Pick when the task is due again; dismissed with the new due time (aware) or None.
+class SnoozeScreen(FormDialog[datetime | None]):
+    """Pick when the task is due again; dismissed with the new due time (aware) once ``commit``
+    moved the task, or None.
 
     | Key(s) | Description |
     | :- | :- |
     | 1-4 | Pick that choice at once (by its number in the list). |
     | up, down, enter | Move through the choices and pick one. |
+    | ctrl+s | Snooze to the highlighted choice. |
     | escape | Cancel; the due time stays. |
     """
 
@@ -70,28 +73,32 @@ class SnoozeScreen(CrmModal[datetime | None]):
         bind("snooze.pick_2", "pick(1)", show=False),
         bind("snooze.pick_3", "pick(2)", show=False),
         bind("snooze.pick_4", "pick(3)", show=False),
-        bind("snooze.cancel", "cancel", N_("Cancel")),
     ]
+    SAVE_LABEL = N_("Snooze")
 
-    def __init__(self, task_title: str, now: datetime, tz: ZoneInfo) -> None:
+    def __init__(
+        self, task_title: str, now: datetime, tz: ZoneInfo, commit: Callable[[datetime], object] | None = None
+    ) -> None:
         super().__init__()
         self.task_title = task_title
         self.tz = tz
         self.options = snooze_options(now, tz)
+        self.commit = commit
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = _("Snooze task")
-            yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
-            yield OptionList(
-                *(
-                    Option(f"{n}  {o.label:<18} {self._when(o.until)}", id=str(n - 1))
-                    for n, o in enumerate(self.options, 1)
-                ),
-                id="choices",
-                markup=False,
-            )
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("Snooze task")
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
+        choices = FieldOptionList(
+            *(
+                Option(f"{n}  {o.label:<18} {self._when(o.until)}", id=str(n - 1))
+                for n, o in enumerate(self.options, 1)
+            ),
+            id="choices",
+            markup=False,
+        )
+        yield from self.field("until", "", choices, note=False)
 
     def _when(self, moment: datetime) -> str:
         local = moment.astimezone(self.tz)
@@ -99,14 +106,23 @@ class SnoozeScreen(CrmModal[datetime | None]):
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).highlighted = 0
+        super().on_mount()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
         self.action_pick(event.option_index)
 
     def action_pick(self, index: int) -> None:
         if index < len(self.options):
-            self.dismiss(self.options[index].until)
+            self.query_one("#choices", OptionList).highlighted = index
+            self.action_save()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def save(self, typed: Typed) -> datetime:
+        index = typed["until"]
+        if index is None:
+            raise InvalidInput("task.snooze_missing", N_("Pick when the task is due again."), field="until")
+        until = self.options[index].until
+        if self.commit is not None:
+            self.commit(until)
+        return until

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Static
 
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmModal
-from crm_tui.widgets.bindings import bind
-from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
 
 
-class TaskResultScreen(CrmModal[str | None]):
-    """The result of a task; dismissed with the text, or None when cancelled.
+class TaskResultScreen(FormDialog[str | None]):
+    """The result of a task; dismissed with the text once ``commit`` closed the task, or None.
 
     An empty result is refused in place (the domain refuses it too): a task closed without a
     result teaches nobody anything.
@@ -29,39 +26,30 @@ class TaskResultScreen(CrmModal[str | None]):
     | escape | Cancel; the task stays open. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("task_result.submit", "submit", N_("Done")),
-        bind("task_result.cancel", "cancel", N_("Cancel")),
-    ]
+    SAVE_LABEL = N_("Done")
+    ENTER_SAVES = True
 
-    def __init__(self, task_title: str) -> None:
+    def __init__(self, task_title: str, commit: Callable[[str], object] | None = None) -> None:
         super().__init__()
         self.task_title = task_title
+        self.commit = commit
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = _("Complete task")
-            yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
-            yield Label(_("What came of it?"))
-            yield Input(placeholder=_("Result: agreed, sent, refused..."), id="result")
-            yield Static("", id="error", classes="dialog-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Done"), variant="primary", id="ok")
-                yield Button(_("Cancel"), id="cancel")
-        yield KeyFooter(show_command_palette=False, compact=True)
+    def form_title(self) -> str:
+        return _("Complete task")
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
-    def action_submit(self) -> None:
-        text = self.query_one("#result", Input).value.strip()
+    def compose_form(self) -> ComposeResult:
+        yield Static(literal(self.task_title), classes="dialog-subject", markup=False)
+        result = FieldInput(placeholder=_("Result: agreed, sent, refused..."), id="result")
+        yield from self.field("result", _("What came of it?"), result)
+
+    def save(self, typed: Typed) -> str:
+        text = str(typed["result"]).strip()
         if not text:
-            message = _("Say what came of the task: the result cannot be empty.")
-            self.query_one("#error", Static).update(literal(message))
-            self.query_one("#result", Input).focus()
-            self.app.bell()
-            return
-        self.dismiss(text)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            raise InvalidInput(
+                "task.result_missing",
+                N_("Say what came of the task: the result cannot be empty."),
+                field="result",
+            )
+        if self.commit is not None:
+            self.commit(text)
+        return text

@@ -99,10 +99,12 @@ async def test_a_call_needs_a_summary_and_a_readable_duration(ws: Workspace, tea
         await pilot.press("l", "enter")
         modal = app.screen
         assert isinstance(modal, LogInteractionScreen)
-        assert "summary cannot be empty" in text_of(modal.query_one("#error", Static))
+        assert "summary cannot be empty" in text_of(modal.query_one("#error-summary", Static))
         await pilot.press(*"Звонок", "tab", *"полчаса", "enter")
         assert app.screen is modal
-        assert "Duration is minutes" in text_of(modal.query_one("#error", Static))
+        assert "Duration is minutes" in text_of(modal.query_one("#error-duration", Static))
+        assert modal.focused is modal.query_one("#duration")
+        assert modal.query_one("#summary", Input).value == "Звонок"  # what was typed stays
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ClientCardScreen)
@@ -170,7 +172,7 @@ async def test_a_call_logged_with_its_next_step_puts_the_step_on_the_card(
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, LogInteractionScreen)  # a date it cannot read keeps the dialog open
-        assert "When is 'вчера'?" in text_of(dialog.query_one("#error", Static))
+        assert "when is 'вчера'?" in text_of(dialog.query_one("#error-next_when", Static))
         assert dialog.focused is dialog.query_one("#next-when")
         await pilot.press(*("backspace" for _ in "вчера"), *"+1", "enter")
         await settle(pilot)
@@ -196,7 +198,8 @@ async def test_requisites_edited_in_place_and_a_stale_save_refused(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog  # a bad BIK keeps the dialog open, on that field
-        assert "bik: 123 is not a BIK" in text_of(dialog.query_one("#error", Static))
+        assert "bik: 123 is not a BIK" in text_of(dialog.query_one("#error-bik", Static))
+        assert dialog.query_one("#req-bik").has_class("refused")
         assert dialog.focused is dialog.query_one("#req-bik")
         dialog.query_one("#req-bik", Input).value = "044525225"
         dialog.query_one("#req-legal_address", Input).value = "г. Москва, ул. Льва Толстого, 16"
@@ -213,7 +216,12 @@ async def test_requisites_edited_in_place_and_a_stale_save_refused(
         app.screen.query_one("#req-legal_address", Input).value = "г. Москва, ул. Тверская, 1"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "saved by someone else meanwhile" in notifications(app)[-1]
+        stale = app.screen  # refused in the dialog, what was typed kept; the card reads itself again
+        assert isinstance(stale, RequisitesDialog)
+        assert "saved by someone else meanwhile" in text_of(stale.query_one("#error", Static))
+        assert stale.query_one("#req-legal_address", Input).value == "г. Москва, ул. Тверская, 1"
+        await pilot.press("escape")
+        await settle(pilot)
         assert "Химки" in text_of(card.query_one("#requisites", Static))  # the fresh values
         assert "Тверская" not in text_of(card.query_one("#requisites", Static))
 
@@ -232,7 +240,9 @@ async def test_what_the_client_owns_is_recorded_from_the_card(ws: Workspace, tea
         dialog.query_one("#inst-acquired", Input).value = "весной"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is dialog and "is not a date" in text_of(dialog.query_one("#error", Static))
+        assert app.screen is dialog and "is not a date" in text_of(
+            dialog.query_one("#error-acquired", Static)
+        )
         dialog.query_one("#inst-acquired", Input).value = "2019"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -251,7 +261,8 @@ async def test_a_contact_who_moved_is_moved_from_the_card(ws: Workspace, team: S
         dialog = app.screen
         assert isinstance(dialog, ContactMoveDialog)
         await pilot.press("enter", "enter")  # no company given: the dialog says so
-        assert app.screen is dialog and "client id or an INN" in text_of(dialog.query_one("#error", Static))
+        assert app.screen is dialog
+        assert "client id or an INN" in text_of(dialog.query_one("#error-to_client", Static))
         await pilot.press(*str(team.clients["vektor"]), "enter", *"Финансовый директор", "enter")
         await settle(pilot)
         assert app.screen is card

@@ -156,7 +156,7 @@ async def test_new_client_dialog_says_whose_client_it_is_before_saving(
         dialog.query_one("#new-phone", Input).value = "8 495 111-22-33"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        shown = str(dialog.query_one("#new-client-message", Static).content)
+        shown = str(dialog.query_one("#error", Static).content)
         assert "belongs to Иванова Светлана, Москва" in shown
         with app.ws.read() as session:
             assert len(session.execute(select(clients.c.id).where(clients.c.name == "Ромашка")).all()) == 1

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, update
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from crm_tui.app import CrmApp, create_app
 from crm_tui.domain.workspace import Workspace
@@ -77,7 +77,7 @@ async def test_an_empty_result_is_refused_in_place(ws: Workspace, team: Seeded) 
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, TaskResultScreen)
-        error = text_of(modal.query_one("#error", Static))
+        error = text_of(modal.query_one("#error-result", Static))
         assert "cannot be empty" in error
         await pilot.press("escape")
         await settle(pilot)
@@ -145,8 +145,12 @@ async def test_a_concurrent_edit_is_a_message_not_a_crash(ws: Workspace, team: S
             session.execute(update(tasks).where(tasks.c.id == task_id).values(version=tasks.c.version + 1))
         await pilot.press("x", *"готово", "enter")
         await settle(pilot)
-        messages = notifications(app)
-        assert any("changed by someone else" in m for m in messages), messages
+        dialog = app.screen  # refused in the dialog, the result typed kept
+        assert isinstance(dialog, TaskResultScreen)
+        assert "changed by someone else" in text_of(dialog.query_one("#error-result", Static))
+        assert dialog.query_one("#result", Input).value == "готово"
+        await pilot.press("escape")
+        await settle(pilot)
         assert app.is_running and isinstance(app.screen, DeskScreen)
         assert task_row(ws, team.tasks["overdue_call"])[0] == "open"
 

@@ -159,11 +159,11 @@ def test_a_portrait_saved_meanwhile_is_not_overwritten(
         version = load_card(session, petrov.viewer, agro).version
     came_between: list[bool] = []
 
-    def read_then_a_colleague_saves(*args: Any) -> Any:
+    def read_then_a_colleague_saves(*args: Any, **named: Any) -> Any:
         if not came_between:
             came_between.append(True)
             set_values(colleague, agro, version, {"headcount": "90"})
-        return parse_field_text(*args)
+        return parse_field_text(*args, **named)
 
     monkeypatch.setattr("crm_tui.domain.portrait.fields.parse_field_text", read_then_a_colleague_saves)
     with pytest.raises(StaleEdit, match="Headcount: 90"):

@@ -50,7 +50,7 @@ def draft_of(new: NewClient, default_owner: int) -> ClientDraft:
         raise InvalidInput("client.name_missing", N_("name: a client needs a name"), field="name")
     inn, kpp = read_typed("inn", normalise_inn_kpp, new.inn, N_("an INN"), label=N_("inn"))
     phones = read_typed("phone", normalise_phones, new.phone, N_("a phone number"), label=N_("phone"))
-    emails = read_typed("e-mail", normalise_emails, new.email, N_("an e-mail address"), label=N_("e-mail"))
+    emails = read_typed("email", normalise_emails, new.email, N_("an e-mail address"), label=N_("e-mail"))
     channels = [ChannelDraft(ChannelKind.PHONE, p.e164, p.raw[:500], p.extension) for p in phones]
     channels += [ChannelDraft(ChannelKind.EMAIL, e.value, e.raw[:500]) for e in emails]
     return ClientDraft(

@@ -87,13 +87,17 @@ def find_client(session: Session, viewer: Viewer, ref: str) -> int:
                 "contact.company_ambiguous",
                 N_("new company: INN {inn} belongs to several clients; give the client id"),
                 inn=inn,
+                field="to_client",
             )
-        raise NotFound("contact.company_unknown", N_("new company: no client with INN {inn}"), inn=inn)
+        raise NotFound(
+            "contact.company_unknown", N_("new company: no client with INN {inn}"), inn=inn, field="to_client"
+        )
     if not text.isdigit():
         raise InvalidInput(
             "contact.company_unreadable",
             N_("new company: {ref!r} is neither a client id nor an INN"),
             ref=ref,
+            field="to_client",
         )
     client_id = int(text)
     _client_name(session, viewer, client_id)
@@ -117,6 +121,7 @@ def move_contact(
                 N_("{person} already works at «{client}»"),
                 person=person.full_name,
                 client=new_name,
+                field="to_client",
             )
         new_position = " ".join((position or "").split()) or None
         session.execute(

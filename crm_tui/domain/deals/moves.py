@@ -297,9 +297,13 @@ def move_deal(
                         N_("{reason!r} is not one of {reasons}"),
                         reason=lost_reason,
                         reasons=listed,
+                        field="reason",
                     )
                 raise InvalidInput(
-                    "deal.lost_reason_missing", N_("a lost deal needs a reason: {reasons}"), reasons=listed
+                    "deal.lost_reason_missing",
+                    N_("a lost deal needs a reason: {reasons}"),
+                    reasons=listed,
+                    field="reason",
                 )
         return change_stage(session, ws, deal, to_stage_id, lost_reason=lost_reason, comment=text)
 

@@ -20,7 +20,7 @@ _NO = {"no", "n", "false", "0", "нет", "н", "-"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
-def _number(label: str, text: str) -> Decimal:
+def _number(label: str, text: str, key: str) -> Decimal:
     cleaned = (
         _SPACES.sub("", text).replace(",", ".").removesuffix("₽").removesuffix("руб.").removesuffix("руб")
     )
@@ -28,41 +28,48 @@ def _number(label: str, text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation:
         raise InvalidInput(
-            "portrait.not_a_number", N_("{field}: {text!r} is not a number"), field=label, text=text
+            "portrait.not_a_number",
+            N_("{label}: {text!r} is not a number"),
+            label=label,
+            text=text,
+            field=key,
         ) from None
 
 
-def _choice(label: str, text: str, choices: list[str]) -> str:
+def _choice(label: str, text: str, choices: list[str], key: str) -> str:
     by_fold = {c.casefold(): c for c in choices}
     found = by_fold.get(text.strip().casefold())
     if found is None:
         raise InvalidInput(
             "portrait.not_a_choice",
-            N_("{field}: {text!r} is not one of {choices}"),
-            field=label,
+            N_("{label}: {text!r} is not one of {choices}"),
+            label=label,
+            field=key,
             text=text,
             choices=", ".join(choices),
         )
     return found
 
 
-def parse_field_text(label: str, kind: str, choices: list[str], text: str) -> Any:
-    """A typed value, or ``None`` for empty text; ``InvalidInput`` names the field."""
+def parse_field_text(label: str, kind: str, choices: list[str], text: str, *, key: str = "") -> Any:
+    """A typed value, or ``None`` for empty text; ``InvalidInput`` says the field's ``label``
+    and names the field by its ``key`` (the label when none is given), for a dialog to mark."""
+    key = key or label
     raw = text.strip()
     if not raw:
         return None
     if kind == FieldKind.NUMBER:
-        number = _number(label, raw)
+        number = _number(label, raw, key)
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == FieldKind.MONEY:
-        return read_typed(label, normalise_amount, raw, N_("an amount of money"))
+        return read_typed(key, normalise_amount, raw, N_("an amount of money"), label=label)
     if kind == FieldKind.DATE:
-        day = read_typed(label, normalise_date, raw, N_("a date"))
+        day = read_typed(key, normalise_date, raw, N_("a date"), label=label)
         return day.isoformat() if day else None
     if kind == FieldKind.CHOICE:
-        return _choice(label, raw, choices)
+        return _choice(label, raw, choices, key)
     if kind == FieldKind.MULTI:
-        return [_choice(label, part, choices) for part in raw.split(",") if part.strip()]
+        return [_choice(label, part, choices, key) for part in raw.split(",") if part.strip()]
     if kind == FieldKind.BOOL:
         folded = raw.casefold()
         if folded in _YES:
@@ -70,7 +77,7 @@ def parse_field_text(label: str, kind: str, choices: list[str], text: str) -> An
         if folded in _NO:
             return False
         raise InvalidInput(
-            "portrait.not_yes_no", N_("{field}: {text!r} is not yes or no"), field=label, text=text
+            "portrait.not_yes_no", N_("{label}: {text!r} is not yes or no"), label=label, text=text, field=key
         )
     return raw[:2000]
 

@@ -195,7 +195,7 @@ def set_values(ws: Workspace, client_id: int, version: int, values: dict[str, st
             if key not in fields:
                 raise InvalidInput("field.not_found", N_("no portrait field {key!r}"), key=key)
             field = fields[key]
-            value = parse_field_text(field.label, field.kind, field.choices, text)
+            value = parse_field_text(field.label, field.kind, field.choices, text, key=key)
             if before.get(field.id) != value:
                 changes[key] = [before.get(field.id), value]
                 typed[field.id] = value

@@ -70,10 +70,16 @@ def next_step(title: str, when: str, now: datetime, tz: ZoneInfo) -> NextStep | 
     if not name:
         if when.strip():
             raise InvalidInput(
-                "next_step.title_missing", N_("say what the next step is, or leave its date empty too")
+                "next_step.title_missing",
+                N_("say what the next step is, or leave its date empty too"),
+                field="next_title",
             )
         return None
-    return NextStep(name[:300], parse_due(when.strip() or "завтра", now, tz))
+    try:
+        due = parse_due(when.strip() or "завтра", now, tz)
+    except InvalidInput as exc:
+        raise exc.naming("next_when") from None
+    return NextStep(name[:300], due)
 
 
 def _on_day(day: date, local_now: datetime, tz: ZoneInfo) -> datetime:

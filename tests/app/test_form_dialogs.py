@@ -1,0 +1,307 @@
+"""Every form dialog keeps what was typed when a save is refused (issue 19): several fields typed
+in one burst of keys, one of them bad, Ctrl+S; the dialog stays open, every value as typed, the
+reason right under the bad field, which is marked and has the focus. The burst (sent before any
+key is handled, as a terminal over SSH delivers it) also shows every key landing in its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+from textual.widgets import Input, OptionList, Static
+
+from crm_tui.app import CrmApp, create_app
+from crm_tui.domain.workspace import Workspace
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.deal import DealScreen
+from crm_tui.screens.dialogs.contact import ContactDialog
+from crm_tui.screens.dialogs.contact_move import ContactMoveDialog
+from crm_tui.screens.dialogs.form import FormDialog
+from crm_tui.screens.dialogs.installed import InstalledDialog
+from crm_tui.screens.dialogs.log_interaction import LogInteractionScreen
+from crm_tui.screens.dialogs.lost import LostDialog
+from crm_tui.screens.dialogs.new_client import NewClientScreen
+from crm_tui.screens.dialogs.portrait import PortraitDialog
+from crm_tui.screens.dialogs.requisites import RequisitesDialog
+from crm_tui.screens.dialogs.snooze import SnoozeScreen
+from crm_tui.screens.dialogs.task_result import TaskResultScreen
+from crm_tui.screens.fields_settings import FieldDialog, FieldsSettingsScreen
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import deals, lost_reasons, tasks
+from tests.app.support import settle, text_of, workspace
+from tests.app.typing import burst
+from tests.seed import Seeded
+
+SIZE = (120, 40)
+
+
+async def on_card(app: CrmApp, pilot: object, client_id: int, key: str) -> None:
+    await app.push_screen(ClientCardScreen(app.ws, client_id))
+    await settle(pilot)  # type: ignore[arg-type]
+    await burst(pilot, key)  # type: ignore[arg-type]
+
+
+def refused_on(dialog: FormDialog[Any], key: str, widget_id: str, reason: str) -> None:
+    """The save was refused on field ``key``: its reason is under it, it is marked and focused."""
+    assert dialog.is_current, "the dialog closed"
+    assert reason in text_of(dialog.query_one(f"#error-{key}", Static))
+    assert dialog.query_one(f"#error-{key}").display
+    assert dialog.query_one(f"#{widget_id}").has_class("refused")
+    assert dialog.focused is dialog.query_one(f"#{widget_id}")
+
+
+def values(dialog: FormDialog[Any], *ids: str) -> list[str]:
+    return [dialog.query_one(f"#{i}", Input).value for i in ids]
+
+
+async def test_log_call(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "l")
+        dialog = app.screen
+        assert isinstance(dialog, LogInteractionScreen)
+        await burst(pilot, "Ждут КП", "tab", "полчаса", "tab", "Отправить КП", "tab", "завтра", "ctrl+s")
+        refused_on(dialog, "duration", "duration", "Duration is minutes")
+        assert values(dialog, "summary", "duration", "next-title", "next-when") == [
+            "Ждут КП",
+            "полчаса",
+            "Отправить КП",
+            "завтра",
+        ]
+
+
+async def test_requisites(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "u")
+        dialog = app.screen
+        assert isinstance(dialog, RequisitesDialog)
+        keys = ["tab"] * 5 + [
+            "ctrl+u",
+            "ул. Ленина, 1",
+            "tab",
+            "ctrl+u",
+            "123",
+            "tab",
+            "tab",
+            "ctrl+u",
+            "Химки",
+        ]
+        await burst(pilot, *keys, "ctrl+s")
+        refused_on(dialog, "bik", "req-bik", "bik: 123 is not a BIK")
+        assert values(dialog, "req-legal_address", "req-bik", "req-city") == ["ул. Ленина, 1", "123", "Химки"]
+
+
+async def test_contact(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "a")
+        dialog = app.screen
+        assert isinstance(dialog, ContactDialog)
+        await burst(pilot, "Петров Пётр", "tab", "Директор", "tab", "12-34", "tab", "p@x.ru", "ctrl+s")
+        refused_on(dialog, "phone", "contact-phone", "phone: '12-34'")
+        assert values(dialog, "contact-name", "contact-position", "contact-phone", "contact-email") == [
+            "Петров Пётр",
+            "Директор",
+            "12-34",
+            "p@x.ru",
+        ]
+
+
+async def test_new_client(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "a")
+        dialog = app.screen
+        assert isinstance(dialog, NewClientScreen)
+        await burst(pilot, "ООО Лютик", "tab", "1234567890", "tab", "8 495 000-00-01", "tab", "a@b.ru")
+        await burst(pilot, "tab", "Тула", "ctrl+s")
+        refused_on(dialog, "inn", "new-inn", "1234567890")
+        assert values(dialog, "new-name", "new-inn", "new-phone", "new-email", "new-city") == [
+            "ООО Лютик",
+            "1234567890",
+            "8 495 000-00-01",
+            "a@b.ru",
+            "Тула",
+        ]
+
+
+async def test_portrait(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "e")
+        dialog = app.screen
+        assert isinstance(dialog, PortraitDialog)
+        ids = [
+            "portrait-headcount",
+            "portrait-annual_turnover",
+            "portrait-conflict_level",
+            "portrait-market_segment",
+        ]
+        typed = ["120", "1 000 000", "огромный", "retail"]
+        keys: list[str] = []
+        for text in typed:
+            keys += ["ctrl+u", text, "tab"]
+        await burst(pilot, *keys[:-1], "ctrl+s")
+        refused_on(dialog, "conflict_level", "portrait-conflict_level", "'огромный' is not one of")
+        assert values(dialog, *ids) == typed
+
+
+async def test_installed_base(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["teplo"], "b")
+        dialog = app.screen
+        assert isinstance(dialog, InstalledDialog)
+        keys = [
+            "Котёл",
+            "tab",
+            "Buderus",
+            "tab",
+            "tab",
+            "ctrl+u",
+            "пять",
+            "tab",
+            "2019",
+            "tab",
+            "в котельной",
+        ]
+        await burst(pilot, *keys, "ctrl+s")
+        refused_on(dialog, "quantity", "inst-quantity", "Quantity is a whole number")
+        assert values(
+            dialog, "inst-product", "inst-vendor", "inst-quantity", "inst-acquired", "inst-note"
+        ) == [
+            "Котёл",
+            "Buderus",
+            "пять",
+            "2019",
+            "в котельной",
+        ]
+
+
+async def test_contact_moved(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "m")
+        dialog = app.screen
+        assert isinstance(dialog, ContactMoveDialog)
+        await burst(pilot, "Вектор", "tab", "Финансовый директор", "ctrl+s")
+        refused_on(dialog, "to_client", "move-to", "neither a client id nor an INN")
+        assert values(dialog, "move-to", "move-position") == ["Вектор", "Финансовый директор"]
+
+
+async def test_lost_reason_retired_meanwhile(ws: Workspace, team: Seeded) -> None:
+    """The reason picked was retired by the head while the dialog was open: the domain refuses
+    it, the reason list is marked, the comment stays."""
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(DealScreen(app.ws, team.deals["d_await_romashka"]))
+        await settle(pilot)
+        await burst(pilot, "x")
+        dialog = app.screen
+        assert isinstance(dialog, LostDialog)
+        with write_session(ws.engine) as session:
+            session.execute(update(lost_reasons).values(active=False))
+        await burst(pilot, "down", "tab", "ушли к конкуренту", "ctrl+s")
+        refused_on(dialog, "reason", "reasons", "is not one of")
+        assert values(dialog, "lost-comment") == ["ушли к конкуренту"]
+        assert dialog.query_one("#reasons", OptionList).highlighted == 1
+        assert deals_status(ws, team.deals["d_await_romashka"]) == "open"
+
+
+def deals_status(ws: Workspace, deal_id: int) -> str:
+    from sqlalchemy import select
+
+    with ws.read() as session:
+        return str(session.scalar(select(deals.c.status).where(deals.c.id == deal_id)))
+
+
+async def test_lost_dialog_saves_with_ctrl_s_and_shows_it(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(DealScreen(app.ws, team.deals["d_await_romashka"]))
+        await settle(pilot)
+        await burst(pilot, "x")
+        dialog = app.screen
+        assert isinstance(dialog, LostDialog)
+        shown = {key for key, active in dialog.active_bindings.items() if active.binding.show}
+        assert {"ctrl+s", "escape"} <= shown
+        await burst(pilot, "tab", "ушли к конкуренту", "ctrl+s")
+        assert not isinstance(app.screen, LostDialog)
+        assert deals_status(ws, team.deals["d_await_romashka"]) == "lost"
+
+
+async def test_task_result_refused_when_a_colleague_changed_the_task(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with write_session(ws.engine) as session:
+            task_id = team.tasks["overdue_call"]
+            session.execute(update(tasks).where(tasks.c.id == task_id).values(version=tasks.c.version + 1))
+        await burst(pilot, "x")
+        dialog = app.screen
+        assert isinstance(dialog, TaskResultScreen)
+        await burst(pilot, "Договорились", "ctrl+s")
+        assert dialog.is_current  # a one-field form: the refusal is said under its field
+        assert "changed by someone else" in text_of(dialog.query_one("#error-result", Static))
+        assert values(dialog, "result") == ["Договорились"]
+
+
+async def test_snooze_refused_when_a_colleague_changed_the_task(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with write_session(ws.engine) as session:
+            task_id = team.tasks["overdue_call"]
+            session.execute(update(tasks).where(tasks.c.id == task_id).values(version=tasks.c.version + 1))
+        await burst(pilot, "s")
+        dialog = app.screen
+        assert isinstance(dialog, SnoozeScreen)
+        await burst(pilot, "down", "down", "ctrl+s")
+        assert dialog.is_current
+        assert "changed by someone else" in text_of(dialog.query_one("#error-until", Static))
+        assert dialog.query_one("#choices", OptionList).highlighted == 2
+
+
+async def test_new_portrait_field(sqlite_url: str, team: Seeded) -> None:
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(FieldsSettingsScreen(app.ws))
+        await settle(pilot)
+        await burst(pilot, "a")
+        dialog = app.screen
+        assert isinstance(dialog, FieldDialog)
+        await burst(pilot, "Парк техники", "tab", "tab", "tab", "a, b", "ctrl+s")
+        refused_on(dialog, "key", "field-key", "Give the field a key")
+        assert values(dialog, "field-label", "field-key", "field-choices") == ["Парк техники", "", "a, b"]
+
+
+@pytest.mark.parametrize("typed", ["abc", "Отправить КП завтра"])
+async def test_enter_moves_on_in_a_burst_and_saves_on_the_last_field(
+    ws: Workspace, team: Seeded, typed: str
+) -> None:
+    """Enter typed ahead moves to the next field before the next keys come, like Tab."""
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "a")
+        dialog = app.screen
+        assert isinstance(dialog, ContactDialog)
+        await burst(pilot, typed, "enter", "Директор", "enter", "12-34", "enter", "enter", "enter")
+        refused_on(dialog, "phone", "contact-phone", "phone")
+        assert values(dialog, "contact-name", "contact-position", "contact-phone") == [
+            typed,
+            "Директор",
+            "12-34",
+        ]

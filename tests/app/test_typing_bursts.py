@@ -1,0 +1,52 @@
+"""Keys typed ahead land in the field focused when each key comes (issue 19): a burst of keys
+with Tabs in it, sent before any is handled, fills every field of every form dialog in order."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from crm_tui.app import create_app
+from crm_tui.domain.workspace import Workspace
+from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.dialogs.log_interaction import LogInteractionScreen
+from tests.app.support import settle
+from tests.app.typing import burst
+from tests.seed import Seeded
+
+SIZE = (120, 40)
+
+
+async def test_log_call_burst_lands_field_by_field(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientCardScreen(app.ws, team.clients["romashka"]))
+        await settle(pilot)
+        await pilot.press("l")
+        dialog = app.screen
+        assert isinstance(dialog, LogInteractionScreen)
+        await burst(pilot, "abc", "tab", "5", "tab", "next", "tab", "+3")
+        values = [
+            dialog.query_one(f"#{key}", Input).value
+            for key in ("summary", "duration", "next-title", "next-when")
+        ]
+        assert values == ["abc", "5", "next", "+3"]
+
+
+async def test_editing_keys_in_a_burst_apply_where_they_were_typed(ws: Workspace, team: Seeded) -> None:
+    """Backspace and Ctrl+U are the field's own keys: in a burst they act between the letters
+    typed before and after them, not after all of them."""
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientCardScreen(app.ws, team.clients["romashka"]))
+        await settle(pilot)
+        await pilot.press("l")
+        dialog = app.screen
+        assert isinstance(dialog, LogInteractionScreen)
+        await burst(pilot, "abc", "backspace", "d", "tab", "5", "tab", "xx", "ctrl+u", "КП", "tab", "+3")
+        values = [
+            dialog.query_one(f"#{key}", Input).value
+            for key in ("summary", "duration", "next-title", "next-when")
+        ]
+        assert values == ["abd", "5", "КП", "+3"]
