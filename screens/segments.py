@@ -380,7 +380,9 @@ class SegmentsScreen(HandoverFlow):
     @work(thread=True, exclusive=True, group="segments-action", exit_on_error=False)
     def action_recompute(self) -> None:
         result = recompute_segments(self.ws)
-        self.post_message(self.ActionDone(_("Segments recomputed: {moved} moved").format(moved=result.moved)))
+        self.post_message(
+            self.ActionDone(_("Segments recomputed: {moved} moved").format(moved=result.changed))
+        )
 
     def on_segments_screen_action_done(self, event: ActionDone) -> None:
         self.selected.clear()
