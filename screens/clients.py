@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -14,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.users import UserInfo, owner_choices
 from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
@@ -62,10 +63,11 @@ class ClientsScreen(CrmScreen):
     | g | Filter by segment (warm, loyal, lost, none yet). |
     | b | Filter by installed base: owns a competitor's product, or ours. |
     | , | Portrait fields and required contact information (admins). |
-    | escape | Clear the search and the filters; again: go back to the desk. |
+    | escape | Clear the search and the filters, or leave a field; again: back to the desk. |
     """
 
     TITLE = N_("Clients")
+    GATED: ClassVar[Mapping[str, Capability]] = {"fields": Capability.EDIT_PORTRAIT_FIELDS}
     AUTO_FOCUS = "#clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -282,8 +284,6 @@ class ClientsScreen(CrmScreen):
             return self.page is not None and self.page.has_next
         if action == "prev_page":
             return self.page is not None and self.page.has_prev
-        if action == "fields":
-            return can(self.ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
         return True
 
     def action_new_client(self) -> None:
@@ -334,10 +334,12 @@ class ClientsScreen(CrmScreen):
 
     async def action_back(self) -> None:
         """Esc clears the search and every filter first (one key, back to the whole list); with
-        nothing to clear it goes back to the desk."""
+        nothing to clear it leaves a field for the list, and from the list goes back to the desk."""
         table = self.query_one("#clients", ClientTable)
         if self.flt != ClientFilter() or self.query_one("#search", Input).value:
             self.clear_filters()
+            table.focus()
+        elif self.focused is not table:
             table.focus()
         else:
             await self.app.run_action("app.desk")

@@ -3,6 +3,7 @@ have; the same functions as `crm fields`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -14,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
-from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.captions import FIELD_KIND_NAMES
 from crm_tui.domain.portrait import FieldKind
 from crm_tui.domain.portrait.defaults import CONTACT_REQUIREMENTS
@@ -106,6 +107,12 @@ class FieldsSettingsScreen(CrmScreen):
     """
 
     TITLE = N_("Portrait fields")
+    GATED: ClassVar[Mapping[str, Capability]] = {
+        "add": Capability.EDIT_PORTRAIT_FIELDS,
+        "toggle_required": Capability.EDIT_PORTRAIT_FIELDS,
+        "retire": Capability.EDIT_PORTRAIT_FIELDS,
+        "contacts": Capability.EDIT_PORTRAIT_FIELDS,
+    }
     AUTO_FOCUS = "#fields"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("fields.add", "add", N_("Add")),
@@ -142,8 +149,6 @@ class FieldsSettingsScreen(CrmScreen):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add", "toggle_required", "retire", "contacts"):
-            return can(self.ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
         return True
 
     @work(thread=True, exclusive=True, group="fields-load", exit_on_error=False)
