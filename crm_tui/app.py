@@ -32,7 +32,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from crm_tui.config import ConfigError
+from crm_tui.config import ConfigError, upload_dir
 from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import inert
@@ -425,7 +425,9 @@ class CrmApp(App[None]):
         from crm_tui.screens.import_wizard import ImportWizardScreen
 
         if self._wizard() is None:
-            self.push_screen(ImportWizardScreen(self.ws, self.jobs, self.data_dir))
+            self.push_screen(
+                ImportWizardScreen(self.ws, self.jobs, self.data_dir, upload_dir(os.environ, self.data_dir))
+            )
 
     def on_import_wizard_screen_closed(self, event: ImportWizardScreen.Closed) -> None:
         """Back from a wizard that changed the base: the desk reloads, the first-run page looks

@@ -158,6 +158,10 @@ class ClientCardScreen(CardEdits):
         Without a client (``None``) the screen is built empty, to be laid out before its first
         card is asked for (``CardOpener.prepare``) and filled by ``show_client``."""
         super().__init__(ws)
+        # At 80x24 the timeline (with its Details) gets the room: a narrower left column, and
+        # the deals and tasks panels only as tall as their rows (app.tcss, -narrow and -short).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
         self.client_id = 0 if client_id is None else client_id
         self.card: ClientCard | None = card
         self._waiting = card is None and client_id is not None
