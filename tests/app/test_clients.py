@@ -245,3 +245,22 @@ async def test_enter_with_no_match_stays_in_the_search_box_and_down_moves_to_the
         await wait_for(pilot, lambda: names(app) == ["Ромашка"])
         await pilot.press("down")
         assert isinstance(screen.focused, ClientTable)
+
+
+async def test_an_owner_chosen_by_full_name_keeps_the_filter_on_one_line(
+    sqlite_url: str, team: Seeded
+) -> None:
+    """The walk-through: a full name in the owner filter wrapped over three lines and pushed
+    the list down."""
+    from tests.app.support import workspace
+
+    for size in ((120, 40), (80, 24)):
+        app = create_app(workspace(sqlite_url, "admin"), start="clients")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = clients_screen(app)
+            table_top = screen.query_one(ClientTable).region.y
+            screen.query_one("#owner", Select).value = team.users["ivanova"]
+            await settle(pilot)
+            assert screen.query_one(ClientTable).region.y == table_top, size
+            assert screen.query_one("#owner", Select).region.height == 3, size
