@@ -1,6 +1,6 @@
 """`crm ssh-entry`, the README's ForceCommand: a login gets the app, sftp reaches the upload
-folder, anything else is refused in one line. Tested on the wrapper (no sshd in this suite: a
-loopback sshd needs openssh-server, which the CI image does not carry)."""
+folder, anything else is refused in one line: the wrapper on its own here, through a real sshd
+on loopback in test_ssh_loopback.py."""
 
 from __future__ import annotations
 
