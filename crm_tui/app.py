@@ -32,7 +32,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from crm_tui.config import ConfigError
+from crm_tui.config import ConfigError, upload_dir
 from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import inert
@@ -381,10 +381,8 @@ class CrmApp(App[None]):
             "funnel",
         ):
             return False
-        if action == "duplicates":
-            from crm_tui.domain.access.capabilities import Capability, can
-
-            return can(self.ws.viewer, Capability.REVIEW_DUPLICATES) and not self._reviewing()
+        if action == "duplicates":  # without the right the key says why (the footer hides it)
+            return self._duplicates_refused() is not None or not self._reviewing()
         wizard = self._wizard()
         if wizard is not None:
             if action == "import_clients":
@@ -397,9 +395,18 @@ class CrmApp(App[None]):
         module = sys.modules.get("crm_tui.screens.dedup_review")
         return module is not None and any(isinstance(s, module.DedupReviewScreen) for s in self.screen_stack)
 
+    def _duplicates_refused(self) -> str | None:
+        from crm_tui.screens.base import APP_GATED, missing_right
+
+        return missing_right(self.ws.viewer, APP_GATED["duplicates"])
+
     def action_duplicates(self) -> None:
         from crm_tui.screens.dedup_review import DedupReviewScreen
 
+        refused = self._duplicates_refused()
+        if refused is not None:
+            self.notify(refused, severity="warning")
+            return
         self.push_screen(DedupReviewScreen(self.ws, self.jobs))
 
     def action_segments(self) -> None:
@@ -418,7 +425,9 @@ class CrmApp(App[None]):
         from crm_tui.screens.import_wizard import ImportWizardScreen
 
         if self._wizard() is None:
-            self.push_screen(ImportWizardScreen(self.ws, self.jobs, self.data_dir))
+            self.push_screen(
+                ImportWizardScreen(self.ws, self.jobs, self.data_dir, upload_dir(os.environ, self.data_dir))
+            )
 
     def on_import_wizard_screen_closed(self, event: ImportWizardScreen.Closed) -> None:
         """Back from a wizard that changed the base: the desk reloads, the first-run page looks

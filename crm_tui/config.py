@@ -131,6 +131,13 @@ def data_dir(env: Mapping[str, str]) -> Path:
     return Path(override).expanduser() if override else user_data_path(APP_NAME)
 
 
+def upload_dir(env: Mapping[str, str], data: Path) -> Path:
+    """The person's upload folder, where the README's SSH set-up lets sftp put their files and
+    the import wizard lists them: ``CRM_UPLOAD_DIR``, else ``uploads`` in the data folder."""
+    override = env.get("CRM_UPLOAD_DIR")
+    return Path(override).expanduser() if override else data / "uploads"
+
+
 def default_database(env: Mapping[str, str]) -> str:
     return str(data_dir(env) / DEFAULT_DB_NAME)
 

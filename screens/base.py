@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.binding import ActiveBinding
@@ -11,7 +13,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
+from crm_tui.domain.errors import AccessDenied
 from crm_tui.domain.values.cells import drop_controls
 from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import _
@@ -34,6 +38,44 @@ def drop_typed_controls(event: Input.Changed) -> None:
         event.input.value = cleaned
 
 
+APP_GATED: Mapping[str, Capability] = {"duplicates": Capability.REVIEW_DUPLICATES}
+"""The app's own keys a capability gates (see ``CrmScreen.GATED``)."""
+
+
+def missing_right(viewer: Viewer, capability: Capability) -> str | None:
+    """What a key gated by ``capability`` says to ``viewer`` who lacks it (the one table's
+    refusal: "pipelines are configured by an admin"), or None when the viewer has the right."""
+    try:
+        require(viewer, capability)
+    except AccessDenied as refused:
+        return str(refused)
+    return None
+
+
+def _gated_action(method: Callable[..., Any], action: str) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def run(self: CrmScreen, *args: Any) -> Any:
+        refused = self.refusal(action)
+        if refused is not None:
+            self.notify(refused, severity="warning")
+            return None
+        return method(self, *args)
+
+    run.gated = True  # type: ignore[attr-defined]
+    return run
+
+
+def _gated_check(method: Callable[..., bool | None]) -> Callable[..., bool | None]:
+    @functools.wraps(method)
+    def check(self: CrmScreen, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refusal(action) is not None:
+            return True  # the key reaches the action, which says why it may not be used
+        return method(self, action, parameters)
+
+    check.gated = True  # type: ignore[attr-defined]
+    return check
+
+
 class CrmScreen(Screen[None]):
     """A screen over one `Workspace`.
 
@@ -48,11 +90,42 @@ class CrmScreen(Screen[None]):
 
     LIVE: ClassVar[bool] = False
     POLL_SECONDS: ClassVar[float] = 1.0
+    GATED: ClassVar[Mapping[str, Capability]] = {}
+    """Actions a capability gates, decided by the one table (``domain/access/capabilities``): a
+    person without the right does not see the key in the footer (nor in Ctrl+P), and the key
+    pressed anyway (the README lists it) says which right is missing instead of doing nothing.
+    The screen's ``check_action`` keeps deciding everything else (a key with nothing to act on)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for action in cls.GATED:
+            method = getattr(cls, f"action_{action}")
+            if not getattr(method, "gated", False):
+                setattr(cls, f"action_{action}", _gated_action(method, action))
+        check = cls.check_action
+        if cls.GATED and not getattr(check, "gated", False):
+            cls.check_action = _gated_check(check)  # type: ignore[method-assign]
+
+    def refusal(self, action: str) -> str | None:
+        """Why the viewer may not use ``action`` (one of ``GATED`` or the app's gated keys), or
+        None when they may."""
+        capability = self.GATED.get(action) or APP_GATED.get(action.removeprefix("app."))
+        return None if capability is None else missing_right(self.ws.viewer, capability)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The keys in the language in force (bindings hold their English msgids)."""
-        return translated(super().active_bindings)
+        """The keys in the language in force (bindings hold their English msgids), without the
+        ones a capability the viewer lacks gates."""
+        shown = translated(super().active_bindings)
+        return {
+            key: item
+            for key, item in shown.items()
+            if not (
+                (item.node is self and item.binding.action in self.GATED)
+                or (item.node is self.app and item.binding.action in APP_GATED)
+            )
+            or self.refusal(item.binding.action) is None
+        }
 
     class DataChanged(Message):
         """Somebody (another person, another process) committed a change to the base."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
@@ -14,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.users import UserInfo, owner_choices
 from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import NO_SEGMENT, ClientFilter, ClientPage, Cursor, client_page
@@ -55,16 +56,18 @@ class ClientsScreen(CrmScreen):
     | n, pagedown | Next page. |
     | p, pageup | Previous page. |
     | / | Search by name, INN, phone or e-mail (as you type). |
+    | enter, down | In the search box: open the first match; move to the list. |
     | a | A new client (told first if its INN, phone or e-mail is somebody's). |
     | o | Filter by owner. |
     | t | Filter by status (lead, prospect, customer). |
     | g | Filter by segment (warm, loyal, lost, none yet). |
     | b | Filter by installed base: owns a competitor's product, or ours. |
     | , | Portrait fields and required contact information (admins). |
-    | escape | Clear the search, leave a field, or go back to the desk. |
+    | escape | Clear the search and the filters, or leave a field; again: back to the desk. |
     """
 
     TITLE = N_("Clients")
+    GATED: ClassVar[Mapping[str, Capability]] = {"fields": Capability.EDIT_PORTRAIT_FIELDS}
     AUTO_FOCUS = "#clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -105,6 +108,8 @@ class ClientsScreen(CrmScreen):
         self.page: ClientPage | None = None
         self.shown: PageRequest | None = None
         self.page_number = 1
+        self.open_on_arrival = False
+        """Enter was pressed in the search box before the answer to what it holds arrived."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -188,6 +193,9 @@ class ClientsScreen(CrmScreen):
         self.query_one("#clients", ClientTable).show_page(page.rows)
         self._show_status()
         self.refresh_bindings()
+        if self.open_on_arrival:
+            self.open_on_arrival = False
+            self._open_highlighted()
 
     def _show_status(self) -> None:
         page = self.page
@@ -223,8 +231,30 @@ class ClientsScreen(CrmScreen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        """Enter in the search box opens the first match (the row highlighted in the list), as
+        a search box that finds things does; when the answer to what was typed is still on its
+        way, it opens the first match on arrival. With no match, the focus stays in the box."""
         self._search_now()
-        self.query_one("#clients", ClientTable).focus()
+        if self.shown is not None and self.shown.flt == self.flt:
+            self._open_highlighted()
+        else:
+            self.open_on_arrival = True
+
+    def _open_highlighted(self) -> None:
+        table = self.query_one("#clients", ClientTable)
+        if self.page is None or not self.page.rows:
+            self.notify(_("No clients match."), severity="warning")
+            return
+        table.focus()
+        client_id = table.selected_client_id
+        if client_id is not None:
+            self.post_message(ClientCardScreen.Open(client_id))
+
+    def on_key(self, event: events.Key) -> None:
+        """Down in the search box moves to the list (the first match highlighted)."""
+        if event.key == "down" and self.focused is self.query_one("#search", Input):
+            event.stop()
+            self.query_one("#clients", ClientTable).focus()
 
     @on(Select.Changed, "#owner")
     def _owner_changed(self, event: Select.Changed) -> None:
@@ -254,8 +284,6 @@ class ClientsScreen(CrmScreen):
             return self.page is not None and self.page.has_next
         if action == "prev_page":
             return self.page is not None and self.page.has_prev
-        if action == "fields":
-            return can(self.ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
         return True
 
     def action_new_client(self) -> None:
@@ -305,16 +333,22 @@ class ClientsScreen(CrmScreen):
             self.fetch(PageRequest(self.flt, self.page_number - 1, before=self.page.rows[0].cursor))
 
     async def action_back(self) -> None:
-        search = self.query_one("#search", Input)
+        """Esc clears the search and every filter first (one key, back to the whole list); with
+        nothing to clear it leaves a field for the list, and from the list goes back to the desk."""
         table = self.query_one("#clients", ClientTable)
-        if search.value:
-            search.value = ""
-            self._search_now()
+        if self.flt != ClientFilter() or self.query_one("#search", Input).value:
+            self.clear_filters()
             table.focus()
         elif self.focused is not table:
             table.focus()
         else:
             await self.app.run_action("app.desk")
+
+    def clear_filters(self) -> None:
+        self.query_one("#search", Input).value = ""
+        for select in self.query("#clients-toolbar Select").results(Select):
+            select.clear()
+        self._refilter(ClientFilter())
 
     @on(DataTable.RowSelected, "#clients")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Header, Static
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.duplicates.port import DuplicateJobs
 from crm_tui.domain.duplicates.reasons import reasons_text
+from crm_tui.domain.values.formatting import phone
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
@@ -79,6 +80,8 @@ class DedupReviewScreen(CrmScreen):
     | escape | Back. |
     """
 
+    TITLE = N_("Duplicate review")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("dedup.merge", "merge", N_("Merge")),
         bind("dedup.swap", "swap", N_("Swap survivor")),
@@ -131,6 +134,7 @@ class DedupReviewScreen(CrmScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.sub_title = self.ws.viewer.full_name
         self.scan()
 
     @work(thread=True, exclusive=True, group="dedup-scan")
@@ -215,7 +219,7 @@ class DedupReviewScreen(CrmScreen):
             label = Text(_(FIELD_LABELS[name]), style="reverse" if index == self.review.cursor else "")
             table.add_row(label, cell)
         phones, emails, contacts, deals, sources = (_(label) for label in SIDE_EXTRAS)
-        table.add_row(phones, literal(", ".join(this.phones) or "—"))
+        table.add_row(phones, literal(", ".join(phone(p) for p in this.phones) or "—"))
         table.add_row(emails, literal(", ".join(this.emails) or "—"))
         table.add_row(contacts, str(this.contacts))
         table.add_row(deals, str(this.deals))

@@ -3,6 +3,7 @@ have; the same functions as `crm fields`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -13,7 +14,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.captions import FIELD_KIND_NAMES
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.portrait import FieldKind
@@ -108,6 +109,12 @@ class FieldsSettingsScreen(CrmScreen):
     """
 
     TITLE = N_("Portrait fields")
+    GATED: ClassVar[Mapping[str, Capability]] = {
+        "add": Capability.EDIT_PORTRAIT_FIELDS,
+        "toggle_required": Capability.EDIT_PORTRAIT_FIELDS,
+        "retire": Capability.EDIT_PORTRAIT_FIELDS,
+        "contacts": Capability.EDIT_PORTRAIT_FIELDS,
+    }
     AUTO_FOCUS = "#fields"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("fields.add", "add", N_("Add")),
@@ -144,8 +151,6 @@ class FieldsSettingsScreen(CrmScreen):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add", "toggle_required", "retire", "contacts"):
-            return can(self.ws.viewer, Capability.EDIT_PORTRAIT_FIELDS)
         return True
 
     @work(thread=True, exclusive=True, group="fields-load", exit_on_error=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import ClassVar
 
@@ -13,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Header, OptionList, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.users import owner_choices
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.kanban import (
@@ -68,6 +69,7 @@ class FunnelScreen(FunnelFilters):
     """
 
     TITLE = N_("Funnel")
+    GATED: ClassVar[Mapping[str, Capability]] = {"settings": Capability.CONFIGURE_FUNNEL}
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("funnel.next_stage", "move(1)", N_("Next stage"), key_display="]"),
@@ -350,8 +352,6 @@ class FunnelScreen(FunnelFilters):
         self.query_one("#funnel-report", Static).update(report_view(event.report, event.forecast))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "settings":
-            return can(self.ws.viewer, Capability.CONFIGURE_FUNNEL)
         return True
 
     def action_settings(self) -> None:

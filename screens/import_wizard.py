@@ -9,9 +9,11 @@ thread workers, so the interface never waits on either.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -38,6 +40,7 @@ from crm_tui.widgets.import_steps import MappingStep, PreviewStep, RunStep
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.mapping_table import MappingTable, field_label, sample_values
 from crm_tui.widgets.step_bar import StepBar
+from crm_tui.widgets.upload_list import Upload, find_uploads, upload_line
 
 STEPS = ("file", "sheet", "mapping", "preview", "run", "summary")
 PREVIEW_ROWS = 20
@@ -70,6 +73,7 @@ class ImportWizardScreen(CrmScreen):
     | Key(s) | Description |
     | :- | :- |
     | enter | Open the file; choose the sheet; on the columns, change the selected one's field. |
+    | tab | From the path to the spreadsheets in the upload folder, newest first (Enter opens one). |
     | e | Change the field of the selected column. |
     | n | Preview the rows with this mapping (and count what the import would do). |
     | r | Run the import. |
@@ -153,10 +157,14 @@ class ImportWizardScreen(CrmScreen):
             super().__init__()
             self.changed = changed
 
-    def __init__(self, ws: Workspace, jobs: ImportJobs, data_dir: Path) -> None:
+    def __init__(self, ws: Workspace, jobs: ImportJobs, data_dir: Path, uploads: Path | None = None) -> None:
+        """``uploads``: the person's upload folder (``CRM_UPLOAD_DIR``, else ``uploads`` in the
+        data folder), where sftp puts their files; the file step lists its spreadsheets."""
         super().__init__(ws)
         self.jobs = jobs
         self.errors_dir = data_dir / "imports"
+        self.uploads = uploads if uploads is not None else data_dir / "uploads"
+        self.upload_files: list[Upload] = []
         self.step = "file"
         self.data: SheetPreview | None = None
         self.sheets: list[str] = []
@@ -188,6 +196,15 @@ class ImportWizardScreen(CrmScreen):
                     _("Enter opens the file and finds its header row. Nothing is written until you import."),
                     classes="wizard-hint",
                 )
+                yield Static(
+                    _("Or a file sent to your upload folder (Tab, then Enter): {folder}").format(
+                        folder=self.uploads
+                    ),
+                    id="uploads-hint",
+                    classes="wizard-hint",
+                    markup=False,
+                )
+                yield OptionList(id="uploads", markup=False)
             with Vertical(id="step-sheet", classes="panel") as panel:
                 panel.border_title = _("Which sheet holds the clients?")
                 yield OptionList(id="sheets", markup=False)
@@ -266,6 +283,42 @@ class ImportWizardScreen(CrmScreen):
         self.app.post_message(self.Closed(self.changed))
 
     # --- 1. file and 2. sheet ---------------------------------------------------------------
+
+    class UploadsFound(Message):
+        def __init__(self, uploads: list[Upload]) -> None:
+            super().__init__()
+            self.uploads = uploads
+
+    def on_mount(self) -> None:
+        self.list_uploads()
+
+    @work(thread=True, exclusive=True, group="import-uploads", exit_on_error=False)
+    def list_uploads(self) -> None:
+        """The upload folder's spreadsheets, the folder made if it is not there yet (so that
+        sftp finds it); one that cannot be made simply has no files."""
+        with contextlib.suppress(OSError):
+            self.uploads.mkdir(parents=True, exist_ok=True)
+        self.post_message(self.UploadsFound(find_uploads(self.uploads)))
+
+    def on_import_wizard_screen_uploads_found(self, event: UploadsFound) -> None:
+        self.upload_files = event.uploads
+        listed = self.query_one("#uploads", OptionList)
+        listed.set_options(Option(upload_line(u, self.ws.tz)) for u in event.uploads)
+        if event.uploads:
+            listed.highlighted = 0  # the newest: Enter opens the file just sent
+        if not event.uploads:
+            listed.add_option(
+                Option(Text(_("No spreadsheets there yet."), style="dim italic"), disabled=True)
+            )
+
+    @on(OptionList.OptionSelected, "#uploads")
+    def _upload_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option_index >= len(self.upload_files):
+            return
+        path = self.upload_files[event.option_index].path
+        self.query_one("#file-path", Input).value = str(path)
+        self._status(_("Opening {name}…").format(name=path.name), error=False)
+        self.inspect_file(path)
 
     @on(Input.Submitted, "#file-path")
     def _file_entered(self, event: Input.Submitted) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -14,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.users import UserInfo, owner_candidates
 from crm_tui.domain.imports.port import ImportJobs
 from crm_tui.domain.segments import Segment
@@ -92,6 +93,11 @@ class SegmentsScreen(HandoverFlow):
     """
 
     TITLE = N_("Segments")
+    GATED: ClassVar[Mapping[str, Capability]] = {
+        "recompute": Capability.RECOMPUTE_SEGMENTS,
+        "import_orders": Capability.IMPORT_ORDERS,
+        "assign": Capability.HAND_OVER_CLIENTS,
+    }
     AUTO_FOCUS = "#segment-clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -279,13 +285,8 @@ class SegmentsScreen(HandoverFlow):
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        viewer = self.ws.viewer
-        if action == "recompute":
-            return can(viewer, Capability.RECOMPUTE_SEGMENTS)
-        if action == "import_orders":
-            return can(viewer, Capability.IMPORT_ORDERS)
         if action == "assign":
-            return (can(viewer, Capability.HAND_OVER_CLIENTS) and bool(self.selected)) or None
+            return bool(self.selected) or None
         if action == "calls":
             return bool(self.selected) or None
         if action == "next_page":
@@ -381,7 +382,9 @@ class SegmentsScreen(HandoverFlow):
     @work(thread=True, exclusive=True, group="segments-action", exit_on_error=False)
     def action_recompute(self) -> None:
         result = recompute_segments(self.ws)
-        self.post_message(self.ActionDone(_("Segments recomputed: {moved} moved").format(moved=result.moved)))
+        self.post_message(
+            self.ActionDone(_("Segments recomputed: {moved} moved").format(moved=result.changed))
+        )
 
     def on_segments_screen_action_done(self, event: ActionDone) -> None:
         self.selected.clear()

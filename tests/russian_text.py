@@ -40,7 +40,9 @@ DATA = frozenset(
 )
 """Latin text of the seeded team and the test files."""
 ADDRESS = re.compile(
-    r"\S+@\S+|\b(?:https?://|mailto:|www\.)\S*|[\w./~-]*\.(?:xlsx|xls|ods|csv|svg|json|db)\b", re.I
+    r"\S+@\S+|\b(?:https?://|mailto:|www\.)\S*|[\w./~-]*\.(?:xlsx|xls|ods|csv|svg|json|db)\b"
+    r"|~?[\w.-]*(?:/[\w.-]+)+/?",  # a folder's path (the upload folder): a slash in it
+    re.I,
 )
 """E-mail addresses, URLs, file names and paths."""
 

@@ -23,6 +23,11 @@ def status_label(status: str) -> str:
     return CLIENT_STATUS_NAMES.caption(status)
 
 
+NAME_WANTED = 24
+"""Cells the client's name should have before the INN, form and city columns are kept: at 80
+columns the name comes first (the INN is found by the search all the same)."""
+
+
 class ClientTable(RecordTable):
     """One page of clients; the screen fetches pages (keyset, in SQL) and hands them over.
 
@@ -49,6 +54,7 @@ class ClientTable(RecordTable):
                 Col(_("Status"), max(8, *(cell_len(status_label(s)) for s in ClientStatus))),
             ],
             id=id,
+            flex_wanted=NAME_WANTED,
         )
 
     @property

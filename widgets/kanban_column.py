@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from crm_tui.domain.deals.kanban import KanbanCard, KanbanColumn
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.text import inert, literal
-from crm_tui.i18n import _
+from crm_tui.i18n import _, counted
 from crm_tui.widgets.record_table import clip
 
 
@@ -67,8 +67,9 @@ class KanbanColumnView(Vertical):
             cards.highlighted = min(keep or 0, len(self.cards) - 1)
 
     def paint_head(self) -> int:
-        """Draw the stage's name, count and sum at the column's width; returns the lines it
-        takes. A long name (Russian ones are) wraps at a space, and the figures go on lines of
+        """Draw the stage's name, count and sum ("2 deals · 165 000 ₽") at the column's width;
+        returns the lines it takes. A long name (Russian ones are) wraps at a space,
+        and the figures go on lines of
         their own rather than break a number: the screen gives every head the height of the
         tallest, so that the cards of all columns start on one line."""
         column = self.column
@@ -76,7 +77,7 @@ class KanbanColumnView(Vertical):
             return 0
         head = self.query_one(".kanban-head", Static)
         width = head.content_size.width or 1_000
-        figures = [str(column.count), money(column.amount)]
+        figures = [counted(column.count, "{count} deal", "{count} deals"), money(column.amount)]
         if column.stuck_after_days:
             figures.append(f"⚑{column.stuck_after_days}" + _("d"))
         lines = [figures[0]]

@@ -77,7 +77,7 @@ class PreviewTable(RecordTable):
                 row.name or "—",
                 row.legal_form or "",
                 row.inn or "",
-                _more([phone(p.e164) for p in row.phones], PHONES_WIDTH),
+                _more([phone(p.e164, p.extension) for p in row.phones], PHONES_WIDTH),
                 _more([e.value for e in row.emails], EMAILS_WIDTH),
                 clip(inert(row.owner), OWNER_WIDTH),
                 row.next_action.strftime("%d.%m.%Y") if row.next_action else "",

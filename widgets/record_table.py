@@ -73,12 +73,16 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         id: str | None = None,
         classes: str | None = None,
         openable: bool = True,
+        flex_wanted: int = FLEX_WANTED,
     ) -> None:
+        """``flex_wanted``: the cells the flexible column should get before optional columns
+        are kept (a list of names asks for more: the names are what a person reads it for)."""
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self._columns_spec = list(columns)
         self._records: list[tuple[str, Sequence[Text]]] = []
         self._widths: list[int] = []
         self.openable = openable
+        self.flex_wanted = flex_wanted
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Enter is offered only on tables whose records open somewhere."""
@@ -99,7 +103,7 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
             columns = sum(shown)
             used = sum(w for w, on in zip(fixed, shown, strict=True) if w is not None and on)
             room = self.size.width - used - 2 * self.cell_padding * columns - SCROLLBAR_RESERVE
-            if not (flexible and droppable and room < flexible * FLEX_WANTED):
+            if not (flexible and droppable and room < flexible * self.flex_wanted):
                 break
             shown[droppable.pop(0)] = False
         share = max(room // flexible, MIN_FLEX_WIDTH) if flexible else 0

@@ -35,6 +35,7 @@ from crm_tui.cli import (
     reports,
     schedule,
     segments,
+    ssh_entry,
     usage_errors,
     users,
 )
@@ -75,6 +76,7 @@ app.add_typer(contacts.app, name="contacts")
 app.add_typer(config.app, name="config")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
+app.command("ssh-entry")(ssh_entry.ssh_entry)
 ROOT_VALUE_OPTIONS = ("--db", "--user", "--config")
 """The options of ``crm`` itself that take a value."""
 

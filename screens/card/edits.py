@@ -8,12 +8,13 @@ screen is kept and refilled with other clients (``crm_tui.screens.card.opener``)
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from textual import work
 from textual.message import Message
 
-from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.users import UserInfo, owner_candidates
 from crm_tui.domain.clients.card import ClientCard
 from crm_tui.domain.clients.edit import StaleClient, edit_client
@@ -37,6 +38,7 @@ from crm_tui.screens.handover_flow import HandoverFlow
 class CardEdits(HandoverFlow):
     """The client card's edits; ``ClientCardScreen`` binds their keys and shows the client."""
 
+    GATED: ClassVar[Mapping[str, Capability]] = {"hand_over": Capability.HAND_OVER_CLIENTS}
     client_id: int
     card: ClientCard | None
 
@@ -96,8 +98,6 @@ class CardEdits(HandoverFlow):
         self.post_message(self.SegmentSaved(segment))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "hand_over":
-            return can(self.ws.viewer, Capability.HAND_OVER_CLIENTS)
         return self.check_handover_action(action)
 
     def handover_subject(self) -> int | None:

@@ -101,6 +101,7 @@ class CardOpener:
         if kept is None or app.screen is not event.origin or kept in app.screen_stack:
             return
         if kept.is_mounted and not kept.laid_out_at(app.size):
+            kept.fit_breakpoints(app.size)
             lay_out_behind(app, kept)
         kept.show_client(event.card)
 

@@ -158,6 +158,10 @@ class ClientCardScreen(CardEdits):
         Without a client (``None``) the screen is built empty, to be laid out before its first
         card is asked for (``CardOpener.prepare``) and filled by ``show_client``."""
         super().__init__(ws)
+        # At 80x24 the timeline (with its Details) gets the room: a narrower left column, and
+        # the deals and tasks panels only as tall as their rows (app.tcss, -narrow and -short).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
         self.client_id = 0 if client_id is None else client_id
         self.card: ClientCard | None = card
         self._waiting = card is None and client_id is not None
@@ -254,6 +258,21 @@ class ClientCardScreen(CardEdits):
         for table in self.query(RecordTable):
             table.fit_columns()
         self.query_one("#card").refresh()
+
+    def fit_breakpoints(self, size: Size) -> None:
+        """The breakpoint classes for ``size`` now: Textual sets them on the Resize a hidden
+        screen gets only after its first frame back on top, which would then be redrawn in the
+        other layout (a second frame)."""
+        for breakpoints, extent in (
+            (self.HORIZONTAL_BREAKPOINTS, size.width),
+            (self.VERTICAL_BREAKPOINTS, size.height),
+        ):
+            chosen = ""
+            for start, name in breakpoints or []:
+                if extent >= start:
+                    chosen = name
+            for _start, name in breakpoints or []:
+                self.set_class(name == chosen, name)
 
     def laid_out_at(self, size: Size) -> bool:
         """Whether the last layout of this screen was at ``size`` (the terminal's, when it is

@@ -25,7 +25,7 @@ from crm_tui.widgets.record_table import clip
 
 
 def channel_text(channel: ChannelInfo) -> str:
-    return phone(channel.value) if channel.kind == "phone" else inert(channel.value)
+    return phone(channel.value, channel.extension) if channel.kind == "phone" else inert(channel.value)
 
 
 def portrait_view(card: ClientCard) -> Group:

@@ -193,3 +193,74 @@ async def test_filter_by_installed_base(ws: Workspace, team: Seeded) -> None:
         await settle(pilot)
         assert clients_screen(app).query_one("#owns", Select).value == "competitor"
         assert names(app) == ["Теплодом"]
+
+
+async def test_escape_clears_the_search_and_every_filter_then_goes_back(ws: Workspace) -> None:
+    """The walk-through: Esc cleared the search but left a status filter on, so the list
+    stayed short and a second Esc left with it still set."""
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # customers
+        await settle(pilot)
+        await search(pilot, app, "ром")
+        assert names(app) == ["Ромашка"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(names(app)) == 6)
+        screen = clients_screen(app)
+        assert screen.query_one("#status", Select).is_blank()
+        assert screen.query_one("#search", Input).value == ""
+        assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("escape")  # nothing left to clear: back to the desk
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+async def test_one_enter_in_the_search_box_opens_the_first_match(ws: Workspace, team: Seeded) -> None:
+    """The walk-through: after a search, two Enters were needed (one to the list, one to open)."""
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"строймон", "enter")  # typed ahead of the search's answer
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen) and card.client_id == team.clients["stroymontazh"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert names(app) == ["СтройМонтаж"]  # the search is still there on the way back
+
+
+async def test_enter_with_no_match_stays_in_the_search_box_and_down_moves_to_the_list(ws: Workspace) -> None:
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, app, "нет такого")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = clients_screen(app)
+        assert isinstance(app.screen, ClientsScreen) and isinstance(screen.focused, Input)
+        await pilot.press(*["backspace"] * 10, *"ром")
+        await wait_for(pilot, lambda: names(app) == ["Ромашка"])
+        await pilot.press("down")
+        assert isinstance(screen.focused, ClientTable)
+
+
+async def test_an_owner_chosen_by_full_name_keeps_the_filter_on_one_line(
+    sqlite_url: str, team: Seeded
+) -> None:
+    """The walk-through: a full name in the owner filter wrapped over three lines and pushed
+    the list down."""
+    from tests.app.support import workspace
+
+    for size in ((120, 40), (80, 24)):
+        app = create_app(workspace(sqlite_url, "admin"), start="clients")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = clients_screen(app)
+            table_top = screen.query_one(ClientTable).region.y
+            screen.query_one("#owner", Select).value = team.users["ivanova"]
+            await settle(pilot)
+            assert screen.query_one(ClientTable).region.y == table_top, size
+            assert screen.query_one("#owner", Select).region.height == 3, size

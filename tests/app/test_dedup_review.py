@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from textual.widgets import Static
 
 from crm_tui.app import create_app
 from crm_tui.domain.access.capabilities import Viewer
@@ -13,7 +14,7 @@ from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_cli
 from crm_tui.screens.dedup_review import DedupReviewScreen
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import ChannelKind, ClientStatus, Role, clients, not_duplicates
-from tests.app.support import notifications, settle, workspace
+from tests.app.support import notifications, settle, text_of, workspace
 from tests.seed import FROZEN_NOW, Seeded, valid_inn
 
 
@@ -165,3 +166,19 @@ async def test_new_client_dialog_says_whose_client_it_is_before_saving(
         assert not isinstance(app.screen, NewClientScreen)
         with app.ws.read() as session:
             assert len(session.execute(select(clients.c.id).where(clients.c.name == "Ромашка")).all()) == 2
+
+
+async def test_the_review_is_titled_and_shows_phones_as_people_read_them(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    """The walk-through found the title "crm_tui —" and raw +74822000000 phones."""
+    add_twins(sqlite_engine, team)
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert (screen.title, screen.sub_title) == ("Duplicate review", "Администратор")
+        shown = text_of(screen.query_one("#dedup-left", Static)) + text_of(
+            screen.query_one("#dedup-right", Static)
+        )
+        assert "+7 482 200-00-00" in shown and "+7 482 200-00-01" in shown
+        assert "+7482200000" not in shown

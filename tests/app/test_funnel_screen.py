@@ -158,3 +158,26 @@ async def test_region_pipeline_and_period_filters(
         await pilot.press("p", "enter")
         await settle(pilot)
         assert "9 open deals" in text_of(screen.query_one("#funnel-info", Static))
+
+
+async def test_column_heads_say_deals_and_rubles_whole_at_80x24(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    """The walk-through read `96 · 102 302`: no unit, and the sum cut. Count and money, whole."""
+    from crm_tui import i18n
+
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    i18n.set_locale("ru")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_funnel(pilot)
+            heads = {
+                view.column.name: text_of(view.query_one(".kanban-head", Static))
+                for view in screen.query(KanbanColumnView)
+                if view.column is not None
+            }
+    finally:
+        i18n.set_locale("en")
+    proposal = " ".join(heads["Proposal sent"].split())
+    assert "2 сделки" in proposal and "1 336 500 ₽" in proposal.replace("\u202f", " ")
+    assert all("…" not in head for head in heads.values())

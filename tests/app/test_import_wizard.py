@@ -359,3 +359,39 @@ async def test_the_picker_offers_the_portrait_and_the_import_fills_it(ws: Worksp
             "portrait.market_segment",
             "ignore",
         ]
+
+
+async def test_a_file_sent_to_the_upload_folder_is_opened_from_the_wizard_without_a_path(
+    ws: Workspace, tmp_path: Path, monkeypatch: object
+) -> None:
+    """Over the README's SSH set-up a manager has no shell: the file comes by sftp into the
+    upload folder and is chosen in the wizard's tree (Tab, down to it, Enter)."""
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    write_managers_xlsx(uploads / "petrov.xlsx")
+    (uploads / "notes.pdf").write_bytes(b"%PDF")  # not a spreadsheet: not offered
+    (uploads / ".petrov.xlsx.part").write_bytes(b"")  # an upload in progress: not offered
+    monkeypatch.setenv("CRM_UPLOAD_DIR", str(uploads))
+    app = create_app(ws, data_dir=tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        wizard = wizard_of(app)
+        listed = wizard.query_one("#uploads", OptionList)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert wizard.focused is listed
+        assert [str(listed.get_option_at_index(i).prompt).split()[0] for i in range(listed.option_count)] == [
+            "petrov.xlsx"
+        ]
+        await pilot.press("enter")
+        await settle(pilot)
+        if wizard.step == "sheet":
+            await pilot.press("enter")
+            await settle(pilot)
+        assert wizard.step == "mapping"
+        assert wizard.query_one("#file-path", Input).value == str(uploads / "petrov.xlsx")

@@ -193,3 +193,20 @@ def test_a_manager_sets_segments_of_own_clients_only(
 
     with pytest.raises(NotFound):
         set_segment(manager, seeded.clients["agro"], Segment.LOYAL)
+
+
+def test_clients_getting_their_first_segment_count_as_moved(
+    engine: Engine, seeded: Seeded, head: Workspace, admin: Workspace
+) -> None:
+    """The walk-through: 139 clients became warm and the screen said "0 moved" (a first segment
+    was not counted as a move, and the `m` list left those clients out)."""
+    from crm_tui.domain.segments.lists import segment_moves, segment_overview
+
+    result = recompute_segments(head)
+    warm = {seeded.clients[key] for key in WARM_BY_DEALS}
+    assert result.assigned >= len(warm) and result.changed == result.assigned
+    with admin.read() as session:
+        overview = segment_overview(session, admin.viewer)
+        moves = segment_moves(session, admin.viewer)
+    assert overview.moved == len(moves) > 0
+    assert {m.client_id for m in moves if m.before is None and m.after == "warm"} >= warm

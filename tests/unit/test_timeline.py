@@ -125,3 +125,20 @@ def test_a_recompute_that_moves_a_client_shows_in_its_timeline(seeded: Seeded, w
     with ivanova.read() as session:
         entries = client_timeline(session, ivanova.viewer, seeded.clients["vektor"]).entries
     assert ("segment", "no segment → warm (recompute)") in [(e.kind, e.text) for e in entries]
+
+
+def test_who_is_a_full_name_in_every_entry_a_person_made(seeded: Seeded, workspace_for: Open) -> None:
+    """The walk-through: "Who" showed a full name for some entries and nothing (a recompute, an
+    import row) or a login for others. Each entry names the person by full name."""
+    from crm_tui.domain.segments.recompute import recompute_segments
+
+    recompute_segments(workspace_for("smirnov"))
+    ivanova = workspace_for("ivanova")
+    log_interaction(ivanova, seeded.clients["vektor"], InteractionKind.CALL, "Звонок")
+    with ivanova.read() as session:
+        entries = client_timeline(session, ivanova.viewer, seeded.clients["vektor"]).entries
+    by_kind = {e.kind: e.user for e in entries}
+    assert by_kind["segment"] == "Смирнов Олег"
+    assert by_kind["call"] == "Иванова Светлана"
+    logins = {"ivanova", "petrov", "smirnov", "admin"}
+    assert not {e.user for e in entries} & logins

@@ -44,6 +44,7 @@ class ChannelInfo:
     kind: str
     value: str
     raw: str
+    extension: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,12 @@ def load_card(session: Session, viewer: Viewer, client_id: int) -> ClientCard:
         raise not_found("client", client_id)
 
     by_contact: dict[int | None, list[ChannelInfo]] = {}
-    for contact_id, kind, value, raw in session.execute(
-        select(channels.c.contact_id, channels.c.kind, channels.c.value, channels.c.raw)
+    for contact_id, kind, value, raw, extension in session.execute(
+        select(channels.c.contact_id, channels.c.kind, channels.c.value, channels.c.raw, channels.c.extension)
         .where(channels.c.client_id == client_id)
         .order_by(channels.c.id)
     ):
-        by_contact.setdefault(contact_id, []).append(ChannelInfo(kind, value, raw))
+        by_contact.setdefault(contact_id, []).append(ChannelInfo(kind, value, raw, extension))
     people = [
         ContactInfo(p_id, name, position, by_contact.get(p_id, []))
         for p_id, name, position in session.execute(

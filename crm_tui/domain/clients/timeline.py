@@ -32,6 +32,7 @@ from crm_tui.storage.models import (
     clients,
     deal_stage_changes,
     deals,
+    import_batches,
     interactions,
     segment_changes,
     stages,
@@ -246,12 +247,20 @@ def _changes(
 def _imports(
     session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
-    s = client_sources.c
-    query = select(s.id, s.created_at, s.file, s.sheet, s.row, s.batch_id).where(s.client_id == client_id)
+    s, b = client_sources.c, import_batches.c
+    query = (
+        select(s.id, s.created_at, s.file, s.sheet, s.row, s.batch_id, users.c.full_name)
+        .select_from(
+            client_sources.outerjoin(import_batches, b.id == s.batch_id).outerjoin(
+                users, users.c.id == b.user_id
+            )
+        )
+        .where(s.client_id == client_id)
+    )
     for r in session.execute(_page(query, s.created_at, s.id, 5, cursor, n)):
         batch = f" (import {r.batch_id})" if r.batch_id else ""
         text = f"{r.file}, sheet {r.sheet}, row {r.row}{batch}"
-        yield TimelineEntry(r.created_at, "import", "import", text, None, r.id, None, r.id)
+        yield TimelineEntry(r.created_at, "import", "import", text, r.full_name, r.id, None, r.id)
 
 
 def _segment_moves(
@@ -259,12 +268,14 @@ def _segment_moves(
 ) -> Iterable[TimelineEntry]:
     """Moves made by a recompute; a person's own choice is in the audited changes already."""
     sc = segment_changes.c
-    query = select(sc.id, sc.at, sc.from_segment, sc.to_segment).where(
-        sc.client_id == client_id, sc.manual.is_(False)
+    query = (
+        select(sc.id, sc.at, sc.from_segment, sc.to_segment, users.c.full_name)
+        .select_from(segment_changes.outerjoin(users, users.c.id == sc.user_id))
+        .where(sc.client_id == client_id, sc.manual.is_(False))
     )
     for r in session.execute(_page(query, sc.at, sc.id, 6, cursor, n)):
         text = f"{r.from_segment or 'no segment'} → {r.to_segment or 'no segment'} (recompute)"
-        yield TimelineEntry(r.at, "segment", "segment", text, None, r.id, None, r.id)
+        yield TimelineEntry(r.at, "segment", "segment", text, r.full_name, r.id, None, r.id)
 
 
 Reader = Callable[[Session, Viewer, int, "Cursor | None", int], Iterable[TimelineEntry]]

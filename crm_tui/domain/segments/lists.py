@@ -144,11 +144,12 @@ def _moves(viewer: Viewer) -> Select[Any]:
         .select_from(
             segment_changes.join(clients, c.id == sc.client_id).outerjoin(users, users.c.id == c.owner_id)
         )
-        .where(sc.recompute_id == latest, sc.from_segment.is_not(None), visible_clients(viewer))
+        .where(sc.recompute_id == latest, visible_clients(viewer))
     )
 
 
 def segment_moves(session: Session, viewer: Viewer, limit: int = PAGE) -> list[MoveRow]:
-    """Clients the latest recompute moved from one segment to another."""
+    """Clients the latest recompute moved: from one segment to another, into their first one
+    (139 clients becoming warm is 139 moves to a person, not 0), or out of every segment."""
     rows = session.execute(_moves(viewer).order_by(segment_changes.c.id).limit(limit))
     return [MoveRow(*row) for row in rows]

@@ -93,6 +93,11 @@ class RecomputeResult:
     moves: dict[str, int] = field(default_factory=dict)
     """``"loyal->lost": 12``: how many clients made each move."""
 
+    @property
+    def changed(self) -> int:
+        """Clients whose segment changed at all: moved, given their first, or cleared."""
+        return self.moved + self.assigned + self.cleared
+
     def as_json(self) -> dict[str, Any]:
         return {
             "recompute": self.recompute_id,

@@ -37,12 +37,16 @@ def money(kopecks: int, *, with_kopecks: bool = False) -> str:
     return f"{sign}{text} ₽"
 
 
-def phone(e164: str) -> str:
-    """+79151234567 -> '+7 915 123-45-67'; other numbers are shown as stored."""
+def phone(e164: str, extension: str | None = None) -> str:
+    """+79151234567 -> '+7 915 123-45-67'; other numbers are shown as stored. An extension
+    follows as a person says it: '+7 495 111-22-33 доб. 12' ('ext. 12' in English)."""
+    shown = e164
     if e164.startswith("+7") and len(e164) == 12 and e164[1:].isdigit():
         d = e164[2:]
-        return f"+7 {d[:3]} {d[3:6]}-{d[6:8]}-{d[8:]}"
-    return e164
+        shown = f"+7 {d[:3]} {d[3:6]}-{d[6:8]}-{d[8:]}"
+    if extension:
+        shown += " " + _("ext. {number}").format(number=extension)
+    return shown
 
 
 def local_time(moment: datetime, tz: ZoneInfo, fmt: str = f"{NUMERIC_DATE} {TIME}") -> str:
