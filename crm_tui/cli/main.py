@@ -36,6 +36,7 @@ from crm_tui.cli import (
     reports,
     schedule,
     segments,
+    tasks,
     usage_errors,
     users,
 )
@@ -68,6 +69,7 @@ app.add_typer(segments.app, name="segments")
 app.add_typer(schedule.app, name="schedule")
 app.add_typer(deals.app, name="deal")
 assert deal_records.app is deals.app  # its commands (add, edit, show, list, lines) join `crm deal`
+app.add_typer(tasks.app, name="task")
 app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(reports.app, name="report")
 app.add_typer(handover.app, name="handover")
