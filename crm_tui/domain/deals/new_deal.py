@@ -23,7 +23,7 @@ from crm_tui.domain.clients.listing import ClientFilter, client_page
 from crm_tui.domain.deals.moves import DealRow, change_stage
 from crm_tui.domain.deals.pipeline_admin import find_stage
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
-from crm_tui.domain.errors import DomainError, InvalidInput, NotFound
+from crm_tui.domain.errors import DomainError, InvalidInput, NotFound, not_found
 from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.moments import parse_day
@@ -130,8 +130,9 @@ def find_client(session: Session, viewer: Viewer, text: str) -> FoundClient:
                 c.id == int(query), visible_clients(viewer)
             )
         ).first()
-        if row is not None:
-            return FoundClient(*row)
+        if row is None:
+            raise not_found("client", int(query))
+        return FoundClient(*row)
     page = client_page(session, viewer, ClientFilter(query=query), limit=CLIENT_CHOICES + 1)
     if not page.rows:
         raise refuse("client", "deal.client_unknown", N_("no client matches {text!r}"), text=query)
