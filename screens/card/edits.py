@@ -98,7 +98,13 @@ class CardEdits(HandoverFlow):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hand_over":
             return can(self.ws.viewer, Capability.HAND_OVER_CLIENTS)
+        if action in ("take", "new_deal", "new_task"):
+            return self.check_adds_action(action)
         return self.check_handover_action(action)
+
+    def check_adds_action(self, action: str) -> bool | None:
+        """The new deal, task and take keys (``screens.card.adds``)."""
+        return True
 
     def handover_subject(self) -> int | None:
         return self.client_id

@@ -65,6 +65,7 @@ class DealCard:
     tasks: list[DealTask]
     touches: list[DealTouch]
     owner_id: int | None = None
+    owner_login: str | None = None
     lines: list[DealLineRow] = field(default_factory=list)
 
 
@@ -88,6 +89,7 @@ def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
             d.lost_comment,
             d.version,
             d.owner_id,
+            users.c.login,
         )
         .select_from(
             deals.join(clients, clients.c.id == d.client_id)
@@ -154,5 +156,6 @@ def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
         tasks=deal_tasks,
         touches=touches,
         owner_id=row.owner_id,
+        owner_login=row.login,
         lines=deal_line_rows(session, deal_id),
     )

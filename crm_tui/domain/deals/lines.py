@@ -96,7 +96,11 @@ def read_vat(text: str) -> int | None:
         return int(raw)
     rates = ", ".join(str(r) for r in VAT_RATES)
     raise refuse(
-        "vat", "line.vat_invalid", N_("{text!r} is not a VAT rate: one of {rates}, or без НДС"), text=text, rates=rates
+        "vat",
+        "line.vat_invalid",
+        N_("{text!r} is not a VAT rate: one of {rates}, or без НДС"),
+        text=text,
+        rates=rates,
     )
 
 

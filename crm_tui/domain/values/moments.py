@@ -94,8 +94,8 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         return _iso(text.strip(), local_now, tz)
     if clock is not None:
         moment = _clock(day, clock[0], clock[1], tz, text)
-        if day_text.rstrip(".") in _WEEKDAYS and moment < local_now:
-            moment = _clock(day + timedelta(days=7), clock[0], clock[1], tz, text)  # "пт 9:00" on a Friday at noon
+        if day_text.rstrip(".") in _WEEKDAYS and moment < local_now:  # "пт 9:00" on a Friday at noon
+            moment = _clock(day + timedelta(days=7), clock[0], clock[1], tz, text)
         return moment
     if day_text.rstrip(".") in _WEEKDAYS and day == local_now.date() and local_now.time() >= time(18, 0):
         day += timedelta(days=7)  # "пт" on Friday evening: the next one
