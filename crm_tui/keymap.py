@@ -152,7 +152,6 @@ DEFAULT_KEYS: dict[str, str] = {
     "week.this_week": "home",
     "week.manager": "m",
     "week.client": "c",
-    "week.deal": "enter",
     "week.back": "escape",
     "log.submit": "ctrl+s",
     "log.cancel": "escape",

@@ -19,8 +19,8 @@ from crm_tui.domain.tasks.week import Week, load_week, monday_of
 from crm_tui.domain.values.formatting import local_time, weekday
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmScreen, kind_label
+from crm_tui.i18n import N_, _, counted
+from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -89,17 +89,19 @@ class WeekScreen(CrmScreen):
         if event.week.monday != self.monday:
             return
         self.week = week = event.week
+        self.refresh_bindings()
         now = self.ws.now()
         today = now.astimezone(self.ws.tz).date()
         who = next((p.full_name for p in week.people if p.id == week.user_id), "")
         last = week.monday + timedelta(days=6)
         self.sub_title = who
         self.query_one("#week-info", Static).update(
-            _("{start} – {end} · {who} · {count} tasks").format(
-                start=f"{week.monday:%d.%m}",
-                end=f"{last:%d.%m.%Y}",
-                who=who,
-                count=sum(len(d.tasks) for d in week.days),
+            " · ".join(
+                (
+                    f"{week.monday:%d.%m} – {last:%d.%m.%Y}",
+                    who,
+                    counted(sum(len(d.tasks) for d in week.days), "{count} task", "{count} tasks"),
+                )
             )
         )
         options: list[Option] = []
@@ -138,8 +140,6 @@ class WeekScreen(CrmScreen):
             style = "red"
         line.append_text(literal(task.title, style=style))
         facts = [f for f in (task.client, task.deal) if f]
-        if task.kind == "meeting":
-            facts.insert(0, kind_label(task.kind))
         if task.set_by and task.set_by != task.assignee:
             facts.append(_("from {name}").format(name=task.set_by))
         if task.status != "open" and task.result:
@@ -151,6 +151,11 @@ class WeekScreen(CrmScreen):
     def _current(self) -> TaskRow | None:
         option = self.query_one("#week-days", OptionList).highlighted_option
         return self.rows.get(option.id or "") if option is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "manager":
+            return self.week is not None and len(self.week.people) > 1
+        return True
 
     def action_week(self, step: int) -> None:
         self.monday += timedelta(days=7 * step)

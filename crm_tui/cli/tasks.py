@@ -74,7 +74,7 @@ def list_(
     ctx: typer.Context,
     mine: Annotated[bool, typer.Option("--mine", help="Only tasks assigned to you.")] = False,
     set_by_me: Annotated[
-        bool, typer.Option("--set-by-me", help="Only tasks you set (done ones too, with --all).")
+        bool, typer.Option("--set-by-me", help="Only tasks you set (with --status done: what came of them).")
     ] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
     due_from: Annotated[str, typer.Option("--from", help="Due from this day: today, пн, 01.12.")] = "",
