@@ -19,7 +19,7 @@ from crm_tui.i18n import N_
 WORKDAY_START = time(10, 0)
 """When a step given as a day alone is due: the morning, after the first coffee."""
 
-_RELATIVE = re.compile(r"^\+\s*(\d{1,3})\s*(?:d|д|дн|дня|дней|days?)?$")
+_RELATIVE = re.compile(r"^([+-])\s*(\d{1,3})\s*(?:d|д|дн|дня|дней|days?)?$")
 _DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _TAIL_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -59,7 +59,7 @@ def _day_of(raw: str, today: date, text: str) -> date | None:
     if raw in _WORDS:
         return today + timedelta(days=_WORDS[raw])
     if match := _RELATIVE.match(raw):
-        return today + timedelta(days=int(match.group(1)))
+        return today + timedelta(days=int(match.group(2)) * (1 if match.group(1) == "+" else -1))
     if raw.rstrip(".") in _WEEKDAYS:
         return today + timedelta(days=(_WEEKDAYS[raw.rstrip(".")] - today.weekday()) % 7)
     if match := _DAY.match(raw):
