@@ -140,7 +140,10 @@ class WeekScreen(CrmScreen):
             style = "red"
         line.append_text(literal(task.title, style=style))
         facts = [f for f in (task.client, task.deal) if f]
-        if task.set_by and task.set_by != task.assignee:
+        week = self.week
+        if week is not None and task.assignee_id != week.user_id:
+            facts.append(_("for {name}").format(name=task.assignee or "—"))
+        elif task.set_by and task.set_by != task.assignee:
             facts.append(_("from {name}").format(name=task.set_by))
         if task.status != "open" and task.result:
             facts.append(task.result)

@@ -20,6 +20,7 @@ from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdi
 from crm_tui.domain.tasks.lifecycle import complete_task
 from crm_tui.domain.tasks.listing import TaskQuery, list_tasks
 from crm_tui.domain.tasks.manual import TaskDraft, cancel_task, reassign_task, reschedule_task, set_task
+from crm_tui.domain.tasks.week import load_week, monday_of
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import ClientStatus, Role, audit_entries, clients, tasks, users
@@ -250,3 +251,29 @@ def test_taking_through_crm(seeded_db: str) -> None:
     again = crm("--db", seeded_db, "clients", "take", str(lead), user="smirnov")
     assert again.returncode == 2
     assert again.stderr.strip() == "crm: error: «Свободный» was taken first by Иванова Светлана"
+
+
+def test_the_week_by_day_with_what_one_set_for_others(seeded: Seeded, workspace_for: Open) -> None:
+    head, manager = workspace_for("smirnov"), workspace_for("ivanova")
+    made = set_task(head, TaskDraft("Встреча: условия", "пн 11:00", "ivanova", "встреча", "Ромашка"))
+    monday = monday_of(FROZEN_NOW + timedelta(days=3), MOSCOW)
+    with manager.read() as session:
+        hers = load_week(session, manager.viewer, monday, MOSCOW, FROZEN_NOW)
+    with head.read() as session:
+        his = load_week(session, head.viewer, monday, MOSCOW, FROZEN_NOW)
+        as_head = load_week(session, head.viewer, monday, MOSCOW, FROZEN_NOW, seeded.users["ivanova"])
+    first = hers.days[0]
+    assert (first.day.isoformat(), [t.title for t in first.tasks]) == ("2026-11-23", ["Встреча: условия"])
+    assert [t.id for t in his.days[0].tasks] == [made.id]  # what he set, on his own week
+    assert [t.id for t in as_head.days[0].tasks] == [made.id]
+    assert [p.full_name for p in hers.people] == ["Иванова Светлана"]
+    assert his.people[0].full_name == "Смирнов Олег" and "Иванова Светлана" in [
+        p.full_name for p in his.people
+    ]
+    with manager.read() as session:  # a manager does not look into a colleague's week
+        assert (
+            load_week(session, manager.viewer, monday, MOSCOW, FROZEN_NOW, seeded.users["smirnov"])
+            .days[0]
+            .tasks
+            == []
+        )

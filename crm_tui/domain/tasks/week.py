@@ -40,12 +40,17 @@ def load_week(
     session: Session, viewer: Viewer, monday: date, tz: ZoneInfo, now: datetime, user_id: int | None = None
 ) -> Week:
     """The week from ``monday`` of ``user_id`` (default: the viewer), every status, by due day;
-    only the tasks the viewer may see (``visible_tasks``)."""
+    one's own week also holds the tasks one set for colleagues (the setter sees their result).
+    Only the tasks the viewer may see (``visible_tasks``)."""
     who = user_id or viewer.user_id
     start = datetime.combine(monday, time.min, tzinfo=tz)
     end = datetime.combine(monday + timedelta(days=DAYS), time.min, tzinfo=tz)
     query = TaskQuery(assignee_id=who, due_from=start, due_to=end, status=None)
     rows = list_tasks(session, viewer, query, now)
+    if who == viewer.user_id:  # one's own week shows too what one set for others, and what came of it
+        mine = TaskQuery(set_by_me=True, due_from=start, due_to=end, status=None)
+        rows += [r for r in list_tasks(session, viewer, mine, now) if r.assignee_id != who]
+        rows.sort(key=lambda r: (r.due_at, r.id))
     days = [WeekDay(monday + timedelta(days=n), []) for n in range(DAYS)]
     for row in rows:
         days[(row.due_at.astimezone(tz).date() - monday).days].tasks.append(row)
