@@ -6,13 +6,14 @@ from __future__ import annotations
 from crm_tui.domain.tasks.manual import SetTask, TaskDraft, set_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
+from crm_tui.screens.base import kind_label
 from crm_tui.screens.dialogs.saving_form import SavingForm
 
 TASK_FIELDS = (
     ("title", N_("What to do")),
     ("due", N_("When (завтра 10:00, пт, +2)")),
     ("assignee", N_("For (login)")),
-    ("kind", N_("Kind (call, meeting, email, todo)")),
+    ("kind", N_("Kind")),
     ("client", N_("Client (name, INN, phone)")),
     ("note", N_("Note")),
 )
@@ -34,7 +35,7 @@ class TaskDialog(SavingForm[SetTask]):
         """On a client's card ``client`` (id, name), on a deal's screen ``deal``: not asked."""
         self.client = client
         self.deal = deal
-        initial = {"due": "завтра 10:00", "assignee": ws.viewer.login, "kind": "call"}
+        initial = {"due": "завтра 10:00", "assignee": ws.viewer.login, "kind": kind_label("call")}
         rows = [
             (key, label, initial.get(key, ""))
             for key, label in TASK_FIELDS
