@@ -3,7 +3,7 @@ is on the base before, and the keys that bring each one up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
 
@@ -29,8 +29,12 @@ def deals_and_tasks(url: str, team: Seeded) -> None:
 def typed_then_save(*keys: str, fields: dict[str, str]) -> Callable[[Pilot[None]], object]:
     """Open a dialog with ``keys``, type ``fields`` (input id: text), save with ctrl+s."""
 
+    opening = keys_then_settle(*keys)
+
     async def run(pilot: Pilot[None]) -> None:
-        await keys_then_settle(*keys)(pilot)
+        started = opening(pilot)
+        assert isinstance(started, Awaitable)
+        await started
         for field, text in fields.items():
             pilot.app.screen.query_one(f"#{field}").focus()
             await pilot.press(*text)
