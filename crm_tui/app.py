@@ -66,6 +66,10 @@ def describe_error(error: BaseException | None) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+PALETTE_ONLY = frozenset({"app.week", "app.new_deal", "app.new_task"})
+"""App keys offered in the palette but not on every screen's footer (it has no room for them)."""
+
+
 class ActionCommands(Provider):
     """Every action of the app and of the current screen, with its key, for Ctrl+P, then
     Textual's system commands (quit, keys, theme, ...).
@@ -81,7 +85,8 @@ class ActionCommands(Provider):
         screen = self.screen
         seen: set[tuple[int, str]] = set()
         for node, binding, enabled, tooltip in screen.active_bindings.values():
-            if not (enabled and binding.show and binding.description) or binding.system:
+            shown = binding.show or binding.id in PALETTE_ONLY
+            if not (enabled and shown and binding.description) or binding.system:
                 continue
             if binding.action in ("command_palette", "app.command_palette"):
                 continue
@@ -125,6 +130,9 @@ class CrmApp(App[None]):
     | D | Duplicate review (heads of sales, admins and ops). |
     | S | Segments: warm, loyal, lost, and who moved. |
     | F | The funnel kanban (and its report view). |
+    | W | The week: your tasks and meetings by day (heads: any manager's). |
+    | N | A new deal (client, title, amount, stage, close date, owner). |
+    | T | A new task, for yourself or a colleague. |
     | ctrl+p | Commands: every action here; clients and deals by name, INN or phone. |
     | q | Quit. |
     """
@@ -142,6 +150,9 @@ class CrmApp(App[None]):
         bind("app.duplicates", "duplicates", N_("Duplicates")),
         bind("app.segments", "segments", N_("Segments")),
         bind("app.funnel", "funnel", N_("Funnel")),
+        bind("app.week", "week", N_("Week"), show=False),
+        bind("app.new_deal", "new_deal", N_("New deal"), show=False),
+        bind("app.new_task", "new_task", N_("New task"), show=False),
         bind("app.palette", "command_palette", N_("Commands"), priority=True),
         bind("app.quit", "quit", N_("Quit")),
     ]
@@ -420,6 +431,33 @@ class CrmApp(App[None]):
 
         if not any(isinstance(s, FunnelScreen) for s in self.screen_stack):
             self.push_screen(FunnelScreen(self.ws))
+
+    def action_week(self) -> None:
+        from crm_tui.screens.week import WeekScreen
+
+        if not any(isinstance(s, WeekScreen) for s in self.screen_stack):
+            self.push_screen(WeekScreen(self.ws))
+
+    def action_new_deal(self) -> None:
+        """A new deal from anywhere (the palette's "New deal"): the client is asked for."""
+        from crm_tui.screens.deal import DealScreen
+        from crm_tui.screens.dialogs.deal_forms import NewDealDialog
+
+        def saved(deal: Any) -> None:
+            if deal is not None:
+                self.push_screen(DealScreen(self.ws, deal.id))
+
+        self.push_screen(NewDealDialog(self.ws), saved)
+
+    def action_new_task(self) -> None:
+        """A new task from anywhere (the palette's "New task")."""
+        from crm_tui.screens.dialogs.task_form import TaskDialog
+
+        def saved(task: Any) -> None:
+            if task is not None:
+                self.notify(_("Task set."))
+
+        self.push_screen(TaskDialog(self.ws), saved)
 
     def action_import_clients(self) -> None:
         from crm_tui.screens.import_wizard import ImportWizardScreen

@@ -63,11 +63,22 @@ class ClientsScreen(CrmScreen):
     | g | Filter by segment (warm, loyal, lost, none yet). |
     | b | Filter by installed base: owns a competitor's product, or ours. |
     | , | Portrait fields and required contact information (admins). |
+    | ctrl+t | Take the lead under the cursor: an unowned lead of your region becomes yours. |
     | escape | Clear the search and the filters, or leave a field; again: back to the desk. |
     """
 
+    class Took(Message):
+        """A lead was taken (or was one's own already)."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
     TITLE = N_("Clients")
-    GATED: ClassVar[Mapping[str, Capability]] = {"fields": Capability.EDIT_PORTRAIT_FIELDS}
+    GATED: ClassVar[Mapping[str, Capability]] = {
+        "fields": Capability.EDIT_PORTRAIT_FIELDS,
+        "take": Capability.TAKE_LEADS,
+    }
     AUTO_FOCUS = "#clients"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,6 +93,7 @@ class ClientsScreen(CrmScreen):
         bind("clients.next_page_key", "next_page", N_("Next page"), show=False),
         bind("clients.prev_page", "prev_page", N_("Previous page")),
         bind("clients.prev_page_key", "prev_page", N_("Previous page"), show=False),
+        bind("clients.take", "take", N_("Take")),
         bind("clients.back", "back", N_("Back")),
     ]
 
@@ -285,6 +297,23 @@ class ClientsScreen(CrmScreen):
         if action == "prev_page":
             return self.page is not None and self.page.has_prev
         return True
+
+    def action_take(self) -> None:
+        client_id = self.query_one("#clients", ClientTable).selected_client_id
+        if client_id is not None:
+            self.take(client_id)
+
+    @work(thread=True, exclusive=True, group="clients-take", exit_on_error=False)
+    def take(self, client_id: int) -> None:
+        from crm_tui.domain.clients.take import take_lead
+
+        taken = take_lead(self.ws, client_id)
+        line = _("«{name}» is yours already.") if taken.already_yours else _("«{name}» is yours now.")
+        self.post_message(self.Took(line.format(name=taken.name)))
+
+    def on_clients_screen_took(self, event: Took) -> None:
+        self.notify(event.line)
+        self.refresh_data()
 
     def action_new_client(self) -> None:
         from crm_tui.screens.dialogs.new_client import NewClientScreen

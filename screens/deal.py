@@ -14,17 +14,23 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, Static
 
+from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.captions import TASK_STATUS_NAMES
 from crm_tui.domain.deals.card import DealCard, load_deal_card
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
+from crm_tui.domain.deals.lines import remove_line, vat_in
 from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.deals.pipelines import stages_of
+from crm_tui.domain.tasks.manual import SetTask
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen, kind_label
+from crm_tui.screens.dialogs.choice import ChoiceDialog
+from crm_tui.screens.dialogs.deal_forms import DealEditDialog, DealLineDialog
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
+from crm_tui.screens.dialogs.task_form import TaskDialog
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -38,6 +44,10 @@ class DealScreen(CrmScreen):
     | [ | Back a stage. |
     | x | Lost: asks for the reason (the head of sales gets a task). |
     | c | Open the client's card. |
+    | e | Edit the deal: title, amount, close date, owner (a colleague's save in between is refused). |
+    | a | Add a line: product or service, quantity, unit, price, VAT (the amount becomes their sum). |
+    | delete | Remove a line (asks which). |
+    | T | A task on this deal, for yourself or a colleague. |
     | escape | Back. |
     """
 
@@ -47,6 +57,10 @@ class DealScreen(CrmScreen):
         bind("deal.prev_stage", "move(-1)", N_("Back a stage"), key_display="["),
         bind("deal.lost", "lost", N_("Mark lost")),
         bind("deal.client", "client", N_("Client")),
+        bind("deal.edit", "edit", N_("Edit")),
+        bind("deal.add_line", "add_line", N_("Add line")),
+        bind("deal.remove_line", "remove_line", N_("Remove line"), key_display="del"),
+        bind("deal.new_task", "new_task", N_("Task")),
         bind("deal.back", "back", N_("Back")),
     ]
 
@@ -71,6 +85,7 @@ class DealScreen(CrmScreen):
         yield Header()
         with VerticalScroll(id="deal-body"):
             yield Static("…", id="deal-head")
+            yield Static("", id="deal-lines")
             yield Static("", id="deal-history")
             yield Static("", id="deal-tasks")
             yield Static("", id="deal-touches")
@@ -113,6 +128,7 @@ class DealScreen(CrmScreen):
                 + (f" ({card.lost_comment})" if card.lost_comment else "")
             )
         self.query_one("#deal-head", Static).update(Group(head, literal(" · ".join(facts), style="dim")))
+        self.query_one("#deal-lines", Static).update(lines_view(card))
         history = Table(title=_("Stage history"), expand=True, title_justify="left")
         for label in (_("When"), _("From"), _("To"), _("Who"), _("Comment")):
             history.add_column(label)
@@ -199,6 +215,70 @@ class DealScreen(CrmScreen):
         self.notify(event.line)
         self.load()
 
+    def action_edit(self) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def saved(version: int | None) -> None:
+            if version is not None:
+                self.notify(_("Deal saved."))
+                self.load()
+
+        self.app.push_screen(DealEditDialog(self.ws, card, card.owner_login or ""), saved)
+
+    def action_add_line(self) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def saved(version: int | None) -> None:
+            if version is not None:
+                self.load()
+
+        self.app.push_screen(DealLineDialog(self.ws, card), saved)
+
+    def action_remove_line(self) -> None:
+        card = self.card
+        if card is None or not card.lines:
+            return
+        choices = [
+            (f"{x.number}. {x.product} × {x.quantity} {x.unit} · {money(x.total)}", str(x.number))
+            for x in card.lines
+        ]
+
+        def chosen(number: str | None) -> None:
+            if number is not None:
+                self.save_removal(card.id, card.version, int(number))
+
+        self.app.push_screen(ChoiceDialog(_("Remove which line?"), choices), chosen)
+
+    @work(thread=True, exclusive=True, group="deal-lines", exit_on_error=False)
+    def save_removal(self, deal_id: int, version: int, number: int) -> None:
+        remove_line(self.ws, deal_id, version, number)
+        self.post_message(self.Moved(_("Line removed.")))
+
+    def action_new_task(self) -> None:
+        card = self.card
+        if card is None:
+            return
+
+        def saved(task: SetTask | None) -> None:
+            if task is not None:
+                self.notify(
+                    _("Task set for {when}.").format(when=local_time(task.due_at, self.ws.tz, "%d.%m %H:%M"))
+                )
+                self.load()
+
+        self.app.push_screen(TaskDialog(self.ws, deal=(card.id, card.title)), saved)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "add_line", "remove_line"):
+            return can(self.ws.viewer, Capability.EDIT_DEALS)
+        if action == "new_task":
+            return can(self.ws.viewer, Capability.SET_TASKS)
+        return True
+
     def action_client(self) -> None:
         from crm_tui.screens.card.screen import ClientCardScreen
 
@@ -207,3 +287,31 @@ class DealScreen(CrmScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def lines_view(card: DealCard) -> Table | Text:
+    """What the deal sells, line by line, with the VAT each total holds and the sum."""
+    if not card.lines:
+        return Text(_("No lines: the amount is as typed (a to add what is sold)."), style="dim")
+    table = Table(title=_("Lines"), expand=True, title_justify="left")
+    for label in ("#", _("Product"), _("Quantity"), _("Price"), _("VAT"), _("Total")):
+        table.add_column(label, justify="right" if label not in ("#", _("Product")) else "left")
+    for line in card.lines:
+        vat = (
+            f"{line.vat_rate}% {money(vat_in(line.total, line.vat_rate), with_kopecks=True)}"
+            if line.vat_rate
+            else "—"
+        )
+        table.add_row(
+            str(line.number),
+            literal(line.product),
+            literal(f"{line.quantity} {line.unit}"),
+            money(line.price, with_kopecks=True),
+            vat,
+            money(line.total, with_kopecks=True),
+        )
+    total_vat = sum(vat_in(x.total, x.vat_rate) for x in card.lines)
+    table.add_row(
+        "", _("Total"), "", "", money(total_vat, with_kopecks=True), money(card.amount, with_kopecks=True)
+    )
+    return table

@@ -59,6 +59,7 @@ class FunnelScreen(FunnelFilters):
     | x | The deal is lost: asks for the reason (the head of sales gets a task). |
     | enter | Open the deal. |
     | m | More cards in this column. |
+    | n | A new deal in this column's stage (client, title, amount, close date, owner). |
     | f | Only one manager's deals (again: everybody's). |
     | g | Only the deals of one region's managers (again: all regions). |
     | p | Another pipeline. |
@@ -69,7 +70,10 @@ class FunnelScreen(FunnelFilters):
     """
 
     TITLE = N_("Funnel")
-    GATED: ClassVar[Mapping[str, Capability]] = {"settings": Capability.CONFIGURE_FUNNEL}
+    GATED: ClassVar[Mapping[str, Capability]] = {
+        "settings": Capability.CONFIGURE_FUNNEL,
+        "new_deal": Capability.CREATE_DEALS,
+    }
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("funnel.next_stage", "move(1)", N_("Next stage"), key_display="]"),
@@ -78,6 +82,7 @@ class FunnelScreen(FunnelFilters):
         bind("funnel.left", "column(-1)", N_("Column"), show=False),
         bind("funnel.right", "column(1)", N_("Column"), show=False),
         bind("funnel.more", "more", N_("More")),
+        bind("funnel.new_deal", "new_deal", N_("New deal")),
         bind("funnel.filter", "filter", N_("Manager")),
         bind("funnel.region", "region", N_("Region")),
         bind("funnel.pipeline", "pipeline", N_("Pipeline")),
@@ -294,6 +299,26 @@ class FunnelScreen(FunnelFilters):
     def on_funnel_screen_moved(self, event: Moved) -> None:
         self.notify(event.line)
         self.load()
+
+    def action_new_deal(self) -> None:
+        """A new deal in the selected column's stage (the first open one on Won and Lost)."""
+        from crm_tui.domain.deals.new_deal import AddedDeal
+        from crm_tui.screens.dialogs.deal_forms import NewDealDialog
+
+        columns = self._columns()
+        if self.board is None or self.flt is None:
+            return
+        stage = ""
+        if columns:
+            column = next(c for c in self.board.columns if c.stage_id == columns[self.current].stage_id)
+            stage = "" if column.is_won or column.is_lost else column.name
+
+        def saved(deal: AddedDeal | None) -> None:
+            if deal is not None:
+                self.notify(_("Deal «{title}» opened: {stage}.").format(title=deal.title, stage=deal.stage))
+                self.load()
+
+        self.app.push_screen(NewDealDialog(self.ws, stage=stage, pipeline_id=self.flt.pipeline_id), saved)
 
     def action_more(self) -> None:
         columns = self._columns()

@@ -288,6 +288,8 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_at"),
         Index("ix_tasks_client", "client_id"),
+        # "Set by me": the setter's list, and the desk's "done by colleagues".
+        Index("ix_tasks_created_by_status", "created_by_id", "status", "completed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -301,11 +303,35 @@ class Task(SQLModel, table=True):
     result: str | None = Field(default=None, sa_type=String(2000), nullable=True)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    note: str | None = Field(default=None, sa_type=String(2000), nullable=True)
+    """What the person who set the task by hand wrote for the assignee."""
     origin: str | None = _str(32, default=None, nullable=True)
     """What made the task when no person did (``segment:lost`` for a work rule), so a job run
     twice finds its own open task and does not make a second one."""
     created_at: datetime = Field(sa_type=UTCDateTime)
     version: int = 1
+
+
+class DealLine(SQLModel, table=True):
+    """What a deal sells: a product or service, how many, at what price, with which VAT rate.
+
+    ``price`` is kopecks per unit, ``quantity`` thousandths of a unit (1.5 hours is 1500), so
+    ``total`` (kopecks, rounded half up) stays integer arithmetic; a deal with lines has their
+    sum as its amount. Invoices and contracts will be filled from these rows."""
+
+    __tablename__ = "deal_lines"
+    __table_args__ = (Index("ix_deal_lines_deal", "deal_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", ondelete="CASCADE")
+    position: int
+    product: str = _str(300)
+    quantity_milli: int = Field(sa_type=BigInteger)
+    unit: str = _str(16)
+    price: int = Field(sa_type=BigInteger)
+    vat_rate: int | None = None
+    """Percent (0, 10, 20); empty: not subject to VAT."""
+    total: int = Field(sa_type=BigInteger)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -708,6 +734,7 @@ stages = _table(Stage)
 deals = _table(Deal)
 interactions = _table(Interaction)
 tasks = _table(Task)
+deal_lines = _table(DealLine)
 audit_entries = _table(AuditEntry)
 import_batches = _table(ImportBatch)
 client_sources = _table(ClientSource)

@@ -28,6 +28,7 @@ ROLES = frozenset({"manager", "head", "admin", "ops"})
 DATA = frozenset(
     {
         "root",
+        "ivanova",  # a login of the seeded team (the owner and assignee fields hold logins)
         "Romashka",  # the managers' workbook: a client typed in Latin
         "John",
         "Smith",

@@ -293,3 +293,21 @@ def edit(
         print_json({"client": client_id, "version": new_version})
         return
     say(_("client {client} saved (version {version})").format(client=client_id, version=new_version))
+
+
+@app.command("take")
+def take(
+    ctx: typer.Context,
+    client_id: Annotated[int, typer.Argument(help="The lead's id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Take an unowned lead of your region: first come, first served (the second is told who)."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.clients.take import take_lead
+
+    taken = take_lead(open_ws(ctx), client_id)
+    if as_json:
+        print_json(asdict(taken))
+        return
+    say(_("«{name}» is yours").format(name=taken.name))

@@ -23,6 +23,7 @@ from crm_tui.cli import (
     config,
     contacts,
     db,
+    deal_records,
     deals,
     dedup,
     demo,
@@ -36,6 +37,7 @@ from crm_tui.cli import (
     schedule,
     segments,
     ssh_entry,
+    tasks,
     usage_errors,
     users,
 )
@@ -67,6 +69,8 @@ app.add_typer(privacy.app, name="privacy")
 app.add_typer(segments.app, name="segments")
 app.add_typer(schedule.app, name="schedule")
 app.add_typer(deals.app, name="deal")
+assert deal_records.app is deals.app  # its commands (add, edit, show, list, lines) join `crm deal`
+app.add_typer(tasks.app, name="task")
 app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(reports.app, name="report")
 app.add_typer(handover.app, name="handover")

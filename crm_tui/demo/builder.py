@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, history
+from crm_tui.demo import activity, hand_work, history
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -199,7 +199,7 @@ def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: dat
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
-        for part in ("team", "clients", "deals", "touches", "tasks", "sales", "portraits")
+        for part in ("team", "clients", "deals", "touches", "tasks", "sales", "portraits", "hand")
     }
     base = history.base_words(engine)
     with engine.connect() as conn:
@@ -248,7 +248,8 @@ def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: dat
             stream["tasks"], book, frame, team, login_id, spec.tasks, BATCH, base.said
         )
         task_count = write_batches(engine, tasks_table, task_rows)
-        clock.done("tasks")
+        task_count += hand_work.write_hand_work(engine, stream["hand"], book, team, login_id, now, base.said)
+        clock.done("tasks, deal lines, the week's meetings")
         history.write_history(engine, book, team, sales, base, now, stream["sales"], stream["portraits"])
         clock.done("sales history and portraits")
     history.recompute(engine, login, now)

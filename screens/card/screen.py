@@ -24,7 +24,7 @@ from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.values.formatting import local_time
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.card.edits import CardEdits
+from crm_tui.screens.card.adds import CardAdds
 from crm_tui.screens.card.sections import (
     changes_view,
     contacts_view,
@@ -66,7 +66,7 @@ SECTIONS = (
 DEAL_STATUSES = ("open", "won", "lost")
 
 
-class ClientCardScreen(CardEdits):
+class ClientCardScreen(CardAdds):
     """One client on one screen, opened from the desk or the clients list.
 
     | Key(s) | Description |
@@ -82,6 +82,9 @@ class ClientCardScreen(CardEdits):
     | t | Edit a contact person: name, position, phones, e-mails, messenger. |
     | m | A contact moved to another company: the person and their mobile go along; the old job is kept. |
     | e | Edit the portrait (the custom fields). |
+    | N | A new deal for this client (it enters its stage with the stage's first task). |
+    | T | A task on this client, for yourself or a colleague. |
+    | ctrl+t | Take this lead: an unowned lead of your region becomes yours (first come, first served). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | n | The timeline's next (older) page. |
     | p | The timeline's previous (newer) page. |
@@ -102,6 +105,9 @@ class ClientCardScreen(CardEdits):
         bind("card.edit_contact", "edit_contact", N_("Edit contact")),
         bind("card.contact_moved", "contact_moved", N_("Contact moved")),
         bind("card.portrait", "portrait", N_("Portrait")),
+        bind("card.new_deal", "new_deal", N_("New deal")),
+        bind("card.new_task", "new_task", N_("Task")),
+        bind("card.take", "take", N_("Take")),
         bind("card.walk", "walk", N_("Missing")),
         bind("card.timeline_older", "older", N_("Older")),
         bind("card.timeline_newer", "newer", N_("Newer")),

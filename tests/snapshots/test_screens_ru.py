@@ -23,6 +23,7 @@ from tests.app.test_dedup_review import add_twins
 from tests.importers.files import write_managers_xlsx
 from tests.russian_base import name_in_russian
 from tests.seed import Seeded
+from tests.snapshots.deals_tasks_cases import CASES, deals_and_tasks
 from tests.snapshots.test_screens import import_file, keys_then_settle, settled
 
 SnapCompare = Callable[..., bool]
@@ -167,3 +168,13 @@ def test_keys_panel(snap_compare: SnapCompare, ws: Workspace, size: Size) -> Non
 
     app = create_app(ws, start="clients")
     assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_deals_and_tasks(
+    snap_compare: SnapCompare, ws: Workspace, sqlite_url: str, team: Seeded, case: str, size: Size
+) -> None:
+    """The new deal, deal edit, line and task dialogs, the deal's lines and the week."""
+    deals_and_tasks(sqlite_url, team)
+    start, steps = CASES[case]
+    assert snap_compare(create_app(ws, start=start), terminal_size=size, run_before=steps)

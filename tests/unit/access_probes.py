@@ -23,8 +23,11 @@ from crm_tui.domain.audit.trail import trail
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.clients.merges import merge_clients
+from crm_tui.domain.clients.take import take_lead
 from crm_tui.domain.deals.card import load_deal_card
+from crm_tui.domain.deals.edit import edit_deal
 from crm_tui.domain.deals.moves import move_deal
+from crm_tui.domain.deals.new_deal import DealDraft, add_deal
 from crm_tui.domain.deals.pipeline_admin import set_lost_reason
 from crm_tui.domain.deals.refusals import hand_over_lost
 from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
@@ -35,6 +38,7 @@ from crm_tui.domain.segments.interval import set_interval
 from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.segments.work import set_work_rule
 from crm_tui.domain.tasks.lifecycle import complete_task
+from crm_tui.domain.tasks.manual import TaskDraft, set_task
 from crm_tui.domain.workspace import copy_base, open_app_workspace
 from crm_tui.importers.batches import undo_import
 from crm_tui.importers.clients.service import import_clients
@@ -187,6 +191,12 @@ def _complete(cell: Cell) -> bool:
     return True
 
 
+def _deal_owner(cell: Cell) -> str:
+    """Whose a probe's new deal is: the viewer's own, but an admin (who owns no clients) gives an
+    unowned lead's deal to a manager."""
+    return "ivanova" if cell.login == "admin" else ""
+
+
 def _move(cell: Cell) -> bool:
     deal, stage, version = _next_move(cell)
     move_deal(cell.base.ws(cell.login), deal, stage, version)
@@ -232,12 +242,45 @@ PROBES: dict[Capability, Probe] = {
         CLIENTS, _calls, "no command plans calls: the segments screen's `c` does (the domain is probed)"
     ),
     Capability.COMPLETE_TASKS: Probe(
-        OWNED, _complete, "no command completes a task: the desk's `x` does (the domain is probed)"
+        OWNED,
+        _complete,
+        lambda c: CliCall(("task", "done", str(c.base.task(c.owner_login)), "--result", "Созвонились")),
     ),
     Capability.MOVE_DEALS: Probe(
         OWNED,
         _move,
         lambda c: CliCall(("deal", "move", str(_next_move(c)[0]), "next")),
+    ),
+    Capability.CREATE_DEALS: Probe(
+        CLIENTS,
+        lambda c: done(
+            add_deal(c.base.ws(c.login), DealDraft(str(c.client()), "Проба", owner=_deal_owner(c)))
+        ),
+        lambda c: CliCall(
+            (
+                "deal",
+                "add",
+                str(c.client()),
+                "--title",
+                "Проба",
+                *(("--owner", "ivanova") if _deal_owner(c) else ()),
+            )
+        ),
+    ),
+    Capability.EDIT_DEALS: Probe(
+        OWNED,
+        lambda c: _domain(c, edit_deal, c.base.deal(c.owner_login), 1, {"title": "Новое название"}),
+        lambda c: CliCall(("deal", "edit", str(c.base.deal(c.owner_login)), "--set", "amount=350к")),
+    ),
+    Capability.SET_TASKS: Probe(
+        OWNED,
+        lambda c: done(set_task(c.base.ws(c.login), TaskDraft("Позвонить", "завтра", c.owner_login))),
+        lambda c: CliCall(("task", "add", "Позвонить", "--due", "пн 10:00", "--to", c.owner_login)),
+    ),
+    Capability.TAKE_LEADS: Probe(
+        CLIENTS,
+        lambda c: done(take_lead(c.base.ws(c.login), c.client())),
+        lambda c: CliCall(("clients", "take", str(c.client()))),
     ),
     Capability.ANSWER_LOST_DEALS: Probe(
         OWNED,

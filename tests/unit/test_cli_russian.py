@@ -32,6 +32,8 @@ KEPT_LATIN = frozenset(
         # keys: of the settings file, the mapping file, --set and --map (name, inn, ..., a,b,c)
         "database", "columns", "document", "name", "inn", "kpp", "ogrn", "legal_address", "bik",
         "account", "city", "a", "b", "c", "portrait", "headcount",
+        # crm deal edit --set keys, crm task list --status values
+        "title", "amount", "close", "owner", "open", "done", "cancelled", "all",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and

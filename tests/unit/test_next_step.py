@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.interactions.log import log_interaction
-from crm_tui.domain.tasks.next_step import next_step, parse_due
+from crm_tui.domain.tasks.next_step import next_step
+from crm_tui.domain.values.moments import parse_day, parse_due
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import InteractionKind, audit_entries, tasks
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
@@ -44,6 +45,33 @@ def local(text: str) -> str:
 )
 def test_dates_as_managers_type_them(typed: str, due: str) -> None:
     assert local(typed) == due
+
+
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("завтра 10:00", "21.11.2026 10:00"),
+        ("завтра, 9.30", "21.11.2026 09:30"),
+        ("пт", "20.11.2026 13:00"),  # a Friday at 12:30: today, at the next full hour
+        ("пт 9:00", "27.11.2026 09:00"),  # this Friday's 9:00 is gone: the next one
+        ("пн", "23.11.2026 10:00"),
+        ("Чт 15:00", "26.11.2026 15:00"),
+        ("+2", "22.11.2026 10:00"),
+        ("25.12", "25.12.2026 10:00"),
+        ("25.12 15:00", "25.12.2026 15:00"),
+    ],
+)
+def test_hand_set_tasks_read_the_words_people_use(typed: str, due: str) -> None:
+    assert local(typed) == due
+
+
+def test_a_close_date_is_a_day_in_any_spelling() -> None:
+    assert f"{parse_day('25.12', NOW, MOSCOW):%d.%m.%Y}" == "25.12.2026"
+    assert f"{parse_day('+30', NOW, MOSCOW):%d.%m.%Y}" == "20.12.2026"
+    assert f"{parse_day('2027-01-15', NOW, MOSCOW):%d.%m.%Y}" == "15.01.2027"
+    assert f"{parse_day('5 декабря 2026', NOW, MOSCOW):%d.%m.%Y}" == "05.12.2026"
+    with pytest.raises(InvalidInput, match="is not a date"):
+        parse_day("когда-нибудь", NOW, MOSCOW)
 
 
 @pytest.mark.parametrize(

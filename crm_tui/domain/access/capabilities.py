@@ -51,6 +51,10 @@ class Capability(StrEnum):
     PLAN_CALLS = "plan_calls"
     COMPLETE_TASKS = "complete_tasks"
     MOVE_DEALS = "move_deals"
+    CREATE_DEALS = "create_deals"
+    EDIT_DEALS = "edit_deals"
+    SET_TASKS = "set_tasks"
+    TAKE_LEADS = "take_leads"
     ANSWER_LOST_DEALS = "answer_lost_deals"
     HAND_OVER_CLIENTS = "hand_over_clients"
     IMPORT_CLIENTS = "import_clients"
@@ -139,6 +143,26 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
         N_("{target} is not yours to move"),
         N_("{target} is not yours to move"),
+    ),
+    Capability.CREATE_DEALS: Rule(
+        "open a deal on a client",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+    ),
+    Capability.EDIT_DEALS: Rule(
+        "edit deals: title, amount, close date, lines, owner (target: the deal; the owner given)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+        N_("{target} is not yours to change"),
+        N_("{target} is not yours to change"),
+    ),
+    Capability.SET_TASKS: Rule(
+        "set a task for a colleague (target: the assignee)",
+        {MANAGER: REGION, HEAD: REGION, ADMIN: ALL},
+        N_("{login} sets no tasks"),
+        N_("{target} works outside your region"),
+    ),
+    Capability.TAKE_LEADS: Rule(
+        "take an unowned lead of the region",
+        {MANAGER: OWN, HEAD: OWN},
     ),
     Capability.ANSWER_LOST_DEALS: Rule(
         "answer lost deals (target: the new owner)",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
-from crm_tui.storage.models import ClientStatus, clients, deals, users
+from crm_tui.storage.models import ClientStatus, clients, deals, tasks, users
 
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
@@ -60,3 +60,18 @@ def visible_deals(viewer: Viewer) -> ColumnElement[bool]:
     """SQL condition on ``deals``: a manager's own deals, a head's region's people's deals (and
     own), everything for admins and ops."""
     return deals_within(viewer, Capability.SEE_DEALS)
+
+
+def visible_tasks(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL condition on ``tasks``: one's own tasks and those one set, and the tasks of the people
+    whose clients one sees (a head: the region's; admins and ops: all)."""
+    granted = scope_for(viewer, Capability.SEE_CLIENTS)
+    mine = (tasks.c.assignee_id == viewer.user_id) | (tasks.c.created_by_id == viewer.user_id)
+    if granted is None:
+        return false()
+    if granted is Scope.ALL:
+        return true()
+    if granted is Scope.REGION and viewer.region is not None:
+        region_people = select(users.c.id).where(users.c.region == viewer.region)
+        return mine | tasks.c.assignee_id.in_(region_people)
+    return mine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_deals
+from crm_tui.domain.deals.lines import DealLineRow, deal_line_rows
 from crm_tui.domain.errors import not_found
 from crm_tui.storage.models import clients, deal_stage_changes, deals, interactions, stages, tasks, users
 
@@ -63,6 +64,9 @@ class DealCard:
     history: list[StageStep]
     tasks: list[DealTask]
     touches: list[DealTouch]
+    owner_id: int | None = None
+    owner_login: str | None = None
+    lines: list[DealLineRow] = field(default_factory=list)
 
 
 def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
@@ -84,6 +88,8 @@ def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
             d.lost_reason,
             d.lost_comment,
             d.version,
+            d.owner_id,
+            users.c.login,
         )
         .select_from(
             deals.join(clients, clients.c.id == d.client_id)
@@ -149,4 +155,7 @@ def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
         history=history,
         tasks=deal_tasks,
         touches=touches,
+        owner_id=row.owner_id,
+        owner_login=row.login,
+        lines=deal_line_rows(session, deal_id),
     )

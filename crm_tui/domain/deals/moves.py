@@ -57,7 +57,7 @@ class DealRow:
 @dataclass
 class MoveResult:
     deal_id: int
-    from_stage: str
+    from_stage: str | None
     to_stage: str
     version: int
     tasks: list[int] = field(default_factory=list)
@@ -191,10 +191,18 @@ def change_stage(
     lost_reason: str | None = None,
     comment: str | None = None,
     owner_id: int | None = None,
+    entering: bool = False,
 ) -> MoveResult:
-    """The move itself, inside the caller's transaction (the version is already checked)."""
+    """The move itself, inside the caller's transaction (the version is already checked).
+
+    ``entering``: a new deal, just written in ``to_stage_id``, enters its first stage here like
+    any move (history from no stage, audit, the stage's playbook), so a deal's life starts the
+    way every later step goes."""
     now = ws.now()
+    from_name: str | None
     from_name, pipeline_id, _won, from_lost, from_position = _stage(session, deal.stage_id)
+    if entering:
+        from_name, from_lost, from_position = None, False, 0
     to_name, to_pipeline, is_won, is_lost, to_position = _stage(session, to_stage_id)
     if to_pipeline != pipeline_id:
         raise InvalidInput(
@@ -231,9 +239,11 @@ def change_stage(
             deal_id=deal.id,
             at=now,
             user_id=ws.viewer.user_id,
-            from_stage_id=deal.stage_id,
+            from_stage_id=None if entering else deal.stage_id,
             to_stage_id=to_stage_id,
-            stay_tenths=max(0, int((now - deal.stage_entered_at).total_seconds() * 10 // 86400)),
+            stay_tenths=None
+            if entering
+            else max(0, int((now - deal.stage_entered_at).total_seconds() * 10 // 86400)),
             comment=comment,
         )
     )

@@ -30,6 +30,7 @@ def open_task(
     now: datetime,
     deal_id: int | None = None,
     origin: str | None = None,
+    note: str | None = None,
 ) -> int:
     """Write an open task and its audit row; returns its id."""
     title = title[:TITLE_LENGTH]
@@ -46,6 +47,7 @@ def open_task(
                 deal_id=deal_id,
                 status=TaskStatus.OPEN.value,
                 origin=origin,
+                note=note,
                 created_by_id=by_user_id,
                 created_at=now,
                 version=1,
@@ -64,6 +66,8 @@ def open_task(
         changes["deal_id"] = deal_id
     if origin is not None:
         changes["origin"] = origin
+    if note is not None:
+        changes["note"] = note
     audit.record(
         session,
         at=now,

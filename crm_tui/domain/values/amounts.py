@@ -1,6 +1,7 @@
 """Money in managers' files -> integer kopecks, with Decimal arithmetic only.
 
-"1 200 000,50 руб.", "1200000.5", "1 200 000 ₽", a number cell 1200000.5, "12,5 тыс.": spaces
+"1 200 000,50 руб.", "1200000.5", "1 200 000 ₽", a number cell 1200000.5, "12,5 тыс.", and as a
+manager types an amount into a dialog: "1,2 млн", "350 000", "350к". Spaces
 and apostrophes group thousands, the comma is the Russian decimal mark, and a float from Excel
 is read through its shortest repr so 0.1 + 0.2 is 30 kopecks, not 30.000000000000004.
 """
@@ -18,10 +19,12 @@ _PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
 _CURRENCY = r"(?:руб(?:лей|ля|ль|\.)?|р\.?|₽|rub\.?|rur\.?)"
 _AMOUNT = re.compile(
     rf"(?:{_CURRENCY}\s*)?(?P<sign>[-−–]?)\s*(?P<number>[0-9][0-9\s'’.,]*?)\s*"
-    rf"(?P<scale>тыс(?:\.|яч[аи]?)?|млн\.?|млрд\.?)?\s*(?:{_CURRENCY})?",
+    rf"(?P<scale>тыс(?:\.|яч[аи]?)?|млн\.?|млрд\.?|кк|к|k)?\s*(?:{_CURRENCY})?",
     re.IGNORECASE,
 )
-_SCALES = {"тыс": 1_000, "млн": 1_000_000, "млрд": 1_000_000_000}
+_SCALES = {"тыс": 1_000, "млн": 1_000_000, "млрд": 1_000_000_000, "кк": 1_000_000, "к": 1_000, "k": 1_000}
+"""Scale words as managers type them: "12,5 тыс.", "1,2 млн", "350к", "350k", "2кк" (as in
+speech, a million); checked in this order (by prefix), so "кк" is not read as "к"."""
 _MAX_KOPECKS = 10**17  # beyond a bigint's comfort and any real deal
 
 

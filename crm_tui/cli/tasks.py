@@ -1,0 +1,187 @@
+"""`crm task`: set a task for oneself or a colleague, list, finish, move, cancel; the twins of the
+task dialog, the desk and the week view."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from crm_tui.cli.common import UNKNOWN_USER, fail, open_ws, print_json, print_table, say, user_id_of
+from crm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from crm_tui.domain.tasks.listing import TaskRow
+    from crm_tui.domain.workspace import Workspace
+
+app = typer.Typer(
+    help="Tasks: set them for yourself or a colleague, list, finish, move, cancel.", no_args_is_help=True
+)
+JSON_HELP = "Print the result as JSON."
+VERSION_HELP = "Refuse if the task changed since this version."
+
+
+def _version(ws: Workspace, task_id: int, version: int | None) -> int:
+    if version is not None:
+        return version
+    from crm_tui.domain.errors import not_found
+    from crm_tui.storage.models import tasks
+
+    with ws.read() as session:
+        found = session.scalar(tasks.select().with_only_columns(tasks.c.version).where(tasks.c.id == task_id))
+    if found is None:
+        raise not_found("task", task_id)
+    return int(found)
+
+
+def _row_json(row: TaskRow) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(row)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What is to be done.")],
+    due: Annotated[str, typer.Option("--due", help="When: завтра 10:00, пт, +2, 25.12, 25.12 15:00.")],
+    to: Annotated[str, typer.Option("--to", help="The assignee's login (default: you).")] = "",
+    kind: Annotated[str, typer.Option("--kind", help="call, meeting, email or todo.")] = "todo",
+    client: Annotated[str, typer.Option("--client", help="The client: id, name, INN or phone.")] = "",
+    deal: Annotated[str, typer.Option("--deal", help="The deal id.")] = "",
+    note: Annotated[str, typer.Option("--note", help="A note for the assignee.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Set a task for yourself or a colleague of your scope."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.tasks.manual import TaskDraft, set_task
+
+    ws = open_ws(ctx)
+    made = set_task(ws, TaskDraft(title, due, to, kind, client, deal, note))
+    if as_json:
+        print_json(asdict(made))
+        return
+    say(
+        _("task {task} set, due {due}").format(
+            task=made.id, due=f"{made.due_at.astimezone(ws.tz):%d.%m.%Y %H:%M}"
+        )
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    mine: Annotated[bool, typer.Option("--mine", help="Only tasks assigned to you.")] = False,
+    set_by_me: Annotated[
+        bool, typer.Option("--set-by-me", help="Only tasks you set (with --status done: what came of them).")
+    ] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
+    due_from: Annotated[str, typer.Option("--from", help="Due from this day: today, пн, 01.12.")] = "",
+    due_to: Annotated[str, typer.Option("--to", help="Due up to this day, inclusive.")] = "",
+    assignee: Annotated[str | None, typer.Option("--assignee", help="Only tasks of this login.")] = None,
+    client: Annotated[int | None, typer.Option("--client", help="Only tasks on this client id.")] = None,
+    status: Annotated[str, typer.Option("--status", help="open, done, cancelled or all.")] = "open",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per task per line.")] = False,
+) -> None:
+    """The tasks you may see (yours, those you set, your people's), soonest due first."""
+    from datetime import datetime, time, timedelta
+
+    from crm_tui.domain.tasks.listing import TaskQuery, list_tasks
+    from crm_tui.domain.values.moments import parse_day
+    from crm_tui.storage.models import TaskStatus
+
+    ws = open_ws(ctx)
+    statuses = {s.value for s in TaskStatus}
+    if status != "all" and status not in statuses:
+        fail(_("unknown status {status!r}: use open, done, cancelled or all").format(status=status))
+    now = ws.now()
+    start = datetime.combine(parse_day(due_from, now, ws.tz), time(), tzinfo=ws.tz) if due_from else None
+    end = (
+        datetime.combine(parse_day(due_to, now, ws.tz) + timedelta(days=1), time(), tzinfo=ws.tz)
+        if due_to
+        else None
+    )
+    query = TaskQuery(
+        mine=mine, set_by_me=set_by_me, overdue=overdue, due_from=start, due_to=end,
+        assignee_id=user_id_of(ws, assignee, "--assignee", UNKNOWN_USER), client_id=client,
+        status=None if status == "all" else status,
+    )  # fmt: skip
+    with ws.read() as session:
+        rows = list_tasks(session, ws.viewer, query, now)
+    if as_json:
+        for row in rows:
+            print_json(_row_json(row))
+        return
+    print_table(
+        _("id"), _("Due"), _("Task"), _("Who"), _("Client"), _("Status"),
+        rows=[
+            (r.id, f"{r.due_at.astimezone(ws.tz):%d.%m %H:%M}" + (" !" if r.overdue(now) else ""), r.title,
+             r.assignee or "—", r.client or "—", r.result if r.status != "open" and r.result else r.status)
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+@app.command("done")
+def done(
+    ctx: typer.Context,
+    task: Annotated[int, typer.Argument(help="Task id.")],
+    result: Annotated[str, typer.Option("--result", help="What came of it (required).")],
+    version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Mark a task done with its result (the one who set it sees it)."""
+    from crm_tui.domain.tasks.lifecycle import complete_task
+
+    ws = open_ws(ctx)
+    complete_task(ws, task, _version(ws, task, version), result)
+    if as_json:
+        print_json({"task": task, "status": "done"})
+        return
+    say(_("task {task} done").format(task=task))
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    task: Annotated[int, typer.Argument(help="Task id.")],
+    due: Annotated[str, typer.Option("--due", help="The new due time: завтра 10:00, пт, +2, 25.12.")] = "",
+    to: Annotated[str, typer.Option("--to", help="Give it to this login.")] = "",
+    version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Reschedule a task (--due) or give it to a colleague (--to), or both."""
+    from crm_tui.domain.tasks.manual import reassign_task, reschedule_task
+
+    if not due and not to:
+        fail(_("say --due or --to"))
+    ws = open_ws(ctx)
+    new_version = _version(ws, task, version)
+    if due:
+        new_version = reschedule_task(ws, task, new_version, due)
+    if to:
+        new_version = reassign_task(ws, task, new_version, to)
+    if as_json:
+        print_json({"task": task, "version": new_version})
+        return
+    say(_("task {task} saved (version {version})").format(task=task, version=new_version))
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    task: Annotated[int, typer.Argument(help="Task id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (required; the one who set it sees it).")],
+    version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Cancel a task, saying why."""
+    from crm_tui.domain.tasks.manual import cancel_task
+
+    ws = open_ws(ctx)
+    new_version = cancel_task(ws, task, _version(ws, task, version), reason)
+    if as_json:
+        print_json({"task": task, "status": "cancelled", "version": new_version})
+        return
+    say(_("task {task} cancelled").format(task=task))

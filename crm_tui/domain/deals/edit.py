@@ -1,0 +1,159 @@
+"""Editing a deal (title, amount, close date, owner) and listing deals: the deal screen's `e`,
+`crm deal edit`, `crm deal list`.
+
+An edit carries the version the person read: a colleague's save in between refuses it
+(``audit.changes.change``), never overwritten. A deal with lines has their sum as its amount, so
+its amount is changed through its lines (``deals.lines``). Moving a deal is ``moves``' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, select
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
+from crm_tui.domain.access.visibility import visible_deals
+from crm_tui.domain.audit.changes import change, stale
+from crm_tui.domain.deals.moves import deal_target, load_deal
+from crm_tui.domain.deals.new_deal import TITLE_LENGTH, owner_for, read_amount, read_close, read_title, refuse
+from crm_tui.domain.values.folding import fold
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
+from crm_tui.storage.models import DealStatus, clients, deal_lines, deals, stages, users
+
+EDITABLE = ("title", "amount", "close", "owner")
+"""What ``--set field=value`` may name."""
+LIST_LIMIT = 200
+
+
+def edit_deal(ws: Workspace, deal_id: int, version: int, typed: Mapping[str, str]) -> int:
+    """Save the fields ``typed`` (of ``EDITABLE``, as text) on a deal read at ``version``;
+    returns the new version."""
+    unknown = sorted(set(typed) - set(EDITABLE))
+    if unknown:
+        raise refuse(
+            unknown[0], "deal.field_unknown", N_("no deal field {name!r}: use {fields}"),
+            name=unknown[0], fields=", ".join(EDITABLE),
+        )  # fmt: skip
+    now = ws.now()
+    with ws.write() as session:
+        deal = load_deal(session, deal_id)
+        require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
+        if deal.version != version:
+            raise stale("deal", deal.title)
+        current = session.execute(
+            select(deals.c.title, deals.c.amount, deals.c.expected_close, deals.c.owner_id).where(
+                deals.c.id == deal_id
+            )
+        ).one()
+        values: dict[str, object] = {}
+        before: dict[str, object] = {}
+        if "title" in typed:
+            title = read_title(typed["title"])
+            values |= {"title": title, "title_key": fold(title)[:TITLE_LENGTH]}
+            before["title"] = [current.title, title]
+        if "amount" in typed:
+            if has_lines(session, deal_id):
+                raise refuse(
+                    "amount",
+                    "deal.amount_from_lines",
+                    N_("the deal's amount is the sum of its lines: change the lines"),
+                )
+            amount = read_amount(typed["amount"])
+            values["amount"] = amount
+            before["amount"] = [current.amount, amount]
+        if "close" in typed:
+            close = read_close(ws, typed["close"])
+            values["expected_close"] = close
+            before["expected_close"] = [_iso(current.expected_close), _iso(close)]
+        if "owner" in typed:
+            if not typed["owner"].strip():
+                raise refuse("owner", "deal.owner_missing", N_("say whose deal it is"))
+            owner = owner_for(session, ws.viewer, typed["owner"], None)
+            values["owner_id"] = owner
+            before["owner_id"] = [current.owner_id, owner]
+        return change(
+            session,
+            deals,
+            deal_id,
+            values,
+            at=now,
+            user_id=ws.viewer.user_id,
+            seen=version,
+            refused=lambda: stale("deal", deal.title),
+            action="edit",
+            changes=before,
+        )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def has_lines(session: Session, deal_id: int) -> bool:
+    return session.scalar(select(deal_lines.c.id).where(deal_lines.c.deal_id == deal_id).limit(1)) is not None
+
+
+@dataclass(frozen=True)
+class DealQuery:
+    owner_id: int | None = None
+    stage_id: int | None = None
+    client_id: int | None = None
+    open_only: bool = False
+
+
+@dataclass(frozen=True)
+class DealListRow:
+    id: int
+    title: str
+    client_id: int
+    client: str
+    stage: str
+    status: str
+    owner: str | None
+    amount: int
+    expected_close: date | None
+    version: int
+
+
+def list_deals(
+    session: Session, viewer: Viewer, query: DealQuery, limit: int = LIST_LIMIT
+) -> list[DealListRow]:
+    """The deals ``viewer`` sees that ``query`` asks for, open first, then the latest changed."""
+    d = deals.c
+    where = [visible_deals(viewer)]
+    if query.owner_id is not None:
+        where.append(d.owner_id == query.owner_id)
+    if query.stage_id is not None:
+        where.append(d.stage_id == query.stage_id)
+    if query.client_id is not None:
+        where.append(d.client_id == query.client_id)
+    if query.open_only:
+        where.append(d.status == DealStatus.OPEN.value)
+    rows = session.execute(
+        select(
+            d.id,
+            d.title,
+            d.client_id,
+            clients.c.name,
+            stages.c.name,
+            d.status,
+            users.c.login,
+            d.amount,
+            d.expected_close,
+            d.version,
+        )
+        .select_from(
+            deals.join(clients, clients.c.id == d.client_id)
+            .join(stages, stages.c.id == d.stage_id)
+            .outerjoin(users, users.c.id == d.owner_id)
+        )
+        .where(*where)
+        .order_by(case((d.status == DealStatus.OPEN.value, 0), else_=1), d.updated_at.desc(), d.id.desc())
+        .limit(limit)
+    )
+    return [DealListRow(*row) for row in rows]

@@ -1,0 +1,207 @@
+"""What a deal sells, line by line: product or service, quantity, unit, price, VAT rate.
+
+Money is integer kopecks and quantities thousandths of a unit, so a line's total is integer
+arithmetic (rounded half up to the kopeck), never a float. Prices include VAT, as Russian
+invoices state them ("в т.ч. НДС"); the rate says how much of it is tax. A deal with lines has
+their sum as its amount: each change of a line writes the new amount and moves the deal's
+version in the same statement (``audit.changes.change``), so an edit open on the old amount is
+refused. Lines will fill invoices and contracts later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.audit.changes import change, stale
+from crm_tui.domain.deals.moves import deal_target, load_deal
+from crm_tui.domain.deals.new_deal import read_amount, refuse
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
+from crm_tui.storage.models import deal_lines, deals
+
+PRODUCT_LENGTH = 300
+UNIT_LENGTH = 16
+DEFAULT_UNIT = "шт"
+VAT_RATES = (0, 5, 7, 10, 20, 22)
+"""The rates of the Russian tax code (5 and 7 for the simplified system, 22 from 2026)."""
+_NO_VAT = frozenset({"", "-", "—", "без ндс", "без", "нет", "none", "no", "no vat"})
+MAX_QUANTITY_MILLI = 10**12
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    """A line as typed; read by ``read_line``."""
+
+    product: str
+    quantity: str = "1"
+    unit: str = ""
+    price: str = ""
+    vat: str = ""
+
+
+@dataclass(frozen=True)
+class DealLineRow:
+    number: int
+    """1, 2, ... in the deal's order: what ``--remove N`` names."""
+    id: int
+    product: str
+    quantity_milli: int
+    unit: str
+    price: int
+    vat_rate: int | None
+    total: int
+
+    @property
+    def quantity(self) -> str:
+        """1.5 for 1500 thousandths; whole numbers without a point."""
+        return format(Decimal(self.quantity_milli) / 1000, "f").rstrip("0").rstrip(".") or "0"
+
+
+@dataclass(frozen=True)
+class ReadLine:
+    product: str
+    quantity_milli: int
+    unit: str
+    price: int
+    vat_rate: int | None
+    total: int
+
+
+def read_quantity(text: str) -> int:
+    """Thousandths of a unit from "2", "1,5", "0.25"; refused unless positive."""
+    raw = "".join(text.split()).replace(",", ".") or "1"
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise refuse(
+            "quantity", "line.quantity_invalid", N_("{text!r} is not a quantity"), text=text
+        ) from None
+    milli = int((value * 1000).to_integral_value(ROUND_HALF_UP)) if value.is_finite() else 0
+    if milli <= 0 or milli > MAX_QUANTITY_MILLI:
+        raise refuse("quantity", "line.quantity_invalid", N_("{text!r} is not a quantity"), text=text)
+    return milli
+
+
+def read_vat(text: str) -> int | None:
+    """20, "20%", "НДС 20" -> 20; "без НДС" or empty -> None (not subject to VAT)."""
+    raw = " ".join(text.strip().lower().replace("%", " ").replace("ндс", " ").split())
+    if raw in _NO_VAT or text.strip().lower() in _NO_VAT:
+        return None
+    if raw.isdigit() and int(raw) in VAT_RATES:
+        return int(raw)
+    rates = ", ".join(str(r) for r in VAT_RATES)
+    raise refuse(
+        "vat",
+        "line.vat_invalid",
+        N_("{text!r} is not a VAT rate: one of {rates}, or без НДС"),
+        text=text,
+        rates=rates,
+    )
+
+
+def read_line(draft: LineDraft) -> ReadLine:
+    product = " ".join(draft.product.split())
+    if not product:
+        raise refuse("product", "line.product_missing", N_("say what is sold: a product or a service"))
+    if len(product) > PRODUCT_LENGTH:
+        raise refuse(
+            "product",
+            "line.product_long",
+            N_("a product is at most {count} characters"),
+            count=PRODUCT_LENGTH,
+        )
+    unit = " ".join(draft.unit.split()) or DEFAULT_UNIT
+    if len(unit) > UNIT_LENGTH:
+        raise refuse("unit", "line.unit_long", N_("a unit is at most {count} characters"), count=UNIT_LENGTH)
+    quantity = read_quantity(draft.quantity)
+    if not draft.price.strip():
+        raise refuse("price", "line.price_missing", N_("a line needs a price"))
+    price = read_amount(draft.price, "price")
+    vat = read_vat(draft.vat)
+    total = int((Decimal(price) * quantity / 1000).to_integral_value(ROUND_HALF_UP))
+    return ReadLine(product, quantity, unit, price, vat, total)
+
+
+def vat_in(total: int, rate: int | None) -> int:
+    """The VAT included in ``total`` kopecks at ``rate`` percent (rounded half up)."""
+    if not rate:
+        return 0
+    return int((Decimal(total) * rate / (100 + rate)).to_integral_value(ROUND_HALF_UP))
+
+
+def deal_line_rows(session: Session, deal_id: int) -> list[DealLineRow]:
+    ln = deal_lines.c
+    rows = session.execute(
+        select(ln.id, ln.product, ln.quantity_milli, ln.unit, ln.price, ln.vat_rate, ln.total)
+        .where(ln.deal_id == deal_id)
+        .order_by(ln.position, ln.id)
+    )
+    return [DealLineRow(n, *row) for n, row in enumerate(rows, start=1)]
+
+
+def _sum(session: Session, deal_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(deal_lines.c.total), 0)).where(deal_lines.c.deal_id == deal_id)
+        )
+        or 0
+    )
+
+
+def _changed(
+    session: Session,
+    ws: Workspace,
+    deal_id: int,
+    version: int,
+    title: str,
+    action: str,
+    what: dict[str, object],
+) -> int:
+    amount = _sum(session, deal_id)
+    return change(
+        session, deals, deal_id, {"amount": amount}, at=ws.now(), user_id=ws.viewer.user_id,
+        seen=version, refused=lambda: stale("deal", title), action=action, changes={**what, "amount": amount},
+    )  # fmt: skip
+
+
+def add_line(ws: Workspace, deal_id: int, version: int, draft: LineDraft) -> int:
+    """Append a line to a deal read at ``version``; returns the deal's new version."""
+    line = read_line(draft)
+    with ws.write() as session:
+        deal = load_deal(session, deal_id)
+        require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
+        if deal.version != version:
+            raise stale("deal", deal.title)
+        last = session.scalar(select(func.max(deal_lines.c.position)).where(deal_lines.c.deal_id == deal_id))
+        session.execute(
+            insert(deal_lines).values(
+                deal_id=deal_id, position=(last or 0) + 1, product=line.product,
+                quantity_milli=line.quantity_milli, unit=line.unit, price=line.price, vat_rate=line.vat_rate,
+                total=line.total,
+            )
+        )  # fmt: skip
+        what: dict[str, object] = {
+            "line": [None, f"{line.product} × {line.quantity_milli / 1000:g} {line.unit}"]
+        }
+        return _changed(session, ws, deal_id, version, deal.title, "line_add", what)
+
+
+def remove_line(ws: Workspace, deal_id: int, version: int, number: int) -> int:
+    """Remove the deal's line ``number`` (1, 2, ... as listed); returns the deal's new version."""
+    with ws.write() as session:
+        deal = load_deal(session, deal_id)
+        require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
+        if deal.version != version:
+            raise stale("deal", deal.title)
+        rows = deal_line_rows(session, deal_id)
+        if not 1 <= number <= len(rows):
+            raise refuse("line", "line.unknown", N_("the deal has no line {number}"), number=number)
+        gone = rows[number - 1]
+        session.execute(delete(deal_lines).where(deal_lines.c.id == gone.id))
+        what: dict[str, object] = {"line": [f"{gone.product} × {gone.quantity} {gone.unit}", None]}
+        return _changed(session, ws, deal_id, version, deal.title, "line_remove", what)

@@ -1,0 +1,113 @@
+"""Tasks as lists: `crm task list` with its filters, and the week view's days.
+
+Only the tasks the viewer may see (``access.visibility.visible_tasks``: one's own, the ones one
+set, and those of the people whose clients one sees); each filter is a condition on an index
+that starts with the assignee (``ix_tasks_assignee_status_due``) or the setter
+(``ix_tasks_created_by_status``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import visible_tasks
+from crm_tui.storage.models import TaskStatus, clients, deals, tasks, users
+
+LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    mine: bool = False
+    """Assigned to the viewer."""
+    set_by_me: bool = False
+    overdue: bool = False
+    due_from: datetime | None = None
+    due_to: datetime | None = None
+    assignee_id: int | None = None
+    client_id: int | None = None
+    status: str | None = TaskStatus.OPEN.value
+    """None: every status."""
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    title: str
+    kind: str
+    due_at: datetime
+    status: str
+    assignee_id: int | None
+    assignee: str | None
+    set_by: str | None
+    client_id: int | None
+    client: str | None
+    deal_id: int | None
+    deal: str | None
+    note: str | None
+    result: str | None
+    completed_at: datetime | None
+    version: int
+
+    def overdue(self, now: datetime) -> bool:
+        return self.status == TaskStatus.OPEN.value and self.due_at < now
+
+
+def list_tasks(
+    session: Session, viewer: Viewer, query: TaskQuery, now: datetime, limit: int = LIST_LIMIT
+) -> list[TaskRow]:
+    """The tasks ``query`` asks for among those ``viewer`` sees, soonest due first."""
+    t = tasks.c
+    where: list[ColumnElement[bool]] = [visible_tasks(viewer)]
+    if query.mine:
+        where.append(t.assignee_id == viewer.user_id)
+    if query.set_by_me:
+        where.append(t.created_by_id == viewer.user_id)
+    if query.assignee_id is not None:
+        where.append(t.assignee_id == query.assignee_id)
+    if query.client_id is not None:
+        where.append(t.client_id == query.client_id)
+    if query.overdue:
+        where += [t.status == TaskStatus.OPEN.value, t.due_at < now]
+    elif query.status is not None:
+        where.append(t.status == query.status)
+    if query.due_from is not None:
+        where.append(t.due_at >= query.due_from)
+    if query.due_to is not None:
+        where.append(t.due_at < query.due_to)
+    assignee, setter = users.alias("assignee"), users.alias("setter")
+    rows = session.execute(
+        select(
+            t.id,
+            t.title,
+            t.kind,
+            t.due_at,
+            t.status,
+            t.assignee_id,
+            assignee.c.full_name,
+            setter.c.full_name,
+            t.client_id,
+            clients.c.name,
+            t.deal_id,
+            deals.c.title,
+            t.note,
+            t.result,
+            t.completed_at,
+            t.version,
+        )
+        .select_from(
+            tasks.outerjoin(assignee, assignee.c.id == t.assignee_id)
+            .outerjoin(setter, setter.c.id == t.created_by_id)
+            .outerjoin(clients, clients.c.id == t.client_id)
+            .outerjoin(deals, deals.c.id == t.deal_id)
+        )
+        .where(*where)
+        .order_by(t.due_at, t.id)
+        .limit(limit)
+    )
+    return [TaskRow(*row) for row in rows]

@@ -1,0 +1,204 @@
+"""The week: one's tasks and meetings by day (for a head, any manager's of the region), with
+today marked and what is overdue in red; a task's client or deal opens from here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.message import Message
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from crm_tui.domain.tasks.listing import TaskRow
+from crm_tui.domain.tasks.week import Week, load_week, monday_of
+from crm_tui.domain.values.formatting import local_time, weekday
+from crm_tui.domain.values.text import literal
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, _, counted
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.choice import ChoiceDialog
+from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.key_footer import KeyFooter
+
+KIND_MARKS = {"call": "☎", "meeting": "◆", "email": "✉", "todo": "•"}
+
+
+class WeekScreen(CrmScreen):
+    """A calendar week of tasks and meetings, day by day.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | left, right, h, l | The previous / next week. |
+    | home | Back to this week. |
+    | up, down | Through the tasks. |
+    | enter | Open the task's deal (or its client's card). |
+    | c | Open the task's client card. |
+    | m | Another person's week (heads: the region's managers). |
+    | escape | Back. |
+    """
+
+    TITLE = N_("Week")
+    LIVE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("week.prev", "week(-1)", N_("Previous week"), key_display="←"),
+        bind("week.next", "week(1)", N_("Next week"), key_display="→"),
+        bind("week.this_week", "this_week", N_("This week")),
+        bind("week.client", "client", N_("Client")),
+        bind("week.manager", "manager", N_("Whose")),
+        bind("week.back", "back", N_("Back")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, week: Week) -> None:
+            super().__init__()
+            self.week = week
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.monday = monday_of(ws.now(), ws.tz)
+        self.user_id: int | None = None
+        self.week: Week | None = None
+        self.rows: dict[str, TaskRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="week-info", markup=False)
+        yield OptionList(id="week-days", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="week-load", exit_on_error=False)
+    def load(self) -> None:
+        self.note_version()
+        with self.ws.read() as session:
+            week = load_week(session, self.ws.viewer, self.monday, self.ws.tz, self.ws.now(), self.user_id)
+        self.post_message(self.Loaded(week))
+
+    def on_week_screen_loaded(self, event: Loaded) -> None:
+        if event.week.monday != self.monday:
+            return
+        self.week = week = event.week
+        self.refresh_bindings()
+        now = self.ws.now()
+        today = now.astimezone(self.ws.tz).date()
+        who = next((p.full_name for p in week.people if p.id == week.user_id), "")
+        last = week.monday + timedelta(days=6)
+        self.sub_title = who
+        self.query_one("#week-info", Static).update(
+            " · ".join(
+                (
+                    f"{week.monday:%d.%m} – {last:%d.%m.%Y}",
+                    who,
+                    counted(sum(len(d.tasks) for d in week.days), "{count} task", "{count} tasks"),
+                )
+            )
+        )
+        options: list[Option] = []
+        self.rows = {}
+        for day in week.days:
+            options.append(Option(self._day_head(day.day, today, len(day.tasks)), disabled=True))
+            for task in day.tasks:
+                key = str(task.id)
+                self.rows[key] = task
+                options.append(Option(self._task_line(task, now), id=key))
+        days = self.query_one("#week-days", OptionList)
+        highlighted = days.highlighted_option.id if days.highlighted_option else None
+        days.clear_options()
+        days.add_options(options)
+        if highlighted in self.rows:
+            days.highlighted = days.get_option_index(highlighted)
+        elif self.rows:
+            days.highlighted = next(i for i, o in enumerate(options) if not o.disabled)
+
+    def _day_head(self, day: date, today: date, count: int) -> Text:
+        head = Text(f"{weekday(day)} {day:%d.%m}", style="bold")
+        if day == today:
+            head.append("  " + _("today"), style="reverse")
+        if not count:
+            head.append("  " + _("nothing planned"), style="dim")
+        return head
+
+    def _task_line(self, task: TaskRow, now: object) -> Text:
+        line = Text("  ")
+        line.append(local_time(task.due_at, self.ws.tz, "%H:%M") + " ")
+        line.append(KIND_MARKS.get(task.kind, "•") + " ")
+        style = ""
+        if task.status != "open":
+            style = "dim strike" if task.status == "cancelled" else "dim"
+        elif task.due_at < self.ws.now():
+            style = "red"
+        line.append_text(literal(task.title, style=style))
+        facts = [f for f in (task.client, task.deal) if f]
+        week = self.week
+        if week is not None and task.assignee_id != week.user_id:
+            facts.append(_("for {name}").format(name=task.assignee or "—"))
+        elif task.set_by and task.set_by != task.assignee:
+            facts.append(_("from {name}").format(name=task.set_by))
+        if task.status != "open" and task.result:
+            facts.append(task.result)
+        if facts:
+            line.append_text(literal(" · " + " · ".join(facts), style="dim"))
+        return line
+
+    def _current(self) -> TaskRow | None:
+        option = self.query_one("#week-days", OptionList).highlighted_option
+        return self.rows.get(option.id or "") if option is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "manager":
+            return self.week is not None and len(self.week.people) > 1
+        return True
+
+    def action_week(self, step: int) -> None:
+        self.monday += timedelta(days=7 * step)
+        self.load()
+
+    def action_this_week(self) -> None:
+        self.monday = monday_of(self.ws.now(), self.ws.tz)
+        self.load()
+
+    def action_manager(self) -> None:
+        week = self.week
+        if week is None or len(week.people) < 2:
+            return
+
+        def chosen(user: str | None) -> None:
+            if user is not None:
+                self.user_id = int(user)
+                self.load()
+
+        choices = [(p.full_name, str(p.id)) for p in week.people]
+        self.app.push_screen(ChoiceDialog(_("Whose week"), choices), chosen)
+
+    @on(OptionList.OptionSelected, "#week-days")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        task = self.rows.get(event.option.id or "")
+        if task is None:
+            return
+        if task.deal_id is not None:
+            from crm_tui.screens.deal import DealScreen
+
+            self.app.push_screen(DealScreen(self.ws, task.deal_id))
+        elif task.client_id is not None:
+            self.action_client()
+
+    def action_client(self) -> None:
+        from crm_tui.screens.card.screen import ClientCardScreen
+
+        task = self._current()
+        if task is not None and task.client_id is not None:
+            self.post_message(ClientCardScreen.Open(task.client_id))
+
+    def action_back(self) -> None:
+        self.dismiss()

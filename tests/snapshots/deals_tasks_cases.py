@@ -1,0 +1,60 @@
+"""The deals-and-tasks screens and dialogs the snapshot files show (English and Russian): what
+is on the base before, and the keys that bring each one up."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+
+from crm_tui.domain.deals.lines import LineDraft, add_line
+from crm_tui.domain.tasks.manual import TaskDraft, set_task
+from tests.app.support import settle, workspace
+from tests.seed import Seeded
+from tests.snapshots.test_screens import keys_then_settle
+
+
+def deals_and_tasks(url: str, team: Seeded) -> None:
+    """Lines on Тепло's new deal (the kanban's first card) and a week of tasks for Иванова, some
+    set by her head: a meeting, a call, one done with its result."""
+    ivanova, head = workspace(url, "ivanova"), workspace(url, "smirnov")
+    deal = team.deals["d_new_teplo"]
+    version = add_line(ivanova, deal, 1, LineDraft("Котёл газовый", "2", "шт", "48 500", "20"))
+    add_line(ivanova, deal, version, LineDraft("Монтаж", "6", "ч", "1 500", "без НДС"))
+    set_task(head, TaskDraft("Встреча: условия поставки", "пн 11:00", "ivanova", "meeting", "Ромашка"))
+    set_task(head, TaskDraft("Согласовать скидку", "сегодня 16:00", "ivanova", "call", "Вектор"))
+    set_task(ivanova, TaskDraft("Отправить КП", "ср 10:00", "", "email", "Аква"))
+
+
+def typed_then_save(*keys: str, fields: dict[str, str]) -> Callable[[Pilot[None]], object]:
+    """Open a dialog with ``keys``, type ``fields`` (input id: text), save with ctrl+s."""
+
+    opening = keys_then_settle(*keys)
+
+    async def run(pilot: Pilot[None]) -> None:
+        started = opening(pilot)
+        assert isinstance(started, Awaitable)
+        await started
+        for field, text in fields.items():
+            pilot.app.screen.query_one(f"#{field}").focus()
+            await pilot.press(*text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    return run
+
+
+CASES: dict[str, tuple[str, Callable[[Pilot[None]], object]]] = {
+    # id: (start screen, what to do)
+    "new_deal_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "N")),
+    "new_deal_refused_keeps_what_was_typed": (
+        "clients",
+        typed_then_save("j", "j", "j", "enter", "N", fields={"f-title": "Насосы", "f-amount": "много"}),
+    ),
+    "new_deal_on_the_kanban": ("desk", keys_then_settle("F", "l", "n")),
+    "deal_with_lines": ("desk", keys_then_settle("F", "enter")),
+    "deal_edit": ("desk", keys_then_settle("F", "enter", "e")),
+    "deal_line": ("desk", keys_then_settle("F", "enter", "a")),
+    "task_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "T")),
+    "week": ("desk", keys_then_settle("W")),
+}

@@ -1,0 +1,204 @@
+"""Deals opened, edited and sold line by line by hand: the client card's and the kanban's new
+deal, the deal screen's edits, `crm deal add|edit|show|list|lines`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from crm_tui.domain.deals.edit import DealQuery, edit_deal, list_deals
+from crm_tui.domain.deals.lines import LineDraft, add_line, deal_line_rows, remove_line, vat_in
+from crm_tui.domain.deals.moves import move_deal
+from crm_tui.domain.deals.new_deal import DealDraft, add_deal
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from crm_tui.domain.values.amounts import normalise_amount
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.database import write_session
+from crm_tui.storage.models import TaskStatus, audit_entries, deal_stage_changes, deals, stages, tasks
+from tests.cli_support import crm
+from tests.seed import Seeded
+
+Open = Callable[[str], Workspace]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kopecks"),
+    [("1,2 млн", 120_000_000), ("350 000", 35_000_000), ("350к", 35_000_000), ("350 к", 35_000_000),
+     ("1.5k", 150_000), ("2кк", 200_000_000), ("12 500,50 ₽", 1_250_050), ("350 тыс. руб.", 35_000_000)],
+)  # fmt: skip
+def test_amounts_read_as_managers_type_them(typed: str, kopecks: int) -> None:
+    assert normalise_amount(typed).value == kopecks
+
+
+def test_a_new_deal_enters_its_stage_as_every_move_does(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    ws = workspace_for("ivanova")
+    added = add_deal(
+        ws, DealDraft("Ромашка", "Поставка  насосов", "1,2 млн", close="25.12", comment="звонок")
+    )
+    assert (added.client, added.stage, added.amount, added.version) == (
+        "Ромашка",
+        "New inquiry",
+        120_000_000,
+        1,
+    )
+    assert added.owner_id == seeded.users["ivanova"] and f"{added.expected_close:%d.%m.%Y}" == "25.12.2026"
+    with write_session(engine) as session:
+        history = session.execute(
+            select(deal_stage_changes.c.from_stage_id, deal_stage_changes.c.comment).where(
+                deal_stage_changes.c.deal_id == added.id
+            )
+        ).all()
+        actions = session.scalars(
+            select(audit_entries.c.action)
+            .where(audit_entries.c.entity == "deal", audit_entries.c.entity_id == added.id)
+            .order_by(audit_entries.c.id)
+        ).all()
+        playbook = session.execute(
+            select(tasks.c.assignee_id, tasks.c.origin).where(
+                tasks.c.deal_id == added.id, tasks.c.status == TaskStatus.OPEN.value
+            )
+        ).all()
+        title = session.scalar(select(deals.c.title).where(deals.c.id == added.id))
+    assert [tuple(h) for h in history] == [(None, "звонок")]
+    assert list(actions) == ["create", "stage"]
+    assert [p.assignee_id for p in playbook] == [seeded.users["ivanova"]]
+    assert playbook[0].origin.startswith("playbook:")
+    assert title == "Поставка насосов"
+    # and it moves on from there like any deal
+    qualification = _stage(engine, "qualification")
+    assert move_deal(ws, added.id, qualification, added.version).from_stage == "New inquiry"
+
+
+def _stage(engine: Engine, code: str) -> int:
+    with write_session(engine) as session:
+        found = session.scalar(select(stages.c.id).where(stages.c.code == code))
+    assert found is not None
+    return int(found)
+
+
+@pytest.mark.parametrize(
+    ("draft", "field", "line"),
+    [
+        (DealDraft("Ромашка", "  "), "title", "title: a deal needs a title"),
+        (DealDraft("Ромашка", "Т", amount="много"), "amount", "amount: 'много' is not an amount of money"),
+        (DealDraft("Ромашка", "Т", amount="-5"), "amount", "amount: an amount cannot be negative"),
+        (
+            DealDraft("Ромашка", "Т", close="когда-нибудь"),
+            "close",
+            "close date: 'когда-нибудь' is not a date",
+        ),
+        (DealDraft("Ромашка", "Т", stage="won"), "stage", "stage: a new deal starts in an open stage"),
+        (DealDraft("Ромашка", "Т", stage="nowhere"), "stage", "stage: no stage 'nowhere'"),
+        (DealDraft("Ромашка", "Т", pipeline="Другая"), "pipeline", "pipeline: no pipeline 'Другая'"),
+        (DealDraft("Нет такого", "Т"), "client", "client: no client matches 'Нет такого'"),
+        (DealDraft("Ромашка", "Т", owner="nobody"), "owner", "owner: no active user 'nobody'"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(
+    seeded: Seeded, workspace_for: Open, draft: DealDraft, field: str, line: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        add_deal(workspace_for("ivanova"), draft)
+    assert refused.value.field == field and str(refused.value).startswith(line)
+
+
+def test_several_matching_clients_are_named_not_guessed(seeded: Seeded, workspace_for: Open) -> None:
+    add_deal(workspace_for("admin"), DealDraft("Ромашка", "Т", owner="ivanova"))
+    with pytest.raises(InvalidInput, match="matches several clients") as refused:
+        add_deal(workspace_for("ivanova"), DealDraft("ооо", "Т"))
+    assert refused.value.field == "client"
+
+
+def test_whose_deal_it_is_follows_the_scope(seeded: Seeded, workspace_for: Open) -> None:
+    metall = str(seeded.clients["metall"])  # Петров's, in Липецк
+    with pytest.raises(NotFound):  # a manager does not see another's client
+        add_deal(workspace_for("ivanova"), DealDraft(metall, "Т"))
+    with pytest.raises(AccessDenied, match="is not yours to change"):  # nor gives deals to colleagues
+        add_deal(workspace_for("ivanova"), DealDraft("Ромашка", "Т", owner="smirnov"))
+    head = workspace_for("smirnov")
+    assert add_deal(head, DealDraft("Ромашка", "Т", owner="ivanova")).owner_id == seeded.users["ivanova"]
+    with pytest.raises(AccessDenied, match="is not yours to change"):  # a head: within the region
+        add_deal(head, DealDraft("Ромашка", "Т", owner="petrov"))
+    # an admin owns no clients: the deal is the client's owner's unless said otherwise
+    assert add_deal(workspace_for("admin"), DealDraft(metall, "Т")).owner_id == seeded.users["petrov"]
+
+
+def test_an_edit_on_an_old_copy_is_refused_and_the_amount_follows_the_lines(
+    seeded: Seeded, workspace_for: Open
+) -> None:
+    ws = workspace_for("ivanova")
+    deal = add_deal(ws, DealDraft("Ромашка", "Монтаж", "100 000"))
+    version = edit_deal(
+        ws, deal.id, deal.version, {"title": "Монтаж и наладка", "close": "+30", "amount": "150к"}
+    )
+    with pytest.raises(StaleEdit, match="was changed by someone else"):
+        edit_deal(workspace_for("smirnov"), deal.id, deal.version, {"amount": "1"})
+    version = add_line(ws, deal.id, version, LineDraft("Монтаж", "2", "ч", "3 500,50", "20%"))
+    version = add_line(ws, deal.id, version, LineDraft("Кабель", "1,5", "м", "100", "без НДС"))
+    with ws.read() as session:
+        lines = deal_line_rows(session, deal.id)
+        row, *_others = list_deals(
+            session, ws.viewer, DealQuery(client_id=seeded.clients["romashka"], open_only=True)
+        )
+    assert [(x.number, x.product, x.quantity, x.total, x.vat_rate) for x in lines] == [
+        (1, "Монтаж", "2", 700_100, 20),
+        (2, "Кабель", "1.5", 15_000, None),
+    ]
+    assert (row.title, row.amount, row.version) == ("Монтаж и наладка", 715_100, version)
+    assert vat_in(700_100, 20) == 116_683  # 7 001,00 ₽ with 20% VAT holds 1 166,83 ₽ of it
+    with pytest.raises(InvalidInput, match="the deal's amount is the sum of its lines") as refused:
+        edit_deal(ws, deal.id, version, {"amount": "5"})
+    assert refused.value.field == "amount"
+    version = remove_line(ws, deal.id, version, 1)
+    with ws.read() as session:
+        assert [x.product for x in deal_line_rows(session, deal.id)] == ["Кабель"]
+        assert (
+            list_deals(session, ws.viewer, DealQuery(client_id=seeded.clients["romashka"]))[0].amount
+            == 15_000
+        )
+    for draft, field in (
+        (LineDraft("", "1", "", "1"), "product"),
+        (LineDraft("X", "0", "", "1"), "quantity"),
+        (LineDraft("X", "1", "", ""), "price"),
+        (LineDraft("X", "1", "", "1", "18"), "vat"),
+    ):
+        with pytest.raises(InvalidInput) as bad:
+            add_line(ws, deal.id, version, draft)
+        assert bad.value.field == field
+    with pytest.raises(AccessDenied):
+        add_line(workspace_for("petrov"), deal.id, version, LineDraft("X", "1", "", "1"))
+
+
+def test_deals_through_crm(seeded_db: str) -> None:
+    db = ("--db", seeded_db)
+    added = crm(
+        *db, "deal", "add", "Ромашка", "--title", "Насосы", "--amount", "1,2 млн", "--json", user="ivanova"
+    )
+    assert added.returncode == 0, added.stderr
+    deal = json.loads(added.stdout)
+    assert (deal["amount"], deal["stage"], deal["version"]) == (120_000_000, "New inquiry", 1)
+    lines = crm(
+        *db, "deal", "lines", str(deal["id"]), "--add", "Насос;2;шт;450 000;20", "--json", user="ivanova"
+    )
+    assert json.loads(lines.stdout)["amount"] == 90_000_000
+    shown = json.loads(
+        crm("--db", seeded_db, "deal", "show", str(deal["id"]), "--json", user="ivanova").stdout
+    )
+    assert shown["lines"][0]["product"] == "Насос" and shown["version"] == 2
+    stale = crm("--db", seeded_db, "deal", "edit", str(deal["id"]), "--set", "title=Х", "--version", "1",
+                user="ivanova")  # fmt: skip
+    assert stale.returncode == 2 and "was changed by someone else" in stale.stderr
+    listed = crm("--db", seeded_db, "deal", "list", "--open", "--client", str(deal["client_id"]), "--json",
+                 user="ivanova")  # fmt: skip
+    assert deal["id"] in [json.loads(line)["id"] for line in listed.stdout.splitlines()]
+    bad = crm(
+        "--db", seeded_db, "deal", "add", "Ромашка", "--title", "Т", "--amount", "много", user="ivanova"
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "crm: error: amount: 'много' is not an amount of money"
