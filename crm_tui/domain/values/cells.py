@@ -14,7 +14,7 @@ import math
 from datetime import date, datetime, time, timedelta
 from typing import Generic, NamedTuple, TypeAlias, TypeVar
 
-from crm_tui.i18n import Message
+from crm_tui.i18n import N_, Message
 
 Cell: TypeAlias = str | int | float | bool | date | datetime | time | timedelta | None
 """One cell value as the readers yield it (``None`` or ``""`` for an empty cell)."""
@@ -104,6 +104,45 @@ def drop_controls(text: str, *, multiline: bool = False) -> str:
     if multiline:
         return text.replace("\r\n", "\n").translate(_LINES)
     return text.translate(_ONE_LINE)
+
+
+UNSTORABLE = Message(
+    "text.unstorable",
+    N_("characters no database can hold (NUL bytes or broken Unicode) were removed or replaced with �"),
+)
+"""The warning of a value that ``storable_text`` had to change."""
+_UNSTORABLE = {0: None, **{code: "\ufffd" for code in range(0xD800, 0xE000)}}
+
+
+def storable_text(text: str) -> Normalised[str]:
+    """``text`` as both databases can store it, with ``UNSTORABLE`` as its warning if it had to
+    change: NUL characters removed (PostgreSQL refuses them, SQLite cuts text at them in some
+    tools) and lone surrogates (what Python makes of bytes that are not UTF-8, in file names and
+    command-line arguments; no UTF-8 encoder writes them) replaced with U+FFFD.
+
+    The one rule for every value at the way in (file cells, file names, dialogs, the command
+    line), so that SQLite and PostgreSQL hold the same text and neither raises.
+    """
+    if text.isprintable() or ("\0" not in text and text.isascii()):
+        return Normalised(text, text)  # the usual value; surrogates and NUL are not printable
+    cleaned = text.translate(_UNSTORABLE)
+    if cleaned == text:
+        return Normalised(text, text)
+    return Normalised(cleaned, text, (UNSTORABLE,))
+
+
+def storable_cells(values: list[Cell]) -> list[Cell] | None:
+    """The cells of a row with every text through ``storable_text``; ``None`` if none changed
+    (the usual row, checked in one pass)."""
+    changed: list[Cell] | None = None
+    for index, value in enumerate(values):
+        if type(value) is str and not value.isprintable():
+            cleaned = storable_text(value).value
+            if cleaned != value:
+                if changed is None:
+                    changed = list(values)
+                changed[index] = cleaned
+    return changed
 
 
 def collapse_spaces(text: str) -> str:
