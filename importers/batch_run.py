@@ -35,6 +35,7 @@ from crm_tui.i18n import N_, Message
 from crm_tui.importers.files.error_file import RejectedRow, write_error_file
 from crm_tui.importers.process_identity import is_gone, this_process
 from crm_tui.storage.models import ImportStatus, import_batches
+from crm_tui.storage.private_files import private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -241,7 +242,9 @@ class BatchRun(Generic[Summary]):
         """The kept rows' workbook, named for the batch, in ``errors_dir`` or else beside the
         (first) imported file; a dry run writes none."""
         if self.kept and not self.dry_run:
-            folder = self.errors_dir or first_file.parent
+            folder = first_file.parent
+            if self.errors_dir is not None:
+                folder = private_folder(self.errors_dir, ours=True)
             name = f"import-{self.summary.batch}-errors.xlsx"
             self.summary.errors_file = stored_path(write_error_file(folder / name, self.kept))
 
