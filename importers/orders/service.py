@@ -22,7 +22,7 @@ from sqlmodel import Session
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
 from crm_tui.domain.segments.recompute import recompute_segments
-from crm_tui.domain.values.cells import Cell
+from crm_tui.domain.values.cells import UNSTORABLE, Cell
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.workspace import Workspace
@@ -57,6 +57,16 @@ def _read(path: Path, options: OrdersOptions, run: BatchRun[OrdersSummary]) -> d
     documents: dict[tuple[str, str, int], _Document] = {}
     for row in order_rows(table, options.default_kind):
         summary.rows += 1
+        if row.unstorable:
+            summary.note(
+                Message(
+                    UNSTORABLE.code,
+                    N_("{file} row {row}: {warning}"),
+                    file=table.file,
+                    row=row.row,
+                    warning=UNSTORABLE,
+                )
+            )
         if row.rejection:
             run.reject(
                 RejectedRow(table.file, table.sheet, row.row, row.rejection, row.cells),

@@ -16,15 +16,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from crm_tui.domain.imports.batches import ImportOptions
+from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
 from crm_tui.domain.values.cells import UNSTORABLE, storable_text
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.batches import list_batches
 from crm_tui.importers.clients import loader, service
 from crm_tui.importers.clients.service import import_clients
+from crm_tui.importers.orders.service import import_orders
 from crm_tui.storage.models import client_sources, clients, contacts
 from tests.cli_support import crm, error_line
-from tests.seed import Seeded
+from tests.importers.order_files import write_sales_report_csv
+from tests.seed import FROZEN_NOW, Seeded
 
 FILLER = [f"ООО Клиент {i};+7 915 000 {i:04d};Иван {i};заметка" for i in range(300)]
 """Rows enough to push a later row past the first 8 KB."""
@@ -109,3 +111,16 @@ def test_a_command_line_argument_that_is_not_utf8_is_refused_in_one_line(tmp_pat
     result = crm("--db", db, "import", "clients", name, user="root")
     assert result.returncode == 2
     assert "is not UTF-8 text" in error_line(result)
+
+
+def test_a_nul_in_an_orders_file_is_cleaned_with_a_warning_on_both_engines(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
+) -> None:
+    path = write_sales_report_csv(tmp_path / "Продажи.csv", FROZEN_NOW.date())
+    text = path.read_bytes().decode("cp1251").replace("Котёл газовый", " " * 9000 + "Котёл\x00 газовый")
+    path.write_bytes(text.encode("cp1251"))
+    summary = import_orders(workspace_for("admin"), path, OrdersOptions(errors_dir=tmp_path))
+    assert summary.documents == 2
+    assert "text.unstorable" in {p["code"] for p in summary.problem_codes()}
+    [batch] = [b for b in list_batches(workspace_for("admin")) if b.kind == "orders"]
+    assert batch.status == "done"

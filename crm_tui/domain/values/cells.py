@@ -81,9 +81,12 @@ and paragraph separators."""
 _BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 """The marks, embeddings, overrides and isolates that make text read in another order than it is
 stored ("Trojan Source"): a name is shown in the order it was typed."""
+_UNSTORABLE: dict[int, str | None] = {0: None, **{code: "\ufffd" for code in range(0xD800, 0xE000)}}
+"""What no database can hold: NUL goes, a lone surrogate (which no UTF-8 encoder writes) becomes
+U+FFFD. ``storable_text`` applies it alone; ``drop_controls`` with the rest."""
 _DROPPED: dict[int, str | None] = {
     **{code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS)},
-    **{code: "\ufffd" for code in range(0xD800, 0xE000)},  # a lone surrogate cannot be written out
+    **_UNSTORABLE,
 }
 _ONE_LINE = {**_DROPPED, **{ord(c): " " for c in "\t" + _LINE_BREAKS}}
 _LINES = {**_DROPPED, ord("\t"): "\t", **{ord(c): "\n" for c in _LINE_BREAKS}}
@@ -94,7 +97,8 @@ def drop_controls(text: str, *, multiline: bool = False) -> str:
 
     C0 controls, DEL and C1 controls go (ESC and CSI start the sequences that move the cursor,
     clear the screen, colour text or make OSC 8 links: without them the rest is plain text), as
-    do the bidi controls; a lone surrogate becomes U+FFFD. Tabs and line breaks become spaces on
+    do the bidi controls; a lone surrogate becomes U+FFFD (what no database can hold is
+    ``storable_text``'s rule, applied here too). Tabs and line breaks become spaces on
     one line; a ``multiline`` text keeps its tabs and has its line breaks as newlines. The one
     rule for text from outside, at the way in (``collapse_spaces``, so every value parser) and
     at the way out (``crm_tui.domain.values.text.inert``).
@@ -111,7 +115,6 @@ UNSTORABLE = Message(
     N_("characters no database can hold (NUL bytes or broken Unicode) were removed or replaced with �"),
 )
 """The warning of a value that ``storable_text`` had to change."""
-_UNSTORABLE = {0: None, **{code: "\ufffd" for code in range(0xD800, 0xE000)}}
 
 
 def storable_text(text: str) -> Normalised[str]:
