@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -37,6 +36,7 @@ from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.imports.mapping import ColumnMap
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.i18n import N_, Message
+from crm_tui.importers.clients.parent_watch import PARENT_ENV
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
 
 CHILD_MIN_BYTES = 1_000_000
@@ -47,9 +47,10 @@ HEAD_ROWS = 3000
 """Rows this process parses itself from the sheet it read for the header: loading them keeps
 the loader busy while the child is still reading the file, and the child skips them."""
 LAST_WORDS_BYTES = 4096
-PARENT_ENV = "CRM_PARSE_PARENT"
-"""The importing process's pid, which the child watches: it ends when its parent does."""
-ORPHAN_CHECK_SECONDS = 0.5
+_CHILD = (
+    "from crm_tui.importers.clients.parent_watch import end_with_parent; end_with_parent()\n"
+    "from crm_tui.importers.clients.parse_process import main; main()"
+)
 """How much of the end of the child's stderr is read for the reason it stopped."""
 
 
@@ -99,7 +100,8 @@ class ParsingProcess:
         self._child = subprocess.Popen(
             # Not ``-m``: run as __main__, this module's classes would pickle under a name the
             # parent cannot import.
-            [sys.executable, "-c", "from crm_tui.importers.clients.parse_process import main; main()"],
+            # parent_watch first: the child dies with this process, even while still importing.
+            [sys.executable, "-c", _CHILD],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             # A file, not a pipe nobody reads: a child with much to say would fill the pipe and
@@ -337,32 +339,7 @@ def _failed(file: str, msgid: str, exc: BaseException) -> Message:
     return Message("file.unreadable", msgid, file=file, reason=repr(exc))
 
 
-def _end_with_parent() -> None:
-    """Die with the importing process. A parent killed with SIGKILL closes nothing in order: a
-    child reading a big sheet would go on for minutes, holding the sheet in memory, before a
-    closed pipe told it. Linux kills the child with its parent (``PR_SET_PDEATHSIG``);
-    elsewhere, and should the parent be gone already, a thread watches the parent's pid."""
-    parent = int(os.environ.get(PARENT_ENV, "0") or 0)
-    if not parent:
-        return
-    if sys.platform == "linux":
-        with contextlib.suppress(Exception):
-            import ctypes
-            import signal
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(ORPHAN_CHECK_SECONDS)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
 def main() -> None:
     """The child: the file on stdin, then the job; pickled chunks on stdout."""
-    _end_with_parent()
     gc.disable()  # parsed rows are acyclic; collections would only rescan them
     _parse(sys.stdin.buffer, sys.stdout.buffer)
