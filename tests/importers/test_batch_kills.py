@@ -69,7 +69,7 @@ def start(db: str, *args: str, data_dir: Path) -> subprocess.Popen[str]:
 
 def run(db: str, *args: str, data_dir: Path) -> str:
     process = start(db, *args, data_dir=data_dir)
-    out, err = process.communicate(timeout=600)
+    out, err = process.communicate(timeout=max(600, ROWS // 50))
     assert process.returncode == 0, err
     return out
 
