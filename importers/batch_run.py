@@ -7,25 +7,39 @@ are the ones a real run would give. A rejected row is kept with its reason in th
 file. What the rows are and how a chunk is written is each import's own
 (``crm_tui.importers.clients.service``, ``crm_tui.importers.orders.service``); taking a batch
 back is ``crm_tui.importers.batches``.
+
+A batch tells the truth whatever happens to its process. It names the process that runs it
+(``crm_tui.importers.process_identity``): a "running" batch whose process is gone is shown as
+interrupted, and an import of the same files by the same person continues it (``resume``)
+instead of opening another, so one undo takes back everything the files made. A batch that
+stops on an error of any kind ends "failed" with the reason (``fail``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.imports.batches import BatchOptions, BatchSummary
 from crm_tui.domain.imports.errors import ImportFileError
+from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.files.error_file import RejectedRow, write_error_file
+from crm_tui.importers.process_identity import is_gone, this_process
 from crm_tui.storage.models import ImportStatus, import_batches
+from crm_tui.storage.private_files import private_folder
+
+logger = logging.getLogger(__name__)
+
+INTERRUPTED_BY_USER = Message("import.interrupted", N_("interrupted (Ctrl+C)"))
 
 Progress = Callable[[int], None]
 """Told the number of rows done so far, after every chunk."""
@@ -34,6 +48,16 @@ Summary = TypeVar("Summary", bound=BatchSummary)
 
 class _RolledBack(Exception):
     """Raised at the end of a dry run's chunk, so its write transaction rolls back."""
+
+
+FAILURE_CHARS = 2000
+"""The length of ``import_batches.failure``."""
+
+
+def stored_path(path: Path | str) -> str:
+    """A file's path as the base keeps it: a name with bytes that are not UTF-8 (which Python
+    holds as lone surrogates, and no database can store) has them as U+FFFD."""
+    return storable_text(str(path)).value
 
 
 def check_files(files: Iterable[Path]) -> None:
@@ -63,6 +87,8 @@ class BatchRun(Generic[Summary]):
         self.now = ws.now()
         self.kept: list[RejectedRow] = []
         """Rows for the error file: the rejected ones, and rows kept with a reason."""
+        self.resumed: list[dict[str, object]] | None = None
+        """The files of the interrupted batch this run continues (``resume``), as it left them."""
         self._done = 0
 
     def open(self, files: list[dict[str, object]], session: Session | None = None) -> int | None:
@@ -73,6 +99,7 @@ class BatchRun(Generic[Summary]):
         if session is None:
             with self.ws.write() as own:
                 return self.open(files, own)
+        me = this_process()
         self.summary.batch = session.execute(
             insert(import_batches)
             .values(
@@ -81,10 +108,95 @@ class BatchRun(Generic[Summary]):
                 started_at=self.now,
                 status=ImportStatus.RUNNING.value,
                 files=files,
+                pid=me.pid,
+                host=me.host,
+                process_started=me.started,
             )
             .returning(import_batches.c.id)
         ).scalar_one()
         return self.summary.batch
+
+    def resume(self, files: list[dict[str, object]], session: Session) -> int | None:
+        """Take over this person's interrupted or failed batch of exactly these ``files`` (the
+        same contents, sheets and order: ``sha256`` and ``sheet`` of each entry), if there is one:
+        its id, now run by this process; else ``None``. The take-over is one conditional update,
+        so two imports started together cannot both continue the same batch."""
+        if self.dry_run:
+            return None
+        wanted = [(f.get("sha256"), f.get("sheet")) for f in files]
+        b = import_batches.c
+        candidates = session.execute(
+            select(b.id, b.status, b.files, b.pid, b.host, b.process_started)
+            .where(
+                b.kind == self.kind,
+                b.user_id == self.ws.viewer.user_id,
+                b.status.in_([ImportStatus.RUNNING.value, ImportStatus.FAILED.value]),
+            )
+            .order_by(b.id.desc())
+            .limit(20)
+        ).all()
+        me = this_process()
+        for found in candidates:
+            if [(f.get("sha256"), f.get("sheet")) for f in found.files or []] != wanted:
+                continue
+            if found.status == ImportStatus.RUNNING.value and not is_gone(
+                found.pid, found.host, found.process_started
+            ):
+                continue  # under way in another process
+            claimed = session.connection().execute(
+                update(import_batches)
+                .where(
+                    b.id == found.id,
+                    b.status == found.status,
+                    b.pid.is_(None) if found.pid is None else b.pid == found.pid,
+                )
+                .values(
+                    status=ImportStatus.RUNNING.value,
+                    pid=me.pid,
+                    host=me.host,
+                    process_started=me.started,
+                    failure=None,
+                )
+            )
+            if claimed.rowcount == 1:
+                self.summary.batch = int(found.id)
+                self.resumed = [dict(f) for f in found.files]
+                return self.summary.batch
+        return None
+
+    def count(self, session: Session, counts: Mapping[str, int], files: list[dict[str, object]]) -> None:
+        """Add a chunk's ``counts`` to the batch row and note its progress in ``files``, in the
+        chunk's own transaction: a batch killed after it shows what it really did."""
+        batch = self.summary.batch
+        if batch is None or self.dry_run:
+            return
+        b = import_batches.c
+        values: dict[str, Any] = {name: getattr(b, name) + n for name, n in counts.items() if n}
+        session.execute(update(import_batches).where(b.id == batch).values(files=files, **values))
+
+    def fail(self, error: BaseException) -> None:
+        """The batch stopped on ``error``: "failed", with the reason in one line. Asked from an
+        ``except`` clause, so it never raises itself: a base that cannot be written to leaves
+        the batch "running", shown as interrupted once this process is gone."""
+        batch = self.summary.batch
+        if batch is None or self.dry_run:
+            return
+        reason = " ".join(str(error).split()) or type(error).__name__
+        if isinstance(error, KeyboardInterrupt):
+            reason = str(INTERRUPTED_BY_USER)
+        reason = storable_text(reason).value[:FAILURE_CHARS]
+        try:
+            with self.ws.write() as session:
+                session.execute(
+                    update(import_batches)
+                    .where(
+                        import_batches.c.id == batch,
+                        import_batches.c.status == ImportStatus.RUNNING.value,
+                    )
+                    .values(status=ImportStatus.FAILED.value, failure=reason, finished_at=self.ws.now())
+                )
+        except Exception:
+            logger.warning("import batch %s: could not be marked failed", batch, exc_info=True)
 
     @contextmanager
     def chunk(self, *, bulk: bool = False) -> Iterator[tuple[Session, int]]:
@@ -130,16 +242,22 @@ class BatchRun(Generic[Summary]):
         """The kept rows' workbook, named for the batch, in ``errors_dir`` or else beside the
         (first) imported file; a dry run writes none."""
         if self.kept and not self.dry_run:
-            folder = self.errors_dir or first_file.parent
+            folder = first_file.parent
+            if self.errors_dir is not None:
+                folder = private_folder(self.errors_dir, ours=True)
             name = f"import-{self.summary.batch}-errors.xlsx"
-            self.summary.errors_file = str(write_error_file(folder / name, self.kept))
+            self.summary.errors_file = stored_path(write_error_file(folder / name, self.kept))
 
     def close(
-        self, files: list[dict[str, object]], counts: Mapping[str, int], changes: dict[str, object]
+        self,
+        files: list[dict[str, object]],
+        counts: Mapping[str, int] | None,
+        changes: dict[str, object],
     ) -> None:
         """The batch done: its files, ``counts`` and error file on its row and ``changes`` in an
         audit row, in one transaction. ``counts`` fills the batch row's count columns (rows,
-        created, enriched, unchanged, rejected, conflicts), which ``crm import list`` shows."""
+        created, enriched, unchanged, rejected, conflicts), which ``crm import list`` shows;
+        ``None`` keeps the counts the chunks added (``count``)."""
         batch = self.summary.batch
         if batch is None:
             return
@@ -153,7 +271,8 @@ class BatchRun(Generic[Summary]):
                     files=files,
                     finished_at=now,
                     errors_file=self.summary.errors_file,
-                    **counts,
+                    failure=None,
+                    **(counts or {}),
                 )
             )
             audit.record(

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Target, can, require
+from crm_tui.domain.access.visibility import visible_import_batches
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.imports.batches import UndoReport
@@ -24,6 +25,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.undo import undo_clients
 from crm_tui.importers.orders.undo import undo_orders
+from crm_tui.importers.process_identity import is_gone
 from crm_tui.storage.models import ImportStatus, import_batches, users
 
 UNDO: dict[str, Callable[[Session, Workspace, int, UndoReport], dict[str, int]]] = {
@@ -102,10 +104,20 @@ class BatchInfo:
     rejected: int
     conflicts: int
     errors_file: str | None
+    failure: str | None = None
+    """Why a failed batch stopped."""
+
+
+def shown_status(status: str, pid: int | None, host: str | None, started: float | None) -> str:
+    """A batch's status as it is: "running" whose process is gone is "interrupted"."""
+    if status == ImportStatus.RUNNING.value and is_gone(pid, host, started):
+        return ImportStatus.INTERRUPTED.value
+    return status
 
 
 def list_batches(ws: Workspace, limit: int = 100) -> list[BatchInfo]:
-    """The latest import batches, newest first."""
+    """The latest import batches the viewer may see (``Capability.SEE_IMPORT_BATCHES``), newest
+    first, each with the counts its chunks committed: an interrupted batch shows what it made."""
 
     b = import_batches.c
     with ws.read() as session:
@@ -124,8 +136,13 @@ def list_batches(ws: Workspace, limit: int = 100) -> list[BatchInfo]:
                 b.rejected,
                 b.conflicts,
                 b.errors_file,
+                b.failure,
+                b.pid,
+                b.host,
+                b.process_started,
             )
             .select_from(import_batches.outerjoin(users, users.c.id == b.user_id))
+            .where(b.kind != "dry-run", visible_import_batches(ws.viewer))
             .order_by(b.id.desc())
             .limit(limit)
         ).all()
@@ -135,7 +152,7 @@ def list_batches(ws: Workspace, limit: int = 100) -> list[BatchInfo]:
             kind=r.kind,
             user=r.login,
             started_at=r.started_at.isoformat(),
-            status=r.status,
+            status=shown_status(r.status, r.pid, r.host, r.process_started),
             files=[str(f.get("file")) for f in r.files],
             rows=r.rows,
             created=r.created,
@@ -144,6 +161,7 @@ def list_batches(ws: Workspace, limit: int = 100) -> list[BatchInfo]:
             rejected=r.rejected,
             conflicts=r.conflicts,
             errors_file=r.errors_file,
+            failure=r.failure,
         )
         for r in rows
     ]

@@ -354,6 +354,8 @@ class ImportStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     UNDONE = "undone"
+    INTERRUPTED = "interrupted"
+    """Never stored: a "running" batch whose process is gone is shown so."""
 
 
 class ImportBatch(SQLModel, table=True):
@@ -376,6 +378,13 @@ class ImportBatch(SQLModel, table=True):
     conflicts: int = 0
     errors_file: str | None = _str(1000, default=None, nullable=True)
     undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    pid: int | None = None
+    """The process that runs (or last ran) the batch: its id, host and start time (seconds since
+    the epoch), so that a batch whose process is gone is told from one under way."""
+    host: str | None = _str(255, default=None, nullable=True)
+    process_started: float | None = None
+    failure: str | None = _str(2000, default=None, nullable=True)
+    """Why a failed batch stopped, in one line."""
 
 
 class ClientSource(SQLModel, table=True):

@@ -18,7 +18,20 @@ from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
 HEAD_REVISION = "0012"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0012")
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+    "0012",
+)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

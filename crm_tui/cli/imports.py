@@ -153,7 +153,8 @@ def list_(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per batch per line.")] = False,
 ) -> None:
-    """Import batches, newest first."""
+    """Import batches you may see, newest first, with what each really made; a batch whose
+    process was killed shows as interrupted (import the same file again to finish it)."""
     from crm_tui.domain.captions import IMPORT_STATUS_NAMES
     from crm_tui.importers.batches import list_batches
 
@@ -192,6 +193,9 @@ def list_(
             for b in batches
         ),
     )
+    for b in batches:
+        if b.failure:
+            say(_("batch {batch} failed: {reason}").format(batch=b.id, reason=b.failure))
 
 
 @app.command("undo")

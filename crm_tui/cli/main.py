@@ -45,7 +45,7 @@ from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globa
 from crm_tui.cli.translation import translate
 from crm_tui.config import ConfigError, Source, crm_command, interface_language
 from crm_tui.domain.errors import DomainError
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 from crm_tui.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -175,14 +175,27 @@ def config_named(args: Sequence[str]) -> str | None:
     return None
 
 
+NOT_UTF8 = N_(
+    "argument {number} ({arg!r}) is not UTF-8 text (a file name saved in another encoding?); "
+    "rename the file, or set the terminal to UTF-8"
+)
+
+
 def main() -> None:
     from crm_tui import i18n
-    from crm_tui.domain.values.cells import drop_controls
+    from crm_tui.domain.values.cells import drop_controls, storable_text
 
     # The way in for every argument: no control characters reach the base from the command line
     # (a name, a comment, a search); tabs and newlines stay for the texts that may have lines.
     args = [drop_controls(arg, multiline=True) for arg in sys.argv[1:]]
     i18n.set_locale(interface_language(config_named(args)))
+    for number, arg in enumerate(sys.argv[1:], start=1):
+        # Bytes that are not UTF-8 (a file name saved in cp1251, a name typed in a terminal set
+        # to another encoding) arrive as lone surrogates, which no database can hold: refused
+        # here, in one line, rather than taken for another name (the file "not found").
+        if storable_text(arg).warnings:
+            print(error_line(_(NOT_UTF8).format(number=number, arg=drop_controls(arg))), file=sys.stderr)
+            sys.exit(EXIT_USER_ERROR)
     try:
         code = command(i18n.current_locale()).main(args, prog_name="crm", standalone_mode=False)
     except ClickException as exc:

@@ -136,6 +136,7 @@ IMPORT_STATUS_NAMES: Captions[ImportStatus] = Captions(
         ImportStatus.DONE: NC_("import status", "done"),
         ImportStatus.FAILED: NC_("import status", "failed"),
         ImportStatus.UNDONE: NC_("import status", "undone"),
+        ImportStatus.INTERRUPTED: NC_("import status", "interrupted"),
     },
 )
 """An import batch's status."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from crm_tui.domain.values.cells import Cell, cell_text, drop_controls
+from crm_tui.storage.private_files import open_private, private_folder
 
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 """What makes a spreadsheet read a cell as a formula (or, for tab and CR, hide one after)."""
@@ -47,8 +48,9 @@ def write_workbook(
     target: Path | IO[bytes], title: str, header: Sequence[object], rows: Iterable[Sequence[object]]
 ) -> None:
     """An .xlsx with one sheet named ``title``: ``header``, then ``rows``, every cell through
-    ``export_cell``; into the file ``target`` names (its folder made if need be) or into a
-    binary file already open (one created with the permissions the caller wants)."""
+    ``export_cell``; into the file ``target`` names (0600, its folder made 0700 if need be:
+    ``crm_tui.storage.private_files``) or into a binary file already open (one created with
+    the permissions the caller wants)."""
     from openpyxl import Workbook  # a heavy import, for the commands that write a workbook
 
     book = Workbook(write_only=True)
@@ -57,17 +59,20 @@ def write_workbook(
     for row in rows:
         sheet.append([export_cell(cell) for cell in row])
     if isinstance(target, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
+        with open_private(target, "wb") as out:
+            book.save(out)
+        return
     book.save(target)
 
 
 def write_csv(target: Path | IO[str], header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
     """A CSV that Excel opens as it is: UTF-8 with a BOM, semicolons, ``header`` then ``rows``,
-    every cell through ``export_cell``; into the file ``target`` names or into a text file
+    every cell through ``export_cell``; into the file ``target`` names (0600) or into a text file
     already open (with ``newline=""``, as the csv module wants)."""
     if isinstance(target, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8-sig", newline="") as out:
+        private_folder(target.parent)
+        with open_private(target, "w", encoding="utf-8-sig", newline="") as out:
             write_csv(out, header, rows)
         return
     writer = csv.writer(target, delimiter=CSV_DELIMITER)

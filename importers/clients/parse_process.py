@@ -36,6 +36,7 @@ from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.imports.mapping import ColumnMap
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.i18n import N_, Message
+from crm_tui.importers.clients.parent_watch import PARENT_ENV
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
 
 CHILD_MIN_BYTES = 1_000_000
@@ -46,6 +47,10 @@ HEAD_ROWS = 3000
 """Rows this process parses itself from the sheet it read for the header: loading them keeps
 the loader busy while the child is still reading the file, and the child skips them."""
 LAST_WORDS_BYTES = 4096
+_CHILD = (
+    "from crm_tui.importers.clients.parent_watch import end_with_parent; end_with_parent()\n"
+    "from crm_tui.importers.clients.parse_process import main; main()"
+)
 """How much of the end of the child's stderr is read for the reason it stopped."""
 
 
@@ -90,11 +95,13 @@ class ParsingProcess:
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH")))),
+            PARENT_ENV: str(os.getpid()),
         }
         self._child = subprocess.Popen(
             # Not ``-m``: run as __main__, this module's classes would pickle under a name the
             # parent cannot import.
-            [sys.executable, "-c", "from crm_tui.importers.clients.parse_process import main; main()"],
+            # parent_watch first: the child dies with this process, even while still importing.
+            [sys.executable, "-c", _CHILD],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             # A file, not a pipe nobody reads: a child with much to say would fill the pipe and

@@ -18,7 +18,7 @@ from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.imports.mapping import PORTRAIT_PREFIX, ColumnMap, column_letter
 from crm_tui.domain.imports.rows import DataRow, ParsedRow, RowSource
-from crm_tui.domain.values.cells import Cell, Normalised
+from crm_tui.domain.values.cells import UNSTORABLE, Cell, Normalised
 from crm_tui.domain.values.phones import DEFAULT_REGION
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_fields import ColumnReader, Draft, Unreadable, field_readers, finish
@@ -122,6 +122,8 @@ class RowParser:
                     cells[f"Column {column_letter(self.first_column + index)}"] = values[index]
         source = RowSource(self.file, self.sheet, row.number)
         draft = Draft()
+        if row.unstorable:
+            draft.warnings.append(UNSTORABLE)
         try:
             for (target, header, apply), result in zip(self._appliers, results, strict=True):
                 if result is None:

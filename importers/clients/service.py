@@ -8,6 +8,7 @@ loaded: re-importing changes nothing, and a run killed midway is finished by run
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
@@ -27,12 +28,12 @@ from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.portrait.fields import portrait_fields, portrait_targets
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
-from crm_tui.importers.batch_run import BatchRun, Progress, check_files
+from crm_tui.importers.batch_run import BatchRun, Progress, check_files, stored_path
 from crm_tui.importers.clients.chunk_writes import LoadContext
 from crm_tui.importers.clients.loader import HELD, ChunkResult, write_chunk
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.parse_process import ParsingProcess, parsed_chunks
-from crm_tui.importers.clients.rows import open_table
+from crm_tui.importers.clients.rows import Table, open_table
 from crm_tui.importers.files.error_file import RejectedRow
 from crm_tui.importers.files.mapping import header_signature, suggest_mapping
 from crm_tui.storage.checkpoints import background_checkpoints
@@ -151,7 +152,11 @@ def _keep_flagged(
 def import_clients(
     ws: Workspace, files: Sequence[Path], options: ImportOptions, progress: Progress | None = None
 ) -> ImportSummary:
-    """Import ``files``; raises ``ImportFileError`` before writing anything for a bad file."""
+    """Import ``files``; raises ``ImportFileError`` before writing anything for a bad file.
+
+    A batch that stops on any error after it was opened ends "failed" with the reason; one whose
+    process is killed is continued by the next import of the same files (``BatchRun.resume``).
+    """
     require(ws.viewer, Capability.IMPORT_CLIENTS)
     check_files(files)
     with ws.read() as session:
@@ -166,7 +171,11 @@ def import_clients(
             owners.default_id = found
     with ExitStack() as children:
         run = BatchRun(ws, "clients", options, ImportSummary(batch=None), progress)
-        return _import_tables(run, files, options, owners, children)
+        try:
+            return _import_tables(run, files, options, owners, children)
+        except BaseException as exc:
+            run.fail(exc)
+            raise
 
 
 def _import_tables(
@@ -178,6 +187,7 @@ def _import_tables(
 ) -> ImportSummary:
     ws, now, summary = run.ws, run.now, run.summary
     tables = []
+    portrait_ids: dict[str, int] = {}
     for number, path in enumerate(files):
         # Started first, the parsing process reads the sheet while this one reads it too. Only
         # the first file's: a child holds its whole sheet in memory until its turn comes.
@@ -198,18 +208,31 @@ def _import_tables(
         if refused is not None:
             raise refused
         tables.append((path, table, columns, child))
+    # Every file's content hash and sheet are on the batch from the start: they are what an
+    # import of the same files after a kill recognises the batch by.
+    progress: list[dict[str, object]] = [
+        {"file": stored_path(path), "sha256": file_sha256(path), "sheet": table.sheet}
+        for path, table, _, _ in tables
+    ]
     with ws.write() as session:
         pipeline_id = ensure_default_pipeline(session)
         first_stage = stages_of(session, pipeline_id)[0].id
-        batch_id = run.open([{"file": str(p)} for p in files], session)
-    file_stats: list[dict[str, object]] = []
+        batch_id = run.resume(progress, session) or run.open(progress, session)
+    if run.resumed is not None:
+        progress = run.resumed
+        summary.note(
+            Message(
+                "batch.continued",
+                N_("continues batch {batch}, which was interrupted; rows it loaded are not loaded again"),
+                batch=batch_id,
+            )
+        )
     if not options.dry_run:
         children.enter_context(background_checkpoints(ws.engine))
-    for path, table, columns, child in tables:
+    for index, (path, table, columns, child) in enumerate(tables):
         summary.mappings[table.file] = columns.as_dict()
-        sha = file_sha256(path)
-        stats: dict[str, object] = {"file": str(path), "sha256": sha, "sheet": table.sheet}
-        file_stats.append(stats)
+        stats = progress[index]
+        sha = str(stats["sha256"])
         earlier = _imported_before(ws, sha, table.sheet)
         if earlier is not None:
             # Every row of this very file is in the base already: nothing to parse or check.
@@ -226,61 +249,26 @@ def _import_tables(
                     batch=earlier["batch"],
                 )
             )
+            with run.chunk() as (session, _):
+                run.count(
+                    session,
+                    {"rows": int(earlier.get("rows", 0)), "unchanged": int(earlier.get("loaded", 0))},
+                    progress,
+                )
             continue
-        rows_before, already_before, rejected_before = (
-            summary.rows,
-            summary.already_imported,
-            summary.rejected,
-        )
-        ctx = LoadContext(
-            batch_id=batch_id or 0,
-            user_id=ws.viewer.user_id,
-            now=now,
-            tz=ws.tz,
-            file_name=path.name,
-            file_sha256=sha,
-            pipeline_id=pipeline_id,
-            first_stage_id=first_stage,
-            owners=owners,
-            portrait_ids=portrait_ids,
-        )
-        for chunk in parsed_chunks(path, table, columns, options.chunk_rows, child):
-            summary.rows += len(chunk)
-            good = []
-            for row in chunk:
-                summary.warnings += len(row.warnings)
-                for warning in row.warnings:
-                    summary.note(
-                        Message(
-                            warning.code, N_("{where}: {warning}"), where=row.source.where(), warning=warning
-                        )
-                    )
-                if row.rejection:
-                    run.reject(
-                        RejectedRow(
-                            path.name,
-                            row.source.sheet,
-                            row.source.row,
-                            row.rejection,
-                            dict(row.cells),
-                            row.warnings,
-                        ),
-                        Message(
-                            row.rejection.code,
-                            N_("{where}: rejected: {reason}"),
-                            where=row.source.where(),
-                            reason=row.rejection,
-                        ),
-                    )
-                else:
-                    good.append(row)
-            if good:
-                _keep_flagged(run, path.name, good, _load(run, ctx, good, summary))
-            run.advance(len(chunk))
-        stats.update(
-            rows=summary.rows - rows_before,
-            loaded=summary.rows - rows_before - (summary.rejected - rejected_before),
-            already=summary.already_imported - already_before,
+        _import_table(
+            run,
+            path,
+            table,
+            columns,
+            child,
+            stats,
+            progress,
+            owners,
+            pipeline_id,
+            first_stage,
+            options.chunk_rows,
+            portrait_ids,
         )
         if not options.dry_run:
             with ws.write() as session:
@@ -288,17 +276,10 @@ def _import_tables(
     summary.unmatched_owners = sorted(owners.unmatched)
     run.write_errors(files[0])
     run.close(
-        file_stats,
+        progress,
+        None,
         {
-            "rows": summary.rows,
-            "created": summary.created,
-            "enriched": summary.enriched,
-            "unchanged": summary.unchanged + summary.already_imported,
-            "rejected": summary.rejected,
-            "conflicts": summary.conflicts,
-        },
-        {
-            "files": [str(f.name) for f in files],
+            "files": [stored_path(f.name) for f in files],
             "rows": summary.rows,
             "created": summary.created,
             "enriched": summary.enriched,
@@ -308,18 +289,127 @@ def _import_tables(
     return summary
 
 
+def _import_table(
+    run: BatchRun[ImportSummary],
+    path: Path,
+    table: Table,
+    columns: ColumnMap,
+    child: ParsingProcess | None,
+    stats: dict[str, object],
+    progress: list[dict[str, object]],
+    owners: OwnerResolver,
+    pipeline_id: int,
+    first_stage: int,
+    chunk_rows: int,
+    portrait_ids: dict[str, int],
+) -> None:
+    """One file's rows, chunk by chunk. Each chunk's write transaction also adds its counts to
+    the batch and notes the last row it did (``done_row``): a run that continues the batch
+    after a kill leaves the rows up to there alone (they are counted and loaded already) and
+    only reads them again for the errors file."""
+    ws, summary = run.ws, run.summary
+    file_name = stored_path(path.name)
+    done_before = int(str(stats.get("done_row", 0)))
+    rows_before, rejected_before = summary.rows, summary.rejected
+    ctx = LoadContext(
+        batch_id=summary.batch or 0,
+        user_id=ws.viewer.user_id,
+        now=run.now,
+        tz=ws.tz,
+        file_name=file_name,
+        file_sha256=str(stats["sha256"]),
+        pipeline_id=pipeline_id,
+        first_stage_id=first_stage,
+        owners=owners,
+        portrait_ids=portrait_ids,
+    )
+    for chunk in parsed_chunks(path, table, columns, chunk_rows, child):
+        summary.rows += len(chunk)
+        counts: Counter[str] = Counter()
+        good = []
+        for row in chunk:
+            fresh = row.source.row > done_before
+            counts["rows"] += fresh
+            summary.warnings += len(row.warnings)
+            for warning in row.warnings:
+                summary.note(
+                    Message(warning.code, N_("{where}: {warning}"), where=row.source.where(), warning=warning)
+                )
+            if row.rejection:
+                counts["rejected"] += fresh
+                run.reject(
+                    RejectedRow(
+                        file_name,
+                        row.source.sheet,
+                        row.source.row,
+                        row.rejection,
+                        dict(row.cells),
+                        row.warnings,
+                    ),
+                    Message(
+                        row.rejection.code,
+                        N_("{where}: rejected: {reason}"),
+                        where=row.source.where(),
+                        reason=row.rejection,
+                    ),
+                )
+            elif fresh:
+                good.append(row)
+            else:  # loaded by this batch before it was interrupted
+                summary.already_imported += 1
+                if row.warnings:
+                    run.keep(
+                        RejectedRow(
+                            file_name,
+                            row.source.sheet,
+                            row.source.row,
+                            IMPORTED_TO_LOOK_AT,
+                            dict(row.cells),
+                            row.warnings,
+                        )
+                    )
+        result = _load(run, ctx, good, summary, counts, stats, progress, chunk[-1].source.row)
+        if good:
+            _keep_flagged(run, file_name, good, result)
+        run.advance(len(chunk))
+    stats.update(
+        rows=summary.rows - rows_before,
+        loaded=summary.rows - rows_before - (summary.rejected - rejected_before),
+    )
+
+
 def _load(
-    run: BatchRun[ImportSummary], ctx: LoadContext, rows: list[ParsedRow], summary: ImportSummary
+    run: BatchRun[ImportSummary],
+    ctx: LoadContext,
+    rows: list[ParsedRow],
+    summary: ImportSummary,
+    counts: Counter[str],
+    stats: dict[str, object],
+    progress: list[dict[str, object]],
+    last_row: int,
 ) -> ChunkResult:
-    # The loader checks the few rows it points to but did not create (chunk_references).
+    """One chunk in one transaction: its new rows loaded (the loader checks the few rows it
+    points to but did not create, ``chunk_references``), its counts and progress on the batch."""
     result = ChunkResult()
     with run.chunk(bulk=True) as (session, batch_id):
         if batch_id != ctx.batch_id:  # a dry run's throw-away batch
             ctx = replace(ctx, batch_id=batch_id)
-        loaded = _already_loaded(session, ctx.file_sha256, rows)
-        fresh = [r for r in rows if (r.source.sheet, r.source.row) not in loaded]
-        summary.already_imported += len(rows) - len(fresh)
-        if fresh:
-            result = write_chunk(session, ctx, fresh)
-        _add(summary, result)
+        already = 0
+        if rows:
+            loaded = _already_loaded(session, ctx.file_sha256, rows)
+            fresh = [r for r in rows if (r.source.sheet, r.source.row) not in loaded]
+            already = len(rows) - len(fresh)
+            if fresh:
+                result = write_chunk(session, ctx, fresh)
+        counts.update(
+            created=result.created,
+            enriched=result.enriched,
+            unchanged=result.unchanged + already,
+            conflicts=len(result.conflicts),
+        )
+        done_row = max(last_row, int(str(stats.get("done_row", 0))))
+        stats.update(done_row=done_row, already=int(str(stats.get("already", 0))) + already)
+        run.count(session, counts, progress)
+    summary.already_imported += already
+    _add(summary, result)
     return result

@@ -5,6 +5,11 @@ and web CRMs save UTF-8, with or without a BOM, with ``,``; "Unicode text" from 
 with tabs. Nothing in a CSV says which, so UTF-8 is tried strictly over the whole file (cheap,
 and cp1251 text is almost never valid UTF-8) and cp1251 is the fallback; the separator is the
 one that splits the first lines into the same number of fields most consistently.
+
+Rows are read one record at a time and the memory one takes is bounded by its shape, not only by
+the file's size: a record longer than ``max_record_chars``, or with more than ``max_columns``
+fields, is refused before the csv module splits it (a 40 MB line of 20 million empty fields
+made a list of 20 million strings, 2 GB), and so is a file past ``max_cells`` cells.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import csv
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from crm_tui.domain.values.cells import Cell
 
@@ -60,20 +66,92 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Cell]]]:
+class TooBig(Exception):
+    """A record or a file over a cap: ``what`` is ``record_chars``, ``columns`` or ``cells``,
+    ``row`` the record it was found in, ``found`` how many (at least) and ``limit`` the cap."""
+
+    def __init__(self, what: str, row: int, found: int, limit: int) -> None:
+        super().__init__(what, row, found, limit)
+        self.what, self.row, self.found, self.limit = what, row, found, limit
+
+
+class _Lines:
+    """The file's lines as the csv module pulls them, one record's worth at a time, with the
+    record's size and its fields counted before it is split (``start`` begins a record).
+
+    Fields are at most the separators outside quotes plus one; while the separators of the
+    whole record are few, nothing more is looked at (two ``str.count`` a line)."""
+
+    def __init__(self, handle: IO[str], delimiter: str, max_chars: int, max_columns: int) -> None:
+        self.handle, self.delimiter = handle, delimiter
+        self.max_chars, self.max_columns = max_chars, max_columns
+        self.row = 0
+        self.start()
+
+    def start(self) -> None:
+        self.chars = 0
+        self.separators = 0
+        self.lines: list[str] = []
+        self.row += 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(self.max_chars - self.chars + 1)
+        if not line:
+            raise StopIteration
+        self.chars += len(line)
+        if self.chars > self.max_chars:
+            raise TooBig("record_chars", self.row, self.chars, self.max_chars)
+        self.separators += line.count(self.delimiter)
+        self.lines.append(line)
+        if self.separators >= self.max_columns:
+            fields = _fields_at_most("".join(self.lines), self.delimiter)
+            if fields > self.max_columns:
+                raise TooBig("columns", self.row, fields, self.max_columns)
+        return line
+
+
+def _fields_at_most(record: str, delimiter: str) -> int:
+    """Fields in ``record`` by its separators outside double quotes (``""`` inside a quoted
+    field toggles twice): what the csv module would make of it, or more."""
+    parts = record.split('"')
+    return 1 + sum(part.count(delimiter) for part in parts[::2])
+
+
+def csv_rows(
+    path: Path,
+    encoding: str,
+    delimiter: str,
+    *,
+    max_record_chars: int = 16 * _CHUNK,
+    max_columns: int = 1000,
+    max_cells: int = 30_000_000,
+) -> Iterator[tuple[int, list[Cell]]]:
     """``(record number, fields)`` for every record; the number is the row a spreadsheet shows.
 
-    Raises ``csv.Error`` (with the record number added) for a malformed file.
+    Raises ``csv.Error`` (with the record number added) for a malformed file and ``TooBig`` for
+    a record or a file over a cap.
     """
     errors = "strict" if encoding.startswith("utf") else "replace"  # cp1251 leaves 0x98 undefined
     with path.open(encoding=encoding, errors=errors, newline="") as f:
-        reader = csv.reader(f, delimiter=delimiter)
-        number = 0
+        lines = _Lines(f, delimiter, max_record_chars, max_columns)
+        reader = csv.reader(lines, delimiter=delimiter)
+        cells = 0
         try:
-            for number, row in enumerate(reader, start=1):
-                yield number, list(row)
+            for row in reader:
+                number = lines.row
+                if len(row) > max_columns:  # quotes that fooled the count above
+                    raise TooBig("columns", number, len(row), max_columns)
+                cells += len(row)
+                if cells > max_cells:
+                    raise TooBig("cells", number, cells, max_cells)
+                lines.start()
+                fields: list[Cell] = list(row)
+                yield number, fields
         except csv.Error as exc:
-            raise csv.Error(f"record {number + 1}: {exc}") from exc
+            raise csv.Error(f"record {lines.row}: {exc}") from exc
 
 
 def read_sample(path: Path, encoding: str) -> str:

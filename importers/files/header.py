@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from crm_tui.domain.imports.rows import DataRow
-from crm_tui.domain.values.cells import Cell, cell_text, collapse_spaces, is_blank
+from crm_tui.domain.values.cells import Cell, cell_text, collapse_spaces, is_blank, storable_cells
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, match_field, unique_headers
 from crm_tui.importers.files.vocabulary import fold_header
 
@@ -159,7 +159,9 @@ def iter_data_rows(
     rows: Iterable[NumberedRow], header: HeaderRow, skipped: SkippedRows | None = None
 ) -> Iterator[DataRow]:
     """Data rows after the header: blank rows, totals rows and repeated headers are left out
-    (and counted in ``skipped``)."""
+    (and counted in ``skipped``). Text no database can hold (NUL, lone surrogates) is cleaned
+    here, at the way in, for every import (``crm_tui.domain.values.cells.storable_text``); the
+    row says so, for its warning."""
     tally = skipped if skipped is not None else SkippedRows()
     header_key = tuple(fold_header(t) for t in header.texts)
     width = len(header_key)
@@ -180,4 +182,8 @@ def iter_data_rows(
         ):
             tally.repeated_headers.append(number)
             continue
-        yield DataRow(number, values)
+        cleaned = storable_cells(values)
+        if cleaned is None:
+            yield DataRow(number, values)
+        else:
+            yield DataRow(number, cleaned, unstorable=True)

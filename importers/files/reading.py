@@ -23,10 +23,17 @@ from typing import cast
 import python_calamine
 
 from crm_tui.domain.imports.errors import ImportFileError
-from crm_tui.domain.values.cells import Cell
+from crm_tui.domain.values.cells import Cell, storable_text
 from crm_tui.i18n import N_, Message, Phrase
-from crm_tui.importers.files.csv_reading import csv_rows, detect_encoding, read_sample, sniff_delimiter
+from crm_tui.importers.files.csv_reading import (
+    TooBig,
+    csv_rows,
+    detect_encoding,
+    read_sample,
+    sniff_delimiter,
+)
 from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
+from crm_tui.importers.files.sheet_extent import Extent, xlsx_extent
 
 MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -40,6 +47,8 @@ _KNOWN_BINARIES = {
     b"Rar!": N_("a RAR archive"),
     b"7z\xbc\xaf": N_("a 7-Zip archive"),
 }
+NARROW_COLUMNS = 26
+"""Columns a sheet is taken to span when none of its filled cells is past Z (not counted)."""
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
 
@@ -60,6 +69,13 @@ class Limits:
     max_unpacked_bytes: int = 2048 * MB
     max_compression_ratio: float = 100.0
     max_zip_entries: int = 10_000
+    max_columns: int = 1000
+    """Columns a row may have: a client list has tens."""
+    max_cells: int = 30_000_000
+    """Cells a sheet may span (rows times columns, empty ones too): 100,000 clients of 300
+    columns; memory follows this, not the file's size."""
+    max_record_chars: int = 16 * MB
+    """Characters one CSV record may have."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -82,7 +98,9 @@ class SheetRows:
 
 
 def _display(path: Path) -> str:
-    return path.name or str(path)
+    """The file as messages, the errors file and the base name it: a name whose bytes are not
+    UTF-8 has them as U+FFFD (``storable_text``)."""
+    return storable_text(path.name or str(path)).value
 
 
 def _not_spreadsheet(name: str, what: str | Message) -> ImportFileError:
@@ -286,7 +304,15 @@ def read_sheet(
         _choose_sheet(name, [path.stem], sheet, 0)
         encoding = detect_encoding(path)
         delimiter = sniff_delimiter(read_sample(path, encoding))
-        return SheetRows(name, path.stem, kind, 0, _guarded_csv(name, csv_rows(path, encoding, delimiter)))
+        rows = csv_rows(
+            path,
+            encoding,
+            delimiter,
+            max_record_chars=limits.max_record_chars,
+            max_columns=limits.max_columns,
+            max_cells=limits.max_cells,
+        )
+        return SheetRows(name, storable_text(path.stem).value, kind, 0, _guarded_csv(name, rows))
     workbook = _open_workbook(path, kind, name)
     try:
         names = list(workbook.sheet_names)
@@ -297,7 +323,10 @@ def read_sheet(
             and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
         ]
         index = _choose_sheet(name, names, sheet, visible[0] if visible else 0)
+        if kind is FileKind.XLSX:
+            _check_extent(name, xlsx_extent(path, index), limits)
         data = workbook.get_sheet_by_index(index)
+        _check_extent(name, Extent(data.height, data.width, data.height), limits)
     except ImportFileError:
         raise
     except (KeyboardInterrupt, SystemExit):
@@ -310,9 +339,58 @@ def read_sheet(
     return SheetRows(name, names[index], kind, first_column, _calamine_rows(data))
 
 
+def _check_extent(name: str, extent: Extent | None, limits: Limits) -> None:
+    """Refuse a sheet wider than ``max_columns`` or spanning more than ``max_cells`` (calamine
+    would hold every one of them, empty or not)."""
+    if extent is None:
+        return
+    if extent.columns > limits.max_columns:
+        raise too_big(name, TooBig("columns", extent.widest_row, extent.columns, limits.max_columns))
+    cells = extent.rows * max(extent.columns, NARROW_COLUMNS)
+    if cells > limits.max_cells:
+        raise ImportFileError(
+            name,
+            "too_large",
+            N_("{file}: the sheet reaches row {rows}: {cells} cells, over the limit of {limit}: refused"),
+            rows=extent.rows,
+            cells=cells,
+            limit=limits.max_cells,
+        )
+
+
+def too_big(name: str, problem: TooBig) -> ImportFileError:
+    """The refusal of a row or a sheet over a cap (``Limits``), naming the file and the row."""
+    if problem.what == "record_chars":
+        return ImportFileError(
+            name,
+            "too_large",
+            N_("{file}: row {row} is longer than {limit} MB: refused (is it a CSV file?)"),
+            row=problem.row,
+            limit=problem.limit // MB,
+        )
+    if problem.what == "columns":
+        return ImportFileError(
+            name,
+            "too_wide",
+            N_("{file}: row {row} has {found} columns, over the limit of {limit}: refused"),
+            row=problem.row,
+            found=problem.found,
+            limit=problem.limit,
+        )
+    return ImportFileError(
+        name,
+        "too_large",
+        N_("{file}: over {limit} cells by row {row}: refused; split the file"),
+        row=problem.row,
+        limit=problem.limit,
+    )
+
+
 def _guarded_csv(name: str, rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:
     try:
         yield from rows
+    except TooBig as exc:
+        raise too_big(name, exc) from None
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ImportFileError(
             name, "unreadable", N_("{file}: broken CSV: {reason}"), reason=str(exc)

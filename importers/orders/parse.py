@@ -8,7 +8,7 @@ rejected or unmatched document can be written out as it came.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -52,6 +52,8 @@ class OrderRow:
     amount: int = 0
     paid: bool | None = None
     rejection: Message | None = None
+    unstorable: bool = False
+    """Text no database can hold was taken out of the row's cells (``storable_text``)."""
 
 
 @dataclass(frozen=True)
@@ -208,4 +210,5 @@ def _date(value: Cell) -> date | None:
 
 def order_rows(table: OrderTable, default_kind: DocumentKind | None) -> Iterator[OrderRow]:
     for data in iter_data_rows(table.rows, table.header):
-        yield parse_row(table, data.number, list(data.values), default_kind)
+        row = parse_row(table, data.number, list(data.values), default_kind)
+        yield replace(row, unstorable=True) if data.unstorable else row

@@ -22,12 +22,12 @@ from sqlmodel import Session
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
 from crm_tui.domain.segments.recompute import recompute_segments
-from crm_tui.domain.values.cells import Cell
+from crm_tui.domain.values.cells import UNSTORABLE, Cell
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
-from crm_tui.importers.batch_run import BatchRun, check_files
+from crm_tui.importers.batch_run import BatchRun, check_files, stored_path
 from crm_tui.importers.files.error_file import RejectedRow
 from crm_tui.importers.orders.matching import ClientIndex
 from crm_tui.importers.orders.parse import OrderRow, open_orders, order_rows
@@ -57,6 +57,16 @@ def _read(path: Path, options: OrdersOptions, run: BatchRun[OrdersSummary]) -> d
     documents: dict[tuple[str, str, int], _Document] = {}
     for row in order_rows(table, options.default_kind):
         summary.rows += 1
+        if row.unstorable:
+            summary.note(
+                Message(
+                    UNSTORABLE.code,
+                    N_("{file} row {row}: {warning}"),
+                    file=table.file,
+                    row=row.row,
+                    warning=UNSTORABLE,
+                )
+            )
         if row.rejection:
             run.reject(
                 RejectedRow(table.file, table.sheet, row.row, row.rejection, row.cells),
@@ -202,33 +212,37 @@ def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSu
     run = BatchRun(ws, "orders", options, OrdersSummary(batch=None))
     summary = run.summary
     documents = _read(path, options, run)
-    run.open([{"file": str(path), "sheet": summary.sheet}])
-    items = list(documents.items())
-    for start in range(0, len(items), CHUNK):
-        with run.chunk() as (session, batch_id):
-            _write_chunk(session, items[start : start + CHUNK], batch_id, run)
-    if options.dry_run:
-        return summary
-    with ws.write() as session:
-        _match_earlier(session, summary)
-    run.write_errors(path)
-    run.close(
-        [{"file": str(path), "sheet": summary.sheet, "documents": summary.documents}],
-        {
-            "rows": summary.rows,
-            "created": summary.created,
-            "enriched": summary.updated,
-            "unchanged": summary.unchanged,
-            "rejected": summary.rejected,
-            "conflicts": summary.unmatched,
-        },
-        {
-            "file": summary.file,
-            "created": summary.created,
-            "updated": summary.updated,
-            "unmatched": summary.unmatched,
-            "rejected": summary.rejected,
-        },
-    )
+    run.open([{"file": stored_path(path), "sheet": summary.sheet}])
+    try:
+        items = list(documents.items())
+        for start in range(0, len(items), CHUNK):
+            with run.chunk() as (session, batch_id):
+                _write_chunk(session, items[start : start + CHUNK], batch_id, run)
+        if options.dry_run:
+            return summary
+        with ws.write() as session:
+            _match_earlier(session, summary)
+        run.write_errors(path)
+        run.close(
+            [{"file": stored_path(path), "sheet": summary.sheet, "documents": summary.documents}],
+            {
+                "rows": summary.rows,
+                "created": summary.created,
+                "enriched": summary.updated,
+                "unchanged": summary.unchanged,
+                "rejected": summary.rejected,
+                "conflicts": summary.unmatched,
+            },
+            {
+                "file": summary.file,
+                "created": summary.created,
+                "updated": summary.updated,
+                "unmatched": summary.unmatched,
+                "rejected": summary.rejected,
+            },
+        )
+    except BaseException as exc:
+        run.fail(exc)
+        raise
     summary.segments = recompute_segments(ws)
     return summary

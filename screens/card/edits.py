@@ -38,12 +38,7 @@ from crm_tui.screens.handover_flow import HandoverFlow
 class CardEdits(HandoverFlow):
     """The client card's edits; ``ClientCardScreen`` binds their keys and shows the client."""
 
-    GATED: ClassVar[Mapping[str, Capability]] = {
-        "hand_over": Capability.HAND_OVER_CLIENTS,
-        "take": Capability.TAKE_LEADS,
-        "new_deal": Capability.CREATE_DEALS,
-        "new_task": Capability.SET_TASKS,
-    }
+    GATED: ClassVar[Mapping[str, Capability]] = {"hand_over": Capability.HAND_OVER_CLIENTS}
     client_id: int
     card: ClientCard | None
 

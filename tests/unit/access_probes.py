@@ -40,7 +40,7 @@ from crm_tui.domain.segments.work import set_work_rule
 from crm_tui.domain.tasks.lifecycle import complete_task
 from crm_tui.domain.tasks.manual import TaskDraft, set_task
 from crm_tui.domain.workspace import copy_base, open_app_workspace
-from crm_tui.importers.batches import undo_import
+from crm_tui.importers.batches import list_batches, undo_import
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.dedup.service import scan
 from crm_tui.importers.orders.service import import_orders
@@ -126,6 +126,19 @@ def _merge(cell: Cell) -> bool:
 def _scan(cell: Cell) -> bool:
     pair = cell.base.duplicates(cell.owner, cell.region)
     return any((p.left, p.right) == pair for p in scan(cell.base.ws(cell.login)))
+
+
+def _batch_seen(cell: Cell) -> bool:
+    batch = cell.base.batch(cell.owner_login)
+    return any(b.id == batch for b in list_batches(cell.base.ws(cell.login)))
+
+
+def _batches_cli(cell: Cell) -> CliCall:
+    batch = cell.base.batch(cell.owner_login)
+    return CliCall(
+        ("import", "list", "--json"),
+        seen=lambda out: batch in {json.loads(line)["id"] for line in out.splitlines()},
+    )
 
 
 def _scan_cli(cell: Cell) -> CliCall:
@@ -306,6 +319,7 @@ PROBES: dict[Capability, Probe] = {
         lambda c: _domain(c, undo_import, c.base.batch(c.owner_login)),
         lambda c: CliCall(("import", "undo", str(c.base.batch(c.owner_login)))),
     ),
+    Capability.SEE_IMPORT_BATCHES: Probe(OWNED, _batch_seen, _batches_cli),
     Capability.IMPORT_ORDERS: Probe(
         None,
         lambda c: done(import_orders(c.base.ws(c.login), Path(_orders_csv(c)), OrdersOptions(dry_run=True))),

@@ -59,6 +59,7 @@ class Capability(StrEnum):
     HAND_OVER_CLIENTS = "hand_over_clients"
     IMPORT_CLIENTS = "import_clients"
     UNDO_IMPORT = "undo_import"
+    SEE_IMPORT_BATCHES = "see_import_batches"
     IMPORT_ORDERS = "import_orders"
     RECOMPUTE_SEGMENTS = "recompute_segments"
     REVIEW_DUPLICATES = "review_duplicates"
@@ -187,6 +188,10 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: ALL},
         N_("{target} is not yours to undo"),
         N_("{target} is not yours to undo"),
+    ),
+    Capability.SEE_IMPORT_BATCHES: Rule(
+        "see import batches (crm import list: who imported which files, what they made)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
     ),
     Capability.IMPORT_ORDERS: Rule(
         "import orders (the sales history)",

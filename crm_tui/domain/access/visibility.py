@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
-from crm_tui.storage.models import ClientStatus, clients, deals, tasks, users
+from crm_tui.storage.models import ClientStatus, clients, deals, import_batches, tasks, users
 
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
@@ -75,3 +75,19 @@ def visible_tasks(viewer: Viewer) -> ColumnElement[bool]:
         region_people = select(users.c.id).where(users.c.region == viewer.region)
         return mine | tasks.c.assignee_id.in_(region_people)
     return mine
+
+
+def visible_import_batches(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL condition on ``import_batches``: a manager's own batches, a head's region's people's
+    (and own), every batch for admins and ops. A batch's region is its author's: the file names
+    and what they made are the author's work."""
+    granted = scope_for(viewer, Capability.SEE_IMPORT_BATCHES)
+    if granted is None:
+        return false()
+    if granted is Scope.ALL:
+        return true()
+    author = import_batches.c.user_id
+    if granted is Scope.REGION and viewer.region is not None:
+        region_people = select(users.c.id).where(users.c.region == viewer.region)
+        return author.in_(region_people) | (author == viewer.user_id)
+    return author == viewer.user_id

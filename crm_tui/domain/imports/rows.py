@@ -27,10 +27,12 @@ NO_NAME_NO_CONTACT = Message("row.no_name_no_contact", N_("no name and no contac
 
 @dataclass(frozen=True, slots=True)
 class DataRow:
-    """One data row: the sheet row number and its cell values (as the reader gave them)."""
+    """One data row: the sheet row number and its cell values (as the reader gave them, with
+    what no database can hold taken out: ``unstorable`` says something was)."""
 
     number: int
     values: Sequence[Cell]
+    unstorable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

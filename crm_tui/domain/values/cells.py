@@ -14,7 +14,7 @@ import math
 from datetime import date, datetime, time, timedelta
 from typing import Generic, NamedTuple, TypeAlias, TypeVar
 
-from crm_tui.i18n import Message
+from crm_tui.i18n import N_, Message
 
 Cell: TypeAlias = str | int | float | bool | date | datetime | time | timedelta | None
 """One cell value as the readers yield it (``None`` or ``""`` for an empty cell)."""
@@ -81,9 +81,12 @@ and paragraph separators."""
 _BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 """The marks, embeddings, overrides and isolates that make text read in another order than it is
 stored ("Trojan Source"): a name is shown in the order it was typed."""
+_UNSTORABLE: dict[int, str | None] = {0: None, **{code: "\ufffd" for code in range(0xD800, 0xE000)}}
+"""What no database can hold: NUL goes, a lone surrogate (which no UTF-8 encoder writes) becomes
+U+FFFD. ``storable_text`` applies it alone; ``drop_controls`` with the rest."""
 _DROPPED: dict[int, str | None] = {
     **{code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS)},
-    **{code: "\ufffd" for code in range(0xD800, 0xE000)},  # a lone surrogate cannot be written out
+    **_UNSTORABLE,
 }
 _ONE_LINE = {**_DROPPED, **{ord(c): " " for c in "\t" + _LINE_BREAKS}}
 _LINES = {**_DROPPED, ord("\t"): "\t", **{ord(c): "\n" for c in _LINE_BREAKS}}
@@ -94,7 +97,8 @@ def drop_controls(text: str, *, multiline: bool = False) -> str:
 
     C0 controls, DEL and C1 controls go (ESC and CSI start the sequences that move the cursor,
     clear the screen, colour text or make OSC 8 links: without them the rest is plain text), as
-    do the bidi controls; a lone surrogate becomes U+FFFD. Tabs and line breaks become spaces on
+    do the bidi controls; a lone surrogate becomes U+FFFD (what no database can hold is
+    ``storable_text``'s rule, applied here too). Tabs and line breaks become spaces on
     one line; a ``multiline`` text keeps its tabs and has its line breaks as newlines. The one
     rule for text from outside, at the way in (``collapse_spaces``, so every value parser) and
     at the way out (``crm_tui.domain.values.text.inert``).
@@ -104,6 +108,44 @@ def drop_controls(text: str, *, multiline: bool = False) -> str:
     if multiline:
         return text.replace("\r\n", "\n").translate(_LINES)
     return text.translate(_ONE_LINE)
+
+
+UNSTORABLE = Message(
+    "text.unstorable",
+    N_("characters no database can hold (NUL bytes or broken Unicode) were removed or replaced with �"),
+)
+"""The warning of a value that ``storable_text`` had to change."""
+
+
+def storable_text(text: str) -> Normalised[str]:
+    """``text`` as both databases can store it, with ``UNSTORABLE`` as its warning if it had to
+    change: NUL characters removed (PostgreSQL refuses them, SQLite cuts text at them in some
+    tools) and lone surrogates (what Python makes of bytes that are not UTF-8, in file names and
+    command-line arguments; no UTF-8 encoder writes them) replaced with U+FFFD.
+
+    The one rule for every value at the way in (file cells, file names, dialogs, the command
+    line), so that SQLite and PostgreSQL hold the same text and neither raises.
+    """
+    if text.isprintable() or ("\0" not in text and text.isascii()):
+        return Normalised(text, text)  # the usual value; surrogates and NUL are not printable
+    cleaned = text.translate(_UNSTORABLE)
+    if cleaned == text:
+        return Normalised(text, text)
+    return Normalised(cleaned, text, (UNSTORABLE,))
+
+
+def storable_cells(values: list[Cell]) -> list[Cell] | None:
+    """The cells of a row with every text through ``storable_text``; ``None`` if none changed
+    (the usual row, checked in one pass)."""
+    changed: list[Cell] | None = None
+    for index, value in enumerate(values):
+        if type(value) is str and not value.isprintable():
+            cleaned = storable_text(value).value
+            if cleaned != value:
+                if changed is None:
+                    changed = list(values)
+                changed[index] = cleaned
+    return changed
 
 
 def collapse_spaces(text: str) -> str:
