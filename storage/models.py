@@ -183,7 +183,11 @@ class ContactChannel(SQLModel, table=True):
     """
 
     __tablename__ = "contact_channels"
-    __table_args__ = (Index("ix_channels_kind_value", "kind", "value"),)
+    __table_args__ = (
+        Index("ix_channels_kind_value", "kind", "value"),
+        # A deleted contact sets its channels' contact_id to NULL: found by this, not a scan.
+        Index("ix_contact_channels_contact", "contact_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="clients.id", index=True, ondelete="CASCADE")
@@ -267,6 +271,8 @@ class Interaction(SQLModel, table=True):
         # The desk's "recent inbound" reads only the inbound touches of the user's clients.
         Index("ix_interactions_client_direction_time", "client_id", "direction", "occurred_at"),
         Index("ix_interactions_direction_time", "direction", "occurred_at"),
+        # Deleting a contact checks that no interaction points at it (an undo, a merge).
+        Index("ix_interactions_contact", "contact_id"),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)

@@ -24,7 +24,7 @@ from crm_tui.importers.clients.rows import open_table
 from crm_tui.importers.files.reading import Limits, read_sheet
 
 MEASURE = """
-import resource, sys
+import sys
 from pathlib import Path
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.importers.clients.rows import open_table
@@ -35,9 +35,10 @@ try:
     print("read")
 except ImportFileError as exc:
     print(exc)
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(own + kids)
+# This process's own peak (VmHWM starts afresh at exec; ru_maxrss keeps the forking parent's,
+# which in a test worker that ran other tests before is hundreds of megabytes).
+status = Path("/proc/self/status").read_text()
+print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
 """
 
 
