@@ -3,9 +3,13 @@ lead (``ctrl+t``). Each is a dialog or a worker over the domain, then the card r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from textual import work
 from textual.message import Message
 
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.clients.take import take_lead
 from crm_tui.domain.deals.new_deal import AddedDeal
 from crm_tui.domain.tasks.manual import SetTask
@@ -18,6 +22,13 @@ from crm_tui.screens.dialogs.task_form import TaskDialog
 
 class CardAdds(CardEdits):
     """The card's new deal, new task and take; ``ClientCardScreen`` binds their keys."""
+
+    GATED: ClassVar[Mapping[str, Capability]] = {
+        **CardEdits.GATED,
+        "take": Capability.TAKE_LEADS,
+        "new_deal": Capability.CREATE_DEALS,
+        "new_task": Capability.SET_TASKS,
+    }  # gated here, where their actions are (a class's GATED names its own or inherited actions)
 
     class Took(Message):
         def __init__(self, line: str) -> None:

@@ -40,9 +40,6 @@ class CardEdits(HandoverFlow):
 
     GATED: ClassVar[Mapping[str, Capability]] = {
         "hand_over": Capability.HAND_OVER_CLIENTS,
-        "take": Capability.TAKE_LEADS,
-        "new_deal": Capability.CREATE_DEALS,
-        "new_task": Capability.SET_TASKS,
     }
     client_id: int
     card: ClientCard | None
