@@ -377,7 +377,8 @@ async def test_task_on_the_card(ws: Workspace, team: Seeded) -> None:
         await on_card(app, pilot, team.clients["romashka"], "T")
         dialog = app.screen
         assert isinstance(dialog, TaskDialog)
-        await burst(pilot, "Позвонить", "tab", "ctrl+u", "когда-нибудь", "tab", "tab", "tab", "про КП", "ctrl+s")
+        keys = ["Позвонить", "tab", "ctrl+u", "когда-нибудь", "tab", "tab", "tab", "про КП"]
+        await burst(pilot, *keys, "ctrl+s")
         refused_on(dialog, "due", "task-due", "due: ")
         assert values(dialog, "task-title", "task-due", "task-assignee", "task-note") == [
             "Позвонить",
