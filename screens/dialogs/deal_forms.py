@@ -1,15 +1,36 @@
 """The deal's dialogs: a new deal (from the client card, the kanban, the palette), its edit, and
-a line of what it sells. Each saves through the domain and keeps what was typed on a refusal."""
+a line of what it sells. Each is a ``FormDialog``: it saves through the domain in its worker, and
+a refusal keeps everything typed, said under the field the domain names."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Static
 
 from crm_tui.domain.deals.card import DealCard
 from crm_tui.domain.deals.edit import edit_deal
 from crm_tui.domain.deals.lines import LineDraft, add_line
 from crm_tui.domain.deals.new_deal import AddedDeal, DealDraft, add_deal
+from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.dialogs.saving_form import SavingForm
+from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.widgets.in_order import FieldInput
+
+Rows = list[tuple[str, str, str]]
+"""A plain form's fields, top to bottom: (key the domain names it by, label msgid, initial text)."""
+
+
+def compose_rows(dialog: FormDialog[Any], prefix: str, rows: Rows, subject: str = "") -> ComposeResult:
+    """``subject`` (what the form is about, text from outside) in bold, then a ``FieldInput``
+    for each row, with the id ``{prefix}-{key}``."""
+    if subject:
+        yield Static(literal(subject), classes="dialog-subject", markup=False)
+    for key, label, value in rows:
+        yield from dialog.field(key, _(label), FieldInput(value=value, id=f"{prefix}-{key}"))
+
 
 NEW_DEAL_FIELDS = (
     ("client", N_("Client (name, INN, phone)")),
@@ -22,11 +43,12 @@ NEW_DEAL_FIELDS = (
 )
 
 
-class NewDealDialog(SavingForm[AddedDeal]):
+class NewDealDialog(FormDialog[AddedDeal | None]):
     """A new deal; dismissed with it once saved (it has entered its stage), or None.
 
     | Key(s) | Description |
     | :- | :- |
+    | tab, shift+tab | Next, previous field. |
     | enter | Next field (on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
@@ -42,86 +64,104 @@ class NewDealDialog(SavingForm[AddedDeal]):
     ) -> None:
         """``client`` (id, name) when opened on a client's card: the field is not asked;
         ``stage`` the kanban column's; ``pipeline_id`` the kanban's pipeline."""
+        super().__init__()
+        self.ws = ws
         self.client = client
         self.pipeline_id = pipeline_id
         initial = {"stage": stage, "owner": ws.viewer.login}
-        rows = [
+        self.rows: Rows = [
             (key, label, initial.get(key, ""))
             for key, label in NEW_DEAL_FIELDS
             if not (key == "client" and client is not None)
         ]
-        subject = _("for {client}").format(client=client[1]) if client else ""
-        super().__init__(ws, _("New deal"), rows, subject)
 
-    def save_values(self, values: dict[str, str]) -> AddedDeal:
-        client = str(self.client[0]) if self.client else values["client"]
+    def form_title(self) -> str:
+        return _("New deal")
+
+    def compose_form(self) -> ComposeResult:
+        subject = _("for {client}").format(client=self.client[1]) if self.client else ""
+        yield from compose_rows(self, "deal", self.rows, subject)
+
+    def save(self, typed: Typed) -> AddedDeal:
+        client = str(self.client[0]) if self.client else typed["client"]
         draft = DealDraft(
-            client, values["title"], values["amount"], str(self.pipeline_id or ""), values["stage"],
-            values["close"], values["owner"], values["comment"],
+            client, typed["title"], typed["amount"], str(self.pipeline_id or ""), typed["stage"],
+            typed["close"], typed["owner"], typed["comment"],
         )  # fmt: skip
         return add_deal(self.ws, draft)
 
 
-class DealEditDialog(SavingForm[int]):
+class DealEditDialog(FormDialog[int | None]):
     """The deal's title, amount, close date and owner; dismissed with its new version, or None.
     A colleague's save in between is refused, never overwritten.
 
     | Key(s) | Description |
     | :- | :- |
+    | tab, shift+tab | Next, previous field. |
     | enter | Next field (on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
 
     def __init__(self, ws: Workspace, card: DealCard, owner_login: str) -> None:
+        super().__init__()
+        self.ws = ws
         self.card = card
-        rows = [
+        close = f"{card.expected_close:%d.%m.%Y}" if card.expected_close else ""
+        self.rows: Rows = [
             ("title", N_("Title"), card.title),
-            (
-                "close",
-                N_("Close by (25.12, +30)"),
-                f"{card.expected_close:%d.%m.%Y}" if card.expected_close else "",
-            ),
+            ("close", N_("Close by (25.12, +30)"), close),
             ("owner", N_("Owner (login)"), owner_login),
         ]
         if not card.lines:  # with lines, the amount is their sum
             amount = f"{card.amount // 100}" + (f",{card.amount % 100:02d}" if card.amount % 100 else "")
-            rows.insert(1, ("amount", N_("Amount (350к, 1,2 млн)"), amount))
-        self.initial = {key: value for key, _label, value in rows}
-        super().__init__(ws, _("Edit deal"), rows, card.title)
+            self.rows.insert(1, ("amount", N_("Amount (350к, 1,2 млн)"), amount))
+        self.initial = {key: value for key, _label, value in self.rows}
 
-    def save_values(self, values: dict[str, str]) -> int:
-        changed = {key: value for key, value in values.items() if value != self.initial[key]}
+    def form_title(self) -> str:
+        return _("Edit deal")
+
+    def compose_form(self) -> ComposeResult:
+        yield from compose_rows(self, "deal", self.rows, self.card.title)
+
+    def save(self, typed: Typed) -> int:
+        changed = {key: value for key, value in typed.items() if value != self.initial[key]}
         if not changed:
             return self.card.version
         return edit_deal(self.ws, self.card.id, self.card.version, changed)
 
 
-LINE_FIELDS = (
+LINE_FIELDS: Rows = [
     ("product", N_("Product or service"), ""),
     ("quantity", N_("Quantity"), "1"),
     ("unit", N_("Unit"), "шт"),
     ("price", N_("Price with VAT"), ""),
     ("vat", N_("VAT, % (20, 10, без НДС)"), "20"),
-)
+]
 
 
-class DealLineDialog(SavingForm[int]):
+class DealLineDialog(FormDialog[int | None]):
     """A line of what the deal sells; dismissed with the deal's new version, or None.
 
     | Key(s) | Description |
     | :- | :- |
+    | tab, shift+tab | Next, previous field. |
     | enter | Next field (on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
 
     def __init__(self, ws: Workspace, card: DealCard) -> None:
+        super().__init__()
+        self.ws = ws
         self.card = card
-        super().__init__(ws, _("New line"), list(LINE_FIELDS), card.title)
 
-    def save_values(self, values: dict[str, str]) -> int:
-        draft = LineDraft(
-            values["product"], values["quantity"], values["unit"], values["price"], values["vat"]
-        )
+    def form_title(self) -> str:
+        return _("New line")
+
+    def compose_form(self) -> ComposeResult:
+        yield from compose_rows(self, "line", LINE_FIELDS, self.card.title)
+
+    def save(self, typed: Typed) -> int:
+        draft = LineDraft(typed["product"], typed["quantity"], typed["unit"], typed["price"], typed["vat"])
         return add_line(self.ws, self.card.id, self.card.version, draft)

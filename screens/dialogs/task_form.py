@@ -1,13 +1,16 @@
 """A task set by hand, for oneself or a colleague: from the card (on its client), the deal screen
-(on its deal), the week view and the palette."""
+(on its deal), the week view and the palette. A ``FormDialog``: a refusal keeps what was typed."""
 
 from __future__ import annotations
+
+from textual.app import ComposeResult
 
 from crm_tui.domain.tasks.manual import SetTask, TaskDraft, set_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import kind_label
-from crm_tui.screens.dialogs.saving_form import SavingForm
+from crm_tui.screens.dialogs.deal_forms import Rows, compose_rows
+from crm_tui.screens.dialogs.form import FormDialog, Typed
 
 TASK_FIELDS = (
     ("title", N_("What to do")),
@@ -19,11 +22,12 @@ TASK_FIELDS = (
 )
 
 
-class TaskDialog(SavingForm[SetTask]):
+class TaskDialog(FormDialog[SetTask | None]):
     """A new task; dismissed with it once set, or None. Its assignee sees it at once.
 
     | Key(s) | Description |
     | :- | :- |
+    | tab, shift+tab | Next, previous field. |
     | enter | Next field (on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
@@ -33,21 +37,28 @@ class TaskDialog(SavingForm[SetTask]):
         self, ws: Workspace, *, client: tuple[int, str] | None = None, deal: tuple[int, str] | None = None
     ) -> None:
         """On a client's card ``client`` (id, name), on a deal's screen ``deal``: not asked."""
+        super().__init__()
+        self.ws = ws
         self.client = client
         self.deal = deal
         initial = {"due": "завтра 10:00", "assignee": ws.viewer.login, "kind": kind_label("call")}
-        rows = [
+        self.rows: Rows = [
             (key, label, initial.get(key, ""))
             for key, label in TASK_FIELDS
             if not (key == "client" and (client or deal))
         ]
-        subject = deal[1] if deal else client[1] if client else ""
-        super().__init__(ws, _("New task"), rows, subject)
 
-    def save_values(self, values: dict[str, str]) -> SetTask:
-        client = str(self.client[0]) if self.client else values.get("client", "")
+    def form_title(self) -> str:
+        return _("New task")
+
+    def compose_form(self) -> ComposeResult:
+        subject = self.deal[1] if self.deal else self.client[1] if self.client else ""
+        yield from compose_rows(self, "task", self.rows, subject)
+
+    def save(self, typed: Typed) -> SetTask:
+        client = str(self.client[0]) if self.client else typed.get("client", "")
         deal = str(self.deal[0]) if self.deal else ""
         draft = TaskDraft(
-            values["title"], values["due"], values["assignee"], values["kind"], client, deal, values["note"]
+            typed["title"], typed["due"], typed["assignee"], typed["kind"], client, deal, typed["note"]
         )
         return set_task(self.ws, draft)

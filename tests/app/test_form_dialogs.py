@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from textual.widgets import Input, OptionList, Static
 
 from crm_tui.app import CrmApp, create_app
@@ -17,6 +17,7 @@ from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.deal import DealScreen
 from crm_tui.screens.dialogs.contact import ContactDialog
 from crm_tui.screens.dialogs.contact_move import ContactMoveDialog
+from crm_tui.screens.dialogs.deal_forms import DealEditDialog, DealLineDialog, NewDealDialog
 from crm_tui.screens.dialogs.form import FormDialog
 from crm_tui.screens.dialogs.installed import InstalledDialog
 from crm_tui.screens.dialogs.log_interaction import LogInteractionScreen
@@ -25,6 +26,7 @@ from crm_tui.screens.dialogs.new_client import NewClientScreen
 from crm_tui.screens.dialogs.portrait import PortraitDialog
 from crm_tui.screens.dialogs.requisites import RequisitesDialog
 from crm_tui.screens.dialogs.snooze import SnoozeScreen
+from crm_tui.screens.dialogs.task_form import TaskDialog
 from crm_tui.screens.dialogs.task_result import TaskResultScreen
 from crm_tui.screens.fields_settings import FieldDialog, FieldsSettingsScreen
 from crm_tui.storage.database import write_session
@@ -219,8 +221,6 @@ async def test_lost_reason_retired_meanwhile(ws: Workspace, team: Seeded) -> Non
 
 
 def deals_status(ws: Workspace, deal_id: int) -> str:
-    from sqlalchemy import select
-
     with ws.read() as session:
         return str(session.scalar(select(deals.c.status).where(deals.c.id == deal_id)))
 
@@ -305,3 +305,97 @@ async def test_enter_moves_on_in_a_burst_and_saves_on_the_last_field(
             "Директор",
             "12-34",
         ]
+
+
+async def on_deal(app: CrmApp, pilot: object, deal_id: int, key: str) -> None:
+    await app.push_screen(DealScreen(app.ws, deal_id))
+    await settle(pilot)  # type: ignore[arg-type]
+    await burst(pilot, key)  # type: ignore[arg-type]
+
+
+async def test_new_deal_on_the_card(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "N")
+        dialog = app.screen
+        assert isinstance(dialog, NewDealDialog)
+        await burst(pilot, "Насосы", "tab", "много", "tab", "tab", "+30", "tab", "tab", "срочно", "ctrl+s")
+        refused_on(dialog, "amount", "deal-amount", "amount: ")
+        assert values(dialog, "deal-title", "deal-amount", "deal-close", "deal-owner", "deal-comment") == [
+            "Насосы",
+            "много",
+            "+30",
+            "ivanova",
+            "срочно",
+        ]
+
+
+async def test_new_deal_on_the_kanban_asks_for_the_client(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "F")
+        await burst(pilot, "n")
+        dialog = app.screen
+        assert isinstance(dialog, NewDealDialog)
+        await burst(pilot, "Нет такого", "tab", "Насосы", "tab", "350к", "ctrl+s")
+        refused_on(dialog, "client", "deal-client", "client: ")
+        assert values(dialog, "deal-client", "deal-title", "deal-amount") == ["Нет такого", "Насосы", "350к"]
+
+
+async def test_deal_edit(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_deal(app, pilot, team.deals["d_await_romashka"], "e")
+        dialog = app.screen
+        assert isinstance(dialog, DealEditDialog)
+        keys = ["ctrl+u", "Насосы", "tab", "ctrl+u", "1,2 млн", "tab", "ctrl+u", "31.02", "ctrl+s"]
+        await burst(pilot, *keys)
+        refused_on(dialog, "close", "deal-close", "close date: ")
+        assert values(dialog, "deal-title", "deal-amount", "deal-close") == ["Насосы", "1,2 млн", "31.02"]
+
+
+async def test_deal_line(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_deal(app, pilot, team.deals["d_await_romashka"], "a")
+        dialog = app.screen
+        assert isinstance(dialog, DealLineDialog)
+        await burst(pilot, "Котёл", "tab", "ctrl+u", "два", "tab", "tab", "48 500", "ctrl+s")
+        refused_on(dialog, "quantity", "line-quantity", "quantity: ")
+        ids = ("line-product", "line-quantity", "line-unit", "line-price", "line-vat")
+        assert values(dialog, *ids) == ["Котёл", "два", "шт", "48 500", "20"]
+
+
+async def test_task_on_the_card(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "T")
+        dialog = app.screen
+        assert isinstance(dialog, TaskDialog)
+        keys = ["Позвонить", "tab", "ctrl+u", "когда-нибудь", "tab", "tab", "tab", "про КП"]
+        await burst(pilot, *keys, "ctrl+s")
+        refused_on(dialog, "due", "task-due", "due: ")
+        assert values(dialog, "task-title", "task-due", "task-assignee", "task-note") == [
+            "Позвонить",
+            "когда-нибудь",
+            "ivanova",
+            "про КП",
+        ]
+
+
+async def test_new_deal_saves_and_the_card_shows_it(ws: Workspace, team: Seeded) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "N")
+        assert isinstance(app.screen, NewDealDialog)
+        await burst(pilot, "Насосы", "enter", "350к", "ctrl+s")
+        assert isinstance(app.screen, ClientCardScreen)
+        with ws.read() as session:
+            saved = session.execute(select(deals.c.amount).where(deals.c.title == "Насосы")).all()
+        assert [row.amount for row in saved] == [35_000_000]

@@ -49,7 +49,7 @@ CASES: dict[str, tuple[str, Callable[[Pilot[None]], object]]] = {
     "new_deal_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "N")),
     "new_deal_refused_keeps_what_was_typed": (
         "clients",
-        typed_then_save("j", "j", "j", "enter", "N", fields={"f-title": "Насосы", "f-amount": "много"}),
+        typed_then_save("j", "j", "j", "enter", "N", fields={"deal-title": "Насосы", "deal-amount": "много"}),
     ),
     "new_deal_on_the_kanban": ("desk", keys_then_settle("F", "l", "n")),
     "deal_with_lines": ("desk", keys_then_settle("F", "enter")),
