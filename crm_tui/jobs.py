@@ -81,9 +81,9 @@ class ImporterJobs:
         return undo_import(ws, batch)
 
     def scan(self, ws: Workspace) -> list[Pair]:
-        from crm_tui.importers.dedup.service import scan
+        from crm_tui.importers.dedup.service import scan_all
 
-        return scan(ws)
+        return scan_all(ws)
 
     def side(self, ws: Workspace, client_id: int) -> ClientSide:
         from crm_tui.importers.dedup.service import side

@@ -131,6 +131,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "dedup.previous": "h,left_square_bracket",
     "dedup.undo": "u",
     "dedup.rescan": "r",
+    "dedup.lower": "less_than_sign",
+    "dedup.raise": "greater_than_sign",
     "dedup.back": "escape",
     "import.change_field": "e",
     "import.change_field_enter": "enter",

@@ -6,6 +6,7 @@ The scan, the sides and the merge are the ``DuplicateJobs`` the app hands the sc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -19,13 +20,21 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Header, Static
 
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
 from crm_tui.domain.duplicates.port import DuplicateJobs
 from crm_tui.domain.duplicates.reasons import reasons_text
+from crm_tui.domain.duplicates.threshold import (
+    DEFAULT_THRESHOLD,
+    STEP,
+    proposal_threshold,
+    proposed,
+    set_threshold,
+)
 from crm_tui.domain.values.formatting import phone
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _
+from crm_tui.i18n import N_, _, ngettext
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.client_table import status_label
@@ -77,6 +86,7 @@ class DedupReviewScreen(CrmScreen):
     | h, [ | Back to the previous pair. |
     | u | Undo the last merge. |
     | r | Scan again. |
+    | <, > | Lower or raise the team's threshold: show fainter pairs, or only the likeliest. |
     | escape | Back. |
     """
 
@@ -93,13 +103,23 @@ class DedupReviewScreen(CrmScreen):
         bind("dedup.previous", "move(-1)", N_("Previous")),
         bind("dedup.undo", "undo", N_("Undo merge")),
         bind("dedup.rescan", "rescan", N_("Scan again")),
+        bind("dedup.lower", f"threshold(-{STEP})", N_("Lower threshold")),
+        bind("dedup.raise", f"threshold({STEP})", N_("Raise threshold")),
         bind("dedup.back", "back", N_("Back")),
     ]
 
+    GATED: ClassVar[Mapping[str, Capability]] = {"threshold": Capability.SET_DEDUP_THRESHOLD}
+
     class Scanned(Message):
-        def __init__(self, pairs: list[Pair]) -> None:
+        def __init__(self, pairs: list[Pair], threshold: int) -> None:
             super().__init__()
             self.pairs = pairs
+            self.threshold = threshold
+
+    class ThresholdSet(Message):
+        def __init__(self, threshold: int) -> None:
+            super().__init__()
+            self.threshold = threshold
 
     class SidesLoaded(Message):
         def __init__(self, pair: Pair, left: ClientSide, right: ClientSide) -> None:
@@ -121,6 +141,9 @@ class DedupReviewScreen(CrmScreen):
         super().__init__(ws)
         self.jobs = jobs
         self.review = Review()
+        self.found: list[Pair] = []
+        """Every pair of the last scan; ``review.pairs`` are those at or above the threshold."""
+        self.threshold = DEFAULT_THRESHOLD
         self.sides: tuple[ClientSide, ClientSide] | None = None
         self.busy = False
 
@@ -139,23 +162,60 @@ class DedupReviewScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dedup-scan")
     def scan(self) -> None:
-        self.post_message(self.Scanned(self.jobs.scan(self.ws)))
+        pairs = self.jobs.scan(self.ws)
+        self.post_message(self.Scanned(pairs, proposal_threshold(self.ws)))
 
     def on_dedup_review_screen_scanned(self, event: Scanned) -> None:
-        self.review = Review(pairs=event.pairs)
+        self.found, self.threshold = event.pairs, event.threshold
+        self.review = Review(pairs=proposed(event.pairs, event.threshold))
+        self._show_pair()
+
+    def action_threshold(self, step: int) -> None:
+        self.save_threshold(max(0, min(100, self.threshold + step)))
+
+    @work(thread=True, exclusive=True, group="dedup-threshold")
+    def save_threshold(self, score: int) -> None:
+        self.post_message(self.ThresholdSet(set_threshold(self.ws, score)))
+
+    def on_dedup_review_screen_threshold_set(self, event: ThresholdSet) -> None:
+        """The pairs left, filtered anew; the person stays where they were in the ranking."""
+        current = self.review.pair
+        self.threshold = event.threshold
+        pairs = proposed(self.found, self.threshold)
+        rank = {p: i for i, p in enumerate(self.found)}
+        self.review = Review(pairs=pairs)
+        if current is not None:
+            self.review.index = min(sum(1 for p in pairs if rank[p] < rank[current]), max(len(pairs) - 1, 0))
+        self.notify(
+            ngettext(
+                "Threshold {score}: {shown} pair to review.",
+                "Threshold {score}: {shown} pairs to review.",
+                len(pairs),
+            ).format(score=self.threshold, shown=len(pairs))
+        )
         self._show_pair()
 
     def _show_pair(self) -> None:
         pair = self.review.pair
         self.sides = None
         if pair is None:
-            self.query_one("#dedup-status", Static).update(_("No duplicates left to review."))
+            self.query_one("#dedup-status", Static).update(self._none_left())
             self.query_one("#dedup-left", Static).update("")
             self.query_one("#dedup-right", Static).update("")
             self.query_one("#dedup-more", Static).update("")
             self.refresh_bindings()
             return
         self.load_sides(pair)
+
+    def _none_left(self) -> str:
+        hidden = len(self.found) - len(self.review.pairs)
+        if not hidden:
+            return _("No duplicates left to review.")
+        return ngettext(
+            "No duplicates left at threshold {score}; {n} fainter pair is hidden (< lowers the threshold).",
+            "No duplicates left at threshold {score}; {n} fainter pairs are hidden (< lowers the threshold).",
+            hidden,
+        ).format(score=self.threshold, n=hidden)
 
     @work(thread=True, exclusive=True, group="dedup-sides")
     def load_sides(self, pair: Pair) -> None:
@@ -174,10 +234,12 @@ class DedupReviewScreen(CrmScreen):
             return
         review = self.review
         verdict = _("sure") if pair.sure else _("to review")
-        status = _("Pair {n} of {total} · score {score} · {verdict} · {reasons}").format(
+        said = _("Pair {n} of {total} · score {score} (threshold {threshold}) · {verdict} · {reasons}")
+        status = said.format(
             n=review.index + 1,
             total=len(review.pairs),
             score=pair.score,
+            threshold=self.threshold,
             verdict=verdict,
             reasons=reasons_text(pair.reasons),
         )
@@ -357,8 +419,10 @@ class DedupReviewScreen(CrmScreen):
         review = self.review
         if event.drop:  # a merged-away record is in no pair any more
             review.pairs = [p for p in review.pairs if p.left not in event.drop and p.right not in event.drop]
+            self.found = [p for p in self.found if p.left not in event.drop and p.right not in event.drop]
         elif review.pair is not None:
-            review.pairs.pop(review.index)
+            settled = review.pairs.pop(review.index)
+            self.found = [p for p in self.found if p != settled]
         review.index = min(review.index, max(len(review.pairs) - 1, 0))
         review.take_other = set()
         review.survivor_left = True

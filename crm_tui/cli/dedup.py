@@ -24,8 +24,14 @@ def _on_terminal(as_json: bool) -> bool:
 def scan(
     ctx: typer.Context,
     min_score: Annotated[
-        int, typer.Option("--min-score", min=0, max=100, help="Only pairs scoring this or more.")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--min-score",
+            min=0,
+            max=100,
+            help="Only pairs scoring this or more (default: the team's threshold; 0 shows every pair).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of pairs.")] = False,
 ) -> None:
     """Pairs of clients that look like one company, best first, with the reasons."""
@@ -181,3 +187,33 @@ def not_duplicate(
         else _("clients {a} and {b}: already marked two companies")
     )
     say(said.format(a=a, b=b))
+
+
+@app.command("threshold")
+def threshold(
+    ctx: typer.Context,
+    score: Annotated[
+        str | None, typer.Argument(help="The lowest score the review shows (0-100), or 'default'.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the threshold as JSON.")] = False,
+) -> None:
+    """Show or set the score below which the duplicate review stays quiet (heads and admins)."""
+    from crm_tui.domain.duplicates.threshold import DEFAULT_THRESHOLD, proposal_threshold, set_threshold
+
+    ws = open_ws(ctx)
+    if score is None:
+        value = proposal_threshold(ws)
+    elif score.strip().lower() == "default":
+        value = set_threshold(ws, None)
+    elif score.strip().isdigit():
+        value = set_threshold(ws, int(score))
+    else:
+        fail(_("threshold: {score!r} is not a score from 0 to 100 or 'default'").format(score=score))
+    if as_json:
+        print_json({"threshold": value, "default": DEFAULT_THRESHOLD})
+        return
+    say(
+        _("duplicate review threshold: {score} (default {default})").format(
+            score=value, default=DEFAULT_THRESHOLD
+        )
+    )

@@ -6,10 +6,13 @@ seeds 000 and 003:
 
 - two valid, different INNs are two legal entities, whatever the names say;
 - one INN with two different KPPs is a company and its branch: worth a look, never merged alone;
+  one INN in two cities with a KPP unknown may be the same (a head office and a branch): a look;
 - a phone shared with an unrelated name is a business centre's switchboard, not a duplicate;
 - a company's own e-mail domain (not a public mailbox service) shared with a near-identical name
   is one company; with a similar name, or a name one or two letters off for its length, or a
   name the domain spells ("kvartsko.com", «Кварц Ко»), a candidate;
+- the same contact person (surname and first name) at two clients with a similar name is one
+  company a manager typed twice, the person being the one thing both knew;
 - a similar name in the same city with no conflicting key is a candidate for a person, unless
   the names differ in a number ("Аптека 5", "Аптека 6"); with no city in common, nothing (a
   common name, "Техсервис", is in every town), unless one has no city and no other client bears
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from crm_tui.domain.values.folding import fold
 from crm_tui.importers.dedup.names import domain_name
 
 SIMILAR_NAME = 90
@@ -37,6 +41,12 @@ INN_SURE_NAME = 60
 RARE_NAME = 97
 """A name-only pair with a city on one side only is proposed (last) when the names are this
 alike and no other client bears either: "Зенит Плюс" twice, not "Техсервис" in every town."""
+PERSON_NAME = 85
+"""A shared contact person counts with a name this alike: the person alone is a namesake."""
+DIFFERENT_DOMAINS = 35
+DIFFERENT_PHONES = 15
+"""What a name-only pair loses when both records have their own domains or phones and none is
+shared (shared ones are judged above): a common name in one town, two companies."""
 DOMAIN_SURE_NAME = 95
 DOMAIN_NAME = 85
 """How well a name must match the name its company's domain spells to count as that name."""
@@ -56,6 +66,8 @@ class Record:
     emails: frozenset[str]
     domains: frozenset[str] = frozenset()
     """The record's own company e-mail domains (public mailbox services left out)."""
+    people: frozenset[str] = frozenset()
+    """Its contacts' ``person_key``: surname and first name, folded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +105,8 @@ def judge(a: Record, b: Record, similarity: float | None = None, *, rare: bool =
             return Verdict(70, False, tuple(reasons))
         # One INN is one legal entity by law, whatever it is called in a manager's file.
         reasons.append(f"name {name}")
+        if other_city and not (a.kpp and b.kpp):
+            return Verdict(80, False, (*reasons, "different city: a branch?"))
         return Verdict(
             100 if name >= INN_SURE_NAME else 90, True, tuple(reasons + _city(same_city, other_city))
         )
@@ -122,9 +136,23 @@ def judge(a: Record, b: Record, similarity: float | None = None, *, rare: bool =
         if name >= PHONE_CANDIDATE_NAME or typo(a.name, b.name) or _spelled_by(domain, a.name, b.name):
             return Verdict(70, False, tuple(reasons + _city(same_city, other_city)))
         return None  # one holding's domain, two companies
+    shared_people = a.people & b.people
+    alike = name >= PERSON_NAME or typo(a.name, b.name)
+    if shared_people and alike and _numbers(a.name) == _numbers(b.name):
+        reasons += ["same contact " + min(shared_people), f"name {name}"]
+        if other_city and name < SIMILAR_NAME:
+            return None
+        return Verdict(65, False, tuple(reasons + _city(same_city, other_city)))
     if name >= SIMILAR_NAME and same_city and _numbers(a.name) == _numbers(b.name):
         reasons += [f"name {name}", "same city"]
-        return Verdict(min(70, 50 + (name - SIMILAR_NAME) * 2), False, tuple(reasons))
+        score = min(70, 50 + (name - SIMILAR_NAME) * 2)
+        if a.domains and b.domains:  # one company, one site: granit1.ru is not granit-voronezh.ru
+            reasons.append("different e-mail domains")
+            score -= DIFFERENT_DOMAINS
+        if a.phones and b.phones:
+            reasons.append("different phones")
+            score -= DIFFERENT_PHONES
+        return Verdict(score, False, tuple(reasons))
     if name >= RARE_NAME and rare and not other_city and _numbers(a.name) == _numbers(b.name):
         return Verdict(40, False, (f"name {name}", "a name no one else bears"))
     return None
@@ -161,3 +189,12 @@ def _city(same: bool, other: bool) -> list[str]:
     if other:
         return ["different city"]
     return []
+
+
+def person_key(full_name: str) -> str | None:
+    """Surname and first name of a contact as typed ("Иванов Иван Петрович" and "Иван Иванов"
+    are one key); ``None`` for a single word, which could be anybody."""
+    words = fold(full_name).replace(".", " ").split()
+    if len(words) < 2:
+        return None
+    return " ".join(sorted(words[:2]))

@@ -28,9 +28,9 @@ from crm_tui.domain.values.emails import company_domain
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.importers.dedup.names import company_name
-from crm_tui.importers.dedup.rules import SIMILAR_NAME, Record, judge, name_similarity
+from crm_tui.importers.dedup.rules import SIMILAR_NAME, Record, judge, name_similarity, person_key
 from crm_tui.storage.bulk import fetch_rows
-from crm_tui.storage.models import ChannelKind, channels, clients, not_duplicates
+from crm_tui.storage.models import ChannelKind, channels, clients, contacts, not_duplicates
 
 KEY_BLOCK_CAP = 20
 """More clients than this on one phone, e-mail or domain: a switchboard, a shared mailbox, a
@@ -68,6 +68,16 @@ def load_records(session: Session, viewer: Viewer) -> list[Record]:
     for client_id, kind, value in found:
         (phones if kind == phone else emails)[client_id].add(value)
     del found
+    people: dict[int, set[str]] = defaultdict(set)
+    for client_id, full_name in fetch_rows(
+        session,
+        select(contacts.c.client_id, contacts.c.full_name)
+        .join(clients, clients.c.id == contacts.c.client_id)
+        .where(visible),
+    ):
+        key = person_key(full_name)
+        if key is not None:
+            people[client_id].add(key)
     rows = fetch_rows(session, select(c.id, c.name, c.inn, c.kpp, c.city).where(visible).order_by(c.id))
     no_keys: frozenset[str] = frozenset()
     cities: dict[str, str] = {}
@@ -81,6 +91,7 @@ def load_records(session: Session, viewer: Viewer) -> list[Record]:
             phones=frozenset(phones[client_id]) if client_id in phones else no_keys,
             emails=frozenset(emails[client_id]) if client_id in emails else no_keys,
             domains=_domains(emails[client_id]) if client_id in emails else no_keys,
+            people=frozenset(people[client_id]) if client_id in people else no_keys,
         )
         for client_id, name, inn, kpp, city in rows
     ]
@@ -160,8 +171,9 @@ def _add(candidates: dict[tuple[int, int], float | None], a: int, b: int, score:
 def _key_blocks(
     records: list[Record], candidates: dict[tuple[int, int], float | None], inns: _Inns
 ) -> dict[str, list[Record]]:
-    """Pairs that share a phone, an e-mail or a company's e-mail domain (a block over
-    ``KEY_BLOCK_CAP`` says nothing: a switchboard, a shared mailbox, a holding's domain), and
+    """Pairs that share a phone, an e-mail, a company's e-mail domain or a contact person (a block
+    over ``KEY_BLOCK_CAP`` says nothing: a switchboard, a shared mailbox, a holding's domain, a
+    common name), and
     the records of every valid INN held by two or more clients (``_inn_families``)."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_inn: dict[str, list[Record]] = defaultdict(list)
@@ -174,6 +186,8 @@ def _key_blocks(
             blocks["email", e].append(r.id)
         for d in r.domains:
             blocks["domain", d].append(r.id)
+        for person in r.people:
+            blocks["person", person].append(r.id)
     for ids in blocks.values():
         if 2 <= len(ids) <= KEY_BLOCK_CAP:
             for a, b in combinations(ids, 2):

@@ -12,6 +12,7 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.merges import MergeResult, merge_clients
 from crm_tui.domain.duplicates.pairs import SIDE_FIELDS, ClientSide, Pair
+from crm_tui.domain.duplicates.threshold import proposal_threshold, proposed
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
 from crm_tui.importers.dedup.rules import Record
@@ -25,8 +26,16 @@ from crm_tui.importers.dedup.scan import (
 from crm_tui.storage.models import ChannelKind, client_sources
 
 
-def scan(ws: Workspace, *, min_score: int = 0, progress: Progress | None = None) -> list[Pair]:
-    return _scanned(ws, min_score, progress)[0]
+def scan(ws: Workspace, *, min_score: int | None = None, progress: Progress | None = None) -> list[Pair]:
+    """The pairs the review shows: at or above ``min_score``, the team's threshold by default
+    (``domain.duplicates.threshold``), and every sure pair."""
+    threshold = proposal_threshold(ws) if min_score is None else min_score
+    return proposed(_scanned(ws, 0, progress)[0], threshold)
+
+
+def scan_all(ws: Workspace) -> list[Pair]:
+    """Every pair, whatever its score: the review filters them by a threshold it can move."""
+    return _scanned(ws)[0]
 
 
 def _scanned(

@@ -182,3 +182,30 @@ async def test_the_review_is_titled_and_shows_phones_as_people_read_them(
         )
         assert "+7 482 200-00-00" in shown and "+7 482 200-00-01" in shown
         assert "+7482200000" not in shown
+
+
+async def test_a_head_raises_the_threshold_past_a_faint_pair_and_lowers_it_back(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    """The twins meet on their name alone (one has no city): a faint pair, shown at the default
+    threshold; raising it hides the pair and says so, lowering it brings it back."""
+    first, second = add_twins(sqlite_engine, team)
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        pair = screen.review.pair
+        assert pair is not None and {pair.left, pair.right} == {first, second}
+        assert f"score {pair.score} (threshold 40)" in text_of(screen.query_one("#dedup-status", Static))
+        for _ in range((pair.score - 40) // 10 + 1):
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+        assert screen.review.pair is None
+        status = text_of(screen.query_one("#dedup-status", Static))
+        assert "No duplicates left at threshold" in status and "1 fainter pair is hidden" in status
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert screen.review.pair == pair
+    with app.ws.read() as session:
+        from crm_tui.domain.settings import get_setting
+
+        assert get_setting(session, "dedup.min_score") == screen.threshold

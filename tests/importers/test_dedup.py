@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from crm_tui.importers.dedup.rules import Record, judge
 from crm_tui.importers.dedup.scan import find_pairs, load_records
 from crm_tui.importers.dedup.service import merge_sure, scan
 from crm_tui.storage.models import audit_entries, client_sources, clients, merges, metadata
+from tests.importers.dedup_figures import client_of_rows, measure
 from tests.importers.dedup_files import TrapSet, build
 from tests.seed import Seeded
 
@@ -41,14 +41,6 @@ def imported(
     for path in trap.files:
         import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
     return ws
-
-
-def _client_of_rows(ws: Workspace) -> dict[tuple[str, int], int]:
-    with ws.read() as session:
-        rows = session.execute(
-            select(client_sources.c.file, client_sources.c.row, client_sources.c.client_id)
-        )
-        return {(file, row): client_id for file, row, client_id in rows}
 
 
 def _record(i: int, name: str, **kw: Any) -> Record:
@@ -91,33 +83,14 @@ def test_a_similar_name_in_the_same_city_is_a_candidate_and_in_another_city_noth
 def test_merges_are_precise_and_duplicates_are_found(imported: Workspace, trap: TrapSet) -> None:
     outcome = merge_sure(imported)
     assert outcome.merges, "the files hold sure duplicates the import could not join row by row"
-    proposed = {(p.left, p.right) for p in scan(imported)}
-    client_of = _client_of_rows(imported)
-    assert set(client_of) == set(trap.truth)
-    merged_pairs = true_pairs = right_merges = found = 0
-    for r1, r2 in combinations(sorted(trap.truth), 2):
-        c1, c2 = client_of[r1], client_of[r2]
-        same_company = trap.truth[r1] == trap.truth[r2]
-        merged = c1 == c2
-        merged_pairs += merged
-        right_merges += merged and same_company
-        if same_company:
-            true_pairs += 1
-            found += merged or (min(c1, c2), max(c1, c2)) in proposed
-    precision = right_merges / merged_pairs
-    recall = found / true_pairs
-    companies: dict[int, set[str]] = defaultdict(set)
-    for row, company in trap.truth.items():
-        companies[client_of[row]].add(company)
-    right_proposals = sum(1 for a, b in proposed if companies[a] & companies[b])
-    proposal_precision = right_proposals / len(proposed)
-    print(
-        f"precision {precision:.3f} of {merged_pairs} merged pairs, recall {recall:.3f} of {true_pairs}, "
-        f"{right_proposals} of {len(proposed)} proposals right ({proposal_precision:.2f})"
-    )
-    assert precision >= 0.995, precision
-    assert recall >= 0.995, recall
-    assert proposal_precision >= 0.5, proposal_precision
+    pairs = scan(imported)
+    figures = measure(imported, trap.truth, pairs)
+    print(figures)
+    assert figures.precision >= 0.995, figures
+    assert figures.recall >= 0.995, figures
+    assert figures.proposal_precision >= 0.5, figures
+    client_of = client_of_rows(imported)
+    proposed = {(p.left, p.right) for p in pairs}
     # The traps in particular.
     rows_of: dict[str, set[int]] = defaultdict(set)
     for row, company in trap.truth.items():

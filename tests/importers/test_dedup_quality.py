@@ -1,6 +1,7 @@
 """What the duplicate review proposes (issue 27): a company's own e-mail domain is evidence and a
 public mailbox service's is not; Latin names meet their Cyrillic spelling; a name one or two
-letters off counts where a key is shared; a name alone with no city in common is not proposed."""
+letters off counts where a key is shared; a name alone with no city in common is not proposed; a
+contact person both records name counts; one INN in two cities waits for a person."""
 
 from __future__ import annotations
 
@@ -8,14 +9,21 @@ from typing import Any
 
 import pytest
 
+from crm_tui.domain.duplicates.threshold import DEFAULT_THRESHOLD
 from crm_tui.domain.values.emails import company_domain
 from crm_tui.importers.dedup.names import company_name, domain_name
-from crm_tui.importers.dedup.rules import Record, judge, typo
+from crm_tui.importers.dedup.rules import Record, judge, person_key, typo
 from crm_tui.importers.dedup.scan import find_pairs
 
 
 def record(i: int, name: str, *, emails: tuple[str, ...] = (), **kw: Any) -> Record:
-    values: dict[str, Any] = {"inn": None, "kpp": None, "city": None, "phones": frozenset()}
+    values: dict[str, Any] = {
+        "inn": None,
+        "kpp": None,
+        "city": None,
+        "phones": frozenset(),
+        "people": frozenset(),
+    }
     values.update(kw)
     domains = frozenset(d for d in map(company_domain, emails) if d)
     return Record(i, company_name(name), emails=frozenset(emails), domains=domains, **values)
@@ -106,3 +114,44 @@ def test_the_new_reasons_read_in_words() -> None:
         )
     finally:
         i18n.set_locale(before)
+
+
+def test_one_inn_in_two_cities_with_a_kpp_unknown_is_a_look_not_a_merge() -> None:
+    """A head office in Москва and its branch in Борисоглебск, one file giving no KPP: the
+    branch merged into the head would lose a client; a head decides."""
+    inn = "7707083893"
+    head, branch = record(1, "Тандем", inn=inn, city="москва"), record(2, "Тандем", inn=inn, kpp="772605001",
+                                                                     city="борисоглебск")  # fmt: skip
+    verdict = judge(head, branch)
+    assert verdict is not None and not verdict.sure and "different city: a branch?" in verdict.reasons
+    same = judge(head, record(3, "ООО Тандем", inn=inn, city="москва"))
+    assert same is not None and same.sure
+    unknown = judge(head, record(4, "Тандем", inn=inn))
+    assert unknown is not None and unknown.sure
+
+
+def test_the_same_contact_person_at_two_clients_of_one_name_is_a_pair_a_namesake_alone_is_not() -> None:
+    suvorova = frozenset({person_key("Суворова Яна")})
+    assert person_key("Яна Суворова") == person_key("СУВОРОВА Яна Игоревна") == "суворова яна"
+    assert person_key("Яна") is None
+    pairs = found(
+        record(1, "ООО «Прогресс»", inn="3624680137", people=suvorova),
+        record(2, "Прогресс", city="воронеж", people=suvorova),
+        record(3, "Ромашка", city="воронеж", people=suvorova),  # her other employer, another company
+        record(4, "Монолит", city="тверь", people=frozenset({person_key("Иванов Александр")})),
+        record(5, "Монолит", city="казань", people=frozenset({person_key("Иванов Александр")})),
+    )
+    assert pairs == {(1, 2): False, (4, 5): False}
+
+
+def test_a_common_name_in_one_town_ranks_below_when_its_own_keys_disagree() -> None:
+    """Two «Гранит» in Воронеж at two domains are two companies; with nothing to compare they
+    might be one; phones that differ weigh less (a firm has several)."""
+    plain = judge(record(1, "Гранит", city="воронеж"), record(2, "Гранит", city="воронеж"))
+    phones = judge(record(1, "Гранит", city="воронеж", phones=frozenset({"+74730000001"})),
+                   record(2, "Гранит", city="воронеж", phones=frozenset({"+74730000002"})))  # fmt: skip
+    sites = judge(record(1, "Гранит", emails=("a@granit1.ru",), city="воронеж"),
+                  record(2, "Гранит", emails=("b@granit-voronezh.ru",), city="воронеж"))  # fmt: skip
+    assert plain is not None and phones is not None and sites is not None
+    assert plain.score > phones.score > sites.score >= 0
+    assert sites.score < DEFAULT_THRESHOLD <= phones.score

@@ -30,6 +30,7 @@ from crm_tui.domain.deals.moves import move_deal
 from crm_tui.domain.deals.new_deal import DealDraft, add_deal
 from crm_tui.domain.deals.pipeline_admin import set_lost_reason
 from crm_tui.domain.deals.refusals import hand_over_lost
+from crm_tui.domain.duplicates.threshold import set_threshold
 from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
 from crm_tui.domain.portrait.fields import set_required_contacts
 from crm_tui.domain.privacy import export_person
@@ -331,6 +332,11 @@ PROBES: dict[Capability, Probe] = {
         lambda c: CliCall(("segments", "recompute", "--json")),
     ),
     Capability.REVIEW_DUPLICATES: Probe(CLIENTS, _scan, _scan_cli),
+    Capability.SET_DEDUP_THRESHOLD: Probe(
+        None,
+        lambda c: _domain(c, set_threshold, None),
+        lambda c: CliCall(("dedup", "threshold", "default")),
+    ),
     Capability.MERGE_CLIENTS: Probe(
         CLIENTS,
         _merge,

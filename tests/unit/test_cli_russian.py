@@ -26,7 +26,7 @@ KEPT_LATIN = frozenset(
         "Buderus", "Logano", "N",
         # values typed after an option, explained in Russian beside them
         "lead", "prospect", "customer", "warm", "loyal", "lost", "none", "auto", "competitor", "ours",
-        "call", "email", "message", "meeting", "note", "todo", "manager", "head", "admin", "ops",
+        "default", "call", "email", "message", "meeting", "note", "todo", "manager", "head", "admin", "ops",
         "order", "invoice", "sale", "payment", "text", "number", "money", "date", "choice", "multi",
         "bool", "small", "large", "next", "prev", "phone", "contact", "contact_position",
         # keys: of the settings file, the mapping file, --set and --map (name, inn, ..., a,b,c)

@@ -63,6 +63,7 @@ class Capability(StrEnum):
     IMPORT_ORDERS = "import_orders"
     RECOMPUTE_SEGMENTS = "recompute_segments"
     REVIEW_DUPLICATES = "review_duplicates"
+    SET_DEDUP_THRESHOLD = "set_dedup_threshold"
     MERGE_CLIENTS = "merge_clients"
     SET_WORK_RULES = "set_work_rules"
     SET_PURCHASE_INTERVAL = "set_purchase_interval"
@@ -209,6 +210,12 @@ TABLE: Mapping[Capability, Rule] = {
         "review duplicates",
         {HEAD: REGION, ADMIN: ALL, OPS: ALL},
         N_("duplicate review is for heads of sales, admins and ops"),
+    ),
+    Capability.SET_DEDUP_THRESHOLD: Rule(
+        "set the duplicate review's threshold",
+        {HEAD: ALL, ADMIN: ALL},
+        N_("the duplicate review's threshold is set by a head of sales or an admin"),
+        targeted=False,
     ),
     Capability.MERGE_CLIENTS: Rule(
         "merge duplicates, undo a merge",

@@ -20,7 +20,8 @@ class DuplicateJobs(Protocol):
     """Find pairs of clients that look like one company, show one side, merge a pair."""
 
     def scan(self, ws: Workspace) -> list[Pair]:
-        """Every pair among the clients the user may see, best first."""
+        """Every pair among the clients the user may see, best first, whatever its score (the
+        review hides those below the team's threshold, ``duplicates.threshold``)."""
         ...
 
     def side(self, ws: Workspace, client_id: int) -> ClientSide:

@@ -17,14 +17,18 @@ _FIXED = {
     "same city": NC_("duplicate reason", "same city"),
     "different city": NC_("duplicate reason", "different city"),
     "a name no one else bears": NC_("duplicate reason", "a name no one else bears"),
+    "different city: a branch?": NC_("duplicate reason", "different city: a branch?"),
+    "different e-mail domains": NC_("duplicate reason", "different e-mail domains"),
+    "different phones": NC_("duplicate reason", "different phones"),
 }
 _FAMILY = re.compile(r"family ([0-9]+) ([0-9]+)")
-_WITH_VALUE = re.compile(r"(name|same e-mail|same phone|same domain) (.+)")
+_WITH_VALUE = re.compile(r"(name|same e-mail|same phone|same domain|same contact) (.+)")
 _VALUED = {
     "name": NC_("duplicate reason", "name {value}"),
     "same e-mail": NC_("duplicate reason", "same e-mail {value}"),
     "same phone": NC_("duplicate reason", "same phone {value}"),
     "same domain": NC_("duplicate reason", "same e-mail domain {value}"),
+    "same contact": NC_("duplicate reason", "same contact person {value}"),
 }
 
 
