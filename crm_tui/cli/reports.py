@@ -163,8 +163,8 @@ def leads_report(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Requests: new, repeat, in work, converted, junk, conversion (with seed 004's band), median
-    minutes to the first answer, answered on time; per group beside the team."""
+    """Requests: new, repeat, in work, converted, junk, conversion (2-5% average, 6-9% above, 10% and
+    more good), median minutes to the first answer, answered on time; per group beside the team."""
     from crm_tui.domain.reports.leads import GROUPINGS, LeadFigures, lead_report
 
     if by is not None and by not in GROUPINGS:
