@@ -62,6 +62,7 @@ _NOT_FOUND = {
     "handover": N_("handover {id} not found"),
     "installed_item": N_("installed item {id} not found"),
     "import_batch": N_("import batch {id} not found"),
+    "document": N_("document {id} not found"),
 }
 """What each record is called when it is not there (or not visible), by its kind."""
 
