@@ -34,6 +34,9 @@ KEPT_LATIN = frozenset(
         "account", "city", "a", "b", "c", "portrait", "headcount",
         # crm deal edit --set keys, crm task list --status values
         "title", "amount", "close", "owner", "open", "done", "cancelled", "all",
+        # documents: formats, template names, crm company set keys, crm template add --kind
+        "DOCX", "PDF", "Word", "Windows", "supply", "services", "contract", "accountant", "address", "bank",
+        "corr_account", "director", "vat", "CClientBankExchange", "Windows-1251", "QR", "client",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and

@@ -154,6 +154,32 @@ def _missing_line(ours: list[str], theirs: list[str]) -> InvalidInput:
     )
 
 
+def _missing(ours: Company, row: Any) -> tuple[list[str], list[str]]:
+    theirs = [
+        k for k, v in zip(CLIENT_REQUIRED, (row.name, row.inn, row.legal_address), strict=True) if not v
+    ]
+    if row.inn and len(row.inn) == 10 and not row.kpp:
+        theirs.append("kpp")
+    lacking = missing(ours)
+    if ours.inn and len(ours.inn) == 10 and not ours.kpp:
+        lacking.append("kpp")
+    return lacking, theirs
+
+
+def missing_requisites(session: Session, deal_id: int) -> list[str]:
+    """What a document of the deal still lacks: ``company.inn``, ``client.legal_address``, ..."""
+    c = clients.c
+    row = session.execute(
+        select(c.name, c.inn, c.kpp, c.legal_address)
+        .select_from(deals.join(clients, c.id == deals.c.client_id))
+        .where(deals.c.id == deal_id)
+    ).first()
+    if row is None:
+        raise not_found("deal", deal_id)
+    lacking, theirs = _missing(company(session), row)
+    return [*(f"company.{k}" for k in lacking), *(f"client.{k}" for k in theirs)]
+
+
 def deal_context(session: Session, deal_id: int, number: str, day: date) -> DocumentContext:
     """The document's content, or ``document.requisites_missing`` naming each empty field."""
     d, c = deals.c, clients.c
@@ -166,14 +192,7 @@ def deal_context(session: Session, deal_id: int, number: str, day: date) -> Docu
     if row is None:
         raise not_found("deal", deal_id)
     ours = company(session)
-    theirs = [
-        k for k, v in zip(CLIENT_REQUIRED, (row.name, row.inn, row.legal_address), strict=True) if not v
-    ]
-    if row.inn and len(row.inn) == 10 and not row.kpp:
-        theirs.append("kpp")
-    lacking = missing(ours)
-    if ours.inn and len(ours.inn) == 10 and not ours.kpp:
-        lacking.append("kpp")
+    lacking, theirs = _missing(ours, row)
     if lacking or theirs:
         raise _missing_line(lacking, theirs)
     person = session.execute(
