@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, hand_work, history
+from crm_tui.demo import activity, documents, hand_work, history
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -83,6 +83,8 @@ class DemoSummary:
     interactions: int
     tasks: int
     seconds: float
+    statement: str | None = None
+    """The bank statement written beside the base for `crm import bank` (a SQLite base only)."""
 
 
 def build_demo(
@@ -113,7 +115,7 @@ def build_demo(
         counts = _generate(engine, spec_name=size, seed=seed, login=login, now=moment)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
-    users_n, tasks_n = counts
+    users_n, tasks_n, statement = counts
     return DemoSummary(
         database=describe(engine),
         users=users_n,
@@ -122,6 +124,7 @@ def build_demo(
         interactions=spec.interactions,
         tasks=tasks_n,
         seconds=round(time.perf_counter() - started, 3),
+        statement=str(statement) if statement else None,
     )
 
 
@@ -195,7 +198,9 @@ def _max_id(engine: Engine, table: Table) -> int:
         return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
 
 
-def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime) -> tuple[int, int]:
+def _generate(
+    engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime
+) -> tuple[int, int, Path | None]:
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
@@ -252,11 +257,17 @@ def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: dat
         clock.done("tasks, deal lines, the week's meetings")
         history.write_history(engine, book, team, sales, base, now, stream["sales"], stream["portraits"])
         clock.done("sales history and portraits")
+    file = sqlite_file(engine.url)
+    statement, paid_tasks = documents.write_documents(
+        engine, random.Random(f"crm-demo:{seed}:documents"), now, login_id, file.parent if file else None
+    )
+    task_count += paid_tasks
+    clock.done("contracts, invoices, payments, a bank statement")
     history.recompute(engine, login, now)
     clock.done("segments")
     _finish(engine)
     clock.done("analyze and checkpoint")
-    return len(team), task_count
+    return len(team), task_count, statement
 
 
 class _Phases:

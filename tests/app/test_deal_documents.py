@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from crm_tui.app import create_app
 from crm_tui.domain.access.users import add_user
+from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.deal import DealScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.payment import PaymentDialog
@@ -66,6 +67,12 @@ async def test_the_six_steps_of_a_deal_by_key(
         await settle(pilot)
         assert (tmp_path / "schet-1-2026.pdf").read_bytes().startswith(b"%PDF")
         assert "paid" not in [item.binding.action for item in screen.active_bindings.values()]
+        await pilot.press("c")
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen)
+        listed = text_of(card.query_one("#card-documents", Static))
+        assert "Invoice № 1" in listed and "paid 0 ₽" in listed and "Contract № 1" in listed
 
 
 async def test_an_accountant_confirms_the_payment_with_p(

@@ -293,8 +293,8 @@ TABLE: Mapping[Capability, Rule] = {
     ),
     Capability.IMPORT_BANK: Rule(
         "import a bank statement",
-        {ADMIN: ALL, OPS: ALL, ACCOUNTANT: ALL},
-        N_("bank statements are imported by an accountant, an admin or ops"),
+        {HEAD: ALL, ADMIN: ALL, OPS: ALL, ACCOUNTANT: ALL},
+        N_("bank statements are imported by a head of sales, an accountant, an admin or ops"),
         targeted=False,
     ),
 }

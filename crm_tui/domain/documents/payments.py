@@ -163,7 +163,6 @@ def _settled(session: Session, ws: Workspace, invoice: OpenInvoice, result: Appl
         if won is not None:
             change_stage(session, ws, deal, int(won), comment=f"invoice {invoice.number} paid")
             result.won_deals.append(deal.id)
-            deal = load_deal(session, deal.id)
     title = base_text(session, "task title", PAID_TITLE).format(deal=deal.title, number=invoice.number)
     result.tasks.append(
         add_task(session, title=title[:300], kind=TaskKind.TODO.value, due=now, assignee_id=deal.owner_id,
