@@ -131,6 +131,7 @@ def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentI
         session.execute(insert(payments), rows)
     result.new = len(rows)
     dd = deal_documents.c
+    looked_up: dict[object, object] = {}
     for invoice_id, amount in added.items():
         session.execute(
             update(deal_documents)
@@ -139,12 +140,16 @@ def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentI
         )
         invoice = invoices[invoice_id]
         if invoice.paid_amount + amount >= invoice.amount:
-            _settled(session, ws, invoice, result)
+            _settled(session, ws, invoice, result, looked_up)
     return result
 
 
-def _settled(session: Session, ws: Workspace, invoice: OpenInvoice, result: Applied) -> None:
-    """The invoice is fully paid: mark it, win its deal, tell the manager, make a customer."""
+def _settled(
+    session: Session, ws: Workspace, invoice: OpenInvoice, result: Applied, looked_up: dict[object, object]
+) -> None:
+    """The invoice is fully paid: mark it, win its deal, tell the manager, make a customer.
+    ``looked_up`` keeps what is the same for every invoice of one statement (the won stage of a
+    pipeline, the task's title in the base's language)."""
     now = ws.now()
     session.execute(
         update(sales_documents).where(sales_documents.c.id == invoice.id).values(paid=True, updated_at=now)
@@ -154,16 +159,20 @@ def _settled(session: Session, ws: Workspace, invoice: OpenInvoice, result: Appl
     record(session, at=now, user_id=ws.viewer.user_id, entity="deal", entity_id=deal.id, action="paid",
            changes={"invoice": invoice.number, "amount": invoice.amount})  # fmt: skip
     if deal.status == DealStatus.OPEN.value:
-        won = session.scalar(
-            select(stages.c.id)
-            .where(stages.c.pipeline_id == deal.pipeline_id, stages.c.is_won.is_(True))
-            .order_by(stages.c.position)
-            .limit(1)
-        )
-        if won is not None:
-            change_stage(session, ws, deal, int(won), comment=f"invoice {invoice.number} paid")
+        if ("won", deal.pipeline_id) not in looked_up:
+            looked_up["won", deal.pipeline_id] = session.scalar(
+                select(stages.c.id)
+                .where(stages.c.pipeline_id == deal.pipeline_id, stages.c.is_won.is_(True))
+                .order_by(stages.c.position)
+                .limit(1)
+            )
+        won = looked_up["won", deal.pipeline_id]
+        if isinstance(won, int):
+            change_stage(session, ws, deal, won, comment=f"invoice {invoice.number} paid")
             result.won_deals.append(deal.id)
-    title = base_text(session, "task title", PAID_TITLE).format(deal=deal.title, number=invoice.number)
+    if "title" not in looked_up:
+        looked_up["title"] = base_text(session, "task title", PAID_TITLE)
+    title = str(looked_up["title"]).format(deal=deal.title, number=invoice.number)
     result.tasks.append(
         add_task(session, title=title[:300], kind=TaskKind.TODO.value, due=now, assignee_id=deal.owner_id,
                  deal=deal, origin=f"{PAID_ORIGIN}{invoice.id}", now=now, by_user_id=ws.viewer.user_id)
