@@ -20,6 +20,7 @@ from crm_tui.domain.documents.payments import HandPayment
 from crm_tui.domain.documents.steps import STEPS, DealSteps
 from crm_tui.domain.documents.templates import list_templates
 from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
@@ -66,7 +67,9 @@ def steps_view(steps: DealSteps, keys: dict[str, str]) -> Group:
     parts: list[Any] = [line, hint]
     if steps.missing:
         parts.append(
-            Text(_("Missing requisites: {fields}").format(fields=", ".join(steps.missing)), style="yellow")
+            Text(
+                _("Missing requisites: {fields}").format(fields=missing_names(steps.missing)), style="yellow"
+            )
         )
     return Group(*parts)
 
@@ -92,8 +95,8 @@ def documents_view(documents: list[DocumentRow]) -> Table | Text:
     for doc in documents:
         paid = money(doc.paid_amount, with_kopecks=True) if doc.kind == "invoice" else ""
         table.add_row(
-            f"{_(KIND_NAMES[doc.kind]).capitalize()} № {doc.number}", f"{doc.doc_date:%d.%m.%Y}",
-            money(doc.amount, with_kopecks=True), paid, doc.file_name,
+            literal(f"{_(KIND_NAMES[doc.kind]).capitalize()} № {doc.number}"), f"{doc.doc_date:%d.%m.%Y}",
+            money(doc.amount, with_kopecks=True), paid, literal(doc.file_name),
         )  # fmt: skip
     return table
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.documents.company import company
 from crm_tui.domain.documents.matching import InvoiceIndex
@@ -21,8 +23,10 @@ from crm_tui.domain.documents.payments import (
     known_identities,
     open_invoices,
 )
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
-from crm_tui.importers.bank.parse import incoming, read_file, read_statement
+from crm_tui.i18n import N_
+from crm_tui.importers.bank.parse import Statement, incoming, read_file, read_statement
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ def import_bank(ws: Workspace, path: Path) -> BankSummary:
     require(ws.viewer, Capability.IMPORT_BANK)
     statement = read_statement(read_file(path))
     summary = BankSummary(file=path.name, documents=len(statement.documents))
+    _store(ws, statement, summary, path.name)
+    return summary
+
+
+def _store(ws: Workspace, statement: Statement, summary: BankSummary, file: str) -> None:
     with ws.write() as session:
         ours = company(session)
         payments = incoming(statement, ours.inn, ours.account)
@@ -76,7 +85,13 @@ def import_bank(ws: Workspace, path: Path) -> BankSummary:
                 continue
             matched.append((payment, invoice))
         summary.matched = len(matched) + summary.already
-        applied = apply_payments(session, ws, matched)
+        try:
+            applied = apply_payments(session, ws, matched)
+        except IntegrityError:  # a colleague's import of the same statement committed first
+            raise InvalidInput(
+                "bank.concurrent",
+                N_("{file}: imported by someone else at this very moment; nothing written, run it again"),
+                file=file,
+            ) from None
         summary.new, summary.already = applied.new, summary.already + applied.known
         summary.paid_invoices, summary.won_deals = applied.paid_invoices, applied.won_deals
-    return summary

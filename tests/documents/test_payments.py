@@ -158,3 +158,44 @@ def test_a_broken_statement_names_its_line_and_writes_nothing(
     assert where in str(refused.value) and "\n" not in str(refused.value)
     with workspace_for("admin").read() as session:
         assert session.scalar(select(func.count()).select_from(payments)) == 0
+
+
+def test_two_imports_of_one_statement_at_once_store_it_once(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
+) -> None:
+    import threading
+
+    admin, manager = workspace_for("admin"), workspace_for("ivanova")
+    deal_id = seeded.deals["d_inv_vektor"]
+    fill_requisites(admin, _client_of(admin, deal_id))
+    invoice = make_document(manager, deal_id, "invoice")
+    path = tmp_path / "twice.txt"
+    paid = BankPayment("9", date(2026, 11, 19), invoice.amount, "Вектор", "", "40702810100000000001",
+                       f"Оплата по счету {invoice.number}")  # fmt: skip
+    path.write_bytes(_statement([paid]))
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        ws = workspace_for("admin")
+        start.wait()
+        try:
+            outcomes.append(f"new {import_bank(ws, path).new}")
+        except InvalidInput as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "new 1" in outcomes and sorted(outcomes)[0] in ("bank.concurrent", "new 0", "new 1")
+    assert outcomes.count("new 1") == 1
+    with admin.read() as session:
+        assert session.scalar(select(func.count()).select_from(payments)) == 1
+        paid_tasks = session.scalar(
+            select(func.count())
+            .select_from(tasks)
+            .where(tasks.c.deal_id == deal_id, tasks.c.origin.like("paid:%"))
+        )
+    assert paid_tasks == 1 and _deal(admin, deal_id)[0] == "won"

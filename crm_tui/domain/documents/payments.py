@@ -133,13 +133,16 @@ def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentI
     dd = deal_documents.c
     looked_up: dict[object, object] = {}
     for invoice_id, amount in added.items():
-        session.execute(
+        # The sum after this update, as the base has it: of two people paying one invoice at
+        # once, only the one whose payment crosses its amount settles it.
+        now_paid = session.execute(
             update(deal_documents)
             .where(dd.document_id == invoice_id)
             .values(paid_amount=dd.paid_amount + amount)
-        )
+            .returning(dd.paid_amount)
+        ).scalar_one()
         invoice = invoices[invoice_id]
-        if invoice.paid_amount + amount >= invoice.amount:
+        if now_paid >= invoice.amount > now_paid - amount:
             _settled(session, ws, invoice, result, looked_up)
     return result
 
