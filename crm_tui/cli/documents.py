@@ -8,11 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json, print_table, say
-from crm_tui.domain.documents.making import KIND_NAMES
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
     from crm_tui.domain.documents.making import DocumentRow
+
+
+def kind_name(kind: str) -> str:
+    """A kind of document as a person calls it ("invoice", "счёт")."""
+    from crm_tui.domain.documents.making import KIND_NAMES
+
+    return _(KIND_NAMES[kind])
+
 
 app = typer.Typer(help="Documents of a deal: contract, invoice.", no_args_is_help=True)
 
@@ -113,7 +120,7 @@ def list_(
         return
     print_table(
         _("id"), _("deal"), _("document"), _("date"), _("amount"), _("paid"), _("file"),
-        rows=[(r.id, r.deal_id, f"{_(KIND_NAMES[r.kind])} {r.number}", r.doc_date.strftime("%d.%m.%Y"),
+        rows=[(r.id, r.deal_id, f"{kind_name(r.kind)} {r.number}", r.doc_date.strftime("%d.%m.%Y"),
                money(r.amount, with_kopecks=True),
                money(r.paid_amount, with_kopecks=True) if r.kind == "invoice" else "", r.file_name)
               for r in rows],
@@ -133,7 +140,7 @@ def show(
         print_json({**_as_dict(row), "size": len(content)})
         return
     say(_("{kind} {number} of {date}, deal {deal}: {amount}, paid {paid}; {file}, {size} bytes").format(
-        kind=_(KIND_NAMES[row.kind]), number=row.number, date=row.doc_date.strftime("%d.%m.%Y"),
+        kind=kind_name(row.kind), number=row.number, date=row.doc_date.strftime("%d.%m.%Y"),
         deal=row.deal_id,
         amount=money(row.amount, with_kopecks=True), paid=money(row.paid_amount, with_kopecks=True),
         file=row.file_name, size=len(content)))  # fmt: skip

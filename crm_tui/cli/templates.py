@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json, print_table, say
-from crm_tui.domain.documents.making import KIND_NAMES
+from crm_tui.cli.documents import kind_name
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Contract and invoice templates (DOCX).", no_args_is_help=True)
@@ -35,7 +35,7 @@ def add(
     if as_json:
         print_json(asdict(added))
         return
-    say(_("template {name!r} added ({kind})").format(name=added.name, kind=_(KIND_NAMES[added.kind])))
+    say(_("template {name!r} added ({kind})").format(name=added.name, kind=kind_name(added.kind)))
 
 
 @app.command("list")
@@ -54,7 +54,7 @@ def list_(
     if as_json:
         print_json([asdict(t) for t in found])
         return
-    rows = [(t.name, _(KIND_NAMES[t.kind]), _("yes") if t.shipped else "") for t in found]
+    rows = [(t.name, kind_name(t.kind), _("yes") if t.shipped else "") for t in found]
     print_table(_("name"), _("kind"), _("shipped"), rows=rows)
 
 
