@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.console import Group
@@ -21,12 +22,14 @@ from crm_tui.domain.deals.funnel_setup import active_lost_reasons
 from crm_tui.domain.deals.lines import remove_line, vat_in
 from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.deals.pipelines import stages_of
+from crm_tui.domain.documents.steps import DealSteps, deal_steps
 from crm_tui.domain.tasks.manual import SetTask
 from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmScreen, kind_label
+from crm_tui.screens.base import kind_label
+from crm_tui.screens.deal_documents import STEP_ACTIONS, DealDocuments, documents_view, steps_view
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.deal_forms import DealEditDialog, DealLineDialog
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
@@ -35,7 +38,7 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 
-class DealScreen(CrmScreen):
+class DealScreen(DealDocuments):
     """One deal: fields, stage history with who and why, tasks, interactions; moves by key.
 
     | Key(s) | Description |
@@ -48,8 +51,19 @@ class DealScreen(CrmScreen):
     | a | Add a line: product or service, quantity, unit, price, VAT (the amount becomes their sum). |
     | delete | Remove a line (asks which). |
     | T | A task on this deal, for yourself or a colleague. |
+    | u | The client's requisites (what a contract and an invoice need). |
+    | k | Make the contract (asks which template). |
+    | b | Make the invoice (PDF with the payment QR code). |
+    | s | Save one of the deal's documents to a file. |
+    | p | Payment received (an accountant or an admin). |
     | escape | Back. |
     """
+
+    GATED: ClassVar[Mapping[str, Capability]] = {
+        "contract": Capability.MAKE_DOCUMENTS,
+        "invoice": Capability.MAKE_DOCUMENTS,
+        "paid": Capability.RECORD_PAYMENTS,
+    }
 
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,14 +75,20 @@ class DealScreen(CrmScreen):
         bind("deal.add_line", "add_line", N_("Add line")),
         bind("deal.remove_line", "remove_line", N_("Remove line"), key_display="del"),
         bind("deal.new_task", "new_task", N_("Task")),
+        bind("deal.requisites", "requisites", N_("Requisites")),
+        bind("deal.contract", "contract", N_("Contract")),
+        bind("deal.invoice", "invoice", N_("Invoice")),
+        bind("deal.save_document", "save_document", N_("Save file")),
+        bind("deal.paid", "paid", N_("Paid")),
         bind("deal.back", "back", N_("Back")),
     ]
 
     class Loaded(Message):
-        def __init__(self, card: DealCard, reasons: list[str]) -> None:
+        def __init__(self, card: DealCard, reasons: list[str], steps: DealSteps) -> None:
             super().__init__()
             self.card = card
             self.reasons = reasons
+            self.steps = steps
 
     class Moved(Message):
         def __init__(self, line: str) -> None:
@@ -79,13 +99,16 @@ class DealScreen(CrmScreen):
         super().__init__(ws)
         self.deal_id = deal_id
         self.card: DealCard | None = None
+        self.steps: DealSteps | None = None
         self.reasons: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="deal-body"):
             yield Static("…", id="deal-head")
+            yield Static("", id="deal-steps")
             yield Static("", id="deal-lines")
+            yield Static("", id="deal-documents")
             yield Static("", id="deal-history")
             yield Static("", id="deal-tasks")
             yield Static("", id="deal-touches")
@@ -105,11 +128,13 @@ class DealScreen(CrmScreen):
         with self.ws.read() as session:
             card = load_deal_card(session, self.ws.viewer, self.deal_id)
             reasons = active_lost_reasons(session)
-        self.post_message(self.Loaded(card, reasons))
+            steps = deal_steps(session, self.ws.viewer, self.deal_id)
+        self.post_message(self.Loaded(card, reasons, steps))
 
     def on_deal_screen_loaded(self, event: Loaded) -> None:
         card = self.card = event.card
         self.reasons = event.reasons
+        self.steps = event.steps
         self.title = card.title
         tz, now = self.ws.tz, self.ws.now()
         head = literal(card.title, style="bold")
@@ -128,7 +153,9 @@ class DealScreen(CrmScreen):
                 + (f" ({card.lost_comment})" if card.lost_comment else "")
             )
         self.query_one("#deal-head", Static).update(Group(head, literal(" · ".join(facts), style="dim")))
+        self.query_one("#deal-steps", Static).update(steps_view(event.steps, self.step_keys()))
         self.query_one("#deal-lines", Static).update(lines_view(card))
+        self.query_one("#deal-documents", Static).update(documents_view(event.steps.documents))
         history = Table(title=_("Stage history"), expand=True, title_justify="left")
         for label in (_("When"), _("From"), _("To"), _("Who"), _("Comment")):
             history.add_column(label)
@@ -214,6 +241,18 @@ class DealScreen(CrmScreen):
     def on_deal_screen_moved(self, event: Moved) -> None:
         self.notify(event.line)
         self.load()
+
+    def on_deal_documents_said(self, event: DealDocuments.Said) -> None:
+        self.notify(event.line)
+        self.load()
+
+    def step_keys(self) -> dict[str, str]:
+        """The key each step's action is bound to now (the keymap may have changed it)."""
+        return {
+            item.binding.action: self.app.get_key_display(item.binding)
+            for item in self.active_bindings.values()
+            if item.binding.action in STEP_ACTIONS.values()
+        }
 
     def action_edit(self) -> None:
         card = self.card

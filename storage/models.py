@@ -11,7 +11,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from crm_tui.storage.types import UTCDateTime
@@ -33,6 +44,7 @@ class Role(StrEnum):
     HEAD = "head"
     ADMIN = "admin"
     OPS = "ops"
+    ACCOUNTANT = "accountant"
 
 
 class ClientKind(StrEnum):
@@ -638,6 +650,7 @@ class DocumentKind(StrEnum):
     INVOICE = "invoice"
     SALE = "sale"
     PAYMENT = "payment"
+    CONTRACT = "contract"
 
 
 class SalesDocument(SQLModel, table=True):
@@ -730,6 +743,75 @@ class Setting(SQLModel, table=True):
     key: str = Field(sa_type=String(64), primary_key=True)
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
+# --- documents of a deal and their payments (issue 25) ----------------------------------------
+
+
+class DealDocument(SQLModel, table=True):
+    """A contract or invoice made here from a deal: the file itself, beside the
+    ``SalesDocument`` row that numbers it (kind, number, year, client, amount, paid) as 1C's
+    documents are numbered, so segments and the bank import see one list of invoices."""
+
+    __tablename__ = "deal_documents"
+    __table_args__ = (Index("ix_deal_documents_deal", "deal_id", "document_id"),)
+
+    document_id: int = Field(
+        sa_type=BigId, primary_key=True, foreign_key="sales_documents.id", ondelete="CASCADE"
+    )
+    deal_id: int = Field(foreign_key="deals.id", ondelete="CASCADE")
+    file_format: str = _str(8)
+    template: str = _str(100)
+    content: bytes = Field(sa_type=LargeBinary)
+    paid_amount: int = Field(default=0, sa_type=BigInteger)
+    """Kopecks paid so far (an invoice): payments add up; full when it reaches the amount."""
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DocumentNumber(SQLModel, table=True):
+    """The last number given to a kind of document in a year: the row two managers making an
+    invoice at once both update, so one waits and takes the next number (no gap, no repeat)."""
+
+    __tablename__ = "document_numbers"
+
+    kind: str = Field(sa_type=String(16), primary_key=True)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class DocumentTemplate(SQLModel, table=True):
+    """A DOCX template an admin added (``crm template add``); the shipped ones live in the package."""
+
+    __tablename__ = "document_templates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _str(16)
+    name: str = Field(sa_type=String(100), unique=True)
+    content: bytes = Field(sa_type=LargeBinary)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
+class Payment(SQLModel, table=True):
+    """Money that came for an invoice, by hand or from a bank statement. ``identity`` is the
+    payment's own (a bank payment's date, number, payer and amount), so a statement imported
+    twice adds nothing the second time."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_document", "document_id"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    identity: str = Field(sa_type=String(64), unique=True)
+    document_id: int = Field(sa_type=BigId, foreign_key="sales_documents.id", ondelete="CASCADE")
+    amount: int = Field(sa_type=BigInteger)
+    paid_on: date
+    payer_inn: str | None = _str(12, default=None, nullable=True)
+    payer_name: str = _str(300, default="")
+    purpose: str = Field(default="", sa_type=String(1000))
+    source: str = _str(16)
+    created_at: datetime = Field(sa_type=UTCDateTime)
     user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
 
 
@@ -917,3 +999,7 @@ leads = _table(Lead)
 lead_addresses = _table(LeadAddress)
 lead_exclusions = _table(LeadExclusion)
 lead_routes = _table(LeadRoute)
+deal_documents = _table(DealDocument)
+document_numbers = _table(DocumentNumber)
+document_templates = _table(DocumentTemplate)
+payments = _table(Payment)

@@ -73,3 +73,34 @@ def refusal(
         return
     said = _("deal {deal}: back in {stage}, now {login}'s") if to else _("deal {deal}: back in {stage}")
     say(said.format(deal=result.deal_id, stage=result.to_stage, login=to))
+
+
+@app.command("paid")
+def paid(
+    ctx: typer.Context,
+    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="How much came (default: all still due).")
+    ] = None,
+    day: Annotated[str | None, typer.Option("--date", help="When it came (default: today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Confirm that the deal's invoice is paid (an accountant): in full it wins the deal."""
+    from dataclasses import asdict
+
+    from crm_tui.domain.documents.payments import confirm_payment
+    from crm_tui.domain.values.formatting import money
+
+    result = confirm_payment(open_ws(ctx), deal, amount or "", day or "")
+    if as_json:
+        print_json(asdict(result))
+        return
+    said = (
+        _("deal {deal}: invoice {number} paid in full ({paid} of {total}); the deal is won")
+        if result.won
+        else _("deal {deal}: invoice {number} paid in full ({paid} of {total})")
+        if result.paid
+        else _("deal {deal}: invoice {number} paid {paid} of {total}")
+    )
+    say(said.format(deal=deal, number=result.number, paid=money(result.paid_amount, with_kopecks=True),
+                    total=money(result.invoice_amount, with_kopecks=True)))  # fmt: skip

@@ -63,6 +63,8 @@ def demo(
                 database=summary.database, counts=", ".join(parts), seconds=decimal(summary.seconds)
             )
         )
+        if summary.statement:
+            say(_("a bank statement to try: crm import bank {file}").format(file=summary.statement))
     if tui:
         from crm_tui.app import create_app
         from crm_tui.config import crm_command

@@ -307,3 +307,40 @@ def orders(
         say(_("rejected and unmatched documents: {file}").format(file=summary.errors_file))
     if summary.segments is not None:
         say(segment_counts(summary.segments))
+
+
+@app.command("bank")
+def bank(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="A client-bank exchange file (1CClientBankExchange, Windows-1251).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import a bank statement: incoming payments matched to invoices by number, then INN and amount."""
+    from crm_tui.domain.values.formatting import money
+    from crm_tui.importers.bank.service import import_bank
+
+    summary = import_bank(open_ws(ctx), file)
+    if as_json:
+        print_json(summary.as_json())
+        return
+    say(
+        _(
+            "{file}: {incoming} incoming payments; matched {matched} (new {new}, already imported "
+            "{already}); invoices paid in full {paid}, deals won {won}; unmatched {unmatched}"
+        ).format(
+            file=summary.file, incoming=summary.incoming, matched=summary.matched, new=summary.new,
+            already=summary.already, paid=len(summary.paid_invoices), won=len(summary.won_deals),
+            unmatched=len(summary.unmatched),
+        )
+    )  # fmt: skip
+    reasons = {"no_invoice": _("no invoice fits"), "ambiguous": _("several invoices fit")}
+    for item in summary.unmatched:
+        say(
+            _("  line {line}: {date} {amount} from {payer} (INN {inn}) «{purpose}»: {reason}").format(
+                line=item.line, date=item.date, amount=money(item.amount, with_kopecks=True),
+                payer=item.payer,
+                inn=item.payer_inn or "—", purpose=item.purpose, reason=reasons.get(item.reason, item.reason),
+            )
+        )  # fmt: skip

@@ -20,6 +20,7 @@ from crm_tui import __version__
 from crm_tui.cli import (
     audit,
     clients,
+    company,
     config,
     contacts,
     db,
@@ -27,6 +28,7 @@ from crm_tui.cli import (
     deals,
     dedup,
     demo,
+    documents,
     fields,
     handover,
     imports,
@@ -39,6 +41,7 @@ from crm_tui.cli import (
     segments,
     ssh_entry,
     tasks,
+    templates,
     usage_errors,
     users,
 )
@@ -80,6 +83,9 @@ app.add_typer(fields.app, name="fields")
 app.add_typer(installed.app, name="installed")
 app.add_typer(contacts.app, name="contacts")
 app.add_typer(config.app, name="config")
+app.add_typer(company.app, name="company")
+app.add_typer(documents.app, name="doc")
+app.add_typer(templates.app, name="template")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 app.command("ssh-entry")(ssh_entry.ssh_entry)

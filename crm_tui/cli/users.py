@@ -18,7 +18,7 @@ def add(
     ctx: typer.Context,
     login: Annotated[str, typer.Argument(help="The person's OS login.")],
     name: Annotated[str, typer.Option("--name", help="Full name, as colleagues see it.")],
-    role: Annotated[str, typer.Option("--role", help="manager, head, admin or ops.")] = "manager",
+    role: Annotated[str, typer.Option("--role", help="manager, head, admin, ops or accountant.")] = "manager",
     region: Annotated[str | None, typer.Option("--region", help="Sales region.")] = None,
     target: Annotated[int, typer.Option("--target", help="Monthly sales target in roubles.", min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new user as JSON.")] = False,

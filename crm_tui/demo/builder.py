@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, hand_work, history, requests
+from crm_tui.demo import activity, documents, hand_work, history, requests
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -85,6 +85,8 @@ class DemoSummary:
     seconds: float
     requests: int = 0
     """The week of requests (their touches are among ``interactions``, their tasks ``tasks``)."""
+    statement: str | None = None
+    """The bank statement written beside the base for `crm import bank` (a SQLite base only)."""
 
 
 def build_demo(
@@ -115,7 +117,7 @@ def build_demo(
         counts = _generate(engine, spec_name=size, seed=seed, login=login, now=moment)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
-    users_n, tasks_n, made = counts
+    users_n, tasks_n, made, statement = counts
     return DemoSummary(
         database=describe(engine),
         users=users_n,
@@ -125,6 +127,7 @@ def build_demo(
         tasks=tasks_n,
         seconds=round(time.perf_counter() - started, 3),
         requests=made.received,
+        statement=str(statement) if statement else None,
     )
 
 
@@ -200,7 +203,7 @@ def _max_id(engine: Engine, table: Table) -> int:
 
 def _generate(
     engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime
-) -> tuple[int, int, requests.Requests]:
+) -> tuple[int, int, requests.Requests, Path | None]:
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
@@ -257,6 +260,12 @@ def _generate(
         clock.done("tasks, deal lines, the week's meetings")
         history.write_history(engine, book, team, sales, base, now, stream["sales"], stream["portraits"])
         clock.done("sales history and portraits")
+    file = sqlite_file(engine.url)
+    statement, paid_tasks = documents.write_documents(
+        engine, random.Random(f"crm-demo:{seed}:documents"), now, login_id, file.parent if file else None
+    )
+    task_count += paid_tasks
+    clock.done("contracts, invoices, payments, a bank statement")
     history.recompute(engine, login, now)
     clock.done("segments")
     _finish(engine)
@@ -264,7 +273,7 @@ def _generate(
     # Through the intake, as requests arrive: after the ids and statistics are in place.
     inbox = requests.write_requests(engine, stream["requests"], team, now, base.said.language)
     clock.done("a week of requests")
-    return len(team), task_count + inbox.tasks, inbox
+    return len(team), task_count + inbox.tasks, inbox, statement
 
 
 class _Phases:

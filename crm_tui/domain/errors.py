@@ -65,6 +65,7 @@ _NOT_FOUND = {
     "lead": N_("request {id} not found"),
     "lead_source": N_("lead source {id} not found"),
     "lead_route": N_("routing rule {id} not found"),
+    "document": N_("document {id} not found"),
 }
 """What each record is called when it is not there (or not visible), by its kind."""
 

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.clients.card import ClientCard, load_card
 from crm_tui.domain.clients.timeline import Cursor, TimelinePage, client_timeline
+from crm_tui.domain.documents.making import DocumentRow, client_documents_of
 from crm_tui.domain.errors import NotFound
 from crm_tui.domain.interactions import InteractionKind
 from crm_tui.domain.interactions.log import log_interaction
@@ -26,6 +27,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.card.adds import CardAdds
 from crm_tui.screens.card.sections import (
+    card_documents_view,
     changes_view,
     contacts_view,
     deal_rows,
@@ -213,6 +215,9 @@ class ClientCardScreen(CardAdds):
                         openable=False,
                     )
                     yield Static(_("No deals yet."), classes="empty")
+                    documents = Static("", id="card-documents")
+                    documents.display = False
+                    yield documents
                 with Vertical(id="timeline-panel", classes="panel") as panel:
                     panel.border_title = _("Timeline")
                     yield RecordTable(
@@ -304,6 +309,27 @@ class ClientCardScreen(CardAdds):
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(card))
 
+    @work(thread=True, exclusive=True, group="card-documents", exit_on_error=False)
+    def load_documents(self, client_id: int) -> None:
+        """The documents of the client's deals (issue 25), under its deals; none: no line."""
+        with self.ws.read() as session:
+            documents = client_documents_of(session, self.ws.viewer, client_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.DocumentsLoaded(client_id, documents))
+
+    class DocumentsLoaded(Message):
+        def __init__(self, client_id: int, documents: list[DocumentRow]) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.documents = documents
+
+    def on_client_card_screen_documents_loaded(self, event: DocumentsLoaded) -> None:
+        if event.client_id != self.client_id:
+            return
+        shown = self.query_one("#card-documents", Static)
+        shown.update(card_documents_view(event.documents))
+        shown.display = bool(event.documents)
+
     def on_client_card_screen_unreachable(self, event: Unreachable) -> None:
         """An empty card would only be in the way: it closes, and the message stays."""
         if event.client_id != self.client_id:
@@ -369,6 +395,7 @@ class ClientCardScreen(CardAdds):
         self.query_one("#installed", Static).update(installed_view(card))
         self.query_one("#sources", Static).update(sources_view(card, self.ws.tz))
         self._show_tables(card, fresh)
+        self.load_documents(card.id)
         self.timeline_pages = [None]
         self._show_timeline(card.timeline, fresh)
 

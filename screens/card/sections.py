@@ -13,6 +13,7 @@ from crm_tui.domain.audit.trail import describe_changes
 from crm_tui.domain.captions import DEAL_STATUS_NAMES, timeline_event_name
 from crm_tui.domain.clients.card import ChannelInfo, ClientCard
 from crm_tui.domain.clients.timeline import TimelinePage
+from crm_tui.domain.documents.making import KIND_NAMES, DocumentRow
 from crm_tui.domain.portrait.answers import field_text
 from crm_tui.domain.values.formatting import local_time, money, phone
 from crm_tui.domain.values.requisites import is_valid_inn
@@ -255,3 +256,19 @@ def timeline_rows(page: TimelinePage, tz: ZoneInfo) -> Rows:
         )
         for e in page.entries
     ]
+
+
+def card_documents_view(documents: list[DocumentRow]) -> Text:
+    """The newest documents of the client's deals on one line each: what, when, how much, paid."""
+    text = Text()
+    for doc in documents[:3]:
+        if text:
+            text.append("\n")
+        what = f"{_(KIND_NAMES[doc.kind]).capitalize()} № {doc.number}"
+        line = f"{what} · {doc.doc_date:%d.%m.%Y} · {money(doc.amount)}"
+        if doc.kind == "invoice":
+            line += " · " + (
+                _("paid") if doc.paid else _("paid {amount}").format(amount=money(doc.paid_amount))
+            )
+        text.append(line, style="dim")
+    return text

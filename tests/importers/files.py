@@ -82,7 +82,8 @@ LEGAL_SPELLINGS: dict[str, str] = {
 
 
 def _set_cached_values(path: Path, sheet_xml: str, cached: dict[str, str]) -> None:
-    """Give formula cells the cached values Excel would have saved (openpyxl writes none)."""
+    """Give formula cells the cached values Excel would have saved (openpyxl writes none: an empty
+    ``<v/>``, or ``<v></v>`` when it writes through lxml, which docxtpl brings along)."""
     with zipfile.ZipFile(path) as archive:
         parts = {info: archive.read(info.filename) for info in archive.infolist()}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -92,7 +93,9 @@ def _set_cached_values(path: Path, sheet_xml: str, cached: dict[str, str]) -> No
                 text = data.decode("utf-8")
                 for ref, value in cached.items():
                     text, count = re.subn(
-                        rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf"\1<v>{value}</v>", text
+                        rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)',
+                        rf"\1<v>{value}</v>",
+                        text,
                     )
                     assert count == 1, ref
                 data = text.encode("utf-8")

@@ -43,10 +43,16 @@ from crm_tui.storage.models import (
 )
 from tests.seed import FROZEN_NOW, MOSCOW, seed_team, valid_inn
 
-VIEWERS = {Role.MANAGER: "ivanova", Role.HEAD: "smirnov", Role.ADMIN: "admin", Role.OPS: "ops"}
+VIEWERS = {
+    Role.MANAGER: "ivanova",
+    Role.HEAD: "smirnov",
+    Role.ADMIN: "admin",
+    Role.OPS: "ops",
+    Role.ACCOUNTANT: "buh",
+}
 """Who plays each role: Иванова and Смирнов work in Москва, Петров in Липецк, admin and ops
 have no region."""
-COLLEAGUE = {"ivanova": "kozlova", "smirnov": "ivanova", "admin": "ops", "ops": "admin"}
+COLLEAGUE = {"ivanova": "kozlova", "smirnov": "ivanova", "admin": "ops", "ops": "admin", "buh": "admin"}
 """Someone else of the viewer's region (for those without a region, someone else without one)."""
 STRANGER = "petrov"
 
@@ -195,6 +201,31 @@ class Base:
         assert task_id is not None
         return int(task_id)
 
+    def documented_deal(self, owner: str) -> int:
+        """A deal whose client and our company have every requisite a document needs."""
+        from crm_tui.domain.documents.company import company, set_company
+        from tests.documents.support import COMPANY
+
+        deal_id = self.deal(owner)
+        with write_session(self.engine) as session:
+            filled = bool(company(session).inn)
+        if not filled:
+            set_company(self.ws("admin"), COMPANY)
+        with write_session(self.engine) as session:
+            found = session.scalar(select(Deal.__table__.c.client_id).where(Deal.__table__.c.id == deal_id))  # type: ignore[attr-defined]
+            session.execute(
+                update(clients).where(clients.c.id == found).values(kpp="770501001", legal_address="Москва")
+            )
+        return deal_id
+
+    def invoiced_deal(self, owner: str) -> int:
+        """A deal with an unpaid invoice, made by an admin."""
+        from crm_tui.domain.documents.making import make_document
+
+        deal_id = self.documented_deal(owner)
+        make_document(self.ws("admin"), deal_id, "invoice")
+        return deal_id
+
     def duplicates(self, owner: str | None, region: str | None) -> tuple[int, int]:
         """Two records of one company (one INN, one name), the pair a scan proposes."""
         n = self.number()
@@ -259,6 +290,7 @@ def seeded_base(url: str, tmp: Path) -> Base:
         for login, name, role, region in (
             ("ops", "Ночные задания", Role.OPS, None),
             ("kozlova", "Козлова Анна", Role.MANAGER, "Москва"),
+            ("buh", "Кузнецова Мария", Role.ACCOUNTANT, None),
         ):
             info = add_user(
                 session,

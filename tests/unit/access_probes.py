@@ -30,6 +30,11 @@ from crm_tui.domain.deals.moves import move_deal
 from crm_tui.domain.deals.new_deal import DealDraft, add_deal
 from crm_tui.domain.deals.pipeline_admin import set_lost_reason
 from crm_tui.domain.deals.refusals import hand_over_lost
+from crm_tui.domain.documents.bank_file import statement_bytes
+from crm_tui.domain.documents.company import set_company
+from crm_tui.domain.documents.making import make_document
+from crm_tui.domain.documents.payments import confirm_payment
+from crm_tui.domain.documents.templates import ASSETS, add_template
 from crm_tui.domain.duplicates.threshold import set_threshold
 from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
 from crm_tui.domain.leads.inbox import lead_card
@@ -45,6 +50,7 @@ from crm_tui.domain.segments.work import set_work_rule
 from crm_tui.domain.tasks.lifecycle import complete_task
 from crm_tui.domain.tasks.manual import TaskDraft, set_task
 from crm_tui.domain.workspace import copy_base, open_app_workspace
+from crm_tui.importers.bank.service import import_bank
 from crm_tui.importers.batches import list_batches, undo_import
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.dedup.service import scan
@@ -417,4 +423,49 @@ PROBES: dict[Capability, Probe] = {
         lambda c: done(add_source(c.base.ws(c.login), f"Источник {c.base.number()}")),
         lambda c: CliCall(("leads", "sources", "add", f"Источник {c.base.number()}")),
     ),
+    Capability.EDIT_COMPANY: Probe(
+        None,
+        lambda c: done(set_company(c.base.ws(c.login), {"director": "Проба"})),
+        lambda c: CliCall(("company", "set", "--set", "director=Проба")),
+    ),
+    Capability.ADD_TEMPLATES: Probe(
+        None,
+        lambda c: done(
+            add_template(
+                c.base.ws(c.login), f"t{c.base.number()}", "contract", (ASSETS / "supply.docx").read_bytes()
+            )
+        ),
+        lambda c: CliCall(
+            (
+                "template",
+                "add",
+                str(ASSETS / "supply.docx"),
+                "--kind",
+                "contract",
+                "--name",
+                f"t{c.base.number()}",
+            )
+        ),
+    ),
+    Capability.MAKE_DOCUMENTS: Probe(
+        OWNED,
+        lambda c: done(make_document(c.base.ws(c.login), c.base.documented_deal(c.owner_login), "invoice")),
+        lambda c: CliCall(("doc", "invoice", str(c.base.documented_deal(c.owner_login)), "--json")),
+    ),
+    Capability.RECORD_PAYMENTS: Probe(
+        OWNED,
+        lambda c: done(confirm_payment(c.base.ws(c.login), c.base.invoiced_deal(c.owner_login))),
+        lambda c: CliCall(("deal", "paid", str(c.base.invoiced_deal(c.owner_login)), "--json")),
+    ),
+    Capability.IMPORT_BANK: Probe(
+        None,
+        lambda c: done(import_bank(c.base.ws(c.login), Path(_statement(c)))),
+        lambda c: CliCall(("import", "bank", _statement(c), "--json")),
+    ),
 }
+
+
+def _statement(cell: Cell) -> str:
+    path = cell.base.tmp / f"statement-{cell.base.number()}.txt"
+    path.write_bytes(statement_bytes("ООО Проба", "7707083893", "40702810000000000001", []))
+    return str(path)

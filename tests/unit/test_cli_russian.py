@@ -38,6 +38,9 @@ KEPT_LATIN = frozenset(
         "web_form", "messenger", "walk_in", "manual", "import", "new", "in_work", "converted", "junk",
         "spam", "wrong_number", "duplicate", "not_our_product", "no_contact", "test", "other", "drop",
         "source", "channel", "region", "day", "week", "UTM", "utm_source", "utm_medium", "utm_campaign",
+        # documents: formats, template names, crm company set keys, crm template add --kind
+        "DOCX", "PDF", "Word", "Windows", "supply", "services", "contract", "accountant", "address", "bank",
+        "corr_account", "director", "vat", "CClientBankExchange", "Windows-1251", "QR", "client",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and

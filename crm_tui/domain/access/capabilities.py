@@ -78,6 +78,11 @@ class Capability(StrEnum):
     WORK_LEADS = "work_leads"
     ASSIGN_LEADS = "assign_leads"
     CONFIGURE_LEADS = "configure_leads"
+    EDIT_COMPANY = "edit_company"
+    ADD_TEMPLATES = "add_templates"
+    MAKE_DOCUMENTS = "make_documents"
+    RECORD_PAYMENTS = "record_payments"
+    IMPORT_BANK = "import_bank"
 
 
 NOT_FOUND = N_("{target} not found")
@@ -99,14 +104,14 @@ class Rule:
     targeted: bool = True
 
 
-MANAGER, HEAD, ADMIN, OPS = Role.MANAGER, Role.HEAD, Role.ADMIN, Role.OPS
+MANAGER, HEAD, ADMIN, OPS, ACCOUNTANT = Role.MANAGER, Role.HEAD, Role.ADMIN, Role.OPS, Role.ACCOUNTANT
 OWN, REGION, ALL = Scope.OWN, Scope.REGION, Scope.ALL
 _BY_ADMIN = {ADMIN: ALL}
 
 TABLE: Mapping[Capability, Rule] = {
     Capability.USE_APP: Rule(
         "use the app (ops run the commands)",
-        {MANAGER: ALL, HEAD: ALL, ADMIN: ALL},
+        {MANAGER: ALL, HEAD: ALL, ADMIN: ALL, ACCOUNTANT: ALL},
         N_(
             "{login} is an ops account: it runs crm import, crm dedup, crm schedule tick and the other "
             "commands, not the app"
@@ -115,15 +120,15 @@ TABLE: Mapping[Capability, Rule] = {
     ),
     Capability.SEE_CLIENTS: Rule(
         "see clients and work on them (card, edits, touches)",
-        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL, ACCOUNTANT: ALL},
     ),
     Capability.SEE_DEALS: Rule(
         "see deals (funnel, reports)",
-        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL, ACCOUNTANT: ALL},
     ),
     Capability.READ_AUDIT: Rule(
         "read the audit trail",
-        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL, ACCOUNTANT: ALL},
     ),
     Capability.OWN_CLIENTS: Rule(
         "own clients",
@@ -301,6 +306,35 @@ TABLE: Mapping[Capability, Rule] = {
         "keep lead sources, the exclusion list, routing rules and working hours",
         _BY_ADMIN,
         N_("lead sources, exclusions and routing are kept by an admin"),
+        targeted=False,
+    ),
+    Capability.EDIT_COMPANY: Rule(
+        "set our company's requisites",
+        _BY_ADMIN,
+        N_("our company's requisites are set by an admin"),
+        targeted=False,
+    ),
+    Capability.ADD_TEMPLATES: Rule(
+        "add contract and invoice templates",
+        _BY_ADMIN,
+        N_("templates are added by an admin"),
+        targeted=False,
+    ),
+    Capability.MAKE_DOCUMENTS: Rule(
+        "make a deal's contract and invoice",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+        N_("{target} is not yours to make documents for"),
+        N_("{target} is not yours to make documents for"),
+    ),
+    Capability.RECORD_PAYMENTS: Rule(
+        "confirm an invoice's payment by hand",
+        {ADMIN: ALL, ACCOUNTANT: ALL},
+        N_("payments are confirmed by an accountant or an admin"),
+    ),
+    Capability.IMPORT_BANK: Rule(
+        "import a bank statement",
+        {HEAD: ALL, ADMIN: ALL, OPS: ALL, ACCOUNTANT: ALL},
+        N_("bank statements are imported by a head of sales, an accountant, an admin or ops"),
         targeted=False,
     ),
 }

@@ -72,8 +72,11 @@ def segment_of(
 
 
 def any_purchase() -> ColumnElement[bool]:
-    """Every document but an invoice not (known to be) paid. Written as one negation rather
-    than an OR of the kinds so that SQLite walks its covering index in order instead of
-    merging four index searches and sorting them again."""
+    """Every document but an invoice not (known to be) paid, and but a contract (a deal's
+    contract, issue 25, is a promise, not a purchase). Written as negations rather than an OR
+    of the kinds so that SQLite walks its covering index in order instead of merging four index
+    searches and sorting them again."""
     d = sales_documents.c
-    return or_(d.kind != DocumentKind.INVOICE.value, d.paid.is_(True))
+    return and_(
+        d.kind != DocumentKind.CONTRACT.value, or_(d.kind != DocumentKind.INVOICE.value, d.paid.is_(True))
+    )

@@ -108,3 +108,19 @@ def day_time_width() -> int:
     is wider than 'вчера 16:30' and '05.12 15:30')."""
     clock = "00:00"
     return max(len(f"00.00 {clock}"), *(len(_(near).format(time=clock)) for near in _NEAR_DAYS.values()))
+
+
+def document_amount(kopecks: int) -> str:
+    """An amount as a Russian document writes it, whatever the interface's language:
+    '1 200 000,50' (groups by a no-break space, a decimal comma, always the kopecks)."""
+    sign = "-" if kopecks < 0 else ""
+    rubles, kop = divmod(abs(kopecks), 100)
+    return f"{sign}{rubles:,}".replace(",", "\u00a0") + f",{kop:02d}"
+
+
+def document_date(day: date) -> str:
+    """A date as a Russian document writes it: '5 декабря 2026 г.' (the documents are Russian
+    whatever the interface's language: they go to Russian counterparties and banks)."""
+    from babel.dates import format_date
+
+    return format_date(day, "d MMMM y", locale="ru") + " г."

@@ -1,0 +1,105 @@
+"""`crm company`, `crm doc`, `crm template`, `crm deal paid`, `crm import bank` as ops and
+accountants run them: JSON out, one line and exit 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crm_tui.domain.documents.bank_file import BankPayment, statement_bytes
+from crm_tui.domain.documents.invoice_pdf import qr_payload
+from crm_tui.storage.database import dispose_engines, get_engine
+from crm_tui.storage.models import clients, deals
+from tests.cli_support import crm
+from tests.documents.support import COMPANY
+
+
+def _deal_and_client(db: str, title: str) -> tuple[int, int]:
+    engine = get_engine(db)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(deals.c.id, deals.c.client_id).where(deals.c.title == title, deals.c.status == "open")
+            .order_by(deals.c.id).limit(1)
+        ).one()  # fmt: skip
+    dispose_engines()
+    return int(row[0]), int(row[1])
+
+
+def test_documents_and_payments_through_crm(seeded_db: str, tmp_path: Path) -> None:
+    deal, client = _deal_and_client(seeded_db, "Поставка: Вектор Плюс")
+    refused = crm("--db", seeded_db, "doc", "invoice", str(deal), user="ivanova")
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
+    assert "our INN" in refused.stderr and "legal_address" in refused.stderr
+    sets = [f"{k}={v}" for k, v in COMPANY.items()]
+    crm(
+        "--db",
+        seeded_db,
+        "company",
+        "set",
+        *[x for s in sets for x in ("--set", s)],
+        user="admin",
+        check=True,
+    )
+    bad = crm("--db", seeded_db, "company", "set", "--set", "bik=12345", user="admin")
+    assert bad.returncode == 2 and "bik" in bad.stderr
+    crm("--db", seeded_db, "clients", "edit", str(client), "--set", "kpp=770501001", "--set",
+        "legal_address=Москва, ул. Павловская, д. 7", user="admin", check=True)  # fmt: skip
+    out = tmp_path / "schet.pdf"
+    made = json.loads(crm("--db", seeded_db, "doc", "invoice", str(deal), "--out", str(out), "--json",
+                          user="ivanova", check=True).stdout)  # fmt: skip
+    assert made["number"] == "1" and made["amount"] == 54_000_000 and out.read_bytes().startswith(b"%PDF")
+    contract = json.loads(crm("--db", seeded_db, "doc", "contract", str(deal), "--template", "services",
+                              "--json", user="ivanova", check=True).stdout)  # fmt: skip
+    assert contract["file_name"] == "dogovor-1-2026.docx"
+    listed = json.loads(crm("--db", seeded_db, "doc", "list", "--deal", str(deal), "--json",
+                            user="ivanova", check=True).stdout)  # fmt: skip
+    assert [d["kind"] for d in listed] == ["invoice", "contract"]
+    saved = tmp_path / "copy.docx"
+    crm(
+        "--db", seeded_db, "doc", "save", str(contract["id"]), "--out", str(saved), user="ivanova", check=True
+    )
+    assert saved.read_bytes().startswith(b"PK")
+
+    engine = get_engine(seeded_db)
+    with engine.connect() as conn:
+        inn = conn.scalar(select(clients.c.inn).where(clients.c.id == client)) or ""
+    dispose_engines()
+    statement = tmp_path / "kl_to_1c.txt"
+    half = BankPayment("55", made_day(made), 27_000_000, "ООО Вектор Плюс", inn, "40702810100000000009",
+                       "Оплата по счету № 1, в т.ч. НДС")  # fmt: skip
+    statement.write_bytes(statement_bytes(COMPANY["name"], COMPANY["inn"], COMPANY["account"], [half]))
+    first = json.loads(crm("--db", seeded_db, "import", "bank", str(statement), "--json", user="admin",
+                           check=True).stdout)  # fmt: skip
+    assert (first["matched"], first["new"], first["won_deals"]) == (1, 1, [])
+    again = json.loads(crm("--db", seeded_db, "import", "bank", str(statement), "--json", user="admin",
+                           check=True).stdout)  # fmt: skip
+    assert (again["new"], again["already"]) == (0, 1)
+    manager = crm("--db", seeded_db, "deal", "paid", str(deal), user="ivanova")
+    assert manager.returncode == 2 and "accountant" in manager.stderr
+    paid = json.loads(
+        crm("--db", seeded_db, "deal", "paid", str(deal), "--json", user="admin", check=True).stdout
+    )
+    assert (paid["amount"], paid["paid"], paid["won"]) == (27_000_000, True, True)
+    broken = tmp_path / "utf8.txt"
+    broken.write_text("1CClientBankExchange\nКодировка=Windows\n", encoding="utf-8")
+    refused = crm("--db", seeded_db, "import", "bank", str(broken), user="admin")
+    assert refused.returncode == 2 and "line 2" in refused.stderr and len(refused.stderr.splitlines()) == 1
+
+
+def made_day(made: dict[str, object]) -> date:
+    return date.fromisoformat(str(made["doc_date"]))
+
+
+def test_the_qr_payload_follows_gost_r_56042() -> None:
+    from crm_tui.domain.documents.company import Company
+    from crm_tui.domain.documents.context import DocumentContext, Party
+
+    ctx = DocumentContext("15", "5 декабря 2026 г.", "05.12.2026", 1, "Поставка", Party(name="Ромашка"),
+                          Company(**COMPANY), "", "", "", [], 12_000_050, 2_000_008, 20)  # fmt: skip
+    payload = qr_payload(ctx)
+    assert payload.startswith("ST00012|Name=ООО «Вектор Продаж»|PersonalAcc=" + COMPANY["account"])
+    assert "|BIC=044525225|CorrespAcc=30101810400000000225|PayeeINN=7707083893|KPP=770701001|" in payload
+    assert "|Sum=12000050|" in payload and "Purpose=Оплата по счёту № 15 от 05.12.2026" in payload
