@@ -21,7 +21,7 @@ from crm_tui.domain.documents.steps import STEPS, DealSteps
 from crm_tui.domain.documents.templates import list_templates
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.text import literal
-from crm_tui.i18n import N_, _
+from crm_tui.i18n import N_, _, ngettext
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.payment import PaymentDialog
@@ -75,14 +75,22 @@ def steps_view(steps: DealSteps, keys: dict[str, str]) -> Group:
 
 
 def missing_names(keys: list[str]) -> str:
-    """``company.inn``, ``client.kpp`` as the refusal names them: "INN (ours), KPP (client's)"."""
-    names = []
+    """``company.inn``, ``client.kpp`` as the refusal names them: "our INN, client's kpp"; our
+    company's many empty fields (a base nobody set them in) as one phrase, to keep the screen."""
+    ours = [key.partition(".")[2] for key in keys if key.startswith("company.")]
+    empty = ngettext(
+        "our requisites: {count} field empty (crm company set)",
+        "our requisites: {count} fields empty (crm company set)",
+        len(ours),
+    )
+    names = (
+        [empty.format(count=len(ours))]
+        if len(ours) > 2
+        else [_("our {field}").format(field=_(LABELS[name])) for name in ours]
+    )
     for key in keys:
-        whose, _dot, name = key.partition(".")
-        if whose == "company":
-            names.append(_("our {field}").format(field=_(LABELS[name])))
-        else:
-            names.append(_("client's {field}").format(field=str(field_label(name))))
+        if key.startswith("client."):
+            names.append(_("client's {field}").format(field=str(field_label(key.partition(".")[2]))))
     return ", ".join(names)
 
 
