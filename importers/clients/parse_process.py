@@ -7,11 +7,12 @@ bounded queue (so a slow database never lets parsed rows pile up in memory) and 
 loads each chunk as it arrives: the two overlap on two cores.
 
 The child is a fresh interpreter, not a fork: the importer may run in a Textual worker thread,
-and forking a process that has threads is unsafe. It reads the file itself (a sheet cannot be
-handed over), finds the same header and parses with the mapping chosen here. Reading a big
-sheet takes about a second, so ``ParsingProcess.start`` launches the child before this process
-reads the same sheet for its header: the two reads overlap, and the mapping follows once it is
-chosen. Small files are parsed in this process: starting an interpreter costs more than they take.
+and forking a process that has threads is unsafe. It reads the file (a sheet cannot be handed
+over), finds the header and sends it here (``ParsingProcess.table``); this process chooses the
+mapping and the child parses with it. The file is read once, by the child: calamine holds a
+whole sheet in memory (about a gigabyte for a million rows) and reading it takes a second per
+100,000 rows, which this process used to spend too, reading the same sheet for its header.
+Small files are parsed in this process: starting an interpreter costs more than they take.
 """
 
 from __future__ import annotations
@@ -38,14 +39,19 @@ from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.parent_watch import PARENT_ENV
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
+from crm_tui.importers.files.header import HeaderRow, SkippedRows
+from crm_tui.importers.files.reading import FileKind
 
 CHILD_MIN_BYTES = 1_000_000
 """Files smaller than this (about 7,000 rows of .xlsx) are parsed in this process."""
 
 QUEUE_CHUNKS = 4
 HEAD_ROWS = 3000
-"""Rows this process parses itself from the sheet it read for the header: loading them keeps
-the loader busy while the child is still reading the file, and the child skips them."""
+"""Rows this process parses itself when it has read the sheet too (``parsed_chunks`` with a
+table opened here): loading them keeps the loader busy while the child reads the file, and the
+child skips them."""
+FIRST_CHUNK_ROWS = 1000
+"""The child's first chunk, smaller than the rest, so that loading starts sooner."""
 LAST_WORDS_BYTES = 4096
 _CHILD = (
     "from crm_tui.importers.clients.parent_watch import end_with_parent; end_with_parent()\n"
@@ -62,6 +68,17 @@ class _Failure:
     file: str
     reason: str
     message: Message
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """The child's answer to ``_Open``: the sheet it read and its header."""
+
+    file: str
+    sheet: str
+    kind: FileKind
+    first_column: int
+    header: HeaderRow
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,7 @@ class ParsingProcess:
         # the caller's __main__, which breaks scripts without a main guard, and "fork" is unsafe
         # in a process that has threads (the app imports from a worker thread).
         package_root = str(Path(crm_tui.__file__).resolve().parents[1])
+        self._path = str(path)
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), with the child
         env = {
             **os.environ,
@@ -110,6 +128,7 @@ class ParsingProcess:
             env=env,
         )
         self._used = False
+        self._opened: _Opened | _Failure | None = None
         self._send(_Open(str(path), sheet))
 
     @classmethod
@@ -141,13 +160,52 @@ class ParsingProcess:
         except BrokenPipeError:
             pass  # the child is gone; its exit code or last message says why
 
+    def table(self) -> Table:
+        """The sheet as the child read it: its header, and no rows here (the child parses them).
+        Raises ``ImportFileError`` for a file the child refused, as ``open_table`` would."""
+        opened = self._answer()
+        if isinstance(opened, _Failure):
+            raise ImportFileError(opened.file, opened.reason, opened.message)
+        return Table(
+            opened.file,
+            opened.sheet,
+            opened.kind,
+            opened.first_column,
+            opened.header,
+            iter(()),
+            SkippedRows(),
+        )
+
+    def _answer(self) -> _Opened | _Failure:
+        """The child's answer to the file it was given, read once."""
+        if self._opened is None:
+            stdout = self._child.stdout
+            assert stdout is not None
+            try:
+                self._opened = pickle.load(stdout)
+            except Exception:  # EOFError and the like: the child died before it could answer
+                code = self._child.wait()
+                said = self.last_words()
+                self._opened = _Failure(
+                    self._path,
+                    "unreadable",
+                    _stopped(self._path, code, said),
+                )
+        assert self._opened is not None
+        return self._opened
+
     def chunks(self, table: Table, columns: ColumnMap, chunk_rows: int) -> Iterator[list[ParsedRow]]:
-        """The parsed rows of ``table`` (this process's view of the same file) in chunks."""
+        """The parsed rows of ``table`` (this process's view of the same file, or the child's
+        from ``table``) in chunks."""
         if self._used:
             raise RuntimeError("a parsing process parses its file once")
         self._used = True
         child = self._child
         assert child.stdin is not None and child.stdout is not None
+        opened = self._answer()
+        if isinstance(opened, _Failure):
+            self.close()
+            raise ImportFileError(opened.file, opened.reason, opened.message)
         head = list(islice(table.rows, HEAD_ROWS))
         # The child parses the rest: let this process's copy of the sheet go (a gigabyte for a
         # million rows) instead of holding it to the end of the import.
@@ -176,21 +234,7 @@ class ParsingProcess:
                 yield item
             code = child.wait()
             if code != 0:
-                said = self.last_words()
-                if said:
-                    raise ImportFileError(
-                        table.file,
-                        "unreadable",
-                        N_("{file}: the parsing process stopped (exit code {code}): {said}"),
-                        code=code,
-                        said=said,
-                    )
-                raise ImportFileError(
-                    table.file,
-                    "unreadable",
-                    N_("{file}: the parsing process stopped (exit code {code})"),
-                    code=code,
-                )
+                raise ImportFileError(table.file, "unreadable", _stopped(table.file, code, self.last_words()))
         finally:
             stop.set()
             self.close()
@@ -280,15 +324,22 @@ def _put(chunks: queue_module.Queue[Any], item: Any, stop: threading.Event) -> N
             continue
 
 
-def _chunked(rows: Iterator[ParsedRow], size: int, *, keep_cells: bool) -> Iterator[list[ParsedRow]]:
+def _chunked(
+    rows: Iterator[ParsedRow], size: int, *, keep_cells: bool, first: int | None = None
+) -> Iterator[list[ParsedRow]]:
+    """Rows in lists of ``size`` (the first of ``first``, if given). Without ``keep_cells``, a
+    row goes without its original cells unless the error file will show it (rejected, or with
+    warnings)."""
     chunk: list[ParsedRow] = []
+    limit = size if first is None else min(first, size)
     for row in rows:
-        if not keep_cells and row.rejection is None:
+        if not keep_cells and row.rejection is None and not row.warnings:
             row.cells = {}
         chunk.append(row)
-        if len(chunk) >= size:
+        if len(chunk) >= limit:
             yield chunk
             chunk = []
+            limit = size
     if chunk:
         yield chunk
 
@@ -299,27 +350,34 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
         out.flush()
 
     opened: _Open = pickle.load(source)
-    table: Table | None = None
-    failure: Exception | None = None
     try:
         table = open_table(opened.path, opened.sheet)
-    except Exception as exc:  # said once the parent asks for the rows, not before
-        failure = exc
+    except ImportFileError as exc:
+        send(_Failure(exc.file, exc.reason, exc.message))
+        return
+    except Exception as exc:
+        send(
+            _Failure(
+                opened.path, "unreadable", _failed(opened.path, N_("{file}: cannot be read: {reason}"), exc)
+            )
+        )
+        return
+    send(_Opened(table.file, table.sheet, table.kind, table.first_column, table.header))
     try:
         job: _Job = pickle.load(source)
     except EOFError:
         return  # the import ended before it needed this file's rows
     try:
-        if failure is not None:
-            raise failure
-        assert table is not None
         if table.header.labels != job.labels or table.sheet != job.sheet:
             raise ImportFileError(
                 table.file, "unreadable", N_("{file}: the file changed while it was being imported")
             )
         parser = RowParser(table.file, table.sheet, job.labels, job.columns, table.first_column)
         chunks = _chunked(
-            parser.parse_iter(islice(table.rows, job.skip_rows, None)), job.chunk_rows, keep_cells=False
+            parser.parse_iter(islice(table.rows, job.skip_rows, None)),
+            job.chunk_rows,
+            keep_cells=False,
+            first=None if job.skip_rows else FIRST_CHUNK_ROWS,
         )
         for chunk in chunks:
             send(chunk)
@@ -332,6 +390,21 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
                 opened.path, "unreadable", _failed(opened.path, N_("{file}: cannot be parsed: {reason}"), exc)
             )
         )
+
+
+def _stopped(file: str, code: int, said: str) -> Message:
+    """The parsing process ended with ``code`` before it was done; ``said`` is its last line."""
+    if said:
+        return Message(
+            "file.unreadable",
+            N_("{file}: the parsing process stopped (exit code {code}): {said}"),
+            file=file,
+            code=code,
+            said=" ".join(said.split()),
+        )
+    return Message(
+        "file.unreadable", N_("{file}: the parsing process stopped (exit code {code})"), file=file, code=code
+    )
 
 
 def _failed(file: str, msgid: str, exc: BaseException) -> Message:

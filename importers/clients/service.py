@@ -189,12 +189,12 @@ def _import_tables(
     tables = []
     portrait_ids: dict[str, int] = {}
     for number, path in enumerate(files):
-        # Started first, the parsing process reads the sheet while this one reads it too. Only
+        # A big file is read by its parsing process alone, which sends the header here. Only
         # the first file's: a child holds its whole sheet in memory until its turn comes.
         child = ParsingProcess.start(path, options.sheet) if number == 0 else None
         if child is not None:
             children.enter_context(child)
-        table = open_table(path, options.sheet)
+        table = child.table() if child is not None else open_table(path, options.sheet)
         with ws.read() as session:
             remembered = remembered_mapping(session, table.header.labels)
             portrait = portrait_targets(session)

@@ -4,21 +4,47 @@ Builds (once, cached beside the large demo base) a 12-column .xlsx with ``--rows
 shape of tests/importers/files.py's generator, imports it into a fresh SQLite base and reports
 wall time, rows per second and peak memory. Nothing is asserted. The import runs as `crm import
 clients` runs it, with the cyclic garbage collector paused (``crm_tui.cli.collector``); with
-``--in-app`` as the import wizard runs it, with the collector left alone.
+``--in-app`` as the import wizard runs it, with the collector left alone. ``--openpyxl`` first
+times openpyxl's bare read of the same file (read-only mode, values only: the yardstick of
+issue 29) in a process of its own. Wall time and the CPU time of both processes are printed:
+on a shared machine the CPU time is the steadier of the two.
 
     .venv/bin/python tests/bench/import_clients.py [--rows 100000] [--db PATH] [--in-app]
+        [--openpyxl] [--once]
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+OPENPYXL_READ = """
+import sys
+from openpyxl import load_workbook
+book = load_workbook(sys.argv[1], read_only=True, data_only=True)
+for _ in book.worksheets[0].iter_rows(values_only=True):
+    pass
+"""
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def openpyxl_read(source: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of openpyxl reading every row of ``source`` in a fresh process."""
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", OPENPYXL_READ, str(source)], check=True)
+    return time.perf_counter() - started, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
 
 
 def main() -> None:
@@ -36,6 +62,8 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=ROOT / "bench-data")
     parser.add_argument("--db", help="import into this database instead of a fresh SQLite file")
     parser.add_argument("--in-app", action="store_true", help="leave the garbage collector alone")
+    parser.add_argument("--openpyxl", action="store_true", help="time openpyxl's bare read first")
+    parser.add_argument("--once", action="store_true", help="leave out the re-import")
     args = parser.parse_args()
 
     def job() -> AbstractContextManager[None]:
@@ -51,18 +79,30 @@ def main() -> None:
     if args.db is None:
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
+    yardstick = openpyxl_read(source) if args.openpyxl else None
     ws = open_workspace(database, "bench")
+    cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with job():
         summary = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     parser_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
-        f"{summary.rows} rows in {elapsed:.1f} s ({summary.rows / elapsed:,.0f} rows/s), "
-        f"peak RSS {peak_mb:.0f} MB (parsing process {parser_mb:.0f} MB): "
+        f"{summary.rows} rows in {elapsed:.1f} s ({summary.rows / elapsed:,.0f} rows/s, "
+        f"CPU {cpu:.1f} s), peak RSS {peak_mb:.0f} MB (parsing process {parser_mb:.0f} MB): "
         f"created {summary.created}, enriched {summary.enriched}, rejected {summary.rejected}"
     )
+    if yardstick is not None:
+        wall, cpu_read = yardstick
+        print(
+            f"openpyxl's bare read: {wall:.1f} s (CPU {cpu_read:.1f} s); the import takes "
+            f"{elapsed / wall:.2f}x its wall time, {cpu / cpu_read:.2f}x its CPU time"
+        )
+    if args.once:
+        dispose_engines()
+        return
     started = time.perf_counter()
     with job():
         again = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import crm_tui.importers.clients.parse_process as parse_process
 from crm_tui.domain.clients.listing import ClientFilter, client_page
+from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.imports.batches import ImportOptions
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.workspace import Workspace
@@ -167,3 +168,65 @@ def test_chunk_boundaries_do_not_change_the_summary(
     counted = (split.created, split.enriched, split.unchanged)
     assert counted == (whole.created, whole.enriched, whole.unchanged)
     assert (split.created, split.enriched) == (6, 1)
+
+
+def test_a_big_file_is_read_once_by_the_second_process(
+    workspace_for: Callable[[str], Workspace],
+    seeded: Seeded,
+    tmp_path: Path,
+    in_child: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The importing process takes the header from the parsing process and never reads the sheet
+    itself (calamine holds a whole sheet in memory: a gigabyte at a million rows)."""
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the importing process read the sheet")
+
+    monkeypatch.setattr("crm_tui.importers.clients.service.open_table", not_here)
+    ws = workspace_for("admin")
+    path = write_managers_xlsx(tmp_path / "petrov.xlsx")
+    summary = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path))
+    assert (summary.rows, summary.created, summary.enriched, summary.rejected) == (9, 6, 1, 1)
+
+
+def test_a_big_file_the_second_process_refuses_is_refused_in_the_same_words(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path, in_child: None
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(";".join(["x"] * 1500) + "\n", encoding="ascii")
+    with pytest.raises(ImportFileError) as here:
+        open_table(path)
+    with pytest.raises(ImportFileError) as there:
+        import_clients(workspace_for("admin"), [path], ImportOptions(errors_dir=tmp_path))
+    assert (
+        str(there.value)
+        == str(here.value)
+        == "wide.csv: row 1 has 1500 columns, over the limit of 1000: refused"
+    )
+    assert there.value.reason == here.value.reason == "too_wide"
+
+
+def test_a_bulk_import_leaves_the_search_trigger_as_it_was(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path, db_url: str
+) -> None:
+    """The import takes the search index's insert trigger off inside each chunk's transaction
+    (SQLite): the base keeps it, and a client made by hand afterwards is found."""
+    ws = workspace_for("admin")
+    listed = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    sqlite = db_url.startswith("sqlite")
+
+    def triggers() -> list[tuple[str, str]]:
+        with ws.read() as session:
+            return [(str(name), str(sql)) for name, sql in session.execute(listed)] if sqlite else []
+
+    before = triggers()
+    big = write_big_xlsx(tmp_path / "big.xlsx", 30)
+    import_clients(ws, [big], ImportOptions(errors_dir=tmp_path, chunk_rows=10))
+    assert triggers() == before
+    assert not sqlite or "client_search_insert" in dict(before)
+    with ws.write() as session:
+        made = create_client(session, ws.viewer, ClientDraft(name="Зюзинский трикотаж"), ws.now())
+    with ws.read() as session:
+        found = client_page(session, ws.viewer, ClientFilter(query="зюзинск"), limit=5)
+    assert [r.id for r in found.rows] == [made]
