@@ -112,6 +112,8 @@ class User(SQLModel, table=True):
     monthly_target: int = Field(default=0, sa_type=BigInteger)
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
+    extension: str | None = Field(default=None, sa_type=String(16), nullable=True, unique=True)
+    """The telephone extension a PBX reports for the calls this person takes and makes."""
 
 
 class Client(SQLModel, table=True):
@@ -285,6 +287,8 @@ class Interaction(SQLModel, table=True):
         Index("ix_interactions_direction_time", "direction", "occurred_at"),
         # Deleting a contact checks that no interaction points at it (an undo, a merge).
         Index("ix_interactions_contact", "contact_id"),
+        # A touch that came in by itself is stored once (an index: no rebuild of the table).
+        Index("uq_interactions_external_id", "external_id", unique=True),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
@@ -300,6 +304,9 @@ class Interaction(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     lead_id: int | None = Field(default=None, nullable=True, index=True)
+    external_id: str | None = Field(default=None, sa_type=String(200), nullable=True)
+    """What a touch that came in by itself is called at its source (``asterisk:1733296503.1``):
+    the same event arriving twice is the same touch."""
     """The request the touch belongs to (``leads.id``); no foreign key: adding one would make
     SQLite rebuild the biggest table of the base. A converted lead's touches keep it and gain
     the client."""

@@ -87,3 +87,24 @@ def list_(
             for u in users
         ),
     )
+
+
+@app.command("extension")
+def extension(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help="The person's login.")],
+    number: Annotated[
+        str, typer.Argument(help="The telephone extension (digits), or 'none' to take it away.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Give a user the telephone extension the PBX reports for their calls (admins only)."""
+    from crm_tui.domain.access.extensions import set_extension
+
+    value = set_extension(open_ws(ctx), login, None if number.strip().lower() == "none" else number)
+    if as_json:
+        print_json({"login": login, "extension": value})
+    elif value is None:
+        say(_("{login}: no extension").format(login=login))
+    else:
+        say(_("{login}: extension {number}").format(login=login, number=value))

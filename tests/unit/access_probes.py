@@ -37,6 +37,7 @@ from crm_tui.domain.documents.payments import confirm_payment
 from crm_tui.domain.documents.templates import ASSETS, add_template
 from crm_tui.domain.duplicates.threshold import set_threshold
 from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
+from crm_tui.domain.interactions.calls import log_calls
 from crm_tui.domain.leads.inbox import lead_card
 from crm_tui.domain.leads.intake import Request, receive
 from crm_tui.domain.leads.setup import add_source
@@ -59,6 +60,8 @@ from crm_tui.storage.models import Deal, Segment, Task, contacts
 from tests.importers.order_files import write_sales_report_csv
 from tests.seed import FROZEN_NOW, MOSCOW
 from tests.unit.access_base import CLIENTS, OWNED, Cell, Kind
+
+CALL_RECORDS = Path(__file__).parents[1] / "importers" / "call_fixtures" / "Master.csv"
 
 
 @dataclass(frozen=True)
@@ -461,6 +464,11 @@ PROBES: dict[Capability, Probe] = {
         None,
         lambda c: done(import_bank(c.base.ws(c.login), Path(_statement(c)))),
         lambda c: CliCall(("import", "bank", _statement(c), "--json")),
+    ),
+    Capability.RECEIVE_INBOUND: Probe(
+        None,
+        lambda c: done(log_calls(c.base.ws(c.login), [])),
+        lambda c: CliCall(("inbound", "calls", str(CALL_RECORDS), "--json")),
     ),
 }
 

@@ -83,6 +83,7 @@ class Capability(StrEnum):
     MAKE_DOCUMENTS = "make_documents"
     RECORD_PAYMENTS = "record_payments"
     IMPORT_BANK = "import_bank"
+    RECEIVE_INBOUND = "receive_inbound"
 
 
 NOT_FOUND = N_("{target} not found")
@@ -335,6 +336,12 @@ TABLE: Mapping[Capability, Rule] = {
         "import a bank statement",
         {HEAD: ALL, ADMIN: ALL, OPS: ALL, ACCOUNTANT: ALL},
         N_("bank statements are imported by a head of sales, an accountant, an admin or ops"),
+        targeted=False,
+    ),
+    Capability.RECEIVE_INBOUND: Rule(
+        "log what comes in by itself (crm inbound: a PBX's calls)",
+        {ADMIN: ALL, OPS: ALL},
+        N_("calls and mail that come in by themselves are logged by an admin or ops"),
         targeted=False,
     ),
 }

@@ -68,6 +68,9 @@ class Request:
     utm_campaign: str = ""
     region: str = ""
     received_at: datetime | None = None
+    external_id: str = ""
+    """The request's identity at its source (a PBX's call id): kept on its touch, so that the
+    same call arriving again is known."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ def add_touch(
     user_id: int | None,
     at: datetime,
     now: datetime,
+    external_id: str | None = None,
 ) -> int:
     touch = int(
         session.execute(
@@ -201,6 +205,7 @@ def add_touch(
                 client_id=client_id,
                 lead_id=lead_id,
                 user_id=user_id,
+                external_id=external_id,
                 created_at=now,
             )
             .returning(interactions.c.id)
@@ -263,7 +268,7 @@ def receive(ws: Workspace, request: Request) -> Intake:
                     add_touch(
                         session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
                         direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
-                        at=received, now=now,
+                        at=received, now=now, external_id=request.external_id or None,
                     )  # fmt: skip
                     return Intake("touch", lead_id, lead_client, flags=flags)
             if routed.how == "":
@@ -312,6 +317,7 @@ def receive(ws: Workspace, request: Request) -> Intake:
         add_touch(
             session, lead_id=lead_id, client_id=client_id, kind=TOUCH_KIND[channel].value,
             direction=Direction.INBOUND, summary=message, channel=channel, user_id=None, at=received, now=now,
+            external_id=request.external_id or None,
         )  # fmt: skip
         audit.record(
             session, at=now, user_id=ws.viewer.user_id, entity="lead", entity_id=lead_id, action="create",

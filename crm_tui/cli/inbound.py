@@ -1,0 +1,72 @@
+"""`crm inbound`: what comes in by itself. Calls from a PBX's call records, so far."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import fail, open_ws, print_json, say
+from crm_tui.i18n import _
+
+app = typer.Typer(help="Calls and other requests that come in by themselves.", no_args_is_help=True)
+
+
+@app.command("calls")
+def calls(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Asterisk's Master.csv (cdr_csv, no header).")],
+    zone: Annotated[
+        str, typer.Option("--tz", help="The PBX's time zone, as its CDR times are local (IANA name).")
+    ] = "Europe/Moscow",
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was logged as JSON.")] = False,
+) -> None:
+    """Log a PBX's calls on the timelines: each call once, however often the file is read."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from crm_tui.domain.interactions.calls import log_calls
+    from crm_tui.importers.channels.calls.asterisk import read_master_csv
+
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(
+            _("--tz: {zone!r} is not a time zone (Europe/Moscow, Asia/Yekaterinburg, ...)").format(zone=zone)
+        )
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        fail(_("{file}: cannot be read ({reason})").format(file=file, reason=exc.strerror or exc))
+    read = read_master_csv(data, tz)
+    if not read.calls and read.rejected:
+        first = read.rejected[0]
+        fail(
+            _("{file}: no line reads as a call record; line {line}: {reason}").format(
+                file=file, line=first.line, reason=first.reason
+            )
+        )
+    logged = log_calls(open_ws(ctx), read.calls)
+    if as_json:
+        print_json(
+            {
+                "file": str(file),
+                "calls": len(read.calls),
+                "legs": read.legs,
+                "outcomes": dict(sorted(logged.outcomes.items())),
+                "callbacks": logged.callbacks,
+                "new_requests": logged.leads,
+                "rejected": [{"line": r.line, "reason": r.reason} for r in read.rejected],
+            }
+        )
+        return
+    say(
+        _("{file}: {calls} calls; on clients' timelines {client}, on requests {request}, new requests {new}, "
+          "logged before {again}; callback tasks {callbacks}").format(
+            file=file.name, calls=len(read.calls), client=logged.outcomes["client"],
+            request=logged.outcomes["request"], new=logged.outcomes["new request"],
+            again=logged.outcomes["again"], callbacks=logged.callbacks,
+        )
+    )  # fmt: skip
+    for rejected in read.rejected:
+        say(_("line {line}: {reason}").format(line=rejected.line, reason=rejected.reason))
