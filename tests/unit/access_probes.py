@@ -34,6 +34,8 @@ from crm_tui.domain.duplicates.threshold import set_threshold
 from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
 from crm_tui.domain.portrait.fields import set_required_contacts
 from crm_tui.domain.privacy import export_person
+from crm_tui.domain.reports.plan import this_month
+from crm_tui.domain.reports.task_control import tasks_report
 from crm_tui.domain.segments.actions import plan_calls, set_segment
 from crm_tui.domain.segments.interval import set_interval
 from crm_tui.domain.segments.recompute import recompute_segments
@@ -152,6 +154,23 @@ def _stuck_cli(cell: Cell) -> CliCall:
     return CliCall(
         ("report", "stuck", "--json"),
         seen=lambda out: deal in {json.loads(line)["id"] for line in out.splitlines()},
+    )
+
+
+def _report_seen(cell: Cell) -> bool:
+    """Whether the owner's task (set now) is among the viewer's figures of the month."""
+    cell.base.task(cell.owner_login)
+    ws = cell.base.ws(cell.login)
+    with ws.read() as session:
+        report = tasks_report(session, ws.viewer, this_month(FROZEN_NOW, MOSCOW), MOSCOW, FROZEN_NOW)
+    return cell.owner_login in {row["manager"] for row in report.rows}
+
+
+def _report_cli(cell: Cell) -> CliCall:
+    cell.base.task(cell.owner_login)
+    return CliCall(
+        ("report", "tasks", "--from", "2026-11-01", "--to", "2026-11-30", "--json"),
+        seen=lambda out: cell.owner_login in {json.loads(line)["manager"] for line in out.splitlines()},
     )
 
 
@@ -382,4 +401,5 @@ PROBES: dict[Capability, Probe] = {
         lambda c: done(copy_base(c.base.ws(c.login), _copy_to(c))),
         lambda c: CliCall(("db", "copy", "--to", _copy_to(c))),
     ),
+    Capability.SEE_REPORTS: Probe(OWNED, _report_seen, "the report commands are not there yet"),
 }

@@ -73,6 +73,7 @@ class Capability(StrEnum):
     ACT_AS_ANOTHER_USER = "act_as_another_user"
     MANAGE_USERS = "manage_users"
     COPY_DATABASE = "copy_database"
+    SEE_REPORTS = "see_reports"
 
 
 NOT_FOUND = N_("{target} not found")
@@ -269,6 +270,11 @@ TABLE: Mapping[Capability, Rule] = {
         _BY_ADMIN,
         N_("only an admin copies the whole base"),
         targeted=False,
+    ),
+    Capability.SEE_REPORTS: Rule(
+        "see the KPI reports and the dashboard (target: whose figures)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+        N_("reports are for managers, heads of sales and admins"),
     ),
 }
 
