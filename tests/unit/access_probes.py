@@ -401,5 +401,5 @@ PROBES: dict[Capability, Probe] = {
         lambda c: done(copy_base(c.base.ws(c.login), _copy_to(c))),
         lambda c: CliCall(("db", "copy", "--to", _copy_to(c))),
     ),
-    Capability.SEE_REPORTS: Probe(OWNED, _report_seen, "the report commands are not there yet"),
+    Capability.SEE_REPORTS: Probe(OWNED, _report_seen, _report_cli),
 }

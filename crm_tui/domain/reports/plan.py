@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Label, func, or_, select
 from sqlmodel import Session
 
-from crm_tui.domain.access.capabilities import Capability, Viewer, require
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, require, roles_with
 from crm_tui.domain.access.visibility import figures_within
 from crm_tui.domain.reports.period import Period, month_of
 from crm_tui.domain.reports.table import (
@@ -30,7 +30,7 @@ from crm_tui.domain.reports.table import (
     slice_columns,
 )
 from crm_tui.i18n import N_
-from crm_tui.storage.models import DealStatus, Role, deals, users
+from crm_tui.storage.models import DealStatus, deals, users
 
 COLUMNS = [
     Column("plan", N_("Plan"), Kind.MONEY),
@@ -40,6 +40,9 @@ COLUMNS = [
     Column("projection", N_("Projection"), Kind.MONEY),
     Column("projected_share", N_("Projected"), Kind.SHARE),
 ]
+
+SELLERS = [role.value for role in roles_with(Capability.OWN_CLIENTS, Scope.ALL)]
+"""Who has a plan row even without a sale: the people who own clients."""
 
 
 def plan_factor(period: Period) -> float:
@@ -99,7 +102,7 @@ def plan_report(
         .select_from(users.outerjoin(won, won.c.owner_id == u.id))
         .where(
             figures_within(viewer, u.id),
-            or_(u.role.in_([Role.MANAGER.value, Role.HEAD.value]) & u.active, won.c.won.is_not(None)),
+            or_(u.role.in_(SELLERS) & u.active, won.c.won.is_not(None)),
         )
     )
     if manager_id is not None:
