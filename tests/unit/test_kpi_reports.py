@@ -283,3 +283,21 @@ def test_ops_get_no_reports(seeded: Seeded, engine: Engine, workspace_for: Open)
     ws = workspace_for("ops")
     with ws.read() as session, pytest.raises(AccessDenied):
         calls_report(session, ws.viewer, NOVEMBER, MOSCOW)
+
+
+def test_days_follow_the_zones_clock_change(engine: Engine, seeded: Seeded, workspace_for: Open) -> None:
+    """Berlin leaves summer time on 25 October 2026: 22:30 UTC that evening is 23:30 there, the
+    25th (with the summer offset it would be the 26th); 21:30 UTC the day before is 23:30 too."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    with write_session(engine) as session:
+        for at in (datetime(2026, 10, 24, 21, 30, tzinfo=UTC), datetime(2026, 10, 25, 22, 30, tzinfo=UTC)):
+            session.add(
+                Interaction(kind="call", direction=Direction.OUTBOUND, occurred_at=at, duration_s=60,
+                            client_id=seeded.clients["aqua"], user_id=seeded.users["ivanova"], created_at=at)
+            )  # fmt: skip
+    ws = workspace_for("ivanova")
+    with ws.read() as session:
+        days = dict(calls_per_day(session, ws.viewer, Period(date(2026, 10, 24), date(2026, 10, 26)), berlin))
+    assert days == {"2026-10-24": 1, "2026-10-25": 1, "2026-10-26": 0}
