@@ -82,3 +82,36 @@ async def test_a_manager_sees_only_their_own(sqlite_url: str, team: Seeded) -> N
         assert isinstance(screen, DashboardScreen)
         assert figure(screen, "overdue") == "1"
         assert screen.dashboard is not None and [p.name for p in screen.dashboard.people] == ["Петров Андрей"]
+
+
+async def test_the_dashboard_shows_what_crm_report_prints(sqlite_url: str, team: Seeded) -> None:
+    import json
+
+    from tests.cli_support import crm
+
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        shown = screen.dashboard
+    printed = crm(
+        "--db",
+        sqlite_url,
+        "report",
+        "plan",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--json",
+        user="smirnov",
+    )
+    rows = [json.loads(line) for line in printed.stdout.splitlines()]
+    assert (sum(r["plan"] for r in rows), sum(r["fact"] for r in rows)) == (shown.plan, shown.fact)
+    silent = crm("--db", sqlite_url, "report", "silent", "--json", user="smirnov")
+    assert (
+        sum(json.loads(line)["silent_clients"] for line in silent.stdout.splitlines()) == shown.silent_clients
+    )
