@@ -66,7 +66,7 @@ def describe_error(error: BaseException | None) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-PALETTE_ONLY = frozenset({"app.week", "app.dashboard", "app.new_deal", "app.new_task"})
+PALETTE_ONLY = frozenset({"app.week", "app.inbox", "app.dashboard", "app.new_deal", "app.new_task"})
 """App keys offered in the palette but not on every screen's footer (it has no room for them)."""
 
 
@@ -131,6 +131,7 @@ class CrmApp(App[None]):
     | S | Segments: warm, loyal, lost, and who moved. |
     | F | The funnel kanban (and its report view). |
     | W | The week: your tasks and meetings by day (heads: any manager's). |
+    | I | Requests: the inbox of new and in-work requests, oldest deadline first. |
     | K | The dashboard: KPI of your team (or your own), and the records behind them. |
     | N | A new deal (client, title, amount, stage, close date, owner). |
     | T | A new task, for yourself or a colleague. |
@@ -152,6 +153,7 @@ class CrmApp(App[None]):
         bind("app.segments", "segments", N_("Segments")),
         bind("app.funnel", "funnel", N_("Funnel")),
         bind("app.week", "week", N_("Week"), show=False),
+        bind("app.inbox", "inbox", N_("Requests"), show=False),
         bind("app.dashboard", "dashboard", N_("Dashboard"), show=False),
         bind("app.new_deal", "new_deal", N_("New deal"), show=False),
         bind("app.new_task", "new_task", N_("New task"), show=False),
@@ -392,6 +394,7 @@ class CrmApp(App[None]):
             "duplicates",
             "segments",
             "funnel",
+            "inbox",
         ):
             return False
         if action == "duplicates":  # without the right the key says why (the footer hides it)
@@ -439,6 +442,12 @@ class CrmApp(App[None]):
 
         if not any(isinstance(s, WeekScreen) for s in self.screen_stack):
             self.push_screen(WeekScreen(self.ws))
+
+    def action_inbox(self) -> None:
+        from crm_tui.screens.inbox import InboxScreen
+
+        if not any(isinstance(s, InboxScreen) for s in self.screen_stack):
+            self.push_screen(InboxScreen(self.ws))
 
     def action_dashboard(self) -> None:
         from crm_tui.screens.dashboard import DashboardScreen

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm_tui.domain.leads.deadlines import any_late, escalate_late_requests
 from crm_tui.domain.segments.inputs import OWN_KEYS, segment_inputs
 from crm_tui.domain.segments.recompute import RecomputeResult, recompute_segments
 from crm_tui.domain.settings import get_setting, put_setting
@@ -33,6 +34,8 @@ class TickReport:
     deal_reminders: dict[str, int]
     skipped: list[str] = field(default_factory=list)
     """The jobs that had nothing to do: "segments", "contact_tasks", "deal_reminders"."""
+    late_requests: int = 0
+    """Requests past their answer deadline that gave the head an escalation task this tick."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +43,7 @@ class TickReport:
             "contact_tasks": self.contact_tasks,
             "deal_reminders": self.deal_reminders,
             "skipped": self.skipped,
+            "late_requests": self.late_requests,
         }
 
 
@@ -66,9 +70,15 @@ def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
             reminders = react_to_deals(session, ws.now())
     else:
         skipped += ["contact_tasks", "deal_reminders"]
+    late = 0
+    with ws.read() as session:
+        due = any_late(session, ws.now())
+    if due:  # checked every tick: an answer is due in minutes, not days
+        with ws.write() as session:
+            late = escalate_late_requests(session, ws.now())
     with ws.write() as session:
         # The inputs as read before the jobs: a colleague's change while they ran makes the
         # next tick look again (the jobs themselves write no input: segments, tasks).
         done = {"inputs": inputs}
         put_setting(session, TICK_KEY, done, at=ws.now(), user_id=ws.viewer.user_id)
-    return TickReport(segments, contact_tasks, reminders, skipped)
+    return TickReport(segments, contact_tasks, reminders, skipped, late)

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.captions import CHANNEL_NAMES
+from crm_tui.domain.captions import CHANNEL_NAMES, LEAD_CHANNEL_NAMES
 from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
 from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money
@@ -33,11 +33,12 @@ from crm_tui.widgets.stage_summary import StageSummaryTable
 
 
 class DeskScreen(CrmScreen):
-    """My sales: today's and overdue tasks, recent inbound, own open deals by stage, KPI tiles.
+    """My sales: today's and overdue tasks, recent inbound, own open deals by stage, KPI tiles
+    (with the open requests and how many are past their answer time).
 
     | Key(s) | Description |
     | :- | :- |
-    | enter | Open the client of the selected task or inbound item. |
+    | enter | Open the client of the selected task or inbound item (or the request's card). |
     | x | Complete the selected task (asks what came of it). |
     | s | Snooze the selected task (+1 hour, tomorrow 9:00, next Monday 9:00...). |
     | r | Reload the desk. |
@@ -84,6 +85,7 @@ class DeskScreen(CrmScreen):
             yield KpiTile(_("Won this month"), id="kpi-won")
             yield KpiTile(_("Awaiting payment"), id="kpi-awaiting")
             yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
+            yield KpiTile(_("New requests"), id="kpi-requests")
             yield KpiTile(_("Portrait 80%+"), id="kpi-portrait")
         with Horizontal(id="desk-body"):
             with Vertical(id="tasks-panel", classes="panel") as panel:
@@ -141,6 +143,7 @@ class DeskScreen(CrmScreen):
         self.desk = event.desk
         self._show_day()
         self._show_kpi(event.desk.kpi)
+        self._show_requests(event.desk)
         self._show_tasks(event.desk)
         self._show_inbound(event.desk)
         self.query_one("#stages", StageSummaryTable).show(event.desk.stages)
@@ -177,6 +180,17 @@ class DeskScreen(CrmScreen):
             tone="good" if (described or 0) >= 0.8 else "warn",
         )
 
+    def _show_requests(self, desk: Desk) -> None:
+        late = desk.late_requests
+        caption = (
+            counted(late, "{count} past its answer time", "{count} past their answer time")
+            if late
+            else _("all answered in time")
+        )
+        self.query_one("#kpi-requests", KpiTile).show(
+            str(desk.requests), caption, tone="bad" if late else ("warn" if desk.requests else "good")
+        )
+
     def _set_panel(self, panel_id: str, title: str, count: int) -> None:
         panel = self.query_one(panel_id, Vertical)
         panel.border_title = f"{title} ({count})"
@@ -200,6 +214,13 @@ class DeskScreen(CrmScreen):
         panel = self.query_one("#tasks-panel", Vertical)
         panel.border_subtitle = _("{n} overdue").format(n=overdue) if overdue else ""
 
+    @staticmethod
+    def _channel(item: InboundItem) -> str:
+        if not item.channel:
+            return kind_label(item.kind)
+        names = LEAD_CHANNEL_NAMES if item.lead_id is not None else CHANNEL_NAMES
+        return names.caption(item.channel)
+
     def _show_inbound(self, desk: Desk) -> None:
         self._inbound = {str(i.id): i for i in desk.inbound}
         rows = [
@@ -207,7 +228,7 @@ class DeskScreen(CrmScreen):
                 str(i.id),
                 [
                     Text(local_time(i.occurred_at, self.ws.tz, "%d.%m %H:%M")),
-                    Text(CHANNEL_NAMES.caption(i.channel) if i.channel else kind_label(i.kind)),
+                    Text(self._channel(i)),
                     literal(clip(inert(i.client) or "—", 24)),
                     literal(i.summary, overflow="ellipsis", no_wrap=True),
                 ],
@@ -273,7 +294,13 @@ class DeskScreen(CrmScreen):
         if event.data_table.id == "tasks" and key in self._tasks:
             client_id = self._tasks[key].client_id
         elif event.data_table.id == "inbound" and key in self._inbound:
-            client_id = self._inbound[key].client_id
+            item = self._inbound[key]
+            if item.client_id is None and item.lead_id is not None:
+                from crm_tui.screens.lead_card import LeadCardScreen
+
+                self.app.push_screen(LeadCardScreen(self.ws, item.lead_id))
+                return
+            client_id = item.client_id
         if client_id is None:
             self.notify(_("This item has no client to open."), severity="warning")
             return

@@ -287,6 +287,10 @@ class Interaction(SQLModel, table=True):
     contact_id: int | None = Field(default=None, foreign_key="contacts.id", nullable=True)
     user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    lead_id: int | None = Field(default=None, nullable=True, index=True)
+    """The request the touch belongs to (``leads.id``); no foreign key: adding one would make
+    SQLite rebuild the biggest table of the base. A converted lead's touches keep it and gain
+    the client."""
 
 
 class Task(SQLModel, table=True):
@@ -771,3 +775,145 @@ segment_recomputes = _table(SegmentRecompute)
 segment_changes = _table(SegmentChange)
 segment_rules = _table(SegmentRule)
 settings_table = _table(Setting)
+
+
+# --- Leads (issue 22): one inbox for every new request ------------------------------------------
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    IN_WORK = "in_work"
+    CONVERTED = "converted"
+    JUNK = "junk"
+
+
+class LeadChannel(StrEnum):
+    CALL = "call"
+    EMAIL = "email"
+    WEB_FORM = "web_form"
+    MESSENGER = "messenger"
+    WALK_IN = "walk_in"
+    MANUAL = "manual"
+    IMPORT = "import"
+
+
+class LeadSource(SQLModel, table=True):
+    """An advertising source the admin keeps: the phone line or form requests come through, the
+    ``utm_source`` that names it, and how soon its requests must be answered."""
+
+    __tablename__ = "lead_sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200), unique=True)
+    line: str | None = _str(100, default=None, nullable=True)
+    utm_source: str | None = _str(200, default=None, nullable=True)
+    response_minutes: int | None = None
+    """Working minutes to the first answer; empty: the team's default (15)."""
+    active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Lead(SQLModel, table=True):
+    """An inbound request (seed 004): who asked what, through which channel and source, whose it
+    is, and the clock of its first answer (``answer_due_at``, in working minutes)."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        # The inbox: open requests, oldest deadline first, for everyone / one owner / a region.
+        Index("ix_leads_status_due", "status", "answer_due_at", "id"),
+        Index("ix_leads_owner_status_due", "owner_id", "status", "answer_due_at"),
+        Index("ix_leads_region_status_due", "region", "status", "answer_due_at"),
+        # The tick's escalation asks only for unanswered, unescalated requests past their time.
+        Index("ix_leads_unanswered", "first_response_at", "escalated_at", "answer_due_at"),
+        Index("ix_leads_received", "received_at", "id"),
+        Index("ix_leads_client", "client_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = _str(16, default=LeadStatus.NEW)
+    repeat: bool = False
+    """A request from a client the base knows: on the client's timeline, counted as repeat."""
+    channel: str = _str(16)
+    source_id: int | None = Field(default=None, foreign_key="lead_sources.id", nullable=True)
+    line: str | None = _str(100, default=None, nullable=True)
+    utm_source: str | None = _str(200, default=None, nullable=True)
+    utm_medium: str | None = _str(200, default=None, nullable=True)
+    utm_campaign: str | None = _str(200, default=None, nullable=True)
+    person_name: str | None = _str(200, default=None, nullable=True)
+    company_name: str | None = _str(300, default=None, nullable=True)
+    message: str = Field(default="", sa_type=String(4000))
+    product: str | None = _str(300, default=None, nullable=True)
+    region: str | None = _str(100, default=None, nullable=True)
+    owner_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+    assigned_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    routed_by: str | None = _str(32, default=None, nullable=True)
+    """How the owner was found: ``client`` (matched), ``rule:<id>``, ``head``, ``take``, ``assign``."""
+    junk_reason: str | None = _str(32, default=None, nullable=True)
+    junk_comment: str | None = Field(default=None, sa_type=String(2000), nullable=True)
+    flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """What is odd about it: ``phone_unreadable``, ``email_unreadable``, ``excluded``."""
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    answer_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    client_id: int | None = Field(default=None, foreign_key="clients.id", nullable=True)
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id", nullable=True)
+    deal_id: int | None = Field(default=None, foreign_key="deals.id", nullable=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class LeadAddress(SQLModel, table=True):
+    """A phone, e-mail or messenger handle a request came with. ``value`` is normalised (E.164,
+    lower case) when ``valid``; a number that cannot be read is kept as typed and flagged."""
+
+    __tablename__ = "lead_addresses"
+    __table_args__ = (Index("ix_lead_addresses_kind_value", "kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(foreign_key="leads.id", index=True, ondelete="CASCADE")
+    kind: str = _str(16)
+    value: str = _str(320)
+    raw: str = _str(500)
+    valid: bool = True
+
+
+class LeadExclusion(SQLModel, table=True):
+    """A spam number or address: its requests are dropped, or kept as junk (``action``)."""
+
+    __tablename__ = "lead_exclusions"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _str(16)
+    value: str = _str(320)
+    action: str = _str(16, default="junk")
+    note: str | None = _str(500, default=None, nullable=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
+class LeadRoute(SQLModel, table=True):
+    """An admin's routing rule: requests of this channel / source / line / region (empty: any)
+    go to a pool of managers taking turns (``pool``: user ids)."""
+
+    __tablename__ = "lead_routes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = 0
+    channel: str | None = _str(16, default=None, nullable=True)
+    source_id: int | None = Field(default=None, foreign_key="lead_sources.id", nullable=True)
+    line: str | None = _str(100, default=None, nullable=True)
+    region: str | None = _str(100, default=None, nullable=True)
+    pool: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="users.id", nullable=True)
+
+
+lead_sources = _table(LeadSource)
+leads = _table(Lead)
+lead_addresses = _table(LeadAddress)
+lead_exclusions = _table(LeadExclusion)
+lead_routes = _table(LeadRoute)

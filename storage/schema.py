@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -32,6 +32,7 @@ KNOWN_REVISIONS = (
     "0011",
     "0012",
     "0013",
+    "0014",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

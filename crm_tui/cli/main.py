@@ -31,6 +31,7 @@ from crm_tui.cli import (
     handover,
     imports,
     installed,
+    leads,
     pipeline,
     privacy,
     reports,
@@ -71,6 +72,7 @@ app.add_typer(schedule.app, name="schedule")
 app.add_typer(deals.app, name="deal")
 assert deal_records.app is deals.app  # its commands (add, edit, show, list, lines) join `crm deal`
 app.add_typer(tasks.app, name="task")
+app.add_typer(leads.app, name="leads")
 app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(reports.app, name="report")
 app.add_typer(handover.app, name="handover")

@@ -155,6 +155,60 @@ def completeness(
             say(f"{name:<30} {described}")
 
 
+@app.command("leads")
+def leads_report(
+    ctx: typer.Context,
+    date_from: Annotated[str, typer.Option("--from", help="Requests received from this day.")],
+    date_to: Annotated[str, typer.Option("--to", help="...up to and including this day.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="source, channel, manager, region, day or week.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Requests: new, repeat, in work, converted, junk, conversion (2-5% average, 6-9% above, 10% and
+    more good), median minutes to the first answer, answered on time; per group beside the team."""
+    from crm_tui.domain.reports.leads import GROUPINGS, LeadFigures, lead_report
+
+    if by is not None and by not in GROUPINGS:
+        fail(_("--by: one of {choices}, not {text!r}").format(choices=", ".join(GROUPINGS), text=by))
+    start, end = _day(date_from, "--from"), _day(date_to, "--to")
+    assert start is not None and end is not None
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        report = lead_report(session, ws.viewer, start, end, by=by, now=ws.now(), tz=ws.tz)
+    if as_json:
+        print_json(report.as_json())
+        return
+    bands = {
+        "below": _("below average"),
+        "average": _("average"),
+        "above": _("above average"),
+        "good": _("good"),
+    }
+
+    def line(figures: LeadFigures, label: str) -> str:
+        shown = figures.as_json()
+        conversion = (
+            "—" if shown["conversion"] is None else f"{shown['conversion']}% ({bands[shown['band']]})"
+        )
+        median_minutes = (
+            "—" if shown["median_response_minutes"] is None else str(shown["median_response_minutes"])
+        )
+        on_time = "—" if shown["on_time"] is None else f"{shown['on_time']}%"
+        return _(
+            "{label}: new {new}, repeat {repeat}, in work {in_work}, converted {converted}, junk {junk}; "
+            "conversion {conversion}; first answer in {median} min (median); on time {on_time}"
+        ).format(
+            label=label, new=figures.new, repeat=figures.repeat, in_work=figures.in_work,
+            converted=figures.converted, junk=figures.junk, conversion=conversion, median=median_minutes,
+            on_time=on_time,
+        )  # fmt: skip
+
+    say(line(report.team, _("team")))
+    for group in report.groups:
+        say("  " + line(group, group.key))
+
+
 KPI_HELP = {
     "calls": N_("Calls and mails per manager: inbound, outbound, answered, missed, talk time."),
     "growth": N_("New clients per period and owner: how the base grows."),

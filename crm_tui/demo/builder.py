@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, hand_work, history, stage_history
+from crm_tui.demo import activity, hand_work, history, requests, stage_history
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -83,6 +83,8 @@ class DemoSummary:
     interactions: int
     tasks: int
     seconds: float
+    requests: int = 0
+    """The week of requests (their touches are among ``interactions``, their tasks ``tasks``)."""
 
 
 def build_demo(
@@ -113,15 +115,16 @@ def build_demo(
         counts = _generate(engine, spec_name=size, seed=seed, login=login, now=moment)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
-    users_n, tasks_n = counts
+    users_n, tasks_n, made = counts
     return DemoSummary(
         database=describe(engine),
         users=users_n,
         clients=spec.clients,
         deals=spec.deals,
-        interactions=spec.interactions,
+        interactions=spec.interactions + made.touches,
         tasks=tasks_n,
         seconds=round(time.perf_counter() - started, 3),
+        requests=made.received,
     )
 
 
@@ -195,11 +198,24 @@ def _max_id(engine: Engine, table: Table) -> int:
         return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
 
 
-def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime) -> tuple[int, int]:
+def _generate(
+    engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime
+) -> tuple[int, int, requests.Requests]:
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
-        for part in ("team", "clients", "deals", "touches", "tasks", "sales", "portraits", "hand", "stages")
+        for part in (
+            "team",
+            "clients",
+            "deals",
+            "touches",
+            "tasks",
+            "sales",
+            "portraits",
+            "hand",
+            "requests",
+            "stages",
+        )
     }
     base = history.base_words(engine)
     with engine.connect() as conn:
@@ -257,7 +273,10 @@ def _generate(engine: Engine, *, spec_name: str, seed: int, login: str, now: dat
     clock.done("segments")
     _finish(engine)
     clock.done("analyze and checkpoint")
-    return len(team), task_count
+    # Through the intake, as requests arrive: after the ids and statistics are in place.
+    inbox = requests.write_requests(engine, stream["requests"], team, now, base.said.language)
+    clock.done("a week of requests")
+    return len(team), task_count + inbox.tasks, inbox
 
 
 class _Phases:

@@ -165,3 +165,29 @@ TIMELINE_EVENT_NAMES: Captions[str] = Captions(
 def timeline_event_name(kind: str) -> str:
     """A timeline entry's kind: a touch's (call, e-mail, ...) or an event's (task set, change)."""
     return ACTIVITY_KIND_NAMES[kind] if kind in ACTIVITY_KIND_NAMES else TIMELINE_EVENT_NAMES.caption(kind)
+
+
+LEAD_STATUS_NAMES: Captions[str] = Captions(
+    "request status",
+    {
+        "new": NC_("request status", "new"),
+        "in_work": NC_("request status", "in work"),
+        "converted": NC_("request status", "converted"),
+        "junk": NC_("request status", "junk"),
+    },
+)
+"""A request's (lead's) status."""
+
+LEAD_CHANNEL_NAMES: Captions[str] = Captions(
+    "request channel",
+    {
+        "call": NC_("request channel", "call"),
+        "email": NC_("request channel", "e-mail"),
+        "web_form": NC_("request channel", "web form"),
+        "messenger": NC_("request channel", "messenger"),
+        "walk_in": NC_("request channel", "walk-in"),
+        "manual": NC_("request channel", "by hand"),
+        "import": NC_("request channel", "import"),
+    },
+)
+"""The channel a request came through."""

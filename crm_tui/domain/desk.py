@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crm_tui.domain.clock import local_day_bounds, local_month_bounds
+from crm_tui.domain.leads.inbox import inbox_counts
 from crm_tui.domain.portrait.completeness import owner_completeness
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
@@ -22,6 +23,7 @@ from crm_tui.storage.models import (
     clients,
     deals,
     interactions,
+    leads,
     stages,
     tasks,
     users,
@@ -62,6 +64,8 @@ class InboundItem:
     client_id: int | None
     client: str | None
     summary: str
+    lead_id: int | None = None
+    """A touch of a request not yet a client's: Enter opens the request."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,10 @@ class Desk:
     stages: list[StageSummary]
     inbound: list[InboundItem]
     kpi: Kpi
+    requests: int = 0
+    """The user's open requests (new, in work): the "New requests" tile."""
+    late_requests: int = 0
+    """Those of them past their answer time unanswered."""
 
 
 def my_tasks(session: Session, user_id: int, now: datetime, day_end: datetime) -> list[DeskTask]:
@@ -121,15 +129,28 @@ def my_stages(session: Session, user_id: int) -> list[StageSummary]:
 
 
 def recent_inbound(session: Session, user_id: int) -> list[InboundItem]:
+    """The latest inbound touches of the user's clients and of the user's requests that are no
+    client's yet, newest first."""
     i = interactions.c
-    rows = session.execute(
-        select(i.id, i.kind, i.channel, i.occurred_at, i.client_id, clients.c.name, i.summary)
+    of_clients = session.execute(
+        select(i.id, i.kind, i.channel, i.occurred_at, i.client_id, clients.c.name, i.summary, i.lead_id)
         .select_from(interactions.join(clients, clients.c.id == i.client_id))
         .where(i.direction == Direction.INBOUND.value, clients.c.owner_id == user_id)
         .order_by(i.occurred_at.desc(), i.id.desc())
         .limit(DESK_INBOUND_LIMIT)
-    )
-    return [InboundItem(*row) for row in rows]
+    ).all()
+    of_requests = session.execute(
+        select(
+            i.id, i.kind, i.channel, i.occurred_at, i.client_id,
+            func.coalesce(leads.c.company_name, leads.c.person_name), i.summary, i.lead_id,
+        )
+        .select_from(interactions.join(leads, leads.c.id == i.lead_id))
+        .where(i.direction == Direction.INBOUND.value, leads.c.owner_id == user_id, i.client_id.is_(None))
+        .order_by(i.occurred_at.desc(), i.id.desc())
+        .limit(DESK_INBOUND_LIMIT)
+    ).all()  # fmt: skip
+    merged = sorted([*of_clients, *of_requests], key=lambda row: (row[3], row[0]), reverse=True)
+    return [InboundItem(*row) for row in merged[:DESK_INBOUND_LIMIT]]
 
 
 def my_kpi(session: Session, user_id: int, now: datetime, month: tuple[datetime, datetime]) -> Kpi:
@@ -178,9 +199,12 @@ def load_desk(ws: Workspace) -> Desk:
     month = local_month_bounds(now, ws.tz)
     user_id = ws.viewer.user_id
     with ws.read() as session:
+        requests, late = inbox_counts(session, user_id, now)
         return Desk(
             tasks=my_tasks(session, user_id, now, day_end),
             stages=my_stages(session, user_id),
             inbound=recent_inbound(session, user_id),
             kpi=my_kpi(session, user_id, now, month),
+            requests=requests,
+            late_requests=late,
         )

@@ -62,6 +62,9 @@ _NOT_FOUND = {
     "handover": N_("handover {id} not found"),
     "installed_item": N_("installed item {id} not found"),
     "import_batch": N_("import batch {id} not found"),
+    "lead": N_("request {id} not found"),
+    "lead_source": N_("lead source {id} not found"),
+    "lead_route": N_("routing rule {id} not found"),
 }
 """What each record is called when it is not there (or not visible), by its kind."""
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from crm_tui.domain.values.folding import fold
 from crm_tui.importers.dedup.names import domain_name
 
 SIMILAR_NAME = 90
@@ -193,8 +192,10 @@ def _city(same: bool, other: bool) -> list[str]:
 
 def person_key(full_name: str) -> str | None:
     """Surname and first name of a contact as typed ("Иванов Иван Петрович" and "Иван Иванов"
-    are one key); ``None`` for a single word, which could be anybody."""
-    words = fold(full_name).replace(".", " ").split()
+    are one key); ``None`` for a single word, which could be anybody. Cheap on purpose: a base
+    has a contact or two per client, and the scan keys them all."""
+    words = full_name.lower().replace("ё", "е").replace(".", " ").split()
     if len(words) < 2:
         return None
-    return " ".join(sorted(words[:2]))
+    first, second = words[0], words[1]
+    return f"{first} {second}" if first <= second else f"{second} {first}"

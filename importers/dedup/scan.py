@@ -35,6 +35,8 @@ from crm_tui.storage.models import ChannelKind, channels, clients, contacts, not
 KEY_BLOCK_CAP = 20
 """More clients than this on one phone, e-mail or domain: a switchboard, a shared mailbox, a
 holding's domain."""
+PERSON_BLOCK_CAP = 4
+"""One person at more firms of one name than this is a namesake: "Иванов Александр" is legion."""
 NAME_BLOCK_CAP = 400
 PREFIX = 5
 PARALLEL_BLOCK = 100
@@ -69,13 +71,14 @@ def load_records(session: Session, viewer: Viewer) -> list[Record]:
         (phones if kind == phone else emails)[client_id].add(value)
     del found
     people: dict[int, set[str]] = defaultdict(set)
+    keys: dict[str, str | None] = {}
     for client_id, full_name in fetch_rows(
         session,
         select(contacts.c.client_id, contacts.c.full_name)
         .join(clients, clients.c.id == contacts.c.client_id)
         .where(visible),
     ):
-        key = person_key(full_name)
+        key = keys[full_name] if full_name in keys else keys.setdefault(full_name, person_key(full_name))
         if key is not None:
             people[client_id].add(key)
     rows = fetch_rows(session, select(c.id, c.name, c.inn, c.kpp, c.city).where(visible).order_by(c.id))
@@ -186,10 +189,10 @@ def _key_blocks(
             blocks["email", e].append(r.id)
         for d in r.domains:
             blocks["domain", d].append(r.id)
-        for person in r.people:
-            blocks["person", person].append(r.id)
-    for ids in blocks.values():
-        if 2 <= len(ids) <= KEY_BLOCK_CAP:
+        for person in r.people:  # with the name's first letters: a namesake at another firm is common
+            blocks["person", f"{person}|{r.name[:2]}"].append(r.id)
+    for (kind, _), ids in blocks.items():
+        if 2 <= len(ids) <= (PERSON_BLOCK_CAP if kind == "person" else KEY_BLOCK_CAP):
             for a, b in combinations(ids, 2):
                 _add(candidates, a, b, None)
     return {inn: members for inn, members in by_inn.items() if len(members) > 1 and inns.valid(inn)}

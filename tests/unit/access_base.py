@@ -22,6 +22,7 @@ from crm_tui.domain.access.users import add_user
 from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.deals.moves import move_deal
+from crm_tui.domain.leads.intake import Request, receive
 from crm_tui.domain.workspace import Workspace, open_workspace, prepare_database
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import (
@@ -36,6 +37,7 @@ from crm_tui.storage.models import (
     TaskKind,
     TaskStatus,
     clients,
+    leads,
     stages,
     tasks,
 )
@@ -104,6 +106,19 @@ class Base:
             if owner is None:  # an inbound lead nobody has taken yet
                 session.execute(update(clients).where(clients.c.id == client_id).values(owner_id=None))
         return client_id
+
+    def lead(self, owner: str | None, region: str | None) -> int:
+        """A request owned by ``owner`` (None: in the region's queue) of ``region``."""
+        n = self.number()
+        got = receive(self.ws("admin"), Request(name=f"Проба {n}", phone=f"+7916{n:07d}", message="?"))
+        assert got.lead_id is not None
+        with write_session(self.engine) as session:
+            session.execute(
+                update(leads)
+                .where(leads.c.id == got.lead_id)
+                .values(owner_id=self.users[owner] if owner else None, region=region)
+            )
+        return got.lead_id
 
     def stage(self, code: str) -> int:
         with write_session(self.engine) as session:
@@ -225,6 +240,9 @@ class Cell:
 
     def client(self) -> int:
         return self.base.client(self.owner, self.region)
+
+    def lead(self) -> int:
+        return self.base.lead(self.owner, self.region)
 
 
 def seeded_base(url: str, tmp: Path) -> Base:

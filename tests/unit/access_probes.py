@@ -32,6 +32,10 @@ from crm_tui.domain.deals.pipeline_admin import set_lost_reason
 from crm_tui.domain.deals.refusals import hand_over_lost
 from crm_tui.domain.duplicates.threshold import set_threshold
 from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
+from crm_tui.domain.leads.inbox import lead_card
+from crm_tui.domain.leads.intake import Request, receive
+from crm_tui.domain.leads.setup import add_source
+from crm_tui.domain.leads.work import assign_request, junk_request
 from crm_tui.domain.portrait.fields import set_required_contacts
 from crm_tui.domain.privacy import export_person
 from crm_tui.domain.reports.plan import this_month
@@ -236,6 +240,12 @@ def _move(cell: Cell) -> bool:
     return True
 
 
+def _assignee(cell: Cell) -> str:
+    """Whom a probe gives a request to: its owner, or (an admin's, ops', nobody's) a manager of
+    Москва."""
+    return cell.owner if cell.owner not in (None, "admin", "ops") else "ivanova"
+
+
 PROBES: dict[Capability, Probe] = {
     Capability.USE_APP: Probe(
         None,
@@ -400,6 +410,31 @@ PROBES: dict[Capability, Probe] = {
         None,
         lambda c: done(copy_base(c.base.ws(c.login), _copy_to(c))),
         lambda c: CliCall(("db", "copy", "--to", _copy_to(c))),
+    ),
+    Capability.SEE_LEADS: Probe(
+        CLIENTS,
+        lambda c: done(lead_card(c.base.ws(c.login), c.lead())),
+        lambda c: CliCall(("leads", "show", str(c.lead()), "--json")),
+    ),
+    Capability.ADD_LEADS: Probe(
+        None,
+        lambda c: done(receive(c.base.ws(c.login), Request(phone=f"+7916{c.base.number():07d}"))),
+        lambda c: CliCall(("leads", "add", "--phone", f"+7916{c.base.number():07d}")),
+    ),
+    Capability.WORK_LEADS: Probe(
+        CLIENTS,
+        lambda c: _domain(c, junk_request, c.lead(), "spam"),
+        lambda c: CliCall(("leads", "junk", str(c.lead()), "--reason", "spam")),
+    ),
+    Capability.ASSIGN_LEADS: Probe(
+        CLIENTS,
+        lambda c: _domain(c, assign_request, c.lead(), _assignee(c)),
+        lambda c: CliCall(("leads", "assign", str(c.lead()), "--to", _assignee(c))),
+    ),
+    Capability.CONFIGURE_LEADS: Probe(
+        None,
+        lambda c: done(add_source(c.base.ws(c.login), f"Источник {c.base.number()}")),
+        lambda c: CliCall(("leads", "sources", "add", f"Источник {c.base.number()}")),
     ),
     Capability.SEE_REPORTS: Probe(OWNED, _report_seen, _report_cli),
 }

@@ -34,6 +34,10 @@ KEPT_LATIN = frozenset(
         "account", "city", "a", "b", "c", "portrait", "headcount",
         # crm deal edit --set keys, crm task list --status values
         "title", "amount", "close", "owner", "open", "done", "cancelled", "all",
+        # crm leads: channels, statuses, junk reasons, exclusion actions, report groupings, UTM tags
+        "web_form", "messenger", "walk_in", "manual", "import", "new", "in_work", "converted", "junk",
+        "spam", "wrong_number", "duplicate", "not_our_product", "no_contact", "test", "other", "drop",
+        "source", "channel", "region", "day", "week", "UTM", "utm_source", "utm_medium", "utm_campaign",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and

@@ -21,7 +21,9 @@ from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.clock import fixed_clock, local_day_bounds, local_month_bounds
 from crm_tui.domain.desk import load_desk
+from crm_tui.domain.leads.inbox import inbox_page
 from crm_tui.domain.portrait.completeness import completeness_report
+from crm_tui.domain.reports.leads import lead_report
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.domain.values.requisites import is_valid_inn, is_valid_kpp, is_valid_ogrn
@@ -34,6 +36,7 @@ from crm_tui.storage.models import (
     contacts,
     deals,
     interactions,
+    leads,
     sales_documents,
     stages,
     tasks,
@@ -93,7 +96,8 @@ def tiny(path: Path, *, seed: int = 1, login: str = LOGIN, replace_file: bool = 
 
 def test_small_has_the_promised_counts(demo: Demo) -> None:
     s = demo.summary
-    assert (s.users, s.clients, s.deals, s.interactions) == (12, 2_000, 1_500, 20_000)
+    assert (s.users, s.clients, s.deals) == (12, 2_000, 1_500)
+    assert s.requests > 0 and s.interactions > 20_000  # the week of requests adds its touches
     assert s.tasks >= 1_000
     for table, expected in [
         (users, s.users),
@@ -492,6 +496,31 @@ def test_viewer_of_a_manager_sees_own_demo_clients_and_the_regions_free_leads(de
     for row in page.rows:
         free_lead = row.owner is None and row.status == "lead" and row.region == manager.region
         assert row.owner == manager.full_name or free_lead, row
+
+
+def test_a_week_of_requests_from_every_channel_some_overdue_converted_and_junk(demo: Demo) -> None:
+    ws = demo.workspace("admin")
+    with read_session(demo.engine) as session:
+        rows = session.execute(select(leads.c.channel, leads.c.status, leads.c.repeat)).all()
+    assert {channel for channel, _, _ in rows} >= {
+        "call",
+        "email",
+        "web_form",
+        "messenger",
+        "walk_in",
+        "manual",
+    }
+    statuses = {status for _, status, _ in rows}
+    assert {"new", "in_work", "converted", "junk"} <= statuses
+    assert any(repeat for _, _, repeat in rows)
+    assert inbox_page(ws).overdue > 0
+    with ws.read() as session:
+        report = lead_report(
+            session, ws.viewer, (FROZEN_NOW - timedelta(days=7)).date(), FROZEN_NOW.date(),
+            by="source", now=FROZEN_NOW, tz=MOSCOW,
+        )  # fmt: skip
+    assert report.team.converted > 0 and report.team.conversion is not None
+    assert len(report.groups) >= 3
 
 
 def test_every_kpi_report_has_rows_for_the_demos_head(demo: Demo) -> None:

@@ -73,6 +73,11 @@ class Capability(StrEnum):
     ACT_AS_ANOTHER_USER = "act_as_another_user"
     MANAGE_USERS = "manage_users"
     COPY_DATABASE = "copy_database"
+    SEE_LEADS = "see_leads"
+    ADD_LEADS = "add_leads"
+    WORK_LEADS = "work_leads"
+    ASSIGN_LEADS = "assign_leads"
+    CONFIGURE_LEADS = "configure_leads"
     SEE_REPORTS = "see_reports"
 
 
@@ -271,6 +276,34 @@ TABLE: Mapping[Capability, Rule] = {
         N_("only an admin copies the whole base"),
         targeted=False,
     ),
+    Capability.SEE_LEADS: Rule(
+        "see requests (the inbox, a lead's card, the leads report)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+    ),
+    Capability.ADD_LEADS: Rule(
+        "register a request (crm leads add, the inbox's new request)",
+        {MANAGER: ALL, HEAD: ALL, ADMIN: ALL, OPS: ALL},
+        N_("{login} may not register requests"),
+        targeted=False,
+    ),
+    Capability.WORK_LEADS: Rule(
+        "work a request: log the answer, convert, link, junk",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+        N_("{target} is not yours to work"),
+        N_("{target} is not yours to work"),
+    ),
+    Capability.ASSIGN_LEADS: Rule(
+        "assign a request to a manager (targets: the request, the manager)",
+        {HEAD: REGION, ADMIN: ALL},
+        N_("requests are assigned by a head of sales or an admin"),
+        N_("{target} works outside your region"),
+    ),
+    Capability.CONFIGURE_LEADS: Rule(
+        "keep lead sources, the exclusion list, routing rules and working hours",
+        _BY_ADMIN,
+        N_("lead sources, exclusions and routing are kept by an admin"),
+        targeted=False,
+    ),
     Capability.SEE_REPORTS: Rule(
         "see the KPI reports and the dashboard (target: whose figures)",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
@@ -306,6 +339,12 @@ def client_target(client_id: int, owner_id: int | None, region: str | None, stat
         Message("client", N_("client {id}"), id=client_id),
         lead=status == ClientStatus.LEAD.value,
     )
+
+
+def lead_target(lead_id: int, owner_id: int | None, region: str | None) -> Target:
+    """A request as the target: its owner, its region; one nobody owns yet is its region's to
+    take, as an unowned lead client is."""
+    return Target(owner_id, region, Message("lead", N_("request {id}"), id=lead_id), lead=True)
 
 
 def person(user_id: int, region: str | None, login: str) -> Target:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
-from crm_tui.storage.models import ClientStatus, clients, deals, import_batches, tasks, users
+from crm_tui.storage.models import ClientStatus, clients, deals, import_batches, leads, tasks, users
 
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
@@ -93,6 +93,27 @@ def visible_import_batches(viewer: Viewer) -> ColumnElement[bool]:
         region_people = select(users.c.id).where(users.c.region == viewer.region)
         return author.in_(region_people) | (author == viewer.user_id)
     return author == viewer.user_id
+
+
+def leads_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
+    """SQL condition on ``leads``: the requests ``viewer`` has ``capability`` on: own, the
+    region's unowned ones (to take), the region's (a head), all (admins, ops)."""
+    granted = scope_for(viewer, capability)
+    if granted is None:
+        return false()
+    if granted is Scope.ALL:
+        return true()
+    own = leads.c.owner_id == viewer.user_id
+    if viewer.region is None:
+        return own
+    if granted is Scope.REGION:
+        return (leads.c.region == viewer.region) | own
+    return own | (leads.c.owner_id.is_(None) & (leads.c.region == viewer.region))
+
+
+def visible_leads(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL condition on ``leads`` for the requests ``viewer`` may see."""
+    return leads_within(viewer, Capability.SEE_LEADS)
 
 
 def figures_within(viewer: Viewer, person: ColumnElement[Any]) -> ColumnElement[bool]:

@@ -25,9 +25,14 @@ from sqlmodel import Session
 from crm_tui.domain.audit.trail import record
 from crm_tui.domain.errors import DomainError, StaleEdit, not_found
 from crm_tui.i18n import N_
-from crm_tui.storage.models import clients, deals, tasks
+from crm_tui.storage.models import clients, deals, leads, tasks
 
-ENTITIES: dict[str, str] = {clients.name: "client", deals.name: "deal", tasks.name: "task"}
+ENTITIES: dict[str, str] = {
+    clients.name: "client",
+    deals.name: "deal",
+    tasks.name: "task",
+    leads.name: "lead",
+}
 """The versioned tables and the name their audit rows carry."""
 
 
@@ -45,11 +50,13 @@ _STALE_BY_ID = {
     "client": N_("client {id} was changed by someone else meanwhile: reload and retry"),
     "deal": N_("deal {id} was changed by someone else meanwhile: reload and retry"),
     "task": N_("task {id} was changed by someone else meanwhile: reload and retry"),
+    "lead": N_("request {id} was changed by someone else meanwhile: reload and retry"),
 }
 _STALE_BY_TITLE = {
     "client": N_("client «{title}» was changed by someone else meanwhile: reload and retry"),
     "deal": N_("deal «{title}» was changed by someone else meanwhile: reload and retry"),
     "task": N_("task «{title}» was changed by someone else meanwhile: reload and retry"),
+    "lead": N_("request «{title}» was changed by someone else meanwhile: reload and retry"),
 }
 
 

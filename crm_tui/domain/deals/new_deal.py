@@ -254,56 +254,62 @@ def _stage(session: Session, text: str, pipeline_id: int) -> StageInfo:
 
 def add_deal(ws: Workspace, draft: DealDraft) -> AddedDeal:
     """Write the deal and let it enter its stage; everything in one transaction."""
+    with ws.write() as session:
+        return open_deal(session, ws, draft)
+
+
+def open_deal(session: Session, ws: Workspace, draft: DealDraft) -> AddedDeal:
+    """``add_deal`` inside a caller's transaction (a lead converted with its deal: both or
+    neither)."""
     title = read_title(draft.title)
     amount = read_amount(draft.amount)
     close = read_close(ws, draft.close)
     comment = " ".join(draft.comment.split()) or None
     now = ws.now()
-    with ws.write() as session:
-        client = find_client(session, ws.viewer, draft.client)
-        require(
-            ws.viewer,
-            Capability.CREATE_DEALS,
-            client_target(client.id, client.owner_id, client.region, client.status),
-        )
-        owner_id = owner_for(session, ws.viewer, draft.owner, client.owner_id)
-        pipeline_id = _pipeline(session, draft.pipeline)
-        stage = _stage(session, draft.stage, pipeline_id)
-        values = {
+    client = find_client(session, ws.viewer, draft.client)
+    require(
+        ws.viewer,
+        Capability.CREATE_DEALS,
+        client_target(client.id, client.owner_id, client.region, client.status),
+    )
+    owner_id = owner_for(session, ws.viewer, draft.owner, client.owner_id)
+    pipeline_id = _pipeline(session, draft.pipeline)
+    stage = _stage(session, draft.stage, pipeline_id)
+    values = {
+        "client_id": client.id,
+        "owner_id": owner_id,
+        "pipeline_id": pipeline_id,
+        "stage_id": stage.id,
+        "title": title,
+        "title_key": fold(title)[:TITLE_LENGTH],
+        "amount": amount,
+        "expected_close": close,
+        "status": DealStatus.OPEN.value,
+        "furthest_position": stage.position,
+        "stage_entered_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "version": 0,
+    }
+    deal_id = int(session.execute(insert(deals).values(values).returning(deals.c.id)).scalar_one())
+    audit.record(
+        session,
+        at=now,
+        user_id=ws.viewer.user_id,
+        entity="deal",
+        entity_id=deal_id,
+        action="create",
+        changes={
+            "title": title,
             "client_id": client.id,
             "owner_id": owner_id,
-            "pipeline_id": pipeline_id,
-            "stage_id": stage.id,
-            "title": title,
-            "title_key": fold(title)[:TITLE_LENGTH],
             "amount": amount,
-            "expected_close": close,
-            "status": DealStatus.OPEN.value,
-            "furthest_position": stage.position,
-            "stage_entered_at": now,
-            "created_at": now,
-            "updated_at": now,
-            "version": 0,
-        }
-        deal_id = int(session.execute(insert(deals).values(values).returning(deals.c.id)).scalar_one())
-        audit.record(
-            session,
-            at=now,
-            user_id=ws.viewer.user_id,
-            entity="deal",
-            entity_id=deal_id,
-            action="create",
-            changes={
-                "title": title,
-                "client_id": client.id,
-                "owner_id": owner_id,
-                "amount": amount,
-                "expected_close": close.isoformat() if close else None,
-            },
-        )
-        region = session.scalar(select(users.c.region).where(users.c.id == owner_id))
-        row = DealRow(deal_id, title, client.id, owner_id, region, pipeline_id, stage.id, 0, "open", now)
-        moved = change_stage(session, ws, row, stage.id, comment=comment, entering=True)
+            "expected_close": close.isoformat() if close else None,
+        },
+    )
+    region = session.scalar(select(users.c.region).where(users.c.id == owner_id))
+    row = DealRow(deal_id, title, client.id, owner_id, region, pipeline_id, stage.id, 0, "open", now)
+    moved = change_stage(session, ws, row, stage.id, comment=comment, entering=True)
     return AddedDeal(
         deal_id, title, client.id, client.name, pipeline_id, stage.id, stage.name, owner_id, amount, close,
         moved.version, moved.tasks,

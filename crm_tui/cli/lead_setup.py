@@ -1,0 +1,191 @@
+"""`crm leads routing|sources|exclude`: the admin's lists the inbox works by."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from crm_tui.cli.common import open_ws, print_json, print_table, say
+from crm_tui.i18n import _
+
+routing = typer.Typer(
+    help="Routing rules: which requests go to which pool of managers.", no_args_is_help=True
+)
+sources = typer.Typer(
+    help="Advertising sources: lines, forms, UTM tags, response times.", no_args_is_help=True
+)
+exclude = typer.Typer(help="The exclusion list: spam numbers and addresses.", no_args_is_help=True)
+JSON_HELP = "Print the result as JSON."
+
+
+@routing.command("list")
+def routing_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """The rules, first match wins."""
+    from crm_tui.domain.leads.routing import list_routes
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        rules = list_routes(session)
+    if as_json:
+        for rule in rules:
+            print_json(asdict(rule))
+        return
+    print_table(
+        _("id"), _("channel"), _("source"), _("line"), _("region"), _("pool"),
+        rows=((r.id, r.channel or "*", r.source or "*", r.line or "*", r.region or "*", ", ".join(r.pool))
+              for r in rules),
+    )  # fmt: skip
+
+
+@routing.command("add")
+def routing_add(
+    ctx: typer.Context,
+    pool: Annotated[
+        list[str], typer.Option("--to", help="A manager's login of the pool (repeat the option).")
+    ],
+    channel: Annotated[str, typer.Option("--channel", help="Only requests of this channel.")] = "",
+    source: Annotated[str, typer.Option("--source", help="Only requests of this source.")] = "",
+    line: Annotated[str, typer.Option("--line", help="Only requests on this line or form.")] = "",
+    region: Annotated[str, typer.Option("--region", help="Only requests of this region.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """A rule at the end of the list: what fits goes to the pool's managers in turns."""
+    from crm_tui.domain.leads.routing import add_route
+
+    rule = add_route(open_ws(ctx), pool, channel=channel, source=source, line=line, region=region)
+    if as_json:
+        print_json({"id": rule})
+        return
+    say(_("routing rule {id} added").format(id=rule))
+
+
+@routing.command("remove")
+def routing_remove(
+    ctx: typer.Context,
+    rule_id: Annotated[int, typer.Argument(help="The rule's id.")],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Remove a rule."""
+    from crm_tui.domain.leads.routing import remove_route
+
+    remove_route(open_ws(ctx), rule_id)
+    if as_json:
+        print_json({"id": rule_id, "removed": True})
+        return
+    say(_("routing rule {id} removed").format(id=rule_id))
+
+
+@sources.command("list")
+def sources_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """The advertising sources."""
+    from crm_tui.domain.leads.setup import list_sources
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        found = list_sources(session)
+    if as_json:
+        for source in found:
+            print_json(asdict(source))
+        return
+    print_table(
+        _("id"), _("name"), _("line"), _("utm_source"), _("minutes"),
+        rows=((s.id, s.name + ("" if s.active else " ×"), s.line or "", s.utm_source or "",
+               s.response_minutes or "") for s in found),
+    )  # fmt: skip
+
+
+@sources.command("add")
+def sources_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The source's name.")],
+    line: Annotated[str, typer.Option("--line", help="The phone line or form it stands for.")] = "",
+    utm_source: Annotated[str, typer.Option("--utm-source", help="The utm_source that names it.")] = "",
+    minutes: Annotated[
+        int | None, typer.Option("--minutes", help="Working minutes to answer (default 15).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Add an advertising source."""
+    from crm_tui.domain.leads.setup import add_source
+
+    source = add_source(open_ws(ctx), name, line=line, utm_source=utm_source, minutes=minutes)
+    if as_json:
+        print_json({"id": source})
+        return
+    say(_("source {id} added").format(id=source))
+
+
+@sources.command("retire")
+def sources_retire(
+    ctx: typer.Context,
+    source_id: Annotated[int, typer.Argument(help="The source's id.")],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """No new requests from it; the old ones keep it."""
+    from crm_tui.domain.leads.setup import retire_source
+
+    retire_source(open_ws(ctx), source_id)
+    if as_json:
+        print_json({"id": source_id, "active": False})
+        return
+    say(_("source {id} retired").format(id=source_id))
+
+
+@exclude.command("list")
+def exclude_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """The numbers and addresses on the exclusion list."""
+    from crm_tui.domain.leads.setup import list_exclusions
+
+    ws = open_ws(ctx)
+    with ws.read() as session:
+        found = list_exclusions(session)
+    if as_json:
+        for row in found:
+            print_json(asdict(row))
+        return
+    print_table(_("value"), _("action"), _("note"), rows=((r.value, r.action, r.note or "") for r in found))
+
+
+@exclude.command("add")
+def exclude_add(
+    ctx: typer.Context,
+    value: Annotated[str, typer.Argument(help="A phone number or an e-mail address.")],
+    action: Annotated[str, typer.Option("--action", help="junk (keep as junk) or drop.")] = "junk",
+    note: Annotated[str, typer.Option("--note", help="Why.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Put a number or an address on the exclusion list."""
+    from crm_tui.domain.leads.setup import add_exclusion
+
+    found = add_exclusion(open_ws(ctx), value, action=action, note=note)
+    if as_json:
+        print_json({"id": found})
+        return
+    say(_("{value} is on the exclusion list").format(value=value))
+
+
+@exclude.command("remove")
+def exclude_remove(
+    ctx: typer.Context,
+    value: Annotated[str, typer.Argument(help="A phone number or an e-mail address.")],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Take a number or an address off the exclusion list."""
+    from crm_tui.domain.leads.setup import remove_exclusion
+
+    remove_exclusion(open_ws(ctx), value)
+    if as_json:
+        print_json({"value": value, "removed": True})
+        return
+    say(_("{value} is off the exclusion list").format(value=value))

@@ -1,0 +1,1 @@
+"""The lead workflow (issue 22): requests from every channel, routed, answered on time, converted."""

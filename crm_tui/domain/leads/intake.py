@@ -1,0 +1,336 @@
+"""A request comes in, whatever its channel: one function reads it, matches it and routes it.
+
+Seeds 003 and 004: a request from a number or address the base knows is a *repeat request* of
+that client (on its timeline, to its owner), not a new company; one from the sender of an open
+request is a touch of that request; only an unknown sender makes a new lead. Spam numbers and
+addresses on the exclusion list are dropped or kept as junk. Phones and e-mails are read by the
+one normaliser (``values.phones``, ``values.emails``); what cannot be read is kept as typed and
+the request flagged, never refused, as long as there is some way to answer it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, or_, select
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.base_language import base_text
+from crm_tui.domain.clients.overlap import who_has
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.leads.hours import add_working_minutes, response_minutes, team_hours
+from crm_tui.domain.leads.records import ANSWER_ORIGIN, OPEN_STATUSES, TOUCH_KIND
+from crm_tui.domain.leads.routing import Routed, route
+from crm_tui.domain.leads.setup import excluded, find_source
+from crm_tui.domain.tasks.create import open_task
+from crm_tui.domain.values.cells import storable_text
+from crm_tui.domain.values.emails import normalise_emails
+from crm_tui.domain.values.phones import normalise_phones
+from crm_tui.domain.values.text import normalise_text
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, NC_
+from crm_tui.storage.models import (
+    ChannelKind,
+    Direction,
+    LeadChannel,
+    LeadStatus,
+    TaskKind,
+    clients,
+    interactions,
+    lead_addresses,
+    lead_sources,
+    leads,
+)
+
+ANSWER_TITLE = NC_("task title", "Answer the request: {who}")
+MESSAGE_LENGTH = 4000
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request as it arrives: every field text, read here."""
+
+    name: str = ""
+    company: str = ""
+    phone: str = ""
+    email: str = ""
+    messenger: str = ""
+    message: str = ""
+    product: str = ""
+    channel: str = LeadChannel.MANUAL.value
+    source: str = ""
+    line: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    region: str = ""
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What became of a request: ``outcome`` is ``new``, ``repeat``, ``touch`` (of an open
+    request), ``junk`` (excluded) or ``dropped`` (excluded, nothing kept)."""
+
+    outcome: str
+    lead_id: int | None
+    client_id: int | None = None
+    owner_id: int | None = None
+    task_id: int | None = None
+    answer_due_at: datetime | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Address:
+    kind: str
+    value: str
+    raw: str
+    valid: bool
+
+
+def _text(value: str, length: int, *, multiline: bool = False) -> str | None:
+    clean = normalise_text(storable_text(value).value, multiline=multiline).value
+    return clean[:length] if clean else None
+
+
+def read_addresses(request: Request) -> tuple[list[_Address], list[str]]:
+    """The request's phones, e-mails and messenger handle, and its flags: a part that cannot be
+    read is kept as typed (``valid`` false) and flagged."""
+    found: list[_Address] = []
+    flags: list[str] = []
+    if request.phone.strip():
+        phones = normalise_phones(storable_text(request.phone).value)
+        found += [_Address(ChannelKind.PHONE.value, p.e164, p.raw[:500], True) for p in phones.value]
+        if not phones.ok:
+            flags.append("phone_unreadable")
+            raw = " ".join(request.phone.split())[:320]
+            found.append(_Address(ChannelKind.PHONE.value, raw, raw, False))
+    if request.email.strip():
+        emails = normalise_emails(storable_text(request.email).value)
+        found += [_Address(ChannelKind.EMAIL.value, e.value, e.raw[:500], True) for e in emails.value]
+        if not emails.ok:
+            flags.append("email_unreadable")
+            raw = " ".join(request.email.split())[:320]
+            found.append(_Address(ChannelKind.EMAIL.value, raw, raw, False))
+    handle = _text(request.messenger, 320)
+    if handle:
+        found.append(_Address(ChannelKind.MESSENGER.value, handle, handle, True))
+    return found, flags
+
+
+def _channel(text: str) -> str:
+    value = text.strip().lower() or LeadChannel.MANUAL.value
+    if value not in {c.value for c in LeadChannel}:
+        raise InvalidInput(
+            "lead.channel",
+            N_("channel: one of {choices}, not {text!r}"),
+            choices=", ".join(c.value for c in LeadChannel),
+            text=text,
+            field="channel",
+        )
+    return value
+
+
+def _source(session: Session, request: Request) -> tuple[int | None, int | None]:
+    """The source's id and response minutes: named by hand (must be on the list), or found by
+    the line or ``utm_source`` (an unknown one is kept on the request as it came)."""
+    if request.source.strip():
+        source_id = find_source(session, name=request.source)
+        if source_id is None:
+            raise InvalidInput(
+                "lead.source_unknown",
+                N_("source: no source {name!r} (crm leads sources list)"),
+                name=request.source,
+                field="source",
+            )
+    else:
+        source_id = find_source(session, line=request.line, utm_source=request.utm_source)
+    if source_id is None:
+        return None, None
+    return source_id, session.scalar(
+        select(lead_sources.c.response_minutes).where(lead_sources.c.id == source_id)
+    )
+
+
+def _open_lead(session: Session, phones: list[str], emails: list[str]) -> tuple[int, int | None] | None:
+    """The oldest open request from one of these numbers or addresses: its id and client."""
+    a, ld = lead_addresses.c, leads.c
+    conditions = []
+    if phones:
+        conditions.append((a.kind == ChannelKind.PHONE.value) & a.value.in_(phones))
+    if emails:
+        conditions.append((a.kind == ChannelKind.EMAIL.value) & a.value.in_(emails))
+    if not conditions:
+        return None
+    row = session.execute(
+        select(ld.id, ld.client_id)
+        .select_from(lead_addresses.join(leads, ld.id == a.lead_id))
+        .where(or_(*conditions), a.valid.is_(True), ld.status.in_(OPEN_STATUSES))
+        .order_by(ld.id)
+        .limit(1)
+    ).first()
+    return (int(row.id), row.client_id) if row else None
+
+
+def add_touch(
+    session: Session,
+    *,
+    lead_id: int,
+    client_id: int | None,
+    kind: str,
+    direction: Direction,
+    summary: str,
+    channel: str | None,
+    user_id: int | None,
+    at: datetime,
+    now: datetime,
+) -> int:
+    touch = int(
+        session.execute(
+            insert(interactions)
+            .values(
+                kind=kind,
+                direction=direction.value,
+                channel=channel,
+                occurred_at=at,
+                summary=summary[:4000],
+                client_id=client_id,
+                lead_id=lead_id,
+                user_id=user_id,
+                created_at=now,
+            )
+            .returning(interactions.c.id)
+        ).scalar_one()
+    )
+    audit.record(
+        session, at=now, user_id=user_id, entity="interaction", entity_id=touch, action="create",
+        changes={"lead_id": lead_id, "client_id": client_id, "kind": kind},
+    )  # fmt: skip
+    return touch
+
+
+def receive(ws: Workspace, request: Request) -> Intake:
+    """Read, match, route and store a request, with its touch and its answer task, in one
+    transaction; a request with no way to answer it is refused in one line."""
+    require(ws.viewer, Capability.ADD_LEADS)
+    channel = _channel(request.channel)
+    addresses, flags = read_addresses(request)
+    if not addresses:
+        raise InvalidInput(
+            "lead.unreachable",
+            N_("a request needs a phone, an e-mail or a messenger handle to answer it"),
+            field="phone",
+        )
+    now = ws.now()
+    received = request.received_at or now
+    phones = [a.value for a in addresses if a.valid and a.kind == ChannelKind.PHONE.value]
+    emails = [a.value for a in addresses if a.valid and a.kind == ChannelKind.EMAIL.value]
+    message = _text(request.message, MESSAGE_LENGTH, multiline=True) or ""
+    with ws.write() as session:
+        source_id, minutes = _source(session, request)
+        exclusion = excluded(session, phones, emails)
+        if exclusion == "drop":
+            return Intake("dropped", None)
+        status = LeadStatus.NEW.value
+        repeat = False
+        client_id: int | None = None
+        region = _text(request.region, 100)
+        hours = team_hours(session)
+        routed = Routed(None, None, "")
+        if exclusion == "junk":
+            status = LeadStatus.JUNK.value
+            flags.append("excluded")
+        else:
+            holders = who_has(session, ws.viewer, phones=phones, emails=emails)
+            if holders:
+                client = session.execute(
+                    select(clients.c.id, clients.c.owner_id, clients.c.region).where(
+                        clients.c.id == holders[0].client_id
+                    )
+                ).one()
+                client_id, repeat = int(client.id), True
+                region = client.region or region
+                if client.owner_id is not None:
+                    routed = Routed(client.owner_id, client.owner_id, "client")
+            else:
+                existing = _open_lead(session, phones, emails)
+                if existing is not None:
+                    lead_id, lead_client = existing
+                    add_touch(
+                        session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
+                        direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
+                        at=received, now=now,
+                    )  # fmt: skip
+                    return Intake("touch", lead_id, lead_client, flags=flags)
+            if routed.how == "":
+                routed = route(
+                    session, channel=channel, source_id=source_id, line=request.line.strip() or None,
+                    region=region, hours=hours, now=received,
+                )  # fmt: skip
+        due = None
+        if status != LeadStatus.JUNK.value:
+            due = add_working_minutes(hours.of(routed.answerer), received, response_minutes(session, minutes))
+        values = {
+            "status": status,
+            "repeat": repeat,
+            "channel": channel,
+            "source_id": source_id,
+            "line": _text(request.line, 100),
+            "utm_source": _text(request.utm_source, 200),
+            "utm_medium": _text(request.utm_medium, 200),
+            "utm_campaign": _text(request.utm_campaign, 200),
+            "person_name": _text(request.name, 200),
+            "company_name": _text(request.company, 300),
+            "message": message,
+            "product": _text(request.product, 300),
+            "region": region,
+            "owner_id": routed.owner_id,
+            "assigned_at": received if routed.owner_id is not None else None,
+            "routed_by": routed.how or None,
+            "junk_reason": "spam" if status == LeadStatus.JUNK.value else None,
+            "flags": flags,
+            "received_at": received,
+            "answer_due_at": due,
+            "client_id": client_id,
+            "closed_at": now if status == LeadStatus.JUNK.value else None,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        lead_id = int(session.execute(insert(leads).values(values).returning(leads.c.id)).scalar_one())
+        session.execute(
+            insert(lead_addresses),
+            [
+                {"lead_id": lead_id, "kind": a.kind, "value": a.value, "raw": a.raw, "valid": a.valid}
+                for a in addresses
+            ],
+        )
+        add_touch(
+            session, lead_id=lead_id, client_id=client_id, kind=TOUCH_KIND[channel].value,
+            direction=Direction.INBOUND, summary=message, channel=channel, user_id=None, at=received, now=now,
+        )  # fmt: skip
+        audit.record(
+            session, at=now, user_id=ws.viewer.user_id, entity="lead", entity_id=lead_id, action="create",
+            changes={"status": status, "repeat": repeat, "channel": channel, "owner_id": routed.owner_id,
+                     "client_id": client_id, "routed_by": routed.how or None, "flags": flags},
+        )  # fmt: skip
+        task_id = None
+        if due is not None:
+            who = values["company_name"] or values["person_name"] or (phones + emails + [addresses[0].raw])[0]
+            task_id = open_task(
+                session,
+                title=base_text(session, "task title", ANSWER_TITLE).format(who=who),
+                kind=(TaskKind.EMAIL if channel == LeadChannel.EMAIL.value else TaskKind.CALL).value,
+                due=due,
+                assignee_id=routed.answerer,
+                client_id=client_id,
+                by_user_id=None,
+                now=now,
+                origin=f"{ANSWER_ORIGIN}{lead_id}",
+            )
+    outcome = "junk" if status == LeadStatus.JUNK.value else "repeat" if repeat else "new"
+    return Intake(outcome, lead_id, client_id, routed.owner_id, task_id, due, flags)

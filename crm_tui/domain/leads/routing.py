@@ -1,0 +1,198 @@
+"""Whose a new request is (seed 003: to the right manager at once).
+
+In this order: the owner of the client it came from (matched by the intake); else the first of
+the admin's rules (by position) whose channel, source, line and region fit, giving it to the
+manager of the rule's pool with the fewest open requests among those working now (turns: on a
+tie, the one who got a request longest ago); else nobody: the region's queue, where the
+region's managers take it, and its answer task goes to the region's head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Capability, can_own_clients, require
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.deals.moves import head_for
+from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.domain.leads.hours import TeamHours, is_working
+from crm_tui.domain.leads.setup import find_source
+from crm_tui.domain.values.text import normalise_text
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
+from crm_tui.storage.models import LeadChannel, LeadStatus, lead_routes, lead_sources, leads, users
+
+OPEN_STATUSES = (LeadStatus.NEW.value, LeadStatus.IN_WORK.value)
+
+
+@dataclass(frozen=True)
+class Routed:
+    owner_id: int | None
+    """Empty: the region's queue."""
+    answerer: int | None
+    """Who gets the "Answer the request" task: the owner, or the region's head."""
+    how: str
+
+
+@dataclass(frozen=True)
+class RouteRow:
+    id: int
+    position: int
+    channel: str | None
+    source: str | None
+    line: str | None
+    region: str | None
+    pool: list[str]
+
+
+def pick_from_pool(session: Session, pool: Sequence[int], hours: TeamHours, now: datetime) -> int | None:
+    """The pool's active manager working now with the fewest open requests; on a tie the one
+    whose last request is oldest, then the first by id. Nobody working now: the whole pool
+    (the answer is due in working minutes anyway)."""
+    u = users.c
+    people = [
+        (row.id, row.role)
+        for row in session.execute(select(u.id, u.role).where(u.id.in_(list(pool)), u.active.is_(True)))
+        if can_own_clients(row.role)
+    ]
+    ids = [p for p, _ in people]
+    if not ids:
+        return None
+    working = [p for p in ids if is_working(hours.of(p), now)] or ids
+    ld = leads.c
+    load = dict(
+        session.execute(
+            select(ld.owner_id, func.count(ld.id))
+            .where(ld.owner_id.in_(working), ld.status.in_(OPEN_STATUSES))
+            .group_by(ld.owner_id)
+        ).all()
+    )
+    last_ever = dict(
+        session.execute(
+            select(ld.owner_id, func.max(ld.assigned_at))
+            .where(ld.owner_id.in_(working))
+            .group_by(ld.owner_id)
+        ).all()
+    )
+
+    def turn(person: int) -> tuple[int, float, int]:
+        count = int(load.get(person, 0))
+        last = last_ever.get(person)
+        return count, last.timestamp() if last is not None else 0.0, person
+
+    return int(min(working, key=turn))
+
+
+def route(
+    session: Session,
+    *,
+    channel: str,
+    source_id: int | None,
+    line: str | None,
+    region: str | None,
+    hours: TeamHours,
+    now: datetime,
+) -> Routed:
+    """The owner by the rules, else the region's queue (its head answers)."""
+    r = lead_routes.c
+    for rule in session.execute(
+        select(r.id, r.channel, r.source_id, r.line, r.region, r.pool).order_by(r.position, r.id)
+    ):
+        if rule.channel not in (None, channel) or rule.source_id not in (None, source_id):
+            continue
+        if rule.line not in (None, line) or rule.region not in (None, region):
+            continue
+        pool = [p for p in rule.pool or [] if isinstance(p, int)]
+        chosen = pick_from_pool(session, pool, hours, now)
+        if chosen is not None:
+            return Routed(chosen, chosen, f"rule:{rule.id}")
+    return Routed(None, head_for(session, region), "head")
+
+
+def list_routes(session: Session) -> list[RouteRow]:
+    r, s = lead_routes.c, lead_sources.c
+    logins = dict(session.execute(select(users.c.id, users.c.login)).all())
+    rows = session.execute(
+        select(r.id, r.position, r.channel, s.name, r.line, r.region, r.pool)
+        .select_from(lead_routes.outerjoin(lead_sources, s.id == r.source_id))
+        .order_by(r.position, r.id)
+    )
+    return [
+        RouteRow(rid, pos, channel, source, line, region, [logins.get(p, str(p)) for p in pool or []])
+        for rid, pos, channel, source, line, region, pool in rows
+    ]
+
+
+def add_route(
+    ws: Workspace,
+    pool: Sequence[str],
+    *,
+    channel: str = "",
+    source: str = "",
+    line: str = "",
+    region: str = "",
+) -> int:
+    """A rule at the end of the list: requests that fit go to the pool's logins, in turns."""
+    require(ws.viewer, Capability.CONFIGURE_LEADS)
+    if channel and channel not in {c.value for c in LeadChannel}:
+        raise InvalidInput(
+            "lead_route.channel",
+            N_("channel: one of {choices}, not {text!r}"),
+            choices=", ".join(c.value for c in LeadChannel),
+            text=channel,
+        )
+    now = ws.now()
+    with ws.write() as session:
+        u = users.c
+        ids: list[int] = []
+        for login in pool:
+            row = session.execute(select(u.id, u.role, u.active).where(u.login == login.strip())).first()
+            if row is None or not row.active or not can_own_clients(row.role):
+                raise InvalidInput(
+                    "lead_route.pool", N_("pool: {login!r} is not an active manager"), login=login
+                )
+            ids.append(int(row.id))
+        if not ids:
+            raise InvalidInput("lead_route.pool_empty", N_("pool: name at least one manager"))
+        source_id = None
+        if source.strip():
+            source_id = find_source(session, name=source)
+            if source_id is None:
+                raise InvalidInput("lead.source_unknown", N_("source: no source {name!r}"), name=source)
+        position = int(session.scalar(select(func.coalesce(func.max(lead_routes.c.position), 0))) or 0) + 1
+        values = {
+            "position": position,
+            "channel": channel or None,
+            "source_id": source_id,
+            "line": line.strip() or None,
+            "region": normalise_text(region).value,
+            "pool": ids,
+            "created_at": now,
+            "user_id": ws.viewer.user_id,
+        }
+        route_id = int(
+            session.execute(insert(lead_routes).values(values).returning(lead_routes.c.id)).scalar_one()
+        )
+        audit.record(
+            session, at=now, user_id=ws.viewer.user_id, entity="lead_route", entity_id=route_id,
+            action="create", changes={k: v for k, v in values.items() if k not in ("created_at", "user_id")},
+        )  # fmt: skip
+    return route_id
+
+
+def remove_route(ws: Workspace, route_id: int) -> None:
+    require(ws.viewer, Capability.CONFIGURE_LEADS)
+    now = ws.now()
+    with ws.write() as session:
+        done = session.connection().execute(delete(lead_routes).where(lead_routes.c.id == route_id))
+        if done.rowcount == 0:
+            raise not_found("lead_route", route_id)
+        audit.record(
+            session, at=now, user_id=ws.viewer.user_id, entity="lead_route", entity_id=route_id,
+            action="delete", changes={},
+        )  # fmt: skip

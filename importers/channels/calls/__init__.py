@@ -1,0 +1,1 @@
+"""Calls from each telephony source, read into ``domain.interactions.call_events.CallEvent``."""

@@ -1,0 +1,144 @@
+"""Asterisk's call detail records: ``Master.csv`` as ``cdr_csv`` writes it.
+
+No header; every field quoted; the columns are accountcode, src, dst, dcontext, clid, channel,
+dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, and
+(with ``loguniqueid``/``loguserfield``) uniqueid and userfield. Times are the server's local
+time unless ``usegmtime`` is set: the caller says which zone. A call that rang a group writes one
+line per leg; the answered leg, or else the last, is the call. The call's identity is its
+uniqueid, or its start, caller and callee where the server does not log one, so re-reading the
+same file or an overlapping one logs nothing twice.
+
+A line that cannot be read is rejected with its number and why; the rest of the file is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+
+from crm_tui.domain.interactions.call_events import CallEvent, CallResult, is_extension, our_line, party
+from crm_tui.domain.values.cells import storable_text
+from crm_tui.storage.models import Direction
+
+MIN_COLUMNS = 16
+_DISPOSITIONS = {
+    "ANSWERED": CallResult.ANSWERED,
+    "NO ANSWER": CallResult.MISSED,
+    "BUSY": CallResult.BUSY,
+    "FAILED": CallResult.FAILED,
+    "CONGESTION": CallResult.FAILED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass
+class AsteriskRead:
+    calls: list[CallEvent]
+    rejected: list[Rejected]
+    legs: int
+    """Lines read as calls' legs (a ring group's several lines make one call)."""
+
+
+def _lines(data: bytes) -> Iterator[str]:
+    """Lines as text: UTF-8, or cp1251 for the line a Windows softphone's caller name broke."""
+    for raw in data.splitlines():
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield raw.decode("cp1251", errors="replace")
+
+
+def _channel_extension(channel: str) -> str | None:
+    """``SIP/101-00000a1b``, ``PJSIP/101-0000002c``, ``Local/101@from-internal-...``: 101."""
+    if "/" not in channel:
+        return None
+    name = channel.split("/", 1)[1]
+    for stop in ("-", "@", ";"):
+        name = name.split(stop, 1)[0]
+    return name if is_extension(name) else None
+
+
+def _moment(text: str, zone: tzinfo) -> datetime:
+    local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S")
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _leg(fields: list[str], zone: tzinfo, source: str) -> tuple[str, CallEvent]:
+    """One line: the call it belongs to (its uniqueid, or its start and caller) and the leg."""
+    src, dst, channel, dstchannel = fields[1].strip(), fields[2].strip(), fields[5], fields[6]
+    start, billsec, disposition = fields[9].strip(), fields[13].strip(), fields[14].strip().upper()
+    uniqueid = fields[16].strip() if len(fields) > MIN_COLUMNS else ""
+    result = _DISPOSITIONS.get(disposition)
+    if result is None:
+        raise ValueError(f"unknown disposition {disposition!r}")
+    if not billsec.isdigit():
+        raise ValueError(f"billsec {billsec!r} is not a number of seconds")
+    try:
+        started = _moment(start, zone)
+    except ValueError:
+        raise ValueError(
+            f"start {start!r} is not a time as cdr_csv writes it (2026-12-04 10:15:03)"
+        ) from None
+    caller_inside = is_extension(src) or (_channel_extension(channel) is not None and party(src).e164 is None)
+    if caller_inside and is_extension(dst):
+        direction, other, extension, line = Direction.INTERNAL, party(dst), src or None, None
+    elif caller_inside:
+        direction, other = Direction.OUTBOUND, party(dst)
+        extension, line = (src if is_extension(src) else _channel_extension(channel)), None
+    else:
+        direction, other = Direction.INBOUND, party(src)
+        extension = dst if is_extension(dst) else _channel_extension(dstchannel)
+        line = None if is_extension(dst) else our_line(dst)
+    key = storable_text(uniqueid or f"{start}|{src}").value[:200]
+    event = CallEvent(
+        source=source,
+        call_id=key,
+        direction=direction,
+        started_at=started,
+        other=other,
+        line=line,
+        extension=extension,
+        talk_s=int(billsec) if result is CallResult.ANSWERED else 0,
+        result=result,
+    )
+    return key, event
+
+
+def read_master_csv(data: bytes, zone: tzinfo, *, source: str = "asterisk") -> AsteriskRead:
+    """Every call in ``data`` (a ``Master.csv``), its legs joined, and the lines rejected."""
+    calls: dict[str, CallEvent] = {}
+    rejected: list[Rejected] = []
+    legs = 0
+    for number, fields in _rows(_lines(data)):
+        text = storable_text(",".join(fields)).value[:200]
+        if len(fields) < MIN_COLUMNS:
+            rejected.append(
+                Rejected(number, f"{len(fields)} columns, cdr_csv writes {MIN_COLUMNS} or more", text)
+            )
+            continue
+        try:
+            key, leg = _leg(fields, zone, source)
+        except ValueError as exc:
+            rejected.append(Rejected(number, str(exc), text))
+            continue
+        legs += 1
+        known = calls.get(key)
+        # The answered leg is the call; among unanswered ones, the last written.
+        if known is None or known.result is not CallResult.ANSWERED:
+            calls[key] = leg
+    return AsteriskRead(list(calls.values()), rejected, legs)
+
+
+def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, next(csv.reader(io.StringIO(line)))

@@ -1,0 +1,1 @@
+"""Mail from the team's mailboxes: messages read, told apart from robots, logged once."""

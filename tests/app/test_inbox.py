@@ -1,0 +1,138 @@
+"""The inbox and a request's card as a manager works them: open, take, answer, junk, convert."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from textual.widgets import Input, Static
+
+from crm_tui.app import create_app
+from crm_tui.domain.clock import fixed_clock
+from crm_tui.domain.leads.intake import Request, receive
+from crm_tui.domain.workspace import Workspace, open_workspace
+from crm_tui.screens.desk import DeskScreen
+from crm_tui.screens.dialogs.lead_forms import AnswerDialog, ConvertDialog, JunkDialog
+from crm_tui.screens.inbox import InboxScreen
+from crm_tui.screens.lead_card import LeadCardScreen
+from crm_tui.storage.database import read_session
+from crm_tui.storage.models import leads
+from crm_tui.widgets.record_table import RecordTable
+from tests.app.support import settle, text_of
+from tests.seed import FROZEN_NOW, MOSCOW, Seeded
+
+SIZE = (120, 40)
+
+
+def requests(url: str) -> dict[str, int]:
+    """Three requests of Москва: one overdue in the queue, one for Иванова, one for nobody."""
+    admin = open_workspace(url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW - timedelta(hours=1)))
+    late = receive(
+        admin,
+        Request(
+            name="Опоздавший", phone="+79165551001", message="Где счёт?", region="Москва", channel="call"
+        ),
+    )
+    now = open_workspace(url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    fresh = receive(now, Request(company="ООО Берёзка", phone="+79165551002", message="Нужны станки\nсрочно",
+                                 channel="web_form", region="Москва"))  # fmt: skip
+    mine = receive(now, Request(name="Пётр", email="petr@example.org", message="Прайс", region="Москва"))
+    from crm_tui.domain.leads.work import assign_request
+
+    assign_request(now, int(mine.lead_id or 0), "ivanova")
+    return {"late": int(late.lead_id or 0), "fresh": int(fresh.lead_id or 0), "mine": int(mine.lead_id or 0)}
+
+
+def status_of(ws: Workspace, lead_id: int) -> str:
+    with read_session(ws.engine) as session:
+        return str(session.scalar(select(leads.c.status).where(leads.c.id == lead_id)))
+
+
+async def test_the_inbox_lists_oldest_deadline_first_with_the_overdue_in_red_and_takes(
+    sqlite_url: str, team: Seeded, ws: Workspace
+) -> None:
+    made = requests(sqlite_url)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        desk = app.screen
+        assert isinstance(desk, DeskScreen) and desk.desk is not None
+        assert (desk.desk.requests, desk.desk.late_requests) == (1, 0)
+        await pilot.press("I")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        table = screen.query_one("#inbox", RecordTable)
+        assert [int(k) for k in screen.items] == [made["late"], made["fresh"], made["mine"]]
+        assert "-60 min" in str(table.get_row_at(0)[0]) or "-45 min" in str(table.get_row_at(0)[0])
+        assert "2 overdue" not in text_of(screen.query_one("#inbox-info", Static))
+        await pilot.press("t")
+        await settle(pilot)
+        with read_session(ws.engine) as session:
+            owner = session.scalar(select(leads.c.owner_id).where(leads.c.id == made["late"]))
+        assert owner == team.users["ivanova"]
+
+
+async def test_answer_and_junk_from_the_inbox(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
+    made = requests(sqlite_url)
+    app = create_app(ws, start="desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("I")
+        await settle(pilot)
+        table = app.screen.query_one("#inbox", RecordTable)
+        table.move_cursor(row=2)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerDialog)
+        summary = app.screen.query_one("#summary", Input)
+        summary.focus()
+        await pilot.press(*"Выслали прайс", "enter")
+        await settle(pilot)
+        assert status_of(ws, made["mine"]) == "in_work"
+        assert isinstance(app.screen, InboxScreen)
+        app.screen.query_one("#inbox", RecordTable).move_cursor(row=2)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, JunkDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert status_of(ws, made["mine"]) == "junk"
+
+
+async def test_the_card_shows_touches_and_converts(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
+    made = requests(sqlite_url)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LeadCardScreen(ws, made["mine"]))
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, LeadCardScreen)
+        assert "Прайс" in text_of(card.query_one("#lead-message", Static))
+        assert card.query_one("#lead-touches", RecordTable).row_count == 1
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ConvertDialog)
+        app.screen.query_one("#deal", Input).value = "Прайс для Петра"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert status_of(ws, made["mine"]) == "converted"
+        assert isinstance(app.screen, LeadCardScreen)
+
+
+async def test_a_request_on_the_desk_opens_its_card(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
+    requests(sqlite_url)
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        desk = app.screen
+        assert isinstance(desk, DeskScreen) and desk.desk is not None
+        assert any(i.lead_id for i in desk.desk.inbound)
+        inbound = desk.query_one("#inbound", RecordTable)
+        inbound.focus()
+        row = next(n for n, i in enumerate(desk.desk.inbound) if i.lead_id)
+        inbound.move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LeadCardScreen)

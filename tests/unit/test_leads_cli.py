@@ -1,0 +1,85 @@
+"""`crm leads` and `crm report leads` as ops and admins script them, with --json."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.cli_support import crm, crm_process, error_line, textual_loaded
+
+
+def _json(db: str, *args: str, user: str = "admin") -> Any:
+    return json.loads(crm("--db", db, *args, "--json", user=user, check=True).stdout)
+
+
+def test_a_request_from_the_command_line_routed_listed_answered_and_converted(seeded_db: str) -> None:
+    _json(seeded_db, "leads", "sources", "add", "Сайт", "--utm-source", "site", "--minutes", "20")
+    _json(seeded_db, "leads", "routing", "add", "--to", "ivanova", "--channel", "web_form")
+    made = _json(
+        seeded_db, "leads", "add", "--name", "Пётр Лебедев", "--company", "ООО Ласточка", "--phone",
+        "+7 916 700-00-01", "--message", "Нужен прайс\nи сроки", "--source", "Сайт", "--channel", "web_form",
+    )  # fmt: skip
+    assert made["outcome"] == "new" and made["flags"] == []
+    listed = crm("--db", seeded_db, "leads", "list", "--json", user="ivanova", check=True).stdout.splitlines()
+    [item] = [json.loads(line) for line in listed]
+    keys = ("id", "status", "channel", "source", "name", "company", "phones", "owner")
+    assert {k: item[k] for k in keys} == {
+        "id": made["id"], "status": "new", "channel": "web_form", "source": "Сайт", "name": "Пётр Лебедев",
+        "company": "ООО Ласточка", "phones": ["+79167000001"], "owner": "Иванова Светлана",
+    }  # fmt: skip
+    assert item["touches"] == 1 and item["first_response_at"] is None and item["client"] is None
+    lead = str(made["id"])
+    _json(seeded_db, "leads", "answer", lead, "--summary", "Выслали прайс", "--kind", "email", user="ivanova")
+    shown = _json(seeded_db, "leads", "show", lead, user="ivanova")
+    assert shown["status"] == "in_work" and shown["first_response_at"] is not None
+    assert [t["direction"] for t in shown["touches"]] == ["inbound", "outbound"]
+    converted = _json(seeded_db, "leads", "convert", lead, "--deal", "Прайс для Ласточки", user="ivanova")
+    assert converted["client"] and converted["deal"]
+    timeline = crm(
+        "--db", seeded_db, "clients", "timeline", str(converted["client"]), "--json", user="ivanova"
+    )
+    assert "Выслали прайс" in timeline.stdout and "Нужен прайс" in timeline.stdout
+    today = datetime.now(UTC).date()
+    report = _json(
+        seeded_db, "report", "leads", "--from", (today - timedelta(days=1)).isoformat(), "--to",
+        (today + timedelta(days=1)).isoformat(), "--by", "source",
+    )  # fmt: skip
+    team = report["team"]
+    assert isinstance(team, dict)
+    assert (team["new"], team["converted"], team["conversion"], team["band"]) == (1, 1, 100.0, "good")
+    assert team["on_time"] == 100.0
+    assert [g["key"] for g in report["groups"]] == ["Сайт"]
+
+
+def test_bad_input_is_one_line(seeded_db: str) -> None:
+    nobody = crm(
+        "--db", seeded_db, "leads", "add", "--name", "Аноним", "--message", "Перезвоните", user="admin"
+    )
+    assert nobody.returncode == 2
+    assert (
+        error_line(nobody)
+        == "crm: error: a request needs a phone, an e-mail or a messenger handle to answer it"
+    )
+    flagged = _json(seeded_db, "leads", "add", "--phone", "12-34", "--message", "?")
+    assert flagged["flags"] == ["phone_unreadable"]
+    unknown = crm("--db", seeded_db, "leads", "add", "--phone", "+79167000002", "--source", "Нет такого",
+                  user="admin")  # fmt: skip
+    assert unknown.returncode == 2 and "source: no source 'Нет такого'" in error_line(unknown)
+    junk = crm("--db", seeded_db, "leads", "junk", str(flagged["id"]), "--reason", "meh", user="admin")
+    assert junk.returncode == 2 and error_line(junk).startswith("crm: error: reason: one of spam,")
+    by = crm("--db", seeded_db, "report", "leads", "--from", "2026-01-01", "--to", "2026-12-31", "--by", "x")
+    assert by.returncode == 2 and "--by: one of source" in error_line(by)
+
+
+def test_a_known_number_is_a_repeat_and_the_exclusion_list_drops_spam(seeded_db: str) -> None:
+    repeat = _json(
+        seeded_db, "leads", "add", "--phone", "8 495 111 22 33", "--message", "Ещё", "--channel", "call"
+    )
+    assert repeat["outcome"] == "repeat" and repeat["client"] == 1
+    _json(seeded_db, "leads", "exclude", "add", "spam@example.org", "--action", "drop")
+    dropped = _json(seeded_db, "leads", "add", "--email", "SPAM@example.org", "--message", "Купите")
+    assert dropped["outcome"] == "dropped" and dropped["id"] is None
+    listed = crm_process("--db", seeded_db, "leads", "exclude", "list", "--json", user="admin", check=True)
+    assert json.loads(listed.stdout)["value"] == "spam@example.org"
+    assert not textual_loaded(listed)
