@@ -1,13 +1,15 @@
-"""`crm report`: the funnel, the forecast, stuck deals."""
+"""`crm report`: the funnel, the forecast, stuck deals; the KPI reports (calls, growth, stages,
+silent, plan, tasks, refusals)."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, say, user_id_of
+from crm_tui.cli.common import fail, open_ws, print_json, print_table, say, user_id_of
 from crm_tui.i18n import N_, _, decimal, ngettext
 
 app = typer.Typer(
@@ -205,3 +207,92 @@ def leads_report(
     say(line(report.team, _("team")))
     for group in report.groups:
         say("  " + line(group, group.key))
+
+
+KPI_HELP = {
+    "calls": N_("Calls and mails per manager: inbound, outbound, answered, missed, talk time."),
+    "growth": N_("New clients per period and owner: how the base grows."),
+    "stages": N_("Time in each stage (median and 90%) and the deals over their stage's limit now."),
+    "silent": N_("Clients without any touch for --days days, by owner and segment."),
+    "plan": N_("Plan against fact per manager or region, with the projection at the pace so far."),
+    "tasks": N_("Tasks per manager: set, due, done on time, done late, overdue."),
+    "refusals": N_("Deals closed per manager: won, lost, the lost share; --by reason for the reasons."),
+}
+BY_HELP = N_(
+    "A slice: <manager|region|day|week|month|segment|reason|pipeline>, as the report has it; repeat it."
+)
+
+
+def _kpi(
+    ctx: typer.Context,
+    name: str,
+    date_from: str | None,
+    date_to: str | None,
+    by: list[str] | None,
+    manager: str | None,
+    days: int,
+    as_json: bool,
+    xlsx: Path | None,
+) -> None:
+    from crm_tui.domain.reports.kpi import KpiName, KpiQuery, export_xlsx, run_kpi, shown
+    from crm_tui.domain.reports.period import period_or_month
+    from crm_tui.domain.reports.table import Slice, UnknownSlice
+
+    slices = []
+    for text in by or []:
+        try:
+            slices.append(Slice(text.strip().lower()))
+        except ValueError:
+            fail(_("--by: {value!r} is not one of {allowed}").format(value=text, allowed=", ".join(Slice)))
+    start, end = _day(date_from, "--from"), _day(date_to, "--to")
+    if start is not None and end is not None and end < start:
+        fail(_("--to: {end} is before --from {start}").format(end=date_to, start=date_from))
+    if days < 1:
+        fail(_("--days: give a number of days, 1 or more"))
+    ws = open_ws(ctx)
+    owner_id = user_id_of(ws, manager, "--manager")
+    period = period_or_month(start, end, ws.now(), ws.tz)
+    query = KpiQuery(KpiName(name), period, tuple(slices) if by else None, owner_id, days)
+    with ws.read() as session:
+        try:
+            report = run_kpi(session, ws.viewer, query, ws.now(), ws.tz)
+        except UnknownSlice as exc:
+            fail(_("--by: the {report} report has no {slice} slice").format(report=name, slice=exc.args[0]))
+    if xlsx is not None:
+        written = export_xlsx(report, xlsx)
+        say(ngettext("{count} row written to {file}", "{count} rows written to {file}", written).format(
+            count=written, file=xlsx))  # fmt: skip
+        return
+    if as_json:
+        for row in report.rows:
+            print_json(row)
+        return
+    print_table(
+        *(_(c.caption) for c in report.columns),
+        rows=([shown(c, row.get(c.key)) for c in report.columns] for row in report.rows),
+    )
+
+
+def _kpi_command(name: str) -> None:
+    def command(
+        ctx: typer.Context,
+        date_from: Annotated[
+            str | None, typer.Option("--from", help="From this day (default: this month's first).")
+        ] = None,
+        date_to: Annotated[str | None, typer.Option("--to", help="...up to and including this day.")] = None,
+        by: Annotated[list[str] | None, typer.Option("--by", help=BY_HELP)] = None,
+        manager: Annotated[str | None, typer.Option("--manager", help="Only this login's figures.")] = None,
+        days: Annotated[int, typer.Option("--days", help="silent: days without a touch.")] = 30,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
+        xlsx: Annotated[
+            Path | None, typer.Option("--xlsx", help="Write the report to this .xlsx file.")
+        ] = None,
+    ) -> None:
+        _kpi(ctx, name, date_from, date_to, by, manager, days, as_json, xlsx)
+
+    command.__doc__ = KPI_HELP[name]
+    app.command(name)(command)
+
+
+for _name in KPI_HELP:
+    _kpi_command(_name)

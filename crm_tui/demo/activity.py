@@ -201,6 +201,7 @@ _SUMMARIES = {
     ("note", Direction.INTERNAL.value): p.NOTES,
 }
 _MEETING_LENGTHS = (1800, 2700, 3600, 5400)
+MISSED_BELOW = 105
 
 
 def _pick_client(rng: random.Random, book: Book) -> int:
@@ -228,7 +229,11 @@ def interaction_rows(
         summaries = _SUMMARIES[kind, direction]
         channels = _CHANNELS[kind]
         if kind == "call":
-            duration: int | None = 15 + int(rand() * 885)
+            lasted = 15 + int(rand() * 885)
+            missed = direction == Direction.INBOUND.value and lasted < MISSED_BELOW
+            duration: int | None = (
+                None if missed else lasted
+            )  # about one inbound call in ten nobody took: the calls report's missed
         elif kind == "meeting":
             duration = _MEETING_LENGTHS[int(rand() * 4)]
         else:

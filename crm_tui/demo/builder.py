@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, documents, hand_work, history, requests
+from crm_tui.demo import activity, documents, hand_work, history, requests, stage_history
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -207,7 +207,18 @@ def _generate(
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
-        for part in ("team", "clients", "deals", "touches", "tasks", "sales", "portraits", "hand", "requests")
+        for part in (
+            "team",
+            "clients",
+            "deals",
+            "touches",
+            "tasks",
+            "sales",
+            "portraits",
+            "hand",
+            "requests",
+            "stages",
+        )
     }
     base = history.base_words(engine)
     with engine.connect() as conn:
@@ -245,6 +256,7 @@ def _generate(
         words = activity.words_for(base.said, base.lost_reasons)
         made = activity.deal_rows(stream["deals"], book, frame, deal_base, sales, BATCH, words)
         write_batches(engine, deals, made)
+        stage_history.write_stage_history(engine, stream["stages"], stage_list, deal_base, BATCH)
         _write_targets(engine, stream["team"], team, sales)
         clock.done("deals")
         touches = activity.interaction_rows(

@@ -44,6 +44,8 @@ from crm_tui.domain.leads.setup import add_source
 from crm_tui.domain.leads.work import assign_request, junk_request
 from crm_tui.domain.portrait.fields import set_required_contacts
 from crm_tui.domain.privacy import export_person
+from crm_tui.domain.reports.plan import this_month
+from crm_tui.domain.reports.task_control import tasks_report
 from crm_tui.domain.segments.actions import plan_calls, set_segment
 from crm_tui.domain.segments.interval import set_interval
 from crm_tui.domain.segments.recompute import recompute_segments
@@ -165,6 +167,23 @@ def _stuck_cli(cell: Cell) -> CliCall:
     return CliCall(
         ("report", "stuck", "--json"),
         seen=lambda out: deal in {json.loads(line)["id"] for line in out.splitlines()},
+    )
+
+
+def _report_seen(cell: Cell) -> bool:
+    """Whether the owner's task (set now) is among the viewer's figures of the month."""
+    cell.base.task(cell.owner_login)
+    ws = cell.base.ws(cell.login)
+    with ws.read() as session:
+        report = tasks_report(session, ws.viewer, this_month(FROZEN_NOW, MOSCOW), MOSCOW, FROZEN_NOW)
+    return cell.owner_login in {row["manager"] for row in report.rows}
+
+
+def _report_cli(cell: Cell) -> CliCall:
+    cell.base.task(cell.owner_login)
+    return CliCall(
+        ("report", "tasks", "--from", "2026-11-01", "--to", "2026-11-30", "--json"),
+        seen=lambda out: cell.owner_login in {json.loads(line)["manager"] for line in out.splitlines()},
     )
 
 
@@ -470,6 +489,7 @@ PROBES: dict[Capability, Probe] = {
         lambda c: done(log_calls(c.base.ws(c.login), [])),
         lambda c: CliCall(("inbound", "calls", str(CALL_RECORDS), "--json")),
     ),
+    Capability.SEE_REPORTS: Probe(OWNED, _report_seen, _report_cli),
 }
 
 

@@ -527,3 +527,21 @@ def test_a_week_of_requests_from_every_channel_some_overdue_converted_and_junk(d
         )  # fmt: skip
     assert report.team.converted > 0 and report.team.conversion is not None
     assert len(report.groups) >= 3
+
+
+def test_every_kpi_report_has_rows_for_the_demos_head(demo: Demo) -> None:
+    from crm_tui.domain.reports.kpi import KpiName, KpiQuery, run_kpi
+    from crm_tui.domain.reports.period import period_or_month
+
+    ws = demo.workspace()
+    month = period_or_month(None, None, FROZEN_NOW, MOSCOW)
+    with ws.read() as session:
+        for name in KpiName:
+            report = run_kpi(session, ws.viewer, KpiQuery(name, month), FROZEN_NOW, MOSCOW)
+            assert report.rows, name
+            figures = [c.key for c in report.columns if c.kind.value != "text"]
+            assert any(row[key] for row in report.rows for key in figures), name
+        calls = run_kpi(session, ws.viewer, KpiQuery(KpiName.CALLS, month), FROZEN_NOW, MOSCOW)
+        stays = run_kpi(session, ws.viewer, KpiQuery(KpiName.STAGES, month), FROZEN_NOW, MOSCOW)
+    assert calls.total("missed") > 0 and calls.total("answered") > calls.total("missed")
+    assert stays.total("stays") > 0

@@ -84,6 +84,7 @@ class Capability(StrEnum):
     RECORD_PAYMENTS = "record_payments"
     IMPORT_BANK = "import_bank"
     RECEIVE_INBOUND = "receive_inbound"
+    SEE_REPORTS = "see_reports"
 
 
 NOT_FOUND = N_("{target} not found")
@@ -343,6 +344,11 @@ TABLE: Mapping[Capability, Rule] = {
         {ADMIN: ALL, OPS: ALL},
         N_("calls and mail that come in by themselves are logged by an admin or ops"),
         targeted=False,
+    ),
+    Capability.SEE_REPORTS: Rule(
+        "see the KPI reports and the dashboard (target: whose figures)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+        N_("reports are for managers, heads of sales and admins"),
     ),
 }
 

@@ -10,6 +10,8 @@ through ``clients_within`` for its own capability. The scopes come from
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, false, select, true
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
@@ -112,3 +114,18 @@ def leads_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
 def visible_leads(viewer: Viewer) -> ColumnElement[bool]:
     """SQL condition on ``leads`` for the requests ``viewer`` may see."""
     return leads_within(viewer, Capability.SEE_LEADS)
+
+
+def figures_within(viewer: Viewer, person: ColumnElement[Any]) -> ColumnElement[bool]:
+    """SQL condition on a column naming a user (a deal's owner, a call's maker, a task's
+    assignee): the people whose figures ``viewer`` may see in a report. A manager: their own; a
+    head: the region's people and their own; an admin: everyone's, and nobody's (unowned)."""
+    granted = scope_for(viewer, Capability.SEE_REPORTS)
+    if granted is None:
+        return false()
+    if granted is Scope.ALL:
+        return true()
+    if granted is Scope.REGION and viewer.region is not None:
+        region_people = select(users.c.id).where(users.c.region == viewer.region)
+        return person.in_(region_people) | (person == viewer.user_id)
+    return person == viewer.user_id

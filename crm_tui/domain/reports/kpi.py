@@ -1,0 +1,133 @@
+"""The KPI reports by name: one entry point for `crm report <name>`, the dashboard and the
+export, so that the numbers a head sees on screen, in `--json` and in the workbook are the same
+call. Cells are shown and exported here by their column's kind (money, seconds, shares)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.captions import segment_name
+from crm_tui.domain.exports import write_workbook
+from crm_tui.domain.reports.calls import calls_report
+from crm_tui.domain.reports.growth import growth_report
+from crm_tui.domain.reports.period import Period
+from crm_tui.domain.reports.plan import plan_report
+from crm_tui.domain.reports.refusals import refusals_report
+from crm_tui.domain.reports.silent import SILENT_DAYS, silent_report
+from crm_tui.domain.reports.stage_times import stage_times_report
+from crm_tui.domain.reports.table import Column, Kind, Report, Slice
+from crm_tui.domain.reports.task_control import tasks_report
+from crm_tui.domain.values.formatting import money
+from crm_tui.i18n import _, decimal, number
+
+
+class KpiName(StrEnum):
+    CALLS = "calls"
+    GROWTH = "growth"
+    STAGES = "stages"
+    SILENT = "silent"
+    PLAN = "plan"
+    TASKS = "tasks"
+    REFUSALS = "refusals"
+
+
+DEFAULT_SLICES: dict[KpiName, tuple[Slice, ...]] = {
+    KpiName.STAGES: (),
+    KpiName.SILENT: (Slice.MANAGER, Slice.SEGMENT),
+}
+
+
+@dataclass(frozen=True)
+class KpiQuery:
+    name: KpiName
+    period: Period
+    by: tuple[Slice, ...] | None = None
+    """None: the report's own default (per manager)."""
+    manager_id: int | None = None
+    silent_days: int = SILENT_DAYS
+    pipeline_id: int | None = None
+
+
+def run_kpi(session: Session, viewer: Viewer, query: KpiQuery, now: datetime, tz: ZoneInfo) -> Report:
+    """The report ``query`` names; ``UnknownSlice`` for a slice it has no meaning for."""
+    by: Sequence[Slice] = (
+        query.by if query.by is not None else DEFAULT_SLICES.get(query.name, (Slice.MANAGER,))
+    )
+    p, m = query.period, query.manager_id
+    match query.name:
+        case KpiName.CALLS:
+            return calls_report(session, viewer, p, tz, by, manager_id=m)
+        case KpiName.GROWTH:
+            return growth_report(session, viewer, p, tz, by, manager_id=m)
+        case KpiName.STAGES:
+            return stage_times_report(
+                session, viewer, p, tz, now, by, manager_id=m, pipeline_id=query.pipeline_id
+            )
+        case KpiName.SILENT:
+            return silent_report(session, viewer, now, tz, query.silent_days, by, manager_id=m)
+        case KpiName.PLAN:
+            return plan_report(session, viewer, p, tz, now, by, manager_id=m)
+        case KpiName.TASKS:
+            return tasks_report(session, viewer, p, tz, now, by, manager_id=m)
+        case KpiName.REFUSALS:
+            return refusals_report(session, viewer, p, tz, by, manager_id=m, pipeline_id=query.pipeline_id)
+
+
+def shown(column: Column, value: Any) -> str:
+    """A cell as a person reads it, in the language in force."""
+    if value is None:
+        return "—"
+    if column.key == "segment":
+        return segment_name(str(value) or None)
+    match column.kind:
+        case Kind.MONEY:
+            return money(int(value))
+        case Kind.SHARE:
+            return decimal(float(value) * 100) + "%"
+        case Kind.DAYS:
+            return decimal(float(value))
+        case Kind.SECONDS:
+            seconds = int(value)
+            return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        case Kind.COUNT:
+            return number(int(value))
+        case Kind.DATE:
+            return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
+        case _:
+            return str(value)
+
+
+def exported(column: Column, value: Any) -> object:
+    """A cell as the workbook holds it: roubles and shares as numbers, days as dates, talk time
+    as a duration; text through the one export writer (formula-safe)."""
+    if value is None:
+        return None
+    if column.key == "segment":
+        return segment_name(str(value) or None)
+    match column.kind:
+        case Kind.MONEY:
+            return int(value) / 100
+        case Kind.DATE:
+            return date.fromisoformat(str(value))
+        case Kind.SECONDS:
+            return timedelta(seconds=int(value))
+        case _:
+            return value
+
+
+def export_xlsx(report: Report, target: Path) -> int:
+    """The report as a workbook of one sheet named after it; headers in the interface's
+    language. Returns the rows written."""
+    header = [_(c.caption) for c in report.columns]
+    rows = ([exported(c, row.get(c.key)) for c in report.columns] for row in report.rows)
+    write_workbook(target, report.name, header, rows)
+    return len(report.rows)

@@ -1,0 +1,172 @@
+"""The head's dashboard: plan against fact, calls per day, conversion, overdue tasks and clients
+nobody talks to, for the team in the viewer's scope or one manager (``m``); bars of plan against
+fact per manager. Enter on a figure opens the records behind it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Grid
+from textual.message import Message
+from textual.widgets import Header, Static
+
+from crm_tui.domain.reports.dashboard import Dashboard, load_dashboard
+from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.text import literal
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_, _, counted, decimal
+from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dialogs.choice import ChoiceDialog
+from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.figure_tile import FigureTile
+from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.kpi_tile import share_bar
+
+BAR_WIDTH = 24
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else decimal(value * 100, 0) + "%"
+
+
+class DashboardScreen(CrmScreen):
+    """KPI of the team (or of one manager) this month.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | tab, shift+tab | From figure to figure. |
+    | enter | The records behind the figure (calls, overdue tasks, silent clients). |
+    | m | The team or one manager. |
+    | r | Refresh. |
+    | escape | Back. |
+    """
+
+    TITLE = N_("Dashboard")
+    LIVE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("dashboard.drill", "drill", N_("Records")),
+        bind("dashboard.manager", "manager", N_("Whose")),
+        bind("dashboard.refresh", "refresh", N_("Refresh")),
+        bind("dashboard.back", "back", N_("Back")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, dashboard: Dashboard) -> None:
+            super().__init__()
+            self.dashboard = dashboard
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.manager_id: int | None = None
+        self.dashboard: Dashboard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="dash-scope", markup=False)
+        with Grid(id="dash-figures"):
+            yield FigureTile(_("Plan / fact"), id="dash-plan")
+            yield FigureTile(_("Calls per day"), drill="calls", trend=True, id="dash-calls")
+            yield FigureTile(_("Conversion"), id="dash-conversion")
+            yield FigureTile(_("Overdue tasks"), drill="overdue", id="dash-overdue")
+            yield FigureTile(_("Without a touch"), drill="silent", id="dash-silent")
+        yield Static("", id="dash-bars", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#dash-calls", FigureTile).focus()
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="dashboard-load", exit_on_error=False)
+    def load(self) -> None:
+        self.note_version()
+        with self.ws.read() as session:
+            found = load_dashboard(session, self.ws.viewer, self.ws.now(), self.ws.tz, self.manager_id)
+        self.post_message(self.Loaded(found))
+
+    def on_dashboard_screen_loaded(self, event: Loaded) -> None:
+        if event.dashboard.manager_id != self.manager_id:
+            return
+        self.dashboard = d = event.dashboard
+        self.refresh_bindings()
+        who = next((p.name for p in d.people if p.id == d.manager_id), _("the team"))
+        self.sub_title = who
+        self.query_one("#dash-scope", Static).update(f"{who} · {d.month.start:%m.%Y}")
+        self.query_one("#dash-plan", FigureTile).show(
+            percent(d.plan_share),
+            _("{fact} of {plan}; at this pace {projection}").format(
+                fact=money(d.fact), plan=money(d.plan), projection=money(d.projection)
+            ),
+            tone="good" if d.plan and d.projection >= d.plan else "bad" if d.plan else "",
+        )
+        self.query_one("#dash-calls", FigureTile).show(
+            decimal(d.calls_per_day),
+            _("over {days} days").format(days=len(d.calls_by_day)),
+            trend=[n for _, n in d.calls_by_day],
+        )
+        self.query_one("#dash-conversion", FigureTile).show(
+            percent(d.conversion), counted(d.closed, "of {count} deal closed", "of {count} deals closed")
+        )
+        self.query_one("#dash-overdue", FigureTile).show(
+            str(d.overdue_tasks), _("open past their time"), tone="bad" if d.overdue_tasks else "good"
+        )
+        self.query_one("#dash-silent", FigureTile).show(
+            str(d.silent_clients), _("clients, 30 days and more"), tone="bad" if d.silent_clients else "good"
+        )
+        self.query_one("#dash-bars", Static).update(self._bars(d))
+
+    def _bars(self, d: Dashboard) -> Text:
+        out = Text()
+        out.append(_("Plan / fact by manager") + "\n", style="bold")
+        for bar in d.bars:
+            done = bar.fact / bar.plan if bar.plan else 0.0
+            out.append_text(literal(f"{bar.name[:22]:<22} "))
+            out.append(share_bar(done, BAR_WIDTH), style="green" if done >= 1 else "")
+            out.append(f" {percent(bar.fact / bar.plan if bar.plan else None):>5} {money(bar.fact)}\n")
+        return out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "manager":
+            return self.dashboard is not None and len(self.dashboard.people) > 1
+        if action == "drill":
+            focused = self.focused
+            return isinstance(focused, FigureTile) and focused.drill is not None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_manager(self) -> None:
+        d = self.dashboard
+        if d is None:
+            return
+
+        def chosen(user: str | None) -> None:
+            if user is not None:
+                self.manager_id = int(user) if user else None
+                self.load()
+
+        choices = [(_("the team"), ""), *((p.name, str(p.id)) for p in d.people)]
+        self.app.push_screen(ChoiceDialog(_("Whose figures"), choices), chosen)
+
+    def action_drill(self) -> None:
+        from crm_tui.screens.dashboard_drill import DrillScreen
+
+        focused = self.focused
+        if isinstance(focused, FigureTile) and focused.drill is not None:
+            self.app.push_screen(
+                DrillScreen(self.ws, focused.drill, str(focused.border_title), self.manager_id)
+            )
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,80 @@
+"""The KPI reports and the head's dashboard on the large demo base (100 managers, 200,000 deals
+with their stage history, 1,000,000 interactions): every report for a year, by manager, as an
+admin (every row) and as the base's head (a region), and the dashboard's data. Nothing is
+asserted; the issue's budget is 1 s a report, 1 s the dashboard's data.
+
+    .venv/bin/python tests/bench/reports.py               # builds bench-data/large.db first if need be
+    .venv/bin/python tests/bench/reports.py --db URL      # a base built with `crm demo --size large`
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.run import LOGIN, NOW, TZ, ensure_base  # noqa: E402
+
+BUDGET_MS = 1000.0
+
+
+def measure(run: Callable[[], object], repeat: int) -> tuple[float, float]:
+    run()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    from crm_tui.domain.clock import fixed_clock
+    from crm_tui.domain.reports.dashboard import load_dashboard
+    from crm_tui.domain.reports.kpi import KpiName, KpiQuery, run_kpi
+    from crm_tui.domain.reports.period import Period
+    from crm_tui.domain.workspace import Workspace, open_workspace
+
+    database, _info = ensure_base(args.db, rebuild=False)
+    year = Period(date(2025, 11, 21), date(2026, 11, 20))
+    missed = 0
+    print(f"{'measurement':<34} {'rows':>6} {'median ms':>10} {'p95 ms':>8}")
+    for login in ("admin", LOGIN):
+        ws = open_workspace(database, login, tz=TZ, clock=fixed_clock(NOW))
+        for name in KpiName:
+            rows = 0
+
+            def report(name: KpiName = name, ws: Workspace = ws) -> None:
+                nonlocal rows
+                with ws.read() as session:
+                    rows = len(run_kpi(session, ws.viewer, KpiQuery(name, year), NOW, TZ).rows)
+
+            median, p95 = measure(report, args.repeat)
+            missed += median > BUDGET_MS
+            print(f"{name.value + ' (' + login + ')':<34} {rows:>6} {median:>10.0f} {p95:>8.0f}", flush=True)
+
+        def dashboard(ws: Workspace = ws) -> None:
+            with ws.read() as session:
+                load_dashboard(session, ws.viewer, NOW, TZ)
+
+        median, p95 = measure(dashboard, args.repeat)
+        missed += median > BUDGET_MS
+        print(f"{'dashboard data (' + login + ')':<34} {'':>6} {median:>10.0f} {p95:>8.0f}", flush=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""`crm report calls|growth|stages|silent|plan|tasks|refusals`: the figures the domain gives, one
+JSON object per row, an xlsx through the one export writer, and one line for a bad option."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.cli_support import crm, error_line
+
+KPIS = ("calls", "growth", "stages", "silent", "plan", "tasks", "refusals")
+
+
+def rows(out: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.mark.parametrize("name", KPIS)
+def test_every_report_prints_a_table_and_json(seeded_db: str, name: str) -> None:
+    table = crm("--db", seeded_db, "report", name, "--from", "2026-09-01", "--to", "2026-11-20", user="admin")
+    assert table.returncode == 0, table.stderr
+    as_json = crm(
+        "--db",
+        seeded_db,
+        "report",
+        name,
+        "--from",
+        "01.09.2026",
+        "--to",
+        "20.11.2026",
+        "--json",
+        user="admin",
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    for row in rows(as_json.stdout):
+        assert all(key.isascii() for key in row)
+
+
+def test_json_holds_the_domain_figures(seeded_db: str) -> None:
+    found = rows(
+        crm(
+            "--db",
+            seeded_db,
+            "report",
+            "refusals",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-20",
+            "--json",
+            user="admin",
+        ).stdout
+    )
+    ivanova = next(row for row in found if row["manager"] == "ivanova")
+    assert (ivanova["closed"], ivanova["won"], ivanova["lost"], ivanova["lost_amount"]) == (
+        3,
+        2,
+        1,
+        7_500_000,
+    )
+    regions = rows(
+        crm(
+            "--db",
+            seeded_db,
+            "report",
+            "plan",
+            "--by",
+            "region",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--json",
+            user="admin",
+        ).stdout
+    )
+    assert {row["region"]: row["plan"] for row in regions} == {"Москва": 150_000_000, "Липецк": 100_000_000}
+
+
+def test_a_manager_gets_their_own_figures_only(seeded_db: str) -> None:
+    found = rows(
+        crm(
+            "--db",
+            seeded_db,
+            "report",
+            "tasks",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--json",
+            user="petrov",
+        ).stdout
+    )
+    assert {row["manager"] for row in found} == {"petrov"}
+
+
+def test_xlsx_export_is_formula_safe_with_numbers_as_numbers(seeded_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "plan.xlsx"
+    done = crm(
+        "--db",
+        seeded_db,
+        "report",
+        "plan",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--xlsx",
+        str(target),
+        user="admin",
+    )
+    assert done.returncode == 0, done.stderr
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:3] == ("Login", "Manager", "Plan")
+    ivanova = next(row for row in values if row[0] == "ivanova")
+    assert ivanova[2] == 1_500_000 and ivanova[3] == 950_000  # roubles, as numbers
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--from", "2026-13-01"), "--from"),
+        (("--to", "вчера"), "--to"),
+        (("--from", "2026-11-10", "--to", "2026-11-01"), "--to"),
+        (("--by", "planet"), "--by"),
+        (("--days", "0"), "--days"),
+    ],
+)
+def test_bad_options_are_one_line_naming_the_option(
+    seeded_db: str, args: tuple[str, ...], named: str
+) -> None:
+    bad = crm("--db", seeded_db, "report", "silent", *args, user="admin")
+    assert bad.returncode == 2
+    assert error_line(bad).startswith(f"crm: error: {named}")
+
+
+def test_a_slice_the_report_has_not_is_refused(seeded_db: str) -> None:
+    bad = crm("--db", seeded_db, "report", "plan", "--by", "day", user="admin")
+    assert bad.returncode == 2 and "--by" in error_line(bad)
