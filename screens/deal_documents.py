@@ -57,7 +57,8 @@ def steps_view(steps: DealSteps, keys: dict[str, str]) -> Group:
             line.append(" · ", style="dim")
         done = steps.done[step]
         style = "green" if done else "bold reverse" if step == steps.next else "dim"
-        line.append(f"{n} {_(STEP_NAMES[step])}{' ✓' if done else ''}", style=style)
+        name = _(STEP_NAMES[step])
+        line.append(f"{n} {name}{' ✓' if done else ''}", style=style)
     nxt = steps.next
     if nxt is None:
         hint = Text(_("All six steps done."), style="green")
@@ -102,8 +103,9 @@ def documents_view(documents: list[DocumentRow]) -> Table | Text:
         table.add_column(label)
     for doc in documents:
         paid = money(doc.paid_amount, with_kopecks=True) if doc.kind == "invoice" else ""
+        kind = _(KIND_NAMES[doc.kind]).capitalize()
         table.add_row(
-            literal(f"{_(KIND_NAMES[doc.kind]).capitalize()} № {doc.number}"), f"{doc.doc_date:%d.%m.%Y}",
+            literal(f"{kind} № {doc.number}"), f"{doc.doc_date:%d.%m.%Y}",
             money(doc.amount, with_kopecks=True), paid, literal(doc.file_name),
         )  # fmt: skip
     return table
@@ -154,9 +156,8 @@ class DealDocuments(CrmScreen):
         if steps is None or not steps.documents:
             self.notify(_("No documents yet."), severity="warning")
             return
-        choices = [
-            (f"{_(KIND_NAMES[d.kind])} № {d.number} · {d.file_name}", str(d.id)) for d in steps.documents
-        ]
+        kinds = {kind: _(name) for kind, name in KIND_NAMES.items()}
+        choices = [(f"{kinds[d.kind]} № {d.number} · {d.file_name}", str(d.id)) for d in steps.documents]
 
         def chosen(doc_id: str | None) -> None:
             if doc_id is not None:

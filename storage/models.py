@@ -103,6 +103,8 @@ def _str(length: int, **kw: Any) -> Any:
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    # One extension, one person (an index: SQLite would rebuild the table for a constraint).
+    __table_args__ = (Index("uq_users_extension", "extension", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(sa_type=String(64), unique=True, index=True)
@@ -112,7 +114,7 @@ class User(SQLModel, table=True):
     monthly_target: int = Field(default=0, sa_type=BigInteger)
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
-    extension: str | None = Field(default=None, sa_type=String(16), nullable=True, unique=True)
+    extension: str | None = Field(default=None, sa_type=String(16), nullable=True)
     """The telephone extension a PBX reports for the calls this person takes and makes."""
 
 

@@ -264,7 +264,8 @@ def card_documents_view(documents: list[DocumentRow]) -> Text:
     for doc in documents[:3]:
         if text:
             text.append("\n")
-        what = f"{_(KIND_NAMES[doc.kind]).capitalize()} № {doc.number}"
+        kind = _(KIND_NAMES[doc.kind]).capitalize()
+        what = f"{kind} № {doc.number}"
         line = f"{what} · {doc.doc_date:%d.%m.%Y} · {money(doc.amount)}"
         if doc.kind == "invoice":
             line += " · " + (

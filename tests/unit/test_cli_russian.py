@@ -23,6 +23,7 @@ KEPT_LATIN = frozenset(
         # names of products and formats a Russian reader knows by them
         "CRM", "GDPR", "JSON", "TOML", "SQLite", "SQLAlchemy", "PostgreSQL", "cron", "crm_tui",
         # an example's product («Котёл Buderus Logano»), and N for a number in "every N days"
+        "Asterisk", "cdr_csv", "IANA", "Europe", "Moscow",
         "Buderus", "Logano", "N",
         # values typed after an option, explained in Russian beside them
         "lead", "prospect", "customer", "warm", "loyal", "lost", "none", "auto", "competitor", "ours",

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult, our_line, party
+from crm_tui.i18n import N_
 from crm_tui.importers.channels.refusals import Malformed, Unsigned
 from crm_tui.storage.models import Direction
 
@@ -36,23 +37,25 @@ def verify(fields: Mapping[str, str], api_key: str, salt: str) -> None:
         fields.get("json"),
     )
     if payload is None:
-        raise Malformed("mango: the json field is missing")
+        raise Malformed("mango.json_missing", N_("mango: the json field is missing"))
     if not hmac.compare_digest(given_key, api_key) or not hmac.compare_digest(
         given_sign.lower(), sign(api_key, payload, salt)
     ):
-        raise Unsigned("mango: vpbx_api_key or sign does not match")
+        raise Unsigned("mango.signature", N_("mango: vpbx_api_key or sign does not match"))
 
 
 def _number(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
-        raise Malformed(f"mango: {name} {value!r} is not a whole number")
+        raise Malformed(
+            "mango.number", N_("mango: {name} {value!r} is not a whole number"), name=name, value=value
+        )
     return int(value)
 
 
 def _side(body: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     side = body.get(name) or {}
     if not isinstance(side, Mapping):
-        raise Malformed(f"mango: {name} is not an object")
+        raise Malformed("mango.object", N_("mango: {name} is not an object"), name=name)
     return side
 
 
@@ -61,15 +64,24 @@ def read_summary(fields: Mapping[str, str]) -> CallEvent:
     try:
         body = json.loads(fields.get("json", ""))
     except json.JSONDecodeError as exc:
-        raise Malformed(f"mango: json is not JSON ({exc.msg} at character {exc.pos})") from None
+        raise Malformed(
+            "mango.json",
+            N_("mango: json is not JSON ({reason} at character {pos})"),
+            reason=exc.msg,
+            pos=exc.pos,
+        ) from None
     if not isinstance(body, Mapping):
-        raise Malformed("mango: json is not an object")
+        raise Malformed("mango.object", N_("mango: {name} is not an object"), name="json")
     entry = str(body.get("entry_id", "")).strip()
     if not entry:
-        raise Malformed("mango: entry_id is missing")
+        raise Malformed("mango.entry_id", N_("mango: entry_id is missing"))
     direction = _DIRECTIONS.get(_number(body.get("call_direction"), "call_direction"))
     if direction is None:
-        raise Malformed(f"mango: call_direction {body.get('call_direction')!r} is not 0, 1 or 2")
+        raise Malformed(
+            "mango.direction",
+            N_("mango: call_direction {value!r} is not 0, 1 or 2"),
+            value=body.get("call_direction"),
+        )
     created = _number(body.get("create_time"), "create_time")
     talk_from = _number(body.get("talk_time", 0), "talk_time")
     ended = _number(body.get("end_time", created), "end_time")

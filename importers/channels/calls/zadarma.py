@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult, our_line, party
+from crm_tui.i18n import N_
 from crm_tui.importers.channels.refusals import Malformed, Unsigned
 from crm_tui.storage.models import Direction
 
@@ -41,7 +42,7 @@ def signature(fields: Mapping[str, str], secret: str) -> str:
     event = fields.get("event", "")
     names = SIGNED_FIELDS.get(event)
     if names is None:
-        raise Malformed(f"zadarma: unknown event {event!r}")
+        raise Malformed("zadarma.event", N_("zadarma: unknown event {event!r}"), event=event)
     text = "".join(fields.get(name, "") for name in names)
     digest = hmac.new(secret.encode(), text.encode(), hashlib.sha1).hexdigest()
     return base64.b64encode(digest.encode()).decode()
@@ -50,7 +51,7 @@ def signature(fields: Mapping[str, str], secret: str) -> str:
 def verify(fields: Mapping[str, str], header: str | None, secret: str) -> None:
     """Raise ``Unsigned`` unless ``header`` is the signature Zadarma makes of ``fields``."""
     if not header or not hmac.compare_digest(header.strip(), signature(fields, secret)):
-        raise Unsigned("zadarma: the Signature header does not match the fields")
+        raise Unsigned("zadarma.signature", N_("zadarma: the Signature header does not match the fields"))
 
 
 def _start(fields: Mapping[str, str], zone: tzinfo) -> datetime:
@@ -58,13 +59,19 @@ def _start(fields: Mapping[str, str], zone: tzinfo) -> datetime:
     try:
         return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone).astimezone(UTC)
     except ValueError:
-        raise Malformed(f"zadarma: call_start {text!r} is not a time (2026-12-04 10:15:03)") from None
+        raise Malformed(
+            "zadarma.call_start",
+            N_("zadarma: call_start {text!r} is not a time (2026-12-04 10:15:03)"),
+            text=text,
+        ) from None
 
 
 def _seconds(fields: Mapping[str, str]) -> int:
     text = fields.get("duration", "0") or "0"
     if not text.isdigit():
-        raise Malformed(f"zadarma: duration {text!r} is not a number of seconds")
+        raise Malformed(
+            "zadarma.duration", N_("zadarma: duration {text!r} is not a number of seconds"), text=text
+        )
     return int(text)
 
 
@@ -74,11 +81,11 @@ def read(fields: Mapping[str, str], zone: tzinfo) -> CallEvent | None:
     event = fields.get("event", "")
     call_id = fields.get("pbx_call_id", "").strip()
     if event not in SIGNED_FIELDS:
-        raise Malformed(f"zadarma: unknown event {event!r}")
+        raise Malformed("zadarma.event", N_("zadarma: unknown event {event!r}"), event=event)
     if event in ("NOTIFY_RECORD", "NOTIFY_ANSWER", "NOTIFY_INTERNAL"):
         return None
     if not call_id:
-        raise Malformed("zadarma: pbx_call_id is missing")
+        raise Malformed("zadarma.call_id", N_("zadarma: pbx_call_id is missing"))
     started = _start(fields, zone)
     outgoing = event.startswith("NOTIFY_OUT")
     final = event.endswith("_END")

@@ -17,6 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from crm_tui.domain.errors import DomainError
+from crm_tui.i18n import N_
+
 DEFAULT_BATCH = 100
 SIZE_CAP = 5_000_000
 """A mail bigger than this (an archive of drawings) is read by its headers and first 64 KB."""
@@ -57,8 +60,10 @@ class Fetched:
     truncated: bool
 
 
-class MailboxError(Exception):
+class MailboxError(DomainError):
     """The server refused or the connection broke: one line, naming the mailbox."""
+
+    default_code = "mailbox.error"
 
 
 def connect(address: MailboxAddress, password: str, *, timeout: float = 30) -> imaplib.IMAP4:
@@ -71,7 +76,12 @@ def connect(address: MailboxAddress, password: str, *, timeout: float = 30) -> i
             client = imaplib.IMAP4(address.host, address.port, timeout=timeout)
         client.login(address.user, password)
     except (OSError, imaplib.IMAP4.error) as exc:
-        raise MailboxError(f"{address.user}@{address.host}:{address.port}: {exc}") from None
+        raise MailboxError(
+            "mailbox.connect",
+            N_("{mailbox}: {reason}"),
+            mailbox=f"{address.user}@{address.host}:{address.port}",
+            reason=str(exc),
+        ) from None
     return client
 
 
@@ -89,12 +99,14 @@ def folders(client: imaplib.IMAP4) -> list[str]:
 def _uidvalidity(client: imaplib.IMAP4, folder: str) -> int:
     status, _ = client.select(_quoted(folder), readonly=True)
     if status != "OK":
-        raise MailboxError(f"folder {folder!r} cannot be opened")
+        raise MailboxError("mailbox.folder", N_("folder {folder!r} cannot be opened"), folder=folder)
     _, values = client.response("UIDVALIDITY")
     value = values[0] if values else None
     text = value.decode("ascii", errors="replace") if isinstance(value, bytes) else str(value or "")
     if not text.isdigit():
-        raise MailboxError(f"folder {folder!r}: the server gave no UIDVALIDITY")
+        raise MailboxError(
+            "mailbox.uidvalidity", N_("folder {folder!r}: the server gave no UIDVALIDITY"), folder=folder
+        )
     return int(text)
 
 
@@ -113,20 +125,26 @@ def fetch_new(
         after = bookmark.last_uid if bookmark is not None and bookmark.uidvalidity == validity else 0
         status, data = client.uid("SEARCH", f"UID {after + 1}:*")
         if status != "OK":
-            raise MailboxError(f"folder {folder!r}: SEARCH refused")
+            raise MailboxError(
+                "mailbox.search", N_("folder {folder!r}: the server refused the search"), folder=folder
+            )
         uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > after)
         for start in range(0, len(uids), batch):
             chunk = uids[start : start + batch]
             yield from _fetch(client, folder, chunk)
             yield Bookmark(folder, validity, chunk[-1])
     except (OSError, imaplib.IMAP4.error) as exc:  # the connection dropped, the server hung up
-        raise MailboxError(f"folder {folder!r}: {exc}") from None
+        raise MailboxError(
+            "mailbox.broken", N_("folder {folder!r}: {reason}"), folder=folder, reason=str(exc)
+        ) from None
 
 
 def _fetch(client: imaplib.IMAP4, folder: str, uids: list[int]) -> Iterator[Fetched]:
     status, sizes = client.uid("FETCH", ",".join(map(str, uids)), "(UID RFC822.SIZE)")
     if status != "OK":
-        raise MailboxError(f"folder {folder!r}: FETCH refused")
+        raise MailboxError(
+            "mailbox.fetch", N_("folder {folder!r}: the server refused to send the mail"), folder=folder
+        )
     size_of: dict[int, int] = {}
     for item in sizes:
         line = item if isinstance(item, bytes) else item[0] if isinstance(item, tuple) else b""
@@ -138,7 +156,9 @@ def _fetch(client: imaplib.IMAP4, folder: str, uids: list[int]) -> Iterator[Fetc
         parts = "(BODY.PEEK[HEADER] BODY.PEEK[TEXT]<0.65536>)" if big else "(BODY.PEEK[])"
         status, data = client.uid("FETCH", str(uid), parts)
         if status != "OK":
-            raise MailboxError(f"folder {folder!r}: mail {uid} cannot be fetched")
+            raise MailboxError(
+                "mailbox.mail", N_("folder {folder!r}: mail {uid} cannot be fetched"), folder=folder, uid=uid
+            )
         raw = b"".join(item[1] for item in data if isinstance(item, tuple))
         if raw:
             yield Fetched(folder, uid, raw, big)

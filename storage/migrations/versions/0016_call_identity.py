@@ -17,9 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("extension", sa.String(length=16), nullable=True))
-        batch.create_unique_constraint(batch.f("uq_users_extension"), ["extension"])
+    op.add_column("users", sa.Column("extension", sa.String(length=16), nullable=True))
+    op.create_index("uq_users_extension", "users", ["extension"], unique=True)
     op.add_column("interactions", sa.Column("external_id", sa.String(length=200), nullable=True))
     op.create_index("uq_interactions_external_id", "interactions", ["external_id"], unique=True)
 
@@ -27,6 +26,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("uq_interactions_external_id", table_name="interactions")
     op.drop_column("interactions", "external_id")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint(batch.f("uq_users_extension"), type_="unique")
-        batch.drop_column("extension")
+    op.drop_index("uq_users_extension", table_name="users")
+    op.drop_column("users", "extension")
