@@ -38,6 +38,7 @@ KEPT_LATIN = frozenset(
         "web_form", "messenger", "walk_in", "manual", "import", "new", "in_work", "converted", "junk",
         "spam", "wrong_number", "duplicate", "not_our_product", "no_contact", "test", "other", "drop",
         "source", "channel", "region", "day", "week", "UTM", "utm_source", "utm_medium", "utm_campaign",
+        "Europe", "Moscow",  # an IANA time zone, typed as it is
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and
