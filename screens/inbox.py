@@ -92,6 +92,7 @@ class InboxScreen(CrmScreen, LeadActions):
     | e | Link it to a client of the base. |
     | x | Junk it, with a reason. |
     | m | Mine / my region / all. |
+    | R | Lead analysis: the last 30 days by source, manager, channel, region, week. |
     | r | Reload. |
     | escape | Back. |
     """
@@ -107,6 +108,7 @@ class InboxScreen(CrmScreen, LeadActions):
         bind("inbox.link", "lead('link')", N_("Link")),
         bind("inbox.junk", "lead('junk')", N_("Junk")),
         bind("inbox.view", "view", N_("Whose")),
+        bind("inbox.report", "report", N_("Analysis")),
         bind("inbox.refresh", "reload", N_("Refresh"), show=False),
         bind("inbox.back", "back", N_("Back")),
     ]
@@ -206,6 +208,11 @@ class InboxScreen(CrmScreen, LeadActions):
         if action in ("take", "lead"):
             return True if self.selected() is not None else None
         return True
+
+    def action_report(self) -> None:
+        from crm_tui.screens.lead_report import LeadReportScreen
+
+        self.app.push_screen(LeadReportScreen(self.ws))
 
     def action_view(self) -> None:
         self.view = NEXT_VIEW[self.view]

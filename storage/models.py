@@ -918,6 +918,8 @@ class Lead(SQLModel, table=True):
         Index("ix_leads_unanswered", "first_response_at", "escalated_at", "answer_due_at"),
         Index("ix_leads_received", "received_at", "id"),
         Index("ix_leads_client", "client_id"),
+        # Routing's turns: when each manager of a pool last got a request, one seek each.
+        Index("ix_leads_owner_assigned", "owner_id", "assigned_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -17,6 +17,7 @@ sources = typer.Typer(
     help="Advertising sources: lines, forms, UTM tags, response times.", no_args_is_help=True
 )
 exclude = typer.Typer(help="The exclusion list: spam numbers and addresses.", no_args_is_help=True)
+hours = typer.Typer(help="Working hours and the response time.")
 JSON_HELP = "Print the result as JSON."
 
 
@@ -189,3 +190,54 @@ def exclude_remove(
         print_json({"value": value, "removed": True})
         return
     say(_("{value} is off the exclusion list").format(value=value))
+
+
+@hours.callback(invoke_without_command=True)
+def hours_set(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Option("--start", help="The working day starts at (09:00).")] = "",
+    end: Annotated[str, typer.Option("--end", help="...and ends at (18:00).")] = "",
+    days: Annotated[str, typer.Option("--days", help="Working days, 1 = Monday: 1-5 or 1,2,3,4,5.")] = "",
+    tz: Annotated[str, typer.Option("--tz", help="The time zone (Europe/Moscow).")] = "",
+    login: Annotated[str, typer.Option("--login", help="One person's own hours instead of the team's.")] = "",
+    minutes: Annotated[
+        int | None, typer.Option("--minutes", help="Working minutes to answer a request (default 15).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """The team's working hours (routing takes turns among those working now; answers are due in
+    working minutes): shown, or changed with the options."""
+    from crm_tui.cli.common import user_id_of
+    from crm_tui.domain.access.capabilities import Capability, require
+    from crm_tui.domain.leads.hours import Hours, set_hours, show_hours
+
+    ws = open_ws(ctx)
+    if any((start, end, days, tz, login)) or minutes is not None:
+        require(ws.viewer, Capability.CONFIGURE_LEADS)
+        person = user_id_of(ws, login, "--login") if login else None
+        with ws.write() as session:
+            set_hours(
+                session, start=start, end=end, days=days, zone=tz, person=person, minutes=minutes,
+                user_id=ws.viewer.user_id, at=ws.now(),
+            )  # fmt: skip
+    with ws.read() as session:
+        shown = show_hours(session)
+    if as_json:
+        print_json(
+            {
+                "team": shown.team.as_json(),
+                "people": {who: h.as_json() for who, h in shown.people.items()},
+                "response_minutes": shown.response_minutes,
+            }
+        )
+        return
+
+    def line(h: Hours) -> str:
+        data = h.as_json()
+        week = ",".join(str(d + 1) for d in data["days"])
+        return f"{data['start']}-{data['end']} {data['tz']}, " + _("days {days}").format(days=week)
+
+    say(_("team: {hours}; answer within {minutes} working minutes").format(
+        hours=line(shown.team), minutes=shown.response_minutes))  # fmt: skip
+    for who, h in shown.people.items():
+        say(f"  {who}: {line(h)}")

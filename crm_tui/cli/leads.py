@@ -282,3 +282,4 @@ def junk(
 app.add_typer(lead_setup.routing, name="routing")
 app.add_typer(lead_setup.sources, name="sources")
 app.add_typer(lead_setup.exclude, name="exclude")
+app.add_typer(lead_setup.hours, name="hours")

@@ -18,7 +18,7 @@ from crm_tui.domain.leads.setup import JUNK_REASONS
 from crm_tui.domain.leads.work import ANSWER_KINDS, answer_request, assign_request, junk_request
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _
+from crm_tui.i18n import N_, _, pgettext
 from crm_tui.screens.base import kind_label
 from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.in_order import FieldInput, FieldOptionList, FieldSelect
@@ -192,7 +192,9 @@ class JunkDialog(_LeadDialog):
     def compose_form(self) -> ComposeResult:
         yield self.subject()
         reasons = FieldOptionList(
-            *(Option(_(words), id=code) for code, words in JUNK_REASONS.items()), id="reasons", markup=False
+            *(Option(pgettext("junk reason", words), id=code) for code, words in JUNK_REASONS.items()),
+            id="reasons",
+            markup=False,
         )
         yield from self.field("reason", _("Reason"), reasons)
         yield from self.field("comment", _("Comment"), FieldInput(id="junk-comment"))

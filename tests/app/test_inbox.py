@@ -136,3 +136,23 @@ async def test_a_request_on_the_desk_opens_its_card(sqlite_url: str, team: Seede
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LeadCardScreen)
+
+
+async def test_the_lead_analysis_groups_by_source_then_manager(sqlite_url: str, team: Seeded) -> None:
+    from crm_tui.screens.lead_report import LeadReportScreen
+
+    requests(sqlite_url)
+    head = open_workspace(sqlite_url, "smirnov", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    app = create_app(head)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("I", "R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LeadReportScreen)
+        assert "Team: 3 requests" in text_of(screen.query_one("#lead-report-team", Static))
+        table = screen.query_one("#lead-report", RecordTable)
+        assert table.row_count == 2  # the team and "—" (no source)
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.by == "manager" and table.row_count == 3  # the team, Иванова, the queue

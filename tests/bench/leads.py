@@ -12,7 +12,7 @@ The large base (``bench-data/large.db``, built by ``run.py``) is copied to
 ``bench-data/leads.db`` and the 100,000 requests (with an address and a touch each) written
 there in bulk, a year back from the benchmark's "now".
 
-    .venv/bin/python tests/bench/leads.py [--repeat N]
+    .venv/bin/python tests/bench/leads.py [--repeat N] [--db FILE --login HEAD]
 """
 
 from __future__ import annotations
@@ -121,6 +121,8 @@ def _fill(url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--db", help="measure a copy of this SQLite file instead of the large base")
+    parser.add_argument("--login", default=LOGIN, help="the head who opens that base")
     args = parser.parse_args()
     from dataclasses import replace
 
@@ -136,7 +138,7 @@ def main() -> None:
     from crm_tui.domain.workspace import open_workspace
     from crm_tui.storage.models import Role, users
 
-    source, _info = ensure_base(None, rebuild=False)
+    source = args.db or ensure_base(None, rebuild=False)[0]
     target = bench_dir() / "leads.db"
     shutil.copyfile(
         Path(source.removeprefix("sqlite:///")) if source.startswith("sqlite") else source, target
@@ -145,7 +147,7 @@ def main() -> None:
     started = time.perf_counter()
     _fill(url)
     print(f"{LEADS} requests written in {time.perf_counter() - started:.1f} s")
-    head = open_workspace(url, LOGIN, tz=TZ, clock=fixed_clock(NOW))
+    head = open_workspace(url, args.login, tz=TZ, clock=fixed_clock(NOW))
     with head.read() as session:
         manager = session.scalar(
             select(users.c.login).where(
@@ -154,7 +156,7 @@ def main() -> None:
         )
         admin = session.scalar(select(users.c.login).where(users.c.role == Role.ADMIN.value))
     results = []
-    for login in (LOGIN, manager, admin):
+    for login in (args.login, manager, admin):
         ws = open_workspace(url, str(login), tz=TZ, clock=fixed_clock(NOW))
         samples = []
         for n in range(args.repeat + 1):

@@ -22,6 +22,7 @@ CASES: dict[str, Callable[[Pilot[None]], object]] = {
     "lead_convert": keys_then_settle("I", "j", "j", "v"),
     "lead_junk": keys_then_settle("I", "x"),
     "desk_with_requests": keys_then_settle(),
+    "lead_analysis": keys_then_settle("I", "R"),
 }
 
 

@@ -205,7 +205,10 @@ def test_the_demo_is_built_in_the_language_in_force(
         with read_session(engine) as session:
             assert get_setting(session, BASE_LANGUAGE_KEY) == language
             written = [
-                *session.scalars(select(tasks.c.title)),
+                # a request's tasks name who asked (a name is a name in every language)
+                *session.scalars(
+                    select(tasks.c.title).where(tasks.c.origin.is_(None) | tasks.c.origin.not_like("lead%"))
+                ),
                 *session.scalars(select(tasks.c.result).where(tasks.c.result.is_not(None))),
                 *session.scalars(select(interactions.c.summary)),
                 *session.scalars(select(contacts.c.position).where(contacts.c.position.is_not(None))),

@@ -97,6 +97,10 @@ def test_a_known_number_is_a_repeat_request_of_its_client_for_its_owner(
     with ivanova.read() as session:
         page = client_timeline(session, ivanova.viewer, seeded.clients["romashka"])
     assert any("Ещё 10 коробок" in entry.text for entry in page.entries)
+    again = receive(
+        workspace_for("admin"), Request(phone="+74951112233", message="И ещё скотч", channel="call")
+    )
+    assert again.outcome == "touch" and again.lead_id == got.lead_id  # one request while it is open
 
 
 def test_a_second_message_from_an_open_request_is_a_touch_of_it(

@@ -83,3 +83,19 @@ def test_a_known_number_is_a_repeat_and_the_exclusion_list_drops_spam(seeded_db:
     listed = crm_process("--db", seeded_db, "leads", "exclude", "list", "--json", user="admin", check=True)
     assert json.loads(listed.stdout)["value"] == "spam@example.org"
     assert not textual_loaded(listed)
+
+
+def test_working_hours_and_the_response_time_are_one_setting_an_admin_keeps(seeded_db: str) -> None:
+    shown = _json(seeded_db, "leads", "hours")
+    assert shown == {
+        "team": {"tz": "Europe/Moscow", "days": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00"},
+        "people": {},
+        "response_minutes": 15,
+    }
+    changed = _json(seeded_db, "leads", "hours", "--start", "10:00", "--days", "1-6", "--login", "ivanova",
+                    "--minutes", "20")  # fmt: skip
+    assert changed["people"]["ivanova"]["days"] == [0, 1, 2, 3, 4, 5] and changed["response_minutes"] == 20
+    bad = crm("--db", seeded_db, "leads", "hours", "--start", "25:00", user="admin")
+    assert bad.returncode == 2 and error_line(bad) == "crm: error: '25:00' is not a time of day like 09:00"
+    refused = crm("--db", seeded_db, "leads", "hours", "--start", "08:00", user="ivanova")
+    assert refused.returncode == 2 and "kept by an admin" in error_line(refused)

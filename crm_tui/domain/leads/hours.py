@@ -186,3 +186,45 @@ def response_minutes(session: Session, per_source: int | None) -> int:
         return per_source
     stored = get_setting(session, RESPONSE_KEY, DEFAULT_RESPONSE_MINUTES)
     return stored if isinstance(stored, int) and stored > 0 else DEFAULT_RESPONSE_MINUTES
+
+
+@dataclass(frozen=True)
+class HoursShown:
+    team: Hours
+    people: dict[str, Hours]
+    response_minutes: int
+
+
+def show_hours(session: Session) -> HoursShown:
+    from sqlalchemy import select
+
+    from crm_tui.storage.models import users
+
+    hours = team_hours(session)
+    logins = dict(session.execute(select(users.c.id, users.c.login)).all())
+    people = {str(logins.get(uid, uid)): h for uid, h in hours.people.items()}
+    return HoursShown(hours.team, people, response_minutes(session, None))
+
+
+def set_hours(
+    session: Session,
+    *,
+    start: str,
+    end: str,
+    days: str,
+    zone: str,
+    person: int | None,
+    minutes: int | None,
+    user_id: int | None,
+    at: datetime,
+) -> Hours:
+    """The team's (or one person's) working hours from what an admin typed, and the default
+    response time; the caller has checked the right (``Capability.CONFIGURE_LEADS``)."""
+    current = team_hours(session)
+    hours = read_hours(start, end, days, zone, current.of(person))
+    save_hours(session, hours, user_id=user_id, at=at, person=person)
+    if minutes is not None:
+        if not 1 <= minutes <= 10_000:
+            raise InvalidInput("leads.minutes", N_("minutes: from 1 to 10000"), field="minutes")
+        put_setting(session, RESPONSE_KEY, minutes, at=at, user_id=user_id)
+    return hours

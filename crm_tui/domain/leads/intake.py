@@ -250,6 +250,17 @@ def receive(ws: Workspace, request: Request) -> Intake:
             status = LeadStatus.JUNK.value
             flags.append("excluded")
         else:
+            # An open request from the same sender (a repeat request of a client too) takes the
+            # message as a touch: a client calling twice in an hour is one request, not two.
+            existing = _open_lead(session, phones, emails)
+            if existing is not None:
+                lead_id, lead_client = existing
+                add_touch(
+                    session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
+                    direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
+                    at=received, now=now, external_id=request.external_id or None,
+                )  # fmt: skip
+                return Intake("touch", lead_id, lead_client, flags=flags)
             holders = who_has(session, ws.viewer, phones=phones, emails=emails)
             if holders:
                 client = session.execute(
@@ -261,16 +272,6 @@ def receive(ws: Workspace, request: Request) -> Intake:
                 region = client.region or region
                 if client.owner_id is not None:
                     routed = Routed(client.owner_id, client.owner_id, "client")
-            else:
-                existing = _open_lead(session, phones, emails)
-                if existing is not None:
-                    lead_id, lead_client = existing
-                    add_touch(
-                        session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
-                        direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
-                        at=received, now=now, external_id=request.external_id or None,
-                    )  # fmt: skip
-                    return Intake("touch", lead_id, lead_client, flags=flags)
             if routed.how == "":
                 routed = route(
                     session, channel=channel, source_id=source_id, line=request.line.strip() or None,

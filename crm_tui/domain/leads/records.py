@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Target, lead_target
 from crm_tui.domain.audit.changes import versioned
+from crm_tui.domain.base_language import base_text
 from crm_tui.domain.errors import DomainError, not_found
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import InteractionKind, LeadChannel, LeadStatus, TaskStatus, leads, tasks
 
 ANSWER_ORIGIN = "lead:"
@@ -82,8 +83,21 @@ def require_open(lead: LeadHead) -> None:
         )
 
 
-def close_lead_tasks(session: Session, lead_id: int, now: datetime, result: str, *, done: bool) -> None:
-    """The request's answer task (and the head's escalation) done or cancelled with ``result``."""
+TASK_RESULTS = {
+    "answer": NC_("task result", "The request was answered"),
+    "convert": NC_("task result", "The request became a client"),
+    "link": NC_("task result", "The request was linked to a client"),
+    "junk": NC_("task result", "The request is junk: {reason}"),
+}
+"""What closed a request's tasks, written in the base's language."""
+
+
+def close_lead_tasks(
+    session: Session, lead_id: int, now: datetime, why: str, *, done: bool, reason: str = ""
+) -> None:
+    """The request's answer task (and the head's escalation) done or cancelled, saying ``why``
+    (a key of ``TASK_RESULTS``) in the base's language."""
+    result = base_text(session, "task result", TASK_RESULTS[why]).format(reason=reason)
     t = tasks.c
     status = TaskStatus.DONE.value if done else TaskStatus.CANCELLED.value
     session.connection().execute(

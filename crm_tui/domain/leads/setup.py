@@ -21,17 +21,17 @@ from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import ChannelKind, lead_exclusions, lead_sources
 
 JUNK_REASONS = {
-    "spam": N_("spam"),
-    "wrong_number": N_("wrong number"),
-    "duplicate": N_("a duplicate request"),
-    "not_our_product": N_("not what we sell"),
-    "no_contact": N_("never reached"),
-    "test": N_("a test request"),
-    "other": N_("other"),
+    "spam": NC_("junk reason", "spam"),
+    "wrong_number": NC_("junk reason", "wrong number"),
+    "duplicate": NC_("junk reason", "a duplicate request"),
+    "not_our_product": NC_("junk reason", "not what we sell"),
+    "no_contact": NC_("junk reason", "never reached"),
+    "test": NC_("junk reason", "a test request"),
+    "other": NC_("junk reason", "other"),
 }
 """The reasons a request may be junk for: codes stored, words shown."""
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, can, can_own_clients, lead_target, person, require
 from crm_tui.domain.audit.changes import change, versioned
 from crm_tui.domain.audit.trail import record
+from crm_tui.domain.base_language import base_text
 from crm_tui.domain.errors import DomainError, InvalidInput
 from crm_tui.domain.leads.intake import add_touch
 from crm_tui.domain.leads.records import (
@@ -135,7 +137,7 @@ def answer_request(ws: Workspace, lead_id: int, kind: InteractionKind, summary: 
         values: dict[str, object] = {}
         if lead.first_response_at is None:
             values["first_response_at"] = now
-            close_lead_tasks(session, lead_id, now, "answered", done=True)
+            close_lead_tasks(session, lead_id, now, "answer", done=True)
         if lead.status == LeadStatus.NEW.value:
             values["status"] = LeadStatus.IN_WORK.value
         if lead.owner_id is None and can(ws.viewer, Capability.OWN_CLIENTS):
@@ -147,6 +149,10 @@ def answer_request(ws: Workspace, lead_id: int, kind: InteractionKind, summary: 
                 changes={k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()},
             )  # fmt: skip
     return LeadChanged(lead_id, version)
+
+
+def _junk_words(session: Session, code: str) -> str:
+    return base_text(session, "junk reason", JUNK_REASONS[code])
 
 
 def junk_request(ws: Workspace, lead_id: int, reason: str, comment: str = "") -> LeadChanged:
@@ -172,5 +178,5 @@ def junk_request(ws: Workspace, lead_id: int, reason: str, comment: str = "") ->
             at=now, user_id=ws.viewer.user_id, action="junk",
             changes={"status": [lead.status, LeadStatus.JUNK.value], "reason": code, "comment": note},
         )  # fmt: skip
-        close_lead_tasks(session, lead_id, now, f"junk: {code}", done=False)
+        close_lead_tasks(session, lead_id, now, "junk", done=False, reason=_junk_words(session, code))
     return LeadChanged(lead_id, version)

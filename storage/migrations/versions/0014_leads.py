@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_leads")),
     )
     op.create_index("ix_leads_client", "leads", ["client_id"], unique=False)
+    op.create_index("ix_leads_owner_assigned", "leads", ["owner_id", "assigned_at"], unique=False)
     op.create_index(
         "ix_leads_owner_status_due", "leads", ["owner_id", "status", "answer_due_at"], unique=False
     )
@@ -146,6 +147,7 @@ def downgrade() -> None:
     op.drop_index("ix_leads_region_status_due", table_name="leads")
     op.drop_index("ix_leads_received", table_name="leads")
     op.drop_index("ix_leads_owner_status_due", table_name="leads")
+    op.drop_index("ix_leads_owner_assigned", table_name="leads")
     op.drop_index("ix_leads_client", table_name="leads")
     op.drop_table("leads")
     op.drop_table("lead_routes")
