@@ -22,6 +22,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
+from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -39,6 +40,9 @@ class WeekScreen(CrmScreen):
     | enter | Open the task's deal (or its client's card). |
     | c | Open the task's client card. |
     | m | Another person's week (heads: the region's managers). |
+    | A | Give the highlighted open task to a colleague (within your scope). |
+    | M | Move the highlighted open task to another moment (завтра 10:00, пт, +2). |
+    | X | Cancel the highlighted open task, saying why (whoever set it sees the reason). |
     | escape | Back. |
     """
 
@@ -50,6 +54,9 @@ class WeekScreen(CrmScreen):
         bind("week.this_week", "this_week", N_("This week")),
         bind("week.client", "client", N_("Client")),
         bind("week.manager", "manager", N_("Whose")),
+        bind("week.reassign", "change_task('assignee')", N_("Reassign")),
+        bind("week.reschedule", "change_task('due')", N_("Move")),
+        bind("week.cancel_task", "change_task('reason')", N_("Cancel task")),
         bind("week.back", "back", N_("Back")),
     ]
 
@@ -158,6 +165,9 @@ class WeekScreen(CrmScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "manager":
             return self.week is not None and len(self.week.people) > 1
+        if action == "change_task":
+            task = self._current()
+            return True if task is not None and task.status == "open" else None
         return True
 
     def action_week(self, step: int) -> None:
@@ -199,6 +209,22 @@ class WeekScreen(CrmScreen):
         task = self._current()
         if task is not None and task.client_id is not None:
             self.post_message(ClientCardScreen.Open(task.client_id))
+
+    def action_change_task(self, change: str) -> None:
+        """Reassign, reschedule or cancel the highlighted open task (``TaskChange``'s field key)."""
+        task = self._current()
+        if task is None or task.status != "open":
+            return
+        ref = TaskRef(task.id, task.version, task.title, task.due_at)
+        change_task(self, self.ws, ref, TaskChange(change), self._changed)
+
+    def _changed(self, line: str) -> None:
+        self.notify(line)
+        self.load()
+
+    @on(OptionList.OptionHighlighted, "#week-days")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()  # the task keys are for open tasks only
 
     def action_back(self) -> None:
         self.dismiss()

@@ -84,6 +84,9 @@ class ClientCardScreen(CardAdds):
     | e | Edit the portrait (the custom fields). |
     | N | A new deal for this client (it enters its stage with the stage's first task). |
     | T | A task on this client, for yourself or a colleague. |
+    | A | Give the open task under the tasks list's cursor (9) to a colleague (within your scope). |
+    | M | Move that task to another moment (завтра 10:00, пт, +2). |
+    | X | Cancel that task, saying why (whoever set it sees the reason). |
     | ctrl+t | Take this lead: an unowned lead of your region becomes yours (first come, first served). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | n | The timeline's next (older) page. |
@@ -108,6 +111,9 @@ class ClientCardScreen(CardAdds):
         bind("card.new_deal", "new_deal", N_("New deal")),
         bind("card.new_task", "new_task", N_("Task")),
         bind("card.take", "take", N_("Take")),
+        bind("card.reassign_task", "change_task('assignee')", N_("Reassign")),
+        bind("card.reschedule_task", "change_task('due')", N_("Move")),
+        bind("card.cancel_task", "change_task('reason')", N_("Cancel task")),
         bind("card.walk", "walk", N_("Missing")),
         bind("card.timeline_older", "older", N_("Older")),
         bind("card.timeline_newer", "newer", N_("Newer")),
