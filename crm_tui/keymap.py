@@ -156,6 +156,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "form.next_field": "tab",
     "form.previous_field": "shift+tab",
     "form.next": "enter",
+    "client_pick.up": "up",
+    "client_pick.down": "down",
     "week.prev": "left,h",
     "week.next": "right,l",
     "week.this_week": "home",
