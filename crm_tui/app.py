@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from crm_tui.screens.card.screen import ClientCardScreen
     from crm_tui.screens.first_run import FirstRunScreen
     from crm_tui.screens.import_wizard import ImportWizardScreen
+    from crm_tui.screens.week import WeekRead
 
 WorkspaceOpener = Callable[[], "Workspace"]
 
@@ -456,11 +457,30 @@ class CrmApp(App[None]):
         if not any(isinstance(s, FunnelScreen) for s in self.screen_stack):
             self.push_screen(FunnelScreen(self.ws))
 
-    def action_week(self) -> None:
+    def _week_shown(self) -> bool:
         from crm_tui.screens.week import WeekScreen
 
-        if not any(isinstance(s, WeekScreen) for s in self.screen_stack):
-            self.push_screen(WeekScreen(self.ws))
+        return any(isinstance(s, WeekScreen) for s in self.screen_stack)
+
+    def action_week(self) -> None:
+        """The week is read first and pushed with it, so its first frame is the week (the
+        budget is 300 ms from the key to the week painted)."""
+        from crm_tui.screens.week import WeekRead, read_week
+
+        if self._week_shown():
+            return
+        ws = self.ws
+
+        def read() -> None:
+            self.post_message(WeekRead(read_week(ws)))
+
+        self.run_worker(read, thread=True, group="week-open", exclusive=True, exit_on_error=False)
+
+    def on_week_read(self, event: WeekRead) -> None:
+        from crm_tui.screens.week import WeekScreen
+
+        if not self._week_shown():
+            self.push_screen(WeekScreen(self.ws, event.week))
 
     def action_new_deal(self) -> None:
         """A new deal from anywhere (the palette's "New deal"): the client is asked for."""

@@ -29,6 +29,22 @@ from crm_tui.widgets.key_footer import KeyFooter
 KIND_MARKS = {"call": "☎", "meeting": "◆", "email": "✉", "todo": "•"}
 
 
+def read_week(ws: Workspace, monday: date | None = None, user_id: int | None = None) -> Week:
+    """The week from ``monday`` (this week's by default) of ``user_id`` (the viewer's), read in
+    one short session: in a worker."""
+    start = monday_of(ws.now(), ws.tz) if monday is None else monday
+    with ws.read() as session:
+        return load_week(session, ws.viewer, start, ws.tz, ws.now(), user_id)
+
+
+class WeekRead(Message):
+    """This week, read for the app, which pushes the week view with it (``CrmApp.action_week``)."""
+
+    def __init__(self, week: Week) -> None:
+        super().__init__()
+        self.week = week
+
+
 class WeekScreen(CrmScreen):
     """A calendar week of tasks and meetings, day by day.
 
@@ -65,12 +81,18 @@ class WeekScreen(CrmScreen):
             super().__init__()
             self.week = week
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, week: Week | None = None) -> None:
+        """``week``, when already read (``read_week``, as the app does before pushing the
+        screen), is in the first frame: one layout and one paint instead of an empty frame, then
+        a second layout and paint of the same screen once the worker has read it."""
         super().__init__(ws)
-        self.monday = monday_of(ws.now(), ws.tz)
+        self.monday = monday_of(ws.now(), ws.tz) if week is None else week.monday
         self.user_id: int | None = None
         self.week: Week | None = None
         self.rows: dict[str, TaskRow] = {}
+        self._first = week
+        self._on_open: bool | None = None
+        """Whether the highlighted row is an open task: the task keys' state in the footer."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,7 +102,11 @@ class WeekScreen(CrmScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.load()
+        if self._first is not None:
+            self._show(self._first)
+            self._first = None
+        else:
+            self.load()
 
     def refresh_data(self) -> None:
         self.load()
@@ -88,14 +114,14 @@ class WeekScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="week-load", exit_on_error=False)
     def load(self) -> None:
         self.note_version()
-        with self.ws.read() as session:
-            week = load_week(session, self.ws.viewer, self.monday, self.ws.tz, self.ws.now(), self.user_id)
-        self.post_message(self.Loaded(week))
+        self.post_message(self.Loaded(read_week(self.ws, self.monday, self.user_id)))
 
     def on_week_screen_loaded(self, event: Loaded) -> None:
-        if event.week.monday != self.monday:
-            return
-        self.week = week = event.week
+        if event.week.monday == self.monday:
+            self._show(event.week)
+
+    def _show(self, week: Week) -> None:
+        self.week = week
         self.refresh_bindings()
         now = self.ws.now()
         today = now.astimezone(self.ws.tz).date()
@@ -224,7 +250,13 @@ class WeekScreen(CrmScreen):
 
     @on(OptionList.OptionHighlighted, "#week-days")
     def _highlighted(self) -> None:
-        self.refresh_bindings()  # the task keys are for open tasks only
+        """The task keys are for open tasks only: the footer is told when that changes (not
+        on every move: each refresh of the bindings is another paint of the footer)."""
+        task = self._current()
+        on_open = task is not None and task.status == "open"
+        if on_open != self._on_open:
+            self._on_open = on_open
+            self.refresh_bindings()
 
     def action_back(self) -> None:
         self.dismiss()
