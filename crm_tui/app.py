@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette as TextualPalette
@@ -41,6 +41,7 @@ from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.command_palette import CommandPalette
+from crm_tui.widgets.typed_ahead import DialogOpened, OpensWithFocus
 
 if TYPE_CHECKING:
     from crm_tui.domain.jobs import Jobs
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from crm_tui.screens.card.screen import ClientCardScreen
     from crm_tui.screens.first_run import FirstRunScreen
     from crm_tui.screens.import_wizard import ImportWizardScreen
+    from crm_tui.screens.week import WeekRead
 
 WorkspaceOpener = Callable[[], "Workspace"]
 
@@ -193,6 +195,29 @@ class CrmApp(App[None]):
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.startup_error: str | None = None
         self._cards: CardOpener | None = None
+        self._held_keys: list[events.Key] = []
+        """Keys that came while a dialog was opening (``crm_tui.widgets.typed_ahead``)."""
+
+    def _dialog_opening(self) -> bool:
+        top = self.screen_stack[-1] if self.screen_stack else None
+        return isinstance(top, OpensWithFocus) and top.opening
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key that comes while a dialog is opening waits for it, and every key after it too
+        (so the order holds), then they go on as if typed now (``widgets.typed_ahead``)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._dialog_opening():
+                self._held_keys.append(event)
+                return
+            await self._release_keys()
+        await super().on_event(event)
+
+    async def on_dialog_opened(self, event: DialogOpened) -> None:
+        await self._release_keys()
+
+    async def _release_keys(self) -> None:
+        while self._held_keys and not self._dialog_opening():
+            await super().on_event(self._held_keys.pop(0))
 
     @property
     def ws(self) -> Workspace:
@@ -437,11 +462,30 @@ class CrmApp(App[None]):
         if not any(isinstance(s, FunnelScreen) for s in self.screen_stack):
             self.push_screen(FunnelScreen(self.ws))
 
-    def action_week(self) -> None:
+    def _week_shown(self) -> bool:
         from crm_tui.screens.week import WeekScreen
 
-        if not any(isinstance(s, WeekScreen) for s in self.screen_stack):
-            self.push_screen(WeekScreen(self.ws))
+        return any(isinstance(s, WeekScreen) for s in self.screen_stack)
+
+    def action_week(self) -> None:
+        """The week is read first and pushed with it, so its first frame is the week (the
+        budget is 300 ms from the key to the week painted)."""
+        from crm_tui.screens.week import WeekRead, read_week
+
+        if self._week_shown():
+            return
+        ws = self.ws
+
+        def read() -> None:
+            self.post_message(WeekRead(read_week(ws)))
+
+        self.run_worker(read, thread=True, group="week-open", exclusive=True, exit_on_error=False)
+
+    def on_week_read(self, event: WeekRead) -> None:
+        from crm_tui.screens.week import WeekScreen
+
+        if not self._week_shown():
+            self.push_screen(WeekScreen(self.ws, event.week))
 
     def action_inbox(self) -> None:
         from crm_tui.screens.inbox import InboxScreen

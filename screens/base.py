@@ -20,6 +20,7 @@ from crm_tui.domain.values.cells import drop_controls
 from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import _
 from crm_tui.widgets.bindings import translated
+from crm_tui.widgets.typed_ahead import DialogOpened, OpensWithFocus
 
 ResultType = TypeVar("ResultType")
 
@@ -183,8 +184,15 @@ class CrmScreen(Screen[None]):
             self.app.post_message(Worker.StateChanged(event.worker, event.state))
 
 
-class CrmModal(ModalScreen[ResultType]):
-    """A dialog of the app: its keys, like a screen's, are shown in the language in force."""
+class CrmModal(OpensWithFocus, ModalScreen[ResultType]):
+    """A dialog of the app: its keys, like a screen's, are shown in the language in force; the
+    keys typed before it had opened come to it once it has (``crm_tui.widgets.typed_ahead``)."""
+
+    def on_mount(self) -> None:
+        """Runs after the dialog's own ``on_mount`` (Textual calls the handlers of the subclass
+        first), which puts the focus on its first field."""
+        self.opening = False
+        self.app.post_message(DialogOpened())
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -24,6 +24,7 @@ from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen, kind_label
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.snooze import SnoozeScreen
+from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
 from crm_tui.screens.dialogs.task_result import TaskResultScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -41,6 +42,9 @@ class DeskScreen(CrmScreen):
     | enter | Open the client of the selected task or inbound item (or the request's card). |
     | x | Complete the selected task (asks what came of it). |
     | s | Snooze the selected task (+1 hour, tomorrow 9:00, next Monday 9:00...). |
+    | A | Give the selected task to a colleague (within your scope). |
+    | M | Move the selected task to another moment (завтра 10:00, пт, +2). |
+    | X | Cancel the selected task, saying why (whoever set it sees the reason). |
     | r | Reload the desk. |
     | tab | Move between the tasks and the inbound list. |
     """
@@ -51,6 +55,9 @@ class DeskScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("desk.complete", "complete", N_("Done")),
         bind("desk.snooze", "snooze", N_("Snooze")),
+        bind("desk.reassign", "change_task('assignee')", N_("Reassign")),
+        bind("desk.reschedule", "change_task('due')", N_("Move")),
+        bind("desk.cancel_task", "change_task('reason')", N_("Cancel task")),
         bind("desk.refresh", "reload", N_("Refresh")),
     ]
 
@@ -246,7 +253,7 @@ class DeskScreen(CrmScreen):
         return None if key is None else self._tasks.get(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("complete", "snooze"):
+        if action in ("complete", "snooze", "change_task"):
             tasks = self.query("#tasks")
             on_task = bool(tasks) and self.focused is tasks.first() and self._selected_task() is not None
             return True if on_task else None
@@ -286,6 +293,15 @@ class DeskScreen(CrmScreen):
                 )
 
         self.app.push_screen(SnoozeScreen(task.title, ws.now(), ws.tz, commit), finish)
+
+    def action_change_task(self, change: str) -> None:
+        """Reassign, reschedule or cancel the selected task (``TaskChange``'s field key)."""
+        task = self._selected_task()
+        ref = None if task is None else TaskRef(task.id, task.version, task.title, task.due_at)
+        change_task(self, self.ws, ref, TaskChange(change), self._task_changed)
+
+    def _task_changed(self, line: str) -> None:
+        self.post_message(self.Changed(line))
 
     @on(DataTable.RowSelected)
     def _open_client(self, event: DataTable.RowSelected) -> None:

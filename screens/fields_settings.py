@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
@@ -37,6 +37,7 @@ from crm_tui.screens.funnel_settings import ValueDialog
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.in_order import FieldInput, FieldSelect
 from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.record_table import Col, RecordTable
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,18 @@ class FieldsSettingsScreen(CrmScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="fields", cursor_type="row")
+        yield RecordTable(
+            [
+                Col(_("Field"), 18),
+                Col(_("Key"), 16, optional=1),
+                Col(_("Kind"), 8),
+                Col(_("Choices")),
+                Col(_("Required"), 8),
+            ],
+            id="fields",
+            openable=False,
+        )
+        yield Static("", id="fields-choices", markup=False)
         yield Static("", id="fields-contacts", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
 
@@ -162,31 +174,41 @@ class FieldsSettingsScreen(CrmScreen):
 
     def on_fields_settings_screen_loaded(self, event: Loaded) -> None:
         self.fields, self.contacts = event.fields, event.contacts
-        table = self.query_one("#fields", DataTable)
-        keep = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(_("Field"), _("Key"), _("Kind"), _("Choices"), _("Required"))
+        records: list[tuple[str, list[Text]]] = []
         for f in event.fields:
-            table.add_row(
+            cells = [
                 literal(f.label),
                 literal(f.key),
-                FIELD_KIND_NAMES.caption(f.kind),
+                Text(FIELD_KIND_NAMES.caption(f.kind)),
                 literal(", ".join(f.choices) or "—"),
                 Text(_("required"), style="bold") if f.required else Text("—", style="dim"),
-                key=f.key,
-            )
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+            ]
+            for cell in cells:
+                cell.no_wrap, cell.overflow = True, "ellipsis"
+            records.append((f.key, cells))
+        self.query_one("#fields", RecordTable).set_records(records)
+        self._show_choices()
         wanted = ", ".join(_(CONTACT_REQUIREMENTS[k]) for k in event.contacts) or _("nothing")
         self.query_one("#fields-contacts", Static).update(
             _("Every client must have: {items}").format(items=wanted)
         )
 
+    @on(DataTable.RowHighlighted, "#fields")
+    def _show_choices(self) -> None:
+        """The highlighted field's choices in full, wrapped under the table: at 80 columns its
+        column holds the first few."""
+        field = self._current()
+        line = self.query_one("#fields-choices", Static)
+        if field is None or not field.choices:
+            line.update("")
+            return
+        line.update(
+            literal(_("{field}: {choices}").format(field=field.label, choices=", ".join(field.choices)))
+        )
+
     def _current(self) -> FieldInfo | None:
-        table = self.query_one("#fields", DataTable)
-        if not table.row_count:
-            return None
-        return self.fields[table.cursor_row]
+        key = self.query_one("#fields", RecordTable).selected_key
+        return next((f for f in self.fields if f.key == key), None)
 
     def action_add(self) -> None:
         def typed(draft: FieldDraft | None) -> None:

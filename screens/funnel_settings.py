@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
@@ -24,6 +24,7 @@ from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.in_order import FieldInput
 from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.record_table import Col, RecordTable
 
 
 class ValueDialog(FormDialog[str | None]):
@@ -89,10 +90,23 @@ class FunnelSettingsScreen(CrmScreen):
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
         self.rows: dict[str, tuple[int, str, int, int | None]] = {}
+        self.playbooks: dict[str, str] = {}
+        """Each stage's playbook in full, for the line under the table (its column is cut)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="funnel-stages", cursor_type="row")
+        yield RecordTable(
+            [
+                Col(_("Pipeline"), 10, optional=1),
+                Col(_("Stage"), 18),
+                Col(_("Probability"), 11, right=True),
+                Col(_("Stuck after"), 11, right=True),
+                Col(_("Playbook")),
+            ],
+            id="funnel-stages",
+            openable=False,
+        )
+        yield Static("", id="funnel-playbook", markup=False)
         yield Static("", id="funnel-reasons", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
 
@@ -108,41 +122,48 @@ class FunnelSettingsScreen(CrmScreen):
         self.post_message(self.Loaded(found, reasons))
 
     def on_funnel_settings_screen_loaded(self, event: Loaded) -> None:
-        table = self.query_one("#funnel-stages", DataTable)
-        keep = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(_("Pipeline"), _("Stage"), _("Probability"), _("Stuck after"), _("Playbook"))
+        table = self.query_one("#funnel-stages", RecordTable)
         self.rows = {}
+        self.playbooks = {}
+        records: list[tuple[str, list[Text]]] = []
         for pipeline in event.pipelines:
             for stage in pipeline.stages:
                 stuck = pipeline.stuck_days.get(stage.id)
                 steps = pipeline.playbooks.get(stage.id, [])
                 key = str(stage.id)
                 self.rows[key] = (stage.id, stage.name, stage.probability, stuck)
-                table.add_row(
+                playbook = " → ".join(
+                    _("{step} (+{days} wd)").format(step=s.title, days=s.working_days) for s in steps
+                )
+                self.playbooks[key] = f"{stage.name}: {playbook or '—'}"
+                cells = [
                     literal(pipeline.name),
                     literal(stage.name),
-                    Text(f"{stage.probability}%", justify="right"),
-                    Text(_("{days} d").format(days=stuck) if stuck else "—", justify="right"),
-                    literal(
-                        " → ".join(
-                            _("{step} (+{days} wd)").format(step=s.title, days=s.working_days) for s in steps
-                        )
-                        or "—"
-                    ),
-                    key=key,
-                )
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+                    Text(f"{stage.probability}%"),
+                    Text(_("{days} d").format(days=stuck) if stuck else "—"),
+                    literal(playbook or "—"),
+                ]
+                for cell in cells:
+                    cell.no_wrap, cell.overflow = True, "ellipsis"
+                records.append((key, cells))
+        table.set_records(records)
+        self._show_playbook()
         self.query_one("#funnel-reasons", Static).update(
             literal(_("Lost reasons: ") + ", ".join(event.reasons))
         )
 
+    @on(DataTable.RowHighlighted, "#funnel-stages")
+    def _show_playbook(self) -> None:
+        """The highlighted stage's playbook in full, wrapped under the table: at 80 columns its
+        column holds the first step's first words."""
+        key = self.query_one("#funnel-stages", RecordTable).selected_key
+        line = self.playbooks.get(key or "", "")
+        self.query_one("#funnel-playbook", Static).update(
+            literal(_("Playbook of {line}").format(line=line), multiline=True) if line else ""
+        )
+
     def action_edit(self, what: str) -> None:
-        table = self.query_one("#funnel-stages", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self.query_one("#funnel-stages", RecordTable).selected_key
         if key is None or key not in self.rows:
             return
         stage_id, name, probability, stuck = self.rows[key]

@@ -22,10 +22,27 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
+from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
 KIND_MARKS = {"call": "☎", "meeting": "◆", "email": "✉", "todo": "•"}
+
+
+def read_week(ws: Workspace, monday: date | None = None, user_id: int | None = None) -> Week:
+    """The week from ``monday`` (this week's by default) of ``user_id`` (the viewer's), read in
+    one short session: in a worker."""
+    start = monday_of(ws.now(), ws.tz) if monday is None else monday
+    with ws.read() as session:
+        return load_week(session, ws.viewer, start, ws.tz, ws.now(), user_id)
+
+
+class WeekRead(Message):
+    """This week, read for the app, which pushes the week view with it (``CrmApp.action_week``)."""
+
+    def __init__(self, week: Week) -> None:
+        super().__init__()
+        self.week = week
 
 
 class WeekScreen(CrmScreen):
@@ -39,6 +56,9 @@ class WeekScreen(CrmScreen):
     | enter | Open the task's deal (or its client's card). |
     | c | Open the task's client card. |
     | m | Another person's week (heads: the region's managers). |
+    | A | Give the highlighted open task to a colleague (within your scope). |
+    | M | Move the highlighted open task to another moment (завтра 10:00, пт, +2). |
+    | X | Cancel the highlighted open task, saying why (whoever set it sees the reason). |
     | escape | Back. |
     """
 
@@ -50,6 +70,9 @@ class WeekScreen(CrmScreen):
         bind("week.this_week", "this_week", N_("This week")),
         bind("week.client", "client", N_("Client")),
         bind("week.manager", "manager", N_("Whose")),
+        bind("week.reassign", "change_task('assignee')", N_("Reassign")),
+        bind("week.reschedule", "change_task('due')", N_("Move")),
+        bind("week.cancel_task", "change_task('reason')", N_("Cancel task")),
         bind("week.back", "back", N_("Back")),
     ]
 
@@ -58,12 +81,18 @@ class WeekScreen(CrmScreen):
             super().__init__()
             self.week = week
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, week: Week | None = None) -> None:
+        """``week``, when already read (``read_week``, as the app does before pushing the
+        screen), is in the first frame: one layout and one paint instead of an empty frame, then
+        a second layout and paint of the same screen once the worker has read it."""
         super().__init__(ws)
-        self.monday = monday_of(ws.now(), ws.tz)
+        self.monday = monday_of(ws.now(), ws.tz) if week is None else week.monday
         self.user_id: int | None = None
         self.week: Week | None = None
         self.rows: dict[str, TaskRow] = {}
+        self._first = week
+        self._on_open: bool | None = None
+        """Whether the highlighted row is an open task: the task keys' state in the footer."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,7 +102,11 @@ class WeekScreen(CrmScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.load()
+        if self._first is not None:
+            self._show(self._first)
+            self._first = None
+        else:
+            self.load()
 
     def refresh_data(self) -> None:
         self.load()
@@ -81,14 +114,14 @@ class WeekScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="week-load", exit_on_error=False)
     def load(self) -> None:
         self.note_version()
-        with self.ws.read() as session:
-            week = load_week(session, self.ws.viewer, self.monday, self.ws.tz, self.ws.now(), self.user_id)
-        self.post_message(self.Loaded(week))
+        self.post_message(self.Loaded(read_week(self.ws, self.monday, self.user_id)))
 
     def on_week_screen_loaded(self, event: Loaded) -> None:
-        if event.week.monday != self.monday:
-            return
-        self.week = week = event.week
+        if event.week.monday == self.monday:
+            self._show(event.week)
+
+    def _show(self, week: Week) -> None:
+        self.week = week
         self.refresh_bindings()
         now = self.ws.now()
         today = now.astimezone(self.ws.tz).date()
@@ -158,6 +191,9 @@ class WeekScreen(CrmScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "manager":
             return self.week is not None and len(self.week.people) > 1
+        if action == "change_task":
+            task = self._current()
+            return True if task is not None and task.status == "open" else None
         return True
 
     def action_week(self, step: int) -> None:
@@ -199,6 +235,28 @@ class WeekScreen(CrmScreen):
         task = self._current()
         if task is not None and task.client_id is not None:
             self.post_message(ClientCardScreen.Open(task.client_id))
+
+    def action_change_task(self, change: str) -> None:
+        """Reassign, reschedule or cancel the highlighted open task (``TaskChange``'s field key)."""
+        task = self._current()
+        if task is None or task.status != "open":
+            return
+        ref = TaskRef(task.id, task.version, task.title, task.due_at)
+        change_task(self, self.ws, ref, TaskChange(change), self._changed)
+
+    def _changed(self, line: str) -> None:
+        self.notify(line)
+        self.load()
+
+    @on(OptionList.OptionHighlighted, "#week-days")
+    def _highlighted(self) -> None:
+        """The task keys are for open tasks only: the footer is told when that changes (not
+        on every move: each refresh of the bindings is another paint of the footer)."""
+        task = self._current()
+        on_open = task is not None and task.status == "open"
+        if on_open != self._on_open:
+            self._on_open = on_open
+            self.refresh_bindings()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,5 +1,7 @@
 """What the client card starts for its client: a new deal (``N``), a task (``T``), taking the
-lead (``ctrl+t``). Each is a dialog or a worker over the domain, then the card reads itself again."""
+lead (``ctrl+t``); and what it does to its open tasks: give one to a colleague (``A``), move it
+(``M``), cancel it (``X``). Each is a dialog or a worker over the domain, then the card reads
+itself again."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from crm_tui.domain.values.formatting import local_time
 from crm_tui.i18n import _
 from crm_tui.screens.card.edits import CardEdits
 from crm_tui.screens.dialogs.deal_forms import NewDealDialog
+from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
 from crm_tui.screens.dialogs.task_form import TaskDialog
+from crm_tui.widgets.record_table import RecordTable
 
 
 class CardAdds(CardEdits):
@@ -62,6 +66,27 @@ class CardAdds(CardEdits):
                 self.reload_card()
 
         self.app.push_screen(TaskDialog(self.ws, client=subject), saved)
+
+    def chosen_task(self) -> TaskRef | None:
+        """The open task under the tasks list's cursor (its first, until the list is visited)."""
+        if self.card is None or not self.card.tasks:
+            return None
+        key = self.query_one("#card-tasks", RecordTable).selected_key
+        task = next((t for t in self.card.tasks if str(t.id) == key), self.card.tasks[0])
+        return TaskRef(task.id, task.version, task.title, task.due_at)
+
+    def action_change_task(self, change: str) -> None:
+        """Reassign, reschedule or cancel the chosen task (``TaskChange``'s field key)."""
+        change_task(self, self.ws, self.chosen_task(), TaskChange(change), self._task_changed)
+
+    def _task_changed(self, line: str) -> None:
+        self.notify(line)
+        self.reload_card()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_task":
+            return self.card is not None and bool(self.card.tasks)
+        return super().check_action(action, parameters)
 
     def action_take(self) -> None:
         if self.card is not None:

@@ -86,6 +86,9 @@ class ClientCardScreen(CardAdds):
     | e | Edit the portrait (the custom fields). |
     | N | A new deal for this client (it enters its stage with the stage's first task). |
     | T | A task on this client, for yourself or a colleague. |
+    | A | Give the open task under the tasks list's cursor (9) to a colleague (within your scope). |
+    | M | Move that task to another moment (завтра 10:00, пт, +2). |
+    | X | Cancel that task, saying why (whoever set it sees the reason). |
     | ctrl+t | Take this lead: an unowned lead of your region becomes yours (first come, first served). |
     | w | Walk the missing items: the next missing field, or what contact information is missing. |
     | n | The timeline's next (older) page. |
@@ -95,22 +98,30 @@ class ClientCardScreen(CardAdds):
     | escape | Back to where the card was opened from. |
     """
 
+    # The keys that open a dialog are priority bindings: Textual runs them as the key comes,
+    # before it hands the next keys on, so the dialog is there for them (``l abc`` in one burst
+    # types abc into the call's summary; ``crm_tui.widgets.typed_ahead``). A plain binding ran
+    # only once the focused list had passed the key up, and the keys typed meanwhile went to the
+    # list. None of them reads a list's cursor, which keys queued before it might still move.
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("card.log_call", "log_call", N_("Log call")),
-        bind("card.add_note", "add_note", N_("Note")),
-        bind("card.segment", "segment", N_("Segment")),
-        bind("card.hand_over", "hand_over", N_("Hand over")),
+        bind("card.log_call", "log_call", N_("Log call"), priority=True),
+        bind("card.add_note", "add_note", N_("Note"), priority=True),
+        bind("card.segment", "segment", N_("Segment"), priority=True),
+        bind("card.hand_over", "hand_over", N_("Hand over"), priority=True),
         bind("card.undo_handover", "undo_handover", N_("Undo handover")),
-        bind("card.requisites", "requisites", N_("Requisites")),
-        bind("card.installed", "installed", N_("Owns")),
-        bind("card.add_contact", "add_contact", N_("New contact")),
-        bind("card.edit_contact", "edit_contact", N_("Edit contact")),
-        bind("card.contact_moved", "contact_moved", N_("Contact moved")),
-        bind("card.portrait", "portrait", N_("Portrait")),
-        bind("card.new_deal", "new_deal", N_("New deal")),
-        bind("card.new_task", "new_task", N_("Task")),
+        bind("card.requisites", "requisites", N_("Requisites"), priority=True),
+        bind("card.installed", "installed", N_("Owns"), priority=True),
+        bind("card.add_contact", "add_contact", N_("New contact"), priority=True),
+        bind("card.edit_contact", "edit_contact", N_("Edit contact"), priority=True),
+        bind("card.contact_moved", "contact_moved", N_("Contact moved"), priority=True),
+        bind("card.portrait", "portrait", N_("Portrait"), priority=True),
+        bind("card.new_deal", "new_deal", N_("New deal"), priority=True),
+        bind("card.new_task", "new_task", N_("Task"), priority=True),
         bind("card.take", "take", N_("Take")),
-        bind("card.walk", "walk", N_("Missing")),
+        bind("card.reassign_task", "change_task('assignee')", N_("Reassign")),
+        bind("card.reschedule_task", "change_task('due')", N_("Move")),
+        bind("card.cancel_task", "change_task('reason')", N_("Cancel task")),
+        bind("card.walk", "walk", N_("Missing"), priority=True),
         bind("card.timeline_older", "older", N_("Older")),
         bind("card.timeline_newer", "newer", N_("Newer")),
         bind("card.refresh", "reload", N_("Refresh")),

@@ -16,6 +16,7 @@ from crm_tui.domain.deals.new_deal import AddedDeal, DealDraft, add_deal
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
+from crm_tui.screens.dialogs.client_suggestions import ClientPickingForm
 from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.in_order import FieldInput
 
@@ -43,13 +44,15 @@ NEW_DEAL_FIELDS = (
 )
 
 
-class NewDealDialog(FormDialog[AddedDeal | None]):
-    """A new deal; dismissed with it once saved (it has entered its stage), or None.
+class NewDealDialog(ClientPickingForm[AddedDeal | None]):
+    """A new deal; dismissed with it once saved (it has entered its stage), or None. Opened
+    without a client (the palette, the kanban), its client field suggests clients as it is typed.
 
     | Key(s) | Description |
     | :- | :- |
     | tab, shift+tab | Next, previous field. |
-    | enter | Next field (on the last one: save). |
+    | up, down | In the client field: choose among the clients it finds. |
+    | enter | Next field (in the client field: take the client chosen; on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
@@ -79,11 +82,15 @@ class NewDealDialog(FormDialog[AddedDeal | None]):
         return _("New deal")
 
     def compose_form(self) -> ComposeResult:
-        subject = _("for {client}").format(client=self.client[1]) if self.client else ""
-        yield from compose_rows(self, "deal", self.rows, subject)
+        if self.client is not None:
+            subject = _("for {client}").format(client=self.client[1])
+            yield from compose_rows(self, "deal", self.rows, subject)
+            return
+        yield from self.compose_client_field(_(self.rows[0][1]), "deal-client")
+        yield from compose_rows(self, "deal", self.rows[1:])
 
     def save(self, typed: Typed) -> AddedDeal:
-        client = str(self.client[0]) if self.client else typed["client"]
+        client = str(self.client[0]) if self.client else self.client_typed(typed)
         draft = DealDraft(
             client, typed["title"], typed["amount"], str(self.pipeline_id or ""), typed["stage"],
             typed["close"], typed["owner"], typed["comment"],

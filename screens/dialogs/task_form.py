@@ -9,8 +9,9 @@ from crm_tui.domain.tasks.manual import SetTask, TaskDraft, set_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.base import kind_label
+from crm_tui.screens.dialogs.client_suggestions import ClientPickingForm
 from crm_tui.screens.dialogs.deal_forms import Rows, compose_rows
-from crm_tui.screens.dialogs.form import FormDialog, Typed
+from crm_tui.screens.dialogs.form import Typed
 
 TASK_FIELDS = (
     ("title", N_("What to do")),
@@ -22,13 +23,15 @@ TASK_FIELDS = (
 )
 
 
-class TaskDialog(FormDialog[SetTask | None]):
-    """A new task; dismissed with it once set, or None. Its assignee sees it at once.
+class TaskDialog(ClientPickingForm[SetTask | None]):
+    """A new task; dismissed with it once set, or None. Its assignee sees it at once. Opened
+    without a client or a deal (the palette), its client field suggests clients as it is typed.
 
     | Key(s) | Description |
     | :- | :- |
     | tab, shift+tab | Next, previous field. |
-    | enter | Next field (on the last one: save). |
+    | up, down | In the client field: choose among the clients it finds. |
+    | enter | Next field (in the client field: take the client chosen; on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
@@ -53,10 +56,17 @@ class TaskDialog(FormDialog[SetTask | None]):
 
     def compose_form(self) -> ComposeResult:
         subject = self.deal[1] if self.deal else self.client[1] if self.client else ""
-        yield from compose_rows(self, "task", self.rows, subject)
+        keys = [key for key, _label, _value in self.rows]
+        if "client" not in keys:
+            yield from compose_rows(self, "task", self.rows, subject)
+            return
+        at = keys.index("client")
+        yield from compose_rows(self, "task", self.rows[:at], subject)
+        yield from self.compose_client_field(_(self.rows[at][1]), "task-client")
+        yield from compose_rows(self, "task", self.rows[at + 1 :])
 
     def save(self, typed: Typed) -> SetTask:
-        client = str(self.client[0]) if self.client else typed.get("client", "")
+        client = str(self.client[0]) if self.client else self.client_typed(typed)
         deal = str(self.deal[0]) if self.deal else ""
         draft = TaskDraft(
             typed["title"], typed["due"], typed["assignee"], typed["kind"], client, deal, typed["note"]

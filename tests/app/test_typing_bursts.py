@@ -8,6 +8,7 @@ from textual.widgets import Input
 from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.card.screen import ClientCardScreen
+from crm_tui.screens.dialogs.deal_forms import NewDealDialog
 from crm_tui.screens.dialogs.log_interaction import LogInteractionScreen
 from tests.app.support import settle
 from tests.app.typing import burst
@@ -50,3 +51,32 @@ async def test_editing_keys_in_a_burst_apply_where_they_were_typed(ws: Workspace
             for key in ("summary", "duration", "next-title", "next-when")
         ]
         assert values == ["abd", "5", "КП", "+3"]
+
+
+async def test_keys_typed_before_the_dialog_opened_land_in_it(ws: Workspace, team: Seeded) -> None:
+    """``l`` and what follows in one burst: the call dialog opens and gets every key after it, in
+    order (issue 19: ``abc`` went to the card while the dialog was still opening)."""
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientCardScreen(app.ws, team.clients["romashka"]))
+        await settle(pilot)
+        await burst(pilot, "l", "abc", "tab", "5", "tab", "next")
+        dialog = app.screen
+        assert isinstance(dialog, LogInteractionScreen)
+        values = [dialog.query_one(f"#{key}", Input).value for key in ("summary", "duration", "next-title")]
+        assert values == ["abc", "5", "next"]
+
+
+async def test_the_new_deal_typed_at_once_on_the_card(ws: Workspace, team: Seeded) -> None:
+    """``N`` then the title and the amount in one burst, as a manager types who knows the keys."""
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientCardScreen(app.ws, team.clients["romashka"]))
+        await settle(pilot)
+        await burst(pilot, "N", "Насосы", "tab", "350к")
+        dialog = app.screen
+        assert isinstance(dialog, NewDealDialog)
+        values = [dialog.query_one(f"#{key}", Input).value for key in ("deal-title", "deal-amount")]
+        assert values == ["Насосы", "350к"]

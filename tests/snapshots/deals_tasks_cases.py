@@ -57,4 +57,8 @@ CASES: dict[str, tuple[str, Callable[[Pilot[None]], object]]] = {
     "deal_line": ("desk", keys_then_settle("F", "enter", "a")),
     "task_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "T")),
     "week": ("desk", keys_then_settle("W")),
+    "new_deal_client_suggested": ("desk", keys_then_settle("N", "о", "м", "down")),
+    "task_reassign_on_the_desk": ("desk", keys_then_settle("A")),
+    "task_cancel_on_the_week": ("desk", keys_then_settle("W", "down", "X")),
+    "task_move_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "M")),
 }
