@@ -137,7 +137,8 @@ class LeadReportScreen(CrmScreen):
         if report.by != self.by:
             return
         period = f"{report.date_from:%d.%m} – {report.date_to:%d.%m.%Y}"
-        self.sub_title = f"{period} · {_(GROUPING_NAMES[self.by])}"
+        grouping = _(GROUPING_NAMES[self.by])
+        self.sub_title = f"{period} · {grouping}"
         team = report.team.as_json()
         band = team["band"]
         self.query_one("#lead-report-team", Static).update(
