@@ -48,11 +48,12 @@ def company_name(name: str) -> str:
     return " ".join(t for t in _NOT_WORD.split(text) if t)
 
 
-def domain_name(domain: str) -> str:
+def domain_name(domain: str, *, whole: bool = False) -> str:
     """A company domain's own name, read as a name: ``kvartsko.com`` -> ``кварцко``,
-    ``tekhnovektor12.ru`` -> ``техновектор12`` (compared with a name's letters run together)."""
+    ``tekhnovektor12.ru`` -> ``техновектор12`` (compared with a name's letters run together);
+    ``whole`` keeps its hyphens, to read its words: ``olimp-novosibirsk.ru`` -> ``олимп-новосибирск``."""
     label = domain.rpartition(".")[0].rpartition(".")[2] or domain
-    return to_cyrillic(label.replace("-", ""))
+    return to_cyrillic(label if whole else label.replace("-", ""))
 
 
 def tokens(name: str) -> list[str]:

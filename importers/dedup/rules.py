@@ -15,8 +15,10 @@ seeds 000 and 003:
   company a manager typed twice, the person being the one thing both knew;
 - a similar name in the same city with no conflicting key is a candidate for a person, unless
   the names differ in a number ("Аптека 5", "Аптека 6"); with no city in common, nothing (a
-  common name, "Техсервис", is in every town), unless one has no city and no other client bears
-  the name: then it is proposed last.
+  common name, "Техсервис", is in every town), unless one has no city and the rest of its record
+  places it in the other's region (an INN of 78, a 812 landline, "olimp-novosibirsk.ru"): then
+  it is proposed below a same-city pair; or unless one has no city and no other client bears the
+  name: then it is proposed last, if nothing places the two in different regions.
 
 "Sure" pairs may be merged by ``crm dedup merge --auto``; the rest wait for review.
 """
@@ -67,6 +69,8 @@ class Record:
     """The record's own company e-mail domains (public mailbox services left out)."""
     people: frozenset[str] = frozenset()
     """Its contacts' ``person_key``: surname and first name, folded."""
+    regions: frozenset[str] = frozenset()
+    """Where its city, INN, landlines and domain place it (``domain.values.regions``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,19 +146,30 @@ def judge(a: Record, b: Record, similarity: float | None = None, *, rare: bool =
         if other_city and name < SIMILAR_NAME:
             return None
         return Verdict(65, False, tuple(reasons + _city(same_city, other_city)))
-    if name >= SIMILAR_NAME and same_city and _numbers(a.name) == _numbers(b.name):
-        reasons += [f"name {name}", "same city"]
-        score = min(70, 50 + (name - SIMILAR_NAME) * 2)
-        if a.domains and b.domains:  # one company, one site: granit1.ru is not granit-voronezh.ru
-            reasons.append("different e-mail domains")
-            score -= DIFFERENT_DOMAINS
-        if a.phones and b.phones:
-            reasons.append("different phones")
-            score -= DIFFERENT_PHONES
-        return Verdict(score, False, tuple(reasons))
-    if name >= RARE_NAME and rare and not other_city and _numbers(a.name) == _numbers(b.name):
+    same_numbers = _numbers(a.name) == _numbers(b.name)
+    if name >= SIMILAR_NAME and same_city and same_numbers:
+        return _name_only(a, b, min(70, 50 + (name - SIMILAR_NAME) * 2), [f"name {name}", "same city"])
+    region = a.regions & b.regions
+    if name >= SIMILAR_NAME and not other_city and region and same_numbers:
+        return _name_only(
+            a, b, min(60, 46 + (name - SIMILAR_NAME) * 2), [f"name {name}", "same region " + min(region)]
+        )
+    apart = bool(a.regions and b.regions and not region)
+    if name >= RARE_NAME and rare and not other_city and not apart and same_numbers:
         return Verdict(40, False, (f"name {name}", "a name no one else bears"))
     return None
+
+
+def _name_only(a: Record, b: Record, score: int, reasons: list[str]) -> Verdict:
+    """A pair with nothing but a name and a place in common, less likely when each record has
+    its own site or phones and none is shared (shared ones are judged before)."""
+    if a.domains and b.domains:  # one company, one site: granit1.ru is not granit-voronezh.ru
+        reasons.append("different e-mail domains")
+        score -= DIFFERENT_DOMAINS
+    if a.phones and b.phones:
+        reasons.append("different phones")
+        score -= DIFFERENT_PHONES
+    return Verdict(score, False, tuple(reasons))
 
 
 def typo(a: str, b: str) -> bool:

@@ -26,8 +26,9 @@ from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.duplicates.pairs import Pair
 from crm_tui.domain.values.emails import company_domain
 from crm_tui.domain.values.folding import fold
+from crm_tui.domain.values.regions import region_of_inn, region_of_phone, regions_in_words, regions_of_city
 from crm_tui.domain.values.requisites import is_valid_inn
-from crm_tui.importers.dedup.names import company_name
+from crm_tui.importers.dedup.names import company_name, domain_name
 from crm_tui.importers.dedup.rules import SIMILAR_NAME, Record, judge, name_similarity, person_key
 from crm_tui.storage.bulk import fetch_rows
 from crm_tui.storage.models import ChannelKind, channels, clients, contacts, not_duplicates
@@ -44,6 +45,8 @@ SMALL_BLOCK = 12
 REST_BLOCK_CAP = 40
 """The rest of a name in one city is a weak key (first name and patronymic of a sole trader)."""
 LOAD_CHUNK = 50_000
+SWITCHBOARD = 2
+"""A phone more clients give than this is a switchboard: it says nothing of where they are."""
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total)"""
@@ -84,24 +87,64 @@ def load_records(session: Session, viewer: Viewer) -> list[Record]:
     rows = fetch_rows(session, select(c.id, c.name, c.inn, c.kpp, c.city).where(visible).order_by(c.id))
     no_keys: frozenset[str] = frozenset()
     cities: dict[str, str] = {}
-    return [
-        Record(
-            id=client_id,
-            name=company_name(name),
-            inn=inn or None,
-            kpp=kpp or None,
-            city=(cities.get(city) or cities.setdefault(city, fold(city))) if city else None,
-            phones=frozenset(phones[client_id]) if client_id in phones else no_keys,
-            emails=frozenset(emails[client_id]) if client_id in emails else no_keys,
-            domains=_domains(emails[client_id]) if client_id in emails else no_keys,
-            people=frozenset(people[client_id]) if client_id in people else no_keys,
+    holders = Counter(phone for own in phones.values() for phone in own)
+    places = _Places({phone for phone, n in holders.items() if n > SWITCHBOARD})
+    records = []
+    for client_id, name, inn, kpp, city in rows:
+        own_phones = frozenset(phones[client_id]) if client_id in phones else no_keys
+        domains = _domains(emails[client_id]) if client_id in emails else no_keys
+        records.append(
+            Record(
+                id=client_id,
+                name=company_name(name),
+                inn=inn or None,
+                kpp=kpp or None,
+                city=(cities.get(city) or cities.setdefault(city, fold(city))) if city else None,
+                phones=own_phones,
+                emails=frozenset(emails[client_id]) if client_id in emails else no_keys,
+                domains=domains,
+                people=frozenset(people[client_id]) if client_id in people else no_keys,
+                regions=places.of(city, inn, own_phones, domains),
+            )
         )
-        for client_id, name, inn, kpp, city in rows
-    ]
+    return records
 
 
 def _domains(emails: set[str]) -> frozenset[str]:
     return frozenset(d for d in map(company_domain, emails) if d is not None)
+
+
+class _Places:
+    """A record's regions, each city and domain read once for the whole scan. A switchboard
+    places nobody: a business centre's reception answers for tenants from anywhere."""
+
+    def __init__(self, switchboards: set[str]) -> None:
+        self._switchboards = switchboards
+        self._cities: dict[str, frozenset[str]] = {}
+        self._domains: dict[str, frozenset[str]] = {}
+        self._seen: dict[frozenset[str], frozenset[str]] = {}
+
+    def of(
+        self, city: str | None, inn: str | None, phones: frozenset[str], domains: frozenset[str]
+    ) -> frozenset[str]:
+        found: set[str] = set()
+        if city:
+            known = self._cities.get(city)
+            if known is None:
+                known = self._cities[city] = regions_of_city(city)
+            found |= known
+        if inn and (region := region_of_inn(inn)) is not None:
+            found.add(region)
+        for phone in phones:
+            if phone not in self._switchboards and (region := region_of_phone(phone)) is not None:
+                found.add(region)
+        for domain in domains:
+            spelled = self._domains.get(domain)
+            if spelled is None:
+                spelled = self._domains[domain] = regions_in_words(domain_name(domain, whole=True))
+            found |= spelled
+        place = frozenset(found)
+        return self._seen.setdefault(place, place)  # a hundred thousand records, a few places
 
 
 class _Inns:
@@ -268,8 +311,11 @@ def _name_blocks(
         blocks["w:" + rare].append(index)
         if len(rare) >= 4 and rare.isalpha():  # a typo in the rarest word: its first letters meet
             blocks["p:" + (rare[:PREFIX] if len(rare) > PREFIX else rare[:-1])].append(index)
-        if len(ranked) >= 2:  # a typo that makes the rarest word another: the rest of the name, in town
-            blocks[f"r:{' '.join(sorted(ranked[1:]))}|{records[index].city}"].append(index)
+        # A typo in one of the two rarest words (it may make that word the rarest of one name and
+        # not of the other): the rest of the name, in town.
+        for left_out in ranked[:2] if len(ranked) >= 2 else ():
+            rest = " ".join(sorted(w for w in ranked if w != left_out))
+            blocks[f"r:{rest}|{records[index].city}"].append(index)
     # A word shared by too many names ("строй", a surname) says little alone: such a block is
     # split by the two rarest words and the city, which a name-only duplicate must share.
     for key in [k for k, b in blocks.items() if k.startswith("w:") and len(b) > NAME_BLOCK_CAP]:

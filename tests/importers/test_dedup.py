@@ -24,7 +24,8 @@ from crm_tui.importers.dedup.scan import find_pairs, load_records
 from crm_tui.importers.dedup.service import merge_sure, scan
 from crm_tui.storage.models import audit_entries, client_sources, clients, merges, metadata
 from tests.importers.dedup_figures import client_of_rows, measure
-from tests.importers.dedup_files import TrapSet, build
+from tests.importers.dedup_files import HEADER, TrapSet, build
+from tests.importers.files import write_rows_xlsx
 from tests.seed import Seeded
 
 
@@ -210,3 +211,34 @@ def test_managers_do_not_merge(workspace_for: Callable[[str], Workspace], import
         scan(manager)
     with manager.write() as session, pytest.raises(AccessDenied):
         merge_clients(session, manager.viewer, manager.now(), pair.left, [pair.right])
+
+
+def test_one_without_a_city_is_proposed_when_its_inn_phone_or_domain_places_it_in_the_others_region() -> None:
+    """«Лидер» with an INN of 78 and no city, «Лидер» in Санкт-Петербург without an INN: worth a
+    look (issue 27's "one with an INN, the other without, nothing else conflicting"). «Лидер»
+    with an INN of 36 is another company; the name alone proposes nothing."""
+    in_town = _record(2, "лидер", city="санкт-петербург", regions=frozenset({"78"}))
+    here = judge(_record(1, "лидер", inn="7836199462", regions=frozenset({"78"})), in_town)
+    assert here is not None and not here.sure and "same region 78" in here.reasons
+    assert 40 <= here.score < 70, "below a same-city pair, above the review's threshold"
+    assert judge(_record(1, "лидер", inn="3664069397", regions=frozenset({"36"})), in_town) is None
+    assert judge(_record(1, "лидер"), in_town) is None
+
+
+def test_a_switchboard_places_nobody(imported: Workspace, tmp_path: Path) -> None:
+    """Tenants of a Липецк business centre give its reception's number: that number does not
+    put a sole trader of Нижний Новгород in Липецк, so his cityless record is still proposed."""
+    rows = [
+        ["Ефимов Виктор Олегович", "520900734547", "", "+7 831 575-32-63", "", "Нижний Новгород", ""],
+        ["Ефимов Виктор Олегович", "", "", "8 4742 500-500", "", "", ""],
+        ["Альфа Логистик", "", "", "8 4742 500-500", "", "Липецк", ""],
+        ["Гамма Принт", "", "", "8 4742 500-500", "", "Липецк", ""],
+    ]
+    path = write_rows_xlsx(tmp_path / "centre.xlsx", [HEADER, *rows])
+    import_clients(imported, [path], ImportOptions(errors_dir=tmp_path))
+    with imported.read() as session:
+        records = load_records(session, imported.viewer)
+    efimov = [r for r in records if r.name == "ефимов виктор олегович"]
+    assert [r.regions for r in efimov] == [{"52"}, frozenset()]
+    pairs = {(p.left, p.right) for p in find_pairs(records, min_score=40)}
+    assert (efimov[0].id, efimov[1].id) in pairs

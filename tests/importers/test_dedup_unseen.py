@@ -2,9 +2,10 @@
 
 ``unseen_files`` draws 2,500 companies as three managers would have typed them; the whole path
 runs as a team would run it: three imports, ``crm dedup merge --auto``, then the review's scan at
-the team's threshold. The figures print with ``-s``; the bars are the issue's goal where it is
-met (merges, proposals) and today's level where it is not yet (recall: 0.992 of 0.995; what
-is missed is a name alone with nothing else to go on, see the closing note of issue 27).
+the team's threshold. The figures print with ``-s``; the bars are the issue's goal (merges
+0.995, recall 0.995, half the proposals right). What is still missed is a name alone with
+nothing else to go on: a record with no city, INN, phone or site against one of a dozen
+«Кристалл»s.
 """
 
 from __future__ import annotations
@@ -42,6 +43,6 @@ def test_unseen_files_merge_right_find_nearly_all_and_propose_mostly_real_pairs(
     print(f"\nat threshold {DEFAULT_THRESHOLD}: {figures}\nevery pair: {everything}")
     assert figures.precision >= 0.995, figures
     assert figures.proposal_precision >= 0.5, figures
-    assert figures.recall >= 0.99, figures
+    assert figures.recall >= 0.995, figures
     assert everything.proposals > figures.proposals, "the threshold hides the pairs whose own keys disagree"
     assert everything.recall - figures.recall < 0.002, "what the threshold hides is hardly ever a real pair"

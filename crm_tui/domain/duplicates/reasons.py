@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from crm_tui.domain.values.region_cities import REGIONS
 from crm_tui.i18n import NC_, _, counted, pgettext
 
 _FIXED = {
@@ -22,13 +23,14 @@ _FIXED = {
     "different phones": NC_("duplicate reason", "different phones"),
 }
 _FAMILY = re.compile(r"family ([0-9]+) ([0-9]+)")
-_WITH_VALUE = re.compile(r"(name|same e-mail|same phone|same domain|same contact) (.+)")
+_WITH_VALUE = re.compile(r"(name|same e-mail|same phone|same domain|same contact|same region) (.+)")
 _VALUED = {
     "name": NC_("duplicate reason", "name {value}"),
     "same e-mail": NC_("duplicate reason", "same e-mail {value}"),
     "same phone": NC_("duplicate reason", "same phone {value}"),
     "same domain": NC_("duplicate reason", "same e-mail domain {value}"),
     "same contact": NC_("duplicate reason", "same contact person {value}"),
+    "same region": NC_("duplicate reason", "same region: {value}"),
 }
 
 
@@ -45,8 +47,11 @@ def reason_text(reason: str) -> str:
         )
     found = _WITH_VALUE.fullmatch(reason)
     if found:
-        said = pgettext("duplicate reason", _VALUED[found.group(1)])
-        return said.format(value=found.group(2))
+        kind, value = found.groups()
+        said = pgettext("duplicate reason", _VALUED[kind])
+        if kind == "same region":  # stored as the region's code: "same region 78"
+            value = REGIONS.get(value, (value, ""))[0]
+        return said.format(value=value)
     return reason
 
 
