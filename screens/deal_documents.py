@@ -91,8 +91,20 @@ def missing_names(keys: list[str]) -> str:
     )
     for key in keys:
         if key.startswith("client."):
-            names.append(_("client's {field}").format(field=str(field_label(key.partition(".")[2]))))
+            field = key.partition(".")[2]
+            said = _(CLIENT_FIELDS[field]) if field in CLIENT_FIELDS else str(field_label(field))
+            names.append(_("client's {field}").format(field=said))
     return ", ".join(names)
+
+
+CLIENT_FIELDS = {
+    "name": N_("name"),
+    "inn": LABELS["inn"],
+    "kpp": LABELS["kpp"],
+    "legal_address": LABELS["address"],
+}
+"""The client's fields a document needs, in words as the card names them ("legal address",
+not the ``legal_address`` that ``--map`` and the CLI's messages take)."""
 
 
 def documents_view(documents: list[DocumentRow]) -> Table | Text:

@@ -42,6 +42,9 @@ async def test_the_six_steps_of_a_deal_by_key(
         assert isinstance(screen, DealScreen)
         steps = text_of(screen.query_one("#deal-steps", Static))
         assert "Next: Requisites (u)" in steps and "Missing requisites" in steps
+        assert "client's legal address" in steps and "legal_address" not in steps, (
+            "named as the card names it"
+        )
         await pilot.press("b")
         await settle(pilot)
         assert any("fill in the requisites first" in n for n in notifications(app))
