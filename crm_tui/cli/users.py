@@ -117,7 +117,9 @@ NO_TERMINAL = N_("no terminal to read the password from: use --stdin")
 @app.command("password")
 def password(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="Whose browser password (your own, or anyone's for an admin).")],
+    login: Annotated[
+        str, typer.Argument(help="Whose browser password (your own, or anyone's for an admin).")
+    ],
     from_stdin: Annotated[
         bool, typer.Option("--stdin", help="Read the password from the first line of standard input.")
     ] = False,

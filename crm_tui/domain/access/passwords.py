@@ -113,7 +113,9 @@ def set_password(session: Session, viewer: Viewer, login: str, password: str, no
         "locked_until": None,
         "changed_at": now,
     }
-    done = session.execute(update(user_passwords).where(user_passwords.c.user_id == user_id).values(**values))
+    done = session.connection().execute(
+        update(user_passwords).where(user_passwords.c.user_id == user_id).values(**values)
+    )
     if not done.rowcount:
         session.execute(user_passwords.insert().values(user_id=user_id, **values))
     session.execute(

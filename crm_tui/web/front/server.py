@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from aiohttp import BodyPartReader, WSMsgType, web
@@ -306,7 +306,7 @@ class FrontServer(Server):
 
     # --- the app -------------------------------------------------------------------------
 
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         found: WebSession = request["web_session"]
         base = self.base_url(request)
         scheme = "wss" if base.startswith("https") else "ws"
@@ -447,7 +447,7 @@ class FrontServer(Server):
             return self.html(pages.upload_page(lang, files, self.settings.tz, error=error), 400)
         found: WebSession = request["web_session"]
         log.info("%s uploaded %s", found.login, kept.name)
-        raise web.HTTPSeeOther(f"/upload?lang={lang}&done={kept.name}")
+        raise web.HTTPSeeOther(f"/upload?done={quote(kept.name)}")
 
 
 def serve(settings: FrontSettings, engine: Engine) -> None:
