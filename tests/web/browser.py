@@ -39,7 +39,9 @@ def keep_terminal(page: Any) -> None:
             return
         body = response.text()
         assert HOOK in body, "textual.js changed: the browser tests cannot find its terminal"
-        route.fulfill(response=response, body=body.replace(HOOK, "this.terminal=window.__crmTerminal=new v.Terminal("))
+        route.fulfill(
+            response=response, body=body.replace(HOOK, "this.terminal=window.__crmTerminal=new v.Terminal(")
+        )
 
     page.route("**/static/js/textual.js", patch)
 
@@ -50,9 +52,7 @@ def screen(page: Any) -> str:
 
 def wait_for_text(page: Any, text: str, timeout: float = 30_000) -> str:
     """Until ``text`` is on the app's screen; the screen then."""
-    page.wait_for_function(
-        f"() => ({SCREEN_JS})().includes({text!r})", timeout=timeout
-    )
+    page.wait_for_function(f"() => ({SCREEN_JS})().includes({text!r})", timeout=timeout)
     return screen(page)
 
 

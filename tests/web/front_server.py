@@ -69,7 +69,9 @@ def running_front(folder: Path, *options: str, database: str | None = None) -> I
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"crm serve did not start: {log.read_text(errors='replace')}") from None
+                    raise RuntimeError(
+                        f"crm serve did not start: {log.read_text(errors='replace')}"
+                    ) from None
                 time.sleep(0.1)
         yield Front(f"http://127.0.0.1:{port}", data_dir, database, log)
     finally:

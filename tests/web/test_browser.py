@@ -78,7 +78,9 @@ def test_sign_in_desk_client_kanban_sign_out(browser: Any, front: Front, tmp_pat
 
     keys(page, "c")
     clients = wait_for_text(page, "Теплодом")
-    assert "Липецкий металл" not in clients and "Аква-Сервис" in clients  # petrov's client: a manager sees her own
+    assert (
+        "Липецкий металл" not in clients and "Аква-Сервис" in clients
+    )  # petrov's client: a manager sees her own
     keys(page, "Enter")
     card = wait_for_text(page, "ООО «Аква-Сервис» — Client card")
     assert "ООО «Аква-Сервис»" in card and "owner Иванова Светлана" in card
@@ -124,4 +126,27 @@ def test_wrong_password_refused_and_no_app_without_a_session(browser: Any, front
     assert page.locator("#terminal").count() == 0
     page.goto(f"{front.url}/")
     assert page.url.endswith("/login")
+    page.close()
+
+
+def test_an_uploaded_spreadsheet_is_offered_by_the_import_wizard(
+    browser: Any, front: Front, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "Клиенты Смирнова.csv"
+    sheet.write_text("Название;ИНН\nНовый клиент;7707083893\n", encoding="utf-8")
+    page = new_page(browser)
+    page.goto(f"{front.url}/login")
+    page.fill("#login", "smirnov")
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    wait_for_text(page, "My sales — Смирнов Олег")
+    page.goto(f"{front.url}/upload")
+    page.set_input_files("#file", str(sheet))
+    page.click("#upload")
+    assert "Uploaded: Клиенты Смирнова.csv" in page.locator(".note").inner_text()
+    page.click("#back")
+    wait_for_text(page, "My sales — Смирнов Олег")
+    keys(page, "i")
+    wizard = wait_for_text(page, "Клиенты Смирнова.csv")
+    assert "upload folder" in wizard
     page.close()

@@ -44,7 +44,9 @@ def test_the_parameters_written_in_the_hash_are_the_ones_used() -> None:
     assert not verify_password(PASSWORD, cheap.replace("n=1024", "n=2048"))
 
 
-@pytest.mark.parametrize("stored", [None, "", "plain", "md5$x$y$z", "scrypt$n=0,r=8,p=1$AA$AA", "scrypt$n=16$!!$AA"])
+@pytest.mark.parametrize(
+    "stored", [None, "", "plain", "md5$x$y$z", "scrypt$n=0,r=8,p=1$AA$AA", "scrypt$n=16$!!$AA"]
+)
 def test_no_hash_or_a_broken_one_never_matches(stored: str | None) -> None:
     assert not verify_password(PASSWORD, stored)
 
@@ -58,7 +60,12 @@ def _with_passwords(ws: Workspace) -> None:
 def _sign_in(ws: Workspace, login: str, password: str, minutes: float = 0):  # type: ignore[no-untyped-def]
     with ws.write() as session:
         return sign_in(
-            session, login, password, now=FROZEN_NOW + timedelta(minutes=minutes), address="10.0.0.7", policy=POLICY
+            session,
+            login,
+            password,
+            now=FROZEN_NOW + timedelta(minutes=minutes),
+            address="10.0.0.7",
+            policy=POLICY,
         )
 
 
@@ -145,10 +152,16 @@ def test_a_session_ends_after_the_idle_time_and_on_sign_out(
     _with_passwords(ws)
     signed = _sign_in(ws, "ivanova", PASSWORD)
     with ws.read() as session:
-        assert current_session(session, signed.token, now=FROZEN_NOW + timedelta(minutes=29), idle=POLICY.idle)
-        assert not current_session(session, signed.token, now=FROZEN_NOW + timedelta(minutes=30), idle=POLICY.idle)
+        assert current_session(
+            session, signed.token, now=FROZEN_NOW + timedelta(minutes=29), idle=POLICY.idle
+        )
+        assert not current_session(
+            session, signed.token, now=FROZEN_NOW + timedelta(minutes=30), idle=POLICY.idle
+        )
     with pytest.raises(UnknownUser, match="sign in again"):
-        open_web_workspace(db_url, signed.token, idle=POLICY.idle, clock=lambda: FROZEN_NOW + timedelta(hours=1))
+        open_web_workspace(
+            db_url, signed.token, idle=POLICY.idle, clock=lambda: FROZEN_NOW + timedelta(hours=1)
+        )
     other = _sign_in(ws, "ivanova", PASSWORD)
     with ws.write() as session:
         assert sign_out(session, other.token, now=FROZEN_NOW) is not None
@@ -175,7 +188,15 @@ def test_ops_accounts_do_not_get_the_app(workspace_for: Callable[[str], Workspac
         from crm_tui.domain.access.users import add_user
         from crm_tui.storage.models import Role
 
-        add_user(session, login="cron", full_name="cron", role=Role.OPS, region=None, now=FROZEN_NOW, by_user_id=None)
+        add_user(
+            session,
+            login="cron",
+            full_name="cron",
+            role=Role.OPS,
+            region=None,
+            now=FROZEN_NOW,
+            by_user_id=None,
+        )
         set_password(session, ws.viewer, "cron", PASSWORD, FROZEN_NOW)
     assert _sign_in(ws, "cron", PASSWORD).refused == "no_app"
 
