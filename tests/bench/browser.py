@@ -128,7 +128,8 @@ def main() -> None:
             "runs": [round(t, 2) for t in times],
         }
         print(
-            f"sign-in to desk drawn: median {statistics.median(times):.2f} s, runs {[round(t, 2) for t in times]}"
+            f"sign-in to desk drawn: median {statistics.median(times):.2f} s, "
+            f"runs {[round(t, 2) for t in times]}"
         )
 
         contexts = []
@@ -156,7 +157,8 @@ def main() -> None:
             "sign_in_to_desk_s_with_n_open": [round(t, 2) for t in opening],
         }
         print(
-            f"{args.sessions} sessions: {len(pids)} app processes, RSS total {sum(rss) / 1024:.0f} MB "
+            f"{args.sessions} sessions: {len(pids)} app processes, "
+            f"RSS total {sum(rss) / 1024:.0f} MB "
             f"(median {statistics.median(rss) / 1024:.0f} MB each), PSS total {sum(pss) / 1024:.0f} MB; "
             f"the last sign-in with {args.sessions - 1} open: {opening[-1]:.2f} s"
         )

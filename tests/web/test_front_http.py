@@ -149,6 +149,7 @@ async def test_upload_lands_in_the_users_private_folder(front: Front) -> None:
             assert "not a spreadsheet" in await response.text()
     with get_engine(front.database).connect() as conn:
         user_id = conn.scalar(select(users.c.id).where(users.c.login == "smirnov"))
+    assert user_id is not None
     folder = user_upload_folder(front.data_dir, int(user_id))
     kept = folder / "клиенты.csv"
     assert kept.read_bytes().startswith(b"name;inn")
@@ -159,12 +160,14 @@ async def test_upload_lands_in_the_users_private_folder(front: Front) -> None:
 
 async def test_behind_https_the_cookie_is_secure(tmp_path: Path) -> None:
     with running_front(tmp_path, "--public-url", "https://crm.example.com") as front:
-        async with client() as http:
-            async with http.post(
+        async with (
+            client() as http,
+            http.post(
                 f"{front.url}/login",
                 data={"login": "ivanova", "password": PASSWORD},
                 headers={"Origin": "https://crm.example.com"},
                 allow_redirects=False,
-            ) as response:
-                assert response.status == 303
-                assert "Secure" in response.headers["Set-Cookie"]
+            ) as response,
+        ):
+            assert response.status == 303
+            assert "Secure" in response.headers["Set-Cookie"]

@@ -5,8 +5,9 @@ textual-serve serves a page (``/``), its scripts and fonts (``/static``), a webs
 on which each connection starts one app process (its ``AppService`` runs the command in a shell
 with ``TEXTUAL_DRIVER`` set to Textual's web driver), and downloads the app offers
 (``/download/{key}``). Here every one of them first asks for a live session (``check``), the
-websocket before it is upgraded; the app process is started as ``crm web-app`` with the
-session's token in its environment, and opens its workspace from that token alone
+websocket before it is upgraded; the app process (``crm web-app``, started ahead:
+``app_processes``) is handed the session's token on its standard input, and opens its
+workspace from that token alone
 (``domain.access.web_sessions.open_web_workspace``): the person signed in, their rights, their
 audit, as over SSH. A session's websockets close when it is signed out or has gone unused for
 the idle time; keys pressed in the app count as use.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import shlex
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -29,7 +29,6 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import BodyPartReader, WSMsgType, web
 from sqlalchemy.engine import Engine
-from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from crm_tui.domain.access.web_sessions import (
@@ -45,6 +44,7 @@ from crm_tui.domain.imports.uploads import find_uploads, store_upload, user_uplo
 from crm_tui.i18n import LANGUAGES, in_language
 from crm_tui.storage.database import read_session, write_session
 from crm_tui.web.front import pages
+from crm_tui.web.front.app_processes import SessionApp, SparePool
 
 log = logging.getLogger("crm.serve")
 COOKIE = "crm_session"
@@ -74,6 +74,8 @@ class FrontSettings:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     app_command: tuple[str, ...] = ()
     """The command that runs the app for a session (``crm ... web-app``)."""
+    spares: int = 1
+    """App processes started ahead, waiting for a session (``app_processes``)."""
 
 
 def app_command(database: str, config: str | None) -> tuple[str, ...]:
@@ -87,20 +89,6 @@ def app_command(database: str, config: str | None) -> tuple[str, ...]:
         *(("--config", config) if config else ()),
         "web-app",
     )
-
-
-class SessionApp(AppService):
-    """textual-serve's app process, started with the session's token, its user's upload folder
-    and the page's language in its environment (and nothing of the server's own session)."""
-
-    def __init__(self, command: str, extra: dict[str, str], **kwargs: Any) -> None:
-        super().__init__(command, **kwargs)
-        self.extra = extra
-
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        environment = super()._build_environment(width, height)
-        environment.update(self.extra)
-        return environment
 
 
 @dataclass
@@ -128,6 +116,7 @@ class FrontServer(Server):
         self.live: dict[int, list[Live]] = {}
         """Session id -> its open websockets."""
         self._watch: asyncio.Task[None] | None = None
+        self.pool = SparePool(self.command, settings.spares)
 
     # --- the application -----------------------------------------------------------------
 
@@ -152,6 +141,7 @@ class FrontServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         self._watch = asyncio.create_task(self._watch_sessions())
+        self.pool.refill()
 
     async def on_shutdown(self, app: web.Application) -> None:
         if self._watch is not None:
@@ -159,6 +149,7 @@ class FrontServer(Server):
         for lives in list(self.live.values()):
             for live in lives:
                 await live.socket.close()
+        await self.pool.close()
 
     # --- who is asking -------------------------------------------------------------------
 
@@ -329,17 +320,18 @@ class FrontServer(Server):
         lang = self.language(request)
         live = Live(token, socket)
         self.live.setdefault(found.id, []).append(live)
-        extra = {
+        grant = {
             "CRM_WEB_SESSION": token,
             "CRM_WEB_IDLE_SECONDS": str(int(self.settings.policy.idle.total_seconds())),
             "CRM_UPLOAD_DIR": str(user_upload_folder(self.settings.data_dir, found.user_id)),
         }
-        extra["CRM_LOCALE"] = lang
+        grant["CRM_LOCALE"] = lang
         try:
             await socket.prepare(request)
             live.app = SessionApp(
                 self.command,
-                extra,
+                grant,
+                self.pool,
                 write_bytes=socket.send_bytes,
                 write_str=socket.send_str,
                 close=socket.close,
@@ -452,5 +444,4 @@ class FrontServer(Server):
 
 def serve(settings: FrontSettings, engine: Engine) -> None:
     """Run until Ctrl+C or SIGTERM."""
-    os.environ.pop("CRM_WEB_SESSION", None)
     FrontServer(settings, engine).serve()
