@@ -120,12 +120,25 @@ async def test_a_post_or_websocket_from_another_site_is_refused(front: Front) ->
             assert response.status == 200  # still signed in
 
 
-async def test_sign_out_ends_the_session(front: Front) -> None:
+async def test_sign_out_ends_the_session_and_closes_its_app(front: Front) -> None:
     async with client() as http:
         assert await sign_in(http, front, "ivanova") == 303
         kept = {c.key: c.value for c in http.cookie_jar}
-        async with http.post(f"{front.url}/logout", allow_redirects=False) as response:
-            assert response.status == 303 and response.headers["Location"].startswith("/login")
+        async with http.ws_connect(f"{front.url}/ws?width=100&height=30") as ws:
+            first = await ws.receive(timeout=60)
+            assert first.type == aiohttp.WSMsgType.BINARY
+            async with http.post(f"{front.url}/logout", allow_redirects=False) as response:
+                assert response.status == 303 and response.headers["Location"].startswith("/login")
+            while True:  # the app's output until the server closes it
+                message = await ws.receive(timeout=30)
+                if message.type in (
+                    aiohttp.WSMsgType.CLOSE,
+                    aiohttp.WSMsgType.CLOSED,
+                    aiohttp.WSMsgType.CLOSING,
+                ):
+                    break
+        async with http.post(f"{front.url}/logout", allow_redirects=False) as again:  # no session: no harm
+            assert again.status == 303
     async with client() as replay:  # the old cookie, kept by somebody, opens nothing any more
         replay.cookie_jar.update_cookies(kept)
         async with replay.get(f"{front.url}/", allow_redirects=False) as response:

@@ -54,7 +54,8 @@ TOUCH_EVERY = timedelta(seconds=60)
 """A session's last use is written at most this often (a key press is use)."""
 WATCH_EVERY = 20.0
 """Seconds between looks at the open sessions: signed out elsewhere, expired, user made inactive."""
-OPEN_PATHS = frozenset({"/login"})
+OPEN_PATHS = frozenset({"/login", "/logout"})
+"""Reached without a session: signing in, and signing out of one that has ended already."""
 
 
 @dataclass(frozen=True)
@@ -282,15 +283,18 @@ class FrontServer(Server):
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
+        """End the session (if it is still open), close its apps, back to the sign-in page."""
         token = request.cookies.get(COOKIE, "")
-        found: WebSession = request["web_session"]
+        found = await self.check(token) if token else None
 
         def end() -> None:
             with write_session(self.engine) as session:
                 sign_out(session, token, now=self.now())
 
-        await asyncio.to_thread(end)
-        await self._close(found.id)
+        if token:
+            await asyncio.to_thread(end)
+        if found is not None:
+            await self._close(found.id)
         response = web.HTTPSeeOther(f"/login?why=out&lang={self.language(request)}")
         response.del_cookie(COOKIE, path="/")
         raise response
