@@ -184,3 +184,25 @@ async def test_behind_https_the_cookie_is_secure(tmp_path: Path) -> None:
         ):
             assert response.status == 303
             assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_a_person_changes_their_own_password_and_is_signed_out(front: Front) -> None:
+    new = "Лето-2027-пароль"
+    async with client() as http:
+        assert await sign_in(http, front, "admin") == 303
+        kept = {c.key: c.value for c in http.cookie_jar}
+        wrong = {"current": "not-mine", "new": new, "again": new}
+        async with http.post(f"{front.url}/password", data=wrong) as response:
+            assert response.status == 400 and "The current password is wrong." in await response.text()
+        short = {"current": PASSWORD, "new": "short", "again": "short"}
+        async with http.post(f"{front.url}/password", data=short) as response:
+            assert response.status == 400 and "too short" in await response.text()
+        good = {"current": PASSWORD, "new": new, "again": new}
+        async with http.post(f"{front.url}/password", data=good, allow_redirects=False) as response:
+            assert response.status == 303 and response.headers["Location"].startswith("/login?why=password")
+    async with client() as replay:
+        replay.cookie_jar.update_cookies(kept)
+        async with replay.get(f"{front.url}/", allow_redirects=False) as response:
+            assert response.status == 303  # the session it was changed in is over too
+        assert await sign_in(replay, front, "admin") == 401
+        assert await sign_in(replay, front, "admin", new) == 303

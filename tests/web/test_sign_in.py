@@ -216,3 +216,38 @@ def test_own_password_for_anyone_others_for_admins_only(workspace_for: Callable[
     with admin.write() as session, pytest.raises(UnknownUser):
         set_password(session, admin.viewer, "nobody", PASSWORD, FROZEN_NOW)
     assert ("password_set", {"by": "ivanova"}) in _audit(manager, "ivanova")
+
+
+def test_changing_ones_own_password_asks_the_current_one_and_counts_wrong_ones(
+    workspace_for: Callable[[str], Workspace],
+) -> None:
+    from crm_tui.domain.access.web_sessions import change_own_password
+
+    ws = workspace_for("admin")
+    _with_passwords(ws)
+    signed = _sign_in(ws, "petrov", PASSWORD)
+    with ws.read() as session:
+        found = current_session(session, signed.token, now=FROZEN_NOW, idle=POLICY.idle)
+    assert found is not None
+    for attempt in range(4):
+        with ws.write() as session:
+            refused = change_own_password(
+                session,
+                found,
+                f"guess-{attempt}",
+                "новый-пароль-1",
+                now=FROZEN_NOW,
+                address="x",
+                policy=POLICY,
+            )
+        assert refused == "wrong"
+    with ws.write() as session:
+        assert (
+            change_own_password(
+                session, found, PASSWORD, "новый-пароль-1", now=FROZEN_NOW, address="x", policy=POLICY
+            )
+            == ""
+        )
+    assert _sign_in(ws, "petrov", "новый-пароль-1").refused == ""
+    with ws.read() as session:
+        assert current_session(session, signed.token, now=FROZEN_NOW, idle=POLICY.idle) is None

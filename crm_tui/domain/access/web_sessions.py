@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, can, require
-from crm_tui.domain.access.passwords import verify_password, waste_time
+from crm_tui.domain.access.passwords import set_password, verify_password, waste_time
 from crm_tui.domain.access.users import resolve_viewer
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.clock import Clock, system_clock
@@ -116,27 +116,8 @@ def sign_in(
         failed("locked")
         return SignIn(refused="locked", locked_until=row.locked_until)
     if not verify_password(password, row.password_hash):
-        attempts = int(row.failed_attempts or 0) + 1
-        locked = attempts >= policy.attempts
-        until = now + policy.lock_for if locked else None
-        session.execute(
-            update(user_passwords)
-            .where(user_passwords.c.user_id == user_id)
-            .values(failed_attempts=0 if locked else attempts, locked_until=until)
-        )
-        failed("wrong_password", attempt=attempts)
-        if locked:
-            audit.record(
-                session,
-                at=now,
-                user_id=user_id,
-                entity="user",
-                entity_id=user_id,
-                action="locked",
-                changes={"until": until.isoformat() if until else None, "address": address},
-            )
-            return SignIn(refused="locked", locked_until=until)
-        return SignIn(refused="wrong")
+        until = _count_wrong(session, user_id, int(row.failed_attempts or 0) + 1, now, address, policy)
+        return SignIn(refused="locked", locked_until=until) if until else SignIn(refused="wrong")
     if not row.active:
         failed("inactive")
         return SignIn(refused="inactive")
@@ -169,6 +150,70 @@ def sign_in(
         changes={"address": address, "via": "browser"},
     )
     return SignIn(token=token, user_id=user_id, login=row.login)
+
+
+def _count_wrong(
+    session: Session, user_id: int, attempts: int, now: datetime, address: str, policy: SignInPolicy
+) -> datetime | None:
+    """One more wrong password in a row (audited); at ``policy.attempts`` the login is locked:
+    until when, or None."""
+    locked = attempts >= policy.attempts
+    until = now + policy.lock_for if locked else None
+    session.execute(
+        update(user_passwords)
+        .where(user_passwords.c.user_id == user_id)
+        .values(failed_attempts=0 if locked else attempts, locked_until=until)
+    )
+    audit.record(
+        session,
+        at=now,
+        user_id=user_id,
+        entity="user",
+        entity_id=user_id,
+        action="sign_in_failed",
+        changes={"why": "wrong_password", "address": address, "attempt": attempts},
+    )
+    if until is not None:
+        audit.record(
+            session,
+            at=now,
+            user_id=user_id,
+            entity="user",
+            entity_id=user_id,
+            action="locked",
+            changes={"until": until.isoformat(), "address": address},
+        )
+    return until
+
+
+def change_own_password(
+    session: Session,
+    found: WebSession,
+    current: str,
+    new: str,
+    *,
+    now: datetime,
+    address: str,
+    policy: SignInPolicy = SignInPolicy(),
+) -> str:
+    """The signed-in person's new password, if ``current`` is theirs: "" when done (their
+    browsers, this one too, are signed out: ``set_password``), else "wrong" or "locked". A
+    wrong current password counts towards the lock, as at sign-in."""
+    row = session.execute(
+        select(
+            user_passwords.c.password_hash, user_passwords.c.failed_attempts, user_passwords.c.locked_until
+        ).where(user_passwords.c.user_id == found.user_id)
+    ).first()
+    if row is None:
+        return "wrong"
+    if row.locked_until is not None and row.locked_until > now:
+        return "locked"
+    if not verify_password(current, row.password_hash):
+        until = _count_wrong(session, found.user_id, int(row.failed_attempts or 0) + 1, now, address, policy)
+        return "locked" if until else "wrong"
+    viewer = resolve_viewer(session, found.login, None)
+    set_password(session, viewer, found.login, new, now)
+    return ""
 
 
 def current_session(session: Session, token: str, *, now: datetime, idle: timedelta) -> WebSession | None:

@@ -54,6 +54,16 @@ SIGN_OUT = N_("Sign out")
 UPLOAD_LINK = N_("Upload a file")
 REFUSED_REQUEST = N_("This request was refused: it did not come from this site's own page.")
 NO_FILE = N_("Choose a file first.")
+PASSWORD_TITLE = N_("Change your password")
+CURRENT_PASSWORD = N_("Current password")
+NEW_PASSWORD = N_("New password (at least 8 characters)")
+NEW_AGAIN = N_("The new password again")
+CHANGE = N_("Change")
+WRONG_CURRENT = N_("The current password is wrong.")
+LOCKED_NOW = N_("Too many wrong passwords: this login is locked for a while.")
+DIFFER = N_("The two new passwords differ.")
+CHANGED = N_("Your password is changed. Sign in with the new one.")
+PASSWORD_LINK = N_("Password")
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
@@ -119,6 +129,27 @@ def upload_page(lang: str, files: Iterable[Upload], tz: ZoneInfo, *, error: str 
     return _page(lang, in_language(lang, UPLOAD_TITLE), body)
 
 
+def password_page(lang: str, *, error: str = "") -> str:
+    """The signed-in person's own password: the current one, the new one twice."""
+
+    def t(msgid: str) -> str:
+        return escape(in_language(lang, msgid))
+
+    body = (
+        (f'<p class="error" role="alert">{escape(error)}</p>' if error else "")
+        + '<form method="post" action="/password">'
+        + f'<label for="current">{t(CURRENT_PASSWORD)}</label>'
+        + '<input type="password" id="current" name="current" autocomplete="current-password" required>'
+        + f'<label for="new">{t(NEW_PASSWORD)}</label>'
+        + '<input type="password" id="new" name="new" autocomplete="new-password" required>'
+        + f'<label for="again">{t(NEW_AGAIN)}</label>'
+        + '<input type="password" id="again" name="again" autocomplete="new-password" required>'
+        + f'<button type="submit" id="change">{t(CHANGE)}</button></form>'
+        + f'<p><a href="/" id="back">{t(BACK_TO_APP)}</a></p>'
+    )
+    return _page(lang, in_language(lang, PASSWORD_TITLE), body)
+
+
 def refused_page(lang: str) -> str:
     return _page(lang, in_language(lang, REFUSED_REQUEST), "")
 
@@ -156,6 +187,7 @@ def app_page(lang: str, *, static: str, websocket: str, who: str, font_size: int
         f'<script src="{escape(static)}js/textual.js"></script><style>{style}</style></head><body>'
         f'<div id="bar"><span id="who">{escape(who)}</span>'
         f'<a href="/upload" target="_blank" id="upload-link">{t(UPLOAD_LINK)}</a>'
+        f'<a href="/password" target="_blank" id="password-link">{t(PASSWORD_LINK)}</a>'
         '<form method="post" action="/logout">'
         f'<button type="submit" id="sign-out">{t(SIGN_OUT)}</button></form>'
         "</div>"

@@ -34,6 +34,7 @@ from textual_serve.server import Server, to_int
 from crm_tui.domain.access.web_sessions import (
     SignInPolicy,
     WebSession,
+    change_own_password,
     current_session,
     sign_in,
     sign_out,
@@ -128,6 +129,8 @@ class FrontServer(Server):
                 web.get("/login", self.login_form),
                 web.post("/login", self.login),
                 web.post("/logout", self.logout),
+                web.get("/password", self.password_form),
+                web.post("/password", self.change_password),
                 web.get("/upload", self.upload_form),
                 web.post("/upload", self.upload),
                 web.get("/", self.handle_index, name="index"),
@@ -248,7 +251,9 @@ class FrontServer(Server):
         lang = self.language(request)
         if await self.check(request.cookies.get(COOKIE, "")) is not None:
             raise web.HTTPSeeOther("/")
-        note = {"out": pages.SIGNED_OUT, "expired": pages.EXPIRED}.get(request.query.get("why", ""), "")
+        note = {"out": pages.SIGNED_OUT, "expired": pages.EXPIRED, "password": pages.CHANGED}.get(
+            request.query.get("why", ""), ""
+        )
         return self.html(pages.sign_in_page(lang, note=in_language(lang, note) if note else ""))
 
     async def login(self, request: web.Request) -> web.StreamResponse:
@@ -409,6 +414,42 @@ class FrontServer(Server):
                 return current_session(session, token, now=self.now(), idle=self.settings.policy.idle) is None
 
         return await asyncio.to_thread(look)
+
+    # --- one's own password ---------------------------------------------------------------
+
+    async def password_form(self, request: web.Request) -> web.StreamResponse:
+        return self.html(pages.password_page(self.language(request)))
+
+    async def change_password(self, request: web.Request) -> web.StreamResponse:
+        """A new password for the person signed in; their browsers are signed out (this one
+        too), and the sign-in page asks for the new one."""
+        lang = self.language(request)
+        found: WebSession = request["web_session"]
+        form = await request.post()
+        current, new, again = (str(form.get(name, "")) for name in ("current", "new", "again"))
+        if new != again:
+            return self.html(pages.password_page(lang, error=in_language(lang, pages.DIFFER)), 400)
+        address = self.address(request)
+
+        def change() -> str:
+            with write_session(self.engine) as session:
+                return change_own_password(
+                    session, found, current, new, now=self.now(), address=address, policy=self.settings.policy
+                )
+
+        try:
+            refused = await asyncio.to_thread(change)
+        except InvalidInput as exc:
+            error = pages.worded(lang, exc.message.msgid, exc.message.params)
+            return self.html(pages.password_page(lang, error=error), 400)
+        if refused:
+            words = pages.WRONG_CURRENT if refused == "wrong" else pages.LOCKED_NOW
+            return self.html(pages.password_page(lang, error=in_language(lang, words)), 400)
+        log.info("%s changed their password", found.login)
+        await self._close(found.id)
+        response = web.HTTPSeeOther(f"/login?why=password&lang={lang}")
+        response.del_cookie(COOKIE, path="/")
+        raise response
 
     # --- uploads -------------------------------------------------------------------------
 
