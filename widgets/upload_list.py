@@ -3,47 +3,14 @@ README's SSH set-up) reaches the import wizard without typing its path."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv"})
-"""What the import reads (importers/files/reading.py); other files are not offered."""
-MOST = 200
-"""Files listed at most (the newest): an upload folder is a handful of files, not an archive."""
+from crm_tui.domain.imports.uploads import Upload, find_uploads
 
-
-@dataclass(frozen=True)
-class Upload:
-    path: Path
-    name: str
-    """The path under the upload folder."""
-    size: int
-    modified: float
-
-
-def find_uploads(folder: Path) -> list[Upload]:
-    """The spreadsheets under ``folder`` (subfolders too), newest first. Hidden files and
-    folders are left out: an sftp upload still in progress, an open workbook's ``.~lock``.
-    A folder that is not there yet has no files."""
-    found: list[Upload] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            path = Path(root) / name
-            if name.startswith(".") or path.suffix.lower() not in SPREADSHEETS:
-                continue
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found.append(Upload(path, str(path.relative_to(folder)), stat.st_size, stat.st_mtime))
-    found.sort(key=lambda u: (-u.modified, u.name))
-    return found[:MOST]
+__all__ = ["Upload", "find_uploads", "upload_line"]
 
 
 def upload_line(upload: Upload, tz: ZoneInfo) -> Text:

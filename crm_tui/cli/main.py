@@ -40,6 +40,7 @@ from crm_tui.cli import (
     reports,
     schedule,
     segments,
+    serve,
     ssh_entry,
     tasks,
     templates,
@@ -91,6 +92,8 @@ app.add_typer(templates.app, name="template")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 app.command("ssh-entry")(ssh_entry.ssh_entry)
+app.command("serve")(serve.serve)
+app.command("web-app", hidden=True)(serve.web_app)
 ROOT_VALUE_OPTIONS = ("--db", "--user", "--config")
 """The options of ``crm`` itself that take a value."""
 

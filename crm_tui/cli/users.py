@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import grouped, open_ws, print_json, print_table, say
-from crm_tui.i18n import _
+from crm_tui.cli.common import fail, grouped, open_ws, print_json, print_table, say
+from crm_tui.i18n import N_, _
 
 app = typer.Typer(help="CRM users: managers, heads of sales, admins, ops.", no_args_is_help=True)
 
@@ -108,3 +108,43 @@ def extension(
         say(_("{login}: no extension").format(login=login))
     else:
         say(_("{login}: extension {number}").format(login=login, number=value))
+
+
+PASSWORDS_DIFFER = N_("the two passwords differ; nothing was changed")
+NO_TERMINAL = N_("no terminal to read the password from: use --stdin")
+
+
+@app.command("password")
+def password(
+    ctx: typer.Context,
+    login: Annotated[
+        str, typer.Argument(help="Whose browser password (your own, or anyone's for an admin).")
+    ],
+    from_stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read the password from the first line of standard input.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Set the password a person signs in with in the browser (`crm serve`). Typed twice, not
+    shown; stored only as a slow salted hash. Unlocks the login and signs out its browsers."""
+    import getpass
+    import sys
+
+    from crm_tui.domain.access.passwords import set_password
+
+    if from_stdin:
+        typed = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            fail(_(NO_TERMINAL))
+        typed = getpass.getpass(_("New password for {login}: ").format(login=login))
+        again = getpass.getpass(_("The same password again: "))
+        if typed != again:
+            fail(_(PASSWORDS_DIFFER))
+    ws = open_ws(ctx)
+    with ws.write() as session:
+        set_password(session, ws.viewer, login, typed, ws.now())
+    if as_json:
+        print_json({"login": login, "password_set": True})
+    else:
+        say(_("{login}: password set").format(login=login))

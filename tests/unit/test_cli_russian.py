@@ -42,6 +42,8 @@ KEPT_LATIN = frozenset(
         # documents: formats, template names, crm company set keys, crm template add --kind
         "DOCX", "PDF", "Word", "Windows", "supply", "services", "contract", "accountant", "address", "bank",
         "corr_account", "director", "vat", "CClientBankExchange", "Windows-1251", "QR", "client",
+        # crm serve: the way people come in, and HTTP's own names for headers and a cookie's flag
+        "SSH", "X-Forwarded-Proto", "X-Forwarded-For", "Secure",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and

@@ -33,6 +33,11 @@ ACTION_NAMES: Captions[str] = Captions(
     "audit action",
     {
         "create": NC_("audit action", "create"),
+        "sign_in": NC_("audit action", "signed in"),
+        "sign_in_failed": NC_("audit action", "sign-in refused"),
+        "locked": NC_("audit action", "locked after wrong passwords"),
+        "sign_out": NC_("audit action", "signed out"),
+        "password_set": NC_("audit action", "password set"),
         "update": NC_("audit action", "update"),
         "edit": NC_("audit action", "edit"),
         "delete": NC_("audit action", "delete"),
