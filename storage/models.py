@@ -1014,3 +1014,33 @@ deal_documents = _table(DealDocument)
 document_numbers = _table(DocumentNumber)
 document_templates = _table(DocumentTemplate)
 payments = _table(Payment)
+
+
+# Report indexes (migration 0020): each report for a year reads one of these and never the table.
+# The calls report: per kind, in user order, every figure in the index (no sort, no row fetch).
+Index(
+    "ix_interactions_kind_user_time",
+    interactions.c.kind,
+    interactions.c.user_id,
+    interactions.c.occurred_at,
+    interactions.c.direction,
+    interactions.c.duration_s,
+)
+# Time in stage for everyone: the stays per stage in order, a histogram without a sort.
+Index(
+    "ix_deal_stage_changes_stage_stay_at",
+    deal_stage_changes.c.from_stage_id,
+    deal_stage_changes.c.stay_tenths,
+    deal_stage_changes.c.at,
+    deal_stage_changes.c.deal_id,
+)
+# Time in stage for a head or a manager: their deals' stays, reached from the deals.
+Index(
+    "ix_deal_stage_changes_deal_stays",
+    deal_stage_changes.c.deal_id,
+    deal_stage_changes.c.at,
+    deal_stage_changes.c.from_stage_id,
+    deal_stage_changes.c.stay_tenths,
+)
+# Open deals over their stage's limit, with their owner, counted off the index.
+Index("ix_deals_stuck", deals.c.status, deals.c.stage_id, deals.c.stage_entered_at, deals.c.owner_id)
