@@ -1026,6 +1026,15 @@ Index(
     interactions.c.direction,
     interactions.c.duration_s,
 )
+# The same for a few days (the dashboard's fortnight), by time first: a range of the index.
+Index(
+    "ix_interactions_kind_time_user",
+    interactions.c.kind,
+    interactions.c.occurred_at,
+    interactions.c.user_id,
+    interactions.c.direction,
+    interactions.c.duration_s,
+)
 # Time in stage for everyone: the stays per stage in order, a histogram without a sort.
 Index(
     "ix_deal_stage_changes_stage_stay_at",
@@ -1044,3 +1053,5 @@ Index(
 )
 # Open deals over their stage's limit, with their owner, counted off the index.
 Index("ix_deals_stuck", deals.c.status, deals.c.stage_id, deals.c.stage_entered_at, deals.c.owner_id)
+# Deals closed in a period (refusals, plan against fact): status, when, whose and how much.
+Index("ix_deals_closed_figures", deals.c.status, deals.c.closed_at, deals.c.owner_id, deals.c.amount)

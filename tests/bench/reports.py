@@ -40,7 +40,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--login", default=LOGIN, help="the head who opens the base (`crm demo` names it after you)")
+    parser.add_argument(
+        "--login", default=LOGIN, help="the head who opens the base (`crm demo` names it after you)"
+    )
     parser.add_argument("--only", help="comma-separated report names (and 'dashboard') to measure")
     args = parser.parse_args()
 

@@ -16,9 +16,11 @@ depends_on = None
 
 INDEXES = [
     ("ix_interactions_kind_user_time", "interactions", ["kind", "user_id", "occurred_at", "direction", "duration_s"]),
+    ("ix_interactions_kind_time_user", "interactions", ["kind", "occurred_at", "user_id", "direction", "duration_s"]),
     ("ix_deal_stage_changes_stage_stay_at", "deal_stage_changes", ["from_stage_id", "stay_tenths", "at", "deal_id"]),
     ("ix_deal_stage_changes_deal_stays", "deal_stage_changes", ["deal_id", "at", "from_stage_id", "stay_tenths"]),
     ("ix_deals_stuck", "deals", ["status", "stage_id", "stage_entered_at", "owner_id"]),
+    ("ix_deals_closed_figures", "deals", ["status", "closed_at", "owner_id", "amount"]),
 ]  # fmt: skip
 
 
