@@ -1055,3 +1055,17 @@ Index(
 Index("ix_deals_stuck", deals.c.status, deals.c.stage_id, deals.c.stage_entered_at, deals.c.owner_id)
 # Deals closed in a period (refusals, plan against fact): status, when, whose and how much.
 Index("ix_deals_closed_figures", deals.c.status, deals.c.closed_at, deals.c.owner_id, deals.c.amount)
+# The lead analysis: a period's requests with every column it counts or groups by.
+Index(
+    "ix_leads_report",
+    leads.c.received_at,
+    leads.c.status,
+    leads.c.repeat,
+    leads.c.answer_due_at,
+    leads.c.first_response_at,
+    leads.c.source_id,
+    leads.c.utm_source,
+    leads.c.owner_id,
+    leads.c.region,
+    leads.c.channel,
+)

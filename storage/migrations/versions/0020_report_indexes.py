@@ -21,6 +21,8 @@ INDEXES = [
     ("ix_deal_stage_changes_deal_stays", "deal_stage_changes", ["deal_id", "at", "from_stage_id", "stay_tenths"]),
     ("ix_deals_stuck", "deals", ["status", "stage_id", "stage_entered_at", "owner_id"]),
     ("ix_deals_closed_figures", "deals", ["status", "closed_at", "owner_id", "amount"]),
+    ("ix_leads_report", "leads", ["received_at", "status", "repeat", "answer_due_at", "first_response_at",
+                                  "source_id", "utm_source", "owner_id", "region", "channel"]),
 ]  # fmt: skip
 
 
