@@ -1069,3 +1069,12 @@ Index(
     leads.c.region,
     leads.c.channel,
 )
+# The inbox's overdue count: open, unanswered, past the deadline, with whose and where.
+Index(
+    "ix_leads_overdue",
+    leads.c.status,
+    leads.c.first_response_at,
+    leads.c.answer_due_at,
+    leads.c.owner_id,
+    leads.c.region,
+)
