@@ -1069,12 +1069,14 @@ Index(
     leads.c.region,
     leads.c.channel,
 )
-# The inbox's overdue count: open, unanswered, past the deadline, with whose and where.
+# The inbox's overdue count and the tick's "anything late?": open, unanswered, past the
+# deadline, escalated or not, with whose and where.
 Index(
     "ix_leads_overdue",
     leads.c.status,
     leads.c.first_response_at,
     leads.c.answer_due_at,
+    leads.c.escalated_at,
     leads.c.owner_id,
     leads.c.region,
 )

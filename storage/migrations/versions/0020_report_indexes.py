@@ -23,7 +23,8 @@ INDEXES = [
     ("ix_deals_closed_figures", "deals", ["status", "closed_at", "owner_id", "amount"]),
     ("ix_leads_report", "leads", ["received_at", "status", "repeat", "answer_due_at", "first_response_at",
                                   "source_id", "utm_source", "owner_id", "region", "channel"]),
-    ("ix_leads_overdue", "leads", ["status", "first_response_at", "answer_due_at", "owner_id", "region"]),
+    ("ix_leads_overdue", "leads", ["status", "first_response_at", "answer_due_at", "escalated_at", "owner_id",
+                                   "region"]),
 ]  # fmt: skip
 
 
