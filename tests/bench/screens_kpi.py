@@ -89,8 +89,8 @@ async def measure(db: str, login: str, repeat: int) -> list[str]:
                     await pilot.pause()
                 app.pop_screen()
                 await pilot.pause(0.3)
-    for cls, name, original in patched:
-        setattr(cls, name, original)
+    for patched_cls, name, original in patched:
+        setattr(patched_cls, name, original)
     rows = [
         _row(f"dashboard: K -> first frame ({login})", found["dash mount"], 500),
         _row(f"dashboard: K -> figures on screen ({login})", found["dash data"], 1000),
