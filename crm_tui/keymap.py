@@ -168,6 +168,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "inbox.refresh": "r",
     "inbox.back": "escape",
     "inbox.report": "R",
+    "inbox.next_page": "n",
+    "inbox.prev_page": "p",
     "lead_report.group": "g",
     "lead_report.back": "escape",
     "lead.take": "t",

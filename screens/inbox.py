@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Header, Static
 
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.captions import LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
-from crm_tui.domain.leads.inbox import InboxPage, LeadItem, View, inbox_page
+from crm_tui.domain.leads.inbox import PAGE, InboxPage, LeadItem, View, inbox_page
 from crm_tui.domain.leads.work import take_request
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
@@ -36,6 +36,8 @@ from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 VIEW_NAMES = {View.MINE: N_("mine"), View.REGION: N_("my region"), View.ALL: N_("all")}
 NEXT_VIEW = {View.MINE: View.REGION, View.REGION: View.ALL, View.ALL: View.MINE}
+Cursor = tuple[datetime, int]
+"""A page's start: the deadline and id of the previous page's last request."""
 
 
 def time_left(due: datetime | None, answered: datetime | None, now: datetime) -> str:
@@ -92,6 +94,7 @@ class InboxScreen(CrmScreen, LeadActions):
     | e | Link it to a client of the base. |
     | x | Junk it, with a reason. |
     | m | Mine / my region / all. |
+    | n, p | Next and previous page. |
     | R | Lead analysis: the last 30 days by source, manager, channel, region, week. |
     | r | Reload. |
     | escape | Back. |
@@ -109,16 +112,19 @@ class InboxScreen(CrmScreen, LeadActions):
         bind("inbox.junk", "lead('junk')", N_("Junk")),
         bind("inbox.view", "view", N_("Whose")),
         bind("inbox.report", "report", N_("Analysis")),
+        bind("inbox.next_page", "next_page", N_("Next page")),
+        bind("inbox.prev_page", "prev_page", N_("Previous page")),
         bind("inbox.refresh", "reload", N_("Refresh"), show=False),
         bind("inbox.back", "back", N_("Back")),
     ]
     GATED: ClassVar[dict[str, Capability]] = {"take": Capability.TAKE_LEADS}
 
     class Loaded(Message):
-        def __init__(self, page: InboxPage, view: View) -> None:
+        def __init__(self, page: InboxPage, view: View, cursors: tuple[Cursor, ...]) -> None:
             super().__init__()
             self.page = page
             self.view = view
+            self.cursors = cursors
 
     class Done(Message):
         def __init__(self, note: str) -> None:
@@ -129,6 +135,9 @@ class InboxScreen(CrmScreen, LeadActions):
         super().__init__(ws)
         self.view = View.ALL
         self.items: dict[str, LeadItem] = {}
+        self.cursors: tuple[Cursor, ...] = ()
+        """Where each page after the first starts (a stack, so `p` goes back)."""
+        self.page: InboxPage | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -164,13 +173,18 @@ class InboxScreen(CrmScreen, LeadActions):
     @work(thread=True, exclusive=True, group="inbox-load", exit_on_error=False)
     def load(self) -> None:
         self.note_version()
-        view = self.view
-        page = inbox_page(self.ws, view, limit=200)
-        self.post_message(self.Loaded(page, view))
+        view, cursors = self.view, self.cursors
+        page = inbox_page(self.ws, view, after=cursors[-1] if cursors else None, limit=PAGE)
+        if not page.items and cursors:  # the page emptied under us (taken, answered): go back
+            cursors = ()
+            page = inbox_page(self.ws, view, limit=PAGE)
+        self.post_message(self.Loaded(page, view, cursors))
 
     def on_inbox_screen_loaded(self, event: Loaded) -> None:
         if event.view is not self.view:
             return
+        self.cursors = event.cursors
+        self.page = event.page
         now = self.ws.now()
         alert = self.app.current_theme.error or "red"
         self.items = {str(i.id): i for i in event.page.items}
@@ -192,10 +206,10 @@ class InboxScreen(CrmScreen, LeadActions):
         self.set_class(not rows, "-empty")
         shown = counted(len(rows), "{count} open request", "{count} open requests")
         overdue = counted(event.page.overdue, "{count} overdue", "{count} overdue")
+        where = _("page {n}").format(n=len(self.cursors) + 1)
+        more = _("more: n") if event.page.more else _("last page")
         self.query_one("#inbox-info", Static).update(
-            " · ".join(
-                (_(VIEW_NAMES[self.view]), shown, overdue) + ((_("more below"),) if event.page.more else ())
-            )
+            " · ".join((_(VIEW_NAMES[self.view]), where, shown, overdue, more))
         )
         self.sub_title = _(VIEW_NAMES[self.view])
         self.refresh_bindings()
@@ -207,7 +221,28 @@ class InboxScreen(CrmScreen, LeadActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("take", "lead"):
             return True if self.selected() is not None else None
+        if action == "next_page":
+            return self.page is not None and self.page.more and self._next_cursor() is not None
+        if action == "prev_page":
+            return bool(self.cursors)
         return True
+
+    def _next_cursor(self) -> Cursor | None:
+        last = self.page.items[-1] if self.page is not None and self.page.items else None
+        if last is None or last.answer_due_at is None:
+            return None
+        return (last.answer_due_at, last.id)
+
+    def action_next_page(self) -> None:
+        cursor = self._next_cursor()
+        if cursor is not None and self.page is not None and self.page.more:
+            self.cursors = (*self.cursors, cursor)
+            self.load()
+
+    def action_prev_page(self) -> None:
+        if self.cursors:
+            self.cursors = self.cursors[:-1]
+            self.load()
 
     def action_report(self) -> None:
         from crm_tui.screens.lead_report import LeadReportScreen
@@ -216,6 +251,7 @@ class InboxScreen(CrmScreen, LeadActions):
 
     def action_view(self) -> None:
         self.view = NEXT_VIEW[self.view]
+        self.cursors = ()
         self.load()
 
     def action_take(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -156,3 +157,37 @@ async def test_the_lead_analysis_groups_by_source_then_manager(sqlite_url: str, 
         await pilot.press("g")
         await settle(pilot)
         assert screen.by == "manager" and table.row_count == 3  # the team, Иванова, the queue
+
+
+async def test_the_inbox_pages_by_deadline_with_n_and_p(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
+    from crm_tui.domain.leads.inbox import PAGE
+
+    admin = open_workspace(sqlite_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    made = [
+        int(
+            receive(
+                replace(admin, clock=fixed_clock(FROZEN_NOW - timedelta(minutes=PAGE + 5 - n))),
+                Request(name=f"Клиент {n}", phone=f"+7916555{n:04d}", message="Прайс", region="Москва"),
+            ).lead_id
+            or 0
+        )
+        for n in range(PAGE + 5)
+    ]
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("I")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        # oldest deadline first: the first 50 requests, then the 5 received last
+        assert [int(k) for k in screen.items] == made[:PAGE]
+        assert "more: n" in text_of(screen.query_one("#inbox-info", Static))
+        await pilot.press("n")
+        await settle(pilot)
+        assert [int(k) for k in screen.items] == made[PAGE:]
+        info = text_of(screen.query_one("#inbox-info", Static))
+        assert "page 2" in info and "last page" in info
+        await pilot.press("p")
+        await settle(pilot)
+        assert [int(k) for k in screen.items] == made[:PAGE]

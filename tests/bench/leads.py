@@ -1,8 +1,9 @@
 """Requests (issue 22) on the large demo base plus 100,000 requests over a year. Nothing is
 asserted; figures against the issue's budgets:
 
-- the inbox's first page (open requests, oldest deadline first) for the head who opens the
-  demo, a manager of the region and an admin (budget 150 ms);
+- the inbox's first page (open requests, oldest deadline first) and the pages after it (by
+  the keyset the screen's `n` uses) for the head who opens the demo, a manager of the region
+  and an admin (budget 150 ms);
 - a request received: matched, routed by a rule, its answer task set (``receive``, 50 ms);
 - a conversion: client, contact and a deal in the first stage (``convert_request``, 200 ms);
 - `crm report leads` for a year, by source, as the domain computes it (1 s);
@@ -13,6 +14,7 @@ The large base (``bench-data/large.db``, built by ``run.py``) is copied to
 there in bulk, a year back from the benchmark's "now".
 
     .venv/bin/python tests/bench/leads.py [--repeat N] [--db FILE --login HEAD]
+    .venv/bin/python tests/bench/leads.py --db FILE --filled --login HEAD  # a base filled before, in place
 """
 
 from __future__ import annotations
@@ -123,6 +125,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", help="measure a copy of this SQLite file instead of the large base")
     parser.add_argument("--login", default=LOGIN, help="the head who opens that base")
+    parser.add_argument(
+        "--filled", action="store_true", help="--db already holds the requests: measure it as it is, in place"
+    )
     args = parser.parse_args()
     from dataclasses import replace
 
@@ -138,15 +143,18 @@ def main() -> None:
     from crm_tui.domain.workspace import open_workspace
     from crm_tui.storage.models import Role, users
 
-    source = args.db or ensure_base(None, rebuild=False)[0]
-    target = bench_dir() / "leads.db"
-    shutil.copyfile(
-        Path(source.removeprefix("sqlite:///")) if source.startswith("sqlite") else source, target
-    )
-    url = str(target)
-    started = time.perf_counter()
-    _fill(url)
-    print(f"{LEADS} requests written in {time.perf_counter() - started:.1f} s")
+    if args.filled and args.db:
+        url = args.db
+    else:
+        source = args.db or ensure_base(None, rebuild=False)[0]
+        target = bench_dir() / "leads.db"
+        shutil.copyfile(
+            Path(source.removeprefix("sqlite:///")) if source.startswith("sqlite") else source, target
+        )
+        url = str(target)
+        started = time.perf_counter()
+        _fill(url)
+        print(f"{LEADS} requests written in {time.perf_counter() - started:.1f} s")
     head = open_workspace(url, args.login, tz=TZ, clock=fixed_clock(NOW))
     with head.read() as session:
         manager = session.scalar(
@@ -165,6 +173,17 @@ def main() -> None:
             if n:
                 samples.append((time.perf_counter() - start) * 1000)
         results.append(_row(f"inbox first page ({ws.viewer.role.value} {login})", samples, 150))
+        following = []
+        page = inbox_page(ws, View.ALL)
+        for _ in range(args.repeat):
+            last = page.items[-1]
+            assert last.answer_due_at is not None
+            start = time.perf_counter()
+            page = inbox_page(ws, View.ALL, after=(last.answer_due_at, last.id))
+            following.append((time.perf_counter() - start) * 1000)
+            if not page.more:
+                page = inbox_page(ws, View.ALL)
+        results.append(_row(f"inbox next page ({ws.viewer.role.value} {login})", following, 150))
 
     boss = open_workspace(url, str(admin), tz=TZ, clock=fixed_clock(NOW))
     add_route(boss, [str(manager)], channel="web_form")

@@ -72,10 +72,13 @@ def pick_from_pool(session: Session, pool: Sequence[int], hours: TeamHours, now:
             .group_by(ld.owner_id)
         ).all()
     )
-    last_ever = {
-        person: session.scalar(select(func.max(ld.assigned_at)).where(ld.owner_id == person))
-        for person in working
-    }
+    last_ever = dict(
+        session.execute(
+            select(ld.owner_id, func.max(ld.assigned_at))
+            .where(ld.owner_id.in_(working))
+            .group_by(ld.owner_id)
+        ).all()
+    )
 
     def turn(person: int) -> tuple[int, float, int]:
         count = int(load.get(person, 0))

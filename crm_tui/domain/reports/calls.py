@@ -9,17 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Viewer
-from crm_tui.domain.reports.period import Period
-from crm_tui.domain.reports.table import Column, Kind, Report, Slice, Source, counted, grouped, slice_columns
+from crm_tui.domain.access.visibility import figures_within
+from crm_tui.domain.reports.period import Period, local_bucket
+from crm_tui.domain.reports.table import (
+    TIME_SLICES,
+    Column,
+    Kind,
+    Report,
+    Slice,
+    Source,
+    by_position,
+    counted,
+    grouped,
+    slice_columns,
+)
 from crm_tui.i18n import N_
 from crm_tui.storage.models import Direction, InteractionKind, interactions
 
+SHORT_DAYS = 62
+"""Up to this many days the touches are read by time (a range of the index), beyond it by
+person (the index's order: no sort of a year of touches)."""
 COLUMNS = [
     Column("calls_in", N_("Inbound calls"), Kind.COUNT),
     Column("calls_out", N_("Outbound calls"), Kind.COUNT),
@@ -40,31 +56,61 @@ def calls_report(
     *,
     manager_id: int | None = None,
 ) -> Report:
+    """Two steps: the touches are counted per kind and person (and day, week or month) off a
+    covering index alone (for a long period in its order, ``ix_interactions_kind_user_time``);
+    those few hundred partial sums are then grouped by the slices asked for. A year is some
+    650,000 touches on the large demo base: grouping them by the managers' names sorted every
+    one of them."""
     i = interactions.c
-    call = i.kind == InteractionKind.CALL.value
-    mail = i.kind == InteractionKind.EMAIL.value
     inbound, outbound = i.direction == Direction.INBOUND.value, i.direction == Direction.OUTBOUND.value
     lasted = func.coalesce(i.duration_s, 0) > 0
-    figures = [
-        counted(and_(call, inbound)).label("calls_in"),
-        counted(and_(call, outbound)).label("calls_out"),
-        counted(and_(call, lasted)).label("answered"),
-        counted(and_(call, inbound, ~lasted)).label("missed"),
-        func.coalesce(func.sum(case((call, i.duration_s), else_=0)), 0).label("talk_seconds"),
-        counted(and_(mail, inbound)).label("mails_in"),
-        counted(and_(mail, outbound)).label("mails_out"),
-    ]
+    dialect = session.get_bind().dialect
+    times = [s for s in by if s in TIME_SLICES]
+    buckets = [local_bucket(dialect, i.occurred_at, TIME_SLICES[s], tz, period).label(s.value) for s in times]
     start, end = period.bounds(tz)
-    where = [
-        i.occurred_at >= start,
-        i.occurred_at < end,
-        i.kind.in_([InteractionKind.CALL.value, InteractionKind.EMAIL.value]),
-    ]
-    if manager_id is not None:
-        where.append(i.user_id == manager_id)
-    rows = grouped(
-        session, viewer, Source(interactions, i.user_id, i.occurred_at), by, figures, where, period, tz
+    partial_query = (
+        select(
+            i.kind.label("kind"),
+            i.user_id.label("person"),
+            *buckets,
+            counted(inbound).label("inbound"),
+            counted(outbound).label("outbound"),
+            counted(lasted).label("lasted"),
+            counted(and_(inbound, ~lasted)).label("missed"),
+            func.coalesce(func.sum(i.duration_s), 0).label("seconds"),
+        )
+        .where(
+            i.kind.in_([InteractionKind.CALL.value, InteractionKind.EMAIL.value]),
+            i.occurred_at >= start,
+            i.occurred_at < end,
+            figures_within(viewer, i.user_id),
+        )
+        .group_by(*by_position([i.kind, i.user_id, *buckets]))
     )
+    if manager_id is not None:
+        partial_query = partial_query.where(i.user_id == manager_id)
+    # SQLite has no statistics to tell a fortnight from a year: name the index that suits
+    index = (
+        "ix_interactions_kind_time_user" if period.days <= SHORT_DAYS else "ix_interactions_kind_user_time"
+    )
+    partial = partial_query.with_hint(interactions, f"INDEXED BY {index}", "sqlite").subquery("partial")
+    p = partial.c
+    call, mail = p.kind == InteractionKind.CALL.value, p.kind == InteractionKind.EMAIL.value
+
+    def total(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+    figures = [
+        total(call, p.inbound).label("calls_in"),
+        total(call, p.outbound).label("calls_out"),
+        total(call, p.lasted).label("answered"),
+        total(call, p.missed).label("missed"),
+        total(call, p.seconds).label("talk_seconds"),
+        total(mail, p.inbound).label("mails_in"),
+        total(mail, p.outbound).label("mails_out"),
+    ]
+    source = Source(partial, p.person, None, {s: p[s.value] for s in times})
+    rows = grouped(session, viewer, source, by, figures, [], period, tz)
     for row in rows:
         for column in COLUMNS:
             row[column.key] = int(row[column.key])

@@ -98,7 +98,8 @@ class UnknownSlice(ValueError):
 @dataclass(frozen=True)
 class Source:
     """What a report groups: its tables, whose figures they are, when each row happened, and the
-    report's own slices (``extra``: a segment, a reason...)."""
+    report's own slices (``extra``: a segment, a reason...; a day, week or month a report
+    grouped by itself, from a subquery)."""
 
     tables: FromClause
     person: ColumnElement[Any]
@@ -112,6 +113,8 @@ def slice_columns(by: Sequence[Slice]) -> list[Column]:
 
 def check_slices(by: Sequence[Slice], source: Source) -> None:
     for s in by:
+        if s in source.extra:
+            continue
         if s in TIME_SLICES and source.moment is None:
             raise UnknownSlice(s.value)
         if s not in TIME_SLICES and s not in (Slice.MANAGER, Slice.REGION) and s not in source.extra:
@@ -131,11 +134,11 @@ def slice_keys(
             keys += [users.c.login.label("manager"), users.c.full_name.label("manager_name")]
         elif s is Slice.REGION:
             keys.append(users.c.region.label("region"))
+        elif s in source.extra:
+            keys.append(source.extra[s].label(s.value))
         elif s in TIME_SLICES:
             assert source.moment is not None
             keys.append(local_bucket(dialect, source.moment, TIME_SLICES[s], tz, period).label(s.value))
-        else:
-            keys.append(source.extra[s].label(s.value))
     return keys
 
 

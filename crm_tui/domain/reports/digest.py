@@ -1,0 +1,128 @@
+"""The weekly digest a head of sales gets by mail (issue 26): the week's KPI of the head's scope
+as a short text and as figures.
+
+Rendering is here and complete; sending is not: the outbox (the campaigns issue) is not on this
+branch, so ``hand_to_outbox`` is the one place that will give the message to it, and until then
+it refuses with ``OutboxMissing``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can, require, scope_for
+from crm_tui.domain.access.users import resolve_viewer
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.reports.calls import calls_report
+from crm_tui.domain.reports.dashboard import load_dashboard
+from crm_tui.domain.reports.leads import lead_report
+from crm_tui.domain.reports.period import Period
+from crm_tui.domain.reports.table import Slice
+from crm_tui.domain.values.emails import normalise_emails
+from crm_tui.domain.values.formatting import money
+from crm_tui.i18n import N_, _, decimal, number
+
+WEEK_DAYS = 7
+
+
+class OutboxMissing(RuntimeError):
+    """The outbox that sends mail is not part of this build yet."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    to: str
+    """A login (the figures are that person's scope) or an e-mail address."""
+    subject: str
+    text: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    """The same figures by English keys, as `--json` would print them."""
+
+
+def recipient(session: Session, viewer: Viewer, to: str) -> tuple[str, Viewer]:
+    """Who the digest goes to and whose figures it carries: a login is that person (only an
+    admin, who sees everyone's figures, may send one to somebody else); an address gets the
+    sender's own."""
+    text = to.strip()
+    if "@" in text:
+        found = normalise_emails(text)
+        if not found.ok or len(found.value) != 1:
+            raise InvalidInput("digest.to", N_("--to: a login or one e-mail address, not {text!r}"), text=to)
+        return found.value[0].value, viewer
+    if text != viewer.login and scope_for(viewer, Capability.SEE_REPORTS) is not Scope.ALL:
+        raise InvalidInput("digest.to_other", N_("--to: only an admin sends a digest to somebody else"))
+    return text, resolve_viewer(session, text, None)
+
+
+def weekly_digest(session: Session, viewer: Viewer, to: str, now: datetime, tz: ZoneInfo) -> Digest:
+    """The last seven days (today included) and this month so far, for ``to``."""
+    require(viewer, Capability.SEE_REPORTS)
+    address, whose = recipient(session, viewer, to)
+    require(whose, Capability.SEE_REPORTS)
+    today = now.astimezone(tz).date()
+    week = Period(today - timedelta(days=WEEK_DAYS - 1), today)
+    board = load_dashboard(session, whose, now, tz)
+    calls = calls_report(session, whose, week, tz, (Slice.REGION,))
+    made = calls.total("calls_in") + calls.total("calls_out")
+    figures: dict[str, Any] = {
+        "from": week.start.isoformat(),
+        "to": week.end.isoformat(),
+        "plan": board.plan,
+        "fact": board.fact,
+        "projection": board.projection,
+        "calls": made,
+        "answered": calls.total("answered"),
+        "missed": calls.total("missed"),
+        "won": board.won,
+        "closed": board.closed,
+        "overdue_tasks": board.overdue_tasks,
+        "silent_clients": board.silent_clients,
+    }
+    lines = [
+        _("Plan this month: {fact} of {plan}; at this pace {projection}").format(
+            fact=money(board.fact), plan=money(board.plan), projection=money(board.projection)
+        ),
+        _("Calls in 7 days: {calls} ({answered} answered, {missed} missed)").format(
+            calls=number(made), answered=number(calls.total("answered")), missed=number(calls.total("missed"))
+        ),
+    ]
+    if can(whose, Capability.SEE_LEADS):
+        leads = lead_report(session, whose, week.start, week.end, by=None, now=now, tz=tz).team
+        figures |= {
+            "requests": leads.total,
+            "converted": leads.converted,
+            "median_response_minutes": leads.median_response,
+        }
+        lines.append(
+            _(
+                "Requests in 7 days: {requests}, converted {converted}, median first answer {minutes} min"
+            ).format(
+                requests=number(leads.total),
+                converted=number(leads.converted),
+                minutes="—" if leads.median_response is None else decimal(leads.median_response),
+            )
+        )
+    lines += [
+        _("Deals closed this month: {won} won of {closed}").format(
+            won=number(board.won), closed=number(board.closed)
+        ),
+        _("Open tasks past their time: {count}").format(count=number(board.overdue_tasks)),
+        _("Clients without a touch for 30 days: {count}").format(count=number(board.silent_clients)),
+    ]
+    subject = _("Weekly KPI {start} – {end}: {who}").format(
+        start=week.start.strftime("%d.%m.%Y"), end=week.end.strftime("%d.%m.%Y"), who=whose.full_name
+    )
+    return Digest(address, subject, "\n".join(lines) + "\n", figures)
+
+
+def hand_to_outbox(session: Session, digest: Digest) -> None:
+    """Give the digest to the outbox, which sends it (and retries) on its own schedule.
+
+    The outbox is built by the campaigns issue in parallel with this one; until it is merged
+    there is nothing to hand the message to."""
+    raise OutboxMissing(digest.to)
