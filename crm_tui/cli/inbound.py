@@ -1,4 +1,4 @@
-"""`crm inbound`: what comes in by itself. Calls from a PBX's call records, so far."""
+"""`crm inbound`: what comes in by itself: a PBX's call records, the receiver, its sources, mail."""
 
 from __future__ import annotations
 
@@ -7,10 +7,34 @@ from typing import Annotated
 
 import typer
 
+from crm_tui.cli import inbound_sources
 from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Calls and other requests that come in by themselves.", no_args_is_help=True)
+app.add_typer(inbound_sources.app, name="source")
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8080,
+) -> None:
+    """Receive the site's forms, the PBXs' call events and the bot's messages over HTTP, until
+    stopped; behind a reverse proxy that terminates TLS (see the README)."""
+    from crm_tui.domain.access.capabilities import Capability, can
+
+    ws = open_ws(ctx)
+    if not can(ws.viewer, Capability.RECEIVE_INBOUND):
+        fail(
+            _("{login} may not receive what comes in (an admin's or ops' account runs the receiver)").format(
+                login=ws.viewer.login
+            )
+        )
+    from crm_tui.web.inbound.app import serve as run
+
+    run(ws, host, port)
 
 
 @app.command("calls")

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.clients.overlap import who_has
+from crm_tui.domain.inbound.sources import duplicate
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult
 from crm_tui.domain.leads.intake import Request, receive
 from crm_tui.domain.tasks.create import open_task
@@ -231,7 +231,9 @@ def log_calls(ws: Workspace, events: Iterable[CallEvent]) -> CallsLogged:
     for event in events:
         try:
             outcome, called, lead_id = log_call(ws, event)
-        except IntegrityError:  # the same event logged by another process a moment ago
+        except Exception as exc:  # the same event logged by another process a moment ago
+            if not duplicate(exc):
+                raise
             outcome, called, lead_id = "again", False, None
         logged.outcomes[outcome] += 1
         logged.callbacks += called
