@@ -15,6 +15,36 @@ app = typer.Typer(help="Calls and other requests that come in by themselves.", n
 app.add_typer(inbound_sources.app, name="source")
 
 
+@app.command("mail")
+def mail(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="Read every mailbox once and stop.")] = False,
+    every: Annotated[int, typer.Option("--every", help="Seconds between readings, without --once.")] = 60,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each reading as JSON.")] = False,
+) -> None:
+    """Read the mailboxes (crm mailbox add): new mail on the timelines, each mail once; without
+    --once, again every --every seconds until stopped."""
+    import time
+
+    from crm_tui.scheduling.inbound_mail import run
+
+    ws = open_ws(ctx)
+    while True:
+        report = run(ws)
+        if as_json:
+            print_json(report.as_json())
+        else:
+            outcomes = ", ".join(f"{k} {n}" for k, n in sorted(report.outcomes.items())) or "—"
+            say(_("mail read: {read} ({outcomes})").format(read=report.read, outcomes=outcomes))
+            for name, why in report.failed.items():
+                say(_("mailbox {name}: {reason}").format(name=name, reason=why))
+        if once:
+            if report.failed and not report.read:
+                raise typer.Exit(2)
+            return
+        time.sleep(max(5, every))
+
+
 @app.command("serve")
 def serve(
     ctx: typer.Context,
