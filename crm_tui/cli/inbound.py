@@ -70,7 +70,13 @@ def serve(
 @app.command("calls")
 def calls(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Asterisk's Master.csv (cdr_csv, no header).")],
+    file: Annotated[
+        Path, typer.Argument(help="Asterisk's Master.csv (cdr_csv, no header), or a cloud PBX's export.")
+    ],
+    file_format: Annotated[
+        str,
+        typer.Option("--format", help="asterisk (Master.csv) or csv (an export with a header row, or xlsx)."),
+    ] = "asterisk",
     zone: Annotated[
         str, typer.Option("--tz", help="The PBX's time zone, as its CDR times are local (IANA name).")
     ] = "Europe/Moscow",
@@ -92,7 +98,18 @@ def calls(
         data = file.read_bytes()
     except OSError as exc:
         fail(_("{file}: cannot be read ({reason})").format(file=file, reason=exc.strerror or exc))
-    read = read_master_csv(data, tz)
+    if file_format == "csv":
+        from crm_tui.importers.channels.calls.csv_export import read_export
+        from crm_tui.domain.imports.errors import ImportFileError
+
+        try:
+            read = read_export(file, tz)
+        except (ValueError, ImportFileError) as exc:
+            fail(_("{file}: {reason}").format(file=file, reason=exc))
+    elif file_format == "asterisk":
+        read = read_master_csv(data, tz)
+    else:
+        fail(_("--format: asterisk or csv, not {value!r}").format(value=file_format))
     if not read.calls and read.rejected:
         first = read.rejected[0]
         fail(
