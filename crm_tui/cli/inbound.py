@@ -99,8 +99,8 @@ def calls(
     except OSError as exc:
         fail(_("{file}: cannot be read ({reason})").format(file=file, reason=exc.strerror or exc))
     if file_format == "csv":
-        from crm_tui.importers.channels.calls.csv_export import read_export
         from crm_tui.domain.imports.errors import ImportFileError
+        from crm_tui.importers.channels.calls.csv_export import read_export
 
         try:
             read = read_export(file, tz)
