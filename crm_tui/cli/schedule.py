@@ -35,7 +35,7 @@ def tick(
         say(segment_counts(report.segments))
     if report.mail is not None:
         say(
-            _("mail: {read} read, {failed} mailboxes failed").format(
+            _("mail read: {read}; mailboxes that failed: {failed}").format(
                 read=report.mail["read"], failed=len(report.mail["failed"])
             )
         )
