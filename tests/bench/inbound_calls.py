@@ -25,9 +25,11 @@ sys.path.insert(0, str(ROOT))
 CLIENT_NUMBERS = ("84951112233", "84957654321", "89031234567")
 
 
-def master_csv(calls: int, seed: int = 1) -> bytes:
+def master_csv(calls: int, seed: int = 1, strangers_n: int = 2000) -> bytes:
     rng = random.Random(seed)
-    strangers = [f"8916{rng.randint(1_000_000, 9_999_999)}" for _ in range(2000)]
+    strangers = [f"8916{rng.randint(1_000_000, 9_999_999)}" for _ in range(strangers_n)] or list(
+        CLIENT_NUMBERS
+    )
     start = datetime(2026, 1, 1, 9, 0)
     lines = []
     for n in range(calls):
@@ -51,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--db", default=None)
+    parser.add_argument("--strangers", type=int, default=2000, help="Numbers no client has (0: none).")
     args = parser.parse_args()
 
     from crm_tui.domain.access.extensions import set_extension
@@ -63,7 +66,7 @@ def main() -> None:
     seed_team(prepare_database(url))
     ws = open_workspace(url, "admin", tz=ZoneInfo("Europe/Moscow"))
     set_extension(ws, "ivanova", "101")
-    data = master_csv(args.calls)
+    data = master_csv(args.calls, strangers_n=args.strangers)
     began = time.perf_counter()
     read = read_master_csv(data, ZoneInfo("Europe/Moscow"))
     parsed = time.perf_counter()

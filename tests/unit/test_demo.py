@@ -550,8 +550,9 @@ def test_every_kpi_report_has_rows_for_the_demos_head(demo: Demo) -> None:
 def test_the_week_has_calls_mail_threads_and_forms_that_came_in_by_themselves(demo: Demo) -> None:
     with read_session(demo.engine) as session:
         came = session.execute(
-            select(interactions.c.kind, interactions.c.direction, interactions.c.summary, interactions.c.client_id,
-                   interactions.c.lead_id, interactions.c.duration_s, interactions.c.external_id)
+            select(interactions.c.kind, interactions.c.direction, interactions.c.summary,
+                   interactions.c.client_id, interactions.c.lead_id, interactions.c.duration_s,
+                   interactions.c.external_id)
             .where(interactions.c.external_id.is_not(None))
         ).all()  # fmt: skip
     calls = [c for c in came if c.external_id.startswith("zadarma:")]
