@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -52,7 +54,26 @@ def fields_of(body: bytes, content_type: str) -> dict[str, str]:
             for k, v in value.items()
             if not isinstance(v, dict | list)
         }
+    if content_type.split(";", maxsplit=1)[0].strip().lower() == "multipart/form-data":
+        return _multipart(body, content_type)
     return {k.strip().lower(): v for k, v in parse_qsl(text, keep_blank_values=True)}
+
+
+def _multipart(body: bytes, content_type: str) -> dict[str, str]:
+    """A page's form sent as ``multipart/form-data``: its text fields (files are left out)."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    if not message.is_multipart():
+        raise Malformed("form.multipart", N_("form: the multipart body has no parts"))
+    fields: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str) and part.get_filename() is None:
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                fields[name.strip().lower()] = payload.decode("utf-8", errors="replace")
+    return fields
 
 
 def request_of(fields: Mapping[str, str]) -> Request:

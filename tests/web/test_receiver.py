@@ -78,11 +78,17 @@ async def test_a_signed_form_encoded_post_and_every_refusal_writing_nothing(work
             f"{base}/hooks/form/landing", data=form, headers={**encoded, "X-Signature": signature}
         )
         assert signed.status == 200 and (await signed.json())["outcome"] == "new"
+        page = aiohttp.FormData({"имя": "Ника", "телефон": "8 916 555-06-06", "comment": "Перезвоните"})
+        page.add_field("file", b"%PDF", filename="brief.pdf")  # a file in a page's form is left out
+        multipart = await http.post(f"{base}/hooks/form/landing?token={secret}", data=page)
+        assert multipart.status == 200 and (await multipart.json())["outcome"] == "new"
         slow = [await http.post(f"{base}/hooks/form/slow?token=x", json={}) for _ in range(3)]
         assert [r.status for r in slow] == [401, 401, 429]  # the rate is counted before anything is read
     with admin.read() as session:
         lead = session.execute(select(leads).where(leads.c.utm_source == "vk")).one()
         assert lead.person_name == "Олег"
+        page_lead = session.execute(select(leads).where(leads.c.person_name == "Ника")).one()
+        assert page_lead.message == "Перезвоните"
 
 
 async def test_zadarma_echo_signature_and_call_end_logged_once(workspace_for: Open, seeded: Seeded) -> None:

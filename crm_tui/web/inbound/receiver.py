@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,8 @@ from crm_tui.web.inbound.limits import RateLimits, TooLarge, read_body
 
 log = logging.getLogger("crm_tui.web.inbound")
 T = TypeVar("T")
+_UNSAFE = re.compile(r"[^a-z0-9_-]")
+"""What of a name in the address the log shows: a source's name is made of the rest."""
 SOURCE_TTL = 5.0
 """How long a source read from the base is trusted: a removed source stops within seconds."""
 
@@ -65,7 +68,8 @@ class Receiver:
         cached = self._sources.get(name)
         if cached is None or cached[1] < time.monotonic():
             cached = (await self.db(self._load, name), time.monotonic() + SOURCE_TTL)
-            self._sources[name] = cached
+            if cached[0] is not None:  # only sources that exist: a scan of made-up names keeps nothing
+                self._sources[name] = cached
         found = cached[0]
         if found is None or found.kind is not kind:
             raise web.HTTPNotFound(text="no such source\n")
@@ -77,7 +81,7 @@ class Receiver:
         self, kind: SourceKind, handler: Callable[[Source, web.Request], Awaitable[web.Response]]
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def handle(request: web.Request) -> web.StreamResponse:
-            name = request.match_info.get("source", "?")
+            name = _UNSAFE.sub("?", request.match_info.get("source", "?"))[:64]
             try:
                 source = await self.source(request, kind)
                 response = await handler(source, request)
