@@ -34,7 +34,10 @@ _SYNONYMS = {
 
 
 def fields_of(body: bytes, content_type: str) -> dict[str, str]:
-    """The body's fields as text: JSON (an object of scalars) or ``x-www-form-urlencoded``."""
+    """The body's fields as text: JSON (an object of scalars), ``x-www-form-urlencoded`` or
+    ``multipart/form-data``; ``content_type`` is the header as sent (with its boundary)."""
+    if content_type.split(";", maxsplit=1)[0].strip().lower() == "multipart/form-data":
+        return _multipart(body, content_type)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -54,8 +57,6 @@ def fields_of(body: bytes, content_type: str) -> dict[str, str]:
             for k, v in value.items()
             if not isinstance(v, dict | list)
         }
-    if content_type.split(";", maxsplit=1)[0].strip().lower() == "multipart/form-data":
-        return _multipart(body, content_type)
     return {k.strip().lower(): v for k, v in parse_qsl(text, keep_blank_values=True)}
 
 

@@ -78,7 +78,7 @@ async def test_a_signed_form_encoded_post_and_every_refusal_writing_nothing(work
             f"{base}/hooks/form/landing", data=form, headers={**encoded, "X-Signature": signature}
         )
         assert signed.status == 200 and (await signed.json())["outcome"] == "new"
-        page = aiohttp.FormData({"имя": "Ника", "телефон": "8 916 555-06-06", "comment": "Перезвоните"})
+        page = aiohttp.FormData({"name": "Ника", "phone": "8 916 555-06-06", "comment": "Перезвоните"})
         page.add_field("file", b"%PDF", filename="brief.pdf")  # a file in a page's form is left out
         multipart = await http.post(f"{base}/hooks/form/landing?token={secret}", data=page)
         assert multipart.status == 200 and (await multipart.json())["outcome"] == "new"

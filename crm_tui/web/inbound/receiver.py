@@ -130,7 +130,7 @@ class Receiver:
     async def form(self, source: Source, request: web.Request) -> web.Response:
         body = await read_body(request)
         _check_form(source, request, body)
-        fields = forms.fields_of(body, request.content_type)
+        fields = forms.fields_of(body, request.headers.get("Content-Type", ""))
         event_id = forms.event_id_of(fields, body, request.headers.get("Idempotency-Key"))
         form_request = forms.request_of(fields)
         return await self.once(source, event_id, partial(log_form, self.ws, source, event_id, form_request))
