@@ -26,7 +26,8 @@ KEPT_LATIN = frozenset(
         "Asterisk", "cdr_csv", "IANA", "Europe", "Moscow",
         # the inbound channels' protocols and vendors, and the values their options take
         "IMAP", "HTTP", "TLS", "README", "API", "Telegram", "Zadarma", "Mango", "xlsx", "vpbx_api_key",
-        "asterisk", "csv", "form", "zadarma", "mango", "sipuni", "uis", "telegram", "site", "sales", "ivanova",
+        "asterisk", "csv", "form", "zadarma", "mango", "sipuni", "uis", "telegram", "site", "sales",
+        "ivanova",
         "Buderus", "Logano", "N",
         # values typed after an option, explained in Russian beside them
         "lead", "prospect", "customer", "warm", "loyal", "lost", "none", "auto", "competitor", "ours",
