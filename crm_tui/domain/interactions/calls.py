@@ -36,6 +36,7 @@ from crm_tui.storage.models import (
     LeadStatus,
     TaskKind,
     TaskStatus,
+    audit_entries,
     channels,
     clients,
     interactions,
@@ -68,8 +69,8 @@ class CallsLogged:
     leads: list[int] = field(default_factory=list)
 
 
-def _summary(session: Session, event: CallEvent) -> str:
-    result = base_text(session, "call result", _RESULTS[event.result])
+def _summary(session: Session, event: CallEvent, words: dict[CallResult, str] | None = None) -> str:
+    result = words[event.result] if words else base_text(session, "call result", _RESULTS[event.result])
     minutes, seconds = divmod(event.talk_s, 60)
     parts = [
         result,
@@ -266,6 +267,8 @@ def _log_chunk(ws: Workspace, chunk: list[CallEvent], logged: CallsLogged) -> li
         }
         phones = sorted({e.other.e164 for e in chunk if e.other.e164})
         holders = _clients_by_phone(session, phones)
+        words = {r: base_text(session, "call result", m) for r, m in _RESULTS.items()}
+        rows: list[dict[str, object]] = []
         for event in chunk:
             if not event.final:
                 outcome = "started"
@@ -277,10 +280,8 @@ def _log_chunk(ws: Workspace, chunk: list[CallEvent], logged: CallsLogged) -> li
                 outcome = "anonymous"
             elif event.other.e164 in holders:
                 client_id, owner = holders[event.other.e164]
-                user_id = managers.get(event.extension or "")
-                _insert_call(
-                    session, event, client_id=client_id, lead_id=None, user_id=user_id or owner, now=now
-                )
+                user_id = managers.get(event.extension or "") or owner
+                rows.append(_call_row(event, client_id, user_id, _summary(session, event, words), now))
                 missed = event.direction is Direction.INBOUND and event.result is not CallResult.ANSWERED
                 logged.callbacks += missed and _callback(session, client_id, owner, event, now)
                 outcome = "client"
@@ -299,7 +300,42 @@ def _log_chunk(ws: Workspace, chunk: list[CallEvent], logged: CallsLogged) -> li
                     outcome = "request"
             known.add(event.identity)
             logged.outcomes[outcome] += 1
+        _insert_calls(session, rows, now)
     return strangers
+
+
+def _call_row(
+    event: CallEvent, client_id: int, user_id: int | None, summary: str, now: datetime
+) -> dict[str, object]:
+    return {
+        "kind": InteractionKind.CALL.value, "direction": event.direction.value, "channel": "phone",
+        "occurred_at": event.started_at, "duration_s": event.talk_s, "summary": summary,
+        "client_id": client_id, "lead_id": None, "user_id": user_id, "external_id": event.identity,
+        "created_at": now,
+    }  # fmt: skip
+
+
+def _insert_calls(session: Session, rows: list[dict[str, object]], now: datetime) -> None:
+    """A chunk's clients' calls in one statement, and their audit entries in another."""
+    if not rows:
+        return
+    session.execute(insert(interactions), rows)
+    ids = dict(
+        session.execute(
+            select(interactions.c.external_id, interactions.c.id).where(
+                interactions.c.external_id.in_([r["external_id"] for r in rows])
+            )
+        ).all()
+    )
+    session.execute(
+        insert(audit_entries),
+        [
+            {"at": now, "user_id": None, "entity": "interaction", "entity_id": ids[r["external_id"]],
+             "action": "create", "changes": {"client_id": r["client_id"], "lead_id": None, "kind": "call",
+                                             "external_id": r["external_id"]}}
+            for r in rows
+        ],
+    )  # fmt: skip
 
 
 def log_calls(ws: Workspace, events: Iterable[CallEvent]) -> CallsLogged:
