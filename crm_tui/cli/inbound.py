@@ -50,6 +50,12 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8080,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, max=64, help="Threads for the database work (default: 1 on SQLite, 4 else)."
+        ),
+    ] = None,
 ) -> None:
     """Receive the site's forms, the PBXs' call events and the bot's messages over HTTP, until
     stopped; behind a reverse proxy that terminates TLS (see the README)."""
@@ -64,7 +70,7 @@ def serve(
         )
     from crm_tui.web.inbound.app import serve as run
 
-    run(ws, host, port)
+    run(ws, host, port, workers=workers)
 
 
 @app.command("calls")

@@ -47,9 +47,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+WORKERS: list[str] = []
+
+
 def start(url: str, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [CRM, "--db", url, "inbound", "serve", "--port", str(port)],
+        [CRM, "--db", url, "inbound", "serve", "--port", str(port), *WORKERS],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "CRM_TZ": "Europe/Moscow"},
     )  # fmt: skip
@@ -169,7 +172,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--retry", type=float, default=0.05)
     parser.add_argument("--only", choices=("load", "kill"), default=None)
+    parser.add_argument("--workers", type=int, default=None, help="The receiver's threads (its default).")
     args = parser.parse_args()
+    if args.workers:
+        WORKERS.extend(["--workers", str(args.workers)])
 
     for phase in ("load", "kill"):
         if not args.only or phase == args.only:

@@ -24,7 +24,13 @@ def mounted_routes() -> list[list[RouteDef]]:
     ]
 
 
-def make_app(ws: Workspace, *, extra: Sequence[Sequence[RouteDef]] = (), workers: int = 4) -> web.Application:
+def make_app(
+    ws: Workspace, *, extra: Sequence[Sequence[RouteDef]] = (), workers: int | None = None
+) -> web.Application:
+    """``workers``: threads for the database work; one on SQLite (its writes take turns anyway,
+    and threads waiting on its lock sleep and back off, which is what made the slow answers)."""
+    if workers is None:
+        workers = 1 if ws.engine.dialect.name == "sqlite" else 4
     receiver = Receiver(ws, workers=workers)
     app = web.Application(client_max_size=BODY_LIMIT)
     app[WORKSPACE] = ws
@@ -56,11 +62,12 @@ async def _health(_: web.Request) -> web.Response:
     return web.Response(text="ok\n")
 
 
-def serve(ws: Workspace, host: str, port: int) -> None:
+def serve(ws: Workspace, host: str, port: int, *, workers: int | None = None) -> None:
     """Serve until stopped (SIGINT, SIGTERM): what is being handled is finished first."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     web.run_app(
-        make_app(ws, extra=mounted_routes()), host=host, port=port, print=None, access_log=None,
+        make_app(ws, extra=mounted_routes(), workers=workers), host=host, port=port, print=None,
+        access_log=None,
         shutdown_timeout=10,
     )  # fmt: skip
