@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0020"
+HEAD_REVISION = "0021"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -37,6 +37,7 @@ KNOWN_REVISIONS = (
     "0016",
     "0019",
     "0020",
+    "0021",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -1,4 +1,4 @@
-"""`crm inbound`: what comes in by itself. Calls from a PBX's call records, so far."""
+"""`crm inbound`: what comes in by itself: a PBX's call records, the receiver, its sources, mail."""
 
 from __future__ import annotations
 
@@ -7,16 +7,82 @@ from typing import Annotated
 
 import typer
 
+from crm_tui.cli import inbound_sources
 from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Calls and other requests that come in by themselves.", no_args_is_help=True)
+app.add_typer(inbound_sources.app, name="source")
+
+
+@app.command("mail")
+def mail(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="Read every mailbox once and stop.")] = False,
+    every: Annotated[int, typer.Option("--every", help="Seconds between readings, without --once.")] = 60,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each reading as JSON.")] = False,
+) -> None:
+    """Read the mailboxes (crm mailbox add): new mail on the timelines, each mail once; without
+    --once, again every --every seconds until stopped."""
+    import time
+
+    from crm_tui.scheduling.inbound_mail import run
+
+    ws = open_ws(ctx)
+    while True:
+        report = run(ws)
+        if as_json:
+            print_json(report.as_json())
+        else:
+            outcomes = ", ".join(f"{k} {n}" for k, n in sorted(report.outcomes.items())) or "—"
+            say(_("mail read: {read} ({outcomes})").format(read=report.read, outcomes=outcomes))
+            for name, why in report.failed.items():
+                say(_("mailbox {name}: {reason}").format(name=name, reason=why))
+        if once:
+            if report.failed and not report.read:
+                raise typer.Exit(2)
+            return
+        time.sleep(max(5, every))
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8080,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, max=64, help="Threads for the database work (default: 1 on SQLite, 4 else)."
+        ),
+    ] = None,
+) -> None:
+    """Receive the site's forms, the PBXs' call events and the bot's messages over HTTP, until
+    stopped; behind a reverse proxy that terminates TLS (see the README)."""
+    from crm_tui.domain.access.capabilities import Capability, can
+
+    ws = open_ws(ctx)
+    if not can(ws.viewer, Capability.RECEIVE_INBOUND):
+        fail(
+            _("{login} may not receive what comes in (an admin's or ops' account runs the receiver)").format(
+                login=ws.viewer.login
+            )
+        )
+    from crm_tui.web.inbound.app import serve as run
+
+    run(ws, host, port, workers=workers)
 
 
 @app.command("calls")
 def calls(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Asterisk's Master.csv (cdr_csv, no header).")],
+    file: Annotated[
+        Path, typer.Argument(help="Asterisk's Master.csv (cdr_csv, no header), or a cloud PBX's export.")
+    ],
+    file_format: Annotated[
+        str,
+        typer.Option("--format", help="asterisk (Master.csv) or csv (an export with a header row, or xlsx)."),
+    ] = "asterisk",
     zone: Annotated[
         str, typer.Option("--tz", help="The PBX's time zone, as its CDR times are local (IANA name).")
     ] = "Europe/Moscow",
@@ -38,7 +104,18 @@ def calls(
         data = file.read_bytes()
     except OSError as exc:
         fail(_("{file}: cannot be read ({reason})").format(file=file, reason=exc.strerror or exc))
-    read = read_master_csv(data, tz)
+    if file_format == "csv":
+        from crm_tui.domain.imports.errors import ImportFileError
+        from crm_tui.importers.channels.calls.csv_export import read_export
+
+        try:
+            read = read_export(file, tz)
+        except (ValueError, ImportFileError) as exc:
+            fail(_("{file}: {reason}").format(file=file, reason=exc))
+    elif file_format == "asterisk":
+        read = read_master_csv(data, tz)
+    else:
+        fail(_("--format: asterisk or csv, not {value!r}").format(value=file_format))
     if not read.calls and read.rejected:
         first = read.rejected[0]
         fail(

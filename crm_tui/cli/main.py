@@ -35,6 +35,7 @@ from crm_tui.cli import (
     inbound,
     installed,
     leads,
+    mailbox,
     pipeline,
     privacy,
     reports,
@@ -79,6 +80,7 @@ assert deal_records.app is deals.app  # its commands (add, edit, show, list, lin
 app.add_typer(tasks.app, name="task")
 app.add_typer(leads.app, name="leads")
 app.add_typer(inbound.app, name="inbound")
+app.add_typer(mailbox.app, name="mailbox")
 app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(reports.app, name="report")
 app.add_typer(handover.app, name="handover")

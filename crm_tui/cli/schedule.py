@@ -33,6 +33,12 @@ def tick(
         say(_("segments: nothing changed since the last recompute"))
     else:
         say(segment_counts(report.segments))
+    if report.mail is not None:
+        say(
+            _("mail read: {read}; mailboxes that failed: {failed}").format(
+                read=report.mail["read"], failed=len(report.mail["failed"])
+            )
+        )
     if "contact_tasks" in report.skipped:
         say(_("tasks and reminders: done today already (--force runs them again)"))
         return

@@ -11,6 +11,7 @@ not anybody's changes.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -26,7 +27,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, documents, hand_work, history, requests, stage_history
+from crm_tui.demo import activity, documents, hand_work, history, inbound, requests, stage_history
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -285,6 +286,11 @@ def _generate(
     # Through the intake, as requests arrive: after the ids and statistics are in place.
     inbox = requests.write_requests(engine, stream["requests"], team, now, base.said.language)
     clock.done("a week of requests")
+    came = inbound.write_inbound(
+        engine, random.Random(f"crm-demo:{seed}:inbound"), team, now, base.said.language
+    )
+    inbox = dataclasses.replace(inbox, touches=inbox.touches + came[0], tasks=inbox.tasks + came[1])
+    clock.done("calls, mail and forms that came in by themselves")
     return len(team), task_count + inbox.tasks, inbox, statement
 
 

@@ -37,6 +37,7 @@ from crm_tui.domain.documents.payments import confirm_payment
 from crm_tui.domain.documents.templates import ASSETS, add_template
 from crm_tui.domain.duplicates.threshold import set_threshold
 from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
+from crm_tui.domain.inbound.sources import add_source as add_inbound_source
 from crm_tui.domain.interactions.calls import log_calls
 from crm_tui.domain.leads.inbox import lead_card
 from crm_tui.domain.leads.intake import Request, receive
@@ -488,6 +489,13 @@ PROBES: dict[Capability, Probe] = {
         None,
         lambda c: done(log_calls(c.base.ws(c.login), [])),
         lambda c: CliCall(("inbound", "calls", str(CALL_RECORDS), "--json")),
+    ),
+    Capability.CONFIGURE_INBOUND: Probe(
+        None,
+        lambda c: done(add_inbound_source(c.base.ws(c.login), f"site-{c.base.number()}", "form")),
+        lambda c: CliCall(
+            ("inbound", "source", "add", f"site-{c.base.number()}", "--kind", "form", "--json")
+        ),
     ),
     Capability.SEE_REPORTS: Probe(OWNED, _report_seen, _report_cli),
 }

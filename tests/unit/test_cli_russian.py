@@ -24,6 +24,10 @@ KEPT_LATIN = frozenset(
         "CRM", "GDPR", "JSON", "TOML", "SQLite", "SQLAlchemy", "PostgreSQL", "cron", "crm_tui",
         # an example's product («Котёл Buderus Logano»), and N for a number in "every N days"
         "Asterisk", "cdr_csv", "IANA", "Europe", "Moscow",
+        # the inbound channels' protocols and vendors, and the values their options take
+        "IMAP", "HTTP", "TLS", "README", "API", "Telegram", "Zadarma", "Mango", "xlsx", "vpbx_api_key",
+        "asterisk", "csv", "form", "zadarma", "mango", "sipuni", "uis", "telegram", "site", "sales",
+        "ivanova",
         "Buderus", "Logano", "N",
         # values typed after an option, explained in Russian beside them
         "lead", "prospect", "customer", "warm", "loyal", "lost", "none", "auto", "competitor", "ours",

@@ -545,3 +545,22 @@ def test_every_kpi_report_has_rows_for_the_demos_head(demo: Demo) -> None:
         stays = run_kpi(session, ws.viewer, KpiQuery(KpiName.STAGES, month), FROZEN_NOW, MOSCOW)
     assert calls.total("missed") > 0 and calls.total("answered") > calls.total("missed")
     assert stays.total("stays") > 0
+
+
+def test_the_week_has_calls_mail_threads_and_forms_that_came_in_by_themselves(demo: Demo) -> None:
+    with read_session(demo.engine) as session:
+        came = session.execute(
+            select(interactions.c.kind, interactions.c.direction, interactions.c.summary,
+                   interactions.c.client_id, interactions.c.lead_id, interactions.c.duration_s,
+                   interactions.c.external_id)
+            .where(interactions.c.external_id.is_not(None))
+        ).all()  # fmt: skip
+    calls = [c for c in came if c.external_id.startswith("zadarma:")]
+    assert {c.direction for c in calls} == {"inbound", "outbound"}
+    assert any("https://pbx.our-firm.ru/rec/" in c.summary for c in calls)
+    assert any(c.client_id is not None and c.duration_s == 0 and c.direction == "inbound" for c in calls)
+    mail = [c for c in came if c.external_id.startswith("mail:")]
+    replies = [m for m in mail if m.direction == "outbound"]
+    assert replies and all(m.client_id is not None for m in replies) and "📎 КП-" in replies[0].summary
+    assert any(m.lead_id is not None for m in mail)  # a stranger's letter: a request
+    assert any(c.external_id.startswith("form:site-form:") for c in came)

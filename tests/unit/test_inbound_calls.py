@@ -131,3 +131,28 @@ def test_crm_inbound_calls_logs_a_master_csv_once_and_names_the_lines_it_rejects
     assert zone.returncode == 2 and "'Moscow' is not a time zone" in error_line(zone)
     manager = crm("--db", seeded_db, "inbound", "calls", str(MASTER), user="ivanova")
     assert manager.returncode == 2 and "admin or ops" in error_line(manager)
+
+
+CLOUD = Path(__file__).parents[1] / "importers" / "call_fixtures" / "cloud_export.csv"
+
+
+def test_a_cloud_pbx_export_is_read_by_its_headers_and_logged_once(seeded_db: str, tmp_path: Path) -> None:
+    crm("--db", seeded_db, "user", "extension", "ivanova", "101", user="admin", check=True)
+    first = json.loads(
+        crm("--db", seeded_db, "inbound", "calls", str(CLOUD), "--format", "csv", "--json",
+            user="admin", check=True).stdout
+    )  # fmt: skip
+    assert first["calls"] == 3 and first["outcomes"] == {"client": 2, "new request": 1}
+    assert [(r["line"], r["reason"]) for r in first["rejected"]] == [
+        (5, "start 'вчера' is not a date and time (2026-12-04 10:15:03)"),
+        (6, "direction 'Факс' is not incoming, outgoing or internal"),
+    ]
+    again = json.loads(
+        crm("--db", seeded_db, "inbound", "calls", str(CLOUD), "--format", "csv", "--json",
+            user="admin", check=True).stdout
+    )  # fmt: skip
+    assert again["outcomes"] == {"again": 3}
+    headless = tmp_path / "no-header.csv"
+    headless.write_text("a;b\n1;2\n", encoding="utf-8")
+    refused = crm("--db", seeded_db, "inbound", "calls", str(headless), "--format", "csv", user="admin")
+    assert refused.returncode == 2 and "no column reads as the call's start and number" in error_line(refused)

@@ -84,6 +84,7 @@ class Capability(StrEnum):
     RECORD_PAYMENTS = "record_payments"
     IMPORT_BANK = "import_bank"
     RECEIVE_INBOUND = "receive_inbound"
+    CONFIGURE_INBOUND = "configure_inbound"
     SEE_REPORTS = "see_reports"
 
 
@@ -343,6 +344,12 @@ TABLE: Mapping[Capability, Rule] = {
         "log what comes in by itself (crm inbound: a PBX's calls)",
         {ADMIN: ALL, OPS: ALL},
         N_("calls and mail that come in by themselves are logged by an admin or ops"),
+        targeted=False,
+    ),
+    Capability.CONFIGURE_INBOUND: Rule(
+        "keep the receiver's sources and the mailboxes read (crm inbound source, crm mailbox)",
+        {ADMIN: ALL, OPS: ALL},
+        N_("the receiver's sources and the mailboxes are kept by an admin or ops"),
         targeted=False,
     ),
     Capability.SEE_REPORTS: Rule(

@@ -17,24 +17,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.clients.overlap import who_has
+from crm_tui.domain.inbound.sources import duplicate
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult
 from crm_tui.domain.leads.intake import Request, receive
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import NC_
 from crm_tui.storage.models import (
+    ChannelKind,
     Direction,
     InteractionKind,
     LeadStatus,
     TaskKind,
     TaskStatus,
+    audit_entries,
+    channels,
     clients,
     interactions,
     lead_addresses,
@@ -66,8 +69,8 @@ class CallsLogged:
     leads: list[int] = field(default_factory=list)
 
 
-def _summary(session: Session, event: CallEvent) -> str:
-    result = base_text(session, "call result", _RESULTS[event.result])
+def _summary(session: Session, event: CallEvent, words: dict[CallResult, str] | None = None) -> str:
+    result = words[event.result] if words else base_text(session, "call result", _RESULTS[event.result])
     minutes, seconds = divmod(event.talk_s, 60)
     parts = [
         result,
@@ -224,17 +227,149 @@ def _new_request(ws: Workspace, event: CallEvent, user_id: int | None) -> tuple[
     return "new request", False, intake.lead_id
 
 
+CHUNK = 500
+"""Events logged in one transaction: a day's calls of a big PBX in a few commits, not thousands."""
+
+
+def _clients_by_phone(session: Session, phones: list[str]) -> dict[str, tuple[int, int | None]]:
+    """Each number's client (the first that holds it, as ``who_has`` finds) and its owner."""
+    found: dict[str, tuple[int, int | None]] = {}
+    for start in range(0, len(phones), 900):
+        part = phones[start : start + 900]
+        rows = session.execute(
+            select(channels.c.value, channels.c.client_id, clients.c.owner_id)
+            .join(clients, clients.c.id == channels.c.client_id)
+            .where(channels.c.kind == ChannelKind.PHONE.value, channels.c.value.in_(part))
+            .order_by(channels.c.client_id)
+        )
+        for value, client_id, owner_id in rows:
+            found.setdefault(value, (int(client_id), owner_id))
+    return found
+
+
+def _log_chunk(ws: Workspace, chunk: list[CallEvent], logged: CallsLogged) -> list[CallEvent]:
+    """One transaction for the chunk's calls of clients and open requests; the strangers' calls
+    are handed back, to go through the intake one by one, in order."""
+    strangers: list[CallEvent] = []
+    now = ws.now()
+    with ws.write() as session:
+        identities = [e.identity for e in chunk]
+        known = set(
+            session.scalars(
+                select(interactions.c.external_id).where(interactions.c.external_id.in_(identities))
+            )
+        )
+        managers = {
+            str(ext): int(uid)
+            for ext, uid in session.execute(
+                select(users.c.extension, users.c.id).where(users.c.extension.is_not(None), users.c.active)
+            )
+        }
+        phones = sorted({e.other.e164 for e in chunk if e.other.e164})
+        holders = _clients_by_phone(session, phones)
+        words = {r: base_text(session, "call result", m) for r, m in _RESULTS.items()}
+        rows: list[dict[str, object]] = []
+        for event in chunk:
+            if not event.final:
+                outcome = "started"
+            elif event.direction is Direction.INTERNAL:
+                outcome = "internal"
+            elif event.identity in known:
+                outcome = "again"
+            elif event.other.e164 is None:
+                outcome = "anonymous"
+            elif event.other.e164 in holders:
+                client_id, owner = holders[event.other.e164]
+                user_id = managers.get(event.extension or "") or owner
+                rows.append(_call_row(event, client_id, user_id, _summary(session, event, words), now))
+                missed = event.direction is Direction.INBOUND and event.result is not CallResult.ANSWERED
+                logged.callbacks += missed and _callback(session, client_id, owner, event, now)
+                outcome = "client"
+            else:
+                lead_id = _open_request(session, event.other.e164)
+                if lead_id is None:
+                    if event.direction is Direction.OUTBOUND:
+                        outcome = "unknown outbound"
+                    else:
+                        strangers.append(event)
+                        continue
+                else:
+                    user_id = managers.get(event.extension or "")
+                    _insert_call(session, event, client_id=None, lead_id=lead_id, user_id=user_id, now=now)
+                    _answered_by_us(session, lead_id, event, user_id)
+                    outcome = "request"
+            known.add(event.identity)
+            logged.outcomes[outcome] += 1
+        _insert_calls(session, rows, now)
+    return strangers
+
+
+def _call_row(
+    event: CallEvent, client_id: int, user_id: int | None, summary: str, now: datetime
+) -> dict[str, object]:
+    return {
+        "kind": InteractionKind.CALL.value, "direction": event.direction.value, "channel": "phone",
+        "occurred_at": event.started_at, "duration_s": event.talk_s, "summary": summary,
+        "client_id": client_id, "lead_id": None, "user_id": user_id, "external_id": event.identity,
+        "created_at": now,
+    }  # fmt: skip
+
+
+def _insert_calls(session: Session, rows: list[dict[str, object]], now: datetime) -> None:
+    """A chunk's clients' calls in one statement, and their audit entries in another."""
+    if not rows:
+        return
+    session.execute(insert(interactions), rows)
+    ids = dict(
+        session.execute(
+            select(interactions.c.external_id, interactions.c.id).where(
+                interactions.c.external_id.in_([r["external_id"] for r in rows])
+            )
+        ).all()
+    )
+    session.execute(
+        insert(audit_entries),
+        [
+            {"at": now, "user_id": None, "entity": "interaction", "entity_id": ids[r["external_id"]],
+             "action": "create", "changes": {"client_id": r["client_id"], "lead_id": None, "kind": "call",
+                                             "external_id": r["external_id"]}}
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
 def log_calls(ws: Workspace, events: Iterable[CallEvent]) -> CallsLogged:
-    """Every event of a file or a webhook burst, each in its own short transaction."""
+    """Every event of a file or a webhook burst: clients' calls in chunks of ``CHUNK`` per
+    transaction, a stranger's call through the intake on its own. A chunk another process wrote
+    into meanwhile is logged again event by event."""
     require(ws.viewer, Capability.RECEIVE_INBOUND)
     logged = CallsLogged()
-    for event in events:
+    pending = list(events)
+    for start in range(0, len(pending), CHUNK):
+        chunk = pending[start : start + CHUNK]
         try:
-            outcome, called, lead_id = log_call(ws, event)
-        except IntegrityError:  # the same event logged by another process a moment ago
-            outcome, called, lead_id = "again", False, None
-        logged.outcomes[outcome] += 1
-        logged.callbacks += called
-        if lead_id is not None:
-            logged.leads.append(lead_id)
+            part = CallsLogged()
+            strangers = _log_chunk(ws, chunk, part)
+        except Exception as exc:
+            if not duplicate(exc):
+                raise
+            strangers = chunk
+        else:
+            logged.outcomes.update(part.outcomes)
+            logged.callbacks += part.callbacks
+        for event in strangers:
+            _one(ws, event, logged)
     return logged
+
+
+def _one(ws: Workspace, event: CallEvent, logged: CallsLogged) -> None:
+    try:
+        outcome, called, lead_id = log_call(ws, event)
+    except Exception as exc:  # the same event logged by another process a moment ago
+        if not duplicate(exc):
+            raise
+        outcome, called, lead_id = "again", False, None
+    logged.outcomes[outcome] += 1
+    logged.callbacks += called
+    if lead_id is not None:
+        logged.leads.append(lead_id)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
+from crm_tui.domain.interactions.mail_events import Attachment, InboundMail
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.text import inert
@@ -39,28 +39,7 @@ _SIGNATURE = re.compile(
     r"^(?:-- ?|__+|Отправлено с (?:iPhone|мобильного|Android).*|Sent from my .*)$", re.IGNORECASE
 )
 _ROBOT_SENDERS = ("mailer-daemon@", "postmaster@", "no-reply@", "noreply@", "do-not-reply@")
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    name: str
-    size: int
-
-
-@dataclass(frozen=True, slots=True)
-class InboundMail:
-    message_id: str
-    sender: str | None
-    """The From address, lower-cased; ``None`` when it has none that reads as an address."""
-    sender_name: str
-    recipients: tuple[str, ...]
-    subject: str
-    sent_at: datetime | None
-    text: str
-    attachments: tuple[Attachment, ...]
-    robot: str | None
-    """Why a robot sent it (an auto-reply, a bounce, a mailing), or ``None`` for a person."""
-    in_reply_to: str | None
+__all__ = ["Attachment", "InboundMail", "read_mail", "robot_reason", "what_was_written"]
 
 
 def _address(value: str) -> str | None:

@@ -1,0 +1,208 @@
+"""The week's calls, mail and form requests that came in by themselves (issue 23), so the
+timelines and the inbox look like a working week: answered, missed and outgoing calls with
+their recording links from the PBX, mail threads with clients (their letters and our replies),
+strangers' letters and the site's forms as requests. Everything goes through the same functions
+the receiver and the mailbox reader use (``log_calls``, ``log_mail``, ``log_form``)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from crm_tui.demo.forge import Forge
+from crm_tui.demo.plan import UserPlan
+from crm_tui.domain.access.extensions import set_extension
+from crm_tui.domain.clock import fixed_clock
+from crm_tui.domain.inbound.forms import log_form
+from crm_tui.domain.inbound.mail import log_mail
+from crm_tui.domain.inbound.mailboxes import Mailbox
+from crm_tui.domain.inbound.sources import add_source
+from crm_tui.domain.interactions.call_events import CallEvent, CallResult, party
+from crm_tui.domain.interactions.calls import log_calls
+from crm_tui.domain.interactions.mail_events import Attachment, InboundMail
+from crm_tui.domain.leads.intake import Request
+from crm_tui.domain.workspace import Workspace, open_workspace
+from crm_tui.i18n import NC_, in_language
+from crm_tui.storage.models import ChannelKind, Direction, Role, channels, interactions, tasks
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+OUR_LINE = "+74951234567"
+LETTERS = (
+    (
+        NC_("demo", "Quote for the order"),
+        NC_("demo", "Good afternoon! Please send a quote for the order we discussed."),
+    ),
+    (NC_("demo", "Delivery date"), NC_("demo", "When can you deliver? We need it by the end of the month.")),
+    (
+        NC_("demo", "Invoice"),
+        NC_("demo", "Please issue an invoice for the agreed amount, our details are attached."),
+    ),
+    (NC_("demo", "Price list"), NC_("demo", "Could you send the current price list?")),
+)
+REPLY = NC_("demo", "Thank you, the quote is attached. I will call you tomorrow to discuss it.")
+FORMS = NC_("demo", "Please call me back about {product}")
+PRODUCTS = (NC_("demo", "roofing materials"), NC_("demo", "insulation"), NC_("demo", "electric cable"))
+
+
+def _said(language: str, msgid: str) -> str:
+    return in_language(language, msgid, context="demo")
+
+
+def _moment(rng: random.Random, day: datetime) -> datetime:
+    return datetime.combine(day.date(), time(9, 0), tzinfo=MOSCOW) + timedelta(minutes=rng.randint(0, 8 * 60))
+
+
+def write_inbound(
+    engine: Engine, rng: random.Random, team: list[UserPlan], now: datetime, language: str
+) -> tuple[int, int]:
+    """The week up to ``now``; returns the touches and the tasks (callbacks, answers) it added."""
+    before = _counts(engine)
+    admin_login = next(u.login for u in team if u.role == Role.ADMIN)
+    url = engine.url.render_as_string(hide_password=False)
+    admin = open_workspace(url, admin_login, tz=MOSCOW, clock=fixed_clock(now))
+    sellers = [u for u in team if u.role in (Role.MANAGER, Role.HEAD)][:6]
+    extensions = [str(101 + n) for n in range(len(sellers))]
+    for user, extension in zip(sellers, extensions, strict=True):
+        set_extension(admin, user.login, extension)
+    form = add_source(admin, "site-form", "form").source
+    with engine.connect() as conn:
+        phones = list(
+            conn.scalars(
+                select(channels.c.raw)
+                .where(channels.c.kind == ChannelKind.PHONE.value)
+                .order_by(channels.c.id)
+                .limit(200)
+            )
+        )
+        emails = list(
+            conn.scalars(
+                select(channels.c.value)
+                .where(channels.c.kind == ChannelKind.EMAIL.value)
+                .order_by(channels.c.id)
+                .limit(200)
+            )
+        )
+    forge = Forge(rng)
+    sales = Mailbox(0, "sales", "imaps://sales@our-firm.ru@mail.our-firm.ru", None, "CRM_DEMO", None)
+    logged = 0
+    for days_ago in range(6, -1, -1):
+        day = now - timedelta(days=days_ago)
+        if day.astimezone(MOSCOW).weekday() >= 5:
+            continue
+        stamp = day.astimezone(MOSCOW).strftime("%Y%m%d")
+        events = [
+            _call(rng, forge, phones, extensions, _moment(rng, day), f"demo-{stamp}-{n}") for n in range(20)
+        ]
+        events = [e for e in events if e.started_at < now]
+        logged += sum(log_calls(admin, sorted(events, key=lambda e: e.started_at)).outcomes.values())
+        logged += _letters(admin, rng, forge, sales, emails, day, now, stamp, language)
+        for n in range(rng.randint(1, 3)):
+            at = _moment(rng, day)
+            if at >= now or not phones:
+                continue
+            person = forge.person()
+            product = _said(language, rng.choice(PRODUCTS))
+            request = Request(
+                name=f"{person.first} {person.surname}",
+                phone=forge.mobile().raw,
+                email=forge.personal_email(person),
+                message=_said(language, FORMS).format(product=product),
+                utm_source="yandex",
+                utm_medium="cpc",
+                received_at=at,
+            )
+            log_form(replace(admin, clock=fixed_clock(at)), form, f"demo-{stamp}-{n}", request)
+            logged += 1
+    after = _counts(engine)
+    return after[0] - before[0], after[1] - before[1]
+
+
+def _counts(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return (
+            int(conn.execute(select(func.count()).select_from(interactions)).scalar_one()),
+            int(conn.execute(select(func.count()).select_from(tasks)).scalar_one()),
+        )
+
+
+def _call(
+    rng: random.Random, forge: Forge, phones: list[str], extensions: list[str], at: datetime, call_id: str
+) -> CallEvent:
+    outgoing = rng.random() < 0.3
+    number = rng.choice(phones) if phones and (outgoing or rng.random() < 0.75) else forge.mobile().raw
+    roll = rng.random()
+    result = CallResult.ANSWERED if roll < 0.75 else CallResult.MISSED if roll < 0.93 else CallResult.BUSY
+    if outgoing and result is CallResult.MISSED:
+        result = CallResult.BUSY
+    talk = rng.randint(40, 900) if result is CallResult.ANSWERED else 0
+    answered = result is CallResult.ANSWERED
+    return CallEvent(
+        source="zadarma",
+        call_id=call_id,
+        direction=Direction.OUTBOUND if outgoing else Direction.INBOUND,
+        started_at=at,
+        other=party(number),
+        line=OUR_LINE,
+        extension=rng.choice(extensions) if extensions and (answered or outgoing) else None,
+        talk_s=talk,
+        result=result,
+        recording=f"https://pbx.our-firm.ru/rec/{call_id}.mp3" if answered else None,
+    )
+
+
+def _letters(
+    admin: Workspace,
+    rng: random.Random,
+    forge: Forge,
+    sales: Mailbox,
+    emails: list[str],
+    day: datetime,
+    now: datetime,
+    stamp: str,
+    language: str,
+) -> int:
+    """A client's letter and our reply an hour later; a stranger's letter: a request."""
+    logged = 0
+    for n in range(rng.randint(2, 4)):
+        at = _moment(rng, day)
+        if at + timedelta(hours=1) >= now or not emails:
+            continue
+        subject, text = (_said(language, m) for m in rng.choice(LETTERS))
+        stranger = rng.random() < 0.25
+        sender = forge.personal_email(forge.person()) if stranger else rng.choice(emails)
+        letter = InboundMail(
+            message_id=f"{stamp}.{n}@demo.invalid",
+            sender=sender,
+            sender_name="",
+            recipients=("sales@our-firm.ru",),
+            subject=subject,
+            sent_at=at,
+            text=text,
+            attachments=(),
+            robot=None,
+            in_reply_to=None,
+        )
+        log_mail(replace(admin, clock=fixed_clock(at)), sales, letter, sent=False)
+        logged += 1
+        if stranger:
+            continue
+        later = at + timedelta(minutes=rng.randint(20, 90))
+        reply = replace(
+            letter,
+            message_id=f"re-{stamp}.{n}@our-firm.ru",
+            sender="sales@our-firm.ru",
+            recipients=(sender,),
+            subject=f"Re: {subject}",
+            sent_at=later,
+            text=_said(language, REPLY),
+            attachments=(Attachment(f"КП-{stamp}-{n}.pdf", rng.randint(80_000, 400_000)),),
+            in_reply_to=letter.message_id,
+        )
+        log_mail(replace(admin, clock=fixed_clock(later)), sales, reply, sent=True)
+        logged += 1
+    return logged

@@ -1,0 +1,245 @@
+"""The mailboxes the CRM reads: a shared one (sales@) and managers' own.
+
+A mailbox is its address (``imaps://user@host[:port]``), where its password is read from at
+each run (a file or an environment variable: the password itself is never in the base, never
+printed) and whose mailbox it is (the owner its sent mail is logged for). Each folder keeps its
+place: its UIDVALIDITY and the last UID read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.audit import trail as audit
+from crm_tui.domain.errors import DomainError, InvalidInput, NotFound
+from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import N_
+from crm_tui.storage.models import mailbox_folders, mailboxes, users
+
+_NAME = re.compile(r"^[\w.@+-]{1,64}$")
+_ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,199}$")
+
+
+class PasswordMissing(DomainError):
+    default_code = "mailbox.password"
+
+
+@dataclass(frozen=True, slots=True)
+class Mailbox:
+    id: int
+    name: str
+    url: str
+    password_file: str | None
+    password_env: str | None
+    owner_id: int | None
+
+    @property
+    def address(self) -> str:
+        """The mailbox's own address: its login when that is an address (``sales@firm.ru``),
+        else the login at the host."""
+        parts = urlsplit(self.url)
+        user = unquote(parts.username or "")
+        return user if "@" in user else f"{user}@{parts.hostname}"
+
+    def password(self) -> str:
+        """Read now, from where the mailbox says; never kept."""
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if not value:
+                raise PasswordMissing(
+                    "mailbox.password_env",
+                    N_("mailbox {name}: the environment variable {env} is not set"),
+                    name=self.name,
+                    env=self.password_env,
+                )
+            return value
+        try:
+            return Path(self.password_file or "").read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PasswordMissing(
+                "mailbox.password_file",
+                N_("mailbox {name}: the password file cannot be read ({reason})"),
+                name=self.name,
+                reason=getattr(exc, "strerror", None) or type(exc).__name__,
+            ) from None
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("imap", "imaps") or not parts.hostname or not parts.username or port == -1:
+        raise InvalidInput(
+            "mailbox.url", N_("--url: {url!r} is not imaps://user@host[:port]"), url=url, field="url"
+        )
+    if parts.password:
+        raise InvalidInput(
+            "mailbox.url_password",
+            N_("--url: no password in the address (--password-file or --password-env)"),
+            field="url",
+        )
+
+
+def add_mailbox(
+    ws: Workspace,
+    name: str,
+    url: str,
+    *,
+    password_file: str | None = None,
+    password_env: str | None = None,
+    owner: str | None = None,
+) -> Mailbox:
+    require(ws.viewer, Capability.CONFIGURE_INBOUND)
+    if not _NAME.match(name):
+        raise InvalidInput(
+            "mailbox.name", N_("mailbox name {name!r}: letters, digits, . @ + - _"), name=name, field="name"
+        )
+    _check_url(url)
+    if (password_file is None) == (password_env is None):
+        raise InvalidInput(
+            "mailbox.password_source",
+            N_("give one of --password-file and --password-env"),
+            field="password",
+        )
+    if password_env is not None and not _ENV.match(password_env):
+        raise InvalidInput(
+            "mailbox.env_name",
+            N_("--password-env: {env!r} is not an environment variable's name"),
+            env=password_env,
+            field="password",
+        )
+    if password_file is not None:
+        path = Path(password_file).expanduser().resolve()
+        if not path.is_file():
+            raise InvalidInput(
+                "mailbox.password_file_missing",
+                N_("--password-file: {file} is not a file"),
+                file=str(path),
+                field="password",
+            )
+        password_file = str(path)
+    now = ws.now()
+    with ws.write() as session:
+        owner_id = None
+        if owner is not None:
+            found = session.scalar(select(users.c.id).where(users.c.login == owner))
+            if found is None:
+                raise InvalidInput(
+                    "mailbox.owner", N_("--owner: no user {login!r}"), login=owner, field="owner"
+                )
+            owner_id = int(found)
+        if session.scalar(select(mailboxes.c.id).where(mailboxes.c.name == name)) is not None:
+            raise InvalidInput(
+                "mailbox.exists", N_("a mailbox {name!r} is already there"), name=name, field="name"
+            )
+        new_id = int(
+            session.execute(
+                insert(mailboxes)
+                .values(
+                    name=name, url=url, password_file=password_file, password_env=password_env,
+                    owner_id=owner_id, created_at=now, user_id=ws.viewer.user_id,
+                )
+                .returning(mailboxes.c.id)
+            ).scalar_one()
+        )  # fmt: skip
+        audit.record(
+            session, at=now, user_id=ws.viewer.user_id, entity="mailbox", entity_id=new_id, action="create",
+            changes={"name": name, "url": url, "owner_id": owner_id},
+        )  # fmt: skip
+    return Mailbox(new_id, name, url, password_file, password_env, owner_id)
+
+
+def all_mailboxes(session: Session) -> list[Mailbox]:
+    rows = session.execute(select(mailboxes).order_by(mailboxes.c.name)).all()
+    return [Mailbox(r.id, r.name, r.url, r.password_file, r.password_env, r.owner_id) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxLine:
+    name: str
+    url: str
+    password_from: str
+    """``file`` or ``env:NAME``: where, never what."""
+    owner: str | None
+    folders: dict[str, int]
+    """Each folder read and the last UID read in it."""
+
+
+def list_mailboxes(ws: Workspace) -> list[MailboxLine]:
+    require(ws.viewer, Capability.CONFIGURE_INBOUND)
+    with ws.read() as session:
+        logins = dict(session.execute(select(users.c.id, users.c.login)).all())
+        marks: dict[int, dict[str, int]] = {}
+        for row in session.execute(select(mailbox_folders)):
+            marks.setdefault(row.mailbox_id, {})[row.folder] = int(row.last_uid)
+        boxes = all_mailboxes(session)
+    return [
+        MailboxLine(
+            b.name,
+            b.url,
+            f"env:{b.password_env}" if b.password_env else "file",
+            logins.get(b.owner_id) if b.owner_id else None,
+            marks.get(b.id, {}),
+        )
+        for b in boxes
+    ]
+
+
+def remove_mailbox(ws: Workspace, name: str) -> None:
+    """The mailbox is no longer read; the mail it logged stays on the timelines."""
+    require(ws.viewer, Capability.CONFIGURE_INBOUND)
+    now = ws.now()
+    with ws.write() as session:
+        found = session.scalar(select(mailboxes.c.id).where(mailboxes.c.name == name))
+        if found is None:
+            raise NotFound("mailbox.none", N_("no mailbox {name!r} (crm mailbox list)"), name=name)
+        session.execute(delete(mailbox_folders).where(mailbox_folders.c.mailbox_id == found))
+        session.execute(delete(mailboxes).where(mailboxes.c.id == found))
+        audit.record(
+            session, at=now, user_id=ws.viewer.user_id, entity="mailbox", entity_id=int(found),
+            action="delete", changes={"name": name},
+        )  # fmt: skip
+
+
+def bookmarks(session: Session, mailbox: Mailbox) -> dict[str, tuple[int, int]]:
+    """Each folder's UIDVALIDITY and last UID read."""
+    rows = session.execute(
+        select(mailbox_folders.c.folder, mailbox_folders.c.uidvalidity, mailbox_folders.c.last_uid).where(
+            mailbox_folders.c.mailbox_id == mailbox.id
+        )
+    ).all()
+    return {r.folder: (int(r.uidvalidity), int(r.last_uid)) for r in rows}
+
+
+def keep_bookmark(ws: Workspace, mailbox: Mailbox, folder: str, uidvalidity: int, last_uid: int) -> None:
+    now = ws.now()
+    with ws.write() as session:
+        done = session.execute(
+            update(mailbox_folders)
+            .where(mailbox_folders.c.mailbox_id == mailbox.id, mailbox_folders.c.folder == folder)
+            .values(uidvalidity=uidvalidity, last_uid=last_uid, read_at=now)
+        )
+        if not done.rowcount:  # type: ignore[attr-defined]
+            session.execute(
+                insert(mailbox_folders).values(
+                    mailbox_id=mailbox.id,
+                    folder=folder,
+                    uidvalidity=uidvalidity,
+                    last_uid=last_uid,
+                    read_at=now,
+                )
+            )
+
+
+def has_mailboxes(session: Session) -> bool:
+    return session.scalar(select(mailboxes.c.id).limit(1)) is not None

@@ -1,0 +1,1 @@
+"""Messages to the team's bots, read into ``domain.inbound.messengers.MessengerMessage``."""

@@ -1,0 +1,65 @@
+"""A Telegram bot's webhook: one ``Update`` per request (the Bot API's JSON).
+
+Telegram sends the secret token the bot's webhook was set with in the
+``X-Telegram-Bot-Api-Secret-Token`` header; ``update_id`` names the update (a retry sends the
+same one). A ``message`` (or a ``business_message``) from a private chat is logged; an edit, a
+channel post, a bot's own message and the other kinds of update are acknowledged, not logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from crm_tui.domain.inbound.messengers import MessengerMessage
+from crm_tui.i18n import N_
+from crm_tui.importers.channels.refusals import Malformed, Unsigned
+
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def verify(header: str | None, secret: str) -> None:
+    if not header or not hmac.compare_digest(header.strip(), secret):
+        raise Unsigned("telegram.secret", N_("telegram: the secret token header does not match"))
+
+
+def update_of(body: bytes) -> Mapping[str, Any]:
+    try:
+        update = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Malformed(
+            "telegram.json", N_("telegram: the update is not JSON ({reason})"), reason=str(exc)
+        ) from None
+    if not isinstance(update, Mapping) or not isinstance(update.get("update_id"), int):
+        raise Malformed("telegram.update_id", N_("telegram: the update has no update_id"))
+    return update
+
+
+def read(update: Mapping[str, Any]) -> MessengerMessage | None:
+    message = update.get("message") or update.get("business_message")
+    if not isinstance(message, Mapping):
+        return None
+    chat, sender = message.get("chat"), message.get("from")
+    if not isinstance(chat, Mapping) or not isinstance(chat.get("id"), int):
+        raise Malformed("telegram.chat", N_("telegram: the message has no chat id"))
+    if chat.get("type") != "private" or (isinstance(sender, Mapping) and sender.get("is_bot")):
+        return None
+    sender = sender if isinstance(sender, Mapping) else {}
+    name = " ".join(str(sender.get(k) or "") for k in ("first_name", "last_name")).strip()
+    if sender.get("username"):
+        name = f"{name} (@{sender['username']})".strip()
+    text = message.get("text") or message.get("caption") or ""
+    date = message.get("date")
+    if not isinstance(date, int):
+        raise Malformed("telegram.date", N_("telegram: the message has no date"))
+    return MessengerMessage(
+        network="telegram",
+        chat_id=str(chat["id"]),
+        message_id=str(message.get("message_id", update["update_id"])),
+        name=name[:200],
+        text=str(text)[:4000],
+        sent_at=datetime.fromtimestamp(date, UTC),
+    )

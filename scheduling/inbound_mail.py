@@ -1,0 +1,73 @@
+"""Reading the mailboxes: a job of `crm schedule tick` and `crm inbound mail`.
+
+Each mailbox is read folder by folder (the inbox and Sent) from its bookmark: each mail is
+logged in its own transaction, then, after each batch, the bookmark is kept. A run cut short (a
+dropped connection, a killed process) starts where the last kept bookmark was; the mails after
+it that were logged already are known by their Message-ID and logged nothing twice. One
+mailbox's trouble (a wrong password, a server down) is reported and the others are read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from crm_tui.domain.errors import DomainError
+from crm_tui.domain.inbound.mail import log_mail
+from crm_tui.domain.inbound.mailboxes import Mailbox, all_mailboxes, bookmarks, has_mailboxes, keep_bookmark
+from crm_tui.domain.workspace import Workspace
+from crm_tui.importers.channels.mail import imap, message
+
+NAME = "inbound_mail"
+
+
+@dataclass
+class MailRun:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    read: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    """A mailbox that could not be read, and the one line why (never its password)."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"read": self.read, "outcomes": dict(sorted(self.outcomes.items())), "failed": self.failed}
+
+
+def has_work(session: Session) -> bool:
+    return has_mailboxes(session)
+
+
+def read_mailbox(ws: Workspace, mailbox: Mailbox, run: MailRun, *, batch: int = 100) -> None:
+    client = imap.connect(imap.MailboxAddress.parse(mailbox.url), mailbox.password())
+    try:
+        with ws.read() as session:
+            marks = bookmarks(session, mailbox)
+        for folder in imap.folders(client):
+            mark = marks.get(folder)
+            start = imap.Bookmark(folder, *mark) if mark else None
+            sent = folder != "INBOX"
+            for item in imap.fetch_new(client, folder, start, batch=batch):
+                if isinstance(item, imap.Fetched):
+                    run.read += 1
+                    run.outcomes[log_mail(ws, mailbox, message.read_mail(item.raw), sent=sent)] += 1
+                else:
+                    keep_bookmark(ws, mailbox, item.folder, item.uidvalidity, item.last_uid)
+    finally:
+        with contextlib.suppress(Exception):  # the connection may be gone already
+            client.logout()
+
+
+def run(ws: Workspace, *, batch: int = 100) -> MailRun:
+    """Read every mailbox once."""
+    report = MailRun()
+    with ws.read() as session:
+        boxes = all_mailboxes(session)
+    for mailbox in boxes:
+        try:
+            read_mailbox(ws, mailbox, report, batch=batch)
+        except DomainError as exc:
+            report.failed[mailbox.name] = str(exc)
+    return report

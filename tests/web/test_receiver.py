@@ -1,0 +1,207 @@
+"""`crm inbound serve` over real HTTP on loopback (issue 23): each source checked as its vendor
+documents, each event done once, 200 only after commit, and every refusal writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from crm_tui.domain.access.extensions import set_extension
+from crm_tui.domain.inbound.sources import add_source
+from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import interactions, lead_addresses, leads
+from tests.seed import Seeded
+from tests.web.support import counts, fixture, mango_form, receiver, zadarma_signature
+
+Open = Callable[[str], Workspace]
+ROMASHKA = "+74951112233"
+
+
+async def test_a_form_becomes_a_request_once_however_often_the_site_retries(workspace_for: Open) -> None:
+    admin = workspace_for("admin")
+    token = add_source(admin, "site", "form").source.secret
+    body = fixture("form.json")
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        first = await http.post(f"{base}/hooks/form/site?token={token}", json=body)
+        assert first.status == 200 and (await first.json())["outcome"] == "new"
+        again = await http.post(f"{base}/hooks/form/site?token={token}", json=body)
+        assert again.status == 200 and (await again.json()) == {"ok": True, "outcome": "new", "again": True}
+    with admin.read() as session:
+        found = session.execute(select(leads).where(leads.c.channel == "web_form")).all()
+        assert len(found) == 1
+        lead = found[0]
+        assert (lead.person_name, lead.company_name, lead.utm_source, lead.utm_campaign) == (
+            "Андрей Котов", "ООО «СтройДвор»", "yandex", "krovlya-dec",
+        )  # fmt: skip
+        assert lead.message == "Пришлите прайс на кровлю" and lead.line == "site"
+        addresses = set(
+            session.scalars(select(lead_addresses.c.value).where(lead_addresses.c.lead_id == lead.id))
+        )
+        assert addresses == {"+79165550404", "kotov@stroidvor.ru"}
+
+
+async def test_a_signed_form_encoded_post_and_every_refusal_writing_nothing(workspace_for: Open) -> None:
+    admin = workspace_for("admin")
+    secret = add_source(admin, "landing", "form").source.secret
+    add_source(admin, "slow", "form", per_minute=2)
+    form = "name=%D0%9E%D0%BB%D0%B5%D0%B3&phone=89165550505&utm_source=vk"
+    signature = "sha256=" + hmac.new(secret.encode(), form.encode(), hashlib.sha256).hexdigest()
+    encoded = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        before = counts(admin)
+        refused = {
+            "bad signature": await http.post(f"{base}/hooks/form/landing", data=form,
+                                             headers={**encoded, "X-Signature": "sha256=00"}),
+            "no token": await http.post(f"{base}/hooks/form/landing", data=form, headers=encoded),
+            "too big": await http.post(f"{base}/hooks/form/landing?token={secret}",
+                                       data="name=" + "x" * 70_000, headers=encoded),
+            "not json": await http.post(f"{base}/hooks/form/landing?token={secret}", data="{name:",
+                                        headers={"Content-Type": "application/json"}),
+            "no address": await http.post(f"{base}/hooks/form/landing?token={secret}", json={"name": "Олег"}),
+            "no source": await http.post(f"{base}/hooks/form/nowhere?token={secret}", json={"phone": "1"}),
+            "a PBX's name": await http.post(f"{base}/hooks/zadarma/landing", data="event=NOTIFY_END"),
+        }  # fmt: skip
+        statuses = {why: r.status for why, r in refused.items()}
+        assert statuses == {"bad signature": 401, "no token": 401, "too big": 413, "not json": 400,
+                            "no address": 400, "no source": 404, "a PBX's name": 404}  # fmt: skip
+        line = await refused["not json"].text()
+        assert line.count("\n") == 1 and "not JSON" in line
+        assert "phone, an e-mail or a messenger" in await refused["no address"].text()
+        assert counts(admin) == before
+        signed = await http.post(
+            f"{base}/hooks/form/landing", data=form, headers={**encoded, "X-Signature": signature}
+        )
+        assert signed.status == 200 and (await signed.json())["outcome"] == "new"
+        page = aiohttp.FormData({"name": "Ника", "phone": "8 916 555-06-06", "comment": "Перезвоните"})
+        page.add_field("file", b"%PDF", filename="brief.pdf")  # a file in a page's form is left out
+        multipart = await http.post(f"{base}/hooks/form/landing?token={secret}", data=page)
+        assert multipart.status == 200 and (await multipart.json())["outcome"] == "new"
+        slow = [await http.post(f"{base}/hooks/form/slow?token=x", json={}) for _ in range(3)]
+        assert [r.status for r in slow] == [401, 401, 429]  # the rate is counted before anything is read
+    with admin.read() as session:
+        lead = session.execute(select(leads).where(leads.c.utm_source == "vk")).one()
+        assert lead.person_name == "Олег"
+        page_lead = session.execute(select(leads).where(leads.c.person_name == "Ника")).one()
+        assert page_lead.message == "Перезвоните"
+
+
+async def test_zadarma_echo_signature_and_call_end_logged_once(workspace_for: Open, seeded: Seeded) -> None:
+    admin = workspace_for("admin")
+    set_extension(admin, "ivanova", "101")
+    add_source(admin, "zadarma", "zadarma", secret="zd-api-secret", tz="Europe/Moscow")
+    events = fixture("zadarma.json")
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        echo = await http.get(f"{base}/hooks/zadarma/zadarma?zd_echo=a1b2c3")
+        assert echo.status == 200 and await echo.text() == "a1b2c3"
+        answers = []
+        for name in ("NOTIFY_START", "NOTIFY_END", "NOTIFY_END", "NOTIFY_OUT_END"):
+            fields = events[name]
+            response = await http.post(
+                f"{base}/hooks/zadarma/zadarma", data=fields,
+                headers={"Signature": zadarma_signature(fields, "zd-api-secret")},
+            )  # fmt: skip
+            answers.append((response.status, (await response.json())["outcome"]))
+        assert answers == [(200, "ignored"), (200, "new request"), (200, "new request"), (200, "client")]
+        guessed = {"Signature": zadarma_signature(events["NOTIFY_END"], "guess")}
+        forged = await http.post(f"{base}/hooks/zadarma/zadarma", data=events["NOTIFY_END"], headers=guessed)
+        assert forged.status == 401
+    with admin.read() as session:
+        calls = session.execute(
+            select(interactions.c.external_id, interactions.c.client_id, interactions.c.summary)
+            .where(interactions.c.external_id.like("zadarma:%"))
+            .order_by(interactions.c.external_id)
+        ).all()
+    assert [c.external_id for c in calls] == [
+        "zadarma:in_5e4f8d2c9b1a7e3f6d0c",
+        "zadarma:out_a81c3f0d2e7b9c44e1f2",
+    ]
+    assert calls[1].client_id == seeded.clients["romashka"] and "zadarma:1733296503.4521" in calls[0].summary
+
+
+async def test_mango_sipuni_and_uis_each_log_their_call(workspace_for: Open, seeded: Seeded) -> None:
+    admin = workspace_for("admin")
+    set_extension(admin, "ivanova", "101")
+    add_source(admin, "mango", "mango", secret="salt-123", api_key="vpbx-key")
+    sipuni_token = add_source(admin, "sipuni", "sipuni").source.secret
+    uis_token = add_source(admin, "uis", "uis").source.secret
+    summary = mango_form(fixture("mango_summary.json"), "vpbx-key", "salt-123")
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        ringing = await http.post(f"{base}/hooks/mango/mango/events/call", data=summary)
+        assert (await ringing.json())["outcome"] == "ignored"
+        logged = await http.post(f"{base}/hooks/mango/mango/events/summary", data=summary)
+        assert (await logged.json())["outcome"] == "new request"
+        forged = await http.post(
+            f"{base}/hooks/mango/mango/events/summary", data={**summary, "sign": "0" * 64}
+        )
+        assert forged.status == 401
+        hangup = await http.get(f"{base}/hooks/sipuni/sipuni/{sipuni_token}?{fixture('sipuni_hangup.txt')}")
+        assert hangup.status == 200 and (await hangup.json())["outcome"] == "new request"
+        wrong = await http.get(f"{base}/hooks/sipuni/sipuni/guess?{fixture('sipuni_hangup.txt')}")
+        assert wrong.status == 401
+        lost = await http.post(f"{base}/hooks/uis/uis/{uis_token}", json=fixture("uis_call_end.json"))
+        assert lost.status == 200 and (await lost.json())["outcome"] == "client"
+    with admin.read() as session:
+        rows = {
+            r.external_id: r
+            for r in session.execute(
+                select(interactions.c.external_id, interactions.c.duration_s, interactions.c.summary,
+                       interactions.c.client_id, interactions.c.user_id)
+                .where(interactions.c.kind == "call", interactions.c.external_id.is_not(None))
+            )
+        }  # fmt: skip
+    assert "3:00" in rows["mango:MjE4NjQ2NzA0NjoxMzE="].summary  # a stranger's call: a request's touch
+    sipuni = rows["sipuni:1733307000.8812"].summary
+    assert "2:53" in sipuni and "https://sipuni.com/api/crm/record?id=1733307000.8812" in sipuni
+    uis = rows["uis:3019843231"]
+    assert uis.client_id == seeded.clients["romashka"] and uis.duration_s == 0
+
+
+async def test_telegram_messages_a_request_then_its_touches(
+    workspace_for: Open, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = workspace_for("admin")
+    secret = add_source(admin, "bot", "telegram").source.secret
+    update = fixture("telegram_message.json")
+    more = {**update["message"], "message_id": 82, "text": "И доставку до Химок"}
+    follow_up = {**update, "update_id": update["update_id"] + 1, "message": more}
+    edited = {"update_id": update["update_id"] + 2, "edited_message": update["message"]}
+    header = {"X-Telegram-Bot-Api-Secret-Token": secret}
+    caplog.set_level(logging.INFO, logger="crm_tui.web.inbound")
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        outcomes = []
+        for body in (update, update, follow_up, edited):
+            response = await http.post(f"{base}/hooks/telegram/bot", json=body, headers=header)
+            outcomes.append((await response.json())["outcome"])
+        assert outcomes == ["new", "new", "request", "ignored"]
+        forged = await http.post(f"{base}/hooks/telegram/bot", json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})  # fmt: skip
+        assert forged.status == 401
+    with admin.read() as session:
+        lead = session.execute(select(leads).where(leads.c.channel == "messenger")).one()
+        touches = session.scalars(
+            select(interactions.c.summary)
+            .where(interactions.c.lead_id == lead.id)
+            .order_by(interactions.c.id)
+        ).all()
+    assert lead.person_name == "Ольга Сергеева (@olga_s)"
+    assert touches == ["Здравствуйте! Нужен счёт на утеплитель, 40 упаковок", "И доставку до Химок"]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "source=bot kind=telegram status=200 outcome=new" in logged
+    assert "status=401" in logged
+    assert "Ольга" not in logged and "5120093311" not in logged and "утеплитель" not in logged
+
+
+def test_the_receiver_acts_only_for_an_account_that_may_receive(workspace_for: Open) -> None:
+    from crm_tui.domain.errors import AccessDenied
+    from crm_tui.domain.interactions.calls import log_calls
+
+    with pytest.raises(AccessDenied):
+        log_calls(workspace_for("ivanova"), [])
+    with pytest.raises(AccessDenied):
+        add_source(workspace_for("ivanova"), "site", "form")

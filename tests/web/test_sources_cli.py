@@ -1,0 +1,38 @@
+"""`crm inbound source add|list|remove` (issue 23): a secret made here is printed once, never
+listed; a vendor's secret is read from a file and never printed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_support import crm, error_line
+
+
+def test_sources_by_cli_show_a_made_secret_once_and_never_a_vendors(seeded_db: str, tmp_path: Path) -> None:
+    added = json.loads(
+        crm("--db", seeded_db, "inbound", "source", "add", "site", "--kind", "form", "--json",
+            user="admin", check=True).stdout
+    )  # fmt: skip
+    secret = added["secret"]
+    assert len(secret) >= 40 and added["path"] == f"/hooks/form/site?token={secret}"
+    vendor = tmp_path / "zadarma.secret"
+    vendor.write_text("zd-api-secret\n", encoding="utf-8")
+    zadarma = crm("--db", seeded_db, "inbound", "source", "add", "zadarma", "--kind", "zadarma",
+                  "--secret-file", str(vendor), user="admin", check=True).stdout  # fmt: skip
+    assert "zd-api-secret" not in zadarma and "/hooks/zadarma/zadarma" in zadarma
+    listed = crm("--db", seeded_db, "inbound", "source", "list", "--json", user="admin", check=True).stdout
+    assert json.loads(listed) == [
+        {"name": "site", "kind": "form", "per_minute": 600, "events": 0},
+        {"name": "zadarma", "kind": "zadarma", "per_minute": 600, "events": 0},
+    ]
+    assert secret not in listed and "zd-api-secret" not in listed
+    missing = crm("--db", seeded_db, "inbound", "source", "add", "mango", "--kind", "mango", user="admin")
+    assert missing.returncode == 2 and "vendor's signature" in error_line(missing)
+    twice = crm("--db", seeded_db, "inbound", "source", "add", "site", "--kind", "form", user="admin")
+    assert twice.returncode == 2 and "already there" in error_line(twice)
+    manager = crm("--db", seeded_db, "inbound", "source", "list", user="ivanova")
+    assert manager.returncode == 2 and "admin or ops" in error_line(manager)
+    crm("--db", seeded_db, "inbound", "source", "remove", "site", user="admin", check=True)
+    gone = crm("--db", seeded_db, "inbound", "source", "remove", "site", user="admin")
+    assert gone.returncode == 2 and "no source 'site'" in error_line(gone)
