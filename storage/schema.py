@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -35,6 +35,7 @@ KNOWN_REVISIONS = (
     "0014",
     "0015",
     "0016",
+    "0017",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
