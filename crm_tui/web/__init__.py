@@ -1,0 +1,1 @@
+"""HTTP entry points: the inbound receiver (``crm inbound serve``) and what it mounts."""
