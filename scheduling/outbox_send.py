@@ -66,7 +66,9 @@ def _password(sender: dict[str, Any]) -> str | None:
 def connect(sender: dict[str, Any]) -> smtplib.SMTP:
     host = str(sender.get("smtp_host") or "localhost")
     security = str(sender.get("smtp_security") or "starttls")
-    port = int(sender.get("smtp_port") or (465 if security == "tls" else 587 if security == "starttls" else 25))
+    port = int(
+        sender.get("smtp_port") or (465 if security == "tls" else 587 if security == "starttls" else 25)
+    )
     try:
         link: smtplib.SMTP
         if security == "tls":
@@ -196,3 +198,49 @@ def _count(report: SendReport, outcome: Outcome) -> None:
         report.paused += 1
     else:
         report.retry += 1
+
+
+def send_test(ws: Workspace, ref: str, position: int, client_id: int, to: str | None = None) -> str:
+    """Step ``position`` as ``client_id`` would get it, sent now to ``to`` (by default the
+    viewer's own sending address) and not through the outbox: a test, not a letter."""
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from crm_tui.domain.campaigns.enrol import message_id
+    from crm_tui.domain.campaigns.letters import to_message
+    from crm_tui.domain.campaigns.rows import preview
+    from crm_tui.domain.campaigns.senders import read_address
+    from crm_tui.domain.errors import InvalidInput
+    from crm_tui.i18n import N_
+    from crm_tui.storage.models import mail_senders
+
+    letter = preview(ws, ref, position, client_id)
+    with ws.read() as session:
+        sender = (
+            session.execute(select(mail_senders).where(mail_senders.c.address == letter.sender))
+            .mappings()
+            .first()
+        )
+        own = session.scalar(
+            select(mail_senders.c.address).where(mail_senders.c.user_id == ws.viewer.user_id)
+        )
+    if sender is None:
+        raise InvalidInput(
+            "campaign.no_sender", N_("the client's owner has no sending address (crm outbox sender)")
+        )
+    target = read_address(to, "to") if to else own
+    if target is None:
+        raise InvalidInput("campaign.test_to", N_("to: you have no sending address of your own; give --to"))
+    message = to_message(replace(letter, to=target, message_id=message_id(letter.sender)), ws.now())
+    try:
+        link = connect(dict(sender))
+    except NotReached as exc:
+        raise InvalidInput("campaign.smtp_unreachable", N_("SMTP: {reason}"), reason=str(exc)) from None
+    try:
+        link.sendmail(letter.sender, [target], message.as_bytes())
+    except (OSError, smtplib.SMTPException) as exc:
+        raise InvalidInput("campaign.test_refused", N_("SMTP: {reason}"), reason=str(exc)) from None
+    finally:
+        link.close()
+    return target

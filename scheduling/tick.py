@@ -19,6 +19,7 @@ from crm_tui.domain.segments.inputs import OWN_KEYS, segment_inputs
 from crm_tui.domain.segments.recompute import RecomputeResult, recompute_segments
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
+from crm_tui.scheduling import outbox_job
 from crm_tui.scheduling.contact_rules import create_contact_tasks
 from crm_tui.scheduling.deal_reactions import react_to_deals
 
@@ -36,6 +37,8 @@ class TickReport:
     """The jobs that had nothing to do: "segments", "contact_tasks", "deal_reminders"."""
     late_requests: int = 0
     """Requests past their answer deadline that gave the head an escalation task this tick."""
+    outbox: dict[str, Any] | None = None
+    """What the outbox job did (``None``: no letter was due)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +47,7 @@ class TickReport:
             "deal_reminders": self.deal_reminders,
             "skipped": self.skipped,
             "late_requests": self.late_requests,
+            "outbox": self.outbox,
         }
 
 
@@ -76,9 +80,12 @@ def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
     if due:  # checked every tick: an answer is due in minutes, not days
         with ws.write() as session:
             late = escalate_late_requests(session, ws.now())
+    with ws.read() as session:
+        mail_due = outbox_job.has_work(session, ws.now())
+    sent = outbox_job.run(ws) if mail_due else None
     with ws.write() as session:
         # The inputs as read before the jobs: a colleague's change while they ran makes the
         # next tick look again (the jobs themselves write no input: segments, tasks).
         done = {"inputs": inputs}
         put_setting(session, TICK_KEY, done, at=ws.now(), user_id=ws.viewer.user_id)
-    return TickReport(segments, contact_tasks, reminders, skipped, late)
+    return TickReport(segments, contact_tasks, reminders, skipped, late, sent)

@@ -19,6 +19,7 @@ from typer._click.exceptions import ClickException
 from crm_tui import __version__
 from crm_tui.cli import (
     audit,
+    campaigns,
     clients,
     company,
     config,
@@ -35,6 +36,7 @@ from crm_tui.cli import (
     inbound,
     installed,
     leads,
+    outbox,
     pipeline,
     privacy,
     reports,
@@ -88,6 +90,8 @@ app.add_typer(config.app, name="config")
 app.add_typer(company.app, name="company")
 app.add_typer(documents.app, name="doc")
 app.add_typer(templates.app, name="template")
+app.add_typer(campaigns.app, name="campaign")
+app.add_typer(outbox.app, name="outbox")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 app.command("ssh-entry")(ssh_entry.ssh_entry)

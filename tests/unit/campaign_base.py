@@ -15,12 +15,18 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind, ClientStatus, channels, clients, contacts, users
 
 STEPS = (
-    StepDraft(0, "Мы о вас помним, {{ name_patronymic }}", "Здравствуйте, {{ name_patronymic }}!\n{{ owner_signature }}"),
+    StepDraft(
+        0,
+        "Мы о вас помним, {{ name_patronymic }}",
+        "Здравствуйте, {{ name_patronymic }}!\n{{ owner_signature }}",
+    ),
     StepDraft(8, "Случай из практики", "{{ client }}: как это было у соседей.", "<p>{{ client }}</p>"),
 )
 
 
-def add_clients(ws: Workspace, count: int, *, owner: str = "ivanova", prefix: str = "client", segment: str = "lost") -> list[int]:
+def add_clients(
+    ws: Workspace, count: int, *, owner: str = "ivanova", prefix: str = "client", segment: str = "lost"
+) -> list[int]:
     now = ws.now()
     with ws.write() as session:
         owner_id = session.scalar(select(users.c.id).where(users.c.login == owner))

@@ -20,7 +20,7 @@ from crm_tui.scheduling.outbox_send import send_outbox
 from crm_tui.storage.models import campaign_recipients, outbox, suppressions, tasks
 from crm_tui.web.unsubscribe import ENGINE, routes
 from tests.imap_server import ImapServer, running_dovecot
-from tests.smtp_server import Mailbox, smtp_server  # noqa: F401 - the fixture
+from tests.smtp_server import Mailbox
 from tests.unit.campaign_base import add_clients, mail_setup
 
 
@@ -50,7 +50,10 @@ def _recipient(ws: Workspace, address: str) -> tuple[str, str | None]:
 def _pending_for(ws: Workspace, address: str) -> int:
     with ws.read() as session:
         return int(
-            session.scalar(select(func.count()).where(outbox.c.address == address, outbox.c.state == "pending")) or 0
+            session.scalar(
+                select(func.count()).where(outbox.c.address == address, outbox.c.state == "pending")
+            )
+            or 0
         )
 
 
@@ -82,9 +85,11 @@ def test_the_unsubscribe_link_over_http_confirms_then_stops_every_letter(
                     answers.append((page.status, await page.text()))
                 after_page.append(await asyncio.to_thread(_recipient, ws, address))
                 for _ in range(2):  # RFC 8058 one-click, twice: a mail client may retry
-                    async with http.post(base + path, data="List-Unsubscribe=One-Click", headers={
-                        "Content-Type": "application/x-www-form-urlencoded"
-                    }) as done:
+                    async with http.post(
+                        base + path,
+                        data="List-Unsubscribe=One-Click",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"},
+                    ) as done:
                         answers.append((done.status, await done.text()))
                 async with http.post(base + "/unsubscribe/not-a-token") as unknown:
                     answers.append((unknown.status, await unknown.text()))
@@ -155,7 +160,9 @@ def test_replies_and_bounces_read_from_imap_stop_their_recipients(
     ws = workspace_for("admin")
     _sent_base(ws, smtp_server)
     letters = {r.to[0]: r.message for r in smtp_server.letters}
-    imap.deliver(_reply(letters["client0@example.ru"], "boss@other-domain.ru"))  # answered from another address
+    imap.deliver(
+        _reply(letters["client0@example.ru"], "boss@other-domain.ru")
+    )  # answered from another address
     imap.deliver(_reply(letters["client1@example.ru"], "client1@example.ru", threaded=False))
     imap.deliver(_bounce(letters["client2@example.ru"], "client2@example.ru"))
     handled: list[str] = []
@@ -170,21 +177,27 @@ def test_replies_and_bounces_read_from_imap_stop_their_recipients(
     assert _recipient(ws, "client2@example.ru") == ("stopped", "bounced")
     assert all(_pending_for(ws, f"client{n}@example.ru") == 0 for n in range(3))
     with ws.read() as session:
-        titles = session.execute(select(tasks.c.title).where(tasks.c.origin == "campaign_reply")).scalars().all()
+        titles = (
+            session.execute(select(tasks.c.title).where(tasks.c.origin == "campaign_reply")).scalars().all()
+        )
         bounced = session.scalar(select(func.count()).where(outbox.c.bounced.is_(True)))
     assert len(titles) == 2 and all("Drip" in t for t in titles)
     assert bounced == 1
     # the same reply read again (a second run of the mailbox) opens no second task
     with ws.write() as session:
-        again = note_reply(session, read_mail(_reply(letters["client0@example.ru"], "boss@other-domain.ru")), ws.now())
+        again = note_reply(
+            session, read_mail(_reply(letters["client0@example.ru"], "boss@other-domain.ru")), ws.now()
+        )
     assert again.tasks == []
 
 
 def test_a_report_of_a_temporary_failure_stops_nobody() -> None:
     original = EmailMessage()
     original["From"], original["Message-ID"] = "a@ourfirm.ru", "<x@ourfirm.ru>"
-    raw = _bounce(original, "full@example.ru").replace(b"Status: 5.1.1", b"Status: 4.2.2").replace(
-        b"Action: failed", b"Action: delayed"
+    raw = (
+        _bounce(original, "full@example.ru")
+        .replace(b"Status: 5.1.1", b"Status: 4.2.2")
+        .replace(b"Action: failed", b"Action: delayed")
     )
     permanent, _temporary, originals = read_bounce(raw)
     assert permanent == set()

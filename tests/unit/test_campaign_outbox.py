@@ -14,7 +14,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.scheduling.outbox_send import send_outbox
 from crm_tui.storage.models import campaign_recipients, campaigns, outbox
 from tests.seed import FROZEN_NOW
-from tests.smtp_server import Mailbox, smtp_server  # noqa: F401 - the fixture
+from tests.smtp_server import Mailbox
 from tests.unit.campaign_base import add_clients, at, mail_setup
 
 
@@ -27,7 +27,9 @@ def _states(ws: Workspace) -> dict[str, int]:
     return found
 
 
-def test_enrolling_twice_adds_nobody_twice(workspace_for: Callable[[str], Workspace], smtp_server: Mailbox) -> None:
+def test_enrolling_twice_adds_nobody_twice(
+    workspace_for: Callable[[str], Workspace], smtp_server: Mailbox
+) -> None:
     ws = workspace_for("admin")
     add_clients(ws, 5)
     mail_setup(ws, smtp_server.port)
@@ -77,7 +79,9 @@ def test_a_hard_refusal_fails_suppresses_and_stops_a_soft_one_retries(
     assert (report.sent, report.failed, report.retry) == (0, 1, 1)
     with ws.read() as session:
         states = sorted((r.address, r.state) for r in session.execute(select(outbox)).all())
-        stopped = session.execute(select(campaign_recipients.c.address, campaign_recipients.c.stop_reason)).all()
+        stopped = session.execute(
+            select(campaign_recipients.c.address, campaign_recipients.c.stop_reason)
+        ).all()
     assert ("bounce0@example.ru", "failed") in states and ("bounce0@example.ru", "dropped") in states
     assert ("later0@example.ru", "pending") in states
     assert ("bounce0@example.ru", "bounced") in stopped
@@ -86,7 +90,9 @@ def test_a_hard_refusal_fails_suppresses_and_stops_a_soft_one_retries(
     assert send_outbox(at(ws, FROZEN_NOW + timedelta(minutes=6))).retry == 1
 
 
-def test_a_spam_rejection_pauses_the_campaign(workspace_for: Callable[[str], Workspace], smtp_server: Mailbox) -> None:
+def test_a_spam_rejection_pauses_the_campaign(
+    workspace_for: Callable[[str], Workspace], smtp_server: Mailbox
+) -> None:
     ws = workspace_for("admin")
     add_clients(ws, 1, prefix="spam")
     add_clients(ws, 2, prefix="fine")
@@ -94,7 +100,11 @@ def test_a_spam_rejection_pauses_the_campaign(workspace_for: Callable[[str], Wor
     enrol(ws, "Drip")
     with ws.write() as session:  # the spam one first
         session.execute(update(outbox).where(outbox.c.address.like("fine%")).values(next_try=FROZEN_NOW))
-        session.execute(update(outbox).where(outbox.c.address.like("spam%")).values(next_try=FROZEN_NOW - timedelta(hours=1)))
+        session.execute(
+            update(outbox)
+            .where(outbox.c.address.like("spam%"))
+            .values(next_try=FROZEN_NOW - timedelta(hours=1))
+        )
     report = send_outbox(ws)
     assert report.paused == 1 and report.sent == 0
     with ws.read() as session:
@@ -117,7 +127,9 @@ def test_an_address_suppressed_after_enrolment_is_not_written_to(
     assert _states(ws)["dropped"] == 2
 
 
-def test_a_sender_limit_per_minute_holds(workspace_for: Callable[[str], Workspace], smtp_server: Mailbox) -> None:
+def test_a_sender_limit_per_minute_holds(
+    workspace_for: Callable[[str], Workspace], smtp_server: Mailbox
+) -> None:
     ws = workspace_for("admin")
     add_clients(ws, 5)
     mail_setup(ws, smtp_server.port, per_minute=2)

@@ -23,7 +23,7 @@ from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import dispose_engines
 from crm_tui.storage.models import outbox
-from tests.smtp_server import Mailbox, smtp_server  # noqa: F401 - the fixture
+from tests.smtp_server import Mailbox
 from tests.unit.campaign_base import add_clients, mail_setup
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -61,13 +61,17 @@ def _ids(text: str | None) -> list[str]:
 def note_reply(session: Session, mail: IncomingMail, now: datetime) -> Answered:
     """A person answered one of our letters: their remaining steps stop, and the client's owner
     gets a task to answer (on the desk). A mail that answers nothing of ours changes nothing."""
-    refs = _ids(mail.in_reply_to) + [r for ref in getattr(mail, "references", ()) or () for r in _ids(str(ref))]
+    refs = _ids(mail.in_reply_to) + [
+        r for ref in getattr(mail, "references", ()) or () for r in _ids(str(ref))
+    ]
     found: set[int] = set()
     if refs:
         found |= {
             int(r)
             for r in session.scalars(
-                select(outbox.c.recipient_id).where(outbox.c.message_id.in_(refs), outbox.c.recipient_id.is_not(None))
+                select(outbox.c.recipient_id).where(
+                    outbox.c.message_id.in_(refs), outbox.c.recipient_id.is_not(None)
+                )
             )
         }
     if not found and mail.sender:
@@ -141,7 +145,9 @@ def _original_ids(message: EmailMessage) -> list[str]:
             if isinstance(inner, EmailMessage) and inner.get("Message-ID"):
                 found += _ids(str(inner["Message-ID"]))
             elif isinstance(payload, str):
-                headers = BytesParser(policy=policy.default).parsebytes(payload.encode("utf-8", "replace"), headersonly=True)
+                headers = BytesParser(policy=policy.default).parsebytes(
+                    payload.encode("utf-8", "replace"), headersonly=True
+                )
                 found += _ids(str(headers.get("Message-ID", "")))
     return found
 
@@ -154,8 +160,12 @@ def read_bounce(raw: bytes) -> tuple[set[str], set[str], list[str]]:
 
     message = BytesParser(policy=policy.compat32).parsebytes(raw)
     temporary, permanent = all_failures(message)
-    text = {a.decode("utf-8", "replace").lower() if isinstance(a, bytes) else str(a).lower() for a in permanent}
-    soft = {a.decode("utf-8", "replace").lower() if isinstance(a, bytes) else str(a).lower() for a in temporary}
+    text = {
+        a.decode("utf-8", "replace").lower() if isinstance(a, bytes) else str(a).lower() for a in permanent
+    }
+    soft = {
+        a.decode("utf-8", "replace").lower() if isinstance(a, bytes) else str(a).lower() for a in temporary
+    }
     modern = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(modern, EmailMessage)
     return text, soft - text, _original_ids(modern)
@@ -171,12 +181,18 @@ def note_bounce(session: Session, raw: bytes, now: datetime) -> Bounced:
         result.stopped += stop_address(session, address, "bounced", now)
         session.execute(
             update(outbox)
-            .where(outbox.c.address == address, outbox.c.state == "sent", outbox.c.message_id.in_(originals or [""]))
+            .where(
+                outbox.c.address == address,
+                outbox.c.state == "sent",
+                outbox.c.message_id.in_(originals or [""]),
+            )
             .values(bounced=True)
         )
         if not originals:
             session.execute(
-                update(outbox).where(outbox.c.address == address, outbox.c.state == "sent").values(bounced=True)
+                update(outbox)
+                .where(outbox.c.address == address, outbox.c.state == "sent")
+                .values(bounced=True)
             )
     return result
 
@@ -194,7 +210,9 @@ def unsubscribe(session: Session, token: str, now: datetime) -> Unsubscribed | N
     Idempotent; ``None`` for a token of no letter of ours."""
     if not token or len(token) > 64:
         return None
-    address = session.scalar(select(campaign_recipients.c.address).where(campaign_recipients.c.token == token))
+    address = session.scalar(
+        select(campaign_recipients.c.address).where(campaign_recipients.c.token == token)
+    )
     if address is None:
         return None
     first = suppress(session, str(address), "unsubscribed", now)

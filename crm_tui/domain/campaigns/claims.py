@@ -85,7 +85,8 @@ class Outcome:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), LONGEST_BACKOFF)
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(FIRST_BACKOFF * factor, LONGEST_BACKOFF)
 
 
 def _windows(now: datetime) -> dict[str, datetime]:
@@ -98,7 +99,12 @@ def _used(session: Session, sender_id: int, now: datetime) -> dict[str, int]:
     rows = session.execute(
         select(sender_counts.c.window, sender_counts.c.count).where(
             sender_counts.c.sender_id == sender_id,
-            or_(*[(sender_counts.c.window == w) & (sender_counts.c.started_at == at) for w, at in windows.items()]),
+            or_(
+                *[
+                    (sender_counts.c.window == w) & (sender_counts.c.started_at == at)
+                    for w, at in windows.items()
+                ]
+            ),
         )
     )
     return {str(w): int(n) for w, n in rows}
@@ -111,17 +117,22 @@ def _count(session: Session, sender_id: int, now: datetime) -> None:
         statement = make(sender_counts).values(sender_id=sender_id, window=window, started_at=at, count=1)
         session.execute(
             statement.on_conflict_do_update(
-                index_elements=["sender_id", "window", "started_at"], set_={"count": sender_counts.c.count + 1}
+                index_elements=["sender_id", "window", "started_at"],
+                set_={"count": sender_counts.c.count + 1},
             )
         )
 
 
 def _limited(sender: dict[str, Any], used: dict[str, int]) -> bool:
     minute, day = sender["per_minute"], sender["per_day"]
-    return (minute is not None and used.get("minute", 0) >= minute) or (day is not None and used.get("day", 0) >= day)
+    return (minute is not None and used.get("minute", 0) >= minute) or (
+        day is not None and used.get("day", 0) >= day
+    )
 
 
-def claim(session: Session, now: datetime, worker: str, skip_senders: frozenset[int] = frozenset()) -> Claimed | None:
+def claim(
+    session: Session, now: datetime, worker: str, skip_senders: frozenset[int] = frozenset()
+) -> Claimed | None:
     """Claim the next letter due, or ``None``; rows found suppressed or stopped are dropped."""
     query = (
         select(outbox.c.id, outbox.c.sender_id, outbox.c.address, outbox.c.recipient_id, outbox.c.attempts)
@@ -151,20 +162,26 @@ def claim(session: Session, now: datetime, worker: str, skip_senders: frozenset[
             continue
         sender_id = int(row.sender_id)
         if sender_id not in limits:
-            sender = dict(session.execute(select(mail_senders).where(mail_senders.c.id == sender_id)).mappings().one())
+            sender = dict(
+                session.execute(select(mail_senders).where(mail_senders.c.id == sender_id)).mappings().one()
+            )
             limits[sender_id] = _limited(sender, _used(session, sender_id, now))
         if limits[sender_id]:
             continue
-        taken = session.connection().execute(
-            update(outbox)
-            .where(outbox.c.id == row.id, outbox.c.state == OutboxState.PENDING.value)
-            .values(
-                state=OutboxState.SENDING.value,
-                claimed_by=worker[:100],
-                claimed_at=now,
-                attempts=outbox.c.attempts + 1,
+        taken = (
+            session.connection()
+            .execute(
+                update(outbox)
+                .where(outbox.c.id == row.id, outbox.c.state == OutboxState.PENDING.value)
+                .values(
+                    state=OutboxState.SENDING.value,
+                    claimed_by=worker[:100],
+                    claimed_at=now,
+                    attempts=outbox.c.attempts + 1,
+                )
             )
-        ).rowcount
+            .rowcount
+        )
         if taken != 1:
             continue
         _count(session, sender_id, now)
@@ -180,15 +197,23 @@ def _drop(session: Session, outbox_id: int, why: str) -> None:
 
 def letter_fields(session: Session, recipient: dict[str, Any], sender: dict[str, Any]) -> dict[str, str]:
     """The merge fields of ``recipient``'s letters."""
-    client = session.execute(select(clients.c.name, clients.c.owner_id).where(clients.c.id == recipient["client_id"])).one()
+    client = session.execute(
+        select(clients.c.name, clients.c.owner_id).where(clients.c.id == recipient["client_id"])
+    ).one()
     contact = ""
     if recipient["contact_id"] is not None:
-        contact = session.scalar(select(contacts.c.full_name).where(contacts.c.id == recipient["contact_id"])) or ""
+        contact = (
+            session.scalar(select(contacts.c.full_name).where(contacts.c.id == recipient["contact_id"])) or ""
+        )
     owner_name = ""
     owner_sender: dict[str, Any] = sender
     if client.owner_id is not None:
         owner_name = session.scalar(select(users.c.full_name).where(users.c.id == client.owner_id)) or ""
-        own = session.execute(select(mail_senders).where(mail_senders.c.user_id == client.owner_id)).mappings().first()
+        own = (
+            session.execute(select(mail_senders).where(mail_senders.c.user_id == client.owner_id))
+            .mappings()
+            .first()
+        )
         if own is not None:
             owner_sender = dict(own)
     public = get_setting(session, PUBLIC_URL_KEY, DEFAULT_PUBLIC_URL)
@@ -203,14 +228,22 @@ def letter_fields(session: Session, recipient: dict[str, Any], sender: dict[str,
     }
 
 
-def render_row(session: Session, outbox_id: int, now: datetime, *, to: str | None = None) -> tuple[Any, dict[str, Any]]:
+def render_row(
+    session: Session, outbox_id: int, now: datetime, *, to: str | None = None
+) -> tuple[Any, dict[str, Any]]:
     """The EmailMessage of an outbox row (to ``to`` instead, for a test send) and its sender."""
     row = dict(session.execute(select(outbox).where(outbox.c.id == outbox_id)).mappings().one())
-    sender = dict(session.execute(select(mail_senders).where(mail_senders.c.id == row["sender_id"])).mappings().one())
-    recipient = dict(
-        session.execute(select(campaign_recipients).where(campaign_recipients.c.id == row["recipient_id"])).mappings().one()
+    sender = dict(
+        session.execute(select(mail_senders).where(mail_senders.c.id == row["sender_id"])).mappings().one()
     )
-    step = dict(session.execute(select(campaign_steps).where(campaign_steps.c.id == row["step_id"])).mappings().one())
+    recipient = dict(
+        session.execute(select(campaign_recipients).where(campaign_recipients.c.id == row["recipient_id"]))
+        .mappings()
+        .one()
+    )
+    step = dict(
+        session.execute(select(campaign_steps).where(campaign_steps.c.id == row["step_id"])).mappings().one()
+    )
     fields = letter_fields(session, recipient, sender)
     footer = base_text(session, "letter", NC_("letter", "To stop these letters: {url}")).format(
         url=fields["unsubscribe_url"]
@@ -229,18 +262,25 @@ def render_row(session: Session, outbox_id: int, now: datetime, *, to: str | Non
 
 def _letter(session: Session, outbox_id: int, now: datetime) -> Claimed:
     message, sender = render_row(session, outbox_id, now)
-    row = session.execute(select(outbox.c.address, outbox.c.campaign_id).where(outbox.c.id == outbox_id)).one()
+    row = session.execute(
+        select(outbox.c.address, outbox.c.campaign_id).where(outbox.c.id == outbox_id)
+    ).one()
     return Claimed(
-        outbox_id, int(sender["id"]), str(sender["address"]), str(row.address), message.as_bytes(), row.campaign_id
+        outbox_id,
+        int(sender["id"]),
+        str(sender["address"]),
+        str(row.address),
+        message.as_bytes(),
+        row.campaign_id,
     )
 
 
 def settle(session: Session, outcome: Outcome, now: datetime) -> None:
     """Record what SMTP answered for a row this worker holds in "sending"."""
     row = session.execute(
-        select(outbox.c.state, outbox.c.attempts, outbox.c.address, outbox.c.recipient_id, outbox.c.campaign_id).where(
-            outbox.c.id == outcome.outbox_id
-        )
+        select(
+            outbox.c.state, outbox.c.attempts, outbox.c.address, outbox.c.recipient_id, outbox.c.campaign_id
+        ).where(outbox.c.id == outcome.outbox_id)
     ).one()
     if row.state != OutboxState.SENDING.value:
         return  # a person settled it meanwhile (or recovery did): theirs stands
@@ -276,7 +316,9 @@ def recover(session: Session, now: datetime, dead: Callable[[str], bool]) -> int
     """Rows left "sending" by a worker that is gone (``dead(claimed_by)``, or past ``LEASE``)
     become "uncertain": the letter may have left, so a person decides."""
     rows = session.execute(
-        select(outbox.c.id, outbox.c.claimed_by, outbox.c.claimed_at).where(outbox.c.state == OutboxState.SENDING.value)
+        select(outbox.c.id, outbox.c.claimed_by, outbox.c.claimed_at).where(
+            outbox.c.state == OutboxState.SENDING.value
+        )
     ).all()
     gone = [
         int(r.id)
@@ -301,5 +343,3 @@ def has_due(session: Session, now: datetime) -> bool:
     )
     sending = session.scalar(select(outbox.c.id).where(outbox.c.state == OutboxState.SENDING.value).limit(1))
     return due is not None or sending is not None
-
-

@@ -54,7 +54,9 @@ class Enrolled:
         }
 
 
-def _audience(session: Session, audience: dict[str, Any], client_ids: list[int] | None) -> list[tuple[int, int | None]]:
+def _audience(
+    session: Session, audience: dict[str, Any], client_ids: list[int] | None
+) -> list[tuple[int, int | None]]:
     """(client id, owner id) of the audience's clients."""
     query = select(clients.c.id, clients.c.owner_id).order_by(clients.c.id)
     if audience.get("segment"):
@@ -101,13 +103,19 @@ def enrol(ws: Workspace, ref: str, client_ids: list[int] | None = None) -> Enrol
 
 
 def enrol_in(
-    session: Session, campaign: dict[str, Any], now: datetime, user_id: int | None, client_ids: list[int] | None
+    session: Session,
+    campaign: dict[str, Any],
+    now: datetime,
+    user_id: int | None,
+    client_ids: list[int] | None,
 ) -> Enrolled:
     result = Enrolled(campaign["name"])
     steps = steps_of(session, campaign["id"])
     audience = _audience(session, campaign["audience"], client_ids)
     there = set(
-        session.scalars(select(campaign_recipients.c.client_id).where(campaign_recipients.c.campaign_id == campaign["id"]))
+        session.scalars(
+            select(campaign_recipients.c.client_id).where(campaign_recipients.c.campaign_id == campaign["id"])
+        )
     )
     audience = [(c, o) for c, o in audience if c not in there]
     addresses = _addresses(session, [c for c, _ in audience])
@@ -117,7 +125,11 @@ def enrol_in(
         wanted = sorted({a for a, _ in addresses.values()})
         for start in range(0, len(wanted), 1000):
             consented |= set(
-                session.scalars(select(mail_consents.c.address).where(mail_consents.c.address.in_(wanted[start : start + 1000])))
+                session.scalars(
+                    select(mail_consents.c.address).where(
+                        mail_consents.c.address.in_(wanted[start : start + 1000])
+                    )
+                )
             )
     senders = {
         (None if r.user_id is None else int(r.user_id)): (int(r.id), str(r.address))

@@ -100,7 +100,7 @@ def render(text: str, fields: dict[str, str], *, html: bool = False) -> str:
 
 
 def name_patronymic(full_name: str) -> str:
-    """"Ёлкина Мария Петровна" → "Мария Петровна": how a Russian letter addresses a person."""
+    """ "Ёлкина Мария Петровна" → "Мария Петровна": how a Russian letter addresses a person."""
     parts = full_name.split()
     if len(parts) >= 3:
         return " ".join(parts[1:3])
@@ -112,8 +112,14 @@ def unsubscribe_url(public_url: str, token: str) -> str:
 
 
 def build_letter(
-    step: dict[str, Any], fields: dict[str, str], *, sender: str, sender_name: str, to: str,
-    message_id: str, footer: str,
+    step: dict[str, Any],
+    fields: dict[str, str],
+    *,
+    sender: str,
+    sender_name: str,
+    to: str,
+    message_id: str,
+    footer: str,
 ) -> Letter:
     """The letter of ``step`` with ``fields`` merged; ``footer`` (the unsubscribe line, in the
     base's language) is added to the text unless the template places the link itself."""

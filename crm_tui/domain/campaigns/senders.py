@@ -103,11 +103,4 @@ def list_senders(ws: Workspace) -> list[dict[str, Any]]:
     require(ws.viewer, Capability.SEND_MAIL)
     with ws.read() as session:
         rows = session.execute(select(mail_senders).order_by(mail_senders.c.address)).mappings()
-        return [
-            {
-                k: v
-                for k, v in dict(row).items()
-                if k not in ("created_at",)
-            }
-            for row in rows
-        ]
+        return [{k: v for k, v in dict(row).items() if k not in ("created_at",)} for row in rows]

@@ -97,7 +97,9 @@ def add_campaign(ws: Workspace, draft: CampaignDraft) -> int:
         if audience.get("owner") is not None:
             owner = session.scalar(select(users.c.id).where(users.c.login == audience["owner"]))
             if owner is None:
-                raise InvalidInput("campaign.unknown_owner", N_("owner: no user {login!r}"), login=audience["owner"])
+                raise InvalidInput(
+                    "campaign.unknown_owner", N_("owner: no user {login!r}"), login=audience["owner"]
+                )
         sender_id = None
         if draft.sender is not None:
             address = read_address(draft.sender, "sender")
@@ -162,7 +164,9 @@ def find_campaign(session: Session, ref: str | int) -> dict[str, Any]:
 
 def steps_of(session: Session, campaign_id: int) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(campaign_steps).where(campaign_steps.c.campaign_id == campaign_id).order_by(campaign_steps.c.position)
+        select(campaign_steps)
+        .where(campaign_steps.c.campaign_id == campaign_id)
+        .order_by(campaign_steps.c.position)
     ).mappings()
     return [dict(r) for r in rows]
 
@@ -187,11 +191,15 @@ def list_campaigns(ws: Workspace) -> list[CampaignRow]:
     require(ws.viewer, Capability.RUN_CAMPAIGNS)
     with ws.read() as session:
         step_counts = dict(
-            session.execute(select(campaign_steps.c.campaign_id, func.count()).group_by(campaign_steps.c.campaign_id))
+            session.execute(
+                select(campaign_steps.c.campaign_id, func.count()).group_by(campaign_steps.c.campaign_id)
+            )
         )
         recipient_counts = dict(
             session.execute(
-                select(campaign_recipients.c.campaign_id, func.count()).group_by(campaign_recipients.c.campaign_id)
+                select(campaign_recipients.c.campaign_id, func.count()).group_by(
+                    campaign_recipients.c.campaign_id
+                )
             )
         )
         states: dict[tuple[int, str], int] = {

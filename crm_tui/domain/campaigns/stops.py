@@ -36,14 +36,19 @@ def suppressed_addresses(session: Session, addresses: Iterable[str]) -> set[str]
     keys = sorted(wanted)
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        found |= {wanted[d] for d in session.scalars(select(suppressions.c.digest).where(suppressions.c.digest.in_(chunk)))}
+        found |= {
+            wanted[d]
+            for d in session.scalars(select(suppressions.c.digest).where(suppressions.c.digest.in_(chunk)))
+        }
     return found
 
 
 def suppress(session: Session, address: str, kind: str, now: datetime, user_id: int | None = None) -> bool:
     """Put ``address`` on the list for ``kind``; False when it was there for that kind already."""
     key = digest(MAIL_STOP, address)
-    there = session.scalar(select(suppressions.c.id).where(suppressions.c.digest == key, suppressions.c.kind == kind))
+    there = session.scalar(
+        select(suppressions.c.id).where(suppressions.c.digest == key, suppressions.c.kind == kind)
+    )
     if there is not None:
         return False
     session.execute(insert(suppressions).values(kind=kind, digest=key, at=now, user_id=user_id))
@@ -56,11 +61,17 @@ def stop_recipients(session: Session, recipient_ids: Iterable[int], reason: str,
     ids = sorted(set(recipient_ids))
     if not ids:
         return 0
-    stopped = session.connection().execute(
-        update(campaign_recipients)
-        .where(campaign_recipients.c.id.in_(ids), campaign_recipients.c.state == RecipientState.ACTIVE.value)
-        .values(state=RecipientState.STOPPED.value, stop_reason=reason, stopped_at=now)
-    ).rowcount
+    stopped = (
+        session.connection()
+        .execute(
+            update(campaign_recipients)
+            .where(
+                campaign_recipients.c.id.in_(ids), campaign_recipients.c.state == RecipientState.ACTIVE.value
+            )
+            .values(state=RecipientState.STOPPED.value, stop_reason=reason, stopped_at=now)
+        )
+        .rowcount
+    )
     session.execute(
         update(outbox)
         .where(outbox.c.recipient_id.in_(ids), outbox.c.state == OutboxState.PENDING.value)
@@ -73,7 +84,8 @@ def stop_address(session: Session, address: str, reason: str, now: datetime) -> 
     """Stop every active recipient with ``address``, in every campaign."""
     ids = session.scalars(
         select(campaign_recipients.c.id).where(
-            campaign_recipients.c.address == address, campaign_recipients.c.state == RecipientState.ACTIVE.value
+            campaign_recipients.c.address == address,
+            campaign_recipients.c.state == RecipientState.ACTIVE.value,
         )
     ).all()
     return stop_recipients(session, ids, reason, now)

@@ -55,7 +55,9 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("user_id", sa.Integer, nullable=True),
         sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-        sa.ForeignKeyConstraint(["sender_id"], ["mail_senders.id"], name="fk_campaigns_sender_id_mail_senders"),
+        sa.ForeignKeyConstraint(
+            ["sender_id"], ["mail_senders.id"], name="fk_campaigns_sender_id_mail_senders"
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_campaigns_user_id_users"),
         sa.PrimaryKeyConstraint("id", name="pk_campaigns"),
         sa.UniqueConstraint("name", name="uq_campaigns_name"),
@@ -70,7 +72,10 @@ def upgrade() -> None:
         sa.Column("body_text", sa.Text, nullable=False),
         sa.Column("body_html", sa.Text, nullable=True),
         sa.ForeignKeyConstraint(
-            ["campaign_id"], ["campaigns.id"], name="fk_campaign_steps_campaign_id_campaigns", ondelete="CASCADE"
+            ["campaign_id"],
+            ["campaigns.id"],
+            name="fk_campaign_steps_campaign_id_campaigns",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_campaign_steps"),
         sa.UniqueConstraint("campaign_id", "position", name="uq_campaign_steps_position"),
@@ -98,7 +103,10 @@ def upgrade() -> None:
             ["client_id"], ["clients.id"], name="fk_campaign_recipients_client_id_clients", ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["contact_id"], ["contacts.id"], name="fk_campaign_recipients_contact_id_contacts", ondelete="SET NULL"
+            ["contact_id"],
+            ["contacts.id"],
+            name="fk_campaign_recipients_contact_id_contacts",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_campaign_recipients"),
         sa.UniqueConstraint("token", name="uq_campaign_recipients_token"),
@@ -149,7 +157,10 @@ def upgrade() -> None:
         sa.Column("started_at", UTCDateTime, nullable=False),
         sa.Column("count", sa.Integer, nullable=False),
         sa.ForeignKeyConstraint(
-            ["sender_id"], ["mail_senders.id"], name="fk_sender_counts_sender_id_mail_senders", ondelete="CASCADE"
+            ["sender_id"],
+            ["mail_senders.id"],
+            name="fk_sender_counts_sender_id_mail_senders",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("sender_id", "window", "started_at", name="pk_sender_counts"),
     )
