@@ -193,14 +193,14 @@ def list_campaigns(ws: Workspace) -> list[CampaignRow]:
         step_counts = dict(
             session.execute(
                 select(campaign_steps.c.campaign_id, func.count()).group_by(campaign_steps.c.campaign_id)
-            )
+            ).all()
         )
         recipient_counts = dict(
             session.execute(
                 select(campaign_recipients.c.campaign_id, func.count()).group_by(
                     campaign_recipients.c.campaign_id
                 )
-            )
+            ).all()
         )
         states: dict[tuple[int, str], int] = {
             (int(c), str(s)): int(n)

@@ -23,6 +23,8 @@ from crm_tui.storage.models import campaign_recipients, clients, deals, outbox
 DEAL_WINDOW = timedelta(days=30)
 NUMBERS = ("enrolled", "sent", "failed", "uncertain", "bounced", "unsubscribed", "replied", "deals")
 """What a campaign counts; ``recipients_behind`` lists the recipients of each."""
+LETTER_NUMBERS = ("sent", "failed", "uncertain", "bounced")
+"""Counted in letters for the whole campaign (a recipient gets one per step)."""
 
 
 @dataclass
@@ -35,10 +37,12 @@ class Figures:
     unsubscribed: int = 0
     replied: int = 0
     deals: int = 0
+    reached: int = 0
+    """Recipients who got at least one letter (of the step): what the reply rate is of."""
 
     @property
     def reply_rate(self) -> float:
-        return self.replied / self.sent if self.sent else 0.0
+        return self.replied / self.reached if self.reached else 0.0
 
     def as_json(self) -> dict[str, Any]:
         return {**self.__dict__, "reply_rate": round(self.reply_rate, 4)}
@@ -133,13 +137,17 @@ def campaign_stats(ws: Workspace, ref: str) -> CampaignStats:
         steps = steps_of(session, campaign["id"])
 
     def figures(position: int | None) -> Figures:
-        return Figures(**{n: len(found.get((n, position), set())) for n in NUMBERS})
+        numbers = Figures(**{n: len(found.get((n, position), set())) for n in NUMBERS})
+        numbers.reached = numbers.sent
+        return numbers
 
     stats = CampaignStats(campaign["name"], campaign["status"], figures(None))
     for step in steps:
         numbers = figures(int(step["position"]))
         numbers.deals = 0
         stats.steps.append((int(step["position"]), int(step["day_offset"]), numbers))
+    for letters in LETTER_NUMBERS:  # the campaign's total of letters, not of recipients
+        setattr(stats.total, letters, sum(getattr(f, letters) for _, _, f in stats.steps))
     return stats
 
 
