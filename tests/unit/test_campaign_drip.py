@@ -68,7 +68,8 @@ def test_the_lost_drip_runs_to_its_call_list(
         moment = FROZEN_NOW + timedelta(days=10)
         session.execute(
             insert(deals).values(
-                client_id=ids[1], pipeline_id=pipeline, stage_id=stage, title="Поставка", amount=0, status="open",
+                client_id=ids[1], pipeline_id=pipeline, stage_id=stage, title="Поставка", amount=0,
+                status="open",
                 stage_entered_at=moment, created_at=moment, updated_at=moment, version=1, furthest_position=0,
             )
         )  # fmt: skip
