@@ -50,7 +50,10 @@ def test_the_lost_drip_runs_to_its_call_list(
         draft = lost_drip(session, "Потерянные")
     add_campaign(ws, draft)
     assert enrol(ws, "Потерянные").letters == 15
-    day = lambda n: at(ws, FROZEN_NOW + timedelta(days=n, minutes=1))  # noqa: E731
+
+    def day(n: int) -> Workspace:
+        return at(ws, FROZEN_NOW + timedelta(days=n, minutes=1))
+
     with ws.read() as session:
         assert not outbox_job.has_work(session, FROZEN_NOW + timedelta(days=7))
     assert outbox_job.run(day(8))["sent"] == 5
@@ -89,7 +92,9 @@ def test_the_lost_drip_runs_to_its_call_list(
     assert all(r.letters == 3 for r in rows)
     assert nonresponders(day(30), "Потерянные", make_tasks=True)[1] == 0, "the tasks are opened once"
     assert nonresponders(day(29), "Потерянные")[0] == []
-    cells = [c.value for row in load_workbook(book).active.iter_rows() for c in row]
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    cells = [c.value for row in sheet.iter_rows() for c in row]
     assert "'=HYPERLINK(1)" in cells
     with ws.read() as session:
         owners = (
