@@ -222,3 +222,25 @@ def preview(ws: Workspace, ref: str, position: int, client_id: int) -> Letter:
             message_id="preview",
             footer=footer,
         )
+
+
+def sample_client(ws: Workspace, ref: str) -> int | None:
+    """A real recipient to preview a campaign's letters for: its first enrolled client, else the
+    first client with an e-mail."""
+    require(ws.viewer, Capability.RUN_CAMPAIGNS)
+    with ws.read() as session:
+        campaign = find_campaign(session, ref)
+        found = session.scalar(
+            select(campaign_recipients.c.client_id)
+            .where(campaign_recipients.c.campaign_id == campaign["id"])
+            .order_by(campaign_recipients.c.id)
+            .limit(1)
+        )
+        if found is None:
+            found = session.scalar(
+                select(channels.c.client_id)
+                .where(channels.c.kind == ChannelKind.EMAIL.value)
+                .order_by(channels.c.client_id)
+                .limit(1)
+            )
+        return None if found is None else int(found)
