@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, documents, hand_work, history, requests, stage_history
+from crm_tui.demo import activity, campaigns, documents, hand_work, history, requests, stage_history
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -285,6 +285,10 @@ def _generate(
     # Through the intake, as requests arrive: after the ids and statistics are in place.
     inbox = requests.write_requests(engine, stream["requests"], team, now, base.said.language)
     clock.done("a week of requests")
+    campaigns.write_campaigns(
+        engine, random.Random(f"crm-demo:{seed}:campaigns"), team, now, base.said.language
+    )
+    clock.done("the lost clients' drip")
     return len(team), task_count + inbox.tasks, inbox, statement
 
 
