@@ -46,20 +46,26 @@ def _dead(claimed_by: str) -> bool:
 
 
 class NotReached(Exception):
-    """The server could not be reached or the login was refused: nothing was sent."""
+    """The server could not be reached or the login was refused: nothing was sent. Its text
+    goes to the outbox row's ``last_error`` as the server's words, for an admin."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what}: {reason}")
 
 
 def _password(sender: dict[str, Any]) -> str | None:
     if sender.get("password_env"):
         value = os.environ.get(str(sender["password_env"]))
         if value is None:
-            raise NotReached(f"the environment variable {sender['password_env']} is not set")
+            raise NotReached("password_env", f"the environment variable {sender['password_env']} is not set")
         return value
     if sender.get("password_file"):
         try:
             return Path(str(sender["password_file"])).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise NotReached(f"cannot read {sender['password_file']}: {exc.strerror}") from None
+            raise NotReached(
+                "password_file", f"cannot read {sender['password_file']}: {exc.strerror}"
+            ) from None
     return None
 
 
@@ -81,7 +87,7 @@ def connect(sender: dict[str, Any]) -> smtplib.SMTP:
             password = _password(sender)
             link.login(str(sender["smtp_login"]), password or "")
     except (OSError, smtplib.SMTPException) as exc:
-        raise NotReached(f"{host}:{port}: {exc}") from None
+        raise NotReached("smtp", f"{host}:{port}: {exc}") from None
     return link
 
 

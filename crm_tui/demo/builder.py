@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -285,9 +285,10 @@ def _generate(
     # Through the intake, as requests arrive: after the ids and statistics are in place.
     inbox = requests.write_requests(engine, stream["requests"], team, now, base.said.language)
     clock.done("a week of requests")
-    campaigns.write_campaigns(
+    replies = campaigns.write_campaigns(
         engine, random.Random(f"crm-demo:{seed}:campaigns"), team, now, base.said.language
     )
+    inbox = replace(inbox, touches=inbox.touches + replies, tasks=inbox.tasks + replies)
     clock.done("the lost clients' drip")
     return len(team), task_count + inbox.tasks, inbox, statement
 

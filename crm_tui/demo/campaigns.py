@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -99,6 +99,7 @@ def write_campaigns(
         )
     if not lost:
         return 0
+    replies = 0
     enrol(admin, name, lost)
     with admin.write() as session:
         campaign_id = int(session.scalar(select(campaign_recipients.c.campaign_id).limit(1)) or 0)
@@ -133,7 +134,7 @@ def write_campaigns(
                     outbox.c.recipient_id == row.id, outbox.c.step_id == steps[0]
                 )
             )
-            note_reply(session, _Mail(str(row.address), str(first)), moment)
+            replies += len(note_reply(session, _Mail(str(row.address), str(first)), moment).tasks)
             session.execute(
                 insert(interactions).values(
                     kind=InteractionKind.EMAIL.value, direction=Direction.INBOUND.value, channel="email",
@@ -156,7 +157,7 @@ def write_campaigns(
             .where(outbox.c.id == uncertain)
             .values(state=OutboxState.UNCERTAIN.value, last_error="the worker stopped while sending")
         )
-        return int(session.scalar(select(func.count()).where(outbox.c.state == OutboxState.SENT.value)) or 0)
+    return replies
 
 
 def _send_due(session: Session, campaign_id: int, step_id: int, moment: datetime, rng: random.Random) -> None:
