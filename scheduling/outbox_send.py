@@ -18,7 +18,6 @@ from typing import Any
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.campaigns.claims import Claimed, Outcome, Result, claim, recover, settle
-from crm_tui.domain.campaigns.senders import sender_of
 from crm_tui.domain.workspace import Workspace
 
 SMTP_TIMEOUT = 30
@@ -149,22 +148,27 @@ def send_outbox(ws: Workspace, *, limit: int | None = None, check: bool = True) 
     links: dict[int, smtplib.SMTP] = {}
     skip: set[int] = set()
     done = 0
+    answered: Outcome | None = None
     try:
         while limit is None or done < limit:
+            # what SMTP said of the last letter and the claim of the next: one transaction
             with ws.write() as session:
+                if answered is not None:
+                    settle(session, answered, ws.now())
+                    answered = None
                 letter = claim(session, ws.now(), worker, frozenset(skip))
-                sender = sender_of(session, letter.sender_id) if letter is not None else None
-            if letter is None or sender is None:
+            if letter is None:
                 break
             done += 1
-            outcome = _send(links, sender, letter)
-            if outcome.result == Result.NOT_TRIED:
+            answered = _send(links, letter.sender, letter)
+            if answered.result == Result.NOT_TRIED:
                 skip.add(letter.sender_id)
-                report.unreachable.append(outcome.error or "")
-            with ws.write() as session:
-                settle(session, outcome, ws.now())
-            _count(report, outcome)
+                report.unreachable.append(answered.error or "")
+            _count(report, answered)
     finally:
+        if answered is not None:
+            with ws.write() as session:
+                settle(session, answered, ws.now())
         for link in links.values():
             try:
                 link.quit()

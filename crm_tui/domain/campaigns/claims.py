@@ -54,7 +54,7 @@ FIRST_BACKOFF = timedelta(minutes=5)
 LONGEST_BACKOFF = timedelta(hours=6)
 LEASE = timedelta(minutes=30)
 """A row "sending" this long belongs to a worker that is gone, wherever it ran."""
-CANDIDATES = 50
+CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ class Claimed:
     to: str
     data: bytes
     campaign_id: int | None
+    sender: dict[str, Any]
+    """The sender's row: its SMTP server and login."""
 
 
 class Result:
@@ -272,6 +274,7 @@ def _letter(session: Session, outbox_id: int, now: datetime) -> Claimed:
         str(row.address),
         message.as_bytes(),
         row.campaign_id,
+        sender,
     )
 
 

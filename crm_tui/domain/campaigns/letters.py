@@ -14,13 +14,14 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.i18n import N_
 
 if TYPE_CHECKING:
+    from jinja2 import Template
     from jinja2.sandbox import SandboxedEnvironment
 
 FIELDS = (
@@ -88,11 +89,17 @@ def check_template(text: str, field: str, *, html: bool = False) -> None:
         )
 
 
+@lru_cache(maxsize=256)
+def _compiled(text: str, html: bool) -> Template:
+    """A template compiled once per text: a campaign's thousand letters share their steps'."""
+    return _environment(html).from_string(text)
+
+
 def render(text: str, fields: dict[str, str], *, html: bool = False) -> str:
     from jinja2 import TemplateError
 
     try:
-        return _environment(html).from_string(text).render(**fields)
+        return _compiled(text, html).render(**fields)
     except TemplateError as exc:
         raise InvalidInput(
             "campaign.render_failed", N_("the letter cannot be made: {reason}"), reason=str(exc)
