@@ -238,6 +238,10 @@ def render_row(
     sender = dict(
         session.execute(select(mail_senders).where(mail_senders.c.id == row["sender_id"])).mappings().one()
     )
+    if row["step_id"] is None:  # not a campaign's letter: a deal's documents (issue 25)
+        from crm_tui.domain.campaigns.deal_mail import document_message
+
+        return document_message(session, row, sender, now), sender
     recipient = dict(
         session.execute(select(campaign_recipients).where(campaign_recipients.c.id == row["recipient_id"]))
         .mappings()
@@ -291,6 +295,12 @@ def settle(session: Session, outcome: Outcome, now: datetime) -> None:
     values: dict[str, Any]
     if outcome.result == Result.SENT:
         values = {"state": OutboxState.SENT.value, "sent_at": now, "last_error": None}
+        if row.campaign_id is None:
+            from crm_tui.domain.campaigns.deal_mail import log_sent
+
+            full = session.execute(select(outbox).where(outbox.c.id == outcome.outbox_id)).mappings().one()
+            if full["payload"]:
+                log_sent(session, dict(full), now)
     elif outcome.result in (Result.TEMPORARY, Result.NOT_TRIED, Result.SPAM):
         attempts = int(row.attempts) - (1 if outcome.result == Result.NOT_TRIED else 0)
         if outcome.result == Result.TEMPORARY and attempts >= MAX_ATTEMPTS:
