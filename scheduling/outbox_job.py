@@ -7,26 +7,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from crm_tui.domain.campaigns.claims import has_due
 from crm_tui.domain.campaigns.rows import stop_for_deals
 from crm_tui.domain.workspace import Workspace
 from crm_tui.scheduling.outbox_send import send_outbox
-from crm_tui.storage.models import RecipientState, campaign_recipients
 
 NAME = "outbox"
 
 
 def has_work(session: Session, now: datetime | None = None) -> bool:
-    moment = now or datetime.now(UTC)
-    active = session.scalar(
-        select(campaign_recipients.c.id)
-        .where(campaign_recipients.c.state == RecipientState.ACTIVE.value)
-        .limit(1)
-    )
-    return active is not None and has_due(session, moment)
+    """A letter is due (a campaign's or a deal's documents) or one was left "sending"."""
+    return has_due(session, now or datetime.now(UTC))
 
 
 def run(ws: Workspace) -> dict[str, Any]:
