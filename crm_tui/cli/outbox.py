@@ -133,3 +133,20 @@ def sender(
                     password_env, per_minute, per_day),
     )  # fmt: skip
     print_json({"id": sender_id}) if as_json else say(_("sender {address} saved").format(address=address))
+
+
+@app.command("public-url")
+def public_url(
+    ctx: typer.Context,
+    url: Annotated[
+        str, typer.Argument(help="The receiver's address from outside, e.g. https://crm.firm.ru.")
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """Set the address the unsubscribe links of the letters point at (the inbound receiver)."""
+    from crm_tui.domain.campaigns.senders import set_public_url
+
+    value = set_public_url(open_ws(ctx), url)
+    print_json({"public_url": value}) if as_json else say(
+        _("unsubscribe links: {url}/unsubscribe/…").format(url=value)
+    )

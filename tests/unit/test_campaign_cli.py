@@ -90,3 +90,18 @@ def test_refusals_are_one_line(seeded_db: str, tmp_path: Path) -> None:
     crm(*db, "campaign", "add", "S", "--steps", str(sandboxed), user="smirnov", check=True)
     escape = crm(*db, "campaign", "preview", "S", "--client", "1", user="smirnov")
     assert escape.returncode == 2 and "the letter cannot be made" in error_line(escape)
+
+
+def test_the_unsubscribe_links_point_at_the_public_address(seeded_db: str) -> None:
+    db = ("--db", seeded_db)
+    bad = crm(*db, "outbox", "public-url", "crm.firm.ru", user="admin")
+    assert bad.returncode == 2 and "is not an http(s) address" in error_line(bad)
+    crm(*db, "outbox", "public-url", "https://crm.firm.ru/", user="admin", check=True)
+    ws = open_workspace(seeded_db, "admin")
+    add_clients(ws, 1)
+    from crm_tui.domain.campaigns.rows import preview
+    from tests.unit.campaign_base import mail_setup
+
+    mail_setup(ws, 25)
+    letter = preview(ws, "Drip", 1, max(add_clients(ws, 1, prefix="x")))
+    assert letter.unsubscribe_url.startswith("https://crm.firm.ru/unsubscribe/")

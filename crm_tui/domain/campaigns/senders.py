@@ -104,3 +104,17 @@ def list_senders(ws: Workspace) -> list[dict[str, Any]]:
     with ws.read() as session:
         rows = session.execute(select(mail_senders).order_by(mail_senders.c.address)).mappings()
         return [{k: v for k, v in dict(row).items() if k not in ("created_at",)} for row in rows]
+
+
+def set_public_url(ws: Workspace, url: str) -> str:
+    """Where the inbound receiver is reached from outside: the base of every unsubscribe link."""
+    from crm_tui.domain.campaigns.letters import PUBLIC_URL_KEY
+    from crm_tui.domain.settings import put_setting
+
+    require(ws.viewer, Capability.SEND_MAIL)
+    value = url.strip().rstrip("/")
+    if not value.startswith(("https://", "http://")) or " " in value:
+        raise InvalidInput("mail.bad_public_url", N_("url: {value!r} is not an http(s) address"), value=url)
+    with ws.write() as session:
+        put_setting(session, PUBLIC_URL_KEY, value, at=ws.now(), user_id=ws.viewer.user_id)
+    return value
