@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from crm_tui.domain.campaigns.answers import note_mail
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.inbound.mail import log_mail
 from crm_tui.domain.inbound.mailboxes import Mailbox, all_mailboxes, bookmarks, has_mailboxes, keep_bookmark
@@ -52,12 +53,23 @@ def read_mailbox(ws: Workspace, mailbox: Mailbox, run: MailRun, *, batch: int = 
             for item in imap.fetch_new(client, folder, start, batch=batch):
                 if isinstance(item, imap.Fetched):
                     run.read += 1
-                    run.outcomes[log_mail(ws, mailbox, message.read_mail(item.raw), sent=sent)] += 1
+                    mail = message.read_mail(item.raw)
+                    outcome = log_mail(ws, mailbox, mail, sent=sent)
+                    run.outcomes[outcome] += 1
+                    if not sent and outcome != "again":
+                        _answer_campaigns(ws, mail, item.raw)
                 else:
                     keep_bookmark(ws, mailbox, item.folder, item.uidvalidity, item.last_uid)
     finally:
         with contextlib.suppress(Exception):  # the connection may be gone already
             client.logout()
+
+
+def _answer_campaigns(ws: Workspace, mail: message.InboundMail, raw: bytes) -> None:
+    """A reply to a campaign's letter, or its delivery report (a robot's mail, not logged as a
+    touch), stops the recipient's remaining letters (``campaigns.answers.note_mail``)."""
+    with ws.write() as session:
+        note_mail(session, mail, raw, ws.now())
 
 
 def run(ws: Workspace, *, batch: int = 100) -> MailRun:

@@ -19,7 +19,7 @@ from crm_tui.domain.segments.inputs import OWN_KEYS, segment_inputs
 from crm_tui.domain.segments.recompute import RecomputeResult, recompute_segments
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
-from crm_tui.scheduling import inbound_mail
+from crm_tui.scheduling import inbound_mail, outbox_job
 from crm_tui.scheduling.contact_rules import create_contact_tasks
 from crm_tui.scheduling.deal_reactions import react_to_deals
 
@@ -40,6 +40,9 @@ class TickReport:
     mail: dict[str, Any] | None = None
     """What the mailboxes' reading did (``inbound_mail``), ``None`` with no mailbox to read."""
 
+    outbox: dict[str, Any] | None = None
+    """What the outbox job did (``None``: no letter was due)."""
+
     def as_json(self) -> dict[str, Any]:
         return {
             "segments": self.segments.as_json() if self.segments is not None else None,
@@ -48,6 +51,7 @@ class TickReport:
             "skipped": self.skipped,
             "late_requests": self.late_requests,
             "mail": self.mail,
+            "outbox": self.outbox,
         }
 
 
@@ -83,9 +87,12 @@ def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
     with ws.read() as session:
         reading = inbound_mail.has_work(session)
     mail = inbound_mail.run(ws).as_json() if reading else None  # the mailboxes (crm mailbox add)
+    with ws.read() as session:
+        mail_due = outbox_job.has_work(session, ws.now())
+    sent = outbox_job.run(ws) if mail_due else None
     with ws.write() as session:
         # The inputs as read before the jobs: a colleague's change while they ran makes the
         # next tick look again (the jobs themselves write no input: segments, tasks).
         done = {"inputs": inputs}
         put_setting(session, TICK_KEY, done, at=ws.now(), user_id=ws.viewer.user_id)
-    return TickReport(segments, contact_tasks, reminders, skipped, late, mail)
+    return TickReport(segments, contact_tasks, reminders, skipped, late, mail, sent)

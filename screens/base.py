@@ -39,7 +39,10 @@ def drop_typed_controls(event: Input.Changed) -> None:
         event.input.value = cleaned
 
 
-APP_GATED: Mapping[str, Capability] = {"duplicates": Capability.REVIEW_DUPLICATES}
+APP_GATED: Mapping[str, Capability] = {
+    "duplicates": Capability.REVIEW_DUPLICATES,
+    "campaigns": Capability.RUN_CAMPAIGNS,
+}
 """The app's own keys a capability gates (see ``CrmScreen.GATED``)."""
 
 

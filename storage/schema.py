@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0021"
+HEAD_REVISION = "0022"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -38,6 +38,7 @@ KNOWN_REVISIONS = (
     "0019",
     "0020",
     "0021",
+    "0022",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -24,6 +24,8 @@ from crm_tui.storage.models import metadata
 from crm_tui.storage.schema import HEAD_REVISION
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded, seed_team
 
+pytest_plugins = ["tests.smtp_server"]  # the loopback SMTP server's fixture
+
 PG_ENV = "CRM_TEST_POSTGRES_URL"
 MIGRATED_TABLES = frozenset(metadata.tables) | {"alembic_version"}
 

@@ -165,3 +165,34 @@ def save(
         print_json(_as_dict(row, target))
         return
     say(_("saved {file}").format(file=target))
+
+
+@app.command("send")
+def send(
+    ctx: typer.Context,
+    deal: Annotated[int, typer.Argument(help="The deal whose documents to mail.")],
+    document: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--document", help="A document (id) to attach; repeat. Default: the latest contract and invoice."
+        ),
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Where to (default: the client's e-mail).")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Mail the deal's contract and invoice to the client from the manager's address, through the
+    outbox (`crm outbox send` sends it, once); an invoice moves the deal to Awaiting payment."""
+    from crm_tui.domain.campaigns.deal_mail import send_deal_documents
+
+    letter = send_deal_documents(open_ws(ctx), deal, document or None, to)
+    if as_json:
+        print_json(letter.as_json())
+        return
+    if not letter.queued:
+        say(_("these documents were sent already (letter {id})").format(id=letter.outbox_id))
+        return
+    say(
+        _("letter {id} to {address} queued: {files}").format(
+            id=letter.outbox_id, address=letter.to, files=", ".join(letter.files)
+        )
+    )

@@ -19,6 +19,7 @@ from typer._click.exceptions import ClickException
 from crm_tui import __version__
 from crm_tui.cli import (
     audit,
+    campaigns,
     clients,
     company,
     config,
@@ -36,6 +37,7 @@ from crm_tui.cli import (
     installed,
     leads,
     mailbox,
+    outbox,
     pipeline,
     privacy,
     reports,
@@ -91,6 +93,8 @@ app.add_typer(config.app, name="config")
 app.add_typer(company.app, name="company")
 app.add_typer(documents.app, name="doc")
 app.add_typer(templates.app, name="template")
+app.add_typer(campaigns.app, name="campaign")
+app.add_typer(outbox.app, name="outbox")
 app.command("demo")(demo.demo)
 app.command("audit")(audit.audit)
 app.command("ssh-entry")(ssh_entry.ssh_entry)

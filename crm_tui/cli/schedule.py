@@ -50,3 +50,32 @@ def tick(
             stuck=reminders["stuck"], idle=reminders["idle"]
         )
     )
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    every: Annotated[int, typer.Option("--every", help="Seconds between ticks.")] = 60,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each tick's report as a JSON line.")] = False,
+) -> None:
+    """Tick forever, every N seconds: for a systemd service (see the README) instead of cron.
+    A tick that fails is reported and the next one runs."""
+    import time
+
+    from crm_tui.domain.errors import DomainError
+    from crm_tui.scheduling.tick import run_tick
+    from crm_tui.storage.errors import StorageError
+
+    ws = open_ws(ctx)
+    while True:
+        started = time.monotonic()
+        try:
+            report = run_tick(ws)
+        except (DomainError, StorageError) as exc:
+            say(_("tick failed: {reason}").format(reason=exc))
+        else:
+            if as_json:
+                print_json(report.as_json())
+            elif report.outbox is not None:
+                say(_("letters sent: {n}").format(n=report.outbox.get("sent", 0)))
+        time.sleep(max(every - (time.monotonic() - started), 1))

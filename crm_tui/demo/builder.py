@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,16 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crm_tui.demo import activity, documents, hand_work, history, inbound, requests, stage_history
+from crm_tui.demo import (
+    activity,
+    campaigns,
+    documents,
+    hand_work,
+    history,
+    inbound,
+    requests,
+    stage_history,
+)
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
 from crm_tui.demo.phrases import Phrases
@@ -291,6 +300,12 @@ def _generate(
     )
     inbox = dataclasses.replace(inbox, touches=inbox.touches + came[0], tasks=inbox.tasks + came[1])
     clock.done("calls, mail and forms that came in by themselves")
+
+    replies = campaigns.write_campaigns(
+        engine, random.Random(f"crm-demo:{seed}:campaigns"), team, now, base.said.language
+    )
+    inbox = replace(inbox, touches=inbox.touches + replies, tasks=inbox.tasks + replies)
+    clock.done("the lost clients' drip")
     return len(team), task_count + inbox.tasks, inbox, statement
 
 

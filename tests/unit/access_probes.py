@@ -20,6 +20,8 @@ from sqlalchemy import select
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.users import add_colleague, resolve_viewer
 from crm_tui.domain.audit.trail import trail
+from crm_tui.domain.campaigns.rows import list_outbox, stop_client
+from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft, add_campaign
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.clients.merges import merge_clients
@@ -498,6 +500,26 @@ PROBES: dict[Capability, Probe] = {
         ),
     ),
     Capability.SEE_REPORTS: Probe(OWNED, _report_seen, _report_cli),
+    Capability.RUN_CAMPAIGNS: Probe(
+        None,
+        lambda c: done(
+            add_campaign(
+                c.base.ws(c.login),
+                CampaignDraft(f"Рассылка {c.base.number()}", steps=(StepDraft(8, "Тема", "Текст"),)),
+            )
+        ),
+        lambda c: CliCall(("campaign", "add", f"Рассылка {c.base.number()}", "--example", "lost-drip")),
+    ),
+    Capability.SEND_MAIL: Probe(
+        None,
+        lambda c: done(list_outbox(c.base.ws(c.login))),
+        lambda c: CliCall(("outbox", "list", "--json")),
+    ),
+    Capability.STOP_MAILING: Probe(
+        CLIENTS,
+        lambda c: done(stop_client(c.base.ws(c.login), c.client())),
+        lambda c: CliCall(("campaign", "stop", str(c.client()))),
+    ),
 }
 
 

@@ -206,12 +206,16 @@ def test_the_demo_is_built_in_the_language_in_force(
         with read_session(engine) as session:
             assert get_setting(session, BASE_LANGUAGE_KEY) == language
             written = [
-                # a request's tasks name who asked, a payment's the deal it won ("…, Липецк"): a
-                # name is a name in every language
+                # a request's tasks name who asked, a payment's the deal it won ("…, Липецк"), a
+                # campaign's reply task the client who answered: a name is a name in every language
                 *session.scalars(
                     select(tasks.c.title).where(
                         tasks.c.origin.is_(None)
-                        | (tasks.c.origin.not_like("lead%") & tasks.c.origin.not_like(f"{PAID_ORIGIN}%"))
+                        | (
+                            tasks.c.origin.not_like("lead%")
+                            & tasks.c.origin.not_like(f"{PAID_ORIGIN}%")
+                            & tasks.c.origin.not_like("campaign%")
+                        )
                     )
                 ),
                 *session.scalars(select(tasks.c.result).where(tasks.c.result.is_not(None))),

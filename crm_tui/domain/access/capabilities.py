@@ -86,6 +86,9 @@ class Capability(StrEnum):
     RECEIVE_INBOUND = "receive_inbound"
     CONFIGURE_INBOUND = "configure_inbound"
     SEE_REPORTS = "see_reports"
+    RUN_CAMPAIGNS = "run_campaigns"
+    SEND_MAIL = "send_mail"
+    STOP_MAILING = "stop_mailing"
 
 
 NOT_FOUND = N_("{target} not found")
@@ -356,6 +359,22 @@ TABLE: Mapping[Capability, Rule] = {
         "see the KPI reports and the dashboard (target: whose figures)",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
         N_("reports are for managers, heads of sales and admins"),
+    ),
+    Capability.RUN_CAMPAIGNS: Rule(
+        "make, enrol, pause and read campaigns (mailings and drips)",
+        {HEAD: ALL, ADMIN: ALL},
+        N_("campaigns are run by a head of sales or an admin"),
+        targeted=False,
+    ),
+    Capability.SEND_MAIL: Rule(
+        "send the outbox, set mail senders, resend or drop a letter",
+        {HEAD: ALL, ADMIN: ALL, OPS: ALL},
+        N_("the outbox is sent by a head of sales, an admin or ops"),
+        targeted=False,
+    ),
+    Capability.STOP_MAILING: Rule(
+        "stop a client's letters (target: the client)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
     ),
 }
 

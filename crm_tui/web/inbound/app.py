@@ -9,6 +9,7 @@ from aiohttp import web
 
 from crm_tui.domain.inbound.sources import SourceKind
 from crm_tui.domain.workspace import Workspace
+from crm_tui.web import unsubscribe
 from crm_tui.web.inbound.limits import BODY_LIMIT
 from crm_tui.web.inbound.receiver import Receiver
 
@@ -17,11 +18,9 @@ WORKSPACE = web.AppKey("workspace", Workspace)
 """The workspace the receiver acts in, for mounted routes: ``request.app[WORKSPACE]``."""
 
 
-def mounted_routes() -> list[list[RouteDef]]:
+def mounted_routes() -> list[list[web.RouteDef]]:
     """Routes other parts of crm_tui serve beside the hooks, each a ``routes()`` list."""
-    return [
-        # web.unsubscribe.routes(),  <- the campaigns' unsubscribe links mount here
-    ]
+    return [unsubscribe.routes()]
 
 
 def make_app(
@@ -34,6 +33,7 @@ def make_app(
     receiver = Receiver(ws, workers=workers)
     app = web.Application(client_max_size=BODY_LIMIT)
     app[WORKSPACE] = ws
+    app[unsubscribe.ENGINE] = ws.engine
     r, k = receiver.route, SourceKind
     app.add_routes(
         [

@@ -1,0 +1,155 @@
+"""A step's letter for one recipient: the merge fields, a sandboxed template, the message.
+
+Templates are Jinja2 in its sandbox (a template cannot reach Python objects' insides) with
+strict undefined names: a field we do not provide is refused when the step is saved, with the
+list of the names we do. The HTML part is autoescaped; the text part is not (it is text).
+Every letter carries the unsubscribe link in its text and in ``List-Unsubscribe`` with
+one-click POST (RFC 8058).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from crm_tui.domain.errors import InvalidInput
+from crm_tui.i18n import N_
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
+
+FIELDS = (
+    "client",
+    "contact",
+    "name_patronymic",
+    "owner_name",
+    "owner_signature",
+    "owner_phone",
+    "unsubscribe_url",
+)
+"""The merge fields a letter may use."""
+
+UNSUBSCRIBE_PATH = "/unsubscribe/"
+PUBLIC_URL_KEY = "mail.public_url"
+"""The setting with the address the inbound receiver is reached at (the unsubscribe links')."""
+DEFAULT_PUBLIC_URL = "http://localhost:8080"
+LETTER_POLICY = policy.SMTP.clone(max_line_length=200)
+"""CRLF line ends, as SMTP wants; a header as long as a link stays on one line."""
+
+
+@dataclass(frozen=True)
+class Letter:
+    sender: str
+    sender_name: str
+    to: str
+    subject: str
+    text: str
+    html: str | None
+    message_id: str
+    unsubscribe_url: str
+
+
+@cache
+def _environment(html: bool) -> SandboxedEnvironment:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=html, keep_trailing_newline=True)
+
+
+def check_template(text: str, field: str, *, html: bool = False) -> None:
+    """Refuse a template that does not parse or uses a name we do not provide, in one line."""
+    from jinja2 import TemplateSyntaxError, meta
+
+    env = _environment(html)
+    try:
+        parsed = env.parse(text)
+    except TemplateSyntaxError as exc:
+        raise InvalidInput(
+            "campaign.bad_template",
+            N_("{field}: the template breaks at line {line}: {reason}"),
+            field=field,
+            line=exc.lineno,
+            reason=exc.message or "",
+        ) from None
+    unknown = sorted(meta.find_undeclared_variables(parsed) - set(FIELDS))
+    if unknown:
+        raise InvalidInput(
+            "campaign.unknown_fields",
+            N_("{field}: unknown merge fields {unknown}; known: {known}"),
+            field=field,
+            unknown=", ".join(unknown),
+            known=", ".join(FIELDS),
+        )
+
+
+@lru_cache(maxsize=256)
+def _compiled(text: str, html: bool) -> Template:
+    """A template compiled once per text: a campaign's thousand letters share their steps'."""
+    return _environment(html).from_string(text)
+
+
+def render(text: str, fields: dict[str, str], *, html: bool = False) -> str:
+    from jinja2 import TemplateError
+
+    try:
+        return _compiled(text, html).render(**fields)
+    except TemplateError as exc:
+        raise InvalidInput(
+            "campaign.render_failed", N_("the letter cannot be made: {reason}"), reason=str(exc)
+        ) from None
+
+
+def name_patronymic(full_name: str) -> str:
+    """ "Ёлкина Мария Петровна" → "Мария Петровна": how a Russian letter addresses a person."""
+    parts = full_name.split()
+    if len(parts) >= 3:
+        return " ".join(parts[1:3])
+    return parts[-1] if parts else ""
+
+
+def unsubscribe_url(public_url: str, token: str) -> str:
+    return public_url.rstrip("/") + UNSUBSCRIBE_PATH + token
+
+
+def build_letter(
+    step: dict[str, Any],
+    fields: dict[str, str],
+    *,
+    sender: str,
+    sender_name: str,
+    to: str,
+    message_id: str,
+    footer: str,
+) -> Letter:
+    """The letter of ``step`` with ``fields`` merged; ``footer`` (the unsubscribe line, in the
+    base's language) is added to the text unless the template places the link itself."""
+    text = render(str(step["body_text"]), fields)
+    if "unsubscribe_url" not in str(step["body_text"]):
+        text = text.rstrip("\n") + "\n\n-- \n" + footer + "\n"
+    html_template = step.get("body_html")
+    html = render(str(html_template), fields, html=True) if html_template else None
+    subject = " ".join(render(str(step["subject"]), fields).split())
+    return Letter(sender, sender_name, to, subject, text, html, message_id, fields["unsubscribe_url"])
+
+
+def to_message(letter: Letter, at: datetime) -> EmailMessage:
+    message = EmailMessage(policy=LETTER_POLICY)
+    message["From"] = formataddr((letter.sender_name, letter.sender))
+    message["Reply-To"] = formataddr((letter.sender_name, letter.sender))
+    message["To"] = letter.to
+    message["Subject"] = letter.subject
+    message["Date"] = format_datetime(at)
+    message["Message-ID"] = f"<{letter.message_id}>"
+    message["List-Unsubscribe"] = f"<{letter.unsubscribe_url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(letter.text)
+    if letter.html is not None:
+        message.add_alternative(letter.html, subtype="html")
+    return message

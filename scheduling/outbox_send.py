@@ -1,0 +1,256 @@
+"""`crm outbox send`: the outbox worker. Claims a letter, records "sending", hands it to SMTP,
+records what SMTP said; one letter at a time, so a crash leaves at most one letter uncertain.
+
+SMTP is the standard library's ``smtplib``: STARTTLS, TLS or plain (a relay on loopback), the
+login's password read from a file or an environment variable named in the sender, never from
+the base. One connection per sender, kept for the run.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.campaigns.claims import Claimed, Outcome, Result, claim, recover, settle
+from crm_tui.domain.workspace import Workspace
+
+SMTP_TIMEOUT = 30
+SPAM_CODES = (554,)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead(claimed_by: str) -> bool:
+    """Whether the worker named ``claimed_by`` ran on this host and is gone."""
+    host, _, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class NotReached(Exception):
+    """The server could not be reached or the login was refused: nothing was sent. Its text
+    goes to the outbox row's ``last_error`` as the server's words, for an admin."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what}: {reason}")
+
+
+def _password(sender: dict[str, Any]) -> str | None:
+    if sender.get("password_env"):
+        value = os.environ.get(str(sender["password_env"]))
+        if value is None:
+            raise NotReached("password_env", f"the environment variable {sender['password_env']} is not set")
+        return value
+    if sender.get("password_file"):
+        try:
+            return Path(str(sender["password_file"])).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise NotReached(
+                "password_file", f"cannot read {sender['password_file']}: {exc.strerror}"
+            ) from None
+    return None
+
+
+def connect(sender: dict[str, Any]) -> smtplib.SMTP:
+    host = str(sender.get("smtp_host") or "localhost")
+    security = str(sender.get("smtp_security") or "starttls")
+    port = int(
+        sender.get("smtp_port") or (465 if security == "tls" else 587 if security == "starttls" else 25)
+    )
+    try:
+        link: smtplib.SMTP
+        if security == "tls":
+            link = smtplib.SMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
+        else:
+            link = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
+            if security == "starttls":
+                link.starttls(context=ssl.create_default_context())
+        if sender.get("smtp_login"):
+            password = _password(sender)
+            link.login(str(sender["smtp_login"]), password or "")
+    except (OSError, smtplib.SMTPException) as exc:
+        raise NotReached("smtp", f"{host}:{port}: {exc}") from None
+    return link
+
+
+def deliver(link: smtplib.SMTP, letter: Claimed) -> Outcome:
+    """Hand one letter to SMTP and say what came of it."""
+    try:
+        refused = link.sendmail(letter.mail_from, [letter.to], letter.data)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()), (550, b""))
+        return _coded(letter, int(code), text)
+    except smtplib.SMTPSenderRefused as exc:
+        return Outcome(letter.outbox_id, Result.TEMPORARY, _said(exc.smtp_code, exc.smtp_error))
+    except smtplib.SMTPDataError as exc:
+        return _coded(letter, int(exc.smtp_code), exc.smtp_error)
+    except (smtplib.SMTPServerDisconnected, OSError, smtplib.SMTPException) as exc:
+        return Outcome(letter.outbox_id, Result.UNCERTAIN, f"connection lost while sending: {exc}")
+    if refused:
+        code, text = next(iter(refused.values()))
+        return _coded(letter, int(code), text)
+    return Outcome(letter.outbox_id, Result.SENT)
+
+
+def _said(code: int, text: bytes | str) -> str:
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {words}".strip()
+
+
+def _coded(letter: Claimed, code: int, text: bytes | str) -> Outcome:
+    said = _said(code, text)
+    if code in SPAM_CODES:
+        return Outcome(letter.outbox_id, Result.SPAM, said)
+    if 400 <= code < 500:
+        return Outcome(letter.outbox_id, Result.TEMPORARY, said)
+    return Outcome(letter.outbox_id, Result.PERMANENT, said)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    retry: int = 0
+    uncertain: int = 0
+    recovered: int = 0
+    paused: int = 0
+    unreachable: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def send_outbox(ws: Workspace, *, limit: int | None = None, check: bool = True) -> SendReport:
+    """Send what is due, up to ``limit`` letters; returns what came of it."""
+    if check:
+        require(ws.viewer, Capability.SEND_MAIL)
+    report = SendReport()
+    worker = worker_name()
+    with ws.write() as session:
+        report.recovered = recover(session, ws.now(), _dead)
+    links: dict[int, smtplib.SMTP] = {}
+    skip: set[int] = set()
+    done = 0
+    answered: Outcome | None = None
+    try:
+        while limit is None or done < limit:
+            # what SMTP said of the last letter and the claim of the next: one transaction
+            with ws.write() as session:
+                if answered is not None:
+                    settle(session, answered, ws.now())
+                    answered = None
+                letter = claim(session, ws.now(), worker, frozenset(skip))
+            if letter is None:
+                break
+            done += 1
+            answered = _send(links, letter.sender, letter)
+            if answered.result == Result.NOT_TRIED:
+                skip.add(letter.sender_id)
+                report.unreachable.append(answered.error or "")
+            _count(report, answered)
+    finally:
+        if answered is not None:
+            with ws.write() as session:
+                settle(session, answered, ws.now())
+        for link in links.values():
+            try:
+                link.quit()
+            except (OSError, smtplib.SMTPException):
+                link.close()
+    return report
+
+
+def _send(links: dict[int, smtplib.SMTP], sender: dict[str, Any], letter: Claimed) -> Outcome:
+    link = links.get(letter.sender_id)
+    if link is not None:
+        try:  # a connection the server closed while idle is reopened, not taken for a lost letter
+            link.noop()
+        except (OSError, smtplib.SMTPException):
+            link.close()
+            link = links.pop(letter.sender_id, None) and None
+    if link is None:
+        try:
+            link = links[letter.sender_id] = connect(sender)
+        except NotReached as exc:
+            return Outcome(letter.outbox_id, Result.NOT_TRIED, str(exc))
+    outcome = deliver(link, letter)
+    if outcome.result in (Result.UNCERTAIN,):
+        links.pop(letter.sender_id, None)
+        link.close()
+    return outcome
+
+
+def _count(report: SendReport, outcome: Outcome) -> None:
+    if outcome.result == Result.SENT:
+        report.sent += 1
+    elif outcome.result == Result.PERMANENT:
+        report.failed += 1
+    elif outcome.result == Result.UNCERTAIN:
+        report.uncertain += 1
+    elif outcome.result == Result.SPAM:
+        report.paused += 1
+    else:
+        report.retry += 1
+
+
+def send_test(ws: Workspace, ref: str, position: int, client_id: int, to: str | None = None) -> str:
+    """Step ``position`` as ``client_id`` would get it, sent now to ``to`` (by default the
+    viewer's own sending address) and not through the outbox: a test, not a letter."""
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from crm_tui.domain.campaigns.enrol import message_id
+    from crm_tui.domain.campaigns.letters import to_message
+    from crm_tui.domain.campaigns.rows import preview
+    from crm_tui.domain.campaigns.senders import read_address
+    from crm_tui.domain.errors import InvalidInput
+    from crm_tui.i18n import N_
+    from crm_tui.storage.models import mail_senders
+
+    letter = preview(ws, ref, position, client_id)
+    with ws.read() as session:
+        sender = (
+            session.execute(select(mail_senders).where(mail_senders.c.address == letter.sender))
+            .mappings()
+            .first()
+        )
+        own = session.scalar(
+            select(mail_senders.c.address).where(mail_senders.c.user_id == ws.viewer.user_id)
+        )
+    if sender is None:
+        raise InvalidInput(
+            "campaign.no_sender", N_("the client's owner has no sending address (crm outbox sender)")
+        )
+    target = read_address(to, "to") if to else own
+    if target is None:
+        raise InvalidInput("campaign.test_to", N_("to: you have no sending address of your own; give --to"))
+    message = to_message(replace(letter, to=target, message_id=message_id(letter.sender)), ws.now())
+    try:
+        link = connect(dict(sender))
+    except NotReached as exc:
+        raise InvalidInput("campaign.smtp_unreachable", N_("SMTP: {reason}"), reason=str(exc)) from None
+    try:
+        link.sendmail(letter.sender, [target], message.as_bytes())
+    except (OSError, smtplib.SMTPException) as exc:
+        raise InvalidInput("campaign.test_refused", N_("SMTP: {reason}"), reason=str(exc)) from None
+    finally:
+        link.close()
+    return target

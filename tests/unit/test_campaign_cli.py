@@ -1,0 +1,107 @@
+"""`crm campaign` and `crm outbox` end to end: a sender, a campaign from a file, enrolment, a
+preview, the sending into a real SMTP server, the figures; and the refusals in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crm_tui.domain.workspace import open_workspace
+from crm_tui.storage.database import dispose_engines
+from tests.cli_support import crm, error_line
+from tests.smtp_server import Mailbox
+from tests.unit.campaign_base import add_clients
+
+
+def test_a_campaign_from_the_command_line_reaches_the_server(
+    seeded_db: str, tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    add_clients(open_workspace(seeded_db, "admin"), 3)
+    dispose_engines()
+    db = ("--db", seeded_db)
+    crm(*db, "outbox", "sender", "ivanova@ourfirm.ru", "--user", "ivanova", "--name", "Светлана Иванова",
+        "--host", "127.0.0.1", "--port", str(smtp_server.port), "--security", "none",
+        "--signature", "С уважением, Светлана", user="admin", check=True)  # fmt: skip
+    steps = tmp_path / "steps.json"
+    steps.write_text(
+        json.dumps(
+            [{"day": 0, "subject": "Для {{ client }}", "text": "Здравствуйте, {{ name_patronymic }}!"}]
+        ),
+        encoding="utf-8",
+    )
+    crm(
+        *db,
+        "campaign",
+        "add",
+        "Осень",
+        "--steps",
+        str(steps),
+        "--segment",
+        "lost",
+        user="smirnov",
+        check=True,
+    )
+    crm(*db, "campaign", "add", "Дожим", "--example", "lost-drip", user="smirnov", check=True)
+    enrolled = json.loads(
+        crm(*db, "campaign", "enroll", "Осень", "--json", user="smirnov", check=True).stdout
+    )
+    assert enrolled["enrolled"] == 3 and enrolled["letters"] == 3
+    listed = json.loads(crm(*db, "campaign", "list", "--json", user="smirnov", check=True).stdout)
+    assert {c["name"]: c["steps"] for c in listed} == {"Осень": 1, "Дожим": 3}
+    client_id = json.loads(crm(*db, "outbox", "list", "--json", user="admin", check=True).stdout)
+    assert [r["state"] for r in client_id] == ["pending"] * 3
+    shown = crm(
+        *db, "campaign", "preview", "Дожим", "--client", "1", "--step", "3", user="smirnov", check=True
+    )
+    assert "7%" in shown.stdout and "To stop these letters:" in shown.stdout
+    sent = json.loads(crm(*db, "outbox", "send", "--once", "--json", user="admin", check=True).stdout)
+    assert sent["sent"] == 3 and len(smtp_server.letters) == 3
+    stats = json.loads(crm(*db, "campaign", "stats", "Осень", "--json", user="smirnov", check=True).stdout)
+    assert stats["total"]["sent"] == 3 and stats["steps"][0]["enrolled"] == 3
+    who = json.loads(
+        crm(*db, "campaign", "stats", "Осень", "--who", "sent", "--json", user="smirnov", check=True).stdout
+    )
+    assert sorted(r["address"] for r in who) == [f"client{n}@example.ru" for n in range(3)]
+    paused = json.loads(crm(*db, "campaign", "pause", "Осень", "--json", user="smirnov", check=True).stdout)
+    assert paused["status"] == "paused"
+
+
+def test_refusals_are_one_line(seeded_db: str, tmp_path: Path) -> None:
+    db = ("--db", seeded_db)
+    steps = tmp_path / "steps.json"
+    steps.write_text(json.dumps([{"day": 8, "subject": "x", "text": "{{ clinet }}"}]), encoding="utf-8")
+    unknown = crm(*db, "campaign", "add", "X", "--steps", str(steps), user="smirnov")
+    assert unknown.returncode == 2
+    assert "step 1 text: unknown merge fields clinet" in error_line(unknown)
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps([{"day": 8, "subject": "x", "text": "{% if %}"}]), encoding="utf-8")
+    syntax = crm(*db, "campaign", "add", "X", "--steps", str(broken), user="smirnov")
+    assert syntax.returncode == 2 and "step 1 text: the template breaks at line 1" in error_line(syntax)
+    manager = crm(*db, "campaign", "add", "X", "--example", "lost-drip", user="ivanova")
+    assert manager.returncode == 2 and "campaigns are run by a head of sales or an admin" in error_line(
+        manager
+    )
+    missing = crm(*db, "campaign", "enroll", "Нет такой", user="smirnov")
+    assert missing.returncode == 2 and "no campaign 'Нет такой'" in error_line(missing)
+    sandboxed = tmp_path / "sandbox.json"
+    sandboxed.write_text(
+        json.dumps([{"day": 0, "subject": "x", "text": "{{ client.__class__.__mro__ }}"}]), encoding="utf-8"
+    )
+    crm(*db, "campaign", "add", "S", "--steps", str(sandboxed), user="smirnov", check=True)
+    escape = crm(*db, "campaign", "preview", "S", "--client", "1", user="smirnov")
+    assert escape.returncode == 2 and "the letter cannot be made" in error_line(escape)
+
+
+def test_the_unsubscribe_links_point_at_the_public_address(seeded_db: str) -> None:
+    db = ("--db", seeded_db)
+    bad = crm(*db, "outbox", "public-url", "crm.firm.ru", user="admin")
+    assert bad.returncode == 2 and "is not an http(s) address" in error_line(bad)
+    crm(*db, "outbox", "public-url", "https://crm.firm.ru/", user="admin", check=True)
+    ws = open_workspace(seeded_db, "admin")
+    add_clients(ws, 1)
+    from crm_tui.domain.campaigns.rows import preview
+    from tests.unit.campaign_base import mail_setup
+
+    mail_setup(ws, 25)
+    letter = preview(ws, "Drip", 1, max(add_clients(ws, 1, prefix="x")))
+    assert letter.unsubscribe_url.startswith("https://crm.firm.ru/unsubscribe/")
