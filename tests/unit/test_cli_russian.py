@@ -21,7 +21,7 @@ RUSSIAN = {"LANG": "ru_RU.UTF-8"}
 KEPT_LATIN = frozenset(
     {
         # names of products and formats a Russian reader knows by them
-        "CRM", "GDPR", "JSON", "TOML", "SQLite", "SQLAlchemy", "PostgreSQL", "cron", "systemd", "crm_tui",
+        "CRM", "GDPR", "JSON", "TOML", "SQLite", "SQLAlchemy", "PostgreSQL", "cron", "systemd", "Jinja2", "crm_tui",
         # an example's product («Котёл Buderus Logano»), and N for a number in "every N days"
         "Asterisk", "cdr_csv", "IANA", "Europe", "Moscow",
         # the inbound channels' protocols and vendors, and the values their options take
@@ -48,6 +48,11 @@ KEPT_LATIN = frozenset(
         "corr_account", "director", "vat", "CClientBankExchange", "Windows-1251", "QR", "client",
         # crm serve: the way people come in, and HTTP's own names for headers and a cookie's flag
         "SSH", "X-Forwarded-Proto", "X-Forwarded-For", "Secure",
+        # campaigns and the outbox: mail's protocols, a letter's parts (--steps keys), kinds, the
+        # shipped example's name, the outbox's states and the figures' keys, typed as they are
+        "SMTP", "SMTP-сервер", "STARTTLS", "starttls", "tls", "URL", "HTML-часть", "html", "subject",
+        "personal", "advertising", "lost-drip", "pending", "sending", "sent", "failed", "uncertain",
+        "dropped", "enrolled", "bounced", "unsubscribed", "replied", "deals",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and
