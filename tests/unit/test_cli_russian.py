@@ -21,7 +21,8 @@ RUSSIAN = {"LANG": "ru_RU.UTF-8"}
 KEPT_LATIN = frozenset(
     {
         # names of products and formats a Russian reader knows by them
-        "CRM", "GDPR", "JSON", "TOML", "SQLite", "SQLAlchemy", "PostgreSQL", "cron", "systemd", "Jinja2", "crm_tui",
+        "CRM", "GDPR", "JSON", "TOML", "SQLite", "SQLAlchemy", "PostgreSQL", "cron", "systemd", "Jinja2",
+        "crm_tui",
         # an example's product («Котёл Buderus Logano»), and N for a number in "every N days"
         "Asterisk", "cdr_csv", "IANA", "Europe", "Moscow",
         # the inbound channels' protocols and vendors, and the values their options take
