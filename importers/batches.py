@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Target, can, require
 from crm_tui.domain.access.visibility import visible_import_batches

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_own_clients, require, scope_for
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, UnknownUser
 from crm_tui.i18n import N_
-from crm_tui.storage.models import Role, User, users
+from crm_tui.storage.models import Role, users
+from crm_tui.storage.records import User
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
@@ -22,16 +22,14 @@ from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     ChannelKind,
-    Client,
     ClientKind,
     ClientStatus,
-    Contact,
-    ContactChannel,
     channels,
     clients,
     contacts,
     interactions,
 )
+from crm_tui.storage.records import Client, Contact, ContactChannel
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_language
 from crm_tui.i18n import NC_, in_language
-from crm_tui.storage.models import Pipeline, Stage, pipelines, stages
+from crm_tui.storage.models import pipelines, stages
+from crm_tui.storage.records import Pipeline, Stage
 
 
 @dataclass(frozen=True)

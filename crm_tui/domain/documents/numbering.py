@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.storage.models import document_numbers, sales_documents
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit.trail import record
 from crm_tui.domain.base_language import base_text

@@ -12,7 +12,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.reports.period import Period
