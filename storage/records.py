@@ -22,7 +22,6 @@ from crm_tui.storage.models import (
     Role,
     TaskKind,
     TaskStatus,
-    audit_entries,
     channels,
     clients,
     contacts,
@@ -183,17 +182,6 @@ class Task:
 
 
 @dataclass(kw_only=True, eq=False)
-class AuditEntry:
-    id: int | None = None
-    at: datetime
-    user_id: int | None = None
-    entity: str
-    entity_id: int
-    action: str
-    changes: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(kw_only=True, eq=False)
 class ImportBatch:
     id: int | None = None
     kind: str = "clients"
@@ -249,7 +237,6 @@ _registry.map_imperatively(Stage, stages)
 _registry.map_imperatively(Deal, deals)
 _registry.map_imperatively(Interaction, interactions)
 _registry.map_imperatively(Task, tasks)
-_registry.map_imperatively(AuditEntry, audit_entries)
 _registry.map_imperatively(ImportBatch, import_batches)
 _registry.map_imperatively(DealStageChange, deal_stage_changes)
 _registry.map_imperatively(SegmentRecompute, segment_recomputes)

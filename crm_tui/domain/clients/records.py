@@ -29,7 +29,6 @@ from crm_tui.storage.models import (
     contacts,
     interactions,
 )
-from crm_tui.storage.records import Client, Contact, ContactChannel
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,12 @@ class ClientDraft:
 
 
 def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: datetime) -> int:
+    from crm_tui.storage.records import (  # mapped only by the commands that add
+        Client,
+        Contact,
+        ContactChannel,
+    )
+
     name = draft.name.strip()
     if not name:
         raise InvalidInput("client.name_missing", N_("a client needs a name"), field="name")
@@ -163,6 +168,8 @@ def search_keys_of(session: Session, client_ids: Sequence[int]) -> dict[int, dic
 
 def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:
     """A contact person with their channels, on a client the viewer may see; audited."""
+    from crm_tui.storage.records import Contact  # mapped only by the commands that add
+
     if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
         raise not_found("client", client_id)
     name = " ".join(person.full_name.split())
@@ -197,6 +204,8 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
 
 def _put_channels(session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft]) -> None:
     """The person's channels written (the caller changes the client, its search keys following)."""
+    from crm_tui.storage.records import ContactChannel  # mapped only by the commands that add
+
     for ch in drafts:
         session.add(
             ContactChannel(
