@@ -15,6 +15,7 @@ round also times ``python -c pass``: what a process costs before any of our code
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -54,13 +55,20 @@ def _commands(db: Path, writable: Path) -> dict[str, list[str]]:
     }
 
 
-def _run(python: str, args: list[str], *, first_line_only: bool) -> float:
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(python: str, args: list[str], *, first_line_only: bool) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one run (CPU: user + system, which a busy machine sways
+    less than the wall clock)."""
     # The base's admin runs them (the OS login that built it may be anyone), as tests/cli_support does.
     code = (
         "from crm_tui import config; config.os_login = lambda: 'admin'\nfrom crm_tui.cli import main; main()"
     )
     argv = [python, "-c", "pass"] if not args else [python, "-c", code, *args]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None
         if first_line_only:
@@ -73,7 +81,7 @@ def _run(python: str, args: list[str], *, first_line_only: bool) -> float:
     allowed = (0, 1, 120, -13) if first_line_only else (0,)  # a closed pipe may end it so
     if proc.returncode not in allowed and args:
         sys.exit(f"{python} {' '.join(args)}: exit {proc.returncode}")
-    return elapsed
+    return elapsed, 1000 * (_cpu() - cpu)
 
 
 def main() -> None:
@@ -94,7 +102,9 @@ def main() -> None:
         commands = _commands(options.db, writable)
         if options.only:
             commands = {k: v for k, v in commands.items() if options.only in k or not v}
-        times: dict[tuple[str, str], list[float]] = {(p, c): [] for p in pythons for c in commands}
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {
+            (p, c): [] for p in pythons for c in commands
+        }
         for python in pythons.values():  # warm the file cache and the schema check once
             for args in commands.values():
                 _run(python, args, first_line_only=True)
@@ -102,18 +112,19 @@ def main() -> None:
             for name, args in commands.items():
                 for label, python in pythons.items():
                     times[label, name].append(_run(python, args, first_line_only="head -1" in name))
-    header = f"{'command':<32} {'this ms':>9}"
-    if options.against:
-        header += f" {'against ms':>11} {'ratio':>6}"
-    print(header + f" {'budget':>7}")
-    for name in commands:
-        mine = statistics.median(times["this", name])
-        line = f"{name:<32} {mine:>9.0f}"
+    for index, kind in enumerate(("wall", "cpu")):
+        header = f"{kind + ' ms':<32} {'this':>7}"
         if options.against:
-            theirs = statistics.median(times["against", name])
-            line += f" {theirs:>11.0f} {mine / theirs:>6.2f}"
-        budget = BUDGETS_MS.get(name)
-        print(line + (f" {budget:>7.0f}" if budget else ""))
+            header += f" {'against':>8} {'ratio':>6}"
+        print(header + (f" {'budget':>7}" if kind == "wall" else ""))
+        for name in commands:
+            mine = statistics.median(t[index] for t in times["this", name])
+            line = f"{name:<32} {mine:>7.0f}"
+            if options.against:
+                theirs = statistics.median(t[index] for t in times["against", name])
+                line += f" {theirs:>8.0f} {mine / theirs:>6.2f}"
+            budget = BUDGETS_MS.get(name)
+            print(line + (f" {budget:>7.0f}" if budget and kind == "wall" else ""))
     print(f"medians of {options.repeat} runs, alternating; the base: {options.db}")
 
 

@@ -132,9 +132,7 @@ def _items(session: Session, rows: list[Row[Any]], *, details: bool) -> list[Lea
             select(interactions.c.lead_id, func.count(interactions.c.id))
             .where(interactions.c.lead_id.in_(ids))
             .group_by(interactions.c.lead_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return [
         replace(

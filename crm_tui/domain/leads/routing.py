@@ -71,9 +71,7 @@ def pick_from_pool(session: Session, pool: Sequence[int], hours: TeamHours, now:
             select(ld.owner_id, func.count(ld.id))
             .where(ld.owner_id.in_(working), ld.status.in_(OPEN_STATUSES))
             .group_by(ld.owner_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     last_ever = {
         person: session.scalar(select(func.max(ld.assigned_at)).where(ld.owner_id == person))

@@ -101,9 +101,7 @@ def funnel_report(
             .select_from(deals.join(stages, s.id == d.stage_id))
             .where(*where)
             .group_by(reach_pos)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     for line in lines:
         if line.is_lost:
