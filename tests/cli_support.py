@@ -274,6 +274,7 @@ HEAVY_MODULES = (
     "docx",
     "lxml",
     "PIL",
+    "phonenumbers",
     "crm_tui.storage.records",
 )
 """What a light command (a read from a script, cron, a telephony hook) must not import: each

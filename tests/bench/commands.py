@@ -35,7 +35,7 @@ BUDGETS_MS = {
 }
 
 
-def _commands(db: Path, writable: Path) -> dict[str, list[str]]:
+def _commands(db: Path, logged: Path, ticked: Path) -> dict[str, list[str]]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         client_id = conn.execute(
             "SELECT i.client_id FROM interactions i JOIN clients c ON c.id = i.client_id"
@@ -48,10 +48,10 @@ def _commands(db: Path, writable: Path) -> dict[str, list[str]]:
         "python -c pass": [],
         "clients list --json | head -1": ["--db", str(db), "clients", "list", "--json"],
         "clients timeline --json": ["--db", str(db), "clients", "timeline", str(client_id), "--json"],
-        "clients log": ["--db", str(writable), "clients", "log", str(client_id), "Позвонил, договорились"],
+        "clients log": ["--db", str(logged), "clients", "log", str(client_id), "Позвонил, договорились"],
         "import list": ["--db", str(db), "import", "list"],
         "task list --json (a manager)": ["--db", str(db), "--user", manager, "task", "list", "--json"],
-        "schedule tick (nothing due)": ["--db", str(writable), "schedule", "tick"],
+        "schedule tick (nothing due)": ["--db", str(ticked), "schedule", "tick"],
     }
 
 
@@ -60,7 +60,7 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _run(python: str, args: list[str], *, first_line_only: bool) -> tuple[float, float]:
+def _run(python: str, args: list[str], *, first_line_only: bool, cwd: Path) -> tuple[float, float]:
     """Wall and CPU milliseconds of one run (CPU: user + system, which a busy machine sways
     less than the wall clock)."""
     # The base's admin runs them (the OS login that built it may be anyone), as tests/cli_support does.
@@ -69,7 +69,8 @@ def _run(python: str, args: list[str], *, first_line_only: bool) -> tuple[float,
     )
     argv = [python, "-c", "pass"] if not args else [python, "-c", code, *args]
     started, cpu = time.perf_counter(), _cpu()
-    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+    # Run outside any checkout: `python -c` puts the working folder first on the path.
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd) as proc:
         assert proc.stdout is not None
         if first_line_only:
             proc.stdout.readline()  # what `| head -1` reads, then closes the pipe
@@ -96,28 +97,35 @@ def main() -> None:
     pythons = {"this": sys.executable}
     if options.against:
         pythons["against"] = options.against
-    with tempfile.TemporaryDirectory() as scratch:
-        writable = Path(scratch) / "copy.db"
-        shutil.copyfile(options.db, writable)
-        commands = _commands(options.db, writable)
-        if options.only:
-            commands = {k: v for k, v in commands.items() if options.only in k or not v}
-        times: dict[tuple[str, str], list[tuple[float, float]]] = {
-            (p, c): [] for p in pythons for c in commands
-        }
-        for python in pythons.values():  # warm the file cache and the schema check once
-            for args in commands.values():
-                _run(python, args, first_line_only=True)
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        commands: dict[str, dict[str, list[str]]] = {}
+        for label in pythons:  # each its own copies: a touch logged makes the next tick work
+            logged, ticked = scratch / f"{label}-log.db", scratch / f"{label}-tick.db"
+            shutil.copyfile(options.db, logged)
+            shutil.copyfile(options.db, ticked)
+            commands[label] = _commands(options.db, logged, ticked)
+            if options.only:
+                commands[label] = {k: v for k, v in commands[label].items() if options.only in k or not v}
+        names = list(commands["this"])
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {(p, c): [] for p in pythons for c in names}
+        for label, python in pythons.items():  # warm the file cache; the first ticks do work
+            for name, args in commands[label].items():
+                for _ in range(3 if "tick" in name else 1):
+                    _run(python, args, first_line_only=True, cwd=scratch)
         for _ in range(options.repeat):
-            for name, args in commands.items():
+            for name in names:
                 for label, python in pythons.items():
-                    times[label, name].append(_run(python, args, first_line_only="head -1" in name))
+                    head = "head -1" in name
+                    times[label, name].append(
+                        _run(python, commands[label][name], first_line_only=head, cwd=scratch)
+                    )
     for index, kind in enumerate(("wall", "cpu")):
         header = f"{kind + ' ms':<32} {'this':>7}"
         if options.against:
             header += f" {'against':>8} {'ratio':>6}"
         print(header + (f" {'budget':>7}" if kind == "wall" else ""))
-        for name in commands:
+        for name in names:
             mine = statistics.median(t[index] for t in times["this", name])
             line = f"{name:<32} {mine:>7.0f}"
             if options.against:
