@@ -9,6 +9,9 @@ this module (the names it needs are imported here).
 
 from __future__ import annotations
 
+from enum import StrEnum  # noqa: F401 (for the tables appended at the end of this module)
+from typing import Any  # noqa: F401 (the same)
+
 from sqlalchemy import (  # noqa: F401 (for the tables appended at the end of this module)
     JSON,
     BigInteger,
@@ -24,6 +27,8 @@ from sqlalchemy import (  # noqa: F401 (for the tables appended at the end of th
     Table,
     UniqueConstraint,
     false,
+    text,
+    true,
 )
 
 from crm_tui.storage.tables.activity import (
