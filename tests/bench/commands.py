@@ -36,6 +36,7 @@ BUDGETS_MS = {
 
 
 def _commands(db: Path, logged: Path, ticked: Path) -> dict[str, list[str]]:
+    """The commands as run, ``db`` the base they read (a copy), each with its own copy to write."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         client_id = conn.execute(
             "SELECT i.client_id FROM interactions i JOIN clients c ON c.id = i.client_id"
@@ -100,11 +101,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         commands: dict[str, dict[str, list[str]]] = {}
-        for label in pythons:  # each its own copies: a touch logged makes the next tick work
-            logged, ticked = scratch / f"{label}-log.db", scratch / f"{label}-tick.db"
-            shutil.copyfile(options.db, logged)
-            shutil.copyfile(options.db, ticked)
-            commands[label] = _commands(options.db, logged, ticked)
+        for label in pythons:  # each its own copies: a touch logged makes the next tick work,
+            # and a newer checkout upgrades the schema of the base it opens
+            read, logged, ticked = (scratch / f"{label}-{use}.db" for use in ("read", "log", "tick"))
+            for copy in (read, logged, ticked):
+                shutil.copyfile(options.db, copy)
+            commands[label] = _commands(read, logged, ticked)
             if options.only:
                 commands[label] = {k: v for k, v in commands[label].items() if options.only in k or not v}
         names = list(commands["this"])
