@@ -64,6 +64,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 """The commands of `crm` itself: name, module of crm_tui.cli and function."""
 
+HIDDEN_COMMANDS: frozenset[str] = frozenset()
+"""Those of ``COMMANDS`` that `crm --help` does not list (run by `crm` itself, not people)."""
+
 
 def build_app(only: str | None = None) -> typer.Typer:
     """The `crm` Typer app with every sub-app, or with ``only`` the one named (none for the
@@ -86,7 +89,8 @@ def build_app(only: str | None = None) -> typer.Typer:
             root_app.add_typer(loaded[0].app, name=name)
     for name, (module, function) in COMMANDS.items():
         if only is None or only == name:
-            root_app.command(name)(getattr(importlib.import_module(f"crm_tui.cli.{module}"), function))
+            command_function = getattr(importlib.import_module(f"crm_tui.cli.{module}"), function)
+            root_app.command(name, hidden=name in HIDDEN_COMMANDS)(command_function)
     return root_app
 
 
