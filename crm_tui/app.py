@@ -322,15 +322,16 @@ class CrmApp(App[None]):
     def probe(self) -> None:
         """Open the workspace, load the screens and look for clients, off the UI thread."""
         workspace = self._opener()
-        import crm_tui.screens.card.opener
         import crm_tui.screens.clients
         import crm_tui.screens.desk
-        import crm_tui.screens.first_run  # noqa: F401 - loaded here, not on the UI thread
+        import crm_tui.screens.first_run  # loaded here, not on the UI thread
         from crm_tui.domain.clients.listing import has_any_clients
 
         with workspace.read() as session:
             found = has_any_clients(session)
         self.post_message(self.Probed(workspace, found))
+        # The card after the start screen is on its way: it is not on that screen.
+        import crm_tui.screens.card.opener  # noqa: F401
 
     async def on_crm_app_probed(self, event: Probed) -> None:
         from crm_tui.screens.clients import ClientsScreen

@@ -13,31 +13,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Target, can, require
 from crm_tui.domain.access.visibility import visible_import_batches
-from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.imports.batches import UndoReport
-from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
-from crm_tui.importers.clients.undo import undo_clients
-from crm_tui.importers.orders.undo import undo_orders
 from crm_tui.importers.process_identity import is_gone
 from crm_tui.storage.models import ImportStatus, import_batches, users
 
-UNDO: dict[str, Callable[[Session, Workspace, int, UndoReport], dict[str, int]]] = {
-    "clients": undo_clients,
-    "orders": undo_orders,
-}
-"""Each kind's own undo: fills in the report and returns the changes for the audit row."""
+Undo = Callable[[Session, Workspace, int, UndoReport], dict[str, int]]
+
+
+def kind_undo(kind: str) -> Undo:
+    """Each kind's own undo: fills in the report and returns the changes for the audit row.
+    Imported here, not at the top: listing batches (``crm import list``) needs none of them."""
+    if kind == "orders":
+        from crm_tui.importers.orders.undo import undo_orders
+
+        return undo_orders
+    if kind == "clients":
+        from crm_tui.importers.clients.undo import undo_clients
+
+        return undo_clients
+    raise KeyError(kind)
 
 
 def undo_import(ws: Workspace, batch_id: int) -> UndoReport:
     """Take the batch back; after an orders batch the segments are recomputed, since they
     were computed from the documents it brought."""
+    from crm_tui.domain.segments.recompute import recompute_segments
+
     report = _undo_import(ws, batch_id)
     if (report.documents_removed or report.documents_restored) and can(
         ws.viewer, Capability.RECOMPUTE_SEGMENTS
@@ -54,6 +62,8 @@ def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
             _batch_author(ws, batch_id), name=Message("import_batch", N_("import batch {id}"), id=batch_id)
         ),
     )
+    from crm_tui.domain.audit import trail as audit
+
     report = UndoReport(batch=batch_id)
     with ws.write() as session:
         found = session.execute(
@@ -64,7 +74,7 @@ def _undo_import(ws: Workspace, batch_id: int) -> UndoReport:
         status, kind = found
         if status == ImportStatus.UNDONE.value:
             raise InvalidInput("import_batch.undone", N_("import batch {id} was already undone"), id=batch_id)
-        changes = UNDO[kind](session, ws, batch_id, report)
+        changes = kind_undo(kind)(session, ws, batch_id, report)
         now = ws.now()
         session.execute(
             update(import_batches)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ColumnElement, and_, exists, func, insert, literal, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.segments.work import work_rules
 from crm_tui.storage.models import TaskKind, TaskStatus, audit_entries, clients, interactions, tasks, users

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ColumnElement, String, and_, cast, exists, func, insert, literal, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.stuck import stuck_condition

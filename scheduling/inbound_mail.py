@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.campaigns.answers import note_mail
 from crm_tui.domain.errors import DomainError

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.campaigns.claims import has_due
 from crm_tui.domain.campaigns.rows import stop_for_deals

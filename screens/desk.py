@@ -22,7 +22,6 @@ from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen, kind_label
-from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dialogs.snooze import SnoozeScreen
 from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
 from crm_tui.screens.dialogs.task_result import TaskResultScreen
@@ -320,4 +319,7 @@ class DeskScreen(CrmScreen):
         if client_id is None:
             self.notify(_("This item has no client to open."), severity="warning")
             return
+        # The card loads when a client is first opened: the desk paints without it.
+        from crm_tui.screens.card.screen import ClientCardScreen
+
         self.post_message(ClientCardScreen.Open(client_id))

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session
 
 from crm_tui.i18n import N_
 from crm_tui.storage.errors import BadDatabaseURL, DatabaseMissing, DatabaseUnavailable

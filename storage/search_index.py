@@ -1,4 +1,4 @@
-"""The client search index, which lives outside the SQLModel metadata.
+"""The client search index, which lives outside the tables' metadata.
 
 Created by migration 0003 with engine-specific DDL (an FTS5 trigram table on SQLite, a
 ``pg_trgm`` GIN index on PostgreSQL), so schema comparison must look past it.

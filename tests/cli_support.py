@@ -259,3 +259,70 @@ def _load_textual(modules: frozenset[str]) -> bool:
     if not loaded:
         _NO_TEXTUAL.update(unknown)
     return loaded
+
+
+HEAVY_MODULES = (
+    "sqlmodel",
+    "pydantic",
+    "textual",
+    "alembic",
+    "openpyxl",
+    "python_calamine",
+    "rapidfuzz",
+    "numpy",
+    "fpdf",
+    "docx",
+    "lxml",
+    "PIL",
+    "phonenumbers",
+    "crm_tui.storage.records",
+)
+"""What a light command (a read from a script, cron, a telephony hook) must not import: each
+costs tens of milliseconds or more to load, and they serve imports, documents, the app."""
+
+_WHO_IMPORTS = """
+import sys
+HEAVY = set(sys.argv[1].split(","))
+found = {}
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        heavy = name if name in HEAVY else name.split(".")[0]
+        if heavy in HEAVY and heavy not in found:
+            frame = sys._getframe(1)
+            while frame is not None and (
+                frame.f_globals.get("__name__", "").startswith(("importlib", "_frozen_importlib"))
+                or (frame.f_globals.get("__name__", "") + ".").startswith(heavy + ".")
+            ):
+                frame = frame.f_back
+            found[heavy] = frame.f_globals.get("__name__", "?") if frame is not None else "?"
+        return None
+
+sys.meta_path.insert(0, Watch())
+from crm_tui import config
+login = sys.argv[2]
+config.os_login = lambda: login
+sys.argv[1:3] = []
+from crm_tui.cli import main
+try:
+    main()
+finally:
+    sys.stderr.write("\\nHEAVY=" + ";".join(f"{k}<-{v}" for k, v in sorted(found.items())) + "\\n")
+"""
+
+
+def heavy_imports(*args: str, user: str = "root") -> dict[str, str]:
+    """Run ``crm *args`` in a new interpreter as ``user``; the ``HEAVY_MODULES`` it imported,
+    each with the module whose import statement loaded it. The command must succeed."""
+    env = {k: v for k, v in {**os.environ, **_overrides(user, None, None)}.items() if v is not None}
+    result = subprocess.run(
+        [sys.executable, "-c", _WHO_IMPORTS, ",".join(HEAVY_MODULES), user, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    line = result.stderr.rsplit("HEAVY=", 1)[1].strip()
+    return dict(item.split("<-", 1) for item in line.split(";") if item)

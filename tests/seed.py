@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import col
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.users import add_user
@@ -23,16 +22,14 @@ from crm_tui.storage.database import write_session
 from crm_tui.storage.models import (
     ChannelKind,
     ClientStatus,
-    Deal,
     DealStatus,
     Direction,
-    Interaction,
     Role,
-    Stage,
-    Task,
     TaskKind,
     TaskStatus,
 )
+from crm_tui.storage.models import stages as stages_table
+from crm_tui.storage.records import Deal, Interaction, Stage, Task
 
 FROZEN_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # 12:30 in Moscow, a Friday
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -209,7 +206,7 @@ def seed_team(engine: Engine, now: datetime = FROZEN_NOW) -> Seeded:
                 now - timedelta(days=60),
             )
         stages = {
-            s.code: s for s in session.scalars(select(Stage).where(col(Stage.pipeline_id) == pipeline_id))
+            s.code: s for s in session.scalars(select(Stage).where(stages_table.c.pipeline_id == pipeline_id))
         }
 
         def deal(

@@ -6,6 +6,7 @@ under 0.3 s, so SQLAlchemy, Textual and the domain load inside the commands that
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from functools import cache
@@ -17,39 +18,7 @@ from typer._click import Command
 from typer._click.exceptions import ClickException
 
 from crm_tui import __version__
-from crm_tui.cli import (
-    audit,
-    campaigns,
-    clients,
-    company,
-    config,
-    contacts,
-    db,
-    deal_records,
-    deals,
-    dedup,
-    demo,
-    documents,
-    fields,
-    handover,
-    imports,
-    inbound,
-    installed,
-    leads,
-    mailbox,
-    outbox,
-    pipeline,
-    privacy,
-    reports,
-    schedule,
-    segments,
-    serve,
-    ssh_entry,
-    tasks,
-    templates,
-    usage_errors,
-    users,
-)
+from crm_tui.cli import usage_errors
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globals_of, say
 from crm_tui.cli.translation import translate
 from crm_tui.config import ConfigError, Source, crm_command, interface_language
@@ -60,46 +29,88 @@ from crm_tui.storage.errors import StorageError
 if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace
 
-app = typer.Typer(
-    name="crm",
-    help="crm_tui: a keyboard-driven CRM for sales teams. With no command, opens the app.",
-    no_args_is_help=False,
-    invoke_without_command=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-app.add_typer(db.app, name="db")
-app.add_typer(users.app, name="user")
-app.add_typer(clients.app, name="clients")
-app.add_typer(imports.app, name="import")
-app.add_typer(dedup.app, name="dedup")
-app.add_typer(privacy.app, name="privacy")
-app.add_typer(segments.app, name="segments")
-app.add_typer(schedule.app, name="schedule")
-app.add_typer(deals.app, name="deal")
-assert deal_records.app is deals.app  # its commands (add, edit, show, list, lines) join `crm deal`
-app.add_typer(tasks.app, name="task")
-app.add_typer(leads.app, name="leads")
-app.add_typer(inbound.app, name="inbound")
-app.add_typer(mailbox.app, name="mailbox")
-app.add_typer(pipeline.app, name="pipeline")
-app.add_typer(reports.app, name="report")
-app.add_typer(handover.app, name="handover")
-app.add_typer(fields.app, name="fields")
-app.add_typer(installed.app, name="installed")
-app.add_typer(contacts.app, name="contacts")
-app.add_typer(config.app, name="config")
-app.add_typer(company.app, name="company")
-app.add_typer(documents.app, name="doc")
-app.add_typer(templates.app, name="template")
-app.add_typer(campaigns.app, name="campaign")
-app.add_typer(outbox.app, name="outbox")
-app.command("demo")(demo.demo)
-app.command("audit")(audit.audit)
-app.command("ssh-entry")(ssh_entry.ssh_entry)
-app.command("serve")(serve.serve)
-app.command("web-app", hidden=True)(serve.web_app)
+GROUPS: dict[str, tuple[str, ...]] = {
+    "db": ("db",),
+    "user": ("users",),
+    "clients": ("clients",),
+    "import": ("imports",),
+    "dedup": ("dedup",),
+    "privacy": ("privacy",),
+    "segments": ("segments",),
+    "schedule": ("schedule",),
+    # deal_records adds its commands (add, edit, show, list, lines) to deals' app: `crm deal`.
+    "deal": ("deals", "deal_records"),
+    "task": ("tasks",),
+    "leads": ("leads",),
+    "inbound": ("inbound",),
+    "mailbox": ("mailbox",),
+    "pipeline": ("pipeline",),
+    "report": ("reports",),
+    "handover": ("handover",),
+    "fields": ("fields",),
+    "installed": ("installed",),
+    "contacts": ("contacts",),
+    "config": ("config",),
+    "company": ("company",),
+    "doc": ("documents",),
+    "template": ("templates",),
+    "campaign": ("campaigns",),
+    "outbox": ("outbox",),
+}
+"""Each sub-app of `crm`: its name and the modules of crm_tui.cli that make it (the app is the
+first one's ``app``)."""
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("demo", "demo"),
+    "audit": ("audit", "audit"),
+    "ssh-entry": ("ssh_entry", "ssh_entry"),
+    "serve": ("serve", "serve"),
+    "web-app": ("serve", "web_app"),
+}
+"""The commands of `crm` itself: name, module of crm_tui.cli and function."""
+
+HIDDEN_COMMANDS: frozenset[str] = frozenset({"web-app"})
+"""Those of ``COMMANDS`` that `crm --help` does not list (run by `crm` itself, not people)."""
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The `crm` Typer app with every sub-app, or with ``only`` the one named (none for the
+    app's own start): a command imports and builds just the part of the tree it runs, as
+    importing every module and building every command costs more than the rest of a light
+    command (issue 29)."""
+    root_app = typer.Typer(
+        name="crm",
+        help="crm_tui: a keyboard-driven CRM for sales teams. With no command, opens the app.",
+        no_args_is_help=False,
+        invoke_without_command=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+    root_app.callback()(root)
+    for name, modules in GROUPS.items():
+        if only is None or only == name:
+            loaded = [importlib.import_module(f"crm_tui.cli.{module}") for module in modules]
+            root_app.add_typer(loaded[0].app, name=name)
+    for name, (module, function) in COMMANDS.items():
+        if only is None or only == name:
+            command_function = getattr(importlib.import_module(f"crm_tui.cli.{module}"), function)
+            root_app.command(name, hidden=name in HIDDEN_COMMANDS)(command_function)
+    return root_app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the whole `crm` app (for the tests and tools that walk every command)."""
+    if name == "app":
+        return _full_app()
+    raise AttributeError(name)
+
+
+@cache
+def _full_app() -> typer.Typer:
+    return build_app()
+
+
 ROOT_VALUE_OPTIONS = ("--db", "--user", "--config")
 """The options of ``crm`` itself that take a value."""
 
@@ -110,7 +121,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db_: Annotated[
@@ -171,14 +181,27 @@ def run_tui(ctx: typer.Context) -> None:
 
 
 @cache
-def command(language: str) -> Command:
-    """The Click command Typer builds from ``app``, its help in ``language`` (the language in
-    force when it is asked for): built once per language, as building it takes a tenth of a
-    second (it counts for the tests, which run `crm` in process hundreds of times)."""
-    built = typer.main.get_command(app)
+def command(language: str, only: str | None = None) -> Command:
+    """The Click command Typer builds from the app (whole, or ``only`` the sub-app or command
+    named: see ``build_app``), its help in ``language`` (the language in force when it is asked
+    for): built once per language, as building it takes a tenth of a second (it counts for the
+    tests, which run `crm` in process hundreds of times)."""
+    built = typer.main.get_command(_full_app() if only is None else build_app(only))
     if language != "en":
         translate(built)
     return built
+
+
+def command_named(args: Sequence[str]) -> str | None:
+    """The sub-app or command of `crm` the arguments run, when it is one `crm` has and no help
+    or version of `crm` itself is asked for ("" for none: the app itself starts); else None
+    (the whole app is built, to list or to refuse)."""
+    for index, arg in enumerate(args):
+        if arg in ("--help", "--version"):
+            return None
+        if not arg.startswith("-") and (index == 0 or args[index - 1] not in ROOT_VALUE_OPTIONS):
+            return arg if arg in GROUPS or arg in COMMANDS else None
+    return ""
 
 
 def config_named(args: Sequence[str]) -> str | None:
@@ -216,7 +239,9 @@ def main() -> None:
             print(error_line(_(NOT_UTF8).format(number=number, arg=drop_controls(arg))), file=sys.stderr)
             sys.exit(EXIT_USER_ERROR)
     try:
-        code = command(i18n.current_locale()).main(args, prog_name="crm", standalone_mode=False)
+        code = command(i18n.current_locale(), command_named(args)).main(
+            args, prog_name="crm", standalone_mode=False
+        )
     except ClickException as exc:
         usage_errors.show(exc)
         sys.exit(exc.exit_code)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, inspect, select, text, update
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.demo import (
     activity,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.demo.plan import UserPlan
 from crm_tui.domain.campaigns.answers import note_reply, unsubscribe

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import LANGUAGES, current_locale, in_language

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.clock import local_day_bounds, local_month_bounds
 from crm_tui.domain.leads.inbox import inbox_counts

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.storage.models import settings_table
 

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.imports.mapping import PORTRAIT_PREFIX
 from crm_tui.domain.imports.rows import ParsedRow

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.clients.edit import field_label

@@ -19,7 +19,7 @@ from itertools import combinations
 import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer
 from crm_tui.domain.access.visibility import clients_within

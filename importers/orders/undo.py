@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.workspace import Workspace

@@ -53,6 +53,8 @@ def main() -> None:
 
     source, _info = ensure_base(None, rebuild=False)
     target = bench_dir() / "deals_tasks.db"
+    for stale in (Path(f"{target}-wal"), Path(f"{target}-shm")):  # a last run's journal
+        stale.unlink(missing_ok=True)  # would be read into the fresh copy: "malformed"
     shutil.copyfile(
         Path(source.removeprefix("sqlite:///")) if source.startswith("sqlite") else source, target
     )

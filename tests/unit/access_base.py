@@ -27,13 +27,9 @@ from crm_tui.domain.workspace import Workspace, open_workspace, prepare_database
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import (
     ClientStatus,
-    Deal,
     DealStatus,
-    ImportBatch,
     ImportStatus,
     Role,
-    Stage,
-    Task,
     TaskKind,
     TaskStatus,
     clients,
@@ -41,6 +37,7 @@ from crm_tui.storage.models import (
     stages,
     tasks,
 )
+from crm_tui.storage.records import Deal, ImportBatch, Stage, Task
 from tests.seed import FROZEN_NOW, MOSCOW, seed_team, valid_inn
 
 VIEWERS = {

@@ -61,7 +61,8 @@ from crm_tui.importers.batches import list_batches, undo_import
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.dedup.service import scan
 from crm_tui.importers.orders.service import import_orders
-from crm_tui.storage.models import Deal, Segment, Task, contacts
+from crm_tui.storage.models import Segment, contacts
+from crm_tui.storage.records import Deal, Task
 from tests.importers.order_files import write_sales_report_csv
 from tests.seed import FROZEN_NOW, MOSCOW
 from tests.unit.access_base import CLIENTS, OWNED, Cell, Kind

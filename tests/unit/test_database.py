@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from crm_tui.domain.workspace import prepare_database
 from crm_tui.storage.database import parse_database_url, read_session, write_session
 from crm_tui.storage.errors import BadDatabaseURL, DatabaseUnavailable
-from crm_tui.storage.models import Contact
+from crm_tui.storage.records import Contact
 
 
 def test_sqlite_pragmas(sqlite_url: str) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, or_, select, text
@@ -214,7 +215,7 @@ def test_contacts_are_cyrillic_people_with_positions(demo: Demo) -> None:
 
 def test_a_sales_history_makes_loyal_and_lost_clients_as_in_a_real_base(demo: Demo) -> None:
     with read_session(demo.engine) as session:
-        counts = dict(
+        counts: dict[Any, int] = dict(
             session.execute(select(clients.c.segment, func.count()).group_by(clients.c.segment)).all()
         )
         # a contract or an invoice not paid yet (made on a deal, issue 25) is no purchase

@@ -23,16 +23,8 @@ from crm_tui.domain.reports.table import Report, Slice
 from crm_tui.domain.reports.task_control import tasks_report
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import write_session
-from crm_tui.storage.models import (
-    DealStageChange,
-    Direction,
-    Interaction,
-    Role,
-    Task,
-    TaskKind,
-    TaskStatus,
-    stages,
-)
+from crm_tui.storage.models import Direction, Role, TaskKind, TaskStatus, stages
+from crm_tui.storage.records import DealStageChange, Interaction, Task
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
 Open = Callable[[str], Workspace]

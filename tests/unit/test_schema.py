@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from crm_tui.storage.database import get_engine, read_session, write_session
 from crm_tui.storage.errors import SchemaTooNew
-from crm_tui.storage.models import User, metadata
+from crm_tui.storage.models import metadata, users
+from crm_tui.storage.records import User
 from crm_tui.storage.schema import HEAD_REVISION, SchemaState, current_revision, ensure_schema, schema_state
 from crm_tui.storage.search_index import is_search_index
 from tests.seed import Seeded
@@ -49,7 +49,7 @@ def test_timestamps_come_back_aware_utc(engine: Engine) -> None:
     with write_session(engine) as session:
         session.add(User(login="u1", full_name="U", created_at=moscow_noon))
     with read_session(engine) as session:
-        stored = session.exec(select(User).where(User.login == "u1")).one().created_at
+        stored = session.scalars(select(User).where(users.c.login == "u1")).one().created_at
     assert stored == moscow_noon
     assert stored.tzinfo == UTC
     assert stored.hour == 9

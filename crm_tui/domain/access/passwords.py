@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.audit import trail as audit

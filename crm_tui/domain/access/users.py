@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import RowMapping, insert, select
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_own_clients, require, scope_for
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, UnknownUser
 from crm_tui.i18n import N_
-from crm_tui.storage.models import Role, User, users
+from crm_tui.storage.models import Role, users
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
 
@@ -29,16 +30,26 @@ class UserInfo:
     active: bool
 
 
-def _info(user: User) -> UserInfo:
-    assert user.id is not None
+_COLUMNS = (
+    users.c.id,
+    users.c.login,
+    users.c.full_name,
+    users.c.role,
+    users.c.region,
+    users.c.monthly_target,
+    users.c.active,
+)
+
+
+def _info(user: RowMapping) -> UserInfo:
     return UserInfo(
-        id=user.id,
-        login=user.login,
-        full_name=user.full_name,
-        role=user.role,
-        region=user.region,
-        monthly_target=user.monthly_target,
-        active=user.active,
+        id=user["id"],
+        login=user["login"],
+        full_name=user["full_name"],
+        role=user["role"],
+        region=user["region"],
+        monthly_target=user["monthly_target"],
+        active=user["active"],
     )
 
 
@@ -73,27 +84,31 @@ def add_user(
         raise InvalidInput("user.exists", N_("user {login!r} already exists"), login=login)
     if monthly_target < 0:
         raise InvalidInput("user.target_negative", N_("the monthly target cannot be negative"))
-    user = User(
+    region = (region or "").strip() or None
+    user_id = _insert_user(
+        session,
         login=login,
         full_name=full_name.strip() or login,
         role=role,
-        region=(region or "").strip() or None,
+        region=region,
         monthly_target=monthly_target,
         created_at=now,
     )
-    session.add(user)
-    session.flush()
-    assert user.id is not None
     audit.record(
         session,
         at=now,
         user_id=by_user_id,
         entity="user",
-        entity_id=user.id,
+        entity_id=user_id,
         action="create",
-        changes={"login": login, "role": role.value, "region": user.region},
+        changes={"login": login, "role": role.value, "region": region},
     )
-    return _info(user)
+    return _info(session.execute(select(*_COLUMNS).where(users.c.id == user_id)).mappings().one())
+
+
+def _insert_user(session: Session, **values: Any) -> int:
+    session.flush()  # what was added before is written first, as the ORM would have
+    return int(session.execute(insert(users).values(**values).returning(users.c.id)).scalar_one())
 
 
 def add_colleague(
@@ -123,17 +138,16 @@ def add_colleague(
 
 
 def list_users(session: Session) -> list[UserInfo]:
-    return [_info(u) for u in session.scalars(select(User).order_by(users.c.login))]
+    return [_info(u) for u in session.execute(select(*_COLUMNS).order_by(users.c.login)).mappings()]
 
 
-def _viewer(user: User) -> Viewer:
-    assert user.id is not None
+def _viewer(user: RowMapping) -> Viewer:
     return Viewer(
-        user_id=user.id,
-        login=user.login,
-        full_name=user.full_name,
-        role=Role(user.role),
-        region=user.region,
+        user_id=user["id"],
+        login=user["login"],
+        full_name=user["full_name"],
+        role=Role(user["role"]),
+        region=user["region"],
     )
 
 
@@ -145,16 +159,13 @@ def create_first_admin(session: Session, login: str, now: datetime) -> None:
     """On a database with no users the first person to start it becomes its admin."""
     if has_users(session):
         return
-    user = User(login=login, full_name=login, role=Role.ADMIN, created_at=now)
-    session.add(user)
-    session.flush()
-    assert user.id is not None
+    user_id = _insert_user(session, login=login, full_name=login, role=Role.ADMIN, created_at=now)
     audit.record(
         session,
         at=now,
-        user_id=user.id,
+        user_id=user_id,
         entity="user",
-        entity_id=user.id,
+        entity_id=user_id,
         action="create",
         changes={"login": login, "role": "admin", "first_user": True},
     )
@@ -162,8 +173,8 @@ def create_first_admin(session: Session, login: str, now: datetime) -> None:
 
 def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
     """The acting user for an OS login; only an admin may act as somebody else."""
-    me = session.scalar(select(User).where(users.c.login == login))
-    if me is None or not me.active:
+    me = session.execute(select(*_COLUMNS).where(users.c.login == login)).mappings().first()
+    if me is None or not me["active"]:
         raise UnknownUser(
             "user.unknown",
             N_(
@@ -174,8 +185,8 @@ def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
     if act_as is None or act_as == login:
         return _viewer(me)
     require(_viewer(me), Capability.ACT_AS_ANOTHER_USER)
-    other = session.scalar(select(User).where(users.c.login == act_as))
-    if other is None or not other.active:
+    other = session.execute(select(*_COLUMNS).where(users.c.login == act_as)).mappings().first()
+    if other is None or not other["active"]:
         raise UnknownUser("user.unknown_act_as", N_("unknown user {login!r} in --user"), login=act_as)
     return _viewer(other)
 
@@ -184,13 +195,13 @@ def owner_choices(session: Session, viewer: Viewer) -> list[UserInfo]:
     """The active users whose clients ``viewer`` may see, for an owner filter: everyone for an
     admin or ops, the own region's people and oneself for a head, oneself for a manager.
     Follows the scope ``access.visible_clients`` follows."""
-    query = select(User).where(users.c.active.is_(True))
+    query = select(*_COLUMNS).where(users.c.active.is_(True))
     seen = scope_for(viewer, Capability.SEE_CLIENTS)
     if seen is Scope.REGION and viewer.region is not None:
         query = query.where((users.c.region == viewer.region) | (users.c.id == viewer.user_id))
     elif seen is not Scope.ALL:
         query = query.where(users.c.id == viewer.user_id)
-    return [_info(u) for u in session.scalars(query.order_by(users.c.full_name, users.c.id))]
+    return [_info(u) for u in session.execute(query.order_by(users.c.full_name, users.c.id)).mappings()]
 
 
 def owner_candidates(session: Session, viewer: Viewer) -> list[UserInfo]:

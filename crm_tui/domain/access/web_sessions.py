@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, can, require
 from crm_tui.domain.access.passwords import set_password, verify_password, waste_time

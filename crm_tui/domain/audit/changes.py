@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit.trail import record
 from crm_tui.domain.errors import DomainError, StaleEdit, not_found

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, insert, or_, select
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit.words import ACTION_NAMES, ENTITY_NAMES, FIELD_NAMES
 from crm_tui.domain.errors import not_found
 from crm_tui.i18n import _
-from crm_tui.storage.models import AuditEntry, audit_entries, clients, deals, interactions, tasks, users
+from crm_tui.storage.models import audit_entries, clients, deals, interactions, tasks, users
 
 
 def record(
@@ -27,8 +27,8 @@ def record(
     action: str,
     changes: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
+    session.execute(
+        insert(audit_entries).values(
             at=at,
             user_id=user_id,
             entity=entity,

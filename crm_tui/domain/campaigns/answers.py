@@ -17,7 +17,7 @@ from email.parser import BytesParser
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.campaigns.stops import stop_address, stop_recipients, suppress

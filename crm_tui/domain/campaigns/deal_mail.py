@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.base_language import base_text

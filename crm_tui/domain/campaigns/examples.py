@@ -3,7 +3,7 @@ reminder of us, a case, an offer), written in the base's language."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft

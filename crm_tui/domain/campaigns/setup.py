@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
@@ -190,12 +190,12 @@ class CampaignRow:
 def list_campaigns(ws: Workspace) -> list[CampaignRow]:
     require(ws.viewer, Capability.RUN_CAMPAIGNS)
     with ws.read() as session:
-        step_counts = dict(
+        step_counts: dict[int, int] = dict(
             session.execute(
                 select(campaign_steps.c.campaign_id, func.count()).group_by(campaign_steps.c.campaign_id)
             ).all()
         )
-        recipient_counts = dict(
+        recipient_counts: dict[int, int] = dict(
             session.execute(
                 select(campaign_recipients.c.campaign_id, func.count()).group_by(
                     campaign_recipients.c.campaign_id

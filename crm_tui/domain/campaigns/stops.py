@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.privacy import digest
 from crm_tui.storage.models import OutboxState, RecipientState, campaign_recipients, outbox, suppressions

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
@@ -22,11 +22,8 @@ from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     ChannelKind,
-    Client,
     ClientKind,
     ClientStatus,
-    Contact,
-    ContactChannel,
     channels,
     clients,
     contacts,
@@ -66,6 +63,12 @@ class ClientDraft:
 
 
 def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: datetime) -> int:
+    from crm_tui.storage.records import (  # mapped only by the commands that add
+        Client,
+        Contact,
+        ContactChannel,
+    )
+
     name = draft.name.strip()
     if not name:
         raise InvalidInput("client.name_missing", N_("a client needs a name"), field="name")
@@ -165,6 +168,8 @@ def search_keys_of(session: Session, client_ids: Sequence[int]) -> dict[int, dic
 
 def add_contact(session: Session, viewer: Viewer, client_id: int, person: ContactDraft, now: datetime) -> int:
     """A contact person with their channels, on a client the viewer may see; audited."""
+    from crm_tui.storage.records import Contact  # mapped only by the commands that add
+
     if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
         raise not_found("client", client_id)
     name = " ".join(person.full_name.split())
@@ -199,6 +204,8 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
 
 def _put_channels(session: Session, client_id: int, contact_id: int, drafts: Sequence[ChannelDraft]) -> None:
     """The person's channels written (the caller changes the client, its search keys following)."""
+    from crm_tui.storage.records import ContactChannel  # mapped only by the commands that add
+
     for ch in drafts:
         session.add(
             ContactChannel(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, or_, select, union
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.storage.models import clients
 from crm_tui.storage.search_index import client_search

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from sqlalchemy import case, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_deals
@@ -156,4 +157,4 @@ def list_deals(
         .order_by(case((d.status == DealStatus.OPEN.value, 0), else_=1), d.updated_at.desc(), d.id.desc())
         .limit(limit)
     )
-    return [DealListRow(*row) for row in rows]
+    return [DealListRow(*cast("tuple[Any, ...]", row)) for row in rows]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import case, insert, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Target, require, roles_with
 from crm_tui.domain.audit.changes import change, stale, versioned
@@ -83,7 +84,7 @@ def load_deal(session: Session, deal_id: int) -> DealRow:
     ).first()
     if row is None:
         raise not_found("deal", deal_id)
-    return DealRow(*row)
+    return DealRow(*cast("tuple[Any, ...]", row))
 
 
 def deal_target(deal: DealRow) -> Target:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_language
 from crm_tui.i18n import NC_, in_language
-from crm_tui.storage.models import Pipeline, Stage, pipelines, stages
+from crm_tui.storage.models import pipelines, stages
 
 
 @dataclass(frozen=True)
@@ -59,26 +59,32 @@ def ensure_default_pipeline(session: Session) -> int:
     if existing is not None:
         return int(existing)
     language = base_language(session)
-    pipeline = Pipeline(
-        name=in_language(language, DEFAULT_PIPELINE, context="pipeline"), position=0, is_default=True
-    )
-    session.add(pipeline)
-    session.flush()
-    assert pipeline.id is not None
-    for position, spec in enumerate(DEFAULT_STAGES):
-        session.add(
-            Stage(
-                pipeline_id=pipeline.id,
-                name=in_language(language, spec.name, context="stage"),
-                code=spec.code,
-                position=position,
-                probability=spec.probability,
-                is_won=spec.is_won,
-                is_lost=spec.is_lost,
+    session.flush()  # what was added before is written first, as the ORM would have
+    pipeline_id = int(
+        session.execute(
+            insert(pipelines)
+            .values(
+                name=in_language(language, DEFAULT_PIPELINE, context="pipeline"), position=0, is_default=True
             )
-        )
-    session.flush()
-    return pipeline.id
+            .returning(pipelines.c.id)
+        ).scalar_one()
+    )
+    session.execute(
+        insert(stages),
+        [
+            {
+                "pipeline_id": pipeline_id,
+                "name": in_language(language, spec.name, context="stage"),
+                "code": spec.code,
+                "position": position,
+                "probability": spec.probability,
+                "is_won": spec.is_won,
+                "is_lost": spec.is_lost,
+            }
+            for position, spec in enumerate(DEFAULT_STAGES)
+        ],
+    )
+    return pipeline_id
 
 
 def stages_of(session: Session, pipeline_id: int) -> list[StageInfo]:

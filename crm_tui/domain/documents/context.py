@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.documents.company import LABELS, Company, company, missing

@@ -10,13 +10,16 @@ system already used for that kind and year (an imported 1C invoice) is passed ov
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.storage.models import document_numbers, sales_documents
 
 
 def _ensure_counter(session: Session, kind: str, year: int) -> None:
+    # The dialects' own inserts (ON CONFLICT) load on first use: the PostgreSQL dialect takes a
+    # while to import, and the screens that import this module mostly never number a document.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = session.get_bind().dialect.name
     values = {"kind": kind, "year": year, "last": 0}
     if dialect == "postgresql":

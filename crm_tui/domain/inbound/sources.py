@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
@@ -168,7 +168,7 @@ def list_sources(ws: Workspace) -> list[SourceLine]:
     from sqlalchemy import func
 
     with ws.read() as session:
-        counts = dict(
+        counts: dict[int, int] = dict(
             session.execute(
                 select(inbound_events.c.source_id, func.count()).group_by(inbound_events.c.source_id)
             ).all()

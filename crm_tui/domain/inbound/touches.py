@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.inbound.sources import Source, duplicate, remember, seen

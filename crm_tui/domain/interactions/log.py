@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
@@ -15,7 +15,8 @@ from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import Direction, Interaction, InteractionKind, clients
+from crm_tui.storage.models import Direction, InteractionKind, clients
+from crm_tui.storage.records import Interaction
 
 _DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
 _SUMMARY_MISSING = {

@@ -10,13 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
-from crm_tui.domain.audit.trail import record
-from crm_tui.domain.base_language import base_text
-from crm_tui.domain.deals.moves import head_for
 from crm_tui.domain.leads.records import ESCALATION_ORIGIN, OPEN_STATUSES
-from crm_tui.domain.tasks.create import open_task
 from crm_tui.i18n import NC_
 from crm_tui.storage.models import TaskKind, leads, users
 
@@ -41,6 +37,12 @@ def any_late(session: Session, now: datetime) -> bool:
 
 def escalate_late_requests(session: Session, now: datetime) -> int:
     """One task for the region's head (else an admin) per request past its deadline unanswered."""
+    # Imported here: every tick asks ``any_late``, and only one with a late request needs these.
+    from crm_tui.domain.audit.trail import record
+    from crm_tui.domain.base_language import base_text
+    from crm_tui.domain.deals.moves import head_for
+    from crm_tui.domain.tasks.create import open_task
+
     ld = leads.c
     rows = session.execute(
         select(ld.id, ld.region, ld.owner_id, ld.person_name, ld.company_name, ld.client_id, users.c.region)

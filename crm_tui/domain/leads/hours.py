@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.settings import get_setting, put_setting

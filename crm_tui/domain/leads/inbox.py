@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, true
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.access.visibility import visible_leads
@@ -127,7 +127,7 @@ def _items(session: Session, rows: list[Row[Any]], *, details: bool) -> list[Lea
         select(a.lead_id, a.kind, a.value).where(a.lead_id.in_(ids)).order_by(a.id)
     ):
         found.setdefault((lead_id, kind), []).append(value)
-    touches = dict(
+    touches: dict[Any, int] = dict(
         session.execute(
             select(interactions.c.lead_id, func.count(interactions.c.id))
             .where(interactions.c.lead_id.in_(ids))

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, can_own_clients, require
 from crm_tui.domain.audit import trail as audit
@@ -65,7 +66,7 @@ def pick_from_pool(session: Session, pool: Sequence[int], hours: TeamHours, now:
         return None
     working = [p for p in ids if is_working(hours.of(p), now)] or ids
     ld = leads.c
-    load = dict(
+    load: dict[Any, int] = dict(
         session.execute(
             select(ld.owner_id, func.count(ld.id))
             .where(ld.owner_id.in_(working), ld.status.in_(OPEN_STATUSES))

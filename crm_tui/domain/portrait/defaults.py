@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_language
 from crm_tui.domain.settings import get_setting, put_setting

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.domain.access.visibility import visible_deals
@@ -95,7 +95,7 @@ def funnel_report(
     reach_pos = case(
         (s.is_lost.is_(True), furthest), (s.position > furthest, s.position), else_=furthest
     ).label("pos")
-    reach_counts = dict(
+    reach_counts: dict[Any, int] = dict(
         session.execute(
             select(reach_pos, func.count())
             .select_from(deals.join(stages, s.id == d.stage_id))

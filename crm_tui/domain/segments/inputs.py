@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.storage.models import (
     audit_entries,

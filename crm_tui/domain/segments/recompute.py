@@ -37,7 +37,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.segments.interval import IntervalChoice, base_interval, resolve_interval
@@ -51,13 +51,8 @@ from crm_tui.domain.segments.rules import (
     warm_deal_clients,
 )
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import (
-    SegmentRecompute,
-    clients,
-    sales_documents,
-    segment_changes,
-    segment_recomputes,
-)
+from crm_tui.storage.models import clients, sales_documents, segment_changes, segment_recomputes
+from crm_tui.storage.records import SegmentRecompute
 
 _stats = Table(
     "tmp_client_sales",

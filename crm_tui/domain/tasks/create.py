@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit import trail as audit
 from crm_tui.storage.models import TaskStatus, tasks

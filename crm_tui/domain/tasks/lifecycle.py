@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Target, Viewer, require
 from crm_tui.domain.audit.changes import change, stale
@@ -13,7 +13,8 @@ from crm_tui.domain.deals.moves import PLAYBOOK_ORIGIN, load_deal, start_playboo
 from crm_tui.domain.errors import InvalidInput, StaleEdit, not_found
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
-from crm_tui.storage.models import Task, TaskStatus, playbook_steps, tasks
+from crm_tui.storage.models import TaskStatus, playbook_steps, tasks
+from crm_tui.storage.records import Task
 
 
 def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_tasks
@@ -110,4 +111,4 @@ def list_tasks(
         .order_by(t.due_at, t.id)
         .limit(limit)
     )
-    return [TaskRow(*row) for row in rows]
+    return [TaskRow(*cast("tuple[Any, ...]", row)) for row in rows]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Target, Viewer, can, person, require
 from crm_tui.domain.access.visibility import visible_deals
@@ -27,7 +27,8 @@ from crm_tui.domain.tasks.create import TITLE_LENGTH, open_task
 from crm_tui.domain.values.moments import parse_due
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
-from crm_tui.storage.models import Task, TaskKind, TaskStatus, deals, tasks, users
+from crm_tui.storage.models import TaskKind, TaskStatus, deals, tasks, users
+from crm_tui.storage.records import Task
 
 NOTE_LENGTH = 2000
 KIND_WORDS = {

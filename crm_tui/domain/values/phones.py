@@ -14,10 +14,8 @@ reads it here, so every spelling the import accepts finds the same number everyw
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import NamedTuple
-
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat
 
 from crm_tui.domain.values.cells import Normalised, cell_text, is_blank, shorten, whole_number_digits
 from crm_tui.i18n import N_, Message
@@ -47,8 +45,13 @@ class Phone(NamedTuple):
     raw: str
 
 
+@cache
 def _ru_valid_pattern() -> re.Pattern[str]:
-    """The RU national numbers ``phonenumbers.is_valid_number`` accepts, as one regex."""
+    """The RU national numbers ``phonenumbers.is_valid_number`` accepts, as one regex; made on
+    first use (phonenumbers takes a while to load, and a command that reads no phone never
+    needs it)."""
+    from phonenumbers import PhoneMetadata
+
     meta = PhoneMetadata.metadata_for_region(DEFAULT_REGION)
     assert meta is not None and meta.general_desc is not None
     types = [
@@ -72,13 +75,10 @@ def _ru_valid_pattern() -> re.Pattern[str]:
     return re.compile(f"(?=(?:{general})$)(?:{'|'.join(alternatives)})")
 
 
-_RU_VALID = _ru_valid_pattern()
-
-
 def _fast_ru(text: str) -> str | None:
     """E.164 for a plainly written, valid Russian number; ``None`` means "ask phonenumbers"."""
     match = _RU_PLAIN.fullmatch(text if text.isdigit() else _FORMATTING.sub("", text))
-    if match and _RU_VALID.fullmatch(match.group(1)):
+    if match and _ru_valid_pattern().fullmatch(match.group(1)):
         return "+7" + match.group(1)
     return None
 
@@ -93,6 +93,9 @@ def _parse_one(text: str, region: str) -> tuple[str | None, str | tuple[str, str
         fast = _fast_ru(text)
         if fast:
             return fast, None
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException:

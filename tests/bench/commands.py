@@ -1,0 +1,142 @@
+"""How long the headless commands scripts and cron call take, process start to exit (issue 29).
+
+Run from the repository root on a base built by ``crm demo --size large --no-tui`` (the commands
+run as its ``admin``)::
+
+    .venv/bin/python tests/bench/commands.py --db /tmp/large.db
+    .venv/bin/python tests/bench/commands.py --db /tmp/large.db --against ../main/.venv/bin/python
+
+``--against`` runs the same commands with another checkout's interpreter, alternating with this
+one in the same minutes (the machine's speed swings), and prints both and their ratio. Every
+round also times ``python -c pass``: what a process costs before any of our code runs.
+``crm clients log`` writes, so it runs on a copy of the base. Not a test: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BUDGETS_MS = {
+    "clients list --json | head -1": 350.0,
+    "clients timeline --json": 350.0,
+    "clients log": 350.0,
+    "import list": 350.0,
+    "task list --json (a manager)": 500.0,
+    "schedule tick (nothing due)": 500.0,
+}
+
+
+def _commands(db: Path, logged: Path, ticked: Path) -> dict[str, list[str]]:
+    """The commands as run, ``db`` the base they read (a copy), each with its own copy to write."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        client_id = conn.execute(
+            "SELECT i.client_id FROM interactions i JOIN clients c ON c.id = i.client_id"
+            " ORDER BY i.id DESC LIMIT 1"
+        ).fetchone()[0]
+        manager = conn.execute(
+            "SELECT login FROM users WHERE role = 'manager' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+    return {
+        "python -c pass": [],
+        "clients list --json | head -1": ["--db", str(db), "clients", "list", "--json"],
+        "clients timeline --json": ["--db", str(db), "clients", "timeline", str(client_id), "--json"],
+        "clients log": ["--db", str(logged), "clients", "log", str(client_id), "Позвонил, договорились"],
+        "import list": ["--db", str(db), "import", "list"],
+        "task list --json (a manager)": ["--db", str(db), "--user", manager, "task", "list", "--json"],
+        "schedule tick (nothing due)": ["--db", str(ticked), "schedule", "tick"],
+    }
+
+
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(python: str, args: list[str], *, first_line_only: bool, cwd: Path) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one run (CPU: user + system, which a busy machine sways
+    less than the wall clock)."""
+    # The base's admin runs them (the OS login that built it may be anyone), as tests/cli_support does.
+    code = (
+        "from crm_tui import config; config.os_login = lambda: 'admin'\nfrom crm_tui.cli import main; main()"
+    )
+    argv = [python, "-c", "pass"] if not args else [python, "-c", code, *args]
+    started, cpu = time.perf_counter(), _cpu()
+    # Run outside any checkout: `python -c` puts the working folder first on the path.
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd) as proc:
+        assert proc.stdout is not None
+        if first_line_only:
+            proc.stdout.readline()  # what `| head -1` reads, then closes the pipe
+            proc.stdout.close()
+        else:
+            proc.stdout.read()
+        proc.wait()
+    elapsed = 1000 * (time.perf_counter() - started)
+    allowed = (0, 1, 120, -13) if first_line_only else (0,)  # a closed pipe may end it so
+    if proc.returncode not in allowed and args:
+        sys.exit(f"{python} {' '.join(args)}: exit {proc.returncode}")
+    return elapsed, 1000 * (_cpu() - cpu)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", type=Path, required=True, help="a large demo base (SQLite file)")
+    parser.add_argument("--against", help="another checkout's python, run alternately with this one")
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--only", help="measure only the commands whose name contains this")
+    options = parser.parse_args()
+    pythons = {"this": sys.executable}
+    if options.against:
+        pythons["against"] = options.against
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        commands: dict[str, dict[str, list[str]]] = {}
+        for label in pythons:  # each its own copies: a touch logged makes the next tick work,
+            # and a newer checkout upgrades the schema of the base it opens
+            read, logged, ticked = (scratch / f"{label}-{use}.db" for use in ("read", "log", "tick"))
+            for copy in (read, logged, ticked):
+                shutil.copyfile(options.db, copy)
+            commands[label] = _commands(read, logged, ticked)
+            if options.only:
+                commands[label] = {k: v for k, v in commands[label].items() if options.only in k or not v}
+        names = list(commands["this"])
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {(p, c): [] for p in pythons for c in names}
+        for label, python in pythons.items():  # warm the file cache; the first ticks do work
+            for name, args in commands[label].items():
+                for _ in range(3 if "tick" in name else 1):
+                    _run(python, args, first_line_only=True, cwd=scratch)
+        for _ in range(options.repeat):
+            for name in names:
+                for label, python in pythons.items():
+                    head = "head -1" in name
+                    times[label, name].append(
+                        _run(python, commands[label][name], first_line_only=head, cwd=scratch)
+                    )
+    for index, kind in enumerate(("wall", "cpu")):
+        header = f"{kind + ' ms':<32} {'this':>7}"
+        if options.against:
+            header += f" {'against':>8} {'ratio':>6}"
+        print(header + (f" {'budget':>7}" if kind == "wall" else ""))
+        for name in names:
+            mine = statistics.median(t[index] for t in times["this", name])
+            line = f"{name:<32} {mine:>7.0f}"
+            if options.against:
+                theirs = statistics.median(t[index] for t in times["against", name])
+                line += f" {theirs:>8.0f} {mine / theirs:>6.2f}"
+            budget = BUDGETS_MS.get(name)
+            print(line + (f" {budget:>7.0f}" if budget and kind == "wall" else ""))
+    print(f"medians of {options.repeat} runs, alternating; the base: {options.db}")
+
+
+if __name__ == "__main__":
+    main()

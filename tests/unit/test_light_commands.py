@@ -1,0 +1,45 @@
+"""The commands scripts, cron and telephony hooks call many times a day start fast (issue 29):
+they import SQLAlchemy and what they use, never the import machinery, documents, the app, nor
+SQLModel or pydantic (Typer itself brings pydantic to check its arguments: that one is Typer's,
+not ours)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli_support import crm_process, heavy_imports
+
+LIGHT = [
+    ("clients", "list", "--json"),
+    ("clients", "list", "--search", "ром", "--json"),
+    ("clients", "timeline", "{client}", "--json"),
+    ("clients", "log", "{client}", "Позвонил, договорились о встрече"),
+    ("import", "list"),
+    ("import", "list", "--json"),
+    ("task", "list", "--json"),
+]
+
+
+def _ours(importer: str) -> bool:
+    return importer.split(".", maxsplit=1)[0] in ("crm_tui", "__main__")
+
+
+@pytest.mark.parametrize("command", LIGHT, ids=" ".join)
+def test_a_light_command_imports_nothing_heavy(seeded_db: str, command: tuple[str, ...]) -> None:
+    listed = crm_process("--db", seeded_db, "clients", "list", "--json", user="ivanova", check=True)
+    client = str(json.loads(listed.stdout.splitlines()[0])["id"])
+    args = [arg.replace("{client}", client) for arg in command]
+    loaded = heavy_imports("--db", seeded_db, *args, user="ivanova")
+    ours = {module: importer for module, importer in loaded.items() if _ours(importer)}
+    if command[1] == "log":  # it adds a touch: the rows it writes as objects are mapped
+        ours.pop("crm_tui.storage.records", None)
+    assert ours == {}
+    assert not any(module in loaded for module in ("sqlmodel", "textual", "openpyxl", "rapidfuzz"))
+
+
+def test_the_watch_sees_a_heavy_import(seeded_db: str) -> None:
+    """The check above can fail: a command that does import the heavy modules is caught."""
+    loaded = heavy_imports("--db", seeded_db, "dedup", "scan", "--json", user="smirnov")
+    assert "rapidfuzz" in loaded
