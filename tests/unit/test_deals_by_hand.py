@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -148,7 +149,7 @@ def test_an_edit_on_an_old_copy_is_refused_and_the_amount_follows_the_lines(
         )
     assert [(x.number, x.product, x.quantity, x.total, x.vat_rate) for x in lines] == [
         (1, "Монтаж", "2", 700_100, 20),
-        (2, "Кабель", "1.5", 15_000, None),
+        (2, "Кабель", "1.5", 15_000, None),  # the interface is in English here
     ]
     assert (row.title, row.amount, row.version) == ("Монтаж и наладка", 715_100, version)
     assert vat_in(700_100, 20) == 116_683  # 7 001,00 ₽ with 20% VAT holds 1 166,83 ₽ of it
@@ -202,3 +203,33 @@ def test_deals_through_crm(seeded_db: str) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.strip() == "crm: error: amount: 'много' is not an amount of money"
+
+
+def test_quantities_keep_their_zeros_in_json_and_in_russian(seeded_db: str) -> None:
+    """10, 20, 100 were shown as 1, 2, 1 (trailing zeros stripped from whole numbers)."""
+    db = ("--db", seeded_db)
+    deal = json.loads(crm(*db, "deal", "add", "Ромашка", "--title", "Крепёж", "--json", user="ivanova").stdout)
+    for line in ("Болт;10;шт;100;20", "Гайка;20;шт;10;20", "Шайба;100;шт;1;20", "Смазка;2,5;кг;300;20"):
+        added = crm(*db, "deal", "lines", str(deal["id"]), "--add", line, "--json", user="ivanova")
+        assert added.returncode == 0, added.stderr
+    shown = json.loads(crm(*db, "deal", "show", str(deal["id"]), "--json", user="ivanova").stdout)
+    assert [x["quantity"] for x in shown["lines"]] == ["10", "20", "100", "2.5"]
+    russian = crm(*db, "deal", "show", str(deal["id"]), user="ivanova", extra_env={"LANG": "ru_RU.UTF-8"})
+    assert "Болт × 10 шт" in russian.stdout and "Шайба × 100 шт" in russian.stdout
+    assert "Смазка × 2,5 кг" in russian.stdout
+
+
+def test_a_documents_quantities_keep_their_zeros_with_a_decimal_comma(
+    seeded: Seeded, workspace_for: Open
+) -> None:
+    from crm_tui.domain.documents.context import deal_context
+    from tests.documents.support import fill_requisites
+
+    ws = workspace_for("ivanova")
+    deal = add_deal(ws, DealDraft("Ромашка", "Крепёж", "1"))
+    version = add_line(ws, deal.id, deal.version, LineDraft("Болт", "10", "шт", "100", "20"))
+    add_line(ws, deal.id, version, LineDraft("Смазка", "2.5", "кг", "300", "20"))
+    fill_requisites(workspace_for("admin"), seeded.clients["romashka"])
+    with ws.read() as session:
+        lines = deal_context(session, deal.id, "", date(2026, 12, 5)).lines
+    assert [x.quantity for x in lines] == ["10", "2,5"]

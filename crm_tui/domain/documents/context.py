@@ -20,7 +20,7 @@ from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.documents.company import LABELS, Company, company, missing
 from crm_tui.domain.documents.words import amount_in_words
 from crm_tui.domain.errors import InvalidInput, not_found
-from crm_tui.domain.values.formatting import document_amount, document_date
+from crm_tui.domain.values.formatting import document_amount, document_date, document_quantity
 from crm_tui.i18n import N_, Listed, Message, Phrase
 from crm_tui.storage.models import clients, contacts, deals, users
 
@@ -137,7 +137,7 @@ def _lines(session: Session, deal_id: int, title: str, amount: int, ours: Compan
                  "Без НДС" if rate is None else f"{rate}%", amount, _vat(amount, rate))
         ]  # fmt: skip
     return [
-        Line(r.number, r.product, r.quantity, r.unit, document_amount(r.price), document_amount(r.total),
+        Line(r.number, r.product, document_quantity(r.quantity_milli), r.unit, document_amount(r.price), document_amount(r.total),
              "Без НДС" if r.vat_rate is None else f"{r.vat_rate}%", r.total, _vat(r.total, r.vat_rate))
         for r in rows
     ]  # fmt: skip
