@@ -137,8 +137,9 @@ def _lines(session: Session, deal_id: int, title: str, amount: int, ours: Compan
                  "Без НДС" if rate is None else f"{rate}%", amount, _vat(amount, rate))
         ]  # fmt: skip
     return [
-        Line(r.number, r.product, document_quantity(r.quantity_milli), r.unit, document_amount(r.price), document_amount(r.total),
-             "Без НДС" if r.vat_rate is None else f"{r.vat_rate}%", r.total, _vat(r.total, r.vat_rate))
+        Line(r.number, r.product, document_quantity(r.quantity_milli), r.unit, document_amount(r.price),
+             document_amount(r.total), "Без НДС" if r.vat_rate is None else f"{r.vat_rate}%", r.total,
+             _vat(r.total, r.vat_rate))
         for r in rows
     ]  # fmt: skip
 

@@ -25,6 +25,7 @@ from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.moves import add_task, change_stage, deal_target, load_deal
 from crm_tui.domain.deals.new_deal import read_amount
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.formatting import NUMERIC_DATE, money
 from crm_tui.domain.values.moments import parse_day
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, NC_
@@ -76,6 +77,7 @@ class OpenInvoice:
     inn: str | None
     amount: int
     paid_amount: int
+    day: date | None = None
 
     @property
     def due(self) -> int:
@@ -86,7 +88,7 @@ def open_invoices(session: Session, *, deal_id: int | None = None) -> list[OpenI
     """Our invoices not fully paid yet (of one deal, or all), oldest first."""
     s, dd = sales_documents.c, deal_documents.c
     query = (
-        select(s.id, dd.deal_id, s.number, s.doc_year, s.inn, s.amount, dd.paid_amount)
+        select(s.id, dd.deal_id, s.number, s.doc_year, s.inn, s.amount, dd.paid_amount, s.doc_date)
         .select_from(deal_documents.join(sales_documents, s.id == dd.document_id))
         .where(s.kind == DocumentKind.INVOICE.value, s.paid.is_not(True))
         .order_by(s.id)
@@ -217,7 +219,21 @@ def confirm_payment(ws: Workspace, deal_id: int, amount: str = "", day: str = ""
         paid = read_amount(amount, "amount") if amount.strip() else invoice.due
         if paid <= 0:
             raise InvalidInput("payment.amount", N_("amount: a payment is more than zero"), field="amount")
-        on = parse_day(day, ws.now(), ws.tz) if day.strip() else ws.now().astimezone(ws.tz).date()
+        if paid > invoice.due:
+            raise InvalidInput(
+                "payment.overpaid",
+                N_("amount: {amount} is more than remains unpaid on invoice {number} ({due})"),
+                field="amount", amount=money(paid, with_kopecks=True), number=invoice.number,
+                due=money(invoice.due, with_kopecks=True),
+            )  # fmt: skip
+        today = ws.now().astimezone(ws.tz).date()
+        on = parse_day(day, ws.now(), ws.tz) if day.strip() else today
+        if on > today:
+            raise InvalidInput(
+                "payment.future",
+                N_("date: {day} is in the future; money that came is dated today or before"),
+                field="date", day=on.strftime(NUMERIC_DATE),
+            )  # fmt: skip
         payment = PaymentIn(f"manual:{uuid.uuid4().hex}", paid, on, source="manual")
         applied = apply_payments(session, ws, [(payment, invoice)])
         total = session.scalar(

@@ -278,7 +278,6 @@ def render_docx(content: bytes, ctx: DocumentContext) -> bytes:
     "A & B <C>" stays that text), and rendered in a sandbox (a template stored before the check
     refused unsafe tags still cannot run anything)."""
     from docxtpl import DocxTemplate
-
     from jinja2.exceptions import SecurityError
 
     template = DocxTemplate(io.BytesIO(content))
