@@ -140,3 +140,13 @@ def test_deal_paid_refuses_an_overpayment_three_decimals_and_a_future_date(seede
     assert future.returncode == 2 and "01.01.2030" in future.stderr
     shown = json.loads(crm("--db", seeded_db, "deal", "show", str(deal), "--json", user="admin").stdout)
     assert shown["status"] == "open"
+
+
+def test_doc_list_of_a_deal_the_viewer_cannot_see_says_not_found_as_deal_show(seeded_db: str) -> None:
+    deal, _client = _deal_and_client(seeded_db, "Поставка: Вектор Плюс")  # Ivanova's
+    shown = crm("--db", seeded_db, "deal", "show", str(deal), user="petrov")
+    listed = crm("--db", seeded_db, "doc", "list", "--deal", str(deal), user="petrov")
+    assert shown.returncode == listed.returncode == 2
+    assert listed.stderr == shown.stderr and "not found" in listed.stderr and listed.stdout == ""
+    own = crm("--db", seeded_db, "doc", "list", "--deal", str(deal), "--json", user="ivanova", check=True)
+    assert json.loads(own.stdout) == []

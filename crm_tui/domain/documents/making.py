@@ -112,7 +112,11 @@ def _select() -> object:
 
 
 def deal_documents_of(session: Session, viewer: Viewer, deal_id: int) -> list[DocumentRow]:
-    """The deal's documents, oldest first (a deal the viewer may not see has none)."""
+    """The deal's documents, oldest first; a deal the viewer may not see is not found, as
+    ``crm deal show`` says (not an empty list, which would say it has none)."""
+    seen = select(deals.c.id).where(deals.c.id == deal_id, visible_deals(viewer))
+    if session.scalar(seen) is None:
+        raise not_found("deal", deal_id)
     query = _select().where(deal_documents.c.deal_id == deal_id, visible_deals(viewer))  # type: ignore[attr-defined]
     return [DocumentRow(*row) for row in session.execute(query.order_by(deal_documents.c.document_id))]
 
