@@ -150,3 +150,15 @@ def test_doc_list_of_a_deal_the_viewer_cannot_see_says_not_found_as_deal_show(se
     assert listed.stderr == shown.stderr and "not found" in listed.stderr and listed.stdout == ""
     own = crm("--db", seeded_db, "doc", "list", "--deal", str(deal), "--json", user="ivanova", check=True)
     assert json.loads(own.stdout) == []
+
+
+def test_company_show_names_the_vat_mode_in_words(seeded_db: str) -> None:
+    ru = {"LANG": "ru_RU.UTF-8"}
+    crm("--db", seeded_db, "company", "set", "--set", "vat=none", user="admin", check=True)
+    shown = crm("--db", seeded_db, "company", "show", user="admin", extra_env=ru, check=True).stdout
+    assert "режим НДС (vat): без НДС (none)" in shown
+    crm("--db", seeded_db, "company", "set", "--set", "vat=20", user="admin", check=True)
+    shown = crm("--db", seeded_db, "company", "show", user="admin", extra_env=ru, check=True).stdout
+    assert "режим НДС (vat): НДС 20% (20)" in shown
+    data = json.loads(crm("--db", seeded_db, "company", "show", "--json", user="admin", check=True).stdout)
+    assert data["vat"] == "20"

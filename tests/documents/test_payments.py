@@ -260,3 +260,29 @@ def test_a_statement_lists_overpayments_other_dates_and_payers_without_inn(
     ]
     with admin.read() as session:
         assert session.scalar(select(func.sum(payments.c.amount))) == invoice.amount
+
+
+def test_the_paid_moves_history_comment_and_task_are_in_the_bases_language(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, accountant: Workspace
+) -> None:
+    from crm_tui.domain.base_language import BASE_LANGUAGE_KEY
+    from crm_tui.domain.settings import put_setting
+    from crm_tui.storage.models import deal_stage_changes
+
+    admin, manager = workspace_for("admin"), workspace_for("ivanova")
+    with admin.write() as session:
+        put_setting(session, BASE_LANGUAGE_KEY, "ru", at=FROZEN_NOW, user_id=None)
+    deal_id = seeded.deals["d_inv_vektor"]
+    fill_requisites(admin, _client_of(admin, deal_id))
+    invoice = make_document(manager, deal_id, "invoice")
+    assert confirm_payment(accountant, deal_id).won
+    with admin.read() as session:
+        comment = session.scalar(
+            select(deal_stage_changes.c.comment)
+            .where(deal_stage_changes.c.deal_id == deal_id)
+            .order_by(deal_stage_changes.c.id.desc())
+            .limit(1)
+        )
+        titles = list(session.scalars(select(tasks.c.title).where(tasks.c.origin.like("paid:%"))))
+    assert comment == f"счёт {invoice.number} оплачен"
+    assert titles and all("Оплата" in t or "оплат" in t for t in titles), titles

@@ -22,7 +22,7 @@ from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.values.requisites import is_valid_account, is_valid_bik
 from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, _
 
 COMPANY_KEY = "company"
 NO_VAT = "none"
@@ -47,6 +47,13 @@ class Company:
     @property
     def vat_rate(self) -> int | None:
         return None if self.vat == NO_VAT else int(self.vat)
+
+
+def vat_mode_words(vat: str) -> str:
+    """The VAT mode as a person reads it: 'без НДС' / 'not subject to VAT', 'НДС 20%' / 'VAT 20%'."""
+    if vat == NO_VAT:
+        return _("not subject to VAT")
+    return _("VAT {rate}%").format(rate=vat)
 
 
 FIELDS = tuple(Company.__dataclass_fields__)

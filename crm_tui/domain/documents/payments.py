@@ -43,6 +43,8 @@ from crm_tui.storage.models import (
 
 PAID_TITLE = NC_("task title", "Payment came: {deal} (invoice {number})")
 """The manager's task when an invoice is fully paid, in the base's language."""
+PAID_COMMENT = NC_("stage comment", "invoice {number} paid")
+"""The won move's comment in the deal's stage history, in the base's language."""
 PAID_ORIGIN = "paid:"
 
 
@@ -173,7 +175,10 @@ def _settled(
             )
         won = looked_up["won", deal.pipeline_id]
         if isinstance(won, int):
-            change_stage(session, ws, deal, won, comment=f"invoice {invoice.number} paid")
+            if "comment" not in looked_up:
+                looked_up["comment"] = base_text(session, "stage comment", PAID_COMMENT)
+            comment = str(looked_up["comment"]).format(number=invoice.number)
+            change_stage(session, ws, deal, won, comment=comment)
             result.won_deals.append(deal.id)
     if "title" not in looked_up:
         looked_up["title"] = base_text(session, "task title", PAID_TITLE)
