@@ -44,7 +44,7 @@ def set_(
         typer.Option(
             "--set",
             help="field=value: name, inn, kpp, ogrn, address, bank, bik, corr_account, account, director, "
-            "accountant, vat (none or a rate such as 20)",
+            "accountant, director_genitive (в лице кого), vat (none or a rate such as 20)",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the requisites as JSON.")] = False,

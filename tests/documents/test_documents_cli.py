@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from crm_tui.domain.documents.bank_file import BankPayment, statement_bytes
 from crm_tui.domain.documents.invoice_pdf import qr_payload
+from crm_tui.domain.values.requisites import with_account_key
 from crm_tui.storage.database import dispose_engines, get_engine
 from crm_tui.storage.models import clients, deals
 from tests.cli_support import crm
-from tests.documents.support import COMPANY
+from tests.documents.support import CLIENT_BIK, COMPANY
 
 
 def _deal_and_client(db: str, title: str) -> tuple[int, int]:
@@ -46,7 +47,9 @@ def test_documents_and_payments_through_crm(seeded_db: str, tmp_path: Path) -> N
     bad = crm("--db", seeded_db, "company", "set", "--set", "bik=12345", user="admin")
     assert bad.returncode == 2 and "bik" in bad.stderr
     crm("--db", seeded_db, "clients", "edit", str(client), "--set", "kpp=770501001", "--set",
-        "legal_address=Москва, ул. Павловская, д. 7", user="admin", check=True)  # fmt: skip
+        "legal_address=Москва, ул. Павловская, д. 7", "--set", f"bik={CLIENT_BIK}", "--set",
+        f"account={with_account_key(CLIENT_BIK, '40702810000000000777')}", user="admin",
+        check=True)  # fmt: skip
     out = tmp_path / "schet.pdf"
     made = json.loads(crm("--db", seeded_db, "doc", "invoice", str(deal), "--out", str(out), "--json",
                           user="ivanova", check=True).stdout)  # fmt: skip

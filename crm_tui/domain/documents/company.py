@@ -41,6 +41,10 @@ class Company:
     account: str = ""
     director: str = ""
     accountant: str = ""
+    director_genitive: str = ""
+    """Who signs, as «в лице ...» needs it: "директора Соколова Андрея Викторовича" is written
+    "Соколова Андрея Викторовича" (the genitive, typed by a person as in 1C); empty, the
+    contracts print the nominative ``director``."""
     vat: str = NO_VAT
     """``none`` (not subject to VAT: "Без НДС") or the rate in percent ("20")."""
 
@@ -69,12 +73,20 @@ LABELS: Mapping[str, str] = {
     "account": N_("settlement account"),
     "director": N_("director"),
     "accountant": N_("chief accountant"),
+    "director_genitive": N_("director in the genitive (в лице кого)"),
     "vat": N_("VAT mode"),
 }
 """How a field is named in a message (the list of what is missing)."""
 REQUIRED = ("name", "inn", "address", "bank", "bik", "corr_account", "account", "director")
 """What an invoice cannot go without (a KPP only a company has; a sole trader signs alone)."""
-_LONG = {"name": 300, "address": 500, "bank": 300, "director": 200, "accountant": 200}
+_LONG = {
+    "name": 300,
+    "address": 500,
+    "bank": 300,
+    "director": 200,
+    "accountant": 200,
+    "director_genitive": 200,
+}
 
 
 def company(session: Session) -> Company:

@@ -87,6 +87,9 @@ class DocumentContext:
         """The names a DOCX template sees (``PLACEHOLDERS`` lists them)."""
         ours = asdict(self.company)
         ours["vat"] = self.vat_text
+        # «в лице директора Соколова Андрея Викторовича»: typed by a person (no declension
+        # engine guesses a name's case); the nominative only when nobody typed it
+        ours["director_genitive"] = self.company.director_genitive or self.company.director
         return {
             "doc": {"number": self.number, "date": self.date, "date_short": self.date_short},
             "deal": {"id": self.deal_id, "title": self.deal_title, "amount": self.total},
@@ -118,6 +121,9 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 lines %}``, ``total_words``, ..."""
 
 CLIENT_REQUIRED = ("name", "inn", "legal_address")
+CLIENT_WHEN_PRINTED = {"client.bik": "bik", "client.account": "account"}
+"""A client's requisite required only by a template that prints it (the contracts' «Р/с», «БИК»;
+the invoice does not print the buyer's bank)."""
 
 
 def _vat(total: int, rate: int | None) -> int:
@@ -181,8 +187,11 @@ def missing_requisites(session: Session, deal_id: int) -> list[str]:
     return [*(f"company.{k}" for k in lacking), *(f"client.{k}" for k in theirs)]
 
 
-def deal_context(session: Session, deal_id: int, number: str, day: date) -> DocumentContext:
-    """The document's content, or ``document.requisites_missing`` naming each empty field."""
+def deal_context(
+    session: Session, deal_id: int, number: str, day: date, prints: frozenset[str] | set[str] = frozenset()
+) -> DocumentContext:
+    """The document's content, or ``document.requisites_missing`` naming each empty field (and
+    each of the client's bank requisites the template ``prints``, the names it reads)."""
     d, c = deals.c, clients.c
     row = session.execute(
         select(d.title, d.amount, d.client_id, users.c.full_name, c.name, c.legal_form, c.inn, c.kpp,
@@ -194,6 +203,7 @@ def deal_context(session: Session, deal_id: int, number: str, day: date) -> Docu
         raise not_found("deal", deal_id)
     ours = company(session)
     lacking, theirs = _missing(ours, row)
+    theirs += [k for name, k in CLIENT_WHEN_PRINTED.items() if name in prints and not getattr(row, k)]
     if lacking or theirs:
         raise _missing_line(lacking, theirs)
     person = session.execute(

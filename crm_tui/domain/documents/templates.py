@@ -185,6 +185,11 @@ def known_names() -> list[str]:
     )
 
 
+def printed_names(content: bytes) -> set[str]:
+    """The dotted names a (checked) DOCX template prints: ``client.account``, ``line.product``..."""
+    return _names(_environment().parse(_xml_of(content)))
+
+
 def check_template(content: bytes) -> None:
     """Refused (one line) unless ``content`` is a DOCX whose tags parse and name only what we give."""
     from jinja2 import TemplateSyntaxError
