@@ -286,3 +286,19 @@ def test_the_paid_moves_history_comment_and_task_are_in_the_bases_language(
         titles = list(session.scalars(select(tasks.c.title).where(tasks.c.origin.like("paid:%"))))
     assert comment == f"счёт {invoice.number} оплачен"
     assert titles and all("Оплата" in t or "оплат" in t for t in titles), titles
+
+
+@pytest.mark.parametrize(
+    ("purpose", "number", "day"),
+    [
+        ("Оплата по счету № 15 от 05.12.2026г., в т.ч. НДС", "15", date(2026, 12, 5)),
+        ("Оплата по сч. 024 от 01.03.25", "24", date(2025, 3, 1)),
+        ("Оплата по счёту №15 от 5.12.2026 г.", "15", date(2026, 12, 5)),
+        ("Доплата по сч. 7", "7", None),
+    ],
+)
+def test_the_purpose_names_the_invoice_and_its_date(purpose: str, number: str, day: date | None) -> None:
+    from crm_tui.domain.documents.matching import references
+
+    (found,) = references(purpose)
+    assert (found.number, found.day, found.dated) == (number, day, day is not None)

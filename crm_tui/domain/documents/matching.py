@@ -15,7 +15,7 @@ from crm_tui.domain.documents.payments import OpenInvoice, PaymentIn
 
 _NUMBER = re.compile(
     r"(?:сч[её]т(?:у|а)?|сч\.?|сч/ф|invoice)\s*(?:на\s+оплату\s*)?(?:№|n|#|no\.?)?\s*(\d{1,9})\b"
-    r"(?:\s*(?:от|from|dated)\s*(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b)?",
+    r"(?:\s*(?:от|from|dated)\s*(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?!\d))?",
     re.IGNORECASE,
 )
 
