@@ -13,13 +13,14 @@ app = typer.Typer(help="Our company's requisites (printed on contracts and invoi
 
 
 def _show(values: dict[str, str], as_json: bool) -> None:
-    from crm_tui.domain.documents.company import LABELS
+    from crm_tui.domain.documents.company import LABELS, vat_mode_words
 
     if as_json:
         print_json(values)
         return
     for key, value in values.items():
-        say(f"{_(LABELS[key])} ({key}): {value or '—'}")
+        shown = f"{vat_mode_words(value)} ({value})" if key == "vat" and value else value or "—"
+        say(f"{_(LABELS[key])} ({key}): {shown}")
 
 
 @app.command("show")
@@ -43,7 +44,7 @@ def set_(
         typer.Option(
             "--set",
             help="field=value: name, inn, kpp, ogrn, address, bank, bik, corr_account, account, director, "
-            "accountant, vat (none or a rate such as 20)",
+            "accountant, director_genitive (в лице кого), vat (none or a rate such as 20)",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the requisites as JSON.")] = False,

@@ -127,7 +127,7 @@ def _line_json(line: Any) -> dict[str, Any]:
     return {
         "number": line.number,
         "product": line.product,
-        "quantity": line.quantity,
+        "quantity": line.plain_quantity,
         "unit": line.unit,
         "price": line.price,
         "vat_rate": line.vat_rate,

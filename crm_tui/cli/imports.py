@@ -318,7 +318,9 @@ def bank(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import a bank statement: incoming payments matched to invoices by number, then INN and amount."""
-    from crm_tui.domain.values.formatting import money
+    from datetime import date
+
+    from crm_tui.domain.values.formatting import NUMERIC_DATE, money
     from crm_tui.importers.bank.service import import_bank
 
     summary = import_bank(open_ws(ctx), file)
@@ -335,12 +337,21 @@ def bank(
             unmatched=len(summary.unmatched),
         )
     )  # fmt: skip
-    reasons = {"no_invoice": _("no invoice fits"), "ambiguous": _("several invoices fit")}
+    reasons = {
+        "no_invoice": _("no invoice fits"),
+        "ambiguous": _("several invoices fit"),
+        "other_date": _("the purpose dates the invoice otherwise"),
+        "overpaid": _("more than remains unpaid on invoice {number} ({remains})"),
+        "no_inn": _("no payer INN, and not exactly what remains unpaid on invoice {number} ({remains})"),
+    }
     for item in summary.unmatched:
+        reason = reasons.get(item.reason, item.reason).format(
+            number=item.invoice, remains=money(item.remains or 0, with_kopecks=True)
+        )
         say(
             _("  line {line}: {date} {amount} from {payer} (INN {inn}) «{purpose}»: {reason}").format(
-                line=item.line, date=item.date, amount=money(item.amount, with_kopecks=True),
-                payer=item.payer,
-                inn=item.payer_inn or "—", purpose=item.purpose, reason=reasons.get(item.reason, item.reason),
+                line=item.line, date=date.fromisoformat(item.date).strftime(NUMERIC_DATE),
+                amount=money(item.amount, with_kopecks=True), payer=item.payer,
+                inn=item.payer_inn or "—", purpose=item.purpose, reason=reason,
             )
         )  # fmt: skip

@@ -29,6 +29,8 @@ INVOICED = 24
 """How many deals get an invoice (a contract for two in three): enough to see every state."""
 BIK = "044525225"
 STATEMENT = "demo-bank-statement.txt"
+DEMO_CLIENT_BIK = "044525974"
+"""The buyers' bank in the demo (a real BIK: the accounts' control keys are computed against it)."""
 
 
 def _company(rng: random.Random) -> dict[str, str]:
@@ -39,7 +41,8 @@ def _company(rng: random.Random) -> dict[str, str]:
         "address": "125009, г. Москва, ул. Тверская, д. 12, оф. 4",
         "bank": "ПАО Сбербанк", "bik": BIK, "corr_account": "30101810400000000225",
         "account": with_account_key(BIK, f"40702810{rng.randrange(10**12):012d}"),
-        "director": "Соколов Андрей Викторович", "accountant": "Белова Ирина Петровна", "vat": "20",
+        "director": "Соколов Андрей Викторович", "director_genitive": "Соколова Андрея Викторовича",
+        "accountant": "Белова Ирина Петровна", "vat": "20",
     }  # fmt: skip
 
 
@@ -68,10 +71,18 @@ def _fill_clients(engine: Engine, picked: list[tuple[int, int, str | None]]) -> 
             }
             if len(inn) == 10:
                 values["kpp"] = f"{inn[:4]}01001"
+            # the contracts print the buyer's bank: «Р/с», «БИК»
+            values["bik"] = DEMO_CLIENT_BIK
+            values["account"] = with_account_key(DEMO_CLIENT_BIK, f"40702810{client_id:012d}")
             conn.execute(
                 update(clients)
                 .where(clients.c.id == client_id, clients.c.legal_address.is_(None))
                 .values(values)
+            )
+            conn.execute(
+                update(clients)
+                .where(clients.c.id == client_id, clients.c.account.is_(None))
+                .values(bik=values["bik"], account=values["account"])
             )
             if "kpp" in values:
                 conn.execute(

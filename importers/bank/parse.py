@@ -113,13 +113,22 @@ def read_statement(data: bytes) -> Statement:
 
 
 def read_file(path: Path) -> bytes:
+    """The file's bytes; a missing file, a folder or one we may not read refused in one line of
+    the catalogue naming it (never the system's English message)."""
     try:
+        if path.is_dir():
+            raise InvalidInput(
+                "bank.folder", N_("{file}: a folder, not a bank statement file"), file=str(path)
+            )
         if path.stat().st_size > _MAX_BYTES:
             raise InvalidInput("bank.too_big", N_("{file}: larger than 200 MB"), file=str(path))
         return path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput("bank.unreadable", N_("{file}: {reason}"), file=str(path),
-                           reason=exc.strerror or str(exc)) from None  # fmt: skip
+    except FileNotFoundError:
+        raise InvalidInput("bank.missing", N_("{file}: no such file"), file=str(path)) from None
+    except PermissionError:
+        raise InvalidInput("bank.forbidden", N_("{file}: no permission to read it"), file=str(path)) from None
+    except OSError:
+        raise InvalidInput("bank.unreadable", N_("{file}: the file cannot be read"), file=str(path)) from None
 
 
 def _text(value: str) -> str:

@@ -38,6 +38,10 @@ class Unmatched:
     payer_inn: str | None
     purpose: str
     reason: str
+    invoice: str | None = None
+    """The invoice the payment named, when refused for it (``overpaid``, ``no_inn``)."""
+    remains: int | None = None
+    """What remained unpaid on that invoice, kopecks."""
 
 
 @dataclass
@@ -76,11 +80,12 @@ def _store(ws: Workspace, statement: Statement, summary: BankSummary, file: str)
             if payment.identity in stored:
                 summary.already += 1
                 continue
-            invoice, how = index.match(payment)
+            invoice, how, near = index.match(payment)
             if invoice is None:
                 summary.unmatched.append(
                     Unmatched(line, payment.paid_on.isoformat(), payment.amount, payment.payer_name,
-                              payment.payer_inn, payment.purpose, how)
+                              payment.payer_inn, payment.purpose, how, near.number if near else None,
+                              index.remains(near) if near else None)
                 )  # fmt: skip
                 continue
             matched.append((payment, invoice))

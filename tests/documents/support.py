@@ -11,6 +11,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import clients
 
 BIK = "044525225"
+CLIENT_BIK = "044525974"
 COMPANY = {
     "name": "ООО «Вектор Продаж»",
     "inn": "7707083893",
@@ -34,5 +35,6 @@ def fill_requisites(admin: Workspace, client_id: int) -> None:
         version = session.scalar(select(clients.c.version).where(clients.c.id == client_id)) or 0
         edit_client(
             session, admin.viewer, admin.now(), client_id, version,
-            {"kpp": "770501001", "legal_address": "115093, г. Москва, ул. Павловская, д. 7"},
+            {"kpp": "770501001", "legal_address": "115093, г. Москва, ул. Павловская, д. 7",
+             "bik": CLIENT_BIK, "account": with_account_key(CLIENT_BIK, "40702810000000000777")},
         )  # fmt: skip

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm_tui.domain.deals.lines import LineDraft, add_line
 from crm_tui.domain.documents.company import read_company, set_company
 from crm_tui.domain.documents.making import deal_documents_of, document_content, make_document
 from crm_tui.domain.errors import AccessDenied, InvalidInput
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import deals, sales_documents
+from crm_tui.storage.models import clients, deals, sales_documents
 from tests.documents.support import COMPANY, fill_requisites
 from tests.seed import Seeded
 
@@ -159,3 +159,30 @@ def test_two_managers_at_once_get_no_gap_and_no_repeat(
     with admin.read() as session:
         stored = session.scalars(select(sales_documents.c.number).where(sales_documents.c.kind == "invoice"))
         assert sorted(stored, key=int) == [str(n) for n in range(1, 13)]
+
+
+def test_the_supply_contract_reads_as_russian_and_names_the_buyers_missing_bank(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded
+) -> None:
+    """«в лице директора» takes the genitive a person typed (the nominative only when nobody did);
+    «в том числе НДС» starts its own sentence; the buyer's «Р/с» and «БИК» the contract prints are
+    required, not printed empty."""
+    admin, manager = workspace_for("admin"), workspace_for("ivanova")
+    deal_id = seeded.deals["d_inv_vektor"]
+    with manager.read() as session:
+        client_id = session.scalar(select(deals.c.client_id).where(deals.c.id == deal_id)) or 0
+    fill_requisites(admin, client_id)
+    with admin.write() as session:
+        session.execute(update(clients).where(clients.c.id == client_id).values(bik=None, account=None))
+    with pytest.raises(InvalidInput) as refused:
+        make_document(manager, deal_id, "contract", template="supply")
+    assert refused.value.params["missing"] == ["client.bik", "client.account"]
+    make_document(manager, deal_id, "invoice")  # the invoice does not print the buyer's bank
+    fill_requisites(admin, client_id)
+    text = _docx_text(document_content(manager, make_document(manager, deal_id, "contract").id)[1])
+    assert "в лице директора Иванов Иван Иванович, действующего" in text  # nobody typed the genitive
+    set_company(admin, {"director_genitive": "Иванова Ивана Ивановича"})
+    text = _docx_text(document_content(manager, make_document(manager, deal_id, "contract").id)[1])
+    assert "в лице директора Иванова Ивана Ивановича, действующего" in text
+    assert "копеек). В том числе НДС 20%" in text and ", В том числе" not in text
+    assert "Р/с 407028" in text and "БИК 044525974" in text

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from crm_tui.domain.documents.bank_file import BankPayment, statement_bytes
 from crm_tui.domain.documents.invoice_pdf import qr_payload
+from crm_tui.domain.values.requisites import with_account_key
 from crm_tui.storage.database import dispose_engines, get_engine
 from crm_tui.storage.models import clients, deals
 from tests.cli_support import crm
-from tests.documents.support import COMPANY
+from tests.documents.support import CLIENT_BIK, COMPANY
 
 
 def _deal_and_client(db: str, title: str) -> tuple[int, int]:
@@ -46,7 +47,9 @@ def test_documents_and_payments_through_crm(seeded_db: str, tmp_path: Path) -> N
     bad = crm("--db", seeded_db, "company", "set", "--set", "bik=12345", user="admin")
     assert bad.returncode == 2 and "bik" in bad.stderr
     crm("--db", seeded_db, "clients", "edit", str(client), "--set", "kpp=770501001", "--set",
-        "legal_address=Москва, ул. Павловская, д. 7", user="admin", check=True)  # fmt: skip
+        "legal_address=Москва, ул. Павловская, д. 7", "--set", f"bik={CLIENT_BIK}", "--set",
+        f"account={with_account_key(CLIENT_BIK, '40702810000000000777')}", user="admin",
+        check=True)  # fmt: skip
     out = tmp_path / "schet.pdf"
     made = json.loads(crm("--db", seeded_db, "doc", "invoice", str(deal), "--out", str(out), "--json",
                           user="ivanova", check=True).stdout)  # fmt: skip
@@ -103,3 +106,62 @@ def test_the_qr_payload_follows_gost_r_56042() -> None:
     assert payload.startswith("ST00012|Name=ООО «Вектор Продаж»|PersonalAcc=" + COMPANY["account"])
     assert "|BIC=044525225|CorrespAcc=30101810400000000225|PayeeINN=7707083893|KPP=770701001|" in payload
     assert "|Sum=12000050|" in payload and "Purpose=Оплата по счёту № 15 от 05.12.2026" in payload
+
+
+def test_import_bank_shows_dates_as_people_write_them_and_names_a_missing_file(
+    seeded_db: str, tmp_path: Path
+) -> None:
+    statement = tmp_path / "kl_to_1c.txt"
+    stray = BankPayment("7", date(2026, 12, 5), 12_345, "ИП Неизвестный", "500100732259",
+                        "40802810100000000003", "Оплата по договору 77")  # fmt: skip
+    statement.write_bytes(statement_bytes(COMPANY["name"], COMPANY["inn"], COMPANY["account"], [stray]))
+    shown = crm("--db", seeded_db, "import", "bank", str(statement), user="admin", check=True)
+    assert "05.12.2026 123.45" in shown.stdout and "2026-12-05" not in shown.stdout
+    for missing, why in ((tmp_path / "nonexistent.txt", "no such file"), (tmp_path, "a folder")):
+        refused = crm("--db", seeded_db, "import", "bank", str(missing), user="admin")
+        assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
+        assert str(missing) in refused.stderr and why in refused.stderr
+        russian = crm("--db", seeded_db, "import", "bank", str(missing), user="admin",
+                      extra_env={"LANG": "ru_RU.UTF-8"})  # fmt: skip
+        assert "No such file" not in russian.stderr and "Is a directory" not in russian.stderr
+
+
+def test_deal_paid_refuses_an_overpayment_three_decimals_and_a_future_date(seeded_db: str) -> None:
+    deal, client = _deal_and_client(seeded_db, "Поставка: Вектор Плюс")
+    crm("--db", seeded_db, "company", "set", *[x for k, v in COMPANY.items() for x in ("--set", f"{k}={v}")],
+        user="admin", check=True)  # fmt: skip
+    crm("--db", seeded_db, "clients", "edit", str(client), "--set", "kpp=770501001", "--set",
+        "legal_address=Москва, ул. Павловская, д. 7", user="admin", check=True)  # fmt: skip
+    crm("--db", seeded_db, "doc", "invoice", str(deal), user="ivanova", check=True)
+    too_much = crm("--db", seeded_db, "deal", "paid", str(deal), "--amount", "999999999999999", user="admin")
+    assert too_much.returncode == 2 and len(too_much.stderr.splitlines()) == 1
+    assert "invoice 1" in too_much.stderr and "540\u202f000.00" in too_much.stderr
+    typed = crm("--db", seeded_db, "deal", "paid", str(deal), "--amount", "10,005", user="admin")
+    assert typed.returncode == 2 and len(typed.stderr.splitlines()) == 1
+    assert "'10,005'" in typed.stderr and "two digits after the comma" in typed.stderr
+    future = crm("--db", seeded_db, "deal", "paid", str(deal), "--date", "2030-01-01", user="admin")
+    assert future.returncode == 2 and "01.01.2030" in future.stderr
+    shown = json.loads(crm("--db", seeded_db, "deal", "show", str(deal), "--json", user="admin").stdout)
+    assert shown["status"] == "open"
+
+
+def test_doc_list_of_a_deal_the_viewer_cannot_see_says_not_found_as_deal_show(seeded_db: str) -> None:
+    deal, _client = _deal_and_client(seeded_db, "Поставка: Вектор Плюс")  # Ivanova's
+    shown = crm("--db", seeded_db, "deal", "show", str(deal), user="petrov")
+    listed = crm("--db", seeded_db, "doc", "list", "--deal", str(deal), user="petrov")
+    assert shown.returncode == listed.returncode == 2
+    assert listed.stderr == shown.stderr and "not found" in listed.stderr and listed.stdout == ""
+    own = crm("--db", seeded_db, "doc", "list", "--deal", str(deal), "--json", user="ivanova", check=True)
+    assert json.loads(own.stdout) == []
+
+
+def test_company_show_names_the_vat_mode_in_words(seeded_db: str) -> None:
+    ru = {"LANG": "ru_RU.UTF-8"}
+    crm("--db", seeded_db, "company", "set", "--set", "vat=none", user="admin", check=True)
+    shown = crm("--db", seeded_db, "company", "show", user="admin", extra_env=ru, check=True).stdout
+    assert "режим НДС (vat): без НДС (none)" in shown
+    crm("--db", seeded_db, "company", "set", "--set", "vat=20", user="admin", check=True)
+    shown = crm("--db", seeded_db, "company", "show", user="admin", extra_env=ru, check=True).stdout
+    assert "режим НДС (vat): НДС 20% (20)" in shown
+    data = json.loads(crm("--db", seeded_db, "company", "show", "--json", user="admin", check=True).stdout)
+    assert data["vat"] == "20"

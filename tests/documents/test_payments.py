@@ -38,6 +38,11 @@ def _client_of(ws: Workspace, deal_id: int) -> int:
         return int(session.scalar(select(deals.c.client_id).where(deals.c.id == deal_id)) or 0)
 
 
+def _inn_of(ws: Workspace, deal_id: int) -> str:
+    with ws.read() as session:
+        return session.scalar(select(clients.c.inn).where(clients.c.id == _client_of(ws, deal_id))) or ""
+
+
 @pytest.fixture
 def accountant(workspace_for: Callable[[str], Workspace]) -> Workspace:
     admin = workspace_for("admin")
@@ -124,9 +129,10 @@ def test_partial_payments_add_up(
     fill_requisites(admin, _client_of(admin, deal_id))
     invoice = make_document(manager, deal_id, "invoice")
     half = invoice.amount // 2
+    inn = _inn_of(admin, deal_id)
     for n, amount in enumerate((half, invoice.amount - half), start=1):
         path = tmp_path / f"day{n}.txt"
-        paid = BankPayment(str(n), date(2026, 11, 19 + n % 2), amount, "Вектор", "", "40702810100000000001",
+        paid = BankPayment(str(n), date(2026, 11, 19 + n % 2), amount, "Вектор", inn, "40702810100000000001",
                            f"Оплата счета {invoice.number}")  # fmt: skip
         path.write_bytes(_statement([paid]))
         summary = import_bank(admin, path)
@@ -199,3 +205,100 @@ def test_two_imports_of_one_statement_at_once_store_it_once(
             .where(tasks.c.deal_id == deal_id, tasks.c.origin.like("paid:%"))
         )
     assert paid_tasks == 1 and _deal(admin, deal_id)[0] == "won"
+
+
+def test_a_payment_by_hand_over_what_remains_or_in_the_future_is_refused(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, accountant: Workspace
+) -> None:
+    admin, manager = workspace_for("admin"), workspace_for("ivanova")
+    deal_id = seeded.deals["d_inv_vektor"]
+    fill_requisites(admin, _client_of(admin, deal_id))
+    invoice = make_document(manager, deal_id, "invoice")
+    confirm_payment(accountant, deal_id, "100 000")
+    with pytest.raises(InvalidInput) as too_much:
+        confirm_payment(accountant, deal_id, "999999999999999")
+    line = str(too_much.value)
+    assert too_much.value.code == "payment.overpaid" and too_much.value.field == "amount"
+    assert f"invoice {invoice.number}" in line and "440\u202f000.00" in line and "\n" not in line
+    with pytest.raises(InvalidInput) as future:
+        confirm_payment(accountant, deal_id, "1 000", "2030-01-01")
+    assert future.value.code == "payment.future" and "01.01.2030" in str(future.value)
+    assert _deal(admin, deal_id)[0] == "open"
+    with admin.read() as session:
+        assert session.scalar(select(func.sum(payments.c.amount))) == 10_000_000
+
+
+def test_a_statement_lists_overpayments_other_dates_and_payers_without_inn(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
+) -> None:
+    """Nothing guessed, nothing lost: what does not fit its invoice is listed with the reason."""
+    admin, manager = workspace_for("admin"), workspace_for("ivanova")
+    deal_id = seeded.deals["d_inv_vektor"]
+    fill_requisites(admin, _client_of(admin, deal_id))
+    invoice = make_document(manager, deal_id, "invoice")  # dated 20.11.2026
+    inn, day, n = _inn_of(admin, deal_id), date(2026, 11, 20), invoice.number
+    items = [
+        BankPayment("1", day, 99_999_999_999_999, "ООО Вектор", inn, "40702810100000000001",
+                    f"Оплата по счету № {n} от 20.11.2026"),
+        BankPayment("2", day, invoice.amount, "Кто-то", "", "40702810100000000002",
+                    f"Оплата по счету № {n} от 01.03.2025"),
+        BankPayment("3", day, invoice.amount // 2, "Кто-то", "", "40702810100000000002",
+                    f"Оплата по счету № {n}"),
+        BankPayment("4", day, invoice.amount, "Кто-то", "", "40702810100000000002", f"Оплата по счету № {n}"),
+        BankPayment("5", day, invoice.amount, "ООО Вектор", inn, "40702810100000000001",
+                    f"Оплата по счету № {n} от 20.11.2026"),
+    ]  # fmt: skip
+    path = tmp_path / "statement.txt"
+    path.write_bytes(_statement(items))
+    summary = import_bank(admin, path)
+    assert (summary.matched, summary.new, summary.won_deals) == (1, 1, [deal_id])
+    assert [(u.amount, u.reason, u.invoice, u.remains) for u in summary.unmatched] == [
+        (99_999_999_999_999, "overpaid", n, invoice.amount),
+        (invoice.amount, "other_date", None, None),
+        (invoice.amount // 2, "no_inn", n, invoice.amount),
+        (invoice.amount, "overpaid", n, 0),
+    ]
+    with admin.read() as session:
+        assert session.scalar(select(func.sum(payments.c.amount))) == invoice.amount
+
+
+def test_the_paid_moves_history_comment_and_task_are_in_the_bases_language(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, accountant: Workspace
+) -> None:
+    from crm_tui.domain.base_language import BASE_LANGUAGE_KEY
+    from crm_tui.domain.settings import put_setting
+    from crm_tui.storage.models import deal_stage_changes
+
+    admin, manager = workspace_for("admin"), workspace_for("ivanova")
+    with admin.write() as session:
+        put_setting(session, BASE_LANGUAGE_KEY, "ru", at=FROZEN_NOW, user_id=None)
+    deal_id = seeded.deals["d_inv_vektor"]
+    fill_requisites(admin, _client_of(admin, deal_id))
+    invoice = make_document(manager, deal_id, "invoice")
+    assert confirm_payment(accountant, deal_id).won
+    with admin.read() as session:
+        comment = session.scalar(
+            select(deal_stage_changes.c.comment)
+            .where(deal_stage_changes.c.deal_id == deal_id)
+            .order_by(deal_stage_changes.c.id.desc())
+            .limit(1)
+        )
+        titles = list(session.scalars(select(tasks.c.title).where(tasks.c.origin.like("paid:%"))))
+    assert comment == f"счёт {invoice.number} оплачен"
+    assert titles and all("Оплата" in t or "оплат" in t for t in titles), titles
+
+
+@pytest.mark.parametrize(
+    ("purpose", "number", "day"),
+    [
+        ("Оплата по счету № 15 от 05.12.2026г., в т.ч. НДС", "15", date(2026, 12, 5)),
+        ("Оплата по сч. 024 от 01.03.25", "24", date(2025, 3, 1)),
+        ("Оплата по счёту №15 от 5.12.2026 г.", "15", date(2026, 12, 5)),
+        ("Доплата по сч. 7", "7", None),
+    ],
+)
+def test_the_purpose_names_the_invoice_and_its_date(purpose: str, number: str, day: date | None) -> None:
+    from crm_tui.domain.documents.matching import references
+
+    (found,) = references(purpose)
+    assert (found.number, found.day, found.dated) == (number, day, day is not None)

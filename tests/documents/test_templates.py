@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from docx import Document
+from sqlalchemy import insert, select
 
+from crm_tui.domain.documents.making import make_document
 from crm_tui.domain.documents.templates import add_template, check_template
 from crm_tui.domain.errors import AccessDenied, InvalidInput
 from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.models import deals, document_templates
+from tests.documents.support import fill_requisites
+from tests.seed import Seeded
 
 
 def _docx(*paragraphs: str) -> bytes:
@@ -63,3 +69,38 @@ def test_only_an_admin_adds_templates(workspace_for: Callable[[str], Workspace])
     assert (added.name, added.kind, added.shipped) == ("my", "contract", False)
     with pytest.raises(InvalidInput, match="exists already"):
         add_template(workspace_for("admin"), "my", "contract", good)
+
+
+PAYLOAD = (
+    "{{ (doc.number.__class__.__mro__[1].__subclasses__()|selectattr('__name__','equalto',"
+    "'_wrap_close')|first).__init__.__globals__['popen']('id > %s').read() }}"
+)
+
+
+def test_a_template_that_runs_commands_is_refused_and_never_runs(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
+) -> None:
+    """The reviewer's payload: refused at ``template add`` naming the tag; one stored before the
+    check (written straight into the base) is rendered in a sandbox and refused, nothing run."""
+    admin = workspace_for("admin")
+    witness = tmp_path / "ran"
+    evil = _docx("Договор № {{ doc.number }}", PAYLOAD % witness)
+    with pytest.raises(InvalidInput) as refused:
+        add_template(admin, "evil", "contract", evil)
+    assert refused.value.code == "template.unsafe"
+    assert "__subclasses__" in str(refused.value) and "\n" not in str(refused.value)
+    assert not witness.exists()
+    with admin.write() as session:
+        session.execute(
+            insert(document_templates).values(
+                kind="contract", name="evil", content=evil, created_at=admin.now(), created_by_id=None
+            )
+        )
+    deal_id = seeded.deals["d_inv_vektor"]
+    with admin.read() as session:
+        client_id = session.scalar(select(deals.c.client_id).where(deals.c.id == deal_id)) or 0
+    fill_requisites(admin, client_id)
+    with pytest.raises(InvalidInput) as at_render:
+        make_document(admin, deal_id, "contract", template="evil")
+    assert at_render.value.code == "template.unsafe"
+    assert not witness.exists()

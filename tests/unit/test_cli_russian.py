@@ -46,7 +46,8 @@ KEPT_LATIN = frozenset(
         "source", "channel", "region", "day", "week", "UTM", "utm_source", "utm_medium", "utm_campaign",
         # documents: formats, template names, crm company set keys, crm template add --kind
         "DOCX", "PDF", "Word", "Windows", "supply", "services", "contract", "accountant", "address", "bank",
-        "corr_account", "director", "vat", "CClientBankExchange", "Windows-1251", "QR", "client",
+        "corr_account", "director", "director_genitive", "vat", "CClientBankExchange", "Windows-1251", "QR",
+        "client",
         # crm serve: the way people come in, and HTTP's own names for headers and a cookie's flag
         "SSH", "X-Forwarded-Proto", "X-Forwarded-For", "Secure",
         # campaigns and the outbox: mail's protocols, a letter's parts (--steps keys), kinds, the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -13,9 +14,9 @@ from sqlalchemy.engine import Engine
 from crm_tui.domain.deals.edit import DealQuery, edit_deal, list_deals
 from crm_tui.domain.deals.lines import LineDraft, add_line, deal_line_rows, remove_line, vat_in
 from crm_tui.domain.deals.moves import move_deal
-from crm_tui.domain.deals.new_deal import DealDraft, add_deal
+from crm_tui.domain.deals.new_deal import DealDraft, add_deal, read_amount
 from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
-from crm_tui.domain.values.amounts import normalise_amount
+from crm_tui.domain.values.amounts import typed_amount
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import TaskStatus, audit_entries, deal_stage_changes, deals, stages, tasks
@@ -31,7 +32,17 @@ Open = Callable[[str], Workspace]
      ("1.5k", 150_000), ("2кк", 200_000_000), ("12 500,50 ₽", 1_250_050), ("350 тыс. руб.", 35_000_000)],
 )  # fmt: skip
 def test_amounts_read_as_managers_type_them(typed: str, kopecks: int) -> None:
-    assert normalise_amount(typed).value == kopecks
+    assert typed_amount(typed).value == kopecks
+    assert read_amount(typed) == kopecks
+
+
+@pytest.mark.parametrize("typed", ["10,005", "0,005", "1,200", "10.005", "1 000,125 ₽"])
+def test_a_typed_amount_with_three_decimals_is_refused_not_read_as_thousands(typed: str) -> None:
+    """In Russian notation the comma is the decimal mark: 10,005 is no amount of kopecks (it was
+    read as 10 005 roubles)."""
+    with pytest.raises(InvalidInput) as refused:
+        read_amount(typed)
+    assert refused.value.field == "amount" and typed in str(refused.value)
 
 
 def test_a_new_deal_enters_its_stage_as_every_move_does(
@@ -148,7 +159,7 @@ def test_an_edit_on_an_old_copy_is_refused_and_the_amount_follows_the_lines(
         )
     assert [(x.number, x.product, x.quantity, x.total, x.vat_rate) for x in lines] == [
         (1, "Монтаж", "2", 700_100, 20),
-        (2, "Кабель", "1.5", 15_000, None),
+        (2, "Кабель", "1.5", 15_000, None),  # the interface is in English here
     ]
     assert (row.title, row.amount, row.version) == ("Монтаж и наладка", 715_100, version)
     assert vat_in(700_100, 20) == 116_683  # 7 001,00 ₽ with 20% VAT holds 1 166,83 ₽ of it
@@ -202,3 +213,34 @@ def test_deals_through_crm(seeded_db: str) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.strip() == "crm: error: amount: 'много' is not an amount of money"
+
+
+def test_quantities_keep_their_zeros_in_json_and_in_russian(seeded_db: str) -> None:
+    """10, 20, 100 were shown as 1, 2, 1 (trailing zeros stripped from whole numbers)."""
+    db = ("--db", seeded_db)
+    added_deal = crm(*db, "deal", "add", "Ромашка", "--title", "Крепёж", "--json", user="ivanova")
+    deal = json.loads(added_deal.stdout)
+    for line in ("Болт;10;шт;100;20", "Гайка;20;шт;10;20", "Шайба;100;шт;1;20", "Смазка;2,5;кг;300;20"):
+        added = crm(*db, "deal", "lines", str(deal["id"]), "--add", line, "--json", user="ivanova")
+        assert added.returncode == 0, added.stderr
+    shown = json.loads(crm(*db, "deal", "show", str(deal["id"]), "--json", user="ivanova").stdout)
+    assert [x["quantity"] for x in shown["lines"]] == ["10", "20", "100", "2.5"]
+    russian = crm(*db, "deal", "show", str(deal["id"]), user="ivanova", extra_env={"LANG": "ru_RU.UTF-8"})
+    assert "Болт × 10 шт" in russian.stdout and "Шайба × 100 шт" in russian.stdout
+    assert "Смазка × 2,5 кг" in russian.stdout
+
+
+def test_a_documents_quantities_keep_their_zeros_with_a_decimal_comma(
+    seeded: Seeded, workspace_for: Open
+) -> None:
+    from crm_tui.domain.documents.context import deal_context
+    from tests.documents.support import fill_requisites
+
+    ws = workspace_for("ivanova")
+    deal = add_deal(ws, DealDraft("Ромашка", "Крепёж", "1"))
+    version = add_line(ws, deal.id, deal.version, LineDraft("Болт", "10", "шт", "100", "20"))
+    add_line(ws, deal.id, version, LineDraft("Смазка", "2.5", "кг", "300", "20"))
+    fill_requisites(workspace_for("admin"), seeded.clients["romashka"])
+    with ws.read() as session:
+        lines = deal_context(session, deal.id, "", date(2026, 12, 5)).lines
+    assert [x.quantity for x in lines] == ["10", "2,5"]

@@ -28,6 +28,8 @@ from crm_tui.domain.values.formatting import (
     long_date,
     money,
     month_of_year,
+    plain_quantity,
+    quantity,
     relative_day,
     weekday,
     year_month,
@@ -59,6 +61,18 @@ def russian() -> Iterator[None]:
 
 def said(language: str, ru: str, en: str) -> str:
     return ru if language == "ru" else en
+
+
+@pytest.mark.parametrize(
+    ("milli", "ru", "en"),
+    [(10_000, "10", "10"), (20_000, "20", "20"), (100_000, "100", "100"), (2_500, "2,5", "2.5"),
+     (125, "0,125", "0.125"), (1_000_000, "1000", "1000")],
+)  # fmt: skip
+def test_a_quantity_keeps_its_zeros_and_the_languages_decimal_mark(
+    language: str, milli: int, ru: str, en: str
+) -> None:
+    assert quantity(milli) == said(language, ru, en)
+    assert plain_quantity(milli) == en
 
 
 def test_a_date_in_words_puts_the_month_in_the_genitive(language: str) -> None:

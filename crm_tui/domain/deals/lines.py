@@ -20,6 +20,7 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.deals.new_deal import read_amount, refuse
+from crm_tui.domain.values.formatting import plain_quantity, quantity
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
 from crm_tui.storage.models import deal_lines, deals
@@ -58,8 +59,13 @@ class DealLineRow:
 
     @property
     def quantity(self) -> str:
-        """1.5 for 1500 thousandths; whole numbers without a point."""
-        return format(Decimal(self.quantity_milli) / 1000, "f").rstrip("0").rstrip(".") or "0"
+        """'10', '2,5' (the language's decimal mark) for 10000 and 2500 thousandths."""
+        return quantity(self.quantity_milli)
+
+    @property
+    def plain_quantity(self) -> str:
+        """'10', '2.5': for ``--json`` and the audit trail."""
+        return plain_quantity(self.quantity_milli)
 
 
 @dataclass(frozen=True)
@@ -186,7 +192,7 @@ def add_line(ws: Workspace, deal_id: int, version: int, draft: LineDraft) -> int
             )
         )  # fmt: skip
         what: dict[str, object] = {
-            "line": [None, f"{line.product} × {line.quantity_milli / 1000:g} {line.unit}"]
+            "line": [None, f"{line.product} × {plain_quantity(line.quantity_milli)} {line.unit}"]
         }
         return _changed(session, ws, deal_id, version, deal.title, "line_add", what)
 
@@ -203,5 +209,5 @@ def remove_line(ws: Workspace, deal_id: int, version: int, number: int) -> int:
             raise refuse("line", "line.unknown", N_("the deal has no line {number}"), number=number)
         gone = rows[number - 1]
         session.execute(delete(deal_lines).where(deal_lines.c.id == gone.id))
-        what: dict[str, object] = {"line": [f"{gone.product} × {gone.quantity} {gone.unit}", None]}
+        what: dict[str, object] = {"line": [f"{gone.product} × {gone.plain_quantity} {gone.unit}", None]}
         return _changed(session, ws, deal_id, version, deal.title, "line_remove", what)

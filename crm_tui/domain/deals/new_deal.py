@@ -24,7 +24,7 @@ from crm_tui.domain.deals.moves import DealRow, change_stage
 from crm_tui.domain.deals.pipeline_admin import find_stage
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
 from crm_tui.domain.errors import DomainError, InvalidInput, NotFound, not_found
-from crm_tui.domain.values.amounts import normalise_amount
+from crm_tui.domain.values.amounts import typed_amount
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.moments import parse_day
 from crm_tui.domain.workspace import Workspace
@@ -156,8 +156,11 @@ def read_amount(text: str, field_name: str = "amount") -> int:
     """Kopecks from what a person typed; refused (naming ``field_name``) unless an amount >= 0."""
     if not text.strip():
         return 0
-    read = normalise_amount(text.strip())
+    read = typed_amount(text.strip())
     if read.value is None:
+        why = read.warnings[0] if read.warnings else None
+        if why is not None and why.code in ("amount.decimals", "amount.unclear"):
+            raise refuse(field_name, why.code, why.msgid, **why.params)
         raise refuse(field_name, "deal.amount_invalid", N_("{text!r} is not an amount of money"), text=text)
     if read.value < 0:
         raise refuse(

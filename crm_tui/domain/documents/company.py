@@ -22,7 +22,7 @@ from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.values.requisites import is_valid_account, is_valid_bik
 from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, _
 
 COMPANY_KEY = "company"
 NO_VAT = "none"
@@ -41,12 +41,23 @@ class Company:
     account: str = ""
     director: str = ""
     accountant: str = ""
+    director_genitive: str = ""
+    """Who signs, as «в лице ...» needs it: "директора Соколова Андрея Викторовича" is written
+    "Соколова Андрея Викторовича" (the genitive, typed by a person as in 1C); empty, the
+    contracts print the nominative ``director``."""
     vat: str = NO_VAT
     """``none`` (not subject to VAT: "Без НДС") or the rate in percent ("20")."""
 
     @property
     def vat_rate(self) -> int | None:
         return None if self.vat == NO_VAT else int(self.vat)
+
+
+def vat_mode_words(vat: str) -> str:
+    """The VAT mode as a person reads it: 'без НДС' / 'not subject to VAT', 'НДС 20%' / 'VAT 20%'."""
+    if vat == NO_VAT:
+        return _("not subject to VAT")
+    return _("VAT {rate}%").format(rate=vat)
 
 
 FIELDS = tuple(Company.__dataclass_fields__)
@@ -62,12 +73,20 @@ LABELS: Mapping[str, str] = {
     "account": N_("settlement account"),
     "director": N_("director"),
     "accountant": N_("chief accountant"),
+    "director_genitive": N_("director in the genitive (в лице кого)"),
     "vat": N_("VAT mode"),
 }
 """How a field is named in a message (the list of what is missing)."""
 REQUIRED = ("name", "inn", "address", "bank", "bik", "corr_account", "account", "director")
 """What an invoice cannot go without (a KPP only a company has; a sole trader signs alone)."""
-_LONG = {"name": 300, "address": 500, "bank": 300, "director": 200, "accountant": 200}
+_LONG = {
+    "name": 300,
+    "address": 500,
+    "bank": 300,
+    "director": 200,
+    "accountant": 200,
+    "director_genitive": 200,
+}
 
 
 def company(session: Session) -> Company:

@@ -20,7 +20,7 @@ from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.documents.company import LABELS, Company, company, missing
 from crm_tui.domain.documents.words import amount_in_words
 from crm_tui.domain.errors import InvalidInput, not_found
-from crm_tui.domain.values.formatting import document_amount, document_date
+from crm_tui.domain.values.formatting import document_amount, document_date, document_quantity
 from crm_tui.i18n import N_, Listed, Message, Phrase
 from crm_tui.storage.models import clients, contacts, deals, users
 
@@ -87,6 +87,9 @@ class DocumentContext:
         """The names a DOCX template sees (``PLACEHOLDERS`` lists them)."""
         ours = asdict(self.company)
         ours["vat"] = self.vat_text
+        # «в лице директора Соколова Андрея Викторовича»: typed by a person (no declension
+        # engine guesses a name's case); the nominative only when nobody typed it
+        ours["director_genitive"] = self.company.director_genitive or self.company.director
         return {
             "doc": {"number": self.number, "date": self.date, "date_short": self.date_short},
             "deal": {"id": self.deal_id, "title": self.deal_title, "amount": self.total},
@@ -118,6 +121,9 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 lines %}``, ``total_words``, ..."""
 
 CLIENT_REQUIRED = ("name", "inn", "legal_address")
+CLIENT_WHEN_PRINTED = {"client.bik": "bik", "client.account": "account"}
+"""A client's requisite required only by a template that prints it (the contracts' «Р/с», «БИК»;
+the invoice does not print the buyer's bank)."""
 
 
 def _vat(total: int, rate: int | None) -> int:
@@ -137,8 +143,9 @@ def _lines(session: Session, deal_id: int, title: str, amount: int, ours: Compan
                  "Без НДС" if rate is None else f"{rate}%", amount, _vat(amount, rate))
         ]  # fmt: skip
     return [
-        Line(r.number, r.product, r.quantity, r.unit, document_amount(r.price), document_amount(r.total),
-             "Без НДС" if r.vat_rate is None else f"{r.vat_rate}%", r.total, _vat(r.total, r.vat_rate))
+        Line(r.number, r.product, document_quantity(r.quantity_milli), r.unit, document_amount(r.price),
+             document_amount(r.total), "Без НДС" if r.vat_rate is None else f"{r.vat_rate}%", r.total,
+             _vat(r.total, r.vat_rate))
         for r in rows
     ]  # fmt: skip
 
@@ -180,8 +187,11 @@ def missing_requisites(session: Session, deal_id: int) -> list[str]:
     return [*(f"company.{k}" for k in lacking), *(f"client.{k}" for k in theirs)]
 
 
-def deal_context(session: Session, deal_id: int, number: str, day: date) -> DocumentContext:
-    """The document's content, or ``document.requisites_missing`` naming each empty field."""
+def deal_context(
+    session: Session, deal_id: int, number: str, day: date, prints: frozenset[str] | set[str] = frozenset()
+) -> DocumentContext:
+    """The document's content, or ``document.requisites_missing`` naming each empty field (and
+    each of the client's bank requisites the template ``prints``, the names it reads)."""
     d, c = deals.c, clients.c
     row = session.execute(
         select(d.title, d.amount, d.client_id, users.c.full_name, c.name, c.legal_form, c.inn, c.kpp,
@@ -193,6 +203,7 @@ def deal_context(session: Session, deal_id: int, number: str, day: date) -> Docu
         raise not_found("deal", deal_id)
     ours = company(session)
     lacking, theirs = _missing(ours, row)
+    theirs += [k for name, k in CLIENT_WHEN_PRINTED.items() if name in prints and not getattr(row, k)]
     if lacking or theirs:
         raise _missing_line(lacking, theirs)
     person = session.execute(

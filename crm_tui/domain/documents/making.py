@@ -20,7 +20,7 @@ from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.documents.context import deal_context
 from crm_tui.domain.documents.invoice_pdf import invoice_pdf
 from crm_tui.domain.documents.numbering import next_number
-from crm_tui.domain.documents.templates import DEFAULT, render_docx, template_bytes
+from crm_tui.domain.documents.templates import DEFAULT, printed_names, render_docx, template_bytes
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
@@ -74,9 +74,9 @@ def make_document(
     with ws.write() as session:
         deal = load_deal(session, deal_id)
         require(ws.viewer, Capability.MAKE_DOCUMENTS, deal_target(deal))
-        draft = deal_context(session, deal_id, "", today)
         chosen = template or (DEFAULT[kind] if fmt == DOCX else PDF_TEMPLATE)
         source = template_bytes(session, chosen, kind) if fmt == DOCX else b""
+        draft = deal_context(session, deal_id, "", today, printed_names(source) if source else frozenset())
         number = next_number(session, kind, today.year)
         ctx = replace(draft, number=number)
         content = invoice_pdf(ctx) if fmt == PDF else render_docx(source, ctx)
@@ -112,7 +112,11 @@ def _select() -> object:
 
 
 def deal_documents_of(session: Session, viewer: Viewer, deal_id: int) -> list[DocumentRow]:
-    """The deal's documents, oldest first (a deal the viewer may not see has none)."""
+    """The deal's documents, oldest first; a deal the viewer may not see is not found, as
+    ``crm deal show`` says (not an empty list, which would say it has none)."""
+    seen = select(deals.c.id).where(deals.c.id == deal_id, visible_deals(viewer))
+    if session.scalar(seen) is None:
+        raise not_found("deal", deal_id)
     query = _select().where(deal_documents.c.deal_id == deal_id, visible_deals(viewer))  # type: ignore[attr-defined]
     return [DocumentRow(*row) for row in session.execute(query.order_by(deal_documents.c.document_id))]
 

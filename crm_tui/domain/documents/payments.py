@@ -25,6 +25,7 @@ from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.moves import add_task, change_stage, deal_target, load_deal
 from crm_tui.domain.deals.new_deal import read_amount
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.values.formatting import NUMERIC_DATE, money
 from crm_tui.domain.values.moments import parse_day
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, NC_
@@ -42,6 +43,8 @@ from crm_tui.storage.models import (
 
 PAID_TITLE = NC_("task title", "Payment came: {deal} (invoice {number})")
 """The manager's task when an invoice is fully paid, in the base's language."""
+PAID_COMMENT = NC_("stage comment", "invoice {number} paid")
+"""The won move's comment in the deal's stage history, in the base's language."""
 PAID_ORIGIN = "paid:"
 
 
@@ -76,6 +79,7 @@ class OpenInvoice:
     inn: str | None
     amount: int
     paid_amount: int
+    day: date | None = None
 
     @property
     def due(self) -> int:
@@ -86,7 +90,7 @@ def open_invoices(session: Session, *, deal_id: int | None = None) -> list[OpenI
     """Our invoices not fully paid yet (of one deal, or all), oldest first."""
     s, dd = sales_documents.c, deal_documents.c
     query = (
-        select(s.id, dd.deal_id, s.number, s.doc_year, s.inn, s.amount, dd.paid_amount)
+        select(s.id, dd.deal_id, s.number, s.doc_year, s.inn, s.amount, dd.paid_amount, s.doc_date)
         .select_from(deal_documents.join(sales_documents, s.id == dd.document_id))
         .where(s.kind == DocumentKind.INVOICE.value, s.paid.is_not(True))
         .order_by(s.id)
@@ -171,7 +175,10 @@ def _settled(
             )
         won = looked_up["won", deal.pipeline_id]
         if isinstance(won, int):
-            change_stage(session, ws, deal, won, comment=f"invoice {invoice.number} paid")
+            if "comment" not in looked_up:
+                looked_up["comment"] = base_text(session, "stage comment", PAID_COMMENT)
+            comment = str(looked_up["comment"]).format(number=invoice.number)
+            change_stage(session, ws, deal, won, comment=comment)
             result.won_deals.append(deal.id)
     if "title" not in looked_up:
         looked_up["title"] = base_text(session, "task title", PAID_TITLE)
@@ -217,7 +224,21 @@ def confirm_payment(ws: Workspace, deal_id: int, amount: str = "", day: str = ""
         paid = read_amount(amount, "amount") if amount.strip() else invoice.due
         if paid <= 0:
             raise InvalidInput("payment.amount", N_("amount: a payment is more than zero"), field="amount")
-        on = parse_day(day, ws.now(), ws.tz) if day.strip() else ws.now().astimezone(ws.tz).date()
+        if paid > invoice.due:
+            raise InvalidInput(
+                "payment.overpaid",
+                N_("amount: {amount} is more than remains unpaid on invoice {number} ({due})"),
+                field="amount", amount=money(paid, with_kopecks=True), number=invoice.number,
+                due=money(invoice.due, with_kopecks=True),
+            )  # fmt: skip
+        today = ws.now().astimezone(ws.tz).date()
+        on = parse_day(day, ws.now(), ws.tz) if day.strip() else today
+        if on > today:
+            raise InvalidInput(
+                "payment.future",
+                N_("date: {day} is in the future; money that came is dated today or before"),
+                field="date", day=on.strftime(NUMERIC_DATE),
+            )  # fmt: skip
         payment = PaymentIn(f"manual:{uuid.uuid4().hex}", paid, on, source="manual")
         applied = apply_payments(session, ws, [(payment, invoice)])
         total = session.scalar(

@@ -50,6 +50,43 @@ class TemplateInfo:
     shipped: bool
 
 
+def _environment() -> Any:
+    """The one Jinja environment templates are parsed and rendered with: sandboxed (a tag cannot
+    reach Python's internals, ``__class__``, ``__globals__``...), text XML-escaped."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(autoescape=True)
+
+
+def _reaches_inside(tree: nodes.Template) -> bool:
+    """Whether a tag reads an underscore name (``x.__class__``, ``x['__globals__']``,
+    ``attr('__init__')``): nothing a document needs, the way out of the template."""
+    from jinja2 import nodes
+
+    if any(a.attr.startswith("_") for a in tree.find_all(nodes.Getattr)):
+        return True
+    return any(isinstance(c.value, str) and c.value.startswith("_") for c in tree.find_all(nodes.Const))
+
+
+def _unsafe_tag(env: Any, content: bytes) -> str | None:
+    """The first tag (as typed, shortened) that reaches into Python's internals, or None."""
+    from jinja2 import TemplateSyntaxError
+
+    for text in _paragraph_texts(content):
+        for tag in _TAG.findall(text):
+            plain = _DOCX_PREFIX.sub("{% ", tag)
+            words = plain[2:].strip(" -").split()
+            closing = _OPENERS.get(words[0], "") if plain.startswith("{%") and words else ""
+            try:
+                tree = env.parse(plain + closing)
+            except TemplateSyntaxError:
+                continue
+            if _reaches_inside(tree):
+                short = " ".join(tag.split())
+                return short if len(short) <= 80 else short[:79] + "…"
+    return None
+
+
 def _malformed(place: object, reason: object) -> InvalidInput:
     return InvalidInput(
         "template.malformed", N_("the template breaks at {place}: {reason}"), place=place, reason=reason
@@ -148,13 +185,18 @@ def known_names() -> list[str]:
     )
 
 
+def printed_names(content: bytes) -> set[str]:
+    """The dotted names a (checked) DOCX template prints: ``client.account``, ``line.product``..."""
+    return _names(_environment().parse(_xml_of(content)))
+
+
 def check_template(content: bytes) -> None:
     """Refused (one line) unless ``content`` is a DOCX whose tags parse and name only what we give."""
-    from jinja2 import Environment, TemplateSyntaxError
+    from jinja2 import TemplateSyntaxError
 
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise InvalidInput("template.not_docx", N_("the file is not a DOCX document (a Word .docx file)"))
-    env = Environment(autoescape=True)
+    env = _environment()
     try:
         xml = _xml_of(content)
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
@@ -170,6 +212,12 @@ def check_template(content: bytes) -> None:
         if found is not None:
             raise _malformed(*found) from None
         raise _malformed(Phrase(N_("the end of the document")), str(exc.message)) from None
+    if _reaches_inside(tree):
+        raise InvalidInput(
+            "template.unsafe",
+            N_("the template reaches into the program's internals at {placeholder}: not a document value"),
+            placeholder=_unsafe_tag(env, content) or Phrase(N_("a tag in a header or footer")),
+        )
     unknown = sorted(n for n in _names(tree) if not _known(n))
     if unknown:
         raise InvalidInput(
@@ -232,11 +280,20 @@ def template_bytes(session: Session, name: str, kind: str) -> bytes:
 
 def render_docx(content: bytes, ctx: DocumentContext) -> bytes:
     """The template filled with the document's values; text is XML-escaped (a client named
-    "A & B <C>" stays that text)."""
+    "A & B <C>" stays that text), and rendered in a sandbox (a template stored before the check
+    refused unsafe tags still cannot run anything)."""
     from docxtpl import DocxTemplate
+    from jinja2.exceptions import SecurityError
 
     template = DocxTemplate(io.BytesIO(content))
-    template.render(ctx.template_values(), autoescape=True)
+    try:
+        template.render(ctx.template_values(), jinja_env=_environment(), autoescape=True)
+    except SecurityError as exc:
+        raise InvalidInput(
+            "template.unsafe",
+            N_("the template reaches into the program's internals at {placeholder}: not a document value"),
+            placeholder=str(exc),
+        ) from None
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

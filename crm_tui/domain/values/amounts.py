@@ -101,3 +101,30 @@ def normalise_amount(value: object) -> Normalised[int | None]:
         return Normalised(kopecks, raw)
     guess = Message("amount.read_as", N_("'{text}' read as {number}"), text=shorten(raw), number=note)
     return Normalised(kopecks, raw, (guess,))
+
+
+def typed_amount(text: str) -> Normalised[int | None]:
+    """An amount a person typed, in Russian notation: as ``normalise_amount``, but the comma is
+    always the decimal mark, so more than two digits after it ("10,005": three decimals, no
+    kopeck has them) is refused, never read as 10 005; a number read by a guess is refused too.
+    Files keep ``normalise_amount``'s guess, with its warning shown on the import's report."""
+    read = normalise_amount(text)
+    match = _AMOUNT.fullmatch(text.strip()) if len(text) <= 64 else None
+    if match and not match["scale"]:
+        number = "".join(match["number"].split())
+        _whole, comma, fraction = number.rpartition(",")
+        if comma and "." not in number and len(fraction) > 2:
+            return Normalised(
+                None,
+                text,
+                (Message("amount.decimals", N_("'{text}': kopecks have two digits after the comma"),
+                         text=shorten(text)),),
+            )  # fmt: skip
+    if read.value is not None and read.warnings:
+        return Normalised(
+            None,
+            text,
+            (Message("amount.unclear", N_("'{text}' is not clearly an amount of money"),
+                     text=shorten(text)),),
+        )  # fmt: skip
+    return read

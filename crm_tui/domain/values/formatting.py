@@ -118,6 +118,24 @@ def document_amount(kopecks: int) -> str:
     return f"{sign}{rubles:,}".replace(",", "\u00a0") + f",{kop:02d}"
 
 
+def plain_quantity(milli: int) -> str:
+    """A quantity kept in thousandths as a plain number: '10', '2.5', '0.125' (a point, no groups:
+    what ``--json`` and the audit trail carry)."""
+    whole, rest = divmod(abs(milli), 1000)
+    text = f"{'-' if milli < 0 else ''}{whole}"
+    return text + (f".{rest:03d}".rstrip("0") if rest else "")
+
+
+def quantity(milli: int) -> str:
+    """A quantity as the language in force writes it: '10', '2,5' in Russian, '2.5' in English."""
+    return plain_quantity(milli).replace(".", DECIMAL.get(current_locale(), "."))
+
+
+def document_quantity(milli: int) -> str:
+    """A quantity as a Russian document writes it whatever the interface's language: '10', '2,5'."""
+    return plain_quantity(milli).replace(".", ",")
+
+
 def document_date(day: date) -> str:
     """A date as a Russian document writes it: '5 декабря 2026 г.' (the documents are Russian
     whatever the interface's language: they go to Russian counterparties and banks)."""
