@@ -296,3 +296,29 @@ def _kpi_command(name: str) -> None:
 
 for _name in KPI_HELP:
     _kpi_command(_name)
+
+
+@app.command("digest")
+def digest(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="A login (their figures) or an e-mail address (yours).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Mail the week's KPI (the last 7 days and the month so far) through the outbox; run weekly by
+    cron. The same week's digest to the same person goes once."""
+    from crm_tui.domain.reports.digest import hand_to_outbox, weekly_digest
+
+    ws = open_ws(ctx)
+    with ws.write() as session:
+        made = weekly_digest(session, ws.viewer, to, ws.now(), ws.tz)
+        queued = hand_to_outbox(session, ws.viewer, made, ws.now())
+    if as_json:
+        print_json({"to": queued.address, "subject": made.subject, "outbox_id": queued.outbox_id,
+                    "queued": queued.queued, "figures": made.figures})  # fmt: skip
+        return
+    said = (
+        _("the digest to {address} is queued (letter {id}); crm outbox send sends it")
+        if queued.queued
+        else _("this week's digest to {address} is queued or sent already (letter {id})")
+    )
+    say(said.format(address=queued.address, id=queued.outbox_id))

@@ -143,3 +143,18 @@ def test_bad_options_are_one_line_naming_the_option(
 def test_a_slice_the_report_has_not_is_refused(seeded_db: str) -> None:
     bad = crm("--db", seeded_db, "report", "plan", "--by", "day", user="admin")
     assert bad.returncode == 2 and "--by" in error_line(bad)
+
+
+def test_the_digest_is_queued_once_and_without_a_sender_refused_in_one_line(seeded_db: str) -> None:
+    refused = crm("--db", seeded_db, "report", "digest", "--to", "ivanova", user="admin")
+    assert refused.returncode != 0 and "crm outbox sender" in error_line(refused)
+    sender = crm(
+        "--db", seeded_db, "outbox", "sender", "sales@ourfirm.ru", "--host", "127.0.0.1", user="admin"
+    )
+    assert sender.returncode == 0, sender.stderr
+    first = crm("--db", seeded_db, "report", "digest", "--to", "boss@ourfirm.ru", "--json", user="admin")
+    assert first.returncode == 0, first.stderr
+    shown = json.loads(first.stdout)
+    assert shown["queued"] and shown["to"] == "boss@ourfirm.ru" and "calls" in shown["figures"]
+    again = crm("--db", seeded_db, "report", "digest", "--to", "boss@ourfirm.ru", "--json", user="admin")
+    assert json.loads(again.stdout) | {"queued": True} == shown and not json.loads(again.stdout)["queued"]

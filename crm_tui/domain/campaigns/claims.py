@@ -238,7 +238,7 @@ def render_row(
     sender = dict(
         session.execute(select(mail_senders).where(mail_senders.c.id == row["sender_id"])).mappings().one()
     )
-    if row["step_id"] is None:  # not a campaign's letter: a deal's documents (issue 25)
+    if row["step_id"] is None:  # not a campaign's letter: a deal's documents (issue 25), a digest
         from crm_tui.domain.campaigns.deal_mail import document_message
 
         return document_message(session, row, sender, now), sender
@@ -299,7 +299,7 @@ def settle(session: Session, outcome: Outcome, now: datetime) -> None:
             from crm_tui.domain.campaigns.deal_mail import log_sent
 
             full = session.execute(select(outbox).where(outbox.c.id == outcome.outbox_id)).mappings().one()
-            if full["payload"]:
+            if full["payload"] and full["payload"].get("deal_id") is not None:
                 log_sent(session, dict(full), now)
     elif outcome.result in (Result.TEMPORARY, Result.NOT_TRIED, Result.SPAM):
         attempts = int(row.attempts) - (1 if outcome.result == Result.NOT_TRIED else 0)

@@ -1,9 +1,10 @@
 """The weekly digest a head of sales gets by mail (issue 26): the week's KPI of the head's scope
 as a short text and as figures.
 
-Rendering is here and complete; sending is not: the outbox (the campaigns issue) is not on this
-branch, so ``hand_to_outbox`` is the one place that will give the message to it, and until then
-it refuses with ``OutboxMissing``.
+``hand_to_outbox`` gives it to the campaigns' outbox (one row, its Message-ID made before it is
+sent, claimed and sent by `crm outbox send` or the tick like every letter): from the sender's
+own address (`crm outbox sender ADDRESS --user LOGIN`) or else the team's shared one; the same week's digest
+to the same person is queued once however often cron runs `crm report digest`.
 """
 
 from __future__ import annotations
@@ -28,10 +29,6 @@ from crm_tui.domain.values.formatting import money
 from crm_tui.i18n import N_, _, decimal, number
 
 WEEK_DAYS = 7
-
-
-class OutboxMissing(RuntimeError):
-    """The outbox that sends mail is not part of this build yet."""
 
 
 @dataclass(frozen=True)
@@ -120,9 +117,76 @@ def weekly_digest(session: Session, viewer: Viewer, to: str, now: datetime, tz: 
     return Digest(address, subject, "\n".join(lines) + "\n", figures)
 
 
-def hand_to_outbox(session: Session, digest: Digest) -> None:
-    """Give the digest to the outbox, which sends it (and retries) on its own schedule.
+@dataclass(frozen=True)
+class QueuedDigest:
+    outbox_id: int
+    address: str
+    queued: bool
+    """False: this week's digest to this person was queued or sent already."""
 
-    The outbox is built by the campaigns issue in parallel with this one; until it is merged
-    there is nothing to hand the message to."""
-    raise OutboxMissing(digest.to)
+
+def hand_to_outbox(session: Session, viewer: Viewer, digest: Digest, now: datetime) -> QueuedDigest:
+    """Queue the digest as a letter of the outbox (sent on its own schedule, retried, never
+    twice): to ``digest.to``'s address (a login's own e-mail, its sender's address)."""
+    from sqlalchemy import insert, select
+
+    from crm_tui.domain.campaigns.enrol import message_id
+    from crm_tui.storage.models import OutboxState, mail_senders, outbox, users
+
+    sender = session.execute(
+        select(mail_senders.c.id, mail_senders.c.address)
+        .where((mail_senders.c.user_id == viewer.user_id) | mail_senders.c.user_id.is_(None))
+        .order_by(mail_senders.c.user_id.is_(None), mail_senders.c.id)
+        .limit(1)
+    ).first()
+    if sender is None:
+        raise InvalidInput(
+            "digest.no_sender",
+            N_("no address to send from: add yours or the team's with crm outbox sender"),
+        )
+    address = digest.to
+    if "@" not in address:
+        found = session.scalar(
+            select(mail_senders.c.address)
+            .join(users, users.c.id == mail_senders.c.user_id)
+            .where(users.c.login == digest.to)
+        )
+        if found is None:
+            raise InvalidInput(
+                "digest.no_address",
+                N_("{login} has no sending address here (crm outbox sender ADDRESS --user {login})"),
+                login=digest.to,
+            )
+        address = str(found)
+    key = f"{address}|{digest.figures.get('from')}"
+    for row in session.execute(
+        select(outbox.c.id, outbox.c.payload).where(
+            outbox.c.campaign_id.is_(None),
+            outbox.c.state.in_(
+                [OutboxState.PENDING.value, OutboxState.SENDING.value, OutboxState.SENT.value]
+            ),
+        )
+    ):
+        if (row.payload or {}).get("digest") == key:
+            return QueuedDigest(int(row.id), address, False)
+    outbox_id = session.execute(
+        insert(outbox)
+        .values(
+            sender_id=sender.id,
+            address=address,
+            message_id=message_id(str(sender.address)),
+            state=OutboxState.PENDING.value,
+            due_at=now,
+            next_try=now,
+            attempts=0,
+            payload={
+                "digest": key,
+                "subject": digest.subject,
+                "text": digest.text,
+                "documents": [],
+                "files": [],
+            },
+        )
+        .returning(outbox.c.id)
+    ).scalar_one()
+    return QueuedDigest(int(outbox_id), address, True)
