@@ -157,6 +157,11 @@ async def test_the_lead_analysis_groups_by_source_then_manager(sqlite_url: str, 
         await pilot.press("g")
         await settle(pilot)
         assert screen.by == "manager" and table.row_count == 3  # the team, Иванова, the queue
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.by == "channel"
+        labels = {str(table.get_row_at(n)[0]) for n in range(1, table.row_count)}
+        assert "web form" in labels and "web_form" not in labels
 
 
 async def test_the_inbox_pages_by_deadline_with_n_and_p(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
