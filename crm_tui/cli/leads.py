@@ -110,7 +110,8 @@ def list_(
     print_table(
         _("id"), _("status"), _("channel"), _("who"), _("owner"), _("due"), _("message"),
         rows=(
-            (i.id, LEAD_STATUS_NAMES.caption(i.status), LEAD_CHANNEL_NAMES.caption(i.channel), i.company or i.name or "", i.owner or "",
+            (i.id, LEAD_STATUS_NAMES.caption(i.status), LEAD_CHANNEL_NAMES.caption(i.channel),
+             i.company or i.name or "", i.owner or "",
              _moment(ws, i.answer_due_at) + (" !" if i.overdue(now) else ""), i.first_line[:60])
             for i in items
         ),
