@@ -265,7 +265,7 @@ def _kpi(
             print_json(row)
         return
     print_table(
-        *(_(c.caption) for c in report.columns),
+        *(c.title for c in report.columns),
         rows=([shown(c, row.get(c.key)) for c in report.columns] for row in report.rows),
     )
 

@@ -143,3 +143,17 @@ def test_bad_options_are_one_line_naming_the_option(
 def test_a_slice_the_report_has_not_is_refused(seeded_db: str) -> None:
     bad = crm("--db", seeded_db, "report", "plan", "--by", "day", user="admin")
     assert bad.returncode == 2 and "--by" in error_line(bad)
+
+
+def test_the_refusals_lost_column_is_the_deals_lost_not_the_segment(seeded_db: str, tmp_path: Path) -> None:
+    russian = {"LANG": "ru_RU.UTF-8"}
+    days = ("--from", "2026-09-01", "--to", "2026-11-20")
+    table = crm("--db", seeded_db, "report", "refusals", *days, user="admin", extra_env=russian, check=True)
+    assert "Проиграно" in table.stdout and "Потерянный" not in table.stdout
+    target = tmp_path / "refusals.xlsx"
+    crm("--db", seeded_db, "report", "refusals", *days, "--xlsx", str(target), user="admin",
+        extra_env=russian, check=True)  # fmt: skip
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    header = next(sheet.iter_rows(values_only=True))
+    assert "Проиграно" in header and "Потерянный" not in header

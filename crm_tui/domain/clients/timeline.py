@@ -23,9 +23,10 @@ from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.trail import AuditLine, change_details, with_people
 from crm_tui.domain.audit.words import CLIENT_EVENT_NAMES
+from crm_tui.domain.captions import segment_name
 from crm_tui.domain.contacts.moves import HIDDEN, visible_names
 from crm_tui.domain.errors import InvalidInput, not_found
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, _
 from crm_tui.storage.models import (
     audit_entries,
     client_sources,
@@ -258,8 +259,8 @@ def _imports(
         .where(s.client_id == client_id)
     )
     for r in session.execute(_page(query, s.created_at, s.id, 5, cursor, n)):
-        batch = f" (import {r.batch_id})" if r.batch_id else ""
-        text = f"{r.file}, sheet {r.sheet}, row {r.row}{batch}"
+        where = _("{file}, sheet {sheet}, row {row}").format(file=r.file, sheet=r.sheet, row=r.row)
+        text = where + (" " + _("(import {batch})").format(batch=r.batch_id) if r.batch_id else "")
         yield TimelineEntry(r.created_at, "import", "import", text, r.full_name, r.id, None, r.id)
 
 
@@ -274,7 +275,9 @@ def _segment_moves(
         .where(sc.client_id == client_id, sc.manual.is_(False))
     )
     for r in session.execute(_page(query, sc.at, sc.id, 6, cursor, n)):
-        text = f"{r.from_segment or 'no segment'} → {r.to_segment or 'no segment'} (recompute)"
+        text = _("{before} → {after} (recompute)").format(
+            before=segment_name(r.from_segment), after=segment_name(r.to_segment)
+        )
         yield TimelineEntry(r.at, "segment", "segment", text, r.full_name, r.id, None, r.id)
 
 

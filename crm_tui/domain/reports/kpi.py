@@ -27,7 +27,7 @@ from crm_tui.domain.reports.stage_times import stage_times_report
 from crm_tui.domain.reports.table import Column, Kind, Report, Slice
 from crm_tui.domain.reports.task_control import tasks_report
 from crm_tui.domain.values.formatting import money
-from crm_tui.i18n import _, decimal, number
+from crm_tui.i18n import decimal, number
 
 
 class KpiName(StrEnum):
@@ -127,7 +127,7 @@ def exported(column: Column, value: Any) -> object:
 def export_xlsx(report: Report, target: Path) -> int:
     """The report as a workbook of one sheet named after it; headers in the interface's
     language. Returns the rows written."""
-    header = [_(c.caption) for c in report.columns]
+    header = [c.title for c in report.columns]
     rows = ([exported(c, row.get(c.key)) for c in report.columns] for row in report.rows)
     write_workbook(target, report.name, header, rows)
     return len(report.rows)
