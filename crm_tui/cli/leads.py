@@ -131,6 +131,7 @@ def show(
     """A request with its touches and who in the base has its numbers or addresses."""
     from crm_tui.domain.captions import LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
     from crm_tui.domain.leads.inbox import lead_card
+    from crm_tui.domain.values.formatting import phone
 
     ws = open_ws(ctx)
     card = lead_card(ws, lead_id)
@@ -156,7 +157,7 @@ def show(
     item = card.item
     status, channel = LEAD_STATUS_NAMES.caption(item.status), LEAD_CHANNEL_NAMES.caption(item.channel)
     say(f"#{item.id} {status} {channel} {item.company or ''} {item.name or ''}".strip())
-    say(", ".join(item.phones + item.emails))
+    say(", ".join([phone(p) for p in item.phones] + item.emails))
     for touch in card.touches:
         say(f"  {_moment(ws, touch.occurred_at)} {touch.kind} {touch.direction}: {touch.summary}")
     for holder in card.matches:

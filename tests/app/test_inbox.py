@@ -122,6 +122,18 @@ async def test_the_card_shows_touches_and_converts(sqlite_url: str, team: Seeded
         assert isinstance(app.screen, LeadCardScreen)
 
 
+async def test_the_card_shows_a_phone_as_the_client_card_does(sqlite_url: str, team: Seeded) -> None:
+    made = requests(sqlite_url)
+    admin = open_workspace(sqlite_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    app = create_app(admin)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LeadCardScreen(admin, made["fresh"]))
+        await settle(pilot)
+        head = text_of(app.screen.query_one("#lead-head", Static))
+        assert "+7 916 555-10-02" in head and "+79165551002" not in head
+
+
 async def test_a_request_on_the_desk_opens_its_card(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
     requests(sqlite_url)
     app = create_app(ws)

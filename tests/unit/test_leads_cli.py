@@ -156,3 +156,14 @@ def test_the_lead_report_names_channels_and_writes_decimal_commas_in_russian(see
     assert "конверсия 33,3%" in group, group
     as_json = _json(seeded_db, "report", "leads", *days, "--by", "channel")
     assert [g["key"] for g in as_json["groups"]] == ["web_form"] and as_json["team"]["conversion"] == 33.3
+
+
+def test_a_phone_reads_as_on_the_client_card_in_the_lead_card_and_the_answer_task(seeded_db: str) -> None:
+    made = _json(seeded_db, "leads", "add", "--phone", "8 916 700-00-31", "--message", "Перезвоните")
+    shown = crm("--db", seeded_db, "leads", "show", str(made["id"]), user="admin", check=True).stdout
+    assert shown.splitlines()[1] == "+7 916 700-00-31"
+    repeat = _json(
+        seeded_db, "leads", "add", "--phone", "8 495 111 22 33", "--message", "Ещё", "--channel", "call"
+    )
+    timeline = crm("--db", seeded_db, "clients", "timeline", str(repeat["client"]), user="admin", check=True)
+    assert "+7 495 111-22-33" in timeline.stdout and "+74951112233" not in timeline.stdout
