@@ -161,26 +161,46 @@ class InboxPage:
     more: bool
 
 
+InboxCursor = tuple[bool, datetime, int]
+"""Where a page of the inbox ends: whether the request was answered, its deadline, its id."""
+
+
+def inbox_cursor(item: LeadItem) -> InboxCursor | None:
+    """The cursor after ``item`` for ``inbox_page(after=...)``; None without a deadline."""
+    if item.answer_due_at is None:
+        return None
+    return (item.first_response_at is not None, item.answer_due_at, item.id)
+
+
 def inbox_page(
-    ws: Workspace, view: View = View.ALL, *, after: tuple[datetime, int] | None = None, limit: int = PAGE
+    ws: Workspace, view: View = View.ALL, *, after: InboxCursor | None = None, limit: int = PAGE
 ) -> InboxPage:
-    """Open requests the viewer may see in ``view``, oldest deadline first, ``limit`` a page."""
+    """Open requests the viewer may see in ``view``: those still waiting for their first answer
+    first, oldest deadline first, then the answered ones by deadline; ``limit`` a page."""
     require(ws.viewer, Capability.SEE_LEADS)
     ld = leads.c
-    # One walk along ix_leads_status_due per open status, merged here: an IN over both would
-    # make the database sort every open request to find the first page.
+    # One walk along an index per open status and per answered or not (the waiting ones along
+    # ix_leads_overdue, the answered along ix_leads_status_due), merged here: an IN or an OR
+    # over them would make the database sort every open request to find the first page.
     queries = []
-    for status in OPEN_STATUSES:
-        query = _select().where(ld.status == status, visible_leads(ws.viewer), _view(ws, view))
-        if after is not None:
-            query = query.where(
-                or_(ld.answer_due_at > after[0], and_(ld.answer_due_at == after[0], ld.id > after[1]))
-            )
-        queries.append(query.order_by(ld.answer_due_at, ld.id).limit(limit + 1))
+    for answered in (False, True):
+        if after is not None and after[0] and not answered:
+            continue  # the page starts among the answered: every waiting one came before
+        for status in OPEN_STATUSES:
+            waiting = ld.first_response_at.is_not(None) if answered else ld.first_response_at.is_(None)
+            query = _select().where(ld.status == status, waiting, visible_leads(ws.viewer), _view(ws, view))
+            if after is not None and after[0] == answered:
+                due, last = after[1], after[2]
+                query = query.where(or_(ld.answer_due_at > due, and_(ld.answer_due_at == due, ld.id > last)))
+            queries.append(query.order_by(ld.answer_due_at, ld.id).limit(limit + 1))
     now = ws.now()
     with ws.read() as session:
         rows = [row for query in queries for row in session.execute(query)]
-        rows.sort(key=lambda row: (row.answer_due_at is None, row.answer_due_at or now, row.id))
+        rows.sort(
+            key=lambda row: (
+                row.first_response_at is not None, row.answer_due_at is None, row.answer_due_at or now, row.id
+            )
+        )  # fmt: skip
         rows = rows[: limit + 1]
         overdue = session.scalar(
             select(func.count(ld.id)).where(
