@@ -92,12 +92,23 @@ def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
     from crm_tui.domain.values.text import literal
 
     table = Table()
-    for column in columns:
-        table.add_column(literal(column))
-    for row in rows:
-        table.add_row(*(literal(cell) for cell in row))
+    cells = [[literal(cell) for cell in row] for row in rows]
+    for n, column in enumerate(columns):
+        values = [row[n].plain for row in cells if n < len(row) and row[n].plain]
+        table.add_column(literal(column), no_wrap=bool(values) and all(map(_unbreakable, values)))
+    for row in cells:
+        table.add_row(*row)
     Console().print(table)
     return table.row_count
+
+
+def _unbreakable(text: str) -> bool:
+    """A figure: an amount, a count or a share, its thousands grouped by no-break spaces
+    ("4 316 900,41 ₽"). Rich breaks a line at any space, no-break or not; a column of figures is
+    never wrapped (the columns of words around it are)."""
+    import re
+
+    return re.fullmatch(r"[-+]?\d[\d\u00a0\u202f]*(?:[.,]\d+)?(?: ?(?:₽|%))?", text) is not None
 
 
 def grouped(value: int) -> str:
