@@ -157,3 +157,7 @@ def test_the_refusals_lost_column_is_the_deals_lost_not_the_segment(seeded_db: s
     assert sheet is not None
     header = next(sheet.iter_rows(values_only=True))
     assert "Проиграно" in header and "Потерянный" not in header
+    share, amount = header.index("Доля проигранных"), header.index("Сумма проигранных")
+    [*_, row] = sheet.iter_rows(min_row=2)
+    assert row[share].number_format == "0.0%" and isinstance(row[share].value, float)
+    assert row[amount].number_format == '#,##0.00\\ "₽"' and isinstance(row[amount].value, int | float)
