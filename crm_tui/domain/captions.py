@@ -45,7 +45,7 @@ class Captions(Mapping[K, str]):
     def worded(self, code: str) -> str | Captioned:
         """``code`` as a value of a ``Message``: worded by its caption when the message is
         shown, kept as the code for ``--json``; a code the table does not know stays itself."""
-        return Captioned(code, self._table[code], self.context) if code in self._table else code  # type: ignore[index]
+        return Captioned(code, self._table[code], self.context) if code in self._table else code
 
     def in_language(self, language: str, code: str) -> str:
         """The caption of ``code`` in ``language``, whatever language is in force."""

@@ -81,7 +81,7 @@ def write_workbook(
         if value is None:
             return None
         if isinstance(value, bool | int | float | date | datetime | time | timedelta):
-            written = WriteOnlyCell(sheet, value)
+            written = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]  # openpyxl takes dates and durations too
             if number_format:
                 written.number_format = number_format
             return written

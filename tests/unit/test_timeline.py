@@ -124,7 +124,7 @@ def test_a_recompute_that_moves_a_client_shows_in_its_timeline(seeded: Seeded, w
     ivanova = workspace_for("ivanova")
     with ivanova.read() as session:
         entries = client_timeline(session, ivanova.viewer, seeded.clients["vektor"]).entries
-    assert ("segment", "none → Warm (recompute)") in [(e.kind, e.text) for e in entries]
+    assert ("segment", "no segment → Warm (recompute)") in [(e.kind, e.text) for e in entries]
 
 
 def test_a_recompute_s_move_reads_in_the_viewer_s_language(seeded: Seeded, workspace_for: Open) -> None:

@@ -23,7 +23,7 @@ from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.trail import AuditLine, change_details, with_people
 from crm_tui.domain.audit.words import CLIENT_EVENT_NAMES
-from crm_tui.domain.captions import segment_name
+from crm_tui.domain.captions import SEGMENT_NAMES
 from crm_tui.domain.contacts.moves import HIDDEN, visible_names
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_, _
@@ -264,6 +264,11 @@ def _imports(
         yield TimelineEntry(r.created_at, "import", "import", text, r.full_name, r.id, None, r.id)
 
 
+def _segment(code: str | None) -> str:
+    """A segment as the card names it: its caption, or "no segment"."""
+    return SEGMENT_NAMES.caption(code) if code else _("no segment")
+
+
 def _segment_moves(
     session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
@@ -276,7 +281,7 @@ def _segment_moves(
     )
     for r in session.execute(_page(query, sc.at, sc.id, 6, cursor, n)):
         text = _("{before} → {after} (recompute)").format(
-            before=segment_name(r.from_segment), after=segment_name(r.to_segment)
+            before=_segment(r.from_segment), after=_segment(r.to_segment)
         )
         yield TimelineEntry(r.at, "segment", "segment", text, r.full_name, r.id, None, r.id)
 
