@@ -95,20 +95,22 @@ def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
     cells = [[literal(cell) for cell in row] for row in rows]
     for n, column in enumerate(columns):
         values = [row[n].plain for row in cells if n < len(row) and row[n].plain]
-        table.add_column(literal(column), no_wrap=bool(values) and all(map(_unbreakable, values)))
+        table.add_column(literal(column), no_wrap=_unbreakable(values))
     for row in cells:
         table.add_row(*row)
     Console().print(table)
     return table.row_count
 
 
-def _unbreakable(text: str) -> bool:
-    """A figure: an amount, a count or a share, its thousands grouped by no-break spaces
-    ("4 316 900,41 ₽"). Rich breaks a line at any space, no-break or not; a column of figures is
-    never wrapped (the columns of words around it are)."""
+def _unbreakable(values: list[str]) -> bool:
+    """A column of figures (amounts, counts, shares), some with their thousands grouped by
+    no-break spaces ("4 316 900,41 ₽"): Rich breaks a line at any space, no-break or not, so
+    such a column is never wrapped (the columns of words around it are)."""
     import re
 
-    return re.fullmatch(r"[-+]?\d[\d\u00a0\u202f]*(?:[.,]\d+)?(?: ?(?:₽|%))?", text) is not None
+    figure = re.compile(r"[-+]?\d[\d\u00a0\u202f]*(?:[.,]\d+)?(?: ?(?:₽|%))?")
+    spaced = any(" " in v or "\u00a0" in v or "\u202f" in v for v in values)
+    return spaced and all(figure.fullmatch(v) for v in values)
 
 
 def grouped(value: int) -> str:
