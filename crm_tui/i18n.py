@@ -266,6 +266,19 @@ class Worded(Message):
         return self.msgid
 
 
+class Captioned(Message):
+    """A stored code shown by its caption of ``context`` (a request's status "in_work" reads "in
+    work"), worded with the sentence it is a value of; a script reads the code."""
+
+    __slots__ = ()
+
+    def __init__(self, code: str, msgid: str, context: str) -> None:
+        super().__init__(code, msgid, context=context)
+
+    def __str__(self) -> str:
+        return pgettext(str(self.params["context"]), self.msgid)
+
+
 def _message(cls: type[Message], code: str, msgid: str, params: dict[str, object]) -> Message:
     made = object.__new__(cls)
     made.code, made.msgid, made.params = code, msgid, params
@@ -273,6 +286,8 @@ def _message(cls: type[Message], code: str, msgid: str, params: dict[str, object
 
 
 def _jsonable(value: object) -> object:
+    if isinstance(value, Captioned):
+        return value.code
     if isinstance(value, Phrase):
         return value.msgid
     if isinstance(value, Listed):

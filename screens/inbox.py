@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Header, Static
 
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.captions import LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
-from crm_tui.domain.leads.inbox import PAGE, InboxPage, LeadItem, View, inbox_page
+from crm_tui.domain.leads.inbox import PAGE, InboxCursor, InboxPage, LeadItem, View, inbox_cursor, inbox_page
 from crm_tui.domain.leads.work import take_request
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
@@ -36,8 +36,8 @@ from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 VIEW_NAMES = {View.MINE: N_("mine"), View.REGION: N_("my region"), View.ALL: N_("all")}
 NEXT_VIEW = {View.MINE: View.REGION, View.REGION: View.ALL, View.ALL: View.MINE}
-Cursor = tuple[datetime, int]
-"""A page's start: the deadline and id of the previous page's last request."""
+Cursor = InboxCursor
+"""A page's start: answered or not, the deadline and the id of the previous page's last request."""
 
 
 def time_left(due: datetime | None, answered: datetime | None, now: datetime) -> str:
@@ -229,9 +229,7 @@ class InboxScreen(CrmScreen, LeadActions):
 
     def _next_cursor(self) -> Cursor | None:
         last = self.page.items[-1] if self.page is not None and self.page.items else None
-        if last is None or last.answer_due_at is None:
-            return None
-        return (last.answer_due_at, last.id)
+        return None if last is None else inbox_cursor(last)
 
     def action_next_page(self) -> None:
         cursor = self._next_cursor()

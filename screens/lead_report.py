@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from crm_tui.domain.reports.leads import LeadFigures, LeadReport, lead_report
+from crm_tui.domain.values.formatting import fraction, percent
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
@@ -116,8 +117,8 @@ class LeadReportScreen(CrmScreen):
         band = shown["band"]
         tone = {"below": "red", "average": "", "above": "green", "good": "bold green"}.get(band or "", "")
 
-        def number(value: object, suffix: str = "") -> Text:
-            return Text("—" if value is None else f"{value}{suffix}", justify="right")
+        def number(value: object) -> Text:
+            return Text("—" if value is None else str(value), justify="right")
 
         return [
             literal(clip(label, 40)),
@@ -126,10 +127,10 @@ class LeadReportScreen(CrmScreen):
             number(figures.in_work),
             number(figures.converted),
             number(figures.junk),
-            number(shown["conversion"], "%"),
+            Text(percent(shown["conversion"]), justify="right"),
             Text(_(BAND_NAMES[band]) if band else "—", style=tone),
-            number(shown["median_response_minutes"]),
-            number(shown["on_time"], "%"),
+            Text(fraction(shown["median_response_minutes"]), justify="right"),
+            Text(percent(shown["on_time"]), justify="right"),
         ]
 
     def on_lead_report_screen_loaded(self, event: Loaded) -> None:
@@ -147,12 +148,12 @@ class LeadReportScreen(CrmScreen):
                 "(median), {on_time} on time. Seed 004: 2-5% average, 6-9% above, 10% and more good."
             ).format(
                 requests=report.team.total,
-                conversion="—" if team["conversion"] is None else f"{team['conversion']}%",
+                conversion=percent(team["conversion"]),
                 band=_(BAND_NAMES[band]) if band else "—",
-                median="—" if team["median_response_minutes"] is None else team["median_response_minutes"],
-                on_time="—" if team["on_time"] is None else f"{team['on_time']}%",
+                median=fraction(team["median_response_minutes"]),
+                on_time=percent(team["on_time"]),
             )
         )
         rows = [("team", self._cells(report.team, _("team")))]
-        rows += [(f"g:{g.key}", self._cells(g, g.key)) for g in report.groups]
+        rows += [(f"g:{g.key}", self._cells(g, report.label(g))) for g in report.groups]
         self.query_one("#lead-report", RecordTable).set_records(rows)

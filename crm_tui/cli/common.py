@@ -86,18 +86,34 @@ def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
     """A Rich table of ``rows`` under ``columns`` (headers in the language in force), every cell
     shown as the text it holds (``literal``): a name like ``[bold red]x`` or ``[/]`` is printed
     as typed, not read as console markup. Returns the number of rows."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
     from crm_tui.domain.values.text import literal
 
     table = Table()
-    for column in columns:
-        table.add_column(literal(column))
-    for row in rows:
-        table.add_row(*(literal(cell) for cell in row))
+    cells = [[literal(cell) for cell in row] for row in rows]
+    for n, column in enumerate(columns):
+        values = [row[n].plain for row in cells if n < len(row) and row[n].plain]
+        # A column of figures is as wide as its widest: never wrapped, its header may be.
+        width = max(map(cell_len, [*values, *column.split()])) if _unbreakable(values) else None
+        table.add_column(literal(column), width=width)
+    for row in cells:
+        table.add_row(*row)
     Console().print(table)
     return table.row_count
+
+
+def _unbreakable(values: list[str]) -> bool:
+    """A column of figures (amounts, counts, shares), some with their thousands grouped by
+    no-break spaces ("4 316 900,41 ₽"): Rich breaks a line at any space, no-break or not, so
+    such a column keeps its width (the columns of words around it are wrapped)."""
+    import re
+
+    figure = re.compile(r"[-+]?\d[\d\u00a0\u202f]*(?:[.,]\d+)?(?: ?(?:₽|%))?")
+    spaced = any(" " in v or "\u00a0" in v or "\u202f" in v for v in values)
+    return spaced and all(figure.fullmatch(v) for v in values)
 
 
 def grouped(value: int) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json, say
-from crm_tui.i18n import _
+from crm_tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from crm_tui.domain.clients.merges import MergeResult
@@ -159,8 +159,12 @@ def undo(
         print_json({"merge": merge_id, "survivor": result.survivor_id, "restored": list(result.restored_ids)})
         return
     say(
-        _("merge {merge} undone: clients {clients} restored").format(
-            merge=merge_id, clients=", ".join(map(str, result.restored_ids))
+        ngettext(
+            "merge {merge} undone: {count} client restored: {clients}",
+            "merge {merge} undone: {count} clients restored: {clients}",
+            len(result.restored_ids),
+        ).format(
+            merge=merge_id, count=len(result.restored_ids), clients=", ".join(map(str, result.restored_ids))
         )
     )
 

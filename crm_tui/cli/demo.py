@@ -24,6 +24,10 @@ def demo(
     tui: Annotated[bool, typer.Option("--tui/--no-tui", help="Open the app on the demo base.")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed builds the same base.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was built as JSON.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Build it in this database, as `crm --db` does (here or before demo)."),
+    ] = None,
 ) -> None:
     """Build a demo database (by default demo.db in the user data folder, rebuilt each time)."""
     import os
@@ -33,14 +37,17 @@ def demo(
     from crm_tui.demo.builder import DemoTargetNotEmpty, build_demo
 
     options = globals_of(ctx)
-    settings = options.settings(database=options.db or demo_database(os.environ))
+    if db is not None and options.db is not None and db != options.db:
+        fail(_("--db: given twice, {first!r} and {second!r}").format(first=options.db, second=db))
+    target = db or options.db
+    settings = options.settings(database=target or demo_database(os.environ))
     try:
         summary = build_demo(
             settings.database,
             size=size.value,
             seed=seed,
             login=settings.login,
-            replace_file=options.db is None,
+            replace_file=target is None,
         )
     except DemoTargetNotEmpty as exc:
         fail(str(exc))

@@ -94,6 +94,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """The requests you may see, newest first."""
+    from crm_tui.domain.captions import LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
     from crm_tui.domain.leads.inbox import list_requests
     from crm_tui.storage.models import LeadStatus
 
@@ -109,7 +110,8 @@ def list_(
     print_table(
         _("id"), _("status"), _("channel"), _("who"), _("owner"), _("due"), _("message"),
         rows=(
-            (i.id, i.status, i.channel, i.company or i.name or "", i.owner or "",
+            (i.id, LEAD_STATUS_NAMES.caption(i.status), LEAD_CHANNEL_NAMES.caption(i.channel),
+             i.company or i.name or "", i.owner or "",
              _moment(ws, i.answer_due_at) + (" !" if i.overdue(now) else ""), i.first_line[:60])
             for i in items
         ),
@@ -127,7 +129,9 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """A request with its touches and who in the base has its numbers or addresses."""
+    from crm_tui.domain.captions import LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
     from crm_tui.domain.leads.inbox import lead_card
+    from crm_tui.domain.values.formatting import phone
 
     ws = open_ws(ctx)
     card = lead_card(ws, lead_id)
@@ -151,8 +155,9 @@ def show(
         )  # fmt: skip
         return
     item = card.item
-    say(f"#{item.id} {item.status} {item.channel} {item.company or ''} {item.name or ''}".strip())
-    say(", ".join(item.phones + item.emails))
+    status, channel = LEAD_STATUS_NAMES.caption(item.status), LEAD_CHANNEL_NAMES.caption(item.channel)
+    say(f"#{item.id} {status} {channel} {item.company or ''} {item.name or ''}".strip())
+    say(", ".join([phone(p) for p in item.phones] + item.emails))
     for touch in card.touches:
         say(f"  {_moment(ws, touch.occurred_at)} {touch.kind} {touch.direction}: {touch.summary}")
     for holder in card.matches:

@@ -168,6 +168,7 @@ def leads_report(
     """Requests: new, repeat, in work, converted, junk, conversion (2-5% average, 6-9% above, 10% and
     more good), median minutes to the first answer, answered on time; per group beside the team."""
     from crm_tui.domain.reports.leads import GROUPINGS, LeadFigures, lead_report
+    from crm_tui.domain.values.formatting import fraction, percent
 
     if by is not None and by not in GROUPINGS:
         fail(_("--by: one of {choices}, not {text!r}").format(choices=", ".join(GROUPINGS), text=by))
@@ -189,24 +190,20 @@ def leads_report(
     def line(figures: LeadFigures, label: str) -> str:
         shown = figures.as_json()
         conversion = (
-            "—" if shown["conversion"] is None else f"{shown['conversion']}% ({bands[shown['band']]})"
+            "—" if shown["conversion"] is None else f"{percent(shown['conversion'])} ({bands[shown['band']]})"
         )
-        median_minutes = (
-            "—" if shown["median_response_minutes"] is None else str(shown["median_response_minutes"])
-        )
-        on_time = "—" if shown["on_time"] is None else f"{shown['on_time']}%"
         return _(
             "{label}: new {new}, repeat {repeat}, in work {in_work}, converted {converted}, junk {junk}; "
             "conversion {conversion}; first answer in {median} min (median); on time {on_time}"
         ).format(
             label=label, new=figures.new, repeat=figures.repeat, in_work=figures.in_work,
-            converted=figures.converted, junk=figures.junk, conversion=conversion, median=median_minutes,
-            on_time=on_time,
+            converted=figures.converted, junk=figures.junk, conversion=conversion,
+            median=fraction(shown["median_response_minutes"]), on_time=percent(shown["on_time"]),
         )  # fmt: skip
 
     say(line(report.team, _("team")))
     for group in report.groups:
-        say("  " + line(group, group.key))
+        say("  " + line(group, report.label(group)))
 
 
 KPI_HELP = {
@@ -268,7 +265,7 @@ def _kpi(
             print_json(row)
         return
     print_table(
-        *(_(c.caption) for c in report.columns),
+        *(c.title for c in report.columns),
         rows=([shown(c, row.get(c.key)) for c in report.columns] for row in report.rows),
     )
 

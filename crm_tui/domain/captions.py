@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TypeVar
 
-from crm_tui.i18n import NC_, in_language, pgettext
+from crm_tui.i18n import NC_, Captioned, in_language, pgettext
 from crm_tui.storage.models import ClientStatus, DealStatus, FieldKind, ImportStatus, Segment, TaskStatus
 
 K = TypeVar("K", bound=str)
@@ -41,6 +41,11 @@ class Captions(Mapping[K, str]):
         """The caption of ``code``, or ``code`` itself when the table does not know it (a value
         from an older release or another system)."""
         return self[code] if code in self._table else code
+
+    def worded(self, code: str) -> str | Captioned:
+        """``code`` as a value of a ``Message``: worded by its caption when the message is
+        shown, kept as the code for ``--json``; a code the table does not know stays itself."""
+        return Captioned(code, self._table[code], self.context) if code in self._table else code
 
     def in_language(self, language: str, code: str) -> str:
         """The caption of ``code`` in ``language``, whatever language is in force."""

@@ -4,11 +4,14 @@ names included) as text that a spreadsheet shows and never runs.
 A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or a carriage return, or the
 full-width forms some keyboards type) is a formula to Excel and LibreOffice: ``=HYPERLINK(...)``
 in a client's name, in a column header or in the name of an imported file would become a live
-link, or worse, in the errors file a manager opens. Such text is written with a leading
-apostrophe, the spreadsheets' own mark for "this is text" (OWASP's advice for CSV injection);
-control characters are dropped as everywhere text leaves the system
-(``crm_tui.domain.values.cells.drop_controls``; openpyxl refuses them anyway). Numbers, dates and
-empty cells are written as they are.
+link, or worse, in the errors file a manager opens. A workbook stores every text as a text cell
+(an inline string: the spreadsheet shows ``=HYPERLINK(...)`` as typed and never runs it); a CSV,
+which has no cell types, writes such text with a leading apostrophe, the spreadsheets' own mark
+for "this is text" (OWASP's advice for CSV injection). Control characters are dropped as
+everywhere text leaves the system (``crm_tui.domain.values.cells.drop_controls``; openpyxl refuses
+them anyway). Numbers, dates and empty cells are written as they are; a workbook's column may
+carry a number format (``MONEY_FORMAT``, ``SHARE_FORMAT``), so a sum reads as roubles and a
+share as a percentage while staying a number to add up.
 
 The errors file of an import (``crm_tui.importers.files.error_file``) is written here; so is
 any report, call list or list of non-responders: a writer of its own would be a hole.
@@ -28,6 +31,13 @@ from crm_tui.storage.private_files import open_private, private_folder
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 """What makes a spreadsheet read a cell as a formula (or, for tab and CR, hide one after)."""
 
+MONEY_FORMAT = '#,##0.00\\ "₽"'
+"""Roubles with kopecks, thousands grouped (Excel in a Russian locale shows "4 316 900,41 ₽")."""
+SHARE_FORMAT = "0.0%"
+"""A share of 0..1 as a percentage with one decimal ("33,3%")."""
+DATE_FORMAT = "DD.MM.YYYY"
+DURATION_FORMAT = "[h]:mm:ss"
+
 CSV_DELIMITER = ";"
 """Excel in a Russian locale splits a CSV at semicolons (the comma is the decimal mark)."""
 
@@ -38,26 +48,50 @@ def export_cell(value: object) -> Cell:
     Text is checked after its leading spaces too (" =1+2" is a formula to LibreOffice)."""
     if value is None or isinstance(value, bool | int | float | date | datetime | time | timedelta):
         return value
-    text = drop_controls(value if isinstance(value, str) else cell_text(value), multiline=True)
+    text = _text(value)
     if text[:1] in FORMULA_STARTS or text.lstrip(" \u00a0")[:1] in FORMULA_STARTS:
         return "'" + text
     return text
 
 
+def _text(value: object) -> str:
+    return drop_controls(value if isinstance(value, str) else cell_text(value), multiline=True)
+
+
 def write_workbook(
-    target: Path | IO[bytes], title: str, header: Sequence[object], rows: Iterable[Sequence[object]]
+    target: Path | IO[bytes],
+    title: str,
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    formats: Sequence[str | None] = (),
 ) -> None:
-    """An .xlsx with one sheet named ``title``: ``header``, then ``rows``, every cell through
-    ``export_cell``; into the file ``target`` names (0600, its folder made 0700 if need be:
+    """An .xlsx with one sheet named ``title``: ``header``, then ``rows``; text as text cells
+    (never a formula), numbers and dates as they are, in the number format ``formats`` gives
+    their column (``MONEY_FORMAT``...; None or no entry: the general one); into the file
+    ``target`` names (0600, its folder made 0700 if need be:
     ``crm_tui.storage.private_files``) or into a binary file already open (one created with
     the permissions the caller wants)."""
     from openpyxl import Workbook  # a heavy import, for the commands that write a workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.append([export_cell(cell) for cell in header])
+    sheet = book.create_sheet(_text(title))
+
+    def cell(value: object, number_format: str | None) -> object:
+        if value is None:
+            return None
+        if isinstance(value, bool | int | float | date | datetime | time | timedelta):
+            written = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]  # openpyxl takes dates and durations too
+            if number_format:
+                written.number_format = number_format
+            return written
+        written = WriteOnlyCell(sheet, _text(value))
+        written.data_type = "s"  # text even when it starts with "=": shown as typed, never run
+        return written
+
+    sheet.append([cell(value, None) for value in header])
     for row in rows:
-        sheet.append([export_cell(cell) for cell in row])
+        sheet.append([cell(value, formats[n] if n < len(formats) else None) for n, value in enumerate(row)])
     if isinstance(target, Path):
         private_folder(target.parent)
         with open_private(target, "wb") as out:

@@ -122,6 +122,18 @@ async def test_the_card_shows_touches_and_converts(sqlite_url: str, team: Seeded
         assert isinstance(app.screen, LeadCardScreen)
 
 
+async def test_the_card_shows_a_phone_as_the_client_card_does(sqlite_url: str, team: Seeded) -> None:
+    made = requests(sqlite_url)
+    admin = open_workspace(sqlite_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    app = create_app(admin)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LeadCardScreen(admin, made["fresh"]))
+        await settle(pilot)
+        head = text_of(app.screen.query_one("#lead-head", Static))
+        assert "+7 916 555-10-02" in head and "+79165551002" not in head
+
+
 async def test_a_request_on_the_desk_opens_its_card(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
     requests(sqlite_url)
     app = create_app(ws)
@@ -157,6 +169,11 @@ async def test_the_lead_analysis_groups_by_source_then_manager(sqlite_url: str, 
         await pilot.press("g")
         await settle(pilot)
         assert screen.by == "manager" and table.row_count == 3  # the team, Иванова, the queue
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.by == "channel"
+        labels = {str(table.get_row_at(n)[0]) for n in range(1, table.row_count)}
+        assert "web form" in labels and "web_form" not in labels
 
 
 async def test_the_inbox_pages_by_deadline_with_n_and_p(sqlite_url: str, team: Seeded, ws: Workspace) -> None:
@@ -191,3 +208,39 @@ async def test_the_inbox_pages_by_deadline_with_n_and_p(sqlite_url: str, team: S
         await pilot.press("p")
         await settle(pilot)
         assert [int(k) for k in screen.items] == made[:PAGE]
+
+
+def test_those_waiting_for_an_answer_come_first_and_the_pages_neither_skip_nor_repeat(
+    sqlite_url: str, team: Seeded
+) -> None:
+    from crm_tui.domain.leads.inbox import inbox_cursor, inbox_page
+    from crm_tui.domain.leads.work import answer_request
+    from crm_tui.storage.models import InteractionKind
+
+    admin = open_workspace(sqlite_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    made = [
+        int(
+            receive(
+                replace(admin, clock=fixed_clock(FROZEN_NOW - timedelta(minutes=20 - n))),
+                Request(name=f"Клиент {n}", phone=f"+7916777{n:04d}", message="Прайс", region="Москва"),
+            ).lead_id
+            or 0
+        )
+        for n in range(11)
+    ]
+    answered = [made[0], made[1], made[6]]  # the earliest deadlines among them
+    for lead in answered:
+        answer_request(admin, lead, InteractionKind.CALL, "Перезвонили")
+    waiting = [lead for lead in made if lead not in answered]
+    assert [i.id for i in inbox_page(admin).items] == waiting + answered
+    for size in (1, 3, 4, 8):
+        seen: list[int] = []
+        page = inbox_page(admin, limit=size)
+        while True:
+            seen += [i.id for i in page.items]
+            if not page.more:
+                break
+            cursor = inbox_cursor(page.items[-1])
+            assert cursor is not None
+            page = inbox_page(admin, after=cursor, limit=size)
+        assert seen == waiting + answered, size

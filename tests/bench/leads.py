@@ -136,7 +136,7 @@ def main() -> None:
     from crm_tui.domain.clock import fixed_clock
     from crm_tui.domain.leads.conversion import Conversion, convert_request
     from crm_tui.domain.leads.deadlines import any_late
-    from crm_tui.domain.leads.inbox import View, inbox_page
+    from crm_tui.domain.leads.inbox import View, inbox_cursor, inbox_page
     from crm_tui.domain.leads.intake import Request, receive
     from crm_tui.domain.leads.routing import add_route
     from crm_tui.domain.reports.leads import lead_report
@@ -176,10 +176,10 @@ def main() -> None:
         following = []
         page = inbox_page(ws, View.ALL)
         for _ in range(args.repeat):
-            last = page.items[-1]
-            assert last.answer_due_at is not None
+            cursor = inbox_cursor(page.items[-1])
+            assert cursor is not None
             start = time.perf_counter()
-            page = inbox_page(ws, View.ALL, after=(last.answer_due_at, last.id))
+            page = inbox_page(ws, View.ALL, after=cursor)
             following.append((time.perf_counter() - start) * 1000)
             if not page.more:
                 page = inbox_page(ws, View.ALL)

@@ -231,3 +231,12 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     result = crm("--db", str(junk), "user", "list")
     assert result.returncode == 2
     assert str(junk) in error_line(result)
+
+
+def test_demo_takes_db_after_the_command_as_before_it(seeded_db: str, tmp_path: Path) -> None:
+    for args in (("--db", seeded_db, "demo", "--no-tui"), ("demo", "--no-tui", "--db", seeded_db)):
+        refused = crm(*args, data_dir=tmp_path / "data")
+        assert refused.returncode == 2 and "already holds clients" in error_line(refused), args
+    both = crm("--db", seeded_db, "demo", "--no-tui", "--db", str(tmp_path / "other.db"), data_dir=tmp_path)
+    assert both.returncode == 2 and "--db: given twice" in error_line(both)
+    assert not (tmp_path / "other.db").exists()

@@ -66,3 +66,20 @@ def test_a_head_moves_the_review_threshold_and_the_scan_follows_it(seeded_db: st
     assert wrong.returncode == 2 and "'много'" in error_line(wrong)
     out_of_range = crm("--db", seeded_db, "dedup", "threshold", "101", user="admin")
     assert out_of_range.returncode == 2 and "0..100" in error_line(out_of_range)
+
+
+def test_undoing_a_merge_of_one_client_says_client_in_the_singular(seeded_db: str) -> None:
+    for phone in ("84822000001", "84822000002"):
+        crm("--db", seeded_db, "clients", "add", "ООО «Зенит Плюс»", "--phone", phone, "--city", "Тверь",
+            user="admin", check=True)  # fmt: skip
+    pairs = json.loads(crm("--db", seeded_db, "dedup", "scan", "--json", user="admin", check=True).stdout)
+    [pair] = [p for p in pairs if "same city" in p["reasons"]]
+    left, right = str(pair["left"]), str(pair["right"])
+    merged = json.loads(
+        crm("--db", seeded_db, "dedup", "merge", left, right, "--json", user="admin", check=True).stdout
+    )
+    undone = crm("--db", seeded_db, "dedup", "undo", str(merged["merge"]), user="admin",
+                 extra_env={"LANG": "ru_RU.UTF-8"}, check=True)  # fmt: skip
+    assert (
+        undone.stdout == f"объединение {merged['merge']} отменено: восстановлен 1 клиент: {pair['right']}\n"
+    )

@@ -180,3 +180,25 @@ def test_the_same_english_word_is_two_things_in_russian(russian: None) -> None:
     assert SEGMENT_NAMES["lost"] == "Потерянный"
     assert DEAL_STATUS_NAMES["lost"] == "проиграна"
     assert i18n.in_language("en", "Lost", context="segment") == "Lost"
+
+
+def test_shares_and_minutes_in_the_languages_decimal_mark(language: str) -> None:
+    from crm_tui.domain.values.formatting import fraction, percent
+
+    assert percent(20.0) == said(language, "20,0%", "20.0%")
+    assert fraction(10.14) == said(language, "10,1", "10.1")
+    assert percent(None) == fraction(None) == "—"
+
+
+def test_an_amount_in_a_cli_table_never_breaks_across_lines(
+    russian: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crm_tui.cli.common import print_table
+
+    monkeypatch.setenv("COLUMNS", "80")
+    words = "Поставка станков и оснастки для цеха номер три"
+    heads = ("Сделка", "Клиент", "Этап", "Контакт", "Заметка", "Сумма")
+    print_table(*heads, rows=[(*[words] * 5, money(431_690_041, with_kopecks=True))])
+    out = capsys.readouterr().out
+    assert f"4{NNBSP}316{NNBSP}900,41 ₽" in out
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -158,3 +158,21 @@ def test_the_digest_is_queued_once_and_without_a_sender_refused_in_one_line(seed
     assert shown["queued"] and shown["to"] == "boss@ourfirm.ru" and "calls" in shown["figures"]
     again = crm("--db", seeded_db, "report", "digest", "--to", "boss@ourfirm.ru", "--json", user="admin")
     assert json.loads(again.stdout) | {"queued": True} == shown and not json.loads(again.stdout)["queued"]
+
+
+def test_the_refusals_lost_column_is_the_deals_lost_not_the_segment(seeded_db: str, tmp_path: Path) -> None:
+    russian = {"LANG": "ru_RU.UTF-8"}
+    days = ("--from", "2026-09-01", "--to", "2026-11-20")
+    table = crm("--db", seeded_db, "report", "refusals", *days, user="admin", extra_env=russian, check=True)
+    assert "Проиграно" in table.stdout and "Потерянный" not in table.stdout
+    target = tmp_path / "refusals.xlsx"
+    crm("--db", seeded_db, "report", "refusals", *days, "--xlsx", str(target), user="admin",
+        extra_env=russian, check=True)  # fmt: skip
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    header = next(sheet.iter_rows(values_only=True))
+    assert "Проиграно" in header and "Потерянный" not in header
+    share, amount = header.index("Доля проигранных"), header.index("Сумма проигранных")
+    [*_, row] = sheet.iter_rows(min_row=2)
+    assert row[share].number_format == "0.0%" and isinstance(row[share].value, float)
+    assert row[amount].number_format == '#,##0.00\\ "₽"' and isinstance(row[amount].value, int | float)

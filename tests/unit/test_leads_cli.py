@@ -99,3 +99,71 @@ def test_working_hours_and_the_response_time_are_one_setting_an_admin_keeps(seed
     assert bad.returncode == 2 and error_line(bad) == "crm: error: '25:00' is not a time of day like 09:00"
     refused = crm("--db", seeded_db, "leads", "hours", "--start", "08:00", user="ivanova")
     assert refused.returncode == 2 and "kept by an admin" in error_line(refused)
+
+
+RUSSIAN = {"LANG": "ru_RU.UTF-8"}
+
+
+def test_the_list_and_a_refusal_name_statuses_and_channels_in_words(seeded_db: str) -> None:
+    made = _json(seeded_db, "leads", "add", "--name", "Пётр", "--phone", "+7 916 700-00-09",
+                 "--message", "Прайс", "--channel", "web_form")  # fmt: skip
+    lead = str(made["id"])
+    listed = crm("--db", seeded_db, "leads", "list", user="admin", extra_env=RUSSIAN, check=True).stdout
+    [row] = [line.split("│") for line in listed.splitlines() if line.split("│")[1:2] == [f" {lead} "]]
+    assert (row[2].strip(), row[3].strip()) == ("новое", "веб-форма")
+    shown = crm("--db", seeded_db, "leads", "show", lead, user="admin", extra_env=RUSSIAN, check=True)
+    assert shown.stdout.startswith(f"#{lead} новое веб-форма")
+    _json(seeded_db, "leads", "convert", lead, "--deal", "Прайс")
+    again = crm("--db", seeded_db, "leads", "convert", lead, user="admin", extra_env=RUSSIAN)
+    assert error_line(again) == f"crm: ошибка: обращение {lead} уже закрыто (конвертировано)"
+    as_json = crm("--db", seeded_db, "leads", "convert", lead, "--json", user="admin")
+    assert error_line(as_json) == f"crm: error: request {lead} is closed already (converted)"
+    assert (
+        json.loads(crm("--db", seeded_db, "leads", "show", lead, "--json", user="admin").stdout)["status"]
+        == "converted"
+    )
+
+
+def test_the_lead_report_names_channels_and_writes_decimal_commas_in_russian(seeded_db: str) -> None:
+    for phone in ("+7 916 700-00-11", "+7 916 700-00-12", "+7 916 700-00-13"):
+        _json(
+            seeded_db,
+            "leads",
+            "add",
+            "--name",
+            "Пётр",
+            "--phone",
+            phone,
+            "--message",
+            "?",
+            "--channel",
+            "web_form",
+        )
+    today = datetime.now(UTC).date()
+    days = (
+        "--from",
+        (today - timedelta(days=1)).isoformat(),
+        "--to",
+        (today + timedelta(days=1)).isoformat(),
+    )
+    listed = crm("--db", seeded_db, "leads", "list", "--json", user="admin", check=True).stdout.splitlines()
+    lead = str(json.loads(listed[0])["id"])
+    _json(seeded_db, "leads", "convert", lead, "--deal", "Прайс")
+    report = crm("--db", seeded_db, "report", "leads", *days, "--by", "channel", user="admin",
+                 extra_env=RUSSIAN, check=True).stdout  # fmt: skip
+    group = report.splitlines()[1].strip()
+    assert group.startswith("веб-форма: ") and "web_form" not in report
+    assert "конверсия 33,3%" in group, group
+    as_json = _json(seeded_db, "report", "leads", *days, "--by", "channel")
+    assert [g["key"] for g in as_json["groups"]] == ["web_form"] and as_json["team"]["conversion"] == 33.3
+
+
+def test_a_phone_reads_as_on_the_client_card_in_the_lead_card_and_the_answer_task(seeded_db: str) -> None:
+    made = _json(seeded_db, "leads", "add", "--phone", "8 916 700-00-31", "--message", "Перезвоните")
+    shown = crm("--db", seeded_db, "leads", "show", str(made["id"]), user="admin", check=True).stdout
+    assert shown.splitlines()[1] == "+7 916 700-00-31"
+    repeat = _json(
+        seeded_db, "leads", "add", "--phone", "8 495 111 22 33", "--message", "Ещё", "--channel", "call"
+    )
+    timeline = crm("--db", seeded_db, "clients", "timeline", str(repeat["client"]), user="admin", check=True)
+    assert "+7 495 111-22-33" in timeline.stdout and "+74951112233" not in timeline.stdout

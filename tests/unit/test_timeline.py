@@ -124,7 +124,24 @@ def test_a_recompute_that_moves_a_client_shows_in_its_timeline(seeded: Seeded, w
     ivanova = workspace_for("ivanova")
     with ivanova.read() as session:
         entries = client_timeline(session, ivanova.viewer, seeded.clients["vektor"]).entries
-    assert ("segment", "no segment → warm (recompute)") in [(e.kind, e.text) for e in entries]
+    assert ("segment", "no segment → Warm (recompute)") in [(e.kind, e.text) for e in entries]
+
+
+def test_a_recompute_s_move_reads_in_the_viewer_s_language(seeded: Seeded, workspace_for: Open) -> None:
+    from crm_tui import i18n
+    from crm_tui.domain.segments.recompute import recompute_segments
+
+    recompute_segments(workspace_for("admin"))
+    ivanova = workspace_for("ivanova")
+    before = i18n.current_locale()
+    i18n.set_locale("ru")
+    try:
+        with ivanova.read() as session:
+            entries = client_timeline(session, ivanova.viewer, seeded.clients["vektor"]).entries
+    finally:
+        i18n.set_locale(before)
+    [moved] = [e.text for e in entries if e.kind == "segment"]
+    assert moved == "без сегмента → Тёплый (пересчёт)"
 
 
 def test_who_is_a_full_name_in_every_entry_a_person_made(seeded: Seeded, workspace_for: Open) -> None:

@@ -22,9 +22,10 @@ from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.trail import AuditLine, change_details, with_people
 from crm_tui.domain.audit.words import CLIENT_EVENT_NAMES
+from crm_tui.domain.captions import SEGMENT_NAMES
 from crm_tui.domain.contacts.moves import HIDDEN, visible_names
 from crm_tui.domain.errors import InvalidInput, not_found
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, _
 from crm_tui.storage.models import (
     audit_entries,
     client_sources,
@@ -257,9 +258,14 @@ def _imports(
         .where(s.client_id == client_id)
     )
     for r in session.execute(_page(query, s.created_at, s.id, 5, cursor, n)):
-        batch = f" (import {r.batch_id})" if r.batch_id else ""
-        text = f"{r.file}, sheet {r.sheet}, row {r.row}{batch}"
+        where = _("{file}, sheet {sheet}, row {row}").format(file=r.file, sheet=r.sheet, row=r.row)
+        text = where + (" " + _("(import {batch})").format(batch=r.batch_id) if r.batch_id else "")
         yield TimelineEntry(r.created_at, "import", "import", text, r.full_name, r.id, None, r.id)
+
+
+def _segment(code: str | None) -> str:
+    """A segment as the card names it: its caption, or "no segment"."""
+    return SEGMENT_NAMES.caption(code) if code else _("no segment")
 
 
 def _segment_moves(
@@ -273,7 +279,9 @@ def _segment_moves(
         .where(sc.client_id == client_id, sc.manual.is_(False))
     )
     for r in session.execute(_page(query, sc.at, sc.id, 6, cursor, n)):
-        text = f"{r.from_segment or 'no segment'} → {r.to_segment or 'no segment'} (recompute)"
+        text = _("{before} → {after} (recompute)").format(
+            before=_segment(r.from_segment), after=_segment(r.to_segment)
+        )
         yield TimelineEntry(r.at, "segment", "segment", text, r.full_name, r.id, None, r.id)
 
 

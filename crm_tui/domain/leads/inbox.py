@@ -24,6 +24,7 @@ from crm_tui.domain.leads.records import OPEN_STATUSES, load_head
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     ChannelKind,
+    LeadStatus,
     clients,
     interactions,
     lead_addresses,
@@ -161,26 +162,53 @@ class InboxPage:
     more: bool
 
 
+InboxCursor = tuple[bool, datetime, int]
+"""Where a page of the inbox ends: whether the request was answered (in work), its deadline,
+its id."""
+
+_WAITING = LeadStatus.NEW.value
+"""The open status of a request still waiting for its first answer: answering it (by hand or by
+a call) sets ``first_response_at`` and moves it to ``in_work`` in one update."""
+
+
+def inbox_cursor(item: LeadItem) -> InboxCursor | None:
+    """The cursor after ``item`` for ``inbox_page(after=...)``; None without a deadline."""
+    if item.answer_due_at is None:
+        return None
+    return (item.status != _WAITING, item.answer_due_at, item.id)
+
+
 def inbox_page(
-    ws: Workspace, view: View = View.ALL, *, after: tuple[datetime, int] | None = None, limit: int = PAGE
+    ws: Workspace, view: View = View.ALL, *, after: InboxCursor | None = None, limit: int = PAGE
 ) -> InboxPage:
-    """Open requests the viewer may see in ``view``, oldest deadline first, ``limit`` a page."""
+    """Open requests the viewer may see in ``view``: those still waiting for their first answer
+    first, oldest deadline first, then the answered ones (in work) by deadline; ``limit`` a page."""
     require(ws.viewer, Capability.SEE_LEADS)
     ld = leads.c
-    # One walk along ix_leads_status_due per open status, merged here: an IN over both would
-    # make the database sort every open request to find the first page.
+    # One walk along ix_leads_status_due per open status (the waiting ones are the new, the
+    # answered the in work), merged here: an IN over both would make the database sort every
+    # open request to find the first page.
     queries = []
     for status in OPEN_STATUSES:
+        answered = status != _WAITING
+        if after is not None and after[0] and not answered:
+            continue  # the page starts among the answered: every waiting one came before
         query = _select().where(ld.status == status, visible_leads(ws.viewer), _view(ws, view))
-        if after is not None:
-            query = query.where(
-                or_(ld.answer_due_at > after[0], and_(ld.answer_due_at == after[0], ld.id > after[1]))
-            )
+        if after is not None and after[0] == answered:
+            due, last = after[1], after[2]
+            query = query.where(or_(ld.answer_due_at > due, and_(ld.answer_due_at == due, ld.id > last)))
         queries.append(query.order_by(ld.answer_due_at, ld.id).limit(limit + 1))
     now = ws.now()
     with ws.read() as session:
         rows = [row for query in queries for row in session.execute(query)]
-        rows.sort(key=lambda row: (row.answer_due_at is None, row.answer_due_at or now, row.id))
+        rows.sort(
+            key=lambda row: (
+                row.status != _WAITING,
+                row.answer_due_at is None,
+                row.answer_due_at or now,
+                row.id,
+            )
+        )
         rows = rows[: limit + 1]
         overdue = session.scalar(
             select(func.count(ld.id)).where(

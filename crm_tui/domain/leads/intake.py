@@ -28,6 +28,7 @@ from crm_tui.domain.leads.setup import excluded, find_source
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.emails import normalise_emails
+from crm_tui.domain.values.formatting import phone
 from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.workspace import Workspace
@@ -327,7 +328,8 @@ def receive(ws: Workspace, request: Request) -> Intake:
         )  # fmt: skip
         task_id = None
         if due is not None:
-            who = values["company_name"] or values["person_name"] or (phones + emails + [addresses[0].raw])[0]
+            shown = [phone(p) for p in phones] + emails + [addresses[0].raw]
+            who = values["company_name"] or values["person_name"] or shown[0]
             task_id = open_task(
                 session,
                 title=base_text(session, "task title", ANSWER_TITLE).format(who=who),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Target, lead_target
 from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.base_language import base_text
+from crm_tui.domain.captions import LEAD_STATUS_NAMES
 from crm_tui.domain.errors import DomainError, not_found
 from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import InteractionKind, LeadChannel, LeadStatus, TaskStatus, leads, tasks
@@ -79,7 +80,10 @@ def load_head(session: Session, lead_id: int) -> LeadHead:
 def require_open(lead: LeadHead) -> None:
     if not lead.open:
         raise LeadClosed(
-            "lead.closed", N_("request {id} is closed already ({status})"), id=lead.id, status=lead.status
+            "lead.closed",
+            N_("request {id} is closed already ({status})"),
+            id=lead.id,
+            status=LEAD_STATUS_NAMES.worded(lead.status),
         )
 
 

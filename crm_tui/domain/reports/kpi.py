@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.captions import segment_name
-from crm_tui.domain.exports import write_workbook
+from crm_tui.domain.exports import DATE_FORMAT, DURATION_FORMAT, MONEY_FORMAT, SHARE_FORMAT, write_workbook
 from crm_tui.domain.reports.calls import calls_report
 from crm_tui.domain.reports.growth import growth_report
 from crm_tui.domain.reports.period import Period
@@ -27,7 +27,7 @@ from crm_tui.domain.reports.stage_times import stage_times_report
 from crm_tui.domain.reports.table import Column, Kind, Report, Slice
 from crm_tui.domain.reports.task_control import tasks_report
 from crm_tui.domain.values.formatting import money
-from crm_tui.i18n import _, decimal, number
+from crm_tui.i18n import decimal, number
 
 
 class KpiName(StrEnum):
@@ -124,10 +124,20 @@ def exported(column: Column, value: Any) -> object:
             return value
 
 
+NUMBER_FORMATS = {
+    Kind.MONEY: MONEY_FORMAT,
+    Kind.SHARE: SHARE_FORMAT,
+    Kind.DATE: DATE_FORMAT,
+    Kind.SECONDS: DURATION_FORMAT,
+}
+"""How the workbook shows a column of each kind: roubles, a percentage, a date, a duration."""
+
+
 def export_xlsx(report: Report, target: Path) -> int:
     """The report as a workbook of one sheet named after it; headers in the interface's
     language. Returns the rows written."""
-    header = [_(c.caption) for c in report.columns]
+    header = [c.title for c in report.columns]
     rows = ([exported(c, row.get(c.key)) for c in report.columns] for row in report.rows)
-    write_workbook(target, report.name, header, rows)
+    formats = [NUMBER_FORMATS.get(c.kind) for c in report.columns]
+    write_workbook(target, report.name, header, rows, formats)
     return len(report.rows)

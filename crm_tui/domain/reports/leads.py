@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_leads
+from crm_tui.domain.captions import LEAD_CHANNEL_NAMES
 from crm_tui.domain.reports.period import Grain, Period, local_bucket
 from crm_tui.storage.models import LeadStatus, lead_sources, leads, users
 from crm_tui.storage.sql_time import days_between
@@ -100,6 +101,11 @@ class LeadReport:
     by: str | None
     team: LeadFigures
     groups: list[LeadFigures]
+
+    def label(self, group: LeadFigures) -> str:
+        """How a group's key reads to a person: a channel by its caption ("web form"), the
+        others (a source's, a manager's, a region's name, a day) as they are."""
+        return LEAD_CHANNEL_NAMES.caption(group.key) if self.by == "channel" else group.key
 
     def as_json(self) -> dict[str, Any]:
         return {

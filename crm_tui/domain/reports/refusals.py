@@ -22,13 +22,13 @@ from crm_tui.domain.reports.table import (
     share,
     slice_columns,
 )
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import DealStatus, deals, pipelines
 
 COLUMNS = [
     Column("closed", N_("Closed"), Kind.COUNT),
     Column("won", N_("Won"), Kind.COUNT),
-    Column("lost", N_("Lost"), Kind.COUNT),
+    Column("lost", NC_("report column", "Lost"), Kind.COUNT, "report column"),
     Column("lost_share", N_("Lost share"), Kind.SHARE),
     Column("lost_amount", N_("Lost amount"), Kind.MONEY),
 ]

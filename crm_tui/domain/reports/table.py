@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import figures_within
 from crm_tui.domain.reports.period import Grain, Period, local_bucket
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, _, pgettext
 from crm_tui.storage.models import users
 
 
@@ -58,6 +58,14 @@ class Column:
     caption: str
     """A msgid: the header the screens and the workbook show, translated when shown."""
     kind: Kind
+    context: str | None = None
+    """The msgid's context, where the same English word names two things ("Lost": a segment,
+    the deals lost)."""
+
+    @property
+    def title(self) -> str:
+        """The header in the language in force."""
+        return _(self.caption) if self.context is None else pgettext(self.context, self.caption)
 
 
 SLICE_COLUMNS: Mapping[Slice, tuple[Column, ...]] = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from crm_tui.i18n import N_, _, current_locale
+from crm_tui.i18n import N_, _, current_locale, decimal
 
 GROUP = "\u202f"
 """Between thousands of money: a narrow no-break space, as Russian typography has it, in both
@@ -35,6 +35,18 @@ def money(kopecks: int, *, with_kopecks: bool = False) -> str:
     if with_kopecks:
         text += f"{DECIMAL.get(current_locale(), '.')}{kop:02d}"
     return f"{sign}{text} ₽"
+
+
+def fraction(value: float | None, places: int = 1) -> str:
+    """A measure with a fraction (minutes, days) as the language writes it: '10,1' in Russian,
+    '10.1' in English; '—' when there is none."""
+    return "—" if value is None else decimal(value, places)
+
+
+def percent(value: float | None, places: int = 1) -> str:
+    """A share already in percent (20.0) as the language writes it: '20,0%' in Russian, '20.0%'
+    in English; '—' when there is none."""
+    return "—" if value is None else decimal(value, places) + "%"
 
 
 def phone(e164: str, extension: str | None = None) -> str:
