@@ -129,7 +129,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """A request with its touches and who in the base has its numbers or addresses."""
-    from crm_tui.domain.captions import LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
+    from crm_tui.domain.captions import ACTIVITY_KIND_NAMES, LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
     from crm_tui.domain.leads.inbox import lead_card
     from crm_tui.domain.values.formatting import phone
 
@@ -159,7 +159,9 @@ def show(
     say(f"#{item.id} {status} {channel} {item.company or ''} {item.name or ''}".strip())
     say(", ".join([phone(p) for p in item.phones] + item.emails))
     for touch in card.touches:
-        say(f"  {_moment(ws, touch.occurred_at)} {touch.kind} {touch.direction}: {touch.summary}")
+        arrow = "←" if touch.direction == "inbound" else "→"  # as the lead card shows a touch
+        kind = ACTIVITY_KIND_NAMES.caption(touch.kind)
+        say(f"  {_moment(ws, touch.occurred_at)} {kind} {arrow}: {touch.summary}")
     for holder in card.matches:
         say(holder.describe())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -113,6 +114,10 @@ def test_the_list_and_a_refusal_name_statuses_and_channels_in_words(seeded_db: s
     assert (row[2].strip(), row[3].strip()) == ("новое", "веб-форма")
     shown = crm("--db", seeded_db, "leads", "show", lead, user="admin", extra_env=RUSSIAN, check=True)
     assert shown.stdout.startswith(f"#{lead} новое веб-форма")
+    touches = [line for line in shown.stdout.splitlines() if line.startswith("  ")]
+    assert touches and all(
+        ("←" in t or "→" in t) and not re.search(r"inbound|outbound|message", t) for t in touches
+    )
     _json(seeded_db, "leads", "convert", lead, "--deal", "Прайс")
     again = crm("--db", seeded_db, "leads", "convert", lead, user="admin", extra_env=RUSSIAN)
     assert error_line(again) == f"crm: ошибка: обращение {lead} уже закрыто (конвертировано)"
