@@ -102,8 +102,14 @@ def calls(
         )
     try:
         data = file.read_bytes()
-    except OSError as exc:
-        fail(_("{file}: cannot be read ({reason})").format(file=file, reason=exc.strerror or exc))
+    except FileNotFoundError:
+        fail(_("{file}: no such file").format(file=file))
+    except IsADirectoryError:
+        fail(_("{file}: a folder, not a file of calls").format(file=file))
+    except PermissionError:
+        fail(_("{file}: no permission to read it").format(file=file))
+    except OSError:  # the system's own words are English: the catalogue's say what and where
+        fail(_("{file}: the file cannot be read").format(file=file))
     if file_format == "csv":
         from crm_tui.domain.imports.errors import ImportFileError
         from crm_tui.importers.channels.calls.csv_export import read_export

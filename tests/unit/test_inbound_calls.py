@@ -131,6 +131,13 @@ def test_crm_inbound_calls_logs_a_master_csv_once_and_names_the_lines_it_rejects
     assert zone.returncode == 2 and "'Moscow' is not a time zone" in error_line(zone)
     manager = crm("--db", seeded_db, "inbound", "calls", str(MASTER), user="ivanova")
     assert manager.returncode == 2 and "admin or ops" in error_line(manager)
+    russian = {"LANG": "ru_RU.UTF-8"}  # the system's reasons are English: the catalogue's are not
+    for path, said in (
+        (tmp_path / "нет.csv", "такого файла нет"),
+        (tmp_path, "это папка, а не файл звонков"),
+    ):
+        missing = crm("--db", seeded_db, "inbound", "calls", str(path), user="admin", extra_env=russian)
+        assert missing.returncode == 2 and error_line(missing).endswith(f"{path}: {said}")
 
 
 CLOUD = Path(__file__).parents[1] / "importers" / "call_fixtures" / "cloud_export.csv"
