@@ -94,8 +94,10 @@ def test_the_lost_drip_runs_to_its_call_list(
     assert nonresponders(day(29), "Потерянные")[0] == []
     sheet = load_workbook(book).active
     assert sheet is not None
-    cells = [c.value for row in sheet.iter_rows() for c in row]
-    assert "'=HYPERLINK(1)" in cells
+    cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row}
+    assert cells["=HYPERLINK(1)"] == "s", (
+        "a contact's formula-like name is text in the call list, never a formula"
+    )
     with ws.read() as session:
         owners = (
             session.execute(select(tasks.c.assignee_id).where(tasks.c.origin.like("campaign:%")))
