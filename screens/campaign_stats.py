@@ -24,9 +24,10 @@ from crm_tui.domain.campaigns.stats import (
     campaign_stats,
     recipients_behind,
 )
+from crm_tui.domain.captions import RECIPIENT_STATE_NAMES, STOP_REASON_NAMES
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _
+from crm_tui.i18n import N_, _, pgettext
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -108,7 +109,12 @@ class CampaignStatsScreen(CrmScreen):
         )  # fmt: skip
         yield Static("", id="campaign-behind-title", markup=False)
         yield RecordTable(
-            [Col(_("Client")), Col(_("Address")), Col(_("State"), 9), Col(_("Stopped by"), 13, optional=1)],
+            [
+                Col(_("Client")),
+                Col(pgettext("e-mail", "Address")),
+                Col(_("State"), 12),
+                Col(_("Stopped by"), 13, optional=1),
+            ],
             id="campaign-behind",
         )
         yield Static("", id="campaign-preview", markup=False)
@@ -171,7 +177,12 @@ class CampaignStatsScreen(CrmScreen):
         self.query_one("#campaign-behind", RecordTable).set_records(
             (
                 str(r.recipient_id),
-                [literal(clip(r.client, 40)), literal(r.address), Text(r.state), Text(r.stop_reason or "")],
+                [
+                    literal(clip(r.client, 40)),
+                    literal(r.address),
+                    Text(RECIPIENT_STATE_NAMES.caption(r.state)),
+                    Text(STOP_REASON_NAMES.caption(r.stop_reason) if r.stop_reason else ""),
+                ],
             )
             for r in event.entries
         )

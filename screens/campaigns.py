@@ -17,9 +17,10 @@ from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.campaigns.rows import OutboxRow, drop, list_outbox, resend
 from crm_tui.domain.campaigns.setup import CampaignRow, list_campaigns, set_paused
+from crm_tui.domain.captions import LETTER_STATE_NAMES
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _
+from crm_tui.i18n import N_, _, pgettext
 from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -231,8 +232,8 @@ class UncertainScreen(CrmScreen):
             [
                 Col(_("Letter"), 8, right=True),
                 Col(_("Campaign"), 20, optional=2),
-                Col(_("Address")),
-                Col(_("State"), 10),
+                Col(pgettext("e-mail", "Address")),
+                Col(_("State"), 12),
                 Col(_("Why"), 30, optional=1),
             ],
             id="uncertain",
@@ -261,7 +262,10 @@ class UncertainScreen(CrmScreen):
                     _number(r.id),
                     literal(clip(r.campaign or "", 30)),
                     literal(r.address),
-                    Text(r.state, style="yellow" if r.state == "uncertain" else "red"),
+                    Text(
+                        LETTER_STATE_NAMES.caption(r.state),
+                        style="yellow" if r.state == "uncertain" else "red",
+                    ),
                     literal(clip(r.last_error or "", 60)),
                 ],
             )

@@ -196,3 +196,32 @@ LEAD_CHANNEL_NAMES: Captions[str] = Captions(
     },
 )
 """The channel a request came through."""
+LETTER_STATE_NAMES: Captions[str] = Captions(
+    "letter state",
+    {
+        "pending": NC_("letter state", "pending"),
+        "sending": NC_("letter state", "sending"),
+        "sent": NC_("letter state", "sent"),
+        "failed": NC_("letter state", "failed"),
+        "uncertain": NC_("letter state", "uncertain"),
+        "dropped": NC_("letter state", "dropped"),
+    },
+)
+"""A letter of the outbox: where it stands (``storage.models.OutboxState``)."""
+RECIPIENT_STATE_NAMES: Captions[str] = Captions(
+    "recipient state",
+    {"active": NC_("recipient state", "receiving"), "stopped": NC_("recipient state", "stopped")},
+)
+"""A campaign's recipient: still getting its letters, or stopped (``RecipientState``)."""
+STOP_REASON_NAMES: Captions[str] = Captions(
+    "stop reason",
+    {
+        "replied": NC_("stop reason", "replied"),
+        "unsubscribed": NC_("stop reason", "unsubscribed"),
+        "bounced": NC_("stop reason", "bounced"),
+        "suppressed": NC_("stop reason", "on the stop list"),
+        "deal": NC_("stop reason", "a deal opened"),
+        "manual": NC_("stop reason", "stopped by hand"),
+    },
+)
+"""Why a recipient's remaining letters were stopped (``campaigns.stops.stop_recipients``)."""
