@@ -221,7 +221,8 @@ class CampaignStatsScreen(CrmScreen):
                 ]
             )
         )
-        self.query_one("#campaign-preview", Static).update(text)
+        # The letter holds outside data (names, the steps' text): shown as the characters it holds.
+        self.query_one("#campaign-preview", Static).update(literal(text, multiline=True))
 
     def action_back(self) -> None:
         self.app.pop_screen()
