@@ -70,6 +70,11 @@ def demo(
                 database=summary.database, counts=", ".join(parts), seconds=decimal(summary.seconds)
             )
         )
+        say(
+            _("in a browser: crm serve, then sign in as {login} with the password {password}").format(
+                login=summary.login, password=summary.browser_password
+            )
+        )
         if summary.statement:
             say(_("a bank statement to try: crm import bank {file}").format(file=summary.statement))
     if tui:

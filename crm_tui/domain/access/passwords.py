@@ -83,14 +83,22 @@ def waste_time(password: str) -> None:
 def password_problem(password: str) -> InvalidInput | None:
     if len(password) < MIN_LENGTH:
         return InvalidInput(
-            "password.short", N_("the password is too short: at least {count} characters"), count=MIN_LENGTH
+            "password.short",
+            N_("the password is too short: at least {count} characters"),
+            count=MIN_LENGTH,
+            field="password",
         )
     if len(password) > MAX_LENGTH:
         return InvalidInput(
-            "password.long", N_("the password is too long: at most {count} characters"), count=MAX_LENGTH
+            "password.long",
+            N_("the password is too long: at most {count} characters"),
+            count=MAX_LENGTH,
+            field="password",
         )
     if password != password.strip():
-        return InvalidInput("password.spaces", N_("the password starts or ends with a space"))
+        return InvalidInput(
+            "password.spaces", N_("the password starts or ends with a space"), field="password"
+        )
     return None
 
 
