@@ -102,15 +102,7 @@ def sign_in(
     user_id = int(row.id)
 
     def failed(why: str, **more: object) -> None:
-        audit.record(
-            session,
-            at=now,
-            user_id=user_id,
-            entity="user",
-            entity_id=user_id,
-            action="sign_in_failed",
-            changes={"why": why, "address": address, **more},
-        )
+        _audit_user(session, now, user_id, "sign_in_failed", {"why": why, "address": address, **more})
 
     if row.locked_until is not None and row.locked_until > now:
         failed("locked")
@@ -140,16 +132,17 @@ def sign_in(
             address=address,
         )
     )
-    audit.record(
-        session,
-        at=now,
-        user_id=user_id,
-        entity="user",
-        entity_id=user_id,
-        action="sign_in",
-        changes={"address": address, "via": "browser"},
-    )
+    _audit_user(session, now, user_id, "sign_in", {"address": address, "via": "browser"})
     return SignIn(token=token, user_id=user_id, login=row.login)
+
+
+def _audit_user(
+    session: Session, now: datetime, user_id: int, action: str, changes: dict[str, object]
+) -> None:
+    """A sign-in event of ``user_id``'s in the audit trail, as done by that person."""
+    audit.record(
+        session, at=now, user_id=user_id, entity="user", entity_id=user_id, action=action, changes=changes
+    )
 
 
 def _count_wrong(
@@ -164,25 +157,15 @@ def _count_wrong(
         .where(user_passwords.c.user_id == user_id)
         .values(failed_attempts=0 if locked else attempts, locked_until=until)
     )
-    audit.record(
+    _audit_user(
         session,
-        at=now,
-        user_id=user_id,
-        entity="user",
-        entity_id=user_id,
-        action="sign_in_failed",
-        changes={"why": "wrong_password", "address": address, "attempt": attempts},
+        now,
+        user_id,
+        "sign_in_failed",
+        {"why": "wrong_password", "address": address, "attempt": attempts},
     )
     if until is not None:
-        audit.record(
-            session,
-            at=now,
-            user_id=user_id,
-            entity="user",
-            entity_id=user_id,
-            action="locked",
-            changes={"until": until.isoformat(), "address": address},
-        )
+        _audit_user(session, now, user_id, "locked", {"until": until.isoformat(), "address": address})
     return until
 
 
@@ -261,15 +244,7 @@ def sign_out(session: Session, token: str, *, now: datetime, why: str = "sign_ou
         update(web_sessions).where(web_sessions.c.id == row.id).values(ended_at=now, ended_why=why)
     )
     user_id = int(row.user_id)
-    audit.record(
-        session,
-        at=now,
-        user_id=user_id,
-        entity="user",
-        entity_id=user_id,
-        action="sign_out",
-        changes={"why": why},
-    )
+    _audit_user(session, now, user_id, "sign_out", {"why": why})
     return user_id
 
 
