@@ -46,6 +46,7 @@ from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.workspace import prepare_database
 from crm_tui.i18n import N_, MessageError
 from crm_tui.storage.database import (
+    create_private,
     describe,
     get_engine,
     parse_database_url,
@@ -172,6 +173,7 @@ def _remove_sqlite_file(url: URL) -> None:
     get_engine(url).dispose()
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    create_private(path)  # the engine made it 0660 before; SQLite would make it anew by the umask
 
 
 def _refuse_if_has_clients(url: URL) -> None:

@@ -72,3 +72,16 @@ async def test_an_admin_sets_a_colleagues_password(sqlite_url: str, team: Seeded
         assert not isinstance(app.screen, PasswordDialog)
     assert verify_password("пароль-петрова", stored_hash(admin, "petrov"))
     assert stored_hash(admin, "admin") is None
+
+
+async def test_an_unknown_login_is_refused_under_the_login(sqlite_url: str, team: Seeded) -> None:
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "P")
+        await burst(pilot, "ctrl+u", "nosuch", "tab", "пароль-петрова", "tab", "пароль-петрова", "ctrl+s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PasswordDialog)
+        refused_on(dialog, "login", "password-login", "nosuch")
+        assert values(dialog, "password-login", "password-new") == ["nosuch", "пароль-петрова"]

@@ -585,3 +585,29 @@ def test_the_login_signs_in_to_the_browser_with_the_password_the_demo_printed(de
 
 def test_each_build_makes_a_new_browser_password(tmp_path: Path) -> None:
     assert tiny(tmp_path / "a.db").browser_password != tiny(tmp_path / "b.db").browser_password
+
+
+def test_the_commands_the_demo_prints_run_on_the_demo_base(tmp_path: Path) -> None:
+    """`crm demo` prints what to try next; typed as printed they act on the demo base (they
+    opened the default base before, and failed: "no database at .../crm.db")."""
+    import shlex
+    import stat
+
+    from crm_tui.cli.demo import next_steps
+    from tests.cli_support import crm
+
+    path = tmp_path / "a folder" / "demo.db"
+    summary = tiny(path)
+    try:
+        lines = next_steps(summary)
+        assert len(lines) == 2, lines
+        serve, bank = lines
+        assert f"crm --db {shlex.quote(str(path))} serve" in serve and summary.browser_password in serve
+        assert stat.S_IMODE(path.stat().st_mode) == 0o660, "a client base is personal data"
+        argv = shlex.split(bank.split(": ", 1)[1])
+        assert argv[:3] == ["crm", "--db", str(path)]
+        assert stat.S_IMODE(Path(argv[-1]).stat().st_mode) == 0o600
+        done = crm(*argv[1:], "--json", user=LOGIN, data_dir=tmp_path)
+        assert done.returncode == 0, done.stderr
+    finally:
+        dispose_engines()

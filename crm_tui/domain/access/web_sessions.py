@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +43,30 @@ class SignInPolicy:
     attempts: int = 5
     """Wrong passwords in a row that lock the login."""
     lock_for: timedelta = timedelta(minutes=15)
+
+
+class Strangers:
+    """Wrong passwords for logins that have none (unknown, or without a browser password),
+    counted and locked exactly as a real login's are, so the answers never tell which logins
+    exist: a real one locked at the fifth try while an unknown one never was told them apart.
+    Kept in the signing-in process's memory, bounded (``MAX`` logins, the oldest forgotten)."""
+
+    MAX = 10_000
+
+    def __init__(self) -> None:
+        self._tries: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+
+    def refuse(self, login: str, now: datetime, policy: SignInPolicy) -> SignIn:
+        count, until = self._tries.pop(login, (0, None))
+        if until is not None and until > now:
+            self._tries[login] = (count, until)
+            return SignIn(refused="locked", locked_until=until)
+        count += 1
+        until = now + policy.lock_for if count >= policy.attempts else None
+        self._tries[login] = (0 if until else count, until)
+        while len(self._tries) > self.MAX:
+            self._tries.popitem(last=False)
+        return SignIn(refused="locked", locked_until=until) if until else SignIn(refused="wrong")
 
 
 @dataclass(frozen=True)
@@ -77,9 +102,11 @@ def sign_in(
     now: datetime,
     address: str,
     policy: SignInPolicy = SignInPolicy(),
+    strangers: Strangers | None = None,
 ) -> SignIn:
     """Check ``login`` and ``password``; on success a new session. Refusals count towards the
-    lock; a locked login is refused without looking at the password."""
+    lock; a locked login is refused without looking at the password; a login with no password
+    is refused as a real one would be (``strangers`` counts its tries)."""
     address = address[:ADDRESS_LENGTH]
     row = session.execute(
         select(
@@ -98,7 +125,7 @@ def sign_in(
     ).first()
     if row is None or row.password_hash is None:
         waste_time(password)
-        return SignIn(refused="wrong")
+        return strangers.refuse(login.strip(), now, policy) if strangers else SignIn(refused="wrong")
     user_id = int(row.id)
 
     def failed(why: str, **more: object) -> None:
