@@ -10,7 +10,10 @@
 
 Runs on a fresh SQLite file (the seeded test team), in ``bench-data/documents.db``.
 
-    .venv/bin/python tests/bench/documents.py [--repeat N]
+    .venv/bin/python tests/bench/documents.py [--repeat N] [--statements-only] [--one-by-one]
+
+``--one-by-one`` settles through the one-by-one reference (``tests/documents/one_by_one.py``,
+the code before the bulk settle), to compare old and new in the same minutes.
 """
 
 from __future__ import annotations
@@ -89,6 +92,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--invoices", type=int, default=INVOICES)
     parser.add_argument("--profile", action="store_true", help="Profile the statement's import.")
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="Settle invoices one at a time (the code before the bulk settle).",
+    )
+    parser.add_argument("--statements-only", action="store_true", help="Skip the PDF and DOCX figures.")
     args = parser.parse_args()
 
     from crm_tui.domain.clock import fixed_clock
@@ -116,25 +125,26 @@ def main() -> None:
 
     rows = []
     samples = []
-    for _ in range(args.repeat + 1):
+    for _ in range(0 if args.statements_only else args.repeat + 1):
         started = time.perf_counter()
         make_document(manager, deal_id, "invoice")
         samples.append((time.perf_counter() - started) * 1000)
-    rows.append(_row("invoice PDF made and stored", samples[1:], 300))
-    with admin.read() as session:
-        ctx = deal_context(session, deal_id, "1", FROZEN_NOW.date())
-    samples = []
-    for _ in range(args.repeat + 1):
-        started = time.perf_counter()
-        invoice_pdf(ctx)
-        samples.append((time.perf_counter() - started) * 1000)
-    rows.append(_row("invoice PDF rendered alone", samples[1:], 300))
-    samples = []
-    for _ in range(args.repeat + 1):
-        started = time.perf_counter()
-        make_document(manager, deal_id, "contract")
-        samples.append((time.perf_counter() - started) * 1000)
-    rows.append(_row("contract DOCX made and stored", samples[1:], 300))
+    if not args.statements_only:
+        rows.append(_row("invoice PDF made and stored", samples[1:], 300))
+        with admin.read() as session:
+            ctx = deal_context(session, deal_id, "1", FROZEN_NOW.date())
+        samples = []
+        for _ in range(args.repeat + 1):
+            started = time.perf_counter()
+            invoice_pdf(ctx)
+            samples.append((time.perf_counter() - started) * 1000)
+        rows.append(_row("invoice PDF rendered alone", samples[1:], 300))
+        samples = []
+        for _ in range(args.repeat + 1):
+            started = time.perf_counter()
+            make_document(manager, deal_id, "contract")
+            samples.append((time.perf_counter() - started) * 1000)
+        rows.append(_row("contract DOCX made and stored", samples[1:], 300))
 
     invoices = _many_invoices(url, list(seeded.clients.values()), seeded.users["ivanova"], args.invoices)
 
@@ -157,7 +167,12 @@ def main() -> None:
         ("last payments (every deal won)", final),
     ):
         started = time.perf_counter()
-        if args.profile:
+        if args.one_by_one:
+            from tests.documents.one_by_one import one_by_one
+
+            with one_by_one():
+                summary = import_bank(later, path)
+        elif args.profile:
             import cProfile
             import pstats
 
