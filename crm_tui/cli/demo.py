@@ -72,6 +72,8 @@ def demo(
         )
         if summary.statement:
             say(_("a bank statement to try: crm import bank {file}").format(file=summary.statement))
+        if summary.trade_file:
+            say(_("documents from 1C to try: crm import orders {file}").format(file=summary.trade_file))
     if tui:
         from crm_tui.app import create_app
         from crm_tui.config import crm_command

@@ -36,6 +36,7 @@ from crm_tui.demo import (
     inbound,
     requests,
     stage_history,
+    trade_export,
 )
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
@@ -97,6 +98,8 @@ class DemoSummary:
     """The week of requests (their touches are among ``interactions``, their tasks ``tasks``)."""
     statement: str | None = None
     """The bank statement written beside the base for `crm import bank` (a SQLite base only)."""
+    trade_file: str | None = None
+    """The 1C documents written beside the base for `crm import orders` (a SQLite base only)."""
 
 
 def build_demo(
@@ -127,7 +130,7 @@ def build_demo(
         counts = _generate(engine, spec_name=size, seed=seed, login=login, now=moment)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
-    users_n, tasks_n, made, statement = counts
+    users_n, tasks_n, made, statement, trade = counts
     return DemoSummary(
         database=describe(engine),
         users=users_n,
@@ -138,6 +141,7 @@ def build_demo(
         seconds=round(time.perf_counter() - started, 3),
         requests=made.received,
         statement=str(statement) if statement else None,
+        trade_file=str(trade) if trade else None,
     )
 
 
@@ -213,7 +217,7 @@ def _max_id(engine: Engine, table: Table) -> int:
 
 def _generate(
     engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime
-) -> tuple[int, int, requests.Requests, Path | None]:
+) -> tuple[int, int, requests.Requests, Path | None, Path | None]:
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
@@ -287,7 +291,8 @@ def _generate(
         engine, random.Random(f"crm-demo:{seed}:documents"), now, login_id, file.parent if file else None
     )
     task_count += paid_tasks
-    clock.done("contracts, invoices, payments, a bank statement")
+    trade = trade_export.write_trade_export(engine, now, login_id, file.parent) if file else None
+    clock.done("contracts, invoices, payments, a bank statement, a 1C export")
     history.recompute(engine, login, now)
     clock.done("segments")
     _finish(engine)
@@ -306,7 +311,7 @@ def _generate(
     )
     inbox = replace(inbox, touches=inbox.touches + replies, tasks=inbox.tasks + replies)
     clock.done("the lost clients' drip")
-    return len(team), task_count + inbox.tasks, inbox, statement
+    return len(team), task_count + inbox.tasks, inbox, statement, trade
 
 
 class _Phases:

@@ -565,3 +565,23 @@ def test_the_week_has_calls_mail_threads_and_forms_that_came_in_by_themselves(de
     assert replies and all(m.client_id is not None for m in replies) and "📎 КП-" in replies[0].summary
     assert any(m.lead_id is not None for m in mail)  # a stranger's letter: a request
     assert any(c.external_id.startswith("form:site-form:") for c in came)
+
+
+def test_the_1c_export_beside_the_base_moves_deals_once(tmp_path: Path) -> None:
+    """`crm import orders demo-1c-documents.csv`: orders of deals at their first stages move them to
+    the invoice stage (by client and amount); the same file again moves nothing."""
+    from crm_tui.domain.imports.batches import OrdersOptions
+    from crm_tui.importers.orders.service import import_orders
+
+    summary = tiny(tmp_path / "demo.db")
+    assert summary.trade_file is not None and Path(summary.trade_file).parent == tmp_path
+    try:
+        ws = open_workspace(str(tmp_path / "demo.db"), LOGIN, tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+        first = import_orders(ws, Path(summary.trade_file), OrdersOptions())
+        assert first.rejected == first.unmatched == 0
+        assert first.funnel is not None and len(first.funnel.moved) >= 3
+        assert {m.kind for m in first.funnel.moved} >= {"order"}
+        again = import_orders(ws, Path(summary.trade_file), OrdersOptions())
+        assert again.funnel is not None and again.funnel.moved == []
+    finally:
+        dispose_engines()
