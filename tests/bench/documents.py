@@ -6,7 +6,8 @@
 - bank statements against 2,000 open invoices (budget: 10,000 payments matched in 5 s): first
   8,000 partial payments (four per invoice: matched, stored, added up, no invoice completed),
   then the 2,000 last ones (every invoice paid in full: its deal won through the move function,
-  a task, the client a customer), then the first statement again (nothing new).
+  a task, the client a customer), then the first statement again (nothing new); then the whole
+  10,000 in one statement against 2,000 fresh invoices (every deal won).
 
 Runs on a fresh SQLite file (the seeded test team), in ``bench-data/documents.db``.
 
@@ -42,7 +43,9 @@ def _row(name: str, samples: list[float], budget: float) -> str:
     )
 
 
-def _many_invoices(url: str, seeded_clients: list[int], owner: int, count: int) -> list[tuple[str, str, int]]:
+def _many_invoices(
+    url: str, seeded_clients: list[int], owner: int, count: int, start: int = 1000
+) -> list[tuple[str, str, int]]:
     """``INVOICES`` deals in the invoice stage, each with an open invoice: (number, inn, amount)."""
     from sqlalchemy import insert, select
 
@@ -69,7 +72,7 @@ def _many_invoices(url: str, seeded_clients: list[int], owner: int, count: int) 
                     furthest_position=4,
                 ).returning(deals.c.id)
             ).scalar_one()  # fmt: skip
-            number = str(1000 + n)
+            number = str(start + n)
             doc_id = conn.execute(
                 insert(sales_documents).values(
                     kind="invoice", number=number, doc_year=2026, doc_date=date(2026, 11, 1),
@@ -148,10 +151,10 @@ def main() -> None:
 
     invoices = _many_invoices(url, list(seeded.clients.values()), seeded.users["ivanova"], args.invoices)
 
-    def statement_of(parts: range, name: str) -> Path:
+    def statement_of(parts: range, name: str, invoices: list[tuple[str, str, int]] = invoices) -> Path:
         items = [
-            BankPayment(f"{n}-{k}", date(2026, 11, 19), amount // PAYMENTS_EACH, f"Плательщик {n}", inn,
-                        "40702810100000000001", f"Оплата по счету № {number} от 01.11.2026, часть {k + 1}")
+            BankPayment(f"{name}-{n}-{k}", date(2026, 11, 19), amount // PAYMENTS_EACH, f"Плательщик {n}",
+                        inn, "40702810100000000001", f"Оплата по счету № {number} от 01.11.2026, часть {k + 1}")
             for n, (number, inn, amount) in enumerate(invoices)
             for k in parts
         ]  # fmt: skip
@@ -162,10 +165,8 @@ def main() -> None:
     later = replace(admin, clock=fixed_clock(FROZEN_NOW + timedelta(hours=1)))
     partial = statement_of(range(PAYMENTS_EACH - 1), "documents-partial.txt")
     final = statement_of(range(PAYMENTS_EACH - 1, PAYMENTS_EACH), "documents-final.txt")
-    for label, path in (
-        ("partial payments (no invoice completed)", partial),
-        ("last payments (every deal won)", final),
-    ):
+
+    def run(label: str, path: Path) -> None:
         started = time.perf_counter()
         if args.one_by_one:
             from tests.documents.one_by_one import one_by_one
@@ -184,11 +185,21 @@ def main() -> None:
         seconds = time.perf_counter() - started
         rows.append(f"{f'{summary.incoming:,} {label}':<52} {seconds:8.2f} s   new {summary.new}, "
                     f"paid {len(summary.paid_invoices)}, won {len(summary.won_deals)}")  # fmt: skip
+
+    run("partial payments (no invoice completed)", partial)
+    run("last payments (every deal won)", final)
     started = time.perf_counter()
     again = import_bank(admin, partial)
     seconds = time.perf_counter() - started
     rows.append(
         f"{'the first statement again':<52} {seconds:8.2f} s   new {again.new}, already {again.already}"
+    )
+    fresh = _many_invoices(
+        url, list(seeded.clients.values()), seeded.users["ivanova"], args.invoices, 100_000
+    )
+    run(
+        "payments in one statement (every deal won)",
+        statement_of(range(PAYMENTS_EACH), "documents-all.txt", fresh),
     )
     print("\n".join(rows))
 

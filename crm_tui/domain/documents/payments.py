@@ -139,17 +139,28 @@ def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentI
     result.new = len(rows)
     dd = deal_documents.c
     completed: list[OpenInvoice] = []
+    if not added:
+        return result
+    # The sums after this update, as the base has them: the update locks the rows until commit
+    # (SQLite's write transaction, PostgreSQL's row locks), so of two people paying one invoice at
+    # once, only the one whose payment crosses its amount settles it.
+    session.connection().execute(
+        update(deal_documents)
+        .where(dd.document_id == bindparam("b_doc"))
+        .values(paid_amount=dd.paid_amount + bindparam("b_add")),
+        [{"b_doc": invoice_id, "b_add": amount} for invoice_id, amount in added.items()],
+    )
+    ids = list(added)
+    now_paid: dict[int, int] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        for invoice_id, paid in session.execute(
+            select(dd.document_id, dd.paid_amount).where(dd.document_id.in_(chunk))
+        ):
+            now_paid[invoice_id] = int(paid)
     for invoice_id, amount in added.items():
-        # The sum after this update, as the base has it: of two people paying one invoice at
-        # once, only the one whose payment crosses its amount settles it.
-        now_paid = session.execute(
-            update(deal_documents)
-            .where(dd.document_id == invoice_id)
-            .values(paid_amount=dd.paid_amount + amount)
-            .returning(dd.paid_amount)
-        ).scalar_one()
         invoice = invoices[invoice_id]
-        if now_paid >= invoice.amount > now_paid - amount:
+        if now_paid[invoice_id] >= invoice.amount > now_paid[invoice_id] - amount:
             completed.append(invoice)
     _settle(session, ws, completed, result)
     return result
