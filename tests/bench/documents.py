@@ -154,7 +154,7 @@ def main() -> None:
     def statement_of(parts: range, name: str, invoices: list[tuple[str, str, int]] = invoices) -> Path:
         items = [
             BankPayment(f"{name}-{n}-{k}", date(2026, 11, 19), amount // PAYMENTS_EACH, f"Плательщик {n}",
-                        inn, "40702810100000000001", f"Оплата по счету № {number} от 01.11.2026, часть {k + 1}")
+                        inn, "40702810100000000001", f"Оплата по счету № {number} от 01.11.2026, {k + 1}")
             for n, (number, inn, amount) in enumerate(invoices)
             for k in parts
         ]  # fmt: skip

@@ -1,6 +1,6 @@
-"""The settling of invoices one at a time through the one move function, as it was before the
-bulk settle: the reference ``test_bulk_settle`` compares the bulk rows with, and the old code the
-documents benchmark runs with ``--one-by-one``."""
+"""The settling of invoices one at a time through the one move function, their paid sums added one
+update at a time, as it was before the bulk settle: the reference ``test_bulk_settle`` compares
+the bulk rows with, and the old code the documents benchmark runs with ``--one-by-one``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,33 @@ from crm_tui.domain.deals.moves import add_task, change_stage, load_deal
 from crm_tui.domain.documents import payments as payments_module
 from crm_tui.domain.documents.payments import PAID_COMMENT, PAID_ORIGIN, PAID_TITLE, Applied, OpenInvoice
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import ClientStatus, DealStatus, TaskKind, clients, sales_documents, stages
+from crm_tui.storage.models import (
+    ClientStatus,
+    DealStatus,
+    TaskKind,
+    clients,
+    deal_documents,
+    sales_documents,
+    stages,
+)
+
+
+def completed_one_by_one(
+    session: Session, added: dict[int, int], invoices: dict[int, OpenInvoice]
+) -> list[OpenInvoice]:
+    dd = deal_documents.c
+    completed = []
+    for invoice_id, amount in added.items():
+        now_paid = session.execute(
+            update(deal_documents)
+            .where(dd.document_id == invoice_id)
+            .values(paid_amount=dd.paid_amount + amount)
+            .returning(dd.paid_amount)
+        ).scalar_one()
+        invoice = invoices[invoice_id]
+        if now_paid >= invoice.amount > now_paid - amount:
+            completed.append(invoice)
+    return completed
 
 
 def settle_one_by_one(session: Session, ws: Workspace, invoices: list[OpenInvoice], result: Applied) -> None:
@@ -61,5 +87,8 @@ def _settled(session: Session, ws: Workspace, invoice: OpenInvoice, result: Appl
 @contextmanager
 def one_by_one() -> Iterator[None]:
     """Settle through the one-by-one reference instead of the bulk settle."""
-    with mock.patch.object(payments_module, "_settle", settle_one_by_one):
+    with (
+        mock.patch.object(payments_module, "_settle", settle_one_by_one),
+        mock.patch.object(payments_module, "_completed", completed_one_by_one),
+    ):
         yield

@@ -137,10 +137,18 @@ def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentI
     if rows:
         session.execute(insert(payments), rows)
     result.new = len(rows)
-    dd = deal_documents.c
+    _settle(session, ws, _completed(session, added, invoices), result)
+    return result
+
+
+def _completed(
+    session: Session, added: dict[int, int], invoices: dict[int, OpenInvoice]
+) -> list[OpenInvoice]:
+    """Add the new payments to their invoices' paid sums; the invoices they complete."""
     completed: list[OpenInvoice] = []
     if not added:
-        return result
+        return completed
+    dd = deal_documents.c
     # The sums after this update, as the base has them: the update locks the rows until commit
     # (SQLite's write transaction, PostgreSQL's row locks), so of two people paying one invoice at
     # once, only the one whose payment crosses its amount settles it.
@@ -162,8 +170,7 @@ def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentI
         invoice = invoices[invoice_id]
         if now_paid[invoice_id] >= invoice.amount > now_paid[invoice_id] - amount:
             completed.append(invoice)
-    _settle(session, ws, completed, result)
-    return result
+    return completed
 
 
 def _settle(session: Session, ws: Workspace, invoices: list[OpenInvoice], result: Applied) -> None:
