@@ -58,6 +58,18 @@ def write_payments_csv(path: Path, invoice: str) -> Path:
     return path
 
 
+def write_old_sale_csv(path: Path) -> Path:
+    """A shipment of a year ago for the amount of Ромашка's open deal: older than the deal, so
+    not about it."""
+    lines = [
+        "Документ;Контрагент;ИНН;Сумма\r\n",
+        f"Реализация товаров и услуг 0000-000007 от 05.12.2025 12:00:00;Ромашка ООО;{INN['romashka']};"
+        "780 000,00\r\n",
+    ]
+    path.write_bytes("".join(lines).encode("cp1251"))
+    return path
+
+
 def write_sales_csv(path: Path) -> Path:
     lines = [
         "Документ;Контрагент;ИНН;Сумма\r\n",
@@ -140,6 +152,9 @@ def test_a_dry_run_says_what_would_move_and_moves_nothing(
 ) -> None:
     romashka = seeded.deals["d_await_romashka"]
     before = _deal(engine, romashka)
+    old = import_orders(head, write_old_sale_csv(tmp_path / "Реализации 2025.csv"), OrdersOptions())
+    assert old.created == 1 and old.funnel is not None and old.funnel.moved == []
+    assert _deal(engine, romashka) == before
     sales = write_sales_csv(tmp_path / "Реализации.csv")
     dry = import_orders(head, sales, OrdersOptions(dry_run=True))
     assert dry.funnel is not None and [m.deal for m in dry.funnel.moved] == [romashka]

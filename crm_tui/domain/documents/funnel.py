@@ -4,12 +4,12 @@
 An order, invoice, shipment or payment that an import brings in (new, or changed since the last
 export) finds its open deal: by the deal's invoice number (the invoice itself, or the invoice a
 payment's purpose or a shipment's basis names), else by its client and the deal's amount when
-exactly one open deal of that client is for that amount. The deal moves forward to the stage the
-document means, never back: an order to "Invoice", an invoice to "Awaiting payment", a shipment
-or a payment that covers the deal (or an invoice marked paid) to "Won", a smaller payment to
-"Awaiting payment". Several documents of one deal in one import move it once, to the furthest.
-The move is the one move function's (``move_deals``: history, audit, playbook tasks). A client's
-first paid document makes it a customer.
+exactly one open deal of that client, opened before the document, is for that amount. The deal
+moves forward to the stage the document means, never back: an order to "Invoice", an invoice to
+"Awaiting payment", a shipment or a payment that covers the deal (or an invoice marked paid) to
+"Won", a smaller payment to "Awaiting payment". Several documents of one deal in one import
+move it once, to the furthest. The move is the one move function's (``move_deals``: history,
+audit, playbook tasks). A client's first paid document makes it a customer.
 
 A second import of the same file brings nothing new or changed, so it moves nothing; a deal a
 person moved back stays where they put it until a newer document comes.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ DOCUMENT_WORDS = {
     DocumentKind.PAYMENT: NC_("trade document", "payment {number} of {date}"),
 }
 _IN_CHUNK = 500
+_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -123,25 +124,25 @@ def _by_invoice(session: Session, docs: list[TradeDocument]) -> dict[tuple[str, 
     return found
 
 
-def _by_client(session: Session, client_ids: set[int]) -> dict[tuple[int, int], list[int]]:
-    """Open deals by (client, amount)."""
+def _by_client(session: Session, client_ids: set[int]) -> dict[tuple[int, int], list[tuple[int, date]]]:
+    """Open deals by (client, amount): id and the day it was opened."""
     d = deals.c
-    found: dict[tuple[int, int], list[int]] = defaultdict(list)
+    found: dict[tuple[int, int], list[tuple[int, date]]] = defaultdict(list)
     ids = sorted(client_ids)
     for start in range(0, len(ids), _IN_CHUNK):
-        for deal_id, client_id, amount in session.execute(
-            select(d.id, d.client_id, d.amount)
+        for deal_id, client_id, amount, created in session.execute(
+            select(d.id, d.client_id, d.amount, d.created_at)
             .where(d.client_id.in_(ids[start : start + _IN_CHUNK]), d.status == DealStatus.OPEN.value)
             .order_by(d.id)
         ):
-            found[client_id, int(amount)].append(deal_id)
+            found[client_id, int(amount)].append((deal_id, created.date()))
     return found
 
 
 def _deal_of(
     doc: TradeDocument,
     invoices: dict[tuple[str, int], list[int]],
-    by_client: dict[tuple[int, int], list[int]],
+    by_client: dict[tuple[int, int], list[tuple[int, date]]],
     result: FunnelResult,
 ) -> tuple[int, str] | None:
     named = [(doc.number, doc.day.year)] if doc.kind is DocumentKind.INVOICE else []
@@ -153,7 +154,10 @@ def _deal_of(
                 return fitting[0], "invoice_number"
     if doc.client_id is None:
         return None
-    fitting = by_client.get((doc.client_id, doc.amount), [])
+    # A document older than the deal is not about it: the first import of years of history must
+    # not win today's deal with an old purchase of the same amount (a day's slack for time zones).
+    known = by_client.get((doc.client_id, doc.amount), [])
+    fitting = [deal_id for deal_id, opened in known if opened <= doc.day + _DAY]
     if len(fitting) == 1:
         return fitting[0], "client_amount"
     if len(fitting) > 1:
