@@ -166,6 +166,11 @@ def test_a_dry_run_says_what_would_move_and_moves_nothing(
 
 def test_crm_import_orders_json_lists_the_moves(seeded_db: str, tmp_path: Path) -> None:
     orders = write_orders_xlsx(tmp_path / "Заказы клиентов.xlsx")
+    dry = crm(
+        "--db", seeded_db, "import", "orders", str(orders), "--dry-run", user="smirnov", data_dir=tmp_path
+    )
+    assert "deals the documents would move: 2" in dry.stdout
+    assert "(order 0000-000012 of " in dry.stdout and "by client and amount)" in dry.stdout
     result = crm(
         "--db", seeded_db, "import", "orders", str(orders), "--json", user="smirnov", data_dir=tmp_path
     )
