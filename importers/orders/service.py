@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.documents.funnel import TradeDocument, follow_documents
+from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
 from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.cells import UNSTORABLE, Cell
@@ -35,6 +36,7 @@ from crm_tui.importers.orders.parse import OrderRow, open_orders, order_rows
 from crm_tui.storage.models import import_changes, sales_documents
 
 CHUNK = 2000
+FUNNEL_TRIES = 3
 _COMPARED = ("doc_date", "client_id", "client_name", "inn", "amount", "paid")
 
 
@@ -219,6 +221,21 @@ def _match_earlier(session: Session, summary: OrdersSummary) -> None:
         last_id = rows[-1].id
 
 
+def _follow(run: BatchRun[OrdersSummary], touched: list[TradeDocument]) -> None:
+    """Move the deals the documents speak of, in one transaction of their own (a dry run's moves
+    roll back). A deal somebody moved between our reading and our writing refuses the whole
+    transaction: it is read and tried again, so the documents just stored never lose their moves
+    (the next import would find them unchanged and move nothing)."""
+    for attempt in range(FUNNEL_TRIES):
+        try:
+            with run.chunk() as (session, _batch_id):
+                run.summary.funnel = follow_documents(session, run.ws, touched)
+            return
+        except StaleEdit:
+            if attempt == FUNNEL_TRIES - 1:
+                raise
+
+
 def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSummary:
     """Import one export; raises ``ImportFileError``/``MappingError`` before writing anything."""
     require(ws.viewer, Capability.IMPORT_ORDERS)
@@ -233,8 +250,7 @@ def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSu
         for start in range(0, len(items), CHUNK):
             with run.chunk() as (session, batch_id):
                 touched += _write_chunk(session, items[start : start + CHUNK], batch_id, run)
-        with run.chunk() as (session, _batch_id):
-            summary.funnel = follow_documents(session, ws, touched)  # a dry run's moves roll back
+        _follow(run, touched)
         if options.dry_run:
             return summary
         with ws.write() as session:

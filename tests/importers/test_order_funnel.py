@@ -180,3 +180,26 @@ def test_crm_import_orders_json_lists_the_moves(seeded_db: str, tmp_path: Path) 
     assert {m["how"] for m in moved} == {"client_amount"}
     words = crm("--db", seeded_db, "import", "orders", str(orders), user="smirnov", data_dir=tmp_path)
     assert "deals the documents moved" not in words.stdout  # the second time nothing moves
+
+
+def test_a_deal_moved_meanwhile_is_read_again_and_the_documents_keep_their_moves(
+    engine: Engine, seeded: Seeded, head: Workspace, tmp_path: Path
+) -> None:
+    from unittest import mock
+
+    from crm_tui.domain.audit.changes import stale
+    from crm_tui.domain.deals.bulk_moves import move_deals
+    from crm_tui.domain.documents import funnel
+
+    calls: list[int] = []
+
+    def once_refused(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise stale("deal", "Поставка")  # as when a manager moved it between our read and write
+        return move_deals(*args, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch.object(funnel, "move_deals", once_refused):
+        summary = import_orders(head, write_orders_xlsx(tmp_path / "Заказы клиентов.xlsx"), OrdersOptions())
+    assert len(calls) == 2 and summary.funnel is not None and len(summary.funnel.moved) == 2
+    assert _deal(engine, seeded.deals["d_new_teplo"])[0] == "invoice"
