@@ -23,6 +23,7 @@ from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.access.capabilities import Capability, can
+from crm_tui.domain.documents.funnel import funnel_lines
 from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.imports.port import ImportJobs
@@ -65,6 +66,7 @@ def summary_text(summary: OrdersSummary, dry_run: bool) -> Group:
             style="bold" if summary.unmatched or summary.rejected else "",
         )
     )
+    lines.extend(literal(line) for line in funnel_lines(summary.funnel, dry_run))
     lines.extend(literal(f"  {problem}", style="dim") for problem in summary.problems)
     if summary.errors_file:
         lines.append(literal(_("Rejected and unmatched documents: {path}").format(path=summary.errors_file)))

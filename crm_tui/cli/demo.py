@@ -34,6 +34,12 @@ def next_steps(summary: DemoSummary) -> list[str]:
                 crm=crm, file=shlex.quote(summary.statement)
             )
         )
+    if summary.trade_file:
+        lines.append(
+            _("documents from 1C to try: {crm} import orders {file}").format(
+                crm=crm, file=shlex.quote(summary.trade_file)
+            )
+        )
     return lines
 
 

@@ -252,6 +252,7 @@ def orders(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import the sales history from the trade system; then segments are recomputed."""
+    from crm_tui.domain.documents.funnel import funnel_lines
     from crm_tui.domain.imports.batches import OrdersOptions, more_problems
     from crm_tui.domain.imports.errors import ImportFileError, MappingError
     from crm_tui.importers.orders.fields import parse_kind
@@ -299,6 +300,8 @@ def orders(
     )
     if summary.matched_later:
         say("  " + _("documents of earlier imports matched now: {count}").format(count=summary.matched_later))
+    for text in funnel_lines(summary.funnel, dry_run):
+        say(text)
     for line in summary.problems:
         say(f"  {line}")
     if summary.problems_left_out:

@@ -36,6 +36,7 @@ from crm_tui.demo import (
     inbound,
     requests,
     stage_history,
+    trade_export,
 )
 from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
@@ -102,6 +103,8 @@ class DemoSummary:
     """Who the demo was built for: the admin the app opens as."""
     browser_password: str = ""
     """A fresh random password ``login`` signs in to `crm serve` with (only its hash is kept)."""
+    trade_file: str | None = None
+    """The 1C documents written beside the base for `crm import orders` (a SQLite base only)."""
 
 
 def build_demo(
@@ -132,7 +135,7 @@ def build_demo(
         counts = _generate(engine, spec_name=size, seed=seed, login=login, now=moment)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
-    users_n, tasks_n, made, statement = counts
+    users_n, tasks_n, made, statement, trade = counts
     password = _browser_password(engine, login, moment)
     return DemoSummary(
         database=describe(engine),
@@ -146,6 +149,7 @@ def build_demo(
         statement=str(statement) if statement else None,
         login=login,
         browser_password=password,
+        trade_file=str(trade) if trade else None,
     )
 
 
@@ -239,7 +243,7 @@ def _max_id(engine: Engine, table: Table) -> int:
 
 def _generate(
     engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime
-) -> tuple[int, int, requests.Requests, Path | None]:
+) -> tuple[int, int, requests.Requests, Path | None, Path | None]:
     spec = SIZES[spec_name]
     stream = {
         part: random.Random(f"crm-demo:{seed}:{part}")
@@ -313,7 +317,8 @@ def _generate(
         engine, random.Random(f"crm-demo:{seed}:documents"), now, login_id, file.parent if file else None
     )
     task_count += paid_tasks
-    clock.done("contracts, invoices, payments, a bank statement")
+    trade = trade_export.write_trade_export(engine, now, login_id, file.parent) if file else None
+    clock.done("contracts, invoices, payments, a bank statement, a 1C export")
     history.recompute(engine, login, now)
     clock.done("segments")
     _finish(engine)
@@ -332,7 +337,7 @@ def _generate(
     )
     inbox = replace(inbox, touches=inbox.touches + replies, tasks=inbox.tasks + replies)
     clock.done("the lost clients' drip")
-    return len(team), task_count + inbox.tasks, inbox, statement
+    return len(team), task_count + inbox.tasks, inbox, statement, trade
 
 
 class _Phases:

@@ -8,6 +8,8 @@ refused in one line naming the line where it goes wrong, and nothing is stored.
 from __future__ import annotations
 
 import hashlib
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,24 +47,42 @@ def _bad(line: int, msgid: str, **params: object) -> InvalidInput:
     )
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+"""A byte sequence UTF-8 could have made: a line without one is no UTF-8 text (or plain ASCII)."""
+_NEWLINE = re.compile(rb"\n")
+
+
 def _decode(data: bytes) -> list[str]:
+    """The lines in Windows-1251; the first line that reads as UTF-8 text, or holds a byte no
+    Windows-1251 text has, is refused by its number. Only the lines holding a UTF-8-like sequence
+    are tried as UTF-8, and the file is decoded once, so a statement of 10,000 payments is read in
+    a fraction of a second."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise _bad(1, N_("the file is in UTF-8; a client-bank exchange file is in Windows-1251"))
+    ends = [m.start() for m in _NEWLINE.finditer(data)]
+    suspects = sorted({bisect_left(ends, m.start()) for m in _UTF8_SEQUENCE.finditer(data)})
+    broken: int | None
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError as exc:
+        broken = bisect_left(ends, exc.start)
+    else:
+        broken = None
     lines = data.split(b"\n")
-    for number, raw in enumerate(lines, start=1):
+    for index in suspects:
+        if broken is not None and broken < index:
+            break
+        raw = lines[index]
         if raw.isascii():
             continue
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError:
-            pass
-        else:
-            raise _bad(number, N_("the file is in UTF-8; a client-bank exchange file is in Windows-1251"))
-        try:
-            raw.decode("cp1251")
-        except UnicodeDecodeError:
-            raise _bad(number, N_("a byte that is no Windows-1251 text")) from None
-    return [raw.decode("cp1251").rstrip("\r") for raw in lines]
+            continue
+        raise _bad(index + 1, N_("the file is in UTF-8; a client-bank exchange file is in Windows-1251"))
+    if broken is not None:
+        raise _bad(broken + 1, N_("a byte that is no Windows-1251 text"))
+    return [line.rstrip("\r") for line in text.split("\n")]
 
 
 def read_statement(data: bytes) -> Statement:

@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+from crm_tui.domain.documents.matching import references
 from crm_tui.domain.values.cells import cell_text, is_blank, whole_number_digits
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
@@ -41,7 +42,14 @@ ORDER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "paid", "payment status", "is paid",
     ),
     "paid_amount": ("сумма оплаты", "оплачено руб", "оплачено сумма", "paid amount", "amount paid"),
+    "basis": (
+        "основание", "документ основание", "документ-основание", "счет на оплату", "счет покупателю",
+        "назначение платежа", "назначение", "basis", "payment purpose", "purpose", "invoice",
+    ),
 }  # fmt: skip
+"""``basis``: the invoice a payment or a shipment is for ("Счет на оплату ТД00-000123 от
+05.12.2026", a payment's purpose "Оплата по счету № 15 от 05.12.2026"): how the funnel finds the
+deal of a document that is not the invoice itself."""
 
 ORDER_FIELDS = tuple(ORDER_SYNONYMS)
 ORDER_VOCABULARY = Vocabulary(ORDER_SYNONYMS)
@@ -137,6 +145,16 @@ class DocumentText(NamedTuple):
     kind: DocumentKind | None
     number: str
     day: date | None
+
+
+def invoices_named(value: object) -> tuple[tuple[str, int | None], ...]:
+    """The invoices a basis or a purpose names: (number, year when written)."""
+    if is_blank(value):
+        return ()
+    document = parse_document_text(value)
+    if document is not None and document.kind is DocumentKind.INVOICE:
+        return ((document.number, document.day.year if document.day else None),)
+    return tuple((ref.number, ref.day.year if ref.day else None) for ref in references(cell_text(value)))
 
 
 def parse_document_text(value: object) -> DocumentText | None:

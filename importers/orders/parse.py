@@ -29,6 +29,7 @@ from crm_tui.importers.orders.fields import (
     ORDER_FIELDS,
     ORDER_VOCABULARY,
     document_number,
+    invoices_named,
     kind_from_name,
     parse_document_text,
     parse_kind,
@@ -51,6 +52,8 @@ class OrderRow:
     inn: str | None = None
     amount: int = 0
     paid: bool | None = None
+    invoices: tuple[tuple[str, int | None], ...] = ()
+    """The invoices its basis names (``invoices_named``)."""
     rejection: Message | None = None
     unstorable: bool = False
     """Text no database can hold was taken out of the row's cells (``storable_text``)."""
@@ -200,6 +203,7 @@ def parse_row(
         inn=inn,
         amount=amount or 0,
         paid=paid,
+        invoices=invoices_named(cell("basis")),
         rejection=problem,
     )
 

@@ -20,6 +20,8 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.documents.funnel import TradeDocument, follow_documents
+from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
 from crm_tui.domain.segments.recompute import recompute_segments
 from crm_tui.domain.values.cells import UNSTORABLE, Cell
@@ -34,6 +36,7 @@ from crm_tui.importers.orders.parse import OrderRow, open_orders, order_rows
 from crm_tui.storage.models import import_changes, sales_documents
 
 CHUNK = 2000
+FUNNEL_TRIES = 3
 _COMPARED = ("doc_date", "client_id", "client_name", "inn", "amount", "paid")
 
 
@@ -108,13 +111,23 @@ def _values(doc: _Document, client_id: int | None, file: str, now: datetime) -> 
     }
 
 
+def _trade(doc: _Document, client_id: int | None) -> TradeDocument:
+    row = doc.row
+    assert row.kind is not None and row.number is not None and row.day is not None
+    return TradeDocument(
+        row.kind, row.number, row.day, client_id, doc.amount, row.paid, row.invoices, doc.first_row
+    )
+
+
 def _write_chunk(
     session: Session,
     chunk: list[tuple[tuple[str, str, int], _Document]],
     batch_id: int,
     run: BatchRun[OrdersSummary],
-) -> None:
+) -> list[TradeDocument]:
+    """Write the chunk's documents; returns the ones new or changed (what the funnel follows)."""
     summary, file, now = run.summary, run.summary.file, run.now
+    touched: list[TradeDocument] = []
     index = ClientIndex.load(
         session,
         (d.row.inn for _, d in chunk if d.row.inn),
@@ -154,6 +167,7 @@ def _write_chunk(
         values = _values(doc, client_id, file, now)
         if old is None:
             new_rows.append({**values, "batch_id": batch_id})
+            touched.append(_trade(doc, client_id))
             continue
         before = {name: getattr(old, name) for name in _COMPARED}
         after = {name: values[name] for name in _COMPARED}
@@ -161,6 +175,7 @@ def _write_chunk(
             summary.unchanged += 1
             continue
         summary.updated += 1
+        touched.append(_trade(doc, client_id))
         changed = {name: value for name, value in after.items() if before[name] != value}
         session.connection().execute(
             update(sales_documents).where(d.id == old.id).values(**changed, updated_at=now)
@@ -178,6 +193,7 @@ def _write_chunk(
     if new_rows:
         session.connection().execute(insert(sales_documents), new_rows)
         summary.created += len(new_rows)
+    return touched
 
 
 def _match_earlier(session: Session, summary: OrdersSummary) -> None:
@@ -205,6 +221,21 @@ def _match_earlier(session: Session, summary: OrdersSummary) -> None:
         last_id = rows[-1].id
 
 
+def _follow(run: BatchRun[OrdersSummary], touched: list[TradeDocument]) -> None:
+    """Move the deals the documents speak of, in one transaction of their own (a dry run's moves
+    roll back). A deal somebody moved between our reading and our writing refuses the whole
+    transaction: it is read and tried again, so the documents just stored never lose their moves
+    (the next import would find them unchanged and move nothing)."""
+    for attempt in range(FUNNEL_TRIES):
+        try:
+            with run.chunk() as (session, _batch_id):
+                run.summary.funnel = follow_documents(session, run.ws, touched)
+            return
+        except StaleEdit:
+            if attempt == FUNNEL_TRIES - 1:
+                raise
+
+
 def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSummary:
     """Import one export; raises ``ImportFileError``/``MappingError`` before writing anything."""
     require(ws.viewer, Capability.IMPORT_ORDERS)
@@ -215,9 +246,11 @@ def import_orders(ws: Workspace, path: Path, options: OrdersOptions) -> OrdersSu
     run.open([{"file": stored_path(path), "sheet": summary.sheet}])
     try:
         items = list(documents.items())
+        touched: list[TradeDocument] = []
         for start in range(0, len(items), CHUNK):
             with run.chunk() as (session, batch_id):
-                _write_chunk(session, items[start : start + CHUNK], batch_id, run)
+                touched += _write_chunk(session, items[start : start + CHUNK], batch_id, run)
+        _follow(run, touched)
         if options.dry_run:
             return summary
         with ws.write() as session:

@@ -234,10 +234,13 @@ async def test_the_sales_history_from_the_import_wizard(
         report = text_of(screen.query_one("#orders-report", Static))
         assert "8 rows, 6 documents: would create 6" in report
         assert "No client matched (kept): 1 · rejected rows: 2" in report
+        assert "deals the documents would move: 1" in report  # Теплодом's new deal, by its amount
         await pilot.press("r")
         await settle(pilot)
         report = text_of(screen.query_one("#orders-report", Static))
         assert "created 6" in report and "Segments now: Warm" in report
+        assert "deals the documents moved: 1" in report
+        assert f"deal {team.deals['d_new_teplo']} «" in report and "invoice ТД00-000101 of" in report
         await pilot.press("u")
         await settle(pilot)
         assert any("6 documents removed" in n for n in notifications(app))

@@ -6,11 +6,15 @@
 - bank statements against 2,000 open invoices (budget: 10,000 payments matched in 5 s): first
   8,000 partial payments (four per invoice: matched, stored, added up, no invoice completed),
   then the 2,000 last ones (every invoice paid in full: its deal won through the move function,
-  a task, the client a customer), then the first statement again (nothing new).
+  a task, the client a customer), then the first statement again (nothing new); then the whole
+  10,000 in one statement against 2,000 fresh invoices (every deal won).
 
 Runs on a fresh SQLite file (the seeded test team), in ``bench-data/documents.db``.
 
-    .venv/bin/python tests/bench/documents.py [--repeat N]
+    .venv/bin/python tests/bench/documents.py [--repeat N] [--statements-only] [--one-by-one]
+
+``--one-by-one`` settles through the one-by-one reference (``tests/documents/one_by_one.py``,
+the code before the bulk settle), to compare old and new in the same minutes.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ def _row(name: str, samples: list[float], budget: float) -> str:
     )
 
 
-def _many_invoices(url: str, seeded_clients: list[int], owner: int, count: int) -> list[tuple[str, str, int]]:
+def _many_invoices(
+    url: str, seeded_clients: list[int], owner: int, count: int, start: int = 1000
+) -> list[tuple[str, str, int]]:
     """``INVOICES`` deals in the invoice stage, each with an open invoice: (number, inn, amount)."""
     from sqlalchemy import insert, select
 
@@ -66,7 +72,7 @@ def _many_invoices(url: str, seeded_clients: list[int], owner: int, count: int) 
                     furthest_position=4,
                 ).returning(deals.c.id)
             ).scalar_one()  # fmt: skip
-            number = str(1000 + n)
+            number = str(start + n)
             doc_id = conn.execute(
                 insert(sales_documents).values(
                     kind="invoice", number=number, doc_year=2026, doc_date=date(2026, 11, 1),
@@ -89,6 +95,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--invoices", type=int, default=INVOICES)
     parser.add_argument("--profile", action="store_true", help="Profile the statement's import.")
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="Settle invoices one at a time (the code before the bulk settle).",
+    )
+    parser.add_argument("--statements-only", action="store_true", help="Skip the PDF and DOCX figures.")
     args = parser.parse_args()
 
     from crm_tui.domain.clock import fixed_clock
@@ -116,32 +128,33 @@ def main() -> None:
 
     rows = []
     samples = []
-    for _ in range(args.repeat + 1):
+    for _ in range(0 if args.statements_only else args.repeat + 1):
         started = time.perf_counter()
         make_document(manager, deal_id, "invoice")
         samples.append((time.perf_counter() - started) * 1000)
-    rows.append(_row("invoice PDF made and stored", samples[1:], 300))
-    with admin.read() as session:
-        ctx = deal_context(session, deal_id, "1", FROZEN_NOW.date())
-    samples = []
-    for _ in range(args.repeat + 1):
-        started = time.perf_counter()
-        invoice_pdf(ctx)
-        samples.append((time.perf_counter() - started) * 1000)
-    rows.append(_row("invoice PDF rendered alone", samples[1:], 300))
-    samples = []
-    for _ in range(args.repeat + 1):
-        started = time.perf_counter()
-        make_document(manager, deal_id, "contract")
-        samples.append((time.perf_counter() - started) * 1000)
-    rows.append(_row("contract DOCX made and stored", samples[1:], 300))
+    if not args.statements_only:
+        rows.append(_row("invoice PDF made and stored", samples[1:], 300))
+        with admin.read() as session:
+            ctx = deal_context(session, deal_id, "1", FROZEN_NOW.date())
+        samples = []
+        for _ in range(args.repeat + 1):
+            started = time.perf_counter()
+            invoice_pdf(ctx)
+            samples.append((time.perf_counter() - started) * 1000)
+        rows.append(_row("invoice PDF rendered alone", samples[1:], 300))
+        samples = []
+        for _ in range(args.repeat + 1):
+            started = time.perf_counter()
+            make_document(manager, deal_id, "contract")
+            samples.append((time.perf_counter() - started) * 1000)
+        rows.append(_row("contract DOCX made and stored", samples[1:], 300))
 
     invoices = _many_invoices(url, list(seeded.clients.values()), seeded.users["ivanova"], args.invoices)
 
-    def statement_of(parts: range, name: str) -> Path:
+    def statement_of(parts: range, name: str, invoices: list[tuple[str, str, int]] = invoices) -> Path:
         items = [
-            BankPayment(f"{n}-{k}", date(2026, 11, 19), amount // PAYMENTS_EACH, f"Плательщик {n}", inn,
-                        "40702810100000000001", f"Оплата по счету № {number} от 01.11.2026, часть {k + 1}")
+            BankPayment(f"{name}-{n}-{k}", date(2026, 11, 19), amount // PAYMENTS_EACH, f"Плательщик {n}",
+                        inn, "40702810100000000001", f"Оплата по счету № {number} от 01.11.2026, {k + 1}")
             for n, (number, inn, amount) in enumerate(invoices)
             for k in parts
         ]  # fmt: skip
@@ -152,12 +165,15 @@ def main() -> None:
     later = replace(admin, clock=fixed_clock(FROZEN_NOW + timedelta(hours=1)))
     partial = statement_of(range(PAYMENTS_EACH - 1), "documents-partial.txt")
     final = statement_of(range(PAYMENTS_EACH - 1, PAYMENTS_EACH), "documents-final.txt")
-    for label, path in (
-        ("partial payments (no invoice completed)", partial),
-        ("last payments (every deal won)", final),
-    ):
-        started = time.perf_counter()
-        if args.profile:
+
+    def run(label: str, path: Path) -> None:
+        started, cpu = time.perf_counter(), time.process_time()
+        if args.one_by_one:
+            from tests.documents.one_by_one import one_by_one
+
+            with one_by_one():
+                summary = import_bank(later, path)
+        elif args.profile:
             import cProfile
             import pstats
 
@@ -166,14 +182,24 @@ def main() -> None:
             pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
         else:
             summary = import_bank(later, path)
-        seconds = time.perf_counter() - started
-        rows.append(f"{f'{summary.incoming:,} {label}':<52} {seconds:8.2f} s   new {summary.new}, "
-                    f"paid {len(summary.paid_invoices)}, won {len(summary.won_deals)}")  # fmt: skip
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        counts = f"new {summary.new}, paid {len(summary.paid_invoices)}, won {len(summary.won_deals)}"
+        rows.append(f"{f'{summary.incoming:,} {label}':<52} {seconds:8.2f} s (CPU {cpu:.2f} s)   {counts}")
+
+    run("partial payments (no invoice completed)", partial)
+    run("last payments (every deal won)", final)
     started = time.perf_counter()
     again = import_bank(admin, partial)
     seconds = time.perf_counter() - started
     rows.append(
         f"{'the first statement again':<52} {seconds:8.2f} s   new {again.new}, already {again.already}"
+    )
+    fresh = _many_invoices(
+        url, list(seeded.clients.values()), seeded.users["ivanova"], args.invoices, 100_000
+    )
+    run(
+        "payments in one statement (every deal won)",
+        statement_of(range(PAYMENTS_EACH), "documents-all.txt", fresh),
     )
     print("\n".join(rows))
 

@@ -164,7 +164,8 @@ def test_two_managers_at_once_get_no_gap_and_no_repeat(
 def test_the_supply_contract_reads_as_russian_and_names_the_buyers_missing_bank(
     workspace_for: Callable[[str], Workspace], seeded: Seeded
 ) -> None:
-    """«в лице директора» takes the genitive a person typed (the nominative only when nobody did);
+    """«в лице директора» takes the genitive a person typed, else the name declined; the buyer's
+    «в лице» its contact's title and name declined (a contact has no typed genitive);
     «в том числе НДС» starts its own sentence; the buyer's «Р/с» and «БИК» the contract prints are
     required, not printed empty."""
     admin, manager = workspace_for("admin"), workspace_for("ivanova")
@@ -180,9 +181,10 @@ def test_the_supply_contract_reads_as_russian_and_names_the_buyers_missing_bank(
     make_document(manager, deal_id, "invoice")  # the invoice does not print the buyer's bank
     fill_requisites(admin, client_id)
     text = _docx_text(document_content(manager, make_document(manager, deal_id, "contract").id)[1])
-    assert "в лице директора Иванов Иван Иванович, действующего" in text  # nobody typed the genitive
-    set_company(admin, {"director_genitive": "Иванова Ивана Ивановича"})
+    assert "в лице директора Иванова Ивана Ивановича, действующего" in text  # declined: nobody typed it
+    assert "в лице директора по закупкам Орлова Игоря Сергеевича, с другой стороны" in text  # the buyer
+    set_company(admin, {"director_genitive": "Иванова И. И."})
     text = _docx_text(document_content(manager, make_document(manager, deal_id, "contract").id)[1])
-    assert "в лице директора Иванова Ивана Ивановича, действующего" in text
+    assert "в лице директора Иванова И. И., действующего" in text  # what a person typed wins
     assert "копеек). В том числе НДС 20%" in text and ", В том числе" not in text
     assert "Р/с 407028" in text and "БИК 044525974" in text

@@ -600,8 +600,10 @@ def test_the_commands_the_demo_prints_run_on_the_demo_base(tmp_path: Path) -> No
     summary = tiny(path)
     try:
         lines = next_steps(summary)
-        assert len(lines) == 2, lines
-        serve, bank = lines
+        assert len(lines) == 3, lines
+        serve, bank, orders = lines
+        assert f"crm --db {shlex.quote(str(path))} import orders" in orders
+        assert stat.S_IMODE(Path(shlex.split(orders)[-1]).stat().st_mode) == 0o600
         assert f"crm --db {shlex.quote(str(path))} serve" in serve and summary.browser_password in serve
         assert stat.S_IMODE(path.stat().st_mode) == 0o660, "a client base is personal data"
         argv = shlex.split(bank.split(": ", 1)[1])
@@ -609,5 +611,25 @@ def test_the_commands_the_demo_prints_run_on_the_demo_base(tmp_path: Path) -> No
         assert stat.S_IMODE(Path(argv[-1]).stat().st_mode) == 0o600
         done = crm(*argv[1:], "--json", user=LOGIN, data_dir=tmp_path)
         assert done.returncode == 0, done.stderr
+    finally:
+        dispose_engines()
+
+
+def test_the_1c_export_beside_the_base_moves_deals_once(tmp_path: Path) -> None:
+    """`crm import orders demo-1c-documents.csv`: orders of deals at their first stages move them to
+    the invoice stage (by client and amount); the same file again moves nothing."""
+    from crm_tui.domain.imports.batches import OrdersOptions
+    from crm_tui.importers.orders.service import import_orders
+
+    summary = tiny(tmp_path / "demo.db")
+    assert summary.trade_file is not None and Path(summary.trade_file).parent == tmp_path
+    try:
+        ws = open_workspace(str(tmp_path / "demo.db"), LOGIN, tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+        first = import_orders(ws, Path(summary.trade_file), OrdersOptions())
+        assert first.rejected == first.unmatched == 0
+        assert first.funnel is not None and len(first.funnel.moved) >= 3
+        assert {m.kind for m in first.funnel.moved} >= {"order"}
+        again = import_orders(ws, Path(summary.trade_file), OrdersOptions())
+        assert again.funnel is not None and again.funnel.moved == []
     finally:
         dispose_engines()

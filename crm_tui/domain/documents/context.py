@@ -20,6 +20,7 @@ from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.documents.company import LABELS, Company, company, missing
 from crm_tui.domain.documents.words import amount_in_words
 from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.domain.values.declension import genitive_name, genitive_position
 from crm_tui.domain.values.formatting import document_amount, document_date, document_quantity
 from crm_tui.i18n import N_, Listed, Message, Phrase
 from crm_tui.storage.models import clients, contacts, deals, users
@@ -87,15 +88,20 @@ class DocumentContext:
         """The names a DOCX template sees (``PLACEHOLDERS`` lists them)."""
         ours = asdict(self.company)
         ours["vat"] = self.vat_text
-        # «в лице директора Соколова Андрея Викторовича»: typed by a person (no declension
-        # engine guesses a name's case); the nominative only when nobody typed it
-        ours["director_genitive"] = self.company.director_genitive or self.company.director
+        # «в лице директора Соколова Андрея Викторовича»: as a person typed it in the requisites,
+        # else declined (``values.declension``); the buyer's «в лице» is always declined
+        ours["director_genitive"] = self.company.director_genitive or genitive_name(self.company.director)
         return {
             "doc": {"number": self.number, "date": self.date, "date_short": self.date_short},
             "deal": {"id": self.deal_id, "title": self.deal_title, "amount": self.total},
             "client": asdict(self.client),
             "company": ours,
-            "contact": {"name": self.contact_name, "position": self.contact_position},
+            "contact": {
+                "name": self.contact_name,
+                "position": self.contact_position,
+                "name_genitive": genitive_name(self.contact_name),
+                "position_genitive": genitive_position(self.contact_position),
+            },
             "manager": {"name": self.manager},
             "lines": [asdict(line) for line in self.lines],
             "total": self.total,
@@ -109,7 +115,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "deal": ("id", "title", "amount"),
     "client": tuple(Party.__dataclass_fields__),
     "company": tuple(Company.__dataclass_fields__),
-    "contact": ("name", "position"),
+    "contact": ("name", "position", "name_genitive", "position_genitive"),
     "manager": ("name",),
     "lines": (),
     "line": tuple(f for f in Line.__dataclass_fields__ if not f.endswith("_kopecks")),

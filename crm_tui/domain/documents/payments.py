@@ -15,16 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
-from crm_tui.domain.audit.changes import change
-from crm_tui.domain.audit.trail import record
+from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.base_language import base_text
-from crm_tui.domain.deals.moves import add_task, change_stage, deal_target, load_deal
+from crm_tui.domain.deals.bulk_moves import Move, load_deals, move_deals
+from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.deals.new_deal import read_amount
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.tasks.create import NewTask, open_tasks
 from crm_tui.domain.values.formatting import NUMERIC_DATE, money
 from crm_tui.domain.values.moments import parse_day
 from crm_tui.domain.workspace import Workspace
@@ -34,6 +35,7 @@ from crm_tui.storage.models import (
     DealStatus,
     DocumentKind,
     TaskKind,
+    audit_entries,
     clients,
     deal_documents,
     payments,
@@ -46,6 +48,7 @@ PAID_TITLE = NC_("task title", "Payment came: {deal} (invoice {number})")
 PAID_COMMENT = NC_("stage comment", "invoice {number} paid")
 """The won move's comment in the deal's stage history, in the base's language."""
 PAID_ORIGIN = "paid:"
+_IN_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -134,64 +137,121 @@ def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentI
     if rows:
         session.execute(insert(payments), rows)
     result.new = len(rows)
-    dd = deal_documents.c
-    looked_up: dict[object, object] = {}
-    for invoice_id, amount in added.items():
-        # The sum after this update, as the base has it: of two people paying one invoice at
-        # once, only the one whose payment crosses its amount settles it.
-        now_paid = session.execute(
-            update(deal_documents)
-            .where(dd.document_id == invoice_id)
-            .values(paid_amount=dd.paid_amount + amount)
-            .returning(dd.paid_amount)
-        ).scalar_one()
-        invoice = invoices[invoice_id]
-        if now_paid >= invoice.amount > now_paid - amount:
-            _settled(session, ws, invoice, result, looked_up)
+    _settle(session, ws, _completed(session, added, invoices), result)
     return result
 
 
-def _settled(
-    session: Session, ws: Workspace, invoice: OpenInvoice, result: Applied, looked_up: dict[object, object]
-) -> None:
-    """The invoice is fully paid: mark it, win its deal, tell the manager, make a customer.
-    ``looked_up`` keeps what is the same for every invoice of one statement (the won stage of a
-    pipeline, the task's title in the base's language)."""
-    now = ws.now()
-    session.execute(
-        update(sales_documents).where(sales_documents.c.id == invoice.id).values(paid=True, updated_at=now)
+def _completed(
+    session: Session, added: dict[int, int], invoices: dict[int, OpenInvoice]
+) -> list[OpenInvoice]:
+    """Add the new payments to their invoices' paid sums; the invoices they complete."""
+    completed: list[OpenInvoice] = []
+    if not added:
+        return completed
+    dd = deal_documents.c
+    # The sums after this update, as the base has them: the update locks the rows until commit
+    # (SQLite's write transaction, PostgreSQL's row locks), so of two people paying one invoice at
+    # once, only the one whose payment crosses its amount settles it.
+    session.connection().execute(
+        update(deal_documents)
+        .where(dd.document_id == bindparam("b_doc"))
+        .values(paid_amount=dd.paid_amount + bindparam("b_add")),
+        [{"b_doc": invoice_id, "b_add": amount} for invoice_id, amount in added.items()],
     )
-    result.paid_invoices.append(invoice.id)
-    deal = load_deal(session, invoice.deal_id)
-    record(session, at=now, user_id=ws.viewer.user_id, entity="deal", entity_id=deal.id, action="paid",
-           changes={"invoice": invoice.number, "amount": invoice.amount})  # fmt: skip
-    if deal.status == DealStatus.OPEN.value:
-        if ("won", deal.pipeline_id) not in looked_up:
-            looked_up["won", deal.pipeline_id] = session.scalar(
-                select(stages.c.id)
-                .where(stages.c.pipeline_id == deal.pipeline_id, stages.c.is_won.is_(True))
-                .order_by(stages.c.position)
-                .limit(1)
-            )
-        won = looked_up["won", deal.pipeline_id]
-        if isinstance(won, int):
-            if "comment" not in looked_up:
-                looked_up["comment"] = base_text(session, "stage comment", PAID_COMMENT)
-            comment = str(looked_up["comment"]).format(number=invoice.number)
-            change_stage(session, ws, deal, won, comment=comment)
-            result.won_deals.append(deal.id)
-    if "title" not in looked_up:
-        looked_up["title"] = base_text(session, "task title", PAID_TITLE)
-    title = str(looked_up["title"]).format(deal=deal.title, number=invoice.number)
-    result.tasks.append(
-        add_task(session, title=title[:300], kind=TaskKind.TODO.value, due=now, assignee_id=deal.owner_id,
-                 deal=deal, origin=f"{PAID_ORIGIN}{invoice.id}", now=now, by_user_id=ws.viewer.user_id)
+    ids = list(added)
+    now_paid: dict[int, int] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        for invoice_id, paid in session.execute(
+            select(dd.document_id, dd.paid_amount).where(dd.document_id.in_(chunk))
+        ):
+            now_paid[invoice_id] = int(paid)
+    for invoice_id, amount in added.items():
+        invoice = invoices[invoice_id]
+        if now_paid[invoice_id] >= invoice.amount > now_paid[invoice_id] - amount:
+            completed.append(invoice)
+    return completed
+
+
+def _settle(session: Session, ws: Workspace, invoices: list[OpenInvoice], result: Applied) -> None:
+    """The invoices are fully paid: mark them, win their deals (``move_deals``: what the move
+    function writes, in bulk), tell the managers, make the clients customers. What one invoice
+    settled alone writes, a statement of thousands writes too (``test_bulk_settle``)."""
+    if not invoices:
+        return
+    now, user = ws.now(), ws.viewer.user_id
+    ids = [inv.id for inv in invoices]
+    for start in range(0, len(ids), _IN_CHUNK):
+        session.execute(
+            update(sales_documents)
+            .where(sales_documents.c.id.in_(ids[start : start + _IN_CHUNK]))
+            .values(paid=True, updated_at=now)
+        )
+    result.paid_invoices.extend(ids)
+    found = load_deals(session, sorted({inv.deal_id for inv in invoices}))
+    session.execute(
+        insert(audit_entries),
+        [{"at": now, "user_id": user, "entity": "deal", "entity_id": inv.deal_id, "action": "paid",
+          "changes": {"invoice": inv.number, "amount": inv.amount}} for inv in invoices],
     )  # fmt: skip
-    status = session.scalar(select(clients.c.status).where(clients.c.id == deal.client_id))
-    if status != ClientStatus.CUSTOMER.value:
-        change(session, clients, deal.client_id, {"status": ClientStatus.CUSTOMER.value}, at=now,
-               user_id=ws.viewer.user_id, action="edit",
-               changes={"status": [status, ClientStatus.CUSTOMER.value]})  # fmt: skip
+    s = stages.c
+    won_of = {
+        pipeline: stage
+        for pipeline, stage in session.execute(
+            select(s.pipeline_id, s.id).where(s.is_won.is_(True)).order_by(s.position.desc())
+        )
+    }  # the first won stage of each pipeline by position (later rows overwrite earlier ones)
+    comment = base_text(session, "stage comment", PAID_COMMENT)
+    moves: dict[int, Move] = {}
+    for inv in invoices:
+        deal = found[inv.deal_id]
+        won = won_of.get(deal.pipeline_id)
+        if deal.status == DealStatus.OPEN.value and won is not None and deal.id not in moves:
+            moves[deal.id] = Move(deal, won, comment.format(number=inv.number))
+    move_deals(session, ws, list(moves.values()))
+    result.won_deals.extend(moves)
+    title = base_text(session, "task title", PAID_TITLE)
+    new = []
+    for inv in invoices:
+        deal = found[inv.deal_id]
+        new.append(
+            NewTask(title.format(deal=deal.title, number=inv.number), TaskKind.TODO.value, now,
+                    deal.owner_id, deal.client_id, deal.id, f"{PAID_ORIGIN}{inv.id}")
+        )  # fmt: skip
+    result.tasks.extend(open_tasks(session, new, by_user_id=user, now=now))
+    make_customers(session, ws, [found[inv.deal_id].client_id for inv in invoices])
+
+
+def make_customers(session: Session, ws: Workspace, client_ids: list[int]) -> list[int]:
+    """The clients of a first paid purchase become customers (each version moved, audited as
+    ``change`` does); returns the ids that changed."""
+    c = clients.c
+    wanted = sorted(set(client_ids))
+    before: dict[int, str] = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        for client_id, status in session.execute(select(c.id, c.status).where(c.id.in_(chunk))):
+            before[client_id] = status
+    changing = [
+        i
+        for i in dict.fromkeys(client_ids)
+        if before.get(i, ClientStatus.CUSTOMER.value) != ClientStatus.CUSTOMER.value
+    ]
+    if not changing:
+        return []
+    now = ws.now()
+    session.connection().execute(
+        update(clients)
+        .where(c.id == bindparam("b_id"))
+        .values(versioned(clients, {"status": ClientStatus.CUSTOMER.value}, now)),
+        [{"b_id": i} for i in changing],
+    )
+    session.execute(
+        insert(audit_entries),
+        [{"at": now, "user_id": ws.viewer.user_id, "entity": "client", "entity_id": i, "action": "edit",
+          "changes": {"status": [before[i], ClientStatus.CUSTOMER.value]}} for i in changing],
+    )  # fmt: skip
+    return changing
 
 
 @dataclass(frozen=True)

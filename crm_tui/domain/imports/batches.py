@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from crm_tui.i18n import Message, _
 
 if TYPE_CHECKING:
+    from crm_tui.domain.documents.funnel import FunnelResult
     from crm_tui.domain.segments.recompute import RecomputeResult
     from crm_tui.storage.models import DocumentKind
 
@@ -121,6 +122,8 @@ class OrdersSummary(BatchSummary):
     """Documents of earlier imports that found their client in this run."""
     columns: dict[str, str] = field(default_factory=dict)
     segments: RecomputeResult | None = None
+    funnel: FunnelResult | None = None
+    """The open deals the documents moved and the clients they made customers."""
 
     def as_json(self) -> dict[str, Any]:
         """``crm import orders --json``: every count, in the order scripts have always seen."""
@@ -143,6 +146,9 @@ class OrdersSummary(BatchSummary):
             "problems_total": self.problems_total,
             "columns": self.columns,
             "segments": self.segments.as_json() if self.segments else None,
+            "funnel": self.funnel.as_json()
+            if self.funnel
+            else {"moved": [], "customers": [], "ambiguous": []},
         }
 
 
