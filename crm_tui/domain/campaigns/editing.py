@@ -27,6 +27,7 @@ from crm_tui.domain.campaigns.setup import (
     StepDraft,
     add_campaign,
     check_draft,
+    check_settings,
     find_campaign,
     resolve,
     steps_of,
@@ -298,6 +299,27 @@ def _move_sender(session: Session, campaign_id: int, sender_id: int | None) -> N
         .scalar_subquery()
     )
     session.execute(update(outbox).where(pending, own.is_not(None)).values(sender_id=own))
+
+
+def check_settings_in(ws: Workspace, draft: CampaignDraft) -> None:
+    """The editor's settings checked before they go into its draft: name, kind, audience, and
+    that the owner and the shared sender exist (nothing is written)."""
+    require(ws.viewer, Capability.RUN_CAMPAIGNS)
+    check_settings(draft)
+    with ws.read() as session:
+        resolve(session, draft)
+
+
+def senders_to_choose(ws: Workspace) -> list[tuple[str, str]]:
+    """The shared sending addresses (address, name) a campaign may go out from."""
+    require(ws.viewer, Capability.RUN_CAMPAIGNS)
+    with ws.read() as session:
+        rows = session.execute(
+            select(mail_senders.c.address, mail_senders.c.display_name)
+            .where(mail_senders.c.user_id.is_(None))
+            .order_by(mail_senders.c.address)
+        )
+        return [(str(a), str(n or "")) for a, n in rows]
 
 
 def step_at(steps: tuple[StepDraft, ...], number: int) -> int:

@@ -59,6 +59,12 @@ class CampaignDraft:
 
 def check_draft(draft: CampaignDraft) -> None:
     """Refuse a draft in one line naming its field (a step's template names its line)."""
+    check_settings(draft)
+    check_steps(draft.steps)
+
+
+def check_settings(draft: CampaignDraft) -> None:
+    """The name, kind and audience of a draft (its steps aside)."""
     if not draft.name.strip():
         raise InvalidInput("campaign.no_name", N_("name: a campaign needs a name"))
     if draft.kind not in tuple(CampaignKind):
@@ -97,9 +103,13 @@ def check_draft(draft: CampaignDraft) -> None:
         isinstance(listed, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in listed)
     ):
         raise InvalidInput("campaign.bad_list", N_("audience: the list of clients is a list of ids"))
-    if not draft.steps:
+
+
+def check_steps(steps: tuple[StepDraft, ...]) -> None:
+    """Each step's day and templates; the first refusal names the step, its part and line."""
+    if not steps:
         raise InvalidInput("campaign.no_steps", N_("steps: a campaign needs at least one letter"))
-    for number, step in enumerate(draft.steps, 1):
+    for number, step in enumerate(steps, 1):
         if step.day < 0:
             raise InvalidInput("campaign.bad_day", N_("step {number}: the day is 0 or later"), number=number)
         check_template(step.subject, f"step {number} subject")
