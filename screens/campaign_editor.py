@@ -28,6 +28,7 @@ from crm_tui.domain.campaigns.editing import load_for_edit, save_campaign, sende
 from crm_tui.domain.campaigns.letters import FIELDS, Letter
 from crm_tui.domain.campaigns.rows import preview_draft, sample_client
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft
+from crm_tui.domain.captions import CLIENT_STATUS_NAMES, SEGMENT_NAMES
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
@@ -35,6 +36,7 @@ from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.campaign_forms import (
     KIND_NAMES,
+    OWNS_NAMES,
     CampaignSettingsDialog,
     RecipientDialog,
     Settings,
@@ -48,13 +50,34 @@ NEW_STEP_DAY = 7
 """A new step comes this many days after the one before it."""
 
 
+AUDIENCE_LABELS = {
+    "segment": N_("segment {value}"),
+    "status": N_("status {value}"),
+    "owner": N_("manager {value}"),
+    "region": N_("region {value}"),
+    "search": N_("clients found by «{value}»"),
+    "owns": "",
+    "product": N_("installed «{value}»"),
+}
+
+
 def audience_words(audience: Mapping[str, object]) -> str:
-    """The audience in a line: its conditions, or "all clients"."""
-    parts = [f"{key}={value}" for key, value in audience.items() if key not in ("clients", "list")]
+    """The audience in a line, in words: its conditions, or "all clients"."""
+    parts = []
+    for key, label in AUDIENCE_LABELS.items():
+        value = audience.get(key)
+        if not value:
+            continue
+        if key == "segment":
+            value = SEGMENT_NAMES.caption(str(value))
+        elif key == "status":
+            value = CLIENT_STATUS_NAMES.caption(str(value))
+        elif key == "owns":
+            value = _(OWNS_NAMES.get(str(value), str(value)))
+        parts.append(_(label).format(value=value) if label else str(value))
     if audience.get("list"):
-        parts.append(
-            _("list {file} ({count})").format(file=audience["list"], count=len(audience.get("clients") or []))
-        )  # type: ignore[arg-type]
+        count = len(audience.get("clients") or [])  # type: ignore[arg-type]
+        parts.append(_("list {file} ({count})").format(file=audience["list"], count=count))
     return ", ".join(parts) or _("all clients")
 
 
@@ -80,13 +103,13 @@ class CampaignEditorScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("editor.save", "save", N_("Save"), priority=True),
         bind("editor.settings", "settings", N_("Settings"), priority=True),
-        bind("editor.add_step", "add_step", N_("New step"), priority=True),
-        bind("editor.remove_step", "remove_step", N_("Remove step"), priority=True),
+        bind("editor.add_step", "add_step", N_("Add step"), priority=True),
+        bind("editor.remove_step", "remove_step", N_("Remove"), priority=True),
         bind("editor.step_up", "move_step(-1)", N_("Step up"), show=False, priority=True),
         bind("editor.step_down", "move_step(1)", N_("Step down"), show=False, priority=True),
         bind("editor.preview", "preview", N_("Preview"), priority=True),
-        bind("editor.recipient", "recipient", N_("Recipient"), priority=True),
-        bind("editor.test", "test", N_("Test to me"), priority=True),
+        bind("editor.recipient", "recipient", N_("For whom"), priority=True),
+        bind("editor.test", "test", N_("Test"), priority=True),
         bind("editor.back", "back", N_("Back")),
     ]
     GATED: ClassVar[Mapping[str, Capability]] = {

@@ -39,10 +39,10 @@ def read_audience_list(ws: Workspace, path: Path) -> AudienceList:
     if header is None:
         raise ImportFileError(data.file, "empty", N_("{file}: the sheet is empty"))
     columns: dict[str, int] = {}
-    for index, label in enumerate(header.labels):
-        found, score = match_field(label)
-        if found in WANTED and score >= 80 and found not in columns:
-            columns[found] = index
+    for position, label in enumerate(header.labels):
+        field, score = match_field(label)
+        if field in WANTED and score >= 80 and field not in columns:
+            columns[field] = position
     if not columns:
         listed = ", ".join(f"'{h}'" for h in header.labels if h)
         raise ImportFileError(
