@@ -14,13 +14,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Label, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane, TextArea
 
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.campaigns.audience_list import CampaignJobs
@@ -33,7 +32,7 @@ from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.campaign_steps import StepsEditor
 from crm_tui.screens.dialogs.campaign_forms import (
     KIND_NAMES,
     OWNS_NAMES,
@@ -44,11 +43,7 @@ from crm_tui.screens.dialogs.campaign_forms import (
 from crm_tui.screens.dialogs.client_suggestions import Picked
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
-from crm_tui.widgets.record_table import Col, RecordTable, clip
-
-NEW_STEP_DAY = 7
-"""A new step comes this many days after the one before it."""
-
+from crm_tui.widgets.record_table import Col, RecordTable
 
 AUDIENCE_LABELS = {
     "segment": N_("segment {value}"),
@@ -81,7 +76,7 @@ def audience_words(audience: Mapping[str, object]) -> str:
     return ", ".join(parts) or _("all clients")
 
 
-class CampaignEditorScreen(CrmScreen):
+class CampaignEditorScreen(StepsEditor):
     """A campaign's settings and steps, edited and saved at once; a step previewed for a real
     recipient and sent to oneself as a test.
 
@@ -159,14 +154,9 @@ class CampaignEditorScreen(CrmScreen):
         self.jobs = jobs
         self.campaign_id: int | None = None
         self.version: int | None = None
-        self.draft = CampaignDraft(_("New campaign"), steps=(StepDraft(0, "", ""),))
-        self.steps: list[StepDraft] = list(self.draft.steps)
-        self.sent: frozenset[int] = frozenset()
-        self.current = 0
+        self.draft = CampaignDraft(_("New campaign"), steps=tuple(self.steps))
         self.dirty = campaign is None
-        self.leaving = False
         self.client: Picked | None = None
-        self._showing = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -254,124 +244,15 @@ class CampaignEditorScreen(CrmScreen):
         self.query_one("#editor-summary", Static).update(literal("\n".join(lines), multiline=True))
         self.sub_title = d.name
 
-    def _show_steps(self) -> None:
-        table = self.query_one("#editor-steps", RecordTable)
-        table.set_records(
-            (
-                str(n),
-                [
-                    Text(str(n), justify="right"),
-                    Text(str(s.day), justify="right"),
-                    literal(clip(s.subject, 60) or "…"),
-                ],
-            )
-            for n, s in enumerate(self.steps, 1)
-        )
-        table.move_cursor(row=self.current)
-
-    def _show_step(self) -> None:
-        """The current step in the fields (without taking them for a change)."""
-        step = self.steps[self.current]
-        self._showing = True
-        self.query_one("#editor-day", Input).value = str(step.day)
-        self.query_one("#editor-subject", Input).value = step.subject
-        self.query_one("#editor-text", TextArea).load_text(step.text)
-        self.query_one("#editor-html", TextArea).load_text(step.html or "")
-        self._showing = False
-
-    def _take_fields(self) -> None:
-        """What the fields hold, into the current step of the draft."""
-        day_text = self.query_one("#editor-day", Input).value.strip()
-        old = self.steps[self.current]
-        day = int(day_text) if day_text.lstrip("-").isdigit() else old.day
-        html = self.query_one("#editor-html", TextArea).text
-        self.steps[self.current] = replace(
-            old,
-            day=day,
-            subject=self.query_one("#editor-subject", Input).value,
-            text=self.query_one("#editor-text", TextArea).text,
-            html=html if html.strip() else None,
-        )
-        if self.steps[self.current] != old and not self.dirty:
-            self.dirty = True
-            self._show_summary()
-
-    def _changed(self) -> None:
-        """A field changed: into the draft. Setting the fields to a step (``_show_step``) posts
-        the same messages later, with the step's own values: those change nothing."""
-        if self._showing:
-            return
-        before = self.steps[self.current]
-        self._take_fields()
-        if self.steps[self.current] == before:
-            return
-        self.leaving = False
-        self._show_steps()
-
-    @on(Input.Changed, "#editor-day, #editor-subject")
-    def _input_changed(self, event: Input.Changed) -> None:
-        self._changed()
-
-    @on(TextArea.Changed)
-    def _area_changed(self, event: TextArea.Changed) -> None:
-        self._changed()
-
-    @on(DataTable.RowHighlighted, "#editor-steps")
-    def _step_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        number = int(event.row_key.value or "1")
-        if number - 1 != self.current and 0 < number <= len(self.steps):
-            self._take_fields()
-            self.current = number - 1
-            self._show_step()
+    def note_dirty(self) -> None:
+        super().note_dirty()
+        self._show_summary()
 
     def _current_draft(self) -> CampaignDraft:
         self._take_fields()
         return replace(self.draft, steps=tuple(self.steps))
 
     # --- actions -----------------------------------------------------------------------------
-
-    def action_add_step(self) -> None:
-        self._take_fields()
-        day = self.steps[self.current].day + NEW_STEP_DAY
-        self.steps.insert(self.current + 1, StepDraft(day, "", ""))
-        self.current += 1
-        self.dirty = True
-        self._show_steps()
-        self._show_step()
-        self._show_summary()
-        self.set_focus(self.query_one("#editor-subject", Input))
-
-    def action_remove_step(self) -> None:
-        if len(self.steps) == 1:
-            self._say(_("a campaign needs at least one letter"), error=True)
-            return
-        step = self.steps[self.current]
-        if step.id in self.sent:
-            self._say(
-                _("step {number}: its letters went out, it stays (pause the campaign to stop it)").format(
-                    number=self.current + 1
-                ),
-                error=True,
-            )
-            return
-        del self.steps[self.current]
-        self.current = min(self.current, len(self.steps) - 1)
-        self.dirty = True
-        self._show_steps()
-        self._show_step()
-        self._show_summary()
-        self._say(_("step removed: Escape twice leaves without saving, and it stays"))
-
-    def action_move_step(self, by: int) -> None:
-        target = self.current + by
-        if not 0 <= target < len(self.steps):
-            return
-        self._take_fields()
-        self.steps[self.current], self.steps[target] = self.steps[target], self.steps[self.current]
-        self.current = target
-        self.dirty = True
-        self._show_steps()
-        self._show_summary()
 
     def action_settings(self) -> None:
         draft = self._current_draft()
@@ -403,6 +284,8 @@ class CampaignEditorScreen(CrmScreen):
             self._say(line, error=bool(read.unmatched))
 
     def action_save(self) -> None:
+        if self.campaign is not None and self.campaign_id is None:
+            return  # still reading the campaign: a save now would make a new one
         self._save(self._current_draft(), self.campaign_id, self.version)
 
     @work(thread=True, exclusive=True, group="editor-save", exit_on_error=False)
@@ -489,34 +372,6 @@ class CampaignEditorScreen(CrmScreen):
         self._say(event.line, error=event.error)
         if event.error and event.field:
             self._go_to(event.field, event.at)
-
-    def _go_to(self, field: str, at: int | None) -> None:
-        """A refusal naming "step N text|html|subject": that step, that part, its line."""
-        words = field.split()
-        if len(words) != 3 or words[0] != "step" or not words[1].isdigit():
-            return
-        number = int(words[1])
-        if not 0 < number <= len(self.steps):
-            return
-        if number - 1 != self.current:
-            self._take_fields()
-            self.current = number - 1
-            self.query_one("#editor-steps", RecordTable).move_cursor(row=self.current)
-            self._show_step()
-        if words[2] == "subject":
-            self.set_focus(self.query_one("#editor-subject", Input))
-            return
-        part = "html" if words[2] == "html" else "text"
-        self.query_one("#editor-parts", TabbedContent).active = f"part-{part}"
-        area = self.query_one(f"#editor-{part}", TextArea)
-        if at is not None:
-            area.move_cursor((max(0, at - 1), 0))
-        self.set_focus(area)
-
-    def _say(self, line: str, *, error: bool = False) -> None:
-        status = self.query_one("#editor-status", Static)
-        status.update(literal(line, style="red" if error else "", multiline=True))
-        status.set_class(error, "refused")
 
     def action_back(self) -> None:
         self._take_fields()

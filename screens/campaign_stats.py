@@ -54,8 +54,10 @@ def _n(value: object) -> Text:
 
 
 class CampaignStatsScreen(CrmScreen):
-    """The campaign's figures per step and in all; below, the recipients behind the figure
-    chosen with n on the highlighted row; v previews the step's letter for a real recipient.
+    """The campaign's figures per step and in all (on a narrow terminal the table keeps sent and
+    replied and the line under it names every figure of the highlighted row); below, the
+    recipients behind the figure chosen with n on the highlighted row; v previews the step's
+    letter for a real recipient.
 
     | Key(s) | Description |
     | :- | :- |

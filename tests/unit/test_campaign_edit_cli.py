@@ -36,7 +36,7 @@ def test_steps_are_added_edited_moved_and_removed_from_the_command_line(
             *db, "campaign", "step", "move", "Drip", "3", "--to", "1", "--json", user="smirnov", check=True
         ).stdout
     )
-    assert [s["subject"] for s in moved["steps"]][0] == "Предложение"
+    assert moved["steps"][0]["subject"] == "Предложение"
     edited = json.loads(
         crm(
             *db, "campaign", "step", "edit", "Drip", "1", "--day", "25", "--json", user="smirnov", check=True
