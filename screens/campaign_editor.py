@@ -276,7 +276,7 @@ class CampaignEditorScreen(StepsEditor):
         if settings.read is not None:
             read = settings.read
             rows = ", ".join(str(u.row) for u in read.unmatched[:20])
-            line = _("{file}: {count} clients found").format(file=read.file, count=len(read.clients))
+            line = _("{file}: clients found: {count}").format(file=read.file, count=len(read.clients))
             if read.unmatched:
                 line += "; " + _("rows not matched: {rows}").format(
                     rows=rows + ("…" if len(read.unmatched) > 20 else "")

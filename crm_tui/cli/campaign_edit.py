@@ -70,7 +70,7 @@ def _done(result: dict[str, Any], as_json: bool, line: str, report: dict[str, An
         return
     say(line)
     if report:
-        say(_("list {file}: {matched} clients found").format(file=report["file"], matched=report["matched"]))
+        say(_("list {file}: clients found: {matched}").format(file=report["file"], matched=report["matched"]))
         for row in report["unmatched"]:
             say(_("row {row}: {reason}").format(row=row["row"], reason=row["reason"]))
 

@@ -117,7 +117,7 @@ def add(
         return
     say(_("campaign {name!r} added ({id})").format(name=name, id=campaign_id))
     if report:
-        say(_("list {file}: {matched} clients found").format(file=report["file"], matched=report["matched"]))
+        say(_("list {file}: clients found: {matched}").format(file=report["file"], matched=report["matched"]))
         for row in report["unmatched"]:
             say(_("row {row}: {reason}").format(row=row["row"], reason=row["reason"]))
 

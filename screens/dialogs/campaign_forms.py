@@ -120,9 +120,8 @@ class CampaignSettingsDialog(FormDialog[Settings | None]):
         listed = a.get("list") or ""
         if listed:
             count = len(a.get("clients") or [])
-            yield Static(
-                literal(_("List now: {file}, {count} clients").format(file=listed, count=count)), markup=False
-            )
+            now = _("List now: {file}, clients: {count}").format(file=listed, count=count)
+            yield Static(literal(now), markup=False)
         yield from self.field(
             "list", _("A list of clients (xlsx file: INN, e-mail, name)"), FieldInput(id="settings-list")
         )

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from email import message_from_bytes
 from email.policy import default
+from pathlib import Path
 
+from openpyxl import Workbook
 from sqlalchemy import select, update
 from textual.widgets import Input, Static, TextArea
 
@@ -170,3 +172,36 @@ async def test_a_new_campaign_with_its_settings_and_a_recipient_found_by_name(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: editor.campaign_id is not None and not editor.dirty)
     assert load_for_edit(admin, "Весна").draft.audience == {"owner": "ivanova"}
+
+
+async def test_the_audience_from_a_spreadsheet_names_its_unmatched_rows(
+    sqlite_url: str, team: Seeded, tmp_path: Path
+) -> None:
+    admin = open_workspace(sqlite_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    ids = add_clients(admin, 2)
+    mail_setup(admin, 2525)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (("E-mail", "Клиент"), ("client1@example.ru", ""), ("", "Нет такой фирмы")):
+        sheet.append(row)
+    path = tmp_path / "весна.xlsx"
+    book.save(path)
+    head = open_workspace(sqlite_url, "smirnov", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    app = create_app(head)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await _open_editor(pilot, app)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, CampaignSettingsDialog))
+        app.screen.query_one("#settings-list", Input).value = str(tmp_path / "nope.xlsx")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "nope.xlsx" in text_of(app.screen.query_one("#error-list", Static)))
+        app.screen.query_one("#settings-list", Input).value = str(path)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is editor)
+        assert editor.draft.audience["clients"] == [ids[1]] and editor.draft.audience["segment"] == "lost"
+        status = text_of(editor.query_one("#editor-status", Static))
+        assert "весна.xlsx: clients found: 1; rows not matched: 3" in status
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not editor.dirty)
+    assert enrol(admin, "Drip").enrolled == 1
