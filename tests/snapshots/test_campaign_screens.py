@@ -24,7 +24,13 @@ from tests.unit.campaign_base import add_clients, mail_setup
 BOTH = pytest.mark.parametrize(
     "size", [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 )
-KEYS = {"list": ("L",), "figures": ("L", "enter"), "uncertain": ("L", "u"), "editor": ("L", "E")}
+KEYS = {
+    "list": ("L",),
+    "figures": ("L", "enter"),
+    "uncertain": ("L", "u"),
+    "editor": ("L", "E"),
+    "settings": ("L", "E", "ctrl+g"),
+}
 
 
 def drip(url: str) -> None:
