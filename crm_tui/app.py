@@ -524,7 +524,9 @@ class CrmApp(App[None]):
             self.notify(refused, severity="warning")
             return
         if not any(isinstance(s, CampaignsScreen) for s in self.screen_stack):
-            self.push_screen(CampaignsScreen(self.ws))
+            from crm_tui.jobs import CampaignWork
+
+            self.push_screen(CampaignsScreen(self.ws, CampaignWork()))
 
     def action_new_deal(self) -> None:
         """A new deal from anywhere (the palette's "New deal"): the client is asked for."""

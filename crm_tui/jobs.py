@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from crm_tui.domain.campaigns.audience_list import AudienceList
+    from crm_tui.domain.campaigns.letters import Letter
     from crm_tui.domain.clients.merges import MergeResult
     from crm_tui.domain.duplicates.pairs import ClientSide, Pair
     from crm_tui.domain.imports.batches import (
@@ -96,3 +98,18 @@ class ImporterJobs:
         from crm_tui.importers.dedup.service import merge
 
         return merge(ws, survivor, others, take)
+
+
+class CampaignWork:
+    """``crm_tui.domain.campaigns.audience_list.CampaignJobs``: the campaign editor's list
+    reading and test letters, by the importers and the sending job the CLI runs."""
+
+    def read_audience_list(self, ws: Workspace, path: Path) -> AudienceList:
+        from crm_tui.importers.campaigns.audience_list import read_audience_list
+
+        return read_audience_list(ws, path)
+
+    def send_test_letter(self, ws: Workspace, letter: Letter, to: str | None = None) -> str:
+        from crm_tui.scheduling.outbox_send import send_test_letter
+
+        return send_test_letter(ws, letter, to)

@@ -14,11 +14,14 @@ import socket
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.campaigns.claims import Claimed, Outcome, Result, claim, recover, settle
 from crm_tui.domain.workspace import Workspace
+
+if TYPE_CHECKING:
+    from crm_tui.domain.campaigns.letters import Letter
 
 SMTP_TIMEOUT = 30
 SPAM_CODES = (554,)
@@ -213,19 +216,26 @@ def _count(report: SendReport, outcome: Outcome) -> None:
 def send_test(ws: Workspace, ref: str, position: int, client_id: int, to: str | None = None) -> str:
     """Step ``position`` as ``client_id`` would get it, sent now to ``to`` (by default the
     viewer's own sending address) and not through the outbox: a test, not a letter."""
+    from crm_tui.domain.campaigns.rows import preview
+
+    return send_test_letter(ws, preview(ws, ref, position, client_id), to)
+
+
+def send_test_letter(ws: Workspace, letter: Letter, to: str | None = None) -> str:
+    """A previewed letter (a saved step's or the editor's draft) sent now to ``to`` (by default
+    the viewer's own sending address), from the sender it names: a test, not a letter."""
     from dataclasses import replace
 
     from sqlalchemy import select
 
     from crm_tui.domain.campaigns.enrol import message_id
     from crm_tui.domain.campaigns.letters import to_message
-    from crm_tui.domain.campaigns.rows import preview
     from crm_tui.domain.campaigns.senders import read_address
     from crm_tui.domain.errors import InvalidInput
     from crm_tui.i18n import N_
     from crm_tui.storage.models import mail_senders
 
-    letter = preview(ws, ref, position, client_id)
+    require(ws.viewer, Capability.RUN_CAMPAIGNS)
     with ws.read() as session:
         sender = (
             session.execute(select(mail_senders).where(mail_senders.c.address == letter.sender))

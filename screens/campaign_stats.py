@@ -44,6 +44,9 @@ NUMBER_NAMES = {
     "deals": N_("deals"),
 }
 TOTAL = "all"
+DROPPED_FIRST = {"unsubscribed": 7, "failed": 6, "uncertain": 5, "bounced": 4, "deals": 3, "enrolled": 1}
+"""On a narrow terminal the figures columns left out first (highest first); sent and replied stay.
+Every figure of the highlighted row is on the line under the table whatever the width."""
 
 
 def _n(value: object) -> Text:
@@ -51,8 +54,10 @@ def _n(value: object) -> Text:
 
 
 class CampaignStatsScreen(CrmScreen):
-    """The campaign's figures per step and in all; below, the recipients behind the figure
-    chosen with n on the highlighted row; v previews the step's letter for a real recipient.
+    """The campaign's figures per step and in all (on a narrow terminal the table keeps sent and
+    replied and the line under it names every figure of the highlighted row); below, the
+    recipients behind the figure chosen with n on the highlighted row; v previews the step's
+    letter for a real recipient.
 
     | Key(s) | Description |
     | :- | :- |
@@ -93,6 +98,8 @@ class CampaignStatsScreen(CrmScreen):
         self.campaign = campaign
         self.number = "sent"
         self.step: int | None = None
+        self.figures: dict[str, tuple[str, Figures]] = {}
+        """Each row's figures by its key, with the row's name: shown in full under the table."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,13 +107,14 @@ class CampaignStatsScreen(CrmScreen):
             [
                 Col(_("Step"), 5),
                 Col(_("Day"), 4, right=True),
-                Col(_("Subject"), optional=5),
-                *(Col(_(NUMBER_NAMES[n]), 9, right=True, optional=1 if n in ("failed", "deals") else 0)
-                  for n in NUMBERS),
-                Col(_("Reply rate"), 10, right=True, optional=2),
+                Col(_("Subject")),
+                *(Col(_(NUMBER_NAMES[n]), 9, right=True, optional=DROPPED_FIRST.get(n, 0)) for n in NUMBERS),
+                Col(_("Reply rate"), 10, right=True, optional=8),
             ],
             id="campaign-figures",
-        )  # fmt: skip
+            flex_wanted=16,
+        )
+        yield Static("", id="campaign-row-figures", markup=False)
         yield Static("", id="campaign-behind-title", markup=False)
         yield RecordTable(
             [
@@ -157,7 +165,22 @@ class CampaignStatsScreen(CrmScreen):
             (str(p), self._cells(str(p), str(d), event.subjects.get(p, ""), f)) for p, d, f in stats.steps
         ]
         rows.append((TOTAL, self._cells(_("all"), "", "", stats.total)))
+        self.figures = {
+            str(p): (_("step {n}, day {day}").format(n=p, day=d), f) for p, d, f in stats.steps
+        } | {TOTAL: (_("all steps"), stats.total)}
         self.query_one("#campaign-figures", RecordTable).set_records(rows)
+        self._show_row_figures()
+
+    def _show_row_figures(self) -> None:
+        """The highlighted row's figures in full, named: the table may leave some out."""
+        key = TOTAL if self.step is None else str(self.step)
+        found = self.figures.get(key)
+        if found is None:
+            return
+        name, figures = found
+        parts = [f"{_(NUMBER_NAMES[n])} {getattr(figures, n)}" for n in NUMBERS]
+        parts.append(_("reply rate {rate}").format(rate=f"{figures.reply_rate:.1%}"))
+        self.query_one("#campaign-row-figures", Static).update(literal(f"{name}: " + " · ".join(parts)))
 
     @work(thread=True, exclusive=True, group="campaign-behind", exit_on_error=False)
     def _behind(self, number: str, step: int | None) -> None:
@@ -191,6 +214,7 @@ class CampaignStatsScreen(CrmScreen):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value or TOTAL
         self.step = None if key == TOTAL else int(key)
+        self._show_row_figures()
         self._behind(self.number, self.step)
 
     def action_number(self) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from crm_tui.domain.access.capabilities import Capability
+from crm_tui.domain.campaigns.audience_list import CampaignJobs
 from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.campaigns.rows import OutboxRow, drop, list_outbox, resend
 from crm_tui.domain.campaigns.setup import CampaignRow, list_campaigns, set_paused
@@ -40,6 +41,8 @@ class CampaignsScreen(CrmScreen):
     | Key(s) | Description |
     | :- | :- |
     | enter | The campaign: its steps, a letter's preview and its figures. |
+    | a | A new campaign, in the editor. |
+    | E | Edit the campaign: its settings, audience and letters. |
     | e | Enrol the audience's new clients. |
     | p | Pause or resume the campaign. |
     | u | The uncertain letters of the outbox. |
@@ -50,12 +53,16 @@ class CampaignsScreen(CrmScreen):
     AUTO_FOCUS = "#campaigns"
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("campaigns.new", "new", N_("New")),
+        bind("campaigns.edit", "edit", N_("Edit")),
         bind("campaigns.enrol", "enrol", N_("Enrol")),
         bind("campaigns.pause", "pause", N_("Pause/resume")),
         bind("campaigns.uncertain", "uncertain", N_("Uncertain letters")),
         bind("campaigns.back", "back", N_("Back")),
     ]
     GATED: ClassVar[Mapping[str, Capability]] = {
+        "new": Capability.RUN_CAMPAIGNS,
+        "edit": Capability.RUN_CAMPAIGNS,
         "enrol": Capability.RUN_CAMPAIGNS,
         "pause": Capability.RUN_CAMPAIGNS,
         "uncertain": Capability.SEND_MAIL,
@@ -71,9 +78,11 @@ class CampaignsScreen(CrmScreen):
             super().__init__()
             self.note = note
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, jobs: CampaignJobs | None = None) -> None:
+        """``jobs``: what the editor is handed to read a list and send a test (the app's)."""
         super().__init__(ws)
         self.entries: dict[str, CampaignRow] = {}
+        self.jobs = jobs
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -130,7 +139,11 @@ class CampaignsScreen(CrmScreen):
                 _("{name} paused: {reason}").format(name=r.name, reason=r.paused_reason) for r in paused
             )
             if paused
-            else ("" if event.entries else _("No campaigns yet: crm campaign add NAME --example lost-drip"))
+            else (
+                ""
+                if event.entries
+                else _("No campaigns yet: a makes one (or crm campaign add NAME --example lost-drip)")
+            )
         )
 
     def selected(self) -> CampaignRow | None:
@@ -138,12 +151,24 @@ class CampaignsScreen(CrmScreen):
         return None if key is None else self.entries.get(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("enrol", "pause"):
+        if action in ("enrol", "pause", "edit"):
             return True if self.selected() is not None else None
         return True
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_new(self) -> None:
+        from crm_tui.screens.campaign_editor import CampaignEditorScreen
+
+        self.app.push_screen(CampaignEditorScreen(self.ws, None, self.jobs))
+
+    def action_edit(self) -> None:
+        from crm_tui.screens.campaign_editor import CampaignEditorScreen
+
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(CampaignEditorScreen(self.ws, str(row.id), self.jobs))
 
     def action_uncertain(self) -> None:
         self.app.push_screen(UncertainScreen(self.ws))

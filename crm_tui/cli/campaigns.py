@@ -64,6 +64,19 @@ def add(
         str | None, typer.Option("--owner", help="Audience: clients of this manager (login).")
     ] = None,
     region: Annotated[str | None, typer.Option("--region", help="Audience: clients of this region.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Audience: a saved clients filter (the list's search).")
+    ] = None,
+    installed: Annotated[
+        str | None, typer.Option("--installed", help="Audience: owning ours, competitor or any product.")
+    ] = None,
+    product: Annotated[
+        str | None, typer.Option("--product", help="Audience: an installed product or vendor like this.")
+    ] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--list", help="Audience: the clients of a spreadsheet (INN, e-mail, name)."),
+    ] = None,
     sender: Annotated[
         str | None,
         typer.Option("--sender", help="A shared sending address (default: each client's manager)."),
@@ -86,15 +99,27 @@ def add(
         draft = CampaignDraft(name, steps=tuple(_steps(steps)))
     else:
         fail(_("give the letters: --steps FILE or --example lost-drip"))
-    audience = {
-        k: v for k, v in {"segment": segment, "status": status, "owner": owner, "region": region}.items() if v
-    }
+    given = {
+        "segment": segment, "status": status, "owner": owner, "region": region,
+        "search": search, "owns": installed, "product": product,
+    }  # fmt: skip
+    audience: dict[str, Any] = {k: v for k, v in given.items() if v}
+    report = None
+    if xlsx is not None:
+        from crm_tui.cli.campaign_edit import audience_list
+
+        listed, report = audience_list(ws, xlsx)
+        audience |= listed
     draft = replace(draft, kind=kind, sender=sender, audience=audience or draft.audience)
     campaign_id = add_campaign(ws, draft)
     if as_json:
-        print_json({"id": campaign_id, "name": name})
+        print_json({"id": campaign_id, "name": name, **({"list_read": report} if report else {})})
         return
     say(_("campaign {name!r} added ({id})").format(name=name, id=campaign_id))
+    if report:
+        say(_("list {file}: clients found: {matched}").format(file=report["file"], matched=report["matched"]))
+        for row in report["unmatched"]:
+            say(_("row {row}: {reason}").format(row=row["row"], reason=row["reason"]))
 
 
 @app.command("list")
@@ -115,19 +140,22 @@ def list_(ctx: typer.Context, as_json: AsJson = False) -> None:
 @app.command("show")
 def show(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> None:
     """A campaign's audience, sender and steps."""
+    from crm_tui.domain.campaigns.editing import load_for_edit
     from crm_tui.domain.campaigns.setup import find_campaign, steps_of
 
     ws = open_ws(ctx)
-    from crm_tui.domain.access.capabilities import Capability, require
-
-    require(ws.viewer, Capability.RUN_CAMPAIGNS)
+    edited = load_for_edit(ws, campaign)
     with ws.read() as session:
-        found = find_campaign(session, campaign)
+        found = find_campaign(session, edited.id)
         steps = steps_of(session, found["id"])
     if as_json:
         print_json(
             {
-                **{k: found[k] for k in ("id", "name", "kind", "status", "audience", "paused_reason")},
+                **{
+                    k: found[k]
+                    for k in ("id", "name", "kind", "status", "audience", "paused_reason", "version")
+                },
+                "sender": edited.draft.sender,
                 "steps": steps,
             }
         )

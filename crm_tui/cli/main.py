@@ -54,7 +54,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "company": ("company",),
     "doc": ("documents",),
     "template": ("templates",),
-    "campaign": ("campaigns",),
+    "campaign": ("campaigns", "campaign_edit"),
     "outbox": ("outbox",),
 }
 """Each sub-app of `crm`: its name and the modules of crm_tui.cli that make it (the app is the

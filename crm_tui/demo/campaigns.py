@@ -23,7 +23,7 @@ from crm_tui.domain.campaigns.answers import note_reply, unsubscribe
 from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.campaigns.examples import lost_drip
 from crm_tui.domain.campaigns.senders import SenderDraft, set_sender
-from crm_tui.domain.campaigns.setup import add_campaign, steps_of
+from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft, add_campaign, steps_of
 from crm_tui.domain.campaigns.stops import stop_recipients, suppress
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import open_workspace
@@ -45,6 +45,39 @@ ENROLLED_DAYS_AGO = 21
 AUDIENCE = 80
 NAME = NC_("demo", "Lost clients: letters on days 8, 15, 20")
 SIGNATURE = NC_("demo", "Kind regards, {name}")
+OWNERS_NAME = NC_("demo", "Owners of a rival's equipment: a trade-in offer")
+OWNERS_STEPS = (
+    (
+        0,
+        NC_("demo", "{{ client }}: your equipment in exchange for ours"),
+        NC_(
+            "demo",
+            "Good afternoon, {{ name_patronymic }}!\n\n"
+            "We take your current equipment as part of the price of ours until the end of the "
+            "quarter. Reply to this letter and I will count what it gives you.\n\n"
+            "{{ owner_signature }}\n{{ owner_name }}, {{ owner_phone }}",
+        ),
+        NC_(
+            "demo",
+            "<p>Good afternoon, {{ name_patronymic }}!</p>"
+            "<p>We take your current equipment as part of the price of ours until the end of the quarter.</p>"
+            "<p>{{ owner_signature }}<br>{{ owner_name }}, {{ owner_phone }}</p>",
+        ),
+    ),
+    (
+        10,
+        NC_("demo", "{{ client }}: the trade-in ends this month"),
+        NC_(
+            "demo",
+            "{{ name_patronymic }}, good afternoon!\n\n"
+            "A reminder: the trade-in of your equipment holds until the end of the month.\n\n"
+            "{{ owner_signature }}\n{{ owner_name }}, {{ owner_phone }}",
+        ),
+        None,
+    ),
+)
+"""A second campaign, not enrolled yet: its audience is the installed base (clients who own a
+competitor's product), for the campaign editor to open with an HTML part."""
 REPLIES = (
     NC_("demo", "Good afternoon! Yes, we need a quote again, call me."),
     NC_("demo", "We have a new buyer now, please write to him."),
@@ -83,6 +116,16 @@ def write_campaigns(
     with admin.read() as session:
         draft = lost_drip(session, name)
     add_campaign(admin, draft)
+    owners_steps = tuple(
+        StepDraft(
+            day, _said(language, subject), _said(language, text), _said(language, html) if html else None
+        )
+        for day, subject, text, html in OWNERS_STEPS
+    )
+    add_campaign(
+        admin,
+        CampaignDraft(_said(language, OWNERS_NAME), audience={"owns": "competitor"}, steps=owners_steps),
+    )
     with engine.connect() as conn:
         lost = list(
             conn.scalars(
@@ -102,7 +145,9 @@ def write_campaigns(
     replies = 0
     enrol(admin, name, lost)
     with admin.write() as session:
-        campaign_id = int(session.scalar(select(campaign_recipients.c.campaign_id).limit(1)) or 0)
+        campaign_id = int(
+            session.scalar(select(campaign_recipients.c.campaign_id).limit(1)) or 0
+        )  # the drip's
         steps = [int(s["id"]) for s in steps_of(session, campaign_id)]
         recipients = session.execute(
             select(campaign_recipients.c.id, campaign_recipients.c.client_id, campaign_recipients.c.address,

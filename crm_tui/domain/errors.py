@@ -66,6 +66,7 @@ _NOT_FOUND = {
     "lead_source": N_("lead source {id} not found"),
     "lead_route": N_("routing rule {id} not found"),
     "document": N_("document {id} not found"),
+    "campaign": N_("campaign {id} not found"),
 }
 """What each record is called when it is not there (or not visible), by its kind."""
 

@@ -1,7 +1,7 @@
 """The campaigns as a head of sales sees them, at 80x24 and 120x40: the list, a campaign's figures
 with the recipients behind the first, and the uncertain letters (the seeded team as Смирнов,
 frozen at Friday 20.11.2026 12:30 MSK; three lost clients enrolled in the drip, one letter sent,
-one left uncertain, as after a crash, the rest pending).
+one left uncertain, as after a crash, the rest pending); and the campaign's editor.
 
 Update with ``pytest tests/snapshots/test_campaign_screens.py --snapshot-update``."""
 
@@ -24,7 +24,13 @@ from tests.unit.campaign_base import add_clients, mail_setup
 BOTH = pytest.mark.parametrize(
     "size", [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 )
-KEYS = {"list": ("L",), "figures": ("L", "enter"), "uncertain": ("L", "u")}
+KEYS = {
+    "list": ("L",),
+    "figures": ("L", "enter"),
+    "uncertain": ("L", "u"),
+    "editor": ("L", "E"),
+    "settings": ("L", "E", "ctrl+g"),
+}
 
 
 def drip(url: str) -> None:

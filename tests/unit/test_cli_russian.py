@@ -54,7 +54,7 @@ KEPT_LATIN = frozenset(
         # shipped example's name, the outbox's states and the figures' keys, typed as they are
         "SMTP", "SMTP-сервер", "STARTTLS", "starttls", "tls", "URL", "HTML-часть", "html", "subject",
         "personal", "advertising", "lost-drip", "pending", "sending", "sent", "failed", "uncertain",
-        "dropped", "enrolled", "bounced", "unsubscribed", "replied", "deals",
+        "dropped", "enrolled", "bounced", "unsubscribed", "replied", "deals", "any",
     }
 )  # fmt: skip
 """Latin words a Russian help page may show besides command and option names, file names and

@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.audit.trail import record
 from crm_tui.domain.errors import DomainError, StaleEdit, not_found
 from crm_tui.i18n import N_
-from crm_tui.storage.models import clients, deals, leads, tasks
+from crm_tui.storage.models import campaigns, clients, deals, leads, tasks
 
 ENTITIES: dict[str, str] = {
     clients.name: "client",
     deals.name: "deal",
     tasks.name: "task",
     leads.name: "lead",
+    campaigns.name: "campaign",
 }
 """The versioned tables and the name their audit rows carry."""
 
@@ -51,12 +52,14 @@ _STALE_BY_ID = {
     "deal": N_("deal {id} was changed by someone else meanwhile: reload and retry"),
     "task": N_("task {id} was changed by someone else meanwhile: reload and retry"),
     "lead": N_("request {id} was changed by someone else meanwhile: reload and retry"),
+    "campaign": N_("campaign {id} was changed by someone else meanwhile: reload and retry"),
 }
 _STALE_BY_TITLE = {
     "client": N_("client «{title}» was changed by someone else meanwhile: reload and retry"),
     "deal": N_("deal «{title}» was changed by someone else meanwhile: reload and retry"),
     "task": N_("task «{title}» was changed by someone else meanwhile: reload and retry"),
     "lead": N_("request «{title}» was changed by someone else meanwhile: reload and retry"),
+    "campaign": N_("campaign «{title}» was changed by someone else meanwhile: reload and retry"),
 }
 
 

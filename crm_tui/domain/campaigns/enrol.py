@@ -22,6 +22,9 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.campaigns.setup import find_campaign, steps_of
 from crm_tui.domain.campaigns.stops import suppressed_addresses
+from crm_tui.domain.clients.listing import ClientFilter, filter_conditions
+from crm_tui.domain.clients.search import like_condition
+from crm_tui.domain.clients.search_keys import search_patterns
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     CampaignKind,
@@ -57,7 +60,8 @@ class Enrolled:
 def _audience(
     session: Session, audience: dict[str, Any], client_ids: list[int] | None
 ) -> list[tuple[int, int | None]]:
-    """(client id, owner id) of the audience's clients."""
+    """(client id, owner id) of the audience's clients: every condition it holds (a saved
+    clients filter's search and installed base are the clients list's own conditions)."""
     query = select(clients.c.id, clients.c.owner_id).order_by(clients.c.id)
     if audience.get("segment"):
         query = query.where(clients.c.segment == audience["segment"])
@@ -68,6 +72,15 @@ def _audience(
     if audience.get("owner"):
         owner = select(users.c.id).where(users.c.login == audience["owner"]).scalar_subquery()
         query = query.where(clients.c.owner_id == owner)
+    if audience.get("owns") or audience.get("product"):
+        # "any": the item exists, ours or not (the clients list's owns condition takes it so).
+        flt = ClientFilter(owns=audience.get("owns") or "any", product=str(audience.get("product") or ""))
+        query = query.where(*filter_conditions(flt))
+    patterns = search_patterns(str(audience.get("search") or ""))
+    if patterns:
+        query = query.where(like_condition(patterns))
+    if audience.get("clients") is not None:
+        query = query.where(clients.c.id.in_([int(i) for i in audience["clients"]]))
     if client_ids is not None:
         query = query.where(clients.c.id.in_(client_ids))
     return [(int(c), o) for c, o in session.execute(query)]

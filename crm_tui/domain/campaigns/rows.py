@@ -15,8 +15,9 @@ from crm_tui.domain.access.capabilities import Capability, client_target, requir
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.campaigns.claims import letter_fields
-from crm_tui.domain.campaigns.letters import Letter, build_letter
-from crm_tui.domain.campaigns.setup import find_campaign, steps_of
+from crm_tui.domain.campaigns.letters import Letter, build_letter, check_template
+from crm_tui.domain.campaigns.senders import read_address
+from crm_tui.domain.campaigns.setup import CampaignDraft, find_campaign, steps_of
 from crm_tui.domain.campaigns.stops import stop_recipients
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
@@ -189,39 +190,67 @@ def preview(ws: Workspace, ref: str, position: int, client_id: int) -> Letter:
                 name=campaign["name"],
                 step=position,
             )
-        client = session.execute(select(clients.c.owner_id).where(clients.c.id == client_id)).first()
-        if client is None:
-            raise NotFound("client.not_found", N_("no client {id}"), id=client_id)
-        found = session.execute(
-            select(channels.c.value, channels.c.contact_id)
-            .where(channels.c.client_id == client_id, channels.c.kind == ChannelKind.EMAIL.value)
-            .order_by(channels.c.contact_id.is_(None), channels.c.id)
-        ).first()
-        sender_where = (
-            mail_senders.c.id == campaign["sender_id"]
-            if campaign["sender_id"] is not None
-            else mail_senders.c.user_id == client.owner_id
+        return _letter(session, campaign["sender_id"], step, client_id)
+
+
+def preview_draft(ws: Workspace, draft: CampaignDraft, number: int, client_id: int) -> Letter:
+    """Step ``number`` of a draft (the editor's, saved or not) as ``client_id`` would get it:
+    the text the person typed, checked first, so an error names its line."""
+    require(ws.viewer, Capability.RUN_CAMPAIGNS)
+    if not 1 <= number <= len(draft.steps):
+        raise NotFound(
+            "campaign.no_step", N_("campaign {name!r} has no step {step}"), name=draft.name, step=number
         )
-        sender_row = session.execute(select(mail_senders).where(sender_where)).mappings().first()
-        sender = dict(sender_row) if sender_row is not None else {"address": "", "display_name": ""}
-        recipient = {
-            "client_id": client_id,
-            "contact_id": found.contact_id if found is not None else None,
-            "token": "preview",
-        }
-        fields = letter_fields(session, recipient, sender)
-        footer = base_text(session, "letter", NC_("letter", "To stop these letters: {url}")).format(
-            url=fields["unsubscribe_url"]
-        )
-        return build_letter(
-            step,
-            fields,
-            sender=str(sender["address"]),
-            sender_name=str(sender["display_name"] or fields["owner_name"]),
-            to=str(found.value) if found is not None else "",
-            message_id="preview",
-            footer=footer,
-        )
+    step = draft.steps[number - 1]
+    check_template(step.subject, f"step {number} subject")
+    check_template(step.text, f"step {number} text")
+    if step.html:
+        check_template(step.html, f"step {number} html", html=True)
+    with ws.read() as session:
+        sender_id = None
+        if draft.sender:
+            sender_id = session.scalar(
+                select(mail_senders.c.id).where(
+                    mail_senders.c.address == read_address(draft.sender, "sender")
+                )
+            )
+        fields = {"subject": step.subject, "body_text": step.text, "body_html": step.html or None}
+        return _letter(session, sender_id, fields, client_id)
+
+
+def _letter(session: Session, sender_id: int | None, step: dict[str, Any], client_id: int) -> Letter:
+    """The letter of ``step`` for ``client_id``, from the shared sender or the client's manager."""
+    client = session.execute(select(clients.c.owner_id).where(clients.c.id == client_id)).first()
+    if client is None:
+        raise NotFound("client.not_found", N_("no client {id}"), id=client_id)
+    found = session.execute(
+        select(channels.c.value, channels.c.contact_id)
+        .where(channels.c.client_id == client_id, channels.c.kind == ChannelKind.EMAIL.value)
+        .order_by(channels.c.contact_id.is_(None), channels.c.id)
+    ).first()
+    sender_where = (
+        mail_senders.c.id == sender_id if sender_id is not None else mail_senders.c.user_id == client.owner_id
+    )
+    sender_row = session.execute(select(mail_senders).where(sender_where)).mappings().first()
+    sender = dict(sender_row) if sender_row is not None else {"address": "", "display_name": ""}
+    recipient = {
+        "client_id": client_id,
+        "contact_id": found.contact_id if found is not None else None,
+        "token": "preview",
+    }
+    fields = letter_fields(session, recipient, sender)
+    footer = base_text(session, "letter", NC_("letter", "To stop these letters: {url}")).format(
+        url=fields["unsubscribe_url"]
+    )
+    return build_letter(
+        step,
+        fields,
+        sender=str(sender["address"]),
+        sender_name=str(sender["display_name"] or fields["owner_name"]),
+        to=str(found.value) if found is not None else "",
+        message_id="preview",
+        footer=footer,
+    )
 
 
 def sample_client(ws: Workspace, ref: str) -> int | None:

@@ -28,7 +28,12 @@ from crm_tui.storage.models import (
     users,
 )
 
-AUDIENCE_KEYS = ("segment", "status", "owner", "region")
+AUDIENCE_KEYS = ("segment", "status", "owner", "region", "search", "owns", "product", "clients", "list")
+"""What an audience may hold (all given must hold): a segment, a status, an owner's login, a
+region; a saved clients filter (``search``, the clients list's search text); the installed
+base (``owns``: ours, competitor or any; ``product``); a list of clients (``clients``: ids, read
+from an xlsx file named in ``list``)."""
+OWNS = ("ours", "competitor", "any")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class StepDraft:
     subject: str
     text: str
     html: str | None = None
+    id: int | None = None
+    """The saved step this draft edits (``None``: a new step)."""
 
 
 @dataclass(frozen=True)
@@ -44,13 +51,20 @@ class CampaignDraft:
     name: str
     kind: str = CampaignKind.PERSONAL.value
     audience: dict[str, Any] = field(default_factory=dict)
-    """``segment``, ``status``, ``owner`` (a login), ``region``: all given must hold."""
+    """See ``AUDIENCE_KEYS``: all given must hold."""
     sender: str | None = None
     """A shared sender's address; ``None``: each client's own manager."""
     steps: tuple[StepDraft, ...] = ()
 
 
-def _check(draft: CampaignDraft) -> None:
+def check_draft(draft: CampaignDraft) -> None:
+    """Refuse a draft in one line naming its field (a step's template names its line)."""
+    check_settings(draft)
+    check_steps(draft.steps)
+
+
+def check_settings(draft: CampaignDraft) -> None:
+    """The name, kind and audience of a draft (its steps aside)."""
     if not draft.name.strip():
         raise InvalidInput("campaign.no_name", N_("name: a campaign needs a name"))
     if draft.kind not in tuple(CampaignKind):
@@ -76,9 +90,26 @@ def _check(draft: CampaignDraft) -> None:
             value=status,
             allowed=", ".join(ClientStatus),
         )
-    if not draft.steps:
+    owns = draft.audience.get("owns")
+    if owns is not None and owns not in OWNS:
+        raise InvalidInput(
+            "campaign.bad_owns",
+            N_("installed: {value!r} is not one of {allowed}"),
+            value=owns,
+            allowed=", ".join(OWNS),
+        )
+    listed = draft.audience.get("clients")
+    if listed is not None and not (
+        isinstance(listed, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in listed)
+    ):
+        raise InvalidInput("campaign.bad_list", N_("audience: the list of clients is a list of ids"))
+
+
+def check_steps(steps: tuple[StepDraft, ...]) -> None:
+    """Each step's day and templates; the first refusal names the step, its part and line."""
+    if not steps:
         raise InvalidInput("campaign.no_steps", N_("steps: a campaign needs at least one letter"))
-    for number, step in enumerate(draft.steps, 1):
+    for number, step in enumerate(steps, 1):
         if step.day < 0:
             raise InvalidInput("campaign.bad_day", N_("step {number}: the day is 0 or later"), number=number)
         check_template(step.subject, f"step {number} subject")
@@ -89,27 +120,11 @@ def _check(draft: CampaignDraft) -> None:
 
 def add_campaign(ws: Workspace, draft: CampaignDraft) -> int:
     require(ws.viewer, Capability.RUN_CAMPAIGNS)
-    _check(draft)
+    check_draft(draft)
     with ws.write() as session:
         if session.scalar(select(campaigns.c.id).where(campaigns.c.name == draft.name.strip())):
             raise InvalidInput("campaign.exists", N_("name: a campaign {name!r} exists"), name=draft.name)
-        audience = dict(draft.audience)
-        if audience.get("owner") is not None:
-            owner = session.scalar(select(users.c.id).where(users.c.login == audience["owner"]))
-            if owner is None:
-                raise InvalidInput(
-                    "campaign.unknown_owner", N_("owner: no user {login!r}"), login=audience["owner"]
-                )
-        sender_id = None
-        if draft.sender is not None:
-            address = read_address(draft.sender, "sender")
-            sender_id = session.scalar(select(mail_senders.c.id).where(mail_senders.c.address == address))
-            if sender_id is None:
-                raise InvalidInput(
-                    "campaign.unknown_sender",
-                    N_("sender: no sender {address!r} (add it with crm outbox sender)"),
-                    address=address,
-                )
+        audience, sender_id = resolve(session, draft)
         campaign_id = int(
             session.execute(
                 insert(campaigns)
@@ -150,6 +165,29 @@ def add_campaign(ws: Workspace, draft: CampaignDraft) -> int:
             changes={"name": draft.name, "kind": draft.kind, "steps": len(draft.steps)},
         )
         return campaign_id
+
+
+def resolve(session: Session, draft: CampaignDraft) -> tuple[dict[str, Any], int | None]:
+    """The draft's audience as stored and its shared sender's id, or a refusal naming the
+    unknown owner or sender."""
+    audience = dict(draft.audience)
+    if audience.get("owner") is not None:
+        owner = session.scalar(select(users.c.id).where(users.c.login == audience["owner"]))
+        if owner is None:
+            raise InvalidInput(
+                "campaign.unknown_owner", N_("owner: no user {login!r}"), login=audience["owner"]
+            )
+    sender_id = None
+    if draft.sender is not None:
+        address = read_address(draft.sender, "sender")
+        sender_id = session.scalar(select(mail_senders.c.id).where(mail_senders.c.address == address))
+        if sender_id is None:
+            raise InvalidInput(
+                "campaign.unknown_sender",
+                N_("sender: no sender {address!r} (add it with crm outbox sender)"),
+                address=address,
+            )
+    return audience, sender_id
 
 
 def find_campaign(session: Session, ref: str | int) -> dict[str, Any]:

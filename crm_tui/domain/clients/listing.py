@@ -84,7 +84,13 @@ def _first_channel(kind: ChannelKind) -> ScalarSelect[Any]:
 
 def _conditions(viewer: Viewer, flt: ClientFilter) -> list[ColumnElement[bool]]:
     """Who may see it and the filters; the search term is added by the caller (see client_search)."""
-    conditions = [visible_clients(viewer)]
+    return [visible_clients(viewer), *filter_conditions(flt)]
+
+
+def filter_conditions(flt: ClientFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions alone (no search term, no visibility): the clients list's and a
+    campaign audience's (a saved clients filter) are one rule."""
+    conditions: list[ColumnElement[bool]] = []
     if flt.owner_id is not None:
         conditions.append(clients.c.owner_id == flt.owner_id)
     if flt.status:

@@ -1,0 +1,1 @@
+"""What campaigns read from files: an audience list."""
