@@ -77,6 +77,13 @@ def test_refusals_are_one_line(seeded_db: str, tmp_path: Path) -> None:
     broken.write_text(json.dumps([{"day": 8, "subject": "x", "text": "{% if %}"}]), encoding="utf-8")
     syntax = crm(*db, "campaign", "add", "X", "--steps", str(broken), user="smirnov")
     assert syntax.returncode == 2 and "step 1 text: the template breaks at line 1" in error_line(syntax)
+    # Found only by making a letter: it was accepted, and its letters then stopped the outbox.
+    attribute = tmp_path / "attribute.json"
+    attribute.write_text(
+        json.dumps([{"day": 0, "subject": "x", "text": "{{ client.name }}"}]), encoding="utf-8"
+    )
+    fails = crm(*db, "campaign", "add", "X", "--steps", str(attribute), user="smirnov")
+    assert fails.returncode == 2 and "step 1 text: the template cannot make a letter" in error_line(fails)
     manager = crm(*db, "campaign", "add", "X", "--example", "lost-drip", user="ivanova")
     assert manager.returncode == 2 and "campaigns are run by a head of sales or an admin" in error_line(
         manager

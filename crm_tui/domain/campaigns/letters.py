@@ -65,7 +65,7 @@ def _environment(html: bool) -> SandboxedEnvironment:
 
 def check_template(text: str, field: str, *, html: bool = False) -> None:
     """Refuse a template that does not parse or uses a name we do not provide, in one line."""
-    from jinja2 import TemplateSyntaxError, meta
+    from jinja2 import TemplateError, TemplateSyntaxError, meta
 
     env = _environment(html)
     try:
@@ -87,6 +87,17 @@ def check_template(text: str, field: str, *, html: bool = False) -> None:
             unknown=", ".join(unknown),
             known=", ".join(FIELDS),
         )
+    # A trial letter: what only rendering finds ({{ client.name }}: a field is text, it has no
+    # attributes) is refused now, not when the worker makes the letter for each recipient.
+    try:
+        env.from_string(text).render(**dict.fromkeys(FIELDS, "Образец"))
+    except TemplateError as exc:
+        raise InvalidInput(
+            "campaign.template_fails",
+            N_("{field}: the template cannot make a letter: {reason}"),
+            field=field,
+            reason=str(exc),
+        ) from None
 
 
 @lru_cache(maxsize=256)
