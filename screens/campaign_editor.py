@@ -27,14 +27,13 @@ from crm_tui.domain.campaigns.editing import load_for_edit, save_campaign, sende
 from crm_tui.domain.campaigns.letters import FIELDS, Letter
 from crm_tui.domain.campaigns.rows import preview_draft, sample_client
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft
-from crm_tui.domain.captions import CLIENT_STATUS_NAMES, SEGMENT_NAMES
+from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES, CLIENT_STATUS_NAMES, SEGMENT_NAMES
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.campaign_steps import StepsEditor
 from crm_tui.screens.dialogs.campaign_forms import (
-    KIND_NAMES,
     OWNS_NAMES,
     CampaignSettingsDialog,
     RecipientDialog,
@@ -235,7 +234,7 @@ class CampaignEditorScreen(StepsEditor):
         sender = d.sender or _("each client's own manager")
         lines = [
             _("{name} · {kind} · from: {sender}").format(
-                name=d.name, kind=_(KIND_NAMES.get(d.kind, d.kind)), sender=sender
+                name=d.name, kind=CAMPAIGN_KIND_NAMES.caption(d.kind), sender=sender
             ),
             _("Audience: {audience}").format(audience=audience_words(d.audience)),
         ]

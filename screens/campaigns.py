@@ -13,6 +13,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
+from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES, CAMPAIGN_STATUS_NAMES
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.campaigns.audience_list import CampaignJobs
 from crm_tui.domain.campaigns.enrol import enrol
@@ -27,8 +28,6 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 
-STATUS_NAMES = {"active": N_("active"), "paused": N_("paused")}
-KIND_NAMES = {"personal": N_("personal"), "advertising": N_("advertising")}
 
 
 def _number(value: int) -> Text:
@@ -120,9 +119,9 @@ class CampaignsScreen(CrmScreen):
                 str(r.id),
                 [
                     literal(clip(r.name, 40)),
-                    Text(_(KIND_NAMES.get(r.kind, r.kind))),
+                    Text(CAMPAIGN_KIND_NAMES.caption(r.kind)),
                     Text(
-                        _(STATUS_NAMES.get(r.status, r.status)),
+                        CAMPAIGN_STATUS_NAMES.caption(r.status),
                         style="" if r.status == "active" else "yellow",
                     ),
                     _number(r.steps),

@@ -10,6 +10,13 @@ from typing import Annotated, Any
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json, print_table, say
+from crm_tui.domain.captions import (
+    CAMPAIGN_KIND_NAMES,
+    CAMPAIGN_STATUS_NAMES,
+    LEFT_OUT_NAMES,
+    RECIPIENT_STATE_NAMES,
+    STOP_REASON_NAMES,
+)
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Campaigns: personal letters and drips to an audience.", no_args_is_help=True)
@@ -133,7 +140,8 @@ def list_(ctx: typer.Context, as_json: AsJson = False) -> None:
         return
     print_table(
         _("id"), _("name"), _("kind"), _("status"), _("steps"), _("recipients"), _("pending"), _("sent"),
-        rows=((r.id, r.name, r.kind, r.status, r.steps, r.recipients, r.pending, r.sent) for r in rows),
+        rows=((r.id, r.name, CAMPAIGN_KIND_NAMES.caption(r.kind), CAMPAIGN_STATUS_NAMES.caption(r.status),
+               r.steps, r.recipients, r.pending, r.sent) for r in rows),
     )  # fmt: skip
 
 
@@ -162,7 +170,7 @@ def show(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> Non
         return
     say(_("{name}: {kind}, {status}").format(name=found["name"], kind=found["kind"], status=found["status"]))
     if found["paused_reason"]:
-        say(_("paused: {reason}").format(reason=found["paused_reason"]))
+        say(_("paused: {reason}").format(reason=CAMPAIGN_STATUS_NAMES.caption(found["paused_reason"])))
     say(_("audience: {audience}").format(audience=json.dumps(found["audience"], ensure_ascii=False)))
     print_table(
         _("step"), _("day"), _("subject"),
@@ -181,7 +189,7 @@ def enroll(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> N
         return
     say(_("enrolled {n}, letters {letters}").format(n=result.enrolled, letters=result.letters))
     for reason, count in sorted(result.left_out.items()):
-        say(_("left out ({reason}): {count}").format(reason=reason, count=count))
+        say(_("left out ({reason}): {count}").format(reason=LEFT_OUT_NAMES.caption(reason), count=count))
 
 
 @app.command("pause")
@@ -230,7 +238,8 @@ def stats(
             return
         print_table(
             _("client"), _("address"), _("state"), _("stopped by"),
-            rows=((r.client, r.address, r.state, r.stop_reason or "") for r in rows),
+            rows=((r.client, r.address, RECIPIENT_STATE_NAMES.caption(r.state),
+                   STOP_REASON_NAMES.caption(r.stop_reason) if r.stop_reason else "") for r in rows),
         )  # fmt: skip
         return
     result = campaign_stats(ws, campaign)

@@ -24,15 +24,18 @@ def list_(
 ) -> None:
     """The letters of the outbox (first 500), the next due first."""
     from crm_tui.domain.campaigns.rows import list_outbox
+    from crm_tui.domain.captions import LETTER_STATE_NAMES, letter_error
 
-    rows = list_outbox(open_ws(ctx), state)
+    ws = open_ws(ctx)
+    rows = list_outbox(ws, state)
     if as_json:
         print_json([r.as_json() for r in rows])
         return
     print_table(
         _("id"), _("campaign"), _("address"), _("state"), _("attempts"), _("next try"), _("error"),
-        rows=((r.id, r.campaign or "", r.address, r.state, r.attempts,
-               r.next_try.isoformat(timespec="minutes"), r.last_error or "") for r in rows),
+        rows=((r.id, r.campaign or "", r.address, LETTER_STATE_NAMES.caption(r.state), r.attempts,
+               f"{r.next_try.astimezone(ws.tz):%d.%m.%Y %H:%M}", letter_error(r.last_error))
+              for r in rows),
     )  # fmt: skip
 
 

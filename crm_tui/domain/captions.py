@@ -226,3 +226,42 @@ STOP_REASON_NAMES: Captions[str] = Captions(
     },
 )
 """Why a recipient's remaining letters were stopped (``campaigns.stops.stop_recipients``)."""
+CAMPAIGN_KIND_NAMES: Captions[str] = Captions(
+    "campaign kind",
+    {"personal": NC_("campaign kind", "personal"), "advertising": NC_("campaign kind", "advertising")},
+)
+"""A campaign's kind: one-to-one letters from the manager, or advertising (consent needed)."""
+CAMPAIGN_STATUS_NAMES: Captions[str] = Captions(
+    "campaign status",
+    {
+        "active": NC_("campaign status", "active"),
+        "paused": NC_("campaign status", "paused"),
+        "by hand": NC_("campaign status", "paused by hand"),
+    },
+)
+"""A campaign's status, and the reason stored when a person paused it."""
+LEFT_OUT_NAMES: Captions[str] = Captions(
+    "left out",
+    {
+        "suppressed": NC_("left out", "on the stop list"),
+        "no_consent": NC_("left out", "no consent to advertising"),
+        "no_email": NC_("left out", "no e-mail address"),
+        "no_sender": NC_("left out", "no sending address for the manager"),
+    },
+)
+"""Why a client of the audience was not enrolled."""
+WORKER_STOPPED = "the worker stopped while sending"
+"""What an uncertain letter's error says (a code kept in English in the base, worded when shown)."""
+
+
+def letter_error(text: str | None) -> str:
+    """A letter's last error as a person reads it: our own codes in words (a stop and its reason,
+    an interrupted send); what the mail server answered, as it answered."""
+    if not text:
+        return ""
+    if text == WORKER_STOPPED:
+        return pgettext("letter error", "the sending was interrupted: check whether it arrived")
+    if text.startswith("stopped: "):
+        reason = STOP_REASON_NAMES.caption(text.removeprefix("stopped: "))
+        return pgettext("letter error", "stopped: {reason}").format(reason=reason)
+    return text

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from crm_tui.domain.campaigns.audience_list import AudienceList, CampaignJobs, with_list
 from crm_tui.domain.campaigns.editing import check_settings_in
 from crm_tui.domain.campaigns.setup import CampaignDraft
-from crm_tui.domain.captions import CLIENT_STATUS_NAMES, SEGMENT_NAMES
+from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES, CLIENT_STATUS_NAMES, SEGMENT_NAMES
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
@@ -22,7 +22,6 @@ from crm_tui.screens.dialogs.client_suggestions import ClientPickingForm, Picked
 from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.in_order import FieldInput, FieldSelect
 
-KIND_NAMES = {"personal": N_("personal"), "advertising": N_("advertising")}
 OWNS_NAMES = {"ours": N_("owns our product"), "competitor": N_("owns a competitor's"), "any": N_("owns any")}
 OWN_MANAGER = "-"
 """The sender choice "each client's own manager"."""
@@ -68,7 +67,7 @@ class CampaignSettingsDialog(FormDialog[Settings | None]):
     def compose_form(self) -> ComposeResult:
         d, a = self.draft, self.draft.audience
         yield from self.field("name", _("Name"), FieldInput(value=d.name, id="settings-name"))
-        kinds = [(_(label), key) for key, label in KIND_NAMES.items()]
+        kinds = [(CAMPAIGN_KIND_NAMES.caption(key), key) for key in CAMPAIGN_KIND_NAMES]
         yield from self.field(
             "kind", _("Kind"), FieldSelect(kinds, value=d.kind, allow_blank=False, id="settings-kind")
         )
