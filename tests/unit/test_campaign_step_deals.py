@@ -6,33 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
-
-from sqlalchemy import insert, select
+from datetime import timedelta
 
 from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.campaigns.stats import campaign_stats, recipients_behind
 from crm_tui.domain.workspace import Workspace
 from crm_tui.scheduling.outbox_send import send_outbox
 from crm_tui.storage.database import dispose_engines
-from crm_tui.storage.models import deals, pipelines, stages
 from tests.cli_support import crm
 from tests.seed import FROZEN_NOW
 from tests.smtp_server import Mailbox
-from tests.unit.campaign_base import add_clients, at, mail_setup
-
-
-def _deal(ws: Workspace, client_id: int, moment: datetime) -> None:
-    with ws.write() as session:
-        pipeline = session.scalar(select(pipelines.c.id))
-        stage = session.scalar(select(stages.c.id).where(stages.c.pipeline_id == pipeline))
-        session.execute(
-            insert(deals).values(
-                client_id=client_id, pipeline_id=pipeline, stage_id=stage, title="Поставка", amount=0,
-                status="open", stage_entered_at=moment, created_at=moment, updated_at=moment, version=1,
-                furthest_position=0,
-            )
-        )  # fmt: skip
+from tests.unit.campaign_base import add_clients, add_deal, at, mail_setup
 
 
 def test_deals_are_counted_for_the_step_whose_letter_came_last_before_them(
@@ -43,11 +27,11 @@ def test_deals_are_counted_for_the_step_whose_letter_came_last_before_them(
     mail_setup(ws, smtp_server.port)  # the steps go on day 0 and day 8
     enrol(ws, "Drip")
     assert send_outbox(ws).sent == 4
-    _deal(ws, ids[0], FROZEN_NOW + timedelta(days=3))  # after the first letter only
+    add_deal(ws, ids[0], FROZEN_NOW + timedelta(days=3))  # after the first letter only
     assert send_outbox(at(ws, FROZEN_NOW + timedelta(days=8, minutes=1))).sent == 4  # no tick stopped 0
-    _deal(ws, ids[1], FROZEN_NOW + timedelta(days=20))  # after the second
-    _deal(ws, ids[2], FROZEN_NOW + timedelta(days=45))  # 37 days after the second: nobody's
-    _deal(ws, ids[1], FROZEN_NOW + timedelta(days=25))  # a second deal of the same client: counted once
+    add_deal(ws, ids[1], FROZEN_NOW + timedelta(days=20))  # after the second
+    add_deal(ws, ids[2], FROZEN_NOW + timedelta(days=45))  # 37 days after the second: nobody's
+    add_deal(ws, ids[1], FROZEN_NOW + timedelta(days=25))  # a second deal of the same client: counted once
 
     stats = campaign_stats(ws, "Drip")
 
