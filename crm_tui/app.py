@@ -69,7 +69,15 @@ def describe_error(error: BaseException | None) -> str:
 
 
 PALETTE_ONLY = frozenset(
-    {"app.week", "app.inbox", "app.dashboard", "app.campaigns", "app.new_deal", "app.new_task"}
+    {
+        "app.week",
+        "app.inbox",
+        "app.dashboard",
+        "app.campaigns",
+        "app.new_deal",
+        "app.new_task",
+        "app.password",
+    }
 )
 """App keys offered in the palette but not on every screen's footer (it has no room for them)."""
 
@@ -140,6 +148,7 @@ class CrmApp(App[None]):
     | L | Campaigns (letters): mailings and drips, their figures, the uncertain letters. |
     | N | A new deal (client, title, amount, stage, close date, owner). |
     | T | A new task, for yourself or a colleague. |
+    | P | The browser password (`crm serve`): yours, or a colleague's for an admin. |
     | ctrl+p | Commands: every action here; clients and deals by name, INN or phone. |
     | q | Quit. |
     """
@@ -163,6 +172,7 @@ class CrmApp(App[None]):
         bind("app.campaigns", "campaigns", N_("Campaigns"), show=False),
         bind("app.new_deal", "new_deal", N_("New deal"), show=False),
         bind("app.new_task", "new_task", N_("New task"), show=False),
+        bind("app.password", "password", N_("Browser password"), show=False),
         bind("app.palette", "command_palette", N_("Commands"), priority=True),
         bind("app.quit", "quit", N_("Quit")),
     ]
@@ -536,6 +546,16 @@ class CrmApp(App[None]):
                 self.notify(_("Task set."))
 
         self.push_screen(TaskDialog(self.ws), saved)
+
+    def action_password(self) -> None:
+        """The browser password dialog (the palette's "Browser password")."""
+        from crm_tui.screens.dialogs.password import PasswordDialog
+
+        def saved(login: str | None) -> None:
+            if login is not None:
+                self.notify(_("Browser password set for {login}.").format(login=login), markup=False)
+
+        self.push_screen(PasswordDialog(self.ws), saved)
 
     def action_import_clients(self) -> None:
         from crm_tui.screens.import_wizard import ImportWizardScreen

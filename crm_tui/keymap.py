@@ -31,6 +31,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "app.campaigns": "L",
     "app.new_deal": "N",
     "app.new_task": "T",
+    "app.password": "P",
     "app.palette": "ctrl+p",
     "app.quit": "q",
     # every list (the record table)

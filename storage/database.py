@@ -147,7 +147,7 @@ def _ensure_sqlite_directory(url: URL) -> None:
             database=database,
             reason=exc.strerror,
         ) from None
-    _create_private(Path(database))
+    create_private(Path(database))
 
 
 DATABASE_MODE = 0o660
@@ -155,7 +155,7 @@ DATABASE_MODE = 0o660
 SQLite gives its -wal and -shm files the database file's mode."""
 
 
-def _create_private(path: Path) -> None:
+def create_private(path: Path) -> None:
     """Create the database file empty with ``DATABASE_MODE`` before SQLite would create it with
     the process's umask (often world-readable: a client base is personal data)."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,12 +20,11 @@ Campaign = Annotated[str, typer.Argument(help="The campaign's name or id.")]
 
 def _steps(path: Path) -> list[Any]:
     """Steps from a JSON file: a list of {"day", "subject", "text", "html"?}."""
+    from crm_tui.cli.files import read_bytes
     from crm_tui.domain.campaigns.setup import StepDraft
 
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        fail(_("{file}: {reason}").format(file=path, reason=exc.strerror))
+        raw = json.loads(read_bytes(path).decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         fail(_("{file}: not JSON: {reason}").format(file=path, reason=exc))
     if not isinstance(raw, list):
@@ -278,9 +278,11 @@ def nonresponders(
     as_json: AsJson = False,
 ) -> None:
     """Those who got every letter and never answered: the managers' call list."""
+    from crm_tui.cli.files import writing
     from crm_tui.domain.campaigns.nonresponders import nonresponders as find
 
-    rows, opened = find(open_ws(ctx), campaign, day=day, xlsx=xlsx, make_tasks=tasks)
+    with writing(xlsx, "--xlsx") if xlsx is not None else nullcontext():
+        rows, opened = find(open_ws(ctx), campaign, day=day, xlsx=xlsx, make_tasks=tasks)
     if as_json:
         print_json({"nonresponders": [r.as_json() for r in rows], "tasks": opened})
         return

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import shlex
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm_tui.cli.common import fail, globals_of, grouped, print_json, say
 from crm_tui.i18n import _, decimal, ngettext
 
+if TYPE_CHECKING:
+    from crm_tui.demo.builder import DemoSummary
+
 
 class Size(StrEnum):
     SMALL = "small"
     LARGE = "large"
+
+
+def next_steps(summary: DemoSummary) -> list[str]:
+    """What to try next, as commands to type: on the demo base, not the default one."""
+    crm = f"crm --db {shlex.quote(summary.database)}"
+    lines = [
+        _("in a browser: {crm} serve, then sign in as {login} with the password {password}").format(
+            crm=crm, login=summary.login, password=summary.browser_password
+        )
+    ]
+    if summary.statement:
+        lines.append(
+            _("a bank statement to try: {crm} import bank {file}").format(
+                crm=crm, file=shlex.quote(summary.statement)
+            )
+        )
+    return lines
 
 
 def demo(
@@ -70,8 +91,8 @@ def demo(
                 database=summary.database, counts=", ".join(parts), seconds=decimal(summary.seconds)
             )
         )
-        if summary.statement:
-            say(_("a bank statement to try: crm import bank {file}").format(file=summary.statement))
+        for line in next_steps(summary):
+            say(line)
     if tui:
         from crm_tui.app import create_app
         from crm_tui.config import crm_command

@@ -39,17 +39,22 @@ def _as_dict(row: DocumentRow, out: Path | None = None) -> dict[str, object]:
 
 
 def _write(out: Path, content: bytes) -> None:
-    try:
-        out.write_bytes(content)
-    except OSError as exc:
-        fail(_("--out {path}: {reason}").format(path=out, reason=exc.strerror or exc))
+    """The document's file, 0600 (it holds requisites and amounts)."""
+    from crm_tui.cli.files import writing
+    from crm_tui.storage.private_files import open_private
+
+    with writing(out, "--out"), open_private(out, "wb") as file:
+        file.write(content)
 
 
 def _made(ctx: typer.Context, deal: int, kind: str, template: str | None, fmt: str | None,
           out: Path | None, as_json: bool) -> None:  # fmt: skip
+    from crm_tui.cli.files import check_writable
     from crm_tui.domain.documents.making import document_content, make_document
     from crm_tui.domain.values.formatting import money
 
+    if out is not None:  # before the document takes its number
+        check_writable(out, "--out")
     ws = open_ws(ctx)
     row = make_document(ws, deal, kind, template=template, file_format=fmt)
     if out is not None:

@@ -246,6 +246,10 @@ def _kpi(
         fail(_("--to: {end} is before --from {start}").format(end=date_to, start=date_from))
     if days < 1:
         fail(_("--days: give a number of days, 1 or more"))
+    if xlsx is not None:
+        from crm_tui.cli.files import check_writable
+
+        check_writable(xlsx, "--xlsx")
     ws = open_ws(ctx)
     owner_id = user_id_of(ws, manager, "--manager")
     period = period_or_month(start, end, ws.now(), ws.tz)
@@ -256,7 +260,10 @@ def _kpi(
         except UnknownSlice as exc:
             fail(_("--by: the {report} report has no {slice} slice").format(report=name, slice=exc.args[0]))
     if xlsx is not None:
-        written = export_xlsx(report, xlsx)
+        from crm_tui.cli.files import writing
+
+        with writing(xlsx, "--xlsx"):
+            written = export_xlsx(report, xlsx)
         say(ngettext("{count} row written to {file}", "{count} rows written to {file}", written).format(
             count=written, file=xlsx))  # fmt: skip
         return

@@ -78,7 +78,9 @@ def ssh_entry(
         try:
             uploads.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            fail(f"{uploads}: {exc.strerror}")
+            from crm_tui.cli.files import reason
+
+            fail(f"{uploads}: {reason(exc)}")
         os.chdir(uploads)
         os.execv(entry.argv[0], list(entry.argv))
     from crm_tui.cli.main import run_tui

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, print_table, say
+from crm_tui.cli.common import open_ws, print_json, print_table, say
 from crm_tui.cli.documents import kind_name
 from crm_tui.i18n import _
 
@@ -25,12 +25,10 @@ def add(
     """Add a template (an admin): unknown placeholders and broken tags are refused, naming them."""
     from dataclasses import asdict
 
+    from crm_tui.cli.files import read_bytes
     from crm_tui.domain.documents.templates import add_template
 
-    try:
-        content = file.read_bytes()
-    except OSError as exc:
-        fail(_("{path}: {reason}").format(path=file, reason=exc.strerror or exc))
+    content = read_bytes(file)
     added = add_template(open_ws(ctx), name or file.stem, kind, content)
     if as_json:
         print_json(asdict(added))

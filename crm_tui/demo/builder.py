@@ -46,6 +46,7 @@ from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.workspace import prepare_database
 from crm_tui.i18n import N_, MessageError
 from crm_tui.storage.database import (
+    create_private,
     describe,
     get_engine,
     parse_database_url,
@@ -97,6 +98,10 @@ class DemoSummary:
     """The week of requests (their touches are among ``interactions``, their tasks ``tasks``)."""
     statement: str | None = None
     """The bank statement written beside the base for `crm import bank` (a SQLite base only)."""
+    login: str = ""
+    """Who the demo was built for: the admin the app opens as."""
+    browser_password: str = ""
+    """A fresh random password ``login`` signs in to `crm serve` with (only its hash is kept)."""
 
 
 def build_demo(
@@ -128,6 +133,7 @@ def build_demo(
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc
     users_n, tasks_n, made, statement = counts
+    password = _browser_password(engine, login, moment)
     return DemoSummary(
         database=describe(engine),
         users=users_n,
@@ -138,7 +144,26 @@ def build_demo(
         seconds=round(time.perf_counter() - started, 3),
         requests=made.received,
         statement=str(statement) if statement else None,
+        login=login,
+        browser_password=password,
     )
+
+
+def _browser_password(engine: Engine, login: str, now: datetime) -> str:
+    """A browser password for the person the demo is built for, so `crm serve` can be tried at
+    once: random for each build (a demo base left on a shared machine is not open to anyone who
+    read the README), printed once by `crm demo`, stored as a hash like any other."""
+    import secrets
+
+    from crm_tui.domain.access.passwords import set_password
+    from crm_tui.domain.clock import fixed_clock
+    from crm_tui.domain.workspace import open_workspace
+
+    password = secrets.token_urlsafe(9)
+    ws = open_workspace(engine.url.render_as_string(hide_password=False), login, clock=fixed_clock(now))
+    with ws.write() as session:
+        set_password(session, ws.viewer, login, password, now)
+    return password
 
 
 def _remove_sqlite_file(url: URL) -> None:
@@ -148,6 +173,7 @@ def _remove_sqlite_file(url: URL) -> None:
     get_engine(url).dispose()
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    create_private(path)  # the engine made it 0660 before; SQLite would make it anew by the umask
 
 
 def _refuse_if_has_clients(url: URL) -> None:

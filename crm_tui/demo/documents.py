@@ -24,6 +24,7 @@ from crm_tui.domain.documents.payments import confirm_payment
 from crm_tui.domain.values.requisites import inn_check_digits, ogrn_check_digit, with_account_key
 from crm_tui.domain.workspace import Workspace, open_workspace
 from crm_tui.storage.models import DealStatus, Role, clients, deals, stages, users
+from crm_tui.storage.private_files import open_private
 
 INVOICED = 24
 """How many deals get an invoice (a contract for two in three): enough to see every state."""
@@ -137,5 +138,6 @@ def write_documents(
     payments.append(BankPayment("512", now.date(), 1_250_000, "ИП Гаврилов Олег Петрович", "500100732259",
                                 "40802810500000000777", "Предоплата по договору 15/26"))  # fmt: skip
     path = folder / STATEMENT
-    path.write_bytes(statement_bytes(ours["name"], ours["inn"], ours["account"], payments))
+    with open_private(path, "wb") as file:  # names, INNs and accounts: the person's only
+        file.write(statement_bytes(ours["name"], ours["inn"], ours["account"], payments))
     return path, tasks

@@ -106,6 +106,7 @@ ROLE_NAMES: Captions[str] = Captions(
         "head": NC_("role", "head"),
         "admin": NC_("role", "admin"),
         "ops": NC_("role", "ops"),
+        "accountant": NC_("role", "accountant"),
     },
 )
 """A user's role by its code (only ``domain/access`` names roles as ``Role`` members, to decide)."""

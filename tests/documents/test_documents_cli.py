@@ -50,10 +50,15 @@ def test_documents_and_payments_through_crm(seeded_db: str, tmp_path: Path) -> N
         "legal_address=Москва, ул. Павловская, д. 7", "--set", f"bik={CLIENT_BIK}", "--set",
         f"account={with_account_key(CLIENT_BIK, '40702810000000000777')}", user="admin",
         check=True)  # fmt: skip
+    folder = crm("--db", seeded_db, "doc", "invoice", str(deal), "--out", str(tmp_path), user="ivanova")
+    assert folder.returncode == 2 and folder.stderr.splitlines() == [
+        f"crm: error: --out {tmp_path}: a folder, not a file"
+    ], "refused before the invoice takes a number (the next one made is still number 1)"
     out = tmp_path / "schet.pdf"
     made = json.loads(crm("--db", seeded_db, "doc", "invoice", str(deal), "--out", str(out), "--json",
                           user="ivanova", check=True).stdout)  # fmt: skip
     assert made["number"] == "1" and made["amount"] == 54_000_000 and out.read_bytes().startswith(b"%PDF")
+    assert out.stat().st_mode & 0o777 == 0o600, "a document holds requisites and amounts: the person's only"
     contract = json.loads(crm("--db", seeded_db, "doc", "contract", str(deal), "--template", "services",
                               "--json", user="ivanova", check=True).stdout)  # fmt: skip
     assert contract["file_name"] == "dogovor-1-2026.docx"

@@ -51,6 +51,19 @@ def test_master_csv_lines_it_cannot_read_are_rejected_with_their_number_and_reas
     assert rejected[8] == "5 columns, cdr_csv writes 16 or more"
 
 
+def test_rejected_lines_are_told_in_the_interfaces_language() -> None:
+    """A Russian team reads why a line was left out in Russian (the reasons were English f-strings)."""
+    from crm_tui import i18n
+
+    i18n.set_locale("ru")
+    try:
+        rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW).rejected}
+    finally:
+        i18n.set_locale("en")
+    assert rejected[8] == "столбцов: 5, а cdr_csv пишет 16 и больше"
+    assert rejected[7].startswith("начало '04.12.2026 15:00' — не время")
+
+
 def test_reading_the_same_file_twice_gives_the_same_identities() -> None:
     once = {c.identity for c in read_master_csv(MASTER, MOSCOW).calls}
     doubled = {c.identity for c in read_master_csv(MASTER + MASTER, MOSCOW).calls}

@@ -101,3 +101,18 @@ def test_handover(snap_compare: SnapCompare, sqlite_url: str, team: Seeded, size
 def test_new_portrait_field(snap_compare: SnapCompare, sqlite_url: str, team: Seeded, size: Size) -> None:
     app = create_app(workspace(sqlite_url, "admin"), start="clients")
     assert snap_compare(app, terminal_size=size, run_before=keys_then_settle("comma", "a"))
+
+
+def test_browser_password_refused(
+    snap_compare: SnapCompare, sqlite_url: str, team: Seeded, size: Size
+) -> None:
+    """An admin's browser password dialog (whose login, the password twice as dots), refused: the
+    two differ."""
+
+    async def refused(pilot: Pilot[None]) -> None:
+        await press_and_settle(pilot, "P")
+        await burst(pilot, "tab", "секретный-1", "tab", "секретный-2", "ctrl+s")
+        await settle(pilot)
+
+    app = create_app(workspace(sqlite_url, "admin"))
+    assert snap_compare(app, terminal_size=size, run_before=refused)

@@ -50,9 +50,13 @@ def test_an_unowned_lead_is_the_regions_managers_to_take_and_nothing_else_is() -
 
 def test_a_refusal_is_one_line_naming_what_was_refused() -> None:
     manager = Viewer(7, "ivanova", "Иванова", Role.MANAGER, "Москва")
+    accountant = Viewer(5, "buh", "Бухгалтер", Role.ACCOUNTANT, None)
     with pytest.raises(AccessDenied) as refused:
-        require(manager, Capability.MOVE_DEALS, Target(8, "Москва", "deal 12"))
+        require(accountant, Capability.MOVE_DEALS, Target(8, "Москва", "deal 12"))
     assert str(refused.value) == "deal 12 is not yours to move"
+    with pytest.raises(AccessDenied) as refused:  # a colleague's deal, which a manager cannot see
+        require(manager, Capability.MOVE_DEALS, Target(8, "Москва", "deal 12"))
+    assert str(refused.value) == "deal 12 not found", "the refusal must not tell that it exists"
     with pytest.raises(AccessDenied) as refused:
         require(manager, Capability.ACT_AS_ANOTHER_USER)
     assert str(refused.value) == "only an admin may act as another user; 'ivanova' is a manager"

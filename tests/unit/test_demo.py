@@ -41,6 +41,7 @@ from crm_tui.storage.models import (
     sales_documents,
     stages,
     tasks,
+    user_passwords,
     users,
 )
 from tests.conftest import drop_schema, new_schema, schema_url
@@ -565,3 +566,48 @@ def test_the_week_has_calls_mail_threads_and_forms_that_came_in_by_themselves(de
     assert replies and all(m.client_id is not None for m in replies) and "📎 КП-" in replies[0].summary
     assert any(m.lead_id is not None for m in mail)  # a stranger's letter: a request
     assert any(c.external_id.startswith("form:site-form:") for c in came)
+
+
+def test_the_login_signs_in_to_the_browser_with_the_password_the_demo_printed(demo: Demo) -> None:
+    from crm_tui.domain.access.web_sessions import sign_in
+    from crm_tui.storage.database import write_session
+
+    password = demo.summary.browser_password
+    assert demo.summary.login == LOGIN and len(password) >= 12
+    with write_session(demo.engine) as session:
+        wrong = sign_in(session, LOGIN, password + "x", now=FROZEN_NOW, address="127.0.0.1")
+        right = sign_in(session, LOGIN, password, now=FROZEN_NOW, address="127.0.0.1")
+    assert (wrong.token, wrong.refused) == ("", "wrong") and right.token and not right.refused
+    with read_session(demo.engine) as session:
+        stored = session.scalar(select(func.count()).select_from(user_passwords))
+    assert stored == 1, "only the person the demo was built for gets a password"
+
+
+def test_each_build_makes_a_new_browser_password(tmp_path: Path) -> None:
+    assert tiny(tmp_path / "a.db").browser_password != tiny(tmp_path / "b.db").browser_password
+
+
+def test_the_commands_the_demo_prints_run_on_the_demo_base(tmp_path: Path) -> None:
+    """`crm demo` prints what to try next; typed as printed they act on the demo base (they
+    opened the default base before, and failed: "no database at .../crm.db")."""
+    import shlex
+    import stat
+
+    from crm_tui.cli.demo import next_steps
+    from tests.cli_support import crm
+
+    path = tmp_path / "a folder" / "demo.db"
+    summary = tiny(path)
+    try:
+        lines = next_steps(summary)
+        assert len(lines) == 2, lines
+        serve, bank = lines
+        assert f"crm --db {shlex.quote(str(path))} serve" in serve and summary.browser_password in serve
+        assert stat.S_IMODE(path.stat().st_mode) == 0o660, "a client base is personal data"
+        argv = shlex.split(bank.split(": ", 1)[1])
+        assert argv[:3] == ["crm", "--db", str(path)]
+        assert stat.S_IMODE(Path(argv[-1]).stat().st_mode) == 0o600
+        done = crm(*argv[1:], "--json", user=LOGIN, data_dir=tmp_path)
+        assert done.returncode == 0, done.stderr
+    finally:
+        dispose_engines()

@@ -127,3 +127,20 @@ def test_the_audit_reads_in_russian(russian: None) -> None:
     assert describe_changes(line, 200) == "клиент: смена ответственного (ответственный: А → Б)"
     i18n.set_locale("en")
     assert describe_changes(line, 200) == "client owner changed (owner: А → Б)"
+
+
+def test_a_sign_ins_audit_row_reads_in_russian_codes_and_all(russian: None) -> None:
+    """The reviewer read «пользователь: вход (адрес: 127.0.0.1; via: browser)» and «роль: manager»."""
+    from datetime import UTC, datetime
+
+    from crm_tui.domain.audit.trail import AuditLine, describe_changes
+
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    sign_in = AuditLine(1, at, "ivanova", "user", 3, "sign_in", {"address": "127.0.0.1", "via": "browser"})
+    refused = AuditLine(
+        2, at, "ivanova", "user", 3, "sign_in_failed", {"why": "wrong_password", "attempt": 2}
+    )
+    role = AuditLine(3, at, "admin", "user", 3, "update", {"role": ["manager", "accountant"], "by": "admin"})
+    assert describe_changes(sign_in, 200) == "пользователь: вход (адрес: 127.0.0.1; через: браузер)"
+    assert "причина: неверный пароль; попытка: 2" in describe_changes(refused, 200)
+    assert "роль: менеджер → бухгалтер; кем: admin" in describe_changes(role, 200)

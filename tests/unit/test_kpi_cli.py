@@ -140,6 +140,15 @@ def test_bad_options_are_one_line_naming_the_option(
     assert error_line(bad).startswith(f"crm: error: {named}")
 
 
+def test_an_xlsx_path_that_cannot_be_a_file_is_one_line(seeded_db: str, tmp_path: Path) -> None:
+    """A folder, or a path through a file: one line naming --xlsx (a traceback before)."""
+    (tmp_path / "plain").write_text("x")
+    for target, why in [(tmp_path, "a folder, not a file"), (tmp_path / "plain" / "x.xlsx", "is a file")]:
+        bad = crm("--db", seeded_db, "report", "calls", "--xlsx", str(target), user="admin")
+        assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1, bad.stderr
+        assert error_line(bad).startswith(f"crm: error: --xlsx {target}: ") and why in bad.stderr
+
+
 def test_a_slice_the_report_has_not_is_refused(seeded_db: str) -> None:
     bad = crm("--db", seeded_db, "report", "plan", "--by", "day", user="admin")
     assert bad.returncode == 2 and "--by" in error_line(bad)

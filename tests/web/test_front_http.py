@@ -84,6 +84,15 @@ async def test_five_wrong_passwords_lock_the_login(front: Front) -> None:
             assert response.status == 303
 
 
+async def test_logins_without_a_password_lock_alike_so_the_answers_name_no_one(front: Front) -> None:
+    """Unknown logins (and so users with no browser password) answer five wrong tries exactly as
+    a real login does (they answered 401 for ever, which told the real logins apart)."""
+    async with client() as http:
+        for login in ("nosuchuser", "Никто"):
+            statuses = [await sign_in(http, front, login, f"guess-{n}") for n in range(6)]
+            assert statuses == [401, 401, 401, 401, 429, 429], login
+
+
 async def test_sign_in_sets_a_strict_http_only_cookie_and_opens_the_app(front: Front) -> None:
     async with client() as http:
         async with http.post(

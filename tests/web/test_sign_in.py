@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm_tui.domain.access.passwords import hash_password, set_password, verify_password
 from crm_tui.domain.access.web_sessions import (
@@ -197,8 +197,13 @@ def test_ops_accounts_do_not_get_the_app(workspace_for: Callable[[str], Workspac
             now=FROZEN_NOW,
             by_user_id=None,
         )
+    with ws.write() as session, pytest.raises(InvalidInput, match="ops account") as refused:
         set_password(session, ws.viewer, "cron", PASSWORD, FROZEN_NOW)
-    assert _sign_in(ws, "cron", PASSWORD).refused == "no_app"
+    assert refused.value.field == "login", "the dialog shows it under the login"
+    with ws.write() as session:  # a manager with a password who became an ops account
+        set_password(session, ws.viewer, "petrov", PASSWORD, FROZEN_NOW)
+        session.execute(update(users).where(users.c.login == "petrov").values(role=Role.OPS))
+    assert _sign_in(ws, "petrov", PASSWORD).refused == "no_app"
 
 
 def test_own_password_for_anyone_others_for_admins_only(workspace_for: Callable[[str], Workspace]) -> None:

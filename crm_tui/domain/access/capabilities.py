@@ -108,6 +108,9 @@ class Rule:
     refused: str = NOT_FOUND
     outside: str = NOT_FOUND
     targeted: bool = True
+    seen_with: Capability | None = None
+    """What shows the target: a target the viewer cannot even see is "not found", whatever
+    ``outside`` says (saying "not yours to move" told a manager that a colleague's deal existed)."""
 
 
 MANAGER, HEAD, ADMIN, OPS, ACCOUNTANT = Role.MANAGER, Role.HEAD, Role.ADMIN, Role.OPS, Role.ACCOUNTANT
@@ -161,6 +164,7 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
         N_("{target} is not yours to move"),
         N_("{target} is not yours to move"),
+        seen_with=Capability.SEE_DEALS,
     ),
     Capability.CREATE_DEALS: Rule(
         "open a deal on a client",
@@ -205,6 +209,7 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: ALL},
         N_("{target} is not yours to undo"),
         N_("{target} is not yours to undo"),
+        seen_with=Capability.SEE_IMPORT_BATCHES,
     ),
     Capability.SEE_IMPORT_BATCHES: Rule(
         "see import batches (crm import list: who imported which files, what they made)",
@@ -301,6 +306,7 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
         N_("{target} is not yours to work"),
         N_("{target} is not yours to work"),
+        seen_with=Capability.SEE_LEADS,
     ),
     Capability.ASSIGN_LEADS: Rule(
         "assign a request to a manager (targets: the request, the manager)",
@@ -331,6 +337,7 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
         N_("{target} is not yours to make documents for"),
         N_("{target} is not yours to make documents for"),
+        seen_with=Capability.SEE_DEALS,
     ),
     Capability.RECORD_PAYMENTS: Rule(
         "confirm an invoice's payment by hand",
@@ -460,6 +467,8 @@ def require(viewer: Viewer, capability: Capability, target: Target | None = None
         return
     rule = TABLE[capability]
     text = rule.refused if scope_for(viewer, capability) is None else rule.outside
+    if target is not None and rule.seen_with is not None and not can(viewer, rule.seen_with, target):
+        text = NOT_FOUND
     raise AccessDenied(
         "access.not_found" if text == NOT_FOUND else "access.denied",
         text,

@@ -18,11 +18,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, Viewer, require
+from crm_tui.domain.access.capabilities import Capability, Viewer, require, scope_of
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, UnknownUser
 from crm_tui.i18n import N_
-from crm_tui.storage.models import user_passwords, users, web_sessions
+from crm_tui.storage.models import Role, user_passwords, users, web_sessions
 
 SCHEME = "scrypt"
 N, R, P = 2**15, 8, 1
@@ -83,14 +83,22 @@ def waste_time(password: str) -> None:
 def password_problem(password: str) -> InvalidInput | None:
     if len(password) < MIN_LENGTH:
         return InvalidInput(
-            "password.short", N_("the password is too short: at least {count} characters"), count=MIN_LENGTH
+            "password.short",
+            N_("the password is too short: at least {count} characters"),
+            count=MIN_LENGTH,
+            field="password",
         )
     if len(password) > MAX_LENGTH:
         return InvalidInput(
-            "password.long", N_("the password is too long: at most {count} characters"), count=MAX_LENGTH
+            "password.long",
+            N_("the password is too long: at most {count} characters"),
+            count=MAX_LENGTH,
+            field="password",
         )
     if password != password.strip():
-        return InvalidInput("password.spaces", N_("the password starts or ends with a space"))
+        return InvalidInput(
+            "password.spaces", N_("the password starts or ends with a space"), field="password"
+        )
     return None
 
 
@@ -101,9 +109,17 @@ def set_password(session: Session, viewer: Viewer, login: str, password: str, no
     the password."""
     if login != viewer.login:
         require(viewer, Capability.MANAGE_USERS)
-    user_id = session.scalar(select(users.c.id).where(users.c.login == login))
-    if user_id is None:
-        raise UnknownUser("user.unknown_login", N_("unknown user {login!r}"), login=login)
+    found = session.execute(select(users.c.id, users.c.role).where(users.c.login == login)).first()
+    if found is None:
+        raise UnknownUser("user.unknown_login", N_("unknown user {login!r}"), login=login, field="login")
+    user_id = found.id
+    if scope_of(Role(found.role), Capability.USE_APP) is None:
+        raise InvalidInput(
+            "password.no_app",
+            N_("{login} is an ops account: it never signs in to the app, in a browser either"),
+            login=login,
+            field="login",
+        )
     problem = password_problem(password)
     if problem is not None:
         raise problem

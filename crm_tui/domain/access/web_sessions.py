@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +43,30 @@ class SignInPolicy:
     attempts: int = 5
     """Wrong passwords in a row that lock the login."""
     lock_for: timedelta = timedelta(minutes=15)
+
+
+class Strangers:
+    """Wrong passwords for logins that have none (unknown, or without a browser password),
+    counted and locked exactly as a real login's are, so the answers never tell which logins
+    exist: a real one locked at the fifth try while an unknown one never was told them apart.
+    Kept in the signing-in process's memory, bounded (``MAX`` logins, the oldest forgotten)."""
+
+    MAX = 10_000
+
+    def __init__(self) -> None:
+        self._tries: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+
+    def refuse(self, login: str, now: datetime, policy: SignInPolicy) -> SignIn:
+        count, until = self._tries.pop(login, (0, None))
+        if until is not None and until > now:
+            self._tries[login] = (count, until)
+            return SignIn(refused="locked", locked_until=until)
+        count += 1
+        until = now + policy.lock_for if count >= policy.attempts else None
+        self._tries[login] = (0 if until else count, until)
+        while len(self._tries) > self.MAX:
+            self._tries.popitem(last=False)
+        return SignIn(refused="locked", locked_until=until) if until else SignIn(refused="wrong")
 
 
 @dataclass(frozen=True)
@@ -77,9 +102,11 @@ def sign_in(
     now: datetime,
     address: str,
     policy: SignInPolicy = SignInPolicy(),
+    strangers: Strangers | None = None,
 ) -> SignIn:
     """Check ``login`` and ``password``; on success a new session. Refusals count towards the
-    lock; a locked login is refused without looking at the password."""
+    lock; a locked login is refused without looking at the password; a login with no password
+    is refused as a real one would be (``strangers`` counts its tries)."""
     address = address[:ADDRESS_LENGTH]
     row = session.execute(
         select(
@@ -98,19 +125,11 @@ def sign_in(
     ).first()
     if row is None or row.password_hash is None:
         waste_time(password)
-        return SignIn(refused="wrong")
+        return strangers.refuse(login.strip(), now, policy) if strangers else SignIn(refused="wrong")
     user_id = int(row.id)
 
     def failed(why: str, **more: object) -> None:
-        audit.record(
-            session,
-            at=now,
-            user_id=user_id,
-            entity="user",
-            entity_id=user_id,
-            action="sign_in_failed",
-            changes={"why": why, "address": address, **more},
-        )
+        _audit_user(session, now, user_id, "sign_in_failed", {"why": why, "address": address, **more})
 
     if row.locked_until is not None and row.locked_until > now:
         failed("locked")
@@ -140,16 +159,17 @@ def sign_in(
             address=address,
         )
     )
-    audit.record(
-        session,
-        at=now,
-        user_id=user_id,
-        entity="user",
-        entity_id=user_id,
-        action="sign_in",
-        changes={"address": address, "via": "browser"},
-    )
+    _audit_user(session, now, user_id, "sign_in", {"address": address, "via": "browser"})
     return SignIn(token=token, user_id=user_id, login=row.login)
+
+
+def _audit_user(
+    session: Session, now: datetime, user_id: int, action: str, changes: dict[str, object]
+) -> None:
+    """A sign-in event of ``user_id``'s in the audit trail, as done by that person."""
+    audit.record(
+        session, at=now, user_id=user_id, entity="user", entity_id=user_id, action=action, changes=changes
+    )
 
 
 def _count_wrong(
@@ -164,25 +184,15 @@ def _count_wrong(
         .where(user_passwords.c.user_id == user_id)
         .values(failed_attempts=0 if locked else attempts, locked_until=until)
     )
-    audit.record(
+    _audit_user(
         session,
-        at=now,
-        user_id=user_id,
-        entity="user",
-        entity_id=user_id,
-        action="sign_in_failed",
-        changes={"why": "wrong_password", "address": address, "attempt": attempts},
+        now,
+        user_id,
+        "sign_in_failed",
+        {"why": "wrong_password", "address": address, "attempt": attempts},
     )
     if until is not None:
-        audit.record(
-            session,
-            at=now,
-            user_id=user_id,
-            entity="user",
-            entity_id=user_id,
-            action="locked",
-            changes={"until": until.isoformat(), "address": address},
-        )
+        _audit_user(session, now, user_id, "locked", {"until": until.isoformat(), "address": address})
     return until
 
 
@@ -261,15 +271,7 @@ def sign_out(session: Session, token: str, *, now: datetime, why: str = "sign_ou
         update(web_sessions).where(web_sessions.c.id == row.id).values(ended_at=now, ended_why=why)
     )
     user_id = int(row.user_id)
-    audit.record(
-        session,
-        at=now,
-        user_id=user_id,
-        entity="user",
-        entity_id=user_id,
-        action="sign_out",
-        changes={"why": why},
-    )
+    _audit_user(session, now, user_id, "sign_out", {"why": why})
     return user_id
 
 

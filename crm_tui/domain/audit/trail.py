@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.domain.access.visibility import clients_within
-from crm_tui.domain.audit.words import ACTION_NAMES, ENTITY_NAMES, FIELD_NAMES
+from crm_tui.domain.audit.words import ACTION_NAMES, ENTITY_NAMES, FIELD_NAMES, VALUE_NAMES
 from crm_tui.domain.errors import not_found
 from crm_tui.i18n import _
 from crm_tui.storage.models import audit_entries, clients, deals, interactions, tasks, users
@@ -175,21 +175,24 @@ def change_details(line: AuditLine) -> str:
             and len(value) == 2
             and not any(isinstance(v, str) and v.startswith("+") for v in value)
         ):
-            parts.append(f"{name}: {_shown(value[0])} → {_shown(value[1])}")
+            parts.append(f"{name}: {_shown(value[0], key)} → {_shown(value[1], key)}")
         else:
-            parts.append(f"{name}: {_shown(value)}")
+            parts.append(f"{name}: {_shown(value, key)}")
     return "; ".join(parts)
 
 
-def _shown(value: Any) -> str:
-    """A stored value as a person reads it: a list as its items, a mapping as key: value."""
+def _shown(value: Any, key: str = "") -> str:
+    """A stored value as a person reads it: a list as its items, a mapping as key: value, a code
+    (a role, why a sign-in was refused) in words."""
     if value is None or value in ([], {}):
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(_shown(v) for v in value)
+        return ", ".join(_shown(v, key) for v in value)
+    if isinstance(value, str) and key in VALUE_NAMES:
+        return VALUE_NAMES[key].caption(value)
     if isinstance(value, dict):
         return ", ".join(
-            f"{FIELD_NAMES.caption(str(k))}: {_shown(v)}" for k, v in value.items() if v is not None
+            f"{FIELD_NAMES.caption(str(k))}: {_shown(v, str(k))}" for k, v in value.items() if v is not None
         )
     return str(value)
 

@@ -7,7 +7,7 @@ shown ("client owner changed (owner: A → B)"); a code no table knows reads as 
 
 from __future__ import annotations
 
-from crm_tui.domain.captions import Captions
+from crm_tui.domain.captions import ROLE_NAMES, Captions
 from crm_tui.i18n import NC_
 
 ENTITY_NAMES: Captions[str] = Captions(
@@ -155,6 +155,25 @@ FIELD_NAMES: Captions[str] = Captions(
         "first_user": NC_("audit field", "first_user"),
         "kept_values": NC_("audit field", "kept_values"),
         "other": NC_("audit field", "other"),
+        "via": NC_("audit field", "via"),
+        "by": NC_("audit field", "by"),
+        "why": NC_("audit field", "why"),
+        "attempt": NC_("audit field", "attempt"),
     },
 )
 """A changed field by its key (in English the key itself, as the audit always showed it)."""
+SIGN_IN_WORDS: Captions[str] = Captions(
+    "audit value",
+    {
+        "browser": NC_("audit value", "browser"),
+        "locked": NC_("audit value", "locked"),
+        "inactive": NC_("audit value", "inactive"),
+        "no_app": NC_("audit value", "an ops account"),
+        "wrong_password": NC_("audit value", "wrong password"),
+        "sign_out": NC_("audit value", "signed out"),
+        "password": NC_("audit value", "password changed"),
+    },
+)
+"""The codes a sign-in's audit row holds (how, why refused, why ended)."""
+VALUE_NAMES: dict[str, Captions[str]] = {"via": SIGN_IN_WORDS, "why": SIGN_IN_WORDS, "role": ROLE_NAMES}
+"""The fields whose values are codes, with the table that words them."""

@@ -33,6 +33,7 @@ from textual_serve.server import Server, to_int
 
 from crm_tui.domain.access.web_sessions import (
     SignInPolicy,
+    Strangers,
     WebSession,
     current_session,
     sign_in,
@@ -116,6 +117,8 @@ class FrontServer(PersonPages, Server):
         self.engine = engine
         self.live: dict[int, list[Live]] = {}
         """Session id -> its open websockets."""
+        self.strangers = Strangers()
+        """Wrong passwords for logins without one, locked as real ones are."""
         self._watch: asyncio.Task[None] | None = None
         self.pool = SparePool(self.command, settings.spares)
 
@@ -264,7 +267,13 @@ class FrontServer(PersonPages, Server):
         def attempt() -> Any:
             with write_session(self.engine) as session:
                 return sign_in(
-                    session, login, password, now=self.now(), address=address, policy=self.settings.policy
+                    session,
+                    login,
+                    password,
+                    now=self.now(),
+                    address=address,
+                    policy=self.settings.policy,
+                    strangers=self.strangers,
                 )
 
         result = await asyncio.to_thread(attempt)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, tzinfo
 
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult, is_extension, our_line, party
 from crm_tui.domain.values.cells import storable_text
+from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import Direction
 
 MIN_COLUMNS = 16
@@ -79,14 +80,20 @@ def _leg(fields: list[str], zone: tzinfo, source: str) -> tuple[str, CallEvent]:
     uniqueid = fields[16].strip() if len(fields) > MIN_COLUMNS else ""
     result = _DISPOSITIONS.get(disposition)
     if result is None:
-        raise ValueError(f"unknown disposition {disposition!r}")
+        raise ValueError(Message("call.disposition", N_("unknown disposition {value!r}"), value=disposition))
     if not billsec.isdigit():
-        raise ValueError(f"billsec {billsec!r} is not a number of seconds")
+        raise ValueError(
+            Message("call.billsec", N_("billsec {value!r} is not a number of seconds"), value=billsec)
+        )
     try:
         started = _moment(start, zone)
     except ValueError:
         raise ValueError(
-            f"start {start!r} is not a time as cdr_csv writes it (2026-12-04 10:15:03)"
+            Message(
+                "call.start",
+                N_("start {value!r} is not a time as cdr_csv writes it (2026-12-04 10:15:03)"),
+                value=start,
+            )
         ) from None
     caller_inside = is_extension(src) or (_channel_extension(channel) is not None and party(src).e164 is None)
     if caller_inside and is_extension(dst):
@@ -122,7 +129,18 @@ def read_master_csv(data: bytes, zone: tzinfo, *, source: str = "asterisk") -> A
         text = storable_text(",".join(fields)).value[:200]
         if len(fields) < MIN_COLUMNS:
             rejected.append(
-                Rejected(number, f"{len(fields)} columns, cdr_csv writes {MIN_COLUMNS} or more", text)
+                Rejected(
+                    number,
+                    str(
+                        Message(
+                            "call.columns",
+                            N_("{count} columns, cdr_csv writes {least} or more"),
+                            count=len(fields),
+                            least=MIN_COLUMNS,
+                        )
+                    ),
+                    text,
+                )
             )
             continue
         try:

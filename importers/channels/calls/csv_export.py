@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult, is_extension, our_line, party
 from crm_tui.domain.values.cells import cell_text, storable_text
+from crm_tui.i18n import N_, Message, _
 from crm_tui.importers.channels.calls.asterisk import AsteriskRead, Rejected
 from crm_tui.importers.files.header import find_header
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD
@@ -109,7 +110,13 @@ def _moment(value: object, zone: tzinfo) -> datetime:
                 except ValueError:
                     continue
             else:
-                raise ValueError(f"start {text!r} is not a date and time (2026-12-04 10:15:03)") from None
+                raise ValueError(
+                    Message(
+                        "call.start",
+                        N_("start {value!r} is not a date and time (2026-12-04 10:15:03)"),
+                        value=text,
+                    )
+                ) from None
     return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
 
 
@@ -121,7 +128,9 @@ def _seconds(value: object, name: str) -> int:
         return int(float(text))
     found = _DURATION.match(text)
     if found is None:
-        raise ValueError(f"{name} {text!r} is not seconds or m:ss")
+        raise ValueError(
+            Message("call.seconds", N_("{name} {value!r} is not seconds or m:ss"), name=name, value=text)
+        )
     hours, minutes, seconds = (int(g or 0) for g in found.groups())
     return hours * 3600 + minutes * 60 + seconds
 
@@ -135,20 +144,28 @@ def _call(cells: Sequence[object], columns: Mapping[str, int], zone: tzinfo) -> 
         return cell_text(get(name)).strip()
 
     started = _moment(get("start"), zone)
-    talk = _seconds(get("talk"), "talk time") if "talk" in columns else None
+    talk = _seconds(get("talk"), _("talk time")) if "talk" in columns else None
     status_text = text("status")
     result = _word(status_text, _STATUSES) if status_text else None
     if status_text and result is None:
-        raise ValueError(f"status {status_text!r} is not a call's result")
+        raise ValueError(
+            Message("call.status", N_("status {value!r} is not a call's result"), value=status_text)
+        )
     if result is None:
         if talk is None:
-            raise ValueError("neither a status nor a talk time")
+            raise ValueError(Message("call.no_result", N_("neither a status nor a talk time")))
         result = CallResult.ANSWERED if talk > 0 else CallResult.MISSED
     caller, callee = text("caller"), text("callee")
     direction_text = text("direction")
     direction = _word(direction_text, _DIRECTIONS) if direction_text else None
     if direction_text and direction is None:
-        raise ValueError(f"direction {direction_text!r} is not incoming, outgoing or internal")
+        raise ValueError(
+            Message(
+                "call.direction",
+                N_("direction {value!r} is not incoming, outgoing or internal"),
+                value=direction_text,
+            )
+        )
     if direction is None:
         direction = (
             Direction.OUTBOUND if is_extension(caller) and not is_extension(callee) else Direction.INBOUND
@@ -158,7 +175,7 @@ def _call(cells: Sequence[object], columns: Mapping[str, int], zone: tzinfo) -> 
     extension = text("extension") or (ours if is_extension(ours) else "") or None
     identity = text("call_id") or f"{started.isoformat()}|{caller or client}|{callee}"
     if talk is None:
-        talk = _seconds(get("duration"), "duration") if result is CallResult.ANSWERED else 0
+        talk = _seconds(get("duration"), _("duration")) if result is CallResult.ANSWERED else 0
     return CallEvent(
         source="csv",
         call_id=storable_text(identity).value[:200],
@@ -180,12 +197,16 @@ def read_export(path: Path, zone: tzinfo) -> AsteriskRead:
     data = read_sheet(path)
     header, rows = find_header(data.rows, first_column=data.first_column, match=CALL_VOCABULARY.match)
     if header is None:
-        raise ValueError("the file is empty")
+        raise ValueError(Message("call.empty", N_("the file is empty")))
     columns = map_columns(header.labels)
     if "start" not in columns or not ({"client_number", "caller", "callee"} & set(columns)):
         raise ValueError(
-            f"row {header.row_number}: no column reads as the call's start and number "
-            f"(the columns are {', '.join(repr(t) for t in header.texts if t)})"
+            Message(
+                "call.no_columns",
+                N_("row {row}: no column reads as the call's start and number (the columns are {columns})"),
+                row=header.row_number,
+                columns=", ".join(repr(t) for t in header.texts if t),
+            )
         )
     calls: dict[str, CallEvent] = {}
     rejected: list[Rejected] = []
