@@ -91,6 +91,7 @@ def test_feedback_reports_in_the_mailbox_suppress_and_stop_the_complainers(
     run = inbound_mail.run(ws)
 
     assert run.failed == {} and run.read == 6
+    assert run.outcomes == {"robot": 6}  # a report is no one's request, on no timeline
     for n in range(4):
         assert _state(ws, f"client{n}@example.ru") == ("stopped", "complaint", 0), n
     assert _state(ws, "client4@example.ru") == ("active", None, 1)
