@@ -1,9 +1,10 @@
-"""`crm outbox send`: the outbox worker. Claims a letter, records "sending", hands it to SMTP,
-records what SMTP said; one letter at a time, so a crash leaves at most one letter uncertain.
+"""`crm outbox send`: the outbox worker. Leases a batch of due letters, then for each records
+"sending", hands it to SMTP, records what SMTP said; a crash leaves at most one letter uncertain.
 
 SMTP is the standard library's ``smtplib``: STARTTLS, TLS or plain (a relay on loopback), the
 login's password read from a file or an environment variable named in the sender, never from
-the base. One connection per sender, kept for the run.
+the base. One connection per sender, kept for the run and
+probed (NOOP) only after it rested.
 """
 
 from __future__ import annotations
@@ -12,12 +13,18 @@ import os
 import smtplib
 import socket
 import ssl
+import time
+from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.orm import Session
+
 from crm_tui.domain.access.capabilities import Capability, require
-from crm_tui.domain.campaigns.claims import Claimed, Outcome, Result, claim, recover, settle
+from crm_tui.domain.campaigns.batch import BATCH, lease, mark_sending, release, settle_sent
+from crm_tui.domain.campaigns.claims import Claimed, Outcome, Result, recover, settle
 from crm_tui.domain.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -141,62 +148,110 @@ class SendReport:
 
 
 def send_outbox(ws: Workspace, *, limit: int | None = None, check: bool = True) -> SendReport:
-    """Send what is due, up to ``limit`` letters; returns what came of it."""
+    """Send what is due, up to ``limit`` letters; returns what came of it.
+
+    Letters are leased a batch at a time and made at once (``batch.lease``); each is then marked
+    "sending" in a transaction that also records what SMTP said of the one before, so a crash
+    leaves at most one letter uncertain and the rest of the batch pending for the next worker."""
     if check:
         require(ws.viewer, Capability.SEND_MAIL)
     report = SendReport()
     worker = worker_name()
     with ws.write() as session:
         report.recovered = recover(session, ws.now(), _dead)
-    links: dict[int, smtplib.SMTP] = {}
+    links: dict[int, _Link] = {}
     skip: set[int] = set()
     done = 0
-    answered: Outcome | None = None
+    answered: tuple[Claimed, Outcome] | None = None
+    queue: deque[tuple[Claimed, datetime | None]] = deque()
+    unsent: list[tuple[Claimed, datetime | None]] = []
     try:
         while limit is None or done < limit:
-            # what SMTP said of the last letter and the claim of the next: one transaction
-            with ws.write() as session:
-                if answered is not None:
-                    settle(session, answered, ws.now())
+            if not queue:
+                with ws.write() as session:
+                    _record(session, answered, ws.now())
                     answered = None
-                letter = claim(session, ws.now(), worker, frozenset(skip))
-            if letter is None:
-                break
-            done += 1
-            answered = _send(links, letter.sender, letter)
-            if answered.result == Result.NOT_TRIED:
-                skip.add(letter.sender_id)
-                report.unreachable.append(answered.error or "")
-            _count(report, answered)
-    finally:
-        if answered is not None:
+                    size = BATCH if limit is None else min(BATCH, limit - done)
+                    batch = lease(session, ws.now(), worker, size, frozenset(skip))
+                queue.extend((letter, batch.at) for letter in batch.letters)
+                if not queue:
+                    if batch.dropped:
+                        continue  # the candidates were suppressed: look further
+                    break
+            letter, counted_at = queue.popleft()
+            if letter.sender_id in skip:
+                unsent.append((letter, counted_at))
+                continue
+            # what SMTP said of the last letter and the mark of the next: one transaction
             with ws.write() as session:
-                settle(session, answered, ws.now())
+                _record(session, answered, ws.now())
+                answered = None
+                going = mark_sending(session, letter, worker, ws.now())
+            if not going:
+                unsent.append((letter, counted_at))
+                continue
+            done += 1
+            outcome = _send(links, letter.sender, letter)
+            answered = (letter, outcome)
+            if outcome.result == Result.NOT_TRIED:
+                skip.add(letter.sender_id)
+                report.unreachable.append(outcome.error or "")
+            _count(report, outcome)
+    finally:
+        unsent += list(queue)
+        with ws.write() as session:
+            _record(session, answered, ws.now())
+            for counted_at in {at for _, at in unsent}:
+                release(session, [letter for letter, at in unsent if at == counted_at], worker, counted_at)
         for link in links.values():
-            try:
-                link.quit()
-            except (OSError, smtplib.SMTPException):
-                link.close()
+            link.close()
     return report
 
 
-def _send(links: dict[int, smtplib.SMTP], sender: dict[str, Any], letter: Claimed) -> Outcome:
-    link = links.get(letter.sender_id)
-    if link is not None:
-        try:  # a connection the server closed while idle is reopened, not taken for a lost letter
-            link.noop()
+def _record(session: Session, answered: tuple[Claimed, Outcome] | None, now: datetime) -> None:
+    """Record what SMTP said of a letter (the common case in one statement)."""
+    if answered is not None:
+        letter, outcome = answered
+        if outcome.result == Result.SENT and letter.campaign_id is not None:
+            settle_sent(session, letter.outbox_id, now)
+        else:
+            settle(session, outcome, now)
+
+
+IDLE = 10.0
+"""Seconds a connection may rest before it is probed (NOOP) rather than trusted."""
+
+
+@dataclass
+class _Link:
+    smtp: smtplib.SMTP
+    used: float
+
+    def close(self) -> None:
+        try:
+            self.smtp.quit()
         except (OSError, smtplib.SMTPException):
-            link.close()
+            self.smtp.close()
+
+
+def _send(links: dict[int, _Link], sender: dict[str, Any], letter: Claimed) -> Outcome:
+    link = links.get(letter.sender_id)
+    if link is not None and time.monotonic() - link.used > IDLE:
+        try:  # a connection the server closed while idle is reopened, not taken for a lost letter
+            link.smtp.noop()
+        except (OSError, smtplib.SMTPException):
+            link.smtp.close()
             link = links.pop(letter.sender_id, None) and None
     if link is None:
         try:
-            link = links[letter.sender_id] = connect(sender)
+            link = links[letter.sender_id] = _Link(connect(sender), time.monotonic())
         except NotReached as exc:
             return Outcome(letter.outbox_id, Result.NOT_TRIED, str(exc))
-    outcome = deliver(link, letter)
+    outcome = deliver(link.smtp, letter)
+    link.used = time.monotonic()
     if outcome.result in (Result.UNCERTAIN,):
         links.pop(letter.sender_id, None)
-        link.close()
+        link.smtp.close()
     return outcome
 
 

@@ -13,13 +13,12 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES, CAMPAIGN_STATUS_NAMES
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.campaigns.audience_list import CampaignJobs
 from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.campaigns.rows import OutboxRow, drop, list_outbox, resend
 from crm_tui.domain.campaigns.setup import CampaignRow, list_campaigns, set_paused
-from crm_tui.domain.captions import LETTER_STATE_NAMES
+from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES, CAMPAIGN_STATUS_NAMES, LETTER_STATE_NAMES
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, pgettext
@@ -27,7 +26,6 @@ from crm_tui.screens.base import CrmScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable, clip
-
 
 
 def _number(value: int) -> Text:

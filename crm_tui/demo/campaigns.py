@@ -1,6 +1,6 @@
 """Seed 000's drip running in the demo base (issue 24): the lost clients enrolled three weeks
 ago, the letters of days 8, 15 and 20 sent, a few replies (on the timeline, a task on the
-owner's desk), a few hard bounces and unsubscribes, one letter uncertain: the campaigns and
+owner's desk), a few hard bounces and unsubscribes, a complaint, one letter uncertain: the campaigns and
 statistics screens are alive on first start.
 
 Letters are not handed to an SMTP server here (the demo has none): the rows a worker would have
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.demo.plan import UserPlan
 from crm_tui.domain.campaigns.answers import note_reply, unsubscribe
+from crm_tui.domain.campaigns.complaints import note_complaint
 from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.campaigns.examples import lost_drip
 from crm_tui.domain.campaigns.senders import SenderDraft, set_sender
@@ -191,6 +192,8 @@ def write_campaigns(
             unsubscribe(session, str(row.token), start + timedelta(days=12))
         for step, day in zip(steps[1:], (15, 20), strict=False):
             _send_due(session, campaign_id, step, start + timedelta(days=day), rng)
+            if day == 15:  # someone presses "this is spam" on the second letter
+                _complain(session, steps[1], {int(r.id) for r in picked}, start + timedelta(days=16))
         uncertain = session.scalar(
             select(outbox.c.id)
             .where(outbox.c.campaign_id == campaign_id, outbox.c.state == OutboxState.SENT.value)
@@ -203,6 +206,30 @@ def write_campaigns(
             .values(state=OutboxState.UNCERTAIN.value, last_error="the worker stopped while sending")
         )
     return replies
+
+
+def _complain(session: Session, step_id: int, picked: set[int], moment: datetime) -> None:
+    """A feedback-loop report about one letter (as Mail.ru sends it), through the function the
+    mailbox job calls: the address suppressed for "complaint", its last letter dropped."""
+    row = session.execute(
+        select(outbox.c.message_id, outbox.c.address)
+        .where(outbox.c.step_id == step_id, outbox.c.state == OutboxState.SENT.value)
+        .where(outbox.c.recipient_id.not_in(sorted(picked)))
+        .order_by(outbox.c.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return
+    report = (
+        'From: "Mail.Ru FBL" <fbl@corp.mail.ru>\r\nSubject: FBL report\r\nMIME-Version: 1.0\r\n'
+        'Content-Type: multipart/report; report-type=feedback-report; boundary="arf"\r\n\r\n'
+        "--arf\r\nContent-Type: text/plain\r\n\r\nA complaint.\r\n"
+        "--arf\r\nContent-Type: message/feedback-report\r\n\r\n"
+        "Feedback-Type: abuse\r\nUser-Agent: Mail.Ru FBL/1.0\r\nVersion: 1\r\n\r\n"
+        f"--arf\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{row.message_id}>\r\n"
+        f"To: {row.address}\r\n\r\n--arf--\r\n"
+    )
+    note_complaint(session, report.encode(), moment)
 
 
 def _send_due(session: Session, campaign_id: int, step_id: int, moment: datetime, rng: random.Random) -> None:

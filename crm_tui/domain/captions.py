@@ -220,6 +220,7 @@ STOP_REASON_NAMES: Captions[str] = Captions(
         "replied": NC_("stop reason", "replied"),
         "unsubscribed": NC_("stop reason", "unsubscribed"),
         "bounced": NC_("stop reason", "bounced"),
+        "complaint": NC_("stop reason", "complained of spam"),
         "suppressed": NC_("stop reason", "on the stop list"),
         "deal": NC_("stop reason", "a deal opened"),
         "manual": NC_("stop reason", "stopped by hand"),

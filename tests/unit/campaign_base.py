@@ -12,7 +12,17 @@ from crm_tui.domain.campaigns.senders import SenderDraft, set_sender
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft, add_campaign
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import ChannelKind, ClientStatus, channels, clients, contacts, users
+from crm_tui.storage.models import (
+    ChannelKind,
+    ClientStatus,
+    channels,
+    clients,
+    contacts,
+    deals,
+    pipelines,
+    stages,
+    users,
+)
 
 STEPS = (
     StepDraft(
@@ -93,3 +103,17 @@ def enrolled(ws: Workspace, name: str = "Drip") -> Enrolled:
 
 def at(ws: Workspace, moment: datetime) -> Workspace:
     return replace(ws, clock=fixed_clock(moment))
+
+
+def add_deal(ws: Workspace, client_id: int, moment: datetime) -> None:
+    """A deal of ``client_id`` opened at ``moment`` (in the first pipeline's first stage)."""
+    with ws.write() as session:
+        pipeline = session.scalar(select(pipelines.c.id))
+        stage = session.scalar(select(stages.c.id).where(stages.c.pipeline_id == pipeline))
+        session.execute(
+            insert(deals).values(
+                client_id=client_id, pipeline_id=pipeline, stage_id=stage, title="Поставка", amount=0,
+                status="open", stage_entered_at=moment, created_at=moment, updated_at=moment, version=1,
+                furthest_position=0,
+            )
+        )  # fmt: skip

@@ -85,6 +85,7 @@ def test_the_lost_drip_runs_to_its_call_list(
     assert (stats.total.enrolled, stats.total.sent, stats.total.replied, stats.total.deals) == (5, 9, 1, 1)
     assert [f.sent for _, _, f in stats.steps] == [5, 2, 2]
     assert [f.replied for _, _, f in stats.steps] == [1, 0, 0]
+    assert [f.deals for _, _, f in stats.steps] == [1, 0, 0]  # the deal of day 10 came after letter 1
     assert [r.address for r in recipients_behind(ws, "Потерянные", "replied", 1)] == ["client0@example.ru"]
     book = tmp_path / "calls.xlsx"
     rows, opened = nonresponders(day(30), "Потерянные", xlsx=book, make_tasks=True)

@@ -1,4 +1,4 @@
-"""What comes back: a reply, a bounce, an unsubscribe. Each ends the recipient's remaining steps.
+"""What comes back: a reply, a bounce, a complaint, an unsubscribe. Each ends the recipient's remaining steps.
 
 The mail channel (``crm_tui.importers.channels.mail``) reads a mail and logs it on the timeline;
 it hands each mail to ``note_reply`` (a person answered: matched by In-Reply-To / References to
@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_text
+from crm_tui.domain.campaigns.complaints import Complained, is_feedback_report, note_complaint
 from crm_tui.domain.campaigns.stops import stop_address, stop_recipients, suppress
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.i18n import NC_
@@ -227,9 +228,14 @@ def is_delivery_report(raw: bytes) -> bool:
     )
 
 
-def note_mail(session: Session, mail: IncomingMail, raw: bytes, now: datetime) -> Answered | Bounced | None:
-    """The mail channel's one call for each mail it logs: a delivery report is a bounce; a mail
-    a robot sent otherwise (an out-of-office, a list) is nothing; a person's mail may be a reply."""
+def note_mail(
+    session: Session, mail: IncomingMail, raw: bytes, now: datetime
+) -> Answered | Bounced | Complained | None:
+    """The mail channel's one call for each mail it logs: a feedback report is a complaint
+    (``complaints``); another delivery report is a bounce; a mail a robot sent otherwise (an
+    out-of-office, a list) is nothing; a person's mail may be a reply."""
+    if is_feedback_report(raw):
+        return note_complaint(session, raw, now)
     if is_delivery_report(raw):
         return note_bounce(session, raw, now)
     if getattr(mail, "robot", None) is not None:

@@ -1,13 +1,15 @@
-"""The outbox's rows claimed, one at a time, and settled after SMTP answered.
+"""The outbox's rows claimed and settled after SMTP answered.
 
-A worker claims a row in a write transaction (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL): the row becomes "sending" with the worker's name and the attempt is
-counted before the letter is handed to SMTP. What SMTP answers settles it: sent; a temporary
-refusal (4xx) back to pending with a backoff; a permanent one (5xx) failed, the address
-suppressed and the recipient stopped; a spam rejection (554) back to pending and the campaign
-paused; a connection lost while the letter was on the wire "uncertain", for a person to resend
-or drop. A row left "sending" by a worker that died becomes "uncertain" too (``recover``).
-At claim time the suppression list, the recipient's stop and the sender's limits are checked.
+A worker leases a batch of rows (``batch.lease``: ``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE
+SKIP LOCKED`` on PostgreSQL) and marks each "sending" with the attempt counted, in its own
+transaction, before the letter is handed to SMTP (``batch.mark_sending``). What SMTP answers
+settles it: sent; a temporary refusal (4xx) back to pending with a backoff; a permanent one
+(5xx) failed, the address suppressed and the recipient stopped; a spam rejection (554) back to
+pending and the campaign paused; a connection lost while the letter was on the wire
+"uncertain", for a person to resend or drop. A row left "sending" by a worker that died
+becomes "uncertain" too (``recover``).
+At send time the suppression list, the recipient's stop and the campaign's pause are checked;
+the sender's limits when the batch is leased.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from crm_tui.domain.campaigns.letters import (
     unsubscribe_url,
 )
 from crm_tui.domain.campaigns.setup import pause_campaign
-from crm_tui.domain.campaigns.stops import stop_recipients, suppress, suppressed_addresses
+from crm_tui.domain.campaigns.stops import stop_recipients, suppress
 from crm_tui.domain.settings import get_setting
 from crm_tui.i18n import NC_
 from crm_tui.storage.models import (
@@ -40,7 +42,6 @@ from crm_tui.storage.models import (
     OutboxState,
     campaign_recipients,
     campaign_steps,
-    campaigns,
     clients,
     contacts,
     mail_senders,
@@ -54,7 +55,6 @@ FIRST_BACKOFF = timedelta(minutes=5)
 LONGEST_BACKOFF = timedelta(hours=6)
 LEASE = timedelta(minutes=30)
 """A row "sending" this long belongs to a worker that is gone, wherever it ran."""
-CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,12 @@ def _windows(now: datetime) -> dict[str, datetime]:
     return {"minute": minute, "day": minute.replace(hour=0, minute=0)}
 
 
-def _used(session: Session, sender_id: int, now: datetime) -> dict[str, int]:
+def used_by(session: Session, sender_ids: list[int], now: datetime) -> dict[int, dict[str, int]]:
+    """Letters each sender began in this minute and this day."""
     windows = _windows(now)
     rows = session.execute(
-        select(sender_counts.c.window, sender_counts.c.count).where(
-            sender_counts.c.sender_id == sender_id,
+        select(sender_counts.c.sender_id, sender_counts.c.window, sender_counts.c.count).where(
+            sender_counts.c.sender_id.in_(sender_ids),
             or_(
                 *[
                     (sender_counts.c.window == w) & (sender_counts.c.started_at == at)
@@ -109,92 +110,26 @@ def _used(session: Session, sender_id: int, now: datetime) -> dict[str, int]:
             ),
         )
     )
-    return {str(w): int(n) for w, n in rows}
+    used: dict[int, dict[str, int]] = {}
+    for sender_id, window, n in rows:
+        used.setdefault(int(sender_id), {})[str(window)] = int(n)
+    return used
 
 
-def _count(session: Session, sender_id: int, now: datetime) -> None:
+def count_letters(session: Session, sender_id: int, now: datetime, n: int = 1) -> None:
+    """Count ``n`` letters (a negative ``n`` gives them back) against the sender's limits."""
     dialect = session.get_bind().dialect.name
     make = pg_insert if dialect == "postgresql" else sqlite_insert
     for window, at in _windows(now).items():
-        statement = make(sender_counts).values(sender_id=sender_id, window=window, started_at=at, count=1)
+        statement = make(sender_counts).values(
+            sender_id=sender_id, window=window, started_at=at, count=max(n, 0)
+        )
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["sender_id", "window", "started_at"],
-                set_={"count": sender_counts.c.count + 1},
+                set_={"count": sender_counts.c.count + n},
             )
         )
-
-
-def _limited(sender: dict[str, Any], used: dict[str, int]) -> bool:
-    minute, day = sender["per_minute"], sender["per_day"]
-    return (minute is not None and used.get("minute", 0) >= minute) or (
-        day is not None and used.get("day", 0) >= day
-    )
-
-
-def claim(
-    session: Session, now: datetime, worker: str, skip_senders: frozenset[int] = frozenset()
-) -> Claimed | None:
-    """Claim the next letter due, or ``None``; rows found suppressed or stopped are dropped."""
-    query = (
-        select(outbox.c.id, outbox.c.sender_id, outbox.c.address, outbox.c.recipient_id, outbox.c.attempts)
-        .outerjoin(campaigns, campaigns.c.id == outbox.c.campaign_id)
-        .where(
-            outbox.c.state == OutboxState.PENDING.value,
-            outbox.c.next_try <= now,
-            or_(outbox.c.campaign_id.is_(None), campaigns.c.status == CampaignStatus.ACTIVE.value),
-        )
-        .order_by(outbox.c.next_try, outbox.c.id)
-        .limit(CANDIDATES)
-    )
-    if skip_senders:
-        query = query.where(outbox.c.sender_id.not_in(sorted(skip_senders)))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=outbox)
-    candidates = session.execute(query).all()
-    if not candidates:
-        return None
-    stopped = suppressed_addresses(session, {str(c.address) for c in candidates})
-    limits: dict[int, bool] = {}
-    for row in candidates:
-        if row.address in stopped:
-            _drop(session, int(row.id), "suppressed")
-            if row.recipient_id is not None:
-                stop_recipients(session, [int(row.recipient_id)], "suppressed", now)
-            continue
-        sender_id = int(row.sender_id)
-        if sender_id not in limits:
-            sender = dict(
-                session.execute(select(mail_senders).where(mail_senders.c.id == sender_id)).mappings().one()
-            )
-            limits[sender_id] = _limited(sender, _used(session, sender_id, now))
-        if limits[sender_id]:
-            continue
-        taken = (
-            session.connection()
-            .execute(
-                update(outbox)
-                .where(outbox.c.id == row.id, outbox.c.state == OutboxState.PENDING.value)
-                .values(
-                    state=OutboxState.SENDING.value,
-                    claimed_by=worker[:100],
-                    claimed_at=now,
-                    attempts=outbox.c.attempts + 1,
-                )
-            )
-            .rowcount
-        )
-        if taken != 1:
-            continue
-        _count(session, sender_id, now)
-        return _letter(session, int(row.id), now)
-    return None
-
-
-def _drop(session: Session, outbox_id: int, why: str) -> None:
-    session.execute(
-        update(outbox).where(outbox.c.id == outbox_id).values(state=OutboxState.DROPPED.value, last_error=why)
-    )
 
 
 def letter_fields(session: Session, recipient: dict[str, Any], sender: dict[str, Any]) -> dict[str, str]:
@@ -208,7 +143,7 @@ def letter_fields(session: Session, recipient: dict[str, Any], sender: dict[str,
             session.scalar(select(contacts.c.full_name).where(contacts.c.id == recipient["contact_id"])) or ""
         )
     owner_name = ""
-    owner_sender: dict[str, Any] = sender
+    owner_sender: dict[str, Any] | None = None
     if client.owner_id is not None:
         owner_name = session.scalar(select(users.c.full_name).where(users.c.id == client.owner_id)) or ""
         own = (
@@ -216,18 +151,35 @@ def letter_fields(session: Session, recipient: dict[str, Any], sender: dict[str,
             .mappings()
             .first()
         )
-        if own is not None:
-            owner_sender = dict(own)
+        owner_sender = None if own is None else dict(own)
     public = get_setting(session, PUBLIC_URL_KEY, DEFAULT_PUBLIC_URL)
+    return merge_fields(
+        str(client.name), contact, owner_name, owner_sender or sender, str(public), str(recipient["token"])
+    )
+
+
+def merge_fields(
+    client: str, contact: str, owner_name: str, owner_sender: dict[str, Any], public_url: str, token: str
+) -> dict[str, str]:
+    """The merge fields from what was read: one place for a letter's, a batch's and a preview's."""
     return {
-        "client": str(client.name),
+        "client": client,
         "contact": contact,
         "name_patronymic": name_patronymic(contact),
         "owner_name": owner_name or str(owner_sender.get("display_name") or ""),
         "owner_signature": str(owner_sender.get("signature") or ""),
         "owner_phone": str(owner_sender.get("phone") or ""),
-        "unsubscribe_url": unsubscribe_url(str(public), str(recipient["token"])),
+        "unsubscribe_url": unsubscribe_url(public_url, token),
     }
+
+
+def footer_template(session: Session) -> str:
+    """The unsubscribe line in the base's language, ``{url}`` still to fill."""
+    return base_text(session, "letter", NC_("letter", "To stop these letters: {url}"))
+
+
+def letter_footer(session: Session, fields: dict[str, str]) -> str:
+    return footer_template(session).format(url=fields["unsubscribe_url"])
 
 
 def render_row(
@@ -251,9 +203,7 @@ def render_row(
         session.execute(select(campaign_steps).where(campaign_steps.c.id == row["step_id"])).mappings().one()
     )
     fields = letter_fields(session, recipient, sender)
-    footer = base_text(session, "letter", NC_("letter", "To stop these letters: {url}")).format(
-        url=fields["unsubscribe_url"]
-    )
+    footer = letter_footer(session, fields)
     letter = build_letter(
         step,
         fields,
@@ -264,22 +214,6 @@ def render_row(
         footer=footer,
     )
     return to_message(letter, now), sender
-
-
-def _letter(session: Session, outbox_id: int, now: datetime) -> Claimed:
-    message, sender = render_row(session, outbox_id, now)
-    row = session.execute(
-        select(outbox.c.address, outbox.c.campaign_id).where(outbox.c.id == outbox_id)
-    ).one()
-    return Claimed(
-        outbox_id,
-        int(sender["id"]),
-        str(sender["address"]),
-        str(row.address),
-        message.as_bytes(),
-        row.campaign_id,
-        sender,
-    )
 
 
 def settle(session: Session, outcome: Outcome, now: datetime) -> None:
@@ -308,6 +242,8 @@ def settle(session: Session, outcome: Outcome, now: datetime) -> None:
         else:
             values = {
                 "state": OutboxState.PENDING.value,
+                "claimed_by": None,  # free for any worker again (a lease is a pending row's claim)
+                "claimed_at": None,
                 "attempts": attempts,
                 "next_try": now + backoff(max(attempts, 1)),
                 "last_error": error,
@@ -327,24 +263,35 @@ def settle(session: Session, outcome: Outcome, now: datetime) -> None:
 
 def recover(session: Session, now: datetime, dead: Callable[[str], bool]) -> int:
     """Rows left "sending" by a worker that is gone (``dead(claimed_by)``, or past ``LEASE``)
-    become "uncertain": the letter may have left, so a person decides."""
+    become "uncertain": the letter may have left, so a person decides. Letters such a worker
+    had only leased are given back to any worker: they never reached SMTP. Returns how many
+    became uncertain."""
     rows = session.execute(
-        select(outbox.c.id, outbox.c.claimed_by, outbox.c.claimed_at).where(
-            outbox.c.state == OutboxState.SENDING.value
+        select(outbox.c.id, outbox.c.state, outbox.c.claimed_by, outbox.c.claimed_at).where(
+            or_(
+                outbox.c.state == OutboxState.SENDING.value,
+                (outbox.c.state == OutboxState.PENDING.value) & outbox.c.claimed_by.is_not(None),
+            )
         )
     ).all()
     gone = [
-        int(r.id)
-        for r in rows
-        if r.claimed_at is None or r.claimed_at < now - LEASE or dead(str(r.claimed_by or ""))
+        r for r in rows if r.claimed_at is None or r.claimed_at < now - LEASE or dead(str(r.claimed_by or ""))
     ]
-    if gone:
+    doubtful = [int(r.id) for r in gone if r.state == OutboxState.SENDING.value]
+    leased = [int(r.id) for r in gone if r.state == OutboxState.PENDING.value]
+    if doubtful:
         session.execute(
             update(outbox)
-            .where(outbox.c.id.in_(gone), outbox.c.state == OutboxState.SENDING.value)
+            .where(outbox.c.id.in_(doubtful), outbox.c.state == OutboxState.SENDING.value)
             .values(state=OutboxState.UNCERTAIN.value, last_error="the worker stopped while sending")
         )
-    return len(gone)
+    if leased:
+        session.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(leased), outbox.c.state == OutboxState.PENDING.value)
+            .values(claimed_by=None, claimed_at=None)
+        )
+    return len(doubtful)
 
 
 def has_due(session: Session, now: datetime) -> bool:

@@ -9,6 +9,7 @@ one-click POST (RFC 8058).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -148,6 +149,42 @@ def build_letter(
     html = render(str(html_template), fields, html=True) if html_template else None
     subject = " ".join(render(str(step["subject"]), fields).split())
     return Letter(sender, sender_name, to, subject, text, html, message_id, fields["unsubscribe_url"])
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9._%+\-@<>:/=?&~#!$*'^`{|}]+")
+"""A header value every header parser leaves as it is: no spaces, quotes, commas or brackets."""
+
+
+@lru_cache(maxsize=1024)
+def _header(name: str, value: str) -> bytes:
+    """One header line as ``to_message`` would write it (cached: a batch's From, Reply-To and
+    Date repeat; the email package's parsing and folding are most of a letter's making)."""
+    if len(name) + 2 + len(value) <= 78 and _PLAIN.fullmatch(value):
+        return f"{name}: {value}\r\n".encode("ascii")
+    return LETTER_POLICY.fold_binary(name, LETTER_POLICY.header_store_parse(name, value)[1])
+
+
+def letter_bytes(letter: Letter, at: datetime) -> bytes:
+    """``to_message(letter, at).as_bytes()``, made several times faster: the worker's form."""
+    sender = formataddr((letter.sender_name, letter.sender))
+    head = b"".join(
+        _header(name, value)
+        for name, value in (
+            ("From", sender),
+            ("Reply-To", sender),
+            ("To", letter.to),
+            ("Subject", letter.subject),
+            ("Date", format_datetime(at)),
+            ("Message-ID", f"<{letter.message_id}>"),
+            ("List-Unsubscribe", f"<{letter.unsubscribe_url}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        )
+    )
+    body = EmailMessage(policy=LETTER_POLICY)
+    body.set_content(letter.text)
+    if letter.html is not None:
+        body.add_alternative(letter.html, subtype="html")
+    return head + body.as_bytes()
 
 
 def to_message(letter: Letter, at: datetime) -> EmailMessage:

@@ -106,7 +106,7 @@ def _settle_by_hand(ws: Workspace, outbox_id: int, resend: bool) -> str:
         new = OutboxState.PENDING.value if resend else OutboxState.DROPPED.value
         values: dict[str, Any] = {"state": new}
         if resend:
-            values |= {"next_try": ws.now(), "attempts": 0}
+            values |= {"next_try": ws.now(), "attempts": 0, "claimed_by": None, "claimed_at": None}
         session.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))
         audit.record(
             session,

@@ -1,8 +1,10 @@
 """A campaign's figures, per campaign and per step, and the recipients behind each of them.
 
 Per step: its letters sent, failed, uncertain, bounced; a stop (a reply, an unsubscribe) counts
-for the last letter the recipient had got before it. Per campaign also the deals opened within
-30 days of entering it.
+for the last letter the recipient had got before it, and so does a deal: a step's deals are the
+recipients whose first deal was opened within 30 days after that step's letter with no later
+letter between (one step at most per deal: a step is credited with what came after it, not
+before). The campaign's deals: opened within 30 days of entering it.
 """
 
 from __future__ import annotations
@@ -123,9 +125,16 @@ def _behind(session: Session, campaign_id: int) -> dict[tuple[str, int | None], 
         )
         .where(campaign_recipients.c.campaign_id == campaign_id)
     ).all()
-    for recipient_id, enrolled_at, created_at in opened:  # the window's end in Python: portable
+    first: dict[int, tuple[Any, Any]] = {}
+    for recipient_id, enrolled_at, created_at in opened:  # a recipient's first deal is what counts
+        if int(recipient_id) not in first or created_at < first[int(recipient_id)][1]:
+            first[int(recipient_id)] = (enrolled_at, created_at)
+    for recipient_id, (enrolled_at, created_at) in first.items():  # the window's end in Python: portable
         if created_at <= enrolled_at + DEAL_WINDOW:
-            found[("deals", None)].add(int(recipient_id))
+            found[("deals", None)].add(recipient_id)
+        got = sorted((at, p) for p, at in letters[recipient_id] if at <= created_at)
+        if got and created_at <= got[-1][0] + DEAL_WINDOW:  # the last letter before the deal
+            found[("deals", got[-1][1])].add(recipient_id)
     return found
 
 
@@ -144,7 +153,6 @@ def campaign_stats(ws: Workspace, ref: str) -> CampaignStats:
     stats = CampaignStats(campaign["name"], campaign["status"], figures(None))
     for step in steps:
         numbers = figures(int(step["position"]))
-        numbers.deals = 0
         stats.steps.append((int(step["position"]), int(step["day_offset"]), numbers))
     for letters in LETTER_NUMBERS:  # the campaign's total of letters, not of recipients
         setattr(stats.total, letters, sum(getattr(f, letters) for _, _, f in stats.steps))
