@@ -217,3 +217,28 @@ def _unbounded(data: bytes) -> bytes:
     for boundary in set(re.findall(rb'boundary="([^"]+)"', data)):
         data = data.replace(boundary, b"BOUNDARY")
     return data
+
+
+def test_a_letter_that_cannot_be_made_fails_alone_and_the_others_go(
+    workspace_for: Callable[[str], Workspace], smtp_server: Mailbox
+) -> None:
+    """A step that cannot make a letter (in a base from before templates were tried at saving,
+    or broken by hand) fails its letters; it stopped the whole outbox and every tick before."""
+    from crm_tui.storage.models import campaign_steps
+
+    ws = workspace_for("admin")
+    add_clients(ws, 3)
+    mail_setup(ws, smtp_server.port)
+    enrol(ws, "Drip")
+    with ws.write() as session:
+        first = session.scalar(select(campaign_steps.c.id).order_by(campaign_steps.c.day_offset).limit(1))
+        session.execute(
+            update(campaign_steps).where(campaign_steps.c.id == first).values(body_text="{{ client.name }}")
+        )
+    report = send_outbox(ws)
+    states = _states(ws)
+    assert states.get("failed") == 3, states
+    with ws.read() as session:
+        errors = set(session.scalars(select(outbox.c.last_error).where(outbox.c.state == "failed")))
+    assert len(errors) == 1 and "cannot be made" in errors.pop()
+    assert report.sent == len(smtp_server.letters)

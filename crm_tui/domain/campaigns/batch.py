@@ -35,6 +35,7 @@ from crm_tui.domain.campaigns.claims import (
 )
 from crm_tui.domain.campaigns.letters import DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY, build_letter, letter_bytes
 from crm_tui.domain.campaigns.stops import ERASED, MAIL_STOP, stop_recipients, suppressed_addresses
+from crm_tui.domain.errors import DomainError
 from crm_tui.domain.privacy import digest
 from crm_tui.domain.settings import get_setting
 from crm_tui.storage.models import (
@@ -168,37 +169,29 @@ def make_letters(
         int(s["user_id"]): dict(s)
         for s in session.execute(select(mail_senders).where(mail_senders.c.user_id.in_(owner_ids))).mappings()
     }
-    public = str(get_setting(session, PUBLIC_URL_KEY, DEFAULT_PUBLIC_URL)) if mailing else ""
-    footer = footer_template(session) if mailing else ""
+    made = _Read(
+        recipients,
+        steps,
+        firms,
+        people,
+        owners,
+        own_senders,
+        str(get_setting(session, PUBLIC_URL_KEY, DEFAULT_PUBLIC_URL)) if mailing else "",
+        footer_template(session) if mailing else "",
+    )
     letters: list[Claimed] = []
     for outbox_id in ids:
         row = rows[outbox_id]
         sender = senders[int(row["sender_id"])]
-        if row["step_id"] is None:  # a deal's documents, a digest: made as one letter
-            message, sender = render_row(session, outbox_id, now)
-            data = message.as_bytes()
-        else:
-            recipient = recipients[row["recipient_id"]]
-            firm = firms[recipient["client_id"]]
-            owner = firm["owner_id"]
-            fields = merge_fields(
-                str(firm["name"]),
-                str((people.get(recipient["contact_id"]) or {}).get("full_name") or ""),
-                str((owners.get(owner) or {}).get("full_name") or ""),
-                own_senders.get(owner) or sender,
-                public,
-                str(recipient["token"]),
+        try:
+            data, sender = _letter_data(session, row, sender, now, made)
+        except DomainError as exc:  # this letter cannot be made: it fails, the others go
+            session.execute(
+                update(outbox)
+                .where(outbox.c.id == outbox_id, outbox.c.state == PENDING)
+                .values(state=OutboxState.FAILED.value, last_error=str(exc)[:500], claimed_by=None)
             )
-            letter = build_letter(
-                steps[row["step_id"]],
-                fields,
-                sender=str(sender["address"]),
-                sender_name=str(sender["display_name"] or fields["owner_name"]),
-                to=str(row["address"]),
-                message_id=str(row["message_id"]),
-                footer=footer.format(url=fields["unsubscribe_url"]),
-            )
-            data = letter_bytes(letter, now)
+            continue
         letters.append(
             Claimed(
                 outbox_id,
@@ -211,6 +204,50 @@ def make_letters(
             )
         )
     return letters
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What a batch's letters are made of, each table read once."""
+
+    recipients: dict[Any, dict[str, Any]]
+    steps: dict[Any, dict[str, Any]]
+    firms: dict[Any, dict[str, Any]]
+    people: dict[Any, dict[str, Any]]
+    owners: dict[Any, dict[str, Any]]
+    own_senders: dict[int, dict[str, Any]]
+    public: str
+    footer: str
+
+
+def _letter_data(
+    session: Session, row: dict[str, Any], sender: dict[str, Any], now: datetime, read: _Read
+) -> tuple[bytes, dict[str, Any]]:
+    """A row's letter as bytes, and who sends it; ``DomainError`` if it cannot be made."""
+    if row["step_id"] is None:  # a deal's documents, a digest: made as one letter
+        message, sender = render_row(session, int(row["id"]), now)
+        return message.as_bytes(), sender
+    recipient = read.recipients[row["recipient_id"]]
+    firm = read.firms[recipient["client_id"]]
+    owner = firm["owner_id"]
+    fields = merge_fields(
+        str(firm["name"]),
+        str((read.people.get(recipient["contact_id"]) or {}).get("full_name") or ""),
+        str((read.owners.get(owner) or {}).get("full_name") or ""),
+        read.own_senders.get(owner) or sender,
+        read.public,
+        str(recipient["token"]),
+    )
+    letter = build_letter(
+        read.steps[row["step_id"]],
+        fields,
+        sender=str(sender["address"]),
+        sender_name=str(sender["display_name"] or fields["owner_name"]),
+        to=str(row["address"]),
+        message_id=str(row["message_id"]),
+        footer=read.footer.format(url=fields["unsubscribe_url"]),
+    )
+    return letter_bytes(letter, now), sender
 
 
 def _by_id(session: Session, table: Any, ids: set[Any], *columns: Any) -> dict[Any, dict[str, Any]]:

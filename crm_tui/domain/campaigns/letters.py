@@ -66,7 +66,7 @@ def _environment(html: bool) -> SandboxedEnvironment:
 
 def check_template(text: str, field: str, *, html: bool = False) -> None:
     """Refuse a template that does not parse or uses a name we do not provide, in one line."""
-    from jinja2 import TemplateError, TemplateSyntaxError, meta
+    from jinja2 import TemplateSyntaxError, meta
 
     env = _environment(html)
     try:
@@ -92,7 +92,7 @@ def check_template(text: str, field: str, *, html: bool = False) -> None:
     # attributes) is refused now, not when the worker makes the letter for each recipient.
     try:
         env.from_string(text).render(**dict.fromkeys(FIELDS, "Образец"))
-    except TemplateError as exc:
+    except Exception as exc:  # a template is outside code: whatever it raises refuses it
         raise InvalidInput(
             "campaign.template_fails",
             N_("{field}: the template cannot make a letter: {reason}"),
@@ -108,11 +108,9 @@ def _compiled(text: str, html: bool) -> Template:
 
 
 def render(text: str, fields: dict[str, str], *, html: bool = False) -> str:
-    from jinja2 import TemplateError
-
     try:
         return _compiled(text, html).render(**fields)
-    except TemplateError as exc:
+    except Exception as exc:  # a template is outside code: whatever it raises fails the letter
         raise InvalidInput(
             "campaign.render_failed", N_("the letter cannot be made: {reason}"), reason=str(exc)
         ) from None
