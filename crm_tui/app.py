@@ -371,7 +371,12 @@ class CrmApp(App[None]):
         """Load the screens people open next, off the UI thread, once the start screen is up."""
         from crm_tui.screens.desk import DESK_NEXT
 
-        for module in ("crm_tui.screens.clients", "crm_tui.screens.card.opener", *DESK_NEXT):
+        for module in (
+            "crm_tui.screens.clients",
+            "crm_tui.screens.card.opener",
+            *DESK_NEXT,
+            "crm_tui.screens.week",
+        ):
             importlib.import_module(module)
         self.post_message(self.WarmedUp())
 

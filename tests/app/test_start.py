@@ -111,6 +111,7 @@ NOT_BEFORE_THE_DESK = (
     "crm_tui.screens.first_run",
     "crm_tui.screens.dialogs.task_change",
     "crm_tui.storage.records",
+    "crm_tui.screens.week",
 )
 
 
@@ -132,3 +133,4 @@ def test_nothing_the_desk_does_not_need_is_loaded_before_it(seeded_db: str) -> N
     # The card and the list are loaded once the desk is up, off the UI thread.
     assert "crm_tui.screens.card.screen" in seen["after it"]
     assert "crm_tui.screens.clients" in seen["after it"]
+    assert "crm_tui.screens.week" in seen["after it"]  # `W` opens it without loading it
