@@ -274,8 +274,10 @@ class DeskScreen(CrmScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("complete", "snooze", "change_task"):
-            tasks = self.query("#tasks")
-            on_task = bool(tasks) and self.focused is tasks.first() and self._selected_task() is not None
+            # Asked for every key each time the footer is drawn: the focused widget's id, not a
+            # search of the screen's widgets.
+            focused = self.focused
+            on_task = focused is not None and focused.id == "tasks" and self._selected_task() is not None
             return True if on_task else None
         return True
 
