@@ -13,6 +13,7 @@ never a crash.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace
     from crm_tui.screens.card.opener import CardOpener, CardRead
     from crm_tui.screens.card.screen import ClientCardScreen
+    from crm_tui.screens.desk import FirstDesk
     from crm_tui.screens.first_run import FirstRunScreen
     from crm_tui.screens.import_wizard import ImportWizardScreen
     from crm_tui.screens.week import WeekRead
@@ -131,6 +133,23 @@ def _record_search() -> type[Provider]:
     return RecordSearch
 
 
+def _read_desk(workspace: Workspace) -> FirstDesk | None:
+    """The desk's data for its first frame, or None when it cannot be read now: the desk then
+    reads it itself, and a failure there is the one-line notification every screen's is."""
+    from crm_tui.domain.desk import load_desk
+
+    check = workspace.change_check()
+    try:
+        token = check.token()  # before the read: a change after it is news for the desk
+        data = load_desk(workspace)
+    except Exception:  # told by the desk's own read, as any failed read is
+        check.close()
+        return None
+    from crm_tui.screens.desk import FirstDesk
+
+    return FirstDesk(data, check, token)
+
+
 class CrmApp(App[None]):
     """crm_tui in the terminal.
 
@@ -178,12 +197,18 @@ class CrmApp(App[None]):
     ]
 
     class Probed(Message):
-        """The workspace is open; the desk comes up if the base has clients, else first run."""
+        """The workspace is open; the desk comes up if the base has clients, else first run.
+        ``desk`` is the desk's data, read in the same worker when the desk is the start screen."""
 
-        def __init__(self, workspace: Workspace, has_clients: bool) -> None:
+        def __init__(self, workspace: Workspace, has_clients: bool, desk: FirstDesk | None = None) -> None:
             super().__init__()
             self.workspace = workspace
             self.has_clients = has_clients
+            self.desk = desk
+
+    class WarmedUp(Message):
+        """The screens a person goes to next (the list, the card) are loaded: the card screen
+        can be prepared."""
 
     def __init__(
         self,
@@ -209,6 +234,7 @@ class CrmApp(App[None]):
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.startup_error: str | None = None
         self._cards: CardOpener | None = None
+        self._first_desk: FirstDesk | None = None
         self._held_keys: list[events.Key] = []
         """Keys that came while a dialog was opening (``crm_tui.widgets.typed_ahead``)."""
 
@@ -319,6 +345,12 @@ class CrmApp(App[None]):
                 timeout=10,
             )
 
+    def on_load(self) -> None:
+        """The base is opened and the start screen's data read from the very start, in a thread,
+        while Textual sets the terminal up and paints the start screen (the worker shares the
+        GIL with it, not the time: the desk is on screen as soon as its data and module are)."""
+        self.probe()
+
     def on_mount(self) -> None:
         """The person's theme and keys (``crm_tui.config``, checked there) before the first frame."""
         if self._settings_theme:
@@ -326,35 +358,66 @@ class CrmApp(App[None]):
         if self._settings_keymap:
             self.set_keymap(self._settings_keymap)
         self.push_screen(StartingScreen())
-        self.probe()
 
     @work(thread=True, exclusive=True, group="app-probe", exit_on_error=False)
     def probe(self) -> None:
-        """Open the workspace, load the screens and look for clients, off the UI thread."""
+        """Open the workspace, look for clients and read the desk, then load the start screen's
+        module, off the UI thread. Only what the start screen needs comes before it: the list,
+        the card and the first-run page load after it is up (``warm_up``)."""
         workspace = self._opener()
-        import crm_tui.screens.clients
-        import crm_tui.screens.desk
-        import crm_tui.screens.first_run  # loaded here, not on the UI thread
         from crm_tui.domain.clients.listing import has_any_clients
 
         with workspace.read() as session:
             found = has_any_clients(session)
-        self.post_message(self.Probed(workspace, found))
-        # The card after the start screen is on its way: it is not on that screen.
-        import crm_tui.screens.card.opener  # noqa: F401
+        desk: FirstDesk | None = None
+        if found and self.start == "desk":
+            desk = _read_desk(workspace)
+        else:
+            importlib.import_module("crm_tui.screens.clients" if found else "crm_tui.screens.first_run")
+        self.post_message(self.Probed(workspace, found, desk))
 
-    async def on_crm_app_probed(self, event: Probed) -> None:
-        from crm_tui.screens.clients import ClientsScreen
-        from crm_tui.screens.desk import DeskScreen
+    @work(thread=True, exclusive=True, group="app-warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Load the screens people open next, off the UI thread, once the start screen is up."""
+        from crm_tui.screens.desk import DESK_NEXT
+
+        for module in (
+            "crm_tui.screens.clients",
+            "crm_tui.screens.card.opener",
+            *DESK_NEXT,
+            "crm_tui.screens.week",
+        ):
+            importlib.import_module(module)
+        self.post_message(self.WarmedUp())
+
+    def on_crm_app_warmed_up(self) -> None:
+        self._prepare_card()
+
+    def _mode_screen(self, mode: str) -> Screen[Any]:
+        """A start mode's screen, its module loaded when first asked for (the desk's, with the
+        data the probe read, once)."""
+        workspace = self.ws
+        if mode == "desk":
+            from crm_tui.screens.desk import DeskScreen
+
+            first, self._first_desk = self._first_desk, None
+            return DeskScreen(workspace, first=first)
+        if mode == "clients":
+            from crm_tui.screens.clients import ClientsScreen
+
+            return ClientsScreen(workspace)
         from crm_tui.screens.first_run import FirstRunScreen
 
+        return FirstRunScreen(workspace, self.command)
+
+    async def on_crm_app_probed(self, event: Probed) -> None:
         workspace = self._ws = event.workspace
+        self._first_desk = event.desk
         self.sub_title = workspace.viewer.full_name
-        self.add_mode("desk", partial(DeskScreen, workspace))
-        self.add_mode("clients", partial(ClientsScreen, workspace))
-        self.add_mode("first_run", partial(FirstRunScreen, workspace, self.command))
+        for mode in ("desk", "clients", "first_run"):
+            self.add_mode(mode, partial(self._mode_screen, mode))
         await self.switch_mode(self.start if event.has_clients else "first_run")
-        self.call_after_refresh(self._prepare_card)
+        self.call_after_refresh(self.warm_up)
 
     def _prepare_card(self) -> None:
         """Once a mode's screen is painted, its card screen is built and laid out behind it, so

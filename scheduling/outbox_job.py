@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.campaigns.claims import has_due
+from crm_tui.domain.campaigns.due import has_due
 from crm_tui.domain.campaigns.rows import stop_for_deals
 from crm_tui.domain.workspace import Workspace
 from crm_tui.scheduling.outbox_send import send_outbox

@@ -115,7 +115,7 @@ def _read_mail(ws: Workspace, state: TickState) -> dict[str, Any]:
 
 
 def _letters_due(session: Session, state: TickState) -> bool:
-    from crm_tui.domain.campaigns.claims import has_due
+    from crm_tui.domain.campaigns.due import has_due
 
     return has_due(session, state.now)
 
@@ -202,10 +202,12 @@ def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
         )
         due = [job for job in JOBS if (force and job.forced) or job.has_work(session, state)]
     results = {job.name: job.run(ws, state) for job in due}
-    with ws.write() as session:
-        # The inputs as read before the jobs: a colleague's change while they ran makes the
-        # next tick look again (the jobs themselves write no input: segments, tasks).
-        put_setting(session, TICK_KEY, {"inputs": inputs}, at=ws.now(), user_id=ws.viewer.user_id)
+    remembered = {"inputs": inputs}
+    if last != remembered:  # a tick that found what the last one did writes nothing
+        with ws.write() as session:
+            # The inputs as read before the jobs: a colleague's change while they ran makes the
+            # next tick look again (the jobs themselves write no input: segments, tasks).
+            put_setting(session, TICK_KEY, remembered, at=ws.now(), user_id=ws.viewer.user_id)
     return TickReport(
         segments=results.get("segments"),
         contact_tasks=results.get("contact_tasks", {}),

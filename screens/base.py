@@ -152,6 +152,14 @@ class CrmScreen(Screen[None]):
         if self.LIVE:
             self._seen = self._checker().token()
 
+    def watch_from(self, check: ChangeCheck, token: int) -> None:
+        """Data read before the screen existed (at start-up) is shown: ``token`` is what
+        ``check`` said right before that read, so a change committed since is picked up."""
+        if self._check is not None and self._check is not check:
+            self._check.close()
+        self._check = check
+        self._seen = token
+
     def _checker(self) -> ChangeCheck:
         if self._check is None:
             self._check = self.ws.change_check()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -16,20 +16,33 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.captions import CHANNEL_NAMES, LEAD_CHANNEL_NAMES
 from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
-from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money
 from crm_tui.domain.values.text import inert, literal
-from crm_tui.domain.workspace import Workspace
+from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen, kind_label
-from crm_tui.screens.dialogs.snooze import SnoozeScreen
-from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
-from crm_tui.screens.dialogs.task_result import TaskResultScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 from crm_tui.widgets.stage_summary import StageSummaryTable
+
+DESK_NEXT = (
+    "crm_tui.domain.tasks.lifecycle",
+    "crm_tui.screens.dialogs.snooze",
+    "crm_tui.screens.dialogs.task_change",
+    "crm_tui.screens.dialogs.task_result",
+)
+"""What the desk's keys open, loaded by the app once the desk is on screen."""
+
+
+class FirstDesk(NamedTuple):
+    """The desk's data read before the screen exists (the app reads it at start-up, in the
+    worker that opens the base), with the change check that was asked just before the read."""
+
+    desk: Desk
+    check: ChangeCheck
+    token: int
 
 
 class DeskScreen(CrmScreen):
@@ -74,7 +87,9 @@ class DeskScreen(CrmScreen):
             super().__init__()
             self.note = note
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, *, first: FirstDesk | None = None) -> None:
+        """``first``: the data to show at once, read at start-up; without it the screen reads
+        its own when mounted."""
         super().__init__(ws)
         # Under 100 columns: four tiles and a narrower stage summary; under 32 lines: a shorter
         # inbound list, so that the tasks keep their room (app.tcss, DeskScreen.-narrow/-short).
@@ -83,6 +98,7 @@ class DeskScreen(CrmScreen):
         self.desk: Desk | None = None
         self._tasks: dict[str, DeskTask] = {}
         self._inbound: dict[str, InboundItem] = {}
+        self._first = first
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,7 +136,12 @@ class DeskScreen(CrmScreen):
 
     def on_mount(self) -> None:
         self._show_day()
-        self.action_reload()
+        first, self._first = self._first, None
+        if first is None:
+            self.action_reload()
+            return
+        self.watch_from(first.check, first.token)
+        self.on_desk_screen_loaded(self.Loaded(first.desk))
 
     def _show_day(self) -> None:
         today = local_time(self.ws.now(), self.ws.tz, "%d.%m.%Y")
@@ -253,12 +274,20 @@ class DeskScreen(CrmScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("complete", "snooze", "change_task"):
-            tasks = self.query("#tasks")
-            on_task = bool(tasks) and self.focused is tasks.first() and self._selected_task() is not None
+            # Asked for every key each time the footer is drawn: the focused widget's id, not a
+            # search of the screen's widgets.
+            focused = self.focused
+            on_task = focused is not None and focused.id == "tasks" and self._selected_task() is not None
             return True if on_task else None
         return True
 
+    # The dialogs and the task changes load when first used, not before the desk is drawn
+    # (the app loads them once the desk is up: ``DESK_NEXT``).
+
     def action_complete(self) -> None:
+        from crm_tui.domain.tasks.lifecycle import complete_task
+        from crm_tui.screens.dialogs.task_result import TaskResultScreen
+
         task = self._selected_task()
         if task is None:
             return
@@ -275,6 +304,9 @@ class DeskScreen(CrmScreen):
         self.app.push_screen(TaskResultScreen(task.title, commit), finish)
 
     def action_snooze(self) -> None:
+        from crm_tui.domain.tasks.lifecycle import snooze_task
+        from crm_tui.screens.dialogs.snooze import SnoozeScreen
+
         task = self._selected_task()
         if task is None:
             return
@@ -295,6 +327,8 @@ class DeskScreen(CrmScreen):
 
     def action_change_task(self, change: str) -> None:
         """Reassign, reschedule or cancel the selected task (``TaskChange``'s field key)."""
+        from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
+
         task = self._selected_task()
         ref = None if task is None else TaskRef(task.id, task.version, task.title, task.due_at)
         change_task(self, self.ws, ref, TaskChange(change), self._task_changed)

@@ -311,12 +311,13 @@ finally:
 """
 
 
-def heavy_imports(*args: str, user: str = "root") -> dict[str, str]:
-    """Run ``crm *args`` in a new interpreter as ``user``; the ``HEAVY_MODULES`` it imported,
-    each with the module whose import statement loaded it. The command must succeed."""
+def heavy_imports(*args: str, user: str = "root", modules: Sequence[str] = HEAVY_MODULES) -> dict[str, str]:
+    """Run ``crm *args`` in a new interpreter as ``user``; the ``modules`` (by default the
+    ``HEAVY_MODULES``) it imported, each with the module whose import statement loaded it. The
+    command must succeed."""
     env = {k: v for k, v in {**os.environ, **_overrides(user, None, None)}.items() if v is not None}
     result = subprocess.run(
-        [sys.executable, "-c", _WHO_IMPORTS, ",".join(HEAVY_MODULES), user, *args],
+        [sys.executable, "-c", _WHO_IMPORTS, ",".join(modules), user, *args],
         capture_output=True,
         text=True,
         env=env,

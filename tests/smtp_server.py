@@ -4,6 +4,7 @@ good (550), ``later`` for now (451), and a letter to ``spam`` is rejected as spa
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,9 @@ class Mailbox:
     port: int
     letters: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0
+    """Seconds the server takes over each letter's DATA, as a real server does: a test that must
+    catch a worker in the middle of its letters sets it (a fast worker finished before)."""
 
     def message_ids(self) -> list[str]:
         with self.lock:
@@ -58,6 +62,8 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if any(a.startswith("spam") for a in envelope.rcpt_tos):
             return "554 5.7.1 Message rejected as spam"
+        if self.box.delay:
+            await asyncio.sleep(self.box.delay)
         with self.box.lock:
             self.box.letters.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))

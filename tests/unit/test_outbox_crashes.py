@@ -72,11 +72,12 @@ def test_kill_9_at_random_points_sends_no_step_twice_and_loses_none(
     mail_setup(ws, smtp_server.port)
     enrol(ws, "Drip")
     dispose_engines()
+    smtp_server.delay = 0.01  # 300 letters take seconds: the kills land among them, not after
     rng = random.Random(24)
     kills = 0
     for _ in range(40):
         worker = _worker(db_url)
-        time.sleep(rng.uniform(0.5, 1.6))  # a worker starts in ~0.7 s, then sends 50-150 a second
+        time.sleep(rng.uniform(0.5, 1.6))  # a worker starts in ~0.7 s, then sends up to ~100 a second
         if worker.poll() is None:
             os.kill(worker.pid, signal.SIGKILL)
             kills += 1

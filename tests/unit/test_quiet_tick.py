@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.segments.interval import INTERVAL_KEY
 from crm_tui.domain.settings import put_setting
 from crm_tui.domain.workspace import open_workspace
-from crm_tui.scheduling.tick import run_tick
-from crm_tui.storage.database import write_session
-from crm_tui.storage.models import sales_documents
+from crm_tui.scheduling.tick import TICK_KEY, run_tick
+from crm_tui.storage.database import get_engine, read_session, write_session
+from crm_tui.storage.models import sales_documents, settings_table
+from tests.cli_support import crm_process, heavy_imports
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
 EVERYTHING = ["segments", "contact_tasks", "deal_reminders"]
@@ -53,3 +55,41 @@ def test_force_runs_everything(db_url: str, seeded: Seeded) -> None:
     run_tick(ws)
     report = run_tick(ws, force=True)
     assert report.skipped == [] and report.segments is not None and report.segments.moved == 0
+
+
+def test_a_tick_that_finds_what_the_last_one_did_writes_nothing(db_url: str, seeded: Seeded) -> None:
+    """Cron's every-few-minutes tick takes no write lock when nothing changed (it waited behind
+    a colleague's import before, and wrote the same fingerprint again)."""
+
+    def tick(at: timedelta) -> None:
+        run_tick(open_workspace(db_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW + at)))
+
+    def remembered_at(engine: Engine) -> object:
+        with read_session(engine) as session:
+            return session.scalar(select(settings_table.c.updated_at).where(settings_table.c.key == TICK_KEY))
+
+    tick(timedelta(0))
+    tick(timedelta(minutes=5))
+    engine = get_engine(db_url)
+    before = remembered_at(engine)
+    tick(timedelta(minutes=10))
+    assert remembered_at(engine) == before
+
+
+QUIET_TICK_LOADS_NOT = (
+    "crm_tui.domain.campaigns.claims",
+    "crm_tui.scheduling.outbox_job",
+    "crm_tui.scheduling.inbound_mail",
+    "crm_tui.domain.segments.recompute",
+    "crm_tui.scheduling.contact_rules",
+    "sqlalchemy.dialects.postgresql",
+)
+
+
+def test_a_quiet_tick_loads_none_of_the_jobs(seeded_db: str) -> None:
+    """`crm schedule tick` with nothing due asks each job whether it has work and loads none of
+    them: not the outbox's claims (nor PostgreSQL's dialect on SQLite), the mail, the segments."""
+    for _ in range(2):  # the first tick's tasks are news for the segments of the second
+        crm_process("--db", seeded_db, "schedule", "tick", user="admin", check=True)
+    loaded = heavy_imports("--db", seeded_db, "schedule", "tick", user="admin", modules=QUIET_TICK_LOADS_NOT)
+    assert loaded == {}

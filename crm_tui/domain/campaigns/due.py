@@ -1,0 +1,25 @@
+"""Whether the outbox has anything to do: what `crm schedule tick` asks every few minutes.
+
+Apart from the claims (``campaigns.claims``), which load the campaigns' rules, the letters and
+the senders: a tick with nothing due loads only this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_tui.storage.models import OutboxState, outbox
+
+
+def has_due(session: Session, now: datetime) -> bool:
+    """Whether a letter is due, or one was left "sending" (cheap: two index probes)."""
+    due = session.scalar(
+        select(outbox.c.id)
+        .where(outbox.c.state == OutboxState.PENDING.value, outbox.c.next_try <= now)
+        .limit(1)
+    )
+    sending = session.scalar(select(outbox.c.id).where(outbox.c.state == OutboxState.SENDING.value).limit(1))
+    return due is not None or sending is not None
