@@ -123,7 +123,7 @@ def _totals(partial: Subquery) -> list[Label[Any]]:
     p = partial.c
     call, mail = p.kind == InteractionKind.CALL.value, p.kind == InteractionKind.EMAIL.value
 
-    def total(condition: ColumnElement[bool], value: ColumnElement[Any]) -> Label[Any]:
+    def total(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
         return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
     return [
