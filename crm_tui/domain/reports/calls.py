@@ -221,7 +221,7 @@ def _piece(viewer: Viewer, times: Sequence[Slice], manager_id: int | None, *, pe
         )
     people = users.alias("people")
     part = (
-        select(i.kind.label("kind"), i.user_id.label("person"), *labels, *_figures())
+        select(i.kind.label("kind"), people.c.id.label("person"), *labels, *_figures())
         .select_from(people.join(interactions, i.user_id == people.c.id))
         .where(*where)
         .group_by(people.c.id, i.kind)

@@ -71,9 +71,13 @@ def stage_times_report(
     )
     tables: FromClause = deal_stage_changes.join(deals, d.id == h.deal_id) if personal else deal_stage_changes
     pieces = _by_person(session, by, manager_id)
-    # by person, whose they are is known: the person's slices are filled in from who it is
-    grouped_by = [x for x in by if not (pieces and x in (Slice.MANAGER, Slice.REGION))]
+    # per manager, the stays are grouped by whose they are (a number, not names and regions:
+    # PostgreSQL sorted a year's stays by the names on disk); the person's slices are filled in
+    by_owner = Slice.MANAGER in by
+    grouped_by = [x for x in by if not (by_owner and x in (Slice.MANAGER, Slice.REGION))]
     keys = slice_keys(session, Source(tables, d.owner_id, h.at), grouped_by, period, tz)
+    if by_owner and not pieces:
+        keys.insert(0, d.owner_id.label("owner"))
     where = [h.at >= start, h.at < end, h.stay_tenths.is_not(None)]
     if personal:
         # reached from the person's deals (ix_deal_stage_changes_deal_stays); naming the
@@ -98,9 +102,12 @@ def stage_times_report(
     grouped_names = [k.name for k in keys]
     names = [c.key for c in slice_columns(by)]
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for values, person in _percentile_rows(session, viewer, _percentiles(histogram, grouped_names), pieces):
+    people = _people(session, viewer) if by_owner else {}
+    for values, person in _percentile_rows(session, _percentiles(histogram, grouped_names), people, pieces):
         stage_id, (n, median, p90) = values[0], values[-3:]
         known = {**person, **dict(zip(grouped_names, values[1:-3], strict=True))}
+        if "owner" in known:
+            known.update(people.get(known["owner"], NOBODY))
         slices = tuple(known[name] for name in names)
         if stage_id not in stage_of:
             continue
@@ -158,25 +165,33 @@ def _by_person(session: Session, by: Sequence[Slice], manager_id: int | None) ->
     return session.get_bind().dialect.name in BY_PIECES and Slice.MANAGER in by and manager_id is None
 
 
+NOBODY = {"manager": None, "manager_name": None, "region": None}
+
+
+def _people(session: Session, viewer: Viewer) -> dict[int | None, dict[str, Any]]:
+    """The people whose figures the viewer may see, with the slices they fill in (and nobody's,
+    for an admin: the deals without an owner are a line of their own)."""
+    u = users.c
+    people: dict[int | None, dict[str, Any]] = {
+        int(i): {"manager": login, "manager_name": name, "region": region}
+        for i, login, name, region in session.execute(
+            select(u.id, u.login, u.full_name, u.region).where(figures_within(viewer, u.id)).order_by(u.id)
+        )
+    }
+    if scope_for(viewer, Capability.SEE_REPORTS) is Scope.ALL:
+        people[None] = NOBODY
+    return people
+
+
 def _percentile_rows(
-    session: Session, viewer: Viewer, query: Select[Any], pieces: bool
+    session: Session, query: Select[Any], people: dict[int | None, dict[str, Any]], pieces: bool
 ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     """The rows, each with the person's slices when read by person (else nothing)."""
     if not pieces:
         for row in session.execute(query):
             yield tuple(row), {}
         return
-    u = users.c
-    people: list[tuple[int | None, dict[str, Any]]] = [
-        (int(i), {"manager": login, "manager_name": name, "region": region})
-        for i, login, name, region in session.execute(
-            select(u.id, u.login, u.full_name, u.region).where(figures_within(viewer, u.id)).order_by(u.id)
-        )
-    ]
-    if scope_for(viewer, Capability.SEE_REPORTS) is Scope.ALL:
-        # the deals of nobody: an admin sees them as a line of their own
-        people.append((None, {"manager": None, "manager_name": None, "region": None}))
-    for someone, person in people:
+    for someone, person in people.items():
         for row in session.execute(query, {"piece_person": someone}):
             yield tuple(row), person
 
