@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from itertools import count
 from pathlib import Path
 
@@ -101,4 +101,5 @@ def test_crm_report_invoices_json_and_xlsx(seeded_db: str, tmp_path: Path, as_js
     assert sheet is not None
     header, first = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
     assert first[header.index("Invoiced")] == 42_000  # roubles, a number
-    assert first[0].date() == date(2026, 11, 1)  # a date
+    month = first[0]
+    assert isinstance(month, datetime) and month.date() == date(2026, 11, 1)  # a date
