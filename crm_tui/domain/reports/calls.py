@@ -223,7 +223,8 @@ def _piece(viewer: Viewer, times: Sequence[Slice], manager_id: int | None, *, pe
     part = (
         select(i.kind.label("kind"), people.c.id.label("person"), *labels, *_figures())
         .select_from(people.join(interactions, i.user_id == people.c.id))
-        .where(*where)
+        # the people in scope before their touches: a head's dozen, not every user's seek
+        .where(*where, figures_within(viewer, people.c.id))
         .group_by(people.c.id, i.kind)
     )
     if manager_id is not None or scope_for(viewer, Capability.SEE_REPORTS) is not Scope.ALL:
