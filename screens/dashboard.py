@@ -14,7 +14,7 @@ from textual.containers import Grid
 from textual.message import Message
 from textual.widgets import Header, Static
 
-from crm_tui.domain.reports.dashboard import Dashboard, load_dashboard
+from crm_tui.domain.reports.dashboard import Dashboard, load_dashboard_side_by_side
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
@@ -87,8 +87,9 @@ class DashboardScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="dashboard-load", exit_on_error=False)
     def load(self) -> None:
         self.note_version()
-        with self.ws.read() as session:
-            found = load_dashboard(session, self.ws.viewer, self.ws.now(), self.ws.tz, self.manager_id)
+        found = load_dashboard_side_by_side(
+            self.ws.read, self.ws.viewer, self.ws.now(), self.ws.tz, self.manager_id
+        )
         self.post_message(self.Loaded(found))
 
     def on_dashboard_screen_loaded(self, event: Loaded) -> None:

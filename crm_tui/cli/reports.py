@@ -1,5 +1,5 @@
 """`crm report`: the funnel, the forecast, stuck deals; the KPI reports (calls, growth, stages,
-silent, plan, tasks, refusals)."""
+silent, plan, tasks, refusals, invoices)."""
 
 from __future__ import annotations
 
@@ -214,6 +214,7 @@ KPI_HELP = {
     "plan": N_("Plan against fact per manager or region, with the projection at the pace so far."),
     "tasks": N_("Tasks per manager: set, due, done on time, done late, overdue."),
     "refusals": N_("Deals closed per manager: won, lost, the lost share; --by reason for the reasons."),
+    "invoices": N_("Invoices issued, paid and overdue (unpaid --days days after their date) per manager."),
 }
 BY_HELP = N_(
     "A slice: <manager|region|day|week|month|segment|reason|pipeline>, as the report has it; repeat it."
@@ -227,10 +228,12 @@ def _kpi(
     date_to: str | None,
     by: list[str] | None,
     manager: str | None,
-    days: int,
+    days: int | None,
     as_json: bool,
     xlsx: Path | None,
 ) -> None:
+    from dataclasses import replace
+
     from crm_tui.domain.reports.kpi import KpiName, KpiQuery, export_xlsx, run_kpi, shown
     from crm_tui.domain.reports.period import period_or_month
     from crm_tui.domain.reports.table import Slice, UnknownSlice
@@ -244,7 +247,7 @@ def _kpi(
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     if start is not None and end is not None and end < start:
         fail(_("--to: {end} is before --from {start}").format(end=date_to, start=date_from))
-    if days < 1:
+    if days is not None and days < 1:
         fail(_("--days: give a number of days, 1 or more"))
     if xlsx is not None:
         from crm_tui.cli.files import check_writable
@@ -253,7 +256,9 @@ def _kpi(
     ws = open_ws(ctx)
     owner_id = user_id_of(ws, manager, "--manager")
     period = period_or_month(start, end, ws.now(), ws.tz)
-    query = KpiQuery(KpiName(name), period, tuple(slices) if by else None, owner_id, days)
+    query = KpiQuery(KpiName(name), period, tuple(slices) if by else None, owner_id)
+    if days is not None:
+        query = replace(query, silent_days=days, overdue_days=days)
     with ws.read() as session:
         try:
             report = run_kpi(session, ws.viewer, query, ws.now(), ws.tz)
@@ -286,7 +291,10 @@ def _kpi_command(name: str) -> None:
         date_to: Annotated[str | None, typer.Option("--to", help="...up to and including this day.")] = None,
         by: Annotated[list[str] | None, typer.Option("--by", help=BY_HELP)] = None,
         manager: Annotated[str | None, typer.Option("--manager", help="Only this login's figures.")] = None,
-        days: Annotated[int, typer.Option("--days", help="silent: days without a touch.")] = 30,
+        days: Annotated[
+            int | None,
+            typer.Option("--days", help="silent: days without a touch (30); invoices: days to pay (10)."),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
         xlsx: Annotated[
             Path | None, typer.Option("--xlsx", help="Write the report to this .xlsx file.")

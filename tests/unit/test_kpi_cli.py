@@ -1,4 +1,4 @@
-"""`crm report calls|growth|stages|silent|plan|tasks|refusals`: the figures the domain gives, one
+"""`crm report calls|growth|stages|silent|plan|tasks|refusals|invoices`: the figures the domain gives, one
 JSON object per row, an xlsx through the one export writer, and one line for a bad option."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tests.cli_support import crm, error_line
 
-KPIS = ("calls", "growth", "stages", "silent", "plan", "tasks", "refusals")
+KPIS = ("calls", "growth", "stages", "silent", "plan", "tasks", "refusals", "invoices")
 
 
 def rows(out: str) -> list[dict[str, object]]:

@@ -19,6 +19,7 @@ from crm_tui.domain.captions import segment_name
 from crm_tui.domain.exports import DATE_FORMAT, DURATION_FORMAT, MONEY_FORMAT, SHARE_FORMAT, write_workbook
 from crm_tui.domain.reports.calls import calls_report
 from crm_tui.domain.reports.growth import growth_report
+from crm_tui.domain.reports.invoices import OVERDUE_DAYS, invoices_report
 from crm_tui.domain.reports.period import Period
 from crm_tui.domain.reports.plan import plan_report
 from crm_tui.domain.reports.refusals import refusals_report
@@ -38,6 +39,7 @@ class KpiName(StrEnum):
     PLAN = "plan"
     TASKS = "tasks"
     REFUSALS = "refusals"
+    INVOICES = "invoices"
 
 
 DEFAULT_SLICES: dict[KpiName, tuple[Slice, ...]] = {
@@ -54,6 +56,8 @@ class KpiQuery:
     """None: the report's own default (per manager)."""
     manager_id: int | None = None
     silent_days: int = SILENT_DAYS
+    overdue_days: int = OVERDUE_DAYS
+    """Invoices: unpaid this many days after their date are overdue."""
     pipeline_id: int | None = None
 
 
@@ -80,6 +84,10 @@ def run_kpi(session: Session, viewer: Viewer, query: KpiQuery, now: datetime, tz
             return tasks_report(session, viewer, p, tz, now, by, manager_id=m)
         case KpiName.REFUSALS:
             return refusals_report(session, viewer, p, tz, by, manager_id=m, pipeline_id=query.pipeline_id)
+        case KpiName.INVOICES:
+            return invoices_report(
+                session, viewer, p, tz, now, by, manager_id=m, overdue_days=query.overdue_days
+            )
 
 
 def shown(column: Column, value: Any) -> str:

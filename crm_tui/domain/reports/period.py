@@ -10,6 +10,7 @@ none for Moscow), which is as exact as PostgreSQL's answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -104,3 +105,42 @@ def local_bucket(
         (column < literal(at, column.type), shifted(offset)) for (_, offset), (at, _) in pairwise(offsets)
     ]
     return type_coerce(case(*whens, else_=shifted(offsets[-1][1])), String)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A run of local days with the same day, week or month: its label per grain (what
+    ``local_bucket`` gives every moment in it) and its UTC bounds within the period."""
+
+    labels: tuple[str, ...]
+    start: datetime
+    end: datetime
+
+
+def _label(day: date, grain: Grain) -> str:
+    match grain:
+        case Grain.DAY:
+            return day.isoformat()
+        case Grain.WEEK:
+            return (day - timedelta(days=day.weekday())).isoformat()
+        case Grain.MONTH:
+            return day.replace(day=1).isoformat()
+
+
+def local_buckets(grains: Sequence[Grain], tz: ZoneInfo, period: Period) -> list[Bucket]:
+    """The period cut wherever one of ``grains`` turns over, in the viewer's calendar. A report
+    that counts each piece as a range of an index gets its day, week or month as a constant,
+    instead of working it out for each of a year's 650,000 touches and sorting them by it (on
+    SQLite, where that was most of a report's time). Exact across a zone's clock changes: the
+    bounds are the local midnights, as ``Period.bounds`` has them."""
+    found: list[Bucket] = []
+    day = period.start
+    while day <= period.end:
+        labels = tuple(_label(day, grain) for grain in grains)
+        start, end = Period(day, day).bounds(tz)
+        if found and found[-1].labels == labels:
+            found[-1] = Bucket(labels, found[-1].start, end)
+        else:
+            found.append(Bucket(labels, start, end))
+        day += timedelta(days=1)
+    return found

@@ -9,17 +9,18 @@ limit is now, for the open deals (``deals.stuck``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import FromClause, func, select
+from sqlalchemy import FromClause, Integer, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, require, scope_for
 from crm_tui.domain.access.visibility import figures_within
 from crm_tui.domain.deals.stuck import stuck_condition
+from crm_tui.domain.reports.calls import BY_PIECES
 from crm_tui.domain.reports.period import Period
 from crm_tui.domain.reports.table import (
     TIME_SLICES,
@@ -69,7 +70,14 @@ def stage_times_report(
         or any(x in (Slice.MANAGER, Slice.REGION) for x in by)
     )
     tables: FromClause = deal_stage_changes.join(deals, d.id == h.deal_id) if personal else deal_stage_changes
-    keys = slice_keys(session, Source(tables, d.owner_id, h.at), by, period, tz)
+    pieces = _by_person(session, by, manager_id)
+    # per manager, the stays are grouped by whose they are (a number, not names and regions:
+    # PostgreSQL sorted a year's stays by the names on disk); the person's slices are filled in
+    by_owner = Slice.MANAGER in by
+    grouped_by = [x for x in by if not (by_owner and x in (Slice.MANAGER, Slice.REGION))]
+    keys = slice_keys(session, Source(tables, d.owner_id, h.at), grouped_by, period, tz)
+    if by_owner and not pieces:
+        keys.insert(0, d.owner_id.label("owner"))
     where = [h.at >= start, h.at < end, h.stay_tenths.is_not(None)]
     if personal:
         # reached from the person's deals (ix_deal_stage_changes_deal_stays); naming the
@@ -79,39 +87,39 @@ def stage_times_report(
         where.append(h.from_stage_id.in_(list(stage_of)))
     if manager_id is not None:
         where.append(d.owner_id == manager_id)
-    if any(x in (Slice.MANAGER, Slice.REGION) for x in by):
+    if any(x in (Slice.MANAGER, Slice.REGION) for x in grouped_by):
         tables = tables.outerjoin(users, users.c.id == d.owner_id)
-    # A histogram (how many stays of each length) per stage and slice; the nearest-rank
-    # percentiles are read off it here, exactly as ranking every stay would give them.
+    # A histogram (how many stays of each length) per stage and slice, and the nearest-rank
+    # percentiles read off it in SQL, exactly as ranking every stay would give them.
     histogram = (
-        select(h.from_stage_id, *keys, h.stay_tenths, func.count())
+        select(h.from_stage_id.label("stage_id"), *keys, h.stay_tenths.label("stay"), func.count().label("n"))
         .select_from(tables)
         .where(*where)
         .group_by(*by_position([h.from_stage_id, *keys, h.stay_tenths]))
     )
-    names = [k.name for k in keys]
-    stays: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
-    for found_row in session.execute(histogram):
-        values = tuple(found_row)
-        stage_id, stay, count = values[0], values[-2], values[-1]
-        slices = values[1:-2]
+    if pieces:
+        histogram = histogram.where(d.owner_id.is_not_distinct_from(bindparam("piece_person", type_=Integer)))
+    grouped_names = [k.name for k in keys]
+    names = [c.key for c in slice_columns(by)]
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    people = _people(session, viewer) if by_owner else {}
+    for values, person in _percentile_rows(session, _percentiles(histogram, grouped_names), people, pieces):
+        stage_id, (n, median, p90) = values[0], values[-3:]
+        known = {**person, **dict(zip(grouped_names, values[1:-3], strict=True))}
+        if "owner" in known:
+            known.update(people.get(known["owner"], NOBODY))
+        slices = tuple(known[name] for name in names)
         if stage_id not in stage_of:
             continue
         pipeline, stage, position = stage_of[stage_id]
-        stays.setdefault((pipeline, stage, position, *slices), []).append((int(stay), int(count)))
-    found: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for group, counts in stays.items():
-        pipeline, stage, position = group[:3]
-        counts.sort()
-        n = sum(count for _, count in counts)
-        found[(pipeline, stage, *group[3:])] = {
+        found[(pipeline, stage, *slices)] = {
             "pipeline": pipeline,
             "stage": stage,
-            **dict(zip(names, group[3:], strict=True)),
+            **dict(zip(names, slices, strict=True)),
             "position": position,
-            "stays": n,
-            "median_days": _at_rank(counts, (n + 1) // 2) / TENTHS,
-            "p90_days": _at_rank(counts, (n * 9 + 9) // 10) / TENTHS,
+            "stays": int(n),
+            "median_days": int(median) / TENTHS,
+            "p90_days": int(p90) / TENTHS,
             "over_limit": 0,
         }
     if not any(x in TIME_SLICES for x in by):
@@ -125,6 +133,69 @@ def stage_times_report(
     return Report("stages", slice_columns(keyed) + COLUMNS, rows)
 
 
+def _percentiles(histogram: Select[Any], names: Sequence[str]) -> Select[Any]:
+    """Per stage and slice: the stays, and the lengths at ranks (n+1)//2 and (9n+9)//10 of the
+    sorted stays: the shortest length whose running count reaches the rank (2 x running >= n,
+    10 x running >= 9n: the same ranks without a division, which the two databases do apart)."""
+    hist = histogram.subquery("histogram")
+    group = [hist.c.stage_id, *(hist.c[n] for n in names)]
+    running = (
+        select(
+            *group,
+            hist.c.stay,
+            func.sum(hist.c.n).over(partition_by=group, order_by=hist.c.stay).label("running"),
+            func.sum(hist.c.n).over(partition_by=group).label("total"),
+        )
+    ).subquery("running")
+    r = running.c
+    kept = [r.stage_id, *(r[n] for n in names)]
+    return select(
+        *kept,
+        func.max(r.total),
+        func.min(case((r.running * 2 >= r.total, r.stay))),
+        func.min(case((r.running * 10 >= r.total * 9, r.stay))),
+    ).group_by(*by_position(kept))
+
+
+def _by_person(session: Session, by: Sequence[Slice], manager_id: int | None) -> bool:
+    """Per manager on SQLite, the stays are read one person's deals at a time (reached from
+    their deals, each person's few thousand sorted apart: sorting a year's 640,000 stays at once
+    by person, stage and length took seconds). A person's rows are their own groups, so the
+    pieces together are the whole."""
+    return session.get_bind().dialect.name in BY_PIECES and Slice.MANAGER in by and manager_id is None
+
+
+NOBODY = {"manager": None, "manager_name": None, "region": None}
+
+
+def _people(session: Session, viewer: Viewer) -> dict[int | None, dict[str, Any]]:
+    """The people whose figures the viewer may see, with the slices they fill in (and nobody's,
+    for an admin: the deals without an owner are a line of their own)."""
+    u = users.c
+    people: dict[int | None, dict[str, Any]] = {
+        int(i): {"manager": login, "manager_name": name, "region": region}
+        for i, login, name, region in session.execute(
+            select(u.id, u.login, u.full_name, u.region).where(figures_within(viewer, u.id)).order_by(u.id)
+        )
+    }
+    if scope_for(viewer, Capability.SEE_REPORTS) is Scope.ALL:
+        people[None] = NOBODY
+    return people
+
+
+def _percentile_rows(
+    session: Session, query: Select[Any], people: dict[int | None, dict[str, Any]], pieces: bool
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """The rows, each with the person's slices when read by person (else nothing)."""
+    if not pieces:
+        for row in session.execute(query):
+            yield tuple(row), {}
+        return
+    for someone, person in people.items():
+        for row in session.execute(query, {"piece_person": someone}):
+            yield tuple(row), person
+
+
 def _stages(session: Session, pipeline_id: int | None) -> dict[int, tuple[str, str, int]]:
     """Each stage's pipeline, name and position (of one pipeline, or all)."""
     s = stages.c
@@ -134,17 +205,6 @@ def _stages(session: Session, pipeline_id: int | None) -> dict[int, tuple[str, s
     if pipeline_id is not None:
         query = query.where(s.pipeline_id == pipeline_id)
     return {int(i): (str(p), str(n), int(pos)) for i, p, n, pos in session.execute(query)}
-
-
-def _at_rank(counts: Sequence[tuple[int, int]], rank: int) -> int:
-    """The value at ``rank`` (from 1) of the sorted values that ``counts`` (value, how many)
-    describe."""
-    seen = 0
-    for value, count in counts:
-        seen += count
-        if seen >= rank:
-            return value
-    raise ValueError(rank)  # pragma: no cover - rank is within the counts
 
 
 def _add_over_limit(

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, FromClause, Label, case, func, literal_column, select
+from sqlalchemy import ColumnElement, FromClause, Label, Select, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
@@ -162,16 +162,37 @@ def grouped(
 ) -> list[dict[str, Any]]:
     """One grouped query: a dict per group, its slice keys then ``figures`` by their labels,
     in the slices' order. Only the figures of people whose figures ``viewer`` may see."""
+    query = grouped_query(session, viewer, source, by, figures, where, period, tz)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def grouped_query(
+    session: Session,
+    viewer: Viewer,
+    source: Source,
+    by: Sequence[Slice],
+    figures: Sequence[Label[Any]],
+    where: Sequence[ColumnElement[bool]],
+    period: Period,
+    tz: ZoneInfo,
+) -> Select[Any]:
+    """The query ``grouped`` runs, for a report that runs it more than once (with other values
+    of its parameters)."""
     require(viewer, Capability.SEE_REPORTS)
     keys = slice_keys(session, source, by, period, tz)
-    query = (
-        select(*keys, *figures)
-        .select_from(source.tables.outerjoin(users, users.c.id == source.person))
-        .where(figures_within(viewer, source.person), *where)
-    )
+    # the people's names and regions only where a slice shows them (a join per row otherwise)
+    named = any(s in (Slice.MANAGER, Slice.REGION) for s in by)
+    tables = source.tables.outerjoin(users, users.c.id == source.person) if named else source.tables
+    query = select(*keys, *figures).select_from(tables).where(figures_within(viewer, source.person), *where)
     if keys:
         query = query.group_by(*by_position(keys)).order_by(*by_position(keys))
-    return [dict(row._mapping) for row in session.execute(query)]
+    return query
+
+
+def in_order(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
+    """``rows`` in the order ``ORDER BY`` on ``keys`` gives them (nothing first, text by code
+    point as SQLite's and the C collation compare it), for rows gathered from several queries."""
+    return sorted(rows, key=lambda row: [(0,) if row[k] is None else (1, row[k]) for k in keys])
 
 
 def by_position(keys: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
