@@ -241,6 +241,30 @@ CAMPAIGN_STATUS_NAMES: Captions[str] = Captions(
     },
 )
 """A campaign's status, and the reason stored when a person paused it."""
+TRADE_DOCUMENT_NAMES: Captions[str] = Captions(
+    "trade document",
+    {
+        "order": NC_("trade document", "order"),
+        "invoice": NC_("trade document", "invoice"),
+        "sale": NC_("trade document", "shipment"),
+        "payment": NC_("trade document", "payment"),
+        "contract": NC_("trade document", "contract"),
+    },
+)
+"""A document of the trade system's sales history (``storage.models.DocumentKind``)."""
+TRADE_FIELD_NAMES: Captions[str] = Captions(
+    "trade document field",
+    {
+        "kind": NC_("trade document field", "Document"),
+        "number": NC_("trade document field", "Number"),
+        "date": NC_("trade document field", "Date"),
+        "client": NC_("trade document field", "Client"),
+        "inn": NC_("trade document field", "INN"),
+        "amount": NC_("trade document field", "Amount"),
+        "paid": NC_("trade document field", "Paid"),
+    },
+)
+"""The columns a trade document is written back with (the rows an import kept unmatched)."""
 LEFT_OUT_NAMES: Captions[str] = Captions(
     "left out",
     {

@@ -20,6 +20,7 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.captions import TRADE_DOCUMENT_NAMES, TRADE_FIELD_NAMES
 from crm_tui.domain.documents.funnel import TradeDocument, follow_documents
 from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.imports.batches import OrdersOptions, OrdersSummary
@@ -28,7 +29,7 @@ from crm_tui.domain.values.cells import UNSTORABLE, Cell
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, Message
+from crm_tui.i18n import N_, Message, _
 from crm_tui.importers.batch_run import BatchRun, check_files, stored_path
 from crm_tui.importers.files.error_file import RejectedRow
 from crm_tui.importers.orders.matching import ClientIndex
@@ -159,9 +160,16 @@ def _write_chunk(
                     reason=why,
                 )
             )
-            cells: dict[str, Cell] = {"kind": key[0], "number": key[1], "date": doc.row.day}
-            cells.update({"client": doc.row.client_name, "inn": doc.row.inn, "amount": doc.amount / 100})
-            cells["paid"] = doc.row.paid
+            shown: dict[str, Cell] = {
+                "kind": TRADE_DOCUMENT_NAMES.caption(key[0]),
+                "number": key[1],
+                "date": doc.row.day,
+                "client": doc.row.client_name,
+                "inn": doc.row.inn,
+                "amount": doc.amount / 100,
+                "paid": None if doc.row.paid is None else (_("yes") if doc.row.paid else _("no")),
+            }
+            cells = {TRADE_FIELD_NAMES.caption(name): value for name, value in shown.items()}
             kept = Message(why.code, N_("kept, no client: {reason}"), reason=why)
             run.keep(RejectedRow(file, "", doc.first_row, kept, cells))
         values = _values(doc, client_id, file, now)

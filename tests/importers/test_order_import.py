@@ -70,6 +70,11 @@ def test_invoices_journal_matched_by_inn_then_name(
     reasons = [str(row[3]) for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "no date, or not a date" in reasons
     assert any(r.startswith("kept, no client: no client with INN 7736050003") for r in reasons)
+    header = [str(c) for c in next(sheet.iter_rows(max_row=1, values_only=True))]
+    kept = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if str(row[3]).startswith("kept"))
+    named = dict(zip(header, kept, strict=True))
+    assert {"Document", "Number", "Client", "INN", "Amount", "Paid"} <= set(header), header
+    assert (named["Document"], named["Paid"]) == ("invoice", "no"), "words, not codes and False"
 
 
 def test_reimport_changes_nothing_and_a_later_export_updates_what_changed(
