@@ -183,7 +183,21 @@ def enroll(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> N
     """Enrol the audience's clients not enrolled yet: each gets its letters in the outbox."""
     from crm_tui.domain.campaigns.enrol import enrol
 
-    result = enrol(open_ws(ctx), campaign)
+    from crm_tui.domain.campaigns.letters import PUBLIC_URL_KEY
+    from crm_tui.domain.settings import get_setting
+
+    ws = open_ws(ctx)
+    result = enrol(ws, campaign)
+    with ws.read() as session:
+        public = get_setting(session, PUBLIC_URL_KEY)
+    if public is None and result.letters:  # the unsubscribe links would point at this machine
+        typer.echo(
+            _(
+                "warning: the letters' unsubscribe links point to http://localhost:8080: tell where the "
+                "inbound receiver is reached with `crm outbox public-url URL` before they go"
+            ),
+            err=True,
+        )
     if as_json:
         print_json(result.as_json())
         return

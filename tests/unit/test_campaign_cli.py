@@ -42,10 +42,10 @@ def test_a_campaign_from_the_command_line_reaches_the_server(
         check=True,
     )
     crm(*db, "campaign", "add", "Дожим", "--example", "lost-drip", user="smirnov", check=True)
-    enrolled = json.loads(
-        crm(*db, "campaign", "enroll", "Осень", "--json", user="smirnov", check=True).stdout
-    )
+    enrolling = crm(*db, "campaign", "enroll", "Осень", "--json", user="smirnov", check=True)
+    enrolled = json.loads(enrolling.stdout)
     assert enrolled["enrolled"] == 3 and enrolled["letters"] == 3
+    assert "crm outbox public-url" in enrolling.stderr, "the links would point at localhost, unsaid"
     listed = json.loads(crm(*db, "campaign", "list", "--json", user="smirnov", check=True).stdout)
     assert {c["name"]: c["steps"] for c in listed} == {"Осень": 1, "Дожим": 3}
     client_id = json.loads(crm(*db, "outbox", "list", "--json", user="admin", check=True).stdout)
