@@ -182,7 +182,6 @@ def show(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> Non
 def enroll(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> None:
     """Enrol the audience's clients not enrolled yet: each gets its letters in the outbox."""
     from crm_tui.domain.campaigns.enrol import enrol
-
     from crm_tui.domain.campaigns.letters import PUBLIC_URL_KEY
     from crm_tui.domain.settings import get_setting
 
