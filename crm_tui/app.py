@@ -69,7 +69,15 @@ def describe_error(error: BaseException | None) -> str:
 
 
 PALETTE_ONLY = frozenset(
-    {"app.week", "app.inbox", "app.dashboard", "app.campaigns", "app.new_deal", "app.new_task"}
+    {
+        "app.week",
+        "app.inbox",
+        "app.dashboard",
+        "app.campaigns",
+        "app.inbound",
+        "app.new_deal",
+        "app.new_task",
+    }
 )
 """App keys offered in the palette but not on every screen's footer (it has no room for them)."""
 
@@ -138,6 +146,7 @@ class CrmApp(App[None]):
     | I | Requests: the inbox of new and in-work requests, oldest deadline first. |
     | K | The dashboard: KPI of your team (or your own), and the records behind them. |
     | L | Campaigns (letters): mailings and drips, their figures, the uncertain letters. |
+    | H | Inbound channels: the receiver's sources and the mailboxes (admins and ops). |
     | N | A new deal (client, title, amount, stage, close date, owner). |
     | T | A new task, for yourself or a colleague. |
     | ctrl+p | Commands: every action here; clients and deals by name, INN or phone. |
@@ -161,6 +170,7 @@ class CrmApp(App[None]):
         bind("app.inbox", "inbox", N_("Requests"), show=False),
         bind("app.dashboard", "dashboard", N_("Dashboard"), show=False),
         bind("app.campaigns", "campaigns", N_("Campaigns"), show=False),
+        bind("app.inbound", "inbound", N_("Inbound channels"), show=False),
         bind("app.new_deal", "new_deal", N_("New deal"), show=False),
         bind("app.new_task", "new_task", N_("New task"), show=False),
         bind("app.palette", "command_palette", N_("Commands"), priority=True),
@@ -515,6 +525,18 @@ class CrmApp(App[None]):
             return
         if not any(isinstance(s, CampaignsScreen) for s in self.screen_stack):
             self.push_screen(CampaignsScreen(self.ws))
+
+    def action_inbound(self) -> None:
+        from crm_tui.domain.access.capabilities import Capability
+        from crm_tui.screens.base import missing_right
+        from crm_tui.screens.inbound import InboundScreen
+
+        refused = missing_right(self.ws.viewer, Capability.CONFIGURE_INBOUND)
+        if refused is not None:
+            self.notify(refused, severity="warning")
+            return
+        if not any(isinstance(s, InboundScreen) for s in self.screen_stack):
+            self.push_screen(InboundScreen(self.ws, self.jobs))
 
     def action_new_deal(self) -> None:
         """A new deal from anywhere (the palette's "New deal"): the client is asked for."""
