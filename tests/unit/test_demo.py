@@ -565,3 +565,19 @@ def test_the_week_has_calls_mail_threads_and_forms_that_came_in_by_themselves(de
     assert replies and all(m.client_id is not None for m in replies) and "📎 КП-" in replies[0].summary
     assert any(m.lead_id is not None for m in mail)  # a stranger's letter: a request
     assert any(c.external_id.startswith("form:site-form:") for c in came)
+
+
+def test_the_inbound_screen_has_a_mailbox_switched_off_with_its_reading_and_sources_with_events(
+    demo: Demo,
+) -> None:
+    from crm_tui.domain.inbound.mailboxes import list_mailboxes
+    from crm_tui.domain.inbound.sources import list_sources
+
+    admin = demo.workspace("admin")
+    [sales] = list_mailboxes(admin)
+    assert not sales.enabled and sales.read_error is None  # off: the demo never tries a server
+    assert sales.read_at is not None and sales.read_count == sales.mails > 0
+    assert sales.password_from == "env:CRM_DEMO_SALES_PASSWORD"
+    sources = {s.name: s for s in list_sources(admin)}
+    assert sources["zadarma"].events > 20 and sources["site-form"].events > 0
+    assert sources["site-form"].last_outcome in {"new", "repeat", "touch"}
