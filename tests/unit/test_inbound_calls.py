@@ -185,7 +185,7 @@ def test_strangers_in_one_file_are_taken_in_order_one_request_each(
     logged = log_calls(admin, events)
     assert logged.outcomes == {"new request": 2, "request": 3} and len(logged.leads) == 2
     with admin.read() as session:
-        touches = dict(
+        touches: dict[int, int] = dict(
             session.execute(
                 select(interactions.c.lead_id, func.count()).where(interactions.c.lead_id.is_not(None))
                 .group_by(interactions.c.lead_id)
