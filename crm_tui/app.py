@@ -76,6 +76,7 @@ PALETTE_ONLY = frozenset(
         "app.inbox",
         "app.dashboard",
         "app.campaigns",
+        "app.inbound",
         "app.new_deal",
         "app.new_task",
         "app.password",
@@ -165,6 +166,7 @@ class CrmApp(App[None]):
     | I | Requests: the inbox of new and in-work requests, oldest deadline first. |
     | K | The dashboard: KPI of your team (or your own), and the records behind them. |
     | L | Campaigns (letters): mailings and drips, their figures, the uncertain letters. |
+    | H | Inbound channels: the receiver's sources and the mailboxes (admins and ops). |
     | N | A new deal (client, title, amount, stage, close date, owner). |
     | T | A new task, for yourself or a colleague. |
     | P | The browser password (`crm serve`): yours, or a colleague's for an admin. |
@@ -189,6 +191,7 @@ class CrmApp(App[None]):
         bind("app.inbox", "inbox", N_("Requests"), show=False),
         bind("app.dashboard", "dashboard", N_("Dashboard"), show=False),
         bind("app.campaigns", "campaigns", N_("Campaigns"), show=False),
+        bind("app.inbound", "inbound", N_("Inbound channels"), show=False),
         bind("app.new_deal", "new_deal", N_("New deal"), show=False),
         bind("app.new_task", "new_task", N_("New task"), show=False),
         bind("app.password", "password", N_("Browser password"), show=False),
@@ -590,6 +593,18 @@ class CrmApp(App[None]):
             from crm_tui.jobs import CampaignWork
 
             self.push_screen(CampaignsScreen(self.ws, CampaignWork()))
+
+    def action_inbound(self) -> None:
+        from crm_tui.domain.access.capabilities import Capability
+        from crm_tui.screens.base import missing_right
+        from crm_tui.screens.inbound import InboundScreen
+
+        refused = missing_right(self.ws.viewer, Capability.CONFIGURE_INBOUND)
+        if refused is not None:
+            self.notify(refused, severity="warning")
+            return
+        if not any(isinstance(s, InboundScreen) for s in self.screen_stack):
+            self.push_screen(InboundScreen(self.ws, self.jobs))
 
     def action_new_deal(self) -> None:
         """A new deal from anywhere (the palette's "New deal"): the client is asked for."""

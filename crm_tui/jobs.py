@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from crm_tui.domain.imports.mapping import ColumnMap, PortraitTarget
     from crm_tui.domain.imports.rows import ParsedRow
     from crm_tui.domain.imports.sheets import SheetPreview
+    from crm_tui.domain.inbound.port import MailReading
     from crm_tui.domain.workspace import Workspace
 
 
@@ -98,6 +99,11 @@ class ImporterJobs:
         from crm_tui.importers.dedup.service import merge
 
         return merge(ws, survivor, others, take)
+
+    def read_mailbox_now(self, ws: Workspace, name: str) -> MailReading:
+        from crm_tui.scheduling.inbound_mail import read_one
+
+        return read_one(ws, name)
 
 
 class CampaignWork:

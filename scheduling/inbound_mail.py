@@ -16,10 +16,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.campaigns.answers import note_mail
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.inbound.mail import log_mail
-from crm_tui.domain.inbound.mailboxes import Mailbox, all_mailboxes, bookmarks, has_mailboxes, keep_bookmark
+from crm_tui.domain.inbound.mailboxes import (
+    Mailbox,
+    all_mailboxes,
+    bookmarks,
+    has_mailboxes,
+    keep_bookmark,
+    mailbox_named,
+    note_reading,
+)
+from crm_tui.domain.inbound.port import MailReading
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.channels.mail import imap, message
 
@@ -72,14 +82,38 @@ def _answer_campaigns(ws: Workspace, mail: message.InboundMail, raw: bytes) -> N
         note_mail(session, mail, raw, ws.now())
 
 
+def _read_noted(ws: Workspace, mailbox: Mailbox, report: MailRun, *, batch: int = 100) -> MailRun:
+    """Read one mailbox into ``report`` and keep how it went on the mailbox (when, how many,
+    the one-line error) for the inbound screen and `crm mailbox list`."""
+    mine = MailRun()
+    error = None
+    try:
+        read_mailbox(ws, mailbox, mine, batch=batch)
+    except DomainError as exc:
+        error = str(exc)
+        report.failed[mailbox.name] = error
+    note_reading(ws, mailbox, mine.read, error)
+    report.read += mine.read
+    report.outcomes.update(mine.outcomes)
+    return mine
+
+
 def run(ws: Workspace, *, batch: int = 100) -> MailRun:
-    """Read every mailbox once."""
+    """Read every mailbox that is on, once."""
     report = MailRun()
     with ws.read() as session:
-        boxes = all_mailboxes(session)
+        boxes = all_mailboxes(session, enabled_only=True)
     for mailbox in boxes:
-        try:
-            read_mailbox(ws, mailbox, report, batch=batch)
-        except DomainError as exc:
-            report.failed[mailbox.name] = str(exc)
+        _read_noted(ws, mailbox, report, batch=batch)
     return report
+
+
+def read_one(ws: Workspace, name: str) -> MailReading:
+    """The inbound screen's "read now": the mailbox named, on or off (a password just put right
+    is tried before the mailbox is switched on again)."""
+    require(ws.viewer, Capability.CONFIGURE_INBOUND)
+    with ws.read() as session:
+        mailbox = mailbox_named(session, name)
+    report = MailRun()
+    mine = _read_noted(ws, mailbox, report)
+    return MailReading(name, mine.read, dict(sorted(mine.outcomes.items())), report.failed.get(name))

@@ -42,6 +42,7 @@ def drop_typed_controls(event: Input.Changed) -> None:
 APP_GATED: Mapping[str, Capability] = {
     "duplicates": Capability.REVIEW_DUPLICATES,
     "campaigns": Capability.RUN_CAMPAIGNS,
+    "inbound": Capability.CONFIGURE_INBOUND,
 }
 """The app's own keys a capability gates (see ``CrmScreen.GATED``)."""
 

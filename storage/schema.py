@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0022"
+HEAD_REVISION = "0023"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -39,6 +39,7 @@ KNOWN_REVISIONS = (
     "0020",
     "0021",
     "0022",
+    "0023",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

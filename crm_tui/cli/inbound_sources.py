@@ -12,19 +12,6 @@ from crm_tui.i18n import _
 
 app = typer.Typer(help="The receiver's sources: a site's form, a PBX, a Telegram bot.", no_args_is_help=True)
 
-_PATHS = {
-    "form": "/hooks/form/{name}?token={secret}",
-    "zadarma": "/hooks/zadarma/{name}",
-    "mango": "/hooks/mango/{name}",
-    "sipuni": "/hooks/sipuni/{name}/{secret}",
-    "uis": "/hooks/uis/{name}/{secret}",
-    "telegram": "/hooks/telegram/{name}",
-}
-
-
-def address(kind: str, name: str, secret: str) -> str:
-    return _PATHS[kind].format(name=name, secret=secret)
-
 
 @app.command("add")
 def add(
@@ -46,7 +33,7 @@ def add(
 ) -> None:
     """Add a source; a secret made here is printed this once (keep it in the sender's settings)."""
     from crm_tui.domain.errors import DomainError
-    from crm_tui.domain.inbound.sources import add_source
+    from crm_tui.domain.inbound.sources import add_source, address
 
     secret = None
     if secret_file is not None:
@@ -78,16 +65,27 @@ def list_(
 ) -> None:
     """The sources (never their secrets) and how many events each has sent."""
     from crm_tui.domain.inbound.sources import list_sources
+    from crm_tui.domain.values.formatting import local_time
 
-    lines = list_sources(open_ws(ctx))
+    ws = open_ws(ctx)
+    lines = list_sources(ws)
     if as_json:
         print_json(
-            [{"name": s.name, "kind": s.kind, "per_minute": s.per_minute, "events": s.events} for s in lines]
-        )
+            [
+                {"name": s.name, "kind": s.kind, "path": s.path, "per_minute": s.per_minute,
+                 "events": s.events, "last_at": s.last_at.isoformat() if s.last_at else None,
+                 "last_outcome": s.last_outcome}
+                for s in lines
+            ]
+        )  # fmt: skip
         return
     print_table(
-        _("source"), _("kind"), _("per minute"), _("events"),
-        rows=[(s.name, s.kind, s.per_minute, s.events) for s in lines],
+        _("source"), _("kind"), _("address"), _("per minute"), _("events"), _("last event"),
+        rows=[
+            (s.name, s.kind, s.path, s.per_minute, s.events,
+             f"{local_time(s.last_at, ws.tz)} {s.last_outcome}" if s.last_at else "—")
+            for s in lines
+        ],
     )  # fmt: skip
 
 

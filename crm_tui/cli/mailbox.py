@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm_tui.cli.common import open_ws, print_json, print_table, say
 from crm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from crm_tui.domain.inbound.mailboxes import MailboxLine
 
 app = typer.Typer(help="The mailboxes read over IMAP (a shared one, managers' own).", no_args_is_help=True)
 
@@ -49,25 +52,88 @@ def list_(
 ) -> None:
     """The mailboxes, where their passwords are read from, and how far each folder is read."""
     from crm_tui.domain.inbound.mailboxes import list_mailboxes
+    from crm_tui.domain.values.formatting import local_time
 
-    lines = list_mailboxes(open_ws(ctx))
+    ws = open_ws(ctx)
+    lines = list_mailboxes(ws)
     if as_json:
         print_json(
             [
                 {"name": m.name, "url": m.url, "password_from": m.password_from, "owner": m.owner,
-                 "folders": m.folders}
+                 "enabled": m.enabled, "folders": m.folders,
+                 "read_at": m.read_at.isoformat() if m.read_at else None, "read_count": m.read_count,
+                 "read_error": m.read_error, "mails": m.mails}
                 for m in lines
             ]
         )  # fmt: skip
         return
     print_table(
-        _("mailbox"), _("address"), _("password from"), _("owner"), _("read up to"),
+        _("mailbox"), _("address"), _("password from"), _("owner"), _("on"), _("last read"), _("read up to"),
         rows=[
-            (m.name, m.url, m.password_from, m.owner or "—",
+            (m.name, m.url, m.password_from, m.owner or "—", _("yes") if m.enabled else _("no"),
+             _last_read(m, local_time(m.read_at, ws.tz)) if m.read_at else "—",
              ", ".join(f"{folder} {uid}" for folder, uid in m.folders.items()) or "—")
             for m in lines
         ],
     )  # fmt: skip
+
+
+def _last_read(line: MailboxLine, when: str) -> str:
+    if line.read_error:
+        return _("{when}: {error}").format(when=when, error=line.read_error)
+    return _("{when}: {n} read").format(when=when, n=line.read_count or 0)
+
+
+@app.command("enable")
+def enable(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The mailbox's name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Read the mailbox again (from where it was left)."""
+    _switch(ctx, name, True, as_json)
+
+
+@app.command("disable")
+def disable(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The mailbox's name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Stop reading the mailbox for now; it keeps its place in each folder."""
+    _switch(ctx, name, False, as_json)
+
+
+def _switch(ctx: typer.Context, name: str, on: bool, as_json: bool) -> None:
+    from crm_tui.domain.inbound.mailboxes import set_enabled
+
+    set_enabled(open_ws(ctx), name, on)
+    if as_json:
+        print_json({"name": name, "enabled": on})
+        return
+    say(_("mailbox {name}: on").format(name=name) if on else _("mailbox {name}: off").format(name=name))
+
+
+@app.command("read")
+def read(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The mailbox's name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reading as JSON.")] = False,
+) -> None:
+    """Read one mailbox now, on or off (a password just put right), as crm inbound mail does."""
+    from crm_tui.scheduling.inbound_mail import read_one
+
+    reading = read_one(open_ws(ctx), name)
+    if as_json:
+        print_json({"name": reading.name, "read": reading.read, "outcomes": reading.outcomes,
+                    "error": reading.error})  # fmt: skip
+    else:
+        outcomes = ", ".join(f"{k} {n}" for k, n in reading.outcomes.items()) or "—"
+        say(_("mail read: {read} ({outcomes})").format(read=reading.read, outcomes=outcomes))
+        if reading.error:
+            say(_("mailbox {name}: {reason}").format(name=name, reason=reading.error))
+    if reading.error and not reading.read:
+        raise typer.Exit(2)
 
 
 @app.command("remove")

@@ -20,8 +20,8 @@ from crm_tui.domain.access.extensions import set_extension
 from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.inbound.forms import log_form
 from crm_tui.domain.inbound.mail import log_mail
-from crm_tui.domain.inbound.mailboxes import Mailbox
-from crm_tui.domain.inbound.sources import add_source
+from crm_tui.domain.inbound.mailboxes import Mailbox, add_mailbox, keep_bookmark, note_reading, set_enabled
+from crm_tui.domain.inbound.sources import Source, add_source, remember
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult, party
 from crm_tui.domain.interactions.calls import log_calls
 from crm_tui.domain.interactions.mail_events import Attachment, InboundMail
@@ -70,6 +70,8 @@ def write_inbound(
     for user, extension in zip(sellers, extensions, strict=True):
         set_extension(admin, user.login, extension)
     form = add_source(admin, "site-form", "form").source
+    # The PBX's webhook source: the secret stands for the vendor's API secret (never a real one).
+    pbx = add_source(admin, "zadarma", "zadarma", secret="demo-not-a-real-secret").source
     with engine.connect() as conn:
         phones = list(
             conn.scalars(
@@ -88,8 +90,15 @@ def write_inbound(
             )
         )
     forge = Forge(rng)
-    sales = Mailbox(0, "sales", "imaps://sales@our-firm.ru@mail.our-firm.ru", None, "CRM_DEMO", None)
+    # The shared mailbox, as an admin adds it (its password in an environment variable nobody
+    # set), switched off: the demo has no mail server, so nothing tries one; its letters below
+    # are logged as its reading would log them, and the reading is recorded as done.
+    sales = add_mailbox(
+        admin, "sales", "imaps://sales@our-firm.ru@mail.our-firm.ru", password_env="CRM_DEMO_SALES_PASSWORD"
+    )
+    set_enabled(admin, sales.name, False)
     logged = 0
+    read = 0
     for days_ago in range(6, -1, -1):
         day = now - timedelta(days=days_ago)
         if day.astimezone(MOSCOW).weekday() >= 5:
@@ -99,8 +108,13 @@ def write_inbound(
             _call(rng, forge, phones, extensions, _moment(rng, day), f"demo-{stamp}-{n}") for n in range(20)
         ]
         events = [e for e in events if e.started_at < now]
-        logged += sum(log_calls(admin, sorted(events, key=lambda e: e.started_at)).outcomes.values())
-        logged += _letters(admin, rng, forge, sales, emails, day, now, stamp, language)
+        for event in sorted(events, key=lambda e: e.started_at):  # one webhook each, as the PBX sends
+            outcome = next(iter(log_calls(admin, [event]).outcomes), "again")
+            _heard(admin, pbx, [(f"NOTIFY_END:{event.call_id}", event.started_at)], outcome)
+            logged += 1
+        letters = _letters(admin, rng, forge, sales, emails, day, now, stamp, language)
+        logged += letters
+        read += letters
         for n in range(rng.randint(1, 3)):
             at = _moment(rng, day)
             if at >= now or not phones:
@@ -116,10 +130,22 @@ def write_inbound(
                 utm_medium="cpc",
                 received_at=at,
             )
-            log_form(replace(admin, clock=fixed_clock(at)), form, f"demo-{stamp}-{n}", request)
+            outcome = log_form(replace(admin, clock=fixed_clock(at)), form, f"demo-{stamp}-{n}", request)
+            _heard(admin, form, [(f"demo-{stamp}-{n}", at)], outcome)
             logged += 1
+    last = now - timedelta(hours=1)
+    for folder, uid in (("INBOX", 1000 + read), ("Sent", 400 + read // 2)):
+        keep_bookmark(replace(admin, clock=fixed_clock(last)), sales, folder, 1733000000, uid)
+    note_reading(replace(admin, clock=fixed_clock(last)), sales, read, None)
     after = _counts(engine)
     return after[0] - before[0], after[1] - before[1]
+
+
+def _heard(admin: Workspace, source: Source, events: list[tuple[str, datetime]], outcome: str) -> None:
+    """The receiver's record of the events, as if they had come by webhook: the inbound screen
+    shows each source's count and its last event."""
+    for event_id, at in events:
+        remember(replace(admin, clock=fixed_clock(at)), source, event_id, outcome)
 
 
 def _counts(engine: Engine) -> tuple[int, int]:

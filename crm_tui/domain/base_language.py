@@ -26,8 +26,11 @@ FORMER_LANGUAGE = "en"
 
 def base_language(session: Session) -> str:
     """The language the base was created in."""
-    stored = get_setting(session, BASE_LANGUAGE_KEY)
-    return stored if stored in LANGUAGES else FORMER_LANGUAGE
+    return language_of_setting(get_setting(session, BASE_LANGUAGE_KEY))
+
+
+def language_of_setting(stored: object) -> str:
+    return stored if isinstance(stored, str) and stored in LANGUAGES else FORMER_LANGUAGE
 
 
 def settle_base_language(session: Session, now: datetime) -> str:

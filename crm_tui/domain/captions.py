@@ -290,3 +290,26 @@ def letter_error(text: str | None) -> str:
         reason = STOP_REASON_NAMES.caption(text.removeprefix("stopped: "))
         return pgettext("letter error", "stopped: {reason}").format(reason=reason)
     return text
+
+
+INBOUND_OUTCOME_NAMES: Captions[str] = Captions(
+    "inbound outcome",
+    {
+        "new": NC_("inbound outcome", "a new request"),
+        "new request": NC_("inbound outcome", "a new request"),
+        "repeat": NC_("inbound outcome", "a client's repeat request"),
+        "touch": NC_("inbound outcome", "on an open request"),
+        "request": NC_("inbound outcome", "on an open request"),
+        "client": NC_("inbound outcome", "on a client's timeline"),
+        "junk": NC_("inbound outcome", "junk"),
+        "dropped": NC_("inbound outcome", "dropped (excluded)"),
+        "again": NC_("inbound outcome", "taken before"),
+        "internal": NC_("inbound outcome", "an internal call"),
+        "anonymous": NC_("inbound outcome", "no number"),
+        "unknown outbound": NC_("inbound outcome", "a call out to nobody known"),
+        "sent": NC_("inbound outcome", "our mail"),
+        "robot": NC_("inbound outcome", "a robot's mail"),
+        "unknown": NC_("inbound outcome", "nobody's"),
+    },
+)
+"""What an event that came in by itself came to (the receiver's, the mailbox reader's)."""

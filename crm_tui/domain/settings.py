@@ -16,6 +16,12 @@ def get_setting(session: Session, key: str, default: Any = None) -> Any:
     return default if found is None or found[0] is None else found[0]
 
 
+def get_settings(session: Session, keys: list[str]) -> dict[str, Any]:
+    """Several settings in one read (those not set are left out)."""
+    c = settings_table.c
+    return {k: v for k, v in session.execute(select(c.key, c.value).where(c.key.in_(keys))) if v is not None}
+
+
 def put_setting(session: Session, key: str, value: Any, *, at: datetime, user_id: int | None) -> None:
     values = {"value": value, "updated_at": at, "user_id": user_id}
     done = session.connection().execute(

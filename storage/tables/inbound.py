@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Integer,
     String,
     Table,
     UniqueConstraint,
+    true,
 )
 
 from crm_tui.storage.tables.base import BigId, metadata
@@ -58,6 +60,13 @@ mailboxes = Table(
     Column("owner_id", Integer, ForeignKey("users.id"), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=True),
+    # Off: kept with its bookmarks, not read by the tick nor by `crm inbound mail`.
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    # The last reading: when, how many mails it read, and its one-line error (never a password).
+    Column("read_at", UTCDateTime(), nullable=True),
+    Column("read_count", Integer, nullable=True),
+    Column("read_error", String(500), nullable=True),
+    Column("mails", Integer, nullable=False, server_default="0"),
 )
 
 mailbox_folders = Table(

@@ -633,3 +633,19 @@ def test_the_1c_export_beside_the_base_moves_deals_once(tmp_path: Path) -> None:
         assert again.funnel is not None and again.funnel.moved == []
     finally:
         dispose_engines()
+
+
+def test_the_inbound_screen_has_a_mailbox_switched_off_with_its_reading_and_sources_with_events(
+    demo: Demo,
+) -> None:
+    from crm_tui.domain.inbound.mailboxes import list_mailboxes
+    from crm_tui.domain.inbound.sources import list_sources
+
+    admin = demo.workspace("admin")
+    [sales] = list_mailboxes(admin)
+    assert not sales.enabled and sales.read_error is None  # off: the demo never tries a server
+    assert sales.read_at is not None and sales.read_count == sales.mails > 0
+    assert sales.password_from == "env:CRM_DEMO_SALES_PASSWORD"
+    sources = {s.name: s for s in list_sources(admin)}
+    assert sources["zadarma"].events > 20 and sources["site-form"].events > 0
+    assert sources["site-form"].last_outcome in {"new", "repeat", "touch"}

@@ -163,3 +163,36 @@ def test_a_cloud_pbx_export_is_read_by_its_headers_and_logged_once(seeded_db: st
     headless.write_text("a;b\n1;2\n", encoding="utf-8")
     refused = crm("--db", seeded_db, "inbound", "calls", str(headless), "--format", "csv", user="admin")
     assert refused.returncode == 2 and "no column reads as the call's start and number" in error_line(refused)
+
+
+def test_strangers_in_one_file_are_taken_in_order_one_request_each(
+    workspace_for: Callable[[str], Workspace],
+) -> None:
+    """A file's strangers go through the intake in the chunk's transaction, in time order: the
+    same stranger three times is one request and two touches, and our call back to them after
+    their first call is on that request (it was left out as a call to nobody known while the
+    strangers waited for the end of the chunk)."""
+    admin = workspace_for("admin")
+    set_extension(admin, "ivanova", "101")
+    other = "+79165550202"
+    events = [
+        call(1, STRANGER, minutes_ago=50),
+        call(2, other, result=CallResult.MISSED, extension=None, minutes_ago=45),
+        call(3, STRANGER, result=CallResult.MISSED, extension=None, minutes_ago=40),
+        call(4, other, direction=Direction.OUTBOUND, minutes_ago=30),
+        call(5, STRANGER, minutes_ago=20),
+    ]
+    logged = log_calls(admin, events)
+    assert logged.outcomes == {"new request": 2, "request": 3} and len(logged.leads) == 2
+    with admin.read() as session:
+        touches: dict[int, int] = dict(
+            session.execute(
+                select(interactions.c.lead_id, func.count()).where(interactions.c.lead_id.is_not(None))
+                .group_by(interactions.c.lead_id)
+            ).all()
+        )  # fmt: skip
+        first_answer = session.scalar(select(leads.c.first_response_at).where(leads.c.id == logged.leads[1]))
+    assert sorted(touches.values()) == [2, 3]
+    assert first_answer is not None  # ivanova's call back answered the second stranger's request
+    again = log_calls(admin, events)
+    assert again.outcomes == {"again": 5} and again.leads == []

@@ -159,7 +159,7 @@ def test_mailboxes_by_cli_never_print_a_password(seeded_db: str, tmp_path: Path)
     crm("--db", seeded_db, "mailbox", "add", "sales", "--url", "imaps://sales@mail.example.ru",
         "--password-file", str(secret), "--owner", "ivanova", user="admin", check=True)  # fmt: skip
     listed = crm("--db", seeded_db, "mailbox", "list", "--json", user="admin", check=True).stdout
-    assert json.loads(listed)[0]["password_from"] == "file" and "s3cret" not in listed
+    assert json.loads(listed)[0]["password_from"] == f"file:{secret}" and "s3cret" not in listed
     inline = crm("--db", seeded_db, "mailbox", "add", "x", "--url", "imaps://u:pw@h", "--password-env", "PW",
                  user="admin")  # fmt: skip
     assert inline.returncode == 2 and "no password in the address" in inline.stderr

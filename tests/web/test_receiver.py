@@ -31,7 +31,12 @@ async def test_a_form_becomes_a_request_once_however_often_the_site_retries(work
         first = await http.post(f"{base}/hooks/form/site?token={token}", json=body)
         assert first.status == 200 and (await first.json())["outcome"] == "new"
         again = await http.post(f"{base}/hooks/form/site?token={token}", json=body)
-        assert again.status == 200 and (await again.json()) == {"ok": True, "outcome": "new", "again": True}
+        assert again.status == 200 and (await again.json()) == {
+            "ok": True,
+            "success": True,
+            "outcome": "new",
+            "again": True,
+        }
     with admin.read() as session:
         found = session.execute(select(leads).where(leads.c.channel == "web_form")).all()
         assert len(found) == 1

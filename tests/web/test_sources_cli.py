@@ -23,8 +23,24 @@ def test_sources_by_cli_show_a_made_secret_once_and_never_a_vendors(seeded_db: s
     assert "zd-api-secret" not in zadarma and "/hooks/zadarma/zadarma" in zadarma
     listed = crm("--db", seeded_db, "inbound", "source", "list", "--json", user="admin", check=True).stdout
     assert json.loads(listed) == [
-        {"name": "site", "kind": "form", "per_minute": 600, "events": 0},
-        {"name": "zadarma", "kind": "zadarma", "per_minute": 600, "events": 0},
+        {
+            "name": "site",
+            "kind": "form",
+            "path": "/hooks/form/site?token=<token>",
+            "per_minute": 600,
+            "events": 0,
+            "last_at": None,
+            "last_outcome": None,
+        },
+        {
+            "name": "zadarma",
+            "kind": "zadarma",
+            "path": "/hooks/zadarma/zadarma",
+            "per_minute": 600,
+            "events": 0,
+            "last_at": None,
+            "last_outcome": None,
+        },
     ]
     assert secret not in listed and "zd-api-secret" not in listed
     missing = crm("--db", seeded_db, "inbound", "source", "add", "mango", "--kind", "mango", user="admin")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -40,6 +41,7 @@ class Mailbox:
     password_file: str | None
     password_env: str | None
     owner_id: int | None
+    enabled: bool = True
 
     @property
     def address(self) -> str:
@@ -159,9 +161,21 @@ def add_mailbox(
     return Mailbox(new_id, name, url, password_file, password_env, owner_id)
 
 
-def all_mailboxes(session: Session) -> list[Mailbox]:
-    rows = session.execute(select(mailboxes).order_by(mailboxes.c.name)).all()
-    return [Mailbox(r.id, r.name, r.url, r.password_file, r.password_env, r.owner_id) for r in rows]
+def all_mailboxes(session: Session, *, enabled_only: bool = False) -> list[Mailbox]:
+    query = select(mailboxes).order_by(mailboxes.c.name)
+    if enabled_only:
+        query = query.where(mailboxes.c.enabled.is_(True))
+    return [
+        Mailbox(r.id, r.name, r.url, r.password_file, r.password_env, r.owner_id, bool(r.enabled))
+        for r in session.execute(query)
+    ]
+
+
+def mailbox_named(session: Session, name: str) -> Mailbox:
+    found = [b for b in all_mailboxes(session) if b.name == name]
+    if not found:
+        raise NotFound("mailbox.none", N_("no mailbox {name!r} (crm mailbox list)"), name=name)
+    return found[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +187,15 @@ class MailboxLine:
     owner: str | None
     folders: dict[str, int]
     """Each folder read and the last UID read in it."""
+    enabled: bool = True
+    read_at: datetime | None = None
+    """When it was last read (``None``: never)."""
+    read_count: int | None = None
+    """How many mails that reading read."""
+    read_error: str | None = None
+    """Why that reading failed, in one line (``None``: it did not)."""
+    mails: int = 0
+    """Mails read from it in all."""
 
 
 def list_mailboxes(ws: Workspace) -> list[MailboxLine]:
@@ -182,17 +205,57 @@ def list_mailboxes(ws: Workspace) -> list[MailboxLine]:
         marks: dict[int, dict[str, int]] = {}
         for row in session.execute(select(mailbox_folders)):
             marks.setdefault(row.mailbox_id, {})[row.folder] = int(row.last_uid)
-        boxes = all_mailboxes(session)
+        m = mailboxes.c
+        boxes = session.execute(
+            select(
+                m.id, m.name, m.url, m.password_file, m.password_env, m.owner_id, m.enabled, m.read_at,
+                m.read_count, m.read_error, m.mails,
+            ).order_by(m.name)
+        ).all()  # fmt: skip
     return [
         MailboxLine(
             b.name,
             b.url,
-            f"env:{b.password_env}" if b.password_env else "file",
+            f"env:{b.password_env}" if b.password_env else f"file:{b.password_file}",
             logins.get(b.owner_id) if b.owner_id else None,
             marks.get(b.id, {}),
+            bool(b.enabled),
+            b.read_at,
+            b.read_count,
+            b.read_error,
+            int(b.mails or 0),
         )
         for b in boxes
     ]
+
+
+def set_enabled(ws: Workspace, name: str, enabled: bool) -> None:
+    """A mailbox off is kept with its bookmarks and not read (a password changed, a box being
+    moved); on again, it goes on from where it was."""
+    require(ws.viewer, Capability.CONFIGURE_INBOUND)
+    now = ws.now()
+    with ws.write() as session:
+        found = mailbox_named(session, name)
+        session.execute(update(mailboxes).where(mailboxes.c.id == found.id).values(enabled=enabled))
+        audit.record(
+            session, at=now, user_id=ws.viewer.user_id, entity="mailbox", entity_id=found.id,
+            action="update", changes={"enabled": enabled},
+        )  # fmt: skip
+
+
+def note_reading(ws: Workspace, mailbox: Mailbox, read: int, error: str | None) -> None:
+    """How a reading went, for the inbound screen and `crm mailbox list`: when, how many mails,
+    and its one-line error (the reader's words, never a password)."""
+    now = ws.now()
+    with ws.write() as session:
+        session.execute(
+            update(mailboxes)
+            .where(mailboxes.c.id == mailbox.id)
+            .values(
+                read_at=now, read_count=read, read_error=error[:500] if error else None,
+                mails=mailboxes.c.mails + read,
+            )
+        )  # fmt: skip
 
 
 def remove_mailbox(ws: Workspace, name: str) -> None:
@@ -200,9 +263,7 @@ def remove_mailbox(ws: Workspace, name: str) -> None:
     require(ws.viewer, Capability.CONFIGURE_INBOUND)
     now = ws.now()
     with ws.write() as session:
-        found = session.scalar(select(mailboxes.c.id).where(mailboxes.c.name == name))
-        if found is None:
-            raise NotFound("mailbox.none", N_("no mailbox {name!r} (crm mailbox list)"), name=name)
+        found = mailbox_named(session, name).id
         session.execute(delete(mailbox_folders).where(mailbox_folders.c.mailbox_id == found))
         session.execute(delete(mailboxes).where(mailboxes.c.id == found))
         audit.record(
@@ -242,4 +303,5 @@ def keep_bookmark(ws: Workspace, mailbox: Mailbox, folder: str, uidvalidity: int
 
 
 def has_mailboxes(session: Session) -> bool:
-    return session.scalar(select(mailboxes.c.id).limit(1)) is not None
+    """Whether a mailbox is there to read (one switched off is not)."""
+    return session.scalar(select(mailboxes.c.id).where(mailboxes.c.enabled.is_(True)).limit(1)) is not None

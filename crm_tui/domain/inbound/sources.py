@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,6 +43,23 @@ class SourceKind(StrEnum):
 
 VENDOR_SECRET = {SourceKind.ZADARMA, SourceKind.MANGO}
 """Kinds whose secret is the vendor's (its API secret, its salt), given when the source is added."""
+
+_PATHS = {
+    SourceKind.FORM: "/hooks/form/{name}?token={secret}",
+    SourceKind.ZADARMA: "/hooks/zadarma/{name}",
+    SourceKind.MANGO: "/hooks/mango/{name}",
+    SourceKind.SIPUNI: "/hooks/sipuni/{name}/{secret}",
+    SourceKind.UIS: "/hooks/uis/{name}/{secret}",
+    SourceKind.TELEGRAM: "/hooks/telegram/{name}",
+}
+TOKEN_PLACE = "<token>"
+"""What stands in an address for a secret shown once and never again."""
+
+
+def address(kind: str, name: str, secret: str = TOKEN_PLACE) -> str:
+    """The path to give the vendor (behind the receiver's host): the token in it for the kinds
+    checked by a token in the URL, ``<token>`` where the secret is no longer shown."""
+    return _PATHS[SourceKind(kind)].format(name=name, secret=secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,20 +179,41 @@ class SourceLine:
     kind: str
     per_minute: int
     events: int
+    last_at: datetime | None = None
+    """When its last event came (``None``: nothing yet)."""
+    last_outcome: str | None = None
+    """What the last event came to (``new``, ``client``, ``again``, ...)."""
+
+    @property
+    def path(self) -> str:
+        return address(self.kind, self.name)
 
 
 def list_sources(ws: Workspace) -> list[SourceLine]:
+    """Every source with its count of events and its last one (one grouped read, one lookup of
+    the newest per source: a source's events are few next to the timelines)."""
     require(ws.viewer, Capability.CONFIGURE_INBOUND)
     from sqlalchemy import func
 
+    e = inbound_events.c
     with ws.read() as session:
-        counts: dict[int, int] = dict(
-            session.execute(
-                select(inbound_events.c.source_id, func.count()).group_by(inbound_events.c.source_id)
-            ).all()
-        )
+        counts = {
+            int(sid): (int(n), int(last_id))
+            for sid, n, last_id in session.execute(
+                select(e.source_id, func.count(), func.max(e.id)).group_by(e.source_id)
+            )
+        }
+        last = {
+            int(row.source_id): (row.received_at, row.outcome)
+            for row in session.execute(
+                select(e.source_id, e.received_at, e.outcome).where(e.id.in_([i for _, i in counts.values()]))
+            )
+        }
         rows = session.execute(select(inbound_sources).order_by(inbound_sources.c.name)).all()
-    return [SourceLine(r.name, r.kind, r.per_minute, int(counts.get(r.id, 0))) for r in rows]
+    return [
+        SourceLine(r.name, r.kind, r.per_minute, counts.get(r.id, (0, 0))[0], *last.get(r.id, (None, None)))
+        for r in rows
+    ]
 
 
 def remove_source(ws: Workspace, name: str) -> None:

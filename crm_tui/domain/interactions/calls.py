@@ -25,7 +25,7 @@ from crm_tui.domain.base_language import base_text
 from crm_tui.domain.clients.overlap import who_has
 from crm_tui.domain.inbound.sources import duplicate
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult
-from crm_tui.domain.leads.intake import Request, receive
+from crm_tui.domain.leads.intake import IntakeRun, Request, receive, take
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import NC_
@@ -100,6 +100,8 @@ def _open_request(session: Session, e164: str) -> int | None:
         select(leads.c.id)
         .join(lead_addresses, lead_addresses.c.lead_id == leads.c.id)
         .where(
+            # kind first: the (kind, value) index finds the number; value alone read every address
+            lead_addresses.c.kind == ChannelKind.PHONE.value,
             lead_addresses.c.value == e164,
             leads.c.status.in_((LeadStatus.NEW.value, LeadStatus.IN_WORK.value)),
         )
@@ -117,24 +119,13 @@ def _insert_call(
     lead_id: int | None,
     user_id: int | None,
     now: datetime,
+    summary: str | None = None,
 ) -> int:
     touch = int(
         session.execute(
-            insert(interactions)
-            .values(
-                kind=InteractionKind.CALL.value,
-                direction=event.direction.value,
-                channel="phone",
-                occurred_at=event.started_at,
-                duration_s=event.talk_s,
-                summary=_summary(session, event),
-                client_id=client_id,
-                lead_id=lead_id,
-                user_id=user_id,
-                external_id=event.identity,
-                created_at=now,
-            )
-            .returning(interactions.c.id)
+            insert(interactions).returning(interactions.c.id),
+            _call_row(event, client_id, user_id, summary or _summary(session, event), now)
+            | {"lead_id": lead_id},
         ).scalar_one()
     )
     audit.record(
@@ -248,9 +239,11 @@ def _clients_by_phone(session: Session, phones: list[str]) -> dict[str, tuple[in
 
 
 def _log_chunk(ws: Workspace, chunk: list[CallEvent], logged: CallsLogged) -> list[CallEvent]:
-    """One transaction for the chunk's calls of clients and open requests; the strangers' calls
-    are handed back, to go through the intake one by one, in order."""
+    """One transaction for the chunk's calls: of clients, of open requests, and of strangers
+    through the intake (its settings, sources and routing read once for the chunk: ``IntakeRun``),
+    in order, so a stranger calling twice in the chunk is one request and its touch."""
     strangers: list[CallEvent] = []
+    run: IntakeRun | None = None
     now = ws.now()
     with ws.write() as session:
         identities = [e.identity for e in chunk]
@@ -291,11 +284,19 @@ def _log_chunk(ws: Workspace, chunk: list[CallEvent], logged: CallsLogged) -> li
                     if event.direction is Direction.OUTBOUND:
                         outcome = "unknown outbound"
                     else:
-                        strangers.append(event)
-                        continue
+                        if run is None:
+                            require(ws.viewer, Capability.ADD_LEADS)
+                            run = IntakeRun(session)
+                        made = _stranger(session, ws, run, event, managers, _summary(session, event, words))
+                        if made is not None:
+                            logged.leads.append(made)
+                        outcome = "new request"
                 else:
                     user_id = managers.get(event.extension or "")
-                    _insert_call(session, event, client_id=None, lead_id=lead_id, user_id=user_id, now=now)
+                    _insert_call(
+                        session, event, client_id=None, lead_id=lead_id, user_id=user_id, now=now,
+                        summary=_summary(session, event, words),
+                    )  # fmt: skip
                     _answered_by_us(session, lead_id, event, user_id)
                     outcome = "request"
             known.add(event.identity)
@@ -304,8 +305,24 @@ def _log_chunk(ws: Workspace, chunk: list[CallEvent], logged: CallsLogged) -> li
     return strangers
 
 
+def _stranger(
+    session: Session, ws: Workspace, run: IntakeRun, event: CallEvent, managers: dict[str, int], summary: str
+) -> int | None:
+    """A caller nobody knows, in the chunk's transaction: a request by the one intake, its touch
+    this call; a manager's answered call is its first answer."""
+    intake = take(
+        session, ws, run,
+        Request(phone=event.other.raw, channel="call", line=event.line or "", message=summary,
+                received_at=event.started_at, external_id=event.identity),
+    )  # fmt: skip
+    user_id = managers.get(event.extension or "")
+    if intake.lead_id is not None and event.result is CallResult.ANSWERED and user_id is not None:
+        _answered_by_us(session, intake.lead_id, event, user_id)
+    return intake.lead_id
+
+
 def _call_row(
-    event: CallEvent, client_id: int, user_id: int | None, summary: str, now: datetime
+    event: CallEvent, client_id: int | None, user_id: int | None, summary: str, now: datetime
 ) -> dict[str, object]:
     return {
         "kind": InteractionKind.CALL.value, "direction": event.direction.value, "channel": "phone",
@@ -357,6 +374,7 @@ def log_calls(ws: Workspace, events: Iterable[CallEvent]) -> CallsLogged:
         else:
             logged.outcomes.update(part.outcomes)
             logged.callbacks += part.callbacks
+            logged.leads += part.leads
         for event in strangers:
             _one(ws, event, logged)
     return logged

@@ -86,7 +86,11 @@ class TeamHours:
 
 
 def team_hours(session: Session) -> TeamHours:
-    stored = get_setting(session, HOURS_KEY, {})
+    return hours_of(get_setting(session, HOURS_KEY, {}))
+
+
+def hours_of(stored: object) -> TeamHours:
+    """The team's hours from the stored setting (``HOURS_KEY``), however it was left."""
     stored = stored if isinstance(stored, Mapping) else {}
     team = _hours(stored.get("team"), TEAM_DEFAULT)
     people_stored = stored.get("people")
@@ -184,7 +188,11 @@ def response_minutes(session: Session, per_source: int | None) -> int:
     """The source's own response time, else the team's (15 minutes unless set)."""
     if per_source is not None and per_source > 0:
         return per_source
-    stored = get_setting(session, RESPONSE_KEY, DEFAULT_RESPONSE_MINUTES)
+    return minutes_of(get_setting(session, RESPONSE_KEY, DEFAULT_RESPONSE_MINUTES))
+
+
+def minutes_of(stored: object) -> int:
+    """The team's answer time from the stored setting (``RESPONSE_KEY``): 15 unless set."""
     return stored if isinstance(stored, int) and stored > 0 else DEFAULT_RESPONSE_MINUTES
 
 

@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.base_language import base_text
+from crm_tui.domain.base_language import BASE_LANGUAGE_KEY, language_of_setting
 from crm_tui.domain.clients.overlap import who_has
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.domain.leads.hours import add_working_minutes, response_minutes, team_hours
+from crm_tui.domain.leads.hours import HOURS_KEY, RESPONSE_KEY, add_working_minutes, hours_of, minutes_of
 from crm_tui.domain.leads.records import ANSWER_ORIGIN, OPEN_STATUSES, TOUCH_KIND
-from crm_tui.domain.leads.routing import Routed, route
+from crm_tui.domain.leads.routing import Routed, Router
 from crm_tui.domain.leads.setup import excluded, find_source
+from crm_tui.domain.settings import get_settings
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.emails import normalise_emails
@@ -32,7 +33,7 @@ from crm_tui.domain.values.formatting import phone
 from crm_tui.domain.values.phones import normalise_phones
 from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, NC_
+from crm_tui.i18n import N_, NC_, in_language
 from crm_tui.storage.models import (
     ChannelKind,
     Direction,
@@ -196,20 +197,19 @@ def add_touch(
 ) -> int:
     touch = int(
         session.execute(
-            insert(interactions)
-            .values(
-                kind=kind,
-                direction=direction.value,
-                channel=channel,
-                occurred_at=at,
-                summary=summary[:4000],
-                client_id=client_id,
-                lead_id=lead_id,
-                user_id=user_id,
-                external_id=external_id,
-                created_at=now,
-            )
-            .returning(interactions.c.id)
+            insert(interactions).returning(interactions.c.id),
+            {
+                "kind": kind,
+                "direction": direction.value,
+                "channel": channel,
+                "occurred_at": at,
+                "summary": summary[:4000],
+                "client_id": client_id,
+                "lead_id": lead_id,
+                "user_id": user_id,
+                "external_id": external_id,
+                "created_at": now,
+            },
         ).scalar_one()
     )
     audit.record(
@@ -219,10 +219,50 @@ def add_touch(
     return touch
 
 
-def receive(ws: Workspace, request: Request) -> Intake:
-    """Read, match, route and store a request, with its touch and its answer task, in one
-    transaction; a request with no way to answer it is refused in one line."""
-    require(ws.viewer, Capability.ADD_LEADS)
+class IntakeRun:
+    """What the intake reads once for the requests of one transaction: the team's hours, the
+    lead sources and their answer times, the routing rules and pools (``routing.Router``), the
+    answer task's title in the base's language. One request makes one; a file of calls makes
+    one per chunk, so a stranger's call costs its own rows, not the settings' reads."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        stored = get_settings(session, [HOURS_KEY, RESPONSE_KEY, BASE_LANGUAGE_KEY])  # one read, not three
+        self.hours = hours_of(stored.get(HOURS_KEY))
+        self.router = Router(session, self.hours)
+        self._sources: dict[tuple[str, str, str], tuple[int | None, int | None]] = {}
+        self._team_minutes = minutes_of(stored.get(RESPONSE_KEY))
+        self._title = in_language(
+            language_of_setting(stored.get(BASE_LANGUAGE_KEY)), ANSWER_TITLE, context="task title"
+        )
+
+    def source(self, request: Request) -> tuple[int | None, int | None]:
+        key = (request.source.strip(), request.line, request.utm_source)
+        if key not in self._sources:
+            self._sources[key] = _source(self.session, request)
+        return self._sources[key]
+
+    def minutes(self, per_source: int | None) -> int:
+        """The source's own answer time, else the team's (``hours.response_minutes``)."""
+        return per_source if per_source is not None and per_source > 0 else self._team_minutes
+
+    def title(self) -> str:
+        return self._title
+
+
+@dataclass(frozen=True)
+class _Read:
+    channel: str
+    addresses: list[_Address]
+    flags: list[str]
+    phones: list[str]
+    emails: list[str]
+    message: str
+
+
+def _read(request: Request) -> _Read:
+    """The request read before any transaction: a request with no way to answer it is refused
+    in one line."""
     channel = _channel(request.channel)
     addresses, flags = read_addresses(request)
     if not addresses:
@@ -231,115 +271,136 @@ def receive(ws: Workspace, request: Request) -> Intake:
             N_("a request needs a phone, an e-mail or a messenger handle to answer it"),
             field="phone",
         )
-    now = ws.now()
-    received = request.received_at or now
     phones = [a.value for a in addresses if a.valid and a.kind == ChannelKind.PHONE.value]
     emails = [a.value for a in addresses if a.valid and a.kind == ChannelKind.EMAIL.value]
     message = _text(request.message, MESSAGE_LENGTH, multiline=True) or ""
+    return _Read(channel, addresses, flags, phones, emails, message)
+
+
+def receive(ws: Workspace, request: Request) -> Intake:
+    """Read, match, route and store a request, with its touch and its answer task, in one
+    transaction; a request with no way to answer it is refused in one line."""
+    require(ws.viewer, Capability.ADD_LEADS)
+    read = _read(request)
     with ws.write() as session:
-        source_id, minutes = _source(session, request)
-        exclusion = excluded(session, phones, emails)
-        if exclusion == "drop":
-            return Intake("dropped", None)
-        status = LeadStatus.NEW.value
-        repeat = False
-        client_id: int | None = None
-        region = _text(request.region, 100)
-        hours = team_hours(session)
-        routed = Routed(None, None, "")
-        if exclusion == "junk":
-            status = LeadStatus.JUNK.value
-            flags.append("excluded")
-        else:
-            # An open request from the same sender (a repeat request of a client too) takes the
-            # message as a touch: a client calling twice in an hour is one request, not two.
-            existing = _open_lead(session, phones, emails)
-            if existing is not None:
-                lead_id, lead_client = existing
-                add_touch(
-                    session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
-                    direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
-                    at=received, now=now, external_id=request.external_id or None,
-                )  # fmt: skip
-                return Intake("touch", lead_id, lead_client, flags=flags)
-            holders = who_has(session, ws.viewer, phones=phones, emails=emails)
-            if holders:
-                client = session.execute(
-                    select(clients.c.id, clients.c.owner_id, clients.c.region).where(
-                        clients.c.id == holders[0].client_id
-                    )
-                ).one()
-                client_id, repeat = int(client.id), True
-                region = client.region or region
-                if client.owner_id is not None:
-                    routed = Routed(client.owner_id, client.owner_id, "client")
-            if routed.how == "":
-                routed = route(
-                    session, channel=channel, source_id=source_id, line=request.line.strip() or None,
-                    region=region, hours=hours, now=received,
-                )  # fmt: skip
-        due = None
-        if status != LeadStatus.JUNK.value:
-            due = add_working_minutes(hours.of(routed.answerer), received, response_minutes(session, minutes))
-        values = {
-            "status": status,
-            "repeat": repeat,
-            "channel": channel,
-            "source_id": source_id,
-            "line": _text(request.line, 100),
-            "utm_source": _text(request.utm_source, 200),
-            "utm_medium": _text(request.utm_medium, 200),
-            "utm_campaign": _text(request.utm_campaign, 200),
-            "person_name": _text(request.name, 200),
-            "company_name": _text(request.company, 300),
-            "message": message,
-            "product": _text(request.product, 300),
-            "region": region,
-            "owner_id": routed.owner_id,
-            "assigned_at": received if routed.owner_id is not None else None,
-            "routed_by": routed.how or None,
-            "junk_reason": "spam" if status == LeadStatus.JUNK.value else None,
-            "flags": flags,
-            "received_at": received,
-            "answer_due_at": due,
-            "client_id": client_id,
-            "closed_at": now if status == LeadStatus.JUNK.value else None,
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        lead_id = int(session.execute(insert(leads).values(values).returning(leads.c.id)).scalar_one())
-        session.execute(
-            insert(lead_addresses),
-            [
-                {"lead_id": lead_id, "kind": a.kind, "value": a.value, "raw": a.raw, "valid": a.valid}
-                for a in addresses
-            ],
+        return take(session, ws, IntakeRun(session), request, read)
+
+
+def take(
+    session: Session, ws: Workspace, run: IntakeRun, request: Request, read: _Read | None = None
+) -> Intake:
+    """``receive`` inside a transaction the caller holds (a chunk of calls: ``run`` made once for
+    it). The caller has checked ``ADD_LEADS``. A request read earlier in the same transaction
+    is seen: the same stranger twice in a chunk is one request and its touch."""
+    read = read or _read(request)
+    channel, addresses, flags = read.channel, read.addresses, list(read.flags)
+    phones, emails, message = read.phones, read.emails, read.message
+    now = ws.now()
+    received = request.received_at or now
+    source_id, minutes = run.source(request)
+    exclusion = excluded(session, phones, emails)
+    if exclusion == "drop":
+        return Intake("dropped", None)
+    status = LeadStatus.NEW.value
+    repeat = False
+    client_id: int | None = None
+    region = _text(request.region, 100)
+    hours = run.hours
+    routed = Routed(None, None, "")
+    if exclusion == "junk":
+        status = LeadStatus.JUNK.value
+        flags.append("excluded")
+    else:
+        # An open request from the same sender (a repeat request of a client too) takes the
+        # message as a touch: a client calling twice in an hour is one request, not two.
+        existing = _open_lead(session, phones, emails)
+        if existing is not None:
+            lead_id, lead_client = existing
+            add_touch(
+                session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
+                direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
+                at=received, now=now, external_id=request.external_id or None,
+            )  # fmt: skip
+            return Intake("touch", lead_id, lead_client, flags=flags)
+        holders = who_has(session, ws.viewer, phones=phones, emails=emails)
+        if holders:
+            client = session.execute(
+                select(clients.c.id, clients.c.owner_id, clients.c.region).where(
+                    clients.c.id == holders[0].client_id
+                )
+            ).one()
+            client_id, repeat = int(client.id), True
+            region = client.region or region
+            if client.owner_id is not None:
+                routed = Routed(client.owner_id, client.owner_id, "client")
+        if routed.how == "":
+            routed = run.router.route(
+                channel=channel, source_id=source_id, line=request.line.strip() or None, region=region,
+                now=received,
+            )  # fmt: skip
+    due = None
+    if status != LeadStatus.JUNK.value:
+        due = add_working_minutes(hours.of(routed.answerer), received, run.minutes(minutes))
+    values = {
+        "status": status,
+        "repeat": repeat,
+        "channel": channel,
+        "source_id": source_id,
+        "line": _text(request.line, 100),
+        "utm_source": _text(request.utm_source, 200),
+        "utm_medium": _text(request.utm_medium, 200),
+        "utm_campaign": _text(request.utm_campaign, 200),
+        "person_name": _text(request.name, 200),
+        "company_name": _text(request.company, 300),
+        "message": message,
+        "product": _text(request.product, 300),
+        "region": region,
+        "owner_id": routed.owner_id,
+        "assigned_at": received if routed.owner_id is not None else None,
+        "routed_by": routed.how or None,
+        "junk_reason": "spam" if status == LeadStatus.JUNK.value else None,
+        "flags": flags,
+        "received_at": received,
+        "answer_due_at": due,
+        "client_id": client_id,
+        "closed_at": now if status == LeadStatus.JUNK.value else None,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+    lead_id = int(session.execute(insert(leads).returning(leads.c.id), values).scalar_one())
+    run.router.assigned(routed.owner_id, received)
+    session.execute(
+        insert(lead_addresses),
+        [
+            {"lead_id": lead_id, "kind": a.kind, "value": a.value, "raw": a.raw, "valid": a.valid}
+            for a in addresses
+        ],
+    )
+    add_touch(
+        session, lead_id=lead_id, client_id=client_id, kind=TOUCH_KIND[channel].value,
+        direction=Direction.INBOUND, summary=message, channel=channel, user_id=None, at=received, now=now,
+        external_id=request.external_id or None,
+    )  # fmt: skip
+    audit.record(
+        session, at=now, user_id=ws.viewer.user_id, entity="lead", entity_id=lead_id, action="create",
+        changes={"status": status, "repeat": repeat, "channel": channel, "owner_id": routed.owner_id,
+                 "client_id": client_id, "routed_by": routed.how or None, "flags": flags},
+    )  # fmt: skip
+    task_id = None
+    if due is not None:
+        shown = [phone(p) for p in phones] + emails + [addresses[0].raw]
+        who = values["company_name"] or values["person_name"] or shown[0]
+        task_id = open_task(
+            session,
+            title=run.title().format(who=who),
+            kind=(TaskKind.EMAIL if channel == LeadChannel.EMAIL.value else TaskKind.CALL).value,
+            due=due,
+            assignee_id=routed.answerer,
+            client_id=client_id,
+            by_user_id=None,
+            now=now,
+            origin=f"{ANSWER_ORIGIN}{lead_id}",
         )
-        add_touch(
-            session, lead_id=lead_id, client_id=client_id, kind=TOUCH_KIND[channel].value,
-            direction=Direction.INBOUND, summary=message, channel=channel, user_id=None, at=received, now=now,
-            external_id=request.external_id or None,
-        )  # fmt: skip
-        audit.record(
-            session, at=now, user_id=ws.viewer.user_id, entity="lead", entity_id=lead_id, action="create",
-            changes={"status": status, "repeat": repeat, "channel": channel, "owner_id": routed.owner_id,
-                     "client_id": client_id, "routed_by": routed.how or None, "flags": flags},
-        )  # fmt: skip
-        task_id = None
-        if due is not None:
-            shown = [phone(p) for p in phones] + emails + [addresses[0].raw]
-            who = values["company_name"] or values["person_name"] or shown[0]
-            task_id = open_task(
-                session,
-                title=base_text(session, "task title", ANSWER_TITLE).format(who=who),
-                kind=(TaskKind.EMAIL if channel == LeadChannel.EMAIL.value else TaskKind.CALL).value,
-                due=due,
-                assignee_id=routed.answerer,
-                client_id=client_id,
-                by_user_id=None,
-                now=now,
-                origin=f"{ANSWER_ORIGIN}{lead_id}",
-            )
     outcome = "junk" if status == LeadStatus.JUNK.value else "repeat" if repeat else "new"
     return Intake(outcome, lead_id, client_id, routed.owner_id, task_id, due, flags)

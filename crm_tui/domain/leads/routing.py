@@ -51,42 +51,103 @@ class RouteRow:
     pool: list[str]
 
 
+class Router:
+    """Routing for the requests of one transaction: the rules, each pool's people and their
+    open requests are read once (a file of calls routes hundreds of strangers in a chunk), and
+    each request given an owner here is counted in memory as the database would count it, so
+    the turns come out as if each request had been routed on its own."""
+
+    def __init__(self, session: Session, hours: TeamHours) -> None:
+        self.session = session
+        self.hours = hours
+        self._rules: list[Any] | None = None
+        self._people: dict[tuple[int, ...], list[int]] = {}
+        self._load: dict[int, int] = {}
+        self._last: dict[int, float] = {}
+        self._heads: dict[str | None, int | None] = {}
+
+    def _count(self, ids: list[int]) -> None:
+        missing = [p for p in ids if p not in self._load]
+        if not missing:
+            return
+        ld = leads.c
+        load: dict[Any, int] = dict(
+            self.session.execute(
+                select(ld.owner_id, func.count(ld.id))
+                .where(ld.owner_id.in_(missing), ld.status.in_(OPEN_STATUSES))
+                .group_by(ld.owner_id)
+            ).all()
+        )
+        last = dict(
+            self.session.execute(
+                select(ld.owner_id, func.max(ld.assigned_at))
+                .where(ld.owner_id.in_(missing))
+                .group_by(ld.owner_id)
+            ).all()
+        )
+        for person in missing:
+            self._load[person] = int(load.get(person, 0))
+            moment = last.get(person)
+            self._last[person] = moment.timestamp() if moment is not None else 0.0
+
+    def assigned(self, owner: int | None, at: datetime) -> None:
+        """A request of this transaction went to ``owner`` (by the rules or as its client's)."""
+        if owner is not None and owner in self._load:
+            self._load[owner] += 1
+            self._last[owner] = max(self._last[owner], at.timestamp())
+
+    def pick(self, pool: Sequence[int], now: datetime) -> int | None:
+        """The pool's active manager working now with the fewest open requests; on a tie the
+        one whose last request is oldest, then the first by id. Nobody working now: the whole
+        pool (the answer is due in working minutes anyway)."""
+        key = tuple(pool)
+        if key not in self._people:
+            u = users.c
+            self._people[key] = [
+                int(row.id)
+                for row in self.session.execute(
+                    select(u.id, u.role).where(u.id.in_(list(pool)), u.active.is_(True))
+                )
+                if can_own_clients(row.role)
+            ]
+        ids = self._people[key]
+        if not ids:
+            return None
+        working = [p for p in ids if is_working(self.hours.of(p), now)] or ids
+        self._count(working)
+        return int(min(working, key=lambda p: (self._load[p], self._last[p], p)))
+
+    def head(self, region: str | None) -> int | None:
+        if region not in self._heads:
+            self._heads[region] = head_for(self.session, region)
+        return self._heads[region]
+
+    def route(
+        self, *, channel: str, source_id: int | None, line: str | None, region: str | None, now: datetime
+    ) -> Routed:
+        """The owner by the rules, else the region's queue (its head answers)."""
+        if self._rules is None:
+            r = lead_routes.c
+            self._rules = list(
+                self.session.execute(
+                    select(r.id, r.channel, r.source_id, r.line, r.region, r.pool).order_by(r.position, r.id)
+                )
+            )
+        for rule in self._rules:
+            if rule.channel not in (None, channel) or rule.source_id not in (None, source_id):
+                continue
+            if rule.line not in (None, line) or rule.region not in (None, region):
+                continue
+            pool = [p for p in rule.pool or [] if isinstance(p, int)]
+            chosen = self.pick(pool, now)
+            if chosen is not None:
+                return Routed(chosen, chosen, f"rule:{rule.id}")
+        return Routed(None, self.head(region), "head")
+
+
 def pick_from_pool(session: Session, pool: Sequence[int], hours: TeamHours, now: datetime) -> int | None:
-    """The pool's active manager working now with the fewest open requests; on a tie the one
-    whose last request is oldest, then the first by id. Nobody working now: the whole pool
-    (the answer is due in working minutes anyway)."""
-    u = users.c
-    people = [
-        (row.id, row.role)
-        for row in session.execute(select(u.id, u.role).where(u.id.in_(list(pool)), u.active.is_(True)))
-        if can_own_clients(row.role)
-    ]
-    ids = [p for p, _ in people]
-    if not ids:
-        return None
-    working = [p for p in ids if is_working(hours.of(p), now)] or ids
-    ld = leads.c
-    load: dict[Any, int] = dict(
-        session.execute(
-            select(ld.owner_id, func.count(ld.id))
-            .where(ld.owner_id.in_(working), ld.status.in_(OPEN_STATUSES))
-            .group_by(ld.owner_id)
-        ).all()
-    )
-    last_ever = dict(
-        session.execute(
-            select(ld.owner_id, func.max(ld.assigned_at))
-            .where(ld.owner_id.in_(working))
-            .group_by(ld.owner_id)
-        ).all()
-    )
-
-    def turn(person: int) -> tuple[int, float, int]:
-        count = int(load.get(person, 0))
-        last = last_ever.get(person)
-        return count, last.timestamp() if last is not None else 0.0, person
-
-    return int(min(working, key=turn))
+    """``Router.pick`` for one request."""
+    return Router(session, hours).pick(pool, now)
 
 
 def route(
@@ -99,20 +160,10 @@ def route(
     hours: TeamHours,
     now: datetime,
 ) -> Routed:
-    """The owner by the rules, else the region's queue (its head answers)."""
-    r = lead_routes.c
-    for rule in session.execute(
-        select(r.id, r.channel, r.source_id, r.line, r.region, r.pool).order_by(r.position, r.id)
-    ):
-        if rule.channel not in (None, channel) or rule.source_id not in (None, source_id):
-            continue
-        if rule.line not in (None, line) or rule.region not in (None, region):
-            continue
-        pool = [p for p in rule.pool or [] if isinstance(p, int)]
-        chosen = pick_from_pool(session, pool, hours, now)
-        if chosen is not None:
-            return Routed(chosen, chosen, f"rule:{rule.id}")
-    return Routed(None, head_for(session, region), "head")
+    """``Router.route`` for one request."""
+    return Router(session, hours).route(
+        channel=channel, source_id=source_id, line=line, region=region, now=now
+    )
 
 
 def list_routes(session: Session) -> list[RouteRow]:

@@ -38,22 +38,21 @@ def open_task(
     task_id = int(
         session.connection()
         .execute(
-            insert(tasks)
-            .values(
-                title=title,
-                kind=kind,
-                due_at=due,
-                assignee_id=assignee_id,
-                client_id=client_id,
-                deal_id=deal_id,
-                status=TaskStatus.OPEN.value,
-                origin=origin,
-                note=note,
-                created_by_id=by_user_id,
-                created_at=now,
-                version=1,
-            )
-            .returning(tasks.c.id)
+            insert(tasks).returning(tasks.c.id),
+            {
+                "title": title,
+                "kind": kind,
+                "due_at": due,
+                "assignee_id": assignee_id,
+                "client_id": client_id,
+                "deal_id": deal_id,
+                "status": TaskStatus.OPEN.value,
+                "origin": origin,
+                "note": note,
+                "created_by_id": by_user_id,
+                "created_at": now,
+                "version": 1,
+            },
         )
         .scalar_one()
     )

@@ -196,7 +196,7 @@ def _line(error: DomainError) -> str:
 
 def _done(taken: Taken) -> web.Response:
     return web.json_response(
-        {"ok": True, "outcome": taken.outcome, "again": taken.again},
+        {"ok": True, "success": True, "outcome": taken.outcome, "again": taken.again},
         headers={"X-Outcome": "again" if taken.again else taken.outcome.replace(" ", "_")},
     )
 
@@ -204,7 +204,7 @@ def _done(taken: Taken) -> web.Response:
 def _ignored() -> web.Response:
     """An event that tells nothing to log (a call's start, an IVR step): taken, nothing written."""
     return web.json_response(
-        {"ok": True, "outcome": "ignored", "again": False}, headers={"X-Outcome": "ignored"}
+        {"ok": True, "success": True, "outcome": "ignored", "again": False}, headers={"X-Outcome": "ignored"}
     )
 
 
