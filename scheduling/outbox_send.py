@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.campaigns.batch import BATCH, lease, mark_sending, release, settle_sent
 from crm_tui.domain.campaigns.claims import Claimed, Outcome, Result, recover, settle
+from crm_tui.domain.values.network import network_reason
 from crm_tui.domain.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def connect(sender: dict[str, Any]) -> smtplib.SMTP:
             password = _password(sender)
             link.login(str(sender["smtp_login"]), password or "")
     except (OSError, smtplib.SMTPException) as exc:
-        raise NotReached("smtp", f"{host}:{port}: {exc}") from None
+        raise NotReached("smtp", f"{host}:{port}: {network_reason(exc)}") from None
     return link
 
 

@@ -101,3 +101,22 @@ def test_a_wrong_password_or_address_is_one_line_naming_the_mailbox(imap: ImapSe
         connect(MailboxAddress.parse(imap.url), "wrong")
     with pytest.raises(ValueError, match="imaps://user@host"):
         MailboxAddress.parse("pop3://sales@mail.ru")
+
+
+def test_a_server_that_is_not_there_is_said_in_the_interfaces_language() -> None:
+    """The reviewer read «ящик sales: …: [Errno 111] Connection refused» in a Russian run."""
+    import socket
+
+    from crm_tui import i18n
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    i18n.set_locale("ru")
+    try:
+        with pytest.raises(MailboxError) as refused:
+            connect(MailboxAddress.parse(f"imap://sales@127.0.0.1:{port}"), "x", timeout=5)
+        said = str(refused.value)
+    finally:
+        i18n.set_locale("en")
+    assert f"sales@127.0.0.1:{port}: сервер не принимает соединение" in said and "Errno" not in said

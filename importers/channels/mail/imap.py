@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from crm_tui.domain.errors import DomainError
+from crm_tui.domain.values.network import network_reason
 from crm_tui.i18n import N_
 
 DEFAULT_BATCH = 100
@@ -80,7 +81,7 @@ def connect(address: MailboxAddress, password: str, *, timeout: float = 30) -> i
             "mailbox.connect",
             N_("{mailbox}: {reason}"),
             mailbox=f"{address.user}@{address.host}:{address.port}",
-            reason=str(exc),
+            reason=network_reason(exc),
         ) from None
     return client
 
@@ -135,7 +136,7 @@ def fetch_new(
             yield Bookmark(folder, validity, chunk[-1])
     except (OSError, imaplib.IMAP4.error) as exc:  # the connection dropped, the server hung up
         raise MailboxError(
-            "mailbox.broken", N_("folder {folder!r}: {reason}"), folder=folder, reason=str(exc)
+            "mailbox.broken", N_("folder {folder!r}: {reason}"), folder=folder, reason=network_reason(exc)
         ) from None
 
 
