@@ -104,6 +104,7 @@ async def test_zadarma_echo_signature_and_call_end_logged_once(workspace_for: Op
     async with receiver(admin) as base, aiohttp.ClientSession() as http:
         echo = await http.get(f"{base}/hooks/zadarma/zadarma?zd_echo=a1b2c3")
         assert echo.status == 200 and await echo.text() == "a1b2c3"
+        assert echo.headers["X-Content-Type-Options"] == "nosniff"  # an echo is never sniffed into a page
         answers = []
         for name in ("NOTIFY_START", "NOTIFY_END", "NOTIFY_END", "NOTIFY_OUT_END"):
             fields = events[name]
