@@ -34,6 +34,8 @@ from crm_tui.importers.files.csv_reading import (
 )
 from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
 from crm_tui.importers.files.sheet_extent import Extent, xlsx_extent
+from crm_tui.importers.files.xlsx_sheet import SheetReader
+from crm_tui.importers.files.xlsx_stream import Unreadable, Unsupported, Workbook
 
 MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -313,6 +315,10 @@ def read_sheet(
             max_cells=limits.max_cells,
         )
         return SheetRows(name, storable_text(path.stem).value, kind, 0, _guarded_csv(name, rows))
+    if kind is FileKind.XLSX:
+        streamed = _streamed(path, name, sheet, limits)
+        if streamed is not None:
+            return streamed
     workbook = _open_workbook(path, kind, name)
     try:
         names = list(workbook.sheet_names)
@@ -337,6 +343,39 @@ def read_sheet(
         workbook.close()
     first_column = data.start[1] if data.start else 0
     return SheetRows(name, names[index], kind, first_column, _calamine_rows(data))
+
+
+def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) -> SheetRows | None:
+    """The sheet of an .xlsx read as a stream (``xlsx_stream``: a million rows in a fraction of
+    the memory calamine's whole-sheet grid takes); ``None`` for a file that reader leaves to
+    calamine."""
+    try:
+        book = Workbook(path)
+    except (Unsupported, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        return None
+    try:
+        names = [s.name for s in book.sheets]
+        visible = [i for i, s in enumerate(book.sheets) if s.visible and s.worksheet]
+        index = _choose_sheet(name, names, sheet, visible[0] if visible else 0)
+        reader = SheetReader(book, book.sheets[index])
+        _check_extent(name, reader.extent, limits)
+    except (Unsupported, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        book.close()
+        return None
+    except BaseException:
+        book.close()
+        raise
+    return SheetRows(name, names[index], FileKind.XLSX, reader.first_column, _stream_rows(name, reader, book))
+
+
+def _stream_rows(name: str, reader: SheetReader, book: Workbook) -> Iterator[tuple[int, list[Cell]]]:
+    """The streamed rows; a sheet found broken half-way is refused in calamine's words' place."""
+    try:
+        yield from reader.rows()
+    except (Unreadable, Unsupported, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _unreadable(name, exc) from exc
+    finally:
+        book.close()
 
 
 def _check_extent(name: str, extent: Extent | None, limits: Limits) -> None:
