@@ -35,7 +35,7 @@ from crm_tui.importers.files.csv_reading import (
 from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
 from crm_tui.importers.files.sheet_extent import Extent, xlsx_extent
 from crm_tui.importers.files.xlsx_sheet import SheetReader
-from crm_tui.importers.files.xlsx_stream import Unreadable, Unsupported, Workbook
+from crm_tui.importers.files.xlsx_stream import Workbook
 
 MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -351,7 +351,7 @@ def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) ->
     calamine."""
     try:
         book = Workbook(path)
-    except (Unsupported, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+    except Exception:  # whatever this reader cannot make sense of, calamine reads or names
         return None
     try:
         names = [s.name for s in book.sheets]
@@ -359,7 +359,10 @@ def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) ->
         index = _choose_sheet(name, names, sheet, visible[0] if visible else 0)
         reader = SheetReader(book, book.sheets[index])
         _check_extent(name, reader.extent, limits)
-    except (Unsupported, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+    except ImportFileError:
+        book.close()
+        raise
+    except Exception:
         book.close()
         return None
     except BaseException:
@@ -372,7 +375,7 @@ def _stream_rows(name: str, reader: SheetReader, book: Workbook) -> Iterator[tup
     """The streamed rows; a sheet found broken half-way is refused in calamine's words' place."""
     try:
         yield from reader.rows()
-    except (Unreadable, Unsupported, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # a sheet found broken half-way: refused in one line
         raise _unreadable(name, exc) from exc
     finally:
         book.close()

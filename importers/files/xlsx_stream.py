@@ -94,6 +94,13 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.archive = zipfile.ZipFile(path)
+        try:
+            self._read()
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def _read(self) -> None:
         self._names = {n.lower(): n for n in self.archive.namelist()}
         book_part = _part_name(self._names, "xl/workbook.xml")
         rels_part = _part_name(self._names, "xl/_rels/workbook.xml.rels")
@@ -117,6 +124,8 @@ class Workbook:
                     kind.endswith("/worksheet"),
                 )
             )
+        if not self.sheets:  # another namespace (Strict Open XML) or no sheets: calamine's
+            raise Unsupported("no sheets found")
         found = book.find(f"{{{MAIN_NS}}}workbookPr")
         self.is_1904 = found is not None and found.get("date1904") in ("1", "true")
         self.formats = self._formats()

@@ -19,6 +19,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.importers.files import reading
 from crm_tui.importers.files.xlsx_values import DATE, DURATION, OTHER, custom_format_kind
 
@@ -217,3 +218,25 @@ def test_a_big_sheet_is_read_piece_by_piece(tmp_path: Path) -> None:
 )
 def test_number_formats_that_are_dates(code: str, kind: int) -> None:
     assert custom_format_kind(code) == kind
+
+
+def test_a_broken_part_is_refused_in_one_line_as_before(tmp_path: Path) -> None:
+    """What the stream cannot make sense of goes to calamine, which names the problem."""
+    cell = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    sheet_xml = f'<worksheet xmlns="{MAIN}"><sheetData>{cell}</sheetData></worksheet>'
+
+    path = _raw_xlsx(tmp_path / "broken.xlsx", sheet_xml, strings=f'<sst xmlns="{MAIN}"><si><t>оборвано')
+    with pytest.raises(ImportFileError) as refused:
+        list(reading.read_sheet(path).rows)
+    assert refused.value.reason == "unreadable"
+    assert "broken.xlsx" in str(refused.value)
+
+
+def test_a_sheet_cut_short_half_way_is_refused_naming_the_file(tmp_path: Path) -> None:
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 20))
+    sheet_xml = f'<worksheet xmlns="{MAIN}"><sheetData>{rows}<row r="20"><c r="A20" t="s"><v>7</v></c></row>'
+    path = _raw_xlsx(tmp_path / "short.xlsx", sheet_xml + "</sheetData></worksheet>")
+    with pytest.raises(ImportFileError) as refused:
+        list(reading.read_sheet(path).rows)
+    assert refused.value.reason == "unreadable"
+    assert "short.xlsx" in str(refused.value)
