@@ -35,7 +35,7 @@ from crm_tui.importers.files.csv_reading import (
 from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
 from crm_tui.importers.files.sheet_extent import Extent, xlsx_extent
 from crm_tui.importers.files.xlsx_sheet import SheetReader
-from crm_tui.importers.files.xlsx_stream import Workbook
+from crm_tui.importers.files.xlsx_stream import Unreadable, XlsxPackage
 
 MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -350,7 +350,7 @@ def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) ->
     the memory calamine's whole-sheet grid takes); ``None`` for a file that reader leaves to
     calamine."""
     try:
-        book = Workbook(path)
+        book = XlsxPackage(path)
     except Exception:  # whatever this reader cannot make sense of, calamine reads or names
         return None
     try:
@@ -371,10 +371,20 @@ def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) ->
     return SheetRows(name, names[index], FileKind.XLSX, reader.first_column, _stream_rows(name, reader, book))
 
 
-def _stream_rows(name: str, reader: SheetReader, book: Workbook) -> Iterator[tuple[int, list[Cell]]]:
+def _stream_rows(name: str, reader: SheetReader, book: XlsxPackage) -> Iterator[tuple[int, list[Cell]]]:
     """The streamed rows; a sheet found broken half-way is refused in calamine's words' place."""
     try:
         yield from reader.rows()
+    except Unreadable as exc:
+        raise ImportFileError(
+            name,
+            "unreadable",
+            N_("{file}: the sheet is damaged near row {row}: {detail}")
+            if exc.row
+            else N_("{file}: the sheet is damaged: {detail}"),
+            row=exc.row,
+            detail=exc.detail,
+        ) from exc
     except Exception as exc:  # a sheet found broken half-way: refused in one line
         raise _unreadable(name, exc) from exc
     finally:

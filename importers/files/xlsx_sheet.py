@@ -25,7 +25,7 @@ from crm_tui.importers.files.xlsx_stream import (
     Texts,
     Unreadable,
     Unsupported,
-    Workbook,
+    XlsxPackage,
     prefix_of,
     rich_text,
     unescape_many,
@@ -115,11 +115,11 @@ def _span(archive: zipfile.ZipFile, part: str, patterns: _Patterns) -> tuple[int
     outside, exact = patterns.filled(b"[A-Z]{1,3}"), False
     for data in _pieces(archive, part, b">"):
         if patterns.misplaced.search(data):
-            raise Unsupported("a cell or a row without its place")
+            raise Unsupported
         numbers = patterns.row_number.findall(data)
         for number in map(int, numbers):
             if number <= last_row:
-                raise Unsupported("rows out of order")
+                raise Unsupported
             last_row = number
         while found := outside.findall(data):
             for letters, row in found:
@@ -164,11 +164,11 @@ class SheetReader:
     """One sheet's rows, in order, as ``(row number, cells)``; ``first_column`` is the sheet
     column of each row's first cell. Iterate ``rows()`` once."""
 
-    def __init__(self, workbook: Workbook, info: SheetInfo) -> None:
+    def __init__(self, workbook: XlsxPackage, info: SheetInfo) -> None:
         self._book = workbook
         part = workbook.part(info.part)
         if part is None:
-            raise Unsupported(f"no {info.part}")
+            raise Unsupported
         self._part = part
         with workbook.archive.open(part) as stream:
             head = stream.read(4096)
@@ -235,7 +235,7 @@ class SheetReader:
                         cell = float(value)
                     except ValueError:
                         if kind:
-                            raise Unreadable(f"row {row.number}: {value!r} is not a number") from None
+                            raise Unreadable(row.number, value.decode("utf-8", "replace")) from None
                         cell = value.decode("utf-8")
                 elif rest:
                     cell = self._odd_cell(rest, kind)
@@ -263,13 +263,13 @@ class SheetReader:
                     continue
                 cell = iso_value(value.decode("utf-8"))
             else:
-                raise Unreadable(f"row {row.number}: unknown cell type {kind!r}")
+                raise Unreadable(row.number, f"t={kind.decode('utf-8', 'replace')}")
             cells = row.cells
             if cells is None:
                 cells = row.cells = [""] * row.width
             if not 0 <= index < len(cells):
                 if index < 0:
-                    raise Unreadable(f"row {row.number}: a cell left of the sheet's first column")
+                    raise Unreadable(row.number, letters.decode())
                 cells.extend([""] * (index + 1 - len(cells)))
             cells[index] = cell
             if later:
@@ -289,7 +289,7 @@ class SheetReader:
         try:
             cell = ElementTree.fromstring(b'<c xmlns="%s"%s>%s</c>' % (MAIN_NS.encode(), declare, inner))
         except ElementTree.ParseError as exc:
-            raise Unreadable(f"broken XML in a cell: {exc}") from exc
+            raise Unreadable(0, str(exc)) from exc
         found: Cell = ""
         for child in cell:
             if child.tag == f"{{{MAIN_NS}}}is":

@@ -68,19 +68,25 @@ class SharedStrings:
 
     def __getitem__(self, index: int) -> str:
         if not 0 <= index < len(self._starts) - 1:
-            raise Unreadable(f"shared string {index} is not in the table")
+            raise Unreadable(0, f"t=s {index}")
         return self._data[self._starts[index] : self._starts[index + 1]].decode("utf-8")
 
 
 class Unreadable(Exception):
-    """A broken sheet, found while its rows are read (the reason in English, as calamine's)."""
+    """A sheet found broken while its rows are read: near ``row`` (0 when not known), ``detail``
+    the cell's content or the XML parser's words."""
+
+    def __init__(self, row: int, detail: str) -> None:
+        super().__init__(row, detail)
+        self.row = row
+        self.detail = detail
 
 
 def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     try:
         return ElementTree.fromstring(archive.read(part))
     except (KeyError, ElementTree.ParseError) as exc:
-        raise Unsupported(f"{part}: {exc}") from exc
+        raise Unsupported from exc
 
 
 def _part_name(names: dict[str, str], wanted: str) -> str | None:
@@ -88,7 +94,7 @@ def _part_name(names: dict[str, str], wanted: str) -> str | None:
     return names.get(wanted.lower())
 
 
-class Workbook:
+class XlsxPackage:
     """The workbook-wide parts a sheet's cells need: sheets, number formats, date system,
     shared strings (read when a sheet is opened)."""
 
@@ -105,7 +111,7 @@ class Workbook:
         book_part = _part_name(self._names, "xl/workbook.xml")
         rels_part = _part_name(self._names, "xl/_rels/workbook.xml.rels")
         if book_part is None or rels_part is None:
-            raise Unsupported("no xl/workbook.xml")
+            raise Unsupported
         book = _read_xml(self.archive, book_part)
         rels = _read_xml(self.archive, rels_part)
         targets: dict[str, tuple[str, str]] = {}
@@ -125,7 +131,7 @@ class Workbook:
                 )
             )
         if not self.sheets:  # another namespace (Strict Open XML) or no sheets: calamine's
-            raise Unsupported("no sheets found")
+            raise Unsupported
         found = book.find(f"{{{MAIN_NS}}}workbookPr")
         self.is_1904 = found is not None and found.get("date1904") in ("1", "true")
         self.formats = self._formats()
@@ -182,7 +188,7 @@ def prefix_of(head: bytes, root: bytes) -> bytes:
     """The namespace prefix (``x:``) a part's elements carry, or ``b""``."""
     found = re.search(rb"<(?:(\w+):)?%s\b" % root, head)
     if found is None:
-        raise Unsupported(f"no <{root.decode()}> element")
+        raise Unsupported
     return found.group(1) + b":" if found.group(1) else b""
 
 
@@ -234,7 +240,7 @@ class Texts:
         try:
             root = ElementTree.fromstring(document)
         except ElementTree.ParseError as exc:
-            raise Unreadable(f"broken XML in a text: {exc}") from exc
+            raise Unreadable(0, str(exc)) from exc
         return [rich_text(item) for item in root]
 
 
@@ -254,7 +260,7 @@ def unescape_many(texts: list[bytes]) -> list[str]:
             return parts
         return [ElementTree.fromstring(b"<a>%s</a>" % text).text or "" for text in texts]
     except ElementTree.ParseError as exc:
-        raise Unreadable(f"broken XML in a text: {exc}") from exc
+        raise Unreadable(0, str(exc)) from exc
 
 
 def finish_text(text: str, *, preserve: bool) -> str:
