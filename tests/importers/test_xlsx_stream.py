@@ -24,6 +24,12 @@ from crm_tui.importers.files import reading
 from crm_tui.importers.files.xlsx_values import DATE, DURATION, OTHER, custom_format_kind
 
 
+@pytest.fixture(autouse=True)
+def every_sheet_streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small sheets are left to calamine; here every sheet is streamed."""
+    monkeypatch.setattr(reading, "STREAM_FROM_BYTES", 0)
+
+
 def both_ways(path: Path, sheet: str | int | None = None) -> tuple[reading.SheetRows, reading.SheetRows]:
     streamed = reading.read_sheet(path, sheet)
     original = reading._streamed
