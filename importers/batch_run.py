@@ -32,7 +32,7 @@ from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
-from crm_tui.importers.files.error_file import RejectedRow, write_error_file
+from crm_tui.importers.files.error_file import KeptRows, RejectedRow, write_error_file
 from crm_tui.importers.process_identity import is_gone, this_process
 from crm_tui.storage.models import ImportStatus, import_batches
 from crm_tui.storage.private_files import private_folder
@@ -85,7 +85,7 @@ class BatchRun(Generic[Summary]):
         self.summary = summary
         self.progress = progress
         self.now = ws.now()
-        self.kept: list[RejectedRow] = []
+        self.kept = KeptRows()
         """Rows for the error file: the rejected ones, and rows kept with a reason."""
         self.resumed: list[dict[str, object]] | None = None
         """The files of the interrupted batch this run continues (``resume``), as it left them."""

@@ -119,7 +119,9 @@ class ParsingProcess:
             # Not ``-m``: run as __main__, this module's classes would pickle under a name the
             # parent cannot import.
             # parent_watch first: the child dies with this process, even while still importing.
-            [sys.executable, "-c", _CHILD],
+            # -P: the working folder is not put first on the child's path; a folder named
+            # crm_tui there (another checkout) would otherwise be the code that parses.
+            [sys.executable, "-P", "-c", _CHILD],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             # A file, not a pipe nobody reads: a child with much to say would fill the pipe and

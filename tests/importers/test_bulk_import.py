@@ -230,3 +230,20 @@ def test_a_bulk_import_leaves_the_search_trigger_as_it_was(
     with ws.read() as session:
         found = client_page(session, ws.viewer, ClientFilter(query="зюзинск"), limit=5)
     assert [r.id for r in found.rows] == [made]
+
+
+def test_the_second_process_runs_this_code_whatever_folder_the_import_starts_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder named crm_tui where `crm import` is run (another checkout, a download) is not
+    the code that parses: the child's path does not start with the working folder."""
+    path = write_managers_xlsx(tmp_path / "petrov.xlsx")
+    here = _parse(path)
+    impostor = tmp_path / "elsewhere" / "crm_tui"
+    impostor.mkdir(parents=True)
+    (impostor / "__init__.py").write_text("raise SystemExit('the wrong crm_tui')\n", encoding="utf-8")
+    monkeypatch.chdir(impostor.parent)
+    monkeypatch.setattr(parse_process, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_process, "HEAD_ROWS", 2)
+    there = _parse(path)
+    assert [_fields(r) for r in there] == [_fields(r) for r in here]
