@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette as TextualPalette
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Provider
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
@@ -33,7 +32,9 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from crm_tui.config import ConfigError, upload_dir
+from crm_tui.app_commands import ActionCommands, _record_search
+from crm_tui.app_navigation import Navigation
+from crm_tui.config import ConfigError
 from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import inert
@@ -51,8 +52,6 @@ if TYPE_CHECKING:
     from crm_tui.screens.card.screen import ClientCardScreen
     from crm_tui.screens.desk import FirstDesk
     from crm_tui.screens.first_run import FirstRunScreen
-    from crm_tui.screens.import_wizard import ImportWizardScreen
-    from crm_tui.screens.week import WeekRead
 
 WorkspaceOpener = Callable[[], "Workspace"]
 
@@ -68,70 +67,6 @@ def describe_error(error: BaseException | None) -> str:
         text = _("unexpected error: {detail}").format(detail=detail)
     lines = text.strip().splitlines()
     return lines[0] if lines else type(error).__name__
-
-
-PALETTE_ONLY = frozenset(
-    {
-        "app.week",
-        "app.inbox",
-        "app.dashboard",
-        "app.campaigns",
-        "app.inbound",
-        "app.new_deal",
-        "app.new_task",
-        "app.password",
-    }
-)
-"""App keys offered in the palette but not on every screen's footer (it has no room for them)."""
-
-
-class ActionCommands(Provider):
-    """Every action of the app and of the current screen, with its key, for Ctrl+P, then
-    Textual's system commands (quit, keys, theme, ...).
-
-    The actions are the footer's: the bindings shown and enabled right now, so the palette and
-    the footer never disagree. The system commands come from here too, not from a provider of
-    their own: providers answer concurrently, and the palette showed the two lists in whichever
-    order they happened to arrive.
-    """
-
-    def _actions(self) -> Iterator[tuple[str, str, Callable[[], Any], bool]]:
-        """(name, help, run it, shown before anything is typed)."""
-        screen = self.screen
-        seen: set[tuple[int, str]] = set()
-        for node, binding, enabled, tooltip in screen.active_bindings.values():
-            shown = binding.show or binding.id in PALETTE_ONLY
-            if not (enabled and shown and binding.description) or binding.system:
-                continue
-            if binding.action in ("command_palette", "app.command_palette"):
-                continue
-            if (id(node), binding.action) in seen:
-                continue
-            seen.add((id(node), binding.action))
-            key = _("key {key}").format(key=self.app.get_key_display(binding))
-            help_text = f"{key} · {tooltip}" if tooltip else key
-            yield binding.description, help_text, partial(self.app.run_action, binding.action, node), True
-        for command in self.app.get_system_commands(screen):
-            yield command.title, command.help, command.callback, command.discover
-
-    async def discover(self) -> Hits:
-        for name, help_text, command, shown in self._actions():
-            if shown:
-                yield DiscoveryHit(name, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, command, _shown in self._actions():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=help_text)
-
-
-def _record_search() -> type[Provider]:
-    """Clients and deals for Ctrl+P (``crm_tui.screens.palette``), loaded when the palette opens."""
-    from crm_tui.screens.palette import RecordSearch
-
-    return RecordSearch
 
 
 def _read_desk(workspace: Workspace) -> FirstDesk | None:
@@ -151,7 +86,7 @@ def _read_desk(workspace: Workspace) -> FirstDesk | None:
     return FirstDesk(data, check, token)
 
 
-class CrmApp(App[None]):
+class CrmApp(Navigation):
     """crm_tui in the terminal.
 
     | Key(s) | Description |
@@ -261,21 +196,6 @@ class CrmApp(App[None]):
     async def _release_keys(self) -> None:
         while self._held_keys and not self._dialog_opening():
             await super().on_event(self._held_keys.pop(0))
-
-    @property
-    def ws(self) -> Workspace:
-        assert self._ws is not None, "the workspace is not open yet"
-        return self._ws
-
-    @property
-    def jobs(self) -> Jobs:
-        """What the screens that start imports and duplicate scans are handed to do them: the
-        importers (``crm_tui.jobs``), unless ``create_app`` was given other jobs."""
-        if self._jobs is None:
-            from crm_tui.jobs import ImporterJobs
-
-            self._jobs = ImporterJobs()
-        return self._jobs
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands (Theme, Quit, Keys, ...) in the language in force: their titles
@@ -474,190 +394,6 @@ class CrmApp(App[None]):
 
     async def action_clients(self) -> None:
         await self._show("clients")
-
-    def _wizard(self) -> ImportWizardScreen | None:
-        """The import wizard, when it is open (under a dialog or the palette too).
-
-        The wizard's module (and the spreadsheet readers it pulls in) loads on first use, not
-        at start-up: while it is not loaded no wizard can be open.
-        """
-        module = sys.modules.get("crm_tui.screens.import_wizard")
-        if module is None:
-            return None
-        wizard_class: type[ImportWizardScreen] = module.ImportWizardScreen
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, wizard_class):
-                return screen
-        return None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Nothing to go to before the workspace is open; no second wizard over the first; no
-        leaving it while an import or undo runs."""
-        if self._ws is None and action in (
-            "desk",
-            "clients",
-            "import_clients",
-            "duplicates",
-            "segments",
-            "funnel",
-            "inbox",
-        ):
-            return False
-        if action == "duplicates":  # without the right the key says why (the footer hides it)
-            return self._duplicates_refused() is not None or not self._reviewing()
-        wizard = self._wizard()
-        if wizard is not None:
-            if action == "import_clients":
-                return False
-            if action in ("desk", "clients"):
-                return None if wizard.busy else True
-        return True
-
-    def _reviewing(self) -> bool:
-        module = sys.modules.get("crm_tui.screens.dedup_review")
-        return module is not None and any(isinstance(s, module.DedupReviewScreen) for s in self.screen_stack)
-
-    def _duplicates_refused(self) -> str | None:
-        from crm_tui.screens.base import APP_GATED, missing_right
-
-        return missing_right(self.ws.viewer, APP_GATED["duplicates"])
-
-    def action_duplicates(self) -> None:
-        from crm_tui.screens.dedup_review import DedupReviewScreen
-
-        refused = self._duplicates_refused()
-        if refused is not None:
-            self.notify(refused, severity="warning")
-            return
-        self.push_screen(DedupReviewScreen(self.ws, self.jobs))
-
-    def action_segments(self) -> None:
-        from crm_tui.screens.segments import SegmentsScreen
-
-        if not any(isinstance(s, SegmentsScreen) for s in self.screen_stack):
-            self.push_screen(SegmentsScreen(self.ws, self.jobs))
-
-    def action_funnel(self) -> None:
-        from crm_tui.screens.funnel import FunnelScreen
-
-        if not any(isinstance(s, FunnelScreen) for s in self.screen_stack):
-            self.push_screen(FunnelScreen(self.ws))
-
-    def _week_shown(self) -> bool:
-        from crm_tui.screens.week import WeekScreen
-
-        return any(isinstance(s, WeekScreen) for s in self.screen_stack)
-
-    def action_week(self) -> None:
-        """The week is read first and pushed with it, so its first frame is the week (the
-        budget is 300 ms from the key to the week painted)."""
-        from crm_tui.screens.week import WeekRead, read_week
-
-        if self._week_shown():
-            return
-        ws = self.ws
-
-        def read() -> None:
-            self.post_message(WeekRead(read_week(ws)))
-
-        self.run_worker(read, thread=True, group="week-open", exclusive=True, exit_on_error=False)
-
-    def on_week_read(self, event: WeekRead) -> None:
-        from crm_tui.screens.week import WeekScreen
-
-        if not self._week_shown():
-            self.push_screen(WeekScreen(self.ws, event.week))
-
-    def action_inbox(self) -> None:
-        from crm_tui.screens.inbox import InboxScreen
-
-        if not any(isinstance(s, InboxScreen) for s in self.screen_stack):
-            self.push_screen(InboxScreen(self.ws))
-
-    def action_dashboard(self) -> None:
-        from crm_tui.screens.dashboard import DashboardScreen
-
-        if not any(isinstance(s, DashboardScreen) for s in self.screen_stack):
-            self.push_screen(DashboardScreen(self.ws))
-
-    def action_campaigns(self) -> None:
-        from crm_tui.domain.access.capabilities import Capability
-        from crm_tui.screens.base import missing_right
-        from crm_tui.screens.campaigns import CampaignsScreen
-
-        refused = missing_right(self.ws.viewer, Capability.RUN_CAMPAIGNS)
-        if refused is not None:
-            self.notify(refused, severity="warning")
-            return
-        if not any(isinstance(s, CampaignsScreen) for s in self.screen_stack):
-            from crm_tui.jobs import CampaignWork
-
-            self.push_screen(CampaignsScreen(self.ws, CampaignWork()))
-
-    def action_inbound(self) -> None:
-        from crm_tui.domain.access.capabilities import Capability
-        from crm_tui.screens.base import missing_right
-        from crm_tui.screens.inbound import InboundScreen
-
-        refused = missing_right(self.ws.viewer, Capability.CONFIGURE_INBOUND)
-        if refused is not None:
-            self.notify(refused, severity="warning")
-            return
-        if not any(isinstance(s, InboundScreen) for s in self.screen_stack):
-            self.push_screen(InboundScreen(self.ws, self.jobs))
-
-    def action_new_deal(self) -> None:
-        """A new deal from anywhere (the palette's "New deal"): the client is asked for."""
-        from crm_tui.screens.deal import DealScreen
-        from crm_tui.screens.dialogs.deal_forms import NewDealDialog
-
-        def saved(deal: Any) -> None:
-            if deal is not None:
-                self.push_screen(DealScreen(self.ws, deal.id))
-
-        self.push_screen(NewDealDialog(self.ws), saved)
-
-    def action_new_task(self) -> None:
-        """A new task from anywhere (the palette's "New task")."""
-        from crm_tui.screens.dialogs.task_form import TaskDialog
-
-        def saved(task: Any) -> None:
-            if task is not None:
-                self.notify(_("Task set."))
-
-        self.push_screen(TaskDialog(self.ws), saved)
-
-    def action_password(self) -> None:
-        """The browser password dialog (the palette's "Browser password")."""
-        from crm_tui.screens.dialogs.password import PasswordDialog
-
-        def saved(login: str | None) -> None:
-            if login is not None:
-                self.notify(_("Browser password set for {login}.").format(login=login), markup=False)
-
-        self.push_screen(PasswordDialog(self.ws), saved)
-
-    def action_import_clients(self) -> None:
-        from crm_tui.screens.import_wizard import ImportWizardScreen
-
-        if self._wizard() is None:
-            self.push_screen(
-                ImportWizardScreen(self.ws, self.jobs, self.data_dir, upload_dir(os.environ, self.data_dir))
-            )
-
-    def on_import_wizard_screen_closed(self, event: ImportWizardScreen.Closed) -> None:
-        """Back from a wizard that changed the base: the desk reloads, the first-run page looks
-        again for clients (and gives way to the desk when they are in)."""
-        from crm_tui.screens.desk import DeskScreen
-        from crm_tui.screens.first_run import FirstRunScreen
-
-        if not event.changed:
-            return
-        screen = self.screen
-        if isinstance(screen, DeskScreen):
-            screen.load()
-        elif isinstance(screen, FirstRunScreen):
-            screen.check()
 
 
 def create_app(

@@ -11,7 +11,8 @@ from textual.command import CommandPalette
 from textual.widgets import Static
 from textual.worker import WorkerFailed
 
-from crm_tui.app import ActionCommands, create_app, describe_error
+from crm_tui.app import create_app, describe_error
+from crm_tui.app_commands import ActionCommands
 from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.workspace import Workspace, prepare_database
 from crm_tui.screens.clients import ClientsScreen

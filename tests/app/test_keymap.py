@@ -18,7 +18,8 @@ from textual.widgets import Input
 import crm_tui.app
 import crm_tui.screens
 import crm_tui.widgets
-from crm_tui.app import ActionCommands, create_app
+from crm_tui.app import create_app
+from crm_tui.app_commands import ActionCommands
 from crm_tui.config import THEMES
 from crm_tui.domain.workspace import Workspace
 from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem
