@@ -99,7 +99,7 @@ def send(
 def sender(
     ctx: typer.Context,
     address: Annotated[str, typer.Argument(help="The sending address.")],
-    name: Annotated[str, typer.Option("--name", help="The name in From.")] = "",
+    name: Annotated[str | None, typer.Option("--name", help="The name in From.")] = None,
     user: Annotated[
         str | None, typer.Option("--user", help="The manager (login) whose own address it is.")
     ] = None,
@@ -110,8 +110,9 @@ def sender(
     host: Annotated[str | None, typer.Option("--host", help="The SMTP server.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Its port (587 STARTTLS, 465 TLS).")] = None,
     security: Annotated[
-        str, typer.Option("--security", help="starttls, tls or none (loopback relay).")
-    ] = "starttls",
+        str | None,
+        typer.Option("--security", help="starttls (a new sender's default), tls or none (loopback relay)."),
+    ] = None,
     login: Annotated[str | None, typer.Option("--login", help="The SMTP login.")] = None,
     password_file: Annotated[
         str | None, typer.Option("--password-file", help="A file holding the password.")

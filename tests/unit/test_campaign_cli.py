@@ -112,3 +112,25 @@ def test_the_unsubscribe_links_point_at_the_public_address(seeded_db: str) -> No
     mail_setup(ws, 25)
     letter = preview(ws, "Drip", 1, max(add_clients(ws, 1, prefix="x")))
     assert letter.unsubscribe_url.startswith("https://crm.firm.ru/unsubscribe/")
+
+
+def test_changing_a_senders_port_keeps_its_manager_signature_and_limits(seeded_db: str) -> None:
+    """The reviewer moved a demo sender to another port: its manager, name, signature and the
+    500-a-day limit were wiped, and its letters went out unsigned."""
+    from sqlalchemy import select
+
+    from crm_tui.storage.database import get_engine
+    from crm_tui.storage.models import mail_senders
+
+    db = ("--db", seeded_db)
+    crm(*db, "outbox", "sender", "ivanova@ourfirm.ru", "--user", "ivanova", "--name", "Светлана Иванова",
+        "--host", "smtp.yandex.ru", "--signature", "С уважением, Светлана", "--per-day", "500",
+        user="admin", check=True)  # fmt: skip
+    crm(*db, "outbox", "sender", "ivanova@ourfirm.ru", "--host", "127.0.0.1", "--port", "8025",
+        "--security", "none", user="admin", check=True)  # fmt: skip
+    with get_engine(seeded_db).connect() as conn:
+        row = conn.execute(select(mail_senders).where(mail_senders.c.address == "ivanova@ourfirm.ru")).one()
+    dispose_engines()
+    assert (row.smtp_host, row.smtp_port, row.smtp_security) == ("127.0.0.1", 8025, "none")
+    assert row.user_id is not None and row.display_name == "Светлана Иванова"
+    assert (row.signature, row.per_day) == ("С уважением, Светлана", 500)

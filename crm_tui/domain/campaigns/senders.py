@@ -21,15 +21,18 @@ SECURITY = ("starttls", "tls", "none")
 
 @dataclass(frozen=True)
 class SenderDraft:
+    """A sender's settings; a field left None keeps what the sender has (a new one: empty, and
+    STARTTLS), so changing its port leaves its manager, signature and limits as they were."""
+
     address: str
-    display_name: str = ""
+    display_name: str | None = None
     login: str | None = None
     """The manager whose own address it is (``None``: a shared address)."""
     phone: str | None = None
     signature: str | None = None
     smtp_host: str | None = None
     smtp_port: int | None = None
-    smtp_security: str = "starttls"
+    smtp_security: str | None = None
     smtp_login: str | None = None
     password_file: str | None = None
     password_env: str | None = None
@@ -51,7 +54,7 @@ def set_sender(ws: Workspace, draft: SenderDraft) -> int:
     """Add or change the sender of ``draft.address``; returns its id."""
     require(ws.viewer, Capability.SEND_MAIL)
     address = read_address(draft.address)
-    if draft.smtp_security not in SECURITY:
+    if draft.smtp_security is not None and draft.smtp_security not in SECURITY:
         raise InvalidInput(
             "mail.bad_security",
             N_("security: {value!r} is not one of {allowed}"),
@@ -67,7 +70,7 @@ def set_sender(ws: Workspace, draft: SenderDraft) -> int:
             user_id = session.scalar(select(users.c.id).where(users.c.login == draft.login))
             if user_id is None:
                 raise InvalidInput("mail.unknown_user", N_("user: no user {login!r}"), login=draft.login)
-        values: dict[str, Any] = {
+        given: dict[str, Any] = {
             "display_name": draft.display_name,
             "user_id": user_id,
             "phone": draft.phone,
@@ -81,10 +84,13 @@ def set_sender(ws: Workspace, draft: SenderDraft) -> int:
             "per_minute": draft.per_minute,
             "per_day": draft.per_day,
         }
+        values = {name: value for name, value in given.items() if value is not None}
         found = session.scalar(select(mail_senders.c.id).where(mail_senders.c.address == address))
         if found is not None:
-            session.execute(update(mail_senders).where(mail_senders.c.id == found).values(**values))
+            if values:
+                session.execute(update(mail_senders).where(mail_senders.c.id == found).values(**values))
             return int(found)
+        values = {"display_name": "", "smtp_security": "starttls"} | values
         return int(
             session.execute(
                 insert(mail_senders)
