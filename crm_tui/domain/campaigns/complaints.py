@@ -6,8 +6,10 @@ human part, a ``message/feedback-report`` part (``Feedback-Type: abuse``, ``User
 ``Original-Rcpt-To`` or ``Removal-Recipient`` when the service tells whom) and the letter
 complained about, whole (``message/rfc822``) or its headers (``text/rfc822-headers``). Services
 often redact the recipient, so the letter is found by what we put in it: its Message-ID, else
-the unsubscribe link's token in its ``List-Unsubscribe``; the report's named recipient is the
-last resort and only among our recipients. The address goes on the suppression list for
+the unsubscribe link's token in its ``List-Unsubscribe``: the two things only our letter holds.
+A report that names a recipient and carries neither stops nobody, nor does one without a
+``Feedback-Type``: anyone may mail the mailbox such a report, and it would silence any client
+of ours. The address goes on the suppression list for
 "complaint" and every campaign stops writing to it. A ``not-spam`` report (a person taking the
 complaint back) and a ``virus`` one stop nobody.
 """
@@ -84,7 +86,7 @@ def read_report(raw: bytes) -> Report:
             original = _original(part)
     headers = original if original is not None else Message()
     return Report(
-        feedback_type=(fields.get("feedback-type") or ["abuse"])[0].strip().lower(),
+        feedback_type=(fields.get("feedback-type") or [""])[0].strip().lower(),
         reporter=(fields.get("user-agent") or [""])[0].strip()[:200],
         named=_addresses(fields.get("original-rcpt-to", []) + fields.get("removal-recipient", [])),
         message_ids=[i.strip("<>") for v in headers.get_all("Message-ID", []) for i in str(v).split() if i],
@@ -161,11 +163,4 @@ def _complained(session: Session, report: Report) -> tuple[list[str], str | None
         ).all()
         if found:
             return sorted(str(a) for a in found), "unsubscribe-token"
-    named = report.named or report.to
-    if named:
-        found = session.scalars(
-            select(campaign_recipients.c.address).where(campaign_recipients.c.address.in_(named)).distinct()
-        ).all()
-        if found:
-            return sorted(str(a) for a in found), "recipient"
     return [], None
