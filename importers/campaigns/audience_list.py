@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.campaigns.audience_list import AudienceList, UnmatchedRow
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import Cell, is_blank
@@ -23,7 +24,7 @@ from crm_tui.importers.files.header import find_header, iter_data_rows
 from crm_tui.importers.files.mapping import match_field
 from crm_tui.importers.files.reading import read_sheet
 from crm_tui.importers.orders.matching import ClientIndex
-from crm_tui.storage.models import ChannelKind, channels
+from crm_tui.storage.models import ChannelKind, channels, clients
 
 WANTED = ("inn", "email", "name")
 
@@ -75,17 +76,38 @@ def read_audience_list(ws: Workspace, path: Path) -> AudienceList:
                 ids = by_email.setdefault(str(value), [])
                 if int(client_id) not in ids:
                     ids.append(int(client_id))
+    matched = [_match(index, by_email, inn, email, key, shown) for _, inn, email, key, shown in parsed]
+    visible = _visible(ws, {client_id for client_id, _ in matched if client_id is not None})
     found: list[int] = []
     unmatched: list[UnmatchedRow] = []
-    for number, inn, email, key, shown in parsed:
-        client_id, why = _match(index, by_email, inn, email, key, shown)
-        if client_id is None:
+    for (number, *_), (client_id, why) in zip(parsed, matched, strict=True):
+        if client_id is not None and client_id not in visible:  # as if it were not in the base
+            unmatched.append(UnmatchedRow(number, Message("list.not_found", N_("no such client"))))
+        elif client_id is None:
             unmatched.append(
                 UnmatchedRow(number, why or Message("list.no_keys", N_("no INN, e-mail or name")))
             )
         elif client_id not in found:
             found.append(client_id)
     return AudienceList(data.file, tuple(found), tuple(unmatched))
+
+
+def _visible(ws: Workspace, ids: set[int]) -> set[int]:
+    """Those of ``ids`` the person may see: a list cannot reach past their scope."""
+    wanted = sorted(ids)
+    seen: set[int] = set()
+    with ws.read() as session:
+        for start in range(0, len(wanted), 900):
+            seen.update(
+                int(i)
+                for i in session.scalars(
+                    select(clients.c.id).where(
+                        clients.c.id.in_(wanted[start : start + 900]),
+                        clients_within(ws.viewer, Capability.SEE_CLIENTS),
+                    )
+                )
+            )
+    return seen
 
 
 def _match(

@@ -19,7 +19,7 @@ from crm_tui.domain.campaigns.editing import load_for_edit, save_campaign
 from crm_tui.domain.campaigns.enrol import enrol
 from crm_tui.domain.campaigns.rows import preview_draft
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft, add_campaign
-from crm_tui.domain.errors import InvalidInput, StaleEdit
+from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.campaigns.audience_list import read_audience_list
 from crm_tui.storage.models import clients, installed_base, outbox
@@ -165,3 +165,32 @@ def test_a_list_from_a_spreadsheet_matches_by_inn_email_and_name(
         CampaignDraft("Список", audience={"clients": list(found.clients), "list": found.file}, steps=STEPS),
     )
     assert enrol(ws, "Список").enrolled == 3
+
+
+def test_a_heads_campaign_reaches_no_client_outside_the_region(
+    workspace_for: Callable[[str], Workspace], tmp_path: Path
+) -> None:
+    """The reviewer, a Moscow head, listed Voronezh and Lipetsk clients in an xlsx: they were
+    enrolled, previewed with their contacts' names and listed in the figures."""
+    admin = workspace_for("admin")
+    ours = add_clients(admin, 2)
+    with admin.write() as session:  # one of them moves to Липецк, out of the head's reach
+        session.execute(
+            update(clients).where(clients.c.id == ours[1]).values(region="Липецк", inn="2901187654")
+        )
+        session.execute(update(clients).where(clients.c.id == ours[0]).values(inn="2901187005"))
+    mail_setup(admin, 2525)
+    head = workspace_for("smirnov")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (("ИНН",), ("2901187005",), ("2901187654",)):
+        sheet.append(row)
+    book.save(tmp_path / "list.xlsx")
+    found = read_audience_list(head, tmp_path / "list.xlsx")
+    assert found.clients == (ours[0],)
+    assert [(u.row, str(u.reason)) for u in found.unmatched] == [(3, "no such client")]
+    with pytest.raises(NotFound):
+        preview_draft(head, CampaignDraft("Черновик", steps=STEPS), 1, ours[1])
+    add_campaign(head, CampaignDraft("Все", audience={"segment": "lost"}, steps=STEPS))
+    assert enrol(admin, "Все").enrolled == 1, "a head's campaign stays in the head's region"

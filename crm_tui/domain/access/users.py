@@ -171,6 +171,12 @@ def create_first_admin(session: Session, login: str, now: datetime) -> None:
     )
 
 
+def viewer_of(session: Session, user_id: int) -> Viewer | None:
+    """User ``user_id`` as a viewer (what they may see), or None if there is no such user."""
+    found = session.execute(select(*_COLUMNS).where(users.c.id == user_id)).mappings().first()
+    return None if found is None else _viewer(found)
+
+
 def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
     """The acting user for an OS login; only an admin may act as somebody else."""
     me = session.execute(select(*_COLUMNS).where(users.c.login == login)).mappings().first()

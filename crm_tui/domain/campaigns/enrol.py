@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import and_, insert, select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
+from crm_tui.domain.access.users import viewer_of
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.campaigns.setup import find_campaign, steps_of
 from crm_tui.domain.campaigns.stops import suppressed_addresses
@@ -58,7 +60,7 @@ class Enrolled:
 
 
 def _audience(
-    session: Session, audience: dict[str, Any], client_ids: list[int] | None
+    session: Session, audience: dict[str, Any], client_ids: list[int] | None, author: Viewer | None
 ) -> list[tuple[int, int | None]]:
     """(client id, owner id) of the audience's clients: every condition it holds (a saved
     clients filter's search and installed base are the clients list's own conditions)."""
@@ -83,6 +85,8 @@ def _audience(
         query = query.where(clients.c.id.in_([int(i) for i in audience["clients"]]))
     if client_ids is not None:
         query = query.where(clients.c.id.in_(client_ids))
+    if author is not None:  # a head's campaign reaches the head's region, whoever enrols
+        query = query.where(clients_within(author, Capability.SEE_CLIENTS))
     return [(int(c), o) for c, o in session.execute(query)]
 
 
@@ -124,7 +128,8 @@ def enrol_in(
 ) -> Enrolled:
     result = Enrolled(campaign["name"])
     steps = steps_of(session, campaign["id"])
-    audience = _audience(session, campaign["audience"], client_ids)
+    author = viewer_of(session, int(campaign["user_id"])) if campaign.get("user_id") else None
+    audience = _audience(session, campaign["audience"], client_ids, author)
     there = set(
         session.scalars(
             select(campaign_recipients.c.client_id).where(campaign_recipients.c.campaign_id == campaign["id"])

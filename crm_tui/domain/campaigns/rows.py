@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, client_target, require
+from crm_tui.domain.access.capabilities import Capability, Viewer, client_target, require
+from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.campaigns.claims import letter_fields
@@ -190,7 +191,7 @@ def preview(ws: Workspace, ref: str, position: int, client_id: int) -> Letter:
                 name=campaign["name"],
                 step=position,
             )
-        return _letter(session, campaign["sender_id"], step, client_id)
+        return _letter(session, ws.viewer, campaign["sender_id"], step, client_id)
 
 
 def preview_draft(ws: Workspace, draft: CampaignDraft, number: int, client_id: int) -> Letter:
@@ -215,12 +216,19 @@ def preview_draft(ws: Workspace, draft: CampaignDraft, number: int, client_id: i
                 )
             )
         fields = {"subject": step.subject, "body_text": step.text, "body_html": step.html or None}
-        return _letter(session, sender_id, fields, client_id)
+        return _letter(session, ws.viewer, sender_id, fields, client_id)
 
 
-def _letter(session: Session, sender_id: int | None, step: dict[str, Any], client_id: int) -> Letter:
-    """The letter of ``step`` for ``client_id``, from the shared sender or the client's manager."""
-    client = session.execute(select(clients.c.owner_id).where(clients.c.id == client_id)).first()
+def _letter(
+    session: Session, viewer: Viewer, sender_id: int | None, step: dict[str, Any], client_id: int
+) -> Letter:
+    """The letter of ``step`` for ``client_id``, from the shared sender or the client's manager;
+    a client the viewer may not see is not found (its contact's name, its address)."""
+    client = session.execute(
+        select(clients.c.owner_id).where(
+            clients.c.id == client_id, clients_within(viewer, Capability.SEE_CLIENTS)
+        )
+    ).first()
     if client is None:
         raise NotFound("client.not_found", N_("no client {id}"), id=client_id)
     found = session.execute(
