@@ -190,6 +190,10 @@ def parse_row(
         problem = Message("order.date_missing", N_("no date, or not a date"))
     elif amount is None:
         problem = Message("order.amount_missing", N_("no amount, or not an amount"))
+    elif amount <= 0:  # a return or a storno is not a sale: refused, not booked as one
+        problem = Message(
+            "order.amount_not_positive", N_("the amount {amount} is not above zero"), amount=cell("amount")
+        )
     elif not name.name and inn is None:
         problem = Message("order.client_missing", N_("no client name and no INN"))
     return OrderRow(

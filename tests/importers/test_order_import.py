@@ -143,6 +143,17 @@ def test_a_file_without_document_kinds_says_so(seeded: Seeded, head: Workspace, 
     assert summary.rejected == 1 and "no document kind (use --kind)" in summary.problem_texts()[0]
 
 
+def test_a_negative_payment_is_refused_not_booked(
+    engine: Engine, seeded: Seeded, head: Workspace, tmp_path: Path
+) -> None:
+    """A payment of −5 000 was stored and made its client a customer (the reviewer's 1C file)."""
+    path = write_rows_xlsx(tmp_path / "Оплаты.xlsx", [["Документ", "Контрагент", "Сумма"],
+        ["Поступление на расчетный счет 0000-000557 от 06.11.2026", "Ромашка", "-5 000,00"]])  # fmt: skip
+    summary = import_orders(head, path, OrdersOptions())
+    assert (summary.rejected, summary.created) == (1, 0)
+    assert "row 2: rejected: the amount -5 000,00 is not above zero" in summary.problem_texts()[0]
+
+
 def test_managers_do_not_import_the_sales_history(
     seeded: Seeded, workspace_for: Callable[[str], Workspace], tmp_path: Path
 ) -> None:
