@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_path, user_data_path
 
+from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import LANGUAGES, N_, Message, MessageError, language_of, process_language
 from crm_tui.keymap import binding_id_problem, clash_problem, parse_keys
 
@@ -267,7 +268,7 @@ def read_settings_file(path: Path, *, required: bool = False) -> FileSettings:
             ) from None
         return FileSettings()
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = file_reason(exc) if isinstance(exc, OSError) else str(exc)
         raise ConfigError(
             "config.file_unreadable",
             N_("cannot read settings file {path}: {reason}"),

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.campaigns.batch import BATCH, lease, mark_sending, release, settle_sent
 from crm_tui.domain.campaigns.claims import Claimed, Outcome, Result, recover, settle
+from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.domain.values.network import network_reason
 from crm_tui.domain.workspace import Workspace
 
@@ -73,9 +74,7 @@ def _password(sender: dict[str, Any]) -> str | None:
         try:
             return Path(str(sender["password_file"])).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise NotReached(
-                "password_file", f"cannot read {sender['password_file']}: {exc.strerror}"
-            ) from None
+            raise NotReached("password_file", f"{sender['password_file']}: {file_reason(exc)}") from None
     return None
 
 
@@ -307,7 +306,13 @@ def send_test_letter(ws: Workspace, letter: Letter, to: str | None = None) -> st
         )
     target = read_address(to, "to") if to else own
     if target is None:
-        raise InvalidInput("campaign.test_to", N_("to: you have no sending address of your own; give --to"))
+        raise InvalidInput(
+            "campaign.test_to",
+            N_(
+                "to: you have no sending address of your own to send the test to (an admin gives you one: "
+                "crm outbox sender ADDRESS --user LOGIN)"
+            ),
+        )
     message = to_message(replace(letter, to=target, message_id=message_id(letter.sender)), ws.now())
     try:
         link = connect(dict(sender))

@@ -23,18 +23,18 @@ from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane
 
 from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.campaigns.audience_list import CampaignJobs
+from crm_tui.domain.campaigns.audience_words import audience_words
 from crm_tui.domain.campaigns.editing import load_for_edit, save_campaign, senders_to_choose
 from crm_tui.domain.campaigns.letters import FIELDS, Letter
 from crm_tui.domain.campaigns.rows import preview_draft, sample_client
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft
-from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES, CLIENT_STATUS_NAMES, SEGMENT_NAMES
+from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.campaign_steps import StepsEditor
 from crm_tui.screens.dialogs.campaign_forms import (
-    OWNS_NAMES,
     CampaignSettingsDialog,
     RecipientDialog,
     Settings,
@@ -43,36 +43,6 @@ from crm_tui.screens.dialogs.client_suggestions import Picked
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable
-
-AUDIENCE_LABELS = {
-    "segment": N_("segment {value}"),
-    "status": N_("status {value}"),
-    "owner": N_("manager {value}"),
-    "region": N_("region {value}"),
-    "search": N_("clients found by «{value}»"),
-    "owns": "",
-    "product": N_("installed «{value}»"),
-}
-
-
-def audience_words(audience: Mapping[str, object]) -> str:
-    """The audience in a line, in words: its conditions, or "all clients"."""
-    parts = []
-    for key, label in AUDIENCE_LABELS.items():
-        value = audience.get(key)
-        if not value:
-            continue
-        if key == "segment":
-            value = SEGMENT_NAMES.caption(str(value))
-        elif key == "status":
-            value = CLIENT_STATUS_NAMES.caption(str(value))
-        elif key == "owns":
-            value = _(OWNS_NAMES.get(str(value), str(value)))
-        parts.append(_(label).format(value=value) if label else str(value))
-    if audience.get("list"):
-        count = len(audience.get("clients") or [])  # type: ignore[arg-type]
-        parts.append(_("list {file} ({count})").format(file=audience["list"], count=count))
-    return ", ".join(parts) or _("all clients")
 
 
 class CampaignEditorScreen(StepsEditor):

@@ -14,6 +14,7 @@ import typer
 from crm_tui.cli.campaigns import AsJson, Campaign
 from crm_tui.cli.campaigns import app as app  # noqa: PLC0414 - `crm campaign` itself
 from crm_tui.cli.common import fail, open_ws, print_json, say
+from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _text(value: str | None, path: Path | None, option: str) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        fail(_("{file}: {reason}").format(file=path, reason=exc.strerror))
+        fail(_("{file}: {reason}").format(file=path, reason=file_reason(exc)))
     except UnicodeDecodeError:
         fail(_("{file}: not UTF-8 text").format(file=path))
 

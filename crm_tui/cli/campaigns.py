@@ -168,10 +168,13 @@ def show(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> Non
             }
         )
         return
-    say(_("{name}: {kind}, {status}").format(name=found["name"], kind=found["kind"], status=found["status"]))
+    from crm_tui.domain.campaigns.audience_words import audience_words
+
+    kind, status = CAMPAIGN_KIND_NAMES.caption(found["kind"]), CAMPAIGN_STATUS_NAMES.caption(found["status"])
+    say(_("{name}: {kind}, {status}").format(name=found["name"], kind=kind, status=status))
     if found["paused_reason"]:
         say(_("paused: {reason}").format(reason=CAMPAIGN_STATUS_NAMES.caption(found["paused_reason"])))
-    say(_("audience: {audience}").format(audience=json.dumps(found["audience"], ensure_ascii=False)))
+    say(_("audience: {audience}").format(audience=audience_words(found["audience"] or {})))
     print_table(
         _("step"), _("day"), _("subject"),
         rows=((s["position"], s["day_offset"], s["subject"]) for s in steps),

@@ -13,26 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crm_tui.cli.common import fail
-from crm_tui.i18n import N_, _
-
-NO_FILE = N_("no such file")
-A_FOLDER = N_("a folder, not a file")
-NOT_A_FOLDER = N_("a part of the path is a file, not a folder")
-NO_PERMISSION = N_("no permission")
-CANNOT = N_("the file cannot be read or written")
+from crm_tui.domain.values.file_errors import A_FOLDER, NO_PERMISSION, NOT_A_FOLDER, file_reason
+from crm_tui.i18n import _
 
 
 def reason(exc: OSError) -> str:
     """What went wrong with a file, in the interface's language."""
-    if isinstance(exc, FileNotFoundError):
-        return _(NO_FILE)
-    if isinstance(exc, IsADirectoryError):
-        return _(A_FOLDER)
-    if isinstance(exc, NotADirectoryError):
-        return _(NOT_A_FOLDER)
-    if isinstance(exc, PermissionError):
-        return _(NO_PERMISSION)
-    return _(CANNOT)
+    return file_reason(exc)
 
 
 def _refuse(option: str, path: Path, why: str) -> None:

@@ -36,6 +36,7 @@ import crm_tui
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.imports.mapping import ColumnMap
 from crm_tui.domain.imports.rows import ParsedRow
+from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.parent_watch import PARENT_ENV
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
@@ -285,7 +286,7 @@ def parsed_chunks(
                 table.file,
                 "unreadable",
                 N_("{file}: cannot be read: {reason}"),
-                reason=str(exc.strerror or exc),
+                reason=file_reason(exc),
             ) from None
         if big:
             child = ParsingProcess(path, table.sheet)

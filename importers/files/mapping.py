@@ -30,6 +30,7 @@ from crm_tui.domain.imports.mapping import (
     column_letter,
     portrait_key,
 )
+from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import N_
 from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
 
@@ -272,7 +273,7 @@ def load_mapping_file(path: str | PathLike[str]) -> dict[str, str]:
             "mapping.file_unreadable",
             N_("{file}: cannot be read: {reason}"),
             file=path.name,
-            reason=str(exc.strerror or exc),
+            reason=file_reason(exc),
         ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(

@@ -24,6 +24,7 @@ import python_calamine
 
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import Cell, storable_text
+from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import N_, Message, Phrase
 from crm_tui.importers.files.csv_reading import (
     TooBig,
@@ -213,7 +214,7 @@ def detect_kind(path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS) -> F
                 return FileKind.XLS
     except OSError as exc:
         raise ImportFileError(
-            name, "unreadable", N_("{file}: cannot be opened: {reason}"), reason=str(exc.strerror or exc)
+            name, "unreadable", N_("{file}: cannot be opened: {reason}"), reason=file_reason(exc)
         ) from exc
     if head.startswith(_ZIP_MAGIC):
         return _inspect_zip(path, name, limits)
@@ -460,5 +461,5 @@ def _guarded_csv(name: str, rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[
         ) from exc
     except OSError as exc:
         raise ImportFileError(
-            name, "unreadable", N_("{file}: cannot be read: {reason}"), reason=str(exc.strerror or exc)
+            name, "unreadable", N_("{file}: cannot be read: {reason}"), reason=file_reason(exc)
         ) from exc

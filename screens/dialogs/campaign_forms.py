@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from crm_tui.domain.campaigns.audience_list import AudienceList, CampaignJobs, with_list
+from crm_tui.domain.campaigns.audience_words import OWNS_NAMES
 from crm_tui.domain.campaigns.editing import check_settings_in
 from crm_tui.domain.campaigns.setup import CampaignDraft
 from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES, CLIENT_STATUS_NAMES, SEGMENT_NAMES
@@ -22,7 +23,6 @@ from crm_tui.screens.dialogs.client_suggestions import ClientPickingForm, Picked
 from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.in_order import FieldInput, FieldSelect
 
-OWNS_NAMES = {"ours": N_("owns our product"), "competitor": N_("owns a competitor's"), "any": N_("owns any")}
 OWN_MANAGER = "-"
 """The sender choice "each client's own manager"."""
 

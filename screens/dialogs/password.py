@@ -42,7 +42,10 @@ class PasswordDialog(FormDialog[str | None]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(
-            _("The password to sign in to `crm serve` in a browser. Signs out the browsers open now."),
+            _(
+                "The password to sign in to the app in a browser (crm serve). "
+                "Signs out the browsers open now."
+            ),
             classes="dialog-subject",
             markup=False,
         )

@@ -116,6 +116,7 @@ def test_xlsx_export_is_formula_safe_with_numbers_as_numbers(seeded_db: str, tmp
     assert done.returncode == 0, done.stderr
     sheet = load_workbook(target).active
     assert sheet is not None
+    assert sheet.title == "Plan and fact", "the sheet is named in the interface's language, not by code"
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:3] == ("Login", "Manager", "Plan")
     ivanova = next(row for row in values if row[0] == "ivanova")

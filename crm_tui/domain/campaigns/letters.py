@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.errors import InvalidInput
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, NC_, Message, pgettext
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -64,6 +64,27 @@ def _environment(html: bool) -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=html, keep_trailing_newline=True)
 
 
+_PARTS = {
+    "subject": NC_("letter part", "subject"),
+    "text": NC_("letter part", "text"),
+    "html": NC_("letter part", "HTML"),
+}
+
+
+def _where(field: str) -> str | Message:
+    """A refusal's place as a person reads it: ``field`` is the code the editor moves to
+    ("step 2 text"), worded here ("шаг 2, текст")."""
+    words = field.split()
+    if len(words) == 3 and words[0] == "step" and words[1].isdigit() and words[2] in _PARTS:
+        return Message(
+            "campaign.step_part",
+            N_("step {number} {part}"),
+            number=int(words[1]),
+            part=pgettext("letter part", _PARTS[words[2]]),
+        )
+    return field
+
+
 def check_template(text: str, field: str, *, html: bool = False) -> None:
     """Refuse a template that does not parse or uses a name we do not provide, in one line."""
     from jinja2 import TemplateSyntaxError, meta
@@ -74,8 +95,9 @@ def check_template(text: str, field: str, *, html: bool = False) -> None:
     except TemplateSyntaxError as exc:
         raise InvalidInput(
             "campaign.bad_template",
-            N_("{field}: the template breaks at line {line}: {reason}"),
+            N_("{where}: the template breaks at line {line}: {reason}"),
             field=field,
+            where=_where(field),
             line=exc.lineno,
             reason=exc.message or "",
         ) from None
@@ -83,8 +105,9 @@ def check_template(text: str, field: str, *, html: bool = False) -> None:
     if unknown:
         raise InvalidInput(
             "campaign.unknown_fields",
-            N_("{field}: unknown merge fields {unknown}; known: {known}"),
+            N_("{where}: unknown merge fields {unknown}; known: {known}"),
             field=field,
+            where=_where(field),
             unknown=", ".join(unknown),
             known=", ".join(FIELDS),
         )
@@ -95,8 +118,9 @@ def check_template(text: str, field: str, *, html: bool = False) -> None:
     except Exception as exc:  # a template is outside code: whatever it raises refuses it
         raise InvalidInput(
             "campaign.template_fails",
-            N_("{field}: the template cannot make a letter: {reason}"),
+            N_("{where}: the template cannot make a letter: {reason}"),
             field=field,
+            where=_where(field),
             reason=str(exc),
         ) from None
 

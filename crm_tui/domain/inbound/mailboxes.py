@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import DomainError, InvalidInput, NotFound
+from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
 from crm_tui.storage.models import mailbox_folders, mailboxes, users
@@ -70,7 +71,7 @@ class Mailbox:
                 "mailbox.password_file",
                 N_("mailbox {name}: the password file cannot be read ({reason})"),
                 name=self.name,
-                reason=getattr(exc, "strerror", None) or type(exc).__name__,
+                reason=file_reason(exc) if isinstance(exc, OSError) else type(exc).__name__,
             ) from None
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
-from crm_tui.domain.captions import segment_name
+from crm_tui.domain.captions import Captions, segment_name
 from crm_tui.domain.exports import DATE_FORMAT, DURATION_FORMAT, MONEY_FORMAT, SHARE_FORMAT, write_workbook
 from crm_tui.domain.reports.calls import calls_report
 from crm_tui.domain.reports.growth import growth_report
@@ -28,7 +28,7 @@ from crm_tui.domain.reports.stage_times import stage_times_report
 from crm_tui.domain.reports.table import Column, Kind, Report, Slice
 from crm_tui.domain.reports.task_control import tasks_report
 from crm_tui.domain.values.formatting import money
-from crm_tui.i18n import decimal, number
+from crm_tui.i18n import NC_, decimal, number
 
 
 class KpiName(StrEnum):
@@ -141,11 +141,28 @@ NUMBER_FORMATS = {
 """How the workbook shows a column of each kind: roubles, a percentage, a date, a duration."""
 
 
+SHEET_NAMES: Captions[str] = Captions(
+    "report sheet",
+    {
+        "calls": NC_("report sheet", "Calls and mails"),
+        "growth": NC_("report sheet", "New clients"),
+        "stages": NC_("report sheet", "Time in stage"),
+        "silent": NC_("report sheet", "Silent clients"),
+        "plan": NC_("report sheet", "Plan and fact"),
+        "tasks": NC_("report sheet", "Tasks"),
+        "refusals": NC_("report sheet", "Refusals"),
+        "invoices": NC_("report sheet", "Invoices"),
+        "leads": NC_("report sheet", "Requests"),
+    },
+)
+"""A report's sheet in its workbook, named in the interface's language (the code is the JSON's)."""
+
+
 def export_xlsx(report: Report, target: Path) -> int:
     """The report as a workbook of one sheet named after it; headers in the interface's
     language. Returns the rows written."""
     header = [c.title for c in report.columns]
     rows = ([exported(c, row.get(c.key)) for c in report.columns] for row in report.rows)
     formats = [NUMBER_FORMATS.get(c.kind) for c in report.columns]
-    write_workbook(target, report.name, header, rows, formats)
+    write_workbook(target, SHEET_NAMES.caption(report.name), header, rows, formats)
     return len(report.rows)
