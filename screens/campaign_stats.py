@@ -178,7 +178,7 @@ class CampaignStatsScreen(CrmScreen):
         if found is None:
             return
         name, figures = found
-        parts = [f"{_(NUMBER_NAMES[n])} {getattr(figures, n)}" for n in NUMBERS]
+        parts = [" ".join((_(NUMBER_NAMES[n]), str(getattr(figures, n)))) for n in NUMBERS]
         parts.append(_("reply rate {rate}").format(rate=f"{figures.reply_rate:.1%}"))
         self.query_one("#campaign-row-figures", Static).update(literal(f"{name}: " + " · ".join(parts)))
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, print_table, say
+from crm_tui.cli.common import fail, open_ws, print_json, print_table, say, warn
 from crm_tui.domain.captions import (
     CAMPAIGN_KIND_NAMES,
     CAMPAIGN_STATUS_NAMES,
@@ -193,12 +193,11 @@ def enroll(ctx: typer.Context, campaign: Campaign, as_json: AsJson = False) -> N
     with ws.read() as session:
         public = get_setting(session, PUBLIC_URL_KEY)
     if public is None and result.letters:  # the unsubscribe links would point at this machine
-        typer.echo(
+        warn(
             _(
                 "warning: the letters' unsubscribe links point to http://localhost:8080: tell where the "
                 "inbound receiver is reached with `crm outbox public-url URL` before they go"
-            ),
-            err=True,
+            )
         )
     if as_json:
         print_json(result.as_json())

@@ -82,6 +82,14 @@ def say(line: str) -> None:
     typer.echo(inert(line))
 
 
+def warn(line: str) -> None:
+    """A warning on standard error, shown as ``say`` shows a line: the command goes on (its
+    output, JSON or not, stays clean on standard output)."""
+    from crm_tui.domain.values.text import inert
+
+    typer.echo(inert(line), err=True)
+
+
 def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
     """A Rich table of ``rows`` under ``columns`` (headers in the language in force), every cell
     shown as the text it holds (``literal``): a name like ``[bold red]x`` or ``[/]`` is printed
