@@ -56,6 +56,17 @@ def wait_for_text(page: Any, text: str, timeout: float = 30_000) -> str:
     return screen(page)
 
 
+def wait_for_all(page: Any, *texts: str, timeout: float = 30_000) -> str:
+    """Until every one of ``texts`` is on the screen at once (a frame arrives in pieces: one
+    text there does not mean the rest of the frame is); the screen then."""
+    wanted = " && ".join(f"s.includes({t!r})" for t in texts)
+    try:
+        page.wait_for_function(f"() => {{ const s = ({SCREEN_JS})(); return {wanted}; }}", timeout=timeout)
+    except Exception as exc:  # Playwright's timeout: say what the screen held instead
+        raise AssertionError(f"not all of {texts} on the screen:\n{screen(page)}") from exc
+    return screen(page)
+
+
 def shoot(page: Any, folder: Path, name: str) -> Path:
     """A screenshot in ``folder``, copied to /tmp/browser-shots/ for a person to look at."""
     path = folder / name

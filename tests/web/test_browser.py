@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from crm_tui.storage.database import get_engine
 from crm_tui.storage.models import audit_entries, users
-from tests.web.browser import chromium_or_skip, keep_terminal, screen, shoot, wait_for_text
+from tests.web.browser import chromium_or_skip, keep_terminal, screen, shoot, wait_for_all, wait_for_text
 from tests.web.front_server import PASSWORD, Front, running_front
 
 pytestmark = pytest.mark.long
@@ -70,8 +70,8 @@ def test_sign_in_desk_client_kanban_sign_out(browser: Any, front: Front, tmp_pat
     page.fill("#login", "ivanova")
     page.fill("#password", PASSWORD)
     page.click("#sign-in")
-    desk = wait_for_text(page, "My sales — Иванова Светлана")
-    assert "Tasks: today and overdue" in desk and "Позвонить по КП" in desk
+    # The desk with its data, not only its title (the title comes first, the tasks a moment later).
+    wait_for_all(page, "My sales — Иванова Светлана", "Tasks: today and overdue", "Позвонить по КП")
     assert page.locator("#who").inner_text() == "Иванова Светлана"
     page.wait_for_timeout(500)  # the tiles' last paint
     shoot(page, tmp_path, "desk.png")
