@@ -53,9 +53,13 @@ def check_writable(path: Path, option: str) -> None:
 
 @contextmanager
 def writing(path: Path, option: str) -> Iterator[None]:
-    """Checks ``path`` first, then turns a failure while writing it into one line."""
+    """Checks ``path`` first, makes its missing folders (0700), then turns a failure while
+    writing it into one line."""
+    from crm_tui.storage.private_files import private_folder
+
     check_writable(path, option)
     try:
+        private_folder(path.parent)
         yield
     except OSError as exc:
         _refuse(option, path, reason(exc))

@@ -59,6 +59,9 @@ def test_documents_and_payments_through_crm(seeded_db: str, tmp_path: Path) -> N
                           user="ivanova", check=True).stdout)  # fmt: skip
     assert made["number"] == "1" and made["amount"] == 54_000_000 and out.read_bytes().startswith(b"%PDF")
     assert out.stat().st_mode & 0o777 == 0o600, "a document holds requisites and amounts: the person's only"
+    deeper = tmp_path / "new folder" / "copy.pdf"  # a folder not made yet is made, as for reports
+    crm("--db", seeded_db, "doc", "save", str(made["id"]), "--out", str(deeper), user="ivanova", check=True)
+    assert deeper.read_bytes().startswith(b"%PDF")
     contract = json.loads(crm("--db", seeded_db, "doc", "contract", str(deal), "--template", "services",
                               "--json", user="ivanova", check=True).stdout)  # fmt: skip
     assert contract["file_name"] == "dogovor-1-2026.docx"
