@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -48,6 +49,20 @@ class FigureTile(Vertical, can_focus=True):
         """What Enter opens (the screen's name for the rows), or None."""
         self._trend = trend
 
+    _shown: tuple[str, str] = ("…", "")
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """The value and caption cut into lines at ordinary spaces only: a sum groups its digits
+        with narrow no-break spaces, which the terminal's own wrapping would break at, making
+        «7 828 738 ₽» read as «7» and «828 738 ₽» on two lines."""
+        width = self.content_size.width
+        value, caption = self._shown
+        for selector, text in ((".figure-value", value), (".figure-caption", caption)):
+            self.query_one(selector, Static).update(Text(wrap_at_spaces(text, width), no_wrap=True))
+
     def compose(self) -> ComposeResult:
         yield Static("…", classes="figure-value", markup=False)
         yield Static("", classes="figure-caption", markup=False)
@@ -55,9 +70,27 @@ class FigureTile(Vertical, can_focus=True):
             yield Sparkline([], summary_function=max)
 
     def show(self, value: str, caption: str, *, tone: str = "", trend: Sequence[float] = ()) -> None:
-        self.query_one(".figure-value", Static).update(Text(value))
-        self.query_one(".figure-caption", Static).update(Text(caption))
+        self._shown = (value, caption)
+        self._lay_out()
         self.set_class(tone == "bad", "-bad")
         self.set_class(tone == "good", "-good")
         if self._trend:
             self.query_one(Sparkline).data = list(trend)
+
+
+def wrap_at_spaces(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` cells, broken only at ASCII spaces (a word longer
+    than the width keeps its own line); ``width`` 0 (not laid out yet) leaves it whole."""
+    if width <= 0:
+        return text
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            if line and cell_len(line) + 1 + cell_len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return "\n".join(lines)
