@@ -42,6 +42,7 @@ class DashboardScreen(CrmScreen):
     | enter | The records behind the figure (calls, overdue tasks, silent clients). |
     | m | The team or one manager. |
     | r | Refresh. |
+    | e | Export the figures to an .xlsx in the data folder's exports/. |
     | escape | Back. |
     """
 
@@ -51,6 +52,7 @@ class DashboardScreen(CrmScreen):
         bind("dashboard.drill", "drill", N_("Records")),
         bind("dashboard.manager", "manager", N_("Whose")),
         bind("dashboard.refresh", "refresh", N_("Refresh")),
+        bind("dashboard.export", "export", N_("Export")),
         bind("dashboard.back", "back", N_("Back")),
     ]
 
@@ -168,6 +170,13 @@ class DashboardScreen(CrmScreen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_export(self) -> None:
+        from crm_tui.domain.reports.sheets import dashboard_sheets
+        from crm_tui.screens.report_export import export_report
+
+        d = self.dashboard
+        export_report(self, "dashboard", None if d is None else dashboard_sheets(d, self.sub_title or ""))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -31,11 +31,15 @@ class DrillScreen(CrmScreen):
     | Key(s) | Description |
     | :- | :- |
     | up, down, enter | Through the rows; open the client's card. |
+    | e | Export the list to an .xlsx in the data folder's exports/. |
     | escape | Back to the dashboard. |
     """
 
     TITLE = N_("Records")
-    BINDINGS: ClassVar[list[BindingType]] = [bind("drill.back", "back", N_("Back"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("drill.export", "export", N_("Export")),
+        bind("drill.back", "back", N_("Back")),
+    ]
 
     class Loaded(Message):
         def __init__(self, rows: list[DrillRow]) -> None:
@@ -48,6 +52,7 @@ class DrillScreen(CrmScreen):
         self.heading = title
         self.manager_id = manager_id
         self.rows: list[DrillRow] = []
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,6 +82,7 @@ class DrillScreen(CrmScreen):
 
     def on_drill_screen_loaded(self, event: Loaded) -> None:
         self.rows = event.rows
+        self.loaded = True
         self.query_one("#drill-info", Static).update(
             f"{self.heading} · " + counted(len(self.rows), "{count} record", "{count} records")
         )
@@ -101,6 +107,13 @@ class DrillScreen(CrmScreen):
         row = self.rows[int(event.option.id or 0)]
         if row.client_id is not None:
             self.post_message(ClientCardScreen.Open(row.client_id))
+
+    def action_export(self) -> None:
+        from crm_tui.domain.reports.sheets import drill_sheet
+        from crm_tui.screens.report_export import export_report
+
+        sheets = drill_sheet(self.heading, self.rows, self.ws.tz) if self.loaded else None
+        export_report(self, f"dashboard-{self.what}", sheets)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -13,26 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crm_tui.cli.common import fail
-from crm_tui.i18n import N_, _
+from crm_tui.domain.errors import A_FOLDER, NO_PERMISSION, NOT_A_FOLDER, file_problem
+from crm_tui.i18n import _
 
-NO_FILE = N_("no such file")
-A_FOLDER = N_("a folder, not a file")
-NOT_A_FOLDER = N_("a part of the path is a file, not a folder")
-NO_PERMISSION = N_("no permission")
-CANNOT = N_("the file cannot be read or written")
-
-
-def reason(exc: OSError) -> str:
-    """What went wrong with a file, in the interface's language."""
-    if isinstance(exc, FileNotFoundError):
-        return _(NO_FILE)
-    if isinstance(exc, IsADirectoryError):
-        return _(A_FOLDER)
-    if isinstance(exc, NotADirectoryError):
-        return _(NOT_A_FOLDER)
-    if isinstance(exc, PermissionError):
-        return _(NO_PERMISSION)
-    return _(CANNOT)
+reason = file_problem
+"""What went wrong with a file, in the interface's language (``crm_tui.domain.errors``)."""
 
 
 def _refuse(option: str, path: Path, why: str) -> None:

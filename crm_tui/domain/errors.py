@@ -75,3 +75,26 @@ def not_found(entity: str, record_id: int | str) -> NotFound:
     """The refusal of record ``record_id`` of kind ``entity`` (a key of ``_NOT_FOUND``), coded
     ``<entity>.not_found``: one wording per kind, wherever it is looked up."""
     return NotFound(f"{entity}.not_found", _NOT_FOUND[entity], id=record_id)
+
+
+NO_FILE = N_("no such file")
+A_FOLDER = N_("a folder, not a file")
+NOT_A_FOLDER = N_("a part of the path is a file, not a folder")
+NO_PERMISSION = N_("no permission")
+CANNOT = N_("the file cannot be read or written")
+
+
+def file_problem(exc: OSError) -> str:
+    """What went wrong with a file, in the interface's language (never the system's English):
+    the CLI's one line and a screen's notification both say it."""
+    from crm_tui.i18n import _
+
+    if isinstance(exc, FileNotFoundError):
+        return _(NO_FILE)
+    if isinstance(exc, IsADirectoryError):
+        return _(A_FOLDER)
+    if isinstance(exc, NotADirectoryError):
+        return _(NOT_A_FOLDER)
+    if isinstance(exc, PermissionError):
+        return _(NO_PERMISSION)
+    return _(CANNOT)

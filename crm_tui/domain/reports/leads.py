@@ -24,10 +24,18 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_leads
 from crm_tui.domain.captions import LEAD_CHANNEL_NAMES
 from crm_tui.domain.reports.period import Grain, Period, local_bucket
+from crm_tui.i18n import N_
 from crm_tui.storage.models import LeadStatus, lead_sources, leads, users
 from crm_tui.storage.sql_time import days_between
 
 GROUPINGS = ("source", "channel", "manager", "region", "day", "week")
+BAND_NAMES = {
+    "below": N_("below average"),
+    "average": N_("average"),
+    "above": N_("above average"),
+    "good": N_("good"),
+}
+"""``band``'s grades as a person reads them (msgids)."""
 _CONVERTED, _IN_WORK, _JUNK = LeadStatus.CONVERTED.value, LeadStatus.IN_WORK.value, LeadStatus.JUNK.value
 
 
