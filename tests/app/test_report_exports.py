@@ -58,6 +58,8 @@ async def test_the_dashboard_and_its_records_export(sqlite_url: str, team: Seede
         assert figures["Clients without a touch for 30 days"][0] == 2
         assert figures["Plan"][1] == d.plan / 100 and isinstance(figures["Plan"][1], float | int)
         assert figures["Deals won"][2] == d.conversion
+        assert figures["Awaiting payment"][:2] == (d.awaiting.deals, d.awaiting.amount / 100)
+        assert figures["New requests this month"][0] == d.new_requests
         managers = book["Plan - fact by manager"]
         assert any(row[0] == "Иванова Светлана" for row in managers[1:])
         assert len(book["Calls per day"]) == 1 + len(d.calls_by_day)
@@ -72,7 +74,7 @@ async def test_the_dashboard_and_its_records_export(sqlite_url: str, team: Seede
         assert isinstance(drill, DrillScreen)
         listed = sheets_of(await exported(pilot, tmp_path))
         (rows,) = listed.values()
-        assert rows[0] == ("When", "Client", "Whose", "What")
+        assert rows[0] == ("When", "Client", "Whose", "What", "Amount")
         assert [row[1] for row in rows[1:]] == ["СтройМонтаж", "Ромашка"]
         assert all(row[0] is not None and row[0].year == 2026 for row in rows[1:])  # dates, not text
 

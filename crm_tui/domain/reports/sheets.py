@@ -23,7 +23,8 @@ from crm_tui.domain.exports import (
     Sheet,
     write_sheets,
 )
-from crm_tui.domain.reports.dashboard import Dashboard, DrillRow
+from crm_tui.domain.reports.dashboard import Dashboard
+from crm_tui.domain.reports.dashboard_sales import DrillRow
 from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
 from crm_tui.domain.reports.leads import BAND_NAMES, LeadReport
 from crm_tui.i18n import _
@@ -68,6 +69,8 @@ def dashboard_sheets(d: Dashboard, whose: str) -> list[Sheet]:
         [_("Deals won"), d.won, None, d.conversion],
         [_("Overdue tasks"), d.overdue_tasks, None, None],
         [_("Clients without a touch for 30 days"), d.silent_clients, None, None],
+        [_("New requests this month"), d.new_requests, None, None],
+        [_("Awaiting payment"), d.awaiting.deals, _money(d.awaiting.amount), None],
     ]
     managers = [[bar.name, _money(bar.plan), _money(bar.fact), bar.fact / bar.plan if bar.plan else None]
                 for bar in d.bars]  # fmt: skip
@@ -98,17 +101,18 @@ def drill_sheet(title: str, rows: Sequence[DrillRow], tz: ZoneInfo) -> list[Shee
     return [
         Sheet(
             title,
-            [_("When"), _("Client"), _("Whose"), _("What")],
+            [_("When"), _("Client"), _("Whose"), _("What"), _("Amount")],
             [
                 [
                     row.at.astimezone(tz).replace(tzinfo=None) if row.at else None,
                     row.client,
                     row.who,
                     row.text,
+                    _money(row.amount),
                 ]
                 for row in rows
             ],
-            [DATETIME_FORMAT],
+            [DATETIME_FORMAT, None, None, None, MONEY_FORMAT],
         )
     ]
 
