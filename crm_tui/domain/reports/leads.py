@@ -166,6 +166,7 @@ def lead_report(
     by: str | None,
     now: datetime,
     tz: ZoneInfo,
+    region: str | None = None,
 ) -> LeadReport:
     """The period's figures for the team and per group (``by`` one of ``GROUPINGS``).
 
@@ -190,7 +191,13 @@ def lead_report(
     joined = leads.outerjoin(lead_sources, lead_sources.c.id == ld.source_id)
     if by == "manager":
         joined = joined.outerjoin(users, users.c.id == ld.owner_id)
-    where = (ld.received_at >= start, ld.received_at < end, visible_leads(viewer))
+    where: tuple[ColumnElement[bool], ...] = (
+        ld.received_at >= start,
+        ld.received_at < end,
+        visible_leads(viewer),
+    )
+    if region is not None:  # the requests of one region (``crm_tui.domain.reports.region`` checked it)
+        where += (ld.region == region,)
     team = LeadFigures("team")
     groups: dict[str, LeadFigures] = {}
     group = (
