@@ -181,7 +181,8 @@ class DeskScreen(CrmScreen):
     def _show_kpi(self, kpi: Kpi) -> None:
         plan = self.query_one("#kpi-plan", KpiTile)
         share = kpi.plan_share
-        trend = self.desk.won_by_week if self.desk is not None else None  # own wins, week by week
+        weeks = self.desk.won_by_week if self.desk is not None else []
+        trend = weeks if any(weeks) else None  # own wins, week by week (none yet: the bar, the caption)
         if share is None:
             plan.show(money(kpi.fact), _("no monthly target set"), trend=trend)
         else:
