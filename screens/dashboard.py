@@ -1,6 +1,7 @@
-"""The head's dashboard: plan against fact, calls per day, conversion, overdue tasks and clients
-nobody talks to, for the team in the viewer's scope or one manager (``m``); bars of plan against
-fact per manager. Enter on a figure opens the records behind it."""
+"""The head's dashboard: plan against fact, calls per day, conversion, overdue tasks, clients
+nobody talks to, new requests and deals awaiting payment, for the team in the viewer's scope or
+one manager (``m``); bars of plan against fact per manager. Enter on a figure opens the records
+behind it."""
 
 from __future__ import annotations
 
@@ -39,9 +40,10 @@ class DashboardScreen(CrmScreen):
     | Key(s) | Description |
     | :- | :- |
     | tab, shift+tab | From figure to figure. |
-    | enter | The records behind the figure (calls, overdue tasks, silent clients). |
+    | enter | The records behind the figure (calls, tasks, clients, requests, deals). |
     | m | The team or one manager. |
     | r | Refresh. |
+    | e | Export the figures to an .xlsx in the data folder's exports/. |
     | escape | Back. |
     """
 
@@ -51,6 +53,7 @@ class DashboardScreen(CrmScreen):
         bind("dashboard.drill", "drill", N_("Records")),
         bind("dashboard.manager", "manager", N_("Whose")),
         bind("dashboard.refresh", "refresh", N_("Refresh")),
+        bind("dashboard.export", "export", N_("Export")),
         bind("dashboard.back", "back", N_("Back")),
     ]
 
@@ -61,6 +64,7 @@ class DashboardScreen(CrmScreen):
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
         self.manager_id: int | None = None
         self.dashboard: Dashboard | None = None
 
@@ -73,6 +77,8 @@ class DashboardScreen(CrmScreen):
             yield FigureTile(_("Conversion"), id="dash-conversion")
             yield FigureTile(_("Overdue tasks"), drill="overdue", id="dash-overdue")
             yield FigureTile(_("Without a touch"), drill="silent", id="dash-silent")
+            yield FigureTile(_("New requests"), drill="requests", id="dash-requests")
+            yield FigureTile(_("Awaiting payment"), drill="awaiting", id="dash-awaiting")
         yield Static("", id="dash-bars", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
 
@@ -121,6 +127,12 @@ class DashboardScreen(CrmScreen):
         self.query_one("#dash-silent", FigureTile).show(
             str(d.silent_clients), _("clients, 30 days and more"), tone="bad" if d.silent_clients else "good"
         )
+        self.query_one("#dash-requests", FigureTile).show(str(d.new_requests), _("new this month"))
+        waiting = d.awaiting.deals
+        self.query_one("#dash-awaiting", FigureTile).show(
+            money(d.awaiting.amount),
+            counted(waiting, "{count} deal waiting for money", "{count} deals waiting for money"),
+        )
         self.query_one("#dash-bars", Static).update(self._bars(d))
 
     def _bars(self, d: Dashboard) -> Text:
@@ -168,6 +180,13 @@ class DashboardScreen(CrmScreen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_export(self) -> None:
+        from crm_tui.domain.reports.sheets import dashboard_sheets
+        from crm_tui.screens.report_export import export_report
+
+        d = self.dashboard
+        export_report(self, "dashboard", None if d is None else dashboard_sheets(d, self.sub_title or ""))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,5 +1,6 @@
-"""The records behind a dashboard figure: the calls, the overdue tasks, the silent clients;
-Enter opens the client's card."""
+"""The records behind a dashboard figure: the calls, the overdue tasks, the silent clients, the
+new requests, the deals awaiting payment; Enter opens the request's card, the deal, or the
+client's card."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.captions import segment_name
-from crm_tui.domain.reports.dashboard import DrillRow, drill_calls, drill_overdue
+from crm_tui.domain.reports.dashboard import drill_calls, drill_overdue
+from crm_tui.domain.reports.dashboard_sales import DrillRow, drill_awaiting, drill_requests
 from crm_tui.domain.reports.silent import silent_clients
-from crm_tui.domain.values.formatting import local_time
+from crm_tui.domain.values.formatting import local_time, money
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, counted
@@ -30,12 +32,16 @@ class DrillScreen(CrmScreen):
 
     | Key(s) | Description |
     | :- | :- |
-    | up, down, enter | Through the rows; open the client's card. |
+    | up, down, enter | Through the rows; open the request's card, the deal or the client's card. |
+    | e | Export the list to an .xlsx in the data folder's exports/. |
     | escape | Back to the dashboard. |
     """
 
     TITLE = N_("Records")
-    BINDINGS: ClassVar[list[BindingType]] = [bind("drill.back", "back", N_("Back"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("drill.export", "export", N_("Export")),
+        bind("drill.back", "back", N_("Back")),
+    ]
 
     class Loaded(Message):
         def __init__(self, rows: list[DrillRow]) -> None:
@@ -48,6 +54,7 @@ class DrillScreen(CrmScreen):
         self.heading = title
         self.manager_id = manager_id
         self.rows: list[DrillRow] = []
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,6 +75,10 @@ class DrillScreen(CrmScreen):
                 rows = drill_calls(session, viewer, now, self.manager_id)
             elif self.what == "overdue":
                 rows = drill_overdue(session, viewer, now, self.manager_id)
+            elif self.what == "requests":
+                rows = drill_requests(session, viewer, now, self.ws.tz, self.manager_id)
+            elif self.what == "awaiting":
+                rows = drill_awaiting(session, viewer, now, self.ws.tz, self.manager_id)
             else:
                 rows = [
                     DrillRow(c.last_touch, segment_name(c.segment), c.owner or "—", c.id, c.name)
@@ -77,6 +88,7 @@ class DrillScreen(CrmScreen):
 
     def on_drill_screen_loaded(self, event: Loaded) -> None:
         self.rows = event.rows
+        self.loaded = True
         self.query_one("#drill-info", Static).update(
             f"{self.heading} · " + counted(len(self.rows), "{count} record", "{count} records")
         )
@@ -92,6 +104,8 @@ class DrillScreen(CrmScreen):
         line.append(" ")
         line.append_text(literal(row.client or "—", style="bold"))
         line.append_text(literal(f" · {row.who} · {row.text}"))
+        if row.amount is not None:
+            line.append(f" · {money(row.amount)}")
         return line
 
     @on(OptionList.OptionSelected, "#drill-rows")
@@ -99,8 +113,23 @@ class DrillScreen(CrmScreen):
         from crm_tui.screens.card.screen import ClientCardScreen
 
         row = self.rows[int(event.option.id or 0)]
-        if row.client_id is not None:
+        if row.lead_id is not None:
+            from crm_tui.screens.lead_card import LeadCardScreen
+
+            self.app.push_screen(LeadCardScreen(self.ws, row.lead_id))
+        elif row.deal_id is not None:
+            from crm_tui.screens.deal import DealScreen
+
+            self.app.push_screen(DealScreen(self.ws, row.deal_id))
+        elif row.client_id is not None:
             self.post_message(ClientCardScreen.Open(row.client_id))
+
+    def action_export(self) -> None:
+        from crm_tui.domain.reports.sheets import drill_sheet
+        from crm_tui.screens.report_export import export_report
+
+        sheets = drill_sheet(self.heading, self.rows, self.ws.tz) if self.loaded else None
+        export_report(self, f"dashboard-{self.what}", sheets)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -181,11 +181,15 @@ class DeskScreen(CrmScreen):
     def _show_kpi(self, kpi: Kpi) -> None:
         plan = self.query_one("#kpi-plan", KpiTile)
         share = kpi.plan_share
+        weeks = self.desk.won_by_week if self.desk is not None else []
+        trend = weeks if any(weeks) else None  # own wins, week by week (none yet: the bar, the caption)
         if share is None:
-            plan.show(money(kpi.fact), _("no monthly target set"))
+            plan.show(money(kpi.fact), _("no monthly target set"), trend=trend)
         else:
             caption = _("{percent}% of {plan}").format(percent=round(share * 100), plan=money(kpi.plan))
-            plan.show(money(kpi.fact), caption, share=share, tone="good" if share >= 1 else "neutral")
+            plan.show(
+                money(kpi.fact), caption, share=share, tone="good" if share >= 1 else "neutral", trend=trend
+            )
         won = counted(kpi.won_count, "deal won for {amount}", "deals won for {amount}")
         self.query_one("#kpi-won", KpiTile).show(str(kpi.won_count), won.format(amount=money(kpi.fact)))
         waiting = kpi.awaiting_payment_count

@@ -65,6 +65,7 @@ class FunnelScreen(FunnelFilters):
     | p | Another pipeline. |
     | t | Only deals created in a period (this month, 30 or 90 days, this year). |
     | v | The report view: funnel conversion, lost reasons, forecast (again: the board). |
+    | e | In the report view: export it to an .xlsx in the data folder's exports/. |
     | comma | Funnel settings: probabilities, stuck limits, playbooks (admins). |
     | escape | Back to the desk. |
     """
@@ -88,6 +89,7 @@ class FunnelScreen(FunnelFilters):
         bind("funnel.pipeline", "pipeline", N_("Pipeline")),
         bind("funnel.period", "period", N_("Period")),
         bind("funnel.report", "report", N_("Report")),
+        bind("funnel.export", "export", N_("Export")),
         bind("funnel.settings", "settings", N_("Settings"), key_display=","),
         bind("funnel.back", "back", N_("Back")),
     ]
@@ -121,6 +123,7 @@ class FunnelScreen(FunnelFilters):
         self.views: dict[int, KanbanColumnView] = {}
         self.current = 0
         self.reporting = False
+        self.shown_report: tuple[FunnelReport, list[ForecastLine]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -356,6 +359,8 @@ class FunnelScreen(FunnelFilters):
         self.reporting = not self.reporting
         self.query_one("#kanban").display = not self.reporting
         self.query_one("#funnel-report-view").display = self.reporting
+        self.shown_report = None
+        self.refresh_bindings()
         if self.reporting:
             self.query_one("#funnel-report", Static).update(_("Counting…"))
             self.load_report()
@@ -374,10 +379,18 @@ class FunnelScreen(FunnelFilters):
         self.post_message(self.ReportLoaded(report, forecast))
 
     def on_funnel_screen_report_loaded(self, event: ReportLoaded) -> None:
+        self.shown_report = (event.report, event.forecast)
         self.query_one("#funnel-report", Static).update(report_view(event.report, event.forecast))
 
+    def action_export(self) -> None:
+        from crm_tui.domain.reports.sheets import funnel_sheets
+        from crm_tui.screens.report_export import export_report
+
+        shown = self.shown_report
+        export_report(self, "funnel", None if shown is None else funnel_sheets(*shown))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return True
+        return self.reporting if action == "export" else True
 
     def action_settings(self) -> None:
         from crm_tui.screens.funnel_settings import FunnelSettingsScreen

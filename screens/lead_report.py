@@ -13,7 +13,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Header, Static
 
-from crm_tui.domain.reports.leads import LeadFigures, LeadReport, lead_report
+from crm_tui.domain.reports.leads import BAND_NAMES, LeadFigures, LeadReport, lead_report
 from crm_tui.domain.values.formatting import fraction, percent
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
@@ -31,12 +31,6 @@ GROUPING_NAMES = {
     "region": N_("by region"),
     "week": N_("by week"),
 }
-BAND_NAMES = {
-    "below": N_("below average"),
-    "average": N_("average"),
-    "above": N_("above average"),
-    "good": N_("good"),
-}
 DAYS = 30
 
 
@@ -47,6 +41,7 @@ class LeadReportScreen(CrmScreen):
     | Key(s) | Description |
     | :- | :- |
     | g | Group by source, manager, channel, region, week. |
+    | e | Export the figures to an .xlsx in the data folder's exports/. |
     | escape | Back. |
     """
 
@@ -55,6 +50,7 @@ class LeadReportScreen(CrmScreen):
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("lead_report.group", "group", N_("Group")),
+        bind("lead_report.export", "export", N_("Export")),
         bind("lead_report.back", "back", N_("Back")),
     ]
 
@@ -66,6 +62,7 @@ class LeadReportScreen(CrmScreen):
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
         self.by = GROUPINGS[0]
+        self.report: LeadReport | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,6 +93,13 @@ class LeadReportScreen(CrmScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_export(self) -> None:
+        from crm_tui.domain.reports.sheets import lead_sheets
+        from crm_tui.screens.report_export import export_report
+
+        report = self.report if self.report is not None and self.report.by == self.by else None
+        export_report(self, f"leads-{self.by}", None if report is None else lead_sheets(report))
 
     def action_group(self) -> None:
         self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
@@ -137,6 +141,7 @@ class LeadReportScreen(CrmScreen):
         report = event.report
         if report.by != self.by:
             return
+        self.report = report
         period = f"{report.date_from:%d.%m} – {report.date_to:%d.%m.%Y}"
         grouping = _(GROUPING_NAMES[self.by])
         self.sub_title = f"{period} · {grouping}"

@@ -1,14 +1,16 @@
-"""A KPI tile: a title in the border, a big value, an optional progress bar and a caption."""
+"""A KPI tile: a title in the border, a big value, an optional progress bar or sparkline (Textual's
+own) and a caption."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Sparkline, Static
 
 Tone = Literal["neutral", "good", "warn", "bad"]
 BAR_WIDTH = 20
@@ -47,14 +49,32 @@ class KpiTile(Widget):
     def compose(self) -> ComposeResult:
         yield Static("…", classes="kpi-value", markup=False)
         yield Static("", classes="kpi-bar", markup=False)
+        yield Sparkline([], summary_function=max, classes="kpi-trend")
         yield Static("", classes="kpi-caption", markup=False)
 
-    def show(self, value: str, caption: str, *, share: float | None = None, tone: Tone = "neutral") -> None:
+    def on_mount(self) -> None:
+        self.query_one(".kpi-trend", Sparkline).display = False
+
+    def show(
+        self,
+        value: str,
+        caption: str,
+        *,
+        share: float | None = None,
+        tone: Tone = "neutral",
+        trend: Sequence[float] | None = None,
+    ) -> None:
+        """``trend`` (oldest first) draws a sparkline in the bar's row, in place of the bar: a
+        tile has three rows, and at 80x24 the desk has none to spare."""
         self.query_one(".kpi-value", Static).update(Text(value))
         bar = self.query_one(".kpi-bar", Static)
-        bar.display = share is not None
+        bar.display = share is not None and trend is None
         if share is not None:
             bar.update(Text(share_bar(share)))
+        line = self.query_one(".kpi-trend", Sparkline)
+        line.display = trend is not None
+        if trend is not None:
+            line.data = list(trend)
         self._caption = caption
         self._paint_caption()
         for name in ("neutral", "good", "warn", "bad"):

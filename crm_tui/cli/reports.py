@@ -163,7 +163,12 @@ def leads_report(
     by: Annotated[
         str | None, typer.Option("--by", help="source, channel, manager, region, day or week.")
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="Only the requests of this region (yours, or any for admins)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the report to this .xlsx file.")] = None,
 ) -> None:
     """Requests: new, repeat, in work, converted, junk, conversion (2-5% average, 6-9% above, 10% and
     more good), median minutes to the first answer, answered on time; per group beside the team."""
@@ -174,9 +179,27 @@ def leads_report(
         fail(_("--by: one of {choices}, not {text!r}").format(choices=", ".join(GROUPINGS), text=by))
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     assert start is not None and end is not None
+    if xlsx is not None:
+        from crm_tui.cli.files import check_writable
+
+        check_writable(xlsx, "--xlsx")
     ws = open_ws(ctx)
     with ws.read() as session:
-        report = lead_report(session, ws.viewer, start, end, by=by, now=ws.now(), tz=ws.tz)
+        from crm_tui.domain.reports.region import region_named
+
+        area = region_named(session, ws.viewer, region) if region is not None else None
+        report = lead_report(session, ws.viewer, start, end, by=by, now=ws.now(), tz=ws.tz, region=area)
+    if xlsx is not None:
+        from crm_tui.cli.files import writing
+        from crm_tui.domain.exports import write_sheets
+        from crm_tui.domain.reports.sheets import lead_sheets
+
+        with writing(xlsx, "--xlsx"):
+            write_sheets(xlsx, lead_sheets(report))
+        written = 1 + len(report.groups)
+        say(ngettext("{count} row written to {file}", "{count} rows written to {file}", written).format(
+            count=written, file=xlsx))  # fmt: skip
+        return
     if as_json:
         print_json(report.as_json())
         return
@@ -216,6 +239,7 @@ KPI_HELP = {
     "refusals": N_("Deals closed per manager: won, lost, the lost share; --by reason for the reasons."),
     "invoices": N_("Invoices issued, paid and overdue (unpaid --days days after their date) per manager."),
 }
+REGION_HELP = N_("Only the figures of this region's people (heads: their own region; admins: any).")
 BY_HELP = N_(
     "A slice: <manager|region|day|week|month|segment|reason|pipeline>, as the report has it; repeat it."
 )
@@ -228,6 +252,7 @@ def _kpi(
     date_to: str | None,
     by: list[str] | None,
     manager: str | None,
+    region: str | None,
     days: int | None,
     as_json: bool,
     xlsx: Path | None,
@@ -236,6 +261,7 @@ def _kpi(
 
     from crm_tui.domain.reports.kpi import KpiName, KpiQuery, export_xlsx, run_kpi, shown
     from crm_tui.domain.reports.period import period_or_month
+    from crm_tui.domain.reports.region import narrowed
     from crm_tui.domain.reports.table import Slice, UnknownSlice
 
     slices = []
@@ -260,8 +286,9 @@ def _kpi(
     if days is not None:
         query = replace(query, silent_days=days, overdue_days=days)
     with ws.read() as session:
+        viewer = narrowed(session, ws.viewer, region)
         try:
-            report = run_kpi(session, ws.viewer, query, ws.now(), ws.tz)
+            report = run_kpi(session, viewer, query, ws.now(), ws.tz)
         except UnknownSlice as exc:
             fail(_("--by: the {report} report has no {slice} slice").format(report=name, slice=exc.args[0]))
     if xlsx is not None:
@@ -291,6 +318,7 @@ def _kpi_command(name: str) -> None:
         date_to: Annotated[str | None, typer.Option("--to", help="...up to and including this day.")] = None,
         by: Annotated[list[str] | None, typer.Option("--by", help=BY_HELP)] = None,
         manager: Annotated[str | None, typer.Option("--manager", help="Only this login's figures.")] = None,
+        region: Annotated[str | None, typer.Option("--region", help=REGION_HELP)] = None,
         days: Annotated[
             int | None,
             typer.Option("--days", help="silent: days without a touch (30); invoices: days to pay (10)."),
@@ -300,7 +328,7 @@ def _kpi_command(name: str) -> None:
             Path | None, typer.Option("--xlsx", help="Write the report to this .xlsx file.")
         ] = None,
     ) -> None:
-        _kpi(ctx, name, date_from, date_to, by, manager, days, as_json, xlsx)
+        _kpi(ctx, name, date_from, date_to, by, manager, region, days, as_json, xlsx)
 
     command.__doc__ = KPI_HELP[name]
     app.command(name)(command)

@@ -6,15 +6,17 @@ owner), so the desk costs the same on a base of 2,000 clients or of 100,000.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.clock import local_day_bounds, local_month_bounds
 from crm_tui.domain.leads.inbox import inbox_counts
 from crm_tui.domain.portrait.completeness import owner_completeness
+from crm_tui.domain.reports.period import Grain, Period, local_bucket
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     DealStatus,
@@ -99,6 +101,37 @@ class Desk:
     """The user's open requests (new, in work): the "New requests" tile."""
     late_requests: int = 0
     """Those of them past their answer time unanswered."""
+    won_by_week: list[int] = field(default_factory=list)
+    """Kopecks won in each of the last ``TREND_WEEKS`` weeks, the oldest first (this one last):
+    the plan tile's sparkline of the user's own trend."""
+
+
+TREND_WEEKS = 8
+
+
+def won_by_week(session: Session, user_id: int, now: datetime, tz: ZoneInfo) -> list[int]:
+    """The user's sums won per local week (from Monday), the last ``TREND_WEEKS`` of them, weeks
+    without a win as zero; grouped by the database as the reports group by week."""
+    today = now.astimezone(tz).date()
+    first = today - timedelta(days=today.weekday() + 7 * (TREND_WEEKS - 1))
+    period = Period(first, today)
+    start, end = period.bounds(tz)
+    d = deals.c
+    week = local_bucket(session.get_bind().dialect, d.closed_at, Grain.WEEK, tz, period).label("week")
+    found = {
+        str(label): int(total)
+        for label, total in session.execute(
+            select(week, func.coalesce(func.sum(d.amount), 0))
+            .where(
+                d.owner_id == user_id,
+                d.status == DealStatus.WON.value,
+                d.closed_at >= start,
+                d.closed_at < end,
+            )
+            .group_by(literal_column("1"))
+        )
+    }
+    return [found.get((first + timedelta(weeks=n)).isoformat(), 0) for n in range(TREND_WEEKS)]
 
 
 def my_tasks(session: Session, user_id: int, now: datetime, day_end: datetime) -> list[DeskTask]:
@@ -207,4 +240,5 @@ def load_desk(ws: Workspace) -> Desk:
             kpi=my_kpi(session, user_id, now, month),
             requests=requests,
             late_requests=late,
+            won_by_week=won_by_week(session, user_id, now, ws.tz),
         )

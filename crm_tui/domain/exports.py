@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from crm_tui.domain.values.cells import Cell, cell_text, drop_controls
 from crm_tui.storage.private_files import open_private, private_folder
@@ -37,6 +38,8 @@ SHARE_FORMAT = "0.0%"
 """A share of 0..1 as a percentage with one decimal ("33,3%")."""
 DATE_FORMAT = "DD.MM.YYYY"
 DURATION_FORMAT = "[h]:mm:ss"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+MONTH_FORMAT = "MM.YYYY"
 
 CSV_DELIMITER = ";"
 """Excel in a Russian locale splits a CSV at semicolons (the comma is the decimal mark)."""
@@ -58,6 +61,17 @@ def _text(value: object) -> str:
     return drop_controls(value if isinstance(value, str) else cell_text(value), multiline=True)
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name, the header and the rows, and each column's number
+    format (``MONEY_FORMAT``...; None or no entry: the general one)."""
+
+    title: str
+    header: Sequence[object]
+    rows: Iterable[Sequence[object]]
+    formats: Sequence[str | None] = ()
+
+
 def write_workbook(
     target: Path | IO[bytes],
     title: str,
@@ -71,33 +85,51 @@ def write_workbook(
     ``target`` names (0600, its folder made 0700 if need be:
     ``crm_tui.storage.private_files``) or into a binary file already open (one created with
     the permissions the caller wants)."""
+    write_sheets(target, [Sheet(title, header, rows, formats)])
+
+
+def write_sheets(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
+    """An .xlsx of several sheets (a report with parts of different columns: the funnel's
+    stages, lost reasons and forecast), each written as ``write_workbook`` writes its one."""
     from openpyxl import Workbook  # a heavy import, for the commands that write a workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_text(title))
-
-    def cell(value: object, number_format: str | None) -> object:
-        if value is None:
-            return None
-        if isinstance(value, bool | int | float | date | datetime | time | timedelta):
-            written = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]  # openpyxl takes dates and durations too
-            if number_format:
-                written.number_format = number_format
-            return written
-        written = WriteOnlyCell(sheet, _text(value))
-        written.data_type = "s"  # text even when it starts with "=": shown as typed, never run
-        return written
-
-    sheet.append([cell(value, None) for value in header])
-    for row in rows:
-        sheet.append([cell(value, formats[n] if n < len(formats) else None) for n, value in enumerate(row)])
+    for part in sheets:
+        sheet = book.create_sheet(_sheet_title(part.title))
+        formats = part.formats
+        sheet.append([_cell(sheet, value, None) for value in part.header])
+        for row in part.rows:
+            sheet.append(
+                [_cell(sheet, value, formats[n] if n < len(formats) else None) for n, value in enumerate(row)]
+            )
     if isinstance(target, Path):
         private_folder(target.parent)
         with open_private(target, "wb") as out:
             book.save(out)
         return
     book.save(target)
+
+
+def _cell(sheet: Any, value: object, number_format: str | None) -> object:
+    """One cell of a write-only sheet: text as a text cell, a number or a date in its format."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float | date | datetime | time | timedelta):
+        written = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]  # openpyxl takes dates and durations too
+        if number_format:
+            written.number_format = number_format
+        return written
+    written = WriteOnlyCell(sheet, _text(value))
+    written.data_type = "s"  # text even when it starts with "=": shown as typed, never run
+    return written
+
+
+def _sheet_title(title: object) -> str:
+    """A sheet's name as a spreadsheet takes it: at most 31 characters, none of ``[]:*?/\\``."""
+    text = _text(title)
+    return "".join("-" if ch in "[]:*?/\\" else ch for ch in text)[:31] or "Sheet"
 
 
 def write_csv(target: Path | IO[str], header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:

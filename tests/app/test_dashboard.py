@@ -3,9 +3,13 @@ Enter on a figure opening the records behind it, then a client's card."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Engine, text
 from textual.widgets import OptionList, Static
 
 from crm_tui.app import create_app
+from crm_tui.domain.values.formatting import money
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.dashboard import DashboardScreen
 from crm_tui.screens.dashboard_drill import DrillScreen
@@ -115,3 +119,74 @@ async def test_the_dashboard_shows_what_crm_report_prints(sqlite_url: str, team:
     assert (
         sum(json.loads(line)["silent_clients"] for line in silent.stdout.splitlines()) == shown.silent_clients
     )
+
+
+async def test_new_requests_and_awaiting_payment_tiles_open_their_records(
+    sqlite_url: str, team: Seeded, sqlite_engine: Engine
+) -> None:
+    from crm_tui.screens.deal import DealScreen
+    from crm_tui.screens.lead_card import LeadCardScreen
+    from tests.app.test_inbox import requests
+
+    requests(sqlite_url)  # three new requests of Москва this month
+    with sqlite_engine.connect() as conn:  # counted here apart from the domain's query
+        waiting = conn.execute(
+            text(
+                "SELECT count(*), sum(d.amount) FROM deals d JOIN stages s ON s.id = d.stage_id "
+                "JOIN users u ON u.id = d.owner_id WHERE s.code = 'awaiting_payment' AND d.status = 'open' "
+                "AND (u.region = 'Москва' OR u.login = 'smirnov')"
+            )
+        ).one()
+    assert waiting[0] >= 1
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        assert figure(screen, "requests") == "3"
+        assert (screen.dashboard.awaiting.deals, screen.dashboard.awaiting.amount) == tuple(waiting)
+        assert figure(screen, "awaiting") == money(int(waiting[1]))
+
+        screen.query_one("#dash-requests", FigureTile).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        drill = app.screen
+        assert isinstance(drill, DrillScreen) and len(drill.rows) == 3
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LeadCardScreen) and app.screen.lead_id == drill.rows[0].lead_id
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+
+        screen.query_one("#dash-awaiting", FigureTile).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        deals = app.screen
+        assert isinstance(deals, DrillScreen) and len(deals.rows) == waiting[0]
+        assert sum(row.amount or 0 for row in deals.rows) == waiting[1]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+
+
+async def test_a_manager_counts_only_their_own_awaiting_deals(sqlite_url: str, team: Seeded) -> None:
+    app = create_app(workspace(sqlite_url, "petrov"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        owners = {row.who for row in await_rows(sqlite_url, "petrov")}
+        assert owners <= {"Петров Андрей"}
+        assert screen.dashboard.awaiting.deals == len(await_rows(sqlite_url, "petrov"))
+
+
+def await_rows(url: str, login: str) -> list[Any]:
+    from crm_tui.domain.reports.dashboard_sales import drill_awaiting
+
+    ws = workspace(url, login)
+    with ws.read() as session:
+        return list(drill_awaiting(session, ws.viewer, ws.now(), ws.tz))

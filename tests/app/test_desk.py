@@ -201,3 +201,33 @@ async def test_the_desk_in_russian_says_when_and_how_in_russian(ws: Workspace) -
     assert [row[0] for row in rows] == ["18.11 09:30", "вчера 16:30", "сегодня 15:30", "сегодня 17:30"]
     assert [row[2] for row in rows] == ["звонок", "звонок", "встреча", "звонок"]
     assert channels == ["телефон", "эл. почта", "Telegram"]
+
+
+async def test_the_plan_tile_draws_my_own_wins_week_by_week(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded
+) -> None:
+    """On SQLite and PostgreSQL (the week is worked out by each database)."""
+    from datetime import date, timedelta
+
+    from textual.widgets import Sparkline
+
+    from crm_tui.domain.desk import TREND_WEEKS
+
+    # Иванова's wins (the seed): 650 000 ₽ 5 days, 300 000 ₽ 12 days, 999 000 ₽ 40 days before
+    # Friday 20.11.2026; weeks from Monday, the last of eight this one
+    def monday(day: date) -> date:
+        return day - timedelta(days=day.weekday())
+
+    today = FROZEN_NOW.astimezone(MOSCOW).date()
+    weeks = [monday(today) - timedelta(weeks=TREND_WEEKS - 1 - n) for n in range(TREND_WEEKS)]
+    expected = [0] * TREND_WEEKS
+    for days, rubles in ((5, 650_000), (12, 300_000), (40, 999_000)):
+        expected[weeks.index(monday(today - timedelta(days=days)))] += rubles * 100
+    app = create_app(workspace_for("ivanova"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DeskScreen) and screen.desk is not None
+        assert screen.desk.won_by_week == expected
+        line = screen.query_one("#kpi-plan .kpi-trend", Sparkline)
+        assert line.display and list(line.data or []) == expected

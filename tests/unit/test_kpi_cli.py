@@ -186,3 +186,47 @@ def test_the_refusals_lost_column_is_the_deals_lost_not_the_segment(seeded_db: s
     [*_, row] = sheet.iter_rows(min_row=2)
     assert row[share].number_format == "0.0%" and isinstance(row[share].value, float)
     assert row[amount].number_format == '#,##0.00\\ "₽"' and isinstance(row[amount].value, int | float)
+
+
+@pytest.mark.parametrize("name", ["calls", "plan", "tasks", "refusals", "invoices"])
+def test_region_narrows_to_what_the_region_slice_shows(seeded_db: str, name: str) -> None:
+    def report(*extra: str) -> list[dict[str, object]]:
+        out = crm("--db", seeded_db, "report", name, "--from", "2026-09-01", "--to", "2026-11-20",
+                  "--json", *extra, user="admin")  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        return rows(out.stdout)
+
+    by_region = report("--by", "region")
+    for region in ("Москва", "Липецк"):
+        sliced = next((row for row in by_region if row["region"] == region), None)
+        narrowed = report("--region", region.lower(), "--by", "region")
+        assert [row["region"] for row in narrowed] == ([region] if sliced else [])
+        if sliced:
+            assert narrowed[0] == sliced
+    people = {row["manager"] for row in report("--region", "Липецк")}
+    assert people <= {"petrov"}
+
+
+def test_a_head_may_not_narrow_to_another_region(seeded_db: str) -> None:
+    refused = crm("--db", seeded_db, "report", "calls", "--region", "Липецк", user="smirnov")
+    assert refused.returncode == 2
+    assert "Липецк" in error_line(refused) and "outside your scope" in error_line(refused)
+    own = crm("--db", seeded_db, "report", "calls", "--region", "Москва", "--json", user="smirnov")
+    assert own.returncode == 0, own.stderr
+    unknown = crm("--db", seeded_db, "report", "plan", "--region", "Атлантида", user="admin")
+    assert unknown.returncode != 0 and "Атлантида" in error_line(unknown)
+
+
+def test_the_leads_report_writes_a_workbook(seeded_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "leads.xlsx"
+    args = ("--db", seeded_db, "report", "leads", "--from", "2026-09-01", "--to", "2026-11-20")
+    written = crm(*args, "--by", "channel", "--xlsx", str(target), user="admin")
+    assert written.returncode == 0, written.stderr
+    printed = json.loads(crm(*args, "--by", "channel", "--json", user="admin").stdout)
+    sheet = load_workbook(target).worksheets[0]
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][:3] == ("Group", "Requests", "New")
+    assert cells[1][0] == "team" and cells[1][1] == printed["team"]["requests"]
+    assert len(cells) == 2 + len(printed["groups"])
+    region = crm(*args, "--region", "Липецк", "--json", user="smirnov")
+    assert region.returncode != 0 and "outside your scope" in error_line(region)

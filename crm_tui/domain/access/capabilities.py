@@ -33,6 +33,9 @@ class Viewer:
     full_name: str
     role: Role
     region: str | None
+    figures_region: str | None = None
+    """A report's figures narrowed to the people of this region (`crm report ... --region`,
+    checked against the viewer's scope by ``crm_tui.domain.reports.region``); None: not narrowed."""
 
 
 class Scope(StrEnum):

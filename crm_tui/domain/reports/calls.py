@@ -27,8 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
-from crm_tui.domain.access.visibility import figures_within
+from crm_tui.domain.access.capabilities import Viewer
+from crm_tui.domain.access.visibility import figures_within, sees_everyones_figures
 from crm_tui.domain.reports.period import Bucket, Period, local_bucket, local_buckets
 from crm_tui.domain.reports.table import (
     TIME_SLICES,
@@ -101,7 +101,7 @@ def _by_pieces(
     sorting them by it took seconds."""
     personal = (
         manager_id is not None
-        or scope_for(viewer, Capability.SEE_REPORTS) is not Scope.ALL
+        or not sees_everyones_figures(viewer)
         or any(s in (Slice.MANAGER, Slice.REGION) for s in by)
     )
     partial = _piece(viewer, times, manager_id, personal=personal)
@@ -222,7 +222,7 @@ def _piece(viewer: Viewer, times: Sequence[Slice], manager_id: int | None, *, pe
         .where(*where, figures_within(viewer, people.c.id))
         .group_by(people.c.id, i.kind)
     )
-    if manager_id is not None or scope_for(viewer, Capability.SEE_REPORTS) is not Scope.ALL:
+    if manager_id is not None or not sees_everyones_figures(viewer):
         return part.subquery("partial")
     nobody = (
         select(i.kind.label("kind"), null().label("person"), *labels, *_figures())

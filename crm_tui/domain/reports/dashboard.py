@@ -1,6 +1,7 @@
 """The head's dashboard as one read model: the KPI of the viewer's scope (the team, or one
 manager chosen), each from the same report functions `crm report` runs, and the rows behind a
-figure (the calls, the overdue tasks, the silent clients) when a head asks for them."""
+figure (the calls, the overdue tasks, the silent clients; the new requests and the deals
+awaiting payment in ``dashboard_sales``) when a head asks for them."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, require, roles_with
 from crm_tui.domain.access.visibility import figures_within
 from crm_tui.domain.reports.calls import calls_per_day
+from crm_tui.domain.reports.dashboard_sales import Awaiting, DrillRow, awaiting_payment, new_requests_count
 from crm_tui.domain.reports.period import Period, month_of
 from crm_tui.domain.reports.plan import plan_report
 from crm_tui.domain.reports.refusals import refusals_report
@@ -56,6 +58,10 @@ class Dashboard:
     closed: int
     overdue_tasks: int
     silent_clients: int
+    new_requests: int
+    """New (not repeat) requests received this month."""
+    awaiting: Awaiting
+    """Open deals awaiting payment: how many, their sum."""
 
     @property
     def calls_per_day(self) -> float:
@@ -170,6 +176,8 @@ def _assembled(
         closed=closed.total("closed"),
         overdue_tasks=found["overdue"],
         silent_clients=found["silent"],
+        new_requests=found["requests"],
+        awaiting=found["awaiting"],
     )
 
 
@@ -199,20 +207,11 @@ PARTS: dict[str, Part] = {
     "calls": _calls,
     "plan": _plan,
     "closed": _closed,
+    "requests": new_requests_count,
+    "awaiting": awaiting_payment,
     "people": _people,
 }
 """What the dashboard reads, the longest first."""
-
-
-@dataclass(frozen=True)
-class DrillRow:
-    """One record behind a figure: when, what, whose, and the client it opens."""
-
-    at: datetime | None
-    text: str
-    who: str
-    client_id: int | None
-    client: str | None
 
 
 def drill_calls(

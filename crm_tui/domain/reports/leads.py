@@ -24,10 +24,18 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_leads
 from crm_tui.domain.captions import LEAD_CHANNEL_NAMES
 from crm_tui.domain.reports.period import Grain, Period, local_bucket
+from crm_tui.i18n import N_
 from crm_tui.storage.models import LeadStatus, lead_sources, leads, users
 from crm_tui.storage.sql_time import days_between
 
 GROUPINGS = ("source", "channel", "manager", "region", "day", "week")
+BAND_NAMES = {
+    "below": N_("below average"),
+    "average": N_("average"),
+    "above": N_("above average"),
+    "good": N_("good"),
+}
+"""``band``'s grades as a person reads them (msgids)."""
 _CONVERTED, _IN_WORK, _JUNK = LeadStatus.CONVERTED.value, LeadStatus.IN_WORK.value, LeadStatus.JUNK.value
 
 
@@ -158,6 +166,7 @@ def lead_report(
     by: str | None,
     now: datetime,
     tz: ZoneInfo,
+    region: str | None = None,
 ) -> LeadReport:
     """The period's figures for the team and per group (``by`` one of ``GROUPINGS``).
 
@@ -182,7 +191,13 @@ def lead_report(
     joined = leads.outerjoin(lead_sources, lead_sources.c.id == ld.source_id)
     if by == "manager":
         joined = joined.outerjoin(users, users.c.id == ld.owner_id)
-    where = (ld.received_at >= start, ld.received_at < end, visible_leads(viewer))
+    where: tuple[ColumnElement[bool], ...] = (
+        ld.received_at >= start,
+        ld.received_at < end,
+        visible_leads(viewer),
+    )
+    if region is not None:  # the requests of one region (``crm_tui.domain.reports.region`` checked it)
+        where += (ld.region == region,)
     team = LeadFigures("team")
     groups: dict[str, LeadFigures] = {}
     group = (

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import FromClause, Integer, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, require, scope_for
-from crm_tui.domain.access.visibility import figures_within
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
+from crm_tui.domain.access.visibility import figures_within, sees_everyones_figures
 from crm_tui.domain.deals.stuck import stuck_condition
 from crm_tui.domain.reports.calls import BY_PIECES
 from crm_tui.domain.reports.period import Period
@@ -65,7 +65,7 @@ def stage_times_report(
     # Whose stays they are matters only for a narrower scope or a slice by person: everyone's
     # stays per stage are a walk along ix_deal_stage_changes_stage_stay_at, the deals unread.
     personal = (
-        scope_for(viewer, Capability.SEE_REPORTS) is not Scope.ALL
+        not sees_everyones_figures(viewer)
         or manager_id is not None
         or any(x in (Slice.MANAGER, Slice.REGION) for x in by)
     )
@@ -178,7 +178,7 @@ def _people(session: Session, viewer: Viewer) -> dict[int | None, dict[str, Any]
             select(u.id, u.login, u.full_name, u.region).where(figures_within(viewer, u.id)).order_by(u.id)
         )
     }
-    if scope_for(viewer, Capability.SEE_REPORTS) is Scope.ALL:
+    if sees_everyones_figures(viewer):
         people[None] = NOBODY
     return people
 
