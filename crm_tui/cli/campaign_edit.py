@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from crm_tui.cli.campaign_options import Installed, ListFile, Owner, Product, Region, Search, Segment, Status
 from crm_tui.cli.campaigns import AsJson, Campaign
 from crm_tui.cli.campaigns import app as app  # noqa: PLC0414 - `crm campaign` itself
 from crm_tui.cli.common import fail, open_ws, print_json, say
@@ -86,23 +87,14 @@ def edit(
     own: Annotated[
         bool, typer.Option("--own-managers", help="Each client's own manager sends (no shared address).")
     ] = False,
-    segment: Annotated[str | None, typer.Option("--segment", help="Audience: this segment.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Audience: this status.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Audience: this manager's (login).")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Audience: this region.")] = None,
-    search: Annotated[
-        str | None, typer.Option("--search", help="Audience: a saved clients filter (the list's search).")
-    ] = None,
-    installed: Annotated[
-        str | None, typer.Option("--installed", help="Audience: owning ours, competitor or any product.")
-    ] = None,
-    product: Annotated[
-        str | None, typer.Option("--product", help="Audience: an installed product or vendor like this.")
-    ] = None,
-    xlsx: Annotated[
-        Path | None,
-        typer.Option("--list", help="Audience: the clients of a spreadsheet (INN, e-mail, name)."),
-    ] = None,
+    segment: Segment = None,
+    status: Status = None,
+    owner: Owner = None,
+    region: Region = None,
+    search: Search = None,
+    installed: Installed = None,
+    product: Product = None,
+    xlsx: ListFile = None,
     clear: Annotated[
         bool, typer.Option("--clear-audience", help="Start the audience afresh before the options above.")
     ] = False,

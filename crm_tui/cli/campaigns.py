@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from crm_tui.cli.campaign_options import Installed, ListFile, Owner, Product, Region, Search, Segment, Status
 from crm_tui.cli.common import fail, open_ws, print_json, print_table, say, warn
 from crm_tui.domain.captions import (
     CAMPAIGN_KIND_NAMES,
@@ -63,27 +64,14 @@ def add(
     kind: Annotated[
         str, typer.Option("--kind", help="personal or advertising (needs consent).")
     ] = "personal",
-    segment: Annotated[
-        str | None, typer.Option("--segment", help="Audience: clients of this segment.")
-    ] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Audience: clients of this status.")] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", help="Audience: clients of this manager (login).")
-    ] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Audience: clients of this region.")] = None,
-    search: Annotated[
-        str | None, typer.Option("--search", help="Audience: a saved clients filter (the list's search).")
-    ] = None,
-    installed: Annotated[
-        str | None, typer.Option("--installed", help="Audience: owning ours, competitor or any product.")
-    ] = None,
-    product: Annotated[
-        str | None, typer.Option("--product", help="Audience: an installed product or vendor like this.")
-    ] = None,
-    xlsx: Annotated[
-        Path | None,
-        typer.Option("--list", help="Audience: the clients of a spreadsheet (INN, e-mail, name)."),
-    ] = None,
+    segment: Segment = None,
+    status: Status = None,
+    owner: Owner = None,
+    region: Region = None,
+    search: Search = None,
+    installed: Installed = None,
+    product: Product = None,
+    xlsx: ListFile = None,
     sender: Annotated[
         str | None,
         typer.Option("--sender", help="A shared sending address (default: each client's manager)."),

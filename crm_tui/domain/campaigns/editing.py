@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit.changes import change, stale
-from crm_tui.domain.campaigns.enrol import message_id
+from crm_tui.domain.campaigns.enrol import pending_letter, write_letters
 from crm_tui.domain.campaigns.setup import (
     CampaignDraft,
     StepDraft,
@@ -266,21 +266,9 @@ def _letters_for_new_steps(session: Session, campaign_id: int, added: list[tuple
         for recipient_id, address, enrolled_at, sender_id, sender_address in recipients:
             due = max(enrolled_at + timedelta(days=day), now)
             letters.append(
-                {
-                    "campaign_id": campaign_id,
-                    "recipient_id": recipient_id,
-                    "step_id": step_id,
-                    "sender_id": sender_id,
-                    "address": address,
-                    "message_id": message_id(sender_address),
-                    "state": OutboxState.PENDING.value,
-                    "due_at": due,
-                    "next_try": due,
-                    "attempts": 0,
-                }
+                pending_letter(campaign_id, recipient_id, step_id, sender_id, sender_address, address, due)
             )
-    for start in range(0, len(letters), 5000):
-        session.execute(insert(outbox), letters[start : start + 5000])
+    write_letters(session, letters)
     return len(letters)
 
 

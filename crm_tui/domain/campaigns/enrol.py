@@ -59,6 +59,37 @@ class Enrolled:
         }
 
 
+def pending_letter(
+    campaign_id: int,
+    recipient_id: int,
+    step_id: int,
+    sender_id: int,
+    sender_address: str,
+    address: str,
+    due: datetime,
+) -> dict[str, Any]:
+    """One outbox row of a campaign's step for a recipient, its Message-ID made before it is
+    ever sent (the identity a reply, a bounce or a resend is matched by)."""
+    return {
+        "campaign_id": campaign_id,
+        "recipient_id": recipient_id,
+        "step_id": step_id,
+        "sender_id": sender_id,
+        "address": address,
+        "message_id": message_id(sender_address),
+        "state": OutboxState.PENDING.value,
+        "due_at": due,
+        "next_try": due,
+        "attempts": 0,
+    }
+
+
+def write_letters(session: Session, letters: list[dict[str, Any]]) -> None:
+    """The rows in chunks a statement's parameters can hold on both databases."""
+    for start in range(0, len(letters), 5000):
+        session.execute(insert(outbox), letters[start : start + 5000])
+
+
 def _audience(
     session: Session, audience: dict[str, Any], client_ids: list[int] | None, author: Viewer | None
 ) -> list[tuple[int, int | None]]:
@@ -200,21 +231,11 @@ def enrol_in(
         for step in steps:
             due = now + timedelta(days=int(step["day_offset"]))
             letters.append(
-                {
-                    "campaign_id": campaign["id"],
-                    "recipient_id": recipient_id,
-                    "step_id": step["id"],
-                    "sender_id": sender_id,
-                    "address": address,
-                    "message_id": message_id(sender_address),
-                    "state": OutboxState.PENDING.value,
-                    "due_at": due,
-                    "next_try": due,
-                    "attempts": 0,
-                }
+                pending_letter(
+                    campaign["id"], recipient_id, step["id"], sender_id, sender_address, address, due
+                )
             )
-    for start in range(0, len(letters), 5000):
-        session.execute(insert(outbox), letters[start : start + 5000])
+    write_letters(session, letters)
     result.enrolled = len(made)
     result.letters = len(letters)
     audit.record(
