@@ -126,8 +126,12 @@ def add(
     inn: Annotated[str, typer.Option("--inn", help="INN, or INN/KPP.")] = "",
     phone: Annotated[str, typer.Option("--phone", help="One or more phones, as written.")] = "",
     email: Annotated[str, typer.Option("--email", help="One or more e-mails.")] = "",
-    city: Annotated[str, typer.Option("--city")] = "",
-    region: Annotated[str, typer.Option("--region")] = "",
+    city: Annotated[
+        str, typer.Option("--city", help="The client's town (it places the client for dedup).")
+    ] = "",
+    region: Annotated[
+        str, typer.Option("--region", help="The region whose team works the client (Москва, Липецк, ...).")
+    ] = "",
     owner: Annotated[str | None, typer.Option("--owner", help="Login of the owner (default: you).")] = None,
     anyway: Annotated[
         bool,
