@@ -103,7 +103,8 @@ class DashboardScreen(CrmScreen):
             return
         self.dashboard = d = event.dashboard
         self.refresh_bindings()
-        who = next((p.name for p in d.people if p.id == d.manager_id), _("the team"))
+        alone = d.people[0].name if len(d.people) == 1 else _("the team")  # a manager sees only oneself
+        who = next((p.name for p in d.people if p.id == d.manager_id), alone)
         self.sub_title = who
         self.query_one("#dash-scope", Static).update(f"{who} · {d.month.start:%m.%Y}")
         self.query_one("#dash-plan", FigureTile).show(

@@ -86,6 +86,7 @@ async def test_a_manager_sees_only_their_own(sqlite_url: str, team: Seeded) -> N
         assert isinstance(screen, DashboardScreen)
         assert figure(screen, "overdue") == "1"
         assert screen.dashboard is not None and [p.name for p in screen.dashboard.people] == ["Петров Андрей"]
+        assert screen.sub_title == "Петров Андрей", "a manager's own figures are not «the team»"
 
 
 async def test_the_dashboard_shows_what_crm_report_prints(sqlite_url: str, team: Seeded) -> None:
