@@ -51,12 +51,18 @@ class CardOpener:
         """A card opened from above a card (a deal's client, say) gets a screen of its own,
         since one screen cannot be in the stack twice. A second Enter on the same row, handled
         after the first one's card is up, opens nothing more."""
-        top = self.app.screen
-        if isinstance(top, ClientCardScreen) and top.client_id == client_id:
-            return
         mode = self.app.current_mode
         kept = self._kept.get(mode)
-        if kept is None or kept in self.app.screen_stack:
+        stack = self.app.screen_stack
+        if kept is not None and not kept.client_id and stack and stack[-1] is kept and len(stack) > 1:
+            # The empty kept screen is on top only for a moment, being laid out behind the list
+            # (``prepare``, which may run late, after the start's warm-up): the card is asked
+            # from the screen under it, and the kept screen is free.
+            stack = stack[:-1]
+        top = stack[-1] if stack else self.app.screen
+        if isinstance(top, ClientCardScreen) and top.client_id == client_id:
+            return
+        if kept is None or kept in stack:
             # Not prepared (a card asked for before the mode's screen was), or in use below.
             screen = ClientCardScreen(ws, client_id)
             if kept is None:
