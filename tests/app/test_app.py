@@ -12,7 +12,7 @@ from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from crm_tui.app import create_app, describe_error
-from crm_tui.app_commands import ActionCommands
+from crm_tui.app.commands import ActionCommands
 from crm_tui.domain.errors import StaleEdit
 from crm_tui.domain.workspace import Workspace, prepare_database
 from crm_tui.screens.clients import ClientsScreen

@@ -19,7 +19,7 @@ import crm_tui.app
 import crm_tui.screens
 import crm_tui.widgets
 from crm_tui.app import create_app
-from crm_tui.app_commands import ActionCommands
+from crm_tui.app.commands import ActionCommands
 from crm_tui.config import THEMES
 from crm_tui.domain.workspace import Workspace
 from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-AREA = ("screens", "widgets", "crm_tui/app.py")
+AREA = ("screens", "widgets", "crm_tui/app")
 TRANSLATING = frozenset({"_", "ngettext", "counted"})
 """Calls that translate now (``N_`` only marks)."""
 

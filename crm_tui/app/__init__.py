@@ -32,8 +32,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from crm_tui.app_commands import ActionCommands, _record_search
-from crm_tui.app_navigation import Navigation
+from crm_tui.app.commands import ActionCommands, _record_search
+from crm_tui.app.navigation import Navigation
 from crm_tui.config import ConfigError
 from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
@@ -109,7 +109,7 @@ class CrmApp(Navigation):
     | q | Quit. |
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "../app.tcss"
     TITLE = "crm_tui"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
         ActionCommands,
