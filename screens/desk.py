@@ -188,7 +188,12 @@ class DeskScreen(CrmScreen):
         else:
             caption = _("{percent}% of {plan}").format(percent=round(share * 100), plan=money(kpi.plan))
             plan.show(
-                money(kpi.fact), caption, share=share, tone="good" if share >= 1 else "neutral", trend=trend
+                money(kpi.fact),
+                caption,
+                share=share,
+                tone="good" if share >= 1 else "neutral",
+                trend=trend,
+                short_caption=_("{percent}% of the plan").format(percent=round(share * 100)),
             )
         won = counted(kpi.won_count, "deal won for {amount}", "deals won for {amount}")
         self.query_one("#kpi-won", KpiTile).show(str(kpi.won_count), won.format(amount=money(kpi.fact)))

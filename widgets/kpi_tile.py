@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
+
+from crm_tui.widgets.figure_tile import wrap_at_spaces
 
 Tone = Literal["neutral", "good", "warn", "bad"]
 BAR_WIDTH = 20
@@ -20,18 +21,6 @@ def share_bar(share: float, width: int = BAR_WIDTH) -> str:
     """A text progress bar for a share (0.63 -> 63 % filled; more than 100 % shows full)."""
     filled = round(min(max(share, 0.0), 1.0) * width)
     return "█" * filled + "░" * (width - filled)
-
-
-def wrap_at_spaces(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells, broken only at U+0020 spaces (a word longer
-    than ``width`` keeps its own line)."""
-    lines: list[str] = []
-    for word in text.split(" "):
-        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines
 
 
 class KpiTile(Widget):
@@ -45,6 +34,7 @@ class KpiTile(Widget):
         super().__init__(id=id, classes="kpi-tile")
         self.border_title = title
         self._caption = ""
+        self._short_caption = ""
 
     def compose(self) -> ComposeResult:
         yield Static("…", classes="kpi-value", markup=False)
@@ -63,9 +53,12 @@ class KpiTile(Widget):
         share: float | None = None,
         tone: Tone = "neutral",
         trend: Sequence[float] | None = None,
+        short_caption: str = "",
     ) -> None:
         """``trend`` (oldest first) draws a sparkline in the bar's row, in place of the bar: a
-        tile has three rows, and at 80x24 the desk has none to spare."""
+        tile has three rows, and at 80x24 the desk has none to spare. ``short_caption`` is shown
+        instead of ``caption`` when the caption would not fit the rows left to it (a cut caption
+        reads «75% от» and hides the very figure it was about)."""
         self.query_one(".kpi-value", Static).update(Text(value))
         bar = self.query_one(".kpi-bar", Static)
         bar.display = share is not None and trend is None
@@ -76,6 +69,7 @@ class KpiTile(Widget):
         if trend is not None:
             line.data = list(trend)
         self._caption = caption
+        self._short_caption = short_caption
         self._paint_caption()
         for name in ("neutral", "good", "warn", "bad"):
             self.set_class(name == tone, f"-{name}")
@@ -88,5 +82,8 @@ class KpiTile(Widget):
         that group a sum's thousands ("950 000 ₽" on two lines in a narrow Russian tile)."""
         static = self.query_one(".kpi-caption", Static)
         width = static.content_size.width
-        caption = self._caption
-        static.update(Text("\n".join(wrap_at_spaces(caption, width)) if width else caption))
+        lines = wrap_at_spaces(self._caption, width)
+        rows = 1 if self.query_one(".kpi-bar").display or self.query_one(".kpi-trend").display else 2
+        if self._short_caption and width and lines.count("\n") >= rows:
+            lines = wrap_at_spaces(self._short_caption, width)
+        static.update(Text(lines))

@@ -14,8 +14,16 @@ from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _
 
 
+def rubles(kopecks: int) -> str:
+    """The sum as ``money`` writes it, without the sign the heading carries."""
+    return money(kopecks).removesuffix(" ₽")
+
+
 class StageSummaryTable(Static):
-    """A read-only table of stages in pipeline order; money right-aligned so digits line up."""
+    """A read-only table of stages in pipeline order; money right-aligned so digits line up.
+
+    The ruble sign is said once, in the heading: at 80 columns the desk gives this table 38, and
+    two signs a row were the stage names' room («Новое…»)."""
 
     def show(self, stages: Sequence[StageSummary]) -> None:
         if not stages:
@@ -24,9 +32,9 @@ class StageSummaryTable(Static):
         table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False, show_footer=True)
         count = sum(s.count for s in stages)
         amount = sum(s.amount for s in stages)
-        table.add_column(_("Stage"), footer=_("Total"), ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(_("Stage"), footer=_("Total"), ratio=1, min_width=8, no_wrap=True, overflow="ellipsis")
         table.add_column(_("Deals"), footer=str(count), justify="right", no_wrap=True)
-        table.add_column(_("Amount"), footer=money(amount), justify="right", no_wrap=True)
+        table.add_column(_("Amount, ₽"), footer=rubles(amount), justify="right", no_wrap=True)
         for stage in stages:
-            table.add_row(literal(stage.stage), str(stage.count), money(stage.amount))
+            table.add_row(literal(stage.stage), str(stage.count), rubles(stage.amount))
         self.update(table)
