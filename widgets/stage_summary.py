@@ -32,7 +32,9 @@ class StageSummaryTable(Static):
         table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False, show_footer=True)
         count = sum(s.count for s in stages)
         amount = sum(s.amount for s in stages)
-        table.add_column(_("Stage"), footer=_("Total"), ratio=1, min_width=8, no_wrap=True, overflow="ellipsis")
+        table.add_column(
+            _("Stage"), footer=_("Total"), ratio=1, min_width=8, no_wrap=True, overflow="ellipsis"
+        )
         table.add_column(_("Deals"), footer=str(count), justify="right", no_wrap=True)
         table.add_column(_("Amount, ₽"), footer=rubles(amount), justify="right", no_wrap=True)
         for stage in stages:
