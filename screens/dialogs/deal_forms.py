@@ -24,13 +24,18 @@ Rows = list[tuple[str, str, str]]
 """A plain form's fields, top to bottom: (key the domain names it by, label msgid, initial text)."""
 
 
-def compose_rows(dialog: FormDialog[Any], prefix: str, rows: Rows, subject: str = "") -> ComposeResult:
+def compose_rows(
+    dialog: FormDialog[Any], prefix: str, rows: Rows, subject: str = "", hints: dict[str, str] | None = None
+) -> ComposeResult:
     """``subject`` (what the form is about, text from outside) in bold, then a ``FieldInput``
-    for each row, with the id ``{prefix}-{key}``."""
+    for each row, with the id ``{prefix}-{key}``; ``hints`` are the placeholders of fields whose
+    emptiness means something (a stage left empty is the pipeline's first)."""
     if subject:
         yield Static(literal(subject), classes="dialog-subject", markup=False)
+    hints = hints or {}
     for key, label, value in rows:
-        yield from dialog.field(key, _(label), FieldInput(value=value, id=f"{prefix}-{key}"))
+        field = FieldInput(value=value, placeholder=hints.get(key, ""), id=f"{prefix}-{key}")
+        yield from dialog.field(key, _(label), field)
 
 
 NEW_DEAL_FIELDS = (
@@ -82,12 +87,13 @@ class NewDealDialog(ClientPickingForm[AddedDeal | None]):
         return _("New deal")
 
     def compose_form(self) -> ComposeResult:
+        hints = {"stage": _("the pipeline's first stage")}
         if self.client is not None:
             subject = _("for {client}").format(client=self.client[1])
-            yield from compose_rows(self, "deal", self.rows, subject)
+            yield from compose_rows(self, "deal", self.rows, subject, hints)
             return
         yield from self.compose_client_field(_(self.rows[0][1]), "deal-client")
-        yield from compose_rows(self, "deal", self.rows[1:])
+        yield from compose_rows(self, "deal", self.rows[1:], hints=hints)
 
     def save(self, typed: Typed) -> AddedDeal:
         client = str(self.client[0]) if self.client else self.client_typed(typed)

@@ -331,6 +331,20 @@ async def test_new_deal_on_the_card(ws: Workspace, team: Seeded) -> None:
         ]
 
 
+async def test_new_deal_on_the_card_says_where_an_empty_stage_starts(ws: Workspace, team: Seeded) -> None:
+    """Opened from a card the stage field is empty (the kanban fills its column's): the field
+    says the deal then starts in the pipeline's first stage, not a blank to puzzle over."""
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await on_card(app, pilot, team.clients["romashka"], "N")
+        dialog = app.screen
+        assert isinstance(dialog, NewDealDialog)
+        stage = dialog.query_one("#deal-stage", Input)
+        assert stage.value == ""
+        assert stage.placeholder == "the pipeline's first stage"
+
+
 async def test_new_deal_on_the_kanban_asks_for_the_client(ws: Workspace, team: Seeded) -> None:
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
