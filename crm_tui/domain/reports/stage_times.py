@@ -99,9 +99,11 @@ def stage_times_report(
     grouped_names = [k.name for k in keys]
     if pieces:
         where.append(d.owner_id.is_not_distinct_from(bindparam("piece_person", type_=Integer)))
-    if sqlite:
+    if sqlite or not by_owner:
         # A histogram (how many stays of each length) per stage and slice, and the nearest-rank
-        # percentiles read off it in SQL, exactly as ranking every stay would give them.
+        # percentiles read off it in SQL, exactly as ranking every stay would give them: a
+        # stage's thousand lengths for tens of thousands of stays (per person the lengths barely
+        # repeat, and PostgreSQL sorts the stays per group instead, ``_ordered_set``).
         histogram = (
             select(
                 h.from_stage_id.label("stage_id"), *keys, h.stay_tenths.label("stay"), func.count().label("n")
@@ -173,10 +175,11 @@ def _percentiles(histogram: Select[Any], names: Sequence[str]) -> Select[Any]:
 def _ordered_set(
     tables: FromClause, where: Sequence[ColumnElement[bool]], keys: Sequence[Label[Any]]
 ) -> Select[Any]:
-    """PostgreSQL: per stage and slice, the stays and their nearest-rank median and 90th
-    percentile as its ordered-set aggregate has them (``percentile_disc``: the first stay whose
-    rank reaches p x n, the same ranks as ``_percentiles``), each group's stays sorted apart
-    in memory; the histogram's window over a year's groups was sorted on disk."""
+    """PostgreSQL, per manager: per stage and slice, the stays and their nearest-rank median and
+    90th percentile as its ordered-set aggregate has them (``percentile_disc``: the first stay
+    whose rank reaches p x n, the same ranks as ``_percentiles``), each group's stays sorted
+    apart; a histogram per person is nearly as long as the stays, and its window over a year's
+    groups was sorted on disk (0.8 s of the server's CPU, 0.55 s this way)."""
     h = deal_stage_changes.c
     return (
         select(
