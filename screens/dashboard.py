@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from crm_tui.domain.reports.dashboard import Dashboard, load_dashboard_side_by_side
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money_figure, money_figures
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted, decimal
@@ -110,7 +110,7 @@ class DashboardScreen(CrmScreen):
         self.query_one("#dash-plan", FigureTile).show(
             percent(d.plan_share),
             _("{fact} of {plan}; at this pace {projection}").format(
-                fact=money(d.fact), plan=money(d.plan), projection=money(d.projection)
+                fact=money_figure(d.fact), plan=money_figure(d.plan), projection=money_figure(d.projection)
             ),
             tone="good" if d.plan and d.projection >= d.plan else "bad" if d.plan else "",
         )
@@ -131,7 +131,7 @@ class DashboardScreen(CrmScreen):
         self.query_one("#dash-requests", FigureTile).show(str(d.new_requests), _("new this month"))
         waiting = d.awaiting.deals
         self.query_one("#dash-awaiting", FigureTile).show(
-            money(d.awaiting.amount),
+            money_figure(d.awaiting.amount),
             counted(waiting, "{count} deal waiting for money", "{count} deals waiting for money"),
         )
         self.query_one("#dash-bars", Static).update(self._bars(d))
@@ -139,11 +139,11 @@ class DashboardScreen(CrmScreen):
     def _bars(self, d: Dashboard) -> Text:
         out = Text()
         out.append(_("Plan / fact by manager") + "\n", style="bold")
-        for bar in d.bars:
+        for bar, fact in zip(d.bars, money_figures([bar.fact for bar in d.bars]), strict=True):
             done = bar.fact / bar.plan if bar.plan else 0.0
             out.append_text(literal(f"{bar.name[:22]:<22} "))
             out.append(share_bar(done, BAR_WIDTH), style="green" if done >= 1 else "")
-            out.append(f" {percent(bar.fact / bar.plan if bar.plan else None):>5} {money(bar.fact)}\n")
+            out.append(f" {percent(bar.fact / bar.plan if bar.plan else None):>5} {fact}\n")
         return out
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

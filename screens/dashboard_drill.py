@@ -18,7 +18,7 @@ from crm_tui.domain.captions import segment_name
 from crm_tui.domain.reports.dashboard import drill_calls, drill_overdue
 from crm_tui.domain.reports.dashboard_sales import DrillRow, drill_awaiting, drill_requests
 from crm_tui.domain.reports.silent import silent_clients
-from crm_tui.domain.values.formatting import local_time, money
+from crm_tui.domain.values.formatting import local_time, money_figure
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, counted
@@ -105,7 +105,7 @@ class DrillScreen(CrmScreen):
         line.append_text(literal(row.client or "—", style="bold"))
         line.append_text(literal(f" · {row.who} · {row.text}"))
         if row.amount is not None:
-            line.append(f" · {money(row.amount)}")
+            line.append(f" · {money_figure(row.amount)}")
         return line
 
     @on(OptionList.OptionSelected, "#drill-rows")

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
-from crm_tui.domain.values.formatting import money, year_month
+from crm_tui.domain.values.formatting import money_figures, year_month
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _, decimal
 
@@ -24,11 +24,11 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
         (_("Median days"), True),
     ):
         stages.add_column(label, justify="right" if right else "left")
-    for s in report.stages:
+    for s, amount in zip(report.stages, money_figures([s.amount for s in report.stages]), strict=True):
         stages.add_row(
             literal(s.name),
             str(s.deals),
-            money(s.amount),
+            amount,
             str(s.reached),
             f"{s.conversion:.0%}" if s.conversion is not None else "",
             decimal(s.median_days) if s.median_days is not None else "",
@@ -37,14 +37,18 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
     reasons.add_column(_("Reason"))
     reasons.add_column(_("Deals"), justify="right")
     reasons.add_column(_("Amount"), justify="right")
-    for reason, n, amount in report.lost_reasons:
-        reasons.add_row(literal(reason), str(n), money(amount))
+    losses = money_figures([amount for _reason, _n, amount in report.lost_reasons])
+    for (reason, n, _amount), amount in zip(report.lost_reasons, losses, strict=True):
+        reasons.add_row(literal(reason), str(n), amount)
     ahead = Table(title=_("Forecast: open deals weighted by stage probability"), expand=True)
     for label in (_("Close month"), _("Manager"), _("Deals"), _("Amount"), _("Weighted")):
         ahead.add_column(label, justify="right" if label not in (_("Close month"), _("Manager")) else "left")
-    for line in forecast:
+    amounts = money_figures([line.amount for line in forecast])
+    *weighted, total = money_figures(
+        [*(line.weighted for line in forecast), sum(x.weighted for x in forecast)]
+    )
+    for line, amount, chance in zip(forecast, amounts, weighted, strict=True):
         month = _("no date") if line.month == "none" else year_month(line.month)
-        ahead.add_row(month, literal(line.manager), str(line.deals), money(line.amount), money(line.weighted))
-    total = sum(line.weighted for line in forecast)
-    ahead.add_row(_("Total"), "", str(sum(x.deals for x in forecast)), "", Text(money(total), style="bold"))
+        ahead.add_row(month, literal(line.manager), str(line.deals), amount, chance)
+    ahead.add_row(_("Total"), "", str(sum(x.deals for x in forecast)), "", Text(total, style="bold"))
     return Group(stages, reasons, ahead)

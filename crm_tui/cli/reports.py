@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, print_table, say, user_id_of
+from crm_tui.cli.common import fail, open_ws, print_json, say, user_id_of
 from crm_tui.i18n import N_, _, decimal, ngettext
 
 app = typer.Typer(
@@ -42,7 +42,7 @@ def funnel(
     and the lost reasons."""
     from crm_tui.domain.deals.pipelines import default_pipeline_id
     from crm_tui.domain.reports.funnel import ReportScope, funnel_report
-    from crm_tui.domain.values.formatting import money
+    from crm_tui.domain.values.formatting import money_figures
 
     ws = open_ws(ctx)
     owner_id = user_id_of(ws, manager, "--manager")
@@ -56,14 +56,16 @@ def funnel(
         print_json(report.as_json())
         return
     say(f"{report.pipeline}")
-    for s in report.stages:
+    sums = money_figures([s.amount for s in report.stages])
+    for s, amount in zip(report.stages, sums, strict=True):
         conversion = f"{s.conversion:.0%}" if s.conversion is not None else ""
         median = _days(s.median_days) if s.median_days is not None else ""
         reached = _("reached {count}").format(count=f"{s.reached:>7}")
-        say(f"  {s.name:<20} {s.deals:>7} {money(s.amount):>18}  {reached}  -> {conversion:>5}  {median}")
-    for reason, n, amount in report.lost_reasons:
+        say(f"  {s.name:<20} {s.deals:>7} {amount:>18}  {reached}  -> {conversion:>5}  {median}")
+    losses = money_figures([amount for _reason, _n, amount in report.lost_reasons])
+    for (reason, n, _amount), amount in zip(report.lost_reasons, losses, strict=True):
         lost = _("lost: {reason}").format(reason=f"{reason:<28}")
-        say(f"  {lost} {n:>6} {money(amount):>18}")
+        say(f"  {lost} {n:>6} {amount:>18}")
 
 
 def _days(days: float) -> str:
@@ -82,7 +84,7 @@ def forecast(
 
     from crm_tui.domain.deals.pipelines import default_pipeline_id
     from crm_tui.domain.reports.funnel import forecast_report
-    from crm_tui.domain.values.formatting import money
+    from crm_tui.domain.values.formatting import money_figures
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -93,13 +95,14 @@ def forecast(
     if as_json:
         print_json([asdict(line) for line in lines])
         return
-    for line in lines:
-        say(
-            f"{line.month:<8} {line.manager:<28} {line.deals:>6} "
-            f"{money(line.amount):>18} {money(line.weighted):>18}"
-        )
+    amounts = money_figures([line.amount for line in lines])
+    *weighted, weighted_total = money_figures(
+        [*(line.weighted for line in lines), sum(x.weighted for x in lines)]
+    )
+    for line, amount, chance in zip(lines, amounts, weighted, strict=True):
+        say(f"{line.month:<8} {line.manager:<28} {line.deals:>6} {amount:>18} {chance:>18}")
     total = _("total")
-    say(f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {money(sum(x.weighted for x in lines)):>18}")
+    say(f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {weighted_total:>18}")
 
 
 @app.command("stuck")
@@ -111,18 +114,19 @@ def stuck(
     from dataclasses import asdict
 
     from crm_tui.domain.deals.stuck import stuck_deals
-    from crm_tui.domain.values.formatting import money
+    from crm_tui.domain.values.formatting import money_figures
 
     ws = open_ws(ctx)
     with ws.read() as session:
         found = stuck_deals(session, ws.viewer, ws.now())
-    for row in found:
+    amounts = money_figures([row.amount for row in found])
+    for row, amount in zip(found, amounts, strict=True):
         if as_json:
             print_json(asdict(row))
         else:
             say(
                 f"{row.id:>7} {row.title:<40} {row.owner or '—':<24} {row.stage:<18} "
-                f"{_days(row.days):>6} {money(row.amount)}"
+                f"{_days(row.days):>6} {amount}"
             )
 
 
@@ -259,7 +263,7 @@ def _kpi(
 ) -> None:
     from dataclasses import replace
 
-    from crm_tui.domain.reports.kpi import KpiName, KpiQuery, export_xlsx, run_kpi, shown
+    from crm_tui.domain.reports.kpi import KpiName, KpiQuery, export_xlsx, run_kpi, shown_rows
     from crm_tui.domain.reports.period import period_or_month
     from crm_tui.domain.reports.region import narrowed
     from crm_tui.domain.reports.table import Slice, UnknownSlice
@@ -303,10 +307,9 @@ def _kpi(
         for row in report.rows:
             print_json(row)
         return
-    print_table(
-        *(c.title for c in report.columns),
-        rows=([shown(c, row.get(c.key)) for c in report.columns] for row in report.rows),
-    )
+    from crm_tui.cli.report_table import print_report
+
+    print_report(report, shown_rows(report))
 
 
 def _kpi_command(name: str) -> None:

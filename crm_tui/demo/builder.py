@@ -444,14 +444,23 @@ def _search_index_built_after(session: Session) -> Iterator[None]:
 
 
 def _finish(engine: Engine) -> None:
-    """Let the planner see the new data; on PostgreSQL move the id sequences past our ids."""
+    """Let the planner see the new data; on PostgreSQL move the id sequences past our ids.
+
+    PostgreSQL's tables are vacuumed as well as analysed, as autovacuum would do some time
+    later: a report reads its covering indexes without visiting the rows only where the
+    visibility map says the pages are all visible (a year's stays by stage: 0.9 s before, 0.1 s
+    after), and the stage history had no statistics at all."""
     if engine.dialect.name == "postgresql":
         with write_session(engine) as session:
             for table in ("users", "clients", "contacts", "deals"):
                 sequence = f"pg_get_serial_sequence('{table}', 'id')"
                 session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
-            session.execute(
-                text("ANALYZE users, clients, contacts, contact_channels, deals, interactions, tasks")
+        with engine.connect() as conn:
+            tables = (
+                "users, clients, contacts, contact_channels, deals, deal_stage_changes, interactions, tasks"
+            )
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text(f"VACUUM (ANALYZE) {tables}, sales_documents")
             )
         return
     with write_session(engine) as session:

@@ -27,6 +27,8 @@ from crm_tui.domain.values.formatting import (
     day_time,
     long_date,
     money,
+    money_figure,
+    money_figures,
     month_of_year,
     plain_quantity,
     quantity,
@@ -131,6 +133,17 @@ def test_money_in_rubles_with_kopecks_in_the_languages_decimal_mark(language: st
     assert money(120_000_050, with_kopecks=True) == f"1{NNBSP}200{NNBSP}000{mark}50 ₽"
     assert money(-5_050, with_kopecks=True) == f"-50{mark}50 ₽"
     assert money(7, with_kopecks=True) == f"0{mark}07 ₽"
+
+
+def test_a_reports_money_keeps_the_kopecks_it_has(language: str) -> None:
+    """A figure alone: its kopecks when it has some, whole rubles when not; figures read together
+    (a column): all with kopecks when any has them."""
+    mark = said(language, ",", ".")
+    assert money_figure(145_997_850) == f"1{NNBSP}459{NNBSP}978{mark}50 ₽"
+    assert money_figure(10_000_000) == f"100{NNBSP}000 ₽"
+    assert money_figure(-5) == f"-0{mark}05 ₽"
+    assert money_figures([10_000_000, 5_050]) == [f"100{NNBSP}000{mark}00 ₽", f"50{mark}50 ₽"]
+    assert money_figures([10_000_000, 5_000]) == [f"100{NNBSP}000 ₽", "50 ₽"]
 
 
 def test_month_names_do_not_slow_down_crm_help() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from rich.cells import cell_len
 from sqlalchemy import create_engine, insert, select
 from sqlalchemy.engine import Engine
 
@@ -103,3 +104,43 @@ def test_crm_report_invoices_json_and_xlsx(seeded_db: str, tmp_path: Path, as_js
     assert first[header.index("Invoiced")] == 42_000  # roubles, a number
     month = first[0]
     assert isinstance(month, datetime) and month.date() == date(2026, 11, 1)  # a date
+
+
+def test_the_terminal_shows_the_kopecks_a_column_has(seeded_db: str) -> None:
+    """Money on screen is not rounded: a column with kopecks in any figure shows them in every
+    figure (the digits line up); a column of whole rubles stays whole. The JSON's kopecks are
+    what the table shows."""
+    engine = create_engine(f"sqlite:///{seeded_db}")
+    with engine.connect() as connection:
+        found = {str(name): int(i) for name, i in connection.execute(select(clients.c.name, clients.c.id))}
+    ids = {key: found[name] for key, name, *_ in CLIENTS if name in found}
+    with write_session(engine) as session:
+        for n, (client, day, kopecks, paid) in enumerate(
+            [
+                ("aqua", date(2026, 11, 2), 145_997_850, True),  # Иванова's, paid: 1 459 978,50 ₽
+                ("aqua", date(2026, 11, 5), 2_000_000, None),  # Иванова's, overdue: 20 000 ₽
+                ("metall", date(2026, 11, 3), 700_000, None),  # Петров's, overdue: 7 000 ₽
+            ]
+        ):
+            session.connection().execute(
+                insert(sales_documents).values(
+                    kind=DocumentKind.INVOICE.value, number=f"К-{n}", doc_year=day.year, doc_date=day,
+                    client_id=ids[client], client_name=client, amount=kopecks, paid=paid, file="1c.xlsx",
+                    row=n + 1, updated_at=FROZEN_NOW,
+                )
+            )  # fmt: skip
+    engine.dispose()
+    period = ("--from", "2026-11-01", "--to", "2026-11-20")
+    as_json = crm("--db", seeded_db, "report", "invoices", *period, "--json", user="admin")
+    rows = {row["manager"]: row for row in map(json.loads, as_json.stdout.splitlines())}
+    assert (rows["ivanova"]["issued_amount"], rows["ivanova"]["paid_amount"]) == (147_997_850, 145_997_850)
+    table = crm(
+        "--db", seeded_db, "report", "invoices", *period, user="admin", extra_env={"LANG": "ru_RU.UTF-8"}
+    )
+    assert table.returncode == 0, table.stderr
+    assert max(map(cell_len, table.stdout.splitlines())) <= 80  # two tables of four figures
+    shown = table.stdout.replace("\u202f", " ")
+    # issued and paid: the kopecks, Петров's whole 7 000 too; overdue: whole rubles
+    for figure in ("1 479 978,50 ₽", "1 459 978,50 ₽", "7 000,00 ₽", "20 000 ₽", "7 000 ₽"):
+        assert f" {figure}" in shown, figure
+    assert "20 000,00" not in shown

@@ -4,6 +4,7 @@ JSON object per row, an xlsx through the one export writer, and one line for a b
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,68 @@ def test_the_leads_report_writes_a_workbook(seeded_db: str, tmp_path: Path) -> N
     assert len(cells) == 2 + len(printed["groups"])
     region = crm(*args, "--region", "Липецк", "--json", user="smirnov")
     assert region.returncode != 0 and "outside your scope" in error_line(region)
+
+
+FITTED = [
+    ("calls", ()),
+    ("calls", ("--by", "manager", "--by", "week")),
+    ("growth", ("--by", "region", "--by", "month")),
+    ("plan", ()),
+    ("tasks", ()),
+    ("refusals", ()),
+    ("stages", ("--by", "manager")),
+    ("silent", ()),
+]
+NOT_COUNTS = ("amount", "plan", "fact", "projection", "seconds", "share", "days")
+
+
+@pytest.mark.parametrize(("name", "by"), FITTED, ids=[" ".join((n, *b)) for n, b in FITTED])
+def test_a_report_in_the_terminal_fits_80_columns_with_its_figures_whole(
+    seeded_db: str, name: str, by: tuple[str, ...]
+) -> None:
+    """Over SSH a report is read at 80 columns: no line is wider, no figure is cut (a wide
+    report goes on in a next table with the rows' names again), and every row is named."""
+    from rich.cells import cell_len
+
+    period = ("--from", "2026-09-01", "--to", "2026-11-20")
+    russian = {"LANG": "ru_RU.UTF-8"}
+    table = crm("--db", seeded_db, "report", name, *period, *by, user="admin", extra_env=russian)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines and max(map(cell_len, lines)) <= 80
+    assert not re.search(r"\d…", table.stdout)
+    found = rows(crm("--db", seeded_db, "report", name, *period, *by, "--json", user="admin").stdout)
+    assert found
+    for row in found:
+        if row.get("manager_name"):
+            assert str(row["manager_name"])[:12] in table.stdout
+        for key, value in row.items():
+            if isinstance(value, int) and not any(word in key for word in NOT_COUNTS) and value < 1000:
+                assert re.search(rf"(?<![\d,.:]){value}(?![\d,.:%])", table.stdout), (key, value)
+
+
+def test_a_wide_report_is_printed_as_tables_that_each_fit() -> None:
+    """Nine figures of 18 characters beside two long names: each table fits 80 columns with the
+    names in every one and every figure in exactly one; a wide terminal takes one table."""
+    from crm_tui.cli.report_table import GAP, layout
+    from crm_tui.domain.reports.table import Column, Kind, Report
+
+    columns = [
+        Column("manager", "Login", Kind.TEXT),
+        Column("manager_name", "Manager", Kind.TEXT),
+        Column("region", "Region", Kind.TEXT),
+        *(Column(f"m{n}", f"Amount number {n}", Kind.MONEY) for n in range(9)),
+    ]
+    report = Report("wide", columns, [])
+    cells = [
+        ["ivanova", "Иванова-Petrova Svetlana Alexandrovna", "Нижний Новгород", *["1 234 567 890,50 ₽"] * 9]
+    ]
+    plan = layout(report, cells, 80)
+    assert len(plan.tables) > 1
+    for table in plan.tables:
+        assert table[:2] == [1, 2]  # the name and the region, not the login
+        assert sum(plan.widths[n] for n in table) + GAP * (len(table) - 1) <= 80
+    figures = [n for table in plan.tables for n in table[2:]]
+    assert sorted(figures) == list(range(3, 12))
+    assert all(plan.widths[n] == 18 for n in figures)
+    assert len(layout(report, cells, 250).tables) == 1

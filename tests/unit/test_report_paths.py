@@ -111,10 +111,7 @@ def nearest_rank(values: list[int], share_of_ten: int) -> float:
     return ordered[rank - 1] / 10
 
 
-@pytest.mark.parametrize("login", ["admin", "smirnov"])
-def test_time_in_stage_per_manager_read_per_person_equals_one_grouping(
-    engine: Engine, seeded: Seeded, workspace_for: Open, login: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def add_random_stays(engine: Engine, seeded: Seeded) -> None:
     rng = random.Random(20)
     with write_session(engine) as session:
         ids = {code: i for i, code in session.execute(select(stages.c.id, stages.c.code))}
@@ -130,6 +127,47 @@ def test_time_in_stage_per_manager_read_per_person_equals_one_grouping(
                     stay_tenths=rng.randrange(1, 300),
                 )
             )
+
+
+@pytest.mark.parametrize(
+    ("login", "owners"),
+    [("admin", None), ("smirnov", ["smirnov", "ivanova"]), ("ivanova", ["ivanova"])],
+)
+def test_time_in_stage_of_the_whole_scope_is_the_nearest_ranks_of_its_stays(
+    engine: Engine, seeded: Seeded, workspace_for: Open, login: str, owners: list[str] | None
+) -> None:
+    """Per stage, without a slice: every stay of the deals the viewer may see figures of (an
+    admin's: all, the unowned too; a head's: the region's people's and their own; a manager's:
+    their own), ranked here."""
+    add_random_stays(engine, seeded)
+    ws = workspace_for(login)
+    start, end = PERIOD.bounds(MOSCOW)
+    h = deal_stage_changes.c
+    query = (
+        select(stages.c.name, h.stay_tenths)
+        .join(stages, stages.c.id == h.from_stage_id)
+        .join(deals, deals.c.id == h.deal_id)
+        .where(h.at >= start, h.at < end)
+    )
+    if owners is not None:
+        query = query.where(deals.c.owner_id.in_([seeded.users[o] for o in owners]))
+    with ws.read() as session:
+        found = session.execute(query).all()
+        report = stage_times_report(session, ws.viewer, PERIOD, MOSCOW, FROZEN_NOW)
+    shown = {row["stage"]: row for row in report.rows if row["stays"]}
+    expected = {}
+    for stage in {name for name, _ in found}:
+        stays = [int(t) for name, t in found if name == stage]
+        expected[stage] = (len(stays), nearest_rank(stays, 5), nearest_rank(stays, 9))
+    assert {k: (r["stays"], r["median_days"], r["p90_days"]) for k, r in shown.items()} == expected
+    assert len(expected) >= 3
+
+
+@pytest.mark.parametrize("login", ["admin", "smirnov"])
+def test_time_in_stage_per_manager_read_per_person_equals_one_grouping(
+    engine: Engine, seeded: Seeded, workspace_for: Open, login: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_random_stays(engine, seeded)
     ws = workspace_for(login)
     slices = [
         (Slice.MANAGER,),

@@ -25,7 +25,7 @@ from crm_tui.domain.reports.leads import lead_report
 from crm_tui.domain.reports.period import Period
 from crm_tui.domain.reports.table import Slice
 from crm_tui.domain.values.emails import normalise_emails
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money_figure
 from crm_tui.i18n import N_, _, decimal, number
 
 WEEK_DAYS = 7
@@ -82,7 +82,9 @@ def weekly_digest(session: Session, viewer: Viewer, to: str, now: datetime, tz: 
     }
     lines = [
         _("Plan this month: {fact} of {plan}; at this pace {projection}").format(
-            fact=money(board.fact), plan=money(board.plan), projection=money(board.projection)
+            fact=money_figure(board.fact),
+            plan=money_figure(board.plan),
+            projection=money_figure(board.projection),
         ),
         _("Calls in 7 days: {calls} ({answered} answered, {missed} missed)").format(
             calls=number(made), answered=number(calls.total("answered")), missed=number(calls.total("missed"))

@@ -90,15 +90,30 @@ def run_kpi(session: Session, viewer: Viewer, query: KpiQuery, now: datetime, tz
             )
 
 
-def shown(column: Column, value: Any) -> str:
-    """A cell as a person reads it, in the language in force."""
+def shown_rows(report: Report) -> list[list[str]]:
+    """Every cell of ``report`` as a person reads it (``shown``); a column of money with kopecks
+    when any of its figures has them, so none is rounded and the column's digits line up."""
+    exact = {
+        c.key: any(int(row.get(c.key) or 0) % 100 for row in report.rows)
+        for c in report.columns
+        if c.kind is Kind.MONEY
+    }
+    return [
+        [shown(c, row.get(c.key), kopecks=exact.get(c.key, False)) for c in report.columns]
+        for row in report.rows
+    ]
+
+
+def shown(column: Column, value: Any, *, kopecks: bool = False) -> str:
+    """A cell as a person reads it, in the language in force (money with ``kopecks`` or whole
+    rubles: ``shown_rows`` decides it for a whole column)."""
     if value is None:
         return "—"
     if column.key == "segment":
         return segment_name(str(value) or None)
     match column.kind:
         case Kind.MONEY:
-            return money(int(value))
+            return money(int(value), with_kopecks=kopecks)
         case Kind.SHARE:
             return decimal(float(value) * 100) + "%"
         case Kind.DAYS:

@@ -86,8 +86,7 @@ def local_bucket(
 ) -> ColumnElement[str]:
     """``YYYY-MM-DD`` of the local day, week's Monday or month's first day ``column`` falls in."""
     if dialect.name != "sqlite":
-        local = func.timezone(tz.key, column)
-        return type_coerce(func.to_char(func.date_trunc(grain.value, local), "YYYY-MM-DD"), String)
+        return bucket_label(local_start(column, grain, tz))
     start, end = period.bounds(tz)
     modifiers = {
         Grain.DAY: (),
@@ -105,6 +104,19 @@ def local_bucket(
         (column < literal(at, column.type), shifted(offset)) for (_, offset), (at, _) in pairwise(offsets)
     ]
     return type_coerce(case(*whens, else_=shifted(offsets[-1][1])), String)
+
+
+def local_start(column: ColumnElement[Any], grain: Grain, tz: ZoneInfo) -> ColumnElement[Any]:
+    """PostgreSQL: the local midnight (a timestamp without zone) that starts the day, week or
+    month ``column`` falls in. A report that groups many rows groups by this and names the few
+    groups (``bucket_label``) afterwards: writing the text out for each of a year's 650,000
+    touches was a third of a report's time."""
+    return func.date_trunc(grain.value, func.timezone(tz.key, column))
+
+
+def bucket_label(start: ColumnElement[Any]) -> ColumnElement[str]:
+    """PostgreSQL: ``local_start``'s day as ``YYYY-MM-DD``, the label ``local_bucket`` gives."""
+    return type_coerce(func.to_char(start, "YYYY-MM-DD"), String)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import FromClause, Integer, Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, FromClause, Integer, Label, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
@@ -69,7 +69,14 @@ def stage_times_report(
         or manager_id is not None
         or any(x in (Slice.MANAGER, Slice.REGION) for x in by)
     )
-    tables: FromClause = deal_stage_changes.join(deals, d.id == h.deal_id) if personal else deal_stage_changes
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # SQLite: the people's deals first (on their owner's index), then each deal's stays (on
+    # ix_deal_stage_changes_deal_stays); joined on the plain id, its planner walked a year's
+    # stays by stage, sparing a sort, and looked up every one's deal: 3.5 s for a head's region
+    deal_id = d.id + 0 if sqlite else d.id
+    tables: FromClause = (
+        deal_stage_changes.join(deals, deal_id == h.deal_id) if personal else deal_stage_changes
+    )
     pieces = _by_person(session, by, manager_id)
     # per manager, the stays are grouped by whose they are (a number, not names and regions:
     # PostgreSQL sorted a year's stays by the names on disk); the person's slices are filled in
@@ -89,21 +96,29 @@ def stage_times_report(
         where.append(d.owner_id == manager_id)
     if any(x in (Slice.MANAGER, Slice.REGION) for x in grouped_by):
         tables = tables.outerjoin(users, users.c.id == d.owner_id)
-    # A histogram (how many stays of each length) per stage and slice, and the nearest-rank
-    # percentiles read off it in SQL, exactly as ranking every stay would give them.
-    histogram = (
-        select(h.from_stage_id.label("stage_id"), *keys, h.stay_tenths.label("stay"), func.count().label("n"))
-        .select_from(tables)
-        .where(*where)
-        .group_by(*by_position([h.from_stage_id, *keys, h.stay_tenths]))
-    )
-    if pieces:
-        histogram = histogram.where(d.owner_id.is_not_distinct_from(bindparam("piece_person", type_=Integer)))
     grouped_names = [k.name for k in keys]
+    if pieces:
+        where.append(d.owner_id.is_not_distinct_from(bindparam("piece_person", type_=Integer)))
+    if sqlite or not by_owner:
+        # A histogram (how many stays of each length) per stage and slice, and the nearest-rank
+        # percentiles read off it in SQL, exactly as ranking every stay would give them: a
+        # stage's thousand lengths for tens of thousands of stays (per person the lengths barely
+        # repeat, and PostgreSQL sorts the stays per group instead, ``_ordered_set``).
+        histogram = (
+            select(
+                h.from_stage_id.label("stage_id"), *keys, h.stay_tenths.label("stay"), func.count().label("n")
+            )
+            .select_from(tables)
+            .where(*where)
+            .group_by(*by_position([h.from_stage_id, *keys, h.stay_tenths]))
+        )
+        query = _percentiles(histogram, grouped_names)
+    else:
+        query = _ordered_set(tables, where, keys)
     names = [c.key for c in slice_columns(by)]
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
     people = _people(session, viewer) if by_owner else {}
-    for values, person in _percentile_rows(session, _percentiles(histogram, grouped_names), people, pieces):
+    for values, person in _percentile_rows(session, query, people, pieces):
         stage_id, (n, median, p90) = values[0], values[-3:]
         known = {**person, **dict(zip(grouped_names, values[1:-3], strict=True))}
         if "owner" in known:
@@ -155,6 +170,29 @@ def _percentiles(histogram: Select[Any], names: Sequence[str]) -> Select[Any]:
         func.min(case((r.running * 2 >= r.total, r.stay))),
         func.min(case((r.running * 10 >= r.total * 9, r.stay))),
     ).group_by(*by_position(kept))
+
+
+def _ordered_set(
+    tables: FromClause, where: Sequence[ColumnElement[bool]], keys: Sequence[Label[Any]]
+) -> Select[Any]:
+    """PostgreSQL, per manager: per stage and slice, the stays and their nearest-rank median and
+    90th percentile as its ordered-set aggregate has them (``percentile_disc``: the first stay
+    whose rank reaches p x n, the same ranks as ``_percentiles``), each group's stays sorted
+    apart; a histogram per person is nearly as long as the stays, and its window over a year's
+    groups was sorted on disk (0.8 s of the server's CPU, 0.55 s this way)."""
+    h = deal_stage_changes.c
+    return (
+        select(
+            h.from_stage_id.label("stage_id"),
+            *keys,
+            func.count(),
+            func.percentile_disc(0.5).within_group(h.stay_tenths),
+            func.percentile_disc(0.9).within_group(h.stay_tenths),
+        )
+        .select_from(tables)
+        .where(*where)
+        .group_by(*by_position([h.from_stage_id, *keys]))
+    )
 
 
 def _by_person(session: Session, by: Sequence[Slice], manager_id: int | None) -> bool:

@@ -10,6 +10,7 @@ pay for it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,21 @@ def money(kopecks: int, *, with_kopecks: bool = False) -> str:
     if with_kopecks:
         text += f"{DECIMAL.get(current_locale(), '.')}{kop:02d}"
     return f"{sign}{text} ₽"
+
+
+def money_figure(kopecks: int) -> str:
+    """A report's amount as it is: '1 459 978,50 ₽' when it has kopecks, '100 000 ₽' when it has
+    none (a round target). A sum of invoices is never rounded away on screen: the JSON and the
+    workbook hold the kopecks, and a head checks one against the other."""
+    return money(kopecks, with_kopecks=kopecks % 100 != 0)
+
+
+def money_figures(amounts: Sequence[int]) -> list[str]:
+    """Amounts read together (a report's column, the bars of a chart): all with kopecks when any
+    of them has some, so that none is rounded and the column's digits line up; whole rubles when
+    none has."""
+    exact = any(amount % 100 for amount in amounts)
+    return [money(amount, with_kopecks=exact) for amount in amounts]
 
 
 def fraction(value: float | None, places: int = 1) -> str:
