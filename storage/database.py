@@ -244,13 +244,15 @@ def _skip_row_triggers(conn: Connection) -> None:
     would) what its rows point to and did not create, as on SQLite."""
     allowed = conn.info.get(_REPLICA_ALLOWED)
     if allowed is None:
-        allowed = bool(
-            conn.exec_driver_sql(
-                "SELECT current_setting('is_superuser') = 'on' OR ("
-                "current_setting('server_version_num')::int >= 150000 AND "
-                "has_parameter_privilege('session_replication_role', 'SET'))"
-            ).scalar()
-        )
+        allowed = conn.exec_driver_sql("SELECT current_setting('is_superuser') = 'on'").scalar() is True
+        # Before PostgreSQL 15 the function does not exist: the query would not even parse.
+        if not allowed and (conn.dialect.server_version_info or (0,)) >= (15,):
+            allowed = (
+                conn.exec_driver_sql(
+                    "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+                ).scalar()
+                is True
+            )
         conn.info[_REPLICA_ALLOWED] = allowed
     if allowed:
         conn.exec_driver_sql("SET LOCAL session_replication_role = replica")

@@ -6,12 +6,14 @@ checked as always."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 import crm_tui.importers.clients.parse_process as parse_process
 from crm_tui.domain.clock import fixed_clock
@@ -27,6 +29,7 @@ from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.rows import RowParser, open_table
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.files.mapping import suggest_mapping
+from crm_tui.storage.database import _skip_row_triggers
 from crm_tui.storage.errors import DatabaseUnavailable
 from crm_tui.storage.models import contacts, field_defs, import_batches, stages
 from tests.importers.files import write_big_xlsx, write_cp1251_csv, write_managers_xlsx, write_utf8_bom_csv
@@ -166,3 +169,29 @@ def test_after_a_bulk_chunk_an_ordinary_write_is_checked_again(
     import_clients(ws, [write_managers_xlsx(tmp_path / "petrov.xlsx")], ImportOptions(errors_dir=tmp_path))
     with pytest.raises(DatabaseUnavailable), ws.write() as session:
         session.execute(insert(contacts).values(client_id=987654, full_name="Никто", created_at=ws.now()))
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_skip_the_lookups_writes_with_them(postgres_url: str) -> None:
+    """Not a superuser, not granted ``SET`` on ``session_replication_role``: the chunk writes as
+    any transaction does, the server checking every row (and the import still works)."""
+    engine = create_engine(postgres_url, poolclass=NullPool)
+    role = f"crm_plain_{uuid.uuid4().hex[:12]}"
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} NOSUPERUSER")
+        conn.commit()
+        try:
+            with conn.begin():
+                conn.exec_driver_sql(f"SET LOCAL ROLE {role}")
+                _skip_row_triggers(conn)
+                assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "origin"
+            conn.info.clear()  # what the check found is remembered per connection
+            with conn.begin():
+                _skip_row_triggers(conn)
+                assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "replica"
+            assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "origin"
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+            conn.commit()
+    engine.dispose()
