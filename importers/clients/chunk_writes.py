@@ -18,8 +18,10 @@ from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import _
 from crm_tui.importers.clients.owners import OwnerResolver
+from crm_tui.importers.clients.row_keys import row_keys
 from crm_tui.storage.bulk import insert_rows, next_ids
 from crm_tui.storage.models import (
+    ChannelKind,
     DealStatus,
     Direction,
     InteractionKind,
@@ -43,6 +45,8 @@ INTERNAL = Direction.INTERNAL.value
 OPEN_DEAL = DealStatus.OPEN.value
 OPEN_TASK = TaskStatus.OPEN.value
 CALL = TaskKind.CALL.value
+PHONE = ChannelKind.PHONE.value
+EMAIL = ChannelKind.EMAIL.value
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,31 @@ class ChunkWrites:
         (into if into is not None else self.channels).append(row)
         if into is None:
             self.channel_logged.append(logged)
+
+    def client_of_one_row(self, client_id: int, row: ParsedRow, owner_id: int | None, name: str) -> None:
+        """What a new client of one row (nearly every row of a file) brings besides its own
+        row: as ``loader._insert_new`` writes for a group of rows, without a group's bookkeeping."""
+        self.source(client_id, row)
+        keys = row.keys if row.keys is not None else row_keys(row)
+        into = self.contact(client_id, row, logged=False) if keys.contact_key else None
+        found = [(PHONE, p.e164, p.raw, p.extension) for p in row.phones]
+        found += [(EMAIL, e.value, e.raw, None) for e in row.emails]
+        seen: set[tuple[str, str]] = set()
+        for kind, value, raw, ext in found:
+            # the same number twice (with two extensions) is one channel
+            if len(found) == 1 or (kind, value) not in seen:
+                seen.add((kind, value))
+                self.channel(into, client_id, kind, value, raw, ext, logged=False)
+        if row.note or row.next_action:
+            self.follow_ups(client_id, owner_id, name, (row,), has_open_deal=False)
+        if row.portrait:
+            portrait: dict[str, Any] = {}
+            for key, value in row.portrait:
+                portrait.setdefault(key, value)
+            self.portrait.extend(
+                {"client_id": client_id, "field_id": self.ctx.portrait_ids[key], "value": value}
+                for key, value in portrait.items()
+            )
 
     def follow_ups(
         self,

@@ -157,6 +157,8 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
         pipeline_id=ctx.pipeline_id if writes.deals else None,
         stage_id=ctx.first_stage_id if writes.deals else None,
         batch_id=ctx.batch_id,
+        client_ids=enrich,
+        field_ids=(p["field_id"] for p in writes.portrait),
     )
     return result
 
@@ -229,8 +231,11 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
     deferred.resume()
     # No audit row per created client: its provenance row names the batch, and the batch's
     # own audit entry says who imported what; a hundred thousand copies would add nothing.
+    writes.created.setdefault("client", []).extend(ids)
     for client_id, group, values in zip(ids, groups, client_rows, strict=True):
-        writes.change("client", client_id)
+        if len(group.rows) == 1:
+            writes.client_of_one_row(client_id, group.rows[0], values["owner_id"], values["name"])
+            continue
         seen_people: set[str] = set()
         seen_channels: set[tuple[str, str]] = set()
         for row in group.rows:

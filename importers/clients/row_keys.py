@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_tui.domain.clients.search_keys import derived_keys
+from crm_tui.domain.clients.search_keys import city_key, derived_keys
 from crm_tui.domain.imports.rows import ParsedRow, RowKeys
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
@@ -21,5 +21,5 @@ def row_keys(row: ParsedRow) -> RowKeys:
         contact_key=fold(row.contact_name) if row.contact_name else None,
         inn_valid=bool(row.inn) and is_valid_inn(row.inn or ""),
         company=company_name(name),
-        city_key=fold(row.city) if row.city else None,
+        city_key=city_key(row.city) if row.city else None,
     )

@@ -16,6 +16,8 @@ on a shared machine the CPU time is the steadier of the two.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import resource
 import subprocess
 import sys
@@ -45,6 +47,27 @@ def openpyxl_read(source: Path) -> tuple[float, float]:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", OPENPYXL_READ, str(source)], check=True)
     return time.perf_counter() - started, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+
+
+def server_cpu(ws: object) -> float | None:
+    """CPU seconds of the PostgreSQL backends serving this base (they started with this run):
+    on PostgreSQL the server's work is on the same two cores, outside both our processes."""
+    from sqlalchemy import text
+
+    engine = ws.engine  # type: ignore[attr-defined]
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def main() -> None:
@@ -80,12 +103,15 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
     ws = open_workspace(database, "bench")
-    cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
+    own, children = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with job():
         summary = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
     elapsed = time.perf_counter() - started
-    cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+    own = cpu_seconds(resource.RUSAGE_SELF) - own
+    children = cpu_seconds(resource.RUSAGE_CHILDREN) - children
+    cpu = own + children
+    server = server_cpu(ws)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     parser_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     # After the import: the children's peak is the largest child's, and openpyxl's would hide
@@ -93,9 +119,12 @@ def main() -> None:
     yardstick = openpyxl_read(source) if args.openpyxl else None
     print(
         f"{summary.rows} rows in {elapsed:.1f} s ({summary.rows / elapsed:,.0f} rows/s, "
-        f"CPU {cpu:.1f} s), peak RSS {peak_mb:.0f} MB (parsing process {parser_mb:.0f} MB): "
+        f"CPU {cpu:.1f} s: importing {own:.1f} s, parsing {children:.1f} s), "
+        f"peak RSS {peak_mb:.0f} MB (parsing process {parser_mb:.0f} MB): "
         f"created {summary.created}, enriched {summary.enriched}, rejected {summary.rejected}"
     )
+    if server is not None:
+        print(f"PostgreSQL's backends for this base: CPU {server:.1f} s")
     if yardstick is not None:
         wall, cpu_read = yardstick
         print(

@@ -10,9 +10,21 @@ compute the keys without loading SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.phones import phone_query_digits
+
+
+@lru_cache(maxsize=4096)
+def _fold_repeated(text: str) -> str:
+    """``fold`` of a value an import repeats on thousands of rows (a city, a legal form)."""
+    return fold(text)
+
+
+def _fold_part(text: str) -> str:
+    # Digits fold to themselves (an INN, a phone's digits): no need to call ``fold``.
+    return text if text.isdigit() else fold(text)
 
 
 def search_text(
@@ -24,10 +36,30 @@ def search_text(
     emails: Iterable[str],
 ) -> str:
     """Everything `/` matches a client on, in one folded string; phones as E.164 without '+'."""
-    parts = [legal_form or "", name, inn or "", city or ""]
-    parts.extend(p.lstrip("+") for p in phones)
-    parts.extend(emails)
-    return fold(" ".join(p for p in parts if p))
+    return _search_text(fold(name), legal_form, inn, city, phones, emails)
+
+
+def _search_text(
+    name_key: str,
+    legal_form: str | None,
+    inn: str | None,
+    city: str | None,
+    phones: Iterable[str],
+    emails: Iterable[str],
+) -> str:
+    """``fold`` of the parts joined by spaces, folded part by part: ``fold`` maps character by
+    character, then collapses and strips whitespace, so folding each part and joining the
+    non-empty ones with one space gives the same text, and the name is folded once for both
+    keys (an import derives them for every row)."""
+    parts = [
+        _fold_repeated(legal_form) if legal_form else "",
+        name_key,
+        _fold_part(inn) if inn else "",
+        _fold_repeated(city) if city else "",
+    ]
+    parts.extend(_fold_part(p.lstrip("+")) for p in phones)
+    parts.extend(_fold_part(e) for e in emails)
+    return " ".join(p for p in parts if p)
 
 
 def derived_keys(
@@ -40,7 +72,13 @@ def derived_keys(
 ) -> tuple[str, str]:
     """``(name_key, search_text)`` of a client. Every writer of clients (the card, the import,
     the demo) stores these two beside the row, so all of them must call this."""
-    return fold(name), search_text(name, legal_form, inn, city, phones, emails)
+    name_key = fold(name)
+    return name_key, _search_text(name_key, legal_form, inn, city, phones, emails)
+
+
+def city_key(city: str) -> str:
+    """A city folded as the search text folds it; cities repeat, so it is remembered."""
+    return _fold_repeated(city)
 
 
 def _like(text: str) -> str:
