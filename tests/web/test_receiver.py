@@ -168,6 +168,34 @@ async def test_mango_sipuni_and_uis_each_log_their_call(workspace_for: Open, see
     assert uis.client_id == seeded.clients["romashka"] and uis.duration_s == 0
 
 
+async def test_a_sipuni_outgoing_call_lands_on_the_dialled_clients_timeline(
+    workspace_for: Open, seeded: Seeded
+) -> None:
+    """Sipuni's hangup of an outgoing call names no number (captured shape): the start, kept
+    by the receiver, gives it the number dialled and the extension, so the call lands on the
+    client's timeline as a call out by the manager (before: a nameless inbound call)."""
+    admin = workspace_for("admin")
+    set_extension(admin, "ivanova", "201")
+    token = add_source(admin, "sipuni", "sipuni").source.secret
+    start = fixture("sipuni_outbound_start.txt").replace("79161230087", ROMASHKA.lstrip("+"))
+    hangup = fixture("sipuni_outbound_hangup_bare.txt")
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        outcomes = []
+        for query in (start, start, hangup, hangup):
+            answer = await http.get(f"{base}/hooks/sipuni/sipuni/{token}?{query}")
+            assert answer.status == 200
+            outcomes.append(((await answer.json())["outcome"], (await answer.json())["again"]))
+        assert outcomes == [("started", False), ("started", True), ("client", False), ("client", True)]
+    with admin.read() as session:
+        [call] = session.execute(
+            select(interactions.c.client_id, interactions.c.direction, interactions.c.user_id,
+                   interactions.c.duration_s)
+            .where(interactions.c.external_id == "sipuni:1774372584.533596")
+        ).all()  # fmt: skip
+    assert (call.client_id, call.direction, call.duration_s) == (seeded.clients["romashka"], "outbound", 8)
+    assert call.user_id == seeded.users["ivanova"]
+
+
 async def test_telegram_messages_a_request_then_its_touches(
     workspace_for: Open, caplog: pytest.LogCaptureFixture
 ) -> None:

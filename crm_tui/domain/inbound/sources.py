@@ -247,15 +247,27 @@ def seen(session: Session, source: Source, event_id: str) -> str | None:
     return str(outcome) if outcome is not None else None
 
 
-def remember(ws: Workspace, source: Source, event_id: str, outcome: str) -> bool:
-    """Keep that the event was taken; False when it was already (a retry raced the first)."""
+def detail_of(session: Session, source: Source, event_id: str) -> str | None:
+    """What an event taken before left for a later one (``remember``'s ``detail``)."""
+    found = session.scalar(
+        select(inbound_events.c.detail).where(
+            inbound_events.c.source_id == source.id, inbound_events.c.event_id == event_id
+        )
+    )
+    return str(found) if found is not None else None
+
+
+def remember(ws: Workspace, source: Source, event_id: str, outcome: str, detail: str | None = None) -> bool:
+    """Keep that the event was taken, with what a later event of the same call may need of it
+    (``detail``); False when it was already (a retry raced the first)."""
     try:
         with ws.write() as session:
             session.execute(
                 insert(inbound_events).values(
-                    source_id=source.id, event_id=event_id[:200], outcome=outcome[:32], received_at=ws.now()
+                    source_id=source.id, event_id=event_id[:200], outcome=outcome[:32],
+                    received_at=ws.now(), detail=detail[:100] if detail else None,
                 )
-            )
+            )  # fmt: skip
     except Exception as exc:
         if duplicate(exc):
             return False

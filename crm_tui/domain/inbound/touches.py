@@ -97,7 +97,9 @@ class Taken:
     """The event was taken before: acknowledged, nothing written."""
 
 
-def take_once(ws: Workspace, source: Source, event_id: str, apply: Callable[[], str]) -> Taken:
+def take_once(
+    ws: Workspace, source: Source, event_id: str, apply: Callable[[], str], detail: str | None = None
+) -> Taken:
     """Do what an event asks once: an id seen before answers what it came to; a retry racing
     the first (or one after a crash between the touch and this record) finds the touch by its
     identity and writes nothing more."""
@@ -111,6 +113,6 @@ def take_once(ws: Workspace, source: Source, event_id: str, apply: Callable[[], 
         if not duplicate(exc):
             raise
         outcome = "again"
-    if not remember(ws, source, event_id, outcome):
+    if not remember(ws, source, event_id, outcome, detail):
         return Taken(outcome, True)
     return Taken(outcome, outcome == "again")
