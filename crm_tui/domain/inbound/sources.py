@@ -262,17 +262,25 @@ def remember(ws: Workspace, source: Source, event_id: str, outcome: str, detail:
     (``detail``); False when it was already (a retry raced the first)."""
     try:
         with ws.write() as session:
-            session.execute(
-                insert(inbound_events).values(
-                    source_id=source.id, event_id=event_id[:200], outcome=outcome[:32],
-                    received_at=ws.now(), detail=detail[:100] if detail else None,
-                )
-            )  # fmt: skip
+            note_taken(session, source, event_id, outcome, ws.now(), detail)
     except Exception as exc:
         if duplicate(exc):
             return False
         raise
     return True
+
+
+def note_taken(
+    session: Session, source: Source, event_id: str, outcome: str, now: datetime, detail: str | None = None
+) -> None:
+    """The row that says the event was taken (``remember``'s, or inside the event's own
+    transaction); a second one for the same event breaks the unique key."""
+    session.execute(
+        insert(inbound_events).values(
+            source_id=source.id, event_id=event_id[:200], outcome=outcome[:32], received_at=now,
+            detail=detail[:100] if detail else None,
+        )
+    )  # fmt: skip
 
 
 def duplicate(exc: BaseException) -> bool:

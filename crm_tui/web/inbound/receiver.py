@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from crm_tui.domain.errors import DomainError
-from crm_tui.domain.inbound.forms import log_form
+from crm_tui.domain.inbound.forms import take_form
 from crm_tui.domain.inbound.messengers import log_message
 from crm_tui.domain.inbound.sources import Source, SourceKind, detail_of, source_named
 from crm_tui.domain.inbound.touches import Taken, take_once
@@ -139,7 +139,7 @@ class Receiver:
         fields = forms.fields_of(body, request.headers.get("Content-Type", ""))
         event_id = forms.event_id_of(fields, body, request.headers.get("Idempotency-Key"))
         form_request = forms.request_of(fields)
-        return await self.once(source, event_id, partial(log_form, self.ws, source, event_id, form_request))
+        return _done(await self.db(take_form, self.ws, source, event_id, form_request))
 
     async def zadarma_echo(self, source: Source, request: web.Request) -> web.Response:
         """Zadarma checks an address by a GET with ``zd_echo``, to be answered with its value."""
