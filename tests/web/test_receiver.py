@@ -15,7 +15,7 @@ from sqlalchemy import select
 from crm_tui.domain.access.extensions import set_extension
 from crm_tui.domain.inbound.sources import add_source
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import interactions, lead_addresses, leads
+from crm_tui.storage.models import inbound_events, interactions, lead_addresses, leads
 from tests.seed import Seeded
 from tests.web.support import counts, fixture, mango_form, receiver, zadarma_signature
 
@@ -194,6 +194,8 @@ async def test_a_sipuni_outgoing_call_lands_on_the_dialled_clients_timeline(
         ).all()  # fmt: skip
     assert (call.client_id, call.direction, call.duration_s) == (seeded.clients["romashka"], "outbound", 8)
     assert call.user_id == seeded.users["ivanova"]
+    with admin.read() as session:  # the start's number is not kept once the call is logged
+        assert session.scalars(select(inbound_events.c.detail)).all() == [None, None]
 
 
 async def test_telegram_messages_a_request_then_its_touches(

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -255,6 +255,17 @@ def detail_of(session: Session, source: Source, event_id: str) -> str | None:
         )
     )
     return str(found) if found is not None else None
+
+
+def forget_detail(ws: Workspace, source: Source, event_id: str) -> None:
+    """A detail used up (a call's start, once its hangup is logged): a number is not kept
+    longer than the call needs it."""
+    with ws.write() as session:
+        session.execute(
+            update(inbound_events)
+            .where(inbound_events.c.source_id == source.id, inbound_events.c.event_id == event_id)
+            .values(detail=None)
+        )
 
 
 def remember(ws: Workspace, source: Source, event_id: str, outcome: str, detail: str | None = None) -> bool:

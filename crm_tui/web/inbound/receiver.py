@@ -27,7 +27,7 @@ from aiohttp import web
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.inbound.forms import take_form
 from crm_tui.domain.inbound.messengers import log_message
-from crm_tui.domain.inbound.sources import Source, SourceKind, detail_of, source_named
+from crm_tui.domain.inbound.sources import Source, SourceKind, detail_of, forget_detail, source_named
 from crm_tui.domain.inbound.touches import Taken, take_once
 from crm_tui.domain.interactions.call_events import CallEvent
 from crm_tui.domain.interactions.calls import log_calls
@@ -176,10 +176,14 @@ class Receiver:
         event = sipuni.read(fields)
         if event is None:
             return _ignored()
+        started = None
         if not event.other.raw:
             started = await self.db(self._detail, source, sipuni.start_id(event.call_id))
             event = sipuni.with_start(event, started)
-        return await self.once(source, f"{fields.get('event')}:{event.call_id}", self.calls(event))
+        answer = await self.once(source, f"{fields.get('event')}:{event.call_id}", self.calls(event))
+        if started is not None:  # the call is logged: its start's number is kept no longer
+            await self.db(forget_detail, self.ws, source, sipuni.start_id(event.call_id))
+        return answer
 
     async def uis(self, source: Source, request: web.Request) -> web.Response:
         _check_token(source, request.match_info.get("token", ""))
