@@ -268,12 +268,13 @@ def _count(report: SendReport, outcome: Outcome) -> None:
         report.retry += 1
 
 
-def send_test(ws: Workspace, ref: str, position: int, client_id: int, to: str | None = None) -> str:
-    """Step ``position`` as ``client_id`` would get it, sent now to ``to`` (by default the
-    viewer's own sending address) and not through the outbox: a test, not a letter."""
+def send_test(ws: Workspace, ref: str, position: int, client: int | str, to: str | None = None) -> str:
+    """Step ``position`` as ``client`` (an id, a name, INN or phone) would get it, sent now to
+    ``to`` (by default the viewer's own sending address) and not through the outbox: a test, not a
+    letter."""
     from crm_tui.domain.campaigns.rows import preview
 
-    return send_test_letter(ws, preview(ws, ref, position, client_id), to)
+    return send_test_letter(ws, preview(ws, ref, position, client), to)
 
 
 def send_test_letter(ws: Workspace, letter: Letter, to: str | None = None) -> str:

@@ -3,8 +3,9 @@ right (day, subject, the plain text and the HTML part, a preview for a real reci
 settings (name, kind, sender, audience) in a dialog, and everything saved at once by Ctrl+S.
 
 What a person typed is never thrown away: the draft lives in the screen until it is saved, a
-refusal (a template that breaks, a step whose letters went out, a colleague's save meanwhile)
-is said below with the step and line it names, the cursor put there, and the text kept; leaving
+refusal (a template that breaks, a step whose letters went out) is said below with the step and
+line it names, the cursor put there, and the text kept; a colleague's save meanwhile offers to
+write the draft over theirs (audited) or to read theirs again (after a second question); leaving
 with unsaved changes asks for Escape a second time.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from typing import ClassVar
 
 from textual import work
@@ -29,7 +31,7 @@ from crm_tui.domain.campaigns.letters import FIELDS, Letter
 from crm_tui.domain.campaigns.rows import preview_draft, sample_client
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft
 from crm_tui.domain.captions import CAMPAIGN_KIND_NAMES
-from crm_tui.domain.errors import DomainError
+from crm_tui.domain.errors import DomainError, StaleEdit
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
@@ -39,6 +41,7 @@ from crm_tui.screens.dialogs.campaign_forms import (
     RecipientDialog,
     Settings,
 )
+from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.client_suggestions import Picked
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
@@ -72,9 +75,10 @@ class CampaignEditorScreen(StepsEditor):
         bind("editor.step_up", "move_step(-1)", N_("Step up"), show=False, priority=True),
         bind("editor.step_down", "move_step(1)", N_("Step down"), show=False, priority=True),
         bind("editor.preview", "preview", N_("Preview"), priority=True),
-        bind("editor.recipient", "recipient", N_("For whom"), priority=True),
+        bind("editor.recipient", "recipient", N_("Recipient"), priority=True),
         bind("editor.test", "test", N_("Test"), priority=True),
-        bind("editor.back", "back", N_("Back")),
+        # not on the footer (no room at 80 columns): the status line names it, the palette has it
+        bind("editor.back", "back", N_("Back"), show=False),
     ]
     GATED: ClassVar[Mapping[str, Capability]] = {
         "save": Capability.RUN_CAMPAIGNS,
@@ -111,6 +115,14 @@ class CampaignEditorScreen(StepsEditor):
         def __init__(self, letter: Letter) -> None:
             super().__init__()
             self.letter = letter
+
+    class Conflict(Message):
+        """A save refused: a colleague saved since the campaign was read (now at ``theirs``)."""
+
+        def __init__(self, line: str, theirs: int) -> None:
+            super().__init__()
+            self.line = line
+            self.theirs = theirs
 
     class Saved(Message):
         def __init__(self, campaign_id: int) -> None:
@@ -164,6 +176,7 @@ class CampaignEditorScreen(StepsEditor):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._say("")
         self.load()
 
     @work(thread=True, exclusive=True, group="editor-load", exit_on_error=False)
@@ -258,13 +271,52 @@ class CampaignEditorScreen(StepsEditor):
         self._save(self._current_draft(), self.campaign_id, self.version)
 
     @work(thread=True, exclusive=True, group="editor-save", exit_on_error=False)
-    def _save(self, draft: CampaignDraft, campaign_id: int | None, version: int | None) -> None:
+    def _save(
+        self, draft: CampaignDraft, campaign_id: int | None, version: int | None, over: int | None = None
+    ) -> None:
         try:
-            saved = save_campaign(self.ws, draft, campaign_id=campaign_id, seen=version)
+            saved = save_campaign(self.ws, draft, campaign_id=campaign_id, seen=version, over=over)
+        except StaleEdit as exc:
+            assert campaign_id is not None
+            try:
+                theirs = load_for_edit(self.ws, str(campaign_id)).version
+            except DomainError as gone:  # removed meanwhile: nothing to write over
+                self.post_message(self.refused(gone))
+                return
+            self.post_message(self.Conflict(str(exc), theirs))
+            return
         except DomainError as exc:
             self.post_message(self.refused(exc))
             return
         self.post_message(self.Saved(saved))
+
+    def on_campaign_editor_screen_conflict(self, event: Conflict) -> None:
+        """A colleague saved the campaign after it was read: the typed draft stays, and the person
+        chooses to write it over theirs (recorded in the history), to read theirs (losing the
+        draft, asked again) or to go on editing."""
+        self._say(event.line, error=True)
+        choices = [
+            (_("Save mine over theirs (the history records it)"), "mine"),
+            (_("Read theirs again: my changes are lost"), "theirs"),
+            (_("Go on editing, save nothing now"), "keep"),
+        ]
+        title = _("A colleague saved this campaign after you opened it")
+        self.app.push_screen(ChoiceDialog(title, choices), partial(self._conflict_taken, event.theirs))
+
+    def _conflict_taken(self, theirs: int, choice: str | None) -> None:
+        if choice == "mine":
+            self._save(self._current_draft(), self.campaign_id, self.version, theirs)
+        elif choice == "theirs":
+            sure = [(_("Yes: lose my changes, read theirs"), "yes"), (_("No: keep my changes"), "no")]
+            self.app.push_screen(ChoiceDialog(_("Lose your changes?"), sure), self._reload_taken)
+
+    def _reload_taken(self, choice: str | None) -> None:
+        if choice != "yes":
+            return
+        self.dirty = False
+        self.leaving = False
+        self._say(_("read again as your colleague saved it; your changes are dropped"))
+        self.load()
 
     def on_campaign_editor_screen_saved(self, event: Saved) -> None:
         self.campaign = str(event.campaign_id)

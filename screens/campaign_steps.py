@@ -20,6 +20,9 @@ from crm_tui.widgets.record_table import RecordTable, clip
 
 NEW_STEP_DAY = 7
 """A new step comes this many days after the one before it."""
+HINTED = ("editor.step_up", "editor.step_down", "editor.back")
+"""The keys the footer leaves out (at 80 columns it has room for the editor's seven others):
+named on the status line while it has nothing to say, and in the palette."""
 
 
 class StepsEditor(CrmScreen):
@@ -172,6 +175,25 @@ class StepsEditor(CrmScreen):
         self.set_focus(area)
 
     def _say(self, line: str, *, error: bool = False) -> None:
+        """``line`` below the editor; nothing to say: the keys the footer has no room for."""
         status = self.query_one("#editor-status", Static)
-        status.update(literal(line, style="red" if error else "", multiline=True))
+        if line:
+            status.update(literal(line, style="red" if error else "", multiline=True))
+        else:
+            status.update(literal(self.keys_hint(), style="dim"))
         status.set_class(error, "refused")
+
+    def keys_hint(self) -> str:
+        """``alt+↑ / alt+↓ move the step · esc back · ^p every command``, with the keys the keymap
+        gives now."""
+        keys: dict[str, str] = {}
+        for item in self.active_bindings.values():
+            if item.binding.id in HINTED:
+                keys[item.binding.id] = self.app.get_key_display(item.binding)
+            elif item.binding.action in ("command_palette", "app.command_palette"):
+                keys["palette"] = self.app.get_key_display(item.binding)
+        up, down, back = (keys.get(binding_id, "—") for binding_id in HINTED)
+        line = _("{up} / {down} move the step · {back} back").format(up=up, down=down, back=back)
+        if "palette" in keys:  # the footer's last key, the first to go at 80 columns
+            line += " · " + _("{key} every command").format(key=keys["palette"])
+        return line

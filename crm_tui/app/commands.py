@@ -22,9 +22,13 @@ PALETTE_ONLY = frozenset(
         "app.new_deal",
         "app.new_task",
         "app.password",
+        "editor.step_up",
+        "editor.step_down",
+        "editor.back",
     }
 )
-"""App keys offered in the palette but not on every screen's footer (it has no room for them)."""
+"""Keys offered in the palette but not on the footer (it has no room for them): the app's on every
+screen, the campaign editor's that its status line names."""
 
 
 class ActionCommands(Provider):

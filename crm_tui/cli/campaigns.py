@@ -266,7 +266,9 @@ def stats(
 def preview(
     ctx: typer.Context,
     campaign: Campaign,
-    client: Annotated[int, typer.Option("--client", help="The client (id) the letter is for.")],
+    client: Annotated[
+        str, typer.Option("--client", help="The client the letter is for: id, name, INN or phone.")
+    ],
     step: Annotated[int, typer.Option("--step", help="The step's number.")] = 1,
     html: Annotated[bool, typer.Option("--html", help="Show the HTML part instead of the text.")] = False,
     as_json: AsJson = False,
@@ -290,7 +292,9 @@ def preview(
 def test(
     ctx: typer.Context,
     campaign: Campaign,
-    client: Annotated[int, typer.Option("--client", help="The client (id) whose letter to send.")],
+    client: Annotated[
+        str, typer.Option("--client", help="The client whose letter to send: id, name, INN or phone.")
+    ],
     step: Annotated[int, typer.Option("--step", help="The step's number.")] = 1,
     to: Annotated[
         str | None, typer.Option("--to", help="Where to (default: your own sending address).")

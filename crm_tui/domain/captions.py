@@ -307,6 +307,7 @@ INBOUND_OUTCOME_NAMES: Captions[str] = Captions(
         "internal": NC_("inbound outcome", "an internal call"),
         "anonymous": NC_("inbound outcome", "no number"),
         "unknown outbound": NC_("inbound outcome", "a call out to nobody known"),
+        "started": NC_("inbound outcome", "a call's start (its end logs it)"),
         "sent": NC_("inbound outcome", "our mail"),
         "robot": NC_("inbound outcome", "a robot's mail"),
         "unknown": NC_("inbound outcome", "nobody's"),

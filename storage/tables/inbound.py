@@ -45,6 +45,9 @@ inbound_events = Table(
     Column("event_id", String(200), nullable=False),
     Column("outcome", String(32), nullable=False),
     Column("received_at", UTCDateTime(), nullable=False),
+    # What a call's start told that its end may not (Sipuni names the numbers of an outgoing call
+    # only when it starts): the source's module writes and reads it.
+    Column("detail", String(100), nullable=True),
     UniqueConstraint("source_id", "event_id", name="uq_inbound_events_source_event"),
 )
 

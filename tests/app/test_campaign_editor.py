@@ -5,6 +5,7 @@ oneself through the loopback SMTP server; a new campaign made from nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
@@ -205,3 +206,91 @@ async def test_the_audience_from_a_spreadsheet_names_its_unmatched_rows(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not editor.dirty)
     assert enrol(admin, "Drip").enrolled == 1
+
+
+async def test_a_colleagues_save_meanwhile_offers_mine_over_theirs_or_theirs_after_a_question(
+    sqlite_url: str, team: Seeded
+) -> None:
+    """The reviewer's case: a colleague saved while the editor was open; the editor kept the typed
+    steps but had no way to save them. Now: write mine over theirs (in the history), or read
+    theirs again once asked whether to lose mine."""
+    import json
+
+    from crm_tui.domain.campaigns.editing import save_campaign
+    from crm_tui.screens.dialogs.choice import ChoiceDialog
+    from crm_tui.storage.models import audit_entries
+
+    admin = open_workspace(sqlite_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    mail_setup(admin, 2525)
+
+    def colleague_saves(subject: str) -> None:
+        edited = load_for_edit(admin, "Drip")
+        steps = (replace(edited.draft.steps[0], subject=subject), *edited.draft.steps[1:])
+        save_campaign(admin, replace(edited.draft, steps=steps), campaign_id=edited.id, seen=edited.version)
+
+    head = open_workspace(sqlite_url, "smirnov", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    app = create_app(head)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await _open_editor(pilot, app)
+        editor.query_one("#editor-subject", Input).value = "Моя тема"
+        colleague_saves("Тема коллеги")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("enter")  # the first choice: mine over theirs
+        await wait_for(pilot, lambda: not editor.dirty and app.screen is editor)
+        assert load_for_edit(admin, "Drip").draft.steps[0].subject == "Моя тема"
+        with admin.read() as session:
+            changes = session.scalars(
+                select(audit_entries.c.changes)
+                .where(audit_entries.c.entity == "campaign")
+                .order_by(audit_entries.c.id.desc())
+                .limit(1)
+            ).one()
+        over = (json.loads(changes) if isinstance(changes, str) else changes)["written_over"]
+        assert over["theirs"] == over["read"] + 1
+        await wait_for(pilot, lambda: editor.version == over["theirs"] + 1)
+
+        editor.query_one("#editor-subject", Input).value = "Моя вторая тема"
+        colleague_saves("Вторая тема коллеги")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("down", "enter")  # theirs: asked again
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ChoiceDialog) and "?" in str(app.screen.title_text)
+        )
+        await pilot.press("enter")
+        subject = editor.query_one("#editor-subject", Input)
+        await wait_for(pilot, lambda: app.screen is editor and subject.value == "Вторая тема коллеги")
+        assert not editor.dirty
+    assert load_for_edit(admin, "Drip").draft.steps[0].subject == "Вторая тема коллеги"
+
+
+async def test_every_key_of_the_editor_is_on_screen_at_80x24_in_russian(
+    sqlite_url: str, team: Seeded
+) -> None:
+    """The footer was cut after «Для кого»: Ctrl+T, Escape and Alt+↑/↓ were nowhere on screen.
+    Each key is now on the footer's line as drawn, or on the status line below the fields."""
+    from crm_tui import i18n
+    from crm_tui.widgets.key_footer import KeyFooter
+
+    admin = open_workspace(sqlite_url, "admin", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
+    mail_setup(admin, 2525)
+    before = i18n.current_locale()
+    i18n.set_locale("ru")
+    try:
+        app = create_app(open_workspace(sqlite_url, "smirnov", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            editor = await _open_editor(pilot, app)
+            footer = editor.query_one(KeyFooter)
+            drawn = footer.render().plain + "\n" + text_of(editor.query_one("#editor-status", Static))
+            keys = {
+                item.binding.id: app.get_key_display(item.binding)
+                for item in editor.active_bindings.values()
+                if (item.binding.id or "").startswith("editor.")
+            }
+            assert len(keys) == 10
+            for binding_id, key in keys.items():
+                assert f"{key} " in drawn, (binding_id, key, drawn)
+            assert "Тест" in drawn and "назад" in drawn
+    finally:
+        i18n.set_locale(before)

@@ -202,12 +202,26 @@ def run_phase(phase: str, rate: int, seconds: int, retry: float) -> None:
 
     killing = phase == "kill"
     plan = Plan(rate, seconds, retry, seconds / 2 if killing else None, restart if killing else None, killing)
+    ready = _cpu(server[0].pid)
     try:
         asyncio.run(load(f"http://127.0.0.1:{port}", token, plan, tally))
+        if not killing:  # what the receiver spent on the load, its start-up left out
+            spent = _cpu(server[0].pid) - ready
+            print(f"{phase}: the receiver's CPU {spent * 1000 / max(1, sum(tally.statuses.values())):.1f} ms "
+                  f"a request ({spent:.1f} s)")  # fmt: skip
     finally:
         server[0].send_signal(signal.SIGTERM)
         server[0].wait(timeout=30)
     report(phase, tally, url)
+
+
+def _cpu(pid: int) -> float:
+    """A process's CPU seconds so far (user and system), from /proc; 0 where there is none."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,22 @@ def test_a_bare_hangup_gives_the_extension_that_took_it_and_the_talk_time() -> N
     assert event.other.e164 is None
 
 
+def test_an_outgoing_hangup_takes_its_number_and_direction_from_the_calls_start() -> None:
+    """Sipuni's start (event 1) of an outgoing call names the extension and the number dialled;
+    its hangup names neither: kept from the start, they make the hangup a call out to that number."""
+    start = sipuni.start_detail(fields("sipuni_outbound_start.txt"))
+    assert start == (sipuni.start_id("1774372584.533596"), "outbound 79161230087 201")
+    bare = sipuni.read(fields("sipuni_outbound_hangup_bare.txt"))
+    assert bare is not None
+    event = sipuni.with_start(bare, start[1])
+    assert (event.direction, event.other.e164, event.extension) == (Direction.OUTBOUND, "+79161230087", "201")
+    assert (event.talk_s, event.result, event.line) == (8, CallResult.ANSWERED, None)
+    # a hangup that names its numbers keeps them; a ring or an answer keeps nothing
+    inbound = sipuni.read(fields("sipuni_inbound_missed.txt"))
+    assert inbound is not None and sipuni.with_start(inbound, start[1]) is inbound
+    assert sipuni.start_detail({"event": "3", "call_id": "1"}) is None
+
+
 def test_a_uis_body_without_start_time_is_read_from_the_notification_time() -> None:
     """A UIS "call finished" body as an integration published it (the numbers made up): no
     ``start_time``, ``is_lost`` nor ``file_link``; ``call_session_id`` a number."""

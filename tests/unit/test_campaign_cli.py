@@ -134,3 +134,27 @@ def test_changing_a_senders_port_keeps_its_manager_signature_and_limits(seeded_d
     assert (row.smtp_host, row.smtp_port, row.smtp_security) == ("127.0.0.1", 8025, "none")
     assert row.user_id is not None and row.display_name == "Светлана Иванова"
     assert (row.signature, row.per_day) == ("С уважением, Светлана", 500)
+
+
+def test_preview_and_test_take_a_client_by_name_inn_or_phone(seeded_db: str, smtp_server: Mailbox) -> None:
+    """`--client` took only an id; a person knows the client by name or phone. Read as `crm deal
+    add` reads a client: several fitting are listed, none fitting is said, each in one line."""
+    db = ("--db", seeded_db)
+    crm(*db, "campaign", "add", "Дожим", "--example", "lost-drip", user="smirnov", check=True)
+    for login in ("smirnov", "ivanova"):  # the viewer's address (the test's) and the owner's (the letter's)
+        crm(*db, "outbox", "sender", f"{login}@ourfirm.ru", "--user", login, "--host", "127.0.0.1",
+            "--port", str(smtp_server.port), "--security", "none", user="admin", check=True)  # fmt: skip
+    for client in ("Ромашка", "+7 495 111-22-33", "1"):
+        shown = crm(
+            *db, "campaign", "preview", "Дожим", "--client", client, "--json", user="smirnov", check=True
+        )
+        assert json.loads(shown.stdout)["to"] == "info@romashka.ru", client
+    several = crm(*db, "campaign", "preview", "Дожим", "--client", "+7495", user="smirnov")
+    assert several.returncode == 2
+    assert "'+7495' matches several clients: Ромашка, Москва (1); СтройМонтаж, Химки (3)" in error_line(
+        several
+    )
+    nobody = crm(*db, "campaign", "test", "Дожим", "--client", "Нет такого", user="smirnov")
+    assert nobody.returncode == 2 and "no client matches 'Нет такого'" in error_line(nobody)
+    sent = crm(*db, "campaign", "test", "Дожим", "--client", "Ромашка", "--json", user="smirnov", check=True)
+    assert json.loads(sent.stdout) == {"sent_to": "smirnov@ourfirm.ru"} and len(smtp_server.letters) == 1

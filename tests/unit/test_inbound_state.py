@@ -109,3 +109,28 @@ def test_mailbox_switch_and_reading_by_cli(seeded_db: str, imap: ImapServer) -> 
     listed_sources = crm("--db", seeded_db, "inbound", "source", "list", "--json", user="admin", check=True)
     assert json.loads(listed_sources.stdout)[0]["path"] == "/hooks/form/site?token=<token>"
     assert secret not in listed_sources.stdout
+
+
+def test_a_form_and_its_note_commit_together_and_a_half_done_one_answers_again(workspace_for: Open) -> None:
+    """The receiver's form is one transaction (the request, its touch and the note of the event):
+    taken twice, the second is 'again'; a form whose touch is there but whose note is not (written
+    by an older receiver that crashed between its two commits) is 'again' too, noted, no second
+    request."""
+    from sqlalchemy import delete, func, select
+
+    from crm_tui.domain.inbound.forms import take_form
+    from crm_tui.domain.leads.intake import Request
+    from crm_tui.storage.models import inbound_events, leads
+
+    admin = workspace_for("admin")
+    site = add_source(admin, "site", "form").source
+    form = Request(name="Олег", phone="+7 916 555-05-05", message="Прайс")
+    first, second = take_form(admin, site, "e1", form), take_form(admin, site, "e1", form)
+    assert (first.outcome, first.again, second.outcome, second.again) == ("new", False, "new", True)
+    with admin.write() as session:
+        session.execute(delete(inbound_events))
+    half = take_form(admin, site, "e1", form)
+    assert (half.outcome, half.again) == ("again", True)
+    with admin.read() as session:
+        assert session.scalar(select(func.count()).select_from(leads)) == 1
+        assert session.scalars(select(inbound_events.c.outcome)).all() == ["again"]

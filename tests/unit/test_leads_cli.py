@@ -172,3 +172,19 @@ def test_a_phone_reads_as_on_the_client_card_in_the_lead_card_and_the_answer_tas
     )
     timeline = crm("--db", seeded_db, "clients", "timeline", str(repeat["client"]), user="admin", check=True)
     assert "+7 495 111-22-33" in timeline.stdout and "+74951112233" not in timeline.stdout
+
+
+def test_a_strangers_call_shows_the_number_as_the_crm_spells_phones(seeded_db: str, tmp_path: Any) -> None:
+    """A PBX writes ``79161230087``: the request made of the call and its touch say
+    ``+7 916 123-00-87``, as a number is shown everywhere else (the reviewer read it raw)."""
+    master = tmp_path / "Master.csv"
+    master.write_text(
+        '"","79161230087","101","from-trunk","""79161230087"" <79161230087>","SIP/trunk-0001",'
+        '"SIP/101-0002","Dial","SIP/101,30","2026-12-01 10:00:00","2026-12-01 10:00:00",'
+        '"2026-12-01 10:01:00",65,60,"ANSWERED","DOCUMENTATION","1733000000.1",""\n',
+        encoding="utf-8",
+    )
+    logged = _json(seeded_db, "inbound", "calls", str(master))
+    [lead] = logged["new_requests"]
+    shown = crm("--db", seeded_db, "leads", "show", str(lead), user="admin", check=True).stdout
+    assert "+7 916 123-00-87" in shown and "79161230087" not in shown

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from crm_tui.domain.access.extensions import set_extension
 from crm_tui.domain.inbound.sources import add_source
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import interactions, lead_addresses, leads
+from crm_tui.storage.models import inbound_events, interactions, lead_addresses, leads
 from tests.seed import Seeded
 from tests.web.support import counts, fixture, mango_form, receiver, zadarma_signature
 
@@ -166,6 +166,36 @@ async def test_mango_sipuni_and_uis_each_log_their_call(workspace_for: Open, see
     assert "2:53" in sipuni and "https://sipuni.com/api/crm/record?id=1733307000.8812" in sipuni
     uis = rows["uis:3019843231"]
     assert uis.client_id == seeded.clients["romashka"] and uis.duration_s == 0
+
+
+async def test_a_sipuni_outgoing_call_lands_on_the_dialled_clients_timeline(
+    workspace_for: Open, seeded: Seeded
+) -> None:
+    """Sipuni's hangup of an outgoing call names no number (captured shape): the start, kept
+    by the receiver, gives it the number dialled and the extension, so the call lands on the
+    client's timeline as a call out by the manager (before: a nameless inbound call)."""
+    admin = workspace_for("admin")
+    set_extension(admin, "ivanova", "201")
+    token = add_source(admin, "sipuni", "sipuni").source.secret
+    start = fixture("sipuni_outbound_start.txt").replace("79161230087", ROMASHKA.lstrip("+"))
+    hangup = fixture("sipuni_outbound_hangup_bare.txt")
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        outcomes = []
+        for query in (start, start, hangup, hangup):
+            answer = await http.get(f"{base}/hooks/sipuni/sipuni/{token}?{query}")
+            assert answer.status == 200
+            outcomes.append(((await answer.json())["outcome"], (await answer.json())["again"]))
+        assert outcomes == [("started", False), ("started", True), ("client", False), ("client", True)]
+    with admin.read() as session:
+        [call] = session.execute(
+            select(interactions.c.client_id, interactions.c.direction, interactions.c.user_id,
+                   interactions.c.duration_s)
+            .where(interactions.c.external_id == "sipuni:1774372584.533596")
+        ).all()  # fmt: skip
+    assert (call.client_id, call.direction, call.duration_s) == (seeded.clients["romashka"], "outbound", 8)
+    assert call.user_id == seeded.users["ivanova"]
+    with admin.read() as session:  # the start's number is not kept once the call is logged
+        assert session.scalars(select(inbound_events.c.detail)).all() == [None, None]
 
 
 async def test_telegram_messages_a_request_then_its_touches(

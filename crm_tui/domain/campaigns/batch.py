@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import Update, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.campaigns.claims import (
@@ -258,30 +259,52 @@ def _by_id(session: Session, table: Any, ids: set[Any], *columns: Any) -> dict[A
     return {r["id"]: dict(r) for r in session.execute(query.where(table.c.id.in_(wanted))).mappings()}
 
 
+@cache
+def _marking() -> Update:
+    """``mark_sending``'s statement, built once (building it was a tenth of a letter's CPU); its
+    values are bound at each execution."""
+    campaign_active = exists().where(
+        campaigns.c.id == outbox.c.campaign_id, campaigns.c.status == CampaignStatus.ACTIVE.value
+    )
+    return (
+        update(outbox)
+        .where(
+            outbox.c.id == bindparam("row_id"),
+            outbox.c.state == PENDING,
+            outbox.c.claimed_by == bindparam("worker"),
+            ~exists().where(suppressions.c.digest.in_(bindparam("keys", expanding=True))),
+            or_(outbox.c.campaign_id.is_(None), campaign_active),
+        )
+        .values(
+            state=OutboxState.SENDING.value,
+            claimed_at=bindparam("marked_at", type_=outbox.c.claimed_at.type),
+            attempts=outbox.c.attempts + 1,
+        )
+    )
+
+
+@cache
+def _settling() -> Update:
+    """``settle_sent``'s statement, built once."""
+    return (
+        update(outbox)
+        .where(outbox.c.id == bindparam("row_id"), outbox.c.state == OutboxState.SENDING.value)
+        .values(
+            state=OutboxState.SENT.value,
+            sent_at=bindparam("settled_at", type_=outbox.c.sent_at.type),
+            last_error=None,
+        )
+    )
+
+
 def mark_sending(session: Session, letter: Claimed, worker: str, now: datetime) -> bool:
     """Mark a leased letter "sending" (and count the attempt) if it may still go, in one
     statement: still pending and ours, its address not suppressed, its campaign not paused. A
     letter found suppressed is dropped and its recipient stopped; ``False`` then, or when the
     row was stopped, paused or settled by a person meanwhile."""
     keys = [digest(MAIL_STOP, letter.to), digest(ERASED, letter.to)]
-    campaign_active = exists().where(
-        campaigns.c.id == outbox.c.campaign_id, campaigns.c.status == CampaignStatus.ACTIVE.value
-    )
-    marked = (
-        session.connection()
-        .execute(
-            update(outbox)
-            .where(
-                outbox.c.id == letter.outbox_id,
-                outbox.c.state == PENDING,
-                outbox.c.claimed_by == worker[:100],
-                ~exists().where(suppressions.c.digest.in_(keys)),
-                or_(outbox.c.campaign_id.is_(None), campaign_active),
-            )
-            .values(state=OutboxState.SENDING.value, claimed_at=now, attempts=outbox.c.attempts + 1)
-        )
-        .rowcount
-    )
+    params = {"row_id": letter.outbox_id, "worker": worker[:100], "keys": keys, "marked_at": now}
+    marked = session.connection().execute(_marking(), params).rowcount
     if marked == 1:
         return True
     if suppressed_addresses(session, [letter.to]):
@@ -300,11 +323,7 @@ def mark_sending(session: Session, letter: Claimed, worker: str, now: datetime) 
 
 def settle_sent(session: Session, outbox_id: int, now: datetime) -> None:
     """A campaign's letter SMTP accepted (the common case, one statement)."""
-    session.execute(
-        update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.state == OutboxState.SENDING.value)
-        .values(state=OutboxState.SENT.value, sent_at=now, last_error=None)
-    )
+    session.connection().execute(_settling(), {"row_id": outbox_id, "settled_at": now})
 
 
 def release(session: Session, letters: list[Claimed], worker: str, counted_at: datetime | None) -> None:

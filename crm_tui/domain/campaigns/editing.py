@@ -7,12 +7,13 @@ a step's new day moves its pending letters (the day counts from each recipient's
 step gets a pending letter for every active recipient; a new sender takes over the pending
 letters. The kind is fixed once anyone is enrolled: a personal campaign's recipients gave no
 consent to advertising (38-FZ art. 18). Two people editing at once: the second save is refused
-(the version they read moved), never written over the first.
+(the version they read moved), never written over the first unless its author, told so, chooses
+to (``over``): then it is written over theirs and the history says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -120,19 +121,34 @@ def load_for_edit(ws: Workspace, ref: str | int) -> EditedCampaign:
 
 
 def save_campaign(
-    ws: Workspace, draft: CampaignDraft, *, campaign_id: int | None = None, seen: int | None = None
+    ws: Workspace,
+    draft: CampaignDraft,
+    *,
+    campaign_id: int | None = None,
+    seen: int | None = None,
+    over: int | None = None,
 ) -> int:
     """Save ``draft``: a new campaign (``campaign_id`` None) or the one read at version ``seen``;
-    returns the campaign's id. Steps keep the draft's order (their ``id`` says which is which)."""
+    returns the campaign's id. Steps keep the draft's order (their ``id`` says which is which).
+
+    ``over``: the version a colleague's save made after ``seen``, which the person was told of and
+    chose to write over. It is checked instead of ``seen`` (a third save meanwhile is refused
+    again), the audit row records both versions, and a step of the draft the colleague removed is
+    saved as a new one."""
     if campaign_id is None:
         return add_campaign(ws, draft)
     require(ws.viewer, Capability.RUN_CAMPAIGNS)
     check_draft(draft)
     now = ws.now()
+    expected = over if over is not None else seen
     with ws.write() as session:
         old = find_campaign(session, campaign_id)
-        if seen is not None and old["version"] != seen:
+        if expected is not None and old["version"] != expected:
             raise stale("campaign", str(old["name"]))  # before the steps: their ids may be gone
+        if over is not None:
+            theirs = {int(s["id"]) for s in steps_of(session, campaign_id)}
+            steps = (s if s.id is None or s.id in theirs else replace(s, id=None) for s in draft.steps)
+            draft = replace(draft, steps=tuple(steps))
         name = draft.name.strip()
         if name != old["name"] and session.scalar(select(campaigns.c.id).where(campaigns.c.name == name)):
             raise InvalidInput("campaign.exists", N_("name: a campaign {name!r} exists"), name=name)
@@ -157,13 +173,14 @@ def save_campaign(
             {"name": name, "kind": draft.kind, "audience": audience, "sender_id": sender_id},
             at=now,
             user_id=ws.viewer.user_id,
-            seen=seen,
+            seen=expected,
             action="edit",
             changes={
                 **{k: v for k, v in (("name", name), ("kind", draft.kind)) if v != old[k]},
                 **({"audience": audience} if audience != old["audience"] else {}),
                 **({"sender": draft.sender} if sender_id != old["sender_id"] else {}),
                 **steps_note,
+                **({"written_over": {"read": seen, "theirs": over}} if over is not None else {}),
             },
         )
         return campaign_id

@@ -178,10 +178,14 @@ def stop_for_deals(session: Session, now: datetime) -> int:
     return stop_recipients(session, ids, "deal", now)
 
 
-def preview(ws: Workspace, ref: str, position: int, client_id: int) -> Letter:
-    """Step ``position`` of the campaign as ``client_id`` would get it (enrolled or not)."""
+def preview(ws: Workspace, ref: str, position: int, client: int | str) -> Letter:
+    """Step ``position`` of the campaign as ``client`` would get it (enrolled or not): an id,
+    or a name, INN or phone as `crm deal add` reads one (several fitting: a refusal naming them)."""
+    from crm_tui.domain.deals.new_deal import find_client
+
     require(ws.viewer, Capability.RUN_CAMPAIGNS)
     with ws.read() as session:
+        client_id = client if isinstance(client, int) else find_client(session, ws.viewer, client).id
         campaign = find_campaign(session, ref)
         step = next((s for s in steps_of(session, campaign["id"]) if s["position"] == position), None)
         if step is None:

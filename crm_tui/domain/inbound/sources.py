@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -247,20 +247,51 @@ def seen(session: Session, source: Source, event_id: str) -> str | None:
     return str(outcome) if outcome is not None else None
 
 
-def remember(ws: Workspace, source: Source, event_id: str, outcome: str) -> bool:
-    """Keep that the event was taken; False when it was already (a retry raced the first)."""
+def detail_of(session: Session, source: Source, event_id: str) -> str | None:
+    """What an event taken before left for a later one (``remember``'s ``detail``)."""
+    found = session.scalar(
+        select(inbound_events.c.detail).where(
+            inbound_events.c.source_id == source.id, inbound_events.c.event_id == event_id
+        )
+    )
+    return str(found) if found is not None else None
+
+
+def forget_detail(ws: Workspace, source: Source, event_id: str) -> None:
+    """A detail used up (a call's start, once its hangup is logged): a number is not kept
+    longer than the call needs it."""
+    with ws.write() as session:
+        session.execute(
+            update(inbound_events)
+            .where(inbound_events.c.source_id == source.id, inbound_events.c.event_id == event_id)
+            .values(detail=None)
+        )
+
+
+def remember(ws: Workspace, source: Source, event_id: str, outcome: str, detail: str | None = None) -> bool:
+    """Keep that the event was taken, with what a later event of the same call may need of it
+    (``detail``); False when it was already (a retry raced the first)."""
     try:
         with ws.write() as session:
-            session.execute(
-                insert(inbound_events).values(
-                    source_id=source.id, event_id=event_id[:200], outcome=outcome[:32], received_at=ws.now()
-                )
-            )
+            note_taken(session, source, event_id, outcome, ws.now(), detail)
     except Exception as exc:
         if duplicate(exc):
             return False
         raise
     return True
+
+
+def note_taken(
+    session: Session, source: Source, event_id: str, outcome: str, now: datetime, detail: str | None = None
+) -> None:
+    """The row that says the event was taken (``remember``'s, or inside the event's own
+    transaction); a second one for the same event breaks the unique key."""
+    session.execute(
+        insert(inbound_events).values(
+            source_id=source.id, event_id=event_id[:200], outcome=outcome[:32], received_at=now,
+            detail=detail[:100] if detail else None,
+        )
+    )  # fmt: skip
 
 
 def duplicate(exc: BaseException) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit import trail as audit
-from crm_tui.domain.inbound.sources import Source, duplicate, remember, seen
+from crm_tui.domain.inbound.sources import Source, duplicate, note_taken, remember, seen
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     ChannelKind,
@@ -97,7 +97,9 @@ class Taken:
     """The event was taken before: acknowledged, nothing written."""
 
 
-def take_once(ws: Workspace, source: Source, event_id: str, apply: Callable[[], str]) -> Taken:
+def take_once(
+    ws: Workspace, source: Source, event_id: str, apply: Callable[[], str], detail: str | None = None
+) -> Taken:
     """Do what an event asks once: an id seen before answers what it came to; a retry racing
     the first (or one after a crash between the touch and this record) finds the touch by its
     identity and writes nothing more."""
@@ -111,6 +113,30 @@ def take_once(ws: Workspace, source: Source, event_id: str, apply: Callable[[], 
         if not duplicate(exc):
             raise
         outcome = "again"
-    if not remember(ws, source, event_id, outcome):
+    if not remember(ws, source, event_id, outcome, detail):
         return Taken(outcome, True)
+    return Taken(outcome, outcome == "again")
+
+
+def take_once_within(ws: Workspace, source: Source, event_id: str, apply: Callable[[Session], str]) -> Taken:
+    """``take_once`` for an event whose rows are written in one transaction (``apply`` in the
+    session given): those rows and the note that the event was taken commit together, one write
+    instead of two, and no crash leaves one without the other. A retry racing the first breaks a
+    unique key, rolls back and answers what the first came to."""
+    with ws.read() as session:
+        before = seen(session, source, event_id)
+    if before is not None:
+        return Taken(before, True)
+    try:
+        with ws.write() as session:
+            outcome = apply(session)
+            note_taken(session, source, event_id, outcome, ws.now())
+    except Exception as exc:
+        if not duplicate(exc):
+            raise
+        with ws.read() as session:
+            before = seen(session, source, event_id)
+        if before is None:  # its touch was logged by a path that does not note the event
+            remember(ws, source, event_id, "again")
+        return Taken(before or "again", True)
     return Taken(outcome, outcome == "again")

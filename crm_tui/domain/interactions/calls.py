@@ -27,6 +27,7 @@ from crm_tui.domain.inbound.sources import duplicate
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult
 from crm_tui.domain.leads.intake import IntakeRun, Request, receive, take
 from crm_tui.domain.tasks.create import open_task
+from crm_tui.domain.values.formatting import phone
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import NC_
 from crm_tui.storage.models import (
@@ -75,10 +76,16 @@ def _summary(session: Session, event: CallEvent, words: dict[CallResult, str] | 
     parts = [
         result,
         f"{minutes}:{seconds:02d}" if event.talk_s else "",
-        event.other.raw,
+        _number(event),
         event.recording or "",
     ]
     return " · ".join(p for p in parts if p)[:4000]
+
+
+def _number(event: CallEvent) -> str:
+    """The other party's number as the rest of the CRM shows one (``+7 916 123-00-87``), not as
+    the PBX spelt it (``79161230087``); a number that is no phone (a hidden caller's word) as sent."""
+    return phone(event.other.e164) if event.other.e164 else event.other.raw
 
 
 def _manager(session: Session, event: CallEvent) -> int | None:
@@ -145,7 +152,7 @@ def _callback(
     )
     if open_already is not None or owner_id is None:
         return False
-    name = session.scalar(select(clients.c.name).where(clients.c.id == client_id)) or event.other.raw
+    name = session.scalar(select(clients.c.name).where(clients.c.id == client_id)) or _number(event)
     open_task(
         session,
         title=base_text(session, "task title", CALLBACK_TITLE).format(client=name),

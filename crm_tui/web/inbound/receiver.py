@@ -25,9 +25,9 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from crm_tui.domain.errors import DomainError
-from crm_tui.domain.inbound.forms import log_form
+from crm_tui.domain.inbound.forms import take_form
 from crm_tui.domain.inbound.messengers import log_message
-from crm_tui.domain.inbound.sources import Source, SourceKind, source_named
+from crm_tui.domain.inbound.sources import Source, SourceKind, detail_of, forget_detail, source_named
 from crm_tui.domain.inbound.touches import Taken, take_once
 from crm_tui.domain.interactions.call_events import CallEvent
 from crm_tui.domain.interactions.calls import log_calls
@@ -113,9 +113,15 @@ class Receiver:
 
         return handle
 
-    async def once(self, source: Source, event_id: str, apply: Callable[[], str]) -> web.Response:
-        taken = await self.db(take_once, self.ws, source, event_id, apply)
+    async def once(
+        self, source: Source, event_id: str, apply: Callable[[], str], detail: str | None = None
+    ) -> web.Response:
+        taken = await self.db(take_once, self.ws, source, event_id, apply, detail)
         return _done(taken)
+
+    def _detail(self, source: Source, event_id: str) -> str | None:
+        with self.ws.read() as session:
+            return detail_of(session, source, event_id)
 
     def calls(self, event: CallEvent | None) -> Callable[[], str]:
         def apply() -> str:
@@ -133,7 +139,7 @@ class Receiver:
         fields = forms.fields_of(body, request.headers.get("Content-Type", ""))
         event_id = forms.event_id_of(fields, body, request.headers.get("Idempotency-Key"))
         form_request = forms.request_of(fields)
-        return await self.once(source, event_id, partial(log_form, self.ws, source, event_id, form_request))
+        return _done(await self.db(take_form, self.ws, source, event_id, form_request))
 
     async def zadarma_echo(self, source: Source, request: web.Request) -> web.Response:
         """Zadarma checks an address by a GET with ``zd_echo``, to be answered with its value."""
@@ -164,10 +170,20 @@ class Receiver:
         _check_token(source, request.match_info.get("token", ""))
         body = await read_body(request)
         fields = {**dict(request.query), **_form(body)}
+        start = sipuni.start_detail(fields)
+        if start is not None:  # kept for the hangup, which may name no number
+            return await self.once(source, start[0], _started, start[1])
         event = sipuni.read(fields)
         if event is None:
             return _ignored()
-        return await self.once(source, f"{fields.get('event')}:{event.call_id}", self.calls(event))
+        started = None
+        if not event.other.raw:
+            started = await self.db(self._detail, source, sipuni.start_id(event.call_id))
+            event = sipuni.with_start(event, started)
+        answer = await self.once(source, f"{fields.get('event')}:{event.call_id}", self.calls(event))
+        if started is not None:  # the call is logged: its start's number is kept no longer
+            await self.db(forget_detail, self.ws, source, sipuni.start_id(event.call_id))
+        return answer
 
     async def uis(self, source: Source, request: web.Request) -> web.Response:
         _check_token(source, request.match_info.get("token", ""))
@@ -199,6 +215,10 @@ def _done(taken: Taken) -> web.Response:
         {"ok": True, "success": True, "outcome": taken.outcome, "again": taken.again},
         headers={"X-Outcome": "again" if taken.again else taken.outcome.replace(" ", "_")},
     )
+
+
+def _started() -> str:
+    return "started"
 
 
 def _ignored() -> web.Response:
