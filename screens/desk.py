@@ -107,7 +107,7 @@ class DeskScreen(CrmScreen):
             yield KpiTile(_("Won this month"), id="kpi-won")
             yield KpiTile(_("Awaiting payment"), id="kpi-awaiting")
             yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
-            yield KpiTile(_("New requests"), id="kpi-requests")
+            yield KpiTile(_("Open requests"), id="kpi-requests")
             yield KpiTile(_("Portrait 80%+"), id="kpi-portrait")
         with Horizontal(id="desk-body"):
             with Vertical(id="tasks-panel", classes="panel") as panel:

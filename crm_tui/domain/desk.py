@@ -98,7 +98,9 @@ class Desk:
     inbound: list[InboundItem]
     kpi: Kpi
     requests: int = 0
-    """The user's open requests (new, in work): the "New requests" tile."""
+    """The user's open requests (new, in work): the "Open requests" tile (not "New requests":
+    the dashboard's tile of that name counts the month's arrivals, and one label for two figures
+    read as a mistake)."""
     late_requests: int = 0
     """Those of them past their answer time unanswered."""
     won_by_week: list[int] = field(default_factory=list)
