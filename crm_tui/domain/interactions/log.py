@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.visibility import visible_clients
@@ -15,8 +15,7 @@ from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import Direction, InteractionKind, clients
-from crm_tui.storage.records import Interaction
+from crm_tui.storage.models import Direction, InteractionKind, clients, interactions
 
 _DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
 _SUMMARY_MISSING = {
@@ -65,33 +64,38 @@ def log_interaction(
         )
         if exists is None:
             raise not_found("client", client_id)
-        item = Interaction(
-            kind=kind,
-            direction=direction,
-            channel="phone" if kind is InteractionKind.CALL else None,
-            occurred_at=now,
-            duration_s=duration_s,
-            summary=text,
-            client_id=client_id,
-            deal_id=deal_id,
-            user_id=ws.viewer.user_id,
-            created_at=now,
+        # A Core insert: the touch a telephony hook logs on every call maps no ORM class.
+        touch_id = int(
+            session.connection()
+            .execute(
+                insert(interactions).returning(interactions.c.id),
+                {
+                    "kind": kind.value,
+                    "direction": direction.value,
+                    "channel": "phone" if kind is InteractionKind.CALL else None,
+                    "occurred_at": now,
+                    "duration_s": duration_s,
+                    "summary": text,
+                    "client_id": client_id,
+                    "deal_id": deal_id,
+                    "user_id": ws.viewer.user_id,
+                    "created_at": now,
+                },
+            )
+            .scalar_one()
         )
-        session.add(item)
-        session.flush()
-        assert item.id is not None
         audit.record(
             session,
             at=now,
             user_id=ws.viewer.user_id,
             entity="interaction",
-            entity_id=item.id,
+            entity_id=touch_id,
             action="create",
             changes={"client_id": client_id, "kind": kind.value},
         )
         if then is not None:
             _add_next_step(session, ws, client_id, deal_id, then, now)
-        return item.id
+        return touch_id
 
 
 def _add_next_step(
