@@ -139,8 +139,9 @@ def segment_counts(result: RecomputeResult) -> str:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    """One JSON line, written at once: ``json.dump`` writes a value piece by piece, a write (and,
+    unbuffered, a system call) for every key and value of a list of hundreds of rows."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
 
 
 def user_id_of(ws: Workspace, login: str | None, option: str, unknown: str = UNKNOWN_USER) -> int | None:

@@ -8,13 +8,16 @@ run as its ``admin``)::
 
 ``--against`` runs the same commands with another checkout's interpreter, alternating with this
 one in the same minutes (the machine's speed swings), and prints both and their ratio. Every
-round also times ``python -c pass``: what a process costs before any of our code runs.
+round also times ``python -c pass``: what a process costs before any of our code runs. The
+commands run with their bytecode compiled (the warm-up writes it into the scratch folder), as an
+installed crm's is.
 ``crm clients log`` writes, so it runs on a copy of the base. Not a test: nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sqlite3
@@ -71,7 +74,12 @@ def _run(python: str, args: list[str], *, first_line_only: bool, cwd: Path) -> t
     argv = [python, "-c", "pass"] if not args else [python, "-c", code, *args]
     started, cpu = time.perf_counter(), _cpu()
     # Run outside any checkout: `python -c` puts the working folder first on the path.
-    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd) as proc:
+    # Compiled once, as an installed crm is (pip writes the bytecode), into the scratch folder:
+    # a PYTHONDONTWRITEBYTECODE in the caller's environment made every run compile our modules
+    # again, and would write nothing into the checkouts.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(cwd / "bytecode")
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env) as proc:
         assert proc.stdout is not None
         if first_line_only:
             proc.stdout.readline()  # what `| head -1` reads, then closes the pipe
@@ -95,6 +103,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--only", help="measure only the commands whose name contains this")
     options = parser.parse_args()
+    started_load = os.getloadavg()[0]
     pythons = {"this": sys.executable}
     if options.against:
         pythons["against"] = options.against
@@ -135,7 +144,8 @@ def main() -> None:
                 line += f" {theirs:>8.0f} {mine / theirs:>6.2f}"
             budget = BUDGETS_MS.get(name)
             print(line + (f" {budget:>7.0f}" if budget and kind == "wall" else ""))
-    print(f"medians of {options.repeat} runs, alternating; the base: {options.db}")
+    load = f"{started_load:.1f}-{os.getloadavg()[0]:.1f}"
+    print(f"medians of {options.repeat} runs, alternating; the base: {options.db}; load {load}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.cli_support import crm_process, heavy_imports
+from tests.cli_support import HEAVY_MODULES, crm_process, heavy_imports
 
 LIGHT = [
     ("clients", "list", "--json"),
@@ -31,7 +31,10 @@ def test_a_light_command_imports_nothing_heavy(seeded_db: str, command: tuple[st
     listed = crm_process("--db", seeded_db, "clients", "list", "--json", user="ivanova", check=True)
     client = str(json.loads(listed.stdout.splitlines()[0])["id"])
     args = [arg.replace("{client}", client) for arg in command]
-    loaded = heavy_imports("--db", seeded_db, *args, user="ivanova")
+    loaded = heavy_imports("--db", seeded_db, *args, user="ivanova", modules=(*HEAVY_MODULES, "rich"))
+    if "--json" in command or command[1] == "log":  # Rich draws the tables, and only them
+        assert "rich" not in loaded
+    loaded.pop("rich", None)
     ours = {module: importer for module, importer in loaded.items() if _ours(importer)}
     assert ours == {}
     assert not any(module in loaded for module in ("sqlmodel", "textual", "openpyxl", "rapidfuzz"))
