@@ -94,6 +94,7 @@ class CampaignsScreen(CrmScreen):
                 Col(_("Sent"), 7, right=True),
             ],
             id="campaigns",
+            flex_wanted=28,  # a campaign is known by its name: the kind goes first at 80 columns
         )
         yield Static("", id="campaigns-note", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
