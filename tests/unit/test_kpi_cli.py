@@ -230,3 +230,17 @@ def test_the_leads_report_writes_a_workbook(seeded_db: str, tmp_path: Path) -> N
     assert len(cells) == 2 + len(printed["groups"])
     region = crm(*args, "--region", "Липецк", "--json", user="smirnov")
     assert region.returncode != 0 and "outside your scope" in error_line(region)
+
+
+def test_an_xlsx_path_with_another_suffix_is_refused_before_the_work(seeded_db: str, tmp_path: Path) -> None:
+    """`--xlsx x.csv` wrote a workbook under a csv name without a word: one line, nothing written."""
+    for name in ("x.csv", "report", "x.xlsx.txt"):
+        target = tmp_path / name
+        bad = crm("--db", seeded_db, "report", "calls", "--xlsx", str(target), user="admin")
+        assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1, bad.stderr
+        assert error_line(bad).startswith(f"crm: error: --xlsx {target}: ") and ".xlsx" in bad.stderr
+        assert not target.exists()
+    upper = tmp_path / "REPORT.XLSX"
+    done = crm("--db", seeded_db, "report", "calls", "--xlsx", str(upper), user="admin")
+    assert done.returncode == 0, done.stderr
+    assert load_workbook(upper).sheetnames
