@@ -176,7 +176,9 @@ def incoming(statement: Statement, our_inn: str, our_account: str) -> list[tuple
                         f.get("ПлательщикСчет", ""), str(amount), payee_account))  # fmt: skip
         identity = "bank:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
         purpose = _text(f.get("НазначениеПлатежа", ""))
-        ordered = normalise_date(f.get("Дата", "")).value or day
+        written = f.get("Дата", "")  # the payment order's own date, which 1C's payment keeps
+        arrived = f.get("ДатаПоступило") or written
+        ordered = day if arrived == written else normalise_date(written).value or day
         reference = payment_reference(f.get("Номер", ""), ordered, amount, inn)
         found.append(
             (doc.line, PaymentIn(identity, amount, day, inn, _text(payer), purpose, "bank", reference))

@@ -131,8 +131,8 @@ def booked(session: Session, incoming: Iterable[PaymentIn]) -> set[str]:
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
         identities = [each.identity for each in chunk]
-        references = {each.reference for each in chunk if each.reference}
         found.update(session.scalars(select(p.identity).where(p.identity.in_(identities))))
+        references = {each.reference for each in chunk if each.reference and each.identity not in found}
         if references:
             stored = set(session.scalars(select(p.reference).where(p.reference.in_(references))))
             found.update(each.identity for each in chunk if each.reference in stored)
