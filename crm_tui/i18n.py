@@ -254,6 +254,23 @@ class Listed(Message):
         return ", ".join(str(item) for item in items)
 
 
+# TRANSLATORS: the quotes around a name or a value (a column, a sheet, an option's value).
+QUOTE = N_("'{text}'")
+
+
+class Quoted(Listed):
+    """Names shown one after another, each in the quotes of the language shown ('Тел.', 'ИНН' in
+    English, «Тел.», «ИНН» in Russian): a file's columns or sheets listed in an error; a script
+    reads the list."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        items = self.params["items"]
+        assert isinstance(items, list)
+        return ", ".join(_(QUOTE).format(text=item) for item in items)
+
+
 class Worded(Message):
     """Text already in words (a screen's translated line, a driver's message): shown as it is."""
 

@@ -196,6 +196,29 @@ class CrmScreen(Screen[None]):
             self.app.post_message(Worker.StateChanged(event.worker, event.state))
 
 
+class ReadingScreen(CrmScreen):
+    """A ``LIVE`` screen that reads all it shows in one worker, ``load``: when it opens and
+    whenever another user changes the data; Escape goes back where it was opened from (the
+    inbox, a request, the lead analysis)."""
+
+    LIVE = True
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def load(self) -> object:
+        """Read what the screen shows and post it to the screen (a thread worker, which calls
+        ``note_version`` before it reads)."""
+        raise NotImplementedError
+
+
 class CrmModal(OpensWithFocus, ModalScreen[ResultType]):
     """A dialog of the app: its keys, like a screen's, are shown in the language in force; the
     keys typed before it had opened come to it once it has (``crm_tui.widgets.typed_ahead``)."""

@@ -7,12 +7,9 @@ The scan, the sides and the merge are the ``DuplicateJobs`` the app hands the sc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.table import Table
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -31,45 +28,13 @@ from crm_tui.domain.duplicates.threshold import (
     proposed,
     set_threshold,
 )
-from crm_tui.domain.values.formatting import phone
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, ngettext
 from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.dedup_pair import FIELD_LABELS, TAKE_FIELDS, Review, side_table
 from crm_tui.widgets.bindings import bind
-from crm_tui.widgets.client_table import status_label
 from crm_tui.widgets.key_footer import KeyFooter
-
-FIELD_LABELS = {
-    "name": N_("Name"),
-    "legal_form": N_("Legal form"),
-    "inn": N_("INN"),
-    "kpp": N_("KPP"),
-    "ogrn": N_("OGRN"),
-    "city": N_("City"),
-    "region": N_("Region"),
-    "owner": N_("Owner"),
-    "status": N_("Status"),
-}
-SIDE_EXTRAS = (N_("Phones"), N_("E-mails"), N_("Contacts"), N_("Deals"), N_("Sources"))
-"""The rows under the fields: what each record has (msgids)."""
-TAKE_FIELDS = {"name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "status"}
-"""Fields whose value the person may take from the other record (owner moves by handover)."""
-
-
-@dataclass
-class Review:
-    """Where the person is: the pairs left, the current one, and the field choices made."""
-
-    pairs: list[Pair] = field(default_factory=list)
-    index: int = 0
-    survivor_left: bool = True
-    cursor: int = 0
-    take_other: set[str] = field(default_factory=set)
-
-    @property
-    def pair(self) -> Pair | None:
-        return self.pairs[self.index] if 0 <= self.index < len(self.pairs) else None
 
 
 class DedupReviewScreen(CrmScreen):
@@ -253,40 +218,8 @@ class DedupReviewScreen(CrmScreen):
         self.refresh_bindings()
 
     def _side(self, this: ClientSide, other: ClientSide, survives: bool) -> Table:
-        title = Text(f"#{this.id} ", style="bold")
-        title.append(
-            _("survives") if survives else _("merged away"), style="bold green" if survives else "dim"
-        )
-        table = Table(title=title, show_header=False, expand=True, box=None, padding=(0, 1))
-        labels = [_(FIELD_LABELS[name]) for name in SIDE_FIELDS] + [_(x) for x in SIDE_EXTRAS]
-        longest = max(cell_len(label) for label in labels)
         room = self.query_one("#dedup-left").content_size.width - 4  # two columns' padding
-        if longest > room // 4:  # a quarter is too narrow for the labels (Russian ones are long)
-            table.add_column(width=longest, style="dim")
-            table.add_column(ratio=1)
-        else:
-            table.add_column(ratio=1, style="dim")
-            table.add_column(ratio=3)
-        for index, name in enumerate(SIDE_FIELDS):
-            value = this.fields[name]
-            differs = value != other.fields[name]
-            if name == "status" and value:
-                value = status_label(value)
-            style = "bold yellow" if differs else ""
-            chosen = name in self.review.take_other and not survives and differs
-            kept = (name not in self.review.take_other) == survives and differs
-            cell = literal(value or "—", style=style)
-            if chosen or kept:
-                cell.append("  ✓", style="green")
-            label = Text(_(FIELD_LABELS[name]), style="reverse" if index == self.review.cursor else "")
-            table.add_row(label, cell)
-        phones, emails, contacts, deals, sources = (_(label) for label in SIDE_EXTRAS)
-        table.add_row(phones, literal(", ".join(phone(p) for p in this.phones) or "—"))
-        table.add_row(emails, literal(", ".join(this.emails) or "—"))
-        table.add_row(contacts, str(this.contacts))
-        table.add_row(deals, str(this.deals))
-        table.add_row(sources, literal("\n".join(this.sources) or "—", multiline=True))
-        return table
+        return side_table(this, other, survives, self.review, room)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("merge", "swap", "take", "field", "not_duplicate", "move"):

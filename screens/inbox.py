@@ -22,7 +22,7 @@ from crm_tui.domain.leads.work import take_request
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
-from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.base import ReadingScreen
 from crm_tui.screens.dialogs.lead_forms import (
     AnswerDialog,
     AssignDialog,
@@ -81,7 +81,7 @@ class LeadActions:
         return dialogs[kind](self.ws, item.id, who_of(item))
 
 
-class InboxScreen(CrmScreen, LeadActions):
+class InboxScreen(ReadingScreen, LeadActions):
     """New requests and requests in work, oldest deadline first.
 
     | Key(s) | Description |
@@ -102,7 +102,6 @@ class InboxScreen(CrmScreen, LeadActions):
 
     TITLE = N_("Requests")
     AUTO_FOCUS = "#inbox"
-    LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("inbox.take", "take", N_("Take")),
         bind("inbox.answer", "lead('answer')", N_("Answer")),
@@ -157,18 +156,8 @@ class InboxScreen(CrmScreen, LeadActions):
         yield Static(_("No open requests. New ones appear here as they come."), classes="empty")
         yield KeyFooter(show_command_palette=False, compact=True)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.load()
-
-    def refresh_data(self) -> None:
-        self.load()
-
     def action_reload(self) -> None:
         self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     @work(thread=True, exclusive=True, group="inbox-load", exit_on_error=False)
     def load(self) -> None:

@@ -22,7 +22,7 @@ from crm_tui.domain.values.formatting import local_time, phone
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmScreen, kind_label
+from crm_tui.screens.base import ReadingScreen, kind_label
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.screens.inbox import LeadActions, time_left, who_of
 from crm_tui.widgets.bindings import bind
@@ -30,7 +30,7 @@ from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 
 
-class LeadCardScreen(CrmScreen, LeadActions):
+class LeadCardScreen(ReadingScreen, LeadActions):
     """One request.
 
     | Key(s) | Description |
@@ -47,7 +47,6 @@ class LeadCardScreen(CrmScreen, LeadActions):
 
     TITLE = N_("Request")
     AUTO_FOCUS = "#lead-touches"
-    LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("lead.take", "take", N_("Take")),
         bind("lead.answer", "lead('answer')", N_("Answer")),
@@ -91,16 +90,6 @@ class LeadCardScreen(CrmScreen, LeadActions):
             )
             yield Static(_("Nobody in the base has these numbers or addresses."), classes="empty")
         yield KeyFooter(show_command_palette=False, compact=True)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.load()
-
-    def refresh_data(self) -> None:
-        self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     @work(thread=True, exclusive=True, group="lead-load", exit_on_error=False)
     def load(self) -> None:

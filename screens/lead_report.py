@@ -18,7 +18,7 @@ from crm_tui.domain.values.formatting import fraction, percent
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
-from crm_tui.screens.base import CrmScreen
+from crm_tui.screens.base import ReadingScreen
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Col, RecordTable, clip
@@ -34,7 +34,7 @@ GROUPING_NAMES = {
 DAYS = 30
 
 
-class LeadReportScreen(CrmScreen):
+class LeadReportScreen(ReadingScreen):
     """Requests of the last 30 days: new, repeat, in work, converted, junk, conversion with its
     band, median minutes to the first answer, answered on time; per group beside the team.
 
@@ -47,7 +47,6 @@ class LeadReportScreen(CrmScreen):
 
     TITLE = N_("Lead analysis")
     AUTO_FOCUS = "#lead-report"
-    LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("lead_report.group", "group", N_("Group")),
         bind("lead_report.export", "export", N_("Export")),
@@ -83,16 +82,6 @@ class LeadReportScreen(CrmScreen):
             id="lead-report",
         )
         yield KeyFooter(show_command_palette=False, compact=True)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.load()
-
-    def refresh_data(self) -> None:
-        self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_export(self) -> None:
         from crm_tui.domain.reports.sheets import lead_sheets

@@ -36,10 +36,18 @@ def read_bytes(path: Path, option: str = "") -> bytes:
         raise  # fail() exits; for the type checker
 
 
+#: The suffix a file written under an option must bear: the writer behind ``--xlsx`` makes a
+#: workbook whatever the name says, and ``x.csv`` holding a workbook opens as garbage.
+SUFFIXES = {"--xlsx": ".xlsx", "--csv": ".csv"}
+
+
 def check_writable(path: Path, option: str) -> None:
     """Exit with one line if ``path`` cannot be a file written here: a folder, a path through a
-    file, a folder without the right to write. Missing folders are fine (the writer makes them,
-    0700)."""
+    file, a folder without the right to write, a name whose suffix is not the option's format
+    (``--xlsx x.csv``). Missing folders are fine (the writer makes them, 0700)."""
+    wanted = SUFFIXES.get(option)
+    if wanted is not None and not path.is_dir() and path.suffix.lower() != wanted:
+        _refuse(option, path, _("the file's name must end in {suffix}").format(suffix=wanted))
     if path.is_dir():
         _refuse(option, path, _(A_FOLDER))
     for parent in path.parents:

@@ -24,12 +24,9 @@ from typer._click.exceptions import (
     UsageError,
 )
 
-from crm_tui.i18n import N_, _, current_locale
+from crm_tui.i18n import N_, QUOTE, _, current_locale
 
 ERROR = N_("Error: {message}")
-# TRANSLATORS: the quotes around an option, an argument or a value in Click's messages.
-QUOTE = N_("'{text}'")
-"""A name or a value quoted, as Click quotes them."""
 TRY_HELP = N_("Try '{command} {option}' for help.")
 ABORTED = N_("Aborted!")
 NO_SUCH_OPTION = N_("No such option: {name}")

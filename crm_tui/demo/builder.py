@@ -6,7 +6,8 @@ base holds no clients, so they are known) rather than read back row by row: the 
 2.5 million rows and must build in well under three minutes. Transactions hold tens of thousands
 of rows (on SQLite all clients are one): nobody else works in a demo base while it is built,
 and fewer commits mean far fewer index pages written again. Nothing is audited: demo rows are
-not anybody's changes.
+not anybody's changes. How the rows go in fast (bulk pragmas, the search index built once) is
+``loading``'s.
 """
 
 from __future__ import annotations
@@ -15,17 +16,14 @@ import dataclasses
 import logging
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, inspect, select, text, update
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from crm_tui.demo import (
     activity,
@@ -38,11 +36,10 @@ from crm_tui.demo import (
     stage_history,
     trade_export,
 )
-from crm_tui.demo.companies import client_batches
 from crm_tui.demo.forge import Forge
-from crm_tui.demo.phrases import Phrases
-from crm_tui.demo.plan import SIZES, Book, UserPlan, plan_clients, plan_deals, plan_team
-from crm_tui.demo.writing import write, write_batches
+from crm_tui.demo.loading import bulk_mode, finish, max_id, write_clients
+from crm_tui.demo.plan import SIZES, UserPlan, plan_clients, plan_deals, plan_team
+from crm_tui.demo.writing import write_batches
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.workspace import prepare_database
 from crm_tui.i18n import N_, MessageError
@@ -57,7 +54,6 @@ from crm_tui.storage.database import (
     write_session,
 )
 from crm_tui.storage.models import (
-    channels,
     clients,
     contacts,
     deals,
@@ -66,18 +62,12 @@ from crm_tui.storage.models import (
     users,
 )
 from crm_tui.storage.models import tasks as tasks_table
-from crm_tui.storage.search_index import client_search
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
 BATCH = 5_000  # rows to one executemany
-CLIENT_BATCH = 2_000  # clients per batch; with their contacts and channels about 6x the rows
 TARGET_STEP = 10_000_000  # monthly targets are round sums: 100 000 ₽ in kopecks
 MIN_TARGET = 50_000_000
-# While building on SQLite: a page cache that holds the indexes being filled in random order
-# (the default 2 MB makes the large build thrash), and fewer, larger WAL checkpoints.
-BUILD_CACHE_KIB = 512 * 1024
-BUILD_CHECKPOINT_PAGES = 25_000
 
 
 class DemoTargetNotEmpty(MessageError):
@@ -200,47 +190,6 @@ def _refuse_if_has_clients(url: URL) -> None:
         )
 
 
-@contextmanager
-def _bulk_mode(engine: Engine) -> Iterator[None]:
-    """On SQLite, load with foreign keys unchecked, a big page cache and rare checkpoints.
-
-    Every reference is made by the builder itself from ids it just wrote (the tests run
-    ``PRAGMA foreign_key_check`` on a built base), and the parent lookups cost a fifth of the
-    insert time. The pragmas apply to the connection the build uses (outside a transaction,
-    where SQLite accepts ``foreign_keys``); the pool is disposed afterwards so that no
-    connection carries them into the app.
-    """
-    if engine.dialect.name != "sqlite":
-        yield
-        return
-    _pragmas(
-        engine,
-        "PRAGMA foreign_keys = OFF",
-        f"PRAGMA cache_size = -{BUILD_CACHE_KIB}",
-        f"PRAGMA wal_autocheckpoint = {BUILD_CHECKPOINT_PAGES}",
-    )
-    try:
-        yield
-    finally:
-        engine.dispose()
-
-
-def _pragmas(engine: Engine, *statements: str) -> None:
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        for statement in statements:
-            cursor.execute(statement)
-        cursor.close()
-    finally:
-        raw.close()
-
-
-def _max_id(engine: Engine, table: Table) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
-
-
 def _generate(
     engine: Engine, *, spec_name: str, seed: int, login: str, now: datetime
 ) -> tuple[int, int, requests.Requests, Path | None, Path | None]:
@@ -277,18 +226,16 @@ def _generate(
     stage_ids = (*(open_ids + open_ids[-1:] * 5)[:5], won_id, lost_id)
 
     clock = _Phases()
-    team = plan_team(
-        stream["team"], Forge(stream["team"]), spec, login, existing, _max_id(engine, users), now
-    )
+    team = plan_team(stream["team"], Forge(stream["team"]), spec, login, existing, max_id(engine, users), now)
     login_id = team[0].id
-    book = plan_clients(stream["clients"], spec, team, _max_id(engine, clients), now)
-    deal_base = _max_id(engine, deals)
+    book = plan_clients(stream["clients"], spec, team, max_id(engine, clients), now)
+    deal_base = max_id(engine, deals)
     plan_deals(stream["clients"], spec, book, login_id, deal_base)
-    with _bulk_mode(engine):
+    with bulk_mode(engine):
         _write_team(engine, team)
         clock.done("plan and users")
         forge = Forge(stream["clients"])
-        _write_clients(engine, forge, book, _max_id(engine, contacts), now, base.said)
+        write_clients(engine, forge, book, max_id(engine, contacts), now, base.said)
         clock.done("clients, contacts, channels")
 
         frame = activity.Frame(now, activity.month_start(now), pipeline_id, stage_ids)
@@ -321,7 +268,7 @@ def _generate(
     clock.done("contracts, invoices, payments, a bank statement, a 1C export")
     history.recompute(engine, login, now)
     clock.done("segments")
-    _finish(engine)
+    finish(engine)
     clock.done("analyze and checkpoint")
     # Through the intake, as requests arrive: after the ids and statistics are in place.
     inbox = requests.write_requests(engine, stream["requests"], team, now, base.said.language)
@@ -399,70 +346,3 @@ def _write_targets(engine: Engine, rng: random.Random, team: list[UserPlan], sal
                 .values(monthly_target=bindparam("target")),
                 rows,
             )
-
-
-def _write_clients(
-    engine: Engine, forge: Forge, book: Book, contact_base: int, now: datetime, said: Phrases
-) -> None:
-    batches = client_batches(forge, book, contact_base, now, CLIENT_BATCH, said)
-    if engine.dialect.name != "sqlite":
-        for batch in batches:
-            write(engine, (clients, batch.clients), (contacts, batch.contacts), (channels, batch.channels))
-        return
-    # One transaction on SQLite, so that the search index can be built once at the end.
-    with write_session(engine) as session, _search_index_built_after(session):
-        for batch in batches:
-            session.execute(insert(clients), batch.clients)
-            if batch.contacts:
-                session.execute(insert(contacts), batch.contacts)
-            session.execute(insert(channels), batch.channels)
-
-
-@contextmanager
-def _search_index_built_after(session: Session) -> Iterator[None]:
-    """Fill the FTS5 search table once from all clients instead of row by row.
-
-    The triggers that feed ``client_search`` (migration 0003) make each client insert five
-    times slower; a ``rebuild`` after the load costs a few seconds. Only triggers that write to
-    the search table are set aside, recreated verbatim from ``sqlite_master``, and all of it
-    happens inside the caller's transaction: SQLite DDL is transactional, so a failed build
-    leaves the triggers as they were.
-    """
-    fts = client_search.name
-    found = session.execute(
-        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clients'")
-    ).all()
-    triggers = [(name, sql) for name, sql in found if fts in sql]
-    conn = session.connection()
-    for name, _ in triggers:
-        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
-    for _, sql in triggers:
-        conn.exec_driver_sql(sql)
-    if triggers:
-        conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-
-
-def _finish(engine: Engine) -> None:
-    """Let the planner see the new data; on PostgreSQL move the id sequences past our ids.
-
-    PostgreSQL's tables are vacuumed as well as analysed, as autovacuum would do some time
-    later: a report reads its covering indexes without visiting the rows only where the
-    visibility map says the pages are all visible (a year's stays by stage: 0.9 s before, 0.1 s
-    after), and the stage history had no statistics at all."""
-    if engine.dialect.name == "postgresql":
-        with write_session(engine) as session:
-            for table in ("users", "clients", "contacts", "deals"):
-                sequence = f"pg_get_serial_sequence('{table}', 'id')"
-                session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
-        with engine.connect() as conn:
-            tables = (
-                "users, clients, contacts, contact_channels, deals, deal_stage_changes, interactions, tasks"
-            )
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text(f"VACUUM (ANALYZE) {tables}, sales_documents")
-            )
-        return
-    with write_session(engine) as session:
-        session.execute(text("ANALYZE"))
-    _pragmas(engine, "PRAGMA wal_checkpoint(TRUNCATE)")

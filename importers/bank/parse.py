@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from crm_tui.domain.documents.payments import PaymentIn
+from crm_tui.domain.documents.payments import PaymentIn, payment_reference
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.dates import normalise_date
@@ -176,5 +176,11 @@ def incoming(statement: Statement, our_inn: str, our_account: str) -> list[tuple
                         f.get("ПлательщикСчет", ""), str(amount), payee_account))  # fmt: skip
         identity = "bank:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
         purpose = _text(f.get("НазначениеПлатежа", ""))
-        found.append((doc.line, PaymentIn(identity, amount, day, inn, _text(payer), purpose, "bank")))
+        written = f.get("Дата", "")  # the payment order's own date, which 1C's payment keeps
+        arrived = f.get("ДатаПоступило") or written
+        ordered = day if arrived == written else normalise_date(written).value or day
+        reference = payment_reference(f.get("Номер", ""), ordered, amount, inn)
+        found.append(
+            (doc.line, PaymentIn(identity, amount, day, inn, _text(payer), purpose, "bank", reference))
+        )
     return found

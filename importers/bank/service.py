@@ -1,8 +1,9 @@
 """`crm import bank`: a bank statement's incoming payments matched to our invoices and stored.
 
 The file is read and checked whole first; then one write transaction stores the new payments
-(a payment already stored, by its identity, is counted and skipped: importing the same statement
-twice changes nothing), adds them up on their invoices, and settles the invoices they complete
+(a payment already stored, by its identity, or booked from the trade system's export by its
+payment order's reference, is counted and skipped: importing the same statement twice, or after
+1C's payments, changes nothing), adds them up on their invoices, and settles the invoices they complete
 (the deal won, a task for its manager, the client a customer).
 """
 
@@ -20,7 +21,7 @@ from crm_tui.domain.documents.payments import (
     OpenInvoice,
     PaymentIn,
     apply_payments,
-    known_identities,
+    booked,
     open_invoices,
 )
 from crm_tui.domain.errors import InvalidInput
@@ -75,7 +76,7 @@ def _store(ws: Workspace, statement: Statement, summary: BankSummary, file: str)
         summary.incoming = len(payments)
         index = InvoiceIndex.of(open_invoices(session))
         matched: list[tuple[PaymentIn, OpenInvoice]] = []
-        stored = known_identities(session, (p.identity for _line, p in payments))
+        stored = booked(session, (p for _line, p in payments))
         for line, payment in payments:
             if payment.identity in stored:
                 summary.already += 1

@@ -31,7 +31,7 @@ from crm_tui.domain.imports.mapping import (
     portrait_key,
 )
 from crm_tui.domain.values.file_errors import file_reason
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, Quoted
 from crm_tui.importers.files.vocabulary import Vocabulary, fold_header
 
 DEFAULT_THRESHOLD = 80
@@ -185,7 +185,7 @@ def _resolve_explicit(
         key = fold_header(header)
         indexes = [i for i, h in enumerate(headers) if h == header or (key and folded[i] == key)]
         if not indexes and strict:
-            listed = ", ".join(f"'{h}'" for h in headers if h)
+            listed = Quoted([h for h in headers if h])
             raise MappingError(
                 "mapping.column_unknown",
                 N_("no column '{column}' in the file; the columns are {columns}"),

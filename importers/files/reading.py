@@ -25,7 +25,7 @@ import python_calamine
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import Cell, storable_text
 from crm_tui.domain.values.file_errors import file_reason
-from crm_tui.i18n import N_, Message, Phrase
+from crm_tui.i18n import N_, Message, Phrase, Quoted
 from crm_tui.importers.files.csv_reading import (
     TooBig,
     csv_rows,
@@ -276,7 +276,7 @@ def _choose_sheet(name: str, sheets: list[str], wanted: str | int | None, defaul
         folded = [s.strip().casefold() for s in sheets]
         if wanted.strip().casefold() in folded:
             return folded.index(wanted.strip().casefold())
-    listed = ", ".join(f"'{s}'" for s in sheets)
+    listed = Quoted(list(sheets))
     raise ImportFileError(
         name,
         "unknown_sheet",

@@ -20,7 +20,7 @@ from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.legal_forms import split_legal_form
 from crm_tui.domain.values.requisites import normalise_inn
-from crm_tui.i18n import N_, Listed, Message, Phrase
+from crm_tui.i18n import N_, Listed, Message, Phrase, Quoted
 from crm_tui.importers.files.header import HeaderRow, find_header, iter_data_rows
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD
 from crm_tui.importers.files.reading import read_sheet
@@ -87,7 +87,7 @@ def _explicit_columns(labels: tuple[str, ...], explicit: Mapping[str, str]) -> d
             )
         indexes = [i for i, key in enumerate(folded) if key == fold_header(header)]
         if not indexes:
-            listed = ", ".join(f"'{h}'" for h in labels if h)
+            listed = Quoted([h for h in labels if h])
             raise MappingError(
                 "mapping.column_unknown",
                 N_("no column '{column}' in the file; the columns are {columns}"),
@@ -130,7 +130,7 @@ def open_orders(path: Path, sheet: str | int | None, explicit: Mapping[str, str]
         if not ok
     ]
     if missing:
-        listed = ", ".join(f"'{h}'" for h in header.labels if h)
+        listed = Quoted([h for h in header.labels if h])
         raise MappingError(
             "mapping.columns_missing",
             N_(

@@ -116,7 +116,7 @@ def _trade(doc: _Document, client_id: int | None) -> TradeDocument:
     row = doc.row
     assert row.kind is not None and row.number is not None and row.day is not None
     return TradeDocument(
-        row.kind, row.number, row.day, client_id, doc.amount, row.paid, row.invoices, doc.first_row
+        row.kind, row.number, row.day, client_id, doc.amount, row.paid, row.invoices, doc.first_row, row.inn
     )
 
 

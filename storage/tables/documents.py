@@ -67,5 +67,9 @@ payments = Table(
     Column("source", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("reference", String(64), nullable=True),
+    # The payment order's number, date, amount and payer INN (``payment_reference``): the trade
+    # system's export and the bank statement book one payment each; the second is known by this.
+    Index("ix_payments_reference", "reference"),
     Index("ix_payments_document", "document_id"),
 )

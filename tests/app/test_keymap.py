@@ -20,7 +20,7 @@ import crm_tui.screens
 import crm_tui.widgets
 from crm_tui.app import create_app
 from crm_tui.app.commands import ActionCommands
-from crm_tui.config import THEMES
+from crm_tui.config.file import THEMES
 from crm_tui.domain.workspace import Workspace
 from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem
 from crm_tui.screens.clients import ClientsScreen

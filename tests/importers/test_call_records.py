@@ -61,7 +61,7 @@ def test_rejected_lines_are_told_in_the_interfaces_language() -> None:
     finally:
         i18n.set_locale("en")
     assert rejected[8] == "столбцов: 5, а cdr_csv пишет 16 и больше"
-    assert rejected[7].startswith("начало '04.12.2026 15:00' — не время")
+    assert rejected[7].startswith("начало «04.12.2026 15:00» — не время")
 
 
 def test_reading_the_same_file_twice_gives_the_same_identities() -> None:

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from crm_tui import i18n
-from crm_tui.config import ConfigError, read_settings_file
+from crm_tui.config.file import ConfigError, read_settings_file
 from crm_tui.domain.clients.edit import check_requisites
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.imports.batches import OrdersSummary
@@ -35,7 +35,7 @@ AREA = [
     *(ROOT / "importers").rglob("*.py"),
     *(ROOT / "scheduling").rglob("*.py"),
     ROOT / "crm_tui" / "demo" / "builder.py",
-    ROOT / "crm_tui" / "config.py",
+    *(ROOT / "crm_tui" / "config").rglob("*.py"),
     ROOT / "crm_tui" / "keymap.py",
 ]
 """Where the errors and the import's messages are raised and made."""

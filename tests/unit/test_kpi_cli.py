@@ -296,3 +296,17 @@ def test_a_wide_report_is_printed_as_tables_that_each_fit() -> None:
     assert sorted(figures) == list(range(3, 12))
     assert all(plan.widths[n] == 18 for n in figures)
     assert len(layout(report, cells, 250).tables) == 1
+
+
+def test_an_xlsx_path_with_another_suffix_is_refused_before_the_work(seeded_db: str, tmp_path: Path) -> None:
+    """`--xlsx x.csv` wrote a workbook under a csv name without a word: one line, nothing written."""
+    for name in ("x.csv", "report", "x.xlsx.txt"):
+        target = tmp_path / name
+        bad = crm("--db", seeded_db, "report", "calls", "--xlsx", str(target), user="admin")
+        assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1, bad.stderr
+        assert error_line(bad).startswith(f"crm: error: --xlsx {target}: ") and ".xlsx" in bad.stderr
+        assert not target.exists()
+    upper = tmp_path / "REPORT.XLSX"
+    done = crm("--db", seeded_db, "report", "calls", "--xlsx", str(upper), user="admin")
+    assert done.returncode == 0, done.stderr
+    assert load_workbook(upper).sheetnames

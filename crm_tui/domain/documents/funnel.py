@@ -11,12 +11,19 @@ moves forward to the stage the document means, never back: an order to "Invoice"
 move it once, to the furthest. The move is the one move function's (``move_deals``: history,
 audit, playbook tasks). A client's first paid document makes it a customer.
 
+A payment also pays our invoice, as the bank statement's payment would (``matching``: the
+invoice its basis names, else its payer's INN and amount): the invoice's paid sum grows, a fully
+paid one is settled (``payments.apply_payments``). The bank statement that brings the same payment
+order later knows it by its reference (number, date, amount, payer INN), and a payment order the
+statement brought first is not booked again from 1C.
+
 A second import of the same file brings nothing new or changed, so it moves nothing; a deal a
 person moved back stays where they put it until a newer document comes.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -26,7 +33,17 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.bulk_moves import Move, load_deals, move_deals
-from crm_tui.domain.documents.payments import make_customers
+from crm_tui.domain.documents.matching import InvoiceIndex, Reference
+from crm_tui.domain.documents.payments import (
+    Applied,
+    OpenInvoice,
+    PaymentIn,
+    apply_payments,
+    booked,
+    make_customers,
+    open_invoices,
+    payment_reference,
+)
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import NC_, _, pgettext
 from crm_tui.storage.models import DealStatus, DocumentKind, deal_documents, deals, sales_documents, stages
@@ -56,6 +73,8 @@ class TradeDocument:
     invoices: tuple[tuple[str, int | None], ...] = ()
     """The invoices it names (a payment's purpose, a shipment's basis): number, year if written."""
     row: int = 0
+    inn: str | None = None
+    """The client's INN as the document has it (a payment's payer)."""
 
 
 @dataclass(frozen=True)
@@ -78,11 +97,14 @@ class FunnelResult:
     customers: list[int] = field(default_factory=list)
     ambiguous: list[tuple[int, int]] = field(default_factory=list)
     """(row, how many open deals of the client have that amount): left alone, never guessed."""
+    paid_invoices: list[int] = field(default_factory=list)
+    """Our invoices the trade system's payments paid in full."""
 
     def as_json(self) -> dict[str, object]:
         return {
             "moved": [asdict(m) for m in self.moved],
             "customers": self.customers,
+            "paid_invoices": self.paid_invoices,
             "ambiguous": [{"row": row, "deals": count} for row, count in self.ambiguous],
         }
 
@@ -215,6 +237,7 @@ def follow_documents(session: Session, ws: Workspace, docs: list[TradeDocument])
             FunnelMove(move.deal.id, move.deal.title, moved.from_stage or "", moved.to_stage, doc.kind.value,
                        doc.number, doc.day.isoformat(), how, doc.row)
         )  # fmt: skip
+    result.paid_invoices = book_payments(session, ws, docs).paid_invoices
     paying = [
         doc.client_id
         for doc in docs
@@ -222,6 +245,34 @@ def follow_documents(session: Session, ws: Workspace, docs: list[TradeDocument])
     ]
     result.customers = make_customers(session, ws, paying)
     return result
+
+
+def book_payments(session: Session, ws: Workspace, docs: list[TradeDocument]) -> Applied:
+    """The trade system's payments pay our invoices by the bank statement's rules, each once (see
+    the module); after the moves, so a payment that wins a deal is listed with the documents'
+    moves and its invoice settled (the task, the audit) without a second move."""
+    incoming: list[tuple[TradeDocument, PaymentIn]] = []
+    for doc in docs:
+        if doc.kind is not DocumentKind.PAYMENT or doc.amount <= 0:
+            continue
+        key = f"{doc.number}|{doc.day.year}"
+        identity = "trade:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+        reference = payment_reference(doc.number, doc.day, doc.amount, doc.inn)
+        payment = PaymentIn(identity, doc.amount, doc.day, doc.inn, source="trade", reference=reference)
+        incoming.append((doc, payment))
+    if not incoming:
+        return Applied()
+    stored = booked(session, (payment for _doc, payment in incoming))
+    index = InvoiceIndex.of(open_invoices(session))
+    matched: list[tuple[PaymentIn, OpenInvoice]] = []
+    for doc, payment in incoming:
+        if payment.identity in stored:
+            continue
+        named = [Reference(invoice_number(number), year=year) for number, year in doc.invoices]
+        invoice, _how, _near = index.match(payment, named)
+        if invoice is not None:
+            matched.append((payment, invoice))
+    return apply_payments(session, ws, matched)
 
 
 def document_words(kind: str, number: str, day: date) -> str:
@@ -252,6 +303,8 @@ def funnel_lines(result: FunnelResult | None, dry_run: bool) -> list[str]:
                 document=document_words(m.kind, m.number, date.fromisoformat(m.date)), how=how[m.how],
             )
         )  # fmt: skip
+    if result.paid_invoices:
+        lines.append(_("our invoices the payments paid: {count}").format(count=len(result.paid_invoices)))
     if result.customers:
         lines.append(_("clients who became customers: {count}").format(count=len(result.customers)))
     for row, count in result.ambiguous:

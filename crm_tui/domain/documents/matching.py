@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -28,6 +29,9 @@ class Reference:
     day: date | None = None
     """None also when the written date is no calendar date (then it cannot be the invoice's)."""
     dated: bool = False
+    year: int | None = None
+    """The invoice's year when only that is known (a 1C basis): the payment's year or the one
+    before otherwise."""
 
 
 def references(purpose: str) -> list[Reference]:
@@ -86,13 +90,14 @@ class InvoiceIndex:
         self.taken[invoice.id] = self.taken.get(invoice.id, 0) + payment.amount
         return Match(invoice, how)
 
-    def match(self, payment: PaymentIn) -> Match:
+    def match(self, payment: PaymentIn, named: Iterable[Reference] | None = None) -> Match:
         """The invoice and how it was found (``number``, ``inn_amount``), or None and why not:
         ``no_invoice``, ``ambiguous``, ``other_date`` (the purpose dates the invoice otherwise),
         ``overpaid`` (more than remains unpaid), ``no_inn`` (by number alone, no payer INN, and
-        not exactly what remains)."""
+        not exactly what remains). The invoices named are the purpose's, or ``named`` (what the
+        trade system's payment names in its basis)."""
         why = "no_invoice"
-        for ref in references(payment.purpose):
+        for ref in references(payment.purpose) if named is None else named:
             same_number = [
                 inv for inv in self.by_number.get(ref.number, ())
                 if not payment.payer_inn or not inv.inn or inv.inn == payment.payer_inn
@@ -102,7 +107,7 @@ class InvoiceIndex:
                 if same_number and not found:
                     why = "other_date"
             else:
-                years = (payment.paid_on.year, payment.paid_on.year - 1)
+                years = (ref.year,) if ref.year else (payment.paid_on.year, payment.paid_on.year - 1)
                 found = [inv for inv in same_number if inv.year in years]
             found.sort(key=lambda inv: -inv.year)
             if not found:

@@ -2,7 +2,10 @@
 invoice does.
 
 A payment carries its own identity (by hand: a new one each time; from the bank: its date,
-number, payer and amount), stored once however often the statement is imported. Payments of an
+number, payer and amount), stored once however often the statement is imported. A payment order
+that both the trade system's export and the bank statement bring (whichever comes first) is
+one payment: both name it by its reference (``payment_reference``), and the second is known by
+it (``booked``). Payments of an
 invoice add up; the one that completes it moves the deal to Won through the one move function
 (``deals.moves.change_stage``: history, audit, closed playbook tasks), gives its manager a task
 ("the payment came") and makes the client a customer.
@@ -10,6 +13,7 @@ invoice add up; the one that completes it moves the deal to Won through the one 
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +64,8 @@ class PaymentIn:
     payer_name: str = ""
     purpose: str = ""
     source: str = "manual"
+    reference: str | None = None
+    """The payment order's reference (``payment_reference``), when its number is known."""
 
 
 @dataclass
@@ -103,34 +109,59 @@ def open_invoices(session: Session, *, deal_id: int | None = None) -> list[OpenI
     return [OpenInvoice(*row) for row in session.execute(query)]
 
 
-def known_identities(session: Session, identities: Iterable[str]) -> set[str]:
-    wanted = list(identities)
+def payment_reference(number: str, day: date, amount: int, payer_inn: str | None) -> str | None:
+    """One payment order however it comes: its number (leading zeros dropped: 1C pads, banks do
+    not), date, amount in kopecks and payer's INN, as the bank statement writes them (``Номер``,
+    ``Дата``) and the trade system's payment document keeps them. None without a number."""
+    text = number.strip()
+    if not text:
+        return None
+    plain = str(int(text)) if text.isdigit() else text.casefold()
+    key = "|".join((plain, day.isoformat(), str(amount), payer_inn or ""))
+    return "order:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+def booked(session: Session, incoming: Iterable[PaymentIn]) -> set[str]:
+    """The identities of the ``incoming`` payments stored already: under their own identity (the
+    same statement or export again) or under their reference (the same payment order booked from
+    the other source: the trade system's export, the bank statement)."""
+    wanted = list(incoming)
     found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        found.update(session.scalars(select(payments.c.identity).where(payments.c.identity.in_(chunk))))
+    p = payments.c
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        identities = [each.identity for each in chunk]
+        found.update(session.scalars(select(p.identity).where(p.identity.in_(identities))))
+        references = {each.reference for each in chunk if each.reference and each.identity not in found}
+        if references:
+            stored = set(session.scalars(select(p.reference).where(p.reference.in_(references))))
+            found.update(each.identity for each in chunk if each.reference in stored)
     return found
 
 
 def apply_payments(session: Session, ws: Workspace, matched: list[tuple[PaymentIn, OpenInvoice]]) -> Applied:
-    """Store the payments not stored yet and settle their invoices, in the caller's transaction."""
+    """Store the payments not stored yet (``booked``) and settle their invoices, in the caller's
+    transaction."""
     result = Applied()
-    known = known_identities(session, (p.identity for p, _inv in matched))
+    known = booked(session, (p for p, _inv in matched))
+    references: set[str] = set()
     now = ws.now()
     rows: list[dict[str, object]] = []
     added: dict[int, int] = {}
     invoices: dict[int, OpenInvoice] = {}
     for payment, invoice in matched:
-        if payment.identity in known:
+        if payment.identity in known or payment.reference in references:
             result.known += 1
             continue
         known.add(payment.identity)
+        if payment.reference:
+            references.add(payment.reference)
         rows.append(
             {"identity": payment.identity, "document_id": invoice.id, "amount": payment.amount,
              "paid_on": payment.paid_on, "payer_inn": payment.payer_inn,
              "payer_name": payment.payer_name[:300],
              "purpose": payment.purpose[:1000], "source": payment.source, "created_at": now,
-             "user_id": ws.viewer.user_id}
+             "user_id": ws.viewer.user_id, "reference": payment.reference}
         )  # fmt: skip
         added[invoice.id] = added.get(invoice.id, 0) + payment.amount
         invoices[invoice.id] = invoice

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -36,21 +35,18 @@ from crm_tui.domain.access.web_sessions import (
     Strangers,
     WebSession,
     current_session,
-    sign_in,
-    sign_out,
     touch,
 )
 from crm_tui.domain.imports.uploads import user_upload_folder
-from crm_tui.i18n import LANGUAGES, in_language
+from crm_tui.i18n import LANGUAGES
 from crm_tui.storage.database import read_session, write_session
 from crm_tui.web.front import pages
 from crm_tui.web.front.app_processes import SessionApp, SparePool
 from crm_tui.web.front.person_pages import COOKIE, PersonPages
+from crm_tui.web.front.sign_in import LANGUAGE_COOKIE, SignInPages
 
 log = logging.getLogger("crm.serve")
 
-LANGUAGE_COOKIE = "crm_lang"
-"""The language chosen on the sign-in page, for the app and the pages after it."""
 TOUCH_EVERY = timedelta(seconds=60)
 """A session's last use is written at most this often (a key press is use)."""
 WATCH_EVERY = 20.0
@@ -102,7 +98,7 @@ class Live:
     app: SessionApp | None = None
 
 
-class FrontServer(PersonPages, Server):
+class FrontServer(SignInPages, PersonPages, Server):
     """textual-serve's ``Server`` behind the sign-in (see the module's doc)."""
 
     def __init__(self, settings: FrontSettings, engine: Engine) -> None:
@@ -244,73 +240,10 @@ class FrontServer(PersonPages, Server):
             COOKIE, token, httponly=True, samesite="Strict", secure=self.secure(request), path="/"
         )
 
-    # --- sign-in and sign-out ------------------------------------------------------------
+    # --- pages ---------------------------------------------------------------------------
 
     def html(self, text: str, status: int = 200) -> web.Response:
         return web.Response(text=text, status=status, content_type="text/html")
-
-    async def login_form(self, request: web.Request) -> web.StreamResponse:
-        lang = self.language(request)
-        if await self.check(request.cookies.get(COOKIE, "")) is not None:
-            raise web.HTTPSeeOther("/")
-        note = {"out": pages.SIGNED_OUT, "expired": pages.EXPIRED, "password": pages.CHANGED}.get(
-            request.query.get("why", ""), ""
-        )
-        return self.html(pages.sign_in_page(lang, note=in_language(lang, note) if note else ""))
-
-    async def login(self, request: web.Request) -> web.StreamResponse:
-        form = await request.post()
-        lang = str(form.get("lang", "")) if str(form.get("lang", "")) in LANGUAGES else self.language(request)
-        login, password = str(form.get("login", ""))[:64], str(form.get("password", ""))
-        address = self.address(request)
-
-        def attempt() -> Any:
-            with write_session(self.engine) as session:
-                return sign_in(
-                    session,
-                    login,
-                    password,
-                    now=self.now(),
-                    address=address,
-                    policy=self.settings.policy,
-                    strangers=self.strangers,
-                )
-
-        result = await asyncio.to_thread(attempt)
-        if result.refused:
-            log.info("sign-in refused for %r from %s: %s", login, address, result.refused)
-            error = {
-                "wrong": in_language(lang, pages.WRONG),
-                "inactive": in_language(lang, pages.INACTIVE),
-                "no_app": in_language(lang, pages.NO_APP),
-                "locked": in_language(lang, pages.LOCKED).format(
-                    time=f"{result.locked_until:%H:%M}" if result.locked_until else ""
-                ),
-            }[result.refused]
-            status = 429 if result.refused == "locked" else 401
-            return self.html(pages.sign_in_page(lang, login=login, error=error), status)
-        log.info("%s signed in from %s", result.login, address)
-        response = web.HTTPSeeOther("/")
-        self.set_cookie(request, response, result.token)
-        response.set_cookie(LANGUAGE_COOKIE, lang, samesite="Strict", secure=self.secure(request), path="/")
-        raise response
-
-    async def logout(self, request: web.Request) -> web.StreamResponse:
-        """End the session (if it is still open), close its apps, back to the sign-in page."""
-        token = request.cookies.get(COOKIE, "")
-        found = await self.check(token) if token else None
-
-        def end() -> None:
-            with write_session(self.engine) as session:
-                sign_out(session, token, now=self.now())
-
-        if token:
-            await asyncio.to_thread(end)
-        if found is not None:
-            await self._close(found.id)
-        response = web.HTTPSeeOther(f"/login?why=out&lang={self.language(request)}")
-        response.del_cookie(COOKIE, path="/")
-        raise response
 
     # --- the app -------------------------------------------------------------------------
 
