@@ -67,7 +67,10 @@ def take_lead(ws: Workspace, client_id: int) -> Taken:
             )
             raise TakenAlready(
                 "client.taken",
-                N_("«{name}» was taken first by {holder}"),
+                # owned when read: a colleague's lead (not a race they won a moment ago)
+                N_("«{name}» is already {holder}'s client")
+                if taken
+                else N_("«{name}» was taken first by {holder}"),
                 name=row.name,
                 holder=holder or "—",
             )
