@@ -28,6 +28,7 @@ class OwnerResolver:
     naming one of them stays the importer's, with a warning (``refused``)."""
     _resolved: dict[str, int] = field(default_factory=dict)
     """A file names the same few managers a hundred thousand times."""
+    _refused: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session, default_id: int) -> OwnerResolver:
@@ -58,10 +59,12 @@ class OwnerResolver:
     def refused(self, text: str | None) -> str | None:
         """The name of the user ``text`` names when the importer may not give them clients
         (the row's client is the importer's instead), else None."""
-        if not text or not text.strip():
+        if not text or not self.outside:
             return None
-        found = self._match(text)
-        return self.names.get(found) if found in self.outside else None
+        if text not in self._refused:
+            found = self._match(text)
+            self._refused[text] = self.names.get(found) if found in self.outside else None
+        return self._refused[text]
 
     def handed_out(self) -> set[int]:
         """Every user id ``resolve`` has returned so far."""
