@@ -24,7 +24,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
 ) -> None:
     """The audit trail, newest first: every change to clients, deals, tasks, imports and merges."""
-    from crm_tui.domain.audit.trail import describe_changes, trail
+    from crm_tui.domain.audit.trail import describe_changes, trail, with_people
     from crm_tui.domain.values.dates import normalise_date
     from crm_tui.domain.values.typed import read_typed
 
@@ -36,6 +36,8 @@ def audit(
     user_id = user_id_of(ws, user, "--user")
     with ws.read() as session:
         lines = trail(session, ws.viewer, client_id=client, user_id=user_id, since=start, limit=limit)
+        if not as_json:  # a person reads colleagues by name; a script keeps the ids
+            lines = with_people(session, lines)
     for line in lines:
         if as_json:
             print_json(
@@ -52,4 +54,4 @@ def audit(
         else:
             local = line.at.astimezone(ws.tz).strftime("%d.%m.%Y %H:%M")
             who = line.user or "-"
-            say(f"{local}  {who:<12} #{line.entity_id:<7} {describe_changes(line, width=400)}")
+            say(f"{local}  {who:<12} #{line.entity_id:<7} {describe_changes(line, width=400, tz=ws.tz)}")

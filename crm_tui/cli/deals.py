@@ -24,12 +24,12 @@ def move(
     """Move a deal to another stage (its playbook's first task is created; Lost goes to the head)."""
     from dataclasses import asdict
 
-    from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
+    from crm_tui.domain.deals.moves import move_deal, neighbour_stage, seen_deal
     from crm_tui.domain.deals.pipeline_admin import find_stage
 
     ws = open_ws(ctx)
     with ws.read() as session:
-        row = load_deal(session, deal)
+        row = seen_deal(session, ws.viewer, deal)
         if stage.lower() in ("next", "prev"):
             target = neighbour_stage(session, row, 1 if stage.lower() == "next" else -1)
             if target is None:

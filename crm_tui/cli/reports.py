@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json, say, user_id_of
 from crm_tui.i18n import N_, _, decimal, ngettext
+
+if TYPE_CHECKING:
+    from crm_tui.domain.workspace import Workspace
 
 app = typer.Typer(
     help="Reports for heads of sales (and for managers, on their own deals).", no_args_is_help=True
@@ -45,7 +48,7 @@ def funnel(
     from crm_tui.domain.values.formatting import money_figures
 
     ws = open_ws(ctx)
-    owner_id = user_id_of(ws, manager, "--manager")
+    owner_id = _manager_id(ws, manager)
     with ws.read() as session:
         pid = default_pipeline_id(session, pipeline)
         if pid is None:
@@ -141,7 +144,7 @@ def completeness(
     from crm_tui.domain.portrait.completeness import completeness_report
 
     ws = open_ws(ctx)
-    owner_id = user_id_of(ws, manager, "--manager")
+    owner_id = _manager_id(ws, manager)
     with ws.read() as session:
         lines = completeness_report(session, ws.viewer, owner_id)
     for line in lines:
@@ -284,7 +287,7 @@ def _kpi(
 
         check_writable(xlsx, "--xlsx")
     ws = open_ws(ctx)
-    owner_id = user_id_of(ws, manager, "--manager")
+    owner_id = _manager_id(ws, manager)
     period = period_or_month(start, end, ws.now(), ws.tz)
     query = KpiQuery(KpiName(name), period, tuple(slices) if by else None, owner_id)
     if days is not None:
@@ -365,3 +368,14 @@ def digest(
         else _("this week's digest to {address} is queued or sent already (letter {id})")
     )
     say(said.format(address=queued.address, id=queued.outbox_id))
+
+
+def _manager_id(ws: Workspace, manager: str | None) -> int | None:
+    """`--manager`'s user id: unknown logins and people outside the viewer's figures refused."""
+    from crm_tui.domain.reports.region import manager_within
+
+    owner_id = user_id_of(ws, manager, "--manager")
+    if owner_id is not None:
+        with ws.read() as session:
+            manager_within(session, ws.viewer, owner_id)
+    return owner_id

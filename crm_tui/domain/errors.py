@@ -70,6 +70,9 @@ _NOT_FOUND = {
 }
 """What each record is called when it is not there (or not visible), by its kind."""
 
+RECORD_KINDS = frozenset(_NOT_FOUND)
+"""The kinds ``not_found`` names."""
+
 
 def not_found(entity: str, record_id: int | str) -> NotFound:
     """The refusal of record ``record_id`` of kind ``entity`` (a key of ``_NOT_FOUND``), coded

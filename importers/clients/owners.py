@@ -23,8 +23,12 @@ class OwnerResolver:
     regions: dict[int, str | None] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
     unmatched: set[str] = field(default_factory=set)
+    outside: set[int] = field(default_factory=set)
+    """The users the importer may not give clients to (the table's ``give_clients``): a row
+    naming one of them stays the importer's, with a warning (``refused``)."""
     _resolved: dict[str, int] = field(default_factory=dict)
     """A file names the same few managers a hundred thousand times."""
+    _refused: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session, default_id: int) -> OwnerResolver:
@@ -48,8 +52,19 @@ class OwnerResolver:
             return self.default_id
         found = self._resolved.get(text)
         if found is None:
-            found = self._resolved[text] = self._match(text)
+            found = self._match(text)
+            found = self._resolved[text] = self.default_id if found in self.outside else found
         return found
+
+    def refused(self, text: str | None) -> str | None:
+        """The name of the user ``text`` names when the importer may not give them clients
+        (the row's client is the importer's instead), else None."""
+        if not text or not self.outside:
+            return None
+        if text not in self._refused:
+            found = self._match(text)
+            self._refused[text] = self.names.get(found) if found in self.outside else None
+        return self._refused[text]
 
     def handed_out(self) -> set[int]:
         """Every user id ``resolve`` has returned so far."""

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.capabilities import Capability, can, person, require
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
 from crm_tui.domain.imports.errors import ImportFileError
@@ -131,6 +131,17 @@ def _add(summary: ImportSummary, result: ChunkResult) -> None:
         summary.note(conflict)
 
 
+OWNER_OUTSIDE = N_("owner {owner}: clients may not be given to them by you; the client is yours")
+
+
+def _refuse_owner(row: ParsedRow, owners: OwnerResolver) -> None:
+    """A row naming an owner the importer may not give clients to is the importer's, with a
+    warning naming the owner (counted, listed and kept in the error file as the others)."""
+    refused = owners.refused(row.owner) if row.rejection is None else None
+    if refused is not None:
+        row.warnings = (*row.warnings, Message("row.owner_outside", OWNER_OUTSIDE, owner=refused))
+
+
 def _keep_flagged(
     run: BatchRun[ImportSummary], file: str, rows: list[ParsedRow], result: ChunkResult
 ) -> None:
@@ -162,12 +173,20 @@ def import_clients(
     with ws.read() as session:
         default_owner = ws.viewer.user_id
         owners = OwnerResolver.load(session, default_owner)
+        owners.outside = {
+            user_id
+            for user_id, region in owners.regions.items()
+            if not can(ws.viewer, Capability.GIVE_CLIENTS, person(user_id, region, owners.names[user_id]))
+        }
         if options.owner_login is not None:
             found = owners.exact.get(options.owner_login.casefold())
             if found is None:
                 raise ImportFileError(
                     options.owner_login, "unknown_owner", N_("{file}: no such user for --owner")
                 )
+            require(
+                ws.viewer, Capability.GIVE_CLIENTS, person(found, owners.regions[found], options.owner_login)
+            )
             owners.default_id = found
     with ExitStack() as children:
         run = BatchRun(ws, "clients", options, ImportSummary(batch=None), progress)
@@ -330,6 +349,7 @@ def _import_table(
         for row in chunk:
             fresh = row.source.row > done_before
             counts["rows"] += fresh
+            _refuse_owner(row, owners)
             summary.warnings += len(row.warnings)
             for warning in row.warnings:
                 summary.note(

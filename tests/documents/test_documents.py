@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from crm_tui.domain.deals.lines import LineDraft, add_line
 from crm_tui.domain.documents.company import read_company, set_company
 from crm_tui.domain.documents.making import deal_documents_of, document_content, make_document
-from crm_tui.domain.errors import AccessDenied, InvalidInput
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import clients, deals, sales_documents
 from tests.documents.support import COMPANY, fill_requisites
@@ -124,7 +124,7 @@ def test_contract_docx_is_filled_from_the_deal(
 def test_a_manager_makes_no_document_for_anothers_deal(
     workspace_for: Callable[[str], Workspace], seeded: Seeded
 ) -> None:
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound):  # a deal he does not see is not there for him
         make_document(workspace_for("petrov"), seeded.deals["d_inv_vektor"], "invoice")
 
 

@@ -25,6 +25,7 @@ from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft, add_campaig
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.handovers import hand_over
 from crm_tui.domain.clients.merges import merge_clients
+from crm_tui.domain.clients.new_client import Added, NewClient, add_client
 from crm_tui.domain.clients.take import take_lead
 from crm_tui.domain.deals.card import load_deal_card
 from crm_tui.domain.deals.edit import edit_deal
@@ -253,6 +254,16 @@ def _move(cell: Cell) -> bool:
     return True
 
 
+def _given(cell: Cell) -> NewClient:
+    """A new client named as somebody's: the cell's owner."""
+    return NewClient(f"ООО Отдан {cell.base.number()}", owner_id=cell.base.users[cell.owner_login])
+
+
+def _added(cell: Cell, added: Added) -> bool:
+    assert added.client_id is not None, added.holders
+    return True
+
+
 def _assignee(cell: Cell) -> str:
     """Whom a probe gives a request to: its owner, or (an admin's, ops', nobody's) a manager of
     Москва."""
@@ -349,6 +360,11 @@ PROBES: dict[Capability, Probe] = {
         CLIENTS,
         lambda c: done(hand_over(c.base.ws(c.login), "kozlova", client_ids=[c.client()])),
         lambda c: CliCall(("handover", "--client", str(c.client()), "--to", "kozlova")),
+    ),
+    Capability.GIVE_CLIENTS: Probe(
+        OWNED,
+        lambda c: _added(c, add_client(c.base.ws(c.login), _given(c))),
+        lambda c: CliCall(("clients", "add", f"ООО Отдан {c.base.number()}", "--owner", c.owner_login)),
     ),
     Capability.IMPORT_CLIENTS: Probe(
         None,

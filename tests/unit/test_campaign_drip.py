@@ -20,7 +20,7 @@ from crm_tui.domain.campaigns.rows import stop_client
 from crm_tui.domain.campaigns.senders import SenderDraft, set_sender
 from crm_tui.domain.campaigns.setup import CampaignDraft, add_campaign
 from crm_tui.domain.campaigns.stats import campaign_stats, recipients_behind
-from crm_tui.domain.errors import AccessDenied
+from crm_tui.domain.errors import NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.channels.mail.message import read_mail
 from crm_tui.scheduling import outbox_job
@@ -77,8 +77,8 @@ def test_the_lost_drip_runs_to_its_call_list(
             )
         )  # fmt: skip
     stop_client(workspace_for("ivanova"), ids[2])  # the manager: "stop for this client"
-    with pytest.raises(AccessDenied):
-        stop_client(workspace_for("petrov"), ids[3])  # not his client
+    with pytest.raises(NotFound):  # not his client: as if there were none
+        stop_client(workspace_for("petrov"), ids[3])
     assert outbox_job.run(day(15))["sent"] == 2
     assert outbox_job.run(day(20))["sent"] == 2
     stats = campaign_stats(day(30), "Потерянные")

@@ -13,7 +13,7 @@ from crm_tui.domain.deals.funnel_setup import add_working_days
 from crm_tui.domain.deals.moves import LOST_ORIGIN, PLAYBOOK_ORIGIN
 from crm_tui.domain.deals.moves import move_deal as move
 from crm_tui.domain.deals.refusals import hand_over_lost, return_to_work
-from crm_tui.domain.errors import AccessDenied, InvalidInput, StaleEdit
+from crm_tui.domain.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from crm_tui.domain.tasks.lifecycle import complete_task
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import write_session
@@ -80,7 +80,7 @@ def test_a_stale_move_and_a_strangers_move_are_refused(
     move(workspace_for("ivanova"), deal, ids["invoice"], 1)
     with pytest.raises(StaleEdit, match="changed by someone else"):
         move(workspace_for("smirnov"), deal, ids["awaiting_payment"], 1)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound, match=f"deal {deal} not found"):  # not his, nor seen
         move(workspace_for("petrov"), deal, ids["awaiting_payment"], 2)
     move(workspace_for("smirnov"), deal, ids["awaiting_payment"], 2)  # the head of the region may
 

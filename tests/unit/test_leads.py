@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from crm_tui.domain.clients.timeline import client_timeline
 from crm_tui.domain.clock import fixed_clock
-from crm_tui.domain.errors import AccessDenied, InvalidInput
+from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.leads.conversion import Conversion, convert_request, link_request
 from crm_tui.domain.leads.hours import TEAM_DEFAULT, add_working_minutes
 from crm_tui.domain.leads.inbox import View, inbox_page, lead_card
@@ -192,7 +192,7 @@ def test_two_managers_take_the_same_request_at_once_exactly_one_wins(
 
 def test_a_manager_of_another_region_cannot_take_nor_see_it(engine: Engine, workspace_for: Open) -> None:
     lead = receive(workspace_for("admin"), Request(name="Москвич", phone="+79165550200", region="Москва"))
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound, match="not found"):  # as a request that is not there
         take_request(workspace_for("petrov"), int(lead.lead_id or 0))
     assert inbox_page(workspace_for("petrov"), View.ALL).items == []
     assert [i.id for i in inbox_page(workspace_for("ivanova"), View.ALL).items] == [lead.lead_id]

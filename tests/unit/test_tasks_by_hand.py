@@ -111,7 +111,7 @@ def test_reassign_reschedule_cancel_with_a_reason(
     with pytest.raises(StaleEdit):
         reschedule_task(head, made.id, 1, "ср")
     version = reassign_task(head, made.id, version, "smirnov")
-    with pytest.raises(AccessDenied):  # no longer hers, and she did not set it
+    with pytest.raises(NotFound):  # no longer hers, and she did not set it: out of her sight
         cancel_task(manager, made.id, version, "не нужно")
     with pytest.raises(InvalidInput, match="say why") as refused:
         cancel_task(head, made.id, version, "  ")
@@ -233,7 +233,7 @@ def test_a_lead_of_another_region_is_not_there_to_take(
     engine: Engine, seeded: Seeded, workspace_for: Open
 ) -> None:
     lead = _free_lead(engine, seeded, "Свободный")
-    with pytest.raises(AccessDenied, match="not found"):  # Петров works in Липецк
+    with pytest.raises(NotFound, match=f"client {lead} not found"):  # Петров works in Липецк
         take_lead(workspace_for("petrov"), lead)
     assert take_lead(workspace_for("ivanova"), lead).already_yours is False
     assert take_lead(workspace_for("ivanova"), lead).already_yours is True

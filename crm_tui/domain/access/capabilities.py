@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
-from crm_tui.domain.errors import AccessDenied
+from crm_tui.domain.errors import RECORD_KINDS, AccessDenied, DomainError, not_found
 from crm_tui.i18n import N_, Message, Phrase
 from crm_tui.storage.models import ClientStatus, Role
 
@@ -60,6 +61,7 @@ class Capability(StrEnum):
     TAKE_LEADS = "take_leads"
     ANSWER_LOST_DEALS = "answer_lost_deals"
     HAND_OVER_CLIENTS = "hand_over_clients"
+    GIVE_CLIENTS = "give_clients"
     IMPORT_CLIENTS = "import_clients"
     UNDO_IMPORT = "undo_import"
     SEE_IMPORT_BATCHES = "see_import_batches"
@@ -95,7 +97,9 @@ class Capability(StrEnum):
 
 
 NOT_FOUND = N_("{target} not found")
-"""A target out of reach is refused as if it did not exist: what one may not see is not named."""
+"""A target out of reach is refused as if it did not exist: what one may not see is not named.
+A record (a client, a deal, a task, a request) is refused with ``errors.not_found``'s own line,
+the very one a missing id gets, so that nobody can tell a hidden id from a free one."""
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,14 @@ class Rule:
     outside: str = NOT_FOUND
     targeted: bool = True
     seen_with: Capability | None = None
-    """What shows the target: a target the viewer cannot even see is "not found", whatever
-    ``outside`` says (saying "not yours to move" told a manager that a colleague's deal existed)."""
+    """What shows the target: a record the viewer cannot even see is "not found" (``can`` says
+    no), whatever ``outside`` says (saying "not yours to move" told a manager that a colleague's
+    deal existed). Only the refusal's words: a scope wider than the seeing one (a head completes
+    any task) still grants. A person given something (a new owner) is not a record: never "not
+    found"."""
+    given: str | None = None
+    """What a refusal says when the target is the person something is given to (a deal's new
+    owner), where ``outside`` speaks of the record ("sokolov.p is not yours to change")."""
 
 
 MANAGER, HEAD, ADMIN, OPS, ACCOUNTANT = Role.MANAGER, Role.HEAD, Role.ADMIN, Role.OPS, Role.ACCOUNTANT
@@ -161,6 +171,7 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: OWN},
         N_("{target} is not yours"),
         N_("{target} is not yours"),
+        seen_with=Capability.SEE_CLIENTS,
     ),
     Capability.MOVE_DEALS: Rule(
         "move deals",
@@ -178,6 +189,8 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
         N_("{target} is not yours to change"),
         N_("{target} is not yours to change"),
+        seen_with=Capability.SEE_DEALS,
+        given=N_("a deal may not be given to {target}"),
     ),
     Capability.SET_TASKS: Rule(
         "set a task for a colleague (target: the assignee)",
@@ -200,6 +213,14 @@ TABLE: Mapping[Capability, Rule] = {
         {HEAD: REGION, ADMIN: ALL},
         N_("clients are handed over by a head of sales or an admin"),
         N_("{target} works outside your region"),
+    ),
+    Capability.GIVE_CLIENTS: Rule(
+        "give a client one adds or imports to somebody (target: the owner named)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
+        N_("{login} gives clients to nobody"),
+        N_(
+            "a client may not be given to {target}: a manager keeps what they add, a head gives in the region"
+        ),
     ),
     Capability.IMPORT_CLIENTS: Rule(
         "import clients",
@@ -316,6 +337,7 @@ TABLE: Mapping[Capability, Rule] = {
         {HEAD: REGION, ADMIN: ALL},
         N_("requests are assigned by a head of sales or an admin"),
         N_("{target} works outside your region"),
+        seen_with=Capability.SEE_LEADS,
     ),
     Capability.CONFIGURE_LEADS: Rule(
         "keep lead sources, the exclusion list, routing rules and working hours",
@@ -406,6 +428,19 @@ class Target:
     region: str | None = None
     name: str | Message = IT
     lead: bool = False
+    seen_by: int | None = None
+    """Somebody else who sees the target though it is not in their scope (a task's setter)."""
+    colleague: bool = False
+    """A person (``person``): the one something is given to, never "not found"."""
+
+    @property
+    def record(self) -> tuple[str, object] | None:
+        """The kind and id of the record the target is (``name``'s code and id: "deal", 98),
+        for its "not found"; None for a person or a target without a name."""
+        name = self.name
+        if isinstance(name, Message) and name.code and "id" in name.params:
+            return name.code, name.params["id"]
+        return None
 
 
 def client_target(client_id: int, owner_id: int | None, region: str | None, status: str | None) -> Target:
@@ -426,7 +461,7 @@ def lead_target(lead_id: int, owner_id: int | None, region: str | None) -> Targe
 
 def person(user_id: int, region: str | None, login: str) -> Target:
     """A colleague as the target (the receiver of a handover or of a lost deal)."""
-    return Target(user_id, region, login)
+    return Target(user_id, region, login, colleague=True)
 
 
 def scope_of(role: Role, capability: Capability) -> Scope | None:
@@ -462,6 +497,24 @@ def can(viewer: Viewer, capability: Capability, target: Target | None = None) ->
     return target is None or covers(viewer, granted, target)
 
 
+def hidden(viewer: Viewer, capability: Capability, target: Target) -> bool:
+    """Whether ``target`` is a record ``viewer`` does not see, for the rule of ``capability``."""
+    seen_with = TABLE[capability].seen_with
+    if seen_with is None or target.colleague or target.seen_by == viewer.user_id:
+        return False
+    granted = scope_for(viewer, seen_with)
+    return granted is None or not covers(viewer, granted, target)
+
+
+def unseen(target: Target) -> DomainError:
+    """The refusal of a target one may not see: a record's is exactly its missing id's
+    (``errors.not_found``), anything else's "... not found"."""
+    if target.record is not None and target.record[0] in RECORD_KINDS:
+        kind, record_id = target.record
+        return not_found(kind, cast("int | str", record_id))
+    return AccessDenied("access.not_found", NOT_FOUND, target=target.name)
+
+
 def require(viewer: Viewer, capability: Capability, target: Target | None = None) -> None:
     """``can``, or ``AccessDenied`` with one line saying what was refused: coded
     ``access.not_found`` when the target is out of reach (it is not named as existing),
@@ -470,8 +523,10 @@ def require(viewer: Viewer, capability: Capability, target: Target | None = None
         return
     rule = TABLE[capability]
     text = rule.refused if scope_for(viewer, capability) is None else rule.outside
-    if target is not None and rule.seen_with is not None and not can(viewer, rule.seen_with, target):
-        text = NOT_FOUND
+    if target is not None and (text == NOT_FOUND or hidden(viewer, capability, target)):
+        raise unseen(target)
+    if target is not None and target.colleague and rule.given is not None:
+        text = rule.given
     raise AccessDenied(
         "access.not_found" if text == NOT_FOUND else "access.denied",
         text,

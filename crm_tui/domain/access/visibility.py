@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
-from crm_tui.storage.models import ClientStatus, clients, deals, import_batches, leads, tasks, users
+from crm_tui.storage.models import (
+    ClientStatus,
+    campaign_recipients,
+    clients,
+    deals,
+    import_batches,
+    leads,
+    outbox,
+    tasks,
+    users,
+)
 
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
@@ -42,6 +52,29 @@ def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool
 def visible_clients(viewer: Viewer) -> ColumnElement[bool]:
     """SQL condition on the ``clients`` table for the clients ``viewer`` may see."""
     return clients_within(viewer, Capability.SEE_CLIENTS)
+
+
+def visible_recipients(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL condition on ``campaign_recipients``: the recipients whose client ``viewer`` sees. A
+    head who may run the team's campaigns still reads only the region's clients in them (who,
+    their address, the letters to them); the figures stay the campaign's."""
+    if scope_for(viewer, Capability.SEE_CLIENTS) is Scope.ALL:
+        return true()
+    return campaign_recipients.c.client_id.in_(select(clients.c.id).where(visible_clients(viewer)))
+
+
+def visible_letters(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL condition on ``outbox``: a campaign's letter to a recipient ``viewer`` sees, a deal's
+    letter to a client they see (its payload names the client), and letters to nobody's client
+    (a digest to a colleague)."""
+    if scope_for(viewer, Capability.SEE_CLIENTS) is Scope.ALL:
+        return true()
+    seen = select(clients.c.id).where(visible_clients(viewer))
+    client_id: ColumnElement[int] = outbox.c.payload["client_id"].as_integer()
+    recipients = select(campaign_recipients.c.id).where(visible_recipients(viewer))
+    return outbox.c.recipient_id.in_(recipients) | (
+        outbox.c.recipient_id.is_(None) & (client_id.is_(None) | client_id.in_(seen))
+    )
 
 
 def deals_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, insert, or_, select
@@ -165,9 +165,10 @@ def with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
     return lines
 
 
-def change_details(line: AuditLine) -> str:
+def change_details(line: AuditLine, tz: tzinfo | None = None) -> str:
     """What changed, old -> new where the row has both: "owner: A → B; status: lead → customer",
-    the fields named in the language in force."""
+    the fields named in the language in force; with ``tz`` a stored moment reads as a local date
+    and time there ("10.12.2026 13:00", not "2026-12-10T10:00:00+00:00")."""
     parts = []
     for key, value in line.changes.items():
         if value is None or key in ("handover",):
@@ -178,31 +179,46 @@ def change_details(line: AuditLine) -> str:
             and len(value) == 2
             and not any(isinstance(v, str) and v.startswith("+") for v in value)
         ):
-            parts.append(f"{name}: {_shown(value[0], key)} → {_shown(value[1], key)}")
+            parts.append(f"{name}: {_shown(value[0], key, tz)} → {_shown(value[1], key, tz)}")
         else:
-            parts.append(f"{name}: {_shown(value, key)}")
+            parts.append(f"{name}: {_shown(value, key, tz)}")
     return "; ".join(parts)
 
 
-def _shown(value: Any, key: str = "") -> str:
+def _shown(value: Any, key: str = "", tz: tzinfo | None = None) -> str:
     """A stored value as a person reads it: a list as its items, a mapping as key: value, a code
-    (a role, why a sign-in was refused) in words."""
+    (a role, a task's kind, why a sign-in was refused) in words, a moment in ``tz``."""
     if value is None or value in ([], {}):
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(_shown(v, key) for v in value)
+        return ", ".join(_shown(v, key, tz) for v in value)
     if isinstance(value, str) and key in VALUE_NAMES:
         return VALUE_NAMES[key].caption(value)
     if isinstance(value, dict):
         return ", ".join(
-            f"{FIELD_NAMES.caption(str(k))}: {_shown(v, str(k))}" for k, v in value.items() if v is not None
+            f"{FIELD_NAMES.caption(str(k))}: {_shown(v, str(k), tz)}"
+            for k, v in value.items()
+            if v is not None
         )
+    if isinstance(value, str) and tz is not None and "T" in value:
+        moment = _moment(value)
+        if moment is not None:
+            return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M")
     return str(value)
 
 
-def describe_changes(line: AuditLine, width: int = 80) -> str:
-    """One line for a person: what was changed, how, and the details."""
-    details = change_details(line)
+def _moment(text: str) -> datetime | None:
+    """``text`` as a stored moment (ISO 8601 with its offset), or None."""
+    try:
+        found = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else None
+
+
+def describe_changes(line: AuditLine, width: int = 80, tz: tzinfo | None = None) -> str:
+    """One line for a person: what was changed, how, and the details (moments in ``tz``)."""
+    details = change_details(line, tz)
     heading = _("{entity} {action}").format(
         entity=ENTITY_NAMES.caption(line.entity), action=ACTION_NAMES.caption(line.action).replace("_", " ")
     )

@@ -7,7 +7,7 @@ shown ("client owner changed (owner: A → B)"); a code no table knows reads as 
 
 from __future__ import annotations
 
-from crm_tui.domain.captions import ROLE_NAMES, Captions
+from crm_tui.domain.captions import ACTIVITY_KIND_NAMES, ROLE_NAMES, Captions
 from crm_tui.i18n import NC_
 
 ENTITY_NAMES: Captions[str] = Captions(
@@ -70,6 +70,11 @@ ACTION_NAMES: Captions[str] = Captions(
         "orders": NC_("audit action", "orders"),
         "refusal_handed_over": NC_("audit action", "refusal handed over"),
         "refusal_back_to_work": NC_("audit action", "refusal back to work"),
+        "take": NC_("audit action", "taken"),
+        "reassign": NC_("audit action", "given to a colleague"),
+        "reschedule": NC_("audit action", "rescheduled"),
+        "cancel": NC_("audit action", "cancelled"),
+        "assign": NC_("audit action", "assigned"),
     },
 )
 CLIENT_EVENT_NAMES: Captions[str] = Captions(
@@ -175,5 +180,10 @@ SIGN_IN_WORDS: Captions[str] = Captions(
     },
 )
 """The codes a sign-in's audit row holds (how, why refused, why ended)."""
-VALUE_NAMES: dict[str, Captions[str]] = {"via": SIGN_IN_WORDS, "why": SIGN_IN_WORDS, "role": ROLE_NAMES}
+VALUE_NAMES: dict[str, Captions[str]] = {
+    "via": SIGN_IN_WORDS,
+    "why": SIGN_IN_WORDS,
+    "role": ROLE_NAMES,
+    "kind": ACTIVITY_KIND_NAMES,
+}
 """The fields whose values are codes, with the table that words them."""

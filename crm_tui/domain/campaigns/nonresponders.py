@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.capabilities import Capability, Viewer, require
+from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.campaigns.setup import find_campaign
 from crm_tui.domain.exports import write_workbook
@@ -46,7 +47,7 @@ class Nonresponder:
         return {k: v for k, v in self.__dict__.items() if k != "owner_id"}
 
 
-def _rows(session: Session, campaign_id: int, since: Any) -> list[Nonresponder]:
+def _rows(session: Session, viewer: Viewer, campaign_id: int, since: Any) -> list[Nonresponder]:
     letters = (
         select(
             outbox.c.recipient_id,
@@ -76,6 +77,7 @@ def _rows(session: Session, campaign_id: int, since: Any) -> list[Nonresponder]:
             campaign_recipients.c.stop_reason.is_(None),
             campaign_recipients.c.enrolled_at <= since,
             letters.c.sent == letters.c.total,
+            visible_clients(viewer),
         )
         .order_by(users.c.full_name, clients.c.name_key)
     ).all()
@@ -102,14 +104,15 @@ def _rows(session: Session, campaign_id: int, since: Any) -> list[Nonresponder]:
 def nonresponders(
     ws: Workspace, ref: str, *, day: int = 30, xlsx: Path | None = None, make_tasks: bool = False
 ) -> tuple[list[Nonresponder], int]:
-    """Those ``day`` days or more in the campaign who got every letter and never answered; the
+    """Those ``day`` days or more in the campaign who got every letter and never answered, of
+    the clients ``ws.viewer`` sees (a head calls the region's, not another region's); the
     call list written to ``xlsx``; with ``make_tasks`` a call task for each (once). Returns the
     rows and how many tasks were opened."""
     require(ws.viewer, Capability.RUN_CAMPAIGNS)
     now = ws.now()
     with ws.write() if make_tasks else ws.read() as session:
         campaign = find_campaign(session, ref)
-        rows = _rows(session, campaign["id"], now - timedelta(days=day))
+        rows = _rows(session, ws.viewer, campaign["id"], now - timedelta(days=day))
         opened = 0
         if make_tasks:
             origin = f"campaign:{campaign['id']}"

@@ -12,7 +12,12 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, client_target, require
-from crm_tui.domain.access.visibility import clients_within
+from crm_tui.domain.access.visibility import (
+    clients_within,
+    visible_clients,
+    visible_letters,
+    visible_recipients,
+)
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.campaigns.claims import letter_fields
@@ -70,6 +75,7 @@ def list_outbox(ws: Workspace, state: str | None = None, limit: int = LIST_LIMIT
             outbox.c.last_error,
         )
         .outerjoin(campaigns, campaigns.c.id == outbox.c.campaign_id)
+        .where(visible_letters(ws.viewer))
         .order_by(outbox.c.next_try, outbox.c.id)
         .limit(limit)
     )
@@ -273,14 +279,15 @@ def sample_client(ws: Workspace, ref: str) -> int | None:
         campaign = find_campaign(session, ref)
         found = session.scalar(
             select(campaign_recipients.c.client_id)
-            .where(campaign_recipients.c.campaign_id == campaign["id"])
+            .where(campaign_recipients.c.campaign_id == campaign["id"], visible_recipients(ws.viewer))
             .order_by(campaign_recipients.c.id)
             .limit(1)
         )
         if found is None:
             found = session.scalar(
                 select(channels.c.client_id)
-                .where(channels.c.kind == ChannelKind.EMAIL.value)
+                .join(clients, clients.c.id == channels.c.client_id)
+                .where(channels.c.kind == ChannelKind.EMAIL.value, visible_clients(ws.viewer))
                 .order_by(channels.c.client_id)
                 .limit(1)
             )

@@ -18,6 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.visibility import visible_recipients
 from crm_tui.domain.campaigns.setup import find_campaign, steps_of
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import campaign_recipients, clients, deals, outbox
@@ -173,7 +174,8 @@ class RecipientRow:
 
 
 def recipients_behind(ws: Workspace, ref: str, number: str, step: int | None = None) -> list[RecipientRow]:
-    """The recipients a figure of ``campaign_stats`` counts."""
+    """The recipients a figure of ``campaign_stats`` counts, those ``ws.viewer`` sees (the
+    figures are the whole campaign's: whoever may run it may count it)."""
     require(ws.viewer, Capability.RUN_CAMPAIGNS)
     with ws.read() as session:
         campaign = find_campaign(session, ref)
@@ -188,7 +190,7 @@ def recipients_behind(ws: Workspace, ref: str, number: str, step: int | None = N
                 campaign_recipients.c.stop_reason,
             )
             .join(clients, clients.c.id == campaign_recipients.c.client_id)
-            .where(campaign_recipients.c.id.in_(ids))
+            .where(campaign_recipients.c.id.in_(ids), visible_recipients(ws.viewer))
             .order_by(clients.c.name_key, campaign_recipients.c.id)
         ).all()
     return [RecipientRow(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), r[5]) for r in rows]

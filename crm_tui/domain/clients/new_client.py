@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_tui.domain.access.capabilities import Capability, Viewer, person, require
 from crm_tui.domain.clients.overlap import Holder, who_has
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.errors import InvalidInput
@@ -21,7 +25,7 @@ from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.values.typed import read_typed
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import ChannelKind, ClientStatus
+from crm_tui.storage.models import ChannelKind, ClientStatus, users
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ def add_client(ws: Workspace, new: NewClient, *, anyway: bool = False) -> Added:
     or ``anyway`` (a branch, a second legal entity of a holding: the person knows)."""
     draft = draft_of(new, ws.viewer.user_id)
     with ws.write() as session:
+        if new.owner_id is not None:
+            may_give(session, ws.viewer, new.owner_id)
         holders = who_has(
             session,
             ws.viewer,
@@ -81,3 +87,13 @@ def add_client(ws: Workspace, new: NewClient, *, anyway: bool = False) -> Added:
         if holders and not anyway:
             return Added(None, holders)
         return Added(create_client(session, ws.viewer, draft, ws.now()), holders)
+
+
+def may_give(session: Session, viewer: Viewer, owner_id: int) -> None:
+    """Refuse a new client named as ``owner_id``'s unless ``viewer`` may give clients to them
+    (the table's ``give_clients``: a manager keeps what they add, a head gives within the
+    region): a client given to a stranger vanished from its creator's list."""
+    row = session.execute(select(users.c.region, users.c.login).where(users.c.id == owner_id)).first()
+    if row is None:
+        raise InvalidInput("client.owner_unknown", N_("owner: no user {id}"), id=owner_id, field="owner")
+    require(viewer, Capability.GIVE_CLIENTS, person(owner_id, row.region, row.login))

@@ -19,7 +19,7 @@ from crm_tui.domain.audit.trail import record
 from crm_tui.domain.errors import DomainError, not_found
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import ClientStatus, clients, users
+from crm_tui.storage.models import ClientStatus, audit_entries, clients, users
 
 
 class TakenAlready(DomainError):
@@ -65,9 +65,19 @@ def take_lead(ws: Workspace, client_id: int) -> Taken:
                 .select_from(clients.join(users, users.c.id == c.owner_id))
                 .where(c.id == client_id)
             )
+            took = session.scalar(
+                select(audit_entries.c.id).where(
+                    audit_entries.c.entity == "client",
+                    audit_entries.c.entity_id == client_id,
+                    audit_entries.c.action == "take",
+                )
+            )
             raise TakenAlready(
                 "client.taken",
-                N_("«{name}» was taken first by {holder}"),
+                # a lead given to the colleague (imported, handed over) was never free to take
+                N_("«{name}» was taken first by {holder}")
+                if took is not None
+                else N_("«{name}» is already {holder}'s client"),
                 name=row.name,
                 holder=holder or "—",
             )

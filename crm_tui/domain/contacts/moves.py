@@ -69,6 +69,15 @@ def _client_name(session: Session, viewer: Viewer, client_id: int) -> str:
     return str(name)
 
 
+def _seen_contact(session: Session, viewer: Viewer, contact_id: int, client_id: int) -> None:
+    """A person at a client ``viewer`` does not see is "not found" as a missing one is: the
+    refusal names the contact asked for, never the client behind it."""
+    try:
+        _client_name(session, viewer, client_id)
+    except NotFound:
+        raise not_found("contact", contact_id) from None
+
+
 def find_client(session: Session, viewer: Viewer, ref: str) -> int:
     """A client named by id or by INN ("7707083893", "ИНН 7707 083 893": read as the import
     reads it), as a person types it in the move dialog."""
@@ -112,7 +121,7 @@ def move_contact(
         person = session.execute(select(contacts).where(contacts.c.id == contact_id)).first()
         if person is None:
             raise not_found("contact", contact_id)
-        _client_name(session, ws.viewer, person.client_id)  # NotFound if not visible
+        _seen_contact(session, ws.viewer, contact_id, person.client_id)
         target = to_client if isinstance(to_client, int) else find_client(session, ws.viewer, to_client)
         new_name = _client_name(session, ws.viewer, target)
         if target == person.client_id:
@@ -211,7 +220,7 @@ def contact_history(session: Session, viewer: Viewer, contact_id: int) -> list[J
     ).first()
     if person is None:
         raise not_found("contact", contact_id)
-    _client_name(session, viewer, person.client_id)
+    _seen_contact(session, viewer, contact_id, person.client_id)
     j = contact_jobs.c
     past = session.execute(
         select(j.client_id, clients.c.name, j.position, j.left_at)

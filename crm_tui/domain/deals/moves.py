@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, Target, require, roles_with
+from crm_tui.domain.access.capabilities import Capability, Scope, Target, Viewer, require, roles_with
 from crm_tui.domain.audit.changes import change, stale, versioned
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons, add_working_days, playbook
@@ -85,6 +85,14 @@ def load_deal(session: Session, deal_id: int) -> DealRow:
     if row is None:
         raise not_found("deal", deal_id)
     return DealRow(*cast("tuple[Any, ...]", row))
+
+
+def seen_deal(session: Session, viewer: Viewer, deal_id: int) -> DealRow:
+    """``load_deal`` for ``viewer``: a deal they do not see is "not found", as a missing one is
+    (asked before anything about the deal is said, such as that it has no next stage)."""
+    deal = load_deal(session, deal_id)
+    require(viewer, Capability.SEE_DEALS, deal_target(deal))
+    return deal
 
 
 def deal_target(deal: DealRow) -> Target:

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
-from crm_tui.domain.access.visibility import visible_deals
+from crm_tui.domain.access.visibility import visible_clients, visible_deals
 from crm_tui.domain.audit.trail import record
 from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.documents.context import deal_context
@@ -24,7 +24,7 @@ from crm_tui.domain.documents.templates import DEFAULT, printed_names, render_do
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import DocumentKind, deal_documents, deals, sales_documents
+from crm_tui.storage.models import DocumentKind, clients, deal_documents, deals, sales_documents
 
 PDF, DOCX = "pdf", "docx"
 MEDIA = {
@@ -122,7 +122,10 @@ def deal_documents_of(session: Session, viewer: Viewer, deal_id: int) -> list[Do
 
 
 def client_documents_of(session: Session, viewer: Viewer, client_id: int) -> list[DocumentRow]:
-    """The documents of the client's deals the viewer sees, newest first (the card lists them)."""
+    """The documents of the client's deals the viewer sees, newest first (the card lists them);
+    a client the viewer may not see is not found, as a deal is (not an empty list)."""
+    if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
+        raise not_found("client", client_id)
     query = _select().where(deals.c.client_id == client_id, visible_deals(viewer))  # type: ignore[attr-defined]
     return [DocumentRow(*row) for row in session.execute(query.order_by(deal_documents.c.document_id.desc()))]
 

@@ -1,6 +1,7 @@
-"""`--region` on the reports: a head or an admin narrows the figures to one region's people.
-An admin may name any region someone works in; anyone else only their own (a head sees no other
-region's figures, a manager only their own, whichever region they name)."""
+"""`--region` and `--manager` on the reports: a head or an admin narrows the figures to one
+region's people, anyone to one person's. An admin may name any region someone works in and
+anybody; anyone else only their own region and its people (a head sees no other region's
+figures, a manager only their own, whichever region or person they name)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, require, scope_for
+from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can, person, require, scope_for
 from crm_tui.domain.errors import AccessDenied, InvalidInput
 from crm_tui.i18n import N_
 from crm_tui.storage.models import users
@@ -41,3 +42,19 @@ def narrowed(session: Session, viewer: Viewer, region: str | None) -> Viewer:
     if region is None:
         return viewer
     return replace(viewer, figures_region=region_named(session, viewer, region))
+
+
+def manager_within(session: Session, viewer: Viewer, user_id: int) -> None:
+    """Refuse `--manager` naming somebody whose figures ``viewer`` does not see (another
+    region's manager for a head, a colleague for a manager), as `--region` refuses: an empty
+    table would read as "they did nothing"."""
+    require(viewer, Capability.SEE_REPORTS)
+    row = session.execute(select(users.c.login, users.c.region).where(users.c.id == user_id)).one()
+    if not can(viewer, Capability.SEE_REPORTS, person(user_id, row.region, row.login)):
+        own = viewer.region if scope_for(viewer, Capability.SEE_REPORTS) is Scope.REGION else viewer.login
+        raise AccessDenied(
+            "report.manager_outside",
+            N_("--manager: {login} is outside your scope (you see {own})"),
+            login=row.login,
+            own=own or viewer.login,
+        )

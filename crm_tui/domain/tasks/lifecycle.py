@@ -13,19 +13,23 @@ from crm_tui.domain.deals.moves import PLAYBOOK_ORIGIN, load_deal, start_playboo
 from crm_tui.domain.errors import InvalidInput, StaleEdit, not_found
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
-from crm_tui.storage.models import TaskStatus, playbook_steps, tasks
+from crm_tui.storage.models import TaskStatus, playbook_steps, tasks, users
 from crm_tui.storage.records import Task
+
+
+def task_target(session: Session, task: Task) -> Target:
+    """The task as what an action is on: its assignee's, in the assignee's region; its setter
+    sees it too (a task set for a colleague stays on the setter's list)."""
+    region = session.scalar(select(users.c.region).where(users.c.id == task.assignee_id))
+    name = Message("task", N_("task {id}"), id=task.id)
+    return Target(task.assignee_id, region, name, seen_by=task.created_by_id)
 
 
 def _load_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
     task = session.get(Task, task_id)
     if task is None:
         raise not_found("task", task_id)
-    require(
-        viewer,
-        Capability.COMPLETE_TASKS,
-        Target(task.assignee_id, name=Message("task", N_("task {id}"), id=task_id)),
-    )
+    require(viewer, Capability.COMPLETE_TASKS, task_target(session, task))
     if task.version != version:
         raise _refused(task)
     if task.status != TaskStatus.OPEN:

@@ -17,17 +17,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, Target, Viewer, can, person, require
-from crm_tui.domain.access.visibility import visible_deals
+from crm_tui.domain.access.capabilities import Capability, Viewer, can, person, require
+from crm_tui.domain.access.users import viewer_of
+from crm_tui.domain.access.visibility import visible_clients, visible_deals
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
 from crm_tui.domain.deals.new_deal import find_client, on_field, refuse
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.domain.tasks.create import TITLE_LENGTH, open_task
+from crm_tui.domain.tasks.lifecycle import task_target
 from crm_tui.domain.values.moments import parse_due
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, Message
-from crm_tui.storage.models import TaskKind, TaskStatus, deals, tasks, users
+from crm_tui.i18n import N_
+from crm_tui.storage.models import TaskKind, TaskStatus, clients, deals, tasks, users
 from crm_tui.storage.records import Task
 
 NOTE_LENGTH = 2000
@@ -98,6 +100,34 @@ def _assignee(session: Session, viewer: Viewer, login: str) -> int:
     return int(row.id)
 
 
+def _check_assignee_sees(session: Session, assignee: int, client_id: int | None, deal_id: int | None) -> None:
+    """Refuse a task whose client or deal its assignee may not see: they could not open what
+    the task is about (a manager's colleague sees only their own clients)."""
+    if client_id is None and deal_id is None:
+        return
+    seer = viewer_of(session, assignee)
+    if seer is None:  # pragma: no cover - the assignee was just read
+        return
+    if (
+        deal_id is not None
+        and session.scalar(select(deals.c.id).where(deals.c.id == deal_id, visible_deals(seer))) is None
+    ):
+        raise refuse(
+            "deal", "task.deal_unseen", N_("{login} does not see deal {id}: set the task for its owner"),
+            login=seer.login, id=deal_id,
+        )  # fmt: skip
+    if (
+        client_id is not None
+        and session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(seer)))
+        is None
+    ):
+        raise refuse(
+            "client", "task.client_unseen",
+            N_("{login} does not see client {id}: set the task for its owner"),
+            login=seer.login, id=client_id,
+        )  # fmt: skip
+
+
 def _due(ws: Workspace, text: str) -> datetime:
     if not text.strip():
         raise refuse("due", "task.due_missing", N_("say when it is due: завтра 10:00, пт, +2, 25.12"))
@@ -135,6 +165,7 @@ def set_task(ws: Workspace, draft: TaskDraft) -> SetTask:
             if client_id is not None and client.id != client_id:
                 raise refuse("client", "task.client_not_deals", N_("the deal is another client's"))
             client_id = client.id
+        _check_assignee_sees(session, assignee, client_id, deal_id)
         task_id = open_task(
             session, title=title[:TITLE_LENGTH], kind=kind, due=due, assignee_id=assignee,
             client_id=client_id, deal_id=deal_id, by_user_id=ws.viewer.user_id, now=now, note=note,
@@ -148,9 +179,7 @@ def _open_for_change(session: Session, viewer: Viewer, task_id: int, version: in
     if task is None:
         raise not_found("task", task_id)
     if task.created_by_id != viewer.user_id:
-        region = session.scalar(select(users.c.region).where(users.c.id == task.assignee_id))
-        target = Target(task.assignee_id, region, Message("task", N_("task {id}"), id=task_id))
-        require(viewer, Capability.COMPLETE_TASKS, target)
+        require(viewer, Capability.COMPLETE_TASKS, task_target(session, task))
     if task.version != version:
         raise stale("task", task.title)
     if task.status != TaskStatus.OPEN:
@@ -167,6 +196,7 @@ def reassign_task(ws: Workspace, task_id: int, version: int, login: str) -> int:
         if not login.strip():
             raise refuse("assignee", "task.assignee_missing", N_("say whom to give the task"))
         assignee = _assignee(session, ws.viewer, login)
+        _check_assignee_sees(session, assignee, task.client_id, task.deal_id)
         return change(
             session, tasks, task_id, {"assignee_id": assignee}, at=ws.now(), user_id=ws.viewer.user_id,
             seen=version, refused=lambda: stale("task", task.title), action="reassign",
