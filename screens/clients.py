@@ -120,6 +120,7 @@ class ClientsScreen(CrmScreen):
         self.page: ClientPage | None = None
         self.shown: PageRequest | None = None
         self.page_number = 1
+        self._status = ""
         self.open_on_arrival = False
         """Enter was pressed in the search box before the answer to what it holds arrived."""
 
@@ -221,7 +222,9 @@ class ClientsScreen(CrmScreen):
             parts.append(counted(count, "{count} client on this page", "{count} clients on this page"))
             parts.append(_("more: n or PgDn") if page.has_next else _("last page"))
             text = " · ".join(parts)
-        self.query_one("#clients-status", Static).update(text)
+        if text != self._status:  # an update lays the screen out again: only when it says more
+            self._status = text
+            self.query_one("#clients-status", Static).update(text)
 
     def _refilter(self, flt: ClientFilter) -> None:
         if flt == self.flt:

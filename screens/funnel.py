@@ -124,6 +124,11 @@ class FunnelScreen(FunnelFilters):
         self.current = 0
         self.reporting = False
         self.shown_report: tuple[FunnelReport, list[ForecastLine]] | None = None
+        self.made: list[int] = []
+        """Deals made here: they lead their columns while the kanban is open (``kanban``'s
+        ``first``), else a new deal would sit at the end of a long column, out of sight."""
+        self.show_made: int | None = None
+        """A deal just made: its column is chosen and its card highlighted when it arrives."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -161,7 +166,7 @@ class FunnelScreen(FunnelFilters):
                     return
                 flt = KanbanFilter(pid)
             board = Board(
-                kanban(session, self.ws.viewer, flt, self.ws.now()),
+                kanban(session, self.ws.viewer, flt, self.ws.now(), first=self.made),
                 active_lost_reasons(session),
                 owner_choices(session, self.ws.viewer),
                 [(p.id, p.name) for p in list_pipelines(session)],
@@ -179,6 +184,12 @@ class FunnelScreen(FunnelFilters):
             await strip.mount_all(self.views.values())
         for column in event.board.columns:
             self.views[column.stage_id].show(column, self.ws.now(), self.ws.tz)
+        made = self.show_made
+        if made is not None:
+            for index, view in enumerate(self._columns()):
+                if view.highlight(made):
+                    self.current = index
+                    self.show_made = None
         self._focus_column()
         self._show_info()
         self.call_after_refresh(self._even_heads)
@@ -319,6 +330,8 @@ class FunnelScreen(FunnelFilters):
         def saved(deal: AddedDeal | None) -> None:
             if deal is not None:
                 self.notify(_("Deal «{title}» opened: {stage}.").format(title=deal.title, stage=deal.stage))
+                self.made.append(deal.id)
+                self.show_made = deal.id
                 self.load()
 
         self.app.push_screen(NewDealDialog(self.ws, stage=stage, pipeline_id=self.flt.pipeline_id), saved)
@@ -345,6 +358,8 @@ class FunnelScreen(FunnelFilters):
                 self.ws.now(),
                 (last.stage_entered_at, last.id),
             )
+        shown = {card.id for card in column.cards}  # a deal made here leads the column already
+        cards = [card for card in cards if card.id not in shown]
         self.post_message(self.MoreLoaded(replace(column, cards=column.cards + cards, has_more=more)))
 
     def on_funnel_screen_more_loaded(self, event: MoreLoaded) -> None:

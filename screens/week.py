@@ -111,6 +111,12 @@ class WeekScreen(CrmScreen):
     def refresh_data(self) -> None:
         self.load()
 
+    def reopen(self, week: Week) -> None:
+        """Opened again (the app keeps the screen): this week of one's own, read just now."""
+        self.monday = week.monday
+        self.user_id = None
+        self._show(week)
+
     @work(thread=True, exclusive=True, group="week-load", exit_on_error=False)
     def load(self) -> None:
         self.note_version()

@@ -48,21 +48,36 @@ class KanbanColumnView(Vertical):
         self.stage_id = stage_id
         self.cards: list[KanbanCard] = []
         self.column: KanbanColumn | None = None
+        self._shown: tuple[list[int], list[Text]] = ([], [])
+        """The cards on show and what they say (compared, not redrawn, on a reload)."""
+        self._head: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="kanban-head", markup=False)
         yield OptionList(classes="kanban-cards", markup=False)
 
     def show(self, column: KanbanColumn, now: datetime, tz: ZoneInfo) -> None:
-        self.column = column
-        self.paint_head()
+        """Fill the column. Its cards are laid out and drawn again only when what they say
+        changed: a reload after a move or a new deal leaves the other columns as they were."""
+        if column != self.column:
+            self.column = column
+            self.paint_head()
+        width = max(self.size.width - 4, 14)
+        texts = [card_text(c, now, tz, width) for c in column.cards]
+        if column.has_more:
+            texts.append(Text(_("… more: m"), style="dim italic"))
+        shown = ([c.id for c in column.cards], texts)
+        if shown == self._shown:
+            self.cards = column.cards
+            return
+        self._shown = shown
         cards = self.query_one(".kanban-cards", OptionList)
         keep = cards.highlighted
         self.cards = column.cards
-        width = max(self.size.width - 4, 14)
-        cards.set_options(Option(card_text(c, now, tz, width), id=str(c.id)) for c in column.cards)
+        options = [Option(text, id=str(c.id)) for text, c in zip(texts, column.cards, strict=False)]
         if column.has_more:
-            cards.add_option(Option(Text(_("… more: m"), style="dim italic"), id="more", disabled=True))
+            options.append(Option(texts[-1], id="more", disabled=True))
+        cards.set_options(options)
         if self.cards:
             cards.highlighted = min(keep or 0, len(self.cards) - 1)
 
@@ -89,8 +104,17 @@ class KanbanColumnView(Vertical):
                 lines.append(figure)
         name = literal(column.name, style="bold")
         text = name + Text("\n" + "\n".join(lines), style="dim")
-        head.update(text)
+        if text != self._head:  # an update lays the screen out again
+            self._head = text
+            head.update(text)
         return len(name.wrap(self.app.console, width)) + len(lines)
+
+    def highlight(self, deal_id: int) -> bool:
+        """Put the cursor on the deal's card; False when it is not in this column."""
+        index = next((i for i, card in enumerate(self.cards) if card.id == deal_id), None)
+        if index is not None:
+            self.query_one(".kanban-cards", OptionList).highlighted = index
+        return index is not None
 
     @property
     def highlighted(self) -> KanbanCard | None:

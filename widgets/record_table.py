@@ -173,17 +173,52 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         return row_key.value
 
     def set_records(self, records: Iterable[tuple[str, Sequence[Text]]], *, keep_cursor: bool = True) -> None:
-        """Replace every row; the cursor stays on the same key when that record is still shown."""
+        """Replace every row; the cursor stays on the same key when that record is still shown.
+
+        The same records in the same order (a search typed further that finds the same page, a
+        live reload after a colleague's change elsewhere) change only the cells that differ, in
+        place, and nothing at all when none does: no rows cleared and added, no repaint."""
         previous = self.selected_key if keep_cursor else None
         right = [c.right for c in self._columns_spec]
-        self._records = []
+        fresh: list[tuple[str, Sequence[Text]]] = []
         for key, cells in records:
             for cell, is_right in zip(cells, right, strict=True):
                 if is_right:
                     cell.justify = "right"
-            self._records.append((key, cells))
+            fresh.append((key, cells))
+        if self._update_in_place(fresh):
+            self._restore_cursor(previous)
+            return
+        self._records = fresh
         self.clear()
         for key, cells in self._records:
             self.add_row(*self._shown(cells), key=key)
         self._settle_size()
         self._restore_cursor(previous)
+
+    def _update_in_place(self, fresh: list[tuple[str, Sequence[Text]]]) -> bool:
+        """Put ``fresh`` in the rows on show when they are the same records in the same order
+        (``DataTable.update_cell`` for the cells that differ); False when the rows differ."""
+        old = self._records
+        fitted = len(self._widths) == len(self._columns_spec)
+        if not fitted or [k for k, _ in fresh] != [k for k, _ in old] or self.row_count != len(old):
+            return False
+        for (key, cells), (_key, was) in zip(fresh, old, strict=True):
+            for column, width, cell, before in zip(self._columns_spec, self._widths, cells, was, strict=True):
+                if width and not same_text(cell, before):
+                    self.update_cell(key, column.label, cell)
+        self._records = fresh
+        return True
+
+
+def same_text(a: Text, b: Text) -> bool:
+    """Whether two cells would be drawn alike (``Text ==`` compares the characters and spans
+    only, not the style of the whole, its alignment or its overflow)."""
+    return (a.plain, a.spans, a.style, a.justify, a.overflow, a.no_wrap) == (
+        b.plain,
+        b.spans,
+        b.style,
+        b.justify,
+        b.overflow,
+        b.no_wrap,
+    )

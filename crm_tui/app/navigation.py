@@ -136,10 +136,22 @@ class Navigation(App[None]):
         self.run_worker(read, thread=True, group="week-open", exclusive=True, exit_on_error=False)
 
     def on_week_read(self, event: WeekRead) -> None:
+        """The week screen is made once per mode and kept (installed: Escape does not remove
+        it): opened again, it is refilled and pushed, with no compose, mount or styling."""
         from crm_tui.screens.week import WeekScreen
 
-        if not self._week_shown():
-            self.push_screen(WeekScreen(self.ws, event.week))
+        if self._week_shown():
+            return
+        name = f"week-{self.current_mode}"
+        if self.is_screen_installed(name):
+            kept = self.get_screen(name)
+            assert isinstance(kept, WeekScreen)
+            kept.reopen(event.week)
+            self.push_screen(kept)
+            return
+        screen = WeekScreen(self.ws, event.week)
+        self.install_screen(screen, name=name)
+        self.push_screen(screen)
 
     def action_inbox(self) -> None:
         from crm_tui.screens.inbox import InboxScreen

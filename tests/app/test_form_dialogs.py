@@ -413,3 +413,31 @@ async def test_new_deal_saves_and_the_card_shows_it(ws: Workspace, team: Seeded)
         with ws.read() as session:
             saved = session.execute(select(deals.c.amount).where(deals.c.title == "Насосы")).all()
         assert [row.amount for row in saved] == [35_000_000]
+
+
+async def test_a_deal_made_on_the_kanban_leads_its_long_column(ws: Workspace, team: Seeded) -> None:
+    """A column lists the oldest in the stage first, a page at a time: a new deal would be at
+    its end, out of sight. The one just made leads its column, under the cursor."""
+    from crm_tui.domain.deals.new_deal import DealDraft, add_deal
+    from crm_tui.screens.funnel import FunnelScreen
+
+    for n in range(25):  # more than a column's page, all older in the stage than the new one
+        add_deal(ws, DealDraft(str(team.clients["romashka"]), f"Ранняя {n}", "1000"))
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "F")
+        await settle(pilot)
+        funnel = app.screen
+        assert isinstance(funnel, FunnelScreen)
+        await burst(pilot, "n")
+        assert isinstance(app.screen, NewDealDialog)
+        await burst(pilot, "Ромашка", "tab", "Насосы", "tab", "350к", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is funnel
+        view = funnel._columns()[funnel.current]
+        assert view.highlighted is not None and view.highlighted.title == "Насосы"
+        assert funnel.focused is view.query_one(OptionList)
+        await burst(pilot, "m")  # the column's next page does not repeat it
+        await settle(pilot)
+        assert [card.title for card in view.cards].count("Насосы") == 1

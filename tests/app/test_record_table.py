@@ -47,3 +47,32 @@ async def test_the_size_set_ahead_is_the_size_datatable_computes() -> None:
         await pilot.pause()  # DataTable measures the new rows on its idle
         assert table.virtual_size == ahead
         assert table.show_vertical_scrollbar
+
+
+async def test_the_same_records_again_change_only_what_changed_and_keep_the_cursor() -> None:
+    """A reload that finds the same records (a live refresh, a search typed further) puts the
+    changed cells in place: the new values are shown, the cursor stays, a cell whose style alone
+    changed (a task now late, in red) is drawn again too."""
+    app = OneTable()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RecordTable)
+        table.set_records(rows(4))
+        table.move_cursor(row=2)
+        again = rows(4)
+        again[1][1][1] = Text("Встреча 1")
+        again[3][1][1] = Text("Звонок 3", style="red")
+        table.set_records(again)
+        await pilot.pause()
+        assert table.selected_key == "2"
+        assert [str(table.get_cell(str(n), "Что")) for n in range(4)] == [
+            "Звонок 0",
+            "Встреча 1",
+            "Звонок 2",
+            "Звонок 3",
+        ]
+        cell = table.get_cell("3", "Что")
+        assert isinstance(cell, Text) and cell.style == "red"
+        table.set_records(rows(3))  # other records: rebuilt, the cursor kept on its record
+        await pilot.pause()
+        assert table.row_count == 3 and table.selected_key == "2"

@@ -156,3 +156,33 @@ async def test_reassign_and_move_on_the_card(ws: Workspace, team: Seeded) -> Non
         await settle(pilot)
         assert app.screen is card
         assert task_state(ws, team.tasks["overdue_invoice"])[1] == team.users["smirnov"]
+
+
+async def test_the_week_opened_again_is_this_week_as_it_is_now(ws: Workspace, team: Seeded) -> None:
+    """The week screen is kept between openings: opened again it shows this week, one's own,
+    with what changed while it was closed, not the week or the person last looked at."""
+    from crm_tui.domain.tasks.manual import TaskDraft, set_task
+
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("W")
+        await settle(pilot)
+        week = app.screen
+        assert isinstance(week, WeekScreen) and week.week is not None
+        this_monday = week.monday
+        await pilot.press("right")
+        await settle(pilot)
+        assert week.week.monday != this_monday
+        await pilot.press("escape")
+        await settle(pilot)
+        set_task(ws, TaskDraft("Позвонить снова", "завтра 11:00"))
+        await pilot.press("W")
+        await settle(pilot)
+        assert app.screen is week
+        assert isinstance(week, WeekScreen) and week.week is not None
+        assert week.monday == this_monday and week.week.monday == this_monday
+        assert "Позвонить снова" in [row.title for row in week.rows.values()]
+        days = week.query_one("#week-days", OptionList)
+        shown = [str(days.get_option_at_index(i).prompt) for i in range(days.option_count)]
+        assert any("Позвонить снова" in line for line in shown)

@@ -244,3 +244,38 @@ def test_a_documents_quantities_keep_their_zeros_with_a_decimal_comma(
     with ws.read() as session:
         lines = deal_context(session, deal.id, "", date(2026, 12, 5)).lines
     assert [x.quantity for x in lines] == ["10", "2,5"]
+
+
+def test_deals_made_on_the_kanban_lead_their_columns_once(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    """``kanban(first=...)``: a deal just made leads its column's page (the column is oldest
+    first, a page at a time), once; a deal no longer open, or not the viewer's to see, does not."""
+    from crm_tui.domain.deals.kanban import CARDS_PER_COLUMN, KanbanFilter, kanban
+
+    ws = workspace_for("ivanova")
+    client = str(seeded.clients["romashka"])
+    older = [add_deal(ws, DealDraft(client, f"Ранняя {n}", "1000")) for n in range(CARDS_PER_COLUMN + 2)]
+    made = add_deal(ws, DealDraft(client, "Насосы", "350к"))
+    flt = KanbanFilter(made.pipeline_id)
+
+    def column_titles(first: list[int]) -> list[str]:
+        with ws.read() as session:
+            board = kanban(session, ws.viewer, flt, ws.now(), first=first)
+        column = next(c for c in board if c.stage_id == made.stage_id)
+        return [card.title for card in column.cards]
+
+    assert "Насосы" not in column_titles([])  # at the end of the column, past its first page
+    titles = column_titles([made.id, older[0].id])
+    assert titles[:2] == ["Насосы", "Ранняя 0"] and titles.count("Ранняя 0") == 1
+    with write_session(engine) as session:
+        won = session.scalar(
+            select(stages.c.id).where(stages.c.pipeline_id == made.pipeline_id, stages.c.code == "won")
+        )
+    assert won is not None
+    move_deal(ws, made.id, won, made.version)
+    assert "Насосы" not in column_titles([made.id])
+    other = workspace_for("petrov")
+    with other.read() as session:
+        theirs = kanban(session, other.viewer, flt, other.now(), first=[older[1].id])
+    assert "Ранняя 1" not in [card.title for c in theirs for card in c.cards]

@@ -8,8 +8,10 @@ per column, keyset-paged by ``(stage_entered_at, id)``.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -102,14 +104,7 @@ def column_cards(
 ) -> tuple[list[KanbanCard], bool]:
     """A page of a column: open stages oldest in the stage first (they need attention), Won and
     Lost newest first; both walk ``ix_deals_stage_entered``."""
-    d, t = deals.c, tasks.c
-    next_task = (
-        select(t.title, t.due_at)
-        .where(t.deal_id == d.id, t.status == TaskStatus.OPEN.value)
-        .order_by(t.due_at, t.id)
-        .limit(1)
-        .correlate(deals)
-    )
+    d = deals.c
     order = (d.stage_entered_at.desc(), d.id.desc()) if newest_first else (d.stage_entered_at, d.id)
     # The page's ids first (an index walk or a sort of small keys), the card's details and its
     # next task only for the page: never a subquery per deal of a ten-thousand-deal column.
@@ -118,8 +113,24 @@ def column_cards(
         key = tuple_(d.stage_entered_at, d.id)
         page = page.where(key < tuple_(*after) if newest_first else key > tuple_(*after))
     ids = [row[0] for row in session.execute(page.order_by(*order).limit(limit + 1))]
+    rows = _cards(session, ids, order, now)
+    return rows[:limit], len(rows) > limit
+
+
+def _cards(
+    session: Session, ids: Sequence[int], order: tuple[ColumnElement[Any], ...], now: datetime
+) -> list[KanbanCard]:
+    """The cards of the deals ``ids``, in ``order``: details and the next task for these only."""
     if not ids:
-        return [], False
+        return []
+    d, t = deals.c, tasks.c
+    next_task = (
+        select(t.title, t.due_at)
+        .where(t.deal_id == d.id, t.status == TaskStatus.OPEN.value)
+        .order_by(t.due_at, t.id)
+        .limit(1)
+        .correlate(deals)
+    )
     stuck = stuck_condition(session, now)
     query = (
         select(
@@ -140,14 +151,18 @@ def column_cards(
         .where(d.id.in_(ids))
         .order_by(*order)
     )
-    rows = [
+    return [
         KanbanCard(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]))
         for r in session.execute(query)
     ]
-    return rows[:limit], len(rows) > limit
 
 
-def kanban(session: Session, viewer: Viewer, flt: KanbanFilter, now: datetime) -> list[KanbanColumn]:
+def kanban(
+    session: Session, viewer: Viewer, flt: KanbanFilter, now: datetime, first: Collection[int] = ()
+) -> list[KanbanColumn]:
+    """The board: every stage's count and sum, and its first page of cards. The open deals
+    ``first`` names (the ones just made on the kanban, which would otherwise sit at the end of a
+    long column, oldest first) lead their column's page, so the person sees what they made."""
     d, s = deals.c, stages.c
     limits = dict(
         session.execute(select(s.id, s.stuck_after_days).where(s.pipeline_id == flt.pipeline_id)).all()
@@ -172,7 +187,33 @@ def kanban(session: Session, viewer: Viewer, flt: KanbanFilter, now: datetime) -
             column.cards, column.has_more = column_cards(
                 session, viewer, flt, column.stage_id, now, newest_first=closed
             )
+    if first:
+        _put_first(session, viewer, flt, now, first, by_id)
     return columns
+
+
+def _put_first(
+    session: Session,
+    viewer: Viewer,
+    flt: KanbanFilter,
+    now: datetime,
+    first: Collection[int],
+    by_id: dict[int, KanbanColumn],
+) -> None:
+    """``first``'s open deals, newest first, at the head of their columns (once)."""
+    d = deals.c
+    order = (d.stage_entered_at.desc(), d.id.desc())
+    found = session.execute(
+        select(d.id, d.stage_id).where(*_where(viewer, flt, now, False), d.id.in_(list(first)))
+    ).all()
+    stage_of = {deal_id: stage_id for deal_id, stage_id in found}
+    ahead: dict[int, list[KanbanCard]] = {}
+    for card in _cards(session, list(stage_of), order, now):
+        ahead.setdefault(stage_of[card.id], []).append(card)
+    for stage_id, cards in ahead.items():
+        column = by_id.get(stage_id)
+        if column is not None:
+            column.cards = [*cards, *(c for c in column.cards if c.id not in stage_of)]
 
 
 def stage_after(columns: list[KanbanColumn], stage_id: int, step: int) -> KanbanColumn | None:
