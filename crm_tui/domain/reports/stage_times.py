@@ -179,6 +179,9 @@ def _ordered_set(
     apart; a histogram per person is nearly as long as the stays, and its window over a year's
     groups was sorted on disk (0.8 s of the server's CPU, 0.55 s this way)."""
     h = deal_stage_changes.c
+    # grouped by the person first, the stage next: ix_deal_stage_changes_owner_stays in order,
+    # where the stage first had PostgreSQL sort a year's stays on disk (0.2 s against 0.6 s)
+    positions = by_position([h.from_stage_id, *keys])
     return (
         select(
             h.from_stage_id.label("stage_id"),
@@ -189,7 +192,7 @@ def _ordered_set(
         )
         .select_from(tables)
         .where(*where)
-        .group_by(*by_position([h.from_stage_id, *keys]))
+        .group_by(*positions[1:], positions[0])
     )
 
 
