@@ -197,10 +197,10 @@ def _ordered_set(
 
 
 def _by_person(session: Session, by: Sequence[Slice], manager_id: int | None) -> bool:
-    """Per manager on SQLite, the stays are read one person's deals at a time (reached from
-    their deals, each person's few thousand sorted apart: sorting a year's 640,000 stays at once
-    by person, stage and length took seconds). A person's rows are their own groups, so the
-    pieces together are the whole."""
+    """Per manager on SQLite, the stays are read one person at a time (a range of
+    ix_deal_stage_changes_owner_stays each, their histogram's windows over a few thousand rows:
+    sorting a year's 640,000 stays at once by person, stage and length took seconds). A person's
+    rows are their own groups, so the pieces together are the whole."""
     return session.get_bind().dialect.name in BY_PIECES and Slice.MANAGER in by and manager_id is None
 
 
