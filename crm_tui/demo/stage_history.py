@@ -79,6 +79,7 @@ def _rows(
                         "deal_id": deal.id,
                         "at": at,
                         "user_id": deal.owner_id,
+                        "owner_id": deal.owner_id,
                         "from_stage_id": path[n],
                         "to_stage_id": path[n + 1],
                         "stay_tenths": _stay_tenths(entered, at),

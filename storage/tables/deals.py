@@ -128,6 +128,11 @@ deal_stage_changes = Table(
     # written once when the stay ends, so the report does not have to pair up history rows.
     Column("stay_tenths", Integer, nullable=True),
     Column("comment", String(2000), nullable=True),
+    # The deal's owner now (not at the move): the time-in-stage report per manager groups by it
+    # without joining the deals. Kept by the database itself (migration 0025's triggers), so
+    # every way a deal changes hands carries its history along; no foreign key, as a copy of
+    # ``deals.owner_id`` that follows it rather than a fact of its own.
+    Column("owner_id", Integer, nullable=True),
     Index("ix_deal_stage_changes_deal_at", "deal_id", "at"),
     # The funnel report's medians: a histogram of stays per stage, read off this index.
     Index("ix_deal_stage_changes_stays", "from_stage_id", "stay_tenths", "deal_id"),

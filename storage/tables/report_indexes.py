@@ -45,6 +45,15 @@ Index(
     deal_stage_changes.c.from_stage_id,
     deal_stage_changes.c.stay_tenths,
 )
+# Time in stage per manager (migration 0025): each owner's stays per stage in order, read
+# without the deals and without a sort.
+Index(
+    "ix_deal_stage_changes_owner_stays",
+    deal_stage_changes.c.owner_id,
+    deal_stage_changes.c.from_stage_id,
+    deal_stage_changes.c.stay_tenths,
+    deal_stage_changes.c.at,
+)
 # Open deals over their stage's limit, with their owner, counted off the index.
 Index("ix_deals_stuck", deals.c.status, deals.c.stage_id, deals.c.stage_entered_at, deals.c.owner_id)
 # Deals closed in a period (refusals, plan against fact): status, when, whose and how much.

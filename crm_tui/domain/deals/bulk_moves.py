@@ -125,8 +125,8 @@ def move_deals(session: Session, ws: Workspace, moves: Sequence[Move]) -> list[M
              "changes": {"stage": [source.name, target.name], "lost_reason": None, "comment": move.comment}}
         )  # fmt: skip
         history.append(
-            {"deal_id": deal.id, "at": now, "user_id": user, "from_stage_id": deal.stage_id,
-             "to_stage_id": move.to_stage_id, "comment": move.comment,
+            {"deal_id": deal.id, "at": now, "user_id": user, "owner_id": deal.owner_id,
+             "from_stage_id": deal.stage_id, "to_stage_id": move.to_stage_id, "comment": move.comment,
              "stay_tenths": max(0, int((now - deal.stage_entered_at).total_seconds() * 10 // 86400))}
         )  # fmt: skip
         results.append(MoveResult(deal.id, source.name, target.name, deal.version + 1))

@@ -248,6 +248,7 @@ def change_stage(
             deal_id=deal.id,
             at=now,
             user_id=ws.viewer.user_id,
+            owner_id=owner_id or deal.owner_id,
             from_stage_id=None if entering else deal.stage_id,
             to_stage_id=to_stage_id,
             stay_tenths=None
