@@ -1,7 +1,7 @@
 """deal stage changes: the deal's owner on each row, kept by triggers, for time in stage per manager
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 10:40:00
 
 The report grouped a year's stays by the deal's owner through a join and SQLite sorted them all
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
-down_revision = "0024"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
