@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Mapping
 
 from crm_tui.i18n import N_, Message
 
@@ -287,6 +288,32 @@ _SHORT_NAMES = {
     "low_line": "underscore",
 }
 _CHARACTER_NAMES = {short: long for long, short in _SHORT_NAMES.items()}
+
+
+_QWERTY = "qwertyuiopasdfghjklzxcvbnm"
+_JCUKEN = "йцукенгшщзфывапролдячсмить"
+LAYOUT_TWINS: dict[str, str] = {
+    **dict(zip(_QWERTY, _JCUKEN, strict=True)),
+    **dict(zip(_QWERTY.upper(), _JCUKEN.upper(), strict=True)),
+}
+"""A Latin letter -> the Cyrillic letter on the same key of the Russian (ЙЦУКЕН) layout: with
+the Russian layout on, the key marked C sends «с», which must do what «c» does."""
+
+
+def with_layout_twins(keymap: Mapping[str, str]) -> dict[str, str]:
+    """Every binding's keys (the person's ``keymap`` over ``DEFAULT_KEYS``), each single Latin
+    letter followed by its ``LAYOUT_TWINS`` letter, for ``App.set_keymap``: the keys answer in
+    either layout. The Latin key stays first (the footer shows an action's first key); a
+    Cyrillic letter the person's keymap gives some binding itself is left to that binding. Text
+    inputs take the letters they are typed as (a binding does not fire while one has focus)."""
+    taken = {key for keys in keymap.values() for key in keys.split(",")}
+    result = dict(keymap)
+    for binding_id, default in DEFAULT_KEYS.items():
+        keys = keymap.get(binding_id, default).split(",")
+        twins = [LAYOUT_TWINS[k] for k in keys if k in LAYOUT_TWINS and LAYOUT_TWINS[k] not in taken]
+        if twins:
+            result[binding_id] = ",".join([*keys, *twins])
+    return result
 
 
 def _character_named(name: str) -> str | None:

@@ -114,3 +114,39 @@ async def test_a_key_taken_from_textuals_own_binding_is_told_once(ws: Workspace)
         assert told == [
             "Your keymap gives tab to another action: «Focus Next» (app.focus_next) has no key now."
         ]
+
+
+async def test_keys_answer_in_the_russian_layout_but_a_text_input_types_the_letter(ws: Workspace) -> None:
+    """With ЙЦУКЕН on, the key marked C sends «с» and nothing happened on the desk."""
+    from crm_tui.screens.desk import DeskScreen
+
+    app = create_app(ws, keymap={"app.desk": "D"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        await pilot.press("с")  # Cyrillic «с»: the C key in the Russian layout
+        await settle(pilot)
+        clients = app.screen
+        assert isinstance(clients, ClientsScreen)
+        footer = str(clients.query_one(KeyFooter).render())
+        assert "с " not in footer  # the footer names the Latin key
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(clients.focused, Input)
+        await pilot.press("в", "с")  # typed into the search, not taken as keys
+        await settle(pilot)
+        assert clients.focused.value == "вс" and app.screen is clients
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("В")  # the person's own key (D) answers in both layouts too
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+def test_every_letter_key_gets_its_russian_layout_twin_and_a_keymaps_own_letter_is_kept() -> None:
+    from crm_tui.keymap import with_layout_twins
+
+    keys = with_layout_twins({"clients.new": "ф"})
+    assert keys["app.clients"] == "c,с" and keys["app.duplicates"] == "D,В"
+    assert keys["table.up"] == "up,k,л" and "clients.search" not in keys  # "/" has no twin
+    assert keys["clients.new"] == "ф" and keys["inbound.add_source"] == "a"  # «ф» is the person's
