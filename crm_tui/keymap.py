@@ -300,20 +300,21 @@ LAYOUT_TWINS: dict[str, str] = {
 the Russian layout on, the key marked C sends «с», which must do what «c» does."""
 
 
+def layout_twins(keys: str, taken: frozenset[str] | set[str] = frozenset()) -> str:
+    """``keys`` (a binding's, comma-separated) with each single Latin letter followed by its
+    ``LAYOUT_TWINS`` letter, unless ``taken`` (a keymap gives that letter to a binding itself).
+    The Latin key stays first: the footer and the palette show an action's first key."""
+    split = keys.split(",")
+    twins = [LAYOUT_TWINS[k] for k in split if k in LAYOUT_TWINS and LAYOUT_TWINS[k] not in taken]
+    return ",".join([*split, *twins]) if twins else keys
+
+
 def with_layout_twins(keymap: Mapping[str, str]) -> dict[str, str]:
-    """Every binding's keys (the person's ``keymap`` over ``DEFAULT_KEYS``), each single Latin
-    letter followed by its ``LAYOUT_TWINS`` letter, for ``App.set_keymap``: the keys answer in
-    either layout. The Latin key stays first (the footer shows an action's first key); a
-    Cyrillic letter the person's keymap gives some binding itself is left to that binding. Text
-    inputs take the letters they are typed as (a binding does not fire while one has focus)."""
+    """A person's keymap for ``App.set_keymap``, each entry's letters with their twins
+    (``layout_twins``): a key moved by the keymap answers in both layouts as the defaults do
+    (``crm_tui.widgets.bindings.bind`` gives them theirs)."""
     taken = {key for keys in keymap.values() for key in keys.split(",")}
-    result = dict(keymap)
-    for binding_id, default in DEFAULT_KEYS.items():
-        keys = keymap.get(binding_id, default).split(",")
-        twins = [LAYOUT_TWINS[k] for k in keys if k in LAYOUT_TWINS and LAYOUT_TWINS[k] not in taken]
-        if twins:
-            result[binding_id] = ",".join([*keys, *twins])
-    return result
+    return {binding_id: layout_twins(keys, taken) for binding_id, keys in keymap.items()}
 
 
 def _character_named(name: str) -> str | None:

@@ -276,12 +276,11 @@ class CrmApp(Navigation):
         self.probe()
 
     def on_mount(self) -> None:
-        """The person's theme and keys (``crm_tui.config``, checked there) before the first frame,
-        the keys in both keyboard layouts."""
+        """The person's theme and keys (``crm_tui.config``, checked there) before the first frame."""
         if self._settings_theme:
             self.theme = self._settings_theme
-        # every letter key also answers to its Russian-layout letter (``keymap.with_layout_twins``)
-        self.set_keymap(with_layout_twins(self._settings_keymap))
+        if self._settings_keymap:  # its letters in both layouts, as the defaults (``bind``)
+            self.set_keymap(with_layout_twins(self._settings_keymap))
         self.push_screen(StartingScreen())
 
     @work(thread=True, exclusive=True, group="app-probe", exit_on_error=False)

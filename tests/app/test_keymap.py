@@ -22,7 +22,7 @@ from crm_tui.app import create_app
 from crm_tui.app.commands import ActionCommands
 from crm_tui.config import THEMES
 from crm_tui.domain.workspace import Workspace
-from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem
+from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem, layout_twins
 from crm_tui.screens.clients import ClientsScreen
 from crm_tui.widgets.key_footer import KeyFooter
 from tests.app.support import notifications, settle
@@ -54,7 +54,7 @@ def test_every_binding_has_a_unique_id_that_the_keymap_knows_with_its_key() -> N
     twice = [binding_id for binding_id, n in Counter(b.id for _owner, b in found).items() if n > 1]
     assert twice == []
     assert {b.id for _owner, b in found} == BINDING_IDS
-    assert {b.id: b.key for _owner, b in found} == DEFAULT_KEYS
+    assert {b.id: b.key for _owner, b in found} == {i: layout_twins(k) for i, k in DEFAULT_KEYS.items()}
 
 
 def test_every_default_key_and_textual_key_name_is_a_key() -> None:
@@ -146,7 +146,7 @@ async def test_keys_answer_in_the_russian_layout_but_a_text_input_types_the_lett
 def test_every_letter_key_gets_its_russian_layout_twin_and_a_keymaps_own_letter_is_kept() -> None:
     from crm_tui.keymap import with_layout_twins
 
-    keys = with_layout_twins({"clients.new": "ф"})
-    assert keys["app.clients"] == "c,с" and keys["app.duplicates"] == "D,В"
-    assert keys["table.up"] == "up,k,л" and "clients.search" not in keys  # "/" has no twin
-    assert keys["clients.new"] == "ф" and keys["inbound.add_source"] == "a"  # «ф» is the person's
+    assert (layout_twins("c"), layout_twins("D"), layout_twins("up,k")) == ("c,с", "D,В", "up,k,л")
+    assert layout_twins("slash") == "slash" and layout_twins("ctrl+f") == "ctrl+f"
+    keys = with_layout_twins({"clients.new": "ф", "clients.owner": "a", "app.desk": "D"})
+    assert keys == {"clients.new": "ф", "clients.owner": "a", "app.desk": "D,В"}  # «ф» is the person's
