@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0023"
+HEAD_REVISION = "0024"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -40,6 +40,7 @@ KNOWN_REVISIONS = (
     "0021",
     "0022",
     "0023",
+    "0024",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
