@@ -94,7 +94,9 @@ def xlsx_extent(path: Path, index: int) -> Extent | None:
                 column = column_number(letters)
                 if column > columns and not closed:
                     columns, widest_row = column, int(row)
-            if b"<f" in data or b":f" in data:  # the same pass finds the formulas, when there are any
+            # the same pass finds the formulas when there are any; ">" in text is written &gt;, so "f>"
+            # is a formula's tag's end (else the scan just runs; lone self-closing shared ones are missed)
+            if b"f>" in data:
                 formulas.update(
                     (int(row), column_number(letters)) for letters, row in _UNREAD_FORMULA.findall(data)
                 )
