@@ -12,10 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import partial
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.imports.mapping import PortraitTarget
@@ -27,7 +26,6 @@ from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.emails import Email, normalise_emails
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.legal_forms import LegalName, normalise_legal_form, split_legal_form
-from crm_tui.domain.values.moments import parse_day
 from crm_tui.domain.values.phones import Phone, normalise_phones
 from crm_tui.domain.values.requisites import InnKpp, normalise_inn_kpp, normalise_kpp, normalise_ogrn
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
@@ -35,7 +33,6 @@ from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_keys import row_keys
 from crm_tui.storage.models import FieldKind
 
-_UTC = ZoneInfo("UTC")
 _CACHE_SIZE = 20_000
 _CACHE_TRIAL = 2_000  # lookups before a column decides whether its cache pays
 _CACHE_MIN_HITS = 0.2
@@ -157,20 +154,6 @@ def _multiline(value: object) -> Normalised[str | None]:
     return normalise_text(value, multiline=True)
 
 
-def read_next_action(value: Cell, today: date) -> Normalised[date | None]:
-    """A next contact's date as ``normalise_date`` reads a file's dates, else as the dialogs
-    read a typed day (``moments.parse_day``: «завтра», «пт», «+3», «25.12»), from the import's
-    ``today``: a manager's «завтра» in a sheet is the day after the import, not «not a date»."""
-    found = normalise_date(value)
-    if found.value is not None or not isinstance(value, str):
-        return found
-    try:
-        day = parse_day(value, datetime.combine(today, time(12), tzinfo=_UTC), _UTC)
-    except InvalidInput:
-        return found
-    return Normalised(day, found.raw)
-
-
 def read_deal_amount(value: Cell) -> Normalised[int | None]:
     """A deal's amount as ``normalise_amount`` reads it, refused when negative (as the dialogs
     refuse it: a deal sells something)."""
@@ -199,11 +182,10 @@ def read_inn_keeping_checksum_failures(value: Cell) -> Normalised[InnKpp]:
 
 
 def field_readers(
-    region: str, portrait: Sequence[PortraitTarget] = (), today: date | None = None
+    region: str, portrait: Sequence[PortraitTarget] = ()
 ) -> dict[str, tuple[Callable[[Cell], Normalised[Any]], Applier]]:
     """``field -> (normaliser, applier)`` for every target field of ``crm_tui.importers.files.mapping``
-    and every portrait field of the base (``portrait.<key>``); ``today`` is the import's day (the
-    machine's, by default) that «завтра» in a date column counts from."""
+    and every portrait field of the base (``portrait.<key>``)."""
     readers: dict[str, tuple[Callable[[Cell], Normalised[Any]], Applier]] = {
         t.field: (portrait_reader(t), _portrait(t.key)) for t in portrait
     }
@@ -221,7 +203,7 @@ def field_readers(
         "contact_name": (normalise_person_name, _text("contact_name")),
         "contact_position": (normalise_text, _text("contact_position")),
         "owner": (normalise_text, _text("owner")),
-        "next_action": (partial(read_next_action, today=today or date.today()), _next_action),
+        "next_action": (normalise_date, _next_action),
         "note": (_multiline, _note("note")),
         "address": (_multiline, _note("address")),
         "deal_amount": (read_deal_amount, _deal_amount),

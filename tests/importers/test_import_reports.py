@@ -81,14 +81,18 @@ def test_every_warning_of_every_row_is_in_the_summary_and_the_errors_file(
                  data_dir=tmp_path / "data", check=True)  # fmt: skip
     out = json.loads(result.stdout)
     row10 = [p for p in out["problems"] if "row 10" in p]
-    assert row10 == [  # «завтра» is read as the dialogs read it: the day after the import
+    assert row10 == [
         "petrov.xlsx, sheet 'Клиенты', row 10: phone (Телефон): '123-45' is not a valid phone number",
+        "petrov.xlsx, sheet 'Клиенты', row 10: next_action (Дата след. контакта): 'завтра' is not a date",
     ]
-    assert out["warnings"] == 4 and out["problems_total"] == len(out["problems"])
+    assert out["warnings"] == 5 and out["problems_total"] == len(out["problems"])
     assert any("row 13: no deal made: the amount" in p for p in out["problems"])  # 1234 ₽, no date
     assert [c["code"] for c in out["problem_codes"]].count("phone.not_valid") == 1
     kept = errors_file_rows(out["errors_file"])
-    assert kept[10] == "imported, to look at; phone (Телефон): '123-45' is not a valid phone number"
+    assert kept[10] == (
+        "imported, to look at; phone (Телефон): '123-45' is not a valid phone number; "
+        "next_action (Дата след. контакта): 'завтра' is not a date"
+    )
     assert kept[7] == "imported, to look at; email (E-mail): 'bad@' is not an e-mail address"
     assert kept[11] == "imported, to look at; inn (ИНН): INN '7707083890' fails the checksum"
     assert kept[12] == "no name and no contact data"

@@ -437,19 +437,3 @@ def test_odd_objects() -> None:
     for normaliser in NORMALISERS:
         assert normaliser(Broken()).raw == "<Broken>"
     assert normalise_date(timedelta(days=1)).warnings
-
-
-def test_a_date_column_reads_the_days_the_dialogs_read_from_the_imports_day() -> None:
-    """«завтра» in an import's date column was «not a date», though every dialog takes it."""
-    from datetime import date
-
-    from crm_tui.importers.clients.row_fields import read_next_action
-
-    monday = date(2026, 12, 7)
-    assert read_next_action("завтра", monday).value == date(2026, 12, 8)
-    assert read_next_action("пт", monday).value == date(2026, 12, 11)
-    assert read_next_action("05.12.2026", monday).value == date(2026, 12, 5)
-    unreadable = read_next_action("когда-нибудь", monday)
-    assert unreadable.value is None and [str(w) for w in unreadable.warnings] == [
-        "'когда-нибудь' is not a date"
-    ]
