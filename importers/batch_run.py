@@ -30,6 +30,7 @@ from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.imports.batches import BatchOptions, BatchSummary
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import storable_text
+from crm_tui.domain.values.file_errors import not_a_file_reason
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.files.error_file import KeptRows, RejectedRow, write_error_file
@@ -63,8 +64,9 @@ def stored_path(path: Path | str) -> str:
 def check_files(files: Iterable[Path]) -> None:
     """Every file is there; refused before anything is read or written."""
     for path in files:
-        if not path.is_file():
-            raise ImportFileError(str(path), "missing", N_("{file}: no such file"))
+        if (reason := not_a_file_reason(path)) is not None:
+            code = "missing" if not path.exists() else "not_a_file"
+            raise ImportFileError(str(path), code, N_("{file}: {reason}"), reason=reason)
 
 
 class BatchRun(Generic[Summary]):

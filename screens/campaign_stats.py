@@ -25,6 +25,7 @@ from crm_tui.domain.campaigns.stats import (
     recipients_behind,
 )
 from crm_tui.domain.captions import RECIPIENT_STATE_NAMES, STOP_REASON_NAMES
+from crm_tui.domain.values.formatting import percent
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, pgettext
@@ -156,7 +157,7 @@ class CampaignStatsScreen(CrmScreen):
             _n(day),
             literal(clip(subject, 40)),
             *(_n(getattr(figures, n)) for n in NUMBERS),
-            _n(f"{figures.reply_rate:.1%}"),
+            _n(percent(figures.reply_rate * 100)),
         ]
 
     def on_campaign_stats_screen_loaded(self, event: Loaded) -> None:
@@ -179,7 +180,7 @@ class CampaignStatsScreen(CrmScreen):
             return
         name, figures = found
         parts = [" ".join((_(NUMBER_NAMES[n]), str(getattr(figures, n)))) for n in NUMBERS]
-        parts.append(_("reply rate {rate}").format(rate=f"{figures.reply_rate:.1%}"))
+        parts.append(_("reply rate {rate}").format(rate=percent(figures.reply_rate * 100)))
         self.query_one("#campaign-row-figures", Static).update(literal(f"{name}: " + " · ".join(parts)))
 
     @work(thread=True, exclusive=True, group="campaign-behind", exit_on_error=False)

@@ -247,12 +247,13 @@ class DealScreen(DealDocuments):
         self.load()
 
     def step_keys(self) -> dict[str, str]:
-        """The key each step's action is bound to now (the keymap may have changed it)."""
-        return {
-            item.binding.action: self.app.get_key_display(item.binding)
-            for item in self.active_bindings.values()
-            if item.binding.action in STEP_ACTIONS.values()
-        }
+        """The key each step's action is bound to now (the keymap may have changed it): its first
+        key, as the footer shows it (the next ones are the Russian layout's)."""
+        keys: dict[str, str] = {}
+        for item in self.active_bindings.values():
+            if item.binding.action in STEP_ACTIONS.values():
+                keys.setdefault(item.binding.action, self.app.get_key_display(item.binding))
+        return keys
 
     def action_edit(self) -> None:
         card = self.card

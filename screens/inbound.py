@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from crm_tui.domain.access.capabilities import Capability
-from crm_tui.domain.captions import INBOUND_OUTCOME_NAMES
+from crm_tui.domain.captions import INBOUND_OUTCOME_NAMES, inbound_refusal
 from crm_tui.domain.inbound.mailboxes import MailboxLine, list_mailboxes, remove_mailbox, set_enabled
 from crm_tui.domain.inbound.port import MailJobs, MailReading
 from crm_tui.domain.inbound.sources import SourceAdded, SourceKind, SourceLine, list_sources, remove_source
@@ -62,6 +62,17 @@ def _last(at: datetime | None, what: str, tz: ZoneInfo, *, failed: bool = False)
     if at is None:
         return Text(_("never"), style="dim")
     return literal(f"{local_time(at, tz, '%d.%m %H:%M')} {what}", style="red" if failed else "")
+
+
+def _source_last(s: SourceLine, tz: ZoneInfo) -> Text:
+    """The source's last event, or its last refusal in red when that came later: a site whose
+    forms are being refused shows it at a glance."""
+    if s.refused_at is not None and (s.last_at is None or s.refused_at > s.last_at):
+        why = pgettext("inbound", "refused: {why}").format(
+            why=inbound_refusal(s.refused_status, s.refused_code)
+        )
+        return _last(s.refused_at, why, tz, failed=True)
+    return _last(s.last_at, INBOUND_OUTCOME_NAMES.caption(s.last_outcome or ""), tz)
 
 
 def _when(at: datetime | None, tz: ZoneInfo) -> str:
@@ -158,6 +169,16 @@ class InboundScreen(CrmScreen):
                 last = _("last event {when}: {outcome}").format(
                     when=_when(s.last_at, tz), outcome=INBOUND_OUTCOME_NAMES.caption(s.last_outcome or "")
                 )
+            if s.refused_at is not None:
+                last += " · " + ngettext(
+                    "{n} request refused, the last {when}: {why}",
+                    "{n} requests refused, the last {when}: {why}",
+                    s.refused,
+                ).format(
+                    n=s.refused,
+                    when=_when(s.refused_at, tz),
+                    why=inbound_refusal(s.refused_status, s.refused_code),
+                )
             self.entries[key] = Entry(s.kind, s.name, True, f"{s.path}\n{last}")
             rows.append(
                 (
@@ -166,7 +187,7 @@ class InboundScreen(CrmScreen):
                         Text(_(KIND_NAMES.get(SourceKind(s.kind), s.kind))),
                         literal(clip(s.name, 30)),
                         literal(s.path),
-                        _last(s.last_at, INBOUND_OUTCOME_NAMES.caption(s.last_outcome or ""), tz),
+                        _source_last(s, tz),
                         Text(str(s.events), justify="right"),
                     ],
                 )

@@ -2,7 +2,9 @@
 
 ``crm_tui.keymap.DEFAULT_KEYS`` holds every binding's id and default key (headless commands read
 it to check a settings file without Textual); a screen names the id and gets a ``Binding`` with
-that key. The person's own keys replace it later, through ``App.set_keymap``.
+that key, and, for a letter, the letter on the same key of the Russian layout too (``с`` for
+``c``: a person with ЙЦУКЕН on presses the same key; ``crm_tui.keymap.layout_twins``). The
+person's own keys replace it later, through ``App.set_keymap``, with their twins.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from typing import Any
 from textual.binding import ActiveBinding, Binding
 
 from crm_tui.i18n import _, current_locale
-from crm_tui.keymap import DEFAULT_KEYS
+from crm_tui.keymap import DEFAULT_KEYS, layout_twins
 
 
 def bind(binding_id: str, action: str, description: str = "", **options: Any) -> Binding:
     """The ``Binding`` of ``binding_id``, on its default key(s), running ``action``;
     ``description`` is the English msgid (``N_``), translated where it is shown."""
-    return Binding(DEFAULT_KEYS[binding_id], action, description, id=binding_id, **options)
+    return Binding(layout_twins(DEFAULT_KEYS[binding_id]), action, description, id=binding_id, **options)
 
 
 _translated: dict[tuple[Binding, str], Binding] = {}

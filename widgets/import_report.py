@@ -58,6 +58,8 @@ def _counts(summary: ImportSummary) -> Table:
         (_("Conflicts"), summary.conflicts, _("values that differ from the base, base kept")),
         (_("Warnings"), summary.warnings, ""),
     ]
+    if summary.merged:  # shown when it happened: most files have one row a client
+        lines.insert(5, (_("Merged"), summary.merged, _("rows of a client an earlier row of the file had")))
     for label, count, note in lines:
         grid.add_row(label, str(count), note)
     return grid

@@ -39,6 +39,7 @@ from crm_tui.config import data_dir as default_data_dir
 from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import inert
 from crm_tui.i18n import N_, _
+from crm_tui.keymap import with_layout_twins
 from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
 from crm_tui.widgets.bindings import bind
@@ -278,8 +279,8 @@ class CrmApp(Navigation):
         """The person's theme and keys (``crm_tui.config``, checked there) before the first frame."""
         if self._settings_theme:
             self.theme = self._settings_theme
-        if self._settings_keymap:
-            self.set_keymap(self._settings_keymap)
+        if self._settings_keymap:  # its letters in both layouts, as the defaults (``bind``)
+            self.set_keymap(with_layout_twins(self._settings_keymap))
         self.push_screen(StartingScreen())
 
     @work(thread=True, exclusive=True, group="app-probe", exit_on_error=False)

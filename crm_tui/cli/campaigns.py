@@ -230,6 +230,7 @@ def stats(
 ) -> None:
     """Enrolled, sent, failed, uncertain, bounced, unsubscribed, replied, deals within 30 days."""
     from crm_tui.domain.campaigns.stats import NUMBERS, campaign_stats, recipients_behind
+    from crm_tui.domain.values.formatting import percent
 
     ws = open_ws(ctx)
     if who is not None:
@@ -256,7 +257,7 @@ def stats(
         *columns,
         rows=(
             (p, d, f.enrolled, f.sent, f.failed, f.uncertain, f.bounced, f.unsubscribed, f.replied,
-             f"{f.reply_rate:.1%}", f.deals)
+             percent(f.reply_rate * 100), f.deals)
             for p, d, f in lines
         ),
     )  # fmt: skip

@@ -194,8 +194,11 @@ def lines(
     ctx: typer.Context,
     deal: Annotated[int, typer.Argument(help="Deal id.")],
     add_: Annotated[
-        str | None,
-        typer.Option("--add", help="product;quantity;unit;price;VAT, e.g. 'Монтаж;2;ч;3 500;20'."),
+        list[str] | None,
+        typer.Option(
+            "--add",
+            help="product;quantity;unit;price;VAT, e.g. 'Монтаж;2;ч;3 500;20'; repeat to add several lines.",
+        ),
     ] = None,
     remove: Annotated[int | None, typer.Option("--remove", help="Remove line N (as listed).")] = None,
     version: Annotated[
@@ -205,18 +208,21 @@ def lines(
 ) -> None:
     """What the deal sells; with --add or --remove, change it (the amount becomes their sum)."""
     from crm_tui.domain.deals.card import load_deal_card
-    from crm_tui.domain.deals.lines import LineDraft, add_line, remove_line
+    from crm_tui.domain.deals.lines import LineDraft, add_lines, remove_line
     from crm_tui.domain.values.formatting import money
 
     ws = open_ws(ctx)
-    if add_ is not None:
-        parts = [p.strip() for p in add_.split(";")]
-        if len(parts) > 5 or not parts[0]:
-            fail(_("--add {text!r}: write product;quantity;unit;price;VAT").format(text=add_))
-        parts += [""] * (5 - len(parts))
-        add_line(ws, deal, _deal_version(ws, deal, version), LineDraft(*parts))
+    if add_:
+        drafts = []
+        for text in add_:
+            parts = [p.strip() for p in text.split(";")]
+            if len(parts) > 5 or not parts[0]:
+                fail(_("--add {text!r}: write product;quantity;unit;price;VAT").format(text=text))
+            parts += [""] * (5 - len(parts))
+            drafts.append(LineDraft(*parts))
+        add_lines(ws, deal, _deal_version(ws, deal, version), drafts)
     if remove is not None:
-        remove_line(ws, deal, _deal_version(ws, deal, version if add_ is None else None), remove)
+        remove_line(ws, deal, _deal_version(ws, deal, version if not add_ else None), remove)
     with ws.read() as session:
         card = load_deal_card(session, ws.viewer, deal)
     if as_json:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shlex
+import shutil
+import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,9 +22,19 @@ class Size(StrEnum):
     LARGE = "large"
 
 
+def as_invoked(argv0: str, crm_on_path: str | None) -> str:
+    """How to run crm again: ``crm`` when it is on PATH, else as it was run this time
+    (``.venv/bin/crm``, ``python -m crm_tui``), so the commands printed work when typed."""
+    if crm_on_path is not None:
+        return "crm"
+    if not argv0 or argv0.endswith(("__main__.py", "-c")):
+        return f"{shlex.quote(sys.executable)} -m crm_tui"
+    return shlex.quote(argv0)
+
+
 def next_steps(summary: DemoSummary) -> list[str]:
     """What to try next, as commands to type: on the demo base, not the default one."""
-    crm = f"crm --db {shlex.quote(summary.database)}"
+    crm = f"{as_invoked(sys.argv[0], shutil.which('crm'))} --db {shlex.quote(summary.database)}"
     lines = [
         _("in a browser: {crm} serve, then sign in as {login} with the password {password}").format(
             crm=crm, login=summary.login, password=summary.browser_password

@@ -88,6 +88,7 @@ def clients(
                 "enriched": summary.enriched,
                 "unchanged": summary.unchanged,
                 "already_imported": summary.already_imported,
+                "merged": summary.merged,
                 "rejected": summary.rejected,
                 "conflicts": summary.conflicts,
                 "warnings": summary.warnings,
@@ -127,6 +128,11 @@ def clients(
             already=summary.already_imported,
             rejected=summary.rejected,
             conflicts=summary.conflicts,
+        )
+        + (
+            ", " + _("merged into an earlier row of the file {merged}").format(merged=summary.merged)
+            if summary.merged
+            else ""
         )
     )
     for problem in summary.problems:

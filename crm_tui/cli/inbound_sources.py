@@ -64,6 +64,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the sources as JSON.")] = False,
 ) -> None:
     """The sources (never their secrets) and how many events each has sent."""
+    from crm_tui.domain.captions import INBOUND_OUTCOME_NAMES, inbound_refusal
     from crm_tui.domain.inbound.sources import list_sources
     from crm_tui.domain.values.formatting import local_time
 
@@ -74,16 +75,23 @@ def list_(
             [
                 {"name": s.name, "kind": s.kind, "path": s.path, "per_minute": s.per_minute,
                  "events": s.events, "last_at": s.last_at.isoformat() if s.last_at else None,
-                 "last_outcome": s.last_outcome}
+                 "last_outcome": s.last_outcome, "refused": s.refused,
+                 "last_refused_at": s.refused_at.isoformat() if s.refused_at else None,
+                 "last_refused_status": s.refused_status, "last_refused_code": s.refused_code}
                 for s in lines
             ]
         )  # fmt: skip
         return
     print_table(
-        _("source"), _("kind"), _("address"), _("per minute"), _("events"), _("last event"),
+        _("source"), _("kind"), _("address"), _("per minute"), _("events"), _("last event"), _("refused"),
         rows=[
             (s.name, s.kind, s.path, s.per_minute, s.events,
-             f"{local_time(s.last_at, ws.tz)} {s.last_outcome}" if s.last_at else "—")
+             f"{local_time(s.last_at, ws.tz)} {INBOUND_OUTCOME_NAMES.caption(s.last_outcome or '')}"
+             if s.last_at else "—",
+             _("{count}, the last {when}: {why}").format(
+                 count=s.refused, when=local_time(s.refused_at, ws.tz),
+                 why=inbound_refusal(s.refused_status, s.refused_code),
+             ) if s.refused_at else "0")
             for s in lines
         ],
     )  # fmt: skip

@@ -314,3 +314,21 @@ INBOUND_OUTCOME_NAMES: Captions[str] = Captions(
     },
 )
 """What an event that came in by itself came to (the receiver's, the mailbox reader's)."""
+
+INBOUND_REFUSAL_NAMES: Captions[str] = Captions(
+    "inbound refusal",
+    {
+        "400": NC_("inbound refusal", "unreadable"),
+        "401": NC_("inbound refusal", "wrong token or signature"),
+        "413": NC_("inbound refusal", "too big"),
+        "429": NC_("inbound refusal", "over the rate"),
+    },
+)
+"""Why the receiver refused a request, by its HTTP status (the code beside it says exactly)."""
+
+
+def inbound_refusal(status: int | None, code: str | None) -> str:
+    """The last refusal as the admin reads it: ``401 wrong token or signature (inbound.token)``."""
+    if status is None:
+        return ""
+    return f"{status} {INBOUND_REFUSAL_NAMES.caption(str(status))} ({code or '-'})"

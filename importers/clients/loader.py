@@ -61,6 +61,10 @@ class ChunkResult:
     """Rows a conflict names, with it: the error file keeps them for a person to look at."""
     held: int = 0
     """Rows not imported because their INN is another company's (``another_company_by_name``)."""
+    merged: int = 0
+    """Rows that are a client an earlier row of the same file made or enriched: their data went
+    into that client, which is counted once (so rows = created + enriched + unchanged + merged
+    + rejected + held + already imported)."""
 
     def conflict(self, row: ParsedRow, problem: Message) -> None:
         self.conflicts.append(problem)
@@ -139,6 +143,7 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
             new_groups[target] = _Group([row])
         elif target < 0:
             new_groups[target].rows.append(row)
+            result.merged += 1
         else:
             enrich.setdefault(target, []).append(row)
         index.add(target, identity)
@@ -393,11 +398,15 @@ def _enrich(
                     "changes": {"batch": ctx.batch_id, "filled": fills},
                 }
             )
+        rows_here = len(targets[client_id])
         if client_id not in counted:
             if fills or added or made:
                 result.enriched += 1
             else:
                 result.unchanged += 1
+            result.merged += rows_here - 1
+        else:
+            result.merged += rows_here
     if updates:
         session.connection().execute(
             update(clients)

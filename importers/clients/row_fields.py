@@ -24,6 +24,7 @@ from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.cells import Cell, Normalised, cell_text
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.emails import Email, normalise_emails
+from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.legal_forms import LegalName, normalise_legal_form, split_legal_form
 from crm_tui.domain.values.phones import Phone, normalise_phones
 from crm_tui.domain.values.requisites import InnKpp, normalise_inn_kpp, normalise_kpp, normalise_ogrn
@@ -153,6 +154,18 @@ def _multiline(value: object) -> Normalised[str | None]:
     return normalise_text(value, multiline=True)
 
 
+def read_deal_amount(value: Cell) -> Normalised[int | None]:
+    """A deal's amount as ``normalise_amount`` reads it, refused when negative (as the dialogs
+    refuse it: a deal sells something)."""
+    found = normalise_amount(value)
+    if found.value is not None and found.value < 0:
+        return Normalised(
+            None, found.raw, (Message("deal.amount_negative", N_("an amount cannot be negative: {text!r}"),
+                                      text=found.raw),),
+        )  # fmt: skip
+    return found
+
+
 def read_inn_keeping_checksum_failures(value: Cell) -> Normalised[InnKpp]:
     """An INN cell as ``normalise_inn_kpp`` reads it, except that ten or twelve digits failing
     the checksum are kept (with the warning): a manager's mistyped digit is worth more to a
@@ -193,7 +206,7 @@ def field_readers(
         "next_action": (normalise_date, _next_action),
         "note": (_multiline, _note("note")),
         "address": (_multiline, _note("address")),
-        "deal_amount": (normalise_amount, _deal_amount),
+        "deal_amount": (read_deal_amount, _deal_amount),
     }
 
 
@@ -286,6 +299,14 @@ def finish(draft: Draft, source: RowSource, cells: dict[str, Cell]) -> ParsedRow
                 N_("legal_form: the name says {name_form}, the form column says {form}; {form} kept"),
                 name_form=draft.name_form,
                 form=draft.legal_form,
+            )
+        )
+    if draft.deal_amount and draft.next_action is None:  # a deal is made with its next step's date
+        draft.warnings.append(
+            Message(
+                "deal.no_date",
+                N_("no deal made: the amount {amount} needs a readable date of the next contact"),
+                amount=money(draft.deal_amount),
             )
         )
     texts = draft.texts

@@ -112,6 +112,11 @@ class RowParser:
             for row, results in zip(rows, zip(*columns, strict=True), strict=True)
         ]
 
+    def _formula_rejection(self, places: tuple[int, ...]) -> Message | None:
+        """A row with an imported column's value unknown is kept for a person, not half-read."""
+        headers = [r.header for r in self.readers if r.index in places]
+        return formula_row(", ".join(dict.fromkeys(headers))) if headers else None
+
     def _assemble(self, row: DataRow, results: Sequence[Normalised[Any] | None]) -> ParsedRow:
         values = row.values
         labels = self.labels
@@ -121,6 +126,8 @@ class RowParser:
                 if not (values[index] is None or values[index] == ""):
                     cells[f"Column {column_letter(self.first_column + index)}"] = values[index]
         source = RowSource(self.file, self.sheet, row.number)
+        if row.formulas and (rejection := self._formula_rejection(row.formulas)) is not None:
+            return ParsedRow(source, cells, rejection=rejection)
         draft = Draft()
         if row.unstorable:
             draft.warnings.append(UNSTORABLE)
@@ -149,6 +156,13 @@ class RowParser:
             return finish(draft, source, cells)
         except Exception as exc:  # normalisers never raise; if one does, the row is kept, not the run lost
             return ParsedRow(source, cells, rejection=unreadable_row(repr(exc)))
+
+
+def formula_row(columns: str) -> Message:
+    """The rejection of a row whose mapped cell is a formula saved without its value."""
+    return Message(
+        "row.formula", N_("{column}: the cell holds a formula, its value was not read"), column=columns
+    )
 
 
 def unreadable_row(error: str) -> Message:

@@ -126,6 +126,7 @@ def _add(summary: ImportSummary, result: ChunkResult) -> None:
     summary.created += result.created
     summary.enriched += result.enriched
     summary.unchanged += result.unchanged
+    summary.merged += result.merged
     summary.conflicts += len(result.conflicts)
     for conflict in result.conflicts:
         summary.note(conflict)

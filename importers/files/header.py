@@ -161,7 +161,7 @@ def iter_data_rows(
     """Data rows after the header: blank rows, totals rows and repeated headers are left out
     (and counted in ``skipped``). Text no database can hold (NUL, lone surrogates) is cleaned
     here, at the way in, for every import (``crm_tui.domain.values.cells.storable_text``); the
-    row says so, for its warning."""
+    row says so, for its warning, and names its formula cells saved without a value."""
     tally = skipped if skipped is not None else SkippedRows()
     header_key = tuple(fold_header(t) for t in header.texts)
     width = len(header_key)
@@ -182,8 +182,8 @@ def iter_data_rows(
         ):
             tally.repeated_headers.append(number)
             continue
-        cleaned = storable_cells(values)
+        cleaned, formulas = storable_cells(values)
         if cleaned is None:
-            yield DataRow(number, values)
+            yield DataRow(number, values, formulas=formulas) if formulas else DataRow(number, values)
         else:
-            yield DataRow(number, cleaned, unstorable=True)
+            yield DataRow(number, cleaned, unstorable=True, formulas=formulas)

@@ -23,7 +23,7 @@ from typing import cast
 import python_calamine
 
 from crm_tui.domain.imports.errors import ImportFileError
-from crm_tui.domain.values.cells import Cell, storable_text
+from crm_tui.domain.values.cells import Cell, UnreadFormula, storable_text
 from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import N_, Message, Phrase, Quoted
 from crm_tui.importers.files.csv_reading import (
@@ -286,14 +286,29 @@ def _choose_sheet(name: str, sheets: list[str], wanted: str | int | None, defaul
     )
 
 
-def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, list[Cell]]]:
+def _calamine_rows(
+    sheet: python_calamine.CalamineSheet, formulas: frozenset[tuple[int, int]] = frozenset()
+) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows calamine read; the cells of ``formulas`` (row, 1-based column: formulas saved
+    without a value, which calamine reads as empty) are ``UnreadFormula``."""
     start = sheet.start
     if start is None:  # an empty sheet; iter_rows() would panic
         return
     # iter_rows() yields blank rows for the empty area above the data, so its count is the row.
     rows = islice(enumerate(sheet.iter_rows(), start=1), start[0], None)
+    if not formulas:
+        for number, row in rows:
+            yield number, cast(list[Cell], row)  # calamine's cell types are a subset of Cell
+        return
+    places: dict[int, list[int]] = {}
+    for row_number, column in formulas:
+        places.setdefault(row_number, []).append(column - 1 - start[1])
     for number, row in rows:
-        yield number, cast(list[Cell], row)  # calamine's cell types are a subset of Cell
+        cells = cast(list[Cell], row)
+        for index in places.get(number, ()):
+            if 0 <= index < len(cells) and cells[index] == "":
+                cells[index] = UnreadFormula()
+        yield number, cells
 
 
 def read_sheet(
@@ -330,8 +345,11 @@ def read_sheet(
             and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
         ]
         index = _choose_sheet(name, names, sheet, visible[0] if visible else 0)
+        formulas: frozenset[tuple[int, int]] = frozenset()
         if kind is FileKind.XLSX:
-            _check_extent(name, xlsx_extent(path, index), limits)
+            extent = xlsx_extent(path, index)
+            _check_extent(name, extent, limits)
+            formulas = extent.unread_formulas if extent is not None else formulas
         data = workbook.get_sheet_by_index(index)
         _check_extent(name, Extent(data.height, data.width, data.height), limits)
     except ImportFileError:
@@ -343,7 +361,7 @@ def read_sheet(
     finally:
         workbook.close()
     first_column = data.start[1] if data.start else 0
-    return SheetRows(name, names[index], kind, first_column, _calamine_rows(data))
+    return SheetRows(name, names[index], kind, first_column, _calamine_rows(data, formulas))
 
 
 STREAM_FROM_BYTES = 128 * MB

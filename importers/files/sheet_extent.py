@@ -26,6 +26,14 @@ _ROW_NUMBER = re.compile(rb' r="[A-Z]{0,3}(\d{1,9})"')
 # Cells in columns of two or three letters only (one letter is at most column 26): found by their
 # literal start, so a sheet of narrow rows costs one quick scan.
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})(\d{1,9})"[^>]*?(/?)>')
+# A formula cell saved without its value (no ``<v>``, or an empty one), of a type that is not
+# text (Excel saves a formula's empty text as ``t="str"`` with ``<v></v>``): calamine reads it
+# as an empty cell, which an import must not take for one.
+_UNREAD_FORMULA = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]{1,3})(\d{1,9})"(?![^>]*?\bt="(?:str|s|inlineStr)")[^>]*?>\s*'
+    rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*"
+    rb"</(?:\w+:)?c>"
+)
 _SHEET = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
 _REL = re.compile(rb"<Relationship\b[^>]*>")
 
@@ -37,6 +45,8 @@ class Extent:
     rows: int
     columns: int
     widest_row: int
+    unread_formulas: frozenset[tuple[int, int]] = frozenset()
+    """(row, 1-based column) of the formula cells saved without a value (``_UNREAD_FORMULA``)."""
 
 
 def column_number(letters: bytes) -> int:
@@ -78,17 +88,24 @@ def xlsx_extent(path: Path, index: int) -> Extent | None:
         if part is None or part not in archive.namelist():
             return None
         columns = widest_row = rows = 0
+        formulas: set[tuple[int, int]] = set()
         for data in _chunks(archive, part):
             for letters, row, closed in _WIDE_CELL.findall(data):
                 column = column_number(letters)
                 if column > columns and not closed:
                     columns, widest_row = column, int(row)
+            # the same pass finds the formulas when there are any; ">" in text is written &gt;, so "f>"
+            # is a formula's tag's end (else the scan just runs; lone self-closing shared ones are missed)
+            if b"f>" in data:
+                formulas.update(
+                    (int(row), column_number(letters)) for letters, row in _UNREAD_FORMULA.findall(data)
+                )
         if columns:
             for data in _chunks(archive, part):
                 numbers = _ROW_NUMBER.findall(data)
                 if numbers:
                     rows = max(rows, *map(int, numbers))
-    return Extent(rows, columns, widest_row)
+    return Extent(rows, columns, widest_row, frozenset(formulas))
 
 
 def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
-from crm_tui.domain.values.cells import Cell
+from crm_tui.domain.values.cells import Cell, UnreadFormula
 from crm_tui.importers.files.sheet_extent import Extent
 from crm_tui.importers.files.xlsx_stream import (
     MAIN_NS,
@@ -62,7 +62,7 @@ class _Patterns:
         self.item = re.compile(
             rb'<%srow\b[^>]*?\sr="(\d+)"'
             rb'|<%sc r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?([^>]*?)'
-            rb"(?:/>|>(?:<%sf\b[^>]*?(?:/>|>[^<]*</%sf>))?(?:<%sv>([^<]*)</%sv>)?"
+            rb"(?:/>|>(<%sf\b[^>]*?(?:/>|>[^<]*</%sf>))?(?:<%sv>([^<]*)</%sv>)?"
             rb'(?:<%sis><%st( xml:space="preserve")?>([^<]*)</%st></%sis>)?(.*?)</%sc>)'
             % (p, p, p, p, p, p, p, p, p, p, p),
             re.S,
@@ -203,7 +203,7 @@ class SheetReader:
         escaped: list[bytes] = []
         escaped_places: list[tuple[list[Cell], int, bool]] = []
         for item in self._patterns.item.findall(data):
-            row_number, letters, style, kind, other, value, preserve, text, rest = item
+            row_number, letters, style, kind, other, formula, value, preserve, text, rest = item
             if row_number:
                 row.close()
                 row.number = int(row_number)
@@ -240,14 +240,18 @@ class SheetReader:
                 elif rest:
                     cell = self._odd_cell(rest, kind)
                     if cell == "":
-                        continue
+                        if not formula:
+                            continue
+                        cell = UnreadFormula()  # a number formula saved without its number
+                elif formula:
+                    cell = UnreadFormula()
                 else:
                     continue
                 if style and type(cell) is float:
                     form = styles.get(style, 0)
                     if form:
                         cell = excel_date(cell, form, is_1904)
-            elif kind == b"str":
+            elif kind == b"str":  # an empty <v></v> is a formula's empty text, as Excel saves it
                 if b"&" in value or b"\r" in value or rest:
                     cell = self._odd_cell(b"<v>%s</v>%s" % (value, rest) if value else rest, kind)
                 else:

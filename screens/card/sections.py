@@ -16,9 +16,10 @@ from crm_tui.domain.clients.timeline import TimelinePage
 from crm_tui.domain.documents.making import KIND_NAMES, DocumentRow
 from crm_tui.domain.portrait.answers import field_text
 from crm_tui.domain.values.formatting import local_time, money, phone
+from crm_tui.domain.values.legal_forms import ENTREPRENEUR
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.domain.values.text import inert, literal
-from crm_tui.i18n import _, counted
+from crm_tui.i18n import _, counted, pgettext
 from crm_tui.screens.base import kind_label
 from crm_tui.screens.dialogs.segments import segment_label
 from crm_tui.widgets.client_table import status_label
@@ -73,6 +74,8 @@ def requisites_view(card: ClientCard) -> Table:
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     kind = _("company") if card.kind == "company" else _("person")
+    if card.legal_form == ENTREPRENEUR:
+        kind = pgettext("client kind", "individual entrepreneur")
     for label, value in [
         (_("Name"), card.name),
         (_("Legal form"), card.legal_form),

@@ -35,6 +35,12 @@ inbound_sources = Table(
     Column("tz", String(64), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=True),
+    # The requests the receiver refused (a wrong token, over the rate, unreadable), and the last
+    # one: what the admin looks at when a site's forms stop coming.
+    Column("refused", Integer, nullable=False, server_default="0"),
+    Column("refused_at", UTCDateTime(), nullable=True),
+    Column("refused_status", Integer, nullable=True),
+    Column("refused_code", String(32), nullable=True),
 )
 
 inbound_events = Table(

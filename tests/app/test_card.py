@@ -323,3 +323,18 @@ async def test_a_contact_person_is_edited_from_the_card(ws: Workspace, team: See
         await settle(pilot)
         assert app.screen is card
         assert "Ёлкина Мария Петровна — Финансовый директор" in text_of(card.query_one("#contacts", Static))
+
+
+def test_an_entrepreneurs_card_says_ip_not_a_company(ws: Workspace, team: Seeded) -> None:
+    """«ИП Зорин Алексей Викторович» was «Kind: company» (организация) on the card."""
+    from rich.console import Console
+
+    from crm_tui.domain.clients.card import load_card
+    from crm_tui.screens.card.sections import requisites_view
+
+    with read_session(ws.engine) as session:
+        card = load_card(session, ws.viewer, team.clients["zorin"])
+    console = Console(width=100, record=True)
+    console.print(requisites_view(card))
+    kind = next(line for line in console.export_text().splitlines() if line.startswith("Kind"))
+    assert kind.split() == ["Kind", "individual", "entrepreneur"]

@@ -95,3 +95,30 @@ async def test_a_manager_is_told_the_inbound_screen_is_not_theirs(sqlite_url: st
         await pilot.press("H")
         await wait_for(pilot, lambda: any("kept by an admin or ops" in n for n in notifications(app)))
         assert not isinstance(app.screen, InboundScreen)
+
+
+async def test_the_screen_shows_a_sources_refused_requests(sqlite_url: str, team: Seeded) -> None:
+    """Five bad tokens and a 429 were nowhere to be seen by the admin."""
+    from datetime import UTC, datetime
+
+    from crm_tui.domain.inbound.refusals import RefusalTally, keep_refusals
+    from crm_tui.domain.inbound.sources import add_source
+
+    admin: Workspace = workspace(sqlite_url, "admin")
+    source = add_source(admin, "site2", "form", per_minute=5).source
+    keep_refusals(
+        admin, {source.id: RefusalTally(6, datetime(2026, 12, 7, 9, 0, tzinfo=UTC), 401, "inbound.token")}
+    )
+    app = create_app(admin)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboundScreen))
+        screen = cast(InboundScreen, app.screen)
+        table = screen.query_one("#inbound", RecordTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        assert "refused: 401 wrong token or signature (inbound.token)" in str(table.get_row_at(0)[3])
+        await wait_for(
+            pilot,
+            lambda: "6 requests refused, the last" in text_of(screen.query_one("#inbound-detail", Static)),
+        )

@@ -22,7 +22,7 @@ from crm_tui.app import create_app
 from crm_tui.app.commands import ActionCommands
 from crm_tui.config.file import THEMES
 from crm_tui.domain.workspace import Workspace
-from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem
+from crm_tui.keymap import BINDING_IDS, DEFAULT_KEYS, key_problem, layout_twins
 from crm_tui.screens.clients import ClientsScreen
 from crm_tui.widgets.key_footer import KeyFooter
 from tests.app.support import notifications, settle
@@ -54,7 +54,7 @@ def test_every_binding_has_a_unique_id_that_the_keymap_knows_with_its_key() -> N
     twice = [binding_id for binding_id, n in Counter(b.id for _owner, b in found).items() if n > 1]
     assert twice == []
     assert {b.id for _owner, b in found} == BINDING_IDS
-    assert {b.id: b.key for _owner, b in found} == DEFAULT_KEYS
+    assert {b.id: b.key for _owner, b in found} == {i: layout_twins(k) for i, k in DEFAULT_KEYS.items()}
 
 
 def test_every_default_key_and_textual_key_name_is_a_key() -> None:
@@ -114,3 +114,39 @@ async def test_a_key_taken_from_textuals_own_binding_is_told_once(ws: Workspace)
         assert told == [
             "Your keymap gives tab to another action: «Focus Next» (app.focus_next) has no key now."
         ]
+
+
+async def test_keys_answer_in_the_russian_layout_but_a_text_input_types_the_letter(ws: Workspace) -> None:
+    """With ЙЦУКЕН on, the key marked C sends «с» and nothing happened on the desk."""
+    from crm_tui.screens.desk import DeskScreen
+
+    app = create_app(ws, keymap={"app.desk": "D"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        await pilot.press("с")  # Cyrillic «с»: the C key in the Russian layout
+        await settle(pilot)
+        clients = app.screen
+        assert isinstance(clients, ClientsScreen)
+        footer = str(clients.query_one(KeyFooter).render())
+        assert "с " not in footer  # the footer names the Latin key
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(clients.focused, Input)
+        await pilot.press("в", "с")  # typed into the search, not taken as keys
+        await settle(pilot)
+        assert clients.focused.value == "вс" and app.screen is clients
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("В")  # the person's own key (D) answers in both layouts too
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+def test_every_letter_key_gets_its_russian_layout_twin_and_a_keymaps_own_letter_is_kept() -> None:
+    from crm_tui.keymap import with_layout_twins
+
+    assert (layout_twins("c"), layout_twins("D"), layout_twins("up,k")) == ("c,с", "D,В", "up,k,л")
+    assert layout_twins("slash") == "slash" and layout_twins("ctrl+f") == "ctrl+f"
+    keys = with_layout_twins({"clients.new": "ф", "clients.owner": "a", "app.desk": "D"})
+    assert keys == {"clients.new": "ф", "clients.owner": "a", "app.desk": "D,В"}  # «ф» is the person's

@@ -188,3 +188,39 @@ def test_the_supply_contract_reads_as_russian_and_names_the_buyers_missing_bank(
     assert "в лице директора Иванова И. И., действующего" in text  # what a person typed wins
     assert "копеек). В том числе НДС 20%" in text and ", В том числе" not in text
     assert "Р/с 407028" in text and "БИК 044525974" in text
+
+
+def test_an_entrepreneurs_contract_names_her_in_full_acting_for_herself(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded
+) -> None:
+    """«ИП «Абрамова Людмила Владимировна», именуемое …, в лице  Абрамовой…»: an entrepreneur is
+    no company with a signatory; she is named in full words, in her gender, and acts herself."""
+    admin, manager = workspace_for("admin"), workspace_for("ivanova")
+    deal_id = seeded.deals["d_inv_vektor"]
+    with manager.read() as session:
+        client_id = session.scalar(select(deals.c.client_id).where(deals.c.id == deal_id)) or 0
+    fill_requisites(admin, client_id)
+    with admin.write() as session:
+        session.execute(
+            update(clients)
+            .where(clients.c.id == client_id)
+            .values(name="Абрамова Людмила Владимировна", legal_form="ИП", inn="500100732259", kpp=None,
+                    ogrn="304500116000157")
+        )  # fmt: skip
+    text = _docx_text(document_content(manager, make_document(manager, deal_id, "contract").id)[1])
+    assert (
+        "и Индивидуальный предприниматель Абрамова Людмила Владимировна, именуемая в дальнейшем "
+        "«Покупатель», действующая на основании свидетельства о государственной регистрации, "
+        "ОГРНИП 304500116000157, с другой стороны"
+    ) in text
+    assert "в лице директора по закупкам" not in text and "  " not in text and "ИП «" not in text
+
+
+def test_a_male_entrepreneur_and_a_company_without_a_contact() -> None:
+    from crm_tui.domain.documents.context import client_party
+
+    him = client_party("Иванов Иван Иванович", "ИП", "", "", "")
+    assert (him.full_name, him.named) == ("Индивидуальный предприниматель Иванов Иван Иванович", "именуемый")
+    assert him.acting == ", действующий на основании свидетельства о государственной регистрации"
+    company = client_party("Ромашка", "ООО", "", "", "")
+    assert (company.full_name, company.named, company.acting) == ("ООО «Ромашка»", "именуемое", "")

@@ -18,6 +18,7 @@ from crm_tui.domain.imports.batches import ImportOptions
 from crm_tui.domain.workspace import Workspace, open_workspace
 from crm_tui.importers.batches import list_batches, undo_import
 from crm_tui.importers.clients.service import import_clients
+from crm_tui.storage.database import get_engine
 from crm_tui.storage.models import (
     audit_entries,
     channels,
@@ -310,3 +311,60 @@ def test_undo_keeps_clients_that_got_contacts_or_owned_items_since(
         left = set(session.scalars(select(clients.c.id).where(clients.c.id.in_(made))))
         assert session.scalar(select(contacts.c.id).where(contacts.c.id == elkina)) == elkina  # not lost
     assert left == set(made)
+
+
+def test_formula_cells_negative_amounts_dateless_deals_and_merged_rows_are_all_told(
+    seeded_db: str, tmp_path: Path
+) -> None:
+    """A name cell `=HYPERLINK(...)` saved without its value made a client named by its phone
+    and the row vanished; -5 was taken as an amount; «1,2 млн» with an unreadable date made no
+    deal without a word; a row merged into an earlier row of the file was counted nowhere."""
+    from openpyxl import Workbook
+
+    from crm_tui.domain.values.formatting import money
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Наименование", "Телефон", "Сумма", "Следующий звонок"])
+    sheet.append(['=HYPERLINK("http://evil","клик")', "+7 916 100-00-01", None, None])
+    sheet.append(["ООО Минус", "+7 916 100-00-02", -5, None])
+    sheet.append(["ООО Без даты", "+7 916 100-00-03", "1,2 млн", "когда-нибудь"])
+    sheet.append(["ООО Дубль", "+7 916 100-00-04", None, None])
+    sheet.append(["ООО Дубль", "+7 916 100-00-04", None, None])
+    path = tmp_path / "clients.xlsx"
+    workbook.save(path)
+    result = crm("--db", seeded_db, "import", "clients", str(path), "--json", user="admin",
+                 data_dir=tmp_path / "data", check=True)  # fmt: skip
+    out = json.loads(result.stdout)
+    assert (out["rows"], out["created"], out["rejected"], out["merged"]) == (5, 3, 1, 1)
+    assert (
+        out["rows"] == out["created"] + out["enriched"] + out["unchanged"] + out["rejected"] + out["merged"]
+    )
+    problems = "\n".join(out["problems"])
+    assert (
+        "row 2" in problems and "Наименование: the cell holds a formula, its value was not read" in problems
+    )
+    assert "an amount cannot be negative: '-5'" in problems
+    amount = money(120_000_000)
+    assert f"no deal made: the amount {amount} needs a readable date of the next contact" in problems
+    sheet = load_workbook(out["errors_file"]).active
+    assert sheet is not None
+    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    kept = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert any(r["Row"] == 2 and "formula" in str(r["Reason"]) for r in kept)
+    with get_engine(seeded_db).connect() as conn:
+        names = set(conn.scalars(select(clients.c.name)))
+    assert "+79161000001" not in names and not any("916" in n for n in names)
+
+
+def test_a_folder_given_for_a_file_is_called_a_folder(seeded_db: str, tmp_path: Path) -> None:
+    """`crm import clients /some/folder` said «такого файла нет»."""
+    folder = tmp_path / "выгрузки"
+    folder.mkdir()
+    russian = {"LANG": "ru_RU.UTF-8"}
+    refused = crm("--db", seeded_db, "import", "clients", str(folder), user="admin", extra_env=russian)
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(f"{folder}: это папка, а не файл")
+    missing = crm("--db", seeded_db, "import", "clients", str(tmp_path / "нет.xlsx"), user="admin",
+                  extra_env=russian)  # fmt: skip
+    assert missing.returncode == 2 and "такого файла нет" in missing.stderr

@@ -85,7 +85,8 @@ def test_every_warning_of_every_row_is_in_the_summary_and_the_errors_file(
         "petrov.xlsx, sheet 'Клиенты', row 10: phone (Телефон): '123-45' is not a valid phone number",
         "petrov.xlsx, sheet 'Клиенты', row 10: next_action (Дата след. контакта): 'завтра' is not a date",
     ]
-    assert out["warnings"] == 4 and out["problems_total"] == len(out["problems"])
+    assert out["warnings"] == 5 and out["problems_total"] == len(out["problems"])
+    assert any("row 13: no deal made: the amount" in p for p in out["problems"])  # 1234 ₽, no date
     assert [c["code"] for c in out["problem_codes"]].count("phone.not_valid") == 1
     kept = errors_file_rows(out["errors_file"])
     assert kept[10] == (

@@ -147,6 +147,14 @@ def test_invalid_emails_are_warnings_with_raw_kept(cell: str) -> None:
     assert result.raw == cell
 
 
+@pytest.mark.parametrize("cell", ["не почта", "ivan at mail ru", "нет; спросить"])
+def test_a_cell_with_no_address_at_all_is_one_problem_naming_the_cell(cell: str) -> None:
+    """«не почта» gave two problems, «не» and «почта»."""
+    result = normalise_emails(cell)
+    assert result.value == ()
+    assert [str(w) for w in result.warnings] == [f"'{cell}' is not an e-mail address"]
+
+
 @given(st.emails())
 def test_generated_emails_are_accepted_and_idempotent(address: str) -> None:
     first = normalise_emails(address)

@@ -41,6 +41,20 @@ def test_formulas_are_never_evaluated(managers_xlsx: Path) -> None:
     assert rows[14][11] == 2400234.5
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "koi8_r", "cp866"])
+@pytest.mark.parametrize(
+    ("name", "city"),
+    [("ООО Жёлудь", "Казань"), ("ИП ИВАНОВ ИВАН", "МОСКВА"), ("ЗАО ВеКтОр ПлЮс", "сАнКт-ПеТеРбУрГ")],
+)
+def test_a_csv_in_any_russian_encoding_reads_as_written(
+    tmp_path: Path, encoding: str, name: str, city: str
+) -> None:
+    """A KOI8-R file was read as cp1251: «ООО Жёлудь» became «ппп цЈМХДШ», without a warning."""
+    path = tmp_path / "clients.csv"
+    path.write_bytes(f"Name;Phone;City\r\n{name};+7 916 123-45-67;{city}\r\n".encode(encoding))
+    assert rows_of(path)[2] == [name, "+7 916 123-45-67", city]
+
+
 def test_sheets_by_name_index_and_case(managers_xlsx: Path) -> None:
     assert list_sheets(managers_xlsx) == ["Клиенты", "Справочник"]
     assert read_sheet(managers_xlsx, "Справочник").sheet == "Справочник"

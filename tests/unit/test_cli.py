@@ -240,3 +240,15 @@ def test_demo_takes_db_after_the_command_as_before_it(seeded_db: str, tmp_path: 
     both = crm("--db", seeded_db, "demo", "--no-tui", "--db", str(tmp_path / "other.db"), data_dir=tmp_path)
     assert both.returncode == 2 and "--db: given twice" in error_line(both)
     assert not (tmp_path / "other.db").exists()
+
+
+def test_demo_prints_the_command_as_it_was_run_when_crm_is_not_on_path() -> None:
+    """`.venv/bin/crm demo` printed «crm --db …», which a shell without crm on PATH cannot run."""
+    import sys
+
+    from crm_tui.cli.demo import as_invoked
+
+    assert as_invoked(".venv/bin/crm", None) == ".venv/bin/crm"
+    assert as_invoked(".venv/bin/crm", "/usr/local/bin/crm") == "crm"
+    assert as_invoked("/x/crm_tui/__main__.py", None) == f"{sys.executable} -m crm_tui"
+    assert as_invoked("/home/me/my crm/crm", None) == "'/home/me/my crm/crm'"

@@ -215,6 +215,23 @@ def test_deals_through_crm(seeded_db: str) -> None:
     assert bad.stderr.strip() == "crm: error: amount: 'много' is not an amount of money"
 
 
+def test_several_add_options_add_every_line_in_order_as_one_change(seeded_db: str) -> None:
+    """`--add A --add B` kept only B (the option was not a list)."""
+    db = ("--db", seeded_db)
+    deal = json.loads(crm(*db, "deal", "add", "Ромашка", "--title", "Два", "--json", user="ivanova").stdout)
+    added = crm(*db, "deal", "lines", str(deal["id"]), "--add", "A;1;шт;10;20", "--add", "B;2;шт;20;20",
+                "--json", user="ivanova")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    shown = json.loads(added.stdout)
+    assert [x["product"] for x in shown["lines"]] == ["A", "B"]
+    assert shown["amount"] == 5_000 and shown["version"] == deal["version"] + 1
+    refused = crm(*db, "deal", "lines", str(deal["id"]), "--add", "C;1;шт;1;20", "--add", "D;много;шт;1;20",
+                  user="ivanova")  # fmt: skip
+    assert refused.returncode == 2
+    after = json.loads(crm(*db, "deal", "show", str(deal["id"]), "--json", user="ivanova").stdout)
+    assert [x["product"] for x in after["lines"]] == ["A", "B"]
+
+
 def test_quantities_keep_their_zeros_in_json_and_in_russian(seeded_db: str) -> None:
     """10, 20, 100 were shown as 1, 2, 1 (trailing zeros stripped from whole numbers)."""
     db = ("--db", seeded_db)

@@ -587,11 +587,16 @@ def test_each_build_makes_a_new_browser_password(tmp_path: Path) -> None:
     assert tiny(tmp_path / "a.db").browser_password != tiny(tmp_path / "b.db").browser_password
 
 
-def test_the_commands_the_demo_prints_run_on_the_demo_base(tmp_path: Path) -> None:
+def test_the_commands_the_demo_prints_run_on_the_demo_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`crm demo` prints what to try next; typed as printed they act on the demo base (they
     opened the default base before, and failed: "no database at .../crm.db")."""
     import shlex
+    import shutil
     import stat
+
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/local/bin/{name}")  # crm is on PATH
 
     from crm_tui.cli.demo import next_steps
     from tests.cli_support import crm

@@ -27,6 +27,7 @@ class Front:
     data_dir: Path
     database: str
     log: Path
+    process: subprocess.Popen[bytes] | None = None
 
 
 def free_port() -> int:
@@ -73,7 +74,7 @@ def running_front(folder: Path, *options: str, database: str | None = None) -> I
                         f"crm serve did not start: {log.read_text(errors='replace')}"
                     ) from None
                 time.sleep(0.1)
-        yield Front(f"http://127.0.0.1:{port}", data_dir, database, log)
+        yield Front(f"http://127.0.0.1:{port}", data_dir, database, log, process)
     finally:
         process.terminate()
         try:

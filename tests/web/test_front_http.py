@@ -45,6 +45,9 @@ async def test_nothing_of_the_app_without_a_session(front: Front) -> None:
                 assert "textual" not in body.lower(), path
                 if response.status == 303:
                     assert response.headers["Location"] == "/login"
+                # every answer, a redirect and a refusal too (they lacked them)
+                assert response.headers["Cache-Control"] == "no-store", path
+                assert response.headers["X-Frame-Options"] == "DENY", path
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
             await http.ws_connect(f"{front.url}/ws?width=80&height=24")
         assert refused.value.status == 401

@@ -88,7 +88,7 @@ async def test_a_signed_form_encoded_post_and_every_refusal_writing_nothing(work
         multipart = await http.post(f"{base}/hooks/form/landing?token={secret}", data=page)
         assert multipart.status == 200 and (await multipart.json())["outcome"] == "new"
         slow = [await http.post(f"{base}/hooks/form/slow?token=x", json={}) for _ in range(3)]
-        assert [r.status for r in slow] == [401, 401, 429]  # the rate is counted before anything is read
+        assert [r.status for r in slow] == [401, 401, 401]  # a failed check is no event of the source
     with admin.read() as session:
         lead = session.execute(select(leads).where(leads.c.utm_source == "vk")).one()
         assert lead.person_name == "Олег"
@@ -231,6 +231,53 @@ async def test_telegram_messages_a_request_then_its_touches(
     assert "source=bot kind=telegram status=200 outcome=new" in logged
     assert "status=401" in logged
     assert "Ольга" not in logged and "5120093311" not in logged and "утеплитель" not in logged
+
+
+async def test_requests_with_a_wrong_token_do_not_use_up_the_sources_quota(workspace_for: Open) -> None:
+    """Five POSTs with a bad token used up a quota of five: the site's genuine form got 429. Now
+    only checked requests count, and the admin sees the refusals on the source."""
+    from crm_tui.domain.inbound.sources import list_sources
+
+    admin = workspace_for("admin")
+    token = add_source(admin, "site2", "form", per_minute=5).source.secret
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        bad = [await http.post(f"{base}/hooks/form/site2?token=bad", json={}) for _ in range(5)]
+        assert [r.status for r in bad] == [401] * 5
+        genuine = [
+            await http.post(f"{base}/hooks/form/site2?token={token}", json={"phone": f"8916555070{n}"})
+            for n in range(6)
+        ]
+        assert [r.status for r in genuine] == [200] * 5 + [429]
+    (line,) = list_sources(admin)
+    assert (line.events, line.refused, line.refused_status, line.refused_code) == (5, 6, 429, "rate")
+    assert line.refused_at is not None
+
+
+async def test_the_receivers_answers_are_in_russian_and_a_bad_date_is_a_400(workspace_for: Open) -> None:
+    from crm_tui import i18n
+
+    admin = workspace_for("admin")
+    token = add_source(admin, "one", "form", per_minute=1).source.secret
+    secret = add_source(admin, "bot", "telegram").source.secret
+    update = fixture("telegram_message.json")
+    far = {**update, "message": {**update["message"], "date": 99999999999999}}
+    before = i18n.current_locale()
+    i18n.set_locale("ru")
+    try:
+        async with receiver(admin) as base, aiohttp.ClientSession() as http:
+            nowhere = await http.post(f"{base}/hooks/form/nowhere", json={})
+            big = await http.post(f"{base}/hooks/form/one?token={token}", data="x" * 70_000)
+            await http.post(f"{base}/hooks/form/one?token={token}", json={"phone": "89165550801"})
+            rate = await http.post(f"{base}/hooks/form/one?token={token}", json={"phone": "89165550802"})
+            dated = await http.post(f"{base}/hooks/telegram/bot", json=far,
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": secret})  # fmt: skip
+            answers = {r.status: await r.text() for r in (nowhere, big, rate, dated)}
+    finally:
+        i18n.set_locale(before)
+    assert set(answers) == {404, 413, 429, 400}
+    assert all(text.count("\n") == 1 for text in answers.values())
+    assert "источника" in answers[404] and "64 КБ" in answers[413] and "слишком" in answers[429]
+    assert "99999999999999" in answers[400] and "Traceback" not in answers[400]
 
 
 def test_the_receiver_acts_only_for_an_account_that_may_receive(workspace_for: Open) -> None:

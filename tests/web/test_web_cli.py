@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from crm_tui.domain.access.passwords import verify_password
 from crm_tui.storage.database import dispose_engines, get_engine
 from crm_tui.storage.models import audit_entries, user_passwords, users
 from tests.cli_support import crm, error_line
+from tests.web.front_server import running_front
 
 CODE = (
     "import sys; from crm_tui import config; config.os_login = lambda: {user!r}\n"
@@ -104,3 +108,36 @@ def test_web_app_without_a_session_refuses(seeded_db: str, tmp_path: Path) -> No
     result = crm("--db", seeded_db, "web-app", user="admin")
     assert result.returncode == 2
     assert "started by crm serve" in error_line(result)
+
+
+def _children(pid: int) -> set[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return {int(line) for line in found.stdout.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_stops_with_its_app_processes_on_sigterm_and_ctrl_c(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """SIGTERM left the server and its spare `web-app` running (still there after 100 s); SIGINT
+    ended it with a traceback «Event loop is closed»."""
+    with running_front(tmp_path) as front:
+        assert front.process is not None
+        for _ in range(300):  # the spare app process is started as the server starts
+            if children := _children(front.process.pid):
+                break
+            time.sleep(0.1)
+        assert children, "no spare app process was started"
+        front.process.send_signal(stop)
+        front.process.wait(timeout=30)  # a guard, not a budget: it used to never end
+        log = front.log.read_text(errors="replace")
+    assert not any(_alive(pid) for pid in children)
+    assert "Traceback" not in log and "Event loop is closed" not in log

@@ -10,6 +10,7 @@ refused. Lines will fill invoices and contracts later.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -177,23 +178,29 @@ def _changed(
 
 def add_line(ws: Workspace, deal_id: int, version: int, draft: LineDraft) -> int:
     """Append a line to a deal read at ``version``; returns the deal's new version."""
-    line = read_line(draft)
+    return add_lines(ws, deal_id, version, [draft])
+
+
+def add_lines(ws: Workspace, deal_id: int, version: int, drafts: Sequence[LineDraft]) -> int:
+    """Append lines, in order, to a deal read at ``version`` as one change (one version, one
+    audit row), so a command adding several lines either adds them all or none."""
+    read = [read_line(draft) for draft in drafts]
     with ws.write() as session:
         deal = load_deal(session, deal_id)
         require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
         if deal.version != version:
             raise stale("deal", deal.title)
         last = session.scalar(select(func.max(deal_lines.c.position)).where(deal_lines.c.deal_id == deal_id))
-        session.execute(
-            insert(deal_lines).values(
-                deal_id=deal_id, position=(last or 0) + 1, product=line.product,
-                quantity_milli=line.quantity_milli, unit=line.unit, price=line.price, vat_rate=line.vat_rate,
-                total=line.total,
-            )
-        )  # fmt: skip
-        what: dict[str, object] = {
-            "line": [None, f"{line.product} × {plain_quantity(line.quantity_milli)} {line.unit}"]
-        }
+        for offset, line in enumerate(read, start=1):
+            session.execute(
+                insert(deal_lines).values(
+                    deal_id=deal_id, position=(last or 0) + offset, product=line.product,
+                    quantity_milli=line.quantity_milli, unit=line.unit, price=line.price,
+                    vat_rate=line.vat_rate, total=line.total,
+                )
+            )  # fmt: skip
+        added = "; ".join(f"{x.product} × {plain_quantity(x.quantity_milli)} {x.unit}" for x in read)
+        what: dict[str, object] = {"line": [None, added]}
         return _changed(session, ws, deal_id, version, deal.title, "line_add", what)
 
 

@@ -9,7 +9,7 @@ names every missing field, ours and the client's.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -20,8 +20,9 @@ from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.documents.company import LABELS, Company, company, missing
 from crm_tui.domain.documents.words import amount_in_words
 from crm_tui.domain.errors import InvalidInput, not_found
-from crm_tui.domain.values.declension import genitive_name, genitive_position
+from crm_tui.domain.values.declension import genitive_name, genitive_position, is_woman
 from crm_tui.domain.values.formatting import document_amount, document_date, document_quantity
+from crm_tui.domain.values.legal_forms import ENTREPRENEUR
 from crm_tui.i18n import N_, Listed, Message, Phrase
 from crm_tui.storage.models import clients, contacts, deals, users
 
@@ -50,6 +51,34 @@ class Party:
     address: str = ""
     bik: str = ""
     account: str = ""
+    named: str = "именуемое"
+    """«именуемое» (a company), «именуемая» / «именуемый» (an entrepreneur, by her or his name)."""
+    acting: str = ""
+    """What follows «в дальнейшем «Покупатель»»: «, в лице директора Орлова Игоря» for a company
+    (nothing without a contact), «, действующая на основании свидетельства о государственной
+    регистрации, ОГРНИП …» for an entrepreneur, who signs for herself."""
+
+
+def client_party(name: str, form: str, ogrn: str, contact_name: str, contact_position: str) -> Party:
+    """The client as a contract's preamble names it: a company by its form and name, in the
+    person of its contact; an individual entrepreneur in full words, acting for herself."""
+    if form == ENTREPRENEUR:
+        woman = is_woman(name)
+        named, acting = {
+            True: ("именуемая", "действующая"),
+            False: ("именуемый", "действующий"),
+            None: ("именуемый(-ая)", "действующий(-ая)"),
+        }[woman]
+        basis = f"{acting} на основании свидетельства о государственной регистрации"
+        return Party(
+            name=name, legal_form=form, full_name=f"Индивидуальный предприниматель {name}", ogrn=ogrn,
+            named=named, acting=f", {basis}, ОГРНИП {ogrn}" if ogrn else f", {basis}",
+        )  # fmt: skip
+    signer = " ".join(x for x in (genitive_position(contact_position), genitive_name(contact_name)) if x)
+    return Party(
+        name=name, legal_form=form, full_name=f"{form} «{name}»" if form else name, ogrn=ogrn,
+        acting=f", в лице {signer}" if signer else "",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -218,11 +247,13 @@ def deal_context(
         .order_by(contacts.c.id)
         .limit(1)
     ).first()
-    form = row.legal_form or ""
-    client = Party(
-        name=row.name, legal_form=form, full_name=f"{form} «{row.name}»" if form else row.name,
-        inn=row.inn or "", kpp=row.kpp or "", ogrn=row.ogrn or "", address=row.legal_address or "",
-        bik=row.bik or "", account=row.account or "",
+    client = replace(
+        client_party(
+            row.name, row.legal_form or "", row.ogrn or "", person.full_name if person else "",
+            (person.position or "") if person else "",
+        ),
+        inn=row.inn or "", kpp=row.kpp or "", address=row.legal_address or "", bik=row.bik or "",
+        account=row.account or "",
     )  # fmt: skip
     lines = _lines(session, deal_id, row.title, int(row.amount), ours)
     rates = {line.vat_rate for line in lines}

@@ -94,6 +94,8 @@ class ImportSummary(BatchSummary):
 
     enriched: int = 0
     already_imported: int = 0
+    merged: int = 0
+    """Rows that were a client an earlier row of the same file made or enriched (counted once)."""
     conflicts: int = 0
     warnings: int = 0
     unmatched_owners: list[str] = field(default_factory=list)

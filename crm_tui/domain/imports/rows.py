@@ -33,6 +33,8 @@ class DataRow:
     number: int
     values: Sequence[Cell]
     unstorable: bool = False
+    formulas: tuple[int, ...] = ()
+    """The places (0-based, in ``values``) of formula cells saved without their value."""
 
 
 @dataclass(frozen=True, slots=True)

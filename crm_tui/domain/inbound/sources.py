@@ -183,6 +183,13 @@ class SourceLine:
     """When its last event came (``None``: nothing yet)."""
     last_outcome: str | None = None
     """What the last event came to (``new``, ``client``, ``again``, ...)."""
+    refused: int = 0
+    """How many requests the receiver refused for it (a wrong token, over the rate, ...)."""
+    refused_at: datetime | None = None
+    refused_status: int | None = None
+    """The last refusal's HTTP status (401, 429, 400, 413)."""
+    refused_code: str | None = None
+    """The last refusal's code (``inbound.token``, ``rate``, ``telegram.date``, ...)."""
 
     @property
     def path(self) -> str:
@@ -211,7 +218,17 @@ def list_sources(ws: Workspace) -> list[SourceLine]:
         }
         rows = session.execute(select(inbound_sources).order_by(inbound_sources.c.name)).all()
     return [
-        SourceLine(r.name, r.kind, r.per_minute, counts.get(r.id, (0, 0))[0], *last.get(r.id, (None, None)))
+        SourceLine(
+            r.name,
+            r.kind,
+            r.per_minute,
+            counts.get(r.id, (0, 0))[0],
+            *last.get(r.id, (None, None)),
+            refused=int(r.refused or 0),
+            refused_at=r.refused_at,
+            refused_status=r.refused_status,
+            refused_code=r.refused_code,
+        )
         for r in rows
     ]
 

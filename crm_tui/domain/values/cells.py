@@ -134,18 +134,32 @@ def storable_text(text: str) -> Normalised[str]:
     return Normalised(cleaned, text, (UNSTORABLE,))
 
 
-def storable_cells(values: list[Cell]) -> list[Cell] | None:
-    """The cells of a row with every text through ``storable_text``; ``None`` if none changed
-    (the usual row, checked in one pass)."""
+class UnreadFormula(str):
+    """A formula cell saved without its value (a file written by a program, not by Excel, or
+    never recalculated): the reader cannot know what it shows. It reads as an empty cell, and
+    the row it is in is refused with that reason (``storable_cells`` finds it): a name column's
+    ``=HYPERLINK(...)`` must not silently become a client named by its phone."""
+
+    __slots__ = ()
+
+
+def storable_cells(values: list[Cell]) -> tuple[list[Cell] | None, tuple[int, ...]]:
+    """The cells of a row with every text through ``storable_text`` (``None`` if none changed:
+    the usual row), and the places of its ``UnreadFormula`` cells; one pass."""
     changed: list[Cell] | None = None
+    formulas: tuple[int, ...] = ()
     for index, value in enumerate(values):
-        if type(value) is str and not value.isprintable():
+        if type(value) is str:
+            if value.isprintable():
+                continue
             cleaned = storable_text(value).value
             if cleaned != value:
                 if changed is None:
                     changed = list(values)
                 changed[index] = cleaned
-    return changed
+        elif type(value) is UnreadFormula:
+            formulas += (index,)
+    return changed, formulas
 
 
 def collapse_spaces(text: str) -> str:

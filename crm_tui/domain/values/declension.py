@@ -99,3 +99,24 @@ def genitive_position(position: str) -> str:
     if out and out[0][:1].isupper() and out[0][1:2].islower():
         out[0] = out[0][:1].lower() + out[0][1:]  # in the middle of a sentence
     return " ".join(out)
+
+
+def is_woman(full_name: str) -> bool | None:
+    """Whether «Фамилия Имя Отчество» names a woman (by the patronymic, else the first name,
+    else the surname, as ``genitive_name`` declines it); ``None`` when it cannot be told."""
+    parts = full_name.split()
+    if not 1 <= len(parts) <= 4 or not all(_russian(p) for p in parts[:3]):
+        return None
+    from pytrovich.enums import Gender
+
+    _maker, detector = _engine()
+    parts = [p.title() for p in parts]
+    try:
+        gender = detector.detect(  # type: ignore[no-untyped-call]
+            firstname=parts[1] if len(parts) > 1 else None,
+            middlename=" ".join(parts[2:]) or None,
+            lastname=parts[0],
+        )
+    except (KeyError, ValueError, IndexError):
+        return None
+    return {Gender.FEMALE: True, Gender.MALE: False}.get(gender)

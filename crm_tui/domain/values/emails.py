@@ -44,6 +44,8 @@ def normalise_emails(value: object) -> Normalised[tuple[Email, ...]]:
     if len(address) <= 254 and _EMAIL.fullmatch(address):  # the usual cell: one plain address
         return Normalised((Email(address, raw.strip()),), raw)
     has_address = "@" in raw
+    if not has_address:  # «не почта»: no address at all is one problem of the cell, not one a word
+        return Normalised((), raw, (_not_an_address(raw.strip()),))
     emails: list[Email] = []
     warnings: list[Message] = []
     for token in _EMAIL_SPLIT.split(raw.replace("<", " ").replace(">", " ")):

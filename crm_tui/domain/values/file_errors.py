@@ -4,6 +4,9 @@ wording for the CLI's own files (``crm_tui.cli.files``) and the importers' reade
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 from crm_tui.i18n import N_, _
 
 NO_FILE = N_("no such file")
@@ -24,3 +27,15 @@ def file_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return _(NO_PERMISSION)
     return _(CANNOT)
+
+
+def not_a_file_reason(path: Path) -> str | None:
+    """Why ``path`` is no file to read (there is none, it is a folder, ...), in the language in
+    force; ``None`` for a file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return file_reason(exc)
+    if stat.S_ISDIR(mode):
+        return _(A_FOLDER)
+    return None if stat.S_ISREG(mode) else _(CANNOT)

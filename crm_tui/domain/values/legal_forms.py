@@ -30,6 +30,9 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "МУП": ("МУП", "муниципальное унитарное предприятие"),
     "ИП": ("ИП", "индивидуальный предприниматель", "ИП.", "И.П."),
 }
+ENTREPRENEUR = "ИП"
+"""An individual entrepreneur's form: a person trading under her own name (a contract names her
+in full words and she signs for herself; the card calls her «ИП», not «организация»)."""
 
 _QUOTES = "«»\"'„“”‘’`"
 _OPENING = "«„“‘\"'`"

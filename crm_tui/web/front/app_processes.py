@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shlex
 from asyncio.subprocess import Process
+from contextlib import suppress
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,6 +26,8 @@ from textual_serve.app_service import AppService
 log = logging.getLogger("crm.serve")
 GRANT_LIMIT = 8192
 """Bytes a grant line may take at most."""
+STOP_WAIT = 3.0
+"""Seconds an app process has to end once asked, before it is killed."""
 
 
 def app_environment() -> dict[str, str]:
@@ -41,16 +45,25 @@ class SparePool:
         self.command = command
         self.size = size
         self.spares: list[Process] = []
+        self.started: list[Process] = []
+        """Every process started, spare or handed to a tab: all are stopped with the server."""
         self._filling: asyncio.Task[None] | None = None
 
     async def _start(self) -> Process:
-        return await asyncio.create_subprocess_shell(
-            self.command,
+        """The app itself, not a shell running it (a shell killed leaves its child running),
+        in a session of its own: a Ctrl+C in the server's terminal reaches the server, which
+        stops its apps in order, not every app at once with a traceback each."""
+        process = await asyncio.create_subprocess_exec(
+            *shlex.split(self.command),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env=app_environment(),
+            start_new_session=True,
         )
+        self.started = [p for p in self.started if p.returncode is None]
+        self.started.append(process)
+        return process
 
     async def fill(self) -> None:
         while len(self.spares) < self.size:
@@ -71,13 +84,29 @@ class SparePool:
         return await self._start()
 
     async def close(self) -> None:
+        """Stop every app process: asked (SIGTERM) first, killed after ``STOP_WAIT`` seconds."""
         if self._filling is not None:
             self._filling.cancel()
-        for spare in self.spares:
-            if spare.returncode is None:
-                spare.kill()
-                await spare.wait()
+            with suppress(asyncio.CancelledError):
+                await self._filling
+        running = [p for p in self.started if p.returncode is None]
+        for process in running:
+            with suppress(ProcessLookupError):
+                process.terminate()
+        try:
+            await asyncio.wait_for(asyncio.gather(*(p.wait() for p in running)), STOP_WAIT)
+        except TimeoutError:
+            for process in running:
+                if process.returncode is None:
+                    with suppress(ProcessLookupError):
+                        process.kill()
+            await asyncio.gather(*(p.wait() for p in running))
+        for process in running:
+            if process.stdin is not None:
+                process.stdin.close()
+        await asyncio.sleep(0)  # the pipes' last callbacks, while the loop still runs
         self.spares.clear()
+        self.started.clear()
 
 
 class SessionApp(AppService):

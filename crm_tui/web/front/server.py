@@ -139,6 +139,7 @@ class FrontServer(SignInPages, PersonPages, Server):
         )
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
+        app.on_response_prepare.append(self._headers)
         return app
 
     async def on_startup(self, app: web.Application) -> None:
@@ -229,11 +230,16 @@ class FrontServer(SignInPages, PersonPages, Server):
                 raise web.HTTPUnauthorized(text="sign in first\n")
             request["web_session"] = found
             response = await handler(request)
+        return response
+
+    @staticmethod
+    async def _headers(_request: web.Request, response: web.StreamResponse) -> None:
+        """Every answer, a redirect or a refusal raised as an exception too, is kept out of caches
+        and frames: set as each response is sent, which no way of answering goes around."""
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
 
     def set_cookie(self, request: web.Request, response: web.StreamResponse, token: str) -> None:
         response.set_cookie(

@@ -52,6 +52,7 @@ def make_app(
         app.add_routes(routes)
 
     async def _close(_: web.Application) -> None:
+        await receiver.refusals.close()
         receiver.pool.shutdown(wait=True)
 
     app.on_cleanup.append(_close)

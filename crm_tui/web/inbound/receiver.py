@@ -1,11 +1,13 @@
 """The receiver's handlers: each source checked as its vendor documents, its event done once.
 
 Every request goes the same way: the source named in the address (404 if there is none of that
-kind), its rate (429), the body up to 64 KB (413), the signature or token (401), the payload
-read (400, one line), then the database, in a worker thread, and 200 only once the event is
-committed. An event seen before is answered 200 as it was the first time, writing nothing.
-Nothing is written for any refusal. The log says the source, the status and the outcome, never
-the sender's number, address or words.
+kind), the body up to 64 KB (413), the signature or token (401), the payload read (400, one
+line), the source's rate (429: only requests that passed the check count, so nobody without the
+token can use up a source's quota), then the database, in a worker thread, and 200 only once
+the event is committed. An event seen before is answered 200 as it was the first time, writing
+nothing. Nothing of a refused request is written; the source keeps how many were refused and
+the last refusal, for the admin. The answers are one line in the receiver's language. The log
+says the source, the status and the outcome, never the sender's number, address or words.
 """
 
 from __future__ import annotations
@@ -33,12 +35,13 @@ from crm_tui.domain.interactions.call_events import CallEvent
 from crm_tui.domain.interactions.calls import log_calls
 from crm_tui.domain.values.text import inert
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_
+from crm_tui.i18n import N_, _
 from crm_tui.importers.channels import forms
 from crm_tui.importers.channels.calls import mango, sipuni, uis, zadarma
 from crm_tui.importers.channels.messengers import telegram
 from crm_tui.importers.channels.refusals import Malformed, Refused, Unsigned
 from crm_tui.web.inbound.limits import RateLimits, TooLarge, read_body
+from crm_tui.web.inbound.refused import Refusals
 
 log = logging.getLogger("crm_tui.web.inbound")
 T = TypeVar("T")
@@ -53,6 +56,7 @@ class Receiver:
         self.ws = ws
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crm-inbound")
         self.limits = RateLimits()
+        self.refusals = Refusals(ws, self.db)
         self._sources: dict[str, tuple[Source | None, float]] = {}
 
     async def db(self, work: Callable[..., T], *args: object) -> T:
@@ -72,9 +76,7 @@ class Receiver:
                 self._sources[name] = cached
         found = cached[0]
         if found is None or found.kind is not kind:
-            raise web.HTTPNotFound(text="no such source\n")
-        if not self.limits.allow(found.name, found.per_minute):
-            raise _Answer(429, "too many requests for this source", "rate")
+            raise _Answer(404, _("no such source"), "no_source")
         return found
 
     def route(
@@ -82,31 +84,31 @@ class Receiver:
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def handle(request: web.Request) -> web.StreamResponse:
             name = _UNSAFE.sub("?", request.match_info.get("source", "?"))[:64]
+            source: Source | None = None
+
+            def refuse(status: int, code: str, line: str) -> web.Response:
+                log.info("source=%s kind=%s status=%d outcome=%s", name, kind.value, status, code)
+                if source is not None:
+                    self.refusals.note(source.id, status, code)
+                return web.Response(status=status, text=line)
+
             try:
                 source = await self.source(request, kind)
                 response = await handler(source, request)
             except _Answer as answer:
-                log.info(
-                    "source=%s kind=%s status=%d outcome=%s", name, kind.value, answer.status, answer.code
-                )
-                return web.Response(status=answer.status, text=answer.line + "\n")
+                return refuse(answer.status, answer.code, answer.line + "\n")
             except TooLarge:
-                log.info("source=%s kind=%s status=413 outcome=too_large", name, kind.value)
-                return web.Response(status=413, text="the body is over 64 KB\n")
+                return refuse(413, "too_large", _("the body is over 64 KB") + "\n")
             except Refused as refused:
-                log.info(
-                    "source=%s kind=%s status=%d outcome=%s", name, kind.value, refused.status, refused.code
-                )
-                return web.Response(status=refused.status, text=_line(refused))
+                return refuse(refused.status, refused.code, _line(refused))
             except DomainError as error:  # the intake's refusal: a request with no way to answer it
-                log.info("source=%s kind=%s status=400 outcome=%s", name, kind.value, error.code)
-                return web.Response(status=400, text=_line(error))
+                return refuse(400, error.code, _line(error))
             except web.HTTPException as http:
                 log.info("source=%s kind=%s status=%d outcome=http", name, kind.value, http.status)
                 raise
             except Exception:
                 log.exception("source=%s kind=%s status=500 outcome=error", name, kind.value)
-                return web.Response(status=500, text="the event was not taken; send it again\n")
+                return web.Response(status=500, text=_("the event was not taken; send it again") + "\n")
             log.info("source=%s kind=%s status=%d outcome=%s", name, kind.value, response.status,
                      response.headers.get("X-Outcome", "-"))  # fmt: skip
             return response
@@ -116,6 +118,10 @@ class Receiver:
     async def once(
         self, source: Source, event_id: str, apply: Callable[[], str], detail: str | None = None
     ) -> web.Response:
+        """The event, checked and read, done once: here, before the database, it counts against
+        the source's rate (a request that failed the check never gets here)."""
+        if not self.limits.allow(source.name, source.per_minute):
+            raise _Answer(429, _("too many requests for this source"), "rate")
         taken = await self.db(take_once, self.ws, source, event_id, apply, detail)
         return _done(taken)
 
@@ -145,7 +151,7 @@ class Receiver:
         """Zadarma checks an address by a GET with ``zd_echo``, to be answered with its value."""
         echo = request.query.get("zd_echo", "")
         if not echo:
-            raise _Answer(400, "zadarma: zd_echo is missing", "malformed")
+            raise _Answer(400, _("zadarma: zd_echo is missing"), "malformed")
         return web.Response(text=echo[:200], headers={"X-Outcome": "echo"})
 
     async def zadarma(self, source: Source, request: web.Request) -> web.Response:

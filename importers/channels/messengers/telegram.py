@@ -55,11 +55,17 @@ def read(update: Mapping[str, Any]) -> MessengerMessage | None:
     date = message.get("date")
     if not isinstance(date, int):
         raise Malformed("telegram.date", N_("telegram: the message has no date"))
+    try:
+        sent_at = datetime.fromtimestamp(date, UTC)
+    except (OverflowError, OSError, ValueError):  # a year past 9999 or below 1: not a time
+        raise Malformed(
+            "telegram.date", N_("telegram: the message's date {date} is not a time"), date=date
+        ) from None
     return MessengerMessage(
         network="telegram",
         chat_id=str(chat["id"]),
         message_id=str(message.get("message_id", update["update_id"])),
         name=name[:200],
         text=str(text)[:4000],
-        sent_at=datetime.fromtimestamp(date, UTC),
+        sent_at=sent_at,
     )
