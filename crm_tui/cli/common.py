@@ -14,6 +14,7 @@ from crm_tui.config import Settings, load_settings
 from crm_tui.i18n import N_, _, current_locale, number
 
 if TYPE_CHECKING:
+    from crm_tui.domain.reports.table import Report
     from crm_tui.domain.segments.recompute import RecomputeResult
     from crm_tui.domain.workspace import Workspace
 
@@ -158,3 +159,37 @@ def user_id_of(ws: Workspace, login: str | None, option: str, unknown: str = UNK
     if found is None:
         fail(_(unknown).format(login=login, option=option))
     return int(found)
+
+
+def print_report(report: Report, cells: Sequence[Sequence[str]]) -> None:
+    """``report`` (its rows as ``cells`` show them) as one table or several in the terminal's
+    width; every cell shown as the text it holds (``literal``: a name like ``[bold]x`` is
+    printed as typed)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from crm_tui.cli.report_table import GAP, LABEL_KINDS, layout
+    from crm_tui.domain.values.text import literal
+
+    console = Console()
+    plan = layout(report, cells, console.width)
+    for index, columns in enumerate(plan.tables):
+        table = Table(
+            box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, GAP // 2), collapse_padding=True
+        )
+        for n in columns:
+            column = report.columns[n]
+            label = column.kind in LABEL_KINDS
+            table.add_column(
+                literal(column.title),
+                width=plan.widths[n],
+                justify="left" if label else "right",
+                no_wrap=label,
+                overflow="ellipsis" if label else "fold",
+            )
+        for row in cells:
+            table.add_row(*(literal(row[n]) for n in columns))
+        if index:
+            console.print()
+        console.print(table)

@@ -86,36 +86,3 @@ def layout(report: Report, cells: Sequence[Sequence[str]], width: int) -> Layout
         widths[n] += grown
         spare -= grown
     return Layout([[*labels, *t] for t in tables], widths)
-
-
-def print_report(report: Report, cells: Sequence[Sequence[str]]) -> None:
-    """``report`` (its rows as ``cells`` show them) as one table or several in the terminal's
-    width; every cell shown as the text it holds (``literal``: a name like ``[bold]x`` is
-    printed as typed)."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    from crm_tui.domain.values.text import literal
-
-    console = Console()
-    plan = layout(report, cells, console.width)
-    for number, columns in enumerate(plan.tables):
-        table = Table(
-            box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, GAP // 2), collapse_padding=True
-        )
-        for n in columns:
-            column = report.columns[n]
-            label = column.kind in LABEL_KINDS
-            table.add_column(
-                literal(column.title),
-                width=plan.widths[n],
-                justify="left" if label else "right",
-                no_wrap=label,
-                overflow="ellipsis" if label else "fold",
-            )
-        for row in cells:
-            table.add_row(*(literal(row[n]) for n in columns))
-        if number:
-            console.print()
-        console.print(table)

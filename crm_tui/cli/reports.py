@@ -310,7 +310,7 @@ def _kpi(
         for row in report.rows:
             print_json(row)
         return
-    from crm_tui.cli.report_table import print_report
+    from crm_tui.cli.common import print_report
 
     print_report(report, shown_rows(report))
 

@@ -118,12 +118,17 @@ class Receiver:
     async def once(
         self, source: Source, event_id: str, apply: Callable[[], str], detail: str | None = None
     ) -> web.Response:
-        """The event, checked and read, done once: here, before the database, it counts against
-        the source's rate (a request that failed the check never gets here)."""
-        if not self.limits.allow(source.name, source.per_minute):
-            raise _Answer(429, _("too many requests for this source"), "rate")
+        """The event, checked and read, done once."""
+        self._count(source)
         taken = await self.db(take_once, self.ws, source, event_id, apply, detail)
         return _done(taken)
+
+    def _count(self, source: Source) -> None:
+        """The request counts against the source's rate here, once checked and read, before the
+        database: a request that failed the check never gets here, so nobody without the token
+        can use up a form's quota."""
+        if not self.limits.allow(source.name, source.per_minute):
+            raise _Answer(429, _("too many requests for this source"), "rate")
 
     def _detail(self, source: Source, event_id: str) -> str | None:
         with self.ws.read() as session:
@@ -145,6 +150,7 @@ class Receiver:
         fields = forms.fields_of(body, request.headers.get("Content-Type", ""))
         event_id = forms.event_id_of(fields, body, request.headers.get("Idempotency-Key"))
         form_request = forms.request_of(fields)
+        self._count(source)
         return _done(await self.db(take_form, self.ws, source, event_id, form_request))
 
     async def zadarma_echo(self, source: Source, request: web.Request) -> web.Response:
