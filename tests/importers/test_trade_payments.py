@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from crm_tui.domain.documents.bank_file import BankPayment, statement_bytes
 from crm_tui.domain.documents.making import make_document
+from crm_tui.domain.documents.payments import order_number
 from crm_tui.domain.imports.batches import OrdersOptions
 from crm_tui.domain.reports.invoices import invoices_report
 from crm_tui.domain.reports.period import Period
@@ -44,14 +45,15 @@ def invoice(workspace_for: Callable[[str], Workspace], seeded: Seeded) -> tuple[
     return document_id, made.number, made.amount
 
 
-def one_c_payments(path: Path, invoice: str, paid: list[tuple[str, int]]) -> Path:
+def one_c_payments(path: Path, invoice: str, paid: list[tuple[str, int]], *, padded: bool = True) -> Path:
     """1C's "Поступления на расчетный счет" (CSV, Windows-1251): the payment order's number as 1C
-    pads it, the invoice named in the purpose."""
+    pads it (or as given), the invoice named in the purpose."""
     lines = ["Дата;Номер;Контрагент;ИНН;Сумма;Назначение платежа\r\n"]
     for number, kopecks in paid:
         rubles, rest = divmod(kopecks, 100)
+        written = f"0000{number}" if padded else number
         lines.append(
-            f"{DAY:%d.%m.%Y};0000{number};Вектор Плюс АО;{INN['vektor']};{rubles},{rest:02d};"
+            f"{DAY:%d.%m.%Y};{written};Вектор Плюс АО;{INN['vektor']};{rubles},{rest:02d};"
             f"Оплата по счету № {invoice} от {DAY:%d.%m.%Y}\r\n"
         )
     path.write_bytes("".join(lines).encode("cp1251"))
@@ -155,3 +157,78 @@ def test_a_payment_from_1c_alone_settles_the_invoice_and_the_report(
     assert [m.deal for m in imported.funnel.moved] == [seeded.deals["d_inv_vektor"]]
     assert paid_state(admin, document_id) == (1, amount, amount, True)
     assert overdue_unpaid(admin) == (overdue_before - 1, unpaid_before - amount)
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [("401", "401"), ("0000000401", "401"), ("0000-000401", "401"), ("ОФ00-000401", "401"), (" 401 ", "401")],
+)
+def test_a_payment_order_number_is_its_digits_without_leading_zeros(written: str, plain: str) -> None:
+    assert order_number(written) == plain
+
+
+NUMBER_SHAPES = [
+    ("0000-000401", "401"),  # 1C's usual prefix and padding
+    ("ОФ00-000401", "401"),  # an organisation's prefix
+    ("0000-000401", "0000000401"),  # a bank that pads too
+    ("401", "401"),
+]
+
+
+@pytest.mark.parametrize("first", ["1c", "bank"])
+@pytest.mark.parametrize(("one_c_number", "bank_number"), NUMBER_SHAPES)
+def test_a_part_payment_is_counted_once_whatever_its_number_looks_like(
+    workspace_for: Callable[[str], Workspace],
+    invoice: tuple[int, str, int],
+    tmp_path: Path,
+    first: str,
+    one_c_number: str,
+    bank_number: str,
+) -> None:
+    """The reviewer's case: half the invoice paid, 1C numbering the order "0000-000401" and the
+    bank "401"; counted twice, the invoice would read as paid."""
+    admin, head = workspace_for("admin"), workspace_for("smirnov")
+    document_id, number, amount = invoice
+    half = amount // 2
+    one_c = one_c_payments(tmp_path / "Поступления.csv", number, [(one_c_number, half)], padded=False)
+    statement_path = tmp_path / "kl_to_1c.txt"
+    if first == "1c":
+        import_orders(head, one_c, OrdersOptions())
+        statement = bank(admin, statement_path, number, [(bank_number, half)])
+        assert (statement.new, statement.already, statement.unmatched) == (0, 1, [])
+    else:
+        statement = bank(admin, statement_path, number, [(bank_number, half)])
+        assert (statement.new, statement.already) == (1, 0)
+        imported = import_orders(head, one_c, OrdersOptions())
+        assert imported.funnel is not None
+        assert (imported.funnel.payments_new, imported.funnel.payments_known) == (0, 1)
+        assert imported.funnel.paid_invoices == []
+    assert paid_state(admin, document_id) == (1, half, half, False)
+
+
+@pytest.mark.parametrize("first", ["1c", "bank"])
+def test_a_payment_of_a_paid_invoice_from_the_other_source_is_already_loaded(
+    workspace_for: Callable[[str], Workspace],
+    invoice: tuple[int, str, int],
+    tmp_path: Path,
+    first: str,
+) -> None:
+    """The invoice the first source paid in full is no longer open; the second source's line is
+    the same payment, loaded already, not one "no invoice fits"."""
+    admin, head = workspace_for("admin"), workspace_for("smirnov")
+    document_id, number, amount = invoice
+    one_c = one_c_payments(tmp_path / "Поступления.csv", number, [("0000-000401", amount)], padded=False)
+    statement_path = tmp_path / "kl_to_1c.txt"
+    if first == "1c":
+        imported = import_orders(head, one_c, OrdersOptions())
+        assert imported.funnel is not None and imported.funnel.paid_invoices == [document_id]
+        statement = bank(admin, statement_path, number, [("401", amount)])
+        assert (statement.matched, statement.new, statement.already, statement.unmatched) == (1, 0, 1, [])
+    else:
+        statement = bank(admin, statement_path, number, [("401", amount)])
+        assert statement.paid_invoices == [document_id]
+        imported = import_orders(head, one_c, OrdersOptions())
+        assert imported.funnel is not None
+        assert (imported.funnel.payments_new, imported.funnel.payments_known) == (0, 1)
+        assert imported.funnel.paid_invoices == []
+    assert paid_state(admin, document_id) == (1, amount, amount, True)

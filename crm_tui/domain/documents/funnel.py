@@ -99,12 +99,18 @@ class FunnelResult:
     """(row, how many open deals of the client have that amount): left alone, never guessed."""
     paid_invoices: list[int] = field(default_factory=list)
     """Our invoices the trade system's payments paid in full."""
+    payments_new: int = 0
+    """The trade system's payments booked to our invoices by this import."""
+    payments_known: int = 0
+    """Its payments loaded already: by an earlier export or the bank statement (``booked``)."""
 
     def as_json(self) -> dict[str, object]:
         return {
             "moved": [asdict(m) for m in self.moved],
             "customers": self.customers,
             "paid_invoices": self.paid_invoices,
+            "payments_new": self.payments_new,
+            "payments_known": self.payments_known,
             "ambiguous": [{"row": row, "deals": count} for row, count in self.ambiguous],
         }
 
@@ -237,7 +243,9 @@ def follow_documents(session: Session, ws: Workspace, docs: list[TradeDocument])
             FunnelMove(move.deal.id, move.deal.title, moved.from_stage or "", moved.to_stage, doc.kind.value,
                        doc.number, doc.day.isoformat(), how, doc.row)
         )  # fmt: skip
-    result.paid_invoices = book_payments(session, ws, docs).paid_invoices
+    applied = book_payments(session, ws, docs)
+    result.paid_invoices = applied.paid_invoices
+    result.payments_new, result.payments_known = applied.new, applied.known
     paying = [
         doc.client_id
         for doc in docs
@@ -250,7 +258,9 @@ def follow_documents(session: Session, ws: Workspace, docs: list[TradeDocument])
 def book_payments(session: Session, ws: Workspace, docs: list[TradeDocument]) -> Applied:
     """The trade system's payments pay our invoices by the bank statement's rules, each once (see
     the module); after the moves, so a payment that wins a deal is listed with the documents'
-    moves and its invoice settled (the task, the audit) without a second move."""
+    moves and its invoice settled (the task, the audit) without a second move. A payment loaded
+    already is known (``booked``) before any open invoice is looked for: counted as such, even when
+    its invoice is fully paid by now."""
     incoming: list[tuple[TradeDocument, PaymentIn]] = []
     for doc in docs:
         if doc.kind is not DocumentKind.PAYMENT or doc.amount <= 0:
@@ -265,14 +275,18 @@ def book_payments(session: Session, ws: Workspace, docs: list[TradeDocument]) ->
     stored = booked(session, (payment for _doc, payment in incoming))
     index = InvoiceIndex.of(open_invoices(session))
     matched: list[tuple[PaymentIn, OpenInvoice]] = []
+    known = 0
     for doc, payment in incoming:
         if payment.identity in stored:
+            known += 1
             continue
         named = [Reference(invoice_number(number), year=year) for number, year in doc.invoices]
         invoice, _how, _near = index.match(payment, named)
         if invoice is not None:
             matched.append((payment, invoice))
-    return apply_payments(session, ws, matched)
+    applied = apply_payments(session, ws, matched)
+    applied.known += known
+    return applied
 
 
 def document_words(kind: str, number: str, day: date) -> str:
@@ -303,6 +317,13 @@ def funnel_lines(result: FunnelResult | None, dry_run: bool) -> list[str]:
                 document=document_words(m.kind, m.number, date.fromisoformat(m.date)), how=how[m.how],
             )
         )  # fmt: skip
+    if result.payments_new or result.payments_known:
+        booked_line = (
+            _("payments to book: {new}; loaded already (by an earlier export or the bank): {known}")
+            if dry_run
+            else _("payments booked: {new}; loaded already (by an earlier export or the bank): {known}")
+        )
+        lines.append(booked_line.format(new=result.payments_new, known=result.payments_known))
     if result.paid_invoices:
         lines.append(_("our invoices the payments paid: {count}").format(count=len(result.paid_invoices)))
     if result.customers:

@@ -109,15 +109,24 @@ def open_invoices(session: Session, *, deal_id: int | None = None) -> list[OpenI
     return [OpenInvoice(*row) for row in session.execute(query)]
 
 
+def order_number(number: str) -> str:
+    """A payment order's number as both sources can agree on it: its digits without leading zeros.
+    1C writes its own prefix and padding ("0000-000401", "ОФ00-000401"), the bank the payer's
+    number as is ("401", sometimes "0000000401"); all are "401". A number without digits is
+    compared as written, case aside."""
+    digits = "".join(ch for ch in number if ch.isdecimal() and ch.isascii())
+    if digits:
+        return digits.lstrip("0") or "0"
+    return number.strip().casefold()
+
+
 def payment_reference(number: str, day: date, amount: int, payer_inn: str | None) -> str | None:
-    """One payment order however it comes: its number (leading zeros dropped: 1C pads, banks do
-    not), date, amount in kopecks and payer's INN, as the bank statement writes them (``Номер``,
-    ``Дата``) and the trade system's payment document keeps them. None without a number."""
-    text = number.strip()
-    if not text:
+    """One payment order however it comes: its number (``order_number``), date, amount in kopecks
+    and payer's INN, as the bank statement writes them (``Номер``, ``Дата``) and the trade
+    system's payment document keeps them. None without a number."""
+    if not number.strip():
         return None
-    plain = str(int(text)) if text.isdigit() else text.casefold()
-    key = "|".join((plain, day.isoformat(), str(amount), payer_inn or ""))
+    key = "|".join((order_number(number), day.isoformat(), str(amount), payer_inn or ""))
     return "order:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
 
 
