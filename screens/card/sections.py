@@ -18,7 +18,7 @@ from crm_tui.domain.portrait.answers import field_text
 from crm_tui.domain.values.formatting import local_time, money, phone
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.domain.values.text import inert, literal
-from crm_tui.i18n import _, counted
+from crm_tui.i18n import _, counted, pgettext
 from crm_tui.screens.base import kind_label
 from crm_tui.screens.dialogs.segments import segment_label
 from crm_tui.widgets.client_table import status_label
@@ -69,20 +69,23 @@ def segment_view(card: ClientCard, tz: ZoneInfo) -> Group:
 
 
 def requisites_view(card: ClientCard) -> Table:
-    grid = Table.grid(padding=(0, 2))
+    grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
-    grid.add_column()
+    # Short labels («Форма», «Р/с», as documents write them) leave a value the 16 cells an
+    # OGRN needs at 80 columns; a longer code folds onto a next line rather than end in "…": a
+    # cut INN, OGRN or account is a wrong one.
+    grid.add_column(overflow="fold")
     kind = _("company") if card.kind == "company" else _("person")
     for label, value in [
         (_("Name"), card.name),
-        (_("Legal form"), card.legal_form),
+        (pgettext("requisites, short", "Legal form"), card.legal_form),
         (_("Kind"), kind),
         (_("INN"), card.inn),
         (_("KPP"), card.kpp),
         (_("OGRN"), card.ogrn),
         (_("Address"), card.legal_address),
         (_("BIK"), card.bik),
-        (_("Account"), card.account),
+        (pgettext("requisites, short", "Account"), card.account),
         (_("City"), card.city),
         (_("Region"), card.region),
     ]:
