@@ -210,7 +210,7 @@ class ClientCardScreen(CardTouches):
                     yield RecordTable(
                         [
                             Col(_("When"), 11),
-                            Col(_("What"), 10),
+                            Col(_("What"), 11),  # «← сообщение»
                             Col(_("Who"), 16, optional=1),
                             Col(_("Details")),
                         ],

@@ -70,22 +70,25 @@ def segment_view(card: ClientCard, tz: ZoneInfo) -> Group:
 
 
 def requisites_view(card: ClientCard) -> Table:
-    grid = Table.grid(padding=(0, 2))
+    grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
-    grid.add_column()
+    # Short labels («Форма», «Р/с», as documents write them) leave a value the 16 cells an
+    # OGRN needs at 80 columns; a longer code folds onto a next line rather than end in "…": a
+    # cut INN, OGRN or account is a wrong one.
+    grid.add_column(overflow="fold")
     kind = _("company") if card.kind == "company" else _("person")
     if card.legal_form == ENTREPRENEUR:
         kind = pgettext("client kind", "individual entrepreneur")
     for label, value in [
         (_("Name"), card.name),
-        (_("Legal form"), card.legal_form),
+        (pgettext("requisites, short", "Legal form"), card.legal_form),
         (_("Kind"), kind),
         (_("INN"), card.inn),
         (_("KPP"), card.kpp),
         (_("OGRN"), card.ogrn),
         (_("Address"), card.legal_address),
         (_("BIK"), card.bik),
-        (_("Account"), card.account),
+        (pgettext("requisites, short", "Account"), card.account),
         (_("City"), card.city),
         (_("Region"), card.region),
     ]:
