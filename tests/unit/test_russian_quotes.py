@@ -26,7 +26,7 @@ LITERAL = {
     'TOML file: [columns] "Тел." = "phone".',
     'expected a key like "ctrl+f" or a list of keys, got {value!r}',
     'expected a table: [keymap] with lines like "clients.search" = "ctrl+f"',
-    "product;quantity;unit;price;VAT, e.g. 'Монтаж;2;ч;3 500;20'.",
+    "product;quantity;unit;price;VAT, e.g. 'Монтаж;2;ч;3 500;20'; repeat to add several lines.",
     '{file}: expected a [columns] table of "header" = "field" lines',
     '{file}: no column for {missing} (the columns are {columns}); name them with --map "Header=field"',
 }
