@@ -364,3 +364,17 @@ def test_a_deal_one_may_not_see_answers_as_a_missing_one_before_any_role_is_aske
     ]
     assert said[0] == f"crm: error: deal {deal} not found\n"
     assert said[-1] == f"crm: error: deal {deal} not found\n", "the field's name does not repeat the deal"
+
+
+def test_another_region_s_refusal_is_not_there_for_a_head(team: tuple[str, Engine, Seeded]) -> None:
+    db, engine, seeded = team
+    deal = seeded.deals["d_prop_metall"]  # Петров's (Липецк)
+    lost = _run(db, "petrov", "deal", "move", str(deal), "lost", "--reason", "No budget")
+    assert lost.returncode == 0, lost.stderr
+    with engine.connect() as conn:
+        task = conn.scalar(select(tasks.c.id).where(tasks.c.origin == f"lost:{deal}"))
+    assert task is not None
+    said = _same_answer(db, "smirnov", task, lambda t: ("deal", "refusal", str(t), "--comment", "x"))
+    assert said == f"crm: error: task {task} is not a refusal to analyse\n"
+    with engine.connect() as conn:
+        assert conn.scalar(select(deals.c.status).where(deals.c.id == deal)) == "lost", "not back to work"
