@@ -284,8 +284,9 @@ def test_an_audit_row_s_task_kind_reads_as_a_word() -> None:
     from tests.seed import MOSCOW
 
     line = AuditLine(
-        1, FROZEN_NOW, "ivanova", "task", 7, "take", {"kind": "call", "due_at": "2026-12-10T10:00:00+00:00"}
-    )
+        1, FROZEN_NOW, "ivanova", "task", 7, "take",
+        {"kind": "call", "due_at": "2026-12-10T10:00:00+00:00", "assignee": "Иванова Светлана"},
+    )  # fmt: skip
     was = current_locale()
     set_locale("ru")
     try:
@@ -293,6 +294,7 @@ def test_an_audit_row_s_task_kind_reads_as_a_word() -> None:
     finally:
         set_locale(was)
     assert "call" not in shown and "take" not in shown and "10.12.2026 13:00" in shown, shown
+    assert "assignee" not in shown and "исполнитель: Иванова Светлана" in shown, shown
 
 
 def _letters(db: str, engine: Engine) -> tuple[int, int, int]:

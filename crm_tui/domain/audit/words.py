@@ -141,6 +141,7 @@ FIELD_NAMES: Captions[str] = Captions(
         "client_id": NC_("audit field", "client_id"),
         "deal_id": NC_("audit field", "deal_id"),
         "assignee_id": NC_("audit field", "assignee_id"),
+        "assignee": NC_("audit field", "assignee"),
         "due_at": NC_("audit field", "due_at"),
         "origin": NC_("audit field", "origin"),
         "role": NC_("audit field", "role"),
