@@ -284,8 +284,9 @@ def test_an_audit_row_s_task_kind_reads_as_a_word() -> None:
     from tests.seed import MOSCOW
 
     line = AuditLine(
-        1, FROZEN_NOW, "ivanova", "task", 7, "take", {"kind": "call", "due_at": "2026-12-10T10:00:00+00:00"}
-    )
+        1, FROZEN_NOW, "ivanova", "task", 7, "take",
+        {"kind": "call", "due_at": "2026-12-10T10:00:00+00:00", "assignee": "Иванова Светлана"},
+    )  # fmt: skip
     was = current_locale()
     set_locale("ru")
     try:
@@ -293,3 +294,89 @@ def test_an_audit_row_s_task_kind_reads_as_a_word() -> None:
     finally:
         set_locale(was)
     assert "call" not in shown and "take" not in shown and "10.12.2026 13:00" in shown, shown
+    assert "assignee" not in shown and "исполнитель: Иванова Светлана" in shown, shown
+
+
+def _letters(db: str, engine: Engine) -> tuple[int, int, int]:
+    """A failed letter and a sent one to a client of Липецк, and a Moscow client of Петров's
+    enrolled (for `crm campaign stop`): the Moscow head sees none of the first two."""
+    admin = _admin(db)
+    lipetsk = add_clients(admin, 2, owner="petrov", prefix="lip")
+    with admin.write() as session:
+        session.execute(update(clients).where(clients.c.id.in_(lipetsk)).values(region="Липецк"))
+    mail_setup(admin, 2525)
+    set_sender(
+        admin, SenderDraft("petrov@ourfirm.ru", "Андрей Петров", login="petrov", smtp_host="127.0.0.1")
+    )
+    assert enrol(admin, "Drip").enrolled == 2
+    with admin.write() as session:
+        failed, sent = session.scalars(select(outbox.c.id).order_by(outbox.c.id).limit(2)).all()
+        session.execute(update(outbox).where(outbox.c.id == failed).values(state="failed", last_error="550"))
+        session.execute(update(outbox).where(outbox.c.id == sent).values(state="sent", sent_at=FROZEN_NOW))
+    dispose_engines()
+    return failed, sent, lipetsk[0]
+
+
+def test_a_letter_one_may_not_see_answers_every_outbox_action_as_a_missing_one(
+    team: tuple[str, Engine, Seeded],
+) -> None:
+    db, engine, _ = team
+    failed, sent, client = _letters(db, engine)
+    said = [
+        _same_answer(db, "smirnov", failed, lambda n: ("outbox", "retry", str(n), "--json")),
+        _same_answer(db, "smirnov", sent, lambda n: ("outbox", "drop", str(n))),
+        _same_answer(db, "ivanova", client, lambda c: ("campaign", "stop", str(c))),
+    ]
+    assert said[0] == f"crm: error: no letter {failed} in the outbox\n"
+    assert said[2] == f"crm: error: client {client} not found\n"
+    with engine.connect() as conn:
+        assert conn.scalar(select(outbox.c.state).where(outbox.c.id == failed)) == "failed", "not resent"
+    assert "outbox" not in _run(db, "admin", "audit").stdout
+
+
+def test_a_letter_s_state_and_its_audit_read_in_russian_words(team: tuple[str, Engine, Seeded]) -> None:
+    db, engine, _ = team
+    failed, sent, _client = _letters(db, engine)
+    refused = _run(db, "admin", "outbox", "drop", str(sent), env=RUSSIAN)
+    assert refused.returncode == 2 and re.search(r"\bsent\b", refused.stderr) is None, refused.stderr
+    assert "отправлено" in refused.stderr
+    assert _run(db, "admin", "outbox", "retry", str(failed)).returncode == 0
+    shown = _run(db, "admin", "audit", env=RUSSIAN).stdout
+    line = next(row for row in shown.splitlines() if f"#{failed} " in row)
+    assert re.search(r"outbox|resend|from|failed", line) is None, line
+    assert "письмо: отправлено снова (было: не отправлено)" in line
+
+
+def test_a_deal_one_may_not_see_answers_as_a_missing_one_before_any_role_is_asked(
+    team: tuple[str, Engine, Seeded],
+) -> None:
+    db, _, seeded = team
+    deal = seeded.deals["d_prop_metall"]  # Петров's (Липецк)
+    said = [
+        _same_answer(db, "ivanova", deal, lambda d: ("deal", "paid", str(d))),
+        _same_answer(db, "smirnov", deal, lambda d: ("deal", "paid", str(d), "--amount", "100")),
+        _same_answer(db, "ivanova", deal, lambda d: ("deal", "show", str(d))),
+        _same_answer(db, "ivanova", deal, lambda d: ("deal", "move", str(d), "won")),
+        _same_answer(db, "ivanova", deal, lambda d: ("deal", "move", str(d), "lost", "--reason", "x")),
+        _same_answer(db, "ivanova", deal, lambda d: ("doc", "contract", str(d))),
+        _same_answer(db, "ivanova", deal, lambda d: ("doc", "invoice", str(d))),
+        _same_answer(
+            db, "ivanova", deal, lambda d: ("task", "add", "x", "--due", "завтра", "--deal", str(d))
+        ),
+    ]
+    assert said[0] == f"crm: error: deal {deal} not found\n"
+    assert said[-1] == f"crm: error: deal {deal} not found\n", "the field's name does not repeat the deal"
+
+
+def test_another_region_s_refusal_is_not_there_for_a_head(team: tuple[str, Engine, Seeded]) -> None:
+    db, engine, seeded = team
+    deal = seeded.deals["d_prop_metall"]  # Петров's (Липецк)
+    lost = _run(db, "petrov", "deal", "move", str(deal), "lost", "--reason", "No budget")
+    assert lost.returncode == 0, lost.stderr
+    with engine.connect() as conn:
+        task = conn.scalar(select(tasks.c.id).where(tasks.c.origin == f"lost:{deal}"))
+    assert task is not None
+    said = _same_answer(db, "smirnov", task, lambda t: ("deal", "refusal", str(t), "--comment", "x"))
+    assert said == f"crm: error: task {task} is not a refusal to analyse\n"
+    with engine.connect() as conn:
+        assert conn.scalar(select(deals.c.status).where(deals.c.id == deal)) == "lost", "not back to work"

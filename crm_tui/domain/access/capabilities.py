@@ -368,6 +368,7 @@ TABLE: Mapping[Capability, Rule] = {
         "confirm an invoice's payment by hand",
         {ADMIN: ALL, ACCOUNTANT: ALL},
         N_("payments are confirmed by an accountant or an admin"),
+        seen_with=Capability.SEE_DEALS,
     ),
     Capability.IMPORT_BANK: Rule(
         "import a bank statement",

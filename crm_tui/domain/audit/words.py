@@ -7,7 +7,7 @@ shown ("client owner changed (owner: A → B)"); a code no table knows reads as 
 
 from __future__ import annotations
 
-from crm_tui.domain.captions import ACTIVITY_KIND_NAMES, ROLE_NAMES, Captions
+from crm_tui.domain.captions import ACTIVITY_KIND_NAMES, LETTER_STATE_NAMES, ROLE_NAMES, Captions
 from crm_tui.i18n import NC_
 
 ENTITY_NAMES: Captions[str] = Captions(
@@ -27,6 +27,7 @@ ENTITY_NAMES: Captions[str] = Captions(
         "sales_document": NC_("audit entity", "sales document"),
         "import_batch": NC_("audit entity", "import batch"),
         "export": NC_("audit entity", "export"),
+        "outbox": NC_("audit entity", "outbox"),
     },
 )
 ACTION_NAMES: Captions[str] = Captions(
@@ -75,6 +76,9 @@ ACTION_NAMES: Captions[str] = Captions(
         "reschedule": NC_("audit action", "rescheduled"),
         "cancel": NC_("audit action", "cancelled"),
         "assign": NC_("audit action", "assigned"),
+        "resend": NC_("audit action", "resent"),
+        "drop": NC_("audit action", "dropped"),
+        "mailing_stopped": NC_("audit action", "mailing stopped"),
     },
 )
 CLIENT_EVENT_NAMES: Captions[str] = Captions(
@@ -137,6 +141,7 @@ FIELD_NAMES: Captions[str] = Captions(
         "client_id": NC_("audit field", "client_id"),
         "deal_id": NC_("audit field", "deal_id"),
         "assignee_id": NC_("audit field", "assignee_id"),
+        "assignee": NC_("audit field", "assignee"),
         "due_at": NC_("audit field", "due_at"),
         "origin": NC_("audit field", "origin"),
         "role": NC_("audit field", "role"),
@@ -164,6 +169,8 @@ FIELD_NAMES: Captions[str] = Captions(
         "by": NC_("audit field", "by"),
         "why": NC_("audit field", "why"),
         "attempt": NC_("audit field", "attempt"),
+        "from": NC_("audit field", "from"),
+        "recipients": NC_("audit field", "recipients"),
     },
 )
 """A changed field by its key (in English the key itself, as the audit always showed it)."""
@@ -185,5 +192,6 @@ VALUE_NAMES: dict[str, Captions[str]] = {
     "why": SIGN_IN_WORDS,
     "role": ROLE_NAMES,
     "kind": ACTIVITY_KIND_NAMES,
+    "from": LETTER_STATE_NAMES,
 }
 """The fields whose values are codes, with the table that words them."""

@@ -25,7 +25,8 @@ from crm_tui.domain.campaigns.letters import Letter, build_letter, check_templat
 from crm_tui.domain.campaigns.senders import read_address
 from crm_tui.domain.campaigns.setup import CampaignDraft, find_campaign, steps_of
 from crm_tui.domain.campaigns.stops import stop_recipients
-from crm_tui.domain.errors import InvalidInput, NotFound
+from crm_tui.domain.captions import LETTER_STATE_NAMES
+from crm_tui.domain.errors import InvalidInput, NotFound, not_found
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import (
@@ -92,12 +93,20 @@ def list_outbox(ws: Workspace, state: str | None = None, limit: int = LIST_LIMIT
         return [OutboxRow(*row) for row in session.execute(query).all()]
 
 
+def _letter_state(session: Session, viewer: Viewer, outbox_id: int) -> str:
+    """The state of letter ``outbox_id``; a letter ``viewer`` may not see (``visible_letters``,
+    as `crm outbox list` shows them) is refused exactly as a missing one: every action on a
+    letter by its id asks here, so none tells a hidden letter (its state) from a free id."""
+    state = session.scalar(select(outbox.c.state).where(outbox.c.id == outbox_id, visible_letters(viewer)))
+    if state is None:
+        raise NotFound("outbox.not_found", N_("no letter {id} in the outbox"), id=outbox_id)
+    return str(state)
+
+
 def _settle_by_hand(ws: Workspace, outbox_id: int, resend: bool) -> str:
     require(ws.viewer, Capability.SEND_MAIL)
     with ws.write() as session:
-        state = session.scalar(select(outbox.c.state).where(outbox.c.id == outbox_id))
-        if state is None:
-            raise NotFound("outbox.not_found", N_("no letter {id} in the outbox"), id=outbox_id)
+        state = _letter_state(session, ws.viewer, outbox_id)
         if state not in (OutboxState.UNCERTAIN.value, OutboxState.FAILED.value) and not (
             not resend and state == OutboxState.PENDING.value
         ):
@@ -108,7 +117,7 @@ def _settle_by_hand(ws: Workspace, outbox_id: int, resend: bool) -> str:
                     "a pending one dropped"
                 ),
                 id=outbox_id,
-                state=state,
+                state=LETTER_STATE_NAMES.worded(state),
             )
         new = OutboxState.PENDING.value if resend else OutboxState.DROPPED.value
         values: dict[str, Any] = {"state": new}
@@ -144,7 +153,7 @@ def stop_client(ws: Workspace, client_id: int) -> int:
             select(clients.c.owner_id, clients.c.region, clients.c.status).where(clients.c.id == client_id)
         ).first()
         if row is None:
-            raise NotFound("client.not_found", N_("no client {id}"), id=client_id)
+            raise not_found("client", client_id)
         require(
             ws.viewer, Capability.STOP_MAILING, client_target(client_id, row.owner_id, row.region, row.status)
         )
@@ -240,7 +249,7 @@ def _letter(
         )
     ).first()
     if client is None:
-        raise NotFound("client.not_found", N_("no client {id}"), id=client_id)
+        raise not_found("client", client_id)
     found = session.execute(
         select(channels.c.value, channels.c.contact_id)
         .where(channels.c.client_id == client_id, channels.c.kind == ChannelKind.EMAIL.value)

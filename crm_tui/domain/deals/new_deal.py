@@ -23,12 +23,12 @@ from crm_tui.domain.clients.listing import ClientFilter, client_page
 from crm_tui.domain.deals.moves import DealRow, change_stage
 from crm_tui.domain.deals.pipeline_admin import find_stage
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
-from crm_tui.domain.errors import DomainError, InvalidInput, NotFound, not_found
+from crm_tui.domain.errors import RECORD_KINDS, DomainError, InvalidInput, NotFound, not_found
 from crm_tui.domain.values.amounts import typed_amount
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.moments import parse_day
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, Phrase
+from crm_tui.i18n import N_, Message, Phrase
 from crm_tui.storage.models import DealStatus, clients, deals, pipelines, users
 
 TITLE_LENGTH = 300
@@ -108,7 +108,12 @@ def refuse(field_name: str, code: str, msgid: str, **params: object) -> InvalidI
 
 
 def on_field(exc: DomainError, field_name: str) -> InvalidInput:
-    """``exc`` as a refusal about the field ``field_name``: its line led by the field's name."""
+    """``exc`` as a refusal about the field ``field_name``: its line led by the field's name,
+    save a record's "not found", which names the thing already ("deal 53 not found", never
+    "deal: deal 53 not found"); the field is kept for the dialog's cursor either way."""
+    if isinstance(exc, NotFound) and exc.code.removesuffix(".not_found") in RECORD_KINDS:
+        message = exc.message
+        return InvalidInput(Message(message.code, message.msgid, **{**message.params, "field": field_name}))
     what = Phrase(FIELD_LABELS.get(field_name, field_name))
     return InvalidInput(exc.code, _ON_FIELD, what=what, reason=exc.message, field=field_name)
 

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from crm_tui.domain.access.capabilities import Capability, person, require
+from crm_tui.domain.access.capabilities import Capability, can, person, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.deals.funnel_setup import add_working_days
-from crm_tui.domain.deals.moves import LOST_ORIGIN, MoveResult, add_task, change_stage, load_deal
+from crm_tui.domain.deals.moves import (
+    LOST_ORIGIN,
+    MoveResult,
+    add_task,
+    change_stage,
+    deal_target,
+    load_deal,
+)
 from crm_tui.domain.errors import InvalidInput, NotFound
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, NC_
@@ -38,11 +45,14 @@ def _decide(ws: Workspace, task_id: int, comment: str, new_owner_login: str | No
         task = session.execute(
             select(t.id, t.origin, t.status, t.version, t.assignee_id).where(t.id == task_id)
         ).first()
-        if task is None or not (task.origin or "").startswith(LOST_ORIGIN):
+        deal = None
+        if task is not None and (task.origin or "").startswith(LOST_ORIGIN):
+            deal = load_deal(session, int(task.origin[len(LOST_ORIGIN) :]))
+        if deal is None or not can(ws.viewer, Capability.ANSWER_LOST_DEALS, deal_target(deal)):
+            # another region's refusal is not there for this head: neither decided nor its deal named
             raise NotFound("refusal.not_found", N_("task {id} is not a refusal to analyse"), id=task_id)
-        if task.status != TaskStatus.OPEN.value:
+        if task is None or task.status != TaskStatus.OPEN.value:
             raise InvalidInput("refusal.decided", N_("task {id} was decided already"), id=task_id)
-        deal = load_deal(session, int(task.origin[len(LOST_ORIGIN) :]))
         if deal.status != "lost":
             raise InvalidInput("refusal.not_lost", N_("deal «{deal}» is not lost any more"), deal=deal.title)
         h = deal_stage_changes.c
