@@ -65,7 +65,9 @@ async def settle(pilot: Pilot[None]) -> None:
         with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        # A worker started by a message handled in that pause is still pending, not running:
+        # waiting only for running ones let a snapshot be taken before the list it fills.
+        if all(w.is_finished for w in app.workers):
             return
 
 
