@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from crm_tui.cli.campaign_options import Installed, ListFile, Owner, Product, Region, Search, Segment, Status
-from crm_tui.cli.common import fail, open_ws, print_json, print_table, say, warn
+from crm_tui.cli.common import fail, open_ws, print_figures, print_json, print_table, say, warn
 from crm_tui.domain.captions import (
     CAMPAIGN_KIND_NAMES,
     CAMPAIGN_STATUS_NAMES,
@@ -18,7 +18,7 @@ from crm_tui.domain.captions import (
     RECIPIENT_STATE_NAMES,
     STOP_REASON_NAMES,
 )
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 
 app = typer.Typer(help="Campaigns: personal letters and drips to an audience.", no_args_is_help=True)
 JSON_HELP = "Print the result as JSON."
@@ -121,15 +121,19 @@ def add(
 def list_(ctx: typer.Context, as_json: AsJson = False) -> None:
     """The campaigns with their recipients and letters."""
     from crm_tui.domain.campaigns.setup import list_campaigns
+    from crm_tui.domain.reports.table import Column, Kind
 
     rows = list_campaigns(open_ws(ctx))
     if as_json:
         print_json([r.as_json() for r in rows])
         return
-    print_table(
-        _("id"), _("name"), _("kind"), _("status"), _("steps"), _("recipients"), _("pending"), _("sent"),
-        rows=((r.id, r.name, CAMPAIGN_KIND_NAMES.caption(r.kind), CAMPAIGN_STATUS_NAMES.caption(r.status),
-               r.steps, r.recipients, r.pending, r.sent) for r in rows),
+    labels = (("id", N_("id")), ("name", N_("name")), ("kind", N_("kind")), ("status", N_("status")))
+    figures = (("steps", N_("steps")), ("recipients", N_("recipients")), ("pending", N_("pending")),
+               ("sent", N_("sent")))  # fmt: skip
+    print_figures(
+        [Column(k, c, Kind.TEXT) for k, c in labels] + [Column(k, c, Kind.COUNT) for k, c in figures],
+        ({**r.as_json(), "kind": CAMPAIGN_KIND_NAMES.caption(r.kind),
+          "status": CAMPAIGN_STATUS_NAMES.caption(r.status)} for r in rows),
     )  # fmt: skip
 
 
@@ -230,7 +234,7 @@ def stats(
 ) -> None:
     """Enrolled, sent, failed, uncertain, bounced, unsubscribed, replied, deals within 30 days."""
     from crm_tui.domain.campaigns.stats import NUMBERS, campaign_stats, recipients_behind
-    from crm_tui.domain.values.formatting import percent
+    from crm_tui.domain.reports.table import Column, Kind
 
     ws = open_ws(ctx)
     if who is not None:
@@ -250,17 +254,16 @@ def stats(
     if as_json:
         print_json(result.as_json())
         return
-    columns = (_("step"), _("day"), _("enrolled"), _("sent"), _("failed"), _("uncertain"), _("bounced"),
-               _("unsubscribed"), _("replied"), _("reply rate"), _("deals"))  # fmt: skip
-    lines = [(p, d, f) for p, d, f in result.steps] + [(_("all"), "", result.total)]
-    print_table(
-        *columns,
-        rows=(
-            (p, d, f.enrolled, f.sent, f.failed, f.uncertain, f.bounced, f.unsubscribed, f.replied,
-             percent(f.reply_rate * 100), f.deals)
-            for p, d, f in lines
-        ),
-    )  # fmt: skip
+    lines = [(str(p), str(d), f) for p, d, f in result.steps] + [(_("all"), "", result.total)]
+    counts = (("enrolled", N_("enrolled")), ("sent", N_("sent")), ("failed", N_("failed")),
+              ("uncertain", N_("uncertain")), ("bounced", N_("bounced")),
+              ("unsubscribed", N_("unsubscribed")), ("replied", N_("replied")))  # fmt: skip
+    print_figures(
+        [Column("step", N_("step"), Kind.TEXT), Column("day", N_("day"), Kind.TEXT)]
+        + [Column(k, c, Kind.COUNT) for k, c in counts]
+        + [Column("reply_rate", N_("reply rate"), Kind.SHARE), Column("deals", N_("deals"), Kind.COUNT)],
+        ({"step": p, "day": d, **f.as_json(), "reply_rate": f.reply_rate} for p, d, f in lines),
+    )
 
 
 @app.command("preview")

@@ -14,7 +14,7 @@ from crm_tui.config import Settings, load_settings
 from crm_tui.i18n import N_, _, current_locale, number
 
 if TYPE_CHECKING:
-    from crm_tui.domain.reports.table import Report
+    from crm_tui.domain.reports.table import Column, Report
     from crm_tui.domain.segments.recompute import RecomputeResult
     from crm_tui.domain.workspace import Workspace
 
@@ -112,6 +112,17 @@ def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
         table.add_row(*row)
     Console().print(table)
     return table.row_count
+
+
+def print_figures(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
+    """Rows of figures that are not a KPI report (the campaigns, a campaign's steps) printed as a
+    report is (``print_report``): piped into cron mail at 80 columns their headings were cut
+    («получате…») by a table of their own."""
+    from crm_tui.domain.reports.kpi import shown_rows
+    from crm_tui.domain.reports.table import Report
+
+    report = Report("", list(columns), list(rows))
+    print_report(report, shown_rows(report))
 
 
 def _unbreakable(values: list[str]) -> bool:

@@ -4,6 +4,7 @@ preview, the sending into a real SMTP server, the figures; and the refusals in o
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from crm_tui.domain.workspace import open_workspace
@@ -158,3 +159,53 @@ def test_preview_and_test_take_a_client_by_name_inn_or_phone(seeded_db: str, smt
     assert nobody.returncode == 2 and "no client matches 'Нет такого'" in error_line(nobody)
     sent = crm(*db, "campaign", "test", "Дожим", "--client", "Ромашка", "--json", user="smirnov", check=True)
     assert json.loads(sent.stdout) == {"sent_to": "smirnov@ourfirm.ru"} and len(smtp_server.letters) == 1
+
+
+def test_the_campaigns_list_and_figures_fit_80_columns_in_russian(seeded_db: str) -> None:
+    """Piped (cron mail) at 80 columns in Russian, `campaign list` and `campaign stats` cut their
+    headings («отписал…»): now printed as the reports are, headings wrapped at their spaces and
+    the figures whole."""
+    from rich.cells import cell_len
+
+    from crm_tui.i18n import in_language
+
+    add_clients(open_workspace(seeded_db, "admin"), 3)
+    dispose_engines()
+    db = ("--db", seeded_db)
+    russian = {"LANG": "ru_RU.UTF-8"}
+    name = "Дожим потерянных клиентов северо-западного округа"
+    crm(
+        *db,
+        "campaign",
+        "add",
+        name,
+        "--example",
+        "lost-drip",
+        "--segment",
+        "lost",
+        user="smirnov",
+        check=True,
+    )
+    crm(*db, "outbox", "sender", "ivanova@ourfirm.ru", "--user", "ivanova", "--host", "127.0.0.1",
+        user="admin", check=True)  # fmt: skip
+    crm(*db, "campaign", "enroll", name, user="smirnov", check=True)
+    headings = {
+        "list": ("id", "name", "kind", "status", "steps", "recipients", "pending", "sent"),
+        "stats": ("step", "day", "enrolled", "sent", "failed", "uncertain", "bounced", "unsubscribed",
+                  "replied", "reply rate", "deals"),
+    }  # fmt: skip
+    for command, args in (("list", ()), ("stats", (name,))):
+        shown = crm(*db, "campaign", command, *args, user="smirnov", extra_env=russian)
+        assert shown.returncode == 0, shown.stderr
+        lines = shown.stdout.splitlines()
+        assert lines and max(map(cell_len, lines)) <= 80, shown.stdout
+        headings_end = next(n for n, line in enumerate(lines) if line.startswith("─"))
+        assert "…" not in "\n".join(lines[:headings_end]), shown.stdout
+        words = shown.stdout.split()
+        for heading in headings[command]:
+            for word in in_language("ru", heading).split():
+                assert word in words, (command, word, shown.stdout)
+        figures = json.loads(crm(*db, "campaign", command, *args, "--json", user="smirnov").stdout)
+        totals = figures[0] if command == "list" else figures["total"]
+        for key in ("recipients", "pending", "sent") if command == "list" else ("enrolled", "sent"):
+            assert re.search(rf"(?<![\d,.]){totals[key]}(?![\d,.])", shown.stdout), (key, shown.stdout)
