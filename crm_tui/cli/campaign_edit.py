@@ -16,7 +16,7 @@ from crm_tui.cli.campaigns import AsJson, Campaign
 from crm_tui.cli.campaigns import app as app  # noqa: PLC0414 - `crm campaign` itself
 from crm_tui.cli.common import fail, open_ws, print_json, say
 from crm_tui.domain.values.file_errors import file_reason
-from crm_tui.i18n import _
+from crm_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from crm_tui.domain.campaigns.editing import EditedCampaign
@@ -30,6 +30,17 @@ Version = Annotated[
     int | None,
     typer.Option("--version", help="The version you read (crm campaign show --json): refused if it moved."),
 ]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="With --version: save yours over a colleague's save since (the history records both).",
+    ),
+]
+STALE = N_(
+    "campaign «{title}» was changed by someone else meanwhile: it is at version {current} now (you read "
+    "{read}); read it again, or add --force to save yours over theirs"
+)
 Number = Annotated[int, typer.Argument(help="The step's number (1 is the first).")]
 
 
@@ -59,10 +70,26 @@ def audience_list(ws: Workspace, path: Path) -> tuple[dict[str, Any], dict[str, 
     return {"clients": list(found.clients), "list": found.file}, found.as_json()
 
 
-def _save(ws: Workspace, edited: EditedCampaign, draft: CampaignDraft, seen: int | None) -> dict[str, Any]:
+def _save(
+    ws: Workspace, edited: EditedCampaign, draft: CampaignDraft, seen: int | None, force: bool
+) -> dict[str, Any]:
+    """Save ``draft`` over the campaign read as ``edited``. ``seen``: the version the person read
+    (``--version``), else the one just read. A colleague's save since is refused naming the
+    version now; with ``force`` it is saved over, as the editor's "save mine over theirs" does:
+    over exactly that version (a third save meanwhile is refused again), the audit row recording
+    both."""
     from crm_tui.domain.campaigns.editing import load_for_edit, save_campaign
+    from crm_tui.domain.errors import StaleEdit
 
-    save_campaign(ws, draft, campaign_id=edited.id, seen=edited.version if seen is None else seen)
+    if force and seen is None:
+        fail(_("--force saves yours over a colleague's save since the version you read: give --version"))
+    read = edited.version if seen is None else seen
+    over = edited.version if force and read != edited.version else None
+    try:
+        save_campaign(ws, draft, campaign_id=edited.id, seen=read, over=over)
+    except StaleEdit:
+        now = load_for_edit(ws, edited.id)
+        fail(_(STALE).format(title=now.draft.name, current=now.version, read=read))
     return load_for_edit(ws, edited.id).as_json()
 
 
@@ -99,6 +126,7 @@ def edit(
         bool, typer.Option("--clear-audience", help="Start the audience afresh before the options above.")
     ] = False,
     version: Version = None,
+    force: Force = False,
     as_json: AsJson = False,
 ) -> None:
     """Change a campaign's name, kind, sender or audience."""
@@ -126,7 +154,7 @@ def edit(
         sender=None if own else (draft.sender if sender is None else sender),
         audience={k: v for k, v in audience.items() if v != ""},
     )
-    result = _save(ws, edited, draft, version)
+    result = _save(ws, edited, draft, version, force)
     _done(result, as_json, _("campaign {name!r} saved").format(name=result["name"]), report)
 
 
@@ -141,6 +169,7 @@ def step_add(
     html_file: Annotated[Path | None, typer.Option("--html-file", help="The HTML part from a file.")] = None,
     at: Annotated[int | None, typer.Option("--at", help="Its number (default: the last).")] = None,
     version: Version = None,
+    force: Force = False,
     as_json: AsJson = False,
 ) -> None:
     """Add a letter to a campaign; its active recipients get it too."""
@@ -155,7 +184,7 @@ def step_add(
     steps = list(edited.draft.steps)
     where = len(steps) if at is None else max(0, min(at - 1, len(steps)))
     steps.insert(where, StepDraft(day, subject, body, _text(None, html_file, "--html-file")))
-    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version)
+    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version, force)
     _done(result, as_json, _("step {number} added").format(number=where + 1))
 
 
@@ -175,6 +204,7 @@ def step_edit(
     ] = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Remove the HTML part.")] = False,
     version: Version = None,
+    force: Force = False,
     as_json: AsJson = False,
 ) -> None:
     """Change a step's day, subject or texts; its pending letters follow."""
@@ -194,13 +224,18 @@ def step_edit(
         text=old.text if body is None else body,
         html=None if no_html else (old.html if html is None else html),
     )
-    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version)
+    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version, force)
     _done(result, as_json, _("step {number} saved").format(number=number))
 
 
 @step_app.command("remove")
 def step_remove(
-    ctx: typer.Context, campaign: Campaign, number: Number, version: Version = None, as_json: AsJson = False
+    ctx: typer.Context,
+    campaign: Campaign,
+    number: Number,
+    version: Version = None,
+    force: Force = False,
+    as_json: AsJson = False,
 ) -> None:
     """Remove a step whose letters have not gone out (its pending letters go with it)."""
     from crm_tui.domain.campaigns.editing import load_for_edit, step_at
@@ -209,7 +244,7 @@ def step_remove(
     edited = load_for_edit(ws, campaign)
     steps = list(edited.draft.steps)
     del steps[step_at(edited.draft.steps, number)]
-    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version)
+    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version, force)
     _done(result, as_json, _("step {number} removed").format(number=number))
 
 
@@ -220,6 +255,7 @@ def step_move(
     number: Number,
     to: Annotated[int, typer.Option("--to", help="Its new number.")],
     version: Version = None,
+    force: Force = False,
     as_json: AsJson = False,
 ) -> None:
     """Move a step to another place in the campaign's order."""
@@ -231,5 +267,5 @@ def step_move(
     moved = steps.pop(step_at(edited.draft.steps, number))
     target = step_at(edited.draft.steps, to)
     steps.insert(target, moved)
-    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version)
+    result = _save(ws, edited, replace(edited.draft, steps=tuple(steps)), version, force)
     _done(result, as_json, _("step {number} is now step {to}").format(number=number, to=target + 1))

@@ -83,3 +83,45 @@ def test_an_audience_from_a_spreadsheet_names_the_rows_it_could_not_match(
     assert enrolled["enrolled"] == 1
     missing = crm(*db, "campaign", "edit", "Drip", "--list", str(tmp_path / "nope.xlsx"), user="smirnov")
     assert missing.returncode == 2 and "nope.xlsx" in error_line(missing)
+
+
+def test_a_stale_version_names_the_current_one_and_force_saves_over_it_audited(seeded_db: str) -> None:
+    """The editor offers "save mine over theirs", audited with both versions; the CLI had no way
+    but leaving out --version, which wrote over a colleague's save unmarked. A stale --version is
+    refused naming the version now; --force saves over exactly that one, audited as the editor's."""
+    from sqlalchemy import select
+
+    from crm_tui.storage.database import get_engine
+    from crm_tui.storage.models import audit_entries
+
+    admin = open_workspace(seeded_db, "admin")
+    mail_setup(admin, 2525)
+    dispose_engines()
+    db = ("--db", seeded_db)
+    read = json.loads(crm(*db, "campaign", "show", "Drip", "--json", user="smirnov", check=True).stdout)
+    crm(*db, "campaign", "edit", "Drip", "--name", "Дожим коллеги", user="admin", check=True)
+    now = read["version"] + 1
+    stale = crm(*db, "campaign", "edit", "Дожим коллеги", "--name", "Мой дожим", "--version",
+                str(read["version"]), user="smirnov")  # fmt: skip
+    assert stale.returncode == 2 and len(stale.stderr.splitlines()) == 1, stale.stderr
+    assert f"version {now}" in error_line(stale) and "--force" in error_line(stale)
+    alone = crm(*db, "campaign", "edit", "Дожим коллеги", "--name", "Мой дожим", "--force", user="smirnov")
+    assert alone.returncode == 2 and "--version" in error_line(alone)
+    saved = json.loads(
+        crm(*db, "campaign", "edit", "Дожим коллеги", "--name", "Мой дожим", "--version",
+            str(read["version"]), "--force", "--json", user="smirnov", check=True).stdout
+    )  # fmt: skip
+    assert saved["name"] == "Мой дожим" and saved["version"] == now + 1
+    with get_engine(seeded_db).connect() as conn:
+        changes = conn.scalars(
+            select(audit_entries.c.changes)
+            .where(audit_entries.c.entity == "campaign")
+            .order_by(audit_entries.c.id.desc())
+            .limit(1)
+        ).one()
+    dispose_engines()
+    over = json.loads(changes) if isinstance(changes, str) else changes
+    assert over["written_over"] == {"read": read["version"], "theirs": now}
+    again = crm(*db, "campaign", "step", "remove", "Мой дожим", "1", "--version", str(read["version"]),
+                "--force", user="smirnov")  # fmt: skip
+    assert again.returncode == 0, again.stderr
