@@ -69,6 +69,13 @@ BATCH = 5_000  # rows to one executemany
 TARGET_STEP = 10_000_000  # monthly targets are round sums: 100 000 ₽ in kopecks
 MIN_TARGET = 50_000_000
 
+DEMO_LANGUAGE = "ru"
+"""The demo is a Russian sales team's base, whatever language its builder reads the program in:
+what a team writes (client and deal names, notes, calls, letters, requests, tasks) and the
+funnel, lost reasons and portrait a new base ships in its language are Russian; the program's
+own words (screens, commands' output) stay in the language in force. A database that already
+has its funnel keeps its language (``base_language``), so the demo never mixes two."""
+
 
 class DemoTargetNotEmpty(MessageError):
     """The demo never mixes its invented clients into a real base."""
@@ -120,7 +127,7 @@ def build_demo(
         _remove_sqlite_file(url)
     else:
         _refuse_if_has_clients(url)
-    engine = prepare_database(database)
+    engine = prepare_database(database, DEMO_LANGUAGE)
     try:
         counts = _generate(engine, spec_name=size, seed=seed, login=login, now=moment)
     except DBAPIError as exc:

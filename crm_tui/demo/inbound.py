@@ -2,7 +2,9 @@
 timelines and the inbox look like a working week: answered, missed and outgoing calls with
 their recording links from the PBX, mail threads with clients (their letters and our replies),
 strangers' letters and the site's forms as requests. Everything goes through the same functions
-the receiver and the mailbox reader use (``log_calls``, ``log_mail``, ``log_form``)."""
+the receiver and the mailbox reader use (``log_calls``, ``log_mail``, ``log_form``, and
+``keep_refusals`` for the forms the receiver refused since the site was last updated with an old
+token: what an admin should notice on `H` and in `crm inbound source list`)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.inbound.forms import log_form
 from crm_tui.domain.inbound.mail import log_mail
 from crm_tui.domain.inbound.mailboxes import Mailbox, add_mailbox, keep_bookmark, note_reading, set_enabled
+from crm_tui.domain.inbound.refusals import RefusalTally, keep_refusals
 from crm_tui.domain.inbound.sources import Source, add_source, remember
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult, party
 from crm_tui.domain.interactions.calls import log_calls
@@ -99,6 +102,7 @@ def write_inbound(
     set_enabled(admin, sales.name, False)
     logged = 0
     read = 0
+    last_form = now - timedelta(days=7)
     for days_ago in range(6, -1, -1):
         day = now - timedelta(days=days_ago)
         if day.astimezone(MOSCOW).weekday() >= 5:
@@ -132,7 +136,9 @@ def write_inbound(
             )
             outcome = log_form(replace(admin, clock=fixed_clock(at)), form, f"demo-{stamp}-{n}", request)
             _heard(admin, form, [(f"demo-{stamp}-{n}", at)], outcome)
+            last_form = max(last_form, at)
             logged += 1
+    _refused_forms(admin, form, last_form, now)
     last = now - timedelta(hours=1)
     for folder, uid in (("INBOX", 1000 + read), ("Sent", 400 + read // 2)):
         keep_bookmark(replace(admin, clock=fixed_clock(last)), sales, folder, 1733000000, uid)
@@ -146,6 +152,14 @@ def _heard(admin: Workspace, source: Source, events: list[tuple[str, datetime]],
     shows each source's count and its last event."""
     for event_id, at in events:
         remember(replace(admin, clock=fixed_clock(at)), source, event_id, outcome)
+
+
+def _refused_forms(admin: Workspace, form: Source, last_form: datetime, now: datetime) -> None:
+    """The site's form refused four times since its last request came in: the site was updated
+    with an old token (its requests answered 401, nothing of them kept), which the admin sees in
+    red on the source until a request comes in again."""
+    at = min(max(last_form + timedelta(minutes=40), now - timedelta(minutes=25)), now - timedelta(minutes=1))
+    keep_refusals(admin, {form.id: RefusalTally(4, at, 401, "inbound.token")})
 
 
 def _counts(engine: Engine) -> tuple[int, int]:

@@ -33,14 +33,14 @@ def language_of_setting(stored: object) -> str:
     return stored if isinstance(stored, str) and stored in LANGUAGES else FORMER_LANGUAGE
 
 
-def settle_base_language(session: Session, now: datetime) -> str:
-    """Give a new base (no pipeline yet) the language in force, once; a base that has its
-    funnel already keeps the language it has (``base_language``)."""
+def settle_base_language(session: Session, now: datetime, language: str | None = None) -> str:
+    """Give a new base (no pipeline yet) ``language``, by default the language in force, once; a
+    base that has its funnel already keeps the language it has (``base_language``)."""
     stored = get_setting(session, BASE_LANGUAGE_KEY)
     if stored in LANGUAGES:
         return str(stored)
     new = session.scalar(select(pipelines.c.id).limit(1)) is None
-    language = current_locale() if new else FORMER_LANGUAGE
+    language = (language or current_locale()) if new else FORMER_LANGUAGE
     put_setting(session, BASE_LANGUAGE_KEY, language, at=now, user_id=None)
     return language
 

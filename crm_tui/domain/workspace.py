@@ -68,9 +68,10 @@ class Workspace:
             raise unavailable(self.engine, exc) from exc
 
 
-def prepare_database(database: str) -> Engine:
+def prepare_database(database: str, language: str | None = None) -> Engine:
     """Engine for ``database`` with its schema created or upgraded and defaults in place: on a
-    new base in the language in force, which becomes the base's (``domain.base_language``).
+    new base in ``language``, by default the language in force, which becomes the base's
+    (``domain.base_language``).
 
     Only a new database is written to: an everyday start takes no write lock, so opening the
     app never waits behind a colleague's import.
@@ -87,7 +88,7 @@ def prepare_database(database: str) -> Engine:
         if not ready:
             with write_session(engine) as session:
                 now = datetime.now(UTC)
-                settle_base_language(session, now)
+                settle_base_language(session, now, language)
                 ensure_default_pipeline(session)
                 ensure_funnel_defaults(session, now)
                 ensure_portrait_defaults(session, now)

@@ -196,11 +196,15 @@ def test_the_system_writes_its_tasks_in_the_bases_language(db_url: str, restore_
     assert stuck == f"Сделка зависла: {deal_title(engine, metall)}"
 
 
-@pytest.mark.parametrize(("language", "names"), [("ru", RUSSIAN_STAGES), ("en", ENGLISH_STAGES)])
-def test_the_demo_is_built_in_the_language_in_force(
-    tmp_path: Path, language: str, names: list[str], restore_locale: None
+@pytest.mark.parametrize("interface", ["ru", "en"])
+def test_the_demo_is_a_russian_teams_base_whatever_the_interface(
+    tmp_path: Path, interface: str, restore_locale: None
 ) -> None:
-    i18n.set_locale(language)
+    """Built with an English interface the demo wrote English deal titles, notes and letters where
+    a Russian team's sales data is expected: what it stores is Russian in either (one language
+    throughout, issue 19), and only the program's own words follow the interface."""
+    i18n.set_locale(interface)
+    language, names = "ru", RUSSIAN_STAGES
     url = f"sqlite:///{tmp_path}/demo.db"
     try:
         build_demo(url, size="tiny", seed=3, login="olga", replace_file=True, now=FROZEN_NOW)
@@ -235,6 +239,7 @@ def test_the_demo_is_built_in_the_language_in_force(
                     )
                 ),
                 *session.scalars(select(contacts.c.position).where(contacts.c.position.is_not(None))),
+                *session.scalars(select(deals.c.title)),
                 *session.scalars(select(deals.c.lost_reason).where(deals.c.lost_reason.is_not(None))),
                 *session.scalars(select(sales_documents.c.number)),
             ]
@@ -242,8 +247,7 @@ def test_the_demo_is_built_in_the_language_in_force(
             given = set(session.scalars(select(deals.c.lost_reason).where(deals.c.lost_reason.is_not(None))))
         # What the demo writes follows the base's language, as the funnel does (issue 19): no
         # "Chose a competitor" beside «Выбрали конкурента»; names of people and firms are names.
-        other = LATIN if language == "ru" else CYRILLIC
-        assert written and not [text for text in written if other.search(text)]
+        assert written and not [text for text in written if LATIN.search(text)]
         assert given and given <= reasons
     finally:
         dispose_engines()

@@ -203,12 +203,13 @@ def test_phones_are_e164_with_the_typed_form_kept_and_emails_are_ru(demo: Demo) 
 
 
 def test_contacts_are_cyrillic_people_with_positions(demo: Demo) -> None:
-    """Russian people; their positions in the base's language (English here, as the tests run)."""
+    """Russian people; their positions in the base's language: Russian, as a Russian team's (the
+    tests run in English)."""
     with read_session(demo.engine) as session:
         people = session.execute(select(contacts.c.full_name, contacts.c.position).limit(300)).all()
     assert all(re.fullmatch(r"[А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+", name) for name, _ in people)
     titles = {p for _, p in people if p}
-    assert {"General director", "Chief accountant", "Purchasing manager"} <= titles
+    assert {"Генеральный директор", "Главный бухгалтер", "Менеджер по закупкам"} <= titles
 
 
 # The demo tells the truth about the product (issue 19) -----------------------------------------
@@ -346,13 +347,8 @@ def test_login_is_the_moscow_head_with_a_full_desk(demo: Demo) -> None:
     assert any(t.overdue for t in desk.tasks) and any(not t.overdue for t in desk.tasks)
     _, day_end = local_day_bounds(FROZEN_NOW, MOSCOW)
     assert all(t.due_at < day_end for t in desk.tasks)
-    assert [s.stage for s in desk.stages] == [
-        "New inquiry",
-        "Qualification",
-        "Proposal sent",
-        "Invoice issued",
-        "Awaiting payment",
-    ]
+    assert [s.stage for s in desk.stages] == ["Новое обращение", "Квалификация", "КП отправлено",
+                                              "Счёт выставлен", "Ждём оплату"]  # fmt: skip
     assert all(s.count > 0 and s.amount > 0 for s in desk.stages)
     assert len(desk.inbound) == 10
     assert desk.inbound[0].occurred_at > FROZEN_NOW - timedelta(days=1)
@@ -654,3 +650,16 @@ def test_the_inbound_screen_has_a_mailbox_switched_off_with_its_reading_and_sour
     sources = {s.name: s for s in list_sources(admin)}
     assert sources["zadarma"].events > 20 and sources["site-form"].events > 0
     assert sources["site-form"].last_outcome in {"new", "repeat", "touch"}
+
+
+def test_the_site_form_has_refusals_newer_than_its_last_request(demo: Demo) -> None:
+    """Issue 23 keeps a source's refusals (count, last time, status, reason) and shows them in red
+    when newer than its last event; the demo had none, so a newcomer never saw one."""
+    from crm_tui.domain.inbound.sources import list_sources
+
+    sources = {s.name: s for s in list_sources(demo.workspace("admin"))}
+    form = sources["site-form"]
+    assert (form.refused, form.refused_status, form.refused_code) == (4, 401, "inbound.token")
+    assert form.last_at is not None and form.refused_at is not None
+    assert form.last_at < form.refused_at < FROZEN_NOW
+    assert sources["zadarma"].refused == 0 and sources["zadarma"].refused_at is None
