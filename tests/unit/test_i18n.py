@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,3 +145,36 @@ def test_a_sign_ins_audit_row_reads_in_russian_codes_and_all(russian: None) -> N
     assert describe_changes(sign_in, 200) == "пользователь: вход (адрес: 127.0.0.1; через: браузер)"
     assert "причина: неверный пароль; попытка: 2" in describe_changes(refused, 200)
     assert "роль: менеджер → бухгалтер; кем: admin" in describe_changes(role, 200)
+
+
+def test_every_task_origin_in_the_audit_reads_in_russian_words(russian: None) -> None:
+    """«задача: создание (источник: campaign_reply)»: a task's origin is a code, with the record it
+    came from after a colon; every origin the system writes reads in words, its number kept."""
+    from datetime import UTC, datetime
+
+    from crm_tui.domain.audit.trail import AuditLine, describe_changes
+    from crm_tui.domain.deals.moves import LOST_ORIGIN, PLAYBOOK_ORIGIN
+    from crm_tui.domain.documents.payments import PAID_ORIGIN
+    from crm_tui.domain.interactions.calls import CALLBACK_ORIGIN
+    from crm_tui.domain.leads.records import ANSWER_ORIGIN, ESCALATION_ORIGIN
+    from crm_tui.scheduling.contact_rules import ORIGIN_PREFIX
+    from crm_tui.scheduling.deal_reactions import IDLE, STUCK
+
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    prefixes = (LOST_ORIGIN, PLAYBOOK_ORIGIN, PAID_ORIGIN, CALLBACK_ORIGIN, ANSWER_ORIGIN, ESCALATION_ORIGIN,
+                IDLE, STUCK, "campaign:")  # fmt: skip
+    codes = ["campaign_reply", f"{ORIGIN_PREFIX}lost", *(f"{p}12" for p in prefixes), IDLE[:-1], STUCK[:-1]]
+    shown = {}
+    for code in codes:
+        line = AuditLine(1, at, "admin", "task", 7, "create", {"title": "Позвонить", "origin": code})
+        shown[code] = describe_changes(line, 300)
+        assert re.fullmatch(r"[^A-Za-z]+", shown[code]), shown[code]
+        if code.endswith("12"):
+            assert "12" in shown[code], shown[code]
+    assert "«Потерянный»" in shown[f"{ORIGIN_PREFIX}lost"]
+    assert len(set(shown.values())) == len(codes)
+    i18n.set_locale("en")
+    english = AuditLine(1, at, "admin", "task", 7, "create", {"origin": "lead:5"})
+    assert describe_changes(english, 200) == "task create (origin: request 5)"
+    unknown = AuditLine(1, at, "admin", "task", 7, "create", {"origin": "newer:5"})
+    assert describe_changes(unknown, 200) == "task create (origin: newer:5)"

@@ -193,7 +193,7 @@ def _shown(value: Any, key: str = "", tz: tzinfo | None = None) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_shown(v, key, tz) for v in value)
     if isinstance(value, str) and key in VALUE_NAMES:
-        return VALUE_NAMES[key].caption(value)
+        return VALUE_NAMES[key](value)
     if isinstance(value, dict):
         return ", ".join(
             f"{FIELD_NAMES.caption(str(k))}: {_shown(v, str(k), tz)}"

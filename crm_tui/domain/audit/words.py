@@ -7,7 +7,15 @@ shown ("client owner changed (owner: A → B)"); a code no table knows reads as 
 
 from __future__ import annotations
 
-from crm_tui.domain.captions import ACTIVITY_KIND_NAMES, LETTER_STATE_NAMES, ROLE_NAMES, Captions
+from collections.abc import Callable
+
+from crm_tui.domain.captions import (
+    ACTIVITY_KIND_NAMES,
+    LETTER_STATE_NAMES,
+    ROLE_NAMES,
+    Captions,
+    segment_name,
+)
 from crm_tui.i18n import NC_
 
 ENTITY_NAMES: Captions[str] = Captions(
@@ -187,11 +195,52 @@ SIGN_IN_WORDS: Captions[str] = Captions(
     },
 )
 """The codes a sign-in's audit row holds (how, why refused, why ended)."""
-VALUE_NAMES: dict[str, Captions[str]] = {
-    "via": SIGN_IN_WORDS,
-    "why": SIGN_IN_WORDS,
-    "role": ROLE_NAMES,
-    "kind": ACTIVITY_KIND_NAMES,
-    "from": LETTER_STATE_NAMES,
+ORIGIN_NAMES: Captions[str] = Captions(
+    "task origin",
+    {
+        "campaign_reply": NC_("task origin", "a reply to a mailing"),
+        "stuck": NC_("task origin", "stuck deals"),
+        "idle": NC_("task origin", "deals with no activity"),
+    },
+)
+"""Where a task came from, by an origin that names no record (the daily reminders' summary row
+names its kind: ``stuck``, ``idle``)."""
+ORIGIN_PREFIXES: Captions[str] = Captions(
+    "task origin",
+    {
+        "campaign": NC_("task origin", "no answer to mailing {ref}"),
+        "lead": NC_("task origin", "request {ref}"),
+        "lead-late": NC_("task origin", "request {ref} not answered in time"),
+        "callback": NC_("task origin", "a missed call of client {ref}"),
+        "paid": NC_("task origin", "invoice {ref} paid"),
+        "playbook": NC_("task origin", "playbook step {ref}"),
+        "lost": NC_("task origin", "deal {ref} lost"),
+        "stuck": NC_("task origin", "deal {ref} stuck"),
+        "idle": NC_("task origin", "no activity on deal {ref}"),
+        "segment": NC_("task origin", "segment «{ref}»"),
+    },
+)
+"""Where a task came from, by an origin that names its record after a colon (``lead:12``,
+``segment:lost``)."""
+
+
+def origin_words(code: str) -> str:
+    """A task's origin in words, its record's number kept ("request 12"), a segment by its name;
+    a code of a newer release as it is."""
+    prefix, colon, ref = code.partition(":")
+    if not colon:
+        return ORIGIN_NAMES.caption(code)
+    if prefix not in ORIGIN_PREFIXES:
+        return code
+    return ORIGIN_PREFIXES[prefix].format(ref=segment_name(ref) if prefix == "segment" else ref)
+
+
+VALUE_NAMES: dict[str, Callable[[str], str]] = {
+    "via": SIGN_IN_WORDS.caption,
+    "why": SIGN_IN_WORDS.caption,
+    "role": ROLE_NAMES.caption,
+    "kind": ACTIVITY_KIND_NAMES.caption,
+    "from": LETTER_STATE_NAMES.caption,
+    "origin": origin_words,
 }
-"""The fields whose values are codes, with the table that words them."""
+"""The fields whose values are codes, with what words them."""
