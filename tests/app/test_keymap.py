@@ -150,3 +150,23 @@ def test_every_letter_key_gets_its_russian_layout_twin_and_a_keymaps_own_letter_
     assert layout_twins("slash") == "slash" and layout_twins("ctrl+f") == "ctrl+f"
     keys = with_layout_twins({"clients.new": "ф", "clients.owner": "a", "app.desk": "D"})
     assert keys == {"clients.new": "ф", "clients.owner": "a", "app.desk": "D,В"}  # «ф» is the person's
+
+
+def test_the_keymap_is_split_by_what_it_holds_and_keeps_its_names() -> None:
+    """keymap.py held the bindings' table, the key names, the keymap's checks and the Russian
+    layout in 448 lines: each is a module of its own, the package keeps every name it gave."""
+    from pathlib import Path
+
+    import crm_tui.keymap as keymap
+    from crm_tui.keymap import bindings, checks, keys, layout
+
+    assert layout.LAYOUT_TWINS["c"] == "с" and len(layout.LAYOUT_TWINS) == 52
+    assert bindings.DEFAULT_KEYS["app.desk"] == "d" and keys.normal_key("/") == "slash"
+    assert checks.binding_id_problem("app.desk") is None
+    given = ("BINDING_IDS DEFAULT_KEYS LAYOUT_TWINS MODIFIERS NAMED_KEYS binding_id_problem clash_problem "
+             "key_problem layout_twins normal_key parse_keys with_layout_twins")  # fmt: skip
+    for name in given.split():
+        assert hasattr(keymap, name), name
+    for module in (keymap, bindings, checks, keys, layout):
+        assert module.__file__ is not None
+        assert len(Path(module.__file__).read_text(encoding="utf-8").splitlines()) < 400, module.__name__

@@ -36,7 +36,7 @@ AREA = [
     *(ROOT / "scheduling").rglob("*.py"),
     ROOT / "crm_tui" / "demo" / "builder.py",
     *(ROOT / "crm_tui" / "config").rglob("*.py"),
-    ROOT / "crm_tui" / "keymap.py",
+    *(ROOT / "crm_tui" / "keymap").rglob("*.py"),
 ]
 """Where the errors and the import's messages are raised and made."""
 PROGRAMMERS_ERRORS = {"ValueError", "AssertionError", "RuntimeError", "TypeError", "KeyError", "Error"}
