@@ -13,6 +13,8 @@ from crm_tui.i18n import _, decimal
 
 
 def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
+    """Figures never wrap (at 80 columns «94 584 825,72 ₽» broke after its rubles): the names
+    take the lines instead."""
     title = literal(_("Funnel: {name}").format(name=report.pipeline), style="table.title")
     stages = Table(title=title, expand=True)
     for label, right in (
@@ -23,7 +25,7 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
         (_("To next"), True),
         (_("Median days"), True),
     ):
-        stages.add_column(label, justify="right" if right else "left")
+        stages.add_column(label, justify="right" if right else "left", no_wrap=right)
     for s, amount in zip(report.stages, money_figures([s.amount for s in report.stages]), strict=True):
         stages.add_row(
             literal(s.name),
@@ -35,14 +37,15 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
         )
     reasons = Table(title=_("Lost reasons"), expand=True)
     reasons.add_column(_("Reason"))
-    reasons.add_column(_("Deals"), justify="right")
-    reasons.add_column(_("Amount"), justify="right")
+    reasons.add_column(_("Deals"), justify="right", no_wrap=True)
+    reasons.add_column(_("Amount"), justify="right", no_wrap=True)
     losses = money_figures([amount for _reason, _n, amount in report.lost_reasons])
     for (reason, n, _amount), amount in zip(report.lost_reasons, losses, strict=True):
         reasons.add_row(literal(reason), str(n), amount)
     ahead = Table(title=_("Forecast: open deals weighted by stage probability"), expand=True)
     for label in (_("Close month"), _("Manager"), _("Deals"), _("Amount"), _("Weighted")):
-        ahead.add_column(label, justify="right" if label not in (_("Close month"), _("Manager")) else "left")
+        figure = label not in (_("Close month"), _("Manager"))
+        ahead.add_column(label, justify="right" if figure else "left", no_wrap=figure)
     amounts = money_figures([line.amount for line in forecast])
     *weighted, total = money_figures(
         [*(line.weighted for line in forecast), sum(x.weighted for x in forecast)]

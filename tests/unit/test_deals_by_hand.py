@@ -104,6 +104,17 @@ def _stage(engine: Engine, code: str) -> int:
             "close",
             "close date: 'когда-нибудь' is not a date",
         ),
+        (DealDraft("Ромашка", "Т", close="01.01.1900"), "close", "close date: 01.01.1900 is over a year ago"),
+        (
+            DealDraft("Ромашка", "Т", close="31.12.9999"),
+            "close",
+            "close date: 31.12.9999 is more than 10 years",
+        ),
+        (
+            DealDraft("Ромашка", "Т", amount="1 000 000 000 000"),
+            "amount",
+            "amount: '1 000 000 000 000' is too large",
+        ),
         (DealDraft("Ромашка", "Т", stage="won"), "stage", "stage: a new deal starts in an open stage"),
         (DealDraft("Ромашка", "Т", stage="nowhere"), "stage", "stage: no stage 'nowhere'"),
         (DealDraft("Ромашка", "Т", pipeline="Другая"), "pipeline", "pipeline: no pipeline 'Другая'"),
@@ -178,6 +189,8 @@ def test_an_edit_on_an_old_copy_is_refused_and_the_amount_follows_the_lines(
         (LineDraft("X", "0", "", "1"), "quantity"),
         (LineDraft("X", "1", "", ""), "price"),
         (LineDraft("X", "1", "", "1", "18"), "vat"),
+        (LineDraft("X", "1", "", "1", "НДС"), "vat"),  # neither a rate nor «без НДС»: was no VAT
+        (LineDraft("X", "999999999", "", "999 999 999 999"), "price"),  # overflowed SQLite's integer
     ):
         with pytest.raises(InvalidInput) as bad:
             add_line(ws, deal.id, version, draft)
@@ -213,6 +226,23 @@ def test_deals_through_crm(seeded_db: str) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.strip() == "crm: error: amount: 'много' is not an amount of money"
+
+
+def test_lines_cannot_add_up_past_what_the_region_s_sums_hold(seeded_db: str) -> None:
+    """A line of 999,999,999 × 999,999,999,999 ₽ ended in a traceback (SQLite integer overflow),
+    and two deals of 90 lines of 10^15 ₽ each broke the region's kanban, desk and forecast."""
+    db = ("--db", seeded_db)
+    deal = json.loads(crm(*db, "deal", "add", "Ромашка", "--title", "Много", "--json", user="ivanova").stdout)
+    huge = crm(
+        *db, "deal", "lines", str(deal["id"]), "--add", "Т;999999999;шт;999 999 999;20", user="ivanova"
+    )
+    assert huge.returncode == 2 and huge.stderr.count("\n") == 1 and "Traceback" not in huge.stderr
+    assert "price: the line comes to more than a trillion rubles" in huge.stderr
+    many = [arg for n in range(3) for arg in ("--add", f"Л{n};1000;шт;400 000 000;20")]
+    piled = crm(*db, "deal", "lines", str(deal["id"]), *many, user="ivanova")
+    assert piled.returncode == 2 and "more than a trillion rubles" in piled.stderr
+    forecast = crm(*db, "report", "forecast", "--json", user="ivanova")
+    assert forecast.returncode == 0, forecast.stderr
 
 
 def test_several_add_options_add_every_line_in_order_as_one_change(seeded_db: str) -> None:

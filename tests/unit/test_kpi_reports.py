@@ -256,6 +256,7 @@ def test_refusals_share_and_reasons(seeded: Seeded, workspace_for: Open) -> None
         "lost_amount": 7_500_000,
     }
     assert [(r["reason"], r["lost"]) for r in reasons if r["lost"]] == [("Дорого", 1)]
+    assert [r["reason"] for r in reasons if not r["lost"]] == ["won (no reason)"]  # was an empty name
 
 
 def test_ops_get_no_reports(seeded: Seeded, engine: Engine, workspace_for: Open) -> None:

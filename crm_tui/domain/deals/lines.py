@@ -21,6 +21,7 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.deals.new_deal import read_amount, refuse
+from crm_tui.domain.values.amounts import MAX_KOPECKS
 from crm_tui.domain.values.formatting import plain_quantity, quantity
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
@@ -95,9 +96,10 @@ def read_quantity(text: str) -> int:
 
 
 def read_vat(text: str) -> int | None:
-    """20, "20%", "НДС 20" -> 20; "без НДС" or empty -> None (not subject to VAT)."""
+    """20, "20%", "НДС 20" -> 20; "без НДС" or empty -> None (not subject to VAT); "НДС" alone
+    says neither and is refused."""
     raw = " ".join(text.strip().lower().replace("%", " ").replace("ндс", " ").split())
-    if raw in _NO_VAT or text.strip().lower() in _NO_VAT:
+    if text.strip().lower() in _NO_VAT or (raw and raw in _NO_VAT):
         return None
     if raw.isdigit() and int(raw) in VAT_RATES:
         return int(raw)
@@ -131,6 +133,8 @@ def read_line(draft: LineDraft) -> ReadLine:
     price = read_amount(draft.price, "price")
     vat = read_vat(draft.vat)
     total = int((Decimal(price) * quantity / 1000).to_integral_value(ROUND_HALF_UP))
+    if total >= MAX_KOPECKS:
+        raise refuse("price", "line.total_large", N_("the line comes to more than a trillion rubles"))
     return ReadLine(product, quantity, unit, price, vat, total)
 
 
@@ -190,6 +194,10 @@ def add_lines(ws: Workspace, deal_id: int, version: int, drafts: Sequence[LineDr
         require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
         if deal.version != version:
             raise stale("deal", deal.title)
+        if _sum(session, deal_id) + sum(line.total for line in read) >= MAX_KOPECKS:
+            raise refuse(
+                "price", "line.deal_large", N_("the deal's lines would come to more than a trillion rubles")
+            )
         last = session.scalar(select(func.max(deal_lines.c.position)).where(deal_lines.c.deal_id == deal_id))
         for offset, line in enumerate(read, start=1):
             session.execute(

@@ -12,7 +12,7 @@ so a dialog puts the cursor there and keeps what was typed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,10 @@ from crm_tui.i18n import N_, Message, Phrase
 from crm_tui.storage.models import DealStatus, clients, deals, pipelines, users
 
 TITLE_LENGTH = 300
+CLOSE_YEARS_AHEAD = 10
+CLOSE_DAYS_BACK = 366
+"""An expected close outside a year back and ten years ahead is a slip ("01.01.1900",
+"31.12.9999"): it would open months of its own in the forecast."""
 CLIENT_CHOICES = 5
 """How many clients a refusal names when a query matches several."""
 
@@ -164,7 +168,7 @@ def read_amount(text: str, field_name: str = "amount") -> int:
     read = typed_amount(text.strip())
     if read.value is None:
         why = read.warnings[0] if read.warnings else None
-        if why is not None and why.code in ("amount.decimals", "amount.unclear"):
+        if why is not None and why.code in ("amount.decimals", "amount.unclear", "amount.too_large"):
             raise refuse(field_name, why.code, why.msgid, **why.params)
         raise refuse(field_name, "deal.amount_invalid", N_("{text!r} is not an amount of money"), text=text)
     if read.value < 0:
@@ -189,9 +193,26 @@ def read_close(ws: Workspace, text: str) -> date | None:
     if not text.strip():
         return None
     try:
-        return parse_day(text, ws.now(), ws.tz)
+        day = parse_day(text, ws.now(), ws.tz)
     except InvalidInput as exc:
         raise on_field(exc, "close") from None
+    today = ws.now().astimezone(ws.tz).date()
+    if day < today - timedelta(days=CLOSE_DAYS_BACK):
+        raise refuse(
+            "close",
+            "deal.close_past",
+            N_("{day} is over a year ago: an expected close is ahead"),
+            day=day.strftime("%d.%m.%Y"),
+        )
+    if day.year > today.year + CLOSE_YEARS_AHEAD:
+        raise refuse(
+            "close",
+            "deal.close_far",
+            N_("{day} is more than {count} years ahead"),
+            day=day.strftime("%d.%m.%Y"),
+            count=CLOSE_YEARS_AHEAD,
+        )
+    return day
 
 
 def owner_for(session: Session, viewer: Viewer, login: str, fallback: int | None) -> int:

@@ -22,7 +22,7 @@ from crm_tui.domain.reports.table import (
     share,
     slice_columns,
 )
-from crm_tui.i18n import N_, NC_
+from crm_tui.i18n import N_, NC_, _
 from crm_tui.storage.models import DealStatus, deals, pipelines
 
 COLUMNS = [
@@ -45,7 +45,8 @@ def refusals_report(
     pipeline_id: int | None = None,
 ) -> Report:
     """Deals closed in the period (won or lost), the lost among them and their amount; by
-    ``Slice.REASON`` the lost deals' reasons (the won then count under no reason)."""
+    ``Slice.REASON`` the lost deals' reasons (the won in a row of their own, named so: it read
+    as an empty reason)."""
     d = deals.c
     start, end = period.bounds(tz)
     lost = d.status == DealStatus.LOST.value
@@ -76,8 +77,13 @@ def refusals_report(
         for key in ("closed", "won", "lost", "lost_amount"):
             row[key] = int(row[key])
         row["lost_share"] = share(row["lost"], row["closed"])
+        if row.get("reason") == "":
+            row["reason"] = _(WON_ROW)
     columns = slice_columns(by) + COLUMNS
     return Report("refusals", columns, _ordered(rows, columns))
+
+
+WON_ROW = N_("won (no reason)")
 
 
 def _ordered(rows: list[dict[str, object]], columns: list[Column]) -> list[dict[str, object]]:

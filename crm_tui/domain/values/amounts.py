@@ -25,7 +25,11 @@ _AMOUNT = re.compile(
 _SCALES = {"тыс": 1_000, "млн": 1_000_000, "млрд": 1_000_000_000, "кк": 1_000_000, "к": 1_000, "k": 1_000}
 """Scale words as managers type them: "12,5 тыс.", "1,2 млн", "350к", "350k", "2кк" (as in
 speech, a million); checked in this order (by prefix), so "кк" is not read as "к"."""
-_MAX_KOPECKS = 10**17  # beyond a bigint's comfort and any real deal
+MAX_KOPECKS = 10**14
+"""An amount reaches a trillion rubles only by a slip or on purpose: no deal, line, invoice or
+payment of a sales team comes near it. Kept this low so that the sums the screens and reports
+take over a region's deals stay far inside a 64-bit integer (SQLite's SUM stops with "integer
+overflow" past 9.2e18 kopecks, and a desk, kanban or report would then show nothing)."""
 
 
 def _decimal_text(number: str, scaled: bool) -> tuple[str, str | None]:
@@ -91,7 +95,7 @@ def normalise_amount(value: object) -> Normalised[int | None]:
             (Message("amount.invalid", N_("'{text}' is not an amount of money"), text=shorten(raw)),),
         )
     kopecks = _to_kopecks(amount)
-    if kopecks is None or abs(kopecks) >= _MAX_KOPECKS:
+    if kopecks is None or abs(kopecks) >= MAX_KOPECKS:
         return Normalised(
             None,
             raw,

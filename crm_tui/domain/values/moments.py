@@ -4,7 +4,8 @@ tasks, reschedules and a deal's close date (``parse_day``); file dates are ``dat
 
 Days are the user's (their time zone); a day given alone is due in its morning
 (``WORKDAY_START``), today once the morning is gone at the next full hour. A weekday is the
-next such day (``пт`` on a Friday is today, or next Friday once the day is over).
+next such day, never today: said on a Monday, «в понедельник» is next week's (today is
+``сегодня``).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _day_of(raw: str, today: date, text: str) -> date | None:
     if match := _RELATIVE.match(raw):
         return today + timedelta(days=int(match.group(2)) * (1 if match.group(1) == "+" else -1))
     if raw.rstrip(".") in _WEEKDAYS:
-        return today + timedelta(days=(_WEEKDAYS[raw.rstrip(".")] - today.weekday()) % 7)
+        return today + timedelta(days=(_WEEKDAYS[raw.rstrip(".")] - today.weekday()) % 7 or 7)
     if match := _DAY.match(raw):
         day_s, month_s, year_s = match.groups()
         year = int(year_s) + (2000 if year_s and len(year_s) == 2 else 0) if year_s else today.year
@@ -93,12 +94,7 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     if day is None:
         return _iso(text.strip(), local_now, tz)
     if clock is not None:
-        moment = _clock(day, clock[0], clock[1], tz, text)
-        if day_text.rstrip(".") in _WEEKDAYS and moment < local_now:  # "пт 9:00" on a Friday at noon
-            moment = _clock(day + timedelta(days=7), clock[0], clock[1], tz, text)
-        return moment
-    if day_text.rstrip(".") in _WEEKDAYS and day == local_now.date() and local_now.time() >= time(18, 0):
-        day += timedelta(days=7)  # "пт" on Friday evening: the next one
+        return _clock(day, clock[0], clock[1], tz, text)
     return _on_day(day, local_now, tz)
 
 
