@@ -207,14 +207,17 @@ async def test_telegram_messages_a_request_then_its_touches(
     more = {**update["message"], "message_id": 82, "text": "И доставку до Химок"}
     follow_up = {**update, "update_id": update["update_id"] + 1, "message": more}
     edited = {"update_id": update["update_id"] + 2, "edited_message": update["message"]}
+    file_only = {key: value for key, value in update["message"].items() if key != "text"}
+    a_file = {**file_only, "message_id": 83, "document": {"file_id": "BQAC", "file_name": "прайс.pdf"}}
+    with_file = {**update, "update_id": update["update_id"] + 3, "message": a_file}
     header = {"X-Telegram-Bot-Api-Secret-Token": secret}
     caplog.set_level(logging.INFO, logger="crm_tui.web.inbound")
     async with receiver(admin) as base, aiohttp.ClientSession() as http:
         outcomes = []
-        for body in (update, update, follow_up, edited):
+        for body in (update, update, follow_up, edited, with_file):
             response = await http.post(f"{base}/hooks/telegram/bot", json=body, headers=header)
             outcomes.append((await response.json())["outcome"])
-        assert outcomes == ["new", "new", "request", "ignored"]
+        assert outcomes == ["new", "new", "request", "ignored", "request"]
         forged = await http.post(f"{base}/hooks/telegram/bot", json=update,
                                  headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})  # fmt: skip
         assert forged.status == 401
@@ -226,7 +229,11 @@ async def test_telegram_messages_a_request_then_its_touches(
             .order_by(interactions.c.id)
         ).all()
     assert lead.person_name == "Ольга Сергеева (@olga_s)"
-    assert touches == ["Здравствуйте! Нужен счёт на утеплитель, 40 упаковок", "И доставку до Химок"]
+    assert touches == [
+        "Здравствуйте! Нужен счёт на утеплитель, 40 упаковок",
+        "И доставку до Химок",
+        "[file] прайс.pdf",  # a file without a caption was an empty touch («сообщение ←: »)
+    ]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "source=bot kind=telegram status=200 outcome=new" in logged
     assert "status=401" in logged

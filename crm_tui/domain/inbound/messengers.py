@@ -7,12 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.base_language import base_language
 from crm_tui.domain.inbound.touches import client_of, client_touch, known, open_lead_of
 from crm_tui.domain.leads.intake import Request, add_touch, receive
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.text import inert
 from crm_tui.domain.workspace import Workspace
+from crm_tui.i18n import in_language
 from crm_tui.storage.models import ChannelKind, Direction, InteractionKind, LeadChannel
 
 
@@ -24,6 +28,9 @@ class MessengerMessage:
     name: str
     text: str
     sent_at: datetime
+    attachment: tuple[str | None, str] = (None, "")
+    """A message without text: what it carried (an untranslated word such as "[photo]") and its
+    detail (a file's name, a contact's phone), written in the base's language."""
 
     @property
     def handle(self) -> str:
@@ -34,13 +41,21 @@ class MessengerMessage:
         return f"{self.network}:{self.chat_id}:{self.message_id}"[:200]
 
 
+def _said(session: Session, message: MessengerMessage) -> str:
+    """The message's text, or what it carried in the base's language («[фото] прайс.pdf»)."""
+    word, detail = message.attachment
+    if message.text or word is None:
+        return message.text
+    return " ".join(x for x in (in_language(base_language(session), word), detail) if x)
+
+
 def log_message(ws: Workspace, message: MessengerMessage) -> str:
     """``client``, ``request`` (a touch of an open one), ``new``/``repeat``/``junk``/``dropped``
     (the intake's), or ``again``."""
     require(ws.viewer, Capability.RECEIVE_INBOUND)
-    text = storable_text(inert(message.text, multiline=True)).value[:4000]
     now = ws.now()
     with ws.write() as session:
+        text = storable_text(inert(_said(session, message), multiline=True)).value[:4000]
         if known(session, message.identity):
             return "again"
         lead = open_lead_of(session, ChannelKind.MESSENGER, message.handle)

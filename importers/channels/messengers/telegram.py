@@ -19,6 +19,34 @@ from crm_tui.i18n import N_
 from crm_tui.importers.channels.refusals import Malformed, Unsigned
 
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ATTACHMENTS = {
+    "photo": N_("[photo]"),
+    "document": N_("[file]"),
+    "voice": N_("[voice message]"),
+    "video_note": N_("[video message]"),
+    "video": N_("[video]"),
+    "animation": N_("[animation]"),
+    "audio": N_("[audio]"),
+    "sticker": N_("[sticker]"),
+    "location": N_("[location]"),
+    "contact": N_("[contact]"),
+}
+"""What a message without text carried (Bot API ``Message`` fields), so its touch is not an
+empty line; the file's name, the sticker's emoji or the shared contact's phone follow."""
+
+
+def _attachment(message: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The first kind of content the message has (a msgid of ``ATTACHMENTS``) and its detail."""
+    for kind, word in ATTACHMENTS.items():
+        content = message.get(kind)
+        if not content:
+            continue
+        detail = ""
+        if isinstance(content, Mapping):
+            found = content.get("file_name") or content.get("emoji") or content.get("phone_number") or ""
+            detail = str(found)[:200]
+        return word, detail
+    return None, ""
 
 
 def verify(header: str | None, secret: str) -> None:
@@ -68,4 +96,5 @@ def read(update: Mapping[str, Any]) -> MessengerMessage | None:
         name=name[:200],
         text=str(text)[:4000],
         sent_at=sent_at,
+        attachment=_attachment(message) if not text else (None, ""),
     )
