@@ -18,7 +18,7 @@ from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.captions import LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
 from crm_tui.domain.leads.inbox import LeadCard, lead_card
 from crm_tui.domain.leads.work import take_request
-from crm_tui.domain.values.formatting import local_time, phone
+from crm_tui.domain.values.formatting import local_time, messenger, phone
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
@@ -114,7 +114,14 @@ class LeadCardScreen(ReadingScreen, LeadActions):
             " · " + _("answer: {left}").format(left=left), style=f"bold {alert}" if item.overdue(now) else ""
         )
         head.append("\n" + inert(" ".join(filter(None, (item.company, item.name)))))
-        head.append("  " + inert(", ".join([phone(p) for p in item.phones] + item.emails)))
+        head.append(
+            "  "
+            + inert(
+                ", ".join(
+                    [phone(p) for p in item.phones] + item.emails + [messenger(m) for m in item.messengers]
+                )
+            )
+        )
         if "phone_unreadable" in item.flags:
             head.append("  " + _("(the phone could not be read: kept as typed)"), style="italic")
         head.append("\n" + _("Owner: {owner}").format(owner=inert(item.owner) or _("the region's queue")))

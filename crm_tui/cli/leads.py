@@ -131,7 +131,7 @@ def show(
     """A request with its touches and who in the base has its numbers or addresses."""
     from crm_tui.domain.captions import ACTIVITY_KIND_NAMES, LEAD_CHANNEL_NAMES, LEAD_STATUS_NAMES
     from crm_tui.domain.leads.inbox import lead_card
-    from crm_tui.domain.values.formatting import phone
+    from crm_tui.domain.values.formatting import messenger, phone
 
     ws = open_ws(ctx)
     card = lead_card(ws, lead_id)
@@ -157,7 +157,7 @@ def show(
     item = card.item
     status, channel = LEAD_STATUS_NAMES.caption(item.status), LEAD_CHANNEL_NAMES.caption(item.channel)
     say(f"#{item.id} {status} {channel} {item.company or ''} {item.name or ''}".strip())
-    say(", ".join([phone(p) for p in item.phones] + item.emails))
+    say(", ".join([phone(p) for p in item.phones] + item.emails + [messenger(m) for m in item.messengers]))
     for touch in card.touches:
         arrow = "←" if touch.direction == "inbound" else "→"  # as the lead card shows a touch
         kind = ACTIVITY_KIND_NAMES.caption(touch.kind)

@@ -188,3 +188,15 @@ def test_a_strangers_call_shows_the_number_as_the_crm_spells_phones(seeded_db: s
     [lead] = logged["new_requests"]
     shown = crm("--db", seeded_db, "leads", "show", str(lead), user="admin", check=True).stdout
     assert "+7 916 123-00-87" in shown and "79161230087" not in shown
+
+
+def test_a_messenger_request_shows_its_chat(seeded_db: str) -> None:
+    """A Telegram request's card and `leads show` named no address at all (the reviewer)."""
+    made = _json(
+        seeded_db, "leads", "add", "--name", "Ольга", "--messenger", "telegram:5120093311",
+        "--channel", "messenger", "--message", "Нужен счёт",
+    )  # fmt: skip
+    shown = crm("--db", seeded_db, "leads", "show", str(made["id"]), user="admin", check=True).stdout
+    assert "Telegram 5120093311" in shown
+    as_json = _json(seeded_db, "leads", "show", str(made["id"]), user="admin")
+    assert as_json["messengers"] == ["telegram:5120093311"]

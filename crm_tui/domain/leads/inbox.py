@@ -63,6 +63,8 @@ class LeadItem:
     flags: list[str]
     phones: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    messengers: list[str] = field(default_factory=list)
+    """Handles such as ``telegram:5120093311`` (the chat a bot's message came from)."""
     touches: int = 0
 
     def overdue(self, now: datetime) -> bool:
@@ -83,6 +85,7 @@ class LeadItem:
             "company": self.company,
             "phones": self.phones,
             "emails": self.emails,
+            "messengers": self.messengers,
             "owner": self.owner,
             "region": self.region,
             "received_at": self.received_at.isoformat(),
@@ -140,6 +143,7 @@ def _items(session: Session, rows: list[Row[Any]], *, details: bool) -> list[Lea
             i,
             phones=found.get((i.id, ChannelKind.PHONE.value), []),
             emails=found.get((i.id, ChannelKind.EMAIL.value), []),
+            messengers=found.get((i.id, ChannelKind.MESSENGER.value), []),
             touches=int(touches.get(i.id, 0)),
         )
         for i in items

@@ -77,6 +77,12 @@ def phone(e164: str, extension: str | None = None) -> str:
     return shown
 
 
+def messenger(handle: str) -> str:
+    """'telegram:5120093311' -> 'Telegram 5120093311': the network by its name, then the chat."""
+    network, _colon, chat = handle.partition(":")
+    return f"{network.capitalize()} {chat}" if chat else handle
+
+
 def local_time(moment: datetime, tz: ZoneInfo, fmt: str = f"{NUMERIC_DATE} {TIME}") -> str:
     """``moment`` in the user's time zone, in a numeric ``fmt`` (no month or weekday names: those
     are the language's, see ``long_date`` and ``weekday``)."""
