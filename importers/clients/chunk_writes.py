@@ -178,7 +178,9 @@ class ChunkWrites:
                 seen.add((kind, value))
                 self.channel(into, client_id, kind, value, raw, ext, logged=False)
         if row.note or row.next_action:
-            self.follow_ups(client_id, owner_id, name, (row,), has_open_deal=False)
+            # The deal's title is the name cut to 300 characters: a name that fits is folded already.
+            title_key = keys.name_key if name == keys.name else None
+            self.follow_ups(client_id, owner_id, name, (row,), has_open_deal=False, title_key=title_key)
         if row.portrait:
             portrait: dict[str, Any] = {}
             for key, value in row.portrait:
@@ -196,8 +198,10 @@ class ChunkWrites:
         rows: Sequence[ParsedRow],
         *,
         has_open_deal: bool,
+        title_key: str | None = None,
     ) -> bool:
-        """Notes become timeline entries; a next-action date becomes a deal and a planned contact."""
+        """Notes become timeline entries; a next-action date becomes a deal and a planned contact.
+        ``title_key`` is ``fold(name[:300])`` when the caller has it (a row's folded name)."""
         c = self.ctx
         made = False
         planned_contact = self.planned_contact
@@ -230,7 +234,7 @@ class ChunkWrites:
                             "pipeline_id": c.pipeline_id,
                             "stage_id": c.first_stage_id,
                             "title": name[:300],
-                            "title_key": fold(name[:300]),
+                            "title_key": title_key if title_key is not None else fold(name[:300]),
                             "amount": row.deal_amount or 0,
                             "next_action_at": due,
                             "status": OPEN_DEAL,

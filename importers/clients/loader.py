@@ -45,6 +45,8 @@ FILLABLE = ("legal_form", "inn", "kpp", "ogrn", "city", "region")
 # Enum member access costs a descriptor call; a chunk reads these a hundred thousand times.
 PHONE = ChannelKind.PHONE.value
 EMAIL = ChannelKind.EMAIL.value
+PERSON = ClientKind.PERSON.value
+COMPANY = ClientKind.COMPANY.value
 
 
 HELD = "row.inn_of_another_company"
@@ -121,7 +123,7 @@ def _keys(row: ParsedRow) -> RowKeys:
 
 
 def _kind(row: ParsedRow) -> str:
-    return ClientKind.PERSON.value if (row.inn and len(row.inn) == 12) else ClientKind.COMPANY.value
+    return PERSON if (row.inn and len(row.inn) == 12) else COMPANY
 
 
 def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> ChunkResult:

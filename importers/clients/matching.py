@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -26,9 +27,11 @@ from crm_tui.storage.bulk import among
 from crm_tui.storage.models import ChannelKind, channels, clients
 
 
-@dataclass(frozen=True)
-class Identity:
-    """The matching keys of a client or a row; ``name`` is ``company_name`` of its name."""
+class Identity(NamedTuple):
+    """The matching keys of a client or a row; ``name`` is ``company_name`` of its name.
+
+    A named tuple, not a frozen dataclass: an import makes one for every row, and a frozen
+    dataclass sets each of its six fields through ``object.__setattr__``."""
 
     inn: str | None
     kpp: str | None
@@ -41,12 +44,12 @@ class Identity:
     def of_row(cls, row: ParsedRow) -> Identity:
         keys = row.keys if row.keys is not None else row_keys(row)
         return cls(
-            inn=row.inn if keys.inn_valid else None,
-            kpp=row.kpp,
-            phones=frozenset(p.e164 for p in row.phones),
-            emails=frozenset(e.value for e in row.emails),
-            name=keys.company,
-            city=keys.city_key,
+            row.inn if keys.inn_valid else None,
+            row.kpp,
+            frozenset([p.e164 for p in row.phones]),
+            frozenset([e.value for e in row.emails]),
+            keys.company,
+            keys.city_key,
         )
 
     def record(self, client_id: int) -> Record:
@@ -114,8 +117,10 @@ class KeyIndex:
 
 
 def _put(index: dict[str, list[int]], key: str, client_id: int) -> None:
-    ids = index.setdefault(key, [])
-    if client_id not in ids:
+    ids = index.get(key)
+    if ids is None:
+        index[key] = [client_id]  # the usual key, seen first: no empty list made to be thrown away
+    elif client_id not in ids:
         ids.append(client_id)
 
 

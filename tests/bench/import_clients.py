@@ -10,7 +10,10 @@ issue 29) in a process of its own. Wall time and the CPU time of both processes 
 on a shared machine the CPU time is the steadier of the two.
 
     .venv/bin/python tests/bench/import_clients.py [--rows 100000] [--db PATH] [--in-app]
-        [--openpyxl] [--once]
+        [--openpyxl] [--once] [--marks 100000] [--errors-dir DIR] [--source FILE]
+
+``--marks N`` prints, every N rows, the wall time and the CPU time of each process over the
+last N rows: whether a row costs more late in a big import than early, and in which process.
 """
 
 from __future__ import annotations
@@ -47,6 +50,49 @@ def openpyxl_read(source: Path) -> tuple[float, float]:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", OPENPYXL_READ, str(source)], check=True)
     return time.perf_counter() - started, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of a running process of ours (``/proc``); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's running children (the parsing process)."""
+    total = 0.0
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            total += sum(process_cpu(int(pid)) for pid in (task / "children").read_text().split())
+    return total
+
+
+class Marks:
+    """The progress callback of ``--marks``: a line every ``every`` rows."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.next = every
+        self.last = (time.perf_counter(), time.process_time(), children_cpu(), 0)
+
+    def __call__(self, done: int) -> None:
+        if done < self.next:
+            return
+        while self.next <= done:
+            self.next += self.every
+        now = (time.perf_counter(), time.process_time(), children_cpu(), done)
+        wall, own, child, rows = (a - b for a, b in zip(now, self.last, strict=True))
+        scale = 100_000 / rows
+        print(
+            f"  {done:>9,} rows: last {rows:,} in {wall:.1f} s, CPU importing {own:.1f} s, "
+            f"parsing {child:.1f} s (per 100,000: {wall * scale:.1f} s, {own * scale:.1f} + "
+            f"{child * scale:.1f} s)",
+            flush=True,
+        )
+        self.last = now
 
 
 def server_cpu(ws: object) -> float | None:
@@ -87,17 +133,21 @@ def main() -> None:
     parser.add_argument("--in-app", action="store_true", help="leave the garbage collector alone")
     parser.add_argument("--openpyxl", action="store_true", help="time openpyxl's bare read after the import")
     parser.add_argument("--once", action="store_true", help="leave out the re-import")
+    parser.add_argument("--source", type=Path, help="import this file instead of the generated one")
+    parser.add_argument("--marks", type=int, help="print the time of every N rows")
+    parser.add_argument("--errors-dir", type=Path, help="where the errors file goes (default: --dir)")
     args = parser.parse_args()
 
     def job() -> AbstractContextManager[None]:
         return nullcontext() if args.in_app else collector_paused()
 
     args.dir.mkdir(parents=True, exist_ok=True)
-    source = args.dir / f"clients-{args.rows}.xlsx"
+    source = args.source or args.dir / f"clients-{args.rows}.xlsx"
     if not source.exists():
         started = time.perf_counter()
         write_big_xlsx(source, args.rows)
         print(f"built {source.name} in {time.perf_counter() - started:.1f} s")
+    errors_dir = args.errors_dir or args.dir
     database = args.db or str(args.dir / "import-bench.db")
     if args.db is None:
         for suffix in ("", "-wal", "-shm"):
@@ -106,7 +156,9 @@ def main() -> None:
     own, children = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with job():
-        summary = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
+        summary = import_clients(
+            ws, [source], ImportOptions(errors_dir=errors_dir), Marks(args.marks) if args.marks else None
+        )
     elapsed = time.perf_counter() - started
     own = cpu_seconds(resource.RUSAGE_SELF) - own
     children = cpu_seconds(resource.RUSAGE_CHILDREN) - children
@@ -136,7 +188,7 @@ def main() -> None:
         return
     started = time.perf_counter()
     with job():
-        again = import_clients(ws, [source], ImportOptions(errors_dir=args.dir))
+        again = import_clients(ws, [source], ImportOptions(errors_dir=errors_dir))
     print(f"re-import of the same file: {time.perf_counter() - started:.1f} s, created {again.created}")
     dispose_engines()
 
