@@ -24,7 +24,7 @@ from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.documents.steps import DealSteps, deal_steps
 from crm_tui.domain.tasks.manual import SetTask
-from crm_tui.domain.values.formatting import local_time, money
+from crm_tui.domain.values.formatting import local_time, money, money_figure, money_figures
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
@@ -141,7 +141,7 @@ class DealScreen(DealDocuments):
         head.append(f"  {inert(card.stage)} ", style="reverse")
         facts = [
             card.client,
-            money(card.amount),
+            money_figure(card.amount),
             _("owner {name}").format(name=card.owner or "—"),
             _("{days} d in stage").format(days=(now - card.stage_entered_at).days),
         ]
@@ -282,9 +282,10 @@ class DealScreen(DealDocuments):
         card = self.card
         if card is None or not card.lines:
             return
+        totals = money_figures([x.total for x in card.lines])
         choices = [
-            (f"{x.number}. {x.product} × {x.quantity} {x.unit} · {money(x.total)}", str(x.number))
-            for x in card.lines
+            (f"{x.number}. {x.product} × {x.quantity} {x.unit} · {total}", str(x.number))
+            for x, total in zip(card.lines, totals, strict=True)
         ]
 
         def chosen(number: str | None) -> None:

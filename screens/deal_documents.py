@@ -19,7 +19,7 @@ from crm_tui.domain.documents.making import KIND_NAMES, DocumentRow, document_co
 from crm_tui.domain.documents.payments import HandPayment
 from crm_tui.domain.documents.steps import STEPS, DealSteps
 from crm_tui.domain.documents.templates import list_templates
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money, money_figure
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _, ngettext
 from crm_tui.screens.base import CrmScreen
@@ -161,7 +161,7 @@ class DealDocuments(CrmScreen):
         said = (
             _("Contract № {number} made.") if kind == "contract" else _("Invoice № {number} made: {amount}.")
         )
-        self.post_message(self.Said(said.format(number=made.number, amount=money(made.amount))))
+        self.post_message(self.Said(said.format(number=made.number, amount=money_figure(made.amount))))
 
     def action_save_document(self) -> None:
         steps = self.steps

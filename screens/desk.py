@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.captions import CHANNEL_NAMES, LEAD_CHANNEL_NAMES
 from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
-from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money
+from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money_figure
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import N_, _, counted
@@ -184,11 +184,13 @@ class DeskScreen(CrmScreen):
         weeks = self.desk.won_by_week if self.desk is not None else []
         trend = weeks if any(weeks) else None  # own wins, week by week (none yet: the bar, the caption)
         if share is None:
-            plan.show(money(kpi.fact), _("no monthly target set"), trend=trend)
+            plan.show(money_figure(kpi.fact), _("no monthly target set"), trend=trend)
         else:
-            caption = _("{percent}% of {plan}").format(percent=round(share * 100), plan=money(kpi.plan))
+            caption = _("{percent}% of {plan}").format(
+                percent=round(share * 100), plan=money_figure(kpi.plan)
+            )
             plan.show(
-                money(kpi.fact),
+                money_figure(kpi.fact),
                 caption,
                 share=share,
                 tone="good" if share >= 1 else "neutral",
@@ -196,10 +198,12 @@ class DeskScreen(CrmScreen):
                 short_caption=_("{percent}% of the plan").format(percent=round(share * 100)),
             )
         won = counted(kpi.won_count, "deal won for {amount}", "deals won for {amount}")
-        self.query_one("#kpi-won", KpiTile).show(str(kpi.won_count), won.format(amount=money(kpi.fact)))
+        self.query_one("#kpi-won", KpiTile).show(
+            str(kpi.won_count), won.format(amount=money_figure(kpi.fact))
+        )
         waiting = kpi.awaiting_payment_count
         self.query_one("#kpi-awaiting", KpiTile).show(
-            money(kpi.awaiting_payment),
+            money_figure(kpi.awaiting_payment),
             counted(waiting, "{count} deal waiting for money", "{count} deals waiting for money"),
             tone="warn" if waiting else "neutral",
         )

@@ -35,7 +35,7 @@ from crm_tui.domain.reports.funnel import (
     forecast_report,
     funnel_report,
 )
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money_figure
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
@@ -226,7 +226,7 @@ class FunnelScreen(FunnelFilters):
             literal(
                 line.format(
                     count=sum(c.count for c in open_columns),
-                    amount=money(sum(c.amount for c in open_columns)),
+                    amount=money_figure(sum(c.amount for c in open_columns)),
                     who=who,
                     stuck=stuck,
                 )

@@ -17,7 +17,7 @@ from textual.markup import escape
 
 from crm_tui.domain.clients.listing import ClientFilter, ClientRow, client_page
 from crm_tui.domain.deals.search import FoundDeal, find_deals
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money_figure
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import _
@@ -74,7 +74,7 @@ class RecordSearch(Provider):
                 help=escape(inert(" · ".join(facts))),
             )
         for deal in found.deals:
-            facts = [_("deal"), deal.client, deal.stage, money(deal.amount)]
+            facts = [_("deal"), deal.client, deal.stage, money_figure(deal.amount)]
             yield Hit(
                 DEAL_SCORE,
                 literal(deal.title),

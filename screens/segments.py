@@ -31,7 +31,7 @@ from crm_tui.domain.segments.lists import (
     segment_page,
 )
 from crm_tui.domain.segments.recompute import recompute_segments
-from crm_tui.domain.values.formatting import local_time, money
+from crm_tui.domain.values.formatting import local_time, money_figure, money_figures
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted
@@ -207,7 +207,7 @@ class SegmentsScreen(HandoverFlow):
                 continue
             segment = Segment(count.segment)
             tile = self.query_one(f"#tile-{segment}", KpiTile)
-            caption = money(count.sales_total) + " · " + _(SEGMENT_HINTS[segment])
+            caption = money_figure(count.sales_total) + " · " + _(SEGMENT_HINTS[segment])
             tile.show(f"{count.clients:,}".replace(",", "\u202f"), caption, share=count.clients / total)
             tile.set_class(segment is self.view.segment and not self.view.moves, "-chosen")
         info = self.query_one("#segment-info", Static)
@@ -251,7 +251,8 @@ class SegmentsScreen(HandoverFlow):
             status = _("{count} clients moved in the latest recompute").format(count=len(loaded.moves))
         else:
             table.add_columns(" ", _("Client"), _("Owner"), _("Region"), _("Last purchase"), _("Value"))
-            for row in loaded.rows:
+            values = money_figures([row.sales_total for row in loaded.rows])  # kopecks in all or none
+            for row, value in zip(loaded.rows, values, strict=True):
                 name = literal(f"{row.legal_form} {row.name}" if row.legal_form else row.name)
                 if row.manual:
                     name.append(" ✎", style="italic")
@@ -261,7 +262,7 @@ class SegmentsScreen(HandoverFlow):
                     literal(row.owner),
                     literal(row.region),
                     f"{row.last_purchase_on:%d.%m.%Y}" if row.last_purchase_on else _("never"),
-                    Text(money(row.sales_total), justify="right"),
+                    Text(value, justify="right"),
                     key=str(row.id),
                 )
             sort = _("by last purchase") if self.view.sort is SegmentSort.LAST_PURCHASE else _("by value")

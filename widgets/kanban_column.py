@@ -13,20 +13,21 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.deals.kanban import KanbanCard, KanbanColumn
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money_figure, money_figures
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.i18n import _, counted
 from crm_tui.widgets.record_table import clip
 
 
-def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int) -> Text:
-    """The deal (marked when stuck; long titles wrap), its amount and client, days in stage
-    and the next task."""
+def card_text(card: KanbanCard, now: datetime, tz: ZoneInfo, width: int, amount: str) -> Text:
+    """The deal (marked when stuck; long titles wrap), its ``amount`` as the column shows it
+    (``money_figures``: kopecks on every card when any has them) and client, days in stage and
+    the next task."""
     text = Text()
     if card.stuck:
         text.append("⚠ ", style="bold red")
     text.append(inert(card.title), style="bold")
-    text.append("\n" + money(card.amount), style="bold")
+    text.append("\n" + amount, style="bold")
     text.append(f"  {inert(card.client)}")
     days = card.days_in_stage(now)
     text.append(f"\n{days} " + _("d in stage"), style="red" if card.stuck else "dim")
@@ -63,7 +64,8 @@ class KanbanColumnView(Vertical):
             self.column = column
             self.paint_head()
         width = max(self.size.width - 4, 14)
-        texts = [card_text(c, now, tz, width) for c in column.cards]
+        amounts = money_figures([c.amount for c in column.cards])
+        texts = [card_text(c, now, tz, width, a) for c, a in zip(column.cards, amounts, strict=True)]
         if column.has_more:
             texts.append(Text(_("… more: m"), style="dim italic"))
         shown = ([c.id for c in column.cards], texts)
@@ -92,7 +94,7 @@ class KanbanColumnView(Vertical):
             return 0
         head = self.query_one(".kanban-head", Static)
         width = head.content_size.width or 1_000
-        figures = [counted(column.count, "{count} deal", "{count} deals"), money(column.amount)]
+        figures = [counted(column.count, "{count} deal", "{count} deals"), money_figure(column.amount)]
         if column.stuck_after_days:
             figures.append(f"⚑{column.stuck_after_days}" + _("d"))
         lines = [figures[0]]

@@ -9,14 +9,15 @@ from rich.table import Table
 from textual.widgets import Static
 
 from crm_tui.domain.desk import StageSummary
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money_figures
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _
 
 
-def rubles(kopecks: int) -> str:
-    """The sum as ``money`` writes it, without the sign the heading carries."""
-    return money(kopecks).removesuffix(" ₽")
+def rubles(amounts: Sequence[int]) -> list[str]:
+    """The sums of a column as ``money_figures`` writes them (kopecks in every row when any has
+    them), without the sign the heading carries."""
+    return [text.removesuffix(" ₽") for text in money_figures(amounts)]
 
 
 class StageSummaryTable(Static):
@@ -36,7 +37,8 @@ class StageSummaryTable(Static):
             _("Stage"), footer=_("Total"), ratio=1, min_width=8, no_wrap=True, overflow="ellipsis"
         )
         table.add_column(_("Deals"), footer=str(count), justify="right", no_wrap=True)
-        table.add_column(_("Amount, ₽"), footer=rubles(amount), justify="right", no_wrap=True)
-        for stage in stages:
-            table.add_row(literal(stage.stage), str(stage.count), rubles(stage.amount))
+        *sums, total = rubles([*(s.amount for s in stages), amount])
+        table.add_column(_("Amount, ₽"), footer=total, justify="right", no_wrap=True)
+        for stage, sum_ in zip(stages, sums, strict=True):
+            table.add_row(literal(stage.stage), str(stage.count), sum_)
         self.update(table)

@@ -15,7 +15,7 @@ from crm_tui.domain.clients.card import ChannelInfo, ClientCard
 from crm_tui.domain.clients.timeline import TimelinePage
 from crm_tui.domain.documents.making import KIND_NAMES, DocumentRow
 from crm_tui.domain.portrait.answers import field_text
-from crm_tui.domain.values.formatting import local_time, money, phone
+from crm_tui.domain.values.formatting import local_time, money_figure, money_figures, phone
 from crm_tui.domain.values.legal_forms import ENTREPRENEUR
 from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.domain.values.text import inert, literal
@@ -48,7 +48,7 @@ def portrait_view(card: ClientCard) -> Group:
 def segment_view(card: ClientCard, tz: ZoneInfo) -> Group:
     bought = (
         _("last purchase {day} · {total} in all").format(
-            day=f"{card.last_purchase_on:%d.%m.%Y}", total=money(card.sales_total)
+            day=f"{card.last_purchase_on:%d.%m.%Y}", total=money_figure(card.sales_total)
         )
         if card.last_purchase_on
         else _("no purchases in the sales history")
@@ -217,17 +217,18 @@ def facts_view(card: ClientCard) -> Text:
 
 
 def deal_rows(card: ClientCard) -> Rows:
+    amounts = money_figures([d.amount for d in card.deals])  # a column: kopecks in every row or none
     return [
         (
             str(d.id),
             [
                 literal(d.title, no_wrap=True, overflow="ellipsis"),
                 literal(clip(inert(d.stage), 16)),
-                Text(money(d.amount)),
+                Text(amount),
                 Text(deal_status_label(d.status), style="dim" if d.status != "open" else ""),
             ],
         )
-        for d in card.deals
+        for d, amount in zip(card.deals, amounts, strict=True)
     ]
 
 
@@ -272,10 +273,10 @@ def card_documents_view(documents: list[DocumentRow]) -> Text:
             text.append("\n")
         kind = _(KIND_NAMES[doc.kind]).capitalize()
         what = f"{kind} № {doc.number}"
-        line = f"{what} · {doc.doc_date:%d.%m.%Y} · {money(doc.amount)}"
+        line = f"{what} · {doc.doc_date:%d.%m.%Y} · {money_figure(doc.amount)}"
         if doc.kind == "invoice":
             line += " · " + (
-                _("paid") if doc.paid else _("paid {amount}").format(amount=money(doc.paid_amount))
+                _("paid") if doc.paid else _("paid {amount}").format(amount=money_figure(doc.paid_amount))
             )
         text.append(line, style="dim")
     return text

@@ -54,6 +54,14 @@ Index(
     deal_stage_changes.c.stay_tenths,
     deal_stage_changes.c.at,
 )
+# Time in stage by day, week or month (migration 0028): a piece of the period is a range.
+Index(
+    "ix_deal_stage_changes_at_stays",
+    deal_stage_changes.c.at,
+    deal_stage_changes.c.from_stage_id,
+    deal_stage_changes.c.stay_tenths,
+    deal_stage_changes.c.owner_id,
+)
 # Open deals over their stage's limit, with their owner, counted off the index.
 Index("ix_deals_stuck", deals.c.status, deals.c.stage_id, deals.c.stage_entered_at, deals.c.owner_id)
 # Deals closed in a period (refusals, plan against fact): status, when, whose and how much.

@@ -338,3 +338,25 @@ def test_an_entrepreneurs_card_says_ip_not_a_company(ws: Workspace, team: Seeded
     console.print(requisites_view(card))
     kind = next(line for line in console.export_text().splitlines() if line.startswith("Kind"))
     assert kind.split() == ["Kind", "individual", "entrepreneur"]
+
+
+async def test_the_cards_deals_show_kopecks_in_every_row_when_one_has_them(
+    ws: Workspace, team: Seeded
+) -> None:
+    """The deals' amounts are a column: «86 500,50 ₽» keeps its kopecks (it read «86 500 ₽») and
+    the other row shows «,00» so that the digits line up."""
+    from sqlalchemy import update
+
+    from crm_tui.storage.database import write_session
+    from crm_tui.storage.models import deals
+
+    with write_session(ws.engine) as session:
+        session.execute(update(deals).where(deals.c.id == team.deals["d_prop_aqua"]).values(amount=8_650_050))
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = await open_card(app, team.clients["aqua"])
+        await settle(pilot)
+        table = card.query_one("#deals", RecordTable)
+        amounts = sorted(str(table.get_row_at(n)[2]).replace("\u202f", " ") for n in range(table.row_count))
+    assert amounts == ["310 000.00 ₽", "86 500.50 ₽"]

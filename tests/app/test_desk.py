@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -231,3 +232,44 @@ async def test_the_plan_tile_draws_my_own_wins_week_by_week(
         assert screen.desk.won_by_week == expected
         line = screen.query_one("#kpi-plan .kpi-trend", Sparkline)
         assert line.display and list(line.data or []) == expected
+
+
+async def test_the_desks_money_keeps_its_kopecks_as_the_reports_do(ws: Workspace, team: Seeded) -> None:
+    """The desk showed «950 000 ₽» beside the report's «950 000,38 ₽»: a tile's sum keeps the
+    kopecks it has, and the stages' sums show them in every row (and the total) when any has
+    them; whole sums stay whole."""
+    from crm_tui.storage.models import deals
+    from crm_tui.widgets.stage_summary import StageSummaryTable
+
+    with write_session(ws.engine) as session:
+        for key, kopecks in (("d_won_romashka", 65_000_038), ("d_await_romashka", 78_000_005)):
+            session.execute(update(deals).where(deals.c.id == team.deals[key]).values(amount=kopecks))
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def shown(selector: str) -> str:
+            return " ".join(text_of(app.screen.query_one(selector, Static)).split()).replace("\u202f", " ")
+
+        plan, caption = shown("#kpi-plan .kpi-value"), shown("#kpi-won .kpi-caption")
+        awaiting, overdue = shown("#kpi-awaiting .kpi-value"), shown("#kpi-overdue .kpi-value")
+        stages = [
+            " ".join(line.split()).replace("\u202f", " ")
+            for line in text_of(app.screen.query_one("#stages", StageSummaryTable)).splitlines()
+        ]
+    assert plan == "950 000.38 ₽" and "950 000.38 ₽" in caption
+    assert awaiting == "1 000 000.05 ₽"
+    assert overdue == "2"
+    rows = [re.fullmatch(r"(.*?) (\d+) (\d{1,3}(?: \d{3})*\.\d\d)", line) for line in stages]
+    sums = {row[1]: row[3] for row in rows if row}
+    assert sums["Awaiting payment"] == "1 000 000.05"
+    assert sums["New inquiry"] == "165 000.00" and sums["Proposal sent"] == "1 336 500.00"
+    assert sums["Total"] == "3 351 500.05"
+
+
+async def test_the_desks_whole_sums_stay_whole(ws: Workspace) -> None:
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = text_of(app.screen.query_one("#kpi-plan .kpi-value", Static)).strip()
+    assert plan.replace("\u202f", " ") == "950 000 ₽"

@@ -181,3 +181,31 @@ async def test_column_heads_say_deals_and_rubles_whole_at_80x24(
     proposal = " ".join(heads["Proposal sent"].split())
     assert "2 сделки" in proposal and "1 336 500 ₽" in proposal.replace("\u202f", " ")
     assert all("…" not in head for head in heads.values())
+
+
+async def test_the_kanbans_money_keeps_its_kopecks_as_the_reports_do(
+    sqlite_url: str, sqlite_engine: Engine, team: Seeded
+) -> None:
+    """A column's head keeps the kopecks its sum has; a column's cards show them on every card
+    when any card has them (their digits line up); a column of whole sums stays whole."""
+    with sqlite_engine.begin() as conn:
+        conn.execute(deals.update().where(deals.c.id == team.deals["d_prop_aqua"]).values(amount=8_650_050))
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_funnel(pilot)
+        heads, cards = {}, {}
+        for view in screen.query(KanbanColumnView):
+            if view.column is None:
+                continue
+            heads[view.column.name] = " ".join(text_of(view.query_one(".kanban-head", Static)).split())
+            options = view.query_one(".kanban-cards", OptionList)
+            cards[view.column.name] = [
+                str(options.get_option_at_index(n).prompt).splitlines()[1].split("  ")[0]
+                for n in range(len(view.cards))
+            ]
+    heads = {name: head.replace("\u202f", " ") for name, head in heads.items()}
+    cards = {name: [c.replace("\u202f", " ") for c in texts] for name, texts in cards.items()}
+    assert "2 deals 1 336 500.50 ₽" in heads["Proposal sent"].replace(" ·", "")
+    assert sorted(cards["Proposal sent"]) == ["1 250 000.00 ₽", "86 500.50 ₽"]
+    assert "2 deals 165 000 ₽" in heads["New inquiry"].replace(" ·", "")
+    assert sorted(cards["New inquiry"]) == ["120 000 ₽", "45 000 ₽"]

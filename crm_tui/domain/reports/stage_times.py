@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, FromClause, Integer, Label, Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, FromClause, Label, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
@@ -22,6 +22,7 @@ from crm_tui.domain.access.visibility import figures_within, sees_everyones_figu
 from crm_tui.domain.deals.stuck import stuck_condition
 from crm_tui.domain.reports.calls import BY_PIECES
 from crm_tui.domain.reports.period import Period
+from crm_tui.domain.reports.stay_histograms import NOBODY, stay_groups
 from crm_tui.domain.reports.table import (
     TIME_SLICES,
     Column,
@@ -30,6 +31,7 @@ from crm_tui.domain.reports.table import (
     Slice,
     Source,
     by_position,
+    check_slices,
     slice_columns,
     slice_keys,
 )
@@ -57,73 +59,24 @@ def stage_times_report(
     pipeline_id: int | None = None,
 ) -> Report:
     require(viewer, Capability.SEE_REPORTS)
-    h = deal_stage_changes.c
-    # whose a stay is: the deal's owner now, copied onto its history (migration 0025's triggers)
-    owner = h.owner_id
     by = [x for x in by if x not in (Slice.PIPELINE, Slice.STAGE)]
     keyed = [Slice.PIPELINE, Slice.STAGE, *by]
-    start, end = period.bounds(tz)
+    check_slices(by, Source(deal_stage_changes, deal_stage_changes.c.owner_id, deal_stage_changes.c.at))
     stage_of = _stages(session, pipeline_id)
-    # Whose stays they are matters only for a narrower scope or a slice by person: everyone's
-    # stays per stage are a walk along ix_deal_stage_changes_stage_stay_at; a person's, along
-    # ix_deal_stage_changes_owner_stays (the deals are never read: joining them to group a year's
-    # stays by owner cost SQLite a sort of them all).
-    personal = (
-        not sees_everyones_figures(viewer)
-        or manager_id is not None
-        or any(x in (Slice.MANAGER, Slice.REGION) for x in by)
-    )
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    tables: FromClause = deal_stage_changes
-    pieces = _by_person(session, by, manager_id)
-    # per manager, the stays are grouped by whose they are (a number, not names and regions:
-    # PostgreSQL sorted a year's stays by the names on disk); the person's slices are filled in
-    by_owner = Slice.MANAGER in by
-    grouped_by = [x for x in by if not (by_owner and x in (Slice.MANAGER, Slice.REGION))]
-    keys = slice_keys(session, Source(tables, owner, h.at), grouped_by, period, tz)
-    if by_owner and not pieces:
-        keys.insert(0, owner.label("owner"))
-    where = [h.at >= start, h.at < end, h.stay_tenths.is_not(None)]
-    if personal:
-        # the stages are left to the rows' reading: named here, SQLite would walk every stay
-        # by stage instead of the people's own
-        where.append(figures_within(viewer, owner))
-    else:
-        where.append(h.from_stage_id.in_(list(stage_of)))
-    if manager_id is not None:
-        where.append(owner == manager_id)
-    if any(x in (Slice.MANAGER, Slice.REGION) for x in grouped_by):
-        tables = tables.outerjoin(users, users.c.id == owner)
-    grouped_names = [k.name for k in keys]
-    if pieces:
-        where.append(owner.is_not_distinct_from(bindparam("piece_person", type_=Integer)))
-    if sqlite or not by_owner:
-        # A histogram (how many stays of each length) per stage and slice, and the nearest-rank
-        # percentiles read off it in SQL, exactly as ranking every stay would give them: a
-        # stage's thousand lengths for tens of thousands of stays (per person the lengths barely
-        # repeat, and PostgreSQL sorts the stays per group instead, ``_ordered_set``).
-        histogram = (
-            select(
-                h.from_stage_id.label("stage_id"), *keys, h.stay_tenths.label("stay"), func.count().label("n")
-            )
-            .select_from(tables)
-            .where(*where)
-            .group_by(*by_position([h.from_stage_id, *keys, h.stay_tenths]))
-        )
-        query = _percentiles(histogram, grouped_names)
-    else:
-        query = _ordered_set(tables, where, keys)
     names = [c.key for c in slice_columns(by)]
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
-    people = _people(session, viewer) if by_owner else {}
-    for values, person in _percentile_rows(session, query, people, pieces):
-        stage_id, (n, median, p90) = values[0], values[-3:]
-        known = {**person, **dict(zip(grouped_names, values[1:-3], strict=True))}
-        if "owner" in known:
-            known.update(people.get(known["owner"], NOBODY))
-        slices = tuple(known[name] for name in names)
+    if session.get_bind().dialect.name in BY_PIECES:
+        people = _people(session, viewer)
+        if manager_id is not None:
+            people = {manager_id: people[manager_id]} if manager_id in people else {}
+        everyone = sees_everyones_figures(viewer) and manager_id is None
+        groups = stay_groups(session, by, period, tz, people, everyone=everyone, stage_ids=list(stage_of))
+    else:
+        groups = _grouped_in_sql(session, viewer, period, tz, by, manager_id, stage_of)
+    for stage_id, known, (n, median, p90) in groups:
         if stage_id not in stage_of:
             continue
+        slices = tuple(known[name] for name in names)
         pipeline, stage, position = stage_of[stage_id]
         found[(pipeline, stage, *slices)] = {
             "pipeline": pipeline,
@@ -144,6 +97,68 @@ def stage_times_report(
     for row in rows:
         del row["position"]
     return Report("stages", slice_columns(keyed) + COLUMNS, rows)
+
+
+def _grouped_in_sql(
+    session: Session,
+    viewer: Viewer,
+    period: Period,
+    tz: ZoneInfo,
+    by: Sequence[Slice],
+    manager_id: int | None,
+    stage_of: dict[int, tuple[str, str, int]],
+) -> Iterator[tuple[int, dict[str, Any], tuple[int, int, int]]]:
+    """PostgreSQL: per stage and slice, the stays and their percentiles, worked out by the
+    server (SQLite's are ``stay_histograms``'s; this way on SQLite only in the tests, as a check of
+    it). Everyone's stays per stage are a walk along ix_deal_stage_changes_stage_stay_at; a
+    person's, along ix_deal_stage_changes_owner_stays (the deals are never read)."""
+    h = deal_stage_changes.c
+    # whose a stay is: the deal's owner now, copied onto its history (migration 0025's triggers)
+    owner = h.owner_id
+    start, end = period.bounds(tz)
+    personal = (
+        not sees_everyones_figures(viewer)
+        or manager_id is not None
+        or any(x in (Slice.MANAGER, Slice.REGION) for x in by)
+    )
+    tables: FromClause = deal_stage_changes
+    # per manager, the stays are grouped by whose they are (a number, not names and regions:
+    # PostgreSQL sorted a year's stays by the names on disk); the person's slices are filled in
+    by_owner = Slice.MANAGER in by
+    grouped_by = [x for x in by if not (by_owner and x in (Slice.MANAGER, Slice.REGION))]
+    keys = slice_keys(session, Source(tables, owner, h.at), grouped_by, period, tz)
+    if by_owner:
+        keys.insert(0, owner.label("owner"))
+    where = [h.at >= start, h.at < end, h.stay_tenths.is_not(None)]
+    where.append(figures_within(viewer, owner) if personal else h.from_stage_id.in_(list(stage_of)))
+    if manager_id is not None:
+        where.append(owner == manager_id)
+    if any(x in (Slice.MANAGER, Slice.REGION) for x in grouped_by):
+        tables = tables.outerjoin(users, users.c.id == owner)
+    grouped_names = [k.name for k in keys]
+    if by_owner and session.get_bind().dialect.name != "sqlite":
+        # per manager the lengths barely repeat: the server sorts each group's stays instead
+        query = _ordered_set(tables, where, keys)
+    else:
+        # a histogram (how many stays of each length) per stage and slice, and the nearest-rank
+        # percentiles read off it in SQL, exactly as ranking every stay would give them
+        histogram = (
+            select(
+                h.from_stage_id.label("stage_id"), *keys, h.stay_tenths.label("stay"), func.count().label("n")
+            )
+            .select_from(tables)
+            .where(*where)
+            .group_by(*by_position([h.from_stage_id, *keys, h.stay_tenths]))
+        )
+        query = _percentiles(histogram, grouped_names)
+    people = _people(session, viewer) if by_owner else {}
+    for row in session.execute(query):
+        values = tuple(row)
+        known = dict(zip(grouped_names, values[1:-3], strict=True))
+        if "owner" in known:
+            known.update(people.get(known["owner"], NOBODY))
+        n, median, p90 = values[-3:]
+        yield values[0], known, (int(n), int(median), int(p90))
 
 
 def _percentiles(histogram: Select[Any], names: Sequence[str]) -> Select[Any]:
@@ -196,17 +211,6 @@ def _ordered_set(
     )
 
 
-def _by_person(session: Session, by: Sequence[Slice], manager_id: int | None) -> bool:
-    """Per manager on SQLite, the stays are read one person at a time (a range of
-    ix_deal_stage_changes_owner_stays each, their histogram's windows over a few thousand rows:
-    sorting a year's 640,000 stays at once by person, stage and length took seconds). A person's
-    rows are their own groups, so the pieces together are the whole."""
-    return session.get_bind().dialect.name in BY_PIECES and Slice.MANAGER in by and manager_id is None
-
-
-NOBODY = {"manager": None, "manager_name": None, "region": None}
-
-
 def _people(session: Session, viewer: Viewer) -> dict[int | None, dict[str, Any]]:
     """The people whose figures the viewer may see, with the slices they fill in (and nobody's,
     for an admin: the deals without an owner are a line of their own)."""
@@ -218,21 +222,8 @@ def _people(session: Session, viewer: Viewer) -> dict[int | None, dict[str, Any]
         )
     }
     if sees_everyones_figures(viewer):
-        people[None] = NOBODY
+        people[None] = dict(NOBODY)
     return people
-
-
-def _percentile_rows(
-    session: Session, query: Select[Any], people: dict[int | None, dict[str, Any]], pieces: bool
-) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """The rows, each with the person's slices when read by person (else nothing)."""
-    if not pieces:
-        for row in session.execute(query):
-            yield tuple(row), {}
-        return
-    for someone, person in people.items():
-        for row in session.execute(query, {"piece_person": someone}):
-            yield tuple(row), person
 
 
 def _stages(session: Session, pipeline_id: int | None) -> dict[int, tuple[str, str, int]]:
