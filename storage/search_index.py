@@ -1,14 +1,17 @@
 """The client search index, which lives outside the tables' metadata.
 
 Created by migration 0003 with engine-specific DDL (an FTS5 trigram table on SQLite, a
-``pg_trgm`` GIN index on PostgreSQL), so schema comparison must look past it.
+``pg_trgm`` GIN index on PostgreSQL), so schema comparison must look past it; so must it past
+the name walk's index on SQLite (migration 0028: the clients in name order with their search
+text, which ``crm_tui.domain.clients.search`` filters without reading the table).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, text
 
-SEARCH_INDEX_NAMES = ("client_search", "ix_clients_search_trgm")
+NAME_WALK_INDEX = "ix_clients_search_names"
+SEARCH_INDEX_NAMES = ("client_search", "ix_clients_search_trgm", NAME_WALK_INDEX)
 
 client_search = Table(
     "client_search",
@@ -19,7 +22,8 @@ client_search = Table(
 
 
 def is_search_index(name: str | None) -> bool:
-    """Whether ``name`` is the FTS table, one of its shadow tables, or the trigram index."""
+    """Whether ``name`` is the FTS table, one of its shadow tables, the trigram index or the
+    name walk's index."""
     return name is not None and name.startswith(SEARCH_INDEX_NAMES)
 
 

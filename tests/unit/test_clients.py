@@ -12,6 +12,7 @@ from crm_tui.domain.clients.listing import ClientFilter, client_page, iter_clien
 from crm_tui.domain.clients.records import ChannelDraft, ClientDraft, create_client
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind
+from tests.query_plans import sqlite_plans
 from tests.seed import FROZEN_NOW, Seeded
 
 
@@ -53,7 +54,7 @@ def test_search_finds_by_name_inn_phone_email_any_case(
     window: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("crm_tui.domain.clients.listing.SCAN_WINDOW", window)
+    monkeypatch.setattr("crm_tui.domain.clients.search.SCAN_WINDOW", window)
     assert names(workspace_for("admin"), query) == expected
 
 
@@ -167,7 +168,7 @@ def test_the_search_index_follows_renames_and_deletes(
     from crm_tui.domain.clients.search_keys import derived_keys
     from crm_tui.storage.models import channels, client_sources, clients, contacts, deals, interactions, tasks
 
-    monkeypatch.setattr("crm_tui.domain.clients.listing.SCAN_WINDOW", 2)
+    monkeypatch.setattr("crm_tui.domain.clients.search.SCAN_WINDOW", 2)
     ws = workspace_for("admin")
     name_key, text = derived_keys("Незабудка", "ООО", None, "Москва", [], [])
     with ws.write() as session:
@@ -184,3 +185,59 @@ def test_the_search_index_follows_renames_and_deletes(
             session.execute(delete(table).where(table.c.client_id == teplo))
         session.execute(delete(clients).where(clients.c.id == teplo))
     assert names(ws, "теплодом") == []
+
+
+def _every_third(ws: Workspace, count: int) -> list[str]:
+    """``count`` clients in name order, every third of them an «альфа»: the matches thin out."""
+    wanted = []
+    with ws.write() as session:
+        for i in range(count):
+            name = f"Клиент {i:02d}" + (" альфа" if i % 3 == 0 else "")
+            create_client(session, ws.viewer, ClientDraft(name=name), FROZEN_NOW)
+            if i % 3 == 0:
+                wanted.append(name)
+    return wanted
+
+
+@pytest.mark.parametrize("hit_cost", [10**6, 1], ids=["walk-on", "trigram-index"])
+def test_a_search_past_its_window_pages_every_match_once(
+    workspace_for: Callable[[str], Workspace], monkeypatch: pytest.MonkeyPatch, hit_cost: int
+) -> None:
+    """A page the window does not fill goes on by walking the names or by the trigram index
+    (whichever costs less), and both give the same pages, forward and back."""
+    monkeypatch.setattr("crm_tui.domain.clients.search.SCAN_WINDOW", 3)
+    monkeypatch.setattr("crm_tui.domain.clients.search.HIT_COST", hit_cost)
+    ws = workspace_for("admin")
+    wanted = _every_third(ws, 30)
+    flt = ClientFilter(query="альфа")
+    with ws.read() as session:
+        pages = [client_page(session, ws.viewer, flt, limit=4)]
+        while pages[-1].has_next:
+            pages.append(client_page(session, ws.viewer, flt, after=pages[-1].rows[-1].cursor, limit=4))
+        back = client_page(session, ws.viewer, flt, before=pages[-1].rows[0].cursor, limit=4)
+    assert [r.name for p in pages for r in p.rows] == wanted
+    assert [r.name for r in back.rows] == [r.name for r in pages[-2].rows]
+    assert all(r.phone is None and r.owner for p in pages for r in p.rows)
+
+
+def test_the_name_walk_reads_one_index_not_the_table(
+    workspace_for: Callable[[str], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the walk filters the search text kept in the name index (migration 0028); a
+    page's other columns are read for its rows alone."""
+    monkeypatch.setattr("crm_tui.domain.clients.search.SCAN_WINDOW", 3)
+    ws = workspace_for("ivanova")
+    if ws.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans")
+    _every_third(ws, 12)
+
+    def search() -> None:
+        with ws.read() as session:
+            client_page(session, ws.viewer, ClientFilter(query="альфа"), limit=2)
+
+    plans = sqlite_plans(ws.engine, search)
+    walks = [plan for statement, plan in plans if "clients.search_text LIKE" in statement]
+    assert walks
+    assert all("COVERING INDEX ix_clients_search_names" in plan for plan in walks)
+    channels = [statement for statement, _plan in plans if "first_channel" in statement]
+    assert len(channels) == 1

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from crm_tui.domain.clock import fixed_clock, local_day_bounds, local_month_bounds
 from crm_tui.domain.desk import load_desk
 from crm_tui.domain.workspace import Workspace, open_workspace
+from tests.query_plans import sqlite_plans
 from tests.seed import FROZEN_NOW, MOSCOW
 
 
@@ -77,3 +80,17 @@ def test_day_and_month_bounds_follow_the_zone() -> None:
 def test_a_head_sees_his_own_desk_not_the_regions(workspace_for: Callable[[str], Workspace]) -> None:
     desk = load_desk(workspace_for("smirnov"))
     assert desk.tasks == [] and desk.stages == [] and desk.inbound == []
+
+
+def test_the_slow_tiles_are_index_searches(workspace_for: Callable[[str], Workspace]) -> None:
+    """The desk's first read comes from a cold cache: its tiles read indexes, not table rows
+    (a client's phone or e-mail, a contact's position, an open deal's amount; migration 0028)."""
+    ws = workspace_for("ivanova")
+    if ws.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans")
+    plans = sqlite_plans(ws.engine, lambda: load_desk(ws))
+    portrait = next(plan for statement, plan in plans if "field_values" in statement)
+    assert "COVERING INDEX ix_contact_channels_client_kind" in portrait
+    assert "COVERING INDEX ix_contacts_client_position" in portrait
+    stages = next(plan for statement, plan in plans if "GROUP BY stages.id" in statement)
+    assert "COVERING INDEX ix_deals_owner_status_stage" in stages

@@ -1,24 +1,37 @@
 """How `/` finds clients fast on a big base: the same answer as ``search_text LIKE '%q%'``.
 
-A term shared by many clients ("ооо", "москва") is found by walking the name index for a
-bounded window and filtering it: the first page fills long before the window ends. A rare term
-("7707083893", a surname) would walk the whole table that way, so when the window does not
-fill a page the search goes through the trigram index instead (FTS5 ``trigram`` on SQLite,
-``pg_trgm`` GIN on PostgreSQL, both made by migration 0003). Terms shorter than three
-characters, or holding a literal ``%`` or ``_``, cannot use the index and scan.
+``matching_ids`` walks the visible clients in name order, filtering their search text, and
+stops at the page's last row: a term shared by many clients ("ооо", "с", "иван") fills the
+page within a few hundred rows. On SQLite the walk reads one index, which holds the search
+text beside the name (migration 0028), never the table. A rare term ("7707083893", a surname)
+would walk the whole base that way, so the first walk is bounded (``SCAN_WINDOW`` visible
+clients); when it does not fill the page, what the window found says how far the walk would have to go
+on, and the trigram index (FTS5 ``trigram`` on SQLite, ``pg_trgm`` GIN on PostgreSQL, both made
+by migration 0003) answers instead when it finds fewer clients than that would cost
+(``HIT_COST``); counting them stops there, so a common term's count is short too. Terms shorter than
+three characters, or holding a literal ``%`` or ``_``, cannot use the index and walk on.
+
+Only ids come out of it: the page's other columns (a client's first phone and e-mail, its
+owner) are read for the page's rows alone, not for every client a search looked at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, or_, select, union
+from sqlalchemy import Boolean, ColumnElement, and_, func, or_, select, tuple_, union
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
 from crm_tui.storage.models import clients
 from crm_tui.storage.search_index import client_search
 
 SCAN_WINDOW = 1000
+"""Visible clients walked in name order before the trigram index is asked (about 1 ms)."""
+HIT_COST = 8
+"""A client found by the trigram index costs about as much as this many clients walked (its
+lookup, its access check, the sort), measured on the large demo base."""
 TRIGRAM = 3
 
 
@@ -42,3 +55,65 @@ def indexed_condition(session: Session, patterns: Sequence[str]) -> ColumnElemen
     # One indexed lookup per pattern: FTS5 cannot use its index for LIKEs joined by OR.
     lookups = [select(client_search.c.rowid).where(client_search.c.search_text.like(p)) for p in patterns]
     return clients.c.id.in_(union(*lookups) if len(lookups) > 1 else lookups[0])
+
+
+def _unindexed(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``+(condition)``: the same truth, which SQLite's planner cannot answer from an index."""
+    return UnaryExpression(condition.self_group(), operator=operators.custom_op("+"), type_=Boolean())
+
+
+def indexed_hits(session: Session, patterns: Sequence[str], cap: int) -> int:
+    """How many clients the trigram index finds for ``patterns`` (any visible or not), counted
+    up to ``cap``: the count stops there, so a common term costs no more than a rare one."""
+    if session.get_bind().dialect.name != "sqlite":
+        found = select(clients.c.id).where(like_condition(patterns)).limit(cap).subquery()
+        return session.scalar(select(func.count()).select_from(found)) or 0
+    lookups = [select(client_search.c.rowid).where(client_search.c.search_text.like(p)) for p in patterns]
+    hits = (union(*lookups) if len(lookups) > 1 else lookups[0]).limit(cap).subquery()
+    return session.scalar(select(func.count()).select_from(hits)) or 0
+
+
+def matching_ids(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    patterns: Sequence[str],
+    *,
+    cursor: Sequence[ColumnElement[bool]] = (),
+    backwards: bool,
+    limit: int,
+) -> list[int]:
+    """The first ``limit`` clients meeting ``conditions`` (access, filters) after or before a
+    page's ``cursor`` (conditions on the name order) whose search text matches ``patterns``, in
+    name order (``backwards``: reversed), as ids."""
+    c = clients.c
+    key = tuple_(c.name_key, c.id)
+    order = (c.name_key.desc(), c.id.desc()) if backwards else (c.name_key, c.id)
+    match = like_condition(patterns)
+
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # On SQLite the access and filter conditions are hidden from the planner behind a unary
+    # plus (which changes no value): a base never analysed has no statistics, and without them
+    # SQLite plans a manager's walk (and the window's edge) as an OR of the owner and region
+    # indexes, reading and sorting every client she sees, where the name index answers in order.
+    checked = [_unindexed(and_(*conditions))] if sqlite and conditions else list(conditions)
+    checked.extend(cursor)  # where the walk starts: on the name index
+
+    def walk(count: int, *where: ColumnElement[bool]) -> list[int]:
+        query = select(c.id).where(*checked, match, *where).order_by(*order).limit(count)
+        return list(session.scalars(query))
+
+    edge_row = session.execute(
+        select(c.name_key, c.id).where(*checked).order_by(*order).offset(SCAN_WINDOW - 1).limit(1)
+    ).first()
+    if edge_row is None:  # fewer visible clients than the window: the walk is short anyway
+        return walk(limit)
+    edge = tuple_(edge_row.name_key, edge_row.id)
+    found = walk(limit, key >= edge if backwards else key <= edge)
+    if len(found) >= limit:
+        return found
+    needed = limit - len(found)
+    cap = needed * SCAN_WINDOW // max(len(found), 1) // HIT_COST  # the walk on, in index hits
+    if _indexable(patterns) and indexed_hits(session, patterns, cap) < cap:
+        query = select(c.id).where(*conditions, *cursor, indexed_condition(session, patterns))
+        return list(session.scalars(query.order_by(*order).limit(limit)))
+    return found + walk(limit - len(found), key < edge if backwards else key > edge)

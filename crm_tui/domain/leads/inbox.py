@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.access.visibility import visible_leads
-from crm_tui.domain.clients.overlap import Holder, who_has
 from crm_tui.domain.errors import not_found
 from crm_tui.domain.leads.records import OPEN_STATUSES, load_head
 from crm_tui.domain.workspace import Workspace
@@ -32,6 +31,9 @@ from crm_tui.storage.models import (
     leads,
     users,
 )
+
+if TYPE_CHECKING:  # who else holds a request's numbers is asked by its card, not by the desk
+    from crm_tui.domain.clients.overlap import Holder
 
 PAGE = 50
 
@@ -293,6 +295,8 @@ def lead_card(ws: Workspace, lead_id: int) -> LeadCard:
                 .order_by(i.occurred_at, i.id)
             )
         ]
+        from crm_tui.domain.clients.overlap import who_has
+
         matches = who_has(session, ws.viewer, phones=item.phones, emails=item.emails)
         extra = session.execute(
             select(ld.junk_reason, ld.deal_id, ld.utm_source, ld.utm_medium, ld.utm_campaign).where(

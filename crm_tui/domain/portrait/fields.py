@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -19,8 +19,6 @@ from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.errors import InvalidInput, NotFound, StaleEdit, not_found
-from crm_tui.domain.imports.mapping import PortraitTarget
-from crm_tui.domain.portrait.answers import parse_field_text
 from crm_tui.domain.portrait.defaults import (
     CONTACT_REQUIREMENTS,
     DEFAULT_REQUIRED_CONTACTS,
@@ -30,6 +28,9 @@ from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
 from crm_tui.storage.models import FieldKind, clients, field_defs, field_values
+
+if TYPE_CHECKING:  # the import's and the answers' parsing load when used: the desk's tile does not
+    from crm_tui.domain.imports.mapping import PortraitTarget
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -56,6 +57,8 @@ def portrait_fields(session: Session) -> list[FieldInfo]:
 
 def portrait_targets(session: Session) -> tuple[PortraitTarget, ...]:
     """The portrait's fields as an import's columns may feed them (``portrait.<key>``)."""
+    from crm_tui.domain.imports.mapping import PortraitTarget
+
     fields = portrait_fields(session)
     return tuple(PortraitTarget(f.key, f.label, f.kind, tuple(f.choices or ())) for f in fields)
 
@@ -195,6 +198,8 @@ def set_values(ws: Workspace, client_id: int, version: int, values: dict[str, st
             if key not in fields:
                 raise InvalidInput("field.not_found", N_("no portrait field {key!r}"), key=key)
             field = fields[key]
+            from crm_tui.domain.portrait.answers import parse_field_text
+
             value = parse_field_text(field.label, field.kind, field.choices, text, key=key)
             if before.get(field.id) != value:
                 changes[key] = [before.get(field.id), value]
