@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0028"
+HEAD_REVISION = "0029"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -45,6 +45,7 @@ KNOWN_REVISIONS = (
     "0026",
     "0027",
     "0028",
+    "0029",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

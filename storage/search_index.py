@@ -2,7 +2,7 @@
 
 Created by migration 0003 with engine-specific DDL (an FTS5 trigram table on SQLite, a
 ``pg_trgm`` GIN index on PostgreSQL), so schema comparison must look past it; so must it past
-the name walk's index on SQLite (migration 0028: the clients in name order with their search
+the name walk's index on SQLite (migration 0029: the clients in name order with their search
 text, which ``crm_tui.domain.clients.search`` filters without reading the table).
 """
 

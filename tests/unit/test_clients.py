@@ -223,7 +223,7 @@ def test_a_search_past_its_window_pages_every_match_once(
 def test_the_name_walk_reads_one_index_not_the_table(
     workspace_for: Callable[[str], Workspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On SQLite the walk filters the search text kept in the name index (migration 0028); a
+    """On SQLite the walk filters the search text kept in the name index (migration 0029); a
     page's other columns are read for its rows alone."""
     monkeypatch.setattr("crm_tui.domain.clients.search.SCAN_WINDOW", 3)
     ws = workspace_for("ivanova")

@@ -84,7 +84,7 @@ def test_a_head_sees_his_own_desk_not_the_regions(workspace_for: Callable[[str],
 
 def test_the_slow_tiles_are_index_searches(workspace_for: Callable[[str], Workspace]) -> None:
     """The desk's first read comes from a cold cache: its tiles read indexes, not table rows
-    (a client's phone or e-mail, a contact's position, an open deal's amount; migration 0028)."""
+    (a client's phone or e-mail, a contact's position, an open deal's amount; migration 0029)."""
     ws = workspace_for("ivanova")
     if ws.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's query plans")

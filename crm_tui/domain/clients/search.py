@@ -3,7 +3,7 @@
 ``matching_ids`` walks the visible clients in name order, filtering their search text, and
 stops at the page's last row: a term shared by many clients ("ооо", "с", "иван") fills the
 page within a few hundred rows. On SQLite the walk reads one index, which holds the search
-text beside the name (migration 0028), never the table. A rare term ("7707083893", a surname)
+text beside the name (migration 0029), never the table. A rare term ("7707083893", a surname)
 would walk the whole base that way, so the first walk is bounded (``SCAN_WINDOW`` visible
 clients); when it does not fill the page, what the window found says how far the walk would have to go
 on, and the trigram index (FTS5 ``trigram`` on SQLite, ``pg_trgm`` GIN on PostgreSQL, both made

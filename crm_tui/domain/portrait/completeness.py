@@ -31,7 +31,7 @@ class Requirement:
 
 def requirements(session: Session) -> list[Requirement]:
     """Each requirement as an EXISTS of a column its index holds, so that asked of thousands of
-    clients at once (the desk's tile) it reads indexes only (migration 0028)."""
+    clients at once (the desk's tile) it reads indexes only (migration 0029)."""
     c = clients.c
     found = [
         Requirement(

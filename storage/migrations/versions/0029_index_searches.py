@@ -1,7 +1,7 @@
 """the desk's tiles and the clients search as index searches
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-07 12:40:00
 
 The desk's first read comes from a cold page cache (a new process); its slow tiles read table
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0028"
-down_revision = "0027"
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
