@@ -171,8 +171,20 @@ class CrmScreen(Screen[None]):
             self._check.close()
 
     def _poll(self) -> None:
-        if self.is_current:
+        if self.in_sight:
             self._look_for_changes()
+
+    @property
+    def in_sight(self) -> bool:
+        """Whether the person can see the screen: it is the top one, or only dialogs (drawn
+        over it, see-through) are above it. Textual's ``is_current`` also holds for the screen
+        right under an opaque one (``App._background_screens`` takes it before it looks at its
+        background), so the desk under the funnel read itself again, and was drawn again under
+        it, at every change made on the funnel."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return all(screen.styles.background.a < 1 for screen in stack[stack.index(self) + 1 :])
 
     @work(thread=True, exclusive=True, group="live-check", exit_on_error=False)
     def _look_for_changes(self) -> None:

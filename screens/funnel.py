@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -45,6 +46,10 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.funnel_report_view import report_view
 from crm_tui.widgets.kanban_column import KanbanColumnView
 from crm_tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:  # the dialog's module is imported when the first new deal is asked for
+    from crm_tui.domain.deals.new_deal import AddedDeal
+    from crm_tui.screens.dialogs.deal_forms import NewDealDialog
 
 
 class FunnelScreen(FunnelFilters):
@@ -129,6 +134,10 @@ class FunnelScreen(FunnelFilters):
         ``first``), else a new deal would sit at the end of a long column, out of sight."""
         self.show_made: int | None = None
         """A deal just made: its column is chosen and its card highlighted when it arrives."""
+        self._info = ""
+        self._new_deal: NewDealDialog | None = None
+        self.saved_board: Board | None = None
+        """The board read in the new-deal dialog's save, shown when the dialog closes."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -157,13 +166,21 @@ class FunnelScreen(FunnelFilters):
 
     @work(thread=True, exclusive=True, group="funnel-load", exit_on_error=False)
     def load(self) -> None:
+        board = self.read_board()
+        if board is not None and not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(board))
+
+    def read_board(self) -> Board | None:
+        """The board as ``flt`` (by default: the default pipeline's) shows it, in one session;
+        None without a pipeline. In a worker thread: the screen's ``load``, or the new-deal
+        dialog's save (``action_new_deal``)."""
         self.note_version()
         with self.ws.read() as session:
             flt = self.flt
             if flt is None:
                 pid = default_pipeline_id(session)
                 if pid is None:
-                    return
+                    return None
                 flt = KanbanFilter(pid)
             board = Board(
                 kanban(session, self.ws.viewer, flt, self.ws.now(), first=self.made),
@@ -172,17 +189,21 @@ class FunnelScreen(FunnelFilters):
                 [(p.id, p.name) for p in list_pipelines(session)],
             )
         self.flt = flt
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(board))
+        return board
 
     async def on_funnel_screen_loaded(self, event: Loaded) -> None:
-        self.board = event.board
+        await self.show_board(event.board)
+
+    async def show_board(self, board: Board) -> None:
+        """Fill the columns (only those whose cards changed are drawn again), the cursor on a
+        deal just made when it is there."""
+        self.board = board
         strip = self.query_one("#kanban", Horizontal)
-        if set(self.views) != {c.stage_id for c in event.board.columns}:
+        if set(self.views) != {c.stage_id for c in board.columns}:
             await strip.remove_children()
-            self.views = {c.stage_id: KanbanColumnView(c.stage_id) for c in event.board.columns}
+            self.views = {c.stage_id: KanbanColumnView(c.stage_id) for c in board.columns}
             await strip.mount_all(self.views.values())
-        for column in event.board.columns:
+        for column in board.columns:
             self.views[column.stage_id].show(column, self.ws.now(), self.ws.tz)
         made = self.show_made
         if made is not None:
@@ -222,16 +243,15 @@ class FunnelScreen(FunnelFilters):
         line = _(
             "{count} open deals for {amount} · {who} · stuck on screen: {stuck} · won and lost: last 30 days"
         )
-        self.query_one("#funnel-info", Static).update(
-            literal(
-                line.format(
-                    count=sum(c.count for c in open_columns),
-                    amount=money_figure(sum(c.amount for c in open_columns)),
-                    who=who,
-                    stuck=stuck,
-                )
-            )
+        info = line.format(
+            count=sum(c.count for c in open_columns),
+            amount=money_figure(sum(c.amount for c in open_columns)),
+            who=who,
+            stuck=stuck,
         )
+        if info != self._info:  # an update lays the screen out again
+            self._info = info
+            self.query_one("#funnel-info", Static).update(literal(info))
 
     def _columns(self) -> list[KanbanColumnView]:
         return list(self.views.values())
@@ -316,8 +336,6 @@ class FunnelScreen(FunnelFilters):
 
     def action_new_deal(self) -> None:
         """A new deal in the selected column's stage (the first open one on Won and Lost)."""
-        from crm_tui.domain.deals.new_deal import AddedDeal
-        from crm_tui.screens.dialogs.deal_forms import NewDealDialog
 
         columns = self._columns()
         if self.board is None or self.flt is None:
@@ -327,14 +345,50 @@ class FunnelScreen(FunnelFilters):
             column = next(c for c in self.board.columns if c.stage_id == columns[self.current].stage_id)
             stage = "" if column.is_won or column.is_lost else column.name
 
-        def saved(deal: AddedDeal | None) -> None:
-            if deal is not None:
-                self.notify(_("Deal «{title}» opened: {stage}.").format(title=deal.title, stage=deal.stage))
-                self.made.append(deal.id)
-                self.show_made = deal.id
+        async def saved(deal: AddedDeal | None) -> None:
+            board, self.saved_board = self.saved_board, None
+            if deal is None:
+                return
+            self.show_made = deal.id
+            if board is None:
                 self.load()
+            else:
+                await self.show_board(board)
+            self.notify(_("Deal «{title}» opened: {stage}.").format(title=deal.title, stage=deal.stage))
 
-        self.app.push_screen(NewDealDialog(self.ws, stage=stage, pipeline_id=self.flt.pipeline_id), saved)
+        self.app.push_screen(self.new_deal_dialog(stage, self.flt.pipeline_id), saved)
+
+    def new_deal_dialog(self, stage: str, pipeline_id: int) -> NewDealDialog:
+        """The screen's new-deal dialog for the column ``stage``, made once and kept
+        (installed: a save or Escape does not remove it): opened again, it is emptied and
+        pushed, with no compose, mount or styling of its widgets, and closing it removes nothing."""
+        from crm_tui.screens.dialogs.deal_forms import NewDealDialog
+
+        kept = self._new_deal
+        if kept is not None and kept.is_mounted:
+            kept.renew(stage, pipeline_id)
+            return kept
+        made = NewDealDialog(self.ws, stage=stage, pipeline_id=pipeline_id, then=self._board_after_save)
+        if kept is not None:
+            self.app.uninstall_screen(kept)
+        self._new_deal = made
+        self.app.install_screen(made, name=f"new-deal-{id(self)}")
+        return made
+
+    def _board_after_save(self, deal: AddedDeal) -> None:
+        """In the new-deal dialog's worker, once the deal is saved: the board with it, leading
+        its column (``made``), so that the dialog closes onto the board with the card on it."""
+        self.made.append(deal.id)
+        try:
+            self.saved_board = self.read_board()
+        except Exception:  # the deal is saved: the screen's own load reads it and says why not
+            self.saved_board = None
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        if self._new_deal is not None:
+            with suppress(ScreenStackError):  # the app closing with the dialog open: it goes too
+                self.app.uninstall_screen(self._new_deal)
 
     def action_more(self) -> None:
         columns = self._columns()

@@ -87,6 +87,13 @@ class ClientPickingForm(FormDialog[Result]):
         suggestions.display = False
         yield suggestions
 
+    def refill(self, values: dict[str, str]) -> None:
+        """No client taken, no list shown (see ``FormDialog.refill``)."""
+        super().refill(values)
+        self.picked = None
+        if self._client_id:
+            self._suggestions().display = False
+
     def client_typed(self, typed: Typed) -> str:
         text = str(typed.get(FIELD, ""))
         picked = self.picked

@@ -4,6 +4,7 @@ a refusal keeps everything typed, said under the field the domain names."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -69,19 +70,34 @@ class NewDealDialog(ClientPickingForm[AddedDeal | None]):
         client: tuple[int, str] | None = None,
         stage: str = "",
         pipeline_id: int | None = None,
+        then: Callable[[AddedDeal], None] | None = None,
     ) -> None:
         """``client`` (id, name) when opened on a client's card: the field is not asked;
-        ``stage`` the kanban column's; ``pipeline_id`` the kanban's pipeline."""
+        ``stage`` the kanban column's; ``pipeline_id`` the kanban's pipeline. ``then`` runs in
+        the save's worker once the deal is saved, before the dialog closes: the kanban reads its
+        board there, so that the dialog closes onto the board with the new card on it (one
+        redraw, rather than the board drawn again as it was, then once more with the card)."""
         super().__init__()
         self.ws = ws
         self.client = client
         self.pipeline_id = pipeline_id
-        initial = {"stage": stage, "owner": ws.viewer.login}
+        self.then = then
+        initial = self.opening_values(stage)
         self.rows: Rows = [
             (key, label, initial.get(key, ""))
             for key, label in NEW_DEAL_FIELDS
             if not (key == "client" and client is not None)
         ]
+
+    def opening_values(self, stage: str) -> dict[str, str]:
+        """What the fields hold when the dialog opens: the column's stage, oneself as the owner."""
+        return {"stage": stage, "owner": self.ws.viewer.login}
+
+    def renew(self, stage: str, pipeline_id: int | None) -> None:
+        """Ready to be opened again (the kanban keeps its dialog): empty, as when first made,
+        for the column ``stage`` of the pipeline ``pipeline_id``."""
+        self.pipeline_id = pipeline_id
+        self.refill(self.opening_values(stage))
 
     def form_title(self) -> str:
         return _("New deal")
@@ -101,7 +117,10 @@ class NewDealDialog(ClientPickingForm[AddedDeal | None]):
             client, typed["title"], typed["amount"], str(self.pipeline_id or ""), typed["stage"],
             typed["close"], typed["owner"], typed["comment"],
         )  # fmt: skip
-        return add_deal(self.ws, draft)
+        deal = add_deal(self.ws, draft)
+        if self.then is not None:
+            self.then(deal)
+        return deal
 
 
 class DealEditDialog(FormDialog[int | None]):

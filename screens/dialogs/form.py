@@ -106,6 +106,8 @@ class FormDialog(CrmModal[Result]):
         super().__init__()
         self.fields: dict[str, Widget] = {}
         self.saving = False
+        self.refused = False
+        """A refusal is on show (``refuse``): the next save clears it first."""
 
     # --- what a dialog writes -------------------------------------------------------------
 
@@ -153,6 +155,19 @@ class FormDialog(CrmModal[Result]):
     def on_mount(self) -> None:
         """The first field has the focus as soon as the dialog is there, so nothing typed at
         once is lost on the dialog itself."""
+        self.focus_first()
+
+    def refill(self, values: dict[str, str]) -> None:
+        """The form as when it first opened, with ``values`` (by key) in its inputs and the
+        other inputs empty: no refusal, nothing being saved, the body at its top, the first
+        field focused. For a dialog kept to be opened again (the kanban's new deal): pushed
+        again, it is neither composed, nor mounted, nor laid out anew."""
+        self.clear_refusal()
+        self.saving = False
+        for key, widget in self.fields.items():
+            if isinstance(widget, Input):
+                widget.value = values.get(key, "")
+        self.query_one(".form-body", VerticalScroll).scroll_home(animate=False)
         self.focus_first()
 
     def focus_first(self) -> None:
@@ -268,6 +283,7 @@ class FormDialog(CrmModal[Result]):
             if widget is not None
             else self.query_one("#error", Static)
         )
+        self.refused = True
         line.update(literal(message, multiline=True))
         line.display = True
         if widget is not None:
@@ -281,6 +297,11 @@ class FormDialog(CrmModal[Result]):
         self.app.bell()
 
     def clear_refusal(self) -> None:
+        """Take a refusal's reasons and marks away; nothing when none is shown (each line
+        updated lays the dialog out again, and the screen under a dialog is drawn again with it)."""
+        if not self.refused:
+            return
+        self.refused = False
         for line in self.query(".field-error"):
             if isinstance(line, Static):
                 line.update("")

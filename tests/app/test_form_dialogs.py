@@ -53,6 +53,10 @@ def refused_on(dialog: FormDialog[Any], key: str, widget_id: str, reason: str) -
     assert dialog.focused is dialog.query_one(f"#{widget_id}")
 
 
+def on_top(app: CrmApp, screen: object) -> bool:
+    return app.screen_stack[-1] is screen
+
+
 def values(dialog: FormDialog[Any], *ids: str) -> list[str]:
     return [dialog.query_one(f"#{i}", Input).value for i in ids]
 
@@ -441,3 +445,45 @@ async def test_a_deal_made_on_the_kanban_leads_its_long_column(ws: Workspace, te
         await burst(pilot, "m")  # the column's next page does not repeat it
         await settle(pilot)
         assert [card.title for card in view.cards].count("Насосы") == 1
+
+
+async def test_the_kanbans_new_deal_dialog_opens_again_as_new(ws: Workspace, team: Seeded) -> None:
+    """The kanban keeps its new-deal dialog (opened again it is not built again): after a
+    refusal and Escape, and after a save, it opens empty but for the column's stage and oneself
+    as the owner, nothing refused, the focus on the client."""
+    from crm_tui.screens.funnel import FunnelScreen
+
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "F")
+        await settle(pilot)
+        funnel = app.screen
+        assert isinstance(funnel, FunnelScreen) and funnel.board is not None
+        await burst(pilot, "n")
+        dialog = app.screen
+        assert isinstance(dialog, NewDealDialog)
+        await burst(pilot, "Нет такого", "tab", "Насосы", "tab", "350к", "ctrl+s")
+        refused_on(dialog, "client", "deal-client", "client: ")
+        await burst(pilot, "escape")
+        await settle(pilot)
+        if on_top(app, dialog):  # the first Escape closed the client's list
+            await burst(pilot, "escape")
+            await settle(pilot)
+        assert on_top(app, funnel)
+        stages = [c.name for c in funnel.board.columns]
+        for column, typed in ((1, "Ромашка"), (2, "Ромашка")):
+            await burst(pilot, "right")
+            await burst(pilot, "n")
+            assert on_top(app, dialog)
+            await burst(pilot, typed)
+            fields = ("deal-client", "deal-title", "deal-amount", "deal-stage", "deal-owner", "deal-close")
+            assert values(dialog, *fields) == [typed, "", "", stages[column], ws.viewer.login, ""]
+            assert not dialog.query(".refused")
+            assert not any(line.display for line in dialog.query(".field-error"))
+            assert dialog.focused is dialog.query_one("#deal-client")
+            await burst(pilot, "tab", f"Насосы {column}", "tab", "350к", "ctrl+s")
+            await settle(pilot)
+            assert on_top(app, funnel)
+            view = funnel._columns()[funnel.current]
+            assert view.highlighted is not None and view.highlighted.title == f"Насосы {column}"

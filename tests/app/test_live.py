@@ -45,3 +45,34 @@ async def test_the_desk_reloads_when_a_task_is_completed_elsewhere(
             lambda: desk.desk is not None and first.id not in [t.id for t in desk.desk.tasks],
             timeout=2.5,
         )
+
+
+async def test_the_desk_under_the_funnel_does_not_read_itself_until_it_is_back(
+    sqlite_url: str, ws: Workspace, team: Seeded
+) -> None:
+    """A screen covered by another full screen is not seen: it does not read itself again at
+    every change (Textual counts the screen right under the top one as current, so the desk
+    under the funnel read the base again, and was drawn again under it, at each new deal).
+    Back on top, it catches up within its poll."""
+    from crm_tui.domain.tasks.lifecycle import complete_task
+    from crm_tui.screens.funnel import FunnelScreen
+
+    app = create_app(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        desk = app.screen
+        assert isinstance(desk, DeskScreen) and desk.desk is not None and desk.desk.tasks
+        first = desk.desk.tasks[0]
+        shown = desk.desk
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FunnelScreen) and app.screen.board is not None)
+        complete_task(workspace(sqlite_url, "ivanova"), first.id, first.version, "договорились о встрече")
+        await pilot.pause(2.5)  # two polls and more
+        await settle(pilot)
+        assert desk.desk is shown, "the covered desk read itself again"
+        await pilot.press("escape")
+        await wait_for(
+            pilot,
+            lambda: desk.desk is not None and first.id not in [t.id for t in desk.desk.tasks],
+            timeout=2.5,
+        )
