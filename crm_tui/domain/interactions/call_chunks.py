@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.interactions.call_events import CallEvent, CallResult
 from crm_tui.domain.interactions.call_rows import (
     CallsLogged,
+    answered_by_us,
     answers,
     call_changes,
     call_row,
@@ -33,6 +34,7 @@ from crm_tui.domain.interactions.call_rows import (
 from crm_tui.domain.leads.intake import IntakeRun, Request, read_addresses, take
 from crm_tui.domain.leads.records import OPEN_STATUSES
 from crm_tui.domain.workspace import Workspace
+from crm_tui.storage.bulk import among, insert_rows, next_ids
 from crm_tui.storage.models import (
     ChannelKind,
     Direction,
@@ -93,7 +95,7 @@ class _Chunk:
         self.known = set(
             session.scalars(
                 select(interactions.c.external_id).where(
-                    interactions.c.external_id.in_([e.identity for e in events])
+                    among(session, interactions.c.external_id, [e.identity for e in events])
                 )
             )
         )
@@ -105,7 +107,9 @@ class _Chunk:
         }
         phones = sorted({e.other.e164 for e in events if e.other.e164})
         self.holders = clients_by_phone(session, phones)
-        self.requests = open_requests(session, [p for p in phones if p not in self.holders])
+        unknown = [p for p in phones if p not in self.holders]
+        self.requests = open_requests(session, unknown)
+        self.strangers = [p for p in unknown if p not in self.requests]
         self.words = result_words(session)
         self.rows: list[dict[str, object]] = []
         self.first_answers: dict[int, datetime] = {}
@@ -157,6 +161,7 @@ class _Chunk:
         if self.run is None:
             require(self.ws.viewer, Capability.ADD_LEADS)
             self.run = IntakeRun(self.session)
+            self.run.expect(self.strangers)
         request = Request(
             phone=event.other.raw, channel="call", line=event.line or "", message=text,
             received_at=event.started_at, external_id=event.identity,
@@ -165,25 +170,36 @@ class _Chunk:
         if intake.lead_id is None:  # dropped: nothing kept, so the same call again is taken again
             return None
         self.known.add(event.identity)
-        self._answered(intake.lead_id, event, user_id)
-        if intake.outcome != "junk" or intake.lead_id in self.first_answers:
-            for address in read_addresses(request)[0]:
-                if address.kind == ChannelKind.PHONE.value:
-                    self.requests[address.value] = intake.lead_id
+        phones = [a for a in read_addresses(request)[0] if a.kind == ChannelKind.PHONE.value]
+        if intake.outcome != "junk":
+            self._answered(intake.lead_id, event, user_id)
+        elif answers(event, user_id):
+            # A junk request a manager answered is in work, so open: set at once, as the
+            # intake's next request from its number would find it (``Senders`` told too).
+            answered_by_us(self.session, intake.lead_id, event, user_id)
+            if self.run.senders is not None:
+                self.run.senders.opened(intake.lead_id, None, [a.value for a in phones if a.valid])
+        else:
+            return intake.lead_id
+        for address in phones:
+            self.requests[address.value] = intake.lead_id
         return intake.lead_id
 
     def write(self) -> None:
-        """The chunk's calls and their audit entries, a statement each; the requests' first answers."""
+        """The chunk's calls and their audit entries, a driver ``executemany`` (``COPY``) each
+        (``storage.bulk``); the requests' first answers in one statement."""
         if self.rows:
-            ids = self.session.connection().scalars(
-                insert(interactions).returning(interactions.c.id, sort_by_parameter_order=True), self.rows
-            )
-            self.session.connection().execute(
-                insert(audit_entries),
+            ids = next_ids(self.session, interactions, len(self.rows))
+            for touch, row in zip(ids, self.rows, strict=True):
+                row["id"] = touch
+            insert_rows(self.session, interactions, self.rows)
+            insert_rows(
+                self.session,
+                audit_entries,
                 [
-                    {"at": self.now, "user_id": None, "entity": "interaction", "entity_id": int(touch),
+                    {"at": self.now, "user_id": None, "entity": "interaction", "entity_id": row["id"],
                      "action": "create", "changes": call_changes(row)}
-                    for touch, row in zip(ids, self.rows, strict=True)
+                    for row in self.rows
                 ],
             )  # fmt: skip
         if self.first_answers:

@@ -10,6 +10,7 @@ the request flagged, never refused, as long as there is some way to answer it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.leads.hours import HOURS_KEY, RESPONSE_KEY, add_working_minutes, hours_of, minutes_of
 from crm_tui.domain.leads.records import ANSWER_ORIGIN, OPEN_STATUSES, TOUCH_KIND
 from crm_tui.domain.leads.routing import Routed, Router
+from crm_tui.domain.leads.senders import Senders
 from crm_tui.domain.leads.setup import excluded, find_source
 from crm_tui.domain.settings import get_settings
 from crm_tui.domain.tasks.create import open_task
@@ -235,6 +237,12 @@ class IntakeRun:
         self._title = in_language(
             language_of_setting(stored.get(BASE_LANGUAGE_KEY)), ANSWER_TITLE, context="task title"
         )
+        self.senders: Senders | None = None
+
+    def expect(self, phones: Collection[str]) -> None:
+        """The numbers this transaction's requests will come from: their exclusions, open
+        requests and clients looked up at once (``senders.Senders``), not per request."""
+        self.senders = Senders(self.session, phones)
 
     def source(self, request: Request) -> tuple[int | None, int | None]:
         key = (request.source.strip(), request.line, request.utm_source)
@@ -298,7 +306,9 @@ def take(
     now = ws.now()
     received = request.received_at or now
     source_id, minutes = run.source(request)
-    exclusion = excluded(session, phones, emails)
+    senders = run.senders
+    known = senders if senders is not None and senders.covers(phones, emails) else None
+    exclusion = known.excluded(phones) if known else excluded(session, phones, emails)
     if exclusion == "drop":
         return Intake("dropped", None)
     status = LeadStatus.NEW.value
@@ -313,7 +323,7 @@ def take(
     else:
         # An open request from the same sender (a repeat request of a client too) takes the
         # message as a touch: a client calling twice in an hour is one request, not two.
-        existing = _open_lead(session, phones, emails)
+        existing = known.open_lead(phones) if known else _open_lead(session, phones, emails)
         if existing is not None:
             lead_id, lead_client = existing
             add_touch(
@@ -322,12 +332,14 @@ def take(
                 at=received, now=now, external_id=request.external_id or None,
             )  # fmt: skip
             return Intake("touch", lead_id, lead_client, flags=flags)
-        holders = who_has(session, ws.viewer, phones=phones, emails=emails)
-        if holders:
+        if known:
+            holder = known.client(phones)
+        else:
+            holders = who_has(session, ws.viewer, phones=phones, emails=emails)
+            holder = holders[0].client_id if holders else None
+        if holder is not None:
             client = session.execute(
-                select(clients.c.id, clients.c.owner_id, clients.c.region).where(
-                    clients.c.id == holders[0].client_id
-                )
+                select(clients.c.id, clients.c.owner_id, clients.c.region).where(clients.c.id == holder)
             ).one()
             client_id, repeat = int(client.id), True
             region = client.region or region
@@ -370,6 +382,8 @@ def take(
     }
     lead_id = int(session.execute(insert(leads).returning(leads.c.id), values).scalar_one())
     run.router.assigned(routed.owner_id, received)
+    if senders is not None and status != LeadStatus.JUNK.value:
+        senders.opened(lead_id, client_id, phones)
     session.execute(
         insert(lead_addresses),
         [
