@@ -27,8 +27,9 @@ from crm_tui.domain.interactions.call_rows import (
     answers,
     call_changes,
     call_row,
-    callback,
+    open_callbacks,
     result_words,
+    set_callback,
     summary,
 )
 from crm_tui.domain.leads.intake import IntakeRun, Request, read_addresses, take
@@ -54,19 +55,19 @@ IN_LIST = 900
 """Numbers per ``IN (...)``: under SQLite's oldest limit of bound parameters."""
 
 
-def clients_by_phone(session: Session, phones: list[str]) -> dict[str, tuple[int, int | None]]:
-    """Each number's client (the first that holds it, as ``who_has`` finds) and its owner."""
-    found: dict[str, tuple[int, int | None]] = {}
+def clients_by_phone(session: Session, phones: list[str]) -> dict[str, tuple[int, int | None, str]]:
+    """Each number's client (the first that holds it, as ``who_has`` finds), its owner and name."""
+    found: dict[str, tuple[int, int | None, str]] = {}
     for start in range(0, len(phones), IN_LIST):
         part = phones[start : start + IN_LIST]
         rows = session.execute(
-            select(channels.c.value, channels.c.client_id, clients.c.owner_id)
+            select(channels.c.value, channels.c.client_id, clients.c.owner_id, clients.c.name)
             .join(clients, clients.c.id == channels.c.client_id)
             .where(channels.c.kind == ChannelKind.PHONE.value, channels.c.value.in_(part))
             .order_by(channels.c.client_id)
         )
-        for value, client_id, owner_id in rows:
-            found.setdefault(value, (int(client_id), owner_id))
+        for value, client_id, owner_id, name in rows:
+            found.setdefault(value, (int(client_id), owner_id, name))
     return found
 
 
@@ -111,6 +112,14 @@ class _Chunk:
         self.requests = open_requests(session, unknown)
         self.strangers = [p for p in unknown if p not in self.requests]
         self.words = result_words(session)
+        missed = {
+            self.holders[e.other.e164][0]
+            for e in events
+            if e.other.e164 in self.holders
+            and e.direction is Direction.INBOUND
+            and e.result is not CallResult.ANSWERED
+        }
+        self.callbacks = open_callbacks(session, sorted(missed)) if missed else set()
         self.rows: list[dict[str, object]] = []
         self.first_answers: dict[int, datetime] = {}
         self.run: IntakeRun | None = None
@@ -128,11 +137,14 @@ class _Chunk:
         user_id = self.managers.get(event.extension or "")
         text = summary(self.session, event, self.words)
         if e164 in self.holders:
-            client_id, owner = self.holders[e164]
+            client_id, owner, name = self.holders[e164]
             self.rows.append(call_row(event, client_id, None, user_id or owner, text, self.now))
             self.known.add(event.identity)
             missed = event.direction is Direction.INBOUND and event.result is not CallResult.ANSWERED
-            self.logged.callbacks += missed and callback(self.session, client_id, owner, event, self.now)
+            if missed and owner is not None and client_id not in self.callbacks:
+                set_callback(self.session, client_id, owner, name, event, self.now)
+                self.callbacks.add(client_id)
+                self.logged.callbacks += 1
             return "client"
         lead_id = self.requests.get(e164)
         if lead_id is not None:

@@ -9,6 +9,7 @@ write through these functions, so a call logged either way is the same rows.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from crm_tui.domain.interactions.call_events import CallEvent, CallResult
 from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.values.formatting import phone
 from crm_tui.i18n import NC_
+from crm_tui.storage.bulk import among
 from crm_tui.storage.models import InteractionKind, LeadStatus, TaskKind, TaskStatus, clients, leads, tasks
 
 CALLBACK_ORIGIN = "callback:"
@@ -87,30 +89,49 @@ def call_row(
 
 def call_changes(row: dict[str, object]) -> dict[str, object]:
     """What the audit entry of a call's row ``row`` says was created."""
-    return {"client_id": row["client_id"], "lead_id": row["lead_id"], "kind": "call", "external_id": row["external_id"]}
+    return {
+        "client_id": row["client_id"],
+        "lead_id": row["lead_id"],
+        "kind": "call",
+        "external_id": row["external_id"],
+    }
 
 
 def callback(session: Session, client_id: int, owner_id: int | None, event: CallEvent, now: datetime) -> bool:
     """One open callback task per client: a second missed call finds it and adds none."""
-    origin = f"{CALLBACK_ORIGIN}{client_id}"
-    open_already = session.scalar(
-        select(tasks.c.id).where(tasks.c.origin == origin, tasks.c.status == TaskStatus.OPEN.value)
-    )
-    if open_already is not None or owner_id is None:
+    if owner_id is None or client_id in open_callbacks(session, [client_id]):
         return False
-    name = session.scalar(select(clients.c.name).where(clients.c.id == client_id)) or number(event)
+    name = session.scalar(select(clients.c.name).where(clients.c.id == client_id))
+    set_callback(session, client_id, owner_id, name, event, now)
+    return True
+
+
+def open_callbacks(session: Session, client_ids: Sequence[int]) -> set[int]:
+    """Which of these clients have their callback task open."""
+    origins = {f"{CALLBACK_ORIGIN}{c}": c for c in client_ids}
+    found = session.scalars(
+        select(tasks.c.origin).where(
+            among(session, tasks.c.origin, list(origins)), tasks.c.status == TaskStatus.OPEN.value
+        )
+    )
+    return {origins[o] for o in found}
+
+
+def set_callback(
+    session: Session, client_id: int, owner_id: int, name: str | None, event: CallEvent, now: datetime
+) -> None:
+    """The owner's task to call the client ``name`` back, due a quarter of an hour after the call."""
     open_task(
         session,
-        title=base_text(session, "task title", CALLBACK_TITLE).format(client=name),
+        title=base_text(session, "task title", CALLBACK_TITLE).format(client=name or number(event)),
         kind=TaskKind.CALL.value,
         due=max(event.started_at, now) + CALLBACK_WITHIN,
         assignee_id=owner_id,
         client_id=client_id,
         by_user_id=None,
         now=now,
-        origin=origin,
+        origin=f"{CALLBACK_ORIGIN}{client_id}",
     )
-    return True
 
 
 def answers(event: CallEvent, user_id: int | None) -> bool:

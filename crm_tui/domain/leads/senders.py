@@ -34,7 +34,9 @@ class Senders:
         if not listed:
             return
         for value, action in session.execute(
-            select(e.value, e.action).where(e.kind == ChannelKind.PHONE.value, among(session, e.value, listed))
+            select(e.value, e.action).where(
+                e.kind == ChannelKind.PHONE.value, among(session, e.value, listed)
+            )
         ):
             self._actions.setdefault(str(value), set()).add(str(action))
         for value, lead_id, client_id in session.execute(
