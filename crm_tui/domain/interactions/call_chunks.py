@@ -174,6 +174,7 @@ class _Chunk:
             require(self.ws.viewer, Capability.ADD_LEADS)
             self.run = IntakeRun(self.session)
             self.run.expect(self.strangers)
+            self.run.defer()
         request = Request(
             phone=event.other.raw, channel="call", line=event.line or "", message=text,
             received_at=event.started_at, external_id=event.identity,
@@ -199,7 +200,10 @@ class _Chunk:
 
     def write(self) -> None:
         """The chunk's calls and their audit entries, a driver ``executemany`` (``COPY``) each
-        (``storage.bulk``); the requests' first answers in one statement."""
+        (``storage.bulk``), and what its new requests kept for the end (``leads.later``); the
+        requests' first answers in one statement."""
+        if self.run is not None and self.run.writes is not None:
+            self.run.writes.write(self.session, self.now)
         if self.rows:
             ids = next_ids(self.session, interactions, len(self.rows))
             for touch, row in zip(ids, self.rows, strict=True):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime
 
 from sqlalchemy import insert, or_, select
@@ -25,10 +26,11 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.leads.hours import HOURS_KEY, RESPONSE_KEY, add_working_minutes, hours_of, minutes_of
 from crm_tui.domain.leads.records import ANSWER_ORIGIN, OPEN_STATUSES, TOUCH_KIND
 from crm_tui.domain.leads.routing import Routed, Router
+from crm_tui.domain.leads.later import IntakeWrites, touch_audit, touch_row
 from crm_tui.domain.leads.senders import Senders
 from crm_tui.domain.leads.setup import excluded, find_source
 from crm_tui.domain.settings import get_settings
-from crm_tui.domain.tasks.create import open_task
+from crm_tui.domain.tasks.create import NewTask, open_task
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.formatting import phone
@@ -197,27 +199,12 @@ def add_touch(
     now: datetime,
     external_id: str | None = None,
 ) -> int:
-    touch = int(
-        session.execute(
-            insert(interactions).returning(interactions.c.id),
-            {
-                "kind": kind,
-                "direction": direction.value,
-                "channel": channel,
-                "occurred_at": at,
-                "summary": summary[:4000],
-                "client_id": client_id,
-                "lead_id": lead_id,
-                "user_id": user_id,
-                "external_id": external_id,
-                "created_at": now,
-            },
-        ).scalar_one()
-    )
-    audit.record(
-        session, at=now, user_id=user_id, entity="interaction", entity_id=touch, action="create",
-        changes={"lead_id": lead_id, "client_id": client_id, "kind": kind},
+    row = touch_row(
+        lead_id=lead_id, client_id=client_id, kind=kind, direction=direction, summary=summary, channel=channel,
+        user_id=user_id, at=at, now=now, external_id=external_id,
     )  # fmt: skip
+    touch = int(session.execute(insert(interactions).returning(interactions.c.id), row).scalar_one())
+    audit.record(session, **touch_audit(row, touch))
     return touch
 
 
@@ -238,11 +225,25 @@ class IntakeRun:
             language_of_setting(stored.get(BASE_LANGUAGE_KEY)), ANSWER_TITLE, context="task title"
         )
         self.senders: Senders | None = None
+        self.writes: IntakeWrites | None = None
 
     def expect(self, phones: Collection[str]) -> None:
         """The numbers this transaction's requests will come from: their exclusions, open
         requests and clients looked up at once (``senders.Senders``), not per request."""
         self.senders = Senders(self.session, phones)
+
+    def defer(self) -> IntakeWrites:
+        """Keep the requests' touches, audit entries and answer tasks for the transaction's
+        end (``later.IntakeWrites``), which the caller writes; ``Intake.task_id`` is then None."""
+        self.writes = IntakeWrites()
+        return self.writes
+
+    def touch(self, session: Session, **fields: Any) -> None:
+        """``add_touch``, or kept for the end."""
+        if self.writes is None:
+            add_touch(session, **fields)
+        else:
+            self.writes.touches.append(touch_row(**fields))
 
     def source(self, request: Request) -> tuple[int | None, int | None]:
         key = (request.source.strip(), request.line, request.utm_source)
@@ -326,7 +327,7 @@ def take(
         existing = known.open_lead(phones) if known else _open_lead(session, phones, emails)
         if existing is not None:
             lead_id, lead_client = existing
-            add_touch(
+            run.touch(
                 session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
                 direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
                 at=received, now=now, external_id=request.external_id or None,
@@ -391,30 +392,38 @@ def take(
             for a in addresses
         ],
     )
-    add_touch(
+    run.touch(
         session, lead_id=lead_id, client_id=client_id, kind=TOUCH_KIND[channel].value,
         direction=Direction.INBOUND, summary=message, channel=channel, user_id=None, at=received, now=now,
         external_id=request.external_id or None,
     )  # fmt: skip
-    audit.record(
-        session, at=now, user_id=ws.viewer.user_id, entity="lead", entity_id=lead_id, action="create",
-        changes={"status": status, "repeat": repeat, "channel": channel, "owner_id": routed.owner_id,
-                 "client_id": client_id, "routed_by": routed.how or None, "flags": flags},
-    )  # fmt: skip
+    made: dict[str, Any] = {
+        "at": now, "user_id": ws.viewer.user_id, "entity": "lead", "entity_id": lead_id, "action": "create",
+        "changes": {"status": status, "repeat": repeat, "channel": channel, "owner_id": routed.owner_id,
+                    "client_id": client_id, "routed_by": routed.how or None, "flags": flags},
+    }  # fmt: skip
+    if run.writes is None:
+        audit.record(session, **made)
+    else:
+        run.writes.audits.append(made)
     task_id = None
     if due is not None:
         shown = [phone(p) for p in phones] + emails + [addresses[0].raw]
         who = values["company_name"] or values["person_name"] or shown[0]
-        task_id = open_task(
-            session,
+        task = NewTask(
             title=run.title().format(who=who),
             kind=(TaskKind.EMAIL if channel == LeadChannel.EMAIL.value else TaskKind.CALL).value,
             due=due,
             assignee_id=routed.answerer,
             client_id=client_id,
-            by_user_id=None,
-            now=now,
             origin=f"{ANSWER_ORIGIN}{lead_id}",
         )
+        if run.writes is None:
+            task_id = open_task(
+                session, title=task.title, kind=task.kind, due=task.due, assignee_id=task.assignee_id,
+                client_id=task.client_id, by_user_id=None, now=now, origin=task.origin,
+            )  # fmt: skip
+        else:
+            run.writes.tasks.append(task)
     outcome = "junk" if status == LeadStatus.JUNK.value else "repeat" if repeat else "new"
     return Intake(outcome, lead_id, client_id, routed.owner_id, task_id, due, flags)
