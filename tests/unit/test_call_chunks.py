@@ -42,8 +42,8 @@ JUNK, DROP = "+79000000000", "+79000000001"
 
 
 def _call(
-    n: int, number: str, *, result: CallResult = ANSWERED, direction: Direction = IN, extension: str | None = "101",
-    final: bool = True, call_id: str | None = None,
+    n: int, number: str, *, result: CallResult = ANSWERED, direction: Direction = IN,
+    extension: str | None = "101", final: bool = True, call_id: str | None = None,
 ) -> CallEvent:  # fmt: skip
     return CallEvent(
         source="asterisk", call_id=call_id or f"1733.{n}", direction=direction,
@@ -104,9 +104,7 @@ def _plain(value: Any) -> Any:
 def _state(session: Session) -> dict[str, Any]:
     """What the calls left, without the row ids the two paths give out in another order: a call
     by its identity at the PBX, a task by its origin, an audit row by what it is about."""
-    touches = {
-        row.id: row.external_id for row in session.execute(select(interactions.c.id, interactions.c.external_id))
-    }  # fmt: skip
+    touches = dict(session.execute(select(interactions.c.id, interactions.c.external_id)).tuples())
     origins = {row.id: row.origin for row in session.execute(select(tasks.c.id, tasks.c.origin))}
 
     def rows(table: Any, *skip: str) -> list[tuple[Any, ...]]:

@@ -200,7 +200,7 @@ class _Chunk:
 
     def write(self) -> None:
         """The chunk's calls and their audit entries, a driver ``executemany`` (``COPY``) each
-        (``storage.bulk``), and what its new requests kept for the end (``leads.later``); the
+        (``storage.bulk``), and what its new requests kept for the end (``leads.touches``); the
         requests' first answers in one statement."""
         if self.run is not None and self.run.writes is not None:
             self.run.writes.write(self.session, self.now)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
@@ -26,9 +26,9 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.leads.hours import HOURS_KEY, RESPONSE_KEY, add_working_minutes, hours_of, minutes_of
 from crm_tui.domain.leads.records import ANSWER_ORIGIN, OPEN_STATUSES, TOUCH_KIND
 from crm_tui.domain.leads.routing import Routed, Router
-from crm_tui.domain.leads.later import IntakeWrites, touch_audit, touch_row
 from crm_tui.domain.leads.senders import Senders
 from crm_tui.domain.leads.setup import excluded, find_source
+from crm_tui.domain.leads.touches import IntakeWrites, add_touch, touch_row
 from crm_tui.domain.settings import get_settings
 from crm_tui.domain.tasks.create import NewTask, open_task
 from crm_tui.domain.values.cells import storable_text
@@ -45,7 +45,6 @@ from crm_tui.storage.models import (
     LeadStatus,
     TaskKind,
     clients,
-    interactions,
     lead_addresses,
     lead_sources,
     leads,
@@ -185,29 +184,6 @@ def _open_lead(session: Session, phones: list[str], emails: list[str]) -> tuple[
     return (int(row.id), row.client_id) if row else None
 
 
-def add_touch(
-    session: Session,
-    *,
-    lead_id: int,
-    client_id: int | None,
-    kind: str,
-    direction: Direction,
-    summary: str,
-    channel: str | None,
-    user_id: int | None,
-    at: datetime,
-    now: datetime,
-    external_id: str | None = None,
-) -> int:
-    row = touch_row(
-        lead_id=lead_id, client_id=client_id, kind=kind, direction=direction, summary=summary, channel=channel,
-        user_id=user_id, at=at, now=now, external_id=external_id,
-    )  # fmt: skip
-    touch = int(session.execute(insert(interactions).returning(interactions.c.id), row).scalar_one())
-    audit.record(session, **touch_audit(row, touch))
-    return touch
-
-
 class IntakeRun:
     """What the intake reads once for the requests of one transaction: the team's hours, the
     lead sources and their answer times, the routing rules and pools (``routing.Router``), the
@@ -234,7 +210,7 @@ class IntakeRun:
 
     def defer(self) -> IntakeWrites:
         """Keep the requests' touches, audit entries and answer tasks for the transaction's
-        end (``later.IntakeWrites``), which the caller writes; ``Intake.task_id`` is then None."""
+        end (``touches.IntakeWrites``), which the caller writes; ``Intake.task_id`` is then None."""
         self.writes = IntakeWrites()
         return self.writes
 

@@ -1,11 +1,12 @@
-"""The rows a transaction's requests add beside the request itself, written at its end in bulk.
+"""A request's touches, and the rows a transaction's requests add beside themselves, written
+at once or kept for the transaction's end and written in bulk.
 
 A request's intake writes its row and its addresses, then its touch, the touch's audit entry,
 the request's audit entry, its answer task and the task's audit entry: five statements more,
 each a round of SQLAlchemy's work. A file of calls takes its strangers a chunk per transaction,
 and nothing in the chunk reads those five back (the chunk knows the calls it logged by their
 identity, and the intake finds requests by their numbers); so the chunk collects them here
-(``IntakeRun.defer``) and writes them with its own calls: the same rows, a statement per table.
+(``intake.IntakeRun.defer``) and writes them with its own calls: the same rows, a statement per table.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.tasks.create import NewTask, open_tasks
 from crm_tui.storage.bulk import insert_rows, next_ids
 from crm_tui.storage.models import Direction, audit_entries, interactions
@@ -33,7 +36,7 @@ def touch_row(
     now: datetime,
     external_id: str | None = None,
 ) -> dict[str, Any]:
-    """A request's touch as a row of ``interactions`` (``intake.add_touch`` writes one)."""
+    """A request's touch as a row of ``interactions`` (``add_touch`` writes one)."""
     return {
         "kind": kind,
         "direction": direction.value,
@@ -52,8 +55,32 @@ def touch_audit(row: dict[str, Any], touch: int) -> dict[str, Any]:
     """The audit entry of the touch ``row`` stored as ``touch``."""
     return {
         "at": row["created_at"], "user_id": row["user_id"], "entity": "interaction", "entity_id": touch,
-        "action": "create", "changes": {"lead_id": row["lead_id"], "client_id": row["client_id"], "kind": row["kind"]},
+        "action": "create",
+        "changes": {"lead_id": row["lead_id"], "client_id": row["client_id"], "kind": row["kind"]},
     }  # fmt: skip
+
+
+def add_touch(
+    session: Session,
+    *,
+    lead_id: int,
+    client_id: int | None,
+    kind: str,
+    direction: Direction,
+    summary: str,
+    channel: str | None,
+    user_id: int | None,
+    at: datetime,
+    now: datetime,
+    external_id: str | None = None,
+) -> int:
+    row = touch_row(
+        lead_id=lead_id, client_id=client_id, kind=kind, direction=direction, summary=summary,
+        channel=channel, user_id=user_id, at=at, now=now, external_id=external_id,
+    )  # fmt: skip
+    touch = int(session.execute(insert(interactions).returning(interactions.c.id), row).scalar_one())
+    audit.record(session, **touch_audit(row, touch))
+    return touch
 
 
 class IntakeWrites:
@@ -68,7 +95,8 @@ class IntakeWrites:
         """Everything kept, a statement per table (the tasks' audit entries by ``open_tasks``)."""
         audits = self.audits
         if self.touches:
-            for touch, row in zip(next_ids(session, interactions, len(self.touches)), self.touches, strict=True):
+            ids = next_ids(session, interactions, len(self.touches))
+            for touch, row in zip(ids, self.touches, strict=True):
                 row["id"] = touch
             insert_rows(session, interactions, self.touches)
             audits = [touch_audit(row, row["id"]) for row in self.touches] + audits
