@@ -104,7 +104,7 @@ def _plain(value: Any) -> Any:
 def _state(session: Session) -> dict[str, Any]:
     """What the calls left, without the row ids the two paths give out in another order: a call
     by its identity at the PBX, a task by its origin, an audit row by what it is about."""
-    touches = dict(session.execute(select(interactions.c.id, interactions.c.external_id)).tuples())
+    touches = dict(session.execute(select(interactions.c.id, interactions.c.external_id)).all())
     origins = {row.id: row.origin for row in session.execute(select(tasks.c.id, tasks.c.origin))}
 
     def rows(table: Any, *skip: str) -> list[tuple[Any, ...]]:
