@@ -106,7 +106,8 @@ class _Chunk:
                 select(users.c.extension, users.c.id).where(users.c.extension.is_not(None), users.c.active)
             )
         }
-        phones = sorted({e.other.e164 for e in events if e.other.e164})
+        new = [e for e in events if e.identity not in self.known]  # the rest are "again": no lookups
+        phones = sorted({e.other.e164 for e in new if e.other.e164})
         self.holders = clients_by_phone(session, phones)
         unknown = [p for p in phones if p not in self.holders]
         self.requests = open_requests(session, unknown)
@@ -114,7 +115,7 @@ class _Chunk:
         self.words = result_words(session)
         missed = {
             self.holders[e.other.e164][0]
-            for e in events
+            for e in new
             if e.other.e164 in self.holders
             and e.direction is Direction.INBOUND
             and e.result is not CallResult.ANSWERED
