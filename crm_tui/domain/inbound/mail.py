@@ -19,7 +19,8 @@ from crm_tui.domain.clients.overlap import who_has
 from crm_tui.domain.inbound.mailboxes import Mailbox
 from crm_tui.domain.inbound.touches import SUMMARY_CAP, client_touch, known, open_lead_of
 from crm_tui.domain.interactions.mail_events import InboundMail
-from crm_tui.domain.leads.intake import Request, add_touch, receive
+from crm_tui.domain.leads.intake import Request, receive
+from crm_tui.domain.leads.touches import add_touch
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import ChannelKind, Direction, InteractionKind, LeadChannel
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.base_language import base_language
 from crm_tui.domain.inbound.touches import client_of, client_touch, known, open_lead_of
-from crm_tui.domain.leads.intake import Request, add_touch, receive
+from crm_tui.domain.leads.intake import Request, receive
+from crm_tui.domain.leads.touches import add_touch
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.text import inert
 from crm_tui.domain.workspace import Workspace

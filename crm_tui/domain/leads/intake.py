@@ -10,8 +10,10 @@ the request flagged, never refused, as long as there is some way to answer it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
@@ -24,9 +26,11 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.leads.hours import HOURS_KEY, RESPONSE_KEY, add_working_minutes, hours_of, minutes_of
 from crm_tui.domain.leads.records import ANSWER_ORIGIN, OPEN_STATUSES, TOUCH_KIND
 from crm_tui.domain.leads.routing import Routed, Router
+from crm_tui.domain.leads.senders import Senders
 from crm_tui.domain.leads.setup import excluded, find_source
+from crm_tui.domain.leads.touches import IntakeWrites, add_touch, touch_row
 from crm_tui.domain.settings import get_settings
-from crm_tui.domain.tasks.create import open_task
+from crm_tui.domain.tasks.create import NewTask, open_task
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.formatting import phone
@@ -41,7 +45,6 @@ from crm_tui.storage.models import (
     LeadStatus,
     TaskKind,
     clients,
-    interactions,
     lead_addresses,
     lead_sources,
     leads,
@@ -181,44 +184,6 @@ def _open_lead(session: Session, phones: list[str], emails: list[str]) -> tuple[
     return (int(row.id), row.client_id) if row else None
 
 
-def add_touch(
-    session: Session,
-    *,
-    lead_id: int,
-    client_id: int | None,
-    kind: str,
-    direction: Direction,
-    summary: str,
-    channel: str | None,
-    user_id: int | None,
-    at: datetime,
-    now: datetime,
-    external_id: str | None = None,
-) -> int:
-    touch = int(
-        session.execute(
-            insert(interactions).returning(interactions.c.id),
-            {
-                "kind": kind,
-                "direction": direction.value,
-                "channel": channel,
-                "occurred_at": at,
-                "summary": summary[:4000],
-                "client_id": client_id,
-                "lead_id": lead_id,
-                "user_id": user_id,
-                "external_id": external_id,
-                "created_at": now,
-            },
-        ).scalar_one()
-    )
-    audit.record(
-        session, at=now, user_id=user_id, entity="interaction", entity_id=touch, action="create",
-        changes={"lead_id": lead_id, "client_id": client_id, "kind": kind},
-    )  # fmt: skip
-    return touch
-
-
 class IntakeRun:
     """What the intake reads once for the requests of one transaction: the team's hours, the
     lead sources and their answer times, the routing rules and pools (``routing.Router``), the
@@ -235,6 +200,26 @@ class IntakeRun:
         self._title = in_language(
             language_of_setting(stored.get(BASE_LANGUAGE_KEY)), ANSWER_TITLE, context="task title"
         )
+        self.senders: Senders | None = None
+        self.writes: IntakeWrites | None = None
+
+    def expect(self, phones: Collection[str]) -> None:
+        """The numbers this transaction's requests will come from: their exclusions, open
+        requests and clients looked up at once (``senders.Senders``), not per request."""
+        self.senders = Senders(self.session, phones)
+
+    def defer(self) -> IntakeWrites:
+        """Keep the requests' touches, audit entries and answer tasks for the transaction's
+        end (``touches.IntakeWrites``), which the caller writes; ``Intake.task_id`` is then None."""
+        self.writes = IntakeWrites()
+        return self.writes
+
+    def touch(self, session: Session, **fields: Any) -> None:
+        """``add_touch``, or kept for the end."""
+        if self.writes is None:
+            add_touch(session, **fields)
+        else:
+            self.writes.touches.append(touch_row(**fields))
 
     def source(self, request: Request) -> tuple[int | None, int | None]:
         key = (request.source.strip(), request.line, request.utm_source)
@@ -298,7 +283,9 @@ def take(
     now = ws.now()
     received = request.received_at or now
     source_id, minutes = run.source(request)
-    exclusion = excluded(session, phones, emails)
+    senders = run.senders
+    known = senders if senders is not None and senders.covers(phones, emails) else None
+    exclusion = known.excluded(phones) if known else excluded(session, phones, emails)
     if exclusion == "drop":
         return Intake("dropped", None)
     status = LeadStatus.NEW.value
@@ -313,21 +300,23 @@ def take(
     else:
         # An open request from the same sender (a repeat request of a client too) takes the
         # message as a touch: a client calling twice in an hour is one request, not two.
-        existing = _open_lead(session, phones, emails)
+        existing = known.open_lead(phones) if known else _open_lead(session, phones, emails)
         if existing is not None:
             lead_id, lead_client = existing
-            add_touch(
+            run.touch(
                 session, lead_id=lead_id, client_id=lead_client, kind=TOUCH_KIND[channel].value,
                 direction=Direction.INBOUND, summary=message, channel=channel, user_id=None,
                 at=received, now=now, external_id=request.external_id or None,
             )  # fmt: skip
             return Intake("touch", lead_id, lead_client, flags=flags)
-        holders = who_has(session, ws.viewer, phones=phones, emails=emails)
-        if holders:
+        if known:
+            holder = known.client(phones)
+        else:
+            holders = who_has(session, ws.viewer, phones=phones, emails=emails)
+            holder = holders[0].client_id if holders else None
+        if holder is not None:
             client = session.execute(
-                select(clients.c.id, clients.c.owner_id, clients.c.region).where(
-                    clients.c.id == holders[0].client_id
-                )
+                select(clients.c.id, clients.c.owner_id, clients.c.region).where(clients.c.id == holder)
             ).one()
             client_id, repeat = int(client.id), True
             region = client.region or region
@@ -370,6 +359,8 @@ def take(
     }
     lead_id = int(session.execute(insert(leads).returning(leads.c.id), values).scalar_one())
     run.router.assigned(routed.owner_id, received)
+    if senders is not None and status != LeadStatus.JUNK.value:
+        senders.opened(lead_id, client_id, phones)
     session.execute(
         insert(lead_addresses),
         [
@@ -377,30 +368,38 @@ def take(
             for a in addresses
         ],
     )
-    add_touch(
+    run.touch(
         session, lead_id=lead_id, client_id=client_id, kind=TOUCH_KIND[channel].value,
         direction=Direction.INBOUND, summary=message, channel=channel, user_id=None, at=received, now=now,
         external_id=request.external_id or None,
     )  # fmt: skip
-    audit.record(
-        session, at=now, user_id=ws.viewer.user_id, entity="lead", entity_id=lead_id, action="create",
-        changes={"status": status, "repeat": repeat, "channel": channel, "owner_id": routed.owner_id,
-                 "client_id": client_id, "routed_by": routed.how or None, "flags": flags},
-    )  # fmt: skip
+    made: dict[str, Any] = {
+        "at": now, "user_id": ws.viewer.user_id, "entity": "lead", "entity_id": lead_id, "action": "create",
+        "changes": {"status": status, "repeat": repeat, "channel": channel, "owner_id": routed.owner_id,
+                    "client_id": client_id, "routed_by": routed.how or None, "flags": flags},
+    }  # fmt: skip
+    if run.writes is None:
+        audit.record(session, **made)
+    else:
+        run.writes.audits.append(made)
     task_id = None
     if due is not None:
         shown = [phone(p) for p in phones] + emails + [addresses[0].raw]
         who = values["company_name"] or values["person_name"] or shown[0]
-        task_id = open_task(
-            session,
+        task = NewTask(
             title=run.title().format(who=who),
             kind=(TaskKind.EMAIL if channel == LeadChannel.EMAIL.value else TaskKind.CALL).value,
             due=due,
             assignee_id=routed.answerer,
             client_id=client_id,
-            by_user_id=None,
-            now=now,
             origin=f"{ANSWER_ORIGIN}{lead_id}",
         )
+        if run.writes is None:
+            task_id = open_task(
+                session, title=task.title, kind=task.kind, due=task.due, assignee_id=task.assignee_id,
+                client_id=task.client_id, by_user_id=None, now=now, origin=task.origin,
+            )  # fmt: skip
+        else:
+            run.writes.tasks.append(task)
     outcome = "junk" if status == LeadStatus.JUNK.value else "repeat" if repeat else "new"
     return Intake(outcome, lead_id, client_id, routed.owner_id, task_id, due, flags)

@@ -18,7 +18,6 @@ from crm_tui.domain.audit.changes import change, versioned
 from crm_tui.domain.audit.trail import record
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.errors import DomainError, InvalidInput
-from crm_tui.domain.leads.intake import add_touch
 from crm_tui.domain.leads.records import (
     OPEN_STATUSES,
     close_lead_tasks,
@@ -27,6 +26,7 @@ from crm_tui.domain.leads.records import (
     require_open,
 )
 from crm_tui.domain.leads.setup import JUNK_REASONS
+from crm_tui.domain.leads.touches import add_touch
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.domain.values.text import normalise_text
 from crm_tui.domain.workspace import Workspace

@@ -14,17 +14,17 @@ A line that cannot be read is rejected with its number and why; the rest of the 
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from crm_tui.domain.interactions.call_events import CallEvent, CallResult, is_extension, our_line, party
+from crm_tui.domain.interactions.call_events import CallEvent, CallResult, Party, is_extension, party
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import Direction
 
 MIN_COLUMNS = 16
+_STAMP_LENGTH = len("2026-12-04 10:15:03")
 _DISPOSITIONS = {
     "ANSWERED": CallResult.ANSWERED,
     "NO ANSWER": CallResult.MISSED,
@@ -69,12 +69,21 @@ def _channel_extension(channel: str) -> str | None:
 
 
 def _moment(text: str, zone: tzinfo) -> datetime:
-    local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S")
+    text = text.strip()
+    if len(text) == _STAMP_LENGTH and text[4] + text[7] + text[10] + text[13] + text[16] == "-- ::":
+        # the shape cdr_csv writes, read by the C parser: strptime was a fifth of a file's reading
+        local = datetime.fromisoformat(text)
+    else:
+        local = datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
-def _leg(fields: list[str], zone: tzinfo, source: str) -> tuple[str, CallEvent]:
-    """One line: the call it belongs to (its uniqueid, or its start and caller) and the leg."""
+def _leg(
+    fields: list[str], zone: tzinfo, source: str, read: Callable[[str], Party] = party
+) -> tuple[str, CallEvent]:
+    """One line: the call it belongs to (its uniqueid, or its start and caller) and the leg;
+    ``read`` reads a number (a file's reader remembers the ones it read: a PBX's day is the
+    same few thousand numbers)."""
     src, dst, channel, dstchannel = fields[1].strip(), fields[2].strip(), fields[5], fields[6]
     start, billsec, disposition = fields[9].strip(), fields[13].strip(), fields[14].strip().upper()
     uniqueid = fields[16].strip() if len(fields) > MIN_COLUMNS else ""
@@ -95,16 +104,16 @@ def _leg(fields: list[str], zone: tzinfo, source: str) -> tuple[str, CallEvent]:
                 value=start,
             )
         ) from None
-    caller_inside = is_extension(src) or (_channel_extension(channel) is not None and party(src).e164 is None)
+    caller_inside = is_extension(src) or (_channel_extension(channel) is not None and read(src).e164 is None)
     if caller_inside and is_extension(dst):
-        direction, other, extension, line = Direction.INTERNAL, party(dst), src or None, None
+        direction, other, extension, line = Direction.INTERNAL, read(dst), src or None, None
     elif caller_inside:
-        direction, other = Direction.OUTBOUND, party(dst)
+        direction, other = Direction.OUTBOUND, read(dst)
         extension, line = (src if is_extension(src) else _channel_extension(channel)), None
     else:
-        direction, other = Direction.INBOUND, party(src)
+        direction, other = Direction.INBOUND, read(src)
         extension = dst if is_extension(dst) else _channel_extension(dstchannel)
-        line = None if is_extension(dst) else our_line(dst)
+        line = None if is_extension(dst) else read(dst).e164
     key = storable_text(uniqueid or f"{start}|{src}").value[:200]
     event = CallEvent(
         source=source,
@@ -125,9 +134,17 @@ def read_master_csv(data: bytes, zone: tzinfo, *, source: str = "asterisk") -> A
     calls: dict[str, CallEvent] = {}
     rejected: list[Rejected] = []
     legs = 0
+    parties: dict[str, Party] = {}
+
+    def known_party(text: str) -> Party:
+        found = parties.get(text)
+        if found is None:
+            found = parties[text] = party(text)
+        return found
+
     for number, fields in _rows(_lines(data)):
-        text = storable_text(",".join(fields)).value[:200]
         if len(fields) < MIN_COLUMNS:
+            text = _shown(fields)
             rejected.append(
                 Rejected(
                     number,
@@ -144,9 +161,9 @@ def read_master_csv(data: bytes, zone: tzinfo, *, source: str = "asterisk") -> A
             )
             continue
         try:
-            key, leg = _leg(fields, zone, source)
+            key, leg = _leg(fields, zone, source, known_party)
         except ValueError as exc:
-            rejected.append(Rejected(number, str(exc), text))
+            rejected.append(Rejected(number, str(exc), _shown(fields)))
             continue
         legs += 1
         known = calls.get(key)
@@ -156,7 +173,12 @@ def read_master_csv(data: bytes, zone: tzinfo, *, source: str = "asterisk") -> A
     return AsteriskRead(list(calls.values()), rejected, legs)
 
 
+def _shown(fields: list[str]) -> str:
+    """A rejected line as the report shows it."""
+    return storable_text(",".join(fields)).value[:200]
+
+
 def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            yield number, next(csv.reader(io.StringIO(line)))
+            yield number, next(csv.reader([line]))
