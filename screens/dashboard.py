@@ -44,6 +44,7 @@ class DashboardScreen(CrmScreen):
     | m | The team or one manager. |
     | r | Refresh. |
     | e | Export the figures to an .xlsx in the data folder's exports/. |
+    | E | Export the figures to a .csv there (for Excel: semicolons, decimal commas). |
     | escape | Back. |
     """
 
@@ -54,6 +55,7 @@ class DashboardScreen(CrmScreen):
         bind("dashboard.manager", "manager", N_("Whose")),
         bind("dashboard.refresh", "refresh", N_("Refresh")),
         bind("dashboard.export", "export", N_("Export")),
+        bind("dashboard.export_csv", "export_csv", N_("CSV")),
         bind("dashboard.back", "back", N_("Back")),
     ]
 
@@ -182,12 +184,17 @@ class DashboardScreen(CrmScreen):
     def action_refresh(self) -> None:
         self.load()
 
-    def action_export(self) -> None:
+    def action_export(self, csv: bool = False) -> None:
         from crm_tui.domain.reports.sheets import dashboard_sheets
         from crm_tui.screens.report_export import export_report
 
         d = self.dashboard
-        export_report(self, "dashboard", None if d is None else dashboard_sheets(d, self.sub_title or ""))
+        export_report(
+            self, "dashboard", None if d is None else dashboard_sheets(d, self.sub_title or ""), csv=csv
+        )
+
+    def action_export_csv(self) -> None:
+        self.action_export(csv=True)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -34,12 +34,14 @@ class DrillScreen(CrmScreen):
     | :- | :- |
     | up, down, enter | Through the rows; open the request's card, the deal or the client's card. |
     | e | Export the list to an .xlsx in the data folder's exports/. |
+    | E | Export the list to a .csv there (for Excel: semicolons, decimal commas). |
     | escape | Back to the dashboard. |
     """
 
     TITLE = N_("Records")
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("drill.export", "export", N_("Export")),
+        bind("drill.export_csv", "export_csv", N_("CSV")),
         bind("drill.back", "back", N_("Back")),
     ]
 
@@ -124,12 +126,15 @@ class DrillScreen(CrmScreen):
         elif row.client_id is not None:
             self.post_message(ClientCardScreen.Open(row.client_id))
 
-    def action_export(self) -> None:
+    def action_export(self, csv: bool = False) -> None:
         from crm_tui.domain.reports.sheets import drill_sheet
         from crm_tui.screens.report_export import export_report
 
         sheets = drill_sheet(self.heading, self.rows, self.ws.tz) if self.loaded else None
-        export_report(self, f"dashboard-{self.what}", sheets)
+        export_report(self, f"dashboard-{self.what}", sheets, csv=csv)
+
+    def action_export_csv(self) -> None:
+        self.action_export(csv=True)
 
     def action_back(self) -> None:
         self.dismiss()
