@@ -1,6 +1,6 @@
 """The records behind a dashboard figure: the calls, the overdue tasks, the silent clients, the
-new requests, the deals awaiting payment; Enter opens the request's card, the deal, or the
-client's card."""
+new requests, the deals awaiting payment, the deals won this month (the plan's fact, a
+manager's bar); Enter opens the request's card, the deal, or the client's card."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from crm_tui.domain.captions import segment_name
 from crm_tui.domain.reports.dashboard import drill_calls, drill_overdue
-from crm_tui.domain.reports.dashboard_sales import DrillRow, drill_awaiting, drill_requests
+from crm_tui.domain.reports.dashboard_sales import DrillRow, drill_awaiting, drill_requests, drill_won
 from crm_tui.domain.reports.silent import silent_clients
 from crm_tui.domain.values.formatting import local_time, money_figure
 from crm_tui.domain.values.text import literal
@@ -81,6 +81,8 @@ class DrillScreen(CrmScreen):
                 rows = drill_requests(session, viewer, now, self.ws.tz, self.manager_id)
             elif self.what == "awaiting":
                 rows = drill_awaiting(session, viewer, now, self.ws.tz, self.manager_id)
+            elif self.what == "won":
+                rows = drill_won(session, viewer, now, self.ws.tz, self.manager_id)
             else:
                 rows = [
                     DrillRow(c.last_touch, segment_name(c.segment), c.owner or "—", c.id, c.name)

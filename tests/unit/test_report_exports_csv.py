@@ -151,3 +151,23 @@ def test_calls_by_source_and_a_report_without_sources_refuses_it(seeded_db: str)
     for name in ("plan", "clients", "idle", "tasks", "refusals", "invoices", "stages"):
         bad = crm("--db", seeded_db, "report", name, *PERIOD, "--by", "source", user="admin")
         assert bad.returncode == 2 and "no source slice" in error_line(bad), name
+
+
+def test_a_manager_may_not_queue_the_digest_to_an_outside_address(seeded_db: str) -> None:
+    crm(
+        "--db",
+        seeded_db,
+        "outbox",
+        "sender",
+        "sales@ourfirm.ru",
+        "--host",
+        "127.0.0.1",
+        user="admin",
+        check=True,
+    )
+    refused = crm("--db", seeded_db, "report", "digest", "--to", "evil@example.com", user="ivanova")
+    assert refused.returncode != 0 and "the digest may not go to evil@example.com" in error_line(refused)
+    head = crm("--db", seeded_db, "report", "digest", "--to", "petrov", user="smirnov")
+    assert head.returncode != 0 and "the digest may not go to petrov" in error_line(head)
+    admin = crm("--db", seeded_db, "report", "digest", "--to", "evil@example.com", "--json", user="admin")
+    assert admin.returncode == 0 and json.loads(admin.stdout)["queued"]

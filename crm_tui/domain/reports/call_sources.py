@@ -33,7 +33,7 @@ SOURCE_NAMES = {
     "sipuni": "Sipuni",
     "uis": "UIS",
     "csv": N_("call list file"),
-    "mail": N_("mailbox"),
+    "mail": N_("E-mail"),
     IN_THE_CRM: N_("in the CRM"),
 }
 """How a source reads in a report (the JSON keeps the code); a PBX by its own name."""

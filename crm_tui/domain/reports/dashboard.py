@@ -34,6 +34,7 @@ TREND_DAYS = 14
 class Person:
     id: int
     name: str
+    login: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Bar:
     name: str
     fact: int
     plan: int
+    manager_id: int | None = None
+    """Whose bar it is (Enter on it lists their deals won this month); None for somebody no
+    longer among the active people of the viewer's scope."""
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,11 @@ class Dashboard:
 def people_in_scope(session: Session, viewer: Viewer) -> list[Person]:
     sellers = [role.value for role in roles_with(Capability.OWN_CLIENTS, Scope.ALL)]
     rows = session.execute(
-        select(users.c.id, users.c.full_name)
+        select(users.c.id, users.c.full_name, users.c.login)
         .where(figures_within(viewer, users.c.id), users.c.role.in_(sellers), users.c.active)
         .order_by(users.c.full_name, users.c.id)
     )
-    return [Person(int(i), str(name)) for i, name in rows]
+    return [Person(int(i), str(name), str(login)) for i, name, login in rows]
 
 
 Reader = Callable[[], AbstractContextManager[Session]]
@@ -163,6 +167,7 @@ def _assembled(
 ) -> Dashboard:
     plan: Report = found["plan"]
     closed: Report = found["closed"]
+    ids = {person.login: person.id for person in found["people"]}
     return Dashboard(
         people=found["people"],
         manager_id=manager_id,
@@ -170,7 +175,10 @@ def _assembled(
         plan=plan.total("plan"),
         fact=plan.total("fact"),
         projection=plan.total("projection"),
-        bars=[Bar(str(r["manager_name"]), int(r["fact"]), int(r["plan"])) for r in plan.rows],
+        bars=[
+            Bar(str(r["manager_name"]), int(r["fact"]), int(r["plan"]), ids.get(str(r["manager"])))
+            for r in plan.rows
+        ],
         calls_by_day=found["calls"],
         won=closed.total("won"),
         closed=closed.total("closed"),
