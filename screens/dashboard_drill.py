@@ -74,7 +74,7 @@ class DrillScreen(CrmScreen):
         now, viewer = self.ws.now(), self.ws.viewer
         with self.ws.read() as session:
             if self.what == "calls":
-                rows = drill_calls(session, viewer, now, self.manager_id)
+                rows = drill_calls(session, viewer, now, self.ws.tz, self.manager_id)
             elif self.what == "overdue":
                 rows = drill_overdue(session, viewer, now, self.manager_id)
             elif self.what == "requests":

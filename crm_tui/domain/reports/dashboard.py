@@ -141,13 +141,17 @@ def _closed(session: Session, viewer: Viewer, now: datetime, tz: ZoneInfo, manag
     )
 
 
+def trend_period(now: datetime, tz: ZoneInfo) -> Period:
+    """The calls tile's days: the last ``TREND_DAYS`` calendar days in the viewer's zone, today
+    included; the tile divides their calls and Enter on it lists the same calls."""
+    today = now.astimezone(tz).date()
+    return Period(today - timedelta(days=TREND_DAYS - 1), today)
+
+
 def _calls(
     session: Session, viewer: Viewer, now: datetime, tz: ZoneInfo, manager_id: int | None
 ) -> list[tuple[str, int]]:
-    today = now.astimezone(tz).date()
-    return calls_per_day(
-        session, viewer, Period(today - timedelta(days=TREND_DAYS - 1), today), tz, manager_id
-    )
+    return calls_per_day(session, viewer, trend_period(now, tz), tz, manager_id)
 
 
 def _silent(session: Session, viewer: Viewer, now: datetime, tz: ZoneInfo, manager_id: int | None) -> int:
@@ -223,10 +227,17 @@ PARTS: dict[str, Part] = {
 
 
 def drill_calls(
-    session: Session, viewer: Viewer, now: datetime, manager_id: int | None = None, limit: int = 500
+    session: Session,
+    viewer: Viewer,
+    now: datetime,
+    tz: ZoneInfo,
+    manager_id: int | None = None,
+    limit: int = 500,
 ) -> list[DrillRow]:
-    """The calls of the trend's days, newest first."""
+    """The calls of the trend's days (``trend_period``: the tile's, not 14 x 24 hours back),
+    newest first."""
     require(viewer, Capability.SEE_REPORTS)
+    start, end = trend_period(now, tz).bounds(tz)
     i = interactions.c
     query = (
         select(
@@ -246,7 +257,8 @@ def drill_calls(
         .where(
             figures_within(viewer, i.user_id),
             i.kind == InteractionKind.CALL.value,
-            i.occurred_at >= now - timedelta(days=TREND_DAYS),
+            i.occurred_at >= start,
+            i.occurred_at < end,
         )
         .order_by(i.occurred_at.desc(), i.id.desc())
         .limit(limit)
