@@ -1,19 +1,20 @@
 """The head's dashboard: plan against fact, calls per day, conversion, overdue tasks, clients
 nobody talks to, new requests and deals awaiting payment, for the team in the viewer's scope or
 one manager (``m``); bars of plan against fact per manager. Enter on a figure opens the records
-behind it."""
+behind it, and on a manager's bar (tab to the bars, up and down between them) that manager's
+deals won this month, the records behind the bar's fact."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid
 from textual.message import Message
-from textual.widgets import Header, Static
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from crm_tui.domain.reports.dashboard import Dashboard, load_dashboard_side_by_side
 from crm_tui.domain.values.formatting import money_figure, money_figures
@@ -40,10 +41,11 @@ class DashboardScreen(CrmScreen):
     | Key(s) | Description |
     | :- | :- |
     | tab, shift+tab | From figure to figure. |
-    | enter | The records behind the figure (calls, tasks, clients, requests, deals). |
+    | enter | The records behind the figure, or behind a manager's bar (their deals won this month). |
     | m | The team or one manager. |
     | r | Refresh. |
     | e | Export the figures to an .xlsx in the data folder's exports/. |
+    | E | Export the figures to a .csv there (for Excel: semicolons, decimal commas). |
     | escape | Back. |
     """
 
@@ -54,6 +56,7 @@ class DashboardScreen(CrmScreen):
         bind("dashboard.manager", "manager", N_("Whose")),
         bind("dashboard.refresh", "refresh", N_("Refresh")),
         bind("dashboard.export", "export", N_("Export")),
+        bind("dashboard.export_csv", "export_csv", N_("CSV")),
         bind("dashboard.back", "back", N_("Back")),
     ]
 
@@ -72,14 +75,15 @@ class DashboardScreen(CrmScreen):
         yield Header()
         yield Static("", id="dash-scope", markup=False)
         with Grid(id="dash-figures"):
-            yield FigureTile(_("Plan / fact"), id="dash-plan")
+            yield FigureTile(_("Plan / fact"), drill="won", id="dash-plan")
             yield FigureTile(_("Calls per day"), drill="calls", trend=True, id="dash-calls")
             yield FigureTile(_("Conversion"), id="dash-conversion")
             yield FigureTile(_("Overdue tasks"), drill="overdue", id="dash-overdue")
             yield FigureTile(_("Without a touch"), drill="silent", id="dash-silent")
             yield FigureTile(_("New requests"), drill="requests", id="dash-requests")
             yield FigureTile(_("Awaiting payment"), drill="awaiting", id="dash-awaiting")
-        yield Static("", id="dash-bars", markup=False)
+        yield Static(_("Plan / fact by manager"), id="dash-bars-title", markup=False)
+        yield OptionList(id="dash-bars", markup=False)
         yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
@@ -134,23 +138,34 @@ class DashboardScreen(CrmScreen):
             money_figure(d.awaiting.amount),
             counted(waiting, "{count} deal waiting for money", "{count} deals waiting for money"),
         )
-        self.query_one("#dash-bars", Static).update(self._bars(d))
+        bars = self.query_one("#dash-bars", OptionList)
+        highlighted = bars.highlighted
+        bars.clear_options()
+        bars.add_options(self._bars(d))
+        if highlighted is not None and d.bars:
+            bars.highlighted = min(highlighted, len(d.bars) - 1)
 
-    def _bars(self, d: Dashboard) -> Text:
-        out = Text()
-        out.append(_("Plan / fact by manager") + "\n", style="bold")
-        for bar, fact in zip(d.bars, money_figures([bar.fact for bar in d.bars]), strict=True):
+    def _bars(self, d: Dashboard) -> list[Option]:
+        """A line per manager: their plan done as a bar, the share and the fact; Enter on one
+        opens their deals won this month (the records behind the fact)."""
+        lines = []
+        for n, (bar, fact) in enumerate(
+            zip(d.bars, money_figures([bar.fact for bar in d.bars]), strict=True)
+        ):
             done = bar.fact / bar.plan if bar.plan else 0.0
-            out.append_text(literal(f"{bar.name[:22]:<22} "))
-            out.append(share_bar(done, BAR_WIDTH), style="green" if done >= 1 else "")
-            out.append(f" {percent(bar.fact / bar.plan if bar.plan else None):>5} {fact}\n")
-        return out
+            line = literal(f"{bar.name[:22]:<22} ")
+            line.append(share_bar(done, BAR_WIDTH), style="green" if done >= 1 else "")
+            line.append(f" {percent(bar.fact / bar.plan if bar.plan else None):>5} {fact}")
+            lines.append(Option(line, id=str(n), disabled=bar.manager_id is None))
+        return lines
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "manager":
             return self.dashboard is not None and len(self.dashboard.people) > 1
         if action == "drill":
             focused = self.focused
+            if isinstance(focused, OptionList):
+                return focused.highlighted is not None
             return isinstance(focused, FigureTile) and focused.drill is not None
         return True
 
@@ -174,20 +189,42 @@ class DashboardScreen(CrmScreen):
         from crm_tui.screens.dashboard_drill import DrillScreen
 
         focused = self.focused
-        if isinstance(focused, FigureTile) and focused.drill is not None:
+        if isinstance(focused, OptionList) and focused.highlighted is not None:
+            self._open_bar(focused.highlighted)
+        elif isinstance(focused, FigureTile) and focused.drill is not None:
             self.app.push_screen(
                 DrillScreen(self.ws, focused.drill, str(focused.border_title), self.manager_id)
             )
 
+    @on(OptionList.OptionSelected, "#dash-bars")
+    def _bar_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._open_bar(event.option_index)
+
+    def _open_bar(self, index: int) -> None:
+        """The manager's deals won this month: the records behind their bar's fact."""
+        from crm_tui.screens.dashboard_drill import DrillScreen
+
+        d = self.dashboard
+        if d is None or index >= len(d.bars) or d.bars[index].manager_id is None:
+            return
+        bar = d.bars[index]
+        title = _("Plan / fact: {name}").format(name=bar.name)
+        self.app.push_screen(DrillScreen(self.ws, "won", title, bar.manager_id))
+
     def action_refresh(self) -> None:
         self.load()
 
-    def action_export(self) -> None:
+    def action_export(self, csv: bool = False) -> None:
         from crm_tui.domain.reports.sheets import dashboard_sheets
         from crm_tui.screens.report_export import export_report
 
         d = self.dashboard
-        export_report(self, "dashboard", None if d is None else dashboard_sheets(d, self.sub_title or ""))
+        export_report(
+            self, "dashboard", None if d is None else dashboard_sheets(d, self.sub_title or ""), csv=csv
+        )
+
+    def action_export_csv(self) -> None:
+        self.action_export(csv=True)
 
     def action_back(self) -> None:
         self.dismiss()

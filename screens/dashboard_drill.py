@@ -1,6 +1,6 @@
 """The records behind a dashboard figure: the calls, the overdue tasks, the silent clients, the
-new requests, the deals awaiting payment; Enter opens the request's card, the deal, or the
-client's card."""
+new requests, the deals awaiting payment, the deals won this month (the plan's fact, a
+manager's bar); Enter opens the request's card, the deal, or the client's card."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from crm_tui.domain.captions import segment_name
 from crm_tui.domain.reports.dashboard import drill_calls, drill_overdue
-from crm_tui.domain.reports.dashboard_sales import DrillRow, drill_awaiting, drill_requests
+from crm_tui.domain.reports.dashboard_sales import DrillRow, drill_awaiting, drill_requests, drill_won
 from crm_tui.domain.reports.silent import silent_clients
 from crm_tui.domain.values.formatting import local_time, money_figure
 from crm_tui.domain.values.text import literal
@@ -34,12 +34,14 @@ class DrillScreen(CrmScreen):
     | :- | :- |
     | up, down, enter | Through the rows; open the request's card, the deal or the client's card. |
     | e | Export the list to an .xlsx in the data folder's exports/. |
+    | E | Export the list to a .csv there (for Excel: semicolons, decimal commas). |
     | escape | Back to the dashboard. |
     """
 
     TITLE = N_("Records")
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("drill.export", "export", N_("Export")),
+        bind("drill.export_csv", "export_csv", N_("CSV")),
         bind("drill.back", "back", N_("Back")),
     ]
 
@@ -72,13 +74,15 @@ class DrillScreen(CrmScreen):
         now, viewer = self.ws.now(), self.ws.viewer
         with self.ws.read() as session:
             if self.what == "calls":
-                rows = drill_calls(session, viewer, now, self.manager_id)
+                rows = drill_calls(session, viewer, now, self.ws.tz, self.manager_id)
             elif self.what == "overdue":
                 rows = drill_overdue(session, viewer, now, self.manager_id)
             elif self.what == "requests":
                 rows = drill_requests(session, viewer, now, self.ws.tz, self.manager_id)
             elif self.what == "awaiting":
                 rows = drill_awaiting(session, viewer, now, self.ws.tz, self.manager_id)
+            elif self.what == "won":
+                rows = drill_won(session, viewer, now, self.ws.tz, self.manager_id)
             else:
                 rows = [
                     DrillRow(c.last_touch, segment_name(c.segment), c.owner or "—", c.id, c.name)
@@ -124,12 +128,15 @@ class DrillScreen(CrmScreen):
         elif row.client_id is not None:
             self.post_message(ClientCardScreen.Open(row.client_id))
 
-    def action_export(self) -> None:
+    def action_export(self, csv: bool = False) -> None:
         from crm_tui.domain.reports.sheets import drill_sheet
         from crm_tui.screens.report_export import export_report
 
         sheets = drill_sheet(self.heading, self.rows, self.ws.tz) if self.loaded else None
-        export_report(self, f"dashboard-{self.what}", sheets)
+        export_report(self, f"dashboard-{self.what}", sheets, csv=csv)
+
+    def action_export_csv(self) -> None:
+        self.action_export(csv=True)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -71,6 +71,7 @@ class FunnelScreen(FunnelFilters):
     | t | Only deals created in a period (this month, 30 or 90 days, this year). |
     | v | The report view: funnel conversion, lost reasons, forecast (again: the board). |
     | e | In the report view: export it to an .xlsx in the data folder's exports/. |
+    | E | In the report view: export it to a .csv there (for Excel: semicolons, decimal commas). |
     | comma | Funnel settings: probabilities, stuck limits, playbooks (admins). |
     | escape | Back to the desk. |
     """
@@ -95,6 +96,7 @@ class FunnelScreen(FunnelFilters):
         bind("funnel.period", "period", N_("Period")),
         bind("funnel.report", "report", N_("Report")),
         bind("funnel.export", "export", N_("Export")),
+        bind("funnel.export_csv", "export_csv", N_("CSV")),
         bind("funnel.settings", "settings", N_("Settings"), key_display=","),
         bind("funnel.back", "back", N_("Back")),
     ]
@@ -451,15 +453,18 @@ class FunnelScreen(FunnelFilters):
         self.shown_report = (event.report, event.forecast)
         self.query_one("#funnel-report", Static).update(report_view(event.report, event.forecast))
 
-    def action_export(self) -> None:
+    def action_export(self, csv: bool = False) -> None:
         from crm_tui.domain.reports.sheets import funnel_sheets
         from crm_tui.screens.report_export import export_report
 
         shown = self.shown_report
-        export_report(self, "funnel", None if shown is None else funnel_sheets(*shown))
+        export_report(self, "funnel", None if shown is None else funnel_sheets(*shown), csv=csv)
+
+    def action_export_csv(self) -> None:
+        self.action_export(csv=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.reporting if action == "export" else True
+        return self.reporting if action in ("export", "export_csv") else True
 
     def action_settings(self) -> None:
         from crm_tui.screens.funnel_settings import FunnelSettingsScreen

@@ -42,6 +42,7 @@ class LeadReportScreen(ReadingScreen):
     | :- | :- |
     | g | Group by source, manager, channel, region, week. |
     | e | Export the figures to an .xlsx in the data folder's exports/. |
+    | E | Export the figures to a .csv there (for Excel: semicolons, decimal commas). |
     | escape | Back. |
     """
 
@@ -50,6 +51,7 @@ class LeadReportScreen(ReadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("lead_report.group", "group", N_("Group")),
         bind("lead_report.export", "export", N_("Export")),
+        bind("lead_report.export_csv", "export_csv", N_("CSV")),
         bind("lead_report.back", "back", N_("Back")),
     ]
 
@@ -83,12 +85,15 @@ class LeadReportScreen(ReadingScreen):
         )
         yield KeyFooter(show_command_palette=False, compact=True)
 
-    def action_export(self) -> None:
+    def action_export(self, csv: bool = False) -> None:
         from crm_tui.domain.reports.sheets import lead_sheets
         from crm_tui.screens.report_export import export_report
 
         report = self.report if self.report is not None and self.report.by == self.by else None
-        export_report(self, f"leads-{self.by}", None if report is None else lead_sheets(report))
+        export_report(self, f"leads-{self.by}", None if report is None else lead_sheets(report), csv=csv)
+
+    def action_export_csv(self) -> None:
+        self.action_export(csv=True)
 
     def action_group(self) -> None:
         self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]

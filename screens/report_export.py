@@ -1,4 +1,4 @@
-"""The export key of every report screen: the figures on screen written to a workbook in the
+"""The export keys of every report screen: the figures on screen written to a workbook (or a CSV) in the
 data folder's ``exports/`` (``crm_tui.domain.reports.sheets``), off the UI thread, with a
 notification naming the file (or saying in the interface's words why it could not be written)."""
 
@@ -14,8 +14,11 @@ from crm_tui.i18n import _
 from crm_tui.screens.base import CrmScreen
 
 
-def export_report(screen: CrmScreen, report: str, sheets: Sequence[Sheet] | None) -> None:
-    """Write ``sheets`` as ``<report>-<day>.xlsx`` in a thread worker; None: nothing shown yet."""
+def export_report(
+    screen: CrmScreen, report: str, sheets: Sequence[Sheet] | None, *, csv: bool = False
+) -> None:
+    """Write ``sheets`` as ``<report>-<day>.xlsx`` (``csv``: ``.csv``, for a Russian Excel) in a
+    thread worker; None: nothing shown yet."""
     if sheets is None:
         screen.notify(_("Nothing to export yet: the figures are still being counted."), markup=False)
         return
@@ -24,7 +27,7 @@ def export_report(screen: CrmScreen, report: str, sheets: Sequence[Sheet] | None
 
     def write() -> None:
         try:
-            path = save_report(folder, report, today, sheets)
+            path = save_report(folder, report, today, sheets, csv=csv)
         except OSError as exc:
             said = _("The report could not be written to {folder}: {reason}").format(
                 folder=folder / "exports", reason=file_reason(exc)

@@ -30,6 +30,7 @@ from crm_tui.storage.tables.campaigns import (
     mail_consents,
     mail_senders,
     outbox,
+    outbox_files,
     sender_counts,
 )
 from crm_tui.storage.tables.clients import (
@@ -160,6 +161,7 @@ __all__ = [
     "metadata",
     "not_duplicates",
     "outbox",
+    "outbox_files",
     "payments",
     "pipelines",
     "playbook_steps",

@@ -176,6 +176,10 @@ def leads_report(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the report to this .xlsx file.")] = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write the report to this .csv file (semicolons, decimal commas)."),
+    ] = None,
 ) -> None:
     """Requests: new, repeat, in work, converted, junk, conversion (2-5% average, 6-9% above, 10% and
     more good), median minutes to the first answer, answered on time; per group beside the team."""
@@ -186,26 +190,29 @@ def leads_report(
         fail(_("--by: one of {choices}, not {text!r}").format(choices=", ".join(GROUPINGS), text=by))
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     assert start is not None and end is not None
-    if xlsx is not None:
+    files = {option: path for option, path in (("--xlsx", xlsx), ("--csv", csv)) if path is not None}
+    if files:
         from crm_tui.cli.files import check_writable
 
-        check_writable(xlsx, "--xlsx")
+        for option, path in files.items():
+            check_writable(path, option)
     ws = open_ws(ctx)
     with ws.read() as session:
         from crm_tui.domain.reports.region import region_named
 
         area = region_named(session, ws.viewer, region) if region is not None else None
         report = lead_report(session, ws.viewer, start, end, by=by, now=ws.now(), tz=ws.tz, region=area)
-    if xlsx is not None:
+    if files:
         from crm_tui.cli.files import writing
-        from crm_tui.domain.exports import write_sheets
+        from crm_tui.domain.exports import write_csv_sheets, write_sheets
         from crm_tui.domain.reports.sheets import lead_sheets
 
-        with writing(xlsx, "--xlsx"):
-            write_sheets(xlsx, lead_sheets(report))
         written = 1 + len(report.groups)
-        say(ngettext("{count} row written to {file}", "{count} rows written to {file}", written).format(
-            count=written, file=xlsx))  # fmt: skip
+        for option, path in files.items():
+            with writing(path, option):
+                (write_csv_sheets if option == "--csv" else write_sheets)(path, lead_sheets(report))
+            say(ngettext("{count} row written to {file}", "{count} rows written to {file}", written).format(
+                count=written, file=path))  # fmt: skip
         return
     if as_json:
         print_json(report.as_json())
@@ -238,17 +245,21 @@ def leads_report(
 
 KPI_HELP = {
     "calls": N_("Calls and mails per manager: inbound, outbound, answered, missed, talk time."),
-    "growth": N_("New clients per period and owner: how the base grows."),
+    "clients": N_("New clients per period and owner: how the base grows."),
     "stages": N_("Time in each stage (median and 90%) and the deals over their stage's limit now."),
-    "silent": N_("Clients without any touch for --days days, by owner and segment."),
+    "idle": N_("Clients without any touch for --days days, by owner and segment."),
     "plan": N_("Plan against fact per manager or region, with the projection at the pace so far."),
     "tasks": N_("Tasks per manager: set, due, done on time, done late, overdue."),
     "refusals": N_("Deals closed per manager: won, lost, the lost share; --by reason for the reasons."),
     "invoices": N_("Invoices issued, paid and overdue (unpaid --days days after their date) per manager."),
 }
+KPI_OF = {"clients": "growth", "idle": "silent"}
+"""The issue's command names of the reports whose code is older (``KpiName``: the JSON's and the
+sheet's): ``growth`` and ``silent`` stay as hidden commands, so scripts written for them run."""
 REGION_HELP = N_("Only the figures of this region's people (heads: their own region; admins: any).")
 BY_HELP = N_(
-    "A slice: <manager|region|day|week|month|segment|reason|pipeline>, as the report has it; repeat it."
+    "A slice: <manager|region|day|week|month|segment|reason|pipeline|source>, as the report has it; "
+    "repeat it."
 )
 
 
@@ -262,11 +273,11 @@ def _kpi(
     region: str | None,
     days: int | None,
     as_json: bool,
-    xlsx: Path | None,
+    files: dict[str, Path | None],
 ) -> None:
     from dataclasses import replace
 
-    from crm_tui.domain.reports.kpi import KpiName, KpiQuery, export_xlsx, run_kpi, shown_rows
+    from crm_tui.domain.reports.kpi import KpiName, KpiQuery, export_csv, export_xlsx, run_kpi, shown_rows
     from crm_tui.domain.reports.period import period_or_month
     from crm_tui.domain.reports.region import narrowed
     from crm_tui.domain.reports.table import Slice, UnknownSlice
@@ -282,14 +293,16 @@ def _kpi(
         fail(_("--to: {end} is before --from {start}").format(end=date_to, start=date_from))
     if days is not None and days < 1:
         fail(_("--days: give a number of days, 1 or more"))
-    if xlsx is not None:
+    wanted = {option: path for option, path in files.items() if path is not None}
+    if wanted:
         from crm_tui.cli.files import check_writable
 
-        check_writable(xlsx, "--xlsx")
+        for option, path in wanted.items():
+            check_writable(path, option)
     ws = open_ws(ctx)
     owner_id = _manager_id(ws, manager)
     period = period_or_month(start, end, ws.now(), ws.tz)
-    query = KpiQuery(KpiName(name), period, tuple(slices) if by else None, owner_id)
+    query = KpiQuery(KpiName(KPI_OF.get(name, name)), period, tuple(slices) if by else None, owner_id)
     if days is not None:
         query = replace(query, silent_days=days, overdue_days=days)
     with ws.read() as session:
@@ -298,13 +311,14 @@ def _kpi(
             report = run_kpi(session, viewer, query, ws.now(), ws.tz)
         except UnknownSlice as exc:
             fail(_("--by: the {report} report has no {slice} slice").format(report=name, slice=exc.args[0]))
-    if xlsx is not None:
+    if wanted:
         from crm_tui.cli.files import writing
 
-        with writing(xlsx, "--xlsx"):
-            written = export_xlsx(report, xlsx)
-        say(ngettext("{count} row written to {file}", "{count} rows written to {file}", written).format(
-            count=written, file=xlsx))  # fmt: skip
+        for option, path in wanted.items():
+            with writing(path, option):
+                written = (export_csv if option == "--csv" else export_xlsx)(report, path)
+            say(ngettext("{count} row written to {file}", "{count} rows written to {file}", written).format(
+                count=written, file=path))  # fmt: skip
         return
     if as_json:
         for row in report.rows:
@@ -315,7 +329,7 @@ def _kpi(
     print_report(report, shown_rows(report))
 
 
-def _kpi_command(name: str) -> None:
+def _kpi_command(name: str, command_name: str, *, hidden: bool = False) -> None:
     def command(
         ctx: typer.Context,
         date_from: Annotated[
@@ -327,21 +341,28 @@ def _kpi_command(name: str) -> None:
         region: Annotated[str | None, typer.Option("--region", help=REGION_HELP)] = None,
         days: Annotated[
             int | None,
-            typer.Option("--days", help="silent: days without a touch (30); invoices: days to pay (10)."),
+            typer.Option("--days", help="idle: days without a touch (30); invoices: days to pay (10)."),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per row per line.")] = False,
         xlsx: Annotated[
             Path | None, typer.Option("--xlsx", help="Write the report to this .xlsx file.")
         ] = None,
+        csv: Annotated[
+            Path | None,
+            typer.Option("--csv", help="Write the report to this .csv file (semicolons, decimal commas)."),
+        ] = None,
     ) -> None:
-        _kpi(ctx, name, date_from, date_to, by, manager, region, days, as_json, xlsx)
+        _kpi(ctx, command_name, date_from, date_to, by, manager, region, days, as_json,
+             {"--xlsx": xlsx, "--csv": csv})  # fmt: skip
 
     command.__doc__ = KPI_HELP[name]
-    app.command(name)(command)
+    app.command(command_name, hidden=hidden)(command)
 
 
 for _name in KPI_HELP:
-    _kpi_command(_name)
+    _kpi_command(_name, _name)
+for _name, _old in KPI_OF.items():
+    _kpi_command(_name, _old, hidden=True)
 
 
 @app.command("digest")

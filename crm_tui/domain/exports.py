@@ -132,21 +132,72 @@ def _sheet_title(title: object) -> str:
     return "".join("-" if ch in "[]:*?/\\" else ch for ch in text)[:31] or "Sheet"
 
 
-def write_csv(target: Path | IO[str], header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
-    """A CSV that Excel opens as it is: UTF-8 with a BOM, semicolons, ``header`` then ``rows``,
-    every cell through ``export_cell``; into the file ``target`` names (0600) or into a text file
-    already open (with ``newline=""``, as the csv module wants)."""
+def write_csv(
+    target: Path | IO[str],
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    formats: Sequence[str | None] = (),
+) -> None:
+    """A CSV that Excel in a Russian locale opens as it is: UTF-8 with a BOM, semicolons,
+    ``header`` then ``rows``, every text cell through ``export_cell``; numbers, dates and
+    durations as that Excel reads them back as numbers and dates (``csv_number``), each column
+    in the format ``formats`` gives it (as ``write_workbook``'s: money with two decimals);
+    rows written one at a time (constant memory); into the file ``target`` names (0600) or into
+    a text file already open (with ``newline=""``, as the csv module wants)."""
+    write_csv_sheets(target, [Sheet("", header, rows, formats)])
+
+
+def write_csv_sheets(target: Path | IO[str], sheets: Sequence[Sheet]) -> None:
+    """``write_csv`` of a report of several parts (the dashboard's figures, its managers, its
+    days): a CSV has one sheet, so each part follows the one before it after an empty row,
+    under a row of its title; a report of one part is that part alone, no title."""
     if isinstance(target, Path):
         private_folder(target.parent)
         with open_private(target, "w", encoding="utf-8-sig", newline="") as out:
-            write_csv(out, header, rows)
+            write_csv_sheets(out, sheets)
         return
     writer = csv.writer(target, delimiter=CSV_DELIMITER)
-    writer.writerow([_csv_text(cell) for cell in header])
-    for row in rows:
-        writer.writerow([_csv_text(cell) for cell in row])
+    for n, part in enumerate(sheets):
+        if len(sheets) > 1:
+            if n:
+                writer.writerow([])
+            writer.writerow([_csv_text(part.title)])
+        writer.writerow([_csv_text(cell) for cell in part.header])
+        formats = part.formats
+        for row in part.rows:
+            writer.writerow(
+                [_csv_text(value, formats[k] if k < len(formats) else None) for k, value in enumerate(row)]
+            )
 
 
-def _csv_text(value: object) -> str:
+def _csv_text(value: object, number_format: str | None = None) -> str:
     safe = export_cell(value)
-    return "" if safe is None else cell_text(safe)
+    if safe is None:
+        return ""
+    if isinstance(safe, bool | str):
+        return cell_text(safe)
+    return csv_number(safe, number_format)
+
+
+def csv_number(
+    value: int | float | date | datetime | time | timedelta, number_format: str | None = None
+) -> str:
+    """A number, a date or a duration as Excel in a Russian locale reads it from a CSV: a decimal
+    comma and no grouping ("4316900,41": a dot or a space would make it text), money with its two
+    decimals, a share as the fraction it is ("0,3333", as ``--json`` has it), a day as
+    "05.12.2026", a moment as "05.12.2026 14:30:00", a duration as "1:02:03"."""
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, timedelta):
+        seconds = int(value.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    if number_format == MONEY_FORMAT:
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return cell_text(value).replace(".", ",")

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -145,6 +146,19 @@ outbox = Table(
     Index("ix_outbox_state_next_try", "state", "next_try"),
 )
 """One row per letter: made when the recipient enters the campaign, with its Message-ID."""
+
+outbox_files = Table(
+    "outbox_files",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("outbox_id", BigId, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Index("ix_outbox_files_outbox", "outbox_id", "id"),
+)
+"""A file a letter of the outbox carries that is no deal's document (the weekly digest's
+workbook): kept with the letter until it is sent, so the letter sent is the letter queued."""
 
 sender_counts = Table(
     "sender_counts",

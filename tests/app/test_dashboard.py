@@ -19,6 +19,11 @@ from tests.app.support import settle, text_of, workspace
 from tests.seed import Seeded
 
 
+def bars_text(screen: DashboardScreen) -> str:
+    bars = screen.query_one("#dash-bars", OptionList)
+    return "\n".join(str(bars.get_option_at_index(n).prompt) for n in range(bars.option_count))
+
+
 def figure(screen: DashboardScreen, name: str) -> str:
     return text_of(screen.query_one(f"#dash-{name} .figure-value", Static)).strip()
 
@@ -37,7 +42,7 @@ async def test_a_head_sees_the_regions_figures_and_drills_into_them(sqlite_url: 
             "2",
             "67%",
         )
-        bars = text_of(screen.query_one("#dash-bars", Static))
+        bars = bars_text(screen)
         assert "Иванова Светлана" in bars and "Петров" not in bars
         screen.query_one("#dash-overdue", FigureTile).focus()
         await pilot.press("enter")
@@ -73,7 +78,7 @@ async def test_one_manager_chosen_with_m(sqlite_url: str, team: Seeded) -> None:
         await settle(pilot)
         assert screen.manager_id == team.users["petrov"]
         assert (figure(screen, "overdue"), figure(screen, "silent")) == ("1", "1")
-        assert "Иванова" not in text_of(screen.query_one("#dash-bars", Static))
+        assert "Иванова" not in bars_text(screen)
 
 
 async def test_a_manager_sees_only_their_own(sqlite_url: str, team: Seeded) -> None:
@@ -191,3 +196,34 @@ def await_rows(url: str, login: str) -> list[Any]:
     ws = workspace(url, login)
     with ws.read() as session:
         return list(drill_awaiting(session, ws.viewer, ws.now(), ws.tz))
+
+
+async def test_enter_on_a_managers_bar_opens_their_won_deals(sqlite_url: str, team: Seeded) -> None:
+    """The bars were text: now the cursor chooses one and Enter lists that manager's deals won
+    this month (the fact the bar shows), and Enter there opens the deal."""
+    from crm_tui.screens.deal import DealScreen
+
+    app = create_app(workspace(sqlite_url, "admin"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        bars = screen.query_one("#dash-bars", OptionList)
+        bars.focus()
+        ivanova = next(
+            n for n in range(bars.option_count) if "Иванова" in str(bars.get_option_at_index(n).prompt)
+        )
+        bars.highlighted = ivanova
+        await pilot.press("enter")
+        await settle(pilot)
+        drill = app.screen
+        assert isinstance(drill, DrillScreen) and drill.manager_id == team.users["ivanova"]
+        # her won deals of November: Ромашка 650 000 and Вектор 300 000, the bar's 950 000
+        assert sorted(row.client or "" for row in drill.rows) == ["Вектор Плюс", "Ромашка"]
+        assert sum(row.amount or 0 for row in drill.rows) == 95_000_000
+        assert all(row.deal_id is not None for row in drill.rows)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)

@@ -127,3 +127,33 @@ async def test_the_funnels_report_view_exports(sqlite_url: str, team: Seeded, tm
 def shown_report_totals(screen: FunnelScreen) -> int:
     assert screen.shown_report is not None
     return sum(s.deals for s in screen.shown_report[0].stages)
+
+
+async def test_shift_e_exports_the_same_figures_as_a_csv(
+    sqlite_url: str, team: Seeded, tmp_path: Path
+) -> None:
+    """E beside e: the dashboard's parts in one CSV a Russian Excel opens (BOM, semicolons,
+    decimal commas), each part under its title; the records behind a figure likewise."""
+    import csv
+
+    app = create_app(workspace(sqlite_url, "smirnov"), data_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        d = screen.dashboard
+        await pilot.press("E")
+        await settle(pilot)
+        [path] = (tmp_path / "exports").glob("*.csv")
+        assert path.name.startswith("dashboard-2026-")
+        assert any(str(path) in said for said in notifications(app))
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            lines = list(csv.reader(f, delimiter=";"))
+        assert lines[0] == ["Dashboard"] and lines[1] == ["Figure", "Number", "Amount", "Share"]
+        figures = {line[0]: line[1:] for line in lines[2:] if line}
+        assert figures["Overdue tasks"][0] == str(d.overdue_tasks)
+        assert figures["Plan"][1] == f"{d.plan / 100:.2f}".replace(".", ",")
+        assert ["Plan / fact by manager"] in lines and ["Calls per day"] in lines

@@ -21,6 +21,7 @@ from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.access.users import add_colleague, resolve_viewer
 from crm_tui.domain.audit.trail import trail
 from crm_tui.domain.campaigns.rows import list_outbox, stop_client
+from crm_tui.domain.campaigns.senders import SenderDraft, set_sender
 from crm_tui.domain.campaigns.setup import CampaignDraft, StepDraft, add_campaign
 from crm_tui.domain.clients.card import load_card
 from crm_tui.domain.clients.handovers import hand_over
@@ -48,6 +49,7 @@ from crm_tui.domain.leads.setup import add_source
 from crm_tui.domain.leads.work import assign_request, junk_request
 from crm_tui.domain.portrait.fields import set_required_contacts
 from crm_tui.domain.privacy import export_person
+from crm_tui.domain.reports.digest import weekly_digest
 from crm_tui.domain.reports.plan import this_month
 from crm_tui.domain.reports.task_control import tasks_report
 from crm_tui.domain.segments.actions import plan_calls, set_segment
@@ -62,7 +64,7 @@ from crm_tui.importers.batches import list_batches, undo_import
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.dedup.service import scan
 from crm_tui.importers.orders.service import import_orders
-from crm_tui.storage.models import Segment, contacts
+from crm_tui.storage.models import Segment, contacts, mail_senders
 from crm_tui.storage.records import Deal, Task
 from tests.importers.order_files import write_sales_report_csv
 from tests.seed import FROZEN_NOW, MOSCOW
@@ -190,6 +192,24 @@ def _report_cli(cell: Cell) -> CliCall:
         ("report", "tasks", "--from", "2026-11-01", "--to", "2026-11-30", "--json"),
         seen=lambda out: cell.owner_login in {json.loads(line)["manager"] for line in out.splitlines()},
     )
+
+
+def _digest(cell: Cell) -> bool:
+    """The weekly digest made for the target person (the access is asked as it is made)."""
+    ws = cell.base.ws(cell.login)
+    with ws.read() as session:
+        weekly_digest(session, ws.viewer, cell.owner_login, ws.now(), MOSCOW)
+    return True
+
+
+def _digest_cli(cell: Cell) -> CliCall:
+    """`crm report digest --to LOGIN`: queued from the team's address to the person's own."""
+    for address, login in (("team@probe.ru", None), (f"{cell.owner_login}@probe.ru", cell.owner_login)):
+        with cell.base.ws("admin").read() as session:
+            known = session.scalar(select(mail_senders.c.id).where(mail_senders.c.address == address))
+        if known is None:
+            set_sender(cell.base.ws("admin"), SenderDraft(address, "Проба", login, smtp_host="127.0.0.1"))
+    return CliCall(("report", "digest", "--to", cell.owner_login, "--json"))
 
 
 def _owner_given(cell: Cell) -> bool:
@@ -537,6 +557,7 @@ PROBES: dict[Capability, Probe] = {
         lambda c: done(stop_client(c.base.ws(c.login), c.client())),
         lambda c: CliCall(("campaign", "stop", str(c.client()))),
     ),
+    Capability.SEND_DIGEST: Probe(OWNED, _digest, _digest_cli),
 }
 
 

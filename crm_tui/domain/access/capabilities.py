@@ -94,6 +94,7 @@ class Capability(StrEnum):
     RUN_CAMPAIGNS = "run_campaigns"
     SEND_MAIL = "send_mail"
     STOP_MAILING = "stop_mailing"
+    SEND_DIGEST = "send_digest"
 
 
 NOT_FOUND = N_("{target} not found")
@@ -408,6 +409,12 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.STOP_MAILING: Rule(
         "stop a client's letters (target: the client)",
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+    ),
+    Capability.SEND_DIGEST: Rule(
+        "mail the weekly KPI digest (target: the person it goes to; an outside address is nobody's)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL},
+        N_("the weekly digest is mailed by a manager, a head of sales or an admin"),
+        N_("the digest may not go to {target}: a manager mails only their own, a head their region's people"),
     ),
 }
 

@@ -22,6 +22,7 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.base_language import base_text
 from crm_tui.domain.campaigns.enrol import message_id
 from crm_tui.domain.campaigns.letters import LETTER_POLICY
+from crm_tui.domain.campaigns.outbox_files import attach_files
 from crm_tui.domain.campaigns.senders import read_address
 from crm_tui.domain.deals.moves import deal_target, load_deal, move_deal
 from crm_tui.domain.documents.making import deal_documents_of
@@ -171,7 +172,8 @@ def _client_address(session: Session, client_id: int) -> str:
 def document_message(
     session: Session, row: dict[str, Any], sender: dict[str, Any], at: datetime
 ) -> EmailMessage:
-    """The letter of an outbox row that carries a deal's documents."""
+    """The letter of an outbox row that is no campaign's: a deal's documents, or the weekly
+    digest with its workbook (``outbox_files``)."""
     from email.utils import format_datetime, formataddr
 
     payload = row["payload"]
@@ -203,6 +205,7 @@ def document_message(
         message.add_attachment(
             bytes(contents.get(document_id) or b""), maintype=main, subtype=sub, filename=file_name
         )
+    attach_files(session, message, int(row["id"]))
     return message
 
 

@@ -34,6 +34,7 @@ TREND_DAYS = 14
 class Person:
     id: int
     name: str
+    login: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Bar:
     name: str
     fact: int
     plan: int
+    manager_id: int | None = None
+    """Whose bar it is (Enter on it lists their deals won this month); None for somebody no
+    longer among the active people of the viewer's scope."""
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,11 @@ class Dashboard:
 def people_in_scope(session: Session, viewer: Viewer) -> list[Person]:
     sellers = [role.value for role in roles_with(Capability.OWN_CLIENTS, Scope.ALL)]
     rows = session.execute(
-        select(users.c.id, users.c.full_name)
+        select(users.c.id, users.c.full_name, users.c.login)
         .where(figures_within(viewer, users.c.id), users.c.role.in_(sellers), users.c.active)
         .order_by(users.c.full_name, users.c.id)
     )
-    return [Person(int(i), str(name)) for i, name in rows]
+    return [Person(int(i), str(name), str(login)) for i, name, login in rows]
 
 
 Reader = Callable[[], AbstractContextManager[Session]]
@@ -137,13 +141,17 @@ def _closed(session: Session, viewer: Viewer, now: datetime, tz: ZoneInfo, manag
     )
 
 
+def trend_period(now: datetime, tz: ZoneInfo) -> Period:
+    """The calls tile's days: the last ``TREND_DAYS`` calendar days in the viewer's zone, today
+    included; the tile divides their calls and Enter on it lists the same calls."""
+    today = now.astimezone(tz).date()
+    return Period(today - timedelta(days=TREND_DAYS - 1), today)
+
+
 def _calls(
     session: Session, viewer: Viewer, now: datetime, tz: ZoneInfo, manager_id: int | None
 ) -> list[tuple[str, int]]:
-    today = now.astimezone(tz).date()
-    return calls_per_day(
-        session, viewer, Period(today - timedelta(days=TREND_DAYS - 1), today), tz, manager_id
-    )
+    return calls_per_day(session, viewer, trend_period(now, tz), tz, manager_id)
 
 
 def _silent(session: Session, viewer: Viewer, now: datetime, tz: ZoneInfo, manager_id: int | None) -> int:
@@ -163,6 +171,7 @@ def _assembled(
 ) -> Dashboard:
     plan: Report = found["plan"]
     closed: Report = found["closed"]
+    ids = {person.login: person.id for person in found["people"]}
     return Dashboard(
         people=found["people"],
         manager_id=manager_id,
@@ -170,7 +179,10 @@ def _assembled(
         plan=plan.total("plan"),
         fact=plan.total("fact"),
         projection=plan.total("projection"),
-        bars=[Bar(str(r["manager_name"]), int(r["fact"]), int(r["plan"])) for r in plan.rows],
+        bars=[
+            Bar(str(r["manager_name"]), int(r["fact"]), int(r["plan"]), ids.get(str(r["manager"])))
+            for r in plan.rows
+        ],
         calls_by_day=found["calls"],
         won=closed.total("won"),
         closed=closed.total("closed"),
@@ -215,10 +227,17 @@ PARTS: dict[str, Part] = {
 
 
 def drill_calls(
-    session: Session, viewer: Viewer, now: datetime, manager_id: int | None = None, limit: int = 500
+    session: Session,
+    viewer: Viewer,
+    now: datetime,
+    tz: ZoneInfo,
+    manager_id: int | None = None,
+    limit: int = 500,
 ) -> list[DrillRow]:
-    """The calls of the trend's days, newest first."""
+    """The calls of the trend's days (``trend_period``: the tile's, not 14 x 24 hours back),
+    newest first."""
     require(viewer, Capability.SEE_REPORTS)
+    start, end = trend_period(now, tz).bounds(tz)
     i = interactions.c
     query = (
         select(
@@ -238,7 +257,8 @@ def drill_calls(
         .where(
             figures_within(viewer, i.user_id),
             i.kind == InteractionKind.CALL.value,
-            i.occurred_at >= now - timedelta(days=TREND_DAYS),
+            i.occurred_at >= start,
+            i.occurred_at < end,
         )
         .order_by(i.occurred_at.desc(), i.id.desc())
         .limit(limit)

@@ -1,8 +1,8 @@
-"""Two more of the dashboard's figures and the records behind them: the new requests of the
+"""Three more of the dashboard's figures and the records behind them: the new requests of the
 month (as `crm report leads` counts them: not repeat, received since the month's first, the
 requests the viewer may see) and the deals awaiting payment (open, in the "Awaiting payment"
 stage of any pipeline, as the desk's tile counts them, of the people whose figures the viewer
-may see)."""
+may see); and the deals won this month behind the plan's fact and each manager's bar."""
 
 from __future__ import annotations
 
@@ -171,6 +171,41 @@ def drill_awaiting(
         )
         .where(*_awaiting(viewer, manager_id))
         .order_by(d.stage_entered_at, d.id)
+        .limit(limit)
+    )
+    return [
+        DrillRow(at, title, who or "—", client_id, client, deal_id=deal_id, amount=int(amount or 0))
+        for deal_id, at, title, amount, who, client_id, client in session.execute(query)
+    ]
+
+
+def drill_won(
+    session: Session,
+    viewer: Viewer,
+    now: datetime,
+    tz: ZoneInfo,
+    manager_id: int | None = None,
+    limit: int = 500,
+) -> list[DrillRow]:
+    """The deals won this month, the latest first: the fact of the plan against fact (as the
+    plan report counts it: won, closed since the month's first), a bar's records."""
+    require(viewer, Capability.SEE_REPORTS)
+    d = deals.c
+    where = [
+        figures_within(viewer, d.owner_id),
+        d.status == DealStatus.WON.value,
+        d.closed_at >= _month_start(now, tz),
+        d.closed_at < month_of(now.astimezone(tz).date()).bounds(tz)[1],
+    ]
+    if manager_id is not None:
+        where.append(d.owner_id == manager_id)
+    query: Any = (
+        select(d.id, d.closed_at, d.title, d.amount, users.c.full_name, d.client_id, clients.c.name)
+        .select_from(
+            deals.outerjoin(users, users.c.id == d.owner_id).outerjoin(clients, clients.c.id == d.client_id)
+        )
+        .where(*where)
+        .order_by(d.closed_at.desc(), d.id.desc())
         .limit(limit)
     )
     return [

@@ -1,5 +1,5 @@
 """The weekly digest a head of sales gets by mail (issue 26): the week's KPI of the head's scope
-as a short text and as figures.
+as a short text and as a workbook attached (``outbox_files``), and as figures for `--json`.
 
 ``hand_to_outbox`` gives it to the campaigns' outbox (one row, its Message-ID made before it is
 sent, claimed and sent by `crm outbox send` or the tick like every letter): from the sender's
@@ -11,18 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can, require, scope_for
+from crm_tui.domain.access.capabilities import Capability, Target, Viewer, can, person, require
 from crm_tui.domain.access.users import resolve_viewer
 from crm_tui.domain.errors import InvalidInput
+from crm_tui.domain.exports import write_sheets
 from crm_tui.domain.reports.calls import calls_report
 from crm_tui.domain.reports.dashboard import load_dashboard
+from crm_tui.domain.reports.kpi import report_sheet
 from crm_tui.domain.reports.leads import lead_report
 from crm_tui.domain.reports.period import Period
+from crm_tui.domain.reports.sheets import dashboard_sheets
 from crm_tui.domain.reports.table import Slice
 from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.formatting import money_figure
@@ -39,32 +43,55 @@ class Digest:
     text: str
     figures: dict[str, Any] = field(default_factory=dict)
     """The same figures by English keys, as `--json` would print them."""
+    workbook: bytes = b""
+    """The week's KPI as an .xlsx (through the one export writer): the dashboard's figures, plan
+    and fact per manager, calls per day, and the week's calls and mails per manager."""
+    file_name: str = ""
 
 
 def recipient(session: Session, viewer: Viewer, to: str) -> tuple[str, Viewer]:
-    """Who the digest goes to and whose figures it carries: a login is that person (only an
-    admin, who sees everyone's figures, may send one to somebody else); an address gets the
-    sender's own."""
+    """Who the digest goes to and whose figures it carries, through the one capability table
+    (``SEND_DIGEST``, its target the person it goes to): a login is that person, and so is an
+    address that is somebody's sending address (`crm outbox sender ADDRESS --user LOGIN`); an
+    address of nobody here is an outside one, which only an admin mails (a manager: their own
+    login or address; a head: their region's people and their own). A person gets their own
+    figures if they may see reports, an outside address (or an ops account) the sender's."""
+    from sqlalchemy import select
+
+    from crm_tui.storage.models import mail_senders, users
+
+    require(viewer, Capability.SEND_DIGEST)
     text = to.strip()
+    address = None
     if "@" in text:
         found = normalise_emails(text)
         if not found.ok or len(found.value) != 1:
             raise InvalidInput("digest.to", N_("--to: a login or one e-mail address, not {text!r}"), text=to)
-        return found.value[0].value, viewer
-    if text != viewer.login and scope_for(viewer, Capability.SEE_REPORTS) is not Scope.ALL:
-        raise InvalidInput("digest.to_other", N_("--to: only an admin sends a digest to somebody else"))
-    return text, resolve_viewer(session, text, None)
+        address = found.value[0].value
+        whose_login = session.scalar(
+            select(users.c.login)
+            .join(mail_senders, mail_senders.c.user_id == users.c.id)
+            .where(mail_senders.c.address == address)
+        )
+    else:
+        whose_login = text
+    if whose_login is None:
+        require(viewer, Capability.SEND_DIGEST, Target(None, None, address or text))
+        return str(address), viewer
+    person_viewer = resolve_viewer(session, whose_login, None)
+    require(viewer, Capability.SEND_DIGEST, person(person_viewer.user_id, person_viewer.region, whose_login))
+    whose = person_viewer if can(person_viewer, Capability.SEE_REPORTS) else viewer
+    return address or whose_login, whose
 
 
 def weekly_digest(session: Session, viewer: Viewer, to: str, now: datetime, tz: ZoneInfo) -> Digest:
     """The last seven days (today included) and this month so far, for ``to``."""
-    require(viewer, Capability.SEE_REPORTS)
     address, whose = recipient(session, viewer, to)
     require(whose, Capability.SEE_REPORTS)
     today = now.astimezone(tz).date()
     week = Period(today - timedelta(days=WEEK_DAYS - 1), today)
     board = load_dashboard(session, whose, now, tz)
-    calls = calls_report(session, whose, week, tz, (Slice.REGION,))
+    calls = calls_report(session, whose, week, tz, (Slice.MANAGER,))
     made = calls.total("calls_in") + calls.total("calls_out")
     figures: dict[str, Any] = {
         "from": week.start.isoformat(),
@@ -116,7 +143,10 @@ def weekly_digest(session: Session, viewer: Viewer, to: str, now: datetime, tz: 
     subject = _("Weekly KPI {start} – {end}: {who}").format(
         start=week.start.strftime("%d.%m.%Y"), end=week.end.strftime("%d.%m.%Y"), who=whose.full_name
     )
-    return Digest(address, subject, "\n".join(lines) + "\n", figures)
+    book = BytesIO()
+    write_sheets(book, [*dashboard_sheets(board, whose.full_name), report_sheet(calls)])
+    name = f"kpi-{week.start.isoformat()}-{week.end.isoformat()}.xlsx"
+    return Digest(address, subject, "\n".join(lines) + "\n", figures, book.getvalue(), name)
 
 
 @dataclass(frozen=True)
@@ -133,6 +163,7 @@ def hand_to_outbox(session: Session, viewer: Viewer, digest: Digest, now: dateti
     from sqlalchemy import insert, select
 
     from crm_tui.domain.campaigns.enrol import message_id
+    from crm_tui.domain.campaigns.outbox_files import XLSX_TYPE, keep_file
     from crm_tui.storage.models import OutboxState, mail_senders, outbox, users
 
     sender = session.execute(
@@ -191,4 +222,6 @@ def hand_to_outbox(session: Session, viewer: Viewer, digest: Digest, now: dateti
         )
         .returning(outbox.c.id)
     ).scalar_one()
+    if digest.workbook:
+        keep_file(session, int(outbox_id), digest.file_name, XLSX_TYPE, digest.workbook)
     return QueuedDigest(int(outbox_id), address, True)

@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.captions import Captions, segment_name
-from crm_tui.domain.exports import DATE_FORMAT, DURATION_FORMAT, MONEY_FORMAT, SHARE_FORMAT, write_workbook
+from crm_tui.domain.exports import (
+    DATE_FORMAT,
+    DURATION_FORMAT,
+    MONEY_FORMAT,
+    SHARE_FORMAT,
+    Sheet,
+    write_csv_sheets,
+    write_sheets,
+)
+from crm_tui.domain.reports.call_sources import calls_by_source_report, source_name
 from crm_tui.domain.reports.calls import calls_report
 from crm_tui.domain.reports.growth import growth_report
 from crm_tui.domain.reports.invoices import OVERDUE_DAYS, invoices_report
@@ -68,6 +77,8 @@ def run_kpi(session: Session, viewer: Viewer, query: KpiQuery, now: datetime, tz
     )
     p, m = query.period, query.manager_id
     match query.name:
+        case KpiName.CALLS if Slice.SOURCE in by:
+            return calls_by_source_report(session, viewer, p, tz, by, manager_id=m)
         case KpiName.CALLS:
             return calls_report(session, viewer, p, tz, by, manager_id=m)
         case KpiName.GROWTH:
@@ -109,6 +120,8 @@ def shown(column: Column, value: Any, *, kopecks: bool = False) -> str:
     rubles: ``shown_rows`` decides it for a whole column)."""
     if value is None:
         return "—"
+    if column.key == "source":
+        return source_name(str(value))
     if column.key == "segment":
         return segment_name(str(value) or None)
     match column.kind:
@@ -134,6 +147,8 @@ def exported(column: Column, value: Any) -> object:
     as a duration; text through the one export writer (formula-safe)."""
     if value is None:
         return None
+    if column.key == "source":
+        return source_name(str(value))
     if column.key == "segment":
         return segment_name(str(value) or None)
     match column.kind:
@@ -173,11 +188,25 @@ SHEET_NAMES: Captions[str] = Captions(
 """A report's sheet in its workbook, named in the interface's language (the code is the JSON's)."""
 
 
+def report_sheet(report: Report) -> Sheet:
+    """The report as the one sheet its workbook or CSV holds: named after it, headers in the
+    interface's language, each cell as ``exported`` and each column in its kind's format."""
+    return Sheet(
+        SHEET_NAMES.caption(report.name),
+        [c.title for c in report.columns],
+        ([exported(c, row.get(c.key)) for c in report.columns] for row in report.rows),
+        [NUMBER_FORMATS.get(c.kind) for c in report.columns],
+    )
+
+
 def export_xlsx(report: Report, target: Path) -> int:
-    """The report as a workbook of one sheet named after it; headers in the interface's
-    language. Returns the rows written."""
-    header = [c.title for c in report.columns]
-    rows = ([exported(c, row.get(c.key)) for c in report.columns] for row in report.rows)
-    formats = [NUMBER_FORMATS.get(c.kind) for c in report.columns]
-    write_workbook(target, SHEET_NAMES.caption(report.name), header, rows, formats)
+    """The report as a workbook of one sheet named after it. Returns the rows written."""
+    write_sheets(target, [report_sheet(report)])
+    return len(report.rows)
+
+
+def export_csv(report: Report, target: Path) -> int:
+    """The same sheet as a CSV (``crm_tui.domain.exports.write_csv``: what a Russian Excel
+    opens as numbers and dates). Returns the rows written."""
+    write_csv_sheets(target, [report_sheet(report)])
     return len(report.rows)

@@ -21,6 +21,7 @@ from crm_tui.domain.exports import (
     MONTH_FORMAT,
     SHARE_FORMAT,
     Sheet,
+    write_csv_sheets,
     write_sheets,
 )
 from crm_tui.domain.reports.dashboard import Dashboard
@@ -32,22 +33,25 @@ from crm_tui.i18n import _
 EXPORTS_FOLDER = "exports"
 
 
-def export_path(data_dir: Path, report: str, today: date) -> Path:
-    """``<data_dir>/exports/<report>-<day>.xlsx``; a second export the same day gets ``-2``,
-    then ``-3``: an earlier file a head may have sent on is never overwritten."""
+def export_path(data_dir: Path, report: str, today: date, suffix: str = ".xlsx") -> Path:
+    """``<data_dir>/exports/<report>-<day>.xlsx`` (or ``.csv``); a second export the same day gets
+    ``-2``, then ``-3``: an earlier file a head may have sent on is never overwritten."""
     folder = data_dir / EXPORTS_FOLDER
     stem = f"{report}-{today.isoformat()}"
-    path, n = folder / f"{stem}.xlsx", 1
+    path, n = folder / f"{stem}{suffix}", 1
     while path.exists():
         n += 1
-        path = folder / f"{stem}-{n}.xlsx"
+        path = folder / f"{stem}-{n}{suffix}"
     return path
 
 
-def save_report(data_dir: Path, report: str, today: date, sheets: Sequence[Sheet]) -> Path:
-    """The sheets written to a new file in the exports folder (0600, the folder 0700); its path."""
-    path = export_path(data_dir, report, today)
-    write_sheets(path, sheets)
+def save_report(
+    data_dir: Path, report: str, today: date, sheets: Sequence[Sheet], *, csv: bool = False
+) -> Path:
+    """The sheets written to a new file in the exports folder (0600, the folder 0700), a workbook
+    or (``csv``) a CSV of the parts one under another (``write_csv_sheets``); its path."""
+    path = export_path(data_dir, report, today, ".csv" if csv else ".xlsx")
+    (write_csv_sheets if csv else write_sheets)(path, sheets)
     return path
 
 

@@ -35,6 +35,8 @@ class Slice(StrEnum):
     STAGE = "stage"
     SEGMENT = "segment"
     REASON = "reason"
+    SOURCE = "source"
+    """Where a touch came from (calls: the PBX); the leads report has its own sources."""
 
 
 class Kind(StrEnum):
@@ -81,6 +83,7 @@ SLICE_COLUMNS: Mapping[Slice, tuple[Column, ...]] = {
     Slice.STAGE: (Column("stage", N_("Stage"), Kind.TEXT),),
     Slice.SEGMENT: (Column("segment", N_("Segment"), Kind.TEXT),),
     Slice.REASON: (Column("reason", N_("Lost reason"), Kind.TEXT),),
+    Slice.SOURCE: (Column("source", N_("Source"), Kind.TEXT),),
 }
 TIME_SLICES = {Slice.DAY: Grain.DAY, Slice.WEEK: Grain.WEEK, Slice.MONTH: Grain.MONTH}
 
