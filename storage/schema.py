@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0027"
+HEAD_REVISION = "0030"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -44,6 +44,7 @@ KNOWN_REVISIONS = (
     "0025",
     "0026",
     "0027",
+    "0030",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
