@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, can_own_clients, require
+from crm_tui.domain.access.capabilities import Capability, can, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.base_language import BASE_LANGUAGE_KEY, language_of_setting
 from crm_tui.domain.clients.overlap import who_has
@@ -339,7 +339,7 @@ def take(
             region = client.region or region
             if client.owner_id is not None:
                 routed = Routed(client.owner_id, client.owner_id, "client")
-        if routed.how == "" and request.by_hand and can_own_clients(ws.viewer.role):
+        if routed.how == "" and request.by_hand and can(ws.viewer, Capability.OWN_CLIENTS):
             routed = Routed(ws.viewer.user_id, ws.viewer.user_id, "hand")
         if routed.how == "":
             routed = run.router.route(
