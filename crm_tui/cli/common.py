@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace
 
 EXIT_USER_ERROR = 2
+R = TypeVar("R")
 ERROR_LINE = N_("crm: error: {message}")
 """How `crm` says what went wrong: one line on stderr."""
 UNKNOWN_USER = N_("unknown user {login!r} in {option}")
@@ -89,6 +90,27 @@ def warn(line: str) -> None:
     from crm_tui.domain.values.text import inert
 
     typer.echo(inert(line), err=True)
+
+
+def capped(rows: list[R], limit: int, narrow: str) -> list[R]:
+    """The first ``limit`` of ``rows``, read with one more than that: when there were more, a
+    list that stops short says so on standard error (with --json too: a script must not take a
+    page for the whole) and how to narrow it (``narrow``: the command's filtering options)."""
+    if len(rows) > limit:
+        warn(
+            _("only the first {limit} are shown: more match; narrow the list with {options}").format(
+                limit=limit, options=narrow
+            )
+        )
+    return rows[:limit]
+
+
+def print_rows(*columns: str, rows: Sequence[Sequence[object]]) -> int:
+    """``print_table``, or «nothing found» for no rows rather than an empty frame of headers."""
+    if not rows:
+        say(_("nothing found"))
+        return 0
+    return print_table(*columns, rows=rows)
 
 
 def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
