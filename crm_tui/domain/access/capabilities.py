@@ -193,7 +193,9 @@ TABLE: Mapping[Capability, Rule] = {
         N_("{target} is not yours to change"),
         N_("{target} is not yours to change"),
         seen_with=Capability.SEE_DEALS,
-        given=N_("a deal may not be given to {target}"),
+        given=N_(
+            "a deal may not be given to {target}: a manager keeps own deals, a head gives in the region"
+        ),
     ),
     Capability.SET_TASKS: Rule(
         "set a task for a colleague (target: the assignee)",
@@ -307,9 +309,12 @@ TABLE: Mapping[Capability, Rule] = {
         targeted=False,
     ),
     Capability.MANAGE_USERS: Rule(
-        "add users",
+        "manage users: add them, set their roles, regions, passwords and extensions",
         _BY_ADMIN,
-        N_("only an admin may add users; {login!r} is a {role}"),
+        N_(
+            "only an admin manages users (adds them, sets roles, regions and extensions); "
+            "{login!r} is a {role}"
+        ),
         targeted=False,
     ),
     Capability.COPY_DATABASE: Rule(

@@ -230,7 +230,9 @@ def _pipeline(session: Session, text: str) -> int:
     for pid, name in session.execute(select(pipelines.c.id, pipelines.c.name)):
         if key in (str(pid), name.casefold()):
             return int(pid)
-    names = ", ".join(session.scalars(select(pipelines.c.name).order_by(pipelines.c.position)))
+    names = ", ".join(
+        f"«{n}»" for n in session.scalars(select(pipelines.c.name).order_by(pipelines.c.position))
+    )
     raise refuse(
         "pipeline",
         "deal.pipeline_unknown",
