@@ -175,7 +175,15 @@ def segment_counts(result: RecomputeResult) -> str:
 def print_json(value: Any) -> None:
     """One JSON line, written at once: ``json.dump`` writes a value piece by piece, a write (and,
     unbuffered, a system call) for every key and value of a list of hundreds of rows."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=_json_value) + "\n")
+
+
+def _json_value(value: object) -> str:
+    """A value JSON has no type for: a moment or a day in ISO 8601 (``2026-12-04T10:15:03+00:00``,
+    as every --json writes them: a script parses one format), anything else as its text."""
+    from datetime import date
+
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def user_id_of(ws: Workspace, login: str | None, option: str, unknown: str = UNKNOWN_USER) -> int | None:

@@ -51,3 +51,11 @@ def test_an_empty_list_says_nothing_was_found_and_statuses_read_in_words(seeded_
         assert got.stdout == "ничего не найдено\n"
     listed = crm("--db", seeded_db, "task", "list", user="admin", extra_env={**RUSSIAN, "COLUMNS": "200"})
     assert " open " not in listed.stdout and "открыта" in listed.stdout
+
+
+def test_json_writes_moments_in_iso_8601_as_leads_list_does(seeded_db: str) -> None:
+    import json
+
+    listed = crm("--db", seeded_db, "task", "list", "--status", "all", "--json", user="admin", check=True)
+    due = [json.loads(line)["due_at"] for line in listed.stdout.splitlines()]
+    assert due and all("T" in moment and " " not in moment for moment in due), due[:3]
