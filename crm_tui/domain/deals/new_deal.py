@@ -202,7 +202,10 @@ def owner_for(session: Session, viewer: Viewer, login: str, fallback: int | None
         from crm_tui.domain.access.capabilities import can_own_clients
         from crm_tui.domain.access.users import find_colleague
 
-        row = find_colleague(session, login, "owner")
+        try:
+            row = find_colleague(session, login, "owner")
+        except InvalidInput as exc:
+            raise on_field(exc, "owner") from None
         if not can_own_clients(row.role):
             raise refuse("owner", "deal.owner_cannot_own", N_("{login} does not own deals"), login=row.login)
         require(viewer, Capability.EDIT_DEALS, person(row.id, row.region, row.login))

@@ -92,7 +92,10 @@ def _assignee(session: Session, viewer: Viewer, login: str) -> int:
     if not login.strip():
         require(viewer, Capability.SET_TASKS, person(viewer.user_id, viewer.region, viewer.login))
         return viewer.user_id
-    row = find_colleague(session, login, "assignee")
+    try:
+        row = find_colleague(session, login, "assignee")
+    except InvalidInput as exc:
+        raise on_field(exc, "assignee") from None
     require(viewer, Capability.SET_TASKS, person(row.id, row.region, row.login))
     return row.id
 
