@@ -54,7 +54,9 @@ def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="What is to be done.")],
     due: Annotated[str, typer.Option("--due", help="When: завтра 10:00, пт, +2, 25.12, 25.12 15:00.")],
-    to: Annotated[str, typer.Option("--to", help="The assignee's login (default: you).")] = "",
+    to: Annotated[
+        str, typer.Option("--to", help="The assignee: login, surname or full name (default: you).")
+    ] = "",
     kind: Annotated[str, typer.Option("--kind", help="call, meeting, email or todo.")] = "todo",
     client: Annotated[str, typer.Option("--client", help="The client: id, name, INN or phone.")] = "",
     deal: Annotated[str, typer.Option("--deal", help="The deal id.")] = "",
@@ -160,7 +162,9 @@ def move(
     ctx: typer.Context,
     task: Annotated[int, typer.Argument(help="Task id.")],
     due: Annotated[str, typer.Option("--due", help="The new due time: завтра 10:00, пт, +2, 25.12.")] = "",
-    to: Annotated[str, typer.Option("--to", help="Give it to this login.")] = "",
+    to: Annotated[
+        str, typer.Option("--to", help="Give it to this colleague: login, surname or full name.")
+    ] = "",
     version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
