@@ -62,11 +62,35 @@ def stored_path(path: Path | str) -> str:
 
 
 def check_files(files: Iterable[Path]) -> None:
-    """Every file is there; refused before anything is read or written."""
+    """Every file is there, and each is given once; refused before anything is read or written.
+
+    The same file twice (the same path however spelled, or the same bytes under another name)
+    would count every row twice and repeat each warning: refused in one line naming both."""
+    seen: list[tuple[Path, int, Path]] = []
     for path in files:
         if (reason := not_a_file_reason(path)) is not None:
             code = "missing" if not path.exists() else "not_a_file"
             raise ImportFileError(str(path), code, N_("{file}: {reason}"), reason=reason)
+        where, size = path.resolve(), path.stat().st_size
+        for other_where, other_size, other in seen:
+            if other_where == where or (other_size == size and _same_bytes(other, path)):
+                raise ImportFileError(
+                    str(path), "twice", N_("{file}: the same file as {other}; give each file once"),
+                    other=str(other),
+                )  # fmt: skip
+        seen.append((where, size, path))
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    """Whether two files of the same size hold the same bytes (read in blocks, stopping at the
+    first difference: two different exports of one size part early)."""
+    with one.open("rb") as a, other.open("rb") as b:
+        while True:
+            block = a.read(1 << 20)
+            if block != b.read(1 << 20):
+                return False
+            if not block:
+                return True
 
 
 class BatchRun(Generic[Summary]):

@@ -68,9 +68,7 @@ def _source_last(s: SourceLine, tz: ZoneInfo) -> Text:
     """The source's last event, or its last refusal in red when that came later: a site whose
     forms are being refused shows it at a glance."""
     if s.refused_at is not None and (s.last_at is None or s.refused_at > s.last_at):
-        why = pgettext("inbound", "refused: {why}").format(
-            why=inbound_refusal(s.refused_status, s.refused_code)
-        )
+        why = pgettext("inbound", "refused: {why}").format(why=inbound_refusal(s.refused_status))
         return _last(s.refused_at, why, tz, failed=True)
     return _last(s.last_at, INBOUND_OUTCOME_NAMES.caption(s.last_outcome or ""), tz)
 
@@ -177,7 +175,7 @@ class InboundScreen(CrmScreen):
                 ).format(
                     n=s.refused,
                     when=_when(s.refused_at, tz),
-                    why=inbound_refusal(s.refused_status, s.refused_code),
+                    why=inbound_refusal(s.refused_status),
                 )
             self.entries[key] = Entry(s.kind, s.name, True, f"{s.path}\n{last}")
             rows.append(

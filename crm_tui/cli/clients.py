@@ -314,4 +314,5 @@ def take(
     if as_json:
         print_json(asdict(taken))
         return
-    say(_("«{name}» is yours").format(name=taken.name))
+    line = _("«{name}» is yours already.") if taken.already_yours else _("«{name}» is yours now.")
+    say(line.format(name=taken.name))

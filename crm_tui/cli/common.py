@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from crm_tui.domain.workspace import Workspace
 
 EXIT_USER_ERROR = 2
+R = TypeVar("R")
 ERROR_LINE = N_("crm: error: {message}")
 """How `crm` says what went wrong: one line on stderr."""
 UNKNOWN_USER = N_("unknown user {login!r} in {option}")
@@ -91,6 +92,27 @@ def warn(line: str) -> None:
     typer.echo(inert(line), err=True)
 
 
+def capped(rows: list[R], limit: int, narrow: str) -> list[R]:
+    """The first ``limit`` of ``rows``, read with one more than that: when there were more, a
+    list that stops short says so on standard error (with --json too: a script must not take a
+    page for the whole) and how to narrow it (``narrow``: the command's filtering options)."""
+    if len(rows) > limit:
+        warn(
+            _("only the first {limit} are shown: more match; narrow the list with {options}").format(
+                limit=limit, options=narrow
+            )
+        )
+    return rows[:limit]
+
+
+def print_rows(*columns: str, rows: Sequence[Sequence[object]]) -> int:
+    """``print_table``, or «nothing found» for no rows rather than an empty frame of headers."""
+    if not rows:
+        say(_("nothing found"))
+        return 0
+    return print_table(*columns, rows=rows)
+
+
 def print_table(*columns: str, rows: Iterable[Sequence[object]]) -> int:
     """A Rich table of ``rows`` under ``columns`` (headers in the language in force), every cell
     shown as the text it holds (``literal``): a name like ``[bold red]x`` or ``[/]`` is printed
@@ -153,7 +175,15 @@ def segment_counts(result: RecomputeResult) -> str:
 def print_json(value: Any) -> None:
     """One JSON line, written at once: ``json.dump`` writes a value piece by piece, a write (and,
     unbuffered, a system call) for every key and value of a list of hundreds of rows."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=_json_value) + "\n")
+
+
+def _json_value(value: object) -> str:
+    """A value JSON has no type for: a moment or a day in ISO 8601 (``2026-12-04T10:15:03+00:00``,
+    as every --json writes them: a script parses one format), anything else as its text."""
+    from datetime import date
+
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def user_id_of(ws: Workspace, login: str | None, option: str, unknown: str = UNKNOWN_USER) -> int | None:

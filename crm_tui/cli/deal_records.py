@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crm_tui.cli.common import UNKNOWN_OWNER, fail, open_ws, print_json, print_table, say, user_id_of
+from crm_tui.cli.common import (
+    UNKNOWN_OWNER,
+    capped,
+    fail,
+    open_ws,
+    print_json,
+    print_rows,
+    print_table,
+    say,
+    user_id_of,
+)
 from crm_tui.cli.deals import app as app  # noqa: PLC0414 - `crm deal` itself
 from crm_tui.i18n import _
 
@@ -167,10 +177,11 @@ def list_(
     open_only: Annotated[bool, typer.Option("--open", help="Only open deals.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per deal per line.")] = False,
 ) -> None:
-    """The deals you may see, open first, then the latest changed (at most 200)."""
+    """The deals you may see, open first, then the latest changed: at most 200 (when more match,
+    standard error says so; narrow with --owner, --stage, --client or --open)."""
     from dataclasses import asdict
 
-    from crm_tui.domain.deals.edit import DealQuery, list_deals
+    from crm_tui.domain.deals.edit import LIST_LIMIT, DealQuery, list_deals
     from crm_tui.domain.deals.pipeline_admin import find_stage
     from crm_tui.domain.values.formatting import money
 
@@ -178,12 +189,15 @@ def list_(
     owner_id = user_id_of(ws, owner, "--owner", UNKNOWN_OWNER)
     with ws.read() as session:
         stage_id = find_stage(session, stage).id if stage else None
-        rows = list_deals(session, ws.viewer, DealQuery(owner_id, stage_id, client, open_only))
+        rows = list_deals(
+            session, ws.viewer, DealQuery(owner_id, stage_id, client, open_only), LIST_LIMIT + 1
+        )
+    rows = capped(rows, LIST_LIMIT, "--owner, --stage, --client, --open")
     if as_json:
         for row in rows:
             print_json(asdict(row))
         return
-    print_table(
+    print_rows(
         _("id"), _("Deal"), _("Client"), _("Stage"), _("Owner"), _("Amount"),
         rows=[(r.id, r.title, r.client, r.stage, r.owner or "—", money(r.amount)) for r in rows],
     )  # fmt: skip

@@ -37,10 +37,14 @@ def add(
 
     secret = None
     if secret_file is not None:
+        from crm_tui.domain.values.file_errors import file_reason
+
         try:
             secret = secret_file.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            fail(_("{file}: cannot be read ({reason})").format(file=secret_file, reason=exc))
+        except OSError as exc:
+            fail(_("--secret-file {file}: {reason}").format(file=secret_file, reason=file_reason(exc)))
+        except UnicodeDecodeError:
+            fail(_("--secret-file {file}: not text in UTF-8").format(file=secret_file))
     try:
         added = add_source(
             open_ws(ctx), name, kind, secret=secret, api_key=key, per_minute=per_minute, tz=zone
@@ -90,7 +94,7 @@ def list_(
              if s.last_at else "—",
              _("{count}, the last {when}: {why}").format(
                  count=s.refused, when=local_time(s.refused_at, ws.tz),
-                 why=inbound_refusal(s.refused_status, s.refused_code),
+                 why=inbound_refusal(s.refused_status),
              ) if s.refused_at else "0")
             for s in lines
         ],

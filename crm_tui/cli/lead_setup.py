@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crm_tui.cli.common import open_ws, print_json, print_table, say
+from crm_tui.cli.common import open_ws, print_json, print_table, say, warn
 from crm_tui.i18n import _
 
 routing = typer.Typer(
@@ -26,8 +26,10 @@ def routing_list(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
-    """The rules, first match wins."""
-    from crm_tui.domain.leads.routing import list_routes
+    """The rules, first match wins; warns (on stderr) about channels whose requests without a
+    region no rule routes: they wait in the common queue."""
+    from crm_tui.domain.captions import LEAD_CHANNEL_NAMES
+    from crm_tui.domain.leads.routing import list_routes, unrouted_channels
 
     ws = open_ws(ctx)
     with ws.read() as session:
@@ -35,12 +37,19 @@ def routing_list(
     if as_json:
         for rule in rules:
             print_json(asdict(rule))
-        return
-    print_table(
-        _("id"), _("channel"), _("source"), _("line"), _("region"), _("pool"),
-        rows=((r.id, r.channel or "*", r.source or "*", r.line or "*", r.region or "*", ", ".join(r.pool))
-              for r in rules),
-    )  # fmt: skip
+    else:
+        print_table(
+            _("id"), _("channel"), _("source"), _("line"), _("region"), _("pool"),
+            rows=((r.id, LEAD_CHANNEL_NAMES.caption(r.channel) if r.channel else "*", r.source or "*",
+                   r.line or "*", r.region or "*", ", ".join(r.pool)) for r in rules),
+        )  # fmt: skip
+    for channel in unrouted_channels(rules):
+        warn(
+            _(
+                "no rule routes «{channel}» requests without a region: they wait in the common queue "
+                "until a manager takes one or a head assigns it (crm leads routing add --channel {code})"
+            ).format(channel=LEAD_CHANNEL_NAMES.caption(channel), code=channel)
+        )
 
 
 @routing.command("add")

@@ -59,7 +59,7 @@ def add(
         Request(
             name=name, company=company, phone=phone, email=email, messenger=messenger, message=message,
             product=product, channel=channel, source=source, line=line, utm_source=utm_source,
-            utm_medium=utm_medium, utm_campaign=utm_campaign, region=region,
+            utm_medium=utm_medium, utm_campaign=utm_campaign, region=region, by_hand=True,
         ),
     )  # fmt: skip
     if as_json:

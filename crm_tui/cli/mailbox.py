@@ -131,7 +131,7 @@ def read(
         outcomes = ", ".join(f"{k} {n}" for k, n in reading.outcomes.items()) or "—"
         say(_("mail read: {read} ({outcomes})").format(read=reading.read, outcomes=outcomes))
         if reading.error:
-            say(_("mailbox {name}: {reason}").format(name=name, reason=reading.error))
+            say(reading.error)  # the mailbox asked for by name; a password's refusal names it itself
     if reading.error and not reading.read:
         raise typer.Exit(2)
 

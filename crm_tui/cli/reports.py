@@ -103,7 +103,8 @@ def forecast(
         [*(line.weighted for line in lines), sum(x.weighted for x in lines)]
     )
     for line, amount, chance in zip(lines, amounts, weighted, strict=True):
-        say(f"{line.month:<8} {line.manager:<28} {line.deals:>6} {amount:>18} {chance:>18}")
+        month = _("no date") if line.month == "none" else line.month  # a deal without a close date
+        say(f"{month:<8} {line.manager:<28} {line.deals:>6} {amount:>18} {chance:>18}")
     total = _("total")
     say(f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {weighted_total:>18}")
 

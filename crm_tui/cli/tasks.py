@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crm_tui.cli.common import UNKNOWN_USER, fail, open_ws, print_json, print_table, say, user_id_of
+from crm_tui.cli.common import (
+    UNKNOWN_USER,
+    capped,
+    fail,
+    open_ws,
+    print_json,
+    print_rows,
+    say,
+    user_id_of,
+)
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -45,7 +54,9 @@ def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="What is to be done.")],
     due: Annotated[str, typer.Option("--due", help="When: завтра 10:00, пт, +2, 25.12, 25.12 15:00.")],
-    to: Annotated[str, typer.Option("--to", help="The assignee's login (default: you).")] = "",
+    to: Annotated[
+        str, typer.Option("--to", help="The assignee: login, surname or full name (default: you).")
+    ] = "",
     kind: Annotated[str, typer.Option("--kind", help="call, meeting, email or todo.")] = "todo",
     client: Annotated[str, typer.Option("--client", help="The client: id, name, INN or phone.")] = "",
     deal: Annotated[str, typer.Option("--deal", help="The deal id.")] = "",
@@ -84,10 +95,12 @@ def list_(
     status: Annotated[str, typer.Option("--status", help="open, done, cancelled or all.")] = "open",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per task per line.")] = False,
 ) -> None:
-    """The tasks you may see (yours, those you set, your people's), soonest due first."""
+    """The tasks you may see (yours, those you set, your people's), soonest due first: at most 500
+    (when more match, standard error says so; narrow with --mine, --from, --to, --assignee...)."""
     from datetime import datetime, time, timedelta
 
-    from crm_tui.domain.tasks.listing import TaskQuery, list_tasks
+    from crm_tui.domain.captions import TASK_STATUS_NAMES
+    from crm_tui.domain.tasks.listing import LIST_LIMIT, TaskQuery, list_tasks
     from crm_tui.domain.values.moments import parse_day
     from crm_tui.storage.models import TaskStatus
 
@@ -108,16 +121,18 @@ def list_(
         status=None if status == "all" else status,
     )  # fmt: skip
     with ws.read() as session:
-        rows = list_tasks(session, ws.viewer, query, now)
+        rows = list_tasks(session, ws.viewer, query, now, LIST_LIMIT + 1)
+    rows = capped(rows, LIST_LIMIT, "--mine, --overdue, --from, --to, --assignee, --client, --status")
     if as_json:
         for row in rows:
             print_json(_row_json(row))
         return
-    print_table(
+    print_rows(
         _("id"), _("Due"), _("Task"), _("Who"), _("Client"), _("Status"),
         rows=[
             (r.id, f"{r.due_at.astimezone(ws.tz):%d.%m %H:%M}" + (" !" if r.overdue(now) else ""), r.title,
-             r.assignee or "—", r.client or "—", r.result if r.status != "open" and r.result else r.status)
+             r.assignee or "—", r.client or "—",
+             r.result if r.status != "open" and r.result else TASK_STATUS_NAMES.caption(r.status))
             for r in rows
         ],
     )  # fmt: skip
@@ -147,7 +162,9 @@ def move(
     ctx: typer.Context,
     task: Annotated[int, typer.Argument(help="Task id.")],
     due: Annotated[str, typer.Option("--due", help="The new due time: завтра 10:00, пт, +2, 25.12.")] = "",
-    to: Annotated[str, typer.Option("--to", help="Give it to this login.")] = "",
+    to: Annotated[
+        str, typer.Option("--to", help="Give it to this colleague: login, surname or full name.")
+    ] = "",
     version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:

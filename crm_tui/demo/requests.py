@@ -93,6 +93,10 @@ def _setup(admin: Workspace, language: str, team: list[UserPlan]) -> None:
         pool = [u.login for u in managers if u.region == region][:3]
         if pool:
             add_route(admin, pool, region=region)
+    # what names no region (a stranger's call to the office, a letter, a Telegram message) goes
+    # to the first region's pool rather than waiting in the common queue
+    for channel in ("call", "email", "messenger"):
+        add_route(admin, first, channel=channel)
     add_exclusion(admin, SPAM, action="junk")
 
 

@@ -327,8 +327,10 @@ INBOUND_REFUSAL_NAMES: Captions[str] = Captions(
 """Why the receiver refused a request, by its HTTP status (the code beside it says exactly)."""
 
 
-def inbound_refusal(status: int | None, code: str | None) -> str:
-    """The last refusal as the admin reads it: ``401 wrong token or signature (inbound.token)``."""
+def inbound_refusal(status: int | None) -> str:
+    """The last refusal as the admin reads it: ``401 wrong token or signature``. The code that
+    says exactly which check failed (``telegram.secret``) is a script's: in ``--json``, not in
+    the words of a Russian screen."""
     if status is None:
         return ""
-    return f"{status} {INBOUND_REFUSAL_NAMES.caption(str(status))} ({code or '-'})"
+    return f"{status} {INBOUND_REFUSAL_NAMES.caption(str(status))}"

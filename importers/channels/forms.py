@@ -47,8 +47,8 @@ def fields_of(body: bytes, content_type: str) -> dict[str, str]:
             value: Any = json.loads(text)
         except json.JSONDecodeError as exc:
             raise Malformed(
-                "form.json", N_("form: the body is not JSON ({reason} at character {pos})"),
-                reason=exc.msg, pos=exc.pos,
+                "form.json", N_("form: the body is not JSON (it breaks at character {pos})"),
+                pos=exc.pos + 1,
             ) from None  # fmt: skip
         if not isinstance(value, Mapping):
             raise Malformed("form.object", N_("form: the body is not a JSON object"))

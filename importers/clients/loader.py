@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit.changes import versioned
 from crm_tui.domain.clients.edit import field_label
+from crm_tui.domain.clients.records import region_of_new_client
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.imports.rows import ParsedRow, RowKeys
 from crm_tui.domain.privacy import suppressed
@@ -207,16 +208,18 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
             row = group.rows[0]
             keys = _keys(row)
             owner_id = ctx.owners.resolve(row.owner)
+            region = region_of_new_client(row.region, ctx.owners.regions.get(owner_id))
             client_rows.append({
                 "kind": _kind(row), "name": keys.name[:300], "legal_form": row.legal_form,
                 "inn": row.inn, "kpp": row.kpp, "ogrn": row.ogrn,
-                "city": row.city, "region": row.region or ctx.owners.regions.get(owner_id),
+                "city": row.city, "region": region,
                 "owner_id": owner_id, "status": lead, "name_key": keys.name_key[:300],
                 "search_text": keys.search_text[:2000], "created_at": ctx.now, "updated_at": ctx.now,
                 "version": 1,
             })  # fmt: skip
             continue
         owner_id = ctx.owners.resolve(group.value("owner"))
+        region = region_of_new_client(group.value("region"), ctx.owners.regions.get(owner_id))
         all_channels = [c for r in group.rows for c in _channel_rows(r)]
         phones = [c[1] for c in all_channels if c[0] == PHONE]
         emails = [c[1] for c in all_channels if c[0] == EMAIL]
@@ -227,7 +230,7 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
         client_rows.append({
             "kind": _kind(group.rows[0]), "name": name[:300], "legal_form": group.value("legal_form"),
             "inn": group.value("inn"), "kpp": group.value("kpp"), "ogrn": group.value("ogrn"),
-            "city": group.value("city"), "region": group.value("region") or ctx.owners.regions.get(owner_id),
+            "city": group.value("city"), "region": region,
             "owner_id": owner_id, "status": lead, "name_key": name_key[:300],
             "search_text": text[:2000], "created_at": ctx.now, "updated_at": ctx.now, "version": 1,
         })  # fmt: skip

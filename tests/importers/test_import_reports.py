@@ -54,6 +54,25 @@ def test_a_text_file_is_refused_in_one_line_and_no_batch_is_made(seeded_db: str,
     assert listed.stdout == ""
 
 
+def test_a_file_given_twice_by_any_name_is_refused_in_one_line_before_a_batch(
+    seeded_db: str, tmp_path: Path
+) -> None:
+    """A reviewer's finding: `import clients cl.csv cl.csv` counted every row twice and repeated
+    each warning."""
+    book = tmp_path / "cl.csv"
+    book.write_text("Наименование;Телефон\nООО Дважды;+7 905 777 00 09\n", encoding="utf-8")
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(book.read_bytes())
+    (tmp_path / "sub").mkdir()
+    for second in (str(book), str(tmp_path / "sub" / ".." / "cl.csv"), str(copy)):
+        result = crm("--db", seeded_db, "import", "clients", str(book), second, "--json",
+                     user="admin", data_dir=tmp_path / "data")  # fmt: skip
+        assert result.returncode == 2 and result.stdout == ""
+        assert error_line(result) == f"crm: error: {second}: the same file as {book}; give each file once"
+    listed = crm("--db", seeded_db, "import", "list", "--json", user="admin", check=True)
+    assert listed.stdout == ""
+
+
 def test_a_sheet_whose_columns_name_no_client_is_refused_unless_one_is_mapped(
     workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
 ) -> None:

@@ -191,7 +191,7 @@ def test_admin_acts_as_another_user(seeded_db: str) -> None:
         (("clients", "list", "--status", "vip"), "admin", "unknown status 'vip'"),
         (("user", "list"), "stranger", "unknown user 'stranger'"),
         (("--user", "admin", "user", "list"), "ivanova", "only an admin"),
-        (("user", "add", "x1", "--name", "X"), "ivanova", "only an admin may add users"),
+        (("user", "add", "x1", "--name", "X"), "ivanova", "only an admin manages users (adds them"),
         (("user", "add", "petrov", "--name", "X"), "admin", "already exists"),
         (("user", "add", "x2", "--name", "X", "--role", "boss"), "admin", "unknown role 'boss'"),
     ],

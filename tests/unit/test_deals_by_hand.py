@@ -116,7 +116,7 @@ def _stage(engine: Engine, code: str) -> int:
             "amount: '1 000 000 000 000' is too large",
         ),
         (DealDraft("Ромашка", "Т", stage="won"), "stage", "stage: a new deal starts in an open stage"),
-        (DealDraft("Ромашка", "Т", stage="nowhere"), "stage", "stage: no stage 'nowhere'"),
+        (DealDraft("Ромашка", "Т", stage="nowhere"), "stage", "stage: no stage «nowhere»"),
         (DealDraft("Ромашка", "Т", pipeline="Другая"), "pipeline", "pipeline: no pipeline 'Другая'"),
         (DealDraft("Нет такого", "Т"), "client", "client: no client matches 'Нет такого'"),
         (DealDraft("Ромашка", "Т", owner="nobody"), "owner", "owner: no active user 'nobody'"),

@@ -127,7 +127,11 @@ def test_a_colleague_s_deal_one_sees_is_not_to_change_and_a_new_owner_is_named_a
     db, _, seeded = team
     deal = str(seeded.deals["d_prop_aqua"])  # Иванова's
     given = _run(db, "ivanova", "deal", "edit", deal, "--set", "owner=petrov")
-    assert (given.returncode, given.stderr) == (2, "crm: error: a deal may not be given to petrov\n")
+    assert (given.returncode, given.stderr) == (
+        2,
+        "crm: error: a deal may not be given to petrov: "
+        "a manager keeps own deals, a head gives in the region\n",
+    )
     head = _run(db, "smirnov", "deal", "edit", str(seeded.deals["d_prop_metall"]), "--set", "title=x")
     assert head.stderr == f"crm: error: deal {seeded.deals['d_prop_metall']} not found\n"
 

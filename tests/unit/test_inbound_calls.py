@@ -196,3 +196,26 @@ def test_strangers_in_one_file_are_taken_in_order_one_request_each(
     assert first_answer is not None  # ivanova's call back answered the second stranger's request
     again = log_calls(admin, events)
     assert again.outcomes == {"again": 5} and again.leads == []
+
+
+def test_a_file_s_row_with_a_talk_of_99999_hours_or_a_start_in_2030_is_rejected(
+    seeded_db: str, tmp_path: Path
+) -> None:
+    book = tmp_path / "calls.csv"
+    header = CLOUD.read_text(encoding="utf-8-sig").splitlines()[0]
+    book.write_text(
+        header + "\n"
+        "c1;04.12.2026 10:15:03;Входящий;89165550101;+7 495 123-45-67;;99999:00:00;Отвечен;\n"
+        "c2;04.12.2030 10:15:03;Входящий;89165550101;+7 495 123-45-67;;0:01:00;Отвечен;\n"
+        "c3;04.12.2026 10:20:00;Входящий;89165550101;+7 495 123-45-67;;0:01:00;Отвечен;\n",
+        encoding="utf-8",
+    )
+    read = json.loads(
+        crm("--db", seeded_db, "inbound", "calls", str(book), "--format", "csv", "--json",
+            user="admin", check=True).stdout
+    )  # fmt: skip
+    assert read["calls"] == 1
+    assert [(r["line"], r["reason"]) for r in read["rejected"]] == [
+        (2, "talk time 99999:00:00: not a call's (longer than 24 hours)"),
+        (3, "start 2030-12-04 07:15:03 UTC: more than a day from now"),
+    ]

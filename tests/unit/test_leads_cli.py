@@ -200,3 +200,35 @@ def test_a_messenger_request_shows_its_chat(seeded_db: str) -> None:
     assert "Telegram 5120093311" in shown
     as_json = _json(seeded_db, "leads", "show", str(made["id"]), user="admin")
     assert as_json["messengers"] == ["telegram:5120093311"]
+
+
+def test_a_request_typed_in_is_the_typists_and_an_unrouted_one_waits_where_all_see_it(seeded_db: str) -> None:
+    """A reviewer's finding: a manager's own request came out with no owner and no region, and
+    the next `leads show` said «не найдено»; a stranger's request no rule fits reached nobody
+    but the admin."""
+    mine = _json(seeded_db, "leads", "add", "--email", "novyi2@firma.ru", "--channel", "email",
+                 "--message", "x", user="ivanova")  # fmt: skip
+    assert mine["owner_id"] is not None
+    assert _json(seeded_db, "leads", "show", str(mine["id"]), user="ivanova")["owner"] == "Иванова Светлана"
+    assert _json(seeded_db, "leads", "show", str(mine["id"]), user="smirnov")["id"] == mine["id"]
+    nobody = _json(seeded_db, "leads", "add", "--email", "chuzhoi@firma.ru", "--channel", "email")
+    assert nobody["owner_id"] is None
+    for user in ("ivanova", "smirnov", "petrov"):
+        seen = crm("--db", seeded_db, "leads", "list", "--json", user=user, check=True).stdout
+        assert nobody["id"] in [json.loads(line)["id"] for line in seen.splitlines()], user
+    _json(seeded_db, "leads", "assign", str(nobody["id"]), "--to", "ivanova", user="smirnov")
+    moved = crm("--db", seeded_db, "leads", "show", str(nobody["id"]), "--json", user="petrov")
+    assert moved.returncode == 2, "given to a manager of Москва, it is Москва's, no longer common"
+
+
+def test_the_routing_list_warns_of_channels_no_rule_routes(seeded_db: str) -> None:
+    bare = crm("--db", seeded_db, "leads", "routing", "list", "--json", user="admin", check=True)
+    assert bare.stdout == ""
+    assert "«e-mail» requests without a region" in bare.stderr and bare.stderr.count("\n") == 4
+    crm("--db", seeded_db, "leads", "routing", "add", "--to", "ivanova", "--channel", "web_form", check=True,
+        user="admin")  # fmt: skip
+    ru = crm("--db", seeded_db, "leads", "routing", "list", user="admin", extra_env={"LANG": "ru_RU.UTF-8"})
+    assert "web_form" not in ru.stdout
+    assert ru.stderr.count("\n") == 3 and "«e-mail»" in ru.stderr
+    crm("--db", seeded_db, "leads", "routing", "add", "--to", "ivanova", check=True, user="admin")
+    assert crm("--db", seeded_db, "leads", "routing", "list", user="admin").stderr == ""

@@ -24,7 +24,7 @@ from crm_tui.domain.tasks.week import load_week, monday_of
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import ClientStatus, Role, audit_entries, clients, tasks, users
-from tests.cli_support import crm
+from tests.cli_support import CliResult, crm
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
 Open = Callable[[str], Workspace]
@@ -277,3 +277,28 @@ def test_the_week_by_day_with_what_one_set_for_others(seeded: Seeded, workspace_
             .tasks
             == []
         )
+
+
+def test_a_colleague_is_named_by_login_surname_or_full_name(seeded_db: str) -> None:
+    """A new manager need not know logins (a reviewer's finding: `--to Леонова` was refused)."""
+    json_ = json
+
+    def add(to: str, user: str = "smirnov") -> CliResult:
+        return crm("--db", seeded_db, "task", "add", "Позвонить", "--due", "завтра 10:00", "--to", to,
+                   "--json", user=user)  # fmt: skip
+
+    for name in ("ivanova", "Иванова", "иванова светлана"):
+        made = add(name)
+        assert made.returncode == 0, made.stderr
+        shown = crm(
+            "--db", seeded_db, "task", "list", "--assignee", "ivanova", "--json", user="smirnov"
+        ).stdout
+        assert json_.loads(made.stdout)["id"] in [json_.loads(line)["id"] for line in shown.splitlines()]
+    crm("--db", seeded_db, "user", "add", "ivanova.m", "--name", "Иванова Мария", "--role", "manager",
+        "--region", "Москва", user="admin", check=True)  # fmt: skip
+    several = add("Иванова")
+    assert several.returncode == 2
+    assert "«Иванова Светлана» (ivanova), «Иванова Мария» (ivanova.m)" in several.stderr or (
+        "«Иванова Мария» (ivanova.m), «Иванова Светлана» (ivanova)" in several.stderr
+    ), several.stderr
+    assert "no active user 'Никто'" in add("Никто").stderr

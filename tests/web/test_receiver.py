@@ -295,3 +295,32 @@ def test_the_receiver_acts_only_for_an_account_that_may_receive(workspace_for: O
         log_calls(workspace_for("ivanova"), [])
     with pytest.raises(AccessDenied):
         add_source(workspace_for("ivanova"), "site", "form")
+
+
+async def test_a_call_of_a_hundred_years_or_from_2030_is_a_400_naming_the_field(workspace_for: Open) -> None:
+    """A reviewer's finding: duration=99999999999 was logged, and reports showed 27777821:35:19 of
+    talk time."""
+    admin = workspace_for("admin")
+    add_source(admin, "zadarma", "zadarma", secret="zd-api-secret", tz="Europe/Moscow")
+    end = fixture("zadarma.json")["NOTIFY_END"]
+    long = {**end, "duration": "99999999999", "pbx_call_id": "in_long"}
+    ahead = {**end, "call_start": "2030-01-01 10:00:00", "pbx_call_id": "in_ahead"}
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        answers = []
+        for fields in (long, ahead):
+            response = await http.post(
+                f"{base}/hooks/zadarma/zadarma", data=fields,
+                headers={"Signature": zadarma_signature(fields, "zd-api-secret")},
+            )  # fmt: skip
+            answers.append((response.status, await response.text()))
+    assert answers == [
+        (400, "talk time 27777777:46:39: not a call's (longer than 24 hours)\n"),
+        (400, "start 2030-01-01 07:00:00 UTC: more than a day from now\n"),
+    ]
+    with admin.read() as session:
+        assert (
+            session.execute(
+                select(interactions.c.id).where(interactions.c.external_id.like("zadarma:%"))
+            ).all()
+            == []
+        )

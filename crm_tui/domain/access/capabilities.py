@@ -10,7 +10,10 @@ What "own" and "region" mean for a target (``Target``): own is the viewer's (the
 owner, the deal's owner, the task's assignee, the import batch's author), and for clients also
 an inbound lead nobody owns yet in the viewer's region (seed 003: the region's managers take
 those); region is own, or a target in the viewer's region (a deal's region is its owner's). A
-viewer without a region has no region to act in: region scope is then own scope.
+viewer without a region has no region to act in: region scope is then own scope. A request
+nobody owns and no region claims (a stranger's e-mail no routing rule fits) is in the common
+queue: every region's, so that the heads and managers see it and one takes or assigns it, rather
+than nobody but an admin.
 """
 
 from __future__ import annotations
@@ -191,7 +194,9 @@ TABLE: Mapping[Capability, Rule] = {
         N_("{target} is not yours to change"),
         N_("{target} is not yours to change"),
         seen_with=Capability.SEE_DEALS,
-        given=N_("a deal may not be given to {target}"),
+        given=N_(
+            "a deal may not be given to {target}: a manager keeps own deals, a head gives in the region"
+        ),
     ),
     Capability.SET_TASKS: Rule(
         "set a task for a colleague (target: the assignee)",
@@ -305,9 +310,12 @@ TABLE: Mapping[Capability, Rule] = {
         targeted=False,
     ),
     Capability.MANAGE_USERS: Rule(
-        "add users",
+        "manage users: add them, set their roles, regions, passwords and extensions",
         _BY_ADMIN,
-        N_("only an admin may add users; {login!r} is a {role}"),
+        N_(
+            "only an admin manages users (adds them, sets roles, regions and extensions); "
+            "{login!r} is a {role}"
+        ),
         targeted=False,
     ),
     Capability.COPY_DATABASE: Rule(
@@ -436,6 +444,8 @@ class Target:
     region: str | None = None
     name: str | Message = IT
     lead: bool = False
+    common: bool = False
+    """A request nobody owns and no region claims: in every region (the common queue)."""
     seen_by: int | None = None
     """Somebody else who sees the target though it is not in their scope (a task's setter)."""
     colleague: bool = False
@@ -464,7 +474,13 @@ def client_target(client_id: int, owner_id: int | None, region: str | None, stat
 def lead_target(lead_id: int, owner_id: int | None, region: str | None) -> Target:
     """A request as the target: its owner, its region; one nobody owns yet is its region's to
     take, as an unowned lead client is."""
-    return Target(owner_id, region, Message("lead", N_("request {id}"), id=lead_id), lead=True)
+    return Target(
+        owner_id,
+        region,
+        Message("lead", N_("request {id}"), id=lead_id),
+        lead=True,
+        common=owner_id is None and region is None,
+    )
 
 
 def person(user_id: int, region: str | None, login: str) -> Target:
@@ -489,7 +505,7 @@ def roles_with(capability: Capability, scope: Scope) -> tuple[Role, ...]:
 
 def covers(viewer: Viewer, scope: Scope, target: Target) -> bool:
     """Whether ``scope``, held by ``viewer``, reaches ``target`` (see the module's docstring)."""
-    if scope is Scope.ALL or target.owner_id == viewer.user_id:
+    if scope is Scope.ALL or target.owner_id == viewer.user_id or target.common:
         return True
     if viewer.region is None or target.region != viewer.region:
         return False

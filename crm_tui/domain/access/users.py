@@ -214,3 +214,54 @@ def owner_candidates(session: Session, viewer: Viewer) -> list[UserInfo]:
     """The people ``viewer`` may give clients to: those of ``owner_choices`` who may own
     clients (a handover's receivers, on the card and the segments screen)."""
     return [u for u in owner_choices(session, viewer) if can_own_clients(u.role)]
+
+
+@dataclass(frozen=True)
+class Colleague:
+    id: int
+    login: str
+    full_name: str
+    region: str | None
+    role: str
+
+
+def find_colleague(session: Session, text: str, field: str) -> Colleague:
+    """The one active user ``text`` names: their login, their surname or their full name (any
+    case, ё as е), so that a new manager need not know logins. Several: refused listing them with
+    their logins; none: refused naming ``text``. One resolver for whoever names a colleague (a
+    task's assignee, a deal's owner, the dialogs that ask for them)."""
+    wanted = text.strip()
+    u = users.c
+    found = session.execute(
+        select(u.id, u.login, u.full_name, u.region, u.role).where(u.login == wanted, u.active.is_(True))
+    ).first()
+    if found is None:
+        key = _name_key(wanted)
+        rows = session.execute(
+            select(u.id, u.login, u.full_name, u.region, u.role).where(u.active.is_(True)).order_by(u.login)
+        ).all()
+        named = [
+            r for r in rows if key and key in (_name_key(r.full_name), _name_key(r.full_name.split(" ")[0]))
+        ]
+        if len(named) > 1:
+            raise InvalidInput(
+                "user.ambiguous",
+                N_("«{text}» names several people: {names}; give the login"),
+                field=field,
+                text=wanted,
+                names=", ".join(f"«{r.full_name}» ({r.login})" for r in named),
+            )
+        if not named:
+            raise InvalidInput("user.unknown", N_("no active user {login!r}"), login=wanted, field=field)
+        found = named[0]
+    return Colleague(int(found.id), found.login, found.full_name, found.region, str(found.role))
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").casefold().split())
+
+
+def _names_of(full_name: str) -> tuple[str, str]:
+    """How a person may be named: in full, or by the surname (the full name's first word)."""
+    full = _name_key(full_name)
+    return full, full.split(" ")[0]

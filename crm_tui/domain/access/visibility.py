@@ -136,7 +136,8 @@ def leads_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
         return false()
     if granted is Scope.ALL:
         return true()
-    own = leads.c.owner_id == viewer.user_id
+    # the common queue (``capabilities.covers``): nobody's and no region's, everybody's to see
+    own = (leads.c.owner_id == viewer.user_id) | (leads.c.owner_id.is_(None) & leads.c.region.is_(None))
     if viewer.region is None:
         return own
     if granted is Scope.REGION:

@@ -28,6 +28,7 @@ from crm_tui.storage.models import (
     clients,
     contacts,
     interactions,
+    users,
 )
 
 
@@ -62,6 +63,14 @@ class ClientDraft:
     contacts: Sequence[ContactDraft] = field(default_factory=tuple)
 
 
+def region_of_new_client(given: str | None, owner_region: str | None) -> str | None:
+    """A new client without a region of its own is in its owner's: heads see and hand over
+    clients by region, so a region-less client of a regional manager is lost to their head.
+    One rule for whatever adds clients (the import, a dialog, `crm clients add`, a converted
+    request)."""
+    return given or owner_region
+
+
 def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: datetime) -> int:
     from crm_tui.storage.records import (  # mapped only by the commands that add
         Client,
@@ -76,6 +85,12 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
     phones = [c.value for c in all_channels if c.kind is ChannelKind.PHONE]
     emails = [c.value for c in all_channels if c.kind is ChannelKind.EMAIL]
     name_key, text = derived_keys(name, draft.legal_form, draft.inn, draft.city, phones, emails)
+    owner_id = draft.owner_id if draft.owner_id is not None else viewer.user_id
+    owner_region = (
+        None
+        if draft.region
+        else session.execute(select(users.c.region).where(users.c.id == owner_id)).scalar_one_or_none()
+    )
     client = Client(
         kind=draft.kind,
         name=name,
@@ -84,8 +99,8 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
         kpp=draft.kpp,
         ogrn=draft.ogrn,
         city=draft.city,
-        region=draft.region,
-        owner_id=draft.owner_id if draft.owner_id is not None else viewer.user_id,
+        region=region_of_new_client(draft.region, owner_region),
+        owner_id=owner_id,
         status=draft.status,
         name_key=name_key,
         search_text=text,

@@ -219,21 +219,18 @@ def owner_for(session: Session, viewer: Viewer, login: str, fallback: int | None
     """Whose the deal is: ``login``, else the viewer (if they own clients), else ``fallback``
     (the client's owner). Giving it to somebody else is editing a deal of theirs: heads within
     their region, admins anyone; managers only themselves."""
-    u = users.c
     if login.strip():
-        row = session.execute(
-            select(u.id, u.region, u.active, u.role).where(u.login == login.strip())
-        ).first()
-        if row is None or not row.active:
-            raise refuse("owner", "deal.owner_unknown", N_("no active user {login!r}"), login=login.strip())
         from crm_tui.domain.access.capabilities import can_own_clients
+        from crm_tui.domain.access.users import find_colleague
 
+        try:
+            row = find_colleague(session, login, "owner")
+        except InvalidInput as exc:
+            raise on_field(exc, "owner") from None
         if not can_own_clients(row.role):
-            raise refuse(
-                "owner", "deal.owner_cannot_own", N_("{login} does not own deals"), login=login.strip()
-            )
-        require(viewer, Capability.EDIT_DEALS, person(row.id, row.region, login.strip()))
-        return int(row.id)
+            raise refuse("owner", "deal.owner_cannot_own", N_("{login} does not own deals"), login=row.login)
+        require(viewer, Capability.EDIT_DEALS, person(row.id, row.region, row.login))
+        return row.id
     if can(viewer, Capability.OWN_CLIENTS):
         return viewer.user_id
     if fallback is not None:
@@ -251,7 +248,9 @@ def _pipeline(session: Session, text: str) -> int:
     for pid, name in session.execute(select(pipelines.c.id, pipelines.c.name)):
         if key in (str(pid), name.casefold()):
             return int(pid)
-    names = ", ".join(session.scalars(select(pipelines.c.name).order_by(pipelines.c.position)))
+    names = ", ".join(
+        f"«{n}»" for n in session.scalars(select(pipelines.c.name).order_by(pipelines.c.position))
+    )
     raise refuse(
         "pipeline",
         "deal.pipeline_unknown",

@@ -51,9 +51,9 @@ def find_stage(session: Session, text: str, pipeline_id: int | None = None) -> S
     for stage in found:
         if key in (str(stage.id), (stage.code or "").casefold(), stage.name.casefold()):
             return stage
-    names = ", ".join(s.code or s.name for s in found)
+    names = ", ".join(f"«{s.name}»" for s in found)  # as the funnel names them, not the codes
     raise NotFound(
-        "stage.unknown", N_("no stage {stage!r}; the stages are {stages}"), stage=text, stages=names
+        "stage.unknown", N_("no stage «{stage}»; the stages are {stages}"), stage=text, stages=names
     )
 
 

@@ -10,7 +10,7 @@ class ImportFileError(MessageError):
     """A file that cannot be imported; ``str(error)`` is one line that starts with the file name.
 
     ``reason`` is a stable code for scripts: missing, not_spreadsheet, encrypted, empty,
-    too_large, too_wide, zip_bomb, unknown_sheet, unreadable, unknown_owner, base_changed,
+    too_large, too_wide, zip_bomb, unknown_sheet, unreadable, unknown_owner, base_changed, twice,
     no_client_columns; the error's ``code`` is ``file.<reason>``. Raised as
     ``ImportFileError(name, "empty", N_("{file}: the file is empty"))``: the msgid names
     ``{file}``, and any other value it names is a keyword (a driver's or the system's words in

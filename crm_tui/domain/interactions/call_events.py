@@ -9,11 +9,26 @@ callback task is written once. ``identity`` is what "once" means: the source's o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.phones import normalise_phones
+from crm_tui.i18n import N_
 from crm_tui.storage.models import Direction
+
+LONGEST_CALL = timedelta(hours=24)
+"""No call lasts longer: a longer talk time is a source's broken field (99999999999 seconds)."""
+AHEAD = timedelta(days=1)
+"""A start further ahead of now than this is a wrong clock or a wrong field, not a call."""
+
+
+class ImplausibleCall(InvalidInput, ValueError):
+    """A call whose talk time or start cannot be: a webhook answers it 400 with this line (a
+    domain error), a file's reader rejects the row with it (a ``ValueError``, as its bad rows)."""
+
+    default_code = "call.implausible"
+
 
 EXTENSION_MAX_DIGITS = 5
 """A number this short is an internal extension ("101"), not a phone."""
@@ -60,9 +75,32 @@ class CallEvent:
     final: bool = True
     """False for a source's "call started" event: logged by the one that ends the call."""
 
+    def __post_init__(self) -> None:
+        """Every source's reader makes its calls here, so this is where a call that cannot be is
+        refused: before it is summed into talk-time reports or sets a callback for 2030."""
+        if not 0 <= self.talk_s <= LONGEST_CALL.total_seconds():
+            raise ImplausibleCall(
+                "call.talk_time",
+                N_("talk time {value}: not a call's (longer than 24 hours)"),
+                value=_hours(self.talk_s),
+                field="talk_s",
+            )
+        if self.started_at - datetime.now(UTC) > AHEAD:
+            raise ImplausibleCall(
+                "call.start_ahead",
+                N_("start {value}: more than a day from now"),
+                value=f"{self.started_at:%Y-%m-%d %H:%M:%S} UTC",
+                field="started_at",
+            )
+
     @property
     def identity(self) -> str:
         return f"{self.source}:{self.call_id}"
+
+
+def _hours(seconds: int) -> str:
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def is_extension(text: str) -> bool:

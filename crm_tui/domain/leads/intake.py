@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.access.capabilities import Capability, require
+from crm_tui.domain.access.capabilities import Capability, can, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.base_language import BASE_LANGUAGE_KEY, language_of_setting
 from crm_tui.domain.clients.overlap import who_has
@@ -76,6 +76,10 @@ class Request:
     external_id: str = ""
     """The request's identity at its source (a PBX's call id): kept on its touch, so that the
     same call arriving again is known."""
+    by_hand: bool = False
+    """Typed in by the person acting (`crm leads add`), not received from a channel: with no
+    region of its own it is in theirs, and it is theirs when they may own clients (the caller
+    at their desk is their client) unless the sender is already somebody's client."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,8 @@ def take(
     repeat = False
     client_id: int | None = None
     region = _text(request.region, 100)
+    if request.by_hand:
+        region = region or ws.viewer.region
     hours = run.hours
     routed = Routed(None, None, "")
     if exclusion == "junk":
@@ -322,11 +328,15 @@ def take(
             region = client.region or region
             if client.owner_id is not None:
                 routed = Routed(client.owner_id, client.owner_id, "client")
+        if routed.how == "" and request.by_hand and can(ws.viewer, Capability.OWN_CLIENTS):
+            routed = Routed(ws.viewer.user_id, ws.viewer.user_id, "hand")
         if routed.how == "":
             routed = run.router.route(
                 channel=channel, source_id=source_id, line=request.line.strip() or None, region=region,
                 now=received,
             )  # fmt: skip
+    if region is None and routed.owner_id is not None:
+        region = run.router.region_of(routed.owner_id)
     due = None
     if status != LeadStatus.JUNK.value:
         due = add_working_minutes(hours.of(routed.answerer), received, run.minutes(minutes))

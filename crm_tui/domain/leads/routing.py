@@ -4,7 +4,10 @@ In this order: the owner of the client it came from (matched by the intake); els
 the admin's rules (by position) whose channel, source, line and region fit, giving it to the
 manager of the rule's pool with the fewest open requests among those working now (turns: on a
 tie, the one who got a request longest ago); else nobody: the region's queue, where the
-region's managers take it, and its answer task goes to the region's head.
+region's managers take it, and its answer task goes to the region's head. A request with no
+region either waits in the common queue every region's people see (``capabilities.covers``), its
+answer task with an admin, until somebody takes it or a head gives it to a manager; it then
+takes its owner's region. `crm leads routing list` warns about channels no rule routes.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class Router:
         self._load: dict[int, int] = {}
         self._last: dict[int, float] = {}
         self._heads: dict[str | None, int | None] = {}
+        self._regions: dict[int, str | None] = {}
 
     def _count(self, ids: list[int]) -> None:
         missing = [p for p in ids if p not in self._load]
@@ -117,6 +121,13 @@ class Router:
         self._count(working)
         return int(min(working, key=lambda p: (self._load[p], self._last[p], p)))
 
+    def region_of(self, person: int) -> str | None:
+        """``person``'s region: a request given to somebody without a region of its own is in
+        theirs, so their head sees it as the region's."""
+        if person not in self._regions:
+            self._regions[person] = self.session.scalar(select(users.c.region).where(users.c.id == person))
+        return self._regions[person]
+
     def head(self, region: str | None) -> int | None:
         if region not in self._heads:
             self._heads[region] = head_for(self.session, region)
@@ -164,6 +175,19 @@ def route(
     return Router(session, hours).route(
         channel=channel, source_id=source_id, line=line, region=region, now=now
     )
+
+
+INBOUND_CHANNELS = (LeadChannel.CALL, LeadChannel.EMAIL, LeadChannel.WEB_FORM, LeadChannel.MESSENGER)
+"""The channels requests come in by themselves (a person typing one in is its region's)."""
+
+
+def unrouted_channels(rules: Sequence[RouteRow]) -> list[str]:
+    """The inbound channels whose requests naming no region no rule catches whatever their
+    source or line: those wait in the common queue, which the admin should know of."""
+    catching = {r.channel for r in rules if r.region is None and r.source is None and r.line is None}
+    if None in catching:
+        return []
+    return [c.value for c in INBOUND_CHANNELS if c.value not in catching]
 
 
 def list_routes(session: Session) -> list[RouteRow]:

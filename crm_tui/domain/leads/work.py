@@ -67,7 +67,14 @@ def take_request(ws: Workspace, lead_id: int) -> LeadChanged:
             .where(ld.id == lead_id, ld.owner_id.is_(None), ld.status.in_(OPEN_STATUSES))
             .values(
                 versioned(
-                    leads, {"owner_id": ws.viewer.user_id, "assigned_at": now, "routed_by": "take"}, now
+                    leads,
+                    {
+                        "owner_id": ws.viewer.user_id,
+                        "assigned_at": now,
+                        "routed_by": "take",
+                        "region": lead.region or ws.viewer.region,
+                    },
+                    now,
                 )
             )
             .returning(ld.version)
@@ -107,7 +114,9 @@ def assign_request(ws: Workspace, lead_id: int, login: str) -> LeadChanged:
             )
         require(ws.viewer, Capability.ASSIGN_LEADS, person(row.id, row.region, login.strip()))
         version = change(
-            session, leads, lead_id, {"owner_id": row.id, "assigned_at": now, "routed_by": "assign"},
+            session, leads, lead_id,
+            {"owner_id": row.id, "assigned_at": now, "routed_by": "assign",
+             "region": lead.region or row.region},
             at=now, user_id=ws.viewer.user_id, action="assign",
             changes={"owner_id": [lead.owner_id, row.id]},
         )  # fmt: skip
@@ -142,6 +151,8 @@ def answer_request(ws: Workspace, lead_id: int, kind: InteractionKind, summary: 
             values["status"] = LeadStatus.IN_WORK.value
         if lead.owner_id is None and can(ws.viewer, Capability.OWN_CLIENTS):
             values["owner_id"], values["assigned_at"], values["routed_by"] = ws.viewer.user_id, now, "answer"
+            if lead.region is None:
+                values["region"] = ws.viewer.region
         version = lead.version
         if values:
             version = change(

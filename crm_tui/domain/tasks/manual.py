@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, can, person, require
-from crm_tui.domain.access.users import viewer_of
+from crm_tui.domain.access.users import find_colleague, viewer_of
 from crm_tui.domain.access.visibility import visible_clients, visible_deals
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
@@ -29,7 +29,7 @@ from crm_tui.domain.tasks.lifecycle import task_target
 from crm_tui.domain.values.moments import parse_due
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import TaskKind, TaskStatus, clients, deals, tasks, users
+from crm_tui.storage.models import TaskKind, TaskStatus, clients, deals, tasks
 from crm_tui.storage.records import Task
 
 NOTE_LENGTH = 2000
@@ -92,12 +92,12 @@ def _assignee(session: Session, viewer: Viewer, login: str) -> int:
     if not login.strip():
         require(viewer, Capability.SET_TASKS, person(viewer.user_id, viewer.region, viewer.login))
         return viewer.user_id
-    u = users.c
-    row = session.execute(select(u.id, u.region, u.active).where(u.login == login.strip())).first()
-    if row is None or not row.active:
-        raise refuse("assignee", "task.assignee_unknown", N_("no active user {login!r}"), login=login.strip())
-    require(viewer, Capability.SET_TASKS, person(row.id, row.region, login.strip()))
-    return int(row.id)
+    try:
+        row = find_colleague(session, login, "assignee")
+    except InvalidInput as exc:
+        raise on_field(exc, "assignee") from None
+    require(viewer, Capability.SET_TASKS, person(row.id, row.region, row.login))
+    return row.id
 
 
 def _check_assignee_sees(session: Session, assignee: int, client_id: int | None, deal_id: int | None) -> None:

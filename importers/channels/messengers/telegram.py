@@ -57,10 +57,13 @@ def verify(header: str | None, secret: str) -> None:
 def update_of(body: bytes) -> Mapping[str, Any]:
     try:
         update = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise Malformed("telegram.encoding", N_("telegram: the update is not UTF-8")) from None
+    except json.JSONDecodeError as exc:
         raise Malformed(
-            "telegram.json", N_("telegram: the update is not JSON ({reason})"), reason=str(exc)
-        ) from None
+            "telegram.json", N_("telegram: the update is not JSON (it breaks at character {pos})"),
+            pos=exc.pos + 1,
+        ) from None  # fmt: skip
     if not isinstance(update, Mapping) or not isinstance(update.get("update_id"), int):
         raise Malformed("telegram.update_id", N_("telegram: the update has no update_id"))
     return update
