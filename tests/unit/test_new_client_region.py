@@ -29,7 +29,7 @@ def test_a_hand_added_client_is_in_its_owner_s_region_and_the_head_sees_it(seede
     assert regions[json.loads(own.stdout)["client"]] == "Липецк", "a region typed in is kept"
 
 
-def test_migration_0030_gives_a_region_less_client_its_owner_s_region(tmp_path: Path) -> None:
+def test_migration_0031_gives_a_region_less_client_its_owner_s_region(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
