@@ -220,6 +220,7 @@ def test_a_search_past_its_window_pages_every_match_once(
     assert all(r.phone is None and r.owner for p in pages for r in p.rows)
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # SQLite's query plans
 def test_the_name_walk_reads_one_index_not_the_table(
     workspace_for: Callable[[str], Workspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -227,8 +228,6 @@ def test_the_name_walk_reads_one_index_not_the_table(
     page's other columns are read for its rows alone."""
     monkeypatch.setattr("crm_tui.domain.clients.search.SCAN_WINDOW", 3)
     ws = workspace_for("ivanova")
-    if ws.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's query plans")
     _every_third(ws, 12)
 
     def search() -> None:

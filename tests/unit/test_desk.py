@@ -82,12 +82,11 @@ def test_a_head_sees_his_own_desk_not_the_regions(workspace_for: Callable[[str],
     assert desk.tasks == [] and desk.stages == [] and desk.inbound == []
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # SQLite's query plans
 def test_the_slow_tiles_are_index_searches(workspace_for: Callable[[str], Workspace]) -> None:
     """The desk's first read comes from a cold cache: its tiles read indexes, not table rows
     (a client's phone or e-mail, a contact's position, an open deal's amount; migration 0029)."""
     ws = workspace_for("ivanova")
-    if ws.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's query plans")
     plans = sqlite_plans(ws.engine, lambda: load_desk(ws))
     portrait = next(plan for statement, plan in plans if "field_values" in statement)
     assert "COVERING INDEX ix_contact_channels_client_kind" in portrait

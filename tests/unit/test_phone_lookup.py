@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_tui.domain.clients import listing
+from crm_tui.domain.clients import search
 from crm_tui.domain.clients.listing import ClientFilter, client_page
 from crm_tui.domain.clients.new_client import NewClient, add_client
 from crm_tui.domain.clients.search import SCAN_WINDOW
@@ -80,7 +80,7 @@ def test_every_spelling_the_import_accepts_finds_the_same_client(
         read = normalise_phones(cell)
         assert [p.e164 for p in read.value] == [e164] and read.ok, (cell, read)
         text = cell_text(cell)  # what a person sees in the cell and types or pastes
-        monkeypatch.setattr(listing, "SCAN_WINDOW", window)  # 2: through the trigram index
+        monkeypatch.setattr(search, "SCAN_WINDOW", window)  # 2: through the trigram index
         with ws.read() as session:
             found = client_page(session, ws.viewer, ClientFilter(query=text)).rows
             exported = export_person(session, ws.viewer, text)

@@ -165,7 +165,7 @@ def test_a_portrait_saved_meanwhile_is_not_overwritten(
             set_values(colleague, agro, version, {"headcount": "90"})
         return parse_field_text(*args, **named)
 
-    monkeypatch.setattr("crm_tui.domain.portrait.fields.parse_field_text", read_then_a_colleague_saves)
+    monkeypatch.setattr("crm_tui.domain.portrait.answers.parse_field_text", read_then_a_colleague_saves)
     with pytest.raises(StaleEdit, match="Headcount: 90"):
         set_values(petrov, agro, version, {"headcount": "120"})
     assert _client(petrov, agro)[0] == version + 1  # the colleague's save, and only it
