@@ -222,3 +222,38 @@ def test_time_in_stage_per_manager_read_per_person_equals_one_grouping(
             ), row
             checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("grain", [Slice.DAY, Slice.WEEK, Slice.MONTH])
+def test_time_in_stage_by_period_is_each_local_days_stays(
+    engine: Engine, seeded: Seeded, workspace_for: Open, grain: Slice
+) -> None:
+    """By day, week or month on either engine: each piece's stays, the piece named by its local
+    first day, as counted here (PostgreSQL groups by the day's start and names it afterwards)."""
+    add_random_stays(engine, seeded)
+    ws = workspace_for("admin")
+    start, end = PERIOD.bounds(MOSCOW)
+    h = deal_stage_changes.c
+    query = select(stages.c.name, h.at, h.stay_tenths).join(stages, stages.c.id == h.from_stage_id)
+    with ws.read() as session:
+        found = session.execute(query.where(h.at >= start, h.at < end, h.stay_tenths.is_not(None))).all()
+        report = stage_times_report(session, ws.viewer, PERIOD, MOSCOW, FROZEN_NOW, (grain,))
+
+    def first_day(at: datetime) -> str:
+        day = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(MOSCOW).date()
+        if grain is Slice.WEEK:
+            day -= timedelta(days=day.weekday())
+        elif grain is Slice.MONTH:
+            day = day.replace(day=1)
+        return day.isoformat()
+
+    groups: dict[tuple[str, str], list[int]] = {}
+    for name, at, stay in found:
+        groups.setdefault((name, first_day(at)), []).append(int(stay))
+    expected = {k: (len(v), nearest_rank(v, 5), nearest_rank(v, 9)) for k, v in groups.items()}
+    shown = {
+        (r["stage"], r[grain.value]): (r["stays"], r["median_days"], r["p90_days"])
+        for r in report.rows
+        if r["stays"]
+    }
+    assert shown == expected and len(expected) > 3

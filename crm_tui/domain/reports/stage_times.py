@@ -21,7 +21,7 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import figures_within, sees_everyones_figures
 from crm_tui.domain.deals.stuck import stuck_condition
 from crm_tui.domain.reports.calls import BY_PIECES
-from crm_tui.domain.reports.period import Period
+from crm_tui.domain.reports.period import Period, local_start
 from crm_tui.domain.reports.stay_histograms import NOBODY, stay_groups
 from crm_tui.domain.reports.table import (
     TIME_SLICES,
@@ -127,6 +127,13 @@ def _grouped_in_sql(
     by_owner = Slice.MANAGER in by
     grouped_by = [x for x in by if not (by_owner and x in (Slice.MANAGER, Slice.REGION))]
     keys = slice_keys(session, Source(tables, owner, h.at), grouped_by, period, tz)
+    # a day, week or month is grouped by its local start and named once per group below: the
+    # text of each of a year's 550,000 stays sorted on disk (1.2 s for an admin's year by day)
+    moments = {s.value: TIME_SLICES[s] for s in grouped_by if s in TIME_SLICES}
+    if session.get_bind().dialect.name != "sqlite":
+        keys = [
+            local_start(h.at, moments[k.name], tz).label(k.name) if k.name in moments else k for k in keys
+        ]
     if by_owner:
         keys.insert(0, owner.label("owner"))
     where = [h.at >= start, h.at < end, h.stay_tenths.is_not(None)]
@@ -155,6 +162,9 @@ def _grouped_in_sql(
     for row in session.execute(query):
         values = tuple(row)
         known = dict(zip(grouped_names, values[1:-3], strict=True))
+        for name in moments:
+            if isinstance(known[name], datetime):
+                known[name] = f"{known[name]:%Y-%m-%d}"  # as ``bucket_label`` names it
         if "owner" in known:
             known.update(people.get(known["owner"], NOBODY))
         n, median, p90 = values[-3:]
