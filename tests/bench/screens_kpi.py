@@ -84,8 +84,12 @@ async def measure(db: str, login: str, repeat: int) -> list[str]:
                     loaded.clear()
                     start = time.perf_counter()
                     app.screen.action_next_page()
-                    await asyncio.wait_for(loaded.wait(), 10)
-                    found["inbox next page"].append((time.perf_counter() - start) * 1000)
+                    try:
+                        await asyncio.wait_for(loaded.wait(), 10)
+                    except TimeoutError:  # one page only (a base without the leads bench's requests)
+                        pass
+                    else:
+                        found["inbox next page"].append((time.perf_counter() - start) * 1000)
                     await pilot.pause()
                 app.pop_screen()
                 await pilot.pause(0.3)
