@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
-from rich.text import Text
 
 from crm_tui.domain.captions import CLIENT_STATUS_NAMES
 from crm_tui.domain.clients import ClientStatus
 from crm_tui.domain.clients.listing import ClientRow
 from crm_tui.domain.values.formatting import phone
-from crm_tui.domain.values.text import inert, literal
+from crm_tui.domain.values.text import inert
 from crm_tui.i18n import _
 from crm_tui.widgets.record_table import Col, RecordTable, clip
+from crm_tui.widgets.table_lines import TableCell
 
 CITY_WIDTH = 12
 OWNER_WIDTH = 18
@@ -68,13 +68,13 @@ class ClientTable(RecordTable):
                 (
                     str(row.id),
                     [
-                        literal(row.name, no_wrap=True, overflow="ellipsis"),
-                        literal(row.legal_form),
-                        literal(row.inn),
-                        literal(clip(inert(row.city), CITY_WIDTH)),
-                        literal(phone(row.phone) if row.phone else ""),
-                        literal(clip(inert(row.owner), OWNER_WIDTH)),
-                        Text(status_label(row.status)),
+                        TableCell(inert(row.name), no_wrap=True, overflow="ellipsis"),
+                        TableCell(inert(row.legal_form)),
+                        TableCell(inert(row.inn)),
+                        TableCell(clip(inert(row.city), CITY_WIDTH)),
+                        TableCell(inert(phone(row.phone)) if row.phone else ""),
+                        TableCell(clip(inert(row.owner), OWNER_WIDTH)),
+                        TableCell(status_label(row.status)),
                     ],
                 )
                 for row in rows

@@ -9,11 +9,13 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 from crm_tui.i18n import N_
 from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.table_lines import Frame, LineDrawer, Palette
 
 MIN_FLEX_WIDTH = 8
 FLEX_WANTED = 12
@@ -83,6 +85,12 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         self._widths: list[int] = []
         self.openable = openable
         self.flex_wanted = flex_wanted
+        self._mouse_hover = False
+        """Whether DataTable shows its hover row now: after the mouse moved or clicked over the
+        table, until a key moves the cursor or the mouse leaves (as DataTable decides it)."""
+        self._frame: Frame | None = None
+        """What the lines of the frame being drawn share (``render_lines``)."""
+        self._drawer = LineDrawer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Enter is offered only on tables whose records open somewhere."""
@@ -142,6 +150,112 @@ class RecordTable(DataTable[Text], inherit_bindings=False):
         room = self.container_size.height
         if room and self.styles.overflow_y == "auto":
             self.show_vertical_scrollbar = height > room
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop``, with what they share (styles, widths) looked up once."""
+        self._frame = self._current_frame()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` as DataTable draws it, its cells drawn straight from their ``Text``
+        (widgets/table_lines.py: a page of new records in a fraction of DataTable's time). A
+        table shaped otherwise than a record table (fixed rows or columns, a cell cursor, a
+        taller header) or a cell that is not one line of text is left to DataTable. Rows are
+        one line high and have no labels (``set_records`` adds them so)."""
+        frame = self._frame or self._current_frame()
+        if frame is None:
+            return super().render_line(y)
+        header = 1 if self.show_header else 0
+        row = -1 if y < header else y + self.scroll_offset.y - header
+        if row >= self.row_count:
+            return Strip.blank(frame.width, frame.palette.base)
+        if row == -1:
+            cells: Sequence[object] = [column.label for column in self.ordered_columns]
+        elif len(self._records) == self.row_count:
+            cells = self._shown(self._records[row][1])  # as added, in order (never sorted)
+        else:
+            cells = self.get_row_at(row)
+        strip = self._drawer.line(self.app.console, frame, row, cells)
+        return super().render_line(y) if strip is None else strip
+
+    def _current_frame(self) -> Frame | None:
+        """What the lines drawn now share; None for a table that DataTable draws itself."""
+        padding = self.cell_padding
+        widths = tuple(column.get_render_width(self) for column in self.ordered_columns)
+        if (
+            self.cursor_type != "row"
+            or self.fixed_rows
+            or self.fixed_columns
+            or self.header_height != 1
+            or any(width - 2 * padding < 1 for width in widths)
+        ):
+            return None
+        base = self.rich_style
+        if self.zebra_stripes:
+            even = self.get_component_styles("datatable--even-row").rich_style
+            odd = self.get_component_styles("datatable--odd-row").rich_style
+        else:
+            even = odd = base
+        get = self.get_component_rich_style
+        palette = Palette(
+            base=base,
+            header=self.get_component_styles("datatable--header").rich_style,
+            rows=(even, odd),
+            hover=get("datatable--hover"),
+            header_hover=get("datatable--header-hover"),
+            cursor=get("datatable--cursor"),
+            css_foreground=self.cursor_foreground_priority == "css",
+            css_background=self.cursor_background_priority == "css",
+        )
+        shown = self.show_cursor
+        return Frame(
+            palette=palette,
+            width=self.size.width,
+            scroll_x=self.scroll_offset.x,
+            widths=widths,
+            padding=padding,
+            cursor_row=self.cursor_row if shown else None,
+            hover_row=self.hover_row if shown and self._mouse_hover else None,
+        )
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._set_mouse_hover(bool(event.style.meta))
+
+    def on_click(self, event: events.Click) -> None:
+        self._set_mouse_hover(True)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._set_mouse_hover(False)
+
+    def _set_mouse_hover(self, shown: bool) -> None:
+        if shown != self._mouse_hover:
+            self._mouse_hover = shown
+            self.refresh_row(self.hover_row)
+
+    def action_cursor_up(self) -> None:
+        self._set_mouse_hover(False)
+        super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self._set_mouse_hover(False)
+        super().action_cursor_down()
+
+    def action_scroll_top(self) -> None:
+        self._set_mouse_hover(False)
+        super().action_scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self._set_mouse_hover(False)
+        super().action_scroll_bottom()
+
+    def action_select_cursor(self) -> None:
+        self._set_mouse_hover(False)
+        super().action_select_cursor()
 
     def _restore_cursor(self, key: str | None) -> None:
         if key is not None and key in self.rows:

@@ -3,10 +3,14 @@ next (a card shown on its kept screen) draws the rows and their scrollbar in one
 
 from __future__ import annotations
 
+from rich.console import OverflowMethod
+from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Input
 
 from crm_tui.widgets.record_table import Col, RecordTable
+from crm_tui.widgets.table_lines import TableCell
 
 
 class OneTable(App[None]):
@@ -76,3 +80,99 @@ async def test_the_same_records_again_change_only_what_changed_and_keep_the_curs
         table.set_records(rows(3))  # other records: rebuilt, the cursor kept on its record
         await pilot.pause()
         assert table.row_count == 3 and table.selected_key == "2"
+
+
+AWKWARD = [
+    "Ромашка",
+    "",
+    "ООО «Строй» " * 5,
+    "中文字符 的名字 很长很长很长",
+    "a\u0301b e\u0301",
+    "emoji 😀😀😀😀😀😀",
+    "trailing   ",
+    "   leading",
+    "[bold]not markup[/]",
+]
+
+
+OVERFLOWS: tuple[OverflowMethod | None, ...] = (None, "ellipsis", "crop")
+
+
+def awkward_rows(count: int) -> list[tuple[str, list[Text]]]:
+    """Cells of every kind a record table is given: plain, styled (a string style, a Style,
+    an invalid-looking one), with spans, cut with or without an ellipsis, right-aligned money,
+    wide characters and combining marks, empty."""
+    rows = []
+    for n in range(count):
+        word = AWKWARD[n % len(AWKWARD)]
+        what = Text(word, style=("", "red", "bold on blue")[n % 3], overflow=OVERFLOWS[n % 3])
+        if n % 4 == 1:
+            what.stylize("underline", 1, 4)
+        if n % 5 == 2:
+            what = TableCell(word, no_wrap=True, overflow="ellipsis", justify="left")
+        money = Text(f"{n * 1000:,} ₽".replace(",", " ") if n % 6 else "", justify="right")
+        if n % 7 == 3:
+            money.stylize("green")
+        rows.append((str(n), [Text(f"{n:02}.11 10:00", style=Style(italic=n % 2 == 0)), what, money]))
+    return rows
+
+
+class AwkwardTable(App[None]):
+    CSS = "RecordTable { height: 12; }"
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="elsewhere")
+        yield RecordTable([Col("Когда", 11), Col("Что"), Col("Сумма", 12, right=True)], id="table")
+
+
+def drawn_alike(table: RecordTable) -> list[int]:
+    """The lines that RecordTable draws otherwise than DataTable would."""
+    lines = range(table.size.height)
+    return [y for y in lines if list(table.render_line(y)) != list(DataTable.render_line(table, y))]
+
+
+async def test_lines_are_drawn_as_datatable_draws_them() -> None:
+    """RecordTable draws its lines itself (widgets/table_lines.py, for speed) and must draw
+    what DataTable draws, segment for segment: blurred and focused, the cursor moved, the mouse
+    over a row and over the header, scrolled, at two widths, every kind of cell."""
+    app = AwkwardTable()
+    async with app.run_test(size=(70, 16)) as pilot:
+        table = app.query_one(RecordTable)
+        table.set_records(awkward_rows(40))
+        await pilot.pause()
+        assert drawn_alike(table) == []
+        table.move_cursor(row=3)
+        await pilot.pause()
+        assert drawn_alike(table) == []
+        table.focus()
+        await pilot.pause()
+        assert drawn_alike(table) == []
+        await pilot.hover(RecordTable, offset=(20, 5))  # the mouse over a row: DataTable's hover
+        await pilot.pause()
+        assert table.hover_row == 4
+        assert drawn_alike(table) == []
+        await pilot.hover(RecordTable, offset=(20, 0))  # over the header
+        await pilot.pause()
+        assert drawn_alike(table) == []
+        await pilot.press("down")  # a key hides the hover again
+        await pilot.pause()
+        assert drawn_alike(table) == []
+        await pilot.hover(RecordTable, offset=(66, 6))  # past the last column
+        await pilot.pause()
+        assert drawn_alike(table) == []
+        await pilot.hover("#elsewhere")  # the mouse leaves
+        await pilot.pause()
+        assert drawn_alike(table) == []
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.scroll_offset.y > 0
+        assert drawn_alike(table) == []
+        await pilot.resize_terminal(30, 16)  # too narrow for its columns: it scrolls sideways
+        await pilot.pause()
+        table.scroll_to(x=5, animate=False)
+        await pilot.pause()
+        assert table.scroll_offset.x == 5
+        assert drawn_alike(table) == []
+        table.set_records(awkward_rows(3))  # fewer rows than lines
+        await pilot.pause()
+        assert drawn_alike(table) == []
