@@ -28,6 +28,7 @@ from crm_tui.screens.dialogs.segments import SEGMENT_LABELS, segment_name
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.client_table import ClientTable, status_label
 from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.search_field import SearchField
 
 SELECT_CHROME = 8
 """The cells a Select takes around its label: border, padding and the arrow."""
@@ -127,7 +128,7 @@ class ClientsScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="clients-toolbar"):
-            yield Input(placeholder=_("/ Name, INN, phone, e-mail"), id="search")
+            yield SearchField(placeholder=_("/ Name, INN, phone, e-mail"), id="search")
             yield Select[int]([], prompt=_("All owners"), id="owner")
             yield Select[str](
                 [(status_label(s.value), s.value) for s in ClientStatus],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.engine import Engine
 from textual.widgets import Input, Select, Static
 
@@ -9,7 +11,7 @@ from crm_tui.app import CrmApp, create_app
 from crm_tui.domain.clients.listing import PAGE_SIZE
 from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.card.screen import ClientCardScreen
-from crm_tui.screens.clients import ClientsScreen
+from crm_tui.screens.clients import ClientsScreen, PageRequest
 from crm_tui.screens.desk import DeskScreen
 from crm_tui.widgets.client_table import ClientTable
 from tests.app.support import add_clients, settle, text_of, wait_for
@@ -264,3 +266,42 @@ async def test_an_owner_chosen_by_full_name_keeps_the_filter_on_one_line(
             await settle(pilot)
             assert screen.query_one(ClientTable).region.y == table_top, size
             assert screen.query_one("#owner", Select).region.height == 3, size
+
+
+async def test_an_answer_to_a_search_typed_past_is_never_drawn(ws: Workspace) -> None:
+    """Every keystroke searches and the answers may arrive in any order: one for a query the
+    person has typed past (a slow «с» arriving after «строймон») is dropped, never drawn."""
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = clients_screen(app)
+        await search(pilot, app, "строймон")
+        page = screen.page
+        assert page is not None and names(app) == ["СтройМонтаж"]
+        table = screen.query_one(ClientTable)
+        drawn = [table.get_row_at(0)[0].plain]
+        older = PageRequest(replace(screen.flt, query="с"), 1)
+        other = replace(page, rows=[replace(page.rows[0], id=page.rows[0].id + 1000, name="Старое")])
+        screen.post_message(ClientsScreen.PageLoaded(older, other))
+        await settle(pilot)
+        assert names(app) == ["СтройМонтаж"] and table.row_count == 1
+        assert [table.get_row_at(0)[0].plain] == drawn
+
+
+async def test_typing_a_search_that_fits_does_not_lay_the_screen_out(ws: Workspace) -> None:
+    """The search box keeps its virtual size while what is typed fits in it (a change of size
+    lays the whole screen out, a frame per key: issue 29); a longer text scrolls as before."""
+    app = create_app(ws, start="clients")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = clients_screen(app).query_one("#search", Input)
+        await pilot.press("/")
+        before = field.virtual_size
+        assert before.width >= field.scrollable_content_region.width
+        await pilot.press(*"строй")
+        await settle(pilot)
+        assert field.virtual_size == before
+        await pilot.press(*("x" * (field.scrollable_content_region.width + 5)))
+        await settle(pilot)
+        assert field.virtual_size.width == len(field.value) + 1 and field.scroll_offset.x > 0
+        assert field.cursor_screen_offset.x < field.region.right
