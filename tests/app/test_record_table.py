@@ -176,3 +176,27 @@ async def test_lines_are_drawn_as_datatable_draws_them() -> None:
         table.set_records(awkward_rows(3))  # fewer rows than lines
         await pilot.pause()
         assert drawn_alike(table) == []
+
+
+class OpeningTable(AwkwardTable):
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str | None] = []
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.opened.append(event.row_key.value)
+
+
+async def test_a_click_on_a_row_moves_the_cursor_there_and_a_second_opens_it() -> None:
+    """The mouse finds the row under it by the meta of the segments drawn (RecordTable's own)."""
+    app = OpeningTable()
+    async with app.run_test(size=(70, 16)) as pilot:
+        table = app.query_one(RecordTable)
+        table.set_records(awkward_rows(8))
+        await pilot.pause()
+        await pilot.click(RecordTable, offset=(20, 3))  # the header is line 0
+        await pilot.pause()
+        assert table.cursor_row == 2 and app.opened == []
+        await pilot.click(RecordTable, offset=(20, 3))
+        await pilot.pause()
+        assert app.opened == ["2"]
