@@ -35,6 +35,8 @@ class KpiTile(Widget):
         self.border_title = title
         self._caption = ""
         self._short_caption = ""
+        self._painted: str | None = None
+        """The caption's lines as last drawn."""
 
     def compose(self) -> ComposeResult:
         yield Static("…", classes="kpi-value", markup=False)
@@ -75,6 +77,11 @@ class KpiTile(Widget):
             self.set_class(name == tone, f"-{name}")
 
     def on_resize(self) -> None:
+        self.fit_caption()
+
+    def fit_caption(self) -> None:
+        """The caption for the tile's width now (the screen calls it before its first frame, the
+        tile's own Resize comes after); nothing is redrawn when it reads the same."""
         self._paint_caption()
 
     def _paint_caption(self) -> None:
@@ -86,4 +93,6 @@ class KpiTile(Widget):
         rows = 1 if self.query_one(".kpi-bar").display or self.query_one(".kpi-trend").display else 2
         if self._short_caption and width and lines.count("\n") >= rows:
             lines = wrap_at_spaces(self._short_caption, width)
-        static.update(Text(lines))
+        if lines != self._painted:
+            self._painted = lines
+            static.update(Text(lines))
