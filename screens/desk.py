@@ -104,12 +104,12 @@ class DeskScreen(CrmScreen):
         self.fit_breakpoints(self.app.size)  # styled once, in the layout of this size
         yield Header()
         with Horizontal(id="kpis"):
-            yield KpiTile(_("Plan vs fact"), id="kpi-plan")
+            yield KpiTile(_("Plan vs fact"), id="kpi-plan", bar=True, trend=True)
             yield KpiTile(_("Won this month"), id="kpi-won")
             yield KpiTile(_("Awaiting payment"), id="kpi-awaiting")
             yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
             yield KpiTile(_("Open requests"), id="kpi-requests")
-            yield KpiTile(_("Portrait 80%+"), id="kpi-portrait")
+            yield KpiTile(_("Portrait 80%+"), id="kpi-portrait", bar=True)
         with Horizontal(id="desk-body"):
             with Vertical(id="tasks-panel", classes="panel") as panel:
                 panel.border_title = _("Tasks: today and overdue")
