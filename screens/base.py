@@ -8,6 +8,7 @@ from typing import Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.binding import ActiveBinding
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
@@ -146,6 +147,23 @@ class CrmScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.LIVE:
             self.set_interval(self.POLL_SECONDS, self._poll)
+
+    def fit_breakpoints(self, size: Size) -> None:
+        """The breakpoint classes for ``size`` now, in one restyle. Textual sets them on the
+        screen's Resize, after the screen was styled and laid out without them: a screen that
+        calls this before its widgets are mounted (the desk, in ``compose``) is styled once,
+        and a hidden screen (a kept card) is not drawn first in the other layout."""
+        classes: dict[str, bool] = {}
+        for breakpoints, extent in (
+            (self.HORIZONTAL_BREAKPOINTS, size.width),
+            (self.VERTICAL_BREAKPOINTS, size.height),
+        ):
+            chosen = ""
+            for start, name in breakpoints or []:
+                if extent >= start:
+                    chosen = name
+            classes.update((name, name == chosen) for _start, name in breakpoints or [])
+        self.update_classes(classes, animate=False)
 
     def note_version(self) -> None:
         """Called by a ``LIVE`` screen's loading worker right before it reads: a change

@@ -101,14 +101,15 @@ class DeskScreen(CrmScreen):
         self._first = first
 
     def compose(self) -> ComposeResult:
+        self.fit_breakpoints(self.app.size)  # styled once, in the layout of this size
         yield Header()
         with Horizontal(id="kpis"):
-            yield KpiTile(_("Plan vs fact"), id="kpi-plan")
+            yield KpiTile(_("Plan vs fact"), id="kpi-plan", bar=True, trend=True)
             yield KpiTile(_("Won this month"), id="kpi-won")
             yield KpiTile(_("Awaiting payment"), id="kpi-awaiting")
             yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
             yield KpiTile(_("Open requests"), id="kpi-requests")
-            yield KpiTile(_("Portrait 80%+"), id="kpi-portrait")
+            yield KpiTile(_("Portrait 80%+"), id="kpi-portrait", bar=True)
         with Horizontal(id="desk-body"):
             with Vertical(id="tasks-panel", classes="panel") as panel:
                 panel.border_title = _("Tasks: today and overdue")
@@ -142,6 +143,18 @@ class DeskScreen(CrmScreen):
             return
         self.watch_from(first.check, first.token)
         self.on_desk_screen_loaded(self.Loaded(first.desk))
+
+    def on_resize(self) -> None:
+        """The tables' columns and the tiles' captions fitted to the layout just made, before the
+        frame that draws it. Their own Resize events come after that frame: the desk's first
+        frame showed the tables as fitted to no width and the captions unbroken, and a second
+        layout and frame, the real desk. (Runs before Textual's own handler, so on a later
+        resize it sees the sizes of the last layout and finds nothing to change; the widgets'
+        own Resize does it then.)"""
+        for table in self.query(RecordTable):
+            table.fit_columns()
+        for tile in self.query(KpiTile):
+            tile.fit_caption()
 
     def _show_day(self) -> None:
         today = local_time(self.ws.now(), self.ws.tz, "%d.%m.%Y")

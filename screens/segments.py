@@ -150,7 +150,9 @@ class SegmentsScreen(HandoverFlow):
         with Horizontal(id="segment-tiles"):
             for segment in Segment:
                 yield KpiTile(
-                    f"{segment_name(segment)} ({list(Segment).index(segment) + 1})", id=f"tile-{segment}"
+                    f"{segment_name(segment)} ({list(Segment).index(segment) + 1})",
+                    id=f"tile-{segment}",
+                    bar=True,
                 )
         yield Static("", id="segment-info", markup=False)
         yield DataTable(id="segment-clients", cursor_type="row", zebra_stripes=True)

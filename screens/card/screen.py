@@ -257,21 +257,6 @@ class ClientCardScreen(CardTouches):
             table.fit_columns()
         self.query_one("#card").refresh()
 
-    def fit_breakpoints(self, size: Size) -> None:
-        """The breakpoint classes for ``size`` now: Textual sets them on the Resize a hidden
-        screen gets only after its first frame back on top, which would then be redrawn in the
-        other layout (a second frame)."""
-        for breakpoints, extent in (
-            (self.HORIZONTAL_BREAKPOINTS, size.width),
-            (self.VERTICAL_BREAKPOINTS, size.height),
-        ):
-            chosen = ""
-            for start, name in breakpoints or []:
-                if extent >= start:
-                    chosen = name
-            for _start, name in breakpoints or []:
-                self.set_class(name == chosen, name)
-
     def laid_out_at(self, size: Size) -> bool:
         """Whether the last layout of this screen was at ``size`` (the terminal's, when it is
         hidden: a hidden screen is not laid out again when the terminal is resized)."""

@@ -27,25 +27,28 @@ class Frame(NamedTuple):
     """``LayoutUpdate`` for the whole screen, ``ChopsUpdate`` for some of its regions."""
     changed: int
     """How many cells it changed."""
+    cpu: float = 0.0
+    """``time.process_time()`` when the frame was written (all threads: what the process had
+    spent by then, for tests/bench/tui.py)."""
 
 
 class Frames:
     def __init__(self, width: int, height: int) -> None:
         self.grid = [[" "] * width for _ in range(height)]
-        self.pending: list[tuple[float, Any]] = []
+        self.pending: list[tuple[float, float, Any]] = []
 
     def resize(self, width: int, height: int) -> None:
         """A new, blank terminal of that size (after ``pilot.resize_terminal``)."""
         self.grid = [[" "] * width for _ in range(height)]
 
     def record(self, update: Any) -> None:
-        self.pending.append((time.perf_counter(), update))
+        self.pending.append((time.perf_counter(), time.process_time(), update))
 
     def replay(self) -> list[Frame]:
         """The frames written since the last replay, in order; the grid is then up to date."""
         console = Console(width=len(self.grid[0]), height=len(self.grid))
         seen = []
-        for at, update in self.pending:
+        for at, cpu, update in self.pending:
             changed = 0
             x = y = 0
             for segment in update.__rich_console__(console, console.options):
@@ -62,7 +65,7 @@ class Frames:
                         self.grid[y][x] = char
                         changed += 1
                     x += cell_len(char)
-            seen.append(Frame(at, type(update).__name__, changed))
+            seen.append(Frame(at, type(update).__name__, changed, cpu))
         self.pending.clear()
         return seen
 

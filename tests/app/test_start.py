@@ -18,6 +18,7 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.desk import DeskScreen
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import tasks
+from tests.app.frames import recording
 from tests.app.support import settle
 from tests.seed import FROZEN_NOW, Seeded
 
@@ -50,6 +51,28 @@ async def test_the_desk_is_drawn_with_its_data_read_once(
         assert isinstance(app.screen, DeskScreen)
     assert len(at_mount) == 1 and "Позвонить по КП" in at_mount[0], at_mount
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_the_desk_s_first_frame_is_the_whole_desk(ws: Workspace, size: tuple[int, int]) -> None:
+    """The first frame of the desk already has its tables' columns fitted to their width and
+    the tiles' captions broken for theirs: it was drawn with the tables fitted to no width (the
+    task's title cut to a few letters, its kind and client left out) and the captions on one
+    line, and the real desk came with a second layout and frame."""
+    app = create_app(lambda: ws)
+    with recording(*size) as frames:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, DeskScreen)
+    written, frames.pending = frames.pending, []
+    first = None
+    for frame in written:  # replayed one by one: the screen as each frame left it
+        frames.pending.append(frame)
+        frames.replay()
+        if first is None and "Plan vs fact" in frames.text():
+            first = frames.text()
+    assert first is not None
+    assert first == frames.text()
 
 
 async def test_a_change_after_the_start_read_reaches_the_desk(ws: Workspace, team: Seeded) -> None:
