@@ -1,7 +1,7 @@
 """The commands scripts, cron and telephony hooks call many times a day start fast (issue 29):
 they import SQLAlchemy and what they use, never the import machinery, documents, the app, nor
-SQLModel or pydantic (Typer itself brings pydantic to check its arguments: that one is Typer's,
-not ours), nor the tables they do not read."""
+SQLModel or pydantic (Typer 0.29 read every parameter through pydantic: 0.28 is pinned), nor the
+tables they do not read."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_a_light_command_imports_nothing_heavy(seeded_db: str, command: tuple[st
     loaded.pop("rich", None)
     ours = {module: importer for module, importer in loaded.items() if _ours(importer)}
     assert ours == {}
-    nobody_loads = ("sqlmodel", "textual", "openpyxl", "rapidfuzz", *POSTGRESQL)
+    nobody_loads = ("sqlmodel", "pydantic", "textual", "openpyxl", "rapidfuzz", *POSTGRESQL)
     assert not any(module in loaded for module in nobody_loads)
 
 
