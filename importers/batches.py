@@ -22,7 +22,8 @@ from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.process_identity import is_gone
-from crm_tui.storage.models import ImportStatus, import_batches, users
+from crm_tui.storage.tables.imports import ImportStatus, import_batches
+from crm_tui.storage.tables.team import users
 
 Undo = Callable[[Session, Workspace, int, UndoReport], dict[str, int]]
 

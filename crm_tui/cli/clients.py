@@ -47,7 +47,8 @@ def list_(
 
     from crm_tui.domain.captions import CLIENT_STATUS_NAMES
     from crm_tui.domain.clients.listing import NO_SEGMENT, OWNS, ClientFilter, iter_clients
-    from crm_tui.storage.models import ClientStatus, Segment
+    from crm_tui.storage.tables.clients import ClientStatus
+    from crm_tui.storage.tables.sales import Segment
 
     ws = open_ws(ctx)
     if status is not None and status not in {s.value for s in ClientStatus}:
@@ -236,7 +237,7 @@ def log(
     """Log a touch with a client (from a telephony hook or by hand), with its next step."""
     from crm_tui.domain.interactions.log import log_interaction, parse_duration
     from crm_tui.domain.tasks.next_step import next_step
-    from crm_tui.storage.models import Direction, InteractionKind
+    from crm_tui.storage.tables.activity import Direction, InteractionKind
 
     ws = open_ws(ctx)
     if kind not in {k.value for k in InteractionKind}:
@@ -277,7 +278,7 @@ def edit(
 ) -> None:
     """Edit a client's requisites and status; checksums are checked, a stale --version refused."""
     from crm_tui.domain.clients.edit import edit_client
-    from crm_tui.storage.models import clients
+    from crm_tui.storage.tables.clients import clients
 
     changes: dict[str, str] = {}
     for item in assignments:

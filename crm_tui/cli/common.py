@@ -193,7 +193,7 @@ def user_id_of(ws: Workspace, login: str | None, option: str, unknown: str = UNK
         return None
     from sqlalchemy import select
 
-    from crm_tui.storage.models import users
+    from crm_tui.storage.tables.team import users
 
     with ws.read() as session:
         found = session.scalar(select(users.c.id).where(users.c.login == login))

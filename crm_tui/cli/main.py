@@ -20,7 +20,7 @@ from typer._click.exceptions import ClickException
 from crm_tui import __version__
 from crm_tui.cli import usage_errors
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globals_of, say
-from crm_tui.cli.translation import translate
+from crm_tui.cli.translation import translate, typed
 from crm_tui.config import ConfigError, Source, crm_command, interface_language
 from crm_tui.domain.errors import DomainError
 from crm_tui.i18n import N_, _
@@ -189,6 +189,8 @@ def command(language: str, only: str | None = None) -> Command:
     built = typer.main.get_command(_full_app() if only is None else build_app(only))
     if language != "en":
         translate(built)
+    else:
+        typed(built)
     return built
 
 

@@ -34,7 +34,7 @@ def _version(ws: Workspace, task_id: int, version: int | None) -> int:
     if version is not None:
         return version
     from crm_tui.domain.errors import not_found
-    from crm_tui.storage.models import tasks
+    from crm_tui.storage.tables.activity import tasks
 
     with ws.read() as session:
         found = session.scalar(tasks.select().with_only_columns(tasks.c.version).where(tasks.c.id == task_id))
@@ -102,7 +102,7 @@ def list_(
     from crm_tui.domain.captions import TASK_STATUS_NAMES
     from crm_tui.domain.tasks.listing import LIST_LIMIT, TaskQuery, list_tasks
     from crm_tui.domain.values.moments import parse_day
-    from crm_tui.storage.models import TaskStatus
+    from crm_tui.storage.tables.activity import TaskStatus
 
     ws = open_ws(ctx)
     statuses = {s.value for s in TaskStatus}

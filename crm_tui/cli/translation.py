@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import typer
 import typer.core
@@ -155,7 +156,25 @@ def _described(term: str, text: str) -> str:
     return f"{found['help']}{found['space']}[{extras}]"
 
 
-class TranslatedFormatter(HelpFormatter):
+class TypedFormatter(HelpFormatter):
+    """Click's help formatter writing the kind of value each parameter takes (``TypedContext``),
+    as Typer names it (``<int>``)."""
+
+    terms: Mapping[str, str] = MappingProxyType({})
+    """A parameter's term in the help as Typer writes it, and with the kind of value it takes."""
+    many: frozenset[str] = frozenset()
+    """The arguments that take several values, by their name in the usage line."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for name in self.many:
+            args = re.sub(rf"([\[{{]{re.escape(name)}[\]}}])(?!\.\.\.)", r"\1...", args)
+        super().write_usage(prog, args, prefix)
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(self.terms.get(term, term), text) for term, text in rows], col_max, col_spacing)
+
+
+class TranslatedFormatter(TypedFormatter):
     """Click's help formatter saying its own words in the language in force."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -165,11 +184,54 @@ class TranslatedFormatter(HelpFormatter):
         super().write_heading(_(heading))
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        worded = [(_TYPE.sub(_type_name, term), _described(term, text)) for term, text in rows]
-        super().write_dl(worded, col_max, col_spacing)
+        typed = [(self.terms.get(term, term), text) for term, text in rows]
+        worded = [(_TYPE.sub(_type_name, term), _described(term, text)) for term, text in typed]
+        HelpFormatter.write_dl(self, worded, col_max, col_spacing)
 
 
-class TranslatedContext(typer.Context):
+class TypedContext(typer.Context):
+    """A context whose help tells the kind of value each parameter takes where Typer 0.28 leaves
+    it out: after an argument (``client_id <int>``), and that an argument or a repeatable option
+    takes several (``--map <list[str]>``, the usage line's ``{FILES}...``), as the help said with
+    Typer 0.29 (0.28 is pinned: it reads the parameters without pydantic, see the README)."""
+
+    formatter_class: type[HelpFormatter] = TypedFormatter
+
+    def make_formatter(self) -> HelpFormatter:
+        formatter = super().make_formatter()
+        if isinstance(formatter, TypedFormatter):
+            formatter.terms = MappingProxyType(dict(_typed_terms(self)))
+            formatter.many = frozenset(
+                param.human_readable_name
+                for param in self.command.params
+                if param.param_type_name == "argument" and param.nargs != 1
+            )
+        return formatter
+
+
+class TranslatedContext(TypedContext):
     """A context whose help and usage lines are made by ``TranslatedFormatter``."""
 
     formatter_class = TranslatedFormatter
+
+
+def typed(root: Command) -> None:
+    """Give the tree's commands the contexts whose help writes each parameter's kind of value
+    (the English tree: ``translate`` does it for the others)."""
+    for command in _commands(root):
+        command.context_class = TypedContext
+
+
+def _typed_terms(ctx: typer.Context) -> Iterator[tuple[str, str]]:
+    """Each parameter's term in the help whose kind of value Typer leaves out, and the term with
+    it: an argument's (``client_id <int>``), a repeatable option's (``--map <list[str]>``)."""
+    for param in ctx.command.params:
+        record = param.get_help_record(ctx)
+        if record is None or param.type.get_metavar(param=param, ctx=ctx) is not None:
+            continue
+        name, several = param.type.name, param.nargs != 1 or getattr(param, "multiple", False)
+        kind = f"<list[{name}]>" if several else f"<{name}>"
+        if param.param_type_name == "argument":
+            yield record[0], f"{record[0]} {kind}"
+        elif several and record[0].endswith(f" <{name}>"):
+            yield record[0], record[0].removesuffix(f"<{name}>") + kind

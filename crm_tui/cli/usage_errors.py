@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
 
 from typer._click.exceptions import (
     BadParameter,
@@ -50,15 +49,15 @@ TEXTS = (
 )
 """Click's messages that carry only their text, as Click writes them (the first that matches
 is taken): the text is read back against it and said again in the language in force."""
-REASONS = {
-    "int_parsing": N_("{input} is not a whole number"),
-    "int_from_float": N_("{input} is not a whole number"),
-    "greater_than_equal": N_("{input} is less than {ge}"),
-    "less_than_equal": N_("{input} is more than {le}"),
-    "greater_than": N_("{input} is not more than {gt}"),
-    "less_than": N_("{input} is not less than {lt}"),
-}
-"""Why a value was refused, by the type check's (pydantic's) error type; its context fills in."""
+NOT_A_WHOLE_NUMBER = N_("{input} is not a whole number")
+LESS_THAN = N_("{input} is less than {ge}")
+MORE_THAN = N_("{input} is more than {le}")
+NOT_MORE_THAN = N_("{input} is not more than {gt}")
+NOT_LESS_THAN = N_("{input} is not less than {lt}")
+_NOT_AN_INT = re.compile(r"(?P<input>.*) is not a valid int\.")
+_OUT_OF_RANGE = re.compile(r"(?P<input>-?[\d.]+) is not in the range .*\.")
+"""Why Click refused a number (``'x' is not a valid int.``, ``0 is not in the range 1<=x<=1000.``):
+read back and said again from the value and the bounds of the parameter's type."""
 
 _PATTERNS = tuple((re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*)", re.escape(m))), m) for m in TEXTS)
 _QUOTED = re.compile(r"'([^']*)'")
@@ -104,28 +103,39 @@ def _said_again(text: str) -> str:
 def _named(error: BadParameter) -> str:
     """The parameter an error is about, as Click names it (``'--limit'``, ``'КЛИЕНТ'``)."""
     hint = error.param_hint
-    if hint is None and error.param is not None:
-        hint = error.param.get_error_hint()
+    if hint is None and error.param is not None and error.ctx is not None:
+        hint = error.param.get_error_hint(error.ctx)
     if hint is None:
         return ""
     return quoted(hint) if isinstance(hint, str) else " / ".join(_(QUOTE).format(text=x) for x in hint)
 
 
 def _reason(error: BadParameter) -> str:
-    """Why the value was refused: from the type check's error when it carries one."""
-    cause = error.__cause__
-    errors = getattr(cause, "errors", None)
-    if callable(errors):
-        found = errors()
-        if found and isinstance(found[0], Mapping):
-            first = found[0]
-            msgid = REASONS.get(str(first.get("type")))
-            if msgid is not None:
-                values = {
-                    k: v for k, v in (first.get("ctx") or {}).items() if isinstance(v, int | float | str)
-                }
-                return _(msgid).format(input=_(QUOTE).format(text=first.get("input")), **values)
-    return _said_again(error.message.removeprefix("Value error, "))
+    """Why the value was refused: a number's reason from the value and the bounds of its type,
+    any other from Click's text read back against its pattern."""
+    message = error.message
+    found = _NOT_AN_INT.fullmatch(message)
+    if found:
+        return _(NOT_A_WHOLE_NUMBER).format(input=_(QUOTE).format(text=_unquoted(found["input"])))
+    found = _OUT_OF_RANGE.fullmatch(message)
+    bounds = error.param.type if error.param is not None else None
+    if found and bounds is not None:
+        value = float(found["input"])
+        said = _(QUOTE).format(text=found["input"])
+        low, low_open = getattr(bounds, "min", None), bool(getattr(bounds, "min_open", False))
+        high, high_open = getattr(bounds, "max", None), bool(getattr(bounds, "max_open", False))
+        if low is not None and (value < low or (low_open and value == low)):
+            return _(NOT_MORE_THAN if low_open else LESS_THAN).format(input=said, gt=low, ge=low)
+        if high is not None and (value > high or (high_open and value == high)):
+            return _(NOT_LESS_THAN if high_open else MORE_THAN).format(input=said, lt=high, le=high)
+    return _said_again(message)
+
+
+def _unquoted(text: str) -> str:
+    """The value as it was typed, from Click's ``repr`` of it."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
 
 
 def quoted(text: str) -> str:

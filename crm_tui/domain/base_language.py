@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import LANGUAGES, current_locale, in_language
-from crm_tui.storage.models import pipelines
+from crm_tui.storage.tables.deals import pipelines
 
 BASE_LANGUAGE_KEY = "base.language"
 FORMER_LANGUAGE = "en"

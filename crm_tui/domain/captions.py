@@ -16,7 +16,12 @@ from collections.abc import Iterator, Mapping
 from typing import TypeVar
 
 from crm_tui.i18n import NC_, Captioned, in_language, pgettext
-from crm_tui.storage.models import ClientStatus, DealStatus, FieldKind, ImportStatus, Segment, TaskStatus
+from crm_tui.storage.tables.activity import TaskStatus
+from crm_tui.storage.tables.clients import ClientStatus
+from crm_tui.storage.tables.deals import DealStatus
+from crm_tui.storage.tables.imports import ImportStatus
+from crm_tui.storage.tables.portrait import FieldKind
+from crm_tui.storage.tables.sales import Segment
 
 K = TypeVar("K", bound=str)
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from crm_tui.storage.models import settings_table
+from crm_tui.storage.tables.team import settings_table
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:

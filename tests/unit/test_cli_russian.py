@@ -157,8 +157,7 @@ def test_click_s_english_is_as_it_was() -> None:
         "Usage: crm clients timeline [OPTIONS] {client_id}",
         "Try 'crm clients timeline --help' for help.",
         "",
-        "Error: Invalid value for 'client_id': Input should be a valid integer, unable to parse string as "
-        "an integer",
+        "Error: Invalid value for 'client_id': 'x' is not a valid int.",
     ]
     page = crm("clients", "timeline", "--help", check=True).stdout
     assert "client_id <int>  The client's id.  [required]" in page

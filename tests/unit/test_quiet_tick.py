@@ -103,6 +103,10 @@ QUIET_TICK_LOADS_NOT = (
     "crm_tui.scheduling.contact_rules",
     "sqlalchemy.dialects.postgresql",
     "rich",
+    "crm_tui.storage.models",  # every table: the tick's questions read their own few
+    "crm_tui.storage.tables.documents",
+    "crm_tui.storage.tables.web",
+    "crm_tui.storage.tables.report_indexes",
 )
 
 

@@ -25,7 +25,8 @@ from typing import cast
 
 from crm_tui.domain.errors import RECORD_KINDS, AccessDenied, DomainError, not_found
 from crm_tui.i18n import N_, Message, Phrase
-from crm_tui.storage.models import ClientStatus, Role
+from crm_tui.storage.tables.clients import ClientStatus
+from crm_tui.storage.tables.team import Role
 
 
 @dataclass(frozen=True)

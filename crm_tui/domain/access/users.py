@@ -14,7 +14,7 @@ from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_ow
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, UnknownUser
 from crm_tui.i18n import N_
-from crm_tui.storage.models import Role, users
+from crm_tui.storage.tables.team import Role, users
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
 

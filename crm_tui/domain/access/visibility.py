@@ -6,6 +6,9 @@ list, search, card and desk query takes a ``Viewer`` and filters through ``visib
 so a screen, a CLI command and a report cannot disagree; an action on a set of clients filters
 through ``clients_within`` for its own capability. The scopes come from
 ``capabilities.TABLE``, so these conditions and ``capabilities.can`` give the same answer.
+
+The campaigns' and the requests' tables are imported by the functions that read them: every
+command goes through this module, and the light ones (issue 29) use neither.
 """
 
 from __future__ import annotations
@@ -15,17 +18,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
-from crm_tui.storage.models import (
-    ClientStatus,
-    campaign_recipients,
-    clients,
-    deals,
-    import_batches,
-    leads,
-    outbox,
-    tasks,
-    users,
-)
+from crm_tui.storage.tables.activity import tasks
+from crm_tui.storage.tables.clients import ClientStatus, clients
+from crm_tui.storage.tables.deals import deals
+from crm_tui.storage.tables.imports import import_batches
+from crm_tui.storage.tables.team import users
 
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
@@ -58,6 +55,8 @@ def visible_recipients(viewer: Viewer) -> ColumnElement[bool]:
     """SQL condition on ``campaign_recipients``: the recipients whose client ``viewer`` sees. A
     head who may run the team's campaigns still reads only the region's clients in them (who,
     their address, the letters to them); the figures stay the campaign's."""
+    from crm_tui.storage.tables.campaigns import campaign_recipients
+
     if scope_for(viewer, Capability.SEE_CLIENTS) is Scope.ALL:
         return true()
     return campaign_recipients.c.client_id.in_(select(clients.c.id).where(visible_clients(viewer)))
@@ -67,6 +66,8 @@ def visible_letters(viewer: Viewer) -> ColumnElement[bool]:
     """SQL condition on ``outbox``: a campaign's letter to a recipient ``viewer`` sees, a deal's
     letter to a client they see (its payload names the client), and letters to nobody's client
     (a digest to a colleague)."""
+    from crm_tui.storage.tables.campaigns import campaign_recipients, outbox
+
     if scope_for(viewer, Capability.SEE_CLIENTS) is Scope.ALL:
         return true()
     seen = select(clients.c.id).where(visible_clients(viewer))
@@ -131,6 +132,8 @@ def visible_import_batches(viewer: Viewer) -> ColumnElement[bool]:
 def leads_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
     """SQL condition on ``leads``: the requests ``viewer`` has ``capability`` on: own, the
     region's unowned ones (to take), the region's (a head), all (admins, ops)."""
+    from crm_tui.storage.tables.leads import leads
+
     granted = scope_for(viewer, capability)
     if granted is None:
         return false()

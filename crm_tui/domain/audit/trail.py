@@ -14,7 +14,10 @@ from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit.words import ACTION_NAMES, ENTITY_NAMES, FIELD_NAMES, VALUE_NAMES
 from crm_tui.domain.errors import not_found
 from crm_tui.i18n import _
-from crm_tui.storage.models import audit_entries, clients, deals, interactions, tasks, users
+from crm_tui.storage.tables.activity import interactions, tasks
+from crm_tui.storage.tables.clients import clients
+from crm_tui.storage.tables.deals import deals
+from crm_tui.storage.tables.team import audit_entries, users
 
 
 def record(

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_tui.storage.models import OutboxState, outbox
+from crm_tui.storage.tables.campaigns import OutboxState, outbox
 
 
 def has_due(session: Session, now: datetime) -> bool:

@@ -20,16 +20,9 @@ from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_
-from crm_tui.storage.models import (
-    ChannelKind,
-    ClientKind,
-    ClientStatus,
-    channels,
-    clients,
-    contacts,
-    interactions,
-    users,
-)
+from crm_tui.storage.tables.activity import interactions
+from crm_tui.storage.tables.clients import ChannelKind, ClientKind, ClientStatus, channels, clients, contacts
+from crm_tui.storage.tables.team import users
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from crm_tui.storage.models import clients
 from crm_tui.storage.search_index import client_search
+from crm_tui.storage.tables.clients import clients
 
 SCAN_WINDOW = 1000
 """Visible clients walked in name order before the trigram index is asked (about 1 ms)."""

@@ -26,19 +26,12 @@ from crm_tui.domain.captions import SEGMENT_NAMES
 from crm_tui.domain.contacts.moves import HIDDEN, visible_names
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_, _
-from crm_tui.storage.models import (
-    audit_entries,
-    client_sources,
-    clients,
-    deal_stage_changes,
-    deals,
-    import_batches,
-    interactions,
-    segment_changes,
-    stages,
-    tasks,
-    users,
-)
+from crm_tui.storage.tables.activity import interactions, tasks
+from crm_tui.storage.tables.clients import clients
+from crm_tui.storage.tables.deals import deal_stage_changes, deals, stages
+from crm_tui.storage.tables.imports import client_sources, import_batches
+from crm_tui.storage.tables.sales import segment_changes
+from crm_tui.storage.tables.team import audit_entries, users
 
 PAGE = 30
 SOURCES = ("touch", "stage", "task_done", "task_set", "change", "import", "segment")

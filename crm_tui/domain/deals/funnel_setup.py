@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.base_language import base_language
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import NC_, in_language
-from crm_tui.storage.models import TaskKind, lost_reasons, playbook_steps, stages
+from crm_tui.storage.tables.activity import TaskKind
+from crm_tui.storage.tables.deals import lost_reasons, playbook_steps, stages
 
 DEFAULTS_KEY = "funnel.defaults"
 DEFAULT_LOST_REASONS = (

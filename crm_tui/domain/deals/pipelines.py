@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_language
 from crm_tui.i18n import NC_, in_language
-from crm_tui.storage.models import pipelines, stages
+from crm_tui.storage.tables.deals import pipelines, stages
 
 
 @dataclass(frozen=True)

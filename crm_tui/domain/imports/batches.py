@@ -17,7 +17,7 @@ from crm_tui.i18n import Message, _
 if TYPE_CHECKING:
     from crm_tui.domain.documents.funnel import FunnelResult
     from crm_tui.domain.segments.recompute import RecomputeResult
-    from crm_tui.storage.models import DocumentKind
+    from crm_tui.storage.tables.sales import DocumentKind
 
 CHUNK_ROWS = 5000
 """Client rows written in one transaction."""

@@ -24,7 +24,8 @@ from crm_tui.domain.errors import DomainError, InvalidInput, NotFound
 from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import mailbox_folders, mailboxes, users
+from crm_tui.storage.tables.inbound import mailbox_folders, mailboxes
+from crm_tui.storage.tables.team import users
 
 _NAME = re.compile(r"^[\w.@+-]{1,64}$")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,199}$")

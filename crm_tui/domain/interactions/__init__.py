@@ -3,4 +3,4 @@
 Screens and widgets, which do not import storage, take ``InteractionKind`` from here.
 """
 
-from crm_tui.storage.models import InteractionKind as InteractionKind
+from crm_tui.storage.tables.activity import InteractionKind as InteractionKind

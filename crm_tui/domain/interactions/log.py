@@ -15,7 +15,8 @@ from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.tasks.next_step import NextStep
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import Direction, InteractionKind, clients, interactions
+from crm_tui.storage.tables.activity import Direction, InteractionKind, interactions
+from crm_tui.storage.tables.clients import clients
 
 _DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
 _SUMMARY_MISSING = {

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.leads.records import ESCALATION_ORIGIN, OPEN_STATUSES
 from crm_tui.i18n import NC_
-from crm_tui.storage.models import TaskKind, leads, users
+from crm_tui.storage.tables.activity import TaskKind
+from crm_tui.storage.tables.leads import leads
+from crm_tui.storage.tables.team import users
 
 LATE_TITLE = NC_("task title", "Request not answered in time: {who}")
 BATCH = 500

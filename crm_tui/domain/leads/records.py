@@ -15,7 +15,8 @@ from crm_tui.domain.base_language import base_text
 from crm_tui.domain.captions import LEAD_STATUS_NAMES
 from crm_tui.domain.errors import DomainError, not_found
 from crm_tui.i18n import N_, NC_
-from crm_tui.storage.models import InteractionKind, LeadChannel, LeadStatus, TaskStatus, leads, tasks
+from crm_tui.storage.tables.activity import InteractionKind, TaskStatus, tasks
+from crm_tui.storage.tables.leads import LeadChannel, LeadStatus, leads
 
 ANSWER_ORIGIN = "lead:"
 """The origin of a request's "Answer the request" task: ``lead:<id>``."""

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.base_language import base_language
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import N_, NC_, in_language
-from crm_tui.storage.models import FieldKind, field_defs
+from crm_tui.storage.tables.portrait import FieldKind, field_defs
 
 PORTRAIT_KEY = "portrait.defaults"
 REQUIRED_CONTACTS_KEY = "portrait.required_contacts"

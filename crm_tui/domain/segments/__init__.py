@@ -3,4 +3,4 @@
 Screens and widgets, which do not import storage, take ``Segment`` from here.
 """
 
-from crm_tui.storage.models import Segment as Segment
+from crm_tui.storage.tables.sales import Segment as Segment

@@ -24,16 +24,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_tui.storage.models import (
-    audit_entries,
-    clients,
-    deals,
-    import_batches,
-    sales_documents,
-    segment_rules,
-    settings_table,
-    stages,
-)
+from crm_tui.storage.tables.clients import clients
+from crm_tui.storage.tables.deals import deals, stages
+from crm_tui.storage.tables.imports import import_batches
+from crm_tui.storage.tables.sales import sales_documents, segment_rules
+from crm_tui.storage.tables.team import audit_entries, settings_table
 
 OWN_KEYS = ("schedule.tick",)
 """Settings the scheduler writes itself: not an input (or every tick would change the inputs)."""

@@ -51,8 +51,9 @@ from crm_tui.domain.segments.rules import (
     warm_deal_clients,
 )
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.models import clients, sales_documents, segment_changes, segment_recomputes
 from crm_tui.storage.records import SegmentRecompute
+from crm_tui.storage.tables.clients import clients
+from crm_tui.storage.tables.sales import sales_documents, segment_changes, segment_recomputes
 
 _stats = Table(
     "tmp_client_sales",

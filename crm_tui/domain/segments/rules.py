@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, literal, or_, select
 from sqlalchemy.sql import Select
 
-from crm_tui.storage.models import DealStatus, DocumentKind, Segment, deals, sales_documents, stages
+from crm_tui.storage.tables.deals import DealStatus, deals, stages
+from crm_tui.storage.tables.sales import DocumentKind, Segment, sales_documents
 
 WARM_STAGE_CODES = ("proposal", "invoice", "awaiting_payment")
 SEGMENTS = (Segment.WARM, Segment.LOYAL, Segment.LOST)

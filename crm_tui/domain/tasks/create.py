@@ -14,7 +14,8 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit import trail as audit
-from crm_tui.storage.models import TaskStatus, audit_entries, tasks
+from crm_tui.storage.tables.activity import TaskStatus, tasks
+from crm_tui.storage.tables.team import audit_entries
 
 TITLE_LENGTH = 300
 

@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_tasks
-from crm_tui.storage.models import TaskStatus, clients, deals, tasks, users
+from crm_tui.storage.tables.activity import TaskStatus, tasks
+from crm_tui.storage.tables.clients import clients
+from crm_tui.storage.tables.deals import deals
+from crm_tui.storage.tables.team import users
 
 LIST_LIMIT = 500
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.moments import parse_due
 from crm_tui.i18n import N_
-from crm_tui.storage.models import TaskKind
+from crm_tui.storage.tables.activity import TaskKind
 
 
 @dataclass(frozen=True)
