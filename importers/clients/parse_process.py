@@ -39,6 +39,7 @@ from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.parent_watch import PARENT_ENV
+from crm_tui.importers.clients.row_wire import WireChunk, from_wire, to_wire
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
 from crm_tui.importers.files.header import HeaderRow, SkippedRows
 from crm_tui.importers.files.reading import FileKind
@@ -234,7 +235,7 @@ class ParsingProcess:
                     break
                 if isinstance(item, _Failure):
                     raise ImportFileError(item.file, item.reason, item.message)
-                yield item
+                yield from_wire(item) if isinstance(item, WireChunk) else item
             code = child.wait()
             if code != 0:
                 raise ImportFileError(table.file, "unreadable", _stopped(table.file, code, self.last_words()))
@@ -383,7 +384,7 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
             first=None if job.skip_rows else FIRST_CHUNK_ROWS,
         )
         for chunk in chunks:
-            send(chunk)
+            send(to_wire(chunk))
         send(None)
     except ImportFileError as exc:
         send(_Failure(exc.file, exc.reason, exc.message))

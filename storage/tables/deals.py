@@ -83,13 +83,14 @@ deals = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
-    # With the amount: the desk's stages summary and figures read no deal rows.
-    Index("ix_deals_owner_status_stage", "owner_id", "status", "stage_id", "amount"),
+    # With the amount: the desk's stages summary and figures read no deal rows. The id before
+    # it keeps a new deal at the end of its group, not at a random place (migration 0032).
+    Index("ix_deals_owner_status_stage", "owner_id", "status", "stage_id", "id", "amount"),
     Index("ix_deals_status_closed", "status", "closed_at"),
     # A kanban column is a walk along this index (oldest first; the closed, newest first).
     Index("ix_deals_stage_entered", "stage_id", "stage_entered_at", "id"),
     # Covers the kanban's counts and sums per stage (open, or closed lately) for any viewer.
-    Index("ix_deals_board", "pipeline_id", "status", "stage_id", "closed_at", "owner_id", "amount"),
+    Index("ix_deals_board", "pipeline_id", "status", "stage_id", "closed_at", "owner_id", "id", "amount"),
 )
 
 

@@ -65,7 +65,10 @@ Index(
 # Open deals over their stage's limit, with their owner, counted off the index.
 Index("ix_deals_stuck", deals.c.status, deals.c.stage_id, deals.c.stage_entered_at, deals.c.owner_id)
 # Deals closed in a period (refusals, plan against fact): status, when, whose and how much.
-Index("ix_deals_closed_figures", deals.c.status, deals.c.closed_at, deals.c.owner_id, deals.c.amount)
+# The id before the amount: new deals in id order, not at random places (migration 0032).
+Index(
+    "ix_deals_closed_figures", deals.c.status, deals.c.closed_at, deals.c.owner_id, deals.c.id, deals.c.amount
+)
 # The lead analysis: a period's requests with every column it counts or groups by.
 Index(
     "ix_leads_report",

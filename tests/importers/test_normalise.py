@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm_tui.domain.values.amounts import normalise_amount
-from crm_tui.domain.values.cells import Normalised
+from crm_tui.domain.values.cells import Normalised, cell_text
 from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.emails import normalise_emails
 from crm_tui.domain.values.legal_forms import canonical_form, split_legal_form
@@ -367,6 +367,26 @@ def test_dates_are_fixed_points(day: date) -> None:
 )
 def test_amounts(cell: object, kopecks: int) -> None:
     assert normalise_amount(cell).value == kopecks
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**13), max_value=10**13),
+        st.integers(min_value=-(10**12), max_value=10**12).map(float),
+        st.sampled_from([10**12 - 1, 10**12, -(10**12), 1e12, -1e12, 999_999_999_999.0, -0.0, 0.0, 2.0**53]),
+    )
+)
+def test_a_whole_number_cell_reads_as_the_decimal_path_reads_it(cell: float) -> None:
+    """Whole numbers of roubles skip the Decimal arithmetic; what they read as must not change:
+    the kopecks, the text kept, and the refusal of what is too large."""
+    found = normalise_amount(cell)
+    exact = Decimal(repr(cell)) * 100
+    if abs(exact) < 10**14:
+        assert found == Normalised(int(exact), cell_text(cell))
+    else:
+        assert found.value is None
+        assert [w.code for w in found.warnings] == ["amount.too_large"]
 
 
 def test_three_decimals_read_as_thousands() -> None:
