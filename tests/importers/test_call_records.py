@@ -22,10 +22,12 @@ from crm_tui.storage.models import Direction
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 MASTER = (Path(__file__).parent / "call_fixtures" / "Master.csv").read_bytes()
+READ_AT = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+"""When the records are read: the day after the calls."""
 
 
 def test_master_csv_reads_every_call_once_with_its_direction_manager_and_result() -> None:
-    read = read_master_csv(MASTER, MOSCOW)
+    read = read_master_csv(MASTER, MOSCOW, now=READ_AT)
     calls = {c.call_id: c for c in read.calls}
     answered = calls["1733296503.1"]
     assert answered.direction is Direction.INBOUND and answered.result is CallResult.ANSWERED
@@ -45,7 +47,7 @@ def test_master_csv_reads_every_call_once_with_its_direction_manager_and_result(
 
 
 def test_master_csv_lines_it_cannot_read_are_rejected_with_their_number_and_reason() -> None:
-    rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW).rejected}
+    rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW, now=READ_AT).rejected}
     assert set(rejected) == {7, 8}
     assert "'04.12.2026 15:00' is not a time" in rejected[7]
     assert rejected[8] == "5 columns, cdr_csv writes 16 or more"
@@ -57,16 +59,27 @@ def test_rejected_lines_are_told_in_the_interfaces_language() -> None:
 
     i18n.set_locale("ru")
     try:
-        rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW).rejected}
+        rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW, now=READ_AT).rejected}
     finally:
         i18n.set_locale("en")
     assert rejected[8] == "столбцов: 5, а cdr_csv пишет 16 и больше"
     assert rejected[7].startswith("начало «04.12.2026 15:00» — не время")
 
 
+def test_a_line_more_than_a_day_after_the_clock_given_is_rejected() -> None:
+    """Ahead of the app's clock (the one a command or a test has), not of the machine's."""
+    early = {
+        r.line: r.reason
+        for r in read_master_csv(MASTER, MOSCOW, now=datetime(2026, 12, 3, tzinfo=UTC)).rejected
+    }
+    assert early[1] == "start 2026-12-04 07:15:03 UTC: more than a day from now"
+    late = read_master_csv(MASTER, MOSCOW, now=datetime(2099, 1, 1, tzinfo=UTC))
+    assert len(late.calls) == 6
+
+
 def test_reading_the_same_file_twice_gives_the_same_identities() -> None:
-    once = {c.identity for c in read_master_csv(MASTER, MOSCOW).calls}
-    doubled = {c.identity for c in read_master_csv(MASTER + MASTER, MOSCOW).calls}
+    once = {c.identity for c in read_master_csv(MASTER, MOSCOW, now=READ_AT).calls}
+    doubled = {c.identity for c in read_master_csv(MASTER + MASTER, MOSCOW, now=READ_AT).calls}
     assert once == doubled and "asterisk:1733296503.1" in once
 
 
