@@ -173,7 +173,7 @@ def test_a_mango_form_with_another_key_a_bad_sign_or_broken_json_is_refused() ->
         mango.verify({**form, "sign": "0" * 64}, KEY, SALT)
     with pytest.raises(Unsigned):
         mango.verify(form, "another-key", SALT)
-    with pytest.raises(Malformed, match="json is not JSON"):
+    with pytest.raises(Malformed, match="json field is not JSON"):
         mango.read_summary({**form, "json": "{"})
     with pytest.raises(Malformed, match="call_direction"):
         mango.read_summary(_mango_form({**SUMMARY, "call_direction": 7}))

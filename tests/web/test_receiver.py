@@ -355,3 +355,46 @@ async def test_a_call_s_start_is_ahead_by_the_app_s_clock_not_the_machine_s(work
     later = replace(admin, clock=fixed_clock(datetime(2099, 1, 1, 9, 0, tzinfo=UTC)))
     status, _text = await post(later, "2099-01-01 12:30:00", "in_2099")
     assert status == 200
+
+
+async def test_mango_and_uis_answer_broken_json_with_their_own_line_not_python_s(workspace_for: Open) -> None:
+    """Mango's and UIS's refusals quoted Python's JSON error ("Expecting property name enclosed
+    in double quotes: line 1 column 2 (char 1)"): English in a Russian interface and a detail of
+    our parser. They say what is wrong and where, as the form's and Telegram's hooks do."""
+    from crm_tui import i18n
+
+    admin = workspace_for("admin")
+    add_source(admin, "mango", "mango", secret="salt-123", api_key="vpbx-key")
+    uis_token = add_source(admin, "uis", "uis").source.secret
+    text = '{"entry_id": '
+    sign = hashlib.sha256(f"vpbx-key{text}salt-123".encode()).hexdigest()
+    broken_mango = {"vpbx_api_key": "vpbx-key", "sign": sign, "json": text}
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        before = counts(admin)
+        answers = [
+            await http.post(f"{base}/hooks/mango/mango/events/summary", data=broken_mango),
+            await http.post(f"{base}/hooks/uis/uis/{uis_token}", data=b'{"call_session_id": 1,}'),
+            await http.post(f"{base}/hooks/uis/uis/{uis_token}", data=b'{"x": "\xff"}'),
+        ]
+        lines = [(r.status, await r.text()) for r in answers]
+        i18n.set_locale("ru")
+        try:
+            russian = [
+                (r.status, await r.text())
+                for r in [
+                    await http.post(f"{base}/hooks/mango/mango/events/summary", data=broken_mango),
+                    await http.post(f"{base}/hooks/uis/uis/{uis_token}", data=b'{"call_session_id": 1,}'),
+                ]
+            ]
+        finally:
+            i18n.set_locale("en")
+        assert counts(admin) == before
+    assert lines == [
+        (400, "mango: the json field is not JSON (it breaks at character 14)\n"),
+        (400, "uis: the body is not JSON (it breaks at character 23)\n"),
+        (400, "uis: the body is not UTF-8\n"),
+    ]
+    assert russian == [
+        (400, "mango: поле json — не JSON (ошибка на символе 14)\n"),
+        (400, "uis: тело запроса — не JSON (ошибка на символе 23)\n"),
+    ]
