@@ -8,13 +8,14 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm_tui.domain.interactions.call_events import CallResult
+from crm_tui.domain.interactions.call_events import CallResult, ImplausibleCall
 from crm_tui.importers.channels.calls import mango, zadarma
 from crm_tui.importers.channels.calls.asterisk import read_master_csv
 from crm_tui.importers.channels.refusals import Malformed, Unsigned
@@ -179,3 +180,38 @@ def test_a_mango_form_with_another_key_a_bad_sign_or_broken_json_is_refused() ->
         mango.read_summary(_mango_form({**SUMMARY, "call_direction": 7}))
     with pytest.raises(Malformed, match="create_time"):
         mango.read_summary(_mango_form({**SUMMARY, "create_time": "вчера"}))
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,<script>alert(1)</script>",
+        "https://",
+        "https://pbx.example/rec 1.mp3",
+        "http://[::1",
+        "ftp://pbx.example/rec.mp3",
+        "zadarma:javascript:alert(1)",
+        "uis:1733296503.4521",
+    ],
+)
+def test_a_recording_that_is_no_http_link_is_refused_naming_the_field(link: str) -> None:
+    """A PBX's or a file's recording link became a touch's text as it came: ``javascript:`` or
+    ``file:`` was kept and shown to a manager as the call's recording."""
+    call = zadarma.read(NOTIFY_END, MOSCOW)
+    assert call is not None
+    with pytest.raises(ImplausibleCall) as refused:
+        replace(call, recording=link)
+    assert refused.value.field == "recording"
+    assert str(refused.value) == f"recording {link[:200]!r}: not an http or https link"
+
+
+@pytest.mark.parametrize(
+    "link", ["https://pbx.example/rec/8f1c2e.mp3", "HTTP://10.0.0.5/r?id=1&h=2", "zadarma:1.2"]
+)
+def test_an_http_link_or_the_source_s_own_reference_is_a_recording(link: str) -> None:
+    call = zadarma.read(NOTIFY_END, MOSCOW)
+    assert call is not None
+    assert replace(call, recording=link).recording == link

@@ -398,3 +398,31 @@ async def test_mango_and_uis_answer_broken_json_with_their_own_line_not_python_s
         (400, "mango: поле json — не JSON (ошибка на символе 14)\n"),
         (400, "uis: тело запроса — не JSON (ошибка на символе 23)\n"),
     ]
+
+
+async def test_a_recording_link_that_is_no_http_link_is_a_400_naming_it(workspace_for: Open) -> None:
+    """UIS's ``file_link`` and Sipuni's ``call_record_link`` were kept as they came: a
+    ``javascript:`` or ``file:`` link became the call's recording on a client's timeline."""
+    admin = on_hooks_day(workspace_for("admin"))
+    uis_token = add_source(admin, "uis", "uis").source.secret
+    sipuni_token = add_source(admin, "sipuni", "sipuni").source.secret
+    hangup = fixture("sipuni_hangup.txt").replace(
+        "call_record_link=https%3A%2F%2Fsipuni.com", "call_record_link=file%3A%2F%2F%2Fetc%2Fpasswd%23"
+    )
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        before = counts(admin)
+        uis_body = {**fixture("uis_call_end.json"), "file_link": "javascript:alert(document.cookie)"}
+        uis_answer = await http.post(f"{base}/hooks/uis/uis/{uis_token}", json=uis_body)
+        sipuni_answer = await http.get(f"{base}/hooks/sipuni/sipuni/{sipuni_token}?{hangup}")
+        answers = [
+            (uis_answer.status, await uis_answer.text()),
+            (sipuni_answer.status, await sipuni_answer.text()),
+        ]
+        assert counts(admin) == before
+        good = await http.post(
+            f"{base}/hooks/uis/uis/{uis_token}",
+            json={**fixture("uis_call_end.json"), "file_link": "https://app.uiscom.ru/rec/3019843231.mp3"},
+        )
+        assert good.status == 200
+    assert answers[0] == (400, "recording 'javascript:alert(document.cookie)': not an http or https link\n")
+    assert answers[1][0] == 400 and answers[1][1].startswith("recording 'file:///etc/passwd#")
