@@ -78,11 +78,11 @@ def test_team_and_groups_counted_by_hand(engine: Engine, seeded: Seeded, workspa
     assert (team["converted"], team["conversion"], team["band"]) == (2, 40.0, "good")
     assert (team["median_response_minutes"], team["on_time"]) == (20.0, 40.0)
     groups = {g["key"]: g for g in by_source["groups"]}
-    assert set(groups) == {"Сайт", "yandex"}
-    # Сайт: answered 10, 20, 30 -> median 20; yandex: 40 and 5 -> the mean of the two, 22.5
+    assert set(groups) == {"Сайт", "—"}  # an utm_source no source names is no source
+    # Сайт: answered 10, 20, 30 -> median 20; no source: 40 and 5 -> the mean of the two, 22.5
     assert (groups["Сайт"]["requests"], groups["Сайт"]["median_response_minutes"]) == (4, 20.0)
-    assert (groups["yandex"]["repeat"], groups["yandex"]["median_response_minutes"]) == (1, 22.5)
-    assert [g["key"] for g in by_source["groups"]] == ["Сайт", "yandex"]
+    assert (groups["—"]["repeat"], groups["—"]["median_response_minutes"]) == (1, 22.5)
+    assert [g["key"] for g in by_source["groups"]] == ["Сайт", "—"]
     days = {g["key"]: g["requests"] for g in by_day["groups"]}
     assert days == {"2026-11-09": 2, "2026-11-17": 2, "2026-11-19": 2}
     weeks = {g["key"]: g["requests"] for g in by_week["groups"]}
@@ -103,3 +103,22 @@ def test_a_head_sees_the_region(engine: Engine, seeded: Seeded, workspace_for: O
     assert [(g["key"], g["requests"]) for g in groups] == [("Москва", 3)]
     # Moscow's answers: 10, 20, 40 minutes
     assert team["median_response_minutes"] == 20.0
+
+
+def test_a_source_reads_by_one_rule_in_the_report_and_the_inbox(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    """The analysis by source showed a request's raw utm_source ("yandex") where the inbox showed
+    "—" and the request's card "no source": an utm_source the sources' list does not know is no
+    source, and a request without one reads "—" everywhere."""
+    from crm_tui.domain.leads.inbox import list_requests
+
+    add_requests(engine, seeded)
+    ws = workspace_for("admin")
+    with ws.read() as session:
+        report = lead_report(
+            session, ws.viewer, date(2026, 11, 1), date(2026, 11, 20), by="source", now=FROZEN_NOW, tz=MOSCOW
+        )
+    assert sorted(report.label(g) for g in report.groups) == ["Сайт", "—"]
+    shown = {item.source_label for item in list_requests(ws)}
+    assert shown == {"Сайт", "—"}
