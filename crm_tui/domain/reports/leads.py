@@ -85,6 +85,8 @@ class LeadFigures:
         return self.answered_on_time / self.with_deadline if self.with_deadline else None
 
     def as_json(self) -> dict[str, Any]:
+        """The figures as every report's ``--json`` has them: shares 0..1 (conversion, on time;
+        the workbook's and the CSV's too), minutes with one decimal."""
         conversion = self.conversion
         return {
             "key": self.key,
@@ -94,12 +96,12 @@ class LeadFigures:
             "in_work": self.in_work,
             "converted": self.converted,
             "junk": self.junk,
-            "conversion": round(conversion * 100, 1) if conversion is not None else None,
+            "conversion": round(conversion, 4) if conversion is not None else None,
             "band": band(conversion),
             "median_response_minutes": round(self.median_response, 1)
             if self.median_response is not None
             else None,
-            "on_time": round(self.on_time * 100, 1) if self.on_time is not None else None,
+            "on_time": round(self.on_time, 4) if self.on_time is not None else None,
         }
 
 
