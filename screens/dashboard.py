@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from crm_tui.domain.reports.dashboard import Dashboard, load_dashboard_side_by_side
 from crm_tui.domain.values.formatting import money_figure, money_figures
-from crm_tui.domain.values.text import literal
+from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _, counted, decimal
 from crm_tui.screens.base import CrmScreen
@@ -27,8 +27,13 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.figure_tile import FigureTile
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import share_bar
+from crm_tui.widgets.record_table import clip
 
 BAR_WIDTH = 24
+BAR_MIN = 10
+"""The narrowest a manager's bar gets to leave room for a long name."""
+NAME_WIDTH = 22
+"""The names' column at least: the bars of a team start in one column whatever its names."""
 
 
 def percent(value: float | None) -> str:
@@ -138,6 +143,9 @@ class DashboardScreen(CrmScreen):
             money_figure(d.awaiting.amount),
             counted(waiting, "{count} deal waiting for money", "{count} deals waiting for money"),
         )
+        self._show_bars(d)
+
+    def _show_bars(self, d: Dashboard) -> None:
         bars = self.query_one("#dash-bars", OptionList)
         highlighted = bars.highlighted
         bars.clear_options()
@@ -147,17 +155,29 @@ class DashboardScreen(CrmScreen):
 
     def _bars(self, d: Dashboard) -> list[Option]:
         """A line per manager: their plan done as a bar, the share and the fact; Enter on one
-        opens their deals won this month (the records behind the fact)."""
+        opens their deals won this month (the records behind the fact). The names' column is
+        as wide as the longest name (22 at least), as the list's width allows: the share and the
+        fact are never cut, the bar gives way down to ``BAR_MIN``, and only then a name ends
+        with "…" (a full name of 26 letters was cut at 22, mid-word, at every width)."""
+        facts = money_figures([bar.fact for bar in d.bars])
+        width = self.query_one("#dash-bars", OptionList).scrollable_content_region.width
+        tail = 1 + 1 + 5 + 1 + max((len(fact) for fact in facts), default=0)  # " bar pct fact"
+        wanted = max((len(inert(bar.name)) for bar in d.bars), default=0)
+        name_width = max(NAME_WIDTH, min(wanted, width - tail - BAR_MIN)) if width else NAME_WIDTH
+        bar_width = min(BAR_WIDTH, max(BAR_MIN, width - tail - name_width)) if width else BAR_WIDTH
         lines = []
-        for n, (bar, fact) in enumerate(
-            zip(d.bars, money_figures([bar.fact for bar in d.bars]), strict=True)
-        ):
+        for n, (bar, fact) in enumerate(zip(d.bars, facts, strict=True)):
             done = bar.fact / bar.plan if bar.plan else 0.0
-            line = literal(f"{bar.name[:22]:<22} ")
-            line.append(share_bar(done, BAR_WIDTH), style="green" if done >= 1 else "")
+            line = literal(f"{clip(inert(bar.name), name_width):<{name_width}} ")
+            line.append(share_bar(done, bar_width), style="green" if done >= 1 else "")
             line.append(f" {percent(bar.fact / bar.plan if bar.plan else None):>5} {fact}")
             lines.append(Option(line, id=str(n), disabled=bar.manager_id is None))
         return lines
+
+    def on_resize(self) -> None:
+        """The bars' columns follow the width (``_bars``), once the list has its new size."""
+        if self.dashboard is not None:
+            self.call_after_refresh(self._show_bars, self.dashboard)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "manager":

@@ -185,7 +185,7 @@ class InboxScreen(ReadingScreen, LeadActions):
                 Text(time_left(item.answer_due_at, item.first_response_at, now), style=style),
                 Text(LEAD_STATUS_NAMES.caption(item.status) + (" ↻" if item.repeat else "")),
                 Text(LEAD_CHANNEL_NAMES.caption(item.channel)),
-                literal(clip(inert(item.source) or "—", 14)),
+                literal(clip(item.source_label, 14)),
                 literal(clip(inert(who_of(item)), 22)),
                 literal(clip(inert(item.owner) or _("queue"), 16)),
                 literal(item.first_line, overflow="ellipsis", no_wrap=True),

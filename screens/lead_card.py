@@ -107,7 +107,7 @@ class LeadCardScreen(ReadingScreen, LeadActions):
         if item.repeat:
             head.append(" · " + _("repeat request"))
         head.append(f" · {LEAD_CHANNEL_NAMES.caption(item.channel)}")
-        head.append(" · " + (inert(item.source) or _("no source")))
+        head.append(" · " + inert(item.source_label))
         head.append(" · " + _("received {when}").format(when=local_time(item.received_at, self.ws.tz)))
         left = time_left(item.answer_due_at, item.first_response_at, now)
         head.append(

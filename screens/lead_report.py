@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from crm_tui.domain.reports.leads import BAND_NAMES, LeadFigures, LeadReport, lead_report
-from crm_tui.domain.values.formatting import fraction, percent
+from crm_tui.domain.values.formatting import fraction, share_percent
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
@@ -125,10 +125,10 @@ class LeadReportScreen(ReadingScreen):
             number(figures.in_work),
             number(figures.converted),
             number(figures.junk),
-            Text(percent(shown["conversion"]), justify="right"),
+            Text(share_percent(shown["conversion"]), justify="right"),
             Text(_(BAND_NAMES[band]) if band else "—", style=tone),
             Text(fraction(shown["median_response_minutes"]), justify="right"),
-            Text(percent(shown["on_time"]), justify="right"),
+            Text(share_percent(shown["on_time"]), justify="right"),
         ]
 
     def on_lead_report_screen_loaded(self, event: Loaded) -> None:
@@ -147,10 +147,10 @@ class LeadReportScreen(ReadingScreen):
                 "(median), {on_time} on time. Seed 004: 2-5% average, 6-9% above, 10% and more good."
             ).format(
                 requests=report.team.total,
-                conversion=percent(team["conversion"]),
+                conversion=share_percent(team["conversion"]),
                 band=_(BAND_NAMES[band]) if band else "—",
                 median=fraction(team["median_response_minutes"]),
-                on_time=percent(team["on_time"]),
+                on_time=share_percent(team["on_time"]),
             )
         )
         rows = [("team", self._cells(report.team, _("team")))]

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
+from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport, forecast_total
 from crm_tui.domain.values.formatting import money_figures, year_month
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _, decimal
@@ -46,12 +46,13 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
     for label in (_("Close month"), _("Manager"), _("Deals"), _("Amount"), _("Weighted")):
         figure = label not in (_("Close month"), _("Manager"))
         ahead.add_column(label, justify="right" if figure else "left", no_wrap=figure)
-    amounts = money_figures([line.amount for line in forecast])
-    *weighted, total = money_figures(
-        [*(line.weighted for line in forecast), sum(x.weighted for x in forecast)]
-    )
+    total = forecast_total(forecast)
+    *amounts, amount_total = money_figures([*(line.amount for line in forecast), total.amount])
+    *weighted, weighted_total = money_figures([*(line.weighted for line in forecast), total.weighted])
     for line, amount, chance in zip(forecast, amounts, weighted, strict=True):
         month = _("no date") if line.month == "none" else year_month(line.month)
         ahead.add_row(month, literal(line.manager), str(line.deals), amount, chance)
-    ahead.add_row(_("Total"), "", str(sum(x.deals for x in forecast)), "", Text(total, style="bold"))
+    ahead.add_row(
+        _("Total"), "", str(total.deals), Text(amount_total, style="bold"), Text(weighted_total, style="bold")
+    )
     return Group(stages, reasons, ahead)

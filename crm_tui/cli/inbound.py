@@ -110,18 +110,19 @@ def calls(
         fail(_("{file}: no permission to read it").format(file=file))
     except OSError:  # the system's own words are English: the catalogue's say what and where
         fail(_("{file}: the file cannot be read").format(file=file))
+    if file_format not in ("csv", "asterisk"):
+        fail(_("--format: asterisk or csv, not {value!r}").format(value=file_format))
+    ws = open_ws(ctx)  # its clock says which start is ahead of now
     if file_format == "csv":
         from crm_tui.domain.imports.errors import ImportFileError
         from crm_tui.importers.channels.calls.csv_export import read_export
 
         try:
-            read = read_export(file, tz)
+            read = read_export(file, tz, now=ws.now())
         except (ValueError, ImportFileError) as exc:
             fail(_("{file}: {reason}").format(file=file, reason=exc))
-    elif file_format == "asterisk":
-        read = read_master_csv(data, tz)
     else:
-        fail(_("--format: asterisk or csv, not {value!r}").format(value=file_format))
+        read = read_master_csv(data, tz, now=ws.now())
     if not read.calls and read.rejected:
         first = read.rejected[0]
         fail(
@@ -129,7 +130,7 @@ def calls(
                 file=file, line=first.line, reason=first.reason
             )
         )
-    logged = log_calls(open_ws(ctx), read.calls)
+    logged = log_calls(ws, read.calls)
     if as_json:
         print_json(
             {

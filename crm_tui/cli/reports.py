@@ -86,7 +86,7 @@ def forecast(
     from dataclasses import asdict
 
     from crm_tui.domain.deals.pipelines import default_pipeline_id
-    from crm_tui.domain.reports.funnel import forecast_report
+    from crm_tui.domain.reports.funnel import forecast_report, forecast_total
     from crm_tui.domain.values.formatting import money_figures
 
     ws = open_ws(ctx)
@@ -98,15 +98,14 @@ def forecast(
     if as_json:
         print_json([asdict(line) for line in lines])
         return
-    amounts = money_figures([line.amount for line in lines])
-    *weighted, weighted_total = money_figures(
-        [*(line.weighted for line in lines), sum(x.weighted for x in lines)]
-    )
+    total = forecast_total(lines)
+    *amounts, amount_total = money_figures([*(line.amount for line in lines), total.amount])
+    *weighted, weighted_total = money_figures([*(line.weighted for line in lines), total.weighted])
     for line, amount, chance in zip(lines, amounts, weighted, strict=True):
         month = _("no date") if line.month == "none" else line.month  # a deal without a close date
         say(f"{month:<8} {line.manager:<28} {line.deals:>6} {amount:>18} {chance:>18}")
-    total = _("total")
-    say(f"{total:<37} {sum(x.deals for x in lines):>6} {'':>18} {weighted_total:>18}")
+    label = _("total")
+    say(f"{label:<37} {total.deals:>6} {amount_total:>18} {weighted_total:>18}")
 
 
 @app.command("stuck")
@@ -143,6 +142,7 @@ def completeness(
     """Per manager: clients, and the share described at 80% or more (required portrait fields and
     contact information)."""
     from crm_tui.domain.portrait.completeness import completeness_report
+    from crm_tui.domain.values.formatting import share_percent
 
     ws = open_ws(ctx)
     owner_id = _manager_id(ws, manager)
@@ -153,7 +153,7 @@ def completeness(
             print_json({"manager": line.login, "name": line.name, "clients": line.clients, "good": line.good,
                         "share": round(line.share, 4)})  # fmt: skip
         else:
-            share = decimal(line.share * 100) + "%"
+            share = share_percent(line.share)
             described = ngettext(
                 "{count} client  {share} at 80% or more",
                 "{count} clients  {share} at 80% or more",
@@ -185,7 +185,7 @@ def leads_report(
     """Requests: new, repeat, in work, converted, junk, conversion (2-5% average, 6-9% above, 10% and
     more good), median minutes to the first answer, answered on time; per group beside the team."""
     from crm_tui.domain.reports.leads import GROUPINGS, LeadFigures, lead_report
-    from crm_tui.domain.values.formatting import fraction, percent
+    from crm_tui.domain.values.formatting import fraction, share_percent
 
     if by is not None and by not in GROUPINGS:
         fail(_("--by: one of {choices}, not {text!r}").format(choices=", ".join(GROUPINGS), text=by))
@@ -228,7 +228,9 @@ def leads_report(
     def line(figures: LeadFigures, label: str) -> str:
         shown = figures.as_json()
         conversion = (
-            "—" if shown["conversion"] is None else f"{percent(shown['conversion'])} ({bands[shown['band']]})"
+            "—"
+            if shown["conversion"] is None
+            else f"{share_percent(shown['conversion'])} ({bands[shown['band']]})"
         )
         return _(
             "{label}: new {new}, repeat {repeat}, in work {in_work}, converted {converted}, junk {junk}; "
@@ -236,7 +238,7 @@ def leads_report(
         ).format(
             label=label, new=figures.new, repeat=figures.repeat, in_work=figures.in_work,
             converted=figures.converted, junk=figures.junk, conversion=conversion,
-            median=fraction(shown["median_response_minutes"]), on_time=percent(shown["on_time"]),
+            median=fraction(shown["median_response_minutes"]), on_time=share_percent(shown["on_time"]),
         )  # fmt: skip
 
     say(line(report.team, _("team")))

@@ -23,6 +23,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,11 +46,19 @@ CSV_DELIMITER = ";"
 """Excel in a Russian locale splits a CSV at semicolons (the comma is the decimal mark)."""
 
 
-def export_cell(value: object) -> Cell:
+_NUMBERS = (int, float, Decimal)
+"""What a file holds as a number (a Decimal too: a sum read exactly is still a number)."""
+_MOMENTS = (datetime, date, time, timedelta)
+"""What a file holds as a date, a time or a duration."""
+
+
+def export_cell(value: object) -> Cell | Decimal:
     """``value`` as one cell of a file we write: text that cannot run, or a number or a date.
 
-    Text is checked after its leading spaces too (" =1+2" is a formula to LibreOffice)."""
-    if value is None or isinstance(value, bool | int | float | date | datetime | time | timedelta):
+    A value is taken by what it is (``isinstance``), so a subclass (freezegun's or pendulum's
+    datetime, a library's Decimal) is a moment or a number like its base class. Text is checked
+    after its leading spaces too (" =1+2" is a formula to LibreOffice)."""
+    if value is None or isinstance(value, (bool, *_NUMBERS, *_MOMENTS)):
         return value
     text = _text(value)
     if text[:1] in FORMULA_STARTS or text.lstrip(" \u00a0")[:1] in FORMULA_STARTS:
@@ -141,6 +150,18 @@ _DEFAULT_FORMATS: dict[type, str] = {
 """A moment or a duration without a column format still reads as one (not as Excel's number)."""
 
 
+def default_format(value: date | time | timedelta) -> str:
+    """The number format of a moment or a duration in a column without one: the format of the
+    nearest class in the value's MRO, so a datetime subclass (freezegun's FakeDatetime,
+    pendulum's DateTime) reads as a datetime, not as a KeyError (and a datetime, itself a date,
+    keeps its hours)."""
+    for kind in type(value).__mro__:
+        found = _DEFAULT_FORMATS.get(kind)
+        if found is not None:
+            return found
+    raise TypeError(f"not a moment or a duration: {type(value).__name__}")
+
+
 def _write(sheet: Any, row: int, column: int, value: object, number_format: str | None, style: Any) -> None:
     """One cell: text as a text cell (shown as typed even when it starts with "=", never run),
     a number or a date in its format."""
@@ -148,12 +169,12 @@ def _write(sheet: Any, row: int, column: int, value: object, number_format: str 
         return
     if isinstance(value, bool):
         sheet.write_boolean(row, column, value)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, column, value, style(number_format))
-    elif isinstance(value, datetime | date | time | timedelta):
+    elif isinstance(value, _NUMBERS):
+        sheet.write_number(row, column, float(value), style(number_format))
+    elif isinstance(value, _MOMENTS):
         if isinstance(value, datetime | time) and value.tzinfo is not None:
             raise TypeError("a workbook's moments are local: the caller converts them")
-        sheet.write_datetime(row, column, value, style(number_format or _DEFAULT_FORMATS[type(value)]))
+        sheet.write_datetime(row, column, value, style(number_format or default_format(value)))
     else:
         sheet.write_string(row, column, _text(value))
 
@@ -223,7 +244,7 @@ def _csv_text(value: object, number_format: str | None = None) -> str:
 
 
 def csv_number(
-    value: int | float | date | datetime | time | timedelta, number_format: str | None = None
+    value: int | float | Decimal | date | datetime | time | timedelta, number_format: str | None = None
 ) -> str:
     """A number, a date or a duration as Excel in a Russian locale reads it from a CSV: a decimal
     comma and no grouping ("4316900,41": a dot or a space would make it text), money with its two

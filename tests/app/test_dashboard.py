@@ -227,3 +227,48 @@ async def test_enter_on_a_managers_bar_opens_their_won_deals(sqlite_url: str, te
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
+
+
+async def test_a_long_name_reads_whole_beside_its_bar_at_80_and_120_columns(
+    sqlite_url: str, team: Seeded, sqlite_engine: Engine
+) -> None:
+    """A manager's bar cut the name at 22 letters, mid-word («Константинопольская Свет»), at
+    every width: the names' column is as wide as the longest name while the width allows (the
+    bar gives way first), and a name too long even then ends with «…»; the share and the fact
+    are never cut."""
+    with sqlite_engine.begin() as connection:
+        connection.execute(
+            text("UPDATE users SET full_name = :name WHERE login = 'ivanova'"),
+            {"name": "Константинопольская Светлана Александровна"},
+        )
+    for size in ((80, 24), (120, 40)):
+        app = create_app(workspace(sqlite_url, "smirnov"))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("K")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DashboardScreen)
+            room = screen.query_one("#dash-bars", OptionList).scrollable_content_region.width
+            lines = bars_text(screen).splitlines()
+            mine = next(line for line in lines if line.startswith("Константинопольская"))
+            assert "Константинопольская Светлана Александровна " in mine, mine
+            assert mine.endswith(f" 63% {money(95_000_000)}") and all(len(line) <= room for line in lines), (
+                lines
+            )
+            assert len({min(line.find(c) for c in "░█" if c in line) for line in lines}) == 1  # one column
+    with sqlite_engine.begin() as connection:
+        connection.execute(
+            text("UPDATE users SET full_name = :name WHERE login = 'ivanova'"),
+            {"name": "Константинопольская-Светлогорская Светлана Александровна Иоанновна"},
+        )
+    app = create_app(workspace(sqlite_url, "smirnov"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        room = screen.query_one("#dash-bars", OptionList).scrollable_content_region.width
+        mine = bars_text(screen).splitlines()[0]
+        assert "…" in mine and mine.endswith(f" 63% {money(95_000_000)}") and len(mine) <= room, mine

@@ -68,7 +68,7 @@ def main() -> None:
     set_extension(ws, "ivanova", "101")
     data = master_csv(args.calls, strangers_n=args.strangers)
     began, cpu = time.perf_counter(), time.process_time()
-    read = read_master_csv(data, ZoneInfo("Europe/Moscow"))
+    read = read_master_csv(data, ZoneInfo("Europe/Moscow"), now=ws.now())
     parsed = time.perf_counter()
     logged = log_calls(ws, read.calls)
     done = time.perf_counter()

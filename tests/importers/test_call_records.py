@@ -8,13 +8,14 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm_tui.domain.interactions.call_events import CallResult
+from crm_tui.domain.interactions.call_events import CallResult, ImplausibleCall
 from crm_tui.importers.channels.calls import mango, zadarma
 from crm_tui.importers.channels.calls.asterisk import read_master_csv
 from crm_tui.importers.channels.refusals import Malformed, Unsigned
@@ -22,10 +23,12 @@ from crm_tui.storage.models import Direction
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 MASTER = (Path(__file__).parent / "call_fixtures" / "Master.csv").read_bytes()
+READ_AT = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+"""When the records are read: the day after the calls."""
 
 
 def test_master_csv_reads_every_call_once_with_its_direction_manager_and_result() -> None:
-    read = read_master_csv(MASTER, MOSCOW)
+    read = read_master_csv(MASTER, MOSCOW, now=READ_AT)
     calls = {c.call_id: c for c in read.calls}
     answered = calls["1733296503.1"]
     assert answered.direction is Direction.INBOUND and answered.result is CallResult.ANSWERED
@@ -45,7 +48,7 @@ def test_master_csv_reads_every_call_once_with_its_direction_manager_and_result(
 
 
 def test_master_csv_lines_it_cannot_read_are_rejected_with_their_number_and_reason() -> None:
-    rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW).rejected}
+    rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW, now=READ_AT).rejected}
     assert set(rejected) == {7, 8}
     assert "'04.12.2026 15:00' is not a time" in rejected[7]
     assert rejected[8] == "5 columns, cdr_csv writes 16 or more"
@@ -57,16 +60,27 @@ def test_rejected_lines_are_told_in_the_interfaces_language() -> None:
 
     i18n.set_locale("ru")
     try:
-        rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW).rejected}
+        rejected = {r.line: r.reason for r in read_master_csv(MASTER, MOSCOW, now=READ_AT).rejected}
     finally:
         i18n.set_locale("en")
     assert rejected[8] == "столбцов: 5, а cdr_csv пишет 16 и больше"
     assert rejected[7].startswith("начало «04.12.2026 15:00» — не время")
 
 
+def test_a_line_more_than_a_day_after_the_clock_given_is_rejected() -> None:
+    """Ahead of the app's clock (the one a command or a test has), not of the machine's."""
+    early = {
+        r.line: r.reason
+        for r in read_master_csv(MASTER, MOSCOW, now=datetime(2026, 12, 3, tzinfo=UTC)).rejected
+    }
+    assert early[1] == "start 2026-12-04 07:15:03 UTC: more than a day from now"
+    late = read_master_csv(MASTER, MOSCOW, now=datetime(2099, 1, 1, tzinfo=UTC))
+    assert len(late.calls) == 6
+
+
 def test_reading_the_same_file_twice_gives_the_same_identities() -> None:
-    once = {c.identity for c in read_master_csv(MASTER, MOSCOW).calls}
-    doubled = {c.identity for c in read_master_csv(MASTER + MASTER, MOSCOW).calls}
+    once = {c.identity for c in read_master_csv(MASTER, MOSCOW, now=READ_AT).calls}
+    doubled = {c.identity for c in read_master_csv(MASTER + MASTER, MOSCOW, now=READ_AT).calls}
     assert once == doubled and "asterisk:1733296503.1" in once
 
 
@@ -160,9 +174,44 @@ def test_a_mango_form_with_another_key_a_bad_sign_or_broken_json_is_refused() ->
         mango.verify({**form, "sign": "0" * 64}, KEY, SALT)
     with pytest.raises(Unsigned):
         mango.verify(form, "another-key", SALT)
-    with pytest.raises(Malformed, match="json is not JSON"):
+    with pytest.raises(Malformed, match="json field is not JSON"):
         mango.read_summary({**form, "json": "{"})
     with pytest.raises(Malformed, match="call_direction"):
         mango.read_summary(_mango_form({**SUMMARY, "call_direction": 7}))
     with pytest.raises(Malformed, match="create_time"):
         mango.read_summary(_mango_form({**SUMMARY, "create_time": "вчера"}))
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,<script>alert(1)</script>",
+        "https://",
+        "https://pbx.example/rec 1.mp3",
+        "http://[::1",
+        "ftp://pbx.example/rec.mp3",
+        "zadarma:javascript:alert(1)",
+        "uis:1733296503.4521",
+    ],
+)
+def test_a_recording_that_is_no_http_link_is_refused_naming_the_field(link: str) -> None:
+    """A PBX's or a file's recording link became a touch's text as it came: ``javascript:`` or
+    ``file:`` was kept and shown to a manager as the call's recording."""
+    call = zadarma.read(NOTIFY_END, MOSCOW)
+    assert call is not None
+    with pytest.raises(ImplausibleCall) as refused:
+        replace(call, recording=link)
+    assert refused.value.field == "recording"
+    assert str(refused.value) == f"recording {link[:200]!r}: not an http or https link"
+
+
+@pytest.mark.parametrize(
+    "link", ["https://pbx.example/rec/8f1c2e.mp3", "HTTP://10.0.0.5/r?id=1&h=2", "zadarma:1.2"]
+)
+def test_an_http_link_or_the_source_s_own_reference_is_a_recording(link: str) -> None:
+    call = zadarma.read(NOTIFY_END, MOSCOW)
+    assert call is not None
+    assert replace(call, recording=link).recording == link

@@ -316,7 +316,22 @@ def test_blank_date(cell: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "cell", ["завтра", "31.02.2026", "Dec 2026", "12", -5, 1e12, True, time(10, 30), "2026"]
+    "cell",
+    [
+        "завтра",
+        "сегодня",
+        "пт",
+        "tomorrow",
+        "+3",
+        "31.02.2026",
+        "Dec 2026",
+        "12",
+        -5,
+        1e12,
+        True,
+        time(10, 30),
+        "2026",
+    ],
 )
 def test_garbage_dates_are_warnings(cell: object) -> None:
     result = normalise_date(cell)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from crm_tui.domain.values.formatting import money_figures
 from tests.cli_support import crm, crm_process, error_line, textual_loaded
 
 
@@ -37,6 +38,11 @@ def test_reports_and_pipeline_settings(seeded_db: str) -> None:
         crm("--db", seeded_db, "report", "forecast", "--json", user="admin", check=True).stdout
     )
     assert {line["manager"] for line in forecast} == {"Иванова Светлана", "Петров Андрей"}
+    printed = crm("--db", seeded_db, "report", "forecast", user="admin", check=True).stdout.splitlines()
+    amounts = money_figures(
+        [sum(line["amount"] for line in forecast), sum(line["weighted"] for line in forecast)]
+    )
+    assert printed[-1].startswith("total") and all(figure in printed[-1] for figure in amounts), printed[-1]
     crm("--db", seeded_db, "pipeline", "stage-set", "proposal", "--stuck-days", "5", user="admin", check=True)
     stuck = crm("--db", seeded_db, "report", "stuck", "--json", user="smirnov", check=True)
     assert {json.loads(line)["title"] for line in stuck.stdout.splitlines()} >= {"Поставка: СтройМонтаж"}

@@ -36,3 +36,17 @@ def test_sums_stay_on_one_line_at_80_columns(russian: None) -> None:
     for kopecks in (*(s.amount for s in stages), 7_991_411_851, 12_345_678_901, 6_172_839_450):
         shown = money_figures([kopecks])[0]
         assert shown in text, shown
+
+
+def test_the_forecast_s_total_row_sums_the_amount_too() -> None:
+    """The total row had the deals and the weighted sum, and an empty amount."""
+    report = FunnelReport("Sales", [], [])
+    forecast = [
+        ForecastLine("2026-12", "Ivanova", 2, 150_000_00, 75_000_00),
+        ForecastLine("none", "Petrov", 1, 40_000_50, 4_000_05),
+    ]
+    console = Console(width=100, record=True, color_system=None)
+    console.print(report_view(report, forecast))
+    total = next(line for line in console.export_text().splitlines() if "Total" in line)
+    amount, weighted = money_figures([190_000_50, 79_000_05])
+    assert amount in total and weighted in total and " 3 " in total, total

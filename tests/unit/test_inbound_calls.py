@@ -219,3 +219,27 @@ def test_a_file_s_row_with_a_talk_of_99999_hours_or_a_start_in_2030_is_rejected(
         (2, "talk time 99999:00:00: not a call's (longer than 24 hours)"),
         (3, "start 2030-12-04 07:15:03 UTC: more than a day from now"),
     ]
+
+
+def test_a_file_s_row_with_a_recording_that_is_no_http_link_is_rejected(
+    seeded_db: str, tmp_path: Path
+) -> None:
+    """The export's recording column was kept as it came: ``file:`` or ``javascript:`` became
+    the call's recording on the client's timeline."""
+    book = tmp_path / "calls.csv"
+    header = CLOUD.read_text(encoding="utf-8-sig").splitlines()[0]
+    book.write_text(
+        header + "\n"
+        "r1;04.12.2026 10:15:03;Входящий;89165550101;+7 495 123-45-67;;0:01:00;Отвечен;file:///etc/passwd\n"
+        "r2;04.12.2026 10:20:00;Входящий;89165550101;+7 495 123-45-67;;0:01:00;Отвечен;"
+        "https://pbx.example/rec/r2.mp3\n",
+        encoding="utf-8",
+    )
+    read = json.loads(
+        crm("--db", seeded_db, "inbound", "calls", str(book), "--format", "csv", "--json",
+            user="admin", check=True).stdout
+    )  # fmt: skip
+    assert read["calls"] == 1
+    assert [(r["line"], r["reason"]) for r in read["rejected"]] == [
+        (2, "recording 'file:///etc/passwd': not an http or https link"),
+    ]

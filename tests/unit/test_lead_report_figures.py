@@ -75,14 +75,14 @@ def test_team_and_groups_counted_by_hand(engine: Engine, seeded: Seeded, workspa
     # with a deadline passed or answered (the unanswered one's 15 minutes ran out long ago)
     assert isinstance(team, dict)
     assert (team["requests"], team["new"], team["repeat"], team["in_work"], team["junk"]) == (6, 5, 1, 2, 1)
-    assert (team["converted"], team["conversion"], team["band"]) == (2, 40.0, "good")
-    assert (team["median_response_minutes"], team["on_time"]) == (20.0, 40.0)
+    assert (team["converted"], team["conversion"], team["band"]) == (2, 0.4, "good")
+    assert (team["median_response_minutes"], team["on_time"]) == (20.0, 0.4)
     groups = {g["key"]: g for g in by_source["groups"]}
-    assert set(groups) == {"Сайт", "yandex"}
-    # Сайт: answered 10, 20, 30 -> median 20; yandex: 40 and 5 -> the mean of the two, 22.5
+    assert set(groups) == {"Сайт", "—"}  # an utm_source no source names is no source
+    # Сайт: answered 10, 20, 30 -> median 20; no source: 40 and 5 -> the mean of the two, 22.5
     assert (groups["Сайт"]["requests"], groups["Сайт"]["median_response_minutes"]) == (4, 20.0)
-    assert (groups["yandex"]["repeat"], groups["yandex"]["median_response_minutes"]) == (1, 22.5)
-    assert [g["key"] for g in by_source["groups"]] == ["Сайт", "yandex"]
+    assert (groups["—"]["repeat"], groups["—"]["median_response_minutes"]) == (1, 22.5)
+    assert [g["key"] for g in by_source["groups"]] == ["Сайт", "—"]
     days = {g["key"]: g["requests"] for g in by_day["groups"]}
     assert days == {"2026-11-09": 2, "2026-11-17": 2, "2026-11-19": 2}
     weeks = {g["key"]: g["requests"] for g in by_week["groups"]}
@@ -103,3 +103,47 @@ def test_a_head_sees_the_region(engine: Engine, seeded: Seeded, workspace_for: O
     assert [(g["key"], g["requests"]) for g in groups] == [("Москва", 3)]
     # Moscow's answers: 10, 20, 40 minutes
     assert team["median_response_minutes"] == 20.0
+
+
+def test_a_source_reads_by_one_rule_in_the_report_and_the_inbox(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    """The analysis by source showed a request's raw utm_source ("yandex") where the inbox showed
+    "—" and the request's card "no source": an utm_source the sources' list does not know is no
+    source, and a request without one reads "—" everywhere."""
+    from crm_tui.domain.leads.inbox import list_requests
+
+    add_requests(engine, seeded)
+    ws = workspace_for("admin")
+    with ws.read() as session:
+        report = lead_report(
+            session, ws.viewer, date(2026, 11, 1), date(2026, 11, 20), by="source", now=FROZEN_NOW, tz=MOSCOW
+        )
+    assert sorted(report.label(g) for g in report.groups) == ["Сайт", "—"]
+    shown = {item.source_label for item in list_requests(ws)}
+    assert shown == {"Сайт", "—"}
+
+
+def test_conversion_and_on_time_are_shares_as_in_every_report(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    """The lead analysis's ``--json`` gave conversion and on time in percent (40.0) where every
+    other report's ``--json``, and its own workbook and CSV, hold shares of 0..1 (0.4)."""
+    from crm_tui.domain.reports.sheets import lead_sheets
+    from crm_tui.domain.values.formatting import share_percent
+
+    add_requests(engine, seeded)
+    ws = workspace_for("admin")
+    with ws.read() as session:
+        report = lead_report(
+            session, ws.viewer, date(2026, 11, 1), date(2026, 11, 20), by="manager", now=FROZEN_NOW, tz=MOSCOW
+        )
+    [sheet] = lead_sheets(report)
+    rows = list(sheet.rows)
+    for figures, row in zip([report.team, *report.groups], rows, strict=True):
+        shown = figures.as_json()
+        assert (shown["conversion"], shown["on_time"]) == (row[7], row[10])
+        assert shown["conversion"] is None or 0 <= shown["conversion"] <= 1
+    team = report.team.as_json()
+    assert (team["conversion"], team["on_time"]) == (0.4, 0.4)
+    assert share_percent(team["conversion"]) == "40.0%"

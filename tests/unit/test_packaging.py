@@ -92,3 +92,28 @@ def test_the_wheel_holds_only_crm_tui(tmp_path: Path) -> None:
     assert "crm_tui/storage/models.py" in names
     assert "crm_tui/storage/migrations/script.py.mako" in names
     assert "crm_tui/app.tcss" in names
+
+
+def _imported_names(folder: str) -> set[str]:
+    """The top-level names the code of ``folder`` imports (``import x.y``, ``from x import y``)."""
+    import ast
+
+    names: set[str] = set()
+    for path in _python_files(folder):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_openpyxl_is_for_the_tests_only() -> None:
+    """Every workbook is written by XlsxWriter and read by calamine or our stream reader: no
+    runtime code imports openpyxl, so an install does not pull it; the tests read workbooks
+    back with it, pinned in the test extras."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {re.split(r"[=<>~\[ ]", spec)[0].lower() for spec in project["dependencies"]}
+    assert "openpyxl" not in runtime
+    assert "openpyxl==3.1.5" in project["optional-dependencies"]["test"]
+    assert not any("openpyxl" in _imported_names(folder) for folder in FOLDERS)

@@ -8,17 +8,28 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import func, select
 
+from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import inbound_events, interactions, leads
 from crm_tui.web.inbound.app import make_app
 
 FIXTURES = Path(__file__).parent / "hook_fixtures"
+HOOKS_DAY = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+"""The day the captured events were sent (Zadarma's and UIS's calls of 4 December)."""
+
+
+def on_hooks_day(ws: Workspace) -> Workspace:
+    """``ws`` with its clock frozen on the day of the captured events: the receiver checks a
+    call's start by the app's clock, and the tests' own (20 November) is before them."""
+    return replace(ws, clock=fixed_clock(HOOKS_DAY))
 
 
 def fixture(name: str) -> Any:

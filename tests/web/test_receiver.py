@@ -7,17 +7,20 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 from sqlalchemy import select
 
 from crm_tui.domain.access.extensions import set_extension
+from crm_tui.domain.clock import fixed_clock
 from crm_tui.domain.inbound.sources import add_source
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import inbound_events, interactions, lead_addresses, leads
 from tests.seed import Seeded
-from tests.web.support import counts, fixture, mango_form, receiver, zadarma_signature
+from tests.web.support import counts, fixture, mango_form, on_hooks_day, receiver, zadarma_signature
 
 Open = Callable[[str], Workspace]
 ROMASHKA = "+74951112233"
@@ -97,7 +100,7 @@ async def test_a_signed_form_encoded_post_and_every_refusal_writing_nothing(work
 
 
 async def test_zadarma_echo_signature_and_call_end_logged_once(workspace_for: Open, seeded: Seeded) -> None:
-    admin = workspace_for("admin")
+    admin = on_hooks_day(workspace_for("admin"))
     set_extension(admin, "ivanova", "101")
     add_source(admin, "zadarma", "zadarma", secret="zd-api-secret", tz="Europe/Moscow")
     events = fixture("zadarma.json")
@@ -131,7 +134,7 @@ async def test_zadarma_echo_signature_and_call_end_logged_once(workspace_for: Op
 
 
 async def test_mango_sipuni_and_uis_each_log_their_call(workspace_for: Open, seeded: Seeded) -> None:
-    admin = workspace_for("admin")
+    admin = on_hooks_day(workspace_for("admin"))
     set_extension(admin, "ivanova", "101")
     add_source(admin, "mango", "mango", secret="salt-123", api_key="vpbx-key")
     sipuni_token = add_source(admin, "sipuni", "sipuni").source.secret
@@ -324,3 +327,102 @@ async def test_a_call_of_a_hundred_years_or_from_2030_is_a_400_naming_the_field(
             ).all()
             == []
         )
+
+
+async def test_a_call_s_start_is_ahead_by_the_app_s_clock_not_the_machine_s(workspace_for: Open) -> None:
+    """A start more than a day from now was checked against the machine's clock: with the app's
+    clock on 20 November a call of the 21st's evening was taken, and with the app's clock in 2099
+    its own calls were refused."""
+    admin = workspace_for("admin")  # 20 November 2026, 12:30 in Moscow
+    add_source(admin, "zadarma", "zadarma", secret="zd-api-secret", tz="Europe/Moscow")
+    end = fixture("zadarma.json")["NOTIFY_END"]
+
+    async def post(ws: Workspace, start: str, call_id: str) -> tuple[int, str]:
+        fields = {**end, "call_start": start, "pbx_call_id": call_id}
+        async with receiver(ws) as base, aiohttp.ClientSession() as http:
+            response = await http.post(
+                f"{base}/hooks/zadarma/zadarma", data=fields,
+                headers={"Signature": zadarma_signature(fields, "zd-api-secret")},
+            )  # fmt: skip
+            return response.status, await response.text()
+
+    within = await post(admin, "2026-11-21 12:00:00", "in_within_a_day")
+    assert within[0] == 200
+    assert await post(admin, "2026-11-21 13:00:00", "in_over_a_day") == (
+        400,
+        "start 2026-11-21 10:00:00 UTC: more than a day from now\n",
+    )
+    later = replace(admin, clock=fixed_clock(datetime(2099, 1, 1, 9, 0, tzinfo=UTC)))
+    status, _text = await post(later, "2099-01-01 12:30:00", "in_2099")
+    assert status == 200
+
+
+async def test_mango_and_uis_answer_broken_json_with_their_own_line_not_python_s(workspace_for: Open) -> None:
+    """Mango's and UIS's refusals quoted Python's JSON error ("Expecting property name enclosed
+    in double quotes: line 1 column 2 (char 1)"): English in a Russian interface and a detail of
+    our parser. They say what is wrong and where, as the form's and Telegram's hooks do."""
+    from crm_tui import i18n
+
+    admin = workspace_for("admin")
+    add_source(admin, "mango", "mango", secret="salt-123", api_key="vpbx-key")
+    uis_token = add_source(admin, "uis", "uis").source.secret
+    text = '{"entry_id": '
+    sign = hashlib.sha256(f"vpbx-key{text}salt-123".encode()).hexdigest()
+    broken_mango = {"vpbx_api_key": "vpbx-key", "sign": sign, "json": text}
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        before = counts(admin)
+        answers = [
+            await http.post(f"{base}/hooks/mango/mango/events/summary", data=broken_mango),
+            await http.post(f"{base}/hooks/uis/uis/{uis_token}", data=b'{"call_session_id": 1,}'),
+            await http.post(f"{base}/hooks/uis/uis/{uis_token}", data=b'{"x": "\xff"}'),
+        ]
+        lines = [(r.status, await r.text()) for r in answers]
+        i18n.set_locale("ru")
+        try:
+            russian = [
+                (r.status, await r.text())
+                for r in [
+                    await http.post(f"{base}/hooks/mango/mango/events/summary", data=broken_mango),
+                    await http.post(f"{base}/hooks/uis/uis/{uis_token}", data=b'{"call_session_id": 1,}'),
+                ]
+            ]
+        finally:
+            i18n.set_locale("en")
+        assert counts(admin) == before
+    assert lines == [
+        (400, "mango: the json field is not JSON (it breaks at character 14)\n"),
+        (400, "uis: the body is not JSON (it breaks at character 23)\n"),
+        (400, "uis: the body is not UTF-8\n"),
+    ]
+    assert russian == [
+        (400, "mango: поле json — не JSON (ошибка на символе 14)\n"),
+        (400, "uis: тело запроса — не JSON (ошибка на символе 23)\n"),
+    ]
+
+
+async def test_a_recording_link_that_is_no_http_link_is_a_400_naming_it(workspace_for: Open) -> None:
+    """UIS's ``file_link`` and Sipuni's ``call_record_link`` were kept as they came: a
+    ``javascript:`` or ``file:`` link became the call's recording on a client's timeline."""
+    admin = on_hooks_day(workspace_for("admin"))
+    uis_token = add_source(admin, "uis", "uis").source.secret
+    sipuni_token = add_source(admin, "sipuni", "sipuni").source.secret
+    hangup = fixture("sipuni_hangup.txt").replace(
+        "call_record_link=https%3A%2F%2Fsipuni.com", "call_record_link=file%3A%2F%2F%2Fetc%2Fpasswd%23"
+    )
+    async with receiver(admin) as base, aiohttp.ClientSession() as http:
+        before = counts(admin)
+        uis_body = {**fixture("uis_call_end.json"), "file_link": "javascript:alert(document.cookie)"}
+        uis_answer = await http.post(f"{base}/hooks/uis/uis/{uis_token}", json=uis_body)
+        sipuni_answer = await http.get(f"{base}/hooks/sipuni/sipuni/{sipuni_token}?{hangup}")
+        answers = [
+            (uis_answer.status, await uis_answer.text()),
+            (sipuni_answer.status, await sipuni_answer.text()),
+        ]
+        assert counts(admin) == before
+        good = await http.post(
+            f"{base}/hooks/uis/uis/{uis_token}",
+            json={**fixture("uis_call_end.json"), "file_link": "https://app.uiscom.ru/rec/3019843231.mp3"},
+        )
+        assert good.status == 200
+    assert answers[0] == (400, "recording 'javascript:alert(document.cookie)': not an http or https link\n")
+    assert answers[1][0] == 400 and answers[1][1].startswith("recording 'file:///etc/passwd#")

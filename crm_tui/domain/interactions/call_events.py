@@ -8,9 +8,11 @@ callback task is written once. ``identity`` is what "once" means: the source's o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.values.phones import normalise_phones
@@ -29,6 +31,12 @@ class ImplausibleCall(InvalidInput, ValueError):
 
     default_code = "call.implausible"
 
+
+RECORDING_SCHEMES = frozenset({"http", "https"})
+"""What a recording's link may be: a page or a file to fetch. A ``javascript:``, ``file:`` or
+``data:`` link from a PBX or a file would run, read a manager's disk or carry a page when opened."""
+_REFERENCE = re.compile(r"[\w.-]+")
+"""The id in a source's own reference to a recording (``zadarma:1733296503.4521``)."""
 
 EXTENSION_MAX_DIGITS = 5
 """A number this short is an internal extension ("101"), not a phone."""
@@ -71,13 +79,15 @@ class CallEvent:
     talk_s: int
     result: CallResult
     recording: str | None = None
-    """A link to the recording, or the source's reference to fetch it by."""
+    """A link to the recording (http or https), or the source's reference to fetch it by
+    (``zadarma:<id>``): ``check_recording``."""
     final: bool = True
     """False for a source's "call started" event: logged by the one that ends the call."""
 
     def __post_init__(self) -> None:
         """Every source's reader makes its calls here, so this is where a call that cannot be is
-        refused: before it is summed into talk-time reports or sets a callback for 2030."""
+        refused: before it is summed into talk-time reports. A start ahead of now needs the
+        app's clock, which a reader has not: ``check_start``, by whoever reads the event in."""
         if not 0 <= self.talk_s <= LONGEST_CALL.total_seconds():
             raise ImplausibleCall(
                 "call.talk_time",
@@ -85,17 +95,50 @@ class CallEvent:
                 value=_hours(self.talk_s),
                 field="talk_s",
             )
-        if self.started_at - datetime.now(UTC) > AHEAD:
-            raise ImplausibleCall(
-                "call.start_ahead",
-                N_("start {value}: more than a day from now"),
-                value=f"{self.started_at:%Y-%m-%d %H:%M:%S} UTC",
-                field="started_at",
-            )
+        if self.recording is not None:
+            check_recording(self.recording, self.source)
 
     @property
     def identity(self) -> str:
         return f"{self.source}:{self.call_id}"
+
+
+def check_start(event: CallEvent, now: datetime) -> CallEvent:
+    """``event`` unless it starts more than a day after ``now``: a wrong clock or a wrong field,
+    not a call, which would set a callback for 2030. ``now`` is the app's clock (the
+    workspace's, which tests freeze), as all the inbound code's, never the machine's: the same
+    record is a call or not by the one clock. Raises ``ImplausibleCall`` naming the field."""
+    if event.started_at - now > AHEAD:
+        raise ImplausibleCall(
+            "call.start_ahead",
+            N_("start {value}: more than a day from now"),
+            value=f"{event.started_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
+            field="started_at",
+        )
+    return event
+
+
+def check_recording(link: str, source: str) -> None:
+    """Refuse a recording that is neither an http(s) link with a host nor ``source``'s own
+    reference (``zadarma:<id>``, made by its reader): like a call's other fields, a bad one is
+    a 400 of the webhook or the rejected row of a file, naming the field. Whatever passes is
+    shown as the text it is (``crm_tui.domain.values.text.literal``), never as a live link."""
+    prefix, _sep, rest = link.partition(":")
+    if prefix == source and _REFERENCE.fullmatch(rest):
+        return
+    try:
+        parts = urlsplit(link)
+        scheme, host = parts.scheme.lower(), parts.hostname
+    except ValueError:  # "http://[::1": an address no browser opens
+        scheme, host = "", None
+    plain = link.isprintable() and not any(ch.isspace() for ch in link)
+    if not (plain and scheme in RECORDING_SCHEMES and host):
+        raise ImplausibleCall(
+            "call.recording",
+            N_("recording {value!r}: not an http or https link"),
+            value=link[:200],
+            field="recording",
+        )
 
 
 def _hours(seconds: int) -> str:

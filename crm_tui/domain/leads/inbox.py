@@ -20,6 +20,7 @@ from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.access.visibility import visible_leads
 from crm_tui.domain.errors import not_found
 from crm_tui.domain.leads.records import OPEN_STATUSES, load_head
+from crm_tui.domain.leads.setup import source_label
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.models import (
     ChannelKind,
@@ -71,6 +72,11 @@ class LeadItem:
 
     def overdue(self, now: datetime) -> bool:
         return self.first_response_at is None and self.answer_due_at is not None and self.answer_due_at < now
+
+    @property
+    def source_label(self) -> str:
+        """The source as a person reads it (``setup.source_label``: its name or "—")."""
+        return source_label(self.source)
 
     @property
     def first_line(self) -> str:

@@ -37,6 +37,18 @@ JUNK_REASONS = {
 
 EXCLUSION_ACTIONS = ("junk", "drop")
 
+NO_SOURCE = "—"
+"""A request's source when it has none the list knows: as every missing value reads."""
+
+
+def source_label(name: str | None) -> str:
+    """How a request's source reads, on every screen, report and export: the name of the source
+    the intake found for it (by its name, line or ``utm_source``), or ``NO_SOURCE``. An
+    ``utm_source`` no source names is not a source: it is kept on the request as it came (the
+    card's UTM tags), never shown as one, so one analysis row is not split by every spelling
+    an advertiser's link had."""
+    return name.strip() if name and name.strip() else NO_SOURCE
+
 
 @dataclass(frozen=True)
 class SourceRow:

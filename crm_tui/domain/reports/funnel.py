@@ -7,6 +7,7 @@ read of the stage history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -196,6 +197,18 @@ class ForecastLine:
     weighted: int
     """Kopecks: the sum of amount x probability / 100, rounded half up once per line (not per
     deal), so the lines add up to the pipeline's weighted total within a kopeck each."""
+
+
+def forecast_total(lines: Sequence[ForecastLine]) -> ForecastLine:
+    """The forecast's total row: its deals, amount and weighted amount summed (``month`` and
+    ``manager`` empty), one sum for the screen and the command alike."""
+    return ForecastLine(
+        month="",
+        manager="",
+        deals=sum(line.deals for line in lines),
+        amount=sum(line.amount for line in lines),
+        weighted=sum(line.weighted for line in lines),
+    )
 
 
 def weighted_kopecks(amount_times_probability: int) -> int:

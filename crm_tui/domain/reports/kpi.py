@@ -36,7 +36,7 @@ from crm_tui.domain.reports.silent import SILENT_DAYS, silent_report
 from crm_tui.domain.reports.stage_times import stage_times_report
 from crm_tui.domain.reports.table import Column, Kind, Report, Slice
 from crm_tui.domain.reports.task_control import tasks_report
-from crm_tui.domain.values.formatting import money
+from crm_tui.domain.values.formatting import money, share_percent
 from crm_tui.i18n import NC_, decimal, number
 
 
@@ -128,7 +128,7 @@ def shown(column: Column, value: Any, *, kopecks: bool = False) -> str:
         case Kind.MONEY:
             return money(int(value), with_kopecks=kopecks)
         case Kind.SHARE:
-            return decimal(float(value) * 100) + "%"
+            return share_percent(float(value))
         case Kind.DAYS:
             return decimal(float(value))
         case Kind.SECONDS:

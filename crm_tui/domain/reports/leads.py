@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_leads
 from crm_tui.domain.captions import LEAD_CHANNEL_NAMES
+from crm_tui.domain.leads.setup import source_label
 from crm_tui.domain.reports.period import Grain, Period, local_bucket
 from crm_tui.i18n import N_
 from crm_tui.storage.models import LeadStatus, lead_sources, leads, users
@@ -84,6 +85,8 @@ class LeadFigures:
         return self.answered_on_time / self.with_deadline if self.with_deadline else None
 
     def as_json(self) -> dict[str, Any]:
+        """The figures as every report's ``--json`` has them: shares 0..1 (conversion, on time;
+        the workbook's and the CSV's too), minutes with one decimal."""
         conversion = self.conversion
         return {
             "key": self.key,
@@ -93,12 +96,12 @@ class LeadFigures:
             "in_work": self.in_work,
             "converted": self.converted,
             "junk": self.junk,
-            "conversion": round(conversion * 100, 1) if conversion is not None else None,
+            "conversion": round(conversion, 4) if conversion is not None else None,
             "band": band(conversion),
             "median_response_minutes": round(self.median_response, 1)
             if self.median_response is not None
             else None,
-            "on_time": round(self.on_time * 100, 1) if self.on_time is not None else None,
+            "on_time": round(self.on_time, 4) if self.on_time is not None else None,
         }
 
 
@@ -111,9 +114,14 @@ class LeadReport:
     groups: list[LeadFigures]
 
     def label(self, group: LeadFigures) -> str:
-        """How a group's key reads to a person: a channel by its caption ("web form"), the
-        others (a source's, a manager's, a region's name, a day) as they are."""
-        return LEAD_CHANNEL_NAMES.caption(group.key) if self.by == "channel" else group.key
+        """How a group's key reads to a person: a channel by its caption ("web form"), a source
+        as every screen names one (``source_label``), the others (a manager's, a region's
+        name, a day) as they are."""
+        if self.by == "channel":
+            return LEAD_CHANNEL_NAMES.caption(group.key)
+        if self.by == "source":
+            return source_label(group.key)
+        return group.key
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -129,8 +137,8 @@ def _group_column(by: str, dialect: Dialect, tz: ZoneInfo, period: Period) -> Co
     ld = leads.c
     if by in ("day", "week"):
         return local_bucket(dialect, ld.received_at, Grain(by), tz, period)
-    if by == "source":
-        return func.coalesce(lead_sources.c.name, ld.utm_source)
+    if by == "source":  # the source the intake found; an utm_source it did not know is none
+        return lead_sources.c.name
     if by == "channel":
         return ld.channel
     if by == "manager":

@@ -131,8 +131,8 @@ def lead_sheets(report: LeadReport) -> list[Sheet]:
         shown = g.as_json()
         band = shown["band"]
         minutes = shown["median_response_minutes"]
-        rows.append([label, g.total, g.new, g.repeat, g.in_work, g.converted, g.junk, g.conversion,
-                     _(BAND_NAMES[band]) if band else None, minutes, g.on_time])  # fmt: skip
+        rows.append([label, g.total, g.new, g.repeat, g.in_work, g.converted, g.junk, shown["conversion"],
+                     _(BAND_NAMES[band]) if band else None, minutes, shown["on_time"]])  # fmt: skip
     formats = [None] * 7 + [SHARE_FORMAT, None, None, SHARE_FORMAT]
     return [Sheet(_("Lead analysis"), header, rows, formats)]
 

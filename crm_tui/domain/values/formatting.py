@@ -65,6 +65,12 @@ def percent(value: float | None, places: int = 1) -> str:
     return "—" if value is None else decimal(value, places) + "%"
 
 
+def share_percent(value: float | None, places: int = 1) -> str:
+    """A share of 0..1 (what every report's ``--json`` and workbook hold) as a person reads it:
+    0.4 -> '40,0%' in Russian, '40.0%' in English; '—' when there is none."""
+    return "—" if value is None else percent(value * 100, places)
+
+
 def phone(e164: str, extension: str | None = None) -> str:
     """+79151234567 -> '+7 915 123-45-67'; other numbers are shown as stored. An extension
     follows as a person says it: '+7 495 111-22-33 доб. 12' ('ext. 12' in English)."""

@@ -31,7 +31,7 @@ from crm_tui.domain.inbound.forms import take_form
 from crm_tui.domain.inbound.messengers import log_message
 from crm_tui.domain.inbound.sources import Source, SourceKind, detail_of, forget_detail, source_named
 from crm_tui.domain.inbound.touches import Taken, take_once
-from crm_tui.domain.interactions.call_events import CallEvent
+from crm_tui.domain.interactions.call_events import CallEvent, check_start
 from crm_tui.domain.interactions.calls import log_calls
 from crm_tui.domain.values.text import inert
 from crm_tui.domain.workspace import Workspace
@@ -135,6 +135,11 @@ class Receiver:
             return detail_of(session, source, event_id)
 
     def calls(self, event: CallEvent | None) -> Callable[[], str]:
+        """Logging ``event``, once its start is checked by the app's clock (``check_start``:
+        refused with a 400 naming the field before anything is written or counted done)."""
+        if event is not None:
+            check_start(event, self.ws.now())
+
         def apply() -> str:
             assert event is not None
             logged = log_calls(self.ws, [event])

@@ -18,7 +18,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from crm_tui.domain.interactions.call_events import CallEvent, CallResult, Party, is_extension, party
+from crm_tui.domain.interactions.call_events import (
+    CallEvent,
+    CallResult,
+    Party,
+    check_start,
+    is_extension,
+    party,
+)
 from crm_tui.domain.values.cells import storable_text
 from crm_tui.i18n import N_, Message
 from crm_tui.storage.models import Direction
@@ -129,8 +136,9 @@ def _leg(
     return key, event
 
 
-def read_master_csv(data: bytes, zone: tzinfo, *, source: str = "asterisk") -> AsteriskRead:
-    """Every call in ``data`` (a ``Master.csv``), its legs joined, and the lines rejected."""
+def read_master_csv(data: bytes, zone: tzinfo, *, now: datetime, source: str = "asterisk") -> AsteriskRead:
+    """Every call in ``data`` (a ``Master.csv``), its legs joined, and the lines rejected (one
+    starting more than a day after ``now``, the app's clock, among them: ``check_start``)."""
     calls: dict[str, CallEvent] = {}
     rejected: list[Rejected] = []
     legs = 0
@@ -162,6 +170,7 @@ def read_master_csv(data: bytes, zone: tzinfo, *, source: str = "asterisk") -> A
             continue
         try:
             key, leg = _leg(fields, zone, source, known_party)
+            check_start(leg, now)
         except ValueError as exc:
             rejected.append(Rejected(number, str(exc), _shown(fields)))
             continue

@@ -16,7 +16,14 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
-from crm_tui.domain.interactions.call_events import CallEvent, CallResult, is_extension, our_line, party
+from crm_tui.domain.interactions.call_events import (
+    CallEvent,
+    CallResult,
+    check_start,
+    is_extension,
+    our_line,
+    party,
+)
 from crm_tui.domain.values.cells import cell_text, storable_text
 from crm_tui.i18n import N_, Message, _
 from crm_tui.importers.channels.calls.asterisk import AsteriskRead, Rejected
@@ -190,8 +197,9 @@ def _call(cells: Sequence[object], columns: Mapping[str, int], zone: tzinfo) -> 
     )
 
 
-def read_export(path: Path, zone: tzinfo) -> AsteriskRead:
-    """Every call of the export; a row that cannot be read is rejected with its number and why.
+def read_export(path: Path, zone: tzinfo, *, now: datetime) -> AsteriskRead:
+    """Every call of the export; a row that cannot be read is rejected with its number and why
+    (one starting more than a day after ``now``, the app's clock, among them: ``check_start``).
 
     Raises ``ValueError`` when the header names no start or no number: not a call list."""
     data = read_sheet(path)
@@ -216,7 +224,7 @@ def read_export(path: Path, zone: tzinfo) -> AsteriskRead:
             continue
         read += 1
         try:
-            event = _call(cells, columns, zone)
+            event = check_start(_call(cells, columns, zone), now)
         except ValueError as exc:
             rejected.append(
                 Rejected(number, str(exc), storable_text(";".join(map(cell_text, cells))).value[:200])

@@ -63,13 +63,11 @@ def read_summary(fields: Mapping[str, str]) -> CallEvent:
     """The call a summary event closes (``verify`` first)."""
     try:
         body = json.loads(fields.get("json", ""))
-    except json.JSONDecodeError as exc:
+    except json.JSONDecodeError as exc:  # Python's words are English and our parser's: where it breaks
         raise Malformed(
-            "mango.json",
-            N_("mango: json is not JSON ({reason} at character {pos})"),
-            reason=exc.msg,
-            pos=exc.pos,
-        ) from None
+            "mango.json", N_("mango: the json field is not JSON (it breaks at character {pos})"),
+            pos=exc.pos + 1,
+        ) from None  # fmt: skip
     if not isinstance(body, Mapping):
         raise Malformed("mango.object", N_("mango: {name} is not an object"), name="json")
     entry = str(body.get("entry_id", "")).strip()

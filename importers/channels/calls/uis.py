@@ -28,8 +28,12 @@ from crm_tui.storage.models import Direction
 def _fields(body: bytes) -> Mapping[str, Any]:
     try:
         value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Malformed("uis.json", N_("uis: the body is not JSON ({reason})"), reason=str(exc)) from None
+    except UnicodeDecodeError:
+        raise Malformed("uis.encoding", N_("uis: the body is not UTF-8")) from None
+    except json.JSONDecodeError as exc:  # Python's words are English and our parser's: where it breaks
+        raise Malformed(
+            "uis.json", N_("uis: the body is not JSON (it breaks at character {pos})"), pos=exc.pos + 1
+        ) from None
     if not isinstance(value, Mapping):
         raise Malformed("uis.object", N_("uis: the body is not a JSON object"))
     return value
