@@ -45,7 +45,7 @@ NEW_DEAL_FIELDS = (
     ("amount", N_("Amount (350к, 1,2 млн)")),
     ("stage", N_("Stage")),
     ("close", N_("Close by (25.12, +30)")),
-    ("owner", N_("Owner (login)")),
+    ("owner", N_("Owner (login, surname or full name)")),
     ("comment", N_("Comment")),
 )
 
@@ -143,7 +143,7 @@ class DealEditDialog(FormDialog[int | None]):
         self.rows: Rows = [
             ("title", N_("Title"), card.title),
             ("close", N_("Close by (25.12, +30)"), close),
-            ("owner", N_("Owner (login)"), owner_login),
+            ("owner", N_("Owner (login, surname or full name)"), owner_login),
         ]
         if not card.lines:  # with lines, the amount is their sum
             amount = f"{card.amount // 100}" + (f",{card.amount % 100:02d}" if card.amount % 100 else "")
