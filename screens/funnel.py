@@ -89,7 +89,10 @@ class FunnelScreen(FunnelFilters):
         bind("funnel.left", "column(-1)", N_("Column"), show=False),
         bind("funnel.right", "column(1)", N_("Column"), show=False),
         bind("funnel.more", "more", N_("More")),
-        bind("funnel.new_deal", "new_deal", N_("New deal")),
+        # A priority binding: the app runs it as the key comes, before it hands the next keys on,
+        # so the dialog is there for them (``n`` and the client typed in one burst: the client
+        # went to the column and was lost, and a letter that is a key here acted on the board).
+        bind("funnel.new_deal", "new_deal", N_("New deal"), priority=True),
         bind("funnel.filter", "filter", N_("Manager")),
         bind("funnel.region", "region", N_("Region")),
         bind("funnel.pipeline", "pipeline", N_("Pipeline")),
