@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events, on, work
-from textual.app import ComposeResult, ScreenStackError
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -41,18 +40,15 @@ from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.lost import LostAnswer, LostDialog
-from crm_tui.screens.funnel_filters import Board, FunnelFilters
+from crm_tui.screens.funnel_filters import Board
+from crm_tui.screens.funnel_new_deal import FunnelNewDeal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.funnel_report_view import report_view
 from crm_tui.widgets.kanban_column import KanbanColumnView
 from crm_tui.widgets.key_footer import KeyFooter
 
-if TYPE_CHECKING:  # the dialog's module is imported when the first new deal is asked for
-    from crm_tui.domain.deals.new_deal import AddedDeal
-    from crm_tui.screens.dialogs.deal_forms import NewDealDialog
 
-
-class FunnelScreen(FunnelFilters):
+class FunnelScreen(FunnelNewDeal):
     """The funnel: every open deal the user may see, by stage; stuck deals marked ⚠.
 
     | Key(s) | Description |
@@ -89,7 +85,10 @@ class FunnelScreen(FunnelFilters):
         bind("funnel.left", "column(-1)", N_("Column"), show=False),
         bind("funnel.right", "column(1)", N_("Column"), show=False),
         bind("funnel.more", "more", N_("More")),
-        bind("funnel.new_deal", "new_deal", N_("New deal")),
+        # A priority binding: the app runs it as the key comes, before it hands the next keys on,
+        # so the dialog is there for them (``n`` and the client typed in one burst: the client
+        # went to the column and was lost, and a letter that is a key here acted on the board).
+        bind("funnel.new_deal", "new_deal", N_("New deal"), priority=True),
         bind("funnel.filter", "filter", N_("Manager")),
         bind("funnel.region", "region", N_("Region")),
         bind("funnel.pipeline", "pipeline", N_("Pipeline")),
@@ -137,9 +136,6 @@ class FunnelScreen(FunnelFilters):
         self.show_made: int | None = None
         """A deal just made: its column is chosen and its card highlighted when it arrives."""
         self._info = ""
-        self._new_deal: NewDealDialog | None = None
-        self.saved_board: Board | None = None
-        """The board read in the new-deal dialog's save, shown when the dialog closes."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,21 +209,23 @@ class FunnelScreen(FunnelFilters):
                 if view.highlight(made):
                     self.current = index
                     self.show_made = None
-        self._focus_column()
-        self._show_info()
-        self.call_after_refresh(self._even_heads)
+        self.focus_current()
+        self.show_info()
+        self.call_after_refresh(self.even_heads)
+        if self._new_deal is None:  # once the board is on screen, the first time
+            self.call_after_refresh(self.prepare_new_deal)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._even_heads)
+        self.call_after_refresh(self.even_heads)
 
-    def _even_heads(self) -> None:
+    def even_heads(self) -> None:
         """Every column's head as tall as the tallest at the columns' widths now."""
         views = self._columns()
         lines = max((view.paint_head() for view in views), default=0)
         for view in views:
             view.query_one(".kanban-head").styles.height = max(lines, 2)
 
-    def _show_info(self) -> None:
+    def show_info(self) -> None:
         board = self.board
         if board is None:
             return
@@ -258,7 +256,7 @@ class FunnelScreen(FunnelFilters):
     def _columns(self) -> list[KanbanColumnView]:
         return list(self.views.values())
 
-    def _focus_column(self) -> None:
+    def focus_current(self) -> None:
         columns = self._columns()
         if columns:
             self.current = max(0, min(self.current, len(columns) - 1))
@@ -274,7 +272,7 @@ class FunnelScreen(FunnelFilters):
 
     def action_column(self, step: int) -> None:
         self.current += step
-        self._focus_column()
+        self.focus_current()
 
     def _card(self) -> tuple[KanbanColumnView, int, int] | None:
         columns = self._columns()
@@ -336,61 +334,9 @@ class FunnelScreen(FunnelFilters):
         self.notify(event.line)
         self.load()
 
-    def action_new_deal(self) -> None:
-        """A new deal in the selected column's stage (the first open one on Won and Lost)."""
-
-        columns = self._columns()
-        if self.board is None or self.flt is None:
-            return
-        stage = ""
-        if columns:
-            column = next(c for c in self.board.columns if c.stage_id == columns[self.current].stage_id)
-            stage = "" if column.is_won or column.is_lost else column.name
-
-        async def saved(deal: AddedDeal | None) -> None:
-            board, self.saved_board = self.saved_board, None
-            if deal is None:
-                return
-            self.show_made = deal.id
-            if board is None:
-                self.load()
-            else:
-                await self.show_board(board)
-            self.notify(_("Deal «{title}» opened: {stage}.").format(title=deal.title, stage=deal.stage))
-
-        self.app.push_screen(self.new_deal_dialog(stage, self.flt.pipeline_id), saved)
-
-    def new_deal_dialog(self, stage: str, pipeline_id: int) -> NewDealDialog:
-        """The screen's new-deal dialog for the column ``stage``, made once and kept
-        (installed: a save or Escape does not remove it): opened again, it is emptied and
-        pushed, with no compose, mount or styling of its widgets, and closing it removes nothing."""
-        from crm_tui.screens.dialogs.deal_forms import NewDealDialog
-
-        kept = self._new_deal
-        if kept is not None and kept.is_mounted:
-            kept.renew(stage, pipeline_id)
-            return kept
-        made = NewDealDialog(self.ws, stage=stage, pipeline_id=pipeline_id, then=self._board_after_save)
-        if kept is not None:
-            self.app.uninstall_screen(kept)
-        self._new_deal = made
-        self.app.install_screen(made, name=f"new-deal-{id(self)}")
-        return made
-
-    def _board_after_save(self, deal: AddedDeal) -> None:
-        """In the new-deal dialog's worker, once the deal is saved: the board with it, leading
-        its column (``made``), so that the dialog closes onto the board with the card on it."""
-        self.made.append(deal.id)
-        try:
-            self.saved_board = self.read_board()
-        except Exception:  # the deal is saved: the screen's own load reads it and says why not
-            self.saved_board = None
-
     def on_unmount(self) -> None:
         super().on_unmount()
-        if self._new_deal is not None:
-            with suppress(ScreenStackError):  # the app closing with the dialog open: it goes too
-                self.app.uninstall_screen(self._new_deal)
+        self.drop_new_deal_dialog()
 
     def action_more(self) -> None:
         columns = self._columns()
@@ -436,7 +382,7 @@ class FunnelScreen(FunnelFilters):
             self.query_one("#funnel-report", Static).update(_("Counting…"))
             self.load_report()
         else:
-            self._focus_column()
+            self.focus_current()
 
     @work(thread=True, exclusive=True, group="funnel-report", exit_on_error=False)
     def load_report(self) -> None:

@@ -51,6 +51,10 @@ class KanbanColumnView(Vertical):
         self.column: KanbanColumn | None = None
         self._shown: tuple[list[int], list[Text]] = ([], [])
         """The cards on show and what they say (compared, not redrawn, on a reload)."""
+        self._read: tuple[object, ...] = ()
+        """What the cards' texts were made from: the column, the width and, for each card, its
+        days in the stage and whether its next task is late (the only parts that move with the
+        clock)."""
         self._head: Text | None = None
 
     def compose(self) -> ComposeResult:
@@ -64,6 +68,12 @@ class KanbanColumnView(Vertical):
             self.column = column
             self.paint_head()
         width = max(self.size.width - 4, 14)
+        clock = [(c.days_in_stage(now), c.next_due is not None and c.next_due < now) for c in column.cards]
+        read = (column, width, tz, clock)
+        if read == self._read:  # the board read again, as it was: no texts made, nothing drawn
+            self.cards = column.cards
+            return
+        self._read = read
         amounts = money_figures([c.amount for c in column.cards])
         texts = [card_text(c, now, tz, width, a) for c, a in zip(column.cards, amounts, strict=True)]
         if column.has_more:
@@ -126,4 +136,8 @@ class KanbanColumnView(Vertical):
         return self.cards[index]
 
     def focus_cards(self) -> None:
-        self.query_one(".kanban-cards", OptionList).focus()
+        """Focus the cards; nothing when they have it (a focus draws the list again: a board
+        read again as it was would be drawn once more)."""
+        cards = self.query_one(".kanban-cards", OptionList)
+        if self.screen.focused is not cards:
+            cards.focus()

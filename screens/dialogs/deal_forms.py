@@ -45,7 +45,7 @@ NEW_DEAL_FIELDS = (
     ("amount", N_("Amount (350к, 1,2 млн)")),
     ("stage", N_("Stage")),
     ("close", N_("Close by (25.12, +30)")),
-    ("owner", N_("Owner (login)")),
+    ("owner", N_("Owner (login, surname or full name)")),
     ("comment", N_("Comment")),
 )
 
@@ -71,17 +71,20 @@ class NewDealDialog(ClientPickingForm[AddedDeal | None]):
         stage: str = "",
         pipeline_id: int | None = None,
         then: Callable[[AddedDeal], None] | None = None,
+        shown: Callable[[AddedDeal], None] | None = None,
     ) -> None:
         """``client`` (id, name) when opened on a client's card: the field is not asked;
         ``stage`` the kanban column's; ``pipeline_id`` the kanban's pipeline. ``then`` runs in
-        the save's worker once the deal is saved, before the dialog closes: the kanban reads its
-        board there, so that the dialog closes onto the board with the new card on it (one
-        redraw, rather than the board drawn again as it was, then once more with the card)."""
+        the save's worker once the deal is saved (the kanban reads the new deal's card there),
+        ``shown`` on the app's thread right before the dialog closes (the kanban puts the card
+        into its column): the screen under the dialog is drawn once, with the card on it, as the
+        dialog goes, rather than drawn again as it was, then once more with the card."""
         super().__init__()
         self.ws = ws
         self.client = client
         self.pipeline_id = pipeline_id
         self.then = then
+        self.shown = shown
         initial = self.opening_values(stage)
         self.rows: Rows = [
             (key, label, initial.get(key, ""))
@@ -122,6 +125,12 @@ class NewDealDialog(ClientPickingForm[AddedDeal | None]):
             self.then(deal)
         return deal
 
+    def on_form_dialog_saved(self, event: FormDialog.Saved) -> None:
+        """Runs before ``FormDialog``'s handler of the same message, which closes the dialog
+        (Textual calls the subclass's handler first)."""
+        if self.shown is not None and isinstance(event.result, AddedDeal):
+            self.shown(event.result)
+
 
 class DealEditDialog(FormDialog[int | None]):
     """The deal's title, amount, close date and owner; dismissed with its new version, or None.
@@ -143,7 +152,7 @@ class DealEditDialog(FormDialog[int | None]):
         self.rows: Rows = [
             ("title", N_("Title"), card.title),
             ("close", N_("Close by (25.12, +30)"), close),
-            ("owner", N_("Owner (login)"), owner_login),
+            ("owner", N_("Owner (login, surname or full name)"), owner_login),
         ]
         if not card.lines:  # with lines, the amount is their sum
             amount = f"{card.amount // 100}" + (f",{card.amount % 100:02d}" if card.amount % 100 else "")

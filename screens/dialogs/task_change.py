@@ -37,7 +37,7 @@ TITLES = {
     TaskChange.CANCEL: N_("Cancel the task"),
 }
 LABELS = {
-    TaskChange.REASSIGN: N_("For (login)"),
+    TaskChange.REASSIGN: N_("For (login, surname or full name)"),
     TaskChange.RESCHEDULE: N_("When (завтра 10:00, пт, +2)"),
     TaskChange.CANCEL: N_("Why (the one who set it sees it)"),
 }

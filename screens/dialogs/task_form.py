@@ -16,7 +16,7 @@ from crm_tui.screens.dialogs.form import Typed
 TASK_FIELDS = (
     ("title", N_("What to do")),
     ("due", N_("When (завтра 10:00, пт, +2)")),
-    ("assignee", N_("For (login)")),
+    ("assignee", N_("For (login, surname or full name)")),
     ("kind", N_("Kind")),
     ("client", N_("Client (name, INN, phone)")),
     ("note", N_("Note")),

@@ -447,6 +447,33 @@ async def test_a_deal_made_on_the_kanban_leads_its_long_column(ws: Workspace, te
         assert [card.title for card in view.cards].count("Насосы") == 1
 
 
+async def test_the_card_put_in_after_a_save_is_the_board_read_again(ws: Workspace, team: Seeded) -> None:
+    """After a save the kanban puts the new card into its column from the save's own read, not
+    from a read of the whole board: its column's count and sum, its cards and the funnel line
+    are what a read of the board says, and the board read again changes nothing on screen."""
+    from crm_tui.domain.deals.kanban import kanban
+    from crm_tui.screens.funnel import FunnelScreen
+
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "F")
+        funnel = app.screen
+        assert isinstance(funnel, FunnelScreen) and funnel.board is not None and funnel.flt is not None
+        await burst(pilot, "n", "Ромашка", "tab", "Насосы", "tab", "350к", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FunnelScreen) and funnel.board is not None and funnel.flt is not None
+        shown = funnel.board
+        info = text_of(funnel.query_one("#funnel-info", Static))
+        with ws.read() as session:
+            read = kanban(session, ws.viewer, funnel.flt, ws.now(), first=funnel.made)
+        assert shown.columns == read
+        funnel.load()
+        await settle(pilot)
+        assert funnel.board is not shown and funnel.board is not None and funnel.board.columns == read
+        assert text_of(funnel.query_one("#funnel-info", Static)) == info
+
+
 async def test_the_kanbans_new_deal_dialog_opens_again_as_new(ws: Workspace, team: Seeded) -> None:
     """The kanban keeps its new-deal dialog (opened again it is not built again): after a
     refusal and Escape, and after a save, it opens empty but for the column's stage and oneself

@@ -80,3 +80,29 @@ async def test_the_new_deal_typed_at_once_on_the_card(ws: Workspace, team: Seede
         assert isinstance(dialog, NewDealDialog)
         values = [dialog.query_one(f"#{key}", Input).value for key in ("deal-title", "deal-amount")]
         assert values == ["Насосы", "350к"]
+
+
+async def test_the_new_deal_typed_at_once_on_the_kanban(ws: Workspace, team: Seeded) -> None:
+    """``n`` on the kanban then the client and the title in one burst, twice: every key after
+    ``n`` lands in the dialog, none on the board (issue 21: they went to the column while the
+    dialog opened, and were lost, and a letter that is a kanban key acted there: ``v`` turned
+    the board into the report)."""
+    from crm_tui.screens.funnel import FunnelScreen
+
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "F")
+        funnel = app.screen
+        assert isinstance(funnel, FunnelScreen) and funnel.board is not None
+        for typed in ("Ромашка", "Romashka vip"):
+            await burst(pilot, "n", typed, "tab", "Насосы")
+            dialog = app.screen
+            assert isinstance(dialog, NewDealDialog)
+            values = [dialog.query_one(f"#{key}", Input).value for key in ("deal-client", "deal-title")]
+            assert values == [typed, "Насосы"]
+            assert not funnel.reporting
+            await burst(pilot, "escape")
+            if app.screen is dialog:  # the first Escape closed the client's suggestions
+                await burst(pilot, "escape")
+            assert isinstance(app.screen, FunnelScreen)

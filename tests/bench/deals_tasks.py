@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import shutil
 import statistics
 import sys
@@ -160,6 +161,8 @@ async def _new_deal_in_app(
 ) -> tuple[Stopwatch, Stopwatch]:
     """On the kanban (its first column): ``n``, the dialog drawn; the fields filled; Ctrl+S, the
     new deal's card drawn in its column. Waits on the screens' state, polling lightly."""
+    from textual.worker import WorkerCancelled
+
     from crm_tui.app import create_app
     from crm_tui.domain.clock import fixed_clock
     from crm_tui.domain.workspace import open_workspace
@@ -191,7 +194,8 @@ async def _new_deal_in_app(
             title = f"Бенч на канбане {n}"
             for field, value in (("client", clients[n % len(clients)]), ("title", title), ("amount", "350к")):
                 dialog.query_one(f"#deal-{field}").value = value  # type: ignore[attr-defined]
-            await app.workers.wait_for_complete()  # the client field's suggestions are shown
+            with contextlib.suppress(WorkerCancelled):  # a search or a read replaced by a newer one
+                await app.workers.wait_for_complete()  # the client field's suggestions are shown
             await pilot.pause()  # (a person picks one before saving)
             board = funnel.board
             shown.start()

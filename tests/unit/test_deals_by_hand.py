@@ -326,3 +326,38 @@ def test_deals_made_on_the_kanban_lead_their_columns_once(
     with other.read() as session:
         theirs = kanban(session, other.viewer, flt, other.now(), first=[older[1].id])
     assert "Ранняя 1" not in [card.title for c in theirs for card in c.cards]
+
+
+def test_a_deal_just_made_reads_as_the_board_shows_it(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    """``board_card``: the card the kanban puts into its column after a save, without reading the
+    board, is the one a read of the board shows leading that column; none for a board whose
+    filter hides the deal, a deal no longer open, or one the viewer may not see."""
+    from dataclasses import replace
+
+    from crm_tui.domain.deals.kanban import KanbanFilter, board_card, kanban
+
+    ws = workspace_for("ivanova")
+    made = add_deal(ws, DealDraft(str(seeded.clients["romashka"]), "Насосы", "350к"))
+    flt = KanbanFilter(made.pipeline_id)
+    with ws.read() as session:
+        found = board_card(session, ws.viewer, flt, made.id, ws.now())
+        board = kanban(session, ws.viewer, flt, ws.now(), first=[made.id])
+        elsewhere = board_card(
+            session, ws.viewer, replace(flt, owner_id=made.owner_id + 1000), made.id, ws.now()
+        )
+    column = next(c for c in board if c.stage_id == made.stage_id)
+    assert found == (made.stage_id, column.cards[0])
+    assert elsewhere is None
+    other = workspace_for("petrov")
+    with other.read() as session:
+        assert board_card(session, other.viewer, flt, made.id, other.now()) is None
+    with write_session(engine) as session:
+        won = session.scalar(
+            select(stages.c.id).where(stages.c.pipeline_id == made.pipeline_id, stages.c.code == "won")
+        )
+    assert won is not None
+    move_deal(ws, made.id, won, made.version)
+    with ws.read() as session:
+        assert board_card(session, ws.viewer, flt, made.id, ws.now()) is None

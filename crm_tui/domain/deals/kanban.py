@@ -192,6 +192,20 @@ def kanban(
     return columns
 
 
+def board_card(
+    session: Session, viewer: Viewer, flt: KanbanFilter, deal_id: int, now: datetime
+) -> tuple[int, KanbanCard] | None:
+    """The open deal ``deal_id``'s stage and card as the board under ``flt`` shows it, or None
+    when the board does not show it (another manager's under a manager filter, not open). What
+    the kanban needs to put a deal just made into its column without reading the board again."""
+    d = deals.c
+    stage_id = session.scalar(select(d.stage_id).where(*_where(viewer, flt, now, False), d.id == deal_id))
+    if stage_id is None:
+        return None
+    cards = _cards(session, [deal_id], (d.id,), now)
+    return (int(stage_id), cards[0]) if cards else None
+
+
 def _put_first(
     session: Session,
     viewer: Viewer,
