@@ -4,8 +4,8 @@ cancelled with a reason; listed. The task is written by ``create.open_task`` as 
 
 Who may set a task for whom is the capability table's ``set_tasks`` (a manager: the region's
 team; a head: the region; an admin: anyone). A task is changed (reassigned, moved, cancelled) by
-whoever may complete it (``complete_tasks``: its assignee, heads, admins) or by whoever set it:
-the setter of a task keeps a say over it. The setter sees its result in ``crm task list
+whoever may complete it (``complete_tasks``: its assignee, its region's head, an admin) or by
+whoever set it: the setter of a task keeps a say over it. The setter sees its result in ``crm task list
 --set-by-me`` and on the week view.
 """
 
