@@ -27,7 +27,15 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import deal_target, load_deal
-from crm_tui.domain.deals.new_deal import TITLE_LENGTH, owner_for, read_amount, read_close, read_title, refuse
+from crm_tui.domain.deals.new_deal import (
+    TITLE_LENGTH,
+    check_owner_sees,
+    owner_for,
+    read_amount,
+    read_close,
+    read_title,
+    refuse,
+)
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
@@ -97,6 +105,7 @@ def edit_deal(ws: Workspace, deal_id: int, version: int, typed: Mapping[str, str
             if not typed["owner"].strip():
                 raise refuse("owner", "deal.owner_missing", N_("say whose deal it is"))
             owner = owner_for(session, ws.viewer, typed["owner"], None)
+            check_owner_sees(session, owner, deal.client_id)
             values["owner_id"] = owner
             before["owner_id"] = [current.owner_id, owner]
         return change(
