@@ -19,6 +19,7 @@ from crm_tui.cli.common import (
     user_id_of,
 )
 from crm_tui.cli.deals import app as app  # noqa: PLC0414 - `crm deal` itself
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def add(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     assignments: Annotated[
         list[str], typer.Option("--set", help="field=value: title, amount, close, owner.")
     ],
@@ -148,7 +149,7 @@ def _line_json(line: Any) -> dict[str, Any]:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """A deal: its fields, lines, stage history and tasks."""
@@ -173,7 +174,10 @@ def list_(
     stage: Annotated[
         str | None, typer.Option("--stage", help="Only deals in this stage (code, name, id).")
     ] = None,
-    client: Annotated[int | None, typer.Option("--client", help="Only deals of this client id.")] = None,
+    client: Annotated[
+        int | None,
+        typer.Option("--client", help="Only deals of this client id.", callback=record_id("client")),
+    ] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only open deals.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per deal per line.")] = False,
 ) -> None:
@@ -206,7 +210,7 @@ def list_(
 @app.command("lines")
 def lines(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     add_: Annotated[
         list[str] | None,
         typer.Option(

@@ -17,6 +17,7 @@ from crm_tui.cli.common import (
     say,
     user_id_of,
 )
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -91,7 +92,10 @@ def list_(
     due_from: Annotated[str, typer.Option("--from", help="Due from this day: today, пн, 01.12.")] = "",
     due_to: Annotated[str, typer.Option("--to", help="Due up to this day, inclusive.")] = "",
     assignee: Annotated[str | None, typer.Option("--assignee", help="Only tasks of this login.")] = None,
-    client: Annotated[int | None, typer.Option("--client", help="Only tasks on this client id.")] = None,
+    client: Annotated[
+        int | None,
+        typer.Option("--client", help="Only tasks on this client id.", callback=record_id("client")),
+    ] = None,
     status: Annotated[str, typer.Option("--status", help="open, done, cancelled or all.")] = "open",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per task per line.")] = False,
 ) -> None:
@@ -141,7 +145,7 @@ def list_(
 @app.command("done")
 def done(
     ctx: typer.Context,
-    task: Annotated[int, typer.Argument(help="Task id.")],
+    task: Annotated[int, typer.Argument(help="Task id.", callback=record_id("task"))],
     result: Annotated[str, typer.Option("--result", help="What came of it (required).")],
     version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
@@ -160,7 +164,7 @@ def done(
 @app.command("move")
 def move(
     ctx: typer.Context,
-    task: Annotated[int, typer.Argument(help="Task id.")],
+    task: Annotated[int, typer.Argument(help="Task id.", callback=record_id("task"))],
     due: Annotated[str, typer.Option("--due", help="The new due time: завтра 10:00, пт, +2, 25.12.")] = "",
     to: Annotated[
         str, typer.Option("--to", help="Give it to this colleague: login, surname or full name.")
@@ -188,7 +192,7 @@ def move(
 @app.command("cancel")
 def cancel(
     ctx: typer.Context,
-    task: Annotated[int, typer.Argument(help="Task id.")],
+    task: Annotated[int, typer.Argument(help="Task id.", callback=record_id("task"))],
     reason: Annotated[str, typer.Option("--reason", help="Why (required; the one who set it sees it).")],
     version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
