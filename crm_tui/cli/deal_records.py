@@ -23,6 +23,8 @@ from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from crm_tui.domain.deals.card import DealCard
     from crm_tui.domain.workspace import Workspace
 
@@ -99,10 +101,28 @@ def edit(
         changes[key.strip()] = value
     ws = open_ws(ctx)
     new_version = edit_deal(ws, deal, _deal_version(ws, deal, version), changes)
+    close = _close_read(ws, deal) if "close" in changes else None
     if as_json:
-        print_json({"deal": deal, "version": new_version})
+        print_json({"deal": deal, "version": new_version} | ({"expected_close": close} if close else {}))
+        return
+    if close is not None:  # what "01.12" was read as (a close date looks ahead: next year's in December)
+        say(
+            _("deal {deal} saved (version {version}), expected close {close}").format(
+                deal=deal, version=new_version, close=f"{close:%d.%m.%Y}"
+            )
+        )
         return
     say(_("deal {deal} saved (version {version})").format(deal=deal, version=new_version))
+
+
+def _close_read(ws: Workspace, deal: int) -> date | None:
+    from crm_tui.storage.models import deals
+
+    with ws.read() as session:
+        found: date | None = session.scalar(
+            deals.select().with_only_columns(deals.c.expected_close).where(deals.c.id == deal)
+        )
+    return found
 
 
 def _card_json(card: DealCard) -> dict[str, Any]:

@@ -113,12 +113,17 @@ def list_(
     if status != "all" and status not in statuses:
         fail(_("unknown status {status!r}: use open, done, cancelled or all").format(status=status))
     now = ws.now()
-    start = datetime.combine(parse_day(due_from, now, ws.tz), time(), tzinfo=ws.tz) if due_from else None
-    end = (
-        datetime.combine(parse_day(due_to, now, ws.tz) + timedelta(days=1), time(), tzinfo=ws.tz)
-        if due_to
-        else None
-    )
+    # A filter looks back: «пн» is this week's Monday, «01.12» the last one (not the next year's).
+    first = parse_day(due_from, now, ws.tz, back=True) if due_from else None
+    last = parse_day(due_to, now, ws.tz, back=True, not_before=first) if due_to else None
+    if first is not None and last is not None and first > last:
+        fail(
+            _("--from {first} is after --to {last}").format(
+                first=f"{first:%d.%m.%Y}", last=f"{last:%d.%m.%Y}"
+            )
+        )
+    start = datetime.combine(first, time(), tzinfo=ws.tz) if first else None
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=ws.tz) if last else None
     query = TaskQuery(
         mine=mine, set_by_me=set_by_me, overdue=overdue, due_from=start, due_to=end,
         assignee_id=user_id_of(ws, assignee, "--assignee", UNKNOWN_USER), client_id=client,
