@@ -103,7 +103,6 @@ def list_(
     (when more match, standard error says so; narrow with --mine, --from, --to, --assignee...)."""
     from datetime import datetime, time, timedelta
 
-    from crm_tui.domain.captions import TASK_STATUS_NAMES
     from crm_tui.domain.tasks.listing import LIST_LIMIT, TaskQuery, list_tasks
     from crm_tui.domain.values.moments import parse_day
     from crm_tui.storage.models import TaskStatus
@@ -141,7 +140,7 @@ def list_(
         rows=[
             (r.id, f"{r.due_at.astimezone(ws.tz):%d.%m %H:%M}" + (" !" if r.overdue(now) else ""), r.title,
              r.assignee or "—", r.client or "—",
-             r.result if r.status != "open" and r.result else TASK_STATUS_NAMES.caption(r.status))
+             r.outcome)
             for r in rows
         ],
     )  # fmt: skip
