@@ -322,13 +322,8 @@ def open_deal(session: Session, ws: Workspace, draft: DealDraft) -> AddedDeal:
     )
     owner_id = owner_for(session, ws.viewer, draft.owner, client.owner_id)
     if client.owner_id is None and client.status == ClientStatus.LEAD.value:
-        if owner_id != ws.viewer.user_id:
-            raise refuse(
-                "owner", "deal.lead_free",
-                N_("client {id} is a free lead: whoever opens its deal takes it (crm clients take {id})"),
-                id=client.id,
-            )  # fmt: skip
-        take_in(session, ws.viewer, client.id, now)
+        if owner_id == ws.viewer.user_id:  # a free lead's deal takes the lead, first come first served
+            take_in(session, ws.viewer, client.id, now)
     else:
         check_owner_sees(session, owner_id, client.id)
     pipeline_id = _pipeline(session, draft.pipeline)
