@@ -206,6 +206,7 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.TAKE_LEADS: Rule(
         "take an unowned lead of the region",
         {MANAGER: OWN, HEAD: OWN},
+        N_("{login} takes no leads: a free lead is taken by a manager or a head of sales of its region"),
     ),
     Capability.ANSWER_LOST_DEALS: Rule(
         "answer lost deals (target: the new owner)",
