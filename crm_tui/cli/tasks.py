@@ -56,8 +56,8 @@ def add(
     title: Annotated[str, typer.Argument(help="What is to be done.")],
     due: Annotated[str, typer.Option("--due", help="When: завтра 10:00, пт, +2, 25.12, 25.12 15:00.")],
     to: Annotated[
-        str, typer.Option("--to", help="The assignee: login, surname or full name (default: you).")
-    ] = "",
+        str | None, typer.Option("--to", help="The assignee: login, surname or full name (default: you).")
+    ] = None,
     kind: Annotated[str, typer.Option("--kind", help="call, meeting, email or todo.")] = "todo",
     client: Annotated[str, typer.Option("--client", help="The client: id, name, INN or phone.")] = "",
     deal: Annotated[str, typer.Option("--deal", help="The deal id.")] = "",
@@ -69,8 +69,10 @@ def add(
 
     from crm_tui.domain.tasks.manual import TaskDraft, set_task
 
+    if to is not None and not to.strip():  # an empty --to is a slip, not "myself"
+        fail(_("--to is empty: name the assignee, or leave --to out to set the task for yourself"))
     ws = open_ws(ctx)
-    made = set_task(ws, TaskDraft(title, due, to, kind, client, deal, note))
+    made = set_task(ws, TaskDraft(title, due, to or "", kind, client, deal, note))
     if as_json:
         print_json(asdict(made))
         return

@@ -32,3 +32,11 @@ def test_an_admin_taking_a_lead_is_told_who_takes_leads_not_that_it_is_missing(
         session.execute(update(clients).where(clients.c.id == lead).values(owner_id=None))
     with pytest.raises(AccessDenied, match="admin takes no leads: a free lead is taken by a manager"):
         take_lead(workspace_for("admin"), lead)
+
+
+def test_an_empty_assignee_is_refused_not_read_as_oneself(seeded_db: str) -> None:
+    from tests.cli_support import crm
+
+    ran = crm("--db", seeded_db, "task", "add", "Позвонить", "--due", "+1", "--to", "", user="ivanova")
+    assert ran.returncode == 2 and "--to is empty" in ran.stderr, ran.stderr
+    assert crm("--db", seeded_db, "task", "add", "Позвонить", "--due", "+1", user="ivanova").returncode == 0
