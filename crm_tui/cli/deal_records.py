@@ -182,9 +182,14 @@ def show(
     if as_json:
         print_json(_card_json(card))
         return
-    say(f"{card.id} «{card.title}» · {card.client} · {card.stage} · {money(card.amount)} · v{card.version}")
+    amount = money(card.amount, with_kopecks=card.amount % 100 != 0)  # 19 736,50 ₽, not 19 736 ₽
+    version = _("version {version}").format(version=card.version)
+    say(f"{card.id} «{card.title}» · {card.client} · {card.stage} · {amount} · {version}")
     for line in card.lines:
-        say(f"  {line.number}. {line.product} × {line.quantity} {line.unit} · {money(line.total)}")
+        say(
+            f"  {line.number}. {line.product} × {line.quantity} {line.unit} · "
+            f"{money(line.total, with_kopecks=line.total % 100 != 0)}"
+        )
 
 
 @app.command("list")

@@ -3,6 +3,7 @@ lines removed, a deal's amount with its kopecks."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -40,3 +41,16 @@ def test_an_empty_assignee_is_refused_not_read_as_oneself(seeded_db: str) -> Non
     ran = crm("--db", seeded_db, "task", "add", "Позвонить", "--due", "+1", "--to", "", user="ivanova")
     assert ran.returncode == 2 and "--to is empty" in ran.stderr, ran.stderr
     assert crm("--db", seeded_db, "task", "add", "Позвонить", "--due", "+1", user="ivanova").returncode == 0
+
+
+def test_deal_show_keeps_the_kopecks_and_says_version(seeded_db: str) -> None:
+    from tests.cli_support import crm
+
+    db = ("--db", seeded_db)
+    made = crm(*db, "deal", "add", "Ромашка", "--title", "Насосы", "--amount", "19 736,50", "--json",
+               user="ivanova", check=True)  # fmt: skip
+    deal = str(json.loads(made.stdout)["id"])
+    shown = crm(
+        *db, "deal", "show", deal, user="ivanova", extra_env={"CRM_LOCALE": "ru"}
+    ).stdout.splitlines()[0]
+    assert shown.endswith("· 19\u202f736,50 ₽ · версия 1"), shown
