@@ -184,8 +184,8 @@ class WeekScreen(CrmScreen):
             facts.append(_("for {name}").format(name=task.assignee or "—"))
         elif task.set_by and task.set_by != task.assignee:
             facts.append(_("from {name}").format(name=task.set_by))
-        if task.status != "open" and task.result:
-            facts.append(task.result)
+        if task.status != "open":  # done or cancelled, by whom, with the result or the reason
+            facts.append(task.outcome)
         if facts:
             line.append_text(literal(" · " + " · ".join(facts), style="dim"))
         return line

@@ -26,6 +26,29 @@ if TYPE_CHECKING:
     from crm_tui.screens.week import WeekRead
 
 
+NEEDS_THE_BASE = frozenset(
+    {
+        "desk",
+        "clients",
+        "import_clients",
+        "duplicates",
+        "segments",
+        "funnel",
+        "inbox",
+        "week",
+        "dashboard",
+        "campaigns",
+        "inbound",
+        "new_deal",
+        "new_task",
+        "password",
+    }
+)
+"""The app's keys that open something of the base: while it is opening («Открываем клиентскую
+базу…») they do nothing, as the desk's own keys do before it is there (`W`, `N` or `T` pressed
+then ended the app in an AssertionError)."""
+
+
 class Navigation(App[None]):
     """The app's keys that open a screen or a dialog, and the checks on them."""
 
@@ -66,15 +89,7 @@ class Navigation(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing to go to before the workspace is open; no second wizard over the first; no
         leaving it while an import or undo runs."""
-        if self._ws is None and action in (
-            "desk",
-            "clients",
-            "import_clients",
-            "duplicates",
-            "segments",
-            "funnel",
-            "inbox",
-        ):
+        if self._ws is None and action in NEEDS_THE_BASE:
             return False
         if action == "duplicates":  # without the right the key says why (the footer hides it)
             return self._duplicates_refused() is not None or not self._reviewing()

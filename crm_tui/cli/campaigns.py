@@ -11,6 +11,7 @@ import typer
 
 from crm_tui.cli.campaign_options import Installed, ListFile, Owner, Product, Region, Search, Segment, Status
 from crm_tui.cli.common import fail, open_ws, print_figures, print_json, print_table, say, warn
+from crm_tui.cli.ids import record_id
 from crm_tui.domain.captions import (
     CAMPAIGN_KIND_NAMES,
     CAMPAIGN_STATUS_NAMES,
@@ -345,7 +346,7 @@ def nonresponders(
 @app.command("stop")
 def stop(
     ctx: typer.Context,
-    client: Annotated[int, typer.Argument(help="The client (id).")],
+    client: Annotated[int, typer.Argument(help="The client (id).", callback=record_id("client"))],
     as_json: AsJson = False,
 ) -> None:
     """Stop every campaign's letters to a client."""

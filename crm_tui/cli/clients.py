@@ -16,6 +16,7 @@ from crm_tui.cli.common import (
     say,
     user_id_of,
 )
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ def add(
 @app.command("timeline")
 def timeline(
     ctx: typer.Context,
-    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    client_id: Annotated[int, typer.Argument(help="The client's id.", callback=record_id("client"))],
     before: Annotated[
         str | None, typer.Option("--before", help="Continue from the 'next' a previous page printed.")
     ] = None,
@@ -225,7 +226,7 @@ def timeline(
 @app.command("log")
 def log(
     ctx: typer.Context,
-    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    client_id: Annotated[int, typer.Argument(help="The client's id.", callback=record_id("client"))],
     summary: Annotated[str, typer.Argument(help="What was said or agreed.")],
     kind: Annotated[str, typer.Option("--kind", help="call, email, message, meeting or note.")] = "call",
     inbound: Annotated[bool, typer.Option("--inbound", help="The client reached out to us.")] = False,
@@ -264,7 +265,7 @@ def log(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    client_id: Annotated[int, typer.Argument(help="The client's id.", callback=record_id("client"))],
     assignments: Annotated[
         list[str],
         typer.Option(
@@ -303,7 +304,7 @@ def edit(
 @app.command("take")
 def take(
     ctx: typer.Context,
-    client_id: Annotated[int, typer.Argument(help="The lead's id.")],
+    client_id: Annotated[int, typer.Argument(help="The lead's id.", callback=record_id("client"))],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Take an unowned lead of your region: first come, first served (the second is told who)."""

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import open_ws, print_json, say
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Contact persons: move to another company, job history.", no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="Contact persons: move to another company, job history.",
 @app.command("add")
 def add(
     ctx: typer.Context,
-    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    client_id: Annotated[int, typer.Argument(help="The client's id.", callback=record_id("client"))],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     position: Annotated[str, typer.Option("--position")] = "",
     phone: Annotated[str, typer.Option("--phone", help="One or more phones, as written.")] = "",

@@ -19,9 +19,12 @@ from crm_tui.cli.common import (
     user_id_of,
 )
 from crm_tui.cli.deals import app as app  # noqa: PLC0414 - `crm deal` itself
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from crm_tui.domain.deals.card import DealCard
     from crm_tui.domain.workspace import Workspace
 
@@ -78,7 +81,7 @@ def add(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     assignments: Annotated[
         list[str], typer.Option("--set", help="field=value: title, amount, close, owner.")
     ],
@@ -98,10 +101,28 @@ def edit(
         changes[key.strip()] = value
     ws = open_ws(ctx)
     new_version = edit_deal(ws, deal, _deal_version(ws, deal, version), changes)
+    close = _close_read(ws, deal) if "close" in changes else None
     if as_json:
-        print_json({"deal": deal, "version": new_version})
+        print_json({"deal": deal, "version": new_version} | ({"expected_close": close} if close else {}))
+        return
+    if close is not None:  # what "01.12" was read as (a close date looks ahead: next year's in December)
+        say(
+            _("deal {deal} saved (version {version}), expected close {close}").format(
+                deal=deal, version=new_version, close=f"{close:%d.%m.%Y}"
+            )
+        )
         return
     say(_("deal {deal} saved (version {version})").format(deal=deal, version=new_version))
+
+
+def _close_read(ws: Workspace, deal: int) -> date | None:
+    from crm_tui.storage.models import deals
+
+    with ws.read() as session:
+        found: date | None = session.scalar(
+            deals.select().with_only_columns(deals.c.expected_close).where(deals.c.id == deal)
+        )
+    return found
 
 
 def _card_json(card: DealCard) -> dict[str, Any]:
@@ -148,7 +169,7 @@ def _line_json(line: Any) -> dict[str, Any]:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """A deal: its fields, lines, stage history and tasks."""
@@ -161,9 +182,14 @@ def show(
     if as_json:
         print_json(_card_json(card))
         return
-    say(f"{card.id} «{card.title}» · {card.client} · {card.stage} · {money(card.amount)} · v{card.version}")
+    amount = money(card.amount, with_kopecks=card.amount % 100 != 0)  # 19 736,50 ₽, not 19 736 ₽
+    version = _("version {version}").format(version=card.version)
+    say(f"{card.id} «{card.title}» · {card.client} · {card.stage} · {amount} · {version}")
     for line in card.lines:
-        say(f"  {line.number}. {line.product} × {line.quantity} {line.unit} · {money(line.total)}")
+        say(
+            f"  {line.number}. {line.product} × {line.quantity} {line.unit} · "
+            f"{money(line.total, with_kopecks=line.total % 100 != 0)}"
+        )
 
 
 @app.command("list")
@@ -173,7 +199,10 @@ def list_(
     stage: Annotated[
         str | None, typer.Option("--stage", help="Only deals in this stage (code, name, id).")
     ] = None,
-    client: Annotated[int | None, typer.Option("--client", help="Only deals of this client id.")] = None,
+    client: Annotated[
+        int | None,
+        typer.Option("--client", help="Only deals of this client id.", callback=record_id("client")),
+    ] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only open deals.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per deal per line.")] = False,
 ) -> None:
@@ -206,7 +235,7 @@ def list_(
 @app.command("lines")
 def lines(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     add_: Annotated[
         list[str] | None,
         typer.Option(

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json, say
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 app = typer.Typer(help="Deals: move them through the funnel; answer refusals.", no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="Deals: move them through the funnel; answer refusals.", 
 @app.command("move")
 def move(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     stage: Annotated[str, typer.Argument(help="Stage code, name or id; or next / prev.")],
     reason: Annotated[str | None, typer.Option("--reason", help="Lost reason (required for Lost).")] = None,
     comment: Annotated[str | None, typer.Option("--comment", help="Why (kept in the stage history).")] = None,
@@ -78,7 +79,7 @@ def refusal(
 @app.command("paid")
 def paid(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     amount: Annotated[
         str | None, typer.Option("--amount", help="How much came (default: all still due).")
     ] = None,

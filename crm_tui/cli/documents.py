@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crm_tui.cli.common import fail, open_ws, print_json, print_table, say
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _made(ctx: typer.Context, deal: int, kind: str, template: str | None, fmt: s
 @app.command("contract")
 def contract(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     template: TEMPLATE = None,
     out: OUT = None,
     as_json: JSON = False,
@@ -86,7 +87,7 @@ def contract(
 @app.command("invoice")
 def invoice(
     ctx: typer.Context,
-    deal: Annotated[int, typer.Argument(help="Deal id.")],
+    deal: Annotated[int, typer.Argument(help="Deal id.", callback=record_id("deal"))],
     template: TEMPLATE = None,
     docx: Annotated[
         bool, typer.Option("--docx", help="A DOCX from the invoice template instead of the PDF.")

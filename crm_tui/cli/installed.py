@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from crm_tui.cli.common import open_ws, print_json, say
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 app = typer.Typer(help="A client's installed base: add, list, remove.", no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="A client's installed base: add, list, remove.", no_args_
 @app.command("add")
 def add(
     ctx: typer.Context,
-    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    client_id: Annotated[int, typer.Argument(help="The client's id.", callback=record_id("client"))],
     product: Annotated[str, typer.Option("--product", help="What it is: «Котёл Buderus Logano».")],
     vendor: Annotated[str, typer.Option("--vendor", help="Who made or sold it.")] = "",
     ours: Annotated[bool, typer.Option("--ours/--competitor", help="Sold by us, or a competitor's.")] = False,
@@ -38,7 +39,7 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    client_id: Annotated[int, typer.Argument(help="The client's id.")],
+    client_id: Annotated[int, typer.Argument(help="The client's id.", callback=record_id("client"))],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item per line.")] = False,
 ) -> None:
     """What the client owns: competitors' products first."""

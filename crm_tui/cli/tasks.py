@@ -17,6 +17,7 @@ from crm_tui.cli.common import (
     say,
     user_id_of,
 )
+from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -55,8 +56,8 @@ def add(
     title: Annotated[str, typer.Argument(help="What is to be done.")],
     due: Annotated[str, typer.Option("--due", help="When: завтра 10:00, пт, +2, 25.12, 25.12 15:00.")],
     to: Annotated[
-        str, typer.Option("--to", help="The assignee: login, surname or full name (default: you).")
-    ] = "",
+        str | None, typer.Option("--to", help="The assignee: login, surname or full name (default: you).")
+    ] = None,
     kind: Annotated[str, typer.Option("--kind", help="call, meeting, email or todo.")] = "todo",
     client: Annotated[str, typer.Option("--client", help="The client: id, name, INN or phone.")] = "",
     deal: Annotated[str, typer.Option("--deal", help="The deal id.")] = "",
@@ -68,8 +69,10 @@ def add(
 
     from crm_tui.domain.tasks.manual import TaskDraft, set_task
 
+    if to is not None and not to.strip():  # an empty --to is a slip, not "myself"
+        fail(_("--to is empty: name the assignee, or leave --to out to set the task for yourself"))
     ws = open_ws(ctx)
-    made = set_task(ws, TaskDraft(title, due, to, kind, client, deal, note))
+    made = set_task(ws, TaskDraft(title, due, to or "", kind, client, deal, note))
     if as_json:
         print_json(asdict(made))
         return
@@ -91,7 +94,10 @@ def list_(
     due_from: Annotated[str, typer.Option("--from", help="Due from this day: today, пн, 01.12.")] = "",
     due_to: Annotated[str, typer.Option("--to", help="Due up to this day, inclusive.")] = "",
     assignee: Annotated[str | None, typer.Option("--assignee", help="Only tasks of this login.")] = None,
-    client: Annotated[int | None, typer.Option("--client", help="Only tasks on this client id.")] = None,
+    client: Annotated[
+        int | None,
+        typer.Option("--client", help="Only tasks on this client id.", callback=record_id("client")),
+    ] = None,
     status: Annotated[str, typer.Option("--status", help="open, done, cancelled or all.")] = "open",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per task per line.")] = False,
 ) -> None:
@@ -99,7 +105,6 @@ def list_(
     (when more match, standard error says so; narrow with --mine, --from, --to, --assignee...)."""
     from datetime import datetime, time, timedelta
 
-    from crm_tui.domain.captions import TASK_STATUS_NAMES
     from crm_tui.domain.tasks.listing import LIST_LIMIT, TaskQuery, list_tasks
     from crm_tui.domain.values.moments import parse_day
     from crm_tui.storage.tables.activity import TaskStatus
@@ -109,12 +114,17 @@ def list_(
     if status != "all" and status not in statuses:
         fail(_("unknown status {status!r}: use open, done, cancelled or all").format(status=status))
     now = ws.now()
-    start = datetime.combine(parse_day(due_from, now, ws.tz), time(), tzinfo=ws.tz) if due_from else None
-    end = (
-        datetime.combine(parse_day(due_to, now, ws.tz) + timedelta(days=1), time(), tzinfo=ws.tz)
-        if due_to
-        else None
-    )
+    # A filter looks back: «пн» is this week's Monday, «01.12» the last one (not the next year's).
+    first = parse_day(due_from, now, ws.tz, back=True) if due_from else None
+    last = parse_day(due_to, now, ws.tz, back=True, not_before=first) if due_to else None
+    if first is not None and last is not None and first > last:
+        fail(
+            _("--from {first} is after --to {last}").format(
+                first=f"{first:%d.%m.%Y}", last=f"{last:%d.%m.%Y}"
+            )
+        )
+    start = datetime.combine(first, time(), tzinfo=ws.tz) if first else None
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=ws.tz) if last else None
     query = TaskQuery(
         mine=mine, set_by_me=set_by_me, overdue=overdue, due_from=start, due_to=end,
         assignee_id=user_id_of(ws, assignee, "--assignee", UNKNOWN_USER), client_id=client,
@@ -132,7 +142,7 @@ def list_(
         rows=[
             (r.id, f"{r.due_at.astimezone(ws.tz):%d.%m %H:%M}" + (" !" if r.overdue(now) else ""), r.title,
              r.assignee or "—", r.client or "—",
-             r.result if r.status != "open" and r.result else TASK_STATUS_NAMES.caption(r.status))
+             r.outcome)
             for r in rows
         ],
     )  # fmt: skip
@@ -141,7 +151,7 @@ def list_(
 @app.command("done")
 def done(
     ctx: typer.Context,
-    task: Annotated[int, typer.Argument(help="Task id.")],
+    task: Annotated[int, typer.Argument(help="Task id.", callback=record_id("task"))],
     result: Annotated[str, typer.Option("--result", help="What came of it (required).")],
     version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
@@ -160,7 +170,7 @@ def done(
 @app.command("move")
 def move(
     ctx: typer.Context,
-    task: Annotated[int, typer.Argument(help="Task id.")],
+    task: Annotated[int, typer.Argument(help="Task id.", callback=record_id("task"))],
     due: Annotated[str, typer.Option("--due", help="The new due time: завтра 10:00, пт, +2, 25.12.")] = "",
     to: Annotated[
         str, typer.Option("--to", help="Give it to this colleague: login, surname or full name.")
@@ -188,7 +198,7 @@ def move(
 @app.command("cancel")
 def cancel(
     ctx: typer.Context,
-    task: Annotated[int, typer.Argument(help="Task id.")],
+    task: Annotated[int, typer.Argument(help="Task id.", callback=record_id("task"))],
     reason: Annotated[str, typer.Option("--reason", help="Why (required; the one who set it sees it).")],
     version: Annotated[int | None, typer.Option("--version", help=VERSION_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,

@@ -72,6 +72,14 @@ _NOT_FOUND = {
 
 RECORD_KINDS = frozenset(_NOT_FOUND)
 """The kinds ``not_found`` names."""
+LARGEST_ID = 2**63 - 1
+"""The largest id a base may hold (a 64-bit integer): a larger one names no record, and SQLite
+cannot even be asked about it (an ``OverflowError``), so it is "not found" before it is looked up."""
+
+
+def holds_id(value: int) -> bool:
+    """Whether ``value`` is an id a base could hold (see ``LARGEST_ID``)."""
+    return -LARGEST_ID - 1 <= value <= LARGEST_ID
 
 
 def not_found(entity: str, record_id: int | str) -> NotFound:

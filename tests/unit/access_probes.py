@@ -264,8 +264,9 @@ def _complete(cell: Cell) -> bool:
 
 def _deal_owner(cell: Cell) -> str:
     """Whose a probe's new deal is: the viewer's own, but an admin (who owns no clients) gives an
-    unowned lead's deal to a manager."""
-    return "ivanova" if cell.login == "admin" else ""
+    unowned lead's deal to a manager; an owned client's deal goes to its owner (a deal's owner
+    sees its client)."""
+    return "ivanova" if cell.login == "admin" and cell.kind is Kind.FREE_LEAD else ""
 
 
 def _move(cell: Cell) -> bool:

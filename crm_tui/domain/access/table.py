@@ -53,8 +53,8 @@ TABLE: Mapping[Capability, Rule] = {
         {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: ALL},
     ),
     Capability.COMPLETE_TASKS: Rule(
-        "complete or snooze tasks",
-        {MANAGER: OWN, HEAD: ALL, ADMIN: ALL, OPS: OWN},
+        "complete, snooze, move, reassign or cancel tasks (a setter keeps a say over what they set)",
+        {MANAGER: OWN, HEAD: REGION, ADMIN: ALL, OPS: OWN},
         N_("{target} is not yours"),
         N_("{target} is not yours"),
         seen_with=Capability.SEE_CLIENTS,
@@ -89,6 +89,7 @@ TABLE: Mapping[Capability, Rule] = {
     Capability.TAKE_LEADS: Rule(
         "take an unowned lead of the region",
         {MANAGER: OWN, HEAD: OWN},
+        N_("{login} takes no leads: a free lead is taken by a manager or a head of sales of its region"),
     ),
     Capability.ANSWER_LOST_DEALS: Rule(
         "answer lost deals (target: the new owner)",

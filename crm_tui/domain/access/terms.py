@@ -107,9 +107,8 @@ class Rule:
     seen_with: Capability | None = None
     """What shows the target: a record the viewer cannot even see is "not found" (``can`` says
     no), whatever ``outside`` says (saying "not yours to move" told a manager that a colleague's
-    deal existed). Only the refusal's words: a scope wider than the seeing one (a head completes
-    any task) still grants. A person given something (a new owner) is not a record: never "not
-    found"."""
+    deal existed). Only the refusal's words: a scope wider than the seeing one still grants. A
+    person given something (a new owner) is not a record: never "not found"."""
     given: str | None = None
     """What a refusal says when the target is the person something is given to (a deal's new
     owner), where ``outside`` speaks of the record ("sokolov.p is not yours to change")."""

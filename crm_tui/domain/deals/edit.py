@@ -4,6 +4,13 @@
 An edit carries the version the person read: a colleague's save in between refuses it
 (``audit.changes.change``), never overwritten. A deal with lines has their sum as its amount, so
 its amount is changed through its lines (``deals.lines``). Moving a deal is ``moves``' business.
+
+A won or lost deal keeps the figures it closed with: its amount, lines, owner and close date are
+in the plan, the KPIs and the manager's pay, so they are refused (``closed_figures``); its title
+may still be corrected. To change them, the deal is moved back to an open stage (audited), as a
+sale that fell through is. An invoiced deal that is still open may change: an invoice is a
+document of its own (its number, amount and file are kept as made), and the next one made
+follows the deal.
 """
 
 from __future__ import annotations
@@ -20,7 +27,15 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import deal_target, load_deal
-from crm_tui.domain.deals.new_deal import TITLE_LENGTH, owner_for, read_amount, read_close, read_title, refuse
+from crm_tui.domain.deals.new_deal import (
+    TITLE_LENGTH,
+    check_owner_sees,
+    owner_for,
+    read_amount,
+    read_close,
+    read_title,
+    refuse,
+)
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
@@ -28,6 +43,18 @@ from crm_tui.storage.models import DealStatus, clients, deal_lines, deals, stage
 
 EDITABLE = ("title", "amount", "close", "owner")
 """What ``--set field=value`` may name."""
+CLOSED_FIGURES = ("amount", "close", "owner")
+"""What a closed deal refuses of ``EDITABLE`` (and its lines)."""
+_CLOSED = {
+    DealStatus.WON.value: N_(
+        "deal {id} is won: its amount, lines, owner and close date stay as it closed; move it back to an "
+        "open stage to change them"
+    ),
+    DealStatus.LOST.value: N_(
+        "deal {id} is lost: its amount, lines, owner and close date stay as it closed; move it back to an "
+        "open stage to change them"
+    ),
+}
 LIST_LIMIT = 200
 
 
@@ -46,6 +73,9 @@ def edit_deal(ws: Workspace, deal_id: int, version: int, typed: Mapping[str, str
         require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
         if deal.version != version:
             raise stale("deal", deal.title)
+        for name in CLOSED_FIGURES:
+            if name in typed:
+                closed_figures(deal.id, deal.status, name)
         current = session.execute(
             select(deals.c.title, deals.c.amount, deals.c.expected_close, deals.c.owner_id).where(
                 deals.c.id == deal_id
@@ -75,6 +105,7 @@ def edit_deal(ws: Workspace, deal_id: int, version: int, typed: Mapping[str, str
             if not typed["owner"].strip():
                 raise refuse("owner", "deal.owner_missing", N_("say whose deal it is"))
             owner = owner_for(session, ws.viewer, typed["owner"], None)
+            check_owner_sees(session, owner, deal.client_id)
             values["owner_id"] = owner
             before["owner_id"] = [current.owner_id, owner]
         return change(
@@ -89,6 +120,12 @@ def edit_deal(ws: Workspace, deal_id: int, version: int, typed: Mapping[str, str
             action="edit",
             changes=before,
         )
+
+
+def closed_figures(deal_id: int, status: str, field_name: str) -> None:
+    """Refuse a change of a closed deal's ``field_name`` (one of ``CLOSED_FIGURES`` or "line")."""
+    if status in _CLOSED:
+        raise refuse(field_name, "deal.closed", _CLOSED[status], id=deal_id, status=status)
 
 
 def _iso(day: date | None) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit.changes import change, stale
+from crm_tui.domain.deals.edit import closed_figures
 from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.deals.new_deal import read_amount, refuse
 from crm_tui.domain.values.amounts import MAX_KOPECKS
@@ -194,6 +195,7 @@ def add_lines(ws: Workspace, deal_id: int, version: int, drafts: Sequence[LineDr
         require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
         if deal.version != version:
             raise stale("deal", deal.title)
+        closed_figures(deal.id, deal.status, "line")
         if _sum(session, deal_id) + sum(line.total for line in read) >= MAX_KOPECKS:
             raise refuse(
                 "price", "line.deal_large", N_("the deal's lines would come to more than a trillion rubles")
@@ -219,6 +221,7 @@ def remove_line(ws: Workspace, deal_id: int, version: int, number: int) -> int:
         require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
         if deal.version != version:
             raise stale("deal", deal.title)
+        closed_figures(deal.id, deal.status, "line")
         rows = deal_line_rows(session, deal_id)
         if not 1 <= number <= len(rows):
             raise refuse("line", "line.unknown", N_("the deal has no line {number}"), number=number)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.access.capabilities import Capability, Viewer, can, client_target, person, require
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.clients.listing import ClientFilter, client_page
+from crm_tui.domain.clients.take import take_in
 from crm_tui.domain.deals.moves import DealRow, change_stage
 from crm_tui.domain.deals.pipeline_admin import find_stage
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
@@ -29,7 +30,7 @@ from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.moments import parse_day
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message, Phrase
-from crm_tui.storage.models import DealStatus, clients, deals, pipelines, users
+from crm_tui.storage.models import ClientStatus, DealStatus, clients, deals, pipelines, users
 
 TITLE_LENGTH = 300
 CLOSE_YEARS_AHEAD = 10
@@ -238,6 +239,25 @@ def owner_for(session: Session, viewer: Viewer, login: str, fallback: int | None
     raise refuse("owner", "deal.owner_missing", N_("say whose deal it is: the client has no owner"))
 
 
+def check_owner_sees(session: Session, owner_id: int, client_id: int) -> None:
+    """Refuse a deal whose owner may not see its client: the owner could not open the client's
+    card, and the client's owner would not see the deal (as a task's assignee must see its
+    client, ``tasks.manual``)."""
+    from crm_tui.domain.access.users import viewer_of
+    from crm_tui.domain.access.visibility import visible_clients
+
+    seer = viewer_of(session, owner_id)
+    if seer is None:  # pragma: no cover - the owner was just read
+        return
+    c = clients.c
+    if session.scalar(select(c.id).where(c.id == client_id, visible_clients(seer))) is None:
+        raise refuse(
+            "owner", "deal.client_unseen",
+            N_("{login} does not see client {id}: a deal goes to whoever sees its client"),
+            login=seer.login, id=client_id,
+        )  # fmt: skip
+
+
 def _pipeline(session: Session, text: str) -> int:
     if not text.strip():
         pid = default_pipeline_id(session)
@@ -301,6 +321,11 @@ def open_deal(session: Session, ws: Workspace, draft: DealDraft) -> AddedDeal:
         client_target(client.id, client.owner_id, client.region, client.status),
     )
     owner_id = owner_for(session, ws.viewer, draft.owner, client.owner_id)
+    if client.owner_id is None and client.status == ClientStatus.LEAD.value:
+        if owner_id == ws.viewer.user_id:  # a free lead's deal takes the lead, first come first served
+            take_in(session, ws.viewer, client.id, now)
+    else:
+        check_owner_sees(session, owner_id, client.id)
     pipeline_id = _pipeline(session, draft.pipeline)
     stage = _stage(session, draft.stage, pipeline_id)
     values = {

@@ -332,7 +332,7 @@ def confirm_payment(ws: Workspace, deal_id: int, amount: str = "", day: str = ""
                 due=money(invoice.due, with_kopecks=True),
             )  # fmt: skip
         today = ws.now().astimezone(ws.tz).date()
-        on = parse_day(day, ws.now(), ws.tz) if day.strip() else today
+        on = parse_day(day, ws.now(), ws.tz, back=True) if day.strip() else today  # money that came
         if on > today:
             raise InvalidInput(
                 "payment.future",

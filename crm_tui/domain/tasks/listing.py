@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_tasks
+from crm_tui.domain.captions import TASK_STATUS_NAMES
+from crm_tui.i18n import N_, _
 from crm_tui.storage.tables.activity import TaskStatus, tasks
 from crm_tui.storage.tables.clients import clients
 from crm_tui.storage.tables.deals import deals
-from crm_tui.storage.tables.team import users
+from crm_tui.storage.tables.team import audit_entries, users
 
 LIST_LIMIT = 500
 
@@ -57,9 +59,31 @@ class TaskRow:
     result: str | None
     completed_at: datetime | None
     version: int
+    closed_by: str | None = None
+    """Who completed or cancelled it (the audit trail's last "complete" or "cancel"); None while
+    open, or closed by the system (a stage change closes its playbook's tasks)."""
 
     def overdue(self, now: datetime) -> bool:
         return self.status == TaskStatus.OPEN.value and self.due_at < now
+
+    @property
+    def outcome(self) -> str:
+        """What became of it, in words, for a list and the week view: «выполнена: Отправила КП»,
+        «отменена (Иванова Светлана): клиент отменил»; «открыта» while open. A cancelled task
+        read as a done one when only its result was shown (issue 21's review)."""
+        status = TASK_STATUS_NAMES.caption(self.status)
+        if self.status == TaskStatus.OPEN.value:
+            return status
+        if self.closed_by and self.result:
+            return _(CLOSED_BY).format(status=status, name=self.closed_by, result=self.result)
+        if self.closed_by:
+            return _(CLOSED_BY_NO_RESULT).format(status=status, name=self.closed_by)
+        return _(CLOSED).format(status=status, result=self.result) if self.result else status
+
+
+CLOSED_BY = N_("{status} ({name}): {result}")
+CLOSED_BY_NO_RESULT = N_("{status} ({name})")
+CLOSED = N_("{status}: {result}")
 
 
 def list_tasks(
@@ -84,7 +108,17 @@ def list_tasks(
         where.append(t.due_at >= query.due_from)
     if query.due_to is not None:
         where.append(t.due_at < query.due_to)
-    assignee, setter = users.alias("assignee"), users.alias("setter")
+    assignee, setter, closer = users.alias("assignee"), users.alias("setter"), users.alias("closer")
+    a = audit_entries.c
+    closed_by = case(
+        (t.status == TaskStatus.OPEN.value, None),
+        else_=select(closer.c.full_name)
+        .select_from(audit_entries.join(closer, closer.c.id == a.user_id))
+        .where(a.entity == "task", a.entity_id == t.id, a.action.in_(("complete", "cancel")))
+        .order_by(a.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+    )
     rows = session.execute(
         select(
             t.id,
@@ -103,6 +137,7 @@ def list_tasks(
             t.result,
             t.completed_at,
             t.version,
+            closed_by,
         )
         .select_from(
             tasks.outerjoin(assignee, assignee.c.id == t.assignee_id)

@@ -4,8 +4,8 @@ cancelled with a reason; listed. The task is written by ``create.open_task`` as 
 
 Who may set a task for whom is the capability table's ``set_tasks`` (a manager: the region's
 team; a head: the region; an admin: anyone). A task is changed (reassigned, moved, cancelled) by
-whoever may complete it (``complete_tasks``: its assignee, heads, admins) or by whoever set it:
-the setter of a task keeps a say over it. The setter sees its result in ``crm task list
+whoever may complete it (``complete_tasks``: its assignee, its region's head, an admin) or by
+whoever set it: the setter of a task keeps a say over it. The setter sees its result in ``crm task list
 --set-by-me`` and on the week view.
 """
 
@@ -23,7 +23,7 @@ from crm_tui.domain.access.visibility import visible_clients, visible_deals
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
 from crm_tui.domain.deals.new_deal import find_client, on_field, refuse
-from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.domain.errors import InvalidInput, holds_id, not_found
 from crm_tui.domain.tasks.create import TITLE_LENGTH, open_task
 from crm_tui.domain.tasks.lifecycle import task_target
 from crm_tui.domain.values.moments import parse_due
@@ -154,8 +154,12 @@ def set_task(ws: Workspace, draft: TaskDraft) -> SetTask:
             if not draft.deal.strip().isdigit():
                 raise refuse("deal", "task.deal_invalid", N_("{text!r} is not a deal id"), text=draft.deal)
             deal_id = int(draft.deal.strip())
-            found = session.scalar(
-                select(deals.c.client_id).where(deals.c.id == deal_id, visible_deals(ws.viewer))
+            found = (
+                session.scalar(
+                    select(deals.c.client_id).where(deals.c.id == deal_id, visible_deals(ws.viewer))
+                )
+                if holds_id(deal_id)  # a larger one names no deal (SQLite cannot be asked about it)
+                else None
             )
             if found is None:
                 raise on_field(not_found("deal", deal_id), "deal")

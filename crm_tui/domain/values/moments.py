@@ -5,7 +5,10 @@ tasks, reschedules and a deal's close date (``parse_day``); file dates are ``dat
 Days are the user's (their time zone); a day given alone is due in its morning
 (``WORKDAY_START``), today once the morning is gone at the next full hour. A weekday is the
 next such day, never today: said on a Monday, «в понедельник» is next week's (today is
-``сегодня``).
+``сегодня``). That is a due time's or a close date's reading, which look ahead; a filter or a
+payment looks back (``parse_day(..., back=True)``): a weekday or a day without a year is then
+the nearest past or current one («пн» said on a Monday is today, «01.12» said in November is
+last December's).
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ _RELATIVE = re.compile(r"^([+-])\s*(\d{1,3})\s*(?:d|д|дн|дня|дней|days
 _DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _TAIL_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-_WORDS = {"сегодня": 0, "today": 0, "завтра": 1, "tomorrow": 1, "послезавтра": 2}
+_WORDS = {
+    "сегодня": 0,
+    "today": 0,
+    "завтра": 1,
+    "tomorrow": 1,
+    "послезавтра": 2,
+    "вчера": -1,
+    "yesterday": -1,
+    "позавчера": -2,
+}
 _WEEKDAYS = {
     word: number
     for number, words in enumerate(
@@ -55,14 +67,18 @@ def _split_time(raw: str) -> tuple[str, tuple[str, str] | None]:
     return raw, None
 
 
-def _day_of(raw: str, today: date, text: str) -> date | None:
-    """The day ``raw`` names (a word, ``+N``, a weekday, ``DD.MM[.YY]``), or None."""
+def _day_of(raw: str, today: date, text: str, back: bool = False) -> date | None:
+    """The day ``raw`` names (a word, ``+N``, a weekday, ``DD.MM[.YY]``), or None; a weekday or
+    a day without a year is the next one, or with ``back`` the nearest past or current one."""
     if raw in _WORDS:
         return today + timedelta(days=_WORDS[raw])
     if match := _RELATIVE.match(raw):
         return today + timedelta(days=int(match.group(2)) * (1 if match.group(1) == "+" else -1))
     if raw.rstrip(".") in _WEEKDAYS:
-        return today + timedelta(days=(_WEEKDAYS[raw.rstrip(".")] - today.weekday()) % 7 or 7)
+        weekday = _WEEKDAYS[raw.rstrip(".")]
+        if back:
+            return today - timedelta(days=(today.weekday() - weekday) % 7)
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
     if match := _DAY.match(raw):
         day_s, month_s, year_s = match.groups()
         year = int(year_s) + (2000 if year_s and len(year_s) == 2 else 0) if year_s else today.year
@@ -70,9 +86,9 @@ def _day_of(raw: str, today: date, text: str) -> date | None:
             day = date(year, int(month_s), int(day_s))
         except ValueError:
             raise InvalidInput("due.not_a_date", N_("{text!r} is not a date"), text=text) from None
-        if not year_s and day < today:
-            try:
-                day = day.replace(year=year + 1)  # "05.01" typed in December is next January
+        if not year_s and (day > today if back else day < today):
+            try:  # "05.01" typed in December is next January; looking back, "01.12" in November last December
+                day = day.replace(year=year + (-1 if back else 1))
             except ValueError:  # 29.02 typed after it passed: the next leap year is too far
                 raise InvalidInput(
                     "due.leap_day", N_("{text!r}: give the year, 29 February is not every year"), text=text
@@ -109,11 +125,20 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     return moment
 
 
-def parse_day(text: str, now: datetime, tz: ZoneInfo) -> date:
+def parse_day(
+    text: str, now: datetime, tz: ZoneInfo, *, back: bool = False, not_before: date | None = None
+) -> date:
     """A day as people type it (``пт``, ``+30``, ``25.12``, ``25.12.2026``, ISO): a deal's expected
-    close date."""
+    close date, looking ahead; with ``back`` a filter's or a payment's day, looking back (see the
+    module's docstring). ``not_before`` (looking back: a period's start) is where a weekday or a
+    day without a year that would fall before it is read from instead: ``--from пн --to вс`` on
+    a Monday is this week, not today to yesterday."""
     raw = " ".join(text.strip().lower().split())
-    day = _day_of(raw, now.astimezone(tz).date(), text)
+    local_today = now.astimezone(tz).date()
+    day = _day_of(raw, local_today, text, back)
+    floating = raw not in _WORDS and not _RELATIVE.match(raw)  # a weekday, a day without a year
+    if day is not None and floating and back and not_before is not None and day < not_before:
+        day = _day_of(raw, not_before - timedelta(days=1), text) or day
     if day is not None:
         return day
     try:
