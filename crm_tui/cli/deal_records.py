@@ -243,7 +243,10 @@ def lines(
             help="product;quantity;unit;price;VAT, e.g. 'Монтаж;2;ч;3 500;20'; repeat to add several lines.",
         ),
     ] = None,
-    remove: Annotated[int | None, typer.Option("--remove", help="Remove line N (as listed).")] = None,
+    remove: Annotated[
+        list[int] | None,
+        typer.Option("--remove", help="Remove line N (as listed); repeat to remove several at once."),
+    ] = None,
     version: Annotated[
         int | None, typer.Option("--version", help="Refuse if the deal changed since this version.")
     ] = None,
@@ -251,7 +254,7 @@ def lines(
 ) -> None:
     """What the deal sells; with --add or --remove, change it (the amount becomes their sum)."""
     from crm_tui.domain.deals.card import load_deal_card
-    from crm_tui.domain.deals.lines import LineDraft, add_lines, remove_line
+    from crm_tui.domain.deals.lines import LineDraft, add_lines, remove_lines
     from crm_tui.domain.values.formatting import money
 
     ws = open_ws(ctx)
@@ -264,8 +267,8 @@ def lines(
             parts += [""] * (5 - len(parts))
             drafts.append(LineDraft(*parts))
         add_lines(ws, deal, _deal_version(ws, deal, version), drafts)
-    if remove is not None:
-        remove_line(ws, deal, _deal_version(ws, deal, version if not add_ else None), remove)
+    if remove:
+        remove_lines(ws, deal, _deal_version(ws, deal, version if not add_ else None), remove)
     with ws.read() as session:
         card = load_deal_card(session, ws.viewer, deal)
     if as_json:

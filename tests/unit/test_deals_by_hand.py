@@ -262,6 +262,25 @@ def test_several_add_options_add_every_line_in_order_as_one_change(seeded_db: st
     assert [x["product"] for x in after["lines"]] == ["A", "B"]
 
 
+def test_several_remove_options_remove_every_line_named_as_listed(seeded_db: str) -> None:
+    """`--remove 3 --remove 4` removed only line 4 (the option was not a list); the numbers are
+    the lines as listed before the command, and a number without a line refuses them all."""
+    db = ("--db", seeded_db)
+    deal = json.loads(
+        crm(*db, "deal", "add", "Ромашка", "--title", "Четыре", "--json", user="ivanova").stdout
+    )
+    four = [arg for name in "ABCD" for arg in ("--add", f"{name};1;шт;10;20")]
+    assert crm(*db, "deal", "lines", str(deal["id"]), *four, user="ivanova").returncode == 0
+    refused = crm(*db, "deal", "lines", str(deal["id"]), "--remove", "2", "--remove", "9", user="ivanova")
+    assert refused.returncode == 2 and "no line 9" in refused.stderr
+    removed = crm(*db, "deal", "lines", str(deal["id"]), "--remove", "3", "--remove", "4", "--json",
+                  user="ivanova")  # fmt: skip
+    assert removed.returncode == 0, removed.stderr
+    shown = json.loads(removed.stdout)
+    assert [x["product"] for x in shown["lines"]] == ["A", "B"]
+    assert shown["amount"] == 2_000
+
+
 def test_quantities_keep_their_zeros_in_json_and_in_russian(seeded_db: str) -> None:
     """10, 20, 100 were shown as 1, 2, 1 (trailing zeros stripped from whole numbers)."""
     db = ("--db", seeded_db)

@@ -216,6 +216,15 @@ def add_lines(ws: Workspace, deal_id: int, version: int, drafts: Sequence[LineDr
 
 def remove_line(ws: Workspace, deal_id: int, version: int, number: int) -> int:
     """Remove the deal's line ``number`` (1, 2, ... as listed); returns the deal's new version."""
+    return remove_lines(ws, deal_id, version, [number])
+
+
+def remove_lines(ws: Workspace, deal_id: int, version: int, numbers: Sequence[int]) -> int:
+    """Remove several of the deal's lines in one change; returns the deal's new version.
+
+    The numbers name the lines as they were listed before any of them went (``--remove 3
+    --remove 4`` is the third and the fourth, not the fourth of what is left after the third),
+    and a number the deal has no line for refuses them all."""
     with ws.write() as session:
         deal = load_deal(session, deal_id)
         require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
@@ -223,9 +232,11 @@ def remove_line(ws: Workspace, deal_id: int, version: int, number: int) -> int:
             raise stale("deal", deal.title)
         closed_figures(deal.id, deal.status, "line")
         rows = deal_line_rows(session, deal_id)
-        if not 1 <= number <= len(rows):
-            raise refuse("line", "line.unknown", N_("the deal has no line {number}"), number=number)
-        gone = rows[number - 1]
-        session.execute(delete(deal_lines).where(deal_lines.c.id == gone.id))
-        what: dict[str, object] = {"line": [f"{gone.product} × {gone.plain_quantity} {gone.unit}", None]}
+        for number in numbers:
+            if not 1 <= number <= len(rows):
+                raise refuse("line", "line.unknown", N_("the deal has no line {number}"), number=number)
+        gone = [rows[number - 1] for number in sorted(set(numbers))]
+        session.execute(delete(deal_lines).where(deal_lines.c.id.in_([row.id for row in gone])))
+        said = "; ".join(f"{row.product} × {row.plain_quantity} {row.unit}" for row in gone)
+        what: dict[str, object] = {"line": [said, None]}
         return _changed(session, ws, deal_id, version, deal.title, "line_remove", what)
