@@ -9,7 +9,6 @@ the import's time budget.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +18,7 @@ from typing import Any, NamedTuple
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.imports.mapping import PortraitTarget
 from crm_tui.domain.imports.rows import NO_NAME_NO_CONTACT, ParsedRow, RowSource
-from crm_tui.domain.portrait.answers import parse_field_text
+from crm_tui.domain.portrait.answers import NUMBER_LIMIT, parse_field_text
 from crm_tui.domain.values.amounts import normalise_amount
 from crm_tui.domain.values.cells import Cell, Normalised, cell_text
 from crm_tui.domain.values.dates import normalise_date
@@ -135,9 +134,9 @@ def portrait_reader(target: PortraitTarget) -> Callable[[Cell], Normalised[Any]]
 
     def read(value: Cell) -> Normalised[Any]:
         raw = cell_text(value)
-        if target.kind == FieldKind.NUMBER and type(value) is int:
+        if target.kind == FieldKind.NUMBER and type(value) is int and 0 <= value < NUMBER_LIMIT:
             return Normalised(value, raw)
-        if target.kind == FieldKind.NUMBER and isinstance(value, float) and math.isfinite(value):
+        if target.kind == FieldKind.NUMBER and isinstance(value, float) and 0 <= value < NUMBER_LIMIT:
             return Normalised(int(value) if value.is_integer() else value, raw)
         if target.kind == FieldKind.DATE and isinstance(value, date):
             day = value.date() if isinstance(value, datetime) else value

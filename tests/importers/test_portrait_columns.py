@@ -64,6 +64,37 @@ def test_columns_mapped_to_the_portrait_fill_new_clients_with_typed_values(
     assert summary.mappings["petrov.xlsx"]["Кол-во сотрудников"] == "portrait.headcount"
 
 
+def test_a_count_below_zero_or_beyond_any_size_is_left_out_with_a_warning(
+    workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
+) -> None:
+    """A headcount of -5 (a number cell or text) was imported as it stood, and «inf» as text
+    ended the row's reading in an OverflowError: a portrait's number is a size."""
+    ws = workspace_for("admin")
+    path = write_rows_xlsx(
+        tmp_path / "sizes.xlsx",
+        [
+            ["Наименование", "Кол-во сотрудников"],
+            ["Альфа", -5],
+            ["Бета", "-5"],
+            ["Гамма", "inf"],
+            ["Дельта", 10**16],
+            ["Эпсилон", 0],
+        ],
+    )
+    only_headcount = {"Кол-во сотрудников": "portrait.headcount"}
+    summary = import_clients(ws, [path], ImportOptions(errors_dir=tmp_path, explicit=only_headcount))
+    assert summary.created == 5
+    assert [portrait_of(ws, name) for name in ("Альфа", "Бета", "Гамма", "Дельта")] == [{}] * 4
+    assert portrait_of(ws, "Эпсилон") == {"headcount": 0}
+    problems = [str(p) for p in summary.problems]
+    assert (
+        "sizes.xlsx, sheet 'Лист1', row 2: Headcount: '-5' is below zero (column Кол-во сотрудников)"
+        in problems
+    )
+    assert any("row 4: Headcount: 'inf' is not a number" in p for p in problems)
+    assert any("row 5: Headcount: " in p and "is too large" in p for p in problems)
+
+
 def test_an_existing_client_gets_empty_values_filled_a_different_one_is_a_conflict_undo_takes_them_back(
     workspace_for: Callable[[str], Workspace], seeded: Seeded, tmp_path: Path
 ) -> None:

@@ -36,6 +36,17 @@ def test_values_are_typed_from_what_people_type() -> None:
     assert field_text("money", 120_000_050) == "1\u202f200\u202f000 ₽"
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("inf", "is not a number"), ("NaN", "is not a number"), ("-5", "is below zero"), ("1e20", "is too large")],
+)
+def test_a_number_field_is_a_size_never_infinite_nan_or_below_zero(text: str, said: str) -> None:
+    """«inf» typed into the card's editor ended in an OverflowError, «NaN» was stored as nan,
+    and a headcount of -5 was kept."""
+    with pytest.raises(InvalidInput, match=f"^Headcount: '{text}' {said}$"):
+        parse_field_text("Headcount", "number", [], text)
+
+
 def test_money_and_dates_are_read_as_the_import_reads_them() -> None:
     assert parse_field_text("Turnover", "money", [], "12,5 тыс. ₽") == 1_250_000
     assert parse_field_text("Since", "date", [], "5 декабря 2026") == "2026-12-05"

@@ -20,20 +20,36 @@ _NO = {"no", "n", "false", "0", "нет", "н", "-"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
+NUMBER_LIMIT = 10**15
+"""A portrait's numbers are sizes and counts (headcount, branches, a fleet): never below zero,
+and far below this; a bigger one is a typo or a hostile cell, not a client's size."""
+
+
 def _number(label: str, text: str, key: str) -> Decimal:
     cleaned = (
         _SPACES.sub("", text).replace(",", ".").removesuffix("₽").removesuffix("руб.").removesuffix("руб")
     )
     try:
-        return Decimal(cleaned)
+        number = Decimal(cleaned)
     except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
         raise InvalidInput(
             "portrait.not_a_number",
             N_("{label}: {text!r} is not a number"),
             label=label,
             text=text,
             field=key,
-        ) from None
+        )
+    if number < 0:
+        raise InvalidInput(
+            "portrait.negative", N_("{label}: {text!r} is below zero"), label=label, text=text, field=key
+        )
+    if number >= NUMBER_LIMIT:
+        raise InvalidInput(
+            "portrait.too_large", N_("{label}: {text!r} is too large"), label=label, text=text, field=key
+        )
+    return number
 
 
 def _choice(label: str, text: str, choices: list[str], key: str) -> str:
