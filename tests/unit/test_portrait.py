@@ -38,7 +38,12 @@ def test_values_are_typed_from_what_people_type() -> None:
 
 @pytest.mark.parametrize(
     ("text", "said"),
-    [("inf", "is not a number"), ("NaN", "is not a number"), ("-5", "is below zero"), ("1e20", "is too large")],
+    [
+        ("inf", "is not a number"),
+        ("NaN", "is not a number"),
+        ("-5", "is below zero"),
+        ("1e20", "is too large"),
+    ],
 )
 def test_a_number_field_is_a_size_never_infinite_nan_or_below_zero(text: str, said: str) -> None:
     """«inf» typed into the card's editor ended in an OverflowError, «NaN» was stored as nan,
