@@ -101,9 +101,11 @@ class FunnelScreen(FunnelNewDeal):
     ]
 
     class Loaded(Message):
-        def __init__(self, board: Board) -> None:
+        def __init__(self, board: Board, cards_put: int = 0) -> None:
             super().__init__()
             self.board = board
+            self.cards_put = cards_put
+            """How many saved cards the screen had put in when the read began."""
 
     class ReportLoaded(Message):
         def __init__(self, report: FunnelReport, forecast: list[ForecastLine]) -> None:
@@ -134,6 +136,9 @@ class FunnelScreen(FunnelNewDeal):
         """Deals made here: they lead their columns while the kanban is open (``kanban``'s
         ``first``), else a new deal would sit at the end of a long column, out of sight."""
         self.show_made: int | None = None
+        self.cards_put = 0
+        """Saved deals' cards put into their columns by hand (``put_card``): a board read that
+        began before the last of them is stale."""
         """A deal just made: its column is chosen and its card highlighted when it arrives."""
         self._info = ""
 
@@ -164,9 +169,10 @@ class FunnelScreen(FunnelNewDeal):
 
     @work(thread=True, exclusive=True, group="funnel-load", exit_on_error=False)
     def load(self) -> None:
+        cards_put = self.cards_put
         board = self.read_board()
         if board is not None and not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(board))
+            self.post_message(self.Loaded(board, cards_put))
 
     def read_board(self) -> Board | None:
         """The board as ``flt`` (by default: the default pipeline's) shows it, in one session;
@@ -190,6 +196,11 @@ class FunnelScreen(FunnelNewDeal):
         return board
 
     async def on_funnel_screen_loaded(self, event: Loaded) -> None:
+        if event.cards_put < self.cards_put:
+            # read before a deal just saved was put in: drawn, it would take the card away
+            # again (and the cursor off it) until the next read; read again instead
+            self.load()
+            return
         await self.show_board(event.board)
 
     async def show_board(self, board: Board) -> None:

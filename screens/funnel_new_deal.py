@@ -34,6 +34,7 @@ class FunnelNewDeal(FunnelFilters):
     current: int
     made: list[int]
     show_made: int | None
+    cards_put: int
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
@@ -152,6 +153,7 @@ class FunnelNewDeal(FunnelFilters):
             view.show(grown, self.ws.now(), self.ws.tz)
             columns.append(grown)
         self.board = replace(board, columns=columns)
+        self.cards_put += 1
         view.highlight(card.id)
         self.current = list(self.views).index(stage_id)
         self.show_made = None

@@ -514,3 +514,32 @@ async def test_the_kanbans_new_deal_dialog_opens_again_as_new(ws: Workspace, tea
             assert on_top(app, funnel)
             view = funnel._columns()[funnel.current]
             assert view.highlighted is not None and view.highlighted.title == f"Насосы {column}"
+
+
+async def test_a_board_read_before_a_save_does_not_take_the_new_card_away(
+    ws: Workspace, team: Seeded
+) -> None:
+    """The saved deal's card is put into its column at once; a read of the board begun before
+    the save (the screen's live check, under load) arrived after it and drew the board without
+    the card, the cursor on another deal, until the next read a second later."""
+    from crm_tui.screens.funnel import FunnelScreen
+
+    app = create_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "F")
+        await settle(pilot)
+        funnel = app.screen
+        assert isinstance(funnel, FunnelScreen) and funnel.board is not None
+        stale = funnel.read_board()
+        assert stale is not None
+        await burst(pilot, "n")
+        await burst(pilot, "Ромашка", "tab", "Насосы", "tab", "350к", "ctrl+s")
+        await settle(pilot)
+        assert on_top(app, funnel)
+        assert funnel._columns()[funnel.current].highlighted.title == "Насосы"  # type: ignore[union-attr]
+        funnel.post_message(FunnelScreen.Loaded(stale))
+        await settle(pilot)
+        await settle(pilot)
+        view = funnel._columns()[funnel.current]
+        assert view.highlighted is not None and view.highlighted.title == "Насосы"

@@ -17,7 +17,7 @@ from crm_tui.domain.reports.stage_times import stage_times_report
 from crm_tui.domain.reports.table import Slice
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import write_session
-from crm_tui.storage.models import deal_stage_changes, deals, stages, users
+from crm_tui.storage.models import clients, deal_stage_changes, deals, stages, users
 from crm_tui.storage.records import DealStageChange
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 from tests.unit.test_kpi_reports import NOVEMBER
@@ -97,6 +97,10 @@ def test_stays_follow_the_deal_to_each_new_owner(engine: Engine, seeded: Seeded,
     admin = workspace_for("admin")
     with admin.read() as session:
         metall = load_deal(session, seeded.deals["d_prop_metall"])
+    with write_session(engine) as session:  # a deal goes only to whoever sees its client
+        session.execute(
+            update(clients).where(clients.c.id == metall.client_id).values(owner_id=seeded.users["ivanova"])
+        )
     edit_deal(admin, metall.id, metall.version, {"owner": "ivanova"})
     assert expected(engine) == shown(workspace_for)
 
