@@ -9,9 +9,9 @@ run as its ``admin``)::
 ``--against`` runs the same commands with another checkout's interpreter, alternating with this
 one in the same minutes (the machine's speed swings), and prints both and their ratio. Every
 round also times ``python -c pass``: what a process costs before any of our code runs, and the
-``BASELINES``: what SQLAlchemy (with and without its ORM), pydantic (Typer 0.29 read every
-parameter through it; 0.28, pinned, does not) and one query through SQLAlchemy cost by
-themselves, the floor under any command that reads the base that way. The commands run with
+``BASELINES``: what SQLAlchemy (with and without its ORM) and one query through SQLAlchemy cost
+by themselves (pydantic is no longer installed: Typer 0.29 read every parameter through it;
+0.28, pinned, does not), the floor under any command that reads the base that way. The commands run with
 their bytecode compiled (the warm-up writes it into the scratch folder), as an installed crm's is.
 ``crm clients log`` writes, so it runs on a copy of the base. Not a test: nothing is asserted.
 """
@@ -55,10 +55,9 @@ BASELINES = {
     "python -c pass": "pass",
     "import sqlalchemy": "import sqlalchemy",
     "import sqlalchemy.orm": "import sqlalchemy.orm",
-    "import pydantic": "import pydantic",
     "sqlalchemy: engine, one query": ONE_QUERY,
 }
-"""Not our code: what the interpreter, SQLAlchemy, its ORM and pydantic cost by themselves."""
+"""Not our code: what the interpreter, SQLAlchemy and its ORM cost by themselves."""
 
 LAYERS = (
     ("SQLAlchemy Core", "import sqlalchemy"),
