@@ -31,6 +31,7 @@ from crm_tui.domain.interactions.call_rows import (
     result_words,
     set_callback,
     summary,
+    touches_request,
 )
 from crm_tui.domain.leads.intake import IntakeRun, Request, read_addresses, take
 from crm_tui.domain.leads.records import OPEN_STATUSES
@@ -71,10 +72,11 @@ def clients_by_phone(session: Session, phones: list[str]) -> dict[str, tuple[int
     return found
 
 
-def open_requests(session: Session, phones: list[str]) -> dict[str, int]:
-    """Each number's newest open request, as ``calls._open_request`` finds one number's."""
+def open_requests(session: Session, phones: list[str]) -> dict[str, tuple[int, datetime]]:
+    """Each number's newest open request and when it came, as ``calls._open_request`` finds one
+    number's."""
     a = lead_addresses.c
-    found: dict[str, int] = {}
+    newest: dict[str, int] = {}
     for start in range(0, len(phones), IN_LIST):
         part = phones[start : start + IN_LIST]
         rows = session.execute(
@@ -83,8 +85,14 @@ def open_requests(session: Session, phones: list[str]) -> dict[str, int]:
             .where(a.kind == ChannelKind.PHONE.value, a.value.in_(part), leads.c.status.in_(OPEN_STATUSES))
             .group_by(a.value)
         )
-        found.update((str(value), int(lead_id)) for value, lead_id in rows)
-    return found
+        newest.update((str(value), int(lead_id)) for value, lead_id in rows)
+    received: dict[int, datetime] = {}
+    ids = sorted(set(newest.values()))
+    for start in range(0, len(ids), IN_LIST):
+        part_ids = ids[start : start + IN_LIST]
+        rows = session.execute(select(leads.c.id, leads.c.received_at).where(leads.c.id.in_(part_ids)))
+        received.update((int(i), at) for i, at in rows)
+    return {value: (lead_id, received[lead_id]) for value, lead_id in newest.items()}
 
 
 class _Chunk:
@@ -147,8 +155,9 @@ class _Chunk:
                 self.callbacks.add(client_id)
                 self.logged.callbacks += 1
             return "client"
-        lead_id = self.requests.get(e164)
-        if lead_id is not None:
+        request = self.requests.get(e164)
+        if request is not None and touches_request(event, request[1]):
+            lead_id = request[0]
             self.rows.append(call_row(event, None, lead_id, user_id, text, self.now))
             self.known.add(event.identity)
             self._answered(lead_id, event, user_id)
@@ -156,8 +165,9 @@ class _Chunk:
         if event.direction is Direction.OUTBOUND:
             return "unknown outbound"
         made = self._stranger(event, user_id, text)
-        if made is not None:
-            self.logged.leads.append(made)
+        if made is None:
+            return "dropped"
+        self.logged.leads.append(made)
         return "new request"
 
     def _answered(self, lead_id: int, event: CallEvent, user_id: int | None) -> None:
@@ -196,7 +206,7 @@ class _Chunk:
         else:
             return intake.lead_id
         for address in phones:
-            self.requests[address.value] = intake.lead_id
+            self.requests[address.value] = (intake.lead_id, event.started_at)
         return intake.lead_id
 
     def write(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -22,7 +22,16 @@ from crm_tui.domain.tasks.create import open_task
 from crm_tui.domain.values.formatting import phone
 from crm_tui.i18n import NC_
 from crm_tui.storage.bulk import among
-from crm_tui.storage.models import InteractionKind, LeadStatus, TaskKind, TaskStatus, clients, leads, tasks
+from crm_tui.storage.models import (
+    Direction,
+    InteractionKind,
+    LeadStatus,
+    TaskKind,
+    TaskStatus,
+    clients,
+    leads,
+    tasks,
+)
 
 CALLBACK_ORIGIN = "callback:"
 CALLBACK_TITLE = NC_("task title", "Call back: {client} rang and nobody answered")
@@ -38,13 +47,25 @@ RESULTS = {
 @dataclass
 class CallsLogged:
     """What became of the events: ``outcomes`` counts ``client``, ``request`` (a touch of an open
-    request), ``new request``, ``again`` (logged before), ``internal``, ``anonymous`` (no
-    number to match), ``unknown outbound`` (a number no client has, called out), ``started``
-    (a start event: the end logs the call)."""
+    request), ``new request``, ``dropped`` (a stranger on the drop list: nothing kept), ``again``
+    (logged before), ``internal``, ``anonymous`` (no number to match), ``unknown outbound`` (a
+    number no client and no request had when we called it), ``started`` (a start event: the end
+    logs the call)."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
     callbacks: int = 0
     leads: list[int] = field(default_factory=list)
+
+
+def touches_request(event: CallEvent, received_at: datetime) -> bool:
+    """Whether a call from or to a request's number is a touch of it. Our call out before the
+    request came is not: the request did not exist then (the caller rang back later), and as its
+    touch it would set the request's first answer before the request itself, and a file read
+    again would log calls the first read left unmatched."""
+    if event.direction is not Direction.OUTBOUND:
+        return True
+    at = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
+    return event.started_at >= at
 
 
 def result_words(session: Session) -> dict[CallResult, str]:

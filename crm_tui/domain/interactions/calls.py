@@ -39,6 +39,7 @@ from crm_tui.domain.interactions.call_rows import (
     call_row,
     callback,
     summary,
+    touches_request,
 )
 from crm_tui.domain.leads.intake import Request, receive
 from crm_tui.domain.workspace import Workspace
@@ -70,10 +71,11 @@ def _known(session: Session, event: CallEvent) -> bool:
     )
 
 
-def _open_request(session: Session, e164: str) -> int | None:
-    """The newest open request with this number (``call_chunks.open_requests`` for a chunk)."""
-    found = session.scalar(
-        select(leads.c.id)
+def _open_request(session: Session, e164: str) -> tuple[int, datetime] | None:
+    """The newest open request with this number and when it came (``call_chunks.open_requests``
+    for a chunk)."""
+    found = session.execute(
+        select(leads.c.id, leads.c.received_at)
         .join(lead_addresses, lead_addresses.c.lead_id == leads.c.id)
         .where(
             # kind first: the (kind, value) index finds the number; value alone read every address
@@ -83,8 +85,8 @@ def _open_request(session: Session, e164: str) -> int | None:
         )
         .order_by(leads.c.id.desc())
         .limit(1)
-    )
-    return int(found) if found is not None else None
+    ).first()
+    return (int(found.id), found.received_at) if found is not None else None
 
 
 def _insert_call(
@@ -124,8 +126,9 @@ def log_call(ws: Workspace, event: CallEvent) -> tuple[str, bool, int | None]:
             missed = event.direction is Direction.INBOUND and event.result is not CallResult.ANSWERED
             called = missed and callback(session, client_id, owner, event, now)
             return "client", called, None
-        lead_id = _open_request(session, e164) if e164 else None
-        if lead_id is not None:
+        request = _open_request(session, e164) if e164 else None
+        if request is not None and touches_request(event, request[1]):
+            lead_id = request[0]
             _insert_call(session, event, client_id=None, lead_id=lead_id, user_id=user_id, now=now)
             answered_by_us(session, lead_id, event, user_id)
             return "request", False, None
@@ -148,7 +151,7 @@ def _new_request(ws: Workspace, event: CallEvent, user_id: int | None) -> tuple[
     if intake.lead_id is not None and answers(event, user_id):
         with ws.write() as session:
             answered_by_us(session, intake.lead_id, event, user_id)
-    return "new request", False, intake.lead_id
+    return ("new request" if intake.lead_id is not None else "dropped"), False, intake.lead_id
 
 
 def log_calls(ws: Workspace, events: Iterable[CallEvent], *, chunk: int = CHUNK) -> CallsLogged:
