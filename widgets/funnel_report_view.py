@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport, forecast_total
-from crm_tui.domain.values.formatting import money_figures, year_month
+from crm_tui.domain.values.formatting import money_figures, share_percent, year_month
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _, decimal
 
@@ -32,7 +32,7 @@ def report_view(report: FunnelReport, forecast: list[ForecastLine]) -> Group:
             str(s.deals),
             amount,
             str(s.reached),
-            f"{s.conversion:.0%}" if s.conversion is not None else "",
+            share_percent(s.conversion, 0) if s.conversion is not None else "",
             decimal(s.median_days) if s.median_days is not None else "",
         )
     reasons = Table(title=_("Lost reasons"), expand=True)

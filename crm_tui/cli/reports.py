@@ -45,7 +45,7 @@ def funnel(
     and the lost reasons."""
     from crm_tui.domain.deals.pipelines import default_pipeline_id
     from crm_tui.domain.reports.funnel import ReportScope, funnel_report
-    from crm_tui.domain.values.formatting import money_figures
+    from crm_tui.domain.values.formatting import money_figures, share_percent
 
     ws = open_ws(ctx)
     owner_id = _manager_id(ws, manager)
@@ -61,7 +61,7 @@ def funnel(
     say(f"{report.pipeline}")
     sums = money_figures([s.amount for s in report.stages])
     for s, amount in zip(report.stages, sums, strict=True):
-        conversion = f"{s.conversion:.0%}" if s.conversion is not None else ""
+        conversion = share_percent(s.conversion, 0) if s.conversion is not None else ""
         median = _days(s.median_days) if s.median_days is not None else ""
         reached = _("reached {count}").format(count=f"{s.reached:>7}")
         say(f"  {s.name:<20} {s.deals:>7} {amount:>18}  {reached}  -> {conversion:>5}  {median}")
