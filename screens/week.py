@@ -64,7 +64,7 @@ class WeekScreen(CrmScreen):
     | enter | Open the task's deal (or its client's card). |
     | c | Open the task's client card. |
     | m | Another person's week (heads: the region's managers). |
-    | g | The team's week: a line per person, their tasks and overdue ones day by day (heads, admins); enter opens one's days, escape comes back. |
+    | g | The team's week: a person's tasks and overdue ones by day (heads); enter opens their days. |
     | A | Give the highlighted open task to a colleague (within your scope). |
     | M | Move the highlighted open task to another moment (завтра 10:00, пт, +2). |
     | X | Cancel the highlighted open task, saying why (whoever set it sees the reason). |

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 
 from rich.text import Text
 
+from crm_tui.domain.captions import FIELD_KIND_NAMES
 from crm_tui.domain.imports.mapping import (
     FIELDS,
     IGNORE,
@@ -15,7 +16,6 @@ from crm_tui.domain.imports.mapping import (
     column_letter,
     portrait_key,
 )
-from crm_tui.domain.captions import FIELD_KIND_NAMES
 from crm_tui.domain.imports.rows import DataRow
 from crm_tui.domain.values.cells import cell_text, collapse_spaces
 from crm_tui.domain.values.text import inert, literal

@@ -217,7 +217,9 @@ def cancel(
 @app.command("week")
 def week(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help="A day of the week to show: today, пн, 16.11 (default: today).")] = "",
+    day: Annotated[
+        str, typer.Argument(help="A day of the week to show: today, пн, 16.11 (default: today).")
+    ] = "",
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """The week by person, as a head's week view shows it: the tasks due each day (open or done)
@@ -272,4 +274,3 @@ def week(
             for row in team.rows
         ],
     )  # fmt: skip
-

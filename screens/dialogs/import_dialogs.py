@@ -22,7 +22,6 @@ from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.mapping_table import field_choices, field_label
 
-
 LABEL_WIDTH = (20, 26)
 """The field's column in the picker, narrow and wide: a longer label (a portrait field's, as the
 admin named it: «портрет: Численность сотрудников») wraps in its column, never into the

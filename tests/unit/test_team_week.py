@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine

@@ -133,7 +133,9 @@ def load_team_week(session: Session, viewer: Viewer, monday: date, tz: ZoneInfo,
             .group_by(t.assignee_id)
         )
         for assignee, *numbers in found:
-            counts[assignee] = [DayLoad(int(numbers[n] or 0), int(numbers[DAYS + n] or 0)) for n in range(DAYS)]
+            counts[assignee] = [
+                DayLoad(int(numbers[n] or 0), int(numbers[n + DAYS] or 0)) for n in range(DAYS)
+            ]
     rows = [
         PersonWeek(p, counts.get(p.id) or [DayLoad() for _ in range(DAYS)])
         for p in people
