@@ -223,7 +223,8 @@ def week(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """The week by person, as a head's week view shows it: the tasks due each day (open or done)
-    and how many of them are overdue, for the people whose tasks you see (a manager: yourself)."""
+    and how many of them are overdue (``5 2!``), for the people whose tasks you see (a manager:
+    yourself)."""
     from datetime import timedelta
 
     from crm_tui.domain.errors import InvalidInput
@@ -264,7 +265,7 @@ def week(
     from crm_tui.domain.values.formatting import weekday
 
     def cell(tasks: int, overdue: int) -> str:
-        return f"{tasks} ({overdue}!)" if overdue else str(tasks) if tasks else "·"
+        return f"{tasks} {overdue}!" if overdue else str(tasks) if tasks else "·"
 
     print_rows(
         _("Who"), *(f"{weekday(d)} {d:%d.%m}" for d in team.days), _("Week"),
