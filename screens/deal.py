@@ -112,7 +112,7 @@ class DealScreen(DealDocuments):
             yield Static("", id="deal-history")
             yield Static("", id="deal-tasks")
             yield Static("", id="deal-touches")
-        yield KeyFooter(show_command_palette=False, compact=True)
+        yield KeyFooter(show_command_palette=False, compact=True, lines=2)
 
     def on_mount(self) -> None:
         super().on_mount()

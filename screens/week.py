@@ -1,5 +1,6 @@
-"""The week: one's tasks and meetings by day (for a head, any manager's of the region), with
-today marked and what is overdue in red; a task's client or deal opens from here."""
+"""The week: one's tasks and meetings by day (for a head, any manager's of the region, and the
+team's week by person: ``week_team``), with today marked and what is overdue in red; a task's
+client or deal opens from here."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.tasks.listing import TaskRow
-from crm_tui.domain.tasks.week import Week, load_week, monday_of
+from crm_tui.domain.tasks.week import TeamWeek, Week, load_team_week, load_week, monday_of
 from crm_tui.domain.values.formatting import local_time, weekday
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
@@ -23,6 +24,7 @@ from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
+from crm_tui.screens.week_team import head_line, person_line, totals_line, widths
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -35,6 +37,12 @@ def read_week(ws: Workspace, monday: date | None = None, user_id: int | None = N
     start = monday_of(ws.now(), ws.tz) if monday is None else monday
     with ws.read() as session:
         return load_week(session, ws.viewer, start, ws.tz, ws.now(), user_id)
+
+
+def read_team_week(ws: Workspace, monday: date) -> TeamWeek:
+    """The team's week from ``monday`` by person (``load_team_week``), in a worker."""
+    with ws.read() as session:
+        return load_team_week(session, ws.viewer, monday, ws.tz, ws.now())
 
 
 class WeekRead(Message):
@@ -56,6 +64,7 @@ class WeekScreen(CrmScreen):
     | enter | Open the task's deal (or its client's card). |
     | c | Open the task's client card. |
     | m | Another person's week (heads: the region's managers). |
+    | g | The team's week: a person's tasks and overdue ones by day (heads); enter opens their days. |
     | A | Give the highlighted open task to a colleague (within your scope). |
     | M | Move the highlighted open task to another moment (завтра 10:00, пт, +2). |
     | X | Cancel the highlighted open task, saying why (whoever set it sees the reason). |
@@ -69,6 +78,7 @@ class WeekScreen(CrmScreen):
         bind("week.next", "week(1)", N_("Next week"), key_display="→"),
         bind("week.this_week", "this_week", N_("This week")),
         bind("week.client", "client", N_("Client")),
+        bind("week.team", "team", N_("Team")),
         bind("week.manager", "manager", N_("Whose")),
         bind("week.reassign", "change_task('assignee')", N_("Reassign")),
         bind("week.reschedule", "change_task('due')", N_("Move")),
@@ -81,6 +91,11 @@ class WeekScreen(CrmScreen):
             super().__init__()
             self.week = week
 
+    class TeamLoaded(Message):
+        def __init__(self, team: TeamWeek) -> None:
+            super().__init__()
+            self.team = team
+
     def __init__(self, ws: Workspace, week: Week | None = None) -> None:
         """``week``, when already read (``read_week``, as the app does before pushing the
         screen), is in the first frame: one layout and one paint instead of an empty frame, then
@@ -89,6 +104,11 @@ class WeekScreen(CrmScreen):
         self.monday = monday_of(ws.now(), ws.tz) if week is None else week.monday
         self.user_id: int | None = None
         self.week: Week | None = None
+        self.team: TeamWeek | None = None
+        self.team_shown = False
+        """The team's week is on screen (rather than one person's days)."""
+        self.from_team = False
+        """The person's days on screen were opened from the team's week: escape goes back there."""
         self.rows: dict[str, TaskRow] = {}
         self._first = week
         self._on_open: bool | None = None
@@ -98,7 +118,9 @@ class WeekScreen(CrmScreen):
         yield Header()
         yield Static("", id="week-info", markup=False)
         yield OptionList(id="week-days", markup=False)
-        yield KeyFooter(show_command_palette=False, compact=True)
+        yield Static("", id="week-team-head", markup=False)
+        yield OptionList(id="week-team", markup=False)
+        yield KeyFooter(show_command_palette=False, compact=True, lines=2)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -115,19 +137,35 @@ class WeekScreen(CrmScreen):
         """Opened again (the app keeps the screen): this week of one's own, read just now."""
         self.monday = week.monday
         self.user_id = None
+        self.team_shown = self.from_team = False
         self._show(week)
 
     @work(thread=True, exclusive=True, group="week-load", exit_on_error=False)
     def load(self) -> None:
         self.note_version()
-        self.post_message(self.Loaded(read_week(self.ws, self.monday, self.user_id)))
+        if self.team_shown:
+            self.post_message(self.TeamLoaded(read_team_week(self.ws, self.monday)))
+        else:
+            self.post_message(self.Loaded(read_week(self.ws, self.monday, self.user_id)))
 
     def on_week_screen_loaded(self, event: Loaded) -> None:
-        if event.week.monday == self.monday:
+        if event.week.monday == self.monday and not self.team_shown:
             self._show(event.week)
+
+    def on_week_screen_team_loaded(self, event: TeamLoaded) -> None:
+        if event.team.monday == self.monday and self.team_shown:
+            self._show_team(event.team)
+
+    def _switch(self, team: bool) -> None:
+        """One person's days or the team's lines on screen, the cursor in what is shown."""
+        days, grid = self.query_one("#week-days", OptionList), self.query_one("#week-team", OptionList)
+        days.display = not team
+        grid.display = self.query_one("#week-team-head", Static).display = team
+        (grid if team else days).focus()
 
     def _show(self, week: Week) -> None:
         self.week = week
+        self._switch(False)
         self.refresh_bindings()
         now = self.ws.now()
         today = now.astimezone(self.ws.tz).date()
@@ -159,6 +197,39 @@ class WeekScreen(CrmScreen):
             days.highlighted = days.get_option_index(highlighted)
         elif self.rows:
             days.highlighted = next(i for i, o in enumerate(options) if not o.disabled)
+
+    def _show_team(self, team: TeamWeek) -> None:
+        self.team = team
+        self._switch(True)
+        self.refresh_bindings()
+        today = self.ws.now().astimezone(self.ws.tz).date()
+        total = sum(r.total.tasks for r in team.rows)
+        late = sum(r.total.overdue for r in team.rows)
+        last = team.monday + timedelta(days=6)
+        self.sub_title = _("Team")
+        facts = [
+            f"{team.monday:%d.%m} – {last:%d.%m.%Y}",
+            counted(len(team.rows), "{count} person", "{count} people"),
+            counted(total, "{count} task", "{count} tasks"),
+        ]
+        if late:
+            facts.append(counted(late, "{count} overdue", "{count} overdue"))
+        facts.append(_("Enter: their days"))
+        self.query_one("#week-info", Static).update(" · ".join(facts))
+        w = widths(self.app.size.width - 6)
+        self.query_one("#week-team-head", Static).update(head_line(team, today, w))
+        grid = self.query_one("#week-team", OptionList)
+        highlighted = grid.highlighted_option.id if grid.highlighted_option else None
+        options = [Option(person_line(r, w), id=str(r.person.id)) for r in team.rows]
+        options.append(Option(totals_line(team, w), disabled=True))
+        grid.clear_options()
+        grid.add_options(options)
+        ids = [str(r.person.id) for r in team.rows]
+        grid.highlighted = ids.index(highlighted) if highlighted in ids else 0
+
+    def on_resize(self) -> None:
+        if self.team_shown and self.team is not None:
+            self._show_team(self.team)
 
     def _day_head(self, day: date, today: date, count: int) -> Text:
         head = Text(f"{weekday(day)} {day:%d.%m}", style="bold")
@@ -195,8 +266,14 @@ class WeekScreen(CrmScreen):
         return self.rows.get(option.id or "") if option is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "manager":
-            return self.week is not None and len(self.week.people) > 1
+        if action in ("manager", "team"):
+            return (
+                self.week is not None
+                and len(self.week.people) > 1
+                and not (action == "team" and self.team_shown)
+            )
+        if self.team_shown and action in ("client", "change_task"):
+            return False
         if action == "change_task":
             task = self._current()
             return True if task is not None and task.status == "open" else None
@@ -217,11 +294,26 @@ class WeekScreen(CrmScreen):
 
         def chosen(user: str | None) -> None:
             if user is not None:
-                self.user_id = int(user)
-                self.load()
+                self._open_person(int(user))
 
         choices = [(p.full_name, str(p.id)) for p in week.people]
         self.app.push_screen(ChoiceDialog(_("Whose week"), choices), chosen)
+
+    def action_team(self) -> None:
+        self.team_shown, self.from_team = True, False
+        self.load()
+
+    def _open_person(self, user_id: int) -> None:
+        self.from_team = self.team_shown or self.from_team
+        self.team_shown = False
+        self.user_id = user_id
+        self.load()
+
+    @on(OptionList.OptionSelected, "#week-team")
+    def _open_days(self, event: OptionList.OptionSelected) -> None:
+        """A person's line opens their days (the week shown), escape comes back here."""
+        if event.option.id is not None:
+            self._open_person(int(event.option.id))
 
     @on(OptionList.OptionSelected, "#week-days")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -265,4 +357,7 @@ class WeekScreen(CrmScreen):
             self.refresh_bindings()
 
     def action_back(self) -> None:
+        if self.from_team and not self.team_shown:
+            self.action_team()
+            return
         self.dismiss()

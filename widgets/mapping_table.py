@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 
 from rich.text import Text
 
+from crm_tui.domain.captions import FIELD_KIND_NAMES
 from crm_tui.domain.imports.mapping import (
     FIELDS,
     IGNORE,
@@ -61,8 +62,11 @@ def field_label(field: str, portrait: Sequence[PortraitTarget] = ()) -> str:
 
 def field_description(field: str, portrait: Sequence[PortraitTarget] = ()) -> str:
     """What a target field of the import means, for the person choosing it."""
-    if portrait_key(field) is not None:
-        return _("a field of the client's portrait, read as its kind")
+    if (key := portrait_key(field)) is not None:
+        kind = next((t.kind for t in portrait if t.key == key), None)
+        if kind is None:
+            return _("a field of the client's portrait, read as its kind")
+        return _("the client's portrait, read as {kind}").format(kind=FIELD_KIND_NAMES.caption(kind))
     descriptions = {
         "name": _("client name; a legal form in it is split off"),
         "legal_form": _("legal form: ООО, ИП, АО..."),

@@ -212,3 +212,66 @@ def cancel(
         print_json({"task": task, "status": "cancelled", "version": new_version})
         return
     say(_("task {task} cancelled").format(task=task))
+
+
+@app.command("week")
+def week(
+    ctx: typer.Context,
+    day: Annotated[
+        str, typer.Argument(help="A day of the week to show: today, пн, 16.11 (default: today).")
+    ] = "",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """The week by person, as a head's week view shows it: the tasks due each day (open or done)
+    and how many of them are overdue (``5 2!``), for the people whose tasks you see (a manager:
+    yourself)."""
+    from datetime import timedelta
+
+    from crm_tui.domain.errors import InvalidInput
+    from crm_tui.domain.tasks.week import load_team_week
+    from crm_tui.domain.values.moments import parse_day
+
+    ws = open_ws(ctx)
+    now = ws.now()
+    try:
+        picked = parse_day(day or "today", now, ws.tz, back=True)
+    except InvalidInput:
+        fail(_("DAY {day} is not a day: try today, пн or 16.11").format(day=day))
+    monday = picked - timedelta(days=picked.weekday())
+    with ws.read() as session:
+        team = load_team_week(session, ws.viewer, monday, ws.tz, now)
+    if as_json:
+        print_json(
+            {
+                "monday": team.monday,
+                "days": team.days,
+                "people": [
+                    {
+                        "id": row.person.id,
+                        "login": row.person.login,
+                        "name": row.person.full_name,
+                        "tasks": row.total.tasks,
+                        "overdue": row.total.overdue,
+                        "days": [
+                            {"day": d, "tasks": load.tasks, "overdue": load.overdue}
+                            for d, load in zip(team.days, row.days, strict=True)
+                        ],
+                    }
+                    for row in team.rows
+                ],
+            }
+        )
+        return
+    from crm_tui.domain.values.formatting import weekday
+
+    def cell(tasks: int, overdue: int) -> str:
+        return f"{tasks} {overdue}!" if overdue else str(tasks) if tasks else "·"
+
+    print_rows(
+        _("Who"), *(f"{weekday(d)} {d:%d.%m}" for d in team.days), _("Week"),
+        rows=[
+            (row.person.full_name, *(cell(d.tasks, d.overdue) for d in row.days),
+             cell(row.total.tasks, row.total.overdue))
+            for row in team.rows
+        ],
+    )  # fmt: skip

@@ -218,6 +218,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "week.next": "right,l",
     "week.this_week": "home",
     "week.manager": "m",
+    "week.team": "g",
     "week.client": "c",
     "week.reassign": "A",
     "week.reschedule": "M",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +21,21 @@ from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.mapping_table import field_choices, field_label
+
+LABEL_WIDTH = (20, 26)
+"""The field's column in the picker, narrow and wide: a longer label (a portrait field's, as the
+admin named it: «портрет: Численность сотрудников») wraps in its column, never into the
+description beside it."""
+WIDE = 100
+
+
+def _choice(label: str, description: str, column: int) -> Table:
+    """A field and what it means, as two columns (each wraps in its own)."""
+    line = Table.grid(padding=(0, 2, 0, 0))
+    line.add_column(width=column, style="bold")
+    line.add_column(ratio=1)
+    line.add_row(Text(label), Text(description))
+    return line
 
 
 class FieldPickerScreen(CrmModal[str | None]):
@@ -51,13 +67,13 @@ class FieldPickerScreen(CrmModal[str | None]):
             if self.samples:
                 samples = _("Values: {samples}").format(samples=" · ".join(self.samples))
                 yield Static(literal(samples), classes="dialog-note", markup=False)
+            choices = field_choices(self.portrait)
+            labels = [field_label(field, self.portrait) for field, _description in choices]
+            column = min(max(len(label) for label in labels), LABEL_WIDTH[self.app.size.width >= WIDE])
             yield OptionList(
                 *(
-                    Option(
-                        Text.assemble((f"{field_label(field, self.portrait):<18}", "bold"), description),
-                        id=field,
-                    )
-                    for field, description in field_choices(self.portrait)
+                    Option(_choice(label, description, column), id=field)
+                    for label, (field, description) in zip(labels, choices, strict=True)
                 ),
                 id="fields",
             )

@@ -53,7 +53,7 @@ async def test_a_key_that_does_not_fit_is_left_out_whole(ws: Workspace) -> None:
             await settle(pilot)
             footer = app.screen.query_one(KeyFooter)
             rendered = str(footer.render())
-            whole = [f"{key} {description}" for key, description, _on in footer._shown]
+            whole = [f"{key} {description}" for key, description, _on, _own in footer._shown]
     finally:
         i18n.set_locale("en")
     assert len(rendered.rstrip()) <= 80

@@ -7,11 +7,13 @@ budgets of issue 21:
   in its column under the cursor (the dialog's fields typed in between, not timed);
 - the week view painted: in the app, from ``W`` to the week on screen (budget 300 ms), and the
   read model alone (``load_week``);
+- the head's team week (``team``): from ``g`` on the week to the team's lines on screen (budget
+  300 ms), and its read model alone (``load_team_week``, one grouped read);
 - ``crm task list --json`` for a manager, a new interpreter each time (budget 0.5 s).
 
 The large base (``bench-data/large.db``, built by ``run.py``) is copied to
 ``bench-data/deals_tasks.db`` (or ``--copy PATH``) first, so the deals written here do not
-touch it. ``--only kanban,week,list`` measures a few.
+touch it. ``--only kanban,week,team,list`` measures a few.
 
     .venv/bin/python tests/bench/deals_tasks.py [--repeat N] [--copy PATH] [--only ...]
 """
@@ -65,7 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--copy", type=Path, help="where the base is copied (default: beside it)")
-    parser.add_argument("--only", default="kanban,week,list", help="kanban, week, list")
+    parser.add_argument("--only", default="kanban,week,team,list", help="kanban, week, team, list")
     parser.add_argument(
         "--db", help="the large base to copy (default: bench-data/large.db, built if missing)"
     )
@@ -136,6 +138,19 @@ def main() -> None:
         results.append(_row("week read model (load_week)", week, 300))
         painted = asyncio.run(_week_in_app(url, args.repeat, size))
         results.append(_row("week painted in the app (W to the week shown)", painted.wall, 300, painted.cpu))
+
+    if "team" in only:
+        from crm_tui.domain.tasks.week import load_team_week
+
+        team = Stopwatch()
+        for n in range(args.repeat + 1):
+            team.start()
+            with ws.read() as session:
+                rows = load_team_week(session, ws.viewer, monday, TZ, NOW).rows
+            team.stop(keep=n > 0)
+        results.append(_row(f"team week read model ({len(rows)} people)", team.wall, 300, team.cpu))
+        painted = asyncio.run(_team_in_app(url, args.repeat, size))
+        results.append(_row("team week painted (g to the lines shown)", painted.wall, 300, painted.cpu))
 
     listed: list[float] = []
     for n in range(max(5, args.repeat // 3) + 1 if "list" in only else 0):
@@ -234,6 +249,37 @@ async def _week_in_app(url: str, repeat: int, size: tuple[int, ...]) -> Stopwatc
             samples.start()
             await pilot.press("W")
             while not (isinstance(app.screen, WeekScreen) and app.screen.week is not None):
+                await asyncio.sleep(0.002)
+            await _drawn(app)
+            samples.stop(keep=n > 0)
+            await pilot.press("escape")
+            await pilot.pause()
+    return samples
+
+
+async def _team_in_app(url: str, repeat: int, size: tuple[int, ...]) -> Stopwatch:
+    """On the week (the head's own): ``g``, the team's lines drawn; Escape back out of the
+    week, ``W`` again (not timed)."""
+    from crm_tui.app import create_app
+    from crm_tui.domain.clock import fixed_clock
+    from crm_tui.domain.workspace import open_workspace
+    from crm_tui.screens.week import WeekScreen
+
+    ws = open_workspace(url, LOGIN, tz=TZ, clock=fixed_clock(NOW))
+    samples = Stopwatch()
+    app = create_app(ws)
+    async with app.run_test(size=size) as pilot:  # type: ignore[arg-type]
+        await pilot.pause(1.0)
+        for n in range(repeat + 1):
+            await pilot.press("W")
+            while not (isinstance(app.screen, WeekScreen) and app.screen.week is not None):
+                await asyncio.sleep(0.002)
+            week = app.screen
+            await pilot.pause()
+            before = week.team  # the last round's, until the new one is read
+            samples.start()
+            await pilot.press("g")
+            while not (week.team_shown and week.team is not None and week.team is not before):
                 await asyncio.sleep(0.002)
             await _drawn(app)
             samples.stop(keep=n > 0)
