@@ -197,14 +197,15 @@ def options_named(option_of: Callable[[str, dict[str, object]], str | None]) -> 
     amount``, ``--add «Болт;много»``), or None to leave the refusal as it is. A record's "not
     found" names the record already and is left alone."""
     from crm_tui.domain.deals.new_deal import ON_FIELD
-    from crm_tui.domain.errors import DomainError, NotFound
+    from crm_tui.domain.errors import RECORD_KINDS, DomainError
     from crm_tui.i18n import Message
 
     try:
         yield
     except DomainError as exc:
         field = str(exc.params.get("field", ""))
-        option = option_of(field, exc.params) if field and not isinstance(exc, NotFound) else None
+        a_record = exc.code.removesuffix(".not_found") in RECORD_KINDS  # «deal 13 not found»
+        option = option_of(field, exc.params) if field and not a_record else None
         if option is None:
             raise
         message = exc.message

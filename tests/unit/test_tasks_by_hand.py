@@ -178,7 +178,7 @@ def test_tasks_through_crm(seeded_db: str) -> None:
     mine = crm(*db, "task", "list", "--set-by-me", "--status", "done", "--json", user="smirnov")
     assert [json.loads(line)["result"] for line in mine.stdout.splitlines()] == ["Договорились"]
     bad = crm(*db, "task", "add", "Т", "--due", "когда-нибудь", user="ivanova")
-    assert bad.returncode == 2 and bad.stderr.startswith("crm: error: due: when is 'когда-нибудь'?")
+    assert bad.returncode == 2 and bad.stderr.startswith("crm: error: --due: when is 'когда-нибудь'?")
 
 
 def _free_lead(engine: Engine, seeded: Seeded, name: str) -> int:
