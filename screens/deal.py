@@ -19,7 +19,7 @@ from crm_tui.domain.access.capabilities import Capability, can
 from crm_tui.domain.captions import TASK_STATUS_NAMES
 from crm_tui.domain.deals.card import DealCard, load_deal_card
 from crm_tui.domain.deals.funnel_setup import active_lost_reasons
-from crm_tui.domain.deals.lines import remove_line, vat_in
+from crm_tui.domain.deals.lines import AddedLines, remove_line, vat_in, vat_words
 from crm_tui.domain.deals.moves import load_deal, move_deal, neighbour_stage
 from crm_tui.domain.deals.pipelines import stages_of
 from crm_tui.domain.documents.steps import DealSteps, deal_steps
@@ -272,8 +272,9 @@ class DealScreen(DealDocuments):
         if card is None:
             return
 
-        def saved(version: int | None) -> None:
-            if version is not None:
+        def saved(added: AddedLines | None) -> None:
+            if added is not None:
+                self.notify(_("Line added: {vat}.").format(vat=vat_words(added.vat_rates[0])))
                 self.load()
 
         self.app.push_screen(DealLineDialog(self.ws, card), saved)

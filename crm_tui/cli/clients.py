@@ -11,6 +11,7 @@ from crm_tui.cli.common import (
     UNKNOWN_OWNER,
     fail,
     open_ws,
+    person_json,
     print_json,
     print_table,
     say,
@@ -312,9 +313,10 @@ def take(
 
     from crm_tui.domain.clients.take import take_lead
 
-    taken = take_lead(open_ws(ctx), client_id)
+    ws = open_ws(ctx)
+    taken = take_lead(ws, client_id)
     if as_json:
-        print_json(asdict(taken))
+        print_json(asdict(taken) | person_json("owner", ws.viewer.login, ws.viewer.full_name))
         return
     line = _("«{name}» is yours already.") if taken.already_yours else _("«{name}» is yours now.")
     say(line.format(name=taken.name))

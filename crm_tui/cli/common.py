@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -176,6 +177,41 @@ def print_json(value: Any) -> None:
     """One JSON line, written at once: ``json.dump`` writes a value piece by piece, a write (and,
     unbuffered, a system call) for every key and value of a list of hundreds of rows."""
     sys.stdout.write(json.dumps(value, ensure_ascii=False, default=_json_value) + "\n")
+
+
+def person_json(key: str, login: str | None, name: str | None) -> dict[str, str | None]:
+    """A person in ``--json``, the same in every deal and task command: the login under ``key``
+    (``owner``, ``assignee``, ``set_by``, ``closed_by``: what a script passes back to ``--owner``
+    or ``--to``, and the same person whatever their name), the full name under ``key_name``."""
+    return {key: login, f"{key}_name": name}
+
+
+ON_OPTION = N_("{option}: {reason}")
+"""A refusal led by the option the person typed (``--to: ...``), not the field's name."""
+
+
+@contextmanager
+def options_named(option_of: Callable[[str, dict[str, object]], str | None]) -> Iterator[None]:
+    """A domain refusal about a field (its ``field`` param) said as about the option it came
+    from on the command line: ``option_of(field, params)`` names it (``--to``, ``--set
+    amount``, ``--add «Болт;много»``), or None to leave the refusal as it is. A record's "not
+    found" names the record already and is left alone."""
+    from crm_tui.domain.deals.new_deal import ON_FIELD
+    from crm_tui.domain.errors import RECORD_KINDS, DomainError
+    from crm_tui.i18n import Message
+
+    try:
+        yield
+    except DomainError as exc:
+        field = str(exc.params.get("field", ""))
+        a_record = exc.code.removesuffix(".not_found") in RECORD_KINDS  # «deal 13 not found»
+        option = option_of(field, exc.params) if field and not a_record else None
+        if option is None:
+            raise
+        message = exc.message
+        reason = message.params["reason"] if message.msgid == ON_FIELD else message
+        said = Message(message.code, ON_OPTION, option=option, reason=reason, field=field)
+        raise type(exc)(said) from None
 
 
 def _json_value(value: object) -> str:

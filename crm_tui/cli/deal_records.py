@@ -12,6 +12,8 @@ from crm_tui.cli.common import (
     capped,
     fail,
     open_ws,
+    options_named,
+    person_json,
     print_json,
     print_rows,
     print_table,
@@ -23,12 +25,28 @@ from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from crm_tui.domain.deals.card import DealCard
     from crm_tui.domain.workspace import Workspace
 
 JSON_HELP = "Print the result as JSON."
+ADD_OPTIONS = {
+    "title": "--title", "amount": "--amount", "pipeline": "--pipeline", "stage": "--stage",
+    "close": "--close", "owner": "--owner",
+}  # fmt: skip
+"""The option each field of ``deal add`` is typed in (the client is the argument, named as the
+domain names it): what a refusal names."""
+
+
+def _add_option(field: str, _params: dict[str, object]) -> str | None:
+    return ADD_OPTIONS.get(field)
+
+
+def _set_option(field: str, _params: dict[str, object]) -> str | None:
+    """``deal edit``: every field is typed as ``--set field=...``."""
+    return f"--set {field}"
 
 
 def _deal_version(ws: Workspace, deal_id: int, version: int | None) -> int:
@@ -63,9 +81,12 @@ def add(
     from crm_tui.domain.values.formatting import money
 
     ws = open_ws(ctx)
-    added = add_deal(ws, DealDraft(client, title, amount, pipeline, stage, close, owner, comment))
+    with options_named(_add_option):
+        added = add_deal(ws, DealDraft(client, title, amount, pipeline, stage, close, owner, comment))
     if as_json:
-        print_json(asdict(added))
+        fields = asdict(added)
+        login, name = fields.pop("owner_login"), fields.pop("owner_name")
+        print_json(fields | person_json("owner", login, name))
         return
     say(
         _("deal {deal} «{title}» opened for {client}: {stage}, {amount}").format(
@@ -100,7 +121,8 @@ def edit(
             fail(_("--set {item!r}: write field=value, like amount=350к").format(item=item))
         changes[key.strip()] = value
     ws = open_ws(ctx)
-    new_version = edit_deal(ws, deal, _deal_version(ws, deal, version), changes)
+    with options_named(_set_option):
+        new_version = edit_deal(ws, deal, _deal_version(ws, deal, version), changes)
     close = _close_read(ws, deal) if "close" in changes else None
     if as_json:
         print_json({"deal": deal, "version": new_version} | ({"expected_close": close} if close else {}))
@@ -131,7 +153,7 @@ def _card_json(card: DealCard) -> dict[str, Any]:
         "title": card.title,
         "client_id": card.client_id,
         "client": card.client,
-        "owner": card.owner,
+        **person_json("owner", card.owner_login, card.owner),
         "owner_id": card.owner_id,
         "pipeline_id": card.pipeline_id,
         "stage_id": card.stage_id,
@@ -144,11 +166,23 @@ def _card_json(card: DealCard) -> dict[str, Any]:
         "version": card.version,
         "lines": [_line_json(line) for line in card.lines],
         "history": [
-            {"at": h.at, "from": h.before, "to": h.after, "user": h.user, "comment": h.comment}
+            {
+                "at": h.at,
+                "from": h.before,
+                "to": h.after,
+                **person_json("user", h.user_login, h.user),
+                "comment": h.comment,
+            }
             for h in card.history
         ],
         "tasks": [
-            {"id": t.id, "title": t.title, "due_at": t.due_at, "status": t.status, "assignee": t.assignee}
+            {
+                "id": t.id,
+                "title": t.title,
+                "due_at": t.due_at,
+                "status": t.status,
+                **person_json("assignee", t.assignee_login, t.assignee),
+            }
             for t in card.tasks
         ],
     }
@@ -224,12 +258,28 @@ def list_(
     rows = capped(rows, LIST_LIMIT, "--owner, --stage, --client, --open")
     if as_json:
         for row in rows:
-            print_json(asdict(row))
+            fields = asdict(row)
+            print_json(fields | person_json("owner", fields.pop("owner"), fields.pop("owner_name")))
         return
     print_rows(
         _("id"), _("Deal"), _("Client"), _("Stage"), _("Owner"), _("Amount"),
         rows=[(r.id, r.title, r.client, r.stage, r.owner or "—", money(r.amount)) for r in rows],
     )  # fmt: skip
+
+
+def _line_option(typed: list[str]) -> Callable[[str, dict[str, object]], str | None]:
+    """``deal lines``: a refusal of a line names the ``--add`` it was typed in and the part of
+    it (``--add «Болт;много»: quantity``), a missing line the ``--remove`` that named it."""
+    from crm_tui.domain.deals.new_deal import FIELD_LABELS
+
+    def option(field: str, params: dict[str, object]) -> str | None:
+        if field == "line":
+            return "--remove"
+        index = params.get("line")
+        which = f"--add «{typed[index]}»" if isinstance(index, int) and index < len(typed) else "--add"
+        return f"{which}: {_(FIELD_LABELS[field])}" if field in FIELD_LABELS else which
+
+    return option
 
 
 @app.command("lines")
@@ -254,21 +304,24 @@ def lines(
 ) -> None:
     """What the deal sells; with --add or --remove, change it (the amount becomes their sum)."""
     from crm_tui.domain.deals.card import load_deal_card
-    from crm_tui.domain.deals.lines import LineDraft, add_lines, remove_lines
+    from crm_tui.domain.deals.lines import AddedLines, LineDraft, add_lines, remove_lines, vat_words
     from crm_tui.domain.values.formatting import money
 
     ws = open_ws(ctx)
+    added: AddedLines | None = None
+    drafts: list[LineDraft] = []
     if add_:
-        drafts = []
         for text in add_:
             parts = [p.strip() for p in text.split(";")]
             if len(parts) > 5 or not parts[0]:
                 fail(_("--add {text!r}: write product;quantity;unit;price;VAT").format(text=text))
             parts += [""] * (5 - len(parts))
             drafts.append(LineDraft(*parts))
-        add_lines(ws, deal, _deal_version(ws, deal, version), drafts)
+        with options_named(_line_option(add_)):
+            added = add_lines(ws, deal, _deal_version(ws, deal, version), drafts)
     if remove:
-        remove_lines(ws, deal, _deal_version(ws, deal, version if not add_ else None), remove)
+        with options_named(_line_option([])):
+            remove_lines(ws, deal, _deal_version(ws, deal, version if not add_ else None), remove)
     with ws.read() as session:
         card = load_deal_card(session, ws.viewer, deal)
     if as_json:
@@ -281,11 +334,20 @@ def lines(
             }
         )
         return
+    if added is not None:  # the rate each line got: the company's mode when none was typed
+        for draft, rate in zip(drafts, added.vat_rates, strict=True):
+            said = (
+                _("added «{product}»: {vat}")
+                if draft.vat.strip()
+                else _("added «{product}»: {vat} (the company's mode)")
+            )
+            say(said.format(product=" ".join(draft.product.split()), vat=vat_words(rate)))
     print_table(
         "#", _("Product"), _("Quantity"), _("Unit"), _("Price"), _("VAT"), _("Total"),
         rows=[
             (x.number, x.product, x.quantity, x.unit, money(x.price, with_kopecks=True),
-             f"{x.vat_rate}%" if x.vat_rate is not None else "—", money(x.total, with_kopecks=True))
+             f"{x.vat_rate}%" if x.vat_rate is not None else vat_words(None),
+             money(x.total, with_kopecks=True))
             for x in card.lines
         ],
     )  # fmt: skip

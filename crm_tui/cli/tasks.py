@@ -12,6 +12,8 @@ from crm_tui.cli.common import (
     capped,
     fail,
     open_ws,
+    options_named,
+    person_json,
     print_json,
     print_rows,
     say,
@@ -28,6 +30,17 @@ app = typer.Typer(
     help="Tasks: set them for yourself or a colleague, list, finish, move, cancel.", no_args_is_help=True
 )
 JSON_HELP = "Print the result as JSON."
+OPTIONS = {
+    "assignee": "--to", "due": "--due", "kind": "--kind", "client": "--client", "deal": "--deal",
+    "note": "--note", "reason": "--reason", "result": "--result",
+}  # fmt: skip
+"""The option each field of a task is typed in: what a refusal names."""
+
+
+def _option(field: str, _params: dict[str, object]) -> str | None:
+    return OPTIONS.get(field)
+
+
 VERSION_HELP = "Refuse if the task changed since this version."
 
 
@@ -47,7 +60,25 @@ def _version(ws: Workspace, task_id: int, version: int | None) -> int:
 def _row_json(row: TaskRow) -> dict[str, Any]:
     from dataclasses import asdict
 
-    return asdict(row)
+    fields = asdict(row)
+    for key in ("assignee", "set_by", "closed_by"):
+        fields |= person_json(key, fields.pop(f"{key}_login"), fields.pop(key))
+    return fields
+
+
+def _assignee_json(ws: Workspace, task_id: int) -> dict[str, str | None]:
+    """Whose the task is now, as every task's ``--json`` names a person."""
+    from crm_tui.storage.tables.activity import tasks
+    from crm_tui.storage.tables.team import users
+
+    with ws.read() as session:
+        login, name = session.execute(
+            tasks.join(users, users.c.id == tasks.c.assignee_id)
+            .select()
+            .with_only_columns(users.c.login, users.c.full_name)
+            .where(tasks.c.id == task_id)
+        ).one()
+    return person_json("assignee", login, name)
 
 
 @app.command("add")
@@ -72,9 +103,13 @@ def add(
     if to is not None and not to.strip():  # an empty --to is a slip, not "myself"
         fail(_("--to is empty: name the assignee, or leave --to out to set the task for yourself"))
     ws = open_ws(ctx)
-    made = set_task(ws, TaskDraft(title, due, to or "", kind, client, deal, note))
+    with options_named(_option):
+        made = set_task(ws, TaskDraft(title, due, to or "", kind, client, deal, note))
     if as_json:
-        print_json(asdict(made))
+        fields = asdict(made)
+        for key in ("assignee", "set_by"):
+            fields |= person_json(key, fields.pop(f"{key}_login"), fields.pop(f"{key}_name"))
+        print_json(fields)
         return
     say(
         _("task {task} set, due {due}").format(
@@ -160,9 +195,12 @@ def done(
     from crm_tui.domain.tasks.lifecycle import complete_task
 
     ws = open_ws(ctx)
-    complete_task(ws, task, _version(ws, task, version), result)
+    with options_named(_option):
+        complete_task(ws, task, _version(ws, task, version), result)
     if as_json:
-        print_json({"task": task, "status": "done"})
+        print_json(
+            {"task": task, "status": "done"} | person_json("closed_by", ws.viewer.login, ws.viewer.full_name)
+        )
         return
     say(_("task {task} done").format(task=task))
 
@@ -185,12 +223,13 @@ def move(
         fail(_("say --due or --to"))
     ws = open_ws(ctx)
     new_version = _version(ws, task, version)
-    if due:
-        new_version = reschedule_task(ws, task, new_version, due)
-    if to:
-        new_version = reassign_task(ws, task, new_version, to)
+    with options_named(_option):
+        if due:
+            new_version = reschedule_task(ws, task, new_version, due)
+        if to:
+            new_version = reassign_task(ws, task, new_version, to)
     if as_json:
-        print_json({"task": task, "version": new_version})
+        print_json({"task": task, "version": new_version} | _assignee_json(ws, task))
         return
     say(_("task {task} saved (version {version})").format(task=task, version=new_version))
 
@@ -207,9 +246,11 @@ def cancel(
     from crm_tui.domain.tasks.manual import cancel_task
 
     ws = open_ws(ctx)
-    new_version = cancel_task(ws, task, _version(ws, task, version), reason)
+    with options_named(_option):
+        new_version = cancel_task(ws, task, _version(ws, task, version), reason)
     if as_json:
-        print_json({"task": task, "status": "cancelled", "version": new_version})
+        closer = person_json("closed_by", ws.viewer.login, ws.viewer.full_name)
+        print_json({"task": task, "status": "cancelled", "version": new_version} | closer)
         return
     say(_("task {task} cancelled").format(task=task))
 

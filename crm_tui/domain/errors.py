@@ -44,6 +44,14 @@ class InvalidInput(DomainError):
         return InvalidInput(Message(message.code, message.msgid, **{**message.params, "field": field}))
 
 
+def with_field(exc: DomainError, field: str, **params: object) -> DomainError:
+    """The same refusal (its class, code and words) naming the field it is about, and any
+    ``params`` more (which of several lines): a dialog puts it under the field, the CLI names
+    the option the field was typed in."""
+    message = exc.message
+    return type(exc)(Message(message.code, message.msgid, **{**message.params, **params, "field": field}))
+
+
 class StaleEdit(DomainError):
     """Someone saved the record after it was read; the edit was refused, not merged."""
 

@@ -103,7 +103,6 @@ PORTRAIT_SYNONYMS: dict[str, tuple[str, ...]] = {
 """Headers that mean one of the shipped portrait fields (besides its label in the base)."""
 
 _DUPLICATE = re.compile(r" \([0-9]+\)$")
-_PORTRAIT_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CLIENT_VOCABULARY = Vocabulary(SYNONYMS)
 match_field = CLIENT_VOCABULARY.match
 """``(field, confidence 0..100)`` for one header of a client file."""
@@ -120,23 +119,31 @@ def vocabulary(portrait: tuple[PortraitTarget, ...] = ()) -> Vocabulary:
 
 def _check_target(target: str, header: str, portrait: Sequence[PortraitTarget] | None = ()) -> str:
     """The field a column is sent to, checked. ``portrait`` is the base's portrait fields;
-    ``None`` (the CLI's options, read before the base is open) checks a portrait target's
-    spelling only, and the import checks it against the base."""
+    ``None`` (the CLI's options, read before the base is open) leaves a portrait target to the
+    import, which checks it against the base and can list the fields there are (an empty or
+    misspelt key refused here could name none)."""
     field = target.strip().lower()
     if field in FIELDS or field == IGNORE:
         return field
     key = portrait_key(field)
-    if key is not None and portrait is None and _PORTRAIT_KEY.match(key):
+    if key is not None and portrait is None:
         return field
     if key is not None and portrait and any(t.key == key for t in portrait):
         return field
+    if key is not None and not portrait:
+        raise MappingError(
+            "mapping.portrait_unknown",
+            N_("no portrait field '{field}' for column '{column}': the base has no portrait fields yet"),
+            field=key,
+            column=header,
+        )
     if key is not None:
         raise MappingError(
             "mapping.portrait_unknown",
             N_("no portrait field '{field}' for column '{column}'; the portrait's fields are: {fields}"),
             field=key,
             column=header,
-            fields=", ".join(t.field for t in portrait or ()) or "—",
+            fields=", ".join(t.field for t in portrait or ()),
         )
     valid = ", ".join((*FIELDS, IGNORE, PORTRAIT_PREFIX + "<key>"))
     raise MappingError(

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from crm_tui.domain.deals.card import DealCard
 from crm_tui.domain.deals.edit import edit_deal
-from crm_tui.domain.deals.lines import LineDraft, add_line
+from crm_tui.domain.deals.lines import AddedLines, LineDraft, add_lines
 from crm_tui.domain.deals.new_deal import AddedDeal, DealDraft, add_deal
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
@@ -177,12 +177,13 @@ LINE_FIELDS: Rows = [
     ("quantity", N_("Quantity"), "1"),
     ("unit", N_("Unit"), "шт"),
     ("price", N_("Price with VAT"), ""),
-    ("vat", N_("VAT, % (20, 10, без НДС)"), "20"),
+    ("vat", N_("VAT, % (20, 10, без НДС; empty: the company's mode)"), ""),
 ]
 
 
-class DealLineDialog(FormDialog[int | None]):
-    """A line of what the deal sells; dismissed with the deal's new version, or None.
+class DealLineDialog(FormDialog[AddedLines | None]):
+    """A line of what the deal sells; dismissed with the deal's new version and the line's VAT
+    rate (the company's when none is typed), or None.
 
     | Key(s) | Description |
     | :- | :- |
@@ -203,6 +204,6 @@ class DealLineDialog(FormDialog[int | None]):
     def compose_form(self) -> ComposeResult:
         yield from compose_rows(self, "line", LINE_FIELDS, self.card.title)
 
-    def save(self, typed: Typed) -> int:
+    def save(self, typed: Typed) -> AddedLines:
         draft = LineDraft(typed["product"], typed["quantity"], typed["unit"], typed["price"], typed["vat"])
-        return add_line(self.ws, self.card.id, self.card.version, draft)
+        return add_lines(self.ws, self.card.id, self.card.version, [draft])

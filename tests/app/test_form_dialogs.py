@@ -31,7 +31,7 @@ from crm_tui.screens.dialogs.task_result import TaskResultScreen
 from crm_tui.screens.fields_settings import FieldDialog, FieldsSettingsScreen
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import deals, lost_reasons, tasks
-from tests.app.support import settle, text_of, workspace
+from tests.app.support import notifications, settle, text_of, workspace
 from tests.app.typing import burst
 from tests.seed import Seeded
 
@@ -385,7 +385,10 @@ async def test_deal_line(ws: Workspace, team: Seeded) -> None:
         await burst(pilot, "Котёл", "tab", "ctrl+u", "два", "tab", "tab", "48 500", "ctrl+s")
         refused_on(dialog, "quantity", "line-quantity", "quantity: ")
         ids = ("line-product", "line-quantity", "line-unit", "line-price", "line-vat")
-        assert values(dialog, *ids) == ["Котёл", "два", "шт", "48 500", "20"]
+        assert values(dialog, *ids) == ["Котёл", "два", "шт", "48 500", ""]  # no rate: the company's
+        await burst(pilot, "ctrl+u", "2", "ctrl+s")
+        await settle(pilot)
+        assert "Line added: not subject to VAT." in notifications(app)  # the team's company: no VAT
 
 
 async def test_task_on_the_card(ws: Workspace, team: Seeded) -> None:

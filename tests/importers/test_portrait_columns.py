@@ -204,3 +204,20 @@ def test_the_cli_maps_a_column_to_a_portrait_field_and_refuses_an_unknown_one(
         "Наименование": "name",
         "Кол-во сотрудников": "portrait.headcount",
     }
+
+
+def test_an_empty_or_misspelt_portrait_key_is_refused_listing_the_fields_there_are(
+    seeded_db: str, tmp_path: Path
+) -> None:
+    """``--map "Кол-во=portrait."`` was refused before the base was open, so the error listed no
+    fields («the portrait's fields are: —»); it lists them, as an unknown target lists the
+    targets."""
+    path = write_rows_xlsx(tmp_path / "petrov.xlsx", [["Наименование", "Кол-во"], ["Альфа", 12]])
+    fields = "portrait.headcount, portrait.annual_turnover, portrait.conflict_level, portrait.market_segment"
+    for target, key in (("portrait.", ""), ("portrait.Кол во", "кол во"), ("portrait.1x", "1x")):
+        refused = crm("--db", seeded_db, "import", "clients", str(path), "--map", f"Кол-во={target}",
+                      user="admin", data_dir=tmp_path / "data")  # fmt: skip
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert error_line(refused) == (
+            f"crm: error: no portrait field '{key}' for column 'Кол-во'; the portrait's fields are: {fields}"
+        )

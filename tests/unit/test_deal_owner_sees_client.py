@@ -76,3 +76,44 @@ def test_a_deal_on_a_free_lead_takes_it_for_the_opener(
             )
         ).all()
     assert owner == added.owner_id == seeded.users["ivanova"] and list(took) == [owner]
+
+
+def _taken_by(engine: Engine, lead: int) -> tuple[int | None, list[tuple[int, object]]]:
+    with write_session(engine) as session:
+        owner = session.scalar(select(clients.c.owner_id).where(clients.c.id == lead))
+        took = session.execute(
+            select(audit_entries.c.user_id, audit_entries.c.changes).where(
+                audit_entries.c.entity == "client",
+                audit_entries.c.entity_id == lead,
+                audit_entries.c.action == "take",
+            )
+        ).all()
+    return owner, [tuple(row) for row in took]
+
+
+@pytest.mark.parametrize("opener", ["smirnov", "admin"])
+def test_a_deal_opened_for_a_colleague_on_a_free_lead_takes_it_for_the_deal_s_owner(
+    engine: Engine, seeded: Seeded, workspace_for: Open, opener: str
+) -> None:
+    """A head or an admin opening a deal for Иванова on a free lead left the lead free: nobody's
+    client with Иванова's deal on it, still in the region's queue for anybody to take."""
+    lead = _free_lead(engine, seeded)
+    added = add_deal(workspace_for(opener), DealDraft(str(lead), "Поставка", owner="ivanova"))
+    ivanova = seeded.users["ivanova"]
+    owner, took = _taken_by(engine, lead)
+    assert owner == added.owner_id == ivanova
+    assert took == [(seeded.users[opener], {"owner_id": [None, ivanova]})]  # audited as a take, by the opener
+
+
+def test_a_deal_on_a_free_lead_goes_only_to_somebody_who_may_see_it(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    """Петров works in Липецк: a Москва lead is not his to see, so an admin may not open a deal on
+    it for him (and the lead stays free)."""
+    lead = _free_lead(engine, seeded)
+    with pytest.raises(InvalidInput) as refused:
+        add_deal(workspace_for("admin"), DealDraft(str(lead), "Поставка", owner="petrov"))
+    assert (refused.value.code, refused.value.field) == ("deal.client_unseen", "owner")
+    with pytest.raises(InvalidInput, match="say whose deal it is"):  # an admin owns no clients
+        add_deal(workspace_for("admin"), DealDraft(str(lead), "Поставка"))
+    assert _taken_by(engine, lead) == (None, [])

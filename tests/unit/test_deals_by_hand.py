@@ -225,7 +225,7 @@ def test_deals_through_crm(seeded_db: str) -> None:
         "--db", seeded_db, "deal", "add", "Ромашка", "--title", "Т", "--amount", "много", user="ivanova"
     )
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "crm: error: amount: 'много' is not an amount of money"
+    assert bad.stderr.strip() == "crm: error: --amount: 'много' is not an amount of money"
 
 
 def test_lines_cannot_add_up_past_what_the_region_s_sums_hold(seeded_db: str) -> None:

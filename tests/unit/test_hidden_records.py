@@ -129,7 +129,7 @@ def test_a_colleague_s_deal_one_sees_is_not_to_change_and_a_new_owner_is_named_a
     given = _run(db, "ivanova", "deal", "edit", deal, "--set", "owner=petrov")
     assert (given.returncode, given.stderr) == (
         2,
-        "crm: error: a deal may not be given to petrov: "
+        "crm: error: --set owner: a deal may not be given to petrov: "
         "a manager keeps own deals, a head gives in the region\n",
     )
     head = _run(db, "smirnov", "deal", "edit", str(seeded.deals["d_prop_metall"]), "--set", "title=x")

@@ -71,7 +71,7 @@ def test_names_in_refusals_are_quoted_and_each_says_what_was_refused(seeded_db: 
         ).stdout
     )["id"]
     given = said("ivanova", "deal", "edit", str(deal), "--set", "owner=smirnov")
-    assert given.startswith("crm: ошибка: отдать сделку «smirnov» нельзя: "), given
+    assert given.startswith("crm: ошибка: --set owner: отдать сделку «smirnov» нельзя: "), given
     crm("--db", seeded_db, "user", "extension", "ivanova", "101", user="admin", check=True)
     assert "внутренний номер 101 уже у «ivanova»" in said("admin", "user", "extension", "petrov", "101")
     extension = said("ivanova", "user", "extension", "ivanova", "555")

@@ -42,8 +42,9 @@ def test_task_list_shows_the_status_in_words(seeded_db: str) -> None:
     crm(*db, "task", "cancel", str(task), "--reason", "клиент отменил", user="ivanova", check=True)
     listed = crm(*db, "task", "list", "--set-by-me", "--status", "all", "--json", user="smirnov")
     [row] = [json.loads(line) for line in listed.stdout.splitlines() if json.loads(line)["id"] == task]
-    assert (row["status"], row["closed_by"], row["result"]) == (
+    assert (row["status"], row["closed_by"], row["closed_by_name"], row["result"]) == (
         "cancelled",
+        "ivanova",
         "Иванова Светлана",
         "клиент отменил",
     )

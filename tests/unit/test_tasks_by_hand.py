@@ -169,11 +169,16 @@ def test_tasks_through_crm(seeded_db: str) -> None:
     assert task in [json.loads(line)["id"] for line in listed.stdout.splitlines()]
     assert crm(*db, "task", "move", str(task), "--due", "пн", user="ivanova").returncode == 0
     done = crm(*db, "task", "done", str(task), "--result", "Договорились", "--json", user="ivanova")
-    assert json.loads(done.stdout) == {"task": task, "status": "done"}
+    assert json.loads(done.stdout) == {
+        "task": task,
+        "status": "done",
+        "closed_by": "ivanova",
+        "closed_by_name": "Иванова Светлана",
+    }
     mine = crm(*db, "task", "list", "--set-by-me", "--status", "done", "--json", user="smirnov")
     assert [json.loads(line)["result"] for line in mine.stdout.splitlines()] == ["Договорились"]
     bad = crm(*db, "task", "add", "Т", "--due", "когда-нибудь", user="ivanova")
-    assert bad.returncode == 2 and bad.stderr.startswith("crm: error: due: when is 'когда-нибудь'?")
+    assert bad.returncode == 2 and bad.stderr.startswith("crm: error: --due: when is 'когда-нибудь'?")
 
 
 def _free_lead(engine: Engine, seeded: Seeded, name: str) -> int:

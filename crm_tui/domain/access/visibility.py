@@ -13,7 +13,7 @@ command goes through this module, and the light ones (issue 29) use neither.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, false, select, true
 
@@ -23,6 +23,9 @@ from crm_tui.storage.tables.clients import ClientStatus, clients
 from crm_tui.storage.tables.deals import deals
 from crm_tui.storage.tables.imports import import_batches
 from crm_tui.storage.tables.team import users
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
@@ -49,6 +52,18 @@ def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool
 def visible_clients(viewer: Viewer) -> ColumnElement[bool]:
     """SQL condition on the ``clients`` table for the clients ``viewer`` may see."""
     return clients_within(viewer, Capability.SEE_CLIENTS)
+
+
+def require_seen_client(session: Session, viewer: Viewer, client_id: int) -> None:
+    """Refuse a client ``viewer`` does not see exactly as a missing one («client 5 not found»):
+    a filter or an action naming a client out of scope tells nothing of it (default deny, the
+    same words in ``task list --client``, ``deal list --client``, ``deal add``, ``clients take``)."""
+    from crm_tui.domain.errors import holds_id, not_found
+
+    if not holds_id(client_id) or (
+        session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None
+    ):
+        raise not_found("client", client_id)
 
 
 def visible_recipients(viewer: Viewer) -> ColumnElement[bool]:

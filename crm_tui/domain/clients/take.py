@@ -44,9 +44,12 @@ def take_lead(ws: Workspace, client_id: int) -> Taken:
         return take_in(session, ws.viewer, client_id, ws.now())
 
 
-def take_in(session: Session, viewer: Viewer, client_id: int, now: datetime) -> Taken:
+def take_in(
+    session: Session, viewer: Viewer, client_id: int, now: datetime, by: Viewer | None = None
+) -> Taken:
     """``take_lead`` inside a caller's transaction (a deal opened on a free lead takes it: both
-    or neither)."""
+    or neither). ``viewer`` takes it (and must be one who may take it); ``by``, when another
+    person acts for them (a head or an admin opening the deal), is who the audit row names."""
     c = clients.c
     row = session.execute(
         select(c.id, c.name, c.owner_id, c.region, c.status, c.version).where(c.id == client_id)
@@ -89,7 +92,7 @@ def take_in(session: Session, viewer: Viewer, client_id: int, now: datetime) -> 
             holder=holder or "—",
         )
     record(
-        session, at=now, user_id=viewer.user_id, entity="client", entity_id=client_id, action="take",
+        session, at=now, user_id=(by or viewer).user_id, entity="client", entity_id=client_id, action="take",
         changes={"owner_id": [None, viewer.user_id]},
     )  # fmt: skip
     return Taken(client_id, row.name, int(version))

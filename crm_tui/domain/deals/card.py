@@ -25,6 +25,7 @@ class StageStep:
     after: str
     user: str | None
     comment: str | None
+    user_login: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class DealTask:
     status: str
     result: str | None
     assignee: str | None
+    assignee_login: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
     history = [
         StageStep(*r)
         for r in session.execute(
-            select(h.at, before.c.name, after.c.name, users.c.full_name, h.comment)
+            select(h.at, before.c.name, after.c.name, users.c.full_name, h.comment, users.c.login)
             .select_from(
                 deal_stage_changes.outerjoin(before, before.c.id == h.from_stage_id)
                 .join(after, after.c.id == h.to_stage_id)
@@ -119,7 +121,7 @@ def load_deal_card(session: Session, viewer: Viewer, deal_id: int) -> DealCard:
     deal_tasks = [
         DealTask(*r)
         for r in session.execute(
-            select(t.id, t.title, t.due_at, t.status, t.result, users.c.full_name)
+            select(t.id, t.title, t.due_at, t.status, t.result, users.c.full_name, users.c.login)
             .select_from(tasks.outerjoin(users, users.c.id == t.assignee_id))
             .where(t.deal_id == deal_id)
             .order_by(t.status != "open", t.due_at.desc())

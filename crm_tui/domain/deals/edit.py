@@ -24,7 +24,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
-from crm_tui.domain.access.visibility import visible_deals
+from crm_tui.domain.access.visibility import require_seen_client, visible_deals
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.deals.new_deal import (
@@ -153,15 +153,18 @@ class DealListRow:
     stage: str
     status: str
     owner: str | None
+    """The owner's login (``owner_name`` is their full name)."""
     amount: int
     expected_close: date | None
     version: int
+    owner_name: str | None = None
 
 
 def list_deals(
     session: Session, viewer: Viewer, query: DealQuery, limit: int = LIST_LIMIT
 ) -> list[DealListRow]:
-    """The deals ``viewer`` sees that ``query`` asks for, open first, then the latest changed."""
+    """The deals ``viewer`` sees that ``query`` asks for, open first, then the latest changed; a
+    client out of the viewer's scope is not found, as a missing one."""
     d = deals.c
     where = [visible_deals(viewer)]
     if query.owner_id is not None:
@@ -169,6 +172,7 @@ def list_deals(
     if query.stage_id is not None:
         where.append(d.stage_id == query.stage_id)
     if query.client_id is not None:
+        require_seen_client(session, viewer, query.client_id)
         where.append(d.client_id == query.client_id)
     if query.open_only:
         where.append(d.status == DealStatus.OPEN.value)
@@ -184,6 +188,7 @@ def list_deals(
             d.amount,
             d.expected_close,
             d.version,
+            users.c.full_name,
         )
         .select_from(
             deals.join(clients, clients.c.id == d.client_id)

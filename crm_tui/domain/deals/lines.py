@@ -10,9 +10,10 @@ refused. Lines will fill invoices and contracts later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.deals.edit import closed_figures
 from crm_tui.domain.deals.moves import deal_target, load_deal
 from crm_tui.domain.deals.new_deal import read_amount, refuse
+from crm_tui.domain.errors import InvalidInput, with_field
 from crm_tui.domain.values.amounts import MAX_KOPECKS
 from crm_tui.domain.values.formatting import plain_quantity, quantity
 from crm_tui.domain.workspace import Workspace
@@ -35,6 +37,9 @@ VAT_RATES = (0, 5, 7, 10, 20, 22)
 """The rates of the Russian tax code (5 and 7 for the simplified system, 22 from 2026)."""
 _NO_VAT = frozenset({"", "-", "—", "без ндс", "без", "нет", "none", "no", "no vat"})
 MAX_QUANTITY_MILLI = 10**12
+QUANTITY_DECIMALS = 3
+_QUANTITY = re.compile(r"[0-9]*(?:\.([0-9]*))?")
+"""A quantity is kept in thousandths of its unit."""
 
 
 @dataclass(frozen=True)
@@ -82,15 +87,22 @@ class ReadLine:
 
 
 def read_quantity(text: str) -> int:
-    """Thousandths of a unit from "2", "1,5", "0.25"; refused unless positive."""
+    """Thousandths of a unit from "2", "1,5", "0.25"; refused unless a positive number written
+    out in at most three decimals (what a line keeps): "2,5555" is not rounded behind the
+    typist's back, and "1e3", "inf", "nan" are no quantities a person types."""
     raw = "".join(text.split()).replace(",", ".") or "1"
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
+    written = _QUANTITY.fullmatch(raw)
+    if written is None or raw == ".":
+        raise refuse("quantity", "line.quantity_invalid", N_("{text!r} is not a quantity"), text=text)
+    if len(written.group(1) or "") > QUANTITY_DECIMALS:
         raise refuse(
-            "quantity", "line.quantity_invalid", N_("{text!r} is not a quantity"), text=text
-        ) from None
-    milli = int((value * 1000).to_integral_value(ROUND_HALF_UP)) if value.is_finite() else 0
+            "quantity",
+            "line.quantity_decimals",
+            N_("{text!r} has more than {count} decimals"),
+            text=text,
+            count=QUANTITY_DECIMALS,
+        )
+    milli = int(Decimal(raw) * 1000)
     if milli <= 0 or milli > MAX_QUANTITY_MILLI:
         raise refuse("quantity", "line.quantity_invalid", N_("{text!r} is not a quantity"), text=text)
     return milli
@@ -114,7 +126,9 @@ def read_vat(text: str) -> int | None:
     )
 
 
-def read_line(draft: LineDraft) -> ReadLine:
+def read_line(draft: LineDraft, vat_mode: int | None = None) -> ReadLine:
+    """``draft`` read; a line typed without a VAT rate takes ``vat_mode``, the company's (its
+    documents print one mode: ``documents.company``), «без НДС» typed is none."""
     product = " ".join(draft.product.split())
     if not product:
         raise refuse("product", "line.product_missing", N_("say what is sold: a product or a service"))
@@ -132,11 +146,26 @@ def read_line(draft: LineDraft) -> ReadLine:
     if not draft.price.strip():
         raise refuse("price", "line.price_missing", N_("a line needs a price"))
     price = read_amount(draft.price, "price")
-    vat = read_vat(draft.vat)
+    vat = read_vat(draft.vat) if draft.vat.strip() else vat_mode
     total = int((Decimal(price) * quantity / 1000).to_integral_value(ROUND_HALF_UP))
     if total >= MAX_KOPECKS:
         raise refuse("price", "line.total_large", N_("the line comes to more than a trillion rubles"))
     return ReadLine(product, quantity, unit, price, vat, total)
+
+
+def company_vat(session: Session) -> int | None:
+    """The company's VAT mode (a rate, or None: not subject to VAT): a line's rate when none is
+    typed."""
+    from crm_tui.domain.documents.company import company
+
+    return company(session).vat_rate
+
+
+def vat_words(rate: int | None) -> str:
+    """A line's rate as a confirmation says it: «НДС 20%», «без НДС»."""
+    from crm_tui.domain.documents.company import NO_VAT, vat_mode_words
+
+    return vat_mode_words(NO_VAT if rate is None else str(rate))
 
 
 def vat_in(total: int, rate: int | None) -> int:
@@ -181,16 +210,31 @@ def _changed(
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class AddedLines:
+    version: int
+    """The deal's new version."""
+    vat_rates: list[int | None]
+    """The rate each line was given, in order (the company's where none was typed): what the
+    confirmation says."""
+
+
 def add_line(ws: Workspace, deal_id: int, version: int, draft: LineDraft) -> int:
     """Append a line to a deal read at ``version``; returns the deal's new version."""
-    return add_lines(ws, deal_id, version, [draft])
+    return add_lines(ws, deal_id, version, [draft]).version
 
 
-def add_lines(ws: Workspace, deal_id: int, version: int, drafts: Sequence[LineDraft]) -> int:
+def add_lines(ws: Workspace, deal_id: int, version: int, drafts: Sequence[LineDraft]) -> AddedLines:
     """Append lines, in order, to a deal read at ``version`` as one change (one version, one
     audit row), so a command adding several lines either adds them all or none."""
-    read = [read_line(draft) for draft in drafts]
     with ws.write() as session:
+        vat_mode = company_vat(session)
+        read = []
+        for index, draft in enumerate(drafts):
+            try:
+                read.append(read_line(draft, vat_mode))
+            except InvalidInput as exc:  # which of the lines: ``crm deal lines --add`` names it
+                raise with_field(exc, exc.field, line=index) from None
         deal = load_deal(session, deal_id)
         require(ws.viewer, Capability.EDIT_DEALS, deal_target(deal))
         if deal.version != version:
@@ -211,7 +255,8 @@ def add_lines(ws: Workspace, deal_id: int, version: int, drafts: Sequence[LineDr
             )  # fmt: skip
         added = "; ".join(f"{x.product} × {plain_quantity(x.quantity_milli)} {x.unit}" for x in read)
         what: dict[str, object] = {"line": [None, added]}
-        return _changed(session, ws, deal_id, version, deal.title, "line_add", what)
+        new_version = _changed(session, ws, deal_id, version, deal.title, "line_add", what)
+    return AddedLines(new_version, [line.vat_rate for line in read])
 
 
 def remove_line(ws: Workspace, deal_id: int, version: int, number: int) -> int:

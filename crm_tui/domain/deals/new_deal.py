@@ -24,7 +24,15 @@ from crm_tui.domain.clients.take import take_in
 from crm_tui.domain.deals.moves import DealRow, change_stage
 from crm_tui.domain.deals.pipeline_admin import find_stage
 from crm_tui.domain.deals.pipelines import StageInfo, default_pipeline_id, stages_of
-from crm_tui.domain.errors import RECORD_KINDS, DomainError, InvalidInput, NotFound, not_found
+from crm_tui.domain.errors import (
+    RECORD_KINDS,
+    AccessDenied,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    not_found,
+    with_field,
+)
 from crm_tui.domain.values.amounts import typed_amount
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.moments import parse_day
@@ -79,6 +87,8 @@ class AddedDeal:
     expected_close: date | None
     version: int
     tasks: list[int] = field(default_factory=list)
+    owner_login: str = ""
+    owner_name: str = ""
 
 
 FIELD_LABELS = {
@@ -103,7 +113,7 @@ FIELD_LABELS = {
     "result": N_("result"),
 }
 """How a refusal names the field it is about, in words (the dialog's and the CLI's line)."""
-_ON_FIELD = N_("{what}: {reason}")
+ON_FIELD = N_("{what}: {reason}")
 
 
 def refuse(field_name: str, code: str, msgid: str, **params: object) -> InvalidInput:
@@ -120,7 +130,7 @@ def on_field(exc: DomainError, field_name: str) -> InvalidInput:
         message = exc.message
         return InvalidInput(Message(message.code, message.msgid, **{**message.params, "field": field_name}))
     what = Phrase(FIELD_LABELS.get(field_name, field_name))
-    return InvalidInput(exc.code, _ON_FIELD, what=what, reason=exc.message, field=field_name)
+    return InvalidInput(exc.code, ON_FIELD, what=what, reason=exc.message, field=field_name)
 
 
 def find_client(session: Session, viewer: Viewer, text: str) -> FoundClient:
@@ -230,7 +240,10 @@ def owner_for(session: Session, viewer: Viewer, login: str, fallback: int | None
             raise on_field(exc, "owner") from None
         if not can_own_clients(row.role):
             raise refuse("owner", "deal.owner_cannot_own", N_("{login} does not own deals"), login=row.login)
-        require(viewer, Capability.EDIT_DEALS, person(row.id, row.region, row.login))
+        try:
+            require(viewer, Capability.EDIT_DEALS, person(row.id, row.region, row.login))
+        except AccessDenied as exc:
+            raise with_field(exc, "owner") from None
         return row.id
     if can(viewer, Capability.OWN_CLIENTS):
         return viewer.user_id
@@ -321,11 +334,15 @@ def open_deal(session: Session, ws: Workspace, draft: DealDraft) -> AddedDeal:
         client_target(client.id, client.owner_id, client.region, client.status),
     )
     owner_id = owner_for(session, ws.viewer, draft.owner, client.owner_id)
+    check_owner_sees(session, owner_id, client.id)
     if client.owner_id is None and client.status == ClientStatus.LEAD.value:
-        if owner_id == ws.viewer.user_id:  # a free lead's deal takes the lead, first come first served
-            take_in(session, ws.viewer, client.id, now)
-    else:
-        check_owner_sees(session, owner_id, client.id)
+        # a free lead's deal takes the lead for the deal's owner, first come first served, whoever
+        # opens it (a head or an admin for a manager): a deal on nobody's client sees nobody
+        from crm_tui.domain.access.users import viewer_of
+
+        taker = viewer_of(session, owner_id)
+        if taker is not None:
+            take_in(session, taker, client.id, now, by=ws.viewer)
     pipeline_id = _pipeline(session, draft.pipeline)
     stage = _stage(session, draft.stage, pipeline_id)
     values = {
@@ -360,10 +377,12 @@ def open_deal(session: Session, ws: Workspace, draft: DealDraft) -> AddedDeal:
             "expected_close": close.isoformat() if close else None,
         },
     )
-    region = session.scalar(select(users.c.region).where(users.c.id == owner_id))
+    region, login, name = session.execute(
+        select(users.c.region, users.c.login, users.c.full_name).where(users.c.id == owner_id)
+    ).one()
     row = DealRow(deal_id, title, client.id, owner_id, region, pipeline_id, stage.id, 0, "open", now)
     moved = change_stage(session, ws, row, stage.id, comment=comment, entering=True)
     return AddedDeal(
         deal_id, title, client.id, client.name, pipeline_id, stage.id, stage.name, owner_id, amount, close,
-        moved.version, moved.tasks,
+        moved.version, moved.tasks, login, name,
     )  # fmt: skip

@@ -51,7 +51,9 @@ def complete_task(ws: Workspace, task_id: int, version: int, result: str) -> Non
     """Mark done with what came of it; a task without a result teaches nobody anything."""
     text = result.strip()
     if not text:
-        raise InvalidInput("task.result_missing", N_("say what came of the task: the result cannot be empty"))
+        raise InvalidInput(
+            "task.result_missing", N_("say what came of the task: the result cannot be empty"), field="result"
+        )
     now = ws.now()
     with ws.write() as session:
         task = _load_for_change(session, ws.viewer, task_id, version)

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
-from crm_tui.domain.access.visibility import visible_tasks
+from crm_tui.domain.access.visibility import require_seen_client, visible_tasks
 from crm_tui.domain.captions import TASK_STATUS_NAMES
 from crm_tui.i18n import N_, _
 from crm_tui.storage.tables.activity import TaskStatus, tasks
@@ -62,6 +62,11 @@ class TaskRow:
     closed_by: str | None = None
     """Who completed or cancelled it (the audit trail's last "complete" or "cancel"); None while
     open, or closed by the system (a stage change closes its playbook's tasks)."""
+    assignee_login: str | None = None
+    set_by_login: str | None = None
+    closed_by_login: str | None = None
+    """The logins of ``assignee``, ``set_by`` and ``closed_by`` (those are full names, for
+    people to read): what ``--json`` gives and a script passes back to ``--to``."""
 
     def overdue(self, now: datetime) -> bool:
         return self.status == TaskStatus.OPEN.value and self.due_at < now
@@ -89,7 +94,8 @@ CLOSED = N_("{status}: {result}")
 def list_tasks(
     session: Session, viewer: Viewer, query: TaskQuery, now: datetime, limit: int = LIST_LIMIT
 ) -> list[TaskRow]:
-    """The tasks ``query`` asks for among those ``viewer`` sees, soonest due first."""
+    """The tasks ``query`` asks for among those ``viewer`` sees, soonest due first; a client
+    out of the viewer's scope is not found, as a missing one."""
     t = tasks.c
     where: list[ColumnElement[bool]] = [visible_tasks(viewer)]
     if query.mine:
@@ -99,6 +105,7 @@ def list_tasks(
     if query.assignee_id is not None:
         where.append(t.assignee_id == query.assignee_id)
     if query.client_id is not None:
+        require_seen_client(session, viewer, query.client_id)
         where.append(t.client_id == query.client_id)
     if query.overdue:
         where += [t.status == TaskStatus.OPEN.value, t.due_at < now]
@@ -110,15 +117,18 @@ def list_tasks(
         where.append(t.due_at < query.due_to)
     assignee, setter, closer = users.alias("assignee"), users.alias("setter"), users.alias("closer")
     a = audit_entries.c
-    closed_by = case(
-        (t.status == TaskStatus.OPEN.value, None),
-        else_=select(closer.c.full_name)
-        .select_from(audit_entries.join(closer, closer.c.id == a.user_id))
-        .where(a.entity == "task", a.entity_id == t.id, a.action.in_(("complete", "cancel")))
-        .order_by(a.id.desc())
-        .limit(1)
-        .scalar_subquery(),
-    )
+
+    def closer_column(column: ColumnElement[str]) -> ColumnElement[str | None]:
+        return case(
+            (t.status == TaskStatus.OPEN.value, None),
+            else_=select(column)
+            .select_from(audit_entries.join(closer, closer.c.id == a.user_id))
+            .where(a.entity == "task", a.entity_id == t.id, a.action.in_(("complete", "cancel")))
+            .order_by(a.id.desc())
+            .limit(1)
+            .scalar_subquery(),
+        )
+
     rows = session.execute(
         select(
             t.id,
@@ -137,7 +147,10 @@ def list_tasks(
             t.result,
             t.completed_at,
             t.version,
-            closed_by,
+            closer_column(closer.c.full_name),
+            assignee.c.login,
+            setter.c.login,
+            closer_column(closer.c.login),
         )
         .select_from(
             tasks.outerjoin(assignee, assignee.c.id == t.assignee_id)

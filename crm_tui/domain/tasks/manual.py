@@ -23,13 +23,13 @@ from crm_tui.domain.access.visibility import visible_clients, visible_deals
 from crm_tui.domain.audit.changes import change, stale
 from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
 from crm_tui.domain.deals.new_deal import find_client, on_field, refuse
-from crm_tui.domain.errors import InvalidInput, holds_id, not_found
+from crm_tui.domain.errors import AccessDenied, InvalidInput, holds_id, not_found, with_field
 from crm_tui.domain.tasks.create import TITLE_LENGTH, open_task
 from crm_tui.domain.tasks.lifecycle import task_target
 from crm_tui.domain.values.moments import parse_due
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.models import TaskKind, TaskStatus, clients, deals, tasks
+from crm_tui.storage.models import TaskKind, TaskStatus, clients, deals, tasks, users
 from crm_tui.storage.records import Task
 
 NOTE_LENGTH = 2000
@@ -70,6 +70,10 @@ class SetTask:
     assignee_id: int
     client_id: int | None
     deal_id: int | None
+    assignee_login: str = ""
+    assignee_name: str = ""
+    set_by_login: str = ""
+    set_by_name: str = ""
 
 
 def read_kind(text: str) -> str:
@@ -96,13 +100,19 @@ def _assignee(session: Session, viewer: Viewer, login: str) -> int:
         row = find_colleague(session, login, "assignee")
     except InvalidInput as exc:
         raise on_field(exc, "assignee") from None
-    require(viewer, Capability.SET_TASKS, person(row.id, row.region, row.login))
+    try:
+        require(viewer, Capability.SET_TASKS, person(row.id, row.region, row.login))
+    except AccessDenied as exc:
+        raise with_field(exc, "assignee") from None
     return row.id
 
 
-def _check_assignee_sees(session: Session, assignee: int, client_id: int | None, deal_id: int | None) -> None:
+def _check_assignee_sees(
+    session: Session, assignee: int, client_id: int | None, deal_id: int | None, field: str = ""
+) -> None:
     """Refuse a task whose client or deal its assignee may not see: they could not open what
-    the task is about (a manager's colleague sees only their own clients)."""
+    the task is about (a manager's colleague sees only their own clients). The refusal is about
+    ``field`` when given (the assignee typed in a reassignment), else the client or the deal."""
     if client_id is None and deal_id is None:
         return
     seer = viewer_of(session, assignee)
@@ -113,7 +123,8 @@ def _check_assignee_sees(session: Session, assignee: int, client_id: int | None,
         and session.scalar(select(deals.c.id).where(deals.c.id == deal_id, visible_deals(seer))) is None
     ):
         raise refuse(
-            "deal", "task.deal_unseen", N_("{login} does not see deal {id}: set the task for its owner"),
+            field or "deal", "task.deal_unseen",
+            N_("{login} does not see deal {id}: set the task for the deal's owner"),
             login=seer.login, id=deal_id,
         )  # fmt: skip
     if (
@@ -122,8 +133,8 @@ def _check_assignee_sees(session: Session, assignee: int, client_id: int | None,
         is None
     ):
         raise refuse(
-            "client", "task.client_unseen",
-            N_("{login} does not see client {id}: set the task for its owner"),
+            field or "client", "task.client_unseen",
+            N_("{login} does not see client {id}: set the task for the client's owner"),
             login=seer.login, id=client_id,
         )  # fmt: skip
 
@@ -174,7 +185,14 @@ def set_task(ws: Workspace, draft: TaskDraft) -> SetTask:
             session, title=title[:TITLE_LENGTH], kind=kind, due=due, assignee_id=assignee,
             client_id=client_id, deal_id=deal_id, by_user_id=ws.viewer.user_id, now=now, note=note,
         )  # fmt: skip
-    return SetTask(task_id, title[:TITLE_LENGTH], kind, due, assignee, client_id, deal_id)
+        login, name = session.execute(
+            select(users.c.login, users.c.full_name).where(users.c.id == assignee)
+        ).one()
+    viewer = ws.viewer
+    return SetTask(
+        task_id, title[:TITLE_LENGTH], kind, due, assignee, client_id, deal_id, login, name, viewer.login,
+        viewer.full_name,
+    )  # fmt: skip
 
 
 def _open_for_change(session: Session, viewer: Viewer, task_id: int, version: int) -> Task:
@@ -200,7 +218,7 @@ def reassign_task(ws: Workspace, task_id: int, version: int, login: str) -> int:
         if not login.strip():
             raise refuse("assignee", "task.assignee_missing", N_("say whom to give the task"))
         assignee = _assignee(session, ws.viewer, login)
-        _check_assignee_sees(session, assignee, task.client_id, task.deal_id)
+        _check_assignee_sees(session, assignee, task.client_id, task.deal_id, "assignee")
         return change(
             session, tasks, task_id, {"assignee_id": assignee}, at=ws.now(), user_id=ws.viewer.user_id,
             seen=version, refused=lambda: stale("task", task.title), action="reassign",

@@ -119,9 +119,7 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     past."""
     moment = parse_moment(text, now, tz)
     if moment < now - timedelta(minutes=1):
-        raise InvalidInput(
-            "due.past", N_("{text!r} is in the past: a next step is due from now on"), text=text
-        )
+        raise InvalidInput("due.past", N_("{text!r} is in the past: a due time is now or later"), text=text)
     return moment
 
 
