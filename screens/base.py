@@ -256,6 +256,17 @@ class CrmModal(OpensWithFocus, ModalScreen[ResultType]):
     def on_mount(self) -> None:
         """Runs after the dialog's own ``on_mount`` (Textual calls the handlers of the subclass
         first), which puts the focus on its first field."""
+        if self.ready_for_keys():
+            self.opened()
+
+    def ready_for_keys(self) -> bool:
+        """False for a dialog that reads what it offers once mounted (a new deal's pipelines and
+        stages): the keys typed meanwhile wait, in order, until it calls ``opened``, so that a
+        letter typed ahead into a list finds the list filled."""
+        return True
+
+    def opened(self) -> None:
+        """The keys held while the dialog opened go on to it."""
         self.opening = False
         self.app.post_message(DialogOpened())
 

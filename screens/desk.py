@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import ClassVar, NamedTuple
 
@@ -14,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from crm_tui.domain.access.capabilities import Capability
 from crm_tui.domain.captions import CHANNEL_NAMES, LEAD_CHANNEL_NAMES
 from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
 from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money_figure
@@ -31,6 +33,7 @@ DESK_NEXT = (
     "crm_tui.domain.tasks.lifecycle",
     "crm_tui.screens.dialogs.snooze",
     "crm_tui.screens.dialogs.task_change",
+    "crm_tui.screens.dialogs.task_form",
     "crm_tui.screens.dialogs.task_result",
 )
 """What the desk's keys open, loaded by the app once the desk is on screen."""
@@ -57,6 +60,8 @@ class DeskScreen(CrmScreen):
     | A | Give the selected task to a colleague (within your scope). |
     | M | Move the selected task to another moment (завтра 10:00, пт, +2). |
     | X | Cancel the selected task, saying why (whoever set it sees the reason). |
+    | T | A new task, for yourself or a colleague, on a client and one of its deals. |
+    | N | A new deal (the app's key, here a priority one: the keys typed after it land in it). |
     | r | Reload the desk. |
     | tab | Move between the tasks and the inbound list. |
     """
@@ -71,7 +76,10 @@ class DeskScreen(CrmScreen):
         bind("desk.reschedule", "change_task('due')", N_("Move")),
         bind("desk.cancel_task", "change_task('reason')", N_("Cancel task")),
         bind("desk.refresh", "reload", N_("Refresh")),
+        bind("desk.new_task", "new_task", N_("New task"), show=False, priority=True),
+        bind("desk.new_deal", "app.new_deal", N_("New deal"), show=False, priority=True),
     ]
+    GATED: ClassVar[Mapping[str, Capability]] = {"new_task": Capability.SET_TASKS}
 
     class Loaded(Message):
         """The desk's read model arrived from a worker."""
@@ -256,10 +264,13 @@ class DeskScreen(CrmScreen):
         for t in desk.tasks:
             due = day_time(t.due_at, self.ws.now(), self.ws.tz)
             style = f"bold {alert}" if t.overdue else ""
-            cells = [due, t.title, kind_label(t.kind), clip(inert(t.client) or "—", 18)]
-            rows.append(
-                (str(t.id), [literal(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells])
-            )
+            cells = [
+                literal(c, style=style, no_wrap=True, overflow="ellipsis")
+                for c in (due, t.title, kind_label(t.kind), clip(inert(t.client) or "—", 18))
+            ]
+            if t.deal:  # the deal it is on, after its title
+                cells[1].append_text(literal(f" · {t.deal}", style=f"{style} dim".strip()))
+            rows.append((str(t.id), cells))
         self.query_one("#tasks", RecordTable).set_records(rows)
         overdue = sum(t.overdue for t in desk.tasks)
         title = _("Tasks: today and overdue")
@@ -361,6 +372,19 @@ class DeskScreen(CrmScreen):
 
     def _task_changed(self, line: str) -> None:
         self.post_message(self.Changed(line))
+
+    def action_new_task(self) -> None:
+        """A new task (``T``, the app's key, bound here too): a priority key, so that it opens
+        the dialog as it comes and the keys typed right after it land there (held while the
+        dialog opens), not in the tasks list."""
+        from crm_tui.domain.tasks.manual import SetTask
+        from crm_tui.screens.dialogs.task_form import TaskDialog
+
+        def saved(task: SetTask | None) -> None:
+            if task is not None:
+                self.post_message(self.Changed(_("Task set.")))
+
+        self.app.push_screen(TaskDialog(self.ws), saved)
 
     @on(DataTable.RowSelected)
     def _open_client(self, event: DataTable.RowSelected) -> None:

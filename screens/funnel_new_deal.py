@@ -58,12 +58,12 @@ class FunnelNewDeal(FunnelFilters):
         """A new deal in the selected column's stage (the first open one on Won and Lost)."""
         if self.board is None or self.flt is None:
             return
-        stage = ""
+        stage_id: int | None = None
         views = list(self.views.values())
         if views:
             column = next(c for c in self.board.columns if c.stage_id == views[self.current].stage_id)
-            stage = "" if column.is_won or column.is_lost else column.name
-        self.app.push_screen(self.new_deal_dialog(stage, self.flt.pipeline_id))
+            stage_id = None if column.is_won or column.is_lost else column.stage_id
+        self.app.push_screen(self.new_deal_dialog(stage_id, self.flt.pipeline_id))
 
     def prepare_new_deal(self) -> None:
         """Make the new-deal dialog while the board is looked at, so that the first ``n`` only
@@ -75,21 +75,25 @@ class FunnelNewDeal(FunnelFilters):
             return
         if self.refusal("new_deal") is not None:
             return
-        self.app.push_screen(self.new_deal_dialog("", self.flt.pipeline_id))
+        self.app.push_screen(self.new_deal_dialog(None, self.flt.pipeline_id))
         self.app.pop_screen()
 
-    def new_deal_dialog(self, stage: str, pipeline_id: int) -> NewDealDialog:
-        """The screen's new-deal dialog for the column ``stage``, made once and kept
+    def new_deal_dialog(self, stage_id: int | None, pipeline_id: int) -> NewDealDialog:
+        """The screen's new-deal dialog for the column ``stage_id``, made once and kept
         (installed: a save or Escape does not remove it): opened again, it is emptied and
         pushed, with no compose, mount or styling of its widgets, and closing it removes nothing."""
         from crm_tui.screens.dialogs.deal_forms import NewDealDialog
 
         kept = self._new_deal
         if kept is not None and kept.is_mounted:
-            kept.renew(stage, pipeline_id)
+            kept.renew(stage_id, pipeline_id)
             return kept
         made = NewDealDialog(
-            self.ws, stage=stage, pipeline_id=pipeline_id, then=self._card_after_save, shown=self._deal_made
+            self.ws,
+            stage_id=stage_id,
+            pipeline_id=pipeline_id,
+            then=self._card_after_save,
+            shown=self._deal_made,
         )
         self.drop_new_deal_dialog()  # one made but not mounted yet: a new one has the stage
         self._new_deal = made

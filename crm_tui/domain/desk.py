@@ -46,6 +46,9 @@ class DeskTask:
     client_id: int | None
     client: str | None
     version: int
+    deal_id: int | None = None
+    deal: str | None = None
+    """The title of the deal the task is on, if any (shown beside the task's title)."""
 
 
 @dataclass(frozen=True)
@@ -139,15 +142,19 @@ def won_by_week(session: Session, user_id: int, now: datetime, tz: ZoneInfo) -> 
 def my_tasks(session: Session, user_id: int, now: datetime, day_end: datetime) -> list[DeskTask]:
     t = tasks.c
     rows = session.execute(
-        select(t.id, t.title, t.kind, t.due_at, t.client_id, clients.c.name, t.version)
-        .select_from(tasks.outerjoin(clients, clients.c.id == t.client_id))
+        select(
+            t.id, t.title, t.kind, t.due_at, t.client_id, clients.c.name, t.version, t.deal_id, deals.c.title
+        )
+        .select_from(
+            tasks.outerjoin(clients, clients.c.id == t.client_id).outerjoin(deals, deals.c.id == t.deal_id)
+        )
         .where(t.assignee_id == user_id, t.status == TaskStatus.OPEN.value, t.due_at < day_end)
         .order_by(t.due_at, t.id)
         .limit(DESK_TASK_LIMIT)
     )
     return [
-        DeskTask(t_id, title, kind, due, due < now, client_id, client, version)
-        for t_id, title, kind, due, client_id, client, version in rows
+        DeskTask(t_id, title, kind, due, due < now, client_id, client, version, deal_id, deal)
+        for t_id, title, kind, due, client_id, client, version, deal_id, deal in rows
     ]
 
 

@@ -40,6 +40,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "desk.reassign": "A",
     "desk.reschedule": "M",
     "desk.cancel_task": "X",
+    "desk.new_task": "T",
+    "desk.new_deal": "N",
     "clients.search": "slash",
     "clients.new": "a",
     "clients.owner": "o",

@@ -7,19 +7,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.message import Message
+from textual.widgets import Select, Static
 
 from crm_tui.domain.deals.card import DealCard
 from crm_tui.domain.deals.edit import edit_deal
 from crm_tui.domain.deals.lines import AddedLines, LineDraft, add_lines
 from crm_tui.domain.deals.new_deal import AddedDeal, DealDraft, add_deal
+from crm_tui.domain.deals.pipelines import PipelineStages, open_stages
+from crm_tui.domain.errors import DomainError
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, _
 from crm_tui.screens.dialogs.client_suggestions import ClientPickingForm
 from crm_tui.screens.dialogs.form import FormDialog, Typed
 from crm_tui.widgets.in_order import FieldInput
+from crm_tui.widgets.picker import Picker
 
 Rows = list[tuple[str, str, str]]
 """A plain form's fields, top to bottom: (key the domain names it by, label msgid, initial text)."""
@@ -43,82 +48,164 @@ NEW_DEAL_FIELDS = (
     ("client", N_("Client (name, INN, phone)")),
     ("title", N_("Title")),
     ("amount", N_("Amount (350к, 1,2 млн)")),
-    ("stage", N_("Stage")),
     ("close", N_("Close by (25.12, +30)")),
     ("owner", N_("Owner (login, surname or full name)")),
     ("comment", N_("Comment")),
 )
+"""The new deal's typed fields; the pipeline and the stage are pickers, after the amount."""
+UNREAD = "…"
+"""A picker's one option until the pipelines are read (a moment after the dialog opens)."""
 
 
 class NewDealDialog(ClientPickingForm[AddedDeal | None]):
     """A new deal; dismissed with it once saved (it has entered its stage), or None. Opened
     without a client (the palette, the kanban), its client field suggests clients as it is typed.
+    The pipeline and the stage are picked among the base's pipelines and the chosen one's open
+    stages (a letter chooses the first whose name starts with it); with one pipeline its picker
+    is shown, not asked. The keys typed before the pipelines are read wait for them, in order.
 
     | Key(s) | Description |
     | :- | :- |
     | tab, shift+tab | Next, previous field. |
     | up, down | In the client field: choose among the clients it finds. |
+    | a letter | In the pipeline or stage: the next one whose name starts with it. |
+    | space, up, down | In the pipeline or stage: open its list. |
     | enter | Next field (in the client field: take the client chosen; on the last one: save). |
     | ctrl+s | Save. |
     | escape | Cancel. |
     """
+
+    class Read(Message):
+        """The pipelines and their open stages, read once the dialog is mounted."""
+
+        def __init__(self, pipelines: list[PipelineStages], error: str) -> None:
+            super().__init__()
+            self.pipelines = pipelines
+            self.error = error
 
     def __init__(
         self,
         ws: Workspace,
         *,
         client: tuple[int, str] | None = None,
-        stage: str = "",
+        stage_id: int | None = None,
         pipeline_id: int | None = None,
         then: Callable[[AddedDeal], None] | None = None,
         shown: Callable[[AddedDeal], None] | None = None,
     ) -> None:
         """``client`` (id, name) when opened on a client's card: the field is not asked;
-        ``stage`` the kanban column's; ``pipeline_id`` the kanban's pipeline. ``then`` runs in
-        the save's worker once the deal is saved (the kanban reads the new deal's card there),
-        ``shown`` on the app's thread right before the dialog closes (the kanban puts the card
-        into its column): the screen under the dialog is drawn once, with the card on it, as the
-        dialog goes, rather than drawn again as it was, then once more with the card."""
+        ``pipeline_id`` and ``stage_id`` the kanban's column (None: the default pipeline, its
+        first open stage). ``then`` runs in the save's worker once the deal is saved (the kanban
+        reads the new deal's card there), ``shown`` on the app's thread right before the dialog
+        closes (the kanban puts the card into its column): the screen under the dialog is drawn
+        once, with the card on it, as the dialog goes, rather than drawn again as it was, then
+        once more with the card."""
         super().__init__()
         self.ws = ws
         self.client = client
-        self.pipeline_id = pipeline_id
         self.then = then
         self.shown = shown
-        initial = self.opening_values(stage)
+        self.pipelines: list[PipelineStages] | None = None
+        """The pipelines offered, the default first; None until read."""
+        self.wanted = (pipeline_id, stage_id)
+        self._stages_of: int | None = None
+        initial = self.opening_values()
         self.rows: Rows = [
             (key, label, initial.get(key, ""))
             for key, label in NEW_DEAL_FIELDS
             if not (key == "client" and client is not None)
         ]
 
-    def opening_values(self, stage: str) -> dict[str, str]:
-        """What the fields hold when the dialog opens: the column's stage, oneself as the owner."""
-        return {"stage": stage, "owner": self.ws.viewer.login}
+    def opening_values(self) -> dict[str, str]:
+        """What the typed fields hold when the dialog opens: oneself as the owner."""
+        return {"owner": self.ws.viewer.login}
 
-    def renew(self, stage: str, pipeline_id: int | None) -> None:
+    def renew(self, stage_id: int | None, pipeline_id: int | None) -> None:
         """Ready to be opened again (the kanban keeps its dialog): empty, as when first made,
-        for the column ``stage`` of the pipeline ``pipeline_id``."""
-        self.pipeline_id = pipeline_id
-        self.refill(self.opening_values(stage))
+        on the column ``stage_id`` of the pipeline ``pipeline_id``."""
+        self.wanted = (pipeline_id, stage_id)
+        self.refill(self.opening_values())
+        self.choose(pipeline_id, stage_id)
 
     def form_title(self) -> str:
         return _("New deal")
 
     def compose_form(self) -> ComposeResult:
-        hints = {"stage": _("the pipeline's first stage")}
+        rows = self.rows
         if self.client is not None:
             subject = _("for {client}").format(client=self.client[1])
-            yield from compose_rows(self, "deal", self.rows, subject, hints)
+            yield from compose_rows(self, "deal", rows[:2], subject)
+        else:
+            yield from self.compose_client_field(_(rows[0][1]), "deal-client")
+            yield from compose_rows(self, "deal", rows[1:3])
+        yield from self.field("pipeline", _("Pipeline"), Picker([(UNREAD, None)], id="deal-pipeline"))
+        yield from self.field("stage", _("Stage"), Picker([(UNREAD, None)], id="deal-stage"))
+        yield from compose_rows(self, "deal", rows[-3:])
+
+    def on_mount(self) -> None:
+        if self.pipelines is None:
+            self._read_pipelines()
+
+    def ready_for_keys(self) -> bool:
+        return self.pipelines is not None
+
+    @work(thread=True, exclusive=True, group="deal-pipelines", exit_on_error=False)
+    def _read_pipelines(self) -> None:
+        try:
+            with self.ws.read() as session:
+                found = open_stages(session)
+        except DomainError as exc:  # the base is locked or gone: the save will say so too
+            self.post_message(self.Read([], str(exc)))
             return
-        yield from self.compose_client_field(_(self.rows[0][1]), "deal-client")
-        yield from compose_rows(self, "deal", self.rows[1:], hints=hints)
+        self.post_message(self.Read(found, ""))
+
+    def on_new_deal_dialog_read(self, event: Read) -> None:
+        self.pipelines = event.pipelines
+        picker = self._picker("pipeline")
+        if event.pipelines:
+            picker.set_options([(p.name, p.id) for p in event.pipelines])
+        picker.disabled = len(event.pipelines) < 2  # one pipeline: shown, nothing to choose
+        self.choose(*self.wanted)
+        if event.error:
+            self.refuse(event.error)
+        self.opened()
+
+    def _picker(self, key: str) -> Picker:
+        return self.query_one(f"#deal-{key}", Picker)
+
+    def choose(self, pipeline_id: int | None, stage_id: int | None) -> None:
+        """The pipeline ``pipeline_id`` (else the default) and its stage ``stage_id`` (else its
+        first open one) in the pickers; nothing before the pipelines are read."""
+        if not self.pipelines:
+            return
+        pipeline = next((p for p in self.pipelines if p.id == pipeline_id), self.pipelines[0])
+        self._picker("pipeline").value = pipeline.id
+        self._show_stages(pipeline, stage_id)
+
+    def _show_stages(self, pipeline: PipelineStages, stage_id: int | None) -> None:
+        self._stages_of = pipeline.id
+        picker = self._picker("stage")
+        picker.set_options([(s.name, s.id) for s in pipeline.stages] or [(UNREAD, None)])
+        if any(s.id == stage_id for s in pipeline.stages):
+            picker.value = stage_id
+
+    @on(Select.Changed, "#deal-pipeline")
+    def _pipeline_changed(self) -> None:
+        """Another pipeline picked: its stages, the first chosen. (Read from the picker, not
+        the message: the pickers set in ``choose`` post theirs after it.)"""
+        chosen = self._picker("pipeline").value
+        if self.pipelines is None or chosen == self._stages_of:
+            return
+        pipeline = next((p for p in self.pipelines if p.id == chosen), None)
+        if pipeline is not None:
+            self._show_stages(pipeline, None)
 
     def save(self, typed: Typed) -> AddedDeal:
         client = str(self.client[0]) if self.client else self.client_typed(typed)
+        pipeline, stage = typed.get("pipeline"), typed.get("stage")
         draft = DealDraft(
-            client, typed["title"], typed["amount"], str(self.pipeline_id or ""), typed["stage"],
-            typed["close"], typed["owner"], typed["comment"],
+            client, typed["title"], typed["amount"], "" if pipeline is None else str(pipeline),
+            "" if stage is None else str(stage), typed["close"], typed["owner"], typed["comment"],
         )  # fmt: skip
         deal = add_deal(self.ws, draft)
         if self.then is not None:

@@ -58,6 +58,7 @@ from crm_tui.screens.base import CrmModal
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.in_order import FieldInput, FieldOptionList, FieldSelect
 from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.picker import Picker
 
 Result = TypeVar("Result")
 
@@ -212,11 +213,29 @@ class FormDialog(CrmModal[Result]):
         for widget in widgets:
             widget.scroll_visible(animate=False)
 
+    def _next_stop(self, widget: Widget) -> Widget | None:
+        """Where Enter moves from ``widget``: the next input or ``Picker`` that takes the focus
+        (another list or a ``Select`` takes its own Enter, so Enter passes it by); None from
+        the last."""
+        stops = [w for w in self.fields.values() if isinstance(w, Input | Picker) and w.focusable]
+        if widget not in stops or widget is stops[-1]:
+            return None
+        return stops[stops.index(widget) + 1]
+
     def action_next_or_save(self) -> None:
-        """Enter on a field that is not the last input moves on at once; anything else (the
-        last input, a button, a list) takes its own Enter, after the keys queued for it."""
+        """Enter on a field that is not the last input, or on a closed ``Picker``, moves on at
+        once; anything else (the last input, a button, a list) takes its own Enter, after the
+        keys queued for it."""
         inputs = self._inputs()
         focused = self.focused
+        if isinstance(focused, Picker) and not self.ENTER_SAVES:
+            target = self._next_stop(focused)
+            if target is None:
+                self.move_focus(1)
+            else:
+                self.set_focus(target, scroll_visible=False)
+                self.keep_in_view(target)
+            return
         if (
             self.ENTER_SAVES
             or not isinstance(focused, Input)
@@ -226,15 +245,16 @@ class FormDialog(CrmModal[Result]):
             raise SkipAction()
         # Screen.set_focus, not Widget.focus: that one moves the focus later (call_later), after
         # the app has handed the next keys to this field.
-        self.set_focus(inputs[inputs.index(focused) + 1], scroll_visible=False)
-        self.keep_in_view(inputs[inputs.index(focused) + 1])
+        target = self._next_stop(focused) or inputs[inputs.index(focused) + 1]
+        self.set_focus(target, scroll_visible=False)
+        self.keep_in_view(target)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = self._inputs()
         if not self.ENTER_SAVES and event.input in inputs and event.input is not inputs[-1]:
-            self.set_focus(inputs[inputs.index(event.input) + 1])
+            self.set_focus(self._next_stop(event.input) or inputs[inputs.index(event.input) + 1])
         else:
             self.action_save()
 

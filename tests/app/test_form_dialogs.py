@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from crm_tui.app import CrmApp, create_app
 from crm_tui.domain.workspace import Workspace
@@ -335,18 +335,25 @@ async def test_new_deal_on_the_card(ws: Workspace, team: Seeded) -> None:
         ]
 
 
-async def test_new_deal_on_the_card_says_where_an_empty_stage_starts(ws: Workspace, team: Seeded) -> None:
-    """Opened from a card the stage field is empty (the kanban fills its column's): the field
-    says the deal then starts in the pipeline's first stage, not a blank to puzzle over."""
+async def test_new_deal_on_the_card_starts_in_the_default_pipelines_first_stage(
+    ws: Workspace, team: Seeded
+) -> None:
+    """Opened from a card the stage is the default pipeline's first open stage, chosen in its
+    picker (it was a blank text field that a person had to guess a stage's name into)."""
+    from crm_tui.domain.deals.pipelines import default_pipeline_id, open_stages
+    from crm_tui.widgets.picker import Picker
+
+    with ws.read() as session:
+        pid = default_pipeline_id(session)
+        first = next(p for p in open_stages(session) if p.id == pid).stages[0]
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await on_card(app, pilot, team.clients["romashka"], "N")
         dialog = app.screen
         assert isinstance(dialog, NewDealDialog)
-        stage = dialog.query_one("#deal-stage", Input)
-        assert stage.value == ""
-        assert stage.placeholder == "the pipeline's first stage"
+        assert dialog.query_one("#deal-pipeline", Picker).value == pid
+        assert dialog.query_one("#deal-stage", Picker).value == first.id
 
 
 async def test_new_deal_on_the_kanban_asks_for_the_client(ws: Workspace, team: Seeded) -> None:
@@ -398,7 +405,7 @@ async def test_task_on_the_card(ws: Workspace, team: Seeded) -> None:
         await on_card(app, pilot, team.clients["romashka"], "T")
         dialog = app.screen
         assert isinstance(dialog, TaskDialog)
-        keys = ["Позвонить", "tab", "ctrl+u", "когда-нибудь", "tab", "tab", "tab", "про КП"]
+        keys = ["Позвонить", "tab", "ctrl+u", "когда-нибудь", "tab", "tab", "tab", "tab", "про КП"]
         await burst(pilot, *keys, "ctrl+s")
         refused_on(dialog, "due", "task-due", "due: ")
         assert values(dialog, "task-title", "task-due", "task-assignee", "task-note") == [
@@ -501,14 +508,15 @@ async def test_the_kanbans_new_deal_dialog_opens_again_as_new(ws: Workspace, tea
             await burst(pilot, "escape")
             await settle(pilot)
         assert on_top(app, funnel)
-        stages = [c.name for c in funnel.board.columns]
+        stages = [c.stage_id for c in funnel.board.columns]
         for column, typed in ((1, "Ромашка"), (2, "Ромашка")):
             await burst(pilot, "right")
             await burst(pilot, "n")
             assert on_top(app, dialog)
             await burst(pilot, typed)
-            fields = ("deal-client", "deal-title", "deal-amount", "deal-stage", "deal-owner", "deal-close")
-            assert values(dialog, *fields) == [typed, "", "", stages[column], ws.viewer.login, ""]
+            fields = ("deal-client", "deal-title", "deal-amount", "deal-owner", "deal-close")
+            assert values(dialog, *fields) == [typed, "", "", ws.viewer.login, ""]
+            assert dialog.query_one("#deal-stage", Select).value == stages[column]
             assert not dialog.query(".refused")
             assert not any(line.display for line in dialog.query(".field-error"))
             assert dialog.focused is dialog.query_one("#deal-client")

@@ -44,6 +44,23 @@ def typed_then_save(*keys: str, fields: dict[str, str]) -> Callable[[Pilot[None]
     return run
 
 
+async def task_on_a_deal_on_the_desk(pilot: Pilot[None]) -> None:
+    """Иванова sets herself a task on Аква-Сервис's deal in qualification; the desk, read again,
+    names the deal on the task's line."""
+    from crm_tui.app import CrmApp
+    from crm_tui.domain.deals.edit import DealQuery, list_deals
+
+    app = pilot.app
+    assert isinstance(app, CrmApp)
+    await settle(pilot)
+    with app.ws.read() as session:
+        rows = list_deals(session, app.ws.viewer, DealQuery(open_only=True))
+    deal = next(row for row in rows if row.client == "Аква-Сервис" and row.amount == 31_000_000)
+    set_task(app.ws, TaskDraft("Выставить счёт", "сегодня 17:00", "", "call", "", str(deal.id)))
+    await pilot.press("r")
+    await settle(pilot)
+
+
 CASES: dict[str, tuple[str, Callable[[Pilot[None]], object]]] = {
     # id: (start screen, what to do)
     "new_deal_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "N")),
@@ -58,6 +75,13 @@ CASES: dict[str, tuple[str, Callable[[Pilot[None]], object]]] = {
     "task_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "T")),
     "week": ("desk", keys_then_settle("W")),
     "new_deal_client_suggested": ("desk", keys_then_settle("N", "о", "м", "down")),
+    "new_deal_stage_by_letter": ("clients", keys_then_settle("j", "j", "j", "enter", "N", "tab", "tab", "I")),
+    "new_deal_stage_list": ("clients", keys_then_settle("j", "j", "j", "enter", "N", "tab", "tab", "space")),
+    "task_deal_list_on_the_desk": (
+        "desk",
+        keys_then_settle("T", "З", "tab", "tab", "tab", "tab", "А", "к", "в", "а", "enter", "space"),
+    ),
+    "task_on_a_deal_on_the_desk": ("desk", task_on_a_deal_on_the_desk),
     "task_reassign_on_the_desk": ("desk", keys_then_settle("A")),
     "task_cancel_on_the_week": ("desk", keys_then_settle("W", "down", "X")),
     "task_move_on_the_card": ("clients", keys_then_settle("j", "j", "j", "enter", "M")),

@@ -380,3 +380,22 @@ def test_a_deal_just_made_reads_as_the_board_shows_it(
     move_deal(ws, made.id, won, made.version)
     with ws.read() as session:
         assert board_card(session, ws.viewer, flt, made.id, ws.now()) is None
+
+
+def test_a_new_deal_is_offered_every_pipeline_with_its_open_stages(
+    engine: Engine, seeded: Seeded, workspace_for: Open
+) -> None:
+    """What the new-deal dialog's pickers hold: the default pipeline first, each with its open
+    stages in order (a deal never starts in Won or Lost)."""
+    from crm_tui.domain.deals.pipeline_admin import add_pipeline
+    from crm_tui.domain.deals.pipelines import default_pipeline_id, open_stages, stages_of
+
+    service = add_pipeline(workspace_for("admin"), "Монтаж")
+    ws = workspace_for("ivanova")
+    with ws.read() as session:
+        offered = open_stages(session)
+        default = default_pipeline_id(session)
+        every = stages_of(session, default or 0)
+    assert [p.id for p in offered] == [default, service]
+    assert [s.id for s in offered[0].stages] == [s.id for s in every if not (s.is_won or s.is_lost)]
+    assert [s.name for s in offered[1].stages] == ["New"]
