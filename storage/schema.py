@@ -17,7 +17,7 @@ from crm_tui.i18n import N_
 from crm_tui.storage.database import describe, unavailable
 from crm_tui.storage.errors import SchemaTooNew
 
-HEAD_REVISION = "0032"
+HEAD_REVISION = "0033"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -49,6 +49,7 @@ KNOWN_REVISIONS = (
     "0030",
     "0031",
     "0032",
+    "0033",
 )
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

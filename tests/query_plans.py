@@ -12,11 +12,12 @@ from sqlalchemy import Engine, event
 
 @contextmanager
 def statements_of(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """The SELECT statements run on ``engine`` inside the block, with their parameters."""
+    """The reads (``SELECT``, ``WITH ... SELECT``) run on ``engine`` inside the block, with their
+    parameters."""
     found: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             found.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", record)
@@ -27,7 +28,7 @@ def statements_of(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
 
 
 def sqlite_plans(engine: Engine, run: Callable[[], object]) -> list[tuple[str, str]]:
-    """``(statement, plan)`` of every SELECT ``run`` makes, the plan's lines joined by " | "."""
+    """``(statement, plan)`` of every read ``run`` makes, the plan's lines joined by " | "."""
     with statements_of(engine) as found:
         run()
     plans = []

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from crm_tui.domain.clients import search
 from crm_tui.domain.clients.listing import ClientFilter, client_page
 from crm_tui.domain.clients.new_client import NewClient, add_client
-from crm_tui.domain.clients.search import SCAN_WINDOW
+from crm_tui.domain.clients.search import FEW_CLIENTS, SCAN_WINDOW
 from crm_tui.domain.contacts.new_contact import NewContact, save_contact
 from crm_tui.domain.privacy import export_person
 from crm_tui.domain.values.cells import Cell, cell_text
@@ -73,14 +73,16 @@ def test_every_spelling_the_import_accepts_finds_the_same_client(
         holder[e164] = (added.client_id, contact)
 
     @settings(max_examples=60, deadline=None)
-    @given(SPELLINGS, st.sampled_from([SCAN_WINDOW, 2]))
-    def check(spelled: tuple[str, Cell], window: int) -> None:
+    @given(SPELLINGS, st.sampled_from([(FEW_CLIENTS, SCAN_WINDOW), (0, SCAN_WINDOW), (0, 2)]))
+    def check(spelled: tuple[str, Cell], path: tuple[int, int]) -> None:
         e164, cell = spelled
         client_id, contact_id = holder[e164]
         read = normalise_phones(cell)
         assert [p.e164 for p in read.value] == [e164] and read.ok, (cell, read)
         text = cell_text(cell)  # what a person sees in the cell and types or pastes
-        monkeypatch.setattr(search, "SCAN_WINDOW", window)  # 2: through the trigram index
+        few, window = path  # every client read, or walked from a window (2: to the trigram index)
+        monkeypatch.setattr(search, "FEW_CLIENTS", few)
+        monkeypatch.setattr(search, "SCAN_WINDOW", window)
         with ws.read() as session:
             found = client_page(session, ws.viewer, ClientFilter(query=text)).rows
             exported = export_person(session, ws.viewer, text)
