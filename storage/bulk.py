@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from operator import add, itemgetter
+from itertools import repeat
+from operator import add, is_, itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -47,9 +48,32 @@ def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Mapp
     on PostgreSQL)."""
     if not rows:
         return
+    keys = list(rows[0])
+    _insert(session, table, keys, rows, {key: key for key in keys})
+
+
+def insert_tuples(
+    session: Session | Connection, table: Table, keys: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """``insert_rows`` for rows given as tuples of the ``keys`` columns' values, in that order:
+    a loader that writes a hundred thousand rows to each of several tables builds a tuple per
+    row for less than the dict, and the values are taken out of it the same way."""
+    if not rows:
+        return
+    _insert(session, table, list(keys), rows, {key: place for place, key in enumerate(keys)})
+
+
+def _insert(
+    session: Session | Connection,
+    table: Table,
+    keys: list[str],
+    rows: Sequence[Any],
+    places: Mapping[str, Any],
+) -> None:
+    """``rows`` (each a mapping or a sequence; ``places`` says where each key's value is in a
+    row) in one ``executemany``."""
     conn = session.connection() if isinstance(session, Session) else session
     dialect = conn.dialect
-    keys = list(rows[0])
     # Compiled for the columns it fills: the rows' and those with a plain default.
     compiled = insert(table).values({k: bindparam(k) for k in keys}).compile(dialect=dialect)
     order = list(compiled.positiontup or ()) if compiled.positional else list(compiled.params)
@@ -65,9 +89,13 @@ def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Mapp
     columns = []
     for key in treated:
         process = processors[key]
-        raw = list(map(itemgetter(key), rows)) if key in given else [_scalar_default(table, key)] * len(rows)
+        raw = (
+            list(map(itemgetter(places[key]), rows))
+            if key in given
+            else [_scalar_default(table, key)] * len(rows)
+        )
         columns.append(_convert(raw, process) if process is not None else raw)
-    values = _row_tuples(rows, plain, columns)
+    values = _row_tuples(rows, [places[key] for key in plain], columns)
     for column in table.c:
         # An SQL default (``func.now()``) is written into the compiled statement, not bound:
         # the statement below names the columns itself and would leave it out.
@@ -95,9 +123,10 @@ def insert_rows(session: Session | Connection, table: Table, rows: Sequence[Mapp
 
 
 def _row_tuples(
-    rows: Sequence[Mapping[str, Any]], plain: Sequence[str], columns: Sequence[list[Any]]
+    rows: Sequence[Any], plain: Sequence[Any], columns: Sequence[list[Any]]
 ) -> list[tuple[Any, ...]]:
-    """Each row's ``plain`` values, then its value of each of ``columns``, as one tuple."""
+    """Each row's values at ``plain`` (keys or places), then its value of each of ``columns``,
+    as one tuple."""
     if not plain:
         return list(zip(*columns, strict=True))
     if len(plain) == 1:
@@ -134,6 +163,10 @@ def _processor(table: Table, key: str, dialect: Any) -> _Processor | None:
 
 
 def _convert(values: list[Any], process: _Processor) -> list[Any]:
+    first = values[0] if values else None
+    if all(map(is_, values, repeat(first))):
+        # One object in every row (an import's one instant, a column of None): processed once.
+        return [None if first is None else process(first)] * len(values)
     out: list[Any] = []
     # Keyed by type too: 1 == True == 1.0 in a dict, and a JSON column must not store a yes/no
     # answer as the number processed before it.

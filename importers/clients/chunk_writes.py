@@ -1,6 +1,12 @@
 """What a chunk writes besides the new clients' own rows, collected while the chunk is grouped
 and matched, then written table by table (``executemany``, ids allocated up front so that later
 rows can point to earlier ones).
+
+The rows of the tables every imported row adds to (provenance, contacts, channels, deals,
+tasks, notes) are tuples in the order of their table's ``*_KEYS``, not dicts: a dict per row and
+table, built only to be taken apart again by the bulk insert, was about a tenth of the
+importing process's work. A row's id (and a channel's contact, a task's deal, which are known
+only once those are written) goes in front of it when it is written.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import _
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.row_keys import row_keys
-from crm_tui.storage.bulk import insert_rows, next_ids
+from crm_tui.storage.bulk import insert_rows, insert_tuples, next_ids
 from crm_tui.storage.models import (
     ChannelKind,
     DealStatus,
@@ -48,6 +54,27 @@ CALL = TaskKind.CALL.value
 PHONE = ChannelKind.PHONE.value
 EMAIL = ChannelKind.EMAIL.value
 
+SOURCE_KEYS = ("client_id", "batch_id", "file", "file_sha256", "sheet", "row", "created_at")
+CONTACT_KEYS = ("id", "client_id", "full_name", "position", "created_at")
+CHANNEL_KEYS = ("id", "contact_id", "client_id", "kind", "value", "raw", "extension")
+"""A collected channel has no id yet; one of a contact has no contact id yet either."""
+DEAL_KEYS = (
+    "id", "client_id", "owner_id", "pipeline_id", "stage_id", "title", "title_key", "amount",
+    "next_action_at", "status", "stage_entered_at", "created_at", "updated_at", "version",
+    "expected_close", "lost_reason", "closed_at",
+)  # fmt: skip
+DEAL_OWNER = DEAL_KEYS.index("owner_id") - 1
+"""Where a collected deal (no id yet) holds its owner."""
+TASK_KEYS = (
+    "id", "deal_id", "title", "kind", "due_at", "assignee_id", "client_id", "status", "created_by_id",
+    "created_at", "version", "result", "completed_at",
+)  # fmt: skip
+"""A collected task has no id and no deal id yet."""
+NOTE_KEYS = (
+    "id", "kind", "direction", "occurred_at", "summary", "client_id", "user_id", "created_at", "channel",
+    "duration_s", "deal_id", "contact_id",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class LoadContext:
@@ -69,19 +96,20 @@ class ChunkWrites:
     """Everything a chunk writes besides new clients, collected and then written per table."""
 
     ctx: LoadContext
-    contacts: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[tuple[Any, ...]] = field(default_factory=list)
     contact_logged: list[bool] = field(default_factory=list)
-    contact_channels: list[list[dict[str, Any]]] = field(default_factory=list)
-    channels: list[dict[str, Any]] = field(default_factory=list)
+    contact_channels: list[list[tuple[Any, ...]]] = field(default_factory=list)
+    channels: list[tuple[Any, ...]] = field(default_factory=list)
+    """Channels of no contact: ``CHANNEL_KEYS`` but the id (the contact id ``None``)."""
     channel_logged: list[bool] = field(default_factory=list)
-    deals: list[dict[str, Any]] = field(default_factory=list)
-    tasks: list[dict[str, Any]] = field(default_factory=list)
+    deals: list[tuple[Any, ...]] = field(default_factory=list)
+    tasks: list[tuple[Any, ...]] = field(default_factory=list)
     task_deal: list[int | None] = field(default_factory=list)
-    notes: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[tuple[Any, ...]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     created: dict[str, list[int]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
-    sources: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[tuple[Any, ...]] = field(default_factory=list)
     portrait: list[dict[str, Any]] = field(default_factory=list)
     planned_contact: str = field(default_factory=lambda: _("Planned contact"))
 
@@ -112,37 +140,23 @@ class ChunkWrites:
 
     def source(self, client_id: int, row: ParsedRow) -> None:
         c = self.ctx
+        source = row.source
         self.sources.append(
-            {
-                "client_id": client_id,
-                "batch_id": c.batch_id,
-                "file": c.file_name,
-                "file_sha256": c.file_sha256,
-                "sheet": row.source.sheet,
-                "row": row.source.row,
-                "created_at": c.now,
-            }
+            (client_id, c.batch_id, c.file_name, c.file_sha256, source.sheet, source.row, c.now)
         )
 
-    def contact(self, client_id: int, row: ParsedRow, *, logged: bool) -> list[dict[str, Any]]:
+    def contact(self, client_id: int, row: ParsedRow, *, logged: bool) -> list[tuple[Any, ...]]:
         """A contact person; returns the list its channels go into (contact id set on write)."""
         assert row.contact_name is not None
-        self.contacts.append(
-            {
-                "client_id": client_id,
-                "full_name": row.contact_name[:200],
-                "position": row.contact_position,
-                "created_at": self.ctx.now,
-            }
-        )
+        self.contacts.append((client_id, row.contact_name[:200], row.contact_position, self.ctx.now))
         self.contact_logged.append(logged)
-        own: list[dict[str, Any]] = []
+        own: list[tuple[Any, ...]] = []
         self.contact_channels.append(own)
         return own
 
     def channel(
         self,
-        into: list[dict[str, Any]] | None,
+        into: list[tuple[Any, ...]] | None,
         client_id: int,
         kind: str,
         value: str,
@@ -151,17 +165,11 @@ class ChunkWrites:
         *,
         logged: bool,
     ) -> None:
-        row = {
-            "client_id": client_id,
-            "contact_id": None,
-            "kind": kind,
-            "value": value,
-            "raw": raw[:500],
-            "extension": ext,
-        }
-        (into if into is not None else self.channels).append(row)
-        if into is None:
-            self.channel_logged.append(logged)
+        if into is not None:
+            into.append((client_id, kind, value, raw[:500], ext))
+            return
+        self.channels.append((None, client_id, kind, value, raw[:500], ext))
+        self.channel_logged.append(logged)
 
     def client_of_one_row(self, client_id: int, row: ParsedRow, owner_id: int | None, name: str) -> None:
         """What a new client of one row (nearly every row of a file) brings besides its own
@@ -190,6 +198,10 @@ class ChunkWrites:
                 for key, value in portrait.items()
             )
 
+    def deal_owners(self) -> list[int | None]:
+        """The owners of the deals collected."""
+        return [deal[DEAL_OWNER] for deal in self.deals]
+
     def follow_ups(
         self,
         client_id: int,
@@ -208,91 +220,77 @@ class ChunkWrites:
         for row in rows:
             if row.note:
                 self.notes.append(
-                    {
-                        "kind": NOTE,
-                        "direction": INTERNAL,
-                        "occurred_at": c.now,
-                        "summary": row.note[:4000],
-                        "client_id": client_id,
-                        "user_id": c.user_id,
-                        "created_at": c.now,
-                        "channel": None,
-                        "duration_s": None,
-                        "deal_id": None,
-                        "contact_id": None,
-                    }
+                    (
+                        NOTE,
+                        INTERNAL,
+                        c.now,
+                        row.note[:4000],
+                        client_id,
+                        c.user_id,
+                        c.now,
+                        None,
+                        None,
+                        None,
+                        None,
+                    )
                 )
                 made = True
             if row.next_action:
                 due = datetime.combine(row.next_action, PLANNED_CONTACT_AT, tzinfo=c.tz)
                 deal_index = None
                 if not has_open_deal:
-                    self.deals.append(
-                        {
-                            "client_id": client_id,
-                            "owner_id": owner_id,
-                            "pipeline_id": c.pipeline_id,
-                            "stage_id": c.first_stage_id,
-                            "title": name[:300],
-                            "title_key": title_key if title_key is not None else fold(name[:300]),
-                            "amount": row.deal_amount or 0,
-                            "next_action_at": due,
-                            "status": OPEN_DEAL,
-                            "stage_entered_at": c.now,
-                            "created_at": c.now,
-                            "updated_at": c.now,
-                            "version": 1,
-                            "expected_close": None,
-                            "lost_reason": None,
-                            "closed_at": None,
-                        }
-                    )
+                    self.deals.append((
+                        client_id, owner_id, c.pipeline_id, c.first_stage_id, name[:300],
+                        title_key if title_key is not None else fold(name[:300]), row.deal_amount or 0,
+                        due, OPEN_DEAL, c.now, c.now, c.now, 1, None, None, None,
+                    ))  # fmt: skip
                     deal_index = len(self.deals) - 1
                     has_open_deal = True
                 self.tasks.append(
-                    {
-                        "title": planned_contact,
-                        "kind": CALL,
-                        "due_at": due,
-                        "assignee_id": owner_id,
-                        "client_id": client_id,
-                        "deal_id": None,
-                        "status": OPEN_TASK,
-                        "created_by_id": c.user_id,
-                        "created_at": c.now,
-                        "version": 1,
-                        "result": None,
-                        "completed_at": None,
-                    }
+                    (
+                        planned_contact,
+                        CALL,
+                        due,
+                        owner_id,
+                        client_id,
+                        OPEN_TASK,
+                        c.user_id,
+                        c.now,
+                        1,
+                        None,
+                        None,
+                    )
                 )
                 self.task_deal.append(deal_index)
                 made = True
         return made
 
     def flush(self, session: Session) -> None:
-        contact_ids = insert_with_ids(session, contacts, self.contacts)
+        contact_ids = insert_tuples_with_ids(session, contacts, CONTACT_KEYS, self.contacts)
         for contact_id, logged, own in zip(
             contact_ids, self.contact_logged, self.contact_channels, strict=True
         ):
             if logged:
                 self.change("contact", contact_id)
             for row in own:
-                row["contact_id"] = contact_id
-                self.channels.append(row)
+                self.channels.append((contact_id, *row))
                 self.channel_logged.append(logged)
         for channel_id, logged in zip(
-            insert_with_ids(session, channels, self.channels), self.channel_logged, strict=True
+            insert_tuples_with_ids(session, channels, CHANNEL_KEYS, self.channels),
+            self.channel_logged,
+            strict=True,
         ):
             if logged:
                 self.change("channel", channel_id)
-        deal_ids = insert_with_ids(session, deals, self.deals)
-        for task, deal_index in zip(self.tasks, self.task_deal, strict=True):
-            if deal_index is not None:
-                task["deal_id"] = deal_ids[deal_index]
+        deal_ids = insert_tuples_with_ids(session, deals, DEAL_KEYS, self.deals)
+        task_rows = [
+            (None if deal_index is None else deal_ids[deal_index], *task)
+            for task, deal_index in zip(self.tasks, self.task_deal, strict=True)
+        ]
         for entity, ids in (
             ("deal", deal_ids),
-            ("task", insert_with_ids(session, tasks, self.tasks)),
-            ("interaction", insert_with_ids(session, interactions, self.notes)),
+            ("task", insert_tuples_with_ids(session, tasks, TASK_KEYS, task_rows)),
+            ("interaction", insert_tuples_with_ids(session, interactions, NOTE_KEYS, self.notes)),
         ):
             self.created.setdefault(entity, []).extend(ids)
         for entity, created in self.created.items():
@@ -313,18 +311,19 @@ class ChunkWrites:
             (field_values, self.portrait),
             (import_changes, self.changes),
             (audit_entries, self.audit),
-            (client_sources, self.sources),
         ):
             insert_rows(session, table, rows)
+        insert_tuples(session, client_sources, SOURCE_KEYS, self.sources)
 
 
-def insert_with_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+def insert_tuples_with_ids(
+    session: Session, table: Table, keys: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> list[int]:
+    """``rows`` (``keys`` but the first, the id) written with new ids; the ids."""
     if not rows:
         return []
     ids = next_ids(session, table, len(rows))
-    for row_id, row in zip(ids, rows, strict=True):
-        row["id"] = row_id
-    insert_rows(session, table, rows)
+    insert_tuples(session, table, keys, [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)])
     return ids
 
 

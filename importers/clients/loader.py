@@ -24,7 +24,7 @@ from crm_tui.domain.privacy import suppressed
 from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.chunk_references import check_references
-from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, insert_with_ids
+from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, insert_tuples_with_ids
 from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing
 from crm_tui.importers.clients.portrait_fill import fill_portrait, portrait_now
 from crm_tui.importers.clients.row_keys import row_keys
@@ -49,6 +49,13 @@ EMAIL = ChannelKind.EMAIL.value
 PERSON = ClientKind.PERSON.value
 COMPANY = ClientKind.COMPANY.value
 
+
+CLIENT_KEYS = (
+    "id", "kind", "name", "legal_form", "inn", "kpp", "ogrn", "city", "region", "owner_id", "status",
+    "name_key", "search_text", "created_at", "updated_at", "version",
+)  # fmt: skip
+"""A new client's row as ``_insert_new`` collects it (a tuple, the id put in front on writing)."""
+_NAME, _OWNER = CLIENT_KEYS.index("name") - 1, CLIENT_KEYS.index("owner_id") - 1
 
 HELD = "row.inn_of_another_company"
 """The code of a row not imported because its INN is a client's with plainly another name."""
@@ -161,7 +168,7 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
     check_references(
         session,
         ctx.file_name,
-        user_ids=[ctx.user_id, *ctx.owners.handed_out(), *(d["owner_id"] for d in writes.deals)],
+        user_ids=[ctx.user_id, *ctx.owners.handed_out(), *writes.deal_owners()],
         pipeline_id=ctx.pipeline_id if writes.deals else None,
         stage_id=ctx.first_stage_id if writes.deals else None,
         batch_id=ctx.batch_id,
@@ -201,7 +208,8 @@ def _hold(
 
 def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> int:
     ctx = writes.ctx
-    client_rows: list[dict[str, Any]] = []
+    now = ctx.now
+    client_rows: list[tuple[Any, ...]] = []
     lead = ClientStatus.LEAD.value
     for group in groups:
         if len(group.rows) == 1:
@@ -209,14 +217,10 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
             keys = _keys(row)
             owner_id = ctx.owners.resolve(row.owner)
             region = region_of_new_client(row.region, ctx.owners.regions.get(owner_id))
-            client_rows.append({
-                "kind": _kind(row), "name": keys.name[:300], "legal_form": row.legal_form,
-                "inn": row.inn, "kpp": row.kpp, "ogrn": row.ogrn,
-                "city": row.city, "region": region,
-                "owner_id": owner_id, "status": lead, "name_key": keys.name_key[:300],
-                "search_text": keys.search_text[:2000], "created_at": ctx.now, "updated_at": ctx.now,
-                "version": 1,
-            })  # fmt: skip
+            client_rows.append((
+                _kind(row), keys.name[:300], row.legal_form, row.inn, row.kpp, row.ogrn, row.city, region,
+                owner_id, lead, keys.name_key[:300], keys.search_text[:2000], now, now, 1,
+            ))  # fmt: skip
             continue
         owner_id = ctx.owners.resolve(group.value("owner"))
         region = region_of_new_client(group.value("region"), ctx.owners.regions.get(owner_id))
@@ -227,16 +231,14 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
         name_key, text = derived_keys(
             name, group.value("legal_form"), group.value("inn"), group.value("city"), phones, emails
         )
-        client_rows.append({
-            "kind": _kind(group.rows[0]), "name": name[:300], "legal_form": group.value("legal_form"),
-            "inn": group.value("inn"), "kpp": group.value("kpp"), "ogrn": group.value("ogrn"),
-            "city": group.value("city"), "region": region,
-            "owner_id": owner_id, "status": lead, "name_key": name_key[:300],
-            "search_text": text[:2000], "created_at": ctx.now, "updated_at": ctx.now, "version": 1,
-        })  # fmt: skip
+        client_rows.append((
+            _kind(group.rows[0]), name[:300], group.value("legal_form"), group.value("inn"),
+            group.value("kpp"), group.value("ogrn"), group.value("city"), region,
+            owner_id, lead, name_key[:300], text[:2000], now, now, 1,
+        ))  # fmt: skip
     deferred = DeferredSearchIndex(session.connection())
     deferred.pause()
-    ids = insert_with_ids(session, clients, client_rows)
+    ids = insert_tuples_with_ids(session, clients, CLIENT_KEYS, client_rows)
     deferred.index(ids[0], ids[-1])
     deferred.resume()
     # No audit row per created client: its provenance row names the batch, and the batch's
@@ -244,7 +246,7 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
     writes.created.setdefault("client", []).extend(ids)
     for client_id, group, values in zip(ids, groups, client_rows, strict=True):
         if len(group.rows) == 1:
-            writes.client_of_one_row(client_id, group.rows[0], values["owner_id"], values["name"])
+            writes.client_of_one_row(client_id, group.rows[0], values[_OWNER], values[_NAME])
             continue
         seen_people: set[str] = set()
         seen_channels: set[tuple[str, str]] = set()
@@ -259,7 +261,7 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
                 if (kind, value) not in seen_channels:
                     seen_channels.add((kind, value))
                     writes.channel(into, client_id, kind, value, raw, ext, logged=False)
-        writes.follow_ups(client_id, values["owner_id"], values["name"], group.rows, has_open_deal=False)
+        writes.follow_ups(client_id, values[_OWNER], values[_NAME], group.rows, has_open_deal=False)
         portrait: dict[str, Any] = {}
         for row in group.rows:
             for key, value in row.portrait:

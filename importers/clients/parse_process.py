@@ -376,7 +376,9 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
             raise ImportFileError(
                 table.file, "unreadable", N_("{file}: the file changed while it was being imported")
             )
-        parser = RowParser(table.file, table.sheet, job.labels, job.columns, table.first_column)
+        parser = RowParser(
+            table.file, table.sheet, job.labels, job.columns, table.first_column, keep_cells=False
+        )
         chunks = _chunked(
             parser.parse_iter(islice(table.rows, job.skip_rows, None)),
             job.chunk_rows,

@@ -26,7 +26,7 @@ from crm_tui.domain.values.emails import Email, normalise_emails
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.legal_forms import LegalName, normalise_legal_form, split_legal_form
 from crm_tui.domain.values.phones import Phone, normalise_phones
-from crm_tui.domain.values.requisites import InnKpp, normalise_inn_kpp, normalise_kpp, normalise_ogrn
+from crm_tui.domain.values.requisites import normalise_inn_kpp, normalise_kpp, normalise_ogrn
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_keys import row_keys
@@ -47,6 +47,7 @@ class Draft:
     inn: str | None = None
     kpp: str | None = None
     kpp_with_inn: str | None = None
+    inn_valid: bool = False
     ogrn: str | None = None
     phones: list[Phone] = field(default_factory=list)
     emails: list[Email] = field(default_factory=list)
@@ -70,8 +71,8 @@ def _legal_form(draft: Draft, value: str | None, header: str) -> None:
     draft.legal_form = value
 
 
-def _inn(draft: Draft, value: InnKpp, header: str) -> None:
-    draft.inn, draft.kpp_with_inn = value
+def _inn(draft: Draft, value: ReadInn, header: str) -> None:
+    draft.inn, draft.kpp_with_inn, draft.inn_valid = value
 
 
 def _kpp(draft: Draft, value: str | None, header: str) -> None:
@@ -165,19 +166,29 @@ def read_deal_amount(value: Cell) -> Normalised[int | None]:
     return found
 
 
-def read_inn_keeping_checksum_failures(value: Cell) -> Normalised[InnKpp]:
+class ReadInn(NamedTuple):
+    """An INN cell as the import reads it: the INN, the KPP found with it, and whether the INN
+    passed its checksum (``normalise_inn_kpp`` has checked it: the row's keys take it from
+    here rather than check it again)."""
+
+    inn: str | None
+    kpp: str | None
+    valid: bool
+
+
+def read_inn_keeping_checksum_failures(value: Cell) -> Normalised[ReadInn]:
     """An INN cell as ``normalise_inn_kpp`` reads it, except that ten or twelve digits failing
     the checksum are kept (with the warning): a manager's mistyped digit is worth more to a
     person correcting it than an empty field. Nothing matches or merges on an invalid INN
     (``RowKeys.inn_valid``, the duplicate rules), and the card flags it."""
     found = normalise_inn_kpp(value)
-    if found.value.inn is None:
+    inn, kpp = found.value
+    if inn is None:
         for warning in found.warnings:
             if warning.code == "inn.checksum":
-                return Normalised(
-                    InnKpp(str(warning.params["inn"]), found.value.kpp), found.raw, found.warnings
-                )
-    return found
+                return Normalised(ReadInn(str(warning.params["inn"]), kpp, False), found.raw, found.warnings)
+    # normalise_inn_kpp gives an INN only when its checksum is right
+    return Normalised(ReadInn(inn, kpp, inn is not None), found.raw, found.warnings)
 
 
 def field_readers(
@@ -337,5 +348,7 @@ def finish(draft: Draft, source: RowSource, cells: dict[str, Cell]) -> ParsedRow
         tuple(draft.portrait.items()),
     )
     if rejection is None:
-        row.keys = row_keys(row)
+        # The name is the legal-form split's (``_name``) and the INN's checksum was checked
+        # when its cell was read: the keys need neither again.
+        row.keys = row_keys(row, inn_valid=draft.inn_valid, name_split=True)
     return row

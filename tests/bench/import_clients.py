@@ -14,13 +14,23 @@ on a shared machine the CPU time is the steadier of the two.
 
 ``--marks N`` prints, every N rows, the wall time and the CPU time of each process over the
 last N rows: whether a row costs more late in a big import than early, and in which process.
+
+``--profile DIR`` runs the importing process under cProfile, timed by the CPU time of its
+thread (``DIR/importing.prof``; the thread that receives the chunks is not in it), and then
+the parsing process's whole work (the child's own ``_parse``: read, parse, send every chunk to
+a sink) in this process under cProfile (``DIR/parsing.prof``), and prints the top of each. The
+child of the import itself runs unprofiled; its figures are then the import's usual ones.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
+import io
 import os
+import pickle
+import pstats
 import resource
 import subprocess
 import sys
@@ -116,6 +126,56 @@ def server_cpu(ws: object) -> float | None:
     return total
 
 
+def print_profile(profile: cProfile.Profile, path: Path, title: str) -> None:
+    """``profile`` saved to ``path``, and its top functions by own and by cumulative time."""
+    profile.dump_stats(path)
+    for order in ("tottime", "cumulative"):
+        print(f"--- {title}: by {order} ({path})")
+        pstats.Stats(str(path)).sort_stats(order).print_stats(30)
+
+
+class _Sink(io.RawIOBase):
+    """Where the profiled parsing sends its chunks: counted, not kept."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.bytes += len(data)
+        return len(data)
+
+
+def profile_parsing(source: Path, folder: Path) -> None:
+    """The child's whole work on ``source`` (``parse_process._parse``, fed its two requests as
+    the importing process sends them) under cProfile, in this process, the collector paused as
+    the child pauses it."""
+    from crm_tui.cli.collector import collector_paused
+    from crm_tui.importers.clients import parse_process
+    from crm_tui.importers.clients.rows import open_table
+    from crm_tui.importers.files.mapping import suggest_mapping
+
+    table = open_table(source)
+    columns = suggest_mapping(table.header.labels)
+    requests = pickle.dumps(parse_process._Open(str(source), None)) + pickle.dumps(
+        parse_process._Job(table.sheet, table.header.labels, columns, 5000)
+    )
+    sink = _Sink()
+    profile = cProfile.Profile(time.thread_time)
+    started, cpu = time.perf_counter(), time.process_time()
+    with collector_paused():
+        profile.enable()
+        parse_process._parse(io.BytesIO(requests), sink)  # type: ignore[arg-type]
+        profile.disable()
+    print(
+        f"parsing process's work under cProfile: {time.perf_counter() - started:.1f} s wall, "
+        f"CPU {time.process_time() - cpu:.1f} s, {sink.bytes:,} bytes sent"
+    )
+    print_profile(profile, folder / "parsing.prof", "the parsing process")
+
+
 def main() -> None:
     from contextlib import AbstractContextManager, nullcontext
 
@@ -136,6 +196,9 @@ def main() -> None:
     parser.add_argument("--source", type=Path, help="import this file instead of the generated one")
     parser.add_argument("--marks", type=int, help="print the time of every N rows")
     parser.add_argument("--errors-dir", type=Path, help="where the errors file goes (default: --dir)")
+    parser.add_argument(
+        "--profile", type=Path, help="cProfile both processes' work, the files into this folder"
+    )
     args = parser.parse_args()
 
     def job() -> AbstractContextManager[None]:
@@ -154,11 +217,18 @@ def main() -> None:
             Path(database + suffix).unlink(missing_ok=True)
     ws = open_workspace(database, "bench")
     own, children = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
+    # CPU time of the thread profiled, not wall time: on a shared machine the wall time of a
+    # function is mostly the other processes'.
+    profile = cProfile.Profile(time.thread_time) if args.profile else None
     started = time.perf_counter()
     with job():
+        if profile is not None:
+            profile.enable()
         summary = import_clients(
             ws, [source], ImportOptions(errors_dir=errors_dir), Marks(args.marks) if args.marks else None
         )
+        if profile is not None:
+            profile.disable()
     elapsed = time.perf_counter() - started
     own = cpu_seconds(resource.RUSAGE_SELF) - own
     children = cpu_seconds(resource.RUSAGE_CHILDREN) - children
@@ -183,6 +253,11 @@ def main() -> None:
             f"openpyxl's bare read: {wall:.1f} s (CPU {cpu_read:.1f} s); the import takes "
             f"{elapsed / wall:.2f}x its wall time, {cpu / cpu_read:.2f}x its CPU time"
         )
+    if args.profile is not None:
+        assert profile is not None
+        args.profile.mkdir(parents=True, exist_ok=True)
+        print_profile(profile, args.profile / "importing.prof", "the importing process")
+        profile_parsing(source, args.profile)
     if args.once:
         dispose_engines()
         return

@@ -278,3 +278,51 @@ def test_a_column_reader_survives_a_failing_normaliser(cached: bool) -> None:
     assert results[0] == Normalised("a", "a")
     assert results[1] is not None and results[1].value == Unreadable("ValueError('boom')")
     assert results[2:] == [None, None]
+
+
+KEY_NAMES = [
+    "ООО «Ромашка»", "ромашка ооо", "ИП иванов иван петрович", "Romashka LLC", '"АО" «Альфа-Строй»',
+    "Общество с ограниченной ответственностью «Энергия»", "«ТД «Василёк»»", "ооо", "ЗАО 'Э-Трейд' ЗАО",
+    "1с-рарус ооо", "  Лютик  ,  ООО ", "И.П. Сидоров", "PAO Gazprom", None,
+]  # fmt: skip
+KEY_INNS: list[object] = [
+    "7707083893", 7707083890, "7707083893/770701001", int(files.INN_ZERO), "500100732259", "500100732250",
+    "ИНН 7736050003", "-", "123", None, "7736050003 770701001", 0, "0000000000", "7707083893",
+]  # fmt: skip
+
+
+def test_the_keys_the_parser_gives_are_those_of_the_row_alone(tmp_path: Path) -> None:
+    """The parser hands the keys the name's legal-form split and the INN's checksum it has done
+    already rather than do them again: the keys are the same as those worked out from the
+    parsed row alone (as the loader does for a row without them)."""
+    from crm_tui.importers.clients.row_keys import row_keys
+
+    rows = [
+        [name, inn, f"8 916 000 00 {n:02d}" if n % 3 else None, f"Иванов Иван {n}" if n % 2 else None]
+        for n, (name, inn) in enumerate(zip(KEY_NAMES, KEY_INNS, strict=True))
+    ]
+    path = files.write_rows_xlsx(tmp_path / "keys.xlsx", [["Контрагент", "ИНН", "Телефон", "Контакт"], *rows])
+    parsed = [row for row in parse_rows(path) if row.ok]
+    assert len(parsed) == len(rows)
+    for row in parsed:
+        assert row.keys == row_keys(row), row.source
+    valid = {row.inn for row in parsed if row.keys is not None and row.keys.inn_valid}
+    assert valid == {"7707083893", files.INN_ZERO, "500100732259", "7736050003"}
+
+
+def test_without_cells_a_row_keeps_them_only_for_the_error_file(managers_xlsx: Path) -> None:
+    """The parsing process's parser (``keep_cells=False``) keeps the original cells of the rows
+    the error file shows (rejected, or with warnings) and no others; every row is otherwise the
+    same as with them."""
+    table = open_table(managers_xlsx)
+    columns = suggest_mapping(table.header.labels)
+    rows = list(table.rows)
+    args = (table.file, table.sheet, table.header.labels, columns, table.first_column)
+    kept = list(RowParser(*args).parse_iter(rows))
+    lean = list(RowParser(*args, keep_cells=False).parse_iter(rows))
+    assert any(not r.ok for r in kept) and any(r.ok and not r.warnings for r in kept)
+    for full, row in zip(kept, lean, strict=True):
+        shown = not full.ok or bool(full.warnings)
+        assert row.cells == (full.cells if shown else {})
+        row.cells = full.cells
+        assert row == full

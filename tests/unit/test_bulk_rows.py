@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
-from crm_tui.storage.bulk import among, insert_rows, next_ids
+from crm_tui.storage.bulk import among, insert_rows, insert_tuples, next_ids
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import audit_entries, clients, interactions, settings_table
 from tests.seed import Seeded
@@ -78,6 +78,68 @@ def test_rows_come_back_as_they_went_in(engine: Engine, seeded: Seeded) -> None:
     ]
     assert [row.duration_s for row in stored] == [None if n % 2 else 60 for n in range(len(AWKWARD))]
     assert changes == [{"filled": {"city": t}, "batch": 7, "ok": True, "none": None} for t in AWKWARD]
+
+
+def test_rows_as_tuples_come_back_as_rows_as_dicts_do(engine: Engine, seeded: Seeded) -> None:
+    """``insert_tuples`` (the import's rows) stores what ``insert_rows`` stores: the columns named
+    in another order than the table's, one instant shared by every row (processed once), one
+    that differs per row, a column of nothing but ``None``, one JSON document in every row."""
+    at = datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    client_id = seeded.clients["romashka"]
+    admin = seeded.users["admin"]
+    document = {"filled": {"city": "Тверь"}, "batch": 3}
+    keys = ("summary", "id", "occurred_at", "created_at", "client_id", "user_id", "kind", "direction")
+    with write_session(engine) as session:
+        ids = next_ids(session, interactions, len(AWKWARD))
+        insert_tuples(
+            session,
+            interactions,
+            (*keys, "channel", "duration_s", "deal_id", "contact_id"),
+            [
+                (
+                    text,
+                    row_id,
+                    at + timedelta(minutes=n),
+                    at,
+                    client_id,
+                    admin,
+                    "note",
+                    "internal",
+                    None,
+                    60,
+                    None,
+                    None,
+                )
+                for n, (row_id, text) in enumerate(zip(ids, AWKWARD, strict=True))
+            ],
+        )
+        insert_tuples(
+            session,
+            audit_entries,
+            ("at", "user_id", "entity", "entity_id", "action", "changes"),
+            [(at, admin, "client", client_id, "tuples", document)] * 3,
+        )
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(
+                interactions.c.summary,
+                interactions.c.occurred_at,
+                interactions.c.created_at,
+                interactions.c.channel,
+            )
+            .where(interactions.c.id.in_(ids))
+            .order_by(interactions.c.id)
+        ).all()
+        changes = conn.scalars(
+            select(audit_entries.c.changes).where(audit_entries.c.action == "tuples")
+        ).all()
+    assert [row.summary for row in stored] == AWKWARD
+    assert [row.occurred_at.astimezone(UTC) for row in stored] == [
+        (at + timedelta(minutes=n)).astimezone(UTC) for n in range(len(AWKWARD))
+    ]
+    assert {row.created_at.astimezone(UTC) for row in stored} == {at.astimezone(UTC)}
+    assert {row.channel for row in stored} == {None}
+    assert changes == [document] * 3
 
 
 def test_among_finds_every_one_of_thousands_of_keys(engine: Engine, seeded: Seeded) -> None:
