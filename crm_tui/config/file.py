@@ -9,15 +9,17 @@ default) is ``crm_tui.config``'s.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import LANGUAGES, N_, Message, MessageError, language_of
+
+if TYPE_CHECKING:
+    import tomllib
 
 THEMES = (
     "ansi-dark",
@@ -135,6 +137,8 @@ def read_settings_file(path: Path, *, required: bool = False) -> FileSettings:
             path=str(path),
             reason=reason,
         ) from None
+    import tomllib  # only when there is a file: most commands run without one
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
