@@ -9,11 +9,10 @@ Batches are run by ``crm_tui.importers.batch_run``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Target, can, require
 from crm_tui.domain.access.visibility import visible_import_batches
@@ -25,7 +24,12 @@ from crm_tui.importers.process_identity import is_gone
 from crm_tui.storage.tables.imports import ImportStatus, import_batches
 from crm_tui.storage.tables.team import users
 
-Undo = Callable[[Session, Workspace, int, UndoReport], dict[str, int]]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
+    Undo: TypeAlias = Callable[[Session, Workspace, int, UndoReport], dict[str, int]]
 
 
 def kind_undo(kind: str) -> Undo:
@@ -131,7 +135,7 @@ def list_batches(ws: Workspace, limit: int = 100) -> list[BatchInfo]:
     first, each with the counts its chunks committed: an interrupted batch shows what it made."""
 
     b = import_batches.c
-    with ws.read() as session:
+    with ws.read_core() as session:
         rows = session.execute(
             select(
                 b.id,

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
 from crm_tui.domain.leads.deadlines import any_late
 from crm_tui.domain.segments.inputs import OWN_KEYS, segment_inputs
 from crm_tui.domain.settings import get_setting, put_setting
@@ -31,6 +29,7 @@ from crm_tui.domain.workspace import Workspace
 
 if TYPE_CHECKING:
     from crm_tui.domain.segments.recompute import RecomputeResult
+    from crm_tui.storage.units import Unit
 
 TICK_KEY = OWN_KEYS[0]
 """Where the tick remembers the inputs it last recomputed from and the day of its daily jobs."""
@@ -58,7 +57,7 @@ class TickState:
 @dataclass(frozen=True)
 class Job:
     name: str
-    has_work: Callable[[Session, TickState], bool]
+    has_work: Callable[[Unit, TickState], bool]
     """Whether the job has anything to do: index lookups only, in the tick's read session. Not
     asked when the tick is forced."""
     run: Callable[[Workspace, TickState], Any]
@@ -98,11 +97,11 @@ def _escalate(ws: Workspace, state: TickState) -> int:
         return escalate_late_requests(session, ws.now())
 
 
-def _daily(session: Session, state: TickState) -> bool:
+def _daily(session: Unit, state: TickState) -> bool:
     return state.changed("day", "config")
 
 
-def _mailboxes(session: Session, state: TickState) -> bool:
+def _mailboxes(session: Unit, state: TickState) -> bool:
     from crm_tui.domain.inbound.mailboxes import has_mailboxes
 
     return has_mailboxes(session)
@@ -114,7 +113,7 @@ def _read_mail(ws: Workspace, state: TickState) -> dict[str, Any]:
     return inbound_mail.run(ws).as_json()
 
 
-def _letters_due(session: Session, state: TickState) -> bool:
+def _letters_due(session: Unit, state: TickState) -> bool:
     from crm_tui.domain.campaigns.due import has_due
 
     return has_due(session, state.now)
@@ -188,7 +187,7 @@ class TickReport:
 
 def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
     now = ws.now()
-    with ws.read() as session:
+    with ws.read_core() as session:
         inputs = segment_inputs(session, now.astimezone(ws.tz).date())
         last = get_setting(session, TICK_KEY, {})
         last = last if isinstance(last, dict) else {}
@@ -204,7 +203,7 @@ def run_tick(ws: Workspace, *, force: bool = False) -> TickReport:
     results = {job.name: job.run(ws, state) for job in due}
     remembered = {"inputs": inputs}
     if last != remembered:  # a tick that found what the last one did writes nothing
-        with ws.write() as session:
+        with ws.write_core() as session:
             # The inputs as read before the jobs: a colleague's change while they ran makes the
             # next tick look again (the jobs themselves write no input: segments, tasks).
             put_setting(session, TICK_KEY, remembered, at=ws.now(), user_id=ws.viewer.user_id)

@@ -14,16 +14,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from crm_tui.i18n import N_
 from crm_tui.storage.errors import BadDatabaseURL, DatabaseMissing, DatabaseUnavailable
+from crm_tui.storage.units import CoreUnit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "crm_write"
@@ -227,11 +230,24 @@ def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A short read-only unit of work; rolled back at the end."""
+    from sqlalchemy.orm import Session  # the commands that start fast read through read_core
+
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
         finally:
             session.rollback()
+
+
+@contextmanager
+def read_core(engine: Engine) -> Iterator[CoreUnit]:
+    """``read_session`` without the ORM (``crm_tui.storage.units``): a short read-only
+    transaction on a Core connection, rolled back at the end."""
+    with engine.connect() as connection, connection.begin() as transaction:
+        try:
+            yield CoreUnit(connection)
+        finally:
+            transaction.rollback()
 
 
 def _skip_row_triggers(conn: Connection) -> None:
@@ -258,6 +274,29 @@ def _skip_row_triggers(conn: Connection) -> None:
         conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
 
 
+def _writer(engine: Engine, bulk: bool) -> Engine:
+    options: dict[str, bool] = {_WRITE_OPTION: True}
+    if bulk:
+        options[_BULK_OPTION] = True
+    return engine.execution_options(**options)
+
+
+@contextmanager
+def _busy_said(engine: Engine) -> Iterator[None]:
+    """A write that waited out the busy timeout ends in one line naming the base."""
+    try:
+        yield
+    except OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseUnavailable(
+                "database.busy",
+                N_("database {database} is busy: another process held it for over {seconds} s, try again"),
+                database=describe(engine),
+                seconds=BUSY_TIMEOUT_MS // 1000,
+            ) from exc
+        raise
+
+
 @contextmanager
 def write_session(engine: Engine, *, bulk: bool = False) -> Iterator[Session]:
     """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed when the block ends.
@@ -270,28 +309,22 @@ def write_session(engine: Engine, *, bulk: bool = False) -> Iterator[Session]:
     fire no triggers where the role may ask for that (``_skip_row_triggers``), the foreign keys'
     lookups included: the caller checks its references there too.
     """
-    options: dict[str, bool] = {_WRITE_OPTION: True}
-    if bulk:
-        options[_BULK_OPTION] = True
-    bind = engine.execution_options(**options)
-    with Session(bind, expire_on_commit=False) as session:
+    from sqlalchemy.orm import Session  # the commands that start fast write through write_core
+
+    with _busy_said(engine), Session(_writer(engine, bulk), expire_on_commit=False) as session:
         try:
             if bulk and engine.dialect.name == "postgresql":
                 _skip_row_triggers(session.connection())
             yield session
             session.commit()
-        except OperationalError as exc:
-            session.rollback()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise DatabaseUnavailable(
-                    "database.busy",
-                    N_(
-                        "database {database} is busy: another process held it for over {seconds} s, try again"
-                    ),
-                    database=describe(engine),
-                    seconds=BUSY_TIMEOUT_MS // 1000,
-                ) from exc
-            raise
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def write_core(engine: Engine) -> Iterator[CoreUnit]:
+    """``write_session`` without the ORM (``crm_tui.storage.units``): one write transaction on
+    a Core connection, committed when the block ends."""
+    with _busy_said(engine), _writer(engine, False).connect() as connection, connection.begin():
+        yield CoreUnit(connection)

@@ -60,7 +60,7 @@ def list_(
     if owns is not None and owns not in OWNS:
         fail(_("unknown --owns {owns!r}: use competitor or ours").format(owns=owns))
     owner_id = user_id_of(ws, owner, "--owner", UNKNOWN_OWNER)
-    with ws.read() as session:
+    with ws.read_core() as session:
         flt = ClientFilter(
             query=query or "", owner_id=owner_id, status=status, segment=segment, owns=owns, product=product
         )
@@ -102,7 +102,7 @@ def _audit_export(ws: Workspace, count: int, flt: ClientFilter) -> None:
     """An export takes client data out of the CRM: who took how much, and with which filter."""
     from crm_tui.domain.audit import trail as audit
 
-    with ws.write() as session:
+    with ws.write_core() as session:
         audit.record(
             session,
             at=ws.now(),
@@ -195,7 +195,7 @@ def timeline(
 
     ws = open_ws(ctx)
     cursor = Cursor.decode(before) if before else None
-    with ws.read() as session:
+    with ws.read_core() as session:
         page = client_timeline(session, ws.viewer, client_id, cursor, limit)
     following = page.next.encode() if page.next else None
     if as_json:

@@ -231,7 +231,7 @@ def user_id_of(ws: Workspace, login: str | None, option: str, unknown: str = UNK
 
     from crm_tui.storage.tables.team import users
 
-    with ws.read() as session:
+    with ws.read_core() as session:
         found = session.scalar(select(users.c.id).where(users.c.login == login))
     if found is None:
         fail(_(unknown).format(login=login, option=option))

@@ -18,7 +18,6 @@ from typer._click import Command
 from typer._click.exceptions import ClickException
 
 from crm_tui import __version__
-from crm_tui.cli import usage_errors
 from crm_tui.cli.common import EXIT_USER_ERROR, Globals, error_line, fail, globals_of, say
 from crm_tui.cli.translation import translate, typed
 from crm_tui.config import ConfigError, Source, crm_command, interface_language
@@ -245,10 +244,14 @@ def main() -> None:
             args, prog_name="crm", standalone_mode=False
         )
     except ClickException as exc:
+        from crm_tui.cli import usage_errors  # Click's messages read back: only for a mistake
+
         usage_errors.show(exc)
         sys.exit(exc.exit_code)
     except typer.Abort:
-        print(_(usage_errors.ABORTED), file=sys.stderr)
+        from crm_tui.cli.usage_errors import ABORTED
+
+        print(_(ABORTED), file=sys.stderr)
         sys.exit(1)
     except (StorageError, DomainError, ConfigError) as exc:
         print(error_line(exc), file=sys.stderr)

@@ -165,7 +165,7 @@ def list_(
         assignee_id=user_id_of(ws, assignee, "--assignee", UNKNOWN_USER), client_id=client,
         status=None if status == "all" else status,
     )  # fmt: skip
-    with ws.read() as session:
+    with ws.read_core() as session:
         rows = list_tasks(session, ws.viewer, query, now, LIST_LIMIT + 1)
     rows = capped(rows, LIST_LIMIT, "--mine, --overdue, --from, --to, --assignee, --client, --status")
     if as_json:

@@ -8,18 +8,18 @@ default) is ``crm_tui.config``'s.
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crm_tui.domain.values.file_errors import file_reason
 from crm_tui.i18n import LANGUAGES, N_, Message, MessageError, language_of
-from crm_tui.keymap import binding_id_problem, clash_problem, parse_keys
+
+if TYPE_CHECKING:
+    import tomllib
 
 THEMES = (
     "ansi-dark",
@@ -137,6 +137,8 @@ def read_settings_file(path: Path, *, required: bool = False) -> FileSettings:
             path=str(path),
             reason=reason,
         ) from None
+    import tomllib  # only when there is a file: most commands run without one
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -153,6 +155,8 @@ def _file_settings(path: Path, data: dict[str, Any]) -> FileSettings:
 
     for key in data:
         if key not in FILE_KEYS:
+            import difflib  # only to suggest a key for one the file got wrong
+
             near = difflib.get_close_matches(key, FILE_KEYS, n=1)
             if near:
                 msgid = N_("{where}: unknown setting: did you mean {near!r}? the file may set {keys}")
@@ -207,6 +211,11 @@ def _keymap(table: object, refuse: Callable[[str, Message], ConfigError]) -> dic
     if not isinstance(table, dict):
         not_table = N_('expected a table: [keymap] with lines like "clients.search" = "ctrl+f"')
         raise refuse("keymap", Message("config.keymap_not_table", not_table))
+    if not table:
+        return {}
+    # The bindings and key names: only for a file that rebinds keys (a headless command never).
+    from crm_tui.keymap import binding_id_problem, clash_problem, parse_keys
+
     keymap: dict[str, str] = {}
     for binding_id, value in table.items():
         where = f'[keymap] "{binding_id}"'

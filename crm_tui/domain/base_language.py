@@ -11,20 +11,23 @@ stored is ever renamed. A base made before bases had a language was made in Engl
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import LANGUAGES, current_locale, in_language
 from crm_tui.storage.tables.deals import pipelines
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 BASE_LANGUAGE_KEY = "base.language"
 FORMER_LANGUAGE = "en"
 """The language of a base made before bases had one."""
 
 
-def base_language(session: Session) -> str:
+def base_language(session: Unit) -> str:
     """The language the base was created in."""
     return language_of_setting(get_setting(session, BASE_LANGUAGE_KEY))
 
@@ -33,7 +36,7 @@ def language_of_setting(stored: object) -> str:
     return stored if isinstance(stored, str) and stored in LANGUAGES else FORMER_LANGUAGE
 
 
-def settle_base_language(session: Session, now: datetime, language: str | None = None) -> str:
+def settle_base_language(session: Unit, now: datetime, language: str | None = None) -> str:
     """Give a new base (no pipeline yet) ``language``, by default the language in force, once; a
     base that has its funnel already keeps the language it has (``base_language``)."""
     stored = get_setting(session, BASE_LANGUAGE_KEY)
@@ -45,6 +48,6 @@ def settle_base_language(session: Session, now: datetime, language: str | None =
     return language
 
 
-def base_text(session: Session, context: str, message: str) -> str:
+def base_text(session: Unit, context: str, message: str) -> str:
     """``message`` (a msgid of ``context``, marked with ``NC_``) in the base's language."""
     return in_language(base_language(session), message, context=context)

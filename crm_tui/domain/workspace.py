@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.users import create_first_admin, has_users, resolve_viewer
@@ -28,11 +27,22 @@ from crm_tui.domain.portrait.defaults import PORTRAIT_KEY, ensure_portrait_defau
 from crm_tui.domain.settings import get_setting
 from crm_tui.i18n import N_
 from crm_tui.storage.change_check import ChangeCheck as ChangeCheck  # noqa: PLC0414 - for the screens
-from crm_tui.storage.database import describe, get_engine, read_session, unavailable, write_session
+from crm_tui.storage.database import (
+    describe,
+    get_engine,
+    read_core,
+    read_session,
+    unavailable,
+    write_core,
+    write_session,
+)
 from crm_tui.storage.schema import ensure_schema
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from crm_tui.storage.copy import TableCount
+    from crm_tui.storage.units import CoreUnit
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,25 @@ class Workspace:
         except DBAPIError as exc:
             raise unavailable(self.engine, exc) from exc
 
+    @contextmanager
+    def read_core(self) -> Iterator[CoreUnit]:
+        """``read()`` without SQLAlchemy's ORM, for the commands that start fast (issue 29) and
+        the domain functions they call (``crm_tui.storage.units``)."""
+        try:
+            with read_core(self.engine) as unit:
+                yield unit
+        except DBAPIError as exc:
+            raise unavailable(self.engine, exc) from exc
+
+    @contextmanager
+    def write_core(self) -> Iterator[CoreUnit]:
+        """``write()`` without SQLAlchemy's ORM (see ``read_core``)."""
+        try:
+            with write_core(self.engine) as unit:
+                yield unit
+        except DBAPIError as exc:
+            raise unavailable(self.engine, exc) from exc
+
 
 def prepare_database(database: str, language: str | None = None) -> Engine:
     """Engine for ``database`` with its schema created or upgraded and defaults in place: on a
@@ -79,14 +108,14 @@ def prepare_database(database: str, language: str | None = None) -> Engine:
     engine = get_engine(database)
     ensure_schema(engine)
     try:
-        with read_session(engine) as session:
+        with read_core(engine) as session:
             ready = (
                 has_pipeline(session)
                 and bool(get_setting(session, DEFAULTS_KEY))
                 and bool(get_setting(session, PORTRAIT_KEY))
             )
         if not ready:
-            with write_session(engine) as session:
+            with write_core(engine) as session:
                 now = datetime.now(UTC)
                 settle_base_language(session, now, language)
                 ensure_default_pipeline(session)
@@ -107,12 +136,12 @@ def open_workspace(
 ) -> Workspace:
     engine = prepare_database(database)
     try:
-        with read_session(engine) as session:
+        with read_core(engine) as session:
             fresh = not has_users(session)
         if fresh:
-            with write_session(engine) as session:
+            with write_core(engine) as session:
                 create_first_admin(session, login, clock())
-        with read_session(engine) as session:
+        with read_core(engine) as session:
             viewer = resolve_viewer(session, login, act_as)
     except DBAPIError as exc:
         raise unavailable(engine, exc) from exc

@@ -7,13 +7,14 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from crm_tui.domain.workspace import prepare_database
-from crm_tui.storage.database import parse_database_url, read_session, write_session
+from crm_tui.storage.database import parse_database_url, read_core, read_session, write_core, write_session
 from crm_tui.storage.errors import BadDatabaseURL, DatabaseUnavailable
 from crm_tui.storage.records import Contact
 
@@ -34,12 +35,14 @@ def test_foreign_keys_are_enforced(sqlite_url: str) -> None:
         session.add(Contact(client_id=424242, full_name="Никто", created_at=datetime.now(UTC)))
 
 
-def test_write_session_takes_the_write_lock_at_begin(sqlite_url: str) -> None:
-    """BEGIN IMMEDIATE: a second writer is blocked at once, not at its first UPDATE."""
+@pytest.mark.parametrize("scope", [write_session, write_core], ids=["orm", "core"])
+def test_write_session_takes_the_write_lock_at_begin(sqlite_url: str, scope: Any) -> None:
+    """BEGIN IMMEDIATE: a second writer is blocked at once, not at its first UPDATE; the same
+    without the ORM (``write_core``, the commands that start fast)."""
     engine = prepare_database(sqlite_url)
     path = engine.url.database
     assert path is not None
-    with write_session(engine) as session:
+    with scope(engine) as session:
         session.execute(text("SELECT 1"))
         other = sqlite3.connect(path, timeout=0, isolation_level=None)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
@@ -47,16 +50,32 @@ def test_write_session_takes_the_write_lock_at_begin(sqlite_url: str) -> None:
         other.close()
 
 
-def test_read_session_does_not_block_writers(sqlite_url: str) -> None:
+@pytest.mark.parametrize("scope", [read_session, read_core], ids=["orm", "core"])
+def test_read_session_does_not_block_writers(sqlite_url: str, scope: Any) -> None:
     engine = prepare_database(sqlite_url)
     path = engine.url.database
     assert path is not None
-    with read_session(engine) as session:
+    with scope(engine) as session:
         session.execute(text("SELECT count(*) FROM clients"))
         other = sqlite3.connect(path, timeout=0, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_core_write_is_committed_when_it_ends_and_rolled_back_when_it_fails(sqlite_url: str) -> None:
+    engine = prepare_database(sqlite_url)
+    insert = text("INSERT INTO pipelines (name, position, is_default) VALUES (:n, 0, 0)")
+    with write_core(engine) as unit:
+        unit.execute(insert, {"n": "kept"})
+    with pytest.raises(RuntimeError), write_core(engine) as unit:
+        unit.execute(insert, {"n": "dropped"})
+        raise RuntimeError
+    with read_core(engine) as unit:
+        unit.execute(insert, {"n": "read only"})  # a read's transaction is rolled back
+    with read_core(engine) as unit:
+        names = set(unit.scalars(text("SELECT name FROM pipelines")))
+    assert "kept" in names and not {"dropped", "read only"} & names
 
 
 def test_concurrent_writers_queue_instead_of_failing(sqlite_url: str) -> None:

@@ -1,7 +1,7 @@
 """The commands scripts, cron and telephony hooks call many times a day start fast (issue 29):
-they import SQLAlchemy and what they use, never the import machinery, documents, the app, nor
-SQLModel or pydantic (Typer 0.29 read every parameter through pydantic: 0.28 is pinned), nor the
-tables they do not read."""
+they import SQLAlchemy Core and what they use, never SQLAlchemy's ORM, the import machinery,
+documents, the app, nor SQLModel or pydantic (Typer 0.29 read every parameter through pydantic:
+0.28 is pinned), nor the tables they do not read."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ UNUSED_TABLES = (
 two, and ``storage.models`` defines all 53 (~20 ms of a light command at a quiet moment, with
 their share of the exit); the domain modules on these paths import their business's tables."""
 
+ORM = ("sqlalchemy.orm",)
+"""SQLAlchemy's ORM: ~65-95 ms of a light command at a quiet moment (its import and its share
+of the exit); these commands read and write through a Core connection (``storage.units``)."""
+
+ONLY_WHEN_NEEDED = ("crm_tui.keymap", "crm_tui.cli.usage_errors")
+"""Ours, for some paths only: the key bindings (a settings file that rebinds keys) and Click's
+messages read back in the language in force (a mistake on the command line)."""
+
 POSTGRESQL = ("psycopg", "psycopg_binary", "sqlalchemy.dialects.postgresql")
 """What only a PostgreSQL base needs: importing the driver alone costs ~140 ms of CPU, 40% of
 a light command's budget, so on SQLite nobody loads it, neither our modules nor SQLAlchemy."""
@@ -49,7 +57,7 @@ def test_a_light_command_imports_nothing_heavy(seeded_db: str, command: tuple[st
     listed = crm_process("--db", seeded_db, "clients", "list", "--json", user="ivanova", check=True)
     client = str(json.loads(listed.stdout.splitlines()[0])["id"])
     args = [arg.replace("{client}", client) for arg in command]
-    watched = (*HEAVY_MODULES, "rich", *POSTGRESQL, *UNUSED_TABLES)
+    watched = (*HEAVY_MODULES, "rich", *POSTGRESQL, *UNUSED_TABLES, *ORM, *ONLY_WHEN_NEEDED)
     loaded = heavy_imports("--db", seeded_db, *args, user="ivanova", modules=watched)
     assert {module: importer for module, importer in loaded.items() if module in UNUSED_TABLES} == {}
     if "--json" in command or command[1] == "log":  # Rich draws the tables, and only them
@@ -57,7 +65,7 @@ def test_a_light_command_imports_nothing_heavy(seeded_db: str, command: tuple[st
     loaded.pop("rich", None)
     ours = {module: importer for module, importer in loaded.items() if _ours(importer)}
     assert ours == {}
-    nobody_loads = ("sqlmodel", "pydantic", "textual", "openpyxl", "rapidfuzz", *POSTGRESQL)
+    nobody_loads = ("sqlmodel", "pydantic", "textual", "openpyxl", "rapidfuzz", *POSTGRESQL, *ORM)
     assert not any(module in loaded for module in nobody_loads)
 
 

@@ -102,6 +102,7 @@ QUIET_TICK_LOADS_NOT = (
     "crm_tui.domain.segments.recompute",
     "crm_tui.scheduling.contact_rules",
     "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.orm",  # the questions and the tick's note go through a Core connection
     "rich",
     "crm_tui.storage.models",  # every table: the tick's questions read their own few
     "crm_tui.storage.tables.documents",

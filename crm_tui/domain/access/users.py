@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import RowMapping, insert, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, can_own_clients, require, scope_for
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.errors import InvalidInput, UnknownUser
 from crm_tui.i18n import N_
 from crm_tui.storage.tables.team import Role, users
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
 
@@ -64,7 +66,7 @@ def parse_role(value: str) -> Role:
 
 
 def add_user(
-    session: Session,
+    session: Unit,
     *,
     login: str,
     full_name: str,
@@ -106,13 +108,13 @@ def add_user(
     return _info(session.execute(select(*_COLUMNS).where(users.c.id == user_id)).mappings().one())
 
 
-def _insert_user(session: Session, **values: Any) -> int:
+def _insert_user(session: Unit, **values: Any) -> int:
     session.flush()  # what was added before is written first, as the ORM would have
     return int(session.execute(insert(users).values(**values).returning(users.c.id)).scalar_one())
 
 
 def add_colleague(
-    session: Session,
+    session: Unit,
     viewer: Viewer,
     *,
     login: str,
@@ -137,7 +139,7 @@ def add_colleague(
     )
 
 
-def list_users(session: Session) -> list[UserInfo]:
+def list_users(session: Unit) -> list[UserInfo]:
     return [_info(u) for u in session.execute(select(*_COLUMNS).order_by(users.c.login)).mappings()]
 
 
@@ -151,11 +153,11 @@ def _viewer(user: RowMapping) -> Viewer:
     )
 
 
-def has_users(session: Session) -> bool:
+def has_users(session: Unit) -> bool:
     return session.scalar(select(users.c.id).limit(1)) is not None
 
 
-def create_first_admin(session: Session, login: str, now: datetime) -> None:
+def create_first_admin(session: Unit, login: str, now: datetime) -> None:
     """On a database with no users the first person to start it becomes its admin."""
     if has_users(session):
         return
@@ -171,13 +173,13 @@ def create_first_admin(session: Session, login: str, now: datetime) -> None:
     )
 
 
-def viewer_of(session: Session, user_id: int) -> Viewer | None:
+def viewer_of(session: Unit, user_id: int) -> Viewer | None:
     """User ``user_id`` as a viewer (what they may see), or None if there is no such user."""
     found = session.execute(select(*_COLUMNS).where(users.c.id == user_id)).mappings().first()
     return None if found is None else _viewer(found)
 
 
-def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
+def resolve_viewer(session: Unit, login: str, act_as: str | None) -> Viewer:
     """The acting user for an OS login; only an admin may act as somebody else."""
     me = session.execute(select(*_COLUMNS).where(users.c.login == login)).mappings().first()
     if me is None or not me["active"]:
@@ -197,7 +199,7 @@ def resolve_viewer(session: Session, login: str, act_as: str | None) -> Viewer:
     return _viewer(other)
 
 
-def owner_choices(session: Session, viewer: Viewer) -> list[UserInfo]:
+def owner_choices(session: Unit, viewer: Viewer) -> list[UserInfo]:
     """The active users whose clients ``viewer`` may see, for an owner filter: everyone for an
     admin or ops, the own region's people and oneself for a head, oneself for a manager.
     Follows the scope ``access.visible_clients`` follows."""
@@ -210,7 +212,7 @@ def owner_choices(session: Session, viewer: Viewer) -> list[UserInfo]:
     return [_info(u) for u in session.execute(query.order_by(users.c.full_name, users.c.id)).mappings()]
 
 
-def owner_candidates(session: Session, viewer: Viewer) -> list[UserInfo]:
+def owner_candidates(session: Unit, viewer: Viewer) -> list[UserInfo]:
     """The people ``viewer`` may give clients to: those of ``owner_choices`` who may own
     clients (a handover's receivers, on the card and the segments screen)."""
     return [u for u in owner_choices(session, viewer) if can_own_clients(u.role)]
@@ -225,7 +227,7 @@ class Colleague:
     role: str
 
 
-def find_colleague(session: Session, text: str, field: str) -> Colleague:
+def find_colleague(session: Unit, text: str, field: str) -> Colleague:
     """The one active user ``text`` names: their login, their surname or their full name (any
     case, ё as е), so that a new manager need not know logins. Several: refused listing them with
     their logins; none: refused naming ``text``. One resolver for whoever names a colleague (a

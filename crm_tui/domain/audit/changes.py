@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit.trail import record
 from crm_tui.domain.errors import DomainError, StaleEdit, not_found
 from crm_tui.i18n import N_
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 ENTITIES: dict[str, str] = {
     "clients": "client",
@@ -73,7 +75,7 @@ def stale(entity: str, name: str | int) -> StaleEdit:
 
 
 def change(
-    session: Session,
+    session: Unit,
     table: Table,
     record_id: int,
     values: Mapping[str, Any] | None = None,

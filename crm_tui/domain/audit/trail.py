@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, insert, or_, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.domain.access.visibility import clients_within
@@ -19,9 +18,12 @@ from crm_tui.storage.tables.clients import clients
 from crm_tui.storage.tables.deals import deals
 from crm_tui.storage.tables.team import audit_entries, users
 
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
+
 
 def record(
-    session: Session,
+    session: Unit,
     *,
     at: datetime,
     user_id: int | None,
@@ -57,7 +59,7 @@ class AuditLine:
 
 
 def trail(
-    session: Session,
+    session: Unit,
     viewer: Viewer,
     *,
     client_id: int | None = None,
@@ -114,7 +116,7 @@ def trail(
     ]
 
 
-def client_history(session: Session, client_id: int, limit: int = 10) -> list[AuditLine]:
+def client_history(session: Unit, client_id: int, limit: int = 10) -> list[AuditLine]:
     """The latest audit rows of one client and of its deals and tasks, for the card. Each
     entity is looked up by ``ix_audit_entity`` (newest first) rather than one OR over the whole
     trail, so a client with few changes costs a few index reads on a base with millions."""
@@ -143,7 +145,7 @@ def client_history(session: Session, client_id: int, limit: int = 10) -> list[Au
 _PERSON_KEYS = ("owner_id", "assignee_id")
 
 
-def with_people(session: Session, lines: list[AuditLine]) -> list[AuditLine]:
+def with_people(session: Unit, lines: list[AuditLine]) -> list[AuditLine]:
     """Readers know colleagues by name, not by user id: ``owner_id: 3`` becomes
     ``owner: Иванова Светлана`` (a deleted user keeps its number)."""
     ids: set[int] = set()

@@ -7,14 +7,17 @@ the senders: a tick with nothing due loads only this.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from crm_tui.storage.tables.campaigns import OutboxState, outbox
 
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
-def has_due(session: Session, now: datetime) -> bool:
+
+def has_due(session: Unit, now: datetime) -> bool:
     """Whether a letter is due, or one was left "sending" (cheap: two index probes)."""
     due = session.scalar(
         select(outbox.c.id)

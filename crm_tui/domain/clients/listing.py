@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, select, tuple_
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
@@ -22,6 +21,9 @@ from crm_tui.storage.tables.clients import ChannelKind, channels, clients
 from crm_tui.storage.tables.imports import client_sources
 from crm_tui.storage.tables.portrait import installed_base
 from crm_tui.storage.tables.team import users
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 PAGE_SIZE = 50
 NO_SEGMENT = "none"
@@ -118,7 +120,7 @@ def _owns(flt: ClientFilter) -> ColumnElement[bool]:
 
 
 def client_page(
-    session: Session,
+    session: Unit,
     viewer: Viewer,
     flt: ClientFilter,
     *,
@@ -190,7 +192,7 @@ class ClientExport:
 
 
 def iter_clients(
-    session: Session, viewer: Viewer, flt: ClientFilter, batch: int = EXPORT_BATCH
+    session: Unit, viewer: Viewer, flt: ClientFilter, batch: int = EXPORT_BATCH
 ) -> Iterator[ClientExport]:
     """Every visible client with all phones and e-mails, streamed in keyset batches by id."""
     conditions = _conditions(viewer, flt)
@@ -261,6 +263,6 @@ def iter_clients(
         last_id = ids[-1]
 
 
-def has_any_clients(session: Session) -> bool:
+def has_any_clients(session: Unit) -> bool:
     """Whether the database holds any client at all (the app shows its first-run page if not)."""
     return session.scalar(select(clients.c.id).limit(1)) is not None

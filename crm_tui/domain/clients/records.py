@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
@@ -23,6 +23,11 @@ from crm_tui.i18n import N_
 from crm_tui.storage.tables.activity import interactions
 from crm_tui.storage.tables.clients import ChannelKind, ClientKind, ClientStatus, channels, clients, contacts
 from crm_tui.storage.tables.team import users
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crm_tui.storage.units import Unit
 
 
 @dataclass(frozen=True)
@@ -141,14 +146,14 @@ def create_client(session: Session, viewer: Viewer, draft: ClientDraft, now: dat
     return client.id
 
 
-def search_keys(session: Session, client_id: int) -> dict[str, str]:
+def search_keys(session: Unit, client_id: int) -> dict[str, str]:
     """The client's ``name_key`` and ``search_text`` from its channels as they are now (a contact
     added or gone), written with the change, so `/` finds the client by the new phone and not by
     the old one."""
     return search_keys_of(session, [client_id])[client_id]
 
 
-def search_keys_of(session: Session, client_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+def search_keys_of(session: Unit, client_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     """``search_keys`` of many clients in two queries per 900 ids; an id not in the base is
     left out."""
     found: dict[int, dict[str, str]] = {}

@@ -25,14 +25,17 @@ owner) are read for the page's rows alone, not for every client a search looked 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ColumnElement, and_, func, or_, select, tuple_, union
-from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
 from crm_tui.storage.search_index import client_search
 from crm_tui.storage.tables.clients import clients
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 SCAN_WINDOW = 1000
 """Visible clients walked in name order before the trigram index is asked (about 1 ms)."""
@@ -56,7 +59,7 @@ def _indexable(patterns: Sequence[str]) -> bool:
     return all("\\" not in p and len(p) - 2 >= TRIGRAM for p in patterns)
 
 
-def indexed_condition(session: Session, patterns: Sequence[str]) -> ColumnElement[bool]:
+def indexed_condition(session: Unit, patterns: Sequence[str]) -> ColumnElement[bool]:
     """``like_condition`` answered through the trigram index where the engine has one.
 
     SQLite's trigram LIKE ignores an ESCAPE clause's index use, so only patterns without
@@ -74,7 +77,7 @@ def _unindexed(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return UnaryExpression(condition.self_group(), operator=operators.custom_op("+"), type_=Boolean())
 
 
-def indexed_hits(session: Session, patterns: Sequence[str], cap: int) -> int:
+def indexed_hits(session: Unit, patterns: Sequence[str], cap: int) -> int:
     """How many clients the trigram index finds for ``patterns`` (any visible or not), counted
     up to ``cap``: the count stops there, so a common term costs no more than a rare one."""
     if session.get_bind().dialect.name != "sqlite":
@@ -109,7 +112,7 @@ def _among_few(
 
 
 def matching_ids(
-    session: Session,
+    session: Unit,
     conditions: Sequence[ColumnElement[bool]],
     patterns: Sequence[str],
     *,

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
-from sqlalchemy.orm import Session, aliased
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
@@ -32,6 +31,9 @@ from crm_tui.storage.tables.deals import deal_stage_changes, deals, stages
 from crm_tui.storage.tables.imports import client_sources, import_batches
 from crm_tui.storage.tables.sales import segment_changes
 from crm_tui.storage.tables.team import audit_entries, users
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 PAGE = 30
 SOURCES = ("touch", "stage", "task_done", "task_set", "change", "import", "segment")
@@ -115,7 +117,7 @@ def _page(query: Select[Any], at: Any, ident: Any, source: int, cursor: Cursor |
 
 
 def client_timeline(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None = None, limit: int = PAGE
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None = None, limit: int = PAGE
 ) -> TimelinePage:
     """One page of the client's timeline, ``NotFound`` for a client the viewer may not see."""
     if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
@@ -131,7 +133,7 @@ def client_timeline(
 
 
 def _touches(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     i = interactions.c
     query = (
@@ -144,10 +146,10 @@ def _touches(
 
 
 def _stage_moves(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     h = deal_stage_changes.c
-    before, after = aliased(stages), aliased(stages)
+    before, after = stages.alias(), stages.alias()
     deal_ids = list(session.scalars(select(deals.c.id).where(deals.c.client_id == client_id)))
     if not deal_ids:
         return
@@ -177,7 +179,7 @@ def _stage_moves(
 
 
 def _tasks_done(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     t = tasks.c
     query = (
@@ -192,7 +194,7 @@ def _tasks_done(
 
 
 def _tasks_set(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     t = tasks.c
     query = (
@@ -205,7 +207,7 @@ def _tasks_set(
 
 
 def _changes(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     a = audit_entries.c
     query = (
@@ -238,7 +240,7 @@ def _changes(
 
 
 def _imports(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     s, b = client_sources.c, import_batches.c
     query = (
@@ -262,7 +264,7 @@ def _segment(code: str | None) -> str:
 
 
 def _segment_moves(
-    session: Session, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
+    session: Unit, viewer: Viewer, client_id: int, cursor: Cursor | None, n: int
 ) -> Iterable[TimelineEntry]:
     """Moves made by a recompute; a person's own choice is in the audited changes already."""
     sc = segment_changes.c
@@ -278,7 +280,7 @@ def _segment_moves(
         yield TimelineEntry(r.at, "segment", "segment", text, r.full_name, r.id, None, r.id)
 
 
-Reader = Callable[[Session, Viewer, int, "Cursor | None", int], Iterable[TimelineEntry]]
+Reader = Callable[["Unit", Viewer, int, "Cursor | None", int], Iterable[TimelineEntry]]
 _READERS: Sequence[Reader] = (
     _touches,
     _stage_moves,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_clients
@@ -23,6 +23,9 @@ from crm_tui.domain.values.requisites import normalise_inn
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
 from crm_tui.storage.tables.clients import ChannelKind, channels, clients, contact_jobs, contacts
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 PUBLIC_MAIL = frozenset(
     {
@@ -62,14 +65,14 @@ def goes_with_person(kind: str, value: str) -> bool:
     return True
 
 
-def _client_name(session: Session, viewer: Viewer, client_id: int) -> str:
+def _client_name(session: Unit, viewer: Viewer, client_id: int) -> str:
     name = session.scalar(select(clients.c.name).where(clients.c.id == client_id, visible_clients(viewer)))
     if name is None:
         raise not_found("client", client_id)
     return str(name)
 
 
-def _seen_contact(session: Session, viewer: Viewer, contact_id: int, client_id: int) -> None:
+def _seen_contact(session: Unit, viewer: Viewer, contact_id: int, client_id: int) -> None:
     """A person at a client ``viewer`` does not see is "not found" as a missing one is: the
     refusal names the contact asked for, never the client behind it."""
     try:
@@ -78,7 +81,7 @@ def _seen_contact(session: Session, viewer: Viewer, contact_id: int, client_id: 
         raise not_found("contact", contact_id) from None
 
 
-def find_client(session: Session, viewer: Viewer, ref: str) -> int:
+def find_client(session: Unit, viewer: Viewer, ref: str) -> int:
     """A client named by id or by INN ("7707083893", "ИНН 7707 083 893": read as the import
     reads it), as a person types it in the move dialog."""
     text = ref.strip()
@@ -182,7 +185,7 @@ def move_contact(
 
 
 def former_contacts(
-    session: Session, viewer: Viewer, client_id: int
+    session: Unit, viewer: Viewer, client_id: int
 ) -> list[tuple[str, str | None, str, datetime]]:
     """People who worked at the client and moved on: name, position then, where now (named
     only if the viewer may see that client), when they left."""
@@ -202,7 +205,7 @@ HIDDEN = "another client"
 """How a client the viewer may not see is named where a contact went or came from."""
 
 
-def visible_names(session: Session, viewer: Viewer, ids: set[int]) -> dict[int, str]:
+def visible_names(session: Unit, viewer: Viewer, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     found = session.execute(
@@ -211,7 +214,7 @@ def visible_names(session: Session, viewer: Viewer, ids: set[int]) -> dict[int, 
     return {row.id: row.name for row in found}
 
 
-def contact_history(session: Session, viewer: Viewer, contact_id: int) -> list[Job]:
+def contact_history(session: Unit, viewer: Viewer, contact_id: int) -> list[Job]:
     """The person's jobs, current first; only at clients the viewer may see."""
     person = session.execute(
         select(contacts.c.client_id, contacts.c.position, clients.c.name)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_language
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import NC_, in_language
 from crm_tui.storage.tables.activity import TaskKind
 from crm_tui.storage.tables.deals import lost_reasons, playbook_steps, stages
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 DEFAULTS_KEY = "funnel.defaults"
 DEFAULT_LOST_REASONS = (
@@ -65,7 +68,7 @@ DEFAULT_PLAYBOOKS: dict[str, tuple[StepSpec, ...]] = {
 DEFAULT_STUCK_DAYS = {"new": 3, "qualification": 7, "proposal": 10, "invoice": 5, "awaiting_payment": 10}
 
 
-def ensure_funnel_defaults(session: Session, now: datetime) -> None:
+def ensure_funnel_defaults(session: Unit, now: datetime) -> None:
     """Write the shipped reasons, playbooks and stuck limits once (see the module docstring)."""
     if get_setting(session, DEFAULTS_KEY):
         return
@@ -105,7 +108,7 @@ def ensure_funnel_defaults(session: Session, now: datetime) -> None:
     put_setting(session, DEFAULTS_KEY, 1, at=now, user_id=None)
 
 
-def active_lost_reasons(session: Session) -> list[str]:
+def active_lost_reasons(session: Unit) -> list[str]:
     r = lost_reasons.c
     return list(session.scalars(select(r.name).where(r.active.is_(True)).order_by(r.position, r.id)))
 
@@ -138,7 +141,7 @@ class Step:
         return add_working_days(now, self.working_days, tz) + timedelta(hours=self.hours)
 
 
-def playbook(session: Session, stage_id: int) -> list[Step]:
+def playbook(session: Unit, stage_id: int) -> list[Step]:
     p = playbook_steps.c
     rows = session.execute(
         select(p.id, p.stage_id, p.position, p.title, p.kind, p.due_working_days, p.due_hours)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_language
 from crm_tui.i18n import NC_, in_language
 from crm_tui.storage.tables.deals import pipelines, stages
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,11 @@ class StageInfo:
     is_lost: bool
 
 
-def has_pipeline(session: Session) -> bool:
+def has_pipeline(session: Unit) -> bool:
     return session.scalar(select(pipelines.c.id).limit(1)) is not None
 
 
-def ensure_default_pipeline(session: Session) -> int:
+def ensure_default_pipeline(session: Unit) -> int:
     """Create the shipped funnel, named in the base's language, on a database that has none;
     returns the default pipeline id."""
     existing = session.scalar(
@@ -87,7 +90,7 @@ def ensure_default_pipeline(session: Session) -> int:
     return pipeline_id
 
 
-def stages_of(session: Session, pipeline_id: int) -> list[StageInfo]:
+def stages_of(session: Unit, pipeline_id: int) -> list[StageInfo]:
     c = stages.c
     rows = session.execute(
         select(c.id, c.pipeline_id, c.code, c.name, c.position, c.probability, c.is_won, c.is_lost)
@@ -97,7 +100,7 @@ def stages_of(session: Session, pipeline_id: int) -> list[StageInfo]:
     return [StageInfo(*row) for row in rows]
 
 
-def default_pipeline_id(session: Session, name: str | None = None) -> int | None:
+def default_pipeline_id(session: Unit, name: str | None = None) -> int | None:
     p = pipelines.c
     query = select(p.id).order_by(p.is_default.desc(), p.position, p.id).limit(1)
     if name is not None:

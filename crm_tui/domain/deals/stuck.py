@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, literal, or_, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import visible_deals
 from crm_tui.storage.models import DealStatus, deals, stages, users
 
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
-def stuck_condition(session: Session, now: datetime) -> ColumnElement[bool]:
+
+def stuck_condition(session: Unit, now: datetime) -> ColumnElement[bool]:
     """The limits are few, so the condition is an OR over them with the cutoffs computed here:
     no date arithmetic in SQL, the same on SQLite and PostgreSQL."""
     s, d = stages.c, deals.c
@@ -38,7 +41,7 @@ class StuckDeal:
     amount: int
 
 
-def stuck_deals(session: Session, viewer: Viewer, now: datetime, limit: int = 1000) -> list[StuckDeal]:
+def stuck_deals(session: Unit, viewer: Viewer, now: datetime, limit: int = 1000) -> list[StuckDeal]:
     d, s = deals.c, stages.c
     rows = session.execute(
         select(d.id, d.title, users.c.full_name, s.name, d.stage_entered_at, s.stuck_after_days, d.amount)

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.audit import trail as audit
@@ -26,6 +26,9 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
 from crm_tui.storage.tables.inbound import mailbox_folders, mailboxes
 from crm_tui.storage.tables.team import users
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 _NAME = re.compile(r"^[\w.@+-]{1,64}$")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,199}$")
@@ -163,7 +166,7 @@ def add_mailbox(
     return Mailbox(new_id, name, url, password_file, password_env, owner_id)
 
 
-def all_mailboxes(session: Session, *, enabled_only: bool = False) -> list[Mailbox]:
+def all_mailboxes(session: Unit, *, enabled_only: bool = False) -> list[Mailbox]:
     query = select(mailboxes).order_by(mailboxes.c.name)
     if enabled_only:
         query = query.where(mailboxes.c.enabled.is_(True))
@@ -173,7 +176,7 @@ def all_mailboxes(session: Session, *, enabled_only: bool = False) -> list[Mailb
     ]
 
 
-def mailbox_named(session: Session, name: str) -> Mailbox:
+def mailbox_named(session: Unit, name: str) -> Mailbox:
     found = [b for b in all_mailboxes(session) if b.name == name]
     if not found:
         raise NotFound("mailbox.none", N_("no mailbox {name!r} (crm mailbox list)"), name=name)
@@ -274,7 +277,7 @@ def remove_mailbox(ws: Workspace, name: str) -> None:
         )  # fmt: skip
 
 
-def bookmarks(session: Session, mailbox: Mailbox) -> dict[str, tuple[int, int]]:
+def bookmarks(session: Unit, mailbox: Mailbox) -> dict[str, tuple[int, int]]:
     """Each folder's UIDVALIDITY and last UID read."""
     rows = session.execute(
         select(mailbox_folders.c.folder, mailbox_folders.c.uidvalidity, mailbox_folders.c.last_uid).where(
@@ -304,6 +307,6 @@ def keep_bookmark(ws: Workspace, mailbox: Mailbox, folder: str, uidvalidity: int
             )
 
 
-def has_mailboxes(session: Session) -> bool:
+def has_mailboxes(session: Unit) -> bool:
     """Whether a mailbox is there to read (one switched off is not)."""
     return session.scalar(select(mailboxes.c.id).where(mailboxes.c.enabled.is_(True)).limit(1)) is not None

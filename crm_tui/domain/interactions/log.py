@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit import trail as audit
@@ -17,6 +17,9 @@ from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
 from crm_tui.storage.tables.activity import Direction, InteractionKind, interactions
 from crm_tui.storage.tables.clients import clients
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 _DURATION = re.compile(r"^\s*(\d{1,3})(?:\s*[:.]\s*([0-5]?\d))?\s*$")
 _SUMMARY_MISSING = {
@@ -59,7 +62,7 @@ def log_interaction(
     if duration_s is not None and duration_s < 0:
         raise InvalidInput("interaction.duration_negative", N_("a call cannot last a negative time"))
     now = ws.now()
-    with ws.write() as session:
+    with ws.write_core() as session:
         exists = session.scalar(
             select(clients.c.id).where(clients.c.id == client_id, visible_clients(ws.viewer))
         )
@@ -100,7 +103,7 @@ def log_interaction(
 
 
 def _add_next_step(
-    session: Session, ws: Workspace, client_id: int, deal_id: int | None, then: NextStep, now: datetime
+    session: Unit, ws: Workspace, client_id: int, deal_id: int | None, then: NextStep, now: datetime
 ) -> None:
     open_task(
         session,

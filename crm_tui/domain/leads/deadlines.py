@@ -8,15 +8,20 @@ Each request is marked by a conditional update first, so two ticks at once escal
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.leads.records import ESCALATION_ORIGIN, OPEN_STATUSES
 from crm_tui.i18n import NC_
 from crm_tui.storage.tables.activity import TaskKind
 from crm_tui.storage.tables.leads import leads
 from crm_tui.storage.tables.team import users
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crm_tui.storage.units import Unit
 
 LATE_TITLE = NC_("task title", "Request not answered in time: {who}")
 BATCH = 500
@@ -32,7 +37,7 @@ def _late(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def any_late(session: Session, now: datetime) -> bool:
+def any_late(session: Unit, now: datetime) -> bool:
     """Whether a request waits for escalation: the tick asks this before it takes a write lock."""
     return session.scalar(select(leads.c.id).where(_late(now)).limit(1)) is not None
 

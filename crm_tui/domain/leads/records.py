@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Target, lead_target
 from crm_tui.domain.audit.changes import versioned
@@ -17,6 +17,9 @@ from crm_tui.domain.errors import DomainError, not_found
 from crm_tui.i18n import N_, NC_
 from crm_tui.storage.tables.activity import InteractionKind, TaskStatus, tasks
 from crm_tui.storage.tables.leads import LeadChannel, LeadStatus, leads
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 ANSWER_ORIGIN = "lead:"
 """The origin of a request's "Answer the request" task: ``lead:<id>``."""
@@ -65,7 +68,7 @@ class LeadHead:
         return self.status in OPEN_STATUSES
 
 
-def load_head(session: Session, lead_id: int) -> LeadHead:
+def load_head(session: Unit, lead_id: int) -> LeadHead:
     ld = leads.c
     row = session.execute(
         select(
@@ -98,7 +101,7 @@ TASK_RESULTS = {
 
 
 def close_lead_tasks(
-    session: Session, lead_id: int, now: datetime, why: str, *, done: bool, reason: str = ""
+    session: Unit, lead_id: int, now: datetime, why: str, *, done: bool, reason: str = ""
 ) -> None:
     """The request's answer task (and the head's escalation) done or cancelled, saying ``why``
     (a key of ``TASK_RESULTS``) in the base's language."""
@@ -115,7 +118,7 @@ def close_lead_tasks(
     )
 
 
-def reassign_answer_task(session: Session, lead_id: int, user_id: int, now: datetime) -> None:
+def reassign_answer_task(session: Unit, lead_id: int, user_id: int, now: datetime) -> None:
     t = tasks.c
     session.connection().execute(
         update(tasks)

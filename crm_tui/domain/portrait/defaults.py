@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.base_language import base_language
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import N_, NC_, in_language
 from crm_tui.storage.tables.portrait import FieldKind, field_defs
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 PORTRAIT_KEY = "portrait.defaults"
 REQUIRED_CONTACTS_KEY = "portrait.required_contacts"
@@ -64,7 +67,7 @@ DEFAULT_FIELDS = (
 """The shipped portrait: labels and choices are msgids, written in the base's language."""
 
 
-def ensure_portrait_defaults(session: Session, now: datetime) -> None:
+def ensure_portrait_defaults(session: Unit, now: datetime) -> None:
     if get_setting(session, PORTRAIT_KEY):
         return
     language = base_language(session)

@@ -19,10 +19,9 @@ and 100,000 clients was most of a quiet tick's own time (issue 29).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from crm_tui.storage.tables.clients import clients
 from crm_tui.storage.tables.deals import deals, stages
@@ -30,17 +29,20 @@ from crm_tui.storage.tables.imports import import_batches
 from crm_tui.storage.tables.sales import sales_documents, segment_rules
 from crm_tui.storage.tables.team import audit_entries, settings_table
 
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
+
 OWN_KEYS = ("schedule.tick",)
 """Settings the scheduler writes itself: not an input (or every tick would change the inputs)."""
 
 
-def _newest(session: Session, table: Any) -> int | None:
+def _newest(session: Unit, table: Any) -> int | None:
     """The table's highest id: the end of its primary key's index."""
     newest = session.scalar(select(func.max(table.c.id)))
     return int(newest) if newest is not None else None
 
 
-def segment_inputs(session: Session, today: date) -> dict[str, Any]:
+def segment_inputs(session: Unit, today: date) -> dict[str, Any]:
     """A fingerprint of everything the segments depend on, as JSON-able values: ``day``,
     ``config`` (settings, work rules, stages: what the scheduled jobs are told to do) and
     ``data`` (what people and imports changed)."""

@@ -9,16 +9,18 @@ twenty purchases weighs twenty times, as it should) or set by an admin (a water 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, FromClause, func, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 INTERVAL_KEY = "segments.interval_days"
 DEFAULT_INTERVAL_DAYS = 30
@@ -49,14 +51,14 @@ class IntervalChoice:
 
 
 def _days_between(
-    session: Session, later: ColumnElement[Any], earlier: ColumnElement[Any]
+    session: Unit, later: ColumnElement[Any], earlier: ColumnElement[Any]
 ) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "sqlite":
         return func.julianday(later) - func.julianday(earlier)
     return later - earlier
 
 
-def base_interval(session: Session, stats: FromClause) -> BaseHistory:
+def base_interval(session: Unit, stats: FromClause) -> BaseHistory:
     """The history's gaps from per-client purchase statistics (``first_purchase``,
     ``last_purchase``, ``purchases``: distinct purchase days)."""
     s = stats.c
@@ -72,12 +74,12 @@ def base_interval(session: Session, stats: FromClause) -> BaseHistory:
     return BaseHistory(int(buyers or 0), int(gaps), round(float(days)))
 
 
-def interval_setting(session: Session) -> int | None:
+def interval_setting(session: Unit) -> int | None:
     value = get_setting(session, INTERVAL_KEY)
     return int(value) if isinstance(value, int | float) else None
 
 
-def resolve_interval(session: Session, history: BaseHistory) -> IntervalChoice:
+def resolve_interval(session: Unit, history: BaseHistory) -> IntervalChoice:
     if not history.buyers:
         return IntervalChoice(None, "none", history)
     chosen = interval_setting(session)

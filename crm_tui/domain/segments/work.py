@@ -8,9 +8,9 @@ the lost quarterly, so that nobody drops out of sight ("clients without interact
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, require
 from crm_tui.domain.base_language import base_text
@@ -19,6 +19,9 @@ from crm_tui.domain.segments.rules import SEGMENTS
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, NC_
 from crm_tui.storage.models import Segment, segment_rules
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ DEFAULT_RULES = {
 """The shipped rules; their titles (msgids) are read in the base's language (``work_rules``)."""
 
 
-def work_rules(session: Session) -> list[WorkRule]:
+def work_rules(session: Unit) -> list[WorkRule]:
     """The rules in force: the shipped defaults (titled in the base's language) with the
     admin's changes on top."""
     r = segment_rules.c
@@ -59,7 +62,7 @@ def work_rules(session: Session) -> list[WorkRule]:
     return [stored.get(segment.value) or _shipped(session, segment) for segment in SEGMENTS]
 
 
-def _shipped(session: Session, segment: Segment) -> WorkRule:
+def _shipped(session: Unit, segment: Segment) -> WorkRule:
     rule = DEFAULT_RULES[segment]
     return replace(rule, task_title=base_text(session, "task title", rule.task_title))
 

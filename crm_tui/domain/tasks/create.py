@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit import trail as audit
 from crm_tui.storage.tables.activity import TaskStatus, tasks
 from crm_tui.storage.tables.team import audit_entries
 
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
+
 TITLE_LENGTH = 300
 
 
 def open_task(
-    session: Session,
+    session: Unit,
     *,
     title: str,
     kind: str,
@@ -94,7 +97,7 @@ class NewTask:
     origin: str | None = None
 
 
-def open_tasks(session: Session, new: list[NewTask], *, by_user_id: int | None, now: datetime) -> list[int]:
+def open_tasks(session: Unit, new: list[NewTask], *, by_user_id: int | None, now: datetime) -> list[int]:
     """``open_task`` for many tasks at once (a statement that wins thousands of deals): the same
     rows and audit rows, two bulk inserts. Returns the ids in the order given."""
     if not new:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, case, select
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Viewer
 from crm_tui.domain.access.visibility import require_seen_client, visible_tasks
@@ -23,6 +22,9 @@ from crm_tui.storage.tables.activity import TaskStatus, tasks
 from crm_tui.storage.tables.clients import clients
 from crm_tui.storage.tables.deals import deals
 from crm_tui.storage.tables.team import audit_entries, users
+
+if TYPE_CHECKING:
+    from crm_tui.storage.units import Unit
 
 LIST_LIMIT = 500
 
@@ -92,7 +94,7 @@ CLOSED = N_("{status}: {result}")
 
 
 def list_tasks(
-    session: Session, viewer: Viewer, query: TaskQuery, now: datetime, limit: int = LIST_LIMIT
+    session: Unit, viewer: Viewer, query: TaskQuery, now: datetime, limit: int = LIST_LIMIT
 ) -> list[TaskRow]:
     """The tasks ``query`` asks for among those ``viewer`` sees, soonest due first; a client
     out of the viewer's scope is not found, as a missing one."""
