@@ -25,7 +25,7 @@ from crm_tui.storage.tables.imports import import_batches
 from crm_tui.storage.tables.team import users
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from crm_tui.storage.units import Unit
 
 
 def clients_within(viewer: Viewer, capability: Capability) -> ColumnElement[bool]:
@@ -54,7 +54,7 @@ def visible_clients(viewer: Viewer) -> ColumnElement[bool]:
     return clients_within(viewer, Capability.SEE_CLIENTS)
 
 
-def require_seen_client(session: Session, viewer: Viewer, client_id: int) -> None:
+def require_seen_client(session: Unit, viewer: Viewer, client_id: int) -> None:
     """Refuse a client ``viewer`` does not see exactly as a missing one («client 5 not found»):
     a filter or an action naming a client out of scope tells nothing of it (default deny, the
     same words in ``task list --client``, ``deal list --client``, ``deal add``, ``clients take``)."""

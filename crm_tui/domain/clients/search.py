@@ -88,7 +88,7 @@ def indexed_hits(session: Unit, patterns: Sequence[str], cap: int) -> int:
     return session.scalar(select(func.count()).select_from(hits)) or 0
 
 
-def _few_visible(session: Session, conditions: Sequence[ColumnElement[bool]]) -> bool:
+def _few_visible(session: Unit, conditions: Sequence[ColumnElement[bool]]) -> bool:
     """Whether at most ``FEW_CLIENTS`` clients meet ``conditions``: counted up to one more, by
     whichever index finds them (SQLite answers a manager's access condition with two index
     searches, her own clients and her region's unassigned ones), so a head or an admin pays one
@@ -98,7 +98,7 @@ def _few_visible(session: Session, conditions: Sequence[ColumnElement[bool]]) ->
 
 
 def _among_few(
-    session: Session, conditions: Sequence[ColumnElement[bool]], *, backwards: bool, limit: int
+    session: Unit, conditions: Sequence[ColumnElement[bool]], *, backwards: bool, limit: int
 ) -> list[int]:
     """The first ``limit`` clients meeting ``conditions`` in name order, found without the name
     order: materialized, their rows are found by a plan for the conditions alone, and only the

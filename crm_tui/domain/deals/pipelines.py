@@ -118,7 +118,7 @@ class PipelineStages:
     stages: list[StageInfo]
 
 
-def open_stages(session: Session) -> list[PipelineStages]:
+def open_stages(session: Unit) -> list[PipelineStages]:
     """Every pipeline, the default first, with its open stages: what a new deal's dialog offers
     (a deal starts in an open stage, ``new_deal``). Two small reads, whatever the base's size."""
     p, c = pipelines.c, stages.c
