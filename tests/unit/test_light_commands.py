@@ -66,7 +66,7 @@ def test_a_light_command_imports_nothing_heavy(seeded_db: str, command: tuple[st
     ours = {module: importer for module, importer in loaded.items() if _ours(importer)}
     assert ours == {}
     nobody_loads = ("sqlmodel", "pydantic", "textual", "openpyxl", "rapidfuzz", *POSTGRESQL, *ORM)
-    assert not any(module in loaded for module in nobody_loads)
+    assert not any(module in loaded for module in nobody_loads), loaded
 
 
 def test_the_watch_sees_a_heavy_import(seeded_db: str) -> None:
