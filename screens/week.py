@@ -76,7 +76,7 @@ class WeekScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("week.prev", "week(-1)", N_("Previous week"), key_display="←"),
         bind("week.next", "week(1)", N_("Next week"), key_display="→"),
-        bind("week.this_week", "this_week", N_("This week")),
+        bind("week.this_week", "this_week", N_("This week"), priority=True),
         bind("week.client", "client", N_("Client")),
         bind("week.team", "team", N_("Team")),
         bind("week.manager", "manager", N_("Whose")),

@@ -93,3 +93,21 @@ async def test_every_key_of_the_deal_and_the_week_is_in_the_footer_at_80_columns
                 assert _own_keys_cut(app) == [], login
     finally:
         i18n.set_locale(before)
+
+
+async def test_home_brings_the_week_back_to_this_week(sqlite_url: str, team: Seeded) -> None:
+    """The README's `Home`: the task list under the cursor took it first (to its first row)."""
+    app = create_app(workspace(sqlite_url, "ivanova"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("W")
+        await settle(pilot)
+        week = app.screen
+        assert isinstance(week, WeekScreen) and week.week is not None
+        this_monday = week.week.monday
+        await pilot.press("right", "right")
+        await settle(pilot)
+        assert week.week.monday > this_monday
+        await pilot.press("home")
+        await settle(pilot)
+        assert week.week.monday == this_monday
