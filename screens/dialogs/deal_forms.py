@@ -76,9 +76,9 @@ class NewDealDialog(ClientPickingForm[AddedDeal | None]):
         """``client`` (id, name) when opened on a client's card: the field is not asked;
         ``stage`` the kanban column's; ``pipeline_id`` the kanban's pipeline. ``then`` runs in
         the save's worker once the deal is saved (the kanban reads the new deal's card there),
-        ``shown`` on the app's thread right before the dialog closes (the kanban puts the card
-        into its column): the screen under the dialog is drawn once, with the card on it, as the
-        dialog goes, rather than drawn again as it was, then once more with the card."""
+        ``shown`` on the app's thread right after the dialog has closed, in the same step (the
+        kanban puts the card into its column): the screen under the dialog is drawn once, with
+        the card on it, as the dialog goes."""
         super().__init__()
         self.ws = ws
         self.client = client
