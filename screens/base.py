@@ -11,6 +11,7 @@ from textual.binding import ActiveBinding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
@@ -143,10 +144,18 @@ class CrmScreen(Screen[None]):
         self.ws = ws
         self._check: ChangeCheck | None = None
         self._seen: int | None = None
+        self._poll_timer: Timer | None = None
 
     def on_mount(self) -> None:
         if self.LIVE:
-            self.set_interval(self.POLL_SECONDS, self._poll)
+            self._poll_timer = self.set_interval(self.POLL_SECONDS, self._poll)
+
+    def check_later(self) -> None:
+        """The next look for changes a whole ``POLL_SECONDS`` from now. For a screen that has
+        just drawn its own write (the kanban's new card): the look that sees the write reads
+        everything again, and on a busy machine it often came while the card was being drawn."""
+        if self._poll_timer is not None:
+            self._poll_timer.reset()
 
     def fit_breakpoints(self, size: Size) -> None:
         """The breakpoint classes for ``size`` now, in one restyle. Textual sets them on the

@@ -260,9 +260,15 @@ class FunnelScreen(FunnelNewDeal):
             who=who,
             stuck=stuck,
         )
-        if info != self._info:  # an update lays the screen out again
+        if info != self._info:
+            shown = self.query_one("#funnel-info", Static)
+            text = literal(info)
+            width, height = shown.content_size
+            lines = len(text.wrap(self.app.console, width)) if width else 0
+            # the screen is laid out again only when the line needs another height (a sum one
+            # digit longer at 80 columns): a new deal's card is drawn without a layout
+            shown.update(text, layout=not lines or lines != height)
             self._info = info
-            self.query_one("#funnel-info", Static).update(literal(info))
 
     def _columns(self) -> list[KanbanColumnView]:
         return list(self.views.values())

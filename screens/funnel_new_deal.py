@@ -5,9 +5,11 @@ What a save cost on the large base, and why it is done this way: the dialog's wo
 whole board again after the write, the board was drawn once as it was when the dialog closed and
 once more with the card, and the first ``n`` composed, mounted and styled the dialog on the key.
 Now the worker reads the new deal's card alone (``board_card``), the card goes into its column
-on the app's thread right before the dialog goes (one frame: the board with the card), and the
-whole board is read again in the background by the live check that sees the write (a
-colleague's changes meanwhile come with it). The dialog is made when the board is first shown.
+on the app's thread right after the dialog has gone, in the same step (one frame: the board
+with the card; changed under the open dialog, the board was drawn again dimmed behind it
+first), and the whole board is read again in the background by the live check that sees the
+write, a second after the card (a colleague's changes meanwhile come with it). The dialog is
+made when the board is first shown.
 """
 
 from __future__ import annotations
@@ -127,17 +129,19 @@ class FunnelNewDeal(FunnelFilters):
             self.saved_card = None
 
     def _deal_made(self, deal: AddedDeal) -> None:
-        """Right before the dialog closes: the card into its column, so that the board is drawn
-        once, as the dialog goes, with the card under the cursor. The whole board is read again
-        in the background by the screen's live check, which sees the write within its second
-        (``CrmScreen.POLL_SECONDS``): a colleague's changes meanwhile come with it. (A read
+        """Right after the dialog has closed: the card into its column, so that the board is
+        drawn once, as the dialog goes, with the card under the cursor; the toast after it. The
+        whole board is read again in the background by the screen's live check, which sees the
+        write a second after the card is put (``check_later``): a colleague's changes meanwhile
+        come with it. (A read
         started here as well ran beside the check's, which cancelled it.) Read at once when the
         card is not at hand."""
         found, self.saved_card = self.saved_card, None
         self.show_made = deal.id
         if found is None or not self.put_card(*found):
             self.reload_board()
-        self.notify(_("Deal «{title}» opened: {stage}.").format(title=deal.title, stage=deal.stage))
+        line = _("Deal «{title}» opened: {stage}.").format(title=deal.title, stage=deal.stage)
+        self.call_after_refresh(self.notify, line)  # the card first, then the toast
 
     def put_card(self, stage_id: int, card: KanbanCard) -> bool:
         """A deal just made, at the head of its column, under the cursor: that column's count,
@@ -164,4 +168,5 @@ class FunnelNewDeal(FunnelFilters):
         self.focus_current()
         self.show_info()
         self.call_after_refresh(self.even_heads)
+        self.check_later()
         return True

@@ -116,9 +116,11 @@ class KanbanColumnView(Vertical):
                 lines.append(figure)
         name = literal(column.name, style="bold")
         text = name + Text("\n" + "\n".join(lines), style="dim")
-        if text != self._head:  # an update lays the screen out again
+        if text != self._head:
             self._head = text
-            head.update(text)
+            # the head's height is set (CSS, then ``even_heads``) and its width is the column's:
+            # its text never changes its size, and a layout of the screen per head is not needed
+            head.update(text, layout=False)
         return len(name.wrap(self.app.console, width)) + len(lines)
 
     def highlight(self, deal_id: int) -> bool:

@@ -7,12 +7,15 @@ from sqlalchemy.engine import Engine
 from textual.widgets import Input, OptionList, Static
 
 from crm_tui.app import create_app
+from crm_tui.domain.deals.kanban import KanbanCard
+from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.deal import DealScreen
 from crm_tui.screens.dialogs.lost import LostDialog
 from crm_tui.screens.funnel import FunnelScreen
 from crm_tui.storage.models import deals, stages
 from crm_tui.widgets.kanban_column import KanbanColumnView
 from tests.app.support import notifications, settle, text_of, workspace
+from tests.app.typing import burst
 from tests.seed import Seeded
 
 
@@ -209,3 +212,30 @@ async def test_the_kanbans_money_keeps_its_kopecks_as_the_reports_do(
     assert sorted(cards["Proposal sent"]) == ["1 250 000.00 ₽", "86 500.50 ₽"]
     assert "2 deals 165 000 ₽" in heads["New inquiry"].replace(" ·", "")
     assert sorted(cards["New inquiry"]) == ["120 000 ₽", "45 000 ₽"]
+
+
+async def test_a_new_deals_card_goes_in_once_its_dialog_has_gone(ws: Workspace, team: Seeded) -> None:
+    """The kanban's new deal: the dialog closes first and the card is put into its column after,
+    in the same step. The board changed under the open dialog was laid out and drawn again
+    dimmed behind it, then drawn once more as it went (most of a save's time on the large
+    base). The column's head says the new count, drawn without laying the screen out again."""
+    app = create_app(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        funnel = await open_funnel(pilot)
+        assert funnel.board is not None
+        before = funnel.board.columns[0].count
+        put = funnel.put_card
+        stacks: list[list[str]] = []
+
+        def watched(stage_id: int, card: KanbanCard) -> bool:
+            stacks.append([type(screen).__name__ for screen in app.screen_stack])
+            return put(stage_id, card)
+
+        funnel.put_card = watched  # type: ignore[method-assign]
+        await burst(pilot, "n", "Ромашка", "tab", "Насосы", "tab", "350к", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is funnel
+        assert stacks and stacks[0][-1] == "FunnelScreen"
+        view = funnel._columns()[0]
+        assert view.highlighted is not None and view.highlighted.title == "Насосы"
+        assert f"{before + 1} deals" in text_of(view.query_one(".kanban-head", Static))
