@@ -106,6 +106,8 @@ class DeskScreen(CrmScreen):
         tables' columns are fitted to their width when it comes."""
         if ws is None:  # set before the header watches it, which a start that fails outruns
             self.sub_title = _("Opening the client base…")
+        else:
+            self._show_day()
 
     def compose(self) -> ComposeResult:
         self.fit_breakpoints(self.app.size)  # styled once, in the layout of this size
@@ -149,15 +151,18 @@ class DeskScreen(CrmScreen):
         self._drawn = True
         self.on_resize()
         if self.base_is_open:
-            self._start()
+            self.call_after_refresh(self._start)
 
     def base_opened(self, ws: Workspace, first: FirstDesk | None = None) -> None:
         """The workspace and, when it could be read, the data (``first``; without it the desk
         reads its own), shown at once or once the desk is drawn, whichever comes last."""
         super().base_opened(ws)
         self._first = first
+        # The header sets its title a message later: the data comes in the frame after it, so
+        # that the frame with the data is the whole desk.
+        self._show_day()
         if self._drawn:
-            self._start()
+            self.call_after_refresh(self._start)
 
     def _start(self) -> None:
         self._show_day()

@@ -366,7 +366,7 @@ class CrmApp(Navigation):
         self.sub_title = workspace.viewer.full_name
         if not isinstance(first, DeskScreen):
             self.call_after_refresh(self._drop_start_screen)
-        self.call_after_refresh(self.warm_up)
+        self.call_after_refresh(self.call_after_refresh, self.warm_up)  # after the data's frames
 
     async def _drop_start_screen(self) -> None:
         """The start screen's stack (the desk's mode's) goes once the start mode's screen is

@@ -125,6 +125,9 @@ async def main():
             if "after it" in seen:
                 break
             await pilot.pause(0.01)
+        # The card screen prepared just now: its header sets its title in a callback, which
+        # fails (NoMatches) when the app leaves before it has run.
+        await pilot.pause()
     print(json.dumps(seen))
 
 asyncio.run(main())
