@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.binding import ActiveBinding
@@ -15,20 +15,24 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from crm_tui.domain.access.capabilities import Capability, Viewer, require
-from crm_tui.domain.captions import ACTIVITY_KIND_NAMES
+from crm_tui.domain.access.rights import Capability
 from crm_tui.domain.errors import AccessDenied
 from crm_tui.domain.values.cells import drop_controls
-from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import _
 from crm_tui.widgets.bindings import translated
 from crm_tui.widgets.typed_ahead import DialogOpened, OpensWithFocus
+
+if TYPE_CHECKING:
+    from crm_tui.domain.access.capabilities import Viewer
+    from crm_tui.domain.workspace import ChangeCheck, Workspace
 
 ResultType = TypeVar("ResultType")
 
 
 def kind_label(kind: str) -> str:
     """A task or interaction kind as people say it."""
+    from crm_tui.domain.captions import ACTIVITY_KIND_NAMES  # the tables' enums: not before the desk
+
     return ACTIVITY_KIND_NAMES.caption(kind)
 
 
@@ -52,6 +56,8 @@ APP_GATED: Mapping[str, Capability] = {
 def missing_right(viewer: Viewer, capability: Capability) -> str | None:
     """What a key gated by ``capability`` says to ``viewer`` who lacks it (the one table's
     refusal: "pipelines are configured by an admin"), or None when the viewer has the right."""
+    from crm_tui.domain.access.capabilities import require
+
     try:
         require(viewer, capability)
     except AccessDenied as refused:
@@ -115,9 +121,11 @@ class CrmScreen(Screen[None]):
 
     def refusal(self, action: str) -> str | None:
         """Why the viewer may not use ``action`` (one of ``GATED`` or the app's gated keys), or
-        None when they may."""
+        None when they may (or when nobody is known yet: the app's keys wait for the base)."""
         capability = self.GATED.get(action) or APP_GATED.get(action.removeprefix("app."))
-        return None if capability is None else missing_right(self.ws.viewer, capability)
+        if capability is None or self._ws is None:
+            return None
+        return missing_right(self._ws.viewer, capability)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -137,14 +145,29 @@ class CrmScreen(Screen[None]):
     class DataChanged(Message):
         """Somebody (another person, another process) committed a change to the base."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace | None) -> None:
+        """``ws`` None: the screen is drawn before the base is open (the desk, the app's first
+        screen) and is handed the workspace with ``base_opened``; it does not look for changes
+        until then."""
         super().__init__()
         if self.TITLE:
             self.title = _(self.TITLE)  # TITLE is a msgid (N_), made at import
-        self.ws = ws
+        self._ws = ws
         self._check: ChangeCheck | None = None
         self._seen: int | None = None
         self._poll_timer: Timer | None = None
+
+    @property
+    def ws(self) -> Workspace:
+        assert self._ws is not None, "the workspace is not open yet"
+        return self._ws
+
+    @property
+    def base_is_open(self) -> bool:
+        return self._ws is not None
+
+    def base_opened(self, ws: Workspace) -> None:
+        self._ws = ws
 
     def on_mount(self) -> None:
         if self.LIVE:
@@ -198,7 +221,7 @@ class CrmScreen(Screen[None]):
             self._check.close()
 
     def _poll(self) -> None:
-        if self.in_sight:
+        if self._ws is not None and self.in_sight:
             self._look_for_changes()
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -15,12 +15,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.domain.access.capabilities import Capability
-from crm_tui.domain.captions import CHANNEL_NAMES, LEAD_CHANNEL_NAMES
-from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi, load_desk
+from crm_tui.domain.access.rights import Capability
 from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money_figure
 from crm_tui.domain.values.text import inert, literal
-from crm_tui.domain.workspace import ChangeCheck, Workspace
 from crm_tui.i18n import N_, _, counted
 from crm_tui.screens.base import CrmScreen, kind_label
 from crm_tui.widgets.bindings import bind
@@ -28,6 +25,10 @@ from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
 from crm_tui.widgets.record_table import Col, RecordTable, clip
 from crm_tui.widgets.stage_summary import StageSummaryTable
+
+if TYPE_CHECKING:  # the domain imports SQLAlchemy: the desk is drawn before, while it loads
+    from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi
+    from crm_tui.domain.workspace import ChangeCheck, Workspace
 
 DESK_NEXT = (
     "crm_tui.domain.tasks.lifecycle",
@@ -95,9 +96,10 @@ class DeskScreen(CrmScreen):
             super().__init__()
             self.note = note
 
-    def __init__(self, ws: Workspace, *, first: FirstDesk | None = None) -> None:
-        """``first``: the data to show at once, read at start-up; without it the screen reads
-        its own when mounted."""
+    def __init__(self, ws: Workspace | None = None) -> None:
+        """Without ``ws`` the desk is the app's first screen, drawn while the base opens: its
+        tiles and tables wait empty (the header says the base is opening) until ``base_opened``
+        brings the workspace and the data read with it. With ``ws`` it reads its own data."""
         super().__init__(ws)
         # Under 100 columns: four tiles and a narrower stage summary; under 32 lines: a shorter
         # inbound list, so that the tasks keep their room (app.tcss, DeskScreen.-narrow/-short).
@@ -106,7 +108,14 @@ class DeskScreen(CrmScreen):
         self.desk: Desk | None = None
         self._tasks: dict[str, DeskTask] = {}
         self._inbound: dict[str, InboundItem] = {}
-        self._first = first
+        self._first: FirstDesk | None = None
+        self._drawn = False
+        """Whether the desk has been laid out and drawn: the data waits for it, so that the
+        tables' columns are fitted to their width when it comes."""
+        if ws is None:  # set before the header watches it, which a start that fails outruns
+            self.sub_title = _("Opening the client base…")
+        else:
+            self._show_day()
 
     def compose(self) -> ComposeResult:
         self.fit_breakpoints(self.app.size)  # styled once, in the layout of this size
@@ -144,6 +153,26 @@ class DeskScreen(CrmScreen):
         yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._first_drawn)
+
+    def _first_drawn(self) -> None:
+        self._drawn = True
+        self.on_resize()
+        if self.base_is_open:
+            self.call_after_refresh(self._start)
+
+    def base_opened(self, ws: Workspace, first: FirstDesk | None = None) -> None:
+        """The workspace and, when it could be read, the data (``first``; without it the desk
+        reads its own), shown at once or once the desk is drawn, whichever comes last."""
+        super().base_opened(ws)
+        self._first = first
+        # The header sets its title a message later: the data comes in the frame after it, so
+        # that the frame with the data is the whole desk.
+        self._show_day()
+        if self._drawn:
+            self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
         self._show_day()
         first, self._first = self._first, None
         if first is None:
@@ -158,7 +187,9 @@ class DeskScreen(CrmScreen):
         frame showed the tables as fitted to no width and the captions unbroken, and a second
         layout and frame, the real desk. (Runs before Textual's own handler, so on a later
         resize it sees the sizes of the last layout and finds nothing to change; the widgets'
-        own Resize does it then.)"""
+        own Resize does it then.) The first screen's first Resize comes before its widgets."""
+        if not self._drawn:
+            return
         for table in self.query(RecordTable):
             table.fit_columns()
         for tile in self.query(KpiTile):
@@ -178,6 +209,8 @@ class DeskScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="desk-load", exit_on_error=False)
     def load(self) -> None:
+        from crm_tui.domain.desk import load_desk
+
         self.note_version()
         desk = load_desk(self.ws)
         if not get_current_worker().is_cancelled:
@@ -280,6 +313,8 @@ class DeskScreen(CrmScreen):
 
     @staticmethod
     def _channel(item: InboundItem) -> str:
+        from crm_tui.domain.captions import CHANNEL_NAMES, LEAD_CHANNEL_NAMES
+
         if not item.channel:
             return kind_label(item.kind)
         names = LEAD_CHANNEL_NAMES if item.lead_id is not None else CHANNEL_NAMES
@@ -310,6 +345,8 @@ class DeskScreen(CrmScreen):
         return None if key is None else self._tasks.get(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.base_is_open:
+            return None if action in ("complete", "snooze", "change_task", "reload") else True
         if action in ("complete", "snooze", "change_task"):
             # Asked for every key each time the footer is drawn: the focused widget's id, not a
             # search of the screen's widgets.

@@ -5,7 +5,7 @@ the request under the cursor without opening it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -66,7 +66,10 @@ class LeadActions:
     """The keys the inbox and the lead's card share: each opens its dialog (or takes at once)
     and tells the screen to reload."""
 
-    ws: Workspace
+    if TYPE_CHECKING:  # the screen's (``CrmScreen.ws``)
+
+        @property
+        def ws(self) -> Workspace: ...
 
     def lead_dialog(self, kind: str, item: LeadItem) -> ModalScreen[str | None]:
         dialogs = {

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
 from textual.widgets import Static
 
-from crm_tui.domain.desk import StageSummary
 from crm_tui.domain.values.formatting import money_figures
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from crm_tui.domain.desk import StageSummary
 
 
 def rubles(amounts: Sequence[int]) -> list[str]:

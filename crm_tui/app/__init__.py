@@ -3,7 +3,9 @@
 Start-up paints first and loads later: this module imports only Textual and small modules of
 ours, so `crm` shows its frame while a worker imports the database layer and the screens, opens
 the workspace and looks for clients. Screens are modes with their own stacks: ``desk`` (the
-home screen), ``clients`` and ``first_run`` (an empty database). A client card is pushed over
+home screen), ``clients`` and ``first_run`` (an empty database). The desk is the very first
+screen, composed while the worker opens the base and filled when it brings the desk's data: no
+start screen before it, no mode switch to it. A client card is pushed over
 the screen it was opened from, so Escape goes back there (a card is read first and shown on a
 card screen kept per mode, built and laid out behind the mode's screen before the first card is
 asked for: ``crm_tui.screens.card.opener``); so is the import wizard (key ``i``).
@@ -112,6 +114,9 @@ class CrmApp(Navigation):
 
     CSS_PATH = "../app.tcss"
     TITLE = "crm_tui"
+    DEFAULT_MODE = "desk"
+    """The mode of the first screen (``get_default_screen``): the desk's, so that it is the
+    desk's own stack when the desk is that screen."""
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
         ActionCommands,
         _record_search,
@@ -173,7 +178,7 @@ class CrmApp(Navigation):
         self.data_dir = data_dir if data_dir is not None else default_data_dir(os.environ)
         self.startup_error: str | None = None
         self._cards: CardOpener | None = None
-        self._first_desk: FirstDesk | None = None
+        self._first_screen: Screen[Any] | None = None
         self._held_keys: list[events.Key] = []
         """Keys that came while a dialog was opening (``crm_tui.widgets.typed_ahead``)."""
 
@@ -281,7 +286,18 @@ class CrmApp(Navigation):
             self.theme = self._settings_theme
         if self._settings_keymap:  # its letters in both layouts, as the defaults (``bind``)
             self.set_keymap(with_layout_twins(self._settings_keymap))
-        self.push_screen(StartingScreen())
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen, composed while the worker opens the base: the desk, empty until the
+        probe brings the workspace and its data (its module imports no database layer); for
+        another start screen, the one that says the base is opening."""
+        if self.start == "desk":
+            from crm_tui.screens.desk import DeskScreen
+
+            self._first_screen = DeskScreen()
+        else:
+            self._first_screen = StartingScreen()
+        return self._first_screen
 
     @work(thread=True, exclusive=True, group="app-probe", exit_on_error=False)
     def probe(self) -> None:
@@ -318,14 +334,12 @@ class CrmApp(Navigation):
         self._prepare_card()
 
     def _mode_screen(self, mode: str) -> Screen[Any]:
-        """A start mode's screen, its module loaded when first asked for (the desk's, with the
-        data the probe read, once)."""
+        """A start mode's screen, its module loaded when first asked for."""
         workspace = self.ws
         if mode == "desk":
             from crm_tui.screens.desk import DeskScreen
 
-            first, self._first_desk = self._first_desk, None
-            return DeskScreen(workspace, first=first)
+            return DeskScreen(workspace)
         if mode == "clients":
             from crm_tui.screens.clients import ClientsScreen
 
@@ -335,13 +349,30 @@ class CrmApp(Navigation):
         return FirstRunScreen(workspace, self.command)
 
     async def on_crm_app_probed(self, event: Probed) -> None:
+        """The first screen is the desk's mode's: the desk is handed the workspace and its data
+        (on an empty base it stays behind the first-run page, and reads its own when shown); the
+        start screen of another start is dropped once its screen is up."""
+        from crm_tui.screens.desk import DeskScreen
+
         workspace = self._ws = event.workspace
-        self._first_desk = event.desk
-        self.sub_title = workspace.viewer.full_name
         for mode in ("desk", "clients", "first_run"):
             self.add_mode(mode, partial(self._mode_screen, mode))
-        await self.switch_mode(self.start if event.has_clients else "first_run")
-        self.call_after_refresh(self.warm_up)
+        first, self._first_screen = self._first_screen, None
+        if isinstance(first, DeskScreen):
+            first.base_opened(workspace, event.desk)
+        target = self.start if event.has_clients else "first_run"
+        if target != "desk":
+            await self.switch_mode(target)
+        self.sub_title = workspace.viewer.full_name
+        if not isinstance(first, DeskScreen):
+            self.call_after_refresh(self._drop_start_screen)
+        self.call_after_refresh(self.call_after_refresh, self.warm_up)  # after the data's frames
+
+    async def _drop_start_screen(self) -> None:
+        """The start screen's stack (the desk's mode's) goes once the start mode's screen is
+        drawn; the desk is made when asked for."""
+        await self.remove_mode("desk")
+        self.add_mode("desk", partial(self._mode_screen, "desk"))
 
     def _prepare_card(self) -> None:
         """Once a mode's screen is painted, its card screen is built and laid out behind it, so
@@ -373,7 +404,8 @@ class CrmApp(Navigation):
             # Nothing to show without a workspace (unknown user, newer schema, unreachable
             # server): leave, and let the CLI print the line and exit with code 2.
             self.startup_error = describe_error(error)
-            self.exit(return_code=2)
+            # After a frame: the first screen's header may be still setting its title.
+            self.call_after_refresh(self.exit, return_code=2)
             return
         self.notify(describe_error(error), title=_("Error"), severity="error", timeout=10)
 

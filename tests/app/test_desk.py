@@ -160,8 +160,7 @@ async def test_an_unexpected_failure_is_one_line(ws: Workspace, monkeypatch: pyt
     def broken(_ws: Workspace) -> None:
         raise RuntimeError("disk on fire\nsecond line")
 
-    monkeypatch.setattr("crm_tui.domain.desk.load_desk", broken)  # the start's read
-    monkeypatch.setattr("crm_tui.screens.desk.load_desk", broken)  # the desk's own
+    monkeypatch.setattr("crm_tui.domain.desk.load_desk", broken)  # the start's read and the desk's own
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

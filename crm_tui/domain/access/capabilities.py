@@ -15,14 +15,15 @@ nobody owns and no region claims (a stranger's e-mail no routing rule fits) is i
 queue: every region's, so that the heads and managers see it and one takes or assigns it, rather
 than nobody but an admin.
 
-The table is ``table.TABLE`` (its words in ``terms``, its targets in ``targets``); the names of
-all three are imported from here, the one place a permission is asked.
+The table is ``table.TABLE`` (its words in ``terms`` and ``rights``, its targets in ``targets``); the
+names of all four are imported from here, the one place a permission is asked.
 """
 
 from __future__ import annotations
 
 from typing import cast
 
+from crm_tui.domain.access.rights import Capability
 from crm_tui.domain.access.table import (
     ACCOUNTANT,
     ADMIN,
@@ -36,7 +37,7 @@ from crm_tui.domain.access.table import (
     table_markdown,
 )
 from crm_tui.domain.access.targets import IT, Target, client_target, lead_target, person
-from crm_tui.domain.access.terms import NOT_FOUND, Capability, Rule, Scope, Viewer
+from crm_tui.domain.access.terms import NOT_FOUND, Rule, Scope, Viewer
 from crm_tui.domain.errors import RECORD_KINDS, AccessDenied, DomainError, not_found
 from crm_tui.storage.tables.team import Role
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from crm_tui.domain.access.terms import Capability, Rule, Scope
+from crm_tui.domain.access.rights import Capability
+from crm_tui.domain.access.terms import Rule, Scope
 from crm_tui.i18n import N_
 from crm_tui.storage.tables.team import Role
 

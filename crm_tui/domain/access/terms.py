@@ -1,6 +1,7 @@
-"""The words of the capability table: who acts (``Viewer``), in which scope, which capability,
-and the shape of one row (``Rule``). The table itself is ``table.TABLE``; the questions asked of
-it are ``capabilities``' (``can``, ``require``), which every caller imports these names from.
+"""The words of the capability table: who acts (``Viewer``), in which scope, and the shape of
+one row (``Rule``); the capabilities' names are ``rights``'. The table itself is
+``table.TABLE``; the questions asked of it are ``capabilities``' (``can``, ``require``), which
+every caller imports these names from.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from crm_tui.domain.access.rights import Capability
 from crm_tui.i18n import N_
 from crm_tui.storage.tables.team import Role
 
@@ -31,58 +33,6 @@ class Scope(StrEnum):
     OWN = "own"
     REGION = "region"
     ALL = "all"
-
-
-class Capability(StrEnum):
-    USE_APP = "use_app"
-    SEE_CLIENTS = "see_clients"
-    SEE_DEALS = "see_deals"
-    READ_AUDIT = "read_audit"
-    OWN_CLIENTS = "own_clients"
-    SET_SEGMENT = "set_segment"
-    PLAN_CALLS = "plan_calls"
-    COMPLETE_TASKS = "complete_tasks"
-    MOVE_DEALS = "move_deals"
-    CREATE_DEALS = "create_deals"
-    EDIT_DEALS = "edit_deals"
-    SET_TASKS = "set_tasks"
-    TAKE_LEADS = "take_leads"
-    ANSWER_LOST_DEALS = "answer_lost_deals"
-    HAND_OVER_CLIENTS = "hand_over_clients"
-    GIVE_CLIENTS = "give_clients"
-    IMPORT_CLIENTS = "import_clients"
-    UNDO_IMPORT = "undo_import"
-    SEE_IMPORT_BATCHES = "see_import_batches"
-    IMPORT_ORDERS = "import_orders"
-    RECOMPUTE_SEGMENTS = "recompute_segments"
-    REVIEW_DUPLICATES = "review_duplicates"
-    SET_DEDUP_THRESHOLD = "set_dedup_threshold"
-    MERGE_CLIENTS = "merge_clients"
-    SET_WORK_RULES = "set_work_rules"
-    SET_PURCHASE_INTERVAL = "set_purchase_interval"
-    EDIT_PORTRAIT_FIELDS = "edit_portrait_fields"
-    CONFIGURE_FUNNEL = "configure_funnel"
-    PRIVACY = "privacy"
-    ACT_AS_ANOTHER_USER = "act_as_another_user"
-    MANAGE_USERS = "manage_users"
-    COPY_DATABASE = "copy_database"
-    SEE_LEADS = "see_leads"
-    ADD_LEADS = "add_leads"
-    WORK_LEADS = "work_leads"
-    ASSIGN_LEADS = "assign_leads"
-    CONFIGURE_LEADS = "configure_leads"
-    EDIT_COMPANY = "edit_company"
-    ADD_TEMPLATES = "add_templates"
-    MAKE_DOCUMENTS = "make_documents"
-    RECORD_PAYMENTS = "record_payments"
-    IMPORT_BANK = "import_bank"
-    RECEIVE_INBOUND = "receive_inbound"
-    CONFIGURE_INBOUND = "configure_inbound"
-    SEE_REPORTS = "see_reports"
-    RUN_CAMPAIGNS = "run_campaigns"
-    SEND_MAIL = "send_mail"
-    STOP_MAILING = "stop_mailing"
-    SEND_DIGEST = "send_digest"
 
 
 NOT_FOUND = N_("{target} not found")
