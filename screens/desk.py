@@ -346,7 +346,7 @@ class DeskScreen(CrmScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.base_is_open:
-            return None if action in ("complete", "snooze", "change_task", "reload") else True
+            return None if action in ("complete", "snooze", "change_task", "reload", "new_task") else True
         if action in ("complete", "snooze", "change_task"):
             # Asked for every key each time the footer is drawn: the focused widget's id, not a
             # search of the screen's widgets.
