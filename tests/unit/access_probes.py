@@ -269,6 +269,15 @@ def _deal_owner(cell: Cell) -> str:
     return "ivanova" if cell.login == "admin" and cell.kind is Kind.FREE_LEAD else ""
 
 
+def _deal_client(cell: Cell) -> int:
+    """The client of a probe's new deal: the cell's, but an admin's unowned lead is one of
+    Иванова's region (an admin's own "region" is none, whose leads no manager sees, and a deal
+    goes only to whoever sees its client)."""
+    if _deal_owner(cell):
+        return cell.base.client(None, cell.base.regions["ivanova"])
+    return cell.client()
+
+
 def _move(cell: Cell) -> bool:
     deal, stage, version = _next_move(cell)
     move_deal(cell.base.ws(cell.login), deal, stage, version)
@@ -342,13 +351,13 @@ PROBES: dict[Capability, Probe] = {
     Capability.CREATE_DEALS: Probe(
         CLIENTS,
         lambda c: done(
-            add_deal(c.base.ws(c.login), DealDraft(str(c.client()), "Проба", owner=_deal_owner(c)))
+            add_deal(c.base.ws(c.login), DealDraft(str(_deal_client(c)), "Проба", owner=_deal_owner(c)))
         ),
         lambda c: CliCall(
             (
                 "deal",
                 "add",
-                str(c.client()),
+                str(_deal_client(c)),
                 "--title",
                 "Проба",
                 *(("--owner", "ivanova") if _deal_owner(c) else ()),
