@@ -200,7 +200,7 @@ async def _new_deal_in_app(
         for n in range(repeat + 1):
             watch = opened if n else first
             watch.start()
-            await pilot.press("n")
+            app.simulate_key("n")  # as the terminal sends it: Pilot.press waits for the app idle too
             while not (isinstance(app.screen, NewDealDialog) and app.screen.is_mounted):
                 await asyncio.sleep(0.002)
             await _drawn(app)
@@ -214,7 +214,7 @@ async def _new_deal_in_app(
             await pilot.pause()  # (a person picks one before saving)
             board = funnel.board
             shown.start()
-            await pilot.press("ctrl+s")
+            app.simulate_key("ctrl+s")
             while not (app.screen is funnel and funnel.board is not board):
                 await asyncio.sleep(0.002)
             view = funnel._columns()[funnel.current]
