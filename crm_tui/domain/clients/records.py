@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, update
 
 from crm_tui.domain.access.capabilities import Viewer
-from crm_tui.domain.access.visibility import visible_clients
+from crm_tui.domain.access.visibility import require_seen_client, visible_clients
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.search_keys import derived_keys
@@ -183,8 +183,7 @@ def add_contact(session: Session, viewer: Viewer, client_id: int, person: Contac
     """A contact person with their channels, on a client the viewer may see; audited."""
     from crm_tui.storage.records import Contact  # mapped only by the commands that add
 
-    if session.scalar(select(clients.c.id).where(clients.c.id == client_id, visible_clients(viewer))) is None:
-        raise not_found("client", client_id)
+    require_seen_client(session, viewer, client_id)
     name = " ".join(person.full_name.split())
     if not name:
         raise InvalidInput("contact.name_missing", N_("name: a contact person needs a name"), field="name")
