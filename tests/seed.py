@@ -164,6 +164,21 @@ CLIENTS = [
 ]
 
 
+def add_person(engine: Engine, login: str, full_name: str, role: Role, region: str | None) -> str:
+    """One more active user beside the seeded team (a colleague, another region's head): its login."""
+    with write_session(engine) as session:
+        add_user(
+            session,
+            login=login,
+            full_name=full_name,
+            role=role,
+            region=region,
+            now=FROZEN_NOW,
+            by_user_id=None,
+        )
+    return login
+
+
 def seed_team(engine: Engine, now: datetime = FROZEN_NOW) -> Seeded:
     seeded = Seeded()
     with write_session(engine) as session:

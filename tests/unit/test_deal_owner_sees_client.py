@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from crm_tui.domain.access.capabilities import Viewer
-from crm_tui.domain.access.users import add_user
 from crm_tui.domain.clients.records import ClientDraft, create_client
 from crm_tui.domain.deals.edit import edit_deal
 from crm_tui.domain.deals.new_deal import DealDraft, add_deal
@@ -19,7 +18,7 @@ from crm_tui.domain.errors import InvalidInput
 from crm_tui.domain.workspace import Workspace
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import ClientStatus, Role, audit_entries, clients
-from tests.seed import FROZEN_NOW, Seeded
+from tests.seed import FROZEN_NOW, Seeded, add_person
 
 Open = Callable[[str], Workspace]
 
@@ -27,12 +26,7 @@ Open = Callable[[str], Workspace]
 @pytest.fixture
 def colleague(engine: Engine, seeded: Seeded) -> str:
     """A second Москва manager: sees her own clients only, not Иванова's."""
-    with write_session(engine) as session:
-        add_user(
-            session, login="orlova", full_name="Орлова Анна", role=Role.MANAGER, region="Москва",
-            now=FROZEN_NOW, by_user_id=None,
-        )  # fmt: skip
-    return "orlova"
+    return add_person(engine, "orlova", "Орлова Анна", Role.MANAGER, "Москва")
 
 
 def _free_lead(engine: Engine, seeded: Seeded) -> int:

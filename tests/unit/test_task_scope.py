@@ -9,14 +9,12 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.engine import Engine
 
-from crm_tui.domain.access.users import add_user
 from crm_tui.domain.errors import NotFound
 from crm_tui.domain.tasks.lifecycle import complete_task, snooze_task
 from crm_tui.domain.tasks.manual import TaskDraft, cancel_task, reassign_task, reschedule_task, set_task
 from crm_tui.domain.workspace import Workspace
-from crm_tui.storage.database import write_session
 from crm_tui.storage.models import Role
-from tests.seed import FROZEN_NOW, Seeded
+from tests.seed import FROZEN_NOW, Seeded, add_person
 
 Open = Callable[[str], Workspace]
 
@@ -24,12 +22,7 @@ Open = Callable[[str], Workspace]
 @pytest.fixture
 def other_head(engine: Engine, seeded: Seeded) -> str:
     """A head of sales in Липецк (the seeded team's head is Москва's)."""
-    with write_session(engine) as session:
-        add_user(
-            session, login="arkhipov", full_name="Архипов Михаил", role=Role.HEAD, region="Липецк",
-            now=FROZEN_NOW, by_user_id=None,
-        )  # fmt: skip
-    return "arkhipov"
+    return add_person(engine, "arkhipov", "Архипов Михаил", Role.HEAD, "Липецк")
 
 
 def test_a_head_of_another_region_finds_no_task_of_moscow(
