@@ -20,7 +20,7 @@ from crm_tui.domain.tasks.week import TeamWeek, Week, load_team_week, load_week,
 from crm_tui.domain.values.formatting import local_time, weekday
 from crm_tui.domain.values.text import literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _, counted
+from crm_tui.i18n import N_, NC_, _, counted
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.screens.dialogs.task_change import TaskChange, TaskRef, change_task
@@ -79,7 +79,8 @@ class WeekScreen(CrmScreen):
         bind("week.this_week", "this_week", N_("This week"), priority=True),
         bind("week.client", "client", N_("Client")),
         bind("week.team", "team", N_("Team")),
-        bind("week.manager", "manager", N_("Whose")),
+        # TRANSLATORS: the key that shows another person's week (it asks "Whose week")
+        bind("week.manager", "manager", NC_("week", "Whose"), context="week"),
         bind("week.reassign", "change_task('assignee')", N_("Reassign")),
         bind("week.reschedule", "change_task('due')", N_("Move")),
         bind("week.cancel_task", "change_task('reason')", N_("Cancel task")),

@@ -14,14 +14,32 @@ from typing import Any
 
 from textual.binding import ActiveBinding, Binding
 
-from crm_tui.i18n import _, current_locale
+from crm_tui.i18n import _, current_locale, pgettext
 from crm_tui.keymap import DEFAULT_KEYS, layout_twins
 
+_contexts: dict[str, str] = {}
+"""The context of a binding's description, by binding id, for the bindings that have one."""
 
-def bind(binding_id: str, action: str, description: str = "", **options: Any) -> Binding:
+
+def bind(
+    binding_id: str, action: str, description: str = "", *, context: str | None = None, **options: Any
+) -> Binding:
     """The ``Binding`` of ``binding_id``, on its default key(s), running ``action``;
-    ``description`` is the English msgid (``N_``), translated where it is shown."""
+    ``description`` is the English msgid (``N_``), translated where it is shown.
+
+    ``context``: the one English word has another Russian form on this screen ("Whose" is
+    «Чья» of the week, «Чей» elsewhere); the description is marked ``NC_(context, msgid)`` for
+    the catalogue and translated with ``pgettext``. It is kept by the binding's id, which the
+    person's keymap keeps too (a ``Binding`` has no field for it)."""
+    if context is not None:
+        _contexts[binding_id] = context
     return Binding(layout_twins(DEFAULT_KEYS[binding_id]), action, description, id=binding_id, **options)
+
+
+def described(binding: Binding) -> str:
+    """``binding``'s description in the language in force, in its context if it has one."""
+    context = _contexts.get(binding.id or "")
+    return _(binding.description) if context is None else pgettext(context, binding.description)
 
 
 _translated: dict[tuple[Binding, str], Binding] = {}
@@ -42,7 +60,7 @@ def translated(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
         binding = item.binding
         done = _translated.get((binding, language))
         if done is None:
-            done = replace(binding, description=_(binding.description), tooltip=_(binding.tooltip))
+            done = replace(binding, description=described(binding), tooltip=_(binding.tooltip))
             _translated[(binding, language)] = done
         shown[key] = item._replace(binding=done, tooltip=_(item.tooltip))
         group = type(item.node).BINDING_GROUP_TITLE

@@ -44,7 +44,7 @@ from crm_tui.i18n import N_, _
 from crm_tui.keymap import with_layout_twins
 from crm_tui.screens.starting import StartingScreen
 from crm_tui.storage.errors import StorageError
-from crm_tui.widgets.bindings import bind
+from crm_tui.widgets.bindings import bind, described
 from crm_tui.widgets.command_palette import CommandPalette
 from crm_tui.widgets.typed_ahead import DialogOpened, OpensWithFocus
 
@@ -267,7 +267,7 @@ class CrmApp(Navigation):
             self._clashes_told.add(told)
             self.notify(
                 _("Your keymap gives {key} to another action: «{action}» ({id}) has no key now.").format(
-                    key=self.get_key_display(binding), action=_(binding.description), id=told
+                    key=self.get_key_display(binding), action=described(binding), id=told
                 ),
                 title=_("Settings"),
                 severity="warning",

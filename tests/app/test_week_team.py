@@ -111,3 +111,25 @@ async def test_home_brings_the_week_back_to_this_week(sqlite_url: str, team: See
         await pilot.press("home")
         await settle(pilot)
         assert week.week.monday == this_monday
+
+
+async def test_the_weeks_whose_key_agrees_with_its_week_in_russian(sqlite_url: str, team: Seeded) -> None:
+    """The week's "Whose" asks «Чья неделя»: its key reads «Чья» (feminine), while the
+    dashboard's and the requests' keys keep their own form of the same English word."""
+    before = i18n.current_locale()
+    i18n.set_locale("ru")
+    try:
+        app = create_app(workspace(sqlite_url, "smirnov"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("W")
+            await settle(pilot)
+            assert isinstance(app.screen, WeekScreen)
+            drawn = str(app.screen.query_one(KeyFooter).render())
+            assert "m Чья " in drawn + " " and "Чей" not in drawn
+            await pilot.press("g")
+            await settle(pilot)
+            drawn = str(app.screen.query_one(KeyFooter).render())
+            assert "m Чья " in drawn + " " and "Чей" not in drawn
+    finally:
+        i18n.set_locale(before)
