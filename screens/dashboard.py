@@ -20,7 +20,7 @@ from crm_tui.domain.reports.dashboard import Dashboard, load_dashboard_side_by_s
 from crm_tui.domain.values.formatting import money_figure, money_figures
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _, counted, decimal
+from crm_tui.i18n import N_, NC_, _, counted, decimal
 from crm_tui.screens.base import CrmScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.widgets.bindings import bind
@@ -58,7 +58,8 @@ class DashboardScreen(CrmScreen):
     LIVE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("dashboard.drill", "drill", N_("Records")),
-        bind("dashboard.manager", "manager", N_("Whose")),
+        # TRANSLATORS: the key that shows the team's or one manager's figures ("Whose figures")
+        bind("dashboard.manager", "manager", NC_("figures", "Whose"), context="figures"),
         bind("dashboard.refresh", "refresh", N_("Refresh")),
         bind("dashboard.export", "export", N_("Export")),
         bind("dashboard.export_csv", "export_csv", N_("CSV")),

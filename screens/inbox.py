@@ -21,7 +21,7 @@ from crm_tui.domain.leads.inbox import PAGE, InboxCursor, InboxPage, LeadItem, V
 from crm_tui.domain.leads.work import take_request
 from crm_tui.domain.values.text import inert, literal
 from crm_tui.domain.workspace import Workspace
-from crm_tui.i18n import N_, _, counted
+from crm_tui.i18n import N_, NC_, _, counted
 from crm_tui.screens.base import ReadingScreen
 from crm_tui.screens.dialogs.lead_forms import (
     AnswerDialog,
@@ -112,7 +112,8 @@ class InboxScreen(ReadingScreen, LeadActions):
         bind("inbox.convert", "lead('convert')", N_("Convert")),
         bind("inbox.link", "lead('link')", N_("Link")),
         bind("inbox.junk", "lead('junk')", N_("Junk")),
-        bind("inbox.view", "view", N_("Whose")),
+        # TRANSLATORS: the key that shows my, my region's or all requests in turn
+        bind("inbox.view", "view", NC_("requests", "Whose"), context="requests"),
         bind("inbox.report", "report", N_("Analysis")),
         bind("inbox.next_page", "next_page", N_("Next page")),
         bind("inbox.prev_page", "prev_page", N_("Previous page")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.card.screen import ClientCardScreen
@@ -61,3 +63,45 @@ async def test_a_key_that_does_not_fit_is_left_out_whole(ws: Workspace) -> None:
     kept = [part for part in whole if part in shown_parts]
     assert kept and len(kept) < len(whole)  # the Russian desk has more keys than 80 columns hold
     assert shown_parts == " ".join(kept)  # every key on show is whole: none cut in its word
+
+
+@pytest.mark.parametrize(("screen_key", "whose"), [("K", "Чьи"), ("I", "Чьи")])
+async def test_whose_agrees_with_what_the_screen_shows_in_russian(
+    sqlite_url: str, team: Seeded, screen_key: str, whose: str
+) -> None:
+    """The dashboard's "Whose" asks «Чьи показатели», the requests' shows «мои / мой регион /
+    все» обращения: both keys read «Чьи», not the «Чей» of the one English word."""
+    from crm_tui import i18n
+
+    i18n.set_locale("ru")
+    try:
+        app = create_app(workspace(sqlite_url, "smirnov"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press(screen_key)
+            await settle(pilot)
+            drawn = str(app.screen.query_one(KeyFooter).render())
+    finally:
+        i18n.set_locale("en")
+    assert f"m {whose} " in drawn and "Чей" not in drawn
+
+
+async def test_the_dashboards_export_names_whose_figures_in_russian(sqlite_url: str, team: Seeded) -> None:
+    """The exported dashboard's first row says whose figures they are, as its key does."""
+    from crm_tui import i18n
+    from crm_tui.domain.reports.sheets import dashboard_sheets
+    from crm_tui.screens.dashboard import DashboardScreen
+
+    i18n.set_locale("ru")
+    try:
+        app = create_app(workspace(sqlite_url, "smirnov"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("K")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+            rows = list(dashboard_sheets(screen.dashboard, "команда")[0].rows)
+    finally:
+        i18n.set_locale("en")
+    assert rows[0][:2] == ["Чьи", "команда"]

@@ -28,7 +28,7 @@ from crm_tui.domain.reports.dashboard import Dashboard
 from crm_tui.domain.reports.dashboard_sales import DrillRow
 from crm_tui.domain.reports.funnel import ForecastLine, FunnelReport
 from crm_tui.domain.reports.leads import BAND_NAMES, LeadReport
-from crm_tui.i18n import _
+from crm_tui.i18n import _, pgettext
 
 EXPORTS_FOLDER = "exports"
 
@@ -63,7 +63,7 @@ def dashboard_sheets(d: Dashboard, whose: str) -> list[Sheet]:
     """The dashboard's figures (one row each: a count, a sum or a share in its own column), the
     plan against fact per manager, and the calls per day of the trend."""
     figures: list[list[object]] = [
-        [_("Whose"), whose, None, None],
+        [pgettext("figures", "Whose"), whose, None, None],
         [_("Month"), f"{d.month.start:%m.%Y}", None, None],
         [_("Plan"), None, _money(d.plan), None],
         [_("Fact"), None, _money(d.fact), d.plan_share],
