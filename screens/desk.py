@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
@@ -103,7 +103,9 @@ class DeskScreen(CrmScreen):
         super().__init__(ws)
         # Under 100 columns: four tiles and a narrower stage summary; under 32 lines: a shorter
         # inbound list, so that the tasks keep their room (app.tcss, DeskScreen.-narrow/-short).
-        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+        # From 120 columns and 32 lines the tasks take the whole width, a task's deal beside its
+        # title read whole, and the stage summary goes beside the inbound (DeskScreen.-roomy.-tall).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (120, "-roomy")]
         self.VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
         self.desk: Desk | None = None
         self._tasks: dict[str, DeskTask] = {}
@@ -127,7 +129,7 @@ class DeskScreen(CrmScreen):
             yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
             yield KpiTile(_("Open requests"), id="kpi-requests")
             yield KpiTile(_("Portrait 80%+"), id="kpi-portrait", bar=True)
-        with Horizontal(id="desk-body"):
+        with Grid(id="desk-body"):
             with Vertical(id="tasks-panel", classes="panel") as panel:
                 panel.border_title = _("Tasks: today and overdue")
                 yield RecordTable(
@@ -143,13 +145,13 @@ class DeskScreen(CrmScreen):
             with Vertical(id="stages-panel", classes="panel") as panel:
                 panel.border_title = _("My open deals by stage")
                 yield StageSummaryTable(id="stages")
-        with Vertical(id="inbound-panel", classes="panel") as panel:
-            panel.border_title = _("Recent inbound")
-            yield RecordTable(
-                [Col(_("When"), 11), Col(_("Channel"), 9), Col(_("Client"), 24), Col(_("Summary"))],
-                id="inbound",
-            )
-            yield Static(_("No inbound calls or messages yet."), classes="empty")
+            with Vertical(id="inbound-panel", classes="panel") as panel:
+                panel.border_title = _("Recent inbound")
+                yield RecordTable(
+                    [Col(_("When"), 11), Col(_("Channel"), 9), Col(_("Client"), 24), Col(_("Summary"))],
+                    id="inbound",
+                )
+                yield Static(_("No inbound calls or messages yet."), classes="empty")
         yield KeyFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:

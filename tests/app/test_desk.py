@@ -272,3 +272,39 @@ async def test_the_desks_whole_sums_stay_whole(ws: Workspace) -> None:
         await settle(pilot)
         plan = text_of(app.screen.query_one("#kpi-plan .kpi-value", Static)).strip()
     assert plan.replace("\u202f", " ") == "950 000 ₽"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_task_and_its_deal_read_whole_at_120_columns(
+    ws: Workspace, team: Seeded, language: str
+) -> None:
+    """A task as the demo sets them, on a deal named as the demo names them: at 120x40 the line
+    reads whole, the deal's name included (the tasks table had 21 cells: «Выставить счёт · П…»)."""
+    from crm_tui import i18n
+    from crm_tui.domain.tasks.manual import TaskDraft, set_task
+    from crm_tui.domain.values.folding import fold
+    from crm_tui.storage.models import deals
+    from tests.snapshots.screen_text import screen_lines
+
+    deal = "Поставка металлопроката, 2 кв."
+    with write_session(ws.engine) as session:
+        session.execute(
+            update(deals)
+            .where(deals.c.id == team.deals["d_await_romashka"])
+            .values(title=deal, title_key=fold(deal))
+        )
+    set_task(
+        ws,
+        TaskDraft(
+            "Напомнить об оплате счёта", "сегодня 17:00", "", "call", "", str(team.deals["d_await_romashka"])
+        ),
+    )
+    i18n.set_locale(language)
+    try:
+        app = create_app(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            lines = screen_lines(app.export_screenshot())
+    finally:
+        i18n.set_locale("en")
+    assert any(f"Напомнить об оплате счёта · {deal}" in line for line in lines), "\n".join(lines)
