@@ -16,10 +16,11 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.access.rights import Capability
-from crm_tui.domain.values.formatting import day_time, day_time_width, local_time, money_figure
+from crm_tui.domain.values.formatting import day_time, day_time_width, local_time
 from crm_tui.domain.values.text import inert, literal
-from crm_tui.i18n import N_, _, counted
+from crm_tui.i18n import N_, _
 from crm_tui.screens.base import CrmScreen, kind_label
+from crm_tui.screens.desk_tiles import kpi_tiles, show_tiles
 from crm_tui.widgets.bindings import bind
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.kpi_tile import KpiTile
@@ -27,7 +28,7 @@ from crm_tui.widgets.record_table import Col, RecordTable, clip
 from crm_tui.widgets.stage_summary import StageSummaryTable
 
 if TYPE_CHECKING:  # the domain imports SQLAlchemy: the desk is drawn before, while it loads
-    from crm_tui.domain.desk import Desk, DeskTask, InboundItem, Kpi
+    from crm_tui.domain.desk import Desk, DeskTask, InboundItem
     from crm_tui.domain.workspace import ChangeCheck, Workspace
 
 DESK_NEXT = (
@@ -123,12 +124,7 @@ class DeskScreen(CrmScreen):
         self.fit_breakpoints(self.app.size)  # styled once, in the layout of this size
         yield Header()
         with Horizontal(id="kpis"):
-            yield KpiTile(_("Plan vs fact"), id="kpi-plan", bar=True, trend=True)
-            yield KpiTile(_("Won this month"), id="kpi-won")
-            yield KpiTile(_("Awaiting payment"), id="kpi-awaiting")
-            yield KpiTile(_("Overdue tasks"), id="kpi-overdue")
-            yield KpiTile(_("Open requests"), id="kpi-requests")
-            yield KpiTile(_("Portrait 80%+"), id="kpi-portrait", bar=True)
+            yield from kpi_tiles()
         with Grid(id="desk-body"):
             with Vertical(id="tasks-panel", classes="panel") as panel:
                 panel.border_title = _("Tasks: today and overdue")
@@ -225,67 +221,13 @@ class DeskScreen(CrmScreen):
     def on_desk_screen_loaded(self, event: Loaded) -> None:
         self.desk = event.desk
         self._show_day()
-        self._show_kpi(event.desk.kpi)
-        self._show_requests(event.desk)
+        show_tiles(self, event.desk)
         self._show_tasks(event.desk)
         self._show_inbound(event.desk)
         self.query_one("#stages", StageSummaryTable).show(event.desk.stages)
         self.refresh_bindings()
 
     # --- rendering ------------------------------------------------------------------------
-
-    def _show_kpi(self, kpi: Kpi) -> None:
-        plan = self.query_one("#kpi-plan", KpiTile)
-        share = kpi.plan_share
-        weeks = self.desk.won_by_week if self.desk is not None else []
-        trend = weeks if any(weeks) else None  # own wins, week by week (none yet: the bar, the caption)
-        if share is None:
-            plan.show(money_figure(kpi.fact), _("no monthly target set"), trend=trend)
-        else:
-            caption = _("{percent}% of {plan}").format(
-                percent=round(share * 100), plan=money_figure(kpi.plan)
-            )
-            plan.show(
-                money_figure(kpi.fact),
-                caption,
-                share=share,
-                tone="good" if share >= 1 else "neutral",
-                trend=trend,
-                short_caption=_("{percent}% of the plan").format(percent=round(share * 100)),
-            )
-        won = counted(kpi.won_count, "deal won for {amount}", "deals won for {amount}")
-        self.query_one("#kpi-won", KpiTile).show(
-            str(kpi.won_count), won.format(amount=money_figure(kpi.fact))
-        )
-        waiting = kpi.awaiting_payment_count
-        self.query_one("#kpi-awaiting", KpiTile).show(
-            money_figure(kpi.awaiting_payment),
-            counted(waiting, "{count} deal waiting for money", "{count} deals waiting for money"),
-            tone="warn" if waiting else "neutral",
-        )
-        overdue = kpi.overdue_tasks
-        late = counted(overdue, "task past its due time", "tasks past their due time")
-        self.query_one("#kpi-overdue", KpiTile).show(
-            str(overdue), late if overdue else _("nothing overdue"), tone="bad" if overdue else "good"
-        )
-        described = kpi.described_share
-        self.query_one("#kpi-portrait", KpiTile).show(
-            f"{round((described or 0) * 100)}%",
-            _("{good} of {count} clients described").format(good=kpi.well_described, count=kpi.clients),
-            share=described,
-            tone="good" if (described or 0) >= 0.8 else "warn",
-        )
-
-    def _show_requests(self, desk: Desk) -> None:
-        late = desk.late_requests
-        caption = (
-            counted(late, "{count} past its answer time", "{count} past their answer time")
-            if late
-            else _("all answered in time")
-        )
-        self.query_one("#kpi-requests", KpiTile).show(
-            str(desk.requests), caption, tone="bad" if late else ("warn" if desk.requests else "good")
-        )
 
     def _set_panel(self, panel_id: str, title: str, count: int) -> None:
         panel = self.query_one(panel_id, Vertical)
