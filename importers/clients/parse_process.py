@@ -41,8 +41,8 @@ from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.parent_watch import PARENT_ENV
 from crm_tui.importers.clients.row_wire import WireChunk, from_wire, to_wire
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
+from crm_tui.importers.files.file_kind import FileKind
 from crm_tui.importers.files.header import HeaderRow, SkippedRows
-from crm_tui.importers.files.reading import FileKind
 
 CHILD_MIN_BYTES = 1_000_000
 """Files smaller than this (about 7,000 rows of .xlsx) are parsed in this process."""
@@ -355,7 +355,7 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
 
     opened: _Open = pickle.load(source)
     try:
-        table = open_table(opened.path, opened.sheet)
+        table = open_table(opened.path, opened.sheet, soon=True)
     except ImportFileError as exc:
         send(_Failure(exc.file, exc.reason, exc.message))
         return
