@@ -41,8 +41,8 @@ from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.parent_watch import PARENT_ENV
 from crm_tui.importers.clients.row_wire import WireChunk, from_wire, to_wire
 from crm_tui.importers.clients.rows import RowParser, Table, open_table
+from crm_tui.importers.files.file_kind import FileKind
 from crm_tui.importers.files.header import HeaderRow, SkippedRows
-from crm_tui.importers.files.reading import FileKind
 
 CHILD_MIN_BYTES = 1_000_000
 """Files smaller than this (about 7,000 rows of .xlsx) are parsed in this process."""
@@ -235,7 +235,7 @@ class ParsingProcess:
                     break
                 if isinstance(item, _Failure):
                     raise ImportFileError(item.file, item.reason, item.message)
-                yield from_wire(item) if isinstance(item, WireChunk) else item
+                yield item
             code = child.wait()
             if code != 0:
                 raise ImportFileError(table.file, "unreadable", _stopped(table.file, code, self.last_words()))
@@ -300,14 +300,18 @@ def parsed_chunks(
 
 
 def _drain(stream: IO[bytes], chunks: queue_module.Queue[Any], stop: threading.Event, file: str) -> None:
-    """Whatever happens here ends with one last item, or the caller would wait forever."""
+    """Whatever happens here ends with one last item, or the caller would wait forever.
+
+    The rows are rebuilt from the wire here, not in the loader's thread: this thread's Python
+    then runs while the loader's thread waits on the database (SQLite and psycopg let go of the
+    GIL), instead of after it."""
     item: Any = None
     try:
         while not stop.is_set():
             item = pickle.load(stream)
             if item is None or isinstance(item, _Failure):
                 break
-            _put(chunks, item, stop)
+            _put(chunks, from_wire(item) if isinstance(item, WireChunk) else item, stop)
     except EOFError:
         item = None  # the child died: the caller sees its exit code
     except Exception as exc:
@@ -355,7 +359,7 @@ def _parse(source: IO[bytes], out: IO[bytes]) -> None:
 
     opened: _Open = pickle.load(source)
     try:
-        table = open_table(opened.path, opened.sheet)
+        table = open_table(opened.path, opened.sheet, soon=True)
     except ImportFileError as exc:
         send(_Failure(exc.file, exc.reason, exc.message))
         return

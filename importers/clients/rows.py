@@ -22,9 +22,10 @@ from crm_tui.domain.values.cells import UNSTORABLE, Cell, Normalised
 from crm_tui.domain.values.phones import DEFAULT_REGION
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_fields import ColumnReader, Draft, Unreadable, field_readers, finish
+from crm_tui.importers.files.file_kind import DEFAULT_LIMITS, FileKind, Limits
 from crm_tui.importers.files.header import HeaderRow, SkippedRows, find_header, iter_data_rows
 from crm_tui.importers.files.mapping import DEFAULT_THRESHOLD, suggest_mapping
-from crm_tui.importers.files.reading import DEFAULT_LIMITS, FileKind, Limits, read_sheet
+from crm_tui.importers.files.reading import read_sheet
 
 BATCH_ROWS = 500
 """Rows parsed together; a reader of ``parse_rows`` sees them one at a time."""
@@ -53,9 +54,11 @@ def open_table(
     limits: Limits = DEFAULT_LIMITS,
     threshold: int = DEFAULT_THRESHOLD,
     skipped: SkippedRows | None = None,
+    soon: bool = False,
 ) -> Table:
-    """Open a sheet and find its header; raises ``ImportFileError`` (also for an empty sheet)."""
-    data = read_sheet(file, sheet, limits)
+    """Open a sheet and find its header; raises ``ImportFileError`` (also for an empty sheet).
+    ``soon``: for a reader of every row that wants the first ones early (``read_sheet``)."""
+    data = read_sheet(file, sheet, limits, soon=soon)
     header, rest = find_header(data.rows, first_column=data.first_column, threshold=threshold)
     if header is None:
         raise ImportFileError(data.file, "empty", N_("{file}: sheet '{sheet}' has no data"), sheet=data.sheet)

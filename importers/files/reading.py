@@ -1,20 +1,18 @@
-"""Opening a manager's file: guard rails first, then rows as plain lists of cell values.
+"""Opening a manager's file: guard rails first (``file_kind``), then rows as plain lists of
+cell values.
 
-Spreadsheets are hostile input. Before any parser runs, the file is checked by its first bytes
-(not its name): too large, empty, not a spreadsheet at all, an Excel file saved with a password,
-or a zip whose entries unpack to gigabytes (a "zip bomb") are refused with one line that names
-the file. Excel formats are read by calamine (Rust, fast, reads .xlsx/.xlsm/.xlsb/.xls/.ods and
-never evaluates formulas: a formula cell gives its cached value, a text "=HYPERLINK(...)" stays
-text); CSV and text exports by ``crm_tui.importers.files.csv_reading``.
+Spreadsheets are hostile input: a file is checked by its first bytes before any parser runs,
+and a sheet by how far it reaches before any reader holds it. Excel formats are read by
+calamine (Rust, fast, reads .xlsx/.xlsm/.xlsb/.xls/.ods and never evaluates formulas: a formula
+cell gives its cached value, a text "=HYPERLINK(...)" stays text), a big .xlsx sheet as a
+stream (``xlsx_sheet``); CSV and text exports by ``crm_tui.importers.files.csv_reading``.
 """
 
 from __future__ import annotations
 
 import csv
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import islice
 from os import PathLike
 from pathlib import Path
@@ -25,7 +23,7 @@ import python_calamine
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import Cell, UnreadFormula, storable_text
 from crm_tui.domain.values.file_errors import file_reason
-from crm_tui.i18n import N_, Message, Phrase, Quoted
+from crm_tui.i18n import N_, Quoted
 from crm_tui.importers.files.csv_reading import (
     TooBig,
     csv_rows,
@@ -33,55 +31,22 @@ from crm_tui.importers.files.csv_reading import (
     read_sample,
     sniff_delimiter,
 )
-from crm_tui.importers.files.ole2 import OLE2_MAGIC, is_encrypted_package
+from crm_tui.importers.files.file_kind import (
+    DEFAULT_LIMITS,
+    MB,
+    FileKind,
+    Limits,
+    detect_kind,
+    display_name,
+    encrypted,
+)
+from crm_tui.importers.files.handover import Background, handed_over
 from crm_tui.importers.files.sheet_extent import Extent, xlsx_extent
 from crm_tui.importers.files.xlsx_sheet import SheetReader
 from crm_tui.importers.files.xlsx_stream import Unreadable, XlsxPackage
 
-MB = 1024 * 1024
-_ZIP_MAGIC = b"PK\x03\x04"
-_SNIFF_BYTES = 8192
-_BIG_ENTRY = MB  # small parts may compress well; only big ones are checked for the ratio
-_KNOWN_BINARIES = {
-    b"\x89PNG": N_("a PNG image"),
-    b"\xff\xd8\xff": N_("a JPEG image"),
-    b"GIF8": N_("a GIF image"),
-    b"%PDF": N_("a PDF document"),
-    b"Rar!": N_("a RAR archive"),
-    b"7z\xbc\xaf": N_("a 7-Zip archive"),
-}
 NARROW_COLUMNS = 26
 """Columns a sheet is taken to span when none of its filled cells is past Z (not counted)."""
-_CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
-
-
-class FileKind(StrEnum):
-    XLSX = "xlsx"
-    XLSB = "xlsb"
-    XLS = "xls"
-    ODS = "ods"
-    CSV = "csv"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Caps for hostile input; the defaults fit any honest client base."""
-
-    max_file_bytes: int = 200 * MB
-    max_unpacked_bytes: int = 2048 * MB
-    max_compression_ratio: float = 100.0
-    max_zip_entries: int = 10_000
-    max_columns: int = 1000
-    """Columns a row may have: a client list has tens."""
-    max_cells: int = 30_000_000
-    """Cells a sheet may span (rows times columns, empty ones too): 100,000 clients of 300
-    columns; memory follows this, not the file's size."""
-    max_record_chars: int = 16 * MB
-    """Characters one CSV record may have."""
-
-
-DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -100,141 +65,11 @@ class SheetRows:
     rows: Iterator[tuple[int, list[Cell]]]
 
 
-def _display(path: Path) -> str:
-    """The file as messages, the errors file and the base name it: a name whose bytes are not
-    UTF-8 has them as U+FFFD (``storable_text``)."""
-    return storable_text(path.name or str(path)).value
-
-
-def _not_spreadsheet(name: str, what: str | Message) -> ImportFileError:
-    """The refusal of a file that is something else: ``what`` (a msgid, or a message naming a
-    value) says what it is."""
-    return ImportFileError(
-        name,
-        "not_spreadsheet",
-        N_("{file}: not a spreadsheet ({what}); expected .xlsx, .xls, .ods or .csv"),
-        what=Phrase(what) if isinstance(what, str) else what,
-    )
-
-
-def _inspect_zip(path: Path, name: str, limits: Limits) -> FileKind:
-    """Refuse zip bombs by the central directory, then tell .xlsx/.xlsb from .ods."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-            if len(entries) > limits.max_zip_entries:
-                raise ImportFileError(
-                    name,
-                    "zip_bomb",
-                    N_("{file}: refused: {count} parts inside (a zip bomb?)"),
-                    count=len(entries),
-                )
-            unpacked = sum(e.file_size for e in entries)
-            if unpacked > limits.max_unpacked_bytes:
-                raise ImportFileError(
-                    name,
-                    "zip_bomb",
-                    N_("{file}: refused: unpacks to {size} MB, over the {limit} MB limit (a zip bomb?)"),
-                    size=unpacked // MB,
-                    limit=limits.max_unpacked_bytes // MB,
-                )
-            for entry in entries:
-                ratio = entry.file_size / max(entry.compress_size, 1)
-                if entry.file_size > _BIG_ENTRY and ratio > limits.max_compression_ratio:
-                    raise ImportFileError(
-                        name,
-                        "zip_bomb",
-                        N_("{file}: refused: part {part} is compressed {ratio:.0f}:1 (a zip bomb?)"),
-                        part=entry.filename,
-                        ratio=ratio,
-                    )
-            names = {e.filename for e in entries}
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
-                if b"opendocument.spreadsheet" in archive.read("mimetype"):
-                    return FileKind.ODS
-                raise _not_spreadsheet(name, N_("an OpenDocument file that is not a spreadsheet"))
-    except zipfile.BadZipFile as exc:
-        raise _not_spreadsheet(
-            name, Message("file.damaged_zip", N_("a damaged zip: {reason}"), reason=str(exc))
-        ) from exc
-    except (OSError, RuntimeError, NotImplementedError) as exc:
-        raise ImportFileError(
-            name, "unreadable", N_("{file}: cannot be read: {reason}"), reason=str(exc)
-        ) from exc
-    if "xl/workbook.bin" in names:
-        return FileKind.XLSB
-    if any(n.startswith("xl/workbook") for n in names):
-        return FileKind.XLSX
-    if any(n.startswith("word/") for n in names):
-        raise _not_spreadsheet(name, N_("a Word document"))
-    raise _not_spreadsheet(name, N_("a zip archive without a workbook"))
-
-
-def _text_kind(path: Path, name: str, head: bytes) -> FileKind:
-    """Text is read as CSV unless its name promises a binary workbook."""
-    suffix = path.suffix.lower()
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if b"\0" in head and not utf16:
-        raise _not_spreadsheet(name, N_("binary data of an unknown kind"))
-    start = head.lstrip().lower()
-    if start.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
-        raise _not_spreadsheet(name, N_("an HTML or XML page; open it in Excel and save it as .xlsx"))
-    # 1C and bank clients save tab-separated text as .xls; only .xls gets that benefit of doubt.
-    if suffix in _EXCEL_SUFFIXES and suffix != ".xls":
-        raise _not_spreadsheet(
-            name,
-            Message("file.text_named_excel", N_("text, although the name ends in {suffix}"), suffix=suffix),
-        )
-    return FileKind.CSV
-
-
-def detect_kind(path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS) -> FileKind:
-    """What the file is, by its content; raises ``ImportFileError`` for anything refused."""
-    path = Path(path)
-    name = _display(path)
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise ImportFileError(name, "unreadable", N_("{file}: not a file"))
-        with path.open("rb") as f:
-            head = f.read(_SNIFF_BYTES)
-            if size == 0 or not head:
-                raise ImportFileError(name, "empty", N_("{file}: the file is empty"))
-            if size > limits.max_file_bytes:
-                raise ImportFileError(
-                    name,
-                    "too_large",
-                    N_("{file}: the file is too large ({size:.1f} MB; the limit is {limit:.1f} MB)"),
-                    size=size / MB,
-                    limit=limits.max_file_bytes / MB,
-                )
-            if head.startswith(OLE2_MAGIC):
-                if is_encrypted_package(f, size):
-                    raise _encrypted(name)
-                return FileKind.XLS
-    except OSError as exc:
-        raise ImportFileError(
-            name, "unreadable", N_("{file}: cannot be opened: {reason}"), reason=file_reason(exc)
-        ) from exc
-    if head.startswith(_ZIP_MAGIC):
-        return _inspect_zip(path, name, limits)
-    for magic, what in _KNOWN_BINARIES.items():
-        if head.startswith(magic):
-            raise _not_spreadsheet(name, what)
-    return _text_kind(path, name, head)
-
-
 def _unreadable(name: str, exc: BaseException) -> ImportFileError:
     if isinstance(exc, python_calamine.PasswordError):
-        return _encrypted(name)
+        return encrypted(name)
     return ImportFileError(
         name, "unreadable", N_("{file}: cannot be read as a spreadsheet: {reason}"), reason=str(exc)
-    )
-
-
-def _encrypted(name: str) -> ImportFileError:
-    return ImportFileError(
-        name, "encrypted", N_("{file}: the file is password-protected; save it without a password")
     )
 
 
@@ -257,7 +92,7 @@ def list_sheets(path: str | PathLike[str], limits: Limits = DEFAULT_LIMITS) -> l
     kind = detect_kind(path, limits)
     if kind is FileKind.CSV:
         return [path.stem]
-    workbook = _open_workbook(path, kind, _display(path))
+    workbook = _open_workbook(path, kind, display_name(path))
     try:
         return list(workbook.sheet_names)
     finally:
@@ -312,11 +147,19 @@ def _calamine_rows(
 
 
 def read_sheet(
-    path: str | PathLike[str], sheet: str | int | None = None, limits: Limits = DEFAULT_LIMITS
+    path: str | PathLike[str],
+    sheet: str | int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    soon: bool = False,
 ) -> SheetRows:
-    """Rows of one sheet (by name, by 0-based index, or the first visible one)."""
+    """Rows of one sheet (by name, by 0-based index, or the first visible one).
+
+    ``soon``: the first rows of an .xlsx sheet come as soon as they are read, not after the
+    whole sheet (``handover``); for a reader that will go through every row: calamine reads the
+    whole sheet in a thread meanwhile."""
     path = Path(path)
-    name = _display(path)
+    name = display_name(path)
     kind = detect_kind(path, limits)
     if kind is FileKind.CSV:
         _choose_sheet(name, [path.stem], sheet, 0)
@@ -332,9 +175,16 @@ def read_sheet(
         )
         return SheetRows(name, storable_text(path.stem).value, kind, 0, _guarded_csv(name, rows))
     if kind is FileKind.XLSX:
-        streamed = _streamed(path, name, sheet, limits)
+        streamed = _streamed(path, name, sheet, limits, soon=soon)
         if streamed is not None:
             return streamed
+    return _calamine_sheet(path, kind, name, sheet, limits)
+
+
+def _calamine_sheet(
+    path: Path, kind: FileKind, name: str, sheet: str | int | None, limits: Limits
+) -> SheetRows:
+    """The sheet as calamine reads it: the whole of it, before the first row."""
     workbook = _open_workbook(path, kind, name)
     try:
         names = list(workbook.sheet_names)
@@ -371,10 +221,13 @@ held; a million: 1.1 GB); below this size the speed is worth the memory, above i
 is not."""
 
 
-def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) -> SheetRows | None:
+def _streamed(
+    path: Path, name: str, sheet: str | int | None, limits: Limits, *, soon: bool = False
+) -> SheetRows | None:
     """The sheet of a big .xlsx read as a stream (``xlsx_sheet``: a million rows in a fraction
-    of the memory calamine's whole-sheet grid takes); ``None`` for a file left to calamine (a
-    sheet under ``STREAM_FROM_BYTES``, or one that reader does not expect)."""
+    of the memory calamine's whole-sheet grid takes), or of a smaller one asked for ``soon``
+    (streamed until calamine has read it, ``handover``); ``None`` for a file left to calamine
+    (a smaller sheet, or one that reader does not expect)."""
     try:
         book = XlsxPackage(path)
     except Exception:  # whatever this reader cannot make sense of, calamine reads or names
@@ -384,7 +237,8 @@ def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) ->
         visible = [i for i, s in enumerate(book.sheets) if s.visible and s.worksheet]
         index = _choose_sheet(name, names, sheet, visible[0] if visible else 0)
         part = book.part(book.sheets[index].part)
-        if part is None or book.archive.getinfo(part).file_size < STREAM_FROM_BYTES:
+        small = part is None or book.archive.getinfo(part).file_size < STREAM_FROM_BYTES
+        if part is None or (small and not soon):
             book.close()
             return None
         reader = SheetReader(book, book.sheets[index])
@@ -398,7 +252,20 @@ def _streamed(path: Path, name: str, sheet: str | int | None, limits: Limits) ->
     except BaseException:
         book.close()
         raise
-    return SheetRows(name, names[index], FileKind.XLSX, reader.first_column, _stream_rows(name, reader, book))
+    rows = _stream_rows(name, reader, book)
+    if small:
+        calamine = Background(lambda: _calamine_sheet(path, FileKind.XLSX, name, index, limits))
+
+        def later() -> Iterator[tuple[int, list[Cell]]] | None:
+            try:
+                read = calamine.result()
+            except Exception:  # the stream goes on; if it cannot, its own error is the one told
+                return None
+            same = read.sheet == names[index] and read.first_column == reader.first_column
+            return read.rows if same else None
+
+        rows = handed_over(rows, later, lambda: calamine.done)
+    return SheetRows(name, names[index], FileKind.XLSX, reader.first_column, rows)
 
 
 def _stream_rows(name: str, reader: SheetReader, book: XlsxPackage) -> Iterator[tuple[int, list[Cell]]]:

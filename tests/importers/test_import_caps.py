@@ -21,7 +21,8 @@ from openpyxl import Workbook
 
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.importers.clients.rows import open_table
-from crm_tui.importers.files.reading import Limits, read_sheet
+from crm_tui.importers.files.file_kind import Limits
+from crm_tui.importers.files.reading import read_sheet
 
 MEASURE = """
 import sys

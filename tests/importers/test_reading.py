@@ -11,7 +11,8 @@ import pytest
 from crm_tui.domain.imports.errors import ImportFileError
 from crm_tui.domain.values.cells import Cell
 from crm_tui.importers.files.csv_reading import sniff_delimiter
-from crm_tui.importers.files.reading import FileKind, Limits, detect_kind, list_sheets, read_sheet
+from crm_tui.importers.files.file_kind import FileKind, Limits, detect_kind
+from crm_tui.importers.files.reading import list_sheets, read_sheet
 from tests.importers import files
 
 

@@ -33,7 +33,7 @@ def every_sheet_streamed(monkeypatch: pytest.MonkeyPatch) -> None:
 def both_ways(path: Path, sheet: str | int | None = None) -> tuple[reading.SheetRows, reading.SheetRows]:
     streamed = reading.read_sheet(path, sheet)
     original = reading._streamed
-    reading._streamed = lambda *args: None
+    reading._streamed = lambda *args, **kwargs: None
     try:
         whole = reading.read_sheet(path, sheet)
     finally:
