@@ -64,12 +64,13 @@ class DeferredSearchIndex:
 
         FTS5 merges its segments four at a time as they are written (``automerge``), so each
         row is written again once per level, and the levels grow with the logarithm of the
-        rows: at a million clients a chunk's merging cost about twice what it did at 100,000
-        (tests/bench/README.md, the seventh pass). Here ``automerge`` is off while the chunk's
-        segment is written out (a savepoint makes FTS5 flush what it holds), then set back, all
-        inside the chunk's transaction: no other connection sees the setting, and ``tidy``
-        merges the import's segments once at the end. ``crisismerge`` (16 segments on a level)
-        is left alone, so a long import's searches never read more than about 15 a level.
+        rows: in a million-row import a chunk's search index cost 1.8 times what it did in the
+        first 100,000 (tests/bench/README.md, the seventh pass). Here ``automerge`` is off while
+        the chunk's segment is written out (a savepoint makes FTS5 flush what it holds), then
+        set back, all inside the chunk's transaction: no other connection sees the setting, and
+        the import merges its segments once at its end (``merge_step``). ``crisismerge`` (16
+        segments on a level) is left alone, so searches during a long import read at most
+        about 15 segments a level.
         """
         if not self._active:
             return
@@ -112,8 +113,8 @@ def merge_step(conn: Connection, pages: int = MERGE_PAGES) -> bool:
 
     A bulk import (``DeferredSearchIndex.index``) writes a segment per chunk and merges none;
     the import then calls this in short transactions of its own until it says no, which merges
-    each level of its segments once instead of every four chunks, and leaves searches as few
-    segments to read as the merging as-you-go would (tests/bench/README.md, the seventh pass).
+    each level of its segments once instead of every four chunks, and leaves searches fewer
+    segments to read than merging as it went did (tests/bench/README.md, the seventh pass).
     FTS5 counts a step that merged anything as two or more changes. PostgreSQL: nothing to do.
     """
     if conn.dialect.name != "sqlite":
