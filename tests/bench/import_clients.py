@@ -15,6 +15,10 @@ on a shared machine the CPU time is the steadier of the two.
 ``--marks N`` prints, every N rows, the wall time and the CPU time of each process over the
 last N rows: whether a row costs more late in a big import than early, and in which process.
 
+``--parts`` (with ``--marks``) also prints, every mark, the importing thread's CPU in each part
+of the chunks (tests/bench/import_slope.py's ``instrument``: each table's insert, the search
+index, ``write_chunk``, the whole chunk transaction) and, at the end, the search index's merge.
+
 ``--profile DIR`` runs the importing process under cProfile, timed by the CPU time of its
 thread (``DIR/importing.prof``; the thread that receives the chunks is not in it), and then
 the parsing process's whole work (the child's own ``_parse``: read, parse, send every chunk to

@@ -10,6 +10,13 @@ made once with tests/bench/import_clients.py (``--db``); the rows' file is built
 Run it with the code to measure first on the path, old and new alternately:
 
     PYTHONPATH=/work/main .venv/bin/python tests/bench/import_slope.py BASE_100K BASE_1M
+
+``--shuffled`` names the clients in random order (a real list; the bench file's are in order).
+For trying variants on the copies without changing the code: ``SLOPE_FTS=automerge=16`` stores
+FTS5 settings first, ``SLOPE_DROP=ix_a,ix_b`` drops indexes first, ``SLOPE_PRAGMA=cache_size=-400000``
+runs pragmas on each chunk's connection. After the chunks it times a few trigram lookups, and
+the merge of the search index the import does at its end (``search_index.merge_step``) if the
+code measured has it.
 """
 
 from __future__ import annotations
