@@ -67,7 +67,8 @@ class DeferredSearchIndex:
         rows: in a million-row import a chunk's search index cost 1.8 times what it did in the
         first 100,000 (tests/bench/README.md, the seventh pass). Here ``automerge`` is off while
         the chunk's segment is written out (a savepoint makes FTS5 flush what it holds), then
-        set back, all inside the chunk's transaction: no other connection sees the setting, and
+        set back (a base that had none gets FTS5's default written out: its shadow tables are
+        FTS5's to write), all inside the chunk's transaction: no other connection sees the setting, and
         the import merges its segments once at its end (``merge_step``). ``crisismerge`` (16
         segments on a level) is left alone, so searches during a long import read at most
         about 15 segments a level.
@@ -92,10 +93,6 @@ class DeferredSearchIndex:
             text("INSERT INTO client_search(client_search, rank) VALUES ('automerge', :value)"),
             {"value": DEFAULT_AUTOMERGE if automerge is None else int(automerge)},
         )
-        if automerge is None:
-            # The base had the default; leave it as it was found (the value just set is the
-            # default too, so this connection's own copy of the setting agrees with the row gone).
-            conn.exec_driver_sql("DELETE FROM client_search_config WHERE k = 'automerge'")
 
     def resume(self) -> None:
         if self._active and self._trigger is not None:
