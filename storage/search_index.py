@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, text
 
 NAME_WALK_INDEX = "ix_clients_search_names"
+DEFAULT_AUTOMERGE = 4
+"""FTS5's ``automerge`` when the base sets none."""
 SEARCH_INDEX_NAMES = ("client_search", "ix_clients_search_trgm", NAME_WALK_INDEX)
 
 client_search = Table(
@@ -58,16 +60,62 @@ class DeferredSearchIndex:
             self._conn.execute(text(f"DROP TRIGGER {self.TRIGGER}"))
 
     def index(self, first_id: int, last_id: int) -> None:
-        if self._active:
-            self._conn.execute(
-                text(
-                    "INSERT INTO client_search(rowid, search_text) "
-                    "SELECT id, search_text FROM clients WHERE id BETWEEN :first AND :last"
-                ),
-                {"first": first_id, "last": last_id},
-            )
+        """Index the clients ``first_id .. last_id`` as one new segment, merging none.
+
+        FTS5 merges its segments four at a time as they are written (``automerge``), so each
+        row is written again once per level, and the levels grow with the logarithm of the
+        rows: in a million-row import a chunk's search index cost 1.8 times what it did in the
+        first 100,000 (tests/bench/README.md, the seventh pass). Here ``automerge`` is off while
+        the chunk's segment is written out (a savepoint makes FTS5 flush what it holds), then
+        set back (a base that had none gets FTS5's default written out: its shadow tables are
+        FTS5's to write), all inside the chunk's transaction: no other connection sees the setting, and
+        the import merges its segments once at its end (``merge_step``). ``crisismerge`` (16
+        segments on a level) is left alone, so searches during a long import read at most
+        about 15 segments a level.
+        """
+        if not self._active:
+            return
+        conn = self._conn
+        automerge = conn.exec_driver_sql(
+            "SELECT v FROM client_search_config WHERE k = 'automerge'"
+        ).scalar_one_or_none()
+        conn.exec_driver_sql("INSERT INTO client_search(client_search, rank) VALUES ('automerge', 0)")
+        conn.execute(
+            text(
+                "INSERT INTO client_search(rowid, search_text) "
+                "SELECT id, search_text FROM clients WHERE id BETWEEN :first AND :last"
+            ),
+            {"first": first_id, "last": last_id},
+        )
+        conn.exec_driver_sql("SAVEPOINT client_search_flush")
+        conn.exec_driver_sql("RELEASE client_search_flush")
+        conn.execute(
+            text("INSERT INTO client_search(client_search, rank) VALUES ('automerge', :value)"),
+            {"value": DEFAULT_AUTOMERGE if automerge is None else int(automerge)},
+        )
 
     def resume(self) -> None:
         if self._active and self._trigger is not None:
             self._conn.exec_driver_sql(self._trigger)
             self._trigger = None
+
+
+MERGE_PAGES = 2000
+"""Pages of the search index one step of ``merge_step`` rewrites (about 8 MB: a short write)."""
+
+
+def merge_step(conn: Connection, pages: int = MERGE_PAGES) -> bool:
+    """One step of merging the search index's segments (FTS5's ``merge`` command: a level with
+    four or more segments, ``usermerge``, becomes one); whether there was any to merge.
+
+    A bulk import (``DeferredSearchIndex.index``) writes a segment per chunk and merges none;
+    the import then calls this in short transactions of its own until it says no, which merges
+    each level of its segments once instead of every four chunks, and leaves searches fewer
+    segments to read than merging as it went did (tests/bench/README.md, the seventh pass).
+    FTS5 counts a step that merged anything as two or more changes. PostgreSQL: nothing to do.
+    """
+    if conn.dialect.name != "sqlite":
+        return False
+    before = conn.exec_driver_sql("SELECT total_changes()").scalar_one()
+    conn.exec_driver_sql(f"INSERT INTO client_search(client_search, rank) VALUES ('merge', {int(pages)})")
+    return int(conn.exec_driver_sql("SELECT total_changes()").scalar_one()) - int(before) >= 2

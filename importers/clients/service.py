@@ -38,6 +38,7 @@ from crm_tui.importers.files.error_file import RejectedRow
 from crm_tui.importers.files.mapping import header_signature, suggest_mapping
 from crm_tui.storage.checkpoints import background_checkpoints
 from crm_tui.storage.models import ImportStatus, client_sources, import_batches, import_mappings
+from crm_tui.storage.search_index import merge_step
 
 
 def file_sha256(path: Path) -> str:
@@ -293,6 +294,8 @@ def _import_tables(
         if not options.dry_run:
             with ws.write() as session:
                 _remember(session, table.header.labels, columns, ws.viewer.user_id, now)
+    if not options.dry_run:
+        _merge_search_segments(ws)
     summary.unmatched_owners = sorted(owners.unmatched)
     run.write_errors(files[0])
     run.close(
@@ -307,6 +310,15 @@ def _import_tables(
         },
     )
     return summary
+
+
+def _merge_search_segments(ws: Workspace) -> None:
+    """The search index's segments the chunks wrote, merged once, a short write at a time
+    (``search_index.merge_step``): searches read as few segments after the import as before."""
+    while True:
+        with ws.write() as session:
+            if not merge_step(session.connection()):
+                return
 
 
 def _import_table(

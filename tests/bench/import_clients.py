@@ -15,6 +15,10 @@ on a shared machine the CPU time is the steadier of the two.
 ``--marks N`` prints, every N rows, the wall time and the CPU time of each process over the
 last N rows: whether a row costs more late in a big import than early, and in which process.
 
+``--parts`` (with ``--marks``) also prints, every mark, the importing thread's CPU in each part
+of the chunks (tests/bench/import_slope.py's ``instrument``: each table's insert, the search
+index, ``write_chunk``, the whole chunk transaction) and, at the end, the search index's merge.
+
 ``--profile DIR`` runs the importing process under cProfile, timed by the CPU time of its
 thread (``DIR/importing.prof``; the thread that receives the chunks is not in it), and then
 the parsing process's whole work (the child's own ``_parse``: read, parse, send every chunk to
@@ -83,8 +87,9 @@ def children_cpu() -> float:
 class Marks:
     """The progress callback of ``--marks``: a line every ``every`` rows."""
 
-    def __init__(self, every: int) -> None:
+    def __init__(self, every: int, parts: dict[str, float] | None = None) -> None:
         self.every = every
+        self.parts = parts
         self.next = every
         self.last = (time.perf_counter(), time.process_time(), children_cpu(), 0)
 
@@ -103,6 +108,14 @@ class Marks:
             flush=True,
         )
         self.last = now
+        if self.parts is not None:
+            total = sum(self.parts.values())
+            print(
+                f"    parts, thread CPU: {total:.2f} s: "
+                + ", ".join(f"{k} {v:.2f}" for k, v in sorted(self.parts.items(), key=lambda kv: -kv[1])),
+                flush=True,
+            )
+            self.parts.clear()
 
 
 def server_cpu(ws: object) -> float | None:
@@ -195,6 +208,9 @@ def main() -> None:
     parser.add_argument("--once", action="store_true", help="leave out the re-import")
     parser.add_argument("--source", type=Path, help="import this file instead of the generated one")
     parser.add_argument("--marks", type=int, help="print the time of every N rows")
+    parser.add_argument(
+        "--parts", action="store_true", help="with --marks: each table's insert, the search index, commits"
+    )
     parser.add_argument("--errors-dir", type=Path, help="where the errors file goes (default: --dir)")
     parser.add_argument(
         "--profile", type=Path, help="cProfile both processes' work, the files into this folder"
@@ -216,6 +232,12 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
     ws = open_workspace(database, "bench")
+    parts = None
+    if args.parts:
+        from tests.bench import import_slope
+
+        import_slope.instrument(commits=True)
+        parts = import_slope.PARTS
     own, children = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     # CPU time of the thread profiled, not wall time: on a shared machine the wall time of a
     # function is mostly the other processes'.
@@ -225,7 +247,10 @@ def main() -> None:
         if profile is not None:
             profile.enable()
         summary = import_clients(
-            ws, [source], ImportOptions(errors_dir=errors_dir), Marks(args.marks) if args.marks else None
+            ws,
+            [source],
+            ImportOptions(errors_dir=errors_dir),
+            Marks(args.marks, parts) if args.marks else None,
         )
         if profile is not None:
             profile.disable()
@@ -234,6 +259,8 @@ def main() -> None:
     children = cpu_seconds(resource.RUSAGE_CHILDREN) - children
     cpu = own + children
     server = server_cpu(ws)
+    if parts:
+        print("  after the last mark, thread CPU: " + ", ".join(f"{k} {v:.2f} s" for k, v in parts.items()))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     parser_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     # After the import: the children's peak is the largest child's, and openpyxl's would hide
