@@ -55,8 +55,11 @@ class Background(Generic[T]):
         return self._result
 
 
-def handed_over(first: Rows, later: Callable[[], Rows | None], ready: Callable[[], bool]) -> Rows:
-    """``first``'s rows until ``ready()``, then the rows of ``later()`` past the last one given.
+def handed_over(
+    first: Rows, later: Callable[[], Rows | None], ready: Callable[[], bool], most: int | None = None
+) -> Rows:
+    """``first``'s rows until ``ready()``, then the rows of ``later()`` past the last one given;
+    after ``most`` rows ``later()`` is waited for (``first`` goes on only if it fails).
 
     ``later()`` is ``None`` when the second reader failed or read the sheet otherwise (another
     sheet, another first column): ``first`` then goes on to the end. If ``first`` fails half-way,
@@ -65,11 +68,13 @@ def handed_over(first: Rows, later: Callable[[], Rows | None], ready: Callable[[
     last = 0
     rest: Rows | None = None
     waiting = True
+    given = 0
     try:
         for number, cells in first:
             yield number, cells
             last = number
-            if waiting and ready():
+            given += 1
+            if waiting and (ready() or given == most):
                 rest = later()
                 if rest is not None:
                     break

@@ -182,9 +182,17 @@ def read_sheet(
 
 
 def _calamine_sheet(
-    path: Path, kind: FileKind, name: str, sheet: str | int | None, limits: Limits
+    path: Path,
+    kind: FileKind,
+    name: str,
+    sheet: str | int | None,
+    limits: Limits,
+    *,
+    with_formulas: bool = True,
 ) -> SheetRows:
-    """The sheet as calamine reads it: the whole of it, before the first row."""
+    """The sheet as calamine reads it: the whole of it, before the first row. ``with_formulas=False``:
+    the sheet holds none, so its XML is not read again for the formulas calamine reads as empty
+    (the caps were checked on the stream's pass)."""
     workbook = _open_workbook(path, kind, name)
     try:
         names = list(workbook.sheet_names)
@@ -196,7 +204,7 @@ def _calamine_sheet(
         ]
         index = _choose_sheet(name, names, sheet, visible[0] if visible else 0)
         formulas: frozenset[tuple[int, int]] = frozenset()
-        if kind is FileKind.XLSX:
+        if kind is FileKind.XLSX and with_formulas:
             extent = xlsx_extent(path, index)
             _check_extent(name, extent, limits)
             formulas = extent.unread_formulas if extent is not None else formulas
@@ -214,6 +222,11 @@ def _calamine_sheet(
     return SheetRows(name, names[index], kind, first_column, _calamine_rows(data, formulas))
 
 
+STREAM_AHEAD_ROWS = 20_000
+"""Rows of a sheet read ``soon`` that the stream gives at most while calamine reads: about as
+many as the importing process loads in the time calamine takes (a 5,000-row chunk in ~0.3 s,
+calamine ~1 s per 100,000 rows); past them the stream waits for calamine rather than spend
+twice its CPU a row on a busy machine, where calamine's thread finishes later."""
 STREAM_FROM_BYTES = 128 * MB
 """Sheets whose XML unpacks to this much or more are read as a stream. calamine reads a sheet
 about twice as fast but holds all of it (100,000 rows of the bench file: 99 MB of XML, ~100 MB
@@ -254,7 +267,9 @@ def _streamed(
         raise
     rows = _stream_rows(name, reader, book)
     if small:
-        calamine = Background(lambda: _calamine_sheet(path, FileKind.XLSX, name, index, limits))
+        calamine = Background(
+            lambda: _calamine_sheet(path, FileKind.XLSX, name, index, limits, with_formulas=reader.formulas)
+        )
 
         def later() -> Iterator[tuple[int, list[Cell]]] | None:
             try:
@@ -264,7 +279,7 @@ def _streamed(
             same = read.sheet == names[index] and read.first_column == reader.first_column
             return read.rows if same else None
 
-        rows = handed_over(rows, later, lambda: calamine.done)
+        rows = handed_over(rows, later, lambda: calamine.done, most=STREAM_AHEAD_ROWS)
     return SheetRows(name, names[index], FileKind.XLSX, reader.first_column, rows)
 
 

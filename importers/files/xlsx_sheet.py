@@ -106,14 +106,19 @@ def _outside(patterns: _Patterns, first: int, last: int) -> tuple[re.Pattern[byt
     return patterns.filled(b"|".join(choices)), True
 
 
-def _span(archive: zipfile.ZipFile, part: str, patterns: _Patterns) -> tuple[int, int, int, int] | None:
+def _span(
+    archive: zipfile.ZipFile, part: str, patterns: _Patterns
+) -> tuple[tuple[int, int, int, int] | None, bool]:
     """The first and last column (0-based) any cell fills, the last row and the row of the
-    furthest cell, or ``None`` for an empty sheet; also checks the places and row numbers
-    (``Unsupported``)."""
+    furthest cell, or ``None`` for an empty sheet; and whether the sheet may hold formulas
+    (``f>`` ends a formula's tag; in text ``>`` is written ``&gt;``). Also checks the places
+    and row numbers (``Unsupported``)."""
     first = last = widest_row = 0  # 1-based; 0 while nothing is found
     last_row = 0
+    formulas = False
     outside, exact = patterns.filled(b"[A-Z]{1,3}"), False
     for data in _pieces(archive, part, b">"):
+        formulas = formulas or b"f>" in data
         if patterns.misplaced.search(data):
             raise Unsupported
         numbers = patterns.row_number.findall(data)
@@ -131,7 +136,7 @@ def _span(archive: zipfile.ZipFile, part: str, patterns: _Patterns) -> tuple[int
                 outside, exact = _outside(patterns, first, last)
                 break
             outside, exact = _outside(patterns, first, last)
-    return None if not first else (first - 1, last - 1, last_row, widest_row)
+    return (None if not first else (first - 1, last - 1, last_row, widest_row)), formulas
 
 
 class _Row:
@@ -173,7 +178,9 @@ class SheetReader:
         with workbook.archive.open(part) as stream:
             head = stream.read(4096)
         self._patterns = _Patterns(prefix_of(head, b"worksheet"))
-        found = _span(workbook.archive, part, self._patterns)
+        found, self.formulas = _span(workbook.archive, part, self._patterns)
+        """``formulas``: whether the sheet may hold formulas (calamine, reading the same sheet,
+        needs their places only then)."""
         self.span = found[:2] if found else None
         self.first_column = found[0] if found else 0
         self.extent = Extent(found[2], found[1] + 1, found[3]) if found else Extent(0, 0, 0)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from crm_tui.domain.imports.errors import ImportFileError
-from crm_tui.domain.values.cells import Cell
+from crm_tui.domain.values.cells import Cell, UnreadFormula
 from crm_tui.importers.files import reading
 from crm_tui.importers.files.file_kind import Limits
 from crm_tui.importers.files.handover import Background, handed_over
@@ -41,6 +41,14 @@ def test_the_second_reader_takes_over_past_the_last_row_given() -> None:
         given.append(number)
         rows.append(cells[0])
     assert rows == ["s1", "s2", "s3", "c4", "c5", "c6", "c7", "c8", "c9", "c10"]
+
+
+def test_past_most_rows_the_second_reader_is_waited_for() -> None:
+    rows = [
+        cells[0]
+        for _, cells in handed_over(numbered(1, 6, "s"), lambda: numbered(1, 6, "c"), lambda: False, most=2)
+    ]
+    assert rows == ["s1", "s2", "c3", "c4", "c5", "c6"]
 
 
 def test_a_second_reader_that_failed_leaves_the_first_to_the_end() -> None:
@@ -99,20 +107,25 @@ def test_background_work_gives_its_result_or_its_error() -> None:
         Background(fails).result()
 
 
-def sheet_of(tmp_path: Path, count: int) -> Path:
+def sheet_of(tmp_path: Path, count: int, formula_at: int | None = None) -> Path:
+    """``formula_at``: a data row whose last cell is a formula saved without its value
+    (openpyxl writes none), which calamine reads as empty and the import must not."""
     rows: list[list[object]] = [["Наименование", "ИНН", "Телефон", "Дата"]]
     rows += [
         [f"ООО «Клиент {n}»", f"77{n:08d}", f"+7 495 {n:07d}", date(2026, 1, 1 + n % 28)]
         for n in range(count)
     ]
     rows.insert(40, [None, None, None, None])  # a blank row on the stream's side of the switch
+    if formula_at is not None:
+        rows[formula_at][3] = "=B2+1"
     return write_rows_xlsx(tmp_path / "clients.xlsx", rows)
 
 
+@pytest.mark.parametrize("formula_at", [None, 2500])
 def test_the_first_rows_come_before_calamine_has_read_the_sheet_and_all_rows_are_its_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, formula_at: int | None
 ) -> None:
-    path = sheet_of(tmp_path, 3000)
+    path = sheet_of(tmp_path, 3000, formula_at)
     whole = list(reading.read_sheet(path).rows)
     first_rows_seen = threading.Event()
     from_calamine: list[int] = []
@@ -123,11 +136,11 @@ def test_the_first_rows_come_before_calamine_has_read_the_sheet_and_all_rows_are
             from_calamine.append(row[0])
             yield row
 
-    def slow_calamine(*args: object) -> reading.SheetRows:
+    def slow_calamine(*args: object, **kwargs: object) -> reading.SheetRows:
         # Before the change the header waited for calamine: this waited for the first rows, so
         # the import would have hung (hence the timeout, and the assertion on it).
         assert first_rows_seen.wait(timeout=10)
-        read = original(*args)  # type: ignore[arg-type]
+        read = original(*args, **kwargs)  # type: ignore[arg-type]
         return replace(read, rows=counted(read.rows))
 
     monkeypatch.setattr(reading, "_calamine_sheet", slow_calamine)
@@ -142,6 +155,8 @@ def test_the_first_rows_come_before_calamine_has_read_the_sheet_and_all_rows_are
     assert head + rest == whole
     assert from_calamine and from_calamine[-1] == whole[-1][0]  # calamine gave the rest
     assert (soon.sheet, soon.first_column) == ("Лист1", 0)
+    if formula_at is not None:
+        assert any(isinstance(cell, UnreadFormula) for _, cells in rest for cell in cells)
 
 
 def test_a_sheet_read_soon_is_refused_over_the_caps_as_before(tmp_path: Path) -> None:
