@@ -107,7 +107,7 @@ def _insert(
     cursor = dbapi.cursor()
     try:
         if dialect.name == "postgresql":
-            _copy(cursor, dialect, table, names, values)
+            _copy(cursor, dialect, table, names, values, _binary_types(conn, table, names))
             return
         if dialect.name == "sqlite":
             prepare = dialect.identifier_preparer
@@ -138,16 +138,56 @@ def _row_tuples(
     return list(map(add, first, zip(*columns, strict=True)))
 
 
-def _copy(cursor: Any, dialect: Any, table: Table, names: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+def _copy(
+    cursor: Any,
+    dialect: Any,
+    table: Table,
+    names: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    binary: list[int] | None,
+) -> None:
     """PostgreSQL's ``COPY ... FROM STDIN``: the rows stream to the server in one command
     instead of a pipelined ``INSERT`` each (a 100,000-row import went from 27.6 s to about
-    20 s). Values are the bind processors' output, which psycopg adapts as for a query."""
+    20 s). Values are the bind processors' output, which psycopg adapts as for a query.
+
+    In binary where ``binary`` gives every column's type: psycopg packs an integer or an
+    instant as its bytes instead of writing it out as text, and the server takes them as they
+    are instead of parsing that text (a 100,000-row import: the importing process's COPYs
+    about 1.8 -> 0.6 s of CPU, the server's a few per cent less)."""
     prepare = dialect.identifier_preparer
     listed = ", ".join(prepare.quote(name) for name in names)
-    with cursor.copy(f"COPY {prepare.format_table(table)} ({listed}) FROM STDIN") as copy:
+    how = " (FORMAT BINARY)" if binary is not None else ""
+    with cursor.copy(f"COPY {prepare.format_table(table)} ({listed}) FROM STDIN{how}") as copy:
+        if binary is not None:
+            copy.set_types(binary)
         write = copy.write_row
         for row in rows:
             write(row)
+
+
+BINARY_SAFE = frozenset({16, 20, 21, 23, 25, 1043, 1082, 1184})
+"""The types (by oid: bool, int8, int2, int4, text, varchar, date, timestamptz) a binary
+``COPY`` writes from the values the bulk rows hold (a ``bool``, an ``int``, a ``str``, a
+``date``, an aware ``datetime``) as the server would have read them from text. A table with a
+column of any other type (JSON, numeric) goes as text."""
+_COLUMN_TYPES = "crm_copy_column_types"
+
+
+def _binary_types(conn: Connection, table: Table, names: list[str]) -> list[int] | None:
+    """The type of each of ``names`` in the base (not the model's: the binary format must be
+    the column's very type), or ``None`` if any is not ``BINARY_SAFE``. Looked up once per
+    table and connection."""
+    known: dict[str, dict[str, int]] = conn.info.setdefault(_COLUMN_TYPES, {})
+    columns = known.get(table.name)
+    if columns is None:
+        found = conn.exec_driver_sql(
+            "SELECT attname, atttypid::int FROM pg_attribute "
+            "WHERE attrelid = %(table)s::regclass AND attnum > 0 AND NOT attisdropped",
+            {"table": conn.dialect.identifier_preparer.format_table(table)},
+        )
+        columns = known[table.name] = {name: oid for name, oid in found}
+    types = [columns.get(name, 0) for name in names]
+    return types if all(oid in BINARY_SAFE for oid in types) else None
 
 
 def _scalar_default(table: Table, key: str) -> Any:
