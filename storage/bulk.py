@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import repeat
 from operator import add, is_, itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -38,8 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from crm_tui.storage.copies_behind import CopiesBehind
+from crm_tui.storage.copies_behind import CopiesBehind, active
 
 _Processor = Callable[[Any], Any]
 MEMO_SIZE = 4096
@@ -122,8 +121,10 @@ def _insert(
         job = partial(_copy, dbapi, dialect, table, names, values, _binary_types(conn, table, names))
         if behind is not None:
             behind.submit(job)
-        else:
-            job()
+            return
+        if (open_behind := active(conn)) is not None:
+            open_behind.wait()  # a COPY sent here must not overtake those handed over before it
+        job()
         return
     cursor = dbapi.cursor()
     try:

@@ -24,6 +24,17 @@ from typing import Any
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
+ACTIVE = "crm_copies_behind"
+"""Where a connection's ``CopiesBehind`` is found while it is open: a ``COPY`` sent without it
+(``crm_tui.storage.bulk``, which uses the driver's cursor and so no event) waits for its
+``COPY``s first."""
+
+
+def active(conn: Connection) -> CopiesBehind | None:
+    """The ``CopiesBehind`` open on ``conn``, if any."""
+    found = conn.info.get(ACTIVE)
+    return found if isinstance(found, CopiesBehind) else None
+
 
 class CopiesBehind:
     """``submit`` runs a job (one table's ``COPY``) on the worker, in order; ``wait`` returns
@@ -34,6 +45,7 @@ class CopiesBehind:
         self._pool: ThreadPoolExecutor | None = None
         if conn.dialect.name == "postgresql":
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="copies-behind")
+            conn.info[ACTIVE] = self
             event.listen(conn, "before_cursor_execute", self._before_statement)
             event.listen(conn, "commit", self._before_statement)
             event.listen(conn, "rollback", self._before_rollback)
@@ -61,6 +73,7 @@ class CopiesBehind:
             return
         _stop(self._pending)
         self._pending = []
+        self._conn.info.pop(ACTIVE, None)
         event.remove(self._conn, "before_cursor_execute", self._before_statement)
         event.remove(self._conn, "commit", self._before_statement)
         event.remove(self._conn, "rollback", self._before_rollback)

@@ -31,9 +31,13 @@ def _count(engine: Engine, table: Table, client_id: int) -> int:
         )
 
 
-def test_copies_run_in_order_and_the_next_statement_sees_them(engine: Engine, seeded: Seeded) -> None:
+@pytest.mark.parametrize("handed_over", [True, False], ids=["channels-behind", "channels-sent-here"])
+def test_copies_run_in_order_and_the_next_statement_sees_them(
+    engine: Engine, seeded: Seeded, handed_over: bool
+) -> None:
     """Channels pointing to contacts handed over just before them (the foreign keys checked as
-    each row goes in: a channel sent first would be refused), then a read of the chunk's own."""
+    each row goes in: a channel sent first would be refused), whether the channels are handed
+    over too or sent by the caller itself; then a read of the chunk's own."""
     client_id = seeded.clients["romashka"]
     before = _count(engine, contacts, client_id)
     with write_session(engine) as session, copies_behind(session) as behind:
@@ -46,7 +50,7 @@ def test_copies_run_in_order_and_the_next_statement_sees_them(engine: Engine, se
         insert_tuples(
             session, channels, ("id", "contact_id", "client_id", "kind", "value", "raw"),
             [(p, c, client_id, "phone", f"+7999{p:07}", str(p)) for p, c in zip(phones, people, strict=True)],
-            behind,
+            behind if handed_over else None,
         )  # fmt: skip
         seen = session.scalar(
             select(func.count()).select_from(channels).where(channels.c.id.in_(phones[-5:]))
