@@ -23,6 +23,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from crm_tui.i18n import N_
 from crm_tui.storage.errors import BadDatabaseURL, DatabaseMissing, DatabaseUnavailable
+from crm_tui.storage.search_index import pending_limit
 from crm_tui.storage.units import CoreUnit
 
 if TYPE_CHECKING:
@@ -285,10 +286,13 @@ def _bulk_transaction(conn: Connection) -> None:
     the disk (``synchronous_commit = off``: about 8 ms a chunk). Safe for a chunk: a crash of the
     server can lose only the last few commits, each a whole chunk with the batch's progress in
     it, so the batch is continued from what is left; and the batch's closing commit, an
-    ordinary one, flushes the log of every chunk before it."""
+    ordinary one, flushes the log of every chunk before it. And its trigrams wait in the search
+    index's pending list for ``background_search_merges`` (``pending_limit``)."""
     settings = ["SET LOCAL synchronous_commit = off"]
     if _may_skip_row_triggers(conn):
         settings.append("SET LOCAL session_replication_role = replica")
+    if (pending := pending_limit(conn)) is not None:
+        settings.append(pending)
     conn.exec_driver_sql("; ".join(settings))
 
 
