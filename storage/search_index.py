@@ -109,7 +109,10 @@ def may_merge(conn: Connection) -> bool:
 def pending_limit(conn: Connection) -> str | None:
     """The setting that makes a bulk chunk's trigrams a cheap append to the GIN index's pending
     list (``SET LOCAL``: for the chunk's transaction only), where ``background_search_merges``
-    can merge them; ``None`` where it cannot (the chunk merges at the usual 4 MB)."""
+    can merge them; ``None`` where it cannot (the chunk merges at the usual 4 MB). Without the
+    merges running, the list is merged by the chunk that takes it past 64 MB, or by the next
+    ordinary insert (past the usual 4 MB), and a search meanwhile reads it (slower, never
+    less complete)."""
     return f"SET LOCAL gin_pending_list_limit = {PENDING_LIMIT_KB}" if may_merge(conn) else None
 
 
