@@ -25,7 +25,8 @@ from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import _
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.row_keys import row_keys
-from crm_tui.storage.bulk import insert_rows, insert_tuples, next_ids
+from crm_tui.storage.bulk import insert_rows, insert_tuples, next_ids, next_ids_of
+from crm_tui.storage.copies_behind import CopiesBehind
 from crm_tui.storage.models import (
     ChannelKind,
     DealStatus,
@@ -265,8 +266,21 @@ class ChunkWrites:
                 made = True
         return made
 
-    def flush(self, session: Session) -> None:
-        contact_ids = insert_tuples_with_ids(session, contacts, CONTACT_KEYS, self.contacts)
+    def flush(self, session: Session, behind: CopiesBehind | None = None) -> None:
+        """Every table's rows written, with ids allocated for them all at once (on PostgreSQL
+        one statement: the chunk's ``COPY``s, which ``behind`` sends, wait for it only once)."""
+        contact_rows = sum(len(own) for own in self.contact_channels)
+        contact_ids, channel_ids, deal_ids, task_ids, note_ids = next_ids_of(
+            session,
+            [
+                (contacts, len(self.contacts)),
+                (channels, len(self.channels) + contact_rows),
+                (deals, len(self.deals)),
+                (tasks, len(self.tasks)),
+                (interactions, len(self.notes)),
+            ],
+        )
+        insert_with_ids(session, contacts, CONTACT_KEYS, contact_ids, self.contacts, behind)
         for contact_id, logged, own in zip(
             contact_ids, self.contact_logged, self.contact_channels, strict=True
         ):
@@ -275,23 +289,18 @@ class ChunkWrites:
             for row in own:
                 self.channels.append((contact_id, *row))
                 self.channel_logged.append(logged)
-        for channel_id, logged in zip(
-            insert_tuples_with_ids(session, channels, CHANNEL_KEYS, self.channels),
-            self.channel_logged,
-            strict=True,
-        ):
+        insert_with_ids(session, channels, CHANNEL_KEYS, channel_ids, self.channels, behind)
+        for channel_id, logged in zip(channel_ids, self.channel_logged, strict=True):
             if logged:
                 self.change("channel", channel_id)
-        deal_ids = insert_tuples_with_ids(session, deals, DEAL_KEYS, self.deals)
+        insert_with_ids(session, deals, DEAL_KEYS, deal_ids, self.deals, behind)
         task_rows = [
             (None if deal_index is None else deal_ids[deal_index], *task)
             for task, deal_index in zip(self.tasks, self.task_deal, strict=True)
         ]
-        for entity, ids in (
-            ("deal", deal_ids),
-            ("task", insert_tuples_with_ids(session, tasks, TASK_KEYS, task_rows)),
-            ("interaction", insert_tuples_with_ids(session, interactions, NOTE_KEYS, self.notes)),
-        ):
+        insert_with_ids(session, tasks, TASK_KEYS, task_ids, task_rows, behind)
+        insert_with_ids(session, interactions, NOTE_KEYS, note_ids, self.notes, behind)
+        for entity, ids in (("deal", deal_ids), ("task", task_ids), ("interaction", note_ids)):
             self.created.setdefault(entity, []).extend(ids)
         for entity, created in self.created.items():
             for first, last in runs(created):
@@ -312,19 +321,36 @@ class ChunkWrites:
             (import_changes, self.changes),
             (audit_entries, self.audit),
         ):
-            insert_rows(session, table, rows)
-        insert_tuples(session, client_sources, SOURCE_KEYS, self.sources)
+            insert_rows(session, table, rows, behind)
+        insert_tuples(session, client_sources, SOURCE_KEYS, self.sources, behind)
 
 
 def insert_tuples_with_ids(
-    session: Session, table: Table, keys: tuple[str, ...], rows: list[tuple[Any, ...]]
+    session: Session,
+    table: Table,
+    keys: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    behind: CopiesBehind | None = None,
 ) -> list[int]:
     """``rows`` (``keys`` but the first, the id) written with new ids; the ids."""
     if not rows:
         return []
     ids = next_ids(session, table, len(rows))
-    insert_tuples(session, table, keys, [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)])
+    insert_with_ids(session, table, keys, ids, rows, behind)
     return ids
+
+
+def insert_with_ids(
+    session: Session,
+    table: Table,
+    keys: tuple[str, ...],
+    ids: list[int],
+    rows: list[tuple[Any, ...]],
+    behind: CopiesBehind | None = None,
+) -> None:
+    """``rows`` (``keys`` but the first, the id) written with ``ids``, allocated for them."""
+    with_ids = [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)]
+    insert_tuples(session, table, keys, with_ids, behind)
 
 
 def runs(ids: list[int]) -> list[tuple[int, int]]:

@@ -28,6 +28,7 @@ from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, ins
 from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing
 from crm_tui.importers.clients.portrait_fill import fill_portrait, portrait_now
 from crm_tui.importers.clients.row_keys import row_keys
+from crm_tui.storage.copies_behind import CopiesBehind, copies_behind
 from crm_tui.storage.models import (
     ChannelKind,
     ClientKind,
@@ -160,11 +161,14 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
     if held:
         _hold(session, held, new_groups, result)
     writes = ChunkWrites(ctx)
-    if new_groups:
-        result.created = _insert_new(session, writes, list(new_groups.values()))
-    if enrich:
-        _enrich(session, writes, enrich, result)
-    writes.flush(session)
+    # On PostgreSQL each table's COPY is sent from a thread of its own while the next table's
+    # rows are built (``CopiesBehind``); the reads below wait for the writes before them.
+    with copies_behind(session) as behind:
+        if new_groups:
+            result.created = _insert_new(session, writes, list(new_groups.values()), behind)
+        if enrich:
+            _enrich(session, writes, enrich, result)
+        writes.flush(session, behind)
     check_references(
         session,
         ctx.file_name,
@@ -206,7 +210,7 @@ def _hold(
         )
 
 
-def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> int:
+def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group], behind: CopiesBehind) -> int:
     ctx = writes.ctx
     now = ctx.now
     client_rows: list[tuple[Any, ...]] = []
@@ -238,7 +242,7 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group]) -> 
         ))  # fmt: skip
     deferred = DeferredSearchIndex(session.connection())
     deferred.pause()
-    ids = insert_tuples_with_ids(session, clients, CLIENT_KEYS, client_rows)
+    ids = insert_tuples_with_ids(session, clients, CLIENT_KEYS, client_rows, behind)
     deferred.index(ids[0], ids[-1])
     deferred.resume()
     # No audit row per created client: its provenance row names the batch, and the batch's

@@ -38,7 +38,7 @@ from crm_tui.importers.files.error_file import RejectedRow
 from crm_tui.importers.files.mapping import header_signature, suggest_mapping
 from crm_tui.storage.checkpoints import background_checkpoints
 from crm_tui.storage.models import ImportStatus, client_sources, import_batches, import_mappings
-from crm_tui.storage.search_index import merge_step
+from crm_tui.storage.search_index import background_search_merges, merge_step
 
 
 def file_sha256(path: Path) -> str:
@@ -250,6 +250,7 @@ def _import_tables(
         )
     if not options.dry_run:
         children.enter_context(background_checkpoints(ws.engine))
+        children.enter_context(background_search_merges(ws.engine))
     for index, (path, table, columns, child) in enumerate(tables):
         summary.mappings[table.file] = columns.as_dict()
         stats = progress[index]

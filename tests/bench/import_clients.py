@@ -38,6 +38,7 @@ import pstats
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -118,25 +119,47 @@ class Marks:
             self.parts.clear()
 
 
-def server_cpu(ws: object) -> float | None:
+class ServerCpu:
     """CPU seconds of the PostgreSQL backends serving this base (they started with this run):
-    on PostgreSQL the server's work is on the same two cores, outside both our processes."""
-    from sqlalchemy import text
+    on PostgreSQL the server's work is on the same two cores, outside both our processes. A
+    thread looks at them every quarter second, so a backend that ended during the import (the
+    search index's merges, ``background_search_merges``) is counted too, with what it had used
+    when last seen."""
 
-    engine = ws.engine  # type: ignore[attr-defined]
-    if engine.dialect.name != "postgresql":
-        return None
-    with engine.connect() as conn:
-        pids = conn.execute(
-            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    def __init__(self, ws: object, every_s: float = 0.25) -> None:
+        engine = ws.engine  # type: ignore[attr-defined]
+        self._conn = engine.connect() if engine.dialect.name == "postgresql" else None
+        self._seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(every_s,), daemon=True)
+        if self._conn is not None:
+            self._own = self._conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            self._conn.commit()
+            self._thread.start()
+
+    def _look(self) -> None:
+        assert self._conn is not None
+        pids = self._conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
         ).scalars()
-        total = 0.0
-        tick = os.sysconf("SC_CLK_TCK")
+        self._conn.commit()
         for pid in pids:
-            with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+            if pid != self._own:
+                self._seen[pid] = max(self._seen.get(pid, 0.0), process_cpu(pid))
+
+    def _watch(self, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            self._look()
+
+    def total(self) -> float | None:
+        """The seconds, looked at once more now; ``None`` on SQLite."""
+        if self._conn is None:
+            return None
+        self._stop.set()
+        self._thread.join()
+        self._look()
+        self._conn.close()
+        return sum(self._seen.values())
 
 
 def print_profile(profile: cProfile.Profile, path: Path, title: str) -> None:
@@ -238,6 +261,7 @@ def main() -> None:
 
         import_slope.instrument(commits=True)
         parts = import_slope.PARTS
+    watching = ServerCpu(ws)
     own, children = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     # CPU time of the thread profiled, not wall time: on a shared machine the wall time of a
     # function is mostly the other processes'.
@@ -258,7 +282,7 @@ def main() -> None:
     own = cpu_seconds(resource.RUSAGE_SELF) - own
     children = cpu_seconds(resource.RUSAGE_CHILDREN) - children
     cpu = own + children
-    server = server_cpu(ws)
+    server = watching.total()
     if parts:
         print("  after the last mark, thread CPU: " + ", ".join(f"{k} {v:.2f} s" for k, v in parts.items()))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -29,7 +29,7 @@ from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.rows import RowParser, open_table
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.files.mapping import suggest_mapping
-from crm_tui.storage.database import _skip_row_triggers
+from crm_tui.storage.database import _skip_row_triggers, write_session
 from crm_tui.storage.errors import DatabaseUnavailable
 from crm_tui.storage.models import contacts, field_defs, import_batches, stages
 from tests.importers.files import write_big_xlsx, write_cp1251_csv, write_managers_xlsx, write_utf8_bom_csv
@@ -195,3 +195,19 @@ def test_a_role_that_may_not_skip_the_lookups_writes_with_them(postgres_url: str
             conn.exec_driver_sql(f"DROP ROLE {role}")
             conn.commit()
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_bulk_chunk_commits_without_waiting_for_the_disk_and_others_still_wait(
+    postgres_url: str, prepared: Callable[[str], Engine]
+) -> None:
+    """The chunk's transaction alone: ``synchronous_commit`` off and no row triggers, set in it
+    and gone with it; an ordinary write (the batch's closing one) waits for the disk as always."""
+    engine = prepared(postgres_url)
+    shown = text("SELECT current_setting('synchronous_commit'), current_setting('session_replication_role')")
+    with write_session(engine, bulk=True) as session:
+        assert tuple(session.execute(shown).one()) == ("off", "replica")
+        session.execute(insert(import_batches).values(kind="clients", started_at=FROZEN_NOW, files=[]))
+    with write_session(engine) as session:
+        assert tuple(session.execute(shown).one()) == ("on", "origin")
+        assert session.scalar(select(func.count()).select_from(import_batches)) == 1

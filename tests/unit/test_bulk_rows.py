@@ -4,12 +4,12 @@ awkward text included, and ``among`` finds every one of thousands of keys."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
-from crm_tui.storage.bulk import among, insert_rows, insert_tuples, next_ids
+from crm_tui.storage.bulk import _binary_types, among, insert_rows, insert_tuples, next_ids
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import audit_entries, clients, interactions, settings_table
 from tests.seed import Seeded
@@ -192,3 +192,42 @@ def test_among_never_matches_a_longer_key_cut_to_the_column(engine: Engine, seed
         ).all()
     assert hits == [full]
     assert longer == []
+
+
+def test_every_binary_type_comes_back_as_it_went_in(engine: Engine, seeded: Seeded) -> None:
+    """PostgreSQL's bulk rows go in binary where every column's type allows (``_binary_types``):
+    yes/no, whole numbers past 32 bits, dates, instants in another zone to the microsecond, and
+    text, come back as they went in; a table with a JSON column goes as text."""
+    moscow = ZoneInfo("Europe/Moscow")
+    at = datetime(2026, 12, 5, 23, 59, 59, 999_999, tzinfo=moscow)
+    owner = seeded.users["admin"]
+    rows = [
+        (
+            f"Бинарный {n} {awkward}",
+            f"бинарный {n}",
+            n % 2 == 0,
+            date(1999 + n, 1 + n, 28) if n % 3 else None,
+            2**40 + n if n % 2 else -(2**31),
+            at + timedelta(days=n, microseconds=n),
+            owner if n % 2 else None,
+        )
+        for n, awkward in enumerate(AWKWARD)
+    ]
+    keys = ("name", "name_key", "segment_manual", "last_purchase_on", "sales_total", "created_at", "owner_id")
+    with write_session(engine) as session:
+        ids = next_ids(session, clients, len(rows))
+        insert_tuples(
+            session,
+            clients,
+            ("id", *keys, "updated_at", "kind", "status", "search_text", "version"),
+            [(i, *row, at, "company", "lead", row[1], 1) for i, row in zip(ids, rows, strict=True)],
+        )
+        if engine.dialect.name == "postgresql":
+            conn = session.connection()
+            assert _binary_types(conn, clients, ["id", *keys]) is not None
+            assert _binary_types(conn, audit_entries, ["at", "changes"]) is None
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(*(clients.c[key] for key in keys)).where(clients.c.id.in_(ids)).order_by(clients.c.id)
+        ).all()
+    assert [tuple(row) for row in stored] == rows
