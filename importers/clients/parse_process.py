@@ -235,7 +235,7 @@ class ParsingProcess:
                     break
                 if isinstance(item, _Failure):
                     raise ImportFileError(item.file, item.reason, item.message)
-                yield item
+                yield from_wire(item) if isinstance(item, WireChunk) else item
             code = child.wait()
             if code != 0:
                 raise ImportFileError(table.file, "unreadable", _stopped(table.file, code, self.last_words()))
@@ -300,18 +300,14 @@ def parsed_chunks(
 
 
 def _drain(stream: IO[bytes], chunks: queue_module.Queue[Any], stop: threading.Event, file: str) -> None:
-    """Whatever happens here ends with one last item, or the caller would wait forever.
-
-    The rows are rebuilt from the wire here, not in the loader's thread: this thread's Python
-    then runs while the loader's thread waits on the database (SQLite and psycopg let go of the
-    GIL), instead of after it."""
+    """Whatever happens here ends with one last item, or the caller would wait forever."""
     item: Any = None
     try:
         while not stop.is_set():
             item = pickle.load(stream)
             if item is None or isinstance(item, _Failure):
                 break
-            _put(chunks, from_wire(item) if isinstance(item, WireChunk) else item, stop)
+            _put(chunks, item, stop)
     except EOFError:
         item = None  # the child died: the caller sees its exit code
     except Exception as exc:
