@@ -11,11 +11,12 @@ Readers never wait for it, and the first ordinary commit afterwards copies whate
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+
+from crm_tui.storage.beside import every
 
 INTERVAL_S = 0.5
 
@@ -25,21 +26,14 @@ def background_checkpoints(engine: Engine, interval_s: float = INTERVAL_S) -> It
     if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
         yield
         return
-    stop = threading.Event()
     connection = engine.raw_connection()  # autocommit (see crm_tui.storage.database): no open transaction
 
-    def run() -> None:
-        while not stop.wait(interval_s):
-            try:
-                connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
-            except sqlite3.Error:
-                return  # a checkpoint is an optimisation; the next ordinary commit makes one
+    def checkpoint() -> None:
+        connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
 
-    thread = threading.Thread(target=run, name="wal-checkpoints", daemon=True)
-    thread.start()
     try:
-        yield
+        # a checkpoint is an optimisation; after a failure the next ordinary commit makes one
+        with every(interval_s, checkpoint, (sqlite3.Error,), lambda exc: None, name="wal-checkpoints"):
+            yield
     finally:
-        stop.set()
-        thread.join()
         connection.close()

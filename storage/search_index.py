@@ -9,12 +9,13 @@ text, which ``crm_tui.domain.clients.search`` filters without reading the table)
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, text
 from sqlalchemy.exc import SQLAlchemyError
+
+from crm_tui.storage.beside import every
 
 logger = logging.getLogger(__name__)
 
@@ -191,29 +192,16 @@ def background_search_merges(engine: Engine, interval_s: float = MERGE_INTERVAL_
         conn.close()
         yield
         return
-    stop = threading.Event()
 
     def merge() -> None:
         conn.exec_driver_sql(f"SELECT gin_clean_pending_list('{TRIGRAM_INDEX}'::regclass)")
 
-    def run() -> None:
-        while not stop.wait(interval_s):
-            try:
-                merge()
-            except SQLAlchemyError:
-                # An optimisation: the next chunk past the limit, or the merge at the end, does it.
-                logger.warning("the search index's pending list could not be merged", exc_info=True)
-                return
+    def failed(exc: Exception) -> None:
+        # An optimisation: the next chunk past the limit, or the merge at the end, does it.
+        logger.warning("the search index's pending list could not be merged", exc_info=exc)
 
-    thread = threading.Thread(target=run, name="search-index-merges", daemon=True)
-    thread.start()
     try:
-        yield
+        with every(interval_s, merge, (SQLAlchemyError,), failed, name="search-index-merges", at_end=True):
+            yield
     finally:
-        stop.set()
-        thread.join()
-        try:
-            merge()
-        except SQLAlchemyError:
-            logger.warning("the search index's pending list could not be merged", exc_info=True)
         conn.close()
