@@ -25,7 +25,7 @@ from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.chunk_references import check_references
 from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, insert_tuples_with_ids
-from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing
+from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing, shared_keys
 from crm_tui.importers.clients.portrait_fill import fill_portrait, portrait_now
 from crm_tui.importers.clients.row_keys import row_keys
 from crm_tui.storage.copies_behind import CopiesBehind, copies_behind
@@ -141,10 +141,18 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
     index = KeyIndex()
     identities = [Identity.of_row(r) for r in rows]
     load_existing(session, identities, index)
+    inns, phones, emails = shared_keys(identities, index)
     new_groups: dict[int, _Group] = {}
     enrich: dict[int, list[ParsedRow]] = {}
     held: list[tuple[ParsedRow, int]] = []
     for row, identity in zip(rows, identities, strict=True):
+        if not (
+            (identity.inn and identity.inn in inns)
+            or (phones and not phones.isdisjoint(identity.phones))
+            or (emails and not emails.isdisjoint(identity.emails))
+        ):
+            new_groups[-(len(new_groups) + 1)] = _Group([row])  # a key of its own: a new client
+            continue
         target = index.find(identity) if (identity.inn or identity.phones or identity.emails) else None
         if target is not None and identity.another_company_by_name(index.identities[target]):
             held.append((row, target))

@@ -10,6 +10,7 @@ to a person.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -114,6 +115,27 @@ class KeyIndex:
             if identity.same_client(self.identities[client_id]):
                 return client_id
         return None
+
+
+def shared_keys(identities: list[Identity], index: KeyIndex) -> tuple[set[str], set[str], set[str]]:
+    """The INNs, phones and e-mails that more than one of ``identities`` has, or a client in
+    ``index`` has: a row with none of them can be no other row's client nor any existing one's,
+    so it is a new client without a look in the index (most rows of a file: the lookups and the
+    index of every row cost a tenth of the importing process)."""
+    inns = [i.inn for i in identities if i.inn]
+    phones = [p for i in identities for p in i.phones]
+    emails = [e for i in identities for e in i.emails]
+    return (
+        _repeated(inns, index.by_inn),
+        _repeated(phones, index.by_phone),
+        _repeated(emails, index.by_email),
+    )
+
+
+def _repeated(keys: list[str], known: dict[str, list[int]]) -> set[str]:
+    if len(set(keys)) == len(keys):
+        return {k for k in keys if k in known} if known else set()
+    return {k for k, n in Counter(keys).items() if n > 1} | {k for k in keys if k in known}
 
 
 def _put(index: dict[str, list[int]], key: str, client_id: int) -> None:
