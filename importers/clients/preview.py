@@ -11,8 +11,8 @@ from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.imports.sheets import SheetPreview
 from crm_tui.domain.portrait.fields import portrait_targets
 from crm_tui.domain.workspace import Workspace
+from crm_tui.importers.clients.file_memory import remembered_mapping
 from crm_tui.importers.clients.rows import RowParser, open_table
-from crm_tui.importers.clients.service import remembered_mapping
 
 
 def preview_sheet(ws: Workspace, path: Path, sheet: str | None, rows: int) -> SheetPreview:

@@ -7,117 +7,38 @@ loaded: re-importing changes nothing, and a run killed midway is finished by run
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
 
 from crm_tui.domain.access.capabilities import Capability, can, person, require
 from crm_tui.domain.deals.pipelines import ensure_default_pipeline, stages_of
 from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
 from crm_tui.domain.imports.errors import ImportFileError
-from crm_tui.domain.imports.mapping import IGNORE, ColumnMap, portrait_key, unusable_mapping
+from crm_tui.domain.imports.mapping import ColumnMap, portrait_key, unusable_mapping
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.portrait.fields import portrait_fields, portrait_targets
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.batch_run import BatchRun, Progress, check_files, stored_path
 from crm_tui.importers.clients.chunk_writes import LoadContext
+from crm_tui.importers.clients.file_memory import (
+    already_loaded,
+    file_sha256,
+    imported_before,
+    remember_mapping,
+    remembered_mapping,
+)
 from crm_tui.importers.clients.loader import HELD, ChunkResult, write_chunk
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.parse_process import ParsingProcess, parsed_chunks
 from crm_tui.importers.clients.rows import Table, open_table
 from crm_tui.importers.files.error_file import RejectedRow
-from crm_tui.importers.files.mapping import header_signature, suggest_mapping
+from crm_tui.importers.files.mapping import suggest_mapping
 from crm_tui.storage.checkpoints import background_checkpoints
-from crm_tui.storage.models import ImportStatus, client_sources, import_batches, import_mappings
 from crm_tui.storage.search_index import background_search_merges, merge_step
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def remembered_mapping(session: Session, headers: Sequence[str]) -> dict[str, str]:
-    columns = session.scalar(
-        select(import_mappings.c.columns).where(import_mappings.c.signature == header_signature(headers))
-    )
-    return dict(columns or {})
-
-
-def _remember(
-    session: Session, headers: Sequence[str], columns: ColumnMap, user_id: int, now: datetime
-) -> None:
-    signature = header_signature(headers)
-    # Skipped columns are remembered as skipped, or they would come back as suggestions.
-    chosen = {c.header: c.field or IGNORE for c in columns.columns}
-    exists = session.scalar(select(import_mappings.c.id).where(import_mappings.c.signature == signature))
-    if exists is None:
-        session.execute(
-            insert(import_mappings).values(
-                signature=signature, headers=list(headers), columns=chosen, updated_at=now, user_id=user_id
-            )
-        )
-    else:
-        session.execute(
-            update(import_mappings)
-            .where(import_mappings.c.id == exists)
-            .values(columns=chosen, updated_at=now, user_id=user_id)
-        )
-
-
-def _imported_before(ws: Workspace, sha: str, sheet: str) -> dict[str, Any] | None:
-    """The stats of a finished, not undone batch that imported this sheet of this very file."""
-    b = import_batches.c
-    with ws.read() as session:
-        done = session.execute(
-            select(b.id, b.files)
-            .where(b.kind == "clients", b.status == ImportStatus.DONE.value)
-            .order_by(b.id.desc())
-            .limit(1000)
-        ).all()
-    for batch_id, files in done:
-        for entry in files or []:
-            # Only a batch that loaded every row itself vouches for the file: one that skipped it,
-            # or finished an earlier run's work, relies on batches that may have been undone.
-            if (
-                entry.get("sha256") == sha
-                and entry.get("sheet") == sheet
-                and "loaded" in entry
-                and "same_as_batch" not in entry
-                and not entry.get("already")
-            ):
-                return {**entry, "batch": batch_id}
-    return None
-
-
-def _already_loaded(session: Session, sha: str, rows: list[ParsedRow]) -> set[tuple[str, int]]:
-    """The chunk's rows that an earlier run of this file loaded. The sheet is named so that the
-    lookup is a range of the (file, sheet, row) index: on the file alone it read every row
-    loaded so far, which made a million-row import quadratic."""
-    numbers = [r.source.row for r in rows]
-    return {
-        (sheet, row)
-        for sheet, row in session.execute(
-            select(client_sources.c.sheet, client_sources.c.row).where(
-                client_sources.c.file_sha256 == sha,
-                client_sources.c.sheet.in_(sorted({r.source.sheet for r in rows})),
-                client_sources.c.row.between(min(numbers), max(numbers)),
-            )
-        )
-    }
-
 
 IMPORTED_TO_LOOK_AT = Message("row.imported_to_look_at", N_("imported, to look at"))
 """The reason the error file gives for a row that was imported but has warnings or conflicts."""
@@ -255,7 +176,7 @@ def _import_tables(
         summary.mappings[table.file] = columns.as_dict()
         stats = progress[index]
         sha = str(stats["sha256"])
-        earlier = _imported_before(ws, sha, table.sheet)
+        earlier = imported_before(ws, sha, table.sheet)
         if earlier is not None:
             # Every row of this very file is in the base already: nothing to parse or check.
             stats.update(
@@ -294,7 +215,7 @@ def _import_tables(
         )
         if not options.dry_run:
             with ws.write() as session:
-                _remember(session, table.header.labels, columns, ws.viewer.user_id, now)
+                remember_mapping(session, table.header.labels, columns, ws.viewer.user_id, now)
     if not options.dry_run:
         _merge_search_segments(ws)
     summary.unmatched_owners = sorted(owners.unmatched)
@@ -430,7 +351,7 @@ def _load(
             ctx = replace(ctx, batch_id=batch_id)
         already = 0
         if rows:
-            loaded = _already_loaded(session, ctx.file_sha256, rows)
+            loaded = already_loaded(session, ctx.file_sha256, rows)
             fresh = [r for r in rows if (r.source.sheet, r.source.row) not in loaded]
             already = len(rows) - len(fresh)
             if fresh:

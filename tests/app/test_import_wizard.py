@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from crm_tui.app import CrmApp, create_app
 from crm_tui.domain.imports.batches import ImportOptions, ImportSummary
 from crm_tui.domain.workspace import Workspace, prepare_database
-from crm_tui.importers.clients.service import remembered_mapping
+from crm_tui.importers.clients.file_memory import remembered_mapping
 from crm_tui.jobs import ImporterJobs
 from crm_tui.screens.desk import DeskScreen
 from crm_tui.screens.dialogs.import_dialogs import FieldPickerScreen, UndoConfirmScreen
