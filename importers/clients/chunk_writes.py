@@ -24,7 +24,7 @@ from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import _
 from crm_tui.importers.clients.owners import OwnerResolver
-from crm_tui.importers.clients.row_keys import row_keys
+from crm_tui.importers.clients.row_keys import keys_of
 from crm_tui.storage.bulk import insert_rows, insert_tuples, next_ids, next_ids_of
 from crm_tui.storage.copies_behind import CopiesBehind
 from crm_tui.storage.models import (
@@ -176,10 +176,9 @@ class ChunkWrites:
         """What a new client of one row (nearly every row of a file) brings besides its own
         row: as ``loader._insert_new`` writes for a group of rows, without a group's bookkeeping."""
         self.source(client_id, row)
-        keys = row.keys if row.keys is not None else row_keys(row)
+        keys = keys_of(row)
         into = self.contact(client_id, row, logged=False) if keys.contact_key else None
-        found = [(PHONE, p.e164, p.raw, p.extension) for p in row.phones]
-        found += [(EMAIL, e.value, e.raw, None) for e in row.emails]
+        found = channel_rows(row)
         seen: set[tuple[str, str]] = set()
         for kind, value, raw, ext in found:
             # the same number twice (with two extensions) is one channel
@@ -323,6 +322,13 @@ class ChunkWrites:
         ):
             insert_rows(session, table, rows, behind)
         insert_tuples(session, client_sources, SOURCE_KEYS, self.sources, behind)
+
+
+def channel_rows(row: ParsedRow) -> list[tuple[str, str, str, str | None]]:
+    """A row's phones and e-mails as ``(kind, value, as written, extension)``."""
+    found = [(PHONE, p.e164, p.raw, p.extension) for p in row.phones]
+    found += [(EMAIL, e.value, e.raw, None) for e in row.emails]
+    return found
 
 
 def insert_tuples_with_ids(

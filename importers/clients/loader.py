@@ -9,44 +9,41 @@ rows need them), and what enrichment must know of existing clients is read in fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.audit.changes import versioned
-from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.records import region_of_new_client
 from crm_tui.domain.clients.search_keys import derived_keys
-from crm_tui.domain.imports.rows import ParsedRow, RowKeys
+from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.privacy import suppressed
 from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.chunk_references import check_references
-from crm_tui.importers.clients.chunk_writes import ChunkWrites, LoadContext, insert_tuples_with_ids
+from crm_tui.importers.clients.chunk_result import ChunkResult
+from crm_tui.importers.clients.chunk_writes import (
+    EMAIL,
+    PHONE,
+    ChunkWrites,
+    LoadContext,
+    channel_rows,
+    insert_tuples_with_ids,
+)
+from crm_tui.importers.clients.enrich import enrich_clients
 from crm_tui.importers.clients.matching import Identity, KeyIndex, load_existing, shared_keys
-from crm_tui.importers.clients.portrait_fill import fill_portrait, portrait_now
-from crm_tui.importers.clients.row_keys import row_keys
+from crm_tui.importers.clients.row_keys import keys_of, row_keys
 from crm_tui.storage.copies_behind import CopiesBehind, copies_behind
 from crm_tui.storage.models import (
-    ChannelKind,
     ClientKind,
     ClientStatus,
-    DealStatus,
-    channels,
-    client_sources,
     clients,
-    contacts,
-    deals,
     suppressions,
 )
 from crm_tui.storage.search_index import DeferredSearchIndex
 
-FILLABLE = ("legal_form", "inn", "kpp", "ogrn", "city", "region")
 # Enum member access costs a descriptor call; a chunk reads these a hundred thousand times.
-PHONE = ChannelKind.PHONE.value
-EMAIL = ChannelKind.EMAIL.value
 PERSON = ClientKind.PERSON.value
 COMPANY = ClientKind.COMPANY.value
 
@@ -60,26 +57,6 @@ _NAME, _OWNER = CLIENT_KEYS.index("name") - 1, CLIENT_KEYS.index("owner_id") - 1
 
 HELD = "row.inn_of_another_company"
 """The code of a row not imported because its INN is a client's with plainly another name."""
-
-
-@dataclass
-class ChunkResult:
-    created: int = 0
-    enriched: int = 0
-    unchanged: int = 0
-    conflicts: list[Message] = field(default_factory=list)
-    flagged: list[tuple[ParsedRow, Message]] = field(default_factory=list)
-    """Rows a conflict names, with it: the error file keeps them for a person to look at."""
-    held: int = 0
-    """Rows not imported because their INN is another company's (``another_company_by_name``)."""
-    merged: int = 0
-    """Rows that are a client an earlier row of the same file made or enriched: their data went
-    into that client, which is counted once (so rows = created + enriched + unchanged + merged
-    + rejected + held + already imported)."""
-
-    def conflict(self, row: ParsedRow, problem: Message) -> None:
-        self.conflicts.append(problem)
-        self.flagged.append((row, problem))
 
 
 @dataclass
@@ -119,16 +96,6 @@ def _drop_erased_people(session: Session, rows: list[ParsedRow]) -> None:
             touched = True
         if touched and (row.name or row.phones or row.emails or row.contact_name):
             row.keys = row_keys(row)
-
-
-def _channel_rows(row: ParsedRow) -> list[tuple[str, str, str, str | None]]:
-    found = [(PHONE, p.e164, p.raw, p.extension) for p in row.phones]
-    found += [(EMAIL, e.value, e.raw, None) for e in row.emails]
-    return found
-
-
-def _keys(row: ParsedRow) -> RowKeys:
-    return row.keys if row.keys is not None else row_keys(row)
 
 
 def _kind(row: ParsedRow) -> str:
@@ -175,7 +142,7 @@ def write_chunk(session: Session, ctx: LoadContext, rows: list[ParsedRow]) -> Ch
         if new_groups:
             result.created = _insert_new(session, writes, list(new_groups.values()), behind)
         if enrich:
-            _enrich(session, writes, enrich, result)
+            enrich_clients(session, writes, enrich, result)
         writes.flush(session, behind)
     check_references(
         session,
@@ -226,7 +193,7 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group], beh
     for group in groups:
         if len(group.rows) == 1:
             row = group.rows[0]
-            keys = _keys(row)
+            keys = keys_of(row)
             owner_id = ctx.owners.resolve(row.owner)
             region = region_of_new_client(row.region, ctx.owners.regions.get(owner_id))
             client_rows.append((
@@ -236,7 +203,7 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group], beh
             continue
         owner_id = ctx.owners.resolve(group.value("owner"))
         region = region_of_new_client(group.value("region"), ctx.owners.regions.get(owner_id))
-        all_channels = [c for r in group.rows for c in _channel_rows(r)]
+        all_channels = [c for r in group.rows for c in channel_rows(r)]
         phones = [c[1] for c in all_channels if c[0] == PHONE]
         emails = [c[1] for c in all_channels if c[0] == EMAIL]
         name = group.value("name") or group.value("contact_name") or (phones + emails)[0]
@@ -265,11 +232,11 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group], beh
         for row in group.rows:
             writes.source(client_id, row)
             into = None
-            contact_key = _keys(row).contact_key
+            contact_key = keys_of(row).contact_key
             if contact_key and contact_key not in seen_people:
                 seen_people.add(contact_key)
                 into = writes.contact(client_id, row, logged=False)
-            for kind, value, raw, ext in _channel_rows(row):
+            for kind, value, raw, ext in channel_rows(row):
                 if (kind, value) not in seen_channels:
                     seen_channels.add((kind, value))
                     writes.channel(into, client_id, kind, value, raw, ext, logged=False)
@@ -283,153 +250,3 @@ def _insert_new(session: Session, writes: ChunkWrites, groups: list[_Group], beh
             for key, value in portrait.items()
         )
     return len(ids)
-
-
-def _enrich(
-    session: Session, writes: ChunkWrites, targets: dict[int, list[ParsedRow]], result: ChunkResult
-) -> None:
-    """Fill what existing clients lack. One ``executemany`` per chunk, the audit rows written with
-    the chunk's other rows, rather than ``audit.changes.change`` client by client: an import
-    enriches tens of thousands of clients; ``versioned`` still says what each change moves."""
-    ctx = writes.ctx
-    ids = sorted(targets)
-    c = clients.c
-    current = {
-        row.id: row._asdict()
-        for row in session.execute(
-            select(c.id, c.name, c.legal_form, c.inn, c.kpp, c.ogrn, c.city, c.region, c.owner_id).where(
-                c.id.in_(ids)
-            )
-        )
-    }
-    have: dict[int, set[tuple[str, str]]] = {i: set() for i in ids}
-    for client_id, kind, value in session.execute(
-        select(channels.c.client_id, channels.c.kind, channels.c.value).where(channels.c.client_id.in_(ids))
-    ):
-        have[client_id].add((kind, value))
-    people: dict[int, set[str]] = {i: set() for i in ids}
-    for client_id, name in session.execute(
-        select(contacts.c.client_id, contacts.c.full_name).where(contacts.c.client_id.in_(ids))
-    ):
-        people[client_id].add(fold(name))
-    # A client an earlier chunk of this file created or enriched is counted once, as it would
-    # be had both rows fallen in one chunk: chunk boundaries must not change the summary.
-    counted = set(session.scalars(
-        select(client_sources.c.client_id).where(
-            client_sources.c.client_id.in_(ids),
-            client_sources.c.batch_id == ctx.batch_id,
-            client_sources.c.file_sha256 == ctx.file_sha256,
-        )
-    ))  # fmt: skip
-    with_open_deal = set(session.scalars(
-        select(deals.c.client_id).where(deals.c.client_id.in_(ids), deals.c.status == DealStatus.OPEN.value)
-    ))  # fmt: skip
-    portrait = portrait_now(session, ctx, targets)
-    updates: list[dict[str, Any]] = []
-    for client_id in ids:
-        now_values = current[client_id]
-        fills: dict[str, str] = {}
-        added = False
-        for row in targets[client_id]:
-            if row.portrait:
-                values = portrait.setdefault(client_id, {})
-                added |= fill_portrait(writes, result.conflict, client_id, row, values)
-            writes.source(client_id, row)
-            holder = now_values["owner_id"]
-            if row.owner and holder is not None and ctx.owners.resolve(row.owner) != holder:
-                region = ctx.owners.regions.get(holder)
-                owner = ctx.owners.names.get(holder, holder)
-                result.conflict(
-                    row,
-                    Message(
-                        "row.owner_kept",
-                        N_(
-                            "{where}: «{name}» (client {client}) already belongs to {owner}, {region}; "
-                            "the row enriched it, the owner was kept"
-                        )
-                        if region
-                        else N_(
-                            "{where}: «{name}» (client {client}) already belongs to {owner}; "
-                            "the row enriched it, the owner was kept"
-                        ),
-                        where=row.source.where(),
-                        name=now_values["name"],
-                        client=client_id,
-                        owner=owner,
-                        region=region,
-                    ),
-                )
-            for name in FILLABLE:
-                value = getattr(row, name)
-                if value in (None, ""):
-                    continue
-                old = fills.get(name, now_values[name])
-                if old in (None, ""):
-                    fills[name] = value
-                    writes.change("client", client_id, "fill", name, None, value)
-                elif fold(str(old)) != fold(str(value)):
-                    result.conflict(
-                        row,
-                        Message(
-                            "row.value_differs",
-                            N_("{where}: {field} {value!r} differs from {old!r} of client {client}"),
-                            where=row.source.where(),
-                            field=field_label(name),
-                            value=value,
-                            old=old,
-                            client=client_id,
-                        ),
-                    )
-                    writes.change("client", client_id, "conflict", name, str(old), str(value))
-            into = None
-            contact_key = _keys(row).contact_key
-            if contact_key and contact_key not in people[client_id]:
-                people[client_id].add(contact_key)
-                into = writes.contact(client_id, row, logged=True)
-                added = True
-            for kind, value, raw, ext in _channel_rows(row):
-                if (kind, value) not in have[client_id]:
-                    have[client_id].add((kind, value))
-                    writes.channel(into, client_id, kind, value, raw, ext, logged=True)
-                    added = True
-        made = writes.follow_ups(
-            client_id,
-            now_values["owner_id"],
-            now_values["name"],
-            targets[client_id],
-            has_open_deal=client_id in with_open_deal,
-        )
-        if fills or added:
-            merged = {**now_values, **fills}
-            phones = sorted(v for k, v in have[client_id] if k == PHONE)
-            emails = sorted(v for k, v in have[client_id] if k == EMAIL)
-            _, text = derived_keys(
-                merged["name"], merged["legal_form"], merged["inn"], merged["city"], phones, emails
-            )
-            updates.append({"cid": client_id, **{f: merged[f] for f in FILLABLE}, "search_text": text[:2000]})
-            writes.audit.append(
-                {
-                    "at": ctx.now,
-                    "user_id": ctx.user_id,
-                    "entity": "client",
-                    "entity_id": client_id,
-                    "action": "import_enrich",
-                    "changes": {"batch": ctx.batch_id, "filled": fills},
-                }
-            )
-        rows_here = len(targets[client_id])
-        if client_id not in counted:
-            if fills or added or made:
-                result.enriched += 1
-            else:
-                result.unchanged += 1
-            result.merged += rows_here - 1
-        else:
-            result.merged += rows_here
-    if updates:
-        session.connection().execute(
-            update(clients)
-            .where(clients.c.id == bindparam("cid"))
-            .values(versioned(clients, {f: bindparam(f) for f in (*FILLABLE, "search_text")}, ctx.now)),
-            updates,
-        )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold
 from crm_tui.domain.values.requisites import is_valid_inn
-from crm_tui.importers.clients.row_keys import row_keys
+from crm_tui.importers.clients.row_keys import keys_of
 from crm_tui.importers.dedup.names import company_name
 from crm_tui.importers.dedup.rules import INN_SURE_NAME, Record, judge, name_similarity
 from crm_tui.storage.bulk import among
@@ -43,7 +43,7 @@ class Identity(NamedTuple):
 
     @classmethod
     def of_row(cls, row: ParsedRow) -> Identity:
-        keys = row.keys if row.keys is not None else row_keys(row)
+        keys = keys_of(row)
         return cls(
             row.inn if keys.inn_valid else None,
             row.kpp,

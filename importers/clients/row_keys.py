@@ -9,6 +9,11 @@ from crm_tui.domain.values.requisites import is_valid_inn
 from crm_tui.importers.dedup.names import company_name, comparable_name
 
 
+def keys_of(row: ParsedRow) -> RowKeys:
+    """The keys the parser gave ``row``, or, for a row built otherwise, its keys now."""
+    return row.keys if row.keys is not None else row_keys(row)
+
+
 def row_keys(row: ParsedRow, *, inn_valid: bool | None = None, name_split: bool = False) -> RowKeys:
     """The keys of ``row``. The parser passes what it has found already, so that nothing is
     computed twice for every row of a file: ``inn_valid``, the checksum of ``row.inn`` checked

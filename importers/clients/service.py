@@ -23,6 +23,7 @@ from crm_tui.domain.portrait.fields import portrait_fields, portrait_targets
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.batch_run import BatchRun, Progress, check_files, stored_path
+from crm_tui.importers.clients.chunk_result import ChunkResult
 from crm_tui.importers.clients.chunk_writes import LoadContext
 from crm_tui.importers.clients.file_memory import (
     already_loaded,
@@ -31,7 +32,7 @@ from crm_tui.importers.clients.file_memory import (
     remember_mapping,
     remembered_mapping,
 )
-from crm_tui.importers.clients.loader import HELD, ChunkResult, write_chunk
+from crm_tui.importers.clients.loader import HELD, write_chunk
 from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.parse_process import ParsingProcess, parsed_chunks
 from crm_tui.importers.clients.rows import Table, open_table

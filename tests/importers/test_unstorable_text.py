@@ -20,7 +20,8 @@ from crm_tui.domain.imports.batches import ImportOptions, OrdersOptions
 from crm_tui.domain.values.cells import UNSTORABLE, storable_text
 from crm_tui.domain.workspace import Workspace
 from crm_tui.importers.batches import list_batches
-from crm_tui.importers.clients import loader, service
+from crm_tui.importers.clients import service
+from crm_tui.importers.clients.chunk_result import ChunkResult
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.orders.service import import_orders
 from crm_tui.storage.models import client_sources, clients, contacts
@@ -86,7 +87,7 @@ def test_a_batch_that_stops_on_any_error_ends_failed_with_the_reason(
     monkeypatch: pytest.MonkeyPatch,
     error: BaseException,
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> loader.ChunkResult:
+    def broken(*args: object, **kwargs: object) -> ChunkResult:
         raise error
 
     monkeypatch.setattr(service, "write_chunk", broken)
