@@ -13,12 +13,13 @@ from textual import work
 from textual.message import Message
 
 from crm_tui.domain.clients.card import load_card
-from crm_tui.domain.clients.edit import edit_client, field_label
+from crm_tui.domain.clients.edit import edit_client
 from crm_tui.domain.documents.company import LABELS
 from crm_tui.domain.documents.making import KIND_NAMES, DocumentRow, document_content, make_document
 from crm_tui.domain.documents.payments import HandPayment
 from crm_tui.domain.documents.steps import STEPS, DealSteps
 from crm_tui.domain.documents.templates import list_templates
+from crm_tui.domain.field_labels import field_label
 from crm_tui.domain.values.formatting import money, money_figure
 from crm_tui.domain.values.text import literal
 from crm_tui.i18n import N_, _, ngettext

@@ -34,9 +34,6 @@ from crm_tui.storage.tables.campaigns import (
     sender_counts,
 )
 from crm_tui.storage.tables.clients import (
-    ChannelKind,
-    ClientKind,
-    ClientStatus,
     channels,
     clients,
     contact_jobs,
@@ -69,6 +66,7 @@ from crm_tui.storage.tables.imports import (
     import_mappings,
 )
 from crm_tui.storage.tables.inbound import inbound_events, inbound_sources, mailbox_folders, mailboxes
+from crm_tui.storage.tables.kinds import ChannelKind, ClientKind, ClientStatus, FieldKind
 from crm_tui.storage.tables.leads import (
     LeadChannel,
     LeadStatus,
@@ -79,7 +77,6 @@ from crm_tui.storage.tables.leads import (
     leads,
 )
 from crm_tui.storage.tables.portrait import (
-    FieldKind,
     field_defs,
     field_values,
     installed_base,

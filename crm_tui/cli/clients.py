@@ -49,7 +49,7 @@ def list_(
 
     from crm_tui.domain.captions import CLIENT_STATUS_NAMES
     from crm_tui.domain.clients.listing import NO_SEGMENT, OWNS, ClientFilter, iter_clients
-    from crm_tui.storage.tables.clients import ClientStatus
+    from crm_tui.storage.tables.kinds import ClientStatus
     from crm_tui.storage.tables.sales import Segment
 
     ws = open_ws(ctx)

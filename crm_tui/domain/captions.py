@@ -17,10 +17,9 @@ from typing import TypeVar
 
 from crm_tui.i18n import NC_, Captioned, in_language, pgettext
 from crm_tui.storage.tables.activity import TaskStatus
-from crm_tui.storage.tables.clients import ClientStatus
 from crm_tui.storage.tables.deals import DealStatus
 from crm_tui.storage.tables.imports import ImportStatus
-from crm_tui.storage.tables.portrait import FieldKind
+from crm_tui.storage.tables.kinds import ClientStatus, FieldKind
 from crm_tui.storage.tables.sales import Segment
 
 K = TypeVar("K", bound=str)

@@ -13,8 +13,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit.changes import versioned
-from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.search_keys import derived_keys
+from crm_tui.domain.field_labels import field_label
 from crm_tui.domain.imports.rows import ParsedRow
 from crm_tui.domain.values.folding import fold
 from crm_tui.i18n import N_, Message

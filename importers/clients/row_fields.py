@@ -30,7 +30,7 @@ from crm_tui.domain.values.requisites import normalise_inn_kpp, normalise_kpp, n
 from crm_tui.domain.values.text import normalise_person_name, normalise_text
 from crm_tui.i18n import N_, Message
 from crm_tui.importers.clients.row_keys import row_keys
-from crm_tui.storage.models import FieldKind
+from crm_tui.storage.tables.kinds import FieldKind
 
 _CACHE_SIZE = 20_000
 _CACHE_TRIAL = 2_000  # lookups before a column decides whether its cache pays

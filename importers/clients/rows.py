@@ -14,7 +14,7 @@ from itertools import chain, islice
 from os import PathLike
 from typing import Any
 
-from crm_tui.domain.clients.edit import field_label
+from crm_tui.domain.field_labels import field_label
 from crm_tui.domain.imports.errors import ImportFileError, MappingError
 from crm_tui.domain.imports.mapping import PORTRAIT_PREFIX, ColumnMap, column_letter
 from crm_tui.domain.imports.rows import DataRow, ParsedRow, RowSource

@@ -14,8 +14,8 @@ from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, selec
 from sqlalchemy.orm import Session
 
 from crm_tui.domain.audit.changes import versioned
-from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.records import search_keys_of
+from crm_tui.domain.field_labels import field_label
 from crm_tui.domain.imports.batches import UndoReport
 from crm_tui.domain.imports.mapping import portrait_key
 from crm_tui.domain.workspace import Workspace

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -21,25 +19,8 @@ from sqlalchemy import (
 )
 
 from crm_tui.storage.tables.base import metadata
+from crm_tui.storage.tables.kinds import ClientKind, ClientStatus
 from crm_tui.storage.types import UTCDateTime
-
-
-class ClientKind(StrEnum):
-    COMPANY = "company"
-    PERSON = "person"
-
-
-class ClientStatus(StrEnum):
-    LEAD = "lead"
-    PROSPECT = "prospect"
-    CUSTOMER = "customer"
-
-
-class ChannelKind(StrEnum):
-    PHONE = "phone"
-    EMAIL = "email"
-    MESSENGER = "messenger"
-
 
 # A company or a person we sell to.
 #

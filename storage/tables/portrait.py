@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,17 +17,6 @@ from sqlalchemy import (
 
 from crm_tui.storage.tables.base import metadata
 from crm_tui.storage.types import UTCDateTime
-
-
-class FieldKind(StrEnum):
-    TEXT = "text"
-    NUMBER = "number"
-    MONEY = "money"
-    DATE = "date"
-    CHOICE = "choice"
-    MULTI = "multi"
-    BOOL = "bool"
-
 
 # A field of the client portrait (seed 000): what makes a client valuable to us.
 field_defs = Table(

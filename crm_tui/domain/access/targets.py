@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crm_tui.i18n import N_, Message, Phrase
-from crm_tui.storage.tables.clients import ClientStatus
+from crm_tui.storage.tables.kinds import ClientStatus
 
 IT = Phrase(N_("it"))
 """How a refusal names a target that has no name."""

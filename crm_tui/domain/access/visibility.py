@@ -19,9 +19,10 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from crm_tui.domain.access.capabilities import Capability, Scope, Viewer, scope_for
 from crm_tui.storage.tables.activity import tasks
-from crm_tui.storage.tables.clients import ClientStatus, clients
+from crm_tui.storage.tables.clients import clients
 from crm_tui.storage.tables.deals import deals
 from crm_tui.storage.tables.imports import import_batches
+from crm_tui.storage.tables.kinds import ClientStatus
 from crm_tui.storage.tables.team import users
 
 if TYPE_CHECKING:

@@ -3,4 +3,4 @@
 Screens and widgets, which do not import storage, take ``ClientStatus`` from here.
 """
 
-from crm_tui.storage.tables.clients import ClientStatus as ClientStatus
+from crm_tui.storage.tables.kinds import ClientStatus as ClientStatus

@@ -19,6 +19,7 @@ from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.audit.changes import change
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, StaleEdit, not_found
+from crm_tui.domain.field_labels import field_label
 from crm_tui.domain.values.cells import Normalised
 from crm_tui.domain.values.legal_forms import normalise_legal_form
 from crm_tui.domain.values.requisites import (
@@ -32,7 +33,7 @@ from crm_tui.domain.values.requisites import (
     normalise_ogrn,
 )
 from crm_tui.domain.values.text import normalise_text
-from crm_tui.i18n import N_, Listed, Message, Phrase
+from crm_tui.i18n import N_, Listed, Message
 from crm_tui.storage.models import ChannelKind, ClientStatus, channels, clients
 
 EDITABLE = (
@@ -48,38 +49,6 @@ EDITABLE = (
     "region",
     "status",
 )
-FIELD_LABELS = {
-    "name": N_("name"),
-    "legal_form": N_("legal_form"),
-    "inn": N_("inn"),
-    "kpp": N_("kpp"),
-    "inn_kpp": N_("inn_kpp"),
-    "ogrn": N_("ogrn"),
-    "legal_address": N_("legal_address"),
-    "bik": N_("bik"),
-    "account": N_("account"),
-    "city": N_("city"),
-    "region": N_("region"),
-    "status": N_("status"),
-    "phone": N_("phone"),
-    "email": N_("email"),
-    "contact_name": N_("contact_name"),
-    "contact_position": N_("contact_position"),
-    "owner": N_("owner"),
-    "next_action": N_("next_action"),
-    "note": N_("note"),
-    "deal_amount": N_("deal_amount"),
-    "address": N_("address"),
-}
-"""How a client's field, as edited or imported, is named in a message: in English its key (what
-``--map`` and the requisites take), in Russian its name."""
-
-
-def field_label(key: str) -> Phrase | str:
-    """``key``'s name in a message (a key without one is shown as it is)."""
-    return Phrase(FIELD_LABELS[key]) if key in FIELD_LABELS else key
-
-
 DIGITS = ("inn", "kpp", "ogrn", "bik", "account")
 """Requisites typed with spaces or dashes (``40702 810 0...``) are kept as digits alone."""
 _READERS: dict[str, Callable[[object], Normalised[str | None]]] = {

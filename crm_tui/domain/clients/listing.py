@@ -17,8 +17,9 @@ from crm_tui.domain.access.visibility import visible_clients
 from crm_tui.domain.clients.search import indexed_condition, matching_ids
 from crm_tui.domain.clients.search_keys import search_patterns
 from crm_tui.domain.values.folding import fold
-from crm_tui.storage.tables.clients import ChannelKind, channels, clients
+from crm_tui.storage.tables.clients import channels, clients
 from crm_tui.storage.tables.imports import client_sources
+from crm_tui.storage.tables.kinds import ChannelKind
 from crm_tui.storage.tables.portrait import installed_base
 from crm_tui.storage.tables.team import users
 

@@ -22,9 +22,9 @@ from crm_tui.domain.access.capabilities import Capability, Viewer, require
 from crm_tui.domain.access.visibility import clients_within
 from crm_tui.domain.audit import trail as audit
 from crm_tui.domain.audit.changes import change, stale
-from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.domain.field_labels import field_label
 from crm_tui.i18n import N_
 from crm_tui.storage.models import (
     ChannelKind,

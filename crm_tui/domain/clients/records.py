@@ -21,7 +21,8 @@ from crm_tui.domain.clients.search_keys import derived_keys
 from crm_tui.domain.errors import InvalidInput, not_found
 from crm_tui.i18n import N_
 from crm_tui.storage.tables.activity import interactions
-from crm_tui.storage.tables.clients import ChannelKind, ClientKind, ClientStatus, channels, clients, contacts
+from crm_tui.storage.tables.clients import channels, clients, contacts
+from crm_tui.storage.tables.kinds import ChannelKind, ClientKind, ClientStatus
 from crm_tui.storage.tables.team import users
 
 if TYPE_CHECKING:

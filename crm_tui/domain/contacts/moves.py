@@ -22,7 +22,8 @@ from crm_tui.domain.errors import InvalidInput, NotFound, not_found
 from crm_tui.domain.values.requisites import normalise_inn
 from crm_tui.domain.workspace import Workspace
 from crm_tui.i18n import N_
-from crm_tui.storage.tables.clients import ChannelKind, channels, clients, contact_jobs, contacts
+from crm_tui.storage.tables.clients import channels, clients, contact_jobs, contacts
+from crm_tui.storage.tables.kinds import ChannelKind
 
 if TYPE_CHECKING:
     from crm_tui.storage.units import Unit

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_tui.domain.clients.edit import field_label
 from crm_tui.domain.documents.company import LABELS, Company, company, missing
 from crm_tui.domain.documents.words import amount_in_words
 from crm_tui.domain.errors import InvalidInput, not_found
+from crm_tui.domain.field_labels import field_label
 from crm_tui.domain.values.declension import genitive_name, genitive_position, is_woman
 from crm_tui.domain.values.formatting import document_amount, document_date, document_quantity
 from crm_tui.domain.values.legal_forms import ENTREPRENEUR

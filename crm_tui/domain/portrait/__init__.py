@@ -3,4 +3,4 @@
 Screens and widgets, which do not import storage, take ``FieldKind`` from here.
 """
 
-from crm_tui.storage.tables.portrait import FieldKind as FieldKind
+from crm_tui.storage.tables.kinds import FieldKind as FieldKind

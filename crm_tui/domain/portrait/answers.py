@@ -13,7 +13,7 @@ from crm_tui.domain.values.dates import normalise_date
 from crm_tui.domain.values.formatting import money
 from crm_tui.domain.values.typed import read_typed
 from crm_tui.i18n import N_
-from crm_tui.storage.models import FieldKind
+from crm_tui.storage.tables.kinds import FieldKind
 
 _YES = {"yes", "y", "true", "1", "да", "д", "+"}
 _NO = {"no", "n", "false", "0", "нет", "н", "-"}

@@ -14,7 +14,8 @@ from sqlalchemy import func, insert, select
 from crm_tui.domain.base_language import base_language
 from crm_tui.domain.settings import get_setting, put_setting
 from crm_tui.i18n import N_, NC_, in_language
-from crm_tui.storage.tables.portrait import FieldKind, field_defs
+from crm_tui.storage.tables.kinds import FieldKind
+from crm_tui.storage.tables.portrait import field_defs
 
 if TYPE_CHECKING:
     from crm_tui.storage.units import Unit
