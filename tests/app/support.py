@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from rich.console import Console
@@ -95,3 +95,17 @@ def text_of(widget: Static) -> str:
     content = widget.content
     console.print(content if not isinstance(content, str) else Text(content))
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+@contextlib.contextmanager
+def in_language(code: str) -> Iterator[None]:
+    """The interface in ``code`` for the block; the language before it afterwards, whatever
+    the block raised (a test left in Russian would change every test after it)."""
+    from crm_tui import i18n
+
+    before = i18n.current_locale()
+    i18n.set_locale(code)
+    try:
+        yield
+    finally:
+        i18n.set_locale(before)

@@ -8,7 +8,7 @@ from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.widgets.key_footer import KeyFooter
-from tests.app.support import settle, workspace
+from tests.app.support import in_language, settle, workspace
 from tests.seed import Seeded
 
 
@@ -46,18 +46,13 @@ async def test_only_an_admin_sees_the_fields_key(sqlite_url: str, team: Seeded) 
 
 
 async def test_a_key_that_does_not_fit_is_left_out_whole(ws: Workspace) -> None:
-    from crm_tui import i18n
-
-    i18n.set_locale("ru")
-    try:
+    with in_language("ru"):
         app = create_app(ws)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             footer = app.screen.query_one(KeyFooter)
             rendered = str(footer.render())
             whole = [f"{key} {description}" for key, description, _on, _own in footer._shown]
-    finally:
-        i18n.set_locale("en")
     assert len(rendered.rstrip()) <= 80
     shown_parts = rendered.rstrip()
     kept = [part for part in whole if part in shown_parts]
@@ -71,29 +66,22 @@ async def test_whose_agrees_with_what_the_screen_shows_in_russian(
 ) -> None:
     """The dashboard's "Whose" asks «Чьи показатели», the requests' shows «мои / мой регион /
     все» обращения: both keys read «Чьи», not the «Чей» of the one English word."""
-    from crm_tui import i18n
-
-    i18n.set_locale("ru")
-    try:
+    with in_language("ru"):
         app = create_app(workspace(sqlite_url, "smirnov"))
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.press(screen_key)
             await settle(pilot)
             drawn = str(app.screen.query_one(KeyFooter).render())
-    finally:
-        i18n.set_locale("en")
     assert f"m {whose} " in drawn and "Чей" not in drawn
 
 
 async def test_the_dashboards_export_names_whose_figures_in_russian(sqlite_url: str, team: Seeded) -> None:
     """The exported dashboard's first row says whose figures they are, as its key does."""
-    from crm_tui import i18n
     from crm_tui.domain.reports.sheets import dashboard_sheets
     from crm_tui.screens.dashboard import DashboardScreen
 
-    i18n.set_locale("ru")
-    try:
+    with in_language("ru"):
         app = create_app(workspace(sqlite_url, "smirnov"))
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -102,6 +90,4 @@ async def test_the_dashboards_export_names_whose_figures_in_russian(sqlite_url: 
             screen = app.screen
             assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
             rows = list(dashboard_sheets(screen.dashboard, "команда")[0].rows)
-    finally:
-        i18n.set_locale("en")
     assert rows[0][:2] == ["Чьи", "команда"]

@@ -18,7 +18,7 @@ from crm_tui.screens.dashboard_drill import DrillScreen
 from crm_tui.screens.funnel import FunnelScreen
 from crm_tui.screens.lead_report import LeadReportScreen
 from crm_tui.widgets.figure_tile import FigureTile
-from tests.app.support import notifications, settle, workspace
+from tests.app.support import in_language, notifications, settle, workspace
 from tests.app.test_inbox import requests
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
@@ -80,14 +80,11 @@ async def test_the_dashboard_and_its_records_export(sqlite_url: str, team: Seede
 
 
 async def test_the_lead_analysis_exports_in_russian(sqlite_url: str, team: Seeded, tmp_path: Path) -> None:
-    from crm_tui import i18n
 
     requests(sqlite_url)
     head = open_workspace(sqlite_url, "smirnov", tz=MOSCOW, clock=fixed_clock(FROZEN_NOW))
     app = create_app(head, data_dir=tmp_path)
-    before = i18n.current_locale()
-    i18n.set_locale("ru")
-    try:
+    with in_language("ru"):
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.press("I", "R")
@@ -96,8 +93,6 @@ async def test_the_lead_analysis_exports_in_russian(sqlite_url: str, team: Seede
             path = await exported(pilot, tmp_path)
             assert path.name == f"leads-source-{FROZEN_NOW.astimezone(MOSCOW).date().isoformat()}.xlsx"
             (rows,) = sheets_of(path).values()
-    finally:
-        i18n.set_locale(before)
     assert rows[0][:3] == ("Группа", "Обращения", "Новые")
     assert rows[1][0] == "команда" and rows[1][1] == 3
 

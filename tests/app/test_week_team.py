@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList
 
-from crm_tui import i18n
 from crm_tui.app import create_app
 from crm_tui.screens.deal import DealScreen
 from crm_tui.screens.week import WeekScreen
 from crm_tui.widgets.key_footer import KeyFooter
-from tests.app.support import settle, workspace
+from tests.app.support import in_language, settle, workspace
 from tests.seed import Seeded
 
 
@@ -74,9 +73,7 @@ def _own_keys_cut(app: object) -> list[str]:
 async def test_every_key_of_the_deal_and_the_week_is_in_the_footer_at_80_columns(
     sqlite_url: str, team: Seeded, language: str
 ) -> None:
-    before = i18n.current_locale()
-    i18n.set_locale(language)
-    try:
+    with in_language(language):
         for login in ("admin", "smirnov"):  # the admin also has "payment received"
             ws = workspace(sqlite_url, login)
             app = create_app(ws)
@@ -91,8 +88,6 @@ async def test_every_key_of_the_deal_and_the_week_is_in_the_footer_at_80_columns
                 await settle(pilot)
                 assert isinstance(app.screen, WeekScreen)
                 assert _own_keys_cut(app) == [], login
-    finally:
-        i18n.set_locale(before)
 
 
 async def test_home_brings_the_week_back_to_this_week(sqlite_url: str, team: Seeded) -> None:
@@ -116,9 +111,7 @@ async def test_home_brings_the_week_back_to_this_week(sqlite_url: str, team: See
 async def test_the_weeks_whose_key_agrees_with_its_week_in_russian(sqlite_url: str, team: Seeded) -> None:
     """The week's "Whose" asks «Чья неделя»: its key reads «Чья» (feminine), while the
     dashboard's and the requests' keys keep their own form of the same English word."""
-    before = i18n.current_locale()
-    i18n.set_locale("ru")
-    try:
+    with in_language("ru"):
         app = create_app(workspace(sqlite_url, "smirnov"))
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -131,5 +124,3 @@ async def test_the_weeks_whose_key_agrees_with_its_week_in_russian(sqlite_url: s
             await settle(pilot)
             drawn = str(app.screen.query_one(KeyFooter).render())
             assert "m Чья " in drawn + " " and "Чей" not in drawn
-    finally:
-        i18n.set_locale(before)
