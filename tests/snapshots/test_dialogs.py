@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace
-from tests.app.support import settle, workspace
+from tests.app.support import settle, wait_for, workspace
 from tests.app.typing import burst
 from tests.seed import Seeded
 from tests.snapshots.test_screens import keys_then_settle
@@ -112,7 +112,7 @@ def test_browser_password_refused(
     async def refused(pilot: Pilot[None]) -> None:
         await press_and_settle(pilot, "P")
         await burst(pilot, "tab", "секретный-1", "tab", "секретный-2", "ctrl+s")
-        await settle(pilot)
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#error-again").display)
 
     app = create_app(workspace(sqlite_url, "admin"))
     assert snap_compare(app, terminal_size=size, run_before=refused)
