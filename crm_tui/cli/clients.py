@@ -10,6 +10,7 @@ from crm_tui.cli.common import (
     EXIT_USER_ERROR,
     UNKNOWN_OWNER,
     fail,
+    json_fields,
     open_ws,
     person_json,
     print_json,
@@ -45,7 +46,6 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per client per line.")] = False,
 ) -> None:
     """List clients, streamed: safe on a base of a million."""
-    from dataclasses import asdict
 
     from crm_tui.domain.captions import CLIENT_STATUS_NAMES
     from crm_tui.domain.clients.listing import NO_SEGMENT, OWNS, ClientFilter, iter_clients
@@ -68,7 +68,7 @@ def list_(
         if as_json:
             count = 0
             for row in rows:
-                print_json(asdict(row))
+                print_json(row)
                 count += 1
             _audit_export(ws, count, flt)
             return
@@ -309,14 +309,13 @@ def take(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Take an unowned lead of your region: first come, first served (the second is told who)."""
-    from dataclasses import asdict
 
     from crm_tui.domain.clients.take import take_lead
 
     ws = open_ws(ctx)
     taken = take_lead(ws, client_id)
     if as_json:
-        print_json(asdict(taken) | person_json("owner", ws.viewer.login, ws.viewer.full_name))
+        print_json(json_fields(taken) | person_json("owner", ws.viewer.login, ws.viewer.full_name))
         return
     line = _("«{name}» is yours already.") if taken.already_yours else _("«{name}» is yours now.")
     say(line.format(name=taken.name))

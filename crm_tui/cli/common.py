@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
@@ -175,8 +175,24 @@ def segment_counts(result: RecomputeResult) -> str:
 
 def print_json(value: Any) -> None:
     """One JSON line, written at once: ``json.dump`` writes a value piece by piece, a write (and,
-    unbuffered, a system call) for every key and value of a list of hundreds of rows."""
+    unbuffered, a system call) for every key and value of a list of hundreds of rows. A
+    dataclass is written as its fields (``json_fields``), nested ones too."""
     sys.stdout.write(json.dumps(value, ensure_ascii=False, default=_json_value) + "\n")
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def json_fields(record: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, one level deep: what ``dataclasses.asdict`` gives once JSON
+    has written it (``print_json`` converts the dataclasses inside the same way), without
+    ``asdict``'s deep copy of every value, which was half of `crm clients list --json`'s time
+    on a base of 100,000 clients."""
+    kind = type(record)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(record))
+    return {name: getattr(record, name) for name in names}
 
 
 def person_json(key: str, login: str | None, name: str | None) -> dict[str, str | None]:
@@ -214,11 +230,14 @@ def options_named(option_of: Callable[[str, dict[str, object]], str | None]) -> 
         raise type(exc)(said) from None
 
 
-def _json_value(value: object) -> str:
-    """A value JSON has no type for: a moment or a day in ISO 8601 (``2026-12-04T10:15:03+00:00``,
-    as every --json writes them: a script parses one format), anything else as its text."""
+def _json_value(value: object) -> Any:
+    """A value JSON has no type for: a dataclass as its fields, a moment or a day in ISO 8601
+    (``2026-12-04T10:15:03+00:00``, as every --json writes them: a script parses one format),
+    anything else as its text."""
     from datetime import date
 
+    if is_dataclass(value) and not isinstance(value, type):
+        return json_fields(value)
     return value.isoformat() if isinstance(value, date) else str(value)
 
 

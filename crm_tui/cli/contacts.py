@@ -102,13 +102,12 @@ def move(
 ) -> None:
     """The person moved to another client: their mobile and private mail go along, the office
     line and the old company's mail stay; both clients' timelines say so."""
-    from dataclasses import asdict
 
     from crm_tui.domain.contacts.moves import move_contact
 
     moved = move_contact(open_ws(ctx), contact_id, to, position)
     if as_json:
-        print_json(asdict(moved))
+        print_json(moved)
         return
     say(
         _("contact {contact} moved from client {old} to client {new}").format(

@@ -11,6 +11,7 @@ from crm_tui.cli.common import (
     UNKNOWN_OWNER,
     capped,
     fail,
+    json_fields,
     open_ws,
     options_named,
     person_json,
@@ -75,7 +76,6 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Open a deal on a client; it enters its stage like any move (history, playbook task)."""
-    from dataclasses import asdict
 
     from crm_tui.domain.deals.new_deal import DealDraft, add_deal
     from crm_tui.domain.values.formatting import money
@@ -84,7 +84,7 @@ def add(
     with options_named(_add_option):
         added = add_deal(ws, DealDraft(client, title, amount, pipeline, stage, close, owner, comment))
     if as_json:
-        fields = asdict(added)
+        fields = json_fields(added)
         login, name = fields.pop("owner_login"), fields.pop("owner_name")
         print_json(fields | person_json("owner", login, name))
         return
@@ -242,7 +242,6 @@ def list_(
 ) -> None:
     """The deals you may see, open first, then the latest changed: at most 200 (when more match,
     standard error says so; narrow with --owner, --stage, --client or --open)."""
-    from dataclasses import asdict
 
     from crm_tui.domain.deals.edit import LIST_LIMIT, DealQuery, list_deals
     from crm_tui.domain.deals.pipeline_admin import find_stage
@@ -258,7 +257,7 @@ def list_(
     rows = capped(rows, LIST_LIMIT, "--owner, --stage, --client, --open")
     if as_json:
         for row in rows:
-            fields = asdict(row)
+            fields = json_fields(row)
             print_json(fields | person_json("owner", fields.pop("owner"), fields.pop("owner_name")))
         return
     print_rows(

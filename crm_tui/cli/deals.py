@@ -23,7 +23,6 @@ def move(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Move a deal to another stage (its playbook's first task is created; Lost goes to the head)."""
-    from dataclasses import asdict
 
     from crm_tui.domain.deals.moves import move_deal, neighbour_stage, seen_deal
     from crm_tui.domain.deals.pipeline_admin import find_stage
@@ -45,7 +44,7 @@ def move(
             target = find_stage(session, stage, row.pipeline_id).id
     result = move_deal(ws, deal, target, row.version, lost_reason=reason, comment=comment)
     if as_json:
-        print_json(asdict(result))
+        print_json(result)
         return
     say(
         _("deal {deal}: {old} -> {new}; tasks created: {tasks}").format(
@@ -63,14 +62,13 @@ def refusal(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Return a lost deal to work (a task for its manager) or hand it to another manager."""
-    from dataclasses import asdict
 
     from crm_tui.domain.deals.refusals import hand_over_lost, return_to_work
 
     ws = open_ws(ctx)
     result = hand_over_lost(ws, task, to, comment) if to else return_to_work(ws, task, comment)
     if as_json:
-        print_json(asdict(result))
+        print_json(result)
         return
     said = _("deal {deal}: back in {stage}, now {login}'s") if to else _("deal {deal}: back in {stage}")
     say(said.format(deal=result.deal_id, stage=result.to_stage, login=to))
@@ -87,14 +85,13 @@ def paid(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Confirm that the deal's invoice is paid (an accountant): in full it wins the deal."""
-    from dataclasses import asdict
 
     from crm_tui.domain.documents.payments import confirm_payment
     from crm_tui.domain.values.formatting import money
 
     result = confirm_payment(open_ws(ctx), deal, amount or "", day or "")
     if as_json:
-        print_json(asdict(result))
+        print_json(result)
         return
     said = (
         _("deal {deal}: invoice {number} paid in full ({paid} of {total}); the deal is won")

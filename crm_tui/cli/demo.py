@@ -70,7 +70,6 @@ def demo(
 ) -> None:
     """Build a demo database (by default demo.db in the user data folder, rebuilt each time)."""
     import os
-    from dataclasses import asdict
 
     from crm_tui.config import demo_database
     from crm_tui.demo.builder import DemoTargetNotEmpty, build_demo
@@ -91,7 +90,7 @@ def demo(
     except DemoTargetNotEmpty as exc:
         fail(str(exc))
     if as_json:
-        print_json(asdict(summary))
+        print_json(summary)
     else:
         parts = [
             ngettext("{count} user", "{count} users", summary.users).format(count=summary.users),

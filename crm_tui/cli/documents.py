@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crm_tui.cli.common import fail, open_ws, print_json, print_table, say
+from crm_tui.cli.common import fail, json_fields, open_ws, print_json, print_table, say
 from crm_tui.cli.ids import record_id
 from crm_tui.i18n import _
 
@@ -30,9 +30,8 @@ TEMPLATE = Annotated[str | None, typer.Option("--template", help="Template name 
 
 
 def _as_dict(row: DocumentRow, out: Path | None = None) -> dict[str, object]:
-    from dataclasses import asdict
 
-    found = asdict(row)
+    found = json_fields(row)
     found["file_name"] = row.file_name
     if out is not None:
         found["out"] = str(out)

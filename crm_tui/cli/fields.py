@@ -20,7 +20,6 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """The portrait's fields (required ones marked) and the contact information required."""
-    from dataclasses import asdict
 
     from crm_tui.domain.captions import FIELD_KIND_NAMES
     from crm_tui.domain.portrait.fields import portrait_fields, required_contacts
@@ -30,7 +29,7 @@ def list_(
         found = portrait_fields(session)
         contacts = required_contacts(session)
     if as_json:
-        print_json({"fields": [asdict(f) for f in found], "required_contacts": contacts})
+        print_json({"fields": found, "required_contacts": contacts})
         return
     for f in found:
         choices = f" ({', '.join(f.choices)})" if f.choices else ""

@@ -30,7 +30,6 @@ def handover(
     """crm handover --from A --to B [--region R] | --client ID... --to B [--dry-run]"""
     if ctx.invoked_subcommand is not None:
         return
-    from dataclasses import asdict
 
     from crm_tui.domain.clients.handovers import hand_over
 
@@ -38,7 +37,7 @@ def handover(
         fail(_("say who takes the clients: --to LOGIN"))
     result = hand_over(open_ws(ctx), to, from_login=from_, client_ids=client, region=region, dry_run=dry_run)
     if as_json:
-        print_json(asdict(result))
+        print_json(result)
         return
     said = (
         _("would move {clients} clients, {deals} open deals, {tasks} open tasks to {login}")
@@ -61,13 +60,12 @@ def undo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Give the clients back (what the receiver passed on since is kept and listed)."""
-    from dataclasses import asdict
 
     from crm_tui.domain.clients.handovers import undo_handover
 
     report = undo_handover(open_ws(ctx), number)
     if as_json:
-        print_json(asdict(report))
+        print_json(report)
         return
     say(
         _("handover {handover} undone: {clients} clients, {deals} deals, {tasks} tasks back").format(

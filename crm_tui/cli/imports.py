@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -168,7 +167,7 @@ def list_(
     batches = list_batches(ws)
     if as_json:
         for b in batches:
-            print_json(asdict(b))
+            print_json(b)
         return
     from datetime import datetime
 
@@ -215,7 +214,7 @@ def undo(
 
     report = undo_import(open_ws(ctx), batch)
     if as_json:
-        print_json(asdict(report))
+        print_json(report)
         return
     if report.documents_removed or report.documents_restored:
         say(

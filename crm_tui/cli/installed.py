@@ -43,7 +43,6 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item per line.")] = False,
 ) -> None:
     """What the client owns: competitors' products first."""
-    from dataclasses import asdict
 
     from crm_tui.domain.access.visibility import visible_clients
     from crm_tui.domain.clients.installed_base import installed_of
@@ -64,7 +63,7 @@ def list_(
         items = installed_of(session, client_id)
     for item in items:
         if as_json:
-            print_json(asdict(item))
+            print_json(item)
             continue
         whose = _("ours") if item.ours else _("competitor")
         when = f"{item.acquired_on:%m.%Y}" if item.acquired_on else "—"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -36,7 +35,7 @@ def routing_list(
         rules = list_routes(session)
     if as_json:
         for rule in rules:
-            print_json(asdict(rule))
+            print_json(rule)
     else:
         print_table(
             _("id"), _("channel"), _("source"), _("line"), _("region"), _("pool"),
@@ -103,7 +102,7 @@ def sources_list(
         found = list_sources(session)
     if as_json:
         for source in found:
-            print_json(asdict(source))
+            print_json(source)
         return
     print_table(
         _("id"), _("name"), _("line"), _("utm_source"), _("minutes"),
@@ -162,7 +161,7 @@ def exclude_list(
         found = list_exclusions(session)
     if as_json:
         for row in found:
-            print_json(asdict(row))
+            print_json(row)
         return
     print_table(_("value"), _("action"), _("note"), rows=((r.value, r.action, r.note or "") for r in found))
 

@@ -83,7 +83,6 @@ def forecast(
     as_json: Annotated[bool, typer.Option("--json", help="Print the lines as JSON.")] = False,
 ) -> None:
     """Open deals weighted by their stage's probability, by expected close month and manager."""
-    from dataclasses import asdict
 
     from crm_tui.domain.deals.pipelines import default_pipeline_id
     from crm_tui.domain.reports.funnel import forecast_report, forecast_total
@@ -96,7 +95,7 @@ def forecast(
             fail(_("no pipeline {pipeline!r}").format(pipeline=pipeline))
         lines = forecast_report(session, ws.viewer, pid)
     if as_json:
-        print_json([asdict(line) for line in lines])
+        print_json(lines)
         return
     total = forecast_total(lines)
     *amounts, amount_total = money_figures([*(line.amount for line in lines), total.amount])
@@ -114,7 +113,6 @@ def stuck(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per deal per line.")] = False,
 ) -> None:
     """Deals over their stage's limit, longest first: the head's list."""
-    from dataclasses import asdict
 
     from crm_tui.domain.deals.stuck import stuck_deals
     from crm_tui.domain.values.formatting import money_figures
@@ -125,7 +123,7 @@ def stuck(
     amounts = money_figures([row.amount for row in found])
     for row, amount in zip(found, amounts, strict=True):
         if as_json:
-            print_json(asdict(row))
+            print_json(row)
         else:
             say(
                 f"{row.id:>7} {row.title:<40} {row.owner or '—':<24} {row.stage:<18} "

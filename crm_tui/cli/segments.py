@@ -107,7 +107,6 @@ def rules(
     as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
 ) -> None:
     """Show the work rules per segment, or change one."""
-    from dataclasses import asdict
 
     from crm_tui.domain.captions import segment_name
     from crm_tui.domain.segments.actions import parse_segment
@@ -125,7 +124,7 @@ def rules(
     with ws.read() as session:
         found = work_rules(session)
     if as_json:
-        print_json([asdict(rule) for rule in found])
+        print_json(found)
         return
     for rule in found:
         every_text = (

@@ -11,6 +11,7 @@ from crm_tui.cli.common import (
     UNKNOWN_USER,
     capped,
     fail,
+    json_fields,
     open_ws,
     options_named,
     person_json,
@@ -58,9 +59,8 @@ def _version(ws: Workspace, task_id: int, version: int | None) -> int:
 
 
 def _row_json(row: TaskRow) -> dict[str, Any]:
-    from dataclasses import asdict
 
-    fields = asdict(row)
+    fields = json_fields(row)
     for key in ("assignee", "set_by", "closed_by"):
         fields |= person_json(key, fields.pop(f"{key}_login"), fields.pop(key))
     return fields
@@ -96,7 +96,6 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Set a task for yourself or a colleague of your scope."""
-    from dataclasses import asdict
 
     from crm_tui.domain.tasks.manual import TaskDraft, set_task
 
@@ -106,7 +105,7 @@ def add(
     with options_named(_option):
         made = set_task(ws, TaskDraft(title, due, to or "", kind, client, deal, note))
     if as_json:
-        fields = asdict(made)
+        fields = json_fields(made)
         for key in ("assignee", "set_by"):
             fields |= person_json(key, fields.pop(f"{key}_login"), fields.pop(f"{key}_name"))
         print_json(fields)

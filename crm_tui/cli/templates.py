@@ -23,7 +23,6 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Add a template (an admin): unknown placeholders and broken tags are refused, naming them."""
-    from dataclasses import asdict
 
     from crm_tui.cli.files import read_bytes
     from crm_tui.domain.documents.templates import add_template
@@ -31,7 +30,7 @@ def add(
     content = read_bytes(file)
     added = add_template(open_ws(ctx), name or file.stem, kind, content)
     if as_json:
-        print_json(asdict(added))
+        print_json(added)
         return
     say(_("template {name!r} added ({kind})").format(name=added.name, kind=kind_name(added.kind)))
 
@@ -42,7 +41,6 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """List the templates: the shipped ones and those an admin added."""
-    from dataclasses import asdict
 
     from crm_tui.domain.documents.templates import list_templates
 
@@ -50,7 +48,7 @@ def list_(
     with ws.read() as session:
         found = list_templates(session)
     if as_json:
-        print_json([asdict(t) for t in found])
+        print_json(found)
         return
     rows = [(t.name, kind_name(t.kind), _("yes") if t.shipped else "") for t in found]
     print_table(_("name"), _("kind"), _("shipped"), rows=rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -40,7 +39,7 @@ def add(
             now=ws.now(),
         )
     if as_json:
-        print_json(asdict(info))
+        print_json(info)
     else:
         say(
             _("added {login} ({name}), {role}, region {region}").format(
@@ -66,7 +65,7 @@ def list_(
         users = list_users(session)
     if as_json:
         for u in users:
-            print_json(asdict(u))
+            print_json(u)
         return
     print_table(
         _("Login"),
