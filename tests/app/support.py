@@ -7,12 +7,14 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
@@ -23,6 +25,8 @@ from crm_tui.domain.workspace import Workspace, open_workspace
 from crm_tui.storage.database import write_session
 from crm_tui.storage.models import ChannelKind, ClientStatus, Role
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded, valid_inn
+
+S = TypeVar("S", bound=Screen[Any])
 
 
 def workspace(url: str, login: str = "ivanova") -> Workspace:
@@ -69,6 +73,16 @@ async def settle(pilot: Pilot[None]) -> None:
         # waiting only for running ones let a snapshot be taken before the list it fills.
         if all(w.is_finished for w in app.workers):
             return
+
+
+async def opened(pilot: Pilot[None], key: str, kind: type[S]) -> S:
+    """The screen ``key`` opens, once it shows its data (the app's first one settled first)."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), screen
+    return screen
 
 
 async def wait_for(pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = 15.0) -> None:

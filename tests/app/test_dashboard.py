@@ -15,7 +15,7 @@ from crm_tui.screens.dashboard import DashboardScreen
 from crm_tui.screens.dashboard_drill import DrillScreen
 from crm_tui.screens.dialogs.choice import ChoiceDialog
 from crm_tui.widgets.figure_tile import FigureTile
-from tests.app.support import settle, text_of, workspace
+from tests.app.support import opened, settle, text_of, workspace
 from tests.seed import Seeded
 
 
@@ -31,11 +31,7 @@ def figure(screen: DashboardScreen, name: str) -> str:
 async def test_a_head_sees_the_regions_figures_and_drills_into_them(sqlite_url: str, team: Seeded) -> None:
     app = create_app(workspace(sqlite_url, "smirnov"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen)
+        screen = await opened(pilot, "K", DashboardScreen)
         # Иванова's: two overdue tasks, СтройМонтаж and Зорин untouched for 30 days; won 2 of 3
         assert (figure(screen, "overdue"), figure(screen, "silent"), figure(screen, "conversion")) == (
             "2",
@@ -60,11 +56,7 @@ async def test_a_head_sees_the_regions_figures_and_drills_into_them(sqlite_url: 
 async def test_one_manager_chosen_with_m(sqlite_url: str, team: Seeded) -> None:
     app = create_app(workspace(sqlite_url, "admin"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen)
+        screen = await opened(pilot, "K", DashboardScreen)
         assert figure(screen, "overdue") == "3"  # Петров's call an hour ago too
         await pilot.press("m")
         await settle(pilot)
@@ -84,11 +76,7 @@ async def test_one_manager_chosen_with_m(sqlite_url: str, team: Seeded) -> None:
 async def test_a_manager_sees_only_their_own(sqlite_url: str, team: Seeded) -> None:
     app = create_app(workspace(sqlite_url, "petrov"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen)
+        screen = await opened(pilot, "K", DashboardScreen)
         assert figure(screen, "overdue") == "1"
         assert screen.dashboard is not None and [p.name for p in screen.dashboard.people] == ["Петров Андрей"]
         assert screen.sub_title == "Петров Андрей", "a manager's own figures are not «the team»"
@@ -101,11 +89,8 @@ async def test_the_dashboard_shows_what_crm_report_prints(sqlite_url: str, team:
 
     app = create_app(workspace(sqlite_url, "smirnov"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        screen = await opened(pilot, "K", DashboardScreen)
+        assert screen.dashboard is not None
         shown = screen.dashboard
     printed = crm(
         "--db",
@@ -146,11 +131,8 @@ async def test_new_requests_and_awaiting_payment_tiles_open_their_records(
     assert waiting[0] >= 1
     app = create_app(workspace(sqlite_url, "smirnov"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        screen = await opened(pilot, "K", DashboardScreen)
+        assert screen.dashboard is not None
         assert figure(screen, "requests") == "3"
         assert (screen.dashboard.awaiting.deals, screen.dashboard.awaiting.amount) == tuple(waiting)
         assert figure(screen, "awaiting") == money(int(waiting[1]))
@@ -180,11 +162,8 @@ async def test_new_requests_and_awaiting_payment_tiles_open_their_records(
 async def test_a_manager_counts_only_their_own_awaiting_deals(sqlite_url: str, team: Seeded) -> None:
     app = create_app(workspace(sqlite_url, "petrov"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        screen = await opened(pilot, "K", DashboardScreen)
+        assert screen.dashboard is not None
         owners = {row.who for row in await_rows(sqlite_url, "petrov")}
         assert owners <= {"Петров Андрей"}
         assert screen.dashboard.awaiting.deals == len(await_rows(sqlite_url, "petrov"))
@@ -205,11 +184,7 @@ async def test_enter_on_a_managers_bar_opens_their_won_deals(sqlite_url: str, te
 
     app = create_app(workspace(sqlite_url, "admin"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen)
+        screen = await opened(pilot, "K", DashboardScreen)
         bars = screen.query_one("#dash-bars", OptionList)
         bars.focus()
         ivanova = next(
@@ -244,11 +219,7 @@ async def test_a_long_name_reads_whole_beside_its_bar_at_80_and_120_columns(
     for size in ((80, 24), (120, 40)):
         app = create_app(workspace(sqlite_url, "smirnov"))
         async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            await pilot.press("K")
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, DashboardScreen)
+            screen = await opened(pilot, "K", DashboardScreen)
             room = screen.query_one("#dash-bars", OptionList).scrollable_content_region.width
             lines = bars_text(screen).splitlines()
             mine = next(line for line in lines if line.startswith("Константинопольская"))
@@ -264,11 +235,7 @@ async def test_a_long_name_reads_whole_beside_its_bar_at_80_and_120_columns(
         )
     app = create_app(workspace(sqlite_url, "smirnov"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen)
+        screen = await opened(pilot, "K", DashboardScreen)
         room = screen.query_one("#dash-bars", OptionList).scrollable_content_region.width
         mine = bars_text(screen).splitlines()[0]
         assert "…" in mine and mine.endswith(f" 63% {money(95_000_000)}") and len(mine) <= room, mine

@@ -8,7 +8,7 @@ from crm_tui.app import create_app
 from crm_tui.domain.portrait.fields import portrait_fields
 from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.fields_settings import FieldDialog, FieldsSettingsScreen
-from tests.app.support import notifications, settle, text_of, workspace
+from tests.app.support import notifications, opened, settle, text_of, workspace
 from tests.seed import Seeded
 
 SIZE = (120, 40)
@@ -23,11 +23,7 @@ async def test_an_admin_adds_requires_and_retires_a_field(sqlite_url: str, team:
     admin = workspace(sqlite_url, "admin")
     app = create_app(admin, start="clients")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("comma")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FieldsSettingsScreen)
+        screen = await opened(pilot, "comma", FieldsSettingsScreen)
         assert screen.query_one("#fields", DataTable).row_count == 4  # the shipped defaults
         assert "a phone" in text_of(screen.query_one("#fields-contacts", Static))
         await pilot.press("a")

@@ -8,7 +8,7 @@ from crm_tui.app import create_app
 from crm_tui.domain.workspace import Workspace
 from crm_tui.screens.card.screen import ClientCardScreen
 from crm_tui.widgets.key_footer import KeyFooter
-from tests.app.support import in_language, settle, workspace
+from tests.app.support import in_language, opened, settle, workspace
 from tests.seed import Seeded
 
 
@@ -84,10 +84,7 @@ async def test_the_dashboards_export_names_whose_figures_in_russian(sqlite_url: 
     with in_language("ru"):
         app = create_app(workspace(sqlite_url, "smirnov"))
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("K")
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+            screen = await opened(pilot, "K", DashboardScreen)
+            assert screen.dashboard is not None
             rows = list(dashboard_sheets(screen.dashboard, "команда")[0].rows)
     assert rows[0][:2] == ["Чьи", "команда"]

@@ -19,7 +19,7 @@ from crm_tui.screens.lead_card import LeadCardScreen
 from crm_tui.storage.database import read_session
 from crm_tui.storage.models import leads
 from crm_tui.widgets.record_table import RecordTable
-from tests.app.support import settle, text_of
+from tests.app.support import opened, settle, text_of
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
 SIZE = (120, 40)
@@ -192,11 +192,7 @@ async def test_the_inbox_pages_by_deadline_with_n_and_p(sqlite_url: str, team: S
     ]
     app = create_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("I")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, InboxScreen)
+        screen = await opened(pilot, "I", InboxScreen)
         # oldest deadline first: the first 50 requests, then the 5 received last
         assert [int(k) for k in screen.items] == made[:PAGE]
         assert "more: n" in text_of(screen.query_one("#inbox-info", Static))

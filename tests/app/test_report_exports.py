@@ -18,7 +18,7 @@ from crm_tui.screens.dashboard_drill import DrillScreen
 from crm_tui.screens.funnel import FunnelScreen
 from crm_tui.screens.lead_report import LeadReportScreen
 from crm_tui.widgets.figure_tile import FigureTile
-from tests.app.support import in_language, notifications, settle, workspace
+from tests.app.support import in_language, notifications, opened, settle, workspace
 from tests.app.test_inbox import requests
 from tests.seed import FROZEN_NOW, MOSCOW, Seeded
 
@@ -43,11 +43,8 @@ async def exported(pilot: Pilot[None], folder: Path) -> Path:
 async def test_the_dashboard_and_its_records_export(sqlite_url: str, team: Seeded, tmp_path: Path) -> None:
     app = create_app(workspace(sqlite_url, "smirnov"), data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        screen = await opened(pilot, "K", DashboardScreen)
+        assert screen.dashboard is not None
         d = screen.dashboard
         path = await exported(pilot, tmp_path)
         assert path.name.startswith("dashboard-2026-") and path.suffix == ".xlsx"
@@ -100,11 +97,7 @@ async def test_the_lead_analysis_exports_in_russian(sqlite_url: str, team: Seede
 async def test_the_funnels_report_view_exports(sqlite_url: str, team: Seeded, tmp_path: Path) -> None:
     app = create_app(workspace(sqlite_url, "smirnov"), data_dir=tmp_path)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("F")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FunnelScreen)
+        screen = await opened(pilot, "F", FunnelScreen)
         await pilot.press("e")  # on the board: no export
         await settle(pilot)
         assert not (tmp_path / "exports").exists()
@@ -133,11 +126,8 @@ async def test_shift_e_exports_the_same_figures_as_a_csv(
 
     app = create_app(workspace(sqlite_url, "smirnov"), data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen) and screen.dashboard is not None
+        screen = await opened(pilot, "K", DashboardScreen)
+        assert screen.dashboard is not None
         d = screen.dashboard
         await pilot.press("E")
         await settle(pilot)
