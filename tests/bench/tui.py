@@ -45,6 +45,8 @@ async def main(frames):
                 drawn = time.perf_counter() - t0
                 await asyncio.sleep(1)  # the frames that may still come
                 break
+            if time.perf_counter() - t0 > 60:
+                sys.exit(f"no desk with data after 60 s: is {sys.argv[2]!r} a user of {sys.argv[1]}?")
             await asyncio.sleep(0.002)
     # The first frame that shows the whole desk: the screen as it left the last one.
     written, frames.pending = frames.pending, []
@@ -94,8 +96,10 @@ def first_paint(db: str, login: str, repeat: int) -> dict[str, list[float]]:
             capture_output=True,
             text=True,
             cwd=ROOT,
-            check=True,
+            check=False,
         )
+        if out.returncode:
+            sys.exit(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "the app did not start")
         for name, seconds in zip(found, map(float, out.stdout.split()), strict=True):
             found[name].append(seconds * 1000)
     return found
