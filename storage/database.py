@@ -251,20 +251,14 @@ def read_core(engine: Engine) -> Iterator[CoreUnit]:
             transaction.rollback()
 
 
-def _skip_row_triggers(conn: Connection) -> None:
-    """PostgreSQL's counterpart of SQLite's bulk pragmas: this transaction's rows fire no
-    triggers, the foreign keys' per-row lookups included (``session_replication_role``, as
-    ``pg_restore`` loads). Each row's lookup cost the server more than storing the row: a
-    100,000-row import spent about twice the importing process's CPU in the server. Only a
-    superuser, or a role granted ``SET`` on it (PostgreSQL 15), may; for anyone else the
-    triggers run as always. The caller checks (and locks, ``FOR KEY SHARE``, as the lookups
-    would) what its rows point to and did not create, as on SQLite."""
-    if _may_skip_row_triggers(conn):
-        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-
-
 def _may_skip_row_triggers(conn: Connection) -> bool:
-    """Whether the role may ``_skip_row_triggers``; asked once per connection."""
+    """Whether a bulk chunk's rows may fire no triggers, the foreign keys' per-row lookups
+    included (``session_replication_role = replica``, as ``pg_restore`` loads): PostgreSQL's
+    counterpart of SQLite's bulk pragmas. Each row's lookup cost the server more than storing
+    the row: a 100,000-row import spent about twice the importing process's CPU in the server.
+    Only a superuser, or a role granted ``SET`` on it (PostgreSQL 15), may; for anyone else the
+    triggers run as always. The caller checks (and locks, ``FOR KEY SHARE``, as the lookups
+    would) what its rows point to and did not create, as on SQLite. Asked once per connection."""
     allowed = conn.info.get(_REPLICA_ALLOWED)
     if allowed is None:
         allowed = conn.exec_driver_sql("SELECT current_setting('is_superuser') = 'on'").scalar() is True
@@ -282,7 +276,7 @@ def _may_skip_row_triggers(conn: Connection) -> bool:
 
 def _bulk_transaction(conn: Connection) -> None:
     """A bulk chunk's transaction on PostgreSQL, set up in one statement: no row triggers where
-    the role may (``_skip_row_triggers``), and a commit that does not wait for its log to reach
+    the role may (``_may_skip_row_triggers``), and a commit that does not wait for its log to reach
     the disk (``synchronous_commit = off``: about 8 ms a chunk). Safe for a chunk: a crash of the
     server can lose only the last few commits, each a whole chunk with the batch's progress in
     it, so the batch is continued from what is left; and the batch's closing commit, an
@@ -328,7 +322,7 @@ def write_session(engine: Engine, *, bulk: bool = False) -> Iterator[Session]:
     lookup per reference is skipped (a tenth of a 100,000-row import), so the caller must check
     the references it did not create; and the commit leaves copying the log into the database
     to the background checkpoints up to ``BULK_AUTOCHECKPOINT_PAGES``. On PostgreSQL the rows
-    fire no triggers where the role may ask for that (``_skip_row_triggers``), the foreign keys'
+    fire no triggers where the role may ask for that (``_may_skip_row_triggers``), the foreign keys'
     lookups included: the caller checks its references there too; and the commit does not wait
     for the disk (``_bulk_transaction``).
     """

@@ -23,7 +23,7 @@ NAME_WALK_INDEX = "ix_clients_search_names"
 DEFAULT_AUTOMERGE = 4
 """FTS5's ``automerge`` when the base sets none."""
 TRIGRAM_INDEX = "ix_clients_search_trgm"
-SEARCH_INDEX_NAMES = ("client_search", "ix_clients_search_trgm", NAME_WALK_INDEX)
+SEARCH_INDEX_NAMES = ("client_search", TRIGRAM_INDEX, NAME_WALK_INDEX)
 
 client_search = Table(
     "client_search",

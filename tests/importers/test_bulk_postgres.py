@@ -29,7 +29,7 @@ from crm_tui.importers.clients.owners import OwnerResolver
 from crm_tui.importers.clients.rows import RowParser, open_table
 from crm_tui.importers.clients.service import import_clients
 from crm_tui.importers.files.mapping import suggest_mapping
-from crm_tui.storage.database import _skip_row_triggers, write_session
+from crm_tui.storage.database import _bulk_transaction, write_session
 from crm_tui.storage.errors import DatabaseUnavailable
 from crm_tui.storage.models import contacts, field_defs, import_batches, stages
 from tests.importers.files import write_big_xlsx, write_cp1251_csv, write_managers_xlsx, write_utf8_bom_csv
@@ -183,11 +183,12 @@ def test_a_role_that_may_not_skip_the_lookups_writes_with_them(postgres_url: str
         try:
             with conn.begin():
                 conn.exec_driver_sql(f"SET LOCAL ROLE {role}")
-                _skip_row_triggers(conn)
+                _bulk_transaction(conn)
                 assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "origin"
+                assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
             conn.info.clear()  # what the check found is remembered per connection
             with conn.begin():
-                _skip_row_triggers(conn)
+                _bulk_transaction(conn)
                 assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "replica"
             assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "origin"
         finally:
